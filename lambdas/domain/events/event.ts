@@ -1,0 +1,72 @@
+/**
+ * Waggle's event model (DESIGN.md section 4): one wide, immutable row per event.
+ * A newer `version` of the same `event_id` supersedes the older one when read.
+ */
+
+export const EVENT_TYPES = ['session', 'model', 'tool', 'chain'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export type JsonObject = Record<string, unknown>;
+
+export interface Tenant {
+  org_id: string;
+  workspace_id: string;
+  project_id: string;
+}
+
+export interface WaggleEvent extends Tenant {
+  event_id: string;
+  /** Monotonic per event id; the newest version wins on read. Epoch microseconds of ingestion for new events. */
+  version: number;
+  session_id: string;
+  parent_id: string | null;
+  children_ids: string[];
+  trace_id: string | null;
+  span_id: string | null;
+  event_type: EventType;
+  event_name: string;
+  source: string;
+  /** Epoch milliseconds. */
+  start_time: number;
+  end_time: number;
+  /** Milliseconds (fractional allowed). */
+  duration: number;
+  model: string | null;
+  provider: string | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  total_tokens: number | null;
+  /** USD, computed from the price table at ingest when the model is known. */
+  cost: number | null;
+  error: string | null;
+  config: JsonObject;
+  inputs: JsonObject;
+  outputs: JsonObject;
+  metadata: JsonObject;
+  metrics: JsonObject;
+  feedback: JsonObject;
+  user_properties: JsonObject;
+  /** Epoch milliseconds at which the data plane accepted the event. */
+  ingested_at: number;
+  deleted: boolean;
+}
+
+/**
+ * A partial update of an existing event (HoneyHive `PUT /events`). The writer applies it on top of
+ * the newest stored version of `event_id` and stores the result as version `version`.
+ * Object sections are merged key by key; scalar fields replace.
+ */
+export interface WaggleEventUpdate extends Tenant {
+  event_id: string;
+  version: number;
+  ingested_at: number;
+  patch: Partial<
+    Pick<
+      WaggleEvent,
+      'metadata' | 'feedback' | 'metrics' | 'outputs' | 'config' | 'user_properties' | 'duration' | 'end_time' | 'error'
+    >
+  >;
+}
+
+/** What travels on the events queue: a full event or an update of one. */
+export type EventRecord = { kind: 'event'; event: WaggleEvent } | { kind: 'update'; update: WaggleEventUpdate };

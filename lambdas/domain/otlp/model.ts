@@ -1,0 +1,62 @@
+/**
+ * The decoded form of an OTLP ExportTraceServiceRequest, shared by the protobuf and JSON decoders.
+ * It is deliberately plain: ids as lowercase hex, times as epoch milliseconds (fractional, so
+ * sub-millisecond durations survive), attributes flattened to a record.
+ */
+
+/** An OTLP AnyValue after decoding. int64 becomes a number when it is a safe integer, else a decimal string; bytes become base64. */
+export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
+
+export type Attributes = Record<string, AttributeValue>;
+
+export interface OtlpSpanEvent {
+  name: string;
+  timeUnixMs: number;
+  attributes: Attributes;
+}
+
+export interface OtlpSpanLink {
+  traceId: string;
+  spanId: string;
+  attributes: Attributes;
+}
+
+export interface OtlpSpan {
+  /** Lowercase hex. Length is NOT validated by the decoder: the validator rejects wrong lengths per span. */
+  traceId: string;
+  spanId: string;
+  /** Empty string when the span is a root. */
+  parentSpanId: string;
+  traceState: string;
+  name: string;
+  /** SpanKind enum value (0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer). */
+  kind: number;
+  startTimeUnixMs: number;
+  endTimeUnixMs: number;
+  attributes: Attributes;
+  events: OtlpSpanEvent[];
+  links: OtlpSpanLink[];
+  /** StatusCode enum (0 unset, 1 ok, 2 error). */
+  statusCode: number;
+  statusMessage: string;
+}
+
+export interface OtlpScopeSpans {
+  scopeName: string;
+  scopeVersion: string;
+  spans: OtlpSpan[];
+}
+
+export interface OtlpResourceSpans {
+  resourceAttributes: Attributes;
+  scopeSpans: OtlpScopeSpans[];
+}
+
+export interface OtlpTraceRequest {
+  resourceSpans: OtlpResourceSpans[];
+}
+
+/** Raised for a body that is not a valid ExportTraceServiceRequest (answered with 400). */
+export class OtlpDecodeError extends Error {
+  override readonly name = 'OtlpDecodeError';
+}

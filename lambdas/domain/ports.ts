@@ -1,0 +1,34 @@
+/**
+ * The few ports the domain talks through. AWS implementations live in lambdas/adapters/aws,
+ * local ones (files, in-process queues) in lambdas/adapters/local. The domain never imports either.
+ */
+import type { ApiKeyRecord } from './auth/principal';
+
+export interface ObjectStore {
+  /** Durably stores bytes under key; resolves only once the object is written. */
+  put(key: string, body: Uint8Array, options?: { contentType?: string; contentEncoding?: string }): Promise<void>;
+  /** Returns the bytes, or undefined when no object has that key. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Lists keys under a prefix, in lexicographic order. */
+  list(prefix: string): AsyncIterable<string>;
+}
+
+/** One message body for the events queue. */
+export interface QueueMessage {
+  id: string;
+  body: string;
+}
+
+export interface MessageQueue {
+  /**
+   * Sends up to 10 messages whose bodies add up to at most 1 MiB (the SQS SendMessageBatch limits).
+   * Resolves only when every message is accepted; rejects if any is not (the caller retries or fails the request).
+   */
+  sendBatch(messages: QueueMessage[]): Promise<void>;
+}
+
+export interface KeyRegistry {
+  /** Looks a key up by the hex SHA-256 of the key. */
+  findByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  put(record: ApiKeyRecord): Promise<void>;
+}
