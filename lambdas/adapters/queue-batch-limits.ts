@@ -1,0 +1,45 @@
+/**
+ * The SendMessageBatch limits, checked before anything is sent so that the local queue
+ * rejects exactly what SQS would reject (a bug shows up on a laptop, not in production).
+ */
+import type { QueueMessage } from '../domain/ports';
+
+export const MAX_BATCH_ENTRIES = 10;
+/** 1 MiB: the limit of one message and of the whole batch. */
+export const MAX_BATCH_BYTES = 1024 * 1024;
+
+// Characters SQS refuses in a body: C0 controls other than tab/LF/CR, and U+FFFE/U+FFFF.
+const FORBIDDEN_BODY_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+export class QueueBatchLimitError extends Error {
+  override readonly name = 'QueueBatchLimitError';
+}
+
+/** Throws QueueBatchLimitError when the batch breaks an SQS limit; returns the total body size in bytes. */
+export function assertWithinBatchLimits(messages: readonly QueueMessage[]): number {
+  if (messages.length === 0) throw new QueueBatchLimitError('a batch needs at least one message');
+  if (messages.length > MAX_BATCH_ENTRIES) {
+    throw new QueueBatchLimitError(
+      `a batch holds at most ${MAX_BATCH_ENTRIES} messages, got ${messages.length}`,
+    );
+  }
+  const ids = new Set<string>();
+  let totalBytes = 0;
+  for (const message of messages) {
+    if (ids.has(message.id))
+      throw new QueueBatchLimitError(`message id "${message.id}" appears twice in the batch`);
+    ids.add(message.id);
+    if (message.body.length === 0)
+      throw new QueueBatchLimitError(`message "${message.id}" has an empty body`);
+    if (!message.body.isWellFormed() || FORBIDDEN_BODY_CHARACTERS.test(message.body)) {
+      throw new QueueBatchLimitError(`message "${message.id}" has characters SQS does not accept`);
+    }
+    totalBytes += Buffer.byteLength(message.body, 'utf8');
+  }
+  if (totalBytes > MAX_BATCH_BYTES) {
+    throw new QueueBatchLimitError(
+      `a batch holds at most ${MAX_BATCH_BYTES} bytes of bodies, got ${totalBytes}`,
+    );
+  }
+  return totalBytes;
+}
