@@ -9,6 +9,7 @@ export const MAX_BATCH_ENTRIES = 10;
 export const MAX_BATCH_BYTES = 1024 * 1024;
 
 // Characters SQS refuses in a body: C0 controls other than tab/LF/CR, and U+FFFE/U+FFFF.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are exactly what SQS refuses.
 const FORBIDDEN_BODY_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 export class QueueBatchLimitError extends Error {
