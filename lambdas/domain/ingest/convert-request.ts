@@ -1,0 +1,106 @@
+/**
+ * One request body -> event records, for every intake route. The live path and the replay command
+ * both go through here, so a replayed request is normalized exactly as a fresh one would be.
+ */
+import type { EventRecord, Tenant } from '../events/event';
+import * as honeyhive from '../honeyhive';
+import { HttpError } from '../http/errors';
+import { decodeTraceRequestJson } from '../otlp/decode-json';
+import { decodeTraceRequestProtobuf } from '../otlp/decode-protobuf';
+import { OtlpDecodeError, type OtlpTraceRequest } from '../otlp/model';
+import { deterministicIds } from './deterministic-ids';
+import { parseJsonBody } from './json-body';
+import { otlpToRecords } from './otlp-to-records';
+import type { ArchivedRoute } from './raw-archive';
+
+export type OtlpFormat = 'protobuf' | 'json';
+
+export interface ConversionInput {
+  route: ArchivedRoute;
+  contentType: string;
+  body: Uint8Array;
+  tenant: Tenant;
+  projectName: string;
+  requestId: string;
+  ingestedAt: number;
+  version: number;
+  rawArchiveKey: string;
+  maxAttributeValueBytes?: number;
+}
+
+export type Conversion =
+  | {
+      route: 'otlp-traces';
+      format: OtlpFormat;
+      records: EventRecord[];
+      rejectedSpans: number;
+      rejectionMessage: string;
+    }
+  | {
+      route: Exclude<ArchivedRoute, 'otlp-traces'>;
+      records: EventRecord[];
+      status: number;
+      response: unknown;
+    };
+
+const HONEYHIVE_OPERATIONS = {
+  'session-start': honeyhive.startSession,
+  events: honeyhive.createEvent,
+  'events-batch': honeyhive.createEventBatch,
+  'events-model': honeyhive.createModelEvent,
+  'events-model-batch': honeyhive.createModelEventBatch,
+  'events-update': honeyhive.updateEvent,
+} as const;
+
+/** The OTLP encoding named by a Content-Type header, or undefined when it is neither (415). */
+export function otlpFormatOf(contentType: string): OtlpFormat | undefined {
+  const mediaType = mediaTypeOf(contentType);
+  if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') return 'protobuf';
+  if (mediaType === 'application/json') return 'json';
+  return undefined;
+}
+
+export function mediaTypeOf(contentType: string): string {
+  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+export function convertRequest(input: ConversionInput): Conversion {
+  if (input.route === 'otlp-traces') {
+    const format = otlpFormatOf(input.contentType);
+    if (!format) {
+      throw new HttpError(
+        415,
+        `Unsupported Content-Type "${input.contentType}": send application/x-protobuf or application/json`,
+      );
+    }
+    const request = decodeOtlp(input.body, format);
+    return { route: input.route, format, ...otlpToRecords(request, input) };
+  }
+  const mediaType = mediaTypeOf(input.contentType);
+  if (mediaType !== 'application/json' && mediaType !== '') {
+    throw new HttpError(415, `Unsupported Content-Type "${input.contentType}": send application/json`);
+  }
+  const operation = HONEYHIVE_OPERATIONS[input.route];
+  const result = operation(parseJsonBody(input.body), {
+    tenant: input.tenant,
+    projectName: input.projectName,
+    ingestedAt: input.ingestedAt,
+    version: input.version,
+    newId: deterministicIds(input.requestId),
+  });
+  return { route: input.route, records: result.records, status: result.status, response: result.response };
+}
+
+function decodeOtlp(body: Uint8Array, format: OtlpFormat): OtlpTraceRequest {
+  try {
+    return format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(body);
+  } catch (error) {
+    if (error instanceof OtlpDecodeError) {
+      throw new HttpError(
+        400,
+        `Malformed OTLP ${format === 'protobuf' ? 'protobuf' : 'JSON'} body: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Accepting a request: convert it to records, then make both the raw archive object and the queued
+ * records durable before anything is acknowledged. If either write fails the caller gets a 503 with
+ * Retry-After; a retry may archive or queue a second copy, which is harmless because event ids are
+ * stable and the newest version of each id wins downstream.
+ */
+import type { Principal } from '../auth/principal';
+import { serviceUnavailable } from '../http/errors';
+import type { MessageQueue, ObjectStore } from '../ports';
+import { type Conversion, convertRequest } from './convert-request';
+import { publishRecords } from './publish-records';
+import { type ArchivedRoute, encodeArchiveObject, rawArchiveKey } from './raw-archive';
+import { versionClock } from './version-clock';
+
+export interface IngestLimits {
+  /** Largest body accepted as sent (after base64 decoding, before gzip decoding). */
+  maxBodyBytes: number;
+  /** Largest body after gzip decoding (guards against compression bombs). */
+  maxDecompressedBytes: number;
+  /** Longer attribute values are truncated in events; the full value stays in the raw archive. */
+  maxAttributeValueBytes: number;
+  /** Largest events-queue message body. */
+  maxMessageBytes: number;
+}
+
+/**
+ * Lambda's synchronous payload limit is 6 MB and API Gateway base64-encodes binary bodies (x4/3),
+ * so about 4.4 MB of protobuf is the most that can arrive; 4 MiB leaves room for the event envelope.
+ */
+export const DEFAULT_INGEST_LIMITS: IngestLimits = {
+  maxBodyBytes: 4 * 1024 * 1024,
+  maxDecompressedBytes: 32 * 1024 * 1024,
+  maxAttributeValueBytes: 64 * 1024,
+  maxMessageBytes: 256 * 1024,
+};
+
+export interface IngestServiceDeps {
+  rawArchive: ObjectStore;
+  overflowStore: ObjectStore;
+  eventsQueue: MessageQueue;
+  limits?: Partial<IngestLimits>;
+  /** Reports write failures (never request contents or keys). */
+  onStorageError?: (stage: 'archive' | 'queue', error: unknown) => void;
+}
+
+export interface IncomingRequest {
+  route: ArchivedRoute;
+  principal: Principal;
+  requestId: string;
+  receivedAt: number;
+  contentType: string;
+  /** The body after content decoding. */
+  body: Uint8Array;
+  /** The body as it arrived (gzip bytes when it came gzip-encoded): this is what gets archived. */
+  rawBody: Uint8Array;
+  rawIsGzip: boolean;
+}
+
+export type IngestOutcome = Conversion & { rawArchiveKey: string };
+
+export interface IngestService {
+  readonly limits: IngestLimits;
+  ingest(request: IncomingRequest): Promise<IngestOutcome>;
+}
+
+export function createIngestService(deps: IngestServiceDeps): IngestService {
+  const limits = { ...DEFAULT_INGEST_LIMITS, ...deps.limits };
+  const versions = versionClock();
+
+  async function ingest(request: IncomingRequest): Promise<IngestOutcome> {
+    const { principal } = request;
+    const tenant = {
+      org_id: principal.org_id,
+      workspace_id: principal.workspace_id,
+      project_id: principal.project_id,
+    };
+    const header = {
+      v: 1 as const,
+      requestId: request.requestId,
+      receivedAt: request.receivedAt,
+      route: request.route,
+      contentType: request.contentType,
+      tenant,
+      projectName: principal.projectName,
+    };
+    const archiveKey = rawArchiveKey(header);
+    // Conversion comes first: a request that is invalid as a whole is refused (4xx) and stored nowhere.
+    const conversion = convertRequest({
+      ...header,
+      body: request.body,
+      ingestedAt: request.receivedAt,
+      version: versions(request.receivedAt),
+      rawArchiveKey: archiveKey,
+      maxAttributeValueBytes: limits.maxAttributeValueBytes,
+    });
+    const archived = deps.rawArchive
+      .put(archiveKey, encodeArchiveObject(header, request.rawBody, request.rawIsGzip), {
+        contentType: 'application/octet-stream',
+      })
+      .catch((error: unknown) => {
+        deps.onStorageError?.('archive', error);
+        throw serviceUnavailable('The raw archive is unavailable; retry the request', 2);
+      });
+    const queued = publishRecords(conversion.records, deps.eventsQueue, deps.overflowStore, {
+      requestId: request.requestId,
+      maxMessageBytes: limits.maxMessageBytes,
+    }).catch((error: unknown) => {
+      deps.onStorageError?.('queue', error);
+      throw serviceUnavailable('The events queue is unavailable; retry the request', 2);
+    });
+    const [archiveResult, queueResult] = await Promise.allSettled([archived, queued]);
+    if (archiveResult.status === 'rejected') throw archiveResult.reason;
+    if (queueResult.status === 'rejected') throw queueResult.reason;
+    return { ...conversion, rawArchiveKey: archiveKey };
+  }
+
+  return { limits, ingest };
+}

@@ -1,0 +1,62 @@
+import type { EventRecord, Tenant } from '../events/event';
+import { normalizeSpan } from '../events/normalize-span';
+import type { OtlpTraceRequest } from '../otlp/model';
+import { spanRejectionReason } from './span-validation';
+
+export interface OtlpConversionContext {
+  tenant: Tenant;
+  projectName: string;
+  ingestedAt: number;
+  version: number;
+  rawArchiveKey: string;
+  maxAttributeValueBytes?: number;
+}
+
+export interface OtlpConversion {
+  records: EventRecord[];
+  rejectedSpans: number;
+  /** A short summary of why spans were rejected ('' when none were). */
+  rejectionMessage: string;
+}
+
+/** At most this many distinct reasons are spelled out in partial_success.error_message. */
+const MAX_REASONS = 5;
+
+/** Validates and normalizes every span; a span that fails is counted, never silently dropped. */
+export function otlpToRecords(request: OtlpTraceRequest, ctx: OtlpConversionContext): OtlpConversion {
+  const records: EventRecord[] = [];
+  const reasons: string[] = [];
+  let rejectedSpans = 0;
+  for (const resourceSpans of request.resourceSpans) {
+    for (const scopeSpans of resourceSpans.scopeSpans) {
+      for (const span of scopeSpans.spans) {
+        let reason = spanRejectionReason(span);
+        if (reason === undefined) {
+          try {
+            const event = normalizeSpan(span, {
+              resourceAttributes: resourceSpans.resourceAttributes,
+              scopeName: scopeSpans.scopeName,
+              scopeVersion: scopeSpans.scopeVersion,
+              tenant: ctx.tenant,
+              projectName: ctx.projectName,
+              ingestedAt: ctx.ingestedAt,
+              version: ctx.version,
+              rawArchiveKey: ctx.rawArchiveKey,
+              maxAttributeValueBytes: ctx.maxAttributeValueBytes,
+            });
+            records.push({ kind: 'event', event });
+            continue;
+          } catch (error) {
+            reason = `span "${span.name.slice(0, 64)}": could not be normalized (${(error as Error).message})`;
+          }
+        }
+        rejectedSpans++;
+        if (reasons.length < MAX_REASONS) reasons.push(reason);
+      }
+    }
+  }
+  const more = rejectedSpans > reasons.length ? `; and ${rejectedSpans - reasons.length} more` : '';
+  const rejectionMessage =
+    rejectedSpans === 0 ? '' : `${rejectedSpans} span(s) rejected: ${reasons.join('; ')}${more}`;
+  return { records, rejectedSpans, rejectionMessage };
+}

@@ -1,0 +1,209 @@
+/**
+ * The ingest function's HTTP surface: route, authenticate, decode the body, hand it to the ingest
+ * service, and shape the reply (OTLP ExportTraceServiceResponse or HoneyHive JSON). Errors become
+ * HTTP answers here and nowhere else. No AWS imports: the handler and the local platform both
+ * call createIngestHandler with their own adapters.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type AuthenticatorOptions, createAuthenticator } from '../domain/auth/authenticate';
+import { HttpError } from '../domain/http/errors';
+import { readRequestBody } from '../domain/http/request-body';
+import { mediaTypeOf } from '../domain/ingest/convert-request';
+import { createIngestService, type IngestLimits, type IngestOutcome } from '../domain/ingest/ingest-service';
+import type { ArchivedRoute } from '../domain/ingest/raw-archive';
+import { encodeTraceResponseJson, encodeTraceResponseProtobuf } from '../domain/otlp/encode-response';
+import type { KeyRegistry, MessageQueue, ObjectStore } from '../domain/ports';
+import { encodeOtlpStatus } from './otlp-status';
+
+export const INGEST_ROUTES = [
+  'GET /healthz',
+  'POST /v1/traces',
+  'POST /opentelemetry/v1/traces',
+  'POST /session/start',
+  'POST /events',
+  'PUT /events',
+  'POST /events/batch',
+  'POST /events/model',
+  'POST /events/model/batch',
+] as const;
+
+const ROUTE_TARGETS: Record<string, ArchivedRoute> = {
+  'POST /v1/traces': 'otlp-traces',
+  'POST /opentelemetry/v1/traces': 'otlp-traces',
+  'POST /session/start': 'session-start',
+  'POST /events': 'events',
+  'PUT /events': 'events-update',
+  'POST /events/batch': 'events-batch',
+  'POST /events/model': 'events-model',
+  'POST /events/model/batch': 'events-model-batch',
+};
+
+export interface IngestSummary {
+  route: ArchivedRoute;
+  projectId: string;
+  acceptedRecords: number;
+  rejectedSpans: number;
+  bodyBytes: number;
+}
+
+export interface IngestHandlerDeps {
+  keys: KeyRegistry;
+  rawArchive: ObjectStore;
+  overflowStore: ObjectStore;
+  eventsQueue: MessageQueue;
+  clock?: () => number;
+  limits?: Partial<IngestLimits>;
+  auth?: AuthenticatorOptions;
+  /** Called once per accepted request, for metrics. */
+  onIngested?: (summary: IngestSummary) => void;
+  /** Called for unexpected failures (5xx), for logging. Never given request bodies or keys. */
+  onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
+}
+
+export type IngestHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: unknown,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
+  const clock = deps.clock ?? Date.now;
+  const authenticate = createAuthenticator(deps.keys, { clock, ...deps.auth });
+  const service = createIngestService({
+    ...deps,
+    onStorageError: (stage, error) => deps.onError?.(error, { routeKey: `storage:${stage}`, status: 503 }),
+  });
+
+  return async (event) => {
+    const routeKey = resolveRouteKey(event);
+    const contentType = event.headers['content-type'] ?? '';
+    try {
+      if (routeKey === 'GET /healthz') return json(200, { status: 'ok' });
+      const route = ROUTE_TARGETS[routeKey];
+      if (!route) throw new HttpError(404, `No route for ${routeKey}`);
+      const principal = await authenticate(event.headers.authorization, 'ingest');
+      const { body, rawBody, rawIsGzip } = decodeBodies(event, service.limits);
+      const outcome = await service.ingest({
+        route,
+        principal,
+        requestId: event.requestContext.requestId,
+        receivedAt: clock(),
+        contentType,
+        body,
+        rawBody,
+        rawIsGzip,
+      });
+      deps.onIngested?.({
+        route,
+        projectId: principal.project_id,
+        acceptedRecords: outcome.records.length,
+        rejectedSpans: outcome.route === 'otlp-traces' ? outcome.rejectedSpans : 0,
+        bodyBytes: body.byteLength,
+      });
+      return reply(outcome);
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      if (status >= 500) deps.onError?.(error, { routeKey, status });
+      const message = error instanceof HttpError ? error.message : 'Internal error';
+      const headers = error instanceof HttpError ? error.headers : undefined;
+      return ROUTE_TARGETS[routeKey] === 'otlp-traces'
+        ? otlpError(status, message, contentType, headers)
+        : json(status, { success: false, error: message }, headers);
+    }
+  };
+}
+
+function resolveRouteKey(event: APIGatewayProxyEventV2): string {
+  if (event.routeKey && event.routeKey !== '$default') return event.routeKey;
+  const path = event.rawPath.length > 1 ? event.rawPath.replace(/\/+$/, '') : event.rawPath;
+  return `${event.requestContext.http.method.toUpperCase()} ${path}`;
+}
+
+function decodeBodies(
+  event: APIGatewayProxyEventV2,
+  limits: IngestLimits,
+): { body: Uint8Array; rawBody: Uint8Array; rawIsGzip: boolean } {
+  const contentEncoding = event.headers['content-encoding'];
+  const body = readRequestBody(
+    { body: event.body, isBase64Encoded: event.isBase64Encoded, contentEncoding },
+    limits,
+  );
+  const rawIsGzip = contentEncoding?.trim().toLowerCase() === 'gzip';
+  if (!rawIsGzip) return { body, rawBody: body, rawIsGzip };
+  // The gzip bytes are archived as they came (already validated by the decode above).
+  const rawBody = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64')
+    : Buffer.from(event.body ?? '', 'latin1');
+  return { body, rawBody, rawIsGzip };
+}
+
+function reply(outcome: IngestOutcome): APIGatewayProxyStructuredResultV2 {
+  if (outcome.route !== 'otlp-traces') return json(outcome.status, outcome.response);
+  const partial =
+    outcome.rejectedSpans > 0
+      ? { rejectedSpans: outcome.rejectedSpans, errorMessage: outcome.rejectionMessage }
+      : undefined;
+  if (outcome.format === 'json') {
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: encodeTraceResponseJson(partial),
+    };
+  }
+  return protobuf(200, encodeTraceResponseProtobuf(partial));
+}
+
+/** OTLP/HTTP failures carry a google.rpc.Status in the encoding of the request. */
+function otlpError(
+  status: number,
+  message: string,
+  contentType: string,
+  headers: Record<string, string> | undefined,
+): APIGatewayProxyStructuredResultV2 {
+  const code = grpcCodeFor(status);
+  if (mediaTypeOf(contentType) === 'application/json' || mediaTypeOf(contentType) === '') {
+    return json(status, { code, message }, headers);
+  }
+  return protobuf(status, encodeOtlpStatus(code, message), headers);
+}
+
+/** The google.rpc.Code that best matches an HTTP status. */
+function grpcCodeFor(status: number): number {
+  if (status === 400 || status === 413 || status === 415) return 3; // INVALID_ARGUMENT
+  if (status === 401) return 16; // UNAUTHENTICATED
+  if (status === 403) return 7; // PERMISSION_DENIED
+  if (status === 404) return 12; // UNIMPLEMENTED
+  if (status === 429) return 8; // RESOURCE_EXHAUSTED
+  if (status === 503) return 14; // UNAVAILABLE
+  return 13; // INTERNAL
+}
+
+function json(
+  status: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', ...lower(headers) },
+    body: JSON.stringify(body),
+  };
+}
+
+function protobuf(
+  status: number,
+  bytes: Uint8Array,
+  headers?: Record<string, string>,
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/x-protobuf', ...lower(headers) },
+    body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+function lower(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
+  return out;
+}

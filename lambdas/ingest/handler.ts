@@ -1,0 +1,48 @@
+/**
+ * AWS Lambda entry point of the ingest function: wires createIngestHandler to S3, SQS and DynamoDB,
+ * with Powertools logging and metrics under middy. Configuration comes from the environment the
+ * CDK construct sets.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
+import { S3ObjectStore } from '../adapters/aws/s3-object-store';
+import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
+import { createIngestHandler } from './app';
+
+const logger = new Logger();
+const metrics = new Metrics();
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
+
+const archive = new S3ObjectStore(new S3Client({}), requiredEnv('RAW_ARCHIVE_BUCKET'));
+
+const ingest = createIngestHandler({
+  keys: new DynamoKeyRegistry(new DynamoDBClient({}), requiredEnv('KEY_TABLE_NAME')),
+  rawArchive: archive,
+  overflowStore: archive,
+  eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),
+  onIngested: ({ route, acceptedRecords, rejectedSpans, bodyBytes }) => {
+    metrics.addMetric('RequestsAccepted', MetricUnit.Count, 1);
+    metrics.addMetric('RecordsQueued', MetricUnit.Count, acceptedRecords);
+    metrics.addMetric('SpansRejected', MetricUnit.Count, rejectedSpans);
+    metrics.addMetric('BodyBytes', MetricUnit.Bytes, bodyBytes);
+    logger.debug('request accepted', { route, acceptedRecords, rejectedSpans });
+  },
+  onError: (error, context) => {
+    metrics.addMetric(context.status === 503 ? 'StorageUnavailable' : 'InternalErrors', MetricUnit.Count, 1);
+    logger.error('ingest failure', { ...context, error: error as Error });
+  },
+});
+
+export const handler = middy(ingest).use(injectLambdaContext(logger)).use(logMetrics(metrics));
