@@ -1,0 +1,44 @@
+import type { Tracer } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+
+/** Runs `produce` with a tracer of a private provider and returns the finished spans. */
+export async function recordSpans(
+  produce: (tracer: Tracer) => void | Promise<void>,
+  resource: Record<string, string> = { 'service.name': 'test-service' },
+): Promise<ReadableSpan[]> {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes(resource),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  await produce(provider.getTracer('waggle-tests', '1.0.0'));
+  await provider.forceFlush();
+  const spans = exporter.getFinishedSpans();
+  await provider.shutdown();
+  return spans;
+}
+
+/** A small GenAI trace: a chain span with a chat model call under it. */
+export function genAiTrace(tracer: Tracer): void {
+  tracer.startActiveSpan('agent run', (root) => {
+    const llm = tracer.startSpan('chat gpt-4o-mini', {
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.usage.input_tokens': 1200,
+        'gen_ai.usage.output_tokens': 300,
+        'gen_ai.request.temperature': 0.2,
+        'gen_ai.conversation.id': 'conv-42',
+      },
+    });
+    llm.end();
+    root.end();
+  });
+}

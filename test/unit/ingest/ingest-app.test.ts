@@ -1,0 +1,285 @@
+import { gzipSync } from 'node:zlib';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../../lambdas/domain/auth/api-key';
+import type { EventRecord, WaggleEvent } from '../../../lambdas/domain/events/event';
+import { parseQueueEnvelope } from '../../../lambdas/domain/ingest/queue-envelope';
+import { decodeArchiveObject } from '../../../lambdas/domain/ingest/raw-archive';
+import { createIngestHandler, type IngestHandler } from '../../../lambdas/ingest/app';
+import { apigwEvent } from '../../support/apigw-event';
+import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';
+import { genAiTrace, recordSpans } from '../../support/otel-spans';
+
+const KEY = 'wgl_app-test-key';
+const auth = { authorization: `Bearer ${KEY}` };
+let protobufBody: Uint8Array;
+let jsonBody: string;
+
+let keys: MemoryKeyRegistry;
+let archive: MemoryObjectStore;
+let queue: MemoryQueue;
+let handler: IngestHandler;
+
+function queuedRecords(): EventRecord[] {
+  return queue.messages.flatMap((m) => {
+    const envelope = parseQueueEnvelope(m.body);
+    return 'records' in envelope ? envelope.records : [];
+  });
+}
+
+function queuedEvents(): WaggleEvent[] {
+  return queuedRecords().flatMap((r) => (r.kind === 'event' ? [r.event] : []));
+}
+
+beforeAll(async () => {
+  const spans = await recordSpans(genAiTrace);
+  protobufBody = ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array;
+  jsonBody = new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans) as Uint8Array);
+});
+
+beforeEach(async () => {
+  keys = new MemoryKeyRegistry();
+  await keys.put({
+    keyHash: hashApiKey(KEY),
+    org_id: 'org-1',
+    workspace_id: 'ws-1',
+    project_id: 'proj-1',
+    projectName: 'proj',
+    scopes: ['ingest', 'read'],
+    revoked: false,
+    createdAt: 0,
+  });
+  archive = new MemoryObjectStore();
+  queue = new MemoryQueue();
+  handler = createIngestHandler({ keys, rawArchive: archive, overflowStore: archive, eventsQueue: queue });
+});
+
+describe('OTLP traces', () => {
+  it('accepts protobuf (base64 from API Gateway), archives the raw request and queues normalized events', async () => {
+    const response = await handler(
+      apigwEvent({
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { ...auth, 'content-type': 'application/x-protobuf' },
+        body: protobufBody,
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toBe('application/x-protobuf');
+    expect(response.isBase64Encoded).toBe(true);
+    const events = queuedEvents();
+    expect(events).toHaveLength(2);
+    const llm = events.find((e) => e.event_type === 'model');
+    expect(llm).toMatchObject({
+      model: 'gpt-4o-mini',
+      prompt_tokens: 1200,
+      completion_tokens: 300,
+      total_tokens: 1500,
+    });
+    expect(llm?.cost).toBeGreaterThan(0);
+    expect(events.every((e) => e.project_id === 'proj-1' && e.org_id === 'org-1')).toBe(true);
+    const [key] = [...archive.objects.keys()];
+    expect(key).toMatch(/^raw\/project_id=proj-1\//);
+    const archived = decodeArchiveObject(archive.objects.get(key as string) as Uint8Array);
+    expect(Buffer.from(archived.body).equals(Buffer.from(protobufBody))).toBe(true);
+    expect(archived.header).toMatchObject({ route: 'otlp-traces', contentType: 'application/x-protobuf' });
+  });
+
+  it('accepts gzip-encoded JSON on the /opentelemetry alias and answers in JSON', async () => {
+    const response = await handler(
+      apigwEvent({
+        method: 'POST',
+        path: '/opentelemetry/v1/traces',
+        headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipSync(jsonBody),
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toBe('application/json');
+    expect(JSON.parse(response.body as string)).toEqual({});
+    expect(queuedEvents()).toHaveLength(2);
+  });
+
+  it('gives the same event ids when a request is retried', async () => {
+    const send = () =>
+      handler(
+        apigwEvent({
+          method: 'POST',
+          path: '/v1/traces',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: jsonBody,
+          base64: false,
+        }),
+      );
+    await send();
+    await send();
+    const events = queuedEvents();
+    expect(events).toHaveLength(4);
+    expect(new Set(events.map((e) => e.event_id)).size).toBe(2);
+    const [first, second] = [
+      events[0] as WaggleEvent,
+      events.find((e, i) => i >= 2 && e.event_id === events[0]?.event_id),
+    ];
+    expect(second?.version).toBeGreaterThan(first.version);
+  });
+
+  it('counts spans with bad ids in partial_success and queues the rest', async () => {
+    const parsed = JSON.parse(jsonBody);
+    parsed.resourceSpans[0].scopeSpans[0].spans[0].traceId = 'abcd';
+    const response = await handler(
+      apigwEvent({
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(parsed),
+        base64: false,
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    const body = JSON.parse(response.body as string);
+    expect(body.partialSuccess.rejectedSpans).toBe('1');
+    expect(body.partialSuccess.errorMessage).toMatch(/trace_id must be 16/);
+    expect(queuedEvents()).toHaveLength(1);
+    expect(archive.objects.size).toBe(1);
+  });
+
+  it.each([
+    [
+      'malformed protobuf',
+      { 'content-type': 'application/x-protobuf' },
+      Uint8Array.from([0x0a, 0xff, 0xff, 0xff]),
+      400,
+    ],
+    ['malformed JSON', { 'content-type': 'application/json' }, '{"resourceSpans":', 400],
+    ['unknown content type', { 'content-type': 'text/plain' }, 'hello', 415],
+    ['unknown content encoding', { 'content-type': 'application/json', 'content-encoding': 'br' }, '{}', 415],
+    [
+      'corrupt gzip',
+      { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      Uint8Array.from([1, 2, 3]),
+      400,
+    ],
+    ['oversized body', { 'content-type': 'application/x-protobuf' }, new Uint8Array(5 * 1024 * 1024), 413],
+    [
+      'gzip bomb',
+      { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
+      gzipSync(new Uint8Array(64 * 1024 * 1024)),
+      413,
+    ],
+    ['deep JSON', { 'content-type': 'application/json' }, `{"resourceSpans":${'['.repeat(10_000)}`, 400],
+  ])('answers %s with %i and changes nothing', async (_name, headers, body, status) => {
+    const response = await handler(
+      apigwEvent({
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { ...auth, ...headers },
+        body,
+        base64: typeof body !== 'string',
+      }),
+    );
+    expect(response.statusCode).toBe(status);
+    expect(queue.messages).toHaveLength(0);
+    expect(archive.objects.size).toBe(0);
+    const ok = await handler(
+      apigwEvent({
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { ...auth, 'content-type': 'application/x-protobuf' },
+        body: protobufBody,
+      }),
+    );
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it('answers 401 without a key, 403 for a revoked key, with an OTLP Status body', async () => {
+    const missing = await handler(
+      apigwEvent({
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { 'content-type': 'application/json' },
+        body: jsonBody,
+        base64: false,
+      }),
+    );
+    expect(missing.statusCode).toBe(401);
+    expect(JSON.parse(missing.body as string)).toMatchObject({ code: 16 });
+    const record = await keys.findByHash(hashApiKey(KEY));
+    await keys.put({ ...(record as NonNullable<typeof record>), revoked: true });
+    const revoked = createIngestHandler({
+      keys,
+      rawArchive: archive,
+      overflowStore: archive,
+      eventsQueue: queue,
+    });
+    const response = await revoked(
+      apigwEvent({
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { ...auth, 'content-type': 'application/x-protobuf' },
+        body: protobufBody,
+      }),
+    );
+    expect(response.statusCode).toBe(403);
+    expect(response.headers?.['content-type']).toBe('application/x-protobuf');
+    expect(queue.messages).toHaveLength(0);
+  });
+
+  it.each(['archive', 'queue'] as const)(
+    'answers 503 with Retry-After when the %s write fails',
+    async (failing) => {
+      if (failing === 'archive') archive.failPuts = true;
+      else queue.failSends = true;
+      const response = await handler(
+        apigwEvent({
+          method: 'POST',
+          path: '/v1/traces',
+          headers: { ...auth, 'content-type': 'application/x-protobuf' },
+          body: protobufBody,
+        }),
+      );
+      expect(response.statusCode).toBe(503);
+      expect(response.headers?.['retry-after']).toBeDefined();
+    },
+  );
+});
+
+describe('HoneyHive REST intake', () => {
+  it('starts a session from a JSON-encoded string and queues a session event', async () => {
+    const response = await handler(
+      apigwEvent({
+        method: 'POST',
+        path: '/session/start',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          session: JSON.stringify({ project: 'proj', session_name: 'chat', source: 'sdk-python' }),
+        }),
+        base64: false,
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    const { session_id } = JSON.parse(response.body as string);
+    expect(typeof session_id).toBe('string');
+    expect(queuedEvents()).toMatchObject([{ event_type: 'session', session_id, project_id: 'proj-1' }]);
+  });
+
+  it('queues an update for PUT /events', async () => {
+    const response = await handler(
+      apigwEvent({
+        method: 'PUT',
+        path: '/events',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ event_id: 'e-1', metadata: { reviewed: true }, feedback: { rating: 5 } }),
+        base64: false,
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(queuedRecords()).toMatchObject([
+      { kind: 'update', update: { event_id: 'e-1', project_id: 'proj-1' } },
+    ]);
+  });
+
+  it('answers 404 for unknown routes and 200 for /healthz without a key', async () => {
+    expect((await handler(apigwEvent({ method: 'GET', path: '/nope', headers: auth }))).statusCode).toBe(404);
+    expect((await handler(apigwEvent({ method: 'GET', path: '/healthz' }))).statusCode).toBe(200);
+  });
+});
