@@ -1,0 +1,292 @@
+/**
+ * A durable local queue with SQS standard-queue semantics, owned by one process.
+ *
+ * Design: every message is one JSON file in <dir>/messages, written to a temp file and renamed,
+ * so a crash leaves whole messages or none. A file holds only what must survive a restart: id,
+ * body, sent time, receive count, first receive time. Visibility (who holds a message, until
+ * when) lives in memory: after a crash or restart every message is visible again, which is what
+ * SQS does once the dead consumer's visibility timeout runs out. The receive count is written
+ * to disk before a message is handed out, so a message that crashes its consumer still reaches
+ * the dead-letter queue after maxReceiveCount receives. File names start with the sent time and
+ * a sequence number, so a restarted queue hands messages out in sending order.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { SQSRecord } from 'aws-lambda';
+import type { MessageQueue, QueueMessage } from '../../domain/ports';
+import { assertWithinBatchLimits } from '../queue-batch-limits';
+
+export interface RedrivePolicy {
+  deadLetterQueue: LocalQueue;
+  /** Receives after which the next receive attempt moves the message to the dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+export interface LocalQueueOptions {
+  /** Queue name used in the ARN; defaults to the folder name. */
+  name?: string;
+  region?: string;
+  accountId?: string;
+  redrive?: RedrivePolicy;
+  clock?: () => number;
+}
+
+export interface QueueDepth {
+  /** Messages a receive would return now. */
+  visible: number;
+  /** Messages received and neither deleted nor visible again yet. */
+  inFlight: number;
+}
+
+interface StoredMessage {
+  messageId: string;
+  body: string;
+  sentTimestamp: number;
+  receiveCount: number;
+  firstReceiveTimestamp: number | null;
+  /** ARN of the queue the message was redriven from, for dead-letter queues. */
+  deadLetterSourceArn?: string;
+}
+
+interface MessageState {
+  fileName: string;
+  stored: StoredMessage;
+  /** Epoch ms at which the message is visible; 0 when it has never been received. */
+  visibleAt: number;
+  receiptHandle: string | null;
+}
+
+const MESSAGES_FOLDER = 'messages';
+const TEMP_PREFIX = '.tmp-';
+
+export class LocalQueue implements MessageQueue {
+  readonly name: string;
+  readonly arn: string;
+  readonly region: string;
+  private readonly messagesDir: string;
+  private readonly clock: () => number;
+  private readonly redrive: RedrivePolicy | undefined;
+  private readonly messages = new Map<string, MessageState>();
+  private readonly changeListeners = new Set<() => void>();
+  private sequence = 0;
+
+  private constructor(
+    readonly dir: string,
+    options: LocalQueueOptions,
+  ) {
+    this.name = options.name ?? basename(dir);
+    this.region = options.region ?? 'us-east-1';
+    this.arn = `arn:aws:sqs:${this.region}:${options.accountId ?? '000000000000'}:${this.name}`;
+    this.messagesDir = join(dir, MESSAGES_FOLDER);
+    this.clock = options.clock ?? Date.now;
+    this.redrive = options.redrive;
+    if (this.redrive && !(this.redrive.maxReceiveCount >= 1)) {
+      throw new Error(`maxReceiveCount must be at least 1, got ${this.redrive.maxReceiveCount}`);
+    }
+  }
+
+  /** Opens (or creates) the queue stored in dir; messages in flight before a restart are visible again. */
+  static async open(dir: string, options: LocalQueueOptions = {}): Promise<LocalQueue> {
+    const queue = new LocalQueue(resolve(dir), options);
+    await queue.load();
+    return queue;
+  }
+
+  async sendBatch(messages: QueueMessage[]): Promise<void> {
+    assertWithinBatchLimits(messages);
+    const now = this.clock();
+    const written = await Promise.all(
+      messages.map((message) =>
+        this.write({
+          messageId: randomUUID(),
+          body: message.body,
+          sentTimestamp: now,
+          receiveCount: 0,
+          firstReceiveTimestamp: null,
+        }),
+      ),
+    );
+    // Added only once all are on disk, and in sending order, so consumers see the batch's order.
+    this.add(written);
+  }
+
+  /**
+   * Receives up to max visible messages and hides them for visibilityTimeoutMs. Messages already
+   * received maxReceiveCount times go to the dead-letter queue instead of being returned.
+   */
+  async receive(max: number, visibilityTimeoutMs: number): Promise<SQSRecord[]> {
+    const now = this.clock();
+    const chosen: MessageState[] = [];
+    const toRedrive: MessageState[] = [];
+    // Choose and hide synchronously so that concurrent receives never share a message.
+    for (const state of this.messages.values()) {
+      if (chosen.length >= max) break;
+      if (state.visibleAt > now) continue;
+      if (this.redrive && state.stored.receiveCount >= this.redrive.maxReceiveCount) {
+        state.visibleAt = Number.POSITIVE_INFINITY;
+        toRedrive.push(state);
+        continue;
+      }
+      state.visibleAt = now + visibilityTimeoutMs;
+      state.receiptHandle = randomBytes(16).toString('base64url');
+      state.stored = {
+        ...state.stored,
+        receiveCount: state.stored.receiveCount + 1,
+        firstReceiveTimestamp: state.stored.firstReceiveTimestamp ?? now,
+      };
+      chosen.push(state);
+    }
+    await Promise.all(toRedrive.map((state) => this.moveToDeadLetterQueue(state)));
+    // The count must be on disk before a consumer sees the message (see the design note above).
+    await Promise.all(chosen.map((state) => writeAtomically(this.messagesDir, state.fileName, state.stored)));
+    return chosen.map((state) => this.toRecord(state));
+  }
+
+  /** Deletes a received message; false when the handle is stale (the message was received again since). */
+  async delete(receiptHandle: string): Promise<boolean> {
+    const state = this.findByReceipt(receiptHandle);
+    if (!state) return false;
+    this.messages.delete(state.stored.messageId);
+    await unlink(join(this.messagesDir, state.fileName)).catch(ignoreMissing);
+    return true;
+  }
+
+  /** Makes a received message visible again after timeoutMs (0: at once), like ChangeMessageVisibility. */
+  changeVisibility(receiptHandle: string, timeoutMs: number): boolean {
+    const state = this.findByReceipt(receiptHandle);
+    if (!state) return false;
+    state.visibleAt = this.clock() + timeoutMs;
+    this.notifyChange();
+    return true;
+  }
+
+  depth(): QueueDepth {
+    const now = this.clock();
+    let visible = 0;
+    for (const state of this.messages.values()) if (state.visibleAt <= now) visible++;
+    return { visible, inFlight: this.messages.size - visible };
+  }
+
+  /** Epoch ms at which the next hidden message becomes visible, if any is hidden. */
+  nextVisibleAt(): number | undefined {
+    let next: number | undefined;
+    for (const state of this.messages.values()) {
+      if (state.visibleAt > this.clock() && Number.isFinite(state.visibleAt)) {
+        next = next === undefined ? state.visibleAt : Math.min(next, state.visibleAt);
+      }
+    }
+    return next;
+  }
+
+  /** Resolves when messages arrive or become visible through changeVisibility, or after timeoutMs. */
+  waitForChange(timeoutMs: number): Promise<void> {
+    return new Promise((resolveWait) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.changeListeners.delete(done);
+        resolveWait();
+      };
+      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      this.changeListeners.add(done);
+    });
+  }
+
+  /** Wakes every waitForChange (used by pollers that stop). */
+  notifyChange(): void {
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
+  private async acceptRedriven(stored: StoredMessage, sourceArn: string): Promise<void> {
+    const state = await this.write({
+      ...stored,
+      receiveCount: 0,
+      firstReceiveTimestamp: null,
+      deadLetterSourceArn: sourceArn,
+    });
+    this.add([state]);
+  }
+
+  private async moveToDeadLetterQueue(state: MessageState): Promise<void> {
+    if (!this.redrive) return;
+    // Copy first, then delete: a crash in between duplicates the message rather than losing it.
+    try {
+      await this.redrive.deadLetterQueue.acceptRedriven(state.stored, this.arn);
+    } catch (error) {
+      state.visibleAt = 0;
+      throw error;
+    }
+    this.messages.delete(state.stored.messageId);
+    await unlink(join(this.messagesDir, state.fileName)).catch(ignoreMissing);
+  }
+
+  private async write(stored: StoredMessage): Promise<MessageState> {
+    const fileName = `${String(stored.sentTimestamp).padStart(15, '0')}-${String(this.sequence++).padStart(9, '0')}-${stored.messageId}.json`;
+    await writeAtomically(this.messagesDir, fileName, stored);
+    return { fileName, stored, visibleAt: 0, receiptHandle: null };
+  }
+
+  private add(states: MessageState[]): void {
+    for (const state of states) this.messages.set(state.stored.messageId, state);
+    this.notifyChange();
+  }
+
+  private findByReceipt(receiptHandle: string): MessageState | undefined {
+    for (const state of this.messages.values()) if (state.receiptHandle === receiptHandle) return state;
+    return undefined;
+  }
+
+  private async load(): Promise<void> {
+    await mkdir(this.messagesDir, { recursive: true });
+    const names = (await readdir(this.messagesDir)).sort();
+    for (const name of names) {
+      const path = join(this.messagesDir, name);
+      if (name.startsWith(TEMP_PREFIX)) {
+        // A write interrupted by a crash: its message was never acknowledged to the sender.
+        await rm(path, { force: true });
+        continue;
+      }
+      if (!name.endsWith('.json')) continue;
+      const stored = JSON.parse(await readFile(path, 'utf8')) as StoredMessage;
+      this.messages.set(stored.messageId, { fileName: name, stored, visibleAt: 0, receiptHandle: null });
+    }
+    this.sequence = names.length;
+  }
+
+  private toRecord(state: MessageState): SQSRecord {
+    const { stored } = state;
+    return {
+      messageId: stored.messageId,
+      receiptHandle: state.receiptHandle ?? '',
+      body: stored.body,
+      attributes: {
+        ApproximateReceiveCount: String(stored.receiveCount),
+        SentTimestamp: String(stored.sentTimestamp),
+        SenderId: 'LOCAL',
+        ApproximateFirstReceiveTimestamp: String(stored.firstReceiveTimestamp ?? this.clock()),
+        ...(stored.deadLetterSourceArn ? { DeadLetterQueueSourceArn: stored.deadLetterSourceArn } : {}),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash('md5').update(stored.body, 'utf8').digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.arn,
+      awsRegion: this.region,
+    };
+  }
+}
+
+async function writeAtomically(dir: string, fileName: string, stored: StoredMessage): Promise<void> {
+  const tempPath = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+  const file = await open(tempPath, 'wx');
+  try {
+    await file.writeFile(JSON.stringify(stored));
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(tempPath, join(dir, fileName));
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+}
