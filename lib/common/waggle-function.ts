@@ -1,0 +1,122 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  Code,
+  LoggingFormat,
+  Runtime,
+  SystemLogLevel,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { LogLevel } from '../config/deployment-config';
+import { LOCK_FILE, PROJECT_ROOT, projectPath } from './project-paths';
+
+export interface WaggleFunctionProps {
+  /** Entry file relative to the repository root, e.g. `lambdas/ingest/handler.ts`. */
+  readonly entry: string;
+  /** Exported handler name in the entry file. */
+  readonly handler?: string;
+  readonly description: string;
+  readonly environment?: Record<string, string>;
+  readonly logLevel?: LogLevel;
+  /** Memory also buys CPU on Lambda; decode-heavy functions want more. */
+  readonly memorySize?: number;
+  readonly timeout?: Duration;
+  readonly logRetention?: RetentionDays;
+}
+
+// ESM output cannot `require`; some CJS dependencies still do, so give them a real one.
+const CREATE_REQUIRE_BANNER =
+  "import { createRequire as __waggleCreateRequire } from 'node:module';const require = __waggleCreateRequire(import.meta.url);";
+
+/**
+ * The one way Waggle deploys a function: Node 24 on arm64 (cheaper per GB-s), JSON logs at a chosen
+ * level into a log group this construct owns (so retention is set and the role can only write there),
+ * active X-Ray tracing, and an ESM bundle built by the local esbuild, never Docker.
+ */
+export class WaggleFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: WaggleFunctionProps) {
+    super(scope, id);
+    const logLevel = props.logLevel ?? 'INFO';
+
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An explicit role instead of AWSLambdaBasicExecutionRole: that managed policy lets the function
+    // write to any log group in the account; this one can only write to its own.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.description}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[logLevel],
+      systemLogLevelV2: SystemLogLevel.WARN,
+      tracing: Tracing.ACTIVE,
+      environment: {
+        // Stack traces point at the TypeScript sources through the bundled source map.
+        NODE_OPTIONS: '--enable-source-maps',
+        LOG_LEVEL: logLevel,
+        ...props.environment,
+      },
+      ...codeSource(this, props),
+    });
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray statement added by active tracing uses Resource "*": xray:PutTraceSegments and ' +
+        'xray:PutTelemetryRecords do not support resource-level permissions.',
+    });
+  }
+}
+
+/**
+ * Code of the function: an esbuild bundle of the entry, or, when CDK was told not to bundle this
+ * stack (`aws:cdk:bundling-stacks`, as `cdk deploy <other stack>` and the infra tests do), a
+ * placeholder, because such a stack is never deployed and its entry file need not exist yet.
+ */
+function codeSource(scope: Construct, props: WaggleFunctionProps) {
+  const handler = props.handler ?? 'handler';
+  if (!Stack.of(scope).bundlingRequired) {
+    return { code: Code.fromInline('// bundling skipped for this stack'), handler: `index.${handler}` };
+  }
+  return {
+    entry: projectPath(props.entry),
+    handler,
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: LOCK_FILE,
+    bundling: {
+      format: OutputFormat.ESM,
+      // Prefer the ES module builds of dependencies so esbuild can tree-shake them.
+      mainFields: ['module', 'main'],
+      minify: true,
+      sourceMap: true,
+      banner: CREATE_REQUIRE_BANNER,
+      forceDockerBundling: false,
+      // The AWS SDK v3 clients are bundled rather than taken from the runtime: the versions then come
+      // from package-lock.json, the same ones the tests and the local platform run, instead of
+      // whatever the runtime ships that week; tree-shaken ESM keeps the cost to a few hundred KB.
+      bundleAwsSDK: true,
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+
+/** How a data plane is operated; it changes who owns the account, never the SDK. */
+export const HOSTING_MODELS = ['multi-tenant', 'dedicated', 'self-hosted'] as const;
+export type HostingModel = (typeof HOSTING_MODELS)[number];
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface PlaneLocation {
+  readonly account: string;
+  readonly region: string;
+}
+
+export interface DataPlaneConfig extends PlaneLocation {
+  /** Short id, unique in the file; becomes the stack name `Waggle-DataPlane-<name>`. */
+  readonly name: string;
+  readonly hostingModel: HostingModel;
+  /** Application log level of the data-plane functions. */
+  readonly logLevel: LogLevel;
+}
+
+export interface DeploymentConfig {
+  readonly controlPlane: PlaneLocation;
+  readonly dataPlanes: readonly DataPlaneConfig[];
+}
+
+export class DeploymentConfigError extends Error {
+  override readonly name = 'DeploymentConfigError';
+}
+
+const ACCOUNT_PATTERN = /^\d{12}$/;
+// Commercial, GovCloud and China partitions: us-east-1, us-gov-west-1, cn-north-1, ap-southeast-5 ...
+const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+// Used in stack names and resource names, so kept to what CloudFormation accepts everywhere.
+const NAME_PATTERN = /^[a-z][a-z0-9-]{0,29}$/;
+
+/** Reads and validates a deployment config file; every error names the file and the bad field. */
+export function loadDeploymentConfig(path: string): DeploymentConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new DeploymentConfigError(`Cannot read deployment config ${path}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new DeploymentConfigError(
+      `Deployment config ${path} is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  return parseDeploymentConfig(raw, path);
+}
+
+/** Validates an already-parsed config; `source` names where it came from in error messages. */
+export function parseDeploymentConfig(raw: unknown, source = 'deployment config'): DeploymentConfig {
+  const fail = (field: string, problem: string): never => {
+    throw new DeploymentConfigError(`Invalid deployment config ${source}: ${field} ${problem}`);
+  };
+  const root = requireObject(raw, '(root)', fail);
+  rejectUnknownKeys(root, '(root)', ['$comment', 'controlPlane', 'dataPlanes'], fail);
+
+  const controlPlane = parseLocation(
+    requireObject(root.controlPlane, 'controlPlane', fail),
+    'controlPlane',
+    fail,
+  );
+
+  if (!Array.isArray(root.dataPlanes)) fail('dataPlanes', 'must be an array of data planes');
+  const entries = root.dataPlanes as unknown[];
+  if (entries.length === 0) fail('dataPlanes', 'must name at least one data plane');
+
+  const seenNames = new Set<string>();
+  const dataPlanes = entries.map((entry, index) => {
+    const field = `dataPlanes[${index}]`;
+    const plane = requireObject(entry, field, fail);
+    rejectUnknownKeys(
+      plane,
+      field,
+      ['$comment', 'name', 'account', 'region', 'hostingModel', 'logLevel'],
+      fail,
+    );
+    const name = requireString(plane.name, `${field}.name`, fail);
+    if (!NAME_PATTERN.test(name)) {
+      fail(
+        `${field}.name`,
+        `must be lower-case letters, digits and dashes (1-30, starting with a letter), got "${name}"`,
+      );
+    }
+    if (seenNames.has(name)) fail(`${field}.name`, `"${name}" is used by more than one data plane`);
+    seenNames.add(name);
+    const hostingModel = requireOneOf(plane.hostingModel, `${field}.hostingModel`, HOSTING_MODELS, fail);
+    const logLevel =
+      plane.logLevel === undefined
+        ? 'INFO'
+        : requireOneOf(plane.logLevel, `${field}.logLevel`, LOG_LEVELS, fail);
+    return { name, hostingModel, logLevel, ...parseLocation(plane, field, fail) };
+  });
+
+  return { controlPlane, dataPlanes };
+}
+
+type Fail = (field: string, problem: string) => never;
+
+function parseLocation(value: Record<string, unknown>, field: string, fail: Fail): PlaneLocation {
+  if (field === 'controlPlane') rejectUnknownKeys(value, field, ['$comment', 'account', 'region'], fail);
+  const account = requireString(value.account, `${field}.account`, fail);
+  if (!ACCOUNT_PATTERN.test(account)) {
+    fail(`${field}.account`, `must be a 12-digit AWS account id (as a string), got "${account}"`);
+  }
+  const region = requireString(value.region, `${field}.region`, fail);
+  if (!REGION_PATTERN.test(region))
+    fail(`${field}.region`, `must be an AWS region such as eu-west-1, got "${region}"`);
+  return { account, region };
+}
+
+function requireObject(value: unknown, field: string, fail: Fail): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'must be an object');
+  return value as Record<string, unknown>;
+}
+
+function requireString(value: unknown, field: string, fail: Fail): string {
+  if (typeof value !== 'string' || value.length === 0) fail(field, 'must be a non-empty string');
+  return value as string;
+}
+
+function requireOneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fail: Fail): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    fail(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+function rejectUnknownKeys(value: Record<string, unknown>, field: string, known: string[], fail: Fail): void {
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  // A typo such as "hostingmodel" would otherwise be silently ignored.
+  if (unknown.length > 0)
+    fail(field, `has unknown field(s) ${unknown.join(', ')}; allowed: ${known.join(', ')}`);
+}

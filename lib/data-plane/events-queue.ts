@@ -1,0 +1,109 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface EventsQueueProps {
+  /** Deliveries of a message before it is moved to the dead-letter queue. */
+  readonly maxReceiveCount?: number;
+  /** Must cover the consumer's timeout (AWS advises six times it, plus the batching window). */
+  readonly visibilityTimeout?: Duration;
+  /** Alarm when the oldest message on the events queue has waited this long: the writer is behind. */
+  readonly maxMessageAge?: Duration;
+}
+
+/**
+ * The queue between ingest and the writer, its dead-letter queue and the alarms on both.
+ *
+ * Encrypted with a customer key this construct owns rather than SQS-managed keys: messages carry
+ * prompts and completions, so the key policy is a second gate beside IAM, every use of the key is in
+ * CloudTrail, and disabling the key makes queued data unreadable at once. The data key is cached for
+ * an hour, so KMS is called a few times an hour, not per message.
+ */
+export class EventsQueue extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly key: Key;
+  readonly deadLetterAlarm: Alarm;
+  readonly oldestMessageAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: EventsQueueProps = {}) {
+    super(scope, id);
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
+    const maxMessageAge = props.maxMessageAge ?? Duration.minutes(15);
+
+    this.key = new Key(this, 'Key', {
+      description: 'Waggle events queue: encrypts normalized events between ingest and the writer',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const encryption = {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      dataKeyReuse: Duration.hours(1),
+      enforceSSL: true,
+    };
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      ...encryption,
+      // The longest SQS allows: time to look at poison events before they are gone.
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.queue = new Queue(this, 'Queue', {
+      ...encryption,
+      retentionPeriod: Duration.days(4),
+      visibilityTimeout: props.visibilityTimeout ?? Duration.minutes(15),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+    });
+
+    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: 'Events reached the dead-letter queue: the writer rejected them repeatedly.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.oldestMessageAlarm = new Alarm(this, 'OldestMessageAlarm', {
+      alarmDescription: `The oldest event has waited more than ${maxMessageAge.toHumanString()}: the writer is falling behind.`,
+      metric: this.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: maxMessageAge.toSeconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /**
+   * Lets the grantee send messages to the events queue only. A producer to a KMS-encrypted queue
+   * needs kms:GenerateDataKey and kms:Decrypt (to reuse the cached data key), only through SQS.
+   */
+  grantSendEvents(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'SendEvents',
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'EncryptEvents',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+  }
+}

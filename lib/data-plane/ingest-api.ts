@@ -1,0 +1,137 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  type HttpStage,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { WaggleFunction } from '../common/waggle-function';
+import type { LogLevel } from '../config/deployment-config';
+import type { EventsQueue } from './events-queue';
+import type { KeyRegistry } from './key-registry';
+import type { RawArchive } from './raw-archive';
+
+/** Every route the ingest function answers: OTLP/HTTP and the HoneyHive-compatible REST intake. */
+export const INGEST_ROUTES: ReadonlyArray<{ readonly method: HttpMethod; readonly path: string }> = [
+  { method: HttpMethod.POST, path: '/v1/traces' },
+  { method: HttpMethod.POST, path: '/opentelemetry/v1/traces' },
+  { method: HttpMethod.POST, path: '/session/start' },
+  { method: HttpMethod.POST, path: '/events' },
+  { method: HttpMethod.PUT, path: '/events' },
+  { method: HttpMethod.POST, path: '/events/batch' },
+  { method: HttpMethod.POST, path: '/events/model' },
+  { method: HttpMethod.POST, path: '/events/model/batch' },
+  { method: HttpMethod.GET, path: '/healthz' },
+];
+
+export interface IngestApiProps {
+  readonly rawArchive: RawArchive;
+  readonly eventsQueue: EventsQueue;
+  readonly keyRegistry: KeyRegistry;
+  readonly logLevel?: LogLevel;
+  /** Steady-state requests per second across the stage. */
+  readonly throttleRateLimit?: number;
+  readonly throttleBurstLimit?: number;
+}
+
+// API Gateway HTTP API variables (not the REST API ones) written as one JSON object per request.
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTimeEpoch',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    sourceIp: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    requestLength: '$context.requestLength',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationError: '$context.integrationErrorMessage',
+    error: '$context.error.message',
+  }),
+);
+
+/**
+ * The front door of a data plane: an HTTP API whose routes all go to the ingest function, which
+ * authenticates each request itself (API key hash against the key registry), archives it and queues
+ * its events. The function gets exactly the writes that flow needs and nothing more.
+ */
+export class IngestApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly ingestFunction: WaggleFunction;
+  readonly accessLogGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: IngestApiProps) {
+    super(scope, id);
+    const { rawArchive, eventsQueue, keyRegistry } = props;
+
+    this.ingestFunction = new WaggleFunction(this, 'IngestFunction', {
+      entry: 'lambdas/ingest/handler.ts',
+      description: 'Waggle ingest: authenticates, decodes, archives and queues OTLP and HoneyHive requests',
+      // Decoding and normalizing is CPU-bound, and Lambda allots CPU in proportion to memory.
+      memorySize: 1024,
+      // HTTP APIs give up on an integration after 30 s; finish (or fail with 503) before that.
+      timeout: Duration.seconds(29),
+      logLevel: props.logLevel,
+      environment: {
+        RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
+        EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
+        KEY_TABLE_NAME: keyRegistry.table.tableName,
+        POWERTOOLS_SERVICE_NAME: 'waggle-ingest',
+        POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
+      },
+    });
+    rawArchive.grantWriteArchiveObjects(this.ingestFunction.role);
+    eventsQueue.grantSendEvents(this.ingestFunction.role);
+    keyRegistry.grantLookUpKeys(this.ingestFunction.role);
+
+    this.api = new HttpApi(this, 'Api', {
+      description: 'Waggle data plane ingestion: OTLP/HTTP and HoneyHive-compatible REST',
+      createDefaultStage: false,
+    });
+
+    this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRateLimit ?? 1000, burstLimit: props.throttleBurstLimit ?? 2000 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogGroup),
+        format: ACCESS_LOG_FORMAT,
+      },
+    });
+
+    const integration = new HttpLambdaIntegration('IngestIntegration', this.ingestFunction.function, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const route of INGEST_ROUTES) {
+      this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+    }
+
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'Clients authenticate with an API key (Authorization: Bearer) that the ingest function checks against ' +
+        'the key registry itself; an API Gateway authorizer would add a second Lambda call per request. ' +
+        '/healthz is public on purpose.',
+    });
+  }
+
+  /** The base URL clients send to, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/ */
+  get url(): string {
+    return this.stage.url;
+  }
+}

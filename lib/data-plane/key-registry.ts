@@ -1,0 +1,54 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/**
+ * The data plane's registry of API keys: SHA-256 of the key -> org, workspace, project, scopes,
+ * revoked. Ingest reads it on every cache miss; the control plane fills it (a later issue).
+ * Losing it locks every client out, hence point-in-time recovery, deletion protection and RETAIN.
+ */
+export class KeyRegistry extends Construct {
+  readonly table: Table;
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    this.key = new Key(this, 'Key', {
+      description: 'Waggle key registry: encrypts API key hashes and their grants',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: 'keyHash', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** Lets the grantee look up one key hash: GetItem only, decrypting through DynamoDB only. */
+  grantLookUpKeys(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'LookUpApiKeys',
+        actions: ['dynamodb:GetItem'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DecryptApiKeys',
+        actions: ['kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+  }
+}

@@ -1,0 +1,165 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  ObjectOwnership,
+  StorageClass,
+} from 'aws-cdk-lib/aws-s3';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+
+/** Archived ingest requests, one compressed object per request, read back by the replay command. */
+export const RAW_PREFIX = 'raw/';
+/** Events too big for a queue message; the message carries the object key instead. */
+export const OVERFLOW_PREFIX = 'overflow/';
+
+export interface RawArchiveProps {
+  /** Days before archived requests move to Standard-IA. */
+  readonly infrequentAccessAfterDays?: number;
+  /** Days before archived requests move to Glacier Instant Retrieval (still readable at once by replay). */
+  readonly glacierInstantRetrievalAfterDays?: number;
+  /** Days an overwritten or deleted object version is kept. */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Days an overflow event is kept; it only has to outlive the queue message pointing at it. */
+  readonly overflowExpirationDays?: number;
+  /** Days the S3 server access logs are kept. */
+  readonly accessLogExpirationDays?: number;
+}
+
+// S3 charges Standard-IA and Glacier IR objects as at least 128 KiB and bills each transition, so
+// moving the many small compressed requests would cost more than it saves.
+const MIN_TRANSITION_OBJECT_BYTES = 128 * 1024;
+
+/**
+ * The raw-archive bucket of a data plane: every accepted request lands here before it is
+ * acknowledged, encrypted with a customer key this construct owns, versioned, private, TLS only.
+ */
+export class RawArchive extends Construct {
+  readonly bucket: Bucket;
+  readonly key: Key;
+  readonly accessLogBucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: RawArchiveProps = {}) {
+    super(scope, id);
+    // Let S3 log delivery in through a bucket policy: the legacy LogDeliveryWrite ACL is incompatible
+    // with BUCKET_OWNER_ENFORCED (ACLs disabled), which every Waggle bucket uses.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+
+    this.key = new Key(this, 'Key', {
+      description: 'Waggle raw archive: encrypts archived ingest requests and overflow events',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Server access logs can only be delivered to a bucket with S3-managed encryption.
+    this.accessLogBucket = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(props.accessLogExpirationDays ?? 365),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+    Validations.of(this.accessLogBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the destination of the raw archive access logs; logging it would log itself.',
+    });
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      // One data key per bucket instead of one KMS call per object: ingest writes an object per request.
+      bucketKeyEnabled: true,
+      versioned: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsPrefix: 'raw-archive/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          // CDK writes ObjectSizeGreaterThan as a number where the schema says string; CloudFormation
+          // coerces it, and the validator warns (W9003). Acknowledged where the bucket is defined below.
+          id: 'tier-archived-requests',
+          prefix: RAW_PREFIX,
+          objectSizeGreaterThan: MIN_TRANSITION_OBJECT_BYTES,
+          transitions: [
+            {
+              storageClass: StorageClass.INFREQUENT_ACCESS,
+              transitionAfter: Duration.days(props.infrequentAccessAfterDays ?? 30),
+            },
+            {
+              storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(props.glacierInstantRetrievalAfterDays ?? 90),
+            },
+          ],
+        },
+        {
+          // SQS keeps a message 14 days at most (dead-letter queue included); 30 days leaves room
+          // for a redrive before the event it points at disappears.
+          id: 'expire-overflow-events',
+          prefix: OVERFLOW_PREFIX,
+          expiration: Duration.days(props.overflowExpirationDays ?? 30),
+        },
+        {
+          id: 'clean-up-versions-and-uploads',
+          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays ?? 30),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+          expiredObjectDeleteMarker: true,
+        },
+      ],
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'CloudFormation-Validate::W9003',
+      reason:
+        'CDK renders the lifecycle ObjectSizeGreaterThan as a number; CloudFormation coerces it to the string its schema names.',
+    });
+  }
+
+  /**
+   * Lets the grantee write new objects under `raw/` and `overflow/` and nothing else: no reads,
+   * no deletes, no other prefixes. S3 asks KMS for a data key on the caller's behalf, so the caller
+   * needs kms:GenerateDataKey, and only through S3.
+   */
+  grantWriteArchiveObjects(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'WriteRawArchiveObjects',
+        actions: ['s3:PutObject'],
+        resources: [
+          this.bucket.arnForObjects(`${RAW_PREFIX}*`),
+          this.bucket.arnForObjects(`${OVERFLOW_PREFIX}*`),
+        ],
+      }),
+    );
+    if (Construct.isConstruct(grantee.grantPrincipal)) {
+      // cdk-nag names the bucket in its finding the way it appears in the template: <LogicalId.Arn>.
+      const bucketArn = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>`;
+      for (const prefix of [RAW_PREFIX, OVERFLOW_PREFIX]) {
+        Validations.of(grantee.grantPrincipal).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
+          reason: `Object keys under ${prefix} are generated per request (project, date, request id); the wildcard is limited to that prefix of this one bucket and to s3:PutObject.`,
+        });
+      }
+    }
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'EncryptRawArchiveObjects',
+        actions: ['kms:GenerateDataKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+  }
+}
