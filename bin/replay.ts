@@ -1,0 +1,102 @@
+/**
+ * npm run replay -- --project <project id> --from <time> --to <time>
+ *                   (--local [--data-dir .data] | --bucket <raw archive bucket> --queue-url <url> [--region <r>])
+ *                   [--dry-run]
+ *
+ * Re-ingests archived raw requests through the same normalizer as live traffic.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { S3ObjectStore } from '../lambdas/adapters/aws/s3-object-store';
+import { SqsMessageQueue } from '../lambdas/adapters/aws/sqs-message-queue';
+import { FileObjectStore } from '../lambdas/adapters/local/file-object-store';
+import { LocalQueue } from '../lambdas/adapters/local/local-queue';
+import { replayArchive } from '../lambdas/domain/ingest/replay';
+import type { MessageQueue, ObjectStore } from '../lambdas/domain/ports';
+
+const USAGE = `usage: npm run replay -- --project <project id> --from <ISO time> --to <ISO time>
+         (--local [--data-dir .data] | --bucket <raw archive bucket> --queue-url <events queue url> [--region <region>])
+         [--dry-run]`;
+
+function fail(message: string): never {
+  console.error(`replay: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseTime(name: string, value: string | undefined): number {
+  if (!value) fail(`--${name} is required`);
+  const millis = Date.parse(value);
+  if (Number.isNaN(millis))
+    fail(`--${name} "${value}" is not a date/time (use ISO 8601, e.g. 2026-11-21T10:00:00Z)`);
+  return millis;
+}
+
+async function main(): Promise<void> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        project: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        local: { type: 'boolean' },
+        'data-dir': { type: 'string' },
+        bucket: { type: 'string' },
+        'queue-url': { type: 'string' },
+        region: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const projectId = values.project as string | undefined;
+  if (!projectId) fail('--project is required');
+  const from = parseTime('from', values.from as string | undefined);
+  const to = parseTime('to', values.to as string | undefined);
+  if (from > to) fail('--from is after --to');
+
+  let archive: ObjectStore;
+  let eventsQueue: MessageQueue;
+  if (values.local) {
+    // The same folders the local platform uses (lambdas/local/platform.ts).
+    const dataDir = (values['data-dir'] as string | undefined) ?? process.env.WAGGLE_DATA_DIR ?? '.data';
+    const archiveDir = join(dataDir, 'objects', 'raw-archive');
+    const queueDir = join(dataDir, 'queues', 'events');
+    archive = new FileObjectStore(archiveDir);
+    eventsQueue = await LocalQueue.open(queueDir);
+    console.log(`replay: reading ${archiveDir}, queueing to ${queueDir}`);
+  } else {
+    const bucket = values.bucket as string | undefined;
+    const queueUrl = values['queue-url'] as string | undefined;
+    if (!bucket || !queueUrl) fail('give --local, or both --bucket and --queue-url');
+    const region = values.region as string | undefined;
+    archive = new S3ObjectStore(new S3Client(region ? { region } : {}), bucket);
+    eventsQueue = new SqsMessageQueue(new SQSClient(region ? { region } : {}), queueUrl);
+  }
+
+  const summary = await replayArchive({
+    archive,
+    overflowStore: archive,
+    eventsQueue,
+    projectId,
+    from,
+    to,
+    dryRun: Boolean(values['dry-run']),
+    onProgress: ({ key, records, error }) =>
+      console.log(error ? `  FAILED ${key}: ${error}` : `  ${key}: ${records} record(s)`),
+  });
+  const verb = values['dry-run'] ? 'converted (dry run)' : 'queued';
+  console.log(
+    `replay: ${summary.requests} request(s), ${summary.records} record(s) ${verb}, ${summary.failures.length} failure(s)`,
+  );
+  if (summary.failures.length > 0) process.exit(1);
+}
+
+main().catch((error: unknown) => {
+  console.error(`replay: ${(error as Error).message}`);
+  process.exit(1);
+});
