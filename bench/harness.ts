@@ -1,0 +1,51 @@
+/** Minimal timing harness: warm up, then time iterations until a time budget is spent. */
+import { performance } from 'node:perf_hooks';
+
+export interface Timing {
+  samplesMs: number[];
+  medianMs: number;
+  p99Ms: number;
+}
+
+export function percentile(sortedMs: readonly number[], p: number): number {
+  if (sortedMs.length === 0) return Number.NaN;
+  const index = Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1);
+  return sortedMs[Math.max(0, index)] as number;
+}
+
+function summarize(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { samplesMs: sorted, medianMs: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
+}
+
+export function timeSync(
+  fn: () => unknown,
+  options: { warmupMs?: number; runMs?: number; minRuns?: number } = {},
+): Timing {
+  const warmupEnd = performance.now() + (options.warmupMs ?? 500);
+  while (performance.now() < warmupEnd) fn();
+  const samples: number[] = [];
+  const runEnd = performance.now() + (options.runMs ?? 2_000);
+  while (performance.now() < runEnd || samples.length < (options.minRuns ?? 20)) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return summarize(samples);
+}
+
+export async function timeAsync(
+  fn: () => Promise<unknown>,
+  options: { warmupMs?: number; runMs?: number; minRuns?: number } = {},
+): Promise<Timing> {
+  const warmupEnd = performance.now() + (options.warmupMs ?? 500);
+  while (performance.now() < warmupEnd) await fn();
+  const samples: number[] = [];
+  const runEnd = performance.now() + (options.runMs ?? 2_000);
+  while (performance.now() < runEnd || samples.length < (options.minRuns ?? 20)) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return summarize(samples);
+}
