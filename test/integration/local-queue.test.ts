@@ -227,6 +227,19 @@ describe('LocalQueue', () => {
     expect(await readdir(join(dir, 'messages'))).toEqual([]);
   });
 
+  it('picks up messages another process wrote into the folder', async () => {
+    const dir = join(root, 'events');
+    const owner = await LocalQueue.open(dir);
+    const bodies: string[] = [];
+    poll(owner, async (event) => {
+      for (const record of event.Records) bodies.push(record.body);
+    });
+    const otherProcess = await LocalQueue.open(dir);
+    await otherProcess.sendBatch(messages('from-replay'));
+    await eventually(() => bodies.length === 1);
+    expect(bodies).toEqual(['from-replay']);
+  });
+
   it('stop() waits for the batch in flight and leaves unprocessed messages queued', async () => {
     const queue = await LocalQueue.open(join(root, 'events'));
     await queue.sendBatch(messages('slow'));

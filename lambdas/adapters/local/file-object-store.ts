@@ -31,7 +31,11 @@ export class FileObjectStore implements ObjectStore {
     return path;
   }
 
-  async put(key: string, body: Uint8Array): Promise<void> {
+  async put(
+    key: string,
+    body: Uint8Array,
+    _options?: { contentType?: string; contentEncoding?: string },
+  ): Promise<void> {
     const path = this.pathOf(key);
     const tempPath = `${path}${TEMP_MARKER}${randomBytes(6).toString('hex')}`;
     try {

@@ -49,6 +49,7 @@ export function startQueuePoller(
       try {
         if (queue.depth().visible === 0) {
           await sleepUntilChange(idlePollMs);
+          await queue.refresh();
           continue;
         }
         const deadline = Date.now() + windowMs;

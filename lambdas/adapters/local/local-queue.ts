@@ -236,20 +236,33 @@ export class LocalQueue implements MessageQueue {
     return undefined;
   }
 
+  /**
+   * Picks up messages that another process (a CLI such as replay) wrote into the folder since
+   * this queue was opened. Sending from other processes is safe because every file lands whole.
+   */
+  async refresh(): Promise<void> {
+    const known = new Set<string>();
+    for (const state of this.messages.values()) known.add(state.fileName);
+    const names = (await readdir(this.messagesDir)).sort();
+    const found: MessageState[] = [];
+    for (const name of names) {
+      if (!name.endsWith('.json') || name.startsWith(TEMP_PREFIX) || known.has(name)) continue;
+      const stored = await readStored(join(this.messagesDir, name));
+      if (stored && !this.messages.has(stored.messageId)) {
+        found.push({ fileName: name, stored, visibleAt: 0, receiptHandle: null });
+      }
+    }
+    if (found.length > 0) this.add(found);
+  }
+
   private async load(): Promise<void> {
     await mkdir(this.messagesDir, { recursive: true });
     const names = (await readdir(this.messagesDir)).sort();
     for (const name of names) {
-      const path = join(this.messagesDir, name);
-      if (name.startsWith(TEMP_PREFIX)) {
-        // A write interrupted by a crash: its message was never acknowledged to the sender.
-        await rm(path, { force: true });
-        continue;
-      }
-      if (!name.endsWith('.json')) continue;
-      const stored = JSON.parse(await readFile(path, 'utf8')) as StoredMessage;
-      this.messages.set(stored.messageId, { fileName: name, stored, visibleAt: 0, receiptHandle: null });
+      // A temp file is a write interrupted by a crash: its message was never acknowledged to the sender.
+      if (name.startsWith(TEMP_PREFIX)) await rm(join(this.messagesDir, name), { force: true });
     }
+    await this.refresh();
     this.sequence = names.length;
   }
 
@@ -285,6 +298,16 @@ async function writeAtomically(dir: string, fileName: string, stored: StoredMess
     await file.close();
   }
   await rename(tempPath, join(dir, fileName));
+}
+
+async function readStored(path: string): Promise<StoredMessage | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as StoredMessage;
+  } catch (error) {
+    // Deleted between readdir and read (e.g. consumed): nothing to add.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 function ignoreMissing(error: unknown): void {

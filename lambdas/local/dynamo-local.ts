@@ -1,0 +1,91 @@
+/**
+ * DynamoDB for the local platform: dynalite embedded on a random loopback port, persisted as
+ * LevelDB under a folder, so the platform uses the same DynamoKeyRegistry as AWS does.
+ * LevelDB allows one process per folder, so a pid lock file beside it makes a second opener fail
+ * with DynamoFolderInUseError (dynalite itself would crash that process on its first request).
+ */
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { KEY_TABLE_PARTITION_KEY } from '../adapters/aws/dynamo-key-registry';
+import { acquireFolderLock, FolderInUseError, type FolderLock } from './folder-lock';
+
+export const LOCAL_KEY_TABLE = 'waggle-local-keys';
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export class DynamoFolderInUseError extends Error {
+  override readonly name = 'DynamoFolderInUseError';
+}
+
+export interface LocalDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/** Starts dynalite on 127.0.0.1 with its data in path (in memory when path is undefined). */
+export async function startLocalDynamo(path: string | undefined): Promise<LocalDynamo> {
+  let lock: FolderLock | undefined;
+  if (path) {
+    await mkdir(path, { recursive: true });
+    lock = await acquireFolderLock(`${path}.lock`).catch((error: unknown) => {
+      if (!(error instanceof FolderInUseError)) throw error;
+      throw new DynamoFolderInUseError(
+        `the local DynamoDB data in ${dirname(path)} is in use by process ${error.pid} ` +
+          '(is the local platform, npm start, running with this data folder? stop it first)',
+      );
+    });
+  }
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  return {
+    endpoint,
+    client,
+    async stop() {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await lock?.release();
+    },
+  };
+}
+
+/** Creates the key-registry table (partition key keyHash) unless it exists. */
+export async function ensureKeyTable(client: DynamoDBClient, tableName = LOCAL_KEY_TABLE): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [{ AttributeName: KEY_TABLE_PARTITION_KEY, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: KEY_TABLE_PARTITION_KEY, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
