@@ -15,6 +15,7 @@ import {
   describeType,
   invalidField,
   isJsonObject,
+  isValidId,
   optionalBoolean,
   optionalId,
   optionalObject,
@@ -57,7 +58,7 @@ export function acceptBatch(body: unknown, ctx: IntakeContext, shape: BatchShape
   }
 
   const records: EventRecord[] = [];
-  if (shared !== undefined && (sessionProperties !== undefined || shared.generated)) {
+  if (shared !== undefined && needsSessionEvent(shared, sessionProperties, events)) {
     const session = buildSessionEvent(sessionProperties ?? {}, 'session_properties', ctx, {
       sessionId: shared.id,
       span: spanOf(events, ctx.ingestedAt),
@@ -106,16 +107,24 @@ function chooseSharedSession(
   const named =
     properties === undefined ? undefined : optionalId(properties, 'session_id', 'session_properties');
   if (named !== undefined) return { id: named, generated: false };
-  for (const [index, item] of items.entries()) {
-    if (!isJsonObject(item) || item.session_id == null) continue;
-    try {
-      const id = optionalId(item, 'session_id', `[${index}]`);
-      if (id !== undefined) return { id, generated: false };
-    } catch {
-      // An item with a bad session_id is reported when the item itself is built.
-    }
+  for (const item of items) {
+    // An item with a bad session_id is skipped here and reported when the item itself is built.
+    if (isJsonObject(item) && isValidId(item.session_id)) return { id: item.session_id, generated: false };
   }
   return { id: ctx.newId(), generated: true };
+}
+
+/**
+ * A new session, or one the client describes in session_properties, gets its session event, unless
+ * the batch itself carries that session event.
+ */
+function needsSessionEvent(
+  shared: SharedSession,
+  properties: JsonObject | undefined,
+  events: WaggleEvent[],
+): boolean {
+  if (!shared.generated && properties === undefined) return false;
+  return !events.some((event) => event.event_type === 'session' && event.event_id === shared.id);
 }
 
 function spanOf(events: WaggleEvent[], fallback: number): EventTiming {

@@ -79,6 +79,10 @@ export function optionalString(
 }
 
 /** An id: a non-empty string of at most MAX_ID_LENGTH characters. */
+export function isValidId(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && value.length <= MAX_ID_LENGTH;
+}
+
 export function requireIdValue(value: unknown, field: string): string {
   if (typeof value !== 'string') throw invalidField(field, `must be a string id, got ${describeType(value)}`);
   if (value === '') throw invalidField(field, 'must not be empty');

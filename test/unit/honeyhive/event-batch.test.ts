@@ -87,6 +87,20 @@ describe('createEventBatch (POST /events/batch)', () => {
     );
   });
 
+  it('with is_single_session, does not duplicate a session event the batch already carries', () => {
+    const result = createEventBatch(
+      {
+        events: [{ event_type: 'session', inputs: {} }, tool()],
+        is_single_session: true,
+        session_properties: {},
+      },
+      testContext(),
+    );
+    const events = eventsOf(result.records);
+    expect(events.map((event) => event.event_type)).toEqual(['session', 'tool']);
+    expect(events[0]?.event_id).toBe((result.response as { session_id: string }).session_id);
+  });
+
   it('ignores session_properties without is_single_session', () => {
     const result = createEventBatch(
       { events: [tool()], session_properties: { session_name: 'x' } },
