@@ -63,10 +63,20 @@ export interface WaggleEventUpdate extends Tenant {
   patch: Partial<
     Pick<
       WaggleEvent,
-      'metadata' | 'feedback' | 'metrics' | 'outputs' | 'config' | 'user_properties' | 'duration' | 'end_time' | 'error'
+      | 'metadata'
+      | 'feedback'
+      | 'metrics'
+      | 'outputs'
+      | 'config'
+      | 'user_properties'
+      | 'duration'
+      | 'end_time'
+      | 'error'
     >
   >;
 }
 
 /** What travels on the events queue: a full event or an update of one. */
-export type EventRecord = { kind: 'event'; event: WaggleEvent } | { kind: 'update'; update: WaggleEventUpdate };
+export type EventRecord =
+  | { kind: 'event'; event: WaggleEvent }
+  | { kind: 'update'; update: WaggleEventUpdate };

@@ -1,0 +1,87 @@
+/**
+ * What one attribute convention extracted from a span. Each convention fills its own
+ * ConventionFields; normalize-span combines them by the documented precedence.
+ */
+import type { AttributeValue } from '../otlp/model';
+import type { EventType, JsonObject } from './event';
+
+export interface ScalarFields {
+  /** A definite event type the convention implies (e.g. gen_ai.operation.name = chat -> model). */
+  eventTypeHint: EventType;
+  /** An explicit event type as written by the span (HoneyHive only); validated later. */
+  explicitEventType: string;
+  eventName: string;
+  sessionId: string;
+  projectName: string;
+  source: string;
+  model: string;
+  provider: string;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  cost: number;
+  error: string;
+}
+
+export type ScalarField = keyof ScalarFields;
+
+export const SECTION_NAMES = [
+  'config',
+  'inputs',
+  'outputs',
+  'metadata',
+  'metrics',
+  'feedback',
+  'user_properties',
+] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+export class ConventionFields {
+  readonly scalars: Partial<ScalarFields> = {};
+  readonly sections: Partial<Record<SectionName, JsonObject>> = {};
+  private readonly ranks: Partial<Record<ScalarField, number>> = {};
+  /** Attribute values a convention needs to combine in finish() (e.g. input.value with input.mime_type). */
+  private stash: Record<string, unknown> | undefined;
+
+  remember(key: string, value: unknown): void {
+    this.stash ??= {};
+    this.stash[key] = value;
+  }
+
+  recall(key: string): unknown {
+    return this.stash?.[key];
+  }
+
+  /**
+   * Offers a value for a field. Within a convention several attributes can name the same thing
+   * (current and deprecated names); the lowest rank wins regardless of attribute order.
+   */
+  offer<K extends ScalarField>(field: K, value: ScalarFields[K], rank = 0): void {
+    const current = this.ranks[field];
+    if (current !== undefined && current <= rank) return;
+    this.ranks[field] = rank;
+    this.scalars[field] = value;
+  }
+
+  /** The section object, created on first use so spans that never touch a section allocate nothing. */
+  section(name: SectionName): JsonObject {
+    let section = this.sections[name];
+    if (section === undefined) {
+      section = {};
+      this.sections[name] = section;
+    }
+    return section;
+  }
+}
+
+/** One attribute convention: claims the keys it understands and maps them into its fields. */
+export interface Convention {
+  readonly name: string;
+  /**
+   * Maps one attribute. Returns false when the key is not part of the convention or its value
+   * cannot be used; the caller then keeps it under metadata.attributes.
+   */
+  apply(key: string, value: AttributeValue, fields: ConventionFields): boolean;
+  /** Runs once after all attributes, for mappings that need several attributes together. */
+  finish?(fields: ConventionFields): void;
+}

@@ -1,0 +1,269 @@
+/**
+ * OpenTelemetry GenAI semantic conventions (gen_ai.*), current names and the deprecated ones
+ * still emitted by older instrumentations (gen_ai.system, gen_ai.usage.prompt_tokens,
+ * gen_ai.prompt.N.*). Attribute table: docs/normalization.md.
+ */
+import type { AttributeValue } from '../../otlp/model';
+import { outputsFromMessages, toChatHistory } from '../chat-messages';
+import type { Convention, ConventionFields } from '../convention-fields';
+import type { EventType } from '../event';
+import {
+  arrayFromAttribute,
+  countFromAttribute,
+  parseJson,
+  setOwn,
+  setPath,
+  toJsonValue,
+} from '../json-path';
+
+const OPERATION_EVENT_TYPES: Record<string, EventType> = {
+  chat: 'model',
+  text_completion: 'model',
+  completion: 'model',
+  generate_content: 'model',
+  embeddings: 'model',
+  execute_tool: 'tool',
+  invoke_agent: 'chain',
+  create_agent: 'chain',
+  invoke_workflow: 'chain',
+};
+
+const PROMPT_PREFIX = 'gen_ai.prompt.';
+const COMPLETION_PREFIX = 'gen_ai.completion.';
+const REQUEST_PREFIX = 'gen_ai.request.';
+const AGENT_PREFIX = 'gen_ai.agent.';
+const TOOL_PREFIX = 'gen_ai.tool.';
+
+const INPUT_MESSAGES = 'gen_ai.input.messages';
+const SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
+const OUTPUT_MESSAGES = 'gen_ai.output.messages';
+const LEGACY_COMPLETIONS = 'legacy_completions';
+const HAS_MODEL = 'has_model';
+
+function text(value: AttributeValue): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Sets a metadata key; deprecated names only fill a gap so the current name wins in any order. */
+function metadataValue(fields: ConventionFields, key: string, value: unknown, deprecated: boolean): void {
+  const metadata = fields.section('metadata');
+  if (deprecated && Object.hasOwn(metadata, key)) return;
+  setOwn(metadata, key, value);
+}
+
+function count(
+  fields: ConventionFields,
+  field: 'promptTokens' | 'completionTokens' | 'totalTokens',
+  value: AttributeValue,
+  rank: number,
+): boolean {
+  const n = countFromAttribute(value);
+  if (n === undefined) return false;
+  fields.offer(field, n, rank);
+  return true;
+}
+
+function metadataCount(
+  fields: ConventionFields,
+  key: string,
+  value: AttributeValue,
+  deprecated: boolean,
+): boolean {
+  const n = countFromAttribute(value);
+  if (n === undefined) return false;
+  metadataValue(fields, key, n, deprecated);
+  return true;
+}
+
+function parsedOrRaw(value: AttributeValue): unknown {
+  if (typeof value === 'string') return parseJson(value) ?? value;
+  return toJsonValue(value);
+}
+
+function applyExact(key: string, value: AttributeValue, fields: ConventionFields): boolean {
+  switch (key) {
+    case 'gen_ai.provider.name':
+    case 'gen_ai.system': {
+      const provider = text(value);
+      if (provider === undefined) return false;
+      fields.offer('provider', provider, key === 'gen_ai.system' ? 1 : 0);
+      return true;
+    }
+    case 'gen_ai.request.model':
+    case 'gen_ai.response.model': {
+      const model = text(value);
+      if (model === undefined) return false;
+      // The requested name is what users filter by; the response's dated name is kept beside it.
+      if (key === 'gen_ai.response.model') metadataValue(fields, 'response_model', model, false);
+      fields.offer('model', model, key === 'gen_ai.request.model' ? 0 : 1);
+      fields.remember(HAS_MODEL, true);
+      return true;
+    }
+    case 'gen_ai.operation.name': {
+      const operation = text(value);
+      if (operation === undefined) return false;
+      metadataValue(fields, 'operation_name', operation, false);
+      const hint = OPERATION_EVENT_TYPES[operation];
+      if (hint !== undefined) fields.offer('eventTypeHint', hint);
+      return true;
+    }
+    case 'gen_ai.usage.input_tokens':
+      return count(fields, 'promptTokens', value, 0);
+    case 'gen_ai.usage.prompt_tokens':
+      return count(fields, 'promptTokens', value, 1);
+    case 'gen_ai.usage.output_tokens':
+      return count(fields, 'completionTokens', value, 0);
+    case 'gen_ai.usage.completion_tokens':
+      return count(fields, 'completionTokens', value, 1);
+    case 'gen_ai.usage.total_tokens':
+      return count(fields, 'totalTokens', value, 0);
+    case 'gen_ai.usage.cache_read.input_tokens':
+      return metadataCount(fields, 'cached_input_tokens', value, false);
+    case 'gen_ai.usage.cache_read_input_tokens':
+      return metadataCount(fields, 'cached_input_tokens', value, true);
+    case 'gen_ai.usage.cache_creation.input_tokens':
+      return metadataCount(fields, 'cache_creation_input_tokens', value, false);
+    case 'gen_ai.usage.cache_creation_input_tokens':
+      return metadataCount(fields, 'cache_creation_input_tokens', value, true);
+    case 'gen_ai.conversation.id': {
+      const id = text(value);
+      if (id === undefined) return false;
+      fields.offer('sessionId', id);
+      return true;
+    }
+    case INPUT_MESSAGES:
+    case OUTPUT_MESSAGES:
+    case 'gen_ai.prompt':
+    case 'gen_ai.completion': {
+      const messages = arrayFromAttribute(value);
+      if (messages === undefined) return false;
+      // gen_ai.prompt / gen_ai.completion are the older single-attribute forms of the same data.
+      const target = key === INPUT_MESSAGES || key === 'gen_ai.prompt' ? INPUT_MESSAGES : OUTPUT_MESSAGES;
+      if (key.endsWith('messages') || fields.recall(target) === undefined) fields.remember(target, messages);
+      return true;
+    }
+    case SYSTEM_INSTRUCTIONS: {
+      if (typeof value === 'string' && value === '') return false;
+      fields.remember(
+        SYSTEM_INSTRUCTIONS,
+        typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value),
+      );
+      return true;
+    }
+    case 'gen_ai.tool.definitions': {
+      const tools = arrayFromAttribute(value);
+      if (tools === undefined) return false;
+      fields.section('config').tools = tools;
+      return true;
+    }
+    case 'gen_ai.tool.call.arguments':
+      fields.section('inputs').arguments = parsedOrRaw(value);
+      return true;
+    case 'gen_ai.tool.call.result':
+      fields.section('outputs').result = parsedOrRaw(value);
+      return true;
+    case 'gen_ai.response.id':
+      metadataValue(fields, 'response_id', toJsonValue(value), false);
+      return true;
+    case 'gen_ai.response.finish_reasons':
+      metadataValue(fields, 'finish_reasons', toJsonValue(value), false);
+      return true;
+    default:
+      return false;
+  }
+}
+
+function applyPrefixed(key: string, value: AttributeValue, fields: ConventionFields): boolean {
+  if (key.startsWith(PROMPT_PREFIX)) {
+    const path = key.slice(PROMPT_PREFIX.length).split('.');
+    return setPath(fields.section('inputs'), ['chat_history', ...path], toJsonValue(value));
+  }
+  if (key.startsWith(COMPLETION_PREFIX)) {
+    let completions = fields.recall(LEGACY_COMPLETIONS) as Record<string, unknown> | undefined;
+    if (completions === undefined) {
+      completions = {};
+      fields.remember(LEGACY_COMPLETIONS, completions);
+    }
+    return setPath(
+      completions,
+      ['choices', ...key.slice(COMPLETION_PREFIX.length).split('.')],
+      toJsonValue(value),
+    );
+  }
+  if (key.startsWith(REQUEST_PREFIX)) {
+    return setPath(fields.section('config'), key.slice(REQUEST_PREFIX.length).split('.'), toJsonValue(value));
+  }
+  if (key.startsWith(AGENT_PREFIX)) {
+    return setPath(
+      fields.section('metadata'),
+      ['agent', ...key.slice(AGENT_PREFIX.length).split('.')],
+      toJsonValue(value),
+    );
+  }
+  if (key.startsWith(TOOL_PREFIX)) {
+    return setPath(
+      fields.section('metadata'),
+      ['tool', ...key.slice(TOOL_PREFIX.length).split('.')],
+      toJsonValue(value),
+    );
+  }
+  return false;
+}
+
+function systemMessages(instructions: unknown): unknown[] {
+  if (instructions === undefined) return [];
+  // Current form: an array of parts; older SDKs send a plain string.
+  if (Array.isArray(instructions)) return [{ role: 'system', parts: instructions }];
+  return [
+    {
+      role: 'system',
+      content: typeof instructions === 'string' ? instructions : JSON.stringify(instructions),
+    },
+  ];
+}
+
+export const genAiConvention: Convention = {
+  name: 'gen_ai',
+  apply(key, value, fields) {
+    return applyExact(key, value, fields) || applyPrefixed(key, value, fields);
+  },
+  finish(fields) {
+    const inputMessages = fields.recall(INPUT_MESSAGES) as unknown[] | undefined;
+    const instructions = fields.recall(SYSTEM_INSTRUCTIONS);
+    if (inputMessages !== undefined || instructions !== undefined) {
+      // The structured attribute replaces any gen_ai.prompt.N.* flattening of the same messages.
+      fields.section('inputs').chat_history = toChatHistory([
+        ...systemMessages(instructions),
+        ...(inputMessages ?? []),
+      ]);
+    }
+    const outputMessages = fields.recall(OUTPUT_MESSAGES) as unknown[] | undefined;
+    const legacy = fields.recall(LEGACY_COMPLETIONS) as { choices?: unknown[] } | undefined;
+    const completions = outputMessages ?? legacy?.choices;
+    if (completions !== undefined) outputsFromMessages(completions, fields.section('outputs'));
+    // Older instrumentations set no operation name; a provider plus a model still means a model call.
+    if (
+      fields.scalars.eventTypeHint === undefined &&
+      fields.recall(HAS_MODEL) === true &&
+      fields.scalars.provider !== undefined
+    ) {
+      fields.offer('eventTypeHint', 'model', 9);
+    }
+  },
+};
+
+/**
+ * Messages carried by span events (gen_ai.user.message, gen_ai.choice, ... as emitted by e.g. AWS
+ * Strands) fill inputs/outputs only when the span's attributes did not already provide them.
+ */
+export function offerEventMessages(fields: ConventionFields, inputs: unknown[], choices: unknown[]): void {
+  if (inputs.length > 0 && fields.recall(INPUT_MESSAGES) === undefined)
+    fields.remember(INPUT_MESSAGES, inputs);
+  if (
+    choices.length > 0 &&
+    fields.recall(OUTPUT_MESSAGES) === undefined &&
+    fields.recall(LEGACY_COMPLETIONS) === undefined
+  ) {
+    fields.remember(OUTPUT_MESSAGES, choices);
+  }
+}

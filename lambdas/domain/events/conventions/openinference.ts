@@ -1,0 +1,218 @@
+/**
+ * OpenInference semantic conventions (Arize Phoenix instrumentations): openinference.span.kind,
+ * llm.*, input.value / output.value, session.id, user.id, metadata, tag.tags, tool.*.
+ * Attribute table: docs/normalization.md.
+ */
+import type { AttributeValue } from '../../otlp/model';
+import { outputsFromMessages } from '../chat-messages';
+import type { Convention, ConventionFields } from '../convention-fields';
+import type { EventType } from '../event';
+import {
+  countFromAttribute,
+  mergeInto,
+  objectFromAttribute,
+  parseJson,
+  setOwn,
+  setPath,
+  toJsonValue,
+} from '../json-path';
+
+/** Mirrors the HoneyHive SDK's OpenInference mapping, except EMBEDDING, which is a priced model call. */
+const SPAN_KIND_EVENT_TYPES: Record<string, EventType> = {
+  LLM: 'model',
+  EMBEDDING: 'model',
+  TOOL: 'tool',
+  RETRIEVER: 'tool',
+  RERANKER: 'tool',
+  GUARDRAIL: 'tool',
+  CHAIN: 'chain',
+  AGENT: 'chain',
+  EVALUATOR: 'chain',
+};
+
+const INPUT_MESSAGES_PREFIX = 'llm.input_messages.';
+const OUTPUT_MESSAGES_PREFIX = 'llm.output_messages.';
+const TOOLS_PREFIX = 'llm.tools.';
+const PROMPT_TEMPLATE_PREFIX = 'llm.prompt_template.';
+const OUTPUT_MESSAGES = 'output_messages';
+
+/**
+ * OpenInference nests every message under wrapper segments
+ * (`llm.input_messages.0.message.tool_calls.1.tool_call.function.name`); dropping them gives
+ * HoneyHive's shape (`chat_history[0].tool_calls[1].function.name`).
+ */
+const WRAPPER_SEGMENTS = new Set(['message', 'tool_call', 'message_content', 'tool']);
+
+function messagePath(rest: string): string[] {
+  return rest.split('.').filter((segment) => !WRAPPER_SEGMENTS.has(segment));
+}
+
+function text(value: AttributeValue): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function count(
+  fields: ConventionFields,
+  field: 'promptTokens' | 'completionTokens' | 'totalTokens',
+  value: AttributeValue,
+): boolean {
+  const n = countFromAttribute(value);
+  if (n === undefined) return false;
+  fields.offer(field, n);
+  return true;
+}
+
+function metadataCount(fields: ConventionFields, key: string, value: AttributeValue): boolean {
+  const n = countFromAttribute(value);
+  if (n === undefined) return false;
+  setOwn(fields.section('metadata'), key, n);
+  return true;
+}
+
+/** input.value / output.value: parsed when the mime type says JSON, else the text as sent. */
+function ioValue(value: unknown, mimeType: unknown): unknown {
+  if (typeof value === 'string' && mimeType === 'application/json') return parseJson(value) ?? value;
+  return value;
+}
+
+function applyExact(key: string, value: AttributeValue, fields: ConventionFields): boolean {
+  switch (key) {
+    case 'openinference.span.kind': {
+      const kind = text(value)?.toUpperCase();
+      if (kind === undefined) return false;
+      setOwn(fields.section('metadata'), 'span_kind', kind);
+      const hint = SPAN_KIND_EVENT_TYPES[kind];
+      if (hint !== undefined) fields.offer('eventTypeHint', hint);
+      return true;
+    }
+    case 'llm.model_name':
+    case 'embedding.model_name': {
+      const model = text(value);
+      if (model === undefined) return false;
+      fields.offer('model', model, key === 'llm.model_name' ? 0 : 1);
+      return true;
+    }
+    case 'llm.provider':
+    case 'llm.system': {
+      const provider = text(value);
+      if (provider === undefined) return false;
+      fields.offer('provider', provider, key === 'llm.provider' ? 0 : 1);
+      return true;
+    }
+    case 'llm.token_count.prompt':
+      return count(fields, 'promptTokens', value);
+    case 'llm.token_count.completion':
+      return count(fields, 'completionTokens', value);
+    case 'llm.token_count.total':
+      return count(fields, 'totalTokens', value);
+    case 'llm.token_count.prompt_details.cache_read':
+      return metadataCount(fields, 'cached_input_tokens', value);
+    case 'llm.token_count.prompt_details.cache_write':
+      return metadataCount(fields, 'cache_creation_input_tokens', value);
+    case 'llm.invocation_parameters': {
+      const parameters = objectFromAttribute(value);
+      if (parameters === undefined) return false;
+      mergeInto(fields.section('config'), parameters);
+      return true;
+    }
+    case 'input.value':
+    case 'input.mime_type':
+    case 'output.value':
+    case 'output.mime_type':
+      fields.remember(key, toJsonValue(value));
+      return true;
+    case 'session.id': {
+      const id = text(value);
+      if (id === undefined) return false;
+      fields.offer('sessionId', id);
+      return true;
+    }
+    case 'user.id':
+      setOwn(fields.section('user_properties'), 'user_id', toJsonValue(value));
+      return true;
+    case 'metadata': {
+      const metadata = objectFromAttribute(value);
+      if (metadata === undefined) return false;
+      mergeInto(fields.section('metadata'), metadata);
+      return true;
+    }
+    case 'tag.tags':
+      setOwn(fields.section('metadata'), 'tags', toJsonValue(value));
+      return true;
+    case 'tool.name':
+    case 'tool.description':
+    case 'tool.id':
+      return setPath(fields.section('metadata'), ['tool', key.slice(5)], toJsonValue(value));
+    case 'tool.parameters':
+      return setPath(
+        fields.section('metadata'),
+        ['tool', 'parameters'],
+        typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value),
+      );
+    case 'tool_call.id':
+      return setPath(fields.section('metadata'), ['tool', 'call_id'], toJsonValue(value));
+    case 'tool_call.function.arguments':
+      setOwn(
+        fields.section('inputs'),
+        'arguments',
+        typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value),
+      );
+      return true;
+    default:
+      return false;
+  }
+}
+
+function applyPrefixed(key: string, value: AttributeValue, fields: ConventionFields): boolean {
+  if (key.startsWith(INPUT_MESSAGES_PREFIX)) {
+    return setPath(
+      fields.section('inputs'),
+      ['chat_history', ...messagePath(key.slice(INPUT_MESSAGES_PREFIX.length))],
+      toJsonValue(value),
+    );
+  }
+  if (key.startsWith(OUTPUT_MESSAGES_PREFIX)) {
+    let outputs = fields.recall(OUTPUT_MESSAGES) as Record<string, unknown> | undefined;
+    if (outputs === undefined) {
+      outputs = {};
+      fields.remember(OUTPUT_MESSAGES, outputs);
+    }
+    return setPath(
+      outputs,
+      ['choices', ...messagePath(key.slice(OUTPUT_MESSAGES_PREFIX.length))],
+      toJsonValue(value),
+    );
+  }
+  if (key.startsWith(TOOLS_PREFIX)) {
+    // llm.tools.N.tool.json_schema holds the tool definition as JSON.
+    const path = messagePath(key.slice(TOOLS_PREFIX.length));
+    const parsed = typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value);
+    if (path.length === 2 && path[1] === 'json_schema')
+      return setPath(fields.section('config'), ['tools', path[0] as string], parsed);
+    return setPath(fields.section('config'), ['tools', ...path], parsed);
+  }
+  if (key.startsWith(PROMPT_TEMPLATE_PREFIX)) {
+    const name = key.slice(PROMPT_TEMPLATE_PREFIX.length);
+    const parsed =
+      name === 'variables' && typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value);
+    return setPath(fields.section('config'), ['prompt_template', name], parsed);
+  }
+  return false;
+}
+
+export const openInferenceConvention: Convention = {
+  name: 'openinference',
+  apply(key, value, fields) {
+    return applyExact(key, value, fields) || applyPrefixed(key, value, fields);
+  },
+  finish(fields) {
+    const input = fields.recall('input.value');
+    if (input !== undefined)
+      setOwn(fields.section('inputs'), 'value', ioValue(input, fields.recall('input.mime_type')));
+    const output = fields.recall('output.value');
+    if (output !== undefined)
+      setOwn(fields.section('outputs'), 'value', ioValue(output, fields.recall('output.mime_type')));
+    const messages = fields.recall(OUTPUT_MESSAGES) as { choices?: unknown[] } | undefined;
+    if (messages?.choices !== undefined) outputsFromMessages(messages.choices, fields.section('outputs'));
+  },
+};

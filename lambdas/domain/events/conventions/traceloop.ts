@@ -1,0 +1,177 @@
+/**
+ * Traceloop / OpenLLMetry conventions: traceloop.span.kind, traceloop.entity.*,
+ * traceloop.association.properties.*, and its llm.* extras (llm.request.type,
+ * llm.usage.total_tokens, ...). Its gen_ai.prompt.N.* attributes are handled by the GenAI module.
+ */
+import type { AttributeValue } from '../../otlp/model';
+import type { Convention, ConventionFields } from '../convention-fields';
+import type { EventType } from '../event';
+import {
+  countFromAttribute,
+  mergeInto,
+  objectFromAttribute,
+  parseJson,
+  setOwn,
+  setPath,
+  toJsonValue,
+} from '../json-path';
+
+const SPAN_KIND_EVENT_TYPES: Record<string, EventType> = {
+  workflow: 'chain',
+  task: 'chain',
+  agent: 'chain',
+  tool: 'tool',
+};
+
+const REQUEST_TYPE_EVENT_TYPES: Record<string, EventType> = {
+  chat: 'model',
+  completion: 'model',
+  embedding: 'model',
+  rerank: 'tool',
+};
+
+const ASSOCIATION_PREFIX = 'traceloop.association.properties.';
+const FUNCTIONS_PREFIX = 'llm.request.functions.';
+
+/** Request parameters Traceloop writes outside gen_ai.request.* (config key on the right). */
+const CONFIG_KEYS: Record<string, string> = {
+  'llm.top_k': 'top_k',
+  'llm.frequency_penalty': 'frequency_penalty',
+  'llm.presence_penalty': 'presence_penalty',
+  'llm.chat.stop_sequences': 'stop_sequences',
+  'llm.request.repetition_penalty': 'repetition_penalty',
+};
+
+function text(value: AttributeValue): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** entity.input / entity.output are JSON; an object spreads into the section, anything else goes under `value`. */
+function entityValue(value: AttributeValue, fields: ConventionFields, section: 'inputs' | 'outputs'): void {
+  const object = objectFromAttribute(value);
+  if (object !== undefined) {
+    mergeInto(fields.section(section), object);
+    return;
+  }
+  const parsed = typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value);
+  setOwn(fields.section(section), 'value', parsed);
+}
+
+function applyAssociation(name: string, value: AttributeValue, fields: ConventionFields): boolean {
+  if (name === '') return false;
+  switch (name) {
+    case 'session_id': {
+      const id = text(value);
+      if (id === undefined) return false;
+      fields.offer('sessionId', id);
+      return true;
+    }
+    case 'project': {
+      const project = text(value);
+      if (project === undefined) return false;
+      fields.offer('projectName', project);
+      return true;
+    }
+    case 'source': {
+      const source = text(value);
+      if (source === undefined) return false;
+      fields.offer('source', source);
+      return true;
+    }
+    case 'user_id':
+      setOwn(fields.section('user_properties'), 'user_id', toJsonValue(value));
+      return true;
+    default:
+      setOwn(fields.section('metadata'), name, toJsonValue(value));
+      return true;
+  }
+}
+
+function applyExact(key: string, value: AttributeValue, fields: ConventionFields): boolean {
+  switch (key) {
+    case 'traceloop.span.kind': {
+      const kind = text(value)?.toLowerCase();
+      if (kind === undefined) return false;
+      setOwn(fields.section('metadata'), 'span_kind', kind);
+      const hint = SPAN_KIND_EVENT_TYPES[kind];
+      // Rank 1: an llm.request.type on the same span is more specific than the entity kind.
+      if (hint !== undefined) fields.offer('eventTypeHint', hint, 1);
+      return true;
+    }
+    case 'llm.request.type': {
+      const type = text(value)?.toLowerCase();
+      if (type === undefined) return false;
+      setOwn(fields.section('metadata'), 'operation_name', type);
+      const hint = REQUEST_TYPE_EVENT_TYPES[type];
+      if (hint !== undefined) fields.offer('eventTypeHint', hint, 0);
+      return true;
+    }
+    case 'traceloop.entity.name': {
+      const name = text(value);
+      if (name === undefined) return false;
+      fields.offer('eventName', name);
+      return true;
+    }
+    case 'traceloop.entity.input':
+      entityValue(value, fields, 'inputs');
+      return true;
+    case 'traceloop.entity.output':
+      entityValue(value, fields, 'outputs');
+      return true;
+    case 'traceloop.entity.path':
+      setOwn(fields.section('metadata'), 'entity_path', toJsonValue(value));
+      return true;
+    case 'traceloop.entity.version':
+      setOwn(fields.section('metadata'), 'entity_version', toJsonValue(value));
+      return true;
+    case 'traceloop.workflow.name':
+      setOwn(fields.section('metadata'), 'workflow_name', toJsonValue(value));
+      return true;
+    case 'llm.usage.total_tokens': {
+      const n = countFromAttribute(value);
+      if (n === undefined) return false;
+      fields.offer('totalTokens', n);
+      return true;
+    }
+    case 'llm.is_streaming':
+      setOwn(fields.section('metadata'), 'is_streaming', toJsonValue(value));
+      return true;
+    case 'llm.user':
+      setOwn(fields.section('user_properties'), 'user_id', toJsonValue(value));
+      return true;
+    case 'llm.headers':
+      setOwn(
+        fields.section('metadata'),
+        'request_headers',
+        typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value),
+      );
+      return true;
+    case 'llm.response.finish_reason':
+    case 'llm.response.stop_reason':
+      setOwn(fields.section('metadata'), 'finish_reason', toJsonValue(value));
+      return true;
+    default: {
+      const configKey = CONFIG_KEYS[key];
+      if (configKey === undefined) return false;
+      setOwn(fields.section('config'), configKey, toJsonValue(value));
+      return true;
+    }
+  }
+}
+
+export const traceloopConvention: Convention = {
+  name: 'traceloop',
+  apply(key, value, fields) {
+    if (applyExact(key, value, fields)) return true;
+    if (key.startsWith(ASSOCIATION_PREFIX))
+      return applyAssociation(key.slice(ASSOCIATION_PREFIX.length), value, fields);
+    if (key.startsWith(FUNCTIONS_PREFIX)) {
+      return setPath(
+        fields.section('config'),
+        ['functions', ...key.slice(FUNCTIONS_PREFIX.length).split('.')],
+        toJsonValue(value),
+      );
+    }
+    return false;
+  },
+};
