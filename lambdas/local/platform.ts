@@ -3,7 +3,6 @@
  * the durable local queue for SQS and embedded dynalite for DynamoDB, all under one data folder.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
 import { FileObjectStore } from '../adapters/local/file-object-store';
 import { LocalQueue } from '../adapters/local/local-queue';
@@ -12,6 +11,9 @@ import { API_KEY_SCOPES, type ApiKeyRecord } from '../domain/auth/principal';
 import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
 import { ensureKeyTable, LOCAL_KEY_TABLE, startLocalDynamo } from './dynamo-local';
 import { startHttpServer } from './http-server';
+import { localPaths } from './paths';
+
+export { localPaths } from './paths';
 
 export const LOCAL_TENANT = { org_id: 'local', workspace_id: 'local' } as const;
 /** Receives before a poison message moves to the dead-letter queue (as the CDK stack configures). */
@@ -42,19 +44,6 @@ export interface LocalPlatform {
   eventsDeadLetterQueue: LocalQueue;
   rawArchive: FileObjectStore;
   close(): Promise<void>;
-}
-
-/** Where each local stand-in keeps its data under the data folder. */
-export function localPaths(dataDir: string) {
-  const root = resolve(dataDir);
-  return {
-    root,
-    info: join(root, 'local.json'),
-    dynamodb: join(root, 'dynamodb'),
-    rawArchive: join(root, 'objects', 'raw-archive'),
-    eventsQueue: join(root, 'queues', 'events'),
-    eventsDeadLetterQueue: join(root, 'queues', 'events-dlq'),
-  };
 }
 
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {

@@ -1,0 +1,16 @@
+/** Where each local stand-in keeps its data under the local platform's data folder. */
+import { join, resolve } from 'node:path';
+
+export function localPaths(dataDir: string) {
+  const root = resolve(dataDir);
+  return {
+    root,
+    /** URLs and the API key of the last start. */
+    info: join(root, 'local.json'),
+    /** dynalite's LevelDB (the key registry). */
+    dynamodb: join(root, 'dynamodb'),
+    rawArchive: join(root, 'objects', 'raw-archive'),
+    eventsQueue: join(root, 'queues', 'events'),
+    eventsDeadLetterQueue: join(root, 'queues', 'events-dlq'),
+  };
+}
