@@ -1,0 +1,82 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestWaggleApp } from './support/test-app';
+
+let waggle: TestWaggleApp;
+
+beforeAll(() => {
+  waggle = buildTestApp();
+});
+
+function allConstructs(root: IConstruct): IConstruct[] {
+  return [root, ...root.node.children.flatMap((child) => allConstructs(child))];
+}
+
+/** Every `Validations.of(x).acknowledge(...)` in the app, as (construct path, rule id, reason). */
+function acknowledgements(root: IConstruct) {
+  return allConstructs(root).flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id,
+          reason,
+        })),
+      ),
+  );
+}
+
+describe('cdk-nag AwsSolutions checks', () => {
+  it('are registered on the app by buildWaggleApp', () => {
+    expect(waggle.nagPack).toBeInstanceOf(AwsSolutionsChecks);
+  });
+
+  it('find no unacknowledged violation in any stack of the app', () => {
+    const report = waggle.nagPack?.validateScope(waggle.app);
+    const findings = report?.violations.map(
+      (violation) =>
+        `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('let the whole app synthesize, which runs every registered validation plugin', () => {
+    expect(() => waggle.app.synth()).not.toThrow();
+  });
+
+  it('give a reason for every acknowledgement', () => {
+    const acknowledged = acknowledgements(waggle.app);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const { path, id, reason } of acknowledged) {
+      expect(reason.trim().length, `acknowledgement ${id} on ${path}`).toBeGreaterThan(20);
+    }
+  });
+
+  it('acknowledge only the findings that are explained: authorizers, X-Ray, archive prefixes, the log bucket', () => {
+    const ids = new Set(acknowledgements(waggle.app).map(({ id }) => id.replace(/^Annotation::/, '')));
+    const expected = [
+      'AwsSolutions-APIG4',
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-S1',
+      'CloudFormation-Validate::W9003',
+    ];
+    for (const id of ids) {
+      const explained =
+        expected.includes(id) || /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>\/(raw|overflow)\/\*\]$/.test(id);
+      expect(explained, `unexpected acknowledgement ${id}`).toBe(true);
+    }
+  });
+
+  it('do report violations when there are some (the check above can fail)', () => {
+    const app = new App();
+    new Bucket(new Stack(app, 'Careless'), 'PlainBucket');
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual(
+      expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']),
+    );
+  });
+});

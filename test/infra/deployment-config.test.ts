@@ -1,0 +1,134 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectPath } from '../../lib/common/project-paths';
+import {
+  DeploymentConfigError,
+  loadDeploymentConfig,
+  parseDeploymentConfig,
+} from '../../lib/config/deployment-config';
+import { TWO_DATA_PLANES_CONFIG } from './support/test-app';
+
+type RawPlane = Record<string, unknown>;
+interface RawConfig {
+  controlPlane?: RawPlane;
+  dataPlanes: RawPlane[] | RawPlane;
+}
+
+const valid = (): RawConfig => ({
+  controlPlane: { account: '111111111111', region: 'us-east-1' },
+  dataPlanes: [{ name: 'eu', account: '222222222222', region: 'eu-west-1', hostingModel: 'dedicated' }],
+});
+
+function problemWith(raw: unknown): string {
+  try {
+    parseDeploymentConfig(raw, 'test.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(DeploymentConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('deployment config', () => {
+  it('loads the checked-in config, which synthesizes offline with placeholder accounts', () => {
+    const config = loadDeploymentConfig(projectPath('config/deployment.json'));
+    expect(config.controlPlane.account).toMatch(/^\d{12}$/);
+    expect(config.dataPlanes.length).toBeGreaterThan(0);
+  });
+
+  it('loads the test config with two data planes and defaults the log level to INFO', () => {
+    const config = loadDeploymentConfig(TWO_DATA_PLANES_CONFIG);
+    expect(config).toEqual({
+      controlPlane: { account: '100000000001', region: 'us-east-1' },
+      dataPlanes: [
+        {
+          name: 'acme',
+          account: '200000000002',
+          region: 'eu-central-1',
+          hostingModel: 'dedicated',
+          logLevel: 'DEBUG',
+        },
+        {
+          name: 'shared-ap',
+          account: '300000000003',
+          region: 'ap-southeast-2',
+          hostingModel: 'multi-tenant',
+          logLevel: 'INFO',
+        },
+      ],
+    });
+  });
+
+  it.each([
+    [
+      'a short account id',
+      (_c: RawConfig, plane: RawPlane) => (plane.account = '12345'),
+      /dataPlanes\[0\]\.account must be a 12-digit/,
+    ],
+    [
+      'an account id as a number',
+      (c: RawConfig) => ((c.controlPlane as RawPlane).account = 111111111111),
+      /controlPlane\.account must be a non-empty string/,
+    ],
+    [
+      'a made-up region',
+      (_c: RawConfig, plane: RawPlane) => (plane.region = 'europe'),
+      /dataPlanes\[0\]\.region must be an AWS region/,
+    ],
+    [
+      'an unknown hosting model',
+      (_c: RawConfig, plane: RawPlane) => (plane.hostingModel = 'saas'),
+      /dataPlanes\[0\]\.hostingModel must be one of "multi-tenant", "dedicated", "self-hosted", got "saas"/,
+    ],
+    [
+      'a missing hosting model',
+      (_c: RawConfig, plane: RawPlane) => delete plane.hostingModel,
+      /dataPlanes\[0\]\.hostingModel must be one of/,
+    ],
+    [
+      'an unknown log level',
+      (_c: RawConfig, plane: RawPlane) => (plane.logLevel = 'TRACE'),
+      /dataPlanes\[0\]\.logLevel must be one of/,
+    ],
+    [
+      'a name unfit for a stack name',
+      (_c: RawConfig, plane: RawPlane) => (plane.name = 'EU West'),
+      /dataPlanes\[0\]\.name must be lower-case/,
+    ],
+    [
+      'a misspelt field',
+      (_c: RawConfig, plane: RawPlane) => (plane.hostingmodel = 'dedicated'),
+      /dataPlanes\[0\] has unknown field\(s\) hostingmodel/,
+    ],
+    ['no data planes', (c: RawConfig) => (c.dataPlanes = []), /dataPlanes must name at least one data plane/],
+    ['data planes as an object', (c: RawConfig) => (c.dataPlanes = {}), /dataPlanes must be an array/],
+    ['no control plane', (c: RawConfig) => delete c.controlPlane, /controlPlane must be an object/],
+    [
+      'two data planes with one name',
+      (c: RawConfig, plane: RawPlane) =>
+        (c.dataPlanes as RawPlane[]).push({ ...plane, region: 'eu-central-1' }),
+      /dataPlanes\[1\]\.name "eu" is used by more than one data plane/,
+    ],
+  ])('rejects %s with a message naming the field', (_case, breakIt, message) => {
+    const config = valid();
+    breakIt(config, (config.dataPlanes as RawPlane[])[0] as RawPlane);
+    const problem = problemWith(config);
+    expect(problem).toMatch(/^Invalid deployment config test\.json: /);
+    expect(problem).toMatch(message);
+  });
+
+  it('accepts the valid base case the rejections start from', () => {
+    expect(parseDeploymentConfig(valid()).dataPlanes[0]?.logLevel).toBe('INFO');
+  });
+
+  it('names the file when it is missing or not JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waggle-config-'));
+    const missing = join(dir, 'missing.json');
+    expect(() => loadDeploymentConfig(missing)).toThrow(`Cannot read deployment config ${missing}`);
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{ "controlPlane": ');
+    expect(() => loadDeploymentConfig(broken)).toThrow(`Deployment config ${broken} is not valid JSON`);
+  });
+});

@@ -1,0 +1,25 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { type DeploymentConfig, loadDeploymentConfig } from '../../../lib/config/deployment-config';
+import { buildWaggleApp, type WaggleApp } from '../../../lib/waggle-app';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+/** Two data planes in two accounts and regions (eu-central-1 "acme", ap-southeast-2 "shared-ap"). */
+export const TWO_DATA_PLANES_CONFIG = join(FIXTURES, 'two-data-planes.json');
+
+export interface TestWaggleApp extends WaggleApp {
+  readonly app: App;
+}
+
+/**
+ * The same app `bin/app.ts` builds, with bundling skipped for every stack (CDK's
+ * `aws:cdk:bundling-stacks` context) so that a test file synthesizes in a few seconds.
+ */
+export function buildTestApp(
+  config: DeploymentConfig = loadDeploymentConfig(TWO_DATA_PLANES_CONFIG),
+): TestWaggleApp {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return { app, ...buildWaggleApp(app, config) };
+}
