@@ -1,0 +1,377 @@
+/**
+ * OTLP/JSON (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding) into the model: lowerCamelCase
+ * keys (the proto's snake_case names are accepted too), trace and span ids as hex, 64-bit integers as numbers
+ * or decimal strings, enums as integers (their names are accepted too). Missing or null fields take their
+ * defaults; unknown fields are ignored; a value of the wrong type is an OtlpDecodeError naming its JSON path.
+ */
+import { Buffer } from 'node:buffer';
+import { jsonNestingExceeds } from '../http/json-nesting';
+import { MAX_ANY_VALUE_DEPTH, setAttribute } from './attributes';
+import { int64FromDecimal } from './int64';
+import {
+  type Attributes,
+  type AttributeValue,
+  OtlpDecodeError,
+  type OtlpResourceSpans,
+  type OtlpScopeSpans,
+  type OtlpSpan,
+  type OtlpSpanEvent,
+  type OtlpSpanLink,
+  type OtlpTraceRequest,
+} from './model';
+
+/**
+ * Raw nesting allowed before parsing: a span attribute sits 10 levels deep and each AnyValue level adds at
+ * most 4 (kvlistValue, values, KeyValue, value), so this admits every request the AnyValue depth limit
+ * admits, and refuses anything deeper without parsing it.
+ */
+export const MAX_JSON_NESTING = 12 + 4 * MAX_ANY_VALUE_DEPTH;
+
+type JsonObject = { readonly [key: string]: unknown };
+/** Where the walk is, kept as a stack so the path string is only built for an error message. */
+type JsonPath = (string | number)[];
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
+
+export function decodeTraceRequestJson(text: string | Uint8Array): OtlpTraceRequest {
+  if (typeof text !== 'string' && !(text instanceof Uint8Array)) {
+    throw new OtlpDecodeError('OTLP JSON body must be text or bytes');
+  }
+  // Scanned before decoding: the byte scan is the cheaper one, and bytes are what a request body is.
+  if (jsonNestingExceeds(text, MAX_JSON_NESTING)) {
+    throw new OtlpDecodeError(`Invalid OTLP JSON: nested deeper than ${MAX_JSON_NESTING} levels`);
+  }
+  // TextDecoder drops a leading byte order mark; JSON.parse would reject one left in a string.
+  const source =
+    typeof text === 'string'
+      ? text.charCodeAt(0) === 0xfeff
+        ? text.slice(1)
+        : text
+      : utf8Decoder.decode(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(source);
+  } catch (error) {
+    throw new OtlpDecodeError(
+      `Malformed OTLP JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return decodeRequest(parsed, []);
+}
+
+function decodeRequest(value: unknown, path: JsonPath): OtlpTraceRequest {
+  const request = asObject(value, path);
+  return { resourceSpans: mapArray(request, 'resourceSpans', 'resource_spans', path, decodeResourceSpans) };
+}
+
+function decodeResourceSpans(value: unknown, path: JsonPath): OtlpResourceSpans {
+  const resourceSpans = asObject(value, path);
+  const resourceAttributes: Attributes = {};
+  const resource = field(resourceSpans, 'resource', 'resource');
+  if (resource !== undefined) {
+    path.push('resource');
+    decodeAttributes(
+      field(asObject(resource, path), 'attributes', 'attributes'),
+      resourceAttributes,
+      path,
+      1,
+    );
+    path.pop();
+  }
+  return {
+    resourceAttributes,
+    scopeSpans: mapArray(resourceSpans, 'scopeSpans', 'scope_spans', path, decodeScopeSpans),
+  };
+}
+
+function decodeScopeSpans(value: unknown, path: JsonPath): OtlpScopeSpans {
+  const scopeSpans = asObject(value, path);
+  let scopeName = '';
+  let scopeVersion = '';
+  const scope = field(scopeSpans, 'scope', 'scope');
+  if (scope !== undefined) {
+    path.push('scope');
+    const scopeObject = asObject(scope, path);
+    scopeName = stringField(scopeObject, 'name', 'name', path);
+    scopeVersion = stringField(scopeObject, 'version', 'version', path);
+    path.pop();
+  }
+  return { scopeName, scopeVersion, spans: mapArray(scopeSpans, 'spans', 'spans', path, decodeSpan) };
+}
+
+function decodeSpan(value: unknown, path: JsonPath): OtlpSpan {
+  const span = asObject(value, path);
+  const attributes: Attributes = {};
+  decodeAttributes(field(span, 'attributes', 'attributes'), attributes, path, 1);
+  let statusCode = 0;
+  let statusMessage = '';
+  const status = field(span, 'status', 'status');
+  if (status !== undefined) {
+    path.push('status');
+    const statusObject = asObject(status, path);
+    statusCode = enumField(statusObject, 'code', 'code', STATUS_CODES, path);
+    statusMessage = stringField(statusObject, 'message', 'message', path);
+    path.pop();
+  }
+  return {
+    traceId: hexField(span, 'traceId', 'trace_id', path),
+    spanId: hexField(span, 'spanId', 'span_id', path),
+    parentSpanId: hexField(span, 'parentSpanId', 'parent_span_id', path),
+    traceState: stringField(span, 'traceState', 'trace_state', path),
+    name: stringField(span, 'name', 'name', path),
+    kind: enumField(span, 'kind', 'kind', SPAN_KINDS, path),
+    startTimeUnixMs: nanosAsMsField(span, 'startTimeUnixNano', 'start_time_unix_nano', path),
+    endTimeUnixMs: nanosAsMsField(span, 'endTimeUnixNano', 'end_time_unix_nano', path),
+    attributes,
+    events: mapArray(span, 'events', 'events', path, decodeEvent),
+    links: mapArray(span, 'links', 'links', path, decodeLink),
+    statusCode,
+    statusMessage,
+  };
+}
+
+function decodeEvent(value: unknown, path: JsonPath): OtlpSpanEvent {
+  const event = asObject(value, path);
+  const attributes: Attributes = {};
+  decodeAttributes(field(event, 'attributes', 'attributes'), attributes, path, 1);
+  return {
+    name: stringField(event, 'name', 'name', path),
+    timeUnixMs: nanosAsMsField(event, 'timeUnixNano', 'time_unix_nano', path),
+    attributes,
+  };
+}
+
+function decodeLink(value: unknown, path: JsonPath): OtlpSpanLink {
+  const link = asObject(value, path);
+  const attributes: Attributes = {};
+  decodeAttributes(field(link, 'attributes', 'attributes'), attributes, path, 1);
+  return {
+    traceId: hexField(link, 'traceId', 'trace_id', path),
+    spanId: hexField(link, 'spanId', 'span_id', path),
+    attributes,
+  };
+}
+
+/** A repeated KeyValue (under `path`'s current object, field "attributes" or "values") into `into`. */
+function decodeAttributes(
+  list: unknown,
+  into: Attributes,
+  path: JsonPath,
+  depth: number,
+  name = 'attributes',
+): void {
+  if (list === undefined) return;
+  path.push(name);
+  if (!Array.isArray(list)) fail(path, 'expected an array');
+  for (let index = 0; index < list.length; index++) {
+    path.push(index);
+    const keyValue = asObject(list[index], path);
+    const key = stringField(keyValue, 'key', 'key', path);
+    const value = field(keyValue, 'value', 'value');
+    let decoded: AttributeValue = null;
+    if (value !== undefined) {
+      path.push('value');
+      decoded = decodeAnyValue(value, path, depth);
+      path.pop();
+    }
+    setAttribute(into, key, decoded);
+    path.pop();
+  }
+  path.pop();
+}
+
+function decodeAnyValue(value: unknown, path: JsonPath, depth: number): AttributeValue {
+  if (depth > MAX_ANY_VALUE_DEPTH) fail(path, `AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
+  const anyValue = asObject(value, path);
+  let member = field(anyValue, 'stringValue', 'string_value');
+  if (member !== undefined) {
+    if (typeof member !== 'string') failField(path, 'stringValue', 'expected a string');
+    return member;
+  }
+  member = field(anyValue, 'intValue', 'int_value');
+  if (member !== undefined) return int64Value(member, path, 'intValue');
+  member = field(anyValue, 'doubleValue', 'double_value');
+  if (member !== undefined) return doubleValue(member, path);
+  member = field(anyValue, 'boolValue', 'bool_value');
+  if (member !== undefined) {
+    if (typeof member !== 'boolean') failField(path, 'boolValue', 'expected true or false');
+    return member;
+  }
+  member = field(anyValue, 'arrayValue', 'array_value');
+  if (member !== undefined) {
+    path.push('arrayValue');
+    const values = field(asObject(member, path), 'values', 'values');
+    const result: AttributeValue[] = [];
+    if (values !== undefined) {
+      path.push('values');
+      if (!Array.isArray(values)) fail(path, 'expected an array');
+      for (let index = 0; index < values.length; index++) {
+        path.push(index);
+        result.push(decodeAnyValue(values[index], path, depth + 1));
+        path.pop();
+      }
+      path.pop();
+    }
+    path.pop();
+    return result;
+  }
+  member = field(anyValue, 'kvlistValue', 'kvlist_value');
+  if (member !== undefined) {
+    path.push('kvlistValue');
+    const result: Attributes = {};
+    decodeAttributes(field(asObject(member, path), 'values', 'values'), result, path, depth + 1, 'values');
+    path.pop();
+    return result;
+  }
+  member = field(anyValue, 'bytesValue', 'bytes_value');
+  if (member !== undefined) return canonicalBase64(member, path);
+  return null;
+}
+
+// ---- field readers ----
+
+/** A field by its JSON name or its proto name; null counts as absent (proto3 JSON). */
+function field(object: JsonObject, jsonName: string, protoName: string): unknown {
+  const value = object[jsonName] ?? object[protoName];
+  return value === null ? undefined : value;
+}
+
+function mapArray<T>(
+  object: JsonObject,
+  jsonName: string,
+  protoName: string,
+  path: JsonPath,
+  decodeItem: (item: unknown, path: JsonPath) => T,
+): T[] {
+  const list = field(object, jsonName, protoName);
+  if (list === undefined) return [];
+  path.push(jsonName);
+  if (!Array.isArray(list)) fail(path, 'expected an array');
+  const result: T[] = new Array(list.length);
+  for (let index = 0; index < list.length; index++) {
+    path.push(index);
+    result[index] = decodeItem(list[index], path);
+    path.pop();
+  }
+  path.pop();
+  return result;
+}
+
+function stringField(object: JsonObject, jsonName: string, protoName: string, path: JsonPath): string {
+  const value = field(object, jsonName, protoName);
+  if (value === undefined) return '';
+  if (typeof value !== 'string') failField(path, jsonName, 'expected a string');
+  return value;
+}
+
+const HEX = /^[0-9a-fA-F]*$/;
+
+/** Ids are hex in OTLP/JSON (not base64 as in the generic protobuf JSON mapping). Length is checked per span later. */
+function hexField(object: JsonObject, jsonName: string, protoName: string, path: JsonPath): string {
+  const value = stringField(object, jsonName, protoName, path);
+  if (!HEX.test(value)) failField(path, jsonName, 'expected a hex string');
+  return value.toLowerCase();
+}
+
+const SPAN_KINDS: Record<string, number> = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+const STATUS_CODES: Record<string, number> = {
+  STATUS_CODE_UNSET: 0,
+  STATUS_CODE_OK: 1,
+  STATUS_CODE_ERROR: 2,
+};
+
+function enumField(
+  object: JsonObject,
+  jsonName: string,
+  protoName: string,
+  names: Record<string, number>,
+  path: JsonPath,
+): number {
+  const value = field(object, jsonName, protoName);
+  if (value === undefined) return 0;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff) {
+    return value;
+  }
+  if (typeof value === 'string' && Object.hasOwn(names, value)) return names[value] as number;
+  return failField(path, jsonName, 'expected an enum value (an integer)');
+}
+
+const UINT64_MAX = 2n ** 64n - 1n;
+const DECIMAL_DIGITS = /^\d+$/;
+
+/** A fixed64 nanosecond timestamp (number or decimal string) as fractional epoch milliseconds. */
+function nanosAsMsField(object: JsonObject, jsonName: string, protoName: string, path: JsonPath): number {
+  const value = field(object, jsonName, protoName);
+  if (value === undefined) return 0;
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && value >= 0 && value <= 2 ** 64) return value / 1e6;
+  } else if (typeof value === 'string' && DECIMAL_DIGITS.test(value)) {
+    // Number() of a decimal string rounds to the nearest double, exactly as the protobuf decoder does.
+    if (value.length < 20 || BigInt(value) <= UINT64_MAX) return Number(value) / 1e6;
+  }
+  return failField(path, jsonName, 'expected an unsigned 64-bit integer (number or decimal string)');
+}
+
+function int64Value(value: unknown, path: JsonPath, name: string): number | string {
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) return value;
+    if (Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 63) return BigInt(value).toString();
+  } else if (typeof value === 'string') {
+    const decoded = int64FromDecimal(value);
+    if (decoded !== undefined) return decoded;
+  }
+  return failField(path, name, 'expected a 64-bit integer (number or decimal string)');
+}
+
+const SPECIAL_DOUBLES: Record<string, number> = {
+  NaN: Number.NaN,
+  Infinity: Infinity,
+  '-Infinity': -Infinity,
+};
+
+function doubleValue(value: unknown, path: JsonPath): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') {
+    if (Object.hasOwn(SPECIAL_DOUBLES, value)) return SPECIAL_DOUBLES[value] as number;
+    const parsed = Number(value);
+    if (value.trim() !== '' && Number.isFinite(parsed)) return parsed;
+  }
+  return failField(path, 'doubleValue', 'expected a number');
+}
+
+const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
+
+/** bytesValue arrives as base64 (standard or URL-safe); the model keeps standard, padded base64. */
+function canonicalBase64(value: unknown, path: JsonPath): string {
+  if (typeof value !== 'string' || !BASE64.test(value) || value.replace(/=+$/, '').length % 4 === 1) {
+    return failField(path, 'bytesValue', 'expected a base64 string');
+  }
+  return Buffer.from(value, 'base64').toString('base64');
+}
+
+function asObject(value: unknown, path: JsonPath): JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'expected an object');
+  return value as JsonObject;
+}
+
+function failField(path: JsonPath, name: string, message: string): never {
+  path.push(name);
+  return fail(path, message);
+}
+
+function fail(path: JsonPath, message: string): never {
+  throw new OtlpDecodeError(`Invalid OTLP JSON at ${formatPath(path)}: ${message}`);
+}
+
+function formatPath(path: JsonPath): string {
+  let text = '$';
+  for (const segment of path) text += typeof segment === 'number' ? `[${segment}]` : `.${segment}`;
+  return text;
+}
