@@ -7,7 +7,9 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LocalQueue } from './local-queue';
 
-export type SqsConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | undefined | void>;
+// biome-ignore lint/suspicious/noConfusingVoidType: the same result type as aws-lambda's SQSHandler, so real handlers fit.
+export type SqsConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+type ConsumerResult = Awaited<ReturnType<SqsConsumer>>;
 
 export interface QueuePollerOptions {
   /** Records per invocation (Lambda's BatchSize). */
@@ -82,7 +84,7 @@ async function invoke(
   records: SQSRecord[],
   log: (line: string) => void,
 ): Promise<void> {
-  let response: SQSBatchResponse | undefined | void;
+  let response: ConsumerResult;
   try {
     response = await consumer({ Records: records });
   } catch (error) {
@@ -104,10 +106,7 @@ async function invoke(
 }
 
 /** Lambda treats a failure entry that names no record of the batch as a failure of the whole batch. */
-function failedMessageIds(
-  response: SQSBatchResponse | undefined | void,
-  records: SQSRecord[],
-): Set<string> | 'all' {
+function failedMessageIds(response: ConsumerResult, records: SQSRecord[]): Set<string> | 'all' {
   const failures = response?.batchItemFailures ?? [];
   const batchIds = new Set(records.map((record) => record.messageId));
   const failed = new Set<string>();
