@@ -6,7 +6,7 @@
  */
 import type { Attributes, AttributeValue, OtlpSpan } from '../otlp/model';
 import { capAttributeValue, type TruncationContext } from './attribute-values';
-import { type Convention, ConventionFields, type ScalarFields, type SectionName } from './convention-fields';
+import { ConventionFields, type ScalarFields, type SectionName } from './convention-fields';
 import { genAiConvention } from './conventions/gen-ai';
 import { honeyHiveConvention } from './conventions/honeyhive';
 import { openInferenceConvention } from './conventions/openinference';
@@ -80,15 +80,27 @@ function dispatch(key: string, value: AttributeValue, fields: SpanFields): boole
 }
 
 function pick<K extends keyof ScalarFields>(fields: SpanFields, key: K): ScalarFields[K] | undefined {
-  for (const convention of fields.byPrecedence) {
-    const value = convention.scalars[key];
-    if (value !== undefined) return value;
-  }
-  return undefined;
+  return (
+    fields.honeyHive.scalars[key] ??
+    fields.genAi.scalars[key] ??
+    fields.openInference.scalars[key] ??
+    fields.traceloop.scalars[key]
+  );
 }
 
 /** Shallow merge of a section: lower-precedence conventions first, so higher ones overwrite key by key. */
 function mergeSection(fields: SpanFields, name: SectionName): JsonObject {
+  let only: JsonObject | undefined;
+  let count = 0;
+  for (const convention of fields.byPrecedence) {
+    const section = convention.sections[name];
+    if (section !== undefined) {
+      only = section;
+      count++;
+    }
+  }
+  // Common case: one convention wrote the section; it is owned by this span, so no copy is needed.
+  if (count <= 1) return only ?? {};
   const merged: JsonObject = {};
   for (let i = fields.byPrecedence.length - 1; i >= 0; i--) {
     const section = (fields.byPrecedence[i] as ConventionFields).sections[name];
@@ -161,7 +173,6 @@ export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): WaggleEven
   const maxBytes = ctx.maxAttributeValueBytes ?? DEFAULT_MAX_ATTRIBUTE_VALUE_BYTES;
   const cap: TruncationContext = { maxBytes, rawArchiveKey: ctx.rawArchiveKey, truncated: [] };
   const fields = newSpanFields();
-  const notes: string[] = [];
   let unmapped: JsonObject | undefined;
 
   const attributes = span.attributes;
@@ -173,20 +184,17 @@ export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): WaggleEven
     }
   }
   const { spanEvents, exceptionMessage } = mapSpanEvents(span.events, fields.genAi, cap);
-  const conventions: ReadonlyArray<readonly [Convention, ConventionFields]> = [
-    [honeyHiveConvention, fields.honeyHive],
-    [genAiConvention, fields.genAi],
-    [openInferenceConvention, fields.openInference],
-    [traceloopConvention, fields.traceloop],
-  ];
-  for (const [convention, conventionFields] of conventions) convention.finish?.(conventionFields);
+  honeyHiveConvention.finish?.(fields.honeyHive);
+  genAiConvention.finish?.(fields.genAi);
+  openInferenceConvention.finish?.(fields.openInference);
+  traceloopConvention.finish?.(fields.traceloop);
 
   const { eventType, invalidExplicit } = resolveEventType(
     fields.honeyHive.scalars.explicitEventType,
     fields.byPrecedence,
   );
   const time = timing(span);
-  if (time.note !== undefined) notes.push(time.note);
+  const notes: string[] = time.note === undefined ? [] : [time.note];
 
   const resource = resourceSection(ctx.resourceAttributes, maxBytes, ctx.rawArchiveKey);
   const metadata = mergeSection(fields, 'metadata');
@@ -205,8 +213,9 @@ export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): WaggleEven
   const declaredProject = pick(fields, 'projectName');
   if (declaredProject !== undefined && declaredProject !== ctx.projectName)
     metadata.declared_project = declaredProject;
-  const truncated = [...cap.truncated, ...resource.truncated];
-  if (truncated.length > 0) metadata.truncated = truncated;
+  if (cap.truncated.length > 0 || resource.truncated.length > 0) {
+    metadata.truncated = [...cap.truncated, ...resource.truncated];
+  }
   if (notes.length > 0) metadata.normalization_notes = notes;
 
   const serviceName = ctx.resourceAttributes['service.name'];
