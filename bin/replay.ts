@@ -5,7 +5,6 @@
  *
  * Re-ingests archived raw requests through the same normalizer as live traffic.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -15,6 +14,7 @@ import { FileObjectStore } from '../lambdas/adapters/local/file-object-store';
 import { LocalQueue } from '../lambdas/adapters/local/local-queue';
 import { replayArchive } from '../lambdas/domain/ingest/replay';
 import type { MessageQueue, ObjectStore } from '../lambdas/domain/ports';
+import { localPaths } from '../lambdas/local/paths';
 
 const USAGE = `usage: npm run replay -- --project <project id> --from <ISO time> --to <ISO time>
          (--local [--data-dir .data] | --bucket <raw archive bucket> --queue-url <events queue url> [--region <region>])
@@ -62,13 +62,13 @@ async function main(): Promise<void> {
   let archive: ObjectStore;
   let eventsQueue: MessageQueue;
   if (values.local) {
-    // The same folders the local platform uses (lambdas/local/platform.ts).
-    const dataDir = (values['data-dir'] as string | undefined) ?? process.env.WAGGLE_DATA_DIR ?? '.data';
-    const archiveDir = join(dataDir, 'objects', 'raw-archive');
-    const queueDir = join(dataDir, 'queues', 'events');
-    archive = new FileObjectStore(archiveDir);
-    eventsQueue = await LocalQueue.open(queueDir);
-    console.log(`replay: reading ${archiveDir}, queueing to ${queueDir}`);
+    // A running platform picks up messages another process adds to its queue folder.
+    const paths = localPaths(
+      (values['data-dir'] as string | undefined) ?? process.env.WAGGLE_DATA_DIR ?? '.data',
+    );
+    archive = new FileObjectStore(paths.rawArchive);
+    eventsQueue = await LocalQueue.open(paths.eventsQueue);
+    console.log(`replay: reading ${paths.rawArchive}, queueing to ${paths.eventsQueue}`);
   } else {
     const bucket = values.bucket as string | undefined;
     const queueUrl = values['queue-url'] as string | undefined;
