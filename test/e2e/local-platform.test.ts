@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -53,7 +53,7 @@ function events(records: EventRecord[]): WaggleEvent[] {
 async function exportWith(exporter: SpanExporter, produce: (tracer: Tracer) => void): Promise<void> {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'e2e-app' }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   produce(provider.getTracer('e2e'));
   await provider.forceFlush();
@@ -63,20 +63,30 @@ async function exportWith(exporter: SpanExporter, produce: (tracer: Tracer) => v
 function chatTrace(model: string, conversation: string) {
   return (tracer: Tracer) =>
     tracer.startActiveSpan('workflow', (root) => {
-      const llm = tracer.startSpan(`chat ${model}`, {
-        attributes: {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.provider.name': 'openai',
-          'gen_ai.request.model': model,
-          'gen_ai.usage.input_tokens': 1000,
-          'gen_ai.usage.output_tokens': 500,
-          'gen_ai.conversation.id': conversation,
+      // No global context manager is registered here, so the parent is passed explicitly.
+      const parent = trace.setSpan(ROOT_CONTEXT, root);
+      const llm = tracer.startSpan(
+        `chat ${model}`,
+        {
+          attributes: {
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.provider.name': 'openai',
+            'gen_ai.request.model': model,
+            'gen_ai.usage.input_tokens': 1000,
+            'gen_ai.usage.output_tokens': 500,
+            'gen_ai.conversation.id': conversation,
+          },
         },
-      });
+        parent,
+      );
       llm.end();
-      const tool = tracer.startSpan('lookup', {
-        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' },
-      });
+      const tool = tracer.startSpan(
+        'lookup',
+        {
+          attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' },
+        },
+        parent,
+      );
       tool.end();
       root.end();
     });
@@ -150,7 +160,7 @@ describe('local platform end to end', () => {
   });
 
   it('refuses bad input with the documented status and keeps serving', async () => {
-    const send = (headers: Record<string, string>, body: BodyInit) =>
+    const send = (headers: Record<string, string>, body: string | Uint8Array) =>
       fetch(`${platform.url}/v1/traces`, { method: 'POST', headers, body });
     const auth = { authorization: `Bearer ${platform.apiKey}` };
     expect((await send({ 'content-type': 'application/json' }, '{}')).status).toBe(401);

@@ -1,4 +1,4 @@
-import type { Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   InMemorySpanExporter,
@@ -15,7 +15,7 @@ export async function recordSpans(
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes(resource),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   await produce(provider.getTracer('waggle-tests', '1.0.0'));
   await provider.forceFlush();
@@ -27,17 +27,22 @@ export async function recordSpans(
 /** A small GenAI trace: a chain span with a chat model call under it. */
 export function genAiTrace(tracer: Tracer): void {
   tracer.startActiveSpan('agent run', (root) => {
-    const llm = tracer.startSpan('chat gpt-4o-mini', {
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': 'openai',
-        'gen_ai.request.model': 'gpt-4o-mini',
-        'gen_ai.usage.input_tokens': 1200,
-        'gen_ai.usage.output_tokens': 300,
-        'gen_ai.request.temperature': 0.2,
-        'gen_ai.conversation.id': 'conv-42',
+    // No global context manager is registered in tests, so the parent is passed explicitly.
+    const llm = tracer.startSpan(
+      'chat gpt-4o-mini',
+      {
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.usage.input_tokens': 1200,
+          'gen_ai.usage.output_tokens': 300,
+          'gen_ai.request.temperature': 0.2,
+          'gen_ai.conversation.id': 'conv-42',
+        },
       },
-    });
+      trace.setSpan(ROOT_CONTEXT, root),
+    );
     llm.end();
     root.end();
   });

@@ -146,28 +146,33 @@ describe('OTLP traces', () => {
   it.each([
     [
       'malformed protobuf',
+      400,
       { 'content-type': 'application/x-protobuf' },
       Uint8Array.from([0x0a, 0xff, 0xff, 0xff]),
-      400,
     ],
-    ['malformed JSON', { 'content-type': 'application/json' }, '{"resourceSpans":', 400],
-    ['unknown content type', { 'content-type': 'text/plain' }, 'hello', 415],
-    ['unknown content encoding', { 'content-type': 'application/json', 'content-encoding': 'br' }, '{}', 415],
+    ['malformed JSON', 400, { 'content-type': 'application/json' }, '{"resourceSpans":'],
+    ['unknown content type', 415, { 'content-type': 'text/plain' }, 'hello'],
+    [
+      'unknown content encoding',
+      415,
+      { 'content-type': 'application/json', 'content-encoding': 'compress' },
+      '{}',
+    ],
     [
       'corrupt gzip',
+      400,
       { 'content-type': 'application/json', 'content-encoding': 'gzip' },
       Uint8Array.from([1, 2, 3]),
-      400,
     ],
-    ['oversized body', { 'content-type': 'application/x-protobuf' }, new Uint8Array(5 * 1024 * 1024), 413],
+    ['oversized body', 413, { 'content-type': 'application/x-protobuf' }, new Uint8Array(5 * 1024 * 1024)],
     [
       'gzip bomb',
+      413,
       { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
       gzipSync(new Uint8Array(64 * 1024 * 1024)),
-      413,
     ],
-    ['deep JSON', { 'content-type': 'application/json' }, `{"resourceSpans":${'['.repeat(10_000)}`, 400],
-  ])('answers %s with %i and changes nothing', async (_name, headers, body, status) => {
+    ['deep JSON', 400, { 'content-type': 'application/json' }, `{"resourceSpans":${'['.repeat(10_000)}`],
+  ])('answers %s with %i and changes nothing', async (_name, status, headers, body) => {
     const response = await handler(
       apigwEvent({
         method: 'POST',
