@@ -22,6 +22,11 @@ export function mergeInto(target: JsonObject, source: JsonObject): void {
   for (const key of Object.keys(source)) setOwn(target, key, source[key]);
 }
 
+/** True when `segment` is a message index (`0`, `12`) a path like gen_ai.prompt.N.* must start with. */
+export function isArrayIndex(segment: string | undefined): boolean {
+  return segment !== undefined && arrayIndex(segment) >= 0;
+}
+
 function arrayIndex(segment: string): number {
   if (segment.length === 0 || segment.length > 5) return -1;
   for (let i = 0; i < segment.length; i++) {

@@ -10,6 +10,7 @@ import type { EventType } from '../event';
 import {
   arrayFromAttribute,
   countFromAttribute,
+  isArrayIndex,
   parseJson,
   setOwn,
   setPath,
@@ -176,9 +177,12 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
 function applyPrefixed(key: string, value: AttributeValue, fields: ConventionFields): boolean {
   if (key.startsWith(PROMPT_PREFIX)) {
     const path = key.slice(PROMPT_PREFIX.length).split('.');
+    if (!isArrayIndex(path[0])) return false;
     return setPath(fields.section('inputs'), ['chat_history', ...path], toJsonValue(value));
   }
   if (key.startsWith(COMPLETION_PREFIX)) {
+    const path = key.slice(COMPLETION_PREFIX.length).split('.');
+    if (!isArrayIndex(path[0])) return false;
     let completions = fields.recall(LEGACY_COMPLETIONS) as Record<string, unknown> | undefined;
     if (completions === undefined) {
       completions = {};

@@ -9,6 +9,7 @@ import type { Convention, ConventionFields } from '../convention-fields';
 import type { EventType } from '../event';
 import {
   countFromAttribute,
+  isArrayIndex,
   mergeInto,
   objectFromAttribute,
   parseJson,
@@ -165,27 +166,24 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
 
 function applyPrefixed(key: string, value: AttributeValue, fields: ConventionFields): boolean {
   if (key.startsWith(INPUT_MESSAGES_PREFIX)) {
-    return setPath(
-      fields.section('inputs'),
-      ['chat_history', ...messagePath(key.slice(INPUT_MESSAGES_PREFIX.length))],
-      toJsonValue(value),
-    );
+    const path = messagePath(key.slice(INPUT_MESSAGES_PREFIX.length));
+    if (!isArrayIndex(path[0])) return false;
+    return setPath(fields.section('inputs'), ['chat_history', ...path], toJsonValue(value));
   }
   if (key.startsWith(OUTPUT_MESSAGES_PREFIX)) {
+    const path = messagePath(key.slice(OUTPUT_MESSAGES_PREFIX.length));
+    if (!isArrayIndex(path[0])) return false;
     let outputs = fields.recall(OUTPUT_MESSAGES) as Record<string, unknown> | undefined;
     if (outputs === undefined) {
       outputs = {};
       fields.remember(OUTPUT_MESSAGES, outputs);
     }
-    return setPath(
-      outputs,
-      ['choices', ...messagePath(key.slice(OUTPUT_MESSAGES_PREFIX.length))],
-      toJsonValue(value),
-    );
+    return setPath(outputs, ['choices', ...path], toJsonValue(value));
   }
   if (key.startsWith(TOOLS_PREFIX)) {
     // llm.tools.N.tool.json_schema holds the tool definition as JSON.
     const path = messagePath(key.slice(TOOLS_PREFIX.length));
+    if (!isArrayIndex(path[0])) return false;
     const parsed = typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value);
     if (path.length === 2 && path[1] === 'json_schema')
       return setPath(fields.section('config'), ['tools', path[0] as string], parsed);
