@@ -98,7 +98,9 @@ export class WaggleFunction extends Construct {
 function codeSource(scope: Construct, props: WaggleFunctionProps) {
   const handler = props.handler ?? 'handler';
   if (!Stack.of(scope).bundlingRequired) {
-    return { code: Code.fromInline('// bundling skipped for this stack'), handler: `index.${handler}` };
+    // Should such a template ever be deployed by hand, the function fails loudly instead of doing nothing.
+    const placeholder = `exports.${handler} = async () => { throw new Error('Waggle: bundling was skipped for this stack; deploy it with cdk deploy <stack name>'); };`;
+    return { code: Code.fromInline(placeholder), handler: `index.${handler}` };
   }
   return {
     entry: projectPath(props.entry),

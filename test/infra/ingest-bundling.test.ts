@@ -10,6 +10,9 @@ import { TWO_DATA_PLANES_CONFIG } from './support/test-app';
 
 // The one test that really bundles: the ingest function of one data plane, with the local esbuild.
 let assetDirectory: string;
+type FunctionProperties = { Handler: string; Code: { S3Key?: string; ZipFile?: string } };
+let functionProperties: FunctionProperties;
+let skippedFunctionProperties: FunctionProperties;
 
 beforeAll(() => {
   const outdir = mkdtempSync(join(tmpdir(), 'waggle-bundling-'));
@@ -32,6 +35,16 @@ beforeAll(() => {
   const resource = assembly.getStackByName(stack.stackName).template.Resources[functionId];
   expect(resource.Metadata['aws:asset:is-bundled']).toBe(true);
   assetDirectory = join(outdir, resource.Metadata['aws:asset:path']);
+  functionProperties = resource.Properties;
+
+  // The stack left out of bundling-stacks, as `cdk deploy <one stack>` leaves out the others.
+  const skipped = waggle.dataPlanes.get('shared-ap');
+  if (!skipped) throw new Error('no shared-ap data plane');
+  const skippedId = skipped.getLogicalId(
+    skipped.ingestApi.ingestFunction.function.node.defaultChild as CfnResource,
+  );
+  skippedFunctionProperties = assembly.getStackByName(skipped.stackName).template.Resources[skippedId]
+    .Properties;
 }, 180_000);
 
 afterAll(() => {
@@ -51,6 +64,17 @@ describe('ingest function bundle (local esbuild, no Docker)', () => {
     // Dependencies (the AWS SDK clients among them) are inside, so nothing is installed beside it.
     expect(existsSync(join(assetDirectory, 'node_modules'))).toBe(false);
     expect(statSync(bundle).size).toBeGreaterThan(50_000);
+  });
+
+  it('is deployed as a zip asset whose index.mjs holds the handler', () => {
+    expect(functionProperties.Handler).toBe('index.handler');
+    expect(functionProperties.Code.S3Key).toMatch(/^[0-9a-f]{64}\.zip$/);
+    expect(functionProperties.Code.ZipFile).toBeUndefined();
+  });
+
+  it('is built only for the selected stack; a skipped stack carries a placeholder that throws', () => {
+    expect(skippedFunctionProperties.Code.ZipFile).toContain('bundling was skipped for this stack');
+    expect(skippedFunctionProperties.Code.S3Key).toBeUndefined();
   });
 
   it('loads as an ES module and exports the handler', async () => {
