@@ -39,7 +39,8 @@ export function canonicalProvider(provider: string): string | undefined {
   if (p.includes('mistral')) return 'mistral';
   if (p.includes('cohere')) return 'cohere';
   if (p.includes('meta') || p.includes('llama')) return 'meta';
-  if (p.includes('amazon') || p.includes('bedrock') || p.startsWith('aws') || p.includes('nova')) return 'amazon';
+  if (p.includes('amazon') || p.includes('bedrock') || p.startsWith('aws') || p.includes('nova'))
+    return 'amazon';
   return undefined;
 }
 
