@@ -6,7 +6,11 @@ import type { ApiKeyRecord } from './auth/principal';
 
 export interface ObjectStore {
   /** Durably stores bytes under key; resolves only once the object is written. */
-  put(key: string, body: Uint8Array, options?: { contentType?: string; contentEncoding?: string }): Promise<void>;
+  put(
+    key: string,
+    body: Uint8Array,
+    options?: { contentType?: string; contentEncoding?: string },
+  ): Promise<void>;
   /** Returns the bytes, or undefined when no object has that key. */
   get(key: string): Promise<Uint8Array | undefined>;
   /** Lists keys under a prefix, in lexicographic order. */

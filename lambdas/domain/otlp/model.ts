@@ -5,7 +5,13 @@
  */
 
 /** An OTLP AnyValue after decoding. int64 becomes a number when it is a safe integer, else a decimal string; bytes become base64. */
-export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | null
+  | AttributeValue[]
+  | { [key: string]: AttributeValue };
 
 export type Attributes = Record<string, AttributeValue>;
 
