@@ -31,8 +31,6 @@ type JsonObject = { readonly [key: string]: unknown };
 /** Where the walk is, kept as a stack so the path string is only built for an error message. */
 type JsonPath = (string | number)[];
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
-
 export function decodeTraceRequestJson(text: string | Uint8Array): OtlpTraceRequest {
   if (typeof text !== 'string' && !(text instanceof Uint8Array)) {
     throw new OtlpDecodeError('OTLP JSON body must be text or bytes');
@@ -41,13 +39,9 @@ export function decodeTraceRequestJson(text: string | Uint8Array): OtlpTraceRequ
   if (jsonNestingExceeds(text, MAX_JSON_NESTING)) {
     throw new OtlpDecodeError(`Invalid OTLP JSON: nested deeper than ${MAX_JSON_NESTING} levels`);
   }
-  // TextDecoder drops a leading byte order mark; JSON.parse would reject one left in a string.
+  // A byte order mark is dropped: JSON.parse would reject one left in the text.
   const source =
-    typeof text === 'string'
-      ? text.charCodeAt(0) === 0xfeff
-        ? text.slice(1)
-        : text
-      : utf8Decoder.decode(text);
+    typeof text === 'string' ? (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) : utf8Text(text);
   let parsed: unknown;
   try {
     parsed = JSON.parse(source);
@@ -57,6 +51,12 @@ export function decodeTraceRequestJson(text: string | Uint8Array): OtlpTraceRequ
     );
   }
   return decodeRequest(parsed, []);
+}
+
+/** UTF-8 bytes as text (invalid sequences replaced), without a byte order mark. */
+function utf8Text(bytes: Uint8Array): string {
+  const hasBom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', hasBom ? 3 : 0);
 }
 
 function decodeRequest(value: unknown, path: JsonPath): OtlpTraceRequest {
@@ -183,49 +183,66 @@ function decodeAttributes(
 function decodeAnyValue(value: unknown, path: JsonPath, depth: number): AttributeValue {
   if (depth > MAX_ANY_VALUE_DEPTH) fail(path, `AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
   const anyValue = asObject(value, path);
-  let member = field(anyValue, 'stringValue', 'string_value');
-  if (member !== undefined) {
-    if (typeof member !== 'string') failField(path, 'stringValue', 'expected a string');
-    return member;
-  }
-  member = field(anyValue, 'intValue', 'int_value');
-  if (member !== undefined) return int64Value(member, path, 'intValue');
-  member = field(anyValue, 'doubleValue', 'double_value');
-  if (member !== undefined) return doubleValue(member, path);
-  member = field(anyValue, 'boolValue', 'bool_value');
-  if (member !== undefined) {
-    if (typeof member !== 'boolean') failField(path, 'boolValue', 'expected true or false');
-    return member;
-  }
-  member = field(anyValue, 'arrayValue', 'array_value');
-  if (member !== undefined) {
-    path.push('arrayValue');
-    const values = field(asObject(member, path), 'values', 'values');
-    const result: AttributeValue[] = [];
-    if (values !== undefined) {
-      path.push('values');
-      if (!Array.isArray(values)) fail(path, 'expected an array');
-      for (let index = 0; index < values.length; index++) {
-        path.push(index);
-        result.push(decodeAnyValue(values[index], path, depth + 1));
+  // An AnyValue has one key: switching on it beats probing seven members under two spellings each.
+  for (const name in anyValue) {
+    const member = anyValue[name];
+    if (member === null || member === undefined) continue;
+    switch (name) {
+      case 'stringValue':
+      case 'string_value':
+        if (typeof member !== 'string') failField(path, name, 'expected a string');
+        return member;
+      case 'intValue':
+      case 'int_value':
+        return int64Value(member, path, name);
+      case 'doubleValue':
+      case 'double_value':
+        return doubleValue(member, path, name);
+      case 'boolValue':
+      case 'bool_value':
+        if (typeof member !== 'boolean') failField(path, name, 'expected true or false');
+        return member;
+      case 'arrayValue':
+      case 'array_value':
+        return decodeArrayValue(member, path, depth, name);
+      case 'kvlistValue':
+      case 'kvlist_value': {
+        path.push(name);
+        const result: Attributes = {};
+        decodeAttributes(
+          field(asObject(member, path), 'values', 'values'),
+          result,
+          path,
+          depth + 1,
+          'values',
+        );
         path.pop();
+        return result;
       }
+      case 'bytesValue':
+      case 'bytes_value':
+        return canonicalBase64(member, path, name);
+    }
+  }
+  return null;
+}
+
+function decodeArrayValue(member: unknown, path: JsonPath, depth: number, name: string): AttributeValue[] {
+  path.push(name);
+  const values = field(asObject(member, path), 'values', 'values');
+  const result: AttributeValue[] = [];
+  if (values !== undefined) {
+    path.push('values');
+    if (!Array.isArray(values)) fail(path, 'expected an array');
+    for (let index = 0; index < values.length; index++) {
+      path.push(index);
+      result.push(decodeAnyValue(values[index], path, depth + 1));
       path.pop();
     }
     path.pop();
-    return result;
   }
-  member = field(anyValue, 'kvlistValue', 'kvlist_value');
-  if (member !== undefined) {
-    path.push('kvlistValue');
-    const result: Attributes = {};
-    decodeAttributes(field(asObject(member, path), 'values', 'values'), result, path, depth + 1, 'values');
-    path.pop();
-    return result;
-  }
-  member = field(anyValue, 'bytesValue', 'bytes_value');
-  if (member !== undefined) return canonicalBase64(member, path);
-  return null;
+  path.pop();
+  return result;
 }
 
 // ---- field readers ----
@@ -264,12 +281,14 @@ function stringField(object: JsonObject, jsonName: string, protoName: string, pa
   return value;
 }
 
-const HEX = /^[0-9a-fA-F]*$/;
+const LOWER_HEX = /^[0-9a-f]*$/;
+const ANY_CASE_HEX = /^[0-9a-fA-F]*$/;
 
 /** Ids are hex in OTLP/JSON (not base64 as in the generic protobuf JSON mapping). Length is checked per span later. */
 function hexField(object: JsonObject, jsonName: string, protoName: string, path: JsonPath): string {
   const value = stringField(object, jsonName, protoName, path);
-  if (!HEX.test(value)) failField(path, jsonName, 'expected a hex string');
+  if (LOWER_HEX.test(value)) return value;
+  if (!ANY_CASE_HEX.test(value)) failField(path, jsonName, 'expected a hex string');
   return value.toLowerCase();
 }
 
@@ -336,22 +355,22 @@ const SPECIAL_DOUBLES: Record<string, number> = {
   '-Infinity': -Infinity,
 };
 
-function doubleValue(value: unknown, path: JsonPath): number {
+function doubleValue(value: unknown, path: JsonPath, name: string): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'string') {
     if (Object.hasOwn(SPECIAL_DOUBLES, value)) return SPECIAL_DOUBLES[value] as number;
     const parsed = Number(value);
     if (value.trim() !== '' && Number.isFinite(parsed)) return parsed;
   }
-  return failField(path, 'doubleValue', 'expected a number');
+  return failField(path, name, 'expected a number');
 }
 
 const BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
 
 /** bytesValue arrives as base64 (standard or URL-safe); the model keeps standard, padded base64. */
-function canonicalBase64(value: unknown, path: JsonPath): string {
+function canonicalBase64(value: unknown, path: JsonPath, name: string): string {
   if (typeof value !== 'string' || !BASE64.test(value) || value.replace(/=+$/, '').length % 4 === 1) {
-    return failField(path, 'bytesValue', 'expected a base64 string');
+    return failField(path, name, 'expected a base64 string');
   }
   return Buffer.from(value, 'base64').toString('base64');
 }
