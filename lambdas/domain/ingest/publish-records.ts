@@ -1,23 +1,26 @@
 /**
- * Puts event records on the events queue within the SQS limits: records are packed into messages
- * of at most `maxMessageBytes`, messages into SendMessageBatch calls of at most 10 entries and
- * 1 MiB. A record that cannot fit in a message is written to the overflow store first and the
+ * Puts event records on the events queue within the SQS limits: records are grouped in arrival
+ * order up to `maxRecordBytes` of JSON per message and compressed; a message that still comes out
+ * over `maxMessageBytes` is split in two. Messages go out in SendMessageBatch calls of at most 10
+ * entries and 1 MiB. A record too big for a message is written to the overflow store first and the
  * message carries its key. Resolves only when every record is durably queued.
  */
 import { gzipSync } from 'node:zlib';
 import type { EventRecord } from '../events/event';
 import type { MessageQueue, ObjectStore, QueueMessage } from '../ports';
-import { ENVELOPE_OVERHEAD_BYTES, overflowEnvelopeBody, recordsEnvelopeBody } from './queue-envelope';
+import { overflowMessageBody, recordsMessageBody } from './queue-envelope';
 
 export const SQS_MAX_BATCH_ENTRIES = 10;
 export const SQS_MAX_BATCH_BYTES = 1024 * 1024;
 
 export interface PublishOptions {
-  /** Largest message body; at most 1 MiB (the SQS limit). Default 256 KiB. */
+  /** Largest message body, compressed; at most 1 MiB (the SQS limit). Default 256 KiB. */
   maxMessageBytes?: number;
+  /** Most uncompressed record JSON per message; a single larger record overflows. Default 1 MiB. */
+  maxRecordBytes?: number;
   /** How many SendMessageBatch calls run at once. */
   concurrency?: number;
-  /** Used to name overflow objects and message ids uniquely per request. */
+  /** Used to name overflow objects uniquely per request. */
   requestId: string;
 }
 
@@ -27,6 +30,12 @@ export interface PublishResult {
   overflowed: number;
 }
 
+interface SerializedRecord {
+  record: EventRecord;
+  json: string;
+  bytes: number;
+}
+
 export async function publishRecords(
   records: readonly EventRecord[],
   queue: MessageQueue,
@@ -34,51 +43,68 @@ export async function publishRecords(
   options: PublishOptions,
 ): Promise<PublishResult> {
   const maxMessageBytes = Math.min(options.maxMessageBytes ?? 256 * 1024, SQS_MAX_BATCH_BYTES);
-  const { bodies, oversized } = packRecords(records, maxMessageBytes);
+  const { groups, oversized } = groupRecords(records, options.maxRecordBytes ?? 1024 * 1024);
+  const packed: string[] = [];
+  for (const group of groups) compressWithin(group, maxMessageBytes, packed, oversized);
   // Overflow objects must exist before a message pointing at them can be consumed.
   const overflowKeys = await Promise.all(
-    oversized.map(({ record, serialized }, index) =>
-      storeOverflow(overflowStore, record, serialized, `${options.requestId}-${index}`),
-    ),
+    oversized.map((item, index) => storeOverflow(overflowStore, item, `${options.requestId}-${index}`)),
   );
-  const messages: QueueMessage[] = [...bodies, ...overflowKeys.map(overflowEnvelopeBody)].map(
-    (body, index) => ({
-      id: `m${index}`,
-      body,
-    }),
-  );
+  const bodies = [...packed, ...overflowKeys.map(overflowMessageBody)];
+  const messages = bodies.map((body, index) => ({ id: `m${index}`, body }));
   const batches = groupIntoBatches(messages);
   await runWithConcurrency(batches, options.concurrency ?? 4, (batch) => queue.sendBatch(batch));
   return { messages: messages.length, batches: batches.length, overflowed: oversized.length };
 }
 
-/** Greedy packing in arrival order: fills each message up to the byte budget. */
-export function packRecords(
+/** Groups serialized records in arrival order, each group holding at most maxRecordBytes of JSON. */
+export function groupRecords(
   records: readonly EventRecord[],
-  maxMessageBytes: number,
-): { bodies: string[]; oversized: { record: EventRecord; serialized: string }[] } {
-  const bodies: string[] = [];
-  const oversized: { record: EventRecord; serialized: string }[] = [];
-  let current: string[] = [];
-  let currentBytes = ENVELOPE_OVERHEAD_BYTES;
+  maxRecordBytes: number,
+): { groups: SerializedRecord[][]; oversized: SerializedRecord[] } {
+  const groups: SerializedRecord[][] = [];
+  const oversized: SerializedRecord[] = [];
+  let current: SerializedRecord[] = [];
+  let currentBytes = 0;
   for (const record of records) {
-    const serialized = JSON.stringify(record);
-    const bytes = Buffer.byteLength(serialized, 'utf8');
-    if (bytes + ENVELOPE_OVERHEAD_BYTES > maxMessageBytes) {
-      oversized.push({ record, serialized });
+    const json = JSON.stringify(record);
+    const item = { record, json, bytes: Buffer.byteLength(json, 'utf8') };
+    if (item.bytes > maxRecordBytes) {
+      oversized.push(item);
       continue;
     }
-    const separator = current.length > 0 ? 1 : 0;
-    if (currentBytes + separator + bytes > maxMessageBytes) {
-      bodies.push(recordsEnvelopeBody(current));
+    if (currentBytes + item.bytes > maxRecordBytes) {
+      groups.push(current);
       current = [];
-      currentBytes = ENVELOPE_OVERHEAD_BYTES;
+      currentBytes = 0;
     }
-    currentBytes += (current.length > 0 ? 1 : 0) + bytes;
-    current.push(serialized);
+    current.push(item);
+    currentBytes += item.bytes;
   }
-  if (current.length > 0) bodies.push(recordsEnvelopeBody(current));
-  return { bodies, oversized };
+  if (current.length > 0) groups.push(current);
+  return { groups, oversized };
+}
+
+/**
+ * Compresses a group into message bodies, halving the group until each body fits; a lone record
+ * that still does not fit (incompressible data) goes to the overflow list instead.
+ */
+function compressWithin(
+  group: readonly SerializedRecord[],
+  maxMessageBytes: number,
+  bodies: string[],
+  overflow: SerializedRecord[],
+): void {
+  const body = recordsMessageBody(group.map((item) => item.json));
+  if (body.length <= maxMessageBytes) {
+    bodies.push(body);
+  } else if (group.length === 1) {
+    overflow.push(group[0] as SerializedRecord);
+  } else {
+    const half = Math.ceil(group.length / 2);
+    compressWithin(group.slice(0, half), maxMessageBytes, bodies, overflow);
+    compressWithin(group.slice(half), maxMessageBytes, bodies, overflow);
+  }
 }
 
 /** Splits messages into SendMessageBatch calls: at most 10 entries and 1 MiB of bodies per call. */
@@ -103,18 +129,10 @@ export function groupIntoBatches(messages: readonly QueueMessage[]): QueueMessag
   return batches;
 }
 
-async function storeOverflow(
-  store: ObjectStore,
-  record: EventRecord,
-  serializedRecord: string,
-  name: string,
-): Promise<string> {
-  const tenant = record.kind === 'event' ? record.event : record.update;
+async function storeOverflow(store: ObjectStore, item: SerializedRecord, name: string): Promise<string> {
+  const tenant = item.record.kind === 'event' ? item.record.event : item.record.update;
   const key = `overflow/project_id=${encodeURIComponent(tenant.project_id)}/${name}.json.gz`;
-  await store.put(key, gzipSync(serializedRecord), {
-    contentType: 'application/json',
-    contentEncoding: 'gzip',
-  });
+  await store.put(key, gzipSync(item.json), { contentType: 'application/json', contentEncoding: 'gzip' });
   return key;
 }
 
