@@ -71,8 +71,8 @@ export async function startLocalDynamo(path: string | undefined): Promise<LocalD
 /** Creates the key-registry table (partition key keyHash) unless it exists. */
 export async function ensureKeyTable(client: DynamoDBClient, tableName = LOCAL_KEY_TABLE): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
@@ -87,5 +87,18 @@ export async function ensureKeyTable(client: DynamoDBClient, tableName = LOCAL_K
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await waitUntilActive(client, tableName);
+}
+
+/** dynalite answers reads on a table still CREATING with ResourceNotFound, so wait for ACTIVE. */
+async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline)
+      throw new Error(`table ${tableName} is still ${Table?.TableStatus} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

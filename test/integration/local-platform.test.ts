@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isWellFormedApiKey } from '../../lambdas/domain/auth/api-key';
+import { parseQueueEnvelope } from '../../lambdas/domain/ingest/queue-envelope';
 import { DynamoFolderInUseError, startLocalDynamo } from '../../lambdas/local/dynamo-local';
 import { type LocalPlatform, startLocalPlatform } from '../../lambdas/local/platform';
 
@@ -71,7 +72,10 @@ describe('local platform', () => {
     expect(accepted.status).toBe(200);
     expect(platform.eventsQueue.depth().visible).toBeGreaterThanOrEqual(1);
     const [record] = await platform.eventsQueue.receive(1, 1_000);
-    expect(record?.body).toContain('demo');
+    const envelope = parseQueueEnvelope(record?.body ?? '');
+    expect(
+      'records' in envelope && envelope.records[0]?.kind === 'event' && envelope.records[0].event.project_id,
+    ).toBe('demo');
     expect(await listAll(platform)).toHaveLength(1);
 
     const info = JSON.parse(await readFile(join(dataDir, 'local.json'), 'utf8'));
