@@ -4,8 +4,9 @@
  */
 import path from 'node:path';
 import protobuf from 'protobufjs';
+import { sharedReference } from '../../test/support/shared-reference';
 
-const PROTO_ROOT = path.resolve(process.cwd(), '../shared/reference/opentelemetry-proto');
+const PROTO_ROOT = sharedReference('opentelemetry-proto');
 const TRACE_SERVICE_PROTO = 'opentelemetry/proto/collector/trace/v1/trace_service.proto';
 
 export interface OtlpProtoTypes {

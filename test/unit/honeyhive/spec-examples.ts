@@ -2,8 +2,9 @@
  * Request and response examples hand-copied from ../shared/reference/honeyhive-openapi.yaml (no YAML
  * parser is installed). create-event.test.ts checks the POST /events one against the spec text.
  */
+import { sharedReference } from '../../support/shared-reference';
 
-export const SPEC_PATH = '/work/shared/reference/honeyhive-openapi.yaml';
+export const SPEC_PATH = sharedReference('honeyhive-openapi.yaml');
 
 /** POST /events requestBody example. */
 export const CREATE_EVENT_EXAMPLE = {
