@@ -143,6 +143,33 @@ describe('OTLP traces', () => {
     expect(archive.objects.size).toBe(1);
   });
 
+  it('truncates an over-long attribute in the event and keeps the whole value in the raw archive', async () => {
+    const parsed = JSON.parse(jsonBody);
+    const long = 'y'.repeat(200 * 1024);
+    parsed.resourceSpans[0].scopeSpans[0].spans[0].attributes.push({
+      key: 'app.document',
+      value: { stringValue: long },
+    });
+    const body = JSON.stringify(parsed);
+    const response = await handler(
+      apigwEvent({
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body,
+        base64: false,
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    const [key] = [...archive.objects.keys()];
+    const event = queuedEvents().find((e) => JSON.stringify(e.metadata).includes('app.document'));
+    const stored = JSON.stringify(event?.metadata);
+    expect(stored.length).toBeLessThan(100 * 1024);
+    expect(stored).toContain(key);
+    const archived = decodeArchiveObject(archive.objects.get(key as string) as Uint8Array);
+    expect(Buffer.from(archived.body).toString('utf8')).toContain(long);
+  });
+
   it.each([
     [
       'malformed protobuf',

@@ -1,0 +1,144 @@
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../../lambdas/domain/auth/api-key';
+import type { WaggleEvent } from '../../../lambdas/domain/events/event';
+import { parseQueueEnvelope } from '../../../lambdas/domain/ingest/queue-envelope';
+import { replayArchive } from '../../../lambdas/domain/ingest/replay';
+import { createIngestHandler, type IngestHandler } from '../../../lambdas/ingest/app';
+import { apigwEvent } from '../../support/apigw-event';
+import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';
+import { genAiTrace, recordSpans } from '../../support/otel-spans';
+
+const KEY = 'wgl_replay-test';
+const NOW = Date.UTC(2026, 10, 21, 10, 30);
+let archive: MemoryObjectStore;
+let liveQueue: MemoryQueue;
+let handler: IngestHandler;
+
+function eventsOn(queue: MemoryQueue): WaggleEvent[] {
+  return queue.messages.flatMap((m) => {
+    const envelope = parseQueueEnvelope(m.body);
+    return 'records' in envelope
+      ? envelope.records.flatMap((r) => (r.kind === 'event' ? [r.event] : []))
+      : [];
+  });
+}
+
+beforeEach(async () => {
+  const keys = new MemoryKeyRegistry();
+  await keys.put({
+    keyHash: hashApiKey(KEY),
+    org_id: 'o',
+    workspace_id: 'w',
+    project_id: 'p-1',
+    projectName: 'p',
+    scopes: ['ingest'],
+    revoked: false,
+    createdAt: 0,
+  });
+  archive = new MemoryObjectStore();
+  liveQueue = new MemoryQueue();
+  handler = createIngestHandler({
+    keys,
+    rawArchive: archive,
+    overflowStore: archive,
+    eventsQueue: liveQueue,
+    clock: () => NOW,
+  });
+  const spans = await recordSpans(genAiTrace);
+  const otlp = new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans) as Uint8Array);
+  const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+  await handler(apigwEvent({ method: 'POST', path: '/v1/traces', headers, body: otlp, base64: false }));
+  await handler(
+    apigwEvent({
+      method: 'POST',
+      path: '/events/batch',
+      headers,
+      body: JSON.stringify({ events: [{ event_type: 'tool', event_name: 'no id given', inputs: { q: 1 } }] }),
+      base64: false,
+    }),
+  );
+});
+
+describe('replayArchive', () => {
+  it('re-ingests archived requests with the same event ids and newer versions', async () => {
+    const replayQueue = new MemoryQueue();
+    const summary = await replayArchive({
+      archive,
+      overflowStore: archive,
+      eventsQueue: replayQueue,
+      projectId: 'p-1',
+      from: NOW - 60_000,
+      to: NOW + 60_000,
+      clock: () => NOW + 3_600_000,
+    });
+    expect(summary).toEqual({ requests: 2, records: 3, failures: [] });
+    const live = eventsOn(liveQueue);
+    const replayed = eventsOn(replayQueue);
+    expect(replayed.map((e) => e.event_id).sort()).toEqual(live.map((e) => e.event_id).sort());
+    for (const event of replayed) {
+      const original = live.find((e) => e.event_id === event.event_id) as WaggleEvent;
+      expect(event.version).toBeGreaterThan(original.version);
+      expect({ ...event, version: 0 }).toEqual({ ...original, version: 0 });
+    }
+  });
+
+  it('honours the project and the time range, and a dry run queues nothing', async () => {
+    const queue = new MemoryQueue();
+    const outside = await replayArchive({
+      archive,
+      overflowStore: archive,
+      eventsQueue: queue,
+      projectId: 'p-1',
+      from: NOW + 1,
+      to: NOW + 7_200_000,
+    });
+    expect(outside.requests).toBe(0);
+    const other = await replayArchive({
+      archive,
+      overflowStore: archive,
+      eventsQueue: queue,
+      projectId: 'p-2',
+      from: 0,
+      to: NOW * 2,
+    });
+    expect(other.requests).toBe(0);
+    const dry = await replayArchive({
+      archive,
+      overflowStore: archive,
+      eventsQueue: queue,
+      projectId: 'p-1',
+      from: NOW,
+      to: NOW,
+      dryRun: true,
+    });
+    expect(dry.records).toBe(3);
+    expect(queue.messages).toHaveLength(0);
+    await expect(
+      replayArchive({
+        archive,
+        overflowStore: archive,
+        eventsQueue: queue,
+        projectId: 'p-1',
+        from: 2,
+        to: 1,
+      }),
+    ).rejects.toThrow(/empty/);
+  });
+
+  it('reports an unreadable archive object and goes on with the rest', async () => {
+    const [first] = [...archive.objects.keys()];
+    archive.objects.set(first as string, Uint8Array.from([1, 2, 3]));
+    const summary = await replayArchive({
+      archive,
+      overflowStore: archive,
+      eventsQueue: new MemoryQueue(),
+      projectId: 'p-1',
+      from: NOW,
+      to: NOW,
+    });
+    expect(summary.requests).toBe(1);
+    expect(summary.failures).toHaveLength(1);
+    expect(summary.failures[0]?.key).toBe(first);
+  });
+});
