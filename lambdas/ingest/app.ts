@@ -15,17 +15,7 @@ import { encodeTraceResponseJson, encodeTraceResponseProtobuf } from '../domain/
 import type { KeyRegistry, MessageQueue, ObjectStore } from '../domain/ports';
 import { encodeOtlpStatus } from './otlp-status';
 
-export const INGEST_ROUTES = [
-  'GET /healthz',
-  'POST /v1/traces',
-  'POST /opentelemetry/v1/traces',
-  'POST /session/start',
-  'POST /events',
-  'PUT /events',
-  'POST /events/batch',
-  'POST /events/model',
-  'POST /events/model/batch',
-] as const;
+export { INGEST_ROUTES } from './routes';
 
 const ROUTE_TARGETS: Record<string, ArchivedRoute> = {
   'POST /v1/traces': 'otlp-traces',

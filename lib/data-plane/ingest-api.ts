@@ -10,6 +10,7 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { INGEST_ROUTES, splitRouteKey } from '../../lambdas/ingest/routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { EventsQueue } from './events-queue';
@@ -17,18 +18,6 @@ import type { KeyRegistry } from './key-registry';
 import type { RawArchive } from './raw-archive';
 
 /** Every route the ingest function answers: OTLP/HTTP and the HoneyHive-compatible REST intake. */
-export const INGEST_ROUTES: ReadonlyArray<{ readonly method: HttpMethod; readonly path: string }> = [
-  { method: HttpMethod.POST, path: '/v1/traces' },
-  { method: HttpMethod.POST, path: '/opentelemetry/v1/traces' },
-  { method: HttpMethod.POST, path: '/session/start' },
-  { method: HttpMethod.POST, path: '/events' },
-  { method: HttpMethod.PUT, path: '/events' },
-  { method: HttpMethod.POST, path: '/events/batch' },
-  { method: HttpMethod.POST, path: '/events/model' },
-  { method: HttpMethod.POST, path: '/events/model/batch' },
-  { method: HttpMethod.GET, path: '/healthz' },
-];
-
 export interface IngestApiProps {
   readonly rawArchive: RawArchive;
   readonly eventsQueue: EventsQueue;
@@ -117,8 +106,9 @@ export class IngestApi extends Construct {
     const integration = new HttpLambdaIntegration('IngestIntegration', this.ingestFunction.function, {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
     });
-    for (const route of INGEST_ROUTES) {
-      this.api.addRoutes({ path: route.path, methods: [route.method], integration });
+    for (const routeKey of INGEST_ROUTES) {
+      const { method, path } = splitRouteKey(routeKey);
+      this.api.addRoutes({ path, methods: [HttpMethod[method as keyof typeof HttpMethod]], integration });
     }
 
     Validations.of(this.api).acknowledge({
