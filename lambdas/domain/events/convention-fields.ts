@@ -36,10 +36,45 @@ export const SECTION_NAMES = [
 ] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
+/**
+ * Every scalar and section key starts out present (undefined), so all ConventionFields objects
+ * share one hidden class and the lookups in normalize-span stay monomorphic.
+ */
+function emptyScalars(): Partial<ScalarFields> {
+  return {
+    eventTypeHint: undefined,
+    explicitEventType: undefined,
+    eventName: undefined,
+    sessionId: undefined,
+    projectName: undefined,
+    source: undefined,
+    model: undefined,
+    provider: undefined,
+    promptTokens: undefined,
+    completionTokens: undefined,
+    totalTokens: undefined,
+    cost: undefined,
+    error: undefined,
+  };
+}
+
+function emptySections(): Partial<Record<SectionName, JsonObject>> {
+  return {
+    config: undefined,
+    inputs: undefined,
+    outputs: undefined,
+    metadata: undefined,
+    metrics: undefined,
+    feedback: undefined,
+    user_properties: undefined,
+  };
+}
+
 export class ConventionFields {
-  readonly scalars: Partial<ScalarFields> = {};
-  readonly sections: Partial<Record<SectionName, JsonObject>> = {};
-  private readonly ranks: Partial<Record<ScalarField, number>> = {};
+  readonly scalars: Partial<ScalarFields> = emptyScalars();
+  readonly sections: Partial<Record<SectionName, JsonObject>> = emptySections();
+  /** Rank of each offered scalar; created on the first offer (many conventions offer nothing). */
+  private ranks: Partial<Record<ScalarField, number>> | undefined;
   /** Attribute values a convention needs to combine in finish() (e.g. input.value with input.mime_type). */
   private stash: Record<string, unknown> | undefined;
 
@@ -57,6 +92,7 @@ export class ConventionFields {
    * (current and deprecated names); the lowest rank wins regardless of attribute order.
    */
   offer<K extends ScalarField>(field: K, value: ScalarFields[K], rank = 0): void {
+    this.ranks ??= {};
     const current = this.ranks[field];
     if (current !== undefined && current <= rank) return;
     this.ranks[field] = rank;

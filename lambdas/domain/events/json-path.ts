@@ -95,6 +95,28 @@ export function setPath(root: JsonObject, segments: readonly string[], value: un
   return false;
 }
 
+/** Enough for every attribute name a real instrumentation uses; hostile key floods just restart the cache. */
+const MAX_CACHED_PATHS = 1024;
+
+/**
+ * A function giving the path of a flattened attribute key: `key` without its first `prefixLength`
+ * characters, split on `.`, after the optional `lead` segment. Attribute names repeat in every
+ * span, so each key's path is built once and shared (callers must not modify it).
+ */
+export function keyPaths(prefixLength: number, lead?: string): (key: string) => readonly string[] {
+  const cache = new Map<string, readonly string[]>();
+  return (key) => {
+    let path = cache.get(key);
+    if (path === undefined) {
+      const segments = key.slice(prefixLength).split('.');
+      path = lead === undefined ? segments : [lead, ...segments];
+      if (cache.size >= MAX_CACHED_PATHS) cache.clear();
+      cache.set(key, path);
+    }
+    return path;
+  };
+}
+
 /** Parses a JSON string; undefined when it is not JSON. Cheap first-character check avoids try/catch on plain text. */
 export function parseJson(text: string): unknown {
   const first = text.charCodeAt(0);

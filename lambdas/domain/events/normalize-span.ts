@@ -13,11 +13,11 @@ import { openInferenceConvention } from './conventions/openinference';
 import { traceloopConvention } from './conventions/traceloop';
 import type { JsonObject, Tenant, WaggleEvent } from './event';
 import { resolveEventType } from './event-type';
-import { eventIdForSpan, sessionIdForTrace } from './ids';
+import { eventIdForSpan, parentEventId, traceSessionId } from './ids';
 import { mergeInto, setOwn, toJsonValue } from './json-path';
 import { mapSpanEvents } from './span-events';
 import { DEFAULT_MAX_ATTRIBUTE_VALUE_BYTES } from './truncate';
-import { applyUsageAndCost } from './usage-and-cost';
+import { applyUsageAndCostInPlace } from './usage-and-cost';
 
 export interface NormalizeContext {
   resourceAttributes: Attributes;
@@ -225,8 +225,8 @@ export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): WaggleEven
     project_id: ctx.tenant.project_id,
     event_id: eventIdForSpan(span.traceId, span.spanId),
     version: ctx.version,
-    session_id: pick(fields, 'sessionId') ?? sessionIdForTrace(span.traceId),
-    parent_id: span.parentSpanId === '' ? null : eventIdForSpan(span.traceId, span.parentSpanId),
+    session_id: pick(fields, 'sessionId') ?? traceSessionId(span.traceId),
+    parent_id: span.parentSpanId === '' ? null : parentEventId(span.traceId, span.parentSpanId),
     children_ids: [],
     trace_id: span.traceId,
     span_id: span.spanId,
@@ -255,5 +255,6 @@ export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): WaggleEven
     ingested_at: ctx.ingestedAt,
     deleted: false,
   };
-  return applyUsageAndCost(event);
+  applyUsageAndCostInPlace(event);
+  return event;
 }

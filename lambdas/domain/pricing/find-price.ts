@@ -57,7 +57,9 @@ export function createPriceFinder(table: PriceTable, cacheSize = DEFAULT_CACHE_S
   const candidates: Candidate[] = table.models
     .flatMap((price) => price.match.map((pattern) => ({ pattern: pattern.toLowerCase(), price })))
     .sort((a, b) => b.pattern.length - a.pattern.length);
-  const cache = new Map<string, ModelPrice | null>();
+  // Keyed by provider, then model: the decoded strings are reused across spans, so no key is built per lookup.
+  const cache = new Map<string | undefined, Map<string, ModelPrice | null>>();
+  let cached = 0;
 
   function lookup(model: string, provider: string | undefined): ModelPrice | undefined {
     const name = canonicalModelName(model);
@@ -75,16 +77,22 @@ export function createPriceFinder(table: PriceTable, cacheSize = DEFAULT_CACHE_S
   }
 
   return (model, provider) => {
-    const key = provider === undefined ? model : `${provider}\u0000${model}`;
-    const cached = cache.get(key);
-    if (cached !== undefined) return cached ?? undefined;
+    let byModel = cache.get(provider);
+    const hit = byModel?.get(model);
+    if (hit !== undefined) return hit ?? undefined;
     const found = lookup(model, provider);
-    // Bounded: drop the oldest entry (Map keeps insertion order) so hostile model names cannot grow memory.
-    if (cache.size >= cacheSize) {
-      const oldest = cache.keys().next();
-      if (!oldest.done) cache.delete(oldest.value);
+    // Bounded: start over when full, so hostile model names cannot grow memory.
+    if (cached >= cacheSize) {
+      cache.clear();
+      cached = 0;
+      byModel = undefined;
     }
-    cache.set(key, found ?? null);
+    if (byModel === undefined) {
+      byModel = new Map();
+      cache.set(provider, byModel);
+    }
+    byModel.set(model, found ?? null);
+    cached++;
     return found;
   };
 }

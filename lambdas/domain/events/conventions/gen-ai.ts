@@ -11,6 +11,7 @@ import {
   arrayFromAttribute,
   countFromAttribute,
   isArrayIndex,
+  keyPaths,
   parseJson,
   setOwn,
   setPath,
@@ -174,42 +175,36 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
   }
 }
 
+const promptPaths = keyPaths(PROMPT_PREFIX.length, 'chat_history');
+const completionPaths = keyPaths(COMPLETION_PREFIX.length, 'choices');
+const requestPaths = keyPaths(REQUEST_PREFIX.length);
+const agentPaths = keyPaths(AGENT_PREFIX.length, 'agent');
+const toolPaths = keyPaths(TOOL_PREFIX.length, 'tool');
+
 function applyPrefixed(key: string, value: AttributeValue, fields: ConventionFields): boolean {
   if (key.startsWith(PROMPT_PREFIX)) {
-    const path = key.slice(PROMPT_PREFIX.length).split('.');
-    if (!isArrayIndex(path[0])) return false;
-    return setPath(fields.section('inputs'), ['chat_history', ...path], toJsonValue(value));
+    const path = promptPaths(key);
+    if (!isArrayIndex(path[1])) return false;
+    return setPath(fields.section('inputs'), path, toJsonValue(value));
   }
   if (key.startsWith(COMPLETION_PREFIX)) {
-    const path = key.slice(COMPLETION_PREFIX.length).split('.');
-    if (!isArrayIndex(path[0])) return false;
+    const path = completionPaths(key);
+    if (!isArrayIndex(path[1])) return false;
     let completions = fields.recall(LEGACY_COMPLETIONS) as Record<string, unknown> | undefined;
     if (completions === undefined) {
       completions = {};
       fields.remember(LEGACY_COMPLETIONS, completions);
     }
-    return setPath(
-      completions,
-      ['choices', ...key.slice(COMPLETION_PREFIX.length).split('.')],
-      toJsonValue(value),
-    );
+    return setPath(completions, path, toJsonValue(value));
   }
   if (key.startsWith(REQUEST_PREFIX)) {
-    return setPath(fields.section('config'), key.slice(REQUEST_PREFIX.length).split('.'), toJsonValue(value));
+    return setPath(fields.section('config'), requestPaths(key), toJsonValue(value));
   }
   if (key.startsWith(AGENT_PREFIX)) {
-    return setPath(
-      fields.section('metadata'),
-      ['agent', ...key.slice(AGENT_PREFIX.length).split('.')],
-      toJsonValue(value),
-    );
+    return setPath(fields.section('metadata'), agentPaths(key), toJsonValue(value));
   }
   if (key.startsWith(TOOL_PREFIX)) {
-    return setPath(
-      fields.section('metadata'),
-      ['tool', ...key.slice(TOOL_PREFIX.length).split('.')],
-      toJsonValue(value),
-    );
+    return setPath(fields.section('metadata'), toolPaths(key), toJsonValue(value));
   }
   return false;
 }

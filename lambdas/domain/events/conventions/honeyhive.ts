@@ -7,6 +7,7 @@ import type { AttributeValue } from '../../otlp/model';
 import type { Convention, ConventionFields, ScalarField, SectionName } from '../convention-fields';
 import {
   countFromAttribute,
+  keyPaths,
   mergeInto,
   numberFromAttribute,
   objectFromAttribute,
@@ -15,15 +16,26 @@ import {
   toJsonValue,
 } from '../json-path';
 
+interface SectionPrefix {
+  prefix: string;
+  section: SectionName;
+  /** Path of `<prefix>.<path>` keys, cached per key. */
+  paths: (key: string) => readonly string[];
+}
+
+function sectionPrefix(prefix: string, section: SectionName): SectionPrefix {
+  return { prefix, section, paths: keyPaths(prefix.length + 1) };
+}
+
 /** Attribute prefix -> section. `honeyhive_inputs.chat_history.0.role` -> inputs.chat_history[0].role. */
-const SECTION_PREFIXES: ReadonlyArray<readonly [string, SectionName]> = [
-  ['honeyhive_inputs', 'inputs'],
-  ['honeyhive_outputs', 'outputs'],
-  ['honeyhive_config', 'config'],
-  ['honeyhive_metadata', 'metadata'],
-  ['honeyhive_metrics', 'metrics'],
-  ['honeyhive_feedback', 'feedback'],
-  ['honeyhive_user_properties', 'user_properties'],
+const SECTION_PREFIXES: readonly SectionPrefix[] = [
+  sectionPrefix('honeyhive_inputs', 'inputs'),
+  sectionPrefix('honeyhive_outputs', 'outputs'),
+  sectionPrefix('honeyhive_config', 'config'),
+  sectionPrefix('honeyhive_metadata', 'metadata'),
+  sectionPrefix('honeyhive_metrics', 'metrics'),
+  sectionPrefix('honeyhive_feedback', 'feedback'),
+  sectionPrefix('honeyhive_user_properties', 'user_properties'),
 ];
 
 /** Text attributes naming one field, most specific name first (rank = position). */
@@ -60,7 +72,7 @@ const METADATA_FIELDS: Record<string, string> = {
 const EXPERIMENT_METADATA_PREFIX = 'honeyhive.experiment_metadata.';
 
 function applySection(key: string, value: AttributeValue, fields: ConventionFields): boolean | undefined {
-  for (const [prefix, section] of SECTION_PREFIXES) {
+  for (const { prefix, section, paths } of SECTION_PREFIXES) {
     if (!key.startsWith(prefix)) continue;
     if (key.length === prefix.length) {
       // A whole section sent as one JSON attribute; a non-object value is kept under `value`.
@@ -70,8 +82,7 @@ function applySection(key: string, value: AttributeValue, fields: ConventionFiel
       return true;
     }
     if (key.charCodeAt(prefix.length) !== 46 /* . */) continue;
-    const path = key.slice(prefix.length + 1).split('.');
-    return setPath(fields.section(section), path, toJsonValue(value));
+    return setPath(fields.section(section), paths(key), toJsonValue(value));
   }
   return undefined;
 }
