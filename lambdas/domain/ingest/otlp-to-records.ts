@@ -1,16 +1,13 @@
-import type { EventRecord, Tenant } from '../events/event';
-import { normalizeSpan } from '../events/normalize-span';
+import type { EventRecord } from '../events/event';
+import { type NormalizeContext, normalizeSpan } from '../events/normalize-span';
 import type { OtlpTraceRequest } from '../otlp/model';
 import { spanRejectionReason } from './span-validation';
 
-export interface OtlpConversionContext {
-  tenant: Tenant;
-  projectName: string;
-  ingestedAt: number;
-  version: number;
-  rawArchiveKey: string;
-  maxAttributeValueBytes?: number;
-}
+/** What normalizing needs besides the span's own resource and scope. */
+export type OtlpConversionContext = Omit<
+  NormalizeContext,
+  'resourceAttributes' | 'scopeName' | 'scopeVersion'
+>;
 
 export interface OtlpConversion {
   records: EventRecord[];
@@ -29,22 +26,17 @@ export function otlpToRecords(request: OtlpTraceRequest, ctx: OtlpConversionCont
   let rejectedSpans = 0;
   for (const resourceSpans of request.resourceSpans) {
     for (const scopeSpans of resourceSpans.scopeSpans) {
+      const scopeContext: NormalizeContext = {
+        ...ctx,
+        resourceAttributes: resourceSpans.resourceAttributes,
+        scopeName: scopeSpans.scopeName,
+        scopeVersion: scopeSpans.scopeVersion,
+      };
       for (const span of scopeSpans.spans) {
         let reason = spanRejectionReason(span);
         if (reason === undefined) {
           try {
-            const event = normalizeSpan(span, {
-              resourceAttributes: resourceSpans.resourceAttributes,
-              scopeName: scopeSpans.scopeName,
-              scopeVersion: scopeSpans.scopeVersion,
-              tenant: ctx.tenant,
-              projectName: ctx.projectName,
-              ingestedAt: ctx.ingestedAt,
-              version: ctx.version,
-              rawArchiveKey: ctx.rawArchiveKey,
-              maxAttributeValueBytes: ctx.maxAttributeValueBytes,
-            });
-            records.push({ kind: 'event', event });
+            records.push({ kind: 'event', event: normalizeSpan(span, scopeContext) });
             continue;
           } catch (error) {
             reason = `span "${span.name.slice(0, 64)}": could not be normalized (${(error as Error).message})`;
