@@ -6,7 +6,7 @@
  */
 import type { Attributes, AttributeValue, OtlpSpan } from '../otlp/model';
 import { capAttributeValue, type TruncationContext } from './attribute-values';
-import { ConventionFields, type ScalarFields, type SectionName } from './convention-fields';
+import { ConventionFields } from './convention-fields';
 import { genAiConvention } from './conventions/gen-ai';
 import { honeyHiveConvention } from './conventions/honeyhive';
 import { openInferenceConvention } from './conventions/openinference';
@@ -79,33 +79,31 @@ function dispatch(key: string, value: AttributeValue, fields: SpanFields): boole
   );
 }
 
-function pick<K extends keyof ScalarFields>(fields: SpanFields, key: K): ScalarFields[K] | undefined {
-  return (
-    fields.honeyHive.scalars[key] ??
-    fields.genAi.scalars[key] ??
-    fields.openInference.scalars[key] ??
-    fields.traceloop.scalars[key]
-  );
-}
+type Section = JsonObject | undefined;
 
-/** Shallow merge of a section: lower-precedence conventions first, so higher ones overwrite key by key. */
-function mergeSection(fields: SpanFields, name: SectionName): JsonObject {
-  let only: JsonObject | undefined;
-  let count = 0;
-  for (const convention of fields.byPrecedence) {
-    const section = convention.sections[name];
-    if (section !== undefined) {
-      only = section;
-      count++;
-    }
-  }
-  // Common case: one convention wrote the section; it is owned by this span, so no copy is needed.
-  if (count <= 1) return only ?? {};
+/**
+ * Shallow merge of one section, arguments in precedence order: lower-precedence sections are
+ * copied first so higher ones overwrite key by key. Sections are passed in (rather than looked up
+ * by name here) so every property access is a plain, monomorphic one.
+ */
+function mergeSection(
+  honeyHive: Section,
+  genAi: Section,
+  openInference: Section,
+  traceloop: Section,
+): JsonObject {
+  const present =
+    (honeyHive === undefined ? 0 : 1) +
+    (genAi === undefined ? 0 : 1) +
+    (openInference === undefined ? 0 : 1) +
+    (traceloop === undefined ? 0 : 1);
+  // Common case: at most one convention wrote the section; it is owned by this span, so no copy is needed.
+  if (present <= 1) return honeyHive ?? genAi ?? openInference ?? traceloop ?? {};
   const merged: JsonObject = {};
-  for (let i = fields.byPrecedence.length - 1; i >= 0; i--) {
-    const section = (fields.byPrecedence[i] as ConventionFields).sections[name];
-    if (section !== undefined) mergeInto(merged, section);
-  }
+  if (traceloop !== undefined) mergeInto(merged, traceloop);
+  if (openInference !== undefined) mergeInto(merged, openInference);
+  if (genAi !== undefined) mergeInto(merged, genAi);
+  if (honeyHive !== undefined) mergeInto(merged, honeyHive);
   return merged;
 }
 
@@ -197,7 +195,17 @@ export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): WaggleEven
   const notes: string[] = time.note === undefined ? [] : [time.note];
 
   const resource = resourceSection(ctx.resourceAttributes, maxBytes, ctx.rawArchiveKey);
-  const metadata = mergeSection(fields, 'metadata');
+  // Scalars: the first convention in precedence order that set the field wins.
+  const h = fields.honeyHive.scalars;
+  const g = fields.genAi.scalars;
+  const o = fields.openInference.scalars;
+  const t = fields.traceloop.scalars;
+  const hs = fields.honeyHive.sections;
+  const gs = fields.genAi.sections;
+  const os = fields.openInference.sections;
+  const ts = fields.traceloop.sections;
+
+  const metadata = mergeSection(hs.metadata, gs.metadata, os.metadata, ts.metadata);
   // Normalizer-owned keys go last so span attributes cannot spoof them.
   if (unmapped !== undefined) metadata.attributes = unmapped;
   metadata.resource = resource.resource;
@@ -210,7 +218,7 @@ export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): WaggleEven
       `honeyhive_event_type "${invalidExplicit}" is not one of session, model, tool, chain; inferred ${eventType}`,
     );
   }
-  const declaredProject = pick(fields, 'projectName');
+  const declaredProject = h.projectName ?? g.projectName ?? o.projectName ?? t.projectName;
   if (declaredProject !== undefined && declaredProject !== ctx.projectName)
     metadata.declared_project = declaredProject;
   if (cap.truncated.length > 0 || resource.truncated.length > 0) {
@@ -225,33 +233,47 @@ export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): WaggleEven
     project_id: ctx.tenant.project_id,
     event_id: eventIdForSpan(span.traceId, span.spanId),
     version: ctx.version,
-    session_id: pick(fields, 'sessionId') ?? traceSessionId(span.traceId),
+    session_id: h.sessionId ?? g.sessionId ?? o.sessionId ?? t.sessionId ?? traceSessionId(span.traceId),
     parent_id: span.parentSpanId === '' ? null : parentEventId(span.traceId, span.parentSpanId),
     children_ids: [],
     trace_id: span.traceId,
     span_id: span.spanId,
     event_type: eventType,
-    event_name: pick(fields, 'eventName') ?? (span.name === '' ? 'unnamed span' : span.name),
+    event_name:
+      h.eventName ??
+      g.eventName ??
+      o.eventName ??
+      t.eventName ??
+      (span.name === '' ? 'unnamed span' : span.name),
     source:
-      pick(fields, 'source') ??
+      h.source ??
+      g.source ??
+      o.source ??
+      t.source ??
       (typeof serviceName === 'string' && serviceName !== '' ? serviceName : 'otel'),
     start_time: span.startTimeUnixMs,
     end_time: time.end,
     duration: time.duration,
-    model: pick(fields, 'model') ?? null,
-    provider: pick(fields, 'provider') ?? null,
-    prompt_tokens: pick(fields, 'promptTokens') ?? null,
-    completion_tokens: pick(fields, 'completionTokens') ?? null,
-    total_tokens: pick(fields, 'totalTokens') ?? null,
-    cost: pick(fields, 'cost') ?? null,
+    model: h.model ?? g.model ?? o.model ?? t.model ?? null,
+    provider: h.provider ?? g.provider ?? o.provider ?? t.provider ?? null,
+    prompt_tokens: h.promptTokens ?? g.promptTokens ?? o.promptTokens ?? t.promptTokens ?? null,
+    completion_tokens:
+      h.completionTokens ?? g.completionTokens ?? o.completionTokens ?? t.completionTokens ?? null,
+    total_tokens: h.totalTokens ?? g.totalTokens ?? o.totalTokens ?? t.totalTokens ?? null,
+    cost: h.cost ?? g.cost ?? o.cost ?? t.cost ?? null,
     error: errorOf(span, fields.honeyHive.scalars.error, exceptionMessage),
-    config: mergeSection(fields, 'config'),
-    inputs: mergeSection(fields, 'inputs'),
-    outputs: mergeSection(fields, 'outputs'),
+    config: mergeSection(hs.config, gs.config, os.config, ts.config),
+    inputs: mergeSection(hs.inputs, gs.inputs, os.inputs, ts.inputs),
+    outputs: mergeSection(hs.outputs, gs.outputs, os.outputs, ts.outputs),
     metadata,
-    metrics: mergeSection(fields, 'metrics'),
-    feedback: mergeSection(fields, 'feedback'),
-    user_properties: mergeSection(fields, 'user_properties'),
+    metrics: mergeSection(hs.metrics, gs.metrics, os.metrics, ts.metrics),
+    feedback: mergeSection(hs.feedback, gs.feedback, os.feedback, ts.feedback),
+    user_properties: mergeSection(
+      hs.user_properties,
+      gs.user_properties,
+      os.user_properties,
+      ts.user_properties,
+    ),
     ingested_at: ctx.ingestedAt,
     deleted: false,
   };
