@@ -18,30 +18,31 @@ export function toChatMessage(message: unknown): unknown {
   if (!isPlainObject(message) || !Array.isArray(message.parts)) return message;
   const out: JsonObject = {};
   for (const key of Object.keys(message)) if (key !== 'parts') setOwn(out, key, message[key]);
-  const texts: string[] = [];
-  const toolCalls: JsonObject[] = [];
-  const otherParts: unknown[] = [];
+  // Most messages have a single text part: the lists are only allocated when a part needs them.
+  let content: string | undefined;
+  let toolCalls: JsonObject[] | undefined;
+  let otherParts: unknown[] | undefined;
   for (const part of message.parts) {
     if (!isPlainObject(part)) {
-      otherParts.push(part);
+      (otherParts ??= []).push(part);
     } else if (part.type === 'text' && part.content !== undefined) {
-      texts.push(stringify(part.content));
+      content = (content ?? '') + stringify(part.content);
     } else if (part.type === 'tool_call') {
-      toolCalls.push({
+      (toolCalls ??= []).push({
         id: part.id ?? null,
         type: 'function',
         function: { name: part.name ?? null, arguments: part.arguments ?? null },
       });
     } else if (part.type === 'tool_call_response') {
-      texts.push(stringify(part.response ?? part.result ?? ''));
+      content = (content ?? '') + stringify(part.response ?? part.result ?? '');
       if (part.id !== undefined) out.tool_call_id = part.id;
     } else {
-      otherParts.push(part);
+      (otherParts ??= []).push(part);
     }
   }
-  if (texts.length > 0) out.content = texts.join('');
-  if (toolCalls.length > 0) out.tool_calls = toolCalls;
-  if (otherParts.length > 0) out.parts = otherParts;
+  if (content !== undefined) out.content = content;
+  if (toolCalls !== undefined) out.tool_calls = toolCalls;
+  if (otherParts !== undefined) out.parts = otherParts;
   return out;
 }
 

@@ -40,7 +40,7 @@ export type SectionName = (typeof SECTION_NAMES)[number];
  * Every scalar and section key starts out present (undefined), so all ConventionFields objects
  * share one hidden class and the lookups in normalize-span stay monomorphic.
  */
-function emptyScalars(): Partial<ScalarFields> {
+function noScalars(): Record<ScalarField, undefined> {
   return {
     eventTypeHint: undefined,
     explicitEventType: undefined,
@@ -71,7 +71,7 @@ function emptySections(): Partial<Record<SectionName, JsonObject>> {
 }
 
 export class ConventionFields {
-  readonly scalars: Partial<ScalarFields> = emptyScalars();
+  readonly scalars: Partial<ScalarFields> = noScalars();
   readonly sections: Partial<Record<SectionName, JsonObject>> = emptySections();
   /** Rank of each offered scalar; created on the first offer (many conventions offer nothing). */
   private ranks: Partial<Record<ScalarField, number>> | undefined;
@@ -92,7 +92,7 @@ export class ConventionFields {
    * (current and deprecated names); the lowest rank wins regardless of attribute order.
    */
   offer<K extends ScalarField>(field: K, value: ScalarFields[K], rank = 0): void {
-    this.ranks ??= {};
+    this.ranks ??= noScalars();
     const current = this.ranks[field];
     if (current !== undefined && current <= rank) return;
     this.ranks[field] = rank;
