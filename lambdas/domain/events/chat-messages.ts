@@ -9,6 +9,13 @@ function stringify(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** Adds `item` to a list that is created on first use. */
+function append<T>(list: T[] | undefined, item: T): T[] {
+  if (list === undefined) return [item];
+  list.push(item);
+  return list;
+}
+
 /**
  * OTel GenAI messages carry `parts` ([{ type: 'text', content }, { type: 'tool_call', ... }]);
  * text parts become `content`, tool calls `tool_calls`, tool responses `content` + `tool_call_id`.
@@ -24,11 +31,11 @@ export function toChatMessage(message: unknown): unknown {
   let otherParts: unknown[] | undefined;
   for (const part of message.parts) {
     if (!isPlainObject(part)) {
-      (otherParts ??= []).push(part);
+      otherParts = append(otherParts, part);
     } else if (part.type === 'text' && part.content !== undefined) {
       content = (content ?? '') + stringify(part.content);
     } else if (part.type === 'tool_call') {
-      (toolCalls ??= []).push({
+      toolCalls = append(toolCalls, {
         id: part.id ?? null,
         type: 'function',
         function: { name: part.name ?? null, arguments: part.arguments ?? null },
@@ -37,7 +44,7 @@ export function toChatMessage(message: unknown): unknown {
       content = (content ?? '') + stringify(part.response ?? part.result ?? '');
       if (part.id !== undefined) out.tool_call_id = part.id;
     } else {
-      (otherParts ??= []).push(part);
+      otherParts = append(otherParts, part);
     }
   }
   if (content !== undefined) out.content = content;

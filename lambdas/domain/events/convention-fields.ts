@@ -37,8 +37,9 @@ export const SECTION_NAMES = [
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 /**
- * Every scalar and section key starts out present (undefined), so all ConventionFields objects
- * share one hidden class and the lookups in normalize-span stay monomorphic.
+ * Every scalar (and rank, and section) key starts out present (undefined), so these objects share
+ * one hidden class whatever order the attributes come in, and the lookups in normalize-span stay
+ * monomorphic.
  */
 function noScalars(): Record<ScalarField, undefined> {
   return {
