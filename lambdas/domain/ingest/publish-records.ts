@@ -6,7 +6,7 @@
  * message carries its key. Resolves only when every record is durably queued.
  */
 import { gzipSync } from 'node:zlib';
-import type { EventRecord } from '../events/event';
+import type { EventRecord, Tenant } from '../events/event';
 import type { MessageQueue, ObjectStore, QueueMessage } from '../ports';
 import { overflowMessageBody, recordsMessageBody } from './queue-envelope';
 
@@ -130,10 +130,16 @@ export function groupIntoBatches(messages: readonly QueueMessage[]): QueueMessag
 }
 
 async function storeOverflow(store: ObjectStore, item: SerializedRecord, name: string): Promise<string> {
-  const tenant = item.record.kind === 'event' ? item.record.event : item.record.update;
+  const tenant = recordTenant(item.record);
   const key = `overflow/project_id=${encodeURIComponent(tenant.project_id)}/${name}.json.gz`;
   await store.put(key, gzipSync(item.json), { contentType: 'application/json', contentEncoding: 'gzip' });
   return key;
+}
+
+function recordTenant(record: EventRecord): Tenant {
+  if (record.kind === 'event') return record.event;
+  if (record.kind === 'update') return record.update;
+  return record.tombstone;
 }
 
 async function runWithConcurrency<T>(
