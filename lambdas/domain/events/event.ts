@@ -76,7 +76,20 @@ export interface WaggleEventUpdate extends Tenant {
   >;
 }
 
-/** What travels on the events queue: a full event or an update of one. */
+/**
+ * A deletion (HoneyHive `DELETE /v1/events/{id}`, `DELETE /v1/sessions/{id}`). Every read hides the
+ * event, or every event of the session, whatever its version; compaction drops them for good.
+ */
+export interface WaggleTombstone extends Tenant {
+  target: 'event' | 'session';
+  /** event_id or session_id. */
+  id: string;
+  /** Epoch milliseconds of the deletion. */
+  deleted_at: number;
+}
+
+/** What travels on the events queue: a full event, an update of one, or a deletion. */
 export type EventRecord =
   | { kind: 'event'; event: WaggleEvent }
-  | { kind: 'update'; update: WaggleEventUpdate };
+  | { kind: 'update'; update: WaggleEventUpdate }
+  | { kind: 'tombstone'; tombstone: WaggleTombstone };
