@@ -6,7 +6,8 @@
  * message carries its key. Resolves only when every record is durably queued.
  */
 import { gzipSync } from 'node:zlib';
-import type { EventRecord, Tenant } from '../events/event';
+import type { EventRecord } from '../events/event';
+import { recordTenant } from '../events/record-tenant';
 import type { MessageQueue, ObjectStore, QueueMessage } from '../ports';
 import { overflowMessageBody, recordsMessageBody } from './queue-envelope';
 
@@ -134,12 +135,6 @@ async function storeOverflow(store: ObjectStore, item: SerializedRecord, name: s
   const key = `overflow/project_id=${encodeURIComponent(tenant.project_id)}/${name}.json.gz`;
   await store.put(key, gzipSync(item.json), { contentType: 'application/json', contentEncoding: 'gzip' });
   return key;
-}
-
-function recordTenant(record: EventRecord): Tenant {
-  if (record.kind === 'event') return record.event;
-  if (record.kind === 'update') return record.update;
-  return record.tombstone;
 }
 
 async function runWithConcurrency<T>(

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../lambdas/domain/events/event';
+import { recordTenant } from '../../../lambdas/domain/events/record-tenant';
 import {
   createEvent,
   createEventBatch,
@@ -91,7 +92,7 @@ function expectWellFormed(result: IntakeResult, records: EventRecord[]): void {
   const ctx = testContext();
   expect([200, 500]).toContain(result.status);
   for (const record of records) {
-    const row = record.kind === 'event' ? record.event : record.update;
+    const row = recordTenant(record);
     expect({ org_id: row.org_id, workspace_id: row.workspace_id, project_id: row.project_id }).toEqual(
       ctx.tenant,
     );
