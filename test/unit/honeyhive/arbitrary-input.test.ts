@@ -96,7 +96,10 @@ function expectWellFormed(result: IntakeResult, records: EventRecord[]): void {
     expect({ org_id: row.org_id, workspace_id: row.workspace_id, project_id: row.project_id }).toEqual(
       ctx.tenant,
     );
-    expect(row.version).toBe(ctx.version);
+    expect(record.kind).not.toBe('tombstone');
+    if (record.kind !== 'tombstone') {
+      expect(record.kind === 'event' ? record.event.version : record.update.version).toBe(ctx.version);
+    }
     if (record.kind === 'event') {
       expect(record.event.end_time).toBeGreaterThanOrEqual(record.event.start_time);
       expect(record.event.duration).toBeGreaterThanOrEqual(0);
