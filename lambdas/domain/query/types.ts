@@ -1,0 +1,144 @@
+/**
+ * The read side's request and result types (HoneyHive `/v1/events/export`, `GET /events`,
+ * `/v1/sessions/{id}`, `/v1/events/{id}`, `/v1/events/chart`) and the service that answers them.
+ * The HTTP layer parses requests into these shapes; the query layer compiles them to SQL.
+ */
+import type { Tenant, WaggleEvent } from '../events/event';
+
+export const FILTER_OPERATORS = [
+  'exists',
+  'not exists',
+  'is',
+  'is not',
+  'contains',
+  'not contains',
+  'greater than',
+  'less than',
+  'after',
+  'before',
+] as const;
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+
+export const FIELD_TYPES = ['string', 'number', 'boolean', 'datetime'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** One HoneyHive SingleFilter. `type` defaults to the column's own type (string for nested JSON). */
+export interface EventFilter {
+  field: string;
+  operator: FilterOperator;
+  value?: string | number | boolean | null;
+  type?: FieldType;
+}
+
+/** Inclusive range on start_time, epoch milliseconds. */
+export interface DateRange {
+  from: number;
+  to: number;
+}
+
+export const DEFAULT_EXPORT_LIMIT = 1000;
+export const MAX_EXPORT_LIMIT = 7500;
+
+export interface ExportQuery {
+  filters: EventFilter[];
+  dateRange?: DateRange;
+  /** Top-level field names to return; all fields when absent or empty. */
+  projections?: string[];
+  /** 1..7500 (default 1000). */
+  limit: number;
+  /** 1-based page number (default 1). */
+  page: number;
+}
+
+/** An event as read back: the model plus the keys of full inputs/outputs kept outside the row. */
+export type StoredEvent = WaggleEvent & { inputs_ref?: string | null; outputs_ref?: string | null };
+
+/** Session aggregates as HoneyHive documents them (GetSessionResponse.metadata). */
+export interface SessionRollup {
+  num_events: number;
+  num_model_events: number;
+  has_feedback: boolean;
+  cost: number;
+  total_tokens: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** Epoch ms: min start_time over the session's events. */
+  start_time: number;
+  /** Epoch ms: max end_time over the session's events. */
+  end_time: number;
+  /** end_time - start_time, milliseconds. */
+  duration: number;
+}
+
+export interface SessionNode extends StoredEvent {
+  children: SessionNode[];
+}
+
+export const CHART_AGGREGATIONS = [
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'p50',
+  'p75',
+  'p90',
+  'p95',
+  'p99',
+] as const;
+export type ChartAggregation = (typeof CHART_AGGREGATIONS)[number];
+
+export const CHART_BUCKETS = ['minute', 'hour', 'day', 'week', 'month'] as const;
+export type ChartBucket = (typeof CHART_BUCKETS)[number];
+
+/** GET /v1/events/chart, after the HTTP layer normalised aliases (e.g. `1h` -> hour, `average` -> avg). */
+export interface ChartQuery {
+  /**
+   * Numeric field to aggregate: duration, cost, prompt_tokens, completion_tokens, total_tokens,
+   * or a nested `metrics.*` / `metadata.*` path. Ignored for aggregation `count`.
+   */
+  metric: string;
+  aggregation: ChartAggregation;
+  bucket: ChartBucket;
+  /** An allow-listed field (top-level column or nested path) to split the series by. */
+  groupBy?: string;
+  filters: EventFilter[];
+  dateRange?: DateRange;
+}
+
+export interface ChartPoint {
+  /** Start of the time bucket, epoch ms (UTC). */
+  bucket: number;
+  /** Present when the query has a groupBy: the group's value as text (null when the field is missing). */
+  group?: string | null;
+  /** The aggregate; null when no event in the bucket had a numeric value. */
+  value: number | null;
+  /** Events in the bucket (and group). */
+  count: number;
+}
+
+/** GetEventsChartResponse: `events` are the chart points ordered by bucket then group. */
+export interface ChartResult {
+  events: ChartPoint[];
+  totalEvents: number;
+}
+
+export interface ExportResult {
+  events: Partial<StoredEvent>[];
+  totalEvents: number;
+}
+
+export interface SessionResult {
+  root: SessionNode;
+  rollup: SessionRollup;
+}
+
+export interface EventQueryService {
+  exportEvents(tenant: Tenant, query: ExportQuery): Promise<ExportResult>;
+  getEvent(tenant: Tenant, eventId: string): Promise<StoredEvent | undefined>;
+  /** The session tree and its rollups; undefined when the session has no visible event. */
+  getSession(tenant: Tenant, sessionId: string): Promise<SessionResult | undefined>;
+  chart(tenant: Tenant, query: ChartQuery): Promise<ChartResult>;
+  /** Newest stored version of each event id (for the writer applying updates). */
+  lookupLatest(tenant: Tenant, eventIds: string[]): Promise<Map<string, WaggleEvent>>;
+}
