@@ -1,0 +1,16 @@
+/**
+ * The query function's routes (the HoneyHive-compatible read API), as API Gateway route keys. One
+ * list serves the function's router, the HTTP API routes the CDK construct creates, and the local
+ * platform's server. The ingest function's routes are in ../ingest/routes.ts.
+ */
+export const QUERY_ROUTES = [
+  'POST /v1/events/export',
+  'GET /events',
+  'GET /v1/events/chart',
+  'GET /v1/events/{id}',
+  'DELETE /v1/events/{id}',
+  'GET /v1/sessions/{session_id}',
+  'DELETE /v1/sessions/{session_id}',
+] as const;
+
+export type QueryRouteKey = (typeof QUERY_ROUTES)[number];
