@@ -17,6 +17,15 @@ export interface ObjectStore {
   list(prefix: string): AsyncIterable<string>;
 }
 
+/**
+ * An ObjectStore that can also delete (compaction). A separate port so that code that only adds
+ * objects (ingest, the writer) is never handed, nor needs to implement, deletion.
+ */
+export interface DeletableObjectStore extends ObjectStore {
+  /** Removes the object; resolves as well when there is none (like S3 DeleteObject). */
+  delete(key: string): Promise<void>;
+}
+
 /** One message body for the events queue. */
 export interface QueueMessage {
   id: string;

@@ -1,0 +1,278 @@
+/**
+ * The writer's domain: turns one SQS batch of queue records into one Parquet file per partition,
+ * and says which messages must be retried.
+ *
+ * - Every message is resolved as a whole: if one of its records is malformed, or is an update whose
+ *   event cannot be found yet, none of its records is written and the message fails (SQS retries it;
+ *   after maxReceiveCount it goes to the dead-letter queue and from there to the archive).
+ * - Rows of the surviving messages are grouped by partition (events by start_time, tombstones by
+ *   deleted_at) and each group is written as `<partition>/<batchId>.parquet`, its payload objects
+ *   first so that no row ever points at a missing payload.
+ * - A message fails when any file it has rows in could not be written. Its other files stay: SQS
+ *   delivery is at least once anyway, and a retry rewrites the same (event_id, version) rows, which
+ *   the read side's dedup view and compaction collapse to one.
+ */
+import type { EventRecord, Tenant, WaggleEvent, WaggleEventUpdate, WaggleTombstone } from '../events/event';
+import type { ObjectStore } from '../ports';
+import { applyUpdate } from './apply-update';
+import { checkRecord } from './check-record';
+import { EVENT_COLUMNS, type EventRow, TOMBSTONE_COLUMNS } from './columns';
+import { enrichEvent } from './enrich-event';
+import { type EventRowOptions, eventToRow, type PayloadObject } from './event-row';
+import { EVENTS_PREFIX, hourPartitionOf, partitionPrefix, TOMBSTONES_PREFIX } from './layout';
+import { type ParquetRow, type ParquetWriteTuning, writeParquet } from './parquet-files';
+import { tombstoneToRow } from './tombstone-row';
+
+export type LookupLatest = (tenant: Tenant, eventIds: string[]) => Promise<Map<string, WaggleEvent>>;
+
+export interface WriteItem {
+  messageId: string;
+  records: EventRecord[];
+}
+
+export interface WriteBatchDeps {
+  store: ObjectStore;
+  /** Newest stored version of each event id (the query layer's dedup view); missing ids are left out. */
+  lookupLatest: LookupLatest;
+  /** Names this batch's files; unique per invocation (e.g. the Lambda request id). */
+  batchId: string;
+  clock?: () => number;
+  rowOptions?: EventRowOptions;
+  parquet?: ParquetWriteTuning;
+  /** Files written at once. Default 8. */
+  concurrency?: number;
+  /** Told about each message or file that failed, for logging. */
+  onFailure?: (failure: WriteFailure) => void;
+}
+
+export type WriteFailure =
+  | { stage: 'resolve'; messageId: string; error: unknown }
+  | { stage: 'write'; key: string; messageIds: string[]; error: unknown };
+
+export interface WriteBatchResult {
+  failedMessageIds: string[];
+  written: { files: number; events: number; tombstones: number };
+}
+
+export class MissingUpdateBaseError extends Error {
+  override readonly name = 'MissingUpdateBaseError';
+}
+
+const BATCH_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const DEFAULT_CONCURRENCY = 8;
+
+export async function writeRecords(items: WriteItem[], deps: WriteBatchDeps): Promise<WriteBatchResult> {
+  if (!BATCH_ID_PATTERN.test(deps.batchId))
+    throw new Error(`Invalid batch id ${JSON.stringify(deps.batchId)}`);
+  const failed = new Set<string>();
+  const fail = (failure: WriteFailure, messageIds: string[]) => {
+    for (const id of messageIds) failed.add(id);
+    deps.onFailure?.(failure);
+  };
+
+  const checked = checkItems(items, fail);
+  const lookups = await lookUpUpdateBases(checked, deps.lookupLatest);
+  const outputs = resolveMessages(checked, lookups, fail);
+  const files = groupIntoFiles(outputs, deps);
+
+  const written = { files: 0, events: 0, tombstones: 0 };
+  await runWithConcurrency(files, deps.concurrency ?? DEFAULT_CONCURRENCY, async (file) => {
+    try {
+      await writeFile(deps.store, file, deps);
+      written.files++;
+      if (file.table === EVENTS_PREFIX) written.events += file.rows.length;
+      else written.tombstones += file.rows.length;
+    } catch (error) {
+      fail({ stage: 'write', key: file.key, messageIds: [...file.messageIds], error }, [...file.messageIds]);
+    }
+  });
+  return { failedMessageIds: items.map((item) => item.messageId).filter((id) => failed.has(id)), written };
+}
+
+interface CheckedItem {
+  messageId: string;
+  records: EventRecord[];
+}
+
+function checkItems(items: WriteItem[], fail: (failure: WriteFailure, ids: string[]) => void): CheckedItem[] {
+  const checked: CheckedItem[] = [];
+  for (const item of items) {
+    try {
+      if (!Array.isArray(item.records)) throw new Error('message records are not an array');
+      checked.push({ messageId: item.messageId, records: item.records.map(checkRecord) });
+    } catch (error) {
+      fail({ stage: 'resolve', messageId: item.messageId, error }, [item.messageId]);
+    }
+  }
+  return checked;
+}
+
+/** Per tenant: the stored newest versions of every event the batch updates, or the lookup's error. */
+type UpdateBases = Map<string, Map<string, WaggleEvent> | { error: unknown }>;
+
+async function lookUpUpdateBases(items: CheckedItem[], lookupLatest: LookupLatest): Promise<UpdateBases> {
+  const wanted = new Map<string, { tenant: Tenant; eventIds: Set<string> }>();
+  for (const item of items) {
+    for (const record of item.records) {
+      if (record.kind !== 'update') continue;
+      const key = tenantKey(record.update);
+      const entry = wanted.get(key) ?? { tenant: tenantOf(record.update), eventIds: new Set<string>() };
+      entry.eventIds.add(record.update.event_id);
+      wanted.set(key, entry);
+    }
+  }
+  const bases: UpdateBases = new Map();
+  await Promise.all(
+    [...wanted].map(async ([key, { tenant, eventIds }]) => {
+      try {
+        bases.set(key, await lookupLatest(tenant, [...eventIds]));
+      } catch (error) {
+        bases.set(key, { error });
+      }
+    }),
+  );
+  return bases;
+}
+
+type Output =
+  | { kind: 'event'; event: WaggleEvent; messageId: string }
+  | { kind: 'tombstone'; tombstone: WaggleTombstone; messageId: string };
+
+/**
+ * Resolves messages in batch order. A message's changes to the in-batch "newest version" map are
+ * staged and kept only if the whole message resolves, so later updates never build on a failed one.
+ */
+function resolveMessages(
+  items: CheckedItem[],
+  bases: UpdateBases,
+  fail: (failure: WriteFailure, ids: string[]) => void,
+): Output[] {
+  const newest = new Map<string, WaggleEvent>();
+  const outputs: Output[] = [];
+  for (const item of items) {
+    const staged = new Map<string, WaggleEvent>();
+    const messageOutputs: Output[] = [];
+    try {
+      for (const record of item.records) {
+        if (record.kind === 'tombstone') {
+          messageOutputs.push({ kind: 'tombstone', tombstone: record.tombstone, messageId: item.messageId });
+          continue;
+        }
+        const event =
+          record.kind === 'event'
+            ? enrichEvent(record.event)
+            : enrichEvent(applyUpdate(findBase(record.update, staged, newest, bases), record.update));
+        const key = eventKey(event.project_id, event.event_id);
+        const known = staged.get(key) ?? newest.get(key);
+        if (known === undefined || event.version >= known.version) staged.set(key, event);
+        messageOutputs.push({ kind: 'event', event, messageId: item.messageId });
+      }
+    } catch (error) {
+      fail({ stage: 'resolve', messageId: item.messageId, error }, [item.messageId]);
+      continue;
+    }
+    for (const [key, event] of staged) newest.set(key, event);
+    outputs.push(...messageOutputs);
+  }
+  return outputs;
+}
+
+function findBase(
+  update: WaggleEventUpdate,
+  staged: Map<string, WaggleEvent>,
+  newest: Map<string, WaggleEvent>,
+  bases: UpdateBases,
+): WaggleEvent {
+  const key = eventKey(update.project_id, update.event_id);
+  const inBatch = staged.get(key) ?? newest.get(key);
+  const lookedUp = bases.get(tenantKey(update));
+  if (lookedUp !== undefined && !(lookedUp instanceof Map)) {
+    throw new Error(`Could not look up the event an update patches: ${describe(lookedUp.error)}`);
+  }
+  const stored = lookedUp instanceof Map ? lookedUp.get(update.event_id) : undefined;
+  if (inBatch === undefined && stored === undefined) {
+    throw new MissingUpdateBaseError(`Update of event ${update.event_id}: no stored version yet`);
+  }
+  if (inBatch === undefined) return stored as WaggleEvent;
+  if (stored === undefined) return inBatch;
+  return stored.version > inBatch.version ? stored : inBatch;
+}
+
+interface PartitionFile {
+  key: string;
+  table: typeof EVENTS_PREFIX | typeof TOMBSTONES_PREFIX;
+  rows: ParquetRow[];
+  payloads: PayloadObject[];
+  messageIds: Set<string>;
+}
+
+function groupIntoFiles(outputs: Output[], deps: WriteBatchDeps): PartitionFile[] {
+  const files = new Map<string, PartitionFile>();
+  const fileFor = (table: PartitionFile['table'], projectId: string, epochMs: number) => {
+    const key = `${partitionPrefix(table, hourPartitionOf(projectId, epochMs))}${deps.batchId}.parquet`;
+    let file = files.get(key);
+    if (file === undefined) {
+      file = { key, table, rows: [], payloads: [], messageIds: new Set() };
+      files.set(key, file);
+    }
+    return file;
+  };
+  for (const output of outputs) {
+    if (output.kind === 'event') {
+      const { row, payloads } = eventToRow(output.event, deps.rowOptions);
+      const file = fileFor(EVENTS_PREFIX, output.event.project_id, output.event.start_time);
+      file.rows.push(row satisfies EventRow);
+      file.payloads.push(...payloads);
+      file.messageIds.add(output.messageId);
+    } else {
+      const file = fileFor(TOMBSTONES_PREFIX, output.tombstone.project_id, output.tombstone.deleted_at);
+      file.rows.push(tombstoneToRow(output.tombstone));
+      file.messageIds.add(output.messageId);
+    }
+  }
+  return [...files.values()];
+}
+
+async function writeFile(store: ObjectStore, file: PartitionFile, deps: WriteBatchDeps): Promise<void> {
+  // Payloads first: a row must never point at an object that is not there.
+  await Promise.all(
+    file.payloads.map((payload) =>
+      store.put(payload.key, payload.body, { contentType: 'application/json', contentEncoding: 'gzip' }),
+    ),
+  );
+  const columns = file.table === EVENTS_PREFIX ? EVENT_COLUMNS : TOMBSTONE_COLUMNS;
+  const writtenAt = new Date((deps.clock ?? Date.now)()).toISOString();
+  const body = writeParquet(columns, file.rows, {
+    ...deps.parquet,
+    metadata: { 'waggle.batch_id': deps.batchId, 'waggle.written_at': writtenAt },
+  });
+  await store.put(file.key, body, { contentType: 'application/vnd.apache.parquet' });
+}
+
+async function runWithConcurrency<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
+}
+
+function eventKey(projectId: string, eventId: string): string {
+  return `${projectId}\u0000${eventId}`;
+}
+
+function tenantKey(tenant: Tenant): string {
+  return `${tenant.org_id}\u0000${tenant.workspace_id}\u0000${tenant.project_id}`;
+}
+
+function tenantOf(tenant: Tenant): Tenant {
+  return { org_id: tenant.org_id, workspace_id: tenant.workspace_id, project_id: tenant.project_id };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
