@@ -1,0 +1,186 @@
+/**
+ * The query function's HTTP surface (the HoneyHive-compatible read API): route, authenticate,
+ * parse the request into a query, ask the EventQueryService, shape the spec's answer. Deletions
+ * queue a tombstone. Errors become HTTP answers here and nowhere else. No AWS imports: the handler
+ * and the local platform both call createQueryApiHandler with their own adapters.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type AuthenticatorOptions, createAuthenticator } from '../domain/auth/authenticate';
+import type { Principal } from '../domain/auth/principal';
+import type { WaggleTombstone } from '../domain/events/event';
+import { HttpError, serviceUnavailable } from '../domain/http/errors';
+import { readRequestBody } from '../domain/http/request-body';
+import { parseJsonBody } from '../domain/ingest/json-body';
+import { publishRecords } from '../domain/ingest/publish-records';
+import type { KeyRegistry, MessageQueue, ObjectStore } from '../domain/ports';
+import type { EventQueryService } from '../domain/query/types';
+import { parseChartQuery } from '../domain/read-api/chart-request';
+import { parsePathId, tombstoneRecord } from '../domain/read-api/deletion';
+import { parseExportBody, parseGetEventsQuery } from '../domain/read-api/export-request';
+import { tenantOf } from '../domain/read-api/project-scope';
+import { parseQueryString, type QueryParameters } from '../domain/read-api/query-string';
+import {
+  chartResponse,
+  deletionResponse,
+  eventNodeResponse,
+  eventsResponse,
+  sessionResponse,
+} from '../domain/read-api/responses';
+import { matchQueryRoute } from './route-match';
+import type { QueryRouteKey } from './routes';
+
+export { QUERY_ROUTES } from './routes';
+
+/** A filter request is small; anything near these limits is not one. */
+const BODY_LIMITS = { maxBodyBytes: 256 * 1024, maxDecompressedBytes: 1024 * 1024 };
+
+export interface QueryApiHandlerDeps {
+  keys: KeyRegistry;
+  queries: EventQueryService;
+  eventsQueue: MessageQueue;
+  /** Where publishRecords puts a record too large for a message (never for a tombstone in practice). */
+  overflowStore: ObjectStore;
+  clock?: () => number;
+  auth?: AuthenticatorOptions;
+  /** Called once per answered request, for metrics. */
+  onAnswered?: (summary: { route: QueryRouteKey; status: number; projectId: string }) => void;
+  /** Called for unexpected failures (5xx), for logging. Never given request bodies or keys. */
+  onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
+}
+
+export type QueryApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: unknown,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+interface RouteContext {
+  event: APIGatewayProxyEventV2;
+  params: Record<string, string>;
+  principal: Principal;
+  now: number;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandler {
+  const clock = deps.clock ?? Date.now;
+  const authenticate = createAuthenticator(deps.keys, { clock, ...deps.auth });
+  const { queries } = deps;
+
+  async function deleteTarget(
+    ctx: RouteContext,
+    target: WaggleTombstone['target'],
+    id: string,
+  ): Promise<Answer> {
+    const record = tombstoneRecord(ctx.principal, target, id, ctx.now);
+    try {
+      await publishRecords([record], deps.eventsQueue, deps.overflowStore, {
+        requestId: ctx.event.requestContext.requestId,
+      });
+    } catch (error) {
+      deps.onError?.(error, { routeKey: `queue:${target}-delete`, status: 503 });
+      throw serviceUnavailable('The events queue is unavailable; retry the deletion');
+    }
+    return { status: 200, body: deletionResponse(id) };
+  }
+
+  const ROUTES: Record<QueryRouteKey, (ctx: RouteContext) => Promise<Answer>> = {
+    'POST /v1/events/export': async (ctx) => {
+      const query = parseExportBody(readJsonBody(ctx.event), ctx.principal, ctx.now);
+      const result = await queries.exportEvents(tenantOf(ctx.principal), query);
+      return { status: 200, body: eventsResponse(result, ctx.principal) };
+    },
+    'GET /events': async (ctx) => {
+      const query = parseGetEventsQuery(queryParameters(ctx.event), ctx.principal, ctx.now);
+      const result = await queries.exportEvents(tenantOf(ctx.principal), query);
+      return { status: 200, body: eventsResponse(result, ctx.principal) };
+    },
+    'GET /v1/events/chart': async (ctx) => {
+      const query = parseChartQuery(queryParameters(ctx.event), ctx.principal, ctx.now);
+      return { status: 200, body: chartResponse(await queries.chart(tenantOf(ctx.principal), query)) };
+    },
+    // The spec reads this id as a session id (the session's tree); an event id that is not a
+    // session is answered with that event alone, in the same node shape.
+    'GET /v1/events/{id}': async (ctx) => {
+      const id = parsePathId(ctx.params.id, 'id');
+      const tenant = tenantOf(ctx.principal);
+      const session = await queries.getSession(tenant, id);
+      if (session) return { status: 200, body: sessionResponse(session, ctx.principal) };
+      const event = await queries.getEvent(tenant, id);
+      if (!event) throw new HttpError(404, `No event or session with id "${id}"`);
+      return { status: 200, body: eventNodeResponse(event, ctx.principal) };
+    },
+    'GET /v1/sessions/{session_id}': async (ctx) => {
+      const id = parsePathId(ctx.params.session_id, 'session_id');
+      const session = await queries.getSession(tenantOf(ctx.principal), id);
+      if (!session) throw new HttpError(404, `No session with id "${id}"`);
+      return { status: 200, body: sessionResponse(session, ctx.principal) };
+    },
+    'DELETE /v1/events/{id}': (ctx) => deleteTarget(ctx, 'event', parsePathId(ctx.params.id, 'id')),
+    'DELETE /v1/sessions/{session_id}': (ctx) =>
+      deleteTarget(ctx, 'session', parsePathId(ctx.params.session_id, 'session_id')),
+  };
+
+  return async (event) => {
+    const match = matchQueryRoute(event);
+    const routeKey = match?.route ?? `${event.requestContext.http.method} ${event.rawPath}`;
+    try {
+      if (!match) throw new HttpError(404, `No route for ${routeKey}`);
+      // Deleting is writing: it takes the same scope as sending events, which every SDK key has.
+      const scope = match.route.startsWith('DELETE ') ? 'ingest' : 'read';
+      const principal = await authenticate(event.headers.authorization, scope);
+      const answer = await ROUTES[match.route]({ event, params: match.params, principal, now: clock() });
+      deps.onAnswered?.({ route: match.route, status: answer.status, projectId: principal.project_id });
+      return json(answer.status, answer.body);
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      if (status >= 500) deps.onError?.(error, { routeKey, status });
+      const message = error instanceof HttpError ? error.message : 'Internal error';
+      const headers = error instanceof HttpError ? error.headers : undefined;
+      return json(status, { success: false, error: message }, headers);
+    }
+  };
+}
+
+/** The export body; an empty body is an empty request (every default). */
+function readJsonBody(event: APIGatewayProxyEventV2): unknown {
+  const bytes = readRequestBody(
+    {
+      body: event.body,
+      isBase64Encoded: event.isBase64Encoded,
+      contentEncoding: event.headers['content-encoding'],
+    },
+    BODY_LIMITS,
+  );
+  return bytes.byteLength === 0 ? {} : parseJsonBody(bytes);
+}
+
+/**
+ * The raw query string keeps repeated and bracketed parameters apart; API Gateway always sends it,
+ * and queryStringParameters (repeats comma-joined) is only the fallback for callers that do not.
+ */
+function queryParameters(event: APIGatewayProxyEventV2): QueryParameters {
+  if (event.rawQueryString) return parseQueryString(event.rawQueryString);
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined) params.append(name, value);
+  }
+  return parseQueryString(params.toString());
+}
+
+function json(
+  status: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): APIGatewayProxyStructuredResultV2 {
+  const extra: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) extra[name.toLowerCase()] = value;
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', ...extra },
+    body: JSON.stringify(body),
+  };
+}

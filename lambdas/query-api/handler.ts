@@ -1,0 +1,53 @@
+/**
+ * AWS Lambda entry point of the query function (the read API): wires createQueryApiHandler to
+ * Athena, DynamoDB, SQS and S3, with Powertools logging and metrics under middy. Configuration
+ * comes from the environment the CDK construct sets.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
+import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
+import { S3ObjectStore } from '../adapters/aws/s3-object-store';
+import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
+import { createEventQueryService } from '../domain/query/event-query-service';
+import { createQueryApiHandler } from './app';
+
+const logger = new Logger();
+const metrics = new Metrics();
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
+
+const engine = new AthenaQueryEngine(new AthenaClient({}), {
+  workGroup: requiredEnv('ATHENA_WORKGROUP'),
+  database: requiredEnv('GLUE_DATABASE'),
+});
+
+const queryApi = createQueryApiHandler({
+  keys: new DynamoKeyRegistry(new DynamoDBClient({}), requiredEnv('KEY_TABLE_NAME')),
+  queries: createEventQueryService(engine),
+  eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),
+  // Tombstones are tiny; the overflow store is the same one ingest uses, for publishRecords' contract.
+  overflowStore: new S3ObjectStore(new S3Client({}), requiredEnv('RAW_ARCHIVE_BUCKET')),
+  onAnswered: ({ route, status }) => {
+    metrics.addMetric('RequestsAnswered', MetricUnit.Count, 1);
+    if (route.startsWith('DELETE ')) metrics.addMetric('DeletionsQueued', MetricUnit.Count, 1);
+    logger.debug('request answered', { route, status });
+  },
+  onError: (error, context) => {
+    metrics.addMetric(context.status === 503 ? 'QueueUnavailable' : 'InternalErrors', MetricUnit.Count, 1);
+    logger.error('query failure', { ...context, error: error as Error });
+  },
+});
+
+export const handler = middy(queryApi).use(injectLambdaContext(logger)).use(logMetrics(metrics));
