@@ -1,8 +1,14 @@
 /** ObjectStore on an S3 bucket. */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { ObjectStore } from '../../domain/ports';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { DeletableObjectStore } from '../../domain/ports';
 
-export class S3ObjectStore implements ObjectStore {
+export class S3ObjectStore implements DeletableObjectStore {
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
@@ -34,6 +40,11 @@ export class S3ObjectStore implements ObjectStore {
       if (isMissingObject(error)) return undefined;
       throw error;
     }
+  }
+
+  /** S3 answers 204 whether or not the key existed, so deleting twice is harmless. */
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   async *list(prefix: string): AsyncIterable<string> {

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { ObjectStore } from '../../domain/ports';
+import type { DeletableObjectStore } from '../../domain/ports';
 
 const TEMP_MARKER = '.waggle-tmp-';
 
@@ -15,7 +15,7 @@ export class InvalidObjectKeyError extends Error {
   override readonly name = 'InvalidObjectKeyError';
 }
 
-export class FileObjectStore implements ObjectStore {
+export class FileObjectStore implements DeletableObjectStore {
   readonly root: string;
 
   constructor(root: string) {
@@ -63,6 +63,17 @@ export class FileObjectStore implements ObjectStore {
       return new Uint8Array(await readFile(this.pathOf(key)));
     } catch (error) {
       if (isCode(error, 'ENOENT') || isCode(error, 'EISDIR') || isCode(error, 'ENOTDIR')) return undefined;
+      throw error;
+    }
+  }
+
+  /** Removes the object's file; no object under key is fine (S3 DeleteObject semantics). Empty folders stay. */
+  async delete(key: string): Promise<void> {
+    try {
+      await rm(this.pathOf(key), { force: true });
+    } catch (error) {
+      // A key that names a folder of other keys is no object: nothing to delete, as in S3.
+      if (isCode(error, 'ERR_FS_EISDIR') || isCode(error, 'EISDIR') || isCode(error, 'ENOTDIR')) return;
       throw error;
     }
   }
