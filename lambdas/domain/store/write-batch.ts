@@ -19,11 +19,16 @@ import { checkRecord } from './check-record';
 import { EVENT_COLUMNS, type EventRow, TOMBSTONE_COLUMNS } from './columns';
 import { enrichEvent } from './enrich-event';
 import { type EventRowOptions, eventToRow, type PayloadObject } from './event-row';
+import { type EventWithRefs, withFullSections } from './full-sections';
 import { EVENTS_PREFIX, hourPartitionOf, partitionPrefix, TOMBSTONES_PREFIX } from './layout';
 import { type ParquetRow, type ParquetWriteTuning, writeParquet } from './parquet-files';
 import { tombstoneToRow } from './tombstone-row';
 
-export type LookupLatest = (tenant: Tenant, eventIds: string[]) => Promise<Map<string, WaggleEvent>>;
+/**
+ * Newest stored version of each event id (the query layer's dedup view); missing ids are left out.
+ * Events whose row holds truncated inputs/outputs carry the payload keys in inputs_ref/outputs_ref.
+ */
+export type LookupLatest = (tenant: Tenant, eventIds: string[]) => Promise<Map<string, EventWithRefs>>;
 
 export interface WriteItem {
   messageId: string;
@@ -32,7 +37,6 @@ export interface WriteItem {
 
 export interface WriteBatchDeps {
   store: ObjectStore;
-  /** Newest stored version of each event id (the query layer's dedup view); missing ids are left out. */
   lookupLatest: LookupLatest;
   /** Names this batch's files; unique per invocation (e.g. the Lambda request id). */
   batchId: string;
@@ -71,7 +75,7 @@ export async function writeRecords(items: WriteItem[], deps: WriteBatchDeps): Pr
   };
 
   const checked = checkItems(items, fail);
-  const lookups = await lookUpUpdateBases(checked, deps.lookupLatest);
+  const lookups = await lookUpUpdateBases(checked, deps);
   const outputs = resolveMessages(checked, lookups, fail);
   const files = groupIntoFiles(outputs, deps);
 
@@ -110,7 +114,7 @@ function checkItems(items: WriteItem[], fail: (failure: WriteFailure, ids: strin
 /** Per tenant: the stored newest versions of every event the batch updates, or the lookup's error. */
 type UpdateBases = Map<string, Map<string, WaggleEvent> | { error: unknown }>;
 
-async function lookUpUpdateBases(items: CheckedItem[], lookupLatest: LookupLatest): Promise<UpdateBases> {
+async function lookUpUpdateBases(items: CheckedItem[], deps: WriteBatchDeps): Promise<UpdateBases> {
   const wanted = new Map<string, { tenant: Tenant; eventIds: Set<string> }>();
   for (const item of items) {
     for (const record of item.records) {
@@ -125,7 +129,11 @@ async function lookUpUpdateBases(items: CheckedItem[], lookupLatest: LookupLates
   await Promise.all(
     [...wanted].map(async ([key, { tenant, eventIds }]) => {
       try {
-        bases.set(key, await lookupLatest(tenant, [...eventIds]));
+        const found = await deps.lookupLatest(tenant, [...eventIds]);
+        const full = await Promise.all(
+          [...found].map(async ([id, event]) => [id, await withFullSections(deps.store, event)] as const),
+        );
+        bases.set(key, new Map(full));
       } catch (error) {
         bases.set(key, { error });
       }

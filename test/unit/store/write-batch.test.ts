@@ -129,6 +129,36 @@ describe('writeRecords', () => {
     expect(JSON.parse(row?.outputs as string)).toEqual({ content: 'hello', b: 2 });
   });
 
+  it('updates a stored event whose row holds truncated sections without losing the full values', async () => {
+    const store = new FaultyMemoryStore();
+    const bigInputs = { prompt: 'p'.repeat(50_000) };
+    const bigOutputs = { text: 'o'.repeat(50_000) };
+    const original = makeEvent({ event_id: 'big', version: 10, inputs: bigInputs, outputs: bigOutputs });
+    await writeRecords([{ messageId: 'm0', records: [{ kind: 'event', event: original }] }], {
+      store,
+      lookupLatest: noLookup,
+      batchId: 'b0',
+    });
+    // What the query layer returns: the row's truncated copies plus the payload keys.
+    const [storedRow] = await allEventRows(store);
+    const lookedUp = {
+      ...original,
+      inputs: JSON.parse(storedRow?.inputs as string),
+      outputs: JSON.parse(storedRow?.outputs as string),
+      inputs_ref: storedRow?.inputs_ref as string,
+      outputs_ref: storedRow?.outputs_ref as string,
+    };
+    const result = await writeRecords(
+      [{ messageId: 'm1', records: [updateRecord('big', 20, { outputs: { extra: true } })] }],
+      { store, lookupLatest: async () => new Map([['big', lookedUp]]), batchId: 'b1' },
+    );
+    expect(result.failedMessageIds).toEqual([]);
+    const inputs = await store.get(payloadKey(TENANT.project_id, 'big', 20, 'inputs'));
+    const outputs = await store.get(payloadKey(TENANT.project_id, 'big', 20, 'outputs'));
+    expect(JSON.parse(gunzipSync(inputs as Uint8Array).toString())).toEqual(bigInputs);
+    expect(JSON.parse(gunzipSync(outputs as Uint8Array).toString())).toEqual({ ...bigOutputs, extra: true });
+  });
+
   it('fails the whole message of an update whose event is not found yet, writing none of its records', async () => {
     const store = new FaultyMemoryStore();
     const result = await writeRecords(
