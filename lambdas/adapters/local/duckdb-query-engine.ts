@@ -1,0 +1,126 @@
+/**
+ * QueryEngine on DuckDB over the local event store folder: the same Parquet files and SQL as Athena.
+ * `events` and `tombstones` are views over read_parquet of the store's Hive partitions; until the
+ * writer has produced a first file they are empty relations with the right columns, so reads of a
+ * fresh store return nothing instead of failing.
+ */
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { QueryEngine, SqlParam } from '../../domain/query/engine';
+import { type Column, EVENT_COLUMNS, PARTITION_COLUMNS, TOMBSTONE_COLUMNS } from '../../domain/store/columns';
+import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from '../../domain/store/layout';
+
+export interface DuckDbQueryEngineOptions {
+  /** The local event store's root folder (the FileObjectStore root). */
+  storeRoot: string;
+}
+
+export interface DuckDbQueryEngine extends QueryEngine {
+  close(): void;
+}
+
+interface TableSource {
+  name: 'events' | 'tombstones';
+  folder: string;
+  columns: readonly Column[];
+}
+
+const DUCKDB_TYPES: Record<Column['type'], string> = {
+  string: 'VARCHAR',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+};
+
+export async function createDuckDbQueryEngine(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
+  const root = resolve(options.storeRoot);
+  const instance = await DuckDBInstance.create(':memory:');
+  const setup = await instance.connect();
+  // Footers of files already read are reused across queries (keyed by file and modification time).
+  await setup.run('SET parquet_metadata_cache = true');
+  const tables: TableSource[] = [
+    { name: 'events', folder: join(root, EVENTS_PREFIX), columns: EVENT_COLUMNS },
+    { name: 'tombstones', folder: join(root, TOMBSTONES_PREFIX), columns: TOMBSTONE_COLUMNS },
+  ];
+  const backedByFiles = new Set<string>();
+
+  // A view switches from the empty relation to the files once the first file exists; files never
+  // all disappear again (compaction writes the new file before deleting the old ones).
+  const refreshViews = async () => {
+    for (const table of tables) {
+      if (backedByFiles.has(table.name)) continue;
+      const hasFiles = await containsParquet(table.folder);
+      await setup.run(hasFiles ? parquetView(table) : emptyView(table));
+      if (hasFiles) backedByFiles.add(table.name);
+    }
+  };
+  await refreshViews();
+
+  return {
+    dialect: 'duckdb',
+    async query(sql: string, params: readonly SqlParam[]) {
+      if (backedByFiles.size < tables.length) await refreshViews();
+      const connection = await instance.connect();
+      try {
+        const reader = await connection.runAndReadAll(sql, [...params]);
+        return reader.getRowObjects().map(toPlainRow);
+      } finally {
+        connection.closeSync();
+      }
+    },
+    close() {
+      setup.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+function parquetView(table: TableSource): string {
+  const glob = sqlString(`${table.folder}**/*.parquet`);
+  const partitionTypes = PARTITION_COLUMNS.map((column) => `'${column.name}': VARCHAR`).join(', ');
+  return `CREATE OR REPLACE VIEW ${table.name} AS SELECT * FROM read_parquet(${glob}, hive_partitioning = true, union_by_name = true, hive_types = {${partitionTypes}})`;
+}
+
+function emptyView(table: TableSource): string {
+  const columns = [...table.columns, ...PARTITION_COLUMNS]
+    .map((column) => `CAST(NULL AS ${DUCKDB_TYPES[column.type]}) AS ${column.name}`)
+    .join(', ');
+  return `CREATE OR REPLACE VIEW ${table.name} AS SELECT ${columns} WHERE false`;
+}
+
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+async function containsParquet(folder: string): Promise<boolean> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    if (entry.isFile() && entry.name.endsWith('.parquet')) return true;
+    if (entry.isDirectory() && (await containsParquet(join(folder, entry.name)))) return true;
+  }
+  return false;
+}
+
+function toPlainRow(row: Record<string, unknown>): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) plain[key] = toPlainValue(value);
+  return plain;
+}
+
+/** Integers as numbers when safe (else text), NULL as null, anything exotic as its text. */
+function toPlainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'object') return String(value);
+  return value;
+}

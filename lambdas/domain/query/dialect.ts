@@ -1,0 +1,67 @@
+/**
+ * The few places where DuckDB and Athena (Trino) SQL differ, behind one small object. Everything
+ * else the query layer writes is plain SQL both engines accept (`?` parameters, window functions,
+ * IS DISTINCT FROM, strpos, try_cast).
+ */
+import type { SqlDialect } from './engine';
+import { param, raw, type Sql, sql } from './sql';
+import type { ChartBucket } from './types';
+
+export interface Dialect {
+  readonly name: SqlDialect;
+  /** The scalar at a JSON path as text (NULL when missing or not a scalar). Path segments are pre-validated. */
+  jsonText(column: Sql, path: readonly string[]): Sql;
+  /** TRUE when the JSON path is present and not JSON null. */
+  jsonPresent(column: Sql, path: readonly string[]): Sql;
+  /** A number from any expression, NULL when it is not one. */
+  toDouble(expression: Sql): Sql;
+  /** Start of the UTC time bucket holding an epoch-ms expression, as epoch ms. */
+  bucketStart(epochMs: Sql, bucket: ChartBucket): Sql;
+  /** Continuous percentile (DuckDB exact, Athena approximate); fraction is the query layer's own constant. */
+  percentile(expression: Sql, fraction: number): Sql;
+  /** A JSON array text of the aggregated values. */
+  jsonArrayAgg(expression: Sql): Sql;
+}
+
+export const DUCKDB_DIALECT: Dialect = {
+  name: 'duckdb',
+  jsonText: (column, path) => sql`json_extract_string(${column}, ${param(duckDbPath(path))})`,
+  jsonPresent: (column, path) =>
+    sql`coalesce(json_type(${column}, ${param(duckDbPath(path))}), 'NULL') <> 'NULL'`,
+  toDouble: (expression) => sql`try_cast(${expression} AS DOUBLE)`,
+  bucketStart: (epochMs, bucket) =>
+    sql`epoch_ms(date_trunc(${raw(`'${bucket}'`)}, make_timestamp(CAST(${epochMs} AS BIGINT) * 1000)))`,
+  percentile: (expression, fraction) => sql`quantile_cont(${expression}, ${raw(fractionText(fraction))})`,
+  jsonArrayAgg: (expression) => sql`to_json(array_agg(${expression}))`,
+};
+
+export const ATHENA_DIALECT: Dialect = {
+  name: 'athena',
+  jsonText: (column, path) => sql`json_extract_scalar(${column}, ${param(trinoPath(path))})`,
+  jsonPresent: (column, path) =>
+    sql`coalesce(json_format(json_extract(${column}, ${param(trinoPath(path))})), 'null') <> 'null'`,
+  toDouble: (expression) => sql`try_cast(${expression} AS DOUBLE)`,
+  bucketStart: (epochMs, bucket) =>
+    sql`CAST(to_unixtime(date_trunc(${raw(`'${bucket}'`)}, from_unixtime(${epochMs} / 1000.0))) * 1000 AS BIGINT)`,
+  percentile: (expression, fraction) => sql`approx_percentile(${expression}, ${raw(fractionText(fraction))})`,
+  jsonArrayAgg: (expression) => sql`json_format(CAST(array_agg(${expression}) AS JSON))`,
+};
+
+export function dialectFor(name: SqlDialect): Dialect {
+  return name === 'duckdb' ? DUCKDB_DIALECT : ATHENA_DIALECT;
+}
+
+/** DuckDB JSON path with quoted keys: `$."a"."b-c"` (segments are validated: no quotes). */
+function duckDbPath(path: readonly string[]): string {
+  return `$${path.map((segment) => `."${segment}"`).join('')}`;
+}
+
+/** Trino JSON path in bracket notation: `$["a"]["b-c"]`. */
+function trinoPath(path: readonly string[]): string {
+  return `$${path.map((segment) => `["${segment}"]`).join('')}`;
+}
+
+function fractionText(fraction: number): string {
+  if (!(fraction > 0 && fraction < 1)) throw new Error(`percentile fraction out of range: ${fraction}`);
+  return String(fraction);
+}

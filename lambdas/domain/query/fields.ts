@@ -1,0 +1,83 @@
+/**
+ * The allow-list of fields a filter, projection, chart metric or group may name: every column of
+ * the event store (columns.ts) and nested paths inside the JSON sections. Anything else is a 400.
+ */
+import { badRequest } from '../http/errors';
+import { EVENT_COLUMNS, PARTITION_COLUMNS } from '../store/columns';
+
+/** How a top-level column behaves in a filter. `json` columns hold JSON text (objects, arrays). */
+export type ColumnKind = 'string' | 'number' | 'datetime' | 'boolean' | 'json';
+
+export const JSON_SECTIONS = [
+  'config',
+  'inputs',
+  'outputs',
+  'metadata',
+  'metrics',
+  'feedback',
+  'user_properties',
+] as const;
+export type JsonSection = (typeof JSON_SECTIONS)[number];
+
+/** Sections an event inherits from its session event when read (the event's own keys win). */
+export const INHERITED_SECTIONS: ReadonlySet<JsonSection> = new Set(['metadata', 'user_properties']);
+
+const DATETIME_COLUMNS: ReadonlySet<string> = new Set(['start_time', 'end_time', 'ingested_at']);
+const JSON_COLUMNS: ReadonlySet<string> = new Set([...JSON_SECTIONS, 'children_ids']);
+
+/** The event columns the read side selects: the stored columns plus the project partition. */
+export const EVENT_FIELD_NAMES: readonly string[] = [
+  ...EVENT_COLUMNS.map((column) => column.name),
+  'project_id',
+];
+
+const COLUMN_KINDS: ReadonlyMap<string, ColumnKind> = new Map(
+  [...EVENT_COLUMNS, ...PARTITION_COLUMNS].map((column): [string, ColumnKind] => [
+    column.name,
+    kindOf(column.name, column.type),
+  ]),
+);
+
+export const MAX_PATH_DEPTH = 8;
+const PATH_SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+
+export type ResolvedField =
+  | { kind: 'column'; name: string; columnKind: ColumnKind }
+  | { kind: 'nested'; section: JsonSection; path: string[] };
+
+/** Resolves a field name against the allow-list; throws a 400 HttpError for anything else. */
+export function resolveField(field: unknown): ResolvedField {
+  if (typeof field !== 'string' || field.length === 0)
+    throw badRequest('filter field must be a non-empty string');
+  const columnKind = COLUMN_KINDS.get(field);
+  if (columnKind) return { kind: 'column', name: field, columnKind };
+  const [section, ...path] = field.split('.');
+  if (!isJsonSection(section) || path.length === 0)
+    throw badRequest(`unknown field "${field}": use a top-level column or ${JSON_SECTIONS.join('.*, ')}.*`);
+  if (path.length > MAX_PATH_DEPTH)
+    throw badRequest(`field "${field}" is nested deeper than ${MAX_PATH_DEPTH} levels`);
+  for (const segment of path) {
+    if (!PATH_SEGMENT.test(segment))
+      throw badRequest(`field "${field}": each path segment must be 1-64 letters, digits, '_' or '-'`);
+  }
+  return { kind: 'nested', section, path };
+}
+
+/** Projections name top-level fields only. */
+export function resolveProjection(field: unknown): string {
+  if (typeof field !== 'string' || !EVENT_FIELD_NAMES.includes(field))
+    throw badRequest(`unknown projection "${String(field)}": use top-level event fields`);
+  return field;
+}
+
+function isJsonSection(name: string | undefined): name is JsonSection {
+  return (JSON_SECTIONS as readonly string[]).includes(name ?? '');
+}
+
+function kindOf(name: string, type: string): ColumnKind {
+  if (JSON_COLUMNS.has(name)) return 'json';
+  if (DATETIME_COLUMNS.has(name)) return 'datetime';
+  if (type === 'bigint' || type === 'double') return 'number';
+  if (type === 'boolean') return 'boolean';
+  return 'string';
+}

@@ -1,0 +1,153 @@
+/**
+ * Compiles HoneyHive filters to a parameterized SQL condition. Fields come from the allow-list,
+ * operators from a fixed table per type, and every user value travels as a parameter.
+ */
+
+import { badRequest } from '../http/errors';
+import type { Dialect } from './dialect';
+import type { SqlParam } from './engine';
+import { presentExpression, valueExpression } from './field-expressions';
+import { type ColumnKind, type ResolvedField, resolveField } from './fields';
+import { and, param, type Sql, sql } from './sql';
+import {
+  type EventFilter,
+  FIELD_TYPES,
+  FILTER_OPERATORS,
+  type FieldType,
+  type FilterOperator,
+} from './types';
+
+const OPERATORS_BY_TYPE: Record<FieldType, readonly FilterOperator[]> = {
+  string: ['exists', 'not exists', 'is', 'is not', 'contains', 'not contains'],
+  number: ['exists', 'not exists', 'is', 'is not', 'greater than', 'less than'],
+  boolean: ['exists', 'not exists', 'is', 'is not'],
+  datetime: ['exists', 'not exists', 'is', 'is not', 'after', 'before', 'greater than', 'less than'],
+};
+
+/** Which filter types a top-level column accepts. */
+const TYPES_BY_COLUMN_KIND: Record<ColumnKind, readonly FieldType[]> = {
+  string: ['string'],
+  json: ['string'],
+  number: ['number'],
+  datetime: ['datetime', 'number'],
+  boolean: ['boolean'],
+};
+
+export function compileFilters(filters: readonly EventFilter[], dialect: Dialect): Sql {
+  if (!Array.isArray(filters)) throw badRequest('filters must be an array');
+  return and(filters.map((filter) => compileFilter(filter, dialect)));
+}
+
+export function compileFilter(filter: EventFilter, dialect: Dialect): Sql {
+  if (typeof filter !== 'object' || filter === null) throw badRequest('each filter must be an object');
+  const field = resolveField(filter.field);
+  const operator = checkOperator(filter.operator);
+  const type = filterType(field, filter);
+  if (!OPERATORS_BY_TYPE[type].includes(operator))
+    throw badRequest(`operator "${operator}" does not apply to ${type} field "${filter.field}"`);
+
+  if (operator === 'exists') return presentExpression(field, dialect);
+  if (operator === 'not exists') return sql`NOT ${presentExpression(field, dialect)}`;
+
+  const value = valueExpression(field, type, dialect);
+  const operand = param(coerceValue(filter, type, field));
+  switch (operator) {
+    case 'is':
+      return sql`${value} = ${operand}`;
+    case 'is not':
+      return sql`${value} IS DISTINCT FROM ${operand}`;
+    case 'contains':
+      return sql`strpos(lower(${value}), lower(${operand})) > 0`;
+    case 'not contains':
+      return sql`(${value} IS NULL OR strpos(lower(${value}), lower(${operand})) = 0)`;
+    case 'greater than':
+    case 'after':
+      return sql`${value} > ${operand}`;
+    case 'less than':
+    case 'before':
+      return sql`${value} < ${operand}`;
+  }
+}
+
+function checkOperator(operator: unknown): FilterOperator {
+  if (typeof operator === 'string' && (FILTER_OPERATORS as readonly string[]).includes(operator))
+    return operator as FilterOperator;
+  throw badRequest(
+    `unknown filter operator "${String(operator)}": use one of ${FILTER_OPERATORS.join(', ')}`,
+  );
+}
+
+/** The declared type, else the column's own, else a guess from the operator and the value. */
+function filterType(field: ResolvedField, filter: EventFilter): FieldType {
+  const declared = filter.type;
+  if (declared !== undefined && !(FIELD_TYPES as readonly unknown[]).includes(declared))
+    throw badRequest(`unknown filter type "${String(declared)}": use one of ${FIELD_TYPES.join(', ')}`);
+  if (field.kind === 'column') {
+    const accepted = TYPES_BY_COLUMN_KIND[field.columnKind];
+    if (declared === undefined) return defaultColumnType(field.columnKind, filter.operator);
+    if (!accepted.includes(declared))
+      throw badRequest(`field "${field.name}" is ${accepted[0]}, not ${declared}`);
+    return declared;
+  }
+  if (declared !== undefined) return declared;
+  if (filter.operator === 'after' || filter.operator === 'before') return 'datetime';
+  if (filter.operator === 'greater than' || filter.operator === 'less than') return 'number';
+  if (typeof filter.value === 'number') return 'number';
+  if (typeof filter.value === 'boolean') return 'boolean';
+  return 'string';
+}
+
+function defaultColumnType(kind: ColumnKind, operator: FilterOperator): FieldType {
+  if (kind === 'json') return 'string';
+  if (kind === 'datetime' && (operator === 'greater than' || operator === 'less than')) return 'number';
+  return kind;
+}
+
+function coerceValue(filter: EventFilter, type: FieldType, field: ResolvedField): SqlParam {
+  const { value } = filter;
+  const invalid = () =>
+    badRequest(
+      `filter on "${filter.field}" needs a ${type} value, got ${JSON.stringify(value) ?? 'nothing'}`,
+    );
+  switch (type) {
+    case 'string':
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+      throw invalid();
+    case 'number': {
+      const number = toNumber(value);
+      if (number === undefined) throw invalid();
+      return number;
+    }
+    case 'datetime': {
+      const epochMs = toEpochMs(value);
+      if (epochMs === undefined) throw invalid();
+      return epochMs;
+    }
+    case 'boolean': {
+      const flag =
+        value === true || value === 'true' ? true : value === false || value === 'false' ? false : undefined;
+      if (flag === undefined) throw invalid();
+      // Nested JSON booleans compare as lower-case text; the boolean column compares as boolean.
+      return field.kind === 'column' ? flag : String(flag);
+    }
+  }
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const number = Number(value);
+    return Number.isFinite(number) ? number : undefined;
+  }
+  return undefined;
+}
+
+/** Epoch ms from a number (already ms), a numeric string, or an ISO date string. */
+export function toEpochMs(value: unknown): number | undefined {
+  const number = toNumber(value);
+  if (number !== undefined) return number;
+  if (typeof value !== 'string') return undefined;
+  const parsed = Date.parse(value);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}

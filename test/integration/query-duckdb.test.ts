@@ -1,0 +1,526 @@
+/**
+ * The query suite against DuckDB over Parquet files in a temp folder, written with DuckDB's COPY
+ * in the store's layout: filters, dedup, tombstones, isolation, enrichment, sessions, chart.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createDuckDbQueryEngine,
+  type DuckDbQueryEngine,
+} from '../../lambdas/adapters/local/duckdb-query-engine';
+import type { Tenant } from '../../lambdas/domain/events/event';
+import { HttpError } from '../../lambdas/domain/http/errors';
+import { createEventQueryService } from '../../lambdas/domain/query/event-query-service';
+import type {
+  EventFilter,
+  EventQueryService,
+  ExportQuery,
+  SessionNode,
+} from '../../lambdas/domain/query/types';
+import { BASE_TIME, makeEvent, TENANT, writeEvents, writeTombstones } from '../unit/query/store-fixture';
+
+const DAY = 86_400_000;
+const OTHER_TENANT: Tenant = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-2' };
+
+let root: string;
+let engine: DuckDbQueryEngine;
+let service: EventQueryService;
+
+const m1v1 = makeEvent({
+  event_id: 'm1',
+  version: 1,
+  event_type: 'model',
+  event_name: 'llm',
+  parent_id: 'sess-1',
+  model: 'gpt-4o',
+  start_time: BASE_TIME + 100,
+  duration: 300,
+  prompt_tokens: 10,
+  completion_tokens: 5,
+  total_tokens: 15,
+  cost: 0.01,
+  metadata: { tag: 'Alpha Beta', flag: true, temperature: 0.5, 'x-key': 'dash', when: BASE_TIME + 10 },
+  inputs: { prompt: { text: 'hello world' } },
+  metrics: { score: 0.9 },
+});
+const m1v2 = { ...m1v1, version: 2, metrics: { score: 0.95 }, feedback: { rating: 5 } };
+
+const events = [
+  makeEvent({
+    event_id: 'sess-1',
+    event_type: 'session',
+    event_name: 'chat',
+    start_time: BASE_TIME,
+    end_time: BASE_TIME + 5000,
+    duration: 5000,
+    metadata: { app: 'demo' },
+    user_properties: { user_id: 'u1' },
+  }),
+  // Two identical rows (an at-least-once duplicate) and a newer version.
+  m1v1,
+  m1v1,
+  m1v2,
+  makeEvent({
+    event_id: 't1',
+    event_type: 'tool',
+    event_name: 'search',
+    parent_id: 'm1',
+    start_time: BASE_TIME + 200,
+    duration: 50,
+    metadata: { tag: 'gamma' },
+  }),
+  makeEvent({
+    event_id: 'c1',
+    event_name: 'orphan',
+    parent_id: 'missing-parent',
+    start_time: BASE_TIME + 300,
+  }),
+  makeEvent({
+    event_id: 'm2',
+    event_type: 'model',
+    event_name: 'llm',
+    parent_id: 'sess-1',
+    children_ids: ['x-client'],
+    model: 'claude',
+    start_time: BASE_TIME + 400,
+    end_time: BASE_TIME + 6000,
+    duration: 5600,
+    prompt_tokens: 20,
+    completion_tokens: 10,
+    total_tokens: 30,
+    cost: 0.02,
+    error: 'boom',
+  }),
+  makeEvent({
+    event_id: 'm-del',
+    event_type: 'model',
+    parent_id: 'sess-1',
+    start_time: BASE_TIME + 500,
+    cost: 5,
+  }),
+  // A session without a session event, two days later.
+  makeEvent({
+    event_id: 'm3',
+    session_id: 'sess-2',
+    event_type: 'model',
+    model: 'gpt-4o-mini',
+    parent_id: 'sess-2',
+    start_time: BASE_TIME + 2 * DAY,
+    cost: 0.5,
+    total_tokens: 7,
+  }),
+  // A deleted session.
+  makeEvent({
+    event_id: 'sd-root',
+    session_id: 'sess-del',
+    event_type: 'session',
+    start_time: BASE_TIME + 600,
+  }),
+  makeEvent({ event_id: 'sd1', session_id: 'sess-del', parent_id: 'sd-root', start_time: BASE_TIME + 700 }),
+  // Another project reusing the same ids.
+  makeEvent({
+    ...OTHER_TENANT,
+    event_id: 'm1',
+    version: 9,
+    event_name: 'other-project',
+    session_id: 'sess-1',
+  }),
+  makeEvent({ ...OTHER_TENANT, event_id: 'o2', event_name: 'other-project', session_id: 'sess-1' }),
+];
+const VISIBLE = ['c1', 'm1', 'm2', 'm3', 'sess-1', 't1'];
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'waggle-query-'));
+  await writeEvents(root, events);
+  await writeTombstones(root, [
+    { ...TENANT, target: 'event', id: 'm-del', deleted_at: BASE_TIME + 10_000 },
+    { ...TENANT, target: 'session', id: 'sess-del', deleted_at: BASE_TIME + 10_000 },
+    // A tombstone in another project never hides this project's events.
+    { ...OTHER_TENANT, target: 'event', id: 't1', deleted_at: BASE_TIME + 10_000 },
+  ]);
+  engine = await createDuckDbQueryEngine({ storeRoot: root });
+  service = createEventQueryService(engine);
+});
+
+afterAll(async () => {
+  engine.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+function exportQuery(overrides: Partial<ExportQuery> = {}): ExportQuery {
+  return { filters: [], limit: 1000, page: 1, ...overrides };
+}
+
+async function idsMatching(...filters: EventFilter[]): Promise<string[]> {
+  const result = await service.exportEvents(TENANT, exportQuery({ filters }));
+  return result.events.map((event) => event.event_id ?? '').sort();
+}
+
+describe('exportEvents', () => {
+  it('returns each visible event once, newest version, newest first, with totalEvents', async () => {
+    const result = await service.exportEvents(TENANT, exportQuery());
+    expect(result.events.map((event) => event.event_id)).toEqual(['m3', 'm2', 'c1', 't1', 'm1', 'sess-1']);
+    expect(result.totalEvents).toBe(6);
+    const m1 = result.events.find((event) => event.event_id === 'm1');
+    expect(m1?.version).toBe(2);
+    expect(m1?.metrics).toEqual({ score: 0.95 });
+    expect(m1?.inputs).toEqual({ prompt: { text: 'hello world' } });
+    expect(m1?.project_id).toBe('proj-1');
+  });
+
+  it.each<[string, EventFilter[], string[]]>([
+    ['string is', [{ field: 'event_name', operator: 'is', value: 'orphan' }], ['c1']],
+    ['string is not', [{ field: 'event_type', operator: 'is not', value: 'model' }], ['c1', 'sess-1', 't1']],
+    ['string contains (any case)', [{ field: 'model', operator: 'contains', value: 'GPT' }], ['m1', 'm3']],
+    [
+      'string not contains (missing counts)',
+      [{ field: 'model', operator: 'not contains', value: 'gpt' }],
+      ['c1', 'm2', 'sess-1', 't1'],
+    ],
+    ['string exists', [{ field: 'error', operator: 'exists' }], ['m2']],
+    ['string not exists', [{ field: 'model', operator: 'not exists' }], ['c1', 'sess-1', 't1']],
+    ['number greater than', [{ field: 'cost', operator: 'greater than', value: 0.015 }], ['m2', 'm3']],
+    ['number less than', [{ field: 'cost', operator: 'less than', value: '0.015' }], ['m1']],
+    ['number is', [{ field: 'total_tokens', operator: 'is', value: 15 }], ['m1']],
+    [
+      'number is not (missing counts)',
+      [{ field: 'total_tokens', operator: 'is not', value: 15 }],
+      ['c1', 'm2', 'm3', 'sess-1', 't1'],
+    ],
+    ['number exists', [{ field: 'total_tokens', operator: 'exists' }], ['m1', 'm2', 'm3']],
+    ['number not exists', [{ field: 'cost', operator: 'not exists' }], ['c1', 'sess-1', 't1']],
+    ['boolean column is', [{ field: 'deleted', operator: 'is', value: false }], VISIBLE],
+    ['boolean column is not', [{ field: 'deleted', operator: 'is not', value: 'false' }], []],
+    ['nested boolean is', [{ field: 'metadata.flag', operator: 'is', value: true, type: 'boolean' }], ['m1']],
+    [
+      'nested boolean is not',
+      [{ field: 'metadata.flag', operator: 'is not', value: true, type: 'boolean' }],
+      ['c1', 'm2', 'm3', 'sess-1', 't1'],
+    ],
+    ['nested boolean exists', [{ field: 'metadata.flag', operator: 'exists', type: 'boolean' }], ['m1']],
+    [
+      'datetime after (ISO)',
+      [{ field: 'start_time', operator: 'after', value: new Date(BASE_TIME + 250).toISOString() }],
+      ['c1', 'm2', 'm3'],
+    ],
+    [
+      'datetime before (epoch ms)',
+      [{ field: 'start_time', operator: 'before', value: BASE_TIME + 150 }],
+      ['m1', 'sess-1'],
+    ],
+    ['datetime is', [{ field: 'start_time', operator: 'is', value: BASE_TIME + 300 }], ['c1']],
+    [
+      'datetime is not',
+      [{ field: 'end_time', operator: 'is not', value: BASE_TIME + 400 }],
+      ['m1', 'm2', 'm3', 'sess-1', 't1'],
+    ],
+    ['datetime exists', [{ field: 'ingested_at', operator: 'exists', type: 'datetime' }], VISIBLE],
+    ['nested datetime after', [{ field: 'metadata.when', operator: 'after', value: BASE_TIME }], ['m1']],
+    ['nested datetime before', [{ field: 'metadata.when', operator: 'before', value: BASE_TIME }], []],
+    [
+      'nested number (newest version only)',
+      [{ field: 'metrics.score', operator: 'less than', value: 0.92 }],
+      [],
+    ],
+    [
+      'nested number greater than',
+      [{ field: 'metrics.score', operator: 'greater than', value: 0.92 }],
+      ['m1'],
+    ],
+    ['nested number is', [{ field: 'metadata.temperature', operator: 'is', value: 0.5 }], ['m1']],
+    ['nested string contains', [{ field: 'metadata.tag', operator: 'contains', value: 'beta' }], ['m1']],
+    [
+      'nested string not contains',
+      [{ field: 'metadata.tag', operator: 'not contains', value: 'beta' }],
+      ['c1', 'm2', 'm3', 'sess-1', 't1'],
+    ],
+    [
+      'nested string is not',
+      [{ field: 'metadata.tag', operator: 'is not', value: 'gamma' }],
+      ['c1', 'm1', 'm2', 'm3', 'sess-1'],
+    ],
+    ['deep inputs path', [{ field: 'inputs.prompt.text', operator: 'contains', value: 'world' }], ['m1']],
+    ['key with a dash', [{ field: 'metadata.x-key', operator: 'is', value: 'dash' }], ['m1']],
+    ['nested exists', [{ field: 'inputs.prompt', operator: 'exists' }], ['m1']],
+    ['nested not exists', [{ field: 'metadata.tag', operator: 'not exists' }], ['c1', 'm2', 'm3', 'sess-1']],
+    [
+      'user_properties inherited from the session event',
+      [{ field: 'user_properties.user_id', operator: 'is', value: 'u1' }],
+      ['c1', 'm1', 'm2', 'sess-1', 't1'],
+    ],
+    [
+      'metadata inherited',
+      [{ field: 'metadata.app', operator: 'exists' }],
+      ['c1', 'm1', 'm2', 'sess-1', 't1'],
+    ],
+    ['JSON section column exists', [{ field: 'feedback', operator: 'exists' }], ['m1']],
+    ['children_ids contains', [{ field: 'children_ids', operator: 'contains', value: 'x-client' }], ['m2']],
+    [
+      'several filters AND together',
+      [
+        { field: 'event_type', operator: 'is', value: 'model' },
+        { field: 'session_id', operator: 'is', value: 'sess-1' },
+      ],
+      ['m1', 'm2'],
+    ],
+  ])('filter: %s', async (_name, filters, expected) => {
+    expect(await idsMatching(...filters)).toEqual(expected);
+  });
+
+  it('rejects unknown fields, operators and mismatched types with 400', async () => {
+    const bad: EventFilter[] = [
+      { field: 'password', operator: 'is', value: 'x' },
+      { field: 'metadata.a;drop', operator: 'is', value: 'x' },
+      { field: 'event_name', operator: 'like' as never, value: 'x' },
+      { field: 'cost', operator: 'is', value: 'cheap' },
+      { field: 'event_name', operator: 'greater than', value: 3 },
+      { field: 'event_name', operator: 'is', value: 'x', type: 'number' },
+      { field: 'start_time', operator: 'after', value: 'not a date' },
+      { field: 'metadata.flag', operator: 'is', value: 'maybe', type: 'boolean' },
+    ];
+    for (const filter of bad) {
+      const error = await service
+        .exportEvents(TENANT, exportQuery({ filters: [filter] }))
+        .catch((e: unknown) => e);
+      expect(error, JSON.stringify(filter)).toBeInstanceOf(HttpError);
+      expect((error as HttpError).status).toBe(400);
+    }
+  });
+
+  it('restricts to a dateRange on start_time', async () => {
+    const result = await service.exportEvents(
+      TENANT,
+      exportQuery({ dateRange: { from: BASE_TIME + 1 * DAY, to: BASE_TIME + 3 * DAY } }),
+    );
+    expect(result.events.map((event) => event.event_id)).toEqual(['m3']);
+    const early = await service.exportEvents(
+      TENANT,
+      exportQuery({ dateRange: { from: BASE_TIME, to: BASE_TIME + 200 } }),
+    );
+    expect(early.events.map((event) => event.event_id).sort()).toEqual(['m1', 'sess-1', 't1']);
+  });
+
+  it('pages with limit and page; totalEvents counts the whole filtered set', async () => {
+    const pages = await Promise.all(
+      [1, 2, 3, 4].map((page) => service.exportEvents(TENANT, exportQuery({ limit: 2, page }))),
+    );
+    expect(pages.map((page) => page.events.map((event) => event.event_id))).toEqual([
+      ['m3', 'm2'],
+      ['c1', 't1'],
+      ['m1', 'sess-1'],
+      [],
+    ]);
+    expect(pages.every((page) => page.totalEvents === 6)).toBe(true);
+    await expect(service.exportEvents(TENANT, exportQuery({ limit: 7501 }))).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(service.exportEvents(TENANT, exportQuery({ page: 0 }))).rejects.toMatchObject({
+      status: 400,
+    });
+  });
+
+  it('returns only the projected fields', async () => {
+    const result = await service.exportEvents(
+      TENANT,
+      exportQuery({
+        projections: ['event_id', 'cost', 'children_ids'],
+        filters: [{ field: 'event_id', operator: 'is', value: 'm1' }],
+      }),
+    );
+    expect(result.events).toEqual([{ event_id: 'm1', cost: 0.01, children_ids: ['t1'] }]);
+    await expect(
+      service.exportEvents(TENANT, exportQuery({ projections: ['event_id; drop table'] })),
+    ).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('enriches children_ids and inherits session metadata and user_properties', async () => {
+    const result = await service.exportEvents(TENANT, exportQuery());
+    const byId = new Map(result.events.map((event) => [event.event_id, event]));
+    expect(byId.get('m1')?.children_ids).toEqual(['t1']);
+    expect(byId.get('m2')?.children_ids).toEqual(['x-client']);
+    expect(byId.get('sess-1')?.children_ids?.sort()).toEqual(['m1', 'm2']);
+    expect(byId.get('t1')?.user_properties).toEqual({ user_id: 'u1' });
+    expect(byId.get('t1')?.metadata).toEqual({ app: 'demo', tag: 'gamma' });
+    expect(byId.get('m3')?.user_properties).toEqual({});
+  });
+});
+
+describe('tombstones and isolation', () => {
+  it('hides tombstoned events and every event of a tombstoned session', async () => {
+    expect(await service.getEvent(TENANT, 'm-del')).toBeUndefined();
+    expect(await service.getEvent(TENANT, 'sd1')).toBeUndefined();
+    expect(await service.getSession(TENANT, 'sess-del')).toBeUndefined();
+    expect(await idsMatching({ field: 'session_id', operator: 'is', value: 'sess-del' })).toEqual([]);
+  });
+
+  it('never shows one project the events of another, even with the same ids', async () => {
+    const other = await service.exportEvents(OTHER_TENANT, exportQuery());
+    expect(other.events.map((event) => event.event_id).sort()).toEqual(['m1', 'o2']);
+    expect(other.events.every((event) => event.event_name === 'other-project')).toBe(true);
+    expect(await service.getEvent(TENANT, 'o2')).toBeUndefined();
+    expect((await service.getEvent(TENANT, 'm1'))?.event_name).toBe('llm');
+    const session = await service.getSession(OTHER_TENANT, 'sess-1');
+    expect(session?.rollup.num_events).toBe(2);
+    const wrongOrg = await service.exportEvents({ ...TENANT, org_id: 'org-2' }, exportQuery());
+    expect(wrongOrg).toEqual({ events: [], totalEvents: 0 });
+  });
+});
+
+describe('getEvent', () => {
+  it('returns the newest version, enriched', async () => {
+    const event = await service.getEvent(TENANT, 'm1');
+    expect(event).toMatchObject({
+      event_id: 'm1',
+      version: 2,
+      children_ids: ['t1'],
+      feedback: { rating: 5 },
+    });
+    expect(event?.user_properties).toEqual({ user_id: 'u1' });
+    expect(event?.metadata).toMatchObject({ app: 'demo', tag: 'Alpha Beta' });
+    expect(await service.getEvent(TENANT, 'nope')).toBeUndefined();
+  });
+});
+
+describe('getSession', () => {
+  const shape = (node: SessionNode): unknown => ({ id: node.event_id, children: node.children.map(shape) });
+
+  it('nests children by parent_id, hangs orphans under the root, and rolls up once per event', async () => {
+    const session = await service.getSession(TENANT, 'sess-1');
+    expect(session && shape(session.root)).toEqual({
+      id: 'sess-1',
+      children: [
+        { id: 'm1', children: [{ id: 't1', children: [] }] },
+        { id: 'c1', children: [] },
+        { id: 'm2', children: [] },
+      ],
+    });
+    expect(session?.rollup).toEqual({
+      num_events: 4,
+      num_model_events: 2,
+      has_feedback: true,
+      cost: 0.03,
+      total_tokens: 45,
+      prompt_tokens: 30,
+      completion_tokens: 15,
+      start_time: BASE_TIME,
+      end_time: BASE_TIME + 6000,
+      duration: 6000,
+    });
+    expect(session?.root.children[0]?.children[0]?.user_properties).toEqual({ user_id: 'u1' });
+  });
+
+  it('gives a session without a session event a synthetic root', async () => {
+    const session = await service.getSession(TENANT, 'sess-2');
+    expect(session?.root).toMatchObject({
+      event_id: 'sess-2',
+      event_type: 'session',
+      session_id: 'sess-2',
+      version: 0,
+    });
+    expect(session?.root.children.map((child) => child.event_id)).toEqual(['m3']);
+    expect(session?.rollup).toMatchObject({
+      num_events: 1,
+      num_model_events: 1,
+      cost: 0.5,
+      total_tokens: 7,
+      has_feedback: false,
+    });
+    expect(await service.getSession(TENANT, 'no-such-session')).toBeUndefined();
+  });
+});
+
+describe('chart', () => {
+  it('counts per hour bucket grouped by a field', async () => {
+    const result = await service.chart(TENANT, {
+      metric: 'duration',
+      aggregation: 'count',
+      bucket: 'hour',
+      groupBy: 'event_type',
+      filters: [],
+    });
+    const hour = Date.UTC(2026, 2, 10, 12);
+    expect(result.events).toEqual([
+      { bucket: hour, group: 'chain', value: 1, count: 1 },
+      { bucket: hour, group: 'model', value: 2, count: 2 },
+      { bucket: hour, group: 'session', value: 1, count: 1 },
+      { bucket: hour, group: 'tool', value: 1, count: 1 },
+      { bucket: hour + 2 * DAY, group: 'model', value: 1, count: 1 },
+    ]);
+    expect(result.totalEvents).toBe(6);
+  });
+
+  it('aggregates numeric columns and nested metrics per day, honouring filters', async () => {
+    const avgCost = await service.chart(TENANT, {
+      metric: 'cost',
+      aggregation: 'avg',
+      bucket: 'day',
+      filters: [{ field: 'session_id', operator: 'is', value: 'sess-1' }],
+    });
+    expect(avgCost.events).toHaveLength(1);
+    expect(avgCost.events[0]?.bucket).toBe(Date.UTC(2026, 2, 10));
+    expect(avgCost.events[0]?.value).toBeCloseTo(0.015, 10);
+    expect(avgCost.events[0]?.count).toBe(5);
+
+    const p50 = await service.chart(TENANT, {
+      metric: 'duration',
+      aggregation: 'p50',
+      bucket: 'day',
+      filters: [{ field: 'event_type', operator: 'is', value: 'model' }],
+      dateRange: { from: BASE_TIME, to: BASE_TIME + DAY },
+    });
+    expect(p50.events.map((point) => point.value)).toEqual([(300 + 5600) / 2]);
+
+    const score = await service.chart(TENANT, {
+      metric: 'metrics.score',
+      aggregation: 'max',
+      bucket: 'minute',
+      filters: [],
+    });
+    expect(score.events.map((point) => point.value).filter((value) => value !== null)).toEqual([0.95]);
+  });
+
+  it('rejects non-numeric metrics and unknown group fields with 400', async () => {
+    await expect(
+      service.chart(TENANT, { metric: 'event_name', aggregation: 'avg', bucket: 'day', filters: [] }),
+    ).rejects.toMatchObject({ status: 400 });
+    await expect(
+      service.chart(TENANT, {
+        metric: 'cost',
+        aggregation: 'avg',
+        bucket: 'day',
+        groupBy: 'nope',
+        filters: [],
+      }),
+    ).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('lookupLatest', () => {
+  it('returns the newest stored version of each id that exists in the project', async () => {
+    const latest = await service.lookupLatest(TENANT, ['m1', 't1', 'm1', 'nope', 'o2']);
+    expect([...latest.keys()].sort()).toEqual(['m1', 't1']);
+    expect(latest.get('m1')?.version).toBe(2);
+    // The stored row, without read-time inheritance.
+    expect(latest.get('t1')?.user_properties).toEqual({});
+    expect(await service.lookupLatest(TENANT, [])).toEqual(new Map());
+  });
+});
+
+describe('an empty store', () => {
+  it('answers with nothing instead of failing, and sees files written later', async () => {
+    const emptyRoot = await mkdtemp(join(tmpdir(), 'waggle-query-empty-'));
+    const emptyEngine = await createDuckDbQueryEngine({ storeRoot: emptyRoot });
+    try {
+      const emptyService = createEventQueryService(emptyEngine);
+      expect(await emptyService.exportEvents(TENANT, exportQuery())).toEqual({ events: [], totalEvents: 0 });
+      expect(await emptyService.getSession(TENANT, 'sess-1')).toBeUndefined();
+      await writeEvents(emptyRoot, [makeEvent({ event_id: 'late' })]);
+      expect((await emptyService.exportEvents(TENANT, exportQuery())).totalEvents).toBe(1);
+    } finally {
+      emptyEngine.close();
+      await rm(emptyRoot, { recursive: true, force: true });
+    }
+  });
+});

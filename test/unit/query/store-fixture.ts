@@ -1,0 +1,120 @@
+/**
+ * Writes event-store Parquet files for query tests with DuckDB's own COPY, following columns.ts
+ * exactly and the layout's Hive partition folders, independently of the production writer.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Tenant, WaggleTombstone } from '../../../lambdas/domain/events/event';
+import type { StoredEvent } from '../../../lambdas/domain/query/types';
+import { type Column, EVENT_COLUMNS, TOMBSTONE_COLUMNS } from '../../../lambdas/domain/store/columns';
+import {
+  EVENTS_PREFIX,
+  hourPartitionOf,
+  partitionPrefix,
+  TOMBSTONES_PREFIX,
+} from '../../../lambdas/domain/store/layout';
+
+export const TENANT: Tenant = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-1' };
+export const BASE_TIME = Date.UTC(2026, 2, 10, 12, 0, 0);
+
+export function makeEvent(overrides: Partial<StoredEvent> & { event_id: string }): StoredEvent {
+  const start = overrides.start_time ?? BASE_TIME;
+  return {
+    ...TENANT,
+    version: 1,
+    session_id: 'sess-1',
+    parent_id: null,
+    children_ids: [],
+    trace_id: null,
+    span_id: null,
+    event_type: 'chain',
+    event_name: 'step',
+    source: 'test',
+    start_time: start,
+    end_time: start + 100,
+    duration: 100,
+    model: null,
+    provider: null,
+    prompt_tokens: null,
+    completion_tokens: null,
+    total_tokens: null,
+    cost: null,
+    error: null,
+    config: {},
+    inputs: {},
+    outputs: {},
+    metadata: {},
+    metrics: {},
+    feedback: {},
+    user_properties: {},
+    inputs_ref: null,
+    outputs_ref: null,
+    ingested_at: start + 1000,
+    deleted: false,
+    ...overrides,
+  };
+}
+
+const SQL_TYPES: Record<Column['type'], string> = {
+  string: 'VARCHAR',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+};
+
+type Cell = string | number | boolean | null;
+
+async function copyRows(
+  root: string,
+  folder: string,
+  columns: readonly Column[],
+  rows: Cell[][],
+): Promise<void> {
+  const directory = join(root, folder);
+  await mkdir(directory, { recursive: true });
+  const select = columns.map((column) => `CAST(? AS ${SQL_TYPES[column.type]}) AS ${column.name}`).join(', ');
+  const union = rows.map(() => `SELECT ${select}`).join(' UNION ALL ');
+  const target = join(directory, `${randomUUID()}.parquet`).replaceAll("'", "''");
+  const db = await DuckDBInstance.create(':memory:');
+  const connection = await db.connect();
+  try {
+    await connection.run(`COPY (${union}) TO '${target}' (FORMAT parquet)`, rows.flat());
+  } finally {
+    connection.closeSync();
+    db.closeSync();
+  }
+}
+
+/** One Parquet file per hour partition (by start_time), as the writer lays them out. */
+export async function writeEvents(root: string, events: readonly StoredEvent[]): Promise<void> {
+  const byPartition = new Map<string, StoredEvent[]>();
+  for (const event of events) {
+    const folder = partitionPrefix(EVENTS_PREFIX, hourPartitionOf(event.project_id, event.start_time));
+    byPartition.set(folder, [...(byPartition.get(folder) ?? []), event]);
+  }
+  for (const [folder, group] of byPartition) {
+    const rows = group.map((event) =>
+      EVENT_COLUMNS.map((column): Cell => {
+        const value = (event as unknown as Record<string, unknown>)[column.name];
+        if (value === undefined || value === null) return null;
+        return typeof value === 'object' ? JSON.stringify(value) : (value as Cell);
+      }),
+    );
+    await copyRows(root, folder, EVENT_COLUMNS, rows);
+  }
+}
+
+export async function writeTombstones(root: string, tombstones: readonly WaggleTombstone[]): Promise<void> {
+  for (const tombstone of tombstones) {
+    const folder = partitionPrefix(
+      TOMBSTONES_PREFIX,
+      hourPartitionOf(tombstone.project_id, tombstone.deleted_at),
+    );
+    const row = TOMBSTONE_COLUMNS.map(
+      (column) => (tombstone as unknown as Record<string, Cell>)[column.name] ?? null,
+    );
+    await copyRows(root, folder, TOMBSTONE_COLUMNS, [row]);
+  }
+}
