@@ -18,6 +18,24 @@ export interface DataPlaneConfig extends PlaneLocation {
   readonly hostingModel: HostingModel;
   /** Application log level of the data-plane functions. */
   readonly logLevel: LogLevel;
+  /** How the writer consumes the events queue; omitted fields take the defaults of EventWriter. */
+  readonly eventWriter?: EventWriterConfig;
+  /** Limits of the data plane's Athena workgroup; omitted fields take the defaults of EventTables. */
+  readonly athena?: AthenaConfig;
+}
+
+export interface EventWriterConfig {
+  /** Most messages per writer invocation, 1-10,000. */
+  readonly batchSize?: number;
+  /** Longest wait to fill a batch, 0-300 seconds. */
+  readonly maxBatchingWindowSeconds?: number;
+  /** Most concurrent writer invocations, 2-1,000. */
+  readonly maxConcurrency?: number;
+}
+
+export interface AthenaConfig {
+  /** Athena cancels a query once it has scanned this many bytes; at least 10,000,000 (10 MB). */
+  readonly bytesScannedCutoffPerQuery?: number;
 }
 
 export interface DeploymentConfig {
@@ -79,7 +97,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
     rejectUnknownKeys(
       plane,
       field,
-      ['$comment', 'name', 'account', 'region', 'hostingModel', 'logLevel'],
+      ['$comment', 'name', 'account', 'region', 'hostingModel', 'logLevel', 'eventWriter', 'athena'],
       fail,
     );
     const name = requireString(plane.name, `${field}.name`, fail);
@@ -96,7 +114,26 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
       plane.logLevel === undefined
         ? 'INFO'
         : requireOneOf(plane.logLevel, `${field}.logLevel`, LOG_LEVELS, fail);
-    return { name, hostingModel, logLevel, ...parseLocation(plane, field, fail) };
+    const eventWriter =
+      plane.eventWriter === undefined
+        ? undefined
+        : parseEventWriter(
+            requireObject(plane.eventWriter, `${field}.eventWriter`, fail),
+            `${field}.eventWriter`,
+            fail,
+          );
+    const athena =
+      plane.athena === undefined
+        ? undefined
+        : parseAthena(requireObject(plane.athena, `${field}.athena`, fail), `${field}.athena`, fail);
+    return {
+      name,
+      hostingModel,
+      logLevel,
+      ...parseLocation(plane, field, fail),
+      ...(eventWriter && { eventWriter }),
+      ...(athena && { athena }),
+    };
   });
 
   return { controlPlane, dataPlanes };
@@ -114,6 +151,53 @@ function parseLocation(value: Record<string, unknown>, field: string, fail: Fail
   if (!REGION_PATTERN.test(region))
     fail(`${field}.region`, `must be an AWS region such as eu-west-1, got "${region}"`);
   return { account, region };
+}
+
+function parseEventWriter(value: Record<string, unknown>, field: string, fail: Fail): EventWriterConfig {
+  rejectUnknownKeys(
+    value,
+    field,
+    ['$comment', 'batchSize', 'maxBatchingWindowSeconds', 'maxConcurrency'],
+    fail,
+  );
+  return {
+    batchSize: optionalInteger(value.batchSize, `${field}.batchSize`, 1, 10_000, fail),
+    maxBatchingWindowSeconds: optionalInteger(
+      value.maxBatchingWindowSeconds,
+      `${field}.maxBatchingWindowSeconds`,
+      0,
+      300,
+      fail,
+    ),
+    maxConcurrency: optionalInteger(value.maxConcurrency, `${field}.maxConcurrency`, 2, 1000, fail),
+  };
+}
+
+function parseAthena(value: Record<string, unknown>, field: string, fail: Fail): AthenaConfig {
+  rejectUnknownKeys(value, field, ['$comment', 'bytesScannedCutoffPerQuery'], fail);
+  return {
+    bytesScannedCutoffPerQuery: optionalInteger(
+      value.bytesScannedCutoffPerQuery,
+      `${field}.bytesScannedCutoffPerQuery`,
+      10_000_000,
+      Number.MAX_SAFE_INTEGER,
+      fail,
+    ),
+  };
+}
+
+function optionalInteger(
+  value: unknown,
+  field: string,
+  min: number,
+  max: number,
+  fail: Fail,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(field, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return value as number;
 }
 
 function requireObject(value: unknown, field: string, fail: Fail): Record<string, unknown> {

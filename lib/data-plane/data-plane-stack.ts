@@ -1,9 +1,15 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DataPlaneConfig, PlaneLocation } from '../config/deployment-config';
+import { DeadLetterArchiver, requiredDeadLetterVisibilityTimeout } from './dead-letter-archiver';
+import { EventCompaction } from './event-compaction';
+import { EventStore } from './event-store';
+import { EventTables } from './event-tables';
+import { EventWriter, type EventWriterSettings, requiredVisibilityTimeout } from './event-writer';
 import { EventsQueue } from './events-queue';
 import { IngestApi } from './ingest-api';
 import { KeyRegistry } from './key-registry';
+import { QueryApi } from './query-api';
 import { RawArchive } from './raw-archive';
 
 export interface DataPlaneStackProps extends StackProps {
@@ -12,12 +18,30 @@ export interface DataPlaneStackProps extends StackProps {
   readonly controlPlane: PlaneLocation;
 }
 
-/** One data plane (one region, or one dedicated customer): ingestion and the stores behind it. */
+/** Glue database of a data plane: Glue names allow lower-case letters, digits and underscores. */
+export function glueDatabaseName(dataPlaneName: string): string {
+  return `waggle_${dataPlaneName.replaceAll('-', '_')}`;
+}
+
+export function athenaWorkGroupName(dataPlaneName: string): string {
+  return `waggle-${dataPlaneName}`;
+}
+
+/**
+ * One data plane (one region, or one dedicated customer): ingestion, the event store with its tables,
+ * the writer, dead-letter archiver and compaction behind the events queue, and the read API.
+ */
 export class DataPlaneStack extends Stack {
   readonly rawArchive: RawArchive;
   readonly eventsQueue: EventsQueue;
   readonly keyRegistry: KeyRegistry;
   readonly ingestApi: IngestApi;
+  readonly eventStore: EventStore;
+  readonly eventTables: EventTables;
+  readonly eventWriter: EventWriter;
+  readonly deadLetterArchiver: DeadLetterArchiver;
+  readonly eventCompaction: EventCompaction;
+  readonly queryApi: QueryApi;
 
   constructor(scope: Construct, id: string, props: DataPlaneStackProps) {
     super(scope, id, props);
@@ -26,8 +50,21 @@ export class DataPlaneStack extends Stack {
     Tags.of(this).add('waggle:data-plane', dataPlane.name);
     Tags.of(this).add('waggle:hosting-model', dataPlane.hostingModel);
 
+    const writerSettings: EventWriterSettings = {
+      batchSize: dataPlane.eventWriter?.batchSize,
+      maxBatchingWindow:
+        dataPlane.eventWriter?.maxBatchingWindowSeconds === undefined
+          ? undefined
+          : Duration.seconds(dataPlane.eventWriter.maxBatchingWindowSeconds),
+      maxConcurrency: dataPlane.eventWriter?.maxConcurrency,
+    };
+
     this.rawArchive = new RawArchive(this, 'RawArchive');
-    this.eventsQueue = new EventsQueue(this, 'EventsQueue');
+    this.eventsQueue = new EventsQueue(this, 'EventsQueue', {
+      // Derived from the consumers' settings, so that changing the writer's never breaks the rule.
+      visibilityTimeout: requiredVisibilityTimeout(writerSettings),
+      deadLetterVisibilityTimeout: requiredDeadLetterVisibilityTimeout(),
+    });
     this.keyRegistry = new KeyRegistry(this, 'KeyRegistry');
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       rawArchive: this.rawArchive,
@@ -36,14 +73,62 @@ export class DataPlaneStack extends Stack {
       logLevel: dataPlane.logLevel,
     });
 
+    this.eventStore = new EventStore(this, 'EventStore', {
+      accessLogBucket: this.rawArchive.accessLogBucket,
+    });
+    this.eventTables = new EventTables(this, 'EventTables', {
+      eventStore: this.eventStore,
+      accessLogBucket: this.rawArchive.accessLogBucket,
+      databaseName: glueDatabaseName(dataPlane.name),
+      workGroupName: athenaWorkGroupName(dataPlane.name),
+      bytesScannedCutoffPerQuery: dataPlane.athena?.bytesScannedCutoffPerQuery,
+    });
+    this.eventWriter = new EventWriter(this, 'EventWriter', {
+      ...writerSettings,
+      eventsQueue: this.eventsQueue,
+      eventStore: this.eventStore,
+      eventTables: this.eventTables,
+      rawArchive: this.rawArchive,
+      logLevel: dataPlane.logLevel,
+    });
+    this.deadLetterArchiver = new DeadLetterArchiver(this, 'DeadLetterArchiver', {
+      eventsQueue: this.eventsQueue,
+      eventStore: this.eventStore,
+      logLevel: dataPlane.logLevel,
+    });
+    this.eventCompaction = new EventCompaction(this, 'EventCompaction', {
+      eventStore: this.eventStore,
+      logLevel: dataPlane.logLevel,
+    });
+    this.queryApi = new QueryApi(this, 'QueryApi', {
+      httpApi: this.ingestApi.api,
+      eventStore: this.eventStore,
+      eventTables: this.eventTables,
+      keyRegistry: this.keyRegistry,
+      eventsQueue: this.eventsQueue,
+      logLevel: dataPlane.logLevel,
+    });
+
     new CfnOutput(this, 'IngestApiUrl', {
-      description: 'Base URL for SDKs and OTLP exporters (append v1/traces for OTLP/HTTP)',
+      description:
+        'Base URL for SDKs, OTLP exporters (append v1/traces) and the read API (v1/events/export, v1/sessions/{id})',
       value: this.ingestApi.url,
     });
     new CfnOutput(this, 'RawArchiveBucketName', { value: this.rawArchive.bucket.bucketName });
     new CfnOutput(this, 'EventsQueueUrl', { value: this.eventsQueue.queue.queueUrl });
     new CfnOutput(this, 'EventsDeadLetterQueueUrl', { value: this.eventsQueue.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'KeyTableName', { value: this.keyRegistry.table.tableName });
+    new CfnOutput(this, 'EventStoreBucketName', { value: this.eventStore.bucket.bucketName });
+    new CfnOutput(this, 'GlueDatabaseName', {
+      description: 'Glue database of the events, tombstones, scores and event_schemas tables',
+      value: this.eventTables.databaseName,
+    });
+    new CfnOutput(this, 'AthenaWorkGroupName', {
+      description:
+        'Run queries over the event tables in this workgroup (results encrypted, scan limit per query)',
+      value: this.eventTables.workGroupName,
+    });
+    new CfnOutput(this, 'AthenaResultsBucketName', { value: this.eventTables.resultsBucket.bucketName });
     new CfnOutput(this, 'ControlPlaneLocation', {
       description: 'The control plane this data plane answers to',
       value: `${controlPlane.account}/${controlPlane.region}`,

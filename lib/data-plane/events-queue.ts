@@ -8,8 +8,13 @@ import { Construct } from 'constructs';
 export interface EventsQueueProps {
   /** Deliveries of a message before it is moved to the dead-letter queue. */
   readonly maxReceiveCount?: number;
-  /** Must cover the consumer's timeout (AWS advises six times it, plus the batching window). */
+  /**
+   * Must cover the consumer's timeout (AWS advises six times it, plus the batching window): the
+   * data-plane stack derives it from the writer's settings (see EventWriter.requiredVisibilityTimeout).
+   */
   readonly visibilityTimeout?: Duration;
+  /** Same rule for the dead-letter queue's consumer, the dead-letter archiver. */
+  readonly deadLetterVisibilityTimeout?: Duration;
   /** Alarm when the oldest message on the events queue has waited this long: the writer is behind. */
   readonly maxMessageAge?: Duration;
 }
@@ -27,6 +32,7 @@ export class EventsQueue extends Construct {
   readonly deadLetterQueue: Queue;
   readonly key: Key;
   readonly deadLetterAlarm: Alarm;
+  readonly deadLetterArrivalAlarm: Alarm;
   readonly oldestMessageAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: EventsQueueProps = {}) {
@@ -49,8 +55,9 @@ export class EventsQueue extends Construct {
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       ...encryption,
-      // The longest SQS allows: time to look at poison events before they are gone.
+      // The longest SQS allows: time to archive poison events (or look at them) before they are gone.
       retentionPeriod: Duration.days(14),
+      visibilityTimeout: props.deadLetterVisibilityTimeout ?? Duration.seconds(30),
     });
 
     this.queue = new Queue(this, 'Queue', {
@@ -60,15 +67,31 @@ export class EventsQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
 
+    // The dead-letter archiver empties the queue within seconds, so the visible count alone would
+    // rarely see a poison event: this alarm counts arrivals (receives by the archiver) instead.
+    this.deadLetterArrivalAlarm = new Alarm(this, 'DeadLetterArrivalAlarm', {
+      alarmDescription:
+        'Events reached the dead-letter queue: the writer rejected them repeatedly (archived under dead-letters/ in the event store).',
+      metric: this.deadLetterQueue.metricNumberOfMessagesReceived({
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: 'Events reached the dead-letter queue: the writer rejected them repeatedly.',
+      alarmDescription:
+        'Messages have waited on the dead-letter queue for 5 minutes: the dead-letter archiver is failing to store them.',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: 'Maximum',
       }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
+      evaluationPeriods: 5,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 

@@ -49,9 +49,10 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 );
 
 /**
- * The front door of a data plane: an HTTP API whose routes all go to the ingest function, which
+ * The front door of a data plane: an HTTP API whose intake routes go to the ingest function, which
  * authenticates each request itself (API key hash against the key registry), archives it and queues
- * its events. The function gets exactly the writes that flow needs and nothing more.
+ * its events. The function gets exactly the writes that flow needs and nothing more. The read routes
+ * on the same API belong to QueryApi.
  */
 export class IngestApi extends Construct {
   readonly api: HttpApi;
@@ -114,9 +115,9 @@ export class IngestApi extends Construct {
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Clients authenticate with an API key (Authorization: Bearer) that the ingest function checks against ' +
-        'the key registry itself; an API Gateway authorizer would add a second Lambda call per request. ' +
-        '/healthz is public on purpose.',
+        'Clients authenticate with an API key (Authorization: Bearer) that the ingest and query functions check ' +
+        'against the key registry themselves (the query function also scopes every read to the key project); ' +
+        'an API Gateway authorizer would add a second Lambda call per request. /healthz is public on purpose.',
     });
   }
 

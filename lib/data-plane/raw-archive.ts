@@ -11,6 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { acknowledgeObjectWildcards } from '../common/nag';
 
 /** Archived ingest requests, one compressed object per request, read back by the replay command. */
 export const RAW_PREFIX = 'raw/';
@@ -157,6 +158,34 @@ export class RawArchive extends Construct {
       new PolicyStatement({
         sid: 'EncryptRawArchiveObjects',
         actions: ['kms:GenerateDataKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+  }
+
+  /**
+   * Lets the grantee (the writer) read the events that ingest parked under `overflow/` because they
+   * were too big for a queue message: s3:GetObject on that prefix only, decrypting through S3 only.
+   */
+  grantReadOverflowObjects(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadOverflowEvents',
+        actions: ['s3:GetObject'],
+        resources: [this.bucket.arnForObjects(`${OVERFLOW_PREFIX}*`)],
+      }),
+    );
+    acknowledgeObjectWildcards(
+      grantee,
+      this.bucket,
+      [OVERFLOW_PREFIX],
+      'Overflow keys are generated per request by ingest and arrive in queue messages; s3:GetObject only.',
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DecryptOverflowEvents',
+        actions: ['kms:Decrypt'],
         resources: [this.key.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
       }),

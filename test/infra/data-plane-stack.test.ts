@@ -50,7 +50,8 @@ describe('raw archive bucket', () => {
 
   it('rotates every customer-managed key of the data plane', () => {
     const keys = template.findResources('AWS::KMS::Key');
-    expect(Object.keys(keys)).toHaveLength(3);
+    // Raw archive, events queue, key registry, event store, Athena results.
+    expect(Object.keys(keys)).toHaveLength(5);
     for (const key of Object.values(keys)) expect(key.Properties.EnableKeyRotation).toBe(true);
   });
 
@@ -181,15 +182,14 @@ describe('ingest API', () => {
     );
     expect(integrationId).toHaveLength(1);
 
-    const routes = template.findResources('AWS::ApiGatewayV2::Route');
-    const routeKeys = Object.values(routes).map((route) => route.Properties.RouteKey);
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).filter(
+      (route) =>
+        JSON.stringify(route.Properties.Target) ===
+        JSON.stringify({ 'Fn::Join': ['', ['integrations/', { Ref: integrationId[0] }]] }),
+    );
+    const routeKeys = routes.map((route) => route.Properties.RouteKey);
     expect(routeKeys.sort()).toEqual([...INGEST_ROUTES].sort());
     expect(routeKeys).toHaveLength(9);
-    for (const route of Object.values(routes)) {
-      expect(route.Properties.Target).toEqual({
-        'Fn::Join': ['', ['integrations/', { Ref: integrationId[0] }]],
-      });
-    }
   });
 
   it('names the routes the issue asks for', () => {

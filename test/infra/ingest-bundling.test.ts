@@ -2,49 +2,58 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App, type CfnResource } from 'aws-cdk-lib';
+import { App, type CfnResource, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadDeploymentConfig } from '../../lib/config/deployment-config';
-import { buildWaggleApp, dataPlaneStackName } from '../../lib/waggle-app';
-import { TWO_DATA_PLANES_CONFIG } from './support/test-app';
+import { EventsQueue } from '../../lib/data-plane/events-queue';
+import { IngestApi } from '../../lib/data-plane/ingest-api';
+import { KeyRegistry } from '../../lib/data-plane/key-registry';
+import { RawArchive } from '../../lib/data-plane/raw-archive';
 
-// The one test that really bundles: the ingest function of one data plane, with the local esbuild.
+// The one test that really bundles: the ingest function, with the local esbuild. It builds the ingest
+// constructs alone in two stacks (one selected for bundling, one not), as the data plane composes
+// them, so that it depends on no other function's sources; `npm run synth` bundles all of them.
 let assetDirectory: string;
 type FunctionProperties = { Handler: string; Code: { S3Key?: string; ZipFile?: string } };
 let functionProperties: FunctionProperties;
 let skippedFunctionProperties: FunctionProperties;
+
+function ingestStack(app: App, name: string): { stack: Stack; ingestApi: IngestApi } {
+  const stack = new Stack(app, name, { env: { account: '200000000002', region: 'eu-central-1' } });
+  const ingestApi = new IngestApi(stack, 'IngestApi', {
+    rawArchive: new RawArchive(stack, 'RawArchive'),
+    eventsQueue: new EventsQueue(stack, 'EventsQueue'),
+    keyRegistry: new KeyRegistry(stack, 'KeyRegistry'),
+  });
+  return { stack, ingestApi };
+}
 
 beforeAll(() => {
   const outdir = mkdtempSync(join(tmpdir(), 'waggle-bundling-'));
   const app = new App({
     outdir,
     context: {
-      'aws:cdk:bundling-stacks': [dataPlaneStackName('acme')],
+      'aws:cdk:bundling-stacks': ['Bundled'],
       // As the CLI does: record each asset's staged folder in the template metadata.
       'aws:cdk:enable-asset-metadata': true,
     },
   });
-  const waggle = buildWaggleApp(app, loadDeploymentConfig(TWO_DATA_PLANES_CONFIG), { nag: false });
+  const bundled = ingestStack(app, 'Bundled');
+  // The stack left out of bundling-stacks, as `cdk deploy <one stack>` leaves out the others.
+  const skipped = ingestStack(app, 'Skipped');
   const assembly = app.synth();
 
-  const stack = waggle.dataPlanes.get('acme');
-  if (!stack) throw new Error('no acme data plane');
-  const functionId = stack.getLogicalId(
-    stack.ingestApi.ingestFunction.function.node.defaultChild as CfnResource,
+  const functionId = bundled.stack.getLogicalId(
+    bundled.ingestApi.ingestFunction.function.node.defaultChild as CfnResource,
   );
-  const resource = assembly.getStackByName(stack.stackName).template.Resources[functionId];
+  const resource = assembly.getStackByName('Bundled').template.Resources[functionId];
   expect(resource.Metadata['aws:asset:is-bundled']).toBe(true);
   assetDirectory = join(outdir, resource.Metadata['aws:asset:path']);
   functionProperties = resource.Properties;
 
-  // The stack left out of bundling-stacks, as `cdk deploy <one stack>` leaves out the others.
-  const skipped = waggle.dataPlanes.get('shared-ap');
-  if (!skipped) throw new Error('no shared-ap data plane');
-  const skippedId = skipped.getLogicalId(
+  const skippedId = skipped.stack.getLogicalId(
     skipped.ingestApi.ingestFunction.function.node.defaultChild as CfnResource,
   );
-  skippedFunctionProperties = assembly.getStackByName(skipped.stackName).template.Resources[skippedId]
-    .Properties;
+  skippedFunctionProperties = assembly.getStackByName('Skipped').template.Resources[skippedId].Properties;
 }, 180_000);
 
 afterAll(() => {

@@ -1,0 +1,61 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import { WaggleFunction } from '../common/waggle-function';
+import type { LogLevel } from '../config/deployment-config';
+import type { EventStore } from './event-store';
+
+export interface EventCompactionProps {
+  readonly eventStore: EventStore;
+  readonly logLevel?: LogLevel;
+  /** Minute past every hour (UTC) at which compaction runs; the hour before is then closed. */
+  readonly minuteOfHour?: number;
+}
+
+/**
+ * Hourly compaction of the event store: rewrites each closed hour of `events/` into few large
+ * deduplicated files (newest version of each event, tombstones applied), writing the new file before
+ * deleting the old ones so that a reader never misses an event. Runs at minute 15 by default, after
+ * the writer's batching window and retries have long delivered the previous hour's stragglers.
+ */
+export class EventCompaction extends Construct {
+  readonly compactionFunction: WaggleFunction;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: EventCompactionProps) {
+    super(scope, id);
+    const minute = props.minuteOfHour ?? 15;
+    if (!Number.isInteger(minute) || minute < 0 || minute > 59) {
+      throw new Error(`minuteOfHour must be an integer from 0 to 59, got ${minute}`);
+    }
+
+    this.compactionFunction = new WaggleFunction(this, 'Compaction', {
+      entry: 'lambdas/compaction/handler.ts',
+      description: 'Waggle compaction: rewrites closed hours of the event store into few large files',
+      // Reads and rewrites whole hours of Parquet: the most memory (and CPU) a default account allows.
+      memorySize: 3008,
+      // The longest Lambda allows; a run that does not finish leaves the old files in place.
+      timeout: Duration.minutes(15),
+      logLevel: props.logLevel,
+      environment: {
+        EVENT_STORE_BUCKET: props.eventStore.bucket.bucketName,
+        POWERTOOLS_SERVICE_NAME: 'waggle-compaction',
+        POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
+      },
+    });
+    props.eventStore.grantCompactEvents(this.compactionFunction.role);
+
+    this.schedule = new Rule(this, 'Hourly', {
+      description: `Runs Waggle compaction at minute ${minute} of every hour (UTC)`,
+      schedule: Schedule.cron({ minute: String(minute) }),
+    });
+    this.schedule.addTarget(
+      new LambdaFunction(this.compactionFunction.function, {
+        // Lambda retries an asynchronous invocation twice; the next hour's run picks up anything missed.
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+      }),
+    );
+  }
+}

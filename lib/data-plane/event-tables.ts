@@ -1,0 +1,348 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
+import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
+import {
+  type Column,
+  EVENT_COLUMNS,
+  PARTITION_COLUMNS,
+  TOMBSTONE_COLUMNS,
+} from '../../lambdas/domain/store/columns';
+import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from '../../lambdas/domain/store/layout';
+import { acknowledgeObjectWildcards } from '../common/nag';
+import type { EventStore } from './event-store';
+
+/** Prefixes of the tables that later issues fill; not yet in lambdas/domain/store/layout.ts. */
+export const SCORES_PREFIX = 'scores/';
+export const EVENT_SCHEMAS_PREFIX = 'event-schemas/';
+/** Athena writes query results under this prefix of the results bucket. */
+export const RESULTS_PREFIX = 'results/';
+
+/**
+ * Scores written by evaluators, humans and clients, one row per (event, metric) and version; merged
+ * into an event's `metrics` on read. A minimal column set: the evaluation issue may add columns.
+ */
+export const SCORE_COLUMNS = [
+  { name: 'score_id', type: 'string', description: 'Score id; with version, the row key' },
+  { name: 'version', type: 'bigint', description: 'Newer versions of a score id supersede older ones' },
+  { name: 'org_id', type: 'string', description: 'Owning organization' },
+  { name: 'workspace_id', type: 'string', description: 'Owning workspace' },
+  { name: 'event_id', type: 'string', description: 'Scored event' },
+  { name: 'session_id', type: 'string', description: 'Session of the scored event' },
+  { name: 'metric_name', type: 'string', description: 'Metric (evaluator) name' },
+  { name: 'source', type: 'string', description: 'evaluator | human | client' },
+  { name: 'evaluator_id', type: 'string', description: 'Evaluator that produced the score; NULL otherwise' },
+  { name: 'value_number', type: 'double', description: 'Numeric score; NULL when not numeric' },
+  { name: 'value_boolean', type: 'boolean', description: 'Boolean score; NULL when not boolean' },
+  { name: 'value_json', type: 'string', description: 'Any other score value as JSON text' },
+  { name: 'explanation', type: 'string', description: 'Evaluator explanation; NULL when none' },
+  { name: 'created_at', type: 'bigint', description: 'Epoch milliseconds' },
+] as const satisfies readonly Column[];
+
+/**
+ * The fields seen per project, event type and name (HoneyHive's event_schemas): what the UI offers
+ * in filters. A minimal column set: the issue that fills it may add columns.
+ */
+export const EVENT_SCHEMA_COLUMNS = [
+  { name: 'event_type', type: 'string', description: 'session | model | tool | chain' },
+  { name: 'event_name', type: 'string', description: 'Event name' },
+  { name: 'field', type: 'string', description: 'Field path, e.g. metadata.user_tier' },
+  { name: 'field_type', type: 'string', description: 'string | number | boolean | datetime | object' },
+  { name: 'first_seen', type: 'bigint', description: 'Epoch milliseconds' },
+  { name: 'last_seen', type: 'bigint', description: 'Epoch milliseconds' },
+  { name: 'occurrences', type: 'bigint', description: 'Events in which the field appeared' },
+] as const satisfies readonly Column[];
+
+/** The Glue tables, by name as they appear in SQL. */
+export const TABLE_NAMES = ['events', 'tombstones', 'scores', 'event_schemas'] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+
+const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';
+const PARQUET_INPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat';
+const PARQUET_OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat';
+
+/** 10 GiB: about $0.05 per query at $5 per TB, and far more than a project-scoped hour range reads. */
+export const DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY = 10 * 1024 ** 3;
+/** Athena refuses a per-query limit under 10 MB. */
+const MIN_BYTES_SCANNED_CUTOFF_PER_QUERY = 10_000_000;
+
+export interface EventTablesProps {
+  readonly eventStore: EventStore;
+  /** Where the results bucket's access logs go (the data plane's access-log bucket). */
+  readonly accessLogBucket: Bucket;
+  /** Glue database name: lower-case letters, digits and underscores. */
+  readonly databaseName: string;
+  /** Athena workgroup name. */
+  readonly workGroupName: string;
+  /** Athena cancels a query of this workgroup once it has scanned this many bytes. */
+  readonly bytesScannedCutoffPerQuery?: number;
+  /** Days Athena query results are kept (the query function pages them within seconds). */
+  readonly resultExpirationDays?: number;
+}
+
+/**
+ * The SQL face of the event store: a Glue database with the events, tombstones, scores and
+ * event_schemas tables (Parquet, partition projection: no crawler, no MSCK REPAIR), and an Athena
+ * workgroup (engine 3, enforced settings, encrypted results in a bucket of their own, a bytes-scanned
+ * limit per query, CloudWatch metrics).
+ */
+export class EventTables extends Construct {
+  readonly database: CfnDatabase;
+  readonly tables: Record<TableName, CfnTable>;
+  readonly workGroup: CfnWorkGroup;
+  readonly resultsBucket: Bucket;
+  readonly resultsKey: Key;
+  readonly databaseName: string;
+  readonly workGroupName: string;
+
+  constructor(scope: Construct, id: string, props: EventTablesProps) {
+    super(scope, id);
+    // As in RawArchive: the results bucket's access logs arrive through a bucket policy (ACLs disabled).
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    const stack = Stack.of(this);
+    const { eventStore } = props;
+    if (!/^[a-z0-9_]{1,255}$/.test(props.databaseName)) {
+      throw new Error(`Glue database name must be lower-case letters, digits and _: "${props.databaseName}"`);
+    }
+    const bytesScannedCutoffPerQuery =
+      props.bytesScannedCutoffPerQuery ?? DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY;
+    if (
+      !Number.isInteger(bytesScannedCutoffPerQuery) ||
+      bytesScannedCutoffPerQuery < MIN_BYTES_SCANNED_CUTOFF_PER_QUERY
+    ) {
+      throw new Error(
+        `bytesScannedCutoffPerQuery must be an integer of at least ${MIN_BYTES_SCANNED_CUTOFF_PER_QUERY} (10 MB), got ${bytesScannedCutoffPerQuery}`,
+      );
+    }
+    this.databaseName = props.databaseName;
+    this.workGroupName = props.workGroupName;
+
+    this.database = new CfnDatabase(this, 'Database', {
+      catalogId: stack.account,
+      databaseInput: {
+        name: props.databaseName,
+        description: 'Waggle event store: events, tombstones, scores and event schemas (Parquet on S3)',
+      },
+    });
+
+    const bucketName = eventStore.bucket.bucketName;
+    const hourlyTable = (name: TableName, prefix: string, columns: readonly Column[], description: string) =>
+      this.addTable(name, {
+        description,
+        columns,
+        partitionColumns: PARTITION_COLUMNS,
+        location: `s3://${bucketName}/${prefix}`,
+        projection: {
+          'projection.enabled': 'true',
+          'projection.project_id.type': 'injected',
+          'projection.dt.type': 'date',
+          'projection.dt.format': 'yyyy-MM-dd',
+          'projection.dt.range': '2000-01-01,NOW',
+          'projection.dt.interval': '1',
+          'projection.dt.interval.unit': 'DAYS',
+          'projection.hour.type': 'integer',
+          'projection.hour.range': '0,23',
+          'projection.hour.digits': '2',
+          'storage.location.template': `s3://${bucketName}/${prefix}project_id=\${project_id}/dt=\${dt}/hour=\${hour}/`,
+        },
+      });
+
+    this.tables = {
+      events: hourlyTable(
+        'events',
+        EVENTS_PREFIX,
+        EVENT_COLUMNS,
+        'One row per event version; partitioned by the UTC hour of start_time',
+      ),
+      tombstones: hourlyTable(
+        'tombstones',
+        TOMBSTONES_PREFIX,
+        TOMBSTONE_COLUMNS,
+        'Deleted events and sessions; partitioned by the UTC hour of deleted_at',
+      ),
+      scores: hourlyTable(
+        'scores',
+        SCORES_PREFIX,
+        SCORE_COLUMNS,
+        'Evaluation scores per event and metric; partitioned by the UTC hour of created_at',
+      ),
+      event_schemas: this.addTable('event_schemas', {
+        description: 'Fields seen per project, event type and event name',
+        columns: EVENT_SCHEMA_COLUMNS,
+        partitionColumns: PARTITION_COLUMNS.filter((column) => column.name === 'project_id'),
+        location: `s3://${bucketName}/${EVENT_SCHEMAS_PREFIX}`,
+        projection: {
+          'projection.enabled': 'true',
+          'projection.project_id.type': 'injected',
+          'storage.location.template': `s3://${bucketName}/${EVENT_SCHEMAS_PREFIX}project_id=\${project_id}/`,
+        },
+      }),
+    };
+
+    // Query results hold event data too: their own customer key and a bucket of their own, so that the
+    // store's policies never have to allow Athena's output writes.
+    this.resultsKey = new Key(this, 'ResultsKey', {
+      description: 'Waggle Athena results: encrypts query results of the event tables',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.resultsBucket = new Bucket(this, 'Results', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.resultsKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      serverAccessLogsBucket: props.accessLogBucket,
+      serverAccessLogsPrefix: 'athena-results/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'expire-query-results',
+          expiration: Duration.days(props.resultExpirationDays ?? 7),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+    });
+
+    this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
+      name: props.workGroupName,
+      description: 'Waggle queries over the event tables (query API and writer)',
+      state: 'ENABLED',
+      // Lets `cdk destroy` remove the workgroup although it has a query history.
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        // Clients cannot override the output location, encryption or limit per query.
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery,
+        resultConfiguration: {
+          outputLocation: `s3://${this.resultsBucket.bucketName}/${RESULTS_PREFIX}`,
+          expectedBucketOwner: stack.account,
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: this.resultsKey.keyArn },
+        },
+      },
+    });
+  }
+
+  /**
+   * Run Athena queries in this workgroup over these tables: the Athena query calls on the workgroup,
+   * read-only Glue calls on the catalog, the database and its tables, and the results bucket (Athena
+   * writes results with the caller's permissions). Reading the data itself is granted by EventStore.
+   */
+  grantQuery(grantee: IGrantable): void {
+    const stack = Stack.of(this);
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'RunAthenaQueries',
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:StopQueryExecution',
+          'athena:GetWorkGroup',
+        ],
+        resources: [
+          stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName }),
+        ],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadEventTableDefinitions',
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+          ...TABLE_NAMES.map((table) =>
+            stack.formatArn({
+              service: 'glue',
+              resource: 'table',
+              resourceName: `${this.databaseName}/${table}`,
+            }),
+          ),
+        ],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'LocateAthenaResults',
+        actions: ['s3:GetBucketLocation', 's3:ListBucket'],
+        resources: [this.resultsBucket.bucketArn],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'WriteAthenaResults',
+        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [this.resultsBucket.arnForObjects(`${RESULTS_PREFIX}*`)],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'UseAthenaResultsKey',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.resultsKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+      }),
+    );
+    acknowledgeObjectWildcards(
+      grantee,
+      this.resultsBucket,
+      [RESULTS_PREFIX],
+      'Athena names each result object after its query execution id, unknown in advance; the grantee reads back what its own queries wrote.',
+    );
+  }
+
+  private addTable(
+    name: TableName,
+    spec: {
+      description: string;
+      columns: readonly Column[];
+      partitionColumns: readonly Column[];
+      location: string;
+      projection: Record<string, string>;
+    },
+  ): CfnTable {
+    const table = new CfnTable(this, `${pascalCase(name)}Table`, {
+      catalogId: Stack.of(this).account,
+      databaseName: this.databaseName,
+      tableInput: {
+        name,
+        description: spec.description,
+        tableType: 'EXTERNAL_TABLE',
+        parameters: { EXTERNAL: 'TRUE', classification: 'parquet', ...spec.projection },
+        partitionKeys: spec.partitionColumns.map(glueColumn),
+        storageDescriptor: {
+          columns: spec.columns.map(glueColumn),
+          location: spec.location,
+          inputFormat: PARQUET_INPUT_FORMAT,
+          outputFormat: PARQUET_OUTPUT_FORMAT,
+          serdeInfo: { serializationLibrary: PARQUET_SERDE, parameters: { 'serialization.format': '1' } },
+        },
+      },
+    });
+    table.node.addDependency(this.database);
+    return table;
+  }
+}
+
+/** Column types of columns.ts are Hive type names already; Glue comments are at most 255 characters. */
+function glueColumn(column: Column): CfnTable.ColumnProperty {
+  const glueType: Record<Column['type'], string> = {
+    string: 'string',
+    bigint: 'bigint',
+    double: 'double',
+    boolean: 'boolean',
+  };
+  return { name: column.name, type: glueType[column.type], comment: column.description.slice(0, 255) };
+}
+
+function pascalCase(name: string): string {
+  return name.replace(/(^|_)([a-z])/g, (_match, _sep, letter: string) => letter.toUpperCase());
+}

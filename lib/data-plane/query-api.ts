@@ -1,0 +1,72 @@
+import { Duration } from 'aws-cdk-lib';
+import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Construct } from 'constructs';
+import { splitRouteKey } from '../../lambdas/ingest/routes';
+import { QUERY_ROUTES } from '../../lambdas/query-api/routes';
+import { WaggleFunction } from '../common/waggle-function';
+import type { LogLevel } from '../config/deployment-config';
+import type { EventStore } from './event-store';
+import type { EventTables } from './event-tables';
+import type { EventsQueue } from './events-queue';
+import type { KeyRegistry } from './key-registry';
+
+export interface QueryApiProps {
+  /** The data plane's HTTP API (IngestApi's): one endpoint for SDKs, writes and reads. */
+  readonly httpApi: HttpApi;
+  readonly eventStore: EventStore;
+  readonly eventTables: EventTables;
+  readonly keyRegistry: KeyRegistry;
+  /** DELETE routes enqueue tombstones here; the writer stores them like events. */
+  readonly eventsQueue: EventsQueue;
+  readonly logLevel?: LogLevel;
+}
+
+/**
+ * The HoneyHive-compatible read API: the query function and its routes (lambdas/query-api/routes.ts)
+ * on the data plane's HTTP API. The function authenticates each request against the key registry and
+ * scopes every query to the key's project; reads go through Athena, deletes become tombstones.
+ */
+export class QueryApi extends Construct {
+  readonly queryFunction: WaggleFunction;
+
+  constructor(scope: Construct, id: string, props: QueryApiProps) {
+    super(scope, id);
+    const { eventStore, eventTables, keyRegistry, eventsQueue } = props;
+
+    this.queryFunction = new WaggleFunction(this, 'Query', {
+      entry: 'lambdas/query-api/handler.ts',
+      description: 'Waggle query API: HoneyHive-compatible reads of the event store through Athena',
+      memorySize: 1024,
+      // The HTTP API gives up on an integration after 30 s; answer (or fail cleanly) before that.
+      timeout: Duration.seconds(29),
+      logLevel: props.logLevel,
+      environment: {
+        EVENT_STORE_BUCKET: eventStore.bucket.bucketName,
+        ATHENA_WORKGROUP: eventTables.workGroupName,
+        GLUE_DATABASE: eventTables.databaseName,
+        KEY_TABLE_NAME: keyRegistry.table.tableName,
+        EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
+        POWERTOOLS_SERVICE_NAME: 'waggle-query',
+        POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
+      },
+    });
+    const role = this.queryFunction.role;
+    eventStore.grantReadEvents(role);
+    eventTables.grantQuery(role);
+    keyRegistry.grantLookUpKeys(role);
+    eventsQueue.grantSendEvents(role);
+
+    const integration = new HttpLambdaIntegration('QueryIntegration', this.queryFunction.function, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const routeKey of QUERY_ROUTES) {
+      const { method, path } = splitRouteKey(routeKey);
+      props.httpApi.addRoutes({
+        path,
+        methods: [HttpMethod[method as keyof typeof HttpMethod]],
+        integration,
+      });
+    }
+  }
+}
