@@ -1,0 +1,38 @@
+/**
+ * AWS Lambda entry point of the dead-letter archiver (SQS event source on the events DLQ with
+ * ReportBatchItemFailures): archives every dead letter to the event store bucket.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { S3Client } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import { S3ObjectStore } from '../adapters/aws/s3-object-store';
+import { createDeadLetterArchiver } from './app';
+
+const logger = new Logger();
+const metrics = new Metrics();
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
+
+const archiver = createDeadLetterArchiver(
+  new S3ObjectStore(new S3Client({}), requiredEnv('EVENT_STORE_BUCKET')),
+  {
+    onArchived: (key) => {
+      metrics.addMetric('DeadLettersArchived', MetricUnit.Count, 1);
+      // A dead letter is always worth a look: it is data the store does not have yet.
+      logger.warn('dead letter archived', { key });
+    },
+    onFailure: (messageId, error) => {
+      metrics.addMetric('DeadLetterArchiveFailures', MetricUnit.Count, 1);
+      logger.error('dead letter not archived', { messageId, error: error as Error });
+    },
+  },
+);
+
+export const handler = middy(archiver).use(injectLambdaContext(logger)).use(logMetrics(metrics));

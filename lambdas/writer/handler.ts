@@ -1,0 +1,54 @@
+/**
+ * AWS Lambda entry point of the writer function (SQS event source on the events queue with
+ * ReportBatchItemFailures): wires createWriterHandler to S3 and to the query layer's Athena-backed
+ * lookupLatest, with Powertools logging and metrics under middy. Configuration comes from the
+ * environment the CDK construct sets.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { S3Client } from '@aws-sdk/client-s3';
+import middy from '@middy/core';
+import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
+import { S3ObjectStore } from '../adapters/aws/s3-object-store';
+import { createEventQueryService } from '../domain/query/event-query-service';
+import { createWriterHandler } from './app';
+
+const logger = new Logger();
+const metrics = new Metrics();
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
+
+const s3 = new S3Client({});
+// Only updates (PUT /events) need the stored newest version; Athena answers those.
+const queries = createEventQueryService(
+  new AthenaQueryEngine(new AthenaClient({}), {
+    workGroup: requiredEnv('ATHENA_WORKGROUP'),
+    database: requiredEnv('GLUE_DATABASE'),
+  }),
+);
+
+const writer = createWriterHandler({
+  store: new S3ObjectStore(s3, requiredEnv('EVENT_STORE_BUCKET')),
+  overflowStore: new S3ObjectStore(s3, requiredEnv('OVERFLOW_BUCKET')),
+  lookupLatest: (tenant, eventIds) => queries.lookupLatest(tenant, eventIds),
+  onWritten: ({ messages, failed, files, events, tombstones }) => {
+    metrics.addMetric('MessagesReceived', MetricUnit.Count, messages);
+    metrics.addMetric('MessagesFailed', MetricUnit.Count, failed);
+    metrics.addMetric('FilesWritten', MetricUnit.Count, files);
+    metrics.addMetric('EventsWritten', MetricUnit.Count, events);
+    metrics.addMetric('TombstonesWritten', MetricUnit.Count, tombstones);
+  },
+  onFailure: (failure) => {
+    const { error, ...context } = failure;
+    logger.warn('writer failure', { ...context, error: error as Error });
+  },
+});
+
+export const handler = middy(writer).use(injectLambdaContext(logger)).use(logMetrics(metrics));
