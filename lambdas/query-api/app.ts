@@ -125,10 +125,11 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
   };
 
   return async (event) => {
-    const match = matchQueryRoute(event);
-    const routeKey = match?.route ?? `${event.requestContext.http.method} ${event.rawPath}`;
+    let routeKey = `${event.requestContext.http.method} ${event.rawPath}`;
     try {
+      const match = matchQueryRoute(event);
       if (!match) throw new HttpError(404, `No route for ${routeKey}`);
+      routeKey = match.route;
       // Deleting is writing: it takes the same scope as sending events, which every SDK key has.
       const scope = match.route.startsWith('DELETE ') ? 'ingest' : 'read';
       const principal = await authenticate(event.headers.authorization, scope);

@@ -124,7 +124,9 @@ function parseBucket(value: unknown): ChartBucket {
 }
 
 function assertBucketCount(range: DateRange, bucket: ChartBucket): void {
-  const buckets = Math.ceil((range.to - range.from + 1) / BUCKET_MS[bucket]);
+  // Buckets the inclusive range touches (a month counts as 30 days here: a bound, not a calendar).
+  const size = BUCKET_MS[bucket];
+  const buckets = Math.floor(range.to / size) - Math.floor(range.from / size) + 1;
   if (buckets > MAX_CHART_BUCKETS) {
     throw invalidField(
       'bucket',
