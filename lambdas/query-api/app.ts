@@ -7,16 +7,17 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type AuthenticatorOptions, createAuthenticator } from '../domain/auth/authenticate';
 import type { Principal } from '../domain/auth/principal';
-import type { WaggleTombstone } from '../domain/events/event';
+import type { Tenant, WaggleTombstone } from '../domain/events/event';
 import { HttpError, serviceUnavailable } from '../domain/http/errors';
 import { readRequestBody } from '../domain/http/request-body';
 import { parseJsonBody } from '../domain/ingest/json-body';
 import { publishRecords } from '../domain/ingest/publish-records';
 import type { KeyRegistry, MessageQueue, ObjectStore } from '../domain/ports';
-import type { EventQueryService } from '../domain/query/types';
+import type { EventQueryService, SessionResult } from '../domain/query/types';
 import { parseChartQuery } from '../domain/read-api/chart-request';
 import { parsePathId, tombstoneRecord } from '../domain/read-api/deletion';
 import { parseExportBody, parseGetEventsQuery } from '../domain/read-api/export-request';
+import { eventWithFullPayloads, sessionWithFullPayloads } from '../domain/read-api/full-payloads';
 import { tenantOf } from '../domain/read-api/project-scope';
 import { parseQueryString, type QueryParameters } from '../domain/read-api/query-string';
 import {
@@ -40,6 +41,8 @@ export interface QueryApiHandlerDeps {
   eventsQueue: MessageQueue;
   /** Where publishRecords puts a record too large for a message (never for a tombstone in practice). */
   overflowStore: ObjectStore;
+  /** The event store's objects, to put back inputs/outputs kept outside their row; omit to return the truncated copies. */
+  payloadStore?: ObjectStore;
   clock?: () => number;
   auth?: AuthenticatorOptions;
   /** Called once per answered request, for metrics. */
@@ -69,6 +72,12 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
   const clock = deps.clock ?? Date.now;
   const authenticate = createAuthenticator(deps.keys, { clock, ...deps.auth });
   const { queries } = deps;
+
+  async function fullSession(tenant: Tenant, id: string): Promise<SessionResult | undefined> {
+    const session = await queries.getSession(tenant, id);
+    if (!session || !deps.payloadStore) return session;
+    return sessionWithFullPayloads(session, deps.payloadStore, tenant);
+  }
 
   async function deleteTarget(
     ctx: RouteContext,
@@ -107,15 +116,16 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     'GET /v1/events/{id}': async (ctx) => {
       const id = parsePathId(ctx.params.id, 'id');
       const tenant = tenantOf(ctx.principal);
-      const session = await queries.getSession(tenant, id);
+      const session = await fullSession(tenant, id);
       if (session) return { status: 200, body: sessionResponse(session, ctx.principal) };
       const event = await queries.getEvent(tenant, id);
       if (!event) throw new HttpError(404, `No event or session with id "${id}"`);
-      return { status: 200, body: eventNodeResponse(event, ctx.principal) };
+      const full = deps.payloadStore ? await eventWithFullPayloads(event, deps.payloadStore, tenant) : event;
+      return { status: 200, body: eventNodeResponse(full, ctx.principal) };
     },
     'GET /v1/sessions/{session_id}': async (ctx) => {
       const id = parsePathId(ctx.params.session_id, 'session_id');
-      const session = await queries.getSession(tenantOf(ctx.principal), id);
+      const session = await fullSession(tenantOf(ctx.principal), id);
       if (!session) throw new HttpError(404, `No session with id "${id}"`);
       return { status: 200, body: sessionResponse(session, ctx.principal) };
     },

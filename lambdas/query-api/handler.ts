@@ -33,12 +33,16 @@ const engine = new AthenaQueryEngine(new AthenaClient({}), {
   database: requiredEnv('GLUE_DATABASE'),
 });
 
+const s3 = new S3Client({});
+
 const queryApi = createQueryApiHandler({
   keys: new DynamoKeyRegistry(new DynamoDBClient({}), requiredEnv('KEY_TABLE_NAME')),
   queries: createEventQueryService(engine),
   eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),
   // Tombstones are tiny; the overflow store is the same one ingest uses, for publishRecords' contract.
-  overflowStore: new S3ObjectStore(new S3Client({}), requiredEnv('RAW_ARCHIVE_BUCKET')),
+  overflowStore: new S3ObjectStore(s3, requiredEnv('RAW_ARCHIVE_BUCKET')),
+  // Full inputs/outputs that did not fit in their row live beside the Parquet files.
+  payloadStore: new S3ObjectStore(s3, requiredEnv('EVENT_STORE_BUCKET')),
   onAnswered: ({ route, status }) => {
     metrics.addMetric('RequestsAnswered', MetricUnit.Count, 1);
     if (route.startsWith('DELETE ')) metrics.addMetric('DeletionsQueued', MetricUnit.Count, 1);

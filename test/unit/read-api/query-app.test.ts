@@ -425,6 +425,36 @@ describe('sessions and single events', () => {
   });
 });
 
+describe('full payloads', () => {
+  it('session and event reads put back inputs kept outside the row; exports keep the truncated copy', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { payloadKey } = await import('../../../lambdas/domain/store/layout');
+    const key = payloadKey('proj-1', 'e-1', 1, 'inputs');
+    const payloads = new MemoryObjectStore();
+    await payloads.put(key, gzipSync(JSON.stringify({ prompt: 'the whole prompt' })));
+    const events = [
+      storedEvent(TENANT, 's-1', { event_type: 'session', parent_id: null }),
+      storedEvent(TENANT, 'e-1', { inputs: { prompt: 'the wh' }, inputs_ref: key }),
+    ];
+    const app = createQueryApiHandler({
+      keys,
+      queries: new FakeQueries(events),
+      eventsQueue: queue,
+      overflowStore: overflow,
+      payloadStore: payloads,
+    });
+    const session = body(await app(unrouted('GET', '/v1/sessions/s-1')));
+    expect((session.children as Array<Record<string, unknown>>)[0]?.inputs).toEqual({
+      prompt: 'the whole prompt',
+    });
+    const single = body(await app(unrouted('GET', '/v1/events/e-1')));
+    expect(single.inputs).toEqual({ prompt: 'the whole prompt' });
+    expect(single).not.toHaveProperty('inputs_ref');
+    const exported = body(await app(unrouted('GET', '/events')));
+    expect((exported.events as Array<Record<string, unknown>>)[1]?.inputs).toEqual({ prompt: 'the wh' });
+  });
+});
+
 describe('project isolation', () => {
   it('every query goes out with the key tenant, whatever the request names', async () => {
     await handler(unrouted('GET', '/v1/sessions/x-s', KEYS.other));
