@@ -56,6 +56,8 @@ describe('deployment config', () => {
           region: 'ap-southeast-2',
           hostingModel: 'multi-tenant',
           logLevel: 'INFO',
+          eventWriter: { batchSize: 5000, maxBatchingWindowSeconds: 60, maxConcurrency: 4 },
+          athena: { bytesScannedCutoffPerQuery: 1073741824 },
         },
       ],
     });
@@ -101,6 +103,31 @@ describe('deployment config', () => {
       'a misspelt field',
       (_c: RawConfig, plane: RawPlane) => (plane.hostingmodel = 'dedicated'),
       /dataPlanes\[0\] has unknown field\(s\) hostingmodel/,
+    ],
+    [
+      'a batch size over the SQS event source limit',
+      (_c: RawConfig, plane: RawPlane) => (plane.eventWriter = { batchSize: 20000 }),
+      /dataPlanes\[0\]\.eventWriter\.batchSize must be an integer from 1 to 10000, got 20000/,
+    ],
+    [
+      'a batching window over 300 seconds',
+      (_c: RawConfig, plane: RawPlane) => (plane.eventWriter = { maxBatchingWindowSeconds: 301 }),
+      /dataPlanes\[0\]\.eventWriter\.maxBatchingWindowSeconds must be an integer from 0 to 300/,
+    ],
+    [
+      'a writer concurrency of 1',
+      (_c: RawConfig, plane: RawPlane) => (plane.eventWriter = { maxConcurrency: 1 }),
+      /dataPlanes\[0\]\.eventWriter\.maxConcurrency must be an integer from 2 to 1000/,
+    ],
+    [
+      'a misspelt writer setting',
+      (_c: RawConfig, plane: RawPlane) => (plane.eventWriter = { batchsize: 10 }),
+      /dataPlanes\[0\]\.eventWriter has unknown field\(s\) batchsize/,
+    ],
+    [
+      'an Athena scan limit under 10 MB',
+      (_c: RawConfig, plane: RawPlane) => (plane.athena = { bytesScannedCutoffPerQuery: 1000 }),
+      /dataPlanes\[0\]\.athena\.bytesScannedCutoffPerQuery must be an integer from 10000000/,
     ],
     ['no data planes', (c: RawConfig) => (c.dataPlanes = []), /dataPlanes must name at least one data plane/],
     ['data planes as an object', (c: RawConfig) => (c.dataPlanes = {}), /dataPlanes must be an array/],
