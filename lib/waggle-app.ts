@@ -42,7 +42,7 @@ export function buildWaggleApp(
     const stackName = dataPlaneStackName(dataPlane.name);
     const stack = new DataPlaneStack(app, stackName, {
       env: { account: dataPlane.account, region: dataPlane.region },
-      description: `Waggle data plane "${dataPlane.name}" (${dataPlane.hostingModel}): ingestion, raw archive, events queue, key registry`,
+      description: `Waggle data plane "${dataPlane.name}" (${dataPlane.hostingModel}): ingestion, raw archive, events queue, key registry, event store, Athena tables, writer, read API`,
       dataPlane,
       controlPlane: config.controlPlane,
     });
