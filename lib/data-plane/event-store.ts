@@ -104,7 +104,8 @@ export class EventStore extends Construct {
 
   /**
    * Compaction: rewrites each closed hour of events/ into few large files (write the new file, then
-   * delete the old ones), applying tombstones, which it only reads.
+   * delete the old ones), applying tombstones, which it only reads, and deletes the payloads that no
+   * kept row points at any more (superseded versions, deleted events).
    */
   grantCompactEvents(grantee: IGrantable): void {
     this.addStatement(
@@ -114,6 +115,7 @@ export class EventStore extends Construct {
       [EVENTS_PREFIX],
     );
     this.addStatement(grantee, 'ReadTombstoneObjects', ['s3:GetObject'], [TOMBSTONES_PREFIX]);
+    this.addStatement(grantee, 'DeleteUnreachablePayloads', ['s3:DeleteObject'], [PAYLOADS_PREFIX]);
     this.addList(grantee, [EVENTS_PREFIX, TOMBSTONES_PREFIX]);
     this.addKeyStatement(grantee, ['kms:GenerateDataKey', 'kms:Decrypt']);
     acknowledgeObjectWildcards(
@@ -127,6 +129,12 @@ export class EventStore extends Construct {
       this.bucket,
       [TOMBSTONES_PREFIX],
       'Compaction reads the tombstones of the hour it rewrites; s3:GetObject only.',
+    );
+    acknowledgeObjectWildcards(
+      grantee,
+      this.bucket,
+      [PAYLOADS_PREFIX],
+      'Compaction deletes the payload objects that no kept event row refers to any more (keys come from the rows); s3:DeleteObject only.',
     );
   }
 

@@ -592,7 +592,7 @@ describe('compaction', () => {
     });
   });
 
-  it('may rewrite and delete under events/ and only read tombstones/', () => {
+  it('may rewrite and delete under events/, only read tombstones/ and only delete payloads/', () => {
     const { compactionFunction } = acme.eventCompaction;
     expect(statementsOf(compactionFunction)).toEqual([
       ...logAndTraceStatements(compactionFunction),
@@ -602,6 +602,7 @@ describe('compaction', () => {
         ['events/'],
       ),
       storeStatements('ReadTombstoneObjects', 's3:GetObject', ['tombstones/']),
+      storeStatements('DeleteUnreachablePayloads', 's3:DeleteObject', ['payloads/']),
       listStore(['events/', 'tombstones/']),
       storeKey(['kms:GenerateDataKey', 'kms:Decrypt']),
     ]);
