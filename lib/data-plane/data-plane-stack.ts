@@ -106,6 +106,7 @@ export class DataPlaneStack extends Stack {
       eventTables: this.eventTables,
       keyRegistry: this.keyRegistry,
       eventsQueue: this.eventsQueue,
+      rawArchive: this.rawArchive,
       logLevel: dataPlane.logLevel,
     });
 

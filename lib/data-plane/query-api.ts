@@ -10,6 +10,7 @@ import type { EventStore } from './event-store';
 import type { EventTables } from './event-tables';
 import type { EventsQueue } from './events-queue';
 import type { KeyRegistry } from './key-registry';
+import type { RawArchive } from './raw-archive';
 
 export interface QueryApiProps {
   /** The data plane's HTTP API (IngestApi's): one endpoint for SDKs, writes and reads. */
@@ -19,6 +20,8 @@ export interface QueryApiProps {
   readonly keyRegistry: KeyRegistry;
   /** DELETE routes enqueue tombstones here; the writer stores them like events. */
   readonly eventsQueue: EventsQueue;
+  /** Its overflow/ prefix takes a queued record too big for a message (the publisher's contract). */
+  readonly rawArchive: RawArchive;
   readonly logLevel?: LogLevel;
 }
 
@@ -32,7 +35,7 @@ export class QueryApi extends Construct {
 
   constructor(scope: Construct, id: string, props: QueryApiProps) {
     super(scope, id);
-    const { eventStore, eventTables, keyRegistry, eventsQueue } = props;
+    const { eventStore, eventTables, keyRegistry, eventsQueue, rawArchive } = props;
 
     this.queryFunction = new WaggleFunction(this, 'Query', {
       entry: 'lambdas/query-api/handler.ts',
@@ -47,6 +50,7 @@ export class QueryApi extends Construct {
         GLUE_DATABASE: eventTables.databaseName,
         KEY_TABLE_NAME: keyRegistry.table.tableName,
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
+        RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
         POWERTOOLS_SERVICE_NAME: 'waggle-query',
         POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
       },
@@ -56,6 +60,7 @@ export class QueryApi extends Construct {
     eventTables.grantQuery(role);
     keyRegistry.grantLookUpKeys(role);
     eventsQueue.grantSendEvents(role);
+    rawArchive.grantWriteOverflowObjects(role);
 
     const integration = new HttpLambdaIntegration('QueryIntegration', this.queryFunction.function, {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,

@@ -165,6 +165,34 @@ export class RawArchive extends Construct {
   }
 
   /**
+   * Lets the grantee (the query function, which queues tombstones through the same publisher as
+   * ingest) park an event too big for a queue message under `overflow/`: s3:PutObject there only.
+   */
+  grantWriteOverflowObjects(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'WriteOverflowEvents',
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${OVERFLOW_PREFIX}*`)],
+      }),
+    );
+    acknowledgeObjectWildcards(
+      grantee,
+      this.bucket,
+      [OVERFLOW_PREFIX],
+      'Overflow keys are generated per request (project, request id); s3:PutObject only.',
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'EncryptOverflowEvents',
+        actions: ['kms:GenerateDataKey'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+  }
+
+  /**
    * Lets the grantee (the writer) read the events that ingest parked under `overflow/` because they
    * were too big for a queue message: s3:GetObject on that prefix only, decrypting through S3 only.
    */

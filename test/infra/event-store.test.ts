@@ -650,13 +650,14 @@ describe('query API', () => {
           GLUE_DATABASE: 'waggle_acme',
           KEY_TABLE_NAME: arnOf(acme.keyRegistry.table.tableName),
           EVENTS_QUEUE_URL: arnOf(acme.eventsQueue.queue.queueUrl),
+          RAW_ARCHIVE_BUCKET: arnOf(acme.rawArchive.bucket.bucketName),
           POWERTOOLS_SERVICE_NAME: 'waggle-query',
         },
       },
     });
   });
 
-  it('may read the store, query through Athena, look up keys and enqueue tombstones, nothing else', () => {
+  it('may read the store, query through Athena, look up keys and enqueue tombstones (overflow included), nothing else', () => {
     const { queryFunction } = acme.queryApi;
     const prefixes = ['events/', 'tombstones/', 'payloads/'];
     expect(statementsOf(queryFunction)).toEqual([
@@ -691,6 +692,19 @@ describe('query API', () => {
         Effect: 'Allow',
         Resource: arnOf(acme.eventsQueue.key.keyArn),
         Condition: { StringEquals: { 'kms:ViaService': `sqs.${REGION}.amazonaws.com` } },
+      },
+      {
+        Sid: 'WriteOverflowEvents',
+        Action: 's3:PutObject',
+        Effect: 'Allow',
+        Resource: objectsArn(acme.rawArchive.bucket.bucketArn, 'overflow/'),
+      },
+      {
+        Sid: 'EncryptOverflowEvents',
+        Action: 'kms:GenerateDataKey',
+        Effect: 'Allow',
+        Resource: arnOf(acme.rawArchive.key.keyArn),
+        Condition: s3ViaService,
       },
     ]);
   });
