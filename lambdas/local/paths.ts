@@ -10,6 +10,8 @@ export function localPaths(dataDir: string) {
     /** dynalite's LevelDB (the key registry). */
     dynamodb: join(root, 'dynamodb'),
     rawArchive: join(root, 'objects', 'raw-archive'),
+    /** Parquet events, tombstones, payloads and dead letters (what DuckDB reads in place). */
+    eventStore: join(root, 'objects', 'event-store'),
     eventsQueue: join(root, 'queues', 'events'),
     eventsDeadLetterQueue: join(root, 'queues', 'events-dlq'),
   };

@@ -1,14 +1,24 @@
 /**
- * The local data plane: the ingest handler behind the local HTTP API server, with files for S3,
- * the durable local queue for SQS and embedded dynalite for DynamoDB, all under one data folder.
+ * The local data plane: the ingest and query handlers behind the local HTTP API server, the writer
+ * and dead-letter archiver driven by queue pollers with SQS semantics, compaction on a timer, files
+ * for S3, DuckDB for Athena and embedded dynalite for DynamoDB, all under one data folder.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
+import { createDuckDbQueryEngine } from '../adapters/local/duckdb-query-engine';
 import { FileObjectStore } from '../adapters/local/file-object-store';
 import { LocalQueue } from '../adapters/local/local-queue';
+import { startQueuePoller } from '../adapters/local/local-queue-poller';
+import { createCompactionJob } from '../compaction/app';
+import { createDeadLetterArchiver } from '../dead-letter-archiver/app';
 import { generateApiKey, hashApiKey } from '../domain/auth/api-key';
 import { API_KEY_SCOPES, type ApiKeyRecord } from '../domain/auth/principal';
+import { createEventQueryService } from '../domain/query/event-query-service';
+import type { EventQueryService } from '../domain/query/types';
 import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
+import { createQueryApiHandler } from '../query-api/app';
+import { QUERY_ROUTES } from '../query-api/routes';
+import { createWriterHandler } from '../writer/app';
 import { ensureKeyTable, LOCAL_KEY_TABLE, startLocalDynamo } from './dynamo-local';
 import { startHttpServer } from './http-server';
 import { localPaths } from './paths';
@@ -19,6 +29,17 @@ export const LOCAL_TENANT = { org_id: 'local', workspace_id: 'local' } as const;
 /** Receives before a poison message moves to the dead-letter queue (as the CDK stack configures). */
 const EVENTS_MAX_RECEIVE_COUNT = 5;
 
+/**
+ * Local batching favours freshness over file count: an event is readable about a second after it
+ * is accepted. Compaction folds the small files of each closed hour into one.
+ */
+export const LOCAL_WRITER_DEFAULTS = {
+  batchSize: 500,
+  maximumBatchingWindowMs: 500,
+  visibilityTimeoutMs: 60_000,
+  compactionIntervalMs: 5 * 60_000,
+} as const;
+
 export interface LocalPlatformOptions {
   port?: number;
   host?: string;
@@ -26,6 +47,8 @@ export interface LocalPlatformOptions {
   projectName?: string;
   apiKey?: string;
   log?: (line: string) => void;
+  /** Writer batching and compaction cadence; defaults in LOCAL_WRITER_DEFAULTS. */
+  writer?: Partial<typeof LOCAL_WRITER_DEFAULTS>;
 }
 
 export interface LocalPlatformInfo {
@@ -43,6 +66,10 @@ export interface LocalPlatform {
   eventsQueue: LocalQueue;
   eventsDeadLetterQueue: LocalQueue;
   rawArchive: FileObjectStore;
+  eventStore: FileObjectStore;
+  queries: EventQueryService;
+  /** Runs one compaction pass now (also run on a timer). */
+  compact(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,7 +95,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       name: 'waggle-events',
       redrive: { deadLetterQueue: eventsDeadLetterQueue, maxReceiveCount: EVENTS_MAX_RECEIVE_COUNT },
     });
-    const handler = createIngestHandler({
+    const ingest = createIngestHandler({
       keys,
       rawArchive,
       // Overflow objects share the raw-archive bucket, as on AWS.
@@ -79,12 +106,74 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
           `ingest: ${context.routeKey} answered ${context.status}: ${error instanceof Error ? error.message : String(error)}`,
         ),
     });
+
+    const eventStore = new FileObjectStore(paths.eventStore);
+    const engine = await createDuckDbQueryEngine({ storeRoot: paths.eventStore });
+    // Stopped last but one (before dynalite): pollers and requests use it until they stop.
+    cleanup.unshift(async () => engine.close());
+    const queries = createEventQueryService(engine);
+    const tuning = { ...LOCAL_WRITER_DEFAULTS, ...options.writer };
+
+    const writer = createWriterHandler({
+      store: eventStore,
+      overflowStore: rawArchive,
+      lookupLatest: (tenant, ids) => queries.lookupLatest(tenant, ids),
+      onFailure: (failure) => log(`writer: ${failure.stage} failed for ${describeFailure(failure)}`),
+    });
+    const pollerOptions = {
+      batchSize: tuning.batchSize,
+      maximumBatchingWindowMs: tuning.maximumBatchingWindowMs,
+      visibilityTimeoutMs: tuning.visibilityTimeoutMs,
+      log,
+    };
+    const writerPoller = startQueuePoller(eventsQueue, writer, pollerOptions);
+    const archiverPoller = startQueuePoller(
+      eventsDeadLetterQueue,
+      createDeadLetterArchiver(eventStore),
+      pollerOptions,
+    );
+    // Pollers stop after the HTTP server has drained, so accepted requests still get written.
+    cleanup.unshift(
+      () => writerPoller.stop(),
+      () => archiverPoller.stop(),
+    );
+
+    const compaction = createCompactionJob(eventStore, {
+      onFailure: (partition, error) => log(`compaction: ${partition} failed: ${(error as Error).message}`),
+    });
+    let compacting: Promise<void> | undefined;
+    const compact = () => {
+      compacting ??= compaction()
+        .then(() => undefined)
+        .finally(() => {
+          compacting = undefined;
+        });
+      return compacting;
+    };
+    const compactionTimer = setInterval(() => {
+      compact().catch((error: unknown) => log(`compaction: ${(error as Error).message}`));
+    }, tuning.compactionIntervalMs);
+    compactionTimer.unref();
+    cleanup.unshift(async () => {
+      clearInterval(compactionTimer);
+      await compacting;
+    });
+
+    const query = createQueryApiHandler({
+      keys,
+      queries,
+      eventsQueue,
+      overflowStore: rawArchive,
+      payloadStore: eventStore,
+      onError: (error) => log(`query: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    const queryRoutes = new Set<string>(QUERY_ROUTES);
     const server = await startHttpServer({
       port: options.port ?? 4318,
       host: options.host ?? '127.0.0.1',
-      routes: INGEST_ROUTES,
-      handler,
-      functionName: 'waggle-ingest',
+      routes: [...INGEST_ROUTES, ...QUERY_ROUTES],
+      handler: (event, context) => (queryRoutes.has(event.routeKey) ? query(event) : ingest(event, context)),
+      functionName: 'waggle-data-plane',
       log,
     });
     cleanup.unshift(() => server.close());
@@ -111,6 +200,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       eventsQueue,
       eventsDeadLetterQueue,
       rawArchive,
+      eventStore,
+      queries,
+      compact,
       close() {
         // HTTP first (drains in-flight requests, which still need the queue and the registry).
         closed ??= runInOrder(cleanup);
@@ -152,6 +244,11 @@ async function savedApiKey(infoPath: string): Promise<string | undefined> {
   } catch {
     throw new Error(`${infoPath} is not valid JSON; fix or delete it (a new API key is then created)`);
   }
+}
+
+function describeFailure(failure: { stage: string; messageId?: string; error?: unknown }): string {
+  const error = failure.error instanceof Error ? failure.error.message : String(failure.error ?? '');
+  return `${failure.messageId ?? 'a file'}: ${error}`;
 }
 
 async function runInOrder(steps: (() => Promise<void>)[]): Promise<void> {
