@@ -33,12 +33,19 @@ const EVENTS_MAX_RECEIVE_COUNT = 5;
  * Local batching favours freshness over file count: an event is readable about a second after it
  * is accepted. Compaction folds the small files of each closed hour into one.
  */
-export const LOCAL_WRITER_DEFAULTS = {
+export interface LocalWriterTuning {
+  batchSize: number;
+  maximumBatchingWindowMs: number;
+  visibilityTimeoutMs: number;
+  compactionIntervalMs: number;
+}
+
+export const LOCAL_WRITER_DEFAULTS: LocalWriterTuning = {
   batchSize: 500,
   maximumBatchingWindowMs: 500,
   visibilityTimeoutMs: 60_000,
   compactionIntervalMs: 5 * 60_000,
-} as const;
+};
 
 export interface LocalPlatformOptions {
   port?: number;
@@ -48,7 +55,7 @@ export interface LocalPlatformOptions {
   apiKey?: string;
   log?: (line: string) => void;
   /** Writer batching and compaction cadence; defaults in LOCAL_WRITER_DEFAULTS. */
-  writer?: Partial<typeof LOCAL_WRITER_DEFAULTS>;
+  writer?: Partial<LocalWriterTuning>;
 }
 
 export interface LocalPlatformInfo {
