@@ -13,12 +13,13 @@ import { createCompactionJob } from '../compaction/app';
 import { createDeadLetterArchiver } from '../dead-letter-archiver/app';
 import { generateApiKey, hashApiKey } from '../domain/auth/api-key';
 import { API_KEY_SCOPES, type ApiKeyRecord } from '../domain/auth/principal';
+import type { DeletableObjectStore } from '../domain/ports';
 import { createEventQueryService } from '../domain/query/event-query-service';
 import type { EventQueryService } from '../domain/query/types';
 import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
 import { createQueryApiHandler } from '../query-api/app';
 import { QUERY_ROUTES } from '../query-api/routes';
-import { createWriterHandler } from '../writer/app';
+import { createWriterHandler, type WriterHandler } from '../writer/app';
 import { ensureKeyTable, LOCAL_KEY_TABLE, startLocalDynamo } from './dynamo-local';
 import { startHttpServer } from './http-server';
 import { localPaths } from './paths';
@@ -56,6 +57,11 @@ export interface LocalPlatformOptions {
   log?: (line: string) => void;
   /** Writer batching and compaction cadence; defaults in LOCAL_WRITER_DEFAULTS. */
   writer?: Partial<LocalWriterTuning>;
+  /** Seams for the end-to-end fault tests (a failing store, a crashing writer); unset in normal runs. */
+  faults?: {
+    eventStore?: (store: DeletableObjectStore) => DeletableObjectStore;
+    writer?: (writer: WriterHandler) => WriterHandler;
+  };
 }
 
 export interface LocalPlatformInfo {
@@ -121,12 +127,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const queries = createEventQueryService(engine);
     const tuning = { ...LOCAL_WRITER_DEFAULTS, ...options.writer };
 
-    const writer = createWriterHandler({
-      store: eventStore,
+    const writerStore = options.faults?.eventStore?.(eventStore) ?? eventStore;
+    const realWriter = createWriterHandler({
+      store: writerStore,
       overflowStore: rawArchive,
       lookupLatest: (tenant, ids) => queries.lookupLatest(tenant, ids),
       onFailure: (failure) => log(`writer: ${failure.stage} failed for ${describeFailure(failure)}`),
     });
+    const writer = options.faults?.writer?.(realWriter) ?? realWriter;
     const pollerOptions = {
       batchSize: tuning.batchSize,
       maximumBatchingWindowMs: tuning.maximumBatchingWindowMs,
