@@ -6,6 +6,9 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { costPerMillionSpans } from './cost-model';
 import { measureHandlerLatency, measureRequestMix, measureThroughput } from './ingest-bench';
+import { measureFreshness } from './local/freshness-bench';
+import { measureQueries } from './query/query-bench';
+import { measureWriter } from './store/writer-bench';
 
 /** The ingest function's memory (lib/data-plane/ingest-api.ts); Lambda gives one full vCPU at 1769 MB. */
 const LAMBDA_MEMORY_MB = 1024;
@@ -43,6 +46,21 @@ async function main(): Promise<void> {
   });
   const total = cost.reduce((sum, line) => sum + line.usdPerMillionSpans, 0);
   console.log(`  total $${fmt(total, 4)} per million spans`);
+
+  console.log('bench: writer (100,000 events into Parquet) beside DuckDB COPY...');
+  const writer = await measureWriter(100_000);
+  for (const row of [writer.waggle, writer.duckdb, writer.duckdbZstd]) {
+    console.log(`  ${row.name}: ${fmt(row.rowsPerSecond)} rows/s, ${fmt(row.bytesPerEvent, 1)} bytes/event`);
+  }
+
+  console.log('bench: local freshness (accepted -> readable)...');
+  const freshness = await measureFreshness(30);
+  console.log(`  p50 ${fmt(freshness.p50Ms)} ms, p99 ${fmt(freshness.p99Ms)} ms`);
+
+  console.log('bench: queries over 1,000,000 stored events (DuckDB)...');
+  const queries = await measureQueries({ events: 1_000_000, repeats: 20 });
+  for (const row of queries.latencies)
+    console.log(`  ${row.name}: p50 ${fmt(row.p50Ms, 1)} ms, p99 ${fmt(row.p99Ms, 1)} ms`);
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const markdown = `# Benchmarks
@@ -94,6 +112,40 @@ ${cost.map((l) => `| ${l.service} | ${fmt(l.requestsPerMillionSpans)} | ${fmt(l.
 Target (issue 2): under $0.05 per million spans. The raw archive's one S3 PUT per request costs
 $0.05 per million spans by itself at 100 spans per request (10,000 PUTs at $0.005 per 1,000), so the
 target cannot be met with one standard-S3 object per request at that request size; see the notes below.
+
+## Event store: writer beside DuckDB
+
+${fmt(writer.waggle.rows)} generated GenAI events (bench/store/writer-bench.ts) converted to rows and written as one Parquet
+file, best of 3; DuckDB's \`COPY ... TO ... (FORMAT parquet)\` of the same rows in the same run, one thread.
+
+| writer | rows/s | bytes per event | vs DuckDB COPY |
+|---|---:|---:|---:|
+${[writer.waggle, writer.duckdb, writer.duckdbZstd].map((r) => `| ${r.name} | ${fmt(r.rowsPerSecond)} | ${fmt(r.bytesPerEvent, 1)} | ${fmt(r.rowsPerSecond / writer.duckdb.rowsPerSecond, 2)}x speed, ${fmt(r.fileBytes / writer.duckdb.fileBytes, 2)}x size |`).join('\n')}
+
+Targets (issue 3): writer at least half of DuckDB's rows/s: ${fmt(writer.speedRatio, 2)}x (${writer.speedRatio >= 0.5 ? 'met' : 'NOT met'});
+files at most 1.5x DuckDB's size: ${fmt(writer.sizeRatio, 2)}x (${writer.sizeRatio <= 1.5 ? 'met' : 'NOT met'}).
+
+## Local freshness
+
+From the ingest answer (HTTP 200) to the event being returned by \`POST /v1/events/export\`, ${freshness.samples} events one
+after another, local platform defaults (writer batching window ${freshness.batchingWindowMs} ms).
+
+| p50 ms | p99 ms |
+|---:|---:|
+| ${fmt(freshness.p50Ms)} | ${fmt(freshness.p99Ms)} |
+
+Target (issue 3): p50 under 2 s: ${freshness.p50Ms < 2000 ? 'met' : 'NOT met'}.
+
+## Queries over ${fmt(queries.events)} stored events (local, DuckDB)
+
+${fmt(queries.events)} events in sessions of 10 over a week (${fmt(queries.files)} Parquet files, generated in ${fmt(queries.generateMs / 1000, 1)} s;
+bench/query/query-bench.ts), through the query service as the read API calls it.
+
+| query | p50 ms | p99 ms |
+|---|---:|---:|
+${queries.latencies.map((r) => `| ${r.name} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} |`).join('\n')}
+
+Target (issue 3): session lookup under 100 ms at 1 million events.
 
 ## Notes
 
