@@ -3,7 +3,7 @@
  * ConventionFields; normalize-span combines them by the documented precedence.
  */
 import type { AttributeValue } from '../otlp/model';
-import type { EventType, JsonObject } from './event';
+import { EVENT_SECTIONS, type EventSection, type EventType, type JsonObject } from './event';
 
 export interface ScalarFields {
   /** A definite event type the convention implies (e.g. gen_ai.operation.name = chat -> model). */
@@ -25,16 +25,8 @@ export interface ScalarFields {
 
 export type ScalarField = keyof ScalarFields;
 
-export const SECTION_NAMES = [
-  'config',
-  'inputs',
-  'outputs',
-  'metadata',
-  'metrics',
-  'feedback',
-  'user_properties',
-] as const;
-export type SectionName = (typeof SECTION_NAMES)[number];
+export const SECTION_NAMES = EVENT_SECTIONS;
+export type SectionName = EventSection;
 
 /**
  * Every scalar (and rank, and section) key starts out present (undefined), so these objects share

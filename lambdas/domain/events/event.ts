@@ -8,6 +8,31 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 export type JsonObject = Record<string, unknown>;
 
+/** The event's JSON sections, in the order the model lists them. */
+export const EVENT_SECTIONS = [
+  'config',
+  'inputs',
+  'outputs',
+  'metadata',
+  'metrics',
+  'feedback',
+  'user_properties',
+] as const;
+export type EventSection = (typeof EVENT_SECTIONS)[number];
+
+/** Every JSON section, empty: the start of an event built field by field. */
+export function emptySections(): Record<EventSection, JsonObject> {
+  return {
+    config: {},
+    inputs: {},
+    outputs: {},
+    metadata: {},
+    metrics: {},
+    feedback: {},
+    user_properties: {},
+  };
+}
+
 export interface Tenant {
   org_id: string;
   workspace_id: string;

@@ -2,22 +2,15 @@
  * The allow-list of fields a filter, projection, chart metric or group may name: every column of
  * the event store (columns.ts) and nested paths inside the JSON sections. Anything else is a 400.
  */
+import { EVENT_SECTIONS, type EventSection } from '../events/event';
 import { badRequest } from '../http/errors';
 import { EVENT_COLUMNS, PARTITION_COLUMNS } from '../store/columns';
 
 /** How a top-level column behaves in a filter. `json` columns hold JSON text (objects, arrays). */
 export type ColumnKind = 'string' | 'number' | 'datetime' | 'boolean' | 'json';
 
-export const JSON_SECTIONS = [
-  'config',
-  'inputs',
-  'outputs',
-  'metadata',
-  'metrics',
-  'feedback',
-  'user_properties',
-] as const;
-export type JsonSection = (typeof JSON_SECTIONS)[number];
+export const JSON_SECTIONS = EVENT_SECTIONS;
+export type JsonSection = EventSection;
 
 /** Sections an event inherits from its session event when read (the event's own keys win). */
 export const INHERITED_SECTIONS: ReadonlySet<JsonSection> = new Set(['metadata', 'user_properties']);

@@ -6,7 +6,7 @@
  * as event id, times from the rollup, and empty sections. Events whose parent is missing (or who
  * form a cycle) hang directly under the root. Children are ordered by start_time, then event_id.
  */
-import type { Tenant } from '../events/event';
+import { emptySections, type Tenant } from '../events/event';
 import { findSessionEvent } from './enrichment';
 import type { SessionNode, SessionResult, SessionRollup, StoredEvent } from './types';
 
@@ -99,13 +99,7 @@ function syntheticRoot(
     total_tokens: null,
     cost: null,
     error: null,
-    config: {},
-    inputs: {},
-    outputs: {},
-    metadata: {},
-    metrics: {},
-    feedback: {},
-    user_properties: {},
+    ...emptySections(),
     ingested_at: Math.max(...events.map((event) => event.ingested_at)),
     deleted: false,
   };

@@ -2,7 +2,7 @@
  * Turns a result row of the event columns back into the event model: JSON text sections parsed,
  * numbers as numbers. Engines already return integers as numbers when safe.
  */
-import type { EventType, JsonObject } from '../events/event';
+import { type EventType, emptySections, type JsonObject } from '../events/event';
 import { JSON_SECTIONS } from './fields';
 import type { StoredEvent } from './types';
 
@@ -31,13 +31,7 @@ export function rowToStoredEvent(row: Record<string, unknown>): StoredEvent {
     total_tokens: number(row.total_tokens),
     cost: number(row.cost),
     error: text(row.error),
-    config: {},
-    inputs: {},
-    outputs: {},
-    metadata: {},
-    metrics: {},
-    feedback: {},
-    user_properties: {},
+    ...emptySections(),
     inputs_ref: text(row.inputs_ref),
     outputs_ref: text(row.outputs_ref),
     ingested_at: number(row.ingested_at) ?? 0,
