@@ -35,6 +35,7 @@ Waggle data plane running at ${platform.url}
   health        GET  ${platform.url}/healthz
   OTLP traces   POST ${platform.url}/v1/traces  (protobuf or JSON, optionally gzip)
   HoneyHive     POST ${platform.url}/session/start, /events, /events/batch, /events/model ...
+  read API      POST ${platform.url}/v1/events/export, GET /v1/sessions/{id}, /v1/events/{id}, /v1/events/chart
   data folder   ${platform.dataDir}  (URLs and key saved in local.json)
 
 API key (project "${project}"): ${platform.apiKey}
