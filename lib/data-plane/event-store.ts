@@ -1,8 +1,7 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   DEAD_LETTERS_PREFIX,
@@ -10,6 +9,8 @@ import {
   PAYLOADS_PREFIX,
   TOMBSTONES_PREFIX,
 } from '../../lambdas/domain/store/layout';
+import { createCustomerKey, viaService } from '../common/customer-key';
+import { createEncryptedBucket } from '../common/encrypted-bucket';
 import { acknowledgeObjectWildcards } from '../common/nag';
 
 export interface EventStoreProps {
@@ -37,37 +38,18 @@ export class EventStore extends Construct {
 
   constructor(scope: Construct, id: string, props: EventStoreProps) {
     super(scope, id);
-    // Same as the raw archive: log delivery through a bucket policy, as ACLs are disabled.
-    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
-
-    this.key = new Key(this, 'Key', {
-      description: 'Waggle event store: encrypts stored events, tombstones, payloads and dead letters',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.KMS,
+    this.key = createCustomerKey(
+      this,
+      'Key',
+      'Waggle event store: encrypts stored events, tombstones, payloads and dead letters',
+    );
+    this.bucket = createEncryptedBucket(this, 'Bucket', {
       encryptionKey: this.key,
-      // One data key per bucket instead of a KMS call per object: Athena reads many files per query.
-      bucketKeyEnabled: true,
-      versioned: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      serverAccessLogsBucket: props.accessLogBucket,
-      serverAccessLogsPrefix: 'event-store/',
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        {
-          // No expiration of current objects anywhere, dead-letters/ included: deleting stored data
-          // is the API's job (tombstones), and dead letters wait for an operator.
-          id: 'clean-up-versions-and-uploads',
-          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays ?? 7),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-          expiredObjectDeleteMarker: true,
-        },
-      ],
+      accessLogBucket: props.accessLogBucket,
+      accessLogPrefix: 'event-store/',
+      // No expiration of current objects anywhere, dead-letters/ included: deleting stored data is
+      // the API's job (tombstones), and dead letters wait for an operator.
+      noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays ?? 7),
     });
   }
 
@@ -196,7 +178,7 @@ export class EventStore extends Construct {
         sid: 'UseEventStoreKey',
         actions,
         resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: viaService(this, 's3'),
       }),
     );
   }

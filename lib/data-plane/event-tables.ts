@@ -1,10 +1,9 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
-import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   type Column,
@@ -13,6 +12,8 @@ import {
   TOMBSTONE_COLUMNS,
 } from '../../lambdas/domain/store/columns';
 import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from '../../lambdas/domain/store/layout';
+import { createCustomerKey, viaService } from '../common/customer-key';
+import { createEncryptedBucket } from '../common/encrypted-bucket';
 import { acknowledgeObjectWildcards } from '../common/nag';
 import type { EventStore } from './event-store';
 
@@ -101,8 +102,6 @@ export class EventTables extends Construct {
 
   constructor(scope: Construct, id: string, props: EventTablesProps) {
     super(scope, id);
-    // As in RawArchive: the results bucket's access logs arrive through a bucket policy (ACLs disabled).
-    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const stack = Stack.of(this);
     const { eventStore } = props;
     if (!/^[a-z0-9_]{1,255}$/.test(props.databaseName)) {
@@ -185,21 +184,16 @@ export class EventTables extends Construct {
 
     // Query results hold event data too: their own customer key and a bucket of their own, so that the
     // store's policies never have to allow Athena's output writes.
-    this.resultsKey = new Key(this, 'ResultsKey', {
-      description: 'Waggle Athena results: encrypts query results of the event tables',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.resultsBucket = new Bucket(this, 'Results', {
-      encryption: BucketEncryption.KMS,
+    this.resultsKey = createCustomerKey(
+      this,
+      'ResultsKey',
+      'Waggle Athena results: encrypts query results of the event tables',
+    );
+    // Unversioned: results are written once and expire after a few days.
+    this.resultsBucket = createEncryptedBucket(this, 'Results', {
       encryptionKey: this.resultsKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      serverAccessLogsBucket: props.accessLogBucket,
-      serverAccessLogsPrefix: 'athena-results/',
-      removalPolicy: RemovalPolicy.RETAIN,
+      accessLogBucket: props.accessLogBucket,
+      accessLogPrefix: 'athena-results/',
       lifecycleRules: [
         {
           id: 'expire-query-results',
@@ -288,7 +282,7 @@ export class EventTables extends Construct {
         sid: 'UseAthenaResultsKey',
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [this.resultsKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+        conditions: viaService(this, 's3'),
       }),
     );
     acknowledgeObjectWildcards(

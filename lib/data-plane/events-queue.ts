@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { createCustomerKey, viaService } from '../common/customer-key';
 
 export interface EventsQueueProps {
   /** Deliveries of a message before it is moved to the dead-letter queue. */
@@ -40,11 +41,11 @@ export class EventsQueue extends Construct {
     const maxReceiveCount = props.maxReceiveCount ?? 5;
     const maxMessageAge = props.maxMessageAge ?? Duration.minutes(15);
 
-    this.key = new Key(this, 'Key', {
-      description: 'Waggle events queue: encrypts normalized events between ingest and the writer',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.key = createCustomerKey(
+      this,
+      'Key',
+      'Waggle events queue: encrypts normalized events between ingest and the writer',
+    );
 
     const encryption = {
       encryption: QueueEncryption.KMS,
@@ -125,7 +126,7 @@ export class EventsQueue extends Construct {
         sid: 'EncryptEvents',
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: viaService(this, 'sqs'),
       }),
     );
   }

@@ -1,8 +1,9 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { createCustomerKey, viaService } from '../common/customer-key';
 
 /**
  * The data plane's registry of API keys: SHA-256 of the key -> org, workspace, project, scopes,
@@ -16,11 +17,11 @@ export class KeyRegistry extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
 
-    this.key = new Key(this, 'Key', {
-      description: 'Waggle key registry: encrypts API key hashes and their grants',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.key = createCustomerKey(
+      this,
+      'Key',
+      'Waggle key registry: encrypts API key hashes and their grants',
+    );
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: 'keyHash', type: AttributeType.STRING },
@@ -47,7 +48,7 @@ export class KeyRegistry extends Construct {
         sid: 'DecryptApiKeys',
         actions: ['kms:Decrypt'],
         resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: viaService(this, 'dynamodb'),
       }),
     );
   }

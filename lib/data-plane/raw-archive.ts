@@ -1,16 +1,11 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  ObjectOwnership,
-  StorageClass,
-} from 'aws-cdk-lib/aws-s3';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { createCustomerKey, viaService } from '../common/customer-key';
+import { createEncryptedBucket, PRIVATE_BUCKET_DEFAULTS } from '../common/encrypted-bucket';
 import { acknowledgeObjectWildcards } from '../common/nag';
 
 /** Archived ingest requests, one compressed object per request, read back by the replay command. */
@@ -47,22 +42,21 @@ export class RawArchive extends Construct {
   constructor(scope: Construct, id: string, props: RawArchiveProps = {}) {
     super(scope, id);
     // Let S3 log delivery in through a bucket policy: the legacy LogDeliveryWrite ACL is incompatible
-    // with BUCKET_OWNER_ENFORCED (ACLs disabled), which every Waggle bucket uses.
+    // with BUCKET_OWNER_ENFORCED (ACLs disabled), which every Waggle bucket uses. CDK reads the flag on
+    // the access-log bucket, so it is set here, where that bucket is created, for every data-plane
+    // bucket that logs to it.
     this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
 
-    this.key = new Key(this, 'Key', {
-      description: 'Waggle raw archive: encrypts archived ingest requests and overflow events',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.key = createCustomerKey(
+      this,
+      'Key',
+      'Waggle raw archive: encrypts archived ingest requests and overflow events',
+    );
 
     // Server access logs can only be delivered to a bucket with S3-managed encryption.
     this.accessLogBucket = new Bucket(this, 'AccessLogs', {
+      ...PRIVATE_BUCKET_DEFAULTS,
       encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         {
           id: 'expire-access-logs',
@@ -76,18 +70,11 @@ export class RawArchive extends Construct {
       reason: 'This bucket is the destination of the raw archive access logs; logging it would log itself.',
     });
 
-    this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.KMS,
+    this.bucket = createEncryptedBucket(this, 'Bucket', {
       encryptionKey: this.key,
-      // One data key per bucket instead of one KMS call per object: ingest writes an object per request.
-      bucketKeyEnabled: true,
-      versioned: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      serverAccessLogsBucket: this.accessLogBucket,
-      serverAccessLogsPrefix: 'raw-archive/',
-      removalPolicy: RemovalPolicy.RETAIN,
+      accessLogBucket: this.accessLogBucket,
+      accessLogPrefix: 'raw-archive/',
+      noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays ?? 30),
       lifecycleRules: [
         {
           // CDK writes ObjectSizeGreaterThan as a number where the schema says string; CloudFormation
@@ -112,12 +99,6 @@ export class RawArchive extends Construct {
           id: 'expire-overflow-events',
           prefix: OVERFLOW_PREFIX,
           expiration: Duration.days(props.overflowExpirationDays ?? 30),
-        },
-        {
-          id: 'clean-up-versions-and-uploads',
-          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays ?? 30),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-          expiredObjectDeleteMarker: true,
         },
       ],
     });
@@ -144,22 +125,18 @@ export class RawArchive extends Construct {
         ],
       }),
     );
-    if (Construct.isConstruct(grantee.grantPrincipal)) {
-      // cdk-nag names the bucket in its finding the way it appears in the template: <LogicalId.Arn>.
-      const bucketArn = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>`;
-      for (const prefix of [RAW_PREFIX, OVERFLOW_PREFIX]) {
-        Validations.of(grantee.grantPrincipal).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
-          reason: `Object keys under ${prefix} are generated per request (project, date, request id); the wildcard is limited to that prefix of this one bucket and to s3:PutObject.`,
-        });
-      }
-    }
+    acknowledgeObjectWildcards(
+      grantee,
+      this.bucket,
+      [RAW_PREFIX, OVERFLOW_PREFIX],
+      'Object keys under raw/ and overflow/ are generated per request (project, date, request id); s3:PutObject only.',
+    );
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'EncryptRawArchiveObjects',
         actions: ['kms:GenerateDataKey'],
         resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: viaService(this, 's3'),
       }),
     );
   }
@@ -187,7 +164,7 @@ export class RawArchive extends Construct {
         sid: 'EncryptOverflowEvents',
         actions: ['kms:GenerateDataKey'],
         resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: viaService(this, 's3'),
       }),
     );
   }
@@ -215,7 +192,7 @@ export class RawArchive extends Construct {
         sid: 'DecryptOverflowEvents',
         actions: ['kms:Decrypt'],
         resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: viaService(this, 's3'),
       }),
     );
   }
