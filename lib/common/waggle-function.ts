@@ -21,6 +21,8 @@ export interface WaggleFunctionProps {
   /** Exported handler name in the entry file. */
   readonly handler?: string;
   readonly description: string;
+  /** Powertools service name in logs and metrics (POWERTOOLS_SERVICE_NAME), e.g. `waggle-ingest`. */
+  readonly serviceName: string;
   readonly environment?: Record<string, string>;
   readonly logLevel?: LogLevel;
   /** Memory also buys CPU on Lambda; decode-heavy functions want more. */
@@ -77,6 +79,9 @@ export class WaggleFunction extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
         LOG_LEVEL: logLevel,
         ...props.environment,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        // Every Waggle function publishes its metrics under one CloudWatch namespace.
+        POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
       },
       ...codeSource(this, props),
     });

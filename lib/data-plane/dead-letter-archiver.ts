@@ -43,6 +43,7 @@ export class DeadLetterArchiver extends Construct {
 
     this.archiverFunction = new WaggleFunction(this, 'Archiver', {
       entry: 'lambdas/dead-letter-archiver/handler.ts',
+      serviceName: 'waggle-dead-letter-archiver',
       description:
         'Waggle dead-letter archiver: events dead-letter queue -> dead-letters/ in the event store',
       memorySize: 512,
@@ -50,8 +51,6 @@ export class DeadLetterArchiver extends Construct {
       logLevel: props.logLevel,
       environment: {
         EVENT_STORE_BUCKET: eventStore.bucket.bucketName,
-        POWERTOOLS_SERVICE_NAME: 'waggle-dead-letter-archiver',
-        POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
       },
     });
     eventStore.grantWriteDeadLetters(this.archiverFunction.role);

@@ -32,6 +32,7 @@ export class EventCompaction extends Construct {
 
     this.compactionFunction = new WaggleFunction(this, 'Compaction', {
       entry: 'lambdas/compaction/handler.ts',
+      serviceName: 'waggle-compaction',
       description: 'Waggle compaction: rewrites closed hours of the event store into few large files',
       // Reads and rewrites whole hours of Parquet: the most memory (and CPU) a default account allows.
       memorySize: 3008,
@@ -40,8 +41,6 @@ export class EventCompaction extends Construct {
       logLevel: props.logLevel,
       environment: {
         EVENT_STORE_BUCKET: props.eventStore.bucket.bucketName,
-        POWERTOOLS_SERVICE_NAME: 'waggle-compaction',
-        POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
       },
     });
     props.eventStore.grantCompactEvents(this.compactionFunction.role);

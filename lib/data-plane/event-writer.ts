@@ -77,6 +77,7 @@ export class EventWriter extends Construct {
 
     this.writerFunction = new WaggleFunction(this, 'Writer', {
       entry: 'lambdas/writer/handler.ts',
+      serviceName: 'waggle-writer',
       description: 'Waggle writer: events queue -> Parquet files in the event store',
       memorySize: settings.memorySize,
       timeout: settings.timeout,
@@ -86,8 +87,6 @@ export class EventWriter extends Construct {
         OVERFLOW_BUCKET: rawArchive.bucket.bucketName,
         ATHENA_WORKGROUP: eventTables.workGroupName,
         GLUE_DATABASE: eventTables.databaseName,
-        POWERTOOLS_SERVICE_NAME: 'waggle-writer',
-        POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
       },
     });
     const role = this.writerFunction.role;

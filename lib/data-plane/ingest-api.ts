@@ -66,6 +66,7 @@ export class IngestApi extends Construct {
 
     this.ingestFunction = new WaggleFunction(this, 'IngestFunction', {
       entry: 'lambdas/ingest/handler.ts',
+      serviceName: 'waggle-ingest',
       description: 'Waggle ingest: authenticates, decodes, archives and queues OTLP and HoneyHive requests',
       // Decoding and normalizing is CPU-bound, and Lambda allots CPU in proportion to memory.
       memorySize: 1024,
@@ -76,8 +77,6 @@ export class IngestApi extends Construct {
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
         KEY_TABLE_NAME: keyRegistry.table.tableName,
-        POWERTOOLS_SERVICE_NAME: 'waggle-ingest',
-        POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
       },
     });
     rawArchive.grantWriteArchiveObjects(this.ingestFunction.role);

@@ -39,6 +39,7 @@ export class QueryApi extends Construct {
 
     this.queryFunction = new WaggleFunction(this, 'Query', {
       entry: 'lambdas/query-api/handler.ts',
+      serviceName: 'waggle-query',
       description: 'Waggle query API: HoneyHive-compatible reads of the event store through Athena',
       memorySize: 1024,
       // The HTTP API gives up on an integration after 30 s; answer (or fail cleanly) before that.
@@ -51,8 +52,6 @@ export class QueryApi extends Construct {
         KEY_TABLE_NAME: keyRegistry.table.tableName,
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
-        POWERTOOLS_SERVICE_NAME: 'waggle-query',
-        POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
       },
     });
     const role = this.queryFunction.role;

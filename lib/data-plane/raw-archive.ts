@@ -115,30 +115,15 @@ export class RawArchive extends Construct {
    * needs kms:GenerateDataKey, and only through S3.
    */
   grantWriteArchiveObjects(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'WriteRawArchiveObjects',
-        actions: ['s3:PutObject'],
-        resources: [
-          this.bucket.arnForObjects(`${RAW_PREFIX}*`),
-          this.bucket.arnForObjects(`${OVERFLOW_PREFIX}*`),
-        ],
-      }),
-    );
-    acknowledgeObjectWildcards(
-      grantee,
-      this.bucket,
-      [RAW_PREFIX, OVERFLOW_PREFIX],
-      'Object keys under raw/ and overflow/ are generated per request (project, date, request id); s3:PutObject only.',
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'EncryptRawArchiveObjects',
-        actions: ['kms:GenerateDataKey'],
-        resources: [this.key.keyArn],
-        conditions: viaService(this, 's3'),
-      }),
-    );
+    this.grantObjects(grantee, {
+      sid: 'WriteRawArchiveObjects',
+      actions: ['s3:PutObject'],
+      prefixes: [RAW_PREFIX, OVERFLOW_PREFIX],
+      keySid: 'EncryptRawArchiveObjects',
+      keyActions: ['kms:GenerateDataKey'],
+      reason:
+        'Object keys under raw/ and overflow/ are generated per request (project, date, request id); s3:PutObject only.',
+    });
   }
 
   /**
@@ -146,27 +131,14 @@ export class RawArchive extends Construct {
    * ingest) park an event too big for a queue message under `overflow/`: s3:PutObject there only.
    */
   grantWriteOverflowObjects(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'WriteOverflowEvents',
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`${OVERFLOW_PREFIX}*`)],
-      }),
-    );
-    acknowledgeObjectWildcards(
-      grantee,
-      this.bucket,
-      [OVERFLOW_PREFIX],
-      'Overflow keys are generated per request (project, request id); s3:PutObject only.',
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'EncryptOverflowEvents',
-        actions: ['kms:GenerateDataKey'],
-        resources: [this.key.keyArn],
-        conditions: viaService(this, 's3'),
-      }),
-    );
+    this.grantObjects(grantee, {
+      sid: 'WriteOverflowEvents',
+      actions: ['s3:PutObject'],
+      prefixes: [OVERFLOW_PREFIX],
+      keySid: 'EncryptOverflowEvents',
+      keyActions: ['kms:GenerateDataKey'],
+      reason: 'Overflow keys are generated per request (project, request id); s3:PutObject only.',
+    });
   }
 
   /**
@@ -174,23 +146,44 @@ export class RawArchive extends Construct {
    * were too big for a queue message: s3:GetObject on that prefix only, decrypting through S3 only.
    */
   grantReadOverflowObjects(grantee: IGrantable): void {
+    this.grantObjects(grantee, {
+      sid: 'ReadOverflowEvents',
+      actions: ['s3:GetObject'],
+      prefixes: [OVERFLOW_PREFIX],
+      keySid: 'DecryptOverflowEvents',
+      keyActions: ['kms:Decrypt'],
+      reason:
+        'Overflow keys are generated per request by ingest and arrive in queue messages; s3:GetObject only.',
+    });
+  }
+
+  /**
+   * The object actions on the given prefixes, the matching use of the key through S3 only, and the
+   * cdk-nag acknowledgement of exactly those prefix wildcards.
+   */
+  private grantObjects(
+    grantee: IGrantable,
+    grant: {
+      sid: string;
+      actions: string[];
+      prefixes: readonly string[];
+      keySid: string;
+      keyActions: string[];
+      reason: string;
+    },
+  ): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        sid: 'ReadOverflowEvents',
-        actions: ['s3:GetObject'],
-        resources: [this.bucket.arnForObjects(`${OVERFLOW_PREFIX}*`)],
+        sid: grant.sid,
+        actions: grant.actions,
+        resources: grant.prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)),
       }),
     );
-    acknowledgeObjectWildcards(
-      grantee,
-      this.bucket,
-      [OVERFLOW_PREFIX],
-      'Overflow keys are generated per request by ingest and arrive in queue messages; s3:GetObject only.',
-    );
+    acknowledgeObjectWildcards(grantee, this.bucket, grant.prefixes, grant.reason);
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        sid: 'DecryptOverflowEvents',
-        actions: ['kms:Decrypt'],
+        sid: grant.keySid,
+        actions: grant.keyActions,
         resources: [this.key.keyArn],
         conditions: viaService(this, 's3'),
       }),
