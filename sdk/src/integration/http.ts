@@ -164,7 +164,7 @@ export type PostJsonResult =
   | {
       ok: false;
       status?: number;
-      reason: HttpSendErrorReason | 'http-status' | 'malformed-response';
+      reason: HttpSendErrorReason | 'http-status' | 'malformed-response' | 'invalid-request';
       message: string;
     };
 
@@ -178,7 +178,7 @@ export async function postJson(
   try {
     payload = JSON.stringify(body);
   } catch (error) {
-    return { ok: false, reason: 'malformed-response', message: `request body is not serializable: ${error}` };
+    return { ok: false, reason: 'invalid-request', message: `request body is not serializable: ${error}` };
   }
   let response: HttpResponse;
   try {

@@ -213,17 +213,35 @@ export class WaggleOtlpExporter implements SpanExporter {
     let rejected = 0;
     if (response.body.byteLength > 0) {
       try {
-        const serializer = this.protocol === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer;
-        const partial = serializer.deserializeResponse(response.body)?.partialSuccess;
-        const value = Number(partial?.rejectedSpans ?? 0);
-        if (partial !== undefined && partial !== null) this.counts.partialSuccesses++;
-        rejected = Number.isFinite(value) ? Math.min(spanCount, Math.max(0, Math.floor(value))) : 0;
+        const partial = this.partialSuccessOf(response.body);
+        if (partial !== undefined) {
+          this.counts.partialSuccesses++;
+          const value = Number(partial.rejectedSpans ?? 0);
+          rejected = Number.isFinite(value) ? Math.min(spanCount, Math.max(0, Math.floor(value))) : 0;
+        }
       } catch {
         this.counts.malformedResponses++;
       }
     }
     this.counts.rejectedSpans += rejected;
     this.counts.exportedSpans += spanCount - rejected;
+  }
+
+  /** The response's partial_success, undefined when there is none; throws when the body is not a response. */
+  private partialSuccessOf(body: Uint8Array): { rejectedSpans?: unknown } | undefined {
+    if (this.protocol === 'protobuf') {
+      return ProtobufTraceSerializer.deserializeResponse(body).partialSuccess ?? undefined;
+    }
+    // Parsed here rather than by JsonTraceSerializer, which hides malformed bodies as empty responses.
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(body));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new Error('response is not a JSON object');
+    }
+    const record = parsed as Record<string, unknown>;
+    const partial = record.partialSuccess ?? record.partial_success;
+    if (typeof partial !== 'object' || partial === null) return undefined;
+    const fields = partial as Record<string, unknown>;
+    return { rejectedSpans: fields.rejectedSpans ?? fields.rejected_spans };
   }
 }
 
