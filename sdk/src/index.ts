@@ -3,5 +3,36 @@
  * architecture in ../../shared/DESIGN.md section 7 (core, infra, instrumentation, integration,
  * lifecycle, processing, utils).
  */
-export const SDK_NAME = '@waggle/sdk';
-export const SDK_VERSION = '0.1.0';
+export type {
+  ExportCompression,
+  ExportProfile,
+  ExportProtocol,
+  RedactOption,
+  ResolveResult,
+  TracerConfig,
+  TracerOptions,
+  TracerSettings,
+  TypedTracerConfig,
+  WaggleLogger,
+} from './core/config';
+export { DEFAULT_SERVER_URL, defineTracerConfig, resolveConfig } from './core/config';
+export type { StartSpanOptions } from './core/tracer';
+export { WaggleTracer } from './core/tracer';
+export { SDK_NAME, SDK_VERSION } from './core/version';
+export type { EnrichSessionInput, EnrichSpanInput } from './instrumentation/enrich';
+export { enrichSession, enrichSpan } from './instrumentation/helpers';
+export type { TraceOptions } from './instrumentation/trace';
+export type { LambdaFlushOptions } from './lifecycle/lambda';
+export { wrapLambdaHandler } from './lifecycle/lambda';
+export type {
+  ExportPipelineOptions,
+  ExportPipelineStats,
+  WaggleSpanProcessor,
+} from './processing/export-pipeline';
+export { createExportPipeline } from './processing/export-pipeline';
+export type { EventType } from './utils/event-types';
+export { EVENT_TYPES, inferEventType } from './utils/event-types';
+export type { Carrier } from './utils/propagation';
+export type { RedactionOptions, Redactor } from './utils/redaction';
+export { createRedactor } from './utils/redaction';
+export type { StartSessionOptions } from './utils/sessions';

@@ -1,0 +1,400 @@
+/**
+ * WaggleTracer: one independent tracing pipeline (provider, export pipeline, session, settings).
+ * Instances share nothing mutable, so a process can hold one per tenant, per environment or per
+ * workflow. Every public method is an error boundary: SDK failures cost telemetry, never the
+ * host application's result.
+ */
+import {
+  type Context,
+  context,
+  createContextKey,
+  INVALID_SPAN_CONTEXT,
+  type Span,
+  type SpanOptions,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { createEncoder, type Encoder } from '../instrumentation/encoder';
+import {
+  type EnrichSessionInput,
+  type EnrichSpanInput,
+  enrichmentAttributes,
+  sessionUpdate,
+} from '../instrumentation/enrich';
+import { setTracerContextKey } from '../instrumentation/helpers';
+import { type SpanHost, type TraceOptions, wrapFunction } from '../instrumentation/trace';
+import { attachProcessor, findExistingProvider } from '../integration/provider-detection';
+import { createRateLimitedWarner } from '../integration/safe';
+import { wrapLambdaHandler } from '../lifecycle/lambda';
+import { flushWithTimeout, shutdownWithTimeout } from '../lifecycle/timeouts';
+import { createExportPipeline } from '../processing/export-pipeline';
+import { createRateLimitedLogger } from '../processing/rate-limited-logger';
+import { type EventType, resolveEventType } from '../utils/event-types';
+import { type Carrier, type ContextPropagation, createPropagation } from '../utils/propagation';
+import { createRedactor } from '../utils/redaction';
+import { SessionManager, type StartSessionOptions } from '../utils/sessions';
+import { resolveConfig, type TracerConfig, type TracerOptions, type WaggleLogger } from './config';
+import { ensureContextManager } from './context-manager';
+import { tracerResource } from './resource';
+import { SessionSpanProcessor } from './session-processor';
+import { SDK_NAME, SDK_VERSION } from './version';
+
+/** Marks contexts created by a WaggleTracer, so module-level helpers find the tracer in charge. */
+export const TRACER_CONTEXT_KEY = createContextKey('waggle.tracer');
+setTracerContextKey(TRACER_CONTEXT_KEY);
+
+export interface StartSpanOptions extends SpanOptions {
+  eventType?: EventType;
+  /** Parent context; the active one by default. */
+  parent?: Context;
+}
+
+interface Live {
+  config: TracerConfig;
+  otelTracer: Tracer;
+  processor: SpanProcessor;
+  provider: TracerProvider | undefined;
+  sessions: SessionManager;
+  propagation: ContextPropagation;
+}
+
+const consoleLogger: WaggleLogger = {
+  debug: (message) => console.debug(message),
+  warn: (message) => console.warn(message),
+};
+
+const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+export class WaggleTracer implements SpanHost {
+  readonly encoder: Encoder;
+  readonly captureInputs: boolean;
+  readonly captureOutputs: boolean;
+  private readonly live: Live | undefined;
+  private readonly warn: (error: unknown) => void;
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(options: TracerOptions = {}) {
+    const resolved = safeResolve(options);
+    const logger = (resolved.ok ? resolved.config.logger : options?.logger) ?? consoleLogger;
+    this.warn = createRateLimitedWarner({ log: (line) => logger.warn(line), intervalMs: 10_000 });
+    let live: Live | undefined;
+    if (!resolved.ok) {
+      logger.warn(`[waggle] tracer disabled, invalid configuration: ${resolved.problems.join('; ')}`);
+    } else if (!resolved.config.disabled) {
+      try {
+        live = this.build(resolved.config, logger);
+      } catch (error) {
+        logger.warn(`[waggle] tracer disabled, start-up failed: ${String(error)}`);
+      }
+    }
+    this.live = live;
+    const config = resolved.ok ? resolved.config : undefined;
+    this.encoder = createEncoder({ redact: redactorFor(config) });
+    this.captureInputs = config?.captureInputs ?? true;
+    this.captureOutputs = config?.captureOutputs ?? true;
+  }
+
+  /** False when disabled (by option or invalid config): every method still works, without telemetry. */
+  get enabled(): boolean {
+    return this.live !== undefined && this.shutdownPromise === undefined;
+  }
+
+  /** The resolved configuration, or undefined when the tracer is disabled. */
+  get config(): Readonly<TracerConfig> | undefined {
+    return this.live?.config;
+  }
+
+  /** Wraps a function (sync, async, generator, async generator): one span per call. */
+  trace<F extends (...args: never[]) => unknown>(fn: F, options: TraceOptions = {}): F {
+    try {
+      return wrapFunction(this, fn as never, options) as unknown as F;
+    } catch (error) {
+      this.warn(error);
+      return fn;
+    }
+  }
+
+  /** Standard (TS 5+) method decorator: `@tracer.traceMethod({ eventType: 'tool' })`. */
+  traceMethod(options: TraceOptions = {}) {
+    return <This, Args extends unknown[], Return>(
+      method: (this: This, ...args: Args) => Return,
+      decorator: ClassMethodDecoratorContext<This, (this: This, ...args: Args) => Return>,
+    ): ((this: This, ...args: Args) => Return) => {
+      const name = options.name ?? String(decorator.name);
+      return this.trace(method as never, { ...options, name }) as unknown as (
+        this: This,
+        ...args: Args
+      ) => Return;
+    };
+  }
+
+  /** A span you end yourself; session, project and event type are set. */
+  startSpan(name: string, options: StartSpanOptions = {}): Span {
+    if (!this.enabled) return NOOP_SPAN;
+    try {
+      const { eventType, parent, ...spanOptions } = options;
+      return this.begin(name, resolveEventType(name, eventType), parent ?? context.active(), spanOptions)
+        .span;
+    } catch (error) {
+      this.warn(error);
+      return NOOP_SPAN;
+    }
+  }
+
+  /** Runs fn with a new active span (OpenTelemetry semantics: fn ends the span). */
+  startActiveSpan<T>(name: string, fn: (span: Span) => T): T;
+  startActiveSpan<T>(name: string, options: StartSpanOptions, fn: (span: Span) => T): T;
+  startActiveSpan<T>(name: string, a: StartSpanOptions | ((span: Span) => T), b?: (span: Span) => T): T {
+    const fn = (typeof a === 'function' ? a : b) as (span: Span) => T;
+    const options = typeof a === 'function' ? {} : a;
+    let started: { span: Span; ctx: Context } | undefined;
+    if (this.enabled) {
+      try {
+        const { eventType, parent, ...spanOptions } = options;
+        started = this.begin(
+          name,
+          resolveEventType(name, eventType),
+          parent ?? context.active(),
+          spanOptions,
+        );
+      } catch (error) {
+        this.warn(error);
+      }
+    }
+    if (started === undefined) return fn(NOOP_SPAN);
+    const { span, ctx } = started;
+    return context.with(ctx, () => fn(span));
+  }
+
+  /** Adds metadata, metrics, feedback, inputs, outputs, config, user properties or an error to a span. */
+  enrichSpan(input: EnrichSpanInput, span: Span | undefined = trace.getActiveSpan()): void {
+    if (span === undefined) return;
+    try {
+      span.setAttributes(enrichmentAttributes(this.encoder, input));
+    } catch (error) {
+      this.warn(error);
+    }
+  }
+
+  /** Merges fields into the current session's event on the data plane (in the background). */
+  enrichSession(input: EnrichSessionInput, sessionId?: string): void {
+    const live = this.live;
+    if (live === undefined) return;
+    try {
+      live.sessions.update(
+        sessionId ?? live.sessions.sessionFor(context.active()),
+        sessionUpdate(this.encoder, input),
+      );
+    } catch (error) {
+      this.warn(error);
+    }
+  }
+
+  /** Starts a new session on the data plane; later spans belong to it. Resolves with its id, never rejects. */
+  async startSession(options: StartSessionOptions = {}): Promise<string | undefined> {
+    try {
+      return await this.live?.sessions.startSession(options);
+    } catch (error) {
+      this.warn(error);
+      return undefined;
+    }
+  }
+
+  /** Continues an existing session (multi-turn apps): later spans of this tracer carry this id. */
+  setSession(sessionId: string): void {
+    this.live?.sessions.setSession(sessionId);
+  }
+
+  /** The session id spans started now would carry (starting the session lazily if needed). */
+  getSessionId(): string | undefined {
+    try {
+      return this.live?.sessions.sessionFor(context.active());
+    } catch (error) {
+      this.warn(error);
+      return undefined;
+    }
+  }
+
+  /** Runs fn with spans (of this tracer) in the given session, carried in context and baggage. */
+  withSession<T>(sessionId: string, fn: () => T): T {
+    const live = this.live;
+    if (live === undefined) return fn();
+    let ctx: Context;
+    try {
+      ctx = live.sessions.contextWithSession(context.active(), sessionId);
+    } catch (error) {
+      this.warn(error);
+      return fn();
+    }
+    return context.with(ctx, fn);
+  }
+
+  /** Writes traceparent and baggage (with this tracer's session) into an outgoing carrier. */
+  injectContext<T extends Carrier>(carrier: T, ctx?: Context): T {
+    try {
+      return this.live ? this.live.propagation.injectContext(carrier, ctx) : carrier;
+    } catch (error) {
+      this.warn(error);
+      return carrier;
+    }
+  }
+
+  /** Reads an incoming carrier; run work in the returned context to continue the caller's trace and session. */
+  extractContext(carrier: Carrier, ctx: Context = context.active()): Context {
+    try {
+      return this.live ? this.live.propagation.extractContext(carrier, ctx) : ctx;
+    } catch (error) {
+      this.warn(error);
+      return ctx;
+    }
+  }
+
+  /** Exports what is queued; resolves true when done within the timeout, never rejects. */
+  async flush(timeoutMs?: number): Promise<boolean> {
+    const live = this.live;
+    if (live === undefined) return true;
+    const budget = timeoutMs ?? live.config.flushTimeoutMs;
+    try {
+      const started = Date.now();
+      await Promise.race([live.sessions.settle(), delay(budget)]);
+      return await flushWithTimeout(live.processor, Math.max(1, budget - (Date.now() - started)));
+    } catch (error) {
+      this.warn(error);
+      return false;
+    }
+  }
+
+  /** Flushes and stops this tracer; later calls return the same promise. Never rejects. */
+  shutdown(timeoutMs?: number): Promise<void> {
+    this.shutdownPromise ??= this.stop(timeoutMs);
+    return this.shutdownPromise;
+  }
+
+  /** Wraps an AWS Lambda handler so this tracer flushes before each invocation returns. */
+  wrapLambda<H extends (...args: never[]) => unknown>(handler: H): H {
+    try {
+      return wrapLambdaHandler(handler as never, {
+        flush: () => this.flush(),
+        flushBudgetMs: this.live?.config.lambdaFlushBudgetMs ?? 2_000,
+      }) as unknown as H;
+    } catch (error) {
+      this.warn(error);
+      return handler;
+    }
+  }
+
+  /** @internal SpanHost: starts a span carrying its event type and name. */
+  begin(
+    name: string,
+    eventType: EventType,
+    parent: Context,
+    options: SpanOptions = {},
+  ): { span: Span; ctx: Context } {
+    const live = this.live;
+    if (live === undefined) return { span: NOOP_SPAN, ctx: parent };
+    const span = live.otelTracer.startSpan(
+      name,
+      {
+        ...options,
+        attributes: { ...options.attributes, honeyhive_event_type: eventType, honeyhive_event_name: name },
+      },
+      parent,
+    );
+    return { span, ctx: trace.setSpan(parent, span).setValue(TRACER_CONTEXT_KEY, this) };
+  }
+
+  /** @internal SpanHost: logs an SDK failure at a bounded rate. */
+  reportError(error: unknown): void {
+    this.warn(error);
+  }
+
+  private async stop(timeoutMs?: number): Promise<void> {
+    const live = this.live;
+    if (live === undefined) return;
+    const budget = timeoutMs ?? live.config.shutdownTimeoutMs;
+    try {
+      await Promise.race([live.sessions.settle(), delay(budget)]);
+      await shutdownWithTimeout(live.provider ?? live.processor, budget);
+    } catch (error) {
+      this.warn(error);
+    }
+  }
+
+  private build(config: TracerConfig, logger: WaggleLogger): Live {
+    ensureContextManager();
+    const warn = (message: string) => this.warn(message);
+    const sessions = new SessionManager({
+      apiKey: config.apiKey,
+      project: config.project,
+      source: config.source,
+      serverUrl: config.serverUrl,
+      sessionName: config.sessionName,
+      sessionId: config.sessionId,
+      timeoutMs: config.exportTimeoutMs ?? 10_000,
+      warn,
+    });
+    const exporter =
+      config.spanProcessor ??
+      createExportPipeline({
+        url: `${config.serverUrl}/v1/traces`,
+        apiKey: config.apiKey,
+        protocol: config.protocol,
+        compression: config.compression,
+        profile: config.profile,
+        maxQueueSize: config.maxQueueSize,
+        maxExportBatchSize: config.maxExportBatchSize,
+        scheduledDelayMs: config.scheduledDelayMs,
+        exportTimeoutMs: config.exportTimeoutMs,
+        logger: createRateLimitedLogger({ intervalMs: 60_000, sink: (line) => logger.warn(line) }),
+      });
+    const processor = new SessionSpanProcessor(
+      {
+        sessionFor: (ctx) => sessions.sessionFor(ctx),
+        project: config.project,
+        source: config.source,
+        sessionName: config.sessionName,
+      },
+      exporter,
+      (error) => this.warn(error),
+    );
+    const propagation = createPropagation(sessions);
+    if (config.useExistingProvider) {
+      const existing = findExistingProvider();
+      if (existing.canAddProcessor && attachProcessor(existing.provider, processor)) {
+        const otelTracer = trace.getTracer(SDK_NAME, SDK_VERSION);
+        if (config.verbose) logger.debug(`[waggle] attached to the existing ${existing.kind} provider`);
+        return { config, otelTracer, processor, provider: undefined, sessions, propagation };
+      }
+      if (config.verbose) logger.debug('[waggle] no provider to attach to; using an own provider');
+    }
+    const provider = new TracerProvider({
+      resource: tracerResource(config.serviceName, SDK_NAME, SDK_VERSION),
+      spanProcessors: [processor],
+    });
+    if (config.registerGlobal && !trace.setGlobalTracerProvider(provider)) {
+      logger.warn('[waggle] a global tracer provider is already registered; registerGlobal ignored');
+    }
+    const otelTracer = provider.getTracer(SDK_NAME, SDK_VERSION);
+    return { config, otelTracer, processor, provider, sessions, propagation };
+  }
+}
+
+function safeResolve(options: TracerOptions): ReturnType<typeof resolveConfig> {
+  try {
+    return resolveConfig(options ?? {});
+  } catch (error) {
+    return { ok: false, problems: [`configuration could not be read: ${String(error)}`] };
+  }
+}
+
+function redactorFor(config: TracerConfig | undefined): ((value: unknown) => unknown) | undefined {
+  const option = config?.redact ?? true;
+  if (option === false) return undefined;
+  if (typeof option === 'function') return option;
+  return createRedactor();
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

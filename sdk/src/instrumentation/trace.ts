@@ -1,0 +1,202 @@
+/**
+ * `trace(fn)`: one span per call of a sync, async, generator or async-generator function. The
+ * function's result, its promise, its generator and its exceptions reach the caller unchanged;
+ * a failure inside the SDK falls back to calling the function untraced.
+ */
+import { type Context, context, type Span } from '@opentelemetry/api';
+import { type EventType, resolveEventType } from '../utils/event-types';
+import type { Encoder } from './encoder';
+import { argumentsByName, parameterNames } from './params';
+import { endWithError, endWithResult } from './span-end';
+
+export interface TraceOptions {
+  /** Span and event name; the function's name by default. */
+  name?: string;
+  /** model, tool, chain or session; inferred from the name when absent. */
+  eventType?: EventType;
+  /** Extra `honeyhive_metadata.*` / `honeyhive_config.*` set on every span of this function. */
+  metadata?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+  captureInputs?: boolean;
+  captureOutputs?: boolean;
+}
+
+/** What a wrapper needs from its tracer. */
+export interface SpanHost {
+  readonly enabled: boolean;
+  readonly captureInputs: boolean;
+  readonly captureOutputs: boolean;
+  readonly encoder: Encoder;
+  begin(name: string, eventType: EventType, parent: Context): { span: Span; ctx: Context };
+  reportError(error: unknown): void;
+}
+
+/** Items of a streamed result kept for the span's outputs; the stream itself is never limited. */
+const MAX_STREAM_ITEMS = 1_000;
+
+type AnyFunction = (this: unknown, ...args: never[]) => unknown;
+
+function kindOf(fn: AnyFunction): 'generator' | 'async-generator' | 'plain' {
+  const tag = Object.prototype.toString.call(fn);
+  if (tag === '[object GeneratorFunction]') return 'generator';
+  if (tag === '[object AsyncGeneratorFunction]') return 'async-generator';
+  return 'plain';
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** Streamed items as one output: text chunks joined, anything else as a list. */
+function streamOutput(items: unknown[], returned: unknown): unknown {
+  const joined = items.length > 0 && items.every((i) => typeof i === 'string') ? items.join('') : items;
+  return returned === undefined ? joined : { items: joined, returned };
+}
+
+export function wrapFunction<F extends AnyFunction>(host: SpanHost, fn: F, options: TraceOptions = {}): F {
+  const name = options.name ?? (fn.name || 'anonymous');
+  const eventType = resolveEventType(name, options.eventType);
+  const names = parameterNames(fn);
+  const kind = kindOf(fn);
+  const captureIn = options.captureInputs ?? host.captureInputs;
+  const captureOut = options.captureOutputs ?? host.captureOutputs;
+
+  const start = (args: unknown[]): { span: Span; ctx: Context } | undefined => {
+    try {
+      const started = host.begin(name, eventType, context.active());
+      const { span } = started;
+      if (captureIn) span.setAttributes(host.encoder.section('inputs', argumentsByName(names, args)));
+      if (options.metadata) span.setAttributes(host.encoder.section('metadata', options.metadata));
+      if (options.config) span.setAttributes(host.encoder.section('config', options.config));
+      return started;
+    } catch (error) {
+      host.reportError(error);
+      return undefined;
+    }
+  };
+  const safe = (work: () => void): void => {
+    try {
+      work();
+    } catch (error) {
+      host.reportError(error);
+    }
+  };
+
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    const call = () => (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
+    if (!host.enabled) return call();
+    const started = start(args);
+    if (started === undefined) return call();
+    const { span, ctx } = started;
+    let result: unknown;
+    try {
+      result = context.with(ctx, call);
+    } catch (error) {
+      safe(() => endWithError(span, error));
+      throw error;
+    }
+    if (kind === 'generator') return traceGenerator(result as Generator, span, ctx, host, captureOut, safe);
+    if (kind === 'async-generator') {
+      return traceAsyncGenerator(result as AsyncGenerator, span, ctx, host, captureOut, safe);
+    }
+    if (isThenable(result)) {
+      // Observe the promise without replacing it: the caller keeps the very same object.
+      result.then(
+        (value) => safe(() => endWithResult(span, host.encoder, captureOut, value)),
+        (error: unknown) => safe(() => endWithError(span, error)),
+      );
+      return result;
+    }
+    safe(() => endWithResult(span, host.encoder, captureOut, result));
+    return result;
+  };
+  safeDefine(wrapped, 'name', name);
+  safeDefine(wrapped, 'length', fn.length);
+  return wrapped as unknown as F;
+}
+
+function safeDefine(target: object, key: string, value: unknown): void {
+  try {
+    Object.defineProperty(target, key, { value, configurable: true });
+  } catch {
+    // Cosmetic only.
+  }
+}
+
+function traceGenerator(
+  gen: Generator,
+  span: Span,
+  ctx: Context,
+  host: SpanHost,
+  capture: boolean,
+  safe: (work: () => void) => void,
+): Generator {
+  const items: unknown[] = [];
+  let open = true;
+  const step = (op: () => IteratorResult<unknown>): IteratorResult<unknown> => {
+    let r: IteratorResult<unknown>;
+    try {
+      r = context.with(ctx, op);
+    } catch (error) {
+      if (open) safe(() => endWithError(span, error));
+      open = false;
+      throw error;
+    }
+    if (!open) return r;
+    if (r.done) {
+      open = false;
+      safe(() => endWithResult(span, host.encoder, capture, streamOutput(items, r.value)));
+    } else if (items.length < MAX_STREAM_ITEMS) items.push(r.value);
+    return r;
+  };
+  const wrapper: Generator = {
+    next: (...a: [] | [unknown]) => step(() => gen.next(...a)),
+    return: (value: unknown) => step(() => gen.return(value)),
+    throw: (error: unknown) => step(() => gen.throw(error)),
+    [Symbol.iterator]() {
+      return wrapper;
+    },
+  } as unknown as Generator;
+  return wrapper;
+}
+
+function traceAsyncGenerator(
+  gen: AsyncGenerator,
+  span: Span,
+  ctx: Context,
+  host: SpanHost,
+  capture: boolean,
+  safe: (work: () => void) => void,
+): AsyncGenerator {
+  const items: unknown[] = [];
+  let open = true;
+  const step = async (op: () => Promise<IteratorResult<unknown>>): Promise<IteratorResult<unknown>> => {
+    let r: IteratorResult<unknown>;
+    try {
+      r = await context.with(ctx, op);
+    } catch (error) {
+      if (open) safe(() => endWithError(span, error));
+      open = false;
+      throw error;
+    }
+    if (!open) return r;
+    if (r.done) {
+      open = false;
+      safe(() => endWithResult(span, host.encoder, capture, streamOutput(items, r.value)));
+    } else if (items.length < MAX_STREAM_ITEMS) items.push(r.value);
+    return r;
+  };
+  const wrapper: AsyncGenerator = {
+    next: (...a: [] | [unknown]) => step(() => gen.next(...a)),
+    return: (value: unknown) => step(() => gen.return(value)),
+    throw: (error: unknown) => step(() => gen.throw(error)),
+    [Symbol.asyncIterator]() {
+      return wrapper;
+    },
+  } as unknown as AsyncGenerator;
+  return wrapper;
+}
