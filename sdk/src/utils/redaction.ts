@@ -119,7 +119,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const finish = (value: unknown, path: string[]): unknown => {
     if (!custom) return value;
     try {
-      return toSerializable(custom(value, path));
+      return toSerializable(custom(value, path.slice()));
     } catch {
       return replacement;
     }
@@ -152,19 +152,29 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     }
   };
 
+  // One path array per call, pushed and popped: no allocation per node unless custom needs a copy.
+  const walkChild = (value: unknown, key: string, path: string[], ancestors: Set<object>): unknown => {
+    path.push(key);
+    try {
+      return walk(value, path, ancestors);
+    } finally {
+      path.pop();
+    }
+  };
+
   const walkEntries = (entries: Iterable<[string, unknown]>, path: string[], ancestors: Set<object>) => {
     const out: Record<string, unknown> = {};
     for (const [key, child] of entries) {
       out[key] =
         isSecretKey(key) && child !== null && child !== undefined
           ? replacement
-          : walk(child, [...path, key], ancestors);
+          : walkChild(child, key, path, ancestors);
     }
     return out;
   };
 
   const walkObject = (value: object, path: string[], ancestors: Set<object>): unknown => {
-    if (Array.isArray(value)) return value.map((item, i) => walk(item, [...path, String(i)], ancestors));
+    if (Array.isArray(value)) return value.map((item, i) => walkChild(item, String(i), path, ancestors));
     if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
     if (value instanceof RegExp) return value.toString();
     if (value instanceof Error) {
@@ -192,7 +202,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       );
     }
     if (value instanceof Set)
-      return Array.from(value, (item, i) => walk(item, [...path, String(i)], ancestors));
+      return Array.from(value, (item, i) => walkChild(item, String(i), path, ancestors));
     if (value instanceof WeakMap || value instanceof WeakSet || value instanceof Promise) {
       return `[${value.constructor.name}]`;
     }
