@@ -22,14 +22,15 @@ export interface LambdaFlushOptions {
 /** Time kept free before Lambda's own deadline so the response still goes out. */
 const DEADLINE_SAFETY_MS = 50;
 
-export function wrapLambdaHandler<E, C, R>(
-  handler: CallbackLambdaHandler<E, C, R>,
-  options: LambdaFlushOptions,
-): CallbackLambdaHandler<E, C, R>;
+// Async (or plain) handlers first: a two-parameter function would also fit the callback signature.
 export function wrapLambdaHandler<E, C, R>(
   handler: AsyncLambdaHandler<E, C, R>,
   options: LambdaFlushOptions,
 ): (event: E, context: C) => Promise<Awaited<R>>;
+export function wrapLambdaHandler<E, C, R>(
+  handler: CallbackLambdaHandler<E, C, R>,
+  options: LambdaFlushOptions,
+): CallbackLambdaHandler<E, C, R>;
 export function wrapLambdaHandler<E, C, R>(
   handler: AsyncLambdaHandler<E, C, R> | CallbackLambdaHandler<E, C, R>,
   options: LambdaFlushOptions,

@@ -27,6 +27,8 @@ export interface ExportPipelineOptions {
   exportTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   logger?: RateLimitedLogger;
+  /** How long shutdown() waits for pending spans before abandoning them; 30 s unless set. */
+  shutdownTimeoutMs?: number;
   /** Extra headers sent with every export. */
   headers?: Record<string, string>;
   /** Replaces the OTLP exporter (tests, custom transports); the pipeline still owns its lifecycle. */
@@ -52,6 +54,7 @@ export interface WaggleSpanProcessor extends SpanProcessor {
 
 /** Default time limits of forceFlush/shutdown when the caller (the OTel provider) gives none. */
 export const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
+const EXPORT_GUARD_MARGIN_MS = 250;
 
 export function createExportPipeline(options: ExportPipelineOptions): WaggleSpanProcessor {
   return new ExportPipeline(options);
@@ -65,6 +68,7 @@ class ExportPipeline implements WaggleSpanProcessor {
   private readonly delayMs: number;
   /** Longest one export may take before the pipeline stops waiting for it and moves on. */
   private readonly exportGuardMs: number;
+  private readonly shutdownTimeoutMs: number;
   private readonly queue: ReadableSpan[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
@@ -87,7 +91,9 @@ class ExportPipeline implements WaggleSpanProcessor {
     this.delayMs = nonNegative(options.scheduledDelayMs, profile.scheduledDelayMs);
     const exportTimeoutMs = positiveInt(options.exportTimeoutMs, profile.exportTimeoutMs);
     const retry = { ...profile.retry, ...options.retry };
-    this.exportGuardMs = retry.deadlineMs + exportTimeoutMs + 1_000;
+    // The exporter stops by its deadline; the margin covers encoding and callbacks.
+    this.exportGuardMs = nonNegative(retry.deadlineMs, profile.retry.deadlineMs) + EXPORT_GUARD_MARGIN_MS;
+    this.shutdownTimeoutMs = nonNegative(options.shutdownTimeoutMs, DEFAULT_FLUSH_TIMEOUT_MS);
     this.exporter =
       options.exporter ??
       new WaggleOtlpExporter({
@@ -145,7 +151,7 @@ class ExportPipeline implements WaggleSpanProcessor {
   }
 
   private async shutdownOnce(): Promise<void> {
-    const flushed = await this.flushWithin(DEFAULT_FLUSH_TIMEOUT_MS);
+    const flushed = await this.flushWithin(this.shutdownTimeoutMs);
     if (!flushed)
       this.logger.log('shutdown-timeout', 'shutdown: pending spans could not be exported in time');
     try {
@@ -153,7 +159,7 @@ class ExportPipeline implements WaggleSpanProcessor {
     } catch (error) {
       this.logger.log('exporter-error', `exporter shutdown failed: ${String(error)}`);
     }
-    // Whatever is still queued will never leave now.
+    // Exporter shutdown aborted any export still running; whatever is still queued will never leave now.
     this.dropped += this.queue.length;
     this.queue.length = 0;
   }

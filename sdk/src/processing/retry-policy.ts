@@ -39,6 +39,8 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number): num
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1_000;
+  // HTTP dates always name a day or month; this keeps Date.parse from reading '-1' or '2026' as a date.
+  if (!/[a-z]/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);

@@ -65,10 +65,12 @@ describe('sendHttp', () => {
   });
 
   it('rejects with reason invalid-url for garbage and unsupported protocols', async () => {
-    expect((await sendError(sendHttp({ url: 'not a url', headers: {}, timeoutMs: 100 }))).reason).toBe('invalid-url');
-    expect((await sendError(sendHttp({ url: 'ftp://127.0.0.1/x', headers: {}, timeoutMs: 100 }))).reason).toBe(
+    expect((await sendError(sendHttp({ url: 'not a url', headers: {}, timeoutMs: 100 }))).reason).toBe(
       'invalid-url',
     );
+    expect(
+      (await sendError(sendHttp({ url: 'ftp://127.0.0.1/x', headers: {}, timeoutMs: 100 }))).reason,
+    ).toBe('invalid-url');
   });
 });
 
@@ -105,7 +107,11 @@ describe('shared keep-alive agents', () => {
 describe('postJson', () => {
   it('posts JSON with the bearer key and returns the parsed answer', async () => {
     const r = await receiver(() => ({ body: '{"session_id":"s-1"}' }));
-    const result = await postJson(`${r.origin}/session/start`, { session: { project: 'p' } }, { apiKey: 'key', timeoutMs: 1_000 });
+    const result = await postJson(
+      `${r.origin}/session/start`,
+      { session: { project: 'p' } },
+      { apiKey: 'key', timeoutMs: 1_000 },
+    );
     expect(result).toEqual({ ok: true, status: 200, json: { session_id: 's-1' } });
     expect(r.requests[0]?.headers.authorization).toBe('Bearer key');
     expect(r.requests[0]?.headers['content-type']).toBe('application/json');

@@ -47,7 +47,9 @@ describe('WaggleOtlpExporter encoding', () => {
     expect(request?.headers['content-encoding']).toBe('gzip');
     expect(request?.headers.authorization).toBe('Bearer test-key');
     const decoded = decodeTraceRequestProtobuf(new Uint8Array(request?.body ?? []));
-    const names = decoded.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name)));
+    const names = decoded.resourceSpans.flatMap((rs) =>
+      rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name)),
+    );
     expect(names).toEqual(['span-0', 'span-1', 'span-2']);
   });
 
@@ -68,14 +70,18 @@ describe('WaggleOtlpExporter encoding', () => {
 
 describe('WaggleOtlpExporter responses', () => {
   it('counts spans rejected in a protobuf partial_success as rejected, the rest as exported', async () => {
-    const r = await receiver(() => ({ body: encodeTraceResponseProtobuf({ rejectedSpans: 2, errorMessage: 'bad ids' }) }));
+    const r = await receiver(() => ({
+      body: encodeTraceResponseProtobuf({ rejectedSpans: 2, errorMessage: 'bad ids' }),
+    }));
     const target = exporter({ url: r.url });
     expect((await exportSpans(target, 5)).code).toBe(ExportResultCode.SUCCESS);
     expect(target.counters()).toMatchObject({ exportedSpans: 3, rejectedSpans: 2, partialSuccesses: 1 });
   });
 
   it('reads a JSON partial_success too', async () => {
-    const r = await receiver(() => ({ body: encodeTraceResponseJson({ rejectedSpans: 1, errorMessage: 'x' }) }));
+    const r = await receiver(() => ({
+      body: encodeTraceResponseJson({ rejectedSpans: 1, errorMessage: 'x' }),
+    }));
     const target = exporter({ url: r.url, protocol: 'json' });
     expect((await exportSpans(target, 2)).code).toBe(ExportResultCode.SUCCESS);
     expect(target.counters()).toMatchObject({ exportedSpans: 1, rejectedSpans: 1, partialSuccesses: 1 });
