@@ -9,7 +9,13 @@ import https from 'node:https';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 
-export type HttpSendErrorReason = 'timeout' | 'network' | 'invalid-url' | 'aborted' | 'response-too-large';
+export type HttpSendErrorReason =
+  | 'timeout'
+  | 'network'
+  | 'invalid-url'
+  | 'invalid-request'
+  | 'aborted'
+  | 'response-too-large';
 
 export class HttpSendError extends Error {
   override readonly name = 'HttpSendError';
@@ -105,11 +111,18 @@ function send(url: URL, request: HttpRequest): Promise<HttpResponse> {
     const headers: Record<string, string> = { ...request.headers };
     if (body !== undefined) headers['content-length'] = String(body.byteLength);
     const client = url.protocol === 'https:' ? https : http;
-    const req = client.request(url, {
-      method: request.method ?? 'POST',
-      headers,
-      agent: sharedAgentFor(url),
-    });
+    let req: http.ClientRequest;
+    try {
+      req = client.request(url, { method: request.method ?? 'POST', headers, agent: sharedAgentFor(url) });
+    } catch (error) {
+      // Node validates headers synchronously: an API key with a newline must not escape as a TypeError.
+      reject(
+        new HttpSendError('invalid-request', `request rejected by node:http: ${String(error)}`, {
+          cause: error,
+        }),
+      );
+      return;
+    }
 
     const timer = setTimeout(
       () => fail(new HttpSendError('timeout', `no complete response within ${request.timeoutMs} ms`)),
@@ -164,7 +177,7 @@ export type PostJsonResult =
   | {
       ok: false;
       status?: number;
-      reason: HttpSendErrorReason | 'http-status' | 'malformed-response' | 'invalid-request';
+      reason: HttpSendErrorReason | 'http-status' | 'malformed-response';
       message: string;
     };
 

@@ -112,7 +112,7 @@ describe('export pipeline under pressure', () => {
     const stats = processor.stats();
     // The queue is the only place spans wait, so its bound is the memory bound.
     expect(maxQueued).toBeLessThanOrEqual(50);
-    expect(stats.dropped).toBeGreaterThan(produced / 2);
+    expect(stats.dropped).toBeGreaterThan(produced / 3);
     expect(stats.exported + stats.dropped + stats.failed + stats.queued).toBe(produced);
     expect(lines.filter((line) => line.includes('queue full'))).toHaveLength(1);
   });

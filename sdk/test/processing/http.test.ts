@@ -64,6 +64,15 @@ describe('sendHttp', () => {
     expect((await sendError(pending)).reason).toBe('aborted');
   });
 
+  it('rejects with reason invalid-request when node:http refuses a header value', async () => {
+    const r = await receiver();
+    const error = await sendError(
+      sendHttp({ url: r.url, headers: { authorization: 'Bearer a\nb' }, timeoutMs: 500 }),
+    );
+    expect(error.reason).toBe('invalid-request');
+    expect(r.requests).toHaveLength(0);
+  });
+
   it('rejects with reason invalid-url for garbage and unsupported protocols', async () => {
     expect((await sendError(sendHttp({ url: 'not a url', headers: {}, timeoutMs: 100 }))).reason).toBe(
       'invalid-url',
