@@ -22,6 +22,8 @@ export { SDK_NAME, SDK_VERSION } from './core/version';
 export type { EnrichSessionInput, EnrichSpanInput } from './instrumentation/enrich';
 export { enrichSession, enrichSpan } from './instrumentation/helpers';
 export type { TraceOptions } from './instrumentation/trace';
+export type { InstrumentationLike, RegisterResult } from './integration/instrumentations';
+export { registerWithProvider } from './integration/instrumentations';
 export type { LambdaFlushOptions } from './lifecycle/lambda';
 export { wrapLambdaHandler } from './lifecycle/lambda';
 export type {

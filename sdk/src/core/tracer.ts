@@ -24,6 +24,7 @@ import {
 } from '../instrumentation/enrich';
 import { setTracerContextKey } from '../instrumentation/helpers';
 import { type SpanHost, type TraceOptions, wrapFunction } from '../instrumentation/trace';
+import { type InstrumentationLike, registerWithProvider } from '../integration/instrumentations';
 import { attachProcessor, findExistingProvider } from '../integration/provider-detection';
 import { createRateLimitedWarner } from '../integration/safe';
 import { wrapLambdaHandler } from '../lifecycle/lambda';
@@ -281,6 +282,23 @@ export class WaggleTracer implements SpanHost {
     } catch (error) {
       this.warn(error);
       return handler;
+    }
+  }
+
+  /**
+   * Sends third-party instrumentations' spans (OpenInference, OpenLLMetry, OpenTelemetry's own) to
+   * this tracer: its own provider, or the application's when attached with useExistingProvider.
+   * Never throws; a disabled tracer leaves the instrumentations untouched.
+   */
+  registerInstrumentations(instrumentations: InstrumentationLike[]): void {
+    const live = this.live;
+    if (live === undefined || !this.enabled) return;
+    try {
+      registerWithProvider(live.provider ?? trace.getTracerProvider(), instrumentations, (error) =>
+        this.warn(error),
+      );
+    } catch (error) {
+      this.warn(error);
     }
   }
 
