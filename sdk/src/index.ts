@@ -16,6 +16,7 @@ export type {
   WaggleLogger,
 } from './core/config';
 export { DEFAULT_SERVER_URL, defineTracerConfig, resolveConfig } from './core/config';
+export { releaseContextManager } from './core/context-manager';
 export type { StartSpanOptions } from './core/tracer';
 export { WaggleTracer } from './core/tracer';
 export { SDK_NAME, SDK_VERSION } from './core/version';

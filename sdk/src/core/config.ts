@@ -39,6 +39,11 @@ export interface TracerSettings {
   registerGlobal?: boolean;
   /** Add the export processor to an application provider that already exists, when it accepts one. */
   useExistingProvider?: boolean;
+  /**
+   * Install an AsyncLocalStorage context manager at the first span when none is registered
+   * (default true); without any manager, spans lose their parent across `await`.
+   */
+  contextManager?: boolean;
   captureInputs?: boolean;
   captureOutputs?: boolean;
   maxQueueSize?: number;
@@ -76,6 +81,7 @@ export interface TracerConfig {
   redact: RedactOption;
   registerGlobal: boolean;
   useExistingProvider: boolean;
+  contextManager: boolean;
   captureInputs: boolean;
   captureOutputs: boolean;
   maxQueueSize: number | undefined;
@@ -165,6 +171,26 @@ function validUrl(value: string, problems: string[]): string {
   return value;
 }
 
+const BOOLEAN_KEYS = [
+  'verbose',
+  'disabled',
+  'registerGlobal',
+  'useExistingProvider',
+  'contextManager',
+  'captureInputs',
+  'captureOutputs',
+] as const;
+
+function isLogger(value: unknown): value is WaggleLogger {
+  const logger = value as Partial<WaggleLogger> | null;
+  return (
+    typeof logger === 'object' &&
+    logger !== null &&
+    typeof logger.debug === 'function' &&
+    typeof logger.warn === 'function'
+  );
+}
+
 export function resolveConfig(input: TracerOptions = {}, env: Env = process.env): ResolveResult {
   const s = merge(input ?? {}, env);
   const problems: string[] = [];
@@ -184,6 +210,12 @@ export function resolveConfig(input: TracerOptions = {}, env: Env = process.env)
   if (s.redact !== undefined && typeof s.redact !== 'boolean' && typeof s.redact !== 'function') {
     problems.push('redact must be a boolean or a function');
   }
+  for (const key of BOOLEAN_KEYS) {
+    if (s[key] !== undefined && typeof s[key] !== 'boolean') problems.push(`${key} must be true or false`);
+  }
+  if (s.logger !== undefined && !isLogger(s.logger)) {
+    problems.push('logger must have debug and warn functions');
+  }
   const config: TracerConfig = {
     apiKey: s.apiKey ?? '',
     project: s.project ?? '',
@@ -200,6 +232,7 @@ export function resolveConfig(input: TracerOptions = {}, env: Env = process.env)
     redact: s.redact ?? true,
     registerGlobal: s.registerGlobal === true,
     useExistingProvider: s.useExistingProvider === true,
+    contextManager: s.contextManager !== false,
     captureInputs: s.captureInputs !== false,
     captureOutputs: s.captureOutputs !== false,
     maxQueueSize: positive('maxQueueSize', s.maxQueueSize, problems),

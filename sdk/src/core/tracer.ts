@@ -25,7 +25,7 @@ import {
 import { setTracerContextKey } from '../instrumentation/helpers';
 import { type SpanHost, type TraceOptions, wrapFunction } from '../instrumentation/trace';
 import { type InstrumentationLike, registerWithProvider } from '../integration/instrumentations';
-import { attachProcessor, findExistingProvider } from '../integration/provider-detection';
+import { attachProcessor, detachProcessor, findExistingProvider } from '../integration/provider-detection';
 import { createRateLimitedWarner } from '../integration/safe';
 import { wrapLambdaHandler } from '../lifecycle/lambda';
 import { flushWithTimeout, shutdownWithTimeout } from '../lifecycle/timeouts';
@@ -37,6 +37,7 @@ import { createRedactor } from '../utils/redaction';
 import { SessionManager, type StartSessionOptions } from '../utils/sessions';
 import { resolveConfig, type TracerConfig, type TracerOptions, type WaggleLogger } from './config';
 import { ensureContextManager } from './context-manager';
+import { createDebugLog, type DebugLog, safeLogger } from './logger';
 import { tracerResource } from './resource';
 import { SessionSpanProcessor } from './session-processor';
 import { SDK_NAME, SDK_VERSION } from './version';
@@ -56,14 +57,11 @@ interface Live {
   otelTracer: Tracer;
   processor: SpanProcessor;
   provider: TracerProvider | undefined;
+  /** The application's provider our processor was added to (useExistingProvider); detached on shutdown. */
+  attachedTo: unknown;
   sessions: SessionManager;
   propagation: ContextPropagation;
 }
-
-const consoleLogger: WaggleLogger = {
-  debug: (message) => console.debug(message),
-  warn: (message) => console.warn(message),
-};
 
 const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
@@ -73,12 +71,20 @@ export class WaggleTracer implements SpanHost {
   readonly captureOutputs: boolean;
   private readonly live: Live | undefined;
   private readonly warn: (error: unknown) => void;
+  private readonly debug: DebugLog;
+  private readonly contextManager: boolean;
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(options: TracerOptions = {}) {
     const resolved = safeResolve(options);
-    const logger = (resolved.ok ? resolved.config.logger : options?.logger) ?? consoleLogger;
-    this.warn = createRateLimitedWarner({ log: (line) => logger.warn(line), intervalMs: 10_000 });
+    const logger = safeLogger(resolved.ok ? resolved.config.logger : loggerOption(options));
+    this.debug = createDebugLog(logger, resolved.ok && resolved.config.verbose);
+    const warnOnce = createRateLimitedWarner({ log: (line) => logger.warn(line), intervalMs: 10_000 });
+    this.warn = (error) => {
+      warnOnce(error);
+      this.debug('sdk-error', `SDK error detail: ${errorDetail(error)}`);
+    };
+    this.contextManager = resolved.ok && resolved.config.contextManager;
     let live: Live | undefined;
     if (!resolved.ok) {
       logger.warn(`[waggle] tracer disabled, invalid configuration: ${resolved.problems.join('; ')}`);
@@ -90,6 +96,11 @@ export class WaggleTracer implements SpanHost {
       }
     }
     this.live = live;
+    if (live !== undefined) {
+      const c = live.config;
+      const via = live.provider ? 'own provider' : 'application provider';
+      this.debug('start', `tracer started: project ${c.project}, ${c.serverUrl}, ${c.protocol}, ${via}`);
+    }
     const config = resolved.ok ? resolved.config : undefined;
     this.encoder = createEncoder({ redact: redactorFor(config) });
     this.captureInputs = config?.captureInputs ?? true;
@@ -223,6 +234,7 @@ export class WaggleTracer implements SpanHost {
     if (live === undefined) return fn();
     let ctx: Context;
     try {
+      this.useAsyncContext();
       ctx = live.sessions.contextWithSession(context.active(), sessionId);
     } catch (error) {
       this.warn(error);
@@ -244,7 +256,10 @@ export class WaggleTracer implements SpanHost {
   /** Reads an incoming carrier; run work in the returned context to continue the caller's trace and session. */
   extractContext(carrier: Carrier, ctx: Context = context.active()): Context {
     try {
-      return this.live ? this.live.propagation.extractContext(carrier, ctx) : ctx;
+      if (this.live === undefined) return ctx;
+      // The caller runs work in the returned context with context.with: that needs a manager.
+      this.useAsyncContext();
+      return this.live.propagation.extractContext(carrier, ctx);
     } catch (error) {
       this.warn(error);
       return ctx;
@@ -311,6 +326,7 @@ export class WaggleTracer implements SpanHost {
   ): { span: Span; ctx: Context } {
     const live = this.live;
     if (live === undefined) return { span: NOOP_SPAN, ctx: parent };
+    this.useAsyncContext();
     const span = live.otelTracer.startSpan(
       name,
       {
@@ -327,20 +343,29 @@ export class WaggleTracer implements SpanHost {
     this.warn(error);
   }
 
+  /** Installs the async context manager on first use (see context-manager.ts), unless opted out. */
+  private useAsyncContext(): void {
+    if (this.contextManager && ensureContextManager()) {
+      this.debug('context', 'registered an AsyncLocalStorage context manager (none was registered)');
+    }
+  }
+
   private async stop(timeoutMs?: number): Promise<void> {
     const live = this.live;
     if (live === undefined) return;
     const budget = timeoutMs ?? live.config.shutdownTimeoutMs;
+    // Leave the application's provider as we found it: its spans stop reaching this tracer now.
+    if (live.attachedTo !== undefined) detachProcessor(live.attachedTo, live.processor);
     try {
       await Promise.race([live.sessions.settle(), delay(budget)]);
       await shutdownWithTimeout(live.provider ?? live.processor, budget);
     } catch (error) {
       this.warn(error);
     }
+    this.debug('shutdown', 'tracer shut down');
   }
 
   private build(config: TracerConfig, logger: WaggleLogger): Live {
-    ensureContextManager();
     const warn = (message: string) => this.warn(message);
     const sessions = new SessionManager({
       apiKey: config.apiKey,
@@ -381,10 +406,10 @@ export class WaggleTracer implements SpanHost {
       const existing = findExistingProvider();
       if (existing.canAddProcessor && attachProcessor(existing.provider, processor)) {
         const otelTracer = trace.getTracer(SDK_NAME, SDK_VERSION);
-        if (config.verbose) logger.debug(`[waggle] attached to the existing ${existing.kind} provider`);
-        return { config, otelTracer, processor, provider: undefined, sessions, propagation };
+        const attachedTo = existing.provider;
+        return { config, otelTracer, processor, provider: undefined, attachedTo, sessions, propagation };
       }
-      if (config.verbose) logger.debug('[waggle] no provider to attach to; using an own provider');
+      this.debug('provider', `no application provider to attach to (${existing.kind}); using an own one`);
     }
     const provider = new TracerProvider({
       resource: tracerResource(config.serviceName, SDK_NAME, SDK_VERSION),
@@ -394,7 +419,7 @@ export class WaggleTracer implements SpanHost {
       logger.warn('[waggle] a global tracer provider is already registered; registerGlobal ignored');
     }
     const otelTracer = provider.getTracer(SDK_NAME, SDK_VERSION);
-    return { config, otelTracer, processor, provider, sessions, propagation };
+    return { config, otelTracer, processor, provider, attachedTo: undefined, sessions, propagation };
   }
 }
 
@@ -403,6 +428,23 @@ function safeResolve(options: TracerOptions): ReturnType<typeof resolveConfig> {
     return resolveConfig(options ?? {});
   } catch (error) {
     return { ok: false, problems: [`configuration could not be read: ${String(error)}`] };
+  }
+}
+
+/** The logger option even from options too broken to resolve (a throwing getter gives the console). */
+function loggerOption(options: TracerOptions): unknown {
+  try {
+    return options?.logger;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorDetail(error: unknown): string {
+  try {
+    return error instanceof Error ? (error.stack ?? String(error)) : String(error);
+  } catch {
+    return 'unprintable error';
   }
 }
 

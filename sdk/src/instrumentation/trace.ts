@@ -43,12 +43,16 @@ function kindOf(fn: AnyFunction): 'generator' | 'async-generator' | 'plain' {
   return 'plain';
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+/**
+ * Only native promises are observed: calling `then` on any other thenable can run user code (a
+ * lazy query builder executes on `then`) or throw, and a revoked Proxy throws on mere inspection.
+ */
+function isNativePromise(value: unknown): value is Promise<unknown> {
+  try {
+    return value instanceof Promise;
+  } catch {
+    return false;
+  }
 }
 
 /** Streamed items as one output: text chunks joined, anything else as a list. */
@@ -103,11 +107,14 @@ export function wrapFunction<F extends AnyFunction>(host: SpanHost, fn: F, optio
     if (kind === 'async-generator') {
       return traceAsyncGenerator(result as AsyncGenerator, span, ctx, host, captureOut, safe);
     }
-    if (isThenable(result)) {
+    if (isNativePromise(result)) {
       // Observe the promise without replacing it: the caller keeps the very same object.
-      result.then(
-        (value) => safe(() => endWithResult(span, host.encoder, captureOut, value)),
-        (error: unknown) => safe(() => endWithError(span, error)),
+      safe(() =>
+        Promise.prototype.then.call(
+          result,
+          (value) => safe(() => endWithResult(span, host.encoder, captureOut, value)),
+          (error: unknown) => safe(() => endWithError(span, error)),
+        ),
       );
       return result;
     }
