@@ -1,0 +1,96 @@
+/** Reading and checking control-plane request bodies: small JSON objects with typed fields. */
+import { badRequest } from '../domain/http/errors';
+import { readRequestBody } from '../domain/http/request-body';
+
+const MAX_BODY_BYTES = 64 * 1024;
+const MAX_NAME_LENGTH = 200;
+const MAX_TEXT_LENGTH = 4000;
+
+export type JsonObject = Record<string, unknown>;
+
+export function parseJsonObject(event: {
+  body?: string;
+  isBase64Encoded: boolean;
+  headers: Record<string, string | undefined>;
+}): JsonObject {
+  if (event.body === undefined || event.body === '') return {};
+  const bytes = readRequestBody(
+    {
+      body: event.body,
+      isBase64Encoded: event.isBase64Encoded,
+      contentEncoding: event.headers['content-encoding'],
+    },
+    { maxBodyBytes: MAX_BODY_BYTES, maxDecompressedBytes: MAX_BODY_BYTES },
+  );
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw badRequest('The body must be JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badRequest('The body must be a JSON object');
+  return value as JsonObject;
+}
+
+/** A required name: a non-blank string of at most 200 characters, trimmed. */
+export function requiredName(body: JsonObject, field: string): string {
+  const value = optionalName(body, field);
+  if (value === undefined) throw badRequest(`${field} is required`);
+  return value;
+}
+
+export function optionalName(body: JsonObject, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_NAME_LENGTH) {
+    throw badRequest(`${field} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`);
+  }
+  return value.trim();
+}
+
+export function optionalText(body: JsonObject, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.length > MAX_TEXT_LENGTH) {
+    throw badRequest(`${field} must be a string of at most ${MAX_TEXT_LENGTH} characters`);
+  }
+  return value;
+}
+
+export function optionalEnum<T extends string>(
+  body: JsonObject,
+  field: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw badRequest(`${field} must be one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+export function optionalEnumList<T extends string>(
+  body: JsonObject,
+  field: string,
+  allowed: readonly T[],
+): T[] | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.some((item) => !(allowed as readonly unknown[]).includes(item))
+  ) {
+    throw badRequest(`${field} must be a non-empty list of ${allowed.join(', ')}`);
+  }
+  return value as T[];
+}
+
+export function optionalInteger(body: JsonObject, field: string): number | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw badRequest(`${field} must be an integer`);
+  return value;
+}

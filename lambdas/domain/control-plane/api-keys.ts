@@ -1,0 +1,153 @@
+/**
+ * The API-key lifecycle of a project. The key itself exists only in the create and rotate results
+ * (shown once); the store and every change event hold its SHA-256 and a short display prefix.
+ */
+import { generateApiKey, hashApiKey } from '../auth/api-key';
+import type { ApiKeyScope } from '../auth/principal';
+import { HttpError } from '../http/errors';
+import { apiKeyChange } from './changes';
+import { type ControlPlaneContext, isoNow } from './context';
+import { type ApiKey, nextVersion, type Project } from './model';
+
+/** `wgl_` plus 4 characters of the random part: enough to tell keys apart, 24 of 256 bits. */
+const DISPLAY_PREFIX_LENGTH = 8;
+/** Longest grace period a rotated key may keep working. */
+export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
+
+export interface IssuedKey {
+  /** The API key; returned once and never stored. */
+  key: string;
+  record: ApiKey;
+}
+
+/** What listing shows of a key: never the key, nor (needlessly) its hash. */
+export interface ApiKeyView {
+  id: string;
+  project_id: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  status: 'active' | 'revoked';
+  created_at: string;
+  created_by: string;
+  expires_at?: string;
+  revoked_at?: string;
+  replaced_by?: string;
+}
+
+export async function createKey(
+  context: ControlPlaneContext,
+  project: Project,
+  input: { scopes: ApiKeyScope[]; created_by: string },
+): Promise<IssuedKey> {
+  const key = generateApiKey();
+  const now = isoNow(context);
+  const record: ApiKey = {
+    kind: 'api-key',
+    org_id: project.org_id,
+    workspace_id: project.workspace_id,
+    project_id: project.id,
+    project_name: project.name,
+    id: context.newId(),
+    key_hash: hashApiKey(key),
+    prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
+    scopes: [...new Set(input.scopes)],
+    status: 'active',
+    created_by: input.created_by,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  await context.store.put(record);
+  await context.changes.publish(apiKeyChange(record));
+  return { key, record };
+}
+
+export async function listKeys(context: ControlPlaneContext, project: Project): Promise<ApiKeyView[]> {
+  const keys = await context.store.listByOrg('api-key', project.org_id);
+  return keys.filter((key) => key.project_id === project.id).map(viewOf);
+}
+
+export async function findKey(
+  context: ControlPlaneContext,
+  project: Project,
+  keyId: string,
+): Promise<ApiKey> {
+  const key = await context.store.get({ kind: 'api-key', org_id: project.org_id, id: keyId });
+  if (!key || key.project_id !== project.id) throw new HttpError(404, 'No such API key');
+  return key;
+}
+
+/** Revokes a key; revoking a revoked key changes nothing and publishes nothing. */
+export async function revokeKey(context: ControlPlaneContext, key: ApiKey): Promise<ApiKey> {
+  if (key.status === 'revoked') return key;
+  const now = isoNow(context);
+  const revoked = nextVersion(key, { status: 'revoked', revoked_at: now }, now);
+  await context.store.put(revoked);
+  await context.changes.publish(apiKeyChange(revoked));
+  return revoked;
+}
+
+/**
+ * Issues a new key with the same scopes. The old key is revoked at once, or with a grace period
+ * gets `expires_at` (published, for data planes to enforce) and is revoked by revokeExpiredKeys.
+ */
+export async function rotateKey(
+  context: ControlPlaneContext,
+  project: Project,
+  old: ApiKey,
+  input: { graceSeconds: number; created_by: string },
+): Promise<{ issued: IssuedKey; old: ApiKey }> {
+  if (old.status === 'revoked') throw new HttpError(409, 'A revoked key cannot be rotated');
+  if (
+    !Number.isInteger(input.graceSeconds) ||
+    input.graceSeconds < 0 ||
+    input.graceSeconds > MAX_ROTATION_GRACE_SECONDS
+  ) {
+    throw new HttpError(400, `grace_seconds must be an integer from 0 to ${MAX_ROTATION_GRACE_SECONDS}`);
+  }
+  const issued = await createKey(context, project, { scopes: old.scopes, created_by: input.created_by });
+  const now = isoNow(context);
+  if (input.graceSeconds === 0) {
+    const revoked = nextVersion(
+      old,
+      { status: 'revoked', revoked_at: now, replaced_by: issued.record.id },
+      now,
+    );
+    await context.store.put(revoked);
+    await context.changes.publish(apiKeyChange(revoked));
+    return { issued, old: revoked };
+  }
+  const expiresAt = new Date(context.clock() + input.graceSeconds * 1000).toISOString();
+  const expiring = nextVersion(old, { expires_at: expiresAt, replaced_by: issued.record.id }, now);
+  await context.store.put(expiring);
+  await context.changes.publish(apiKeyChange(expiring));
+  return { issued, old: expiring };
+}
+
+/** Revokes an organization's keys whose grace period is over (run on a schedule). */
+export async function revokeExpiredKeys(context: ControlPlaneContext, orgId: string): Promise<ApiKey[]> {
+  const now = context.clock();
+  const revoked: ApiKey[] = [];
+  for (const key of await context.store.listByOrg('api-key', orgId)) {
+    if (key.status === 'active' && key.expires_at !== undefined && Date.parse(key.expires_at) <= now) {
+      revoked.push(await revokeKey(context, key));
+    }
+  }
+  return revoked;
+}
+
+export function viewOf(key: ApiKey): ApiKeyView {
+  const view: ApiKeyView = {
+    id: key.id,
+    project_id: key.project_id,
+    prefix: key.prefix,
+    scopes: [...key.scopes],
+    status: key.status,
+    created_at: key.created_at,
+    created_by: key.created_by,
+  };
+  if (key.expires_at !== undefined) view.expires_at = key.expires_at;
+  if (key.revoked_at !== undefined) view.revoked_at = key.revoked_at;
+  if (key.replaced_by !== undefined) view.replaced_by = key.replaced_by;
+  return view;
+}

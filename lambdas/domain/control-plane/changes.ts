@@ -1,0 +1,86 @@
+/**
+ * Config changes the control plane publishes to data planes (flow 5). `version` is the changed
+ * record's version, which only goes up, so a data plane applies a change only when it is newer than
+ * what it holds for that record (replays and reordering then change nothing). Payloads carry what a
+ * data plane needs and nothing secret: API keys travel as SHA-256 hashes.
+ */
+import type { ApiKeyScope } from '../auth/principal';
+import type { ApiKey, Project, ProjectType } from './model';
+
+/** Shaped like the data plane's ApiKeyRecord (plus the key id and expiry) so it can be stored as is. */
+export interface ApiKeyPayload {
+  key_id: string;
+  keyHash: string;
+  org_id: string;
+  workspace_id: string;
+  project_id: string;
+  projectName: string;
+  scopes: ApiKeyScope[];
+  revoked: boolean;
+  createdAt: number;
+  /** Epoch ms after which the key must be refused (a rotated key's grace period). */
+  expiresAt?: number;
+}
+
+export interface ProjectPayload {
+  id: string;
+  org_id: string;
+  workspace_id: string;
+  name: string;
+  description?: string;
+  type?: ProjectType;
+}
+
+export type ConfigChange =
+  | { type: 'project.upserted'; version: number; payload: ProjectPayload }
+  | { type: 'project.deleted'; version: number; payload: ProjectPayload }
+  | { type: 'api-key.upserted'; version: number; payload: ApiKeyPayload }
+  | { type: 'api-key.revoked'; version: number; payload: ApiKeyPayload };
+
+export interface ChangePublisher {
+  /** Resolves once the change is durably handed to the sync; rejects otherwise. */
+  publish(change: ConfigChange): Promise<void>;
+}
+
+export function projectPayload(project: Project): ProjectPayload {
+  const payload: ProjectPayload = {
+    id: project.id,
+    org_id: project.org_id,
+    workspace_id: project.workspace_id,
+    name: project.name,
+  };
+  if (project.description !== undefined) payload.description = project.description;
+  if (project.type !== undefined) payload.type = project.type;
+  return payload;
+}
+
+export function apiKeyPayload(key: ApiKey): ApiKeyPayload {
+  const payload: ApiKeyPayload = {
+    key_id: key.id,
+    keyHash: key.key_hash,
+    org_id: key.org_id,
+    workspace_id: key.workspace_id,
+    project_id: key.project_id,
+    projectName: key.project_name,
+    scopes: [...key.scopes],
+    revoked: key.status === 'revoked',
+    createdAt: Date.parse(key.created_at),
+  };
+  if (key.expires_at !== undefined) payload.expiresAt = Date.parse(key.expires_at);
+  return payload;
+}
+
+export function apiKeyChange(key: ApiKey): ConfigChange {
+  return key.status === 'revoked'
+    ? { type: 'api-key.revoked', version: key.version, payload: apiKeyPayload(key) }
+    : { type: 'api-key.upserted', version: key.version, payload: apiKeyPayload(key) };
+}
+
+/** A publisher that keeps changes in memory (tests, local wiring before the sync consumes them). */
+export class MemoryChangePublisher implements ChangePublisher {
+  readonly published: ConfigChange[] = [];
+
+  async publish(change: ConfigChange): Promise<void> {
+    this.published.push(structuredClone(change));
+  }
+}
