@@ -6,6 +6,11 @@
 import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
 import { trace } from '@opentelemetry/api';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
+import {
+  InMemorySpanExporter,
+  TracerProvider as SdkTracerProvider,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_ANSWER, FAKE_USAGE, type FakeOpenAI, startFakeOpenAI } from '../../examples/fake-openai-server';
@@ -150,6 +155,26 @@ describe('registerInstrumentations', () => {
     expect(result.registered).toEqual(['ok']);
     expect(result.failed.map((f) => f.name)).toEqual(['bad', 'unnamed instrumentation']);
     expect(errors).toHaveLength(2);
+  });
+
+  it("with useExistingProvider, uses the application's provider the tracer attached to", async () => {
+    const appExporter = new InMemorySpanExporter();
+    const appProvider = new SdkTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor({ exporter: appExporter })],
+    });
+    expect(trace.setGlobalTracerProvider(appProvider)).toBe(true);
+    cleanups.push(() => trace.disable());
+    const { tracer, spans } = memoryTracer({ useExistingProvider: true });
+    cleanups.push(() => tracer.shutdown(1_000));
+    const probe = new ProbeInstrumentation();
+    cleanups.push(() => probe.disable());
+    tracer.registerInstrumentations([probe]);
+
+    probe.work('shared provider');
+    await appProvider.forceFlush();
+    expect(appExporter.getFinishedSpans().map((s) => s.name)).toEqual(['shared provider']);
+    expect(spans().map((s) => s.name)).toEqual(['shared provider']);
+    expect(spans()[0]?.attributes.honeyhive_project).toBe('test-project');
   });
 
   it('leaves instrumentations untouched on a disabled tracer', () => {
