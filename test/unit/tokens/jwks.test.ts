@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LocalSigner } from '../../../lambdas/adapters/local/local-signer';
-import { buildJwks, keyRingJwks, publicKeyToJwk, rotateKeyRing } from '../../../lambdas/domain/tokens/jwks';
+import { buildJwks, type KeyRing, keyRingJwks, publicKeyToJwk, rotateKeyRing } from '../../../lambdas/domain/tokens/jwks';
 
 describe('JWKS', () => {
   it('publishes x and y of the key itself, with kid, alg and use', async () => {
@@ -51,7 +51,7 @@ describe('JWKS', () => {
     const first = LocalSigner.generate('key-1');
     const second = LocalSigner.generate('key-2');
     const third = LocalSigner.generate('key-3');
-    let ring = { current: first };
+    let ring: KeyRing = { current: first };
     expect((await keyRingJwks(ring)).keys.map((k) => k.kid)).toEqual(['key-1']);
     const rotated = rotateKeyRing(ring, second);
     expect(rotated.current).toBe(second);
