@@ -135,21 +135,28 @@ describe('sync security: forged messages are rejected and change nothing', () =>
     },
   );
 
+  const payloadOf = (message: Record<string, unknown>) => message.payload as Record<string, unknown>;
   it.each<[string, (message: Record<string, unknown>) => void]>([
-    ['an unknown version', (m) => void (m.v = 2)],
-    ['an unknown kind', (m) => void (m.kind = 'api-key.unrevoked')],
-    ['an unknown field', (m) => void (m.note = 'x')],
-    ['a fractional version', (m) => void (m.entityVersion = 1.5)],
-    ['a zero seq', (m) => void (m.seq = 0)],
-    [
-      'a keyHash differing from entityId',
-      (m) => void ((m.payload as Record<string, unknown>).keyHash = keyHash('other')),
-    ],
-    ['an unknown scope', (m) => void ((m.payload as Record<string, unknown>).scopes = ['root'])],
-    ['an extra payload field', (m) => void ((m.payload as Record<string, unknown>).revoked = false)],
+    ['an unknown version', (m) => Object.assign(m, { v: 2 })],
+    ['an unknown kind', (m) => Object.assign(m, { kind: 'api-key.unrevoked' })],
+    ['an unknown field', (m) => Object.assign(m, { note: 'x' })],
+    ['a fractional version', (m) => Object.assign(m, { entityVersion: 1.5 })],
+    ['a zero seq', (m) => Object.assign(m, { seq: 0 })],
+    ['a keyHash differing from entityId', (m) => Object.assign(payloadOf(m), { keyHash: keyHash('other') })],
+    ['an unknown scope', (m) => Object.assign(payloadOf(m), { scopes: ['root'] })],
+    ['an extra payload field', (m) => Object.assign(payloadOf(m), { revoked: false })],
     [
       'the raw key in the payload',
-      (m) => void ((m.payload as Record<string, unknown>).projectName = `wgl_${'a'.repeat(43)}_abcdef`),
+      (m) => Object.assign(payloadOf(m), { projectName: `wgl_${'a'.repeat(43)}_abcdef` }),
+    ],
+    [
+      'a field named like a secret',
+      (m) =>
+        Object.assign(m, {
+          kind: 'prompt.upserted',
+          entityId: 'p',
+          payload: { providerApiKey: 'x', password: 'y' },
+        }),
     ],
   ])('a validly signed message with %s', async (_, edit) => {
     await expectRejectedUnchanged(await resigned(edit), 'invalid-message');
