@@ -1,7 +1,13 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { LocalSigner } from '../../../lambdas/adapters/local/local-signer';
-import { buildJwks, type KeyRing, keyRingJwks, publicKeyToJwk, rotateKeyRing } from '../../../lambdas/domain/tokens/jwks';
+import {
+  buildJwks,
+  type KeyRing,
+  keyRingJwks,
+  publicKeyToJwk,
+  rotateKeyRing,
+} from '../../../lambdas/domain/tokens/jwks';
 
 describe('JWKS', () => {
   it('publishes x and y of the key itself, with kid, alg and use', async () => {
