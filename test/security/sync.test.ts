@@ -144,7 +144,8 @@ describe('sync security: forged messages are rejected and change nothing', () =>
     ['a zero seq', (m) => Object.assign(m, { seq: 0 })],
     ['a keyHash differing from entityId', (m) => Object.assign(payloadOf(m), { keyHash: keyHash('other') })],
     ['an unknown scope', (m) => Object.assign(payloadOf(m), { scopes: ['root'] })],
-    ['an extra payload field', (m) => Object.assign(payloadOf(m), { revoked: false })],
+    ['an extra payload field', (m) => Object.assign(payloadOf(m), { owner: 'x' })],
+    ['a revoked flag contradicting the kind', (m) => Object.assign(payloadOf(m), { revoked: true })],
     [
       'the raw key in the payload',
       (m) => Object.assign(payloadOf(m), { projectName: `wgl_${'a'.repeat(43)}_abcdef` }),

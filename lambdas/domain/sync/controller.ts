@@ -92,7 +92,7 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
     const current = await deps.appliedState.get(kind, message.entityId);
     if (message.kind === 'api-key.revoked') {
       if (current?.status === 'revoked' && message.entityVersion <= current.entityVersion) return 'stale';
-      await deps.keyRegistry.put(apiKeyRecord(message.payload as ApiKeyPayload, true));
+      await deps.keyRegistry.put(apiKeyRecord(message.payload as unknown as ApiKeyPayload, true));
       await deps.appliedState.put(kind, message.entityId, {
         entityVersion: Math.max(message.entityVersion, current?.entityVersion ?? 0),
         status: 'revoked',
@@ -103,8 +103,12 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
     if (current && message.entityVersion <= current.entityVersion) return 'stale';
     const deleted = message.kind.endsWith('.deleted');
     // The target is written before the version is recorded: a crash in between re-applies, never skips.
-    if (kind === 'api-key') await deps.keyRegistry.put(apiKeyRecord(message.payload as ApiKeyPayload, false));
-    else
+    if (kind === 'api-key') {
+      const payload = message.payload as unknown as ApiKeyPayload;
+      // ApiKeyRecord has no expiry: a key already past its expiresAt is stored revoked (fail closed).
+      const expired = payload.expiresAt !== undefined && payload.expiresAt <= clock();
+      await deps.keyRegistry.put(apiKeyRecord(payload, expired));
+    } else
       await deps.configStore.put(kind as ConfigKind, message.entityId, {
         version: message.entityVersion,
         deleted,

@@ -52,8 +52,16 @@ export interface SignedSyncMessage {
   signature: string;
 }
 
-/** The API-key payload: an ApiKeyRecord without the revoked flag, which the kind carries. */
-export interface ApiKeyPayload extends JsonObject {
+/**
+ * The API-key payload: an ApiKeyRecord's fields, plus what the control plane's change carries
+ * (lambdas/domain/control-plane/changes.ts): its key id, the revoked flag (which must agree with
+ * the kind) and, for a rotated key, when it expires.
+ */
+export interface ApiKeyPayload {
+  key_id?: string;
+  revoked?: boolean;
+  /** Epoch ms after which the key must be refused. */
+  expiresAt?: number;
   keyHash: string;
   org_id: string;
   workspace_id: string;
@@ -86,6 +94,7 @@ const API_KEY_FIELDS = [
   'scopes',
   'createdAt',
 ] as const;
+const OPTIONAL_API_KEY_FIELDS = ['key_id', 'revoked', 'expiresAt'] as const;
 const DATA_PLANE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what an id must not hold.
 const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F]/;
@@ -130,7 +139,8 @@ export function checkSyncMessage(value: unknown): SyncMessage {
   if (!isPlainObject(value.payload)) throw new SyncMessageError('payload is not an object');
   const payload = value.payload as JsonObject;
   assertNoSecrets(payload);
-  if (entityKindOf(value.kind) === 'api-key') checkApiKeyPayload(payload, entityId);
+  if (entityKindOf(value.kind) === 'api-key')
+    checkApiKeyPayload(payload, entityId, value.kind === 'api-key.revoked');
   return {
     v: SYNC_MESSAGE_VERSION,
     dataPlaneId,
@@ -159,10 +169,22 @@ export function assertNoSecrets(value: unknown, path = 'payload'): void {
   }
 }
 
-function checkApiKeyPayload(payload: JsonObject, entityId: string): asserts payload is ApiKeyPayload {
+function checkApiKeyPayload(payload: JsonObject, entityId: string, revokedKind: boolean): void {
   const keys = Object.keys(payload);
-  if (keys.length !== API_KEY_FIELDS.length || !API_KEY_FIELDS.every((field) => keys.includes(field)))
-    throw new SyncMessageError(`api-key payload must have exactly ${API_KEY_FIELDS.join(', ')}`);
+  const allowed: readonly string[] = [...API_KEY_FIELDS, ...OPTIONAL_API_KEY_FIELDS];
+  if (!API_KEY_FIELDS.every((field) => keys.includes(field)) || !keys.every((key) => allowed.includes(key)))
+    throw new SyncMessageError(
+      `api-key payload must have ${API_KEY_FIELDS.join(', ')} and at most ${OPTIONAL_API_KEY_FIELDS.join(', ')}`,
+    );
+  if (
+    payload.key_id !== undefined &&
+    (typeof payload.key_id !== 'string' || payload.key_id.length > MAX_ID_LENGTH)
+  )
+    throw new SyncMessageError('api-key payload key_id is not a string');
+  // A flag contradicting the kind means a confused sender; neither reading is safe to apply.
+  if (payload.revoked !== undefined && payload.revoked !== revokedKind)
+    throw new SyncMessageError('api-key payload revoked flag contradicts the message kind');
+  if (payload.expiresAt !== undefined) requireCount(payload.expiresAt, 'expiresAt', 0);
   if (typeof payload.keyHash !== 'string' || !KEY_HASH.test(payload.keyHash))
     throw new SyncMessageError('api-key payload keyHash is not a lowercase hex SHA-256');
   // The entity id is what ordering is tracked by; a payload for another key would dodge that.
