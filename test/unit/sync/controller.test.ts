@@ -1,11 +1,22 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createDataPlaneController } from '../../../lambdas/data-plane-controller/app';
+import { createSyncController } from '../../../lambdas/domain/sync/controller';
 import { digest } from '../../../lambdas/domain/sync/digest';
 import { MemoryAppliedState, MemoryConfigStore } from '../../../lambdas/domain/sync/memory-stores';
 import type { ConfigKind } from '../../../lambdas/domain/sync/messages';
 import { MemoryKeyRegistry } from '../../support/memory-ports';
-import { body, change, DATA_PLANE, dataPlane, keyChange, keyHash, NOW, verifier } from './fixtures';
+import {
+  apiKeyPayload,
+  body,
+  change,
+  DATA_PLANE,
+  dataPlane,
+  keyChange,
+  keyHash,
+  NOW,
+  verifier,
+} from './fixtures';
 
 describe('sync controller: applying', () => {
   it('applies an api-key upsert to the key registry as an unrevoked record', async () => {
@@ -74,6 +85,36 @@ describe('sync controller: applying', () => {
     await world.controller.handle(await body(change('prompt.upserted', 'x', 1), { seq: 4, issuedAt: NOW }));
     expect(await world.appliedState.appliedSeq()).toBe(9);
     expect(world.controller.stats()).toMatchObject({ applied: 1, stale: 1, rejected: 0, lastLagMs: 1500 });
+  });
+
+  it('applies concurrent deliveries one at a time, so an older version never overwrites a newer one', async () => {
+    const registry = new MemoryKeyRegistry();
+    const slowRegistry = {
+      findByHash: registry.findByHash.bind(registry),
+      // The first write is slow: without serialization the older message would land last.
+      put: async (record: Parameters<MemoryKeyRegistry['put']>[0]) => {
+        if (record.projectName === 'newer') await new Promise((resolve) => setTimeout(resolve, 20));
+        await registry.put(record);
+      },
+    };
+    const controller = createSyncController({
+      dataPlaneId: DATA_PLANE,
+      verifier,
+      keyRegistry: slowRegistry,
+      configStore: new MemoryConfigStore(),
+      appliedState: new MemoryAppliedState(),
+      clock: () => NOW,
+    });
+    const hash = keyHash('k1');
+    const newer = await body(
+      change('api-key.upserted', hash, 2, apiKeyPayload(hash, { projectName: 'newer' })),
+    );
+    const older = await body(
+      change('api-key.upserted', hash, 1, apiKeyPayload(hash, { projectName: 'older' })),
+    );
+    const results = await Promise.all([controller.handle(newer), controller.handle(older)]);
+    expect(results.map((r) => r.status)).toEqual(['applied', 'stale']);
+    expect(registry.records.get(hash)?.projectName).toBe('newer');
   });
 
   it('reports its inventory and a digest of it', async () => {
