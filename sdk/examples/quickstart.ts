@@ -48,7 +48,7 @@ export async function main(settings?: { serverUrl: string; apiKey: string }): Pr
         config: { model: 'gpt-4o-mini', provider: 'openai' },
         metadata: { prompt_tokens: 85, completion_tokens: 20 },
       });
-      return `Yes: ${context[0]}`;
+      return `${question} Yes: ${context[0]}`;
     },
     { eventType: 'model' },
   );
