@@ -6,6 +6,8 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type AuthenticatorOptions, createAuthenticator } from '../domain/auth/authenticate';
+import { createRequestAuthenticator } from '../domain/auth/authenticate-request';
+import type { TokenVerifier } from '../domain/auth/token-verifier';
 import { HttpError } from '../domain/http/errors';
 import { readRequestBody } from '../domain/http/request-body';
 import { mediaTypeOf } from '../domain/ingest/convert-request';
@@ -44,6 +46,10 @@ export interface IngestHandlerDeps {
   clock?: () => number;
   limits?: Partial<IngestLimits>;
   auth?: AuthenticatorOptions;
+  /** Control-plane tokens (JWTs) are accepted only with a verifier; API keys always are. */
+  tokens?: TokenVerifier;
+  /** A token's project id -> the project's name as clients know it (ingest records carry it). */
+  projectName?: (projectId: string) => Promise<string | undefined>;
   /** Called once per accepted request, for metrics. */
   onIngested?: (summary: IngestSummary) => void;
   /** Called for unexpected failures (5xx), for logging. Never given request bodies or keys. */
@@ -57,7 +63,11 @@ export type IngestHandler = (
 
 export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   const clock = deps.clock ?? Date.now;
-  const authenticate = createAuthenticator(deps.keys, { clock, ...deps.auth });
+  const authenticate = createRequestAuthenticator({
+    apiKeys: createAuthenticator(deps.keys, { clock, ...deps.auth }),
+    tokens: deps.tokens,
+    projectName: deps.projectName,
+  });
   const service = createIngestService({
     ...deps,
     onStorageError: (stage, error) => deps.onError?.(error, { routeKey: `storage:${stage}`, status: 503 }),
@@ -70,7 +80,10 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       if (routeKey === 'GET /healthz') return json(200, { status: 'ok' });
       const route = ROUTE_TARGETS[routeKey];
       if (!route) throw new HttpError(404, `No route for ${routeKey}`);
-      const principal = await authenticate(event.headers.authorization, 'ingest');
+      const principal = await authenticate(event.headers.authorization, {
+        scope: 'ingest',
+        projectId: requestedProject(event),
+      });
       const { body, rawBody, rawIsGzip } = decodeBodies(event, service.limits);
       const outcome = await service.ingest({
         route,
@@ -196,4 +209,16 @@ function lower(headers: Record<string, string> | undefined): Record<string, stri
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
   return out;
+}
+
+/**
+ * The project a request addresses (`x-waggle-project`: a project id, or for API keys also its
+ * name). Needed only with a token that lists several projects; when sent it must be the
+ * credential's project, else 403, so a credential never reaches another project's data.
+ */
+const PROJECT_HEADER = 'x-waggle-project';
+
+function requestedProject(event: APIGatewayProxyEventV2): string | undefined {
+  const value = event.headers[PROJECT_HEADER]?.trim();
+  return value === undefined || value === '' ? undefined : value;
 }

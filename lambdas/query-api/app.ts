@@ -6,7 +6,9 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type AuthenticatorOptions, createAuthenticator } from '../domain/auth/authenticate';
+import { createRequestAuthenticator } from '../domain/auth/authenticate-request';
 import type { Principal } from '../domain/auth/principal';
+import type { TokenVerifier } from '../domain/auth/token-verifier';
 import type { Tenant, WaggleTombstone } from '../domain/events/event';
 import { HttpError, serviceUnavailable } from '../domain/http/errors';
 import { readRequestBody } from '../domain/http/request-body';
@@ -45,6 +47,10 @@ export interface QueryApiHandlerDeps {
   payloadStore?: ObjectStore;
   clock?: () => number;
   auth?: AuthenticatorOptions;
+  /** Control-plane tokens (JWTs) are accepted only with a verifier; API keys always are. */
+  tokens?: TokenVerifier;
+  /** A token's project id -> the project's name as clients know it (ingest records carry it). */
+  projectName?: (projectId: string) => Promise<string | undefined>;
   /** Called once per answered request, for metrics. */
   onAnswered?: (summary: { route: QueryRouteKey; status: number; projectId: string }) => void;
   /** Called for unexpected failures (5xx), for logging. Never given request bodies or keys. */
@@ -70,7 +76,11 @@ interface Answer {
 
 export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandler {
   const clock = deps.clock ?? Date.now;
-  const authenticate = createAuthenticator(deps.keys, { clock, ...deps.auth });
+  const authenticate = createRequestAuthenticator({
+    apiKeys: createAuthenticator(deps.keys, { clock, ...deps.auth }),
+    tokens: deps.tokens,
+    projectName: deps.projectName,
+  });
   const { queries } = deps;
 
   async function fullSession(tenant: Tenant, id: string): Promise<SessionResult | undefined> {
@@ -142,7 +152,10 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
       routeKey = match.route;
       // Deleting is writing: it takes the same scope as sending events, which every SDK key has.
       const scope = match.route.startsWith('DELETE ') ? 'ingest' : 'read';
-      const principal = await authenticate(event.headers.authorization, scope);
+      const principal = await authenticate(event.headers.authorization, {
+        scope,
+        projectId: requestedProject(event),
+      });
       const answer = await ROUTES[match.route]({ event, params: match.params, principal, now: clock() });
       deps.onAnswered?.({ route: match.route, status: answer.status, projectId: principal.project_id });
       return json(answer.status, answer.body);
@@ -194,4 +207,16 @@ function json(
     headers: { 'content-type': 'application/json', ...extra },
     body: JSON.stringify(body),
   };
+}
+
+/**
+ * The project a request addresses (`x-waggle-project`: a project id, or for API keys also its
+ * name). Needed only with a token that lists several projects; when sent it must be the
+ * credential's project, else 403, so a credential never reaches another project's data.
+ */
+const PROJECT_HEADER = 'x-waggle-project';
+
+function requestedProject(event: APIGatewayProxyEventV2): string | undefined {
+  const value = event.headers[PROJECT_HEADER]?.trim();
+  return value === undefined || value === '' ? undefined : value;
 }
