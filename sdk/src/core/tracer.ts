@@ -64,6 +64,7 @@ interface Live {
 }
 
 const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+const NO_SPAN_OPTIONS: SpanOptions = Object.freeze({});
 
 export class WaggleTracer implements SpanHost {
   readonly encoder: Encoder;
@@ -322,19 +323,24 @@ export class WaggleTracer implements SpanHost {
     name: string,
     eventType: EventType,
     parent: Context,
-    options: SpanOptions = {},
+    options: SpanOptions = NO_SPAN_OPTIONS,
   ): { span: Span; ctx: Context } {
     const live = this.live;
     if (live === undefined) return { span: NOOP_SPAN, ctx: parent };
     this.useAsyncContext();
-    const span = live.otelTracer.startSpan(
-      name,
-      {
-        ...options,
-        attributes: { ...options.attributes, honeyhive_event_type: eventType, honeyhive_event_name: name },
-      },
-      parent,
-    );
+    // Traced calls pass no options: skip the spreads on that path (the same span options result).
+    const spanOptions: SpanOptions =
+      options === NO_SPAN_OPTIONS
+        ? { attributes: { honeyhive_event_type: eventType, honeyhive_event_name: name } }
+        : {
+            ...options,
+            attributes: {
+              ...options.attributes,
+              honeyhive_event_type: eventType,
+              honeyhive_event_name: name,
+            },
+          };
+    const span = live.otelTracer.startSpan(name, spanOptions, parent);
     return { span, ctx: trace.setSpan(parent, span).setValue(TRACER_CONTEXT_KEY, this) };
   }
 

@@ -6,6 +6,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { flattenAttributes } from '../utils/flatten';
 import { DEFAULT_JSON_SAFE_LIMITS, type JsonValue, toJsonSafe } from '../utils/json-safe';
+import { type FlatLeafRedactor, flatLeafRedactor } from '../utils/redaction';
 
 export type Section =
   | 'inputs'
@@ -42,12 +43,101 @@ export function createEncoder(options: EncoderOptions = {}): Encoder {
       return '[redaction failed]';
     }
   };
+  const general = (prefix: string, value: unknown): Attributes =>
+    flattenAttributes(prefix, json(value), { maxBytes });
+  // Flat plain objects (enrichment, arguments by name, { result }) skip the copy-redact-copy-flatten
+  // walks when redaction is none or a createRedactor one without a custom hook: same attributes.
+  const leaf: FlatLeafRedactor | undefined = redact === undefined ? undefined : flatLeafRedactor(redact);
   return {
     json,
     section(section, value) {
-      return flattenAttributes(`honeyhive_${section}`, json(value), { maxBytes });
+      const prefix = `honeyhive_${section}`;
+      if (redact === undefined || leaf !== undefined) {
+        const fast = flatSection(prefix, value, leaf, maxBytes, general);
+        if (fast !== undefined) return fast;
+      }
+      return general(prefix, value);
     },
   };
+}
+
+/**
+ * The attributes `flattenAttributes(prefix, json(value))` gives for a plain object whose values are
+ * all primitives, in one pass; undefined (before reading any property) when the value is not such an
+ * object. Mirrors toJsonSafe (undefined dropped, strings cut, non-finite numbers as strings), the
+ * redactor (per key and string) and flattenAttributes (null dropped, byte budget, __truncated).
+ */
+function flatSection(
+  prefix: string,
+  value: unknown,
+  /** undefined: no redaction (then json() makes one JSON-safe pass, so strings are cut once). */
+  leaf: FlatLeafRedactor | undefined,
+  maxBytes: number,
+  general: (prefix: string, value: unknown) => Attributes,
+): Attributes | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined;
+  let entries: [string, unknown][];
+  try {
+    entries = Object.entries(value);
+  } catch {
+    // A throwing getter: the general path would make the whole value this marker.
+    return general(prefix, '[Unserializable]');
+  }
+  // Properties were read once; anything unusual continues on a copy of what was read (no closure
+  // for that: this runs for every section of every traced call).
+  if (entries.length > DEFAULT_JSON_SAFE_LIMITS.maxItems) return general(prefix, Object.fromEntries(entries));
+  const out: Attributes = {};
+  let budget = maxBytes;
+  let truncated = false;
+  for (const [key, raw] of entries) {
+    if (key === '__proto__') return general(prefix, Object.fromEntries(entries));
+    let v: string | number | boolean | null;
+    switch (typeof raw) {
+      case 'undefined':
+        continue;
+      case 'string':
+        v = cutString(raw);
+        break;
+      case 'number':
+        v = Number.isFinite(raw) ? raw : String(raw);
+        break;
+      case 'boolean':
+        v = raw;
+        break;
+      case 'object':
+        if (raw !== null) return general(prefix, Object.fromEntries(entries));
+        v = null;
+        break;
+      default:
+        return general(prefix, Object.fromEntries(entries));
+    }
+    if (truncated) continue;
+    let redacted = v;
+    if (leaf !== undefined) {
+      // json() makes the redactor's output JSON-safe again: a string is cut a second time.
+      redacted = leaf(key, v);
+      if (typeof redacted === 'string') redacted = cutString(redacted);
+    }
+    if (redacted === null) continue;
+    const attribute = `${prefix}.${key}`;
+    const cost = attribute.length + (typeof redacted === 'string' ? redacted.length : 8);
+    if (cost > budget) {
+      truncated = true;
+      continue;
+    }
+    budget -= cost;
+    out[attribute] = redacted;
+  }
+  if (truncated) out[`${prefix}.__truncated`] = true;
+  return out;
+}
+
+function cutString(s: string): string {
+  const max = DEFAULT_JSON_SAFE_LIMITS.maxStringLength;
+  return s.length <= max ? s : `${s.slice(0, max)}...[truncated ${s.length - max} chars]`;
 }
 
 export const ATTR = {

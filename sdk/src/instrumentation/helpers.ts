@@ -2,11 +2,11 @@
  * Module-level enrich helpers: they act through the WaggleTracer whose span is active, so code deep
  * in a call stack can enrich without being handed the tracer.
  */
-import { context, trace } from '@opentelemetry/api';
+import { context, type Span, trace } from '@opentelemetry/api';
 import type { EnrichSessionInput, EnrichSpanInput } from './enrich';
 
 interface Enricher {
-  enrichSpan(input: EnrichSpanInput): void;
+  enrichSpan(input: EnrichSpanInput, span?: Span): void;
   enrichSession(input: EnrichSessionInput): void;
 }
 
@@ -26,7 +26,11 @@ function activeTracer(): Enricher | undefined {
 /** Enriches the active span through the tracer that started it; a no-op outside any traced span. */
 export function enrichSpan(input: EnrichSpanInput): void {
   try {
-    if (trace.getActiveSpan() !== undefined) activeTracer()?.enrichSpan(input);
+    // One context lookup: the active span and the tracer in charge come from the same context.
+    const active = context.active();
+    const span = trace.getSpan(active);
+    if (span === undefined || tracerKey === undefined) return;
+    (active.getValue(tracerKey) as Enricher | undefined)?.enrichSpan(input, span);
   } catch {
     // Enrichment is best effort; it never reaches user code as an error.
   }

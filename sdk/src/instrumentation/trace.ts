@@ -90,15 +90,16 @@ export function wrapFunction<F extends AnyFunction>(host: SpanHost, fn: F, optio
     }
   };
 
+  const target = fn as unknown as (...a: unknown[]) => unknown;
+  // No closure per call: this runs for every traced call.
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    const call = () => (fn as unknown as (...a: unknown[]) => unknown).apply(this, args);
-    if (!host.enabled) return call();
+    if (!host.enabled) return target.apply(this, args);
     const started = start(args);
-    if (started === undefined) return call();
+    if (started === undefined) return target.apply(this, args);
     const { span, ctx } = started;
     let result: unknown;
     try {
-      result = context.with(ctx, call);
+      result = context.with(ctx, target, this, ...args);
     } catch (error) {
       safe(() => endWithError(span, error));
       throw error;
@@ -118,7 +119,11 @@ export function wrapFunction<F extends AnyFunction>(host: SpanHost, fn: F, optio
       );
       return result;
     }
-    safe(() => endWithResult(span, host.encoder, captureOut, result));
+    try {
+      endWithResult(span, host.encoder, captureOut, result);
+    } catch (error) {
+      host.reportError(error);
+    }
     return result;
   };
   safeDefine(wrapped, 'name', name);

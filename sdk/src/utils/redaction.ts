@@ -209,13 +209,41 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return walkEntries(Object.entries(value), path, ancestors);
   };
 
-  return (value: unknown): unknown => {
+  const redactor = (value: unknown): unknown => {
     try {
       return walk(value, [], new Set());
     } catch {
       return replacement;
     }
   };
+  // Without a custom hook, a primitive under a key is redacted on its own; the encoder's fast path for
+  // flat objects uses this instead of walking a copy (same result, see encoder.ts).
+  if (!custom) {
+    const leaf: FlatLeafRedactor = (key, value) => {
+      if (value === null) return null;
+      if (isSecretKey(key)) return replacement;
+      return typeof value === 'string' ? maskString(value, combined, extra, replacement) : value;
+    };
+    Object.defineProperty(redactor, FLAT_LEAF, { value: leaf });
+  }
+  return redactor;
+}
+
+/** Redacts one primitive found under `key` in a plain object, exactly as the full walk would. */
+export type FlatLeafRedactor = (
+  key: string,
+  value: string | number | boolean | null,
+) => string | number | boolean | null;
+
+const FLAT_LEAF = Symbol('waggle.redaction.flatLeaf');
+
+/** The per-key leaf redactor of a redactor made by createRedactor without `custom`; undefined otherwise. */
+export function flatLeafRedactor(redactor: Redactor): FlatLeafRedactor | undefined {
+  try {
+    return (redactor as unknown as { [FLAT_LEAF]?: FlatLeafRedactor })[FLAT_LEAF];
+  } catch {
+    return undefined;
+  }
 }
 
 /** The default redactor (secret shapes, secret-named keys; e-mails kept). */
