@@ -9,6 +9,7 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { type HttpResponse, HttpSendError, sendHttp } from '../integration/http';
+import { encodeProtobufInSlices } from './chunked-encoding';
 import {
   backoffDelayMs,
   isRetryableStatus,
@@ -171,8 +172,10 @@ export class WaggleOtlpExporter implements SpanExporter {
   }
 
   private async encode(spans: ReadableSpan[]): Promise<Uint8Array> {
-    const serializer = this.protocol === 'json' ? JsonTraceSerializer : ProtobufTraceSerializer;
-    const raw = serializer.serializeRequest(spans);
+    const raw =
+      this.protocol === 'json'
+        ? JsonTraceSerializer.serializeRequest(spans)
+        : await encodeProtobufInSlices(spans);
     if (raw === undefined) throw new Error('spans could not be serialized to OTLP');
     // Async gzip runs on the libuv pool, keeping large batches off the event loop.
     return this.compression === 'gzip' ? new Uint8Array(await gzip(raw)) : raw;
