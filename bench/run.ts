@@ -8,6 +8,7 @@ import { costPerMillionSpans } from './cost-model';
 import { measureHandlerLatency, measureRequestMix, measureThroughput } from './ingest-bench';
 import { measureFreshness } from './local/freshness-bench';
 import { measureQueries } from './query/query-bench';
+import { formatSdkTable, measureSdk } from './sdk/sdk-bench';
 import { measureWriter } from './store/writer-bench';
 
 /** The ingest function's memory (lib/data-plane/ingest-api.ts); Lambda gives one full vCPU at 1769 MB. */
@@ -61,6 +62,10 @@ async function main(): Promise<void> {
   const queries = await measureQueries({ events: 1_000_000, repeats: 20 });
   for (const row of queries.latencies)
     console.log(`  ${row.name}: p50 ${fmt(row.p50Ms, 1)} ms, p99 ${fmt(row.p99Ms, 1)} ms`);
+
+  console.log('bench: SDK beside the bare OpenTelemetry JS SDK...');
+  const sdk = await measureSdk();
+  const sdkTable = formatSdkTable(sdk);
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const markdown = `# Benchmarks
@@ -146,6 +151,13 @@ bench/query/query-bench.ts), through the query service as the read API calls it.
 ${queries.latencies.map((r) => `| ${r.name} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} |`).join('\n')}
 
 Target (issue 3): session lookup under 100 ms at 1 million events.
+
+## SDK beside the bare OpenTelemetry JS SDK
+
+bench/sdk/sdk-bench.ts: the same work through \`WaggleTracer\` (trace + enrichSpan) and through a bare
+OpenTelemetry TracerProvider with a BatchSpanProcessor setting the same attributes, in the same run.
+
+${sdkTable}
 
 ## Notes
 
