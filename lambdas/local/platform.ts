@@ -12,7 +12,9 @@ import { startQueuePoller } from '../adapters/local/local-queue-poller';
 import { createCompactionJob } from '../compaction/app';
 import { createDeadLetterArchiver } from '../dead-letter-archiver/app';
 import { generateApiKey, hashApiKey } from '../domain/auth/api-key';
+import type { AuthenticatorOptions } from '../domain/auth/authenticate';
 import { API_KEY_SCOPES, type ApiKeyRecord } from '../domain/auth/principal';
+import { createTokenVerifier } from '../domain/auth/token-verifier';
 import type { DeletableObjectStore } from '../domain/ports';
 import { createEventQueryService } from '../domain/query/event-query-service';
 import type { EventQueryService } from '../domain/query/types';
@@ -20,6 +22,7 @@ import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
 import { createQueryApiHandler } from '../query-api/app';
 import { QUERY_ROUTES } from '../query-api/routes';
 import { createWriterHandler, type WriterHandler } from '../writer/app';
+import { type LocalBootstrap, type LocalControlPlane, startLocalControlPlane } from './control-plane';
 import { ensureKeyTable, LOCAL_KEY_TABLE, startLocalDynamo } from './dynamo-local';
 import { startHttpServer } from './http-server';
 import { localPaths } from './paths';
@@ -55,6 +58,10 @@ export interface LocalPlatformOptions {
   projectName?: string;
   apiKey?: string;
   log?: (line: string) => void;
+  /** Starts the local control plane beside the data plane (npm start does; port 4319 by default). */
+  controlPlane?: { port?: number; host?: string; syncBatchingWindowMs?: number };
+  /** The data plane's API-key cache (positiveTtlMs defaults to 30 s: how long a revoked key may still work). */
+  auth?: AuthenticatorOptions;
   /** Writer batching and compaction cadence; defaults in LOCAL_WRITER_DEFAULTS. */
   writer?: Partial<LocalWriterTuning>;
   /** Seams for the end-to-end fault tests (a failing store, a crashing writer); unset in normal runs. */
@@ -70,7 +77,12 @@ export interface LocalPlatformInfo {
   url: string;
   endpoints: { otlpTraces: string; honeyhive: string; health: string };
   dataDir: string;
+  /** The local control plane; the admin password is only here (and printed) after the first start. */
+  controlPlane?: Partial<LocalBootstrap> & { url: string };
 }
+
+/** The `aud` of control-plane tokens for the local data plane. */
+export const LOCAL_DATA_PLANE_ID = 'local';
 
 export interface LocalPlatform {
   url: string;
@@ -81,6 +93,8 @@ export interface LocalPlatform {
   rawArchive: FileObjectStore;
   eventStore: FileObjectStore;
   queries: EventQueryService;
+  /** Running when options.controlPlane was given. */
+  controlPlane?: LocalControlPlane;
   /** Runs one compaction pass now (also run on a timer). */
   compact(): Promise<void>;
   close(): Promise<void>;
@@ -100,6 +114,28 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const apiKey = options.apiKey ?? (await savedApiKey(paths.info)) ?? generateApiKey();
     await registerLocalKey(keys, apiKey, projectName);
 
+    let controlPlane: LocalControlPlane | undefined;
+    if (options.controlPlane) {
+      controlPlane = await startLocalControlPlane({
+        ...options.controlPlane,
+        dataDir: paths.root,
+        dynamo: dynamo.client,
+        keyRegistry: keys,
+        dataPlaneId: LOCAL_DATA_PLANE_ID,
+        log,
+      });
+      cleanup.unshift(() => (controlPlane as LocalControlPlane).close());
+    }
+    // Tokens are verified against the control plane's JWKS, fetched in-process (no HTTPS locally).
+    const tokenAuth = controlPlane && {
+      tokens: createTokenVerifier({
+        issuer: controlPlane.issuer,
+        audience: controlPlane.dataPlaneId,
+        jwks: { fetch: (controlPlane as LocalControlPlane).jwks },
+      }),
+      projectName: controlPlane.projectName,
+    };
+
     const rawArchive = new FileObjectStore(paths.rawArchive);
     const eventsDeadLetterQueue = await LocalQueue.open(paths.eventsDeadLetterQueue, {
       name: 'waggle-events-dlq',
@@ -114,6 +150,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       // Overflow objects share the raw-archive bucket, as on AWS.
       overflowStore: rawArchive,
       eventsQueue,
+      auth: options.auth,
+      ...tokenAuth,
       onError: (error, context) =>
         log(
           `ingest: ${context.routeKey} answered ${context.status}: ${error instanceof Error ? error.message : String(error)}`,
@@ -180,6 +218,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       eventsQueue,
       overflowStore: rawArchive,
       payloadStore: eventStore,
+      auth: options.auth,
+      ...tokenAuth,
       onError: (error) => log(`query: ${error instanceof Error ? error.message : String(error)}`),
     });
     const queryRoutes = new Set<string>(QUERY_ROUTES);
@@ -193,6 +233,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     });
     cleanup.unshift(() => server.close());
 
+    const saved = await savedInfo(paths.info);
     const info: LocalPlatformInfo = {
       apiKey,
       project: projectName,
@@ -204,6 +245,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       },
       dataDir: paths.root,
     };
+    if (controlPlane)
+      info.controlPlane = { ...saved?.controlPlane, ...controlPlane.bootstrap, url: controlPlane.url };
+    else if (saved?.controlPlane) info.controlPlane = saved.controlPlane;
     // The file holds the key in clear text: keep it readable by its owner only.
     await writeFile(paths.info, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
 
@@ -217,6 +261,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       rawArchive,
       eventStore,
       queries,
+      controlPlane,
       compact,
       close() {
         // HTTP first (drains in-flight requests, which still need the queue and the registry).
@@ -246,6 +291,11 @@ async function registerLocalKey(keys: DynamoKeyRegistry, apiKey: string, project
 }
 
 async function savedApiKey(infoPath: string): Promise<string | undefined> {
+  const saved = await savedInfo(infoPath);
+  return typeof saved?.apiKey === 'string' && saved.apiKey.length > 0 ? saved.apiKey : undefined;
+}
+
+async function savedInfo(infoPath: string): Promise<Partial<LocalPlatformInfo> | undefined> {
   let text: string;
   try {
     text = await readFile(infoPath, 'utf8');
@@ -254,8 +304,7 @@ async function savedApiKey(infoPath: string): Promise<string | undefined> {
     throw error;
   }
   try {
-    const saved = JSON.parse(text) as Partial<LocalPlatformInfo>;
-    return typeof saved.apiKey === 'string' && saved.apiKey.length > 0 ? saved.apiKey : undefined;
+    return JSON.parse(text) as Partial<LocalPlatformInfo>;
   } catch {
     throw new Error(`${infoPath} is not valid JSON; fix or delete it (a new API key is then created)`);
   }

@@ -1,0 +1,248 @@
+/**
+ * The local control plane (port 4319): the local identity provider for sign-in (Cognito's
+ * stand-in), the control-plane API on the DynamoDB store (same dynalite as the data plane, its own
+ * table), the JWKS and data-plane tokens signed with a local P-256 key (KMS's stand-in), and the
+ * config sync to the local data plane's key registry through the real publisher and controller.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
+import { LocalSigner } from '../adapters/local/local-signer';
+import { createControlPlaneApi } from '../control-plane-api/app';
+import { actorFromClaims } from '../domain/control-plane/actor';
+import { createKey } from '../domain/control-plane/api-keys';
+import { controlPlaneContext } from '../domain/control-plane/context';
+import { createProject } from '../domain/control-plane/projects';
+import { createOrganization } from '../domain/control-plane/tenancy';
+import { HttpError } from '../domain/http/errors';
+import { createLocalIdentityProvider } from '../domain/identity/identity-provider';
+import type { KeyRegistry } from '../domain/ports';
+import { type Jwks, keyRingJwks } from '../domain/tokens';
+import { startLocalConfigSync } from './config-sync';
+import { FileUserStore, loadOrCreateKeys } from './control-plane-files';
+import { ensureControlPlaneTable, LOCAL_CONTROL_PLANE_TABLE } from './control-plane-table';
+import { createTokenRoute } from './control-plane-tokens';
+import { startHttpServer } from './http-server';
+
+export const LOCAL_ADMIN_EMAIL = 'admin@local';
+/** The app client id ID tokens are issued for (Cognito's `aud`). */
+const LOCAL_CLIENT_ID = 'waggle-local-console';
+
+export interface LocalControlPlaneOptions {
+  port?: number;
+  host?: string;
+  dataDir: string;
+  /** The data plane's DynamoDB (dynalite): the control plane gets its own table there. */
+  dynamo: DynamoDBClient;
+  /** The data plane's key registry, which the sync writes. */
+  keyRegistry: KeyRegistry;
+  /** The `aud` of data-plane tokens. */
+  dataPlaneId: string;
+  /** The sync controller's batching window; default 200 ms. */
+  syncBatchingWindowMs?: number;
+  log?: (line: string) => void;
+}
+
+/** Created on the first start only: the admin's password is shown once and never stored in clear elsewhere. */
+export interface LocalBootstrap {
+  email: string;
+  password: string;
+  org_id: string;
+  workspace_id: string;
+  project_id: string;
+  project: string;
+  apiKey: string;
+}
+
+export interface LocalControlPlane {
+  url: string;
+  /** The `iss` of data-plane tokens (the control plane's URL). */
+  issuer: string;
+  dataPlaneId: string;
+  /** The published JWKS, in-process (the local data plane's custom fetcher). */
+  jwks(): Promise<Jwks>;
+  projectName(projectId: string): Promise<string | undefined>;
+  bootstrap?: LocalBootstrap;
+  close(): Promise<void>;
+}
+
+export async function startLocalControlPlane(options: LocalControlPlaneOptions): Promise<LocalControlPlane> {
+  const log = options.log ?? (() => {});
+  const folder = join(options.dataDir, 'control-plane');
+  const keys = await loadOrCreateKeys(join(folder, 'keys.json'));
+  const tokenSigner = LocalSigner.fromPem('local-cp-1', keys.tokens);
+  const jwks = () => keyRingJwks({ current: tokenSigner });
+  await ensureControlPlaneTable(options.dynamo);
+  const store = new DynamoControlPlaneStore(options.dynamo, LOCAL_CONTROL_PLANE_TABLE);
+  const users = await FileUserStore.open(join(folder, 'users.json'));
+
+  const sync = await startLocalConfigSync({
+    inboxDir: join(options.dataDir, 'queues', 'data-plane-inbox'),
+    dataPlaneId: options.dataPlaneId,
+    keyRegistry: options.keyRegistry,
+    syncKeyPem: keys.sync,
+    maximumBatchingWindowMs: options.syncBatchingWindowMs,
+    log,
+  });
+  const cleanup: (() => Promise<void>)[] = [() => sync.close()];
+  try {
+    // The handler needs the URL (the issuer), which exists once the server listens.
+    let handle: ((event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>) | undefined;
+    const server = await startHttpServer({
+      port: options.port ?? 4319,
+      host: options.host ?? '127.0.0.1',
+      routes: [],
+      handler: async (event) => (handle ? handle(event) : json(503, { success: false, error: 'Starting' })),
+      functionName: 'waggle-control-plane',
+      log,
+    });
+    cleanup.unshift(() => server.close());
+    const issuer = server.url;
+
+    const identity = createLocalIdentityProvider({
+      users,
+      signer: LocalSigner.fromPem('local-idp-1', keys.identity),
+      issuer,
+      audience: LOCAL_CLIENT_ID,
+    });
+    const actorFrom = async (event: APIGatewayProxyEventV2) => {
+      const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(event.headers.authorization ?? '')?.[1];
+      const identityClaims = token ? await identity.verify(token) : undefined;
+      return identityClaims ? actorFromClaims({ ...identityClaims }, store) : undefined;
+    };
+    const onError = (error: unknown, context: { routeKey: string; status: number }) =>
+      log(`control plane: ${context.routeKey} answered ${context.status}: ${(error as Error).message}`);
+    const api = createControlPlaneApi({ store, changes: sync.changes, actorFrom, onError });
+    const tokens = createTokenRoute({
+      store,
+      signer: tokenSigner,
+      issuer: () => issuer,
+      dataPlaneId: options.dataPlaneId,
+    });
+
+    handle = async (event) => {
+      const route = `${event.requestContext.http.method} ${event.rawPath}`;
+      try {
+        if (route === 'GET /.well-known/jwks.json') return json(200, await jwks());
+        if (route === 'POST /v1/auth/sign-in') {
+          const body = jsonBody(event);
+          const { email, password } = body;
+          if (typeof email !== 'string' || typeof password !== 'string') {
+            throw new HttpError(400, 'email and password are required');
+          }
+          return json(200, await identity.signIn(email, password, event.requestContext.http.sourceIp));
+        }
+        if (route === 'POST /v1/tokens') {
+          const actor = await actorFrom(event);
+          if (!actor) throw new HttpError(401, 'Sign in first');
+          return await tokens(actor, jsonBody(event));
+        }
+        return await api(event);
+      } catch (error) {
+        const status = error instanceof HttpError ? error.status : 500;
+        if (status >= 500) onError(error, { routeKey: route, status });
+        const message = error instanceof HttpError ? error.message : 'Internal error';
+        return json(
+          status,
+          { success: false, error: message },
+          error instanceof HttpError ? error.headers : undefined,
+        );
+      }
+    };
+
+    const bootstrap = (await users.findByEmail(LOCAL_ADMIN_EMAIL))
+      ? undefined
+      : await createFirstAdmin(identity, store, sync.changes);
+    if (bootstrap)
+      log(`control plane: created ${LOCAL_ADMIN_EMAIL}, organization, project "default" and an API key`);
+
+    let closed: Promise<void> | undefined;
+    return {
+      url: server.url,
+      issuer,
+      dataPlaneId: options.dataPlaneId,
+      jwks,
+      projectName: sync.projectName,
+      bootstrap,
+      close() {
+        closed ??= runInOrder(cleanup);
+        return closed;
+      },
+    };
+  } catch (error) {
+    await runInOrder(cleanup).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function createFirstAdmin(
+  identity: ReturnType<typeof createLocalIdentityProvider>,
+  store: DynamoControlPlaneStore,
+  changes: Parameters<typeof controlPlaneContext>[0]['changes'],
+): Promise<LocalBootstrap> {
+  const password = randomBytes(18).toString('base64url');
+  const user = await identity.createUser(LOCAL_ADMIN_EMAIL, password);
+  const context = controlPlaneContext({ store, changes });
+  const { organization, workspace } = await createOrganization(
+    context,
+    { user_id: user.id, email: user.email },
+    { name: 'local', workspaceName: 'local' },
+  );
+  const project = await createProject(
+    context,
+    { org_id: organization.id, workspace_id: workspace.id },
+    { name: 'default' },
+  );
+  const { key } = await createKey(context, project, { scopes: ['ingest', 'read'], created_by: user.id });
+  return {
+    email: user.email,
+    password,
+    org_id: organization.id,
+    workspace_id: workspace.id,
+    project_id: project.id,
+    project: project.name,
+    apiKey: key,
+  };
+}
+
+function jsonBody(event: APIGatewayProxyEventV2): Record<string, unknown> {
+  const text = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  let value: unknown;
+  try {
+    value = text === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'The body must be JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'The body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function json(
+  status: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+async function runInOrder(steps: (() => Promise<void>)[]): Promise<void> {
+  const errors: unknown[] = [];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw new AggregateError(errors, 'local control plane did not stop cleanly');
+}
