@@ -1,15 +1,15 @@
 /**
- * `npm start`: runs the data plane locally (see docs/local.md).
- * Environment: WAGGLE_PORT (4318), WAGGLE_HOST (127.0.0.1), WAGGLE_DATA_DIR (.data),
+ * `npm start`: runs the data plane and the control plane locally (see docs/local.md).
+ * Environment: WAGGLE_PORT (4318), WAGGLE_CP_PORT (4319), WAGGLE_HOST (127.0.0.1), WAGGLE_DATA_DIR (.data),
  * WAGGLE_LOCAL_PROJECT (default), WAGGLE_LOCAL_API_KEY (else the saved or a new key).
  */
 import { startLocalPlatform } from '../lambdas/local/platform';
 
-function portFromEnv(): number {
-  const raw = process.env.WAGGLE_PORT ?? '4318';
+function portFromEnv(name: string, fallback: string): number {
+  const raw = process.env[name] ?? fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    console.error(`WAGGLE_PORT must be a port number (0-65535), got "${raw}"`);
+    console.error(`${name} must be a port number (0-65535), got "${raw}"`);
     process.exit(2);
   }
   return port;
@@ -18,8 +18,9 @@ function portFromEnv(): number {
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
 const platform = await startLocalPlatform({
-  port: portFromEnv(),
+  port: portFromEnv('WAGGLE_PORT', '4318'),
   host: process.env.WAGGLE_HOST ?? '127.0.0.1',
+  controlPlane: { port: portFromEnv('WAGGLE_CP_PORT', '4319'), host: process.env.WAGGLE_HOST ?? '127.0.0.1' },
   dataDir: process.env.WAGGLE_DATA_DIR ?? '.data',
   projectName: process.env.WAGGLE_LOCAL_PROJECT || 'default',
   apiKey: process.env.WAGGLE_LOCAL_API_KEY || undefined,
@@ -40,6 +41,7 @@ Waggle data plane running at ${platform.url}
 
 API key (project "${project}"): ${platform.apiKey}
 
+${controlPlaneBanner()}
 Send traces with any OpenTelemetry SDK:
   export OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=${platform.url}/v1/traces
   export OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer ${platform.apiKey}"
@@ -49,6 +51,24 @@ Or with curl:
   curl -s -X POST ${platform.url}/v1/traces -H 'content-type: application/json' \\
     -H 'authorization: Bearer ${platform.apiKey}' -d '{"resourceSpans":[]}'
 `);
+
+/** The admin password is printed once, on the start that created it; later starts point to local.json. */
+function controlPlaneBanner(): string {
+  const cp = platform.controlPlane;
+  if (!cp) return '';
+  const first = cp.bootstrap
+    ? `  first start: created ${cp.bootstrap.email} (password ${cp.bootstrap.password}),
+  organization "local", project "default" (${cp.bootstrap.project_id}) and its API key ${cp.bootstrap.apiKey}
+`
+    : `  admin credentials: see ${platform.dataDir}/local.json ("controlPlane")
+`;
+  return `Control plane at ${cp.url}
+  sign in       POST ${cp.url}/v1/auth/sign-in  {"email","password"} -> id_token
+  projects/keys ${cp.url}/v1/projects, /v1/projects/{id}/keys  (Authorization: Bearer <id_token>)
+  tokens        POST ${cp.url}/v1/tokens {"project_id"} -> a data-plane token for the read API
+  JWKS          GET  ${cp.url}/.well-known/jwks.json
+${first}`;
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
