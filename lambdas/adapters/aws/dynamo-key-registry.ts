@@ -48,6 +48,7 @@ export function itemFromRecord(record: ApiKeyRecord): Item {
     scopes: { L: record.scopes.map((scope) => ({ S: scope })) },
     revoked: { BOOL: record.revoked },
     createdAt: { N: String(record.createdAt) },
+    ...(record.expiresAt !== undefined && { expiresAt: { N: String(record.expiresAt) } }),
   };
 }
 
@@ -60,6 +61,11 @@ export function recordFromItem(item: Item): ApiKeyRecord {
   });
   const createdAt = Number(item.createdAt?.N);
   if (!Number.isFinite(createdAt)) throw new Error('key registry item has no numeric createdAt');
+  // A present but unreadable expiry must not read as "never expires".
+  const expiresAt = item.expiresAt === undefined ? undefined : Number(item.expiresAt.N);
+  if (expiresAt !== undefined && !Number.isFinite(expiresAt)) {
+    throw new Error('key registry item has a non-numeric expiresAt');
+  }
   return {
     keyHash: requireString(item, 'keyHash'),
     org_id: requireString(item, 'org_id'),
@@ -69,6 +75,7 @@ export function recordFromItem(item: Item): ApiKeyRecord {
     scopes,
     revoked: item.revoked?.BOOL ?? false,
     createdAt,
+    ...(expiresAt !== undefined && { expiresAt }),
   };
 }
 

@@ -12,6 +12,8 @@ export interface ApiKeyRecord extends Tenant {
   scopes: ApiKeyScope[];
   revoked: boolean;
   createdAt: number;
+  /** Epoch ms from which the key is refused (a rotated key's grace period ends); absent: no expiry. */
+  expiresAt?: number;
 }
 
 /** Who is calling, after authentication. */

@@ -105,7 +105,8 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
     // The target is written before the version is recorded: a crash in between re-applies, never skips.
     if (kind === 'api-key') {
       const payload = message.payload as unknown as ApiKeyPayload;
-      // ApiKeyRecord has no expiry: a key already past its expiresAt is stored revoked (fail closed).
+      // The authenticator refuses a key past its expiresAt; one already past it is also stored
+      // revoked, so a registry reader that ignores the expiry still fails closed.
       const expired = payload.expiresAt !== undefined && payload.expiresAt <= clock();
       await deps.keyRegistry.put(apiKeyRecord(payload, expired));
     } else
@@ -145,5 +146,6 @@ function apiKeyRecord(payload: ApiKeyPayload, revoked: boolean): ApiKeyRecord {
     scopes: [...payload.scopes],
     revoked,
     createdAt: payload.createdAt,
+    ...(payload.expiresAt !== undefined && { expiresAt: payload.expiresAt }),
   };
 }
