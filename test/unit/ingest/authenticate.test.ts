@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hashApiKey } from '../../../lambdas/domain/auth/api-key';
+import { generateApiKey, hashApiKey } from '../../../lambdas/domain/auth/api-key';
 import { createAuthenticator } from '../../../lambdas/domain/auth/authenticate';
 import type { ApiKeyRecord } from '../../../lambdas/domain/auth/principal';
+import { createMemoryRateLimiter, type RateLimiter } from '../../../lambdas/domain/auth/rate-limit';
 import { HttpError } from '../../../lambdas/domain/http/errors';
 import { MemoryKeyRegistry } from '../../support/memory-ports';
 
@@ -78,5 +79,110 @@ describe('createAuthenticator', () => {
     now += 30_001;
     expect(await statusOf(authenticate(`Bearer ${KEY}`, 'ingest'))).toBe(403);
     expect(registry.lookups).toBe(2);
+  });
+
+  it('refuses a key at and after its expiresAt, even while its record is cached', async () => {
+    let now = 1_000;
+    const registry = new MemoryKeyRegistry();
+    await registry.put(record({ expiresAt: 20_000 }));
+    const authenticate = createAuthenticator(registry, { clock: () => now, positiveTtlMs: 30_000 });
+    expect(await statusOf(authenticate(`Bearer ${KEY}`, 'ingest'))).toBe(200);
+    now = 19_999;
+    expect(await statusOf(authenticate(`Bearer ${KEY}`, 'ingest'))).toBe(200);
+    now = 20_000;
+    const refusal = await authenticate(`Bearer ${KEY}`, 'ingest').catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ status: 403, message: 'This API key has expired' });
+    expect(registry.lookups).toBe(1);
+  });
+
+  it('refuses an issued-format key with a wrong or cut-off checksum without a registry lookup', async () => {
+    const registry = new MemoryKeyRegistry();
+    const good = generateApiKey();
+    const wrong = `${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`;
+    for (const key of [good.slice(0, -2), wrong, `${good}x`]) {
+      await registry.put(record({ keyHash: hashApiKey(key) }));
+      expect(await statusOf(createAuthenticator(registry)(`Bearer ${key}`, 'ingest'))).toBe(401);
+    }
+    expect(registry.lookups).toBe(0);
+    await registry.put(record({ keyHash: hashApiKey(good) }));
+    expect(await statusOf(createAuthenticator(registry)(`Bearer ${good}`, 'ingest'))).toBe(200);
+    expect(registry.lookups).toBe(1);
+  });
+
+  it('answers 429 with Retry-After once a client has failed the limit, before any lookup', async () => {
+    let now = 0;
+    const registry = new MemoryKeyRegistry();
+    await registry.put(record());
+    const authenticate = createAuthenticator(registry, {
+      clock: () => now,
+      negativeTtlMs: 0,
+      failureLimit: { limit: 3, windowMs: 60_000 },
+    });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect(await statusOf(authenticate(`Bearer wgl_guess-${attempt}`, 'ingest', '203.0.113.9'))).toBe(401);
+    }
+    const lookups = registry.lookups;
+    now = 15_000;
+    const refusal = await authenticate(`Bearer wgl_guess-9`, 'ingest', '203.0.113.9').catch(
+      (e: unknown) => e,
+    );
+    expect(refusal).toMatchObject({ status: 429, headers: { 'Retry-After': '45' } });
+    // Blocked means blocked: a valid key from that client waits too, and nothing is looked up.
+    expect(await statusOf(authenticate(`Bearer ${KEY}`, 'ingest', '203.0.113.9'))).toBe(429);
+    expect(registry.lookups).toBe(lookups);
+    // Other clients, and calls without a client id, are not affected.
+    expect(await statusOf(authenticate(`Bearer ${KEY}`, 'ingest', '198.51.100.1'))).toBe(200);
+    now = 60_000;
+    expect(await statusOf(authenticate(`Bearer ${KEY}`, 'ingest', '203.0.113.9'))).toBe(200);
+  });
+
+  it('counts wrong keys, not valid keys that lack a scope', async () => {
+    const registry = new MemoryKeyRegistry();
+    await registry.put(record({ scopes: ['read'] }));
+    const authenticate = createAuthenticator(registry, { failureLimit: { limit: 1, windowMs: 60_000 } });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect(await statusOf(authenticate(`Bearer ${KEY}`, 'ingest', 'client'))).toBe(403);
+    }
+    expect(await statusOf(authenticate(`Bearer ${KEY}`, 'read', 'client'))).toBe(200);
+  });
+
+  it('answers 503 (nothing through) when the rate limiter is unavailable', async () => {
+    const registry = new MemoryKeyRegistry();
+    await registry.put(record());
+    const rateLimiter: RateLimiter = {
+      hit: () => Promise.reject(new Error('limiter down')),
+      peek: () => Promise.reject(new Error('limiter down')),
+    };
+    const authenticate = createAuthenticator(registry, { rateLimiter });
+    expect(await statusOf(authenticate(`Bearer ${KEY}`, 'ingest', 'client'))).toBe(503);
+    expect(registry.lookups).toBe(0);
+  });
+});
+
+describe('createMemoryRateLimiter', () => {
+  it('counts per key in fixed windows and says when the window ends', async () => {
+    let now = 10_500;
+    const limiter = createMemoryRateLimiter({ clock: () => now });
+    const policy = { limit: 2, windowMs: 10_000 };
+    expect(await limiter.hit('a', policy)).toEqual({ allowed: true, retryAfterSeconds: 10 });
+    expect(await limiter.peek('a', policy)).toMatchObject({ allowed: true });
+    expect(await limiter.hit('a', policy)).toMatchObject({ allowed: true });
+    expect(await limiter.peek('a', policy)).toMatchObject({ allowed: false });
+    expect(await limiter.hit('a', policy)).toMatchObject({ allowed: false });
+    expect(await limiter.peek('b', policy)).toMatchObject({ allowed: true });
+    now = 20_000;
+    expect(await limiter.peek('a', policy)).toEqual({ allowed: true, retryAfterSeconds: 10 });
+  });
+
+  it('stays bounded, forgetting the least recently counted key', async () => {
+    const limiter = createMemoryRateLimiter({ maxEntries: 2 });
+    const policy = { limit: 1, windowMs: 60_000 };
+    await limiter.hit('a', policy);
+    await limiter.hit('b', policy);
+    await limiter.hit('a', policy);
+    await limiter.hit('c', policy);
+    expect(await limiter.peek('b', policy)).toMatchObject({ allowed: true });
+    expect(await limiter.peek('a', policy)).toMatchObject({ allowed: false });
+    expect(await limiter.peek('c', policy)).toMatchObject({ allowed: false });
   });
 });
