@@ -1,0 +1,90 @@
+/** DynamoRateLimiter against dynalite: atomic counting across instances, windows, TTL, hashed keys. */
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoRateLimiter, RATE_LIMIT_TABLE } from '../../lambdas/adapters/aws/dynamo-rate-limiter';
+import { createAuthenticator } from '../../lambdas/domain/auth/authenticate';
+import { MemoryKeyRegistry } from '../support/memory-ports';
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const server = dynalite({ createTableMs: 0 });
+const policy = { limit: 3, windowMs: 60_000 };
+let client: DynamoDBClient;
+let tables = 0;
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials });
+});
+afterAll(async () => {
+  client?.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function table(): Promise<string> {
+  const name = `rate${++tables}`;
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: RATE_LIMIT_TABLE.partitionKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: RATE_LIMIT_TABLE.partitionKey, KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  return name;
+}
+
+describe('DynamoRateLimiter', () => {
+  it('counts concurrent hits from several instances atomically', async () => {
+    const name = await table();
+    const now = 120_000;
+    const instances = [0, 1, 2].map(() => new DynamoRateLimiter(client, name, { clock: () => now }));
+    const decisions = await Promise.all(
+      Array.from({ length: 9 }, (_, i) => (instances[i % 3] as DynamoRateLimiter).hit('client', policy)),
+    );
+    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(3);
+    expect(await (instances[0] as DynamoRateLimiter).peek('client', policy)).toEqual({
+      allowed: false,
+      retryAfterSeconds: 60,
+    });
+    expect(await (instances[1] as DynamoRateLimiter).peek('other', policy)).toMatchObject({ allowed: true });
+  });
+
+  it('starts every window afresh and stores a TTL at its end, with the key hashed', async () => {
+    const name = await table();
+    let now = 60_000 * 5 + 30_000;
+    const limiter = new DynamoRateLimiter(client, name, { clock: () => now });
+    for (let i = 0; i < 3; i++) await limiter.hit('203.0.113.9', policy);
+    expect(await limiter.peek('203.0.113.9', policy)).toEqual({ allowed: false, retryAfterSeconds: 30 });
+    now = 60_000 * 6;
+    expect(await limiter.peek('203.0.113.9', policy)).toMatchObject({ allowed: true });
+    expect(await limiter.hit('203.0.113.9', policy)).toMatchObject({ allowed: true });
+
+    const items = (await client.send(new ScanCommand({ TableName: name }))).Items ?? [];
+    expect(items.map((item) => Number(item.expiresAt?.N)).sort()).toEqual([360, 420]);
+    expect(JSON.stringify(items)).not.toContain('203.0.113.9');
+  });
+
+  it('blocks a client across authenticators (function instances) sharing the table', async () => {
+    const name = await table();
+    const registry = new MemoryKeyRegistry();
+    const instance = () =>
+      createAuthenticator(registry, {
+        rateLimiter: new DynamoRateLimiter(client, name, { clock: () => 1_000 }),
+        failureLimit: policy,
+      });
+    const [first, second] = [instance(), instance()];
+    for (let i = 0; i < 3; i++) {
+      await expect(first(`Bearer wgl_guess-${i}`, 'ingest', '203.0.113.9')).rejects.toMatchObject({
+        status: 401,
+      });
+    }
+    const lookups = registry.lookups;
+    await expect(second('Bearer wgl_guess-x', 'ingest', '203.0.113.9')).rejects.toMatchObject({
+      status: 429,
+    });
+    expect(registry.lookups).toBe(lookups);
+  });
+});
