@@ -33,7 +33,8 @@ export function buildWaggleApp(
 ): WaggleApp {
   const controlPlane = new ControlPlaneStack(app, CONTROL_PLANE_STACK_NAME, {
     env: { account: config.controlPlane.account, region: config.controlPlane.region },
-    description: 'Waggle control plane: identity, tenancy, API keys and config sync',
+    description: 'Waggle control plane: identity, tenancy, API keys, tokens and config sync',
+    controlPlane: config.controlPlane,
     dataPlanes: config.dataPlanes,
   });
 

@@ -29,6 +29,13 @@ export interface WaggleFunctionProps {
   readonly memorySize?: number;
   readonly timeout?: Duration;
   readonly logRetention?: RetentionDays;
+  /**
+   * A fixed name for the execution role, only where another account's policy must name it (the
+   * control plane's senders in a data plane's inbox policy); otherwise CloudFormation names it.
+   */
+  readonly roleName?: string;
+  /** Caps concurrent invocations (1 for a consumer that must apply messages one at a time). */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 // ESM output cannot `require`; some CJS dependencies still do, so give them a real one.
@@ -58,6 +65,7 @@ export class WaggleFunction extends Construct {
     // write to any log group in the account; this one can only write to its own.
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      roleName: props.roleName,
       description: `Execution role of ${props.description}`,
     });
     this.logGroup.grantWrite(this.role);
@@ -74,6 +82,7 @@ export class WaggleFunction extends Construct {
       applicationLogLevelV2: ApplicationLogLevel[logLevel],
       systemLogLevelV2: SystemLogLevel.WARN,
       tracing: Tracing.ACTIVE,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         // Stack traces point at the TypeScript sources through the bundled source map.
         NODE_OPTIONS: '--enable-source-maps',

@@ -38,8 +38,47 @@ export interface AthenaConfig {
   readonly bytesScannedCutoffPerQuery?: number;
 }
 
+export const IDENTITY_PROVIDER_TYPES = ['saml', 'oidc'] as const;
+export type IdentityProviderType = (typeof IDENTITY_PROVIDER_TYPES)[number];
+
+/** An organization's own identity provider, federated into the control plane's Cognito user pool. */
+export type IdentityProviderConfig =
+  | {
+      /** Provider name in Cognito and on the sign-in page; unique, 3-32 characters. */
+      readonly name: string;
+      readonly type: 'saml';
+      /** Where Cognito reads the IdP's SAML 2.0 metadata document (https). */
+      readonly metadataUrl: string;
+    }
+  | {
+      readonly name: string;
+      readonly type: 'oidc';
+      /** The OIDC issuer (https); Cognito discovers the endpoints from it. */
+      readonly issuer: string;
+      readonly clientId: string;
+      /** Secrets Manager ARN of the client secret (a plain-text secret); never the secret itself. */
+      readonly clientSecretArn: string;
+    };
+
+/** The control plane: where it runs, the URL data planes trust, and how users sign in. */
+export interface ControlPlaneConfig extends PlaneLocation {
+  /**
+   * The control plane's public base URL (https, no trailing slash): the `iss` of its tokens, and
+   * `<url>/.well-known/jwks.json` is where every data plane fetches the keys that verify tokens and
+   * sync messages. Its HTTP API URL (the ApiUrl output) or a custom domain mapped to that API.
+   */
+  readonly url: string;
+  /** Organizations' SAML 2.0 / OIDC providers; absent or empty: email and password only. */
+  readonly identityProviders?: readonly IdentityProviderConfig[];
+  /** Hosted sign-in domain prefix (`<prefix>.auth.<region>.amazoncognito.com`); required with identity providers. */
+  readonly authDomainPrefix?: string;
+  /** The web app's OAuth redirect URLs (https, or http on localhost); required with identity providers. */
+  readonly callbackUrls?: readonly string[];
+  readonly logoutUrls?: readonly string[];
+}
+
 export interface DeploymentConfig {
-  readonly controlPlane: PlaneLocation;
+  readonly controlPlane: ControlPlaneConfig;
   readonly dataPlanes: readonly DataPlaneConfig[];
 }
 
@@ -80,11 +119,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
   const root = requireObject(raw, '(root)', fail);
   rejectUnknownKeys(root, '(root)', ['$comment', 'controlPlane', 'dataPlanes'], fail);
 
-  const controlPlane = parseLocation(
-    requireObject(root.controlPlane, 'controlPlane', fail),
-    'controlPlane',
-    fail,
-  );
+  const controlPlane = parseControlPlane(requireObject(root.controlPlane, 'controlPlane', fail), fail);
 
   if (!Array.isArray(root.dataPlanes)) fail('dataPlanes', 'must be an array of data planes');
   const entries = root.dataPlanes as unknown[];
@@ -141,8 +176,128 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
 
 type Fail = (field: string, problem: string) => never;
 
+const CONTROL_PLANE_KEYS = [
+  '$comment',
+  'account',
+  'region',
+  'url',
+  'identityProviders',
+  'authDomainPrefix',
+  'callbackUrls',
+  'logoutUrls',
+];
+// Cognito: provider names are 3-32 characters without spaces at the ends; kept to a safe subset.
+const PROVIDER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$/;
+const DOMAIN_PREFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+
+function parseControlPlane(value: Record<string, unknown>, fail: Fail): ControlPlaneConfig {
+  const field = 'controlPlane';
+  rejectUnknownKeys(value, field, CONTROL_PLANE_KEYS, fail);
+  const location = parseLocation(value, field, fail);
+  const url = requireUrl(value.url, `${field}.url`, fail);
+  if (url.endsWith('/') || new URL(url).search !== '' || new URL(url).hash !== '') {
+    fail(`${field}.url`, `must be a base URL without a trailing slash, query or fragment, got "${url}"`);
+  }
+  let identityProviders: IdentityProviderConfig[] | undefined;
+  if (value.identityProviders !== undefined) {
+    if (!Array.isArray(value.identityProviders))
+      fail(`${field}.identityProviders`, 'must be an array of identity providers');
+    const seen = new Set<string>();
+    identityProviders = (value.identityProviders as unknown[]).map((entry, index) => {
+      const provider = parseIdentityProvider(entry, `${field}.identityProviders[${index}]`, fail);
+      if (seen.has(provider.name))
+        fail(`${field}.identityProviders[${index}].name`, `"${provider.name}" is used more than once`);
+      seen.add(provider.name);
+      return provider;
+    });
+  }
+  const authDomainPrefix =
+    value.authDomainPrefix === undefined
+      ? undefined
+      : requireString(value.authDomainPrefix, `${field}.authDomainPrefix`, fail);
+  if (authDomainPrefix !== undefined && !DOMAIN_PREFIX_PATTERN.test(authDomainPrefix)) {
+    fail(
+      `${field}.authDomainPrefix`,
+      `must be lower-case letters, digits and dashes, got "${authDomainPrefix}"`,
+    );
+  }
+  if (authDomainPrefix?.includes('aws') || authDomainPrefix?.includes('cognito')) {
+    fail(`${field}.authDomainPrefix`, 'must not contain "aws" or "cognito" (Cognito refuses it)');
+  }
+  const callbackUrls = optionalUrlList(value.callbackUrls, `${field}.callbackUrls`, fail);
+  const logoutUrls = optionalUrlList(value.logoutUrls, `${field}.logoutUrls`, fail);
+  if (identityProviders && identityProviders.length > 0) {
+    if (authDomainPrefix === undefined)
+      fail(
+        `${field}.authDomainPrefix`,
+        'is required when identityProviders are configured (the hosted sign-in domain)',
+      );
+    if (!callbackUrls || callbackUrls.length === 0)
+      fail(`${field}.callbackUrls`, 'must name at least one URL when identityProviders are configured');
+  }
+  return {
+    ...location,
+    url,
+    ...(identityProviders && { identityProviders }),
+    ...(authDomainPrefix !== undefined && { authDomainPrefix }),
+    ...(callbackUrls && { callbackUrls }),
+    ...(logoutUrls && { logoutUrls }),
+  };
+}
+
+function parseIdentityProvider(entry: unknown, field: string, fail: Fail): IdentityProviderConfig {
+  const value = requireObject(entry, field, fail);
+  const type = requireOneOf(value.type, `${field}.type`, IDENTITY_PROVIDER_TYPES, fail);
+  const name = requireString(value.name, `${field}.name`, fail);
+  if (!PROVIDER_NAME_PATTERN.test(name)) {
+    fail(`${field}.name`, `must be 3-32 letters, digits, dots, dashes or underscores, got "${name}"`);
+  }
+  if (type === 'saml') {
+    rejectUnknownKeys(value, field, ['$comment', 'name', 'type', 'metadataUrl'], fail);
+    return { name, type, metadataUrl: requireUrl(value.metadataUrl, `${field}.metadataUrl`, fail) };
+  }
+  rejectUnknownKeys(
+    value,
+    field,
+    ['$comment', 'name', 'type', 'issuer', 'clientId', 'clientSecretArn'],
+    fail,
+  );
+  if ('clientSecret' in value) fail(`${field}.clientSecret`, 'must not be in the file; use clientSecretArn');
+  const clientSecretArn = requireString(value.clientSecretArn, `${field}.clientSecretArn`, fail);
+  if (!SECRET_ARN_PATTERN.test(clientSecretArn)) {
+    fail(`${field}.clientSecretArn`, `must be a Secrets Manager secret ARN, got "${clientSecretArn}"`);
+  }
+  return {
+    name,
+    type,
+    issuer: requireUrl(value.issuer, `${field}.issuer`, fail),
+    clientId: requireString(value.clientId, `${field}.clientId`, fail),
+    clientSecretArn,
+  };
+}
+
+/** https anywhere; http only on localhost (a web app under development). */
+function requireUrl(value: unknown, field: string, fail: Fail): string {
+  const text = requireString(value, field, fail);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail(field, `must be a URL, got "${text}"`);
+  }
+  const local = url.protocol === 'http:' && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
+  if (url.protocol !== 'https:' && !local) fail(field, `must be an https URL, got "${text}"`);
+  return text;
+}
+
+function optionalUrlList(value: unknown, field: string, fail: Fail): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) fail(field, 'must be an array of URLs');
+  return (value as unknown[]).map((entry, index) => requireUrl(entry, `${field}[${index}]`, fail));
+}
+
 function parseLocation(value: Record<string, unknown>, field: string, fail: Fail): PlaneLocation {
-  if (field === 'controlPlane') rejectUnknownKeys(value, field, ['$comment', 'account', 'region'], fail);
   const account = requireString(value.account, `${field}.account`, fail);
   if (!ACCOUNT_PATTERN.test(account)) {
     fail(`${field}.account`, `must be a 12-digit AWS account id (as a string), got "${account}"`);

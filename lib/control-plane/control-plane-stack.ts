@@ -1,9 +1,16 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import type { DataPlaneConfig } from '../config/deployment-config';
+import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
+import { controlPlaneJwksUrl, inboxQueueUrl } from '../config/sync-names';
+import { ControlPlaneApi } from './control-plane-api';
+import { ControlPlaneTable } from './control-plane-table';
+import { ControlPlaneIdentity } from './identity';
+import { SigningKey } from './signing-key';
+import { SyncReconciler } from './sync-reconciler';
 
 export interface ControlPlaneStackProps extends StackProps {
+  readonly controlPlane: ControlPlaneConfig;
   /** The data planes this control plane manages, as named in the deployment config. */
   readonly dataPlanes: readonly DataPlaneConfig[];
 }
@@ -12,23 +19,31 @@ export interface ControlPlaneStackProps extends StackProps {
 const STANDARD_PARAMETER_LIMIT = 4096;
 
 /**
- * The control plane: identity, tenancy, API keys, signed tokens and config sync arrive with issue 5.
- * Until then it records which data planes the deployment config assigns to it (the seed of the
- * data-plane registry) and names its own account and region; CloudFormation refuses an empty stack.
+ * The control plane: Cognito identity (with organizations' own IdPs), the tenancy/RBAC/API-key API
+ * behind a JWT authorizer, the token service and JWKS on an asymmetric KMS key, the control-plane
+ * table, and the scheduled sync reconciliation. Everything it knows about data planes (accounts,
+ * regions, inbox queues) comes from the deployment config, never from another stack.
  */
 export class ControlPlaneStack extends Stack {
   readonly dataPlaneRegistry: StringParameter;
+  readonly identity: ControlPlaneIdentity;
+  readonly table: ControlPlaneTable;
+  readonly signingKey: SigningKey;
+  readonly api: ControlPlaneApi;
+  readonly reconciler: SyncReconciler;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
+    const { controlPlane, dataPlanes } = props;
     Tags.of(this).add('waggle:plane', 'control');
 
     const registry = JSON.stringify(
-      props.dataPlanes.map(({ name, account, region, hostingModel }) => ({
+      dataPlanes.map(({ name, account, region, hostingModel }) => ({
         name,
         account,
         region,
         hostingModel,
+        inboxQueueUrl: inboxQueueUrl({ name, account, region }),
       })),
     );
     this.dataPlaneRegistry = new StringParameter(this, 'DataPlaneRegistry', {
@@ -38,10 +53,41 @@ export class ControlPlaneStack extends Stack {
       tier: registry.length > STANDARD_PARAMETER_LIMIT ? ParameterTier.ADVANCED : ParameterTier.STANDARD,
     });
 
+    this.identity = new ControlPlaneIdentity(this, 'Identity', { controlPlane });
+    this.table = new ControlPlaneTable(this, 'Store');
+    this.signingKey = new SigningKey(this, 'SigningKey');
+    this.api = new ControlPlaneApi(this, 'Api', {
+      controlPlane,
+      dataPlanes,
+      identity: this.identity,
+      table: this.table,
+      signingKey: this.signingKey,
+    });
+    this.reconciler = new SyncReconciler(this, 'SyncReconciler', {
+      controlPlane,
+      dataPlanes,
+      table: this.table,
+      signingKey: this.signingKey,
+    });
+
     new CfnOutput(this, 'ControlPlaneLocation', {
       description: 'Account and region of the Waggle control plane',
       value: `${this.account}/${this.region}`,
     });
     new CfnOutput(this, 'DataPlaneRegistryParameter', { value: this.dataPlaneRegistry.parameterName });
+    new CfnOutput(this, 'ApiUrl', {
+      description:
+        'Base URL of the control-plane API; put it (or a custom domain mapped to it) in controlPlane.url',
+      value: this.api.url,
+    });
+    new CfnOutput(this, 'JwksUrl', {
+      description:
+        'Where data planes fetch the signing keys (from controlPlane.url in the deployment config)',
+      value: controlPlaneJwksUrl(controlPlane),
+    });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'WebClientId', { value: this.identity.webClient.userPoolClientId });
+    new CfnOutput(this, 'ControlPlaneTableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'SigningKeyArn', { value: this.signingKey.key.keyArn });
   }
 }

@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { DataPlaneConfig, PlaneLocation } from '../config/deployment-config';
+import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { DeadLetterArchiver, requiredDeadLetterVisibilityTimeout } from './dead-letter-archiver';
 import { EventCompaction } from './event-compaction';
 import { EventStore } from './event-store';
@@ -11,11 +11,12 @@ import { IngestApi } from './ingest-api';
 import { KeyRegistry } from './key-registry';
 import { QueryApi } from './query-api';
 import { RawArchive } from './raw-archive';
+import { SyncController } from './sync-controller';
 
 export interface DataPlaneStackProps extends StackProps {
   readonly dataPlane: DataPlaneConfig;
-  /** Where the control plane lives; later used for the inbox queue's cross-account policy. */
-  readonly controlPlane: PlaneLocation;
+  /** The control plane: its account (trusted by the inbox) and URL (its JWKS), from the config. */
+  readonly controlPlane: ControlPlaneConfig;
 }
 
 /** Glue database of a data plane: Glue names allow lower-case letters, digits and underscores. */
@@ -42,6 +43,7 @@ export class DataPlaneStack extends Stack {
   readonly deadLetterArchiver: DeadLetterArchiver;
   readonly eventCompaction: EventCompaction;
   readonly queryApi: QueryApi;
+  readonly syncController: SyncController;
 
   constructor(scope: Construct, id: string, props: DataPlaneStackProps) {
     super(scope, id, props);
@@ -110,6 +112,12 @@ export class DataPlaneStack extends Stack {
       logLevel: dataPlane.logLevel,
     });
 
+    this.syncController = new SyncController(this, 'Sync', {
+      dataPlane,
+      controlPlane,
+      keyRegistry: this.keyRegistry,
+    });
+
     new CfnOutput(this, 'IngestApiUrl', {
       description:
         'Base URL for SDKs, OTLP exporters (append v1/traces) and the read API (v1/events/export, v1/sessions/{id})',
@@ -130,6 +138,10 @@ export class DataPlaneStack extends Stack {
       value: this.eventTables.workGroupName,
     });
     new CfnOutput(this, 'AthenaResultsBucketName', { value: this.eventTables.resultsBucket.bucketName });
+    new CfnOutput(this, 'InboxQueueUrl', {
+      description: 'Where the control plane sends signed config messages (only its sender roles may)',
+      value: this.syncController.inbox.queue.queueUrl,
+    });
     new CfnOutput(this, 'ControlPlaneLocation', {
       description: 'The control plane this data plane answers to',
       value: `${controlPlane.account}/${controlPlane.region}`,

@@ -52,4 +52,23 @@ export class KeyRegistry extends Construct {
       }),
     );
   }
+
+  /** Lets the grantee (the sync controller) write key records: PutItem only, encrypting through DynamoDB only. */
+  grantWriteKeys(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'WriteApiKeys',
+        actions: ['dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'EncryptApiKeys',
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: viaService(this, 'dynamodb'),
+      }),
+    );
+  }
 }

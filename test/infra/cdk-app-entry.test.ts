@@ -44,7 +44,7 @@ describe('bin/app.ts', () => {
     writeFileSync(
       badConfig,
       JSON.stringify({
-        controlPlane: { account: '111111111111', region: 'us-east-1' },
+        controlPlane: { account: '111111111111', region: 'us-east-1', url: 'https://cp.example.com' },
         dataPlanes: [{ name: 'eu', account: '1234', region: 'eu-west-1', hostingModel: 'dedicated' }],
       }),
     );

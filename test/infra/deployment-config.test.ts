@@ -17,7 +17,7 @@ interface RawConfig {
 }
 
 const valid = (): RawConfig => ({
-  controlPlane: { account: '111111111111', region: 'us-east-1' },
+  controlPlane: { account: '111111111111', region: 'us-east-1', url: 'https://cp.example.com' },
   dataPlanes: [{ name: 'eu', account: '222222222222', region: 'eu-west-1', hostingModel: 'dedicated' }],
 });
 
@@ -41,7 +41,28 @@ describe('deployment config', () => {
   it('loads the test config with two data planes and defaults the log level to INFO', () => {
     const config = loadDeploymentConfig(TWO_DATA_PLANES_CONFIG);
     expect(config).toEqual({
-      controlPlane: { account: '100000000001', region: 'us-east-1' },
+      controlPlane: {
+        account: '100000000001',
+        region: 'us-east-1',
+        url: 'https://cp.waggle.test',
+        authDomainPrefix: 'waggle-test-signin',
+        callbackUrls: ['https://app.waggle.test/auth/callback', 'http://localhost:5173/auth/callback'],
+        logoutUrls: ['https://app.waggle.test/'],
+        identityProviders: [
+          {
+            name: 'acme-okta',
+            type: 'saml',
+            metadataUrl: 'https://acme.okta.test/app/exk1/sso/saml/metadata',
+          },
+          {
+            name: 'globex-entra',
+            type: 'oidc',
+            issuer: 'https://login.globex.test/v2.0',
+            clientId: 'waggle-web',
+            clientSecretArn: 'arn:aws:secretsmanager:us-east-1:100000000001:secret:waggle/globex-oidc-AbCdEf',
+          },
+        ],
+      },
       dataPlanes: [
         {
           name: 'acme',
@@ -132,6 +153,82 @@ describe('deployment config', () => {
     ['no data planes', (c: RawConfig) => (c.dataPlanes = []), /dataPlanes must name at least one data plane/],
     ['data planes as an object', (c: RawConfig) => (c.dataPlanes = {}), /dataPlanes must be an array/],
     ['no control plane', (c: RawConfig) => delete c.controlPlane, /controlPlane must be an object/],
+    [
+      'no control-plane URL',
+      (c: RawConfig) => delete (c.controlPlane as RawPlane).url,
+      /controlPlane\.url must be a non-empty string/,
+    ],
+    [
+      'a plain-http control-plane URL',
+      (c: RawConfig) => ((c.controlPlane as RawPlane).url = 'http://cp.example.com'),
+      /controlPlane\.url must be an https URL/,
+    ],
+    [
+      'a control-plane URL with a trailing slash',
+      (c: RawConfig) => ((c.controlPlane as RawPlane).url = 'https://cp.example.com/'),
+      /controlPlane\.url must be a base URL without a trailing slash/,
+    ],
+    [
+      'an identity provider of an unknown type',
+      (c: RawConfig) => ((c.controlPlane as RawPlane).identityProviders = [{ name: 'corp', type: 'ldap' }]),
+      /controlPlane\.identityProviders\[0\]\.type must be one of "saml", "oidc"/,
+    ],
+    [
+      'an OIDC client secret written into the file',
+      (c: RawConfig) =>
+        ((c.controlPlane as RawPlane).identityProviders = [
+          { name: 'corp', type: 'oidc', issuer: 'https://idp.test', clientId: 'x', clientSecret: 'hunter2' },
+        ]),
+      /controlPlane\.identityProviders\[0\] has unknown field\(s\) clientSecret/,
+    ],
+    [
+      'an OIDC secret that is not a Secrets Manager ARN',
+      (c: RawConfig) =>
+        ((c.controlPlane as RawPlane).identityProviders = [
+          {
+            name: 'corp',
+            type: 'oidc',
+            issuer: 'https://idp.test',
+            clientId: 'x',
+            clientSecretArn: 'hunter2',
+          },
+        ]),
+      /controlPlane\.identityProviders\[0\]\.clientSecretArn must be a Secrets Manager secret ARN/,
+    ],
+    [
+      'a SAML provider whose metadata is not https',
+      (c: RawConfig) =>
+        ((c.controlPlane as RawPlane).identityProviders = [
+          { name: 'corp', type: 'saml', metadataUrl: 'ftp://idp.test/metadata' },
+        ]),
+      /controlPlane\.identityProviders\[0\]\.metadataUrl must be an https URL/,
+    ],
+    [
+      'identity providers without a sign-in domain',
+      (c: RawConfig) =>
+        ((c.controlPlane as RawPlane).identityProviders = [
+          { name: 'corp', type: 'saml', metadataUrl: 'https://idp.test/metadata' },
+        ]),
+      /controlPlane\.authDomainPrefix is required when identityProviders are configured/,
+    ],
+    [
+      'identity providers without callback URLs',
+      (c: RawConfig) => {
+        const controlPlane = c.controlPlane as RawPlane;
+        controlPlane.identityProviders = [{ name: 'corp', type: 'saml', metadataUrl: 'https://idp.test/m' }];
+        controlPlane.authDomainPrefix = 'corp-signin';
+      },
+      /controlPlane\.callbackUrls must name at least one URL/,
+    ],
+    [
+      'two identity providers with one name',
+      (c: RawConfig) =>
+        ((c.controlPlane as RawPlane).identityProviders = [
+          { name: 'corp', type: 'saml', metadataUrl: 'https://idp.test/m' },
+          { name: 'corp', type: 'saml', metadataUrl: 'https://idp.test/n' },
+        ]),
+      /controlPlane\.identityProviders\[1\]\.name "corp" is used more than once/,
+    ],
     [
       'two data planes with one name',
       (c: RawConfig, plane: RawPlane) =>

@@ -77,8 +77,20 @@ describe('the Waggle app built from a deployment config', () => {
     const controlPlane = Template.fromStack(waggle.controlPlane);
     const parameter = Object.values(controlPlane.findResources('AWS::SSM::Parameter'))[0];
     expect(JSON.parse(parameter?.Properties.Value)).toEqual([
-      { name: 'acme', account: '200000000002', region: 'eu-central-1', hostingModel: 'dedicated' },
-      { name: 'shared-ap', account: '300000000003', region: 'ap-southeast-2', hostingModel: 'multi-tenant' },
+      {
+        name: 'acme',
+        account: '200000000002',
+        region: 'eu-central-1',
+        hostingModel: 'dedicated',
+        inboxQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/200000000002/waggle-acme-inbox',
+      },
+      {
+        name: 'shared-ap',
+        account: '300000000003',
+        region: 'ap-southeast-2',
+        hostingModel: 'multi-tenant',
+        inboxQueueUrl: 'https://sqs.ap-southeast-2.amazonaws.com/300000000003/waggle-shared-ap-inbox',
+      },
     ]);
     controlPlane.hasOutput('ControlPlaneLocation', { Value: '100000000001/us-east-1' });
     const acme = Template.fromStack(waggle.dataPlanes.get('acme') as never);

@@ -1,0 +1,54 @@
+/**
+ * AWS Lambda entry point of the data-plane controller (the inbox queue's consumer, reserved
+ * concurrency 1): opens each signed message with the control plane's JWKS and applies it to the key
+ * registry and the sync-state table. Returns batch item failures for outages only.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import middy from '@middy/core';
+import { DynamoAppliedStateStore, DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
+import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
+import { createDataPlaneController } from './app';
+import { createJwksMessageVerifier, fetchJwksOverHttps } from './jwks-verifier';
+
+const logger = new Logger();
+const metrics = new Metrics();
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
+
+const dynamo = new DynamoDBClient({});
+const stateTable = requiredEnv('SYNC_STATE_TABLE_NAME');
+const jwksUrl = requiredEnv('CONTROL_PLANE_JWKS_URL');
+
+const controller = createDataPlaneController({
+  dataPlaneId: requiredEnv('DATA_PLANE_ID'),
+  verifier: createJwksMessageVerifier({ fetchJwks: () => fetchJwksOverHttps(jwksUrl) }),
+  keyRegistry: new DynamoKeyRegistry(dynamo, requiredEnv('KEY_TABLE_NAME')),
+  configStore: new DynamoConfigStore(dynamo, stateTable),
+  appliedState: new DynamoAppliedStateStore(dynamo, stateTable),
+  onRejected: (info) => {
+    metrics.addMetric('SyncMessagesRejected', MetricUnit.Count, 1);
+    logger.warn('sync message rejected', info);
+  },
+  onApplied: (info) => {
+    metrics.addMetric(
+      info.status === 'applied' ? 'SyncMessagesApplied' : 'SyncMessagesSkipped',
+      MetricUnit.Count,
+      1,
+    );
+    logger.info('sync message handled', info);
+  },
+  onFailure: ({ messageId, error }) => {
+    metrics.addMetric('SyncMessageFailures', MetricUnit.Count, 1);
+    logger.error('sync message failed', { messageId, error: error as Error });
+  },
+});
+
+export const handler = middy(controller).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -1,0 +1,70 @@
+/**
+ * The scheduled reconciliation: the desired state of every data plane is every project and API key
+ * in the control-plane store (at its latest version, revocations included); each data plane's
+ * reported state is compared with it and the difference is republished (publisher.reconcile).
+ * Until data planes report heartbeats to the control plane, the reported digest is empty, so every
+ * entity is republished on every run: correct (data planes ignore versions they already hold), but
+ * it costs a message per entity per run. No AWS imports.
+ */
+import { apiKeyChange, projectPayload } from '../domain/control-plane/changes';
+import type { ApiKey, Project } from '../domain/control-plane/model';
+import { entityChangeOf } from '../domain/sync/control-plane-changes';
+import type { EntityChange, ReportedState, SyncPublisher } from '../domain/sync/publisher';
+
+export interface DesiredRecords {
+  projects: readonly Project[];
+  apiKeys: readonly ApiKey[];
+}
+
+export interface ReconcilerDeps {
+  publisher: SyncPublisher;
+  dataPlaneIds: readonly string[];
+  /** Every project and API key the control plane holds. */
+  desired(): Promise<DesiredRecords>;
+  /** What a data plane last reported; undefined when it has not reported (everything is republished). */
+  reported(dataPlaneId: string): Promise<ReportedState | undefined>;
+}
+
+export interface ReconcileSummary {
+  dataPlaneId: string;
+  republished: number;
+  differingKinds: string[];
+  unexpected: number;
+  error?: unknown;
+}
+
+export function desiredChanges(records: DesiredRecords): EntityChange[] {
+  return [
+    ...records.projects.map((project) =>
+      entityChangeOf({
+        type: 'project.upserted',
+        version: project.version,
+        payload: projectPayload(project),
+      }),
+    ),
+    ...records.apiKeys.map((key) => entityChangeOf(apiKeyChange(key))),
+  ];
+}
+
+/** Reconciles every data plane; one failing plane does not stop the others (its summary carries the error). */
+export function createReconciler(deps: ReconcilerDeps): () => Promise<ReconcileSummary[]> {
+  return async () => {
+    const desired = desiredChanges(await deps.desired());
+    const summaries: ReconcileSummary[] = [];
+    for (const dataPlaneId of deps.dataPlaneIds) {
+      try {
+        const reported = (await deps.reported(dataPlaneId)) ?? { digest: {} };
+        const plan = await deps.publisher.reconcile(dataPlaneId, desired, reported);
+        summaries.push({
+          dataPlaneId,
+          republished: plan.toRepublish.length,
+          differingKinds: plan.differingKinds,
+          unexpected: plan.unexpected.length,
+        });
+      } catch (error) {
+        summaries.push({ dataPlaneId, republished: 0, differingKinds: [], unexpected: 0, error });
+      }
+    }
+    return summaries;
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Names both planes derive from the deployment config alone, so that neither stack needs a
+ * reference to the other (they live in different accounts): the data plane's inbox queue and its
+ * key alias, and the control-plane roles that may send to it.
+ */
+import type { ControlPlaneConfig, DataPlaneConfig, PlaneLocation } from './deployment-config';
+
+/** What the names depend on: a data plane's id, account and region. */
+export type DataPlaneRef = Pick<DataPlaneConfig, 'name' | 'account' | 'region'>;
+
+/** The data plane id in sync messages and token audiences is its name from the config. */
+export function dataPlaneId(dataPlane: DataPlaneRef): string {
+  return dataPlane.name;
+}
+
+export function inboxQueueName(dataPlane: DataPlaneRef): string {
+  return `waggle-${dataPlane.name}-inbox`;
+}
+
+export function inboxQueueArn(dataPlane: DataPlaneRef, partition = 'aws'): string {
+  return `arn:${partition}:sqs:${dataPlane.region}:${dataPlane.account}:${inboxQueueName(dataPlane)}`;
+}
+
+export function inboxQueueUrl(dataPlane: DataPlaneRef): string {
+  return `https://sqs.${dataPlane.region}.amazonaws.com/${dataPlane.account}/${inboxQueueName(dataPlane)}`;
+}
+
+/** The alias of the inbox queue's KMS key; the control plane's senders are limited to keys with it. */
+export function inboxKeyAlias(dataPlane: DataPlaneRef): string {
+  return `alias/waggle-${dataPlane.name}-inbox`;
+}
+
+/**
+ * The two control-plane roles that publish to inboxes: the API (changes as they happen) and the
+ * scheduled reconciliation. Role names are global in an account, so they carry the region.
+ */
+export function controlPlaneSyncRoleNames(controlPlane: PlaneLocation): { api: string; reconciler: string } {
+  return {
+    api: `waggle-cp-api-${controlPlane.region}`,
+    reconciler: `waggle-cp-sync-${controlPlane.region}`,
+  };
+}
+
+export function controlPlaneSyncRoleArns(
+  controlPlane: ControlPlaneConfig | PlaneLocation,
+  partition = 'aws',
+): string[] {
+  const names = controlPlaneSyncRoleNames(controlPlane);
+  return [names.api, names.reconciler].map(
+    (name) => `arn:${partition}:iam::${controlPlane.account}:role/${name}`,
+  );
+}
+
+export function controlPlaneJwksUrl(controlPlane: ControlPlaneConfig): string {
+  return `${controlPlane.url}/.well-known/jwks.json`;
+}

@@ -1,0 +1,89 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { CONTROL_PLANE_TABLE } from '../../lambdas/adapters/aws/control-plane-store';
+import { createCustomerKey, viaService } from '../common/customer-key';
+
+/**
+ * The control plane's one DynamoDB table (lambdas/adapters/aws/control-plane-store.ts): organizations,
+ * workspaces, projects, memberships, API key hashes and name claims, with the sparse `by-user` index,
+ * plus the per-data-plane sync sequence counters. Point-in-time recovery, a customer key, deletion
+ * protection and RETAIN: it is the source of truth for every tenant.
+ */
+export class ControlPlaneTable extends Construct {
+  readonly table: Table;
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const { partitionKey, sortKey, userIndex } = CONTROL_PLANE_TABLE;
+
+    this.key = createCustomerKey(
+      this,
+      'Key',
+      'Waggle control-plane store: encrypts organizations, members and API key hashes',
+    );
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: partitionKey, type: AttributeType.STRING },
+      sortKey: { name: sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: userIndex.name,
+      partitionKey: { name: userIndex.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: userIndex.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+  }
+
+  private indexArn(): string {
+    return `${this.table.tableArn}/index/${CONTROL_PLANE_TABLE.userIndex.name}`;
+  }
+
+  /** Reads records and a user's memberships: GetItem and Query (table and the by-user index). */
+  grantReadRecords(grantee: IGrantable): void {
+    this.grant(grantee, 'ReadControlPlane', ['dynamodb:GetItem', 'dynamodb:Query'], false);
+  }
+
+  /** The control-plane API: reads, conditional writes and deletes, and the sync sequence counters. */
+  grantReadWriteRecords(grantee: IGrantable): void {
+    this.grant(
+      grantee,
+      'ReadWriteControlPlane',
+      [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:UpdateItem',
+      ],
+      true,
+    );
+  }
+
+  /** The reconciliation: scans every project and key, and takes sync sequence numbers (UpdateItem ADD). */
+  grantScanAndSequence(grantee: IGrantable): void {
+    this.grant(grantee, 'ScanControlPlane', ['dynamodb:Scan', 'dynamodb:UpdateItem'], true);
+  }
+
+  private grant(grantee: IGrantable, sid: string, actions: string[], write: boolean): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ sid, actions, resources: [this.table.tableArn, this.indexArn()] }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: `${sid}Key`,
+        actions: write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: viaService(this, 'dynamodb'),
+      }),
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { AccountPrincipal, AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { createCustomerKey } from '../common/customer-key';
+import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
+import { controlPlaneSyncRoleArns, inboxKeyAlias, inboxQueueName } from '../config/sync-names';
+
+export interface InboxProps {
+  readonly dataPlane: DataPlaneConfig;
+  /** The control plane, from the deployment config: its account and its two sender roles are trusted. */
+  readonly controlPlane: ControlPlaneConfig;
+  /** Must cover the controller's timeout (six times it, by AWS's advice). */
+  readonly visibilityTimeout: Duration;
+  readonly maxReceiveCount?: number;
+}
+
+/**
+ * The data plane's inbox: the queue the control plane sends signed config messages to, from its own
+ * account. Its name and key alias are derived from the config (sync-names), so the control plane
+ * addresses it without a stack reference. Trust is granted twice, by resource policies that name the
+ * control plane's account and its two sender roles: the queue policy (SendMessage) and the key
+ * policy (encrypting through SQS). An explicit deny refuses SendMessage to every other principal,
+ * including this account's own roles. Messages are signed, so the policy is defence in depth.
+ */
+export class Inbox extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly key: Key;
+  readonly deadLetterAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: InboxProps) {
+    super(scope, id);
+    const { dataPlane, controlPlane } = props;
+    const senders = controlPlaneSyncRoleArns(controlPlane);
+
+    this.key = createCustomerKey(
+      this,
+      'Key',
+      `Waggle inbox of data plane ${dataPlane.name}: encrypts config messages from the control plane`,
+    );
+    this.key.addAlias(inboxKeyAlias(dataPlane));
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'ControlPlaneSendsThroughSqs',
+        principals: [new AccountPrincipal(controlPlane.account)],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `sqs.${dataPlane.region}.amazonaws.com` },
+          ArnEquals: { 'aws:PrincipalArn': senders },
+        },
+      }),
+    );
+
+    const encryption = {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      dataKeyReuse: Duration.hours(1),
+      enforceSSL: true,
+    };
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      ...encryption,
+      queueName: `${inboxQueueName(dataPlane)}-dlq`,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'Queue', {
+      ...encryption,
+      queueName: inboxQueueName(dataPlane),
+      // Messages older than 14 days are refused as replays anyway (DEFAULT_MAX_AGE_MS).
+      retentionPeriod: Duration.days(14),
+      visibilityTimeout: props.visibilityTimeout,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+
+    this.queue.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'ControlPlaneSends',
+        effect: Effect.ALLOW,
+        principals: [new AccountPrincipal(controlPlane.account)],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: { ArnEquals: { 'aws:PrincipalArn': senders } },
+      }),
+    );
+    this.queue.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyControlPlaneSends',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': senders } },
+      }),
+    );
+
+    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: `Config messages for data plane ${dataPlane.name} failed five times (a store outage): they are on the inbox dead-letter queue; the next reconciliation republishes them.`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

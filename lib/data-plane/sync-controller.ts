@@ -1,0 +1,98 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { SYNC_STATE_TABLE } from '../../lambdas/adapters/aws/dynamo-config-store';
+import { createCustomerKey, viaService } from '../common/customer-key';
+import { WaggleFunction } from '../common/waggle-function';
+import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
+import { controlPlaneJwksUrl } from '../config/sync-names';
+import { Inbox } from './inbox';
+import type { KeyRegistry } from './key-registry';
+
+export interface SyncControllerProps {
+  readonly dataPlane: DataPlaneConfig;
+  readonly controlPlane: ControlPlaneConfig;
+  readonly keyRegistry: KeyRegistry;
+}
+
+/** The controller's timeout; the inbox's visibility timeout is six times it. */
+const CONTROLLER_TIMEOUT = Duration.seconds(30);
+
+/**
+ * The data plane's side of the config sync: the inbox queue, the controller function that opens each
+ * signed message (keys from the control plane's JWKS) and applies it, and the sync-state table
+ * (projects, evaluators, prompts, alerts and the applied version of every entity). API keys go to the
+ * key registry. Reserved concurrency 1: the check-then-write of one entity must never interleave.
+ */
+export class SyncController extends Construct {
+  readonly inbox: Inbox;
+  readonly stateTable: Table;
+  readonly stateKey: Key;
+  readonly controllerFunction: WaggleFunction;
+
+  constructor(scope: Construct, id: string, props: SyncControllerProps) {
+    super(scope, id);
+    const { dataPlane, controlPlane, keyRegistry } = props;
+
+    this.inbox = new Inbox(this, 'Inbox', {
+      dataPlane,
+      controlPlane,
+      visibilityTimeout: Duration.seconds(CONTROLLER_TIMEOUT.toSeconds() * 6),
+    });
+
+    this.stateKey = createCustomerKey(this, 'StateKey', 'Waggle sync state: encrypts synced config');
+    this.stateTable = new Table(this, 'StateTable', {
+      partitionKey: { name: SYNC_STATE_TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: SYNC_STATE_TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.stateKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Reconciliation can rebuild it from the control plane, but slowly: keep it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.controllerFunction = new WaggleFunction(this, 'Controller', {
+      entry: 'lambdas/data-plane-controller/handler.ts',
+      serviceName: 'waggle-data-plane-controller',
+      description: `Waggle data-plane controller (${dataPlane.name}): applies signed config from the control plane`,
+      timeout: CONTROLLER_TIMEOUT,
+      logLevel: dataPlane.logLevel,
+      reservedConcurrentExecutions: 1,
+      environment: {
+        DATA_PLANE_ID: dataPlane.name,
+        CONTROL_PLANE_JWKS_URL: controlPlaneJwksUrl(controlPlane),
+        KEY_TABLE_NAME: keyRegistry.table.tableName,
+        SYNC_STATE_TABLE_NAME: this.stateTable.tableName,
+      },
+    });
+    const role = this.controllerFunction.role;
+    keyRegistry.grantWriteKeys(role);
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadWriteSyncState',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        resources: [this.stateTable.tableArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'EncryptSyncState',
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [this.stateKey.keyArn],
+        conditions: viaService(this, 'dynamodb'),
+      }),
+    );
+    // The event source adds receive/delete on the queue and decrypt on its key.
+    this.controllerFunction.function.addEventSource(
+      new SqsEventSource(this.inbox.queue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(2),
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+}
