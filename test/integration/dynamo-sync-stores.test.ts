@@ -1,0 +1,121 @@
+/**
+ * The DynamoDB sync adapters on dynalite: the sequence store's atomic ADD (concurrent callers never
+ * share a seq), and the data plane's config and applied-state stores, whose conditional writes never
+ * move state backwards and never un-revoke a key.
+ */
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DynamoAppliedStateStore,
+  DynamoConfigStore,
+  SYNC_STATE_TABLE,
+} from '../../lambdas/adapters/aws/dynamo-config-store';
+import { DynamoSequenceStore } from '../../lambdas/adapters/aws/dynamo-sequence-store';
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const server = dynalite({ createTableMs: 0 });
+let client: DynamoDBClient;
+let tables = 0;
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials });
+});
+afterAll(async () => {
+  client?.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function newTable(): Promise<string> {
+  const table = `sync${++tables}`;
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [
+        { AttributeName: SYNC_STATE_TABLE.partitionKey, AttributeType: 'S' },
+        { AttributeName: SYNC_STATE_TABLE.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: SYNC_STATE_TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: SYNC_STATE_TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  return table;
+}
+
+describe('DynamoSequenceStore', () => {
+  it('hands out 1, 2, 3 ... per data plane, and never the same seq to concurrent callers', async () => {
+    const sequences = new DynamoSequenceStore(client, await newTable());
+    expect(await sequences.next('eu')).toBe(1);
+    expect(await sequences.next('eu')).toBe(2);
+    expect(await sequences.next('us')).toBe(1);
+    const concurrent = await Promise.all(Array.from({ length: 25 }, () => sequences.next('eu')));
+    expect(new Set(concurrent).size).toBe(25);
+    expect([...concurrent].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 3));
+  });
+});
+
+describe('DynamoConfigStore', () => {
+  it('stores, lists live entries and keeps tombstones out of the list', async () => {
+    const store = new DynamoConfigStore(client, await newTable());
+    await store.put('project', 'p1', { version: 1, deleted: false, payload: { name: 'one' } });
+    await store.put('project', 'p2', { version: 3, deleted: true, payload: { name: 'two' } });
+    await store.put('prompt', 'x', { version: 1, deleted: false, payload: { text: 'hi' } });
+    expect(await store.get('project', 'p2')).toEqual({ version: 3, deleted: true, payload: { name: 'two' } });
+    expect(await store.list('project')).toEqual([
+      { entityId: 'p1', version: 1, deleted: false, payload: { name: 'one' } },
+    ]);
+    expect(await store.get('project', 'missing')).toBeUndefined();
+  });
+
+  it('never replaces an entry with an older version (an old upsert cannot revive a deletion)', async () => {
+    const store = new DynamoConfigStore(client, await newTable());
+    await store.put('project', 'p1', { version: 5, deleted: true, payload: { name: 'gone' } });
+    await store.put('project', 'p1', { version: 4, deleted: false, payload: { name: 'old' } });
+    expect(await store.get('project', 'p1')).toEqual({
+      version: 5,
+      deleted: true,
+      payload: { name: 'gone' },
+    });
+    await store.put('project', 'p1', { version: 6, deleted: false, payload: { name: 'back' } });
+    expect((await store.get('project', 'p1'))?.payload).toEqual({ name: 'back' });
+  });
+});
+
+describe('DynamoAppliedStateStore', () => {
+  it('records versions, lists them as the inventory and never goes backwards', async () => {
+    const state = new DynamoAppliedStateStore(client, await newTable());
+    await state.put('project', 'p1', { entityVersion: 2, status: 'active' });
+    await state.put('project', 'p1', { entityVersion: 1, status: 'deleted' });
+    await state.put('api-key', 'h1', { entityVersion: 1, status: 'active' });
+    expect(await state.get('project', 'p1')).toEqual({ entityVersion: 2, status: 'active' });
+    expect((await state.inventory()).sort((a, b) => a.entityId.localeCompare(b.entityId))).toEqual([
+      { kind: 'api-key', entityId: 'h1', entityVersion: 1 },
+      { kind: 'project', entityId: 'p1', entityVersion: 2 },
+    ]);
+  });
+
+  it('keeps a revoked key revoked: a newer upsert does not un-revoke it, a newer revocation does apply', async () => {
+    const state = new DynamoAppliedStateStore(client, await newTable());
+    await state.put('api-key', 'h1', { entityVersion: 3, status: 'revoked' });
+    await state.put('api-key', 'h1', { entityVersion: 9, status: 'active' });
+    expect(await state.get('api-key', 'h1')).toEqual({ entityVersion: 3, status: 'revoked' });
+    await state.put('api-key', 'h1', { entityVersion: 4, status: 'revoked' });
+    expect(await state.get('api-key', 'h1')).toEqual({ entityVersion: 4, status: 'revoked' });
+  });
+
+  it('only ever raises the applied seq', async () => {
+    const state = new DynamoAppliedStateStore(client, await newTable());
+    expect(await state.appliedSeq()).toBe(0);
+    await state.raiseAppliedSeq(7);
+    await state.raiseAppliedSeq(3);
+    expect(await state.appliedSeq()).toBe(7);
+    await state.raiseAppliedSeq(8);
+    expect(await state.appliedSeq()).toBe(8);
+  });
+});
