@@ -83,6 +83,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       const principal = await authenticate(event.headers.authorization, {
         scope: 'ingest',
         projectId: requestedProject(event),
+        clientId: event.requestContext.http.sourceIp,
       });
       const { body, rawBody, rawIsGzip } = decodeBodies(event, service.limits);
       const outcome = await service.ingest({

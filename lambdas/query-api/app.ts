@@ -155,6 +155,7 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
       const principal = await authenticate(event.headers.authorization, {
         scope,
         projectId: requestedProject(event),
+        clientId: event.requestContext.http.sourceIp,
       });
       const answer = await ROUTES[match.route]({ event, params: match.params, principal, now: clock() });
       deps.onAnswered?.({ route: match.route, status: answer.status, projectId: principal.project_id });

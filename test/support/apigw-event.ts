@@ -9,6 +9,7 @@ export function apigwEvent(options: {
   headers?: Record<string, string>;
   body?: Uint8Array | string;
   base64?: boolean;
+  sourceIp?: string;
 }): APIGatewayProxyEventV2 {
   const base64 = options.base64 ?? typeof options.body !== 'string';
   const body =
@@ -35,7 +36,7 @@ export function apigwEvent(options: {
         method: options.method,
         path: options.path,
         protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
+        sourceIp: options.sourceIp ?? '127.0.0.1',
         userAgent: 'test',
       },
       requestId,

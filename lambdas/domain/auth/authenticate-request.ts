@@ -23,6 +23,8 @@ export interface RequestTarget {
   scope: ApiKeyScope;
   /** The project the request addresses (id, or for API keys also the name); must be the credential's. */
   projectId?: string;
+  /** Who is calling (source IP), for the failed-key rate limit. */
+  clientId?: string;
 }
 
 /** A Principal, plus who signed in when the credential was a token (keyHash is then ''). */
@@ -49,7 +51,7 @@ export function createRequestAuthenticator(deps: RequestAuthenticatorDeps): Auth
   return async (authorization, target) => {
     const credential = authorization ? BEARER.exec(authorization)?.[1] : undefined;
     if (credential?.startsWith(API_KEY_PREFIX)) {
-      const principal = await deps.apiKeys(authorization, target.scope);
+      const principal = await deps.apiKeys(authorization, target.scope, target.clientId);
       if (target.projectId !== undefined && !namesProject(principal, target.projectId)) {
         throw new HttpError(403, 'This API key is not for the requested project');
       }

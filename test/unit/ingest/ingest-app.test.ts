@@ -256,6 +256,26 @@ describe('OTLP traces', () => {
     expect(queue.messages).toHaveLength(0);
   });
 
+  it('answers 429 with Retry-After once a client has sent too many bad keys, and only to that client', async () => {
+    const attempt = (key: string, sourceIp: string) =>
+      handler(
+        apigwEvent({
+          method: 'POST',
+          path: '/v1/traces',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-protobuf' },
+          body: protobufBody,
+          sourceIp,
+        }),
+      );
+    for (let i = 0; i < 20; i++)
+      expect((await attempt(`wgl_guess-${i}`, '203.0.113.9')).statusCode).toBe(401);
+    const blocked = await attempt('wgl_guess-final', '203.0.113.9');
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers?.['retry-after'])).toBeGreaterThan(0);
+    expect((await attempt('wgl_guess-other', '198.51.100.7')).statusCode).toBe(401);
+    expect((await attempt(KEY, '198.51.100.7')).statusCode).toBe(200);
+  });
+
   it.each(['archive', 'queue'] as const)(
     'answers 503 with Retry-After when the %s write fails',
     async (failing) => {

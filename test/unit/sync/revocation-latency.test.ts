@@ -3,12 +3,12 @@
  * the authenticator re-reads the registry once its positive cache entry (30 s at most) expires.
  */
 import { describe, expect, it } from 'vitest';
-import { hashApiKey } from '../../../lambdas/domain/auth/api-key';
+import { generateApiKey, hashApiKey } from '../../../lambdas/domain/auth/api-key';
 import { createAuthenticator } from '../../../lambdas/domain/auth/authenticate';
 import { HttpError } from '../../../lambdas/domain/http/errors';
 import { apiKeyPayload, body, change, dataPlane, NOW } from './fixtures';
 
-const KEY = `wgl_${'k'.repeat(43)}_abcdef`;
+const KEY = generateApiKey();
 
 describe('revocation through the sync reaches the authenticator within the cache TTL', () => {
   it('a key revoked through the controller is refused once the 30 s positive TTL has run out', async () => {
