@@ -125,11 +125,9 @@ describe('control-plane HTTP API', () => {
       const route = Object.values(
         template.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>,
       ).find((candidate) => candidate.Properties.RouteKey === routeKey);
-      const integrationId = (route?.Properties.Target as { 'Fn::Join': [string, unknown[]] })[
-        'Fn::Join'
-      ][1][1] as {
-        Ref: string;
-      };
+      if (!route) throw new Error(`no route ${routeKey}`);
+      const target = route.Properties.Target as { 'Fn::Join': [string, unknown[]] };
+      const integrationId = target['Fn::Join'][1][1] as { Ref: string };
       return JSON.stringify(integrations[integrationId.Ref]?.Properties.IntegrationUri);
     };
     const tokenArn = JSON.stringify(stack.resolve(stack.api.tokenFunction.function.functionArn));
