@@ -11,6 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
+import { tokenVerifierFromEnvironment } from '../adapters/aws/control-plane-token-trust';
 import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
@@ -29,6 +30,7 @@ const archive = new S3ObjectStore(new S3Client({}), requiredEnv('RAW_ARCHIVE_BUC
 
 const ingest = createIngestHandler({
   keys: new DynamoKeyRegistry(new DynamoDBClient({}), requiredEnv('KEY_TABLE_NAME')),
+  tokens: tokenVerifierFromEnvironment(),
   rawArchive: archive,
   overflowStore: archive,
   eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),

@@ -13,6 +13,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
+import { tokenVerifierFromEnvironment } from '../adapters/aws/control-plane-token-trust';
 import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
@@ -37,6 +38,7 @@ const s3 = new S3Client({});
 
 const queryApi = createQueryApiHandler({
   keys: new DynamoKeyRegistry(new DynamoDBClient({}), requiredEnv('KEY_TABLE_NAME')),
+  tokens: tokenVerifierFromEnvironment(),
   queries: createEventQueryService(engine),
   eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),
   // Tombstones are tiny; the overflow store is the same one ingest uses, for publishRecords' contract.

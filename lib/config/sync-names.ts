@@ -54,3 +54,15 @@ export function controlPlaneSyncRoleArns(
 export function controlPlaneJwksUrl(controlPlane: ControlPlaneConfig): string {
   return `${controlPlane.url}/.well-known/jwks.json`;
 }
+
+/** Environment for data-plane functions that accept control-plane tokens (lambdas/adapters/aws/control-plane-token-trust.ts). */
+export function controlPlaneTokenTrust(
+  controlPlane: ControlPlaneConfig,
+  dataPlane: DataPlaneRef,
+): Record<string, string> {
+  return {
+    CONTROL_PLANE_ISSUER: controlPlane.url,
+    CONTROL_PLANE_JWKS_URL: controlPlaneJwksUrl(controlPlane),
+    DATA_PLANE_ID: dataPlaneId(dataPlane),
+  };
+}

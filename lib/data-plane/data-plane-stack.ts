@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
+import { controlPlaneTokenTrust } from '../config/sync-names';
 import { DeadLetterArchiver, requiredDeadLetterVisibilityTimeout } from './dead-letter-archiver';
 import { EventCompaction } from './event-compaction';
 import { EventStore } from './event-store';
@@ -73,6 +74,7 @@ export class DataPlaneStack extends Stack {
       eventsQueue: this.eventsQueue,
       keyRegistry: this.keyRegistry,
       logLevel: dataPlane.logLevel,
+      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
     });
 
     this.eventStore = new EventStore(this, 'EventStore', {
@@ -110,6 +112,7 @@ export class DataPlaneStack extends Stack {
       eventsQueue: this.eventsQueue,
       rawArchive: this.rawArchive,
       logLevel: dataPlane.logLevel,
+      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
     });
 
     this.syncController = new SyncController(this, 'Sync', {

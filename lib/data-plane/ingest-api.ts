@@ -23,6 +23,8 @@ export interface IngestApiProps {
   readonly eventsQueue: EventsQueue;
   readonly keyRegistry: KeyRegistry;
   readonly logLevel?: LogLevel;
+  /** Environment that lets the function accept control-plane tokens (see controlPlaneTokenTrust). */
+  readonly tokenTrust?: Record<string, string>;
   /** Steady-state requests per second across the stage. */
   readonly throttleRateLimit?: number;
   readonly throttleBurstLimit?: number;
@@ -77,6 +79,7 @@ export class IngestApi extends Construct {
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
         KEY_TABLE_NAME: keyRegistry.table.tableName,
+        ...props.tokenTrust,
       },
     });
     rawArchive.grantWriteArchiveObjects(this.ingestFunction.role);

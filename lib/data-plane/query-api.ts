@@ -23,6 +23,8 @@ export interface QueryApiProps {
   /** Its overflow/ prefix takes a queued record too big for a message (the publisher's contract). */
   readonly rawArchive: RawArchive;
   readonly logLevel?: LogLevel;
+  /** Environment that lets the function accept control-plane tokens (see controlPlaneTokenTrust). */
+  readonly tokenTrust?: Record<string, string>;
 }
 
 /**
@@ -52,6 +54,7 @@ export class QueryApi extends Construct {
         KEY_TABLE_NAME: keyRegistry.table.tableName,
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
+        ...props.tokenTrust,
       },
     });
     const role = this.queryFunction.role;

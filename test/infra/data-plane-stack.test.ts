@@ -261,6 +261,17 @@ describe('ingest function', () => {
     });
   });
 
+  it('lets the ingest and query functions accept control-plane tokens for this data plane only', () => {
+    for (const fn of [stack.ingestApi.ingestFunction.function, stack.queryApi.queryFunction.function]) {
+      const variables = template.toJSON().Resources[logicalIdOf(fn)].Properties.Environment.Variables;
+      expect(variables.CONTROL_PLANE_ISSUER).toMatch(/^https:\/\//);
+      expect(variables.CONTROL_PLANE_JWKS_URL).toBe(
+        `${variables.CONTROL_PLANE_ISSUER}/.well-known/jwks.json`,
+      );
+      expect(variables.DATA_PLANE_ID).toBe('acme');
+    }
+  });
+
   it('logs to a log group it owns, kept for a month', () => {
     const logGroupId = logicalIdOf(stack.ingestApi.ingestFunction.logGroup);
     expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
