@@ -23,12 +23,17 @@ export class SessionSpanProcessor implements SpanProcessor {
 
   onStart(span: Span, parentContext: Context): void {
     try {
-      if (span.attributes[ATTR.sessionId] === undefined) {
-        span.setAttribute(ATTR.sessionId, this.stamp.sessionFor(parentContext));
+      const stamp = this.stamp;
+      const attributes = span.attributes;
+      if (attributes[ATTR.sessionId] === undefined) {
+        span.setAttribute(ATTR.sessionId, stamp.sessionFor(parentContext));
       }
-      span.setAttribute(ATTR.project, this.stamp.project);
-      span.setAttribute(ATTR.source, this.stamp.source);
-      span.setAttribute(ATTR.sessionName, this.stamp.sessionName);
+      // Spans our tracer started already carry these (same values): setting them again changes nothing.
+      if (attributes[ATTR.project] !== stamp.project) span.setAttribute(ATTR.project, stamp.project);
+      if (attributes[ATTR.source] !== stamp.source) span.setAttribute(ATTR.source, stamp.source);
+      if (attributes[ATTR.sessionName] !== stamp.sessionName) {
+        span.setAttribute(ATTR.sessionName, stamp.sessionName);
+      }
     } catch (error) {
       this.onError(error);
     }

@@ -61,6 +61,8 @@ interface Live {
   attachedTo: unknown;
   sessions: SessionManager;
   propagation: ContextPropagation;
+  /** Project, source and session name stamped on every span; set only with our own provider. */
+  stamp: { project: string; source: string; sessionName: string } | undefined;
 }
 
 const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
@@ -75,6 +77,8 @@ export class WaggleTracer implements SpanHost {
   private readonly debug: DebugLog;
   private readonly contextManager: boolean;
   private shutdownPromise: Promise<void> | undefined;
+  private lastParent: Context | undefined;
+  private lastParentWithTracer: Context | undefined;
 
   constructor(options: TracerOptions = {}) {
     const resolved = safeResolve(options);
@@ -329,9 +333,26 @@ export class WaggleTracer implements SpanHost {
     if (live === undefined) return { span: NOOP_SPAN, ctx: parent };
     this.useAsyncContext();
     // Traced calls pass no options: skip the spreads on that path (the same span options result).
+    // On our own provider they also carry the session stamp the SessionSpanProcessor would add in
+    // onStart (same values, same order; the processor then finds them and skips its setAttribute calls).
+    // Only once the session is known: sessionFor may start one, which the processor does only for
+    // spans that are sampled (onStart), so the first span still leaves that to the processor.
+    const stamp = live.stamp;
+    const sessionId = stamp === undefined ? undefined : live.sessions.knownSessionFor(parent);
     const spanOptions: SpanOptions =
       options === NO_SPAN_OPTIONS
-        ? { attributes: { honeyhive_event_type: eventType, honeyhive_event_name: name } }
+        ? stamp === undefined || sessionId === undefined
+          ? { attributes: { honeyhive_event_type: eventType, honeyhive_event_name: name } }
+          : {
+              attributes: {
+                honeyhive_event_type: eventType,
+                honeyhive_event_name: name,
+                honeyhive_session_id: sessionId,
+                honeyhive_project: stamp.project,
+                honeyhive_source: stamp.source,
+                honeyhive_session_name: stamp.sessionName,
+              },
+            }
         : {
             ...options,
             attributes: {
@@ -341,7 +362,20 @@ export class WaggleTracer implements SpanHost {
             },
           };
     const span = live.otelTracer.startSpan(name, spanOptions, parent);
-    return { span, ctx: trace.setSpan(parent, span).setValue(TRACER_CONTEXT_KEY, this) };
+    return { span, ctx: trace.setSpan(this.withTracerKey(parent), span) };
+  }
+
+  /**
+   * `parent` with this tracer under TRACER_CONTEXT_KEY: parent itself when it already has it (nested
+   * calls), else one context per distinct parent, remembered for the last parent (root calls share it).
+   */
+  private withTracerKey(parent: Context): Context {
+    if (parent.getValue(TRACER_CONTEXT_KEY) === this) return parent;
+    if (parent !== this.lastParent) {
+      this.lastParentWithTracer = parent.setValue(TRACER_CONTEXT_KEY, this);
+      this.lastParent = parent;
+    }
+    return this.lastParentWithTracer as Context;
   }
 
   /** @internal SpanHost: logs an SDK failure at a bounded rate. */
@@ -413,7 +447,16 @@ export class WaggleTracer implements SpanHost {
       if (existing.canAddProcessor && attachProcessor(existing.provider, processor)) {
         const otelTracer = trace.getTracer(SDK_NAME, SDK_VERSION);
         const attachedTo = existing.provider;
-        return { config, otelTracer, processor, provider: undefined, attachedTo, sessions, propagation };
+        return {
+          config,
+          otelTracer,
+          processor,
+          provider: undefined,
+          attachedTo,
+          sessions,
+          propagation,
+          stamp: undefined,
+        };
       }
       this.debug('provider', `no application provider to attach to (${existing.kind}); using an own one`);
     }
@@ -425,7 +468,8 @@ export class WaggleTracer implements SpanHost {
       logger.warn('[waggle] a global tracer provider is already registered; registerGlobal ignored');
     }
     const otelTracer = provider.getTracer(SDK_NAME, SDK_VERSION);
-    return { config, otelTracer, processor, provider, attachedTo: undefined, sessions, propagation };
+    const stamp = { project: config.project, source: config.source, sessionName: config.sessionName };
+    return { config, otelTracer, processor, provider, attachedTo: undefined, sessions, propagation, stamp };
   }
 }
 

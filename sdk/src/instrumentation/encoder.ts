@@ -51,9 +51,10 @@ export function createEncoder(options: EncoderOptions = {}): Encoder {
   return {
     json,
     section(section, value) {
-      const prefix = `honeyhive_${section}`;
+      const keys = sectionKeys(section);
+      const prefix = keys.prefix;
       if (redact === undefined || leaf !== undefined) {
-        const fast = flatSection(prefix, value, leaf, maxBytes, general);
+        const fast = flatSection(keys, value, leaf, maxBytes, general);
         if (fast !== undefined) return fast;
       }
       return general(prefix, value);
@@ -68,7 +69,7 @@ export function createEncoder(options: EncoderOptions = {}): Encoder {
  * redactor (per key and string) and flattenAttributes (null dropped, byte budget, __truncated).
  */
 function flatSection(
-  prefix: string,
+  keys: SectionKeys,
   value: unknown,
   /** undefined: no redaction (then json() makes one JSON-safe pass, so strings are cut once). */
   leaf: FlatLeafRedactor | undefined,
@@ -76,6 +77,7 @@ function flatSection(
   general: (prefix: string, value: unknown) => Attributes,
 ): Attributes | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
+  const prefix = keys.prefix;
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return undefined;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined;
@@ -122,7 +124,7 @@ function flatSection(
       if (typeof redacted === 'string') redacted = cutString(redacted);
     }
     if (redacted === null) continue;
-    const attribute = `${prefix}.${key}`;
+    const attribute = keys.key(key);
     const cost = attribute.length + (typeof redacted === 'string' ? redacted.length : 8);
     if (cost > budget) {
       truncated = true;
@@ -133,6 +135,38 @@ function flatSection(
   }
   if (truncated) out[`${prefix}.__truncated`] = true;
   return out;
+}
+
+/** Attribute names of one section: `honeyhive_<section>.<key>`, built once per key (bounded cache). */
+interface SectionKeys {
+  readonly prefix: string;
+  key(key: string): string;
+}
+
+/** Keys remembered per section; beyond this, names are built per call as before. */
+export const MAX_CACHED_KEYS_PER_SECTION = 1_024;
+
+const SECTION_KEYS = new Map<string, SectionKeys>();
+
+function sectionKeys(section: Section): SectionKeys {
+  let keys = SECTION_KEYS.get(section);
+  if (keys === undefined) {
+    const prefix = `honeyhive_${section}`;
+    const names = new Map<string, string>();
+    keys = {
+      prefix,
+      key(key) {
+        let name = names.get(key);
+        if (name === undefined) {
+          name = `${prefix}.${key}`;
+          if (names.size < MAX_CACHED_KEYS_PER_SECTION) names.set(key, name);
+        }
+        return name;
+      },
+    };
+    SECTION_KEYS.set(section, keys);
+  }
+  return keys;
 }
 
 function cutString(s: string): string {

@@ -46,6 +46,11 @@ const SECRET_SOURCES = [
 ];
 const EMAIL_SOURCE = '\\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}\\b';
 
+/** @internal The sources of the built-in shapes (tests check the short-string guard against them). */
+export const SECRET_SHAPE_SOURCES: readonly string[] = SECRET_SOURCES;
+/** @internal */
+export const EMAIL_SHAPE_SOURCE = EMAIL_SOURCE;
+
 const DEFAULT_SECRETS = new RegExp(SECRET_SOURCES.join('|'), 'g');
 const SECRETS_AND_EMAILS = new RegExp([...SECRET_SOURCES, EMAIL_SOURCE].join('|'), 'g');
 
@@ -60,7 +65,38 @@ function normalizeKey(key: string): string {
     .replace(/-/g, '_');
 }
 
-function maskString(text: string, combined: RegExp, extra: RegExp[], replacement: string): string {
+/**
+ * Shortest text each built-in shape can match, derived from SECRET_SOURCES above (literal prefix plus
+ * minimum repeat): every shape but two needs at least 15 characters (xox?- + 10 and Bearer + one space
+ * + 8 are the shortest); `key=value` needs 10 (e.g. `secret=abc`) and a ':' or '='; an e-mail needs 6
+ * (`a@b.co`) and an '@'. Strings that cannot hold any of them skip the combined scan.
+ * The redaction tests check this against generated secrets of every shape.
+ */
+export const MIN_SECRET_LENGTH = 15;
+const MIN_KEY_VALUE_LENGTH = 10;
+const MIN_EMAIL_LENGTH = 6;
+
+/** @internal False only when `text` cannot contain a match of the combined default pattern. */
+export function mayContainSecret(text: string, emails: boolean): boolean {
+  const n = text.length;
+  if (n >= MIN_SECRET_LENGTH) return true;
+  if (n >= MIN_KEY_VALUE_LENGTH && (text.includes('=') || text.includes(':'))) return true;
+  return emails && n >= MIN_EMAIL_LENGTH && text.includes('@');
+}
+
+function maskString(
+  text: string,
+  combined: RegExp,
+  extra: RegExp[],
+  replacement: string,
+  emails: boolean,
+): string {
+  if (!mayContainSecret(text, emails)) {
+    if (extra.length === 0) return text;
+    let out = text;
+    for (const pattern of extra) out = out.replace(pattern, replacement);
+    return out;
+  }
   let out = text.replace(combined, (_match: string, ...args: unknown[]) => {
     const groups = args[args.length - 1] as Record<string, string | undefined> | undefined;
     const keep = groups?.keep ?? groups?.keep2;
@@ -93,7 +129,8 @@ function describeLeaf(value: unknown): unknown {
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const replacement = options.replacement ?? '[REDACTED]';
   const maxDepth = options.maxDepth ?? 32;
-  const combined = options.maskEmails ? SECRETS_AND_EMAILS : DEFAULT_SECRETS;
+  const emails = Boolean(options.maskEmails);
+  const combined = emails ? SECRETS_AND_EMAILS : DEFAULT_SECRETS;
   const extra = (options.patterns ?? []).map(globalCopy);
   const exactKeys = new Set<string>();
   const keyPatterns: RegExp[] = [];
@@ -137,7 +174,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   };
 
   const walk = (value: unknown, path: string[], ancestors: Set<object>): unknown => {
-    if (typeof value === 'string') return finish(maskString(value, combined, extra, replacement), path);
+    if (typeof value === 'string')
+      return finish(maskString(value, combined, extra, replacement, emails), path);
     if (value === null || typeof value !== 'object') return finish(describeLeaf(value), path);
     if (ancestors.has(value)) return finish('[Circular]', path);
     if (path.length >= maxDepth) return finish('[MaxDepth]', path);
@@ -222,7 +260,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     const leaf: FlatLeafRedactor = (key, value) => {
       if (value === null) return null;
       if (isSecretKey(key)) return replacement;
-      return typeof value === 'string' ? maskString(value, combined, extra, replacement) : value;
+      return typeof value === 'string' ? maskString(value, combined, extra, replacement, emails) : value;
     };
     Object.defineProperty(redactor, FLAT_LEAF, { value: leaf });
   }

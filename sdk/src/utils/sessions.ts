@@ -67,6 +67,12 @@ export class SessionManager {
     return this.currentId;
   }
 
+  /** What sessionFor(ctx) would return, without starting a session: undefined when it would start one. */
+  knownSessionFor(ctx: Context): string | undefined {
+    const fromContext = ctx.getValue(this.contextKey);
+    return typeof fromContext === 'string' ? fromContext : this.currentId;
+  }
+
   /** Starts a new session on the data plane and makes it the tracer's current one. */
   async startSession(options: StartSessionOptions = {}): Promise<string> {
     const id = options.sessionId ?? randomUUID();
