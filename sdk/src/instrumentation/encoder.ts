@@ -20,7 +20,7 @@ export type Section =
 export interface Encoder {
   /** JSON-safe, redacted copy of a captured value. */
   json(value: unknown): JsonValue;
-  /** `honeyhive_<section>.<path>` attributes for a value. */
+  /** `honeyhive_<section>.<path>` attributes for a value, in a fresh object the caller may keep. */
   section(section: Section, value: unknown): Attributes;
 }
 

@@ -58,8 +58,6 @@ export function argumentsByName(
   args: readonly unknown[],
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  args.forEach((value, i) => {
-    out[names[i] ?? `arg${i}`] = value;
-  });
+  for (let i = 0; i < args.length; i++) out[names[i] ?? `arg${i}`] = args[i];
   return out;
 }
