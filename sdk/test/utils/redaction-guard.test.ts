@@ -91,7 +91,7 @@ describe('redaction short-string guard', () => {
           new RegExp([...SECRET_SHAPE_SOURCES, EMAIL_SHAPE_SOURCE].join('|'), 'g'),
           (...args: unknown[]) => {
             const groups = args[args.length - 1] as Record<string, string | undefined>;
-            return (groups.keep ?? groups.keep2 ?? '') + '[REDACTED]';
+            return `${groups.keep ?? groups.keep2 ?? ''}[REDACTED]`;
           },
         );
         expect(redactor({ v: text })).toEqual({ v: unguarded });
