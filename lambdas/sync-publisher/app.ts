@@ -2,9 +2,9 @@
  * The scheduled reconciliation: the desired state of every data plane is every project and API key
  * in the control-plane store (at its latest version, revocations included); each data plane's
  * reported state is compared with it and the difference is republished (publisher.reconcile).
- * Until data planes report heartbeats to the control plane, the reported digest is empty, so every
- * entity is republished on every run: correct (data planes ignore versions they already hold), but
- * it costs a message per entity per run. No AWS imports.
+ * The reported state is the digest of the data plane's newest heartbeat (heartbeat-store): kinds
+ * whose digests match are left alone, so a converged data plane costs no message. A data plane that
+ * has not reported yet gets everything (data planes ignore versions they already hold). No AWS imports.
  */
 import { apiKeyChange, projectPayload } from '../domain/control-plane/changes';
 import type { ApiKey, Project } from '../domain/control-plane/model';

@@ -10,7 +10,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { recordFromItem } from '../adapters/aws/control-plane-store';
+import { DynamoHeartbeatStore } from '../adapters/aws/dynamo-heartbeat-store';
 import type { ApiKey, Project } from '../domain/control-plane/model';
+import { reportedStateOf } from '../domain/sync/heartbeat-store';
 import { createReconciler, type DesiredRecords } from './app';
 import { awsSyncPublisher, controlPlaneSigner, requiredEnv } from './aws-wiring';
 
@@ -19,6 +21,7 @@ const dynamo = new DynamoDBClient({});
 const tableName = requiredEnv('CONTROL_PLANE_TABLE_NAME');
 const documents = DynamoDBDocumentClient.from(dynamo);
 const { publisher, dataPlaneIds } = awsSyncPublisher(dynamo, controlPlaneSigner());
+const heartbeats = new DynamoHeartbeatStore(dynamo, tableName);
 
 async function desired(): Promise<DesiredRecords> {
   const projects: Project[] = [];
@@ -46,8 +49,8 @@ const reconcile = createReconciler({
   publisher,
   dataPlaneIds,
   desired,
-  // Heartbeats do not reach the control plane yet: an empty report republishes everything (see app.ts).
-  reported: async () => undefined,
+  // The digest of the data plane's newest heartbeat; none yet (never reported) republishes everything.
+  reported: async (dataPlaneId) => reportedStateOf(await heartbeats.latest(dataPlaneId)),
 });
 
 async function run(): Promise<void> {

@@ -66,3 +66,37 @@ export function controlPlaneTokenTrust(
     DATA_PLANE_ID: dataPlaneId(dataPlane),
   };
 }
+
+/**
+ * The control plane's heartbeat queue for one data plane (in the control plane's account and
+ * region): one queue per data plane, so that the queue a report arrives on says who sent it.
+ */
+export function heartbeatQueueName(dataPlane: DataPlaneRef): string {
+  return `waggle-${dataPlane.name}-heartbeats`;
+}
+
+export function heartbeatQueueUrl(controlPlane: PlaneLocation, dataPlane: DataPlaneRef): string {
+  return `https://sqs.${controlPlane.region}.amazonaws.com/${controlPlane.account}/${heartbeatQueueName(dataPlane)}`;
+}
+
+export function heartbeatQueueArn(
+  controlPlane: PlaneLocation,
+  dataPlane: DataPlaneRef,
+  partition = 'aws',
+): string {
+  return `arn:${partition}:sqs:${controlPlane.region}:${controlPlane.account}:${heartbeatQueueName(dataPlane)}`;
+}
+
+/** The alias of the heartbeat queues' KMS key; data-plane senders are limited to keys with it. */
+export function heartbeatKeyAlias(controlPlane: PlaneLocation): string {
+  return `alias/waggle-cp-heartbeats-${controlPlane.region}`;
+}
+
+/** The data plane's heartbeat sender role, named so that the control plane's queue policy can name it. */
+export function heartbeatSenderRoleName(dataPlane: DataPlaneRef): string {
+  return `waggle-hb-${dataPlane.name}-${dataPlane.region}`;
+}
+
+export function heartbeatSenderRoleArn(dataPlane: DataPlaneRef, partition = 'aws'): string {
+  return `arn:${partition}:iam::${dataPlane.account}:role/${heartbeatSenderRoleName(dataPlane)}`;
+}

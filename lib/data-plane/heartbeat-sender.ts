@@ -1,0 +1,130 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Trigger } from 'aws-cdk-lib/triggers';
+import { Construct, type IConstruct } from 'constructs';
+import { viaService } from '../common/customer-key';
+import { WaggleFunction } from '../common/waggle-function';
+import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
+import {
+  heartbeatKeyAlias,
+  heartbeatQueueArn,
+  heartbeatQueueUrl,
+  heartbeatSenderRoleName,
+} from '../config/sync-names';
+
+export interface HeartbeatSenderProps {
+  readonly dataPlane: DataPlaneConfig;
+  readonly controlPlane: ControlPlaneConfig;
+  /** The ingest API's base URL, reported as the data plane's endpoint. */
+  readonly endpoint: string;
+  readonly eventsQueue: IQueue;
+  /** Dead-letter queues whose depth is reported as errors. */
+  readonly deadLetterQueues: readonly IQueue[];
+  readonly stateTable: { tableArn: string; tableName: string };
+  readonly stateKeyArn: string;
+  /** Resources that must exist before the registration is sent (the trigger runs after them). */
+  readonly registerAfter?: readonly IConstruct[];
+  readonly interval?: Duration;
+}
+
+/**
+ * The data plane's heartbeats: a function whose role has a fixed name (the control plane's queue
+ * policy names it) sends a heartbeat every minute, and a registration (account, region, endpoint,
+ * hosting model) once per deploy through a CDK trigger that runs after the stack's resources exist.
+ * Health figures only: queue depths, dead-letter counts, the applied seq and digest.
+ */
+export class HeartbeatSender extends Construct {
+  readonly senderFunction: WaggleFunction;
+  readonly schedule: Rule;
+  readonly registration: Trigger;
+
+  constructor(scope: Construct, id: string, props: HeartbeatSenderProps) {
+    super(scope, id);
+    const { dataPlane, controlPlane } = props;
+    const partition = Stack.of(this).partition;
+
+    this.senderFunction = new WaggleFunction(this, 'Function', {
+      entry: 'lambdas/heartbeat-sender/handler.ts',
+      serviceName: 'waggle-heartbeat-sender',
+      description: `Waggle heartbeat sender (${dataPlane.name}): health figures to the control plane`,
+      timeout: Duration.seconds(30),
+      logLevel: dataPlane.logLevel,
+      roleName: heartbeatSenderRoleName(dataPlane),
+      reservedConcurrentExecutions: 1,
+      environment: {
+        DATA_PLANE_ID: dataPlane.name,
+        DATA_PLANE_ACCOUNT: dataPlane.account,
+        DATA_PLANE_REGION: dataPlane.region,
+        DATA_PLANE_ENDPOINT: props.endpoint,
+        HOSTING_MODEL: dataPlane.hostingModel,
+        HEARTBEAT_QUEUE_URL: heartbeatQueueUrl(controlPlane, dataPlane),
+        HEARTBEAT_QUEUE_REGION: controlPlane.region,
+        EVENTS_QUEUE_URL: props.eventsQueue.queueUrl,
+        DEAD_LETTER_QUEUE_URLS: Stack.of(this).toJsonString(props.deadLetterQueues.map((q) => q.queueUrl)),
+        SYNC_STATE_TABLE_NAME: props.stateTable.tableName,
+      },
+    });
+    const role = this.senderFunction.role;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'SendHeartbeats',
+        actions: ['sqs:SendMessage'],
+        resources: [heartbeatQueueArn(controlPlane, dataPlane, partition)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'EncryptHeartbeats',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [`arn:${partition}:kms:${controlPlane.region}:${controlPlane.account}:key/*`],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `sqs.${controlPlane.region}.amazonaws.com` },
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': heartbeatKeyAlias(controlPlane) },
+        },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadQueueDepths',
+        actions: ['sqs:GetQueueAttributes'],
+        resources: [props.eventsQueue, ...props.deadLetterQueues].map((queue) => queue.queueArn),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadAppliedState',
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resources: [props.stateTable.tableArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DecryptAppliedState',
+        actions: ['kms:Decrypt'],
+        resources: [props.stateKeyArn],
+        conditions: viaService(this, 'dynamodb'),
+      }),
+    );
+
+    this.schedule = new Rule(this, 'Schedule', {
+      description: `Heartbeat of data plane ${dataPlane.name} to the control plane`,
+      schedule: Schedule.rate(props.interval ?? Duration.minutes(1)),
+      targets: [
+        new LambdaFunction(this.senderFunction.function, {
+          event: RuleTargetInput.fromObject({ kind: 'heartbeat' }),
+          retryAttempts: 0,
+        }),
+      ],
+    });
+
+    // The registration: runs on the first deploy and whenever the function (code or environment) changes.
+    this.registration = new Trigger(this, 'Registration', {
+      handler: this.senderFunction.function,
+      executeAfter: [...(props.registerAfter ?? [])],
+      executeOnHandlerChange: true,
+    });
+  }
+}
