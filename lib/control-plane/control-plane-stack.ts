@@ -5,6 +5,7 @@ import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-c
 import { controlPlaneJwksUrl, inboxQueueUrl } from '../config/sync-names';
 import { ControlPlaneApi } from './control-plane-api';
 import { ControlPlaneTable } from './control-plane-table';
+import { Heartbeats } from './heartbeats';
 import { ControlPlaneIdentity } from './identity';
 import { SigningKey } from './signing-key';
 import { SyncReconciler } from './sync-reconciler';
@@ -31,6 +32,7 @@ export class ControlPlaneStack extends Stack {
   readonly signingKey: SigningKey;
   readonly api: ControlPlaneApi;
   readonly reconciler: SyncReconciler;
+  readonly heartbeats: Heartbeats;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
@@ -69,6 +71,8 @@ export class ControlPlaneStack extends Stack {
       table: this.table,
       signingKey: this.signingKey,
     });
+    this.heartbeats = new Heartbeats(this, 'Heartbeats', { controlPlane, dataPlanes, table: this.table });
+    this.heartbeats.grantReadReports(this.reconciler.reconcileFunction.role);
 
     new CfnOutput(this, 'ControlPlaneLocation', {
       description: 'Account and region of the Waggle control plane',

@@ -8,6 +8,7 @@ import { EventStore } from './event-store';
 import { EventTables } from './event-tables';
 import { EventWriter, type EventWriterSettings, requiredVisibilityTimeout } from './event-writer';
 import { EventsQueue } from './events-queue';
+import { HeartbeatSender } from './heartbeat-sender';
 import { IngestApi } from './ingest-api';
 import { KeyRegistry } from './key-registry';
 import { QueryApi } from './query-api';
@@ -45,6 +46,7 @@ export class DataPlaneStack extends Stack {
   readonly eventCompaction: EventCompaction;
   readonly queryApi: QueryApi;
   readonly syncController: SyncController;
+  readonly heartbeatSender: HeartbeatSender;
 
   constructor(scope: Construct, id: string, props: DataPlaneStackProps) {
     super(scope, id, props);
@@ -119,6 +121,16 @@ export class DataPlaneStack extends Stack {
       dataPlane,
       controlPlane,
       keyRegistry: this.keyRegistry,
+    });
+    this.heartbeatSender = new HeartbeatSender(this, 'Heartbeat', {
+      dataPlane,
+      controlPlane,
+      endpoint: this.ingestApi.url,
+      eventsQueue: this.eventsQueue.queue,
+      deadLetterQueues: [this.eventsQueue.deadLetterQueue, this.syncController.inbox.deadLetterQueue],
+      stateTable: this.syncController.stateTable,
+      stateKeyArn: this.syncController.stateKey.keyArn,
+      registerAfter: [this.ingestApi, this.syncController],
     });
 
     new CfnOutput(this, 'IngestApiUrl', {
