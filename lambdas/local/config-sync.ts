@@ -2,7 +2,9 @@
  * The config sync on one machine, through the same code as across accounts: the control plane's
  * changes are signed by the sync publisher into the data plane's inbox (a LocalQueue standing in
  * for SQS), and a queue poller drives the data-plane controller, which writes API keys to the data
- * plane's key registry (the one its authenticators read).
+ * plane's key registry (the one its authenticators read). The other way, the data plane sends a
+ * registration at start and a heartbeat every 30 seconds over a second local queue; the control
+ * plane's receiver keeps the newest per data plane, and `reconcile` compares with its digest.
  */
 import { createPublicKey } from 'node:crypto';
 import { LocalQueue } from '../adapters/local/local-queue';
@@ -12,8 +14,12 @@ import type { ChangePublisher } from '../domain/control-plane/changes';
 import type { KeyRegistry } from '../domain/ports';
 import { createSyncChangePublisher } from '../domain/sync/control-plane-changes';
 import { createEcdsaSigner, createEcdsaVerifier } from '../domain/sync/ecdsa';
+import { type HeartbeatStore, MemoryHeartbeatStore, reportedStateOf } from '../domain/sync/heartbeat-store';
 import { MemoryAppliedState, MemoryConfigStore } from '../domain/sync/memory-stores';
-import { createSyncPublisher } from '../domain/sync/publisher';
+import { createSyncPublisher, type EntityChange, type ReconciliationPlan } from '../domain/sync/publisher';
+import type { RegistrationFields } from '../domain/sync/registration';
+import { createHeartbeatReceiver } from '../heartbeat-receiver/app';
+import { createHeartbeatSender } from '../heartbeat-sender/app';
 import { privateKeyOf } from './control-plane-files';
 
 const SYNC_KEY_ID = 'local-sync-1';
@@ -27,6 +33,12 @@ export interface LocalConfigSyncOptions {
   /** The controller's batching window (a few seconds at most on AWS). */
   maximumBatchingWindowMs?: number;
   log?: (line: string) => void;
+  /** How often the data plane sends a heartbeat (30 s by default); one registration goes at start. */
+  heartbeatIntervalMs?: number;
+  /** Where the local data plane says it lives (its registration). */
+  location?: Partial<RegistrationFields>;
+  /** Messages waiting in the local events queue, reported as queueDepth. */
+  eventsQueueDepth?: () => number;
 }
 
 export interface LocalConfigSync {
@@ -34,6 +46,12 @@ export interface LocalConfigSync {
   changes: ChangePublisher;
   /** A project id's name, as the data plane last heard it (for tokens, which carry ids only). */
   projectName(projectId: string): Promise<string | undefined>;
+  /** The control plane's copy of each data plane's newest heartbeat and registration. */
+  heartbeats: HeartbeatStore;
+  /** Sends a heartbeat now and waits until the control plane has stored it. */
+  heartbeatNow(): Promise<void>;
+  /** Republishes what the data plane's last heartbeat shows it lacks (everything if it never reported). */
+  reconcile(desired: readonly EntityChange[]): Promise<ReconciliationPlan>;
   close(): Promise<void>;
 }
 
@@ -51,14 +69,19 @@ export async function startLocalConfigSync(options: LocalConfigSyncOptions): Pro
   const changes = createSyncChangePublisher({ publisher, dataPlanesFor: async () => [options.dataPlaneId] });
 
   const configStore = new MemoryConfigStore();
+  const appliedState = new MemoryAppliedState();
+  let errors = 0;
   const controller = createDataPlaneController({
     dataPlaneId: options.dataPlaneId,
     verifier: createEcdsaVerifier(new Map([[SYNC_KEY_ID, createPublicKey(privateKey)]])),
     keyRegistry: options.keyRegistry,
     configStore,
-    appliedState: new MemoryAppliedState(),
+    appliedState,
     onRejected: ({ messageId, reason }) => log(`sync: rejected ${messageId}: ${reason}`),
-    onFailure: ({ messageId, error }) => log(`sync: ${messageId} failed: ${(error as Error).message}`),
+    onFailure: ({ messageId, error }) => {
+      errors++;
+      log(`sync: ${messageId} failed: ${(error as Error).message}`);
+    },
   });
   const poller = startQueuePoller(inbox, controller, {
     batchSize: 10,
@@ -68,6 +91,66 @@ export async function startLocalConfigSync(options: LocalConfigSyncOptions): Pro
     log,
   });
 
+  // Data plane -> control plane: reports over their own local queue, consumed by the CP receiver.
+  const heartbeatQueueName = `waggle-${options.dataPlaneId}-heartbeats`;
+  const heartbeatQueue = await LocalQueue.open(`${options.inboxDir}-heartbeats`, {
+    name: heartbeatQueueName,
+  });
+  const heartbeats = new MemoryHeartbeatStore();
+  const heartbeatPoller = startQueuePoller(
+    heartbeatQueue,
+    createHeartbeatReceiver({
+      store: heartbeats,
+      queues: new Map([[heartbeatQueueName, options.dataPlaneId]]),
+      onRefused: ({ messageId, reason }) => log(`heartbeat: refused ${messageId}: ${reason}`),
+    }),
+    { batchSize: 10, visibilityTimeoutMs: 30_000, idlePollMs: 250, log },
+  );
+  let reportedRejections = 0;
+  const sendReport = createHeartbeatSender({
+    dataPlaneId: options.dataPlaneId,
+    location: {
+      account: '000000000000',
+      region: 'local-dev-1',
+      endpoint: 'http://localhost:4318/',
+      hostingModel: 'self-hosted',
+      ...options.location,
+    },
+    appliedState,
+    async health() {
+      const stats = controller.sync.stats();
+      // Errors since the previous report: failed applies and rejected messages.
+      const failures = errors + stats.rejected - reportedRejections;
+      errors = 0;
+      reportedRejections = stats.rejected;
+      return {
+        queueDepth: options.eventsQueueDepth?.() ?? 0,
+        errors: failures,
+        lagMs: stats.lastLagMs,
+      };
+    },
+    send: (body) => heartbeatQueue.sendBatch([{ id: 'heartbeat', body }]),
+  });
+  const sendQuietly = (kind: 'heartbeat' | 'registration') =>
+    sendReport(kind).catch((error: unknown) => log(`heartbeat: not sent: ${(error as Error).message}`));
+  void sendQuietly('registration');
+  const heartbeatTimer = setInterval(
+    () => void sendQuietly('heartbeat'),
+    options.heartbeatIntervalMs ?? 30_000,
+  );
+  heartbeatTimer.unref();
+
+  async function heartbeatNow(): Promise<void> {
+    const report = await sendReport('heartbeat');
+    // The receiver stores it asynchronously (the poller); wait until it has.
+    for (let tries = 0; tries < 200; tries++) {
+      const stored = await heartbeats.latest(options.dataPlaneId);
+      if (stored && stored.sentAt >= report.sentAt) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error('heartbeat was not stored within 5 seconds');
+  }
+
   return {
     changes,
     async projectName(projectId) {
@@ -75,6 +158,15 @@ export async function startLocalConfigSync(options: LocalConfigSyncOptions): Pro
       const name = entry && !entry.deleted ? entry.payload.name : undefined;
       return typeof name === 'string' ? name : undefined;
     },
-    close: () => poller.stop(),
+    heartbeats,
+    heartbeatNow,
+    async reconcile(desired) {
+      const reported = reportedStateOf(await heartbeats.latest(options.dataPlaneId)) ?? { digest: {} };
+      return publisher.reconcile(options.dataPlaneId, desired, reported);
+    },
+    async close() {
+      clearInterval(heartbeatTimer);
+      await Promise.all([poller.stop(), heartbeatPoller.stop()]);
+    },
   };
 }

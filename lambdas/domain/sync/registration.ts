@@ -22,7 +22,7 @@ export interface Registration extends Omit<Heartbeat, 'type'>, RegistrationField
 export type DataPlaneReport = Heartbeat | Registration;
 
 const ACCOUNT = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const REGION = /^[a-z]{2,8}(-[a-z]+)+-\d{1,2}$/;
 const HOSTING_MODEL = /^[a-z][a-z-]{0,39}$/;
 const MAX_ENDPOINT_LENGTH = 2048;
 
