@@ -57,6 +57,8 @@ describe('the Waggle app built from a deployment config', () => {
           `dynamodb.${region}.amazonaws.com`,
           `s3.${region}.amazonaws.com`,
           `sqs.${region}.amazonaws.com`,
+          // The heartbeat sender encrypts for the control plane's heartbeat queue, in its region.
+          'sqs.us-east-1.amazonaws.com',
         ].sort(),
       );
     }
