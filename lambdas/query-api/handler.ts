@@ -15,6 +15,7 @@ import middy from '@middy/core';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
 import { tokenVerifierFromEnvironment } from '../adapters/aws/control-plane-token-trust';
 import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
+import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
 import { createEventQueryService } from '../domain/query/event-query-service';
@@ -22,6 +23,8 @@ import { createQueryApiHandler } from './app';
 
 const logger = new Logger();
 const metrics = new Metrics();
+const dynamo = new DynamoDBClient({});
+const rateLimitTable = process.env.AUTH_RATE_LIMIT_TABLE_NAME;
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -37,7 +40,10 @@ const engine = new AthenaQueryEngine(new AthenaClient({}), {
 const s3 = new S3Client({});
 
 const queryApi = createQueryApiHandler({
-  keys: new DynamoKeyRegistry(new DynamoDBClient({}), requiredEnv('KEY_TABLE_NAME')),
+  keys: new DynamoKeyRegistry(dynamo, requiredEnv('KEY_TABLE_NAME')),
+  // Failed API key attempts counted across every instance (the brute-force limit, 429 + Retry-After);
+  // without the table each instance counts alone.
+  ...(rateLimitTable && { auth: { rateLimiter: new DynamoRateLimiter(dynamo, rateLimitTable) } }),
   tokens: tokenVerifierFromEnvironment(),
   queries: createEventQueryService(engine),
   eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),

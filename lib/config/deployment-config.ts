@@ -75,6 +75,18 @@ export interface ControlPlaneConfig extends PlaneLocation {
   /** The web app's OAuth redirect URLs (https, or http on localhost); required with identity providers. */
   readonly callbackUrls?: readonly string[];
   readonly logoutUrls?: readonly string[];
+  /** The token/sync signing key ring; absent: `{ current: 'a' }`. A rotation is a change here and a deploy. */
+  readonly signingKeys?: SigningKeysConfig;
+}
+
+/**
+ * The control plane's signing keys by name (each name is one KMS key the stack manages). `current`
+ * signs tokens and sync messages; `previous`, during a rotation, is only published in the JWKS so
+ * that what it signed keeps verifying. See docs/deployment.md, "Rotating the signing key".
+ */
+export interface SigningKeysConfig {
+  readonly current: string;
+  readonly previous?: string;
 }
 
 export interface DeploymentConfig {
@@ -185,7 +197,9 @@ const CONTROL_PLANE_KEYS = [
   'authDomainPrefix',
   'callbackUrls',
   'logoutUrls',
+  'signingKeys',
 ];
+const SIGNING_KEY_NAME_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
 // Cognito: provider names are 3-32 characters without spaces at the ends; kept to a safe subset.
 const PROVIDER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$/;
 const DOMAIN_PREFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -236,14 +250,38 @@ function parseControlPlane(value: Record<string, unknown>, fail: Fail): ControlP
     if (!callbackUrls || callbackUrls.length === 0)
       fail(`${field}.callbackUrls`, 'must name at least one URL when identityProviders are configured');
   }
+  const signingKeys =
+    value.signingKeys === undefined
+      ? undefined
+      : parseSigningKeys(requireObject(value.signingKeys, `${field}.signingKeys`, fail), fail);
   return {
     ...location,
     url,
+    ...(signingKeys && { signingKeys }),
     ...(identityProviders && { identityProviders }),
     ...(authDomainPrefix !== undefined && { authDomainPrefix }),
     ...(callbackUrls && { callbackUrls }),
     ...(logoutUrls && { logoutUrls }),
   };
+}
+
+function parseSigningKeys(value: Record<string, unknown>, fail: Fail): SigningKeysConfig {
+  const field = 'controlPlane.signingKeys';
+  rejectUnknownKeys(value, field, ['$comment', 'current', 'previous'], fail);
+  const name = (key: 'current' | 'previous'): string => {
+    const text = requireString(value[key], `${field}.${key}`, fail);
+    if (!SIGNING_KEY_NAME_PATTERN.test(text))
+      fail(
+        `${field}.${key}`,
+        `must be 1-16 lower-case letters and digits, starting with a letter, got "${text}"`,
+      );
+    return text;
+  };
+  const current = name('current');
+  if (value.previous === undefined) return { current };
+  const previous = name('previous');
+  if (previous === current) fail(`${field}.previous`, `must differ from current ("${current}")`);
+  return { current, previous };
 }
 
 function parseIdentityProvider(entry: unknown, field: string, fail: Fail): IdentityProviderConfig {

@@ -70,11 +70,8 @@ export class ControlPlaneApi extends Construct {
   constructor(scope: Construct, id: string, props: ControlPlaneApiProps) {
     super(scope, id);
     const { controlPlane, dataPlanes, identity, table, signingKey } = props;
-    const signingEnvironment = {
-      SIGNING_KEY_ARN: signingKey.key.keyArn,
-      // The kid in tokens and sync messages: the key's id, not its ARN (which names the account).
-      SIGNING_KEY_KID: signingKey.key.keyId,
-    };
+    // The current key only: its kid (the key's id, not its ARN, which names the account) in sync messages.
+    const signingEnvironment = signingKey.signingEnvironment();
 
     this.apiFunction = new WaggleFunction(this, 'ApiFunction', {
       entry: 'lambdas/control-plane-api/handler.ts',
@@ -104,11 +101,12 @@ export class ControlPlaneApi extends Construct {
         CONTROL_PLANE_TABLE_NAME: table.table.tableName,
         TOKEN_ISSUER: controlPlane.url,
         DATA_PLANE_IDS: dataPlanes.map((dataPlane) => dataPlane.name).join(','),
-        ...signingEnvironment,
+        // Signs with the current key; publishes the previous one too during a rotation.
+        ...signingKey.publishingEnvironment(),
       },
     });
     table.grantReadRecords(this.tokenFunction.role);
-    signingKey.grantSign(this.tokenFunction.role);
+    signingKey.grantSignAndPublish(this.tokenFunction.role);
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Waggle control plane: tenancy, RBAC, API keys, data-plane tokens and the JWKS',

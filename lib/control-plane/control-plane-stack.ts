@@ -57,7 +57,7 @@ export class ControlPlaneStack extends Stack {
 
     this.identity = new ControlPlaneIdentity(this, 'Identity', { controlPlane });
     this.table = new ControlPlaneTable(this, 'Store');
-    this.signingKey = new SigningKey(this, 'SigningKey');
+    this.signingKey = new SigningKey(this, 'SigningKey', { keys: controlPlane.signingKeys });
     this.api = new ControlPlaneApi(this, 'Api', {
       controlPlane,
       dataPlanes,

@@ -45,8 +45,8 @@ export class SyncReconciler extends Construct {
       environment: {
         CONTROL_PLANE_TABLE_NAME: table.table.tableName,
         INBOXES: inboxesEnvironment(dataPlanes),
-        SIGNING_KEY_ARN: signingKey.key.keyArn,
-        SIGNING_KEY_KID: signingKey.key.keyId,
+        // The current key only: messages signed by the previous one are still verified (JWKS).
+        ...signingKey.signingEnvironment(),
       },
     });
     table.grantScanAndSequence(this.reconcileFunction.role);

@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneTokenTrust } from '../config/sync-names';
+import { AuthRateLimit } from './auth-rate-limit';
 import { DeadLetterArchiver, requiredDeadLetterVisibilityTimeout } from './dead-letter-archiver';
 import { EventCompaction } from './event-compaction';
 import { EventStore } from './event-store';
@@ -38,6 +39,7 @@ export class DataPlaneStack extends Stack {
   readonly rawArchive: RawArchive;
   readonly eventsQueue: EventsQueue;
   readonly keyRegistry: KeyRegistry;
+  readonly authRateLimit: AuthRateLimit;
   readonly ingestApi: IngestApi;
   readonly eventStore: EventStore;
   readonly eventTables: EventTables;
@@ -71,12 +73,14 @@ export class DataPlaneStack extends Stack {
       deadLetterVisibilityTimeout: requiredDeadLetterVisibilityTimeout(),
     });
     this.keyRegistry = new KeyRegistry(this, 'KeyRegistry');
+    this.authRateLimit = new AuthRateLimit(this, 'AuthRateLimit');
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       rawArchive: this.rawArchive,
       eventsQueue: this.eventsQueue,
       keyRegistry: this.keyRegistry,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
+      authRateLimit: this.authRateLimit,
     });
 
     this.eventStore = new EventStore(this, 'EventStore', {
@@ -115,6 +119,7 @@ export class DataPlaneStack extends Stack {
       rawArchive: this.rawArchive,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
+      authRateLimit: this.authRateLimit,
     });
 
     this.syncController = new SyncController(this, 'Sync', {

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { INGEST_ROUTES, splitRouteKey } from '../../lambdas/ingest/routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
+import type { AuthRateLimit } from './auth-rate-limit';
 import type { EventsQueue } from './events-queue';
 import type { KeyRegistry } from './key-registry';
 import type { RawArchive } from './raw-archive';
@@ -25,6 +26,8 @@ export interface IngestApiProps {
   readonly logLevel?: LogLevel;
   /** Environment that lets the function accept control-plane tokens (see controlPlaneTokenTrust). */
   readonly tokenTrust?: Record<string, string>;
+  /** The fleet-wide counter of failed API key attempts; absent: each instance counts alone. */
+  readonly authRateLimit?: AuthRateLimit;
   /** Steady-state requests per second across the stage. */
   readonly throttleRateLimit?: number;
   readonly throttleBurstLimit?: number;
@@ -80,11 +83,13 @@ export class IngestApi extends Construct {
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
         KEY_TABLE_NAME: keyRegistry.table.tableName,
         ...props.tokenTrust,
+        ...props.authRateLimit?.environment(),
       },
     });
     rawArchive.grantWriteArchiveObjects(this.ingestFunction.role);
     eventsQueue.grantSendEvents(this.ingestFunction.role);
     keyRegistry.grantLookUpKeys(this.ingestFunction.role);
+    props.authRateLimit?.grantCount(this.ingestFunction.role);
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Waggle data plane ingestion: OTLP/HTTP and HoneyHive-compatible REST',

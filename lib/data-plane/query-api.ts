@@ -6,6 +6,7 @@ import { splitRouteKey } from '../../lambdas/ingest/routes';
 import { QUERY_ROUTES } from '../../lambdas/query-api/routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
+import type { AuthRateLimit } from './auth-rate-limit';
 import type { EventStore } from './event-store';
 import type { EventTables } from './event-tables';
 import type { EventsQueue } from './events-queue';
@@ -25,6 +26,8 @@ export interface QueryApiProps {
   readonly logLevel?: LogLevel;
   /** Environment that lets the function accept control-plane tokens (see controlPlaneTokenTrust). */
   readonly tokenTrust?: Record<string, string>;
+  /** The fleet-wide counter of failed API key attempts; absent: each instance counts alone. */
+  readonly authRateLimit?: AuthRateLimit;
 }
 
 /**
@@ -55,6 +58,7 @@ export class QueryApi extends Construct {
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
         ...props.tokenTrust,
+        ...props.authRateLimit?.environment(),
       },
     });
     const role = this.queryFunction.role;
@@ -63,6 +67,7 @@ export class QueryApi extends Construct {
     keyRegistry.grantLookUpKeys(role);
     eventsQueue.grantSendEvents(role);
     rawArchive.grantWriteOverflowObjects(role);
+    props.authRateLimit?.grantCount(role);
 
     const integration = new HttpLambdaIntegration('QueryIntegration', this.queryFunction.function, {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,

@@ -339,6 +339,12 @@ describe('ingest IAM', () => {
         Resource: arnOf(stack.keyRegistry.key.keyArn),
         Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${region}.amazonaws.com` } },
       },
+      {
+        Sid: 'CountAuthFailures',
+        Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+        Effect: 'Allow',
+        Resource: arnOf(stack.authRateLimit.table.tableArn),
+      },
     ]);
   });
 

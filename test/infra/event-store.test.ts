@@ -706,6 +706,12 @@ describe('query API', () => {
         Resource: arnOf(acme.rawArchive.key.keyArn),
         Condition: s3ViaService,
       },
+      {
+        Sid: 'CountAuthFailures',
+        Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+        Effect: 'Allow',
+        Resource: arnOf(acme.authRateLimit.table.tableArn),
+      },
     ]);
   });
 });

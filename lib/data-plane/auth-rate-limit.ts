@@ -1,0 +1,49 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { RATE_LIMIT_TABLE } from '../../lambdas/adapters/aws/dynamo-rate-limiter';
+
+/** The environment variable that names the table; the ingest and query handlers read it. */
+export const AUTH_RATE_LIMIT_TABLE_ENV = 'AUTH_RATE_LIMIT_TABLE_NAME';
+
+/**
+ * The fleet-wide brute-force limit on API keys (lambdas/adapters/aws/dynamo-rate-limiter.ts): one
+ * counter per client and minute, shared by every instance of the ingest and query functions, so a
+ * guesser is answered 429 with Retry-After however many instances it reaches. Items hold only a
+ * SHA-256 of the client key, a count and a TTL (`expiresAt`), so the table empties itself.
+ * Encrypted at rest with the DynamoDB-owned KMS key: there is nothing in it a customer key would
+ * protect, and the functions need no KMS grant. DESTROY: the counters live a minute.
+ */
+export class AuthRateLimit extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: RATE_LIMIT_TABLE.partitionKey, type: AttributeType.STRING },
+      timeToLiveAttribute: RATE_LIMIT_TABLE.ttlAttribute,
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      // Worth nothing to restore, but it costs next to nothing on a table this small (and cdk-nag DDB3).
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+
+  /** { AUTH_RATE_LIMIT_TABLE_NAME } for a function that authenticates API keys. */
+  environment(): Record<string, string> {
+    return { [AUTH_RATE_LIMIT_TABLE_ENV]: this.table.tableName };
+  }
+
+  /** Count and read the counters: UpdateItem (atomic ADD) and GetItem on this table only. */
+  grantCount(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'CountAuthFailures',
+        actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
+        resources: [this.table.tableArn],
+      }),
+    );
+  }
+}
