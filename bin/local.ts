@@ -1,7 +1,8 @@
 /**
  * `npm start`: runs the data plane and the control plane locally (see docs/local.md).
  * Environment: WAGGLE_PORT (4318), WAGGLE_CP_PORT (4319), WAGGLE_HOST (127.0.0.1), WAGGLE_DATA_DIR (.data),
- * WAGGLE_LOCAL_PROJECT (default), WAGGLE_LOCAL_API_KEY (else the saved or a new key).
+ * WAGGLE_LOCAL_PROJECT (default), WAGGLE_LOCAL_API_KEY (else the saved or a new key). The key is a key of
+ * the control plane's project of that name, made (or imported) through the control plane.
  */
 import { startLocalPlatform } from '../lambdas/local/platform';
 
@@ -39,7 +40,7 @@ Waggle data plane running at ${platform.url}
   read API      POST ${platform.url}/v1/events/export, GET /v1/sessions/{id}, /v1/events/{id}, /v1/events/chart
   data folder   ${platform.dataDir}  (URLs and key saved in local.json)
 
-API key (project "${project}"): ${platform.apiKey}
+API key (project "${project}"${platform.projectId === project ? '' : `, id ${platform.projectId}`}): ${platform.apiKey}
 
 ${controlPlaneBanner()}
 Send traces with any OpenTelemetry SDK:
@@ -58,7 +59,7 @@ function controlPlaneBanner(): string {
   if (!cp) return '';
   const first = cp.bootstrap
     ? `  first start: created ${cp.bootstrap.email} (password ${cp.bootstrap.password}),
-  organization "local", project "default" (${cp.bootstrap.project_id}) and its API key ${cp.bootstrap.apiKey}
+  organization "local" and project "default" (${cp.bootstrap.project_id}); ${cp.bootstrap.apiKey === platform.apiKey ? 'the API key above is its key' : `its API key ${cp.bootstrap.apiKey}`}
 `
     : `  admin credentials: see ${platform.dataDir}/local.json ("controlPlane")
 `;

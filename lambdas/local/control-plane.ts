@@ -13,7 +13,7 @@ import { LocalSigner } from '../adapters/local/local-signer';
 import { createControlPlaneApi } from '../control-plane-api/app';
 import { actorFromClaims } from '../domain/control-plane/actor';
 import { createKey } from '../domain/control-plane/api-keys';
-import { controlPlaneContext } from '../domain/control-plane/context';
+import { type ControlPlaneContext, controlPlaneContext } from '../domain/control-plane/context';
 import { createProject } from '../domain/control-plane/projects';
 import { createOrganization } from '../domain/control-plane/tenancy';
 import { HttpError } from '../domain/http/errors';
@@ -25,6 +25,7 @@ import { FileUserStore, loadOrCreateKeys } from './control-plane-files';
 import { ensureControlPlaneTable, LOCAL_CONTROL_PLANE_TABLE } from './control-plane-table';
 import { createTokenRoute } from './control-plane-tokens';
 import { startHttpServer } from './http-server';
+import { ensureLocalKey, type LocalKey, type LocalKeyRequest } from './local-default-project';
 
 export const LOCAL_ADMIN_EMAIL = 'admin@local';
 /** The app client id ID tokens are issued for (Cognito's `aud`). */
@@ -42,6 +43,11 @@ export interface LocalControlPlaneOptions {
   dataPlaneId: string;
   /** The sync controller's batching window; default 200 ms. */
   syncBatchingWindowMs?: number;
+  /**
+   * The local key (the one `npm start` prints): a key of this control-plane project, kept across
+   * restarts, created or imported through the control plane (local-default-project.ts).
+   */
+  localKey?: LocalKeyRequest;
   log?: (line: string) => void;
 }
 
@@ -65,6 +71,8 @@ export interface LocalControlPlane {
   jwks(): Promise<Jwks>;
   projectName(projectId: string): Promise<string | undefined>;
   bootstrap?: LocalBootstrap;
+  /** Set when options.localKey was given. */
+  localKey?: LocalKey;
   close(): Promise<void>;
 }
 
@@ -152,11 +160,21 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       }
     };
 
-    const bootstrap = (await users.findByEmail(LOCAL_ADMIN_EMAIL))
+    const context = controlPlaneContext({ store, changes: sync.changes });
+    const admin = await users.findByEmail(LOCAL_ADMIN_EMAIL);
+    const bootstrap = admin
       ? undefined
-      : await createFirstAdmin(identity, store, sync.changes);
+      : await createFirstAdmin(identity, context, options.localKey?.projectName !== 'default');
+    const adminId = admin?.id ?? (await users.findByEmail(LOCAL_ADMIN_EMAIL))?.id;
     if (bootstrap)
-      log(`control plane: created ${LOCAL_ADMIN_EMAIL}, organization, project "default" and an API key`);
+      log(`control plane: created ${LOCAL_ADMIN_EMAIL}, organization "local" and project "default"`);
+    let localKey: LocalKey | undefined;
+    if (options.localKey && adminId) {
+      localKey = await ensureLocalKey(context, adminId, options.keyRegistry, options.localKey);
+      if (bootstrap && localKey.project_id === bootstrap.project_id) bootstrap.apiKey = localKey.apiKey;
+      if (localKey.created)
+        log(`control plane: registered the local API key for project "${localKey.project}"`);
+    }
 
     let closed: Promise<void> | undefined;
     return {
@@ -166,6 +184,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       jwks,
       projectName: sync.projectName,
       bootstrap,
+      localKey,
       close() {
         closed ??= runInOrder(cleanup);
         return closed;
@@ -177,14 +196,14 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
   }
 }
 
+/** The admin, the organization and the project "default"; its key too unless the local key is made by ensureLocalKey. */
 async function createFirstAdmin(
   identity: ReturnType<typeof createLocalIdentityProvider>,
-  store: DynamoControlPlaneStore,
-  changes: Parameters<typeof controlPlaneContext>[0]['changes'],
+  context: ControlPlaneContext,
+  withKey: boolean,
 ): Promise<LocalBootstrap> {
   const password = randomBytes(18).toString('base64url');
   const user = await identity.createUser(LOCAL_ADMIN_EMAIL, password);
-  const context = controlPlaneContext({ store, changes });
   const { organization, workspace } = await createOrganization(
     context,
     { user_id: user.id, email: user.email },
@@ -195,7 +214,9 @@ async function createFirstAdmin(
     { org_id: organization.id, workspace_id: workspace.id },
     { name: 'default' },
   );
-  const { key } = await createKey(context, project, { scopes: ['ingest', 'read'], created_by: user.id });
+  const key = withKey
+    ? (await createKey(context, project, { scopes: ['ingest', 'read'], created_by: user.id })).key
+    : '';
   return {
     email: user.email,
     password,

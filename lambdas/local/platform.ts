@@ -72,8 +72,13 @@ export interface LocalPlatformOptions {
 }
 
 export interface LocalPlatformInfo {
+  /** The local key: with the control plane, a key of its project `project` (id `project_id`). */
   apiKey: string;
   project: string;
+  /** With the control plane: the project id the data plane files the key's data under (else the id is the name). */
+  project_id?: string;
+  /** A data folder's earlier key (project id "default", made before the local key came from the control plane); still valid. */
+  legacyApiKey?: string;
   url: string;
   endpoints: { otlpTraces: string; honeyhive: string; health: string };
   dataDir: string;
@@ -87,6 +92,8 @@ export const LOCAL_DATA_PLANE_ID = 'local';
 export interface LocalPlatform {
   url: string;
   apiKey: string;
+  /** The project id of apiKey's data (the control plane's project id when it runs). */
+  projectId: string;
   dataDir: string;
   eventsQueue: LocalQueue;
   eventsDeadLetterQueue: LocalQueue;
@@ -111,20 +118,43 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   try {
     await ensureKeyTable(dynamo.client, LOCAL_KEY_TABLE);
     const keys = new DynamoKeyRegistry(dynamo.client, LOCAL_KEY_TABLE);
-    const apiKey = options.apiKey ?? (await savedApiKey(paths.info)) ?? generateApiKey();
-    await registerLocalKey(keys, apiKey, projectName);
+    const saved = await savedInfo(paths.info);
+    const savedKey = nonEmpty(saved?.apiKey);
 
+    let apiKey: string;
+    let projectId = projectName;
+    let legacyApiKey = nonEmpty(saved?.legacyApiKey);
     let controlPlane: LocalControlPlane | undefined;
     if (options.controlPlane) {
-      controlPlane = await startLocalControlPlane({
+      // The local key is a key of the control plane's project (default "default"), synced like any key.
+      const started = await startLocalControlPlane({
         ...options.controlPlane,
         dataDir: paths.root,
         dynamo: dynamo.client,
         keyRegistry: keys,
         dataPlaneId: LOCAL_DATA_PLANE_ID,
+        localKey: {
+          projectName,
+          apiKey: options.apiKey,
+          savedKeys: [savedKey, nonEmpty(saved?.controlPlane?.apiKey)].filter((key) => key !== undefined),
+        },
         log,
       });
-      cleanup.unshift(() => (controlPlane as LocalControlPlane).close());
+      controlPlane = started;
+      cleanup.unshift(() => started.close());
+      const localKey = started.localKey as NonNullable<LocalControlPlane['localKey']>;
+      apiKey = localKey.apiKey;
+      projectId = localKey.project_id;
+      // A data folder from before: its own key (project id "default") stays valid; keep it findable.
+      if (savedKey && savedKey !== apiKey && (await isDataPlaneOwnKey(keys, savedKey))) {
+        legacyApiKey = savedKey;
+        log(
+          `local key: now a key of the control-plane project "${localKey.project}" (${projectId}); the earlier key stays valid for project id "${projectName}" (local.json legacyApiKey)`,
+        );
+      }
+    } else {
+      apiKey = options.apiKey ?? savedKey ?? generateApiKey();
+      await registerLocalKey(keys, apiKey, projectName);
     }
     // Tokens are verified against the control plane's JWKS, fetched in-process (no HTTPS locally).
     const tokenAuth = controlPlane && {
@@ -233,7 +263,6 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     });
     cleanup.unshift(() => server.close());
 
-    const saved = await savedInfo(paths.info);
     const info: LocalPlatformInfo = {
       apiKey,
       project: projectName,
@@ -245,9 +274,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       },
       dataDir: paths.root,
     };
-    if (controlPlane)
+    // Without the control plane the project id is the name, as before (and local.json stays as it was).
+    if (projectId !== projectName) info.project_id = projectId;
+    if (legacyApiKey) info.legacyApiKey = legacyApiKey;
+    if (controlPlane) {
       info.controlPlane = { ...saved?.controlPlane, ...controlPlane.bootstrap, url: controlPlane.url };
-    else if (saved?.controlPlane) info.controlPlane = saved.controlPlane;
+      // One default project, one key: the control plane's section names the local key too.
+      if (info.controlPlane.project_id === projectId) info.controlPlane.apiKey = apiKey;
+    } else if (saved?.controlPlane) info.controlPlane = saved.controlPlane;
     // The file holds the key in clear text: keep it readable by its owner only.
     await writeFile(paths.info, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
 
@@ -255,6 +289,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     return {
       url: server.url,
       apiKey,
+      projectId,
       dataDir: paths.root,
       eventsQueue,
       eventsDeadLetterQueue,
@@ -278,6 +313,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
 async function registerLocalKey(keys: DynamoKeyRegistry, apiKey: string, projectName: string): Promise<void> {
   const keyHash = hashApiKey(apiKey);
   const existing = await keys.findByHash(keyHash);
+  // A key the control plane synced (a run with it saved the key) keeps its project and state.
+  if (existing && existing.org_id !== LOCAL_TENANT.org_id) return;
   const record: ApiKeyRecord = {
     keyHash,
     ...LOCAL_TENANT,
@@ -290,9 +327,14 @@ async function registerLocalKey(keys: DynamoKeyRegistry, apiKey: string, project
   await keys.put(record);
 }
 
-async function savedApiKey(infoPath: string): Promise<string | undefined> {
-  const saved = await savedInfo(infoPath);
-  return typeof saved?.apiKey === 'string' && saved.apiKey.length > 0 ? saved.apiKey : undefined;
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** A key the data plane registered itself (org "local"), not one the control plane synced. */
+async function isDataPlaneOwnKey(keys: DynamoKeyRegistry, apiKey: string): Promise<boolean> {
+  const record = await keys.findByHash(hashApiKey(apiKey));
+  return record !== undefined && record.org_id === LOCAL_TENANT.org_id && !record.revoked;
 }
 
 async function savedInfo(infoPath: string): Promise<Partial<LocalPlatformInfo> | undefined> {
