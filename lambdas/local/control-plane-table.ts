@@ -6,7 +6,7 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { CONTROL_PLANE_TABLE } from '../adapters/aws/control-plane-store';
+import { controlPlaneTableDefinition } from '../adapters/aws/control-plane-store';
 
 export const LOCAL_CONTROL_PLANE_TABLE = 'waggle-local-control-plane';
 
@@ -15,34 +15,8 @@ export async function ensureControlPlaneTable(
   client: DynamoDBClient,
   tableName = LOCAL_CONTROL_PLANE_TABLE,
 ): Promise<void> {
-  const { partitionKey, sortKey, userIndex } = CONTROL_PLANE_TABLE;
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: [partitionKey, sortKey, userIndex.partitionKey, userIndex.sortKey].map(
-          (name) => ({
-            AttributeName: name,
-            AttributeType: 'S',
-          }),
-        ),
-        KeySchema: [
-          { AttributeName: partitionKey, KeyType: 'HASH' },
-          { AttributeName: sortKey, KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: userIndex.name,
-            KeySchema: [
-              { AttributeName: userIndex.partitionKey, KeyType: 'HASH' },
-              { AttributeName: userIndex.sortKey, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await client.send(new CreateTableCommand(controlPlaneTableDefinition(tableName)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }

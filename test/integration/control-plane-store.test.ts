@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTROL_PLANE_TABLE, DynamoControlPlaneStore } from '../../lambdas/adapters/aws/control-plane-store';
+import {
+  controlPlaneTableDefinition,
+  DynamoControlPlaneStore,
+} from '../../lambdas/adapters/aws/control-plane-store';
 import { createControlPlaneApi, jwtAuthorizerActor } from '../../lambdas/control-plane-api/app';
 import { hashApiKey } from '../../lambdas/domain/auth/api-key';
 import { MemoryChangePublisher } from '../../lambdas/domain/control-plane/changes';
@@ -32,33 +35,7 @@ afterAll(async () => {
 
 async function dynamoStore(): Promise<{ store: DynamoControlPlaneStore; table: string }> {
   const table = `cp${++tables}`;
-  const { partitionKey, sortKey, userIndex } = CONTROL_PLANE_TABLE;
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [partitionKey, sortKey, userIndex.partitionKey, userIndex.sortKey].map(
-        (name) => ({
-          AttributeName: name,
-          AttributeType: 'S',
-        }),
-      ),
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: userIndex.name,
-          KeySchema: [
-            { AttributeName: userIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: userIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await client.send(new CreateTableCommand(controlPlaneTableDefinition(table)));
   return { store: new DynamoControlPlaneStore(client, table), table };
 }
 

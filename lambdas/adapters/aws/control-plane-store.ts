@@ -9,7 +9,11 @@
  *                                                `by-user`), to find a user's memberships
  * Records are stored as their own attributes beside the keys.
  */
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -33,6 +37,33 @@ export const CONTROL_PLANE_TABLE = {
 } as const;
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+
+/** The table (keys and the by-user index) for creating it outside CDK: the local platform and tests. */
+export function controlPlaneTableDefinition(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, userIndex } = CONTROL_PLANE_TABLE;
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [partitionKey, sortKey, userIndex.partitionKey, userIndex.sortKey].map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S',
+    })),
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: userIndex.name,
+        KeySchema: [
+          { AttributeName: userIndex.partitionKey, KeyType: 'HASH' },
+          { AttributeName: userIndex.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
 
 type Item = Record<string, unknown>;
 
