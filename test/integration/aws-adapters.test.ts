@@ -1,8 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import dynalite from 'dynalite';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoKeyRegistry } from '../../lambdas/adapters/aws/dynamo-key-registry';
@@ -10,6 +8,7 @@ import { S3ObjectStore } from '../../lambdas/adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../../lambdas/adapters/aws/sqs-message-queue';
 import { QueueBatchLimitError } from '../../lambdas/adapters/queue-batch-limits';
 import type { ApiKeyRecord } from '../../lambdas/domain/auth/principal';
+import { startDynalite, stringKeyedTable, type TestDynalite } from '../support/dynalite';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const region = 'us-east-1';
@@ -78,26 +77,15 @@ describe('AWS adapters against fauxqs (SQS + S3)', () => {
 });
 
 describe('DynamoKeyRegistry against dynalite', () => {
-  const server = dynalite({ createTableMs: 0 });
+  let dynamo: TestDynalite;
   let client: DynamoDBClient;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region, credentials });
-    await client.send(
-      new CreateTableCommand({
-        TableName: 'keys',
-        AttributeDefinitions: [{ AttributeName: 'keyHash', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'keyHash', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    dynamo = await startDynalite();
+    client = dynamo.client;
+    await dynamo.createTable(stringKeyedTable('keys', 'keyHash'));
   });
-  afterAll(async () => {
-    client?.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => dynamo?.stop());
 
   it('stores a record and finds it by hash; unknown hashes are undefined', async () => {
     const registry = new DynamoKeyRegistry(client, 'keys');

@@ -2,9 +2,7 @@
  * The control-plane store contract, run against the DynamoDB adapter on dynalite and against the
  * in-memory store (so the two cannot drift), plus the API end to end on DynamoDB.
  */
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   controlPlaneTableDefinition,
@@ -16,26 +14,21 @@ import { MemoryChangePublisher } from '../../lambdas/domain/control-plane/change
 import { MemoryControlPlaneStore } from '../../lambdas/domain/control-plane/memory-store';
 import type { Membership, Project } from '../../lambdas/domain/control-plane/model';
 import { type ControlPlaneStore, VersionConflictError } from '../../lambdas/domain/control-plane/store';
+import { startDynalite, type TestDynalite } from '../support/dynalite';
 import { bodyOf, request } from '../unit/control-plane/fixture';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const server = dynalite({ createTableMs: 0 });
+let dynamo: TestDynalite;
 let client: DynamoDBClient;
 let tables = 0;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials });
+  dynamo = await startDynalite();
+  client = dynamo.client;
 });
-afterAll(async () => {
-  client?.destroy();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => dynamo?.stop());
 
 async function dynamoStore(): Promise<{ store: DynamoControlPlaneStore; table: string }> {
-  const table = `cp${++tables}`;
-  await client.send(new CreateTableCommand(controlPlaneTableDefinition(table)));
+  const table = await dynamo.createTable(controlPlaneTableDefinition(`cp${++tables}`));
   return { store: new DynamoControlPlaneStore(client, table), table };
 }
 

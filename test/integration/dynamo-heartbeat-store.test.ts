@@ -2,47 +2,27 @@
  * The control plane's heartbeat store on dynalite: the conditional put on sentAt keeps the newest
  * report whatever order they arrive in, and a registration is kept apart from later heartbeats.
  */
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoHeartbeatStore } from '../../lambdas/adapters/aws/dynamo-heartbeat-store';
 import { digest } from '../../lambdas/domain/sync/digest';
 import { buildHeartbeat } from '../../lambdas/domain/sync/heartbeat';
 import { reportedStateOf } from '../../lambdas/domain/sync/heartbeat-store';
 import { buildRegistration } from '../../lambdas/domain/sync/registration';
+import { startDynalite, stringKeyedTable, type TestDynalite } from '../support/dynalite';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const server = dynalite({ createTableMs: 0 });
+let dynamo: TestDynalite;
 let client: DynamoDBClient;
 let tables = 0;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials });
+  dynamo = await startDynalite();
+  client = dynamo.client;
 });
-afterAll(async () => {
-  client?.destroy();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => dynamo?.stop());
 
 async function newStore(): Promise<DynamoHeartbeatStore> {
-  const table = `heartbeats${++tables}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  const table = await dynamo.createTable(stringKeyedTable(`heartbeats${++tables}`, 'pk', 'sk'));
   return new DynamoHeartbeatStore(client, table);
 }
 

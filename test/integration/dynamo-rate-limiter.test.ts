@@ -1,39 +1,24 @@
 /** DynamoRateLimiter against dynalite: atomic counting across instances, windows, TTL, hashed keys. */
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRateLimiter, RATE_LIMIT_TABLE } from '../../lambdas/adapters/aws/dynamo-rate-limiter';
 import { createAuthenticator } from '../../lambdas/domain/auth/authenticate';
+import { startDynalite, stringKeyedTable, type TestDynalite } from '../support/dynalite';
 import { MemoryKeyRegistry } from '../support/memory-ports';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const server = dynalite({ createTableMs: 0 });
 const policy = { limit: 3, windowMs: 60_000 };
+let dynamo: TestDynalite;
 let client: DynamoDBClient;
 let tables = 0;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials });
+  dynamo = await startDynalite();
+  client = dynamo.client;
 });
-afterAll(async () => {
-  client?.destroy();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => dynamo?.stop());
 
-async function table(): Promise<string> {
-  const name = `rate${++tables}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: RATE_LIMIT_TABLE.partitionKey, AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: RATE_LIMIT_TABLE.partitionKey, KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  return name;
+function table(): Promise<string> {
+  return dynamo.createTable(stringKeyedTable(`rate${++tables}`, RATE_LIMIT_TABLE.partitionKey));
 }
 
 describe('DynamoRateLimiter', () => {

@@ -3,9 +3,7 @@
  * share a seq), and the data plane's config and applied-state stores, whose conditional writes never
  * move state backwards and never un-revoke a key.
  */
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DynamoAppliedStateStore,
@@ -13,39 +11,22 @@ import {
   SYNC_STATE_TABLE,
 } from '../../lambdas/adapters/aws/dynamo-config-store';
 import { DynamoSequenceStore } from '../../lambdas/adapters/aws/dynamo-sequence-store';
+import { startDynalite, stringKeyedTable, type TestDynalite } from '../support/dynalite';
 
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const server = dynalite({ createTableMs: 0 });
+let dynamo: TestDynalite;
 let client: DynamoDBClient;
 let tables = 0;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials });
+  dynamo = await startDynalite();
+  client = dynamo.client;
 });
-afterAll(async () => {
-  client?.destroy();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => dynamo?.stop());
 
-async function newTable(): Promise<string> {
-  const table = `sync${++tables}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [
-        { AttributeName: SYNC_STATE_TABLE.partitionKey, AttributeType: 'S' },
-        { AttributeName: SYNC_STATE_TABLE.sortKey, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: SYNC_STATE_TABLE.partitionKey, KeyType: 'HASH' },
-        { AttributeName: SYNC_STATE_TABLE.sortKey, KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
+function newTable(): Promise<string> {
+  return dynamo.createTable(
+    stringKeyedTable(`sync${++tables}`, SYNC_STATE_TABLE.partitionKey, SYNC_STATE_TABLE.sortKey),
   );
-  return table;
 }
 
 describe('DynamoSequenceStore', () => {

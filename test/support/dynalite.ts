@@ -1,0 +1,44 @@
+/**
+ * An in-memory dynalite for integration tests (the local platform's, without a data folder), with a
+ * client on it and table creation; plus the definition of a plain string-keyed table.
+ */
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { startLocalDynamo } from '../../lambdas/local/dynamo-local';
+
+export interface TestDynalite {
+  client: DynamoDBClient;
+  /** Creates the table (ACTIVE at once: dynalite runs with createTableMs 0) and returns its name. */
+  createTable(definition: CreateTableCommandInput): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startDynalite(): Promise<TestDynalite> {
+  const { client, stop } = await startLocalDynamo(undefined);
+  return {
+    client,
+    async createTable(definition) {
+      await client.send(new CreateTableCommand(definition));
+      return definition.TableName as string;
+    },
+    stop,
+  };
+}
+
+/** A pay-per-request table keyed by a string partition key and, when given, a string sort key. */
+export function stringKeyedTable(
+  tableName: string,
+  partitionKey: string,
+  sortKey?: string,
+): CreateTableCommandInput {
+  const keys = sortKey === undefined ? [partitionKey] : [partitionKey, sortKey];
+  return {
+    TableName: tableName,
+    AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: keys.map((name, index) => ({ AttributeName: name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
