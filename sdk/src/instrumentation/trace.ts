@@ -139,6 +139,29 @@ function safeDefine(target: object, key: string, value: unknown): void {
   }
 }
 
+/**
+ * The span of one traced stream, shared by the sync and async wrappers: ended once, with the error
+ * of the first step that throws, or when the stream is done with what it yielded (up to
+ * MAX_STREAM_ITEMS items) and its return value.
+ */
+function streamSpan(span: Span, host: SpanHost, capture: boolean, safe: (work: () => void) => void) {
+  const items: unknown[] = [];
+  let open = true;
+  return {
+    failed(error: unknown): void {
+      if (open) safe(() => endWithError(span, error));
+      open = false;
+    },
+    stepped(r: IteratorResult<unknown>): void {
+      if (!open) return;
+      if (r.done) {
+        open = false;
+        safe(() => endWithResult(span, host.encoder, capture, streamOutput(items, r.value)));
+      } else if (items.length < MAX_STREAM_ITEMS) items.push(r.value);
+    },
+  };
+}
+
 function traceGenerator(
   gen: Generator,
   span: Span,
@@ -147,22 +170,16 @@ function traceGenerator(
   capture: boolean,
   safe: (work: () => void) => void,
 ): Generator {
-  const items: unknown[] = [];
-  let open = true;
+  const stream = streamSpan(span, host, capture, safe);
   const step = (op: () => IteratorResult<unknown>): IteratorResult<unknown> => {
     let r: IteratorResult<unknown>;
     try {
       r = context.with(ctx, op);
     } catch (error) {
-      if (open) safe(() => endWithError(span, error));
-      open = false;
+      stream.failed(error);
       throw error;
     }
-    if (!open) return r;
-    if (r.done) {
-      open = false;
-      safe(() => endWithResult(span, host.encoder, capture, streamOutput(items, r.value)));
-    } else if (items.length < MAX_STREAM_ITEMS) items.push(r.value);
+    stream.stepped(r);
     return r;
   };
   const wrapper: Generator = {
@@ -184,22 +201,16 @@ function traceAsyncGenerator(
   capture: boolean,
   safe: (work: () => void) => void,
 ): AsyncGenerator {
-  const items: unknown[] = [];
-  let open = true;
+  const stream = streamSpan(span, host, capture, safe);
   const step = async (op: () => Promise<IteratorResult<unknown>>): Promise<IteratorResult<unknown>> => {
     let r: IteratorResult<unknown>;
     try {
       r = await context.with(ctx, op);
     } catch (error) {
-      if (open) safe(() => endWithError(span, error));
-      open = false;
+      stream.failed(error);
       throw error;
     }
-    if (!open) return r;
-    if (r.done) {
-      open = false;
-      safe(() => endWithResult(span, host.encoder, capture, streamOutput(items, r.value)));
-    } else if (items.length < MAX_STREAM_ITEMS) items.push(r.value);
+    stream.stepped(r);
     return r;
   };
   const wrapper: AsyncGenerator = {
