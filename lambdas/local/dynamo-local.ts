@@ -91,14 +91,26 @@ export async function ensureKeyTable(client: DynamoDBClient, tableName = LOCAL_K
   await waitUntilActive(client, tableName);
 }
 
-/** dynalite answers reads on a table still CREATING with ResourceNotFound, so wait for ACTIVE. */
-async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs = 10_000): Promise<void> {
+/**
+ * Waits for the table to be ACTIVE. dynalite answers reads on a table still CREATING with
+ * ResourceNotFound, so that counts as not ACTIVE yet.
+ */
+export async function waitUntilActive(
+  client: DynamoDBClient,
+  tableName: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    if (Date.now() > deadline)
-      throw new Error(`table ${tableName} is still ${Table?.TableStatus} after ${timeoutMs} ms`);
+    let status: string | undefined;
+    try {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      status = Table?.TableStatus;
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+    }
+    if (status === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`table ${tableName} is still ${status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
