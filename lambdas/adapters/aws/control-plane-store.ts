@@ -58,7 +58,8 @@ export function controlPlaneTableDefinition(tableName: string): CreateTableComma
           { AttributeName: userIndex.partitionKey, KeyType: 'HASH' },
           { AttributeName: userIndex.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        // KEYS_ONLY, as the CDK table (lib/control-plane/control-plane-table.ts) deploys it.
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
     BillingMode: 'PAY_PER_REQUEST',
@@ -113,12 +114,14 @@ export class DynamoControlPlaneStore implements ControlPlaneStore {
         IndexName: CONTROL_PLANE_TABLE.userIndex.name,
         KeyConditionExpression: 'gsi1pk = :user',
         ExpressionAttributeValues: { ':user': userPartition(userId) },
-        ProjectionExpression: 'org_id, id',
+        // The index projects keys only (as deployed), so the record's address is read from its keys.
+        ProjectionExpression: 'pk, sk',
       },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        refs.push({ kind: 'membership', org_id: String(item.org_id), id: String(item.id) });
+        const ref = membershipRefOfKeys(String(item.pk), String(item.sk));
+        if (ref) refs.push(ref);
       }
     }
     // The index is only eventually consistent: re-read each membership so that a role removed a
@@ -173,6 +176,14 @@ export class DynamoControlPlaneStore implements ControlPlaneStore {
 
 function orgPartition(orgId: string): string {
   return `ORG#${orgId}`;
+}
+
+/** Inverse of keyOf for a membership item: `ORG#<org_id>` / `membership#<id>`. */
+function membershipRefOfKeys(pk: string, sk: string): RecordRef<'membership'> | undefined {
+  const orgPrefix = 'ORG#';
+  const kindPrefix = 'membership#';
+  if (!pk.startsWith(orgPrefix) || !sk.startsWith(kindPrefix)) return undefined;
+  return { kind: 'membership', org_id: pk.slice(orgPrefix.length), id: sk.slice(kindPrefix.length) };
 }
 
 function userPartition(userId: string): string {
