@@ -26,6 +26,7 @@ import { ensureControlPlaneTable, LOCAL_CONTROL_PLANE_TABLE } from './control-pl
 import { createTokenRoute } from './control-plane-tokens';
 import { startHttpServer } from './http-server';
 import { ensureLocalKey, type LocalKey, type LocalKeyRequest } from './local-default-project';
+import { runInOrder } from './run-in-order';
 
 export const LOCAL_ADMIN_EMAIL = 'admin@local';
 /** The app client id ID tokens are issued for (Cognito's `aud`). */
@@ -186,12 +187,12 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       bootstrap,
       localKey,
       close() {
-        closed ??= runInOrder(cleanup);
+        closed ??= runInOrder(cleanup, 'local control plane');
         return closed;
       },
     };
   } catch (error) {
-    await runInOrder(cleanup).catch(() => undefined);
+    await runInOrder(cleanup, 'local control plane').catch(() => undefined);
     throw error;
   }
 }
@@ -254,16 +255,4 @@ function json(
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   };
-}
-
-async function runInOrder(steps: (() => Promise<void>)[]): Promise<void> {
-  const errors: unknown[] = [];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new AggregateError(errors, 'local control plane did not stop cleanly');
 }

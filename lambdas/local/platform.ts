@@ -26,6 +26,7 @@ import { type LocalBootstrap, type LocalControlPlane, startLocalControlPlane } f
 import { ensureKeyTable, LOCAL_KEY_TABLE, startLocalDynamo } from './dynamo-local';
 import { startHttpServer } from './http-server';
 import { localPaths } from './paths';
+import { runInOrder } from './run-in-order';
 
 export { localPaths } from './paths';
 
@@ -300,12 +301,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       compact,
       close() {
         // HTTP first (drains in-flight requests, which still need the queue and the registry).
-        closed ??= runInOrder(cleanup);
+        closed ??= runInOrder(cleanup, 'local platform');
         return closed;
       },
     };
   } catch (error) {
-    await runInOrder(cleanup).catch(() => undefined);
+    await runInOrder(cleanup, 'local platform').catch(() => undefined);
     throw error;
   }
 }
@@ -355,16 +356,4 @@ async function savedInfo(infoPath: string): Promise<Partial<LocalPlatformInfo> |
 function describeFailure(failure: { stage: string; messageId?: string; error?: unknown }): string {
   const error = failure.error instanceof Error ? failure.error.message : String(failure.error ?? '');
   return `${failure.messageId ?? 'a file'}: ${error}`;
-}
-
-async function runInOrder(steps: (() => Promise<void>)[]): Promise<void> {
-  const errors: unknown[] = [];
-  for (const step of steps) {
-    try {
-      await step();
-    } catch (error) {
-      errors.push(error);
-    }
-  }
-  if (errors.length > 0) throw new AggregateError(errors, 'local platform did not stop cleanly');
 }
