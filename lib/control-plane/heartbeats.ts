@@ -10,6 +10,7 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { allowCrossAccountSqsSenders, kmsQueueEncryption } from '../common/cross-account-queue-key';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig, LogLevel } from '../config/deployment-config';
@@ -48,27 +49,15 @@ export class Heartbeats extends Construct {
     this.key = createCustomerKey(this, 'Key', 'Waggle heartbeats: encrypts health reports from data planes');
     this.key.addAlias(heartbeatKeyAlias(controlPlane));
     const senders = dataPlanes.map((dataPlane) => heartbeatSenderRoleArn(dataPlane));
-    const accounts = [...new Set(dataPlanes.map((dataPlane) => dataPlane.account))];
     if (dataPlanes.length > 0)
-      this.key.addToResourcePolicy(
-        new PolicyStatement({
-          sid: 'DataPlanesSendThroughSqs',
-          principals: accounts.map((account) => new AccountPrincipal(account)),
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: ['*'],
-          conditions: {
-            StringEquals: { 'kms:ViaService': `sqs.${controlPlane.region}.amazonaws.com` },
-            ArnEquals: { 'aws:PrincipalArn': senders },
-          },
-        }),
-      );
+      allowCrossAccountSqsSenders(this.key, {
+        sid: 'DataPlanesSendThroughSqs',
+        accounts: dataPlanes.map((dataPlane) => dataPlane.account),
+        region: controlPlane.region,
+        senderArns: senders,
+      });
 
-    const encryption = {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      dataKeyReuse: Duration.hours(1),
-      enforceSSL: true,
-    };
+    const encryption = kmsQueueEncryption(this.key);
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       ...encryption,
       queueName: `waggle-cp-heartbeats-${controlPlane.region}-dlq`,

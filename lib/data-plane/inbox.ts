@@ -4,6 +4,7 @@ import { AccountPrincipal, AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { allowCrossAccountSqsSenders, kmsQueueEncryption } from '../common/cross-account-queue-key';
 import { createCustomerKey } from '../common/customer-key';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneSyncRoleArns, inboxKeyAlias, inboxQueueName } from '../config/sync-names';
@@ -42,25 +43,14 @@ export class Inbox extends Construct {
       `Waggle inbox of data plane ${dataPlane.name}: encrypts config messages from the control plane`,
     );
     this.key.addAlias(inboxKeyAlias(dataPlane));
-    this.key.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'ControlPlaneSendsThroughSqs',
-        principals: [new AccountPrincipal(controlPlane.account)],
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'kms:ViaService': `sqs.${dataPlane.region}.amazonaws.com` },
-          ArnEquals: { 'aws:PrincipalArn': senders },
-        },
-      }),
-    );
+    allowCrossAccountSqsSenders(this.key, {
+      sid: 'ControlPlaneSendsThroughSqs',
+      accounts: [controlPlane.account],
+      region: dataPlane.region,
+      senderArns: senders,
+    });
 
-    const encryption = {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: this.key,
-      dataKeyReuse: Duration.hours(1),
-      enforceSSL: true,
-    };
+    const encryption = kmsQueueEncryption(this.key);
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       ...encryption,
       queueName: `${inboxQueueName(dataPlane)}-dlq`,
