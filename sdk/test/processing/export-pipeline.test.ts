@@ -1,32 +1,14 @@
 import { TraceFlags } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flushWithTimeout } from '../../src/lifecycle/timeouts';
 import { createExportPipeline, type ExportPipelineOptions } from '../../src/processing/export-pipeline';
 import { EXPORT_PROFILES } from '../../src/processing/export-profiles';
 import { createRateLimitedLogger } from '../../src/processing/rate-limited-logger';
-import {
-  makeSpans,
-  type Receiver,
-  type RecordedRequest,
-  type Reply,
-  refusedUrl,
-  sleep,
-  startReceiver,
-  tracerFor,
-} from './otlp-receiver';
+import { makeSpans, type RecordedRequest, refusedUrl, sleep, tracerFor, useReceivers } from './otlp-receiver';
 
-let receivers: Receiver[] = [];
-async function receiver(reply?: (req: RecordedRequest, index: number) => Reply): Promise<Receiver> {
-  const r = await startReceiver(reply);
-  receivers.push(r);
-  return r;
-}
-afterEach(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  receivers = [];
-});
+const receiver = useReceivers();
 
 function capturingLogger() {
   const lines: string[] = [];

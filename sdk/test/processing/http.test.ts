@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpSendError, postJson, sendHttp, sharedAgentFor } from '../../src/integration/http';
 import { WaggleOtlpExporter } from '../../src/processing/otlp-exporter';
-import { makeSpans, type Receiver, refusedUrl, startReceiver } from './otlp-receiver';
+import { makeSpans, refusedUrl, useReceivers } from './otlp-receiver';
 
-let receivers: Receiver[] = [];
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  receivers.push(r);
-  return r;
-}
-afterEach(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  receivers = [];
-});
+const receiver = useReceivers();
 
 async function sendError(promise: Promise<unknown>): Promise<HttpSendError> {
   const error = await promise.then(

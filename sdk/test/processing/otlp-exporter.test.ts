@@ -1,30 +1,14 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeTraceRequestProtobuf } from '../../../lambdas/domain/otlp/decode-protobuf';
 import {
   encodeTraceResponseJson,
   encodeTraceResponseProtobuf,
 } from '../../../lambdas/domain/otlp/encode-response';
 import { WaggleOtlpExporter, type WaggleOtlpExporterOptions } from '../../src/processing/otlp-exporter';
-import {
-  makeSpans,
-  type Receiver,
-  type RecordedRequest,
-  type Reply,
-  refusedUrl,
-  startReceiver,
-} from './otlp-receiver';
+import { makeSpans, refusedUrl, useReceivers } from './otlp-receiver';
 
-let receivers: Receiver[] = [];
-async function receiver(reply?: (req: RecordedRequest, index: number) => Reply): Promise<Receiver> {
-  const r = await startReceiver(reply);
-  receivers.push(r);
-  return r;
-}
-afterEach(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  receivers = [];
-});
+const receiver = useReceivers();
 
 const FAST_RETRY = { maxAttempts: 4, initialBackoffMs: 5, maxBackoffMs: 20, deadlineMs: 2_000 };
 

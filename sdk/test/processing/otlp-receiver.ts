@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { afterEach } from 'vitest';
 
 export interface RecordedRequest {
   method: string;
@@ -115,4 +116,18 @@ export function tracerFor(processor: SpanProcessor) {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Receivers started through the returned function are closed after each test of the calling file. */
+export function useReceivers(): (...args: Parameters<typeof startReceiver>) => Promise<Receiver> {
+  let started: Receiver[] = [];
+  afterEach(async () => {
+    await Promise.all(started.map((receiver) => receiver.close()));
+    started = [];
+  });
+  return async (...args) => {
+    const receiver = await startReceiver(...args);
+    started.push(receiver);
+    return receiver;
+  };
 }
