@@ -9,7 +9,7 @@ import { type AuthenticatorOptions, createAuthenticator } from '../domain/auth/a
 import { createRequestAuthenticator } from '../domain/auth/authenticate-request';
 import type { TokenVerifier } from '../domain/auth/token-verifier';
 import { HttpError } from '../domain/http/errors';
-import { readRequestBody } from '../domain/http/request-body';
+import { readRequestBodies } from '../domain/http/request-body';
 import { mediaTypeOf } from '../domain/ingest/convert-request';
 import { createIngestService, type IngestLimits, type IngestOutcome } from '../domain/ingest/ingest-service';
 import type { ArchivedRoute } from '../domain/ingest/raw-archive';
@@ -127,17 +127,13 @@ function decodeBodies(
   limits: IngestLimits,
 ): { body: Uint8Array; rawBody: Uint8Array; rawIsGzip: boolean } {
   const contentEncoding = event.headers['content-encoding'];
-  const body = readRequestBody(
+  const { sent, decoded } = readRequestBodies(
     { body: event.body, isBase64Encoded: event.isBase64Encoded, contentEncoding },
     limits,
   );
+  // A gzip body is archived as it came (validated by the decode above), so it is not compressed again.
   const rawIsGzip = contentEncoding?.trim().toLowerCase() === 'gzip';
-  if (!rawIsGzip) return { body, rawBody: body, rawIsGzip };
-  // The gzip bytes are archived as they came (already validated by the decode above).
-  const rawBody = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64')
-    : Buffer.from(event.body ?? '', 'latin1');
-  return { body, rawBody, rawIsGzip };
+  return { body: decoded, rawBody: rawIsGzip ? sent : decoded, rawIsGzip };
 }
 
 function reply(outcome: IngestOutcome): APIGatewayProxyStructuredResultV2 {

@@ -34,13 +34,26 @@ const DECOMPRESSORS: Record<string, Decompress> = {
 export const SUPPORTED_CONTENT_ENCODINGS = ['identity', ...Object.keys(DECOMPRESSORS)];
 
 export function readRequestBody(input: RawRequestBody, limits: BodyLimits): Uint8Array {
+  return readRequestBodies(input, limits).decoded;
+}
+
+/**
+ * Both forms of the body: `sent` as it came over the wire (base64 undone, content encoding kept),
+ * `decoded` with every content encoding undone. Callers that store the body as sent (the raw
+ * archive) use `sent` instead of decoding the transport a second time.
+ */
+export function readRequestBodies(
+  input: RawRequestBody,
+  limits: BodyLimits,
+): { sent: Uint8Array; decoded: Uint8Array } {
   const codings = parseContentEncoding(input.contentEncoding);
-  let bytes = decodeTransport(input, limits.maxBodyBytes);
+  const sent = decodeTransport(input, limits.maxBodyBytes);
+  let decoded = sent;
   // Codings are listed in the order they were applied, so they are undone from the last one back.
   for (let index = codings.length - 1; index >= 0; index--) {
-    bytes = decompress(codings[index] as string, bytes, limits.maxDecompressedBytes);
+    decoded = decompress(codings[index] as string, decoded, limits.maxDecompressedBytes);
   }
-  return bytes;
+  return { sent, decoded };
 }
 
 /** Content-Encoding as a list of codings to undo; identity and empty entries drop out. Unknown ones are 415. */

@@ -86,18 +86,26 @@ describe('OTLP traces', () => {
   });
 
   it('accepts gzip-encoded JSON on the /opentelemetry alias and answers in JSON', async () => {
+    const sentGzip = gzipSync(jsonBody);
     const response = await handler(
       apigwEvent({
         method: 'POST',
         path: '/opentelemetry/v1/traces',
         headers: { ...auth, 'content-type': 'application/json', 'content-encoding': 'gzip' },
-        body: gzipSync(jsonBody),
+        body: sentGzip,
       }),
     );
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['content-type']).toBe('application/json');
     expect(JSON.parse(response.body as string)).toEqual({});
     expect(queuedEvents()).toHaveLength(2);
+    // The archive keeps the gzip bytes exactly as sent (no second compression).
+    const [object] = [...archive.objects.values()];
+    const tail = Buffer.from(
+      (object as Uint8Array).subarray((object as Uint8Array).length - sentGzip.length),
+    );
+    expect(tail.equals(sentGzip)).toBe(true);
+    expect(Buffer.from(decodeArchiveObject(object as Uint8Array).body).toString('utf8')).toBe(jsonBody);
   });
 
   it('gives the same event ids when a request is retried', async () => {
