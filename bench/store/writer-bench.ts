@@ -11,8 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { WaggleEvent } from '../../lambdas/domain/events/event';
 import { EVENT_COLUMNS, type EventRow } from '../../lambdas/domain/store/columns';
-import { eventToRow } from '../../lambdas/domain/store/event-row';
-import { type ParquetWriteTuning, writeParquet } from '../../lambdas/domain/store/parquet-files';
+import { eventRowValues, eventToRow } from '../../lambdas/domain/store/event-row';
+import { type ParquetWriteTuning, writeParquetRowValues } from '../../lambdas/domain/store/parquet-files';
 
 export interface WriterMeasurement {
   name: string;
@@ -137,26 +137,33 @@ export async function measureWriter(
   const dir = await mkdtemp(join(tmpdir(), 'waggle-writer-bench-'));
   try {
     // Warm up the JIT on a slice, as a warm Lambda would be.
-    writeParquet(
+    writeParquetRowValues(
       EVENT_COLUMNS,
-      events.slice(0, 2000).map((event) => eventToRow(event).row),
+      events.slice(0, 2000).map((event) => eventRowValues(event).values),
       tuning,
     );
 
     let waggleSeconds = Number.POSITIVE_INFINITY;
-    let eventRows: EventRow[] = [];
     let file: Uint8Array = new Uint8Array();
     for (let run = 0; run < repeats; run++) {
       const started = performance.now();
-      eventRows = events.map((event) => eventToRow(event).row);
-      file = writeParquet(EVENT_COLUMNS, eventRows, tuning);
+      // The writer's own path (write-batch.ts): events to rows in column order, rows to Parquet.
+      file = writeParquetRowValues(
+        EVENT_COLUMNS,
+        events.map((event) => eventRowValues(event).values),
+        tuning,
+      );
       waggleSeconds = Math.min(waggleSeconds, (performance.now() - started) / 1000);
     }
     await writeFile(join(dir, 'waggle.parquet'), file);
 
-    const duckdb = await measureDuckDbCopy(dir, eventRows, repeats);
+    const duckdb = await measureDuckDbCopy(
+      dir,
+      events.map((event) => eventToRow(event).row),
+      repeats,
+    );
     const waggle = measurement(
-      'Waggle writer (hyparquet-writer, ZSTD)',
+      'Waggle writer (events to ZSTD Parquet)',
       rows,
       waggleSeconds,
       file.byteLength,

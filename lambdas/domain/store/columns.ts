@@ -77,11 +77,21 @@ export const PARTITION_COLUMNS = [
 
 export type EventColumnName = (typeof EVENT_COLUMNS)[number]['name'];
 
+/** The JavaScript value a column of each type holds (INT64 as a number: the store's stay below 2^53). */
+export type ColumnValue<T extends ColumnType> = T extends 'string'
+  ? string | null
+  : T extends 'boolean'
+    ? boolean
+    : number | null;
+
 /** One stored event row, as written to and read from Parquet. */
 export type EventRow = {
-  [C in (typeof EVENT_COLUMNS)[number] as C['name']]: C['type'] extends 'string'
-    ? string | null
-    : C['type'] extends 'boolean'
-      ? boolean
-      : number | null;
+  [C in (typeof EVENT_COLUMNS)[number] as C['name']]: ColumnValue<C['type']>;
 };
+
+/** A row as its values in column order: the writer's form, transposed into columns without lookups by name. */
+export type RowValues<Columns extends readonly Column[]> = {
+  -readonly [Index in keyof Columns]: ColumnValue<Columns[Index]['type']>;
+};
+
+export type EventRowValues = RowValues<typeof EVENT_COLUMNS>;

@@ -5,7 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { EventType, JsonObject, WaggleEvent } from '../events/event';
-import type { EventRow } from './columns';
+import { EVENT_COLUMNS, type EventRow, type EventRowValues } from './columns';
 import { payloadKey } from './layout';
 
 export interface EventRowOptions {
@@ -38,45 +38,61 @@ export function eventToRow(
   event: WaggleEvent,
   options: EventRowOptions = {},
 ): { row: EventRow; payloads: PayloadObject[] } {
+  const { values, payloads } = eventRowValues(event, options);
+  const row: Record<string, unknown> = {};
+  EVENT_COLUMNS.forEach((column, index) => {
+    row[column.name] = values[index];
+  });
+  return { row: row as EventRow, payloads };
+}
+
+/**
+ * The stored row as values in EVENT_COLUMNS order (the type checks each position's type; the
+ * round-trip tests through rowToEvent check each position's meaning).
+ */
+export function eventRowValues(
+  event: WaggleEvent,
+  options: EventRowOptions = {},
+): { values: EventRowValues; payloads: PayloadObject[] } {
   const payloads: PayloadObject[] = [];
   const inputs = storeSection(event, 'inputs', options, payloads);
   const outputs = storeSection(event, 'outputs', options, payloads);
-  const row: EventRow = {
-    event_id: event.event_id,
-    version: event.version,
-    org_id: event.org_id,
-    workspace_id: event.workspace_id,
-    session_id: event.session_id,
-    parent_id: event.parent_id,
-    children_ids: JSON.stringify(event.children_ids ?? []),
-    trace_id: event.trace_id,
-    span_id: event.span_id,
-    event_type: event.event_type,
-    event_name: event.event_name,
-    source: event.source,
-    start_time: event.start_time,
-    end_time: event.end_time,
-    duration: event.duration,
-    model: event.model,
-    provider: event.provider,
-    prompt_tokens: event.prompt_tokens,
-    completion_tokens: event.completion_tokens,
-    total_tokens: event.total_tokens,
-    cost: event.cost,
-    error: event.error,
-    config: JSON.stringify(event.config ?? {}),
-    inputs: inputs.json,
-    outputs: outputs.json,
-    metadata: JSON.stringify(event.metadata ?? {}),
-    metrics: JSON.stringify(event.metrics ?? {}),
-    feedback: JSON.stringify(event.feedback ?? {}),
-    user_properties: JSON.stringify(event.user_properties ?? {}),
-    inputs_ref: inputs.ref,
-    outputs_ref: outputs.ref,
-    ingested_at: event.ingested_at,
-    deleted: false,
-  };
-  return { row, payloads };
+  const values: EventRowValues = [
+    event.event_id,
+    event.version,
+    event.org_id,
+    event.workspace_id,
+    event.session_id,
+    event.parent_id,
+    JSON.stringify(event.children_ids ?? []),
+    event.trace_id,
+    event.span_id,
+    event.event_type,
+    event.event_name,
+    event.source,
+    event.start_time,
+    event.end_time,
+    event.duration,
+    event.model,
+    event.provider,
+    event.prompt_tokens,
+    event.completion_tokens,
+    event.total_tokens,
+    event.cost,
+    event.error,
+    JSON.stringify(event.config ?? {}),
+    inputs.json,
+    outputs.json,
+    JSON.stringify(event.metadata ?? {}),
+    JSON.stringify(event.metrics ?? {}),
+    JSON.stringify(event.feedback ?? {}),
+    JSON.stringify(event.user_properties ?? {}),
+    inputs.ref,
+    outputs.ref,
+    event.ingested_at,
+    false,
+  ];
+  return { values, payloads };
 }
 
 function storeSection(
@@ -86,8 +102,11 @@ function storeSection(
   payloads: PayloadObject[],
 ): { json: string; ref: string | null } {
   const json = JSON.stringify(event[section] ?? {});
+  const maxInlineBytes = options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES;
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: most sections are inline without counting.
+  if (json.length * 3 <= maxInlineBytes) return { json, ref: null };
   const bytes = Buffer.byteLength(json);
-  if (bytes <= (options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES)) return { json, ref: null };
+  if (bytes <= maxInlineBytes) return { json, ref: null };
   const key = payloadKey(event.project_id, event.event_id, event.version, section);
   payloads.push({ key, body: gzipSync(json) });
   const truncated: TruncatedSection = {

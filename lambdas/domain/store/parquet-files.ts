@@ -1,19 +1,25 @@
 /**
- * Parquet encoding of the store's tables, following columns.ts exactly: string -> BYTE_ARRAY UTF8,
- * bigint -> INT64, double -> DOUBLE, boolean -> BOOLEAN, every column OPTIONAL. ZSTD compression
- * (Node's built-in zstd): both DuckDB and Athena read it, and event JSON shrinks much further than
- * under Snappy. hyparquet reads the files back for compaction.
+ * Parquet files of the store's tables, following columns.ts exactly: string -> BYTE_ARRAY UTF8,
+ * bigint -> INT64, double -> DOUBLE, boolean -> BOOLEAN, every column OPTIONAL, ZSTD pages (Node's
+ * built-in zstd; DuckDB and Athena read it, and event JSON shrinks much further than under Snappy).
+ * The encoder in ./parquet is purpose-built for these four types (see docs/event-store.md for why);
+ * hyparquet reads the files back for compaction.
  */
-import { constants as zlibConstants, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
+import { zstdDecompressSync } from 'node:zlib';
 import { parquetReadObjects } from 'hyparquet';
-import { parquetWriteBuffer } from 'hyparquet-writer';
-import type { Column, ColumnType } from './columns';
+import type { Column } from './columns';
+import { encodeParquetFile } from './parquet/write-file';
 
 export interface ParquetWriteTuning {
   /** Rows per row group. Default 100,000: few groups per file, yet bounded memory per group. */
   rowGroupSize?: number;
-  /** zstd level (1-22). Default 3, zstd's own default: most of the ratio at a fraction of the time. */
+  /**
+   * zstd level (negative levels are zstd's fast modes, up to 22). Default 1: on event rows it is
+   * about as small as level 3 per 1 MiB page, at two thirds of the time (docs/BENCHMARKS.md).
+   */
   zstdLevel?: number;
+  /** Target uncompressed bytes per page. Default 1 MiB, the size readers are tuned for. */
+  pageBytes?: number;
 }
 
 export interface ParquetWriteOptions extends ParquetWriteTuning {
@@ -21,18 +27,9 @@ export interface ParquetWriteOptions extends ParquetWriteTuning {
   metadata?: Record<string, string>;
 }
 
-const PARQUET_TYPES = {
-  string: 'STRING',
-  bigint: 'INT64',
-  double: 'DOUBLE',
-  boolean: 'BOOLEAN',
-} as const satisfies Record<ColumnType, string>;
-
 /**
- * JSON text gains nothing from min/max statistics (no engine prunes on them), and unique ids gain
- * nothing from dictionaries: skipping those saves write time. Everything else keeps statistics
- * (pruning on times and ids) and lets the writer choose a dictionary where it halves the size
- * (model, event_type, and JSON sections that are mostly "{}" such as feedback and metrics).
+ * JSON text gains nothing from min/max statistics (no engine prunes on them), so those columns keep
+ * only null counts. Ids, times, tokens and the other scalar columns keep min/max for pruning.
  */
 const JSON_TEXT_COLUMNS = new Set([
   'children_ids',
@@ -44,72 +41,63 @@ const JSON_TEXT_COLUMNS = new Set([
   'feedback',
   'user_properties',
 ]);
-const UNIQUE_COLUMNS = new Set(['event_id', 'span_id']);
-
-function columnHints(name: string): { statistics?: boolean; encoding?: 'PLAIN' } {
-  if (JSON_TEXT_COLUMNS.has(name)) return { statistics: false };
-  if (UNIQUE_COLUMNS.has(name)) return { encoding: 'PLAIN' };
-  return {};
-}
 
 const DEFAULT_ROW_GROUP_SIZE = 100_000;
-const DEFAULT_ZSTD_LEVEL = 3;
+const DEFAULT_ZSTD_LEVEL = 1;
+const DEFAULT_PAGE_BYTES = 1 << 20;
 
 /** Rows keyed by column name; integers and doubles as JS numbers, NULL as null. */
 export type ParquetRow = Record<string, string | number | boolean | null>;
 
+/** Writes rows keyed by column name; each value must fit its column's type, or the write throws. */
 export function writeParquet(
   columns: readonly Column[],
   rows: readonly ParquetRow[],
-  tuning: ParquetWriteOptions = {},
+  options: ParquetWriteOptions = {},
 ): Uint8Array {
-  const level = tuning.zstdLevel ?? DEFAULT_ZSTD_LEVEL;
-  const buffer = parquetWriteBuffer({
-    columnData: columns.map((column) => ({
-      name: column.name,
-      type: PARQUET_TYPES[column.type],
-      nullable: true,
-      data: columnValues(column, rows),
-      ...columnHints(column.name),
-    })),
-    codec: 'ZSTD',
-    compressors: {
-      ZSTD: (input) =>
-        zstdCompressSync(input, { params: { [zlibConstants.ZSTD_c_compressionLevel]: level } }),
-    },
-    rowGroupSize: tuning.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
-    createdBy: 'waggle',
-    kvMetadata: Object.entries(tuning.metadata ?? {}).map(([key, value]) => ({ key, value })),
-  });
-  return new Uint8Array(buffer);
+  return writeParquetRowValues(
+    columns,
+    rows.map((row) => columns.map((column) => row[column.name])),
+    options,
+  );
 }
 
-function columnValues(column: Column, rows: readonly ParquetRow[]): unknown[] {
-  const values = new Array<unknown>(rows.length);
-  const { name } = column;
-  // One loop per type (not a switch per value): this runs for every cell of every file.
-  if (column.type === 'bigint') {
-    for (let index = 0; index < rows.length; index++) {
-      const value = (rows[index] as ParquetRow)[name];
-      if (value === null || value === undefined) values[index] = null;
-      // INT64 needs a bigint; times may carry sub-millisecond fractions, which the column cannot hold.
-      else if (typeof value === 'number' && Number.isFinite(value)) values[index] = BigInt(Math.round(value));
-      else throw invalidValue(column, value);
-    }
-    return values;
-  }
-  const expected = column.type === 'string' ? 'string' : column.type === 'double' ? 'number' : 'boolean';
+/**
+ * Writes rows given as values in column order (as eventRowValues makes them): transposing those into
+ * columns is a plain array walk, where rows keyed by name cost a property lookup per cell.
+ */
+export function writeParquetRowValues(
+  columns: readonly Column[],
+  rows: readonly (readonly unknown[])[],
+  options: ParquetWriteOptions = {},
+): Uint8Array {
+  const columnValues = columns.map(() => new Array<unknown>(rows.length));
   for (let index = 0; index < rows.length; index++) {
-    const value = (rows[index] as ParquetRow)[name];
-    if (value === null || value === undefined) values[index] = null;
-    else if (typeof value === expected) values[index] = value;
-    else throw invalidValue(column, value);
+    const row = rows[index] as readonly unknown[];
+    if (row.length !== columns.length) {
+      throw new Error(`Row ${index} has ${row.length} values for ${columns.length} columns`);
+    }
+    for (let column = 0; column < columns.length; column++) {
+      (columnValues[column] as unknown[])[index] = row[column];
+    }
   }
-  return values;
+  return writeParquetColumns(columns, columnValues, rows.length, options);
 }
 
-function invalidValue(column: Column, value: unknown): Error {
-  return new Error(`Column ${column.name} (${column.type}) cannot hold ${JSON.stringify(value)}`);
+/** Writes column arrays (one per column, in `columns` order, `rowCount` values each). */
+export function writeParquetColumns(
+  columns: readonly Column[],
+  columnValues: readonly ArrayLike<unknown>[],
+  rowCount: number,
+  options: ParquetWriteOptions = {},
+): Uint8Array {
+  return encodeParquetFile(columns, columnValues, rowCount, {
+    rowGroupSize: options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
+    zstdLevel: options.zstdLevel ?? DEFAULT_ZSTD_LEVEL,
+    pageBytes: options.pageBytes ?? DEFAULT_PAGE_BYTES,
+    minMax: (column) => !JSON_TEXT_COLUMNS.has(column.name),
+    metadata: options.metadata ?? {},
+  });
 }
 
 /**

@@ -16,13 +16,13 @@ import type { EventRecord, Tenant, WaggleEvent, WaggleEventUpdate, WaggleTombsto
 import type { ObjectStore } from '../ports';
 import { applyUpdate } from './apply-update';
 import { checkRecord } from './check-record';
-import { EVENT_COLUMNS, type EventRow, TOMBSTONE_COLUMNS } from './columns';
+import { EVENT_COLUMNS, TOMBSTONE_COLUMNS } from './columns';
 import { enrichEvent } from './enrich-event';
-import { type EventRowOptions, eventToRow, type PayloadObject } from './event-row';
+import { type EventRowOptions, eventRowValues, type PayloadObject } from './event-row';
 import { type EventWithRefs, withFullSections } from './full-sections';
 import { EVENTS_PREFIX, hourPartitionOf, partitionPrefix, TOMBSTONES_PREFIX } from './layout';
-import { type ParquetRow, type ParquetWriteTuning, writeParquet } from './parquet-files';
-import { tombstoneToRow } from './tombstone-row';
+import { type ParquetWriteTuning, writeParquetRowValues } from './parquet-files';
+import { tombstoneRowValues } from './tombstone-row';
 
 /**
  * Newest stored version of each event id (the query layer's dedup view); missing ids are left out.
@@ -209,7 +209,8 @@ function findBase(
 interface PartitionFile {
   key: string;
   table: typeof EVENTS_PREFIX | typeof TOMBSTONES_PREFIX;
-  rows: ParquetRow[];
+  /** Values in column order. */
+  rows: (readonly unknown[])[];
   payloads: PayloadObject[];
   messageIds: Set<string>;
 }
@@ -227,14 +228,14 @@ function groupIntoFiles(outputs: Output[], deps: WriteBatchDeps): PartitionFile[
   };
   for (const output of outputs) {
     if (output.kind === 'event') {
-      const { row, payloads } = eventToRow(output.event, deps.rowOptions);
+      const { values, payloads } = eventRowValues(output.event, deps.rowOptions);
       const file = fileFor(EVENTS_PREFIX, output.event.project_id, output.event.start_time);
-      file.rows.push(row satisfies EventRow);
+      file.rows.push(values);
       file.payloads.push(...payloads);
       file.messageIds.add(output.messageId);
     } else {
       const file = fileFor(TOMBSTONES_PREFIX, output.tombstone.project_id, output.tombstone.deleted_at);
-      file.rows.push(tombstoneToRow(output.tombstone));
+      file.rows.push(tombstoneRowValues(output.tombstone));
       file.messageIds.add(output.messageId);
     }
   }
@@ -250,7 +251,7 @@ async function writeFile(store: ObjectStore, file: PartitionFile, deps: WriteBat
   );
   const columns = file.table === EVENTS_PREFIX ? EVENT_COLUMNS : TOMBSTONE_COLUMNS;
   const writtenAt = new Date((deps.clock ?? Date.now)()).toISOString();
-  const body = writeParquet(columns, file.rows, {
+  const body = writeParquetRowValues(columns, file.rows, {
     ...deps.parquet,
     metadata: { 'waggle.batch_id': deps.batchId, 'waggle.written_at': writtenAt },
   });
