@@ -1,5 +1,7 @@
 /** Minimal timing harness: warm up, then time iterations until a time budget is spent. */
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 export interface Timing {
   samplesMs: number[];
@@ -48,4 +50,18 @@ export async function timeAsync(
     samples.push(performance.now() - start);
   }
   return summarize(samples);
+}
+
+let fullCollection: (() => void) | undefined;
+
+/**
+ * A full garbage collection, run between timed runs (never inside one) so that each run starts from
+ * a clean heap and no run pays for, or shares the CPU with, the collection of another's garbage.
+ */
+export function collectGarbage(): void {
+  if (fullCollection === undefined) {
+    v8.setFlagsFromString('--expose-gc');
+    fullCollection = runInNewContext('gc') as () => void;
+  }
+  fullCollection();
 }

@@ -64,7 +64,7 @@ export function eventRowValues(
     event.workspace_id,
     event.session_id,
     event.parent_id,
-    JSON.stringify(event.children_ids ?? []),
+    listJson(event.children_ids),
     event.trace_id,
     event.span_id,
     event.event_type,
@@ -80,13 +80,13 @@ export function eventRowValues(
     event.total_tokens,
     event.cost,
     event.error,
-    JSON.stringify(event.config ?? {}),
+    objectJson(event.config),
     inputs.json,
     outputs.json,
-    JSON.stringify(event.metadata ?? {}),
-    JSON.stringify(event.metrics ?? {}),
-    JSON.stringify(event.feedback ?? {}),
-    JSON.stringify(event.user_properties ?? {}),
+    objectJson(event.metadata),
+    objectJson(event.metrics),
+    objectJson(event.feedback),
+    objectJson(event.user_properties),
     inputs.ref,
     outputs.ref,
     event.ingested_at,
@@ -95,13 +95,24 @@ export function eventRowValues(
   return { values, payloads };
 }
 
+/** JSON text of a section; empty sections (most feedback and metrics) skip the serializer. */
+function objectJson(section: JsonObject | null | undefined): string {
+  if (section === undefined || section === null) return '{}';
+  for (const _key in section) return JSON.stringify(section);
+  return '{}';
+}
+
+function listJson(list: readonly string[] | null | undefined): string {
+  return list === undefined || list === null || list.length === 0 ? '[]' : JSON.stringify(list);
+}
+
 function storeSection(
   event: WaggleEvent,
   section: 'inputs' | 'outputs',
   options: EventRowOptions,
   payloads: PayloadObject[],
 ): { json: string; ref: string | null } {
-  const json = JSON.stringify(event[section] ?? {});
+  const json = objectJson(event[section]);
   const maxInlineBytes = options.maxInlineBytes ?? DEFAULT_MAX_INLINE_BYTES;
   // UTF-8 takes at most 3 bytes per UTF-16 code unit: most sections are inline without counting.
   if (json.length * 3 <= maxInlineBytes) return { json, ref: null };

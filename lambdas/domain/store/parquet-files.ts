@@ -8,7 +8,7 @@
 import { zstdDecompressSync } from 'node:zlib';
 import { parquetReadObjects } from 'hyparquet';
 import type { Column } from './columns';
-import { encodeParquetFile } from './parquet/write-file';
+import { encodeParquetFile, type RowSource } from './parquet/write-file';
 
 export interface ParquetWriteTuning {
   /** Rows per row group. Default 100,000: few groups per file, yet bounded memory per group. */
@@ -55,43 +55,35 @@ export function writeParquet(
   rows: readonly ParquetRow[],
   options: ParquetWriteOptions = {},
 ): Uint8Array {
-  return writeParquetRowValues(
+  return writeParquetRows(
     columns,
-    rows.map((row) => columns.map((column) => row[column.name])),
+    rows.length,
+    (index) => columns.map((column) => (rows[index] as ParquetRow)[column.name]),
     options,
   );
 }
 
-/**
- * Writes rows given as values in column order (as eventRowValues makes them): transposing those into
- * columns is a plain array walk, where rows keyed by name cost a property lookup per cell.
- */
+/** Writes rows given as values in column order (as eventRowValues makes them). */
 export function writeParquetRowValues(
   columns: readonly Column[],
   rows: readonly (readonly unknown[])[],
   options: ParquetWriteOptions = {},
 ): Uint8Array {
-  const columnValues = columns.map(() => new Array<unknown>(rows.length));
-  for (let index = 0; index < rows.length; index++) {
-    const row = rows[index] as readonly unknown[];
-    if (row.length !== columns.length) {
-      throw new Error(`Row ${index} has ${row.length} values for ${columns.length} columns`);
-    }
-    for (let column = 0; column < columns.length; column++) {
-      (columnValues[column] as unknown[])[index] = row[column];
-    }
-  }
-  return writeParquetColumns(columns, columnValues, rows.length, options);
+  return writeParquetRows(columns, rows.length, (index) => rows[index] as readonly unknown[], options);
 }
 
-/** Writes column arrays (one per column, in `columns` order, `rowCount` values each). */
-export function writeParquetColumns(
+/**
+ * Writes `rowCount` rows, asking `rowAt(index)` for each row's values in column order, in index
+ * order and only once each, a few thousand at a time. Making the rows as they are written (rather
+ * than all of them first) keeps them short-lived, which is most of the writer's speed.
+ */
+export function writeParquetRows(
   columns: readonly Column[],
-  columnValues: readonly ArrayLike<unknown>[],
   rowCount: number,
+  rowAt: RowSource,
   options: ParquetWriteOptions = {},
 ): Uint8Array {
-  return encodeParquetFile(columns, columnValues, rowCount, {
+  return encodeParquetFile(columns, rowCount, rowAt, {
     rowGroupSize: options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
     zstdLevel: options.zstdLevel ?? DEFAULT_ZSTD_LEVEL,
     pageBytes: options.pageBytes ?? DEFAULT_PAGE_BYTES,

@@ -21,7 +21,7 @@ import { enrichEvent } from './enrich-event';
 import { type EventRowOptions, eventRowValues, type PayloadObject } from './event-row';
 import { type EventWithRefs, withFullSections } from './full-sections';
 import { EVENTS_PREFIX, hourPartitionOf, partitionPrefix, TOMBSTONES_PREFIX } from './layout';
-import { type ParquetWriteTuning, writeParquetRowValues } from './parquet-files';
+import { type ParquetWriteTuning, writeParquetRows, writeParquetRowValues } from './parquet-files';
 import { tombstoneRowValues } from './tombstone-row';
 
 /**
@@ -84,8 +84,8 @@ export async function writeRecords(items: WriteItem[], deps: WriteBatchDeps): Pr
     try {
       await writeFile(deps.store, file, deps);
       written.files++;
-      if (file.table === EVENTS_PREFIX) written.events += file.rows.length;
-      else written.tombstones += file.rows.length;
+      written.events += file.events.length;
+      written.tombstones += file.tombstones.length;
     } catch (error) {
       fail({ stage: 'write', key: file.key, messageIds: [...file.messageIds], error }, [...file.messageIds]);
     }
@@ -209,9 +209,9 @@ function findBase(
 interface PartitionFile {
   key: string;
   table: typeof EVENTS_PREFIX | typeof TOMBSTONES_PREFIX;
-  /** Values in column order. */
-  rows: (readonly unknown[])[];
-  payloads: PayloadObject[];
+  /** The file's rows: events for the events table, tombstones for the tombstones table. */
+  events: WaggleEvent[];
+  tombstones: WaggleTombstone[];
   messageIds: Set<string>;
 }
 
@@ -221,21 +221,19 @@ function groupIntoFiles(outputs: Output[], deps: WriteBatchDeps): PartitionFile[
     const key = `${partitionPrefix(table, hourPartitionOf(projectId, epochMs))}${deps.batchId}.parquet`;
     let file = files.get(key);
     if (file === undefined) {
-      file = { key, table, rows: [], payloads: [], messageIds: new Set() };
+      file = { key, table, events: [], tombstones: [], messageIds: new Set() };
       files.set(key, file);
     }
     return file;
   };
   for (const output of outputs) {
     if (output.kind === 'event') {
-      const { values, payloads } = eventRowValues(output.event, deps.rowOptions);
       const file = fileFor(EVENTS_PREFIX, output.event.project_id, output.event.start_time);
-      file.rows.push(values);
-      file.payloads.push(...payloads);
+      file.events.push(output.event);
       file.messageIds.add(output.messageId);
     } else {
       const file = fileFor(TOMBSTONES_PREFIX, output.tombstone.project_id, output.tombstone.deleted_at);
-      file.rows.push(tombstoneRowValues(output.tombstone));
+      file.tombstones.push(output.tombstone);
       file.messageIds.add(output.messageId);
     }
   }
@@ -243,18 +241,33 @@ function groupIntoFiles(outputs: Output[], deps: WriteBatchDeps): PartitionFile[
 }
 
 async function writeFile(store: ObjectStore, file: PartitionFile, deps: WriteBatchDeps): Promise<void> {
+  const writtenAt = new Date((deps.clock ?? Date.now)()).toISOString();
+  const options = {
+    ...deps.parquet,
+    metadata: { 'waggle.batch_id': deps.batchId, 'waggle.written_at': writtenAt },
+  };
+  const payloads: PayloadObject[] = [];
+  // Rows are made as the encoder asks for them (see writeParquetRows), collecting the payload
+  // objects of inputs/outputs too large for a row on the way.
+  const body =
+    file.table === EVENTS_PREFIX
+      ? writeParquetRows(
+          EVENT_COLUMNS,
+          file.events.length,
+          (index) => {
+            const row = eventRowValues(file.events[index] as WaggleEvent, deps.rowOptions);
+            if (row.payloads.length > 0) payloads.push(...row.payloads);
+            return row.values;
+          },
+          options,
+        )
+      : writeParquetRowValues(TOMBSTONE_COLUMNS, file.tombstones.map(tombstoneRowValues), options);
   // Payloads first: a row must never point at an object that is not there.
   await Promise.all(
-    file.payloads.map((payload) =>
+    payloads.map((payload) =>
       store.put(payload.key, payload.body, { contentType: 'application/json', contentEncoding: 'gzip' }),
     ),
   );
-  const columns = file.table === EVENTS_PREFIX ? EVENT_COLUMNS : TOMBSTONE_COLUMNS;
-  const writtenAt = new Date((deps.clock ?? Date.now)()).toISOString();
-  const body = writeParquetRowValues(columns, file.rows, {
-    ...deps.parquet,
-    metadata: { 'waggle.batch_id': deps.batchId, 'waggle.written_at': writtenAt },
-  });
   await store.put(file.key, body, { contentType: 'application/vnd.apache.parquet' });
 }
 

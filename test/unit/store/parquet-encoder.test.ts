@@ -14,7 +14,6 @@ import {
   type ParquetRow,
   readParquet,
   writeParquet,
-  writeParquetColumns,
   writeParquetRowValues,
 } from '../../../lambdas/domain/store/parquet-files';
 
@@ -134,7 +133,7 @@ describe('parquet encoder: random rows read back by hyparquet', () => {
         fc.integer({ min: 64, max: 512 }),
         fc.integer({ min: 1, max: 50 }),
         fc.constantFrom(-3, 1, 3),
-        fc.constantFrom('rows', 'row values', 'columns'),
+        fc.constantFrom('rows', 'row values'),
         async (rows, pageBytes, rowGroupSize, zstdLevel, writer) => {
           const options = { pageBytes, rowGroupSize, zstdLevel };
           const bytes =
@@ -148,14 +147,7 @@ describe('parquet encoder: random rows read back by hyparquet', () => {
                   ),
                   options,
                 )
-              : writer === 'row values'
-                ? writeParquetRowValues(PROPERTY_COLUMNS, rows, options)
-                : writeParquetColumns(
-                    PROPERTY_COLUMNS,
-                    PROPERTY_COLUMNS.map((_, index) => rows.map((values) => values[index])),
-                    rows.length,
-                    options,
-                  );
+              : writeParquetRowValues(PROPERTY_COLUMNS, rows, options);
           const read = await readParquet(PROPERTY_COLUMNS, bytes);
           const expected = rows.map((values) => expectedRow(PROPERTY_COLUMNS, values));
           expect(firstDifference(PROPERTY_COLUMNS, read, expected)).toBeUndefined();
@@ -435,14 +427,7 @@ describe('parquet encoder: DuckDB reads what it writes', () => {
     ];
     for (const [name, bytes] of [
       ['rows', writeParquet(columns, [])],
-      [
-        'columns',
-        writeParquetColumns(
-          columns,
-          columns.map(() => []),
-          0,
-        ),
-      ],
+      ['row values', writeParquetRowValues(columns, [])],
     ] as const) {
       expect(await readParquet(columns, bytes)).toEqual([]);
       const file = await fileOf(`empty-${name}.parquet`, bytes);
@@ -531,12 +516,15 @@ describe('parquet encoder: refuses what its columns cannot hold', () => {
     expect(() => writeParquetRowValues(columns, [[...valid, 'extra']])).toThrow(/Row 0 has 5 values for 4/);
   });
 
-  it('refuses column arrays of the wrong length or number', () => {
-    const arrays = columns.map((_, index) => [valid[index], valid[index], valid[index]]);
-    expect(() => writeParquetColumns(columns, arrays, 3)).not.toThrow();
-    const short = arrays.map((array, index) => (index === 2 ? array.slice(0, 2) : array));
-    expect(() => writeParquetColumns(columns, short, 3)).toThrow(/is_deleted has 2 values, not 3/);
-    expect(() => writeParquetColumns(columns, arrays, 4)).toThrow(/token_count has 3 values, not 4/);
-    expect(() => writeParquetColumns(columns, arrays.slice(1), 3)).toThrow(/Expected 4 value arrays, got 3/);
+  it('refuses a row group size that is not a whole number of rows', () => {
+    for (const rowGroupSize of [0, 2.5, Number.NaN]) {
+      expect(() => writeParquetRowValues(columns, [valid], { rowGroupSize })).toThrow(/rowGroupSize/);
+    }
+  });
+
+  it('names the column and shows the value for values JSON cannot show', () => {
+    expect(() => write(0, 5n)).toThrow(/token_count \(bigint\) cannot hold BigInt 5/);
+    expect(() => write(0, Number.NaN)).toThrow(/token_count \(bigint\) cannot hold NaN/);
+    expect(() => write(0, Number.POSITIVE_INFINITY)).toThrow(/cannot hold Infinity/);
   });
 });
