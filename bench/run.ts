@@ -148,7 +148,7 @@ Target (issue 3): p50 under 2 s: ${freshness.p50Ms < 2000 ? 'met' : 'NOT met'}.
 
 ## Queries over ${fmt(queries.events)} stored events (local, DuckDB)
 
-${fmt(queries.events)} events in sessions of 10 over a week (${fmt(queries.files)} Parquet files, generated in ${fmt(queries.generateMs / 1000, 1)} s;
+${fmt(queries.events)} events in sessions of 10 over a week (${fmt(queries.files)} Parquet files written by the store's own writer in ${fmt(queries.generateMs / 1000, 1)} s;
 bench/query/query-bench.ts), through the query service as the read API calls it.
 
 | query | p50 ms | p99 ms |
