@@ -61,8 +61,20 @@ describe('AthenaQueryEngine', () => {
     });
 
     const starts = athena.commandCalls(StartQueryExecutionCommand).map((call) => call.args[0].input);
-    expect(starts).toHaveLength(2);
+    // The page's ids and the count (both filtered), then the page's events read whole by id.
+    expect(starts).toHaveLength(3);
+    const filtered = starts.filter((input) => input.QueryString?.includes('json_extract_scalar'));
+    expect(filtered).toHaveLength(2);
     for (const input of starts) {
+      expect(input.QueryString).not.toContain('Brien');
+      expect(input.QueryString?.split('?').length).toBe((input.ExecutionParameters?.length ?? 0) + 1);
+    }
+    const byId = starts.find((input) => !input.QueryString?.includes('json_extract_scalar'));
+    expect(byId?.QueryString).toContain('event_id IN (?');
+    // The tenant scope twice (tombstones, events), then the page's one id.
+    const scope = ["'proj-1'", "'org-1'", "'ws-1'"];
+    expect(byId?.ExecutionParameters).toEqual([...scope, ...scope, "'e1'"]);
+    for (const input of filtered) {
       expect(input.WorkGroup).toBe('waggle');
       expect(input.QueryExecutionContext).toEqual({ Database: 'waggle_events' });
       expect(input.QueryString).not.toContain('Brien');

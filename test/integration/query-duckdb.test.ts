@@ -23,6 +23,8 @@ import { BASE_TIME, makeEvent, TENANT, writeEvents, writeTombstones } from '../u
 
 const DAY = 86_400_000;
 const OTHER_TENANT: Tenant = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-2' };
+/** A project with one long session: its session event three days before its last event. */
+const LONG_SESSION_TENANT: Tenant = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-long' };
 
 let root: string;
 let engine: DuckDbQueryEngine;
@@ -128,6 +130,24 @@ const events = [
     session_id: 'sess-1',
   }),
   makeEvent({ ...OTHER_TENANT, event_id: 'o2', event_name: 'other-project', session_id: 'sess-1' }),
+  makeEvent({
+    ...LONG_SESSION_TENANT,
+    event_id: 'long-sess',
+    session_id: 'long-sess',
+    event_type: 'session',
+    start_time: BASE_TIME,
+    metadata: { app: 'long-running' },
+    user_properties: { user_id: 'u9' },
+  }),
+  makeEvent({
+    ...LONG_SESSION_TENANT,
+    event_id: 'long-last',
+    session_id: 'long-sess',
+    parent_id: 'long-sess',
+    event_type: 'tool',
+    start_time: BASE_TIME + 3 * DAY,
+    metadata: { step: 'last' },
+  }),
 ];
 const VISIBLE = ['c1', 'm1', 'm2', 'm3', 'sess-1', 't1'];
 
@@ -344,6 +364,40 @@ describe('exportEvents', () => {
     expect(byId.get('t1')?.user_properties).toEqual({ user_id: 'u1' });
     expect(byId.get('t1')?.metadata).toEqual({ app: 'demo', tag: 'gamma' });
     expect(byId.get('m3')?.user_properties).toEqual({});
+  });
+});
+
+describe('exportEvents: a page read whole after it is chosen', () => {
+  it('inherits from a session event days older than the page, with or without a dateRange', async () => {
+    const expected = {
+      event_id: 'long-last',
+      metadata: { app: 'long-running', step: 'last' },
+      user_properties: { user_id: 'u9' },
+      children_ids: [],
+    };
+    const newestOnly = await service.exportEvents(LONG_SESSION_TENANT, exportQuery({ limit: 1 }));
+    expect(newestOnly.events).toEqual([expect.objectContaining(expected)]);
+    expect(newestOnly.totalEvents).toBe(2);
+    const lastDay = await service.exportEvents(
+      LONG_SESSION_TENANT,
+      exportQuery({ dateRange: { from: BASE_TIME + 3 * DAY - 1000, to: BASE_TIME + 4 * DAY } }),
+    );
+    expect(lastDay.events).toEqual([expect.objectContaining(expected)]);
+    expect(lastDay.totalEvents).toBe(1);
+  });
+
+  it('links children to a page event when the children are not on the page', async () => {
+    const oldestFirstPage = await service.exportEvents(
+      LONG_SESSION_TENANT,
+      exportQuery({ limit: 1, page: 2 }),
+    );
+    expect(oldestFirstPage.events).toEqual([
+      expect.objectContaining({
+        event_id: 'long-sess',
+        children_ids: ['long-last'],
+        metadata: { app: 'long-running' },
+      }),
+    ]);
   });
 });
 

@@ -6,7 +6,6 @@
  *   (the event's own value wins), so events written before their session event still inherit.
  */
 import type { JsonObject } from '../events/event';
-import { jsonObject } from './stored-event';
 import type { StoredEvent } from './types';
 
 export function mergeChildIds(stored: readonly string[], linked: readonly string[]): string[] {
@@ -52,9 +51,4 @@ export function findSessionEvent<E extends StoredEvent>(
   sessionId: string,
 ): E | undefined {
   return events.find((event) => event.event_id === sessionId && event.event_type === 'session');
-}
-
-/** A JSON object text as an object; undefined for NULL (no session event) or non-objects. */
-export function jsonObjectOrUndefined(value: unknown): JsonObject | undefined {
-  return typeof value === 'string' && value !== '' ? jsonObject(value) : undefined;
 }

@@ -45,7 +45,8 @@ function text(value: unknown): string | null {
   return typeof value === 'string' ? value : value === null || value === undefined ? null : String(value);
 }
 
-function number(value: unknown): number | null {
+/** A numeric result value (engines return numbers, bigints or, from Athena, text) as a number; null otherwise. */
+export function number(value: unknown): number | null {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string' && value !== '') {
