@@ -34,6 +34,11 @@ async function depth(queueUrl: string): Promise<number> {
   return Number(response.Attributes?.ApproximateNumberOfMessages ?? 0);
 }
 
+const appliedState = new DynamoAppliedStateStore(
+  new DynamoDBClient({}),
+  requiredEnv('SYNC_STATE_TABLE_NAME'),
+);
+
 const send = createHeartbeatSender({
   dataPlaneId: requiredEnv('DATA_PLANE_ID'),
   location: {
@@ -42,14 +47,15 @@ const send = createHeartbeatSender({
     endpoint: requiredEnv('DATA_PLANE_ENDPOINT'),
     hostingModel: requiredEnv('HOSTING_MODEL'),
   },
-  appliedState: new DynamoAppliedStateStore(new DynamoDBClient({}), requiredEnv('SYNC_STATE_TABLE_NAME')),
+  appliedState,
   async health() {
-    const [queueDepth, ...deadLetters] = await Promise.all([
+    const [lagMs, queueDepth, ...deadLetters] = await Promise.all([
+      // Recorded by the controller for the last message it verified.
+      appliedState.lastLagMs(),
       depth(eventsQueueUrl),
       ...deadLetterQueueUrls.map(depth),
     ]);
-    // The lag is the controller's to measure per message; this function does not see it.
-    return { queueDepth, errors: deadLetters.reduce((sum, n) => sum + n, 0), lagMs: 0 };
+    return { queueDepth, errors: deadLetters.reduce((sum, n) => sum + n, 0), lagMs };
   },
   async send(body) {
     await controlPlaneSqs.send(new SendMessageCommand({ QueueUrl: heartbeatQueueUrl, MessageBody: body }));

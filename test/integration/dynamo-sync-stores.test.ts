@@ -99,4 +99,14 @@ describe('DynamoAppliedStateStore', () => {
     await state.raiseAppliedSeq(8);
     expect(await state.appliedSeq()).toBe(8);
   });
+
+  it('keeps the last recorded lag for the heartbeat, apart from the applied seq', async () => {
+    const state = new DynamoAppliedStateStore(client, await newTable());
+    expect(await state.lastLagMs()).toBe(0);
+    await state.recordLag(1500);
+    await state.recordLag(250.4);
+    await state.raiseAppliedSeq(4);
+    expect(await state.lastLagMs()).toBe(250);
+    expect(await state.appliedSeq()).toBe(4);
+  });
 });

@@ -181,6 +181,22 @@ export class DynamoAppliedStateStore implements AppliedStateStore {
     return response.Item ? numberOf(response.Item, 'seq') : 0;
   }
 
+  async recordLag(lagMs: number): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { pk: { S: 'SEQ' }, sk: { S: 'lag' }, lagMs: { N: String(Math.max(0, Math.round(lagMs))) } },
+      }),
+    );
+  }
+
+  async lastLagMs(): Promise<number> {
+    const response = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: 'SEQ' }, sk: { S: 'lag' } } }),
+    );
+    return response.Item ? numberOf(response.Item, 'lagMs') : 0;
+  }
+
   async raiseAppliedSeq(seq: number): Promise<void> {
     try {
       await this.client.send(

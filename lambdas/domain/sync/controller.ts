@@ -81,6 +81,7 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
     // After the apply: a crash before this line only means the message is applied again (a no-op).
     await deps.appliedState.raiseAppliedSeq(message.seq);
     stats.lastLagMs = Math.max(0, now - message.issuedAt);
+    await deps.appliedState.recordLag(stats.lastLagMs);
     if (status === 'applied') stats.applied++;
     else if (status === 'stale') stats.stale++;
     else stats.keptRevoked++;

@@ -45,6 +45,7 @@ export class MemoryConfigStore implements ConfigStore {
 export class MemoryAppliedState implements AppliedStateStore {
   private readonly entities = new Map<string, Map<string, AppliedEntity>>();
   private seq = 0;
+  private lag = 0;
 
   async get(kind: EntityKind, entityId: string): Promise<AppliedEntity | undefined> {
     const entity = this.entities.get(kind)?.get(entityId);
@@ -70,5 +71,13 @@ export class MemoryAppliedState implements AppliedStateStore {
 
   async raiseAppliedSeq(seq: number): Promise<void> {
     this.seq = Math.max(this.seq, seq);
+  }
+
+  async recordLag(lagMs: number): Promise<void> {
+    this.lag = lagMs;
+  }
+
+  async lastLagMs(): Promise<number> {
+    return this.lag;
   }
 }

@@ -37,4 +37,11 @@ export interface AppliedStateStore {
   appliedSeq(): Promise<number>;
   /** Raises the applied seq to seq if it is higher; never lowers it. */
   raiseAppliedSeq(seq: number): Promise<void>;
+  /**
+   * Records how far behind the control plane the last verified message was (now - issuedAt), so
+   * that the heartbeat, sent by another function, can report it.
+   */
+  recordLag(lagMs: number): Promise<void>;
+  /** The last recorded lag in ms (0 before any message). */
+  lastLagMs(): Promise<number>;
 }
