@@ -20,6 +20,7 @@ import { HttpError } from '../domain/http/errors';
 import { createLocalIdentityProvider } from '../domain/identity/identity-provider';
 import type { KeyRegistry } from '../domain/ports';
 import { type Jwks, keyRingJwks } from '../domain/tokens';
+import { desiredChanges } from '../sync-publisher/app';
 import { startLocalConfigSync } from './config-sync';
 import { FileUserStore, loadOrCreateKeys } from './control-plane-files';
 import { ensureControlPlaneTable, LOCAL_CONTROL_PLANE_TABLE } from './control-plane-table';
@@ -44,6 +45,11 @@ export interface LocalControlPlaneOptions {
   dataPlaneId: string;
   /** The sync controller's batching window; default 200 ms. */
   syncBatchingWindowMs?: number;
+  /**
+   * How often the data plane is reconciled with the control plane's projects and keys (changes
+   * whose message was lost are sent again); default 60 s (the AWS schedule defaults to 15 min).
+   */
+  reconcileIntervalMs?: number;
   /**
    * The local key (the one `npm start` prints): a key of this control-plane project, kept across
    * restarts, created or imported through the control plane (local-default-project.ts).
@@ -96,6 +102,24 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
     log,
   });
   const cleanup: (() => Promise<void>)[] = [() => sync.close()];
+  let reconciling = false;
+  const reconcileTimer = setInterval(async () => {
+    if (reconciling) return;
+    reconciling = true;
+    try {
+      const plan = await sync.reconcile(desiredChanges(await store.projectsAndApiKeys()));
+      if (plan.toRepublish.length > 0)
+        log(
+          `sync: reconciliation sent ${plan.toRepublish.length} change(s) again (${plan.differingKinds.join(', ')})`,
+        );
+    } catch (error) {
+      log(`sync: reconciliation failed: ${(error as Error).message}`);
+    } finally {
+      reconciling = false;
+    }
+  }, options.reconcileIntervalMs ?? 60_000);
+  reconcileTimer.unref();
+  cleanup.unshift(async () => clearInterval(reconcileTimer));
   try {
     // The handler needs the URL (the issuer), which exists once the server listens.
     let handle: ((event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>) | undefined;

@@ -60,7 +60,12 @@ export interface LocalPlatformOptions {
   apiKey?: string;
   log?: (line: string) => void;
   /** Starts the local control plane beside the data plane (npm start does; port 4319 by default). */
-  controlPlane?: { port?: number; host?: string; syncBatchingWindowMs?: number };
+  controlPlane?: {
+    port?: number;
+    host?: string;
+    syncBatchingWindowMs?: number;
+    reconcileIntervalMs?: number;
+  };
   /** The data plane's API-key cache (positiveTtlMs defaults to 30 s: how long a revoked key may still work). */
   auth?: AuthenticatorOptions;
   /** Writer batching and compaction cadence; defaults in LOCAL_WRITER_DEFAULTS. */

@@ -20,10 +20,13 @@ import {
   GetCommand,
   PutCommand,
   paginateQuery,
+  paginateScan,
 } from '@aws-sdk/lib-dynamodb';
 import type {
+  ApiKey,
   ControlPlaneRecord,
   Membership,
+  Project,
   RecordKind,
   RecordOf,
   RecordRef,
@@ -157,6 +160,32 @@ export class DynamoControlPlaneStore implements ControlPlaneStore {
         }),
       ),
     );
+  }
+
+  /**
+   * Every project and API key of every organization (a scan, for the sync reconciliation's desired
+   * state: revoked keys included, since a revocation must reach every data plane).
+   */
+  async projectsAndApiKeys(): Promise<{ projects: Project[]; apiKeys: ApiKey[] }> {
+    const projects: Project[] = [];
+    const apiKeys: ApiKey[] = [];
+    const pages = paginateScan(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        FilterExpression: 'begins_with(sk, :project) OR begins_with(sk, :key)',
+        ExpressionAttributeValues: { ':project': 'project#', ':key': 'api-key#' },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        const orgId = String(item.pk).replace(/^ORG#/, '');
+        if (String(item.sk).startsWith('project#')) projects.push(recordFromItem(item, 'project', orgId));
+        else apiKeys.push(recordFromItem(item, 'api-key', orgId));
+      }
+    }
+    return { projects, apiKeys };
   }
 
   private async conditionally(ref: RecordRef, write: () => Promise<unknown>): Promise<void> {

@@ -1,0 +1,67 @@
+/**
+ * The local control plane reconciles its data plane on a timer, as the AWS schedule does: a project
+ * whose change message never reached the data plane (written to the control-plane store behind the
+ * sync's back) arrives on the next reconciliation.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoControlPlaneStore } from '../../lambdas/adapters/aws/control-plane-store';
+import { DynamoKeyRegistry } from '../../lambdas/adapters/aws/dynamo-key-registry';
+import { type LocalControlPlane, startLocalControlPlane } from '../../lambdas/local/control-plane';
+import { LOCAL_CONTROL_PLANE_TABLE } from '../../lambdas/local/control-plane-table';
+import {
+  ensureKeyTable,
+  LOCAL_KEY_TABLE,
+  type LocalDynamo,
+  startLocalDynamo,
+} from '../../lambdas/local/dynamo-local';
+import { eventually } from '../support/read-api-client';
+
+let dataDir: string;
+let dynamo: LocalDynamo;
+let controlPlane: LocalControlPlane;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'waggle-reconcile-'));
+  dynamo = await startLocalDynamo(undefined);
+  await ensureKeyTable(dynamo.client, LOCAL_KEY_TABLE);
+  controlPlane = await startLocalControlPlane({
+    port: 0,
+    dataDir,
+    dynamo: dynamo.client,
+    keyRegistry: new DynamoKeyRegistry(dynamo.client, LOCAL_KEY_TABLE),
+    dataPlaneId: 'local',
+    syncBatchingWindowMs: 20,
+    reconcileIntervalMs: 100,
+    log: (line) => lines.push(line),
+  });
+});
+
+afterAll(async () => {
+  await controlPlane?.close();
+  await dynamo?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('local reconciliation timer', () => {
+  it('delivers a project whose change message was lost', async () => {
+    const store = new DynamoControlPlaneStore(dynamo.client, LOCAL_CONTROL_PLANE_TABLE);
+    const now = new Date().toISOString();
+    await store.put({
+      kind: 'project',
+      org_id: 'org-lost',
+      id: 'proj-lost',
+      version: 1,
+      created_at: now,
+      updated_at: now,
+      workspace_id: 'ws-lost',
+      name: 'never announced',
+    });
+    expect(await controlPlane.projectName('proj-lost')).toBeUndefined();
+    expect(await eventually(() => controlPlane.projectName('proj-lost'))).toBe('never announced');
+    expect(lines.some((line) => /reconciliation sent \d+ change/.test(line))).toBe(true);
+  });
+});
