@@ -47,7 +47,8 @@ export function encodeParquetFile(
       new ColumnChunkWriter(column, index, {
         zstdLevel: options.zstdLevel,
         pageBytes: options.pageBytes,
-        maxPageRows: MAX_PAGE_ROWS,
+        // A small file's pages are small: its builders' buffers are sized to it, not to the cap.
+        maxPageRows: Math.max(1, Math.min(MAX_PAGE_ROWS, options.rowGroupSize, rowCount)),
         minMax: options.minMax(column),
       }),
   );
