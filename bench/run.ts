@@ -9,6 +9,7 @@ import { measureHandlerLatency, measureRequestMix, measureThroughput } from './i
 import { measureFreshness } from './local/freshness-bench';
 import { measureQueries } from './query/query-bench';
 import { formatSdkTable, measureSdk } from './sdk/sdk-bench';
+import { measureWriterBatch } from './store/writer-batch-bench';
 import { measureWriter } from './store/writer-bench';
 
 /** The ingest function's memory (lib/data-plane/ingest-api.ts); Lambda gives one full vCPU at 1769 MB. */
@@ -56,6 +57,10 @@ async function main(): Promise<void> {
 
   console.log('bench: writer (100,000 events into Parquet) beside DuckDB COPY...');
   const writer = await measureWriter(100_000);
+  const writerBatch = await measureWriterBatch(50_000);
+  console.log(
+    `  writer function, whole SQS batch: ${fmt(writerBatch.handlerEventsPerSecond)} events/s (encoder alone ${fmt(writerBatch.encoderEventsPerSecond)})`,
+  );
   for (const row of [writer.waggle, writer.encodeOnly, writer.duckdb, writer.duckdbZstd]) {
     console.log(`  ${row.name}: ${fmt(row.rowsPerSecond)} rows/s, ${fmt(row.bytesPerEvent, 1)} bytes/event`);
   }
@@ -134,6 +139,12 @@ ${[writer.waggle, writer.encodeOnly, writer.duckdb, writer.duckdbZstd].map((r) =
 
 Targets (issue 3): writer at least half of DuckDB's rows/s: ${fmt(writer.speedRatio, 2)}x (${writer.speedRatio >= 0.5 ? 'met' : 'NOT met'});
 files at most 1.5x DuckDB's size: ${fmt(writer.sizeRatio, 2)}x (${writer.sizeRatio <= 1.5 ? 'met' : 'NOT met'}).
+
+The writer function's whole path on one SQS batch (bench/store/writer-batch-bench.ts): ${fmt(writerBatch.events)} events in
+${fmt(writerBatch.messages)} messages packed as ingest packs them, read, checked, grouped and written as ${fmt(writerBatch.files)} Parquet file(s) to an
+in-memory store (S3 time left out): **${fmt(writerBatch.handlerEventsPerSecond)} events/s** on one core, against ${fmt(writerBatch.encoderEventsPerSecond)} for the
+encoder alone on the same events in the same run (${fmt(writerBatch.handlerEventsPerSecond / writerBatch.encoderEventsPerSecond, 2)}x). The difference is reading the messages: base64,
+gunzip and \`JSON.parse\` of every record, and collecting the parsed batch.
 
 ## Local freshness
 

@@ -20,9 +20,20 @@ export interface HourPartition {
   hour: string;
 }
 
+const HOUR_MS = 3_600_000;
+// The day and hour of the last hour asked for: a writer batch asks for the same few hours for every
+// one of its events, and formatting a date each time was a visible part of the writer's time.
+let lastHourIndex = Number.NaN;
+let lastDayAndHour = { dt: '', hour: '' };
+
 export function hourPartitionOf(projectId: string, epochMs: number): HourPartition {
-  const iso = new Date(clampEpochMs(epochMs)).toISOString();
-  return { projectId, dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
+  const hourIndex = Math.floor(clampEpochMs(epochMs) / HOUR_MS);
+  if (hourIndex !== lastHourIndex) {
+    const iso = new Date(hourIndex * HOUR_MS).toISOString();
+    lastDayAndHour = { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
+    lastHourIndex = hourIndex;
+  }
+  return { projectId, ...lastDayAndHour };
 }
 
 export function partitionPrefix(
