@@ -386,6 +386,31 @@ describe('exportEvents: a page read whole after it is chosen', () => {
     expect(lastDay.totalEvents).toBe(1);
   });
 
+  it('filters and groups on fields inherited from a session event outside the dateRange', async () => {
+    const lastDay = { from: BASE_TIME + 3 * DAY - 1000, to: BASE_TIME + 4 * DAY };
+    const filtered = await service.exportEvents(
+      LONG_SESSION_TENANT,
+      exportQuery({
+        dateRange: lastDay,
+        filters: [
+          { field: 'metadata.app', operator: 'is', value: 'long-running' },
+          { field: 'user_properties.user_id', operator: 'is', value: 'u9' },
+        ],
+      }),
+    );
+    expect(filtered.events.map((event) => event.event_id)).toEqual(['long-last']);
+    expect(filtered.totalEvents).toBe(1);
+    const chart = await service.chart(LONG_SESSION_TENANT, {
+      metric: 'duration',
+      aggregation: 'count',
+      bucket: 'day',
+      groupBy: 'metadata.app',
+      filters: [],
+      dateRange: lastDay,
+    });
+    expect(chart.events).toEqual([expect.objectContaining({ group: 'long-running', count: 1 })]);
+  });
+
   it('links children to a page event when the children are not on the page', async () => {
     const oldestFirstPage = await service.exportEvents(
       LONG_SESSION_TENANT,

@@ -7,7 +7,7 @@ import { badRequest } from '../http/errors';
 import type { Dialect } from './dialect';
 import type { QueryEngine } from './engine';
 import { eventColumn, numberExpression, textExpression } from './field-expressions';
-import { type ResolvedField, resolveField } from './fields';
+import { type ResolvedField, readsInheritedField, resolveField } from './fields';
 import { compileFilters } from './filters';
 import { raw, type Sql, sql } from './sql';
 import {
@@ -17,7 +17,7 @@ import {
   type ChartQuery,
   type ChartResult,
 } from './types';
-import { dateRangePrefilter, EVENTS_WITH_SESSION, visibleEventsPrelude } from './visible-events';
+import { eventsWithSession } from './visible-events';
 
 const NUMERIC_COLUMNS: ReadonlySet<string> = new Set([
   'duration',
@@ -47,13 +47,20 @@ export function chartStatement(tenant: Tenant, query: ChartQuery, dialect: Diale
   const bucket = dialect.bucketStart(eventColumn('start_time'), query.bucket);
   const group =
     query.groupBy === undefined ? undefined : textExpression(resolveField(query.groupBy), dialect);
-  const prelude = visibleEventsPrelude(tenant, query.dateRange ? dateRangePrefilter(query.dateRange) : []);
-  const where = compileFilters(query.filters ?? [], dialect);
+  const filters = query.filters ?? [];
+  const where = compileFilters(filters, dialect);
+  // The metric counts only when it is aggregated (a count ignores it, and it may be left unchecked).
+  const fieldsRead = [
+    ...filters.map((filter) => filter.field),
+    ...(query.groupBy === undefined ? [] : [query.groupBy]),
+    ...(query.aggregation === 'count' ? [] : [query.metric]),
+  ];
+  const { prelude, from } = eventsWithSession(tenant, query.dateRange, readsInheritedField(fieldsRead));
   const groupColumn = group ? sql`, ${group} AS group_value` : raw('');
   const groupKeys = raw(group ? '1, 2' : '1');
   return sql`${prelude}
 SELECT ${bucket} AS bucket${groupColumn}, count(*) AS event_count, ${value} AS value
-FROM ${EVENTS_WITH_SESSION}
+FROM ${from}
 WHERE ${where}
 GROUP BY ${groupKeys}
 ORDER BY ${groupKeys}`;

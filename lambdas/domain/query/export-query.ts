@@ -15,7 +15,7 @@ import type { Dialect } from './dialect';
 import type { QueryEngine } from './engine';
 import { inheritFromSession, mergeChildIds } from './enrichment';
 import { EVENT_ALIAS, SESSION_ALIAS } from './field-expressions';
-import { resolveProjection } from './fields';
+import { readsInheritedField, resolveProjection } from './fields';
 import { compileFilters } from './filters';
 import { raw, type Sql, sql } from './sql';
 import { number, stringArray } from './stored-event';
@@ -26,7 +26,7 @@ import {
   MAX_EXPORT_LIMIT,
   type StoredEvent,
 } from './types';
-import { dateRangePrefilter, EVENTS_WITH_SESSION, visibleEventsPrelude } from './visible-events';
+import { eventsWithSession } from './visible-events';
 import { visibleRowsByIds } from './visible-rows';
 
 export interface ExportStatements {
@@ -47,16 +47,18 @@ export function exportStatements(tenant: Tenant, query: ExportQuery, dialect: Di
   if (!Number.isSafeInteger(offset)) throw badRequest('page is too large');
   const projections =
     query.projections && query.projections.length > 0 ? query.projections.map(resolveProjection) : undefined;
-  const prelude = visibleEventsPrelude(
+  const filters = query.filters ?? [];
+  const where = compileFilters(filters, dialect);
+  const { prelude, from } = eventsWithSession(
     tenant,
-    query.dateRange ? dateRangePrefilter(checkedRange(query.dateRange)) : [],
+    query.dateRange ? checkedRange(query.dateRange) : undefined,
+    readsInheritedField(filters.map((filter) => filter.field)),
   );
-  const where = compileFilters(query.filters ?? [], dialect);
 
   // The page is cut first; children are then looked up only for the page's events.
   const pageStatement = sql`${prelude}, page AS (
   SELECT ${raw(`${EVENT_ALIAS}.event_id, ${EVENT_ALIAS}.session_id, ${EVENT_ALIAS}.start_time, ${SESSION_ALIAS}.start_time AS session_start_time`)}
-  FROM ${EVENTS_WITH_SESSION}
+  FROM ${from}
   WHERE ${where}
   ORDER BY ${raw(`${EVENT_ALIAS}.start_time DESC, ${EVENT_ALIAS}.event_id`)}
   OFFSET ${raw(String(offset))} LIMIT ${raw(String(limit))}
@@ -69,7 +71,7 @@ SELECT page.event_id, page.session_id, page.start_time, page.session_start_time,
 FROM page LEFT JOIN linked ON linked.parent_id = page.event_id
 ORDER BY page.start_time DESC, page.event_id`;
   const countStatement = sql`${prelude}
-SELECT count(*) AS total FROM ${EVENTS_WITH_SESSION} WHERE ${where}`;
+SELECT count(*) AS total FROM ${from} WHERE ${where}`;
   return { page: pageStatement, count: countStatement, projections };
 }
 

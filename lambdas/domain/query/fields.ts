@@ -56,6 +56,14 @@ export function resolveField(field: unknown): ResolvedField {
   return { kind: 'nested', section, path };
 }
 
+/** Whether any of these (already validated) field names reads a section the session event fills in. */
+export function readsInheritedField(fields: readonly string[]): boolean {
+  return fields.some((name) => {
+    const field = resolveField(name);
+    return field.kind === 'nested' && INHERITED_SECTIONS.has(field.section);
+  });
+}
+
 /** Projections name top-level fields only. */
 export function resolveProjection(field: unknown): string {
   if (typeof field !== 'string' || !EVENT_FIELD_NAMES.includes(field))

@@ -24,19 +24,54 @@ export function visibleEventsPrelude(tenant: Tenant, prefilter: readonly Sql[] =
   const scope = tenantScope(tenant);
   return sql`WITH tomb AS (
   SELECT target, id FROM tombstones WHERE ${scope}
-), ranked AS (
+), ${newestVisible('ranked', 'visible', and([scope, ...prefilter]))}`;
+}
+
+/** `<ranked> AS (...), <visible> AS (...)`: the newest version of each event matching `where`, tombstones applied. */
+function newestVisible(ranked: string, visible: string, where: Sql): Sql {
+  return sql`${raw(ranked)} AS (
   SELECT ${COLUMN_LIST}, row_number() OVER (PARTITION BY event_id ORDER BY version DESC, ingested_at DESC) AS version_rank
-  FROM events WHERE ${and([scope, ...prefilter])}
-), visible AS (
-  SELECT ${COLUMN_LIST} FROM ranked r
+  FROM events WHERE ${where}
+), ${raw(visible)} AS (
+  SELECT ${COLUMN_LIST} FROM ${raw(ranked)} r
   WHERE r.version_rank = 1
     AND NOT EXISTS (SELECT 1 FROM tomb t WHERE t.target = 'event' AND t.id = r.event_id)
     AND NOT EXISTS (SELECT 1 FROM tomb t WHERE t.target = 'session' AND t.id = r.session_id)
 )`;
 }
 
+/**
+ * The prelude and the FROM of a read that joins each visible event `v` to its session event `s`.
+ * Normally `s` comes from the visible set itself. But with a dateRange, a session event may have
+ * started before the range (a session starts before its events); when the read filters, groups or
+ * measures on inherited fields (`readsInherited`), `sessions` then holds the newest visible version
+ * of just the session ids the visible events name, wherever they lie, so that those fields have the
+ * values the events show. It costs a scan of the project's event ids, so only those reads pay it.
+ */
+export function eventsWithSession(
+  tenant: Tenant,
+  range: DateRange | undefined,
+  readsInherited: boolean,
+): { prelude: Sql; from: Sql } {
+  if (range === undefined) return { prelude: visibleEventsPrelude(tenant), from: EVENTS_WITH_SESSION };
+  if (!readsInherited) {
+    return { prelude: visibleEventsPrelude(tenant, dateRangePrefilter(range)), from: EVENTS_WITH_SESSION };
+  }
+  const prelude = sql`${visibleEventsPrelude(tenant, dateRangePrefilter(range))}, ${newestVisible(
+    'session_ranked',
+    'sessions',
+    sql`${tenantScope(tenant)} AND event_id IN (SELECT session_id FROM visible)`,
+  )}`;
+  return {
+    prelude,
+    from: raw(
+      `visible ${EVENT_ALIAS} LEFT JOIN sessions ${SESSION_ALIAS} ON ${SESSION_ALIAS}.event_id = ${EVENT_ALIAS}.session_id AND ${SESSION_ALIAS}.event_type = 'session'`,
+    ),
+  };
+}
+
 /** Visible events `v`, each joined to its session event `s` (NULLs when there is none). */
-export const EVENTS_WITH_SESSION: Sql = raw(
+const EVENTS_WITH_SESSION: Sql = raw(
   `visible ${EVENT_ALIAS} LEFT JOIN visible ${SESSION_ALIAS} ON ${SESSION_ALIAS}.event_id = ${EVENT_ALIAS}.session_id AND ${SESSION_ALIAS}.event_type = 'session'`,
 );
 
