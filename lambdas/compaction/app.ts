@@ -12,6 +12,8 @@ export interface CompactionJobOptions {
   /** How long after an hour ends it counts as closed. Default 1 hour (late and retried events). */
   closedAfterMs?: number;
   parquet?: ParquetWriteTuning;
+  /** Partitions with more Parquet bytes than this are skipped (see compactPartition). */
+  maxInputBytes?: number;
   onCompacted?: (result: CompactResult) => void;
   onFailure?: (partition: string, error: unknown) => void;
 }
@@ -27,6 +29,8 @@ export interface CompactionSummary {
   due: number;
   compacted: number;
   failed: number;
+  /** Due partitions skipped because they are too large to compact in memory. */
+  tooLarge: number;
   /** Due partitions not started for lack of time. */
   deferred: number;
 }
@@ -39,7 +43,7 @@ export function createCompactionJob(store: DeletableObjectStore, options: Compac
   return async (run: CompactionRun = {}): Promise<CompactionSummary> => {
     const now = clock();
     const due = await listPartitionsToCompact(store, now, { closedAfterMs });
-    const summary: CompactionSummary = { due: due.length, compacted: 0, failed: 0, deferred: 0 };
+    const summary: CompactionSummary = { due: due.length, compacted: 0, failed: 0, tooLarge: 0, deferred: 0 };
     for (const [index, partition] of due.entries()) {
       if (run.remainingMs !== undefined && run.remainingMs() < (run.minRemainingMs ?? 120_000)) {
         summary.deferred = due.length - index;
@@ -50,8 +54,10 @@ export function createCompactionJob(store: DeletableObjectStore, options: Compac
           now: clock(),
           closedAfterMs,
           parquet: options.parquet,
+          maxInputBytes: options.maxInputBytes,
         });
-        summary.compacted++;
+        if (result.skipped === 'too-large') summary.tooLarge++;
+        else summary.compacted++;
         options.onCompacted?.(result);
       } catch (error) {
         summary.failed++;

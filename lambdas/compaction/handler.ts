@@ -28,6 +28,12 @@ const closedAfterMs = process.env.COMPACTION_CLOSED_AFTER_MS
 const compact = createCompactionJob(new S3ObjectStore(new S3Client({}), requiredEnv('EVENT_STORE_BUCKET')), {
   closedAfterMs,
   onCompacted: (result) => {
+    if (result.skipped === 'too-large') {
+      // Left as many files (reads still work); an operator raises the limit or the memory.
+      metrics.addMetric('PartitionsTooLarge', MetricUnit.Count, 1);
+      logger.warn('partition too large to compact in memory', { partition: result.partition });
+      return;
+    }
     metrics.addMetric('PartitionsCompacted', MetricUnit.Count, 1);
     metrics.addMetric('RowsDropped', MetricUnit.Count, result.rowsRead - result.rowsKept);
     logger.info('partition compacted', { ...result, deleted: result.deleted.length });

@@ -18,12 +18,21 @@ export interface CompactOptions {
   /** How long after an hour ends it counts as closed (late events still arriving). */
   closedAfterMs: number;
   parquet?: ParquetWriteTuning;
+  /**
+   * Largest total of Parquet bytes one partition may have to be compacted (it is compacted in
+   * memory). Default 64 MiB: about 700,000 events, well inside the function's 3 GB. A larger
+   * partition is skipped as 'too-large' before anything is parsed, written or deleted, so it can
+   * never take down the run (and every partition after it) by running out of memory.
+   */
+  maxInputBytes?: number;
 }
+
+export const DEFAULT_MAX_COMPACTION_INPUT_BYTES = 64 * 1024 * 1024;
 
 export interface CompactResult {
   partition: string;
   /** Why nothing was done, when nothing was. */
-  skipped?: 'open' | 'empty';
+  skipped?: 'open' | 'empty' | 'too-large';
   filesRead: number;
   rowsRead: number;
   rowsKept: number;
@@ -80,11 +89,21 @@ export async function compactPartition(
   const files = await listParquetFiles(store, partitionPrefix);
   if (files.length === 0) return { ...result, skipped: 'empty' };
 
+  const maxInputBytes = options.maxInputBytes ?? DEFAULT_MAX_COMPACTION_INPUT_BYTES;
+  const bodies: Uint8Array[] = [];
+  let inputBytes = 0;
+  for (const key of files) {
+    const body = await mustGet(store, key);
+    inputBytes += body.byteLength;
+    if (inputBytes > maxInputBytes) return { ...result, skipped: 'too-large' };
+    bodies.push(body);
+  }
+
   const deletions = await readDeletions(store, partition.encodedProjectId);
   const newest = new Map<string, EventRow>();
   const refs = new Set<string>();
-  for (const key of files) {
-    const rows = (await readParquet(EVENT_COLUMNS, await mustGet(store, key))) as EventRow[];
+  for (const body of bodies) {
+    const rows = (await readParquet(EVENT_COLUMNS, body)) as EventRow[];
     result.filesRead++;
     result.rowsRead += rows.length;
     for (const row of rows) {

@@ -84,7 +84,7 @@ describe('createCompactionJob', () => {
     const store = new FaultyMemoryStore();
     await seed(store);
     const job = createCompactionJob(store, { clock: () => T0 + 2 * HOUR, closedAfterMs: 30 * 60_000 });
-    expect(await job()).toEqual({ due: 1, compacted: 1, failed: 0, deferred: 0 });
+    expect(await job()).toEqual({ due: 1, compacted: 1, failed: 0, tooLarge: 0, deferred: 0 });
     expect(store.keys('events/')).toEqual([
       `events/project_id=proj-1/dt=2026-03-04/hour=05/compacted-${T0 + 2 * HOUR}.parquet`,
       'events/project_id=proj-1/dt=2026-03-04/hour=06/b1.parquet',
@@ -101,7 +101,7 @@ describe('createCompactionJob', () => {
       clock: () => T0 + 5 * HOUR,
       onFailure: (partition) => failed.push(partition),
     });
-    expect(await job()).toEqual({ due: 2, compacted: 1, failed: 1, deferred: 0 });
+    expect(await job()).toEqual({ due: 2, compacted: 1, failed: 1, tooLarge: 0, deferred: 0 });
     expect(failed).toEqual(['events/project_id=proj-1/dt=2026-03-04/hour=05/']);
 
     let remaining = 200_000;
@@ -112,7 +112,26 @@ describe('createCompactionJob', () => {
       due: 1,
       compacted: 0,
       failed: 0,
+      tooLarge: 0,
       deferred: 1,
     });
+  });
+
+  it('skips a partition too large to compact in memory, touching nothing, and carries on', async () => {
+    const store = new FaultyMemoryStore();
+    await seed(store);
+    const before = store.keys('events/');
+    const compacted: string[] = [];
+    const job = createCompactionJob(store, {
+      clock: () => T0 + 5 * HOUR,
+      maxInputBytes: 1,
+      onCompacted: (result) => compacted.push(`${result.partition} ${result.skipped ?? 'written'}`),
+    });
+    expect(await job()).toEqual({ due: 2, compacted: 0, failed: 0, tooLarge: 2, deferred: 0 });
+    expect(store.keys('events/')).toEqual(before);
+    expect(compacted).toEqual([
+      'events/project_id=proj-1/dt=2026-03-04/hour=05/ too-large',
+      'events/project_id=proj-1/dt=2026-03-04/hour=06/ too-large',
+    ]);
   });
 });
