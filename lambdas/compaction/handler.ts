@@ -9,17 +9,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { requiredEnv } from '../adapters/aws/required-env';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { createCompactionJob } from './app';
 
 const logger = new Logger();
 const metrics = new Metrics();
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-}
 
 const closedAfterMs = process.env.COMPACTION_CLOSED_AFTER_MS
   ? Number(process.env.COMPACTION_CLOSED_AFTER_MS)

@@ -8,8 +8,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
+import { requiredEnv } from '../adapters/aws/required-env';
 import { createSyncChangePublisher } from '../domain/sync/control-plane-changes';
-import { awsSyncPublisher, controlPlaneSigner, requiredEnv } from '../sync-publisher/aws-wiring';
+import { awsSyncPublisher, controlPlaneSigner } from '../sync-publisher/aws-wiring';
 import { createControlPlaneApi, jwtAuthorizerActor } from './app';
 
 const logger = new Logger();

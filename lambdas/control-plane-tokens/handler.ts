@@ -10,9 +10,10 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import middy from '@middy/core';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { KmsSigner } from '../adapters/aws/kms-signer';
+import { requiredEnv } from '../adapters/aws/required-env';
 import { jwtAuthorizerActor } from '../control-plane-api/app';
 import type { KeyRing } from '../domain/tokens';
-import { controlPlaneSigner, requiredEnv } from '../sync-publisher/aws-wiring';
+import { controlPlaneSigner } from '../sync-publisher/aws-wiring';
 import { createTokenService } from './app';
 
 const logger = new Logger();

@@ -11,17 +11,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { DynamoAppliedStateStore, DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
 import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
+import { requiredEnv } from '../adapters/aws/required-env';
 import { createDataPlaneController } from './app';
 import { createJwksMessageVerifier, fetchJwksOverHttps } from './jwks-verifier';
 
 const logger = new Logger();
 const metrics = new Metrics();
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-}
 
 const dynamo = new DynamoDBClient({});
 const stateTable = requiredEnv('SYNC_STATE_TABLE_NAME');

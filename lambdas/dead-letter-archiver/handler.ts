@@ -8,17 +8,12 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
+import { requiredEnv } from '../adapters/aws/required-env';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { createDeadLetterArchiver } from './app';
 
 const logger = new Logger();
 const metrics = new Metrics();
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-}
 
 const archiver = createDeadLetterArchiver(
   new S3ObjectStore(new S3Client({}), requiredEnv('EVENT_STORE_BUCKET')),

@@ -8,15 +8,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { DynamoHeartbeatStore } from '../adapters/aws/dynamo-heartbeat-store';
+import { requiredEnv } from '../adapters/aws/required-env';
 import { createHeartbeatReceiver, parseHeartbeatQueues } from './app';
 
 const logger = new Logger();
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-}
 const receive = createHeartbeatReceiver({
   store: new DynamoHeartbeatStore(new DynamoDBClient({}), requiredEnv('CONTROL_PLANE_TABLE_NAME')),
   queues: parseHeartbeatQueues(requiredEnv('HEARTBEAT_QUEUES')),

@@ -11,15 +11,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { DynamoAppliedStateStore } from '../adapters/aws/dynamo-config-store';
+import { requiredEnv } from '../adapters/aws/required-env';
 import { createHeartbeatSender, reportKindOf } from './app';
 
 const logger = new Logger();
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-}
 
 const localSqs = new SQSClient({});
 const controlPlaneSqs = new SQSClient({ region: requiredEnv('HEARTBEAT_QUEUE_REGION') });

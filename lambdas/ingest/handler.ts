@@ -14,6 +14,7 @@ import middy from '@middy/core';
 import { tokenVerifierFromEnvironment } from '../adapters/aws/control-plane-token-trust';
 import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
 import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
+import { requiredEnv } from '../adapters/aws/required-env';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
 import { createIngestHandler } from './app';
@@ -22,12 +23,6 @@ const logger = new Logger();
 const metrics = new Metrics();
 const dynamo = new DynamoDBClient({});
 const rateLimitTable = process.env.AUTH_RATE_LIMIT_TABLE_NAME;
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-}
 
 const archive = new S3ObjectStore(new S3Client({}), requiredEnv('RAW_ARCHIVE_BUCKET'));
 

@@ -9,6 +9,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoSequenceStore } from '../adapters/aws/dynamo-sequence-store';
 import { KmsSigner } from '../adapters/aws/kms-signer';
+import { requiredEnv } from '../adapters/aws/required-env';
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
 import type { MessageQueue } from '../domain/ports';
 import { createSyncPublisher, type SyncPublisher } from '../domain/sync/publisher';
@@ -18,12 +19,6 @@ export interface InboxAddress {
   id: string;
   region: string;
   queueUrl: string;
-}
-
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
 }
 
 /** Parses INBOXES (JSON list of { id, region, queueUrl }); fails loudly on anything else. */

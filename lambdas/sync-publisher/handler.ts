@@ -10,9 +10,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { DynamoHeartbeatStore } from '../adapters/aws/dynamo-heartbeat-store';
+import { requiredEnv } from '../adapters/aws/required-env';
 import { reportedStateOf } from '../domain/sync/heartbeat-store';
 import { createReconciler } from './app';
-import { awsSyncPublisher, controlPlaneSigner, requiredEnv } from './aws-wiring';
+import { awsSyncPublisher, controlPlaneSigner } from './aws-wiring';
 
 const logger = new Logger();
 const dynamo = new DynamoDBClient({});

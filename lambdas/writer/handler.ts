@@ -12,18 +12,13 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
+import { requiredEnv } from '../adapters/aws/required-env';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { createEventQueryService } from '../domain/query/event-query-service';
 import { createWriterHandler } from './app';
 
 const logger = new Logger();
 const metrics = new Metrics();
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`Environment variable ${name} is not set`);
-  return value;
-}
 
 const s3 = new S3Client({});
 // Only updates (PUT /events) need the stored newest version; Athena answers those.
