@@ -4,7 +4,7 @@
  */
 import { EVENT_SECTIONS, type EventSection } from '../events/event';
 import { badRequest } from '../http/errors';
-import { EVENT_COLUMNS, PARTITION_COLUMNS } from '../store/columns';
+import { EVENT_COLUMNS, JSON_TEXT_COLUMNS, PARTITION_COLUMNS } from '../store/columns';
 
 /** How a top-level column behaves in a filter. `json` columns hold JSON text (objects, arrays). */
 export type ColumnKind = 'string' | 'number' | 'datetime' | 'boolean' | 'json';
@@ -16,7 +16,6 @@ export type JsonSection = EventSection;
 export const INHERITED_SECTIONS: ReadonlySet<JsonSection> = new Set(['metadata', 'user_properties']);
 
 const DATETIME_COLUMNS: ReadonlySet<string> = new Set(['start_time', 'end_time', 'ingested_at']);
-const JSON_COLUMNS: ReadonlySet<string> = new Set([...JSON_SECTIONS, 'children_ids']);
 
 /** The event columns the read side selects: the stored columns plus the project partition. */
 export const EVENT_FIELD_NAMES: readonly string[] = [
@@ -76,7 +75,7 @@ function isJsonSection(name: string | undefined): name is JsonSection {
 }
 
 function kindOf(name: string, type: string): ColumnKind {
-  if (JSON_COLUMNS.has(name)) return 'json';
+  if (JSON_TEXT_COLUMNS.has(name)) return 'json';
   if (DATETIME_COLUMNS.has(name)) return 'datetime';
   if (type === 'bigint' || type === 'double') return 'number';
   if (type === 'boolean') return 'boolean';

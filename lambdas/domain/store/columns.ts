@@ -4,6 +4,8 @@
  * json_extract*), times as epoch milliseconds. Partition columns (project_id, dt, hour) come from the
  * object path and are not inside the files.
  */
+import { EVENT_SECTIONS } from '../events/event';
+
 export type ColumnType = 'string' | 'bigint' | 'double' | 'boolean';
 
 export interface Column {
@@ -67,6 +69,9 @@ export const TOMBSTONE_COLUMNS = [
   { name: 'workspace_id', type: 'string', description: 'Owning workspace' },
   { name: 'deleted_at', type: 'bigint', description: 'Epoch milliseconds' },
 ] as const satisfies readonly Column[];
+
+/** Event columns that hold JSON text: the event's sections and the children_ids array. */
+export const JSON_TEXT_COLUMNS: ReadonlySet<string> = new Set([...EVENT_SECTIONS, 'children_ids']);
 
 /** Partition columns, in path order, for both tables. */
 export const PARTITION_COLUMNS = [

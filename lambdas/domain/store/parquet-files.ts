@@ -7,7 +7,7 @@
  */
 import { zstdDecompressSync } from 'node:zlib';
 import { parquetReadObjects } from 'hyparquet';
-import type { Column } from './columns';
+import { type Column, JSON_TEXT_COLUMNS } from './columns';
 import { encodeParquetFile, type RowSource } from './parquet/write-file';
 
 export interface ParquetWriteTuning {
@@ -26,21 +26,6 @@ export interface ParquetWriteOptions extends ParquetWriteTuning {
   /** Key-value metadata stored in the file footer (who wrote it, when). */
   metadata?: Record<string, string>;
 }
-
-/**
- * JSON text gains nothing from min/max statistics (no engine prunes on them), so those columns keep
- * only null counts. Ids, times, tokens and the other scalar columns keep min/max for pruning.
- */
-const JSON_TEXT_COLUMNS = new Set([
-  'children_ids',
-  'config',
-  'inputs',
-  'outputs',
-  'metadata',
-  'metrics',
-  'feedback',
-  'user_properties',
-]);
 
 const DEFAULT_ROW_GROUP_SIZE = 100_000;
 const DEFAULT_ZSTD_LEVEL = 1;
@@ -87,6 +72,7 @@ export function writeParquetRows(
     rowGroupSize: options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE,
     zstdLevel: options.zstdLevel ?? DEFAULT_ZSTD_LEVEL,
     pageBytes: options.pageBytes ?? DEFAULT_PAGE_BYTES,
+    // JSON text gains nothing from min/max (no engine prunes on it): those keep null counts only.
     minMax: (column) => !JSON_TEXT_COLUMNS.has(column.name),
     metadata: options.metadata ?? {},
   });
