@@ -7,15 +7,12 @@
  */
 import { hashApiKey } from '../domain/auth/api-key';
 import { API_KEY_SCOPES } from '../domain/auth/principal';
-import { createKey } from '../domain/control-plane/api-keys';
-import { apiKeyChange } from '../domain/control-plane/changes';
-import { type ControlPlaneContext, isoNow } from '../domain/control-plane/context';
+import { createKey, registerKey } from '../domain/control-plane/api-keys';
+import type { ControlPlaneContext } from '../domain/control-plane/context';
 import type { ApiKey, Project } from '../domain/control-plane/model';
 import { createProject, findProjectByName } from '../domain/control-plane/projects';
 import type { KeyRegistry } from '../domain/ports';
 
-/** Same display prefix length as createKey's. */
-const DISPLAY_PREFIX_LENGTH = 8;
 /** How long the start waits for the sync to bring a new local key to the data plane's registry. */
 const SYNC_WAIT_MS = 15_000;
 
@@ -66,7 +63,11 @@ export async function ensureLocalKey(
         `WAGGLE_LOCAL_API_KEY was revoked through the control plane (key ${existing.id}); unset it or choose another key`,
       );
     }
-    if (!existing) await importKey(context, project, request.apiKey, adminUserId);
+    if (!existing)
+      await registerKey(context, project, request.apiKey, {
+        scopes: API_KEY_SCOPES,
+        created_by: adminUserId,
+      });
     chosen = result(request.apiKey, !existing);
   } else {
     const kept = request.savedKeys?.find((key) => {
@@ -106,39 +107,6 @@ async function localProject(
     (await context.store.listByOrg('workspace', orgId)).map((workspace) => workspace.id).sort()[0];
   if (!workspaceId) throw new Error(`the local organization ${orgId} has no workspace`);
   return createProject(context, { org_id: orgId, workspace_id: workspaceId }, { name });
-}
-
-/**
- * Registers a given key (WAGGLE_LOCAL_API_KEY) for a project. The domain's createKey only issues
- * new keys, so this builds the same record createKey does, with the given key's hash, and
- * publishes the same change: the key is then listed, revocable and synced like an issued one.
- */
-async function importKey(
-  context: ControlPlaneContext,
-  project: Project,
-  key: string,
-  createdBy: string,
-): Promise<ApiKey> {
-  const now = isoNow(context);
-  const record: ApiKey = {
-    kind: 'api-key',
-    org_id: project.org_id,
-    workspace_id: project.workspace_id,
-    project_id: project.id,
-    project_name: project.name,
-    id: context.newId(),
-    key_hash: hashApiKey(key),
-    prefix: key.slice(0, DISPLAY_PREFIX_LENGTH),
-    scopes: [...API_KEY_SCOPES],
-    status: 'active',
-    created_by: createdBy,
-    version: 1,
-    created_at: now,
-    updated_at: now,
-  };
-  await context.store.put(record);
-  await context.changes.publish(apiKeyChange(record));
-  return record;
 }
 
 function isActive(key: ApiKey, now: number): boolean {

@@ -40,6 +40,19 @@ export async function createKey(
   input: { scopes: ApiKeyScope[]; created_by: string },
 ): Promise<IssuedKey> {
   const key = generateApiKey();
+  return { key, record: await registerKey(context, project, key, input) };
+}
+
+/**
+ * Stores a key for a project and publishes it, as createKey does for the key it issues. The local
+ * platform also registers a key it was given (WAGGLE_LOCAL_API_KEY) this way.
+ */
+export async function registerKey(
+  context: ControlPlaneContext,
+  project: Project,
+  key: string,
+  input: { scopes: readonly ApiKeyScope[]; created_by: string },
+): Promise<ApiKey> {
   const now = isoNow(context);
   const record: ApiKey = {
     kind: 'api-key',
@@ -59,7 +72,7 @@ export async function createKey(
   };
   await context.store.put(record);
   await context.changes.publish(apiKeyChange(record));
-  return { key, record };
+  return record;
 }
 
 export async function listKeys(context: ControlPlaneContext, project: Project): Promise<ApiKeyView[]> {
