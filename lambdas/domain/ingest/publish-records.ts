@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import type { EventRecord } from '../events/event';
 import { recordTenant } from '../events/record-tenant';
 import type { MessageQueue, ObjectStore, QueueMessage } from '../ports';
+import { runWithConcurrency } from '../run-with-concurrency';
 import { overflowMessageBody, recordsMessageBody } from './queue-envelope';
 
 export const SQS_MAX_BATCH_ENTRIES = 10;
@@ -135,19 +136,4 @@ async function storeOverflow(store: ObjectStore, item: SerializedRecord, name: s
   const key = `overflow/project_id=${encodeURIComponent(tenant.project_id)}/${name}.json.gz`;
   await store.put(key, gzipSync(item.json), { contentType: 'application/json', contentEncoding: 'gzip' });
   return key;
-}
-
-async function runWithConcurrency<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  });
-  await Promise.all(workers);
 }

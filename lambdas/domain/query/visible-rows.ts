@@ -4,6 +4,7 @@
  * event ids. Reads by id are how wide rows are fetched once a narrow query has chosen them.
  */
 import type { Tenant } from '../events/event';
+import { runWithConcurrency } from '../run-with-concurrency';
 import type { QueryEngine } from './engine';
 import { join, param, type Sql, sql } from './sql';
 import { rowToStoredEvent } from './stored-event';
@@ -43,15 +44,10 @@ export async function visibleRowsByIds(
     chunks.push(unique.slice(start, start + IDS_PER_STATEMENT));
   }
   const found: StoredEvent[] = [];
-  for (let round = 0; round < chunks.length; round += STATEMENTS_AT_ONCE) {
-    const results = await Promise.all(
-      chunks
-        .slice(round, round + STATEMENTS_AT_ONCE)
-        .map((ids) =>
-          visibleRows(engine, tenant, [sql`event_id IN (${join(ids.map(param), ', ')})`, ...within]),
-        ),
+  await runWithConcurrency(chunks, STATEMENTS_AT_ONCE, async (ids) => {
+    found.push(
+      ...(await visibleRows(engine, tenant, [sql`event_id IN (${join(ids.map(param), ', ')})`, ...within])),
     );
-    for (const rows of results) found.push(...rows);
-  }
+  });
   return found;
 }

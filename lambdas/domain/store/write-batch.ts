@@ -14,6 +14,7 @@
  */
 import type { EventRecord, Tenant, WaggleEvent, WaggleEventUpdate, WaggleTombstone } from '../events/event';
 import type { ObjectStore } from '../ports';
+import { runWithConcurrency } from '../run-with-concurrency';
 import { applyUpdate } from './apply-update';
 import { checkRecord } from './check-record';
 import { EVENT_COLUMNS, TOMBSTONE_COLUMNS } from './columns';
@@ -269,18 +270,6 @@ async function writeFile(store: ObjectStore, file: PartitionFile, deps: WriteBat
     ),
   );
   await store.put(file.key, body, { contentType: 'application/vnd.apache.parquet' });
-}
-
-async function runWithConcurrency<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
 }
 
 function eventKey(projectId: string, eventId: string): string {
