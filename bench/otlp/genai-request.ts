@@ -3,6 +3,8 @@
  * with gen_ai.* attributes and message text, tool and chain spans around them, honeyhive_* attributes on
  * some, a resource with service.name. The same request is returned as OTLP protobuf and OTLP JSON.
  */
+
+import { seededRandom } from '../seeded-random';
 import { loadOtlpProtoTypes } from './otlp-proto-schema';
 
 export interface GenAiRequest {
@@ -62,18 +64,6 @@ const ANSWERS = [
   'SSO and audit logs are part of the Enterprise plan; the Team plan offers SSO only as an add-on.',
   'Thank you for the invitation. Unfortunately I am not available on Friday; could we find another slot?',
 ];
-
-/** mulberry32: a tiny seeded PRNG so every run encodes the same bytes. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(random: () => number, length: number): Uint8Array {
   const bytes = new Uint8Array(length);

@@ -18,6 +18,7 @@ import {
   writeParquetRowValues,
 } from '../../lambdas/domain/store/parquet-files';
 import { collectGarbage } from '../harness';
+import { seededRandom } from '../seeded-random';
 
 export interface WriterMeasurement {
   name: string;
@@ -45,18 +46,6 @@ const DUCKDB_TYPES = { string: 'VARCHAR', bigint: 'BIGINT', double: 'DOUBLE', bo
 const MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4', 'llama-3.1-70b'] as const;
 const TOOLS = ['search', 'calculator', 'retriever', 'sql'] as const;
 
-/** Deterministic pseudo-random numbers, so every run writes the same rows. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hex(next: () => number, length: number): string {
   let out = '';
   while (out.length < length)
@@ -68,7 +57,7 @@ function hex(next: () => number, length: number): string {
 
 /** GenAI-shaped events: sessions of ~10 events, chat inputs/outputs of a few hundred bytes. */
 export function makeBenchEvents(count: number, seed = 42): WaggleEvent[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const base = Date.UTC(2026, 2, 4, 5);
   const events: WaggleEvent[] = [];
   let sessionId = '';
