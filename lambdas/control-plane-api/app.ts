@@ -36,6 +36,7 @@ import {
   setMembership,
 } from '../domain/control-plane/tenancy';
 import { badRequest, HttpError } from '../domain/http/errors';
+import { jsonResponse as json } from '../domain/http/json-response';
 import {
   type JsonObject,
   optionalEnum,
@@ -476,8 +477,4 @@ function projectView(project: Project) {
     created_at: project.created_at,
     updated_at: project.updated_at,
   };
-}
-
-function json(status: number, body: unknown): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }

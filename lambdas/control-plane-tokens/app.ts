@@ -13,6 +13,7 @@ import type { Project } from '../domain/control-plane/model';
 import { authorize } from '../domain/control-plane/policy';
 import type { ControlPlaneStore } from '../domain/control-plane/store';
 import { badRequest, HttpError } from '../domain/http/errors';
+import { jsonResponse as json } from '../domain/http/json-response';
 import {
   createTokenCache,
   issueToken,
@@ -135,16 +136,4 @@ async function findProject(
     if (project) return project;
   }
   return undefined;
-}
-
-function json(
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  };
 }

@@ -9,6 +9,7 @@ import { type AuthenticatorOptions, createAuthenticator } from '../domain/auth/a
 import { createRequestAuthenticator } from '../domain/auth/authenticate-request';
 import type { TokenVerifier } from '../domain/auth/token-verifier';
 import { HttpError } from '../domain/http/errors';
+import { jsonResponse as json, lowerCaseHeaders } from '../domain/http/json-response';
 import { readRequestBodies } from '../domain/http/request-body';
 import { mediaTypeOf } from '../domain/ingest/convert-request';
 import { createIngestService, type IngestLimits, type IngestOutcome } from '../domain/ingest/ingest-service';
@@ -177,18 +178,6 @@ function grpcCodeFor(status: number): number {
   return 13; // INTERNAL
 }
 
-function json(
-  status: number,
-  body: unknown,
-  headers?: Record<string, string>,
-): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/json', ...lower(headers) },
-    body: JSON.stringify(body),
-  };
-}
-
 function protobuf(
   status: number,
   bytes: Uint8Array,
@@ -196,16 +185,10 @@ function protobuf(
 ): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/x-protobuf', ...lower(headers) },
+    headers: { 'content-type': 'application/x-protobuf', ...lowerCaseHeaders(headers) },
     body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
     isBase64Encoded: true,
   };
-}
-
-function lower(headers: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
-  return out;
 }
 
 /**

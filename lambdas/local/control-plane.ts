@@ -17,6 +17,7 @@ import { type ControlPlaneContext, controlPlaneContext } from '../domain/control
 import { createProject } from '../domain/control-plane/projects';
 import { createOrganization } from '../domain/control-plane/tenancy';
 import { HttpError } from '../domain/http/errors';
+import { jsonResponse as json } from '../domain/http/json-response';
 import { createLocalIdentityProvider } from '../domain/identity/identity-provider';
 import type { KeyRegistry } from '../domain/ports';
 import { type Jwks, keyRingJwks } from '../domain/tokens';
@@ -267,16 +268,4 @@ function jsonBody(event: APIGatewayProxyEventV2): Record<string, unknown> {
     throw new HttpError(400, 'The body must be a JSON object');
   }
   return value as Record<string, unknown>;
-}
-
-function json(
-  status: number,
-  body: unknown,
-  headers?: Record<string, string>,
-): APIGatewayProxyStructuredResultV2 {
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  };
 }

@@ -11,6 +11,7 @@ import type { Principal } from '../domain/auth/principal';
 import type { TokenVerifier } from '../domain/auth/token-verifier';
 import type { Tenant, WaggleTombstone } from '../domain/events/event';
 import { HttpError, serviceUnavailable } from '../domain/http/errors';
+import { jsonResponse as json } from '../domain/http/json-response';
 import { readRequestBody } from '../domain/http/request-body';
 import { parseJsonBody } from '../domain/ingest/json-body';
 import { publishRecords } from '../domain/ingest/publish-records';
@@ -194,20 +195,6 @@ function queryParameters(event: APIGatewayProxyEventV2): QueryParameters {
     if (value !== undefined) params.append(name, value);
   }
   return parseQueryString(params.toString());
-}
-
-function json(
-  status: number,
-  body: unknown,
-  headers?: Record<string, string>,
-): APIGatewayProxyStructuredResultV2 {
-  const extra: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) extra[name.toLowerCase()] = value;
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'application/json', ...extra },
-    body: JSON.stringify(body),
-  };
 }
 
 /**
