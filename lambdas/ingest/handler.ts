@@ -11,9 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import { tokenVerifierFromEnvironment } from '../adapters/aws/control-plane-token-trust';
-import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
-import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
+import { callerAuthFromEnvironment } from '../adapters/aws/caller-auth';
 import { requiredEnv } from '../adapters/aws/required-env';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
@@ -22,16 +20,11 @@ import { createIngestHandler } from './app';
 const logger = new Logger();
 const metrics = new Metrics();
 const dynamo = new DynamoDBClient({});
-const rateLimitTable = process.env.AUTH_RATE_LIMIT_TABLE_NAME;
 
 const archive = new S3ObjectStore(new S3Client({}), requiredEnv('RAW_ARCHIVE_BUCKET'));
 
 const ingest = createIngestHandler({
-  keys: new DynamoKeyRegistry(dynamo, requiredEnv('KEY_TABLE_NAME')),
-  // Failed API key attempts counted across every instance (the brute-force limit, 429 + Retry-After);
-  // without the table each instance counts alone.
-  ...(rateLimitTable && { auth: { rateLimiter: new DynamoRateLimiter(dynamo, rateLimitTable) } }),
-  tokens: tokenVerifierFromEnvironment(),
+  ...callerAuthFromEnvironment(dynamo),
   rawArchive: archive,
   overflowStore: archive,
   eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),

@@ -13,9 +13,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
-import { tokenVerifierFromEnvironment } from '../adapters/aws/control-plane-token-trust';
-import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
-import { DynamoRateLimiter } from '../adapters/aws/dynamo-rate-limiter';
+import { callerAuthFromEnvironment } from '../adapters/aws/caller-auth';
 import { requiredEnv } from '../adapters/aws/required-env';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
@@ -25,7 +23,6 @@ import { createQueryApiHandler } from './app';
 const logger = new Logger();
 const metrics = new Metrics();
 const dynamo = new DynamoDBClient({});
-const rateLimitTable = process.env.AUTH_RATE_LIMIT_TABLE_NAME;
 
 const engine = new AthenaQueryEngine(new AthenaClient({}), {
   workGroup: requiredEnv('ATHENA_WORKGROUP'),
@@ -35,11 +32,7 @@ const engine = new AthenaQueryEngine(new AthenaClient({}), {
 const s3 = new S3Client({});
 
 const queryApi = createQueryApiHandler({
-  keys: new DynamoKeyRegistry(dynamo, requiredEnv('KEY_TABLE_NAME')),
-  // Failed API key attempts counted across every instance (the brute-force limit, 429 + Retry-After);
-  // without the table each instance counts alone.
-  ...(rateLimitTable && { auth: { rateLimiter: new DynamoRateLimiter(dynamo, rateLimitTable) } }),
-  tokens: tokenVerifierFromEnvironment(),
+  ...callerAuthFromEnvironment(dynamo),
   queries: createEventQueryService(engine),
   eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),
   // Tombstones are tiny; the overflow store is the same one ingest uses, for publishRecords' contract.
