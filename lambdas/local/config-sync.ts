@@ -126,7 +126,8 @@ export async function startLocalConfigSync(options: LocalConfigSyncOptions): Pro
       return {
         queueDepth: options.eventsQueueDepth?.() ?? 0,
         errors: failures,
-        lagMs: stats.lastLagMs,
+        // Recorded by the controller, as in AWS.
+        lagMs: await appliedState.lastLagMs(),
       };
     },
     send: (body) => heartbeatQueue.sendBatch([{ id: 'heartbeat', body }]),

@@ -36,8 +36,6 @@ export interface SyncStats {
   keptRevoked: number;
   rejected: number;
   rejectedByReason: Partial<Record<RejectReason, number>>;
-  /** now - issuedAt of the last verified message: how far behind the control plane this plane is. */
-  lastLagMs: number;
 }
 
 export interface SyncController {
@@ -56,7 +54,6 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
     keptRevoked: 0,
     rejected: 0,
     rejectedByReason: {},
-    lastLagMs: 0,
   };
   // Check-then-write per entity must not interleave, or an older version could overwrite a newer
   // one; within a process messages go one at a time (across processes: reserved concurrency 1).
@@ -80,8 +77,8 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
     const status = await apply(message);
     // After the apply: a crash before this line only means the message is applied again (a no-op).
     await deps.appliedState.raiseAppliedSeq(message.seq);
-    stats.lastLagMs = Math.max(0, now - message.issuedAt);
-    await deps.appliedState.recordLag(stats.lastLagMs);
+    // How far behind the control plane this plane is, for the heartbeat (sent by another function).
+    await deps.appliedState.recordLag(Math.max(0, now - message.issuedAt));
     if (status === 'applied') stats.applied++;
     else if (status === 'stale') stats.stale++;
     else stats.keptRevoked++;
