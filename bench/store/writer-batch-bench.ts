@@ -9,11 +9,11 @@ import { performance } from 'node:perf_hooks';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventRecord, WaggleEvent } from '../../lambdas/domain/events/event';
 import { recordsMessageBody } from '../../lambdas/domain/ingest/queue-envelope';
-import type { ObjectStore } from '../../lambdas/domain/ports';
 import { EVENT_COLUMNS } from '../../lambdas/domain/store/columns';
 import { eventRowValues } from '../../lambdas/domain/store/event-row';
 import { writeParquetRows } from '../../lambdas/domain/store/parquet-files';
 import { createWriterHandler } from '../../lambdas/writer/app';
+import { MemoryObjectStore } from '../../test/support/memory-ports';
 import { collectGarbage } from '../harness';
 import { makeBenchEvents } from './writer-bench';
 
@@ -28,22 +28,6 @@ export interface WriterBatchBenchResult {
 }
 
 const RECORDS_PER_MESSAGE = 500;
-
-class MemoryStore implements ObjectStore {
-  readonly objects = new Map<string, Uint8Array>();
-
-  async put(key: string, body: Uint8Array): Promise<void> {
-    this.objects.set(key, body);
-  }
-
-  async get(key: string): Promise<Uint8Array | undefined> {
-    return this.objects.get(key);
-  }
-
-  async *list(prefix: string): AsyncIterable<string> {
-    for (const key of this.objects.keys()) if (key.startsWith(prefix)) yield key;
-  }
-}
 
 function sqsBatch(events: readonly WaggleEvent[]): SQSEvent {
   const records: SQSRecord[] = [];
@@ -61,7 +45,7 @@ export async function measureWriterBatch(count = 50_000, repeats = 5): Promise<W
   const batch = sqsBatch(events);
   let files = 0;
   const runHandler = async () => {
-    const store = new MemoryStore();
+    const store = new MemoryObjectStore();
     const handler = createWriterHandler({
       store,
       overflowStore: store,

@@ -9,7 +9,7 @@ import type { ColumnChunk, Encoding, ParquetType, Statistics } from 'hyparquet';
 import { ByteWriter } from 'hyparquet-writer';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import type { Column, ColumnType } from '../columns';
-import { type ChunkBounds, PageBuilder, type RowValues } from './page-builder';
+import { type ChunkBounds, PageBuilder, type RowStripe } from './page-builder';
 
 export const PARQUET_TYPES = {
   string: 'BYTE_ARRAY',
@@ -68,7 +68,7 @@ export class ColumnChunkWriter {
     this.zstd = zstdOptions(options.zstdLevel);
   }
 
-  append(rows: RowValues, start: number, end: number): void {
+  append(rows: RowStripe, start: number, end: number): void {
     let row = start;
     while (row < end) {
       row = this.builder.append(rows, this.columnIndex, row, end);

@@ -19,8 +19,8 @@ import { deltaBinaryPack } from 'hyparquet-writer/src/delta.js';
 import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
 import type { Column } from '../columns';
 
-/** Rows as values in column order. */
-export type RowValues = readonly (readonly unknown[])[];
+/** A stripe of rows, each as its values in column order (columns.ts RowValues). */
+export type RowStripe = readonly (readonly unknown[])[];
 
 /** Min/max of a column chunk, folded page by page. `usable` turns false when they cannot be exact. */
 export interface ChunkBounds {
@@ -92,7 +92,7 @@ export class PageBuilder {
   }
 
   /** Appends rows from `start` until `end` or until the page is full; returns the next row to append. */
-  append(rows: RowValues, columnIndex: number, start: number, end: number): number {
+  append(rows: RowStripe, columnIndex: number, start: number, end: number): number {
     const last = Math.min(end, start + this.maxRows - this.rows);
     switch (this.column.type) {
       case 'string':
@@ -132,7 +132,7 @@ export class PageBuilder {
     return page;
   }
 
-  private appendStrings(rows: RowValues, columnIndex: number, start: number, last: number): number {
+  private appendStrings(rows: RowStripe, columnIndex: number, start: number, last: number): number {
     const { levels, lengths, reserve, pageBytes, bounds } = this;
     let buffer = this.buffer;
     let offset = this.offset;
@@ -180,7 +180,7 @@ export class PageBuilder {
 
   /** INT64 and DOUBLE: PLAIN, 8 little-endian bytes a value. */
   private appendNumbers(
-    rows: RowValues,
+    rows: RowStripe,
     columnIndex: number,
     start: number,
     last: number,
@@ -225,7 +225,7 @@ export class PageBuilder {
     return last;
   }
 
-  private appendBoolean(rows: RowValues, columnIndex: number, start: number, last: number): number {
+  private appendBoolean(rows: RowStripe, columnIndex: number, start: number, last: number): number {
     const { levels, buffer, reserve, bounds } = this;
     let count = this.rows;
     let nulls = this.nulls;

@@ -8,7 +8,7 @@ import { ByteWriter } from 'hyparquet-writer';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import type { Column } from '../columns';
 import { ColumnChunkWriter, FileParts, PARQUET_TYPES } from './column-chunk';
-import type { RowValues } from './page-builder';
+import type { RowStripe } from './page-builder';
 
 export interface ParquetFileOptions {
   rowGroupSize: number;
@@ -97,7 +97,7 @@ export function encodeParquetFile(
   return out.join();
 }
 
-function rowsOf(columns: readonly Column[], rowAt: RowSource, start: number, end: number): RowValues {
+function rowsOf(columns: readonly Column[], rowAt: RowSource, start: number, end: number): RowStripe {
   const rows = new Array<readonly unknown[]>(end - start);
   for (let index = start; index < end; index++) {
     const row = rowAt(index);
