@@ -2,8 +2,8 @@
  * The control-plane store contract, run against the DynamoDB adapter on dynalite and against the
  * in-memory store (so the two cannot drift), plus the API end to end on DynamoDB.
  */
-import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import {
   controlPlaneTableDefinition,
   DynamoControlPlaneStore,
@@ -14,22 +14,15 @@ import { MemoryChangePublisher } from '../../lambdas/domain/control-plane/change
 import { MemoryControlPlaneStore } from '../../lambdas/domain/control-plane/memory-store';
 import type { Membership, Project } from '../../lambdas/domain/control-plane/model';
 import { type ControlPlaneStore, VersionConflictError } from '../../lambdas/domain/control-plane/store';
-import { startDynalite, type TestDynalite } from '../support/dynalite';
+import { useDynalite } from '../support/dynalite';
 import { bodyOf, request } from '../unit/control-plane/fixture';
 
-let dynamo: TestDynalite;
-let client: DynamoDBClient;
+const dynamo = useDynalite();
 let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  client = dynamo.client;
-});
-afterAll(() => dynamo?.stop());
 
 async function dynamoStore(): Promise<{ store: DynamoControlPlaneStore; table: string }> {
   const table = await dynamo.createTable(controlPlaneTableDefinition(`cp${++tables}`));
-  return { store: new DynamoControlPlaneStore(client, table), table };
+  return { store: new DynamoControlPlaneStore(dynamo.client, table), table };
 }
 
 const T = '2026-01-01T00:00:00.000Z';
@@ -127,7 +120,7 @@ describe.each(STORES)('%s', (_name, makeStore) => {
 describe('DynamoControlPlaneStore specifics', () => {
   it('refuses an item that is not the record asked for', async () => {
     const { store, table } = await dynamoStore();
-    await client.send(
+    await dynamo.client.send(
       new PutItemCommand({
         TableName: table,
         Item: {

@@ -1,29 +1,17 @@
-/**
- * The control plane's heartbeat store on dynalite: the conditional put on sentAt keeps the newest
- * report whatever order they arrive in, and a registration is kept apart from later heartbeats.
- */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoHeartbeatStore } from '../../lambdas/adapters/aws/dynamo-heartbeat-store';
 import { digest } from '../../lambdas/domain/sync/digest';
 import { buildHeartbeat } from '../../lambdas/domain/sync/heartbeat';
 import { reportedStateOf } from '../../lambdas/domain/sync/heartbeat-store';
 import { buildRegistration } from '../../lambdas/domain/sync/registration';
-import { startDynalite, stringKeyedTable, type TestDynalite } from '../support/dynalite';
+import { stringKeyedTable, useDynalite } from '../support/dynalite';
 
-let dynamo: TestDynalite;
-let client: DynamoDBClient;
+const dynamo = useDynalite();
 let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  client = dynamo.client;
-});
-afterAll(() => dynamo?.stop());
 
 async function newStore(): Promise<DynamoHeartbeatStore> {
   const table = await dynamo.createTable(stringKeyedTable(`heartbeats${++tables}`, 'pk', 'sk'));
-  return new DynamoHeartbeatStore(client, table);
+  return new DynamoHeartbeatStore(dynamo.client, table);
 }
 
 const figures = { dataPlaneId: 'eu', queueDepth: 1, errors: 0, lagMs: 0, appliedSeq: 3, digest: digest([]) };

@@ -1,21 +1,14 @@
 /** DynamoRateLimiter against dynalite: atomic counting across instances, windows, TTL, hashed keys. */
-import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { DynamoRateLimiter, RATE_LIMIT_TABLE } from '../../lambdas/adapters/aws/dynamo-rate-limiter';
 import { createAuthenticator } from '../../lambdas/domain/auth/authenticate';
-import { startDynalite, stringKeyedTable, type TestDynalite } from '../support/dynalite';
+import { stringKeyedTable, useDynalite } from '../support/dynalite';
 import { MemoryKeyRegistry } from '../support/memory-ports';
 
 const policy = { limit: 3, windowMs: 60_000 };
-let dynamo: TestDynalite;
-let client: DynamoDBClient;
+const dynamo = useDynalite();
 let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  client = dynamo.client;
-});
-afterAll(() => dynamo?.stop());
 
 function table(): Promise<string> {
   return dynamo.createTable(stringKeyedTable(`rate${++tables}`, RATE_LIMIT_TABLE.partitionKey));
@@ -25,7 +18,7 @@ describe('DynamoRateLimiter', () => {
   it('counts concurrent hits from several instances atomically', async () => {
     const name = await table();
     const now = 120_000;
-    const instances = [0, 1, 2].map(() => new DynamoRateLimiter(client, name, { clock: () => now }));
+    const instances = [0, 1, 2].map(() => new DynamoRateLimiter(dynamo.client, name, { clock: () => now }));
     const decisions = await Promise.all(
       Array.from({ length: 9 }, (_, i) => (instances[i % 3] as DynamoRateLimiter).hit('client', policy)),
     );
@@ -40,14 +33,14 @@ describe('DynamoRateLimiter', () => {
   it('starts every window afresh and stores a TTL at its end, with the key hashed', async () => {
     const name = await table();
     let now = 60_000 * 5 + 30_000;
-    const limiter = new DynamoRateLimiter(client, name, { clock: () => now });
+    const limiter = new DynamoRateLimiter(dynamo.client, name, { clock: () => now });
     for (let i = 0; i < 3; i++) await limiter.hit('203.0.113.9', policy);
     expect(await limiter.peek('203.0.113.9', policy)).toEqual({ allowed: false, retryAfterSeconds: 30 });
     now = 60_000 * 6;
     expect(await limiter.peek('203.0.113.9', policy)).toMatchObject({ allowed: true });
     expect(await limiter.hit('203.0.113.9', policy)).toMatchObject({ allowed: true });
 
-    const items = (await client.send(new ScanCommand({ TableName: name }))).Items ?? [];
+    const items = (await dynamo.client.send(new ScanCommand({ TableName: name }))).Items ?? [];
     expect(items.map((item) => Number(item.expiresAt?.N)).sort()).toEqual([360, 420]);
     expect(JSON.stringify(items)).not.toContain('203.0.113.9');
   });
@@ -57,7 +50,7 @@ describe('DynamoRateLimiter', () => {
     const registry = new MemoryKeyRegistry();
     const instance = () =>
       createAuthenticator(registry, {
-        rateLimiter: new DynamoRateLimiter(client, name, { clock: () => 1_000 }),
+        rateLimiter: new DynamoRateLimiter(dynamo.client, name, { clock: () => 1_000 }),
         failureLimit: policy,
       });
     const [first, second] = [instance(), instance()];

@@ -1,27 +1,14 @@
-/**
- * The DynamoDB sync adapters on dynalite: the sequence store's atomic ADD (concurrent callers never
- * share a seq), and the data plane's config and applied-state stores, whose conditional writes never
- * move state backwards and never un-revoke a key.
- */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DynamoAppliedStateStore,
   DynamoConfigStore,
   SYNC_STATE_TABLE,
 } from '../../lambdas/adapters/aws/dynamo-config-store';
 import { DynamoSequenceStore } from '../../lambdas/adapters/aws/dynamo-sequence-store';
-import { startDynalite, stringKeyedTable, type TestDynalite } from '../support/dynalite';
+import { stringKeyedTable, useDynalite } from '../support/dynalite';
 
-let dynamo: TestDynalite;
-let client: DynamoDBClient;
+const dynamo = useDynalite();
 let tables = 0;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  client = dynamo.client;
-});
-afterAll(() => dynamo?.stop());
 
 function newTable(): Promise<string> {
   return dynamo.createTable(
@@ -31,7 +18,7 @@ function newTable(): Promise<string> {
 
 describe('DynamoSequenceStore', () => {
   it('hands out 1, 2, 3 ... per data plane, and never the same seq to concurrent callers', async () => {
-    const sequences = new DynamoSequenceStore(client, await newTable());
+    const sequences = new DynamoSequenceStore(dynamo.client, await newTable());
     expect(await sequences.next('eu')).toBe(1);
     expect(await sequences.next('eu')).toBe(2);
     expect(await sequences.next('us')).toBe(1);
@@ -43,7 +30,7 @@ describe('DynamoSequenceStore', () => {
 
 describe('DynamoConfigStore', () => {
   it('stores, lists live entries and keeps tombstones out of the list', async () => {
-    const store = new DynamoConfigStore(client, await newTable());
+    const store = new DynamoConfigStore(dynamo.client, await newTable());
     await store.put('project', 'p1', { version: 1, deleted: false, payload: { name: 'one' } });
     await store.put('project', 'p2', { version: 3, deleted: true, payload: { name: 'two' } });
     await store.put('prompt', 'x', { version: 1, deleted: false, payload: { text: 'hi' } });
@@ -55,7 +42,7 @@ describe('DynamoConfigStore', () => {
   });
 
   it('never replaces an entry with an older version (an old upsert cannot revive a deletion)', async () => {
-    const store = new DynamoConfigStore(client, await newTable());
+    const store = new DynamoConfigStore(dynamo.client, await newTable());
     await store.put('project', 'p1', { version: 5, deleted: true, payload: { name: 'gone' } });
     await store.put('project', 'p1', { version: 4, deleted: false, payload: { name: 'old' } });
     expect(await store.get('project', 'p1')).toEqual({
@@ -70,7 +57,7 @@ describe('DynamoConfigStore', () => {
 
 describe('DynamoAppliedStateStore', () => {
   it('records versions, lists them as the inventory and never goes backwards', async () => {
-    const state = new DynamoAppliedStateStore(client, await newTable());
+    const state = new DynamoAppliedStateStore(dynamo.client, await newTable());
     await state.put('project', 'p1', { entityVersion: 2, status: 'active' });
     await state.put('project', 'p1', { entityVersion: 1, status: 'deleted' });
     await state.put('api-key', 'h1', { entityVersion: 1, status: 'active' });
@@ -82,7 +69,7 @@ describe('DynamoAppliedStateStore', () => {
   });
 
   it('keeps a revoked key revoked: a newer upsert does not un-revoke it, a newer revocation does apply', async () => {
-    const state = new DynamoAppliedStateStore(client, await newTable());
+    const state = new DynamoAppliedStateStore(dynamo.client, await newTable());
     await state.put('api-key', 'h1', { entityVersion: 3, status: 'revoked' });
     await state.put('api-key', 'h1', { entityVersion: 9, status: 'active' });
     expect(await state.get('api-key', 'h1')).toEqual({ entityVersion: 3, status: 'revoked' });
@@ -91,7 +78,7 @@ describe('DynamoAppliedStateStore', () => {
   });
 
   it('only ever raises the applied seq', async () => {
-    const state = new DynamoAppliedStateStore(client, await newTable());
+    const state = new DynamoAppliedStateStore(dynamo.client, await newTable());
     expect(await state.appliedSeq()).toBe(0);
     await state.raiseAppliedSeq(7);
     await state.raiseAppliedSeq(3);
@@ -101,7 +88,7 @@ describe('DynamoAppliedStateStore', () => {
   });
 
   it('keeps the last recorded lag for the heartbeat, apart from the applied seq', async () => {
-    const state = new DynamoAppliedStateStore(client, await newTable());
+    const state = new DynamoAppliedStateStore(dynamo.client, await newTable());
     expect(await state.lastLagMs()).toBe(0);
     await state.recordLag(1500);
     await state.recordLag(250.4);

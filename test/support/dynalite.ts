@@ -7,6 +7,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import { startLocalDynamo } from '../../lambdas/local/dynamo-local';
 
 export interface TestDynalite {
@@ -40,5 +41,27 @@ export function stringKeyedTable(
     AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: keys.map((name, index) => ({ AttributeName: name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
     BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+/**
+ * dynalite for one test file: started before its tests, stopped after them. Use the returned
+ * handle's `client` and `createTable` inside tests (not at module load, before it has started).
+ */
+export function useDynalite(): Omit<TestDynalite, 'stop'> {
+  let started: TestDynalite | undefined;
+  beforeAll(async () => {
+    started = await startDynalite();
+  });
+  afterAll(() => started?.stop());
+  const running = (): TestDynalite => {
+    if (started === undefined) throw new Error('dynalite is not running yet (use it inside a test)');
+    return started;
+  };
+  return {
+    get client() {
+      return running().client;
+    },
+    createTable: (definition) => running().createTable(definition),
   };
 }
