@@ -574,6 +574,35 @@ describe('chart', () => {
       }),
     ).rejects.toMatchObject({ status: 400 });
   });
+
+  it('refuses the dt and hour partitions with 400 (not a binder error), and groups by project_id', async () => {
+    for (const field of ['dt', 'hour']) {
+      await expect(
+        service.chart(TENANT, {
+          metric: 'cost',
+          aggregation: 'count',
+          bucket: 'day',
+          groupBy: field,
+          filters: [],
+        }),
+      ).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringContaining(`"${field}" is a storage partition`),
+      });
+      await expect(
+        service.exportEvents(TENANT, exportQuery({ filters: [{ field, operator: 'exists' }] })),
+      ).rejects.toMatchObject({ status: 400, message: expect.stringContaining('use start_time') });
+    }
+    const byProject = await service.chart(TENANT, {
+      metric: 'cost',
+      aggregation: 'count',
+      bucket: 'month',
+      groupBy: 'project_id',
+      filters: [{ field: 'project_id', operator: 'is', value: TENANT.project_id }],
+    });
+    expect(byProject.events.map((point) => point.group)).toEqual([TENANT.project_id]);
+    expect(byProject.totalEvents).toBe(VISIBLE.length);
+  });
 });
 
 describe('lookupLatest', () => {

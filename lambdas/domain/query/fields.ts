@@ -1,6 +1,7 @@
 /**
  * The allow-list of fields a filter, projection, chart metric or group may name: every column of
- * the event store (columns.ts) and nested paths inside the JSON sections. Anything else is a 400.
+ * the event store (columns.ts), its project_id partition, and nested paths inside the JSON sections.
+ * Anything else is a 400.
  */
 import { EVENT_SECTIONS, type EventSection } from '../events/event';
 import { badRequest } from '../http/errors';
@@ -24,10 +25,18 @@ export const EVENT_FIELD_NAMES: readonly string[] = [
 ];
 
 const COLUMN_KINDS: ReadonlyMap<string, ColumnKind> = new Map(
-  [...EVENT_COLUMNS, ...PARTITION_COLUMNS].map((column): [string, ColumnKind] => [
-    column.name,
-    kindOf(column.name, column.type),
-  ]),
+  [...EVENT_COLUMNS, ...PARTITION_COLUMNS]
+    .filter((column) => EVENT_FIELD_NAMES.includes(column.name))
+    .map((column): [string, ColumnKind] => [column.name, kindOf(column.name, column.type)]),
+);
+
+/**
+ * The day and hour partitions (`dt`, `hour`) say where a row's file lies, not what the event is:
+ * the dedup view does not carry them, and start_time (with a dateRange, which also picks the
+ * partitions to read) answers any question they would. Naming one is a 400 that says so.
+ */
+const STORAGE_ONLY_COLUMNS: ReadonlySet<string> = new Set(
+  PARTITION_COLUMNS.map((column) => column.name).filter((name) => !EVENT_FIELD_NAMES.includes(name)),
 );
 
 export const MAX_PATH_DEPTH = 8;
@@ -43,6 +52,10 @@ export function resolveField(field: unknown): ResolvedField {
     throw badRequest('filter field must be a non-empty string');
   const columnKind = COLUMN_KINDS.get(field);
   if (columnKind) return { kind: 'column', name: field, columnKind };
+  if (STORAGE_ONLY_COLUMNS.has(field))
+    throw badRequest(
+      `field "${field}" is a storage partition, not an event field: use start_time (a filter, or a dateRange) instead`,
+    );
   const [section, ...path] = field.split('.');
   if (!isJsonSection(section) || path.length === 0)
     throw badRequest(`unknown field "${field}": use a top-level column or ${JSON_SECTIONS.join('.*, ')}.*`);

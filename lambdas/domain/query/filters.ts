@@ -6,6 +6,7 @@
 import { badRequest } from '../http/errors';
 import type { Dialect } from './dialect';
 import type { SqlParam } from './engine';
+import { DATETIME_FORMATS, parseEpochMs } from './epoch-ms';
 import { presentExpression, valueExpression } from './field-expressions';
 import { type ColumnKind, type ResolvedField, resolveField } from './fields';
 import { and, param, type Sql, sql } from './sql';
@@ -120,8 +121,11 @@ function coerceValue(filter: EventFilter, type: FieldType, field: ResolvedField)
       return number;
     }
     case 'datetime': {
-      const epochMs = toEpochMs(value);
-      if (epochMs === undefined) throw invalid();
+      const epochMs = parseEpochMs(value);
+      if (epochMs === undefined)
+        throw badRequest(
+          `filter on "${filter.field}" needs a datetime value, ${DATETIME_FORMATS}; got ${JSON.stringify(value) ?? 'nothing'}`,
+        );
       return epochMs;
     }
     case 'boolean': {
@@ -141,13 +145,4 @@ function toNumber(value: unknown): number | undefined {
     return Number.isFinite(number) ? number : undefined;
   }
   return undefined;
-}
-
-/** Epoch ms from a number (already ms), a numeric string, or an ISO date string. */
-export function toEpochMs(value: unknown): number | undefined {
-  const number = toNumber(value);
-  if (number !== undefined) return number;
-  if (typeof value !== 'string') return undefined;
-  const parsed = Date.parse(value);
-  return Number.isFinite(parsed) ? parsed : undefined;
 }

@@ -4,6 +4,7 @@
  * RelativeDateRange `{ relative: "7d" }` means "the last 7 days up to now".
  */
 import { describeType, invalidField, isJsonObject } from '../honeyhive/fields';
+import { DATETIME_FORMATS } from '../query/epoch-ms';
 import type { DateRange } from '../query/types';
 import { decodeJson, toEpochMs } from './filters';
 
@@ -31,7 +32,7 @@ function decodeDateRangeText(text: string, where: string): unknown {
 function bound(value: unknown, where: string): number {
   if (value === undefined || value === null) throw invalidField(where, 'is required');
   const epochMs = toEpochMs(value);
-  if (epochMs === undefined) throw invalidField(where, 'must be an ISO 8601 date-time or epoch milliseconds');
+  if (epochMs === undefined) throw invalidField(where, `must be ${DATETIME_FORMATS}`);
   return epochMs;
 }
 

@@ -2,13 +2,14 @@
  * HoneyHive SingleFilter arrays -> EventFilter[]. Each filter is checked on its own (field readable,
  * operator valid for the field's type, value of that type) and a problem is a 400 naming
  * `filters[i].<key>`. Values are coerced leniently because query strings carry only text: "12" is a
- * number filter's 12, "true" a boolean's true, and a datetime is ISO 8601 text or epoch ms, always
- * handed on as epoch ms (the store keeps times as epoch ms).
+ * number filter's 12, "true" a boolean's true, and a datetime is ISO 8601 text or epoch ms (nothing
+ * else: see ../query/epoch-ms.ts), always handed on as epoch ms (the store keeps times as epoch ms).
  */
 import type { JsonObject } from '../events/event';
 import { describeType, invalidField, isJsonObject } from '../honeyhive/fields';
 import { MAX_EPOCH_MS, MAX_JSON_DEPTH } from '../honeyhive/limits';
 import { jsonNestingExceeds } from '../http/json-nesting';
+import { DATETIME_FORMATS, parseEpochMs } from '../query/epoch-ms';
 import {
   type EventFilter,
   FIELD_TYPES,
@@ -133,12 +134,8 @@ function coerceValue(value: unknown, type: FieldType, where: string): string | n
     throw invalidField(where, `must be true or false, got ${describeValue(value)}`);
   }
   const epochMs = toEpochMs(value);
-  if (epochMs === undefined) {
-    throw invalidField(
-      where,
-      `must be an ISO 8601 date-time or epoch milliseconds, got ${describeValue(value)}`,
-    );
-  }
+  if (epochMs === undefined)
+    throw invalidField(where, `must be ${DATETIME_FORMATS}, got ${describeValue(value)}`);
   return epochMs;
 }
 
@@ -149,12 +146,10 @@ function toNumber(value: unknown): number | undefined {
   return Number.isFinite(number) ? number : undefined;
 }
 
-/** ISO 8601 text or epoch milliseconds -> epoch ms between 1970 and 9999; undefined otherwise. */
+/** ISO 8601 text or epoch milliseconds (../query/epoch-ms.ts) -> epoch ms between 1970 and 9999; undefined otherwise. */
 export function toEpochMs(value: unknown): number | undefined {
-  const number = toNumber(value);
-  const epochMs =
-    number ?? (typeof value === 'string' && value.length <= 64 ? Date.parse(value) : Number.NaN);
-  if (!Number.isFinite(epochMs) || epochMs < 0 || epochMs > MAX_EPOCH_MS) return undefined;
+  const epochMs = parseEpochMs(value);
+  if (epochMs === undefined || epochMs < 0 || epochMs > MAX_EPOCH_MS) return undefined;
   return epochMs;
 }
 

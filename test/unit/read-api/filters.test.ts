@@ -193,6 +193,21 @@ describe('parseFilters: bad input is a 400 naming the field', () => {
       /^filters\[0\]\.value must be an ISO 8601/,
     ],
     [
+      'SQL-looking text as a date (Date.parse would read it as 2001-01-01)',
+      [{ field: 'start_time', operator: 'after', value: "' OR '1'='1" }],
+      /^filters\[0\]\.value must be an ISO 8601 date or date-time .* or epoch milliseconds .*, got "' OR '1'='1"$/,
+    ],
+    [
+      'a date in a non-ISO format',
+      [{ field: 'end_time', operator: 'before', value: 'Nov 1 2026', type: 'datetime' }],
+      /^filters\[0\]\.value must be an ISO 8601/,
+    ],
+    [
+      'an impossible calendar date',
+      [{ field: 'metadata.when', operator: 'after', value: '2026-02-30' }],
+      /^filters\[0\]\.value must be an ISO 8601/,
+    ],
+    [
       'a negative date',
       [{ field: 'start_time', operator: 'after', value: -1 }],
       /^filters\[0\]\.value must be an ISO 8601/,

@@ -282,6 +282,21 @@ describe('POST /v1/events/export', () => {
       '{"filters":[{"field":"x","operator":"exists"}]}',
       /^filters\[0\]\.field is not readable/,
     ],
+    [
+      'a filter on the dt partition',
+      '{"filters":[{"field":"dt","operator":"is","value":"2026-11-01"}]}',
+      /^filters\[0\]\.field is not readable: field "dt" is a storage partition, not an event field: use start_time/,
+    ],
+    [
+      'a datetime filter value only Date.parse would read',
+      `{"filters":[{"field":"start_time","operator":"after","value":"' OR '1'='1"}]}`,
+      /^filters\[0\]\.value must be an ISO 8601 date or date-time/,
+    ],
+    [
+      'a dateRange bound that is not ISO 8601 or epoch ms',
+      '{"dateRange":{"$gte":"Nov 1 2026","$lte":"2026-11-02T00:00:00Z"}}',
+      /^dateRange\.\$gte must be an ISO 8601 date or date-time/,
+    ],
   ];
   for (const [name, text, message] of refusals) {
     it(`refuses ${name} with 400 and asks nothing of the query service`, async () => {
@@ -368,6 +383,21 @@ describe('GET /events and GET /v1/events/chart', () => {
     );
     expect(response.statusCode).toBe(400);
     expect(body(response).error).toMatch(/^bucket must be one of/);
+  });
+
+  it('refuses a group-by or filter on the dt and hour partitions with 400 naming the field', async () => {
+    const groupBy = await handler(
+      routed('GET /v1/events/chart', '/v1/events/chart', { key: KEYS.full, query: 'groupBy=hour' }),
+    );
+    expect(groupBy.statusCode).toBe(400);
+    expect(body(groupBy).error).toMatch(
+      /^groupBy is not readable: field "hour" is a storage partition.*start_time/,
+    );
+    const filter = `filters=${encodeURIComponent('[{"field":"dt","operator":"exists"}]')}`;
+    const filtered = await handler(routed('GET /events', '/events', { key: KEYS.full, query: filter }));
+    expect(filtered.statusCode).toBe(400);
+    expect(body(filtered).error).toMatch(/^filters\[0\]\.field is not readable: field "dt"/);
+    expect(queries.calls).toEqual([]);
   });
 });
 

@@ -84,6 +84,16 @@ describe('POST /v1/events/export body (GetEventsLegacyRequest)', () => {
       { dateRange: { $gte: 'soon', $lte: 1 } },
       /^dateRange\.\$gte must be an ISO 8601/,
     ],
+    [
+      'a dateRange bound that only Date.parse would read',
+      { dateRange: { $gte: "' OR '1'='1", $lte: '2026-11-02' } },
+      /^dateRange\.\$gte must be an ISO 8601 date or date-time .* or epoch milliseconds/,
+    ],
+    [
+      'a dateRange bound of signed digits',
+      { dateRange: { $gte: '0', $lte: '-5' } },
+      /^dateRange\.\$lte must be an ISO 8601/,
+    ],
     ['a reversed dateRange', { dateRange: { $gte: 10, $lte: 5 } }, /^dateRange \$gte is later than \$lte/],
     ['a bad filter', { filters: [{ field: 'model', operator: 'is' }] }, /^filters\[0\]\.value is required/],
   ];
