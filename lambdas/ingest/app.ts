@@ -5,8 +5,8 @@
  * call createIngestHandler with their own adapters.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type AuthenticatorOptions, createAuthenticator } from '../domain/auth/authenticate';
-import { createRequestAuthenticator } from '../domain/auth/authenticate-request';
+import { createAuthenticator } from '../domain/auth/authenticate';
+import { createRequestAuthenticator, type DataPlaneAuthOptions } from '../domain/auth/authenticate-request';
 import type { TokenVerifier } from '../domain/auth/token-verifier';
 import { HttpError } from '../domain/http/errors';
 import { jsonResponse as json, lowerCaseHeaders } from '../domain/http/json-response';
@@ -46,7 +46,8 @@ export interface IngestHandlerDeps {
   eventsQueue: MessageQueue;
   clock?: () => number;
   limits?: Partial<IngestLimits>;
-  auth?: AuthenticatorOptions;
+  /** Key cache and brute-force limit; give ingest and query one rateLimiter so they share the budget. */
+  auth?: DataPlaneAuthOptions;
   /** Control-plane tokens (JWTs) are accepted only with a verifier; API keys always are. */
   tokens?: TokenVerifier;
   /** A token's project id -> the project's name as clients know it (ingest records carry it). */
@@ -66,6 +67,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
   const clock = deps.clock ?? Date.now;
   const authenticate = createRequestAuthenticator({
     apiKeys: createAuthenticator(deps.keys, { clock, ...deps.auth }),
+    failures: { clock, ...deps.auth },
     tokens: deps.tokens,
     projectName: deps.projectName,
   });

@@ -12,8 +12,9 @@ import { startQueuePoller } from '../adapters/local/local-queue-poller';
 import { createCompactionJob } from '../compaction/app';
 import { createDeadLetterArchiver } from '../dead-letter-archiver/app';
 import { generateApiKey, hashApiKey } from '../domain/auth/api-key';
-import type { AuthenticatorOptions } from '../domain/auth/authenticate';
+import type { DataPlaneAuthOptions } from '../domain/auth/authenticate-request';
 import { API_KEY_SCOPES, type ApiKeyRecord } from '../domain/auth/principal';
+import { createMemoryRateLimiter } from '../domain/auth/rate-limit';
 import { createTokenVerifier } from '../domain/auth/token-verifier';
 import type { DeletableObjectStore } from '../domain/ports';
 import { createEventQueryService } from '../domain/query/event-query-service';
@@ -66,8 +67,11 @@ export interface LocalPlatformOptions {
     syncBatchingWindowMs?: number;
     reconcileIntervalMs?: number;
   };
-  /** The data plane's API-key cache (positiveTtlMs defaults to 30 s: how long a revoked key may still work). */
-  auth?: AuthenticatorOptions;
+  /**
+   * The data plane's API-key cache (positiveTtlMs defaults to 30 s: how long a revoked key may still
+   * work) and brute-force limit (one rateLimiter for ingest and query; in memory unless given).
+   */
+  auth?: DataPlaneAuthOptions;
   /** Writer batching and compaction cadence; defaults in LOCAL_WRITER_DEFAULTS. */
   writer?: Partial<LocalWriterTuning>;
   /** Seams for the end-to-end fault tests (a failing store, a crashing writer); unset in normal runs. */
@@ -172,6 +176,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       projectName: controlPlane.projectName,
     };
 
+    // One failed-authentication budget per source for every data-plane route, as AWS's shared table gives.
+    const auth: DataPlaneAuthOptions = {
+      ...options.auth,
+      rateLimiter: options.auth?.rateLimiter ?? createMemoryRateLimiter({ clock: options.auth?.clock }),
+    };
+
     const rawArchive = new FileObjectStore(paths.rawArchive);
     const eventsDeadLetterQueue = await LocalQueue.open(paths.eventsDeadLetterQueue, {
       name: 'waggle-events-dlq',
@@ -186,7 +196,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       // Overflow objects share the raw-archive bucket, as on AWS.
       overflowStore: rawArchive,
       eventsQueue,
-      auth: options.auth,
+      auth,
       ...tokenAuth,
       onError: (error, context) =>
         log(
@@ -254,7 +264,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       eventsQueue,
       overflowStore: rawArchive,
       payloadStore: eventStore,
-      auth: options.auth,
+      auth,
       ...tokenAuth,
       onError: (error) => log(`query: ${error instanceof Error ? error.message : String(error)}`),
     });

@@ -5,8 +5,8 @@
  * and the local platform both call createQueryApiHandler with their own adapters.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type AuthenticatorOptions, createAuthenticator } from '../domain/auth/authenticate';
-import { createRequestAuthenticator } from '../domain/auth/authenticate-request';
+import { createAuthenticator } from '../domain/auth/authenticate';
+import { createRequestAuthenticator, type DataPlaneAuthOptions } from '../domain/auth/authenticate-request';
 import type { Principal } from '../domain/auth/principal';
 import type { TokenVerifier } from '../domain/auth/token-verifier';
 import type { Tenant, WaggleTombstone } from '../domain/events/event';
@@ -47,7 +47,8 @@ export interface QueryApiHandlerDeps {
   /** The event store's objects, to put back inputs/outputs kept outside their row; omit to return the truncated copies. */
   payloadStore?: ObjectStore;
   clock?: () => number;
-  auth?: AuthenticatorOptions;
+  /** Key cache and brute-force limit; give ingest and query one rateLimiter so they share the budget. */
+  auth?: DataPlaneAuthOptions;
   /** Control-plane tokens (JWTs) are accepted only with a verifier; API keys always are. */
   tokens?: TokenVerifier;
   /** A token's project id -> the project's name as clients know it (ingest records carry it). */
@@ -79,6 +80,7 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
   const clock = deps.clock ?? Date.now;
   const authenticate = createRequestAuthenticator({
     apiKeys: createAuthenticator(deps.keys, { clock, ...deps.auth }),
+    failures: { clock, ...deps.auth },
     tokens: deps.tokens,
     projectName: deps.projectName,
   });

@@ -3,6 +3,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoRateLimiter, RATE_LIMIT_TABLE } from '../../lambdas/adapters/aws/dynamo-rate-limiter';
 import { createAuthenticator } from '../../lambdas/domain/auth/authenticate';
+import { createRequestAuthenticator } from '../../lambdas/domain/auth/authenticate-request';
 import { stringKeyedTable, useDynalite } from '../support/dynalite';
 import { MemoryKeyRegistry } from '../support/memory-ports';
 
@@ -49,18 +50,24 @@ describe('DynamoRateLimiter', () => {
     const name = await table();
     const registry = new MemoryKeyRegistry();
     const instance = () =>
-      createAuthenticator(registry, {
-        rateLimiter: new DynamoRateLimiter(dynamo.client, name, { clock: () => 1_000 }),
-        failureLimit: policy,
+      createRequestAuthenticator({
+        apiKeys: createAuthenticator(registry),
+        failures: {
+          rateLimiter: new DynamoRateLimiter(dynamo.client, name, { clock: () => 1_000 }),
+          failureLimit: policy,
+        },
       });
-    const [first, second] = [instance(), instance()];
-    for (let i = 0; i < 3; i++) {
-      await expect(first(`Bearer wgl_guess-${i}`, 'ingest', '203.0.113.9')).rejects.toMatchObject({
+    // An ingest instance and a query instance: guesses on one lock the source out of the other.
+    const [ingest, query] = [instance(), instance()];
+    const source = { clientId: '203.0.113.9' };
+    await expect(query(undefined, { scope: 'read', ...source })).rejects.toMatchObject({ status: 401 });
+    for (let i = 0; i < 2; i++) {
+      await expect(query(`Bearer wgl_guess-${i}`, { scope: 'read', ...source })).rejects.toMatchObject({
         status: 401,
       });
     }
     const lookups = registry.lookups;
-    await expect(second('Bearer wgl_guess-x', 'ingest', '203.0.113.9')).rejects.toMatchObject({
+    await expect(ingest('Bearer wgl_guess-x', { scope: 'ingest', ...source })).rejects.toMatchObject({
       status: 429,
     });
     expect(registry.lookups).toBe(lookups);

@@ -14,6 +14,7 @@ import {
 } from '../../lambdas/adapters/local/duckdb-query-engine';
 import { generateApiKey, hashApiKey } from '../../lambdas/domain/auth/api-key';
 import { createAuthenticator } from '../../lambdas/domain/auth/authenticate';
+import { createRequestAuthenticator } from '../../lambdas/domain/auth/authenticate-request';
 import type { Tenant } from '../../lambdas/domain/events/event';
 import { parseQueueEnvelope } from '../../lambdas/domain/ingest/queue-envelope';
 import { createEventQueryService } from '../../lambdas/domain/query/event-query-service';
@@ -239,9 +240,13 @@ describe('brute force', () => {
       revoked: false,
       createdAt: 0,
     });
-    const authenticate = createAuthenticator(registry, { clock: () => now, failureLimit: policy });
+    const clock = () => now;
+    const authenticate = createRequestAuthenticator({
+      apiKeys: createAuthenticator(registry, { clock }),
+      failures: { clock, failureLimit: policy },
+    });
     const status = (key: string, client: string) =>
-      authenticate(`Bearer ${key}`, 'ingest', client).then(
+      authenticate(`Bearer ${key}`, { scope: 'ingest', clientId: client }).then(
         () => ({ status: 200, retryAfter: undefined }),
         (error: { status: number; headers?: Record<string, string> }) => ({
           status: error.status,

@@ -18,6 +18,7 @@ import { buildJwks, type Jwks } from '../../lambdas/domain/tokens/jwks';
 
 const ISSUER = 'https://cp.waggle.test';
 const AUDIENCE = 'dp-eu-west-1';
+const CLIENT = '192.0.2.20';
 const SUBJECT: TokenSubject = {
   iss: ISSUER,
   aud: AUDIENCE,
@@ -258,7 +259,7 @@ describe('request authentication with tokens', () => {
   it('lets a token read its own project', async () => {
     const { token } = await issueToken(current, SUBJECT, { now: Date.now(), ttlSeconds: 60 });
     await expect(
-      authenticate()(`Bearer ${token}`, { scope: 'read', projectId: 'proj-a' }),
+      authenticate()(`Bearer ${token}`, { clientId: CLIENT, scope: 'read', projectId: 'proj-a' }),
     ).resolves.toMatchObject({
       via: 'token',
       org_id: 'org-1',
@@ -269,7 +270,9 @@ describe('request authentication with tokens', () => {
 
   it('refuses a valid token for project A (or workspace A) on project B', async () => {
     const { token } = await issueToken(current, SUBJECT, { now: Date.now(), ttlSeconds: 60 });
-    const error = await rejection(authenticate()(`Bearer ${token}`, { scope: 'read', projectId: 'proj-b' }));
+    const error = await rejection(
+      authenticate()(`Bearer ${token}`, { clientId: CLIENT, scope: 'read', projectId: 'proj-b' }),
+    );
     expect(error.status).toBe(403);
   });
 
@@ -280,7 +283,7 @@ describe('request authentication with tokens', () => {
       { now: Date.now(), ttlSeconds: 60 },
     );
     const error = await rejection(
-      authenticate()(`Bearer ${viewer.token}`, { scope: 'ingest', projectId: 'proj-a' }),
+      authenticate()(`Bearer ${viewer.token}`, { clientId: CLIENT, scope: 'ingest', projectId: 'proj-a' }),
     );
     expect(error.status).toBe(403);
   });
@@ -288,6 +291,8 @@ describe('request authentication with tokens', () => {
   it('refuses JWTs when no verifier is configured', async () => {
     const { token } = await issueToken(current, SUBJECT, { now: Date.now(), ttlSeconds: 60 });
     const keysOnly = createRequestAuthenticator({ apiKeys });
-    expect((await rejection(keysOnly(`Bearer ${token}`, { scope: 'read' }))).status).toBe(401);
+    expect((await rejection(keysOnly(`Bearer ${token}`, { clientId: CLIENT, scope: 'read' }))).status).toBe(
+      401,
+    );
   });
 });

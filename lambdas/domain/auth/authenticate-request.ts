@@ -2,12 +2,16 @@
  * One entry point for the data plane's `Authorization` header: a `wgl_` API key goes to the key
  * registry (authenticate.ts), a JWT to the control-plane token verifier. Either way the caller gets
  * a Principal pinned to one project, and a credential for project A never reaches project B's data.
+ * Every attempt runs behind the brute-force guard, so failures of every kind (no header, malformed
+ * header, bad key, bad token) spend one budget per source.
  */
 
 import { HttpError } from '../http/errors';
 import type { TokenRole } from '../tokens/claims';
 import { API_KEY_PREFIX } from './api-key';
-import type { Authenticate } from './authenticate';
+import type { Authenticate, AuthenticatorOptions } from './authenticate';
+import { type BruteForceGuardOptions, createBruteForceGuard } from './brute-force-guard';
+import { CredentialRejected } from './credential-rejected';
 import type { ApiKeyScope, Principal } from './principal';
 import type { TokenVerifier } from './token-verifier';
 
@@ -17,14 +21,22 @@ export interface RequestAuthenticatorDeps {
   tokens?: TokenVerifier;
   /** The project's name as clients know it (HoneyHive `project`); without it a token's project id stands in. */
   projectName?: (projectId: string) => Promise<string | undefined>;
+  /** Where and how failed authentications are counted; functions that share a rateLimiter share the budget. */
+  failures?: BruteForceGuardOptions;
 }
+
+/** What a data-plane function may tune: the API-key cache and the brute-force guard. */
+export type DataPlaneAuthOptions = AuthenticatorOptions & BruteForceGuardOptions;
 
 export interface RequestTarget {
   scope: ApiKeyScope;
   /** The project the request addresses (id, or for API keys also the name); must be the credential's. */
   projectId?: string;
-  /** Who is calling (source IP), for the failed-key rate limit. */
-  clientId?: string;
+  /**
+   * Who is calling, for the brute-force limit: API Gateway's `requestContext.http.sourceIp`, the
+   * address the connection came from. Never a header such as X-Forwarded-For, which the client writes.
+   */
+  clientId: string;
 }
 
 /** A Principal, plus who signed in when the credential was a token (keyHash is then ''). */
@@ -48,21 +60,28 @@ const ROLE_SCOPES: Record<TokenRole, readonly ApiKeyScope[]> = {
 };
 
 export function createRequestAuthenticator(deps: RequestAuthenticatorDeps): AuthenticateRequest {
-  return async (authorization, target) => {
-    const credential = authorization ? BEARER.exec(authorization)?.[1] : undefined;
-    if (credential?.startsWith(API_KEY_PREFIX)) {
-      const principal = await deps.apiKeys(authorization, target.scope, target.clientId);
-      if (target.projectId !== undefined && !namesProject(principal, target.projectId)) {
-        throw new HttpError(403, 'This API key is not for the requested project');
-      }
-      return { ...principal, via: 'api-key' };
+  const guard = createBruteForceGuard(deps.failures);
+  return (authorization, target) => guard(target.clientId, () => principalFor(deps, authorization, target));
+}
+
+async function principalFor(
+  deps: RequestAuthenticatorDeps,
+  authorization: string | undefined,
+  target: RequestTarget,
+): Promise<RequestPrincipal> {
+  const credential = authorization ? BEARER.exec(authorization)?.[1] : undefined;
+  if (credential?.startsWith(API_KEY_PREFIX)) {
+    const principal = await deps.apiKeys(authorization, target.scope);
+    if (target.projectId !== undefined && !namesProject(principal, target.projectId)) {
+      throw new HttpError(403, 'This API key is not for the requested project');
     }
-    if (credential && JWT_SHAPE.test(credential)) {
-      if (!deps.tokens) throw unauthorized('Tokens are not accepted by this data plane');
-      return fromToken(deps, credential, target);
-    }
-    throw unauthorized('Missing or malformed credentials: send "Authorization: Bearer <api key or token>"');
-  };
+    return { ...principal, via: 'api-key' };
+  }
+  if (credential && JWT_SHAPE.test(credential)) {
+    if (!deps.tokens) throw unauthorized('Tokens are not accepted by this data plane');
+    return fromToken(deps, credential, target);
+  }
+  throw unauthorized('Missing or malformed credentials: send "Authorization: Bearer <api key or token>"');
 }
 
 async function fromToken(
@@ -105,5 +124,5 @@ function namesProject(principal: Principal, project: string): boolean {
 }
 
 function unauthorized(message: string): HttpError {
-  return new HttpError(401, message, { 'www-authenticate': 'Bearer' });
+  return new CredentialRejected(401, message, { 'www-authenticate': 'Bearer' });
 }

@@ -2,17 +2,19 @@
  * Verifies control-plane tokens on the data plane with aws-jwt-verify against the control plane's
  * JWKS. The JWKS is cached and fetched again when a token names a kid the cache does not have (a
  * key rotation); a kid still missing after that fetch fails, and further fetches wait out a back-off
- * so a flood of made-up kids cannot hammer the control plane. Every failure is a 401 (or a 503 when
- * the JWKS cannot be fetched): nothing unverified gets through.
+ * so a flood of made-up kids cannot hammer the control plane. Every failure is a 401, counted as a
+ * failed authentication (CredentialRejected), or a 503 when the JWKS cannot be fetched: nothing
+ * unverified gets through.
  */
 import { JwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksValidationError, WaitPeriodNotYetEndedJwkError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { HttpError, serviceUnavailable } from '../http/errors';
+import { type HttpError, serviceUnavailable } from '../http/errors';
 import { isTokenRole, MAX_TOKEN_TTL_SECONDS, type TokenRole } from '../tokens/claims';
 import type { Jwks } from '../tokens/jwks';
+import { CredentialRejected } from './credential-rejected';
 
 /** Who a verified token speaks for. */
 export interface TokenPrincipal {
@@ -99,7 +101,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
 }
 
 function invalidToken(message: string): HttpError {
-  return new HttpError(401, message, { 'www-authenticate': 'Bearer error="invalid_token"' });
+  return new CredentialRejected(401, message, { 'www-authenticate': 'Bearer error="invalid_token"' });
 }
 
 /**

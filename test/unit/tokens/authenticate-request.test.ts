@@ -10,6 +10,7 @@ import { keyRingJwks } from '../../../lambdas/domain/tokens/jwks';
 import { SUBJECT } from './support';
 
 const KEY = 'wgl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_abcdef';
+const CLIENT = '192.0.2.10';
 const KEY_PRINCIPAL: Principal = {
   org_id: 'org-1',
   workspace_id: 'ws-1',
@@ -55,7 +56,7 @@ const token = (subject = SUBJECT) =>
 describe('createRequestAuthenticator', () => {
   it('sends a wgl_ key to the key registry path with the scope', async () => {
     const { calls, authenticate } = setup();
-    await expect(authenticate(`Bearer ${KEY}`, { scope: 'ingest' })).resolves.toEqual({
+    await expect(authenticate(`Bearer ${KEY}`, { clientId: CLIENT, scope: 'ingest' })).resolves.toEqual({
       ...KEY_PRINCIPAL,
       via: 'api-key',
     });
@@ -65,17 +66,19 @@ describe('createRequestAuthenticator', () => {
   it('accepts an API key addressed by its project id or name, and refuses it on another project', async () => {
     const { authenticate } = setup();
     await expect(
-      authenticate(`Bearer ${KEY}`, { scope: 'ingest', projectId: 'proj-a' }),
+      authenticate(`Bearer ${KEY}`, { clientId: CLIENT, scope: 'ingest', projectId: 'proj-a' }),
     ).resolves.toBeDefined();
     await expect(
-      authenticate(`Bearer ${KEY}`, { scope: 'ingest', projectId: 'Project A' }),
+      authenticate(`Bearer ${KEY}`, { clientId: CLIENT, scope: 'ingest', projectId: 'Project A' }),
     ).resolves.toBeDefined();
-    expect(await status(authenticate(`Bearer ${KEY}`, { scope: 'ingest', projectId: 'proj-b' }))).toBe(403);
+    expect(
+      await status(authenticate(`Bearer ${KEY}`, { clientId: CLIENT, scope: 'ingest', projectId: 'proj-b' })),
+    ).toBe(403);
   });
 
   it('sends a JWT to the verifier, never to the key registry, and maps it to a Principal', async () => {
     const { calls, authenticate } = setup();
-    const principal = await authenticate(`Bearer ${await token()}`, { scope: 'ingest' });
+    const principal = await authenticate(`Bearer ${await token()}`, { clientId: CLIENT, scope: 'ingest' });
     expect(principal).toMatchObject({
       via: 'token',
       org_id: 'org-1',
@@ -104,17 +107,17 @@ describe('createRequestAuthenticator', () => {
         },
       }),
     });
-    await authenticate(`Bearer ${await token()}`, { scope: 'read' });
-    await authenticate(`Bearer ${await token()}`, { scope: 'read' });
+    await authenticate(`Bearer ${await token()}`, { clientId: CLIENT, scope: 'read' });
+    await authenticate(`Bearer ${await token()}`, { clientId: CLIENT, scope: 'read' });
     expect(fetches).toBe(1);
   });
 
   it('asks for a project when a token covers several, and allows each of them by name', async () => {
     const { authenticate } = setup();
     const multi = await token({ ...SUBJECT, projects: ['proj-a', 'proj-c'] });
-    expect(await status(authenticate(`Bearer ${multi}`, { scope: 'read' }))).toBe(400);
+    expect(await status(authenticate(`Bearer ${multi}`, { clientId: CLIENT, scope: 'read' }))).toBe(400);
     await expect(
-      authenticate(`Bearer ${multi}`, { scope: 'read', projectId: 'proj-c' }),
+      authenticate(`Bearer ${multi}`, { clientId: CLIENT, scope: 'read', projectId: 'proj-c' }),
     ).resolves.toMatchObject({
       project_id: 'proj-c',
       projectName: 'proj-c',
@@ -131,6 +134,7 @@ describe('createRequestAuthenticator', () => {
   ] as const)('role %s with scope %s: allowed=%s', async (role, scope, allowed) => {
     const { authenticate } = setup();
     const attempt = authenticate(`Bearer ${await token({ ...SUBJECT, role })}`, {
+      clientId: CLIENT,
       scope,
       projectId: 'proj-a',
     });
@@ -147,7 +151,7 @@ describe('createRequestAuthenticator', () => {
     ['JWT with padding', 'Bearer aaa.bbb.ccc='],
   ])('refuses %s with 401', async (_name, header) => {
     const { calls, authenticate } = setup();
-    expect(await status(authenticate(header, { scope: 'read' }))).toBe(401);
+    expect(await status(authenticate(header, { clientId: CLIENT, scope: 'read' }))).toBe(401);
     expect(calls).toHaveLength(0);
   });
 });
