@@ -97,10 +97,12 @@ interface Route {
 export function createControlPlaneApi(deps: ControlPlaneApiDeps): ControlPlaneApi {
   const context = controlPlaneContext(deps);
   return async (event) => {
-    const matched = matchRoute(event.requestContext.http.method, event.rawPath);
-    const routeKey = matched?.routeKey ?? `${event.requestContext.http.method} ${event.rawPath}`;
+    let routeKey = `${event.requestContext.http.method} ${event.rawPath}`;
     try {
+      // Inside the try: a badly percent-encoded path parameter is a 400 answer like any other.
+      const matched = matchRoute(event.requestContext.http.method, event.rawPath);
       if (!matched) throw new HttpError(404, `No route for ${routeKey}`);
+      routeKey = matched.routeKey;
       const actor = await deps.actorFrom(event);
       if (!actor) throw new HttpError(401, 'Sign in first');
       const route = ROUTES[matched.routeKey];

@@ -2,6 +2,8 @@
  * The control-plane API's routes, as API Gateway route keys. One list serves the function's router,
  * the HTTP API routes the CDK construct creates, the local platform's server and the RBAC matrix test.
  */
+import { decodePathSegment } from '../domain/http/path-segment';
+
 export const CONTROL_PLANE_ROUTES = [
   'POST /v1/orgs',
   'GET /v1/orgs/{orgId}',
@@ -31,6 +33,7 @@ export interface MatchedRoute {
 /**
  * Matches a method and path against the route templates. Done from the raw path rather than the
  * event's routeKey so a `$default` route (the local server) routes the same way as API Gateway.
+ * A path parameter with malformed percent-encoding throws a 400 HttpError.
  */
 export function matchRoute(method: string, rawPath: string): MatchedRoute | undefined {
   const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
@@ -45,18 +48,10 @@ export function matchRoute(method: string, rawPath: string): MatchedRoute | unde
       const segment = segments[index] ?? '';
       if (!part.startsWith('{')) return part === segment;
       if (segment === '') return false;
-      params[part.slice(1, -1)] = decodeSegment(segment);
+      params[part.slice(1, -1)] = decodePathSegment(segment);
       return true;
     });
     if (matches) return { routeKey, params };
   }
   return undefined;
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

@@ -3,6 +3,7 @@
  * Kept free of node:http so the mapping can be read (and tested) on its own.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { decodePathSegment } from '../domain/http/path-segment';
 
 export interface IncomingHttpRequest {
   method: string;
@@ -112,7 +113,10 @@ interface RouteMatch {
   pathParameters?: Record<string, string>;
 }
 
-/** Matches `METHOD /path` route keys; `{name}` segments capture, `{name+}` captures the rest, ANY matches every method. */
+/**
+ * Matches `METHOD /path` route keys; `{name}` segments capture, `{name+}` captures the rest, ANY
+ * matches every method. A captured parameter with malformed percent-encoding throws a 400 HttpError.
+ */
 export function matchRoute(method: string, path: string, routes: readonly string[]): RouteMatch | undefined {
   const pathSegments = path.split('/');
   for (const routeKey of routes) {
@@ -132,7 +136,7 @@ function matchPath(routeSegments: string[], pathSegments: string[]): Record<stri
     if (greedy?.[1]) {
       const rest = pathSegments.slice(index).join('/');
       if (rest === '') return undefined;
-      parameters[greedy[1]] = decodeURIComponent(rest);
+      parameters[greedy[1]] = decodePathSegment(rest);
       return parameters;
     }
     const pathSegment = pathSegments[index];
@@ -140,7 +144,7 @@ function matchPath(routeSegments: string[], pathSegments: string[]): Record<stri
     const named = /^\{(\w+)\}$/.exec(routeSegment);
     if (named?.[1]) {
       if (pathSegment === '') return undefined;
-      parameters[named[1]] = decodeURIComponent(pathSegment);
+      parameters[named[1]] = decodePathSegment(pathSegment);
     } else if (routeSegment !== pathSegment) {
       return undefined;
     }

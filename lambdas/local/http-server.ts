@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { isHttpError } from '../domain/http/errors';
 import { buildApiGatewayEvent } from './api-gateway-event';
 
 /** HTTP API's payload limit. */
@@ -108,20 +109,28 @@ async function serve(
 
   const requestId = randomUUID();
   const startedAt = Date.now();
-  const event = buildApiGatewayEvent(
-    {
-      method: request.method ?? 'GET',
-      target: request.url ?? '/',
-      rawHeaders: request.rawHeaders,
-      body,
-      sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-      protocol: `HTTP/${request.httpVersion}`,
-      domainName: request.headers.host ?? 'localhost',
-      requestId,
-      timeEpoch: startedAt,
-    },
-    options.routes,
-  );
+  let event: APIGatewayProxyEventV2;
+  try {
+    event = buildApiGatewayEvent(
+      {
+        method: request.method ?? 'GET',
+        target: request.url ?? '/',
+        rawHeaders: request.rawHeaders,
+        body,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        protocol: `HTTP/${request.httpVersion}`,
+        domainName: request.headers.host ?? 'localhost',
+        requestId,
+        timeEpoch: startedAt,
+      },
+      options.routes,
+    );
+  } catch (error) {
+    // A request that cannot be mapped (a path parameter such as `%ff`) never reaches a function.
+    if (isHttpError(error) && error.status === 400)
+      return writeJson(response, 400, { message: error.message });
+    throw error;
+  }
 
   let result: APIGatewayProxyStructuredResultV2;
   try {

@@ -5,7 +5,7 @@
  * so `/v1/events/chart` is never read as an event id.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { HttpError } from '../domain/http/errors';
+import { decodePathSegment } from '../domain/http/path-segment';
 import { QUERY_ROUTES, type QueryRouteKey } from './routes';
 
 export interface RouteMatch {
@@ -43,18 +43,10 @@ function matchSegments(template: string[], actual: string[]): Record<string, str
       if (part !== segment) return undefined;
     } else {
       if (segment === '') return undefined;
-      params[name] = decodeSegment(segment);
+      params[name] = decodePathSegment(segment);
     }
   }
   return params;
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpError(400, `Path segment "${segment.slice(0, 64)}" is not valid percent-encoding`);
-  }
 }
 
 function parameterCount(segments: string[]): number {

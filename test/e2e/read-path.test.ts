@@ -185,6 +185,22 @@ describe('read path on the local platform', () => {
     expect(toolEvent?.user_properties).toEqual({ plan: 'pro' });
   });
 
+  it('answers 400, not 500, for ids with malformed percent-encoding', async () => {
+    const api = readApi(platform.url, platform.apiKey);
+    for (const [method, path] of [
+      ['GET', '/v1/sessions/%ff'],
+      ['GET', '/v1/events/%E0%A4%A'],
+      ['DELETE', '/v1/events/%ff'],
+      ['DELETE', '/v1/sessions/%E0%A4%A'],
+    ] as const) {
+      const response = await api.request(method, path);
+      expect([method, path, response.status]).toEqual([method, path, 400]);
+      expect(((await response.json()) as { message: string }).message).toMatch(
+        /is not valid percent-encoding/,
+      );
+    }
+  });
+
   it('hides deleted events, and keeps everything across a restart', async () => {
     const api = readApi(platform.url, platform.apiKey);
     const before = await api.export({ filters: [] });

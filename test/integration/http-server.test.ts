@@ -191,6 +191,21 @@ describe('local HTTP API server', () => {
     expect([next.status, next.body.toString()]).toEqual([200, 'fine']);
   });
 
+  it('answers 400 for a path parameter with malformed percent-encoding, without calling the handler', async () => {
+    const { events, handler } = recording();
+    const { url } = await start(handler);
+    for (const path of ['/events/%ff', '/events/%E0%A4%A', '/events/%']) {
+      const response = await send(url, { path });
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toBe('application/json');
+      expect(JSON.parse(response.body.toString()).message).toMatch(/is not valid percent-encoding/);
+    }
+    expect(events).toEqual([]);
+    const decoded = await send(url, { path: '/events/a%2Fb%20c' });
+    expect(decoded.status).toBe(200);
+    expect(events[0]?.pathParameters).toEqual({ id: 'a/b c' });
+  });
+
   it('answers 413 above 10 MB without calling the handler, declared or streamed', async () => {
     const { events, handler } = recording();
     const { url } = await start(handler);

@@ -52,6 +52,24 @@ describe('control-plane routing', () => {
     expect(matchRoute('GET', '/v1/orgs/a/b')).toBeUndefined();
   });
 
+  it('answers 400 for a path parameter with malformed percent-encoding', async () => {
+    expect(() => matchRoute('GET', '/v1/projects/%ff/keys')).toThrow(
+      expect.objectContaining({
+        status: 400,
+        message: expect.stringMatching(/"%ff" is not valid percent-encoding/),
+      }),
+    );
+    const fixture = await buildFixture();
+    for (const path of ['/v1/orgs/%E0%A4%A', '/v1/projects/%ff/keys']) {
+      const response = await fixture.api(request({ method: 'GET', path, user: 'owner' }));
+      expect(response.statusCode).toBe(400);
+      expect(bodyOf(response)).toEqual({
+        success: false,
+        error: expect.stringMatching(/^Path segment ".*" is not valid percent-encoding$/),
+      });
+    }
+  });
+
   it('answers 404 for unknown routes and 500 without detail for unexpected failures', async () => {
     const fixture = await buildFixture();
     expect(
