@@ -8,10 +8,11 @@ import { RATE_LIMIT_TABLE } from '../../lambdas/adapters/aws/dynamo-rate-limiter
 export const AUTH_RATE_LIMIT_TABLE_ENV = 'AUTH_RATE_LIMIT_TABLE_NAME';
 
 /**
- * The fleet-wide brute-force limit on API keys (lambdas/adapters/aws/dynamo-rate-limiter.ts): one
- * counter per client and minute, shared by every instance of the ingest and query functions, so a
- * guesser is answered 429 with Retry-After however many instances it reaches. Items hold only a
- * SHA-256 of the client key, a count and a TTL (`expiresAt`), so the table empties itself.
+ * The fleet-wide brute-force limit (lambdas/adapters/aws/dynamo-rate-limiter.ts): failed
+ * authentications of every kind (bad keys, bad tokens, missing or malformed headers), one counter
+ * per source IP and minute, shared by every instance of the ingest and query functions, so a
+ * guesser is answered 429 with Retry-After however many instances or routes it reaches. Items hold
+ * only a SHA-256 of the counter name, a count and a TTL (`expiresAt`), so the table empties itself.
  * Encrypted at rest with the DynamoDB-owned KMS key: there is nothing in it a customer key would
  * protect, and the functions need no KMS grant. DESTROY: the counters live a minute.
  */
@@ -31,7 +32,7 @@ export class AuthRateLimit extends Construct {
     });
   }
 
-  /** { AUTH_RATE_LIMIT_TABLE_NAME } for a function that authenticates API keys. */
+  /** { AUTH_RATE_LIMIT_TABLE_NAME } for a function that authenticates data-plane requests. */
   environment(): Record<string, string> {
     return { [AUTH_RATE_LIMIT_TABLE_ENV]: this.table.tableName };
   }
