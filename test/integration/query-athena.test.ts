@@ -118,8 +118,13 @@ describe('AthenaQueryEngine', () => {
       filters: [],
     });
     const sql = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryString ?? '';
-    expect(sql).toContain('approx_percentile(try_cast(json_extract_scalar(v.metrics, ?) AS DOUBLE), 0.9)');
+    expect(sql).toContain('try_cast(json_extract_scalar(v.metrics, ?) AS DOUBLE) AS metric_value');
+    expect(sql).toContain('approx_percentile(c.metric_value, 0.9)');
     expect(sql).toContain("date_trunc('day', from_unixtime(v.start_time / 1000.0))");
+    // Groups past the 50 with the most events fold into one; the answer has at most 3000 x 51 rows.
+    expect(sql).toContain('LIMIT 50\n');
+    expect(sql).toContain('c.group_value IS NOT DISTINCT FROM t.group_value');
+    expect(sql).toMatch(/LIMIT 153001$/);
   });
 
   it('polls until the query succeeds and pages through results, skipping only the header row', async () => {

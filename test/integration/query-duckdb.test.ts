@@ -13,11 +13,14 @@ import {
 import type { Tenant } from '../../lambdas/domain/events/event';
 import { HttpError } from '../../lambdas/domain/http/errors';
 import { createEventQueryService } from '../../lambdas/domain/query/event-query-service';
-import type {
-  EventFilter,
-  EventQueryService,
-  ExportQuery,
-  SessionNode,
+import {
+  type ChartQuery,
+  type EventFilter,
+  type EventQueryService,
+  type ExportQuery,
+  MAX_CHART_GROUPS,
+  OTHER_CHART_GROUP,
+  type SessionNode,
 } from '../../lambdas/domain/query/types';
 import { BASE_TIME, makeEvent, TENANT, writeEvents, writeTombstones } from '../unit/query/store-fixture';
 
@@ -151,9 +154,39 @@ const events = [
 ];
 const VISIBLE = ['c1', 'm1', 'm2', 'm3', 'sess-1', 't1'];
 
+/**
+ * A project with more chart groups than a chart keeps: 55 teams on the first day (t54 has 3 events,
+ * t53 has 2, the rest one each; each event costs its team's number) and 4 events without a team on
+ * the second day. By events, the top 50 groups are: no team (4), t54, t53, then t00..t46 by value.
+ */
+const WIDE_TENANT: Tenant = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-wide' };
+const wideEvents = [
+  ...Array.from({ length: 55 }, (_, team) => team).flatMap((team) =>
+    Array.from({ length: team === 54 ? 3 : team === 53 ? 2 : 1 }, (_, copy) =>
+      makeEvent({
+        ...WIDE_TENANT,
+        event_id: `w-${team}-${copy}`,
+        session_id: 'wide',
+        start_time: BASE_TIME + team * 1000 + copy,
+        cost: team,
+        metadata: { team: `t${String(team).padStart(2, '0')}` },
+      }),
+    ),
+  ),
+  ...Array.from({ length: 4 }, (_, index) =>
+    makeEvent({
+      ...WIDE_TENANT,
+      event_id: `w-none-${index}`,
+      session_id: 'wide',
+      start_time: BASE_TIME + DAY,
+      cost: 1000,
+    }),
+  ),
+];
+
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'waggle-query-'));
-  await writeEvents(root, events);
+  await writeEvents(root, [...events, ...wideEvents]);
   await writeTombstones(root, [
     { ...TENANT, target: 'event', id: 'm-del', deleted_at: BASE_TIME + 10_000 },
     { ...TENANT, target: 'session', id: 'sess-del', deleted_at: BASE_TIME + 10_000 },
@@ -573,6 +606,65 @@ describe('chart', () => {
         filters: [],
       }),
     ).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('keeps the 50 groups with the most events and folds the rest into one "other" group', async () => {
+    const day = Date.UTC(2026, 2, 10);
+    const counted = await service.chart(WIDE_TENANT, {
+      metric: 'cost',
+      aggregation: 'count',
+      bucket: 'day',
+      groupBy: 'metadata.team',
+      filters: [],
+    });
+    const kept = Array.from({ length: 47 }, (_, team) => `t${String(team).padStart(2, '0')}`);
+    expect(counted.events).toEqual([
+      ...[...kept, 't53', 't54'].map((group) => ({
+        bucket: day,
+        group,
+        value: group === 't54' ? 3 : group === 't53' ? 2 : 1,
+        count: group === 't54' ? 3 : group === 't53' ? 2 : 1,
+      })),
+      // t47..t52, one event each, ranked last by value among the groups of one event.
+      { bucket: day, group: OTHER_CHART_GROUP, other: true, value: 6, count: 6 },
+      { bucket: day + DAY, group: null, value: 4, count: 4 },
+    ]);
+    expect(new Set(counted.events.filter((point) => !point.other).map((point) => point.group)).size).toBe(
+      MAX_CHART_GROUPS,
+    );
+    expect(counted.totalEvents).toBe(wideEvents.length);
+
+    // The folded group's aggregate is over exactly its events: costs 47, 48, 49, 50, 51, 52.
+    const otherValue = async (aggregation: ChartQuery['aggregation']) => {
+      const result = await service.chart(WIDE_TENANT, {
+        metric: 'cost',
+        aggregation,
+        bucket: 'day',
+        groupBy: 'metadata.team',
+        filters: [],
+      });
+      return result.events.find((point) => point.other)?.value;
+    };
+    expect(await otherValue('sum')).toBe(297);
+    expect(await otherValue('avg')).toBeCloseTo(49.5, 10);
+    expect(await otherValue('min')).toBe(47);
+    expect(await otherValue('max')).toBe(52);
+    expect(await otherValue('p50')).toBeCloseTo(49.5, 10);
+  });
+
+  it('answers a bounded chart when grouped by event_id with no dateRange', async () => {
+    const result = await service.chart(WIDE_TENANT, {
+      metric: 'duration',
+      aggregation: 'avg',
+      bucket: 'day',
+      groupBy: 'event_id',
+      filters: [],
+    });
+    const named = result.events.filter((point) => !point.other);
+    expect(new Set(named.map((point) => point.group)).size).toBe(MAX_CHART_GROUPS);
+    // Each of the two days has at most the named groups plus one folded point.
+    expect(result.events.length).toBeLessThanOrEqual(MAX_CHART_GROUPS + 2);
+    expect(result.totalEvents).toBe(wideEvents.length);
   });
 
   it('refuses the dt and hour partitions with 400 (not a binder error), and groups by project_id', async () => {

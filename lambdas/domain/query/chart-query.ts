@@ -1,6 +1,8 @@
 /**
  * GET /v1/events/chart: one aggregate per time bucket (and group) over the filtered visible events.
  * The metric is a numeric allow-listed field; the bucket is the UTC start of the event's start_time.
+ * The answer is bounded: at most MAX_CHART_GROUPS groups plus one folded `other` group, and at most
+ * MAX_CHART_BUCKETS buckets (more is a 400), whatever the data or the group-by field.
  */
 import type { Tenant } from '../events/event';
 import { badRequest } from '../http/errors';
@@ -14,8 +16,12 @@ import {
   CHART_AGGREGATIONS,
   CHART_BUCKETS,
   type ChartAggregation,
+  type ChartPoint,
   type ChartQuery,
   type ChartResult,
+  MAX_CHART_BUCKETS,
+  MAX_CHART_GROUPS,
+  OTHER_CHART_GROUP,
 } from './types';
 import { eventsWithSession } from './visible-events';
 
@@ -43,27 +49,52 @@ export function chartStatement(tenant: Tenant, query: ChartQuery, dialect: Diale
     );
   if (!(CHART_BUCKETS as readonly string[]).includes(query.bucket))
     throw badRequest(`unknown bucket "${String(query.bucket)}": use one of ${CHART_BUCKETS.join(', ')}`);
-  const value = aggregateExpression(query, dialect);
+  // A count ignores the metric, so it is neither checked nor read.
+  const metric = query.aggregation === 'count' ? undefined : numericMetric(query.metric, dialect);
   const bucket = dialect.bucketStart(eventColumn('start_time'), query.bucket);
   const group =
     query.groupBy === undefined ? undefined : textExpression(resolveField(query.groupBy), dialect);
   const filters = query.filters ?? [];
   const where = compileFilters(filters, dialect);
-  // The metric counts only when it is aggregated (a count ignores it, and it may be left unchecked).
   const fieldsRead = [
     ...filters.map((filter) => filter.field),
     ...(query.groupBy === undefined ? [] : [query.groupBy]),
-    ...(query.aggregation === 'count' ? [] : [query.metric]),
+    ...(metric === undefined ? [] : [query.metric]),
   ];
   const { prelude, from } = eventsWithSession(tenant, query.dateRange, readsInheritedField(fieldsRead));
-  const groupColumn = group ? sql`, ${group} AS group_value` : raw('');
-  const groupKeys = raw(group ? '1, 2' : '1');
-  return sql`${prelude}
-SELECT ${bucket} AS bucket${groupColumn}, count(*) AS event_count, ${value} AS value
-FROM ${from}
-WHERE ${where}
-GROUP BY ${groupKeys}
-ORDER BY ${groupKeys}`;
+  const charted = sql`charted AS (
+  SELECT ${bucket} AS bucket${group ? sql`, ${group} AS group_value` : raw('')}${metric ? sql`, ${metric} AS metric_value` : raw('')}
+  FROM ${from}
+  WHERE ${where}
+)`;
+  const value = aggregateOf(query.aggregation, raw('c.metric_value'), dialect);
+  // One row past the most a chart may answer says "too many buckets" without reading them all.
+  const rowLimit = raw(String(maxChartRows(group !== undefined) + 1));
+  if (!group) {
+    return sql`${prelude}, ${charted}
+SELECT c.bucket, count(*) AS event_count, ${value} AS value
+FROM charted c
+GROUP BY 1
+ORDER BY 1
+LIMIT ${rowLimit}`;
+  }
+  // The groups with the most events (ties: by value, missing last) keep their own series; every
+  // other event joins the folded group, whose aggregate is computed over exactly those events.
+  return sql`${prelude}, ${charted}, top_groups AS (
+  SELECT group_value, count(*) AS group_events
+  FROM charted
+  GROUP BY group_value
+  ORDER BY count(*) DESC, group_value ASC NULLS LAST
+  LIMIT ${raw(String(MAX_CHART_GROUPS))}
+)
+SELECT c.bucket,
+  CASE WHEN t.group_events IS NULL THEN NULL ELSE c.group_value END AS group_value,
+  t.group_events IS NULL AS other_group,
+  count(*) AS event_count, ${value} AS value
+FROM charted c LEFT JOIN top_groups t ON c.group_value IS NOT DISTINCT FROM t.group_value
+GROUP BY 1, 2, 3
+ORDER BY 1, 3, 2
+LIMIT ${rowLimit}`;
 }
 
 export async function chart(
@@ -74,24 +105,41 @@ export async function chart(
 ): Promise<ChartResult> {
   const statement = chartStatement(tenant, query, dialect);
   const rows = await engine.query(statement.text, statement.params);
-  const events = rows.map((row) => ({
-    bucket: Number(row.bucket),
-    ...(query.groupBy === undefined
-      ? {}
-      : { group: row.group_value === null ? null : String(row.group_value) }),
-    value: row.value === null || row.value === undefined ? null : Number(row.value),
-    count: Number(row.event_count),
-  }));
+  const grouped = query.groupBy !== undefined;
+  const buckets = new Set(rows.map((row) => Number(row.bucket))).size;
+  if (rows.length > maxChartRows(grouped) || buckets > MAX_CHART_BUCKETS) {
+    throw badRequest(
+      `the chart spans more than ${MAX_CHART_BUCKETS} "${query.bucket}" buckets (at most ${MAX_CHART_BUCKETS}): give a shorter dateRange or use a wider bucket`,
+    );
+  }
+  const events = rows.map((row): ChartPoint => {
+    const other = row.other_group === true || row.other_group === 'true';
+    return {
+      bucket: Number(row.bucket),
+      ...(grouped ? { group: other ? OTHER_CHART_GROUP : textOrNull(row.group_value) } : {}),
+      ...(other ? { other: true } : {}),
+      value: row.value === null || row.value === undefined ? null : Number(row.value),
+      count: Number(row.event_count),
+    };
+  });
   return { events, totalEvents: events.reduce((total, point) => total + point.count, 0) };
 }
 
-function aggregateExpression(query: ChartQuery, dialect: Dialect): Sql {
-  if (query.aggregation === 'count') return raw('count(*)');
-  const metric = numericMetric(query.metric, dialect);
-  const fraction = PERCENTILES[query.aggregation];
+/** Rows a chart within the limits can have: every bucket, times every kept group plus the folded one. */
+function maxChartRows(grouped: boolean): number {
+  return MAX_CHART_BUCKETS * (grouped ? MAX_CHART_GROUPS + 1 : 1);
+}
+
+function textOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function aggregateOf(aggregation: ChartAggregation, metric: Sql, dialect: Dialect): Sql {
+  if (aggregation === 'count') return raw('count(*)');
+  const fraction = PERCENTILES[aggregation];
   if (fraction !== undefined) return dialect.percentile(metric, fraction);
   // sum, avg, min, max: names from the allow-list above.
-  return sql`${raw(query.aggregation)}(${metric})`;
+  return sql`${raw(aggregation)}(${metric})`;
 }
 
 function numericMetric(metric: string, dialect: Dialect): Sql {

@@ -91,6 +91,20 @@ export type ChartAggregation = (typeof CHART_AGGREGATIONS)[number];
 export const CHART_BUCKETS = ['minute', 'hour', 'day', 'week', 'month'] as const;
 export type ChartBucket = (typeof CHART_BUCKETS)[number];
 
+/**
+ * Most time buckets a chart answers: 90 days of hours (2160) or two days of minutes (2880) fit, and
+ * no chart is drawn wider. A dateRange that spans more is refused before it runs; without a range,
+ * data that spans more is refused once the engine has found so (the answer is never sent).
+ */
+export const MAX_CHART_BUCKETS = 3_000;
+/**
+ * Most groups a chart answers; the rest fold into one `other` group. A legend of more is unreadable,
+ * and a group-by on an id field would otherwise answer one series per event (168 MB once).
+ */
+export const MAX_CHART_GROUPS = 50;
+/** The `group` of the folded points (which also carry `other: true`, since a real value may look the same). */
+export const OTHER_CHART_GROUP = '__other__';
+
 /** GET /v1/events/chart, after the HTTP layer normalised aliases (e.g. `1h` -> hour, `average` -> avg). */
 export interface ChartQuery {
   /**
@@ -109,8 +123,13 @@ export interface ChartQuery {
 export interface ChartPoint {
   /** Start of the time bucket, epoch ms (UTC). */
   bucket: number;
-  /** Present when the query has a groupBy: the group's value as text (null when the field is missing). */
+  /**
+   * Present when the query has a groupBy: the group's value as text (null when the field is missing),
+   * or OTHER_CHART_GROUP for the groups past the MAX_CHART_GROUPS with the most events.
+   */
   group?: string | null;
+  /** Present (true) only on the points of the folded group: its value aggregates all of those groups' events. */
+  other?: true;
   /** The aggregate; null when no event in the bucket had a numeric value. */
   value: number | null;
   /** Events in the bucket (and group). */

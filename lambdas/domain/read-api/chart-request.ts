@@ -12,6 +12,7 @@ import {
   type ChartBucket,
   type ChartQuery,
   type DateRange,
+  MAX_CHART_BUCKETS,
 } from '../query/types';
 import { parseDateRange } from './date-range';
 import { assertNoEvaluationFilter } from './export-request';
@@ -20,9 +21,6 @@ import { parseFilters } from './filters';
 import { parseFlag } from './paging';
 import { assertKeyProject } from './project-scope';
 import type { QueryParameters } from './query-string';
-
-/** A chart with more points than this is not readable, and costs a scan per point to draw. */
-export const MAX_CHART_BUCKETS = 10_000;
 
 const AGGREGATION_ALIASES: Record<string, ChartAggregation> = {
   average: 'avg',
@@ -123,6 +121,7 @@ function parseBucket(value: unknown): ChartBucket {
   return bucket;
 }
 
+/** Refused before running: the query layer also refuses data that spans more when no dateRange is given. */
 function assertBucketCount(range: DateRange, bucket: ChartBucket): void {
   // Buckets the inclusive range touches (a month counts as 30 days here: a bound, not a calendar).
   const size = BUCKET_MS[bucket];

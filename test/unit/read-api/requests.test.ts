@@ -307,6 +307,13 @@ describe('GET /v1/events/chart query parameters', () => {
     });
   });
 
+  it('accepts a dateRange of up to 3000 buckets: 90 days of hours, two days of minutes', () => {
+    const buckets = (bucket: string, dateRange: string) =>
+      parseChartQuery({ bucket, dateRange }, principal, NOW);
+    expect(buckets('hour', '90d').dateRange).toEqual({ from: NOW - 90 * 86_400_000, to: NOW });
+    expect(buckets('minute', '2d').bucket).toBe('minute');
+  });
+
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ['a text metric', { metric: 'model' }, /^metric "model" is not numeric/],
     ['a metric in inputs', { metric: 'inputs.n' }, /^metric "inputs\.n" is not numeric/],
@@ -315,6 +322,11 @@ describe('GET /v1/events/chart query parameters', () => {
     ['an unknown bucket', { bucket: 'fortnight' }, /^bucket must be one of/],
     ['a mis-cased short bucket', { bucket: '1H' }, /^bucket must be one of/],
     ['an unknown groupBy', { groupBy: 'nope' }, /^groupBy is not readable/],
+    [
+      'more buckets than the chart limit',
+      { bucket: 'minute', dateRange: '3d' },
+      /^bucket "minute" splits the dateRange into 4321 buckets; at most 3000: use a wider bucket or a shorter range$/,
+    ],
     [
       'too many buckets',
       { bucket: 'minute', dateRange: '2w' },
