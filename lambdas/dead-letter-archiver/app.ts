@@ -5,7 +5,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ObjectStore } from '../domain/ports';
-import { deadLetterBody, deadLetterKey } from '../domain/store/dead-letter';
+import { deadLetterBody, deadLetterKey, RECEIVES_EXHAUSTED } from '../domain/store/dead-letter';
 
 export interface DeadLetterArchiverOptions {
   clock?: () => number;
@@ -35,7 +35,9 @@ export function createDeadLetterArchiver(
         };
         const key = deadLetterKey(message, now);
         try {
-          await store.put(key, deadLetterBody(message, now), { contentType: 'application/json' });
+          await store.put(key, deadLetterBody(message, now, RECEIVES_EXHAUSTED), {
+            contentType: 'application/json',
+          });
           options.onArchived?.(key);
         } catch (error) {
           failed.push(record.messageId);

@@ -36,6 +36,8 @@ export interface IngestSummary {
   projectId: string;
   acceptedRecords: number;
   rejectedSpans: number;
+  /** Values dropped from accepted spans because the store cannot keep them. */
+  droppedValues: number;
   bodyBytes: number;
 }
 
@@ -104,6 +106,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
         projectId: principal.project_id,
         acceptedRecords: outcome.records.length,
         rejectedSpans: outcome.route === 'otlp-traces' ? outcome.rejectedSpans : 0,
+        droppedValues: outcome.route === 'otlp-traces' ? outcome.droppedValues : 0,
         bodyBytes: body.byteLength,
       });
       return reply(outcome);
@@ -141,8 +144,9 @@ function decodeBodies(
 
 function reply(outcome: IngestOutcome): APIGatewayProxyStructuredResultV2 {
   if (outcome.route !== 'otlp-traces') return json(outcome.status, outcome.response);
+  // With no span rejected, a message is a warning (values dropped): OTLP allows rejected_spans 0 then.
   const partial =
-    outcome.rejectedSpans > 0
+    outcome.rejectedSpans > 0 || outcome.rejectionMessage !== ''
       ? { rejectedSpans: outcome.rejectedSpans, errorMessage: outcome.rejectionMessage }
       : undefined;
   if (outcome.format === 'json') {

@@ -28,12 +28,13 @@ const ingest = createIngestHandler({
   rawArchive: archive,
   overflowStore: archive,
   eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),
-  onIngested: ({ route, acceptedRecords, rejectedSpans, bodyBytes }) => {
+  onIngested: ({ route, acceptedRecords, rejectedSpans, droppedValues, bodyBytes }) => {
     metrics.addMetric('RequestsAccepted', MetricUnit.Count, 1);
     metrics.addMetric('RecordsQueued', MetricUnit.Count, acceptedRecords);
     metrics.addMetric('SpansRejected', MetricUnit.Count, rejectedSpans);
+    metrics.addMetric('ValuesDropped', MetricUnit.Count, droppedValues);
     metrics.addMetric('BodyBytes', MetricUnit.Bytes, bodyBytes);
-    logger.debug('request accepted', { route, acceptedRecords, rejectedSpans });
+    logger.debug('request accepted', { route, acceptedRecords, rejectedSpans, droppedValues });
   },
   onError: (error, context) => {
     metrics.addMetric(context.status === 503 ? 'StorageUnavailable' : 'InternalErrors', MetricUnit.Count, 1);

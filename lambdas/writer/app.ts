@@ -2,16 +2,21 @@
  * The writer function's logic: one SQS batch from the events queue -> Parquet files in the event
  * store, answering with the messages to retry (ReportBatchItemFailures). A message that cannot be
  * read (bad envelope, missing overflow object) is reported failed on its own; it never fails the
- * rest of the batch. No AWS imports: the handler and the local platform wire their own stores.
+ * rest of the batch. A poison message (one that can never be written: a malformed record, a value
+ * the store cannot hold) is kept in the dead-letter archive at once, with its reason, and not
+ * retried; only if that archive write fails is it reported failed, to come back later. No AWS
+ * imports: the handler and the local platform wire their own stores.
  */
 import { gunzipSync } from 'node:zlib';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventRecord } from '../domain/events/event';
 import { parseQueueEnvelope } from '../domain/ingest/queue-envelope';
 import type { ObjectStore } from '../domain/ports';
 import { newBatchId } from '../domain/store/batch-id';
+import { deadLetterBody, deadLetterKey } from '../domain/store/dead-letter';
 import {
   type LookupLatest,
+  type PoisonMessage,
   type WriteBatchDeps,
   type WriteBatchResult,
   type WriteFailure,
@@ -29,9 +34,16 @@ export interface WriterDeps {
   /** Row, Parquet and concurrency settings passed to writeRecords. */
   tuning?: Pick<WriteBatchDeps, 'rowOptions' | 'parquet' | 'concurrency'>;
   /** Called once per batch with what was written, for metrics. */
-  onWritten?: (summary: { messages: number; failed: number } & WriteBatchResult['written']) => void;
+  onWritten?: (
+    summary: { messages: number; failed: number; deadLettered: number } & WriteBatchResult['written'],
+  ) => void;
   /** Called for each message or file that failed, for logging. Never given record contents. */
-  onFailure?: (failure: WriteFailure | { stage: 'read'; messageId: string; error: unknown }) => void;
+  onFailure?: (
+    failure:
+      | WriteFailure
+      | { stage: 'read'; messageId: string; error: unknown }
+      | { stage: 'dead-letter'; messageId: string; error: unknown },
+  ) => void;
 }
 
 export type WriterHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
@@ -60,10 +72,56 @@ export function createWriterHandler(deps: WriterDeps): WriterHandler {
       batchId: newBatchId(clock()),
       onFailure: deps.onFailure,
     });
-    const failed = [...unreadable, ...result.failedMessageIds];
-    deps.onWritten?.({ messages: event.Records.length, failed: failed.length, ...result.written });
+    const notArchived = await archivePoison(event.Records, result.poisonMessages, deps, clock);
+    const failed = [...unreadable, ...result.failedMessageIds, ...notArchived];
+    deps.onWritten?.({
+      messages: event.Records.length,
+      failed: failed.length,
+      deadLettered: result.poisonMessages.length - notArchived.length,
+      ...result.written,
+    });
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   };
+}
+
+/**
+ * Keeps each poison message in the dead-letter archive (the same key the DLQ archiver would use,
+ * so a message never lands there twice) with why it failed. Returns the ids whose archive write
+ * failed: those are retried like any failed message.
+ */
+async function archivePoison(
+  records: SQSRecord[],
+  poison: PoisonMessage[],
+  deps: WriterDeps,
+  clock: () => number,
+): Promise<string[]> {
+  if (poison.length === 0) return [];
+  const byId = new Map(records.map((record) => [record.messageId, record]));
+  const notArchived: string[] = [];
+  await Promise.all(
+    poison.map(async ({ messageId, stage, reason }) => {
+      const record = byId.get(messageId) as SQSRecord;
+      const message = {
+        messageId,
+        body: record.body,
+        attributes: { ...record.attributes },
+        messageAttributes: { ...record.messageAttributes },
+        eventSourceARN: record.eventSourceARN,
+      };
+      const now = clock();
+      try {
+        await deps.store.put(
+          deadLetterKey(message, now),
+          deadLetterBody(message, now, { code: stage, message: reason }),
+          { contentType: 'application/json' },
+        );
+      } catch (error) {
+        notArchived.push(messageId);
+        deps.onFailure?.({ stage: 'dead-letter', messageId, error });
+      }
+    }),
+  );
+  return notArchived;
 }
 
 async function readRecords(body: string, deps: WriterDeps): Promise<EventRecord[]> {

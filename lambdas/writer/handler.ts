@@ -33,9 +33,10 @@ const writer = createWriterHandler({
   store: new S3ObjectStore(s3, requiredEnv('EVENT_STORE_BUCKET')),
   overflowStore: new S3ObjectStore(s3, requiredEnv('OVERFLOW_BUCKET')),
   lookupLatest: (tenant, eventIds) => queries.lookupLatest(tenant, eventIds),
-  onWritten: ({ messages, failed, files, events, tombstones }) => {
+  onWritten: ({ messages, failed, deadLettered, files, events, tombstones }) => {
     metrics.addMetric('MessagesReceived', MetricUnit.Count, messages);
     metrics.addMetric('MessagesFailed', MetricUnit.Count, failed);
+    metrics.addMetric('MessagesDeadLettered', MetricUnit.Count, deadLettered);
     metrics.addMetric('FilesWritten', MetricUnit.Count, files);
     metrics.addMetric('EventsWritten', MetricUnit.Count, events);
     metrics.addMetric('TombstonesWritten', MetricUnit.Count, tombstones);

@@ -91,6 +91,8 @@ export class EventWriter extends Construct {
     });
     const role = this.writerFunction.role;
     eventStore.grantWriteEvents(role);
+    // Poison messages are archived by the writer itself, with their reason, instead of being retried.
+    eventStore.grantWriteDeadLetters(role);
     eventTables.grantQuery(role);
     rawArchive.grantReadOverflowObjects(role);
 

@@ -6,11 +6,12 @@
 import { computeCost } from '../pricing/compute-cost';
 import { findPrice } from '../pricing/find-price';
 import { PRICE_TABLE } from '../pricing/price-table';
+import { isStorableCount } from '../store/storable-values';
 import type { WaggleEvent } from './event';
 
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
-}
+// Only counts the store can keep take part in totals and prices: a count beyond them is dropped or
+// refused at ingest (store/storable-values.ts), and must not leave a derived total or cost behind.
+const isCount = isStorableCount;
 
 function cachedInputTokens(metadata: WaggleEvent['metadata']): number {
   const value = metadata.cached_input_tokens;

@@ -4,6 +4,7 @@
  */
 import { EVENT_TYPES, type EventType, type JsonObject, type WaggleEvent } from '../events/event';
 import { applyUsageAndCost } from '../events/usage-and-cost';
+import { describeUnstorable, unstorableValues } from '../store/storable-values';
 import {
   countOrNull,
   fieldPath,
@@ -81,7 +82,19 @@ export function buildEvent(
     ingested_at: ctx.ingestedAt,
     deleted: false,
   };
-  return applyUsageAndCost(event);
+  return assertStorable(applyUsageAndCost(event), parent);
+}
+
+/**
+ * A REST item whose numbers the store cannot keep (a token count of 1e30, a total that overflows)
+ * is refused with a 400 naming the value, before anything is acknowledged: in a batch only that
+ * item is refused. Token counts and cost come from `metadata` (or a model event's `usage`).
+ */
+function assertStorable(event: WaggleEvent, parent: string): WaggleEvent {
+  const problems = unstorableValues(event);
+  if (problems.length === 0) return event;
+  const where = parent === '' ? 'event' : parent;
+  throw invalidField(where, `cannot be stored: ${problems.map(describeUnstorable).join('; ')}`);
 }
 
 /** POST /events and /events/batch items: the spec requires `event_type` and an `inputs` object. */

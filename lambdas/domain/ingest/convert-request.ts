@@ -35,6 +35,8 @@ export type Conversion =
       records: EventRecord[];
       rejectedSpans: number;
       rejectionMessage: string;
+      /** Values dropped from accepted spans because the store cannot keep them. */
+      droppedValues: number;
     }
   | {
       route: Exclude<ArchivedRoute, 'otlp-traces'>;

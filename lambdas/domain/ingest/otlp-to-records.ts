@@ -1,6 +1,7 @@
 import type { EventRecord } from '../events/event';
 import { type NormalizeContext, normalizeSpan } from '../events/normalize-span';
 import type { OtlpTraceRequest } from '../otlp/model';
+import { describeUnstorable, dropUnstorableValues } from '../store/storable-values';
 import { spanRejectionReason } from './span-validation';
 
 /** What normalizing needs besides the span's own resource and scope. */
@@ -12,8 +13,14 @@ export type OtlpConversionContext = Omit<
 export interface OtlpConversion {
   records: EventRecord[];
   rejectedSpans: number;
-  /** A short summary of why spans were rejected ('' when none were). */
+  /**
+   * A short summary of why spans were rejected, and of values dropped from accepted spans because
+   * the store cannot keep them ('' when neither happened). OTLP's partial_success carries it: with
+   * rejected_spans 0 it is a warning, as the OTLP specification allows.
+   */
   rejectionMessage: string;
+  /** Values dropped from accepted spans (set NULL; named in each event's normalization notes). */
+  droppedValues: number;
 }
 
 /** At most this many distinct reasons are spelled out in partial_success.error_message. */
@@ -23,7 +30,9 @@ const MAX_REASONS = 5;
 export function otlpToRecords(request: OtlpTraceRequest, ctx: OtlpConversionContext): OtlpConversion {
   const records: EventRecord[] = [];
   const reasons: string[] = [];
+  const warnings: string[] = [];
   let rejectedSpans = 0;
+  let droppedValues = 0;
   for (const resourceSpans of request.resourceSpans) {
     for (const scopeSpans of resourceSpans.scopeSpans) {
       const scopeContext: NormalizeContext = {
@@ -36,8 +45,21 @@ export function otlpToRecords(request: OtlpTraceRequest, ctx: OtlpConversionCont
         let reason = spanRejectionReason(span);
         if (reason === undefined) {
           try {
-            records.push({ kind: 'event', event: normalizeSpan(span, scopeContext) });
-            continue;
+            const event = normalizeSpan(span, scopeContext);
+            // Values the store cannot keep are dropped here, before the span is acknowledged: stored,
+            // they would fail the writer's whole file for this project and hour.
+            const { dropped, refused } = dropUnstorableValues(event);
+            if (refused.length === 0) {
+              records.push({ kind: 'event', event });
+              droppedValues += dropped.length;
+              if (dropped.length > 0 && warnings.length < MAX_REASONS) {
+                warnings.push(
+                  `span "${span.name.slice(0, 64)}": ${dropped.map(describeUnstorable).join(', ')}`,
+                );
+              }
+              continue;
+            }
+            reason = `span "${span.name.slice(0, 64)}": ${refused.map(describeUnstorable).join(', ')}`;
           } catch (error) {
             reason = `span "${span.name.slice(0, 64)}": could not be normalized (${(error as Error).message})`;
           }
@@ -47,8 +69,18 @@ export function otlpToRecords(request: OtlpTraceRequest, ctx: OtlpConversionCont
       }
     }
   }
-  const more = rejectedSpans > reasons.length ? `; and ${rejectedSpans - reasons.length} more` : '';
-  const rejectionMessage =
-    rejectedSpans === 0 ? '' : `${rejectedSpans} span(s) rejected: ${reasons.join('; ')}${more}`;
-  return { records, rejectedSpans, rejectionMessage };
+  const rejection =
+    rejectedSpans === 0
+      ? ''
+      : `${rejectedSpans} span(s) rejected: ${reasons.join('; ')}${andMore(rejectedSpans, reasons.length)}`;
+  const dropping =
+    droppedValues === 0
+      ? ''
+      : `${droppedValues} value(s) the store cannot keep were dropped from accepted spans: ${warnings.join('; ')}${andMore(droppedValues, warnings.length)}`;
+  const rejectionMessage = [rejection, dropping].filter((part) => part !== '').join('. ');
+  return { records, rejectedSpans, rejectionMessage, droppedValues };
+}
+
+function andMore(total: number, told: number): string {
+  return total > told ? `; and ${total - told} more` : '';
 }

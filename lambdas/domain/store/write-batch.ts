@@ -11,18 +11,24 @@
  * - A message fails when any file it has rows in could not be written. Its other files stay: SQS
  *   delivery is at least once anyway, and a retry rewrites the same (event_id, version) rows, which
  *   the read side's dedup view and compaction collapse to one.
+ * - Poison never takes other messages with it. A message that can never be written (a malformed
+ *   record, a value its column cannot hold) is set aside as poison before any file is encoded; if a
+ *   file still fails to encode, it is split by message and each half written on its own, until only
+ *   the messages that cannot be encoded are left. Poison messages are not retried (a retry would
+ *   fail the same way): the caller keeps them in the dead-letter archive with the reason.
  */
 import type { EventRecord, Tenant, WaggleEvent, WaggleEventUpdate, WaggleTombstone } from '../events/event';
 import type { ObjectStore } from '../ports';
 import { runWithConcurrency } from '../run-with-concurrency';
 import { applyUpdate } from './apply-update';
-import { checkRecord } from './check-record';
+import { checkRecord, InvalidRecordError } from './check-record';
 import { EVENT_COLUMNS, TOMBSTONE_COLUMNS } from './columns';
 import { enrichEvent } from './enrich-event';
 import { type EventRowOptions, eventRowValues, type PayloadObject } from './event-row';
 import { type EventWithRefs, withFullSections } from './full-sections';
 import { EVENTS_PREFIX, hourPartitionOf, partitionPrefix, TOMBSTONES_PREFIX } from './layout';
 import { type ParquetWriteTuning, writeParquetRows, writeParquetRowValues } from './parquet-files';
+import { rowProblems } from './storable-values';
 import { tombstoneRowValues } from './tombstone-row';
 
 /**
@@ -52,15 +58,36 @@ export interface WriteBatchDeps {
 
 export type WriteFailure =
   | { stage: 'resolve'; messageId: string; error: unknown }
-  | { stage: 'write'; key: string; messageIds: string[]; error: unknown };
+  | { stage: 'write'; key: string; messageIds: string[]; error: unknown }
+  | { stage: 'encode'; key: string; messageIds: string[]; error: unknown };
+
+/** A message that can never be written, and why (for the dead-letter archive). */
+export interface PoisonMessage {
+  messageId: string;
+  stage: 'resolve' | 'encode';
+  reason: string;
+}
 
 export interface WriteBatchResult {
+  /** Messages to retry: something failed that may succeed next time (a store write, a lookup). */
   failedMessageIds: string[];
+  /** Messages that will fail however often they are retried; none of their rows was written. */
+  poisonMessages: PoisonMessage[];
   written: { files: number; events: number; tombstones: number };
 }
 
 export class MissingUpdateBaseError extends Error {
   override readonly name = 'MissingUpdateBaseError';
+}
+
+/** An event whose values its columns cannot hold (store/storable-values.ts): poison, never retried. */
+export class UnstorableEventError extends Error {
+  override readonly name = 'UnstorableEventError';
+}
+
+/** Errors no retry can mend: the message's records themselves are wrong. */
+function isPoison(error: unknown): boolean {
+  return error instanceof InvalidRecordError || error instanceof UnstorableEventError;
 }
 
 const BATCH_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -70,9 +97,15 @@ export async function writeRecords(items: WriteItem[], deps: WriteBatchDeps): Pr
   if (!BATCH_ID_PATTERN.test(deps.batchId))
     throw new Error(`Invalid batch id ${JSON.stringify(deps.batchId)}`);
   const failed = new Set<string>();
-  const fail = (failure: WriteFailure, messageIds: string[]) => {
-    for (const id of messageIds) failed.add(id);
+  const poison = new Map<string, PoisonMessage>();
+  const fail: FailMessages = (failure, messageIds) => {
     deps.onFailure?.(failure);
+    const reason = describe(failure.error);
+    for (const id of messageIds) {
+      if (failure.stage === 'encode' || (failure.stage === 'resolve' && isPoison(failure.error))) {
+        poison.set(id, { messageId: id, stage: failure.stage, reason });
+      } else failed.add(id);
+    }
   };
 
   const checked = checkItems(items, fail);
@@ -80,18 +113,119 @@ export async function writeRecords(items: WriteItem[], deps: WriteBatchDeps): Pr
   const outputs = resolveMessages(checked, lookups, fail);
   const files = groupIntoFiles(outputs, deps);
 
+  // Every file is encoded before any is stored, so a message found to be poison while encoding
+  // has none of its rows written, in any partition.
+  const encoded = encodeSettingPoisonAside(files, deps, fail, poison);
   const written = { files: 0, events: 0, tombstones: 0 };
-  await runWithConcurrency(files, deps.concurrency ?? DEFAULT_CONCURRENCY, async (file) => {
+  await runWithConcurrency(encoded, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ file, body }) => {
     try {
-      await writeFile(deps.store, file, deps);
+      await storeFile(deps.store, file.key, body);
       written.files++;
       written.events += file.events.length;
       written.tombstones += file.tombstones.length;
     } catch (error) {
+      // The store, not the rows: the file's messages are retried.
       fail({ stage: 'write', key: file.key, messageIds: [...file.messageIds], error }, [...file.messageIds]);
     }
   });
-  return { failedMessageIds: items.map((item) => item.messageId).filter((id) => failed.has(id)), written };
+  const ids = items.map((item) => item.messageId);
+  return {
+    failedMessageIds: ids.filter((id) => failed.has(id) && !poison.has(id)),
+    poisonMessages: ids.flatMap((id) => poison.get(id) ?? []),
+    written,
+  };
+}
+
+type FailMessages = (failure: WriteFailure, messageIds: string[]) => void;
+
+interface EncodedPartition {
+  file: PartitionFile;
+  body: EncodedFile;
+}
+
+/**
+ * Encodes every file. A file that fails to encode is split by message and each half encoded on
+ * its own, down to single messages, so only the message whose rows cannot be encoded is set aside
+ * (encoding is deterministic: the same rows fail the same way). A message set aside may have rows
+ * in other partitions' files too; those files are encoded again without them, until no encoded
+ * file holds a row of a poison message.
+ */
+function encodeSettingPoisonAside(
+  files: PartitionFile[],
+  deps: WriteBatchDeps,
+  fail: FailMessages,
+  poison: ReadonlyMap<string, PoisonMessage>,
+): EncodedPartition[] {
+  let encoded: EncodedPartition[] = [];
+  let pending = files;
+  while (pending.length > 0) {
+    for (const file of pending) encodeSplitting(file, deps, fail, encoded);
+    const tainted = encoded.filter(({ file }) => [...file.messageIds].some((id) => poison.has(id)));
+    encoded = encoded.filter((partition) => !tainted.includes(partition));
+    pending = tainted
+      .map(({ file }) => withoutMessages(file, (id) => !poison.has(id), ''))
+      .filter((file) => file.messageIds.size > 0);
+  }
+  return encoded;
+}
+
+function encodeSplitting(
+  file: PartitionFile,
+  deps: WriteBatchDeps,
+  fail: FailMessages,
+  encoded: EncodedPartition[],
+): void {
+  try {
+    encoded.push({ file, body: encodeFile(file, deps) });
+  } catch (error) {
+    const messageIds = [...file.messageIds];
+    if (messageIds.length === 1) {
+      fail({ stage: 'encode', key: file.key, messageIds, error }, messageIds);
+      return;
+    }
+    const firstHalf = new Set(messageIds.slice(0, Math.ceil(messageIds.length / 2)));
+    encodeSplitting(
+      withoutMessages(file, (id) => firstHalf.has(id), '-1'),
+      deps,
+      fail,
+      encoded,
+    );
+    encodeSplitting(
+      withoutMessages(file, (id) => !firstHalf.has(id), '-2'),
+      deps,
+      fail,
+      encoded,
+    );
+  }
+}
+
+/**
+ * The file with only the rows of the messages `keep` accepts. A split half gets a suffix so each
+ * file of a partition keeps its own name; a file that only loses poison rows keeps its name.
+ */
+function withoutMessages(
+  file: PartitionFile,
+  keep: (messageId: string) => boolean,
+  suffix: string,
+): PartitionFile {
+  const part: PartitionFile = {
+    key: file.key.replace(/\.parquet$/, `${suffix}.parquet`),
+    table: file.table,
+    events: [],
+    tombstones: [],
+    rowMessageIds: [],
+    messageIds: new Set(),
+  };
+  const rows = file.table === EVENTS_PREFIX ? file.events : file.tombstones;
+  rows.forEach((row, index) => {
+    const messageId = file.rowMessageIds[index] as string;
+    if (!keep(messageId)) return;
+    if (file.table === EVENTS_PREFIX) part.events.push(row as WaggleEvent);
+    else part.tombstones.push(row as WaggleTombstone);
+    part.rowMessageIds.push(messageId);
+    part.messageIds.add(messageId);
+  });
+  return part;
 }
 
 interface CheckedItem {
@@ -99,11 +233,11 @@ interface CheckedItem {
   records: EventRecord[];
 }
 
-function checkItems(items: WriteItem[], fail: (failure: WriteFailure, ids: string[]) => void): CheckedItem[] {
+function checkItems(items: WriteItem[], fail: FailMessages): CheckedItem[] {
   const checked: CheckedItem[] = [];
   for (const item of items) {
     try {
-      if (!Array.isArray(item.records)) throw new Error('message records are not an array');
+      if (!Array.isArray(item.records)) throw new InvalidRecordError('message records are not an array');
       checked.push({ messageId: item.messageId, records: item.records.map(checkRecord) });
     } catch (error) {
       fail({ stage: 'resolve', messageId: item.messageId, error }, [item.messageId]);
@@ -151,11 +285,7 @@ type Output =
  * Resolves messages in batch order. A message's changes to the in-batch "newest version" map are
  * staged and kept only if the whole message resolves, so later updates never build on a failed one.
  */
-function resolveMessages(
-  items: CheckedItem[],
-  bases: UpdateBases,
-  fail: (failure: WriteFailure, ids: string[]) => void,
-): Output[] {
+function resolveMessages(items: CheckedItem[], bases: UpdateBases, fail: FailMessages): Output[] {
   const newest = new Map<string, WaggleEvent>();
   const outputs: Output[] = [];
   for (const item of items) {
@@ -171,6 +301,7 @@ function resolveMessages(
           record.kind === 'event'
             ? enrichEvent(record.event)
             : enrichEvent(applyUpdate(findBase(record.update, staged, newest, bases), record.update));
+        assertStorable(event);
         const key = eventKey(event.project_id, event.event_id);
         const known = staged.get(key) ?? newest.get(key);
         if (known === undefined || event.version >= known.version) staged.set(key, event);
@@ -207,12 +338,21 @@ function findBase(
   return stored.version > inBatch.version ? stored : inBatch;
 }
 
+/** Ingest refuses or drops what the store cannot hold; a record that still carries such a value is poison. */
+function assertStorable(event: WaggleEvent): void {
+  const problems = rowProblems(event);
+  if (problems.length === 0) return;
+  throw new UnstorableEventError(`event ${event.event_id} cannot be stored: ${problems.join('; ')}`);
+}
+
 interface PartitionFile {
   key: string;
   table: typeof EVENTS_PREFIX | typeof TOMBSTONES_PREFIX;
   /** The file's rows: events for the events table, tombstones for the tombstones table. */
   events: WaggleEvent[];
   tombstones: WaggleTombstone[];
+  /** The message each row came from, in row order. */
+  rowMessageIds: string[];
   messageIds: Set<string>;
 }
 
@@ -222,7 +362,7 @@ function groupIntoFiles(outputs: Output[], deps: WriteBatchDeps): PartitionFile[
     const key = `${partitionPrefix(table, hourPartitionOf(projectId, epochMs))}${deps.batchId}.parquet`;
     let file = files.get(key);
     if (file === undefined) {
-      file = { key, table, events: [], tombstones: [], messageIds: new Set() };
+      file = { key, table, events: [], tombstones: [], rowMessageIds: [], messageIds: new Set() };
       files.set(key, file);
     }
     return file;
@@ -231,17 +371,24 @@ function groupIntoFiles(outputs: Output[], deps: WriteBatchDeps): PartitionFile[
     if (output.kind === 'event') {
       const file = fileFor(EVENTS_PREFIX, output.event.project_id, output.event.start_time);
       file.events.push(output.event);
+      file.rowMessageIds.push(output.messageId);
       file.messageIds.add(output.messageId);
     } else {
       const file = fileFor(TOMBSTONES_PREFIX, output.tombstone.project_id, output.tombstone.deleted_at);
       file.tombstones.push(output.tombstone);
+      file.rowMessageIds.push(output.messageId);
       file.messageIds.add(output.messageId);
     }
   }
   return [...files.values()];
 }
 
-async function writeFile(store: ObjectStore, file: PartitionFile, deps: WriteBatchDeps): Promise<void> {
+interface EncodedFile {
+  body: Uint8Array;
+  payloads: PayloadObject[];
+}
+
+function encodeFile(file: PartitionFile, deps: WriteBatchDeps): EncodedFile {
   const writtenAt = new Date((deps.clock ?? Date.now)()).toISOString();
   const options = {
     ...deps.parquet,
@@ -263,13 +410,17 @@ async function writeFile(store: ObjectStore, file: PartitionFile, deps: WriteBat
           options,
         )
       : writeParquetRowValues(TOMBSTONE_COLUMNS, file.tombstones.map(tombstoneRowValues), options);
+  return { body, payloads };
+}
+
+async function storeFile(store: ObjectStore, key: string, { body, payloads }: EncodedFile): Promise<void> {
   // Payloads first: a row must never point at an object that is not there.
   await Promise.all(
     payloads.map((payload) =>
       store.put(payload.key, payload.body, { contentType: 'application/json', contentEncoding: 'gzip' }),
     ),
   );
-  await store.put(file.key, body, { contentType: 'application/vnd.apache.parquet' });
+  await store.put(key, body, { contentType: 'application/vnd.apache.parquet' });
 }
 
 function eventKey(projectId: string, eventId: string): string {

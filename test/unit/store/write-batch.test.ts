@@ -44,7 +44,11 @@ describe('writeRecords', () => {
       ],
       { store, lookupLatest: noLookup, batchId: 'batch-1' },
     );
-    expect(result).toEqual({ failedMessageIds: [], written: { files: 3, events: 4, tombstones: 0 } });
+    expect(result).toEqual({
+      failedMessageIds: [],
+      poisonMessages: [],
+      written: { files: 3, events: 4, tombstones: 0 },
+    });
     expect(store.keys()).toEqual([
       'events/project_id=proj-1/dt=2026-03-04/hour=05/batch-1.parquet',
       'events/project_id=proj-1/dt=2026-03-04/hour=06/batch-1.parquet',
@@ -198,9 +202,72 @@ describe('writeRecords', () => {
       ],
       { store, lookupLatest: noLookup, batchId: 'b', onFailure: (failure) => failures.push(failure) },
     );
-    expect(result.failedMessageIds).toEqual(['bad']);
+    // A malformed record is poison: set aside with its reason, not retried.
+    expect(result.failedMessageIds).toEqual([]);
+    expect(result.poisonMessages).toEqual([
+      { messageId: 'bad', stage: 'resolve', reason: 'event.org_id is not a non-empty string' },
+    ]);
     expect(result.written.events).toBe(1);
     expect(failures).toEqual([expect.objectContaining({ stage: 'resolve', messageId: 'bad' })]);
+  });
+
+  it('sets aside a message holding a value no column can keep, and writes the rest of its file', async () => {
+    const store = new FaultyMemoryStore();
+    const result = await writeRecords(
+      [
+        { messageId: 'm1', records: [eventRecord({ event_id: 'a' })] },
+        { messageId: 'poison', records: [eventRecord({ event_id: 'p', prompt_tokens: 2 ** 63 })] },
+        { messageId: 'm2', records: [eventRecord({ event_id: 'b', total_tokens: 1e300 })] },
+        { messageId: 'm3', records: [eventRecord({ event_id: 'c' })] },
+      ],
+      { store, lookupLatest: noLookup, batchId: 'b' },
+    );
+    expect(result.failedMessageIds).toEqual([]);
+    expect(result.poisonMessages.map((poison) => poison.messageId)).toEqual(['poison', 'm2']);
+    expect(result.poisonMessages[0]?.reason).toMatch(
+      /prompt_tokens 9223372036854776000 is beyond the largest/,
+    );
+    expect((await allEventRows(store)).map((row) => row.event_id).sort()).toEqual(['a', 'c']);
+  });
+
+  it('splits a file that fails to encode until only the message that cannot be encoded is left', async () => {
+    const store = new FaultyMemoryStore();
+    // Past every check before encoding, failing only while its row is made: a section that cannot
+    // be serialized (the kind of failure nobody foresaw, which the split exists for).
+    const unencodable = eventRecord({
+      event_id: 'x',
+      metadata: {
+        toJSON() {
+          throw new Error('metadata cannot be serialized');
+        },
+      },
+    });
+    const messages = Array.from({ length: 9 }, (_, index) => ({
+      messageId: `m${index}`,
+      records: [eventRecord({ event_id: `e${index}` })],
+    }));
+    messages.splice(5, 0, { messageId: 'bad', records: [unencodable] });
+    const failures: unknown[] = [];
+    const result = await writeRecords(messages, {
+      store,
+      lookupLatest: noLookup,
+      batchId: 'b',
+      onFailure: (failure) => failures.push(failure),
+    });
+    expect(result.failedMessageIds).toEqual([]);
+    expect(result.poisonMessages).toEqual([
+      { messageId: 'bad', stage: 'encode', reason: 'metadata cannot be serialized' },
+    ]);
+    expect((await allEventRows(store)).map((row) => row.event_id).sort()).toEqual(
+      messages
+        .filter((message) => message.messageId !== 'bad')
+        .map((_, index) => `e${index}`)
+        .sort(),
+    );
+    expect(result.written.events).toBe(9);
+    // Every file of the split has its own name in the partition.
+    expect(new Set(store.keys('events/')).size).toBe(store.keys('events/').length);
+    expect(failures).toEqual([expect.objectContaining({ stage: 'encode', messageIds: ['bad'] })]);
   });
 
   it('writes tombstones into tombstones/ partitions by deleted_at', async () => {

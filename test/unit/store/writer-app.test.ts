@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileObjectStore } from '../../../lambdas/adapters/local/file-object-store';
 import type { EventRecord } from '../../../lambdas/domain/events/event';
 import { overflowMessageBody, recordsMessageBody } from '../../../lambdas/domain/ingest/queue-envelope';
+import { parseDeadLetter } from '../../../lambdas/domain/store/dead-letter';
 import { createWriterHandler } from '../../../lambdas/writer/app';
 import { eventRecord, FaultyMemoryStore, T0 } from './store-fixtures';
 
@@ -73,6 +74,38 @@ describe('createWriterHandler', () => {
     const handler = createWriterHandler({ store, overflowStore: store, lookupLatest: noLookup });
     const response = await handler(sqsEvent([body([eventRecord()]), body([eventRecord({ event_id: 'z' })])]));
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }, { itemIdentifier: 'm1' }]);
+  });
+
+  it('keeps a poison message in the dead-letter archive with its reason and acknowledges it', async () => {
+    const store = new FaultyMemoryStore();
+    const handler = createWriterHandler({
+      store,
+      overflowStore: store,
+      lookupLatest: noLookup,
+      clock: () => T0,
+    });
+    const poison = body([eventRecord({ event_id: 'p', completion_tokens: 1e19 })]);
+    const response = await handler(sqsEvent([body([eventRecord({ event_id: 'a' })]), poison]));
+    expect(response.batchItemFailures).toEqual([]);
+    const [key] = store.keys('dead-letters/');
+    expect(key).toBe('dead-letters/dt=2026-03-04/m1.json');
+    const archived = parseDeadLetter((await store.get(key as string)) as Uint8Array);
+    expect(archived).toMatchObject({
+      messageId: 'm1',
+      body: poison,
+      reason: { code: 'resolve', message: expect.stringContaining('completion_tokens 10000000000000000000') },
+    });
+    expect(store.keys('events/')).toHaveLength(1);
+  });
+
+  it('retries a poison message whose dead-letter write failed', async () => {
+    const store = new FaultyMemoryStore();
+    store.failPut = (key: string) => key.startsWith('dead-letters/');
+    const handler = createWriterHandler({ store, overflowStore: store, lookupLatest: noLookup });
+    const response = await handler(
+      sqsEvent([body([eventRecord({ event_id: 'a' })]), body([eventRecord({ prompt_tokens: 2 ** 60 })])]),
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
   });
 
   describe('with files on disk', () => {
