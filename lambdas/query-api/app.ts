@@ -9,6 +9,7 @@ import { createAuthenticator } from '../domain/auth/authenticate';
 import { createRequestAuthenticator, type DataPlaneAuthOptions } from '../domain/auth/authenticate-request';
 import type { Principal } from '../domain/auth/principal';
 import type { TokenVerifier } from '../domain/auth/token-verifier';
+import type { ConcurrencyGate } from '../domain/concurrency-gate';
 import type { Tenant, WaggleTombstone } from '../domain/events/event';
 import { HttpError, serviceUnavailable } from '../domain/http/errors';
 import { jsonResponse as json } from '../domain/http/json-response';
@@ -16,9 +17,10 @@ import { readRequestBody } from '../domain/http/request-body';
 import { parseJsonBody } from '../domain/ingest/json-body';
 import { publishRecords } from '../domain/ingest/publish-records';
 import type { KeyRegistry, MessageQueue, ObjectStore } from '../domain/ports';
-import type { EventQueryService, SessionResult } from '../domain/query/types';
+import type { EventQueryService, ExportQuery, ExportResult, SessionResult } from '../domain/query/types';
 import { parseChartQuery } from '../domain/read-api/chart-request';
 import { parsePathId, tombstoneRecord } from '../domain/read-api/deletion';
+import { createExportGate, runExport } from '../domain/read-api/export-gate';
 import { parseExportBody, parseGetEventsQuery } from '../domain/read-api/export-request';
 import { eventWithFullPayloads, sessionWithFullPayloads } from '../domain/read-api/full-payloads';
 import { tenantOf } from '../domain/read-api/project-scope';
@@ -53,6 +55,11 @@ export interface QueryApiHandlerDeps {
   tokens?: TokenVerifier;
   /** A token's project id -> the project's name as clients know it (ingest records carry it). */
   projectName?: (projectId: string) => Promise<string | undefined>;
+  /**
+   * Bounds the export work this instance does at once (POST /v1/events/export, GET /events);
+   * defaults to createExportGate()'s limits, one gate per handler.
+   */
+  exportGate?: ConcurrencyGate;
   /** Called once per answered request, for metrics. */
   onAnswered?: (summary: { route: QueryRouteKey; status: number; projectId: string }) => void;
   /** Called for unexpected failures (5xx), for logging. Never given request bodies or keys. */
@@ -85,6 +92,11 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     projectName: deps.projectName,
   });
   const { queries } = deps;
+  const exportGate = deps.exportGate ?? createExportGate();
+
+  function exportPage(principal: Principal, query: ExportQuery): Promise<ExportResult> {
+    return runExport(exportGate, query.limit, () => queries.exportEvents(tenantOf(principal), query));
+  }
 
   async function fullSession(tenant: Tenant, id: string): Promise<SessionResult | undefined> {
     const session = await queries.getSession(tenant, id);
@@ -112,12 +124,12 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
   const ROUTES: Record<QueryRouteKey, (ctx: RouteContext) => Promise<Answer>> = {
     'POST /v1/events/export': async (ctx) => {
       const query = parseExportBody(readJsonBody(ctx.event), ctx.principal, ctx.now);
-      const result = await queries.exportEvents(tenantOf(ctx.principal), query);
+      const result = await exportPage(ctx.principal, query);
       return { status: 200, body: eventsResponse(result, ctx.principal) };
     },
     'GET /events': async (ctx) => {
       const query = parseGetEventsQuery(queryParameters(ctx.event), ctx.principal, ctx.now);
-      const result = await queries.exportEvents(tenantOf(ctx.principal), query);
+      const result = await exportPage(ctx.principal, query);
       return { status: 200, body: eventsResponse(result, ctx.principal) };
     },
     'GET /v1/events/chart': async (ctx) => {

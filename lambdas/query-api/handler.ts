@@ -45,9 +45,17 @@ const queryApi = createQueryApiHandler({
     logger.debug('request answered', { route, status });
   },
   onError: (error, context) => {
-    metrics.addMetric(context.status === 503 ? 'QueueUnavailable' : 'InternalErrors', MetricUnit.Count, 1);
+    metrics.addMetric(failureMetric(context), MetricUnit.Count, 1);
     logger.error('query failure', { ...context, error: error as Error });
   },
 });
 
 export const handler = middy(queryApi).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+
+/** A 503 on an export route is the export gate turning a burst away; on a deletion, the queue is down. */
+function failureMetric(context: { routeKey: string; status: number }): string {
+  if (context.status !== 503) return 'InternalErrors';
+  return context.routeKey === 'POST /v1/events/export' || context.routeKey === 'GET /events'
+    ? 'ExportsRefused'
+    : 'QueueUnavailable';
+}

@@ -1,18 +1,25 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { hashApiKey } from '../../../lambdas/domain/auth/api-key';
 import type { ApiKeyScope } from '../../../lambdas/domain/auth/principal';
+import { createConcurrencyGate } from '../../../lambdas/domain/concurrency-gate';
 import type { EventRecord, Tenant, WaggleEvent } from '../../../lambdas/domain/events/event';
 import { parseQueueEnvelope } from '../../../lambdas/domain/ingest/queue-envelope';
-import type {
-  ChartQuery,
-  ChartResult,
-  EventQueryService,
-  ExportQuery,
-  ExportResult,
-  SessionResult,
-  StoredEvent,
+import {
+  type ChartQuery,
+  type ChartResult,
+  type EventQueryService,
+  type ExportQuery,
+  type ExportResult,
+  MAX_EXPORT_LIMIT,
+  type SessionResult,
+  type StoredEvent,
 } from '../../../lambdas/domain/query/types';
+import {
+  EXPORT_RETRY_AFTER_SECONDS,
+  EXPORT_ROWS_IN_FLIGHT,
+  MAX_QUEUED_EXPORTS,
+} from '../../../lambdas/domain/read-api/export-gate';
 import { createQueryApiHandler, type QueryApiHandler } from '../../../lambdas/query-api/app';
 import { apigwEvent } from '../../support/apigw-event';
 import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';
@@ -61,6 +68,9 @@ function storedEvent(tenant: Tenant, id: string, overrides: Partial<StoredEvent>
 class FakeQueries implements EventQueryService {
   readonly calls: Array<{ method: string; tenant: Tenant; arg: unknown }> = [];
   failWith: Error | undefined;
+  /** While set, exports wait for it (as a slow engine would), counted in exportsRunning. */
+  exportHold: Promise<void> | undefined;
+  exportsRunning = 0;
 
   constructor(private readonly events: StoredEvent[]) {}
 
@@ -77,6 +87,9 @@ class FakeQueries implements EventQueryService {
 
   async exportEvents(tenant: Tenant, query: ExportQuery): Promise<ExportResult> {
     this.record('exportEvents', tenant, query);
+    this.exportsRunning++;
+    await this.exportHold;
+    this.exportsRunning--;
     const events = this.visible(tenant);
     return {
       events: events.slice((query.page - 1) * query.limit, query.page * query.limit),
@@ -318,6 +331,86 @@ describe('POST /v1/events/export', () => {
       body: { pad: 'x'.repeat(300_000) },
     });
     expect((await handler(event)).statusCode).toBe(413);
+  });
+});
+
+describe('export concurrency', () => {
+  function fullPageExport(path: 'POST /v1/events/export' | 'GET /events'): APIGatewayProxyEventV2 {
+    return path === 'GET /events'
+      ? routed(path, '/events', { key: KEYS.full, query: `limit=${MAX_EXPORT_LIMIT}` })
+      : routed(path, '/v1/events/export', { key: KEYS.full, body: { limit: MAX_EXPORT_LIMIT } });
+  }
+
+  it('runs two full pages at once, queues the next eight, and refuses the rest with 503 and Retry-After', async () => {
+    let release: () => void = () => {};
+    queries.exportHold = new Promise((resolve) => {
+      release = resolve;
+    });
+    let answeredEarly = 0;
+    const burst = Array.from({ length: 12 }, (_, index) =>
+      handler(fullPageExport(index % 2 === 0 ? 'POST /v1/events/export' : 'GET /events')).then((answer) => {
+        answeredEarly++;
+        return answer;
+      }),
+    );
+    // The excess is answered without waiting for the held exports.
+    await vi.waitFor(() => expect(answeredEarly).toBe(burst.length - 2 - MAX_QUEUED_EXPORTS));
+    expect(queries.exportsRunning).toBe(EXPORT_ROWS_IN_FLIGHT / MAX_EXPORT_LIMIT);
+    expect(queries.calls).toHaveLength(2);
+    release();
+    const answers = await Promise.all(burst);
+    const refused = answers.filter((response) => response.statusCode === 503);
+    expect(refused).toHaveLength(burst.length - 2 - MAX_QUEUED_EXPORTS);
+    for (const response of refused) {
+      expect(response.headers?.['retry-after']).toBe(String(EXPORT_RETRY_AFTER_SECONDS));
+      expect(body(response).error).toMatch(/^Too many exports in progress on this instance/);
+    }
+    expect(answers.filter((response) => response.statusCode === 200)).toHaveLength(2 + MAX_QUEUED_EXPORTS);
+    expect(queries.calls).toHaveLength(2 + MAX_QUEUED_EXPORTS);
+  });
+
+  it('weighs exports by their limit: many small pages run side by side', async () => {
+    let release: () => void = () => {};
+    queries.exportHold = new Promise((resolve) => {
+      release = resolve;
+    });
+    const small = Array.from({ length: 15 }, () =>
+      handler(
+        routed('POST /v1/events/export', '/v1/events/export', { key: KEYS.full, body: { limit: 1000 } }),
+      ),
+    );
+    // 15 x 1000 rows fill the 2 x 7500 rows in flight exactly.
+    await vi.waitFor(() => expect(queries.exportsRunning).toBe(15));
+    const sixteenth = handler(
+      routed('POST /v1/events/export', '/v1/events/export', { key: KEYS.full, body: { limit: 1 } }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(queries.calls).toHaveLength(15);
+    release();
+    expect((await Promise.all([...small, sixteenth])).every((response) => response.statusCode === 200)).toBe(
+      true,
+    );
+    expect(queries.calls).toHaveLength(16);
+  });
+
+  it('uses the gate it is given', async () => {
+    const gated = createQueryApiHandler({
+      keys,
+      queries,
+      eventsQueue: queue,
+      overflowStore: overflow,
+      clock: () => NOW,
+      exportGate: createConcurrencyGate({ capacity: 1, maxQueued: 0, maxWaitMs: 1000 }),
+    });
+    let release: () => void = () => {};
+    queries.exportHold = new Promise((resolve) => {
+      release = resolve;
+    });
+    const first = gated(fullPageExport('GET /events'));
+    const second = await gated(fullPageExport('POST /v1/events/export'));
+    expect(second.statusCode).toBe(503);
+    release();
+    expect((await first).statusCode).toBe(200);
   });
 });
 
