@@ -10,7 +10,7 @@ import { createRequestAuthenticator, type DataPlaneAuthOptions } from '../domain
 import type { TokenVerifier } from '../domain/auth/token-verifier';
 import { HttpError } from '../domain/http/errors';
 import { jsonResponse as json, lowerCaseHeaders } from '../domain/http/json-response';
-import { readRequestBodies } from '../domain/http/request-body';
+import { readRequestBodiesOffThread } from '../domain/http/request-body';
 import { mediaTypeOf } from '../domain/ingest/convert-request';
 import { createIngestService, type IngestLimits, type IngestOutcome } from '../domain/ingest/ingest-service';
 import type { ArchivedRoute } from '../domain/ingest/raw-archive';
@@ -90,7 +90,7 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
         projectId: requestedProject(event),
         clientId: event.requestContext.http.sourceIp,
       });
-      const { body, rawBody, rawIsGzip } = decodeBodies(event, service.limits);
+      const { body, rawBody, rawIsGzip } = await decodeBodies(event, service.limits);
       const outcome = await service.ingest({
         route,
         principal,
@@ -128,12 +128,13 @@ function resolveRouteKey(event: APIGatewayProxyEventV2): string {
   return `${event.requestContext.http.method.toUpperCase()} ${path}`;
 }
 
-function decodeBodies(
+async function decodeBodies(
   event: APIGatewayProxyEventV2,
   limits: IngestLimits,
-): { body: Uint8Array; rawBody: Uint8Array; rawIsGzip: boolean } {
+): Promise<{ body: Uint8Array; rawBody: Uint8Array; rawIsGzip: boolean }> {
   const contentEncoding = event.headers['content-encoding'];
-  const { sent, decoded } = readRequestBodies(
+  // Inflated off the event loop: up to 32 MiB takes long enough to hold up the process's other requests.
+  const { sent, decoded } = await readRequestBodiesOffThread(
     { body: event.body, isBase64Encoded: event.isBase64Encoded, contentEncoding },
     limits,
   );

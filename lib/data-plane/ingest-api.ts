@@ -15,6 +15,7 @@ import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
 import type { EventsQueue } from './events-queue';
+import { INGEST_FUNCTION_MEMORY_MB, INGEST_FUNCTION_TIMEOUT_SECONDS } from './ingest-function-settings';
 import type { KeyRegistry } from './key-registry';
 import type { RawArchive } from './raw-archive';
 
@@ -73,10 +74,8 @@ export class IngestApi extends Construct {
       entry: 'lambdas/ingest/handler.ts',
       serviceName: 'waggle-ingest',
       description: 'Waggle ingest: authenticates, decodes, archives and queues OTLP and HoneyHive requests',
-      // Decoding and normalizing is CPU-bound, and Lambda allots CPU in proportion to memory.
-      memorySize: 1024,
-      // HTTP APIs give up on an integration after 30 s; finish (or fail with 503) before that.
-      timeout: Duration.seconds(29),
+      memorySize: INGEST_FUNCTION_MEMORY_MB,
+      timeout: Duration.seconds(INGEST_FUNCTION_TIMEOUT_SECONDS),
       logLevel: props.logLevel,
       environment: {
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,

@@ -3,12 +3,12 @@
  *
  * Partial failure, as the spec's 500 answer describes: each invalid item is reported in `errors` (its
  * index and the reason), every valid item is still accepted and listed in `event_ids`, and the status is
- * 500 with `success: true` (something was created). A body that is not a batch at all, a batch over
- * MAX_BATCH_EVENTS, bad `session_properties`, or a batch in which no item is valid is a 400 and
- * nothing is accepted.
+ * 500 with `success: true` (something was created). A body that is not a batch at all, bad
+ * `session_properties`, or a batch in which no item is valid is a 400, and a batch over
+ * MAX_BATCH_EVENTS a 413 (more work than one request may ask for); then nothing is accepted.
  */
 import type { EventRecord, JsonObject, WaggleEvent } from '../events/event';
-import { HttpError, isHttpError } from '../http/errors';
+import { HttpError, isHttpError, payloadTooLarge } from '../http/errors';
 import type { BuildEventOptions } from './build-event';
 import {
   assertJsonDepth,
@@ -81,9 +81,8 @@ function readItems(request: JsonObject, itemsKey: string): unknown[] {
   if (items === undefined || items === null) throw invalidField(itemsKey, 'is required (an array of events)');
   if (!Array.isArray(items)) throw invalidField(itemsKey, `must be an array, got ${describeType(items)}`);
   if (items.length > MAX_BATCH_EVENTS) {
-    throw invalidField(
-      itemsKey,
-      `has ${items.length} items; at most ${MAX_BATCH_EVENTS} are accepted per request`,
+    throw payloadTooLarge(
+      `${itemsKey} has ${items.length} items; at most ${MAX_BATCH_EVENTS} are accepted per request (MAX_BATCH_EVENTS): split the batch`,
     );
   }
   return items;

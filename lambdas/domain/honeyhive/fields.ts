@@ -5,7 +5,15 @@
  */
 import type { JsonObject } from '../events/event';
 import { HttpError } from '../http/errors';
-import { MAX_CHILDREN_IDS, MAX_EPOCH_MS, MAX_ID_LENGTH, MAX_JSON_DEPTH, MAX_LABEL_LENGTH } from './limits';
+import { assertJsonValuesWithin } from '../http/json-values';
+import {
+  MAX_CHILDREN_IDS,
+  MAX_EPOCH_MS,
+  MAX_ID_LENGTH,
+  MAX_JSON_DEPTH,
+  MAX_JSON_VALUES,
+  MAX_LABEL_LENGTH,
+} from './limits';
 
 export function invalidField(field: string, problem: string): HttpError {
   return new HttpError(400, `${field} ${problem}`);
@@ -39,6 +47,8 @@ export function requireObject(value: unknown, field: string): JsonObject {
 /** HoneyHive documents some wrappers (`session`, `event`) as JSON-encoded strings while SDKs send objects: accept both. */
 export function objectOrJsonString(value: unknown, field: string): JsonObject {
   if (typeof value !== 'string') return requireObject(value, field);
+  // The body's own scan skipped this string's contents: count its values before parsing them too.
+  assertJsonValuesWithin(value, MAX_JSON_VALUES, field);
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);

@@ -2,7 +2,7 @@
 export { createEvent } from './create-event';
 export { createEventBatch } from './event-batch';
 export type { IntakeContext, IntakeResult } from './intake-context';
-export { MAX_BATCH_EVENTS, MAX_ID_LENGTH, MAX_JSON_DEPTH } from './limits';
+export { MAX_BATCH_EVENTS, MAX_ID_LENGTH, MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits';
 export { createModelEvent } from './model-event';
 export { createModelEventBatch } from './model-event-batch';
 export { startSession } from './session-start';

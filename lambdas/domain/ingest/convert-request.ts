@@ -4,13 +4,15 @@
  */
 import type { EventRecord, Tenant } from '../events/event';
 import * as honeyhive from '../honeyhive';
-import { HttpError } from '../http/errors';
-import { decodeTraceRequestJson } from '../otlp/decode-json';
-import { decodeTraceRequestProtobuf } from '../otlp/decode-protobuf';
+import { HttpError, payloadTooLarge } from '../http/errors';
+import { decodeTraceRequestJsonSteps } from '../otlp/decode-json';
+import { decodeTraceRequestProtobufSteps } from '../otlp/decode-protobuf';
+import { DEFAULT_OTLP_LIMITS, OtlpLimitError, type OtlpLimits } from '../otlp/limits';
 import { OtlpDecodeError, type OtlpTraceRequest } from '../otlp/model';
+import { finish, NEVER_DUE, type Pacer, type Steps, type TimeSlices } from '../time-slices';
 import { deterministicIds } from './deterministic-ids';
 import { parseJsonBody } from './json-body';
-import { otlpToRecords } from './otlp-to-records';
+import { otlpToRecordsSteps } from './otlp-to-records';
 import type { ArchivedRoute } from './raw-archive';
 
 export type OtlpFormat = 'protobuf' | 'json';
@@ -26,6 +28,8 @@ export interface ConversionInput {
   version: number;
   rawArchiveKey: string;
   maxAttributeValueBytes?: number;
+  /** How much one OTLP request may hold; DEFAULT_OTLP_LIMITS when absent. */
+  otlpLimits?: Readonly<OtlpLimits>;
 }
 
 export type Conversion =
@@ -67,6 +71,18 @@ export function mediaTypeOf(contentType: string): string {
 }
 
 export function convertRequest(input: ConversionInput): Conversion {
+  return finish(conversionSteps(input, NEVER_DUE));
+}
+
+/**
+ * convertRequest with the event loop running between slices of the work (decoding and normalizing
+ * spans), so a large request does not hold up the other requests of a process.
+ */
+export function convertRequestInSlices(input: ConversionInput, slices: TimeSlices): Promise<Conversion> {
+  return slices.run(conversionSteps(input, slices));
+}
+
+function* conversionSteps(input: ConversionInput, pacer: Pacer): Steps<Conversion> {
   if (input.route === 'otlp-traces') {
     const format = otlpFormatOf(input.contentType);
     if (!format) {
@@ -75,8 +91,8 @@ export function convertRequest(input: ConversionInput): Conversion {
         `Unsupported Content-Type "${input.contentType}": send application/x-protobuf or application/json`,
       );
     }
-    const request = decodeOtlp(input.body, format);
-    return { route: input.route, format, ...otlpToRecords(request, input) };
+    const request = yield* decodeOtlp(input.body, format, input.otlpLimits ?? DEFAULT_OTLP_LIMITS, pacer);
+    return { route: input.route, format, ...(yield* otlpToRecordsSteps(request, input, pacer)) };
   }
   const mediaType = mediaTypeOf(input.contentType);
   if (mediaType !== 'application/json' && mediaType !== '') {
@@ -93,10 +109,18 @@ export function convertRequest(input: ConversionInput): Conversion {
   return { route: input.route, records: result.records, status: result.status, response: result.response };
 }
 
-function decodeOtlp(body: Uint8Array, format: OtlpFormat): OtlpTraceRequest {
+function* decodeOtlp(
+  body: Uint8Array,
+  format: OtlpFormat,
+  limits: Readonly<OtlpLimits>,
+  pacer: Pacer,
+): Steps<OtlpTraceRequest> {
   try {
-    return format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(body);
+    return format === 'protobuf'
+      ? yield* decodeTraceRequestProtobufSteps(body, limits, pacer)
+      : yield* decodeTraceRequestJsonSteps(body, limits, pacer);
   } catch (error) {
+    if (error instanceof OtlpLimitError) throw payloadTooLarge(error.message);
     if (error instanceof OtlpDecodeError) {
       throw new HttpError(
         400,

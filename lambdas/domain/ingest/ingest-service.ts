@@ -6,13 +6,16 @@
  */
 import type { Principal } from '../auth/principal';
 import { serviceUnavailable } from '../http/errors';
+import { DEFAULT_OTLP_LIMITS, type OtlpLimits } from '../otlp/limits';
 import type { MessageQueue, ObjectStore } from '../ports';
-import { type Conversion, convertRequest } from './convert-request';
+import { TimeSlices } from '../time-slices';
+import { type Conversion, convertRequestInSlices } from './convert-request';
 import { publishRecords } from './publish-records';
 import { type ArchivedRoute, encodeArchiveObject, rawArchiveKey } from './raw-archive';
 import { versionClock } from './version-clock';
 
-export interface IngestLimits {
+/** Sizes of one request; the OtlpLimits bound what one OTLP body may hold (lambdas/domain/otlp/limits.ts). */
+export interface IngestLimits extends OtlpLimits {
   /** Largest body accepted as sent (after base64 decoding, before gzip decoding). */
   maxBodyBytes: number;
   /** Largest body after gzip decoding (guards against compression bombs). */
@@ -28,6 +31,7 @@ export interface IngestLimits {
  * so about 4.4 MB of protobuf is the most that can arrive; 4 MiB leaves room for the event envelope.
  */
 export const DEFAULT_INGEST_LIMITS: IngestLimits = {
+  ...DEFAULT_OTLP_LIMITS,
   maxBodyBytes: 4 * 1024 * 1024,
   maxDecompressedBytes: 32 * 1024 * 1024,
   maxAttributeValueBytes: 64 * 1024,
@@ -84,15 +88,21 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       projectName: principal.projectName,
     };
     const archiveKey = rawArchiveKey(header);
+    // One request's long work runs in slices, so others sharing the process (locally) keep being served.
+    const slices = new TimeSlices();
     // Conversion comes first: a request that is invalid as a whole is refused (4xx) and stored nowhere.
-    const conversion = convertRequest({
-      ...header,
-      body: request.body,
-      ingestedAt: request.receivedAt,
-      version: versions(request.receivedAt),
-      rawArchiveKey: archiveKey,
-      maxAttributeValueBytes: limits.maxAttributeValueBytes,
-    });
+    const conversion = await convertRequestInSlices(
+      {
+        ...header,
+        body: request.body,
+        ingestedAt: request.receivedAt,
+        version: versions(request.receivedAt),
+        rawArchiveKey: archiveKey,
+        maxAttributeValueBytes: limits.maxAttributeValueBytes,
+        otlpLimits: limits,
+      },
+      slices,
+    );
     const archived = deps.rawArchive
       .put(archiveKey, encodeArchiveObject(header, request.rawBody, request.rawIsGzip), {
         contentType: 'application/octet-stream',
@@ -104,6 +114,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
     const queued = publishRecords(conversion.records, deps.eventsQueue, deps.overflowStore, {
       requestId: request.requestId,
       maxMessageBytes: limits.maxMessageBytes,
+      slices,
     }).catch((error: unknown) => {
       deps.onStorageError?.('queue', error);
       throw serviceUnavailable('The events queue is unavailable; retry the request', 2);

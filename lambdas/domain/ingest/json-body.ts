@@ -1,17 +1,23 @@
+import { MAX_JSON_VALUES } from '../honeyhive/limits';
 import { HttpError } from '../http/errors';
-import { jsonNestingExceeds } from '../http/json-nesting';
+import { jsonShapeExceeds } from '../http/json-nesting';
+import { tooManyJsonValues } from '../http/json-values';
 
 /** JSON nested deeper than this is refused before parsing (no legitimate event needs it). */
 export const MAX_JSON_DEPTH = 64;
 
 /**
- * Parses a JSON request body, refusing hostile shapes with 400: absurd nesting is rejected by a
- * cheap scan before JSON.parse can recurse into it.
+ * Parses a JSON request body, refusing hostile shapes before JSON.parse can act on them: absurd
+ * nesting with 400, more than `maxValues` values (memory JSON.parse would spend at once) with 413.
  */
-export function parseJsonBody(bytes: Uint8Array, maxDepth = MAX_JSON_DEPTH): unknown {
-  if (jsonNestingExceeds(bytes, maxDepth)) {
-    throw new HttpError(400, `JSON body is nested more than ${maxDepth} levels deep`);
-  }
+export function parseJsonBody(
+  bytes: Uint8Array,
+  maxDepth = MAX_JSON_DEPTH,
+  maxValues = MAX_JSON_VALUES,
+): unknown {
+  const excess = jsonShapeExceeds(bytes, { maxDepth, maxValues });
+  if (excess === 'depth') throw new HttpError(400, `JSON body is nested more than ${maxDepth} levels deep`);
+  if (excess === 'values') throw tooManyJsonValues('JSON body', maxValues);
   try {
     return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   } catch (error) {

@@ -2,6 +2,7 @@ import type { EventRecord } from '../events/event';
 import { type NormalizeContext, normalizeSpan } from '../events/normalize-span';
 import type { OtlpTraceRequest } from '../otlp/model';
 import { describeUnstorable, dropUnstorableValues } from '../store/storable-values';
+import { finish, NEVER_DUE, type Pacer, type Steps } from '../time-slices';
 import { spanRejectionReason } from './span-validation';
 
 /** What normalizing needs besides the span's own resource and scope. */
@@ -28,6 +29,15 @@ const MAX_REASONS = 5;
 
 /** Validates and normalizes every span; a span that fails is counted, never silently dropped. */
 export function otlpToRecords(request: OtlpTraceRequest, ctx: OtlpConversionContext): OtlpConversion {
+  return finish(otlpToRecordsSteps(request, ctx, NEVER_DUE));
+}
+
+/** otlpToRecords as step-generator work (see time-slices.ts): it yields between spans when `pacer` is due. */
+export function* otlpToRecordsSteps(
+  request: OtlpTraceRequest,
+  ctx: OtlpConversionContext,
+  pacer: Pacer,
+): Steps<OtlpConversion> {
   const records: EventRecord[] = [];
   const reasons: string[] = [];
   const warnings: string[] = [];
@@ -42,6 +52,7 @@ export function otlpToRecords(request: OtlpTraceRequest, ctx: OtlpConversionCont
         scopeVersion: scopeSpans.scopeVersion,
       };
       for (const span of scopeSpans.spans) {
+        if (pacer.due()) yield;
         let reason = spanRejectionReason(span);
         if (reason === undefined) {
           try {

@@ -4,12 +4,16 @@
  * over `maxMessageBytes` is split in two. Messages go out in SendMessageBatch calls of at most 10
  * entries and 1 MiB. A record too big for a message is written to the overflow store first and the
  * message carries its key. Resolves only when every record is durably queued.
+ *
+ * Each group is serialized and compressed before the next is serialized, so the JSON of only one
+ * group is held at a time, and with `slices` the event loop runs between groups.
  */
 import { gzipSync } from 'node:zlib';
 import type { EventRecord } from '../events/event';
 import { recordTenant } from '../events/record-tenant';
 import type { MessageQueue, ObjectStore, QueueMessage } from '../ports';
 import { runWithConcurrency } from '../run-with-concurrency';
+import type { TimeSlices } from '../time-slices';
 import { overflowMessageBody, recordsMessageBody } from './queue-envelope';
 
 export const SQS_MAX_BATCH_ENTRIES = 10;
@@ -24,6 +28,8 @@ export interface PublishOptions {
   concurrency?: number;
   /** Used to name overflow objects uniquely per request. */
   requestId: string;
+  /** When given, the event loop runs between groups once a slice is spent. */
+  slices?: TimeSlices;
 }
 
 export interface PublishResult {
@@ -45,9 +51,12 @@ export async function publishRecords(
   options: PublishOptions,
 ): Promise<PublishResult> {
   const maxMessageBytes = Math.min(options.maxMessageBytes ?? 256 * 1024, SQS_MAX_BATCH_BYTES);
-  const { groups, oversized } = groupRecords(records, options.maxRecordBytes ?? 1024 * 1024);
+  const oversized: SerializedRecord[] = [];
   const packed: string[] = [];
-  for (const group of groups) compressWithin(group, maxMessageBytes, packed, oversized);
+  for (const group of serializedGroups(records, options.maxRecordBytes ?? 1024 * 1024, oversized)) {
+    compressWithin(group, maxMessageBytes, packed, oversized);
+    await options.slices?.pauseIfDue();
+  }
   // Overflow objects must exist before a message pointing at them can be consumed.
   const overflowKeys = await Promise.all(
     oversized.map((item, index) => storeOverflow(overflowStore, item, `${options.requestId}-${index}`)),
@@ -64,8 +73,17 @@ export function groupRecords(
   records: readonly EventRecord[],
   maxRecordBytes: number,
 ): { groups: SerializedRecord[][]; oversized: SerializedRecord[] } {
-  const groups: SerializedRecord[][] = [];
   const oversized: SerializedRecord[] = [];
+  const groups = [...serializedGroups(records, maxRecordBytes, oversized)];
+  return { groups, oversized };
+}
+
+/** groupRecords one group at a time, serializing a group's records only when it is asked for. */
+function* serializedGroups(
+  records: readonly EventRecord[],
+  maxRecordBytes: number,
+  oversized: SerializedRecord[],
+): Generator<SerializedRecord[], void, void> {
   let current: SerializedRecord[] = [];
   let currentBytes = 0;
   for (const record of records) {
@@ -76,15 +94,14 @@ export function groupRecords(
       continue;
     }
     if (currentBytes + item.bytes > maxRecordBytes) {
-      groups.push(current);
+      yield current;
       current = [];
       currentBytes = 0;
     }
     current.push(item);
     currentBytes += item.bytes;
   }
-  if (current.length > 0) groups.push(current);
-  return { groups, oversized };
+  if (current.length > 0) yield current;
 }
 
 /**

@@ -3,11 +3,16 @@
  * keys (the proto's snake_case names are accepted too), trace and span ids as hex, 64-bit integers as numbers
  * or decimal strings, enums as integers (their names are accepted too). Missing or null fields take their
  * defaults; unknown fields are ignored; a value of the wrong type is an OtlpDecodeError naming its JSON path.
+ *
+ * The body's JSON values are counted before parsing and its spans, attributes, events and links while
+ * walking it (OtlpLimits; OtlpLimitError past one). The span loops yield when their pacer says so.
  */
 import { Buffer } from 'node:buffer';
-import { jsonNestingExceeds } from '../http/json-nesting';
+import { jsonShapeExceeds } from '../http/json-nesting';
+import { finish, NEVER_DUE, type Pacer, type Steps } from '../time-slices';
 import { MAX_ANY_VALUE_DEPTH, setAttribute } from './attributes';
 import { int64FromDecimal } from './int64';
+import { DEFAULT_OTLP_LIMITS, limitExceeded, type OtlpLimits } from './limits';
 import {
   type Attributes,
   type AttributeValue,
@@ -19,6 +24,7 @@ import {
   type OtlpSpanLink,
   type OtlpTraceRequest,
 } from './model';
+import { RequestBudget } from './request-budget';
 
 /**
  * Raw nesting allowed before parsing: a span attribute sits 10 levels deep and each AnyValue level adds at
@@ -31,13 +37,33 @@ type JsonObject = { readonly [key: string]: unknown };
 /** Where the walk is, kept as a stack so the path string is only built for an error message. */
 type JsonPath = (string | number)[];
 
-export function decodeTraceRequestJson(text: string | Uint8Array): OtlpTraceRequest {
+export function decodeTraceRequestJson(
+  text: string | Uint8Array,
+  limits: Readonly<OtlpLimits> = DEFAULT_OTLP_LIMITS,
+): OtlpTraceRequest {
+  return finish(decodeTraceRequestJsonSteps(text, limits, NEVER_DUE));
+}
+
+/** The decoder as step-generator work (see time-slices.ts): it yields between spans when `pacer` is due. */
+export function* decodeTraceRequestJsonSteps(
+  text: string | Uint8Array,
+  limits: Readonly<OtlpLimits>,
+  pacer: Pacer,
+): Steps<OtlpTraceRequest> {
   if (typeof text !== 'string' && !(text instanceof Uint8Array)) {
     throw new OtlpDecodeError('OTLP JSON body must be text or bytes');
   }
   // Scanned before decoding: the byte scan is the cheaper one, and bytes are what a request body is.
-  if (jsonNestingExceeds(text, MAX_JSON_NESTING)) {
+  const excess = jsonShapeExceeds(text, { maxDepth: MAX_JSON_NESTING, maxValues: limits.maxJsonValues });
+  if (excess === 'depth') {
     throw new OtlpDecodeError(`Invalid OTLP JSON: nested deeper than ${MAX_JSON_NESTING} levels`);
+  }
+  if (excess === 'values') {
+    throw limitExceeded(
+      'maxJsonValues',
+      limits,
+      'JSON values (objects, arrays, members and items) in the body; split it into smaller requests',
+    );
   }
   // A byte order mark is dropped: JSON.parse would reject one left in the text.
   const source =
@@ -50,7 +76,7 @@ export function decodeTraceRequestJson(text: string | Uint8Array): OtlpTraceRequ
       `Malformed OTLP JSON: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return decodeRequest(parsed, []);
+  return yield* decodeRequest(parsed, [], new RequestBudget(limits), pacer);
 }
 
 /** UTF-8 bytes as text (invalid sequences replaced), without a byte order mark. */
@@ -59,12 +85,31 @@ function utf8Text(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', hasBom ? 3 : 0);
 }
 
-function decodeRequest(value: unknown, path: JsonPath): OtlpTraceRequest {
+function* decodeRequest(
+  value: unknown,
+  path: JsonPath,
+  budget: RequestBudget,
+  pacer: Pacer,
+): Steps<OtlpTraceRequest> {
   const request = asObject(value, path);
-  return { resourceSpans: mapArray(request, 'resourceSpans', 'resource_spans', path, decodeResourceSpans) };
+  const list = arrayField(request, 'resourceSpans', 'resource_spans', path);
+  const resourceSpans: OtlpResourceSpans[] = new Array(list.length);
+  path.push('resourceSpans');
+  for (let index = 0; index < list.length; index++) {
+    path.push(index);
+    resourceSpans[index] = yield* decodeResourceSpans(list[index], path, budget, pacer);
+    path.pop();
+  }
+  path.pop();
+  return { resourceSpans };
 }
 
-function decodeResourceSpans(value: unknown, path: JsonPath): OtlpResourceSpans {
+function* decodeResourceSpans(
+  value: unknown,
+  path: JsonPath,
+  budget: RequestBudget,
+  pacer: Pacer,
+): Steps<OtlpResourceSpans> {
   const resourceSpans = asObject(value, path);
   const resourceAttributes: Attributes = {};
   const resource = field(resourceSpans, 'resource', 'resource');
@@ -75,16 +120,29 @@ function decodeResourceSpans(value: unknown, path: JsonPath): OtlpResourceSpans 
       resourceAttributes,
       path,
       1,
+      budget,
+      'resource',
     );
     path.pop();
   }
-  return {
-    resourceAttributes,
-    scopeSpans: mapArray(resourceSpans, 'scopeSpans', 'scope_spans', path, decodeScopeSpans),
-  };
+  const list = arrayField(resourceSpans, 'scopeSpans', 'scope_spans', path);
+  const scopeSpans: OtlpScopeSpans[] = new Array(list.length);
+  path.push('scopeSpans');
+  for (let index = 0; index < list.length; index++) {
+    path.push(index);
+    scopeSpans[index] = yield* decodeScopeSpans(list[index], path, budget, pacer);
+    path.pop();
+  }
+  path.pop();
+  return { resourceAttributes, scopeSpans };
 }
 
-function decodeScopeSpans(value: unknown, path: JsonPath): OtlpScopeSpans {
+function* decodeScopeSpans(
+  value: unknown,
+  path: JsonPath,
+  budget: RequestBudget,
+  pacer: Pacer,
+): Steps<OtlpScopeSpans> {
   const scopeSpans = asObject(value, path);
   let scopeName = '';
   let scopeVersion = '';
@@ -96,13 +154,29 @@ function decodeScopeSpans(value: unknown, path: JsonPath): OtlpScopeSpans {
     scopeVersion = stringField(scopeObject, 'version', 'version', path);
     path.pop();
   }
-  return { scopeName, scopeVersion, spans: mapArray(scopeSpans, 'spans', 'spans', path, decodeSpan) };
+  const list = arrayField(scopeSpans, 'spans', 'spans', path);
+  budget.addSpans(list.length);
+  const spans: OtlpSpan[] = new Array(list.length);
+  path.push('spans');
+  for (let index = 0; index < list.length; index++) {
+    path.push(index);
+    spans[index] = decodeSpan(list[index], path, budget);
+    path.pop();
+    if (pacer.due()) yield;
+  }
+  path.pop();
+  return { scopeName, scopeVersion, spans };
 }
 
-function decodeSpan(value: unknown, path: JsonPath): OtlpSpan {
+function decodeSpan(value: unknown, path: JsonPath, budget: RequestBudget): OtlpSpan {
   const span = asObject(value, path);
   const attributes: Attributes = {};
-  decodeAttributes(field(span, 'attributes', 'attributes'), attributes, path, 1);
+  decodeAttributes(field(span, 'attributes', 'attributes'), attributes, path, 1, budget, 'span');
+  const events = arrayField(span, 'events', 'events', path);
+  const links = arrayField(span, 'links', 'links', path);
+  budget.checkPerItem('maxEventsPerSpan', events.length, 'events on one span');
+  budget.checkPerItem('maxLinksPerSpan', links.length, 'links on one span');
+  budget.addEventsOrLinks(events.length + links.length);
   let statusCode = 0;
   let statusMessage = '';
   const status = field(span, 'status', 'status');
@@ -123,17 +197,17 @@ function decodeSpan(value: unknown, path: JsonPath): OtlpSpan {
     startTimeUnixMs: nanosAsMsField(span, 'startTimeUnixNano', 'start_time_unix_nano', path),
     endTimeUnixMs: nanosAsMsField(span, 'endTimeUnixNano', 'end_time_unix_nano', path),
     attributes,
-    events: mapArray(span, 'events', 'events', path, decodeEvent),
-    links: mapArray(span, 'links', 'links', path, decodeLink),
+    events: mapItems(events, 'events', path, budget, decodeEvent),
+    links: mapItems(links, 'links', path, budget, decodeLink),
     statusCode,
     statusMessage,
   };
 }
 
-function decodeEvent(value: unknown, path: JsonPath): OtlpSpanEvent {
+function decodeEvent(value: unknown, path: JsonPath, budget: RequestBudget): OtlpSpanEvent {
   const event = asObject(value, path);
   const attributes: Attributes = {};
-  decodeAttributes(field(event, 'attributes', 'attributes'), attributes, path, 1);
+  decodeAttributes(field(event, 'attributes', 'attributes'), attributes, path, 1, budget, 'span event');
   return {
     name: stringField(event, 'name', 'name', path),
     timeUnixMs: nanosAsMsField(event, 'timeUnixNano', 'time_unix_nano', path),
@@ -141,10 +215,10 @@ function decodeEvent(value: unknown, path: JsonPath): OtlpSpanEvent {
   };
 }
 
-function decodeLink(value: unknown, path: JsonPath): OtlpSpanLink {
+function decodeLink(value: unknown, path: JsonPath, budget: RequestBudget): OtlpSpanLink {
   const link = asObject(value, path);
   const attributes: Attributes = {};
-  decodeAttributes(field(link, 'attributes', 'attributes'), attributes, path, 1);
+  decodeAttributes(field(link, 'attributes', 'attributes'), attributes, path, 1, budget, 'link');
   return {
     traceId: hexField(link, 'traceId', 'trace_id', path),
     spanId: hexField(link, 'spanId', 'span_id', path),
@@ -152,17 +226,26 @@ function decodeLink(value: unknown, path: JsonPath): OtlpSpanLink {
   };
 }
 
-/** A repeated KeyValue (under `path`'s current object, field "attributes" or "values") into `into`. */
+/**
+ * A repeated KeyValue (under `path`'s current object, field "attributes" or "values") into `into`.
+ * `owner` names the span, event, link or resource whose own attributes these are (undefined for the
+ * entries of a map value), for the per-item limit.
+ */
 function decodeAttributes(
   list: unknown,
   into: Attributes,
   path: JsonPath,
   depth: number,
+  budget: RequestBudget,
+  owner: string | undefined,
   name = 'attributes',
 ): void {
   if (list === undefined) return;
   path.push(name);
   if (!Array.isArray(list)) fail(path, 'expected an array');
+  if (owner !== undefined)
+    budget.checkPerItem('maxAttributesPerSpan', list.length, `attributes on one ${owner}`);
+  budget.addAttributes(list.length);
   for (let index = 0; index < list.length; index++) {
     path.push(index);
     const keyValue = asObject(list[index], path);
@@ -171,7 +254,7 @@ function decodeAttributes(
     let decoded: AttributeValue = null;
     if (value !== undefined) {
       path.push('value');
-      decoded = decodeAnyValue(value, path, depth);
+      decoded = decodeAnyValue(value, path, depth, budget);
       path.pop();
     }
     setAttribute(into, key, decoded);
@@ -180,7 +263,12 @@ function decodeAttributes(
   path.pop();
 }
 
-function decodeAnyValue(value: unknown, path: JsonPath, depth: number): AttributeValue {
+function decodeAnyValue(
+  value: unknown,
+  path: JsonPath,
+  depth: number,
+  budget: RequestBudget,
+): AttributeValue {
   if (depth > MAX_ANY_VALUE_DEPTH) fail(path, `AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
   const anyValue = asObject(value, path);
   // An AnyValue has one key: switching on it beats probing seven members under two spellings each.
@@ -204,7 +292,7 @@ function decodeAnyValue(value: unknown, path: JsonPath, depth: number): Attribut
         return member;
       case 'arrayValue':
       case 'array_value':
-        return decodeArrayValue(member, path, depth, name);
+        return decodeArrayValue(member, path, depth, name, budget);
       case 'kvlistValue':
       case 'kvlist_value': {
         path.push(name);
@@ -214,6 +302,8 @@ function decodeAnyValue(value: unknown, path: JsonPath, depth: number): Attribut
           result,
           path,
           depth + 1,
+          budget,
+          undefined,
           'values',
         );
         path.pop();
@@ -227,16 +317,23 @@ function decodeAnyValue(value: unknown, path: JsonPath, depth: number): Attribut
   return null;
 }
 
-function decodeArrayValue(member: unknown, path: JsonPath, depth: number, name: string): AttributeValue[] {
+function decodeArrayValue(
+  member: unknown,
+  path: JsonPath,
+  depth: number,
+  name: string,
+  budget: RequestBudget,
+): AttributeValue[] {
   path.push(name);
   const values = field(asObject(member, path), 'values', 'values');
   const result: AttributeValue[] = [];
   if (values !== undefined) {
     path.push('values');
     if (!Array.isArray(values)) fail(path, 'expected an array');
+    budget.addAttributes(values.length);
     for (let index = 0; index < values.length; index++) {
       path.push(index);
-      result.push(decodeAnyValue(values[index], path, depth + 1));
+      result.push(decodeAnyValue(values[index], path, depth + 1, budget));
       path.pop();
     }
     path.pop();
@@ -253,21 +350,31 @@ function field(object: JsonObject, jsonName: string, protoName: string): unknown
   return value === null ? undefined : value;
 }
 
-function mapArray<T>(
+/** A repeated field's items (none when it is absent); anything but an array is an error. */
+function arrayField(
   object: JsonObject,
   jsonName: string,
   protoName: string,
   path: JsonPath,
-  decodeItem: (item: unknown, path: JsonPath) => T,
-): T[] {
+): readonly unknown[] {
   const list = field(object, jsonName, protoName);
   if (list === undefined) return [];
-  path.push(jsonName);
-  if (!Array.isArray(list)) fail(path, 'expected an array');
+  if (!Array.isArray(list)) failField(path, jsonName, 'expected an array');
+  return list;
+}
+
+function mapItems<T>(
+  list: readonly unknown[],
+  name: string,
+  path: JsonPath,
+  budget: RequestBudget,
+  decodeItem: (item: unknown, path: JsonPath, budget: RequestBudget) => T,
+): T[] {
   const result: T[] = new Array(list.length);
+  path.push(name);
   for (let index = 0; index < list.length; index++) {
     path.push(index);
-    result[index] = decodeItem(list[index], path);
+    result[index] = decodeItem(list[index], path, budget);
     path.pop();
   }
   path.pop();

@@ -3,9 +3,15 @@
  * It reads only what the model keeps and skips every other field by its wire type, so newer OTLP
  * versions still decode. Field tags are matched as (field number << 3 | wire type): a known field
  * arriving with an unexpected wire type is skipped as unknown, as the reference implementations do.
+ *
+ * Spans, attributes, events and links are counted against the OtlpLimits as they are decoded, so an
+ * oversized request is refused (OtlpLimitError) without materialising the rest of it. The span loop
+ * yields when its pacer says so, so the caller can let the event loop run between slices.
  */
+import { finish, NEVER_DUE, type Pacer, type Steps } from '../time-slices';
 import { MAX_ANY_VALUE_DEPTH, setAttribute } from './attributes';
 import { int64FromWords } from './int64';
+import { DEFAULT_OTLP_LIMITS, OtlpLimitError, type OtlpLimits } from './limits';
 import {
   type Attributes,
   type AttributeValue,
@@ -17,6 +23,7 @@ import {
   type OtlpSpanLink,
   type OtlpTraceRequest,
 } from './model';
+import { RequestBudget } from './request-budget';
 import { WireReader } from './wire-reader';
 
 // Tags (field << 3 | wire type) of the fields the model keeps, named message by message.
@@ -59,38 +66,60 @@ const ANY_KVLIST = (6 << 3) | 2;
 const ANY_BYTES = (7 << 3) | 2;
 const LIST_VALUES = (1 << 3) | 2;
 
-export function decodeTraceRequestProtobuf(bytes: Uint8Array): OtlpTraceRequest {
+export function decodeTraceRequestProtobuf(
+  bytes: Uint8Array,
+  limits: Readonly<OtlpLimits> = DEFAULT_OTLP_LIMITS,
+): OtlpTraceRequest {
+  return finish(decodeTraceRequestProtobufSteps(bytes, limits, NEVER_DUE));
+}
+
+/** The decoder as step-generator work (see time-slices.ts): it yields between spans when `pacer` is due. */
+export function* decodeTraceRequestProtobufSteps(
+  bytes: Uint8Array,
+  limits: Readonly<OtlpLimits>,
+  pacer: Pacer,
+): Steps<OtlpTraceRequest> {
   if (!(bytes instanceof Uint8Array)) throw new OtlpDecodeError('OTLP protobuf body must be bytes');
   const reader = new WireReader(bytes);
   try {
-    return decodeRequest(reader, bytes.length);
+    return yield* decodeRequest(reader, bytes.length, new RequestBudget(limits), pacer);
   } catch (error) {
-    if (error instanceof OtlpDecodeError) throw error;
+    if (error instanceof OtlpDecodeError || error instanceof OtlpLimitError) throw error;
     // Defence in depth: whatever slipped past the checks above is still a bad request, not a crash.
     throw reader.error(error instanceof Error ? error.message : String(error));
   }
 }
 
-function decodeRequest(reader: WireReader, end: number): OtlpTraceRequest {
+function* decodeRequest(
+  reader: WireReader,
+  end: number,
+  budget: RequestBudget,
+  pacer: Pacer,
+): Steps<OtlpTraceRequest> {
   const resourceSpans: OtlpResourceSpans[] = [];
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === REQUEST_RESOURCE_SPANS)
-      resourceSpans.push(decodeResourceSpans(reader, reader.lengthDelimitedEnd(end)));
+      resourceSpans.push(yield* decodeResourceSpans(reader, reader.lengthDelimitedEnd(end), budget, pacer));
     else reader.skip(tag, end);
   }
   reader.expectEnd(end, 'ExportTraceServiceRequest');
   return { resourceSpans };
 }
 
-function decodeResourceSpans(reader: WireReader, end: number): OtlpResourceSpans {
+function* decodeResourceSpans(
+  reader: WireReader,
+  end: number,
+  budget: RequestBudget,
+  pacer: Pacer,
+): Steps<OtlpResourceSpans> {
   const result: OtlpResourceSpans = { resourceAttributes: {}, scopeSpans: [] };
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === RESOURCE_SPANS_SCOPE_SPANS) {
-      result.scopeSpans.push(decodeScopeSpans(reader, reader.lengthDelimitedEnd(end)));
+      result.scopeSpans.push(yield* decodeScopeSpans(reader, reader.lengthDelimitedEnd(end), budget, pacer));
     } else if (tag === RESOURCE_SPANS_RESOURCE) {
-      decodeResource(reader, reader.lengthDelimitedEnd(end), result.resourceAttributes);
+      decodeResource(reader, reader.lengthDelimitedEnd(end), result.resourceAttributes, budget);
     } else {
       reader.skip(tag, end);
     }
@@ -99,21 +128,39 @@ function decodeResourceSpans(reader: WireReader, end: number): OtlpResourceSpans
   return result;
 }
 
-function decodeResource(reader: WireReader, end: number, attributes: Attributes): void {
+function decodeResource(
+  reader: WireReader,
+  end: number,
+  attributes: Attributes,
+  budget: RequestBudget,
+): void {
+  let count = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === RESOURCE_ATTRIBUTES) decodeKeyValue(reader, reader.lengthDelimitedEnd(end), attributes, 1);
-    else reader.skip(tag, end);
+    if (tag === RESOURCE_ATTRIBUTES) {
+      budget.checkPerItem('maxAttributesPerSpan', ++count, 'attributes on one resource');
+      decodeKeyValue(reader, reader.lengthDelimitedEnd(end), attributes, 1, budget);
+    } else {
+      reader.skip(tag, end);
+    }
   }
   reader.expectEnd(end, 'Resource');
 }
 
-function decodeScopeSpans(reader: WireReader, end: number): OtlpScopeSpans {
+function* decodeScopeSpans(
+  reader: WireReader,
+  end: number,
+  budget: RequestBudget,
+  pacer: Pacer,
+): Steps<OtlpScopeSpans> {
   const result: OtlpScopeSpans = { scopeName: '', scopeVersion: '', spans: [] };
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === SCOPE_SPANS_SPANS) result.spans.push(decodeSpan(reader, reader.lengthDelimitedEnd(end)));
-    else if (tag === SCOPE_SPANS_SCOPE) decodeScope(reader, reader.lengthDelimitedEnd(end), result);
+    if (tag === SCOPE_SPANS_SPANS) {
+      budget.addSpans(1);
+      result.spans.push(decodeSpan(reader, reader.lengthDelimitedEnd(end), budget));
+      if (pacer.due()) yield;
+    } else if (tag === SCOPE_SPANS_SCOPE) decodeScope(reader, reader.lengthDelimitedEnd(end), result);
     else reader.skip(tag, end);
   }
   reader.expectEnd(end, 'ScopeSpans');
@@ -130,7 +177,7 @@ function decodeScope(reader: WireReader, end: number, into: OtlpScopeSpans): voi
   reader.expectEnd(end, 'InstrumentationScope');
 }
 
-function decodeSpan(reader: WireReader, end: number): OtlpSpan {
+function decodeSpan(reader: WireReader, end: number, budget: RequestBudget): OtlpSpan {
   // Every property is initialised in model order so all spans share one object shape.
   const span: OtlpSpan = {
     traceId: '',
@@ -147,11 +194,13 @@ function decodeSpan(reader: WireReader, end: number): OtlpSpan {
     statusCode: 0,
     statusMessage: '',
   };
+  let attributeCount = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
       case SPAN_ATTRIBUTES:
-        decodeKeyValue(reader, reader.lengthDelimitedEnd(end), span.attributes, 1);
+        budget.checkPerItem('maxAttributesPerSpan', ++attributeCount, 'attributes on one span');
+        decodeKeyValue(reader, reader.lengthDelimitedEnd(end), span.attributes, 1, budget);
         break;
       case SPAN_TRACE_ID:
         span.traceId = reader.hex(end);
@@ -178,10 +227,14 @@ function decodeSpan(reader: WireReader, end: number): OtlpSpan {
         span.endTimeUnixMs = reader.fixed64NanosAsMs();
         break;
       case SPAN_EVENTS:
-        span.events.push(decodeEvent(reader, reader.lengthDelimitedEnd(end)));
+        budget.checkPerItem('maxEventsPerSpan', span.events.length + 1, 'events on one span');
+        budget.addEventsOrLinks(1);
+        span.events.push(decodeEvent(reader, reader.lengthDelimitedEnd(end), budget));
         break;
       case SPAN_LINKS:
-        span.links.push(decodeLink(reader, reader.lengthDelimitedEnd(end)));
+        budget.checkPerItem('maxLinksPerSpan', span.links.length + 1, 'links on one span');
+        budget.addEventsOrLinks(1);
+        span.links.push(decodeLink(reader, reader.lengthDelimitedEnd(end), budget));
         break;
       case SPAN_STATUS:
         decodeStatus(reader, reader.lengthDelimitedEnd(end), span);
@@ -194,12 +247,15 @@ function decodeSpan(reader: WireReader, end: number): OtlpSpan {
   return span;
 }
 
-function decodeEvent(reader: WireReader, end: number): OtlpSpanEvent {
+function decodeEvent(reader: WireReader, end: number, budget: RequestBudget): OtlpSpanEvent {
   const event: OtlpSpanEvent = { name: '', timeUnixMs: 0, attributes: {} };
+  let attributeCount = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === EVENT_ATTRIBUTES) decodeKeyValue(reader, reader.lengthDelimitedEnd(end), event.attributes, 1);
-    else if (tag === EVENT_TIME) event.timeUnixMs = reader.fixed64NanosAsMs();
+    if (tag === EVENT_ATTRIBUTES) {
+      budget.checkPerItem('maxAttributesPerSpan', ++attributeCount, 'attributes on one span event');
+      decodeKeyValue(reader, reader.lengthDelimitedEnd(end), event.attributes, 1, budget);
+    } else if (tag === EVENT_TIME) event.timeUnixMs = reader.fixed64NanosAsMs();
     else if (tag === EVENT_NAME) event.name = reader.string(end);
     else reader.skip(tag, end);
   }
@@ -207,12 +263,15 @@ function decodeEvent(reader: WireReader, end: number): OtlpSpanEvent {
   return event;
 }
 
-function decodeLink(reader: WireReader, end: number): OtlpSpanLink {
+function decodeLink(reader: WireReader, end: number, budget: RequestBudget): OtlpSpanLink {
   const link: OtlpSpanLink = { traceId: '', spanId: '', attributes: {} };
+  let attributeCount = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === LINK_ATTRIBUTES) decodeKeyValue(reader, reader.lengthDelimitedEnd(end), link.attributes, 1);
-    else if (tag === LINK_TRACE_ID) link.traceId = reader.hex(end);
+    if (tag === LINK_ATTRIBUTES) {
+      budget.checkPerItem('maxAttributesPerSpan', ++attributeCount, 'attributes on one link');
+      decodeKeyValue(reader, reader.lengthDelimitedEnd(end), link.attributes, 1, budget);
+    } else if (tag === LINK_TRACE_ID) link.traceId = reader.hex(end);
     else if (tag === LINK_SPAN_ID) link.spanId = reader.hex(end);
     else reader.skip(tag, end);
   }
@@ -231,13 +290,21 @@ function decodeStatus(reader: WireReader, end: number, span: OtlpSpan): void {
 }
 
 /** One KeyValue into `attributes`; `depth` is the nesting level of its value. */
-function decodeKeyValue(reader: WireReader, end: number, attributes: Attributes, depth: number): void {
+function decodeKeyValue(
+  reader: WireReader,
+  end: number,
+  attributes: Attributes,
+  depth: number,
+  budget: RequestBudget,
+): void {
+  budget.addAttributes(1);
   let key = '';
   let value: AttributeValue = null;
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === KEY_VALUE_KEY) key = reader.string(end);
-    else if (tag === KEY_VALUE_VALUE) value = decodeAnyValue(reader, reader.lengthDelimitedEnd(end), depth);
+    else if (tag === KEY_VALUE_VALUE)
+      value = decodeAnyValue(reader, reader.lengthDelimitedEnd(end), depth, budget);
     else reader.skip(tag, end);
   }
   reader.expectEnd(end, 'KeyValue');
@@ -245,7 +312,12 @@ function decodeKeyValue(reader: WireReader, end: number, attributes: Attributes,
 }
 
 /** An AnyValue; an unset oneof decodes to null, and if several members are present the last one wins. */
-function decodeAnyValue(reader: WireReader, end: number, depth: number): AttributeValue {
+function decodeAnyValue(
+  reader: WireReader,
+  end: number,
+  depth: number,
+  budget: RequestBudget,
+): AttributeValue {
   if (depth > MAX_ANY_VALUE_DEPTH) {
     throw reader.error(`AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
   }
@@ -268,10 +340,10 @@ function decodeAnyValue(reader: WireReader, end: number, depth: number): Attribu
         value = (reader.low | reader.high) !== 0;
         break;
       case ANY_ARRAY:
-        value = decodeArrayValue(reader, reader.lengthDelimitedEnd(end), depth + 1);
+        value = decodeArrayValue(reader, reader.lengthDelimitedEnd(end), depth + 1, budget);
         break;
       case ANY_KVLIST:
-        value = decodeKeyValueList(reader, reader.lengthDelimitedEnd(end), depth + 1);
+        value = decodeKeyValueList(reader, reader.lengthDelimitedEnd(end), depth + 1, budget);
         break;
       case ANY_BYTES:
         value = reader.base64(end);
@@ -284,22 +356,36 @@ function decodeAnyValue(reader: WireReader, end: number, depth: number): Attribu
   return value;
 }
 
-function decodeArrayValue(reader: WireReader, end: number, depth: number): AttributeValue[] {
+function decodeArrayValue(
+  reader: WireReader,
+  end: number,
+  depth: number,
+  budget: RequestBudget,
+): AttributeValue[] {
   const values: AttributeValue[] = [];
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === LIST_VALUES) values.push(decodeAnyValue(reader, reader.lengthDelimitedEnd(end), depth));
-    else reader.skip(tag, end);
+    if (tag === LIST_VALUES) {
+      budget.addAttributes(1);
+      values.push(decodeAnyValue(reader, reader.lengthDelimitedEnd(end), depth, budget));
+    } else {
+      reader.skip(tag, end);
+    }
   }
   reader.expectEnd(end, 'ArrayValue');
   return values;
 }
 
-function decodeKeyValueList(reader: WireReader, end: number, depth: number): Attributes {
+function decodeKeyValueList(
+  reader: WireReader,
+  end: number,
+  depth: number,
+  budget: RequestBudget,
+): Attributes {
   const values: Attributes = {};
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === LIST_VALUES) decodeKeyValue(reader, reader.lengthDelimitedEnd(end), values, depth);
+    if (tag === LIST_VALUES) decodeKeyValue(reader, reader.lengthDelimitedEnd(end), values, depth, budget);
     else reader.skip(tag, end);
   }
   reader.expectEnd(end, 'KeyValueList');
