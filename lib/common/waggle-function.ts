@@ -38,6 +38,22 @@ export interface WaggleFunctionProps {
   readonly reservedConcurrentExecutions?: number;
 }
 
+/** Where a stack says whether its functions run with source maps (see setSourceMaps). */
+const SOURCE_MAPS_CONTEXT = 'waggle:sourceMaps';
+
+/**
+ * Turns source-mapped stack traces on or off for every WaggleFunction under `scope` (a stack, from
+ * its deployment config). Off by default: `--enable-source-maps` makes Node parse the bundle's map
+ * at start-up, which costs about 60-270 ms of every cold start. Call it before adding children.
+ */
+export function setSourceMaps(scope: Construct, enabled: boolean): void {
+  scope.node.setContext(SOURCE_MAPS_CONTEXT, enabled);
+}
+
+function sourceMapsEnabled(scope: Construct): boolean {
+  return scope.node.tryGetContext(SOURCE_MAPS_CONTEXT) === true;
+}
+
 // ESM output cannot `require`; some CJS dependencies still do, so give them a real one.
 const CREATE_REQUIRE_BANNER =
   "import { createRequire as __waggleCreateRequire } from 'node:module';const require = __waggleCreateRequire(import.meta.url);";
@@ -55,6 +71,7 @@ export class WaggleFunction extends Construct {
   constructor(scope: Construct, id: string, props: WaggleFunctionProps) {
     super(scope, id);
     const logLevel = props.logLevel ?? 'INFO';
+    const sourceMaps = sourceMapsEnabled(this);
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -85,14 +102,14 @@ export class WaggleFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         // Stack traces point at the TypeScript sources through the bundled source map.
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(sourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),
         LOG_LEVEL: logLevel,
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         // Every Waggle function publishes its metrics under one CloudWatch namespace.
         POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
       },
-      ...codeSource(this, props),
+      ...codeSource(this, props, sourceMaps),
     });
 
     Validations.of(this.role).acknowledge({
@@ -109,7 +126,7 @@ export class WaggleFunction extends Construct {
  * stack (`aws:cdk:bundling-stacks`, as `cdk deploy <other stack>` and the infra tests do), a
  * placeholder, because such a stack is never deployed and its entry file need not exist yet.
  */
-function codeSource(scope: Construct, props: WaggleFunctionProps) {
+function codeSource(scope: Construct, props: WaggleFunctionProps, sourceMaps: boolean) {
   const handler = props.handler ?? 'handler';
   if (!Stack.of(scope).bundlingRequired) {
     // Should such a template ever be deployed by hand, the function fails loudly instead of doing nothing.
@@ -126,7 +143,8 @@ function codeSource(scope: Construct, props: WaggleFunctionProps) {
       // Prefer the ES module builds of dependencies so esbuild can tree-shake them.
       mainFields: ['module', 'main'],
       minify: true,
-      sourceMap: true,
+      // Only shipped when it is used: an unused map only makes the package bigger.
+      sourceMap: sourceMaps,
       banner: CREATE_REQUIRE_BANNER,
       forceDockerBundling: false,
       // The AWS SDK v3 clients are bundled rather than taken from the runtime: the versions then come

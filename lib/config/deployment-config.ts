@@ -22,6 +22,8 @@ export interface DataPlaneConfig extends PlaneLocation {
   readonly eventWriter?: EventWriterConfig;
   /** Limits of the data plane's Athena workgroup; omitted fields take the defaults of EventTables. */
   readonly athena?: AthenaConfig;
+  /** Source-mapped stack traces in the functions' logs; off by default (it slows every cold start). */
+  readonly sourceMaps?: boolean;
 }
 
 export interface EventWriterConfig {
@@ -77,6 +79,8 @@ export interface ControlPlaneConfig extends PlaneLocation {
   readonly logoutUrls?: readonly string[];
   /** The token/sync signing key ring; absent: `{ current: 'a' }`. A rotation is a change here and a deploy. */
   readonly signingKeys?: SigningKeysConfig;
+  /** Source-mapped stack traces in the functions' logs; off by default (it slows every cold start). */
+  readonly sourceMaps?: boolean;
 }
 
 /**
@@ -144,7 +148,17 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
     rejectUnknownKeys(
       plane,
       field,
-      ['$comment', 'name', 'account', 'region', 'hostingModel', 'logLevel', 'eventWriter', 'athena'],
+      [
+        '$comment',
+        'name',
+        'account',
+        'region',
+        'hostingModel',
+        'logLevel',
+        'eventWriter',
+        'athena',
+        'sourceMaps',
+      ],
       fail,
     );
     const name = requireString(plane.name, `${field}.name`, fail);
@@ -173,6 +187,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
       plane.athena === undefined
         ? undefined
         : parseAthena(requireObject(plane.athena, `${field}.athena`, fail), `${field}.athena`, fail);
+    const sourceMaps = optionalBoolean(plane.sourceMaps, `${field}.sourceMaps`, fail);
     return {
       name,
       hostingModel,
@@ -180,6 +195,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
       ...parseLocation(plane, field, fail),
       ...(eventWriter && { eventWriter }),
       ...(athena && { athena }),
+      ...(sourceMaps !== undefined && { sourceMaps }),
     };
   });
 
@@ -198,6 +214,7 @@ const CONTROL_PLANE_KEYS = [
   'callbackUrls',
   'logoutUrls',
   'signingKeys',
+  'sourceMaps',
 ];
 const SIGNING_KEY_NAME_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
 // Cognito: provider names are 3-32 characters without spaces at the ends; kept to a safe subset.
@@ -254,6 +271,7 @@ function parseControlPlane(value: Record<string, unknown>, fail: Fail): ControlP
     value.signingKeys === undefined
       ? undefined
       : parseSigningKeys(requireObject(value.signingKeys, `${field}.signingKeys`, fail), fail);
+  const sourceMaps = optionalBoolean(value.sourceMaps, `${field}.sourceMaps`, fail);
   return {
     ...location,
     url,
@@ -262,6 +280,7 @@ function parseControlPlane(value: Record<string, unknown>, fail: Fail): ControlP
     ...(authDomainPrefix !== undefined && { authDomainPrefix }),
     ...(callbackUrls && { callbackUrls }),
     ...(logoutUrls && { logoutUrls }),
+    ...(sourceMaps !== undefined && { sourceMaps }),
   };
 }
 
@@ -391,6 +410,12 @@ function optionalInteger(
     fail(field, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
   }
   return value as number;
+}
+
+function optionalBoolean(value: unknown, field: string, fail: Fail): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') fail(field, `must be true or false, got ${JSON.stringify(value)}`);
+  return value as boolean;
 }
 
 function requireObject(value: unknown, field: string, fail: Fail): Record<string, unknown> {

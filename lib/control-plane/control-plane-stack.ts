@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { setSourceMaps } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneJwksUrl, inboxQueueUrl } from '../config/sync-names';
 import { ControlPlaneApi } from './control-plane-api';
@@ -37,6 +38,7 @@ export class ControlPlaneStack extends Stack {
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
     const { controlPlane, dataPlanes } = props;
+    setSourceMaps(this, controlPlane.sourceMaps ?? false);
     Tags.of(this).add('waggle:plane', 'control');
 
     const registry = JSON.stringify(

@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { setSourceMaps } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneTokenTrust } from '../config/sync-names';
 import { AuthRateLimit } from './auth-rate-limit';
@@ -53,6 +54,7 @@ export class DataPlaneStack extends Stack {
   constructor(scope: Construct, id: string, props: DataPlaneStackProps) {
     super(scope, id, props);
     const { dataPlane, controlPlane } = props;
+    setSourceMaps(this, dataPlane.sourceMaps ?? false);
     Tags.of(this).add('waggle:plane', 'data');
     Tags.of(this).add('waggle:data-plane', dataPlane.name);
     Tags.of(this).add('waggle:hosting-model', dataPlane.hostingModel);

@@ -230,6 +230,16 @@ describe('deployment config', () => {
       /controlPlane\.identityProviders\[1\]\.name "corp" is used more than once/,
     ],
     [
+      'source maps as a string',
+      (_c: RawConfig, plane: RawPlane) => (plane.sourceMaps = 'yes'),
+      /dataPlanes\[0\]\.sourceMaps must be true or false, got "yes"/,
+    ],
+    [
+      'control-plane source maps as a number',
+      (c: RawConfig) => ((c.controlPlane as RawPlane).sourceMaps = 1),
+      /controlPlane\.sourceMaps must be true or false, got 1/,
+    ],
+    [
       'two data planes with one name',
       (c: RawConfig, plane: RawPlane) =>
         (c.dataPlanes as RawPlane[]).push({ ...plane, region: 'eu-central-1' }),
@@ -245,6 +255,16 @@ describe('deployment config', () => {
 
   it('accepts the valid base case the rejections start from', () => {
     expect(parseDeploymentConfig(valid()).dataPlanes[0]?.logLevel).toBe('INFO');
+  });
+
+  it('leaves source maps unset unless a plane asks, and keeps the answer of one that does', () => {
+    const config = valid();
+    expect(parseDeploymentConfig(config).dataPlanes[0]).not.toHaveProperty('sourceMaps');
+    (config.controlPlane as RawPlane).sourceMaps = false;
+    ((config.dataPlanes as RawPlane[])[0] as RawPlane).sourceMaps = true;
+    const parsed = parseDeploymentConfig(config);
+    expect(parsed.controlPlane.sourceMaps).toBe(false);
+    expect(parsed.dataPlanes[0]?.sourceMaps).toBe(true);
   });
 
   it('names the file when it is missing or not JSON', () => {
