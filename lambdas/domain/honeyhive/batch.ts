@@ -9,6 +9,7 @@
  */
 import type { EventRecord, JsonObject, WaggleEvent } from '../events/event';
 import { HttpError, isHttpError, payloadTooLarge } from '../http/errors';
+import { finish, NEVER_DUE, type Pacer, type Steps } from '../time-slices';
 import type { BuildEventOptions } from './build-event';
 import {
   assertJsonDepth,
@@ -34,6 +35,16 @@ export interface BatchShape {
 }
 
 export function acceptBatch(body: unknown, ctx: IntakeContext, shape: BatchShape): IntakeResult {
+  return finish(acceptBatchSteps(body, ctx, shape, NEVER_DUE));
+}
+
+/** acceptBatch as step-generator work (see time-slices.ts): it yields between items when `pacer` is due. */
+export function* acceptBatchSteps(
+  body: unknown,
+  ctx: IntakeContext,
+  shape: BatchShape,
+  pacer: Pacer,
+): Steps<IntakeResult> {
   const request = requireObject(body, 'body');
   assertJsonDepth(request, 'body');
   const items = readItems(request, shape.itemsKey);
@@ -45,14 +56,15 @@ export function acceptBatch(body: unknown, ctx: IntakeContext, shape: BatchShape
 
   const events: WaggleEvent[] = [];
   const errors: string[] = [];
-  items.forEach((item, index) => {
+  for (let index = 0; index < items.length; index++) {
+    if (pacer.due()) yield;
     try {
-      events.push(shape.buildItem(item, `${shape.itemsKey}[${index}]`, ctx, itemOptions));
+      events.push(shape.buildItem(items[index], `${shape.itemsKey}[${index}]`, ctx, itemOptions));
     } catch (error) {
       if (!isHttpError(error) || error.status !== 400) throw error;
       errors.push(error.message);
     }
-  });
+  }
   if (events.length === 0 && errors.length > 0) {
     throw new HttpError(400, `no item of ${shape.itemsKey} is valid: ${summarize(errors)}`);
   }

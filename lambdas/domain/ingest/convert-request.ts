@@ -58,6 +58,17 @@ const HONEYHIVE_OPERATIONS = {
   'events-update': honeyhive.updateEvent,
 } as const;
 
+/** The batch routes as step-generator work: a thousand events are worth slicing, one is not. */
+const HONEYHIVE_BATCHES: Partial<
+  Record<
+    ArchivedRoute,
+    (body: unknown, ctx: honeyhive.IntakeContext, pacer: Pacer) => Steps<honeyhive.IntakeResult>
+  >
+> = {
+  'events-batch': honeyhive.createEventBatchSteps,
+  'events-model-batch': honeyhive.createModelEventBatchSteps,
+};
+
 /** The OTLP encoding named by a Content-Type header, or undefined when it is neither (415). */
 export function otlpFormatOf(contentType: string): OtlpFormat | undefined {
   const mediaType = mediaTypeOf(contentType);
@@ -98,14 +109,16 @@ function* conversionSteps(input: ConversionInput, pacer: Pacer): Steps<Conversio
   if (mediaType !== 'application/json' && mediaType !== '') {
     throw new HttpError(415, `Unsupported Content-Type "${input.contentType}": send application/json`);
   }
-  const operation = HONEYHIVE_OPERATIONS[input.route];
-  const result = operation(parseJsonBody(input.body), {
+  const body = parseJsonBody(input.body);
+  const ctx: honeyhive.IntakeContext = {
     tenant: input.tenant,
     projectName: input.projectName,
     ingestedAt: input.ingestedAt,
     version: input.version,
     newId: deterministicIds(input.requestId),
-  });
+  };
+  const batch = HONEYHIVE_BATCHES[input.route];
+  const result = batch ? yield* batch(body, ctx, pacer) : HONEYHIVE_OPERATIONS[input.route](body, ctx);
   return { route: input.route, records: result.records, status: result.status, response: result.response };
 }
 
