@@ -7,6 +7,7 @@ import { Duration } from 'aws-cdk-lib';
 import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
+import { urlSuffixOf } from './partition';
 
 export interface CrossAccountSenders {
   sid: string;
@@ -26,7 +27,7 @@ export function allowCrossAccountSqsSenders(key: Key, senders: CrossAccountSende
       actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
       resources: ['*'],
       conditions: {
-        StringEquals: { 'kms:ViaService': `sqs.${senders.region}.amazonaws.com` },
+        StringEquals: { 'kms:ViaService': `sqs.${senders.region}.${urlSuffixOf(key)}` },
         ArnEquals: { 'aws:PrincipalArn': [...senders.senderArns] },
       },
     }),

@@ -1,6 +1,7 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { urlSuffixOf } from './partition';
 
 /**
  * A customer-managed KMS key as every Waggle store uses one: yearly rotation, and RETAIN, since
@@ -16,5 +17,5 @@ export function createCustomerKey(scope: Construct, id: string, description: str
  * caller's behalf in the stack's region: the grantee cannot use the key directly.
  */
 export function viaService(scope: Construct, service: 's3' | 'sqs' | 'dynamodb') {
-  return { StringEquals: { 'kms:ViaService': `${service}.${Stack.of(scope).region}.amazonaws.com` } };
+  return { StringEquals: { 'kms:ViaService': `${service}.${Stack.of(scope).region}.${urlSuffixOf(scope)}` } };
 }

@@ -17,12 +17,16 @@ export function inboxQueueName(dataPlane: DataPlaneRef): string {
   return `waggle-${dataPlane.name}-inbox`;
 }
 
-export function inboxQueueArn(dataPlane: DataPlaneRef, partition = 'aws'): string {
+/**
+ * ARNs and URLs take the partition (aws, aws-cn, aws-us-gov) and the endpoint suffix (amazonaws.com,
+ * amazonaws.com.cn) of the stack that uses them (lib/common/partition.ts): never a literal `aws`.
+ */
+export function inboxQueueArn(dataPlane: DataPlaneRef, partition: string): string {
   return `arn:${partition}:sqs:${dataPlane.region}:${dataPlane.account}:${inboxQueueName(dataPlane)}`;
 }
 
-export function inboxQueueUrl(dataPlane: DataPlaneRef): string {
-  return `https://sqs.${dataPlane.region}.amazonaws.com/${dataPlane.account}/${inboxQueueName(dataPlane)}`;
+export function inboxQueueUrl(dataPlane: DataPlaneRef, urlSuffix: string): string {
+  return `https://sqs.${dataPlane.region}.${urlSuffix}/${dataPlane.account}/${inboxQueueName(dataPlane)}`;
 }
 
 /** The alias of the inbox queue's KMS key; the control plane's senders are limited to keys with it. */
@@ -43,7 +47,7 @@ export function controlPlaneSyncRoleNames(controlPlane: PlaneLocation): { api: s
 
 export function controlPlaneSyncRoleArns(
   controlPlane: ControlPlaneConfig | PlaneLocation,
-  partition = 'aws',
+  partition: string,
 ): string[] {
   const names = controlPlaneSyncRoleNames(controlPlane);
   return [names.api, names.reconciler].map(
@@ -75,14 +79,18 @@ export function heartbeatQueueName(dataPlane: DataPlaneRef): string {
   return `waggle-${dataPlane.name}-heartbeats`;
 }
 
-export function heartbeatQueueUrl(controlPlane: PlaneLocation, dataPlane: DataPlaneRef): string {
-  return `https://sqs.${controlPlane.region}.amazonaws.com/${controlPlane.account}/${heartbeatQueueName(dataPlane)}`;
+export function heartbeatQueueUrl(
+  controlPlane: PlaneLocation,
+  dataPlane: DataPlaneRef,
+  urlSuffix: string,
+): string {
+  return `https://sqs.${controlPlane.region}.${urlSuffix}/${controlPlane.account}/${heartbeatQueueName(dataPlane)}`;
 }
 
 export function heartbeatQueueArn(
   controlPlane: PlaneLocation,
   dataPlane: DataPlaneRef,
-  partition = 'aws',
+  partition: string,
 ): string {
   return `arn:${partition}:sqs:${controlPlane.region}:${controlPlane.account}:${heartbeatQueueName(dataPlane)}`;
 }
@@ -97,6 +105,6 @@ export function heartbeatSenderRoleName(dataPlane: DataPlaneRef): string {
   return `waggle-hb-${dataPlane.name}-${dataPlane.region}`;
 }
 
-export function heartbeatSenderRoleArn(dataPlane: DataPlaneRef, partition = 'aws'): string {
+export function heartbeatSenderRoleArn(dataPlane: DataPlaneRef, partition: string): string {
   return `arn:${partition}:iam::${dataPlane.account}:role/${heartbeatSenderRoleName(dataPlane)}`;
 }

@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnAuthorizer,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -16,6 +17,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CONTROL_PLANE_ROUTES } from '../../lambdas/control-plane-api/routes';
 import { TOKEN_ROUTES } from '../../lambdas/control-plane-tokens/routes';
+import { urlSuffixOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig, LogLevel } from '../config/deployment-config';
 import { controlPlaneSyncRoleNames } from '../config/sync-names';
@@ -83,7 +85,7 @@ export class ControlPlaneApi extends Construct {
       roleName: controlPlaneSyncRoleNames(controlPlane).api,
       environment: {
         CONTROL_PLANE_TABLE_NAME: table.table.tableName,
-        INBOXES: inboxesEnvironment(dataPlanes),
+        INBOXES: inboxesEnvironment(this, dataPlanes),
         ...signingEnvironment,
       },
     });
@@ -164,6 +166,7 @@ export class ControlPlaneApi extends Construct {
     for (const routeKey of CONTROL_PLANE_ROUTES) addRoute(routeKey, apiIntegration, false);
     for (const routeKey of TOKEN_ROUTES) addRoute(routeKey, tokenIntegration, routeKey === JWKS_ROUTE);
     this.routes = routes;
+    pinIssuerToPartition(this, identity);
 
     const jwksRoute = routes.get(JWKS_ROUTE);
     if (jwksRoute) {
@@ -179,5 +182,20 @@ export class ControlPlaneApi extends Construct {
   /** The API's base URL (the ApiUrl output); the config's controlPlane.url is it or a custom domain mapped to it. */
   get url(): string {
     return this.stage.url;
+  }
+}
+
+/**
+ * CDK's user-pool authorizer writes the issuer as `cognito-idp.<region>.amazonaws.com`, which is
+ * wrong outside the commercial partition (China is amazonaws.com.cn) and would refuse every token:
+ * the issuer is rewritten with the stack's endpoint suffix.
+ */
+function pinIssuerToPartition(api: Construct, identity: ControlPlaneIdentity): void {
+  const { region } = Stack.of(api);
+  const issuer = `https://cognito-idp.${region}.${urlSuffixOf(api)}/${identity.userPool.userPoolId}`;
+  for (const child of api.node.findAll()) {
+    if (child instanceof CfnAuthorizer && child.authorizerType === 'JWT') {
+      child.addPropertyOverride('JwtConfiguration.Issuer', issuer);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { urlSuffixOf } from '../common/partition';
 import { setSourceMaps } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneJwksUrl, inboxQueueUrl } from '../config/sync-names';
@@ -47,7 +48,7 @@ export class ControlPlaneStack extends Stack {
         account,
         region,
         hostingModel,
-        inboxQueueUrl: inboxQueueUrl({ name, account, region }),
+        inboxQueueUrl: inboxQueueUrl({ name, account, region }, urlSuffixOf(this)),
       })),
     );
     this.dataPlaneRegistry = new StringParameter(this, 'DataPlaneRegistry', {

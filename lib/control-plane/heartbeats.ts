@@ -12,6 +12,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { allowCrossAccountSqsSenders, kmsQueueEncryption } from '../common/cross-account-queue-key';
 import { createCustomerKey, viaService } from '../common/customer-key';
+import { partitionOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig, LogLevel } from '../config/deployment-config';
 import { heartbeatKeyAlias, heartbeatQueueName, heartbeatSenderRoleArn } from '../config/sync-names';
@@ -48,7 +49,8 @@ export class Heartbeats extends Construct {
 
     this.key = createCustomerKey(this, 'Key', 'Waggle heartbeats: encrypts health reports from data planes');
     this.key.addAlias(heartbeatKeyAlias(controlPlane));
-    const senders = dataPlanes.map((dataPlane) => heartbeatSenderRoleArn(dataPlane));
+    const partition = partitionOf(this);
+    const senders = dataPlanes.map((dataPlane) => heartbeatSenderRoleArn(dataPlane, partition));
     if (dataPlanes.length > 0)
       allowCrossAccountSqsSenders(this.key, {
         sid: 'DataPlanesSendThroughSqs',
@@ -80,7 +82,7 @@ export class Heartbeats extends Construct {
     this.grantReports(this.receiverFunction.role, ['dynamodb:PutItem'], 'WriteHeartbeats', true);
 
     dataPlanes.forEach((dataPlane, index) => {
-      const sender = heartbeatSenderRoleArn(dataPlane);
+      const sender = heartbeatSenderRoleArn(dataPlane, partition);
       const queue = new Queue(this, `Queue${index}`, {
         ...encryption,
         queueName: heartbeatQueueName(dataPlane),

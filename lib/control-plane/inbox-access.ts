@@ -1,6 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { partitionOf, urlSuffixOf } from '../common/partition';
 import type { DataPlaneConfig } from '../config/deployment-config';
 import { inboxKeyAlias, inboxQueueArn, inboxQueueUrl } from '../config/sync-names';
 
@@ -17,7 +18,7 @@ export function grantSendToInboxes(
   dataPlanes: readonly DataPlaneConfig[],
 ): void {
   if (dataPlanes.length === 0) return;
-  const partition = Stack.of(scope).partition;
+  const partition = partitionOf(scope);
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       sid: 'SendToDataPlaneInboxes',
@@ -35,7 +36,7 @@ export function grantSendToInboxes(
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [keys],
         conditions: {
-          StringEquals: { 'kms:ViaService': `sqs.${dataPlane.region}.amazonaws.com` },
+          StringEquals: { 'kms:ViaService': `sqs.${dataPlane.region}.${urlSuffixOf(scope)}` },
           'ForAnyValue:StringEquals': { 'kms:ResourceAliases': inboxKeyAlias(dataPlane) },
         },
       }),
@@ -50,12 +51,12 @@ export function grantSendToInboxes(
 }
 
 /** The inboxes as the sync functions read them (INBOXES environment variable). */
-export function inboxesEnvironment(dataPlanes: readonly DataPlaneConfig[]): string {
-  return JSON.stringify(
+export function inboxesEnvironment(scope: Construct, dataPlanes: readonly DataPlaneConfig[]): string {
+  return Stack.of(scope).toJsonString(
     dataPlanes.map((dataPlane) => ({
       id: dataPlane.name,
       region: dataPlane.region,
-      queueUrl: inboxQueueUrl(dataPlane),
+      queueUrl: inboxQueueUrl(dataPlane, urlSuffixOf(scope)),
     })),
   );
 }

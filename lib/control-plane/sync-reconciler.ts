@@ -44,7 +44,7 @@ export class SyncReconciler extends Construct {
       reservedConcurrentExecutions: 1,
       environment: {
         CONTROL_PLANE_TABLE_NAME: table.table.tableName,
-        INBOXES: inboxesEnvironment(dataPlanes),
+        INBOXES: inboxesEnvironment(this, dataPlanes),
         // The current key only: messages signed by the previous one are still verified (JWKS).
         ...signingKey.signingEnvironment(),
       },

@@ -6,6 +6,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Trigger } from 'aws-cdk-lib/triggers';
 import { Construct, type IConstruct } from 'constructs';
 import { viaService } from '../common/customer-key';
+import { partitionOf, urlSuffixOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import {
@@ -44,7 +45,8 @@ export class HeartbeatSender extends Construct {
   constructor(scope: Construct, id: string, props: HeartbeatSenderProps) {
     super(scope, id);
     const { dataPlane, controlPlane } = props;
-    const partition = Stack.of(this).partition;
+    const partition = partitionOf(this);
+    const urlSuffix = urlSuffixOf(this);
 
     this.senderFunction = new WaggleFunction(this, 'Function', {
       entry: 'lambdas/heartbeat-sender/handler.ts',
@@ -60,7 +62,7 @@ export class HeartbeatSender extends Construct {
         DATA_PLANE_REGION: dataPlane.region,
         DATA_PLANE_ENDPOINT: props.endpoint,
         HOSTING_MODEL: dataPlane.hostingModel,
-        HEARTBEAT_QUEUE_URL: heartbeatQueueUrl(controlPlane, dataPlane),
+        HEARTBEAT_QUEUE_URL: heartbeatQueueUrl(controlPlane, dataPlane, urlSuffix),
         HEARTBEAT_QUEUE_REGION: controlPlane.region,
         EVENTS_QUEUE_URL: props.eventsQueue.queueUrl,
         DEAD_LETTER_QUEUE_URLS: Stack.of(this).toJsonString(props.deadLetterQueues.map((q) => q.queueUrl)),
@@ -81,7 +83,7 @@ export class HeartbeatSender extends Construct {
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [`arn:${partition}:kms:${controlPlane.region}:${controlPlane.account}:key/*`],
         conditions: {
-          StringEquals: { 'kms:ViaService': `sqs.${controlPlane.region}.amazonaws.com` },
+          StringEquals: { 'kms:ViaService': `sqs.${controlPlane.region}.${urlSuffix}` },
           'ForAnyValue:StringEquals': { 'kms:ResourceAliases': heartbeatKeyAlias(controlPlane) },
         },
       }),

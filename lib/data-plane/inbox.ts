@@ -6,6 +6,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { allowCrossAccountSqsSenders, kmsQueueEncryption } from '../common/cross-account-queue-key';
 import { createCustomerKey } from '../common/customer-key';
+import { partitionOf } from '../common/partition';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneSyncRoleArns, inboxKeyAlias, inboxQueueName } from '../config/sync-names';
 
@@ -35,7 +36,7 @@ export class Inbox extends Construct {
   constructor(scope: Construct, id: string, props: InboxProps) {
     super(scope, id);
     const { dataPlane, controlPlane } = props;
-    const senders = controlPlaneSyncRoleArns(controlPlane);
+    const senders = controlPlaneSyncRoleArns(controlPlane, partitionOf(this));
 
     this.key = createCustomerKey(
       this,

@@ -255,10 +255,9 @@ describe('data-plane inbox and controller, in each data plane account and region
     const dataTemplate = Template.fromStack(stack);
     expect(Stack.of(stack).account).toBe(planes.find((plane) => plane[0] === name)?.[1]);
     const queueArn = stack.resolve(stack.syncController.inbox.queue.queueArn);
-    const senders = [
-      'arn:aws:iam::100000000001:role/waggle-cp-api-us-east-1',
-      'arn:aws:iam::100000000001:role/waggle-cp-sync-us-east-1',
-    ];
+    const senders = ['waggle-cp-api-us-east-1', 'waggle-cp-sync-us-east-1'].map((role) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::100000000001:role/${role}`]],
+    }));
     dataTemplate.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [stack.resolve(stack.syncController.inbox.queue.queueUrl)],
       PolicyDocument: {

@@ -4,7 +4,7 @@
  * table access, and on the data plane the every-minute schedule, the deploy-time registration
  * trigger and the sender's scoped role.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -65,7 +65,7 @@ describe('control plane heartbeat queues', () => {
     const statements = (
       (policies[0] as Resource).Properties.PolicyDocument as { Statement: Record<string, unknown>[] }
     ).Statement;
-    const sender = heartbeatSenderRoleArn(acmePlane);
+    const sender = waggle.controlPlane.resolve(heartbeatSenderRoleArn(acmePlane, Aws.PARTITION));
     expect(statements).toContainEqual({
       Sid: 'DataPlaneSends',
       Effect: 'Allow',
