@@ -4,16 +4,18 @@
  */
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { INGEST_FUNCTION_MEMORY_MB } from '../lib/data-plane/ingest-function-settings';
 import { costPerMillionSpans } from './cost-model';
 import { measureHandlerLatency, measureRequestMix, measureThroughput } from './ingest-bench';
+import { formatLimitsSection, measureLargestRequests } from './ingest-limits-bench';
 import { measureFreshness } from './local/freshness-bench';
 import { measureQueries } from './query/query-bench';
 import { formatSdkTable, measureSdk } from './sdk/sdk-bench';
 import { measureWriterBatch } from './store/writer-batch-bench';
 import { measureWriter } from './store/writer-bench';
 
-/** The ingest function's memory (lib/data-plane/ingest-api.ts); Lambda gives one full vCPU at 1769 MB. */
-const LAMBDA_MEMORY_MB = 1024;
+/** The ingest function's memory (lib/data-plane/ingest-function-settings.ts); Lambda gives one full vCPU at 1769 MB. */
+const LAMBDA_MEMORY_MB = INGEST_FUNCTION_MEMORY_MB;
 const FULL_VCPU_MB = 1769;
 /** Assumed in-region wait for the parallel S3 PutObject and SQS SendMessageBatch (not measurable here). */
 const ASSUMED_IO_WAIT_MS = 20;
@@ -41,6 +43,11 @@ async function main(): Promise<void> {
   const latencies = [await measureHandlerLatency(100), await measureHandlerLatency(512)];
   for (const row of latencies)
     console.log(`  ${row.name}: p50 ${fmt(row.p50Ms, 2)} ms, p99 ${fmt(row.p99Ms, 2)} ms`);
+
+  console.log('bench: ingest limits, peak memory of the largest accepted requests...');
+  const largest = await measureLargestRequests();
+  for (const row of largest)
+    console.log(`  ${row.name}: peak RSS ${fmt(row.peakRssMiB)} MiB, ${fmt(row.elapsedMs)} ms`);
 
   console.log('bench: AWS request mix at 100 spans per request...');
   const mix = await measureRequestMix(100);
@@ -108,6 +115,7 @@ so the figures are Waggle's own work, without S3 and SQS round trips.
 |---|---:|---:|
 ${latencies.map((r) => `| ${r.name} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} |`).join('\n')}
 
+${formatLimitsSection(largest)}
 ## AWS requests and cost per million spans (100 spans per request)
 
 Measured per request: ${fmt(mix.requestBytes)} bytes of protobuf, ${mix.sqsBatches} SendMessageBatch call(s) with
