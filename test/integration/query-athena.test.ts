@@ -12,6 +12,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AthenaQueryEngine, sqlLiteral } from '../../lambdas/adapters/aws/athena-query-engine';
+import { AthenaRuleError } from '../../lambdas/domain/query/athena-rules';
+import { DeadlineExceededError } from '../../lambdas/domain/query/deadline';
 import { createEventQueryService } from '../../lambdas/domain/query/event-query-service';
 import { TENANT } from '../unit/query/store-fixture';
 
@@ -79,14 +81,14 @@ describe('AthenaQueryEngine', () => {
       expect(input.QueryExecutionContext).toEqual({ Database: 'waggle_events' });
       expect(input.QueryString).not.toContain('Brien');
       expect(input.QueryString).not.toContain('proj-1');
-      expect(input.QueryString).toContain('json_extract_scalar(v.metadata, ?)');
+      // The JSON path is an allow-listed literal: Athena takes ? only in WHERE, and charts select by path.
+      expect(input.QueryString).toContain(`json_extract_scalar(v.metadata, '$["tag"]')`);
       expect(input.QueryString?.split('?').length).toBe((input.ExecutionParameters?.length ?? 0) + 1);
       expect(input.ExecutionParameters).toEqual(
         expect.arrayContaining([
           "'proj-1'",
           "'org-1'",
           "'ws-1'",
-          `'$["tag"]'`,
           "'O''Brien''); DROP TABLE events; --'",
           '0.1',
         ]),
@@ -118,7 +120,7 @@ describe('AthenaQueryEngine', () => {
       filters: [],
     });
     const sql = athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryString ?? '';
-    expect(sql).toContain('try_cast(json_extract_scalar(v.metrics, ?) AS DOUBLE) AS metric_value');
+    expect(sql).toContain(`try_cast(json_extract_scalar(v.metrics, '$["score"]') AS DOUBLE) AS metric_value`);
     expect(sql).toContain('approx_percentile(c.metric_value, 0.9)');
     expect(sql).toContain("date_trunc('day', from_unixtime(v.start_time / 1000.0))");
     // Groups past the 50 with the most events fold into one; the answer has at most 3000 x 51 rows.
@@ -178,6 +180,29 @@ describe('AthenaQueryEngine', () => {
     expect(athena.commandCalls(StopQueryExecutionCommand)[0]?.args[0].input).toEqual({
       QueryExecutionId: 'q-1',
     });
+  });
+
+  it("refuses a statement that breaks Athena's rules before sending it", async () => {
+    const engine = new AthenaQueryEngine(new AthenaClient({}), options);
+    await expect(engine.query('SELECT ? AS x FROM events', ['a'], { statement: 'chart' })).rejects.toThrow(
+      AthenaRuleError,
+    );
+    await expect(engine.query('SELECT 1 FROM events WHERE x = ?', ['y'.repeat(1023)])).rejects.toThrow(
+      /1025 characters as a literal/,
+    );
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
+  });
+
+  it("stops the query at the read's deadline, not after its own timeout", async () => {
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
+    athena.on(StopQueryExecutionCommand).resolves({});
+    const engine = new AthenaQueryEngine(new AthenaClient({}), { ...options, timeoutMs: 60_000 });
+    const started = Date.now();
+    await expect(
+      engine.query('SELECT 1', [], { statement: 'chart', deadline: started + 80 }),
+    ).rejects.toThrow(DeadlineExceededError);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(athena.commandCalls(StopQueryExecutionCommand)).toHaveLength(1);
   });
 
   it('renders parameters as SQL literals', () => {

@@ -12,6 +12,8 @@ import {
 } from '../../lambdas/adapters/local/duckdb-query-engine';
 import type { Tenant } from '../../lambdas/domain/events/event';
 import { HttpError } from '../../lambdas/domain/http/errors';
+import { AthenaRuleError } from '../../lambdas/domain/query/athena-rules';
+import { DeadlineExceededError } from '../../lambdas/domain/query/deadline';
 import { createEventQueryService } from '../../lambdas/domain/query/event-query-service';
 import {
   type ChartQuery,
@@ -210,6 +212,31 @@ async function idsMatching(...filters: EventFilter[]): Promise<string[]> {
   const result = await service.exportEvents(TENANT, exportQuery({ filters }));
   return result.events.map((event) => event.event_id ?? '').sort();
 }
+
+describe("Athena's rules, checked by the local engine before running", () => {
+  it('refuses a statement Athena would refuse, so it fails locally too', async () => {
+    await expect(engine.query('SELECT ? AS x FROM events', ['a'], { statement: 'chart' })).rejects.toThrow(
+      new AthenaRuleError(
+        "chart breaks Athena's rules: parameter 1 stands in the SELECT clause of the main query; Athena takes ? only in WHERE",
+      ),
+    );
+    await expect(
+      engine.query('SELECT 1 AS x FROM events WHERE event_id = ?', ['x'.repeat(1023)]),
+    ).rejects.toThrow(/parameter 1 is 1025 characters as a literal; Athena takes at most 1024/);
+    expect(await engine.query('SELECT 1 AS x FROM events WHERE event_id = ?', ['x'.repeat(1022)])).toEqual(
+      [],
+    );
+  });
+
+  it('interrupts a statement still running at the deadline', async () => {
+    const slow = 'SELECT count(*) AS n FROM range(100000000) a, range(1000) b WHERE a.range > ?';
+    const started = Date.now();
+    await expect(engine.query(slow, [0], { statement: 'chart', deadline: started + 200 })).rejects.toThrow(
+      DeadlineExceededError,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
 
 describe('exportEvents', () => {
   it('returns each visible event once, newest version, newest first, with totalEvents', async () => {

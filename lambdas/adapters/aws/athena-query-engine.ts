@@ -1,7 +1,9 @@
 /**
  * QueryEngine on Athena: StartQueryExecution with execution parameters in the workgroup's Glue
  * database (whose `events` and `tombstones` tables the SQL names), polling GetQueryExecution with
- * backoff until the query ends, then paging GetQueryResults into plain rows.
+ * backoff until the query ends, then paging GetQueryResults into plain rows. Statements are checked
+ * against Athena's rules (domain/query/athena-rules.ts) before they are sent, and run within the
+ * read's deadline when it has one.
  */
 import {
   type AthenaClient,
@@ -12,14 +14,16 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import type { QueryEngine, SqlParam } from '../../domain/query/engine';
+import { assertAthenaRules, athenaLiteral } from '../../domain/query/athena-rules';
+import { DeadlineExceededError } from '../../domain/query/deadline';
+import type { QueryEngine, QueryOptions, SqlParam } from '../../domain/query/engine';
 
 export interface AthenaQueryEngineOptions {
   workGroup: string;
   database: string;
   /** First wait between status polls; doubles up to MAX_POLL_INTERVAL_MS. */
   pollIntervalMs?: number;
-  /** The query is stopped and the call fails after this long. */
+  /** Without a deadline from the read, the query is stopped and the call fails after this long. */
   timeoutMs?: number;
 }
 
@@ -44,24 +48,29 @@ export class AthenaQueryEngine implements QueryEngine {
     this.timeoutMs = options.timeoutMs ?? 25_000;
   }
 
-  async query(sql: string, params: readonly SqlParam[]): Promise<Record<string, unknown>[]> {
+  async query(
+    sql: string,
+    params: readonly SqlParam[],
+    options?: QueryOptions,
+  ): Promise<Record<string, unknown>[]> {
+    assertAthenaRules(sql, params, options?.statement);
+    const deadline = options?.deadline ?? Date.now() + this.timeoutMs;
     const started = await this.client.send(
       new StartQueryExecutionCommand({
         QueryString: sql,
         WorkGroup: this.options.workGroup,
         QueryExecutionContext: { Database: this.options.database },
         // Athena splices each parameter into the statement as literal text.
-        ...(params.length > 0 ? { ExecutionParameters: params.map(sqlLiteral) } : {}),
+        ...(params.length > 0 ? { ExecutionParameters: params.map(athenaLiteral) } : {}),
       }),
     );
     const queryId = started.QueryExecutionId;
     if (!queryId) throw new AthenaQueryError('Athena did not return a query execution id');
-    await this.waitForSuccess(queryId);
+    await this.waitForSuccess(queryId, deadline, options?.deadline !== undefined);
     return this.readResults(queryId);
   }
 
-  private async waitForSuccess(queryId: string): Promise<void> {
-    const deadline = Date.now() + this.timeoutMs;
+  private async waitForSuccess(queryId: string, deadline: number, readDeadline: boolean): Promise<void> {
     let interval = this.pollIntervalMs;
     for (;;) {
       const { QueryExecution } = await this.client.send(
@@ -73,11 +82,15 @@ export class AthenaQueryEngine implements QueryEngine {
         const reason = QueryExecution?.Status?.StateChangeReason ?? 'no reason given';
         throw new AthenaQueryError(`Athena query ${queryId} ${state}: ${reason}`);
       }
-      if (Date.now() + interval > deadline) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
         await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));
+        if (readDeadline)
+          throw new DeadlineExceededError(`Athena query ${queryId} was stopped at the read's deadline`);
         throw new AthenaQueryError(`Athena query ${queryId} timed out after ${this.timeoutMs} ms`);
       }
-      await sleep(interval);
+      // The last wait ends at the deadline, not a poll interval past it.
+      await sleep(Math.min(interval, left));
       interval = Math.min(interval * 2, MAX_POLL_INTERVAL_MS);
     }
   }
@@ -102,16 +115,8 @@ export class AthenaQueryEngine implements QueryEngine {
   }
 }
 
-/** A parameter as the SQL literal Athena splices in: quoted strings, plain numbers, true/false, NULL. */
-export function sqlLiteral(value: SqlParam): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new AthenaQueryError(`cannot send ${value} to Athena`);
-    return String(value);
-  }
-  return `'${value.replaceAll("'", "''")}'`;
-}
+/** A parameter as the SQL literal Athena splices in (the rules module owns the rendering). */
+export const sqlLiteral = athenaLiteral;
 
 function toRecord(row: Row, columns: readonly ColumnInfo[]): Record<string, unknown> {
   const record: Record<string, unknown> = {};

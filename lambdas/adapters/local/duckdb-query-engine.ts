@@ -3,11 +3,17 @@
  * `events` and `tombstones` are views over read_parquet of the store's Hive partitions; until the
  * writer has produced a first file they are empty relations with the right columns, so reads of a
  * fresh store return nothing instead of failing.
+ *
+ * Every statement is first held to Athena's rules (domain/query/athena-rules.ts), so a statement
+ * Athena would refuse fails here too, as an AthenaRuleError (a bug in the query layer: a 500). A
+ * statement still running at the read's deadline is interrupted (DeadlineExceededError).
  */
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { QueryEngine, SqlParam } from '../../domain/query/engine';
+import { assertAthenaRules } from '../../domain/query/athena-rules';
+import { DeadlineExceededError, remainingMs } from '../../domain/query/deadline';
+import type { QueryEngine, QueryOptions, SqlParam } from '../../domain/query/engine';
 import { type Column, EVENT_COLUMNS, PARTITION_COLUMNS, TOMBSTONE_COLUMNS } from '../../domain/store/columns';
 import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from '../../domain/store/layout';
 
@@ -59,13 +65,29 @@ export async function createDuckDbQueryEngine(options: DuckDbQueryEngineOptions)
 
   return {
     dialect: 'duckdb',
-    async query(sql: string, params: readonly SqlParam[]) {
+    async query(sql: string, params: readonly SqlParam[], options?: QueryOptions) {
+      assertAthenaRules(sql, params, options?.statement);
       if (backedByFiles.size < tables.length) await refreshViews();
       const connection = await instance.connect();
+      let interrupted = false;
+      const timer =
+        options?.deadline === undefined
+          ? undefined
+          : setTimeout(() => {
+              interrupted = true;
+              connection.interrupt();
+            }, remainingMs(options.deadline));
       try {
         const reader = await connection.runAndReadAll(sql, [...params]);
         return reader.getRowObjects().map(toPlainRow);
+      } catch (error) {
+        if (interrupted)
+          throw new DeadlineExceededError(
+            `${options?.statement ?? 'statement'} was interrupted at the read's deadline`,
+          );
+        throw error;
       } finally {
+        clearTimeout(timer);
         connection.closeSync();
       }
     },

@@ -11,6 +11,7 @@ import type { QueryEngine } from './engine';
 import { eventColumn, numberExpression, textExpression } from './field-expressions';
 import { type ResolvedField, readsInheritedField, resolveField } from './fields';
 import { compileFilters } from './filters';
+import { runStatement } from './run-statement';
 import { raw, type Sql, sql } from './sql';
 import {
   CHART_AGGREGATIONS,
@@ -22,6 +23,7 @@ import {
   MAX_CHART_BUCKETS,
   MAX_CHART_GROUPS,
   OTHER_CHART_GROUP,
+  type ReadContext,
 } from './types';
 import { eventsWithSession } from './visible-events';
 
@@ -102,9 +104,9 @@ export async function chart(
   dialect: Dialect,
   tenant: Tenant,
   query: ChartQuery,
+  context: ReadContext = {},
 ): Promise<ChartResult> {
-  const statement = chartStatement(tenant, query, dialect);
-  const rows = await engine.query(statement.text, statement.params);
+  const rows = await runStatement(engine, 'chart', chartStatement(tenant, query, dialect), context);
   const grouped = query.groupBy !== undefined;
   const buckets = new Set(rows.map((row) => Number(row.bucket))).size;
   if (rows.length > maxChartRows(grouped) || buckets > MAX_CHART_BUCKETS) {

@@ -2,9 +2,14 @@
  * The few places where DuckDB and Athena (Trino) SQL differ, behind one small object. Everything
  * else the query layer writes is plain SQL both engines accept (`?` parameters, window functions,
  * IS DISTINCT FROM, strpos, try_cast).
+ *
+ * JSON paths are written into the SQL as string literals, not parameters: a chart selects and
+ * groups by them, and Athena takes `?` only in WHERE (athena-rules.ts). That is safe because a path
+ * is built only from allow-listed segments (fields.ts: letters, digits, `_`, `-`), checked again here.
  */
 import type { SqlDialect } from './engine';
-import { param, raw, type Sql, sql } from './sql';
+import { PATH_SEGMENT } from './fields';
+import { raw, type Sql, sql } from './sql';
 import type { ChartBucket } from './types';
 
 export interface Dialect {
@@ -25,9 +30,9 @@ export interface Dialect {
 
 export const DUCKDB_DIALECT: Dialect = {
   name: 'duckdb',
-  jsonText: (column, path) => sql`json_extract_string(${column}, ${param(duckDbPath(path))})`,
+  jsonText: (column, path) => sql`json_extract_string(${column}, ${pathLiteral(duckDbPath(path))})`,
   jsonPresent: (column, path) =>
-    sql`coalesce(json_type(${column}, ${param(duckDbPath(path))}), 'NULL') <> 'NULL'`,
+    sql`coalesce(json_type(${column}, ${pathLiteral(duckDbPath(path))}), 'NULL') <> 'NULL'`,
   toDouble: (expression) => sql`try_cast(${expression} AS DOUBLE)`,
   bucketStart: (epochMs, bucket) =>
     sql`epoch_ms(date_trunc(${raw(`'${bucket}'`)}, make_timestamp(CAST(${epochMs} AS BIGINT) * 1000)))`,
@@ -37,9 +42,9 @@ export const DUCKDB_DIALECT: Dialect = {
 
 export const ATHENA_DIALECT: Dialect = {
   name: 'athena',
-  jsonText: (column, path) => sql`json_extract_scalar(${column}, ${param(trinoPath(path))})`,
+  jsonText: (column, path) => sql`json_extract_scalar(${column}, ${pathLiteral(trinoPath(path))})`,
   jsonPresent: (column, path) =>
-    sql`coalesce(json_format(json_extract(${column}, ${param(trinoPath(path))})), 'null') <> 'null'`,
+    sql`coalesce(json_format(json_extract(${column}, ${pathLiteral(trinoPath(path))})), 'null') <> 'null'`,
   toDouble: (expression) => sql`try_cast(${expression} AS DOUBLE)`,
   bucketStart: (epochMs, bucket) =>
     sql`CAST(to_unixtime(date_trunc(${raw(`'${bucket}'`)}, from_unixtime(${epochMs} / 1000.0))) * 1000 AS BIGINT)`,
@@ -51,14 +56,26 @@ export function dialectFor(name: SqlDialect): Dialect {
   return name === 'duckdb' ? DUCKDB_DIALECT : ATHENA_DIALECT;
 }
 
-/** DuckDB JSON path with quoted keys: `$."a"."b-c"` (segments are validated: no quotes). */
+/** DuckDB JSON path with quoted keys: `$."a"."b-c"`. */
 function duckDbPath(path: readonly string[]): string {
-  return `$${path.map((segment) => `."${segment}"`).join('')}`;
+  return `$${path.map((segment) => `."${checkedSegment(segment)}"`).join('')}`;
 }
 
 /** Trino JSON path in bracket notation: `$["a"]["b-c"]`. */
 function trinoPath(path: readonly string[]): string {
-  return `$${path.map((segment) => `["${segment}"]`).join('')}`;
+  return `$${path.map((segment) => `["${checkedSegment(segment)}"]`).join('')}`;
+}
+
+/** resolveField has already refused any other segment; reaching here with one is a bug, not a 400. */
+function checkedSegment(segment: string): string {
+  if (!PATH_SEGMENT.test(segment))
+    throw new Error(`JSON path segment outside the allow-list: ${JSON.stringify(segment)}`);
+  return segment;
+}
+
+/** A path of checked segments holds no quote, so it is a literal as it stands. */
+function pathLiteral(path: string): Sql {
+  return raw(`'${path}'`);
 }
 
 function fractionText(fraction: number): string {

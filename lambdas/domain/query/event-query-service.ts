@@ -10,37 +10,44 @@ import { enrichSessionEvents } from './enrichment';
 import { exportEvents } from './export-query';
 import { buildSession } from './session-tree';
 import { param, sql } from './sql';
-import type { EventQueryService } from './types';
+import type { EventQueryService, ReadContext } from './types';
 import { visibleRows, visibleRowsByIds } from './visible-rows';
 
 export function createEventQueryService(engine: QueryEngine): EventQueryService {
   const dialect = dialectFor(engine.dialect);
 
-  const sessionEvents = async (tenant: Tenant, sessionId: string) =>
+  const sessionEvents = async (tenant: Tenant, sessionId: string, context?: ReadContext) =>
     enrichSessionEvents(
-      await visibleRows(engine, tenant, [sql`session_id = ${param(sessionId)}`]),
+      await visibleRows(engine, 'rows-by-session', tenant, [sql`session_id = ${param(sessionId)}`], context),
       sessionId,
     );
 
   return {
-    exportEvents: (tenant, query) => exportEvents(engine, dialect, tenant, query),
-    chart: (tenant, query) => chart(engine, dialect, tenant, query),
+    exportEvents: (tenant, query, context) => exportEvents(engine, dialect, tenant, query, context),
+    chart: (tenant, query, context) => chart(engine, dialect, tenant, query, context),
 
-    async getSession(tenant, sessionId) {
-      return buildSession(tenant, sessionId, await sessionEvents(tenant, sessionId));
+    async getSession(tenant, sessionId, context) {
+      return buildSession(tenant, sessionId, await sessionEvents(tenant, sessionId, context));
     },
 
-    async getEvent(tenant, eventId) {
-      const [event] = await visibleRows(engine, tenant, [sql`event_id = ${param(eventId)}`]);
+    async getEvent(tenant, eventId, context) {
+      const [event] = await visibleRows(
+        engine,
+        'rows-by-id',
+        tenant,
+        [sql`event_id = ${param(eventId)}`],
+        context,
+      );
       if (!event) return undefined;
       // Enrichment needs the rest of the session: children and the session event.
-      const session = await sessionEvents(tenant, event.session_id);
+      const session = await sessionEvents(tenant, event.session_id, context);
       return session.find((candidate) => candidate.event_id === eventId) ?? event;
     },
 
-    async lookupLatest(tenant, eventIds) {
+    async lookupLatest(tenant, eventIds, context) {
       const latest = new Map<string, WaggleEvent>();
-      for (const event of await visibleRowsByIds(engine, tenant, eventIds)) latest.set(event.event_id, event);
+      for (const event of await visibleRowsByIds(engine, tenant, eventIds, undefined, context))
+        latest.set(event.event_id, event);
       return latest;
     },
   };

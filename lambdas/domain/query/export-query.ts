@@ -17,6 +17,7 @@ import { inheritFromSession, mergeChildIds } from './enrichment';
 import { EVENT_ALIAS, SESSION_ALIAS } from './field-expressions';
 import { readsInheritedField, resolveProjection } from './fields';
 import { compileFilters } from './filters';
+import { runStatement } from './run-statement';
 import { raw, type Sql, sql } from './sql';
 import { number, stringArray } from './stored-event';
 import {
@@ -24,6 +25,7 @@ import {
   type ExportQuery,
   type ExportResult,
   MAX_EXPORT_LIMIT,
+  type ReadContext,
   type StoredEvent,
 } from './types';
 import { eventsWithSession } from './visible-events';
@@ -80,11 +82,12 @@ export async function exportEvents(
   dialect: Dialect,
   tenant: Tenant,
   query: ExportQuery,
+  context: ReadContext = {},
 ): Promise<ExportResult> {
   const statements = exportStatements(tenant, query, dialect);
   const [pageRows, countRows] = await Promise.all([
-    engine.query(statements.page.text, statements.page.params),
-    engine.query(statements.count.text, statements.count.params),
+    runStatement(engine, 'export-page', statements.page, context),
+    runStatement(engine, 'export-count', statements.count, context),
   ]);
   const page: PageEntry[] = pageRows.map((row) => ({
     eventId: String(row.event_id),
@@ -93,7 +96,7 @@ export async function exportEvents(
     sessionStartTime: number(row.session_start_time),
     linkedChildren: stringArray(row.linked_children),
   }));
-  const byId = await readPageEvents(engine, tenant, page, query.dateRange !== undefined);
+  const byId = await readPageEvents(engine, tenant, page, query.dateRange !== undefined, context);
   const events = page.flatMap((entry) => {
     const event = byId.get(entry.eventId);
     if (event === undefined) return [];
@@ -124,6 +127,7 @@ async function readPageEvents(
   tenant: Tenant,
   page: readonly PageEntry[],
   dateRangeGiven: boolean,
+  context: ReadContext,
 ): Promise<Map<string, StoredEvent>> {
   if (page.length === 0) return new Map();
   const seenSessions = page.flatMap((entry) =>
@@ -139,8 +143,14 @@ async function readPageEvents(
     .filter((time) => time !== null);
   const range = times.length === 0 ? undefined : { from: Math.min(...times), to: Math.max(...times) };
   const [inRange, outside] = await Promise.all([
-    visibleRowsByIds(engine, tenant, [...page.map((entry) => entry.eventId), ...seenSessions], range),
-    unseenSessions.length === 0 ? [] : visibleRowsByIds(engine, tenant, unseenSessions),
+    visibleRowsByIds(
+      engine,
+      tenant,
+      [...page.map((entry) => entry.eventId), ...seenSessions],
+      range,
+      context,
+    ),
+    unseenSessions.length === 0 ? [] : visibleRowsByIds(engine, tenant, unseenSessions, undefined, context),
   ]);
   return new Map([...inRange, ...outside].map((event) => [event.event_id, event]));
 }

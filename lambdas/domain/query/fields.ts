@@ -40,7 +40,8 @@ const STORAGE_ONLY_COLUMNS: ReadonlySet<string> = new Set(
 );
 
 export const MAX_PATH_DEPTH = 8;
-const PATH_SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+/** One key of a nested path; nothing else may reach SQL text (dialect.ts writes paths as literals). */
+export const PATH_SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
 
 export type ResolvedField =
   | { kind: 'column'; name: string; columnKind: ColumnKind }

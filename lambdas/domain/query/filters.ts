@@ -4,6 +4,7 @@
  */
 
 import { badRequest } from '../http/errors';
+import { MAX_ATHENA_PARAMETER_CHARS } from './athena-rules';
 import type { Dialect } from './dialect';
 import type { SqlParam } from './engine';
 import { DATETIME_FORMATS, parseEpochMs } from './epoch-ms';
@@ -17,6 +18,25 @@ import {
   type FieldType,
   type FilterOperator,
 } from './types';
+
+/**
+ * Longest text a filter compares against, with each `'` counted twice. Athena takes each execution
+ * parameter as a literal of at most MAX_ATHENA_PARAMETER_CHARS (1,024) characters, and a string
+ * arrives quoted with its quotes doubled: 1,000 leaves room for the two enclosing quotes and a round
+ * number a client can be told, instead of a 500 from Athena (and a silent success locally).
+ */
+export const MAX_FILTER_VALUE_CHARS = 1000;
+const QUOTING_ROOM = MAX_ATHENA_PARAMETER_CHARS - MAX_FILTER_VALUE_CHARS;
+if (QUOTING_ROOM < 2) throw new Error('MAX_FILTER_VALUE_CHARS leaves no room for quoting');
+
+/** The text a filter value counts as: its characters, plus one for each quote Athena's literal doubles. */
+export function filterValueChars(text: string): number {
+  let quotes = 0;
+  for (const char of text) if (char === "'") quotes++;
+  return text.length + quotes;
+}
+
+export const FILTER_VALUE_TOO_LONG = `is longer than ${MAX_FILTER_VALUE_CHARS} characters (a ' counts as two): Athena takes query parameters of at most ${MAX_ATHENA_PARAMETER_CHARS} characters, quotes included`;
 
 const OPERATORS_BY_TYPE: Record<FieldType, readonly FilterOperator[]> = {
   string: ['exists', 'not exists', 'is', 'is not', 'contains', 'not contains'],
@@ -112,8 +132,12 @@ function coerceValue(filter: EventFilter, type: FieldType, field: ResolvedField)
     );
   switch (type) {
     case 'string':
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-        return String(value);
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        const text = String(value);
+        if (filterValueChars(text) > MAX_FILTER_VALUE_CHARS)
+          throw badRequest(`filter value on "${filter.field}" ${FILTER_VALUE_TOO_LONG}`);
+        return text;
+      }
       throw invalid();
     case 'number': {
       const number = toNumber(value);

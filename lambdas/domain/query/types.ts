@@ -152,12 +152,18 @@ export interface SessionResult {
   rollup: SessionRollup;
 }
 
+/** What bounds one read as a whole; every statement it runs gets it. */
+export interface ReadContext {
+  /** Epoch ms by which the read must be done (deadline.ts); absent, each engine's own timeout. */
+  deadline?: number;
+}
+
 export interface EventQueryService {
-  exportEvents(tenant: Tenant, query: ExportQuery): Promise<ExportResult>;
-  getEvent(tenant: Tenant, eventId: string): Promise<StoredEvent | undefined>;
+  exportEvents(tenant: Tenant, query: ExportQuery, context?: ReadContext): Promise<ExportResult>;
+  getEvent(tenant: Tenant, eventId: string, context?: ReadContext): Promise<StoredEvent | undefined>;
   /** The session tree and its rollups; undefined when the session has no visible event. */
-  getSession(tenant: Tenant, sessionId: string): Promise<SessionResult | undefined>;
-  chart(tenant: Tenant, query: ChartQuery): Promise<ChartResult>;
+  getSession(tenant: Tenant, sessionId: string, context?: ReadContext): Promise<SessionResult | undefined>;
+  chart(tenant: Tenant, query: ChartQuery, context?: ReadContext): Promise<ChartResult>;
   /** Newest stored version of each event id (for the writer applying updates). */
-  lookupLatest(tenant: Tenant, eventIds: string[]): Promise<Map<string, WaggleEvent>>;
+  lookupLatest(tenant: Tenant, eventIds: string[], context?: ReadContext): Promise<Map<string, WaggleEvent>>;
 }

@@ -5,10 +5,11 @@
  */
 import type { Tenant } from '../events/event';
 import { runWithConcurrency } from '../run-with-concurrency';
-import type { QueryEngine } from './engine';
+import type { QueryEngine, StatementName } from './engine';
+import { runStatement } from './run-statement';
 import { join, param, type Sql, sql } from './sql';
 import { rowToStoredEvent } from './stored-event';
-import type { DateRange, StoredEvent } from './types';
+import type { DateRange, ReadContext, StoredEvent } from './types';
 import { dateRangePrefilter, visibleEventsPrelude } from './visible-events';
 
 /** Ids per statement, to keep statements (and Athena's parameter list) small. */
@@ -18,12 +19,14 @@ const STATEMENTS_AT_ONCE = 4;
 
 export async function visibleRows(
   engine: QueryEngine,
+  name: StatementName,
   tenant: Tenant,
   prefilters: readonly Sql[],
+  context: ReadContext = {},
 ): Promise<StoredEvent[]> {
   const statement = sql`${visibleEventsPrelude(tenant, prefilters)}
 SELECT * FROM visible ORDER BY start_time, event_id`;
-  const rows = await engine.query(statement.text, statement.params);
+  const rows = await runStatement(engine, name, statement, context);
   return rows.map(rowToStoredEvent);
 }
 
@@ -36,6 +39,7 @@ export async function visibleRowsByIds(
   tenant: Tenant,
   eventIds: readonly string[],
   startedWithin?: DateRange,
+  context: ReadContext = {},
 ): Promise<StoredEvent[]> {
   const within: Sql[] = startedWithin === undefined ? [] : dateRangePrefilter(startedWithin);
   const unique = [...new Set(eventIds)];
@@ -46,7 +50,13 @@ export async function visibleRowsByIds(
   const found: StoredEvent[] = [];
   await runWithConcurrency(chunks, STATEMENTS_AT_ONCE, async (ids) => {
     found.push(
-      ...(await visibleRows(engine, tenant, [sql`event_id IN (${join(ids.map(param), ', ')})`, ...within])),
+      ...(await visibleRows(
+        engine,
+        'rows-by-ids',
+        tenant,
+        [sql`event_id IN (${join(ids.map(param), ', ')})`, ...within],
+        context,
+      )),
     );
   });
   return found;

@@ -10,6 +10,7 @@ import { describeType, invalidField, isJsonObject } from '../honeyhive/fields';
 import { MAX_EPOCH_MS, MAX_JSON_DEPTH } from '../honeyhive/limits';
 import { jsonNestingExceeds } from '../http/json-nesting';
 import { DATETIME_FORMATS, parseEpochMs } from '../query/epoch-ms';
+import { FILTER_VALUE_TOO_LONG, filterValueChars, MAX_FILTER_VALUE_CHARS } from '../query/filters';
 import {
   type EventFilter,
   FIELD_TYPES,
@@ -21,8 +22,8 @@ import { parseFieldRef } from './field-paths';
 
 /** More conditions than this is not a query a person wrote; it only makes the SQL expensive. */
 export const MAX_FILTERS = 50;
-/** Longest string a filter compares against. */
-export const MAX_FILTER_VALUE_LENGTH = 4096;
+/** Longest string a filter compares against (a ' counts twice): see ../query/filters.ts for why. */
+export const MAX_FILTER_VALUE_LENGTH = MAX_FILTER_VALUE_CHARS;
 
 /**
  * Operators each field type accepts: the spec's SingleFilter lists, plus `is not` on booleans and
@@ -117,9 +118,7 @@ function coerceValue(value: unknown, type: FieldType, where: string): string | n
   if (type === 'string') {
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
     if (typeof value !== 'string') throw invalidField(where, `must be a string, got ${describeType(value)}`);
-    if (value.length > MAX_FILTER_VALUE_LENGTH) {
-      throw invalidField(where, `is longer than ${MAX_FILTER_VALUE_LENGTH} characters`);
-    }
+    if (filterValueChars(value) > MAX_FILTER_VALUE_LENGTH) throw invalidField(where, FILTER_VALUE_TOO_LONG);
     return value;
   }
   if (type === 'number') {

@@ -219,8 +219,13 @@ describe('parseFilters: bad input is a 400 naming the field', () => {
     ],
     [
       'an overlong string',
-      [{ field: 'model', operator: 'is', value: 'x'.repeat(4097) }],
-      /^filters\[0\]\.value is longer than 4096/,
+      [{ field: 'model', operator: 'is', value: 'x'.repeat(1001) }],
+      /^filters\[0\]\.value is longer than 1000 characters \(a ' counts as two\): Athena takes query parameters of at most 1024/,
+    ],
+    [
+      'a string of 1000 characters whose quotes, doubled, pass 1000',
+      [{ field: 'metadata.note', operator: 'contains', value: `${"'".repeat(10)}${'x'.repeat(990)}` }],
+      /^filters\[0\]\.value is longer than 1000 characters/,
     ],
     [
       'too many filters',

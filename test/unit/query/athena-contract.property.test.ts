@@ -1,0 +1,247 @@
+/**
+ * The Athena contract, as a property: every read the API can express (filters on every kind of
+ * field with every operator its type takes, group-bys, metrics, date ranges, pages, ids) goes
+ * through the query layer on a recording engine, and every statement it would send must
+ * - keep Athena's rules (athena-rules.ts: `?` only in WHERE, each literal at most 1,024 characters,
+ *   strings quoted, placeholders and parameters in step);
+ * - parse as Trino SQL (dt-sql-parser's TrinoSQL grammar), parameters spliced in as Athena does;
+ * - bound its events/tombstones references by dt, except the known exceptions listed in
+ *   partition-bounds.ts (a new unbounded statement fails here), and with a dateRange the event scan
+ *   of an export or chart must be bounded to the range's days.
+ */
+import { TrinoSQL } from 'dt-sql-parser';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { HttpError } from '../../../lambdas/domain/http/errors';
+import { athenaRuleViolations, spliceParameters } from '../../../lambdas/domain/query/athena-rules';
+import { createEventQueryService } from '../../../lambdas/domain/query/event-query-service';
+import { EVENT_FIELD_NAMES, JSON_SECTIONS, resolveField } from '../../../lambdas/domain/query/fields';
+import { MAX_FILTER_VALUE_CHARS } from '../../../lambdas/domain/query/filters';
+import {
+  KNOWN_UNBOUNDED_REFERENCES,
+  partitionReach,
+  referenceKey,
+} from '../../../lambdas/domain/query/partition-bounds';
+import {
+  createRecordingEngine,
+  type RecordedStatement,
+} from '../../../lambdas/domain/query/recording-engine';
+import {
+  CHART_AGGREGATIONS,
+  CHART_BUCKETS,
+  type ChartQuery,
+  type DateRange,
+  type EventFilter,
+  type ExportQuery,
+  type FieldType,
+  type FilterOperator,
+  MAX_EXPORT_LIMIT,
+} from '../../../lambdas/domain/query/types';
+import { OPERATORS_BY_TYPE } from '../../../lambdas/domain/read-api/filters';
+import { TENANT } from './store-fixture';
+
+const NOW = Date.UTC(2026, 10, 22, 12);
+const DAY = 86_400_000;
+const trino = new TrinoSQL();
+const grammarChecked = new Map<string, string[]>();
+
+/** Trino grammar errors of a statement as Athena would run it (cached by text: many reads repeat one). */
+function grammarErrors(recorded: RecordedStatement): string[] {
+  const spliced = spliceParameters(recorded.sql, recorded.params);
+  let errors = grammarChecked.get(spliced);
+  if (errors === undefined) {
+    errors = trino.validate(spliced).map((error) => error.message);
+    grammarChecked.set(spliced, errors);
+  }
+  return errors;
+}
+
+const segment = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+const nestedField = fc
+  .tuple(fc.constantFrom(...JSON_SECTIONS), fc.array(segment, { minLength: 1, maxLength: 8 }))
+  .map(([section, path]) => [section, ...path].join('.'));
+const columnField = fc.constantFrom(...EVENT_FIELD_NAMES);
+const anyField = fc.oneof(columnField, nestedField);
+
+function typesOf(field: string): readonly FieldType[] {
+  const resolved = resolveField(field);
+  if (resolved.kind === 'nested') return ['string', 'number', 'boolean', 'datetime'];
+  switch (resolved.columnKind) {
+    case 'string':
+    case 'json':
+      return ['string'];
+    case 'datetime':
+      return ['datetime', 'number'];
+    default:
+      return [resolved.columnKind];
+  }
+}
+
+/** Text with quotes, backslashes, `?` and SQL-looking bits, up to the longest a filter takes. */
+const filterText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.constantFrom("O'Brien", "'; DROP TABLE events; --", '?', "'?'", '\\', '$["a"]', '"quoted"'),
+  fc
+    .tuple(fc.nat({ max: 20 }), fc.constantFrom('x', 'é', "'"))
+    .map(
+      ([quotes, fill]) =>
+        "'".repeat(quotes) +
+        fill.repeat(Math.floor((MAX_FILTER_VALUE_CHARS - 2 * quotes) / (fill === "'" ? 2 : 1))),
+    ),
+);
+
+function filterValue(type: FieldType): fc.Arbitrary<string | number | boolean> {
+  switch (type) {
+    case 'string':
+      return filterText;
+    case 'number':
+      return fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
+    case 'boolean':
+      return fc.boolean();
+    case 'datetime':
+      return fc.integer({ min: 0, max: 253_402_300_799_999 });
+  }
+}
+
+const filter: fc.Arbitrary<EventFilter> = anyField.chain((field) =>
+  fc
+    .constantFrom(...typesOf(field))
+    .chain((type) =>
+      fc
+        .constantFrom(...(OPERATORS_BY_TYPE[type] as FilterOperator[]))
+        .chain((operator) =>
+          operator === 'exists' || operator === 'not exists'
+            ? fc.constant<EventFilter>({ field, operator, type })
+            : filterValue(type).map((value): EventFilter => ({ field, operator, type, value })),
+        ),
+    ),
+);
+const filters = fc.array(filter, { maxLength: 6 });
+
+const dateRange: fc.Arbitrary<DateRange | undefined> = fc.option(
+  fc
+    .tuple(fc.integer({ min: 0, max: 60 * DAY }), fc.integer({ min: 0, max: 3 * DAY }))
+    .map(([back, span]) => ({ from: NOW - back - span, to: NOW - back })),
+  { nil: undefined },
+);
+
+const exportQuery: fc.Arbitrary<ExportQuery> = fc.record(
+  {
+    filters,
+    dateRange,
+    projections: fc.option(fc.subarray([...EVENT_FIELD_NAMES], { minLength: 1 }), { nil: undefined }),
+    limit: fc.integer({ min: 1, max: MAX_EXPORT_LIMIT }),
+    page: fc.integer({ min: 1, max: 100_000 }),
+  },
+  { requiredKeys: ['filters', 'limit', 'page'] },
+);
+
+const metric = fc.oneof(
+  fc.constantFrom('duration', 'cost', 'prompt_tokens', 'completion_tokens', 'total_tokens'),
+  fc
+    .tuple(
+      fc.constantFrom('metrics', 'metadata', 'feedback'),
+      fc.array(segment, { minLength: 1, maxLength: 3 }),
+    )
+    .map(([section, path]) => [section, ...path].join('.')),
+);
+const chartQuery: fc.Arbitrary<ChartQuery> = fc.record(
+  {
+    metric,
+    aggregation: fc.constantFrom(...CHART_AGGREGATIONS),
+    bucket: fc.constantFrom(...CHART_BUCKETS),
+    groupBy: fc.option(anyField, { nil: undefined }),
+    filters,
+    dateRange,
+  },
+  { requiredKeys: ['metric', 'aggregation', 'bucket', 'filters'] },
+);
+const id = fc.string({ minLength: 1, maxLength: 128 });
+
+type Read =
+  | { kind: 'export'; query: ExportQuery }
+  | { kind: 'chart'; query: ChartQuery }
+  | { kind: 'session' | 'event'; id: string }
+  | { kind: 'latest'; ids: string[] };
+const read: fc.Arbitrary<Read> = fc.oneof(
+  { weight: 4, arbitrary: exportQuery.map((query): Read => ({ kind: 'export', query })) },
+  { weight: 4, arbitrary: chartQuery.map((query): Read => ({ kind: 'chart', query })) },
+  id.map((value): Read => ({ kind: 'session', id: value })),
+  id.map((value): Read => ({ kind: 'event', id: value })),
+  fc.array(id, { minLength: 1, maxLength: 600 }).map((ids): Read => ({ kind: 'latest', ids })),
+);
+
+async function statementsOf(input: Read): Promise<RecordedStatement[] | 'refused'> {
+  const engine = createRecordingEngine('athena', NOW);
+  const service = createEventQueryService(engine);
+  try {
+    if (input.kind === 'export') await service.exportEvents(TENANT, input.query);
+    else if (input.kind === 'chart') await service.chart(TENANT, input.query);
+    else if (input.kind === 'session') await service.getSession(TENANT, input.id);
+    else if (input.kind === 'event') await service.getEvent(TENANT, input.id);
+    else if (input.kind === 'latest') await service.lookupLatest(TENANT, input.ids);
+  } catch (error) {
+    // A read the query layer refuses must be refused as the client's error, before anything ran.
+    expect(error).toBeInstanceOf(HttpError);
+    expect((error as HttpError).status).toBe(400);
+    expect(engine.statements).toEqual([]);
+    return 'refused';
+  }
+  return engine.statements;
+}
+
+function dayCount(range: DateRange): number {
+  return Math.floor(range.to / DAY) - Math.floor(range.from / DAY) + 1;
+}
+
+describe('the Athena contract', () => {
+  it('holds for every statement of every read the API can express', async () => {
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(read, async (input) => {
+        const statements = await statementsOf(input);
+        if (statements === 'refused') return;
+        expect(statements.length).toBeGreaterThan(0);
+        for (const recorded of statements) {
+          checked++;
+          expect(recorded.statement).not.toBe('unnamed');
+          expect(athenaRuleViolations(recorded.sql, recorded.params)).toEqual([]);
+          expect(grammarErrors(recorded)).toEqual([]);
+          for (const reach of partitionReach(recorded.sql, recorded.params, NOW)) {
+            if (!reach.bounded)
+              expect(KNOWN_UNBOUNDED_REFERENCES, referenceKey(recorded.statement, reach)).toContain(
+                referenceKey(recorded.statement, reach),
+              );
+          }
+          const range = input.kind === 'export' || input.kind === 'chart' ? input.query.dateRange : undefined;
+          if (range !== undefined && recorded.statement !== 'rows-by-ids') {
+            const scan = partitionReach(recorded.sql, recorded.params, NOW).find(
+              (reach) => reach.cte === 'ranked' && reach.table === 'events',
+            );
+            expect(scan).toEqual({
+              table: 'events',
+              cte: 'ranked',
+              bounded: true,
+              hours: dayCount(range) * 24,
+            });
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(checked).toBeGreaterThan(300);
+  }, 120_000);
+
+  it('refuses a filter value past 1,000 characters (quotes counted twice) with a 400, and takes one at the limit', async () => {
+    const at = (value: string): Read => ({
+      kind: 'export',
+      query: { filters: [{ field: 'metadata.note', operator: 'is', value }], limit: 10, page: 1 },
+    });
+    expect(await statementsOf(at('x'.repeat(MAX_FILTER_VALUE_CHARS + 1)))).toBe('refused');
+    expect(await statementsOf(at(`'${'x'.repeat(MAX_FILTER_VALUE_CHARS - 1)}`))).toBe('refused');
+    const longest = await statementsOf(at(`'${'x'.repeat(MAX_FILTER_VALUE_CHARS - 2)}`));
+    expect(longest).not.toBe('refused');
+    for (const recorded of longest as RecordedStatement[])
+      expect(athenaRuleViolations(recorded.sql, recorded.params)).toEqual([]);
+  });
+});
