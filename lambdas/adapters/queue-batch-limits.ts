@@ -35,6 +35,10 @@ export function assertWithinBatchLimits(messages: readonly QueueMessage[]): numb
     if (!message.body.isWellFormed() || FORBIDDEN_BODY_CHARACTERS.test(message.body)) {
       throw new QueueBatchLimitError(`message "${message.id}" has characters SQS does not accept`);
     }
+    if (message.fifo) {
+      checkFifoId(message.id, 'group id', message.fifo.groupId);
+      checkFifoId(message.id, 'deduplication id', message.fifo.deduplicationId);
+    }
     totalBytes += Buffer.byteLength(message.body, 'utf8');
   }
   if (totalBytes > MAX_BATCH_BYTES) {
@@ -43,4 +47,12 @@ export function assertWithinBatchLimits(messages: readonly QueueMessage[]): numb
     );
   }
   return totalBytes;
+}
+
+// MessageGroupId and MessageDeduplicationId: 1 to 128 ASCII letters, digits and punctuation.
+const FIFO_ID = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;
+
+function checkFifoId(messageId: string, what: string, value: string): void {
+  if (!FIFO_ID.test(value))
+    throw new QueueBatchLimitError(`message "${messageId}" has a ${what} SQS does not accept`);
 }

@@ -2,7 +2,8 @@
  * The data-plane controller function's logic: one SQS batch from the inbox queue, applied through
  * the sync controller. A rejected message (forged, misaddressed, malformed, too old) is logged,
  * counted and deleted: retrying cannot make it valid. Only an outage (a store or the verifier
- * throwing) reports the message failed, so SQS delivers it again. No AWS imports.
+ * throwing) reports the message failed, with every message after it in the batch, so SQS delivers
+ * them again in order. No AWS imports.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import {
@@ -37,8 +38,13 @@ export function createDataPlaneController(deps: DataPlaneControllerDeps): DataPl
   const sync = createSyncController(deps);
   const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const failed: string[] = [];
-    // In batch order, one at a time: ordering is by entity version anyway, and this keeps the load light.
+    // In batch order, one at a time. The inbox is a FIFO queue: once a message fails, the rest of the
+    // batch is returned unprocessed (failed), so that nothing later in the group overtakes it.
     for (const record of event.Records) {
+      if (failed.length > 0) {
+        failed.push(record.messageId);
+        continue;
+      }
       try {
         const result = await sync.handle(record.body);
         if (result.status === 'rejected') {

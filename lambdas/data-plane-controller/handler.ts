@@ -1,6 +1,6 @@
 /**
- * AWS Lambda entry point of the data-plane controller (the inbox queue's consumer, reserved
- * concurrency 1): opens each signed message with the control plane's JWKS and applies it to the key
+ * AWS Lambda entry point of the data-plane controller (the FIFO inbox queue's consumer; its one
+ * message group means one invocation at a time): opens each signed message with the control plane's JWKS and applies it to the key
  * registry and the sync-state table. Returns batch item failures for outages only.
  */
 import { Logger } from '@aws-lambda-powertools/logger';

@@ -26,10 +26,15 @@ export interface DeletableObjectStore extends ObjectStore {
   delete(key: string): Promise<void>;
 }
 
-/** One message body for the events queue. */
+/** One message body for a queue (the events queue, a data plane's inbox). */
 export interface QueueMessage {
   id: string;
   body: string;
+  /**
+   * FIFO queues only: the message group (messages of one group are delivered in order, one batch
+   * at a time) and the id by which a resend within 5 minutes is dropped as a duplicate.
+   */
+  fifo?: { groupId: string; deduplicationId: string };
 }
 
 export interface MessageQueue {

@@ -1,20 +1,23 @@
 /**
  * AWS Lambda entry point of the data plane's heartbeat sender: every minute (EventBridge rule,
- * input { kind: 'heartbeat' }) and once per deploy (the CDK trigger: a registration). Reads the
+ * input { kind: 'heartbeat' }), registering first until a registration gets through. Reads the
  * applied state (SYNC_STATE_TABLE_NAME), the queue depths (EVENTS_QUEUE_URL and the dead-letter
  * queues in DEAD_LETTER_QUEUE_URLS) and sends to HEARTBEAT_QUEUE_URL in the control plane's region
  * (HEARTBEAT_QUEUE_REGION).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { DynamoAppliedStateStore } from '../adapters/aws/dynamo-config-store';
 import { requiredEnv } from '../adapters/aws/required-env';
-import { createHeartbeatSender, reportKindOf } from './app';
+import { createHeartbeatSender, createScheduledReporter } from './app';
 
 const logger = new Logger();
+const metrics = new Metrics();
 
 const localSqs = new SQSClient({});
 const controlPlaneSqs = new SQSClient({ region: requiredEnv('HEARTBEAT_QUEUE_REGION') });
@@ -57,7 +60,25 @@ const send = createHeartbeatSender({
   },
 });
 
+const run = createScheduledReporter(send);
+
 export const handler = middy(async (event: unknown) => {
-  const report = await send(reportKindOf(event));
-  logger.info('sent', { type: report.type, appliedSeq: report.appliedSeq, queueDepth: report.queueDepth });
-}).use(injectLambdaContext(logger));
+  const { registration, sent, error } = await run(event);
+  if (!sent) {
+    // Not a failure of the run: the control plane may not be deployed yet. The alarm watches this.
+    metrics.addMetric('Unregistered', MetricUnit.Count, 1);
+    logger.warn('unregistered: the control plane did not take the registration; the next run retries', {
+      registration,
+      error: error as Error,
+    });
+    return;
+  }
+  logger.info('sent', {
+    registration,
+    type: sent.type,
+    appliedSeq: sent.appliedSeq,
+    queueDepth: sent.queueDepth,
+  });
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

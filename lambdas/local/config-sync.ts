@@ -2,7 +2,8 @@
  * The config sync on one machine, through the same code as across accounts: the control plane's
  * changes are signed by the sync publisher into the data plane's inbox (a LocalQueue standing in
  * for SQS), and a queue poller drives the data-plane controller, which writes API keys to the data
- * plane's key registry (the one its authenticators read). The other way, the data plane sends a
+ * plane's key registry (the one its authenticators read). The inbox is a FIFO LocalQueue, as on
+ * AWS: the publisher sends to one group per data plane, deduplicated by seq. The other way, the data plane sends a
  * registration at start and a heartbeat every 30 seconds over a second local queue; the control
  * plane's receiver keeps the newest per data plane, and `reconcile` compares with its digest.
  */
@@ -30,7 +31,7 @@ export interface LocalConfigSyncOptions {
   keyRegistry: KeyRegistry;
   /** PKCS#8 PEM of the control plane's sync key. */
   syncKeyPem: string;
-  /** The controller's batching window (a few seconds at most on AWS). */
+  /** The controller's batching window; none by default, as on AWS (FIFO event sources have none). */
   maximumBatchingWindowMs?: number;
   log?: (line: string) => void;
   /** How often the data plane sends a heartbeat (30 s by default); one registration goes at start. */
@@ -57,7 +58,8 @@ export interface LocalConfigSync {
 
 export async function startLocalConfigSync(options: LocalConfigSyncOptions): Promise<LocalConfigSync> {
   const log = options.log ?? (() => {});
-  const inbox = await LocalQueue.open(options.inboxDir, { name: 'waggle-data-plane-inbox' });
+  // FIFO like the AWS inbox: one group, so the controller gets one batch at a time, in order.
+  const inbox = await LocalQueue.open(options.inboxDir, { name: 'waggle-data-plane-inbox.fifo', fifo: true });
   const privateKey = privateKeyOf(options.syncKeyPem);
   // seq is a watermark, not an ordering key; starting from the clock keeps it rising across restarts.
   let seq = Date.now();
@@ -85,7 +87,7 @@ export async function startLocalConfigSync(options: LocalConfigSyncOptions): Pro
   });
   const poller = startQueuePoller(inbox, controller, {
     batchSize: 10,
-    maximumBatchingWindowMs: options.maximumBatchingWindowMs ?? 200,
+    maximumBatchingWindowMs: options.maximumBatchingWindowMs ?? 0,
     visibilityTimeoutMs: 30_000,
     idlePollMs: 250,
     log,

@@ -13,8 +13,14 @@ export function dataPlaneId(dataPlane: DataPlaneRef): string {
   return dataPlane.name;
 }
 
+/** A FIFO queue (the name must end in .fifo): one message group per data plane keeps the apply serial. */
 export function inboxQueueName(dataPlane: DataPlaneRef): string {
-  return `waggle-${dataPlane.name}-inbox`;
+  return `waggle-${dataPlane.name}-inbox.fifo`;
+}
+
+/** The inbox's dead-letter queue; a FIFO queue's dead-letter queue must be FIFO too. */
+export function inboxDeadLetterQueueName(dataPlane: DataPlaneRef): string {
+  return `waggle-${dataPlane.name}-inbox-dlq.fifo`;
 }
 
 /**

@@ -137,7 +137,6 @@ export class DataPlaneStack extends Stack {
       deadLetterQueues: [this.eventsQueue.deadLetterQueue, this.syncController.inbox.deadLetterQueue],
       stateTable: this.syncController.stateTable,
       stateKeyArn: this.syncController.stateKey.keyArn,
-      registerAfter: [this.ingestApi, this.syncController],
     });
 
     new CfnOutput(this, 'IngestApiUrl', {

@@ -35,7 +35,9 @@ export interface HeartbeatSenderProps {
  * The data plane's heartbeats: a function whose role has a fixed name (the control plane's queue
  * policy names it) sends a heartbeat every minute, and a registration (account, region, endpoint,
  * hosting model) once per deploy through a CDK trigger that runs after the stack's resources exist.
- * Health figures only: queue depths, dead-letter counts, the applied seq and digest.
+ * Health figures only: queue depths, dead-letter counts, the applied seq and digest. No reserved
+ * concurrency: two overlapping runs are harmless (the receiver keeps the newest report by sentAt),
+ * and a reservation cannot be made on an account whose concurrency quota is 10.
  */
 export class HeartbeatSender extends Construct {
   readonly senderFunction: WaggleFunction;
@@ -55,7 +57,6 @@ export class HeartbeatSender extends Construct {
       timeout: Duration.seconds(30),
       logLevel: dataPlane.logLevel,
       roleName: heartbeatSenderRoleName(dataPlane),
-      reservedConcurrentExecutions: 1,
       environment: {
         DATA_PLANE_ID: dataPlane.name,
         DATA_PLANE_ACCOUNT: dataPlane.account,

@@ -2,13 +2,18 @@ import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccountPrincipal, AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { DeduplicationScope, FifoThroughputLimit, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { allowCrossAccountSqsSenders, kmsQueueEncryption } from '../common/cross-account-queue-key';
 import { createCustomerKey } from '../common/customer-key';
 import { partitionOf } from '../common/partition';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
-import { controlPlaneSyncRoleArns, inboxKeyAlias, inboxQueueName } from '../config/sync-names';
+import {
+  controlPlaneSyncRoleArns,
+  inboxDeadLetterQueueName,
+  inboxKeyAlias,
+  inboxQueueName,
+} from '../config/sync-names';
 
 export interface InboxProps {
   readonly dataPlane: DataPlaneConfig;
@@ -20,8 +25,8 @@ export interface InboxProps {
 }
 
 /**
- * The data plane's inbox: the queue the control plane sends signed config messages to, from its own
- * account. Its name and key alias are derived from the config (sync-names), so the control plane
+ * The data plane's inbox: the FIFO queue the control plane sends signed config messages to, from its
+ * own account. Its name and key alias are derived from the config (sync-names), so the control plane
  * addresses it without a stack reference. Trust is granted twice, by resource policies that name the
  * control plane's account and its two sender roles: the queue policy (SendMessage) and the key
  * policy (encrypting through SQS). An explicit deny refuses SendMessage to every other principal,
@@ -54,12 +59,20 @@ export class Inbox extends Construct {
     const encryption = kmsQueueEncryption(this.key);
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       ...encryption,
-      queueName: `${inboxQueueName(dataPlane)}-dlq`,
+      queueName: inboxDeadLetterQueueName(dataPlane),
+      fifo: true,
       retentionPeriod: Duration.days(14),
     });
+    // FIFO: the control plane sends every message to one group (the data plane's id), so SQS hands
+    // the controller one batch at a time, in order, and holds the rest of the group while a batch
+    // is in flight or being retried. Deduplication is by the message's seq (MessageDeduplicationId).
     this.queue = new Queue(this, 'Queue', {
       ...encryption,
       queueName: inboxQueueName(dataPlane),
+      fifo: true,
+      contentBasedDeduplication: false,
+      deduplicationScope: DeduplicationScope.QUEUE,
+      fifoThroughputLimit: FifoThroughputLimit.PER_QUEUE,
       // Messages older than 14 days are refused as replays anyway (DEFAULT_MAX_AGE_MS).
       retentionPeriod: Duration.days(14),
       visibilityTimeout: props.visibilityTimeout,

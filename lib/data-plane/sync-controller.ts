@@ -25,7 +25,9 @@ const CONTROLLER_TIMEOUT = Duration.seconds(30);
  * The data plane's side of the config sync: the inbox queue, the controller function that opens each
  * signed message (keys from the control plane's JWKS) and applies it, and the sync-state table
  * (projects, evaluators, prompts, alerts and the applied version of every entity). API keys go to the
- * key registry. Reserved concurrency 1: the check-then-write of one entity must never interleave.
+ * key registry. The check-then-write of one entity must never interleave: the inbox is a FIFO queue
+ * with one message group, so Lambda runs at most one batch of it at a time, in order. No reserved
+ * concurrency: it does not serialize an SQS event source, and cannot be set on a small account.
  */
 export class SyncController extends Construct {
   readonly inbox: Inbox;
@@ -61,7 +63,6 @@ export class SyncController extends Construct {
       description: `Waggle data-plane controller (${dataPlane.name}): applies signed config from the control plane`,
       timeout: CONTROLLER_TIMEOUT,
       logLevel: dataPlane.logLevel,
-      reservedConcurrentExecutions: 1,
       environment: {
         DATA_PLANE_ID: dataPlane.name,
         CONTROL_PLANE_JWKS_URL: controlPlaneJwksUrl(controlPlane),
@@ -88,11 +89,8 @@ export class SyncController extends Construct {
     );
     // The event source adds receive/delete on the queue and decrypt on its key.
     this.controllerFunction.function.addEventSource(
-      new SqsEventSource(this.inbox.queue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(2),
-        reportBatchItemFailures: true,
-      }),
+      // No batching window: FIFO event sources do not support one (a message is picked up at once).
+      new SqsEventSource(this.inbox.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );
   }
 }

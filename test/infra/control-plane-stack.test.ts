@@ -16,6 +16,14 @@ beforeAll(() => {
 
 type Resource = { Properties: Record<string, unknown> } & Record<string, unknown>;
 
+/** Logical ids of the functions that reserve concurrency (a reservation fails on an account with a quota of 10). */
+function functionsReservingConcurrency(stackTemplate: Template): string[] {
+  const functions = stackTemplate.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+  return Object.entries(functions)
+    .filter(([, resource]) => resource.Properties.ReservedConcurrentExecutions !== undefined)
+    .map(([logicalId]) => logicalId);
+}
+
 function policyStatementsOf(roleLogicalId: string): Record<string, unknown>[] {
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.values(policies as Record<string, Resource>)
@@ -219,9 +227,11 @@ describe('sync senders', () => {
       stack.getLogicalId(stack.reconciler.reconcileFunction.role.node.defaultChild as never),
     );
     const send = statements.find((statement) => statement.Sid === 'SendToDataPlaneInboxes');
-    expect(JSON.stringify(send?.Resource)).toContain(':sqs:eu-central-1:200000000002:waggle-acme-inbox');
     expect(JSON.stringify(send?.Resource)).toContain(
-      ':sqs:ap-southeast-2:300000000003:waggle-shared-ap-inbox',
+      ':sqs:eu-central-1:200000000002:waggle-acme-inbox.fifo"',
+    );
+    expect(JSON.stringify(send?.Resource)).toContain(
+      ':sqs:ap-southeast-2:300000000003:waggle-shared-ap-inbox.fifo"',
     );
     expect(statements).toContainEqual(
       expect.objectContaining({
@@ -234,13 +244,14 @@ describe('sync senders', () => {
     );
   });
 
-  it('reconcile on a schedule with one run at a time', () => {
+  it('reconcile on a schedule, with no reserved concurrency (an account with a quota of 10 cannot reserve)', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)' });
     const stack = waggle.controlPlane;
     template.hasResourceProperties('AWS::Lambda::Function', {
       Role: stack.resolve(stack.reconciler.reconcileFunction.role.roleArn),
-      ReservedConcurrentExecutions: 1,
+      ReservedConcurrentExecutions: Match.absent(),
     });
+    expect(functionsReservingConcurrency(template)).toEqual([]);
   });
 });
 
@@ -284,9 +295,16 @@ describe('data-plane inbox and controller, in each data plane account and region
       },
     });
     dataTemplate.hasResourceProperties('AWS::SQS::Queue', {
-      QueueName: `waggle-${name}-inbox`,
+      QueueName: `waggle-${name}-inbox.fifo`,
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      DeduplicationScope: 'queue',
       KmsMasterKeyId: Match.anyValue(),
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+    });
+    dataTemplate.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `waggle-${name}-inbox-dlq.fifo`,
+      FifoQueue: true,
     });
     dataTemplate.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/waggle-${name}-inbox` });
     dataTemplate.hasResourceProperties('AWS::KMS::Key', {
@@ -308,14 +326,16 @@ describe('data-plane inbox and controller, in each data plane account and region
   });
 
   it.each(planes)(
-    '%s: runs the controller with reserved concurrency 1 on the inbox, with batch failures',
+    '%s: runs the controller on the FIFO inbox with batch failures, reserving no concurrency anywhere',
     (name) => {
       const stack = waggle.dataPlanes.get(name) as DataPlaneStack;
       const dataTemplate = Template.fromStack(stack);
       const controller = stack.syncController.controllerFunction;
+      // Ordering comes from the FIFO queue's one message group, not from a reservation.
+      expect(functionsReservingConcurrency(dataTemplate)).toEqual([]);
       dataTemplate.hasResourceProperties('AWS::Lambda::Function', {
         Role: stack.resolve(controller.role.roleArn),
-        ReservedConcurrentExecutions: 1,
+        ReservedConcurrentExecutions: Match.absent(),
         Environment: {
           Variables: Match.objectLike({
             DATA_PLANE_ID: name,
@@ -325,6 +345,8 @@ describe('data-plane inbox and controller, in each data plane account and region
       });
       dataTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: stack.resolve(stack.syncController.inbox.queue.queueArn),
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: Match.absent(),
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
     },

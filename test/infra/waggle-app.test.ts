@@ -84,14 +84,14 @@ describe('the Waggle app built from a deployment config', () => {
         account: '200000000002',
         region: 'eu-central-1',
         hostingModel: 'dedicated',
-        inboxQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/200000000002/waggle-acme-inbox',
+        inboxQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/200000000002/waggle-acme-inbox.fifo',
       },
       {
         name: 'shared-ap',
         account: '300000000003',
         region: 'ap-southeast-2',
         hostingModel: 'multi-tenant',
-        inboxQueueUrl: 'https://sqs.ap-southeast-2.amazonaws.com/300000000003/waggle-shared-ap-inbox',
+        inboxQueueUrl: 'https://sqs.ap-southeast-2.amazonaws.com/300000000003/waggle-shared-ap-inbox.fifo',
       },
     ]);
     controlPlane.hasOutput('ControlPlaneLocation', { Value: '100000000001/us-east-1' });

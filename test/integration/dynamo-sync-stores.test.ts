@@ -4,6 +4,7 @@ import {
   DynamoConfigStore,
   SYNC_STATE_TABLE,
 } from '../../lambdas/adapters/aws/dynamo-config-store';
+import { DynamoKeyRegistry, KEY_TABLE_PARTITION_KEY } from '../../lambdas/adapters/aws/dynamo-key-registry';
 import { DynamoSequenceStore } from '../../lambdas/adapters/aws/dynamo-sequence-store';
 import { stringKeyedTable, useDynalite } from '../support/dynalite';
 
@@ -95,5 +96,35 @@ describe('DynamoAppliedStateStore', () => {
     await state.raiseAppliedSeq(4);
     expect(await state.lastLagMs()).toBe(250);
     expect(await state.appliedSeq()).toBe(4);
+  });
+});
+
+describe('DynamoKeyRegistry as the sync controller writes it', () => {
+  it('never lets an unrevoked record replace a revoked one, whoever writes last', async () => {
+    const tableName = await dynamo.createTable(stringKeyedTable(`keys${++tables}`, KEY_TABLE_PARTITION_KEY));
+    const registry = new DynamoKeyRegistry(dynamo.client, tableName);
+    const record = {
+      keyHash: 'a'.repeat(64),
+      org_id: 'org-1',
+      workspace_id: 'ws-1',
+      project_id: 'proj-1',
+      projectName: 'one',
+      scopes: ['ingest' as const],
+      revoked: false,
+      createdAt: 1,
+    };
+    await registry.put(record);
+    await registry.put({ ...record, projectName: 'renamed' });
+    expect(await registry.findByHash(record.keyHash)).toMatchObject({
+      projectName: 'renamed',
+      revoked: false,
+    });
+    await registry.put({ ...record, projectName: 'renamed', revoked: true });
+    // A late or racing upsert of the same key is a no-op.
+    await registry.put({ ...record, projectName: 'late' });
+    expect(await registry.findByHash(record.keyHash)).toMatchObject({
+      projectName: 'renamed',
+      revoked: true,
+    });
   });
 });

@@ -91,4 +91,26 @@ describe('SqsMessageQueue failure handling', () => {
     await expect(queue.sendBatch(messages)).rejects.toBe(denied);
     expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
   });
+
+  it('sends FIFO group and deduplication ids, and the same ids again on a retry', async () => {
+    sqsMock
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({ Successful: [], Failed: [{ Id: 'm1', Code: 'InternalError', SenderFault: false }] })
+      .resolves({ Successful: [], Failed: [] });
+    const fifo = [
+      { id: 'seq-1', body: 'one', fifo: { groupId: 'dp-eu-1', deduplicationId: 'seq-1' } },
+      { id: 'seq-2', body: 'two', fifo: { groupId: 'dp-eu-1', deduplicationId: 'seq-2' } },
+    ];
+    await new SqsMessageQueue(new SQSClient({}), `${queueUrl}.fifo`, { baseDelayMs: 1 }).sendBatch(fifo);
+    const entries = sqsMock
+      .commandCalls(SendMessageBatchCommand)
+      .map((call) => call.args[0].input.Entries?.map((e) => [e.MessageGroupId, e.MessageDeduplicationId]));
+    expect(entries).toEqual([
+      [
+        ['dp-eu-1', 'seq-1'],
+        ['dp-eu-1', 'seq-2'],
+      ],
+      [['dp-eu-1', 'seq-2']],
+    ]);
+  });
 });

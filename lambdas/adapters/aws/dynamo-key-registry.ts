@@ -1,9 +1,10 @@
 /**
  * KeyRegistry on a DynamoDB table whose partition key is `keyHash` (string).
- * One item per key; its attributes are the ApiKeyRecord fields.
+ * One item per key; its attributes are the ApiKeyRecord fields. A revoked key stays revoked.
  */
 import {
   type AttributeValue,
+  ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -33,8 +34,26 @@ export class DynamoKeyRegistry implements KeyRegistry {
     return response.Item ? recordFromItem(response.Item) : undefined;
   }
 
+  /**
+   * A revocation always writes; an unrevoked record never replaces a revoked one (keys are rotated,
+   * never revived), so no racing or late writer can un-revoke a key. Such a put is a no-op.
+   */
   async put(record: ApiKeyRecord): Promise<void> {
-    await this.client.send(new PutItemCommand({ TableName: this.tableName, Item: itemFromRecord(record) }));
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: itemFromRecord(record),
+          ...(!record.revoked && {
+            ConditionExpression: 'attribute_not_exists(keyHash) OR revoked <> :revoked',
+            ExpressionAttributeValues: { ':revoked': { BOOL: true } },
+          }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return;
+      throw error;
+    }
   }
 }
 

@@ -80,6 +80,11 @@ export class SqsMessageQueue implements MessageQueue {
     const entries: SendMessageBatchRequestEntry[] = [...pending].map(([entryId, message]) => ({
       Id: entryId,
       MessageBody: message.body,
+      // A retried entry keeps its deduplication id, so a send that did land is not queued twice.
+      ...(message.fifo && {
+        MessageGroupId: message.fifo.groupId,
+        MessageDeduplicationId: message.fifo.deduplicationId,
+      }),
     }));
     try {
       const response = await this.client.send(

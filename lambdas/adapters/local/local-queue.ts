@@ -9,13 +9,18 @@
  * to disk before a message is handed out, so a message that crashes its consumer still reaches
  * the dead-letter queue after maxReceiveCount receives. File names start with the sent time and
  * a sequence number, so a restarted queue hands messages out in sending order.
+ *
+ * A FIFO queue (`fifo: true`, name ending in .fifo) adds SQS's FIFO rules: every message names a
+ * group and a deduplication id; a message whose deduplication id was sent in the last 5 minutes is
+ * accepted and dropped; and a group is delivered strictly in order, so no later message of a
+ * group is handed out while an earlier one is in flight or waiting for its retry.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { SQSRecord } from 'aws-lambda';
 import type { MessageQueue, QueueMessage } from '../../domain/ports';
-import { assertWithinBatchLimits } from '../queue-batch-limits';
+import { assertWithinBatchLimits, QueueBatchLimitError } from '../queue-batch-limits';
 
 export interface RedrivePolicy {
   deadLetterQueue: LocalQueue;
@@ -30,7 +35,12 @@ export interface LocalQueueOptions {
   accountId?: string;
   redrive?: RedrivePolicy;
   clock?: () => number;
+  /** FIFO semantics (see above); the name must end in .fifo, and so must the dead-letter queue's. */
+  fifo?: boolean;
 }
+
+/** SQS drops a FIFO message whose deduplication id was sent within this interval. */
+export const FIFO_DEDUPLICATION_INTERVAL_MS = 5 * 60_000;
 
 export interface QueueDepth {
   /** Messages a receive would return now. */
@@ -47,6 +57,9 @@ interface StoredMessage {
   firstReceiveTimestamp: number | null;
   /** ARN of the queue the message was redriven from, for dead-letter queues. */
   deadLetterSourceArn?: string;
+  /** FIFO queues only. */
+  groupId?: string;
+  deduplicationId?: string;
 }
 
 interface MessageState {
@@ -70,6 +83,9 @@ export class LocalQueue implements MessageQueue {
   private readonly messages = new Map<string, MessageState>();
   private readonly changeListeners = new Set<() => void>();
   private sequence = 0;
+  readonly fifo: boolean;
+  /** FIFO: deduplication id -> when it was last accepted. */
+  private readonly deduplication = new Map<string, number>();
 
   private constructor(
     readonly dir: string,
@@ -84,6 +100,13 @@ export class LocalQueue implements MessageQueue {
     if (this.redrive && !(this.redrive.maxReceiveCount >= 1)) {
       throw new Error(`maxReceiveCount must be at least 1, got ${this.redrive.maxReceiveCount}`);
     }
+    this.fifo = options.fifo ?? false;
+    if (this.fifo !== this.name.endsWith('.fifo'))
+      throw new Error(`queue ${this.name}: only a FIFO queue's name ends in .fifo, and it must`);
+    if (this.redrive && this.redrive.deadLetterQueue.fifo !== this.fifo)
+      throw new Error(
+        `queue ${this.name}: the dead-letter queue must be of the same type (FIFO or standard)`,
+      );
   }
 
   /** Opens (or creates) the queue stored in dir; messages in flight before a restart are visible again. */
@@ -95,19 +118,33 @@ export class LocalQueue implements MessageQueue {
 
   async sendBatch(messages: QueueMessage[]): Promise<void> {
     assertWithinBatchLimits(messages);
+    for (const message of messages) {
+      if (this.fifo && !message.fifo)
+        throw new QueueBatchLimitError(
+          `message "${message.id}" needs a group and deduplication id (FIFO queue)`,
+        );
+      if (!this.fifo && message.fifo)
+        throw new QueueBatchLimitError(`message "${message.id}" has FIFO ids but ${this.name} is not FIFO`);
+    }
     const now = this.clock();
+    const accepted = this.withoutDuplicates(messages, now);
     const written = await Promise.all(
-      messages.map((message) =>
+      accepted.map((message) =>
         this.write({
           messageId: randomUUID(),
           body: message.body,
           sentTimestamp: now,
           receiveCount: 0,
           firstReceiveTimestamp: null,
+          ...(message.fifo && {
+            groupId: message.fifo.groupId,
+            deduplicationId: message.fifo.deduplicationId,
+          }),
         }),
       ),
     );
     // Added only once all are on disk, and in sending order, so consumers see the batch's order.
+    // Deduplication ids count from here (add), not before: a failed send may be retried with them.
     this.add(written);
   }
 
@@ -120,9 +157,8 @@ export class LocalQueue implements MessageQueue {
     const chosen: MessageState[] = [];
     const toRedrive: MessageState[] = [];
     // Choose and hide synchronously so that concurrent receives never share a message.
-    for (const state of this.messages.values()) {
+    for (const state of this.receivable(now)) {
       if (chosen.length >= max) break;
-      if (state.visibleAt > now) continue;
       if (this.redrive && state.stored.receiveCount >= this.redrive.maxReceiveCount) {
         state.visibleAt = Number.POSITIVE_INFINITY;
         toRedrive.push(state);
@@ -137,7 +173,7 @@ export class LocalQueue implements MessageQueue {
       };
       chosen.push(state);
     }
-    await Promise.all(toRedrive.map((state) => this.moveToDeadLetterQueue(state)));
+    await this.moveAllToDeadLetterQueue(toRedrive);
     // The count must be on disk before a consumer sees the message (see the design note above).
     await Promise.all(chosen.map((state) => writeAtomically(this.messagesDir, state.fileName, state.stored)));
     return chosen.map((state) => this.toRecord(state));
@@ -149,6 +185,8 @@ export class LocalQueue implements MessageQueue {
     if (!state) return false;
     this.messages.delete(state.stored.messageId);
     await unlink(join(this.messagesDir, state.fileName)).catch(ignoreMissing);
+    // In a FIFO queue a delete can release the next message of its group.
+    if (this.fifo) this.notifyChange();
     return true;
   }
 
@@ -164,8 +202,45 @@ export class LocalQueue implements MessageQueue {
   depth(): QueueDepth {
     const now = this.clock();
     let visible = 0;
-    for (const state of this.messages.values()) if (state.visibleAt <= now) visible++;
-    return { visible, inFlight: this.messages.size - visible };
+    let inFlight = 0;
+    for (const state of this.messages.values()) if (state.visibleAt > now) inFlight++;
+    for (const _ of this.receivable(now)) visible++;
+    // FIFO: a message held back behind its group's message in flight is neither (SQS counts it visible).
+    return { visible, inFlight };
+  }
+
+  /**
+   * The messages a receive may hand out now, in sending order. In a FIFO queue a group stops at its
+   * first message that is hidden (in flight or waiting for its retry): nothing after it is delivered.
+   */
+  private *receivable(now: number): Generator<MessageState> {
+    const blockedGroups = new Set<string>();
+    for (const state of this.messages.values()) {
+      const group = state.stored.groupId ?? '';
+      if (this.fifo && blockedGroups.has(group)) continue;
+      if (state.visibleAt > now) {
+        if (this.fifo) blockedGroups.add(group);
+        continue;
+      }
+      yield state;
+    }
+  }
+
+  /**
+   * FIFO: drops messages whose deduplication id was accepted within the interval or earlier in the
+   * batch (SQS answers OK for them and queues nothing).
+   */
+  private withoutDuplicates(messages: QueueMessage[], now: number): QueueMessage[] {
+    if (!this.fifo) return messages;
+    for (const [id, at] of this.deduplication)
+      if (now - at >= FIFO_DEDUPLICATION_INTERVAL_MS) this.deduplication.delete(id);
+    const inBatch = new Set<string>();
+    return messages.filter((message) => {
+      const id = message.fifo?.deduplicationId ?? '';
+      if (this.deduplication.has(id) || inBatch.has(id)) return false;
+      inBatch.add(id);
+      return true;
+    });
   }
 
   /** Epoch ms at which the next hidden message becomes visible, if any is hidden. */
@@ -207,6 +282,17 @@ export class LocalQueue implements MessageQueue {
     this.add([state]);
   }
 
+  /** One after the other, so that the dead-letter queue keeps their order (FIFO). */
+  private async moveAllToDeadLetterQueue(states: MessageState[]): Promise<void> {
+    let failure: unknown;
+    for (const state of states) {
+      // After a failed move the rest stay here, visible again, to be moved by a later receive.
+      if (failure !== undefined) state.visibleAt = 0;
+      else await this.moveToDeadLetterQueue(state).catch((error: unknown) => (failure = error ?? 'failed'));
+    }
+    if (failure !== undefined) throw failure;
+  }
+
   private async moveToDeadLetterQueue(state: MessageState): Promise<void> {
     if (!this.redrive) return;
     // Copy first, then delete: a crash in between duplicates the message rather than losing it.
@@ -227,7 +313,13 @@ export class LocalQueue implements MessageQueue {
   }
 
   private add(states: MessageState[]): void {
-    for (const state of states) this.messages.set(state.stored.messageId, state);
+    for (const state of states) {
+      this.messages.set(state.stored.messageId, state);
+      // After a restart, messages still queued keep their deduplication ids.
+      const { deduplicationId, sentTimestamp, deadLetterSourceArn } = state.stored;
+      if (this.fifo && deduplicationId && !deadLetterSourceArn && !this.deduplication.has(deduplicationId))
+        this.deduplication.set(deduplicationId, sentTimestamp);
+    }
     this.notifyChange();
   }
 
@@ -278,6 +370,12 @@ export class LocalQueue implements MessageQueue {
         SenderId: 'LOCAL',
         ApproximateFirstReceiveTimestamp: String(stored.firstReceiveTimestamp ?? this.clock()),
         ...(stored.deadLetterSourceArn ? { DeadLetterQueueSourceArn: stored.deadLetterSourceArn } : {}),
+        ...(this.fifo && {
+          MessageGroupId: stored.groupId ?? '',
+          MessageDeduplicationId: stored.deduplicationId ?? '',
+          // The file name starts with the sent time and a counter: it orders like SQS's sequence number.
+          SequenceNumber: state.fileName.slice(0, 25).replace('-', ''),
+        }),
       },
       messageAttributes: {},
       md5OfBody: createHash('md5').update(stored.body, 'utf8').digest('hex'),

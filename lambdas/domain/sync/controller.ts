@@ -56,7 +56,8 @@ export function createSyncController(deps: SyncControllerDeps): SyncController {
     rejectedByReason: {},
   };
   // Check-then-write per entity must not interleave, or an older version could overwrite a newer
-  // one; within a process messages go one at a time (across processes: reserved concurrency 1).
+  // one; within a process messages go one at a time (across processes: the inbox is a FIFO queue
+  // with one message group, so SQS hands out one batch at a time).
   let tail: Promise<unknown> = Promise.resolve();
 
   async function handleNow(body: string): Promise<HandleResult> {

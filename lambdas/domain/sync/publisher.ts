@@ -2,7 +2,8 @@
  * Control-plane side of the sync: turns entity changes into signed messages for one data plane
  * (next seq, sign, send to its inbox) and repairs drift by comparing what a data plane reports
  * (digest, and inventory when it has one) with what it should hold, republishing the difference.
- * Republishing is always safe: the data plane ignores versions it already has.
+ * Republishing is always safe: the data plane ignores versions it already has. Inboxes are FIFO
+ * queues: every message goes to the data plane's one message group, deduplicated by its seq.
  */
 import type { MessageQueue, QueueMessage } from '../ports';
 import type { JsonObject } from './canonical-json';
@@ -99,7 +100,10 @@ export function createSyncPublisher(deps: SyncPublisherDeps): SyncPublisher {
           `message for ${change.kind} ${change.entityId} exceeds ${MAX_MESSAGE_BYTES} bytes`,
         );
       signed.push(message);
-      bodies.push({ id: `seq-${message.message.seq}`, body });
+      const id = `seq-${message.message.seq}`;
+      // The inbox is FIFO with one group per data plane: one consumer at a time, in sending order.
+      // Seqs are never reused, so deduplication by seq only drops a resend of this same message.
+      bodies.push({ id, body, fifo: { groupId: dataPlaneId, deduplicationId: id } });
     }
     // A failed send leaves a seq gap and a missing message; the next reconciliation repairs both.
     for (const batch of batches(bodies)) await inbox.sendBatch(batch);

@@ -198,4 +198,45 @@ describe('data-plane controller (SQS consumer)', () => {
     // The failed message is not recorded as applied, so its retry applies it.
     expect(await handler.sync.inventory()).toHaveLength(1);
   });
+
+  it('after a failure, returns the rest of the batch unprocessed so nothing overtakes it (FIFO inbox)', async () => {
+    const registry = new MemoryKeyRegistry();
+    let down = true;
+    const flakyRegistry = {
+      findByHash: registry.findByHash.bind(registry),
+      put: async (record: Parameters<MemoryKeyRegistry['put']>[0]) => {
+        if (down && record.keyHash === keyHash('k2')) throw new Error('registry unavailable');
+        await registry.put(record);
+      },
+    };
+    const handler = createDataPlaneController({
+      dataPlaneId: DATA_PLANE,
+      verifier,
+      keyRegistry: flakyRegistry,
+      configStore: new MemoryConfigStore(),
+      appliedState: new MemoryAppliedState(),
+      clock: () => NOW,
+    });
+    const bodies = [
+      await body(keyChange('api-key.upserted', 'k1', 1)),
+      await body(keyChange('api-key.upserted', 'k2', 1)),
+      await body(keyChange('api-key.revoked', 'k2', 2)),
+      await body(change('project.upserted', 'p1', 1)),
+    ];
+    const first = await handler(sqsEvent(bodies));
+    expect(first.batchItemFailures).toEqual([
+      { itemIdentifier: 'm1' },
+      { itemIdentifier: 'm2' },
+      { itemIdentifier: 'm3' },
+    ]);
+    // Neither the revocation nor the project behind the failed upsert was applied out of turn.
+    expect(registry.records.has(keyHash('k2'))).toBe(false);
+    expect(handler.sync.stats()).toMatchObject({ applied: 1 });
+    // SQS delivers the failed rest again, in order; every message is applied exactly once.
+    down = false;
+    const retry = await handler(sqsEvent(bodies.slice(1)));
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(registry.records.get(keyHash('k2'))?.revoked).toBe(true);
+    expect(handler.sync.stats()).toMatchObject({ applied: 4, stale: 0 });
+  });
 });

@@ -49,6 +49,16 @@ describe('sync publisher', () => {
       [3, DATA_PLANE],
     ]);
     expect(inboxes.get('dp-us-1')?.messages).toHaveLength(1);
+    // FIFO inboxes: one message group per data plane, deduplicated by seq.
+    expect(inboxes.get(DATA_PLANE)?.messages.map((m) => m.fifo)).toEqual([
+      { groupId: DATA_PLANE, deduplicationId: 'seq-1' },
+      { groupId: DATA_PLANE, deduplicationId: 'seq-2' },
+      { groupId: DATA_PLANE, deduplicationId: 'seq-3' },
+    ]);
+    expect(inboxes.get('dp-us-1')?.messages[0]?.fifo).toEqual({
+      groupId: 'dp-us-1',
+      deduplicationId: 'seq-1',
+    });
     const world = dataPlane();
     await deliver(world, inboxes.get(DATA_PLANE) as MemoryQueue);
     expect(world.controller.stats()).toMatchObject({ applied: 3, rejected: 0 });
