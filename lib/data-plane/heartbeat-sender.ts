@@ -1,10 +1,10 @@
-import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { Trigger } from 'aws-cdk-lib/triggers';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { viaService } from '../common/customer-key';
 import { partitionOf, urlSuffixOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
@@ -16,6 +16,9 @@ import {
   heartbeatSenderRoleName,
 } from '../config/sync-names';
 
+/** Powertools' service name, also the `service` dimension of the sender's metrics. */
+const SERVICE_NAME = 'waggle-heartbeat-sender';
+
 export interface HeartbeatSenderProps {
   readonly dataPlane: DataPlaneConfig;
   readonly controlPlane: ControlPlaneConfig;
@@ -26,15 +29,14 @@ export interface HeartbeatSenderProps {
   readonly deadLetterQueues: readonly IQueue[];
   readonly stateTable: { tableArn: string; tableName: string };
   readonly stateKeyArn: string;
-  /** Resources that must exist before the registration is sent (the trigger runs after them). */
-  readonly registerAfter?: readonly IConstruct[];
   readonly interval?: Duration;
 }
 
 /**
  * The data plane's heartbeats: a function whose role has a fixed name (the control plane's queue
- * policy names it) sends a heartbeat every minute, and a registration (account, region, endpoint,
- * hosting model) once per deploy through a CDK trigger that runs after the stack's resources exist.
+ * policy names it) runs every minute: it registers (account, region, endpoint, hosting model) until a
+ * registration gets through, then sends heartbeats. Nothing calls the control plane during the
+ * deploy, so a data plane deploys whether or not its control plane exists or lists it yet.
  * Health figures only: queue depths, dead-letter counts, the applied seq and digest. No reserved
  * concurrency: two overlapping runs are harmless (the receiver keeps the newest report by sentAt),
  * and a reservation cannot be made on an account whose concurrency quota is 10.
@@ -42,7 +44,8 @@ export interface HeartbeatSenderProps {
 export class HeartbeatSender extends Construct {
   readonly senderFunction: WaggleFunction;
   readonly schedule: Rule;
-  readonly registration: Trigger;
+  /** The sender has not got a registration through for 30 minutes: the control plane is missing or does not list this plane. */
+  readonly unregisteredAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: HeartbeatSenderProps) {
     super(scope, id);
@@ -52,7 +55,7 @@ export class HeartbeatSender extends Construct {
 
     this.senderFunction = new WaggleFunction(this, 'Function', {
       entry: 'lambdas/heartbeat-sender/handler.ts',
-      serviceName: 'waggle-heartbeat-sender',
+      serviceName: SERVICE_NAME,
       description: `Waggle heartbeat sender (${dataPlane.name}): health figures to the control plane`,
       timeout: Duration.seconds(30),
       logLevel: dataPlane.logLevel,
@@ -127,17 +130,19 @@ export class HeartbeatSender extends Construct {
       ],
     });
 
-    // The registration: runs on the first deploy and whenever the function (code or environment) changes.
-    this.registration = new Trigger(this, 'Registration', {
-      handler: this.senderFunction.function,
-      executeAfter: [...(props.registerAfter ?? [])],
-      executeOnHandlerChange: true,
+    this.unregisteredAlarm = new Alarm(this, 'UnregisteredAlarm', {
+      alarmDescription: `Data plane ${dataPlane.name} has not registered with its control plane (${controlPlane.account}/${controlPlane.region}) for 30 minutes: deploy the control plane, or add this data plane to its deployment config and redeploy it.`,
+      metric: new Metric({
+        namespace: 'Waggle',
+        metricName: 'Unregistered',
+        dimensionsMap: { service: SERVICE_NAME },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 6,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    // The rule invokes the unqualified function (its resource permission); the trigger invokes the
-    // version through its provider's own IAM policy, so no qualified permission is missing.
-    Annotations.of(this.senderFunction.function).acknowledgeWarning(
-      '@aws-cdk/aws-lambda:addPermissionsToVersionOrAlias',
-      'EventBridge invokes the unqualified function; the registration trigger invokes the version with its own IAM grant',
-    );
   }
 }
