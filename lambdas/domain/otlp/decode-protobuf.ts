@@ -134,17 +134,20 @@ function decodeResource(
   attributes: Attributes,
   budget: RequestBudget,
 ): void {
+  const maxAttributes = budget.limits.maxAttributesPerSpan;
   let count = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === RESOURCE_ATTRIBUTES) {
-      budget.checkPerItem('maxAttributesPerSpan', ++count, 'attributes on one resource');
+      if (++count > maxAttributes)
+        budget.checkPerItem('maxAttributesPerSpan', count, 'attributes on one resource');
       decodeKeyValue(reader, reader.lengthDelimitedEnd(end), attributes, 1, budget);
     } else {
       reader.skip(tag, end);
     }
   }
   reader.expectEnd(end, 'Resource');
+  budget.addAttributes(count);
 }
 
 function* decodeScopeSpans(
@@ -194,12 +197,15 @@ function decodeSpan(reader: WireReader, end: number, budget: RequestBudget): Otl
     statusCode: 0,
     statusMessage: '',
   };
+  // Compared inline and added to the request's count once per span: the hot path stays a counter.
+  const limits = budget.limits;
   let attributeCount = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
       case SPAN_ATTRIBUTES:
-        budget.checkPerItem('maxAttributesPerSpan', ++attributeCount, 'attributes on one span');
+        if (++attributeCount > limits.maxAttributesPerSpan)
+          budget.checkPerItem('maxAttributesPerSpan', attributeCount, 'attributes on one span');
         decodeKeyValue(reader, reader.lengthDelimitedEnd(end), span.attributes, 1, budget);
         break;
       case SPAN_TRACE_ID:
@@ -227,12 +233,14 @@ function decodeSpan(reader: WireReader, end: number, budget: RequestBudget): Otl
         span.endTimeUnixMs = reader.fixed64NanosAsMs();
         break;
       case SPAN_EVENTS:
-        budget.checkPerItem('maxEventsPerSpan', span.events.length + 1, 'events on one span');
+        if (span.events.length >= limits.maxEventsPerSpan)
+          budget.checkPerItem('maxEventsPerSpan', span.events.length + 1, 'events on one span');
         budget.addEventsOrLinks(1);
         span.events.push(decodeEvent(reader, reader.lengthDelimitedEnd(end), budget));
         break;
       case SPAN_LINKS:
-        budget.checkPerItem('maxLinksPerSpan', span.links.length + 1, 'links on one span');
+        if (span.links.length >= limits.maxLinksPerSpan)
+          budget.checkPerItem('maxLinksPerSpan', span.links.length + 1, 'links on one span');
         budget.addEventsOrLinks(1);
         span.links.push(decodeLink(reader, reader.lengthDelimitedEnd(end), budget));
         break;
@@ -244,6 +252,7 @@ function decodeSpan(reader: WireReader, end: number, budget: RequestBudget): Otl
     }
   }
   reader.expectEnd(end, 'Span');
+  budget.addAttributes(attributeCount);
   return span;
 }
 
@@ -253,13 +262,15 @@ function decodeEvent(reader: WireReader, end: number, budget: RequestBudget): Ot
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === EVENT_ATTRIBUTES) {
-      budget.checkPerItem('maxAttributesPerSpan', ++attributeCount, 'attributes on one span event');
+      if (++attributeCount > budget.limits.maxAttributesPerSpan)
+        budget.checkPerItem('maxAttributesPerSpan', attributeCount, 'attributes on one span event');
       decodeKeyValue(reader, reader.lengthDelimitedEnd(end), event.attributes, 1, budget);
     } else if (tag === EVENT_TIME) event.timeUnixMs = reader.fixed64NanosAsMs();
     else if (tag === EVENT_NAME) event.name = reader.string(end);
     else reader.skip(tag, end);
   }
   reader.expectEnd(end, 'Span.Event');
+  budget.addAttributes(attributeCount);
   return event;
 }
 
@@ -269,13 +280,15 @@ function decodeLink(reader: WireReader, end: number, budget: RequestBudget): Otl
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === LINK_ATTRIBUTES) {
-      budget.checkPerItem('maxAttributesPerSpan', ++attributeCount, 'attributes on one link');
+      if (++attributeCount > budget.limits.maxAttributesPerSpan)
+        budget.checkPerItem('maxAttributesPerSpan', attributeCount, 'attributes on one link');
       decodeKeyValue(reader, reader.lengthDelimitedEnd(end), link.attributes, 1, budget);
     } else if (tag === LINK_TRACE_ID) link.traceId = reader.hex(end);
     else if (tag === LINK_SPAN_ID) link.spanId = reader.hex(end);
     else reader.skip(tag, end);
   }
   reader.expectEnd(end, 'Span.Link');
+  budget.addAttributes(attributeCount);
   return link;
 }
 
@@ -297,7 +310,6 @@ function decodeKeyValue(
   depth: number,
   budget: RequestBudget,
 ): void {
-  budget.addAttributes(1);
   let key = '';
   let value: AttributeValue = null;
   while (reader.pos < end) {
@@ -385,8 +397,12 @@ function decodeKeyValueList(
   const values: Attributes = {};
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === LIST_VALUES) decodeKeyValue(reader, reader.lengthDelimitedEnd(end), values, depth, budget);
-    else reader.skip(tag, end);
+    if (tag === LIST_VALUES) {
+      budget.addAttributes(1);
+      decodeKeyValue(reader, reader.lengthDelimitedEnd(end), values, depth, budget);
+    } else {
+      reader.skip(tag, end);
+    }
   }
   reader.expectEnd(end, 'KeyValueList');
   return values;
