@@ -88,7 +88,7 @@ export async function planRead(
       protocol: 'HTTP/1.1',
       domainName: 'plan.local',
       requestId: 'plan',
-      timeEpoch: now,
+      timeEpoch: Date.now(),
     },
     QUERY_ROUTES,
   );

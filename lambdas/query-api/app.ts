@@ -17,7 +17,13 @@ import { readRequestBody } from '../domain/http/request-body';
 import { parseJsonBody } from '../domain/ingest/json-body';
 import { publishRecords } from '../domain/ingest/publish-records';
 import type { KeyRegistry, MessageQueue, ObjectStore } from '../domain/ports';
-import type { EventQueryService, ExportQuery, ExportResult, SessionResult } from '../domain/query/types';
+import type {
+  EventQueryService,
+  ExportQuery,
+  ExportResult,
+  ReadContext,
+  SessionResult,
+} from '../domain/query/types';
 import { parseChartQuery } from '../domain/read-api/chart-request';
 import { parsePathId, tombstoneRecord } from '../domain/read-api/deletion';
 import { createExportGate, runExport } from '../domain/read-api/export-gate';
@@ -25,6 +31,7 @@ import { parseExportBody, parseGetEventsQuery } from '../domain/read-api/export-
 import { eventWithFullPayloads, sessionWithFullPayloads } from '../domain/read-api/full-payloads';
 import { tenantOf } from '../domain/read-api/project-scope';
 import { parseQueryString, type QueryParameters } from '../domain/read-api/query-string';
+import { DEFAULT_READ_BUDGET_MS, readDeadline, withinDeadline } from '../domain/read-api/read-deadline';
 import {
   chartResponse,
   deletionResponse,
@@ -60,6 +67,11 @@ export interface QueryApiHandlerDeps {
    * defaults to createExportGate()'s limits, one gate per handler.
    */
   exportGate?: ConcurrencyGate;
+  /**
+   * How long a read may take from the gateway's receipt of the request (requestContext.timeEpoch)
+   * before it answers 504; default 27 s (API Gateway's usable 29 s less a margin to answer).
+   */
+  readBudgetMs?: number;
   /** Called once per answered request, for metrics. */
   onAnswered?: (summary: { route: QueryRouteKey; status: number; projectId: string }) => void;
   /** Called for unexpected failures (5xx), for logging. Never given request bodies or keys. */
@@ -76,6 +88,8 @@ interface RouteContext {
   params: Record<string, string>;
   principal: Principal;
   now: number;
+  /** The read's deadline, handed to every statement it runs. */
+  read: ReadContext;
 }
 
 interface Answer {
@@ -93,13 +107,20 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
   });
   const { queries } = deps;
   const exportGate = deps.exportGate ?? createExportGate();
+  const readBudgetMs = deps.readBudgetMs ?? DEFAULT_READ_BUDGET_MS;
 
-  function exportPage(principal: Principal, query: ExportQuery): Promise<ExportResult> {
-    return runExport(exportGate, query.limit, () => queries.exportEvents(tenantOf(principal), query));
+  function exportPage(ctx: RouteContext, query: ExportQuery): Promise<ExportResult> {
+    return runExport(exportGate, query.limit, () =>
+      queries.exportEvents(tenantOf(ctx.principal), query, ctx.read),
+    );
   }
 
-  async function fullSession(tenant: Tenant, id: string): Promise<SessionResult | undefined> {
-    const session = await queries.getSession(tenant, id);
+  async function fullSession(
+    tenant: Tenant,
+    id: string,
+    read: ReadContext,
+  ): Promise<SessionResult | undefined> {
+    const session = await queries.getSession(tenant, id, read);
     if (!session || !deps.payloadStore) return session;
     return sessionWithFullPayloads(session, deps.payloadStore, tenant);
   }
@@ -124,33 +145,36 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
   const ROUTES: Record<QueryRouteKey, (ctx: RouteContext) => Promise<Answer>> = {
     'POST /v1/events/export': async (ctx) => {
       const query = parseExportBody(readJsonBody(ctx.event), ctx.principal, ctx.now);
-      const result = await exportPage(ctx.principal, query);
+      const result = await exportPage(ctx, query);
       return { status: 200, body: eventsResponse(result, ctx.principal) };
     },
     'GET /events': async (ctx) => {
       const query = parseGetEventsQuery(queryParameters(ctx.event), ctx.principal, ctx.now);
-      const result = await exportPage(ctx.principal, query);
+      const result = await exportPage(ctx, query);
       return { status: 200, body: eventsResponse(result, ctx.principal) };
     },
     'GET /v1/events/chart': async (ctx) => {
       const query = parseChartQuery(queryParameters(ctx.event), ctx.principal, ctx.now);
-      return { status: 200, body: chartResponse(await queries.chart(tenantOf(ctx.principal), query)) };
+      return {
+        status: 200,
+        body: chartResponse(await queries.chart(tenantOf(ctx.principal), query, ctx.read)),
+      };
     },
     // The spec reads this id as a session id (the session's tree); an event id that is not a
     // session is answered with that event alone, in the same node shape.
     'GET /v1/events/{id}': async (ctx) => {
       const id = parsePathId(ctx.params.id, 'id');
       const tenant = tenantOf(ctx.principal);
-      const session = await fullSession(tenant, id);
+      const session = await fullSession(tenant, id, ctx.read);
       if (session) return { status: 200, body: sessionResponse(session, ctx.principal) };
-      const event = await queries.getEvent(tenant, id);
+      const event = await queries.getEvent(tenant, id, ctx.read);
       if (!event) throw new HttpError(404, `No event or session with id "${id}"`);
       const full = deps.payloadStore ? await eventWithFullPayloads(event, deps.payloadStore, tenant) : event;
       return { status: 200, body: eventNodeResponse(full, ctx.principal) };
     },
     'GET /v1/sessions/{session_id}': async (ctx) => {
       const id = parsePathId(ctx.params.session_id, 'session_id');
-      const session = await fullSession(tenantOf(ctx.principal), id);
+      const session = await fullSession(tenantOf(ctx.principal), id, ctx.read);
       if (!session) throw new HttpError(404, `No session with id "${id}"`);
       return { status: 200, body: sessionResponse(session, ctx.principal) };
     },
@@ -159,7 +183,14 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
       deleteTarget(ctx, 'session', parsePathId(ctx.params.session_id, 'session_id')),
   };
 
-  return async (event) => {
+  return async (event, context) => {
+    // Wall-clock time, not deps.clock: the deadline is about the gateway's real 30 s.
+    const deadline = readDeadline({
+      arrivedAt: event.requestContext.timeEpoch,
+      now: Date.now(),
+      budgetMs: readBudgetMs,
+      invocationRemainingMs: invocationRemainingMs(context),
+    });
     let routeKey = `${event.requestContext.http.method} ${event.rawPath}`;
     try {
       const match = matchQueryRoute(event);
@@ -172,7 +203,14 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
         projectId: requestedProject(event),
         clientId: event.requestContext.http.sourceIp,
       });
-      const answer = await ROUTES[match.route]({ event, params: match.params, principal, now: clock() });
+      const route = ROUTES[match.route]({
+        event,
+        params: match.params,
+        principal,
+        now: clock(),
+        read: { deadline },
+      });
+      const answer = await withinDeadline(route, deadline, readBudgetMs);
       deps.onAnswered?.({ route: match.route, status: answer.status, projectId: principal.project_id });
       return json(answer.status, answer.body);
     } catch (error) {
@@ -183,6 +221,12 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
       return json(status, { success: false, error: message }, headers);
     }
   };
+}
+
+/** The Lambda invocation's remaining time, when the handler runs in Lambda (its context says). */
+function invocationRemainingMs(context: unknown): number | undefined {
+  const remaining = (context as { getRemainingTimeInMillis?: unknown } | undefined)?.getRemainingTimeInMillis;
+  return typeof remaining === 'function' ? Number(remaining.call(context)) : undefined;
 }
 
 /** The export body; an empty body is an empty request (every default). */
