@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileObjectStore } from '../../../lambdas/adapters/local/file-object-store';
 import { createDeadLetterArchiver } from '../../../lambdas/dead-letter-archiver/app';
@@ -23,28 +22,12 @@ import { readParquet } from '../../../lambdas/domain/store/parquet-files';
 import { localPaths } from '../../../lambdas/local/paths';
 import { createWriterHandler } from '../../../lambdas/writer/app';
 import { MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';
+import { sqsEvent } from '../../support/sqs-event';
 import { eventRecord, T0, TENANT } from '../store/store-fixtures';
 
 const noLookup = async () => new Map();
-
-function sqsEvent(messages: Array<{ id: string; body: string }>): SQSEvent {
-  return {
-    Records: messages.map(
-      ({ id, body }) =>
-        ({
-          messageId: id,
-          receiptHandle: id,
-          body,
-          attributes: { ApproximateReceiveCount: '5', SentTimestamp: String(T0) },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:events',
-          awsRegion: 'us-east-1',
-        }) as SQSRecord,
-    ),
-  };
-}
+const sqsEventAt = (messages: Parameters<typeof sqsEvent>[0]) =>
+  sqsEvent(messages, { sentAt: T0, receiveCount: 5 });
 
 function body(records: EventRecord[]): string {
   return recordsMessageBody(records.map((record) => JSON.stringify(record)));
@@ -59,7 +42,7 @@ async function archiveFour(store: ObjectStore): Promise<void> {
     clock: () => T0,
   });
   const fromWriter = await writer(
-    sqsEvent([
+    sqsEventAt([
       // Set aside at once by the writer: a count beyond the store's range (mendable).
       { id: 'too-big', body: body([eventRecord({ event_id: 'big', prompt_tokens: 2 ** 63 })]) },
       // Set aside at once: an event type no reader knows (not mendable).
@@ -70,7 +53,7 @@ async function archiveFour(store: ObjectStore): Promise<void> {
   // The queue gave up on these (a store outage that outlasted the receives; a corrupt body).
   const archiver = createDeadLetterArchiver(store, { clock: () => T0 });
   await archiver(
-    sqsEvent([
+    sqsEventAt([
       {
         id: 'exhausted',
         body: body([eventRecord({ event_id: 'ok', project_id: 'proj-2', prompt_tokens: 7 })]),
@@ -125,7 +108,7 @@ describe('the dead-letter archive', () => {
     // The replayed messages now write: the mended event keeps its id and version, its count empty.
     const writer = createWriterHandler({ store, overflowStore: store, lookupLatest: noLookup });
     const replayed = await writer(
-      sqsEvent(queue.messages.map((message, index) => ({ id: `r${index}`, body: message.body }))),
+      sqsEventAt(queue.messages.map((message, index) => ({ id: `r${index}`, body: message.body }))),
     );
     expect(replayed.batchItemFailures).toEqual([]);
     const rows = [];

@@ -3,39 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileObjectStore } from '../../../lambdas/adapters/local/file-object-store';
 import type { EventRecord } from '../../../lambdas/domain/events/event';
 import { overflowMessageBody, recordsMessageBody } from '../../../lambdas/domain/ingest/queue-envelope';
 import { parseDeadLetter } from '../../../lambdas/domain/store/dead-letter';
 import { createWriterHandler } from '../../../lambdas/writer/app';
+import { sqsEvent } from '../../support/sqs-event';
 import { eventRecord, FaultyMemoryStore, T0 } from './store-fixtures';
-
-function sqsEvent(bodies: string[]): SQSEvent {
-  return {
-    Records: bodies.map(
-      (body, index) =>
-        ({
-          messageId: `m${index}`,
-          receiptHandle: `r${index}`,
-          body,
-          attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(T0) },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:events',
-          awsRegion: 'us-east-1',
-        }) as SQSRecord,
-    ),
-  };
-}
 
 function body(records: EventRecord[]): string {
   return recordsMessageBody(records.map((record) => JSON.stringify(record)));
 }
 
 const noLookup = async () => new Map();
+const sqsEventAt = (messages: Parameters<typeof sqsEvent>[0]) => sqsEvent(messages, { sentAt: T0 });
 
 describe('createWriterHandler', () => {
   it('writes packed and overflow messages and reports unreadable ones as failed items only', async () => {
@@ -48,7 +30,7 @@ describe('createWriterHandler', () => {
     const handler = createWriterHandler({ store, overflowStore, lookupLatest: noLookup, clock: () => T0 });
 
     const response = await handler(
-      sqsEvent([
+      sqsEventAt([
         body([eventRecord({ event_id: 'a' }), eventRecord({ event_id: 'b' })]),
         overflowMessageBody('overflow/project_id=proj-1/req-0.json.gz'),
         'not json at all',
@@ -72,7 +54,9 @@ describe('createWriterHandler', () => {
     const store = new FaultyMemoryStore();
     store.failPut = () => true;
     const handler = createWriterHandler({ store, overflowStore: store, lookupLatest: noLookup });
-    const response = await handler(sqsEvent([body([eventRecord()]), body([eventRecord({ event_id: 'z' })])]));
+    const response = await handler(
+      sqsEventAt([body([eventRecord()]), body([eventRecord({ event_id: 'z' })])]),
+    );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }, { itemIdentifier: 'm1' }]);
   });
 
@@ -85,7 +69,7 @@ describe('createWriterHandler', () => {
       clock: () => T0,
     });
     const poison = body([eventRecord({ event_id: 'p', completion_tokens: 1e19 })]);
-    const response = await handler(sqsEvent([body([eventRecord({ event_id: 'a' })]), poison]));
+    const response = await handler(sqsEventAt([body([eventRecord({ event_id: 'a' })]), poison]));
     expect(response.batchItemFailures).toEqual([]);
     const [key] = store.keys('dead-letters/');
     expect(key).toBe('dead-letters/dt=2026-03-04/m1.json');
@@ -103,7 +87,7 @@ describe('createWriterHandler', () => {
     store.failPut = (key: string) => key.startsWith('dead-letters/');
     const handler = createWriterHandler({ store, overflowStore: store, lookupLatest: noLookup });
     const response = await handler(
-      sqsEvent([body([eventRecord({ event_id: 'a' })]), body([eventRecord({ prompt_tokens: 2 ** 60 })])]),
+      sqsEventAt([body([eventRecord({ event_id: 'a' })]), body([eventRecord({ prompt_tokens: 2 ** 60 })])]),
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
   });
@@ -121,9 +105,11 @@ describe('createWriterHandler', () => {
       const store = new FileObjectStore(dir);
       const handler = createWriterHandler({ store, overflowStore: store, lookupLatest: noLookup });
       await handler(
-        sqsEvent([body([eventRecord({ event_id: 'a' }), eventRecord({ event_id: 'b', project_id: 'p 2' })])]),
+        sqsEventAt([
+          body([eventRecord({ event_id: 'a' }), eventRecord({ event_id: 'b', project_id: 'p 2' })]),
+        ]),
       );
-      await handler(sqsEvent([body([eventRecord({ event_id: 'a' })])])); // a redelivery
+      await handler(sqsEventAt([body([eventRecord({ event_id: 'a' })])])); // a redelivery
 
       const connection = await (await DuckDBInstance.create(':memory:')).connect();
       const rows = (
