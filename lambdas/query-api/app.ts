@@ -10,7 +10,7 @@ import { createRequestAuthenticator, type DataPlaneAuthOptions } from '../domain
 import type { Principal } from '../domain/auth/principal';
 import type { TokenVerifier } from '../domain/auth/token-verifier';
 import type { ConcurrencyGate } from '../domain/concurrency-gate';
-import type { Tenant, WaggleTombstone } from '../domain/events/event';
+import type { WaggleTombstone } from '../domain/events/event';
 import { HttpError, serviceUnavailable } from '../domain/http/errors';
 import { jsonResponse as json } from '../domain/http/json-response';
 import { readRequestBody } from '../domain/http/request-body';
@@ -27,16 +27,22 @@ import type {
 import { parseChartQuery } from '../domain/read-api/chart-request';
 import { parsePathId, tombstoneRecord } from '../domain/read-api/deletion';
 import { createExportGate, runExport } from '../domain/read-api/export-gate';
+import { exportBody } from '../domain/read-api/export-page-cut';
 import { parseExportBody, parseGetEventsQuery } from '../domain/read-api/export-request';
 import { eventWithFullPayloads, sessionWithFullPayloads } from '../domain/read-api/full-payloads';
 import { tenantOf } from '../domain/read-api/project-scope';
 import { parseQueryString, type QueryParameters } from '../domain/read-api/query-string';
 import { DEFAULT_READ_BUDGET_MS, readDeadline, withinDeadline } from '../domain/read-api/read-deadline';
 import {
+  assertFitsLambda,
+  RESPONSE_BODY_BUDGET_BYTES,
+  responseCost,
+} from '../domain/read-api/response-budget';
+import { encodeResponse } from '../domain/read-api/response-encoding';
+import {
   chartResponse,
   deletionResponse,
   eventNodeResponse,
-  eventsResponse,
   sessionResponse,
 } from '../domain/read-api/responses';
 import { matchQueryRoute } from './route-match';
@@ -94,7 +100,9 @@ interface RouteContext {
 
 interface Answer {
   status: number;
-  body: unknown;
+  body?: unknown;
+  /** The body already serialized (an export page cut to the response budget). */
+  json?: string;
 }
 
 export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandler {
@@ -115,14 +123,14 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     );
   }
 
-  async function fullSession(
-    tenant: Tenant,
-    id: string,
-    read: ReadContext,
-  ): Promise<SessionResult | undefined> {
-    const session = await queries.getSession(tenant, id, read);
+  /** The session with full payloads put back while its answer stays within the response budget. */
+  async function fullSession(ctx: RouteContext, id: string): Promise<SessionResult | undefined> {
+    const tenant = tenantOf(ctx.principal);
+    const session = await queries.getSession(tenant, id, ctx.read);
     if (!session || !deps.payloadStore) return session;
-    return sessionWithFullPayloads(session, deps.payloadStore, tenant);
+    const room =
+      RESPONSE_BODY_BUDGET_BYTES - responseCost(JSON.stringify(sessionResponse(session, ctx.principal)));
+    return sessionWithFullPayloads(session, deps.payloadStore, tenant, { maxAddedBytes: room });
   }
 
   async function deleteTarget(
@@ -146,12 +154,12 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     'POST /v1/events/export': async (ctx) => {
       const query = parseExportBody(readJsonBody(ctx.event), ctx.principal, ctx.now);
       const result = await exportPage(ctx, query);
-      return { status: 200, body: eventsResponse(result, ctx.principal) };
+      return { status: 200, json: exportBody(result, ctx.principal, query) };
     },
     'GET /events': async (ctx) => {
       const query = parseGetEventsQuery(queryParameters(ctx.event), ctx.principal, ctx.now);
       const result = await exportPage(ctx, query);
-      return { status: 200, body: eventsResponse(result, ctx.principal) };
+      return { status: 200, json: exportBody(result, ctx.principal, query) };
     },
     'GET /v1/events/chart': async (ctx) => {
       const query = parseChartQuery(queryParameters(ctx.event), ctx.principal, ctx.now);
@@ -165,16 +173,20 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     'GET /v1/events/{id}': async (ctx) => {
       const id = parsePathId(ctx.params.id, 'id');
       const tenant = tenantOf(ctx.principal);
-      const session = await fullSession(tenant, id, ctx.read);
+      const session = await fullSession(ctx, id);
       if (session) return { status: 200, body: sessionResponse(session, ctx.principal) };
       const event = await queries.getEvent(tenant, id, ctx.read);
       if (!event) throw new HttpError(404, `No event or session with id "${id}"`);
-      const full = deps.payloadStore ? await eventWithFullPayloads(event, deps.payloadStore, tenant) : event;
+      const room =
+        RESPONSE_BODY_BUDGET_BYTES - responseCost(JSON.stringify(eventNodeResponse(event, ctx.principal)));
+      const full = deps.payloadStore
+        ? await eventWithFullPayloads(event, deps.payloadStore, tenant, { maxAddedBytes: room })
+        : event;
       return { status: 200, body: eventNodeResponse(full, ctx.principal) };
     },
     'GET /v1/sessions/{session_id}': async (ctx) => {
       const id = parsePathId(ctx.params.session_id, 'session_id');
-      const session = await fullSession(tenantOf(ctx.principal), id, ctx.read);
+      const session = await fullSession(ctx, id);
       if (!session) throw new HttpError(404, `No session with id "${id}"`);
       return { status: 200, body: sessionResponse(session, ctx.principal) };
     },
@@ -212,7 +224,13 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
       });
       const answer = await withinDeadline(route, deadline, readBudgetMs);
       deps.onAnswered?.({ route: match.route, status: answer.status, projectId: principal.project_id });
-      return json(answer.status, answer.body);
+      const plain =
+        answer.json === undefined
+          ? json(answer.status, answer.body)
+          : { ...json(answer.status, null), body: answer.json };
+      const response = encodeResponse(plain, event.headers['accept-encoding']);
+      assertFitsLambda(response);
+      return response;
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
       if (status >= 500) deps.onError?.(error, { routeKey, status });

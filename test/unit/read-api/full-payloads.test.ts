@@ -65,7 +65,7 @@ describe('restoreFullPayloads', () => {
       entries[key] = { full: index };
       events.push(event(`e${index}`, { inputs_ref: key }));
     }
-    await restoreFullPayloads(events, await storeWith(entries), TENANT, 3);
+    await restoreFullPayloads(events, await storeWith(entries), TENANT, { maxObjects: 3 });
     expect(events.map((e) => e.inputs)).toEqual([
       { full: 0 },
       { full: 1 },
