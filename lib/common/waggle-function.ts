@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
@@ -67,6 +68,10 @@ export class WaggleFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  /** Any failed invocation (an exception or a timeout) in 5 minutes. */
+  readonly errorsAlarm: Alarm;
+  /** Throttled invocations in three 5-minute periods in a row (account concurrency exhausted). */
+  readonly throttlesAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: WaggleFunctionProps) {
     super(scope, id);
@@ -110,6 +115,24 @@ export class WaggleFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
       },
       ...codeSource(this, props, sourceMaps),
+    });
+
+    const period = Duration.minutes(5);
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: `${props.description}: invocations failed (an exception or a timeout). See docs/operations.md, "Function errors".`,
+      metric: this.function.metricErrors({ period, statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.throttlesAlarm = new Alarm(this, 'ThrottlesAlarm', {
+      alarmDescription: `${props.description}: invocations throttled for 15 minutes. See docs/operations.md, "Function throttles".`,
+      metric: this.function.metricThrottles({ period, statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
     Validations.of(this.role).acknowledge({

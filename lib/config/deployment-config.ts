@@ -24,6 +24,8 @@ export interface DataPlaneConfig extends PlaneLocation {
   readonly athena?: AthenaConfig;
   /** Source-mapped stack traces in the functions' logs; off by default (it slows every cold start). */
   readonly sourceMaps?: boolean;
+  /** Who the plane's alarm topic emails (each address confirms its subscription once). */
+  readonly alarmEmails?: readonly string[];
 }
 
 export interface EventWriterConfig {
@@ -81,6 +83,8 @@ export interface ControlPlaneConfig extends PlaneLocation {
   readonly signingKeys?: SigningKeysConfig;
   /** Source-mapped stack traces in the functions' logs; off by default (it slows every cold start). */
   readonly sourceMaps?: boolean;
+  /** Who the plane's alarm topic emails (each address confirms its subscription once). */
+  readonly alarmEmails?: readonly string[];
 }
 
 /**
@@ -158,6 +162,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
         'eventWriter',
         'athena',
         'sourceMaps',
+        'alarmEmails',
       ],
       fail,
     );
@@ -188,6 +193,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
         ? undefined
         : parseAthena(requireObject(plane.athena, `${field}.athena`, fail), `${field}.athena`, fail);
     const sourceMaps = optionalBoolean(plane.sourceMaps, `${field}.sourceMaps`, fail);
+    const alarmEmails = optionalEmailList(plane.alarmEmails, `${field}.alarmEmails`, fail);
     return {
       name,
       hostingModel,
@@ -196,6 +202,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
       ...(eventWriter && { eventWriter }),
       ...(athena && { athena }),
       ...(sourceMaps !== undefined && { sourceMaps }),
+      ...(alarmEmails && { alarmEmails }),
     };
   });
 
@@ -215,6 +222,7 @@ const CONTROL_PLANE_KEYS = [
   'logoutUrls',
   'signingKeys',
   'sourceMaps',
+  'alarmEmails',
 ];
 const SIGNING_KEY_NAME_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
 // Cognito: provider names are 3-32 characters without spaces at the ends; kept to a safe subset.
@@ -272,6 +280,7 @@ function parseControlPlane(value: Record<string, unknown>, fail: Fail): ControlP
       ? undefined
       : parseSigningKeys(requireObject(value.signingKeys, `${field}.signingKeys`, fail), fail);
   const sourceMaps = optionalBoolean(value.sourceMaps, `${field}.sourceMaps`, fail);
+  const alarmEmails = optionalEmailList(value.alarmEmails, `${field}.alarmEmails`, fail);
   return {
     ...location,
     url,
@@ -281,6 +290,7 @@ function parseControlPlane(value: Record<string, unknown>, fail: Fail): ControlP
     ...(callbackUrls && { callbackUrls }),
     ...(logoutUrls && { logoutUrls }),
     ...(sourceMaps !== undefined && { sourceMaps }),
+    ...(alarmEmails && { alarmEmails }),
   };
 }
 
@@ -410,6 +420,25 @@ function optionalInteger(
     fail(field, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
   }
   return value as number;
+}
+
+// One @, no spaces, a dot in the domain: enough to catch a typo; SNS confirms the address itself.
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const MAX_ALARM_EMAILS = 20;
+
+function optionalEmailList(value: unknown, field: string, fail: Fail): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) fail(field, 'must be an array of email addresses');
+  const emails = value as unknown[];
+  if (emails.length > MAX_ALARM_EMAILS) fail(field, `must name at most ${MAX_ALARM_EMAILS} addresses`);
+  const seen = new Set<string>();
+  return emails.map((entry, index) => {
+    const email = requireString(entry, `${field}[${index}]`, fail);
+    if (!EMAIL_PATTERN.test(email)) fail(`${field}[${index}]`, `must be an email address, got "${email}"`);
+    if (seen.has(email.toLowerCase())) fail(`${field}[${index}]`, `"${email}" is listed more than once`);
+    seen.add(email.toLowerCase());
+    return email;
+  });
 }
 
 function optionalBoolean(value: unknown, field: string, fail: Fail): boolean | undefined {

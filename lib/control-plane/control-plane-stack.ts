@@ -1,11 +1,14 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { AlarmTopic } from '../common/alarm-topic';
+import { HttpApiAlarms } from '../common/http-api-alarms';
 import { urlSuffixOf } from '../common/partition';
 import { setSourceMaps } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneJwksUrl, inboxQueueUrl } from '../config/sync-names';
 import { ControlPlaneApi } from './control-plane-api';
+import { ControlPlaneDashboard } from './control-plane-dashboard';
 import { ControlPlaneTable } from './control-plane-table';
 import { Heartbeats } from './heartbeats';
 import { ControlPlaneIdentity } from './identity';
@@ -35,6 +38,9 @@ export class ControlPlaneStack extends Stack {
   readonly api: ControlPlaneApi;
   readonly reconciler: SyncReconciler;
   readonly heartbeats: Heartbeats;
+  readonly alarmTopic: AlarmTopic;
+  readonly apiAlarms: HttpApiAlarms;
+  readonly dashboard: ControlPlaneDashboard;
 
   constructor(scope: Construct, id: string, props: ControlPlaneStackProps) {
     super(scope, id, props);
@@ -77,6 +83,18 @@ export class ControlPlaneStack extends Stack {
     this.heartbeats = new Heartbeats(this, 'Heartbeats', { controlPlane, dataPlanes, table: this.table });
     this.heartbeats.grantReadReports(this.reconciler.reconcileFunction.role);
 
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', {
+      planeName: 'control plane',
+      emails: controlPlane.alarmEmails,
+    });
+    this.apiAlarms = new HttpApiAlarms(this, 'ApiAlarms', { api: this.api.api, label: 'control-plane' });
+    // Last: its alarm widget lists every alarm created above.
+    this.dashboard = new ControlPlaneDashboard(this, 'Dashboard', this);
+
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Every alarm of the control plane notifies this topic (subscribe more endpoints to it)',
+      value: this.alarmTopic.topic.topicArn,
+    });
     new CfnOutput(this, 'ControlPlaneLocation', {
       description: 'Account and region of the Waggle control plane',
       value: `${this.account}/${this.region}`,

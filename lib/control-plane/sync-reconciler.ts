@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
+import { FailedRuns } from '../common/failed-runs';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig, LogLevel } from '../config/deployment-config';
 import { controlPlaneSyncRoleNames } from '../config/sync-names';
@@ -28,6 +29,8 @@ export interface SyncReconcilerProps {
 export class SyncReconciler extends Construct {
   readonly reconcileFunction: WaggleFunction;
   readonly schedule: Rule;
+  /** Runs that failed (some data plane could not be reconciled) after Lambda's two retries. */
+  readonly failedRuns: FailedRuns;
 
   constructor(scope: Construct, id: string, props: SyncReconcilerProps) {
     super(scope, id);
@@ -57,6 +60,11 @@ export class SyncReconciler extends Construct {
       description: 'Reconcile every data plane with the control plane',
       schedule: Schedule.rate(props.interval ?? Duration.minutes(15)),
       targets: [new LambdaFunction(this.reconcileFunction.function, { retryAttempts: 2 })],
+    });
+    this.failedRuns = new FailedRuns(this, 'FailedRuns', {
+      function: this.reconcileFunction,
+      retryAttempts: 2,
+      maxEventAge: Duration.minutes(15),
     });
   }
 }

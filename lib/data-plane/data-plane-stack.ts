@@ -1,9 +1,12 @@
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { AlarmTopic } from '../common/alarm-topic';
+import { HttpApiAlarms } from '../common/http-api-alarms';
 import { setSourceMaps } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneTokenTrust } from '../config/sync-names';
 import { AuthRateLimit } from './auth-rate-limit';
+import { DataPlaneDashboard } from './data-plane-dashboard';
 import { DeadLetterArchiver, requiredDeadLetterVisibilityTimeout } from './dead-letter-archiver';
 import { EventCompaction } from './event-compaction';
 import { EventStore } from './event-store';
@@ -50,6 +53,9 @@ export class DataPlaneStack extends Stack {
   readonly queryApi: QueryApi;
   readonly syncController: SyncController;
   readonly heartbeatSender: HeartbeatSender;
+  readonly alarmTopic: AlarmTopic;
+  readonly apiAlarms: HttpApiAlarms;
+  readonly dashboard: DataPlaneDashboard;
 
   constructor(scope: Construct, id: string, props: DataPlaneStackProps) {
     super(scope, id, props);
@@ -139,6 +145,21 @@ export class DataPlaneStack extends Stack {
       stateKeyArn: this.syncController.stateKey.keyArn,
     });
 
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', {
+      planeName: `data plane ${dataPlane.name}`,
+      emails: dataPlane.alarmEmails,
+    });
+    this.apiAlarms = new HttpApiAlarms(this, 'ApiAlarms', {
+      api: this.ingestApi.api,
+      label: `data plane ${dataPlane.name}`,
+    });
+    // Last: its alarm widget lists every alarm created above.
+    this.dashboard = new DataPlaneDashboard(this, 'Dashboard', this, dataPlane.name);
+
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Every alarm of this data plane notifies this topic (subscribe more endpoints to it)',
+      value: this.alarmTopic.topic.topicArn,
+    });
     new CfnOutput(this, 'IngestApiUrl', {
       description:
         'Base URL for SDKs, OTLP exporters (append v1/traces) and the read API (v1/events/export, v1/sessions/{id})',

@@ -1,7 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
+import { FailedRuns } from '../common/failed-runs';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { EventStore } from './event-store';
@@ -22,6 +24,9 @@ export interface EventCompactionProps {
 export class EventCompaction extends Construct {
   readonly compactionFunction: WaggleFunction;
   readonly schedule: Rule;
+  readonly failedRuns: FailedRuns;
+  /** Partitions the last run could not compact (the handler's CompactionFailures metric). */
+  readonly failuresAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: EventCompactionProps) {
     super(scope, id);
@@ -51,10 +56,31 @@ export class EventCompaction extends Construct {
     });
     this.schedule.addTarget(
       new LambdaFunction(this.compactionFunction.function, {
-        // Lambda retries an asynchronous invocation twice; the next hour's run picks up anything missed.
+        // EventBridge's retries of delivering the event; Lambda's retries of a failed run are below.
         retryAttempts: 2,
         maxEventAge: Duration.hours(1),
       }),
     );
+    // Lambda retries a failed run twice; the next hour's run picks up anything missed.
+    this.failedRuns = new FailedRuns(this, 'FailedRuns', {
+      function: this.compactionFunction,
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+    });
+    this.failuresAlarm = new Alarm(this, 'FailuresAlarm', {
+      alarmDescription:
+        'Compaction left partitions uncompacted (reads still work, more slowly). See docs/operations.md, "Compaction failures".',
+      metric: new Metric({
+        namespace: 'Waggle',
+        metricName: 'CompactionFailures',
+        dimensionsMap: { service: 'waggle-compaction' },
+        period: Duration.hours(1),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
@@ -95,6 +96,8 @@ export class EventTables extends Construct {
   readonly database: CfnDatabase;
   readonly tables: Record<TableName, CfnTable>;
   readonly workGroup: CfnWorkGroup;
+  /** More than two failed queries in 5 minutes. */
+  readonly failedQueriesAlarm: Alarm;
   readonly resultsBucket: Bucket;
   readonly resultsKey: Key;
   readonly databaseName: string;
@@ -221,6 +224,27 @@ export class EventTables extends Construct {
           encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: this.resultsKey.keyArn },
         },
       },
+    });
+
+    // The workgroup publishes one TotalExecutionTime sample per finished query, by state.
+    this.failedQueriesAlarm = new Alarm(this, 'FailedQueriesAlarm', {
+      alarmDescription: `Athena queries of workgroup ${props.workGroupName} failed (reads answer 500, the writer retries updates). See docs/operations.md, "Athena failures".`,
+      metric: this.metricQueries('FAILED'),
+      threshold: 2,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** Queries of the workgroup that ended in `state`, per 5 minutes (from the workgroup's own metrics). */
+  metricQueries(state: 'SUCCEEDED' | 'FAILED' | 'CANCELED'): Metric {
+    return new Metric({
+      namespace: 'AWS/Athena',
+      metricName: 'TotalExecutionTime',
+      dimensionsMap: { WorkGroup: this.workGroupName, QueryState: state, QueryType: 'DML' },
+      period: Duration.minutes(5),
+      statistic: 'SampleCount',
     });
   }
 

@@ -6,6 +6,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { viaService } from '../common/customer-key';
+import { FailedRuns } from '../common/failed-runs';
 import { partitionOf, urlSuffixOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
@@ -46,6 +47,8 @@ export class HeartbeatSender extends Construct {
   readonly schedule: Rule;
   /** The sender has not got a registration through for 30 minutes: the control plane is missing or does not list this plane. */
   readonly unregisteredAlarm: Alarm;
+  /** Heartbeats that could not be sent (a registered plane whose control plane went away). */
+  readonly failedRuns: FailedRuns;
 
   constructor(scope: Construct, id: string, props: HeartbeatSenderProps) {
     super(scope, id);
@@ -130,6 +133,12 @@ export class HeartbeatSender extends Construct {
       ],
     });
 
+    // No retry: the next minute's run sends a fresh heartbeat anyway.
+    this.failedRuns = new FailedRuns(this, 'FailedRuns', {
+      function: this.senderFunction,
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(1),
+    });
     this.unregisteredAlarm = new Alarm(this, 'UnregisteredAlarm', {
       alarmDescription: `Data plane ${dataPlane.name} has not registered with its control plane (${controlPlane.account}/${controlPlane.region}) for 30 minutes: deploy the control plane, or add this data plane to its deployment config and redeploy it.`,
       metric: new Metric({

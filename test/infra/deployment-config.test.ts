@@ -240,6 +240,21 @@ describe('deployment config', () => {
       /controlPlane\.sourceMaps must be true or false, got 1/,
     ],
     [
+      'an alarm email that is not an address',
+      (_c: RawConfig, plane: RawPlane) => (plane.alarmEmails = ['ops at example.com']),
+      /dataPlanes\[0\]\.alarmEmails\[0\] must be an email address, got "ops at example.com"/,
+    ],
+    [
+      'alarm emails as a string',
+      (c: RawConfig) => ((c.controlPlane as RawPlane).alarmEmails = 'ops@example.com'),
+      /controlPlane\.alarmEmails must be an array of email addresses/,
+    ],
+    [
+      'one alarm email twice',
+      (c: RawConfig) => ((c.controlPlane as RawPlane).alarmEmails = ['ops@example.com', 'OPS@example.com']),
+      /controlPlane\.alarmEmails\[1\] "OPS@example.com" is listed more than once/,
+    ],
+    [
       'two data planes with one name',
       (c: RawConfig, plane: RawPlane) =>
         (c.dataPlanes as RawPlane[]).push({ ...plane, region: 'eu-central-1' }),
@@ -255,6 +270,15 @@ describe('deployment config', () => {
 
   it('accepts the valid base case the rejections start from', () => {
     expect(parseDeploymentConfig(valid()).dataPlanes[0]?.logLevel).toBe('INFO');
+  });
+
+  it("keeps each plane's alarm emails", () => {
+    const config = valid();
+    (config.controlPlane as RawPlane).alarmEmails = ['cp-oncall@example.com'];
+    ((config.dataPlanes as RawPlane[])[0] as RawPlane).alarmEmails = ['a@example.com', 'b@example.org'];
+    const parsed = parseDeploymentConfig(config);
+    expect(parsed.controlPlane.alarmEmails).toEqual(['cp-oncall@example.com']);
+    expect(parsed.dataPlanes[0]?.alarmEmails).toEqual(['a@example.com', 'b@example.org']);
   });
 
   it('leaves source maps unset unless a plane asks, and keeps the answer of one that does', () => {

@@ -605,6 +605,12 @@ describe('compaction', () => {
       storeStatements('DeleteUnreachablePayloads', 's3:DeleteObject', ['payloads/']),
       listStore(['events/', 'tombstones/']),
       storeKey(['kms:GenerateDataKey', 'kms:Decrypt']),
+      // Its failed runs go to its own failure-destination queue (Lambda async onFailure).
+      {
+        Effect: 'Allow',
+        Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+        Resource: arnOf(acme.eventCompaction.failedRuns.queue.queueArn),
+      },
     ]);
   });
 });

@@ -1,0 +1,64 @@
+import { Duration } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { GraphWidget, type IWidget, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import type { WaggleFunction } from './waggle-function';
+
+const PERIOD = Duration.minutes(5);
+
+/** A metric a Waggle function publishes through Powertools (namespace Waggle, dimension service). */
+export function waggleMetric(service: string, metricName: string, statistic = 'Sum'): Metric {
+  return new Metric({
+    namespace: 'Waggle',
+    metricName,
+    dimensionsMap: { service },
+    period: PERIOD,
+    statistic,
+  });
+}
+
+/** Requests, 4xx and 5xx, and latency (p50, p99) of an HTTP API. */
+export function httpApiWidgets(title: string, api: HttpApi): IWidget[] {
+  return [
+    new GraphWidget({
+      title: `${title}: requests and errors`,
+      left: [api.metricCount({ period: PERIOD, statistic: 'Sum', label: 'requests' })],
+      right: [
+        api.metricClientError({ period: PERIOD, statistic: 'Sum', label: '4xx' }),
+        api.metricServerError({ period: PERIOD, statistic: 'Sum', label: '5xx' }),
+      ],
+      width: 12,
+    }),
+    new GraphWidget({
+      title: `${title}: latency`,
+      left: ['p50', 'p99'].map((statistic) =>
+        api.metricLatency({ period: PERIOD, statistic, label: statistic }),
+      ),
+      width: 12,
+    }),
+  ];
+}
+
+/** Errors and throttles of every function, one line each, on one graph. */
+export function functionErrorsWidget(functions: readonly (readonly [string, WaggleFunction])[]): IWidget {
+  return new GraphWidget({
+    title: 'Function errors and throttles',
+    left: functions.map(([label, fn]) =>
+      fn.function.metricErrors({ period: PERIOD, statistic: 'Sum', label }),
+    ),
+    right: functions.map(([label, fn]) =>
+      fn.function.metricThrottles({ period: PERIOD, statistic: 'Sum', label: `${label} throttles` }),
+    ),
+    width: 24,
+  });
+}
+
+/** Duration (p50, p99) of a function. */
+export function durationWidget(title: string, fn: WaggleFunction): IWidget {
+  return new GraphWidget({
+    title: `${title}: duration`,
+    left: ['p50', 'p99'].map((statistic) =>
+      fn.function.metricDuration({ period: PERIOD, statistic, label: statistic }),
+    ),
+    width: 12,
+  });
+}

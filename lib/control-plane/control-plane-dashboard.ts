@@ -1,0 +1,77 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, AlarmStatusWidget, Dashboard, GraphWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { durationWidget, functionErrorsWidget, httpApiWidgets } from '../common/dashboard-widgets';
+import type { ControlPlaneStack } from './control-plane-stack';
+
+const PERIOD = Duration.minutes(5);
+
+/** The control plane's dashboard: the alarms, the API, the token service, and the sync (reconciliation, heartbeats). */
+export class ControlPlaneDashboard extends Construct {
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, plane: ControlPlaneStack) {
+    super(scope, id);
+    const { api, reconciler, heartbeats } = plane;
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: 'waggle-control-plane',
+      defaultInterval: Duration.hours(3),
+    });
+    this.dashboard.addWidgets(
+      new AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: plane.node
+          .findAll()
+          .filter((construct) => construct instanceof Alarm)
+          .map((alarm) => alarm as Alarm),
+        width: 24,
+      }),
+    );
+    this.dashboard.addWidgets(...httpApiWidgets('Control-plane API', api.api));
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Tokens: invocations',
+        left: [api.tokenFunction.function.metricInvocations({ period: PERIOD, statistic: 'Sum' })],
+        right: [api.tokenFunction.function.metricErrors({ period: PERIOD, statistic: 'Sum' })],
+        width: 12,
+      }),
+      durationWidget('Tokens', api.tokenFunction),
+    );
+    const heartbeatQueues = [...heartbeats.queues.entries()];
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Sync: reconciliation runs',
+        left: [reconciler.reconcileFunction.function.metricInvocations({ period: PERIOD, statistic: 'Sum' })],
+        right: [
+          reconciler.reconcileFunction.function.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+          reconciler.failedRuns.queue.metricApproximateNumberOfMessagesVisible({
+            period: PERIOD,
+            label: 'failed runs kept',
+          }),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Sync: heartbeats received per data plane',
+        left: heartbeatQueues.map(([name, queue]) =>
+          queue.metricNumberOfMessagesReceived({ period: PERIOD, statistic: 'Sum', label: name }),
+        ),
+        right: [
+          heartbeats.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: PERIOD,
+            label: 'dead letters',
+          }),
+        ],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      functionErrorsWidget([
+        ['API', api.apiFunction],
+        ['tokens', api.tokenFunction],
+        ['reconciler', reconciler.reconcileFunction],
+        ['heartbeat receiver', heartbeats.receiverFunction],
+      ]),
+    );
+  }
+}

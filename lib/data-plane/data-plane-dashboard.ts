@@ -1,0 +1,119 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, AlarmStatusWidget, Dashboard, GraphWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import {
+  durationWidget,
+  functionErrorsWidget,
+  httpApiWidgets,
+  waggleMetric,
+} from '../common/dashboard-widgets';
+import type { DataPlaneStack } from './data-plane-stack';
+
+const PERIOD = Duration.minutes(5);
+
+/**
+ * One CloudWatch dashboard per data plane, in the order an operator asks: is ingest taking data,
+ * is the writer keeping up (queue depth and age, dead letters), are reads fast, what is failing.
+ * The alarms' state is on top.
+ */
+export class DataPlaneDashboard extends Construct {
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, plane: DataPlaneStack, name: string) {
+    super(scope, id);
+    const { eventsQueue, eventWriter, queryApi, ingestApi, eventTables } = plane;
+    const functions = [
+      ['ingest', ingestApi.ingestFunction],
+      ['writer', eventWriter.writerFunction],
+      ['query', queryApi.queryFunction],
+      ['dead-letter archiver', plane.deadLetterArchiver.archiverFunction],
+      ['compaction', plane.eventCompaction.compactionFunction],
+      ['sync controller', plane.syncController.controllerFunction],
+      ['heartbeat', plane.heartbeatSender.senderFunction],
+    ] as const;
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: `waggle-data-plane-${name}`,
+      defaultInterval: Duration.hours(3),
+    });
+    this.dashboard.addWidgets(
+      new AlarmStatusWidget({
+        title: 'Alarms',
+        alarms: plane.node
+          .findAll()
+          .filter((construct) => construct instanceof Alarm)
+          .map((alarm) => alarm as Alarm),
+        width: 24,
+      }),
+    );
+    this.dashboard.addWidgets(...httpApiWidgets('Ingest and read API', ingestApi.api));
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Ingest: requests accepted, records queued',
+        left: [
+          waggleMetric('waggle-ingest', 'RequestsAccepted'),
+          waggleMetric('waggle-ingest', 'RecordsQueued'),
+        ],
+        right: [
+          waggleMetric('waggle-ingest', 'StorageUnavailable'),
+          waggleMetric('waggle-ingest', 'SpansRejected'),
+        ],
+        width: 12,
+      }),
+      durationWidget('Ingest', ingestApi.ingestFunction),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Writer: events and files written',
+        left: [waggleMetric('waggle-writer', 'EventsWritten'), waggleMetric('waggle-writer', 'FilesWritten')],
+        right: [
+          waggleMetric('waggle-writer', 'MessagesFailed'),
+          waggleMetric('waggle-writer', 'MessagesDeadLettered'),
+        ],
+        width: 12,
+      }),
+      durationWidget('Writer', eventWriter.writerFunction),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Events queue: depth',
+        left: [
+          eventsQueue.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, label: 'waiting' }),
+          eventsQueue.queue.metricApproximateNumberOfMessagesNotVisible({
+            period: PERIOD,
+            label: 'in flight',
+          }),
+        ],
+        right: [
+          eventsQueue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: PERIOD,
+            label: 'dead letters waiting',
+          }),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Events queue: age of the oldest event (s)',
+        left: [
+          eventsQueue.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
+        ],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      durationWidget('Query', queryApi.queryFunction),
+      new GraphWidget({
+        title: 'Athena queries',
+        left: (['SUCCEEDED', 'FAILED'] as const).map((state) =>
+          eventTables.metricQueries(state).with({ label: `${state.toLowerCase()} queries` }),
+        ),
+        right: [
+          waggleMetric('waggle-query', 'InternalErrors'),
+          waggleMetric('waggle-query', 'ExportsRefused'),
+        ],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(functionErrorsWidget(functions));
+  }
+}
