@@ -6,6 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -14,30 +15,35 @@ import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { createCompactionJob } from './app';
 
 const logger = new Logger();
+// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
+const tracer = new Tracer();
 const metrics = new Metrics();
 
 const closedAfterMs = process.env.COMPACTION_CLOSED_AFTER_MS
   ? Number(process.env.COMPACTION_CLOSED_AFTER_MS)
   : undefined;
 
-const compact = createCompactionJob(new S3ObjectStore(new S3Client({}), requiredEnv('EVENT_STORE_BUCKET')), {
-  closedAfterMs,
-  onCompacted: (result) => {
-    if (result.skipped === 'too-large') {
-      // Left as many files (reads still work); an operator raises the limit or the memory.
-      metrics.addMetric('PartitionsTooLarge', MetricUnit.Count, 1);
-      logger.warn('partition too large to compact in memory', { partition: result.partition });
-      return;
-    }
-    metrics.addMetric('PartitionsCompacted', MetricUnit.Count, 1);
-    metrics.addMetric('RowsDropped', MetricUnit.Count, result.rowsRead - result.rowsKept);
-    logger.info('partition compacted', { ...result, deleted: result.deleted.length });
+const compact = createCompactionJob(
+  new S3ObjectStore(tracer.captureAWSv3Client(new S3Client({})), requiredEnv('EVENT_STORE_BUCKET')),
+  {
+    closedAfterMs,
+    onCompacted: (result) => {
+      if (result.skipped === 'too-large') {
+        // Left as many files (reads still work); an operator raises the limit or the memory.
+        metrics.addMetric('PartitionsTooLarge', MetricUnit.Count, 1);
+        logger.warn('partition too large to compact in memory', { partition: result.partition });
+        return;
+      }
+      metrics.addMetric('PartitionsCompacted', MetricUnit.Count, 1);
+      metrics.addMetric('RowsDropped', MetricUnit.Count, result.rowsRead - result.rowsKept);
+      logger.info('partition compacted', { ...result, deleted: result.deleted.length });
+    },
+    onFailure: (partition, error) => {
+      metrics.addMetric('CompactionFailures', MetricUnit.Count, 1);
+      logger.error('partition not compacted', { partition, error: error as Error });
+    },
   },
-  onFailure: (partition, error) => {
-    metrics.addMetric('CompactionFailures', MetricUnit.Count, 1);
-    logger.error('partition not compacted', { partition, error: error as Error });
-  },
-});
+);
 
 export const handler = middy(async (_event: unknown, context: Context) => {
   const summary = await compact({ remainingMs: () => context.getRemainingTimeInMillis() });

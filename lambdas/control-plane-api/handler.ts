@@ -5,6 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
@@ -14,7 +15,9 @@ import { awsSyncPublisher, controlPlaneSigner } from '../sync-publisher/aws-wiri
 import { createControlPlaneApi, jwtAuthorizerActor } from './app';
 
 const logger = new Logger();
-const dynamo = new DynamoDBClient({});
+// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
+const tracer = new Tracer();
+const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const store = new DynamoControlPlaneStore(dynamo, requiredEnv('CONTROL_PLANE_TABLE_NAME'));
 const { publisher, dataPlaneIds } = awsSyncPublisher(dynamo, controlPlaneSigner());
 
@@ -26,4 +29,6 @@ const api = createControlPlaneApi({
   onError: (error, context) => logger.error('control-plane failure', { ...context, error: error as Error }),
 });
 
-export const handler = middy(api).use(injectLambdaContext(logger));
+export const handler = middy(api).use(
+  injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }),
+);

@@ -5,6 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import middy from '@middy/core';
@@ -17,13 +18,20 @@ import { controlPlaneSigner } from '../sync-publisher/aws-wiring';
 import { createTokenService } from './app';
 
 const logger = new Logger();
-const store = new DynamoControlPlaneStore(new DynamoDBClient({}), requiredEnv('CONTROL_PLANE_TABLE_NAME'));
+// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
+const tracer = new Tracer();
+const store = new DynamoControlPlaneStore(
+  tracer.captureAWSv3Client(new DynamoDBClient({})),
+  requiredEnv('CONTROL_PLANE_TABLE_NAME'),
+);
 
 const previousArn = process.env.PREVIOUS_SIGNING_KEY_ARN;
 const keyRing: KeyRing = {
   current: controlPlaneSigner(),
   ...(previousArn && {
-    previous: new KmsSigner(new KMSClient({}), previousArn, { kid: requiredEnv('PREVIOUS_SIGNING_KEY_KID') }),
+    previous: new KmsSigner(tracer.captureAWSv3Client(new KMSClient({})), previousArn, {
+      kid: requiredEnv('PREVIOUS_SIGNING_KEY_KID'),
+    }),
   }),
 };
 
@@ -36,4 +44,6 @@ const service = createTokenService({
   onError: (error, context) => logger.error('token service failure', { ...context, error: error as Error }),
 });
 
-export const handler = middy(service).use(injectLambdaContext(logger));
+export const handler = middy(service).use(
+  injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }),
+);

@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { DynamoAppliedStateStore, DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
@@ -16,9 +17,11 @@ import { createDataPlaneController } from './app';
 import { createJwksMessageVerifier, fetchJwksOverHttps } from './jwks-verifier';
 
 const logger = new Logger();
+// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
+const tracer = new Tracer();
 const metrics = new Metrics();
 
-const dynamo = new DynamoDBClient({});
+const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const stateTable = requiredEnv('SYNC_STATE_TABLE_NAME');
 const jwksUrl = requiredEnv('CONTROL_PLANE_JWKS_URL');
 

@@ -5,6 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { DynamoHeartbeatStore } from '../adapters/aws/dynamo-heartbeat-store';
@@ -12,9 +13,14 @@ import { requiredEnv } from '../adapters/aws/required-env';
 import { createHeartbeatReceiver, parseHeartbeatQueues } from './app';
 
 const logger = new Logger();
+// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
+const tracer = new Tracer();
 
 const receive = createHeartbeatReceiver({
-  store: new DynamoHeartbeatStore(new DynamoDBClient({}), requiredEnv('CONTROL_PLANE_TABLE_NAME')),
+  store: new DynamoHeartbeatStore(
+    tracer.captureAWSv3Client(new DynamoDBClient({})),
+    requiredEnv('CONTROL_PLANE_TABLE_NAME'),
+  ),
   queues: parseHeartbeatQueues(requiredEnv('HEARTBEAT_QUEUES')),
   onRefused: (info) => logger.warn('heartbeat refused', info),
   onStored: ({ messageId, report, stored }) =>

@@ -9,6 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
@@ -17,9 +18,11 @@ import { requiredEnv } from '../adapters/aws/required-env';
 import { createHeartbeatSender, createScheduledReporter } from './app';
 
 const logger = new Logger();
+// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
+const tracer = new Tracer();
 const metrics = new Metrics();
 
-const localSqs = new SQSClient({});
+const localSqs = tracer.captureAWSv3Client(new SQSClient({}));
 const controlPlaneSqs = new SQSClient({ region: requiredEnv('HEARTBEAT_QUEUE_REGION') });
 const heartbeatQueueUrl = requiredEnv('HEARTBEAT_QUEUE_URL');
 const eventsQueueUrl = requiredEnv('EVENTS_QUEUE_URL');
@@ -33,7 +36,7 @@ async function depth(queueUrl: string): Promise<number> {
 }
 
 const appliedState = new DynamoAppliedStateStore(
-  new DynamoDBClient({}),
+  tracer.captureAWSv3Client(new DynamoDBClient({})),
   requiredEnv('SYNC_STATE_TABLE_NAME'),
 );
 

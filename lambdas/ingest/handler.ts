@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -18,16 +19,24 @@ import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
 import { createIngestHandler } from './app';
 
 const logger = new Logger();
+// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
+const tracer = new Tracer();
 const metrics = new Metrics();
-const dynamo = new DynamoDBClient({});
+const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
 
-const archive = new S3ObjectStore(new S3Client({}), requiredEnv('RAW_ARCHIVE_BUCKET'));
+const archive = new S3ObjectStore(
+  tracer.captureAWSv3Client(new S3Client({})),
+  requiredEnv('RAW_ARCHIVE_BUCKET'),
+);
 
 const ingest = createIngestHandler({
   ...callerAuthFromEnvironment(dynamo),
   rawArchive: archive,
   overflowStore: archive,
-  eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),
+  eventsQueue: new SqsMessageQueue(
+    tracer.captureAWSv3Client(new SQSClient({})),
+    requiredEnv('EVENTS_QUEUE_URL'),
+  ),
   onIngested: ({ route, acceptedRecords, rejectedSpans, droppedValues, bodyBytes }) => {
     metrics.addMetric('RequestsAccepted', MetricUnit.Count, 1);
     metrics.addMetric('RecordsQueued', MetricUnit.Count, acceptedRecords);
@@ -42,4 +51,6 @@ const ingest = createIngestHandler({
   },
 });
 
-export const handler = middy(ingest).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(ingest)
+  .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }))
+  .use(logMetrics(metrics));

@@ -6,6 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
@@ -16,7 +17,9 @@ import { createReconciler } from './app';
 import { awsSyncPublisher, controlPlaneSigner } from './aws-wiring';
 
 const logger = new Logger();
-const dynamo = new DynamoDBClient({});
+// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
+const tracer = new Tracer();
+const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
 const tableName = requiredEnv('CONTROL_PLANE_TABLE_NAME');
 const { publisher, dataPlaneIds } = awsSyncPublisher(dynamo, controlPlaneSigner());
 const heartbeats = new DynamoHeartbeatStore(dynamo, tableName);
