@@ -16,9 +16,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { KEY_TABLE_PARTITION_KEY } from '../adapters/aws/dynamo-key-registry';
+import { PENDING_UPDATES_TABLE } from '../adapters/aws/dynamo-pending-updates';
 import { acquireFolderLock, FolderInUseError, type FolderLock } from './folder-lock';
 
 export const LOCAL_KEY_TABLE = 'waggle-local-keys';
+export const LOCAL_PENDING_UPDATES_TABLE = 'waggle-local-pending-updates';
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export class DynamoFolderInUseError extends Error {
@@ -68,8 +70,22 @@ export async function startLocalDynamo(path: string | undefined): Promise<LocalD
   };
 }
 
+/** Creates the pending-updates table (pk, sk strings), as on AWS, unless it exists. */
+export async function ensurePendingUpdatesTable(
+  client: DynamoDBClient,
+  tableName = LOCAL_PENDING_UPDATES_TABLE,
+): Promise<void> {
+  const { partitionKey, sortKey } = PENDING_UPDATES_TABLE;
+  await ensureTable(client, tableName, [partitionKey, sortKey]);
+}
+
 /** Creates the key-registry table (partition key keyHash) unless it exists. */
 export async function ensureKeyTable(client: DynamoDBClient, tableName = LOCAL_KEY_TABLE): Promise<void> {
+  await ensureTable(client, tableName, [KEY_TABLE_PARTITION_KEY]);
+}
+
+/** Creates a table with string keys (hash, then range) unless it exists, and waits until it is ACTIVE. */
+async function ensureTable(client: DynamoDBClient, tableName: string, keys: string[]): Promise<void> {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (Table?.TableStatus === 'ACTIVE') return;
@@ -80,8 +96,11 @@ export async function ensureKeyTable(client: DynamoDBClient, tableName = LOCAL_K
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
-        AttributeDefinitions: [{ AttributeName: KEY_TABLE_PARTITION_KEY, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: KEY_TABLE_PARTITION_KEY, KeyType: 'HASH' }],
+        AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: keys.map((name, index) => ({
+          AttributeName: name,
+          KeyType: index === 0 ? 'HASH' : 'RANGE',
+        })),
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );

@@ -5,6 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
+import { DynamoPendingUpdates } from '../adapters/aws/dynamo-pending-updates';
 import { createDuckDbQueryEngine } from '../adapters/local/duckdb-query-engine';
 import { FileObjectStore } from '../adapters/local/file-object-store';
 import { LocalQueue } from '../adapters/local/local-queue';
@@ -18,13 +19,20 @@ import { createMemoryRateLimiter } from '../domain/auth/rate-limit';
 import { createTokenVerifier } from '../domain/auth/token-verifier';
 import type { DeletableObjectStore } from '../domain/ports';
 import { createEventQueryService } from '../domain/query/event-query-service';
+import { withPendingUpdates } from '../domain/query/pending-merge';
 import type { EventQueryService } from '../domain/query/types';
 import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
 import { createQueryApiHandler } from '../query-api/app';
 import { QUERY_ROUTES } from '../query-api/routes';
 import { createWriterHandler, type WriterHandler } from '../writer/app';
 import { type LocalBootstrap, type LocalControlPlane, startLocalControlPlane } from './control-plane';
-import { ensureKeyTable, LOCAL_KEY_TABLE, startLocalDynamo } from './dynamo-local';
+import {
+  ensureKeyTable,
+  ensurePendingUpdatesTable,
+  LOCAL_KEY_TABLE,
+  LOCAL_PENDING_UPDATES_TABLE,
+  startLocalDynamo,
+} from './dynamo-local';
 import { startHttpServer } from './http-server';
 import { localPaths } from './paths';
 import { runInOrder } from './run-in-order';
@@ -208,14 +216,19 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const engine = await createDuckDbQueryEngine({ storeRoot: paths.eventStore });
     // Stopped last but one (before dynalite): pollers and requests use it until they stop.
     cleanup.unshift(async () => engine.close());
-    const queries = createEventQueryService(engine);
+    const storedQueries = createEventQueryService(engine);
+    // Updates that arrived before their event wait here, as on AWS; reads merge the unfolded ones.
+    await ensurePendingUpdatesTable(dynamo.client);
+    const pendingUpdates = new DynamoPendingUpdates(dynamo.client, LOCAL_PENDING_UPDATES_TABLE);
+    const queries = withPendingUpdates(storedQueries, pendingUpdates);
     const tuning = { ...LOCAL_WRITER_DEFAULTS, ...options.writer };
 
     const writerStore = options.faults?.eventStore?.(eventStore) ?? eventStore;
     const realWriter = createWriterHandler({
       store: writerStore,
       overflowStore: rawArchive,
-      lookupLatest: (tenant, ids) => queries.lookupLatest(tenant, ids),
+      lookupLatest: (tenant, ids) => storedQueries.lookupLatest(tenant, ids),
+      pendingUpdates,
       onFailure: (failure) => log(`writer: ${failure.stage} failed for ${describeFailure(failure)}`),
     });
     const writer = options.faults?.writer?.(realWriter) ?? realWriter;

@@ -14,10 +14,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
 import { callerAuthFromEnvironment } from '../adapters/aws/caller-auth';
+import { DynamoPendingUpdates } from '../adapters/aws/dynamo-pending-updates';
 import { requiredEnv } from '../adapters/aws/required-env';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
 import { createEventQueryService } from '../domain/query/event-query-service';
+import { withPendingUpdates } from '../domain/query/pending-merge';
 import { createQueryApiHandler } from './app';
 
 const logger = new Logger();
@@ -33,7 +35,11 @@ const s3 = new S3Client({});
 
 const queryApi = createQueryApiHandler({
   ...callerAuthFromEnvironment(dynamo),
-  queries: createEventQueryService(engine),
+  // Reads merge the updates still waiting for the writer to fold them (eventually consistent is enough).
+  queries: withPendingUpdates(
+    createEventQueryService(engine),
+    new DynamoPendingUpdates(dynamo, requiredEnv('PENDING_UPDATES_TABLE_NAME'), { consistentReads: false }),
+  ),
   eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),
   // Tombstones are tiny; the overflow store is the same one ingest uses, for publishRecords' contract.
   overflowStore: new S3ObjectStore(s3, requiredEnv('RAW_ARCHIVE_BUCKET')),

@@ -4,8 +4,10 @@
  * read (bad envelope, missing overflow object) is reported failed on its own; it never fails the
  * rest of the batch. A poison message (one that can never be written: a malformed record, a value
  * the store cannot hold) is kept in the dead-letter archive at once, with its reason, and not
- * retried; only if that archive write fails is it reported failed, to come back later. No AWS
- * imports: the handler and the local platform wire their own stores.
+ * retried; only if that archive write fails is it reported failed, to come back later. An update
+ * whose event is not stored yet waits in the pending-update store (no retry, no dead letter) and is
+ * folded into its event when that is written. No AWS imports: the handler and the local platform
+ * wire their own stores.
  */
 import { gunzipSync } from 'node:zlib';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -14,6 +16,7 @@ import { parseQueueEnvelope } from '../domain/ingest/queue-envelope';
 import type { ObjectStore } from '../domain/ports';
 import { newBatchId } from '../domain/store/batch-id';
 import { deadLetterBody, deadLetterKey } from '../domain/store/dead-letter';
+import type { PendingUpdateStore } from '../domain/store/pending-updates';
 import {
   type LookupLatest,
   type PoisonMessage,
@@ -30,12 +33,17 @@ export interface WriterDeps {
   /** Where ingest put records too big for a message (the raw archive bucket). */
   overflowStore: ObjectStore;
   lookupLatest: LookupLatest;
+  /** Where updates wait for their event (the same store the read path merges from). */
+  pendingUpdates?: PendingUpdateStore;
   clock?: () => number;
   /** Row, Parquet and concurrency settings passed to writeRecords. */
   tuning?: Pick<WriteBatchDeps, 'rowOptions' | 'parquet' | 'concurrency'>;
   /** Called once per batch with what was written, for metrics. */
   onWritten?: (
-    summary: { messages: number; failed: number; deadLettered: number } & WriteBatchResult['written'],
+    summary: { messages: number; failed: number; deadLettered: number } & WriteBatchResult['written'] & {
+        pendingKept: number;
+        pendingApplied: number;
+      },
   ) => void;
   /** Called for each message or file that failed, for logging. Never given record contents. */
   onFailure?: (
@@ -68,6 +76,7 @@ export function createWriterHandler(deps: WriterDeps): WriterHandler {
       ...deps.tuning,
       store: deps.store,
       lookupLatest: deps.lookupLatest,
+      pendingUpdates: deps.pendingUpdates,
       clock,
       batchId: newBatchId(clock()),
       onFailure: deps.onFailure,
@@ -79,6 +88,8 @@ export function createWriterHandler(deps: WriterDeps): WriterHandler {
       failed: failed.length,
       deadLettered: result.poisonMessages.length - notArchived.length,
       ...result.written,
+      pendingKept: result.pending?.kept ?? 0,
+      pendingApplied: result.pending?.applied ?? 0,
     });
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   };

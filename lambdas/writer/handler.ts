@@ -9,9 +9,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
+import { DynamoPendingUpdates } from '../adapters/aws/dynamo-pending-updates';
 import { requiredEnv } from '../adapters/aws/required-env';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { createEventQueryService } from '../domain/query/event-query-service';
@@ -33,13 +35,17 @@ const writer = createWriterHandler({
   store: new S3ObjectStore(s3, requiredEnv('EVENT_STORE_BUCKET')),
   overflowStore: new S3ObjectStore(s3, requiredEnv('OVERFLOW_BUCKET')),
   lookupLatest: (tenant, eventIds) => queries.lookupLatest(tenant, eventIds),
-  onWritten: ({ messages, failed, deadLettered, files, events, tombstones }) => {
+  // Updates whose event is not stored yet wait here (strongly consistent reads) instead of retrying.
+  pendingUpdates: new DynamoPendingUpdates(new DynamoDBClient({}), requiredEnv('PENDING_UPDATES_TABLE_NAME')),
+  onWritten: ({ messages, failed, deadLettered, files, events, tombstones, pendingKept, pendingApplied }) => {
     metrics.addMetric('MessagesReceived', MetricUnit.Count, messages);
     metrics.addMetric('MessagesFailed', MetricUnit.Count, failed);
     metrics.addMetric('MessagesDeadLettered', MetricUnit.Count, deadLettered);
     metrics.addMetric('FilesWritten', MetricUnit.Count, files);
     metrics.addMetric('EventsWritten', MetricUnit.Count, events);
     metrics.addMetric('TombstonesWritten', MetricUnit.Count, tombstones);
+    metrics.addMetric('UpdatesKeptPending', MetricUnit.Count, pendingKept);
+    metrics.addMetric('PendingUpdatesApplied', MetricUnit.Count, pendingApplied);
   },
   onFailure: (failure) => {
     const { error, ...context } = failure;

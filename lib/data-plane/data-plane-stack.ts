@@ -16,6 +16,7 @@ import { EventsQueue } from './events-queue';
 import { HeartbeatSender } from './heartbeat-sender';
 import { IngestApi } from './ingest-api';
 import { KeyRegistry } from './key-registry';
+import { PendingUpdates } from './pending-updates';
 import { QueryApi } from './query-api';
 import { RawArchive } from './raw-archive';
 import { SyncController } from './sync-controller';
@@ -51,6 +52,7 @@ export class DataPlaneStack extends Stack {
   readonly deadLetterArchiver: DeadLetterArchiver;
   readonly eventCompaction: EventCompaction;
   readonly queryApi: QueryApi;
+  readonly pendingUpdates: PendingUpdates;
   readonly syncController: SyncController;
   readonly heartbeatSender: HeartbeatSender;
   readonly alarmTopic: AlarmTopic;
@@ -129,6 +131,11 @@ export class DataPlaneStack extends Stack {
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,
     });
+
+    // Updates that arrive before their event wait here: the writer folds them, reads merge them.
+    this.pendingUpdates = new PendingUpdates(this, 'PendingUpdates');
+    this.pendingUpdates.attachWriter(this.eventWriter.writerFunction);
+    this.pendingUpdates.attachReader(this.queryApi.queryFunction);
 
     this.syncController = new SyncController(this, 'Sync', {
       dataPlane,

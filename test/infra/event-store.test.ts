@@ -504,6 +504,9 @@ describe('writer', () => {
       listStore(prefixes),
       locateStore(),
       storeKey(['kms:GenerateDataKey', 'kms:Decrypt']),
+      // Poison messages are archived by the writer itself.
+      storeStatements('WriteDeadLetterObjects', 's3:PutObject', ['dead-letters/']),
+      storeKey('kms:GenerateDataKey'),
       ...athenaStatements(),
       {
         Sid: 'ReadOverflowEvents',
@@ -519,7 +522,24 @@ describe('writer', () => {
         Condition: s3ViaService,
       },
       ...consumeQueue(acme.eventsQueue.queue.queueArn),
+      {
+        Sid: 'KeepAndFoldPendingUpdates',
+        Action: ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+        Effect: 'Allow',
+        Resource: arnOf(acme.pendingUpdates.table.tableArn),
+      },
+      {
+        Sid: 'EncryptPendingUpdates',
+        Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+        Effect: 'Allow',
+        Resource: arnOf(acme.pendingUpdates.key.keyArn),
+        Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } },
+      },
     ]);
+    const writer = resourceOf(template, acme, writerFunction.function).Properties;
+    expect(writer.Environment.Variables.PENDING_UPDATES_TABLE_NAME).toEqual(
+      arnOf(acme.pendingUpdates.table.tableName),
+    );
   });
 });
 
@@ -718,7 +738,39 @@ describe('query API', () => {
         Effect: 'Allow',
         Resource: arnOf(acme.authRateLimit.table.tableArn),
       },
+      {
+        Sid: 'ReadPendingUpdates',
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+        Effect: 'Allow',
+        Resource: arnOf(acme.pendingUpdates.table.tableArn),
+      },
+      {
+        Sid: 'DecryptPendingUpdates',
+        Action: 'kms:Decrypt',
+        Effect: 'Allow',
+        Resource: arnOf(acme.pendingUpdates.key.keyArn),
+        Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } },
+      },
     ]);
+  });
+
+  it('keeps pending updates in a retained, customer-key table with point-in-time recovery and no TTL', () => {
+    const table = resourceOf(template, acme, acme.pendingUpdates.table);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: {
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: arnOf(acme.pendingUpdates.key.keyArn),
+      },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    expect(table.Properties.TimeToLiveSpecification).toBeUndefined();
   });
 });
 

@@ -2,9 +2,14 @@
  * The writer's domain: turns one SQS batch of queue records into one Parquet file per partition,
  * and says which messages must be retried.
  *
- * - Every message is resolved as a whole: if one of its records is malformed, or is an update whose
- *   event cannot be found yet, none of its records is written and the message fails (SQS retries it;
- *   after maxReceiveCount it goes to the dead-letter queue and from there to the archive).
+ * - Every message is resolved as a whole: if one of its records is malformed, none of its records
+ *   is written and the message fails (SQS retries it; after maxReceiveCount it goes to the
+ *   dead-letter queue and from there to the archive).
+ * - An update whose event is not stored yet is kept as a pending update (pending-updates.ts), not
+ *   retried. After the files are stored, the pending updates of every event the batch wrote (and
+ *   of every update it kept pending, in case its event was written meanwhile) are folded into a
+ *   new version of the event, written as `<partition>/<batchId>-pending.parquet`, then forgotten.
+ *   Without a pending-update store an update whose event is missing fails its message (retried).
  * - Rows of the surviving messages are grouped by partition (events by start_time, tombstones by
  *   deleted_at) and each group is written as `<partition>/<batchId>.parquet`, its payload objects
  *   first so that no row ever points at a missing payload.
@@ -28,6 +33,8 @@ import { type EventRowOptions, eventRowValues, type PayloadObject } from './even
 import { type EventWithRefs, withFullSections } from './full-sections';
 import { EVENTS_PREFIX, hourPartitionOf, partitionPrefix, TOMBSTONES_PREFIX } from './layout';
 import { type ParquetWriteTuning, writeParquetRows, writeParquetRowValues } from './parquet-files';
+import type { PendingUpdateStore } from './pending-updates';
+import { settlePending, type WrittenEvent } from './settle-pending';
 import { rowProblems } from './storable-values';
 import { tombstoneRowValues } from './tombstone-row';
 
@@ -54,12 +61,16 @@ export interface WriteBatchDeps {
   concurrency?: number;
   /** Told about each message or file that failed, for logging. */
   onFailure?: (failure: WriteFailure) => void;
+  /** Where updates wait for their event; without it such an update fails its message (retried). */
+  pendingUpdates?: PendingUpdateStore;
 }
 
 export type WriteFailure =
   | { stage: 'resolve'; messageId: string; error: unknown }
   | { stage: 'write'; key: string; messageIds: string[]; error: unknown }
-  | { stage: 'encode'; key: string; messageIds: string[]; error: unknown };
+  | { stage: 'encode'; key: string; messageIds: string[]; error: unknown }
+  /** Keeping, finding or folding pending updates failed (the messages are retried, or nothing is lost). */
+  | { stage: 'pending'; messageIds: string[]; error: unknown };
 
 /** A message that can never be written, and why (for the dead-letter archive). */
 export interface PoisonMessage {
@@ -74,6 +85,8 @@ export interface WriteBatchResult {
   /** Messages that will fail however often they are retried; none of their rows was written. */
   poisonMessages: PoisonMessage[];
   written: { files: number; events: number; tombstones: number };
+  /** With a pending-update store: updates kept waiting for their event, and updates folded into one. */
+  pending?: { kept: number; applied: number };
 }
 
 export class MissingUpdateBaseError extends Error {
@@ -110,7 +123,7 @@ export async function writeRecords(items: WriteItem[], deps: WriteBatchDeps): Pr
 
   const checked = checkItems(items, fail);
   const lookups = await lookUpUpdateBases(checked, deps);
-  const outputs = resolveMessages(checked, lookups, fail);
+  const outputs = resolveMessages(checked, lookups, fail, deps.pendingUpdates !== undefined);
   const files = groupIntoFiles(outputs, deps);
 
   // Every file is encoded before any is stored, so a message found to be poison while encoding
@@ -128,15 +141,73 @@ export async function writeRecords(items: WriteItem[], deps: WriteBatchDeps): Pr
       fail({ stage: 'write', key: file.key, messageIds: [...file.messageIds], error }, [...file.messageIds]);
     }
   });
+  const pending =
+    deps.pendingUpdates &&
+    (await settleBatch(outputs, deps.pendingUpdates, deps, fail, (id) => !failed.has(id) && !poison.has(id)));
+  if (pending) {
+    written.files += pending.written.files;
+    written.events += pending.written.events;
+  }
   const ids = items.map((item) => item.messageId);
   return {
     failedMessageIds: ids.filter((id) => failed.has(id) && !poison.has(id)),
     poisonMessages: ids.flatMap((id) => poison.get(id) ?? []),
     written,
+    ...(pending && { pending: { kept: pending.kept, applied: pending.applied } }),
   };
 }
 
 type FailMessages = (failure: WriteFailure, messageIds: string[]) => void;
+
+/** Keeps the batch's waiting updates and folds pending updates into the events now stored (settle-pending.ts). */
+function settleBatch(
+  outputs: Output[],
+  pendingUpdates: PendingUpdateStore,
+  deps: WriteBatchDeps,
+  fail: FailMessages,
+  succeeded: (messageId: string) => boolean,
+) {
+  const written: WrittenEvent[] = [];
+  const waiting: { update: WaggleEventUpdate; messageId: string }[] = [];
+  for (const output of outputs) {
+    if (!succeeded(output.messageId)) continue;
+    if (output.kind === 'event') written.push(output);
+    else if (output.kind === 'pending') waiting.push(output);
+  }
+  const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
+  const failPending = (messageIds: string[], error: unknown) =>
+    fail({ stage: 'pending', messageIds, error }, messageIds);
+  return settlePending(written, waiting, {
+    pending: pendingUpdates,
+    lookupLatest: deps.lookupLatest,
+    payloads: deps.store,
+    concurrency,
+    fail: failPending,
+    onProblem: (messageIds, error) => deps.onFailure?.({ stage: 'pending', messageIds, error }),
+    // Folded versions get their own files, so a retry of this batch's files never overlaps them.
+    async storeEvents(events) {
+      const files = groupIntoFiles(
+        events.map((entry) => ({ kind: 'event' as const, ...entry })),
+        { ...deps, batchId: `${deps.batchId}-pending` },
+      );
+      const stored: WrittenEvent[] = [];
+      let count = 0;
+      await runWithConcurrency(files, concurrency, async (file) => {
+        const messageIds = [...file.messageIds];
+        try {
+          await storeFile(deps.store, file.key, encodeFile(file, deps));
+          count++;
+          file.events.forEach((event, index) => {
+            stored.push({ event, messageId: file.rowMessageIds[index] as string });
+          });
+        } catch (error) {
+          failPending(messageIds, error);
+        }
+      });
+      return { stored, files: count };
+    },
+  });
+}
 
 interface EncodedPartition {
   file: PartitionFile;
@@ -279,17 +350,27 @@ async function lookUpUpdateBases(items: CheckedItem[], deps: WriteBatchDeps): Pr
 
 type Output =
   | { kind: 'event'; event: WaggleEvent; messageId: string }
-  | { kind: 'tombstone'; tombstone: WaggleTombstone; messageId: string };
+  | { kind: 'tombstone'; tombstone: WaggleTombstone; messageId: string }
+  | { kind: 'pending'; update: WaggleEventUpdate; messageId: string };
 
 /**
  * Resolves messages in batch order. A message's changes to the in-batch "newest version" map are
  * staged and kept only if the whole message resolves, so later updates never build on a failed one.
+ * With keepPending, an update whose event is not found becomes a pending output, and so does every
+ * later update of that event in the batch, so that all of them are applied in order, together.
  */
-function resolveMessages(items: CheckedItem[], bases: UpdateBases, fail: FailMessages): Output[] {
+function resolveMessages(
+  items: CheckedItem[],
+  bases: UpdateBases,
+  fail: FailMessages,
+  keepPending: boolean,
+): Output[] {
   const newest = new Map<string, WaggleEvent>();
+  const waiting = new Set<string>();
   const outputs: Output[] = [];
   for (const item of items) {
     const staged = new Map<string, WaggleEvent>();
+    const stagedWaiting = new Set<string>();
     const messageOutputs: Output[] = [];
     try {
       for (const record of item.records) {
@@ -297,10 +378,27 @@ function resolveMessages(items: CheckedItem[], bases: UpdateBases, fail: FailMes
           messageOutputs.push({ kind: 'tombstone', tombstone: record.tombstone, messageId: item.messageId });
           continue;
         }
+        let base: WaggleEvent | undefined;
+        if (record.kind === 'update') {
+          const key = eventKey(record.update.project_id, record.update.event_id);
+          base =
+            waiting.has(key) || stagedWaiting.has(key)
+              ? undefined
+              : findBase(record.update, staged, newest, bases);
+          if (base === undefined && keepPending) {
+            stagedWaiting.add(key);
+            messageOutputs.push({ kind: 'pending', update: record.update, messageId: item.messageId });
+            continue;
+          }
+          if (base === undefined)
+            throw new MissingUpdateBaseError(
+              `Update of event ${record.update.event_id}: no stored version yet`,
+            );
+        }
         const event =
           record.kind === 'event'
             ? enrichEvent(record.event)
-            : enrichEvent(applyUpdate(findBase(record.update, staged, newest, bases), record.update));
+            : enrichEvent(applyUpdate(base as WaggleEvent, record.update));
         assertStorable(event);
         const key = eventKey(event.project_id, event.event_id);
         const known = staged.get(key) ?? newest.get(key);
@@ -312,17 +410,19 @@ function resolveMessages(items: CheckedItem[], bases: UpdateBases, fail: FailMes
       continue;
     }
     for (const [key, event] of staged) newest.set(key, event);
+    for (const key of stagedWaiting) waiting.add(key);
     outputs.push(...messageOutputs);
   }
   return outputs;
 }
 
+/** The newest version an update applies to, from the batch or the store; undefined when neither has one. */
 function findBase(
   update: WaggleEventUpdate,
   staged: Map<string, WaggleEvent>,
   newest: Map<string, WaggleEvent>,
   bases: UpdateBases,
-): WaggleEvent {
+): WaggleEvent | undefined {
   const key = eventKey(update.project_id, update.event_id);
   const inBatch = staged.get(key) ?? newest.get(key);
   const lookedUp = bases.get(tenantKey(update));
@@ -330,10 +430,7 @@ function findBase(
     throw new Error(`Could not look up the event an update patches: ${describe(lookedUp.error)}`);
   }
   const stored = lookedUp instanceof Map ? lookedUp.get(update.event_id) : undefined;
-  if (inBatch === undefined && stored === undefined) {
-    throw new MissingUpdateBaseError(`Update of event ${update.event_id}: no stored version yet`);
-  }
-  if (inBatch === undefined) return stored as WaggleEvent;
+  if (inBatch === undefined) return stored;
   if (stored === undefined) return inBatch;
   return stored.version > inBatch.version ? stored : inBatch;
 }
@@ -368,6 +465,7 @@ function groupIntoFiles(outputs: Output[], deps: WriteBatchDeps): PartitionFile[
     return file;
   };
   for (const output of outputs) {
+    if (output.kind === 'pending') continue;
     if (output.kind === 'event') {
       const file = fileFor(EVENTS_PREFIX, output.event.project_id, output.event.start_time);
       file.events.push(output.event);
