@@ -25,7 +25,7 @@ import { withPendingUpdates } from '../../lambdas/domain/query/pending-merge';
 import type { EventQueryService } from '../../lambdas/domain/query/types';
 import { writeRecords } from '../../lambdas/domain/store/write-batch';
 import { stringKeyedTable, useDynalite } from '../support/dynalite';
-import { eventRecord, TENANT, updateRecord } from '../unit/store/store-fixtures';
+import { eventRecord, T0, TENANT, updateRecord } from '../unit/store/store-fixtures';
 
 const dynamo = useDynalite();
 let tables = 0;
@@ -158,6 +158,7 @@ describe('an update before its event, through the writer and read back', () => {
     const exported = await reads.exportEvents(TENANT, {
       filters: [{ field: 'event_id', operator: 'is', value: 'unfolded' }],
       projections: ['event_id', 'feedback'],
+      dateRange: { from: T0 - 3_600_000, to: T0 + 3_600_000 },
       limit: 10,
       page: 1,
     });
