@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -23,15 +24,17 @@ import { withPendingUpdates } from '../domain/query/pending-merge';
 import { createQueryApiHandler } from './app';
 
 const logger = new Logger();
+// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
+const tracer = new Tracer();
 const metrics = new Metrics();
-const dynamo = new DynamoDBClient({});
+const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
 
-const engine = new AthenaQueryEngine(new AthenaClient({}), {
+const engine = new AthenaQueryEngine(tracer.captureAWSv3Client(new AthenaClient({})), {
   workGroup: requiredEnv('ATHENA_WORKGROUP'),
   database: requiredEnv('GLUE_DATABASE'),
 });
 
-const s3 = new S3Client({});
+const s3 = tracer.captureAWSv3Client(new S3Client({}));
 
 const queryApi = createQueryApiHandler({
   ...callerAuthFromEnvironment(dynamo),
@@ -40,7 +43,10 @@ const queryApi = createQueryApiHandler({
     createEventQueryService(engine),
     new DynamoPendingUpdates(dynamo, requiredEnv('PENDING_UPDATES_TABLE_NAME'), { consistentReads: false }),
   ),
-  eventsQueue: new SqsMessageQueue(new SQSClient({}), requiredEnv('EVENTS_QUEUE_URL')),
+  eventsQueue: new SqsMessageQueue(
+    tracer.captureAWSv3Client(new SQSClient({})),
+    requiredEnv('EVENTS_QUEUE_URL'),
+  ),
   // Tombstones are tiny; the overflow store is the same one ingest uses, for publishRecords' contract.
   overflowStore: new S3ObjectStore(s3, requiredEnv('RAW_ARCHIVE_BUCKET')),
   // Full inputs/outputs that did not fit in their row live beside the Parquet files.
@@ -56,7 +62,9 @@ const queryApi = createQueryApiHandler({
   },
 });
 
-export const handler = middy(queryApi).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(queryApi)
+  .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }))
+  .use(logMetrics(metrics));
 
 /** A 503 on an export route is the export gate turning a burst away; on a deletion, the queue is down. */
 function failureMetric(context: { routeKey: string; status: number }): string {
