@@ -8,6 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -20,12 +21,14 @@ import { createEventQueryService } from '../domain/query/event-query-service';
 import { createWriterHandler } from './app';
 
 const logger = new Logger();
+// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
+const tracer = new Tracer();
 const metrics = new Metrics();
 
-const s3 = new S3Client({});
+const s3 = tracer.captureAWSv3Client(new S3Client({}));
 // Only updates (PUT /events) need the stored newest version; Athena answers those.
 const queries = createEventQueryService(
-  new AthenaQueryEngine(new AthenaClient({}), {
+  new AthenaQueryEngine(tracer.captureAWSv3Client(new AthenaClient({})), {
     workGroup: requiredEnv('ATHENA_WORKGROUP'),
     database: requiredEnv('GLUE_DATABASE'),
   }),
@@ -36,7 +39,10 @@ const writer = createWriterHandler({
   overflowStore: new S3ObjectStore(s3, requiredEnv('OVERFLOW_BUCKET')),
   lookupLatest: (tenant, eventIds) => queries.lookupLatest(tenant, eventIds),
   // Updates whose event is not stored yet wait here (strongly consistent reads) instead of retrying.
-  pendingUpdates: new DynamoPendingUpdates(new DynamoDBClient({}), requiredEnv('PENDING_UPDATES_TABLE_NAME')),
+  pendingUpdates: new DynamoPendingUpdates(
+    tracer.captureAWSv3Client(new DynamoDBClient({})),
+    requiredEnv('PENDING_UPDATES_TABLE_NAME'),
+  ),
   onWritten: ({ messages, failed, deadLettered, files, events, tombstones, pendingKept, pendingApplied }) => {
     metrics.addMetric('MessagesReceived', MetricUnit.Count, messages);
     metrics.addMetric('MessagesFailed', MetricUnit.Count, failed);
