@@ -73,7 +73,7 @@ export async function planRead(
   const queue: MessageQueue = { sendBatch: async () => {} };
   const handler = createQueryApiHandler({
     keys,
-    queries: createEventQueryService(engine),
+    queries: createEventQueryService(engine, { clock: () => now }),
     eventsQueue: queue,
     overflowStore: nowhere,
     clock: () => now,

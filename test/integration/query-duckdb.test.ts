@@ -27,6 +27,8 @@ import {
 import { BASE_TIME, makeEvent, TENANT, writeEvents, writeTombstones } from '../unit/query/store-fixture';
 
 const DAY = 86_400_000;
+/** The reads' clock: the fixture's days are inside the default window (the last 30 days). */
+const NOW = BASE_TIME + 5 * DAY;
 const OTHER_TENANT: Tenant = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-2' };
 /** A project with one long session: its session event three days before its last event. */
 const LONG_SESSION_TENANT: Tenant = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-long' };
@@ -196,7 +198,7 @@ beforeAll(async () => {
     { ...OTHER_TENANT, target: 'event', id: 't1', deleted_at: BASE_TIME + 10_000 },
   ]);
   engine = await createDuckDbQueryEngine({ storeRoot: root });
-  service = createEventQueryService(engine);
+  service = createEventQueryService(engine, { clock: () => NOW });
 });
 
 afterAll(async () => {
@@ -740,7 +742,7 @@ describe('an empty store', () => {
     const emptyRoot = await mkdtemp(join(tmpdir(), 'waggle-query-empty-'));
     const emptyEngine = await createDuckDbQueryEngine({ storeRoot: emptyRoot });
     try {
-      const emptyService = createEventQueryService(emptyEngine);
+      const emptyService = createEventQueryService(emptyEngine, { clock: () => NOW });
       expect(await emptyService.exportEvents(TENANT, exportQuery())).toEqual({ events: [], totalEvents: 0 });
       expect(await emptyService.getSession(TENANT, 'sess-1')).toBeUndefined();
       await writeEvents(emptyRoot, [makeEvent({ event_id: 'late' })]);

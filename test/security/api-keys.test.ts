@@ -176,7 +176,8 @@ describe("a key of project A on project B's data", () => {
     queue = new MemoryQueue();
     const handler = createQueryApiHandler({
       keys,
-      queries: createEventQueryService(engine),
+      // The reads' clock too: the fixture's events are inside their default window.
+      queries: createEventQueryService(engine, { clock: () => BASE_TIME + 60_000 }),
       eventsQueue: queue,
       overflowStore: new MemoryObjectStore(),
       clock: () => BASE_TIME + 60_000,

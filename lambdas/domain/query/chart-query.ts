@@ -11,6 +11,7 @@ import type { QueryEngine } from './engine';
 import { eventColumn, numberExpression, textExpression } from './field-expressions';
 import { type ResolvedField, readsInheritedField, resolveField } from './fields';
 import { compileFilters } from './filters';
+import { type ReadTime, readWindow } from './read-window';
 import { runStatement } from './run-statement';
 import { raw, type Sql, sql } from './sql';
 import {
@@ -44,7 +45,12 @@ const PERCENTILES: Partial<Record<ChartAggregation, number>> = {
   p99: 0.99,
 };
 
-export function chartStatement(tenant: Tenant, query: ChartQuery, dialect: Dialect): Sql {
+export function chartStatement(
+  tenant: Tenant,
+  query: ChartQuery,
+  dialect: Dialect,
+  time: ReadTime = { now: Date.now() },
+): Sql {
   if (!(CHART_AGGREGATIONS as readonly string[]).includes(query.aggregation))
     throw badRequest(
       `unknown aggregation "${String(query.aggregation)}": use one of ${CHART_AGGREGATIONS.join(', ')}`,
@@ -63,7 +69,12 @@ export function chartStatement(tenant: Tenant, query: ChartQuery, dialect: Diale
     ...(query.groupBy === undefined ? [] : [query.groupBy]),
     ...(metric === undefined ? [] : [query.metric]),
   ];
-  const { prelude, from } = eventsWithSession(tenant, query.dateRange, readsInheritedField(fieldsRead));
+  const { prelude, from } = eventsWithSession(
+    tenant,
+    readWindow(query.dateRange, time),
+    time.now,
+    readsInheritedField(fieldsRead),
+  );
   const charted = sql`charted AS (
   SELECT ${bucket} AS bucket${group ? sql`, ${group} AS group_value` : raw('')}${metric ? sql`, ${metric} AS metric_value` : raw('')}
   FROM ${from}
@@ -105,8 +116,9 @@ export async function chart(
   tenant: Tenant,
   query: ChartQuery,
   context: ReadContext = {},
+  time: ReadTime = { now: Date.now() },
 ): Promise<ChartResult> {
-  const rows = await runStatement(engine, 'chart', chartStatement(tenant, query, dialect), context);
+  const rows = await runStatement(engine, 'chart', chartStatement(tenant, query, dialect, time), context);
   const grouped = query.groupBy !== undefined;
   const buckets = new Set(rows.map((row) => Number(row.bucket))).size;
   if (rows.length > maxChartRows(grouped) || buckets > MAX_CHART_BUCKETS) {

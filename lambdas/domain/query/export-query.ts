@@ -17,6 +17,7 @@ import { inheritFromSession, mergeChildIds } from './enrichment';
 import { EVENT_ALIAS, SESSION_ALIAS } from './field-expressions';
 import { readsInheritedField, resolveProjection } from './fields';
 import { compileFilters } from './filters';
+import { type ReadTime, readWindow } from './read-window';
 import { runStatement } from './run-statement';
 import { raw, type Sql, sql } from './sql';
 import { number, stringArray } from './stored-event';
@@ -42,7 +43,12 @@ export interface ExportStatements {
 }
 
 /** Builds the page and count statements (exported so tests can inspect the SQL). */
-export function exportStatements(tenant: Tenant, query: ExportQuery, dialect: Dialect): ExportStatements {
+export function exportStatements(
+  tenant: Tenant,
+  query: ExportQuery,
+  dialect: Dialect,
+  time: ReadTime = { now: Date.now() },
+): ExportStatements {
   const limit = checkedInteger(query.limit ?? DEFAULT_EXPORT_LIMIT, 'limit', 1, MAX_EXPORT_LIMIT);
   const page = checkedInteger(query.page ?? 1, 'page', 1, Number.MAX_SAFE_INTEGER);
   const offset = (page - 1) * limit;
@@ -53,7 +59,8 @@ export function exportStatements(tenant: Tenant, query: ExportQuery, dialect: Di
   const where = compileFilters(filters, dialect);
   const { prelude, from } = eventsWithSession(
     tenant,
-    query.dateRange ? checkedRange(query.dateRange) : undefined,
+    readWindow(query.dateRange, time),
+    time.now,
     readsInheritedField(filters.map((filter) => filter.field)),
   );
 
@@ -83,8 +90,9 @@ export async function exportEvents(
   tenant: Tenant,
   query: ExportQuery,
   context: ReadContext = {},
+  time: ReadTime = { now: Date.now() },
 ): Promise<ExportResult> {
-  const statements = exportStatements(tenant, query, dialect);
+  const statements = exportStatements(tenant, query, dialect, time);
   const [pageRows, countRows] = await Promise.all([
     runStatement(engine, 'export-page', statements.page, context),
     runStatement(engine, 'export-count', statements.count, context),
@@ -96,7 +104,7 @@ export async function exportEvents(
     sessionStartTime: number(row.session_start_time),
     linkedChildren: stringArray(row.linked_children),
   }));
-  const byId = await readPageEvents(engine, tenant, page, query.dateRange !== undefined, context);
+  const byId = await readPageEvents(engine, tenant, page, time.now, context);
   const events = page.flatMap((entry) => {
     const event = byId.get(entry.eventId);
     if (event === undefined) return [];
@@ -118,26 +126,24 @@ interface PageEntry {
 /**
  * The page's events and their session events (a session event's id is its session id), read whole
  * from the hours between the earliest and latest of their start times, which never change. The page
- * statement sees no session event for an event when there is none, or, with a dateRange, when it
- * lies outside the range: those few are read by id with no time bound, so that what an event
- * inherits does not depend on the range it was found by.
+ * statement sees no session event for an event when there is none, or when it lies outside the
+ * read's range (the client's dateRange or the default window): those few are read by id with no
+ * time bound, so that what an event inherits does not depend on the range it was found by.
  */
 async function readPageEvents(
   engine: QueryEngine,
   tenant: Tenant,
   page: readonly PageEntry[],
-  dateRangeGiven: boolean,
+  now: number,
   context: ReadContext,
 ): Promise<Map<string, StoredEvent>> {
   if (page.length === 0) return new Map();
   const seenSessions = page.flatMap((entry) =>
     entry.sessionId !== undefined && entry.sessionStartTime !== null ? [entry.sessionId] : [],
   );
-  const unseenSessions = dateRangeGiven
-    ? page.flatMap((entry) =>
-        entry.sessionId !== undefined && entry.sessionStartTime === null ? [entry.sessionId] : [],
-      )
-    : [];
+  const unseenSessions = page.flatMap((entry) =>
+    entry.sessionId !== undefined && entry.sessionStartTime === null ? [entry.sessionId] : [],
+  );
   const times = page
     .flatMap((entry) => [entry.startTime, entry.sessionStartTime])
     .filter((time) => time !== null);
@@ -147,10 +153,10 @@ async function readPageEvents(
       engine,
       tenant,
       [...page.map((entry) => entry.eventId), ...seenSessions],
-      range,
+      range === undefined ? undefined : { range, now },
       context,
     ),
-    unseenSessions.length === 0 ? [] : visibleRowsByIds(engine, tenant, unseenSessions, undefined, context),
+    unseenSessions.length === 0 ? [] : visibleRowsByIds(engine, tenant, unseenSessions, { now }, context),
   ]);
   return new Map([...inRange, ...outside].map((event) => [event.event_id, event]));
 }
@@ -174,10 +180,4 @@ function checkedInteger(value: unknown, name: string, min: number, max: number):
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
     throw badRequest(`${name} must be an integer from ${min} to ${max}`);
   return value;
-}
-
-function checkedRange(range: { from: number; to: number }): { from: number; to: number } {
-  if (!Number.isFinite(range.from) || !Number.isFinite(range.to) || range.from > range.to)
-    throw badRequest('dateRange must have $gte <= $lte');
-  return range;
 }

@@ -7,12 +7,16 @@
  * Bounds are read from the top-level conjuncts of the reading query's WHERE (`dt >= ?`, `dt <= ?`,
  * `dt = ?`, `dt BETWEEN ? AND ?`, and the same on `hour`); a predicate under an OR does not bound.
  */
+import { DEFAULT_DATA_START_DATE, PROJECTED_DAYS_AHEAD } from '../store/projection-window';
 import { athenaLiteral } from './athena-rules';
 import type { SqlParam, StatementName } from './engine';
 import { scanStatement, type Token } from './sql-scan';
 
-/** The first day of `projection.dt.range` ('2000-01-01,NOW') in lib/data-plane/event-tables.ts. */
-export const PROJECTED_FIRST_DAY = '2000-01-01';
+/**
+ * The first day of `projection.dt.range` by default (lib/data-plane/event-tables.ts; a deployment's
+ * `dataStartDate` moves it later, which only shrinks what an unbounded reference enumerates).
+ */
+export const PROJECTED_FIRST_DAY = DEFAULT_DATA_START_DATE;
 export const PARTITIONED_TABLES: readonly string[] = ['events', 'tombstones'];
 
 const DAY_MS = 86_400_000;
@@ -28,24 +32,28 @@ export interface PartitionReach {
 }
 
 /**
- * Table references that are unbounded today, as `<statement>/<cte>.<table>`. Another part of the
- * work bounds every statement; until then these are reported and tolerated, and any unbounded
- * reference not listed here fails the Athena contract test (test/unit/query/athena-contract.property.test.ts).
- * - tombstones are partitioned by deleted_at, which no read can bound: every prelude reads them all;
- * - reads without a dateRange (export, chart), by session or by id have no start_time to bound by;
- * - the session lookup beside a dateRange (`session_ranked`) looks for session events anywhere;
- * - reads by id outside a range (lookupLatest, unseen session events of an export page).
+ * Table references that are unbounded today, as `<statement>/<cte>.<table>`; any unbounded reference
+ * not listed here fails the Athena contract test (test/unit/query/athena-contract.property.test.ts).
+ * Every read over a range (a dateRange, or the default window of read-window.ts) bounds its events
+ * and its tombstones (deletion-reach.ts). What is left are lookups by id, whose rows may lie in any
+ * hour: an event or a session has no known start time until it is found. They stay unbounded until
+ * the writer maintains an id locator (event id and session id -> the days their rows lie in), which
+ * will bound each of them to those days:
+ * - rows-by-session: a session's events (GET /v1/sessions/{id}, GET /v1/events/{id});
+ * - rows-by-id: one event by id (GET /v1/events/{id});
+ * - rows-by-ids: the writer's update-base lookup (lookupLatest), and an export page's session
+ *   events that started outside the read's range;
+ * - session_ranked / session_tomb beside a range (reads of inherited metadata.* / user_properties.*):
+ *   the session events the ranged events name, which may have started any time before the range,
+ *   and the tombstones that may hide them.
  */
 export const KNOWN_UNBOUNDED_REFERENCES: ReadonlySet<string> = new Set([
-  'export-page/tomb.tombstones',
-  'export-page/ranked.events',
   'export-page/session_ranked.events',
-  'export-count/tomb.tombstones',
-  'export-count/ranked.events',
+  'export-page/session_tomb.tombstones',
   'export-count/session_ranked.events',
-  'chart/tomb.tombstones',
-  'chart/ranked.events',
+  'export-count/session_tomb.tombstones',
   'chart/session_ranked.events',
+  'chart/session_tomb.tombstones',
   'rows-by-session/tomb.tombstones',
   'rows-by-session/ranked.events',
   'rows-by-id/tomb.tombstones',
@@ -77,9 +85,9 @@ export function partitionReach(sqlText: string, params: readonly SqlParam[], now
     });
 }
 
-/** Days from PROJECTED_FIRST_DAY to today, both included: what an unbounded reference enumerates. */
+/** Days from PROJECTED_FIRST_DAY to the last projected day (tomorrow), both included: what an unbounded reference enumerates. */
 export function projectedDays(now: number): number {
-  return Math.floor(now / DAY_MS) - dayIndex(PROJECTED_FIRST_DAY) + 1;
+  return Math.floor(now / DAY_MS) + PROJECTED_DAYS_AHEAD - dayIndex(PROJECTED_FIRST_DAY) + 1;
 }
 
 function dayIndex(day: string): number {

@@ -6,7 +6,8 @@
  * Tables are named `events` and `tombstones`; each engine adapter makes those names resolve.
  */
 import type { Tenant } from '../events/event';
-import { clampEpochMs, hourPartitionOf } from '../store/layout';
+import { DELETION_REACH_MS } from '../store/deletion-reach';
+import { partitionDay, readHorizon } from '../store/projection-window';
 import { EVENT_ALIAS, SESSION_ALIAS } from './field-expressions';
 import { EVENT_FIELD_NAMES } from './fields';
 import { and, param, raw, type Sql, sql } from './sql';
@@ -15,52 +16,108 @@ import type { DateRange } from './types';
 const COLUMN_LIST = raw(EVENT_FIELD_NAMES.join(', '));
 
 /**
- * `prefilter` conditions run before dedup, on raw rows (unqualified column names). Only conditions
- * that hold for every version of an event belong there: event_id, session_id and start_time never
- * change between versions (updates cannot patch them), so filtering on them first is safe and lets
- * the engines skip files.
+ * Where a read looks. `events` conditions run before dedup, on raw rows (unqualified column names):
+ * only conditions that hold for every version of an event belong there (event_id, session_id and
+ * start_time never change between versions, since updates cannot patch them), so filtering on them
+ * first is safe and lets the engines skip files. `tombstones` bound the tombstone scan.
  */
-export function visibleEventsPrelude(tenant: Tenant, prefilter: readonly Sql[] = []): Sql {
-  const scope = tenantScope(tenant);
-  return sql`WITH tomb AS (
-  SELECT target, id FROM tombstones WHERE ${scope}
-), ${newestVisible('ranked', 'visible', and([scope, ...prefilter]))}`;
+export interface EventScan {
+  events: readonly Sql[];
+  tombstones: readonly Sql[];
 }
 
-/** `<ranked> AS (...), <visible> AS (...)`: the newest version of each event matching `where`, tombstones applied. */
-function newestVisible(ranked: string, visible: string, where: Sql): Sql {
+/**
+ * Events picked by id or session, wherever they lie: every tombstone may apply (see
+ * KNOWN_UNBOUNDED_REFERENCES). With `now`, only events up to the read horizon, as Athena's projection
+ * sees them; the writer's own lookups pass none, so that an update still finds its event locally.
+ */
+export function scanAnywhere(events: readonly Sql[], now?: number): EventScan {
+  if (now === undefined) return { events, tombstones: [] };
+  return { events: [...events, sql`start_time <= ${param(readHorizon(now))}`], tombstones: [] };
+}
+
+/**
+ * Events that started within the range, read from its days only and no further than the read
+ * horizon (what Athena's projection reaches, so DuckDB shows the same), and the tombstones that can
+ * hide them: written from DELETION_REACH_MS before the range's start (deletion-reach.ts) up to the
+ * horizon's day (deleted_at is the query function's clock, never later than that).
+ */
+export function scanRange(range: DateRange, now: number): EventScan {
+  const horizon = readHorizon(now);
+  const to = Math.min(range.to, horizon);
+  return {
+    events: [
+      sql`start_time >= ${param(range.from)} AND start_time <= ${param(to)}`,
+      sql`dt >= ${param(partitionDay(range.from))} AND dt <= ${param(partitionDay(to))}`,
+    ],
+    tombstones: [
+      sql`dt >= ${param(partitionDay(range.from - DELETION_REACH_MS))} AND dt <= ${param(partitionDay(horizon))}`,
+    ],
+  };
+}
+
+/** The prelude of every read: `tomb`, `ranked` and `visible` (the newest visible version of each event the scan picks). */
+export function visibleEventsPrelude(tenant: Tenant, scan: EventScan): Sql {
+  const scope = tenantScope(tenant);
+  return sql`WITH ${tombstonesCte('tomb', and([scope, ...scan.tombstones]))}, ${newestVisible(
+    'ranked',
+    'visible',
+    'tomb',
+    and([scope, ...scan.events]),
+  )}`;
+}
+
+/** `<name> AS (...)`: the tenant's tombstones matching `where`. */
+function tombstonesCte(name: string, where: Sql): Sql {
+  return sql`${raw(name)} AS (
+  SELECT target, id, deleted_at FROM tombstones WHERE ${where}
+)`;
+}
+
+/**
+ * `<ranked> AS (...), <visible> AS (...)`: the newest version of each event matching `where`, minus
+ * the events a tombstone of `tomb` hides (its id or session, started within its reach).
+ */
+function newestVisible(ranked: string, visible: string, tomb: string, where: Sql): Sql {
+  const hidden = (target: string, column: string) =>
+    raw(
+      `NOT EXISTS (SELECT 1 FROM ${tomb} t WHERE t.target = '${target}' AND t.id = r.${column} AND r.start_time <= t.deleted_at + ${DELETION_REACH_MS})`,
+    );
   return sql`${raw(ranked)} AS (
   SELECT ${COLUMN_LIST}, row_number() OVER (PARTITION BY event_id ORDER BY version DESC, ingested_at DESC) AS version_rank
   FROM events WHERE ${where}
 ), ${raw(visible)} AS (
   SELECT ${COLUMN_LIST} FROM ${raw(ranked)} r
   WHERE r.version_rank = 1
-    AND NOT EXISTS (SELECT 1 FROM tomb t WHERE t.target = 'event' AND t.id = r.event_id)
-    AND NOT EXISTS (SELECT 1 FROM tomb t WHERE t.target = 'session' AND t.id = r.session_id)
+    AND ${hidden('event', 'event_id')}
+    AND ${hidden('session', 'session_id')}
 )`;
 }
 
 /**
- * The prelude and the FROM of a read that joins each visible event `v` to its session event `s`.
- * Normally `s` comes from the visible set itself. But with a dateRange, a session event may have
- * started before the range (a session starts before its events); when the read filters, groups or
- * measures on inherited fields (`readsInherited`), `sessions` then holds the newest visible version
- * of just the session ids the visible events name, wherever they lie, so that those fields have the
- * values the events show. It costs a scan of the project's event ids, so only those reads pay it.
+ * The prelude and the FROM of a read over a range that joins each visible event `v` to its session
+ * event `s`. Normally `s` comes from the visible set itself. But a session event may have started
+ * before the range (a session starts before its events); when the read filters, groups or measures
+ * on inherited fields (`readsInherited`), `sessions` then holds the newest visible version of just
+ * the session ids the visible events name, wherever they lie, so that those fields have the values
+ * the events show. Nothing bounds where a session event lies, so that lookup reads every projected
+ * day of events and of tombstones (`session_ranked`, `session_tomb`) until a session id locator
+ * exists; only reads of inherited fields pay for it.
  */
 export function eventsWithSession(
   tenant: Tenant,
-  range: DateRange | undefined,
+  range: DateRange,
+  now: number,
   readsInherited: boolean,
 ): { prelude: Sql; from: Sql } {
-  if (range === undefined) return { prelude: visibleEventsPrelude(tenant), from: EVENTS_WITH_SESSION };
-  if (!readsInherited) {
-    return { prelude: visibleEventsPrelude(tenant, dateRangePrefilter(range)), from: EVENTS_WITH_SESSION };
-  }
-  const prelude = sql`${visibleEventsPrelude(tenant, dateRangePrefilter(range))}, ${newestVisible(
+  const visible = visibleEventsPrelude(tenant, scanRange(range, now));
+  if (!readsInherited) return { prelude: visible, from: EVENTS_WITH_SESSION };
+  const scope = tenantScope(tenant);
+  const prelude = sql`${visible}, ${tombstonesCte('session_tomb', scope)}, ${newestVisible(
     'session_ranked',
     'sessions',
-    sql`${tenantScope(tenant)} AND event_id IN (SELECT session_id FROM visible)`,
+    'session_tomb',
+    sql`${scope} AND event_id IN (SELECT session_id FROM visible)`,
   )}`;
   return {
     prelude,
@@ -77,14 +134,4 @@ const EVENTS_WITH_SESSION: Sql = raw(
 
 function tenantScope(tenant: Tenant): Sql {
   return sql`project_id = ${param(tenant.project_id)} AND org_id = ${param(tenant.org_id)} AND workspace_id = ${param(tenant.workspace_id)}`;
-}
-
-/** start_time within the range, plus the matching day partitions so engines skip other days. */
-export function dateRangePrefilter(range: DateRange): Sql[] {
-  const fromDay = hourPartitionOf('', clampEpochMs(range.from)).dt;
-  const toDay = hourPartitionOf('', clampEpochMs(range.to)).dt;
-  return [
-    sql`start_time >= ${param(range.from)} AND start_time <= ${param(range.to)}`,
-    sql`dt >= ${param(fromDay)} AND dt <= ${param(toDay)}`,
-  ];
 }

@@ -1,6 +1,6 @@
 /**
- * Whole visible events (every column, newest version, tombstones applied) picked by a prefilter
- * that holds for every version of an event (see visibleEventsPrelude): by session, or by a list of
+ * Whole visible events (every column, newest version, tombstones applied) picked by a scan whose
+ * conditions hold for every version of an event (see EventScan): by session, or by a list of
  * event ids. Reads by id are how wide rows are fetched once a narrow query has chosen them.
  */
 import type { Tenant } from '../events/event';
@@ -10,7 +10,7 @@ import { runStatement } from './run-statement';
 import { join, param, type Sql, sql } from './sql';
 import { rowToStoredEvent } from './stored-event';
 import type { DateRange, ReadContext, StoredEvent } from './types';
-import { dateRangePrefilter, visibleEventsPrelude } from './visible-events';
+import { type EventScan, scanAnywhere, scanRange, visibleEventsPrelude } from './visible-events';
 
 /** Ids per statement, to keep statements (and Athena's parameter list) small. */
 const IDS_PER_STATEMENT = 500;
@@ -21,10 +21,10 @@ export async function visibleRows(
   engine: QueryEngine,
   name: StatementName,
   tenant: Tenant,
-  prefilters: readonly Sql[],
+  scan: EventScan,
   context: ReadContext = {},
 ): Promise<StoredEvent[]> {
-  const statement = sql`${visibleEventsPrelude(tenant, prefilters)}
+  const statement = sql`${visibleEventsPrelude(tenant, scan)}
 SELECT * FROM visible ORDER BY start_time, event_id`;
   const rows = await runStatement(engine, name, statement, context);
   return rows.map(rowToStoredEvent);
@@ -32,16 +32,22 @@ SELECT * FROM visible ORDER BY start_time, event_id`;
 
 /**
  * The visible events with these ids (missing ids are left out), in no particular order. With
- * `startedWithin`, only events whose start_time is in the range are looked for, and only in its days.
+ * `startedWithin.range`, only events whose start_time is in the range are looked for, only in its
+ * days, against only the tombstones that can hide them; without, everywhere (an id lookup,
+ * unbounded until an id locator exists), up to the read horizon of `startedWithin.now` if given.
  */
 export async function visibleRowsByIds(
   engine: QueryEngine,
   tenant: Tenant,
   eventIds: readonly string[],
-  startedWithin?: DateRange,
+  startedWithin?: { range?: DateRange; now: number },
   context: ReadContext = {},
 ): Promise<StoredEvent[]> {
-  const within: Sql[] = startedWithin === undefined ? [] : dateRangePrefilter(startedWithin);
+  const scanIds = (ids: Sql): EventScan => {
+    if (startedWithin?.range === undefined) return scanAnywhere([ids], startedWithin?.now);
+    const within = scanRange(startedWithin.range, startedWithin.now);
+    return { events: [ids, ...within.events], tombstones: within.tombstones };
+  };
   const unique = [...new Set(eventIds)];
   const chunks: string[][] = [];
   for (let start = 0; start < unique.length; start += IDS_PER_STATEMENT) {
@@ -54,7 +60,7 @@ export async function visibleRowsByIds(
         engine,
         'rows-by-ids',
         tenant,
-        [sql`event_id IN (${join(ids.map(param), ', ')})`, ...within],
+        scanIds(sql`event_id IN (${join(ids.map(param), ', ')})`),
         context,
       )),
     );

@@ -9,6 +9,7 @@
  */
 import type { DeletableObjectStore, ObjectStore } from '../ports';
 import { EVENT_COLUMNS, type EventRow, TOMBSTONE_COLUMNS } from './columns';
+import { tombstoneHides } from './deletion-reach';
 import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from './layout';
 import { type ParquetWriteTuning, readParquet, writeParquet } from './parquet-files';
 import type { TombstoneRow } from './tombstone-row';
@@ -171,16 +172,26 @@ interface Deletions {
   isDeleted(row: EventRow): boolean;
 }
 
-/** Every tombstone of the project (all hours): a deletion may target an event of any hour. */
+/**
+ * Every tombstone of the project (all hours): a deletion may target an event of any hour. Only the
+ * latest deletion of each id matters, since it reaches furthest (deletion-reach.ts: the same rule
+ * as reads, so compaction never drops an event a read shows).
+ */
 async function readDeletions(store: ObjectStore, encodedProjectId: string): Promise<Deletions> {
-  const events = new Set<string>();
-  const sessions = new Set<string>();
+  const events = new Map<string, number>();
+  const sessions = new Map<string, number>();
   for (const key of await listParquetFiles(store, `${TOMBSTONES_PREFIX}project_id=${encodedProjectId}/`)) {
     const rows = (await readParquet(TOMBSTONE_COLUMNS, await mustGet(store, key))) as TombstoneRow[];
-    for (const row of rows) (row.target === 'session' ? sessions : events).add(row.id);
+    for (const row of rows) {
+      const latest = row.target === 'session' ? sessions : events;
+      latest.set(row.id, Math.max(latest.get(row.id) ?? Number.NEGATIVE_INFINITY, Number(row.deleted_at)));
+    }
   }
+  const hides = (deletedAt: number | undefined, row: EventRow) =>
+    deletedAt !== undefined && tombstoneHides(Number(row.start_time), deletedAt);
   return {
-    isDeleted: (row) => events.has(row.event_id as string) || sessions.has(row.session_id as string),
+    isDeleted: (row) =>
+      hides(events.get(row.event_id as string), row) || hides(sessions.get(row.session_id as string), row),
   };
 }
 

@@ -6,8 +6,9 @@
  *   strings quoted, placeholders and parameters in step);
  * - parse as Trino SQL (dt-sql-parser's TrinoSQL grammar), parameters spliced in as Athena does;
  * - bound its events/tombstones references by dt, except the known exceptions listed in
- *   partition-bounds.ts (a new unbounded statement fails here), and with a dateRange the event scan
- *   of an export or chart must be bounded to the range's days.
+ *   partition-bounds.ts (lookups by id; a new unbounded statement fails here), and an export or
+ *   chart must bound its event scan to the days of its dateRange (or of the default window when it
+ *   has none) and its tombstone scan to those days less the deletion reach, up to the horizon.
  */
 import { TrinoSQL } from 'dt-sql-parser';
 import fc from 'fast-check';
@@ -22,6 +23,7 @@ import {
   partitionReach,
   referenceKey,
 } from '../../../lambdas/domain/query/partition-bounds';
+import { defaultReadWindow } from '../../../lambdas/domain/query/read-window';
 import {
   createRecordingEngine,
   type RecordedStatement,
@@ -38,6 +40,8 @@ import {
   MAX_EXPORT_LIMIT,
 } from '../../../lambdas/domain/query/types';
 import { OPERATORS_BY_TYPE } from '../../../lambdas/domain/read-api/filters';
+import { DELETION_REACH_MS } from '../../../lambdas/domain/store/deletion-reach';
+import { readHorizon } from '../../../lambdas/domain/store/projection-window';
 import { TENANT } from './store-fixture';
 
 const NOW = Date.UTC(2026, 10, 22, 12);
@@ -173,7 +177,7 @@ const read: fc.Arbitrary<Read> = fc.oneof(
 
 async function statementsOf(input: Read): Promise<RecordedStatement[] | 'refused'> {
   const engine = createRecordingEngine('athena', NOW);
-  const service = createEventQueryService(engine);
+  const service = createEventQueryService(engine, { clock: () => NOW });
   try {
     if (input.kind === 'export') await service.exportEvents(TENANT, input.query);
     else if (input.kind === 'chart') await service.chart(TENANT, input.query);
@@ -213,16 +217,20 @@ describe('the Athena contract', () => {
                 referenceKey(recorded.statement, reach),
               );
           }
-          const range = input.kind === 'export' || input.kind === 'chart' ? input.query.dateRange : undefined;
-          if (range !== undefined && recorded.statement !== 'rows-by-ids') {
-            const scan = partitionReach(recorded.sql, recorded.params, NOW).find(
-              (reach) => reach.cte === 'ranked' && reach.table === 'events',
-            );
-            expect(scan).toEqual({
+          if ((input.kind === 'export' || input.kind === 'chart') && recorded.statement !== 'rows-by-ids') {
+            const range = input.query.dateRange ?? defaultReadWindow(NOW);
+            const reach = partitionReach(recorded.sql, recorded.params, NOW);
+            expect(reach.find((scan) => scan.cte === 'ranked')).toEqual({
               table: 'events',
               cte: 'ranked',
               bounded: true,
               hours: dayCount(range) * 24,
+            });
+            expect(reach.find((scan) => scan.cte === 'tomb')).toEqual({
+              table: 'tombstones',
+              cte: 'tomb',
+              bounded: true,
+              hours: dayCount({ from: range.from - DELETION_REACH_MS, to: readHorizon(NOW) }) * 24,
             });
           }
         }

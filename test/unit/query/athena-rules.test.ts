@@ -106,8 +106,8 @@ SELECT * FROM ranked`;
       { table: 'tombstones', cte: 'tomb', bounded: false, hours: projectedDays(NOW) * 24 },
       { table: 'events', cte: 'ranked', bounded: true, hours: 72 },
     ]);
-    // 2000-01-01 .. 2026-11-22, both included.
-    expect(projectedDays(NOW)).toBe(9823);
+    // 2000-01-01 .. 2026-11-23 (NOW+1DAYS: the projection reaches tomorrow), both included.
+    expect(projectedDays(NOW)).toBe(9824);
   });
 
   it('narrows by hour, reads BETWEEN and equality, and ignores a dt predicate under an OR', () => {

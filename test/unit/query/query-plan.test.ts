@@ -21,10 +21,12 @@ describe('planRead', () => {
     const [chart] = plan.statements;
     expect(chart?.parameters).toContain("'O''Brien'");
     expect(chart?.sql).toContain(`json_extract_scalar(v.metadata, '$["tier"]')`);
-    // 7 days back from noon touches 8 calendar days; tombstones are never bounded (known).
+    // 7 days back from noon touches 8 calendar days; tombstones from 2 days (the deletion reach)
+    // before the range to tomorrow (the horizon): 11 days. The session lookup by id is known unbounded.
     expect(chart?.partitions).toEqual([
-      { table: 'tombstones', cte: 'tomb', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
+      { table: 'tombstones', cte: 'tomb', hours: 11 * 24, bounded: true },
       { table: 'events', cte: 'ranked', hours: 8 * 24, bounded: true },
+      { table: 'tombstones', cte: 'session_tomb', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
       { table: 'events', cte: 'session_ranked', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
     ]);
   });
@@ -54,8 +56,22 @@ describe('planRead', () => {
       'rows-by-ids',
       'rows-by-ids',
     ]);
+    // Page and count: the range's 2 days of events, tombstones from 2 days before it to tomorrow
+    // (2026-10-30 .. 2026-11-23, 25 days); the page's events by id within their own day and its
+    // tombstones from 2 days before; the unseen session event by id anywhere (known unbounded).
     for (const statement of plan.statements.slice(0, 2))
-      expect(statement.partitions.find((reach) => reach.cte === 'ranked')?.hours).toBe(48);
+      expect(statement.partitions).toEqual([
+        { table: 'tombstones', cte: 'tomb', hours: 25 * 24, bounded: true },
+        { table: 'events', cte: 'ranked', hours: 48, bounded: true },
+      ]);
+    expect(plan.statements[2]?.partitions).toEqual([
+      { table: 'tombstones', cte: 'tomb', hours: 4 * 24, bounded: true },
+      { table: 'events', cte: 'ranked', hours: 24, bounded: true },
+    ]);
+    expect(plan.statements[3]?.partitions).toEqual([
+      { table: 'tombstones', cte: 'tomb', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
+      { table: 'events', cte: 'ranked', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
+    ]);
     for (const statement of plan.statements)
       expect(
         athenaRuleViolations(
@@ -63,6 +79,66 @@ describe('planRead', () => {
           statement.parameters.map(() => 'x'),
         ),
       ).toEqual([]);
+  });
+
+  it('plans an export without a dateRange over the default window: the last 30 days up to tomorrow', async () => {
+    const plan = await planRead('POST', '/v1/events/export', '{"filters":[],"limit":10}', NOW);
+    expect(plan.status).toBe(200);
+    expect(plan.statements.map((statement) => statement.statement)).toEqual([
+      'export-page',
+      'export-count',
+      'rows-by-ids',
+      'rows-by-ids',
+    ]);
+    // 2026-10-23 12:00 .. the end of 2026-11-23: 32 days of events, tombstones from 2026-10-21: 34 days.
+    for (const statement of plan.statements.slice(0, 2)) {
+      expect(statement.partitions).toEqual([
+        { table: 'tombstones', cte: 'tomb', hours: 34 * 24, bounded: true },
+        { table: 'events', cte: 'ranked', hours: 32 * 24, bounded: true },
+      ]);
+      expect(statement.parameters).toEqual(
+        expect.arrayContaining([
+          String(NOW - 30 * 86_400_000),
+          String(Date.UTC(2026, 10, 24) - 1),
+          "'2026-10-23'",
+          "'2026-11-23'",
+          "'2026-10-21'",
+        ]),
+      );
+    }
+    expect(plan.statements[2]?.partitions.every((reach) => reach.bounded)).toBe(true);
+    expect(plan.statements[3]?.partitions.every((reach) => !reach.bounded && reach.knownUnbounded)).toBe(
+      true,
+    );
+  });
+
+  it('plans a chart grouped by metadata without a dateRange: events and tombstones bounded to the default window', async () => {
+    const plan = await planRead('GET', '/v1/events/chart?groupBy=metadata.tier&bucket=day', undefined, NOW);
+    expect(plan.status).toBe(200);
+    expect(plan.statements.map((statement) => statement.statement)).toEqual(['chart']);
+    // Only the session-event lookup (session events may have started long before the window) reads
+    // every projected day, until an id locator bounds it.
+    expect(plan.statements[0]?.partitions).toEqual([
+      { table: 'tombstones', cte: 'tomb', hours: 34 * 24, bounded: true },
+      { table: 'events', cte: 'ranked', hours: 32 * 24, bounded: true },
+      { table: 'tombstones', cte: 'session_tomb', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
+      { table: 'events', cte: 'session_ranked', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
+    ]);
+  });
+
+  it('plans a chart grouped by a column without a dateRange: every reference bounded', async () => {
+    const plan = await planRead('GET', '/v1/events/chart?groupBy=model&aggregation=count', undefined, NOW);
+    expect(plan.statements[0]?.partitions).toEqual([
+      { table: 'tombstones', cte: 'tomb', hours: 34 * 24, bounded: true },
+      { table: 'events', cte: 'ranked', hours: 32 * 24, bounded: true },
+    ]);
+  });
+
+  it('counts an unbounded reference over every projected day, tomorrow included', () => {
+    // 2000-01-01 .. 2026-11-23
+    expect(ALL_HOURS).toBe(
+      (Date.UTC(2026, 10, 23) / 86_400_000 - Date.UTC(2000, 0, 1) / 86_400_000 + 1) * 24,
+    );
   });
 
   it('runs nothing for a refused request and says why', async () => {

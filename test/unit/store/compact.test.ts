@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../lambdas/domain/events/event';
 import { EVENT_COLUMNS } from '../../../lambdas/domain/store/columns';
 import { compactPartition, listPartitionsToCompact } from '../../../lambdas/domain/store/compact';
+import { DELETION_REACH_MS } from '../../../lambdas/domain/store/deletion-reach';
 import { readParquet } from '../../../lambdas/domain/store/parquet-files';
 import { writeRecords } from '../../../lambdas/domain/store/write-batch';
 import { eventRecord, FaultyMemoryStore, T0, tombstoneRecord } from './store-fixtures';
@@ -66,6 +67,29 @@ describe('compactPartition', () => {
     await compactPartition(store, PARTITION, { now: LATER, closedAfterMs: CLOSED_AFTER });
     expect((await rowsUnder(store, PARTITION)).map((row) => row.event_id)).toEqual(['keep']);
     expect(store.keys('payloads/')).toEqual([]);
+  });
+
+  it('applies the deletion reach as reads do: an event that started over two days after the deletion stays', async () => {
+    const store = new FaultyMemoryStore();
+    await write(store, 'b1', [
+      eventRecord({ event_id: 'at-reach', session_id: 'a', start_time: T0 }),
+      eventRecord({ event_id: 'past-reach', session_id: 'b', start_time: T0 }),
+      eventRecord({ event_id: 'deleted-again', session_id: 'c', start_time: T0 }),
+      eventRecord({ event_id: 'session-past-reach', session_id: 'old-session', start_time: T0 }),
+    ]);
+    await write(store, 'b2', [
+      tombstoneRecord({ target: 'event', id: 'at-reach', deleted_at: T0 - DELETION_REACH_MS }),
+      tombstoneRecord({ target: 'event', id: 'past-reach', deleted_at: T0 - DELETION_REACH_MS - 1 }),
+      // The latest deletion of an id reaches furthest.
+      tombstoneRecord({ target: 'event', id: 'deleted-again', deleted_at: T0 - DELETION_REACH_MS - 1 }),
+      tombstoneRecord({ target: 'event', id: 'deleted-again', deleted_at: T0 }),
+      tombstoneRecord({ target: 'session', id: 'old-session', deleted_at: T0 - DELETION_REACH_MS - 1 }),
+    ]);
+    await compactPartition(store, PARTITION, { now: LATER, closedAfterMs: CLOSED_AFTER });
+    expect((await rowsUnder(store, PARTITION)).map((row) => row.event_id).sort()).toEqual([
+      'past-reach',
+      'session-past-reach',
+    ]);
   });
 
   it('leaves an hour that is not closed yet alone', async () => {
