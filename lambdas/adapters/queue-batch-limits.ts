@@ -3,10 +3,13 @@
  * rejects exactly what SQS would reject (a bug shows up on a laptop, not in production).
  */
 import type { QueueMessage } from '../domain/ports';
+import { SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES, SQS_MAX_MESSAGE_BYTES } from '../domain/queue-limits';
 
-export const MAX_BATCH_ENTRIES = 10;
-/** 1 MiB: the limit of one message and of the whole batch. */
-export const MAX_BATCH_BYTES = 1024 * 1024;
+export const MAX_BATCH_ENTRIES = SQS_MAX_BATCH_ENTRIES;
+/** 1 MiB: the limit of the whole batch (lambdas/domain/queue-limits.ts). */
+export const MAX_BATCH_BYTES = SQS_MAX_BATCH_BYTES;
+/** 1 MiB: the limit of one message, which the events queue is configured to (lib/data-plane/events-queue.ts). */
+export const MAX_MESSAGE_BYTES = SQS_MAX_MESSAGE_BYTES;
 
 // Characters SQS refuses in a body: C0 controls other than tab/LF/CR, and U+FFFE/U+FFFF.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are exactly what SQS refuses.
@@ -39,7 +42,13 @@ export function assertWithinBatchLimits(messages: readonly QueueMessage[]): numb
       checkFifoId(message.id, 'group id', message.fifo.groupId);
       checkFifoId(message.id, 'deduplication id', message.fifo.deduplicationId);
     }
-    totalBytes += Buffer.byteLength(message.body, 'utf8');
+    const bytes = Buffer.byteLength(message.body, 'utf8');
+    if (bytes > MAX_MESSAGE_BYTES) {
+      throw new QueueBatchLimitError(
+        `message "${message.id}" has ${bytes} bytes; a message holds at most ${MAX_MESSAGE_BYTES}`,
+      );
+    }
+    totalBytes += bytes;
   }
   if (totalBytes > MAX_BATCH_BYTES) {
     throw new QueueBatchLimitError(

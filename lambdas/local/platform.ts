@@ -17,7 +17,7 @@ import type { DataPlaneAuthOptions } from '../domain/auth/authenticate-request';
 import { API_KEY_SCOPES, type ApiKeyRecord } from '../domain/auth/principal';
 import { createMemoryRateLimiter } from '../domain/auth/rate-limit';
 import { createTokenVerifier } from '../domain/auth/token-verifier';
-import type { DeletableObjectStore } from '../domain/ports';
+import type { DeletableObjectStore, ObjectStore } from '../domain/ports';
 import { createEventQueryService } from '../domain/query/event-query-service';
 import { withPendingUpdates } from '../domain/query/pending-merge';
 import type { EventQueryService } from '../domain/query/types';
@@ -85,6 +85,8 @@ export interface LocalPlatformOptions {
   /** Seams for the end-to-end fault tests (a failing store, a crashing writer); unset in normal runs. */
   faults?: {
     eventStore?: (store: DeletableObjectStore) => DeletableObjectStore;
+    /** The raw archive as the writer sees it (where it puts raw/batches/ objects). */
+    rawArchive?: (store: ObjectStore) => ObjectStore;
     writer?: (writer: WriterHandler) => WriterHandler;
   };
 }
@@ -227,6 +229,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const realWriter = createWriterHandler({
       store: writerStore,
       overflowStore: rawArchive,
+      rawArchive: options.faults?.rawArchive?.(rawArchive) ?? rawArchive,
       lookupLatest: (tenant, ids) => storedQueries.lookupLatest(tenant, ids),
       pendingUpdates,
       onFailure: (failure) => log(`writer: ${failure.stage} failed for ${describeFailure(failure)}`),

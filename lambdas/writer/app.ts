@@ -2,7 +2,8 @@
  * The writer function's logic: one SQS batch from the events queue -> Parquet files in the event
  * store, answering with the messages to retry (ReportBatchItemFailures). A message that cannot be
  * read (bad envelope, missing overflow object) is reported failed on its own; it never fails the
- * rest of the batch. A poison message (one that can never be written: a malformed record, a value
+ * rest of the batch. Raw-request messages are archived, one object per batch (raw-batch-archive.ts),
+ * before they are acknowledged; if that write fails only they are retried. A poison message (one that can never be written: a malformed record, a value
  * the store cannot hold) is kept in the dead-letter archive at once, with its reason, and not
  * retried; only if that archive write fails is it reported failed, to come back later. An update
  * whose event is not stored yet waits in the pending-update store (no retry, no dead letter) and is
@@ -12,7 +13,8 @@
 import { gunzipSync } from 'node:zlib';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { EventRecord } from '../domain/events/event';
-import { parseQueueEnvelope } from '../domain/ingest/queue-envelope';
+import { parseQueueEnvelope, type QueueEnvelope } from '../domain/ingest/queue-envelope';
+import { archiveRawRequests, type QueuedRawRequest } from '../domain/ingest/raw-batch-archive';
 import type { ObjectStore } from '../domain/ports';
 import { newBatchId } from '../domain/store/batch-id';
 import { deadLetterBody, deadLetterKey } from '../domain/store/dead-letter';
@@ -32,6 +34,8 @@ export interface WriterDeps {
   store: ObjectStore;
   /** Where ingest put records too big for a message (the raw archive bucket). */
   overflowStore: ObjectStore;
+  /** Where raw requests are archived (raw/batches/); the raw archive bucket, so overflowStore by default. */
+  rawArchive?: ObjectStore;
   lookupLatest: LookupLatest;
   /** Where updates wait for their event (the same store the read path merges from). */
   pendingUpdates?: PendingUpdateStore;
@@ -50,6 +54,7 @@ export interface WriterDeps {
     failure:
       | WriteFailure
       | { stage: 'read'; messageId: string; error: unknown }
+      | { stage: 'raw-archive'; messageId: string; error: unknown }
       | { stage: 'dead-letter'; messageId: string; error: unknown },
   ) => void;
 }
@@ -61,10 +66,17 @@ export function createWriterHandler(deps: WriterDeps): WriterHandler {
   return async (event) => {
     const unreadable: string[] = [];
     const items: WriteItem[] = [];
+    const rawRequests: QueuedRawRequest[] = [];
     await Promise.all(
       event.Records.map(async (message, index) => {
         try {
-          items[index] = { messageId: message.messageId, records: await readRecords(message.body, deps) };
+          const envelope = parseQueueEnvelope(message.body);
+          if ('rawRequest' in envelope) {
+            const { receivedAt } = envelope.rawRequest.header;
+            rawRequests.push({ messageId: message.messageId, body: message.body, receivedAt });
+            return;
+          }
+          items[index] = { messageId: message.messageId, records: await readRecords(envelope, deps) };
         } catch (error) {
           unreadable.push(message.messageId);
           deps.onFailure?.({ stage: 'read', messageId: message.messageId, error });
@@ -72,17 +84,28 @@ export function createWriterHandler(deps: WriterDeps): WriterHandler {
       }),
     );
     const readable = items.filter((item): item is WriteItem => item !== undefined);
+    const batchId = newBatchId(clock());
+    // The raw archive is written beside the event files; either's failures retry only their messages.
+    const archivingRaw = archiveRawRequests(
+      rawRequests,
+      deps.rawArchive ?? deps.overflowStore,
+      batchId,
+      (messageIds, error) => {
+        for (const messageId of messageIds) deps.onFailure?.({ stage: 'raw-archive', messageId, error });
+      },
+    );
     const result = await writeRecords(readable, {
       ...deps.tuning,
       store: deps.store,
       lookupLatest: deps.lookupLatest,
       pendingUpdates: deps.pendingUpdates,
       clock,
-      batchId: newBatchId(clock()),
+      batchId,
       onFailure: deps.onFailure,
     });
     const notArchived = await archivePoison(event.Records, result.poisonMessages, deps, clock);
-    const failed = [...unreadable, ...result.failedMessageIds, ...notArchived];
+    const raw = await archivingRaw;
+    const failed = [...unreadable, ...result.failedMessageIds, ...notArchived, ...raw.failedMessageIds];
     deps.onWritten?.({
       messages: event.Records.length,
       failed: failed.length,
@@ -135,9 +158,9 @@ async function archivePoison(
   return notArchived;
 }
 
-async function readRecords(body: string, deps: WriterDeps): Promise<EventRecord[]> {
-  const envelope = parseQueueEnvelope(body);
+async function readRecords(envelope: QueueEnvelope, deps: WriterDeps): Promise<EventRecord[]> {
   if ('records' in envelope) return envelope.records;
+  if (!('overflowKey' in envelope)) throw new Error('Not a records message');
   const object = await deps.overflowStore.get(envelope.overflowKey);
   // Missing: not visible yet or removed; failing lets SQS retry and, in the end, the archive keep it.
   if (object === undefined) throw new Error(`Overflow object ${envelope.overflowKey} is missing`);

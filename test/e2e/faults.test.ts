@@ -1,7 +1,8 @@
 /**
- * Fault tests on the local platform: a store write that fails, a writer that crashes mid-batch
- * after writing, the same batch delivered twice, and a restart in the middle of a load. Afterwards
- * every accepted event is readable exactly once.
+ * Fault tests on the local platform: a store write that fails, a raw-archive write that fails, a
+ * writer that crashes before or after writing, the same batch delivered twice, and a restart in the
+ * middle of a load. Afterwards every accepted event is readable exactly once, and every accepted
+ * request is in the raw archive and replays exactly once.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordsMessageBody } from '../../lambdas/domain/ingest/queue-envelope';
-import type { DeletableObjectStore } from '../../lambdas/domain/ports';
+import { RAW_BATCHES_PREFIX } from '../../lambdas/domain/ingest/raw-batch-archive';
+import { replayArchive } from '../../lambdas/domain/ingest/replay';
+import type { DeletableObjectStore, ObjectStore } from '../../lambdas/domain/ports';
 import { type LocalPlatformOptions, startLocalPlatform } from '../../lambdas/local/platform';
 import { eventually, readApi } from '../support/read-api-client';
 
@@ -18,9 +21,11 @@ type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
 const FAST_WRITER = { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 1_000, batchSize: 50 };
 let dataDir: string;
 let platform: Platform | undefined;
+let startedAt: number;
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'waggle-faults-'));
+  startedAt = Date.now();
 });
 
 afterEach(async () => {
@@ -58,6 +63,34 @@ async function expectExactlyOnce(target: Platform, expected: string[]): Promise<
   expect([...ids].sort()).toEqual([...expected].sort());
 }
 
+/**
+ * Waits until the raw archive holds `requests` distinct requests, then checks that a replay (dry
+ * run) converts each exactly once and the events it would queue are exactly `expected`.
+ */
+async function expectRawArchiveReplaysOnce(target: Platform, requests: number, expected: string[]) {
+  const replay = () =>
+    replayArchive({
+      archive: target.rawArchive,
+      overflowStore: target.rawArchive,
+      eventsQueue: { sendBatch: async () => {} },
+      projectId: 'default',
+      from: startedAt,
+      to: Date.now(),
+      dryRun: true,
+    });
+  const summary = await eventually(async () => {
+    const result = await replay();
+    return result.requests >= requests ? result : undefined;
+  }, 30_000);
+  expect(summary).toEqual({ requests, records: expected.length, failures: [] });
+}
+
+async function rawBatchObjects(target: Platform): Promise<number> {
+  let objects = 0;
+  for await (const _ of target.rawArchive.list(RAW_BATCHES_PREFIX)) objects++;
+  return objects;
+}
+
 async function parquetFiles(target: Platform): Promise<number> {
   let files = 0;
   for await (const key of target.eventStore.list('events/')) if (key.endsWith('.parquet')) files++;
@@ -83,6 +116,47 @@ describe('faults on the local platform', () => {
     const ids = [...(await sendEvents(platform, 40)), ...(await sendEvents(platform, 40))];
     await expectExactlyOnce(platform, ids);
     expect(failuresLeft).toBe(0);
+    await expectRawArchiveReplaysOnce(platform, 2, ids);
+  });
+
+  it('keeps every accepted request when the raw batch PUT fails: only those messages are retried', async () => {
+    let failuresLeft = 2;
+    const flakyRaw = (store: ObjectStore): ObjectStore => ({
+      put: async (key, body, options) => {
+        if (key.startsWith(RAW_BATCHES_PREFIX) && failuresLeft > 0) {
+          failuresLeft--;
+          throw new Error('simulated S3 outage on the raw archive');
+        }
+        return store.put(key, body, options);
+      },
+      get: (key) => store.get(key),
+      list: (prefix) => store.list(prefix),
+    });
+    platform = await start({ faults: { rawArchive: flakyRaw } });
+    const ids = [...(await sendEvents(platform, 30)), ...(await sendEvents(platform, 30))];
+    // The event records were not held up by the failed archive writes.
+    await expectExactlyOnce(platform, ids);
+    await expectRawArchiveReplaysOnce(platform, 2, ids);
+    expect(failuresLeft).toBe(0);
+  });
+
+  it('keeps every accepted request when the writer crashes before archiving its batch', async () => {
+    let crashes = 1;
+    platform = await start({
+      faults: {
+        writer: (writer) => async (event) => {
+          if (crashes > 0) {
+            crashes--;
+            throw new Error('simulated crash before anything was written');
+          }
+          return writer(event);
+        },
+      },
+    });
+    const ids = await sendEvents(platform, 20);
+    await expectExactlyOnce(platform, ids);
+    await expectRawArchiveReplaysOnce(platform, 1, ids);
+    expect(crashes).toBe(0);
   });
 
   it('reads each event once after a writer crashes mid-batch after writing its files', async () => {
@@ -107,6 +181,9 @@ describe('faults on the local platform', () => {
     });
     expect(crashes).toBe(0);
     await expectExactlyOnce(platform, ids);
+    // The raw request may be archived by the crashed batch and again by its redelivery: replayed once.
+    expect(await rawBatchObjects(platform)).toBeGreaterThanOrEqual(1);
+    await expectRawArchiveReplaysOnce(platform, 1, ids);
   });
 
   it('reads each event once when the same batch is delivered twice', async () => {
@@ -131,10 +208,12 @@ describe('faults on the local platform', () => {
   it('loses nothing accepted when the platform restarts in the middle of a load', async () => {
     platform = await start();
     const accepted: string[] = [];
+    let acceptedRequests = 0;
     const load = Array.from({ length: 12 }, async (_, i) => {
       await new Promise((resolve) => setTimeout(resolve, i * 15));
       try {
         accepted.push(...(await sendEvents(platform as Platform, 25)));
+        acceptedRequests++;
       } catch {
         // Refused while stopping: the client was not told "accepted", so nothing is owed.
       }
@@ -145,5 +224,6 @@ describe('faults on the local platform', () => {
     expect(accepted.length).toBeGreaterThan(0);
     platform = await start();
     await expectExactlyOnce(platform, accepted);
+    await expectRawArchiveReplaysOnce(platform, acceptedRequests, accepted);
   });
 });

@@ -14,7 +14,7 @@ import { SimpleSpanProcessor, type SpanExporter, TracerProvider } from '@opentel
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord, WaggleEvent } from '../../lambdas/domain/events/event';
 import { parseQueueEnvelope } from '../../lambdas/domain/ingest/queue-envelope';
-import { decodeArchiveObject } from '../../lambdas/domain/ingest/raw-archive';
+import { archiveRawRequests, decodeRawBatch } from '../../lambdas/domain/ingest/raw-batch-archive';
 import { startLocalPlatform } from '../../lambdas/local/platform';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -32,17 +32,28 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** Takes every record currently on the events queue (and deletes the messages). */
+/**
+ * Takes every record currently on the events queue (and deletes the messages); raw requests are
+ * archived first, with the writer's own function, as the writer would.
+ */
+let takenBatches = 0;
 async function takeQueuedRecords(): Promise<EventRecord[]> {
   const records: EventRecord[] = [];
   for (;;) {
     const batch = await platform.eventsQueue.receive(10, 30_000);
     if (batch.length === 0) return records;
+    const raw = [];
     for (const message of batch) {
       const envelope = parseQueueEnvelope(message.body);
       if ('records' in envelope) records.push(...envelope.records);
-      await platform.eventsQueue.delete(message.receiptHandle);
+      if ('rawRequest' in envelope) {
+        const { receivedAt } = envelope.rawRequest.header;
+        raw.push({ messageId: message.messageId, body: message.body, receivedAt });
+      }
     }
+    const archived = await archiveRawRequests(raw, platform.rawArchive, `e2e-${takenBatches++}`);
+    expect(archived.failedMessageIds).toEqual([]);
+    for (const message of batch) await platform.eventsQueue.delete(message.receiptHandle);
   }
 }
 
@@ -182,9 +193,11 @@ describe('local platform end to end', () => {
   it('keeps the archive and the key across a restart', async () => {
     const keys: string[] = [];
     for await (const key of platform.rawArchive.list('raw/')) keys.push(key);
-    expect(keys.length).toBeGreaterThanOrEqual(4);
-    const object = await platform.rawArchive.get(keys[0] as string);
-    expect(decodeArchiveObject(object as Uint8Array).header.tenant.project_id).toBe('default');
+    const requests = [];
+    for (const key of keys)
+      requests.push(...decodeRawBatch((await platform.rawArchive.get(key)) as Uint8Array));
+    expect(requests.length).toBeGreaterThanOrEqual(4);
+    expect(requests.every((request) => request.header.tenant.project_id === 'default')).toBe(true);
 
     const apiKey = platform.apiKey;
     await platform.close();

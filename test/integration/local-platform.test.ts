@@ -71,12 +71,13 @@ describe('local platform', () => {
     });
     expect(accepted.status).toBe(200);
     expect(platform.eventsQueue.depth().visible).toBeGreaterThanOrEqual(1);
-    const [record] = await platform.eventsQueue.receive(1, 1_000);
-    const envelope = parseQueueEnvelope(record?.body ?? '');
-    expect(
-      'records' in envelope && envelope.records[0]?.kind === 'event' && envelope.records[0].event.project_id,
-    ).toBe('demo');
-    expect(await listAll(platform)).toHaveLength(1);
+    // The raw request and the records, sent in one SendMessageBatch; nothing written to S3 by ingest.
+    const envelopes = (await platform.eventsQueue.receive(10, 1_000)).map((m) => parseQueueEnvelope(m.body));
+    const records = envelopes.flatMap((envelope) => ('records' in envelope ? envelope.records : []));
+    expect(records[0]?.kind === 'event' && records[0].event.project_id).toBe('demo');
+    const raw = envelopes.flatMap((envelope) => ('rawRequest' in envelope ? [envelope.rawRequest] : []));
+    expect(raw.map((request) => request.header.tenant.project_id)).toEqual(['demo']);
+    expect(await listAll(platform)).toHaveLength(0);
 
     const info = JSON.parse(await readFile(join(dataDir, 'local.json'), 'utf8'));
     expect(info).toEqual({

@@ -19,6 +19,7 @@ import { DEAD_LETTERS_PREFIX } from '../store/layout';
 import { dropUnstorableValues, rowProblems } from '../store/storable-values';
 import { publishRecords } from './publish-records';
 import { parseQueueEnvelope } from './queue-envelope';
+import type { RawRequestEntry } from './raw-archive';
 
 export interface DeadLetterEntry {
   key: string;
@@ -27,8 +28,10 @@ export interface DeadLetterEntry {
   reason: string;
   /** Projects the message's records belong to ('unknown' when its records cannot be read). */
   projects: string[];
-  /** The message's records, or why they cannot be read. */
+  /** The message's records, or why they cannot be read (none for a raw-request message). */
   records: EventRecord[] | { unreadable: string };
+  /** Set for a raw-request message: replaying it sends it back as it is, for the writer to archive. */
+  rawRequest?: RawRequestEntry;
 }
 
 export interface DeadLetterFilter {
@@ -69,16 +72,20 @@ export async function readDeadLetters(
     const bytes = await store.get(key);
     if (bytes === undefined) continue; // removed while listing
     const letter = parseDeadLetter(bytes);
-    const records = await readRecords(letter.body, overflowStore);
-    const projects = Array.isArray(records)
-      ? [...new Set(records.map((record) => recordTenant(record).project_id))].sort()
-      : ['unknown'];
+    const rawRequest = rawRequestOf(letter.body);
+    const records = rawRequest ? [] : await readRecords(letter.body, overflowStore);
+    const projects = rawRequest
+      ? [rawRequest.header.tenant.project_id]
+      : Array.isArray(records)
+        ? [...new Set(records.map((record) => recordTenant(record).project_id))].sort()
+        : ['unknown'];
     const entry: DeadLetterEntry = {
       key,
       letter,
       reason: letter.reason?.code ?? 'unrecorded',
       projects,
       records,
+      ...(rawRequest && { rawRequest }),
     };
     if (filter.projectId !== undefined && !projects.includes(filter.projectId)) continue;
     if (filter.reason !== undefined && entry.reason !== filter.reason) continue;
@@ -88,6 +95,15 @@ export async function readDeadLetters(
   return entries;
 }
 
+function rawRequestOf(body: string): RawRequestEntry | undefined {
+  try {
+    const envelope = parseQueueEnvelope(body);
+    return 'rawRequest' in envelope ? envelope.rawRequest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function readRecords(
   body: string,
   overflowStore: ObjectStore,
@@ -95,6 +111,7 @@ async function readRecords(
   try {
     const envelope = parseQueueEnvelope(body);
     if ('records' in envelope) return envelope.records;
+    if (!('overflowKey' in envelope)) return { unreadable: 'not a records message' };
     const object = await overflowStore.get(envelope.overflowKey);
     if (object === undefined) return { unreadable: `overflow object ${envelope.overflowKey} is missing` };
     const parsed = JSON.parse(gunzipSync(object).toString('utf8')) as unknown;
@@ -185,6 +202,7 @@ async function replayOne(
   clock: () => number,
 ): Promise<ReplayOutcome> {
   const base = { key: entry.key, messageId: entry.letter.messageId, queued: 0, droppedValues: 0 };
+  if (entry.rawRequest) return replayRawRequest(entry, deps, clock, base);
   if (!Array.isArray(entry.records)) return { ...base, notSent: `unreadable: ${entry.records.unreadable}` };
   const mended = mendRecords(entry.records);
   if ('poison' in mended) return { ...base, notSent: `still poison: ${mended.poison}` };
@@ -197,9 +215,30 @@ async function replayOne(
   } catch (error) {
     return { ...base, droppedValues: mended.droppedValues, notSent: `queue: ${(error as Error).message}` };
   }
+  await markReplayed(entry, deps, clock);
+  return { ...base, queued: mended.records.length, droppedValues: mended.droppedValues };
+}
+
+/** A raw-request message goes back as it was: the writer archives it (it holds no records). */
+async function replayRawRequest(
+  entry: DeadLetterEntry,
+  deps: ReplayDeadLettersDeps,
+  clock: () => number,
+  base: ReplayOutcome,
+): Promise<ReplayOutcome> {
+  if (deps.dryRun) return base;
+  try {
+    await deps.eventsQueue.sendBatch([{ id: 'raw-request', body: entry.letter.body }]);
+  } catch (error) {
+    return { ...base, notSent: `queue: ${(error as Error).message}` };
+  }
+  await markReplayed(entry, deps, clock);
+  return base;
+}
+
+async function markReplayed(entry: DeadLetterEntry, deps: ReplayDeadLettersDeps, clock: () => number) {
   const replayed: ArchivedDeadLetter = { ...entry.letter, replayedAt: new Date(clock()).toISOString() };
   await deps.store.put(entry.key, Buffer.from(JSON.stringify(replayed)), { contentType: 'application/json' });
-  return { ...base, queued: mended.records.length, droppedValues: mended.droppedValues };
 }
 
 /** The records as ingest would accept them today, or why the message is still poison. */

@@ -1,16 +1,21 @@
 /**
- * Accepting a request: convert it to records, then make both the raw archive object and the queued
- * records durable before anything is acknowledged. If either write fails the caller gets a 503 with
- * Retry-After; a retry may archive or queue a second copy, which is harmless because event ids are
- * stable and the newest version of each id wins downstream.
+ * Accepting a request: convert it to records, then make both the raw request and the records
+ * durable before anything is acknowledged. The raw request travels on the events queue beside its
+ * records (the writer archives it, one object per batch), so the queue's acceptance is the durable
+ * copy and no S3 PUT is made per request; only a request too big for a message is written to the
+ * raw archive here. If a write fails the caller gets a 503 with Retry-After; a retry may archive or
+ * queue a second copy, which is harmless because event ids are stable, the newest version of each id
+ * wins downstream, and replay reads each request once.
  */
 import type { Principal } from '../auth/principal';
 import { serviceUnavailable } from '../http/errors';
 import { DEFAULT_OTLP_LIMITS, type OtlpLimits } from '../otlp/limits';
 import type { MessageQueue, ObjectStore } from '../ports';
+import { SQS_MAX_MESSAGE_BYTES } from '../queue-limits';
 import { TimeSlices } from '../time-slices';
 import { type Conversion, convertRequestInSlices } from './convert-request';
 import { publishRecords } from './publish-records';
+import { rawRequestMessageBody } from './queue-envelope';
 import { type ArchivedRoute, encodeArchiveObject, rawArchiveKey } from './raw-archive';
 import { versionClock } from './version-clock';
 
@@ -22,7 +27,7 @@ export interface IngestLimits extends OtlpLimits {
   maxDecompressedBytes: number;
   /** Longer attribute values are truncated in events; the full value stays in the raw archive. */
   maxAttributeValueBytes: number;
-  /** Largest events-queue message body. */
+  /** Largest events-queue message body; a raw request over it is written to S3 instead. */
   maxMessageBytes: number;
 }
 
@@ -35,7 +40,7 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   maxBodyBytes: 4 * 1024 * 1024,
   maxDecompressedBytes: 32 * 1024 * 1024,
   maxAttributeValueBytes: 64 * 1024,
-  maxMessageBytes: 256 * 1024,
+  maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
 };
 
 export interface IngestServiceDeps {
@@ -60,7 +65,11 @@ export interface IncomingRequest {
   rawIsGzip: boolean;
 }
 
-export type IngestOutcome = Conversion & { rawArchiveKey: string };
+export type IngestOutcome = Conversion & {
+  rawArchiveKey: string;
+  /** Whether the raw request was written to S3 here (too big for a queue message). */
+  rawOverflowed: boolean;
+};
 
 export interface IngestService {
   readonly limits: IngestLimits;
@@ -103,18 +112,23 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       },
       slices,
     );
-    const archived = deps.rawArchive
-      .put(archiveKey, encodeArchiveObject(header, request.rawBody, request.rawIsGzip), {
-        contentType: 'application/octet-stream',
-      })
-      .catch((error: unknown) => {
-        deps.onStorageError?.('archive', error);
-        throw serviceUnavailable('The raw archive is unavailable; retry the request', 2);
-      });
+    const rawMessage = rawRequestMessageBody(header, request.rawBody, request.rawIsGzip);
+    const rawOverflowed = Buffer.byteLength(rawMessage, 'utf8') > limits.maxMessageBytes;
+    const archived = rawOverflowed
+      ? deps.rawArchive
+          .put(archiveKey, encodeArchiveObject(header, request.rawBody, request.rawIsGzip), {
+            contentType: 'application/octet-stream',
+          })
+          .catch((error: unknown) => {
+            deps.onStorageError?.('archive', error);
+            throw serviceUnavailable('The raw archive is unavailable; retry the request', 2);
+          })
+      : Promise.resolve();
     const queued = publishRecords(conversion.records, deps.eventsQueue, deps.overflowStore, {
       requestId: request.requestId,
       maxMessageBytes: limits.maxMessageBytes,
       slices,
+      leadingBodies: rawOverflowed ? [] : [rawMessage],
     }).catch((error: unknown) => {
       deps.onStorageError?.('queue', error);
       throw serviceUnavailable('The events queue is unavailable; retry the request', 2);
@@ -122,7 +136,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
     const [archiveResult, queueResult] = await Promise.allSettled([archived, queued]);
     if (archiveResult.status === 'rejected') throw archiveResult.reason;
     if (queueResult.status === 'rejected') throw queueResult.reason;
-    return { ...conversion, rawArchiveKey: archiveKey };
+    return { ...conversion, rawArchiveKey: archiveKey, rawOverflowed };
   }
 
   return { limits, ingest };

@@ -3,7 +3,8 @@
  * order up to `maxRecordBytes` of JSON per message and compressed; a message that still comes out
  * over `maxMessageBytes` is split in two. Messages go out in SendMessageBatch calls of at most 10
  * entries and 1 MiB. A record too big for a message is written to the overflow store first and the
- * message carries its key. Resolves only when every record is durably queued.
+ * message carries its key. `leadingBodies` (ingest's raw-request message) go first, in the same
+ * SendMessageBatch as the first records. Resolves only when every message is durably queued.
  *
  * Each group is serialized and compressed before the next is serialized, so the JSON of only one
  * group is held at a time, and with `slices` the event loop runs between groups.
@@ -12,15 +13,15 @@ import { gzipSync } from 'node:zlib';
 import type { EventRecord } from '../events/event';
 import { recordTenant } from '../events/record-tenant';
 import type { MessageQueue, ObjectStore, QueueMessage } from '../ports';
+import { SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES, SQS_MAX_MESSAGE_BYTES } from '../queue-limits';
 import { runWithConcurrency } from '../run-with-concurrency';
 import type { TimeSlices } from '../time-slices';
 import { overflowMessageBody, recordsMessageBody } from './queue-envelope';
 
-export const SQS_MAX_BATCH_ENTRIES = 10;
-export const SQS_MAX_BATCH_BYTES = 1024 * 1024;
+export { SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES };
 
 export interface PublishOptions {
-  /** Largest message body, compressed; at most 1 MiB (the SQS limit). Default 256 KiB. */
+  /** Largest message body, compressed; at most (and by default) 1 MiB, the SQS limit. */
   maxMessageBytes?: number;
   /** Most uncompressed record JSON per message; a single larger record overflows. Default 1 MiB. */
   maxRecordBytes?: number;
@@ -30,6 +31,8 @@ export interface PublishOptions {
   requestId: string;
   /** When given, the event loop runs between groups once a slice is spent. */
   slices?: TimeSlices;
+  /** Message bodies sent ahead of the records, each within maxMessageBytes (the caller checks). */
+  leadingBodies?: readonly string[];
 }
 
 export interface PublishResult {
@@ -50,7 +53,7 @@ export async function publishRecords(
   overflowStore: ObjectStore,
   options: PublishOptions,
 ): Promise<PublishResult> {
-  const maxMessageBytes = Math.min(options.maxMessageBytes ?? 256 * 1024, SQS_MAX_BATCH_BYTES);
+  const maxMessageBytes = Math.min(options.maxMessageBytes ?? SQS_MAX_MESSAGE_BYTES, SQS_MAX_MESSAGE_BYTES);
   const oversized: SerializedRecord[] = [];
   const packed: string[] = [];
   for (const group of serializedGroups(records, options.maxRecordBytes ?? 1024 * 1024, oversized)) {
@@ -61,7 +64,7 @@ export async function publishRecords(
   const overflowKeys = await Promise.all(
     oversized.map((item, index) => storeOverflow(overflowStore, item, `${options.requestId}-${index}`)),
   );
-  const bodies = [...packed, ...overflowKeys.map(overflowMessageBody)];
+  const bodies = [...(options.leadingBodies ?? []), ...packed, ...overflowKeys.map(overflowMessageBody)];
   const messages = bodies.map((body, index) => ({ id: `m${index}`, body }));
   const batches = groupIntoBatches(messages);
   await runWithConcurrency(batches, options.concurrency ?? 4, (batch) => queue.sendBatch(batch));

@@ -4,7 +4,12 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../../lambdas/domain/auth/api-key';
 import type { EventRecord, WaggleEvent } from '../../../lambdas/domain/events/event';
 import { parseQueueEnvelope } from '../../../lambdas/domain/ingest/queue-envelope';
-import { decodeArchiveObject } from '../../../lambdas/domain/ingest/raw-archive';
+import {
+  decodeArchiveObject,
+  decodeRawRequestBody,
+  type RawRequestEntry,
+  rawArchiveKey,
+} from '../../../lambdas/domain/ingest/raw-archive';
 import { createIngestHandler, type IngestHandler } from '../../../lambdas/ingest/app';
 import { apigwEvent } from '../../support/apigw-event';
 import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';
@@ -24,6 +29,13 @@ function queuedRecords(): EventRecord[] {
   return queue.messages.flatMap((m) => {
     const envelope = parseQueueEnvelope(m.body);
     return 'records' in envelope ? envelope.records : [];
+  });
+}
+
+function queuedRawRequests(): RawRequestEntry[] {
+  return queue.messages.flatMap((m) => {
+    const envelope = parseQueueEnvelope(m.body);
+    return 'rawRequest' in envelope ? [envelope.rawRequest] : [];
   });
 }
 
@@ -55,7 +67,7 @@ beforeEach(async () => {
 });
 
 describe('OTLP traces', () => {
-  it('accepts protobuf (base64 from API Gateway), archives the raw request and queues normalized events', async () => {
+  it('accepts protobuf (base64 from API Gateway), queues the raw request beside the normalized events', async () => {
     const response = await handler(
       apigwEvent({
         method: 'POST',
@@ -78,11 +90,51 @@ describe('OTLP traces', () => {
     });
     expect(llm?.cost).toBeGreaterThan(0);
     expect(events.every((e) => e.project_id === 'proj-1' && e.org_id === 'org-1')).toBe(true);
+    // No S3 PUT: the raw request went in the same SendMessageBatch as the records, first.
+    expect(archive.objects.size).toBe(0);
+    expect(queue.batches).toHaveLength(1);
+    expect('rawRequest' in parseQueueEnvelope(queue.batches[0]?.[0]?.body as string)).toBe(true);
+    const [raw] = queuedRawRequests();
+    expect(queuedRawRequests()).toHaveLength(1);
+    expect(raw?.encoding).toBe('zstd');
+    expect(Buffer.from(decodeRawRequestBody(raw as RawRequestEntry)).equals(Buffer.from(protobufBody))).toBe(
+      true,
+    );
+    expect(raw?.header).toMatchObject({
+      route: 'otlp-traces',
+      contentType: 'application/x-protobuf',
+      tenant: { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-1' },
+      projectName: 'proj',
+    });
+  });
+
+  it('writes a raw request too big for a queue message to the raw archive before answering', async () => {
+    const overflow = new MemoryObjectStore();
+    const big = createIngestHandler({
+      keys,
+      rawArchive: archive,
+      overflowStore: overflow,
+      eventsQueue: queue,
+      limits: { maxMessageBytes: 300 },
+    });
+    const response = await big(
+      apigwEvent({
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { ...auth, 'content-type': 'application/x-protobuf' },
+        body: protobufBody,
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(queuedRawRequests()).toHaveLength(0);
     const [key] = [...archive.objects.keys()];
-    expect(key).toMatch(/^raw\/project_id=proj-1\//);
+    expect(archive.objects.size).toBe(1);
+    expect(key).toMatch(/^raw\/project_id=proj-1\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/\d+-.+\.gz$/);
     const archived = decodeArchiveObject(archive.objects.get(key as string) as Uint8Array);
     expect(Buffer.from(archived.body).equals(Buffer.from(protobufBody))).toBe(true);
-    expect(archived.header).toMatchObject({ route: 'otlp-traces', contentType: 'application/x-protobuf' });
+    // At this message size the records overflow too; each is queued by its key.
+    expect(queue.messages).toHaveLength(overflow.objects.size);
+    expect(overflow.objects.size).toBe(2);
   });
 
   it('accepts gzip-encoded JSON on the /opentelemetry alias and answers in JSON', async () => {
@@ -99,13 +151,11 @@ describe('OTLP traces', () => {
     expect(response.headers?.['content-type']).toBe('application/json');
     expect(JSON.parse(response.body as string)).toEqual({});
     expect(queuedEvents()).toHaveLength(2);
-    // The archive keeps the gzip bytes exactly as sent (no second compression).
-    const [object] = [...archive.objects.values()];
-    const tail = Buffer.from(
-      (object as Uint8Array).subarray((object as Uint8Array).length - sentGzip.length),
-    );
-    expect(tail.equals(sentGzip)).toBe(true);
-    expect(Buffer.from(decodeArchiveObject(object as Uint8Array).body).toString('utf8')).toBe(jsonBody);
+    // The raw message carries the gzip bytes exactly as sent (no second compression).
+    const [raw] = queuedRawRequests();
+    expect(raw?.encoding).toBe('gzip');
+    expect(Buffer.from(raw?.body as string, 'base64').equals(sentGzip)).toBe(true);
+    expect(Buffer.from(decodeRawRequestBody(raw as RawRequestEntry)).toString('utf8')).toBe(jsonBody);
   });
 
   it('gives the same event ids when a request is retried', async () => {
@@ -148,7 +198,7 @@ describe('OTLP traces', () => {
     expect(body.partialSuccess.rejectedSpans).toBe('1');
     expect(body.partialSuccess.errorMessage).toMatch(/trace_id must be 16/);
     expect(queuedEvents()).toHaveLength(1);
-    expect(archive.objects.size).toBe(1);
+    expect(queuedRawRequests()).toHaveLength(1);
   });
 
   it('truncates an over-long attribute in the event and keeps the whole value in the raw archive', async () => {
@@ -169,13 +219,13 @@ describe('OTLP traces', () => {
       }),
     );
     expect(response.statusCode).toBe(200);
-    const [key] = [...archive.objects.keys()];
+    const [raw] = queuedRawRequests();
     const event = queuedEvents().find((e) => JSON.stringify(e.metadata).includes('app.document'));
     const stored = JSON.stringify(event?.metadata);
     expect(stored.length).toBeLessThan(100 * 1024);
-    expect(stored).toContain(key);
-    const archived = decodeArchiveObject(archive.objects.get(key as string) as Uint8Array);
-    expect(Buffer.from(archived.body).toString('utf8')).toContain(long);
+    // The marker names the request (its archive name), which replay and the batch objects resolve.
+    expect(stored).toContain(rawArchiveKey((raw as RawRequestEntry).header));
+    expect(Buffer.from(decodeRawRequestBody(raw as RawRequestEntry)).toString('utf8')).toContain(long);
   });
 
   it.each([
@@ -287,9 +337,17 @@ describe('OTLP traces', () => {
   it.each(['archive', 'queue'] as const)(
     'answers 503 with Retry-After when the %s write fails',
     async (failing) => {
+      // Only a request too big for a message is written to the archive by ingest.
+      const target = createIngestHandler({
+        keys,
+        rawArchive: archive,
+        overflowStore: new MemoryObjectStore(),
+        eventsQueue: queue,
+        limits: failing === 'archive' ? { maxMessageBytes: 300 } : {},
+      });
       if (failing === 'archive') archive.failPuts = true;
       else queue.failSends = true;
-      const response = await handler(
+      const response = await target(
         apigwEvent({
           method: 'POST',
           path: '/v1/traces',

@@ -9,8 +9,10 @@ import type { EventRecord } from '../../../lambdas/domain/events/event';
 import {
   overflowMessageBody,
   parseQueueEnvelope,
+  rawRequestMessageBody,
   recordsMessageBody,
 } from '../../../lambdas/domain/ingest/queue-envelope';
+import { type ArchiveHeader, decodeRawRequestBody } from '../../../lambdas/domain/ingest/raw-archive';
 
 const records = [
   { kind: 'tombstone', tombstone: { target: 'event', id: 'e1', deleted_at: 1 } },
@@ -37,9 +39,47 @@ describe('queue envelope', () => {
     });
   });
 
+  it('carries a raw request as v 2, its body as sent: gzip kept byte for byte, anything else under zstd', () => {
+    const header: ArchiveHeader = {
+      v: 1,
+      requestId: 'req-1',
+      receivedAt: Date.UTC(2026, 10, 21, 23, 59),
+      route: 'otlp-traces',
+      contentType: 'application/x-protobuf',
+      tenant: { org_id: 'o', workspace_id: 'w', project_id: 'p 1' },
+      projectName: 'p',
+    };
+    const body = Buffer.from('\u0000\u0001 binary protobuf \u00ff'.repeat(50), 'latin1');
+    const plain = parseQueueEnvelope(rawRequestMessageBody(header, body, false));
+    if (!('rawRequest' in plain)) throw new Error('not a raw request');
+    expect(plain).toMatchObject({ v: 2, rawRequest: { header, encoding: 'zstd' } });
+    expect(Buffer.from(decodeRawRequestBody(plain.rawRequest)).equals(body)).toBe(true);
+
+    const sent = gzipSync(body);
+    const gzip = parseQueueEnvelope(rawRequestMessageBody(header, sent, true));
+    if (!('rawRequest' in gzip)) throw new Error('not a raw request');
+    expect(gzip.rawRequest.encoding).toBe('gzip');
+    expect(Buffer.from(gzip.rawRequest.body, 'base64').equals(sent)).toBe(true);
+    expect(Buffer.from(decodeRawRequestBody(gzip.rawRequest)).equals(body)).toBe(true);
+    expect(JSON.parse(rawRequestMessageBody(header, sent, true))).toMatchObject({
+      v: 2,
+      kind: 'raw-request',
+    });
+  });
+
   it.each([
     ['not JSON', 'nope', /JSON/],
-    ['another version', JSON.stringify({ v: 2, zst: '' }), /expected v: 1/],
+    ['another version', JSON.stringify({ v: 3, zst: '' }), /expected v: 1 or 2/],
+    [
+      'a v2 message of an unknown kind',
+      JSON.stringify({ v: 2, kind: 'later', zst: '' }),
+      /Unknown queue envelope kind/,
+    ],
+    [
+      'a raw request without a valid header',
+      JSON.stringify({ v: 2, kind: 'raw-request', header: { v: 1 }, encoding: 'zstd', body: '' }),
+      /no valid header/,
+    ],
     ['no payload', JSON.stringify({ v: 1 }), /neither zst, gz nor overflowKey/],
     [
       'a payload that is not an array',

@@ -3,6 +3,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../../lambdas/domain/auth/api-key';
 import type { WaggleEvent } from '../../../lambdas/domain/events/event';
 import { parseQueueEnvelope } from '../../../lambdas/domain/ingest/queue-envelope';
+import {
+  decodeRawRequestBody,
+  encodeArchiveObject,
+  rawArchiveKey,
+} from '../../../lambdas/domain/ingest/raw-archive';
+import { archiveRawRequests } from '../../../lambdas/domain/ingest/raw-batch-archive';
 import { replayArchive } from '../../../lambdas/domain/ingest/replay';
 import { createIngestHandler, type IngestHandler } from '../../../lambdas/ingest/app';
 import { apigwEvent } from '../../support/apigw-event';
@@ -58,7 +64,20 @@ beforeEach(async () => {
       base64: false,
     }),
   );
+  // What the writer does with the raw-request messages: here each in a batch of its own.
+  for (const [index, message] of rawMessages(liveQueue).entries()) {
+    await archiveRawRequests([message], archive, `batch-${index}`);
+  }
 });
+
+function rawMessages(queue: MemoryQueue) {
+  return queue.messages.flatMap((m, index) => {
+    const envelope = parseQueueEnvelope(m.body);
+    return 'rawRequest' in envelope
+      ? [{ messageId: `m${index}`, body: m.body, receivedAt: envelope.rawRequest.header.receivedAt }]
+      : [];
+  });
+}
 
 describe('replayArchive', () => {
   it('re-ingests archived requests with the same event ids and newer versions', async () => {
@@ -124,6 +143,71 @@ describe('replayArchive', () => {
         to: 1,
       }),
     ).rejects.toThrow(/empty/);
+  });
+
+  it('reads each request once: kept twice by redelivery, or both in a batch object and its own object', async () => {
+    // A redelivered message archived again by a later writer batch.
+    await archiveRawRequests(rawMessages(liveQueue), archive, 'batch-redelivered');
+    // One request also in the one-object-per-request form (as archived before the batch objects).
+    const [first] = rawMessages(liveQueue);
+    const entry = parseQueueEnvelope(first?.body as string);
+    if (!('rawRequest' in entry)) throw new Error('not a raw request');
+    const { header } = entry.rawRequest;
+    archive.objects.set(
+      rawArchiveKey(header),
+      encodeArchiveObject(header, decodeRawRequestBody(entry.rawRequest), false),
+    );
+    const queue = new MemoryQueue();
+    const summary = await replayArchive({
+      archive,
+      overflowStore: archive,
+      eventsQueue: queue,
+      projectId: 'p-1',
+      from: NOW,
+      to: NOW,
+    });
+    expect(summary).toEqual({ requests: 2, records: 3, failures: [] });
+    expect(
+      eventsOn(queue)
+        .map((e) => e.event_id)
+        .sort(),
+    ).toEqual(
+      eventsOn(liveQueue)
+        .map((e) => e.event_id)
+        .sort(),
+    );
+  });
+
+  it('still replays archives written one object per request, before the batch objects', async () => {
+    const old = new MemoryObjectStore();
+    for (const message of rawMessages(liveQueue)) {
+      const entry = parseQueueEnvelope(message.body);
+      if (!('rawRequest' in entry)) continue;
+      const { header } = entry.rawRequest;
+      old.objects.set(
+        rawArchiveKey(header),
+        encodeArchiveObject(header, decodeRawRequestBody(entry.rawRequest), false),
+      );
+    }
+    const queue = new MemoryQueue();
+    const summary = await replayArchive({
+      archive: old,
+      overflowStore: old,
+      eventsQueue: queue,
+      projectId: 'p-1',
+      from: NOW,
+      to: NOW,
+    });
+    expect(summary).toEqual({ requests: 2, records: 3, failures: [] });
+    expect(
+      eventsOn(queue)
+        .map((e) => e.event_id)
+        .sort(),
+    ).toEqual(
+      eventsOn(liveQueue)
+        .map((e) => e.event_id)
+        .sort(),
+    );
   });
 
   it('reports an unreadable archive object and goes on with the rest', async () => {
