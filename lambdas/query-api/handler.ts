@@ -40,7 +40,7 @@ const queryApi = createQueryApiHandler({
   ...callerAuthFromEnvironment(dynamo),
   // Reads merge the updates still waiting for the writer to fold them (eventually consistent is enough).
   queries: withPendingUpdates(
-    createEventQueryService(engine),
+    createEventQueryService(engine, defaultWindowFromEnvironment()),
     new DynamoPendingUpdates(dynamo, requiredEnv('PENDING_UPDATES_TABLE_NAME'), { consistentReads: false }),
   ),
   eventsQueue: new SqsMessageQueue(
@@ -72,4 +72,10 @@ function failureMetric(context: { routeKey: string; status: number }): string {
   return context.routeKey === 'POST /v1/events/export' || context.routeKey === 'GET /events'
     ? 'ExportsRefused'
     : 'QueueUnavailable';
+}
+
+/** The deployment's default read window (dataPlanes[].defaultReadWindowDays), when it sets one. */
+function defaultWindowFromEnvironment(): { defaultWindowDays?: number } {
+  const days = process.env.DEFAULT_READ_WINDOW_DAYS;
+  return days === undefined || days === '' ? {} : { defaultWindowDays: Number(days) };
 }

@@ -13,6 +13,11 @@ import {
   TOMBSTONE_COLUMNS,
 } from '../../lambdas/domain/store/columns';
 import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from '../../lambdas/domain/store/layout';
+import {
+  DEFAULT_DATA_START_DATE,
+  dataStartDateProblem,
+  projectedDayRange,
+} from '../../lambdas/domain/store/projection-window';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { createEncryptedBucket } from '../common/encrypted-bucket';
 import { acknowledgeObjectWildcards } from '../common/nag';
@@ -84,6 +89,11 @@ export interface EventTablesProps {
   readonly bytesScannedCutoffPerQuery?: number;
   /** Days Athena query results are kept (the query function pages them within seconds). */
   readonly resultExpirationDays?: number;
+  /**
+   * The first day (YYYY-MM-DD, UTC) the hourly tables project; default DEFAULT_DATA_START_DATE.
+   * Rows dated earlier stay stored but Athena never reads them: name the plane's first day of data.
+   */
+  readonly dataStartDate?: string;
 }
 
 /**
@@ -122,6 +132,9 @@ export class EventTables extends Construct {
     }
     this.databaseName = props.databaseName;
     this.workGroupName = props.workGroupName;
+    const dataStartDate = props.dataStartDate ?? DEFAULT_DATA_START_DATE;
+    const startProblem = dataStartDateProblem(dataStartDate, Date.now());
+    if (startProblem !== undefined) throw new Error(`dataStartDate ${startProblem}`);
 
     this.database = new CfnDatabase(this, 'Database', {
       catalogId: stack.account,
@@ -143,7 +156,8 @@ export class EventTables extends Construct {
           'projection.project_id.type': 'injected',
           'projection.dt.type': 'date',
           'projection.dt.format': 'yyyy-MM-dd',
-          'projection.dt.range': '2000-01-01,NOW',
+          // From the plane's first day to tomorrow (clocks ahead); later days come into view daily.
+          'projection.dt.range': projectedDayRange(dataStartDate),
           'projection.dt.interval': '1',
           'projection.dt.interval.unit': 'DAYS',
           'projection.hour.type': 'integer',

@@ -28,6 +28,8 @@ export interface QueryApiProps {
   readonly tokenTrust?: Record<string, string>;
   /** The fleet-wide counter of failed API key attempts; absent: each instance counts alone. */
   readonly authRateLimit?: AuthRateLimit;
+  /** Days a read without a dateRange covers (1-366); absent: DEFAULT_READ_WINDOW_DAYS (30). */
+  readonly defaultReadWindowDays?: number;
 }
 
 /**
@@ -59,6 +61,9 @@ export class QueryApi extends Construct {
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
         ...props.tokenTrust,
         ...props.authRateLimit?.environment(),
+        ...(props.defaultReadWindowDays === undefined
+          ? {}
+          : { DEFAULT_READ_WINDOW_DAYS: String(props.defaultReadWindowDays) }),
       },
     });
     const role = this.queryFunction.role;

@@ -309,7 +309,8 @@ describe('Glue tables', () => {
       'projection.project_id.type': 'injected',
       'projection.dt.type': 'date',
       'projection.dt.format': 'yyyy-MM-dd',
-      'projection.dt.range': '2000-01-01,NOW',
+      // From the default start (the writer's earliest partition) to tomorrow, for clocks ahead.
+      'projection.dt.range': '2000-01-01,NOW+1DAYS',
       'projection.dt.interval': '1',
       'projection.dt.interval.unit': 'DAYS',
       'projection.hour.type': 'integer',
@@ -389,6 +390,30 @@ describe('Athena workgroup', () => {
           bytesScannedCutoffPerQuery: 1_000_000,
         }),
     ).toThrow(/at least 10000000/);
+  });
+
+  it("starts the hourly tables' projection at the plane's dataStartDate, and refuses an impossible one", () => {
+    const tablesFrom = (dataStartDate: string) => {
+      const stack = new Stack(new App(), 'Started');
+      const accessLogBucket = new RawArchive(stack, 'Archive').accessLogBucket;
+      const eventStore = new EventStore(stack, 'Store', { accessLogBucket });
+      new EventTables(stack, 'Tables', {
+        eventStore,
+        accessLogBucket,
+        databaseName: 'waggle_started',
+        workGroupName: 'waggle-started',
+        dataStartDate,
+      });
+      return Template.fromStack(stack);
+    };
+    const started = tablesFrom('2026-01-15');
+    for (const name of ['events', 'tombstones', 'scores'])
+      expect(tableNamed(started, name).TableInput.Parameters['projection.dt.range']).toBe(
+        '2026-01-15,NOW+1DAYS',
+      );
+    expect(() => tablesFrom('2026-02-30')).toThrow(/dataStartDate must be a date YYYY-MM-DD/);
+    expect(() => tablesFrom('1999-12-31')).toThrow(/must be 2000-01-01 or later/);
+    expect(() => tablesFrom('2999-01-01')).toThrow(/must not be in the future/);
   });
 
   it('writes results to their own bucket: customer key, private, logged, expired after 7 days', () => {

@@ -22,6 +22,20 @@ export function projectedDayRange(dataStartDate: string): string {
   return `${dataStartDate},NOW+${PROJECTED_DAYS_AHEAD}DAYS`;
 }
 
+/**
+ * What is wrong with a deployment's `dataStartDate`, if anything: it must be a real calendar day
+ * (YYYY-MM-DD), no earlier than the writer's earliest partition, and not after today (a start in
+ * the future would hide every event until then).
+ */
+export function dataStartDateProblem(day: string, now: number): string | undefined {
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 10) !== day)
+    return `must be a date YYYY-MM-DD, got "${day}"`;
+  if (day < DEFAULT_DATA_START_DATE) return `must be ${DEFAULT_DATA_START_DATE} or later, got "${day}"`;
+  if (parsed > now) return `must not be in the future, got "${day}"`;
+  return undefined;
+}
+
 /** The last instant (epoch ms) a read can see at `now`: the end of the last projected day. */
 export function readHorizon(now: number): number {
   return (Math.floor(now / DAY_MS) + PROJECTED_DAYS_AHEAD + 1) * DAY_MS - 1;
