@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { MAX_READ_WINDOW_DAYS } from '../../lambdas/domain/query/read-window';
+import { dataStartDateProblem } from '../../lambdas/domain/store/projection-window';
 
 /** How a data plane is operated; it changes who owns the account, never the SDK. */
 export const HOSTING_MODELS = ['multi-tenant', 'dedicated', 'self-hosted'] as const;
@@ -22,6 +24,13 @@ export interface DataPlaneConfig extends PlaneLocation {
   readonly eventWriter?: EventWriterConfig;
   /** Limits of the data plane's Athena workgroup; omitted fields take the defaults of EventTables. */
   readonly athena?: AthenaConfig;
+  /**
+   * The plane's first day of data (YYYY-MM-DD, UTC): where the tables' partition projection starts.
+   * Absent: 2000-01-01. Events dated earlier stay stored, but Athena never reads them.
+   */
+  readonly dataStartDate?: string;
+  /** Days a read without a dateRange covers, 1-366; absent: 30 (docs/read-api.md). */
+  readonly defaultReadWindowDays?: number;
   /** Source-mapped stack traces in the functions' logs; off by default (it slows every cold start). */
   readonly sourceMaps?: boolean;
   /** Who the plane's alarm topic emails (each address confirms its subscription once). */
@@ -163,6 +172,8 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
         'athena',
         'sourceMaps',
         'alarmEmails',
+        'dataStartDate',
+        'defaultReadWindowDays',
       ],
       fail,
     );
@@ -194,6 +205,14 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
         : parseAthena(requireObject(plane.athena, `${field}.athena`, fail), `${field}.athena`, fail);
     const sourceMaps = optionalBoolean(plane.sourceMaps, `${field}.sourceMaps`, fail);
     const alarmEmails = optionalEmailList(plane.alarmEmails, `${field}.alarmEmails`, fail);
+    const dataStartDate = optionalDataStartDate(plane.dataStartDate, `${field}.dataStartDate`, fail);
+    const defaultReadWindowDays = optionalInteger(
+      plane.defaultReadWindowDays,
+      `${field}.defaultReadWindowDays`,
+      1,
+      MAX_READ_WINDOW_DAYS,
+      fail,
+    );
     return {
       name,
       hostingModel,
@@ -203,6 +222,8 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
       ...(athena && { athena }),
       ...(sourceMaps !== undefined && { sourceMaps }),
       ...(alarmEmails && { alarmEmails }),
+      ...(dataStartDate !== undefined && { dataStartDate }),
+      ...(defaultReadWindowDays !== undefined && { defaultReadWindowDays }),
     };
   });
 
@@ -439,6 +460,14 @@ function optionalEmailList(value: unknown, field: string, fail: Fail): string[] 
     seen.add(email.toLowerCase());
     return email;
   });
+}
+
+function optionalDataStartDate(value: unknown, field: string, fail: Fail): string | undefined {
+  if (value === undefined) return undefined;
+  const day = requireString(value, field, fail);
+  const problem = dataStartDateProblem(day, Date.now());
+  if (problem !== undefined) fail(field, problem);
+  return day;
 }
 
 function optionalBoolean(value: unknown, field: string, fail: Fail): boolean | undefined {

@@ -102,6 +102,7 @@ export class DataPlaneStack extends Stack {
       databaseName: glueDatabaseName(dataPlane.name),
       workGroupName: athenaWorkGroupName(dataPlane.name),
       bytesScannedCutoffPerQuery: dataPlane.athena?.bytesScannedCutoffPerQuery,
+      dataStartDate: dataPlane.dataStartDate,
     });
     this.eventWriter = new EventWriter(this, 'EventWriter', {
       ...writerSettings,
@@ -130,6 +131,7 @@ export class DataPlaneStack extends Stack {
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,
+      defaultReadWindowDays: dataPlane.defaultReadWindowDays,
     });
 
     // Updates that arrive before their event wait here: the writer folds them, reads merge them.

@@ -79,6 +79,8 @@ describe('deployment config', () => {
           logLevel: 'INFO',
           eventWriter: { batchSize: 5000, maxBatchingWindowSeconds: 60, maxConcurrency: 4 },
           athena: { bytesScannedCutoffPerQuery: 1073741824 },
+          dataStartDate: '2026-01-01',
+          defaultReadWindowDays: 14,
         },
       ],
     });
@@ -255,6 +257,31 @@ describe('deployment config', () => {
       /controlPlane\.alarmEmails\[1\] "OPS@example.com" is listed more than once/,
     ],
     [
+      'a data start date that is no calendar day',
+      (_c: RawConfig, plane: RawPlane) => (plane.dataStartDate = '2026-02-30'),
+      /dataPlanes\[0\]\.dataStartDate must be a date YYYY-MM-DD, got "2026-02-30"/,
+    ],
+    [
+      'a data start date before 2000',
+      (_c: RawConfig, plane: RawPlane) => (plane.dataStartDate = '1999-12-31'),
+      /dataPlanes\[0\]\.dataStartDate must be 2000-01-01 or later/,
+    ],
+    [
+      'a data start date in the future',
+      (_c: RawConfig, plane: RawPlane) => (plane.dataStartDate = '2999-01-01'),
+      /dataPlanes\[0\]\.dataStartDate must not be in the future/,
+    ],
+    [
+      'a default read window of 0 days',
+      (_c: RawConfig, plane: RawPlane) => (plane.defaultReadWindowDays = 0),
+      /dataPlanes\[0\]\.defaultReadWindowDays must be an integer from 1 to 366, got 0/,
+    ],
+    [
+      'a default read window over a year',
+      (_c: RawConfig, plane: RawPlane) => (plane.defaultReadWindowDays = 367),
+      /dataPlanes\[0\]\.defaultReadWindowDays must be an integer from 1 to 366, got 367/,
+    ],
+    [
       'two data planes with one name',
       (c: RawConfig, plane: RawPlane) =>
         (c.dataPlanes as RawPlane[]).push({ ...plane, region: 'eu-central-1' }),
@@ -279,6 +306,19 @@ describe('deployment config', () => {
     const parsed = parseDeploymentConfig(config);
     expect(parsed.controlPlane.alarmEmails).toEqual(['cp-oncall@example.com']);
     expect(parsed.dataPlanes[0]?.alarmEmails).toEqual(['a@example.com', 'b@example.org']);
+  });
+
+  it("keeps a plane's data start date and default read window, both unset unless given", () => {
+    const config = valid();
+    expect(parseDeploymentConfig(config).dataPlanes[0]).not.toHaveProperty('dataStartDate');
+    expect(parseDeploymentConfig(config).dataPlanes[0]).not.toHaveProperty('defaultReadWindowDays');
+    const plane = (config.dataPlanes as RawPlane[])[0] as RawPlane;
+    plane.dataStartDate = '2000-01-01';
+    plane.defaultReadWindowDays = 366;
+    expect(parseDeploymentConfig(config).dataPlanes[0]).toMatchObject({
+      dataStartDate: '2000-01-01',
+      defaultReadWindowDays: 366,
+    });
   });
 
   it('leaves source maps unset unless a plane asks, and keeps the answer of one that does', () => {

@@ -416,6 +416,17 @@ describe('Athena workgroup', () => {
     expect(() => tablesFrom('2999-01-01')).toThrow(/must not be in the future/);
   });
 
+  it("takes the plane's dataStartDate and default read window from the deployment config", () => {
+    for (const name of ['events', 'tombstones'])
+      expect(tableNamed(sharedApTemplate, name).TableInput.Parameters['projection.dt.range']).toBe(
+        '2026-01-01,NOW+1DAYS',
+      );
+    const environmentOf = (stack: DataPlaneStack, t: Template) =>
+      resourceOf(t, stack, stack.queryApi.queryFunction.function).Properties.Environment.Variables;
+    expect(environmentOf(sharedAp, sharedApTemplate)).toMatchObject({ DEFAULT_READ_WINDOW_DAYS: '14' });
+    expect(environmentOf(acme, template)).not.toHaveProperty('DEFAULT_READ_WINDOW_DAYS');
+  });
+
   it('writes results to their own bucket: customer key, private, logged, expired after 7 days', () => {
     const bucket = resourceOf(template, acme, acme.eventTables.resultsBucket);
     expect(bucket.Properties).toMatchObject({
