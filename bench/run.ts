@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { INGEST_FUNCTION_MEMORY_MB } from '../lib/data-plane/ingest-function-settings';
+import { formatColdStartSection, measureColdStarts } from './cold-start-bench';
 import { costPerMillionSpans } from './cost-model';
 import { measureHandlerLatency, measureRequestMix, measureThroughput } from './ingest-bench';
 import { formatLimitsSection, measureLargestRequests } from './ingest-limits-bench';
@@ -62,6 +63,11 @@ async function main(): Promise<void> {
   const total = cost.reduce((sum, line) => sum + line.usdPerMillionSpans, 0);
   console.log(`  total $${fmt(total, 4)} per million spans`);
 
+  console.log('bench: cold start, bundle size and import time per function...');
+  const coldStarts = await measureColdStarts();
+  for (const row of coldStarts)
+    console.log(`  ${row.name}: ${fmt(row.bundleBytes / 1024)} KiB, import ${fmt(row.importMs, 1)} ms`);
+
   console.log('bench: writer (100,000 events into Parquet) beside DuckDB COPY...');
   const writer = await measureWriter(100_000);
   const writerBatch = await measureWriterBatch(50_000);
@@ -116,6 +122,7 @@ so the figures are Waggle's own work, without S3 and SQS round trips.
 ${latencies.map((r) => `| ${r.name} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} |`).join('\n')}
 
 ${formatLimitsSection(largest)}
+${formatColdStartSection(coldStarts)}
 ## AWS requests and cost per million spans (100 spans per request)
 
 Measured per request: ${fmt(mix.requestBytes)} bytes of protobuf, ${mix.sqsBatches} SendMessageBatch call(s) with
