@@ -1,5 +1,6 @@
 import type { ApiKeyRecord } from '../lambdas/domain/auth/principal';
 import type { KeyRegistry, MessageQueue, ObjectStore, QueueMessage } from '../lambdas/domain/ports';
+import { SQS_BILLED_CHUNK_BYTES } from '../lambdas/domain/queue-limits';
 
 /** Ports that keep nothing but counts, so the benchmark measures Waggle's own work and its request mix. */
 export class CountingObjectStore implements ObjectStore {
@@ -18,13 +19,16 @@ export class CountingObjectStore implements ObjectStore {
 export class CountingQueue implements MessageQueue {
   batches = 0;
   messages = 0;
+  /** Body bytes of every message sent. */
+  bytes = 0;
   /** SQS bills each SendMessageBatch per 64 KiB chunk of its total payload. */
   billedChunks = 0;
   async sendBatch(messages: QueueMessage[]): Promise<void> {
     const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m.body), 0);
     this.batches++;
     this.messages += messages.length;
-    this.billedChunks += Math.max(1, Math.ceil(bytes / (64 * 1024)));
+    this.bytes += bytes;
+    this.billedChunks += Math.max(1, Math.ceil(bytes / SQS_BILLED_CHUNK_BYTES));
   }
 }
 

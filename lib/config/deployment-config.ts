@@ -35,6 +35,15 @@ export interface DataPlaneConfig extends PlaneLocation {
   readonly sourceMaps?: boolean;
   /** Who the plane's alarm topic emails (each address confirms its subscription once). */
   readonly alarmEmails?: readonly string[];
+  /** How long archived raw requests and (per project) stored events are kept; S3 lifecycle rules. */
+  readonly retention?: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  /** Days archived raw requests (raw/ in the raw archive) are kept; absent: 30 (DEFAULT_RAW_RETENTION_DAYS). */
+  readonly rawRequestDays?: number;
+  /** Projects whose events expire, by project id (not name); projects not listed keep theirs. */
+  readonly projectEvents?: readonly { readonly projectId: string; readonly days: number }[];
 }
 
 export interface EventWriterConfig {
@@ -174,6 +183,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
         'alarmEmails',
         'dataStartDate',
         'defaultReadWindowDays',
+        'retention',
       ],
       fail,
     );
@@ -213,6 +223,14 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
       MAX_READ_WINDOW_DAYS,
       fail,
     );
+    const retention =
+      plane.retention === undefined
+        ? undefined
+        : parseRetention(
+            requireObject(plane.retention, `${field}.retention`, fail),
+            `${field}.retention`,
+            fail,
+          );
     return {
       name,
       hostingModel,
@@ -224,6 +242,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
       ...(alarmEmails && { alarmEmails }),
       ...(dataStartDate !== undefined && { dataStartDate }),
       ...(defaultReadWindowDays !== undefined && { defaultReadWindowDays }),
+      ...(retention && { retention }),
     };
   });
 
@@ -413,6 +432,52 @@ function parseEventWriter(value: Record<string, unknown>, field: string, fail: F
       fail,
     ),
     maxConcurrency: optionalInteger(value.maxConcurrency, `${field}.maxConcurrency`, 2, 1000, fail),
+  };
+}
+
+// S3 allows 1,000 lifecycle rules per bucket; each project takes two (events/ and payloads/).
+const MAX_PROJECT_RETENTIONS = 400;
+// The longest a project id may be, so its URL-encoded prefix stays well inside S3's 1,024-byte limit.
+const MAX_PROJECT_ID_LENGTH = 128;
+const MAX_RETENTION_DAYS = 36_500;
+
+function parseRetention(value: Record<string, unknown>, field: string, fail: Fail): RetentionConfig {
+  rejectUnknownKeys(value, field, ['$comment', 'rawRequestDays', 'projectEvents'], fail);
+  const rawRequestDays = optionalInteger(
+    value.rawRequestDays,
+    `${field}.rawRequestDays`,
+    1,
+    MAX_RETENTION_DAYS,
+    fail,
+  );
+  let projectEvents: { projectId: string; days: number }[] | undefined;
+  if (value.projectEvents !== undefined) {
+    if (!Array.isArray(value.projectEvents))
+      fail(`${field}.projectEvents`, 'must be an array of {projectId, days}');
+    const entries = value.projectEvents as unknown[];
+    if (entries.length > MAX_PROJECT_RETENTIONS)
+      fail(
+        `${field}.projectEvents`,
+        `must list at most ${MAX_PROJECT_RETENTIONS} projects (S3 lifecycle rules per bucket)`,
+      );
+    const seen = new Set<string>();
+    projectEvents = entries.map((entry, index) => {
+      const at = `${field}.projectEvents[${index}]`;
+      const item = requireObject(entry, at, fail);
+      rejectUnknownKeys(item, at, ['$comment', 'projectId', 'days'], fail);
+      const projectId = requireString(item.projectId, `${at}.projectId`, fail);
+      if (projectId.length > MAX_PROJECT_ID_LENGTH)
+        fail(`${at}.projectId`, `must be at most ${MAX_PROJECT_ID_LENGTH} characters`);
+      if (seen.has(projectId)) fail(`${at}.projectId`, `"${projectId}" is listed more than once`);
+      seen.add(projectId);
+      const days = optionalInteger(item.days, `${at}.days`, 1, MAX_RETENTION_DAYS, fail);
+      if (days === undefined) fail(`${at}.days`, 'is required');
+      return { projectId, days: days as number };
+    });
+  }
+  return {
+    ...(rawRequestDays !== undefined && { rawRequestDays }),
+    ...(projectEvents && { projectEvents }),
   };
 }
 

@@ -76,7 +76,9 @@ export class DataPlaneStack extends Stack {
       maxConcurrency: dataPlane.eventWriter?.maxConcurrency,
     };
 
-    this.rawArchive = new RawArchive(this, 'RawArchive');
+    this.rawArchive = new RawArchive(this, 'RawArchive', {
+      rawRetentionDays: dataPlane.retention?.rawRequestDays,
+    });
     this.eventsQueue = new EventsQueue(this, 'EventsQueue', {
       // Derived from the consumers' settings, so that changing the writer's never breaks the rule.
       visibilityTimeout: requiredVisibilityTimeout(writerSettings),
@@ -95,6 +97,7 @@ export class DataPlaneStack extends Stack {
 
     this.eventStore = new EventStore(this, 'EventStore', {
       accessLogBucket: this.rawArchive.accessLogBucket,
+      projectRetention: dataPlane.retention?.projectEvents,
     });
     this.eventTables = new EventTables(this, 'EventTables', {
       eventStore: this.eventStore,

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Bucket, LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
   DEAD_LETTERS_PREFIX,
@@ -21,14 +21,38 @@ export interface EventStoreProps {
    * an hour by one large file; the old ones stay recoverable this long.
    */
   readonly noncurrentVersionExpirationDays?: number;
+  /** Projects whose events expire: their events/ and payloads/ objects this many days after written. */
+  readonly projectRetention?: readonly ProjectRetention[];
+}
+
+export interface ProjectRetention {
+  readonly projectId: string;
+  readonly days: number;
+}
+
+/**
+ * The lifecycle rules that expire a project's events and full payloads. Prefixes use the project id
+ * URL-encoded, as it appears in keys (lambdas/domain/store/layout.ts), and end in `/` so that
+ * project `a` never matches `ab`. S3 counts days from when an object was written, so an event lives
+ * at least `days` (compaction rewrites an hour's files soon after the hour ends, which restarts
+ * them). Tombstones are left: they are small, and one never outlives its purpose early.
+ */
+export function projectRetentionRules(retention: readonly ProjectRetention[]): LifecycleRule[] {
+  return retention.flatMap(({ projectId, days }, index) =>
+    [EVENTS_PREFIX, PAYLOADS_PREFIX].map((table) => ({
+      id: `expire-project-${index}-${table.slice(0, -1)}`,
+      prefix: `${table}project_id=${encodeURIComponent(projectId)}/`,
+      expiration: Duration.days(days),
+    })),
+  );
 }
 
 /**
  * The event store of a data plane: Parquet event and tombstone files in Hive partitions, full
  * payloads too large for a row, and dead letters (layout in lambdas/domain/store/layout.ts). One
- * bucket, encrypted with a customer key this construct owns, versioned, private, TLS only. Nothing
- * expires: events are kept until deleted through the API (tombstones) and dead letters until an
- * operator replays them.
+ * bucket, encrypted with a customer key this construct owns, versioned, private, TLS only. Events
+ * are kept until deleted through the API (tombstones), or, for the projects given a retention in
+ * the deployment config, that many days; dead letters until an operator replays them.
  *
  * Access is granted per role and per prefix by the grant methods below, never bucket-wide.
  */
@@ -47,9 +71,10 @@ export class EventStore extends Construct {
       encryptionKey: this.key,
       accessLogBucket: props.accessLogBucket,
       accessLogPrefix: 'event-store/',
-      // No expiration of current objects anywhere, dead-letters/ included: deleting stored data is
-      // the API's job (tombstones), and dead letters wait for an operator.
+      // No expiration of current objects but the configured projects' events: deleting stored data is
+      // otherwise the API's job (tombstones), and dead letters wait for an operator.
       noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays ?? 7),
+      lifecycleRules: projectRetentionRules(props.projectRetention ?? []),
     });
   }
 

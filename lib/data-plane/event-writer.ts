@@ -36,7 +36,7 @@ export interface EventWriterProps extends EventWriterSettings {
   readonly eventsQueue: EventsQueue;
   readonly eventStore: EventStore;
   readonly eventTables: EventTables;
-  /** Events too big for a queue message wait under its overflow/ prefix. */
+  /** Events too big for a queue message wait under its overflow/ prefix; raw requests go to raw/batches/. */
   readonly rawArchive: RawArchive;
   readonly logLevel?: LogLevel;
 }
@@ -95,6 +95,8 @@ export class EventWriter extends Construct {
     eventStore.grantWriteDeadLetters(role);
     eventTables.grantQuery(role);
     rawArchive.grantReadOverflowObjects(role);
+    // The raw requests of each batch are archived by the writer, one object per batch.
+    rawArchive.grantWriteRawBatches(role);
 
     // Grants the consumer calls (receive, delete, change visibility) and kms:Decrypt on the queue key.
     this.eventSource = new SqsEventSource(eventsQueue.queue, {

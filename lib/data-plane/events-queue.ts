@@ -4,6 +4,7 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SQS_MAX_MESSAGE_BYTES } from '../../lambdas/domain/queue-limits';
 import { createCustomerKey, viaService } from '../common/customer-key';
 
 export interface EventsQueueProps {
@@ -56,6 +57,8 @@ export class EventsQueue extends Construct {
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       ...encryption,
+      // As large as the source queue's messages, so every message it moves here fits.
+      maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
       // The longest SQS allows: time to archive poison events (or look at them) before they are gone.
       retentionPeriod: Duration.days(14),
       visibilityTimeout: props.deadLetterVisibilityTimeout ?? Duration.seconds(30),
@@ -63,6 +66,8 @@ export class EventsQueue extends Construct {
 
     this.queue = new Queue(this, 'Queue', {
       ...encryption,
+      // The SQS maximum, which ingest packs to (a raw request rides in one message): the default is 256 KiB.
+      maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
       retentionPeriod: Duration.days(4),
       visibilityTimeout: props.visibilityTimeout ?? Duration.minutes(15),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },

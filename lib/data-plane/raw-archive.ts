@@ -4,16 +4,30 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Bucket, BucketEncryption, StorageClass } from 'aws-cdk-lib/aws-s3';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
+import { RAW_REQUEST_OBJECTS_PREFIX } from '../../lambdas/domain/ingest/raw-archive';
+import { RAW_BATCHES_PREFIX } from '../../lambdas/domain/ingest/raw-batch-archive';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { createEncryptedBucket, PRIVATE_BUCKET_DEFAULTS } from '../common/encrypted-bucket';
 import { acknowledgeObjectWildcards } from '../common/nag';
 
-/** Archived ingest requests, one compressed object per request, read back by the replay command. */
+/**
+ * Archived ingest requests, read back by the replay command: the writer's batch objects under
+ * raw/batches/, and one object per request too big for a queue message under raw/project_id=.
+ */
 export const RAW_PREFIX = 'raw/';
+
+/**
+ * Days archived requests are kept. Long enough to notice and fix a normalization bug and replay
+ * (and past the 14 days a dead-letter queue keeps a message); short enough that prompts deleted
+ * through the API (tombstones, which never touch raw/) do not survive in the archive for long.
+ */
+export const DEFAULT_RAW_RETENTION_DAYS = 30;
 /** Events too big for a queue message; the message carries the object key instead. */
 export const OVERFLOW_PREFIX = 'overflow/';
 
 export interface RawArchiveProps {
+  /** Days archived requests (raw/) are kept; DEFAULT_RAW_RETENTION_DAYS when absent. */
+  readonly rawRetentionDays?: number;
   /** Days before archived requests move to Standard-IA. */
   readonly infrequentAccessAfterDays?: number;
   /** Days before archived requests move to Glacier Instant Retrieval (still readable at once by replay). */
@@ -29,6 +43,12 @@ export interface RawArchiveProps {
 // S3 charges Standard-IA and Glacier IR objects as at least 128 KiB and bills each transition, so
 // moving the many small compressed requests would cost more than it saves.
 const MIN_TRANSITION_OBJECT_BYTES = 128 * 1024;
+// And bills them at least 30 (Standard-IA) and 90 (Glacier IR) days of storage
+// (https://aws.amazon.com/s3/pricing/): a transition is made only if the object stays that long after it.
+const MIN_STORAGE_DAYS = {
+  [StorageClass.INFREQUENT_ACCESS.value]: 30,
+  [StorageClass.GLACIER_INSTANT_RETRIEVAL.value]: 90,
+};
 
 /**
  * The raw-archive bucket of a data plane: every accepted request lands here before it is
@@ -70,6 +90,16 @@ export class RawArchive extends Construct {
       reason: 'This bucket is the destination of the raw archive access logs; logging it would log itself.',
     });
 
+    const rawRetentionDays = props.rawRetentionDays ?? DEFAULT_RAW_RETENTION_DAYS;
+    const transitions = [
+      { storageClass: StorageClass.INFREQUENT_ACCESS, days: props.infrequentAccessAfterDays ?? 30 },
+      {
+        storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL,
+        days: props.glacierInstantRetrievalAfterDays ?? 90,
+      },
+    ].filter(
+      ({ storageClass, days }) => days + (MIN_STORAGE_DAYS[storageClass.value] ?? 0) <= rawRetentionDays,
+    );
     this.bucket = createEncryptedBucket(this, 'Bucket', {
       encryptionKey: this.key,
       accessLogBucket: this.accessLogBucket,
@@ -77,22 +107,25 @@ export class RawArchive extends Construct {
       noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays ?? 30),
       lifecycleRules: [
         {
-          // CDK writes ObjectSizeGreaterThan as a number where the schema says string; CloudFormation
-          // coerces it, and the validator warns (W9003). Acknowledged where the bucket is defined below.
-          id: 'tier-archived-requests',
+          id: 'expire-archived-requests',
           prefix: RAW_PREFIX,
-          objectSizeGreaterThan: MIN_TRANSITION_OBJECT_BYTES,
-          transitions: [
-            {
-              storageClass: StorageClass.INFREQUENT_ACCESS,
-              transitionAfter: Duration.days(props.infrequentAccessAfterDays ?? 30),
-            },
-            {
-              storageClass: StorageClass.GLACIER_INSTANT_RETRIEVAL,
-              transitionAfter: Duration.days(props.glacierInstantRetrievalAfterDays ?? 90),
-            },
-          ],
+          expiration: Duration.days(rawRetentionDays),
         },
+        ...(transitions.length === 0
+          ? []
+          : [
+              {
+                // CDK writes ObjectSizeGreaterThan as a number where the schema says string; CloudFormation
+                // coerces it, and the validator warns (W9003). Acknowledged where the bucket is defined below.
+                id: 'tier-archived-requests',
+                prefix: RAW_PREFIX,
+                objectSizeGreaterThan: MIN_TRANSITION_OBJECT_BYTES,
+                transitions: transitions.map(({ storageClass, days }) => ({
+                  storageClass,
+                  transitionAfter: Duration.days(days),
+                })),
+              },
+            ]),
         {
           // SQS keeps a message 14 days at most (dead-letter queue included); 30 days leaves room
           // for a redrive before the event it points at disappears.
@@ -110,19 +143,36 @@ export class RawArchive extends Construct {
   }
 
   /**
-   * Lets the grantee write new objects under `raw/` and `overflow/` and nothing else: no reads,
-   * no deletes, no other prefixes. S3 asks KMS for a data key on the caller's behalf, so the caller
-   * needs kms:GenerateDataKey, and only through S3.
+   * Lets the grantee (ingest) write new objects under `raw/project_id=` (requests too big for a queue
+   * message; the others travel on the queue) and `overflow/` and nothing else: no reads, no deletes,
+   * no other prefixes (not the writer's raw/batches/). S3 asks KMS for a data key on the caller's
+   * behalf, so the caller needs kms:GenerateDataKey, and only through S3.
    */
   grantWriteArchiveObjects(grantee: IGrantable): void {
     this.grantObjects(grantee, {
       sid: 'WriteRawArchiveObjects',
       actions: ['s3:PutObject'],
-      prefixes: [RAW_PREFIX, OVERFLOW_PREFIX],
+      prefixes: [RAW_REQUEST_OBJECTS_PREFIX, OVERFLOW_PREFIX],
       keySid: 'EncryptRawArchiveObjects',
       keyActions: ['kms:GenerateDataKey'],
       reason:
-        'Object keys under raw/ and overflow/ are generated per request (project, date, request id); s3:PutObject only.',
+        'Object keys under raw/project_id= and overflow/ are generated per request (project, date, request id); s3:PutObject only.',
+    });
+  }
+
+  /**
+   * Lets the grantee (the writer) write the batch objects of raw requests under `raw/batches/`:
+   * s3:PutObject there only.
+   */
+  grantWriteRawBatches(grantee: IGrantable): void {
+    this.grantObjects(grantee, {
+      sid: 'WriteRawBatchObjects',
+      actions: ['s3:PutObject'],
+      prefixes: [RAW_BATCHES_PREFIX],
+      keySid: 'EncryptRawBatchObjects',
+      keyActions: ['kms:GenerateDataKey'],
+      reason:
+        'One object per writer batch and receive hour, keyed by day, hour and batch id; s3:PutObject only.',
     });
   }
 

@@ -1,6 +1,8 @@
-import type { CfnResource } from 'aws-cdk-lib';
+import type { CfnElement, CfnResource } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_INGEST_LIMITS } from '../../lambdas/domain/ingest/ingest-service';
+import { SQS_MAX_MESSAGE_BYTES } from '../../lambdas/domain/queue-limits';
 import { INGEST_ROUTES } from '../../lambdas/ingest/routes';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
 import { buildTestApp } from './support/test-app';
@@ -74,18 +76,11 @@ describe('raw archive bucket', () => {
     }
   });
 
-  it('tiers large archived requests, expires overflow events, old versions and stale uploads', () => {
+  it('expires archived requests after 30 days (no tiering that early), overflow events, old versions and stale uploads', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: [
-          Match.objectLike({
-            Prefix: 'raw/',
-            ObjectSizeGreaterThan: 128 * 1024,
-            Transitions: [
-              { StorageClass: 'STANDARD_IA', TransitionInDays: 30 },
-              { StorageClass: 'GLACIER_IR', TransitionInDays: 90 },
-            ],
-          }),
+          Match.objectLike({ Prefix: 'raw/', ExpirationInDays: 30 }),
           Match.objectLike({ Prefix: 'overflow/', ExpirationInDays: 30 }),
           Match.objectLike({
             NoncurrentVersionExpiration: { NoncurrentDays: 30 },
@@ -98,6 +93,16 @@ describe('raw archive bucket', () => {
 });
 
 describe('events queue', () => {
+  it('takes messages up to the SQS maximum of 1 MiB, the size ingest packs to, and so does its dead-letter queue', () => {
+    expect(SQS_MAX_MESSAGE_BYTES).toBe(1_048_576);
+    expect(DEFAULT_INGEST_LIMITS.maxMessageBytes).toBe(SQS_MAX_MESSAGE_BYTES);
+    const queues = template.findResources('AWS::SQS::Queue');
+    for (const queue of [stack.eventsQueue.queue, stack.eventsQueue.deadLetterQueue]) {
+      const id = stack.getLogicalId(queue.node.defaultChild as CfnElement);
+      expect(queues[id]?.Properties?.MaximumMessageSize).toBe(SQS_MAX_MESSAGE_BYTES);
+    }
+  });
+
   it('is KMS-encrypted with its own key and redrives to the dead-letter queue after 5 receives', () => {
     const { eventsQueue } = stack;
     template.hasResourceProperties('AWS::SQS::Queue', {
@@ -306,7 +311,7 @@ describe('ingest IAM', () => {
         Action: 's3:PutObject',
         Effect: 'Allow',
         Resource: [
-          { 'Fn::Join': ['', [bucketArn, '/raw/*']] },
+          { 'Fn::Join': ['', [bucketArn, '/raw/project_id=*']] },
           { 'Fn::Join': ['', [bucketArn, '/overflow/*']] },
         ],
       },

@@ -257,6 +257,62 @@ describe('deployment config', () => {
       /controlPlane\.alarmEmails\[1\] "OPS@example.com" is listed more than once/,
     ],
     [
+      'a raw retention of 0 days',
+      (_c: RawConfig, plane: RawPlane) => {
+        plane.retention = { rawRequestDays: 0 };
+      },
+      /dataPlanes\[0\]\.retention\.rawRequestDays must be an integer from 1 to 36500, got 0/,
+    ],
+    [
+      'an unknown retention field',
+      (_c: RawConfig, plane: RawPlane) => {
+        plane.retention = { rawDays: 10 };
+      },
+      /dataPlanes\[0\]\.retention has unknown field\(s\) rawDays/,
+    ],
+    [
+      'a project retention without days',
+      (_c: RawConfig, plane: RawPlane) => {
+        plane.retention = { projectEvents: [{ projectId: 'p-1' }] };
+      },
+      /dataPlanes\[0\]\.retention\.projectEvents\[0\]\.days is required/,
+    ],
+    [
+      'a project retention of a fraction of a day',
+      (_c: RawConfig, plane: RawPlane) => {
+        plane.retention = { projectEvents: [{ projectId: 'p-1', days: 1.5 }] };
+      },
+      /projectEvents\[0\]\.days must be an integer from 1 to 36500, got 1\.5/,
+    ],
+    [
+      'one project listed twice',
+      (_c: RawConfig, plane: RawPlane) => {
+        plane.retention = {
+          projectEvents: [
+            { projectId: 'p-1', days: 30 },
+            { projectId: 'p-1', days: 60 },
+          ],
+        };
+      },
+      /projectEvents\[1\]\.projectId "p-1" is listed more than once/,
+    ],
+    [
+      'more projects than S3 has lifecycle rules for',
+      (_c: RawConfig, plane: RawPlane) => {
+        plane.retention = {
+          projectEvents: Array.from({ length: 401 }, (_, i) => ({ projectId: `p-${i}`, days: 30 })),
+        };
+      },
+      /projectEvents must list at most 400 projects/,
+    ],
+    [
+      'an empty project id',
+      (_c: RawConfig, plane: RawPlane) => {
+        plane.retention = { projectEvents: [{ projectId: '', days: 30 }] };
+      },
+      /projectEvents\[0\]\.projectId must be a non-empty string/,
+    ],
+    [
       'a data start date that is no calendar day',
       (_c: RawConfig, plane: RawPlane) => (plane.dataStartDate = '2026-02-30'),
       /dataPlanes\[0\]\.dataStartDate must be a date YYYY-MM-DD, got "2026-02-30"/,
@@ -297,6 +353,19 @@ describe('deployment config', () => {
 
   it('accepts the valid base case the rejections start from', () => {
     expect(parseDeploymentConfig(valid()).dataPlanes[0]?.logLevel).toBe('INFO');
+  });
+
+  it("keeps a plane's retention, and leaves it unset when not given", () => {
+    const config = valid();
+    expect(parseDeploymentConfig(config).dataPlanes[0]).not.toHaveProperty('retention');
+    ((config.dataPlanes as RawPlane[])[0] as RawPlane).retention = {
+      rawRequestDays: 14,
+      projectEvents: [{ projectId: 'p 1/x', days: 90 }],
+    };
+    expect(parseDeploymentConfig(config).dataPlanes[0]?.retention).toEqual({
+      rawRequestDays: 14,
+      projectEvents: [{ projectId: 'p 1/x', days: 90 }],
+    });
   });
 
   it("keeps each plane's alarm emails", () => {

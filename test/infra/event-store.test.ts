@@ -557,6 +557,19 @@ describe('writer', () => {
         Resource: arnOf(acme.rawArchive.key.keyArn),
         Condition: s3ViaService,
       },
+      {
+        Sid: 'WriteRawBatchObjects',
+        Action: 's3:PutObject',
+        Effect: 'Allow',
+        Resource: objectsArn(acme.rawArchive.bucket.bucketArn, 'raw/batches/'),
+      },
+      {
+        Sid: 'EncryptRawBatchObjects',
+        Action: 'kms:GenerateDataKey',
+        Effect: 'Allow',
+        Resource: arnOf(acme.rawArchive.key.keyArn),
+        Condition: s3ViaService,
+      },
       ...consumeQueue(acme.eventsQueue.queue.queueArn),
       {
         Sid: 'KeepAndFoldPendingUpdates',
