@@ -1,5 +1,4 @@
 /** Athena's rules (athena-rules.ts) and partition reach (partition-bounds.ts) on hand-written statements. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   AthenaRuleError,
@@ -16,6 +15,7 @@ import {
   partitionReach,
   projectedDays,
 } from '../../../lambdas/domain/query/partition-bounds';
+import { DEFAULT_DATA_START_DATE, projectedDayRange } from '../../../lambdas/domain/store/projection-window';
 import { TENANT } from './store-fixture';
 
 const NOW = Date.UTC(2026, 10, 22, 12);
@@ -130,8 +130,11 @@ SELECT * FROM ranked`;
     ).toEqual([{ table: 'events', cte: undefined, bounded: true, hours: 48 }]);
   });
 
-  it('starts the projected range where the Glue tables do', () => {
-    const tables = readFileSync(new URL('../../../lib/data-plane/event-tables.ts', import.meta.url), 'utf8');
-    expect(tables).toContain(`'projection.dt.range': '${PROJECTED_FIRST_DAY},NOW'`);
+  it('counts the days the Glue tables project by default: from their first day to tomorrow', () => {
+    // event-tables.ts sets projection.dt.range from projectedDayRange (its CDK test checks the template).
+    expect(projectedDayRange(DEFAULT_DATA_START_DATE)).toBe(`${PROJECTED_FIRST_DAY},NOW+1DAYS`);
+    const today =
+      Math.floor(NOW / 86_400_000) - Math.floor(Date.parse(`${PROJECTED_FIRST_DAY}T00:00:00Z`) / 86_400_000);
+    expect(projectedDays(NOW)).toBe(today + 2);
   });
 });
