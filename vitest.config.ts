@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // '@waggle/sdk' is the SDK's source in this repository (tsconfig.json paths), not its built dist/.
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['test/**/*.test.ts', 'sdk/test/**/*.test.ts'],
     testTimeout: 60_000,
