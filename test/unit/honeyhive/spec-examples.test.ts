@@ -1,43 +1,118 @@
-import { readFileSync } from 'node:fs';
+/**
+ * The hand-written contract fixtures against an independent oracle: the honeyhive client's (1.0.42)
+ * wire schemas. Reading a fixture in and writing it back out must give the fixture unchanged, so every
+ * key is one the client knows and every value has the type it expects.
+ */
+import {
+  CreateEventRequest$inboundSchema,
+  CreateEventRequest$outboundSchema,
+} from 'honeyhive/models/components/createeventrequest.js';
+import {
+  CreateEventResponseBody$inboundSchema,
+  CreateEventResponseBody$outboundSchema,
+} from 'honeyhive/models/operations/createevent.js';
+import {
+  CreateEventBatchResponseBody$inboundSchema,
+  CreateEventBatchResponseBody$outboundSchema,
+} from 'honeyhive/models/operations/createeventbatch.js';
+import {
+  UpdateEventRequestBody$inboundSchema,
+  UpdateEventRequestBody$outboundSchema,
+} from 'honeyhive/models/operations/updateevent.js';
 import { describe, expect, it } from 'vitest';
 import {
+  BATCH_PARTIAL_RESPONSE_EXAMPLE,
+  BATCH_RESPONSE_EXAMPLE,
   CREATE_EVENT_EXAMPLE,
+  CREATE_EVENT_RESPONSE_EXAMPLE,
   LEGACY_EVENT_KEYS,
-  SESSION_START_RESPONSE_KEYS,
-  SPEC_PATH,
   UPDATE_EVENT_EXAMPLE,
 } from './spec-examples';
 
-const spec = readFileSync(SPEC_PATH, 'utf8');
-
-/** The text of one component schema: from its heading to the next schema at the same indent. */
-function schemaBlock(name: string): string {
-  const start = spec.indexOf(`\n    ${name}:\n`);
-  if (start < 0) throw new Error(`schema ${name} not in the spec`);
-  const next = spec.slice(start + 1).search(/\n {4}[A-Za-z]+:\n/);
-  return spec.slice(start, start + 1 + next);
+/** The wire form after the client parsed it (snake_case -> its camelCase model) and wrote it back. */
+interface Schema {
+  parse(value: unknown): unknown;
 }
 
-describe('hand-copied fixtures agree with the HoneyHive OpenAPI text', () => {
-  it('POST /events example is the spec example verbatim', () => {
-    expect(spec).toContain(`event: '${CREATE_EVENT_EXAMPLE.event}'`);
+function throughClient(inbound: Schema, outbound: Schema, wire: unknown): unknown {
+  return outbound.parse(inbound.parse(wire));
+}
+
+describe('contract fixtures through the honeyhive client schemas', () => {
+  it('POST /events example: its event (sent as JSON text) is a CreateEventRequest', () => {
+    const event = JSON.parse(CREATE_EVENT_EXAMPLE.event);
+    // The example names no project; the client requires one, as Waggle takes it from the key.
+    const withProject = { project: 'default', ...event };
+    expect(
+      throughClient(CreateEventRequest$inboundSchema, CreateEventRequest$outboundSchema, withProject),
+    ).toEqual(withProject);
+    expect(() => CreateEventRequest$inboundSchema.parse(event)).toThrow();
   });
 
-  it('PUT /events example ids and figures are in the spec', () => {
-    expect(spec).toContain(`event_id: ${UPDATE_EVENT_EXAMPLE.event_id}`);
-    expect(spec).toContain(`user_id: ${UPDATE_EVENT_EXAMPLE.user_properties.user_id}`);
-    expect(spec).toContain('content: Hello, {{ name }}!');
+  it('POST /events and /events/batch answers', () => {
+    expect(
+      throughClient(
+        CreateEventResponseBody$inboundSchema,
+        CreateEventResponseBody$outboundSchema,
+        CREATE_EVENT_RESPONSE_EXAMPLE,
+      ),
+    ).toEqual(CREATE_EVENT_RESPONSE_EXAMPLE);
+    expect(
+      throughClient(
+        CreateEventBatchResponseBody$inboundSchema,
+        CreateEventBatchResponseBody$outboundSchema,
+        BATCH_RESPONSE_EXAMPLE,
+      ),
+    ).toEqual(BATCH_RESPONSE_EXAMPLE);
+    // The partial answer's `errors` is newer than the client, which reads the rest and ignores it.
+    const { errors, ...known } = BATCH_PARTIAL_RESPONSE_EXAMPLE;
+    expect(errors).toHaveLength(2);
+    expect(
+      throughClient(
+        CreateEventBatchResponseBody$inboundSchema,
+        CreateEventBatchResponseBody$outboundSchema,
+        BATCH_PARTIAL_RESPONSE_EXAMPLE,
+      ),
+    ).toEqual(known);
   });
 
-  it('PostSessionStartResponse lists exactly the keys the tests check', () => {
-    const block = schemaBlock('PostSessionStartResponse');
-    const keys = [...block.matchAll(/\n {8}([a-z_]+):/g)].map((match) => match[1]);
-    expect(keys).toEqual(SESSION_START_RESPONSE_KEYS);
+  it('PUT /events example is an UpdateEventRequestBody', () => {
+    expect(
+      throughClient(
+        UpdateEventRequestBody$inboundSchema,
+        UpdateEventRequestBody$outboundSchema,
+        UPDATE_EVENT_EXAMPLE,
+      ),
+    ).toEqual(UPDATE_EVENT_EXAMPLE);
   });
 
-  it('a batch event item has exactly the LegacyEvent keys the tests check', () => {
-    const block = schemaBlock('LegacyEvent');
-    const keys = [...block.matchAll(/\n {8}([a-z_]+):/g)].map((match) => match[1]);
-    expect(keys).toEqual(LEGACY_EVENT_KEYS);
+  it('the batch event keys are the client CreateEventRequest keys plus project_id', () => {
+    const typed: Record<string, unknown> = {
+      project: 'p',
+      project_id: 'p-id',
+      source: 's',
+      event_name: 'n',
+      event_type: 'tool',
+      event_id: 'e',
+      session_id: 's-1',
+      parent_id: 'p-1',
+      children_ids: [],
+      config: {},
+      inputs: {},
+      outputs: {},
+      error: 'x',
+      start_time: 1,
+      end_time: 2,
+      duration: 1,
+      metadata: {},
+      feedback: {},
+      metrics: {},
+      user_properties: {},
+    };
+    expect(Object.keys(typed)).toEqual(LEGACY_EVENT_KEYS);
+    const kept = throughClient(CreateEventRequest$inboundSchema, CreateEventRequest$outboundSchema, typed);
+    expect(Object.keys(kept as object).sort()).toEqual(
+      LEGACY_EVENT_KEYS.filter((key) => key !== 'project_id').sort(),
+    );
   });
 });

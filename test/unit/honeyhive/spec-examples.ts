@@ -1,10 +1,9 @@
 /**
- * Request and response examples hand-copied from ../shared/reference/honeyhive-openapi.yaml (no YAML
- * parser is installed). create-event.test.ts checks the POST /events one against the spec text.
+ * Request and response examples of HoneyHive's REST contract (its API reference's examples and key
+ * lists), written out here as facts the intake tests check against. spec-examples.test.ts runs each
+ * one through the honeyhive client's own schemas, so a fixture that drifts from what HoneyHive's SDK
+ * sends or accepts fails there.
  */
-import { sharedReference } from '../../support/shared-reference';
-
-export const SPEC_PATH = sharedReference('honeyhive-openapi.yaml');
 
 /** POST /events requestBody example. */
 export const CREATE_EVENT_EXAMPLE = {

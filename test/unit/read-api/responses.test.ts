@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Event$inboundSchema } from 'honeyhive/models/components/event.js';
+import { GetEventsResponseBody$inboundSchema } from 'honeyhive/models/operations/getevents.js';
+import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../lambdas/domain/auth/principal';
 import type { SessionNode, SessionResult, StoredEvent } from '../../../lambdas/domain/query/types';
 import {
@@ -9,78 +10,20 @@ import {
   eventsResponse,
   sessionResponse,
 } from '../../../lambdas/domain/read-api/responses';
-import { sharedReference } from '../../support/shared-reference';
+import {
+  DELETION,
+  EVENT_LIST,
+  EXPORTED_EVENT,
+  expectConforms,
+  SESSION_NODE,
+  SESSION_ROLLUPS,
+} from '../../support/honeyhive-response-contract';
 
 /**
- * Just enough of the OpenAPI YAML to check shapes: a schema's `required` lists and its properties'
- * declared types, found by indentation (no YAML parser is installed, and the file is regular).
+ * Two independent checks of each answer: the contract's required keys and declared types (written
+ * out in test/support/honeyhive-response-contract.ts), and the honeyhive client's own zod schemas,
+ * which are what a HoneyHive SDK user's code runs every response through.
  */
-class SpecSchemas {
-  constructor(private readonly lines: string[]) {}
-
-  private block(name: string): string[] {
-    const start = this.lines.indexOf(`    ${name}:`);
-    if (start === -1) throw new Error(`schema ${name} not found`);
-    const end = this.lines.findIndex((line, index) => index > start && /^ {4}\S/.test(line));
-    return this.lines.slice(start + 1, end);
-  }
-
-  /** Names listed under `required:` at the given indentation within the schema. */
-  required(name: string, indent: number): string[] {
-    const block = this.block(name);
-    const names: string[] = [];
-    for (const [index, line] of block.entries()) {
-      if (line !== `${' '.repeat(indent)}required:`) continue;
-      for (const item of block.slice(index + 1)) {
-        const match = new RegExp(`^ {${indent + 2}}- (\\S+)$`).exec(item);
-        if (!match) break;
-        names.push(match[1] as string);
-      }
-    }
-    return names;
-  }
-
-  /** Declared JSON types of the properties at `indent` (property names) within the schema. */
-  propertyTypes(name: string, indent: number): Map<string, string[]> {
-    const block = this.block(name);
-    const types = new Map<string, string[]>();
-    for (const [index, line] of block.entries()) {
-      const property = new RegExp(`^ {${indent}}([\\w$]+):`).exec(line)?.[1];
-      if (!property) continue;
-      const typeLine = block[index + 1] ?? '';
-      const single = new RegExp(`^ {${indent + 2}}type: '?([\\w]+)'?$`).exec(typeLine)?.[1];
-      if (single) types.set(property, [single]);
-      else if (typeLine === `${' '.repeat(indent + 2)}type:`) {
-        const listed = block
-          .slice(index + 2)
-          .map((item) => new RegExp(`^ {${indent + 4}}- '?(\\w+)'?$`).exec(item)?.[1])
-          .filter((_, i, all) => all.slice(0, i + 1).every((entry) => entry !== undefined));
-        types.set(property, listed as string[]);
-      }
-    }
-    return types;
-  }
-}
-
-function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-/** Checks required keys and the declared types of whatever keys are present. */
-function expectConforms(
-  value: Record<string, unknown>,
-  required: string[],
-  types: Map<string, string[]>,
-): void {
-  expect(required.length).toBeGreaterThan(0);
-  for (const name of required) expect(value, `required ${name}`).toHaveProperty(name);
-  for (const [name, declared] of types) {
-    if (!(name in value)) continue;
-    expect(declared, `type of ${name}`).toContain(jsonType(value[name]));
-  }
-}
 
 const principal: Principal = {
   org_id: 'org-1',
@@ -135,11 +78,6 @@ function node(event: StoredEvent, children: SessionNode[] = []): SessionNode {
   return { ...event, children };
 }
 
-let spec: SpecSchemas;
-beforeAll(() => {
-  spec = new SpecSchemas(readFileSync(sharedReference('honeyhive-openapi.yaml'), 'utf8').split('\n'));
-});
-
 describe('export responses', () => {
   it('GetEventsLegacyResponse: events with the project name, totalEvents; no storage bookkeeping', () => {
     const body = eventsResponse(
@@ -149,14 +87,12 @@ describe('export responses', () => {
       },
       principal,
     );
-    expect(Object.keys(body).sort()).toEqual([...spec.required('GetEventsLegacyResponse', 6)].sort());
+    expect(Object.keys(body).sort()).toEqual([...EVENT_LIST.required].sort());
     expect(body.totalEvents).toBe(9);
-    const itemRequired = spec.required('GetEventsLegacyResponse', 12);
-    expect(itemRequired).toEqual(['project']);
-    const itemTypes = spec.propertyTypes('GetEventsLegacyResponse', 14);
-    expect(itemTypes.get('error')).toEqual(['string', 'null']);
+    expect(GetEventsResponseBody$inboundSchema.parse(body)).toMatchObject({ totalEvents: 9 });
     for (const event of body.events) {
-      expectConforms(event, itemRequired, itemTypes);
+      expectConforms(event, EXPORTED_EVENT);
+      Event$inboundSchema.parse(event);
       expect(event.project).toBe('my-app');
       expect(event).not.toHaveProperty('inputs_ref');
       expect(event).not.toHaveProperty('outputs_ref');
@@ -169,7 +105,8 @@ describe('export responses', () => {
   it('keeps a projection to its fields (plus the required project)', () => {
     const body = eventsResponse({ events: [{ event_id: 'e-1', cost: 0.5 }], totalEvents: 1 }, principal);
     expect(body.events).toEqual([{ project: 'my-app', event_id: 'e-1', cost: 0.5 }]);
-    expect(Object.keys(body).sort()).toEqual([...spec.required('GetEventsResponse', 6)].sort());
+    expect(Object.keys(body).sort()).toEqual([...EVENT_LIST.required].sort());
+    GetEventsResponseBody$inboundSchema.parse(body);
   });
 });
 
@@ -207,14 +144,8 @@ describe('session responses', () => {
 
   it('GetSessionResponse: the root with children nested and the rollups in metadata', () => {
     const body = sessionResponse(result, principal);
-    const types = spec.propertyTypes('GetSessionResponse', 8);
-    expect([
-      types.get('start_time'),
-      types.get('children'),
-      types.get('metadata'),
-      types.get('error'),
-    ]).toEqual([['number'], ['array'], ['object'], ['string']]);
-    expectConforms(body, spec.required('GetSessionResponse', 6), spec.propertyTypes('GetSessionResponse', 8));
+    expectConforms(body, SESSION_NODE);
+    Event$inboundSchema.parse(body);
     expect(body).toMatchObject({
       event_id: 's-1',
       start_time: 900,
@@ -233,8 +164,7 @@ describe('session responses', () => {
       prompt_tokens: 30,
       completion_tokens: 15,
     });
-    const metadataTypes = spec.propertyTypes('GetSessionResponse', 12);
-    expectConforms(body.metadata as Record<string, unknown>, ['num_events'], metadataTypes);
+    expectConforms(body.metadata, SESSION_ROLLUPS);
     const chainNode = (body.children as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
     expect(chainNode.event_id).toBe('c-1');
     const [modelNode] = chainNode.children as Array<Record<string, unknown>>;
@@ -244,22 +174,15 @@ describe('session responses', () => {
     expect(body).not.toHaveProperty('parent_id');
     expect(modelNode).not.toHaveProperty('inputs_ref');
     for (const child of [chainNode, modelNode]) {
-      expectConforms(
-        child as Record<string, unknown>,
-        spec.required('GetSessionResponse', 6),
-        spec.propertyTypes('GetSessionResponse', 8),
-      );
+      expectConforms(child, SESSION_NODE);
+      Event$inboundSchema.parse(child);
     }
   });
 
-  it('GetEventsBySessionIdResponse has the same required fields, and an event answers in that shape', () => {
-    expect(spec.required('GetEventsBySessionIdResponse', 6)).toEqual(spec.required('GetSessionResponse', 6));
+  it('GetEventsBySessionIdResponse: an event answers in the session node shape', () => {
     const body = eventNodeResponse(model, principal);
-    expectConforms(
-      body,
-      spec.required('GetEventsBySessionIdResponse', 6),
-      spec.propertyTypes('GetEventsBySessionIdResponse', 8),
-    );
+    expectConforms(body, SESSION_NODE);
+    Event$inboundSchema.parse(body);
     expect(body.children).toEqual([]);
   });
 
@@ -284,22 +207,14 @@ describe('chart and deletion responses', () => {
       events: [{ bucket: 0, value: 2, count: 3, group: 'gpt-4o' }],
       totalEvents: 3,
     });
-    expect(Object.keys(body).sort()).toEqual([...spec.required('GetEventsChartResponse', 6)].sort());
+    expect(Object.keys(body).sort()).toEqual([...EVENT_LIST.required].sort());
+    expectConforms(body, EVENT_LIST);
     expect(body.events).toEqual([{ bucket: 0, value: 2, count: 3, group: 'gpt-4o' }]);
   });
 
   it('DeleteEventResponse and DeleteSessionResponse', () => {
     const body = deletionResponse('e-1');
-    expectConforms(
-      { ...body },
-      spec.required('DeleteEventResponse', 6),
-      spec.propertyTypes('DeleteEventResponse', 8),
-    );
-    expectConforms(
-      { ...body },
-      spec.required('DeleteSessionResponse', 6),
-      spec.propertyTypes('DeleteSessionResponse', 8),
-    );
+    expectConforms(body, DELETION);
     expect(body).toEqual({ success: true, deleted: 'e-1' });
   });
 });
