@@ -1,25 +1,48 @@
 /**
- * `npm run keys -- <command>`: manages data-plane API keys in the key registry. Only the SHA-256
- * of a key is stored; `create` prints the key once.
+ * `npm run keys -- <command>`: makes and manages data-plane API keys. Only the SHA-256 of a key is
+ * stored; `create` prints the key once. Wherever a control plane is in use, `create` makes the key
+ * in its project (by name or id), as the control-plane API does: through the running local control
+ * plane's API signed in as the local admin, through its store when the platform is stopped, or
+ * through a control plane's API with an ID token. Only a data plane without a control plane gets
+ * keys written straight into its registry.
  */
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoKeyRegistry } from '../lambdas/adapters/aws/dynamo-key-registry';
 import { generateApiKey, hashApiKey } from '../lambdas/domain/auth/api-key';
 import { API_KEY_SCOPES, type ApiKeyRecord, type ApiKeyScope } from '../lambdas/domain/auth/principal';
+import { DEFAULT_KEY_SCOPES } from '../lambdas/domain/control-plane/api-keys';
+import {
+  ControlPlaneClient,
+  ControlPlaneUnreachableError,
+  type CreatedKey,
+  type ProjectSummary,
+  pickProject,
+} from '../lambdas/local/control-plane-client';
 import { ensureKeyTable, LOCAL_KEY_TABLE, startLocalDynamo } from '../lambdas/local/dynamo-local';
+import { readLocalControlPlaneSection } from '../lambdas/local/local-info';
+import { LOCAL_DATA_PLANE_ID } from '../lambdas/local/local-sync-publisher';
+import { createKeyOffline } from '../lambdas/local/offline-control-plane';
 import { localPaths } from '../lambdas/local/paths';
 
 const USAGE = `Usage:
-  npm run keys -- create --project <name> [--org <id>] [--workspace <id>] [--scopes ingest,read,admin] <registry>
+  npm run keys -- create --project <name or id> [--scopes ingest,read,admin] <where>
   npm run keys -- revoke (--hash <sha256> | --key <key>) <registry>
   npm run keys -- show --hash <sha256> <registry>
 
-<registry> is one of:
+<where> for create:
+  --local [--data-dir .data]        the local platform: a key of its control plane's project, made
+                                    through the running control plane (signed in as the local admin
+                                    from local.json) or, when the platform is stopped, its store
+  --control-plane <url>             a control plane's API, with the ID token in WAGGLE_ID_TOKEN (AWS: Cognito)
+  --table <dynamodb table> [--region <region>] [--org <id>] [--workspace <id>]
+                                    a data plane without a control plane: its key registry
+
+<registry> for revoke and show (a data plane's key registry; revoke control-plane keys through its API):
   --table <dynamodb table> [--region <region>]   AWS, credentials from the default chain
   --local [--data-dir .data]                      the local platform's registry (stop npm start first)
 
-Defaults: --org local, --workspace local, --scopes ingest,read`;
+Defaults: --scopes ${DEFAULT_KEY_SCOPES.join(',')} (admin only when asked for); --org local, --workspace local (--table)`;
 
 class UsageError extends Error {}
 
@@ -36,6 +59,7 @@ const { positionals, values } = (() => {
         region: { type: 'string' },
         local: { type: 'boolean' },
         'data-dir': { type: 'string' },
+        'control-plane': { type: 'string' },
         hash: { type: 'string' },
         key: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -52,7 +76,7 @@ function fail(message: string): never {
 }
 
 function parseScopes(raw: string | undefined): ApiKeyScope[] {
-  const scopes = (raw ?? 'ingest,read').split(',').map((scope) => scope.trim());
+  const scopes = (raw ?? DEFAULT_KEY_SCOPES.join(',')).split(',').map((scope) => scope.trim());
   for (const scope of scopes) {
     if (!(API_KEY_SCOPES as readonly string[]).includes(scope)) {
       throw new UsageError(`unknown scope "${scope}" (known: ${API_KEY_SCOPES.join(', ')})`);
@@ -109,6 +133,69 @@ function describeRecord(record: ApiKeyRecord): string {
   ].join('\n');
 }
 
+function localDataDir(): string {
+  return values['data-dir'] ?? process.env.WAGGLE_DATA_DIR ?? '.data';
+}
+
+/** The local admin's credentials when the data folder has a control plane (local.json `controlPlane`). */
+function localControlPlane() {
+  return readLocalControlPlaneSection(localPaths(localDataDir()).info);
+}
+
+/** A key of a control-plane project: through its API when it answers, else (local, stopped) its store. */
+async function createInControlPlane(project: string, scopes: ApiKeyScope[]): Promise<void> {
+  if (values.local && values['control-plane'])
+    throw new UsageError('give --local or --control-plane, not both');
+  let made: { created: CreatedKey; project: ProjectSummary };
+  let where: string;
+  if (values['control-plane']) {
+    const token = process.env.WAGGLE_ID_TOKEN;
+    if (!token) throw new UsageError('--control-plane needs an ID token in WAGGLE_ID_TOKEN');
+    const client = ControlPlaneClient.withToken(values['control-plane'], token);
+    made = await createThroughApi(client, project, scopes);
+    where = `control plane at ${client.url}`;
+  } else {
+    const admin = (await localControlPlane()) as NonNullable<Awaited<ReturnType<typeof localControlPlane>>>;
+    try {
+      const client = await ControlPlaneClient.signIn(admin.url, admin.email, admin.password);
+      made = await createThroughApi(client, project, scopes, admin.org_id);
+      where = `running local control plane at ${client.url} (works in about a second)`;
+    } catch (error) {
+      if (!(error instanceof ControlPlaneUnreachableError)) throw error;
+      made = await createKeyOffline({
+        dataDir: localDataDir(),
+        adminEmail: admin.email,
+        orgId: admin.org_id,
+        dataPlaneId: LOCAL_DATA_PLANE_ID,
+        project,
+        scopes,
+      });
+      where = `local control plane's store in ${localPaths(localDataDir()).root} (platform stopped: works once npm start runs)`;
+    }
+  }
+  const { created } = made;
+  console.log(
+    [
+      `Created a key in the ${where}:`,
+      `key id     ${created.id}`,
+      `project    ${made.project.name} (id ${made.project.id})`,
+      `scopes     ${created.scopes.join(',')}`,
+      '',
+      `API key (shown once, store it now): ${created.key}`,
+    ].join('\n'),
+  );
+}
+
+async function createThroughApi(
+  client: ControlPlaneClient,
+  project: string,
+  scopes: ApiKeyScope[],
+  orgId?: string,
+) {
+  const chosen = pickProject(await client.listProjects(orgId), project);
+  return { created: await client.createKey(chosen.id, scopes), project: chosen };
+}
+
 async function run(): Promise<void> {
   const command = positionals[0];
   if (values.help || !command) fail(command ? 'help' : 'missing command');
@@ -118,8 +205,15 @@ async function run(): Promise<void> {
   let action: (registry: DynamoKeyRegistry, where: string) => Promise<void>;
   if (command === 'create') {
     const project = values.project?.trim();
-    if (!project) throw new UsageError('create needs --project <name>');
+    if (!project) throw new UsageError('create needs --project <name or id>');
     const scopes = parseScopes(values.scopes);
+    if (values['control-plane'] || (values.local && (await localControlPlane()))) {
+      if (values.org || values.workspace)
+        throw new UsageError(
+          '--org and --workspace are for --table; a control plane finds the project by name',
+        );
+      return createInControlPlane(project, scopes);
+    }
     action = async (registry, where) => {
       const key = generateApiKey();
       const record: ApiKeyRecord = {

@@ -1,9 +1,10 @@
 /**
- * npm run replay -- --project <project id> --from <time> --to <time>
+ * npm run replay -- --project <project name or id> --from <time> --to <time>
  *                   (--local [--data-dir .data] | --bucket <raw archive bucket> --queue-url <url> [--region <r>])
  *                   [--dry-run]
  *
- * Re-ingests archived raw requests through the same normalizer as live traffic.
+ * Re-ingests archived raw requests through the same normalizer as live traffic. The project is
+ * looked up in the archive's requests of the range, by id, else by name; nothing matched is an error.
  */
 import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -12,11 +13,12 @@ import { S3ObjectStore } from '../lambdas/adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../lambdas/adapters/aws/sqs-message-queue';
 import { FileObjectStore } from '../lambdas/adapters/local/file-object-store';
 import { LocalQueue } from '../lambdas/adapters/local/local-queue';
+import { archivedProjects, matchArchivedProject } from '../lambdas/domain/ingest/archived-projects';
 import { replayArchive } from '../lambdas/domain/ingest/replay';
 import type { MessageQueue, ObjectStore } from '../lambdas/domain/ports';
 import { localPaths } from '../lambdas/local/paths';
 
-const USAGE = `usage: npm run replay -- --project <project id> --from <ISO time> --to <ISO time>
+const USAGE = `usage: npm run replay -- --project <project name or id> --from <ISO time> --to <ISO time>
          (--local [--data-dir .data] | --bucket <raw archive bucket> --queue-url <events queue url> [--region <region>])
          [--dry-run]`;
 
@@ -53,8 +55,8 @@ async function main(): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
-  const projectId = values.project as string | undefined;
-  if (!projectId) fail('--project is required');
+  const project = (values.project as string | undefined)?.trim();
+  if (!project) fail('--project is required');
   const from = parseTime('from', values.from as string | undefined);
   const to = parseTime('to', values.to as string | undefined);
   if (from > to) fail('--from is after --to');
@@ -77,6 +79,16 @@ async function main(): Promise<void> {
     archive = new S3ObjectStore(new S3Client(region ? { region } : {}), bucket);
     eventsQueue = new SqsMessageQueue(new SQSClient(region ? { region } : {}), queueUrl);
   }
+
+  const match = matchArchivedProject(await archivedProjects(archive, from, to), project);
+  if ('error' in match) {
+    console.error(
+      `replay: nothing replayed: ${match.error} (${new Date(from).toISOString()} to ${new Date(to).toISOString()})`,
+    );
+    process.exit(1);
+  }
+  const projectId = match.project_id;
+  if (projectId !== project) console.log(`replay: project "${project}" is id ${projectId}`);
 
   const summary = await replayArchive({
     archive,

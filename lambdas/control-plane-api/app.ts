@@ -7,7 +7,15 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { API_KEY_SCOPES } from '../domain/auth/principal';
 import { type Actor, actorFromClaims, type JwtClaims } from '../domain/control-plane/actor';
-import { createKey, findKey, listKeys, revokeKey, rotateKey, viewOf } from '../domain/control-plane/api-keys';
+import {
+  createKey,
+  DEFAULT_KEY_SCOPES,
+  findKey,
+  listKeys,
+  revokeKey,
+  rotateKey,
+  viewOf,
+} from '../domain/control-plane/api-keys';
 import type { ChangePublisher } from '../domain/control-plane/changes';
 import { type ControlPlaneContext, controlPlaneContext } from '../domain/control-plane/context';
 import {
@@ -325,7 +333,7 @@ const ROUTES: Record<ControlPlaneRouteKey, Route> = {
     action: () => 'key.create',
     resolve: (request, context) => resolveProject(request, context),
     handle: async (request, resolved, context) => {
-      const scopes = optionalEnumList(request.body, 'scopes', API_KEY_SCOPES) ?? ['ingest'];
+      const scopes = optionalEnumList(request.body, 'scopes', API_KEY_SCOPES) ?? [...DEFAULT_KEY_SCOPES];
       const issued = await createKey(context, must(resolved.project), {
         scopes,
         created_by: request.actor.user_id,

@@ -13,17 +13,15 @@ import { startQueuePoller } from '../adapters/local/local-queue-poller';
 import { createDataPlaneController } from '../data-plane-controller/app';
 import type { ChangePublisher } from '../domain/control-plane/changes';
 import type { KeyRegistry } from '../domain/ports';
-import { createSyncChangePublisher } from '../domain/sync/control-plane-changes';
-import { createEcdsaSigner, createEcdsaVerifier } from '../domain/sync/ecdsa';
+import { createEcdsaVerifier } from '../domain/sync/ecdsa';
 import { type HeartbeatStore, MemoryHeartbeatStore, reportedStateOf } from '../domain/sync/heartbeat-store';
 import { MemoryAppliedState, MemoryConfigStore } from '../domain/sync/memory-stores';
-import { createSyncPublisher, type EntityChange, type ReconciliationPlan } from '../domain/sync/publisher';
+import type { EntityChange, ReconciliationPlan } from '../domain/sync/publisher';
 import type { RegistrationFields } from '../domain/sync/registration';
 import { createHeartbeatReceiver } from '../heartbeat-receiver/app';
 import { createHeartbeatSender } from '../heartbeat-sender/app';
 import { privateKeyOf } from './control-plane-files';
-
-const SYNC_KEY_ID = 'local-sync-1';
+import { createLocalSyncPublisher, LOCAL_SYNC_KEY_ID } from './local-sync-publisher';
 
 export interface LocalConfigSyncOptions {
   inboxDir: string;
@@ -60,22 +58,20 @@ export async function startLocalConfigSync(options: LocalConfigSyncOptions): Pro
   const log = options.log ?? (() => {});
   // FIFO like the AWS inbox: one group, so the controller gets one batch at a time, in order.
   const inbox = await LocalQueue.open(options.inboxDir, { name: 'waggle-data-plane-inbox.fifo', fifo: true });
-  const privateKey = privateKeyOf(options.syncKeyPem);
-  // seq is a watermark, not an ordering key; starting from the clock keeps it rising across restarts.
-  let seq = Date.now();
-  const publisher = createSyncPublisher({
-    signer: createEcdsaSigner(privateKey, SYNC_KEY_ID),
-    sequences: { next: async () => ++seq },
-    inboxFor: (id) => (id === options.dataPlaneId ? inbox : undefined),
+  const { publisher, changes } = createLocalSyncPublisher({
+    inbox,
+    dataPlaneId: options.dataPlaneId,
+    syncKeyPem: options.syncKeyPem,
   });
-  const changes = createSyncChangePublisher({ publisher, dataPlanesFor: async () => [options.dataPlaneId] });
 
   const configStore = new MemoryConfigStore();
   const appliedState = new MemoryAppliedState();
   let errors = 0;
   const controller = createDataPlaneController({
     dataPlaneId: options.dataPlaneId,
-    verifier: createEcdsaVerifier(new Map([[SYNC_KEY_ID, createPublicKey(privateKey)]])),
+    verifier: createEcdsaVerifier(
+      new Map([[LOCAL_SYNC_KEY_ID, createPublicKey(privateKeyOf(options.syncKeyPem))]]),
+    ),
     keyRegistry: options.keyRegistry,
     configStore,
     appliedState,

@@ -59,6 +59,15 @@ export interface ControlPlaneKeys {
 
 /** Loads the PEM private keys, generating and saving them on first start (so tokens and queued sync messages survive a restart). */
 export async function loadOrCreateKeys(path: string): Promise<ControlPlaneKeys> {
+  const saved = await loadKeys(path);
+  if (saved) return saved;
+  const keys: ControlPlaneKeys = { tokens: newPem(), identity: newPem(), sync: newPem() };
+  await writePrivateFile(path, `${JSON.stringify(keys, null, 2)}\n`);
+  return keys;
+}
+
+/** The saved keys, or undefined when the control plane has not made them yet. */
+export async function loadKeys(path: string): Promise<ControlPlaneKeys | undefined> {
   const saved = (await readJson(path)) as Partial<ControlPlaneKeys> | undefined;
   if (
     saved &&
@@ -68,9 +77,7 @@ export async function loadOrCreateKeys(path: string): Promise<ControlPlaneKeys> 
   ) {
     return { tokens: saved.tokens, identity: saved.identity, sync: saved.sync };
   }
-  const keys: ControlPlaneKeys = { tokens: newPem(), identity: newPem(), sync: newPem() };
-  await writePrivateFile(path, `${JSON.stringify(keys, null, 2)}\n`);
-  return keys;
+  return undefined;
 }
 
 function newPem(): string {

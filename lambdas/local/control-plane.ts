@@ -12,7 +12,7 @@ import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { LocalSigner } from '../adapters/local/local-signer';
 import { createControlPlaneApi } from '../control-plane-api/app';
 import { actorFromClaims } from '../domain/control-plane/actor';
-import { createKey } from '../domain/control-plane/api-keys';
+import { createKey, DEFAULT_KEY_SCOPES } from '../domain/control-plane/api-keys';
 import { type ControlPlaneContext, controlPlaneContext } from '../domain/control-plane/context';
 import { createProject } from '../domain/control-plane/projects';
 import { createOrganization } from '../domain/control-plane/tenancy';
@@ -28,6 +28,7 @@ import { ensureControlPlaneTable, LOCAL_CONTROL_PLANE_TABLE } from './control-pl
 import { createTokenRoute } from './control-plane-tokens';
 import { startHttpServer } from './http-server';
 import { ensureLocalKey, type LocalKey, type LocalKeyRequest } from './local-default-project';
+import { localPaths } from './paths';
 import { runInOrder } from './run-in-order';
 
 export const LOCAL_ADMIN_EMAIL = 'admin@local';
@@ -86,7 +87,8 @@ export interface LocalControlPlane {
 
 export async function startLocalControlPlane(options: LocalControlPlaneOptions): Promise<LocalControlPlane> {
   const log = options.log ?? (() => {});
-  const folder = join(options.dataDir, 'control-plane');
+  const paths = localPaths(options.dataDir);
+  const folder = paths.controlPlane;
   const keys = await loadOrCreateKeys(join(folder, 'keys.json'));
   const tokenSigner = LocalSigner.fromPem('local-cp-1', keys.tokens);
   const jwks = () => keyRingJwks({ current: tokenSigner });
@@ -95,7 +97,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
   const users = await FileUserStore.open(join(folder, 'users.json'));
 
   const sync = await startLocalConfigSync({
-    inboxDir: join(options.dataDir, 'queues', 'data-plane-inbox'),
+    inboxDir: paths.dataPlaneInbox,
     dataPlaneId: options.dataPlaneId,
     keyRegistry: options.keyRegistry,
     syncKeyPem: keys.sync,
@@ -241,7 +243,7 @@ async function createFirstAdmin(
     { name: 'default' },
   );
   const key = withKey
-    ? (await createKey(context, project, { scopes: ['ingest', 'read'], created_by: user.id })).key
+    ? (await createKey(context, project, { scopes: [...DEFAULT_KEY_SCOPES], created_by: user.id })).key
     : '';
   return {
     email: user.email,

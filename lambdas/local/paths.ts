@@ -14,5 +14,9 @@ export function localPaths(dataDir: string) {
     eventStore: join(root, 'objects', 'event-store'),
     eventsQueue: join(root, 'queues', 'events'),
     eventsDeadLetterQueue: join(root, 'queues', 'events-dlq'),
+    /** The control plane's files: private keys and local users. */
+    controlPlane: join(root, 'control-plane'),
+    /** The config sync's inbox (control plane -> data plane). */
+    dataPlaneInbox: join(root, 'queues', 'data-plane-inbox'),
   };
 }

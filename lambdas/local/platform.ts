@@ -3,7 +3,7 @@
  * and dead-letter archiver driven by queue pollers with SQS semantics, compaction on a timer, files
  * for S3, DuckDB for Athena and embedded dynalite for DynamoDB, all under one data folder.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
 import { DynamoPendingUpdates } from '../adapters/aws/dynamo-pending-updates';
 import { createDuckDbQueryEngine } from '../adapters/local/duckdb-query-engine';
@@ -34,6 +34,8 @@ import {
   startLocalDynamo,
 } from './dynamo-local';
 import { startHttpServer } from './http-server';
+import { readSavedInfo } from './local-info';
+import { LOCAL_DATA_PLANE_ID } from './local-sync-publisher';
 import { localPaths } from './paths';
 import { runInOrder } from './run-in-order';
 
@@ -106,8 +108,7 @@ export interface LocalPlatformInfo {
   controlPlane?: Partial<LocalBootstrap> & { url: string };
 }
 
-/** The `aud` of control-plane tokens for the local data plane. */
-export const LOCAL_DATA_PLANE_ID = 'local';
+export { LOCAL_DATA_PLANE_ID } from './local-sync-publisher';
 
 export interface LocalPlatform {
   url: string;
@@ -138,7 +139,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   try {
     await ensureKeyTable(dynamo.client, LOCAL_KEY_TABLE);
     const keys = new DynamoKeyRegistry(dynamo.client, LOCAL_KEY_TABLE);
-    const saved = await savedInfo(paths.info);
+    const saved = (await readSavedInfo(paths.info)) as Partial<LocalPlatformInfo> | undefined;
     const savedKey = nonEmpty(saved?.apiKey);
 
     let apiKey: string;
@@ -367,21 +368,6 @@ function nonEmpty(value: unknown): string | undefined {
 async function isDataPlaneOwnKey(keys: DynamoKeyRegistry, apiKey: string): Promise<boolean> {
   const record = await keys.findByHash(hashApiKey(apiKey));
   return record !== undefined && record.org_id === LOCAL_TENANT.org_id && !record.revoked;
-}
-
-async function savedInfo(infoPath: string): Promise<Partial<LocalPlatformInfo> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(infoPath, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as Partial<LocalPlatformInfo>;
-  } catch {
-    throw new Error(`${infoPath} is not valid JSON; fix or delete it (a new API key is then created)`);
-  }
 }
 
 function describeFailure(failure: { stage: string; messageId?: string; error?: unknown }): string {

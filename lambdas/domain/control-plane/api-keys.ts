@@ -11,6 +11,11 @@ import { type ApiKey, nextVersion, type Project } from './model';
 
 /** `wgl_` plus 4 characters of the random part: enough to tell keys apart, 24 of 256 bits. */
 const DISPLAY_PREFIX_LENGTH = 8;
+/**
+ * Scopes a key gets when none are asked for, everywhere keys are made (API, `npm run keys`): what a
+ * new user expects, to send data and read it back. Never admin by default.
+ */
+export const DEFAULT_KEY_SCOPES: readonly ApiKeyScope[] = ['ingest', 'read'];
 /** Longest grace period a rotated key may keep working. */
 export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
 

@@ -78,7 +78,7 @@ describe('API keys through the control-plane API', () => {
     ]);
   });
 
-  it('defaults to the ingest scope and refuses unknown scopes without writing', async () => {
+  it('defaults to the ingest and read scopes and refuses unknown scopes without writing', async () => {
     const fixture = await buildFixture();
     const send = (body: unknown) =>
       fixture.api(
@@ -90,7 +90,7 @@ describe('API keys through the control-plane API', () => {
           user: 'admin',
         }),
       );
-    expect((bodyOf(await send({})) as IssuedBody).scopes).toEqual(['ingest']);
+    expect((bodyOf(await send({})) as IssuedBody).scopes).toEqual(['ingest', 'read']);
     const before = fixture.store.snapshot();
     for (const scopes of [['root'], [], 'ingest']) {
       expect((await send({ scopes })).statusCode).toBe(400);
