@@ -18,7 +18,11 @@ export function withExtension(specifier: string, exists: (path: string) => boole
 }
 
 /** Rewrites every relative specifier of one declaration file located at `file`. */
-export function rewriteDeclaration(text: string, file: string, exists = existsSync): string {
+export function rewriteDeclaration(
+  text: string,
+  file: string,
+  exists: (path: string) => boolean = existsSync,
+): string {
   const dir = dirname(file);
   return text.replace(RELATIVE_SPECIFIER, (_match, head: string, quote: string, specifier: string) => {
     const fixed = withExtension(specifier, (relative) => exists(resolve(dir, relative)));
