@@ -99,7 +99,7 @@ Median time per request; spans per second on one core.
 |---|---:|---:|---:|
 ${rows.map((r) => `| ${r.name} | ${fmt(r.medianMs, 2)} | ${fmt(r.spansPerSecond)} | ${fmt(r.spansPerSecond / generic.spansPerSecond, 2)}x |`).join('\n')}
 
-Targets (issue 2): protobuf decode + normalize at least 100,000 spans/s/core: ${fmt(pipeline.spansPerSecond)} spans/s
+Targets: protobuf decode + normalize at least 100,000 spans/s/core: ${fmt(pipeline.spansPerSecond)} spans/s
 (${pipeline.spansPerSecond >= 100_000 ? 'met' : 'NOT met'}); the decoder at least 2x the generic decoder: ${fmt(decoder.spansPerSecond / generic.spansPerSecond, 2)}x
 (${decoder.spansPerSecond >= 2 * generic.spansPerSecond ? 'met' : 'NOT met'}). The generic decoder only decodes; normalizing (four attribute
 conventions, JSON message attributes parsed, ids derived, cost priced) is work it does not do, so
@@ -130,7 +130,7 @@ function has ${fmt(LAMBDA_MEMORY_MB / FULL_VCPU_MB, 2)} of a vCPU) + an assumed 
 
 ${formatCostTable(cost, total)}
 
-Target (issue 2, revised): at most $0.03 per million spans at 100 spans per request: ${total <= 0.03 ? 'met' : 'NOT met'}.
+Target: at most $0.03 per million spans at 100 spans per request: ${total <= 0.03 ? 'met' : 'NOT met'}.
 
 ## Event store: writer beside DuckDB
 
@@ -144,7 +144,7 @@ text, as DuckDB's table holds them) is timed afterwards.
 |---|---:|---:|---:|
 ${[writer.waggle, writer.encodeOnly, writer.duckdb, writer.duckdbZstd].map((r) => `| ${r.name} | ${fmt(r.rowsPerSecond)} | ${fmt(r.bytesPerEvent, 1)} | ${fmt(r.rowsPerSecond / writer.duckdb.rowsPerSecond, 2)}x speed, ${fmt(r.fileBytes / writer.duckdb.fileBytes, 2)}x size |`).join('\n')}
 
-Targets (issue 3): writer at least half of DuckDB's rows/s: ${fmt(writer.speedRatio, 2)}x (${writer.speedRatio >= 0.5 ? 'met' : 'NOT met'});
+Targets: writer at least half of DuckDB's rows/s: ${fmt(writer.speedRatio, 2)}x (${writer.speedRatio >= 0.5 ? 'met' : 'NOT met'});
 files at most 1.5x DuckDB's size: ${fmt(writer.sizeRatio, 2)}x (${writer.sizeRatio <= 1.5 ? 'met' : 'NOT met'}).
 
 The writer function's whole path on one SQS batch (bench/store/writer-batch-bench.ts): ${fmt(writerBatch.events)} events in
@@ -162,7 +162,7 @@ after another, local platform defaults (writer batching window ${freshness.batch
 |---:|---:|
 | ${fmt(freshness.p50Ms)} | ${fmt(freshness.p99Ms)} |
 
-Target (issue 3): p50 under 2 s: ${freshness.p50Ms < 2000 ? 'met' : 'NOT met'}.
+Target: p50 under 2 s: ${freshness.p50Ms < 2000 ? 'met' : 'NOT met'}.
 
 ## Queries over ${fmt(queries.events)} stored events (local, DuckDB)
 
@@ -173,7 +173,7 @@ bench/query/query-bench.ts), through the query service as the read API calls it.
 |---|---:|---:|
 ${queries.latencies.map((r) => `| ${r.name} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} |`).join('\n')}
 
-Target (issue 3): session lookup under 100 ms at 1 million events.
+Target: session lookup under 100 ms at 1 million events.
 
 ## SDK beside the bare OpenTelemetry JS SDK
 

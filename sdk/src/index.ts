@@ -1,7 +1,6 @@
 /**
- * Waggle tracing SDK. The public surface is re-exported here; modules follow the tracer
- * architecture in ../../shared/DESIGN.md section 7 (core, infra, instrumentation, integration,
- * lifecycle, processing, utils).
+ * Waggle tracing SDK. The public surface is re-exported here; the modules are grouped by job
+ * (core, infra, instrumentation, integration, lifecycle, processing, utils).
  */
 export type {
   ExportCompression,

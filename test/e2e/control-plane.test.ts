@@ -1,5 +1,5 @@
 /**
- * Issue 5's "Done means" on the local platform: a user signs in to the local control plane, creates
+ * The control plane's whole story on the local platform: a user signs in to the local control plane, creates
  * a project and a key, sends data with the key, reads it with a control-plane token, revokes the
  * key and sees ingestion refused (through the real sync: publisher, inbox queue, controller, key
  * registry), and a token for another project cannot read this project's data.

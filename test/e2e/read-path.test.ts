@@ -1,5 +1,5 @@
 /**
- * Issue 3 end to end on the local platform: spans from the OpenTelemetry JS exporters and
+ * The read path end to end on the local platform: spans from the OpenTelemetry JS exporters and
  * HoneyHive-shaped REST events come back through the read API (export, session tree, single event)
  * with the right types, models, tokens, cost, parents, children and rollups, and survive a restart.
  */

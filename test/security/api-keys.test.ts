@@ -1,5 +1,5 @@
 /**
- * API-key security tests (issue 5): revoked, rotated (old key after its grace period), wrong
+ * API-key security tests: revoked, rotated (old key after its grace period), wrong
  * checksum, a key of project A used on project B's data, and brute force. Each must fail closed
  * with the data untouched.
  */

@@ -1,5 +1,5 @@
 /**
- * Waggle's event model (DESIGN.md section 4): one wide, immutable row per event.
+ * Waggle's event model (docs/architecture.md, "Event model"): one wide, immutable row per event.
  * A newer `version` of the same `event_id` supersedes the older one when read.
  */
 

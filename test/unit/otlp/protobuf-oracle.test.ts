@@ -1,5 +1,6 @@
 /**
- * Oracle: random requests encoded by protobufjs from the reference .proto files must decode, with our
+ * Oracle: random requests encoded by protobufjs (the OTLP schema built in bench/otlp/otlp-proto-schema.ts,
+ * itself checked against OpenTelemetry JS in otlp-proto-schema.test.ts) must decode, with our
  * decoder, to protobufjs's own decode of the same bytes (normalized to the model by independent code).
  * The same requests written as OTLP/JSON must decode to the same model.
  */
