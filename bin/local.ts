@@ -1,37 +1,42 @@
 /**
  * `npm start`: runs the data plane and the control plane locally (see docs/local.md).
- * Environment: WAGGLE_PORT (4318), WAGGLE_CP_PORT (4319), WAGGLE_HOST (127.0.0.1), WAGGLE_DATA_DIR (.data),
- * WAGGLE_LOCAL_PROJECT (default), WAGGLE_LOCAL_API_KEY (else the saved or a new key). The key is a key of
- * the control plane's project of that name, made (or imported) through the control plane.
+ * Environment (checked before anything starts, lambdas/local/settings.ts): WAGGLE_PORT (4318),
+ * WAGGLE_CP_PORT (4319), WAGGLE_HOST (127.0.0.1), WAGGLE_DATA_DIR (.data), WAGGLE_LOCAL_PROJECT
+ * (default), WAGGLE_LOCAL_API_KEY (else the saved or a new key), WAGGLE_LOG_LEVEL (info),
+ * WAGGLE_LOG_FORMAT (text). The key is a key of the control plane's project of that name.
  */
+import { createLogger } from '../lambdas/local/logger';
 import { startLocalPlatform } from '../lambdas/local/platform';
+import { readLocalSettings, SettingsError } from '../lambdas/local/settings';
 
-function portFromEnv(name: string, fallback: string): number {
-  const raw = process.env[name] ?? fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    console.error(`${name} must be a port number (0-65535), got "${raw}"`);
+const settings = (() => {
+  try {
+    return readLocalSettings(process.env);
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    console.error(
+      `waggle: not started, fix these settings first:\n${error.problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     process.exit(2);
   }
-  return port;
-}
+})();
 
-const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+const logger = createLogger({ level: settings.logLevel, format: settings.logFormat });
 
 const platform = await startLocalPlatform({
-  port: portFromEnv('WAGGLE_PORT', '4318'),
-  host: process.env.WAGGLE_HOST ?? '127.0.0.1',
-  controlPlane: { port: portFromEnv('WAGGLE_CP_PORT', '4319'), host: process.env.WAGGLE_HOST ?? '127.0.0.1' },
-  dataDir: process.env.WAGGLE_DATA_DIR ?? '.data',
-  projectName: process.env.WAGGLE_LOCAL_PROJECT || 'default',
-  apiKey: process.env.WAGGLE_LOCAL_API_KEY || undefined,
-  log,
+  port: settings.port,
+  host: settings.host,
+  controlPlane: { port: settings.controlPlanePort, host: settings.host },
+  dataDir: settings.dataDir,
+  projectName: settings.projectName,
+  apiKey: settings.apiKey,
+  logger,
 }).catch((error: unknown) => {
   console.error(`waggle: could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
 
-const project = process.env.WAGGLE_LOCAL_PROJECT || 'default';
+const project = settings.projectName;
 console.log(`
 Waggle data plane running at ${platform.url}
   health        GET  ${platform.url}/healthz
@@ -53,21 +58,24 @@ Or with curl:
     -H 'authorization: Bearer ${platform.apiKey}' -d '{"resourceSpans":[]}'
 `);
 
-/** The admin password is printed once, on the start that created it; later starts point to local.json. */
+/** Every start says where the admin password is; the first one prints it too. */
 function controlPlaneBanner(): string {
   const cp = platform.controlPlane;
   if (!cp) return '';
+  const passwordAt = `${platform.dataDir}/local.json ("controlPlane": "email", "password")`;
   const first = cp.bootstrap
-    ? `  first start: created ${cp.bootstrap.email} (password ${cp.bootstrap.password}),
+    ? `  first start: created ${cp.bootstrap.email} (password ${cp.bootstrap.password}, kept in ${passwordAt}),
   organization "local" and project "default" (${cp.bootstrap.project_id}); ${cp.bootstrap.apiKey === platform.apiKey ? 'the API key above is its key' : `its API key ${cp.bootstrap.apiKey}`}
 `
-    : `  admin credentials: see ${platform.dataDir}/local.json ("controlPlane")
+    : `  admin         sign in as admin@local with the password in ${passwordAt}
 `;
   return `Control plane at ${cp.url}
   sign in       POST ${cp.url}/v1/auth/sign-in  {"email","password"} -> id_token
   projects/keys ${cp.url}/v1/projects, /v1/projects/{id}/keys  (Authorization: Bearer <id_token>)
+  new key       npm run keys -- create --project ${project} --local  (scopes ingest,read)
   tokens        POST ${cp.url}/v1/tokens {"project_id"} -> a data-plane token for the read API
   JWKS          GET  ${cp.url}/.well-known/jwks.json
+  sign-in locked out? restart npm start (the counters are in memory)
 ${first}`;
 }
 
@@ -75,7 +83,7 @@ let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  log(`${signal}: finishing in-flight requests, then stopping`);
+  logger.info(`${signal}: finishing in-flight requests, then stopping`);
   try {
     await platform.close();
     process.exit(0);

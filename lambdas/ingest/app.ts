@@ -160,7 +160,10 @@ function reply(outcome: IngestOutcome): APIGatewayProxyStructuredResultV2 {
   return protobuf(200, encodeTraceResponseProtobuf(partial));
 }
 
-/** OTLP/HTTP failures carry a google.rpc.Status in the encoding of the request. */
+/**
+ * OTLP/HTTP failures carry a google.rpc.Status in the encoding of the request when that is protobuf
+ * or JSON; for any other content type (text/plain, none) JSON, which a client can read at least.
+ */
 function otlpError(
   status: number,
   message: string,
@@ -168,10 +171,10 @@ function otlpError(
   headers: Record<string, string> | undefined,
 ): APIGatewayProxyStructuredResultV2 {
   const code = grpcCodeFor(status);
-  if (mediaTypeOf(contentType) === 'application/json' || mediaTypeOf(contentType) === '') {
-    return json(status, { code, message }, headers);
+  if (mediaTypeOf(contentType) === 'application/x-protobuf') {
+    return protobuf(status, encodeOtlpStatus(code, message), headers);
   }
-  return protobuf(status, encodeOtlpStatus(code, message), headers);
+  return json(status, { code, message }, headers);
 }
 
 /** The google.rpc.Code that best matches an HTTP status. */

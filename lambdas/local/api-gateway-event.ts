@@ -129,6 +129,28 @@ export function matchRoute(method: string, path: string, routes: readonly string
   return undefined;
 }
 
+/**
+ * The methods the routes allow on a path that no route matches with the request's method (for a
+ * 405 with `Allow`); empty when the path is not a route's at all. A trailing slash is ignored, as
+ * the handlers' own routers ignore it.
+ */
+export function allowedMethods(path: string, routes: readonly string[]): string[] {
+  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  const segments = trimmed.split('/');
+  const methods = new Set<string>();
+  for (const routeKey of routes) {
+    const [routeMethod, routePath] = routeKey.split(' ');
+    if (routeMethod === undefined || routePath === undefined || routeMethod === 'ANY') continue;
+    try {
+      if (matchPath(routePath.split('/'), segments)) methods.add(routeMethod);
+    } catch {
+      // A malformed parameter still names the route's path.
+      methods.add(routeMethod);
+    }
+  }
+  return [...methods].sort();
+}
+
 function matchPath(routeSegments: string[], pathSegments: string[]): Record<string, string> | undefined {
   const parameters: Record<string, string> = {};
   for (const [index, routeSegment] of routeSegments.entries()) {

@@ -10,7 +10,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { LocalSigner } from '../adapters/local/local-signer';
-import { createControlPlaneApi } from '../control-plane-api/app';
+import { CONTROL_PLANE_ROUTES, createControlPlaneApi } from '../control-plane-api/app';
 import { actorFromClaims } from '../domain/control-plane/actor';
 import { createKey, DEFAULT_KEY_SCOPES } from '../domain/control-plane/api-keys';
 import { type ControlPlaneContext, controlPlaneContext } from '../domain/control-plane/context';
@@ -28,10 +28,19 @@ import { ensureControlPlaneTable, LOCAL_CONTROL_PLANE_TABLE } from './control-pl
 import { createTokenRoute } from './control-plane-tokens';
 import { startHttpServer } from './http-server';
 import { ensureLocalKey, type LocalKey, type LocalKeyRequest } from './local-default-project';
+import { type Logger, loggerFromLines } from './logger';
 import { localPaths } from './paths';
+import { logAnsweredRequest } from './request-log';
 import { runInOrder } from './run-in-order';
 
 export const LOCAL_ADMIN_EMAIL = 'admin@local';
+/** Every route the local control plane serves (for 405 answers on a known path). */
+const CONTROL_PLANE_SERVER_ROUTES = [
+  ...CONTROL_PLANE_ROUTES,
+  'POST /v1/auth/sign-in',
+  'POST /v1/tokens',
+  'GET /.well-known/jwks.json',
+];
 /** The app client id ID tokens are issued for (Cognito's `aud`). */
 const LOCAL_CLIENT_ID = 'waggle-local-console';
 
@@ -57,6 +66,8 @@ export interface LocalControlPlaneOptions {
    * restarts, created or imported through the control plane (local-default-project.ts).
    */
   localKey?: LocalKeyRequest;
+  logger?: Logger;
+  /** A plain line sink instead of logger (every level, text); tests use it. */
   log?: (line: string) => void;
 }
 
@@ -86,7 +97,7 @@ export interface LocalControlPlane {
 }
 
 export async function startLocalControlPlane(options: LocalControlPlaneOptions): Promise<LocalControlPlane> {
-  const log = options.log ?? (() => {});
+  const logger = options.logger ?? loggerFromLines(options.log ?? (() => {}));
   const paths = localPaths(options.dataDir);
   const folder = paths.controlPlane;
   const keys = await loadOrCreateKeys(join(folder, 'keys.json'));
@@ -102,21 +113,30 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
     keyRegistry: options.keyRegistry,
     syncKeyPem: keys.sync,
     maximumBatchingWindowMs: options.syncBatchingWindowMs,
-    log,
+    log: (line) => logger.warn(line),
   });
   const cleanup: (() => Promise<void>)[] = [() => sync.close()];
   let reconciling = false;
+  // The data plane keeps what it applied in memory: after a start it reports nothing, and the first
+  // reconciliation sends everything again. That is a refill, not drift; later ones are repairs.
+  let reconciled = false;
   const reconcileTimer = setInterval(async () => {
     if (reconciling) return;
     reconciling = true;
     try {
       const plan = await sync.reconcile(desiredChanges(await store.projectsAndApiKeys()));
-      if (plan.toRepublish.length > 0)
-        log(
-          `sync: reconciliation sent ${plan.toRepublish.length} change(s) again (${plan.differingKinds.join(', ')})`,
+      const sent = plan.toRepublish.length;
+      if (sent > 0 && !reconciled)
+        logger.debug(
+          `sync: first reconciliation after start sent ${sent} change(s) to the data plane, whose applied state starts empty`,
         );
+      else if (sent > 0)
+        logger.warn(
+          `sync: reconciliation sent ${sent} change(s) again: the data plane lacked them (${plan.differingKinds.join(', ')})`,
+        );
+      reconciled = true;
     } catch (error) {
-      log(`sync: reconciliation failed: ${(error as Error).message}`);
+      logger.error('sync: reconciliation failed', { error: (error as Error).message });
     } finally {
       reconciling = false;
     }
@@ -129,10 +149,11 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
     const server = await startHttpServer({
       port: options.port ?? 4319,
       host: options.host ?? '127.0.0.1',
-      routes: [],
       handler: async (event) => (handle ? handle(event) : json(503, { success: false, error: 'Starting' })),
       functionName: 'waggle-control-plane',
-      log,
+      log: (line) => logger.error(line),
+      routes: CONTROL_PLANE_SERVER_ROUTES,
+      onAnswered: logAnsweredRequest(logger),
     });
     cleanup.unshift(() => server.close());
     const issuer = server.url;
@@ -149,7 +170,9 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       return identityClaims ? actorFromClaims({ ...identityClaims }, store) : undefined;
     };
     const onError = (error: unknown, context: { routeKey: string; status: number }) =>
-      log(`control plane: ${context.routeKey} answered ${context.status}: ${(error as Error).message}`);
+      logger.error(`control plane: ${context.routeKey} answered ${context.status}`, {
+        error: (error as Error).message,
+      });
     const api = createControlPlaneApi({ store, changes: sync.changes, actorFrom, onError });
     const tokens = createTokenRoute({
       store,
@@ -195,13 +218,13 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       : await createFirstAdmin(identity, context, options.localKey?.projectName !== 'default');
     const adminId = admin?.id ?? (await users.findByEmail(LOCAL_ADMIN_EMAIL))?.id;
     if (bootstrap)
-      log(`control plane: created ${LOCAL_ADMIN_EMAIL}, organization "local" and project "default"`);
+      logger.info(`control plane: created ${LOCAL_ADMIN_EMAIL}, organization "local" and project "default"`);
     let localKey: LocalKey | undefined;
     if (options.localKey && adminId) {
       localKey = await ensureLocalKey(context, adminId, options.keyRegistry, options.localKey);
       if (bootstrap && localKey.project_id === bootstrap.project_id) bootstrap.apiKey = localKey.apiKey;
       if (localKey.created)
-        log(`control plane: registered the local API key for project "${localKey.project}"`);
+        logger.info(`control plane: registered the local API key for project "${localKey.project}"`);
     }
 
     let closed: Promise<void> | undefined;

@@ -7,12 +7,34 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { isHttpError } from '../domain/http/errors';
-import { buildApiGatewayEvent } from './api-gateway-event';
+import { allowedMethods, buildApiGatewayEvent } from './api-gateway-event';
+import type { LogFields } from './logger';
+import { withRequestNotes } from './request-notes';
 
 /** HTTP API's payload limit. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** HTTP API's integration timeout, reported to the handler through getRemainingTimeInMillis. */
 const INTEGRATION_TIMEOUT_MS = 30_000;
+/**
+ * After a 413 the rest of the body is read and discarded, up to these bounds, before the connection
+ * may close: a client still sending when it closes gets a reset instead of the answer.
+ */
+const TOO_LARGE_DRAIN_BYTES = 64 * 1024 * 1024;
+const TOO_LARGE_DRAIN_MS = 10_000;
+
+/** One answered request, for the server's log line. */
+export interface AnsweredRequest {
+  method: string;
+  /** The path without its query string (which may carry ids or filters). */
+  path: string;
+  /** 0 when the connection closed before an answer. */
+  status: number;
+  ms: number;
+  /** Why a request was refused or failed: the error message of the answer. */
+  why?: string;
+  /** What the handler's hooks reported (project, spans accepted and refused...). */
+  notes: LogFields;
+}
 
 export type HttpApiHandler = (
   event: APIGatewayProxyEventV2,
@@ -29,6 +51,8 @@ export interface HttpServerOptions {
   log?: (line: string) => void;
   /** Longest wait for in-flight requests on close before connections are cut. */
   drainTimeoutMs?: number;
+  /** Called once per request when its connection is done with it (the request log). */
+  onAnswered?: (request: AnsweredRequest) => void;
 }
 
 export interface RunningHttpServer {
@@ -46,8 +70,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const server = createServer((request, response) => {
     inFlight++;
+    const startedAt = performance.now();
+    const target = request.url ?? '/';
+    const answered: AnsweredRequest = {
+      method: request.method ?? 'GET',
+      path: target.split('?')[0] ?? target,
+      status: 0,
+      ms: 0,
+      notes: {},
+    };
     response.on('close', () => {
       inFlight--;
+      answered.status = response.headersSent ? response.statusCode : 0;
+      answered.ms = Math.round(performance.now() - startedAt);
+      if (!response.headersSent) answered.why ??= 'connection closed before an answer';
+      options.onAnswered?.(answered);
       if (closing) {
         // Keep-alive sockets of finished requests would otherwise hold close() open.
         server.closeIdleConnections();
@@ -55,11 +92,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       }
     });
     if (closing) response.shouldKeepAlive = false;
-    serve(request, response, options, log).catch((error: unknown) => {
-      log(`local http: failed to answer ${request.method} ${request.url}: ${describe(error)}`);
-      if (!response.headersSent) writeJson(response, 500, { message: 'Internal Server Error' });
-      else response.destroy();
-    });
+    withRequestNotes(answered.notes, () => serve(request, response, options, log, answered)).catch(
+      (error: unknown) => {
+        log(`local http: failed to answer ${request.method} ${answered.path}: ${describe(error)}`);
+        answered.why = 'internal error';
+        if (!response.headersSent) writeJson(response, 500, { message: 'Internal Server Error' });
+        else response.destroy();
+      },
+    );
   });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -101,11 +141,12 @@ async function serve(
   response: ServerResponse,
   options: HttpServerOptions,
   log: (line: string) => void,
+  answered: AnsweredRequest,
 ): Promise<void> {
   const declaredLength = Number(request.headers['content-length'] ?? 0);
-  if (declaredLength > MAX_PAYLOAD_BYTES) return rejectTooLarge(request, response);
+  if (declaredLength > MAX_PAYLOAD_BYTES) return rejectTooLarge(request, response, answered);
   const body = await readBody(request, MAX_PAYLOAD_BYTES);
-  if (body === 'too-large') return rejectTooLarge(request, response);
+  if (body === 'too-large') return rejectTooLarge(request, response, answered);
 
   const requestId = randomUUID();
   const startedAt = Date.now();
@@ -127,9 +168,20 @@ async function serve(
     );
   } catch (error) {
     // A request that cannot be mapped (a path parameter such as `%ff`) never reaches a function.
-    if (isHttpError(error) && error.status === 400)
+    if (isHttpError(error) && error.status === 400) {
+      answered.why = error.message;
       return writeJson(response, 400, { message: error.message });
+    }
     throw error;
+  }
+
+  // A known path with a method none of its routes has: 405 naming the methods it has.
+  if (event.routeKey === '$default') {
+    const allow = allowedMethods(event.rawPath, options.routes);
+    if (allow.length > 0) {
+      answered.why = `${event.requestContext.http.method} is not allowed on ${event.rawPath}; allowed: ${allow.join(', ')}`;
+      return writeJson(response, 405, { message: 'Method Not Allowed', allow }, { allow: allow.join(', ') });
+    }
   }
 
   let result: APIGatewayProxyStructuredResultV2;
@@ -141,9 +193,27 @@ async function serve(
   } catch (error) {
     // Lambda reports an unhandled error to API Gateway, which answers 500; the server keeps serving.
     log(`local http: handler failed for ${event.routeKey} (request ${requestId}): ${describe(error)}`);
+    answered.why = 'handler failed';
     return writeJson(response, 500, { message: 'Internal Server Error', requestId });
   }
+  if ((result.statusCode ?? 200) >= 400) answered.why = errorMessageOf(result);
   writeResult(response, result, requestId);
+}
+
+/** The message of a JSON error answer (`error` of the JSON APIs, `message` of OTLP and the gateway). */
+function errorMessageOf(result: APIGatewayProxyStructuredResultV2): string | undefined {
+  const type = Object.entries(result.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === 'content-type',
+  )?.[1];
+  if (!String(type ?? '').includes('json') || result.body === undefined || result.isBase64Encoded)
+    return undefined;
+  try {
+    const body = JSON.parse(result.body) as { error?: unknown; message?: unknown };
+    const message = body.error ?? body.message;
+    return typeof message === 'string' ? message : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads the body, giving up (and returning 'too-large') as soon as it passes limit bytes. */
@@ -167,10 +237,23 @@ function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array |
   });
 }
 
-function rejectTooLarge(request: IncomingMessage, response: ServerResponse): void {
-  // Stop reading: answer, then close the connection rather than drain megabytes nobody wants.
-  response.shouldKeepAlive = false;
-  response.once('finish', () => request.destroy());
+function rejectTooLarge(request: IncomingMessage, response: ServerResponse, answered: AnsweredRequest): void {
+  answered.why = `body larger than ${MAX_PAYLOAD_BYTES} bytes`;
+  // Answer now, then read and discard the rest of the body so the client, which may still be
+  // sending, reads the answer; a body beyond the bounds has its connection cut.
+  let discarded = 0;
+  const cut = () => {
+    clearTimeout(timer);
+    request.destroy();
+  };
+  const timer = setTimeout(cut, TOO_LARGE_DRAIN_MS).unref();
+  request.on('data', (chunk: Buffer) => {
+    discarded += chunk.byteLength;
+    if (discarded > TOO_LARGE_DRAIN_BYTES) cut();
+  });
+  request.once('end', () => clearTimeout(timer));
+  request.once('close', () => clearTimeout(timer));
+  request.resume();
   writeJson(response, 413, { message: 'Request Entity Too Large' });
 }
 
@@ -192,9 +275,15 @@ function writeResult(
   response.end(body);
 }
 
-function writeJson(response: ServerResponse, statusCode: number, payload: unknown): void {
+function writeJson(
+  response: ServerResponse,
+  statusCode: number,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify(payload);
   response.writeHead(statusCode, {
+    ...headers,
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
   });

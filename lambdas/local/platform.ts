@@ -12,7 +12,7 @@ import { LocalQueue } from '../adapters/local/local-queue';
 import { startQueuePoller } from '../adapters/local/local-queue-poller';
 import { createCompactionJob } from '../compaction/app';
 import { createDeadLetterArchiver } from '../dead-letter-archiver/app';
-import { generateApiKey, hashApiKey } from '../domain/auth/api-key';
+import { generateApiKey, hashApiKey, isWellFormedApiKey } from '../domain/auth/api-key';
 import type { DataPlaneAuthOptions } from '../domain/auth/authenticate-request';
 import { API_KEY_SCOPES, type ApiKeyRecord } from '../domain/auth/principal';
 import { createMemoryRateLimiter } from '../domain/auth/rate-limit';
@@ -36,12 +36,18 @@ import {
 import { startHttpServer } from './http-server';
 import { readSavedInfo } from './local-info';
 import { LOCAL_DATA_PLANE_ID } from './local-sync-publisher';
+import { type Logger, loggerFromLines } from './logger';
 import { localPaths } from './paths';
+import { createQueueDepthWatch } from './queue-depth-watch';
+import { logAnsweredRequest } from './request-log';
+import { noteRequest } from './request-notes';
 import { runInOrder } from './run-in-order';
 
 export { localPaths } from './paths';
 
 export const LOCAL_TENANT = { org_id: 'local', workspace_id: 'local' } as const;
+/** How often the events queue's depth is looked at for the log. */
+const QUEUE_DEPTH_SAMPLE_MS = 5_000;
 /** Receives before a poison message moves to the dead-letter queue (as the CDK stack configures). */
 const EVENTS_MAX_RECEIVE_COUNT = 5;
 
@@ -69,6 +75,9 @@ export interface LocalPlatformOptions {
   dataDir: string;
   projectName?: string;
   apiKey?: string;
+  /** Where the platform says what it does (npm start: WAGGLE_LOG_LEVEL, WAGGLE_LOG_FORMAT). */
+  logger?: Logger;
+  /** A plain line sink instead of logger (every level, text); tests use it. */
   log?: (line: string) => void;
   /** Starts the local control plane beside the data plane (npm start does; port 4319 by default). */
   controlPlane?: {
@@ -129,9 +138,15 @@ export interface LocalPlatform {
 }
 
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
-  const log = options.log ?? (() => {});
+  const logger = options.logger ?? loggerFromLines(options.log ?? (() => {}));
   const paths = localPaths(options.dataDir);
   const projectName = options.projectName ?? 'default';
+  if (options.apiKey !== undefined && !isWellFormedApiKey(options.apiKey)) {
+    // Registered as is, it would be refused as malformed on every request.
+    throw new Error(
+      'WAGGLE_LOCAL_API_KEY is not a Waggle API key (format or checksum); unset it, or make a key with `npm run keys -- create --project default --local`',
+    );
+  }
   await mkdir(paths.root, { recursive: true });
 
   const dynamo = await startLocalDynamo(paths.dynamodb);
@@ -159,7 +174,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
           apiKey: options.apiKey,
           savedKeys: [savedKey, nonEmpty(saved?.controlPlane?.apiKey)].filter((key) => key !== undefined),
         },
-        log,
+        logger,
       });
       controlPlane = started;
       cleanup.unshift(() => started.close());
@@ -169,7 +184,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       // A data folder from before: its own key (project id "default") stays valid; keep it findable.
       if (savedKey && savedKey !== apiKey && (await isDataPlaneOwnKey(keys, savedKey))) {
         legacyApiKey = savedKey;
-        log(
+        logger.info(
           `local key: now a key of the control-plane project "${localKey.project}" (${projectId}); the earlier key stays valid for project id "${projectName}" (local.json legacyApiKey)`,
         );
       }
@@ -209,10 +224,15 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       eventsQueue,
       auth,
       ...tokenAuth,
+      onIngested: (summary) =>
+        noteRequest({
+          project: summary.projectId,
+          accepted: summary.acceptedRecords,
+          refused: summary.rejectedSpans > 0 ? summary.rejectedSpans : undefined,
+          dropped_values: summary.droppedValues > 0 ? summary.droppedValues : undefined,
+        }),
       onError: (error, context) =>
-        log(
-          `ingest: ${context.routeKey} answered ${context.status}: ${error instanceof Error ? error.message : String(error)}`,
-        ),
+        logger.error(`ingest: ${context.routeKey} answered ${context.status}`, { error: messageOf(error) }),
     });
 
     const eventStore = new FileObjectStore(paths.eventStore);
@@ -233,14 +253,23 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       rawArchive: options.faults?.rawArchive?.(rawArchive) ?? rawArchive,
       lookupLatest: (tenant, ids) => storedQueries.lookupLatest(tenant, ids),
       pendingUpdates,
-      onFailure: (failure) => log(`writer: ${failure.stage} failed for ${describeFailure(failure)}`),
+      onWritten: (written) =>
+        logger.info('writer: batch written', {
+          messages: written.messages,
+          files: written.files,
+          events: written.events,
+          tombstones: written.tombstones || undefined,
+          failed: written.failed || undefined,
+          dead_lettered: written.deadLettered || undefined,
+        }),
+      onFailure: (failure) => logger.warn(`writer: ${failure.stage} failed for ${describeFailure(failure)}`),
     });
     const writer = options.faults?.writer?.(realWriter) ?? realWriter;
     const pollerOptions = {
       batchSize: tuning.batchSize,
       maximumBatchingWindowMs: tuning.maximumBatchingWindowMs,
       visibilityTimeoutMs: tuning.visibilityTimeoutMs,
-      log,
+      log: (line: string) => logger.warn(line),
     };
     const writerPoller = startQueuePoller(eventsQueue, writer, pollerOptions);
     const archiverPoller = startQueuePoller(
@@ -255,7 +284,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     );
 
     const compaction = createCompactionJob(eventStore, {
-      onFailure: (partition, error) => log(`compaction: ${partition} failed: ${(error as Error).message}`),
+      onFailure: (partition, error) =>
+        logger.error(`compaction: ${partition} failed`, { error: messageOf(error) }),
     });
     let compacting: Promise<void> | undefined;
     const compact = () => {
@@ -267,7 +297,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       return compacting;
     };
     const compactionTimer = setInterval(() => {
-      compact().catch((error: unknown) => log(`compaction: ${(error as Error).message}`));
+      compact().catch((error: unknown) => logger.error('compaction failed', { error: messageOf(error) }));
     }, tuning.compactionIntervalMs);
     compactionTimer.unref();
     cleanup.unshift(async () => {
@@ -283,7 +313,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       payloadStore: eventStore,
       auth,
       ...tokenAuth,
-      onError: (error) => log(`query: ${error instanceof Error ? error.message : String(error)}`),
+      onAnswered: (answer) => noteRequest({ project: answer.projectId }),
+      onError: (error, context) =>
+        logger.error(`query: ${context.routeKey} answered ${context.status}`, { error: messageOf(error) }),
     });
     const queryRoutes = new Set<string>(QUERY_ROUTES);
     const server = await startHttpServer({
@@ -292,9 +324,19 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       routes: [...INGEST_ROUTES, ...QUERY_ROUTES],
       handler: (event, context) => (queryRoutes.has(event.routeKey) ? query(event) : ingest(event, context)),
       functionName: 'waggle-data-plane',
-      log,
+      log: (line) => logger.error(line),
+      onAnswered: logAnsweredRequest(logger),
     });
     cleanup.unshift(() => server.close());
+
+    // A backlog (more waiting than one writer batch) is worth a line; a queue kept up with is not.
+    const depthWatch = createQueueDepthWatch(tuning.batchSize);
+    const depthTimer = setInterval(() => {
+      const line = depthWatch.sample(eventsQueue.depth().visible);
+      if (line) logger.info(line);
+    }, QUEUE_DEPTH_SAMPLE_MS);
+    depthTimer.unref();
+    cleanup.unshift(async () => clearInterval(depthTimer));
 
     const info: LocalPlatformInfo = {
       apiKey,
@@ -368,6 +410,10 @@ function nonEmpty(value: unknown): string | undefined {
 async function isDataPlaneOwnKey(keys: DynamoKeyRegistry, apiKey: string): Promise<boolean> {
   const record = await keys.findByHash(hashApiKey(apiKey));
   return record !== undefined && record.org_id === LOCAL_TENANT.org_id && !record.revoked;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function describeFailure(failure: { stage: string; messageId?: string; error?: unknown }): string {

@@ -2,10 +2,19 @@ import { request as httpRequest } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  type AnsweredRequest,
   type HttpApiHandler,
   type RunningHttpServer,
   startHttpServer,
 } from '../../lambdas/local/http-server';
+import { noteRequest } from '../../lambdas/local/request-notes';
+
+/** The log hook runs when the connection is done with a request, a moment after the client has the answer. */
+async function eventuallyLength(list: unknown[], length: number): Promise<void> {
+  for (let tries = 0; tries < 100 && list.length < length; tries++)
+    await new Promise((r) => setTimeout(r, 10));
+  expect(list).toHaveLength(length);
+}
 
 const ROUTES = ['POST /v1/traces', 'GET /healthz', 'GET /events/{id}'];
 
@@ -121,9 +130,8 @@ describe('local HTTP API server', () => {
     });
     await send(url, { path: '/unknown/path' });
     await send(url, { path: '/events/evt-42' });
-    await send(url, { method: 'DELETE', path: '/healthz' });
 
-    const [post, unknown, withParameter, wrongMethod] = events;
+    const [post, unknown, withParameter] = events;
     expect(post).toMatchObject({
       version: '2.0',
       routeKey: 'POST /v1/traces',
@@ -156,7 +164,93 @@ describe('local HTTP API server', () => {
     expect(unknown?.queryStringParameters).toBeUndefined();
     expect(unknown?.body).toBeUndefined();
     expect(withParameter).toMatchObject({ routeKey: 'GET /events/{id}', pathParameters: { id: 'evt-42' } });
-    expect(wrongMethod?.routeKey).toBe('$default');
+  });
+
+  it('answers 405 with Allow for a known path and a method none of its routes has, without calling the handler', async () => {
+    const { events, handler } = recording();
+    const { url } = await start(handler);
+    for (const [method, path, allow] of [
+      ['GET', '/v1/traces', 'POST'],
+      ['DELETE', '/healthz', 'GET'],
+      ['POST', '/events/evt-1', 'GET'],
+      ['PUT', '/v1/traces/', 'POST'],
+    ] as const) {
+      const response = await fetch(`${url}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get('allow')).toBe(allow);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(await response.json()).toEqual({ message: 'Method Not Allowed', allow: [allow] });
+    }
+    expect(events).toEqual([]);
+    // An unknown path still reaches the handler (its router answers 404).
+    expect((await fetch(`${url}/nowhere`)).status).toBe(200);
+    expect(events).toHaveLength(1);
+  });
+
+  it('answers a 12 MB body sent by Node fetch with a 413 the client reads (the body is drained, not reset)', async () => {
+    const { events, handler } = recording();
+    const { url } = await start(handler);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const response = await fetch(`${url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: new Uint8Array(12 * 1024 * 1024),
+      });
+      expect(response.status).toBe(413);
+      expect(await response.json()).toEqual({ message: 'Request Entity Too Large' });
+    }
+    // Streamed without a length: read up to the limit, then drained too.
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let index = 0; index < 12; index++) controller.enqueue(new Uint8Array(1024 * 1024));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${url}/v1/traces`, {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(events).toHaveLength(0);
+  });
+
+  it('reports each answered request once: method, path without query, status, time, why it was refused, handler notes', async () => {
+    const answered: AnsweredRequest[] = [];
+    server = await startHttpServer({
+      port: 0,
+      host: '127.0.0.1',
+      routes: ROUTES,
+      log: () => {},
+      onAnswered: (request) => answered.push(request),
+      handler: async (event) => {
+        if (event.rawPath === '/healthz') return { statusCode: 200, body: 'ok' };
+        noteRequest({ project: 'p-1', accepted: 3 });
+        return {
+          statusCode: 401,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ success: false, error: 'Invalid API key' }),
+        };
+      },
+    });
+    await send(server.url, { method: 'POST', path: '/v1/traces?secret=1', body: '{}' });
+    await send(server.url, { path: '/healthz' });
+    await fetch(`${server.url}/v1/traces`);
+    await eventuallyLength(answered, 3);
+    expect(answered[0]).toMatchObject({
+      method: 'POST',
+      path: '/v1/traces',
+      status: 401,
+      why: 'Invalid API key',
+      notes: { project: 'p-1', accepted: 3 },
+    });
+    expect(answered[0]?.ms).toBeGreaterThanOrEqual(0);
+    expect(answered[1]).toMatchObject({ method: 'GET', path: '/healthz', status: 200, notes: {} });
+    expect(answered[1]?.why).toBeUndefined();
+    expect(answered[2]).toMatchObject({
+      status: 405,
+      why: 'GET is not allowed on /v1/traces; allowed: POST',
+    });
   });
 
   it('writes the handler result: status, headers, cookies, base64-decoded body', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isWellFormedApiKey } from '../../lambdas/domain/auth/api-key';
+import { generateApiKey, isWellFormedApiKey } from '../../lambdas/domain/auth/api-key';
 import { parseQueueEnvelope } from '../../lambdas/domain/ingest/queue-envelope';
 import { DynamoFolderInUseError, startLocalDynamo } from '../../lambdas/local/dynamo-local';
 import { type LocalPlatform, startLocalPlatform } from '../../lambdas/local/platform';
@@ -112,8 +112,17 @@ describe('local platform', () => {
     expect(response.status).toBe(200);
   });
 
+  it('refuses at start a key that is not a Waggle key (format or checksum), naming the setting', async () => {
+    const wrongChecksum = `${generateApiKey().slice(0, -6)}AAAAAA`;
+    for (const apiKey of ['wgl_chosen-by-the-developer', wrongChecksum]) {
+      await expect(startLocalPlatform({ port: 0, dataDir, apiKey })).rejects.toThrow(
+        /WAGGLE_LOCAL_API_KEY.*npm run keys/,
+      );
+    }
+  });
+
   it('takes the key from options when given', async () => {
-    const apiKey = 'wgl_chosen-by-the-developer';
+    const apiKey = generateApiKey();
     platform = await startLocalPlatform({ port: 0, dataDir, apiKey });
     expect(platform.apiKey).toBe(apiKey);
     const response = await fetch(`${platform.url}/v1/traces`, {

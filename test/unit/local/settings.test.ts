@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { generateApiKey } from '../../../lambdas/domain/auth/api-key';
+import { readLocalSettings, SettingsError } from '../../../lambdas/local/settings';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    readLocalSettings(env);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  throw new Error('settings were accepted');
+}
+
+describe('npm start settings', () => {
+  it('has the documented defaults', () => {
+    expect(readLocalSettings({})).toEqual({
+      port: 4318,
+      controlPlanePort: 4319,
+      host: '127.0.0.1',
+      dataDir: '.data',
+      projectName: 'default',
+      apiKey: undefined,
+      logLevel: 'info',
+      logFormat: 'text',
+    });
+  });
+
+  it('takes a well-formed WAGGLE_LOCAL_API_KEY and the log settings in any case', () => {
+    const key = generateApiKey();
+    const settings = readLocalSettings({
+      WAGGLE_LOCAL_API_KEY: key,
+      WAGGLE_LOG_LEVEL: 'DEBUG',
+      WAGGLE_LOG_FORMAT: 'json',
+    });
+    expect(settings).toMatchObject({ apiKey: key, logLevel: 'debug', logFormat: 'json' });
+  });
+
+  it('refuses a WAGGLE_LOCAL_API_KEY with a wrong format or checksum, saying how to make a key', () => {
+    const key = generateApiKey();
+    const wrongChecksum = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
+    for (const bad of ['my-key', wrongChecksum, `${key}x`]) {
+      const [problem] = problemsOf({ WAGGLE_LOCAL_API_KEY: bad });
+      expect(problem).toContain('WAGGLE_LOCAL_API_KEY');
+      expect(problem).toContain('npm run keys -- create');
+    }
+  });
+
+  it('refuses bad log settings and ports, naming every one', () => {
+    const problems = problemsOf({
+      WAGGLE_LOG_LEVEL: 'verbose',
+      WAGGLE_LOG_FORMAT: 'xml',
+      WAGGLE_PORT: '80a',
+      WAGGLE_CP_PORT: '70000',
+    });
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toContain('WAGGLE_PORT');
+    expect(problems.join('\n')).toContain('WAGGLE_LOG_LEVEL must be one of error, warn, info, debug');
+    expect(problems.join('\n')).toContain('WAGGLE_LOG_FORMAT must be one of text, json');
+    expect(problems.join('\n')).toContain('WAGGLE_CP_PORT');
+  });
+});
