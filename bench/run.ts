@@ -20,6 +20,7 @@ import { formatLimitsSection, measureLargestRequests } from './ingest-limits-ben
 import { measureFreshness } from './local/freshness-bench';
 import { measureQueries } from './query/query-bench';
 import { formatSdkTable, measureSdk } from './sdk/sdk-bench';
+import { formatSdkPackageSection, measureSdkPackage } from './sdk/sdk-package-bench';
 import { measureWriterBatch } from './store/writer-batch-bench';
 import { measureWriter } from './store/writer-bench';
 
@@ -33,6 +34,10 @@ async function main(): Promise<void> {
   console.log('bench: SDK beside the bare OpenTelemetry JS SDK...');
   const sdk = await measureSdk();
   const sdkTable = formatSdkTable(sdk);
+
+  console.log('bench: SDK package size (npm pack)...');
+  const sdkPackage = await measureSdkPackage();
+  console.log(`  ${fmt(sdkPackage.packedBytes / 1024, 1)} KiB packed, ${sdkPackage.files} files`);
 
   console.log('bench: decode + normalize throughput (512-span GenAI requests)...');
   const rows = measureThroughput(512);
@@ -182,6 +187,7 @@ OpenTelemetry TracerProvider with a BatchSpanProcessor setting the same attribut
 
 ${sdkTable}
 
+${formatSdkPackageSection(sdkPackage)}
 ## Notes
 
 - The raw request travels on the events queue (the durable copy the 200 waits for) and the writer

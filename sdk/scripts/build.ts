@@ -7,11 +7,11 @@
  * Dependencies stay imports: they are installed beside the package, not bundled into it.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Format } from 'esbuild';
-import { rewriteDeclaration } from './declaration-specifiers';
+import { finishDeclarations } from './declarations';
 
 const sdkDir = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(sdkDir, 'dist');
@@ -37,11 +37,7 @@ function emitDeclarations(outDir: string): void {
     stdio: 'inherit',
   });
   if (result.status !== 0) throw new Error(`tsc failed (${result.status ?? result.error?.message})`);
-  for (const entry of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
-    if (!entry.endsWith('.d.ts')) continue;
-    const file = join(outDir, entry);
-    writeFileSync(file, rewriteDeclaration(readFileSync(file, 'utf8'), file));
-  }
+  finishDeclarations(outDir);
 }
 
 async function main(): Promise<void> {

@@ -17,6 +17,14 @@ export function withExtension(specifier: string, exists: (path: string) => boole
   throw new Error(`declaration import ${specifier} matches no emitted .d.ts`);
 }
 
+/** The declaration files a (rewritten) declaration file at `file` imports, as absolute paths. */
+export function importedDeclarations(text: string, file: string): string[] {
+  const dir = dirname(file);
+  return [...text.matchAll(RELATIVE_SPECIFIER)].map((match) =>
+    resolve(dir, String(match[3]).replace(/\.js$/, '.d.ts')),
+  );
+}
+
 /** Rewrites every relative specifier of one declaration file located at `file`. */
 export function rewriteDeclaration(
   text: string,

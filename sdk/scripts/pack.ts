@@ -17,14 +17,20 @@ export interface PackedSdk {
   size: number;
   /** Bytes of the files once unpacked. */
   unpackedSize: number;
-  files: string[];
+  files: PackedFile[];
+}
+
+export interface PackedFile {
+  path: string;
+  /** Bytes, unpacked. */
+  size: number;
 }
 
 interface NpmPackEntry {
   filename: string;
   size: number;
   unpackedSize: number;
-  files: { path: string }[];
+  files: PackedFile[];
 }
 
 /**
@@ -48,6 +54,6 @@ export async function packSdk(destination: string): Promise<PackedSdk> {
     tarball: join(destination, entry.filename),
     size: entry.size,
     unpackedSize: entry.unpackedSize,
-    files: entry.files.map((file) => file.path),
+    files: entry.files.map(({ path, size }) => ({ path, size })),
   };
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { rewriteDeclaration, withExtension } from '../../scripts/declaration-specifiers';
+import {
+  importedDeclarations,
+  rewriteDeclaration,
+  withExtension,
+} from '../../scripts/declaration-specifiers';
 
 // Emitted declarations of a dist/ with core/config.d.ts and utils/index.d.ts.
 const emitted = new Set(['/dist/core/config.d.ts', '/dist/utils/index.d.ts']);
@@ -20,6 +24,14 @@ describe('declaration specifiers', () => {
       "import type { C } from '../dist/core/config.js';",
       "export type D = import('./core/config.js').D;",
       "import { trace } from '@opentelemetry/api';",
+    ]);
+  });
+
+  it('lists the declaration files a rewritten file imports', () => {
+    const text = "export { a } from './core/config.js';\nexport type D = import('../lib/utils/index.js').D;";
+    expect(importedDeclarations(text, '/dist/index.d.ts')).toEqual([
+      '/dist/core/config.d.ts',
+      '/lib/utils/index.d.ts',
     ]);
   });
 
