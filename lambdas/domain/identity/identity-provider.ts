@@ -1,7 +1,8 @@
 /**
  * The local identity provider, Cognito's stand-in on the local platform: users sign in with email
  * and password and get an ES256 ID token that the local control plane verifies as its actor
- * source. Failed sign-ins are rate-limited per email and per client address (429 + Retry-After).
+ * source. Failed sign-ins lock out an account at one client address (5 in 15 minutes), and an
+ * address over all accounts much later (50): 429 + Retry-After, before the password is checked.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpError } from '../http/errors';
@@ -9,7 +10,12 @@ import { buildJwks, type Jwks } from '../tokens/jwks';
 import type { Signer } from '../tokens/signer';
 import { createIdTokenVerifier, ID_TOKEN_TTL_SECONDS, type IdTokenVerifier, issueIdToken } from './id-token';
 import { hashPassword, verifyPassword } from './password';
-import { createSignInLimiter, SIGN_IN_LIMIT_DEFAULTS, type SignInLimiter } from './rate-limit';
+import {
+  createSignInLimiter,
+  SIGN_IN_ADDRESS_LIMIT_DEFAULTS,
+  SIGN_IN_LIMIT_DEFAULTS,
+  type SignInLimiter,
+} from './rate-limit';
 import { type LocalUser, normalizeEmail, type UserStore } from './users';
 
 export interface LocalIdentityProviderDeps {
@@ -19,7 +25,10 @@ export interface LocalIdentityProviderDeps {
   issuer: string;
   /** The `aud` of ID tokens (the app client id). */
   audience: string;
+  /** Failures per account and client address. */
   limiter?: SignInLimiter;
+  /** Failures per client address, over all accounts (a looser bound against spraying). */
+  addressLimiter?: SignInLimiter;
   clock?: () => number;
 }
 
@@ -44,6 +53,8 @@ export const MIN_PASSWORD_LENGTH = 12;
 export function createLocalIdentityProvider(deps: LocalIdentityProviderDeps): LocalIdentityProvider {
   const clock = deps.clock ?? Date.now;
   const limiter = deps.limiter ?? createSignInLimiter({ ...SIGN_IN_LIMIT_DEFAULTS, clock });
+  const addressLimiter =
+    deps.addressLimiter ?? createSignInLimiter({ ...SIGN_IN_ADDRESS_LIMIT_DEFAULTS, clock });
   // Unknown emails are checked against this, so they take as long as a wrong password.
   const decoy = hashPassword(randomBytes(18).toString('base64url'));
   const jwks = async () =>
@@ -68,16 +79,20 @@ export function createLocalIdentityProvider(deps: LocalIdentityProviderDeps): Lo
 
     async signIn(email, password, client) {
       const normalized = normalizeEmail(email);
-      const keys = [`email:${normalized}`, `client:${client}`];
-      limiter.check(keys);
+      // JSON keeps the pair unambiguous whatever characters the email holds.
+      const pair = [JSON.stringify([normalized, client])];
+      const address = [client];
+      limiter.check(pair);
+      addressLimiter.check(address);
       const user = await deps.users.findByEmail(normalized);
       const ok = await verifyPassword(password, user?.passwordHash ?? (await decoy));
       if (!user || !ok) {
-        limiter.recordFailure(keys);
+        limiter.recordFailure(pair);
+        addressLimiter.recordFailure(address);
         throw new HttpError(401, 'Wrong email or password');
       }
-      // Only the account's counter: a valid login elsewhere must not clear a guesser's address.
-      limiter.reset([`email:${normalized}`]);
+      // Only this account at this address: a valid sign-in must not clear a guesser's address count.
+      limiter.reset(pair);
       const { token } = await issueIdToken(
         deps.signer,
         { iss: deps.issuer, aud: deps.audience, sub: user.id, email: user.email },

@@ -1,5 +1,5 @@
 /**
- * Failed sign-ins per key (an email, a client address) in a fixed window. Once a key has used up
+ * Failed sign-ins per key (an account at an address, an address) in a fixed window. Once a key has used up
  * its failures, sign-ins for it are refused with 429 and Retry-After until the window ends, before
  * the password is even checked, so guessing stays slow whatever the attacker sends.
  */
@@ -25,7 +25,13 @@ interface Window {
   endsAt: number;
 }
 
+/** Per account and client address: five typos lock that account out from that address only. */
 export const SIGN_IN_LIMIT_DEFAULTS = { maxFailures: 5, windowMs: 15 * 60_000 } as const;
+/**
+ * Per client address, over every account: bounds password spraying (a few guesses at many accounts)
+ * without letting one account's typos lock out the others who share an address (locally, everyone).
+ */
+export const SIGN_IN_ADDRESS_LIMIT_DEFAULTS = { maxFailures: 50, windowMs: 15 * 60_000 } as const;
 
 export function createSignInLimiter(options: SignInLimiterOptions): SignInLimiter {
   const clock = options.clock ?? Date.now;

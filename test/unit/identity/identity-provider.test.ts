@@ -97,14 +97,45 @@ describe('local identity provider', () => {
     await expect(idp.signIn('ghost@local', PASSWORD, 'b')).rejects.toMatchObject({ status: 401 });
   });
 
-  it('locks an email out after five failures even with the right password, from any address', async () => {
+  it('locks an account out at one address after five failures, even with the right password', async () => {
     const { idp } = await provider();
     for (let i = 0; i < 5; i++) {
-      await expect(idp.signIn('admin@local', `wrong-${i}-password`, `10.0.0.${i}`)).rejects.toMatchObject({
+      await expect(idp.signIn('admin@local', `wrong-${i}-password`, '10.0.0.1')).rejects.toMatchObject({
         status: 401,
       });
     }
-    await expect(idp.signIn('admin@local', PASSWORD, '10.0.0.99')).rejects.toMatchObject({ status: 429 });
+    const locked = idp.signIn('Admin@Local', PASSWORD, '10.0.0.1');
+    await expect(locked).rejects.toMatchObject({ status: 429 });
+    await expect(locked).rejects.toHaveProperty('headers.Retry-After');
+    // The same account from another address, and another account from this one, still sign in.
+    await expect(idp.signIn('admin@local', PASSWORD, '10.0.0.2')).resolves.toHaveProperty('id_token');
+    await idp.createUser('other@local', PASSWORD);
+    await expect(idp.signIn('other@local', PASSWORD, '10.0.0.1')).resolves.toHaveProperty('id_token');
+  });
+
+  it('does not lock the admin out when someone else at the same address mistypes (locally everyone is 127.0.0.1)', async () => {
+    const { idp } = await provider();
+    for (let i = 0; i < 6; i++)
+      await expect(idp.signIn(`typo${i % 2}@local`, 'nope-nope-nope', '127.0.0.1')).rejects.toThrow();
+    await expect(idp.signIn('admin@local', PASSWORD, '127.0.0.1')).resolves.toHaveProperty('id_token');
+  });
+
+  it('bounds guesses from one address over all accounts with the address limit', async () => {
+    const users = new MemoryUserStore();
+    const idp = createLocalIdentityProvider({
+      users,
+      signer: LocalSigner.generate('idp-test'),
+      issuer: 'http://127.0.0.1:4319',
+      audience: 'console',
+      addressLimiter: createSignInLimiter({ maxFailures: 3, windowMs: 60_000 }),
+    });
+    await idp.createUser('admin@local', PASSWORD);
+    for (let i = 0; i < 3; i++)
+      await expect(idp.signIn(`spray${i}@local`, 'guess-guess-guess', '198.51.100.7')).rejects.toMatchObject({
+        status: 401,
+      });
+    await expect(idp.signIn('admin@local', PASSWORD, '198.51.100.7')).rejects.toMatchObject({ status: 429 });
+    await expect(idp.signIn('admin@local', PASSWORD, '198.51.100.8')).resolves.toHaveProperty('id_token');
   });
 
   it('refuses ID tokens with another issuer, audience, key, a tampered payload or past expiry', async () => {
