@@ -1,10 +1,27 @@
 /**
- * The compaction job's logic (run on a schedule): compacts every closed hour partition that needs
- * it, one at a time, until the list is done or the time budget runs low. What is left over is
- * picked up by the next run; a partition that fails is logged and retried next run. No AWS imports.
+ * The compaction job's logic (run on a schedule). Its work follows what changed, not the store's
+ * history: it reads the writer's change markers (compaction-changes.ts) and compacts the closed
+ * hours they name; for the deletions they name, it checks the project's compacted hours (from the
+ * compaction manifest, compaction-manifest.ts) for the deleted ids, reading only the id columns,
+ * and rewrites only the hours that hold one. A marker is deleted once all it names is done; what
+ * is left (open hours, failures, no time left) is picked up by the next run. No AWS imports.
  */
 import type { DeletableObjectStore } from '../domain/ports';
-import { type CompactResult, compactPartition, listPartitionsToCompact } from '../domain/store/compact';
+import {
+  type CompactResult,
+  compactPartition,
+  isClosed,
+  parsePartition,
+  partitionHoldsAny,
+} from '../domain/store/compact';
+import {
+  CHANGE_MARKERS_PREFIX,
+  type ChangeMarker,
+  type MarkedDeletion,
+  parseChangeMarker,
+} from '../domain/store/compaction-changes';
+import { type ProjectManifest, readManifest, writeManifest } from '../domain/store/compaction-manifest';
+import { DELETION_REACH_MS } from '../domain/store/deletion-reach';
 import type { ParquetWriteTuning } from '../domain/store/parquet-files';
 
 export interface CompactionJobOptions {
@@ -12,7 +29,7 @@ export interface CompactionJobOptions {
   /** How long after an hour ends it counts as closed. Default 1 hour (late and retried events). */
   closedAfterMs?: number;
   parquet?: ParquetWriteTuning;
-  /** Partitions with more Parquet bytes than this are skipped (see compactPartition). */
+  /** Most Parquet bytes compacted together; larger hours go in chunks (see compactPartition). */
   maxInputBytes?: number;
   onCompacted?: (result: CompactResult) => void;
   onFailure?: (partition: string, error: unknown) => void;
@@ -26,27 +43,84 @@ export interface CompactionRun {
 }
 
 export interface CompactionSummary {
+  /** Change markers read (one per writer batch since they were last cleared). */
+  markers: number;
   due: number;
   compacted: number;
   failed: number;
-  /** Due partitions skipped because they are too large to compact in memory. */
-  tooLarge: number;
+  /** Compacted hours checked for deleted ids (id columns only). */
+  checked: number;
+  /** Due partitions compacted in more than one chunk (more bytes than one compaction holds). */
+  chunked: number;
   /** Due partitions not started for lack of time. */
   deferred: number;
 }
 
 export const DEFAULT_CLOSED_AFTER_MS = 3_600_000;
 
+interface ReadMarker {
+  key: string;
+  marker: ChangeMarker;
+}
+
 export function createCompactionJob(store: DeletableObjectStore, options: CompactionJobOptions = {}) {
   const clock = options.clock ?? Date.now;
   const closedAfterMs = options.closedAfterMs ?? DEFAULT_CLOSED_AFTER_MS;
   return async (run: CompactionRun = {}): Promise<CompactionSummary> => {
     const now = clock();
-    const due = await listPartitionsToCompact(store, now, { closedAfterMs });
-    const summary: CompactionSummary = { due: due.length, compacted: 0, failed: 0, tooLarge: 0, deferred: 0 };
-    for (const [index, partition] of due.entries()) {
+    const markers = await readMarkers(store, options);
+    const summary: CompactionSummary = {
+      markers: markers.length,
+      due: 0,
+      compacted: 0,
+      failed: 0,
+      checked: 0,
+      chunked: 0,
+      deferred: 0,
+    };
+    const closed = (prefix: string) => isClosed(parsePartition(prefix), now, closedAfterMs);
+    const manifests = new Map<string, ProjectManifest>();
+    const manifestOf = async (project: string) => {
+      let manifest = manifests.get(project);
+      if (manifest === undefined) {
+        manifest = await readManifest(store, project);
+        manifests.set(project, manifest);
+      }
+      return manifest;
+    };
+
+    const due = new Set<string>();
+    for (const { marker } of markers)
+      for (const prefix of marker.partitions) if (closed(prefix)) due.add(prefix);
+    // Per project with deletions: the hours that hold a deleted id (to rewrite), or undefined when
+    // the check failed; either way the project's markers stay until its hours are done.
+    const deletionDue = new Map<string, Set<string> | undefined>();
+    for (const [project, deletions] of deletionsByProject(markers)) {
+      try {
+        const manifest = await manifestOf(project);
+        const holding = new Set<string>();
+        for (const prefix of Object.keys(manifest.partitions).sort()) {
+          if (!closed(prefix)) continue;
+          const checkedAt = manifest.partitions[prefix] as number;
+          const reaching = deletionsReaching(prefix, checkedAt, deletions, closedAfterMs);
+          if (reaching.length === 0) continue;
+          summary.checked++;
+          if (await partitionHoldsAny(store, prefix, reaching)) holding.add(prefix);
+          else manifest.partitions[prefix] = now;
+        }
+        for (const prefix of holding) due.add(prefix);
+        deletionDue.set(project, holding);
+      } catch (error) {
+        deletionDue.set(project, undefined);
+        options.onFailure?.(`${project} (deletions)`, error);
+      }
+    }
+
+    summary.due = due.size;
+    const done = new Set<string>();
+    for (const [index, partition] of [...due].sort().entries()) {
       if (run.remainingMs !== undefined && run.remainingMs() < (run.minRemainingMs ?? 120_000)) {
-        summary.deferred = due.length - index;
+        summary.deferred = due.size - index;
         break;
       }
       try {
@@ -56,14 +130,85 @@ export function createCompactionJob(store: DeletableObjectStore, options: Compac
           parquet: options.parquet,
           maxInputBytes: options.maxInputBytes,
         });
-        if (result.skipped === 'too-large') summary.tooLarge++;
-        else summary.compacted++;
+        summary.compacted++;
+        if (result.chunks > 1) summary.chunked++;
+        const { encodedProjectId } = parsePartition(partition);
+        const manifest = await manifestOf(encodedProjectId);
+        if (result.skipped === 'empty' || result.written.length === 0) delete manifest.partitions[partition];
+        else manifest.partitions[partition] = now;
+        done.add(partition);
         options.onCompacted?.(result);
       } catch (error) {
         summary.failed++;
         options.onFailure?.(partition, error);
       }
     }
+
+    for (const [project, manifest] of manifests) await writeManifest(store, project, manifest);
+    // Only after the manifests: a marker gone with its manifest update lost would hide a deletion.
+    const deletionsDone = (project: string) => {
+      const holding = deletionDue.get(project);
+      return holding !== undefined && [...holding].every((prefix) => done.has(prefix));
+    };
+    for (const { key, marker } of markers) {
+      const partitions = marker.partitions.filter((prefix) => !done.has(prefix));
+      const deletions = marker.deletions.filter((deletion) => !deletionsDone(deletion.project));
+      if (partitions.length === 0 && deletions.length === 0) await store.delete(key);
+      else if (partitions.length < marker.partitions.length || deletions.length < marker.deletions.length) {
+        // What is done leaves the marker, so the next run does only what is left.
+        const left: ChangeMarker = { v: 1, partitions, deletions };
+        await store.put(key, Buffer.from(JSON.stringify(left)), { contentType: 'application/json' });
+      }
+    }
     return summary;
   };
+}
+
+async function readMarkers(
+  store: DeletableObjectStore,
+  options: CompactionJobOptions,
+): Promise<ReadMarker[]> {
+  const markers: ReadMarker[] = [];
+  for await (const key of store.list(CHANGE_MARKERS_PREFIX)) {
+    const bytes = await store.get(key);
+    if (bytes === undefined) continue;
+    try {
+      markers.push({ key, marker: parseChangeMarker(bytes) });
+    } catch (error) {
+      // Kept, not deleted: an operator can look at it; it names nothing this job can act on.
+      options.onFailure?.(key, error);
+    }
+  }
+  return markers;
+}
+
+function deletionsByProject(markers: readonly ReadMarker[]): Map<string, MarkedDeletion[]> {
+  const byProject = new Map<string, MarkedDeletion[]>();
+  for (const { marker } of markers) {
+    for (const deletion of marker.deletions) {
+      const list = byProject.get(deletion.project) ?? [];
+      list.push(deletion);
+      byProject.set(deletion.project, list);
+    }
+  }
+  return byProject;
+}
+
+/**
+ * The deletions that may hide events of an hour compacted (or last checked) at `checkedAt`: written
+ * after that (earlier ones were applied then) and reaching the hour (deletion-reach.ts).
+ */
+function deletionsReaching(
+  prefix: string,
+  checkedAt: number,
+  deletions: readonly MarkedDeletion[],
+  closedAfterMs: number,
+): MarkedDeletion[] {
+  const { hourStart } = parsePartition(prefix);
+  // A tombstone reaches the store a little after its deletion time (the queue, the writer's batch
+  // window): one written up to closedAfterMs before the last check may not have been seen by it.
+  return deletions.filter(
+    (deletion) =>
+      deletion.deletedAt + closedAfterMs >= checkedAt && hourStart <= deletion.deletedAt + DELETION_REACH_MS,
+  );
 }

@@ -28,15 +28,15 @@ const compact = createCompactionJob(
   {
     closedAfterMs,
     onCompacted: (result) => {
-      if (result.skipped === 'too-large') {
-        // Left as many files (reads still work); an operator raises the limit or the memory.
-        metrics.addMetric('PartitionsTooLarge', MetricUnit.Count, 1);
-        logger.warn('partition too large to compact in memory', { partition: result.partition });
-        return;
-      }
       metrics.addMetric('PartitionsCompacted', MetricUnit.Count, 1);
+      // An hour holding more than one compaction's bytes is compacted in chunks, one file each.
+      if (result.chunks > 1) metrics.addMetric('PartitionsChunked', MetricUnit.Count, 1);
       metrics.addMetric('RowsDropped', MetricUnit.Count, result.rowsRead - result.rowsKept);
-      logger.info('partition compacted', { ...result, deleted: result.deleted.length });
+      logger.info('partition compacted', {
+        ...result,
+        written: result.written.length,
+        deleted: result.deleted.length,
+      });
     },
     onFailure: (partition, error) => {
       metrics.addMetric('CompactionFailures', MetricUnit.Count, 1);

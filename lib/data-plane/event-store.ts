@@ -3,6 +3,7 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket, LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { CHANGE_MARKERS_PREFIX, COMPACTION_PREFIX } from '../../lambdas/domain/store/compaction-changes';
 import {
   DEAD_LETTERS_PREFIX,
   EVENTS_PREFIX,
@@ -93,6 +94,14 @@ export class EventStore extends Construct {
       prefixes,
       'The writer creates one object per partition per batch under generated keys (project, day, hour, batch id) and reads them back through Athena; s3:GetObject and s3:PutObject only, no deletes.',
     );
+    // One change marker per batch tells compaction what changed, so it never lists the store.
+    this.addStatement(grantee, 'MarkChangesForCompaction', ['s3:PutObject'], [CHANGE_MARKERS_PREFIX]);
+    acknowledgeObjectWildcards(
+      grantee,
+      this.bucket,
+      [CHANGE_MARKERS_PREFIX],
+      'One change marker per writer batch, named by the batch id; s3:PutObject only.',
+    );
   }
 
   /** The query function (and Athena on its behalf): reads and lists events, tombstones and payloads. */
@@ -123,7 +132,14 @@ export class EventStore extends Construct {
     );
     this.addStatement(grantee, 'ReadTombstoneObjects', ['s3:GetObject'], [TOMBSTONES_PREFIX]);
     this.addStatement(grantee, 'DeleteUnreachablePayloads', ['s3:DeleteObject'], [PAYLOADS_PREFIX]);
-    this.addList(grantee, [EVENTS_PREFIX, TOMBSTONES_PREFIX]);
+    // The writer's change markers (read, then deleted or narrowed) and the per-project manifests.
+    this.addStatement(
+      grantee,
+      'KeepCompactionBookkeeping',
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      [COMPACTION_PREFIX],
+    );
+    this.addList(grantee, [EVENTS_PREFIX, TOMBSTONES_PREFIX, COMPACTION_PREFIX]);
     this.addKeyStatement(grantee, ['kms:GenerateDataKey', 'kms:Decrypt']);
     acknowledgeObjectWildcards(
       grantee,
@@ -142,6 +158,12 @@ export class EventStore extends Construct {
       this.bucket,
       [PAYLOADS_PREFIX],
       'Compaction deletes the payload objects that no kept event row refers to any more (keys come from the rows); s3:DeleteObject only.',
+    );
+    acknowledgeObjectWildcards(
+      grantee,
+      this.bucket,
+      [COMPACTION_PREFIX],
+      'Compaction keeps its own bookkeeping under compaction/ (change markers by batch id, one manifest per project).',
     );
   }
 

@@ -540,6 +540,8 @@ describe('writer', () => {
       listStore(prefixes),
       locateStore(),
       storeKey(['kms:GenerateDataKey', 'kms:Decrypt']),
+      // One change marker per batch for compaction.
+      storeStatements('MarkChangesForCompaction', 's3:PutObject', ['compaction/changed/']),
       // Poison messages are archived by the writer itself.
       storeStatements('WriteDeadLetterObjects', 's3:PutObject', ['dead-letters/']),
       storeKey('kms:GenerateDataKey'),
@@ -661,7 +663,7 @@ describe('compaction', () => {
     });
   });
 
-  it('may rewrite and delete under events/, only read tombstones/ and only delete payloads/', () => {
+  it('may rewrite and delete under events/, only read tombstones/, only delete payloads/, keep its bookkeeping under compaction/', () => {
     const { compactionFunction } = acme.eventCompaction;
     expect(statementsOf(compactionFunction)).toEqual([
       ...logAndTraceStatements(compactionFunction),
@@ -672,7 +674,12 @@ describe('compaction', () => {
       ),
       storeStatements('ReadTombstoneObjects', 's3:GetObject', ['tombstones/']),
       storeStatements('DeleteUnreachablePayloads', 's3:DeleteObject', ['payloads/']),
-      listStore(['events/', 'tombstones/']),
+      storeStatements(
+        'KeepCompactionBookkeeping',
+        ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        ['compaction/'],
+      ),
+      listStore(['events/', 'tombstones/', 'compaction/']),
       storeKey(['kms:GenerateDataKey', 'kms:Decrypt']),
       // Its failed runs go to its own failure-destination queue (Lambda async onFailure).
       {

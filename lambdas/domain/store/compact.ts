@@ -9,8 +9,8 @@
  */
 import type { DeletableObjectStore, ObjectStore } from '../ports';
 import { EVENT_COLUMNS, type EventRow, TOMBSTONE_COLUMNS } from './columns';
-import { tombstoneHides } from './deletion-reach';
-import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from './layout';
+import { DELETION_REACH_MS, tombstoneHides } from './deletion-reach';
+import { TOMBSTONES_PREFIX } from './layout';
 import { type ParquetWriteTuning, readParquet, writeParquet } from './parquet-files';
 import type { TombstoneRow } from './tombstone-row';
 
@@ -20,10 +20,9 @@ export interface CompactOptions {
   closedAfterMs: number;
   parquet?: ParquetWriteTuning;
   /**
-   * Largest total of Parquet bytes one partition may have to be compacted (it is compacted in
-   * memory). Default 64 MiB: about 700,000 events, well inside the function's 3 GB. A larger
-   * partition is skipped as 'too-large' before anything is parsed, written or deleted, so it can
-   * never take down the run (and every partition after it) by running out of memory.
+   * Most Parquet bytes compacted together (in memory). Default 64 MiB: about 700,000 events, well
+   * inside the function's 3 GB. A larger hour is compacted in chunks of at most this many bytes,
+   * one file each, so no hour is too large to compact and memory stays bounded.
    */
   maxInputBytes?: number;
 }
@@ -33,29 +32,32 @@ export const DEFAULT_MAX_COMPACTION_INPUT_BYTES = 64 * 1024 * 1024;
 export interface CompactResult {
   partition: string;
   /** Why nothing was done, when nothing was. */
-  skipped?: 'open' | 'empty' | 'too-large';
+  skipped?: 'open' | 'empty';
   filesRead: number;
   rowsRead: number;
   rowsKept: number;
-  /** The compacted file, unless every row was dropped. */
-  written?: string;
+  /** The compacted files written (none when every row was dropped or nothing needed rewriting). */
+  written: string[];
   deleted: string[];
+  /** Chunks the hour was compacted in (1 unless it holds more than maxInputBytes). */
+  chunks: number;
 }
 
 /** Compacted files are named by their write time so a re-run never overwrites what it reads. */
 const COMPACTED_PREFIX = 'compacted-';
 const EVENT_PARTITION = /^events\/project_id=([^/]+)\/dt=(\d{4})-(\d{2})-(\d{2})\/hour=(\d{2})\/$/;
-const TOMBSTONE_PARTITION = /^tombstones\/project_id=[^/]+\/dt=(\d{4})-(\d{2})-(\d{2})\/hour=(\d{2})\//;
 const HOUR_MS = 3_600_000;
 
-interface ParsedPartition {
+export interface ParsedPartition {
   /** As it appears in keys (URI-encoded). */
   encodedProjectId: string;
+  /** Epoch ms at which the hour starts. */
+  hourStart: number;
   /** Epoch ms at which the hour ends. */
   hourEnd: number;
 }
 
-function parsePartition(prefix: string): ParsedPartition {
+export function parsePartition(prefix: string): ParsedPartition {
   const match = EVENT_PARTITION.exec(prefix);
   if (!match) throw new Error(`Not an events hour partition: ${prefix}`);
   const [, project, year, month, day, hour] = match as unknown as [
@@ -66,10 +68,13 @@ function parsePartition(prefix: string): ParsedPartition {
     string,
     string,
   ];
-  return {
-    encodedProjectId: project,
-    hourEnd: Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour)) + HOUR_MS,
-  };
+  const hourStart = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour));
+  return { encodedProjectId: project, hourStart, hourEnd: hourStart + HOUR_MS };
+}
+
+/** Whether the hour is closed: ended at least closedAfterMs ago, so no more late events are expected. */
+export function isClosed(partition: ParsedPartition, now: number, closedAfterMs: number): boolean {
+  return now >= partition.hourEnd + closedAfterMs;
 }
 
 export async function compactPartition(
@@ -83,30 +88,57 @@ export async function compactPartition(
     filesRead: 0,
     rowsRead: 0,
     rowsKept: 0,
+    written: [],
     deleted: [],
+    chunks: 0,
   };
-  if (options.now < partition.hourEnd + options.closedAfterMs) return { ...result, skipped: 'open' };
+  if (!isClosed(partition, options.now, options.closedAfterMs)) return { ...result, skipped: 'open' };
 
   const files = await listParquetFiles(store, partitionPrefix);
   if (files.length === 0) return { ...result, skipped: 'empty' };
 
+  const deletions = await readDeletions(store, partition);
   const maxInputBytes = options.maxInputBytes ?? DEFAULT_MAX_COMPACTION_INPUT_BYTES;
-  const bodies: Uint8Array[] = [];
-  let inputBytes = 0;
+  let chunk: Array<{ key: string; body: Uint8Array }> = [];
+  let chunkBytes = 0;
+  let wholeHour = true;
   for (const key of files) {
     const body = await mustGet(store, key);
-    inputBytes += body.byteLength;
-    if (inputBytes > maxInputBytes) return { ...result, skipped: 'too-large' };
-    bodies.push(body);
+    if (chunk.length > 0 && chunkBytes + body.byteLength > maxInputBytes) {
+      wholeHour = false;
+      await compactChunk(store, partitionPrefix, chunk, deletions, { ...options, wholeHour }, result);
+      chunk = [];
+      chunkBytes = 0;
+    }
+    chunk.push({ key, body });
+    chunkBytes += body.byteLength;
   }
+  await compactChunk(store, partitionPrefix, chunk, deletions, { ...options, wholeHour }, result);
+  return result;
+}
 
-  const deletions = await readDeletions(store, partition.encodedProjectId);
+/**
+ * Rewrites one chunk of an hour's files as one file: the newest version of each event, none of the
+ * deleted ones. A chunk of one file that would come out unchanged is left alone (no churn).
+ * Payloads no kept row points at are deleted only when the chunk is the whole hour: with several
+ * chunks, a version dropped here may still be the one another chunk keeps.
+ */
+async function compactChunk(
+  store: DeletableObjectStore,
+  partitionPrefix: string,
+  chunk: Array<{ key: string; body: Uint8Array }>,
+  deletions: Deletions,
+  options: CompactOptions & { wholeHour: boolean },
+  result: CompactResult,
+): Promise<void> {
+  const index = result.chunks++;
   const newest = new Map<string, EventRow>();
   const refs = new Set<string>();
-  for (const body of bodies) {
+  let rowsRead = 0;
+  for (const { body } of chunk) {
     const rows = (await readParquet(EVENT_COLUMNS, body)) as EventRow[];
     result.filesRead++;
-    result.rowsRead += rows.length;
+    rowsRead += rows.length;
     for (const row of rows) {
       collectRefs(row, refs);
       const eventId = row.event_id as string;
@@ -114,31 +146,39 @@ export async function compactPartition(
       if (known === undefined || isNewer(row, known)) newest.set(eventId, row);
     }
   }
+  result.rowsRead += rowsRead;
   const kept = [...newest.values()].filter((row) => !deletions.isDeleted(row)).sort(byStorageOrder);
-  result.rowsKept = kept.length;
+  result.rowsKept += kept.length;
+  const [only] = chunk;
+  if (chunk.length === 1 && only !== undefined && kept.length === rowsRead && isCompacted(only.key)) return;
 
-  const compactedKey = `${partitionPrefix}${COMPACTED_PREFIX}${String(options.now).padStart(13, '0')}.parquet`;
+  const suffix = index === 0 ? '' : `-${index}`;
+  const compactedKey = `${partitionPrefix}${COMPACTED_PREFIX}${String(options.now).padStart(13, '0')}${suffix}.parquet`;
   if (kept.length > 0) {
     const body = writeParquet(EVENT_COLUMNS, kept, {
       ...options.parquet,
       metadata: { 'waggle.compacted_at': new Date(options.now).toISOString() },
     });
     await store.put(compactedKey, body, { contentType: 'application/vnd.apache.parquet' });
-    result.written = compactedKey;
+    result.written.push(compactedKey);
   }
   // Only now, with every kept row safely in the new file, may the old files go.
-  for (const key of files) {
+  for (const { key } of chunk) {
     if (key === compactedKey) continue;
     await store.delete(key);
     result.deleted.push(key);
   }
+  if (!options.wholeHour) return;
   // Payloads no kept row points at (superseded versions, deleted events) are unreachable now.
   for (const row of kept) {
     if (row.inputs_ref !== null) refs.delete(row.inputs_ref);
     if (row.outputs_ref !== null) refs.delete(row.outputs_ref);
   }
   for (const ref of refs) await store.delete(ref);
-  return result;
+}
+
+function isCompacted(key: string): boolean {
+  return key.slice(key.lastIndexOf('/') + 1).startsWith(COMPACTED_PREFIX);
 }
 
 function isNewer(row: EventRow, than: EventRow): boolean {
@@ -173,14 +213,20 @@ interface Deletions {
 }
 
 /**
- * Every tombstone of the project (all hours): a deletion may target an event of any hour. Only the
- * latest deletion of each id matters, since it reaches furthest (deletion-reach.ts: the same rule
- * as reads, so compaction never drops an event a read shows).
+ * The tombstones that can hide events of this hour: deletions written from DELETION_REACH_MS before
+ * the hour on (deletion-reach.ts: the same rule as reads, so compaction never drops an event a read
+ * shows). Only the latest deletion of each id matters, since it reaches furthest.
  */
-async function readDeletions(store: ObjectStore, encodedProjectId: string): Promise<Deletions> {
+async function readDeletions(store: ObjectStore, partition: ParsedPartition): Promise<Deletions> {
   const events = new Map<string, number>();
   const sessions = new Map<string, number>();
-  for (const key of await listParquetFiles(store, `${TOMBSTONES_PREFIX}project_id=${encodedProjectId}/`)) {
+  const firstDay = new Date(partition.hourStart - DELETION_REACH_MS).toISOString().slice(0, 10);
+  for (const key of await listParquetFiles(
+    store,
+    `${TOMBSTONES_PREFIX}project_id=${partition.encodedProjectId}/`,
+  )) {
+    const day = /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1];
+    if (day === undefined || day < firstDay) continue;
     const rows = (await readParquet(TOMBSTONE_COLUMNS, await mustGet(store, key))) as TombstoneRow[];
     for (const row of rows) {
       const latest = row.target === 'session' ? sessions : events;
@@ -195,6 +241,29 @@ async function readDeletions(store: ObjectStore, encodedProjectId: string): Prom
   };
 }
 
+/**
+ * Whether the hour holds an event a deletion targets (its event id, or its session id): read from
+ * the id columns only, so checking an hour costs a fraction of rewriting it.
+ */
+export async function partitionHoldsAny(
+  store: ObjectStore,
+  partitionPrefix: string,
+  deletions: ReadonlyArray<{ target: 'event' | 'session'; id: string }>,
+): Promise<boolean> {
+  const eventIds = new Set(deletions.filter((d) => d.target === 'event').map((d) => d.id));
+  const sessionIds = new Set(deletions.filter((d) => d.target === 'session').map((d) => d.id));
+  for (const key of await listParquetFiles(store, partitionPrefix)) {
+    for (const row of await readParquet(ID_COLUMNS, await mustGet(store, key))) {
+      if (eventIds.has(row.event_id as string) || sessionIds.has(row.session_id as string)) return true;
+    }
+  }
+  return false;
+}
+
+const ID_COLUMNS = EVENT_COLUMNS.filter(
+  (column) => column.name === 'event_id' || column.name === 'session_id',
+);
+
 async function listParquetFiles(store: ObjectStore, prefix: string): Promise<string[]> {
   const keys: string[] = [];
   for await (const key of store.list(prefix)) if (key.endsWith('.parquet')) keys.push(key);
@@ -206,62 +275,4 @@ async function mustGet(store: ObjectStore, key: string): Promise<Uint8Array> {
   // Listed a moment ago: missing now means another compaction run is at work on this partition.
   if (body === undefined) throw new Error(`Object ${key} disappeared while compacting`);
   return body;
-}
-
-/**
- * Closed hour partitions worth compacting: more than one file, a file not yet compacted, or a
- * compacted file that deletions written since may apply to.
- */
-export async function listPartitionsToCompact(
-  store: ObjectStore,
-  now: number,
-  options: { closedAfterMs: number },
-): Promise<string[]> {
-  const partitions = new Map<string, string[]>();
-  for await (const key of store.list(EVENTS_PREFIX)) {
-    if (!key.endsWith('.parquet')) continue;
-    const prefix = key.slice(0, key.lastIndexOf('/') + 1);
-    if (!EVENT_PARTITION.test(prefix)) continue;
-    const files = partitions.get(prefix) ?? [];
-    files.push(key.slice(prefix.length));
-    partitions.set(prefix, files);
-  }
-  const latestDeletion = await latestDeletionHourEnds(store);
-  const due: string[] = [];
-  for (const [prefix, files] of partitions) {
-    const partition = parsePartition(prefix);
-    if (now < partition.hourEnd + options.closedAfterMs) continue;
-    const compactedAt = files.length === 1 ? compactedTime(files[0] as string) : undefined;
-    if (compactedAt === undefined) {
-      due.push(prefix);
-      continue;
-    }
-    // A deletion written up to closedAfterMs after its hour ended may postdate the compaction.
-    const deletionsUntil = latestDeletion.get(partition.encodedProjectId);
-    if (deletionsUntil !== undefined && deletionsUntil + options.closedAfterMs >= compactedAt)
-      due.push(prefix);
-  }
-  return due;
-}
-
-function compactedTime(fileName: string): number | undefined {
-  const match = /^compacted-(\d+)\.parquet$/.exec(fileName);
-  return match ? Number(match[1]) : undefined;
-}
-
-/** Per project (as encoded in keys): the end of the newest hour that holds tombstones. */
-async function latestDeletionHourEnds(store: ObjectStore): Promise<Map<string, number>> {
-  const latest = new Map<string, number>();
-  for await (const key of store.list(TOMBSTONES_PREFIX)) {
-    const match = TOMBSTONE_PARTITION.exec(key);
-    if (!match) continue;
-    const project = key.slice(
-      `${TOMBSTONES_PREFIX}project_id=`.length,
-      key.indexOf('/', TOMBSTONES_PREFIX.length),
-    );
-    const [, year, month, day, hour] = match as unknown as [string, string, string, string, string];
-    const hourEnd = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour)) + HOUR_MS;
-    latest.set(project, Math.max(latest.get(project) ?? 0, hourEnd));
-  }
-  return latest;
 }

@@ -28,6 +28,7 @@ import { runWithConcurrency } from '../run-with-concurrency';
 import { applyUpdate } from './apply-update';
 import { checkRecord, InvalidRecordError } from './check-record';
 import { EVENT_COLUMNS, TOMBSTONE_COLUMNS } from './columns';
+import { BatchChanges } from './compaction-changes';
 import { enrichEvent } from './enrich-event';
 import { type EventRowOptions, eventRowValues, type PayloadObject } from './event-row';
 import { type EventWithRefs, withFullSections } from './full-sections';
@@ -106,9 +107,12 @@ function isPoison(error: unknown): boolean {
 const BATCH_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const DEFAULT_CONCURRENCY = 8;
 
-export async function writeRecords(items: WriteItem[], deps: WriteBatchDeps): Promise<WriteBatchResult> {
-  if (!BATCH_ID_PATTERN.test(deps.batchId))
-    throw new Error(`Invalid batch id ${JSON.stringify(deps.batchId)}`);
+export async function writeRecords(items: WriteItem[], batchDeps: WriteBatchDeps): Promise<WriteBatchResult> {
+  if (!BATCH_ID_PATTERN.test(batchDeps.batchId))
+    throw new Error(`Invalid batch id ${JSON.stringify(batchDeps.batchId)}`);
+  // What the batch stores is noted for compaction (compaction-changes.ts), so it never lists the store.
+  const changes = new BatchChanges(batchDeps.store);
+  const deps: WriteBatchDeps = { ...batchDeps, store: changes.store };
   const failed = new Set<string>();
   const poison = new Map<string, PoisonMessage>();
   const fail: FailMessages = (failure, messageIds) => {
@@ -136,6 +140,7 @@ export async function writeRecords(items: WriteItem[], deps: WriteBatchDeps): Pr
       written.files++;
       written.events += file.events.length;
       written.tombstones += file.tombstones.length;
+      changes.deleted(file.tombstones);
     } catch (error) {
       // The store, not the rows: the file's messages are retried.
       fail({ stage: 'write', key: file.key, messageIds: [...file.messageIds], error }, [...file.messageIds]);
@@ -148,6 +153,9 @@ export async function writeRecords(items: WriteItem[], deps: WriteBatchDeps): Pr
     written.files += pending.written.files;
     written.events += pending.written.events;
   }
+  // Before the batch is acknowledged; if this fails the whole batch is delivered again (its files
+  // are rewritten with the same rows, which reads and compaction collapse).
+  await changes.record(batchDeps.store, deps.batchId);
   const ids = items.map((item) => item.messageId);
   return {
     failedMessageIds: ids.filter((id) => failed.has(id) && !poison.has(id)),

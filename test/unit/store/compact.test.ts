@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createCompactionJob } from '../../../lambdas/compaction/app';
 import type { EventRecord } from '../../../lambdas/domain/events/event';
 import { EVENT_COLUMNS } from '../../../lambdas/domain/store/columns';
-import { compactPartition, listPartitionsToCompact } from '../../../lambdas/domain/store/compact';
+import { compactPartition } from '../../../lambdas/domain/store/compact';
 import { DELETION_REACH_MS } from '../../../lambdas/domain/store/deletion-reach';
 import { readParquet } from '../../../lambdas/domain/store/parquet-files';
 import { writeRecords } from '../../../lambdas/domain/store/write-batch';
@@ -168,18 +169,24 @@ describe('compactPartition', () => {
             await write(store, `b${index}`, records);
             await write(store, `dup${index}`, records); // at-least-once: every batch twice
           }
+          // The job as it runs: from the writer's change markers; deletions come after a first
+          // compaction, so they must find the compacted hours that hold their targets.
+          const now = T0 + 5 * HOUR;
+          await createCompactionJob(store, { clock: () => now, closedAfterMs: CLOSED_AFTER })();
           if (deletedIds.length > 0) {
             await write(
               store,
               'del',
-              deletedIds.map((id) => tombstoneRecord({ id: `e${id}`, deleted_at: T0 })),
+              deletedIds.map((id) => tombstoneRecord({ id: `e${id}`, deleted_at: now })),
             );
             for (const id of deletedIds) expected.delete(`e${id}`);
           }
-          const now = T0 + 5 * HOUR;
-          for (const prefix of await listPartitionsToCompact(store, now, { closedAfterMs: CLOSED_AFTER })) {
-            await compactPartition(store, prefix, { now, closedAfterMs: CLOSED_AFTER });
-          }
+          const summary = await createCompactionJob(store, {
+            clock: () => now + HOUR,
+            closedAfterMs: CLOSED_AFTER,
+          })();
+          expect(summary.failed).toBe(0);
+          expect(store.keys('compaction/changed/')).toEqual([]);
           const rows = await rowsUnder(store, 'events/');
           expect(rows.map((row) => row.event_id).sort()).toEqual([...expected.keys()].sort());
           for (const row of rows) expect(row.version).toBe(expected.get(row.event_id as string));
@@ -187,34 +194,5 @@ describe('compactPartition', () => {
       ),
       { numRuns: 25 },
     );
-  });
-});
-
-describe('listPartitionsToCompact', () => {
-  it('lists closed hours with several or uncompacted files, not open hours or compacted ones', async () => {
-    const store = new FaultyMemoryStore();
-    await write(store, 'b1', [
-      eventRecord({ event_id: 'a' }),
-      eventRecord({ event_id: 'b', start_time: T0 + HOUR }),
-    ]);
-    await write(store, 'b2', [eventRecord({ event_id: 'c', start_time: T0 + 2 * HOUR })]);
-    const now = T0 + 2 * HOUR; // 07:06: hour 05 closed (+15 min), hour 06 ended 6 min ago, hour 07 open
-    expect(await listPartitionsToCompact(store, now, { closedAfterMs: CLOSED_AFTER })).toEqual([PARTITION]);
-
-    await compactPartition(store, PARTITION, { now, closedAfterMs: CLOSED_AFTER });
-    expect(await listPartitionsToCompact(store, now, { closedAfterMs: CLOSED_AFTER })).toEqual([]);
-  });
-
-  it('lists a compacted hour again when deletions may have been written after its compaction', async () => {
-    const store = new FaultyMemoryStore();
-    await write(store, 'b1', [eventRecord({ event_id: 'a' })]);
-    const compactedAt = T0 + 2 * HOUR;
-    await compactPartition(store, PARTITION, { now: compactedAt, closedAfterMs: CLOSED_AFTER });
-    await write(store, 'del', [tombstoneRecord({ id: 'a', deleted_at: compactedAt + 60_000 })]);
-    expect(
-      await listPartitionsToCompact(store, compactedAt + 2 * HOUR, { closedAfterMs: CLOSED_AFTER }),
-    ).toEqual([PARTITION]);
-    await compactPartition(store, PARTITION, { now: compactedAt + 2 * HOUR, closedAfterMs: CLOSED_AFTER });
-    expect(store.keys(PARTITION)).toEqual([]);
   });
 });

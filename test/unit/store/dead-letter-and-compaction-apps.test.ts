@@ -1,9 +1,9 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createCompactionJob } from '../../../lambdas/compaction/app';
+import { type CompactionSummary, createCompactionJob } from '../../../lambdas/compaction/app';
 import { createDeadLetterArchiver } from '../../../lambdas/dead-letter-archiver/app';
 import { writeRecords } from '../../../lambdas/domain/store/write-batch';
-import { eventRecord, FaultyMemoryStore, T0 } from './store-fixtures';
+import { eventRecord, FaultyMemoryStore, T0, tombstoneRecord } from './store-fixtures';
 
 const HOUR = 3_600_000;
 
@@ -80,58 +80,173 @@ describe('createCompactionJob', () => {
     }
   }
 
-  it('compacts the closed partitions and leaves open ones', async () => {
+  const summaryOf = (fields: Partial<CompactionSummary>): CompactionSummary => ({
+    markers: 2,
+    due: 0,
+    compacted: 0,
+    failed: 0,
+    checked: 0,
+    chunked: 0,
+    deferred: 0,
+    ...fields,
+  });
+
+  it('compacts the closed partitions the change markers name, and keeps the markers of open ones', async () => {
     const store = new FaultyMemoryStore();
     await seed(store);
     const job = createCompactionJob(store, { clock: () => T0 + 2 * HOUR, closedAfterMs: 30 * 60_000 });
-    expect(await job()).toEqual({ due: 1, compacted: 1, failed: 0, tooLarge: 0, deferred: 0 });
+    expect(await job()).toEqual(summaryOf({ due: 1, compacted: 1 }));
     expect(store.keys('events/')).toEqual([
       `events/project_id=proj-1/dt=2026-03-04/hour=05/compacted-${T0 + 2 * HOUR}.parquet`,
       'events/project_id=proj-1/dt=2026-03-04/hour=06/b1.parquet',
       'events/project_id=proj-1/dt=2026-03-04/hour=06/b2.parquet',
     ]);
+    // Both batches also wrote hour 06, still open: their markers wait for it.
+    expect(store.keys('compaction/changed/')).toHaveLength(2);
+    const later = createCompactionJob(store, { clock: () => T0 + 3 * HOUR, closedAfterMs: 30 * 60_000 });
+    expect(await later()).toEqual(summaryOf({ due: 1, compacted: 1 }));
+    expect(store.keys('compaction/changed/')).toEqual([]);
+    expect(await later()).toEqual(summaryOf({ markers: 0 }));
   });
 
   it('carries on past a failing partition and stops starting new ones when time runs low', async () => {
     const store = new FaultyMemoryStore();
     await seed(store);
-    store.failDelete = (key) => key.includes('hour=05');
+    store.failDelete = (key) => key.includes('hour=05') && key.startsWith('events/');
     const failed: string[] = [];
     const job = createCompactionJob(store, {
       clock: () => T0 + 5 * HOUR,
       onFailure: (partition) => failed.push(partition),
     });
-    expect(await job()).toEqual({ due: 2, compacted: 1, failed: 1, tooLarge: 0, deferred: 0 });
+    expect(await job()).toEqual(summaryOf({ due: 2, compacted: 1, failed: 1 }));
     expect(failed).toEqual(['events/project_id=proj-1/dt=2026-03-04/hour=05/']);
+    // The markers name the failed hour: they stay for the next run.
+    expect(store.keys('compaction/changed/')).toHaveLength(2);
 
+    // Hour 06 is done and leaves the markers; hour 05 is what is left.
     let remaining = 200_000;
     const lowOnTime = await job({ remainingMs: () => (remaining -= 100_000), minRemainingMs: 60_000 });
-    expect(lowOnTime).toMatchObject({ due: 1, deferred: 0, failed: 1 });
+    expect(lowOnTime).toEqual(summaryOf({ due: 1, failed: 1 }));
+    store.failDelete = () => false;
     remaining = 0;
-    expect(await job({ remainingMs: () => remaining })).toEqual({
-      due: 1,
-      compacted: 0,
-      failed: 0,
-      tooLarge: 0,
-      deferred: 1,
-    });
+    expect(await job({ remainingMs: () => remaining })).toEqual(summaryOf({ due: 1, deferred: 1 }));
+    expect(await job()).toEqual(summaryOf({ due: 1, compacted: 1 }));
+    expect(store.keys('compaction/changed/')).toEqual([]);
   });
 
-  it('skips a partition too large to compact in memory, touching nothing, and carries on', async () => {
+  it('compacts an hour larger than one compaction holds in chunks, one file each', async () => {
     const store = new FaultyMemoryStore();
     await seed(store);
-    const before = store.keys('events/');
     const compacted: string[] = [];
     const job = createCompactionJob(store, {
       clock: () => T0 + 5 * HOUR,
       maxInputBytes: 1,
-      onCompacted: (result) => compacted.push(`${result.partition} ${result.skipped ?? 'written'}`),
+      onCompacted: (result) => compacted.push(`${result.partition} ${result.chunks}`),
     });
-    expect(await job()).toEqual({ due: 2, compacted: 0, failed: 0, tooLarge: 2, deferred: 0 });
-    expect(store.keys('events/')).toEqual(before);
-    expect(compacted).toEqual([
-      'events/project_id=proj-1/dt=2026-03-04/hour=05/ too-large',
-      'events/project_id=proj-1/dt=2026-03-04/hour=06/ too-large',
+    expect(await job()).toEqual(summaryOf({ due: 2, compacted: 2, chunked: 2 }));
+    expect(store.keys('events/project_id=proj-1/dt=2026-03-04/hour=05/')).toEqual([
+      `events/project_id=proj-1/dt=2026-03-04/hour=05/compacted-${T0 + 5 * HOUR}-1.parquet`,
+      `events/project_id=proj-1/dt=2026-03-04/hour=05/compacted-${T0 + 5 * HOUR}.parquet`,
     ]);
+    expect(compacted).toEqual([
+      'events/project_id=proj-1/dt=2026-03-04/hour=05/ 2',
+      'events/project_id=proj-1/dt=2026-03-04/hour=06/ 2',
+    ]);
+    // A second run has nothing to do: no marker is left, and single compacted files are not rewritten.
+    expect(await job()).toEqual(summaryOf({ markers: 0 }));
+  });
+
+  describe('work that follows what changed, not history', () => {
+    /** Counts the store operations a run makes. */
+    function counting(store: FaultyMemoryStore) {
+      const counts = { list: 0, get: 0, put: 0, delete: 0 };
+      const wrapped = {
+        put: (key: string, body: Uint8Array) => {
+          counts.put++;
+          return store.put(key, body);
+        },
+        get: (key: string) => {
+          counts.get++;
+          return store.get(key);
+        },
+        list: (prefix: string) => {
+          counts.list++;
+          return store.list(prefix);
+        },
+        delete: (key: string) => {
+          counts.delete++;
+          return store.delete(key);
+        },
+      };
+      return { wrapped, counts };
+    }
+
+    /** A project with `hours` compacted hours of history. */
+    async function history(hours: number) {
+      const store = new FaultyMemoryStore();
+      for (let hour = 0; hour < hours; hour++) {
+        await writeRecords(
+          [
+            {
+              messageId: `h${hour}`,
+              records: [eventRecord({ event_id: `e${hour}`, start_time: T0 + hour * HOUR })],
+            },
+          ],
+          { store, lookupLatest: async () => new Map(), batchId: `h${hour}` },
+        );
+      }
+      const now = T0 + (hours + 2) * HOUR;
+      await createCompactionJob(store, { clock: () => now })();
+      expect(store.keys('compaction/changed/')).toEqual([]);
+      return { store, now };
+    }
+
+    it('a new batch in one hour costs the same whatever the history: only that hour is read and rewritten', async () => {
+      const runs = [];
+      for (const hours of [4, 40]) {
+        const { store, now } = await history(hours);
+        await writeRecords(
+          [{ messageId: 'late', records: [eventRecord({ event_id: 'late', start_time: T0 })] }],
+          {
+            store,
+            lookupLatest: async () => new Map(),
+            batchId: 'late',
+          },
+        );
+        const { wrapped, counts } = counting(store);
+        const summary = await createCompactionJob(wrapped, { clock: () => now + HOUR })();
+        runs.push({ summary, counts });
+      }
+      const [small, large] = runs;
+      expect(small?.summary).toEqual(summaryOf({ markers: 1, due: 1, compacted: 1 }));
+      expect(large?.summary).toEqual(small?.summary);
+      expect(large?.counts).toEqual(small?.counts);
+    });
+
+    it('a deletion rewrites only the hours that hold its target, checking the others by their id columns', async () => {
+      const { store, now } = await history(12);
+      const before = store.keys('events/');
+      await writeRecords([{ messageId: 'del', records: [tombstoneRecord({ id: 'e7', deleted_at: now })] }], {
+        store,
+        lookupLatest: async () => new Map(),
+        batchId: 'del',
+      });
+      const rewritten: string[] = [];
+      const summary = await createCompactionJob(store, {
+        clock: () => now + HOUR,
+        onCompacted: (result) => rewritten.push(result.partition),
+      })();
+      expect(summary).toEqual(summaryOf({ markers: 1, due: 1, compacted: 1, checked: 12 }));
+      expect(rewritten).toEqual(['events/project_id=proj-1/dt=2026-03-04/hour=12/']);
+      const after = store.keys('events/');
+      expect(after.filter((key) => !before.includes(key))).toEqual([]);
+      expect(before.filter((key) => !after.includes(key))).toEqual([
+        `events/project_id=proj-1/dt=2026-03-04/hour=12/compacted-${now}.parquet`,
+      ]);
+      // Checked once: the same deletion does not make the next run look again.
+      expect(await createCompactionJob(store, { clock: () => now + 2 * HOUR })()).toEqual(
+        summaryOf({ markers: 0 }),
+      );
+    });
   });
 });

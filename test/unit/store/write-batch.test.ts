@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Tenant, WaggleEvent } from '../../../lambdas/domain/events/event';
 import { EVENT_COLUMNS, TOMBSTONE_COLUMNS } from '../../../lambdas/domain/store/columns';
+import { parseChangeMarker } from '../../../lambdas/domain/store/compaction-changes';
 import { payloadKey } from '../../../lambdas/domain/store/layout';
 import { readParquet } from '../../../lambdas/domain/store/parquet-files';
 import { type LookupLatest, writeRecords } from '../../../lambdas/domain/store/write-batch';
@@ -49,13 +50,23 @@ describe('writeRecords', () => {
       poisonMessages: [],
       written: { files: 3, events: 4, tombstones: 0 },
     });
-    expect(store.keys()).toEqual([
+    expect(store.keys('events/')).toEqual([
       'events/project_id=proj-1/dt=2026-03-04/hour=05/batch-1.parquet',
       'events/project_id=proj-1/dt=2026-03-04/hour=06/batch-1.parquet',
       'events/project_id=proj-2/dt=2026-03-04/hour=05/batch-1.parquet',
     ]);
     const first = await eventRows(store, 'events/project_id=proj-1/dt=2026-03-04/hour=05/batch-1.parquet');
     expect(first.map((row) => row.event_id)).toEqual(['a', 'b']);
+    // One change marker for the batch names every partition it wrote, for compaction.
+    expect(parseChangeMarker((await store.get('compaction/changed/batch-1.json')) as Uint8Array)).toEqual({
+      v: 1,
+      partitions: [
+        'events/project_id=proj-1/dt=2026-03-04/hour=05/',
+        'events/project_id=proj-1/dt=2026-03-04/hour=06/',
+        'events/project_id=proj-2/dt=2026-03-04/hour=05/',
+      ],
+      deletions: [],
+    });
   });
 
   it('fills computed fields: duration, total tokens, cost, session id', async () => {
@@ -127,7 +138,7 @@ describe('writeRecords', () => {
     );
     expect(result.failedMessageIds).toEqual([]);
     expect(asked).toEqual([[TENANT, ['old']]]);
-    expect(store.keys()).toEqual(['events/project_id=proj-1/dt=2026-03-03/hour=05/b.parquet']);
+    expect(store.keys('events/')).toEqual(['events/project_id=proj-1/dt=2026-03-03/hour=05/b.parquet']);
     const [row] = await allEventRows(store);
     expect(row).toMatchObject({ version: 501, end_time: stored.start_time + 99, duration: 99 });
     expect(JSON.parse(row?.outputs as string)).toEqual({ content: 'hello', b: 2 });
@@ -283,7 +294,13 @@ describe('writeRecords', () => {
     );
     expect(result.written).toEqual({ files: 1, events: 0, tombstones: 1 });
     const key = 'tombstones/project_id=proj-1/dt=2026-03-04/hour=07/b.parquet';
-    expect(store.keys()).toEqual([key]);
+    expect(store.keys()).toEqual(['compaction/changed/b.json', key]);
+    // The deletion is marked for compaction, which rewrites the hours that hold its target.
+    expect(parseChangeMarker((await store.get('compaction/changed/b.json')) as Uint8Array)).toEqual({
+      v: 1,
+      partitions: [],
+      deletions: [{ project: 'proj-1', target: 'session', id: 's1', deletedAt: T0 + 2 * HOUR }],
+    });
     expect(await readParquet(TOMBSTONE_COLUMNS, (await store.get(key)) as Uint8Array)).toEqual([
       { target: 'session', id: 's1', org_id: 'org-1', workspace_id: 'ws-1', deleted_at: T0 + 2 * HOUR },
     ]);
@@ -298,7 +315,12 @@ describe('writeRecords', () => {
       batchId: 'b',
     });
     const key = payloadKey(TENANT.project_id, 'evt-1', 1_000_000, 'inputs');
-    expect(store.putKeys).toEqual([key, 'events/project_id=proj-1/dt=2026-03-04/hour=05/b.parquet']);
+    // Payload, then the row that points at it, then the change marker that makes it known to compaction.
+    expect(store.putKeys).toEqual([
+      key,
+      'events/project_id=proj-1/dt=2026-03-04/hour=05/b.parquet',
+      'compaction/changed/b.json',
+    ]);
     expect(JSON.parse(gunzipSync((await store.get(key)) as Uint8Array).toString())).toEqual(big);
     expect((await allEventRows(store))[0]?.inputs_ref).toBe(key);
   });
@@ -357,8 +379,8 @@ describe('writeRecords', () => {
     ];
     await writeRecords(items, { store, lookupLatest: noLookup, batchId: 'first' });
     await writeRecords(items, { store, lookupLatest: noLookup, batchId: 'second' });
-    const [first, second] = store.keys();
-    expect(store.keys()).toHaveLength(2);
+    const [first, second] = store.keys('events/');
+    expect(store.keys('events/')).toHaveLength(2);
     expect(await eventRows(store, second as string)).toEqual(await eventRows(store, first as string));
   });
 
