@@ -35,14 +35,23 @@ async function handlerForTest() {
   });
 }
 
-/** Runs `work` while a 2 ms timer notes the longest wait between its turns. */
-async function longestTimerGap(work: () => Promise<unknown>): Promise<{ gapMs: number; elapsedMs: number }> {
+/**
+ * Runs `work` while a 2 ms timer counts its turns and notes the longest wait between them. The test
+ * holds the longest wait to a share of the whole request, not to a number of milliseconds: a busy or
+ * slow machine stretches both alike, while work that never yields shows as one wait covering most
+ * of the request (measured: 1,376 ms of 1,528 ms with slicing turned off; 78 of 1,556 with it).
+ */
+async function timerTurns(
+  work: () => Promise<unknown>,
+): Promise<{ turns: number; gapMs: number; elapsedMs: number }> {
   let last = performance.now();
   let gapMs = 0;
+  let turns = 0;
   const timer = setInterval(() => {
     const now = performance.now();
     gapMs = Math.max(gapMs, now - last);
     last = now;
+    turns++;
   }, 2);
   const started = performance.now();
   try {
@@ -50,11 +59,11 @@ async function longestTimerGap(work: () => Promise<unknown>): Promise<{ gapMs: n
   } finally {
     clearInterval(timer);
   }
-  return { gapMs: Math.max(gapMs, performance.now() - last), elapsedMs: performance.now() - started };
+  return { turns, gapMs: Math.max(gapMs, performance.now() - last), elapsedMs: performance.now() - started };
 }
 
-/** Well above a 10 ms slice plus the scheduling noise of a busy machine; far below the requests' time. */
-const MAX_GAP_MS = 250;
+/** No single stall may take more than this share of the request's time. */
+const MAX_GAP_SHARE = 0.25;
 
 describe('a large request and the event loop', () => {
   it.each([
@@ -73,13 +82,13 @@ describe('a large request and the event loop', () => {
       body: gzipSync(body, { level: 1 }),
     });
     let status = 0;
-    const { gapMs, elapsedMs } = await longestTimerGap(async () => {
+    const { turns, gapMs, elapsedMs } = await timerTurns(async () => {
       status = (await handler(event)).statusCode ?? 0;
     });
-    console.log(`${_name}: longest timer gap ${gapMs.toFixed(0)} ms in ${elapsedMs.toFixed(0)} ms`);
+    console.log(
+      `${_name}: ${turns} timer turns, longest gap ${gapMs.toFixed(0)} ms, in ${elapsedMs.toFixed(0)} ms`,
+    );
     expect(status).toBe(200);
-    expect(gapMs).toBeLessThan(MAX_GAP_MS);
-    // The request ran several gaps long, so one unsliced run would have shown as one long gap.
-    expect(elapsedMs).toBeGreaterThan(2 * gapMs);
+    expect(gapMs).toBeLessThan(MAX_GAP_SHARE * elapsedMs);
   });
 });
