@@ -13,6 +13,7 @@ import { startQueuePoller } from '../adapters/local/local-queue-poller';
 import { createDataPlaneController } from '../data-plane-controller/app';
 import type { ChangePublisher } from '../domain/control-plane/changes';
 import type { KeyRegistry } from '../domain/ports';
+import { digest } from '../domain/sync/digest';
 import { createEcdsaVerifier } from '../domain/sync/ecdsa';
 import { type HeartbeatStore, MemoryHeartbeatStore, reportedStateOf } from '../domain/sync/heartbeat-store';
 import { MemoryAppliedState, MemoryConfigStore } from '../domain/sync/memory-stores';
@@ -49,8 +50,12 @@ export interface LocalConfigSync {
   heartbeats: HeartbeatStore;
   /** Sends a heartbeat now and waits until the control plane has stored it. */
   heartbeatNow(): Promise<void>;
-  /** Republishes what the data plane's last heartbeat shows it lacks (everything if it never reported). */
-  reconcile(desired: readonly EntityChange[]): Promise<ReconciliationPlan>;
+  /**
+   * Republishes what the data plane's last heartbeat shows it lacks (everything if it never reported).
+   * `refill` says the data plane reported holding nothing: it just started (its applied state is in
+   * memory), so resending everything is expected, not drift.
+   */
+  reconcile(desired: readonly EntityChange[]): Promise<ReconciliationPlan & { refill: boolean }>;
   close(): Promise<void>;
 }
 
@@ -161,7 +166,10 @@ export async function startLocalConfigSync(options: LocalConfigSyncOptions): Pro
     heartbeatNow,
     async reconcile(desired) {
       const reported = reportedStateOf(await heartbeats.latest(options.dataPlaneId)) ?? { digest: {} };
-      return publisher.reconcile(options.dataPlaneId, desired, reported);
+      const refill =
+        JSON.stringify(reported.digest) === JSON.stringify(digest([])) ||
+        Object.keys(reported.digest).length === 0;
+      return { ...(await publisher.reconcile(options.dataPlaneId, desired, reported)), refill };
     },
     async close() {
       clearInterval(heartbeatTimer);

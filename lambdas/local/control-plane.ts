@@ -61,6 +61,8 @@ export interface LocalControlPlaneOptions {
    * whose message was lost are sent again); default 60 s (the AWS schedule defaults to 15 min).
    */
   reconcileIntervalMs?: number;
+  /** How often the data plane reports its applied state (30 s by default). */
+  heartbeatIntervalMs?: number;
   /**
    * The local key (the one `npm start` prints): a key of this control-plane project, kept across
    * restarts, created or imported through the control plane (local-default-project.ts).
@@ -113,28 +115,25 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
     keyRegistry: options.keyRegistry,
     syncKeyPem: keys.sync,
     maximumBatchingWindowMs: options.syncBatchingWindowMs,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
     log: (line) => logger.warn(line),
   });
   const cleanup: (() => Promise<void>)[] = [() => sync.close()];
   let reconciling = false;
-  // The data plane keeps what it applied in memory: after a start it reports nothing, and the first
-  // reconciliation sends everything again. That is a refill, not drift; later ones are repairs.
-  let reconciled = false;
   const reconcileTimer = setInterval(async () => {
     if (reconciling) return;
     reconciling = true;
     try {
       const plan = await sync.reconcile(desiredChanges(await store.projectsAndApiKeys()));
       const sent = plan.toRepublish.length;
-      if (sent > 0 && !reconciled)
-        logger.debug(
-          `sync: first reconciliation after start sent ${sent} change(s) to the data plane, whose applied state starts empty`,
-        );
+      // A data plane that reports holding nothing has just started (its applied state is in memory):
+      // resending everything refills it and is no news. Anything else missing is drift, repaired.
+      if (sent > 0 && plan.refill)
+        logger.debug(`sync: reconciliation refilled the data plane (it starts empty) with ${sent} change(s)`);
       else if (sent > 0)
         logger.warn(
           `sync: reconciliation sent ${sent} change(s) again: the data plane lacked them (${plan.differingKinds.join(', ')})`,
         );
-      reconciled = true;
     } catch (error) {
       logger.error('sync: reconciliation failed', { error: (error as Error).message });
     } finally {

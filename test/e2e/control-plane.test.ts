@@ -190,6 +190,19 @@ describe('local control plane', () => {
     expect(Date.now() - revokedAt).toBeLessThan(60_000);
   });
 
+  it('answers 405 with Allow for a known path and a method it does not serve', async () => {
+    for (const [method, path, allow] of [
+      ['GET', '/v1/auth/sign-in', 'POST'],
+      ['PATCH', '/v1/projects', 'DELETE, GET, POST, PUT'],
+      ['POST', '/.well-known/jwks.json', 'GET'],
+    ] as const) {
+      const response = await fetch(`${cpUrl}${path}`, { method });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get('allow')).toBe(allow);
+      await response.arrayBuffer();
+    }
+  });
+
   it('rate-limits failed sign-ins with 429 and Retry-After', async () => {
     const attempt = () =>
       call('POST', `${cpUrl}/v1/auth/sign-in`, undefined, {

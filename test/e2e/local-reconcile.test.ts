@@ -17,12 +17,13 @@ import {
   type LocalDynamo,
   startLocalDynamo,
 } from '../../lambdas/local/dynamo-local';
+import { createLogger } from '../../lambdas/local/logger';
 import { eventually } from '../support/read-api-client';
 
 let dataDir: string;
 let dynamo: LocalDynamo;
 let controlPlane: LocalControlPlane;
-const lines: string[] = [];
+const lines: { level: string; msg: string }[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'waggle-reconcile-'));
@@ -36,7 +37,9 @@ beforeAll(async () => {
     dataPlaneId: 'local',
     syncBatchingWindowMs: 20,
     reconcileIntervalMs: 100,
-    log: (line) => lines.push(line),
+    // Reports soon after start, so the data plane's state is known (not empty) when the project is lost.
+    heartbeatIntervalMs: 100,
+    logger: createLogger({ level: 'debug', format: 'json', write: (line) => lines.push(JSON.parse(line)) }),
   });
 });
 
@@ -47,7 +50,13 @@ afterAll(async () => {
 });
 
 describe('local reconciliation timer', () => {
-  it('delivers a project whose change message was lost', async () => {
+  it('delivers a project whose change message was lost, and says so as repaired drift', async () => {
+    // The data plane has applied the first start's project and reported it (heartbeats every 100 ms):
+    // from here on, a missing change is drift, not the refill of a data plane that just started.
+    const bootstrapProject = controlPlane.bootstrap?.project_id as string;
+    expect(await eventually(() => controlPlane.projectName(bootstrapProject))).toBe('default');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(lines.filter((line) => line.level === 'warn')).toEqual([]);
     const store = new DynamoControlPlaneStore(dynamo.client, LOCAL_CONTROL_PLANE_TABLE);
     const now = new Date().toISOString();
     await store.put({
@@ -62,6 +71,10 @@ describe('local reconciliation timer', () => {
     });
     expect(await controlPlane.projectName('proj-lost')).toBeUndefined();
     expect(await eventually(() => controlPlane.projectName('proj-lost'))).toBe('never announced');
-    expect(lines.some((line) => /reconciliation sent \d+ change/.test(line))).toBe(true);
+    const repaired = await eventually(async () =>
+      lines.find((line) => /the data plane lacked them/.test(line.msg)),
+    );
+    expect(repaired).toMatchObject({ level: 'warn' });
+    expect(repaired.msg).toMatch(/reconciliation sent [1-9]\d* change\(s\) again/);
   });
 });
