@@ -21,6 +21,7 @@ import { measureFreshness } from './local/freshness-bench';
 import { measureQueries } from './query/query-bench';
 import { formatSdkTable, measureSdk } from './sdk/sdk-bench';
 import { formatSdkPackageSection, measureSdkPackage } from './sdk/sdk-package-bench';
+import { formatCompactionSection, measureCompaction } from './store/compaction-bench';
 import { measureWriterBatch } from './store/writer-batch-bench';
 import { measureWriter } from './store/writer-bench';
 
@@ -76,6 +77,13 @@ async function main(): Promise<void> {
   for (const row of [writer.waggle, writer.encodeOnly, writer.duckdb, writer.duckdbZstd]) {
     console.log(`  ${row.name}: ${fmt(row.rowsPerSecond)} rows/s, ${fmt(row.bytesPerEvent, 1)} bytes/event`);
   }
+
+  console.log('bench: compaction over a short and a long history...');
+  const compaction = await measureCompaction();
+  for (const row of compaction)
+    console.log(
+      `  ${row.name}, ${row.historyHours} h of history: ${fmt(row.ms, 1)} ms, ${row.operations} store operations`,
+    );
 
   console.log('bench: local freshness (accepted -> readable)...');
   const freshness = await measureFreshness(30);
@@ -158,6 +166,7 @@ in-memory store (S3 time left out): **${fmt(writerBatch.handlerEventsPerSecond)}
 encoder alone on the same events in the same run (${fmt(writerBatch.handlerEventsPerSecond / writerBatch.encoderEventsPerSecond, 2)}x). The difference is reading the messages: base64,
 gunzip and \`JSON.parse\` of every record, and collecting the parsed batch.
 
+${formatCompactionSection(compaction)}
 ## Local freshness
 
 From the ingest answer (HTTP 200) to the event being returned by \`POST /v1/events/export\`, ${freshness.samples} events one
