@@ -69,7 +69,7 @@ export interface QueryApiHandlerDeps {
   /** A token's project id -> the project's name as clients know it (ingest records carry it). */
   projectName?: (projectId: string) => Promise<string | undefined>;
   /**
-   * Bounds the export work this instance does at once (POST /v1/events/export, GET /events);
+   * Bounds the export work this instance does at once (POST /v1/events/export and /events/export, GET /events);
    * defaults to createExportGate()'s limits, one gate per handler.
    */
   exportGate?: ConcurrencyGate;
@@ -150,12 +150,21 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     return { status: 200, body: deletionResponse(id) };
   }
 
+  const exportRoute = async (ctx: RouteContext): Promise<Answer> => {
+    const query = parseExportBody(readJsonBody(ctx.event), ctx.principal, ctx.now);
+    const result = await exportPage(ctx, query);
+    return { status: 200, json: exportBody(result, ctx.principal, query) };
+  };
+  const sessionRoute = async (ctx: RouteContext): Promise<Answer> => {
+    const id = parsePathId(ctx.params.session_id, 'session_id');
+    const session = await fullSession(ctx, id);
+    if (!session) throw new HttpError(404, `No session with id "${id}"`);
+    return { status: 200, body: sessionResponse(session, ctx.principal) };
+  };
+
   const ROUTES: Record<QueryRouteKey, (ctx: RouteContext) => Promise<Answer>> = {
-    'POST /v1/events/export': async (ctx) => {
-      const query = parseExportBody(readJsonBody(ctx.event), ctx.principal, ctx.now);
-      const result = await exportPage(ctx, query);
-      return { status: 200, json: exportBody(result, ctx.principal, query) };
-    },
+    'POST /v1/events/export': exportRoute,
+    'POST /events/export': exportRoute,
     'GET /events': async (ctx) => {
       const query = parseGetEventsQuery(queryParameters(ctx.event), ctx.principal, ctx.now);
       const result = await exportPage(ctx, query);
@@ -184,12 +193,8 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
         : event;
       return { status: 200, body: eventNodeResponse(full, ctx.principal) };
     },
-    'GET /v1/sessions/{session_id}': async (ctx) => {
-      const id = parsePathId(ctx.params.session_id, 'session_id');
-      const session = await fullSession(ctx, id);
-      if (!session) throw new HttpError(404, `No session with id "${id}"`);
-      return { status: 200, body: sessionResponse(session, ctx.principal) };
-    },
+    'GET /v1/sessions/{session_id}': sessionRoute,
+    'GET /session/{session_id}': sessionRoute,
     'DELETE /v1/events/{id}': (ctx) => deleteTarget(ctx, 'event', parsePathId(ctx.params.id, 'id')),
     'DELETE /v1/sessions/{session_id}': (ctx) =>
       deleteTarget(ctx, 'session', parsePathId(ctx.params.session_id, 'session_id')),

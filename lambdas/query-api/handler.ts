@@ -69,7 +69,7 @@ export const handler = middy(queryApi)
 /** A 503 on an export route is the export gate turning a burst away; on a deletion, the queue is down. */
 function failureMetric(context: { routeKey: string; status: number }): string {
   if (context.status !== 503) return 'InternalErrors';
-  return context.routeKey === 'POST /v1/events/export' || context.routeKey === 'GET /events'
+  return ['POST /v1/events/export', 'POST /events/export', 'GET /events'].includes(context.routeKey)
     ? 'ExportsRefused'
     : 'QueueUnavailable';
 }

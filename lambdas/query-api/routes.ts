@@ -11,6 +11,10 @@ export const QUERY_ROUTES = [
   'DELETE /v1/events/{id}',
   'GET /v1/sessions/{session_id}',
   'DELETE /v1/sessions/{session_id}',
+  // The paths HoneyHive's SDKs up to honeyhive@1.0.42 call for the same two reads (HoneyHive moved
+  // them under /v1 later); served alike so those clients read back what they sent.
+  'POST /events/export',
+  'GET /session/{session_id}',
 ] as const;
 
 export type QueryRouteKey = (typeof QUERY_ROUTES)[number];

@@ -718,6 +718,8 @@ describe('query API', () => {
       'DELETE /v1/events/{id}',
       'GET /v1/sessions/{session_id}',
       'DELETE /v1/sessions/{session_id}',
+      'POST /events/export',
+      'GET /session/{session_id}',
     ]);
   });
 
