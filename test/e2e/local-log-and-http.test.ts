@@ -100,7 +100,9 @@ describe('HTTP manners of the local data plane (Node fetch)', () => {
   it('answers 405 with Allow for a known path with the wrong method', async () => {
     for (const [method, path, allow] of [
       ['GET', '/v1/traces', 'POST'],
-      ['GET', '/session/start', 'POST'],
+      // GET /session/{session_id} (the read honeyhive@1.0.42 calls) also matches /session/start.
+      ['PUT', '/session/start', 'GET, POST'],
+      ['GET', '/events/export', 'POST'],
       ['PATCH', '/events', 'GET, POST, PUT'],
       ['DELETE', '/healthz', 'GET'],
       ['POST', '/v1/sessions/s-1', 'DELETE, GET'],
