@@ -1,6 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { GraphWidget, type IWidget, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  Dashboard,
+  GraphWidget,
+  type IWidget,
+  Metric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
 import type { WaggleFunction } from './waggle-function';
 
 const PERIOD = Duration.minutes(5);
@@ -61,4 +69,20 @@ export function durationWidget(title: string, fn: WaggleFunction): IWidget {
     ),
     width: 12,
   });
+}
+
+/**
+ * A plane's dashboard, opened on the last 3 hours, with the state of every alarm in `plane` as its
+ * first row (so an operator sees at a glance what is firing before the graphs).
+ */
+export function planeDashboard(scope: Construct, dashboardName: string, plane: Construct): Dashboard {
+  const dashboard = new Dashboard(scope, 'Dashboard', { dashboardName, defaultInterval: Duration.hours(3) });
+  dashboard.addWidgets(
+    new AlarmStatusWidget({
+      title: 'Alarms',
+      alarms: plane.node.findAll().filter((construct): construct is Alarm => construct instanceof Alarm),
+      width: 24,
+    }),
+  );
+  return dashboard;
 }

@@ -1,7 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, AlarmStatusWidget, Dashboard, GraphWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Dashboard, GraphWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { durationWidget, functionErrorsWidget, httpApiWidgets } from '../common/dashboard-widgets';
+import {
+  durationWidget,
+  functionErrorsWidget,
+  httpApiWidgets,
+  planeDashboard,
+} from '../common/dashboard-widgets';
 import type { ControlPlaneStack } from './control-plane-stack';
 
 const PERIOD = Duration.minutes(5);
@@ -13,20 +18,7 @@ export class ControlPlaneDashboard extends Construct {
   constructor(scope: Construct, id: string, plane: ControlPlaneStack) {
     super(scope, id);
     const { api, reconciler, heartbeats } = plane;
-    this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: 'waggle-control-plane',
-      defaultInterval: Duration.hours(3),
-    });
-    this.dashboard.addWidgets(
-      new AlarmStatusWidget({
-        title: 'Alarms',
-        alarms: plane.node
-          .findAll()
-          .filter((construct) => construct instanceof Alarm)
-          .map((alarm) => alarm as Alarm),
-        width: 24,
-      }),
-    );
+    this.dashboard = planeDashboard(this, 'waggle-control-plane', plane);
     this.dashboard.addWidgets(...httpApiWidgets('Control-plane API', api.api));
     this.dashboard.addWidgets(
       new GraphWidget({

@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, AlarmStatusWidget, Dashboard, GraphWidget } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Dashboard, GraphWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import {
   durationWidget,
   functionErrorsWidget,
   httpApiWidgets,
+  planeDashboard,
   waggleMetric,
 } from '../common/dashboard-widgets';
 import type { DataPlaneStack } from './data-plane-stack';
@@ -32,20 +33,7 @@ export class DataPlaneDashboard extends Construct {
       ['heartbeat', plane.heartbeatSender.senderFunction],
     ] as const;
 
-    this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: `waggle-data-plane-${name}`,
-      defaultInterval: Duration.hours(3),
-    });
-    this.dashboard.addWidgets(
-      new AlarmStatusWidget({
-        title: 'Alarms',
-        alarms: plane.node
-          .findAll()
-          .filter((construct) => construct instanceof Alarm)
-          .map((alarm) => alarm as Alarm),
-        width: 24,
-      }),
-    );
+    this.dashboard = planeDashboard(this, `waggle-data-plane-${name}`, plane);
     this.dashboard.addWidgets(...httpApiWidgets('Ingest and read API', ingestApi.api));
     this.dashboard.addWidgets(
       new GraphWidget({
