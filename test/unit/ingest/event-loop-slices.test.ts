@@ -6,34 +6,11 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { hashApiKey } from '../../../lambdas/domain/auth/api-key';
-import { createIngestHandler } from '../../../lambdas/ingest/app';
 import { apigwEvent } from '../../support/apigw-event';
-import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';
+import { memoryIngest } from '../../support/memory-ingest';
 import { otlpProtobufRequest } from '../../support/otlp-request-shapes';
 
 const KEY = 'wgl_slices-test-key';
-
-async function handlerForTest() {
-  const keys = new MemoryKeyRegistry();
-  await keys.put({
-    keyHash: hashApiKey(KEY),
-    org_id: 'org-1',
-    workspace_id: 'ws-1',
-    project_id: 'proj-1',
-    projectName: 'proj',
-    scopes: ['ingest'],
-    revoked: false,
-    createdAt: 0,
-  });
-  const archive = new MemoryObjectStore();
-  return createIngestHandler({
-    keys,
-    rawArchive: archive,
-    overflowStore: archive,
-    eventsQueue: new MemoryQueue(),
-  });
-}
 
 /**
  * Runs `work` while a 2 ms timer counts its turns and notes the longest wait between them. The test
@@ -74,7 +51,7 @@ describe('a large request and the event loop', () => {
       otlpProtobufRequest({ spans: 16_384, attributesPerSpan: 15, valueLength: 40 }),
     ],
   ])('%s: timers keep running while it is ingested', async (_name, path, contentType, body) => {
-    const handler = await handlerForTest();
+    const { handler } = await memoryIngest(KEY);
     const event = apigwEvent({
       method: 'POST',
       path,

@@ -6,12 +6,12 @@
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { hashApiKey } from '../../../lambdas/domain/auth/api-key';
 import { MAX_BATCH_EVENTS, MAX_JSON_VALUES } from '../../../lambdas/domain/honeyhive';
 import { parseQueueEnvelope } from '../../../lambdas/domain/ingest/queue-envelope';
-import { createIngestHandler, type IngestHandler } from '../../../lambdas/ingest/app';
+import type { IngestHandler } from '../../../lambdas/ingest/app';
 import { apigwEvent } from '../../support/apigw-event';
-import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';
+import { memoryIngest } from '../../support/memory-ingest';
+import type { MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';
 import { OTLP_LIMIT_CASES, OTLP_LIMIT_FORMATS } from '../../support/otlp-limit-cases';
 
 const KEY = 'wgl_limits-test-key';
@@ -21,20 +21,7 @@ let queue: MemoryQueue;
 let handler: IngestHandler;
 
 beforeEach(async () => {
-  const keys = new MemoryKeyRegistry();
-  await keys.put({
-    keyHash: hashApiKey(KEY),
-    org_id: 'org-1',
-    workspace_id: 'ws-1',
-    project_id: 'proj-1',
-    projectName: 'proj',
-    scopes: ['ingest'],
-    revoked: false,
-    createdAt: 0,
-  });
-  archive = new MemoryObjectStore();
-  queue = new MemoryQueue();
-  handler = createIngestHandler({ keys, rawArchive: archive, overflowStore: archive, eventsQueue: queue });
+  ({ handler, archive, queue } = await memoryIngest(KEY));
 });
 
 function queuedRecordCount(): number {
