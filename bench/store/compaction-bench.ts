@@ -14,6 +14,7 @@ import { createCompactionJob } from '../../lambdas/compaction/app';
 import type { EventRecord, WaggleEvent } from '../../lambdas/domain/events/event';
 import type { DeletableObjectStore } from '../../lambdas/domain/ports';
 import { writeRecords } from '../../lambdas/domain/store/write-batch';
+import { makeEvent } from '../../test/unit/store/store-fixtures';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 2, 4, 0, 0, 0);
@@ -26,41 +27,18 @@ export interface CompactionBenchRow {
   operations: number;
 }
 
+/** A small tool event of the bench project (the store tests' fixture, with this bench's id and time). */
 function event(id: string, startTime: number): WaggleEvent {
-  return {
-    org_id: 'org',
-    workspace_id: 'ws',
+  return makeEvent({
     project_id: 'bench',
     event_id: id,
-    version: 1,
     session_id: `s-${id.slice(0, 6)}`,
-    parent_id: null,
-    children_ids: [],
-    trace_id: null,
-    span_id: null,
     event_type: 'tool',
-    event_name: 'step',
-    source: 'bench',
     start_time: startTime,
     end_time: startTime + 10,
     duration: 10,
-    model: null,
-    provider: null,
-    prompt_tokens: null,
-    completion_tokens: null,
-    total_tokens: null,
-    cost: null,
-    error: null,
-    config: {},
-    inputs: { q: id },
-    outputs: {},
-    metadata: {},
-    metrics: {},
-    feedback: {},
-    user_properties: {},
     ingested_at: startTime,
-    deleted: false,
-  };
+  });
 }
 
 /** Counts every store call a compaction run makes. */
@@ -117,8 +95,8 @@ async function measure(historyHours: number): Promise<CompactionBenchRow[]> {
       {
         kind: 'tombstone',
         tombstone: {
-          org_id: 'org',
-          workspace_id: 'ws',
+          org_id: 'org-1',
+          workspace_id: 'ws-1',
           project_id: 'bench',
           target: 'event',
           id: 'h1-e7',
