@@ -1,9 +1,10 @@
 /**
  * `npm start`: runs the data plane and the control plane locally (see docs/local.md).
  * Environment (checked before anything starts, lambdas/local/settings.ts): WAGGLE_PORT (4318),
- * WAGGLE_CP_PORT (4319), WAGGLE_HOST (127.0.0.1), WAGGLE_DATA_DIR (.data), WAGGLE_LOCAL_PROJECT
- * (default), WAGGLE_LOCAL_API_KEY (else the saved or a new key), WAGGLE_LOG_LEVEL (info),
- * WAGGLE_LOG_FORMAT (text). The key is a key of the control plane's project of that name.
+ * WAGGLE_GRPC_PORT (4317, OTLP/gRPC), WAGGLE_CP_PORT (4319), WAGGLE_HOST (127.0.0.1),
+ * WAGGLE_DATA_DIR (.data), WAGGLE_LOCAL_PROJECT (default), WAGGLE_LOCAL_API_KEY (else the saved or
+ * a new key), WAGGLE_LOG_LEVEL (info), WAGGLE_LOG_FORMAT (text). The key is a key of the control
+ * plane's project of that name.
  */
 import { createLogger } from '../lambdas/local/logger';
 import { startLocalPlatform } from '../lambdas/local/platform';
@@ -25,6 +26,7 @@ const logger = createLogger({ level: settings.logLevel, format: settings.logForm
 
 const platform = await startLocalPlatform({
   port: settings.port,
+  grpcPort: settings.grpcPort,
   host: settings.host,
   controlPlane: { port: settings.controlPlanePort, host: settings.host },
   dataDir: settings.dataDir,
@@ -41,6 +43,7 @@ console.log(`
 Waggle data plane running at ${platform.url}
   health        GET  ${platform.url}/healthz
   OTLP traces   POST ${platform.url}/v1/traces  (protobuf or JSON, optionally gzip)
+  OTLP/gRPC     ${platform.grpcUrl}  (TraceService/Export, optionally gzip)
   HoneyHive     POST ${platform.url}/session/start, /events, /events/batch, /events/model ...
   read API      POST ${platform.url}/v1/events/export, GET /v1/sessions/{id}, /v1/events/{id}, /v1/events/chart
   data folder   ${platform.dataDir}  (URLs and key saved in local.json)
@@ -51,6 +54,9 @@ ${controlPlaneBanner()}
 Send traces with any OpenTelemetry SDK:
   export OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=${platform.url}/v1/traces
   export OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer ${platform.apiKey}"
+or over gRPC:
+  export OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT=${platform.grpcUrl}
+  export OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer ${platform.apiKey}"
 
 Or with curl:
   curl -s ${platform.url}/healthz

@@ -27,8 +27,10 @@ export interface AnsweredRequest {
   method: string;
   /** The path without its query string (which may carry ids or filters). */
   path: string;
-  /** 0 when the connection closed before an answer. */
+  /** 0 when the connection closed before an answer (gRPC: before the handler answered). */
   status: number;
+  /** gRPC calls: the name of the status code sent (OK, UNAUTHENTICATED...). */
+  grpcStatus?: string;
   ms: number;
   /** Why a request was refused or failed: the error message of the answer. */
   why?: string;
@@ -290,7 +292,8 @@ function writeJson(
   response.end(body);
 }
 
-function lambdaContext(functionName: string, requestId: string, startedAt: number): Context {
+/** The Lambda context a handler gets for a request that started at `startedAt` (the gRPC server's too). */
+export function lambdaContext(functionName: string, requestId: string, startedAt: number): Context {
   const unsupported = () => {
     throw new Error('callback-style Lambda completion is not supported; return a promise');
   };

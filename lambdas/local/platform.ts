@@ -33,6 +33,7 @@ import {
   LOCAL_PENDING_UPDATES_TABLE,
   startLocalDynamo,
 } from './dynamo-local';
+import { startGrpcServer } from './grpc-server';
 import { startHttpServer } from './http-server';
 import { readSavedInfo } from './local-info';
 import { LOCAL_DATA_PLANE_ID } from './local-sync-publisher';
@@ -72,6 +73,11 @@ export const LOCAL_WRITER_DEFAULTS: LocalWriterTuning = {
 export interface LocalPlatformOptions {
   port?: number;
   host?: string;
+  /**
+   * Serves OTLP/gRPC (TraceService/Export, through the same ingest handler) on this port of `host`
+   * beside the HTTP API (npm start: WAGGLE_GRPC_PORT, 4317; 0: any free port); unset: no gRPC server.
+   */
+  grpcPort?: number;
   dataDir: string;
   projectName?: string;
   apiKey?: string;
@@ -111,7 +117,8 @@ export interface LocalPlatformInfo {
   /** A data folder's earlier key (project id "default", made before the local key came from the control plane); still valid. */
   legacyApiKey?: string;
   url: string;
-  endpoints: { otlpTraces: string; honeyhive: string; health: string };
+  /** otlpGrpc: the OTLP/gRPC endpoint (`http://host:port`), when the gRPC server runs. */
+  endpoints: { otlpTraces: string; otlpGrpc?: string; honeyhive: string; health: string };
   dataDir: string;
   /** The local control plane; the admin password is only here (and printed) after the first start. */
   controlPlane?: Partial<LocalBootstrap> & { url: string };
@@ -121,6 +128,8 @@ export { LOCAL_DATA_PLANE_ID } from './local-sync-publisher';
 
 export interface LocalPlatform {
   url: string;
+  /** The OTLP/gRPC endpoint (`http://host:port`), when options.grpcPort was given. */
+  grpcUrl?: string;
   apiKey: string;
   /** The project id of apiKey's data (the control plane's project id when it runs). */
   projectId: string;
@@ -328,6 +337,19 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       onAnswered: logAnsweredRequest(logger),
     });
     cleanup.unshift(() => server.close());
+    // OTLP/gRPC: the same ingest handler, log and limits; closed with the HTTP server, before the pollers.
+    const grpc =
+      options.grpcPort === undefined
+        ? undefined
+        : await startGrpcServer({
+            port: options.grpcPort,
+            host: options.host ?? '127.0.0.1',
+            handler: (event, context) => ingest(event, context),
+            functionName: 'waggle-data-plane',
+            log: (line) => logger.error(line),
+            onAnswered: logAnsweredRequest(logger),
+          });
+    if (grpc) cleanup.unshift(() => grpc.close());
 
     // A backlog (more waiting than one writer batch) is worth a line; a queue kept up with is not.
     const depthWatch = createQueueDepthWatch(tuning.batchSize);
@@ -344,6 +366,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       url: server.url,
       endpoints: {
         otlpTraces: `${server.url}/v1/traces`,
+        ...(grpc && { otlpGrpc: grpc.url }),
         honeyhive: server.url,
         health: `${server.url}/healthz`,
       },
@@ -363,6 +386,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     let closed: Promise<void> | undefined;
     return {
       url: server.url,
+      grpcUrl: grpc?.url,
       apiKey,
       projectId,
       dataDir: paths.root,
@@ -374,7 +398,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       controlPlane,
       compact,
       close() {
-        // HTTP first (drains in-flight requests, which still need the queue and the registry).
+        // gRPC and HTTP first (drain in-flight requests, which still need the queue and the registry).
         closed ??= runInOrder(cleanup, 'local platform');
         return closed;
       },

@@ -1,21 +1,22 @@
 /**
  * The local servers' one line per request: method, path, status, milliseconds, and what the
- * handler reported (project, spans accepted or refused) or why it refused. Failures (5xx) are
- * errors; health checks, which poll, are debug.
+ * handler reported (project, spans accepted or refused) or why it refused. Failures (5xx, and
+ * requests that got no answer) are errors; health checks, which poll, are debug. A gRPC call's
+ * line also names the status code it got (`grpc_status`); `status` is the HTTP status the ingest
+ * handler answered it with, absent when grpc-js refused the call before the handler saw it.
  */
 import type { AnsweredRequest } from './http-server';
 import type { Logger } from './logger';
 
 export function logAnsweredRequest(logger: Logger): (request: AnsweredRequest) => void {
   return (request) => {
+    const refusedByGrpc = request.status === 0 && request.grpcStatus !== undefined;
+    const unanswered = request.status === 0 && (!refusedByGrpc || request.grpcStatus === 'CANCELLED');
     const level =
-      request.status >= 500 || request.status === 0
-        ? 'error'
-        : request.path === '/healthz'
-          ? 'debug'
-          : 'info';
+      request.status >= 500 || unanswered ? 'error' : request.path === '/healthz' ? 'debug' : 'info';
     logger[level](`${request.method} ${request.path}`, {
-      status: request.status,
+      status: refusedByGrpc ? undefined : request.status,
+      grpc_status: request.grpcStatus,
       ms: request.ms,
       ...request.notes,
       why: request.why,

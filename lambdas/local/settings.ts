@@ -7,6 +7,8 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger
 
 export interface LocalSettings {
   port: number;
+  /** OTLP/gRPC port (WAGGLE_GRPC_PORT, the OTLP/gRPC default 4317). */
+  grpcPort: number;
   controlPlanePort: number;
   host: string;
   dataDir: string;
@@ -52,6 +54,7 @@ export function readLocalSettings(env: Record<string, string | undefined>): Loca
   }
   const settings: LocalSettings = {
     port: port('WAGGLE_PORT', 4318),
+    grpcPort: port('WAGGLE_GRPC_PORT', 4317),
     controlPlanePort: port('WAGGLE_CP_PORT', 4319),
     host: env.WAGGLE_HOST || '127.0.0.1',
     dataDir: env.WAGGLE_DATA_DIR || '.data',

@@ -16,6 +16,7 @@ describe('npm start settings', () => {
   it('has the documented defaults', () => {
     expect(readLocalSettings({})).toEqual({
       port: 4318,
+      grpcPort: 4317,
       controlPlanePort: 4319,
       host: '127.0.0.1',
       dataDir: '.data',
@@ -52,11 +53,18 @@ describe('npm start settings', () => {
       WAGGLE_LOG_FORMAT: 'xml',
       WAGGLE_PORT: '80a',
       WAGGLE_CP_PORT: '70000',
+      WAGGLE_GRPC_PORT: '-1',
     });
-    expect(problems).toHaveLength(4);
+    expect(problems).toHaveLength(5);
     expect(problems[0]).toContain('WAGGLE_PORT');
     expect(problems.join('\n')).toContain('WAGGLE_LOG_LEVEL must be one of error, warn, info, debug');
     expect(problems.join('\n')).toContain('WAGGLE_LOG_FORMAT must be one of text, json');
     expect(problems.join('\n')).toContain('WAGGLE_CP_PORT');
+    expect(problems.join('\n')).toContain('WAGGLE_GRPC_PORT must be a port number (0-65535), got "-1"');
+  });
+
+  it('takes the OTLP/gRPC port from WAGGLE_GRPC_PORT, 0 for any free port', () => {
+    expect(readLocalSettings({ WAGGLE_GRPC_PORT: '14317' }).grpcPort).toBe(14317);
+    expect(readLocalSettings({ WAGGLE_GRPC_PORT: '0' }).grpcPort).toBe(0);
   });
 });
