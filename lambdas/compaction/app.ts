@@ -22,6 +22,7 @@ import {
 } from '../domain/store/compaction-changes';
 import { type ProjectManifest, readManifest, writeManifest } from '../domain/store/compaction-manifest';
 import { DELETION_REACH_MS } from '../domain/store/deletion-reach';
+import { type LocatorMergeResult, mergeLocator } from '../domain/store/locator-merge';
 import type { ParquetWriteTuning } from '../domain/store/parquet-files';
 
 export interface CompactionJobOptions {
@@ -32,6 +33,7 @@ export interface CompactionJobOptions {
   /** Most Parquet bytes compacted together; larger hours go in chunks (see compactPartition). */
   maxInputBytes?: number;
   onCompacted?: (result: CompactResult) => void;
+  onLocatorMerged?: (result: LocatorMergeResult) => void;
   onFailure?: (partition: string, error: unknown) => void;
 }
 
@@ -54,6 +56,8 @@ export interface CompactionSummary {
   chunked: number;
   /** Due partitions not started for lack of time. */
   deferred: number;
+  /** Id locator files merged into larger ones (locator-merge.ts). */
+  locatorFilesMerged: number;
 }
 
 export const DEFAULT_CLOSED_AFTER_MS = 3_600_000;
@@ -77,6 +81,7 @@ export function createCompactionJob(store: DeletableObjectStore, options: Compac
       checked: 0,
       chunked: 0,
       deferred: 0,
+      locatorFilesMerged: 0,
     };
     const closed = (prefix: string) => isClosed(parsePartition(prefix), now, closedAfterMs);
     const manifests = new Map<string, ProjectManifest>();
@@ -144,6 +149,18 @@ export function createCompactionJob(store: DeletableObjectStore, options: Compac
       }
     }
 
+    // The id locator of every project that got new files: its batch files merged tier by tier.
+    for (const project of projectsOf(markers)) {
+      try {
+        const merged = await mergeLocator(store, project, { now: clock(), parquet: options.parquet });
+        summary.locatorFilesMerged += merged.deleted.length;
+        options.onLocatorMerged?.(merged);
+      } catch (error) {
+        summary.failed++;
+        options.onFailure?.(`${project} (locator)`, error);
+      }
+    }
+
     for (const [project, manifest] of manifests) await writeManifest(store, project, manifest);
     // Only after the manifests: a marker gone with its manifest update lost would hide a deletion.
     const deletionsDone = (project: string) => {
@@ -180,6 +197,14 @@ async function readMarkers(
     }
   }
   return markers;
+}
+
+/** The projects (as in keys) whose events partitions the markers name. */
+function projectsOf(markers: readonly ReadMarker[]): string[] {
+  const projects = new Set<string>();
+  for (const { marker } of markers)
+    for (const prefix of marker.partitions) projects.add(parsePartition(prefix).encodedProjectId);
+  return [...projects].sort();
 }
 
 function deletionsByProject(markers: readonly ReadMarker[]): Map<string, MarkedDeletion[]> {

@@ -13,6 +13,7 @@ import {
   TOMBSTONE_COLUMNS,
 } from '../../lambdas/domain/store/columns';
 import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from '../../lambdas/domain/store/layout';
+import { LOCATOR_COLUMNS, LOCATOR_PREFIX } from '../../lambdas/domain/store/locator';
 import {
   DEFAULT_DATA_START_DATE,
   dataStartDateProblem,
@@ -65,7 +66,7 @@ export const EVENT_SCHEMA_COLUMNS = [
 ] as const satisfies readonly Column[];
 
 /** The Glue tables, by name as they appear in SQL. */
-export const TABLE_NAMES = ['events', 'tombstones', 'scores', 'event_schemas'] as const;
+export const TABLE_NAMES = ['events', 'tombstones', 'scores', 'event_schemas', 'locator'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';
@@ -97,8 +98,8 @@ export interface EventTablesProps {
 }
 
 /**
- * The SQL face of the event store: a Glue database with the events, tombstones, scores and
- * event_schemas tables (Parquet, partition projection: no crawler, no MSCK REPAIR), and an Athena
+ * The SQL face of the event store: a Glue database with the events, tombstones, scores,
+ * event_schemas and locator tables (Parquet, partition projection: no crawler, no MSCK REPAIR), and an Athena
  * workgroup (engine 3, enforced settings, encrypted results in a bucket of their own, a bytes-scanned
  * limit per query, CloudWatch metrics).
  */
@@ -195,6 +196,17 @@ export class EventTables extends Construct {
           'projection.enabled': 'true',
           'projection.project_id.type': 'injected',
           'storage.location.template': `s3://${bucketName}/${EVENT_SCHEMAS_PREFIX}project_id=\${project_id}/`,
+        },
+      }),
+      locator: this.addTable('locator', {
+        description: 'Id locator: the days holding rows of each event id and session id (sorted by id)',
+        columns: LOCATOR_COLUMNS,
+        partitionColumns: PARTITION_COLUMNS.filter((column) => column.name === 'project_id'),
+        location: `s3://${bucketName}/${LOCATOR_PREFIX}`,
+        projection: {
+          'projection.enabled': 'true',
+          'projection.project_id.type': 'injected',
+          'storage.location.template': `s3://${bucketName}/${LOCATOR_PREFIX}project_id=\${project_id}/`,
         },
       }),
     };

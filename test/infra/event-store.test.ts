@@ -7,6 +7,7 @@ import {
   PARTITION_COLUMNS,
   TOMBSTONE_COLUMNS,
 } from '../../lambdas/domain/store/columns';
+import { LOCATOR_COLUMNS } from '../../lambdas/domain/store/locator';
 import { QUERY_ROUTES } from '../../lambdas/query-api/routes';
 import type { WaggleFunction } from '../../lib/common/waggle-function';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
@@ -116,6 +117,7 @@ const athenaStatements = () => {
         glueArn('table/waggle_acme/tombstones'),
         glueArn('table/waggle_acme/scores'),
         glueArn('table/waggle_acme/event_schemas'),
+        glueArn('table/waggle_acme/locator'),
       ],
     },
     {
@@ -262,7 +264,7 @@ describe('Glue tables', () => {
       Object.values(template.findResources('AWS::Glue::Table'))
         .map((table) => table.Properties.TableInput.Name)
         .sort(),
-    ).toEqual(['event_schemas', 'events', 'scores', 'tombstones']);
+    ).toEqual(['event_schemas', 'events', 'locator', 'scores', 'tombstones']);
   });
 
   it('take the events and tombstones columns from columns.ts, in order, with the hour partitions', () => {
@@ -280,7 +282,7 @@ describe('Glue tables', () => {
   });
 
   it('are external Parquet tables', () => {
-    for (const name of ['events', 'tombstones', 'scores', 'event_schemas']) {
+    for (const name of ['events', 'tombstones', 'scores', 'event_schemas', 'locator']) {
       const { TableInput, DatabaseName } = tableNamed(template, name);
       expect(DatabaseName).toBe('waggle_acme');
       expect(TableInput.TableType).toBe('EXTERNAL_TABLE');
@@ -325,18 +327,23 @@ describe('Glue tables', () => {
     });
   });
 
-  it('partition event_schemas by project only', () => {
-    const { TableInput } = tableNamed(template, 'event_schemas');
+  it('take the locator columns from locator.ts, in order', () => {
+    expect(tableNamed(template, 'locator').TableInput.StorageDescriptor.Columns).toEqual(
+      glueColumns(LOCATOR_COLUMNS),
+    );
+  });
+
+  it.each([
+    ['event_schemas', 'event-schemas/'],
+    ['locator', 'locator/'],
+  ])('partition %s by project only', (name, prefix) => {
+    const { TableInput } = tableNamed(template, name);
     expect(TableInput.PartitionKeys).toEqual(glueColumns(PARTITION_COLUMNS.slice(0, 1)));
     expect(TableInput.Parameters['projection.project_id.type']).toBe('injected');
     expect(TableInput.Parameters['storage.location.template']).toEqual({
       'Fn::Join': [
         '',
-        [
-          's3://',
-          { Ref: logicalIdOf(acme, acme.eventStore.bucket) },
-          `/event-schemas/project_id=\${project_id}/`,
-        ],
+        ['s3://', { Ref: logicalIdOf(acme, acme.eventStore.bucket) }, `/${prefix}project_id=\${project_id}/`],
       ],
     });
   });
@@ -531,9 +538,9 @@ describe('writer', () => {
     });
   });
 
-  it('may write events, tombstones and payloads, read overflow events, query through Athena and consume the queue', () => {
+  it('may write events, tombstones, payloads and id locator files, read overflow events, query through Athena and consume the queue', () => {
     const { writerFunction } = acme.eventWriter;
-    const prefixes = ['events/', 'tombstones/', 'payloads/'];
+    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/'];
     expect(statementsOf(writerFunction)).toEqual([
       ...logAndTraceStatements(writerFunction),
       storeStatements('ReadWriteEventStoreObjects', ['s3:GetObject', 's3:PutObject'], prefixes),
@@ -663,14 +670,14 @@ describe('compaction', () => {
     });
   });
 
-  it('may rewrite and delete under events/, only read tombstones/, only delete payloads/, keep its bookkeeping under compaction/', () => {
+  it('may rewrite and delete under events/ and locator/, only read tombstones/, only delete payloads/, keep its bookkeeping under compaction/', () => {
     const { compactionFunction } = acme.eventCompaction;
     expect(statementsOf(compactionFunction)).toEqual([
       ...logAndTraceStatements(compactionFunction),
       storeStatements(
         'CompactEventObjects',
         ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-        ['events/'],
+        ['events/', 'locator/'],
       ),
       storeStatements('ReadTombstoneObjects', 's3:GetObject', ['tombstones/']),
       storeStatements('DeleteUnreachablePayloads', 's3:DeleteObject', ['payloads/']),
@@ -679,7 +686,7 @@ describe('compaction', () => {
         ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
         ['compaction/'],
       ),
-      listStore(['events/', 'tombstones/', 'compaction/']),
+      listStore(['events/', 'tombstones/', 'compaction/', 'locator/']),
       storeKey(['kms:GenerateDataKey', 'kms:Decrypt']),
       // Its failed runs go to its own failure-destination queue (Lambda async onFailure).
       {
@@ -743,7 +750,7 @@ describe('query API', () => {
 
   it('may read the store, query through Athena, look up keys and enqueue tombstones (overflow included), nothing else', () => {
     const { queryFunction } = acme.queryApi;
-    const prefixes = ['events/', 'tombstones/', 'payloads/'];
+    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/'];
     expect(statementsOf(queryFunction)).toEqual([
       ...logAndTraceStatements(queryFunction),
       storeStatements('ReadEventStoreObjects', 's3:GetObject', prefixes),

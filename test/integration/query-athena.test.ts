@@ -43,11 +43,37 @@ describe('AthenaQueryEngine', () => {
             { Name: 'metadata', Type: 'varchar' },
             { Name: 'parent_id', Type: 'varchar' },
             { Name: 'total', Type: 'bigint' },
+            // As the id locator answers (the same rows answer every statement here).
+            { Name: 'kind', Type: 'varchar' },
+            { Name: 'id', Type: 'varchar' },
+            { Name: 'dt', Type: 'varchar' },
           ],
         },
         Rows: [
-          textRow('event_id', 'version', 'cost', 'deleted', 'metadata', 'parent_id', 'total'),
-          textRow('e1', '1741608000000000', '0.25', 'false', '{"tag":"x"}', undefined, '1'),
+          textRow(
+            'event_id',
+            'version',
+            'cost',
+            'deleted',
+            'metadata',
+            'parent_id',
+            'total',
+            'kind',
+            'id',
+            'dt',
+          ),
+          textRow(
+            'e1',
+            '1741608000000000',
+            '0.25',
+            'false',
+            '{"tag":"x"}',
+            undefined,
+            '1',
+            'event',
+            'e1',
+            '2026-03-10',
+          ),
         ],
       },
     });
@@ -63,19 +89,24 @@ describe('AthenaQueryEngine', () => {
     });
 
     const starts = athena.commandCalls(StartQueryExecutionCommand).map((call) => call.args[0].input);
-    // The page's ids and the count (both filtered), then the page's events read whole by id.
-    expect(starts).toHaveLength(3);
+    // The days of the session events (metadata is inherited from them), the page's ids and the count
+    // (both filtered), then the page's events located (the page saw no start time) and read whole by
+    // id from the located day.
+    expect(starts).toHaveLength(5);
     const filtered = starts.filter((input) => input.QueryString?.includes('json_extract_scalar'));
     expect(filtered).toHaveLength(2);
     for (const input of starts) {
       expect(input.QueryString).not.toContain('Brien');
       expect(input.QueryString?.split('?').length).toBe((input.ExecutionParameters?.length ?? 0) + 1);
     }
-    const byId = starts.find((input) => !input.QueryString?.includes('json_extract_scalar'));
-    expect(byId?.QueryString).toContain('event_id IN (?');
-    // The tenant scope twice (tombstones, events), then the page's one id.
+    const located = starts.find((input) => input.QueryString?.startsWith('SELECT kind, id'));
+    expect(located?.ExecutionParameters).toEqual(["'proj-1'", "'e1'"]);
+    const byId = starts.find((input) => input.QueryString?.includes('event_id IN (?'));
+    // The tenant scope (tombstones) and the tombstones' days, the scope again (events), the page's
+    // one id and its located day.
     const scope = ["'proj-1'", "'org-1'", "'ws-1'"];
-    expect(byId?.ExecutionParameters).toEqual([...scope, ...scope, "'e1'"]);
+    expect(byId?.ExecutionParameters?.slice(0, 3)).toEqual(scope);
+    expect(byId?.ExecutionParameters?.slice(5, 10)).toEqual([...scope, "'e1'", "'2026-03-10'"]);
     for (const input of filtered) {
       expect(input.WorkGroup).toBe('waggle');
       expect(input.QueryExecutionContext).toEqual({ Database: 'waggle_events' });

@@ -1,6 +1,6 @@
 /**
  * QueryEngine on DuckDB over the local event store folder: the same Parquet files and SQL as Athena.
- * `events` and `tombstones` are views over read_parquet of the store's Hive partitions; until the
+ * `events`, `tombstones` and `locator` are views over read_parquet of the store's Hive partitions; until the
  * writer has produced a first file they are empty relations with the right columns, so reads of a
  * fresh store return nothing instead of failing.
  *
@@ -16,6 +16,7 @@ import { DeadlineExceededError, remainingMs } from '../../domain/query/deadline'
 import type { QueryEngine, QueryOptions, SqlParam } from '../../domain/query/engine';
 import { type Column, EVENT_COLUMNS, PARTITION_COLUMNS, TOMBSTONE_COLUMNS } from '../../domain/store/columns';
 import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from '../../domain/store/layout';
+import { LOCATOR_COLUMNS, LOCATOR_PREFIX } from '../../domain/store/locator';
 
 export interface DuckDbQueryEngineOptions {
   /** The local event store's root folder (the FileObjectStore root). */
@@ -27,10 +28,14 @@ export interface DuckDbQueryEngine extends QueryEngine {
 }
 
 interface TableSource {
-  name: 'events' | 'tombstones';
+  name: 'events' | 'tombstones' | 'locator';
   folder: string;
   columns: readonly Column[];
+  /** Hive partition columns of its paths. */
+  partitions: readonly Column[];
 }
+
+const PROJECT_PARTITION = PARTITION_COLUMNS.filter((column) => column.name === 'project_id');
 
 const DUCKDB_TYPES: Record<Column['type'], string> = {
   string: 'VARCHAR',
@@ -46,8 +51,24 @@ export async function createDuckDbQueryEngine(options: DuckDbQueryEngineOptions)
   // Footers of files already read are reused across queries (keyed by file and modification time).
   await setup.run('SET parquet_metadata_cache = true');
   const tables: TableSource[] = [
-    { name: 'events', folder: join(root, EVENTS_PREFIX), columns: EVENT_COLUMNS },
-    { name: 'tombstones', folder: join(root, TOMBSTONES_PREFIX), columns: TOMBSTONE_COLUMNS },
+    {
+      name: 'events',
+      folder: join(root, EVENTS_PREFIX),
+      columns: EVENT_COLUMNS,
+      partitions: PARTITION_COLUMNS,
+    },
+    {
+      name: 'tombstones',
+      folder: join(root, TOMBSTONES_PREFIX),
+      columns: TOMBSTONE_COLUMNS,
+      partitions: PARTITION_COLUMNS,
+    },
+    {
+      name: 'locator',
+      folder: join(root, LOCATOR_PREFIX),
+      columns: LOCATOR_COLUMNS,
+      partitions: PROJECT_PARTITION,
+    },
   ];
   const backedByFiles = new Set<string>();
 
@@ -100,12 +121,12 @@ export async function createDuckDbQueryEngine(options: DuckDbQueryEngineOptions)
 
 function parquetView(table: TableSource): string {
   const glob = sqlString(`${table.folder}**/*.parquet`);
-  const partitionTypes = PARTITION_COLUMNS.map((column) => `'${column.name}': VARCHAR`).join(', ');
+  const partitionTypes = table.partitions.map((column) => `'${column.name}': VARCHAR`).join(', ');
   return `CREATE OR REPLACE VIEW ${table.name} AS SELECT * FROM read_parquet(${glob}, hive_partitioning = true, union_by_name = true, hive_types = {${partitionTypes}})`;
 }
 
 function emptyView(table: TableSource): string {
-  const columns = [...table.columns, ...PARTITION_COLUMNS]
+  const columns = [...table.columns, ...table.partitions]
     .map((column) => `CAST(NULL AS ${DUCKDB_TYPES[column.type]}) AS ${column.name}`)
     .join(', ');
   return `CREATE OR REPLACE VIEW ${table.name} AS SELECT ${columns} WHERE false`;

@@ -11,6 +11,7 @@ import type { QueryEngine } from './engine';
 import { eventColumn, numberExpression, textExpression } from './field-expressions';
 import { type ResolvedField, readsInheritedField, resolveField } from './fields';
 import { compileFilters } from './filters';
+import { sessionEventDays } from './locate';
 import { type ReadTime, readWindow } from './read-window';
 import { runStatement } from './run-statement';
 import { raw, type Sql, sql } from './sql';
@@ -50,6 +51,7 @@ export function chartStatement(
   query: ChartQuery,
   dialect: Dialect,
   time: ReadTime = { now: Date.now() },
+  sessionDays: readonly string[] = [],
 ): Sql {
   if (!(CHART_AGGREGATIONS as readonly string[]).includes(query.aggregation))
     throw badRequest(
@@ -64,16 +66,11 @@ export function chartStatement(
     query.groupBy === undefined ? undefined : textExpression(resolveField(query.groupBy), dialect);
   const filters = query.filters ?? [];
   const where = compileFilters(filters, dialect);
-  const fieldsRead = [
-    ...filters.map((filter) => filter.field),
-    ...(query.groupBy === undefined ? [] : [query.groupBy]),
-    ...(metric === undefined ? [] : [query.metric]),
-  ];
   const { prelude, from } = eventsWithSession(
     tenant,
     readWindow(query.dateRange, time),
     time.now,
-    readsInheritedField(fieldsRead),
+    chartReadsInherited(query) ? sessionDays : undefined,
   );
   const charted = sql`charted AS (
   SELECT ${bucket} AS bucket${group ? sql`, ${group} AS group_value` : raw('')}${metric ? sql`, ${metric} AS metric_value` : raw('')}
@@ -110,6 +107,15 @@ ORDER BY 1, 3, 2
 LIMIT ${rowLimit}`;
 }
 
+/** Whether a (valid) chart filters, groups or measures on fields events inherit from their session. */
+function chartReadsInherited(query: ChartQuery): boolean {
+  return readsInheritedField([
+    ...(query.filters ?? []).map((filter) => filter.field),
+    ...(query.groupBy === undefined ? [] : [query.groupBy]),
+    ...(query.aggregation === 'count' ? [] : [query.metric]),
+  ]);
+}
+
 export async function chart(
   engine: QueryEngine,
   dialect: Dialect,
@@ -118,7 +124,12 @@ export async function chart(
   context: ReadContext = {},
   time: ReadTime = { now: Date.now() },
 ): Promise<ChartResult> {
-  const rows = await runStatement(engine, 'chart', chartStatement(tenant, query, dialect, time), context);
+  let statement = chartStatement(tenant, query, dialect, time);
+  if (chartReadsInherited(query)) {
+    const days = await sessionEventDays(engine, tenant, readWindow(query.dateRange, time), time.now, context);
+    statement = chartStatement(tenant, query, dialect, time, days);
+  }
+  const rows = await runStatement(engine, 'chart', statement, context);
   const grouped = query.groupBy !== undefined;
   const buckets = new Set(rows.map((row) => Number(row.bucket))).size;
   if (rows.length > maxChartRows(grouped) || buckets > MAX_CHART_BUCKETS) {

@@ -17,6 +17,8 @@ export const STATEMENT_NAMES = [
   'rows-by-session',
   'rows-by-id',
   'rows-by-ids',
+  'locate',
+  'session-days',
 ] as const;
 export type StatementName = (typeof STATEMENT_NAMES)[number];
 

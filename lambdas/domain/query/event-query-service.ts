@@ -8,11 +8,12 @@ import { dialectFor } from './dialect';
 import type { QueryEngine } from './engine';
 import { enrichSessionEvents } from './enrichment';
 import { exportEvents } from './export-query';
+import { locate } from './locate';
 import { checkReadWindowDays, type ReadTime } from './read-window';
 import { buildSession } from './session-tree';
 import { param, sql } from './sql';
 import type { EventQueryService, ReadContext } from './types';
-import { scanAnywhere } from './visible-events';
+import { scanLocated } from './visible-events';
 import { visibleRows, visibleRowsByIds } from './visible-rows';
 
 export interface EventQueryServiceOptions {
@@ -35,18 +36,20 @@ export function createEventQueryService(
     ...(defaultWindowDays === undefined ? {} : { defaultWindowDays }),
   });
 
-  // By id or session: such events may lie anywhere, until an id locator says where.
-  const sessionEvents = async (tenant: Tenant, sessionId: string, context?: ReadContext) =>
-    enrichSessionEvents(
-      await visibleRows(
-        engine,
-        'rows-by-session',
-        tenant,
-        scanAnywhere([sql`session_id = ${param(sessionId)}`], clock()),
-        context,
-      ),
-      sessionId,
-    );
+  // By session: the days the id locator names for it; a session it does not know has no events.
+  const sessionEvents = async (tenant: Tenant, sessionId: string, days: string[], context?: ReadContext) =>
+    days.length === 0
+      ? []
+      : enrichSessionEvents(
+          await visibleRows(
+            engine,
+            'rows-by-session',
+            tenant,
+            scanLocated([sql`session_id = ${param(sessionId)}`], days, clock()),
+            context,
+          ),
+          sessionId,
+        );
 
   return {
     exportEvents: (tenant, query, context) =>
@@ -54,27 +57,29 @@ export function createEventQueryService(
     chart: (tenant, query, context) => chart(engine, dialect, tenant, query, context, readTime()),
 
     async getSession(tenant, sessionId, context) {
-      return buildSession(tenant, sessionId, await sessionEvents(tenant, sessionId, context));
+      const located = await locate(engine, tenant, { sessions: [sessionId] }, context);
+      return buildSession(
+        tenant,
+        sessionId,
+        await sessionEvents(tenant, sessionId, located.daysOfSession(sessionId), context),
+      );
     },
 
+    // Enrichment needs the rest of the session (children, the session event), so the event is read
+    // with its session: one locator statement finds both, one read takes the session's days.
     async getEvent(tenant, eventId, context) {
-      const [event] = await visibleRows(
-        engine,
-        'rows-by-id',
-        tenant,
-        scanAnywhere([sql`event_id = ${param(eventId)}`], clock()),
-        context,
-      );
-      if (!event) return undefined;
-      // Enrichment needs the rest of the session: children and the session event.
-      const session = await sessionEvents(tenant, event.session_id, context);
-      return session.find((candidate) => candidate.event_id === eventId) ?? event;
+      const located = await locate(engine, tenant, { sessionsOfEvents: [eventId] }, context);
+      const sessionId = located.sessionOf(eventId);
+      if (sessionId === undefined) return undefined;
+      const session = await sessionEvents(tenant, sessionId, located.daysOfSession(sessionId), context);
+      return session.find((candidate) => candidate.event_id === eventId);
     },
 
     // The writer's lookup: no read horizon, so that an update finds its event wherever it is dated.
     async lookupLatest(tenant, eventIds, context) {
       const latest = new Map<string, WaggleEvent>();
-      for (const event of await visibleRowsByIds(engine, tenant, eventIds, undefined, context))
+      const lookup = { now: clock(), horizon: false };
+      for (const event of await visibleRowsByIds(engine, tenant, eventIds, lookup, context))
         latest.set(event.event_id, event);
       return latest;
     },

@@ -17,6 +17,7 @@ import { inheritFromSession, mergeChildIds } from './enrichment';
 import { EVENT_ALIAS, SESSION_ALIAS } from './field-expressions';
 import { readsInheritedField, resolveProjection } from './fields';
 import { compileFilters } from './filters';
+import { sessionEventDays } from './locate';
 import { type ReadTime, readWindow } from './read-window';
 import { runStatement } from './run-statement';
 import { raw, type Sql, sql } from './sql';
@@ -40,6 +41,8 @@ export interface ExportStatements {
   page: Sql;
   count: Sql;
   projections: string[] | undefined;
+  /** Whether the filters read fields events inherit from their session event (eventsWithSession). */
+  readsInherited: boolean;
 }
 
 /** Builds the page and count statements (exported so tests can inspect the SQL). */
@@ -48,6 +51,7 @@ export function exportStatements(
   query: ExportQuery,
   dialect: Dialect,
   time: ReadTime = { now: Date.now() },
+  sessionDays: readonly string[] = [],
 ): ExportStatements {
   const limit = checkedInteger(query.limit ?? DEFAULT_EXPORT_LIMIT, 'limit', 1, MAX_EXPORT_LIMIT);
   const page = checkedInteger(query.page ?? 1, 'page', 1, Number.MAX_SAFE_INTEGER);
@@ -57,11 +61,12 @@ export function exportStatements(
     query.projections && query.projections.length > 0 ? query.projections.map(resolveProjection) : undefined;
   const filters = query.filters ?? [];
   const where = compileFilters(filters, dialect);
+  const readsInherited = readsInheritedField(filters.map((filter) => filter.field));
   const { prelude, from } = eventsWithSession(
     tenant,
     readWindow(query.dateRange, time),
     time.now,
-    readsInheritedField(filters.map((filter) => filter.field)),
+    readsInherited ? sessionDays : undefined,
   );
 
   // The page is cut first; children are then looked up only for the page's events.
@@ -81,7 +86,7 @@ FROM page LEFT JOIN linked ON linked.parent_id = page.event_id
 ORDER BY page.start_time DESC, page.event_id`;
   const countStatement = sql`${prelude}
 SELECT count(*) AS total FROM ${from} WHERE ${where}`;
-  return { page: pageStatement, count: countStatement, projections };
+  return { page: pageStatement, count: countStatement, projections, readsInherited };
 }
 
 export async function exportEvents(
@@ -92,7 +97,12 @@ export async function exportEvents(
   context: ReadContext = {},
   time: ReadTime = { now: Date.now() },
 ): Promise<ExportResult> {
-  const statements = exportStatements(tenant, query, dialect, time);
+  let statements = exportStatements(tenant, query, dialect, time);
+  if (statements.readsInherited) {
+    const window = readWindow(query.dateRange, time);
+    const days = await sessionEventDays(engine, tenant, window, time.now, context);
+    statements = exportStatements(tenant, query, dialect, time, days);
+  }
   const [pageRows, countRows] = await Promise.all([
     runStatement(engine, 'export-page', statements.page, context),
     runStatement(engine, 'export-count', statements.count, context),
@@ -127,8 +137,9 @@ interface PageEntry {
  * The page's events and their session events (a session event's id is its session id), read whole
  * from the hours between the earliest and latest of their start times, which never change. The page
  * statement sees no session event for an event when there is none, or when it lies outside the
- * read's range (the client's dateRange or the default window): those few are read by id with no
- * time bound, so that what an event inherits does not depend on the range it was found by.
+ * read's range (the client's dateRange or the default window): those few are read by id from the
+ * days the id locator names, so that what an event inherits does not depend on the range it was
+ * found by.
  */
 async function readPageEvents(
   engine: QueryEngine,
@@ -153,7 +164,7 @@ async function readPageEvents(
       engine,
       tenant,
       [...page.map((entry) => entry.eventId), ...seenSessions],
-      range === undefined ? undefined : { range, now },
+      range === undefined ? { now } : { range, now },
       context,
     ),
     unseenSessions.length === 0 ? [] : visibleRowsByIds(engine, tenant, unseenSessions, { now }, context),

@@ -32,35 +32,20 @@ export interface PartitionReach {
 }
 
 /**
- * Table references that are unbounded today, as `<statement>/<cte>.<table>`; any unbounded reference
- * not listed here fails the Athena contract test (test/unit/query/athena-contract.property.test.ts).
- * Every read over a range (a dateRange, or the default window of read-window.ts) bounds its events
- * and its tombstones (deletion-reach.ts). What is left are lookups by id, whose rows may lie in any
- * hour: an event or a session has no known start time until it is found. They stay unbounded until
- * the writer maintains an id locator (event id and session id -> the days their rows lie in), which
- * will bound each of them to those days:
- * - rows-by-session: a session's events (GET /v1/sessions/{id}, GET /v1/events/{id});
- * - rows-by-id: one event by id (GET /v1/events/{id});
- * - rows-by-ids: the writer's update-base lookup (lookupLatest), and an export page's session
- *   events that started outside the read's range;
- * - session_ranked / session_tomb beside a range (reads of inherited metadata.* / user_properties.*):
- *   the session events the ranged events name, which may have started any time before the range,
- *   and the tombstones that may hide them.
+ * Table references tolerated without partition bounds, as `<statement>/<cte>.<table>`; any
+ * unbounded reference not listed here fails the Athena contract test
+ * (test/unit/query/athena-contract.property.test.ts). Every read over a range (a dateRange, or the
+ * default window of read-window.ts) bounds its events and its tombstones (deletion-reach.ts), and
+ * every lookup by id or session reads only the days the id locator names (locate.ts,
+ * store/locator.ts), so the list is empty; it stays as the one place an exception would be argued.
  */
-export const KNOWN_UNBOUNDED_REFERENCES: ReadonlySet<string> = new Set([
-  'export-page/session_ranked.events',
-  'export-page/session_tomb.tombstones',
-  'export-count/session_ranked.events',
-  'export-count/session_tomb.tombstones',
-  'chart/session_ranked.events',
-  'chart/session_tomb.tombstones',
-  'rows-by-session/tomb.tombstones',
-  'rows-by-session/ranked.events',
-  'rows-by-id/tomb.tombstones',
-  'rows-by-id/ranked.events',
-  'rows-by-ids/tomb.tombstones',
-  'rows-by-ids/ranked.events',
-]);
+export const KNOWN_UNBOUNDED_REFERENCES: ReadonlySet<string> = new Set<string>();
+
+/**
+ * Tables partitioned by project only (the id locator): a reference is bounded when its WHERE pins
+ * `project_id` to one value (Athena's injected projection requires exactly that).
+ */
+export const PROJECT_PARTITIONED_TABLES: readonly string[] = ['locator'];
 
 /** `<statement>/<cte>.<table>`, as KNOWN_UNBOUNDED_REFERENCES lists them. */
 export function referenceKey(
@@ -71,18 +56,25 @@ export function referenceKey(
 }
 
 export function partitionReach(sqlText: string, params: readonly SqlParam[], now: number): PartitionReach[] {
-  return scanStatement(sqlText)
-    .tables.filter((reference) => PARTITIONED_TABLES.includes(reference.table))
-    .map((reference) => {
-      const days = dayBounds(reference.where, params);
-      const hours = hourBounds(reference.where, params);
-      const hoursPerDay = hours === undefined ? 24 : Math.max(0, hours.to - hours.from + 1);
-      const bounded = days !== undefined;
-      const dayCount = bounded
-        ? Math.max(0, dayIndex(days.to) - dayIndex(days.from) + 1)
-        : projectedDays(now);
-      return { table: reference.table, cte: reference.cte, bounded, hours: dayCount * hoursPerDay };
-    });
+  return scanStatement(sqlText).tables.flatMap((reference): PartitionReach[] => {
+    if (PROJECT_PARTITIONED_TABLES.includes(reference.table)) {
+      const project = columnBounds(reference.where, params, 'project_id');
+      const bounded = project.from !== undefined && project.from === project.to;
+      // Not hourly: one partition (the project's) when bounded; `hours` counts hour partitions only.
+      return [{ table: reference.table, cte: reference.cte, bounded, hours: 0 }];
+    }
+    if (!PARTITIONED_TABLES.includes(reference.table)) return [];
+    const days = columnBounds(reference.where, params, 'dt');
+    const hours = hourBounds(reference.where, params);
+    const hoursPerDay = hours === undefined ? 24 : Math.max(0, hours.to - hours.from + 1);
+    const bounded = days.from !== undefined && days.to !== undefined;
+    const dayCount = !bounded
+      ? projectedDays(now)
+      : days.values !== undefined
+        ? days.values.size
+        : Math.max(0, dayIndex(days.to as string) - dayIndex(days.from as string) + 1);
+    return [{ table: reference.table, cte: reference.cte, bounded, hours: dayCount * hoursPerDay }];
+  });
 }
 
 /** Days from PROJECTED_FIRST_DAY to the last projected day (tomorrow), both included: what an unbounded reference enumerates. */
@@ -94,17 +86,6 @@ function dayIndex(day: string): number {
   return Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 }
 
-interface Bounds {
-  from: string;
-  to: string;
-}
-
-function dayBounds(where: readonly Token[], params: readonly SqlParam[]): Bounds | undefined {
-  const bounds = columnBounds(where, params, 'dt');
-  if (bounds.from === undefined || bounds.to === undefined) return undefined;
-  return { from: bounds.from, to: bounds.to };
-}
-
 function hourBounds(
   where: readonly Token[],
   params: readonly SqlParam[],
@@ -114,16 +95,19 @@ function hourBounds(
   return { from: Number(bounds.from ?? 0), to: Number(bounds.to ?? 23) };
 }
 
+interface ColumnBounds {
+  from?: string;
+  to?: string;
+  /** When an `IN (...)` list bounds the column: the values it allows (within from..to). */
+  values?: Set<string>;
+}
+
 /** Lower and upper bounds on a column from the WHERE's conjuncts that no OR weakens. */
-function columnBounds(
-  where: readonly Token[],
-  params: readonly SqlParam[],
-  column: string,
-): { from?: string; to?: string } {
-  const result: { from?: string; to?: string } = {};
+function columnBounds(where: readonly Token[], params: readonly SqlParam[], column: string): ColumnBounds {
+  const result: ColumnBounds = {};
   // One entry per open parenthesis: whether an OR appears directly inside it.
   const groups: Array<{ or: boolean }> = [{ or: false }];
-  const candidates: Array<{ chain: Array<{ or: boolean }>; from?: string; to?: string }> = [];
+  const candidates: Array<{ chain: Array<{ or: boolean }> } & ColumnBounds> = [];
   where.forEach((token, index) => {
     if (token.kind === 'open') groups.push({ or: false });
     else if (token.kind === 'close') groups.pop();
@@ -140,17 +124,31 @@ function columnBounds(
       result.from = candidate.from;
     if (candidate.to !== undefined && (result.to === undefined || candidate.to < result.to))
       result.to = candidate.to;
+    if (candidate.values !== undefined) {
+      const allowed = result.values;
+      result.values =
+        allowed === undefined
+          ? candidate.values
+          : new Set([...candidate.values].filter((v) => allowed.has(v)));
+    }
+  }
+  if (result.values !== undefined) {
+    const { from, to } = result;
+    result.values = new Set(
+      [...result.values].filter((v) => (from === undefined || v >= from) && (to === undefined || v <= to)),
+    );
   }
   return result;
 }
 
-/** `col >= v`, `col > v`, `col <= v`, `col < v`, `col = v`, `col BETWEEN v AND w` at `index`. */
+/** `col >= v`, `col > v`, `col <= v`, `col < v`, `col = v`, `col BETWEEN v AND w`, `col IN (v, ...)` at `index`. */
 function comparison(
   tokens: readonly Token[],
   index: number,
   params: readonly SqlParam[],
-): { from?: string; to?: string } | undefined {
+): ColumnBounds | undefined {
   const operator = tokens[index + 1]?.text.toUpperCase();
+  if (operator === 'IN') return inList(tokens, index + 2, params);
   const value = literalValue(tokens[index + 2], params);
   if (value === undefined) return undefined;
   switch (operator) {
@@ -171,6 +169,26 @@ function comparison(
     default:
       return undefined;
   }
+}
+
+/** `(v, w, ...)` of literals or parameters at `openIndex`; undefined for anything else (a subquery). */
+function inList(
+  tokens: readonly Token[],
+  openIndex: number,
+  params: readonly SqlParam[],
+): ColumnBounds | undefined {
+  if (tokens[openIndex]?.kind !== 'open') return undefined;
+  const values = new Set<string>();
+  for (let at = openIndex + 1; ; at += 2) {
+    const value = literalValue(tokens[at], params);
+    if (value === undefined) return undefined;
+    values.add(value);
+    const next = tokens[at + 1];
+    if (next?.kind === 'close') break;
+    if (next?.text !== ',') return undefined;
+  }
+  const sorted = [...values].sort();
+  return { from: sorted[0], to: sorted[sorted.length - 1], values };
 }
 
 /** A parameter's or literal's value as text (`'2026-11-01'` -> 2026-11-01). */

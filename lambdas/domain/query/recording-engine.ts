@@ -4,8 +4,9 @@
  * (`npm run query:plan`) and the Athena contract tests use it to see every statement a read sends.
  *
  * The answers take every read down its longest path: an export page of two events (one whose
- * session event the page saw, one whose it did not), a chart with no points, no session found by
- * session id (so `GET /v1/events/{id}` goes on to look the id up as an event), and one event by id.
+ * session event the page saw, one whose it did not), a chart with no points, every id the locator
+ * is asked for located today (so each lookup goes on to read its rows), session events located
+ * today and yesterday, and one event by id.
  */
 import type { QueryEngine, QueryOptions, SqlDialect, SqlParam, StatementName } from './engine';
 import { EVENT_FIELD_NAMES } from './fields';
@@ -36,13 +37,30 @@ export function createRecordingEngine(
         params: [...params],
         ...(options?.deadline === undefined ? {} : { deadline: options.deadline }),
       });
-      return plausibleRows(options?.statement, now);
+      return plausibleRows(options?.statement, now, params);
     },
   };
 }
 
-function plausibleRows(statement: StatementName | undefined, now: number): Record<string, unknown>[] {
+function plausibleRows(
+  statement: StatementName | undefined,
+  now: number,
+  params: readonly SqlParam[],
+): Record<string, unknown>[] {
+  const today = new Date(now).toISOString().slice(0, 10);
   switch (statement) {
+    case 'locate':
+      // Every string asked about (the project id too, harmlessly) as an event and a session of today.
+      return params.flatMap((value) =>
+        typeof value === 'string'
+          ? [
+              { kind: 'event', id: value, session_id: value, dt: today },
+              { kind: 'session', id: value, session_id: null, dt: today },
+            ]
+          : [],
+      );
+    case 'session-days':
+      return [{ dt: new Date(now - 86_400_000).toISOString().slice(0, 10) }, { dt: today }];
     case 'export-page':
       return [
         {

@@ -10,7 +10,7 @@ import { DELETION_REACH_MS } from '../store/deletion-reach';
 import { partitionDay, readHorizon } from '../store/projection-window';
 import { EVENT_ALIAS, SESSION_ALIAS } from './field-expressions';
 import { EVENT_FIELD_NAMES } from './fields';
-import { and, param, raw, type Sql, sql } from './sql';
+import { and, join, param, raw, type Sql, sql } from './sql';
 import type { DateRange } from './types';
 
 const COLUMN_LIST = raw(EVENT_FIELD_NAMES.join(', '));
@@ -27,13 +27,27 @@ export interface EventScan {
 }
 
 /**
- * Events picked by id or session, wherever they lie: every tombstone may apply (see
- * KNOWN_UNBOUNDED_REFERENCES). With `now`, only events up to the read horizon, as Athena's projection
- * sees them; the writer's own lookups pass none, so that an update still finds its event locally.
+ * Events picked by id or session in the days the id locator names (locate.ts; never empty: an id
+ * with no located day is not read at all), and the tombstones that can hide them: written from
+ * DELETION_REACH_MS before the earliest such day up to the read horizon's day. With `horizon`
+ * (reads), only events up to the read horizon, as Athena's projection sees them; the writer's own
+ * lookups pass false, so that an update still finds its event wherever it is dated.
  */
-export function scanAnywhere(events: readonly Sql[], now?: number): EventScan {
-  if (now === undefined) return { events, tombstones: [] };
-  return { events: [...events, sql`start_time <= ${param(readHorizon(now))}`], tombstones: [] };
+export function scanLocated(
+  events: readonly Sql[],
+  days: readonly string[],
+  now: number,
+  horizon = true,
+): EventScan {
+  const [first] = [...days].sort();
+  if (first === undefined) throw new Error('scanLocated needs at least one located day');
+  const firstStart = Date.parse(`${first}T00:00:00Z`);
+  return {
+    events: [...events, inDays(days), ...(horizon ? [sql`start_time <= ${param(readHorizon(now))}`] : [])],
+    tombstones: [
+      sql`dt >= ${param(partitionDay(firstStart - DELETION_REACH_MS))} AND dt <= ${param(partitionDay(readHorizon(now)))}`,
+    ],
+  };
 }
 
 /**
@@ -98,26 +112,28 @@ function newestVisible(ranked: string, visible: string, tomb: string, where: Sql
  * The prelude and the FROM of a read over a range that joins each visible event `v` to its session
  * event `s`. Normally `s` comes from the visible set itself. But a session event may have started
  * before the range (a session starts before its events); when the read filters, groups or measures
- * on inherited fields (`readsInherited`), `sessions` then holds the newest visible version of just
- * the session ids the visible events name, wherever they lie, so that those fields have the values
- * the events show. Nothing bounds where a session event lies, so that lookup reads every projected
- * day of events and of tombstones (`session_ranked`, `session_tomb`) until a session id locator
- * exists; only reads of inherited fields pay for it.
+ * on inherited fields, `sessions` then holds the newest visible version of just the session ids the
+ * visible events name, read from `sessionDays` (the days the id locator gives for those session
+ * events: locate.ts sessionEventDays), so that those fields have the values the events show.
+ * Without `sessionDays`, the read does not look beyond the range.
  */
 export function eventsWithSession(
   tenant: Tenant,
   range: DateRange,
   now: number,
-  readsInherited: boolean,
+  sessionDays?: readonly string[],
 ): { prelude: Sql; from: Sql } {
   const visible = visibleEventsPrelude(tenant, scanRange(range, now));
-  if (!readsInherited) return { prelude: visible, from: EVENTS_WITH_SESSION };
+  if (sessionDays === undefined) return { prelude: visible, from: EVENTS_WITH_SESSION };
+  // No session event located: one day is still read, so that the statement keeps its shape.
+  const days = sessionDays.length > 0 ? sessionDays : [partitionDay(Math.min(range.to, readHorizon(now)))];
+  const scan = scanLocated([], days, now);
   const scope = tenantScope(tenant);
-  const prelude = sql`${visible}, ${tombstonesCte('session_tomb', scope)}, ${newestVisible(
+  const prelude = sql`${visible}, ${tombstonesCte('session_tomb', and([scope, ...scan.tombstones]))}, ${newestVisible(
     'session_ranked',
     'sessions',
     'session_tomb',
-    sql`${scope} AND event_id IN (SELECT session_id FROM visible)`,
+    and([scope, ...scan.events, sql`event_id IN (SELECT session_id FROM visible)`]),
   )}`;
   return {
     prelude,
@@ -131,6 +147,11 @@ export function eventsWithSession(
 const EVENTS_WITH_SESSION: Sql = raw(
   `visible ${EVENT_ALIAS} LEFT JOIN visible ${SESSION_ALIAS} ON ${SESSION_ALIAS}.event_id = ${EVENT_ALIAS}.session_id AND ${SESSION_ALIAS}.event_type = 'session'`,
 );
+
+/** Rows of these days only: a partition predicate Athena prunes by (a list, not a span). */
+function inDays(days: readonly string[]): Sql {
+  return sql`dt IN (${join(days.map(param), ', ')})`;
+}
 
 function tenantScope(tenant: Tenant): Sql {
   return sql`project_id = ${param(tenant.project_id)} AND org_id = ${param(tenant.org_id)} AND workspace_id = ${param(tenant.workspace_id)}`;

@@ -33,7 +33,13 @@ import { enrichEvent } from './enrich-event';
 import { type EventRowOptions, eventRowValues, type PayloadObject } from './event-row';
 import { type EventWithRefs, withFullSections } from './full-sections';
 import { EVENTS_PREFIX, hourPartitionOf, partitionPrefix, TOMBSTONES_PREFIX } from './layout';
-import { type ParquetWriteTuning, writeParquetRows, writeParquetRowValues } from './parquet-files';
+import { LOCATOR_COLUMNS, locatorFileKey, locatorParquetRows, locatorRows } from './locator';
+import {
+  type ParquetWriteTuning,
+  writeParquet,
+  writeParquetRows,
+  writeParquetRowValues,
+} from './parquet-files';
 import type { PendingUpdateStore } from './pending-updates';
 import { settlePending, type WrittenEvent } from './settle-pending';
 import { rowProblems } from './storable-values';
@@ -133,8 +139,12 @@ export async function writeRecords(items: WriteItem[], batchDeps: WriteBatchDeps
   // Every file is encoded before any is stored, so a message found to be poison while encoding
   // has none of its rows written, in any partition.
   const encoded = encodeSettingPoisonAside(files, deps, fail, poison);
+  // Where the batch's events lie, before the events themselves: an event without its locator row
+  // could not be found by id. A project whose locator file fails has none of its events written.
+  const unlocated = await storeLocatorFiles(deps.store, encoded, deps, fail);
+  const storable = encoded.filter(({ file }) => !unlocated.has(file));
   const written = { files: 0, events: 0, tombstones: 0 };
-  await runWithConcurrency(encoded, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ file, body }) => {
+  await runWithConcurrency(storable, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ file, body }) => {
     try {
       await storeFile(deps.store, file.key, body);
       written.files++;
@@ -517,6 +527,41 @@ function encodeFile(file: PartitionFile, deps: WriteBatchDeps): EncodedFile {
         )
       : writeParquetRowValues(TOMBSTONE_COLUMNS, file.tombstones.map(tombstoneRowValues), options);
   return { body, payloads };
+}
+
+/**
+ * One tier-0 locator file per project of the batch (locator.ts). Returns the events files of the
+ * projects whose locator file could not be stored; their messages have failed (and are retried).
+ */
+async function storeLocatorFiles(
+  store: ObjectStore,
+  encoded: readonly EncodedPartition[],
+  deps: WriteBatchDeps,
+  fail: FailMessages,
+): Promise<Set<PartitionFile>> {
+  const byProject = new Map<string, PartitionFile[]>();
+  for (const { file } of encoded) {
+    const [first] = file.events;
+    if (first === undefined) continue;
+    const list = byProject.get(first.project_id);
+    if (list === undefined) byProject.set(first.project_id, [file]);
+    else list.push(file);
+  }
+  const unlocated = new Set<PartitionFile>();
+  const metadata = { 'waggle.batch_id': deps.batchId };
+  await runWithConcurrency([...byProject], deps.concurrency ?? DEFAULT_CONCURRENCY, async ([projectId, files]) => {
+    const key = locatorFileKey(encodeURIComponent(projectId), 0, deps.batchId);
+    try {
+      const rows = locatorRows(files.flatMap((file) => file.events));
+      const body = writeParquet(LOCATOR_COLUMNS, locatorParquetRows(rows), { ...deps.parquet, metadata });
+      await store.put(key, body, { contentType: 'application/vnd.apache.parquet' });
+    } catch (error) {
+      const messageIds = [...new Set(files.flatMap((file) => [...file.messageIds]))];
+      fail({ stage: 'write', key, messageIds, error }, messageIds);
+      for (const file of files) unlocated.add(file);
+    }
+  });
+  return unlocated;
 }
 
 async function storeFile(store: ObjectStore, key: string, { body, payloads }: EncodedFile): Promise<void> {

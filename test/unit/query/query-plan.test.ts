@@ -9,7 +9,7 @@ const NOW = Date.UTC(2026, 10, 22, 12);
 const ALL_HOURS = projectedDays(NOW) * 24;
 
 describe('planRead', () => {
-  it('plans a grouped chart over 7 days: one statement, its event scan bounded to 8 days of hours', async () => {
+  it('plans a grouped chart over 7 days: the session events located first, every reference bounded', async () => {
     const plan = await planRead(
       'GET',
       '/v1/events/chart?metric=metrics.score&aggregation=p90&groupBy=metadata.tier&dateRange=7d&filters=[{"field":"metadata.env","operator":"is","value":"O\'Brien"}]',
@@ -17,30 +17,49 @@ describe('planRead', () => {
       NOW,
     );
     expect(plan.status).toBe(200);
-    expect(plan.statements.map((statement) => statement.statement)).toEqual(['chart']);
-    const [chart] = plan.statements;
-    expect(chart?.parameters).toContain("'O''Brien'");
-    expect(chart?.sql).toContain(`json_extract_scalar(v.metadata, '$["tier"]')`);
+    expect(plan.statements.map((statement) => statement.statement)).toEqual(['session-days', 'chart']);
+    const [days, chart] = plan.statements;
     // 7 days back from noon touches 8 calendar days; tombstones from 2 days (the deletion reach)
-    // before the range to tomorrow (the horizon): 11 days. The session lookup by id is known unbounded.
-    expect(chart?.partitions).toEqual([
+    // before the range to tomorrow (the horizon): 11 days. The locator: the project's one partition.
+    const range = [
       { table: 'tombstones', cte: 'tomb', hours: 11 * 24, bounded: true },
       { table: 'events', cte: 'ranked', hours: 8 * 24, bounded: true },
-      { table: 'tombstones', cte: 'session_tomb', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
-      { table: 'events', cte: 'session_ranked', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
+    ];
+    expect(days?.partitions).toEqual([...range, { table: 'locator', cte: null, hours: 0, bounded: true }]);
+    expect(chart?.parameters).toContain("'O''Brien'");
+    expect(chart?.sql).toContain(`json_extract_scalar(v.metadata, '$["tier"]')`);
+    // The session events, on the two days the locator named (2026-11-21 and 22), and the tombstones
+    // from 2 days before the first of them to tomorrow (2026-11-19 .. 2026-11-23).
+    expect(chart?.partitions).toEqual([
+      ...range,
+      { table: 'tombstones', cte: 'session_tomb', hours: 5 * 24, bounded: true },
+      { table: 'events', cte: 'session_ranked', hours: 2 * 24, bounded: true },
     ]);
+    expect(chart?.parameters).toEqual(expect.arrayContaining(["'2026-11-21'", "'2026-11-22'"]));
   });
 
-  it('shows the three statements an event read by id runs in sequence, none bounded', async () => {
-    const plan = await planRead('GET', '/v1/events/evt-1', undefined, NOW);
-    expect(plan.statements.map((statement) => statement.statement)).toEqual([
-      'rows-by-session',
-      'rows-by-id',
-      'rows-by-session',
+  it('reads an event by id and a session by id from the days the locator names', async () => {
+    const located = [{ table: 'locator', cte: null, hours: 0, bounded: true }];
+    // The located day (today) and tombstones from 2 days before it to tomorrow.
+    const sessionRows = [
+      { table: 'tombstones', cte: 'tomb', hours: 4 * 24, bounded: true },
+      { table: 'events', cte: 'ranked', hours: 24, bounded: true },
+    ];
+    const session = await planRead('GET', '/v1/sessions/s-1', undefined, NOW);
+    expect(session.statements.map((statement) => [statement.statement, statement.partitions])).toEqual([
+      ['locate', located],
+      ['rows-by-session', sessionRows],
     ]);
-    for (const statement of plan.statements) {
-      expect(statement.partitions.every((reach) => !reach.bounded && reach.knownUnbounded)).toBe(true);
-    }
+    // An event read is located together with its session (a nested locator reference), then read
+    // with its session. GET /v1/events/{id} tries the id as a session first.
+    const event = await planRead('GET', '/v1/events/evt-1', undefined, NOW);
+    expect(event.statements.map((statement) => [statement.statement, statement.partitions])).toEqual([
+      ['locate', located],
+      ['rows-by-session', sessionRows],
+      ['locate', [...located, ...located]],
+      ['rows-by-session', sessionRows],
+    ]);
+    expect(event.statements[1]?.parameters).toContain("'2026-11-22'");
   });
 
   it('plans an export with a dateRange: page and count bounded to the range, the page read by id within its own hours', async () => {
@@ -54,11 +73,12 @@ describe('planRead', () => {
       'export-page',
       'export-count',
       'rows-by-ids',
+      'locate',
       'rows-by-ids',
     ]);
     // Page and count: the range's 2 days of events, tombstones from 2 days before it to tomorrow
     // (2026-10-30 .. 2026-11-23, 25 days); the page's events by id within their own day and its
-    // tombstones from 2 days before; the unseen session event by id anywhere (known unbounded).
+    // tombstones from 2 days before; the unseen session event on the day the locator names.
     for (const statement of plan.statements.slice(0, 2))
       expect(statement.partitions).toEqual([
         { table: 'tombstones', cte: 'tomb', hours: 25 * 24, bounded: true },
@@ -68,9 +88,10 @@ describe('planRead', () => {
       { table: 'tombstones', cte: 'tomb', hours: 4 * 24, bounded: true },
       { table: 'events', cte: 'ranked', hours: 24, bounded: true },
     ]);
-    expect(plan.statements[3]?.partitions).toEqual([
-      { table: 'tombstones', cte: 'tomb', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
-      { table: 'events', cte: 'ranked', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
+    expect(plan.statements[3]?.partitions).toEqual([{ table: 'locator', cte: null, hours: 0, bounded: true }]);
+    expect(plan.statements[4]?.partitions).toEqual([
+      { table: 'tombstones', cte: 'tomb', hours: 4 * 24, bounded: true },
+      { table: 'events', cte: 'ranked', hours: 24, bounded: true },
     ]);
     for (const statement of plan.statements)
       expect(
@@ -88,6 +109,7 @@ describe('planRead', () => {
       'export-page',
       'export-count',
       'rows-by-ids',
+      'locate',
       'rows-by-ids',
     ]);
     // 2026-10-23 12:00 .. the end of 2026-11-23: 32 days of events, tombstones from 2026-10-21: 34 days.
@@ -106,23 +128,21 @@ describe('planRead', () => {
         ]),
       );
     }
-    expect(plan.statements[2]?.partitions.every((reach) => reach.bounded)).toBe(true);
-    expect(plan.statements[3]?.partitions.every((reach) => !reach.bounded && reach.knownUnbounded)).toBe(
-      true,
-    );
+    for (const statement of plan.statements.slice(2))
+      expect(statement.partitions.every((reach) => reach.bounded)).toBe(true);
   });
 
   it('plans a chart grouped by metadata without a dateRange: events and tombstones bounded to the default window', async () => {
     const plan = await planRead('GET', '/v1/events/chart?groupBy=metadata.tier&bucket=day', undefined, NOW);
     expect(plan.status).toBe(200);
-    expect(plan.statements.map((statement) => statement.statement)).toEqual(['chart']);
-    // Only the session-event lookup (session events may have started long before the window) reads
-    // every projected day, until an id locator bounds it.
-    expect(plan.statements[0]?.partitions).toEqual([
+    expect(plan.statements.map((statement) => statement.statement)).toEqual(['session-days', 'chart']);
+    // The session events (which may have started long before the window) only on the days the
+    // locator names for them.
+    expect(plan.statements[1]?.partitions).toEqual([
       { table: 'tombstones', cte: 'tomb', hours: 34 * 24, bounded: true },
       { table: 'events', cte: 'ranked', hours: 32 * 24, bounded: true },
-      { table: 'tombstones', cte: 'session_tomb', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
-      { table: 'events', cte: 'session_ranked', hours: ALL_HOURS, bounded: false, knownUnbounded: true },
+      { table: 'tombstones', cte: 'session_tomb', hours: 5 * 24, bounded: true },
+      { table: 'events', cte: 'session_ranked', hours: 2 * 24, bounded: true },
     ]);
   });
 

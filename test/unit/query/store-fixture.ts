@@ -15,6 +15,7 @@ import {
   partitionPrefix,
   TOMBSTONES_PREFIX,
 } from '../../../lambdas/domain/store/layout';
+import { LOCATOR_COLUMNS, LOCATOR_PREFIX } from '../../../lambdas/domain/store/locator';
 
 export const TENANT: Tenant = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-1' };
 export const BASE_TIME = Date.UTC(2026, 2, 10, 12, 0, 0);
@@ -71,12 +72,13 @@ async function copyRows(
   folder: string,
   columns: readonly Column[],
   rows: Cell[][],
+  fileName = `${randomUUID()}.parquet`,
 ): Promise<void> {
   const directory = join(root, folder);
   await mkdir(directory, { recursive: true });
   const select = columns.map((column) => `CAST(? AS ${SQL_TYPES[column.type]}) AS ${column.name}`).join(', ');
   const union = rows.map(() => `SELECT ${select}`).join(' UNION ALL ');
-  const target = join(directory, `${randomUUID()}.parquet`).replaceAll("'", "''");
+  const target = join(directory, fileName).replaceAll("'", "''");
   const db = await DuckDBInstance.create(':memory:');
   const connection = await db.connect();
   try {
@@ -103,6 +105,26 @@ export async function writeEvents(root: string, events: readonly StoredEvent[]):
       }),
     );
     await copyRows(root, folder, EVENT_COLUMNS, rows);
+  }
+  await writeLocator(root, events);
+}
+
+/**
+ * The id locator rows of the events, as the writer writes them beside each batch: per project, the
+ * day of each event id (with its session) and every day of each session.
+ */
+async function writeLocator(root: string, events: readonly StoredEvent[]): Promise<void> {
+  const byProject = new Map<string, Map<string, Cell[]>>();
+  for (const event of events) {
+    const rows = byProject.get(event.project_id) ?? new Map<string, Cell[]>();
+    const day = hourPartitionOf(event.project_id, event.start_time).dt;
+    rows.set(`event ${event.event_id} ${day}`, ['event', event.event_id, event.session_id, day]);
+    rows.set(`session ${event.session_id} ${day}`, ['session', event.session_id, null, day]);
+    byProject.set(event.project_id, rows);
+  }
+  for (const [projectId, rows] of byProject) {
+    const folder = `${LOCATOR_PREFIX}project_id=${encodeURIComponent(projectId)}/`;
+    await copyRows(root, folder, LOCATOR_COLUMNS, [...rows.values()], `t0-${randomUUID()}.parquet`);
   }
 }
 

@@ -88,6 +88,7 @@ describe('createCompactionJob', () => {
     checked: 0,
     chunked: 0,
     deferred: 0,
+    locatorFilesMerged: 0,
     ...fields,
   });
 

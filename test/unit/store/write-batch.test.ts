@@ -315,8 +315,10 @@ describe('writeRecords', () => {
       batchId: 'b',
     });
     const key = payloadKey(TENANT.project_id, 'evt-1', 1_000_000, 'inputs');
-    // Payload, then the row that points at it, then the change marker that makes it known to compaction.
+    // Where the event lies (the id locator), the payload, then the row that points at it, then the
+    // change marker that makes it known to compaction.
     expect(store.putKeys).toEqual([
+      'locator/project_id=proj-1/t0-b.parquet',
       key,
       'events/project_id=proj-1/dt=2026-03-04/hour=05/b.parquet',
       'compaction/changed/b.json',
@@ -369,7 +371,23 @@ describe('writeRecords', () => {
       { store, lookupLatest: noLookup, batchId: 'b' },
     );
     expect(result.failedMessageIds).toEqual(['m1']);
-    expect(store.keys()).toEqual([]);
+    // Only where the event would lie: a located day without the event costs a read, nothing more.
+    expect(store.keys()).toEqual(['locator/project_id=proj-1/t0-b.parquet']);
+  });
+
+  it('a failing locator put fails the messages of its project, none of whose events is written', async () => {
+    const store = new FaultyMemoryStore();
+    store.failPut = (key) => key.startsWith('locator/project_id=proj-1/');
+    const result = await writeRecords(
+      [
+        { messageId: 'm1', records: [eventRecord({ event_id: 'a' })] },
+        { messageId: 'm2', records: [eventRecord({ event_id: 'b', project_id: 'proj-2' })] },
+      ],
+      { store, lookupLatest: noLookup, batchId: 'b' },
+    );
+    expect(result.failedMessageIds).toEqual(['m1']);
+    expect(store.keys('events/')).toEqual(['events/project_id=proj-2/dt=2026-03-04/hour=05/b.parquet']);
+    expect(store.keys('locator/')).toEqual(['locator/project_id=proj-2/t0-b.parquet']);
   });
 
   it('the same batch delivered twice adds a second file with the same rows', async () => {
