@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { MAX_READ_WINDOW_DAYS } from '../../lambdas/domain/query/read-window';
 import { dataStartDateProblem } from '../../lambdas/domain/store/projection-window';
+import {
+  DEFAULT_COLLECTOR_CPU,
+  FARGATE_MEMORY_BY_CPU,
+  MAX_COLLECTOR_ALLOWED_CIDRS,
+  MAX_COLLECTOR_DESIRED_COUNT,
+} from '../data-plane/otel-collector-config';
 
 /** How a data plane is operated; it changes who owns the account, never the SDK. */
 export const HOSTING_MODELS = ['multi-tenant', 'dedicated', 'self-hosted'] as const;
@@ -37,6 +43,32 @@ export interface DataPlaneConfig extends PlaneLocation {
   readonly alarmEmails?: readonly string[];
   /** How long archived raw requests and (per project) stored events are kept; S3 lifecycle rules. */
   readonly retention?: RetentionConfig;
+  /**
+   * An OpenTelemetry Collector on ECS Fargate behind a TLS Network Load Balancer that takes
+   * OTLP/gRPC and forwards it to the plane's HTTP API (API Gateway cannot terminate gRPC). Absent:
+   * none (and none of its cost).
+   */
+  readonly grpcCollector?: GrpcCollectorConfig;
+}
+
+/** The optional gRPC collector of a data plane (lib/data-plane/grpc-collector.ts); docs/deployment.md. */
+export interface GrpcCollectorConfig {
+  /** ACM certificate (in the plane's region) the TLS listener presents; it must cover domainName. */
+  readonly certificateArn: string;
+  /** The name clients use (the certificate's); absent: the load balancer's DNS name. */
+  readonly domainName?: string;
+  /** A Route 53 public hosted zone in the plane's account to put an alias record for domainName in. */
+  readonly hostedZoneId?: string;
+  /** Collector tasks, 1-20; absent: 2 (one per Availability Zone). */
+  readonly desiredCount?: number;
+  /** Task CPU units (256, 512, 1024, 2048, 4096); absent: 512. */
+  readonly cpu?: number;
+  /** Task memory (MiB), one Fargate allows for the CPU; absent: 1024. */
+  readonly memoryMiB?: number;
+  /** Collector image; absent: the pinned upstream contrib image (DEFAULT_COLLECTOR_IMAGE). */
+  readonly image?: string;
+  /** IPv4 ranges that may connect to port 4317; absent: 0.0.0.0/0 (clients authenticate per request). */
+  readonly allowedCidrs?: readonly string[];
 }
 
 export interface RetentionConfig {
@@ -184,6 +216,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
         'dataStartDate',
         'defaultReadWindowDays',
         'retention',
+        'grpcCollector',
       ],
       fail,
     );
@@ -231,11 +264,21 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
             `${field}.retention`,
             fail,
           );
+    const location = parseLocation(plane, field, fail);
+    const grpcCollector =
+      plane.grpcCollector === undefined
+        ? undefined
+        : parseGrpcCollector(
+            requireObject(plane.grpcCollector, `${field}.grpcCollector`, fail),
+            `${field}.grpcCollector`,
+            location.region,
+            fail,
+          );
     return {
       name,
       hostingModel,
       logLevel,
-      ...parseLocation(plane, field, fail),
+      ...location,
       ...(eventWriter && { eventWriter }),
       ...(athena && { athena }),
       ...(sourceMaps !== undefined && { sourceMaps }),
@@ -243,6 +286,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
       ...(dataStartDate !== undefined && { dataStartDate }),
       ...(defaultReadWindowDays !== undefined && { defaultReadWindowDays }),
       ...(retention && { retention }),
+      ...(grpcCollector && { grpcCollector }),
     };
   });
 
@@ -479,6 +523,156 @@ function parseRetention(value: Record<string, unknown>, field: string, fail: Fai
     ...(rawRequestDays !== undefined && { rawRequestDays }),
     ...(projectEvents && { projectEvents }),
   };
+}
+
+const CERTIFICATE_ARN_PATTERN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+// A DNS name of at least two labels, each 1-63 letters, digits and inner dashes; no wildcard.
+const DOMAIN_NAME_PATTERN =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const HOSTED_ZONE_ID_PATTERN = /^Z[A-Z0-9]{1,31}$/;
+const IPV4_CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+function parseGrpcCollector(
+  value: Record<string, unknown>,
+  field: string,
+  region: string,
+  fail: Fail,
+): GrpcCollectorConfig {
+  rejectUnknownKeys(
+    value,
+    field,
+    [
+      '$comment',
+      'certificateArn',
+      'domainName',
+      'hostedZoneId',
+      'desiredCount',
+      'cpu',
+      'memoryMiB',
+      'image',
+      'allowedCidrs',
+    ],
+    fail,
+  );
+  if (typeof value.certificateArn !== 'string' || value.certificateArn.length === 0) {
+    fail(
+      `${field}.certificateArn`,
+      `is required: the ARN of an ACM certificate in ${region} for the collector's TLS listener`,
+    );
+  }
+  const certificateArn = value.certificateArn as string;
+  const certificateRegion = CERTIFICATE_ARN_PATTERN.exec(certificateArn)?.[1];
+  if (certificateRegion === undefined)
+    fail(`${field}.certificateArn`, `must be an ACM certificate ARN, got "${certificateArn}"`);
+  if (certificateRegion !== region)
+    fail(
+      `${field}.certificateArn`,
+      `must be a certificate in the data plane's region ${region} (a load balancer only uses certificates of its own region), got one in ${certificateRegion}`,
+    );
+
+  let domainName: string | undefined;
+  if (value.domainName !== undefined) {
+    domainName = requireString(value.domainName, `${field}.domainName`, fail);
+    if (!DOMAIN_NAME_PATTERN.test(domainName))
+      fail(
+        `${field}.domainName`,
+        `must be a lower-case DNS name such as otlp.example.com, got "${domainName}"`,
+      );
+  }
+  let hostedZoneId: string | undefined;
+  if (value.hostedZoneId !== undefined) {
+    hostedZoneId = requireString(value.hostedZoneId, `${field}.hostedZoneId`, fail);
+    if (!HOSTED_ZONE_ID_PATTERN.test(hostedZoneId))
+      fail(
+        `${field}.hostedZoneId`,
+        `must be a Route 53 hosted zone id such as Z0123456789ABC, got "${hostedZoneId}"`,
+      );
+    if (domainName === undefined)
+      fail(`${field}.hostedZoneId`, 'needs domainName: the record it would hold is named by domainName');
+  }
+
+  const desiredCount = optionalInteger(
+    value.desiredCount,
+    `${field}.desiredCount`,
+    1,
+    MAX_COLLECTOR_DESIRED_COUNT,
+    fail,
+  );
+  const cpus = Object.keys(FARGATE_MEMORY_BY_CPU).map(Number);
+  let cpu: number | undefined;
+  if (value.cpu !== undefined) {
+    if (typeof value.cpu !== 'number' || !cpus.includes(value.cpu))
+      fail(
+        `${field}.cpu`,
+        `must be one of ${cpus.join(', ')} (Fargate CPU units), got ${JSON.stringify(value.cpu)}`,
+      );
+    cpu = value.cpu as number;
+  }
+  let memoryMiB: number | undefined;
+  if (value.memoryMiB !== undefined) {
+    const forCpu = cpu ?? DEFAULT_COLLECTOR_CPU;
+    const allowed = FARGATE_MEMORY_BY_CPU[forCpu] ?? [];
+    if (typeof value.memoryMiB !== 'number' || !allowed.includes(value.memoryMiB))
+      fail(
+        `${field}.memoryMiB`,
+        `must be a Fargate memory size for cpu ${forCpu}: ${allowed[0]} to ${allowed.at(-1)}${allowed.length > 4 ? ' in steps of 1024' : ` (${allowed.join(', ')})`}, got ${JSON.stringify(value.memoryMiB)}`,
+      );
+    memoryMiB = value.memoryMiB as number;
+  }
+
+  let image: string | undefined;
+  if (value.image !== undefined) {
+    image = requireString(value.image, `${field}.image`, fail);
+    if (/\s/.test(image)) fail(`${field}.image`, `must be an image reference without spaces, got "${image}"`);
+  }
+
+  let allowedCidrs: string[] | undefined;
+  if (value.allowedCidrs !== undefined) {
+    if (!Array.isArray(value.allowedCidrs) || value.allowedCidrs.length === 0)
+      fail(`${field}.allowedCidrs`, 'must be a non-empty array of IPv4 CIDRs such as "203.0.113.0/24"');
+    const entries = value.allowedCidrs as unknown[];
+    if (entries.length > MAX_COLLECTOR_ALLOWED_CIDRS)
+      fail(
+        `${field}.allowedCidrs`,
+        `must list at most ${MAX_COLLECTOR_ALLOWED_CIDRS} CIDRs (security group rules)`,
+      );
+    const seen = new Set<string>();
+    allowedCidrs = entries.map((entry, index) => {
+      const at = `${field}.allowedCidrs[${index}]`;
+      const cidr = requireString(entry, at, fail);
+      const network = ipv4Network(cidr);
+      if (network === undefined) fail(at, `must be an IPv4 CIDR such as "203.0.113.0/24", got "${cidr}"`);
+      if (network !== cidr) fail(at, `must be written as its network address "${network}", got "${cidr}"`);
+      if (seen.has(cidr)) fail(at, `"${cidr}" is listed more than once`);
+      seen.add(cidr);
+      return cidr;
+    });
+  }
+
+  return {
+    certificateArn,
+    ...(domainName !== undefined && { domainName }),
+    ...(hostedZoneId !== undefined && { hostedZoneId }),
+    ...(desiredCount !== undefined && { desiredCount }),
+    ...(cpu !== undefined && { cpu }),
+    ...(memoryMiB !== undefined && { memoryMiB }),
+    ...(image !== undefined && { image }),
+    ...(allowedCidrs && { allowedCidrs }),
+  };
+}
+
+/** The network of an IPv4 CIDR (a.b.c.d/n, octets 0-255, n 0-32) with its host bits cleared; undefined if malformed. */
+function ipv4Network(text: string): string | undefined {
+  const match = IPV4_CIDR_PATTERN.exec(text);
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((octet) => octet > 255) || prefix > 32) return undefined;
+  const address = octets.reduce((sum, octet) => sum * 256 + octet, 0);
+  const block = 2 ** (32 - prefix);
+  const base = address - (address % block);
+  const network = [24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join('.');
+  return `${network}/${prefix}`;
 }
 
 function parseAthena(value: Record<string, unknown>, field: string, fail: Fail): AthenaConfig {

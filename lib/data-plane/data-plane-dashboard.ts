@@ -102,6 +102,7 @@ export class DataPlaneDashboard extends Construct {
         width: 12,
       }),
     );
+    if (plane.grpcCollector) this.dashboard.addWidgets(...plane.grpcCollector.dashboardWidgets());
     this.dashboard.addWidgets(functionErrorsWidget(functions));
   }
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from '../common/alarm-topic';
 import { HttpApiAlarms } from '../common/http-api-alarms';
@@ -13,6 +13,7 @@ import { EventStore } from './event-store';
 import { EventTables } from './event-tables';
 import { EventWriter, type EventWriterSettings, requiredVisibilityTimeout } from './event-writer';
 import { EventsQueue } from './events-queue';
+import { GrpcCollector } from './grpc-collector';
 import { HeartbeatSender } from './heartbeat-sender';
 import { IngestApi } from './ingest-api';
 import { KeyRegistry } from './key-registry';
@@ -55,6 +56,8 @@ export class DataPlaneStack extends Stack {
   readonly pendingUpdates: PendingUpdates;
   readonly syncController: SyncController;
   readonly heartbeatSender: HeartbeatSender;
+  /** The optional OTLP/gRPC collector (dataPlanes[].grpcCollector); undefined when not configured. */
+  readonly grpcCollector?: GrpcCollector;
   readonly alarmTopic: AlarmTopic;
   readonly apiAlarms: HttpApiAlarms;
   readonly dashboard: DataPlaneDashboard;
@@ -157,6 +160,15 @@ export class DataPlaneStack extends Stack {
       stateKeyArn: this.syncController.stateKey.keyArn,
     });
 
+    if (dataPlane.grpcCollector) {
+      this.grpcCollector = new GrpcCollector(this, 'GrpcCollector', {
+        config: dataPlane.grpcCollector,
+        apiUrl: this.ingestApi.url,
+        accessLogBucket: this.rawArchive.accessLogBucket,
+        label: `data plane ${dataPlane.name}`,
+      });
+    }
+
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
       planeName: `data plane ${dataPlane.name}`,
       emails: dataPlane.alarmEmails,
@@ -177,6 +189,18 @@ export class DataPlaneStack extends Stack {
         'Base URL for SDKs, OTLP exporters (append v1/traces) and the read API (v1/events/export, v1/sessions/{id})',
       value: this.ingestApi.url,
     });
+    if (this.grpcCollector) {
+      new CfnOutput(this, 'GrpcCollectorEndpoint', {
+        description:
+          'OTLP/gRPC endpoint (OTEL_EXPORTER_OTLP_ENDPOINT with OTEL_EXPORTER_OTLP_PROTOCOL=grpc); the collector forwards to IngestApiUrl',
+        value: this.grpcCollector.endpoint,
+      });
+      new CfnOutput(this, 'GrpcCollectorLoadBalancerDnsName', {
+        description:
+          "Where the collector's domain name must point (CNAME or alias) when no hostedZoneId is configured",
+        value: this.grpcCollector.loadBalancer.loadBalancerDnsName,
+      });
+    }
     new CfnOutput(this, 'RawArchiveBucketName', { value: this.rawArchive.bucket.bucketName });
     new CfnOutput(this, 'EventsQueueUrl', { value: this.eventsQueue.queue.queueUrl });
     new CfnOutput(this, 'EventsDeadLetterQueueUrl', { value: this.eventsQueue.deadLetterQueue.queueUrl });
@@ -200,5 +224,14 @@ export class DataPlaneStack extends Stack {
       description: 'The control plane this data plane answers to',
       value: `${controlPlane.account}/${controlPlane.region}`,
     });
+  }
+
+  /**
+   * The first two Availability Zones of the region, resolved by CloudFormation (Fn::GetAZs) rather
+   * than by a context lookup: an environment-bound stack would otherwise look them up in the account
+   * at synth time, and synth must stay offline. Only the gRPC collector's VPC uses them.
+   */
+  override get availabilityZones(): string[] {
+    return [Fn.select(0, Fn.getAzs()), Fn.select(1, Fn.getAzs())];
   }
 }

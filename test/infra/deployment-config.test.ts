@@ -8,6 +8,7 @@ import {
   loadDeploymentConfig,
   parseDeploymentConfig,
 } from '../../lib/config/deployment-config';
+import { collectorTaskSize } from '../../lib/data-plane/otel-collector-config';
 import { TWO_DATA_PLANES_CONFIG } from './support/test-app';
 
 type RawPlane = Record<string, unknown>;
@@ -20,6 +21,9 @@ const valid = (): RawConfig => ({
   controlPlane: { account: '111111111111', region: 'us-east-1', url: 'https://cp.example.com' },
   dataPlanes: [{ name: 'eu', account: '222222222222', region: 'eu-west-1', hostingModel: 'dedicated' }],
 });
+
+const certificateIn = (region: string) =>
+  `arn:aws:acm:${region}:222222222222:certificate/0f0e0d0c-1111-2222-3333-444455556666`;
 
 function problemWith(raw: unknown): string {
   try {
@@ -338,6 +342,97 @@ describe('deployment config', () => {
       /dataPlanes\[0\]\.defaultReadWindowDays must be an integer from 1 to 366, got 367/,
     ],
     [
+      'a gRPC collector without a certificate',
+      (_c: RawConfig, plane: RawPlane) => (plane.grpcCollector = { desiredCount: 2 }),
+      /dataPlanes\[0\]\.grpcCollector\.certificateArn is required: the ARN of an ACM certificate in eu-west-1/,
+    ],
+    [
+      'a gRPC collector that is not an object',
+      (_c: RawConfig, plane: RawPlane) => (plane.grpcCollector = true),
+      /dataPlanes\[0\]\.grpcCollector must be an object/,
+    ],
+    [
+      'a collector certificate that is not an ACM ARN',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = { certificateArn: 'arn:aws:iam::222222222222:server-certificate/otlp' }),
+      /grpcCollector\.certificateArn must be an ACM certificate ARN, got "arn:aws:iam::222222222222:server-certificate\/otlp"/,
+    ],
+    [
+      'a collector certificate of another region',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = { certificateArn: certificateIn('us-east-1') }),
+      /grpcCollector\.certificateArn must be a certificate in the data plane's region eu-west-1 .* got one in us-east-1/,
+    ],
+    [
+      'a collector count of 0',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), desiredCount: 0 }),
+      /dataPlanes\[0\]\.grpcCollector\.desiredCount must be an integer from 1 to 20, got 0/,
+    ],
+    [
+      'a collector count as a string',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), desiredCount: '2' }),
+      /grpcCollector\.desiredCount must be an integer from 1 to 20, got "2"/,
+    ],
+    [
+      'a collector CPU Fargate does not offer',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), cpu: 300 }),
+      /grpcCollector\.cpu must be one of 256, 512, 1024, 2048, 4096 \(Fargate CPU units\), got 300/,
+    ],
+    [
+      'collector memory that does not go with its CPU',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), cpu: 256, memoryMiB: 4096 }),
+      /grpcCollector\.memoryMiB must be a Fargate memory size for cpu 256: 512 to 2048 \(512, 1024, 2048\), got 4096/,
+    ],
+    [
+      'a collector hosted zone without a domain name',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = {
+          certificateArn: certificateIn('eu-west-1'),
+          hostedZoneId: 'Z0123456789ABC',
+        }),
+      /grpcCollector\.hostedZoneId needs domainName/,
+    ],
+    [
+      'a collector domain name with a scheme',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = {
+          certificateArn: certificateIn('eu-west-1'),
+          domainName: 'https://otlp.example.com',
+        }),
+      /grpcCollector\.domainName must be a lower-case DNS name such as otlp\.example\.com, got "https:\/\/otlp\.example\.com"/,
+    ],
+    [
+      'a collector CIDR that is no CIDR',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), allowedCidrs: ['10.0.0.0/33'] }),
+      /grpcCollector\.allowedCidrs\[0\] must be an IPv4 CIDR such as "203\.0\.113\.0\/24", got "10\.0\.0\.0\/33"/,
+    ],
+    [
+      'a collector CIDR with host bits',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = {
+          certificateArn: certificateIn('eu-west-1'),
+          allowedCidrs: ['203.0.113.0/24', '10.1.2.3/16'],
+        }),
+      /grpcCollector\.allowedCidrs\[1\] must be written as its network address "10\.1\.0\.0\/16", got "10\.1\.2\.3\/16"/,
+    ],
+    [
+      'an empty collector CIDR list',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), allowedCidrs: [] }),
+      /grpcCollector\.allowedCidrs must be a non-empty array of IPv4 CIDRs/,
+    ],
+    [
+      'a misspelt collector field',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), desiredcount: 3 }),
+      /dataPlanes\[0\]\.grpcCollector has unknown field\(s\) desiredcount/,
+    ],
+    [
       'two data planes with one name',
       (c: RawConfig, plane: RawPlane) =>
         (c.dataPlanes as RawPlane[]).push({ ...plane, region: 'eu-central-1' }),
@@ -388,6 +483,35 @@ describe('deployment config', () => {
       dataStartDate: '2000-01-01',
       defaultReadWindowDays: 366,
     });
+  });
+
+  it("keeps a plane's gRPC collector as written (defaults are the construct's), and none unless asked", () => {
+    const config = valid();
+    expect(parseDeploymentConfig(config).dataPlanes[0]).not.toHaveProperty('grpcCollector');
+    const plane = (config.dataPlanes as RawPlane[])[0] as RawPlane;
+    plane.grpcCollector = { certificateArn: certificateIn('eu-west-1') };
+    expect(parseDeploymentConfig(config).dataPlanes[0]?.grpcCollector).toEqual({
+      certificateArn: certificateIn('eu-west-1'),
+    });
+    const full = {
+      certificateArn: certificateIn('eu-west-1'),
+      domainName: 'otlp.eu.example.com',
+      hostedZoneId: 'Z0123456789ABC',
+      desiredCount: 20,
+      cpu: 2048,
+      memoryMiB: 16_384,
+      image: 'public.ecr.aws/example/otelcol-contrib:0.159.0',
+      allowedCidrs: ['0.0.0.0/0', '203.0.113.7/32'],
+    };
+    plane.grpcCollector = full;
+    expect(parseDeploymentConfig(config).dataPlanes[0]?.grpcCollector).toEqual(full);
+  });
+
+  it('sizes a collector task from its CPU when the memory is not given', () => {
+    expect(collectorTaskSize({})).toEqual({ cpu: 512, memoryMiB: 1024 });
+    expect(collectorTaskSize({ cpu: 256 })).toEqual({ cpu: 256, memoryMiB: 1024 });
+    expect(collectorTaskSize({ cpu: 2048 })).toEqual({ cpu: 2048, memoryMiB: 4096 });
+    expect(collectorTaskSize({ cpu: 1024, memoryMiB: 3072 })).toEqual({ cpu: 1024, memoryMiB: 3072 });
   });
 
   it('leaves source maps unset unless a plane asks, and keeps the answer of one that does', () => {
