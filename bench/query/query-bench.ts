@@ -1,7 +1,7 @@
 /**
  * Query latency over a generated event store: a session lookup (getSession) and a filtered export
  * through createEventQueryService on the DuckDB engine, over events written by the store's own Parquet
- * writer into its Hive layout, one file per hour partition.
+ * writer into its Hive layout, one file per hour partition, with the id locator compaction leaves.
  * Run alone: npx tsx bench/query/query-bench.ts [events]
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +12,19 @@ import type { Tenant } from '../../lambdas/domain/events/event';
 import { createEventQueryService } from '../../lambdas/domain/query/event-query-service';
 import { EVENT_COLUMNS, type EventRowValues } from '../../lambdas/domain/store/columns';
 import { EVENTS_PREFIX, hourPartitionOf, partitionPrefix } from '../../lambdas/domain/store/layout';
-import { writeParquetRows } from '../../lambdas/domain/store/parquet-files';
+import {
+  LOCATOR_COLUMNS,
+  type LocatorRow,
+  locatorParquetRows,
+  locatorPartition,
+  locatorRows,
+  mergeLocatorRows,
+} from '../../lambdas/domain/store/locator';
+import {
+  DEFAULT_MAX_LOCATOR_ROWS_PER_FILE,
+  FINAL_LOCATOR_TIER,
+} from '../../lambdas/domain/store/locator-merge';
+import { writeParquet, writeParquetRows } from '../../lambdas/domain/store/parquet-files';
 
 export interface QueryBenchOptions {
   events: number;
@@ -104,6 +116,7 @@ export async function generateStore(root: string, count: number): Promise<number
   const startOf = (i: number) => Math.floor(START + i * step);
   let files = 0;
   let first = 0;
+  const located: LocatorRow[][] = [];
   while (first < count) {
     const partition = hourPartitionOf(TENANT.project_id, startOf(first));
     let end = first;
@@ -113,9 +126,31 @@ export async function generateStore(root: string, count: number): Promise<number
     const body = writeParquetRows(EVENT_COLUMNS, end - first, (index) => eventRow(first + index, startOf));
     await writeFile(join(dir, 'bench.parquet'), body);
     files++;
+    for (let i = first; i < end; i++) located.push(locatorRowsOf(i, startOf));
     first = end;
   }
+  return files + (await writeLocator(root, located));
+}
+
+/** The id locator as compaction leaves it: merged files of at most a million rows, sorted by id. */
+async function writeLocator(root: string, located: LocatorRow[][]): Promise<number> {
+  const rows = mergeLocatorRows(located);
+  const dir = join(root, locatorPartition(encodeURIComponent(TENANT.project_id)));
+  await mkdir(dir, { recursive: true });
+  let files = 0;
+  for (let start = 0; start < rows.length; start += DEFAULT_MAX_LOCATOR_ROWS_PER_FILE) {
+    const chunk = rows.slice(start, start + DEFAULT_MAX_LOCATOR_ROWS_PER_FILE);
+    const body = writeParquet(LOCATOR_COLUMNS, locatorParquetRows(chunk), { rowGroupSize: 20_000 });
+    await writeFile(join(dir, `t${FINAL_LOCATOR_TIER}-bench-${files}.parquet`), body);
+    files++;
+  }
   return files;
+}
+
+function locatorRowsOf(i: number, startOf: (i: number) => number): LocatorRow[] {
+  const session = `s-${Math.floor(i / EVENTS_PER_SESSION)}`;
+  const eventId = i % EVENTS_PER_SESSION === 0 ? session : `e-${i}`;
+  return locatorRows([{ event_id: eventId, session_id: session, start_time: startOf(i) }]);
 }
 
 /** Event `i` as the writer stores it (values in EVENT_COLUMNS order). */
