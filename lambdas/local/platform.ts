@@ -21,6 +21,7 @@ import type { DeletableObjectStore, ObjectStore } from '../domain/ports';
 import { createEventQueryService } from '../domain/query/event-query-service';
 import { withPendingUpdates } from '../domain/query/pending-merge';
 import type { EventQueryService } from '../domain/query/types';
+import { needsLocatorRebuild, rebuildLocator } from '../domain/store/locator-rebuild';
 import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
 import { createQueryApiHandler } from '../query-api/app';
 import { QUERY_ROUTES } from '../query-api/routes';
@@ -245,6 +246,17 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     });
 
     const eventStore = new FileObjectStore(paths.eventStore);
+    // A data folder from before the id locator: locate what it holds, once, before anything reads it.
+    if (await needsLocatorRebuild(eventStore)) {
+      logger.info('store: building the id locator for events stored before it existed (once)');
+      const rebuilt = await rebuildLocator(eventStore, {
+        now: Date.now(),
+        onProgress: (files) => {
+          if (files % 500 === 0) logger.info(`store: id locator: ${files} event files read`);
+        },
+      });
+      logger.info('store: id locator built', { ...rebuilt });
+    }
     const engine = await createDuckDbQueryEngine({ storeRoot: paths.eventStore });
     // Stopped last but one (before dynalite): pollers and requests use it until they stop.
     cleanup.unshift(async () => engine.close());

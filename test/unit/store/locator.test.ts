@@ -10,8 +10,10 @@ import {
   toLocatorRows,
 } from '../../../lambdas/domain/store/locator';
 import { FINAL_LOCATOR_TIER, mergeLocator } from '../../../lambdas/domain/store/locator-merge';
+import { needsLocatorRebuild, rebuildLocator } from '../../../lambdas/domain/store/locator-rebuild';
 import { readParquet, writeParquet } from '../../../lambdas/domain/store/parquet-files';
-import { FaultyMemoryStore, makeEvent, T0 } from './store-fixtures';
+import { writeRecords } from '../../../lambdas/domain/store/write-batch';
+import { eventRecord, FaultyMemoryStore, makeEvent, T0 } from './store-fixtures';
 
 const DAY = 86_400_000;
 
@@ -142,3 +144,42 @@ describe('mergeLocator', () => {
     expect(new Set(rows.map((located) => located.id)).size).toBe(8);
   });
 });
+
+describe('rebuildLocator', () => {
+  it('locates the events of a store written before the locator, as the writer would have, once', async () => {
+    const store = new FaultyMemoryStore();
+    await writeRecords(
+      [
+        {
+          messageId: 'm1',
+          records: [
+            eventRecord({ event_id: 'a', session_id: 's1' }),
+            eventRecord({ event_id: 'b', session_id: 's1', start_time: T0 + 3 * DAY }),
+            eventRecord({ event_id: 'c', session_id: 's2', project_id: 'proj-2' }),
+          ],
+        },
+      ],
+      { store, lookupLatest: async () => new Map(), batchId: 'b1' },
+    );
+    const byWriter = sortRows(await rowsIn(store));
+    for (const key of store.keys('locator/')) await store.delete(key);
+    expect(await needsLocatorRebuild(store)).toBe(true);
+
+    const result = await rebuildLocator(store, { now: T0 });
+    expect(result).toEqual({ filesRead: 3, rows: 6, projects: 2 });
+    expect(await needsLocatorRebuild(store)).toBe(false);
+    expect(sortRows(await rowsIn(store))).toEqual(byWriter);
+    // Again: the same files, overwritten, not added to.
+    const files = store.keys('locator/');
+    await rebuildLocator(store, { now: T0 });
+    expect(store.keys('locator/')).toEqual(files);
+  });
+
+  it('is not needed for an empty store', async () => {
+    expect(await needsLocatorRebuild(new FaultyMemoryStore())).toBe(false);
+  });
+});
+
+function sortRows(rows: LocatorRow[]): string[] {
+  return rows.map((located) => JSON.stringify(located)).sort();
+}
