@@ -72,7 +72,7 @@ export interface PerRequestCounts {
   writerSqsRequests: number;
   /** S3 PUTs by ingest (requests too big for a message, overflow events). */
   ingestS3Puts: number;
-  /** The writer's raw-batch PUT, per ingest request (1 / requests per writer batch). */
+  /** The writer's PUTs (raw batch, events file, id locator, change marker), per ingest request (amortized over a batch). */
   writerS3Puts: number;
   /** Lambda billed duration per request, ms. */
   lambdaMs: number;
@@ -117,6 +117,9 @@ export function costPerMillionSpans(counts: PerRequestCounts): CostLine[] {
     sqs('SQS send (64 KiB chunks, raw request included)', counts.sqsChunks),
     sqs('SQS receive + delete (writer, amortized)', counts.writerSqsRequests),
     s3('S3 PUT by ingest (oversized requests, overflow events)', counts.ingestS3Puts),
-    s3('S3 PUT of the raw batch (writer, amortized)', counts.writerS3Puts),
+    s3(
+      'S3 PUTs of the writer: raw batch, events file, id locator, change marker (amortized)',
+      counts.writerS3Puts,
+    ),
   ];
 }

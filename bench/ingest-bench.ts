@@ -203,11 +203,18 @@ export async function measureRequestMix(spans: number): Promise<RequestMix> {
     sqsChunks: queue.billedChunks,
     ingestS3Puts: archive.puts,
     requestsPerWriterBatch: perBatch,
-    writerS3Puts: 1 / perBatch,
+    writerS3Puts: WRITER_PUTS_PER_BATCH / perBatch,
     writerSqsRequests: writerSqsRequestsPerRequest(perRequest),
     handlerP50Ms: latency.p50Ms,
   };
 }
+
+/**
+ * The writer's PUTs per batch of one project's spans at steady traffic: the raw-batch archive, one
+ * events file (one per hour partition touched: a batch spans one hour but at its edges), the id
+ * locator file (one per project) and the change marker for compaction.
+ */
+export const WRITER_PUTS_PER_BATCH = 4;
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

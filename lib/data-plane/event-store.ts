@@ -4,13 +4,13 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket, LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CHANGE_MARKERS_PREFIX, COMPACTION_PREFIX } from '../../lambdas/domain/store/compaction-changes';
-import { LOCATOR_PREFIX } from '../../lambdas/domain/store/locator';
 import {
   DEAD_LETTERS_PREFIX,
   EVENTS_PREFIX,
   PAYLOADS_PREFIX,
   TOMBSTONES_PREFIX,
 } from '../../lambdas/domain/store/layout';
+import { LOCATOR_PREFIX } from '../../lambdas/domain/store/locator';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { createEncryptedBucket } from '../common/encrypted-bucket';
 import { acknowledgeObjectWildcards } from '../common/nag';

@@ -15,7 +15,6 @@ export const STATEMENT_NAMES = [
   'export-count',
   'chart',
   'rows-by-session',
-  'rows-by-id',
   'rows-by-ids',
   'locate',
   'session-days',

@@ -80,7 +80,6 @@ function plausibleRows(
       ];
     case 'export-count':
       return [{ total: 2 }];
-    case 'rows-by-id':
     case 'rows-by-ids':
       return [eventRow('e-1', 's-1', now)];
     default:

@@ -549,18 +549,22 @@ async function storeLocatorFiles(
   }
   const unlocated = new Set<PartitionFile>();
   const metadata = { 'waggle.batch_id': deps.batchId };
-  await runWithConcurrency([...byProject], deps.concurrency ?? DEFAULT_CONCURRENCY, async ([projectId, files]) => {
-    const key = locatorFileKey(encodeURIComponent(projectId), 0, deps.batchId);
-    try {
-      const rows = locatorRows(files.flatMap((file) => file.events));
-      const body = writeParquet(LOCATOR_COLUMNS, locatorParquetRows(rows), { ...deps.parquet, metadata });
-      await store.put(key, body, { contentType: 'application/vnd.apache.parquet' });
-    } catch (error) {
-      const messageIds = [...new Set(files.flatMap((file) => [...file.messageIds]))];
-      fail({ stage: 'write', key, messageIds, error }, messageIds);
-      for (const file of files) unlocated.add(file);
-    }
-  });
+  await runWithConcurrency(
+    [...byProject],
+    deps.concurrency ?? DEFAULT_CONCURRENCY,
+    async ([projectId, files]) => {
+      const key = locatorFileKey(encodeURIComponent(projectId), 0, deps.batchId);
+      try {
+        const rows = locatorRows(files.flatMap((file) => file.events));
+        const body = writeParquet(LOCATOR_COLUMNS, locatorParquetRows(rows), { ...deps.parquet, metadata });
+        await store.put(key, body, { contentType: 'application/vnd.apache.parquet' });
+      } catch (error) {
+        const messageIds = [...new Set(files.flatMap((file) => [...file.messageIds]))];
+        fail({ stage: 'write', key, messageIds, error }, messageIds);
+        for (const file of files) unlocated.add(file);
+      }
+    },
+  );
   return unlocated;
 }
 

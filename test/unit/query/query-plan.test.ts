@@ -88,7 +88,9 @@ describe('planRead', () => {
       { table: 'tombstones', cte: 'tomb', hours: 4 * 24, bounded: true },
       { table: 'events', cte: 'ranked', hours: 24, bounded: true },
     ]);
-    expect(plan.statements[3]?.partitions).toEqual([{ table: 'locator', cte: null, hours: 0, bounded: true }]);
+    expect(plan.statements[3]?.partitions).toEqual([
+      { table: 'locator', cte: null, hours: 0, bounded: true },
+    ]);
     expect(plan.statements[4]?.partitions).toEqual([
       { table: 'tombstones', cte: 'tomb', hours: 4 * 24, bounded: true },
       { table: 'events', cte: 'ranked', hours: 24, bounded: true },
