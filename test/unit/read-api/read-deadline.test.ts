@@ -103,8 +103,8 @@ describe('the read deadline', () => {
     const arrivedAt = Date.now() - 1_000;
     const response = await handlerOver(engine)(get('/v1/events/evt-1', arrivedAt));
     expect(response.statusCode).toBe(404);
-    // Session by id, then the event by id: both bounded by one deadline, not 25 s each.
-    expect(engine.calls.map((call) => call.statement)).toEqual(['rows-by-session', 'rows-by-id']);
+    // Session by id, then the event by id (each a locator lookup that finds nothing): both bounded by one deadline, not 25 s each.
+    expect(engine.calls.map((call) => call.statement)).toEqual(['locate', 'locate']);
     for (const call of engine.calls) expect(call.deadline).toBe(arrivedAt + DEFAULT_READ_BUDGET_MS);
   });
 
