@@ -1,10 +1,11 @@
 /**
  * The compaction job's logic (run on a schedule). Its work follows what changed, not the store's
  * history: it reads the writer's change markers (compaction-changes.ts) and compacts the closed
- * hours they name; for the deletions they name, it checks the project's compacted hours (from the
- * compaction manifest, compaction-manifest.ts) for the deleted ids, reading only the id columns,
- * and rewrites only the hours that hold one. A marker is deleted once all it names is done; what
- * is left (open hours, failures, no time left) is picked up by the next run. No AWS imports.
+ * hours they name; for the deletions they name, it asks the project's id locator (locator-lookup.ts)
+ * which days hold the deleted ids, checks the project's compacted hours of those days (from the
+ * compaction manifest, compaction-manifest.ts) for them, reading only the id columns, and rewrites
+ * only the hours that hold one. A marker is deleted once all it names is done; what is left (open
+ * hours, failures, no time left) is picked up by the next run. No AWS imports.
  */
 import type { DeletableObjectStore } from '../domain/ports';
 import {
@@ -22,6 +23,7 @@ import {
 } from '../domain/store/compaction-changes';
 import { type ProjectManifest, readManifest, writeManifest } from '../domain/store/compaction-manifest';
 import { DELETION_REACH_MS } from '../domain/store/deletion-reach';
+import { type LocatedDays, locatedDays } from '../domain/store/locator-lookup';
 import { type LocatorMergeResult, mergeLocator } from '../domain/store/locator-merge';
 import type { ParquetWriteTuning } from '../domain/store/parquet-files';
 
@@ -50,7 +52,10 @@ export interface CompactionSummary {
   due: number;
   compacted: number;
   failed: number;
-  /** Compacted hours checked for deleted ids (id columns only). */
+  /**
+   * Compacted hours whose id columns were read for deleted ids: those on the days the id locator
+   * names for them (every reached hour for a project without locator files).
+   */
   checked: number;
   /** Due partitions compacted in more than one chunk (more bytes than one compaction holds). */
   chunked: number;
@@ -104,14 +109,28 @@ export function createCompactionJob(store: DeletableObjectStore, options: Compac
       try {
         const manifest = await manifestOf(project);
         const holding = new Set<string>();
+        const reached: Array<[string, MarkedDeletion[]]> = [];
         for (const prefix of Object.keys(manifest.partitions).sort()) {
           if (!closed(prefix)) continue;
           const checkedAt = manifest.partitions[prefix] as number;
           const reaching = deletionsReaching(prefix, checkedAt, deletions, closedAfterMs);
-          if (reaching.length === 0) continue;
-          summary.checked++;
-          if (await partitionHoldsAny(store, prefix, reaching)) holding.add(prefix);
-          else manifest.partitions[prefix] = now;
+          if (reaching.length > 0) reached.push([prefix, reaching]);
+        }
+        // The days the locator names for the deleted ids; undefined for a project without locator
+        // files (written before the locator), whose every reached hour is checked instead.
+        const located =
+          reached.length === 0 ? undefined : await locatedDays(store, project, idsOf(deletions));
+        for (const [prefix, reaching] of reached) {
+          const onItsDay = located === undefined ? reaching : locatedOn(prefix, reaching, located);
+          // An hour on none of the located days holds none of the ids: checked without a read.
+          if (onItsDay.length > 0) {
+            summary.checked++;
+            if (await partitionHoldsAny(store, prefix, onItsDay)) {
+              holding.add(prefix);
+              continue;
+            }
+          }
+          manifest.partitions[prefix] = now;
         }
         for (const prefix of holding) due.add(prefix);
         deletionDue.set(project, holding);
@@ -217,6 +236,23 @@ function deletionsByProject(markers: readonly ReadMarker[]): Map<string, MarkedD
     }
   }
   return byProject;
+}
+
+function idsOf(deletions: readonly MarkedDeletion[]): { eventIds: string[]; sessionIds: string[] } {
+  return {
+    eventIds: deletions.filter((deletion) => deletion.target === 'event').map((deletion) => deletion.id),
+    sessionIds: deletions.filter((deletion) => deletion.target === 'session').map((deletion) => deletion.id),
+  };
+}
+
+/** The deletions whose id the locator places on the hour's day. */
+function locatedOn(
+  prefix: string,
+  deletions: readonly MarkedDeletion[],
+  located: LocatedDays,
+): MarkedDeletion[] {
+  const day = new Date(parsePartition(prefix).hourStart).toISOString().slice(0, 10);
+  return deletions.filter((deletion) => located[deletion.target].get(deletion.id)?.has(day) === true);
 }
 
 /**

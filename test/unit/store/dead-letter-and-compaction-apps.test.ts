@@ -2,6 +2,8 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { type CompactionSummary, createCompactionJob } from '../../../lambdas/compaction/app';
 import { createDeadLetterArchiver } from '../../../lambdas/dead-letter-archiver/app';
+import { EVENT_COLUMNS } from '../../../lambdas/domain/store/columns';
+import { readParquet } from '../../../lambdas/domain/store/parquet-files';
 import { writeRecords } from '../../../lambdas/domain/store/write-batch';
 import { eventRecord, FaultyMemoryStore, T0, tombstoneRecord } from './store-fixtures';
 
@@ -182,15 +184,21 @@ describe('createCompactionJob', () => {
       return { wrapped, counts };
     }
 
-    /** A project with `hours` compacted hours of history. */
-    async function history(hours: number) {
+    /** A project with `hours` compacted hours of history, one event `e<hour>` in each. */
+    async function history(hours: number, sessionOf: (hour: number) => string = () => 'sess-1') {
       const store = new FaultyMemoryStore();
       for (let hour = 0; hour < hours; hour++) {
         await writeRecords(
           [
             {
               messageId: `h${hour}`,
-              records: [eventRecord({ event_id: `e${hour}`, start_time: T0 + hour * HOUR })],
+              records: [
+                eventRecord({
+                  event_id: `e${hour}`,
+                  session_id: sessionOf(hour),
+                  start_time: T0 + hour * HOUR,
+                }),
+              ],
             },
           ],
           { store, lookupLatest: async () => new Map(), batchId: `h${hour}` },
@@ -248,6 +256,146 @@ describe('createCompactionJob', () => {
       expect(await createCompactionJob(store, { clock: () => now + 2 * HOUR })()).toEqual(
         summaryOf({ markers: 0 }),
       );
+    });
+
+    describe('deletions find their days in the id locator', () => {
+      /** The store, recording the events files a run reads. */
+      function recording(store: FaultyMemoryStore) {
+        const read: string[] = [];
+        const wrapped = {
+          put: (key: string, body: Uint8Array) => store.put(key, body),
+          get: (key: string) => {
+            if (key.startsWith('events/')) read.push(key);
+            return store.get(key);
+          },
+          list: (prefix: string) => store.list(prefix),
+          delete: (key: string) => store.delete(key),
+        };
+        return { wrapped, read };
+      }
+
+      async function deleteAndCompact(
+        store: FaultyMemoryStore,
+        now: number,
+        tombstones: Array<{ target: 'event' | 'session'; id: string }>,
+      ) {
+        await writeRecords(
+          [
+            {
+              messageId: 'del',
+              records: tombstones.map((tombstone) => tombstoneRecord({ ...tombstone, deleted_at: now })),
+            },
+          ],
+          { store, lookupLatest: async () => new Map(), batchId: 'del' },
+        );
+        const { wrapped, read } = recording(store);
+        const rewritten: string[] = [];
+        const summary = await createCompactionJob(wrapped, {
+          clock: () => now + HOUR,
+          onCompacted: (result) => rewritten.push(result.partition),
+        })();
+        const days = [...new Set(read.map((key) => /\/dt=([^/]+)\//.exec(key)?.[1]))].sort();
+        return { summary, rewritten, days };
+      }
+
+      const eventIdsIn = async (store: FaultyMemoryStore) => {
+        const ids: string[] = [];
+        for (const key of store.keys('events/')) {
+          const rows = await readParquet(EVENT_COLUMNS, (await store.get(key)) as Uint8Array);
+          ids.push(...rows.map((row) => row.event_id as string));
+        }
+        return ids;
+      };
+
+      it('reads only the compacted hours of the day the locator names, and rewrites the hour holding the event', async () => {
+        // 60 hours over three days (2026-03-04 05:00 to 2026-03-06 16:00); e30 starts 2026-03-05 11:06.
+        const { store, now } = await history(60);
+        const { summary, rewritten, days } = await deleteAndCompact(store, now, [
+          { target: 'event', id: 'e30' },
+        ]);
+        // The 24 hours of 2026-03-05 are checked, the other 36 are not read at all.
+        expect(summary).toEqual(summaryOf({ markers: 1, due: 1, compacted: 1, checked: 24 }));
+        expect(days).toEqual(['2026-03-05']);
+        expect(rewritten).toEqual(['events/project_id=proj-1/dt=2026-03-05/hour=11/']);
+        const left = await eventIdsIn(store);
+        expect(left).toHaveLength(59);
+        expect(left).not.toContain('e30');
+        // The hours not read were marked checked with the others: the next run has nothing to do.
+        expect(await createCompactionJob(store, { clock: () => now + 2 * HOUR })()).toEqual(
+          summaryOf({ markers: 0 }),
+        );
+      });
+
+      it('never reads an hour on a day the locator does not name: a session deletion reads its days only', async () => {
+        // Session s-1 has events on the first and the last day; the middle day holds only s-2.
+        const { store, now } = await history(60, (hour) => (hour < 12 || hour >= 48 ? 's-1' : 's-2'));
+        const { summary, rewritten, days } = await deleteAndCompact(store, now, [
+          { target: 'session', id: 's-1' },
+        ]);
+        expect(days).toEqual(['2026-03-04', '2026-03-06']);
+        // Every compacted hour of 2026-03-04 (05 to 23) and 2026-03-06 (00 to 16); 24 of them hold s-1.
+        expect(summary.checked).toBe(19 + 17);
+        expect(rewritten).toHaveLength(24);
+        expect(rewritten.every((prefix) => !prefix.includes('dt=2026-03-05'))).toBe(true);
+        expect((await eventIdsIn(store)).sort()).toEqual(
+          Array.from({ length: 36 }, (_, index) => `e${index + 12}`).sort(),
+        );
+      });
+
+      it('reads no events file for an id the locator does not know, and is done with it', async () => {
+        const { store, now } = await history(30);
+        const before = store.keys('events/');
+        const { summary, rewritten, days } = await deleteAndCompact(store, now, [
+          { target: 'event', id: 'never-written' },
+          { target: 'session', id: 'no-such-session' },
+        ]);
+        expect(summary).toEqual(summaryOf({ markers: 1 }));
+        expect(days).toEqual([]);
+        expect(rewritten).toEqual([]);
+        expect(store.keys('events/')).toEqual(before);
+        expect(store.keys('compaction/changed/')).toEqual([]);
+      });
+
+      it('checks every reached hour of a project without locator files (a store from before the locator)', async () => {
+        const { store, now } = await history(60);
+        for (const key of store.keys('locator/')) await store.delete(key);
+        const { summary, rewritten, days } = await deleteAndCompact(store, now, [
+          { target: 'event', id: 'e30' },
+        ]);
+        expect(summary).toEqual(summaryOf({ markers: 1, due: 1, compacted: 1, checked: 60 }));
+        expect(days).toEqual(['2026-03-04', '2026-03-05', '2026-03-06']);
+        expect(rewritten).toEqual(['events/project_id=proj-1/dt=2026-03-05/hour=11/']);
+        expect(await eventIdsIn(store)).not.toContain('e30');
+      });
+
+      it('keeps the markers when the locator cannot be read, and a later run does the deletion', async () => {
+        const { store, now } = await history(30);
+        const [locatorFile] = store.keys('locator/');
+        const failures: string[] = [];
+        const broken = {
+          put: (key: string, body: Uint8Array) => store.put(key, body),
+          get: (key: string) =>
+            key === locatorFile ? Promise.resolve(new Uint8Array([1, 2, 3])) : store.get(key),
+          list: (prefix: string) => store.list(prefix),
+          delete: (key: string) => store.delete(key),
+        };
+        await writeRecords(
+          [{ messageId: 'del', records: [tombstoneRecord({ id: 'e20', deleted_at: now })] }],
+          { store, lookupLatest: async () => new Map(), batchId: 'del' },
+        );
+        const failed = await createCompactionJob(broken, {
+          clock: () => now + HOUR,
+          onFailure: (what) => failures.push(what),
+        })();
+        expect(failed).toEqual(summaryOf({ markers: 1 }));
+        expect(failures).toEqual(['proj-1 (deletions)']);
+        expect(store.keys('compaction/changed/')).toHaveLength(1);
+        // e20 starts 2026-03-05 01:06: the 11 compacted hours of that day (00 to 10) are checked.
+        const retried = await createCompactionJob(store, { clock: () => now + 2 * HOUR })();
+        expect(retried).toEqual(summaryOf({ markers: 1, due: 1, compacted: 1, checked: 11 }));
+        expect(await eventIdsIn(store)).not.toContain('e20');
+        expect(store.keys('compaction/changed/')).toEqual([]);
+      });
     });
   });
 });
