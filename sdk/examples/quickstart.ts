@@ -66,6 +66,11 @@ export async function main(settings?: { serverUrl: string; apiKey: string }): Pr
   for (;;) {
     const response = await fetch(`${serverUrl}/v1/sessions/${encodeURIComponent(sessionId)}`, {
       headers: { authorization: `Bearer ${apiKey}` },
+    }).catch((error: unknown) => {
+      // The SDK never throws for an unreachable endpoint (it drops the spans); this read does.
+      throw new Error(
+        `cannot reach ${serverUrl} (${(error as Error).message}): is the local platform running (npm start)?`,
+      );
     });
     if (response.status === 200) {
       const session = (await response.json()) as {

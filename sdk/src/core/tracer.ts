@@ -276,6 +276,7 @@ export class WaggleTracer implements SpanHost {
     const live = this.live;
     if (live === undefined) return true;
     const budget = timeoutMs ?? live.config.flushTimeoutMs;
+    const release = holdProcess(budget);
     try {
       const started = Date.now();
       await Promise.race([live.sessions.settle(), delay(budget)]);
@@ -283,6 +284,8 @@ export class WaggleTracer implements SpanHost {
     } catch (error) {
       this.warn(error);
       return false;
+    } finally {
+      release();
     }
   }
 
@@ -396,11 +399,14 @@ export class WaggleTracer implements SpanHost {
     const budget = timeoutMs ?? live.config.shutdownTimeoutMs;
     // Leave the application's provider as we found it: its spans stop reaching this tracer now.
     if (live.attachedTo !== undefined) detachProcessor(live.attachedTo, live.processor);
+    const release = holdProcess(2 * budget);
     try {
       await Promise.race([live.sessions.settle(), delay(budget)]);
       await shutdownWithTimeout(live.provider ?? live.processor, budget);
     } catch (error) {
       this.warn(error);
+    } finally {
+      release();
     }
     this.debug('shutdown', 'tracer shut down');
   }
@@ -507,4 +513,18 @@ function redactorFor(config: TracerConfig | undefined): ((value: unknown) => unk
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * Keeps the process alive, at most `ms`, while a caller awaits flush or shutdown; the returned
+ * function lets go. The SDK's own timers (batching, retry backoff, request and flush time limits)
+ * are unref'd so that pending telemetry never holds a finished process open, but with nothing else
+ * holding the event loop (an unreachable endpoint between two retries) Node would then exit in the
+ * middle of an awaited flush: `await tracer.flush()` would never return and the caller's remaining
+ * code would silently not run (exit code 13 under an ES module's top-level await).
+ */
+function holdProcess(ms: number): () => void {
+  const bounded = Number.isFinite(ms) ? Math.min(Math.max(0, ms), 2_147_483_647) : 0;
+  const timer = setTimeout(() => {}, bounded);
+  return () => clearTimeout(timer);
 }
