@@ -54,7 +54,8 @@ ${controlPlaneBanner()}
 Send traces with any OpenTelemetry SDK:
   export OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=${platform.url}/v1/traces
   export OTEL_EXPORTER_OTLP_HEADERS="Authorization=Bearer ${platform.apiKey}"
-or over gRPC:
+or over gRPC (unset the traces endpoint above first: it would win over OTEL_EXPORTER_OTLP_ENDPOINT):
+  unset OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
   export OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT=${platform.grpcUrl}
   export OTEL_EXPORTER_OTLP_HEADERS="authorization=Bearer ${platform.apiKey}"
 
