@@ -14,12 +14,14 @@ import { CONTROL_PLANE_ROUTES, createControlPlaneApi } from '../control-plane-ap
 import { actorFromClaims } from '../domain/control-plane/actor';
 import { createKey, DEFAULT_KEY_SCOPES } from '../domain/control-plane/api-keys';
 import { type ControlPlaneContext, controlPlaneContext } from '../domain/control-plane/context';
+import type { ApiKey, Project } from '../domain/control-plane/model';
 import { createProject } from '../domain/control-plane/projects';
 import { createOrganization } from '../domain/control-plane/tenancy';
 import { HttpError } from '../domain/http/errors';
 import { jsonResponse as json } from '../domain/http/json-response';
 import { createLocalIdentityProvider } from '../domain/identity/identity-provider';
 import type { KeyRegistry } from '../domain/ports';
+import type { EntityChange } from '../domain/sync/publisher';
 import { type Jwks, keyRingJwks } from '../domain/tokens';
 import { desiredChanges } from '../sync-publisher/app';
 import { startLocalConfigSync } from './config-sync';
@@ -98,6 +100,25 @@ export interface LocalControlPlane {
   close(): Promise<void>;
 }
 
+/**
+ * A change made less than this before the heartbeat that lacks it may still be on its way (queue,
+ * batching window, a busy machine): not drift yet. A lost change is older and is reported.
+ */
+const IN_FLIGHT_MS = 10_000;
+
+/** How many of the changes to republish were made well before the data plane's last report. */
+function driftedChanges(
+  toRepublish: readonly EntityChange[],
+  records: { projects: readonly Project[]; apiKeys: readonly ApiKey[] },
+  reportedAt: number,
+): number {
+  const changedAt = new Map<string, number>();
+  for (const project of records.projects) changedAt.set(project.id, Date.parse(project.updated_at));
+  for (const key of records.apiKeys) changedAt.set(key.key_hash, Date.parse(key.updated_at));
+  return toRepublish.filter((change) => (changedAt.get(change.entityId) ?? 0) < reportedAt - IN_FLIGHT_MS)
+    .length;
+}
+
 export async function startLocalControlPlane(options: LocalControlPlaneOptions): Promise<LocalControlPlane> {
   const logger = options.logger ?? loggerFromLines(options.log ?? (() => {}));
   const paths = localPaths(options.dataDir);
@@ -124,15 +145,21 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
     if (reconciling) return;
     reconciling = true;
     try {
-      const plan = await sync.reconcile(desiredChanges(await store.projectsAndApiKeys()));
+      const records = await store.projectsAndApiKeys();
+      const plan = await sync.reconcile(desiredChanges(records));
       const sent = plan.toRepublish.length;
+      const reportedAt = (await sync.heartbeats.latest(options.dataPlaneId))?.sentAt ?? 0;
+      const drifted = driftedChanges(plan.toRepublish, records, reportedAt);
       // A data plane that reports holding nothing has just started (its applied state is in memory):
-      // resending everything refills it and is no news. Anything else missing is drift, repaired.
-      if (sent > 0 && plan.refill)
-        logger.debug(`sync: reconciliation refilled the data plane (it starts empty) with ${sent} change(s)`);
+      // resending everything refills it and is no news; nor is a change still on its way (made shortly
+      // before the heartbeat that lacks it). Anything else missing is drift, repaired.
+      if (sent > 0 && (plan.refill || drifted === 0))
+        logger.debug(
+          `sync: reconciliation sent ${sent} change(s) the data plane had not reported yet (${plan.refill ? 'it starts empty' : 'in flight'})`,
+        );
       else if (sent > 0)
         logger.warn(
-          `sync: reconciliation sent ${sent} change(s) again: the data plane lacked them (${plan.differingKinds.join(', ')})`,
+          `sync: reconciliation sent ${sent} change(s) again: the data plane lacked ${drifted} made before its last report (${plan.differingKinds.join(', ')})`,
         );
     } catch (error) {
       logger.error('sync: reconciliation failed', { error: (error as Error).message });

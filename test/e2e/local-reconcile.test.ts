@@ -50,6 +50,33 @@ afterAll(async () => {
 });
 
 describe('local reconciliation timer', () => {
+  it('delivers a change made moments ago without calling it drift: it may still be on its way', async () => {
+    // The data plane has applied the first start's project and reported it (heartbeats every 100 ms).
+    expect(
+      await eventually(() => controlPlane.projectName(controlPlane.bootstrap?.project_id as string)),
+    ).toBe('default');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const warnings = () => lines.filter((line) => line.level === 'warn').length;
+    const before = warnings();
+    const store = new DynamoControlPlaneStore(dynamo.client, LOCAL_CONTROL_PLANE_TABLE);
+    const now = new Date().toISOString();
+    await store.put({
+      kind: 'project',
+      org_id: 'org-young',
+      id: 'proj-young',
+      version: 1,
+      created_at: now,
+      updated_at: now,
+      workspace_id: 'ws-young',
+      name: 'just made',
+    });
+    expect(await eventually(() => controlPlane.projectName('proj-young'))).toBe('just made');
+    expect(
+      await eventually(async () => lines.find((line) => /had not reported yet \(in flight\)/.test(line.msg))),
+    ).toMatchObject({ level: 'debug' });
+    expect(warnings()).toBe(before);
+  });
+
   it('delivers a project whose change message was lost, and says so as repaired drift', async () => {
     // The data plane has applied the first start's project and reported it (heartbeats every 100 ms):
     // from here on, a missing change is drift, not the refill of a data plane that just started.
@@ -58,7 +85,8 @@ describe('local reconciliation timer', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(lines.filter((line) => line.level === 'warn')).toEqual([]);
     const store = new DynamoControlPlaneStore(dynamo.client, LOCAL_CONTROL_PLANE_TABLE);
-    const now = new Date().toISOString();
+    // Lost a minute ago: older than any change still on its way, so its absence is drift.
+    const now = new Date(Date.now() - 60_000).toISOString();
     await store.put({
       kind: 'project',
       org_id: 'org-lost',
@@ -72,7 +100,7 @@ describe('local reconciliation timer', () => {
     expect(await controlPlane.projectName('proj-lost')).toBeUndefined();
     expect(await eventually(() => controlPlane.projectName('proj-lost'))).toBe('never announced');
     const repaired = await eventually(async () =>
-      lines.find((line) => /the data plane lacked them/.test(line.msg)),
+      lines.find((line) => /the data plane lacked 1 made before its last report/.test(line.msg)),
     );
     expect(repaired).toMatchObject({ level: 'warn' });
     expect(repaired.msg).toMatch(/reconciliation sent [1-9]\d* change\(s\) again/);
