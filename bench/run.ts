@@ -21,6 +21,7 @@ import { formatLimitsSection, measureLargestRequests } from './ingest-limits-ben
 import { measureFreshness } from './local/freshness-bench';
 import { measureQueries } from './query/query-bench';
 import { formatSdkTable, measureSdk } from './sdk/sdk-bench';
+import { formatSdkExporterSection, measureSdkExporter } from './sdk/sdk-exporter-bench';
 import { formatSdkPackageSection, measureSdkPackage } from './sdk/sdk-package-bench';
 import { formatCompactionSection, measureCompaction } from './store/compaction-bench';
 import { measureWriterBatch } from './store/writer-batch-bench';
@@ -36,6 +37,13 @@ async function main(): Promise<void> {
   console.log('bench: SDK beside the bare OpenTelemetry JS SDK...');
   const sdk = await measureSdk();
   const sdkTable = formatSdkTable(sdk);
+
+  console.log("bench: SDK exporter beside OpenTelemetry's OTLP exporter, under the SDK's processor...");
+  const sdkExporter = await measureSdkExporter();
+  for (const row of sdkExporter.cost)
+    console.log(
+      `  ${row.shape}, ${row.compression}: app-thread CPU ${fmt(row.threadCpuMs.waggle, 1)} / ${fmt(row.threadCpuMs.otel, 1)} ms, longest pause ${fmt(row.leastPauseMs.waggle, 1)} / ${fmt(row.leastPauseMs.otel, 1)} ms (Waggle / OTel)`,
+    );
 
   console.log('bench: SDK package size (npm pack)...');
   const sdkPackage = await measureSdkPackage();
@@ -197,6 +205,7 @@ OpenTelemetry TracerProvider with a BatchSpanProcessor setting the same attribut
 
 ${sdkTable}
 
+${formatSdkExporterSection(sdkExporter)}
 ${formatSdkPackageSection(sdkPackage)}
 ## Notes
 
