@@ -3,13 +3,11 @@
  * rejects exactly what SQS would reject (a bug shows up on a laptop, not in production).
  */
 import type { QueueMessage } from '../domain/ports';
-import { SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES, SQS_MAX_MESSAGE_BYTES } from '../domain/queue-limits';
-
-export const MAX_BATCH_ENTRIES = SQS_MAX_BATCH_ENTRIES;
-/** 1 MiB: the limit of the whole batch (lambdas/domain/queue-limits.ts). */
-export const MAX_BATCH_BYTES = SQS_MAX_BATCH_BYTES;
-/** 1 MiB: the limit of one message, which the events queue is configured to (lib/data-plane/events-queue.ts). */
-export const MAX_MESSAGE_BYTES = SQS_MAX_MESSAGE_BYTES;
+import {
+  SQS_MAX_BATCH_BYTES as MAX_BATCH_BYTES,
+  SQS_MAX_BATCH_ENTRIES as MAX_BATCH_ENTRIES,
+  SQS_MAX_MESSAGE_BYTES as MAX_MESSAGE_BYTES,
+} from '../domain/queue-limits';
 
 // Characters SQS refuses in a body: C0 controls other than tab/LF/CR, and U+FFFE/U+FFFF.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are exactly what SQS refuses.

@@ -12,3 +12,9 @@ export const SQS_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const SQS_MAX_BATCH_ENTRIES = 10;
 export const SQS_MAX_BATCH_BYTES = 1024 * 1024;
 export const SQS_BILLED_CHUNK_BYTES = 64 * 1024;
+/**
+ * Receives before a message moves to its dead-letter queue, on every queue Waggle creates (and the
+ * local stand-ins): enough for transient failures to pass, few enough that poison leaves within the
+ * hour at the writer's visibility timeout.
+ */
+export const DEFAULT_MAX_RECEIVE_COUNT = 5;

@@ -21,6 +21,7 @@ import type { DeletableObjectStore, ObjectStore } from '../domain/ports';
 import { createEventQueryService } from '../domain/query/event-query-service';
 import { withPendingUpdates } from '../domain/query/pending-merge';
 import type { EventQueryService } from '../domain/query/types';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../domain/queue-limits';
 import { needsLocatorRebuild, rebuildLocator } from '../domain/store/locator-rebuild';
 import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
 import { createQueryApiHandler } from '../query-api/app';
@@ -50,8 +51,6 @@ export { localPaths } from './paths';
 export const LOCAL_TENANT = { org_id: 'local', workspace_id: 'local' } as const;
 /** How often the events queue's depth is looked at for the log. */
 const QUEUE_DEPTH_SAMPLE_MS = 5_000;
-/** Receives before a poison message moves to the dead-letter queue (as the CDK stack configures). */
-const EVENTS_MAX_RECEIVE_COUNT = 5;
 
 /**
  * Local batching favours freshness over file count: an event is readable about a second after it
@@ -224,7 +223,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     });
     const eventsQueue = await LocalQueue.open(paths.eventsQueue, {
       name: 'waggle-events',
-      redrive: { deadLetterQueue: eventsDeadLetterQueue, maxReceiveCount: EVENTS_MAX_RECEIVE_COUNT },
+      redrive: { deadLetterQueue: eventsDeadLetterQueue, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
     });
     const ingest = createIngestHandler({
       keys,

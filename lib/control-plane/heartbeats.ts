@@ -10,6 +10,7 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lambdas/domain/queue-limits';
 import { allowCrossAccountSqsSenders, kmsQueueEncryption } from '../common/cross-account-queue-key';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { partitionOf } from '../common/partition';
@@ -89,7 +90,7 @@ export class Heartbeats extends Construct {
         // Only the newest report matters; an hour-old heartbeat is worth little.
         retentionPeriod: Duration.hours(1),
         visibilityTimeout: Duration.seconds(RECEIVER_TIMEOUT.toSeconds() * 6),
-        deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+        deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
       });
       queue.addToResourcePolicy(
         new PolicyStatement({

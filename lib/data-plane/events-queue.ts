@@ -4,7 +4,7 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SQS_MAX_MESSAGE_BYTES } from '../../lambdas/domain/queue-limits';
+import { DEFAULT_MAX_RECEIVE_COUNT, SQS_MAX_MESSAGE_BYTES } from '../../lambdas/domain/queue-limits';
 import { createCustomerKey, viaService } from '../common/customer-key';
 
 export interface EventsQueueProps {
@@ -39,7 +39,7 @@ export class EventsQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: EventsQueueProps = {}) {
     super(scope, id);
-    const maxReceiveCount = props.maxReceiveCount ?? 5;
+    const maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
     const maxMessageAge = props.maxMessageAge ?? Duration.minutes(15);
 
     this.key = createCustomerKey(

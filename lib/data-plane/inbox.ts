@@ -4,6 +4,7 @@ import { AccountPrincipal, AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { DeduplicationScope, FifoThroughputLimit, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lambdas/domain/queue-limits';
 import { allowCrossAccountSqsSenders, kmsQueueEncryption } from '../common/cross-account-queue-key';
 import { createCustomerKey } from '../common/customer-key';
 import { partitionOf } from '../common/partition';
@@ -76,7 +77,10 @@ export class Inbox extends Construct {
       // Messages older than 14 days are refused as replays anyway (DEFAULT_MAX_AGE_MS).
       retentionPeriod: Duration.days(14),
       visibilityTimeout: props.visibilityTimeout,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
+      },
     });
 
     this.queue.addToResourcePolicy(

@@ -6,6 +6,7 @@
  * queues: every message goes to the data plane's one message group, deduplicated by its seq.
  */
 import type { MessageQueue, QueueMessage } from '../ports';
+import { SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES } from '../queue-limits';
 import type { JsonObject } from './canonical-json';
 import { type Digest, differingKinds, digest, type InventoryEntry } from './digest';
 import {
@@ -66,8 +67,6 @@ export interface SyncPublisher {
 
 /** One message stays far below SQS's 1 MiB so a batch of ten always fits; config is small. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
-const MAX_BATCH_ENTRIES = 10;
-const MAX_BATCH_BYTES = 1024 * 1024;
 
 export function createSyncPublisher(deps: SyncPublisherDeps): SyncPublisher {
   const clock = deps.clock ?? Date.now;
@@ -175,7 +174,7 @@ function* batches(messages: readonly QueueMessage[]): Generator<QueueMessage[]> 
   let bytes = 0;
   for (const message of messages) {
     const size = Buffer.byteLength(message.body, 'utf8');
-    if (batch.length === MAX_BATCH_ENTRIES || bytes + size > MAX_BATCH_BYTES) {
+    if (batch.length === SQS_MAX_BATCH_ENTRIES || bytes + size > SQS_MAX_BATCH_BYTES) {
       yield batch;
       batch = [];
       bytes = 0;
