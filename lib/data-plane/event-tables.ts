@@ -24,32 +24,10 @@ import { createEncryptedBucket } from '../common/encrypted-bucket';
 import { acknowledgeObjectWildcards } from '../common/nag';
 import type { EventStore } from './event-store';
 
-/** Prefixes of the tables that later issues fill; not yet in lambdas/domain/store/layout.ts. */
-export const SCORES_PREFIX = 'scores/';
+/** Prefix of the table that a later issue fills; not yet in lambdas/domain/store/layout.ts. */
 export const EVENT_SCHEMAS_PREFIX = 'event-schemas/';
 /** Athena writes query results under this prefix of the results bucket. */
 export const RESULTS_PREFIX = 'results/';
-
-/**
- * Scores written by evaluators, humans and clients, one row per (event, metric) and version; merged
- * into an event's `metrics` on read. A minimal column set: the evaluation issue may add columns.
- */
-export const SCORE_COLUMNS = [
-  { name: 'score_id', type: 'string', description: 'Score id; with version, the row key' },
-  { name: 'version', type: 'bigint', description: 'Newer versions of a score id supersede older ones' },
-  { name: 'org_id', type: 'string', description: 'Owning organization' },
-  { name: 'workspace_id', type: 'string', description: 'Owning workspace' },
-  { name: 'event_id', type: 'string', description: 'Scored event' },
-  { name: 'session_id', type: 'string', description: 'Session of the scored event' },
-  { name: 'metric_name', type: 'string', description: 'Metric (evaluator) name' },
-  { name: 'source', type: 'string', description: 'evaluator | human | client' },
-  { name: 'evaluator_id', type: 'string', description: 'Evaluator that produced the score; NULL otherwise' },
-  { name: 'value_number', type: 'double', description: 'Numeric score; NULL when not numeric' },
-  { name: 'value_boolean', type: 'boolean', description: 'Boolean score; NULL when not boolean' },
-  { name: 'value_json', type: 'string', description: 'Any other score value as JSON text' },
-  { name: 'explanation', type: 'string', description: 'Evaluator explanation; NULL when none' },
-  { name: 'created_at', type: 'bigint', description: 'Epoch milliseconds' },
-] as const satisfies readonly Column[];
 
 /**
  * The fields seen per project, event type and name (HoneyHive's event_schemas): what the UI offers
@@ -66,7 +44,7 @@ export const EVENT_SCHEMA_COLUMNS = [
 ] as const satisfies readonly Column[];
 
 /** The Glue tables, by name as they appear in SQL. */
-export const TABLE_NAMES = ['events', 'tombstones', 'scores', 'event_schemas', 'locator'] as const;
+export const TABLE_NAMES = ['events', 'tombstones', 'event_schemas', 'locator'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';
@@ -98,8 +76,8 @@ export interface EventTablesProps {
 }
 
 /**
- * The SQL face of the event store: a Glue database with the events, tombstones, scores,
- * event_schemas and locator tables (Parquet, partition projection: no crawler, no MSCK REPAIR), and an Athena
+ * The SQL face of the event store: a Glue database with the events, tombstones, event_schemas
+ * and locator tables (Parquet, partition projection: no crawler, no MSCK REPAIR), and an Athena
  * workgroup (engine 3, enforced settings, encrypted results in a bucket of their own, a bytes-scanned
  * limit per query, CloudWatch metrics).
  */
@@ -141,7 +119,8 @@ export class EventTables extends Construct {
       catalogId: stack.account,
       databaseInput: {
         name: props.databaseName,
-        description: 'Waggle event store: events, tombstones, scores and event schemas (Parquet on S3)',
+        description:
+          'Waggle event store: events, tombstones, event schemas and the id locator (Parquet on S3)',
       },
     });
 
@@ -180,12 +159,6 @@ export class EventTables extends Construct {
         TOMBSTONES_PREFIX,
         TOMBSTONE_COLUMNS,
         'Deleted events and sessions; partitioned by the UTC hour of deleted_at',
-      ),
-      scores: hourlyTable(
-        'scores',
-        SCORES_PREFIX,
-        SCORE_COLUMNS,
-        'Evaluation scores per event and metric; partitioned by the UTC hour of created_at',
       ),
       event_schemas: this.addTable('event_schemas', {
         description: 'Fields seen per project, event type and event name',

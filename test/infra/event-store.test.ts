@@ -115,7 +115,6 @@ const athenaStatements = () => {
         glueArn('database/waggle_acme'),
         glueArn('table/waggle_acme/events'),
         glueArn('table/waggle_acme/tombstones'),
-        glueArn('table/waggle_acme/scores'),
         glueArn('table/waggle_acme/event_schemas'),
         glueArn('table/waggle_acme/locator'),
       ],
@@ -264,7 +263,7 @@ describe('Glue tables', () => {
       Object.values(template.findResources('AWS::Glue::Table'))
         .map((table) => table.Properties.TableInput.Name)
         .sort(),
-    ).toEqual(['event_schemas', 'events', 'locator', 'scores', 'tombstones']);
+    ).toEqual(['event_schemas', 'events', 'locator', 'tombstones']);
   });
 
   it('take the events and tombstones columns from columns.ts, in order, with the hour partitions', () => {
@@ -282,7 +281,7 @@ describe('Glue tables', () => {
   });
 
   it('are external Parquet tables', () => {
-    for (const name of ['events', 'tombstones', 'scores', 'event_schemas', 'locator']) {
+    for (const name of ['events', 'tombstones', 'event_schemas', 'locator']) {
       const { TableInput, DatabaseName } = tableNamed(template, name);
       expect(DatabaseName).toBe('waggle_acme');
       expect(TableInput.TableType).toBe('EXTERNAL_TABLE');
@@ -298,7 +297,6 @@ describe('Glue tables', () => {
   it.each([
     ['events', 'events/'],
     ['tombstones', 'tombstones/'],
-    ['scores', 'scores/'],
   ])('project the %s partitions from the object path (no crawler, no MSCK)', (name, prefix) => {
     const bucketRef = { Ref: logicalIdOf(acme, acme.eventStore.bucket) };
     const { TableInput } = tableNamed(template, name);
@@ -414,7 +412,7 @@ describe('Athena workgroup', () => {
       return Template.fromStack(stack);
     };
     const started = tablesFrom('2026-01-15');
-    for (const name of ['events', 'tombstones', 'scores'])
+    for (const name of ['events', 'tombstones'])
       expect(tableNamed(started, name).TableInput.Parameters['projection.dt.range']).toBe(
         '2026-01-15,NOW+1DAYS',
       );
