@@ -6,6 +6,9 @@ export interface SqsEventOptions {
   sentAt?: number;
   receiveCount?: number;
   queueArn?: string;
+  /** Set on messages a dead-letter queue received (DeadLetterQueueSourceArn). */
+  deadLetterSourceArn?: string;
+  messageAttributes?: SQSRecord['messageAttributes'];
 }
 
 /** One record per body; a bare string gets the message id `m<index>`. */
@@ -23,8 +26,11 @@ export function sqsEvent(
         attributes: {
           ApproximateReceiveCount: String(options.receiveCount ?? 1),
           SentTimestamp: String(options.sentAt ?? Date.now()),
+          ...(options.deadLetterSourceArn === undefined
+            ? {}
+            : { DeadLetterQueueSourceArn: options.deadLetterSourceArn }),
         },
-        messageAttributes: {},
+        messageAttributes: options.messageAttributes ?? {},
         md5OfBody: '',
         eventSource: 'aws:sqs',
         eventSourceARN: options.queueArn ?? 'arn:aws:sqs:us-east-1:000000000000:events',

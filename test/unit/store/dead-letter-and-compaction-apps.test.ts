@@ -1,35 +1,25 @@
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { type CompactionSummary, createCompactionJob } from '../../../lambdas/compaction/app';
 import { createDeadLetterArchiver } from '../../../lambdas/dead-letter-archiver/app';
 import { EVENT_COLUMNS } from '../../../lambdas/domain/store/columns';
 import { readParquet } from '../../../lambdas/domain/store/parquet-files';
 import { writeRecords } from '../../../lambdas/domain/store/write-batch';
+import { sqsEvent } from '../../support/sqs-event';
 import { eventRecord, FaultyMemoryStore, T0, tombstoneRecord } from './store-fixtures';
 
 const HOUR = 3_600_000;
 
 function dlqEvent(ids: string[]): SQSEvent {
-  return {
-    Records: ids.map(
-      (id) =>
-        ({
-          messageId: id,
-          receiptHandle: `r-${id}`,
-          body: `{"v":1,"gz":"${id}"}`,
-          attributes: {
-            ApproximateReceiveCount: '1',
-            SentTimestamp: String(T0),
-            DeadLetterQueueSourceArn: 'arn:events',
-          },
-          messageAttributes: { trace: { stringValue: 'x', dataType: 'String' } },
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:events-dlq',
-          awsRegion: 'us-east-1',
-        }) as unknown as SQSRecord,
-    ),
-  };
+  return sqsEvent(
+    ids.map((id) => ({ id, body: `{"v":1,"gz":"${id}"}` })),
+    {
+      sentAt: T0,
+      deadLetterSourceArn: 'arn:events',
+      messageAttributes: { trace: { stringValue: 'x', dataType: 'String' } },
+      queueArn: 'arn:aws:sqs:us-east-1:000000000000:events-dlq',
+    },
+  );
 }
 
 describe('createDeadLetterArchiver', () => {

@@ -3,7 +3,7 @@
  * which data plane a report is about), the sender (figures only) and the reconciliation reading the
  * stored digest, so that a converged data plane gets nothing and a drifted one only what differs.
  */
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { digest } from '../../../lambdas/domain/sync/digest';
 import { buildHeartbeat, HeartbeatError } from '../../../lambdas/domain/sync/heartbeat';
@@ -18,6 +18,7 @@ import { createHeartbeatReceiver, parseHeartbeatQueues } from '../../../lambdas/
 import { createHeartbeatSender, reportKindOf } from '../../../lambdas/heartbeat-sender/app';
 import { createReconciler } from '../../../lambdas/sync-publisher/app';
 import { MemoryQueue } from '../../support/memory-ports';
+import { sqsEvent } from '../../support/sqs-event';
 import { change, DATA_PLANE, dataPlane, keyChange, NOW, signer } from './fixtures';
 
 const figures = {
@@ -36,12 +37,8 @@ const location = {
 };
 const QUEUE_ARN = `arn:aws:sqs:us-east-1:999999999999:waggle-${DATA_PLANE}-heartbeats`;
 
-function sqsEvent(bodies: string[], queueArn = QUEUE_ARN): SQSEvent {
-  return {
-    Records: bodies.map(
-      (body, index) => ({ messageId: `m${index}`, body, eventSourceARN: queueArn }) as SQSRecord,
-    ),
-  };
+function heartbeatEvent(bodies: string[], queueArn = QUEUE_ARN): SQSEvent {
+  return sqsEvent(bodies, { queueArn });
 }
 
 function receiver(store = new MemoryHeartbeatStore()) {
@@ -80,7 +77,7 @@ describe('heartbeat receiver', () => {
     const { store, receive } = receiver();
     const newer = JSON.stringify(buildHeartbeat({ ...figures, queueDepth: 9 }, NOW));
     const older = JSON.stringify(buildRegistration({ ...figures, ...location }, NOW - 60_000));
-    expect(await receive(sqsEvent([newer, older, newer]))).toEqual({ batchItemFailures: [] });
+    expect(await receive(heartbeatEvent([newer, older, newer]))).toEqual({ batchItemFailures: [] });
     expect((await store.latest(DATA_PLANE))?.queueDepth).toBe(9);
     // The older registration still counts as the registration (there was none).
     expect((await store.registration(DATA_PLANE))?.endpoint).toBe(location.endpoint);
@@ -90,8 +87,11 @@ describe('heartbeat receiver', () => {
     const { store, refused, receive } = receiver();
     const other = JSON.stringify(buildHeartbeat({ ...figures, dataPlaneId: 'dp-us-1' }, NOW));
     const future = JSON.stringify(buildHeartbeat(figures, NOW + 3_600_000));
-    const unknownQueue = sqsEvent([JSON.stringify(buildHeartbeat(figures, NOW))], 'arn:aws:sqs:x:1:other');
-    await receive(sqsEvent([other, '{"v":1', future]));
+    const unknownQueue = heartbeatEvent(
+      [JSON.stringify(buildHeartbeat(figures, NOW))],
+      'arn:aws:sqs:x:1:other',
+    );
+    await receive(heartbeatEvent([other, '{"v":1', future]));
     await receive(unknownQueue);
     expect(refused).toHaveLength(4);
     expect(await store.latest(DATA_PLANE)).toBeUndefined();
@@ -104,7 +104,7 @@ describe('heartbeat receiver', () => {
       throw new Error('outage');
     };
     const { receive } = receiver(store);
-    const result = await receive(sqsEvent([JSON.stringify(buildHeartbeat(figures, NOW))]));
+    const result = await receive(heartbeatEvent([JSON.stringify(buildHeartbeat(figures, NOW))]));
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm0' }]);
   });
 });
@@ -163,7 +163,7 @@ describe('reconciliation from stored heartbeats', () => {
       appliedState: world.appliedState,
       health: async () => ({ queueDepth: 0, errors: 0, lagMs: 0 }),
       send: async (body) => {
-        await receive(sqsEvent([body]));
+        await receive(heartbeatEvent([body]));
       },
       clock: () => NOW + inbox.messages.length,
     });
