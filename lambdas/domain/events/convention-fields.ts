@@ -2,7 +2,6 @@
  * What one attribute convention extracted from a span. Each convention fills its own
  * ConventionFields; normalize-span combines them by the documented precedence.
  */
-import type { AttributeValue } from '../otlp/model';
 import { EVENT_SECTIONS, type EventSection, type EventType, type JsonObject } from './event';
 
 export interface ScalarFields {
@@ -103,14 +102,22 @@ export class ConventionFields {
   }
 }
 
-/** One attribute convention: claims the keys it understands and maps them into its fields. */
-export interface Convention {
-  readonly name: string;
-  /**
-   * Maps one attribute. Returns false when the key is not part of the convention or its value
-   * cannot be used; the caller then keeps it under metadata.attributes.
-   */
-  apply(key: string, value: AttributeValue, fields: ConventionFields): boolean;
-  /** Runs once after all attributes, for mappings that need several attributes together. */
-  finish?(fields: ConventionFields): void;
+/**
+ * Stands in for the fields of a convention that has not been offered anything on this span, so a
+ * span allocates fields only for the conventions its attributes and events reach. Frozen: it is
+ * never handed to a convention (fieldsOf replaces it first), and a write would throw.
+ */
+export const UNTOUCHED: ConventionFields = new ConventionFields();
+Object.freeze(UNTOUCHED.scalars);
+Object.freeze(UNTOUCHED.sections);
+Object.freeze(UNTOUCHED);
+
+/** The fields of convention `index` on this span, created on first use. */
+export function fieldsOf(all: ConventionFields[], index: number): ConventionFields {
+  let fields = all[index] as ConventionFields;
+  if (fields === UNTOUCHED) {
+    fields = new ConventionFields();
+    all[index] = fields;
+  }
+  return fields;
 }

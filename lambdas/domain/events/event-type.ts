@@ -2,7 +2,6 @@
  * event_type resolution: an explicit, valid honeyhive_event_type wins; otherwise the first
  * convention (by precedence) that implies a type; otherwise chain.
  */
-import type { ConventionFields } from './convention-fields';
 import { EVENT_TYPES, type EventType } from './event';
 
 export interface ResolvedEventType {
@@ -16,23 +15,19 @@ function asEventType(value: string): EventType | undefined {
   return (EVENT_TYPES as readonly string[]).includes(lower) ? (lower as EventType) : undefined;
 }
 
-/** `byPrecedence` lists the conventions' fields from highest to lowest precedence. */
+/**
+ * `explicit`: the first explicit type, `hint`: the first implied type, each from the conventions in
+ * precedence order.
+ */
 export function resolveEventType(
   explicit: string | undefined,
-  byPrecedence: readonly ConventionFields[],
+  hint: EventType | undefined,
 ): ResolvedEventType {
   if (explicit !== undefined) {
     const valid = asEventType(explicit);
     if (valid !== undefined) return { eventType: valid };
   }
-  let inferred: EventType = 'chain';
-  for (const fields of byPrecedence) {
-    const hint = fields.scalars.eventTypeHint;
-    if (hint !== undefined) {
-      inferred = hint;
-      break;
-    }
-  }
+  const inferred: EventType = hint ?? 'chain';
   return explicit === undefined
     ? { eventType: inferred }
     : { eventType: inferred, invalidExplicit: explicit };

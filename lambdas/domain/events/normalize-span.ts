@@ -1,16 +1,16 @@
 /**
- * Turns one decoded OTLP span into a Waggle event. Each attribute is offered to the convention
- * its key belongs to (one pass, dispatch by prefix); the conventions' results are then combined
- * by the documented precedence: HoneyHive, then OpenTelemetry GenAI, then OpenInference, then
+ * Turns one decoded OTLP span into a Waggle event. Each attribute is offered to the conventions
+ * that own its key (one pass; routes by key prefix and exact key, worked out once per convention
+ * list); the conventions' results are then combined by their order in the list, CONVENTIONS
+ * (conventions/registry.ts): HoneyHive, then OpenTelemetry GenAI, then OpenInference, then
  * Traceloop. Anything no convention maps is kept under metadata.attributes. See docs/normalization.md.
  */
 import type { Attributes, AttributeValue, OtlpSpan } from '../otlp/model';
+import type { AttributeConvention } from './attribute-convention';
 import { capAttributeValue, type TruncationContext } from './attribute-values';
-import { ConventionFields } from './convention-fields';
-import { genAiConvention } from './conventions/gen-ai';
-import { honeyHiveConvention } from './conventions/honeyhive';
-import { openInferenceConvention } from './conventions/openinference';
-import { traceloopConvention } from './conventions/traceloop';
+import { type ConventionFields, type ScalarFields, type SectionName, UNTOUCHED } from './convention-fields';
+import { type ConventionRouting, dispatchAttribute, routeConventions } from './convention-routing';
+import { CONVENTIONS } from './conventions/registry';
 import type { JsonObject, Tenant, WaggleEvent } from './event';
 import { resolveEventType } from './event-type';
 import { eventIdForSpan, parentEventId, traceSessionId } from './ids';
@@ -37,73 +37,113 @@ export interface NormalizeContext {
 
 const STATUS_ERROR = 2;
 
-/** One ConventionFields per convention, in precedence order (index 0 wins). */
-interface SpanFields {
-  honeyHive: ConventionFields;
-  genAi: ConventionFields;
-  openInference: ConventionFields;
-  traceloop: ConventionFields;
-  byPrecedence: readonly ConventionFields[];
-}
-
-function newSpanFields(): SpanFields {
-  const honeyHive = new ConventionFields();
-  const genAi = new ConventionFields();
-  const openInference = new ConventionFields();
-  const traceloop = new ConventionFields();
-  return {
-    honeyHive,
-    genAi,
-    openInference,
-    traceloop,
-    byPrecedence: [honeyHive, genAi, openInference, traceloop],
-  };
-}
-
-/** Routes one attribute by key prefix; returns false when no convention maps it. */
-function dispatch(key: string, value: AttributeValue, fields: SpanFields): boolean {
-  if (key.startsWith('honeyhive')) return honeyHiveConvention.apply(key, value, fields.honeyHive);
-  if (key.startsWith('gen_ai.')) return genAiConvention.apply(key, value, fields.genAi);
-  if (key.startsWith('traceloop.')) return traceloopConvention.apply(key, value, fields.traceloop);
-  // llm.* is shared: OpenInference names most of it, Traceloop adds llm.request.type, llm.usage.*, ...
-  if (key.startsWith('llm.')) {
-    return (
-      openInferenceConvention.apply(key, value, fields.openInference) ||
-      traceloopConvention.apply(key, value, fields.traceloop)
-    );
-  }
-  // Bare names: HoneyHive baggage copies (session_id, project, run_id, ...) or OpenInference (input.value, session.id, ...).
-  return (
-    honeyHiveConvention.apply(key, value, fields.honeyHive) ||
-    openInferenceConvention.apply(key, value, fields.openInference)
-  );
-}
+export type SpanNormalizer = (span: OtlpSpan, ctx: NormalizeContext) => WaggleEvent;
 
 type Section = JsonObject | undefined;
 
 /**
- * Shallow merge of one section, arguments in precedence order: lower-precedence sections are
- * copied first so higher ones overwrite key by key. Sections are passed in (rather than looked up
- * by name here) so every property access is a plain, monomorphic one.
+ * The conventions' fields combined: each scalar from the first convention (in precedence order)
+ * that set it; each section as the first convention wrote it, with a bit in `shared` when more
+ * than one did (those are merged key by key). Named fields only, so every access stays monomorphic.
  */
-function mergeSection(
-  honeyHive: Section,
-  genAi: Section,
-  openInference: Section,
-  traceloop: Section,
+interface Combined extends Partial<ScalarFields> {
+  config: Section;
+  inputs: Section;
+  outputs: Section;
+  metadata: Section;
+  metrics: Section;
+  feedback: Section;
+  user_properties: Section;
+  shared: number;
+}
+
+const CONFIG = 1;
+const INPUTS = 2;
+const OUTPUTS = 4;
+const METADATA = 8;
+const METRICS = 16;
+const FEEDBACK = 32;
+const USER_PROPERTIES = 64;
+
+function combine(all: readonly ConventionFields[]): Combined {
+  const c: Combined = {
+    eventTypeHint: undefined,
+    explicitEventType: undefined,
+    eventName: undefined,
+    sessionId: undefined,
+    projectName: undefined,
+    source: undefined,
+    model: undefined,
+    provider: undefined,
+    promptTokens: undefined,
+    completionTokens: undefined,
+    totalTokens: undefined,
+    cost: undefined,
+    error: undefined,
+    config: undefined,
+    inputs: undefined,
+    outputs: undefined,
+    metadata: undefined,
+    metrics: undefined,
+    feedback: undefined,
+    user_properties: undefined,
+    shared: 0,
+  };
+  let shared = 0;
+  for (let i = 0; i < all.length; i++) {
+    const fields = all[i] as ConventionFields;
+    if (fields === UNTOUCHED) continue;
+    const s = fields.scalars;
+    c.eventTypeHint ??= s.eventTypeHint;
+    c.explicitEventType ??= s.explicitEventType;
+    c.eventName ??= s.eventName;
+    c.sessionId ??= s.sessionId;
+    c.projectName ??= s.projectName;
+    c.source ??= s.source;
+    c.model ??= s.model;
+    c.provider ??= s.provider;
+    c.promptTokens ??= s.promptTokens;
+    c.completionTokens ??= s.completionTokens;
+    c.totalTokens ??= s.totalTokens;
+    c.cost ??= s.cost;
+    c.error ??= s.error;
+    const x = fields.sections;
+    if (x.config !== undefined && c.config !== undefined) shared |= CONFIG;
+    c.config ??= x.config;
+    if (x.inputs !== undefined && c.inputs !== undefined) shared |= INPUTS;
+    c.inputs ??= x.inputs;
+    if (x.outputs !== undefined && c.outputs !== undefined) shared |= OUTPUTS;
+    c.outputs ??= x.outputs;
+    if (x.metadata !== undefined && c.metadata !== undefined) shared |= METADATA;
+    c.metadata ??= x.metadata;
+    if (x.metrics !== undefined && c.metrics !== undefined) shared |= METRICS;
+    c.metrics ??= x.metrics;
+    if (x.feedback !== undefined && c.feedback !== undefined) shared |= FEEDBACK;
+    c.feedback ??= x.feedback;
+    if (x.user_properties !== undefined && c.user_properties !== undefined) shared |= USER_PROPERTIES;
+    c.user_properties ??= x.user_properties;
+  }
+  c.shared = shared;
+  return c;
+}
+
+/**
+ * One section of the event. Written by one convention (the common case): that object, owned by this
+ * span, so no copy. By several: a shallow merge in precedence order, lower-precedence sections
+ * copied first so higher ones overwrite key by key.
+ */
+function section(
+  first: Section,
+  shared: number,
+  all: readonly ConventionFields[],
+  name: SectionName,
 ): JsonObject {
-  const present =
-    (honeyHive === undefined ? 0 : 1) +
-    (genAi === undefined ? 0 : 1) +
-    (openInference === undefined ? 0 : 1) +
-    (traceloop === undefined ? 0 : 1);
-  // Common case: at most one convention wrote the section; it is owned by this span, so no copy is needed.
-  if (present <= 1) return honeyHive ?? genAi ?? openInference ?? traceloop ?? {};
+  if (shared === 0) return first ?? {};
   const merged: JsonObject = {};
-  if (traceloop !== undefined) mergeInto(merged, traceloop);
-  if (openInference !== undefined) mergeInto(merged, openInference);
-  if (genAi !== undefined) mergeInto(merged, genAi);
-  if (honeyHive !== undefined) mergeInto(merged, honeyHive);
+  for (let i = all.length - 1; i >= 0; i--) {
+    const written = (all[i] as ConventionFields).sections[name];
+    if (written !== undefined) mergeInto(merged, written);
+  }
   return merged;
 }
 
@@ -167,45 +207,44 @@ function errorOf(
   return exceptionMessage ?? null;
 }
 
-export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): WaggleEvent {
+/**
+ * A normalizer for an ordered list of conventions (first = highest precedence); the routing is
+ * worked out here, once. normalizeSpan is the one for CONVENTIONS; tests build others.
+ */
+export function createSpanNormalizer(conventions: readonly AttributeConvention[]): SpanNormalizer {
+  const routing = routeConventions(conventions);
+  return (span, ctx) => normalizeWith(routing, span, ctx);
+}
+
+function normalizeWith(routing: ConventionRouting, span: OtlpSpan, ctx: NormalizeContext): WaggleEvent {
   const maxBytes = ctx.maxAttributeValueBytes ?? DEFAULT_MAX_ATTRIBUTE_VALUE_BYTES;
   const cap: TruncationContext = { maxBytes, rawArchiveKey: ctx.rawArchiveKey, truncated: [] };
-  const fields = newSpanFields();
+  // One entry per convention, in precedence order (index 0 wins).
+  const all = routing.noFields.slice();
   let unmapped: JsonObject | undefined;
 
   const attributes = span.attributes;
   for (const key of Object.keys(attributes)) {
     const value = capAttributeValue(key, attributes[key] as AttributeValue, cap);
-    if (!dispatch(key, value, fields)) {
+    if (!dispatchAttribute(routing, key, value, all)) {
       unmapped ??= {};
       setOwn(unmapped, key, toJsonValue(value));
     }
   }
-  const { spanEvents, exceptionMessage } = mapSpanEvents(span.events, fields.genAi, cap);
-  honeyHiveConvention.finish?.(fields.honeyHive);
-  genAiConvention.finish?.(fields.genAi);
-  openInferenceConvention.finish?.(fields.openInference);
-  traceloopConvention.finish?.(fields.traceloop);
+  const { spanEvents, exceptionMessage } = mapSpanEvents(span.events, cap, routing.spanEventHooks, all);
+  // finish runs for the conventions that were offered something on this span.
+  for (const { index, convention } of routing.finishers) {
+    const fields = all[index] as ConventionFields;
+    if (fields !== UNTOUCHED) convention.finish?.(fields);
+  }
 
-  const { eventType, invalidExplicit } = resolveEventType(
-    fields.honeyHive.scalars.explicitEventType,
-    fields.byPrecedence,
-  );
+  const c = combine(all);
+  const { eventType, invalidExplicit } = resolveEventType(c.explicitEventType, c.eventTypeHint);
   const time = timing(span);
   const notes: string[] = time.note === undefined ? [] : [time.note];
 
   const resource = resourceSection(ctx.resourceAttributes, maxBytes, ctx.rawArchiveKey);
-  // Scalars: the first convention in precedence order that set the field wins.
-  const h = fields.honeyHive.scalars;
-  const g = fields.genAi.scalars;
-  const o = fields.openInference.scalars;
-  const t = fields.traceloop.scalars;
-  const hs = fields.honeyHive.sections;
-  const gs = fields.genAi.sections;
-  const os = fields.openInference.sections;
-  const ts = fields.traceloop.sections;
-
-  const metadata = mergeSection(hs.metadata, gs.metadata, os.metadata, ts.metadata);
+  const metadata = section(c.metadata, c.shared & METADATA, all, 'metadata');
   // Normalizer-owned keys go last so span attributes cannot spoof them.
   if (unmapped !== undefined) metadata.attributes = unmapped;
   metadata.resource = resource.resource;
@@ -218,7 +257,7 @@ export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): WaggleEven
       `honeyhive_event_type "${invalidExplicit}" is not one of session, model, tool, chain; inferred ${eventType}`,
     );
   }
-  const declaredProject = h.projectName ?? g.projectName ?? o.projectName ?? t.projectName;
+  const declaredProject = c.projectName;
   if (declaredProject !== undefined && declaredProject !== ctx.projectName)
     metadata.declared_project = declaredProject;
   if (cap.truncated.length > 0 || resource.truncated.length > 0) {
@@ -233,50 +272,36 @@ export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): WaggleEven
     project_id: ctx.tenant.project_id,
     event_id: eventIdForSpan(span.traceId, span.spanId),
     version: ctx.version,
-    session_id: h.sessionId ?? g.sessionId ?? o.sessionId ?? t.sessionId ?? traceSessionId(span.traceId),
+    session_id: c.sessionId ?? traceSessionId(span.traceId),
     parent_id: span.parentSpanId === '' ? null : parentEventId(span.traceId, span.parentSpanId),
     children_ids: [],
     trace_id: span.traceId,
     span_id: span.spanId,
     event_type: eventType,
-    event_name:
-      h.eventName ??
-      g.eventName ??
-      o.eventName ??
-      t.eventName ??
-      (span.name === '' ? 'unnamed span' : span.name),
-    source:
-      h.source ??
-      g.source ??
-      o.source ??
-      t.source ??
-      (typeof serviceName === 'string' && serviceName !== '' ? serviceName : 'otel'),
+    event_name: c.eventName ?? (span.name === '' ? 'unnamed span' : span.name),
+    source: c.source ?? (typeof serviceName === 'string' && serviceName !== '' ? serviceName : 'otel'),
     start_time: span.startTimeUnixMs,
     end_time: time.end,
     duration: time.duration,
-    model: h.model ?? g.model ?? o.model ?? t.model ?? null,
-    provider: h.provider ?? g.provider ?? o.provider ?? t.provider ?? null,
-    prompt_tokens: h.promptTokens ?? g.promptTokens ?? o.promptTokens ?? t.promptTokens ?? null,
-    completion_tokens:
-      h.completionTokens ?? g.completionTokens ?? o.completionTokens ?? t.completionTokens ?? null,
-    total_tokens: h.totalTokens ?? g.totalTokens ?? o.totalTokens ?? t.totalTokens ?? null,
-    cost: h.cost ?? g.cost ?? o.cost ?? t.cost ?? null,
-    error: errorOf(span, fields.honeyHive.scalars.error, exceptionMessage),
-    config: mergeSection(hs.config, gs.config, os.config, ts.config),
-    inputs: mergeSection(hs.inputs, gs.inputs, os.inputs, ts.inputs),
-    outputs: mergeSection(hs.outputs, gs.outputs, os.outputs, ts.outputs),
+    model: c.model ?? null,
+    provider: c.provider ?? null,
+    prompt_tokens: c.promptTokens ?? null,
+    completion_tokens: c.completionTokens ?? null,
+    total_tokens: c.totalTokens ?? null,
+    cost: c.cost ?? null,
+    error: errorOf(span, c.error, exceptionMessage),
+    config: section(c.config, c.shared & CONFIG, all, 'config'),
+    inputs: section(c.inputs, c.shared & INPUTS, all, 'inputs'),
+    outputs: section(c.outputs, c.shared & OUTPUTS, all, 'outputs'),
     metadata,
-    metrics: mergeSection(hs.metrics, gs.metrics, os.metrics, ts.metrics),
-    feedback: mergeSection(hs.feedback, gs.feedback, os.feedback, ts.feedback),
-    user_properties: mergeSection(
-      hs.user_properties,
-      gs.user_properties,
-      os.user_properties,
-      ts.user_properties,
-    ),
+    metrics: section(c.metrics, c.shared & METRICS, all, 'metrics'),
+    feedback: section(c.feedback, c.shared & FEEDBACK, all, 'feedback'),
+    user_properties: section(c.user_properties, c.shared & USER_PROPERTIES, all, 'user_properties'),
     ingested_at: ctx.ingestedAt,
     deleted: false,
   };
   applyUsageAndCostInPlace(event);
   return event;
 }
+
+export const normalizeSpan: SpanNormalizer = createSpanNormalizer(CONVENTIONS);

@@ -1,28 +1,14 @@
 /**
- * Span events: all are kept under metadata.span_events; exceptions give the error message, and
- * GenAI events carry messages (gen_ai.user.message, gen_ai.choice) or the operation details
- * (gen_ai.client.inference.operation.details) that map like span attributes.
+ * Span events: all are kept under metadata.span_events, and exceptions give the error message.
+ * Each event (its attribute values capped) is also offered to the conventions that read span
+ * events (AttributeConvention.spanEvent: GenAI message and operation-details events).
  */
 import type { AttributeValue, OtlpSpanEvent } from '../otlp/model';
 import { capAttributeValue, type TruncationContext } from './attribute-values';
-import type { ConventionFields } from './convention-fields';
-import { genAiConvention, offerEventMessages } from './conventions/gen-ai';
+import { type ConventionFields, fieldsOf } from './convention-fields';
+import type { Target } from './convention-routing';
 import type { JsonObject } from './event';
-import { parseJson, setOwn, toJsonValue } from './json-path';
-
-const MESSAGE_EVENT_ROLES: Record<string, string> = {
-  'gen_ai.system.message': 'system',
-  'gen_ai.user.message': 'user',
-  'gen_ai.assistant.message': 'assistant',
-  'gen_ai.tool.message': 'tool',
-};
-
-/** Events whose attributes are gen_ai.* attributes in their own right. */
-const ATTRIBUTE_EVENTS = new Set([
-  'gen_ai.client.inference.operation.details',
-  'gen_ai.content.prompt',
-  'gen_ai.content.completion',
-]);
+import { setOwn, toJsonValue } from './json-path';
 
 export interface MappedSpanEvents {
   spanEvents: JsonObject[];
@@ -30,10 +16,8 @@ export interface MappedSpanEvents {
   exceptionMessage: string | undefined;
 }
 
-function parsed(value: AttributeValue | undefined): unknown {
-  if (typeof value === 'string') return parseJson(value) ?? value;
-  return value === undefined ? undefined : toJsonValue(value);
-}
+// Most spans have no events: they share this result (callers only read it; an empty list is never stored).
+const NO_EVENTS: MappedSpanEvents = { spanEvents: [], exceptionMessage: undefined };
 
 function exceptionText(attributes: Record<string, AttributeValue>): string | undefined {
   const message = attributes['exception.message'];
@@ -44,12 +28,13 @@ function exceptionText(attributes: Record<string, AttributeValue>): string | und
 
 export function mapSpanEvents(
   events: readonly OtlpSpanEvent[],
-  genAi: ConventionFields,
   cap: TruncationContext,
+  /** Conventions with a spanEvent hook. */
+  hooks: readonly Target[],
+  fields: ConventionFields[],
 ): MappedSpanEvents {
+  if (events.length === 0) return NO_EVENTS;
   const spanEvents: JsonObject[] = [];
-  const inputMessages: unknown[] = [];
-  const choices: unknown[] = [];
   let exceptionMessage: string | undefined;
   for (let index = 0; index < events.length; index++) {
     const event = events[index] as OtlpSpanEvent;
@@ -64,33 +49,9 @@ export function mapSpanEvents(
     }
     spanEvents.push({ name: event.name, time: event.timeUnixMs, attributes: toJsonValue(attributes) });
 
-    if (event.name === 'exception') {
-      exceptionMessage ??= exceptionText(attributes);
-      continue;
-    }
-    const role = MESSAGE_EVENT_ROLES[event.name];
-    if (role !== undefined) {
-      const message: JsonObject = { role };
-      const content = parsed(attributes.content);
-      if (content !== undefined) message.content = content;
-      inputMessages.push(message);
-    } else if (event.name === 'gen_ai.choice') {
-      const message = parsed(attributes.message);
-      const choice: JsonObject =
-        typeof message === 'object' && message !== null && !Array.isArray(message)
-          ? { ...(message as JsonObject) }
-          : {};
-      if (choice.role === undefined) choice.role = 'assistant';
-      if (choice.content === undefined && attributes.content !== undefined)
-        choice.content = parsed(attributes.content);
-      if (attributes.finish_reason !== undefined)
-        choice.finish_reason = toJsonValue(attributes.finish_reason);
-      choices.push(choice);
-    } else if (ATTRIBUTE_EVENTS.has(event.name)) {
-      for (const key of Object.keys(attributes))
-        genAiConvention.apply(key, attributes[key] as AttributeValue, genAi);
-    }
+    if (event.name === 'exception') exceptionMessage ??= exceptionText(attributes);
+    for (const { index: at, convention } of hooks)
+      convention.spanEvent?.(event.name, attributes, fieldsOf(fields, at));
   }
-  offerEventMessages(genAi, inputMessages, choices);
   return { spanEvents, exceptionMessage };
 }

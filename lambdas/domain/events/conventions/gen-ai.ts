@@ -1,12 +1,14 @@
 /**
  * OpenTelemetry GenAI semantic conventions (gen_ai.*), current names and the deprecated ones
  * still emitted by older instrumentations (gen_ai.system, gen_ai.usage.prompt_tokens,
- * gen_ai.prompt.N.*). Attribute table: docs/normalization.md.
+ * gen_ai.prompt.N.*), and the GenAI span events (gen_ai.user.message, gen_ai.choice, ...).
+ * Attribute table: docs/normalization.md.
  */
 import type { AttributeValue } from '../../otlp/model';
+import type { AttributeConvention } from '../attribute-convention';
 import { outputsFromMessages, toChatHistory } from '../chat-messages';
-import type { Convention, ConventionFields } from '../convention-fields';
-import type { EventType } from '../event';
+import type { ConventionFields } from '../convention-fields';
+import type { EventType, JsonObject } from '../event';
 import {
   arrayFromAttribute,
   countFromAttribute,
@@ -40,6 +42,8 @@ const INPUT_MESSAGES = 'gen_ai.input.messages';
 const SYSTEM_INSTRUCTIONS = 'gen_ai.system_instructions';
 const OUTPUT_MESSAGES = 'gen_ai.output.messages';
 const LEGACY_COMPLETIONS = 'legacy_completions';
+const EVENT_INPUT_MESSAGES = 'event_input_messages';
+const EVENT_CHOICES = 'event_choices';
 const HAS_MODEL = 'has_model';
 
 function text(value: AttributeValue): string | undefined {
@@ -221,13 +225,73 @@ function systemMessages(instructions: unknown): unknown[] {
   ];
 }
 
-export const genAiConvention: Convention = {
+/** Span events whose `content` attribute is one input message (as emitted by e.g. AWS Strands). */
+const MESSAGE_EVENT_ROLES: Record<string, string> = {
+  'gen_ai.system.message': 'system',
+  'gen_ai.user.message': 'user',
+  'gen_ai.assistant.message': 'assistant',
+  'gen_ai.tool.message': 'tool',
+};
+
+/** Span events whose attributes are gen_ai.* attributes in their own right. */
+const ATTRIBUTE_EVENTS = new Set([
+  'gen_ai.client.inference.operation.details',
+  'gen_ai.content.prompt',
+  'gen_ai.content.completion',
+]);
+
+function parsed(value: AttributeValue | undefined): unknown {
+  if (typeof value === 'string') return parseJson(value) ?? value;
+  return value === undefined ? undefined : toJsonValue(value);
+}
+
+/** A list kept in the stash, created on first use so spans without message events allocate nothing. */
+function stashedList(fields: ConventionFields, key: string): unknown[] {
+  let list = fields.recall(key) as unknown[] | undefined;
+  if (list === undefined) {
+    list = [];
+    fields.remember(key, list);
+  }
+  return list;
+}
+
+export const genAiConvention: AttributeConvention = {
   name: 'gen_ai',
+  keyPrefixes: ['gen_ai.'],
+  exactKeys: [],
   apply(key, value, fields) {
     return applyExact(key, value, fields) || applyPrefixed(key, value, fields);
   },
+  spanEvent(name, attributes, fields) {
+    const role = MESSAGE_EVENT_ROLES[name];
+    if (role !== undefined) {
+      const message: JsonObject = { role };
+      const content = parsed(attributes.content);
+      if (content !== undefined) message.content = content;
+      stashedList(fields, EVENT_INPUT_MESSAGES).push(message);
+    } else if (name === 'gen_ai.choice') {
+      const message = parsed(attributes.message);
+      const choice: JsonObject =
+        typeof message === 'object' && message !== null && !Array.isArray(message)
+          ? { ...(message as JsonObject) }
+          : {};
+      if (choice.role === undefined) choice.role = 'assistant';
+      if (choice.content === undefined && attributes.content !== undefined)
+        choice.content = parsed(attributes.content);
+      if (attributes.finish_reason !== undefined)
+        choice.finish_reason = toJsonValue(attributes.finish_reason);
+      stashedList(fields, EVENT_CHOICES).push(choice);
+    } else if (ATTRIBUTE_EVENTS.has(name)) {
+      for (const key of Object.keys(attributes))
+        genAiConvention.apply(key, attributes[key] as AttributeValue, fields);
+    }
+  },
   finish(fields) {
-    const inputMessages = fields.recall(INPUT_MESSAGES) as unknown[] | undefined;
+    // Messages carried by span events fill inputs/outputs only when the attributes (span or
+    // operation-details event) did not already provide them.
+    const inputMessages = (fields.recall(INPUT_MESSAGES) ?? fields.recall(EVENT_INPUT_MESSAGES)) as
+      | unknown[]
+      | undefined;
     const instructions = fields.recall(SYSTEM_INSTRUCTIONS);
     if (inputMessages !== undefined || instructions !== undefined) {
       // The structured attribute replaces any gen_ai.prompt.N.* flattening of the same messages.
@@ -238,7 +302,9 @@ export const genAiConvention: Convention = {
     }
     const outputMessages = fields.recall(OUTPUT_MESSAGES) as unknown[] | undefined;
     const legacy = fields.recall(LEGACY_COMPLETIONS) as { choices?: unknown[] } | undefined;
-    const completions = outputMessages ?? legacy?.choices;
+    const completions =
+      outputMessages ??
+      (legacy === undefined ? (fields.recall(EVENT_CHOICES) as unknown[] | undefined) : legacy.choices);
     if (completions !== undefined) outputsFromMessages(completions, fields.section('outputs'));
     // Older instrumentations set no operation name; a provider plus a model still means a model call.
     if (
@@ -250,19 +316,3 @@ export const genAiConvention: Convention = {
     }
   },
 };
-
-/**
- * Messages carried by span events (gen_ai.user.message, gen_ai.choice, ... as emitted by e.g. AWS
- * Strands) fill inputs/outputs only when the span's attributes did not already provide them.
- */
-export function offerEventMessages(fields: ConventionFields, inputs: unknown[], choices: unknown[]): void {
-  if (inputs.length > 0 && fields.recall(INPUT_MESSAGES) === undefined)
-    fields.remember(INPUT_MESSAGES, inputs);
-  if (
-    choices.length > 0 &&
-    fields.recall(OUTPUT_MESSAGES) === undefined &&
-    fields.recall(LEGACY_COMPLETIONS) === undefined
-  ) {
-    fields.remember(OUTPUT_MESSAGES, choices);
-  }
-}

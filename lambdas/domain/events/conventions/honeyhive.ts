@@ -4,7 +4,8 @@
  * and the session, project and source copied from baggage (honeyhive.session_id, session_id, ...).
  */
 import type { AttributeValue } from '../../otlp/model';
-import type { Convention, ConventionFields, ScalarField, SectionName } from '../convention-fields';
+import type { AttributeConvention } from '../attribute-convention';
+import type { ConventionFields, ScalarField, SectionName } from '../convention-fields';
 import {
   countFromAttribute,
   keyPaths,
@@ -71,6 +72,9 @@ const METADATA_FIELDS: Record<string, string> = {
 
 const EXPERIMENT_METADATA_PREFIX = 'honeyhive.experiment_metadata.';
 
+/** Every honeyhive_* and honeyhive.* attribute. */
+const PREFIX = 'honeyhive';
+
 function applySection(key: string, value: AttributeValue, fields: ConventionFields): boolean | undefined {
   for (const { prefix, section, paths } of SECTION_PREFIXES) {
     if (!key.startsWith(prefix)) continue;
@@ -116,8 +120,13 @@ function promoteUsage(fields: ConventionFields): void {
   }
 }
 
-export const honeyHiveConvention: Convention = {
+export const honeyHiveConvention: AttributeConvention = {
   name: 'honeyhive',
+  // honeyhive_* and honeyhive.*, and the bare baggage copies (session_id, project, run_id, ...).
+  keyPrefixes: [PREFIX],
+  exactKeys: [...Object.keys(TEXT_FIELDS), ...Object.keys(METADATA_FIELDS)].filter(
+    (key) => !key.startsWith(PREFIX),
+  ),
   apply(key, value, fields) {
     const textField = TEXT_FIELDS[key];
     if (textField !== undefined) {

@@ -4,8 +4,9 @@
  * Attribute table: docs/normalization.md.
  */
 import type { AttributeValue } from '../../otlp/model';
+import type { AttributeConvention } from '../attribute-convention';
 import { outputsFromMessages } from '../chat-messages';
-import type { Convention, ConventionFields } from '../convention-fields';
+import type { ConventionFields } from '../convention-fields';
 import type { EventType } from '../event';
 import {
   countFromAttribute,
@@ -75,6 +76,26 @@ function ioValue(value: unknown, mimeType: unknown): unknown {
   if (typeof value === 'string' && mimeType === 'application/json') return parseJson(value) ?? value;
   return value;
 }
+
+/** The keys outside llm.* that applyExact maps: a case added there for such a key belongs here too. */
+const EXACT_KEYS = [
+  'openinference.span.kind',
+  'embedding.model_name',
+  'input.value',
+  'input.mime_type',
+  'output.value',
+  'output.mime_type',
+  'session.id',
+  'user.id',
+  'metadata',
+  'tag.tags',
+  'tool.name',
+  'tool.description',
+  'tool.id',
+  'tool.parameters',
+  'tool_call.id',
+  'tool_call.function.arguments',
+];
 
 function applyExact(key: string, value: AttributeValue, fields: ConventionFields): boolean {
   switch (key) {
@@ -198,8 +219,11 @@ function applyPrefixed(key: string, value: AttributeValue, fields: ConventionFie
   return false;
 }
 
-export const openInferenceConvention: Convention = {
+export const openInferenceConvention: AttributeConvention = {
   name: 'openinference',
+  // llm.* is shared with Traceloop (which comes later).
+  keyPrefixes: ['llm.'],
+  exactKeys: EXACT_KEYS,
   apply(key, value, fields) {
     return applyExact(key, value, fields) || applyPrefixed(key, value, fields);
   },

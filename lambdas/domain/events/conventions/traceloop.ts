@@ -4,7 +4,8 @@
  * llm.usage.total_tokens, ...). Its gen_ai.prompt.N.* attributes are handled by the GenAI module.
  */
 import type { AttributeValue } from '../../otlp/model';
-import type { Convention, ConventionFields } from '../convention-fields';
+import type { AttributeConvention } from '../attribute-convention';
+import type { ConventionFields } from '../convention-fields';
 import type { EventType } from '../event';
 import {
   countFromAttribute,
@@ -159,8 +160,11 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
   }
 }
 
-export const traceloopConvention: Convention = {
+export const traceloopConvention: AttributeConvention = {
   name: 'traceloop',
+  // llm.* keys OpenInference (earlier in the list) does not map: llm.request.type, llm.usage.*, ...
+  keyPrefixes: ['traceloop.', 'llm.'],
+  exactKeys: [],
   apply(key, value, fields) {
     if (applyExact(key, value, fields)) return true;
     if (key.startsWith(ASSOCIATION_PREFIX))
