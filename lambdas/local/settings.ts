@@ -1,7 +1,10 @@
 /**
  * `npm start`'s settings, read from the environment and checked before anything starts: a bad
- * value stops the start with a message naming the variable, what it must be and what to do.
+ * value stops the start with a message naming the variable, what it must be and what to do. The
+ * variables are declared with the same schema helpers as the Lambda functions' environments
+ * (lambdas/config/schema.ts).
  */
+import { custom, defineEnvironment, integer, oneOf, optional, string, withDefault } from '../config/schema';
 import { isWellFormedApiKey } from '../domain/auth/api-key';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger';
 
@@ -25,44 +28,43 @@ export class SettingsError extends Error {
   }
 }
 
-export function readLocalSettings(env: Record<string, string | undefined>): LocalSettings {
-  const problems: string[] = [];
-  const port = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (/^\d+$/.test(raw) && value <= 65_535) return value;
-    problems.push(`${name} must be a port number (0-65535), got "${raw}"`);
-    return fallback;
-  };
-  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = raw.trim().toLowerCase();
-    if ((allowed as readonly string[]).includes(value)) return value as T;
-    problems.push(`${name} must be one of ${allowed.join(', ')} (default ${fallback}), got "${raw}"`);
-    return fallback;
-  };
+/** 0 takes any free port. */
+const port = () => integer({ min: 0, max: 65_535, expected: 'a port number (0-65535)' });
 
-  const apiKey = env.WAGGLE_LOCAL_API_KEY || undefined;
-  if (apiKey !== undefined && !isWellFormedApiKey(apiKey)) {
-    problems.push(
-      'WAGGLE_LOCAL_API_KEY is not a Waggle API key (wgl_ + 43 base64url characters + _ + a 6-character ' +
-        'checksum, which must match): it would be refused on every request. Unset it to use the saved key ' +
-        '(local.json), or make a key with `npm run keys -- create --project default --local`.',
-    );
-  }
-  const settings: LocalSettings = {
-    port: port('WAGGLE_PORT', 4318),
-    grpcPort: port('WAGGLE_GRPC_PORT', 4317),
-    controlPlanePort: port('WAGGLE_CP_PORT', 4319),
-    host: env.WAGGLE_HOST || '127.0.0.1',
-    dataDir: env.WAGGLE_DATA_DIR || '.data',
-    projectName: env.WAGGLE_LOCAL_PROJECT || 'default',
-    apiKey,
-    logLevel: oneOf('WAGGLE_LOG_LEVEL', LOG_LEVELS, 'info'),
-    logFormat: oneOf('WAGGLE_LOG_FORMAT', LOG_FORMATS, 'text'),
-  };
+export const LOCAL_SETTINGS = defineEnvironment('npm start', {
+  WAGGLE_PORT: withDefault(port(), 4318),
+  WAGGLE_GRPC_PORT: withDefault(port(), 4317),
+  WAGGLE_CP_PORT: withDefault(port(), 4319),
+  WAGGLE_HOST: withDefault(string(), '127.0.0.1'),
+  WAGGLE_DATA_DIR: withDefault(string(), '.data'),
+  WAGGLE_LOCAL_PROJECT: withDefault(string(), 'default'),
+  /** Not repeated in the message: it is a secret. */
+  WAGGLE_LOCAL_API_KEY: optional(
+    custom('a Waggle API key', 'wgl_', (text, name) => {
+      if (isWellFormedApiKey(text)) return text;
+      throw new Error(
+        `${name} is not a Waggle API key (wgl_ + 43 base64url characters + _ + a 6-character ` +
+          'checksum, which must match): it would be refused on every request. Unset it to use the saved key ' +
+          '(local.json), or make a key with `npm run keys -- create --project default --local`.',
+      );
+    }),
+  ),
+  WAGGLE_LOG_LEVEL: withDefault(oneOf(LOG_LEVELS, { ignoreCase: true }), 'info'),
+  WAGGLE_LOG_FORMAT: withDefault(oneOf(LOG_FORMATS, { ignoreCase: true }), 'text'),
+});
+
+export function readLocalSettings(env: Record<string, string | undefined>): LocalSettings {
+  const { values, problems } = LOCAL_SETTINGS.parse(env);
   if (problems.length > 0) throw new SettingsError(problems);
-  return settings;
+  return {
+    port: values.WAGGLE_PORT,
+    grpcPort: values.WAGGLE_GRPC_PORT,
+    controlPlanePort: values.WAGGLE_CP_PORT,
+    host: values.WAGGLE_HOST,
+    dataDir: values.WAGGLE_DATA_DIR,
+    projectName: values.WAGGLE_LOCAL_PROJECT,
+    apiKey: values.WAGGLE_LOCAL_API_KEY,
+    logLevel: values.WAGGLE_LOG_LEVEL,
+    logFormat: values.WAGGLE_LOG_FORMAT,
+  };
 }

@@ -1,0 +1,37 @@
+/**
+ * Every Lambda function's environment, by function folder: for the tests that hold each construct
+ * to its function's schema and the cold-start benchmark (a valid environment for every handler).
+ * Handlers import their own environment.ts, never this list.
+ */
+import { COMPACTION_ENVIRONMENT } from '../compaction/environment';
+import { CONTROL_PLANE_API_ENVIRONMENT } from '../control-plane-api/environment';
+import { CONTROL_PLANE_TOKENS_ENVIRONMENT } from '../control-plane-tokens/environment';
+import { DATA_PLANE_CONTROLLER_ENVIRONMENT } from '../data-plane-controller/environment';
+import { DEAD_LETTER_ARCHIVER_ENVIRONMENT } from '../dead-letter-archiver/environment';
+import { HEARTBEAT_RECEIVER_ENVIRONMENT } from '../heartbeat-receiver/environment';
+import { HEARTBEAT_SENDER_ENVIRONMENT } from '../heartbeat-sender/environment';
+import { INGEST_ENVIRONMENT } from '../ingest/environment';
+import { QUERY_API_ENVIRONMENT } from '../query-api/environment';
+import { SYNC_PUBLISHER_ENVIRONMENT } from '../sync-publisher/environment';
+import { WRITER_ENVIRONMENT } from '../writer/environment';
+import type { FunctionEnvironmentSpec } from './function-environment';
+import type { Schema } from './schema';
+
+export const FUNCTION_ENVIRONMENTS: readonly FunctionEnvironmentSpec<Schema>[] = [
+  COMPACTION_ENVIRONMENT,
+  CONTROL_PLANE_API_ENVIRONMENT,
+  CONTROL_PLANE_TOKENS_ENVIRONMENT,
+  DATA_PLANE_CONTROLLER_ENVIRONMENT,
+  DEAD_LETTER_ARCHIVER_ENVIRONMENT,
+  HEARTBEAT_RECEIVER_ENVIRONMENT,
+  HEARTBEAT_SENDER_ENVIRONMENT,
+  INGEST_ENVIRONMENT,
+  QUERY_API_ENVIRONMENT,
+  SYNC_PUBLISHER_ENVIRONMENT,
+  WRITER_ENVIRONMENT,
+];
+
+/** One environment in which every handler starts: each function's example values, merged. */
+export function exampleEnvironmentOfEveryFunction(): Record<string, string> {
+  return Object.assign({}, ...FUNCTION_ENVIRONMENTS.map((spec) => spec.example()));
+}
