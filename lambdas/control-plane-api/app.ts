@@ -43,8 +43,9 @@ import {
   renameOrganization,
   setMembership,
 } from '../domain/control-plane/tenancy';
-import { badRequest, HttpError } from '../domain/http/errors';
-import { jsonResponse as json } from '../domain/http/json-response';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors';
+import { HttpError, httpErrorOf } from '../http/errors';
+import { jsonResponse as json } from '../http/json-response';
 import {
   type JsonObject,
   optionalEnum,
@@ -112,7 +113,7 @@ export function createControlPlaneApi(deps: ControlPlaneApiDeps): ControlPlaneAp
       if (!matched) throw new HttpError(404, `No route for ${routeKey}`);
       routeKey = matched.routeKey;
       const actor = await deps.actorFrom(event);
-      if (!actor) throw new HttpError(401, 'Sign in first');
+      if (!actor) throw new UnauthorizedError('Sign in first');
       const route = ROUTES[matched.routeKey];
       const request: Request = {
         event,
@@ -127,15 +128,16 @@ export function createControlPlaneApi(deps: ControlPlaneApiDeps): ControlPlaneAp
         // Only members of the organization learn whether something exists in it.
         const orgId = resolved.resource.org_id;
         const member = orgId !== undefined && roleAt(actor, 'org-any', orgId, undefined) !== undefined;
-        throw member ? new HttpError(404, resolved.notFound) : forbidden();
+        throw member ? new NotFoundError(resolved.notFound) : forbidden();
       }
       if (!authorize(actor, action, resolved.resource).allowed) throw forbidden();
       const reply = await route.handle(request, resolved, context);
       return json(reply.status, reply.body);
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
+      const refusal = httpErrorOf(error);
+      const status = refusal?.status ?? 500;
       if (status >= 500) deps.onError?.(error, { routeKey, status });
-      const message = error instanceof HttpError ? error.message : 'Internal error';
+      const message = refusal?.message ?? 'Internal error';
       return json(status, { success: false, error: message });
     }
   };
@@ -149,8 +151,8 @@ export function jwtAuthorizerActor(store: ControlPlaneStore): ControlPlaneApiDep
   };
 }
 
-function forbidden(): HttpError {
-  return new HttpError(403, 'Forbidden');
+function forbidden(): ForbiddenError {
+  return new ForbiddenError('Forbidden');
 }
 
 const ROUTES: Record<ControlPlaneRouteKey, Route> = {
@@ -217,7 +219,7 @@ const ROUTES: Record<ControlPlaneRouteKey, Route> = {
       request.body.workspace_id === undefined ? 'member.set-org' : 'member.set-workspace',
     resolve: async (request, context) => {
       const role = optionalEnum(request.body, 'role', ROLES);
-      if (role === undefined) throw badRequest(`role is required (${ROLES.join(', ')})`);
+      if (role === undefined) throw new ValidationError(`role is required (${ROLES.join(', ')})`);
       const resolved = await resolveMembership(request, context, optionalName(request.body, 'workspace_id'));
       return {
         ...resolved,
@@ -313,7 +315,7 @@ const ROUTES: Record<ControlPlaneRouteKey, Route> = {
     action: () => 'project.delete',
     resolve: (request, context) => {
       const name = request.query.get('name');
-      if (name === null || name.trim() === '') throw badRequest('name is required');
+      if (name === null || name.trim() === '') throw new ValidationError('name is required');
       return resolveProjectByName(request, context, name.trim());
     },
     handle: async (_request, resolved, context) => {
@@ -377,7 +379,8 @@ function orgContext(request: Request): string | undefined {
   const named = request.query.get('org_id');
   if (named !== null && named !== '') return named;
   const orgs = new Set(request.actor.memberships.map((membership) => membership.org_id));
-  if (orgs.size > 1) throw badRequest('org_id is required: you belong to more than one organization');
+  if (orgs.size > 1)
+    throw new ValidationError('org_id is required: you belong to more than one organization');
   return [...orgs][0];
 }
 
@@ -435,7 +438,7 @@ async function resolveKey(request: Request, context: ControlPlaneContext): Promi
   try {
     return { ...resolved, key: await findKey(context, resolved.project, param(request, 'keyId')) };
   } catch (error) {
-    if (error instanceof HttpError && error.status === 404) return { ...resolved, notFound: error.message };
+    if (error instanceof NotFoundError) return { ...resolved, notFound: error.message };
     throw error;
   }
 }

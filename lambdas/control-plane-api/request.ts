@@ -1,6 +1,6 @@
 /** Reading and checking control-plane request bodies: small JSON objects with typed fields. */
-import { badRequest } from '../domain/http/errors';
-import { readRequestBody } from '../domain/http/request-body';
+import { ValidationError } from '../domain/errors';
+import { readRequestBody } from '../http/request-body';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_NAME_LENGTH = 200;
@@ -26,17 +26,17 @@ export function parseJsonObject(event: {
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
-    throw badRequest('The body must be JSON');
+    throw new ValidationError('The body must be JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw badRequest('The body must be a JSON object');
+    throw new ValidationError('The body must be a JSON object');
   return value as JsonObject;
 }
 
 /** A required name: a non-blank string of at most 200 characters, trimmed. */
 export function requiredName(body: JsonObject, field: string): string {
   const value = optionalName(body, field);
-  if (value === undefined) throw badRequest(`${field} is required`);
+  if (value === undefined) throw new ValidationError(`${field} is required`);
   return value;
 }
 
@@ -44,7 +44,7 @@ export function optionalName(body: JsonObject, field: string): string | undefine
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_NAME_LENGTH) {
-    throw badRequest(`${field} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`);
+    throw new ValidationError(`${field} must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`);
   }
   return value.trim();
 }
@@ -53,7 +53,7 @@ export function optionalText(body: JsonObject, field: string): string | undefine
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length > MAX_TEXT_LENGTH) {
-    throw badRequest(`${field} must be a string of at most ${MAX_TEXT_LENGTH} characters`);
+    throw new ValidationError(`${field} must be a string of at most ${MAX_TEXT_LENGTH} characters`);
   }
   return value;
 }
@@ -66,7 +66,7 @@ export function optionalEnum<T extends string>(
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw badRequest(`${field} must be one of ${allowed.join(', ')}`);
+    throw new ValidationError(`${field} must be one of ${allowed.join(', ')}`);
   }
   return value as T;
 }
@@ -83,7 +83,7 @@ export function optionalEnumList<T extends string>(
     value.length === 0 ||
     value.some((item) => !(allowed as readonly unknown[]).includes(item))
   ) {
-    throw badRequest(`${field} must be a non-empty list of ${allowed.join(', ')}`);
+    throw new ValidationError(`${field} must be a non-empty list of ${allowed.join(', ')}`);
   }
   return value as T[];
 }
@@ -91,6 +91,7 @@ export function optionalEnumList<T extends string>(
 export function optionalInteger(body: JsonObject, field: string): number | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw badRequest(`${field} must be an integer`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new ValidationError(`${field} must be an integer`);
   return value;
 }

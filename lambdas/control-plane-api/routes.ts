@@ -2,7 +2,7 @@
  * The control-plane API's routes, as API Gateway route keys. One list serves the function's router,
  * the HTTP API routes the CDK construct creates, the local platform's server and the RBAC matrix test.
  */
-import { decodePathSegment } from '../domain/http/path-segment';
+import { decodePathSegment } from '../http/path-segment';
 
 export const CONTROL_PLANE_ROUTES = [
   'POST /v1/orgs',

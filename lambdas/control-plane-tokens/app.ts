@@ -12,8 +12,7 @@ import type { Actor } from '../domain/control-plane/actor';
 import type { Project } from '../domain/control-plane/model';
 import { authorize } from '../domain/control-plane/policy';
 import type { ControlPlaneStore } from '../domain/control-plane/store';
-import { badRequest, HttpError } from '../domain/http/errors';
-import { jsonResponse as json } from '../domain/http/json-response';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../domain/errors';
 import {
   createTokenCache,
   issueToken,
@@ -23,6 +22,8 @@ import {
   type TokenCacheKey,
   type TokenRole,
 } from '../domain/tokens';
+import { HttpError, httpErrorOf } from '../http/errors';
+import { jsonResponse as json } from '../http/json-response';
 
 export interface TokenServiceDeps {
   store: ControlPlaneStore;
@@ -68,23 +69,23 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
 
   async function issue(event: APIGatewayProxyEventV2) {
     const actor = await deps.actorFrom(event);
-    if (!actor) throw new HttpError(401, 'Sign in first');
+    if (!actor) throw new UnauthorizedError('Sign in first');
     const body = parseJsonObject(event);
     const dataPlaneId = body.data_plane_id;
     const projectId = body.project_id;
     if (typeof dataPlaneId !== 'string' || !ID_PATTERN.test(dataPlaneId))
-      throw badRequest('data_plane_id must be a data plane id');
+      throw new ValidationError('data_plane_id must be a data plane id');
     if (typeof projectId !== 'string' || !ID_PATTERN.test(projectId))
-      throw badRequest('project_id must be a project id');
-    if (!dataPlanes.has(dataPlaneId)) throw badRequest(`Unknown data plane ${dataPlaneId}`);
+      throw new ValidationError('project_id must be a project id');
+    if (!dataPlanes.has(dataPlaneId)) throw new ValidationError(`Unknown data plane ${dataPlaneId}`);
     const project = await findProject(deps.store, actor, projectId);
     // Not found and not allowed look the same: a caller learns nothing about other tenants' projects.
-    if (!project) throw new HttpError(403, 'Forbidden');
+    if (!project) throw new ForbiddenError('Forbidden');
     const decision = authorize(actor, 'project.read', {
       org_id: project.org_id,
       workspace_id: project.workspace_id,
     });
-    if (!decision.allowed) throw new HttpError(403, 'Forbidden');
+    if (!decision.allowed) throw new ForbiddenError('Forbidden');
     const scope: TokenScope = {
       org: project.org_id,
       workspace: project.workspace_id,
@@ -116,9 +117,10 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
         return json(200, await issue(event), { 'cache-control': 'no-store' });
       throw new HttpError(404, `No route for ${routeKey}`);
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
+      const refusal = httpErrorOf(error);
+      const status = refusal?.status ?? 500;
       if (status >= 500) deps.onError?.(error, { routeKey, status });
-      const message = error instanceof HttpError ? error.message : 'Internal error';
+      const message = refusal?.message ?? 'Internal error';
       return json(status, { success: false, error: message });
     }
   };

@@ -8,14 +8,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createAuthenticator } from '../domain/auth/authenticate';
 import { createRequestAuthenticator, type DataPlaneAuthOptions } from '../domain/auth/authenticate-request';
 import type { TokenVerifier } from '../domain/auth/token-verifier';
-import { HttpError } from '../domain/http/errors';
-import { jsonResponse as json, lowerCaseHeaders } from '../domain/http/json-response';
-import { readRequestBodiesOffThread } from '../domain/http/request-body';
 import { mediaTypeOf } from '../domain/ingest/convert-request';
 import { createIngestService, type IngestLimits, type IngestOutcome } from '../domain/ingest/ingest-service';
 import type { ArchivedRoute } from '../domain/ingest/raw-archive';
 import { encodeTraceResponseJson, encodeTraceResponseProtobuf } from '../domain/otlp/encode-response';
 import type { KeyRegistry, MessageQueue, ObjectStore } from '../domain/ports';
+import { HttpError, httpErrorOf } from '../http/errors';
+import { jsonResponse as json, lowerCaseHeaders } from '../http/json-response';
+import { readRequestBodiesOffThread } from '../http/request-body';
 import { encodeOtlpStatus } from './otlp-status';
 
 export { INGEST_ROUTES } from './routes';
@@ -111,10 +111,11 @@ export function createIngestHandler(deps: IngestHandlerDeps): IngestHandler {
       });
       return reply(outcome);
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
+      const refusal = httpErrorOf(error);
+      const status = refusal?.status ?? 500;
       if (status >= 500) deps.onError?.(error, { routeKey, status });
-      const message = error instanceof HttpError ? error.message : 'Internal error';
-      const headers = error instanceof HttpError ? error.headers : undefined;
+      const message = refusal?.message ?? 'Internal error';
+      const headers = refusal?.headers;
       return ROUTE_TARGETS[routeKey] === 'otlp-traces'
         ? otlpError(status, message, contentType, headers)
         : json(status, { success: false, error: message }, headers);
@@ -144,7 +145,8 @@ async function decodeBodies(
 }
 
 function reply(outcome: IngestOutcome): APIGatewayProxyStructuredResultV2 {
-  if (outcome.route !== 'otlp-traces') return json(outcome.status, outcome.response);
+  // A batch only partly accepted is the spec's 500 (with success: true and the refused items' errors).
+  if (outcome.route !== 'otlp-traces') return json(outcome.partial ? 500 : 200, outcome.response);
   // With no span rejected, a message is a warning (values dropped): OTLP allows rejected_spans 0 then.
   const partial =
     outcome.rejectedSpans > 0 || outcome.rejectionMessage !== ''

@@ -3,7 +3,7 @@
  * Kept free of node:http so the mapping can be read (and tested) on its own.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { decodePathSegment } from '../domain/http/path-segment';
+import { decodePathSegment } from '../http/path-segment';
 
 export interface IncomingHttpRequest {
   method: string;

@@ -8,7 +8,7 @@ import type { Actor } from '../domain/control-plane/actor';
 import type { Project } from '../domain/control-plane/model';
 import { authorize } from '../domain/control-plane/policy';
 import type { ControlPlaneStore } from '../domain/control-plane/store';
-import { HttpError } from '../domain/http/errors';
+import { ForbiddenError, ValidationError } from '../domain/errors';
 import {
   createTokenCache,
   issueToken,
@@ -52,14 +52,16 @@ export function createTokenRoute(deps: TokenServiceDeps): TokenRoute {
   return async (actor, body) => {
     const projectId = body.project_id;
     const orgId = body.org_id;
-    if (typeof projectId !== 'string' || projectId === '') throw new HttpError(400, 'project_id is required');
-    if (orgId !== undefined && typeof orgId !== 'string') throw new HttpError(400, 'org_id must be a string');
+    if (typeof projectId !== 'string' || projectId === '')
+      throw new ValidationError('project_id is required');
+    if (orgId !== undefined && typeof orgId !== 'string')
+      throw new ValidationError('org_id must be a string');
     const project = await findProject(deps.store, actor, projectId, orgId);
     const decision = project
       ? authorize(actor, 'project.read', { org_id: project.org_id, workspace_id: project.workspace_id })
       : undefined;
     // Unknown and forbidden look the same: a token request does not reveal which projects exist.
-    if (!project || !decision?.allowed) throw new HttpError(403, 'Forbidden');
+    if (!project || !decision?.allowed) throw new ForbiddenError('Forbidden');
     const scope = JSON.stringify([project.org_id, project.workspace_id, project.id, decision.role]);
     const issued = await cache.get({ sub: actor.user_id, aud: deps.dataPlaneId, scope });
     return {

@@ -17,12 +17,13 @@ import { type ControlPlaneContext, controlPlaneContext } from '../domain/control
 import type { ApiKey, Project } from '../domain/control-plane/model';
 import { createProject } from '../domain/control-plane/projects';
 import { createOrganization } from '../domain/control-plane/tenancy';
-import { HttpError } from '../domain/http/errors';
-import { jsonResponse as json } from '../domain/http/json-response';
+import { UnauthorizedError, ValidationError } from '../domain/errors';
 import { createLocalIdentityProvider } from '../domain/identity/identity-provider';
 import type { KeyRegistry } from '../domain/ports';
 import type { EntityChange } from '../domain/sync/publisher';
 import { type Jwks, keyRingJwks } from '../domain/tokens';
+import { httpErrorOf } from '../http/errors';
+import { jsonResponse as json } from '../http/json-response';
 import { desiredChanges } from '../sync-publisher/app';
 import { startLocalConfigSync } from './config-sync';
 import { FileUserStore, loadOrCreateKeys } from './control-plane-files';
@@ -215,25 +216,22 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
           const body = jsonBody(event);
           const { email, password } = body;
           if (typeof email !== 'string' || typeof password !== 'string') {
-            throw new HttpError(400, 'email and password are required');
+            throw new ValidationError('email and password are required');
           }
           return json(200, await identity.signIn(email, password, event.requestContext.http.sourceIp));
         }
         if (route === 'POST /v1/tokens') {
           const actor = await actorFrom(event);
-          if (!actor) throw new HttpError(401, 'Sign in first');
+          if (!actor) throw new UnauthorizedError('Sign in first');
           return await tokens(actor, jsonBody(event));
         }
         return await api(event);
       } catch (error) {
-        const status = error instanceof HttpError ? error.status : 500;
+        const refusal = httpErrorOf(error);
+        const status = refusal?.status ?? 500;
         if (status >= 500) onError(error, { routeKey: route, status });
-        const message = error instanceof HttpError ? error.message : 'Internal error';
-        return json(
-          status,
-          { success: false, error: message },
-          error instanceof HttpError ? error.headers : undefined,
-        );
+        const message = refusal?.message ?? 'Internal error';
+        return json(status, { success: false, error: message }, refusal?.headers);
       }
     };
 
@@ -313,10 +311,10 @@ function jsonBody(event: APIGatewayProxyEventV2): Record<string, unknown> {
   try {
     value = text === '' ? {} : JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'The body must be JSON');
+    throw new ValidationError('The body must be JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HttpError(400, 'The body must be a JSON object');
+    throw new ValidationError('The body must be a JSON object');
   }
   return value as Record<string, unknown>;
 }

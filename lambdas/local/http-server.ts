@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { isHttpError } from '../domain/http/errors';
+import { HttpError } from '../http/errors';
 import { allowedMethods, buildApiGatewayEvent } from './api-gateway-event';
 import type { LogFields } from './logger';
 import { withRequestNotes } from './request-notes';
@@ -170,7 +170,7 @@ async function serve(
     );
   } catch (error) {
     // A request that cannot be mapped (a path parameter such as `%ff`) never reaches a function.
-    if (isHttpError(error) && error.status === 400) {
+    if (error instanceof HttpError && error.status === 400) {
       answered.why = error.message;
       return writeJson(response, 400, { message: error.message });
     }

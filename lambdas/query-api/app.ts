@@ -10,10 +10,8 @@ import { createRequestAuthenticator, type DataPlaneAuthOptions } from '../domain
 import type { Principal } from '../domain/auth/principal';
 import type { TokenVerifier } from '../domain/auth/token-verifier';
 import type { ConcurrencyGate } from '../domain/concurrency-gate';
+import { NotFoundError, UnavailableError } from '../domain/errors';
 import type { WaggleTombstone } from '../domain/events/event';
-import { HttpError, serviceUnavailable } from '../domain/http/errors';
-import { jsonResponse as json } from '../domain/http/json-response';
-import { readRequestBody } from '../domain/http/request-body';
 import { parseJsonBody } from '../domain/ingest/json-body';
 import { publishRecords } from '../domain/ingest/publish-records';
 import type { KeyRegistry, MessageQueue, ObjectStore } from '../domain/ports';
@@ -33,18 +31,17 @@ import { eventWithFullPayloads, sessionWithFullPayloads } from '../domain/read-a
 import { tenantOf } from '../domain/read-api/project-scope';
 import { parseQueryString, type QueryParameters } from '../domain/read-api/query-string';
 import { DEFAULT_READ_BUDGET_MS, readDeadline, withinDeadline } from '../domain/read-api/read-deadline';
-import {
-  assertFitsLambda,
-  RESPONSE_BODY_BUDGET_BYTES,
-  responseCost,
-} from '../domain/read-api/response-budget';
-import { encodeResponse } from '../domain/read-api/response-encoding';
+import { RESPONSE_BODY_BUDGET_BYTES, responseCost } from '../domain/read-api/response-budget';
 import {
   chartResponse,
   deletionResponse,
   eventNodeResponse,
   sessionResponse,
 } from '../domain/read-api/responses';
+import { HttpError, httpErrorOf } from '../http/errors';
+import { jsonResponse as json } from '../http/json-response';
+import { readRequestBody } from '../http/request-body';
+import { assertFitsLambda, encodeResponse } from '../http/response-encoding';
 import { matchQueryRoute } from './route-match';
 import type { QueryRouteKey } from './routes';
 
@@ -145,7 +142,7 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
       });
     } catch (error) {
       deps.onError?.(error, { routeKey: `queue:${target}-delete`, status: 503 });
-      throw serviceUnavailable('The events queue is unavailable; retry the deletion');
+      throw new UnavailableError('The events queue is unavailable; retry the deletion');
     }
     return { status: 200, body: deletionResponse(id) };
   }
@@ -158,7 +155,7 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
   const sessionRoute = async (ctx: RouteContext): Promise<Answer> => {
     const id = parsePathId(ctx.params.session_id, 'session_id');
     const session = await fullSession(ctx, id);
-    if (!session) throw new HttpError(404, `No session with id "${id}"`);
+    if (!session) throw new NotFoundError(`No session with id "${id}"`);
     return { status: 200, body: sessionResponse(session, ctx.principal) };
   };
 
@@ -185,7 +182,7 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
       const session = await fullSession(ctx, id);
       if (session) return { status: 200, body: sessionResponse(session, ctx.principal) };
       const event = await queries.getEvent(tenant, id, ctx.read);
-      if (!event) throw new HttpError(404, `No event or session with id "${id}"`);
+      if (!event) throw new NotFoundError(`No event or session with id "${id}"`);
       const room =
         RESPONSE_BODY_BUDGET_BYTES - responseCost(JSON.stringify(eventNodeResponse(event, ctx.principal)));
       const full = deps.payloadStore
@@ -237,10 +234,11 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
       assertFitsLambda(response);
       return response;
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
+      const refusal = httpErrorOf(error);
+      const status = refusal?.status ?? 500;
       if (status >= 500) deps.onError?.(error, { routeKey, status });
-      const message = error instanceof HttpError ? error.message : 'Internal error';
-      const headers = error instanceof HttpError ? error.headers : undefined;
+      const message = refusal?.message ?? 'Internal error';
+      const headers = refusal?.headers;
       return json(status, { success: false, error: message }, headers);
     }
   };

@@ -5,7 +5,7 @@
  * so `/v1/events/chart` is never read as an event id.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { decodePathSegment } from '../domain/http/path-segment';
+import { decodePathSegment } from '../http/path-segment';
 import { QUERY_ROUTES, type QueryRouteKey } from './routes';
 
 export interface RouteMatch {

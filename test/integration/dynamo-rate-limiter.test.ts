@@ -60,15 +60,17 @@ describe('DynamoRateLimiter', () => {
     // An ingest instance and a query instance: guesses on one lock the source out of the other.
     const [ingest, query] = [instance(), instance()];
     const source = { clientId: '203.0.113.9' };
-    await expect(query(undefined, { scope: 'read', ...source })).rejects.toMatchObject({ status: 401 });
+    await expect(query(undefined, { scope: 'read', ...source })).rejects.toMatchObject({
+      kind: 'unauthorized',
+    });
     for (let i = 0; i < 2; i++) {
       await expect(query(`Bearer wgl_guess-${i}`, { scope: 'read', ...source })).rejects.toMatchObject({
-        status: 401,
+        kind: 'unauthorized',
       });
     }
     const lookups = registry.lookups;
     await expect(ingest('Bearer wgl_guess-x', { scope: 'ingest', ...source })).rejects.toMatchObject({
-      status: 429,
+      kind: 'rate-limited',
     });
     expect(registry.lookups).toBe(lookups);
   });

@@ -10,8 +10,8 @@ import {
   createDuckDbQueryEngine,
   type DuckDbQueryEngine,
 } from '../../lambdas/adapters/local/duckdb-query-engine';
+import { ValidationError } from '../../lambdas/domain/errors';
 import type { Tenant } from '../../lambdas/domain/events/event';
-import { HttpError } from '../../lambdas/domain/http/errors';
 import { AthenaRuleError } from '../../lambdas/domain/query/athena-rules';
 import { DeadlineExceededError } from '../../lambdas/domain/query/deadline';
 import { createEventQueryService } from '../../lambdas/domain/query/event-query-service';
@@ -366,8 +366,7 @@ describe('exportEvents', () => {
       const error = await service
         .exportEvents(TENANT, exportQuery({ filters: [filter] }))
         .catch((e: unknown) => e);
-      expect(error, JSON.stringify(filter)).toBeInstanceOf(HttpError);
-      expect((error as HttpError).status).toBe(400);
+      expect(error, JSON.stringify(filter)).toBeInstanceOf(ValidationError);
     }
   });
 
@@ -396,10 +395,10 @@ describe('exportEvents', () => {
     ]);
     expect(pages.every((page) => page.totalEvents === 6)).toBe(true);
     await expect(service.exportEvents(TENANT, exportQuery({ limit: 7501 }))).rejects.toMatchObject({
-      status: 400,
+      kind: 'validation',
     });
     await expect(service.exportEvents(TENANT, exportQuery({ page: 0 }))).rejects.toMatchObject({
-      status: 400,
+      kind: 'validation',
     });
   });
 
@@ -414,7 +413,7 @@ describe('exportEvents', () => {
     expect(result.events).toEqual([{ event_id: 'm1', cost: 0.01, children_ids: ['t1'] }]);
     await expect(
       service.exportEvents(TENANT, exportQuery({ projections: ['event_id; drop table'] })),
-    ).rejects.toMatchObject({ status: 400 });
+    ).rejects.toMatchObject({ kind: 'validation' });
   });
 
   it('enriches children_ids and inherits session metadata and user_properties', async () => {
@@ -625,7 +624,7 @@ describe('chart', () => {
   it('rejects non-numeric metrics and unknown group fields with 400', async () => {
     await expect(
       service.chart(TENANT, { metric: 'event_name', aggregation: 'avg', bucket: 'day', filters: [] }),
-    ).rejects.toMatchObject({ status: 400 });
+    ).rejects.toMatchObject({ kind: 'validation' });
     await expect(
       service.chart(TENANT, {
         metric: 'cost',
@@ -634,7 +633,7 @@ describe('chart', () => {
         groupBy: 'nope',
         filters: [],
       }),
-    ).rejects.toMatchObject({ status: 400 });
+    ).rejects.toMatchObject({ kind: 'validation' });
   });
 
   it('keeps the 50 groups with the most events and folds the rest into one "other" group', async () => {
@@ -707,12 +706,12 @@ describe('chart', () => {
           filters: [],
         }),
       ).rejects.toMatchObject({
-        status: 400,
+        kind: 'validation',
         message: expect.stringContaining(`"${field}" is a storage partition`),
       });
       await expect(
         service.exportEvents(TENANT, exportQuery({ filters: [{ field, operator: 'exists' }] })),
-      ).rejects.toMatchObject({ status: 400, message: expect.stringContaining('use start_time') });
+      ).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('use start_time') });
     }
     const byProject = await service.chart(TENANT, {
       metric: 'cost',

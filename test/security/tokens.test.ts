@@ -11,10 +11,11 @@ import { LocalSigner } from '../../lambdas/adapters/local/local-signer';
 import type { Authenticate } from '../../lambdas/domain/auth/authenticate';
 import { createRequestAuthenticator } from '../../lambdas/domain/auth/authenticate-request';
 import { createTokenVerifier } from '../../lambdas/domain/auth/token-verifier';
-import { HttpError } from '../../lambdas/domain/http/errors';
+import { DomainError } from '../../lambdas/domain/errors';
 import type { TokenSubject } from '../../lambdas/domain/tokens/claims';
 import { issueToken, TokenIssueError } from '../../lambdas/domain/tokens/issue-token';
 import { buildJwks, type Jwks } from '../../lambdas/domain/tokens/jwks';
+import { type HttpError, httpErrorOf } from '../../lambdas/http/errors';
 
 const ISSUER = 'https://cp.waggle.test';
 const AUDIENCE = 'dp-eu-west-1';
@@ -74,8 +75,9 @@ async function rejection(promise: Promise<unknown>): Promise<HttpError> {
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(HttpError);
-  return error as HttpError;
+  // A domain refusal, answered over HTTP as the edge maps it.
+  expect(error).toBeInstanceOf(DomainError);
+  return httpErrorOf(error) as HttpError;
 }
 
 describe('control-plane tokens on the data plane', () => {

@@ -6,7 +6,7 @@
  * header, bad key, bad token) spend one budget per source.
  */
 
-import { HttpError } from '../http/errors';
+import { ForbiddenError, ValidationError } from '../errors';
 import type { TokenRole } from '../tokens/claims';
 import { API_KEY_PREFIX } from './api-key';
 import type { Authenticate, AuthenticatorOptions } from './authenticate';
@@ -73,7 +73,7 @@ async function principalFor(
   if (credential?.startsWith(API_KEY_PREFIX)) {
     const principal = await deps.apiKeys(authorization, target.scope);
     if (target.projectId !== undefined && !namesProject(principal, target.projectId)) {
-      throw new HttpError(403, 'This API key is not for the requested project');
+      throw new ForbiddenError('This API key is not for the requested project');
     }
     return { ...principal, via: 'api-key' };
   }
@@ -92,11 +92,11 @@ async function fromToken(
   const verified = await (deps.tokens as TokenVerifier)(token);
   const scopes = ROLE_SCOPES[verified.role];
   if (!scopes.includes(target.scope)) {
-    throw new HttpError(403, `The "${verified.role}" role lacks the "${target.scope}" scope`);
+    throw new ForbiddenError(`The "${verified.role}" role lacks the "${target.scope}" scope`);
   }
   const projectId = target.projectId ?? soleProject(verified.projects);
   if (!verified.projects.includes(projectId)) {
-    throw new HttpError(403, 'This token is not for the requested project');
+    throw new ForbiddenError('This token is not for the requested project');
   }
   return {
     via: 'token',
@@ -114,7 +114,7 @@ async function fromToken(
 
 function soleProject(projects: string[]): string {
   if (projects.length !== 1) {
-    throw new HttpError(400, 'This token covers several projects: name the project in the request');
+    throw new ValidationError('This token covers several projects: name the project in the request');
   }
   return projects[0] as string;
 }
@@ -123,6 +123,6 @@ function namesProject(principal: Principal, project: string): boolean {
   return project === principal.project_id || project === principal.projectName;
 }
 
-function unauthorized(message: string): HttpError {
-  return new CredentialRejected(401, message, { 'www-authenticate': 'Bearer' });
+function unauthorized(message: string): CredentialRejected {
+  return new CredentialRejected('unauthorized', message, 'required');
 }

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { HttpError } from '../http/errors';
+import { ForbiddenError } from '../errors';
 import type { KeyRegistry } from '../ports';
 import { API_KEY_PREFIX, hashApiKey, isWellFormedApiKey } from './api-key';
 import { CredentialRejected } from './credential-rejected';
@@ -56,33 +56,27 @@ export function createAuthenticator(registry: KeyRegistry, options: Authenticato
     const key = authorization ? BEARER.exec(authorization)?.[1] : undefined;
     if (!key || key.length > MAX_KEY_LENGTH) {
       throw new CredentialRejected(
-        401,
+        'unauthorized',
         'Missing or malformed API key: send "Authorization: Bearer <api key>"',
-        {
-          'www-authenticate': 'Bearer',
-        },
+        'required',
       );
     }
     if (claimsIssuedFormat(key) && !isWellFormedApiKey(key)) {
-      throw new CredentialRejected(401, 'Malformed API key (bad checksum)', {
-        'www-authenticate': 'Bearer error="invalid_token"',
-      });
+      throw new CredentialRejected('unauthorized', 'Malformed API key (bad checksum)', 'invalid');
     }
     const keyHash = hashApiKey(key);
     const record = await lookup(keyHash, now);
     // The registry is addressed by hash; comparing the stored hash in constant time also guards
     // against a store that matched loosely (prefix, case) returning someone else's record.
     if (!record || !hashesEqual(record.keyHash, keyHash)) {
-      throw new CredentialRejected(401, 'Unknown API key', {
-        'www-authenticate': 'Bearer error="invalid_token"',
-      });
+      throw new CredentialRejected('unauthorized', 'Unknown API key', 'invalid');
     }
-    if (record.revoked) throw new CredentialRejected(403, 'This API key has been revoked');
+    if (record.revoked) throw new CredentialRejected('forbidden', 'This API key has been revoked');
     // Checked on every call against the clock, so a cached record never outlives its expiry.
     if (record.expiresAt !== undefined && now >= record.expiresAt) {
-      throw new CredentialRejected(403, 'This API key has expired');
+      throw new CredentialRejected('forbidden', 'This API key has expired');
     }
-    if (!record.scopes.includes(scope)) throw new HttpError(403, `This API key lacks the "${scope}" scope`);
+    if (!record.scopes.includes(scope)) throw new ForbiddenError(`This API key lacks the "${scope}" scope`);
     return {
       org_id: record.org_id,
       workspace_id: record.workspace_id,

@@ -1,17 +1,17 @@
 /**
  * The brute-force limit on the data plane's credentials: failed authentications (CredentialRejected)
- * are counted per source, and a source over the limit is answered 429 with Retry-After before its
+ * are counted per source, and a source over the limit is refused (RateLimitedError, with when to retry) before its
  * credential is looked at. The counts live in a RateLimiter: in memory per guard by default, or one
  * shared by every function that authenticates (DynamoRateLimiter on AWS, one memory limiter locally).
  */
-import { HttpError, serviceUnavailable } from '../http/errors';
+import { type DomainError, RateLimitedError, UnavailableError } from '../errors';
 import { CredentialRejected } from './credential-rejected';
 import { createMemoryRateLimiter, type RateLimiter, type RateLimitPolicy } from './rate-limit';
 
 export interface BruteForceGuardOptions {
   /** Where failures are counted; default: in memory, for this guard alone. */
   rateLimiter?: RateLimiter;
-  /** Failed authentications a source may make per window before it is answered 429; default 20 per minute. */
+  /** Failed authentications a source may make per window before it is refused; default 20 per minute. */
   failureLimit?: RateLimitPolicy;
   clock?: () => number;
   /** Sources remembered at once (blocked sources here, counters in the default limiter). */
@@ -34,7 +34,7 @@ export function createBruteForceGuard(options: BruteForceGuardOptions = {}): Bru
   // Sources this guard saw go over the limit, so a blocked flood costs no limiter round trips.
   const blockedUntil = new Map<string, number>();
 
-  function block(source: string, now: number, retryAfterSeconds: number): HttpError {
+  function block(source: string, now: number, retryAfterSeconds: number): RateLimitedError {
     if (blockedUntil.size >= maxEntries) blockedUntil.delete(blockedUntil.keys().next().value as string);
     blockedUntil.set(source, now + retryAfterSeconds * 1000);
     return tooManyFailures(retryAfterSeconds);
@@ -49,7 +49,7 @@ export function createBruteForceGuard(options: BruteForceGuardOptions = {}): Bru
     if (!decision.allowed) throw block(source, now, decision.retryAfterSeconds);
   }
 
-  async function countFailure(source: string, now: number, failure: HttpError): Promise<HttpError> {
+  async function countFailure(source: string, now: number, failure: DomainError): Promise<DomainError> {
     const decision = await limited(() => limiter.hit(bucketOf(source), policy));
     return decision.allowed ? failure : block(source, now, decision.retryAfterSeconds);
   }
@@ -66,10 +66,8 @@ export function createBruteForceGuard(options: BruteForceGuardOptions = {}): Bru
   };
 }
 
-function tooManyFailures(retryAfterSeconds: number): HttpError {
-  return new HttpError(429, 'Too many failed authentication attempts; retry later', {
-    'Retry-After': String(retryAfterSeconds),
-  });
+function tooManyFailures(retryAfterSeconds: number): RateLimitedError {
+  return new RateLimitedError('Too many failed authentication attempts; retry later', retryAfterSeconds);
 }
 
 /** One counter per source, whatever the credential or the function: guessing any way spends one budget. */
@@ -77,11 +75,11 @@ function bucketOf(source: string): string {
   return `auth-failures:${source}`;
 }
 
-/** The limiter is part of the check: if it cannot answer, nothing gets through (503, retryable). */
+/** The limiter is part of the check: if it cannot answer, nothing gets through (UnavailableError, retryable). */
 async function limited<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch {
-    throw serviceUnavailable('Cannot check the authentication rate limit right now', 5);
+    throw new UnavailableError('Cannot check the authentication rate limit right now', 5);
   }
 }

@@ -2,16 +2,16 @@
  * Verifies control-plane tokens on the data plane with aws-jwt-verify against the control plane's
  * JWKS. The JWKS is cached and fetched again when a token names a kid the cache does not have (a
  * key rotation); a kid still missing after that fetch fails, and further fetches wait out a back-off
- * so a flood of made-up kids cannot hammer the control plane. Every failure is a 401, counted as a
- * failed authentication (CredentialRejected), or a 503 when the JWKS cannot be fetched: nothing
- * unverified gets through.
+ * so a flood of made-up kids cannot hammer the control plane. Every failure is unauthorized, counted
+ * as a failed authentication (CredentialRejected), or unavailable (retryable) when the JWKS cannot be
+ * fetched: nothing unverified gets through.
  */
 import { JwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksValidationError, WaitPeriodNotYetEndedJwkError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { type HttpError, serviceUnavailable } from '../http/errors';
+import { type DomainError, UnavailableError } from '../errors';
 import { isTokenRole, MAX_TOKEN_TTL_SECONDS, type TokenRole } from '../tokens/claims';
 import type { Jwks } from '../tokens/jwks';
 import { CredentialRejected } from './credential-rejected';
@@ -87,7 +87,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     try {
       payload = await verifier.verify(token);
     } catch (error) {
-      throw toHttpError(error);
+      throw refusalOf(error);
     }
     return {
       org_id: payload.org as string,
@@ -100,8 +100,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   };
 }
 
-function invalidToken(message: string): HttpError {
-  return new CredentialRejected(401, message, { 'www-authenticate': 'Bearer error="invalid_token"' });
+function invalidToken(message: string): CredentialRejected {
+  return new CredentialRejected('unauthorized', message, 'invalid');
 }
 
 /**
@@ -152,15 +152,15 @@ function checkClaims(payload: JwtPayload, audience: string, graceSeconds: number
   if (!isTokenRole(payload.role)) throw new Error('role is not a known role');
 }
 
-function toHttpError(error: unknown): HttpError {
-  // The JWKS is unreachable, unreadable or in back-off: not the caller's fault, so a retryable 503;
+function refusalOf(error: unknown): DomainError {
+  // The JWKS is unreachable, unreadable or in back-off: not the caller's fault, so retryable;
   // either way nothing was let through. Every other failure is the token's.
   if (
     error instanceof FetchError ||
     error instanceof JwksValidationError ||
     error instanceof WaitPeriodNotYetEndedJwkError
   ) {
-    return serviceUnavailable('Cannot verify tokens right now', 5);
+    return new UnavailableError('Cannot verify tokens right now', 5);
   }
   return invalidToken('Invalid token');
 }

@@ -4,7 +4,7 @@
  */
 import { generateApiKey, hashApiKey } from '../auth/api-key';
 import type { ApiKeyScope } from '../auth/principal';
-import { HttpError } from '../http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { apiKeyChange } from './changes';
 import { type ControlPlaneContext, isoNow } from './context';
 import { type ApiKey, nextVersion, type Project } from './model';
@@ -91,7 +91,7 @@ export async function findKey(
   keyId: string,
 ): Promise<ApiKey> {
   const key = await context.store.get({ kind: 'api-key', org_id: project.org_id, id: keyId });
-  if (!key || key.project_id !== project.id) throw new HttpError(404, 'No such API key');
+  if (!key || key.project_id !== project.id) throw new NotFoundError('No such API key');
   return key;
 }
 
@@ -115,13 +115,13 @@ export async function rotateKey(
   old: ApiKey,
   input: { graceSeconds: number; created_by: string },
 ): Promise<{ issued: IssuedKey; old: ApiKey }> {
-  if (old.status === 'revoked') throw new HttpError(409, 'A revoked key cannot be rotated');
+  if (old.status === 'revoked') throw new ConflictError('A revoked key cannot be rotated');
   if (
     !Number.isInteger(input.graceSeconds) ||
     input.graceSeconds < 0 ||
     input.graceSeconds > MAX_ROTATION_GRACE_SECONDS
   ) {
-    throw new HttpError(400, `grace_seconds must be an integer from 0 to ${MAX_ROTATION_GRACE_SECONDS}`);
+    throw new ValidationError(`grace_seconds must be an integer from 0 to ${MAX_ROTATION_GRACE_SECONDS}`);
   }
   const issued = await createKey(context, project, { scopes: old.scopes, created_by: input.created_by });
   const now = isoNow(context);

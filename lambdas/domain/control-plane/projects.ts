@@ -4,7 +4,7 @@
  * must-not-exist condition before the project, and released if the project write fails. A claim
  * left behind by a crash is recognised as stale (its owner does not hold that name) and reclaimed.
  */
-import { HttpError } from '../http/errors';
+import { ConflictError } from '../errors';
 import { revokeKey } from './api-keys';
 import { apiKeyChange, projectPayload } from './changes';
 import { type ControlPlaneContext, isoNow } from './context';
@@ -126,7 +126,7 @@ async function claimName(context: ControlPlaneContext, project: Project): Promis
   }
   const existing = await context.store.get(claim);
   if (existing && (await findProjectByName(context, project.org_id, project.name))) {
-    throw new HttpError(409, `A project named "${project.name}" already exists`);
+    throw new ConflictError(`A project named "${project.name}" already exists`);
   }
   // Stale claim: take it over with a versioned write, so two racing creators cannot both win.
   const takeover = existing ? nextVersion(existing, { owner_id: project.id }, now) : claim;

@@ -3,7 +3,7 @@
  * what DynamoDB offers cheaply and what dynalite emulates: uniqueness comes from NameClaim records,
  * concurrency from record versions.
  */
-import { HttpError } from '../http/errors';
+import { ConflictError } from '../errors';
 import type { ControlPlaneRecord, Membership, RecordKind, RecordOf, RecordRef } from './model';
 
 export interface ControlPlaneStore {
@@ -22,11 +22,11 @@ export interface ControlPlaneStore {
 }
 
 /** A conditional write lost: the record exists, is gone, or changed since it was read. */
-export class VersionConflictError extends HttpError {
+export class VersionConflictError extends ConflictError {
   override readonly name = 'VersionConflictError';
 
   constructor(ref: RecordRef) {
-    super(409, `The ${ref.kind} ${ref.id} was changed by another request; retry`);
+    super(`The ${ref.kind} ${ref.id} was changed by another request; retry`);
   }
 }
 

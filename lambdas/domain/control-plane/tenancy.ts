@@ -3,7 +3,7 @@
  * only keep the records consistent: an organization always has a default workspace and an owner,
  * and its last owner can be neither removed nor demoted.
  */
-import { HttpError } from '../http/errors';
+import { ConflictError } from '../errors';
 import { type ControlPlaneContext, isoNow } from './context';
 import {
   type Membership,
@@ -132,6 +132,6 @@ async function requireAnotherOwner(context: ControlPlaneContext, leaving: Member
     (membership) => membership.workspace_id === undefined && membership.role === 'owner',
   );
   if (!owners.some((owner) => owner.user_id !== leaving.user_id)) {
-    throw new HttpError(409, 'An organization must keep at least one owner');
+    throw new ConflictError('An organization must keep at least one owner');
   }
 }

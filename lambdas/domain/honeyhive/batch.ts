@@ -2,13 +2,14 @@
  * The shared core of POST /events/batch and POST /events/model/batch.
  *
  * Partial failure, as the spec's 500 answer describes: each invalid item is reported in `errors` (its
- * index and the reason), every valid item is still accepted and listed in `event_ids`, and the status is
- * 500 with `success: true` (something was created). A body that is not a batch at all, bad
- * `session_properties`, or a batch in which no item is valid is a 400, and a batch over
- * MAX_BATCH_EVENTS a 413 (more work than one request may ask for); then nothing is accepted.
+ * index and the reason), every valid item is still accepted and listed in `event_ids`, and the result
+ * is `partial` with `success: true` (something was created). A body that is not a batch at all, bad
+ * `session_properties`, or a batch in which no item is valid is a ValidationError, and a batch over
+ * MAX_BATCH_EVENTS a TooLargeError (more work than one request may ask for); then nothing is accepted.
  */
+
+import { TooLargeError, ValidationError } from '../errors';
 import type { EventRecord, JsonObject, WaggleEvent } from '../events/event';
-import { HttpError, isHttpError, payloadTooLarge } from '../http/errors';
 import { finish, NEVER_DUE, type Pacer, type Steps } from '../time-slices';
 import type { BuildEventOptions } from './build-event';
 import {
@@ -30,7 +31,7 @@ import type { EventTiming } from './timing';
 export interface BatchShape {
   /** The body field holding the items: 'events' or 'model_events'. */
   itemsKey: string;
-  /** Validates and builds one item; throws HttpError 400 when the item is invalid. */
+  /** Validates and builds one item; throws ValidationError when the item is invalid. */
   buildItem: (item: unknown, path: string, ctx: IntakeContext, options: BuildEventOptions) => WaggleEvent;
 }
 
@@ -61,12 +62,12 @@ export function* acceptBatchSteps(
     try {
       events.push(shape.buildItem(items[index], `${shape.itemsKey}[${index}]`, ctx, itemOptions));
     } catch (error) {
-      if (!isHttpError(error) || error.status !== 400) throw error;
+      if (!(error instanceof ValidationError)) throw error;
       errors.push(error.message);
     }
   }
   if (events.length === 0 && errors.length > 0) {
-    throw new HttpError(400, `no item of ${shape.itemsKey} is valid: ${summarize(errors)}`);
+    throw new ValidationError(`no item of ${shape.itemsKey} is valid: ${summarize(errors)}`);
   }
 
   const records: EventRecord[] = [];
@@ -85,7 +86,7 @@ export function* acceptBatchSteps(
     success: true,
     ...(errors.length === 0 ? {} : { errors }),
   };
-  return { records, response, status: errors.length === 0 ? 200 : 500 };
+  return { records, response, partial: errors.length > 0 };
 }
 
 function readItems(request: JsonObject, itemsKey: string): unknown[] {
@@ -93,7 +94,7 @@ function readItems(request: JsonObject, itemsKey: string): unknown[] {
   if (items === undefined || items === null) throw invalidField(itemsKey, 'is required (an array of events)');
   if (!Array.isArray(items)) throw invalidField(itemsKey, `must be an array, got ${describeType(items)}`);
   if (items.length > MAX_BATCH_EVENTS) {
-    throw payloadTooLarge(
+    throw new TooLargeError(
       `${itemsKey} has ${items.length} items; at most ${MAX_BATCH_EVENTS} are accepted per request (MAX_BATCH_EVENTS): split the batch`,
     );
   }

@@ -12,6 +12,6 @@ export function createEvent(body: unknown, ctx: IntakeContext): IntakeResult {
   return {
     records: [{ kind: 'event', event }],
     response: { success: true, event_id: event.event_id },
-    status: 200,
+    partial: false,
   };
 }

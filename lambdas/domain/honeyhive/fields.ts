@@ -1,11 +1,12 @@
 /**
  * Small guards that read one field of an untrusted, already parsed JSON body. Each either returns a
- * value of the promised type or throws HttpError 400 naming the field, so handlers never see a half-read body.
+ * value of the promised type or throws ValidationError naming the field, so handlers never see a half-read body.
  * `null` counts as absent for optional fields: the HoneyHive Python SDK sends `"parent_id": null` and the like.
  */
+
+import { ValidationError } from '../errors';
 import type { JsonObject } from '../events/event';
-import { HttpError } from '../http/errors';
-import { assertJsonValuesWithin } from '../http/json-values';
+import { assertJsonValuesWithin } from '../json/json-values';
 import {
   MAX_CHILDREN_IDS,
   MAX_EPOCH_MS,
@@ -15,8 +16,8 @@ import {
   MAX_LABEL_LENGTH,
 } from './limits';
 
-export function invalidField(field: string, problem: string): HttpError {
-  return new HttpError(400, `${field} ${problem}`);
+export function invalidField(field: string, problem: string): ValidationError {
+  return new ValidationError(`${field} ${problem}`);
 }
 
 export function isJsonObject(value: unknown): value is JsonObject {

@@ -19,6 +19,9 @@ export interface IntakeResult {
   records: EventRecord[];
   /** The HoneyHive-shaped JSON response body. */
   response: unknown;
-  /** 200, or 500 when a batch was only partly accepted (the spec's partial-failure answer). */
-  status: number;
+  /**
+   * A batch only partly accepted: some items were refused (listed in the response's `errors`), the
+   * rest are in `records` (the spec's partial-failure answer).
+   */
+  partial: boolean;
 }

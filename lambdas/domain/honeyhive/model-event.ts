@@ -20,7 +20,7 @@ export function createModelEvent(body: unknown, ctx: IntakeContext): IntakeResul
   return {
     records: [{ kind: 'event', event }],
     response: { success: true, event_id: event.event_id },
-    status: 200,
+    partial: false,
   };
 }
 

@@ -11,6 +11,6 @@ export function startSession(body: unknown, ctx: IntakeContext): IntakeResult {
   return {
     records: [{ kind: 'event', event: session }],
     response: sessionStartResponse(session),
-    status: 200,
+    partial: false,
   };
 }

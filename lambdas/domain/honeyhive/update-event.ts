@@ -47,7 +47,7 @@ export function updateEvent(body: unknown, ctx: IntakeContext): IntakeResult {
   return {
     records: [{ kind: 'update', update }],
     response: { success: true, event_id: eventId },
-    status: 200,
+    partial: false,
   };
 }
 

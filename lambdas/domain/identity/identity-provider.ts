@@ -5,7 +5,7 @@
  * address over all accounts much later (50): 429 + Retry-After, before the password is checked.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { HttpError } from '../http/errors';
+import { UnauthorizedError, ValidationError } from '../errors';
 import { buildJwks, type Jwks } from '../tokens/jwks';
 import type { Signer } from '../tokens/signer';
 import { createIdTokenVerifier, ID_TOKEN_TTL_SECONDS, type IdTokenVerifier, issueIdToken } from './id-token';
@@ -41,7 +41,7 @@ export interface SignInResult {
 
 export interface LocalIdentityProvider {
   createUser(email: string, password: string): Promise<LocalUser>;
-  /** `client` identifies the caller for rate limiting (its address). 401 on bad credentials, 429 when locked out. */
+  /** `client` identifies the caller for rate limiting (its address). UnauthorizedError on bad credentials, RateLimitedError when locked out. */
   signIn(email: string, password: string, client: string): Promise<SignInResult>;
   verify: IdTokenVerifier;
   jwks(): Promise<Jwks>;
@@ -63,9 +63,9 @@ export function createLocalIdentityProvider(deps: LocalIdentityProviderDeps): Lo
   return {
     async createUser(email, password) {
       const normalized = normalizeEmail(email);
-      if (!EMAIL.test(normalized)) throw new HttpError(400, 'A valid email is required');
+      if (!EMAIL.test(normalized)) throw new ValidationError('A valid email is required');
       if (password.length < MIN_PASSWORD_LENGTH) {
-        throw new HttpError(400, `A password has at least ${MIN_PASSWORD_LENGTH} characters`);
+        throw new ValidationError(`A password has at least ${MIN_PASSWORD_LENGTH} characters`);
       }
       const user: LocalUser = {
         id: randomUUID(),
@@ -89,7 +89,7 @@ export function createLocalIdentityProvider(deps: LocalIdentityProviderDeps): Lo
       if (!user || !ok) {
         limiter.recordFailure(pair);
         addressLimiter.recordFailure(address);
-        throw new HttpError(401, 'Wrong email or password');
+        throw new UnauthorizedError('Wrong email or password');
       }
       // Only this account at this address: a valid sign-in must not clear a guesser's address count.
       limiter.reset(pair);

@@ -3,7 +3,7 @@
  * its failures, sign-ins for it are refused with 429 and Retry-After until the window ends, before
  * the password is even checked, so guessing stays slow whatever the attacker sends.
  */
-import { HttpError } from '../http/errors';
+import { RateLimitedError } from '../errors';
 
 export interface SignInLimiterOptions {
   maxFailures: number;
@@ -13,7 +13,7 @@ export interface SignInLimiterOptions {
 }
 
 export interface SignInLimiter {
-  /** Throws 429 when any of the keys is locked out. */
+  /** Throws RateLimitedError when any of the keys is locked out. */
   check(keys: readonly string[]): void;
   recordFailure(keys: readonly string[]): void;
   /** A successful sign-in clears the keys' failures. */
@@ -57,9 +57,7 @@ export function createSignInLimiter(options: SignInLimiterOptions): SignInLimite
       }
       if (retryAtMs > 0) {
         const seconds = Math.max(1, Math.ceil((retryAtMs - now) / 1000));
-        throw new HttpError(429, 'Too many failed sign-ins; try again later', {
-          'Retry-After': String(seconds),
-        });
+        throw new RateLimitedError('Too many failed sign-ins; try again later', seconds);
       }
     },
     recordFailure(keys) {

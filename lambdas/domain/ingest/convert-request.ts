@@ -2,9 +2,10 @@
  * One request body -> event records, for every intake route. The live path and the replay command
  * both go through here, so a replayed request is normalized exactly as a fresh one would be.
  */
+
+import { TooLargeError, UnsupportedFormatError, ValidationError } from '../errors';
 import type { EventRecord, Tenant } from '../events/event';
 import * as honeyhive from '../honeyhive';
-import { HttpError, payloadTooLarge } from '../http/errors';
 import { decodeTraceRequestJsonSteps } from '../otlp/decode-json';
 import { decodeTraceRequestProtobufSteps } from '../otlp/decode-protobuf';
 import { DEFAULT_OTLP_LIMITS, OtlpLimitError, type OtlpLimits } from '../otlp/limits';
@@ -45,7 +46,8 @@ export type Conversion =
   | {
       route: Exclude<ArchivedRoute, 'otlp-traces'>;
       records: EventRecord[];
-      status: number;
+      /** Some items of a batch were refused, the rest accepted (honeyhive.IntakeResult). */
+      partial: boolean;
       response: unknown;
     };
 
@@ -97,8 +99,7 @@ function* conversionSteps(input: ConversionInput, pacer: Pacer): Steps<Conversio
   if (input.route === 'otlp-traces') {
     const format = otlpFormatOf(input.contentType);
     if (!format) {
-      throw new HttpError(
-        415,
+      throw new UnsupportedFormatError(
         `Unsupported Content-Type "${input.contentType}": send application/x-protobuf or application/json`,
       );
     }
@@ -107,7 +108,9 @@ function* conversionSteps(input: ConversionInput, pacer: Pacer): Steps<Conversio
   }
   const mediaType = mediaTypeOf(input.contentType);
   if (mediaType !== 'application/json' && mediaType !== '') {
-    throw new HttpError(415, `Unsupported Content-Type "${input.contentType}": send application/json`);
+    throw new UnsupportedFormatError(
+      `Unsupported Content-Type "${input.contentType}": send application/json`,
+    );
   }
   const body = parseJsonBody(input.body);
   const ctx: honeyhive.IntakeContext = {
@@ -119,7 +122,7 @@ function* conversionSteps(input: ConversionInput, pacer: Pacer): Steps<Conversio
   };
   const batch = HONEYHIVE_BATCHES[input.route];
   const result = batch ? yield* batch(body, ctx, pacer) : HONEYHIVE_OPERATIONS[input.route](body, ctx);
-  return { route: input.route, records: result.records, status: result.status, response: result.response };
+  return { route: input.route, records: result.records, partial: result.partial, response: result.response };
 }
 
 function* decodeOtlp(
@@ -133,10 +136,9 @@ function* decodeOtlp(
       ? yield* decodeTraceRequestProtobufSteps(body, limits, pacer)
       : yield* decodeTraceRequestJsonSteps(body, limits, pacer);
   } catch (error) {
-    if (error instanceof OtlpLimitError) throw payloadTooLarge(error.message);
+    if (error instanceof OtlpLimitError) throw new TooLargeError(error.message);
     if (error instanceof OtlpDecodeError) {
-      throw new HttpError(
-        400,
+      throw new ValidationError(
         `Malformed OTLP ${format === 'protobuf' ? 'protobuf' : 'JSON'} body: ${error.message}`,
       );
     }

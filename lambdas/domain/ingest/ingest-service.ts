@@ -3,12 +3,12 @@
  * durable before anything is acknowledged. The raw request travels on the events queue beside its
  * records (the writer archives it, one object per batch), so the queue's acceptance is the durable
  * copy and no S3 PUT is made per request; only a request too big for a message is written to the
- * raw archive here. If a write fails the caller gets a 503 with Retry-After; a retry may archive or
+ * raw archive here. If a write fails the caller is told to retry (UnavailableError); a retry may archive or
  * queue a second copy, which is harmless because event ids are stable, the newest version of each id
  * wins downstream, and replay reads each request once.
  */
 import type { Principal } from '../auth/principal';
-import { serviceUnavailable } from '../http/errors';
+import { UnavailableError } from '../errors';
 import { DEFAULT_OTLP_LIMITS, type OtlpLimits } from '../otlp/limits';
 import type { MessageQueue, ObjectStore } from '../ports';
 import { SQS_MAX_MESSAGE_BYTES } from '../queue-limits';
@@ -121,7 +121,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
           })
           .catch((error: unknown) => {
             deps.onStorageError?.('archive', error);
-            throw serviceUnavailable('The raw archive is unavailable; retry the request', 2);
+            throw new UnavailableError('The raw archive is unavailable; retry the request', 2);
           })
       : Promise.resolve();
     const queued = publishRecords(conversion.records, deps.eventsQueue, deps.overflowStore, {
@@ -131,7 +131,7 @@ export function createIngestService(deps: IngestServiceDeps): IngestService {
       leadingBodies: rawOverflowed ? [] : [rawMessage],
     }).catch((error: unknown) => {
       deps.onStorageError?.('queue', error);
-      throw serviceUnavailable('The events queue is unavailable; retry the request', 2);
+      throw new UnavailableError('The events queue is unavailable; retry the request', 2);
     });
     const [archiveResult, queueResult] = await Promise.allSettled([archived, queued]);
     if (archiveResult.status === 'rejected') throw archiveResult.reason;

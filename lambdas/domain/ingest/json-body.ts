@@ -1,14 +1,14 @@
+import { ValidationError } from '../errors';
 import { MAX_JSON_VALUES } from '../honeyhive/limits';
-import { HttpError } from '../http/errors';
-import { jsonShapeExceeds } from '../http/json-nesting';
-import { tooManyJsonValues } from '../http/json-values';
+import { jsonShapeExceeds } from '../json/json-nesting';
+import { tooManyJsonValues } from '../json/json-values';
 
 /** JSON nested deeper than this is refused before parsing (no legitimate event needs it). */
 export const MAX_JSON_DEPTH = 64;
 
 /**
  * Parses a JSON request body, refusing hostile shapes before JSON.parse can act on them: absurd
- * nesting with 400, more than `maxValues` values (memory JSON.parse would spend at once) with 413.
+ * nesting (ValidationError), more than `maxValues` values (memory JSON.parse would spend at once, TooLargeError).
  */
 export function parseJsonBody(
   bytes: Uint8Array,
@@ -16,11 +16,11 @@ export function parseJsonBody(
   maxValues = MAX_JSON_VALUES,
 ): unknown {
   const excess = jsonShapeExceeds(bytes, { maxDepth, maxValues });
-  if (excess === 'depth') throw new HttpError(400, `JSON body is nested more than ${maxDepth} levels deep`);
+  if (excess === 'depth') throw new ValidationError(`JSON body is nested more than ${maxDepth} levels deep`);
   if (excess === 'values') throw tooManyJsonValues('JSON body', maxValues);
   try {
     return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   } catch (error) {
-    throw new HttpError(400, `Body is not valid JSON: ${(error as Error).message}`);
+    throw new ValidationError(`Body is not valid JSON: ${(error as Error).message}`);
   }
 }

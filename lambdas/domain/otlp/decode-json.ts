@@ -8,7 +8,7 @@
  * walking it (OtlpLimits; OtlpLimitError past one). The span loops yield when their pacer says so.
  */
 import { Buffer } from 'node:buffer';
-import { jsonShapeExceeds } from '../http/json-nesting';
+import { jsonShapeExceeds } from '../json/json-nesting';
 import { finish, NEVER_DUE, type Pacer, type Steps } from '../time-slices';
 import { MAX_ANY_VALUE_DEPTH, setAttribute } from './attributes';
 import { int64FromDecimal } from './int64';

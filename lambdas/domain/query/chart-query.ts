@@ -4,8 +4,9 @@
  * The answer is bounded: at most MAX_CHART_GROUPS groups plus one folded `other` group, and at most
  * MAX_CHART_BUCKETS buckets (more is a 400), whatever the data or the group-by field.
  */
+
+import { ValidationError } from '../errors';
 import type { Tenant } from '../events/event';
-import { badRequest } from '../http/errors';
 import type { Dialect } from './dialect';
 import type { QueryEngine } from './engine';
 import { eventColumn, numberExpression, textExpression } from './field-expressions';
@@ -54,11 +55,13 @@ export function chartStatement(
   sessionDays: readonly string[] = [],
 ): Sql {
   if (!(CHART_AGGREGATIONS as readonly string[]).includes(query.aggregation))
-    throw badRequest(
+    throw new ValidationError(
       `unknown aggregation "${String(query.aggregation)}": use one of ${CHART_AGGREGATIONS.join(', ')}`,
     );
   if (!(CHART_BUCKETS as readonly string[]).includes(query.bucket))
-    throw badRequest(`unknown bucket "${String(query.bucket)}": use one of ${CHART_BUCKETS.join(', ')}`);
+    throw new ValidationError(
+      `unknown bucket "${String(query.bucket)}": use one of ${CHART_BUCKETS.join(', ')}`,
+    );
   // A count ignores the metric, so it is neither checked nor read.
   const metric = query.aggregation === 'count' ? undefined : numericMetric(query.metric, dialect);
   const bucket = dialect.bucketStart(eventColumn('start_time'), query.bucket);
@@ -133,7 +136,7 @@ export async function chart(
   const grouped = query.groupBy !== undefined;
   const buckets = new Set(rows.map((row) => Number(row.bucket))).size;
   if (rows.length > maxChartRows(grouped) || buckets > MAX_CHART_BUCKETS) {
-    throw badRequest(
+    throw new ValidationError(
       `the chart spans more than ${MAX_CHART_BUCKETS} "${query.bucket}" buckets (at most ${MAX_CHART_BUCKETS}): give a shorter dateRange or use a wider bucket`,
     );
   }
@@ -172,7 +175,7 @@ function numericMetric(metric: string, dialect: Dialect): Sql {
   const numeric =
     field.kind === 'column' ? NUMERIC_COLUMNS.has(field.name) : NUMERIC_SECTIONS.has(field.section);
   if (!numeric)
-    throw badRequest(
+    throw new ValidationError(
       `metric "${metric}" is not numeric: use duration, cost, *_tokens, metrics.*, metadata.* or feedback.*`,
     );
   return numberExpression(field, dialect);

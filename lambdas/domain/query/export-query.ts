@@ -9,8 +9,9 @@
  * and on Athena it scans only the columns the filters use. An event updated or deleted between the
  * two steps comes back in its newest state, or not at all.
  */
+
+import { ValidationError } from '../errors';
 import type { Tenant } from '../events/event';
-import { badRequest } from '../http/errors';
 import type { Dialect } from './dialect';
 import type { QueryEngine } from './engine';
 import { inheritFromSession, mergeChildIds } from './enrichment';
@@ -56,7 +57,7 @@ export function exportStatements(
   const limit = checkedInteger(query.limit ?? DEFAULT_EXPORT_LIMIT, 'limit', 1, MAX_EXPORT_LIMIT);
   const page = checkedInteger(query.page ?? 1, 'page', 1, Number.MAX_SAFE_INTEGER);
   const offset = (page - 1) * limit;
-  if (!Number.isSafeInteger(offset)) throw badRequest('page is too large');
+  if (!Number.isSafeInteger(offset)) throw new ValidationError('page is too large');
   const projections =
     query.projections && query.projections.length > 0 ? query.projections.map(resolveProjection) : undefined;
   const filters = query.filters ?? [];
@@ -189,6 +190,6 @@ function project(event: StoredEvent, projections: string[] | undefined): Partial
 
 function checkedInteger(value: unknown, name: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
-    throw badRequest(`${name} must be an integer from ${min} to ${max}`);
+    throw new ValidationError(`${name} must be an integer from ${min} to ${max}`);
   return value;
 }

@@ -3,8 +3,9 @@
  * the event store (columns.ts), its project_id partition, and nested paths inside the JSON sections.
  * Anything else is a 400.
  */
+
+import { ValidationError } from '../errors';
 import { EVENT_SECTIONS, type EventSection } from '../events/event';
-import { badRequest } from '../http/errors';
 import { EVENT_COLUMNS, JSON_TEXT_COLUMNS, PARTITION_COLUMNS } from '../store/columns';
 
 /** How a top-level column behaves in a filter. `json` columns hold JSON text (objects, arrays). */
@@ -47,24 +48,28 @@ export type ResolvedField =
   | { kind: 'column'; name: string; columnKind: ColumnKind }
   | { kind: 'nested'; section: JsonSection; path: string[] };
 
-/** Resolves a field name against the allow-list; throws a 400 HttpError for anything else. */
+/** Resolves a field name against the allow-list; throws a ValidationError for anything else. */
 export function resolveField(field: unknown): ResolvedField {
   if (typeof field !== 'string' || field.length === 0)
-    throw badRequest('filter field must be a non-empty string');
+    throw new ValidationError('filter field must be a non-empty string');
   const columnKind = COLUMN_KINDS.get(field);
   if (columnKind) return { kind: 'column', name: field, columnKind };
   if (STORAGE_ONLY_COLUMNS.has(field))
-    throw badRequest(
+    throw new ValidationError(
       `field "${field}" is a storage partition, not an event field: use start_time (a filter, or a dateRange) instead`,
     );
   const [section, ...path] = field.split('.');
   if (!isJsonSection(section) || path.length === 0)
-    throw badRequest(`unknown field "${field}": use a top-level column or ${JSON_SECTIONS.join('.*, ')}.*`);
+    throw new ValidationError(
+      `unknown field "${field}": use a top-level column or ${JSON_SECTIONS.join('.*, ')}.*`,
+    );
   if (path.length > MAX_PATH_DEPTH)
-    throw badRequest(`field "${field}" is nested deeper than ${MAX_PATH_DEPTH} levels`);
+    throw new ValidationError(`field "${field}" is nested deeper than ${MAX_PATH_DEPTH} levels`);
   for (const segment of path) {
     if (!PATH_SEGMENT.test(segment))
-      throw badRequest(`field "${field}": each path segment must be 1-64 letters, digits, '_' or '-'`);
+      throw new ValidationError(
+        `field "${field}": each path segment must be 1-64 letters, digits, '_' or '-'`,
+      );
   }
   return { kind: 'nested', section, path };
 }
@@ -80,7 +85,7 @@ export function readsInheritedField(fields: readonly string[]): boolean {
 /** Projections name top-level fields only. */
 export function resolveProjection(field: unknown): string {
   if (typeof field !== 'string' || !EVENT_FIELD_NAMES.includes(field))
-    throw badRequest(`unknown projection "${String(field)}": use top-level event fields`);
+    throw new ValidationError(`unknown projection "${String(field)}": use top-level event fields`);
   return field;
 }
 

@@ -3,7 +3,7 @@
  * operators from a fixed table per type, and every user value travels as a parameter.
  */
 
-import { badRequest } from '../http/errors';
+import { ValidationError } from '../errors';
 import { MAX_ATHENA_PARAMETER_CHARS } from './athena-rules';
 import type { Dialect } from './dialect';
 import type { SqlParam } from './engine';
@@ -55,17 +55,18 @@ const TYPES_BY_COLUMN_KIND: Record<ColumnKind, readonly FieldType[]> = {
 };
 
 export function compileFilters(filters: readonly EventFilter[], dialect: Dialect): Sql {
-  if (!Array.isArray(filters)) throw badRequest('filters must be an array');
+  if (!Array.isArray(filters)) throw new ValidationError('filters must be an array');
   return and(filters.map((filter) => compileFilter(filter, dialect)));
 }
 
 export function compileFilter(filter: EventFilter, dialect: Dialect): Sql {
-  if (typeof filter !== 'object' || filter === null) throw badRequest('each filter must be an object');
+  if (typeof filter !== 'object' || filter === null)
+    throw new ValidationError('each filter must be an object');
   const field = resolveField(filter.field);
   const operator = checkOperator(filter.operator);
   const type = filterType(field, filter);
   if (!OPERATORS_BY_TYPE[type].includes(operator))
-    throw badRequest(`operator "${operator}" does not apply to ${type} field "${filter.field}"`);
+    throw new ValidationError(`operator "${operator}" does not apply to ${type} field "${filter.field}"`);
 
   if (operator === 'exists') return presentExpression(field, dialect);
   if (operator === 'not exists') return sql`NOT ${presentExpression(field, dialect)}`;
@@ -93,7 +94,7 @@ export function compileFilter(filter: EventFilter, dialect: Dialect): Sql {
 function checkOperator(operator: unknown): FilterOperator {
   if (typeof operator === 'string' && (FILTER_OPERATORS as readonly string[]).includes(operator))
     return operator as FilterOperator;
-  throw badRequest(
+  throw new ValidationError(
     `unknown filter operator "${String(operator)}": use one of ${FILTER_OPERATORS.join(', ')}`,
   );
 }
@@ -102,12 +103,14 @@ function checkOperator(operator: unknown): FilterOperator {
 function filterType(field: ResolvedField, filter: EventFilter): FieldType {
   const declared = filter.type;
   if (declared !== undefined && !(FIELD_TYPES as readonly unknown[]).includes(declared))
-    throw badRequest(`unknown filter type "${String(declared)}": use one of ${FIELD_TYPES.join(', ')}`);
+    throw new ValidationError(
+      `unknown filter type "${String(declared)}": use one of ${FIELD_TYPES.join(', ')}`,
+    );
   if (field.kind === 'column') {
     const accepted = TYPES_BY_COLUMN_KIND[field.columnKind];
     if (declared === undefined) return defaultColumnType(field.columnKind, filter.operator);
     if (!accepted.includes(declared))
-      throw badRequest(`field "${field.name}" is ${accepted[0]}, not ${declared}`);
+      throw new ValidationError(`field "${field.name}" is ${accepted[0]}, not ${declared}`);
     return declared;
   }
   if (declared !== undefined) return declared;
@@ -127,7 +130,7 @@ function defaultColumnType(kind: ColumnKind, operator: FilterOperator): FieldTyp
 function coerceValue(filter: EventFilter, type: FieldType, field: ResolvedField): SqlParam {
   const { value } = filter;
   const invalid = () =>
-    badRequest(
+    new ValidationError(
       `filter on "${filter.field}" needs a ${type} value, got ${JSON.stringify(value) ?? 'nothing'}`,
     );
   switch (type) {
@@ -135,7 +138,7 @@ function coerceValue(filter: EventFilter, type: FieldType, field: ResolvedField)
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
         const text = String(value);
         if (filterValueChars(text) > MAX_FILTER_VALUE_CHARS)
-          throw badRequest(`filter value on "${filter.field}" ${FILTER_VALUE_TOO_LONG}`);
+          throw new ValidationError(`filter value on "${filter.field}" ${FILTER_VALUE_TOO_LONG}`);
         return text;
       }
       throw invalid();
@@ -147,7 +150,7 @@ function coerceValue(filter: EventFilter, type: FieldType, field: ResolvedField)
     case 'datetime': {
       const epochMs = parseEpochMs(value);
       if (epochMs === undefined)
-        throw badRequest(
+        throw new ValidationError(
           `filter on "${filter.field}" needs a datetime value, ${DATETIME_FORMATS}; got ${JSON.stringify(value) ?? 'nothing'}`,
         );
       return epochMs;

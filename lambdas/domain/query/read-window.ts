@@ -5,7 +5,7 @@
  * (about 236,000 each since 2000), which takes minutes, costs dollars and never fits API Gateway's
  * 29 s. HoneyHive's own UI reads recent windows too; a client that wants older events names a range.
  */
-import { badRequest } from '../http/errors';
+import { ValidationError } from '../errors';
 import { DAY_MS, readHorizon } from '../store/projection-window';
 import type { DateRange } from './types';
 
@@ -29,7 +29,7 @@ export function defaultReadWindow(now: number, days: number = DEFAULT_READ_WINDO
 export function readWindow(range: DateRange | undefined, time: ReadTime): DateRange {
   if (range === undefined) return defaultReadWindow(time.now, time.defaultWindowDays);
   if (!Number.isFinite(range.from) || !Number.isFinite(range.to) || range.from > range.to)
-    throw badRequest('dateRange must have $gte <= $lte');
+    throw new ValidationError('dateRange must have $gte <= $lte');
   return range;
 }
 

@@ -3,10 +3,10 @@
  * (7500) events read whole, plus their session events, with inputs and outputs of up to 32 KiB each
  * inline: hundreds of MB to read and serialize. Twenty full pages at once took a local process to
  * 6.4 GB and none answered within 120 s, so exports share a gate weighted by their `limit`: a burst
- * waits its turn, and past the line or the wait it is refused with 503 and Retry-After.
+ * waits its turn, and past the line or the wait it is refused (UnavailableError, with when to retry).
  */
 import { type ConcurrencyGate, createConcurrencyGate, GateRefusedError } from '../concurrency-gate';
-import { serviceUnavailable } from '../http/errors';
+import { UnavailableError } from '../errors';
 import { MAX_EXPORT_LIMIT } from '../query/types';
 
 /** Two full pages (or, say, fifteen of the default 1000 rows) are read at once, per instance. */
@@ -26,13 +26,13 @@ export function createExportGate(): ConcurrencyGate {
   });
 }
 
-/** Runs one export page of `limit` rows through the gate; a refusal is a 503 with Retry-After. */
+/** Runs one export page of `limit` rows through the gate; a refusal is an UnavailableError with when to retry. */
 export async function runExport<T>(gate: ConcurrencyGate, limit: number, read: () => Promise<T>): Promise<T> {
   try {
     return await gate.run(limit, read);
   } catch (error) {
     if (!(error instanceof GateRefusedError)) throw error;
-    throw serviceUnavailable(
+    throw new UnavailableError(
       `Too many exports in progress on this instance (${error.message}); retry in ${EXPORT_RETRY_AFTER_SECONDS} s`,
       EXPORT_RETRY_AFTER_SECONDS,
     );

@@ -1,10 +1,11 @@
 /**
  * Field names in read requests (filters, group-by, chart metrics, projections), checked against the
  * query layer's allow-list (../query/fields.ts, the one list the SQL compiler trusts) so that a bad
- * name comes back as a 400 that says where in the request it was.
+ * name comes back as a ValidationError that says where in the request it was.
  */
+
+import { ValidationError } from '../errors';
 import { invalidField } from '../honeyhive/fields';
-import { isHttpError } from '../http/errors';
 import { resolveField, resolveProjection } from '../query/fields';
 import type { FieldType } from '../query/types';
 
@@ -16,7 +17,7 @@ export interface FieldRef {
   nested: boolean;
 }
 
-/** Parses and checks a field name; throws 400 naming `where` when it is not readable. */
+/** Parses and checks a field name; throws a ValidationError naming `where` when it is not readable. */
 export function parseFieldRef(value: unknown, where: string): FieldRef {
   const field = withLocation(where, () => resolveField(value));
   if (field.kind === 'nested') return { path: value as string, columnType: undefined, nested: true };
@@ -28,13 +29,12 @@ export function parseProjectionName(value: unknown, where: string): string {
   return withLocation(where, () => resolveProjection(value));
 }
 
-/** Re-labels the allow-list's 400 with the request location (`filters[2].field`). */
+/** Re-labels the allow-list's refusal with the request location (`filters[2].field`). */
 function withLocation<T>(where: string, resolve: () => T): T {
   try {
     return resolve();
   } catch (error) {
-    if (isHttpError(error) && error.status === 400)
-      throw invalidField(where, `is not readable: ${error.message}`);
+    if (error instanceof ValidationError) throw invalidField(where, `is not readable: ${error.message}`);
     throw error;
   }
 }

@@ -8,7 +8,7 @@
 import type { JsonObject } from '../events/event';
 import { describeType, invalidField, isJsonObject } from '../honeyhive/fields';
 import { MAX_EPOCH_MS, MAX_JSON_DEPTH } from '../honeyhive/limits';
-import { jsonNestingExceeds } from '../http/json-nesting';
+import { jsonNestingExceeds } from '../json/json-nesting';
 import { DATETIME_FORMATS, parseEpochMs } from '../query/epoch-ms';
 import { FILTER_VALUE_TOO_LONG, filterValueChars, MAX_FILTER_VALUE_CHARS } from '../query/filters';
 import {

@@ -3,9 +3,9 @@
  * usable once the gateway's own work is counted), then answers 503/504 itself while the function
  * runs on for nobody. So a read gets 29 s from when the gateway received it, minus a margin to shape,
  * compress and return the answer, and each statement gets what is left of that (not a fixed
- * timeout each). A read that cannot finish answers 504 naming the limit.
+ * timeout each). A read that cannot finish is refused (TimedOutError) naming the limit.
  */
-import { HttpError } from '../http/errors';
+import { TimedOutError } from '../errors';
 import { DeadlineExceededError } from '../query/deadline';
 
 /** API Gateway HTTP API: integration timeout of at most 30 s; 29 s usable. */
@@ -31,17 +31,16 @@ export function readDeadline(inputs: DeadlineInputs): number {
   return Math.min(byGateway, inputs.now + inputs.invocationRemainingMs - RESPONSE_MARGIN_MS);
 }
 
-export function gatewayTimeout(budgetMs: number): HttpError {
-  return new HttpError(
-    504,
+export function gatewayTimeout(budgetMs: number): TimedOutError {
+  return new TimedOutError(
     `The read did not finish within its ${Math.round(budgetMs / 100) / 10} s (API Gateway answers every request within ${API_GATEWAY_USABLE_MS / 1000} s): narrow it with a dateRange, filters or a smaller limit`,
   );
 }
 
 /**
- * The work's result, or a 504 at the deadline, whichever comes first. Statements still running are
+ * The work's result, or a TimedOutError at the deadline, whichever comes first. Statements still running are
  * stopped by their engines at the same deadline; an engine that reports it (DeadlineExceededError)
- * also answers 504.
+ * also times out.
  */
 export async function withinDeadline<T>(work: Promise<T>, deadline: number, budgetMs: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

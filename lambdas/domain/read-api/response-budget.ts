@@ -2,9 +2,9 @@
  * Answers must fit in Lambda's synchronous response payload: at most 6 MB, counted on the JSON
  * document Lambda returns ({statusCode, headers, body, isBase64Encoded}), in which the body is a
  * JSON string again, so every `"` and `\` of the body counts twice. Bodies are held to a budget
- * well under it, measured that way, leaving room for headers and the envelope.
+ * well under it, measured that way, leaving room for headers and the envelope. The HTTP edge refuses
+ * an answer that still does not fit (lambdas/http/response-encoding.ts).
  */
-import { HttpError } from '../http/errors';
 
 /** Lambda quotas: invocation payload (synchronous response) at most 6 MB. */
 export const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
@@ -19,14 +19,4 @@ export function responseCost(text: string): number {
 /** Bytes of the whole Lambda response document. */
 export function lambdaPayloadBytes(response: unknown): number {
   return Buffer.byteLength(JSON.stringify(response));
-}
-
-/** The last line of defence: an answer that still does not fit is refused with the limit named. */
-export function assertFitsLambda(response: unknown): void {
-  const bytes = lambdaPayloadBytes(response);
-  if (bytes > LAMBDA_RESPONSE_LIMIT_BYTES)
-    throw new HttpError(
-      500,
-      `The answer would be ${bytes} bytes; a Lambda response is at most ${LAMBDA_RESPONSE_LIMIT_BYTES} bytes (6 MB)`,
-    );
 }

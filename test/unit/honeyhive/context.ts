@@ -1,5 +1,7 @@
+import { DomainError } from '../../../lambdas/domain/errors';
 import type { EventRecord, WaggleEvent, WaggleEventUpdate } from '../../../lambdas/domain/events/event';
 import type { IntakeContext } from '../../../lambdas/domain/honeyhive';
+import { type HttpError, httpErrorOf } from '../../../lambdas/http/errors';
 
 export const INGESTED_AT = 1_700_000_500_000;
 
@@ -38,12 +40,16 @@ export function onlyUpdate(records: EventRecord[]): WaggleEventUpdate {
   return record.update;
 }
 
-/** Runs fn and returns the HttpError it throws, failing when it throws nothing. */
-export function rejectionOf(fn: () => unknown): { status: number; message: string } {
+/**
+ * Runs fn and returns the domain error it throws as the HTTP edge answers it (status, message),
+ * failing when it throws nothing or something that is not a domain error.
+ */
+export function rejectionOf(fn: () => unknown): HttpError {
   try {
     fn();
   } catch (error) {
-    return error as { status: number; message: string };
+    if (!(error instanceof DomainError)) throw error;
+    return httpErrorOf(error) as HttpError;
   }
   throw new Error('expected a rejection, got a result');
 }

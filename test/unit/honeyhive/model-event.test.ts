@@ -28,7 +28,7 @@ describe('createModelEvent (POST /events/model)', () => {
     const result = createModelEvent({ model_event: MODEL_EVENT }, testContext());
     const event = onlyEvent(result.records);
 
-    expect(result.status).toBe(200);
+    expect(result.partial).toBe(false);
     expect(result.response).toEqual({ success: true, event_id: event.event_id });
     expect(event).toMatchObject({
       event_type: 'model',
@@ -134,7 +134,7 @@ describe('createModelEventBatch (POST /events/model/batch)', () => {
       testContext(),
     );
     const events = eventsOf(result.records);
-    expect(result.status).toBe(200);
+    expect(result.partial).toBe(false);
     expect(events.map((event) => event.event_type)).toEqual(['model', 'model']);
     expect((result.response as { session_id: string }).session_id).toBe('s-1');
   });
@@ -144,7 +144,7 @@ describe('createModelEventBatch (POST /events/model/batch)', () => {
       { model_events: [MODEL_EVENT, { project: 'my-project' }] },
       testContext(),
     );
-    expect(result.status).toBe(500);
+    expect(result.partial).toBe(true);
     expect(result.response).toMatchObject({
       success: true,
       errors: ['model_events[1].model is required for a model event (as model or config.model)'],

@@ -20,7 +20,7 @@ describe('startSession (POST /session/start)', () => {
     const result = startSession({ session: JSON.stringify(SESSION) }, ctx);
     const session = onlyEvent(result.records);
 
-    expect(result.status).toBe(200);
+    expect(result.partial).toBe(false);
     expect(session).toMatchObject({
       org_id: 'org-1',
       workspace_id: 'ws-1',

@@ -10,7 +10,7 @@ describe('updateEvent (PUT /events)', () => {
     const update = onlyUpdate(result.records);
     const { event_id, ...patch } = UPDATE_EVENT_EXAMPLE;
 
-    expect(result.status).toBe(200);
+    expect(result.partial).toBe(false);
     expect(result.response).toEqual({ success: true, event_id });
     expect(update).toEqual({
       org_id: 'org-1',

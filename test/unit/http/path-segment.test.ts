@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../../lambdas/domain/http/errors';
-import { decodePathSegment } from '../../../lambdas/domain/http/path-segment';
+import { HttpError } from '../../../lambdas/http/errors';
+import { decodePathSegment } from '../../../lambdas/http/path-segment';
 
 describe('decodePathSegment', () => {
   it('decodes percent-encoding', () => {

@@ -1,7 +1,7 @@
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../../lambdas/domain/http/errors';
-import { readRequestBody } from '../../../lambdas/domain/http/request-body';
+import { HttpError } from '../../../lambdas/http/errors';
+import { readRequestBody } from '../../../lambdas/http/request-body';
 
 const limits = { maxBodyBytes: 64 * 1024, maxDecompressedBytes: 1024 * 1024 };
 const payload = Buffer.from('{"resourceSpans":[]} où ☕'.repeat(50));

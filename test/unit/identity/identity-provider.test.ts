@@ -1,7 +1,7 @@
 /** The local identity provider: scrypt hashes, ES256 ID tokens checked like Cognito's, sign-in lockout. */
 import { describe, expect, it } from 'vitest';
 import { LocalSigner } from '../../../lambdas/adapters/local/local-signer';
-import { HttpError } from '../../../lambdas/domain/http/errors';
+import { RateLimitedError } from '../../../lambdas/domain/errors';
 import { createLocalIdentityProvider } from '../../../lambdas/domain/identity/identity-provider';
 import { hashPassword, verifyPassword } from '../../../lambdas/domain/identity/password';
 import { createSignInLimiter } from '../../../lambdas/domain/identity/rate-limit';
@@ -49,11 +49,10 @@ describe('sign-in limiter', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(HttpError);
-    expect((thrown as HttpError).status).toBe(429);
-    expect((thrown as HttpError).headers?.['Retry-After']).toBe('60');
+    expect(thrown).toBeInstanceOf(RateLimitedError);
+    expect((thrown as RateLimitedError).retryAfterSeconds).toBe(60);
     now = 59_000;
-    expect(() => limiter.check(['k'])).toThrow(HttpError);
+    expect(() => limiter.check(['k'])).toThrow(RateLimitedError);
     now = 60_000;
     expect(() => limiter.check(['k'])).not.toThrow();
   });
@@ -86,27 +85,29 @@ describe('local identity provider', () => {
 
   it('refuses weak passwords, bad emails and duplicates', async () => {
     const { idp } = await provider();
-    await expect(idp.createUser('x@local', 'short')).rejects.toMatchObject({ status: 400 });
-    await expect(idp.createUser('not-an-email', PASSWORD)).rejects.toMatchObject({ status: 400 });
+    await expect(idp.createUser('x@local', 'short')).rejects.toMatchObject({ kind: 'validation' });
+    await expect(idp.createUser('not-an-email', PASSWORD)).rejects.toMatchObject({ kind: 'validation' });
     await expect(idp.createUser('admin@local', PASSWORD)).rejects.toThrow();
   });
 
   it('answers 401 alike for a wrong password and an unknown user', async () => {
     const { idp } = await provider();
-    await expect(idp.signIn('admin@local', 'wrong password!!', 'a')).rejects.toMatchObject({ status: 401 });
-    await expect(idp.signIn('ghost@local', PASSWORD, 'b')).rejects.toMatchObject({ status: 401 });
+    await expect(idp.signIn('admin@local', 'wrong password!!', 'a')).rejects.toMatchObject({
+      kind: 'unauthorized',
+    });
+    await expect(idp.signIn('ghost@local', PASSWORD, 'b')).rejects.toMatchObject({ kind: 'unauthorized' });
   });
 
   it('locks an account out at one address after five failures, even with the right password', async () => {
     const { idp } = await provider();
     for (let i = 0; i < 5; i++) {
       await expect(idp.signIn('admin@local', `wrong-${i}-password`, '10.0.0.1')).rejects.toMatchObject({
-        status: 401,
+        kind: 'unauthorized',
       });
     }
     const locked = idp.signIn('Admin@Local', PASSWORD, '10.0.0.1');
-    await expect(locked).rejects.toMatchObject({ status: 429 });
-    await expect(locked).rejects.toHaveProperty('headers.Retry-After');
+    await expect(locked).rejects.toMatchObject({ kind: 'rate-limited' });
+    await expect(locked).rejects.toHaveProperty('retryAfterSeconds');
     // The same account from another address, and another account from this one, still sign in.
     await expect(idp.signIn('admin@local', PASSWORD, '10.0.0.2')).resolves.toHaveProperty('id_token');
     await idp.createUser('other@local', PASSWORD);
@@ -132,9 +133,11 @@ describe('local identity provider', () => {
     await idp.createUser('admin@local', PASSWORD);
     for (let i = 0; i < 3; i++)
       await expect(idp.signIn(`spray${i}@local`, 'guess-guess-guess', '198.51.100.7')).rejects.toMatchObject({
-        status: 401,
+        kind: 'unauthorized',
       });
-    await expect(idp.signIn('admin@local', PASSWORD, '198.51.100.7')).rejects.toMatchObject({ status: 429 });
+    await expect(idp.signIn('admin@local', PASSWORD, '198.51.100.7')).rejects.toMatchObject({
+      kind: 'rate-limited',
+    });
     await expect(idp.signIn('admin@local', PASSWORD, '198.51.100.8')).resolves.toHaveProperty('id_token');
   });
 

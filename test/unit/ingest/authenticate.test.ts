@@ -4,7 +4,7 @@ import { createAuthenticator } from '../../../lambdas/domain/auth/authenticate';
 import { CredentialRejected } from '../../../lambdas/domain/auth/credential-rejected';
 import type { ApiKeyRecord } from '../../../lambdas/domain/auth/principal';
 import { createMemoryRateLimiter } from '../../../lambdas/domain/auth/rate-limit';
-import { HttpError } from '../../../lambdas/domain/http/errors';
+import { httpErrorOf } from '../../../lambdas/http/errors';
 import { MemoryKeyRegistry } from '../../support/memory-ports';
 
 const KEY = 'wgl_test-key-1';
@@ -28,7 +28,9 @@ async function statusOf(promise: Promise<unknown>): Promise<number> {
     await promise;
     return 200;
   } catch (error) {
-    if (error instanceof HttpError) return error.status;
+    // The status the edge answers the domain's refusal with.
+    const refusal = httpErrorOf(error);
+    if (refusal) return refusal.status;
     throw error;
   }
 }
@@ -92,7 +94,7 @@ describe('createAuthenticator', () => {
     expect(await statusOf(authenticate(`Bearer ${KEY}`, 'ingest'))).toBe(200);
     now = 20_000;
     const refusal = await authenticate(`Bearer ${KEY}`, 'ingest').catch((error: unknown) => error);
-    expect(refusal).toMatchObject({ status: 403, message: 'This API key has expired' });
+    expect(refusal).toMatchObject({ kind: 'forbidden', message: 'This API key has expired' });
     expect(registry.lookups).toBe(1);
   });
 
@@ -127,7 +129,7 @@ describe('createAuthenticator', () => {
       await expect(authenticate(header, 'read')).rejects.toBeInstanceOf(CredentialRejected);
     }
     const lacksScope = await authenticate(`Bearer ${KEY}`, 'ingest').catch((error: unknown) => error);
-    expect(lacksScope).toMatchObject({ status: 403 });
+    expect(lacksScope).toMatchObject({ kind: 'forbidden' });
     expect(lacksScope).not.toBeInstanceOf(CredentialRejected);
   });
 });

@@ -12,10 +12,11 @@ import { createRequestAuthenticator } from '../../../lambdas/domain/auth/authent
 import type { ApiKeyRecord } from '../../../lambdas/domain/auth/principal';
 import { createMemoryRateLimiter, type RateLimiter } from '../../../lambdas/domain/auth/rate-limit';
 import { createTokenVerifier, type TokenVerifier } from '../../../lambdas/domain/auth/token-verifier';
-import { HttpError, serviceUnavailable } from '../../../lambdas/domain/http/errors';
+import { UnavailableError } from '../../../lambdas/domain/errors';
 import type { TokenSubject } from '../../../lambdas/domain/tokens/claims';
 import { issueToken } from '../../../lambdas/domain/tokens/issue-token';
 import { keyRingJwks } from '../../../lambdas/domain/tokens/jwks';
+import { httpErrorOf } from '../../../lambdas/http/errors';
 import { MemoryKeyRegistry } from '../../support/memory-ports';
 import { SUBJECT } from '../tokens/support';
 
@@ -74,7 +75,7 @@ async function setup(options: Options = {}) {
   const counted: TokenVerifier = (presented) => {
     verifications++;
     return options.tokens === 'outage'
-      ? Promise.reject(serviceUnavailable('Cannot verify tokens right now', 5))
+      ? Promise.reject(new UnavailableError('Cannot verify tokens right now', 5))
       : verifier(presented);
   };
   const authenticate = createRequestAuthenticator({
@@ -86,8 +87,10 @@ async function setup(options: Options = {}) {
     authenticate(authorization, { scope, clientId: source }).then(
       () => ({ status: 200, retryAfter: undefined }),
       (error: unknown) => {
-        if (!(error instanceof HttpError)) throw error;
-        return { status: error.status, retryAfter: error.headers?.['Retry-After'] };
+        // Answered over HTTP as the edge maps the domain's refusal.
+        const refusal = httpErrorOf(error);
+        if (!refusal) throw error;
+        return { status: refusal.status, retryAfter: refusal.headers?.['Retry-After'] };
       },
     );
   return {
@@ -185,7 +188,7 @@ describe('brute-force limit of the request authenticator', () => {
         projectId: 'proj-b',
         clientId: SOURCE,
       });
-      await expect(otherProject).rejects.toMatchObject({ status: 403 });
+      await expect(otherProject).rejects.toMatchObject({ kind: 'forbidden' });
     }
     expect((await plane.attempt(`Bearer ${goodKey}`)).status).toBe(200);
   });

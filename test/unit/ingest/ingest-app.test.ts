@@ -396,6 +396,32 @@ describe('HoneyHive REST intake', () => {
     ]);
   });
 
+  it('answers a batch whole with 200 and a partly accepted one with the spec 500, success true', async () => {
+    const send = (events: unknown[]) =>
+      handler(
+        apigwEvent({
+          method: 'POST',
+          path: '/events/batch',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ events }),
+          base64: false,
+        }),
+      );
+    const tool = { project: 'proj', event_type: 'tool', inputs: { q: 1 } };
+    const whole = await send([tool]);
+    expect(whole.statusCode).toBe(200);
+    expect(JSON.parse(whole.body as string)).not.toHaveProperty('errors');
+    const partial = await send([tool, { event_type: 'tool' }]);
+    expect(partial.statusCode).toBe(500);
+    expect(partial.headers?.['content-type']).toBe('application/json');
+    expect(JSON.parse(partial.body as string)).toMatchObject({
+      success: true,
+      event_ids: [expect.any(String)],
+      errors: ['events[1].inputs is required (an object)'],
+    });
+    expect(queuedEvents()).toHaveLength(2);
+  });
+
   it('answers 404 for unknown routes and 200 for /healthz without a key', async () => {
     expect((await handler(apigwEvent({ method: 'GET', path: '/nope', headers: auth }))).statusCode).toBe(404);
     expect((await handler(apigwEvent({ method: 'GET', path: '/healthz' }))).statusCode).toBe(200);

@@ -51,7 +51,7 @@ describe('chart bounds', () => {
     await expect(
       chart(engineAnswering(rows(MAX_CHART_BUCKETS + 1)), DUCKDB_DIALECT, TENANT, perMinute),
     ).rejects.toMatchObject({
-      status: 400,
+      kind: 'validation',
       message: `the chart spans more than ${MAX_CHART_BUCKETS} "minute" buckets (at most ${MAX_CHART_BUCKETS}): give a shorter dateRange or use a wider bucket`,
     });
   });
@@ -80,7 +80,7 @@ describe('chart bounds', () => {
     ];
     await expect(
       chart(engineAnswering(tooWide), DUCKDB_DIALECT, TENANT, { ...perMinute, groupBy: 'model' }),
-    ).rejects.toMatchObject({ status: 400 });
+    ).rejects.toMatchObject({ kind: 'validation' });
   });
 
   it('labels the folded group and marks it, whatever its rows carry as a value', async () => {

@@ -90,7 +90,7 @@ describe('datetime filters in the query layer', () => {
         compileFilter({ field: 'start_time', operator: 'after', value, type: 'datetime' }, DUCKDB_DIALECT),
       ).toThrow(
         expect.objectContaining({
-          status: 400,
+          kind: 'validation',
           message: expect.stringMatching(
             /^filter on "start_time" needs a datetime value, an ISO 8601 .* or epoch milliseconds/,
           ),

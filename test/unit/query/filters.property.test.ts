@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../../lambdas/domain/http/errors';
+import { ValidationError } from '../../../lambdas/domain/errors';
 import { ATHENA_DIALECT, DUCKDB_DIALECT } from '../../../lambdas/domain/query/dialect';
 import { compileFilter } from '../../../lambdas/domain/query/filters';
 import { type EventFilter, FIELD_TYPES, FILTER_OPERATORS } from '../../../lambdas/domain/query/types';
@@ -44,8 +44,7 @@ describe('compileFilter', () => {
         try {
           compiled = compileFilter(input as EventFilter, dialect);
         } catch (error) {
-          expect(error).toBeInstanceOf(HttpError);
-          expect((error as HttpError).status).toBe(400);
+          expect(error).toBeInstanceOf(ValidationError);
           return;
         }
         expect(compiled.text).not.toContain(MARK);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createConcurrencyGate, GateRefusedError } from '../../../lambdas/domain/concurrency-gate';
-import { HttpError } from '../../../lambdas/domain/http/errors';
+import { UnavailableError } from '../../../lambdas/domain/errors';
 import { EXPORT_RETRY_AFTER_SECONDS, runExport } from '../../../lambdas/domain/read-api/export-gate';
 
 /** A task that runs until the test releases it, recording when it started. */
@@ -102,10 +102,9 @@ describe('runExport', () => {
     const first = blocker(log, 'first');
     const running = runExport(gate, 1, first.task);
     const refused = await runExport(gate, 1, async () => 'never').catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(HttpError);
+    expect(refused).toBeInstanceOf(UnavailableError);
     expect(refused).toMatchObject({
-      status: 503,
-      headers: { 'Retry-After': String(EXPORT_RETRY_AFTER_SECONDS) },
+      retryAfterSeconds: EXPORT_RETRY_AFTER_SECONDS,
       message: expect.stringMatching(/^Too many exports in progress on this instance .*; retry in 2 s$/),
     });
     first.release();

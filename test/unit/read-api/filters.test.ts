@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../../lambdas/domain/http/errors';
+import { ValidationError } from '../../../lambdas/domain/errors';
 import { FIELD_TYPES, FILTER_OPERATORS } from '../../../lambdas/domain/query/types';
 import { MAX_FILTERS, OPERATORS_BY_TYPE, parseFilters } from '../../../lambdas/domain/read-api/filters';
 
 /** The 400 a call throws, so tests can check the message names the field. */
-function badRequest(run: () => unknown): HttpError {
+function badRequest(run: () => unknown): ValidationError {
   try {
     run();
   } catch (error) {
-    if (error instanceof HttpError && error.status === 400) return error;
+    if (error instanceof ValidationError) return error;
     throw error;
   }
   throw new Error('expected a 400');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../lambdas/domain/auth/principal';
-import { HttpError } from '../../../lambdas/domain/http/errors';
+import { ValidationError } from '../../../lambdas/domain/errors';
 import { parseChartQuery } from '../../../lambdas/domain/read-api/chart-request';
 import { parseDateRange } from '../../../lambdas/domain/read-api/date-range';
 import { parseExportBody, parseGetEventsQuery } from '../../../lambdas/domain/read-api/export-request';
@@ -21,7 +21,7 @@ function badRequest(run: () => unknown): string {
   try {
     run();
   } catch (error) {
-    if (error instanceof HttpError && error.status === 400) return error.message;
+    if (error instanceof ValidationError) return error.message;
     throw error;
   }
   throw new Error('expected a 400');

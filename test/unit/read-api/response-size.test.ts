@@ -21,8 +21,8 @@ import {
   lambdaPayloadBytes,
   RESPONSE_BODY_BUDGET_BYTES,
 } from '../../../lambdas/domain/read-api/response-budget';
-import { acceptsGzip } from '../../../lambdas/domain/read-api/response-encoding';
 import { payloadKey } from '../../../lambdas/domain/store/layout';
+import { acceptsGzip } from '../../../lambdas/http/response-encoding';
 import { createQueryApiHandler, type QueryApiHandler } from '../../../lambdas/query-api/app';
 import { apigwEvent } from '../../support/apigw-event';
 import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';

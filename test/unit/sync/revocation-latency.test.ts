@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateApiKey, hashApiKey } from '../../../lambdas/domain/auth/api-key';
 import { createAuthenticator } from '../../../lambdas/domain/auth/authenticate';
-import { HttpError } from '../../../lambdas/domain/http/errors';
+import { CredentialRejected } from '../../../lambdas/domain/auth/credential-rejected';
 import { apiKeyPayload, body, change, dataPlane, NOW } from './fixtures';
 
 const KEY = generateApiKey();
@@ -32,8 +32,8 @@ describe('revocation through the sync reaches the authenticator within the cache
     // ...and refused as soon as the TTL since the last registry read has passed (well inside 60 s).
     now = NOW + 30_000;
     const refusal = await authenticate(`Bearer ${KEY}`, 'ingest').catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(HttpError);
-    expect((refusal as HttpError).status).toBe(403);
+    expect(refusal).toBeInstanceOf(CredentialRejected);
+    expect((refusal as CredentialRejected).kind).toBe('forbidden');
   });
 
   it('a fresh authenticator (a new Lambda instance) refuses at once', async () => {
@@ -41,7 +41,7 @@ describe('revocation through the sync reaches the authenticator within the cache
     const hash = hashApiKey(KEY);
     await world.controller.handle(await body(change('api-key.revoked', hash, 2, apiKeyPayload(hash))));
     await expect(createAuthenticator(world.registry)(`Bearer ${KEY}`, 'read')).rejects.toMatchObject({
-      status: 403,
+      kind: 'forbidden',
     });
   });
 });

@@ -4,9 +4,10 @@ import type { Authenticate } from '../../../lambdas/domain/auth/authenticate';
 import { createRequestAuthenticator } from '../../../lambdas/domain/auth/authenticate-request';
 import type { Principal } from '../../../lambdas/domain/auth/principal';
 import { createTokenVerifier } from '../../../lambdas/domain/auth/token-verifier';
-import { HttpError } from '../../../lambdas/domain/http/errors';
+import { DomainError } from '../../../lambdas/domain/errors';
 import { issueToken } from '../../../lambdas/domain/tokens/issue-token';
 import { keyRingJwks } from '../../../lambdas/domain/tokens/jwks';
+import { httpErrorOf } from '../../../lambdas/http/errors';
 import { SUBJECT } from './support';
 
 const KEY = 'wgl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_abcdef';
@@ -46,8 +47,9 @@ async function status(promise: Promise<unknown>): Promise<number> {
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(HttpError);
-  return (error as HttpError).status;
+  // A domain refusal, answered with the status the edge maps it to.
+  expect(error).toBeInstanceOf(DomainError);
+  return httpErrorOf(error)?.status ?? 500;
 }
 
 const token = (subject = SUBJECT) =>

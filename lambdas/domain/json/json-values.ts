@@ -1,15 +1,15 @@
-import { type HttpError, payloadTooLarge } from './errors';
+import { TooLargeError } from '../errors';
 import { jsonShapeExceeds } from './json-nesting';
 
-/** The 413 for JSON text holding more than `maxValues` values; `where` names the body or field. */
-export function tooManyJsonValues(where: string, maxValues: number): HttpError {
-  return payloadTooLarge(
+/** The refusal of JSON text holding more than `maxValues` values; `where` names the body or field. */
+export function tooManyJsonValues(where: string, maxValues: number): TooLargeError {
+  return new TooLargeError(
     `${where} holds more than ${maxValues.toLocaleString('en-US')} JSON values (objects, arrays, members and items), the limit per request (MAX_JSON_VALUES): split it into smaller requests`,
   );
 }
 
 /**
- * Refuses (413) JSON text holding more than `maxValues` values, counted as jsonShapeExceeds counts
+ * Refuses (TooLargeError) JSON text holding more than `maxValues` values, counted as jsonShapeExceeds counts
  * them, before it is parsed: JSON.parse would materialise all of them at once.
  */
 export function assertJsonValuesWithin(json: string | Uint8Array, maxValues: number, where: string): void {

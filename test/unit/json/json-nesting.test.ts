@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonNestingExceeds } from '../../../lambdas/domain/http/json-nesting';
+import { jsonNestingExceeds } from '../../../lambdas/domain/json/json-nesting';
 
 /** Reference: the depth of a parsed value, computed the slow, obvious way. */
 function depthOf(value: unknown): number {
