@@ -8,10 +8,11 @@
  * Run alone: npm exec -- tsx bench/cold-start-bench.ts
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { exampleEnvironmentOfEveryFunction } from '../lambdas/config/function-environments';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = 5;
@@ -56,57 +57,18 @@ async function bundle(entry: string, outfile: string, sourceMaps: boolean): Prom
 }
 
 /**
- * The environment a handler reads at start-up, with placeholder values: every name the function code
- * reads (requiredEnv('NAME'), process.env.NAME or env.NAME under lambdas/), so importing succeeds outside
- * Lambda; nothing is called. The few values that are parsed get a value of their shape.
+ * The environment a handler reads at start-up: every function's schema's example values
+ * (lambdas/<function>/environment.ts), which each handler checks at cold start, so importing
+ * succeeds outside Lambda; nothing is called.
  */
-async function placeholderEnvironment(): Promise<Record<string, string>> {
-  const environment: Record<string, string> = {
+function placeholderEnvironment(): Record<string, string> {
+  return {
     PATH: process.env.PATH ?? '',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
+    ...exampleEnvironmentOfEveryFunction(),
   };
-  const names = new Set<string>();
-  for (const file of await sourceFiles(join(ROOT, 'lambdas'))) {
-    const code = await readFile(file, 'utf8');
-    for (const [, required, optional] of code.matchAll(
-      /requiredEnv\('([A-Z0-9_]+)'\)|\benv\.([A-Z][A-Z0-9_]+)/g,
-    )) {
-      names.add((required ?? optional) as string);
-    }
-  }
-  for (const name of names) environment[name] = PLACEHOLDERS[name] ?? placeholderValue(name);
-  return environment;
-}
-
-/** Values that are parsed at start-up, in the shape the handler expects. */
-const PLACEHOLDERS: Record<string, string> = {
-  INBOXES: JSON.stringify([
-    { id: 'bench', region: 'us-east-1', queueUrl: 'https://sqs.us-east-1.amazonaws.com/0/bench.fifo' },
-  ]),
-  HEARTBEAT_QUEUES: JSON.stringify({ bench: 'bench' }),
-  DEAD_LETTER_QUEUE_URLS: JSON.stringify(['https://sqs.us-east-1.amazonaws.com/0/bench']),
-  DATA_PLANE_IDS: 'bench',
-  HOSTING_MODEL: 'self-hosted',
-};
-
-function placeholderValue(name: string): string {
-  if (/ISSUER|URL|ENDPOINT/.test(name)) return 'https://sqs.us-east-1.amazonaws.com/000000000000/bench';
-  if (/ARN/.test(name)) return 'arn:aws:kms:us-east-1:000000000000:key/bench';
-  if (/ACCOUNT/.test(name)) return '100000000000';
-  if (/_(MS|DAYS|SECONDS|BYTES|COUNT|LIMIT)$/.test(name)) return '30';
-  return 'bench';
-}
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await sourceFiles(path)));
-    else if (entry.name.endsWith('.ts')) files.push(path);
-  }
-  return files;
 }
 
 /** Median milliseconds to import `file` in a fresh Node process (the process's own start excluded). */
@@ -155,7 +117,7 @@ export async function measureColdStarts(): Promise<ColdStartRow[]> {
   try {
     const minimal = join(dir, 'minimal-handler.ts');
     await writeFile(minimal, 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n');
-    const environment = await placeholderEnvironment();
+    const environment = placeholderEnvironment();
     const rows = [await measureOne('minimal handler (baseline)', minimal, dir, environment)];
     for (const { name, entry } of await handlerEntries())
       rows.push(await measureOne(name, entry, dir, environment));

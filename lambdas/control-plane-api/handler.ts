@@ -2,33 +2,52 @@
  * AWS Lambda entry point of the control-plane API: createControlPlaneApi on the DynamoDB store,
  * callers from the HTTP API's JWT authorizer, and changes published to every data plane's inbox as
  * signed sync messages (KMS key, DynamoDB sequence counters, SQS across accounts and regions).
+ * Under the standard observability stack (HTTP API requests).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
-import { requiredEnv } from '../adapters/aws/required-env';
+import { createObservability } from '../adapters/aws/observability';
+import type { ChangePublisher } from '../domain/control-plane/changes';
 import { createSyncChangePublisher } from '../domain/sync/control-plane-changes';
 import { awsSyncPublisher, controlPlaneSigner } from '../sync-publisher/aws-wiring';
 import { createControlPlaneApi, jwtAuthorizerActor } from './app';
+import { readControlPlaneApiEnvironment } from './environment';
 
-const logger = new Logger();
-// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
-const tracer = new Tracer();
-const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
-const store = new DynamoControlPlaneStore(dynamo, requiredEnv('CONTROL_PLANE_TABLE_NAME'));
-const { publisher, dataPlaneIds } = awsSyncPublisher(dynamo, controlPlaneSigner());
+const env = readControlPlaneApiEnvironment();
+const { logger, count, traced, wrap } = createObservability(env);
+const dynamo = traced(new DynamoDBClient({}));
+const store = new DynamoControlPlaneStore(dynamo, env.CONTROL_PLANE_TABLE_NAME);
+const { publisher, dataPlaneIds } = awsSyncPublisher(dynamo, controlPlaneSigner(env, traced), env, traced);
+
+// Every data plane holds every organization's config for now (no org-to-plane placement yet).
+const syncChanges = createSyncChangePublisher({ publisher, dataPlanesFor: async () => dataPlaneIds });
+const changes: ChangePublisher = {
+  async publish(change) {
+    try {
+      await syncChanges.publish(change);
+      count('ChangesPublished');
+    } catch (error) {
+      // The request fails (500); the next reconciliation sends what a data plane missed.
+      count('ChangePublishFailures');
+      throw error;
+    }
+  },
+};
 
 const api = createControlPlaneApi({
   store,
-  // Every data plane holds every organization's config for now (no org-to-plane placement yet).
-  changes: createSyncChangePublisher({ publisher, dataPlanesFor: async () => dataPlaneIds }),
+  changes,
   actorFrom: jwtAuthorizerActor(store),
-  onError: (error, context) => logger.error('control-plane failure', { ...context, error: error as Error }),
+  onError: (error, context) => {
+    count('InternalErrors');
+    logger.error('control-plane failure', { ...context, error: error as Error });
+  },
 });
 
-export const handler = middy(api).use(
-  injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }),
-);
+export const handler = wrap('http', async (event: APIGatewayProxyEventV2) => {
+  const response = await api(event);
+  count('RequestsAnswered');
+  logger.debug('request answered', { routeKey: event.routeKey, status: response.statusCode });
+  return response;
+});

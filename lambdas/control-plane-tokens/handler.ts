@@ -2,48 +2,54 @@
  * AWS Lambda entry point of the token service: the KMS signing key (ECC_NIST_P256) as the key ring's
  * current key, an optional previous key during a rotation (PREVIOUS_SIGNING_KEY_ARN and _KID), the
  * control-plane table for the caller's memberships and projects, the JWT authorizer's claims.
+ * Under the standard observability stack (HTTP API requests).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { KmsSigner } from '../adapters/aws/kms-signer';
-import { requiredEnv } from '../adapters/aws/required-env';
+import { createObservability } from '../adapters/aws/observability';
 import { jwtAuthorizerActor } from '../control-plane-api/app';
 import type { KeyRing } from '../domain/tokens';
 import { controlPlaneSigner } from '../sync-publisher/aws-wiring';
 import { createTokenService } from './app';
+import { readControlPlaneTokensEnvironment } from './environment';
+import type { TokenRouteKey } from './routes';
 
-const logger = new Logger();
-// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
-const tracer = new Tracer();
-const store = new DynamoControlPlaneStore(
-  tracer.captureAWSv3Client(new DynamoDBClient({})),
-  requiredEnv('CONTROL_PLANE_TABLE_NAME'),
-);
+const env = readControlPlaneTokensEnvironment();
+const { logger, count, traced, wrap } = createObservability(env);
+const store = new DynamoControlPlaneStore(traced(new DynamoDBClient({})), env.CONTROL_PLANE_TABLE_NAME);
 
-const previousArn = process.env.PREVIOUS_SIGNING_KEY_ARN;
+const previousArn = env.PREVIOUS_SIGNING_KEY_ARN;
+const previousKid = env.PREVIOUS_SIGNING_KEY_KID;
 const keyRing: KeyRing = {
-  current: controlPlaneSigner(),
-  ...(previousArn && {
-    previous: new KmsSigner(tracer.captureAWSv3Client(new KMSClient({})), previousArn, {
-      kid: requiredEnv('PREVIOUS_SIGNING_KEY_KID'),
+  current: controlPlaneSigner(env, traced),
+  ...(previousArn &&
+    previousKid && {
+      previous: new KmsSigner(traced(new KMSClient({})), previousArn, { kid: previousKid }),
     }),
-  }),
 };
 
 const service = createTokenService({
   store,
   keyRing,
-  issuer: requiredEnv('TOKEN_ISSUER'),
-  dataPlaneIds: requiredEnv('DATA_PLANE_IDS').split(','),
+  issuer: env.TOKEN_ISSUER,
+  dataPlaneIds: env.DATA_PLANE_IDS,
   actorFrom: jwtAuthorizerActor(store),
-  onError: (error, context) => logger.error('token service failure', { ...context, error: error as Error }),
+  onError: (error, context) => {
+    count('InternalErrors');
+    logger.error('token service failure', { ...context, error: error as Error });
+  },
 });
 
-export const handler = middy(service).use(
-  injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }),
-);
+/** A 200 on this route is a data-plane token handed out. */
+const ISSUE_ROUTE: TokenRouteKey = 'POST /v1/tokens';
+
+export const handler = wrap('http', async (event: APIGatewayProxyEventV2) => {
+  const response = await service(event);
+  count('RequestsAnswered');
+  if (event.routeKey === ISSUE_ROUTE && response.statusCode === 200) count('TokensIssued');
+  logger.debug('request answered', { routeKey: event.routeKey, status: response.statusCode });
+  return response;
+});

@@ -1,31 +1,30 @@
 /**
  * AWS Lambda entry point of the heartbeat receiver (SQS event source on every heartbeat queue):
  * stores each data plane's newest report in the control-plane table (CONTROL_PLANE_TABLE_NAME);
- * HEARTBEAT_QUEUES maps each queue name to its data plane.
+ * HEARTBEAT_QUEUES maps each queue name to its data plane. Under the standard observability stack
+ * (SQS batches; each report's lines carry its message id).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import middy from '@middy/core';
 import { DynamoHeartbeatStore } from '../adapters/aws/dynamo-heartbeat-store';
-import { requiredEnv } from '../adapters/aws/required-env';
-import { createHeartbeatReceiver, parseHeartbeatQueues } from './app';
+import { createObservability } from '../adapters/aws/observability';
+import { createHeartbeatReceiver } from './app';
+import { readHeartbeatReceiverEnvironment } from './environment';
 
-const logger = new Logger();
-// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
-const tracer = new Tracer();
+const env = readHeartbeatReceiverEnvironment();
+const { logger, count, traced, forRecord, wrap } = createObservability(env);
 
 const receive = createHeartbeatReceiver({
-  store: new DynamoHeartbeatStore(
-    tracer.captureAWSv3Client(new DynamoDBClient({})),
-    requiredEnv('CONTROL_PLANE_TABLE_NAME'),
-  ),
-  queues: parseHeartbeatQueues(requiredEnv('HEARTBEAT_QUEUES')),
-  onRefused: (info) => logger.warn('heartbeat refused', info),
-  onStored: ({ messageId, report, stored }) =>
+  store: new DynamoHeartbeatStore(traced(new DynamoDBClient({})), env.CONTROL_PLANE_TABLE_NAME),
+  queues: env.HEARTBEAT_QUEUES,
+  onRefused: (info) => {
+    count('HeartbeatsRefused');
+    logger.warn('heartbeat refused', { ...info, ...forRecord(info.messageId) });
+  },
+  onStored: ({ messageId, report, stored }) => {
+    // Not stored: an older report than the one the table holds (delivered out of order).
+    count(stored ? 'HeartbeatsStored' : 'HeartbeatsSuperseded');
     logger.info('heartbeat', {
-      messageId,
+      ...forRecord(messageId),
       stored,
       type: report.type,
       dataPlaneId: report.dataPlaneId,
@@ -33,9 +32,12 @@ const receive = createHeartbeatReceiver({
       errors: report.errors,
       lagMs: report.lagMs,
       appliedSeq: report.appliedSeq,
-    }),
-  onFailure: ({ messageId, error }) =>
-    logger.error('heartbeat not stored', { messageId, error: error as Error }),
+    });
+  },
+  onFailure: ({ messageId, error }) => {
+    count('HeartbeatStoreFailures');
+    logger.error('heartbeat not stored', { ...forRecord(messageId), error: error as Error });
+  },
 });
 
-export const handler = middy(receive).use(injectLambdaContext(logger));
+export const handler = wrap('sqs', receive);

@@ -2,26 +2,22 @@
  * AWS Lambda entry point of the scheduled sync reconciliation (EventBridge rule): scans the
  * control-plane table for projects and API keys and reconciles every data plane in INBOXES. Fails
  * the invocation if any data plane could not be reconciled, so the failure shows in metrics and the
- * rule's retry policy runs it again.
+ * rule's retry policy runs it again. Under the standard observability stack (scheduled events).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import middy from '@middy/core';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { DynamoHeartbeatStore } from '../adapters/aws/dynamo-heartbeat-store';
-import { requiredEnv } from '../adapters/aws/required-env';
+import { createObservability } from '../adapters/aws/observability';
 import { reportedStateOf } from '../domain/sync/heartbeat-store';
 import { createReconciler } from './app';
 import { awsSyncPublisher, controlPlaneSigner } from './aws-wiring';
+import { readSyncPublisherEnvironment } from './environment';
 
-const logger = new Logger();
-// X-Ray subsegments for every AWS SDK call (active tracing alone records only the invocation).
-const tracer = new Tracer();
-const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
-const tableName = requiredEnv('CONTROL_PLANE_TABLE_NAME');
-const { publisher, dataPlaneIds } = awsSyncPublisher(dynamo, controlPlaneSigner());
+const env = readSyncPublisherEnvironment();
+const { logger, count, traced, wrap } = createObservability(env);
+const dynamo = traced(new DynamoDBClient({}));
+const tableName = env.CONTROL_PLANE_TABLE_NAME;
+const { publisher, dataPlaneIds } = awsSyncPublisher(dynamo, controlPlaneSigner(env, traced), env, traced);
 const heartbeats = new DynamoHeartbeatStore(dynamo, tableName);
 
 const store = new DynamoControlPlaneStore(dynamo, tableName);
@@ -45,8 +41,15 @@ async function run(): Promise<void> {
       });
     else logger.info('reconciled', { ...summary });
   }
+  count('DataPlanesReconciled', summaries.length - failed.length);
+  count('ReconciliationFailures', failed.length);
+  // What the data planes lacked: zero once every plane has converged.
+  count(
+    'ChangesRepublished',
+    summaries.reduce((sum, summary) => sum + summary.republished, 0),
+  );
   if (failed.length > 0)
     throw new Error(`reconciliation failed for ${failed.map((s) => s.dataPlaneId).join(', ')}`);
 }
 
-export const handler = middy(run).use(injectLambdaContext(logger));
+export const handler = wrap('schedule', run);

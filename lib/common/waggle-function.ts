@@ -13,6 +13,7 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_BASE, type FunctionEnvironment } from '../../lambdas/config/function-environment';
 import type { LogLevel } from '../config/deployment-config';
 import { LOCK_FILE, PROJECT_ROOT, projectPath } from './project-paths';
 
@@ -24,7 +25,12 @@ export interface WaggleFunctionProps {
   readonly description: string;
   /** Powertools service name in logs and metrics (POWERTOOLS_SERVICE_NAME), e.g. `waggle-ingest`. */
   readonly serviceName: string;
-  readonly environment?: Record<string, string>;
+  /**
+   * The function's own variables, from its schema (`environmentFor<Function>` in
+   * lambdas/<function>/environment.ts, the module its handler reads them with); the construct adds
+   * LOG_LEVEL, the Powertools names and NODE_OPTIONS (lambdas/config/function-environment.ts).
+   */
+  readonly environment: FunctionEnvironment;
   readonly logLevel?: LogLevel;
   /** Memory also buys CPU on Lambda; decode-heavy functions want more. */
   readonly memorySize?: number;
@@ -38,6 +44,9 @@ export interface WaggleFunctionProps {
   /** Caps concurrent invocations (1 for a consumer that must apply messages one at a time). */
   readonly reservedConcurrentExecutions?: number;
 }
+
+/** The CloudWatch namespace of every Waggle function's metrics (POWERTOOLS_METRICS_NAMESPACE). */
+export const WAGGLE_METRICS_NAMESPACE = 'Waggle';
 
 /** Where a stack says whether its functions run with source maps (see setSourceMaps). */
 const SOURCE_MAPS_CONTEXT = 'waggle:sourceMaps';
@@ -68,6 +77,8 @@ export class WaggleFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  /** What the function's environment was built from: its schema and its own variables. */
+  readonly environment: FunctionEnvironment;
   /** Any failed invocation (an exception or a timeout) in 5 minutes. */
   readonly errorsAlarm: Alarm;
   /** Throttled invocations in three 5-minute periods in a row (account concurrency exhausted). */
@@ -77,6 +88,11 @@ export class WaggleFunction extends Construct {
     super(scope, id);
     const logLevel = props.logLevel ?? 'INFO';
     const sourceMaps = sourceMapsEnabled(this);
+    // The environment must be the one the entry's handler reads.
+    const expectedEntry = `lambdas/${props.environment.functionName}/handler.ts`;
+    if (props.entry !== expectedEntry)
+      throw new Error(`${id}: the environment of ${expectedEntry} was given to ${props.entry}`);
+    this.environment = props.environment;
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -106,13 +122,15 @@ export class WaggleFunction extends Construct {
       tracing: Tracing.ACTIVE,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
-        // Stack traces point at the TypeScript sources through the bundled source map.
-        ...(sourceMaps && { NODE_OPTIONS: '--enable-source-maps' }),
-        LOG_LEVEL: logLevel,
-        ...props.environment,
-        POWERTOOLS_SERVICE_NAME: props.serviceName,
-        // Every Waggle function publishes its metrics under one CloudWatch namespace.
-        POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
+        ...props.environment.variables,
+        ...FUNCTION_BASE.write({
+          // Stack traces point at the TypeScript sources through the bundled source map.
+          NODE_OPTIONS: sourceMaps ? '--enable-source-maps' : undefined,
+          LOG_LEVEL: logLevel,
+          POWERTOOLS_SERVICE_NAME: props.serviceName,
+          // Every Waggle function publishes its metrics under one CloudWatch namespace.
+          POWERTOOLS_METRICS_NAMESPACE: WAGGLE_METRICS_NAMESPACE,
+        }),
       },
       ...codeSource(this, props, sourceMaps),
     });

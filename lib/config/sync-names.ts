@@ -3,6 +3,7 @@
  * reference to the other (they live in different accounts): the data plane's inbox queue and its
  * key alias, and the control-plane roles that may send to it.
  */
+import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import type { ControlPlaneConfig, DataPlaneConfig, PlaneLocation } from './deployment-config';
 
 /** What the names depend on: a data plane's id, account and region. */
@@ -69,7 +70,7 @@ export function controlPlaneJwksUrl(controlPlane: ControlPlaneConfig): string {
 export function controlPlaneTokenTrust(
   controlPlane: ControlPlaneConfig,
   dataPlane: DataPlaneRef,
-): Record<string, string> {
+): TokenTrustInput {
   return {
     CONTROL_PLANE_ISSUER: controlPlane.url,
     CONTROL_PLANE_JWKS_URL: controlPlaneJwksUrl(controlPlane),

@@ -15,7 +15,9 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { environmentForControlPlaneApi } from '../../lambdas/control-plane-api/environment';
 import { CONTROL_PLANE_ROUTES } from '../../lambdas/control-plane-api/routes';
+import { environmentForControlPlaneTokens } from '../../lambdas/control-plane-tokens/environment';
 import { TOKEN_ROUTES } from '../../lambdas/control-plane-tokens/routes';
 import { urlSuffixOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
@@ -83,11 +85,11 @@ export class ControlPlaneApi extends Construct {
       logLevel: props.logLevel,
       // Named, because every data plane's inbox policy names it (from the config, in another account).
       roleName: controlPlaneSyncRoleNames(controlPlane).api,
-      environment: {
+      environment: environmentForControlPlaneApi({
         CONTROL_PLANE_TABLE_NAME: table.table.tableName,
         INBOXES: inboxesEnvironment(this, dataPlanes),
         ...signingEnvironment,
-      },
+      }),
     });
     table.grantReadWriteRecords(this.apiFunction.role);
     signingKey.grantSign(this.apiFunction.role);
@@ -99,13 +101,13 @@ export class ControlPlaneApi extends Construct {
       description: 'Waggle token service: data-plane tokens (ES256, at most 15 minutes) and the JWKS',
       timeout: Duration.seconds(10),
       logLevel: props.logLevel,
-      environment: {
+      environment: environmentForControlPlaneTokens({
         CONTROL_PLANE_TABLE_NAME: table.table.tableName,
         TOKEN_ISSUER: controlPlane.url,
-        DATA_PLANE_IDS: dataPlanes.map((dataPlane) => dataPlane.name).join(','),
+        DATA_PLANE_IDS: dataPlanes.map((dataPlane) => dataPlane.name),
         // Signs with the current key; publishes the previous one too during a rotation.
         ...signingKey.publishingEnvironment(),
-      },
+      }),
     });
     table.grantReadRecords(this.tokenFunction.role);
     signingKey.grantSignAndPublish(this.tokenFunction.role);

@@ -11,6 +11,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lambdas/domain/queue-limits';
+import { environmentForHeartbeatReceiver } from '../../lambdas/heartbeat-receiver/environment';
 import { allowCrossAccountSqsSenders, kmsQueueEncryption } from '../common/cross-account-queue-key';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { partitionOf } from '../common/partition';
@@ -73,12 +74,12 @@ export class Heartbeats extends Construct {
       description: 'Waggle heartbeat receiver: stores the newest report of each data plane',
       timeout: RECEIVER_TIMEOUT,
       logLevel: props.logLevel,
-      environment: {
+      environment: environmentForHeartbeatReceiver({
         CONTROL_PLANE_TABLE_NAME: table.table.tableName,
         HEARTBEAT_QUEUES: JSON.stringify(
           Object.fromEntries(dataPlanes.map((dataPlane) => [heartbeatQueueName(dataPlane), dataPlane.name])),
         ),
-      },
+      }),
     });
     this.grantReports(this.receiverFunction.role, ['dynamodb:PutItem'], 'WriteHeartbeats', true);
 

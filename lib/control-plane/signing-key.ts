@@ -2,6 +2,9 @@ import { RemovalPolicy, Tags } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Alias, Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import type { InputOf } from '../../lambdas/config/schema';
+import type { SigningInput } from '../../lambdas/config/sync-publishing';
+import type { PREVIOUS_SIGNING_KEY_VARIABLES } from '../../lambdas/control-plane-tokens/environment';
 import type { SigningKeysConfig } from '../config/deployment-config';
 
 export const SIGNING_KEY_ALIAS = 'alias/waggle-control-plane-signing';
@@ -67,12 +70,12 @@ export class SigningKey extends Construct {
   }
 
   /** SIGNING_KEY_ARN and SIGNING_KEY_KID: the current key (the kid is its key id, not its ARN). */
-  signingEnvironment(): Record<string, string> {
+  signingEnvironment(): SigningInput {
     return { SIGNING_KEY_ARN: this.key.keyArn, SIGNING_KEY_KID: this.key.keyId };
   }
 
   /** The signing environment plus PREVIOUS_SIGNING_KEY_ARN and _KID during a rotation (the JWKS). */
-  publishingEnvironment(): Record<string, string> {
+  publishingEnvironment(): SigningInput & InputOf<typeof PREVIOUS_SIGNING_KEY_VARIABLES> {
     return {
       ...this.signingEnvironment(),
       ...(this.previousKey && {

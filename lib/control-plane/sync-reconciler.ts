@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
+import { environmentForSyncPublisher } from '../../lambdas/sync-publisher/environment';
 import { FailedRuns } from '../common/failed-runs';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig, LogLevel } from '../config/deployment-config';
@@ -45,12 +46,12 @@ export class SyncReconciler extends Construct {
       roleName: controlPlaneSyncRoleNames(controlPlane).reconciler,
       // No reserved concurrency: runs 15 minutes apart with a 5-minute timeout rarely overlap, an
       // overlap only sends messages twice (applied once), and a reservation fails on small accounts.
-      environment: {
+      environment: environmentForSyncPublisher({
         CONTROL_PLANE_TABLE_NAME: table.table.tableName,
         INBOXES: inboxesEnvironment(this, dataPlanes),
         // The current key only: messages signed by the previous one are still verified (JWKS).
         ...signingKey.signingEnvironment(),
-      },
+      }),
     });
     table.grantScanAndSequence(this.reconcileFunction.role);
     signingKey.grantSign(this.reconcileFunction.role);

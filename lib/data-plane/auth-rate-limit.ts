@@ -3,9 +3,10 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { RATE_LIMIT_TABLE } from '../../lambdas/adapters/aws/dynamo-rate-limiter';
+import type { CALLER_AUTH_VARIABLES, CallerAuthInput } from '../../lambdas/config/caller-auth';
 
 /** The environment variable that names the table; the ingest and query handlers read it. */
-export const AUTH_RATE_LIMIT_TABLE_ENV = 'AUTH_RATE_LIMIT_TABLE_NAME';
+export const AUTH_RATE_LIMIT_TABLE_ENV: keyof typeof CALLER_AUTH_VARIABLES = 'AUTH_RATE_LIMIT_TABLE_NAME';
 
 /**
  * The fleet-wide brute-force limit (lambdas/adapters/aws/dynamo-rate-limiter.ts): failed
@@ -33,8 +34,8 @@ export class AuthRateLimit extends Construct {
   }
 
   /** { AUTH_RATE_LIMIT_TABLE_NAME } for a function that authenticates data-plane requests. */
-  environment(): Record<string, string> {
-    return { [AUTH_RATE_LIMIT_TABLE_ENV]: this.table.tableName };
+  environment(): Pick<CallerAuthInput, 'AUTH_RATE_LIMIT_TABLE_NAME'> {
+    return { AUTH_RATE_LIMIT_TABLE_NAME: this.table.tableName };
   }
 
   /** Count and read the counters: UpdateItem (atomic ADD) and GetItem on this table only. */

@@ -110,12 +110,15 @@ export class DataPlaneStack extends Stack {
       bytesScannedCutoffPerQuery: dataPlane.athena?.bytesScannedCutoffPerQuery,
       dataStartDate: dataPlane.dataStartDate,
     });
+    // Updates that arrive before their event wait here: the writer folds them, reads merge them.
+    this.pendingUpdates = new PendingUpdates(this, 'PendingUpdates');
     this.eventWriter = new EventWriter(this, 'EventWriter', {
       ...writerSettings,
       eventsQueue: this.eventsQueue,
       eventStore: this.eventStore,
       eventTables: this.eventTables,
       rawArchive: this.rawArchive,
+      pendingUpdates: this.pendingUpdates,
       logLevel: dataPlane.logLevel,
     });
     this.deadLetterArchiver = new DeadLetterArchiver(this, 'DeadLetterArchiver', {
@@ -134,16 +137,12 @@ export class DataPlaneStack extends Stack {
       keyRegistry: this.keyRegistry,
       eventsQueue: this.eventsQueue,
       rawArchive: this.rawArchive,
+      pendingUpdates: this.pendingUpdates,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,
       defaultReadWindowDays: dataPlane.defaultReadWindowDays,
     });
-
-    // Updates that arrive before their event wait here: the writer folds them, reads merge them.
-    this.pendingUpdates = new PendingUpdates(this, 'PendingUpdates');
-    this.pendingUpdates.attachWriter(this.eventWriter.writerFunction);
-    this.pendingUpdates.attachReader(this.queryApi.queryFunction);
 
     this.syncController = new SyncController(this, 'Sync', {
       dataPlane,

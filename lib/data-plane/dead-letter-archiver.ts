@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { environmentForDeadLetterArchiver } from '../../lambdas/dead-letter-archiver/environment';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { EventStore } from './event-store';
@@ -49,9 +50,7 @@ export class DeadLetterArchiver extends Construct {
       memorySize: 512,
       timeout: DEAD_LETTER_ARCHIVER_TIMEOUT,
       logLevel: props.logLevel,
-      environment: {
-        EVENT_STORE_BUCKET: eventStore.bucket.bucketName,
-      },
+      environment: environmentForDeadLetterArchiver({ EVENT_STORE_BUCKET: eventStore.bucket.bucketName }),
     });
     eventStore.grantWriteDeadLetters(this.archiverFunction.role);
 

@@ -3,8 +3,9 @@ import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
+import { environmentForCompaction } from '../../lambdas/compaction/environment';
 import { FailedRuns } from '../common/failed-runs';
-import { WaggleFunction } from '../common/waggle-function';
+import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { EventStore } from './event-store';
 
@@ -13,6 +14,8 @@ export interface EventCompactionProps {
   readonly logLevel?: LogLevel;
   /** Minute past every hour (UTC) at which compaction runs; the hour before is then closed. */
   readonly minuteOfHour?: number;
+  /** How long after its end an hour counts as closed (COMPACTION_CLOSED_AFTER_MS); absent: the job's default, 1 hour. */
+  readonly closedAfter?: Duration;
 }
 
 /**
@@ -44,9 +47,10 @@ export class EventCompaction extends Construct {
       // The longest Lambda allows; a run that does not finish leaves the old files in place.
       timeout: Duration.minutes(15),
       logLevel: props.logLevel,
-      environment: {
+      environment: environmentForCompaction({
         EVENT_STORE_BUCKET: props.eventStore.bucket.bucketName,
-      },
+        COMPACTION_CLOSED_AFTER_MS: props.closedAfter?.toMilliseconds(),
+      }),
     });
     props.eventStore.grantCompactEvents(this.compactionFunction.role);
 
@@ -71,7 +75,7 @@ export class EventCompaction extends Construct {
       alarmDescription:
         'Compaction left partitions uncompacted (reads still work, more slowly). See docs/operations.md, "Compaction failures".',
       metric: new Metric({
-        namespace: 'Waggle',
+        namespace: WAGGLE_METRICS_NAMESPACE,
         metricName: 'CompactionFailures',
         dimensionsMap: { service: 'waggle-compaction' },
         period: Duration.hours(1),

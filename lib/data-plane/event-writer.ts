@@ -2,11 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { CfnQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { environmentForWriter } from '../../lambdas/writer/environment';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { EventStore } from './event-store';
 import type { EventTables } from './event-tables';
 import type { EventsQueue } from './events-queue';
+import type { PendingUpdates } from './pending-updates';
 import type { RawArchive } from './raw-archive';
 
 /** How the writer takes messages off the events queue; every field has a default. */
@@ -38,6 +40,8 @@ export interface EventWriterProps extends EventWriterSettings {
   readonly eventTables: EventTables;
   /** Events too big for a queue message wait under its overflow/ prefix; raw requests go to raw/batches/. */
   readonly rawArchive: RawArchive;
+  /** Updates that arrive before their event wait there; the writer folds them into it. */
+  readonly pendingUpdates: PendingUpdates;
   readonly logLevel?: LogLevel;
 }
 
@@ -65,7 +69,7 @@ export class EventWriter extends Construct {
   constructor(scope: Construct, id: string, props: EventWriterProps) {
     super(scope, id);
     const settings = { ...EVENT_WRITER_DEFAULTS, ...definedOnly(props) };
-    const { eventsQueue, eventStore, eventTables, rawArchive } = props;
+    const { eventsQueue, eventStore, eventTables, rawArchive, pendingUpdates } = props;
 
     const visibility = (eventsQueue.queue.node.defaultChild as CfnQueue).visibilityTimeout;
     const required = requiredVisibilityTimeout(settings).toSeconds();
@@ -82,12 +86,13 @@ export class EventWriter extends Construct {
       memorySize: settings.memorySize,
       timeout: settings.timeout,
       logLevel: props.logLevel,
-      environment: {
+      environment: environmentForWriter({
         EVENT_STORE_BUCKET: eventStore.bucket.bucketName,
         OVERFLOW_BUCKET: rawArchive.bucket.bucketName,
         ATHENA_WORKGROUP: eventTables.workGroupName,
         GLUE_DATABASE: eventTables.databaseName,
-      },
+        PENDING_UPDATES_TABLE_NAME: pendingUpdates.table.tableName,
+      }),
     });
     const role = this.writerFunction.role;
     eventStore.grantWriteEvents(role);
@@ -106,6 +111,7 @@ export class EventWriter extends Construct {
       reportBatchItemFailures: true,
     });
     this.writerFunction.function.addEventSource(this.eventSource);
+    pendingUpdates.attachWriter(this.writerFunction);
   }
 }
 

@@ -1,14 +1,15 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { environmentForHeartbeatSender } from '../../lambdas/heartbeat-sender/environment';
 import { viaService } from '../common/customer-key';
 import { FailedRuns } from '../common/failed-runs';
 import { partitionOf, urlSuffixOf } from '../common/partition';
-import { WaggleFunction } from '../common/waggle-function';
+import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import {
   heartbeatKeyAlias,
@@ -63,7 +64,7 @@ export class HeartbeatSender extends Construct {
       timeout: Duration.seconds(30),
       logLevel: dataPlane.logLevel,
       roleName: heartbeatSenderRoleName(dataPlane),
-      environment: {
+      environment: environmentForHeartbeatSender({
         DATA_PLANE_ID: dataPlane.name,
         DATA_PLANE_ACCOUNT: dataPlane.account,
         DATA_PLANE_REGION: dataPlane.region,
@@ -74,7 +75,7 @@ export class HeartbeatSender extends Construct {
         EVENTS_QUEUE_URL: props.eventsQueue.queueUrl,
         DEAD_LETTER_QUEUE_URLS: Stack.of(this).toJsonString(props.deadLetterQueues.map((q) => q.queueUrl)),
         SYNC_STATE_TABLE_NAME: props.stateTable.tableName,
-      },
+      }),
     });
     const role = this.senderFunction.role;
     role.addToPrincipalPolicy(
@@ -127,7 +128,8 @@ export class HeartbeatSender extends Construct {
       schedule: Schedule.rate(props.interval ?? Duration.minutes(1)),
       targets: [
         new LambdaFunction(this.senderFunction.function, {
-          event: RuleTargetInput.fromObject({ kind: 'heartbeat' }),
+          // The event's id rides along: the run's log lines carry it as their correlation id.
+          event: RuleTargetInput.fromObject({ kind: 'heartbeat', id: EventField.eventId }),
           retryAttempts: 0,
         }),
       ],
@@ -142,7 +144,7 @@ export class HeartbeatSender extends Construct {
     this.unregisteredAlarm = new Alarm(this, 'UnregisteredAlarm', {
       alarmDescription: `Data plane ${dataPlane.name} has not registered with its control plane (${controlPlane.account}/${controlPlane.region}) for 30 minutes: deploy the control plane, or add this data plane to its deployment config and redeploy it.`,
       metric: new Metric({
-        namespace: 'Waggle',
+        namespace: WAGGLE_METRICS_NAMESPACE,
         metricName: 'Unregistered',
         dimensionsMap: { service: SERVICE_NAME },
         period: Duration.minutes(5),

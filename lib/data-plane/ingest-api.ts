@@ -10,6 +10,8 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
+import { environmentForIngest } from '../../lambdas/ingest/environment';
 import { INGEST_ROUTES, splitRouteKey } from '../../lambdas/ingest/routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
@@ -26,7 +28,7 @@ export interface IngestApiProps {
   readonly keyRegistry: KeyRegistry;
   readonly logLevel?: LogLevel;
   /** Environment that lets the function accept control-plane tokens (see controlPlaneTokenTrust). */
-  readonly tokenTrust?: Record<string, string>;
+  readonly tokenTrust?: TokenTrustInput;
   /** The fleet-wide counter of failed API key attempts; absent: each instance counts alone. */
   readonly authRateLimit?: AuthRateLimit;
   /** Steady-state requests per second across the stage. */
@@ -77,13 +79,13 @@ export class IngestApi extends Construct {
       memorySize: INGEST_FUNCTION_MEMORY_MB,
       timeout: Duration.seconds(INGEST_FUNCTION_TIMEOUT_SECONDS),
       logLevel: props.logLevel,
-      environment: {
+      environment: environmentForIngest({
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
         KEY_TABLE_NAME: keyRegistry.table.tableName,
         ...props.tokenTrust,
         ...props.authRateLimit?.environment(),
-      },
+      }),
     });
     rawArchive.grantWriteArchiveObjects(this.ingestFunction.role);
     eventsQueue.grantSendEvents(this.ingestFunction.role);

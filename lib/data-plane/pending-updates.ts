@@ -7,9 +7,6 @@ import { PENDING_UPDATES_TABLE } from '../../lambdas/adapters/aws/dynamo-pending
 import { createCustomerKey, viaService } from '../common/customer-key';
 import type { WaggleFunction } from '../common/waggle-function';
 
-/** The environment variable that names the table; the writer and query handlers read it. */
-export const PENDING_UPDATES_TABLE_ENV = 'PENDING_UPDATES_TABLE_NAME';
-
 /**
  * Updates that arrived before their event (lambdas/adapters/aws/dynamo-pending-updates.ts): the
  * writer keeps them here instead of retrying, folds them into their event when it writes it, and
@@ -38,9 +35,8 @@ export class PendingUpdates extends Construct {
     });
   }
 
-  /** The writer: keeps, finds and forgets pending updates (the table name in its environment). */
+  /** The writer: keeps, finds and forgets pending updates (EventWriter puts the table name in its environment). */
   attachWriter(writer: WaggleFunction): void {
-    writer.function.addEnvironment(PENDING_UPDATES_TABLE_ENV, this.table.tableName);
     writer.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'KeepAndFoldPendingUpdates',
@@ -58,9 +54,8 @@ export class PendingUpdates extends Construct {
     );
   }
 
-  /** The query function: reads pending updates to merge them into what it returns. */
+  /** The query function: reads pending updates to merge them into what it returns (QueryApi sets the name). */
   attachReader(reader: WaggleFunction): void {
-    reader.function.addEnvironment(PENDING_UPDATES_TABLE_ENV, this.table.tableName);
     reader.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'ReadPendingUpdates',

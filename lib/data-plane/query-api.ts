@@ -2,7 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
+import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { splitRouteKey } from '../../lambdas/ingest/routes';
+import { environmentForQueryApi } from '../../lambdas/query-api/environment';
 import { QUERY_ROUTES } from '../../lambdas/query-api/routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
@@ -11,6 +13,7 @@ import type { EventStore } from './event-store';
 import type { EventTables } from './event-tables';
 import type { EventsQueue } from './events-queue';
 import type { KeyRegistry } from './key-registry';
+import type { PendingUpdates } from './pending-updates';
 import type { RawArchive } from './raw-archive';
 
 export interface QueryApiProps {
@@ -23,9 +26,11 @@ export interface QueryApiProps {
   readonly eventsQueue: EventsQueue;
   /** Its overflow/ prefix takes a queued record too big for a message (the publisher's contract). */
   readonly rawArchive: RawArchive;
+  /** Updates still waiting for their event: reads merge them. */
+  readonly pendingUpdates: PendingUpdates;
   readonly logLevel?: LogLevel;
   /** Environment that lets the function accept control-plane tokens (see controlPlaneTokenTrust). */
-  readonly tokenTrust?: Record<string, string>;
+  readonly tokenTrust?: TokenTrustInput;
   /** The fleet-wide counter of failed API key attempts; absent: each instance counts alone. */
   readonly authRateLimit?: AuthRateLimit;
   /** Days a read without a dateRange covers (1-366); absent: DEFAULT_READ_WINDOW_DAYS (30). */
@@ -42,7 +47,7 @@ export class QueryApi extends Construct {
 
   constructor(scope: Construct, id: string, props: QueryApiProps) {
     super(scope, id);
-    const { eventStore, eventTables, keyRegistry, eventsQueue, rawArchive } = props;
+    const { eventStore, eventTables, keyRegistry, eventsQueue, rawArchive, pendingUpdates } = props;
 
     this.queryFunction = new WaggleFunction(this, 'Query', {
       entry: 'lambdas/query-api/handler.ts',
@@ -52,19 +57,18 @@ export class QueryApi extends Construct {
       // The HTTP API gives up on an integration after 30 s; answer (or fail cleanly) before that.
       timeout: Duration.seconds(29),
       logLevel: props.logLevel,
-      environment: {
+      environment: environmentForQueryApi({
         EVENT_STORE_BUCKET: eventStore.bucket.bucketName,
         ATHENA_WORKGROUP: eventTables.workGroupName,
         GLUE_DATABASE: eventTables.databaseName,
         KEY_TABLE_NAME: keyRegistry.table.tableName,
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
+        PENDING_UPDATES_TABLE_NAME: pendingUpdates.table.tableName,
         ...props.tokenTrust,
         ...props.authRateLimit?.environment(),
-        ...(props.defaultReadWindowDays === undefined
-          ? {}
-          : { DEFAULT_READ_WINDOW_DAYS: String(props.defaultReadWindowDays) }),
-      },
+        DEFAULT_READ_WINDOW_DAYS: props.defaultReadWindowDays,
+      }),
     });
     const role = this.queryFunction.role;
     eventStore.grantReadEvents(role);
@@ -85,5 +89,6 @@ export class QueryApi extends Construct {
         integration,
       });
     }
+    pendingUpdates.attachReader(this.queryFunction);
   }
 }

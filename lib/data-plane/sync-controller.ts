@@ -5,6 +5,7 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { SYNC_STATE_TABLE } from '../../lambdas/adapters/aws/dynamo-config-store';
+import { environmentForDataPlaneController } from '../../lambdas/data-plane-controller/environment';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
@@ -63,12 +64,12 @@ export class SyncController extends Construct {
       description: `Waggle data-plane controller (${dataPlane.name}): applies signed config from the control plane`,
       timeout: CONTROLLER_TIMEOUT,
       logLevel: dataPlane.logLevel,
-      environment: {
+      environment: environmentForDataPlaneController({
         DATA_PLANE_ID: dataPlane.name,
         CONTROL_PLANE_JWKS_URL: controlPlaneJwksUrl(controlPlane),
         KEY_TABLE_NAME: keyRegistry.table.tableName,
         SYNC_STATE_TABLE_NAME: this.stateTable.tableName,
-      },
+      }),
     });
     const role = this.controllerFunction.role;
     keyRegistry.grantWriteKeys(role);

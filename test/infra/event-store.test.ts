@@ -15,6 +15,7 @@ import { EventStore } from '../../lib/data-plane/event-store';
 import { EventTables } from '../../lib/data-plane/event-tables';
 import { EventWriter, requiredVisibilityTimeout } from '../../lib/data-plane/event-writer';
 import { EventsQueue } from '../../lib/data-plane/events-queue';
+import { PendingUpdates } from '../../lib/data-plane/pending-updates';
 import { RawArchive } from '../../lib/data-plane/raw-archive';
 import { buildTestApp } from './support/test-app';
 
@@ -511,9 +512,17 @@ describe('writer', () => {
       workGroupName: 'waggle-short',
     });
     const eventsQueue = new EventsQueue(stack, 'Queue', { visibilityTimeout: Duration.minutes(5) });
+    const pendingUpdates = new PendingUpdates(stack, 'Pending');
     expect(requiredVisibilityTimeout().toSeconds()).toBe(750);
     expect(
-      () => new EventWriter(stack, 'Writer', { eventsQueue, eventStore, eventTables, rawArchive }),
+      () =>
+        new EventWriter(stack, 'Writer', {
+          eventsQueue,
+          eventStore,
+          eventTables,
+          rawArchive,
+          pendingUpdates,
+        }),
     ).toThrow(/visibility timeout \(300 s\) must be at least .* \(750 s\)/);
   });
 

@@ -125,10 +125,18 @@ describe('control plane heartbeat queues', () => {
 });
 
 describe('data plane heartbeat sender', () => {
-  it('runs every minute with the heartbeat input', () => {
+  it('runs every minute with the heartbeat input, which carries the event id (the correlation id of its logs)', () => {
     acme.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
-      Targets: [Match.objectLike({ Input: JSON.stringify({ kind: 'heartbeat' }) })],
+      Targets: [
+        Match.objectLike({
+          Input: Match.absent(),
+          InputTransformer: {
+            InputPathsMap: { id: '$.id' },
+            InputTemplate: '{"kind":"heartbeat","id":<id>}',
+          },
+        }),
+      ],
     });
   });
 

@@ -89,10 +89,29 @@ describe('ingest function bundle (local esbuild, no Docker)', () => {
   it('loads as an ES module and exports the handler', async () => {
     // What Lambda and the stack would provide; loading the module only reads them, no AWS call is made.
     vi.stubEnv('AWS_REGION', 'eu-central-1');
+    vi.stubEnv('LOG_LEVEL', 'INFO');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'waggle-ingest');
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Waggle');
     vi.stubEnv('RAW_ARCHIVE_BUCKET', 'raw-archive-bucket');
     vi.stubEnv('EVENTS_QUEUE_URL', 'https://sqs.eu-central-1.amazonaws.com/200000000002/events');
     vi.stubEnv('KEY_TABLE_NAME', 'key-registry');
     const module = await import(pathToFileURL(join(assetDirectory, 'index.mjs')).href);
     expect(typeof module.handler).toBe('function');
+  });
+
+  it('refuses to start with a bad environment, naming every problem at once', async () => {
+    vi.stubEnv('AWS_REGION', 'eu-central-1');
+    vi.stubEnv('LOG_LEVEL', 'LOUD');
+    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'waggle-ingest');
+    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Waggle');
+    vi.stubEnv('RAW_ARCHIVE_BUCKET', '');
+    vi.stubEnv('EVENTS_QUEUE_URL', 'events');
+    vi.stubEnv('KEY_TABLE_NAME', 'key-registry');
+    // A query string makes it a module instance of its own, evaluated afresh.
+    const fresh = `${pathToFileURL(join(assetDirectory, 'index.mjs')).href}?bad-environment`;
+    await expect(import(fresh)).rejects.toThrow(
+      'ingest: LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, got "LOUD"; RAW_ARCHIVE_BUCKET is not set; ' +
+        'EVENTS_QUEUE_URL must be an http(s) URL, got "events"',
+    );
   });
 });
