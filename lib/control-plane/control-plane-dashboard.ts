@@ -6,6 +6,7 @@ import {
   functionErrorsWidget,
   httpApiWidgets,
   planeDashboard,
+  waggleMetric,
 } from '../common/dashboard-widgets';
 import type { ControlPlaneStack } from './control-plane-stack';
 
@@ -23,13 +24,39 @@ export class ControlPlaneDashboard extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Tokens: invocations',
-        left: [api.tokenFunction.function.metricInvocations({ period: PERIOD, statistic: 'Sum' })],
+        left: [
+          api.tokenFunction.function.metricInvocations({ period: PERIOD, statistic: 'Sum' }),
+          waggleMetric('waggle-control-plane-tokens', 'TokensIssued'),
+        ],
         right: [api.tokenFunction.function.metricErrors({ period: PERIOD, statistic: 'Sum' })],
         width: 12,
       }),
       durationWidget('Tokens', api.tokenFunction),
     );
     const heartbeatQueues = [...heartbeats.queues.entries()];
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Sync: changes sent to data planes',
+        left: [
+          waggleMetric('waggle-control-plane', 'ChangesPublished'),
+          waggleMetric('waggle-sync-reconciler', 'ChangesRepublished'),
+        ],
+        right: [
+          waggleMetric('waggle-control-plane', 'ChangePublishFailures'),
+          waggleMetric('waggle-sync-reconciler', 'ReconciliationFailures'),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Sync: heartbeats stored',
+        left: [waggleMetric('waggle-heartbeat-receiver', 'HeartbeatsStored')],
+        right: [
+          waggleMetric('waggle-heartbeat-receiver', 'HeartbeatsRefused'),
+          waggleMetric('waggle-heartbeat-receiver', 'HeartbeatStoreFailures'),
+        ],
+        width: 12,
+      }),
+    );
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Sync: reconciliation runs',

@@ -102,6 +102,21 @@ export class DataPlaneDashboard extends Construct {
         width: 12,
       }),
     );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Sync: config applied, heartbeats sent',
+        left: [
+          waggleMetric('waggle-data-plane-controller', 'SyncMessagesApplied'),
+          waggleMetric('waggle-heartbeat-sender', 'HeartbeatsSent'),
+        ],
+        right: [
+          waggleMetric('waggle-data-plane-controller', 'SyncMessagesRejected'),
+          waggleMetric('waggle-data-plane-controller', 'SyncMessageFailures'),
+          waggleMetric('waggle-heartbeat-sender', 'Unregistered'),
+        ],
+        width: 24,
+      }),
+    );
     if (plane.grpcCollector) this.dashboard.addWidgets(...plane.grpcCollector.dashboardWidgets());
     this.dashboard.addWidgets(functionErrorsWidget(functions));
   }

@@ -190,5 +190,9 @@ describe('dashboards', () => {
     const cpBody = JSON.stringify((planes[0] as [string, Stack, Template])[2].toJSON());
     expect(cpBody).toContain('Sync: heartbeats received per data plane');
     expect(cpBody).toContain('Tokens: invocations');
+    // The control-plane functions' own metrics, and the data plane's side of the sync.
+    for (const text of ['TokensIssued', 'ChangesPublished', 'ChangesRepublished', 'HeartbeatsStored'])
+      expect(cpBody).toContain(text);
+    for (const text of ['SyncMessagesApplied', 'HeartbeatsSent']) expect(acmeBody).toContain(text);
   });
 });
