@@ -1,10 +1,11 @@
 /**
- * The control-plane API over API Gateway HTTP API (payload v2) events. Each route has three steps:
+ * The control-plane API over API Gateway HTTP API (payload v2) events, one handler per route of
+ * CONTROL_PLANE_ROUTES behind the shared router (lambdas/http/router.ts). Each route has three steps:
  * resolve (read what the request is about, never write), authorize (the one policy function, with the
  * route's action) and handle. Nothing is written before authorize allows, so a denied call changes
  * nothing. No AWS imports: the Lambda handler and the local platform wire their own store.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { API_KEY_SCOPES } from '../domain/auth/principal';
 import { type Actor, actorFromClaims, type JwtClaims } from '../domain/control-plane/actor';
 import {
@@ -44,9 +45,10 @@ import {
   setMembership,
 } from '../domain/control-plane/tenancy';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors';
-import { HttpError, httpErrorOf } from '../http/errors';
 import { jsonResponse as json } from '../http/json-response';
+import { createHttpApi, type HttpApi, type HttpRoute } from '../http/router';
 import {
+  CONTROL_PLANE_BODY_LIMITS,
   type JsonObject,
   optionalEnum,
   optionalEnumList,
@@ -56,7 +58,7 @@ import {
   parseJsonObject,
   requiredName,
 } from './request';
-import { type ControlPlaneRouteKey, matchRoute } from './routes';
+import { CONTROL_PLANE_ROUTES, type ControlPlaneRouteKey } from './routes';
 
 export { CONTROL_PLANE_ROUTES } from './routes';
 
@@ -71,7 +73,7 @@ export interface ControlPlaneApiDeps {
   onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
 }
 
-export type ControlPlaneApi = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+export type ControlPlaneApi = HttpApi;
 
 interface Request {
   event: APIGatewayProxyEventV2;
@@ -104,23 +106,34 @@ interface Route {
 }
 
 export function createControlPlaneApi(deps: ControlPlaneApiDeps): ControlPlaneApi {
+  return createHttpApi({
+    routes: controlPlaneRoutes(deps),
+    bodyLimits: CONTROL_PLANE_BODY_LIMITS,
+    onError: deps.onError,
+  });
+}
+
+/**
+ * One router entry per route of CONTROL_PLANE_ROUTES: resolve, authorize, handle. The local
+ * control plane serves the same entries beside its own routes (sign-in, tokens, JWKS).
+ */
+export function controlPlaneRoutes(
+  deps: Omit<ControlPlaneApiDeps, 'onError'>,
+): HttpRoute<ControlPlaneRouteKey>[] {
   const context = controlPlaneContext(deps);
-  return async (event) => {
-    let routeKey = `${event.requestContext.http.method} ${event.rawPath}`;
-    try {
-      // Inside the try: a badly percent-encoded path parameter is a 400 answer like any other.
-      const matched = matchRoute(event.requestContext.http.method, event.rawPath);
-      if (!matched) throw new HttpError(404, `No route for ${routeKey}`);
-      routeKey = matched.routeKey;
+  return CONTROL_PLANE_ROUTES.map((routeKey) => ({
+    routeKey,
+    handler: async (http) => {
+      const { event } = http;
       const actor = await deps.actorFrom(event);
       if (!actor) throw new UnauthorizedError('Sign in first');
-      const route = ROUTES[matched.routeKey];
+      const route = ROUTES[routeKey];
       const request: Request = {
         event,
         actor,
-        params: matched.params,
+        params: http.params,
         query: new URLSearchParams(event.rawQueryString ?? ''),
-        body: event.requestContext.http.method === 'GET' ? {} : parseJsonObject(event),
+        body: event.requestContext.http.method === 'GET' ? {} : parseJsonObject(http),
       };
       const action = route.action(request);
       const resolved = await route.resolve(request, context);
@@ -133,14 +146,8 @@ export function createControlPlaneApi(deps: ControlPlaneApiDeps): ControlPlaneAp
       if (!authorize(actor, action, resolved.resource).allowed) throw forbidden();
       const reply = await route.handle(request, resolved, context);
       return json(reply.status, reply.body);
-    } catch (error) {
-      const refusal = httpErrorOf(error);
-      const status = refusal?.status ?? 500;
-      if (status >= 500) deps.onError?.(error, { routeKey, status });
-      const message = refusal?.message ?? 'Internal error';
-      return json(status, { success: false, error: message });
-    }
-  };
+    },
+  }));
 }
 
 /** actorFrom for API Gateway's JWT authorizer: the verified claims' `sub`, with memberships from the store. */

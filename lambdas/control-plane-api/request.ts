@@ -1,27 +1,18 @@
 /** Reading and checking control-plane request bodies: small JSON objects with typed fields. */
 import { ValidationError } from '../domain/errors';
-import { readRequestBody } from '../http/request-body';
+import type { HttpRequest } from '../http/router';
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** Control-plane bodies are small JSON objects: 64 KiB, sent or inflated. */
+export const CONTROL_PLANE_BODY_LIMITS = { maxBodyBytes: 64 * 1024, maxDecompressedBytes: 64 * 1024 };
 const MAX_NAME_LENGTH = 200;
 const MAX_TEXT_LENGTH = 4000;
 
 export type JsonObject = Record<string, unknown>;
 
-export function parseJsonObject(event: {
-  body?: string;
-  isBase64Encoded: boolean;
-  headers: Record<string, string | undefined>;
-}): JsonObject {
-  if (event.body === undefined || event.body === '') return {};
-  const bytes = readRequestBody(
-    {
-      body: event.body,
-      isBase64Encoded: event.isBase64Encoded,
-      contentEncoding: event.headers['content-encoding'],
-    },
-    { maxBodyBytes: MAX_BODY_BYTES, maxDecompressedBytes: MAX_BODY_BYTES },
-  );
+/** The body as a JSON object; no body is an empty one. */
+export function parseJsonObject(request: HttpRequest): JsonObject {
+  if (request.event.body === undefined || request.event.body === '') return {};
+  const bytes = request.body();
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));

@@ -6,8 +6,8 @@
  *   policy function lets the caller read the project. Tokens come from the token cache.
  * No AWS imports: the Lambda handler and the local platform wire their own signer and store.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { parseJsonObject } from '../control-plane-api/request';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { CONTROL_PLANE_BODY_LIMITS, parseJsonObject } from '../control-plane-api/request';
 import type { Actor } from '../domain/control-plane/actor';
 import type { Project } from '../domain/control-plane/model';
 import { authorize } from '../domain/control-plane/policy';
@@ -22,8 +22,9 @@ import {
   type TokenCacheKey,
   type TokenRole,
 } from '../domain/tokens';
-import { HttpError, httpErrorOf } from '../http/errors';
 import { jsonResponse as json } from '../http/json-response';
+import { createHttpApi, type HttpApi, type HttpRequest, type HttpResult } from '../http/router';
+import { TOKEN_ROUTES, type TokenRouteKey } from './routes';
 
 export interface TokenServiceDeps {
   store: ControlPlaneStore;
@@ -38,7 +39,7 @@ export interface TokenServiceDeps {
   onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
 }
 
-export type TokenService = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+export type TokenService = HttpApi;
 
 /** What the cache key's scope holds; issuing reads it back, so the cache key is the whole subject. */
 interface TokenScope {
@@ -67,10 +68,10 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     { refreshBeforeSeconds: Math.floor((ttlSeconds * 2) / 3), clock },
   );
 
-  async function issue(event: APIGatewayProxyEventV2) {
-    const actor = await deps.actorFrom(event);
+  async function issue(request: HttpRequest) {
+    const actor = await deps.actorFrom(request.event);
     if (!actor) throw new UnauthorizedError('Sign in first');
-    const body = parseJsonObject(event);
+    const body = parseJsonObject(request);
     const dataPlaneId = body.data_plane_id;
     const projectId = body.project_id;
     if (typeof dataPlaneId !== 'string' || !ID_PATTERN.test(dataPlaneId))
@@ -103,27 +104,19 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     };
   }
 
-  return async (event) => {
-    const method = event.requestContext.http.method.toUpperCase();
-    const routeKey = `${method} ${event.rawPath}`;
-    try {
-      if (routeKey === 'GET /.well-known/jwks.json') {
-        return json(200, await keyRingJwks(deps.keyRing), {
-          // Data planes cache it; a rotation keeps the previous key published for longer than this.
-          'cache-control': 'public, max-age=300',
-        });
-      }
-      if (routeKey === 'POST /v1/tokens')
-        return json(200, await issue(event), { 'cache-control': 'no-store' });
-      throw new HttpError(404, `No route for ${routeKey}`);
-    } catch (error) {
-      const refusal = httpErrorOf(error);
-      const status = refusal?.status ?? 500;
-      if (status >= 500) deps.onError?.(error, { routeKey, status });
-      const message = refusal?.message ?? 'Internal error';
-      return json(status, { success: false, error: message });
-    }
+  const handlers: Record<TokenRouteKey, (request: HttpRequest) => Promise<HttpResult>> = {
+    'GET /.well-known/jwks.json': async () =>
+      json(200, await keyRingJwks(deps.keyRing), {
+        // Data planes cache it; a rotation keeps the previous key published for longer than this.
+        'cache-control': 'public, max-age=300',
+      }),
+    'POST /v1/tokens': async (request) => json(200, await issue(request), { 'cache-control': 'no-store' }),
   };
+  return createHttpApi({
+    routes: TOKEN_ROUTES.map((routeKey) => ({ routeKey, handler: handlers[routeKey] })),
+    bodyLimits: CONTROL_PLANE_BODY_LIMITS,
+    onError: deps.onError,
+  });
 }
 
 /** The project in one of the caller's organizations; projects are stored per organization. */

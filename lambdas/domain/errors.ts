@@ -30,17 +30,19 @@ export abstract class DomainError extends Error {
   readonly challenge?: CredentialChallenge;
 }
 
-/** The request is malformed or breaks a rule: a field of the wrong type, an unknown name, a bad range. */
-export class ValidationError extends DomainError {
-  readonly kind = 'validation';
-  override readonly name: string = 'ValidationError';
+/** A DomainError class of one kind that needs nothing but a message. */
+function kindOfError<K extends DomainErrorKind>(kind: K, name: string) {
+  return class extends DomainError {
+    readonly kind: K = kind;
+    override readonly name: string = name;
+  };
 }
 
-/** No credential, or one that proves nothing (unknown, malformed, wrong password). */
-export class UnauthorizedError extends DomainError {
-  readonly kind = 'unauthorized';
-  override readonly name: string = 'UnauthorizedError';
+/** The request is malformed or breaks a rule: a field of the wrong type, an unknown name, a bad range. */
+export class ValidationError extends kindOfError('validation', 'ValidationError') {}
 
+/** No credential, or one that proves nothing (unknown, malformed, wrong password). */
+export class UnauthorizedError extends kindOfError('unauthorized', 'UnauthorizedError') {
   constructor(
     message: string,
     override readonly challenge?: CredentialChallenge,
@@ -50,40 +52,25 @@ export class UnauthorizedError extends DomainError {
 }
 
 /** A valid caller that may not do this (missing scope or role, another project's credential). */
-export class ForbiddenError extends DomainError {
-  readonly kind = 'forbidden';
-  override readonly name: string = 'ForbiddenError';
-}
+export class ForbiddenError extends kindOfError('forbidden', 'ForbiddenError') {}
 
 /** What the request names does not exist (or is not visible to the caller). */
-export class NotFoundError extends DomainError {
-  readonly kind = 'not-found';
-  override readonly name: string = 'NotFoundError';
-}
+export class NotFoundError extends kindOfError('not-found', 'NotFoundError') {}
 
 /** The request contradicts the current state: a duplicate name, a lost conditional write, a last owner. */
-export class ConflictError extends DomainError {
-  readonly kind = 'conflict';
-  override readonly name: string = 'ConflictError';
-}
+export class ConflictError extends kindOfError('conflict', 'ConflictError') {}
 
 /** The request holds more than a limit allows (items, values, bytes); the caller should split it. */
-export class TooLargeError extends DomainError {
-  readonly kind = 'too-large';
-  override readonly name: string = 'TooLargeError';
-}
+export class TooLargeError extends kindOfError('too-large', 'TooLargeError') {}
 
 /** The body is in a format this operation does not read. */
-export class UnsupportedFormatError extends DomainError {
-  readonly kind = 'unsupported-format';
-  override readonly name: string = 'UnsupportedFormatError';
-}
+export class UnsupportedFormatError extends kindOfError('unsupported-format', 'UnsupportedFormatError') {}
+
+/** The work did not finish within the time it had (a read past its deadline). */
+export class TimedOutError extends kindOfError('timed-out', 'TimedOutError') {}
 
 /** Too many attempts from this caller; the same request may succeed after retryAfterSeconds. */
-export class RateLimitedError extends DomainError {
-  readonly kind = 'rate-limited';
-  override readonly name: string = 'RateLimitedError';
-
+export class RateLimitedError extends kindOfError('rate-limited', 'RateLimitedError') {
   constructor(
     message: string,
     override readonly retryAfterSeconds: number,
@@ -93,22 +80,13 @@ export class RateLimitedError extends DomainError {
 }
 
 /** A dependency failed or is saturated; nothing was done, and a retry after retryAfterSeconds may succeed. */
-export class UnavailableError extends DomainError {
-  readonly kind = 'unavailable';
-  override readonly name: string = 'UnavailableError';
-
+export class UnavailableError extends kindOfError('unavailable', 'UnavailableError') {
   constructor(
     message: string,
     override readonly retryAfterSeconds: number = 1,
   ) {
     super(message);
   }
-}
-
-/** The work did not finish within the time it had (a read past its deadline). */
-export class TimedOutError extends DomainError {
-  readonly kind = 'timed-out';
-  override readonly name: string = 'TimedOutError';
 }
 
 export function isDomainError(error: unknown): error is DomainError {

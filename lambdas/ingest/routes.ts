@@ -16,7 +16,5 @@ export const INGEST_ROUTES = [
 
 export type IngestRouteKey = (typeof INGEST_ROUTES)[number];
 
-export function splitRouteKey(routeKey: string): { method: string; path: string } {
-  const space = routeKey.indexOf(' ');
-  return { method: routeKey.slice(0, space), path: routeKey.slice(space + 1) };
-}
+/** How the CDK constructs read a route key (lambdas/http/routes.ts reads them all). */
+export { splitRouteKey } from '../http/routes';

@@ -3,7 +3,7 @@
  * Kept free of node:http so the mapping can be read (and tested) on its own.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { decodePathSegment } from '../http/path-segment';
+import { matchRoute } from '../http/routes';
 
 export interface IncomingHttpRequest {
   method: string;
@@ -43,7 +43,8 @@ export function buildApiGatewayEvent(
   const rawPath = queryStart === -1 ? request.target : request.target.slice(0, queryStart);
   const rawQueryString = queryStart === -1 ? '' : (request.target.slice(queryStart + 1).split('#')[0] ?? '');
   const method = request.method.toUpperCase();
-  const route = matchRoute(method, rawPath, routes);
+  // Matched as sent (a trailing slash is not folded here); an unmatched request goes to $default.
+  const route = matchRoute(routes, method, rawPath);
 
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
@@ -74,7 +75,7 @@ export function buildApiGatewayEvent(
   if (cookies && cookies.length > 0) event.cookies = cookies;
   const queryStringParameters = parseQuery(rawQueryString);
   if (queryStringParameters) event.queryStringParameters = queryStringParameters;
-  if (route?.pathParameters) event.pathParameters = route.pathParameters;
+  if (route && Object.keys(route.params).length > 0) event.pathParameters = route.params;
   if (request.body.byteLength > 0) {
     const text = isTextBody(headers) ? decodeUtf8(request.body) : undefined;
     if (text === undefined) {
@@ -106,72 +107,6 @@ function parseQuery(rawQueryString: string): Record<string, string> | undefined 
     parameters[name] = name in parameters ? `${parameters[name]},${value}` : value;
   }
   return Object.keys(parameters).length > 0 ? parameters : undefined;
-}
-
-interface RouteMatch {
-  routeKey: string;
-  pathParameters?: Record<string, string>;
-}
-
-/**
- * Matches `METHOD /path` route keys; `{name}` segments capture, `{name+}` captures the rest, ANY
- * matches every method. A captured parameter with malformed percent-encoding throws a 400 HttpError.
- */
-export function matchRoute(method: string, path: string, routes: readonly string[]): RouteMatch | undefined {
-  const pathSegments = path.split('/');
-  for (const routeKey of routes) {
-    const [routeMethod, routePath] = routeKey.split(' ');
-    if (routePath === undefined || (routeMethod !== method && routeMethod !== 'ANY')) continue;
-    const parameters = matchPath(routePath.split('/'), pathSegments);
-    if (!parameters) continue;
-    return Object.keys(parameters).length > 0 ? { routeKey, pathParameters: parameters } : { routeKey };
-  }
-  return undefined;
-}
-
-/**
- * The methods the routes allow on a path that no route matches with the request's method (for a
- * 405 with `Allow`); empty when the path is not a route's at all. A trailing slash is ignored, as
- * the handlers' own routers ignore it.
- */
-export function allowedMethods(path: string, routes: readonly string[]): string[] {
-  const trimmed = path.length > 1 ? path.replace(/\/+$/, '') : path;
-  const segments = trimmed.split('/');
-  const methods = new Set<string>();
-  for (const routeKey of routes) {
-    const [routeMethod, routePath] = routeKey.split(' ');
-    if (routeMethod === undefined || routePath === undefined || routeMethod === 'ANY') continue;
-    try {
-      if (matchPath(routePath.split('/'), segments)) methods.add(routeMethod);
-    } catch {
-      // A malformed parameter still names the route's path.
-      methods.add(routeMethod);
-    }
-  }
-  return [...methods].sort();
-}
-
-function matchPath(routeSegments: string[], pathSegments: string[]): Record<string, string> | undefined {
-  const parameters: Record<string, string> = {};
-  for (const [index, routeSegment] of routeSegments.entries()) {
-    const greedy = /^\{(\w+)\+\}$/.exec(routeSegment);
-    if (greedy?.[1]) {
-      const rest = pathSegments.slice(index).join('/');
-      if (rest === '') return undefined;
-      parameters[greedy[1]] = decodePathSegment(rest);
-      return parameters;
-    }
-    const pathSegment = pathSegments[index];
-    if (pathSegment === undefined) return undefined;
-    const named = /^\{(\w+)\}$/.exec(routeSegment);
-    if (named?.[1]) {
-      if (pathSegment === '') return undefined;
-      parameters[named[1]] = decodePathSegment(pathSegment);
-    } else if (routeSegment !== pathSegment) {
-      return undefined;
-    }
-  }
-  return routeSegments.length === pathSegments.length ? parameters : undefined;
 }
 
 function isTextBody(headers: Record<string, string>): boolean {

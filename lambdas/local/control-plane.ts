@@ -7,10 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { LocalSigner } from '../adapters/local/local-signer';
-import { CONTROL_PLANE_ROUTES, createControlPlaneApi } from '../control-plane-api/app';
+import { CONTROL_PLANE_ROUTES, controlPlaneRoutes } from '../control-plane-api/app';
+import { CONTROL_PLANE_BODY_LIMITS, parseJsonObject } from '../control-plane-api/request';
+import { TOKEN_ROUTES, type TokenRouteKey } from '../control-plane-tokens/routes';
 import { actorFromClaims } from '../domain/control-plane/actor';
 import { createKey, DEFAULT_KEY_SCOPES } from '../domain/control-plane/api-keys';
 import { type ControlPlaneContext, controlPlaneContext } from '../domain/control-plane/context';
@@ -22,8 +24,8 @@ import { createLocalIdentityProvider } from '../domain/identity/identity-provide
 import type { KeyRegistry } from '../domain/ports';
 import type { EntityChange } from '../domain/sync/publisher';
 import { type Jwks, keyRingJwks } from '../domain/tokens';
-import { httpErrorOf } from '../http/errors';
 import { jsonResponse as json } from '../http/json-response';
+import { createHttpApi, type HttpApi, type HttpRoute } from '../http/router';
 import { desiredChanges } from '../sync-publisher/app';
 import { startLocalConfigSync } from './config-sync';
 import { FileUserStore, loadOrCreateKeys } from './control-plane-files';
@@ -37,13 +39,11 @@ import { logAnsweredRequest } from './request-log';
 import { runInOrder } from './run-in-order';
 
 export const LOCAL_ADMIN_EMAIL = 'admin@local';
+/** Sign-in with the local identity provider (Cognito's stand-in). */
+const SIGN_IN_ROUTE = 'POST /v1/auth/sign-in';
+type LocalRouteKey = TokenRouteKey | typeof SIGN_IN_ROUTE;
 /** Every route the local control plane serves (for 405 answers on a known path). */
-const CONTROL_PLANE_SERVER_ROUTES = [
-  ...CONTROL_PLANE_ROUTES,
-  'POST /v1/auth/sign-in',
-  'POST /v1/tokens',
-  'GET /.well-known/jwks.json',
-];
+const CONTROL_PLANE_SERVER_ROUTES = [...CONTROL_PLANE_ROUTES, ...TOKEN_ROUTES, SIGN_IN_ROUTE];
 /** The app client id ID tokens are issued for (Cognito's `aud`). */
 const LOCAL_CLIENT_ID = 'waggle-local-console';
 
@@ -172,7 +172,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
   cleanup.unshift(async () => clearInterval(reconcileTimer));
   try {
     // The handler needs the URL (the issuer), which exists once the server listens.
-    let handle: ((event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>) | undefined;
+    let handle: HttpApi | undefined;
     const server = await startHttpServer({
       port: options.port ?? 4319,
       host: options.host ?? '127.0.0.1',
@@ -200,40 +200,42 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       logger.error(`control plane: ${context.routeKey} answered ${context.status}`, {
         error: (error as Error).message,
       });
-    const api = createControlPlaneApi({ store, changes: sync.changes, actorFrom, onError });
     const tokens = createTokenRoute({
       store,
       signer: tokenSigner,
       issuer: () => issuer,
       dataPlaneId: options.dataPlaneId,
     });
-
-    handle = async (event) => {
-      const route = `${event.requestContext.http.method} ${event.rawPath}`;
-      try {
-        if (route === 'GET /.well-known/jwks.json') return json(200, await jwks());
-        if (route === 'POST /v1/auth/sign-in') {
-          const body = jsonBody(event);
-          const { email, password } = body;
+    // The control-plane API's routes and the local stand-ins for Cognito's sign-in and the token service.
+    const localRoutes: HttpRoute<LocalRouteKey>[] = [
+      { routeKey: 'GET /.well-known/jwks.json', handler: async () => json(200, await jwks()) },
+      {
+        routeKey: SIGN_IN_ROUTE,
+        handler: async (request) => {
+          const { email, password } = parseJsonObject(request);
           if (typeof email !== 'string' || typeof password !== 'string') {
             throw new ValidationError('email and password are required');
           }
-          return json(200, await identity.signIn(email, password, event.requestContext.http.sourceIp));
-        }
-        if (route === 'POST /v1/tokens') {
-          const actor = await actorFrom(event);
+          return json(
+            200,
+            await identity.signIn(email, password, request.event.requestContext.http.sourceIp),
+          );
+        },
+      },
+      {
+        routeKey: 'POST /v1/tokens',
+        handler: async (request) => {
+          const actor = await actorFrom(request.event);
           if (!actor) throw new UnauthorizedError('Sign in first');
-          return await tokens(actor, jsonBody(event));
-        }
-        return await api(event);
-      } catch (error) {
-        const refusal = httpErrorOf(error);
-        const status = refusal?.status ?? 500;
-        if (status >= 500) onError(error, { routeKey: route, status });
-        const message = refusal?.message ?? 'Internal error';
-        return json(status, { success: false, error: message }, refusal?.headers);
-      }
-    };
+          return tokens(actor, parseJsonObject(request));
+        },
+      },
+    ];
+    handle = createHttpApi<string>({
+      routes: [...controlPlaneRoutes({ store, changes: sync.changes, actorFrom }), ...localRoutes],
+      bodyLimits: CONTROL_PLANE_BODY_LIMITS,
+      onError,
+    });
 
     const context = controlPlaneContext({ store, changes: sync.changes });
     const admin = await users.findByEmail(LOCAL_ADMIN_EMAIL);
@@ -301,20 +303,4 @@ async function createFirstAdmin(
     project: project.name,
     apiKey: key,
   };
-}
-
-function jsonBody(event: APIGatewayProxyEventV2): Record<string, unknown> {
-  const text = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
-  let value: unknown;
-  try {
-    value = text === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new ValidationError('The body must be JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError('The body must be a JSON object');
-  }
-  return value as Record<string, unknown>;
 }

@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { HttpError } from '../http/errors';
-import { allowedMethods, buildApiGatewayEvent } from './api-gateway-event';
+import { allowedMethods } from '../http/routes';
+import { buildApiGatewayEvent } from './api-gateway-event';
 import type { LogFields } from './logger';
 import { withRequestNotes } from './request-notes';
 
@@ -179,7 +180,7 @@ async function serve(
 
   // A known path with a method none of its routes has: 405 naming the methods it has.
   if (event.routeKey === '$default') {
-    const allow = allowedMethods(event.rawPath, options.routes);
+    const allow = allowedMethods(options.routes, event.rawPath);
     if (allow.length > 0) {
       answered.why = `${event.requestContext.http.method} is not allowed on ${event.rawPath}; allowed: ${allow.join(', ')}`;
       return writeJson(response, 405, { message: 'Method Not Allowed', allow }, { allow: allow.join(', ') });

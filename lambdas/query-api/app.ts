@@ -1,20 +1,18 @@
 /**
- * The query function's HTTP surface (the HoneyHive-compatible read API): route, authenticate,
- * parse the request into a query, ask the EventQueryService, shape the spec's answer. Deletions
- * queue a tombstone. Errors become HTTP answers here and nowhere else. No AWS imports: the handler
- * and the local platform both call createQueryApiHandler with their own adapters.
+ * The query function's HTTP surface (the HoneyHive-compatible read API): one handler per route of
+ * QUERY_ROUTES behind the shared router (lambdas/http/router.ts): authenticate, parse the request
+ * into a query, ask the EventQueryService within the read's deadline, shape the spec's answer
+ * (gzip when asked). Deletions queue a tombstone. No AWS imports: the handler and the local
+ * platform both call createQueryApiHandler with their own adapters.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createAuthenticator } from '../domain/auth/authenticate';
-import { createRequestAuthenticator, type DataPlaneAuthOptions } from '../domain/auth/authenticate-request';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Principal } from '../domain/auth/principal';
-import type { TokenVerifier } from '../domain/auth/token-verifier';
 import type { ConcurrencyGate } from '../domain/concurrency-gate';
 import { NotFoundError, UnavailableError } from '../domain/errors';
 import type { WaggleTombstone } from '../domain/events/event';
 import { parseJsonBody } from '../domain/ingest/json-body';
 import { publishRecords } from '../domain/ingest/publish-records';
-import type { KeyRegistry, MessageQueue, ObjectStore } from '../domain/ports';
+import type { MessageQueue, ObjectStore } from '../domain/ports';
 import type {
   EventQueryService,
   ExportQuery,
@@ -38,20 +36,19 @@ import {
   eventNodeResponse,
   sessionResponse,
 } from '../domain/read-api/responses';
-import { HttpError, httpErrorOf } from '../http/errors';
+import { createCallerAuthenticator, type DataPlaneCallerDeps } from '../http/data-plane-caller';
 import { jsonResponse as json } from '../http/json-response';
-import { readRequestBody } from '../http/request-body';
-import { assertFitsLambda, encodeResponse } from '../http/response-encoding';
-import { matchQueryRoute } from './route-match';
-import type { QueryRouteKey } from './routes';
+import { encodeResponse } from '../http/response-encoding';
+import { createHttpApi, type HttpApi, type HttpRequest, type HttpResult } from '../http/router';
+import { QUERY_ROUTES, type QueryRouteKey } from './routes';
 
 export { QUERY_ROUTES } from './routes';
 
 /** A filter request is small; anything near these limits is not one. */
 const BODY_LIMITS = { maxBodyBytes: 256 * 1024, maxDecompressedBytes: 1024 * 1024 };
 
-export interface QueryApiHandlerDeps {
-  keys: KeyRegistry;
+/** keys, auth, tokens and projectName: who may read (lambdas/http/data-plane-caller.ts). */
+export interface QueryApiHandlerDeps extends Omit<DataPlaneCallerDeps, 'clock'> {
   queries: EventQueryService;
   eventsQueue: MessageQueue;
   /** Where publishRecords puts a record too large for a message (never for a tombstone in practice). */
@@ -59,12 +56,6 @@ export interface QueryApiHandlerDeps {
   /** The event store's objects, to put back inputs/outputs kept outside their row; omit to return the truncated copies. */
   payloadStore?: ObjectStore;
   clock?: () => number;
-  /** Key cache and brute-force limit; give ingest and query one rateLimiter so they share the budget. */
-  auth?: DataPlaneAuthOptions;
-  /** Control-plane tokens (JWTs) are accepted only with a verifier; API keys always are. */
-  tokens?: TokenVerifier;
-  /** A token's project id -> the project's name as clients know it (ingest records carry it). */
-  projectName?: (projectId: string) => Promise<string | undefined>;
   /**
    * Bounds the export work this instance does at once (POST /v1/events/export and /events/export, GET /events);
    * defaults to createExportGate()'s limits, one gate per handler.
@@ -81,14 +72,10 @@ export interface QueryApiHandlerDeps {
   onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
 }
 
-export type QueryApiHandler = (
-  event: APIGatewayProxyEventV2,
-  context?: unknown,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+export type QueryApiHandler = HttpApi;
 
 interface RouteContext {
-  event: APIGatewayProxyEventV2;
-  params: Record<string, string>;
+  request: HttpRequest<QueryRouteKey>;
   principal: Principal;
   now: number;
   /** The read's deadline, handed to every statement it runs. */
@@ -104,12 +91,7 @@ interface Answer {
 
 export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandler {
   const clock = deps.clock ?? Date.now;
-  const authenticate = createRequestAuthenticator({
-    apiKeys: createAuthenticator(deps.keys, { clock, ...deps.auth }),
-    failures: { clock, ...deps.auth },
-    tokens: deps.tokens,
-    projectName: deps.projectName,
-  });
+  const authenticate = createCallerAuthenticator({ ...deps, clock });
   const { queries } = deps;
   const exportGate = deps.exportGate ?? createExportGate();
   const readBudgetMs = deps.readBudgetMs ?? DEFAULT_READ_BUDGET_MS;
@@ -138,7 +120,7 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     const record = tombstoneRecord(ctx.principal, target, id, ctx.now);
     try {
       await publishRecords([record], deps.eventsQueue, deps.overflowStore, {
-        requestId: ctx.event.requestContext.requestId,
+        requestId: ctx.request.requestId,
       });
     } catch (error) {
       deps.onError?.(error, { routeKey: `queue:${target}-delete`, status: 503 });
@@ -148,12 +130,12 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
   }
 
   const exportRoute = async (ctx: RouteContext): Promise<Answer> => {
-    const query = parseExportBody(readJsonBody(ctx.event), ctx.principal, ctx.now);
+    const query = parseExportBody(readJsonBody(ctx.request), ctx.principal, ctx.now);
     const result = await exportPage(ctx, query);
     return { status: 200, json: exportBody(result, ctx.principal, query) };
   };
   const sessionRoute = async (ctx: RouteContext): Promise<Answer> => {
-    const id = parsePathId(ctx.params.session_id, 'session_id');
+    const id = parsePathId(ctx.request.params.session_id, 'session_id');
     const session = await fullSession(ctx, id);
     if (!session) throw new NotFoundError(`No session with id "${id}"`);
     return { status: 200, body: sessionResponse(session, ctx.principal) };
@@ -163,12 +145,12 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     'POST /v1/events/export': exportRoute,
     'POST /events/export': exportRoute,
     'GET /events': async (ctx) => {
-      const query = parseGetEventsQuery(queryParameters(ctx.event), ctx.principal, ctx.now);
+      const query = parseGetEventsQuery(queryParameters(ctx.request.event), ctx.principal, ctx.now);
       const result = await exportPage(ctx, query);
       return { status: 200, json: exportBody(result, ctx.principal, query) };
     },
     'GET /v1/events/chart': async (ctx) => {
-      const query = parseChartQuery(queryParameters(ctx.event), ctx.principal, ctx.now);
+      const query = parseChartQuery(queryParameters(ctx.request.event), ctx.principal, ctx.now);
       return {
         status: 200,
         body: chartResponse(await queries.chart(tenantOf(ctx.principal), query, ctx.read)),
@@ -177,7 +159,7 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     // The spec reads this id as a session id (the session's tree); an event id that is not a
     // session is answered with that event alone, in the same node shape.
     'GET /v1/events/{id}': async (ctx) => {
-      const id = parsePathId(ctx.params.id, 'id');
+      const id = parsePathId(ctx.request.params.id, 'id');
       const tenant = tenantOf(ctx.principal);
       const session = await fullSession(ctx, id);
       if (session) return { status: 200, body: sessionResponse(session, ctx.principal) };
@@ -192,56 +174,43 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     },
     'GET /v1/sessions/{session_id}': sessionRoute,
     'GET /session/{session_id}': sessionRoute,
-    'DELETE /v1/events/{id}': (ctx) => deleteTarget(ctx, 'event', parsePathId(ctx.params.id, 'id')),
+    'DELETE /v1/events/{id}': (ctx) => deleteTarget(ctx, 'event', parsePathId(ctx.request.params.id, 'id')),
     'DELETE /v1/sessions/{session_id}': (ctx) =>
-      deleteTarget(ctx, 'session', parsePathId(ctx.params.session_id, 'session_id')),
+      deleteTarget(ctx, 'session', parsePathId(ctx.request.params.session_id, 'session_id')),
   };
 
-  return async (event, context) => {
+  async function serve(
+    request: HttpRequest<QueryRouteKey>,
+    route: (ctx: RouteContext) => Promise<Answer>,
+  ): Promise<HttpResult> {
+    const { event } = request;
     // Wall-clock time, not deps.clock: the deadline is about the gateway's real 30 s.
     const deadline = readDeadline({
       arrivedAt: event.requestContext.timeEpoch,
       now: Date.now(),
       budgetMs: readBudgetMs,
-      invocationRemainingMs: invocationRemainingMs(context),
+      invocationRemainingMs: invocationRemainingMs(request.context),
     });
-    let routeKey = `${event.requestContext.http.method} ${event.rawPath}`;
-    try {
-      const match = matchQueryRoute(event);
-      if (!match) throw new HttpError(404, `No route for ${routeKey}`);
-      routeKey = match.route;
-      // Deleting is writing: it takes the same scope as sending events, which every SDK key has.
-      const scope = match.route.startsWith('DELETE ') ? 'ingest' : 'read';
-      const principal = await authenticate(event.headers.authorization, {
-        scope,
-        projectId: requestedProject(event),
-        clientId: event.requestContext.http.sourceIp,
-      });
-      const route = ROUTES[match.route]({
-        event,
-        params: match.params,
-        principal,
-        now: clock(),
-        read: { deadline },
-      });
-      const answer = await withinDeadline(route, deadline, readBudgetMs);
-      deps.onAnswered?.({ route: match.route, status: answer.status, projectId: principal.project_id });
-      const plain =
-        answer.json === undefined
-          ? json(answer.status, answer.body)
-          : { ...json(answer.status, null), body: answer.json };
-      const response = encodeResponse(plain, event.headers['accept-encoding']);
-      assertFitsLambda(response);
-      return response;
-    } catch (error) {
-      const refusal = httpErrorOf(error);
-      const status = refusal?.status ?? 500;
-      if (status >= 500) deps.onError?.(error, { routeKey, status });
-      const message = refusal?.message ?? 'Internal error';
-      const headers = refusal?.headers;
-      return json(status, { success: false, error: message }, headers);
-    }
-  };
+    // Deleting is writing: it takes the same scope as sending events, which every SDK key has.
+    const principal = await authenticate(event, request.routeKey.startsWith('DELETE ') ? 'ingest' : 'read');
+    const work = route({ request, principal, now: clock(), read: { deadline } });
+    const answer = await withinDeadline(work, deadline, readBudgetMs);
+    deps.onAnswered?.({ route: request.routeKey, status: answer.status, projectId: principal.project_id });
+    const plain =
+      answer.json === undefined
+        ? json(answer.status, answer.body)
+        : { ...json(answer.status, null), body: answer.json };
+    return encodeResponse(plain, event.headers['accept-encoding']);
+  }
+
+  return createHttpApi<QueryRouteKey>({
+    routes: QUERY_ROUTES.map((routeKey) => ({
+      routeKey,
+      handler: (request) => serve(request, ROUTES[routeKey]),
+    })),
+    bodyLimits: BODY_LIMITS,
+    onError: deps.onError,
+  });
 }
 
 /** The Lambda invocation's remaining time, when the handler runs in Lambda (its context says). */
@@ -251,15 +220,8 @@ function invocationRemainingMs(context: unknown): number | undefined {
 }
 
 /** The export body; an empty body is an empty request (every default). */
-function readJsonBody(event: APIGatewayProxyEventV2): unknown {
-  const bytes = readRequestBody(
-    {
-      body: event.body,
-      isBase64Encoded: event.isBase64Encoded,
-      contentEncoding: event.headers['content-encoding'],
-    },
-    BODY_LIMITS,
-  );
+function readJsonBody(request: HttpRequest): unknown {
+  const bytes = request.body();
   return bytes.byteLength === 0 ? {} : parseJsonBody(bytes);
 }
 
@@ -274,16 +236,4 @@ function queryParameters(event: APIGatewayProxyEventV2): QueryParameters {
     if (value !== undefined) params.append(name, value);
   }
   return parseQueryString(params.toString());
-}
-
-/**
- * The project a request addresses (`x-waggle-project`: a project id, or for API keys also its
- * name). Needed only with a token that lists several projects; when sent it must be the
- * credential's project, else 403, so a credential never reaches another project's data.
- */
-const PROJECT_HEADER = 'x-waggle-project';
-
-function requestedProject(event: APIGatewayProxyEventV2): string | undefined {
-  const value = event.headers[PROJECT_HEADER]?.trim();
-  return value === undefined || value === '' ? undefined : value;
 }

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_PLANE_ROUTES, matchRoute } from '../../../lambdas/control-plane-api/routes';
+import { CONTROL_PLANE_ROUTES } from '../../../lambdas/control-plane-api/routes';
 import { MemoryControlPlaneStore } from '../../../lambdas/domain/control-plane/memory-store';
 import type { Workspace } from '../../../lambdas/domain/control-plane/model';
 import { VersionConflictError } from '../../../lambdas/domain/control-plane/store';
+import { routeRequest } from '../../../lambdas/http/routes';
 import { bodyOf, buildFixture, request } from './fixture';
+
+/** How the router reads a control-plane request (lambdas/http/router.ts). */
+const matchRoute = (method: string, path: string) => routeRequest(CONTROL_PLANE_ROUTES, method, path);
 
 const workspace: Workspace = {
   kind: 'workspace',

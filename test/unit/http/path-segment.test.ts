@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../../lambdas/http/errors';
-import { decodePathSegment } from '../../../lambdas/http/path-segment';
+import { decodePathSegment } from '../../../lambdas/http/routes';
 
 describe('decodePathSegment', () => {
   it('decodes percent-encoding', () => {

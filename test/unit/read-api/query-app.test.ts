@@ -685,9 +685,20 @@ describe('deletions', () => {
 
 describe('errors', () => {
   it('an unknown route is a 404 in the JSON error shape', async () => {
-    const response = await handler(unrouted('PATCH', '/v1/events/e-1'));
+    const response = await handler(unrouted('GET', '/v1/nothing/e-1'));
     expect(response.statusCode).toBe(404);
-    expect(body(response)).toEqual({ success: false, error: 'No route for PATCH /v1/events/e-1' });
+    expect(body(response)).toEqual({ success: false, error: 'No route for GET /v1/nothing/e-1' });
+  });
+
+  it('a method the path does not have is a 405 with Allow, in the JSON error shape', async () => {
+    const response = await handler(unrouted('PATCH', '/v1/events/e-1'));
+    expect(response.statusCode).toBe(405);
+    expect(response.headers?.allow).toBe('DELETE, GET');
+    expect(body(response)).toEqual({
+      success: false,
+      error: 'PATCH is not allowed on /v1/events/e-1; allowed: DELETE, GET',
+    });
+    expect(queries.calls).toEqual([]);
   });
 
   it('a failing query service is a 500 that hides the cause and reports it', async () => {
