@@ -523,8 +523,14 @@ function delay(ms: number): Promise<void> {
  * middle of an awaited flush: `await tracer.flush()` would never return and the caller's remaining
  * code would silently not run (exit code 13 under an ES module's top-level await).
  */
+const HOLD_MARGIN_MS = 5_000;
+
 function holdProcess(ms: number): () => void {
-  const bounded = Number.isFinite(ms) ? Math.min(Math.max(0, ms), 2_147_483_647) : 0;
+  // The SDK's own (unref'd) time limits are armed after this hold, so their deadlines can land a
+  // millisecond or more after `ms`; a hold that ended first would let Node exit mid-await under
+  // load. The margin never delays an exit: the caller releases the hold as soon as it returns.
+  const held = ms + HOLD_MARGIN_MS;
+  const bounded = Number.isFinite(held) ? Math.min(Math.max(0, held), 2_147_483_647) : 0;
   const timer = setTimeout(() => {}, bounded);
   return () => clearTimeout(timer);
 }

@@ -35,13 +35,20 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function runScript(path: string): Promise<{ code: number | null; stdout: string; ms: number }> {
+function runScript(
+  path: string,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path], { cwd: REPO, timeout: 30_000 }, (error, stdout) => {
-      const code = error ? ((error as { code?: number }).code ?? null) : 0;
-      resolve({ code: typeof code === 'number' ? code : null, stdout, ms: Date.now() - started });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path],
+      { cwd: REPO, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error ? ((error as { code?: number }).code ?? null) : 0;
+        resolve({ code: typeof code === 'number' ? code : null, stdout, stderr, ms: Date.now() - started });
+      },
+    );
   });
 }
 
@@ -63,8 +70,8 @@ await tracer.shutdown(1_000);
 console.log('shut down');
 `,
     );
-    const { code, stdout, ms } = await runScript(script);
-    expect(stdout).toContain('flushed false');
+    const { code, stdout, stderr, ms } = await runScript(script);
+    expect(stdout, `exit ${code} after ${ms} ms; stderr: ${stderr}`).toContain('flushed false');
     expect(stdout).toContain('shut down');
     expect(code).toBe(0);
     // Bounded by the time limits (1.5 s + at most 2 x 1 s), not held open any longer.
@@ -82,8 +89,8 @@ await tracer.shutdown(20_000);
 console.log('shut down');
 `,
     );
-    const { code, stdout, ms } = await runScript(script);
-    expect(stdout).toContain('flushed true');
+    const { code, stdout, stderr, ms } = await runScript(script);
+    expect(stdout, `exit ${code} after ${ms} ms; stderr: ${stderr}`).toContain('flushed true');
     expect(stdout).toContain('shut down');
     expect(code).toBe(0);
     expect(ms).toBeLessThan(15_000);
