@@ -1,8 +1,12 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { projectPath } from './common/project-paths';
 import type { DeploymentConfig } from './config/deployment-config';
 import { ControlPlaneStack } from './control-plane/control-plane-stack';
 import { DataPlaneStack } from './data-plane/data-plane-stack';
+
+/** Where `vite build` writes the web console (ui/vite.config.ts). */
+export const CONSOLE_BUILD_FOLDER = 'ui/dist';
 
 export const CONTROL_PLANE_STACK_NAME = 'Waggle-ControlPlane';
 
@@ -13,6 +17,8 @@ export function dataPlaneStackName(dataPlaneName: string): string {
 export interface WaggleAppOptions {
   /** Register the cdk-nag AwsSolutions checks so that synth fails on unacknowledged findings. */
   readonly nag?: boolean;
+  /** The built web console the control plane serves; absent: ui/dist (bin/app.ts builds it). */
+  readonly consoleAssetPath?: string;
 }
 
 export interface WaggleApp {
@@ -36,6 +42,7 @@ export function buildWaggleApp(
     description: 'Waggle control plane: identity, tenancy, API keys, tokens and config sync',
     controlPlane: config.controlPlane,
     dataPlanes: config.dataPlanes,
+    consoleAssetPath: options.consoleAssetPath ?? projectPath(CONSOLE_BUILD_FOLDER),
   });
 
   const dataPlanes = new Map<string, DataPlaneStack>();

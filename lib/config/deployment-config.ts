@@ -41,6 +41,11 @@ export interface DataPlaneConfig extends PlaneLocation {
   readonly sourceMaps?: boolean;
   /** Who the plane's alarm topic emails (each address confirms its subscription once). */
   readonly alarmEmails?: readonly string[];
+  /**
+   * The plane's public base URL (https, no trailing slash): its ApiUrl output or a custom domain
+   * mapped to its HTTP API. The web console reads from it; absent: the console does not list the plane.
+   */
+  readonly url?: string;
   /** How long archived raw requests and (per project) stored events are kept; S3 lifecycle rules. */
   readonly retention?: RetentionConfig;
   /**
@@ -135,6 +140,25 @@ export interface ControlPlaneConfig extends PlaneLocation {
   readonly sourceMaps?: boolean;
   /** Who the plane's alarm topic emails (each address confirms its subscription once). */
   readonly alarmEmails?: readonly string[];
+  /** Where the web console is served (lib/control-plane/console-hosting.ts); absent: the distribution's domain. */
+  readonly console?: ConsoleHostingConfig;
+}
+
+/**
+ * The web console's public address. The control-plane stack always serves the console from S3 behind
+ * CloudFront; data planes are separate stacks (often other accounts) and learn its origin only from
+ * here, for their CORS rules.
+ */
+export interface ConsoleHostingConfig {
+  /**
+   * The console's public origin (`https://host`, no path): a custom domain (with certificateArn), or
+   * the distribution's own `https://<id>.cloudfront.net` copied from the ConsoleUrl output after the
+   * first deploy. Data planes allow it (CORS) and Cognito redirects to it. Absent: data planes allow
+   * no console origin yet, so the console signs in but cannot read.
+   */
+  readonly url?: string;
+  /** ACM certificate for url's host, in us-east-1 (CloudFront takes certificates from there only). */
+  readonly certificateArn?: string;
 }
 
 /**
@@ -217,6 +241,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
         'defaultReadWindowDays',
         'retention',
         'grpcCollector',
+        'url',
       ],
       fail,
     );
@@ -274,11 +299,16 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
             location.region,
             fail,
           );
+    const url = plane.url === undefined ? undefined : requireUrl(plane.url, `${field}.url`, fail);
+    if (url !== undefined && (url.endsWith('/') || new URL(url).search !== '' || new URL(url).hash !== '')) {
+      fail(`${field}.url`, `must be a base URL without a trailing slash, query or fragment, got "${url}"`);
+    }
     return {
       name,
       hostingModel,
       logLevel,
       ...location,
+      ...(url !== undefined && { url }),
       ...(eventWriter && { eventWriter }),
       ...(athena && { athena }),
       ...(sourceMaps !== undefined && { sourceMaps }),
@@ -307,12 +337,41 @@ const CONTROL_PLANE_KEYS = [
   'signingKeys',
   'sourceMaps',
   'alarmEmails',
+  'console',
 ];
 const SIGNING_KEY_NAME_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
 // Cognito: provider names are 3-32 characters without spaces at the ends; kept to a safe subset.
 const PROVIDER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$/;
 const DOMAIN_PREFIX_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const SECRET_ARN_PATTERN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+
+const ACM_CERTIFICATE_ARN_PATTERN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+function parseConsoleHosting(value: Record<string, unknown>, fail: Fail): ConsoleHostingConfig {
+  const field = 'controlPlane.console';
+  rejectUnknownKeys(value, field, ['$comment', 'url', 'certificateArn'], fail);
+  const url = value.url === undefined ? undefined : requireUrl(value.url, `${field}.url`, fail);
+  if (url !== undefined && new URL(url).origin !== url) {
+    fail(
+      `${field}.url`,
+      `must be an origin such as https://console.example.com (no path or trailing slash), got "${url}"`,
+    );
+  }
+  let certificateArn: string | undefined;
+  if (value.certificateArn !== undefined) {
+    certificateArn = requireString(value.certificateArn, `${field}.certificateArn`, fail);
+    const match = ACM_CERTIFICATE_ARN_PATTERN.exec(certificateArn);
+    if (!match) fail(`${field}.certificateArn`, `must be an ACM certificate ARN, got "${certificateArn}"`);
+    if (match[1] !== 'us-east-1')
+      fail(
+        `${field}.certificateArn`,
+        `must be in us-east-1 (CloudFront takes certificates from there only), got ${match[1]}`,
+      );
+    if (url === undefined)
+      fail(`${field}.url`, 'is required with certificateArn (the custom domain the certificate covers)');
+  }
+  return { ...(url !== undefined && { url }), ...(certificateArn !== undefined && { certificateArn }) };
+}
 
 function parseControlPlane(value: Record<string, unknown>, fail: Fail): ControlPlaneConfig {
   const field = 'controlPlane';
@@ -365,9 +424,14 @@ function parseControlPlane(value: Record<string, unknown>, fail: Fail): ControlP
       : parseSigningKeys(requireObject(value.signingKeys, `${field}.signingKeys`, fail), fail);
   const sourceMaps = optionalBoolean(value.sourceMaps, `${field}.sourceMaps`, fail);
   const alarmEmails = optionalEmailList(value.alarmEmails, `${field}.alarmEmails`, fail);
+  const consoleHosting =
+    value.console === undefined
+      ? undefined
+      : parseConsoleHosting(requireObject(value.console, `${field}.console`, fail), fail);
   return {
     ...location,
     url,
+    ...(consoleHosting && { console: consoleHosting }),
     ...(signingKeys && { signingKeys }),
     ...(identityProviders && { identityProviders }),
     ...(authDomainPrefix !== undefined && { authDomainPrefix }),

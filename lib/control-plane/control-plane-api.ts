@@ -21,6 +21,7 @@ import { environmentForControlPlaneTokens } from '../../lambdas/control-plane-to
 import { TOKEN_ROUTES } from '../../lambdas/control-plane-tokens/routes';
 import { urlSuffixOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
+import { consoleOrigins } from '../config/console-origins';
 import type { ControlPlaneConfig, DataPlaneConfig, LogLevel } from '../config/deployment-config';
 import { controlPlaneSyncRoleNames } from '../config/sync-names';
 import type { ControlPlaneTable } from './control-plane-table';
@@ -35,6 +36,8 @@ export interface ControlPlaneApiProps {
   readonly table: ControlPlaneTable;
   readonly signingKey: SigningKey;
   readonly logLevel?: LogLevel;
+  /** The web console's origin (ConsoleHosting.origin), allowed to call the API from the browser. */
+  readonly consoleOrigin: string;
 }
 
 /** The public route that needs no sign-in: data planes fetch the keys that verify tokens and sync messages. */
@@ -115,20 +118,13 @@ export class ControlPlaneApi extends Construct {
     this.api = new HttpApi(this, 'Api', {
       description: 'Waggle control plane: tenancy, RBAC, API keys, data-plane tokens and the JWKS',
       createDefaultStage: false,
-      corsPreflight:
-        (controlPlane.callbackUrls ?? []).length > 0
-          ? {
-              allowOrigins: [...new Set((controlPlane.callbackUrls ?? []).map((url) => new URL(url).origin))],
-              allowHeaders: ['authorization', 'content-type'],
-              allowMethods: [
-                CorsHttpMethod.GET,
-                CorsHttpMethod.POST,
-                CorsHttpMethod.PUT,
-                CorsHttpMethod.DELETE,
-              ],
-              maxAge: Duration.hours(1),
-            }
-          : undefined,
+      // The console calls this API from its own origin (CloudFront), so the browser asks first.
+      corsPreflight: {
+        allowOrigins: [...new Set([props.consoleOrigin, ...consoleOrigins(controlPlane)])],
+        allowHeaders: ['authorization', 'content-type'],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+        maxAge: Duration.hours(1),
+      },
     });
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_YEAR,

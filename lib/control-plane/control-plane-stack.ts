@@ -5,8 +5,10 @@ import { AlarmTopic } from '../common/alarm-topic';
 import { HttpApiAlarms } from '../common/http-api-alarms';
 import { urlSuffixOf } from '../common/partition';
 import { setSourceMaps } from '../common/waggle-function';
+import { authDomainPrefixOf } from '../config/console-origins';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneJwksUrl, inboxQueueUrl } from '../config/sync-names';
+import { ConsoleHosting } from './console-hosting';
 import { ControlPlaneApi } from './control-plane-api';
 import { ControlPlaneDashboard } from './control-plane-dashboard';
 import { ControlPlaneTable } from './control-plane-table';
@@ -19,6 +21,8 @@ export interface ControlPlaneStackProps extends StackProps {
   readonly controlPlane: ControlPlaneConfig;
   /** The data planes this control plane manages, as named in the deployment config. */
   readonly dataPlanes: readonly DataPlaneConfig[];
+  /** The built web console (ui/dist), served from S3 behind CloudFront. */
+  readonly consoleAssetPath: string;
 }
 
 /** Standard SSM parameters hold 4 KB; the data-plane list outgrows that at a few dozen planes. */
@@ -32,6 +36,7 @@ const STANDARD_PARAMETER_LIMIT = 4096;
  */
 export class ControlPlaneStack extends Stack {
   readonly dataPlaneRegistry: StringParameter;
+  readonly console: ConsoleHosting;
   readonly identity: ControlPlaneIdentity;
   readonly table: ControlPlaneTable;
   readonly signingKey: SigningKey;
@@ -64,7 +69,19 @@ export class ControlPlaneStack extends Stack {
       tier: registry.length > STANDARD_PARAMETER_LIMIT ? ParameterTier.ADVANCED : ParameterTier.STANDARD,
     });
 
-    this.identity = new ControlPlaneIdentity(this, 'Identity', { controlPlane });
+    this.console = new ConsoleHosting(this, 'Console', {
+      controlPlane,
+      dataPlanes,
+      signInDomainUrl: `https://${authDomainPrefixOf(controlPlane)}.auth.${this.region}.amazoncognito.com`,
+    });
+    this.identity = new ControlPlaneIdentity(this, 'Identity', {
+      controlPlane,
+      consoleOrigin: this.console.origin,
+    });
+    this.console.publish({
+      assetPath: props.consoleAssetPath,
+      clientId: this.identity.webClient.userPoolClientId,
+    });
     this.table = new ControlPlaneTable(this, 'Store');
     this.signingKey = new SigningKey(this, 'SigningKey', { keys: controlPlane.signingKeys });
     this.api = new ControlPlaneApi(this, 'Api', {
@@ -73,6 +90,7 @@ export class ControlPlaneStack extends Stack {
       identity: this.identity,
       table: this.table,
       signingKey: this.signingKey,
+      consoleOrigin: this.console.origin,
     });
     this.reconciler = new SyncReconciler(this, 'SyncReconciler', {
       controlPlane,
@@ -109,6 +127,11 @@ export class ControlPlaneStack extends Stack {
       description:
         'Where data planes fetch the signing keys (from controlPlane.url in the deployment config)',
       value: controlPlaneJwksUrl(controlPlane),
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      description:
+        'The web console; with no custom domain, put this in controlPlane.console.url so data planes allow it (CORS)',
+      value: this.console.origin,
     });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'WebClientId', { value: this.identity.webClient.userPoolClientId });

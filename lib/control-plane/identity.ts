@@ -15,10 +15,13 @@ import {
   UserPoolIdentityProviderSamlMetadata,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { authDomainPrefixOf } from '../config/console-origins';
 import type { ControlPlaneConfig, IdentityProviderConfig } from '../config/deployment-config';
 
 export interface ControlPlaneIdentityProps {
   readonly controlPlane: ControlPlaneConfig;
+  /** The web console's origin: Cognito sends the browser back to `<origin>/auth/callback`. */
+  readonly consoleOrigin: string;
 }
 
 /** The password rules every Waggle user pool enforces (cdk-nag COG1 and then some). */
@@ -41,7 +44,7 @@ export const PASSWORD_POLICY = {
 export class ControlPlaneIdentity extends Construct {
   readonly userPool: UserPool;
   readonly webClient: UserPoolClient;
-  readonly domain?: UserPoolDomain;
+  readonly domain: UserPoolDomain;
   readonly providerNames: string[];
 
   constructor(scope: Construct, id: string, props: ControlPlaneIdentityProps) {
@@ -69,13 +72,11 @@ export class ControlPlaneIdentity extends Construct {
     const providers = (controlPlane.identityProviders ?? []).map((provider) => this.addProvider(provider));
     this.providerNames = providers.map((provider) => provider.providerName);
 
-    if (controlPlane.authDomainPrefix !== undefined) {
-      this.domain = this.userPool.addDomain('Domain', {
-        cognitoDomain: { domainPrefix: controlPlane.authDomainPrefix },
-      });
-    }
+    // The console signs in through Cognito's managed login, which lives on this domain.
+    this.domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: authDomainPrefixOf(controlPlane) },
+    });
 
-    const oauth = (controlPlane.callbackUrls ?? []).length > 0;
     this.webClient = this.userPool.addClient('WebClient', {
       // A browser app cannot keep a secret.
       generateSecret: false,
@@ -89,14 +90,13 @@ export class ControlPlaneIdentity extends Construct {
         UserPoolClientIdentityProvider.COGNITO,
         ...this.providerNames.map((name) => UserPoolClientIdentityProvider.custom(name)),
       ],
-      oAuth: oauth
-        ? {
-            flows: { authorizationCodeGrant: true },
-            scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-            callbackUrls: [...(controlPlane.callbackUrls ?? [])],
-            logoutUrls: [...(controlPlane.logoutUrls ?? [])],
-          }
-        : { flows: { authorizationCodeGrant: false, implicitCodeGrant: false } },
+      // Authorization code only (the console adds PKCE; a public client has no secret to add).
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${props.consoleOrigin}/auth/callback`, ...(controlPlane.callbackUrls ?? [])],
+        logoutUrls: [`${props.consoleOrigin}/`, ...(controlPlane.logoutUrls ?? [])],
+      },
     });
     // The client can only list a provider once it exists.
     for (const provider of providers) this.webClient.node.addDependency(provider);

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { AlarmTopic } from '../common/alarm-topic';
 import { HttpApiAlarms } from '../common/http-api-alarms';
 import { setSourceMaps } from '../common/waggle-function';
+import { consoleOrigins } from '../config/console-origins';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneTokenTrust } from '../config/sync-names';
 import { AuthRateLimit } from './auth-rate-limit';
@@ -96,6 +97,7 @@ export class DataPlaneStack extends Stack {
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,
+      corsOrigins: consoleOrigins(controlPlane),
     });
 
     this.eventStore = new EventStore(this, 'EventStore', {

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   type HttpStage,
@@ -34,6 +35,11 @@ export interface IngestApiProps {
   /** Steady-state requests per second across the stage. */
   readonly throttleRateLimit?: number;
   readonly throttleBurstLimit?: number;
+  /**
+   * Browser origins allowed to call the plane (the web console's, consoleOrigins): API Gateway
+   * answers their preflight requests itself, before any route. Absent or empty: no CORS.
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 // API Gateway HTTP API variables (not the REST API ones) written as one JSON object per request.
@@ -95,6 +101,16 @@ export class IngestApi extends Construct {
     this.api = new HttpApi(this, 'Api', {
       description: 'Waggle data plane ingestion: OTLP/HTTP and HoneyHive-compatible REST',
       createDefaultStage: false,
+      ...((props.corsOrigins ?? []).length > 0 && {
+        corsPreflight: {
+          allowOrigins: [...(props.corsOrigins ?? [])],
+          allowHeaders: ['authorization', 'content-type'],
+          allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.DELETE],
+          // Read answers the console shows or waits on (continueWith is in the body).
+          exposeHeaders: ['retry-after'],
+          maxAge: Duration.hours(1),
+        },
+      }),
     });
 
     this.accessLogGroup = new LogGroup(this, 'AccessLogs', {

@@ -65,12 +65,27 @@ describe('cdk-nag AwsSolutions checks', () => {
       // The failed-run queues of scheduled functions are Lambda on-failure destinations (failed-runs.ts).
       'AwsSolutions-SQS3',
       'CloudFormation-Validate::W9003',
+      // The console's distribution (console-hosting.ts): static app files for every visitor.
+      'AwsSolutions-CFR1',
+      'AwsSolutions-CFR2',
+      'AwsSolutions-CFR3',
+      'AwsSolutions-CFR4',
+      // CDK's BucketDeployment custom resource that uploads the console build (console-hosting.ts).
+      'AwsSolutions-L1',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'AwsSolutions-IAM5[Action::s3:GetObject*]',
+      'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+      'AwsSolutions-IAM5[Action::s3:List*]',
+      'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+      'AwsSolutions-IAM5[Action::s3:Abort*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-100000000001-us-east-1/*]',
     ];
     for (const id of ids) {
       const explained =
         expected.includes(id) ||
         // The control plane's senders may use inbox keys in data-plane accounts, by alias (inbox-access.ts).
         /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:kms:[a-z0-9-]+:\d{12}:key\/\*\]$/.test(id) ||
+        /^AwsSolutions-IAM5\[Resource::<ConsoleFiles\w+\.Arn>\/\*\]$/.test(id) ||
         /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>\/(raw\/project_id=|raw\/batches\/|compaction\/changed\/|(raw|overflow|events|tombstones|payloads|locator|dead-letters|results|compaction)\/)\*\]$/.test(
           id,
         );

@@ -89,7 +89,12 @@ describe('Cognito user pool', () => {
         { Ref: Match.stringLikeRegexp('^IdentityOidcglobexentra') },
       ],
       AllowedOAuthFlows: ['code'],
-      CallbackURLs: ['https://app.waggle.test/auth/callback', 'http://localhost:5173/auth/callback'],
+      // The console's own callback first (the distribution's domain here), then the configured ones.
+      CallbackURLs: [
+        Match.anyValue(),
+        'https://app.waggle.test/auth/callback',
+        'http://localhost:5173/auth/callback',
+      ],
     });
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'waggle-test-signin' });
   });

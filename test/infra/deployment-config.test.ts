@@ -533,3 +533,52 @@ describe('deployment config', () => {
     expect(() => loadDeploymentConfig(broken)).toThrow(`Deployment config ${broken} is not valid JSON`);
   });
 });
+
+describe('the web console in the deployment config', () => {
+  const withConsole = (console: unknown, planeUrl?: unknown): RawConfig => {
+    const config = valid();
+    return {
+      controlPlane: { ...config.controlPlane, console },
+      dataPlanes: [
+        { ...(config.dataPlanes as RawPlane[])[0], ...(planeUrl !== undefined && { url: planeUrl }) },
+      ],
+    };
+  };
+
+  it('reads a console origin with its us-east-1 certificate and a data plane URL', () => {
+    const certificateArn = certificateIn('us-east-1');
+    const config = parseDeploymentConfig(
+      withConsole({ url: 'https://console.example.com', certificateArn }, 'https://eu.example.com'),
+      'test.json',
+    );
+    expect(config.controlPlane.console).toEqual({ url: 'https://console.example.com', certificateArn });
+    expect(config.dataPlanes[0]?.url).toBe('https://eu.example.com');
+  });
+
+  it.each([
+    [{ url: 'https://console.example.com/app' }, 'controlPlane.console.url must be an origin'],
+    [{ url: 'https://console.example.com/' }, 'controlPlane.console.url must be an origin'],
+    [{ url: 'http://console.example.com' }, 'controlPlane.console.url must be an https URL'],
+    [
+      { url: 'https://console.example.com', certificateArn: certificateIn('eu-west-1') },
+      'controlPlane.console.certificateArn must be in us-east-1 (CloudFront takes certificates from there only), got eu-west-1',
+    ],
+    [
+      { certificateArn: certificateIn('us-east-1') },
+      'controlPlane.console.url is required with certificateArn',
+    ],
+    [{ url: 'https://console.example.com', certificateArn: 'cert-1' }, 'must be an ACM certificate ARN'],
+    [{ url: 'https://console.example.com', domain: 'x' }, 'controlPlane.console'],
+  ])('refuses the console %j', (console, problem) => {
+    expect(problemWith(withConsole(console))).toContain(problem);
+  });
+
+  it('refuses a data plane URL with a trailing slash or that is not https', () => {
+    expect(problemWith(withConsole(undefined, 'https://eu.example.com/'))).toContain(
+      'dataPlanes[0].url must be a base URL without a trailing slash',
+    );
+    expect(problemWith(withConsole(undefined, 'http://eu.example.com'))).toContain(
+      'dataPlanes[0].url must be an https URL',
+    );
+  });
+});

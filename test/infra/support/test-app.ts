@@ -9,6 +9,9 @@ const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures')
 /** Two data planes in two accounts and regions (eu-central-1 "acme", ap-southeast-2 "shared-ap"). */
 export const TWO_DATA_PLANES_CONFIG = join(FIXTURES, 'two-data-planes.json');
 
+/** A stand-in for ui/dist, so that infrastructure tests need no console build. */
+export const CONSOLE_DIST_FIXTURE = join(FIXTURES, 'console-dist');
+
 export interface TestWaggleApp extends WaggleApp {
   readonly app: App;
 }
@@ -21,5 +24,5 @@ export function buildTestApp(
   config: DeploymentConfig = loadDeploymentConfig(TWO_DATA_PLANES_CONFIG),
 ): TestWaggleApp {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return { app, ...buildWaggleApp(app, config) };
+  return { app, ...buildWaggleApp(app, config, { consoleAssetPath: CONSOLE_DIST_FIXTURE }) };
 }
