@@ -11,5 +11,6 @@ export default defineConfig({
     name: 'ui',
     include: ['test/**/*.test.{ts,tsx}'],
     environment: 'jsdom',
+    setupFiles: ['test/setup.ts'],
   },
 });

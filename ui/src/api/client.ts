@@ -1,0 +1,425 @@
+/**
+ * The console's one API client: typed fetch wrappers for the control-plane API (bearer: the user's
+ * ID token) and the data plane's read API (bearer: a short-lived data-plane token from
+ * `POST /v1/tokens`, cached until shortly before it expires). Every failure is an ApiError carrying
+ * the API's own words and the HTTP status.
+ */
+import type {
+  ChartPoint,
+  ConsoleConfig,
+  DataPlaneEntry,
+  EventFilter,
+  EventSchemaAnswer,
+  ExportAnswer,
+  SessionNode,
+  SessionSearchAnswer,
+} from './types';
+
+export type ApiSource = 'control-plane' | 'data-plane' | 'identity';
+
+/** A failed API call: `message` is the API's own message when it sent one. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly source: ApiSource,
+    readonly body?: unknown,
+  ) {
+    super(message);
+  }
+
+  /** The request never got an HTTP answer (offline, CORS, DNS). */
+  get isNetworkError(): boolean {
+    return this.status === 0;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+/**
+ * The message an error body carries: `{success:false,error}` (control plane, read API),
+ * `{message}` (gateways, the local server), HoneyHive-style `{error:{message}}` or `{errors:[...]}`.
+ */
+export function messageFromBody(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim() === '' ? undefined : body.trim().slice(0, 500);
+  if (body === null || typeof body !== 'object') return undefined;
+  const record = body as Record<string, unknown>;
+  if (typeof record.error === 'string' && record.error !== '') return record.error;
+  if (record.error !== null && typeof record.error === 'object') {
+    const nested = messageFromBody(record.error);
+    if (nested) return nested;
+  }
+  if (typeof record.message === 'string' && record.message !== '') return record.message;
+  if (typeof record.error_description === 'string') return record.error_description;
+  if (Array.isArray(record.errors)) {
+    const parts = record.errors.map((entry) => messageFromBody(entry)).filter((part) => part !== undefined);
+    if (parts.length > 0) return parts.join('; ');
+  }
+  return undefined;
+}
+
+function statusText(status: number): string {
+  if (status === 401) return 'Not signed in, or the sign-in has expired';
+  if (status === 403) return 'Forbidden';
+  if (status === 404) return 'Not found';
+  if (status === 429) return 'Too many requests; try again shortly';
+  if (status >= 500) return `The server failed (HTTP ${status})`;
+  return `Request failed (HTTP ${status})`;
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** One request; a non-2xx answer or a network failure becomes an ApiError. */
+export async function request<T>(
+  fetchFn: FetchLike,
+  source: ApiSource,
+  url: string,
+  init: RequestInit,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetchFn(url, init);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiError(`Could not reach ${new URL(url).origin}: ${reason}`, 0, source);
+  }
+  const body = await readBody(response);
+  if (!response.ok) {
+    throw new ApiError(messageFromBody(body) ?? statusText(response.status), response.status, source, body);
+  }
+  return body as T;
+}
+
+function jsonInit(method: string, bearer: string | undefined, body?: unknown): RequestInit {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+// ---- Control-plane shapes (lambdas/control-plane-api/app.ts, docs/control-plane.md) ----
+
+export type Role = 'viewer' | 'member' | 'admin' | 'owner';
+export const ROLES: readonly Role[] = ['viewer', 'member', 'admin', 'owner'];
+export type KeyScope = 'ingest' | 'read' | 'admin';
+export const KEY_SCOPES: readonly KeyScope[] = ['ingest', 'read', 'admin'];
+
+export interface SignInAnswer {
+  id_token: string;
+  token_type?: string;
+  expires_in: number;
+  user: { id: string; email: string };
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  description?: string;
+  type?: string;
+  org_id: string;
+  workspace_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Member {
+  user_id: string;
+  email?: string;
+  org_id: string;
+  workspace_id?: string;
+  role: Role;
+}
+
+export interface ApiKeyView {
+  id: string;
+  project_id: string;
+  prefix: string;
+  scopes: KeyScope[];
+  status: 'active' | 'revoked';
+  created_at: string;
+  created_by: string;
+  expires_at?: string;
+  revoked_at?: string;
+  replaced_by?: string;
+}
+
+/** Create and rotate answers: the key itself, shown once. */
+export interface IssuedKey extends ApiKeyView {
+  key: string;
+  replaced?: ApiKeyView;
+}
+
+export interface DataPlaneToken {
+  token: string;
+  expires_at: string;
+  role: Role;
+  project_id: string;
+  data_plane_id?: string;
+}
+
+// ---- Data-plane requests ----
+
+export type DateRange = { $gte: string | number; $lte: string | number } | { relative: string };
+
+export type SessionSortField =
+  | 'start_time'
+  | 'duration'
+  | 'num_events'
+  | 'cost'
+  | 'total_tokens'
+  | 'errors'
+  | 'event_name';
+export type EventSortField = 'start_time' | 'duration' | 'cost' | 'total_tokens' | 'event_name' | 'model';
+export type SortOrder = 'asc' | 'desc';
+
+export interface SessionSearchRequest {
+  filters: EventFilter[];
+  dateRange: DateRange;
+  sortBy: SessionSortField;
+  sortOrder: SortOrder;
+  limit: number;
+  page: number;
+}
+
+export interface ExportRequest {
+  filters: EventFilter[];
+  dateRange: DateRange;
+  limit: number;
+  page: number;
+  sortBy?: EventSortField;
+  sortOrder?: SortOrder;
+}
+
+export type ChartAggregation =
+  | 'count'
+  | 'sum'
+  | 'avg'
+  | 'min'
+  | 'max'
+  | 'p50'
+  | 'p75'
+  | 'p90'
+  | 'p95'
+  | 'p99';
+export type ChartBucket = 'minute' | 'hour' | 'day' | 'week' | 'month';
+
+export interface ChartRequest {
+  metric: string;
+  aggregation: ChartAggregation;
+  bucket: ChartBucket;
+  groupBy?: string;
+  filters: EventFilter[];
+  dateRange: DateRange;
+}
+
+export interface ChartAnswer {
+  events: ChartPoint[];
+  totalEvents: number;
+}
+
+// ---- The client ----
+
+export interface ApiClientOptions {
+  config: ConsoleConfig;
+  /** The signed-in user's ID token, or undefined when signed out. */
+  idToken(): string | undefined;
+  /** Called when the control plane refuses the ID token (401): the console sends the user to sign in. */
+  onUnauthorized(): void;
+  fetch?: FetchLike;
+  now?: () => number;
+  /** A data-plane token is asked for again when fewer than this many ms remain (default 60 s). */
+  refreshBeforeMs?: number;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+export function createApiClient(options: ApiClientOptions) {
+  const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const now = options.now ?? Date.now;
+  const refreshBeforeMs = options.refreshBeforeMs ?? 60_000;
+  const controlPlane = trimSlash(options.config.controlPlaneUrl);
+  const tokens = new Map<string, CachedToken>();
+
+  async function cp<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const idToken = options.idToken();
+    if (idToken === undefined) {
+      options.onUnauthorized();
+      throw new ApiError('Not signed in', 401, 'control-plane');
+    }
+    try {
+      return await request<T>(
+        fetchFn,
+        'control-plane',
+        `${controlPlane}${path}`,
+        jsonInit(method, idToken, body),
+      );
+    } catch (error) {
+      if (isApiError(error) && error.status === 401) options.onUnauthorized();
+      throw error;
+    }
+  }
+
+  function plane(dataPlaneId: string): DataPlaneEntry {
+    const entry = options.config.dataPlanes.find((candidate) => candidate.id === dataPlaneId);
+    if (!entry) throw new ApiError(`Unknown data plane ${dataPlaneId}`, 0, 'data-plane');
+    return entry;
+  }
+
+  /** The cached data-plane token for (data plane, project), asked for again near its expiry. */
+  function dataPlaneToken(dataPlaneId: string, projectId: string): Promise<DataPlaneToken> {
+    const cacheKey = `${dataPlaneId}\n${projectId}`;
+    const cached = tokens.get(cacheKey);
+    // A pending request is shared; a token is reused while more than refreshBeforeMs remain.
+    if (cached && (cached.expiresAtMs === undefined || cached.expiresAtMs - now() > refreshBeforeMs)) {
+      return cached.promise;
+    }
+    const entry: CachedToken = {
+      promise: cp<DataPlaneToken>('POST', '/v1/tokens', {
+        data_plane_id: dataPlaneId,
+        project_id: projectId,
+      }),
+    };
+    tokens.set(cacheKey, entry);
+    entry.promise.then(
+      (answer) => {
+        const expires = Date.parse(answer.expires_at);
+        entry.expiresAtMs = Number.isFinite(expires) ? expires : now();
+      },
+      () => {
+        // Failures are not cached.
+        if (tokens.get(cacheKey) === entry) tokens.delete(cacheKey);
+      },
+    );
+    return entry.promise;
+  }
+
+  /**
+   * A read-API call. A 401 means the token was refused (expired early, signing key rotated): the
+   * token is dropped, a fresh one asked for, and the call made once more.
+   */
+  async function dp<T>(
+    target: { dataPlaneId: string; projectId: string },
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const url = `${trimSlash(plane(target.dataPlaneId).url)}${path}`;
+    const attempt = async () => {
+      const token = await dataPlaneToken(target.dataPlaneId, target.projectId);
+      return request<T>(fetchFn, 'data-plane', url, jsonInit(method, token.token, body));
+    };
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isApiError(error) || error.status !== 401 || error.source !== 'data-plane') throw error;
+      tokens.delete(`${target.dataPlaneId}\n${target.projectId}`);
+      return attempt();
+    }
+  }
+
+  function query(params: Record<string, string | undefined>): string {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) search.set(name, value);
+    const text = search.toString();
+    return text === '' ? '' : `?${text}`;
+  }
+
+  const enc = encodeURIComponent;
+
+  return {
+    config: options.config,
+
+    // Identity (local sign-in only; Cognito's managed login is in auth/cognito.ts).
+    signIn(email: string, password: string): Promise<SignInAnswer> {
+      return request<SignInAnswer>(
+        fetchFn,
+        'identity',
+        `${controlPlane}/v1/auth/sign-in`,
+        jsonInit('POST', undefined, { email, password }),
+      );
+    },
+
+    // Control plane.
+    listProjects: () => cp<Project[]>('GET', '/v1/projects'),
+    createProject: (input: { name: string; description?: string; org_id?: string }) =>
+      cp<Project>('POST', `/v1/projects${query({ org_id: input.org_id })}`, {
+        name: input.name,
+        description: input.description,
+      }),
+    listMembers: (orgId: string) => cp<Member[]>('GET', `/v1/orgs/${enc(orgId)}/members`),
+    setMember: (
+      orgId: string,
+      userId: string,
+      input: { role: Role; email?: string; workspace_id?: string },
+    ) => cp<Member>('PUT', `/v1/orgs/${enc(orgId)}/members/${enc(userId)}`, input),
+    removeMember: (orgId: string, userId: string, workspaceId?: string) =>
+      cp<{ success: true }>(
+        'DELETE',
+        `/v1/orgs/${enc(orgId)}/members/${enc(userId)}${query({ workspace_id: workspaceId })}`,
+      ),
+    listKeys: (projectId: string) => cp<ApiKeyView[]>('GET', `/v1/projects/${enc(projectId)}/keys`),
+    createKey: (projectId: string, scopes: KeyScope[]) =>
+      cp<IssuedKey>('POST', `/v1/projects/${enc(projectId)}/keys`, { scopes }),
+    rotateKey: (projectId: string, keyId: string, graceSeconds = 0) =>
+      cp<IssuedKey>('POST', `/v1/projects/${enc(projectId)}/keys/${enc(keyId)}/rotate`, {
+        grace_seconds: graceSeconds,
+      }),
+    revokeKey: (projectId: string, keyId: string) =>
+      cp<ApiKeyView>('DELETE', `/v1/projects/${enc(projectId)}/keys/${enc(keyId)}`),
+    dataPlaneToken,
+    /** Drops every cached data-plane token (sign-out). */
+    forgetTokens: () => tokens.clear(),
+
+    // Data plane (read API).
+    searchSessions: (target: DataTarget, body: SessionSearchRequest) =>
+      dp<SessionSearchAnswer>(target, 'POST', '/v1/sessions/search', body),
+    exportEvents: (target: DataTarget, body: ExportRequest) =>
+      dp<ExportAnswer>(target, 'POST', '/v1/events/export', body),
+    getSession: (target: DataTarget, sessionId: string) =>
+      dp<SessionNode>(target, 'GET', `/v1/sessions/${enc(sessionId)}`),
+    eventSchema: (target: DataTarget) => dp<EventSchemaAnswer>(target, 'GET', '/v1/events/schema'),
+    chart: (target: DataTarget, chart: ChartRequest) =>
+      dp<ChartAnswer>(
+        target,
+        'GET',
+        `/v1/events/chart${query({
+          metric: chart.metric,
+          aggregation: chart.aggregation,
+          bucket: chart.bucket,
+          groupBy: chart.groupBy,
+          filters: chart.filters.length > 0 ? JSON.stringify(chart.filters) : undefined,
+          dateRange:
+            'relative' in chart.dateRange ? chart.dateRange.relative : JSON.stringify(chart.dateRange),
+        })}`,
+      ),
+  };
+}
+
+interface CachedToken {
+  promise: Promise<DataPlaneToken>;
+  /** Set once the token arrived. */
+  expiresAtMs?: number;
+}
+
+/** Which data plane and project a read goes to. */
+export interface DataTarget {
+  dataPlaneId: string;
+  projectId: string;
+}

@@ -1,0 +1,86 @@
+import type { SortOrder } from '../api/client';
+
+/** A sortable column header: aria-sort on the header, a button to sort by it. */
+export function SortHeader<F extends string>({
+  label,
+  field,
+  sortBy,
+  sortOrder,
+  onSort,
+  className,
+}: {
+  label: string;
+  field: F;
+  sortBy: F;
+  sortOrder: SortOrder;
+  onSort(field: F, order: SortOrder): void;
+  className?: string;
+}) {
+  const active = sortBy === field;
+  return (
+    <th
+      scope="col"
+      aria-sort={active ? (sortOrder === 'asc' ? 'ascending' : 'descending') : 'none'}
+      className={className}
+    >
+      <button
+        type="button"
+        className="sort"
+        onClick={() => onSort(field, active ? (sortOrder === 'asc' ? 'desc' : 'asc') : defaultOrder(field))}
+      >
+        {label}
+        <span aria-hidden="true" className="sort-mark">
+          {active ? (sortOrder === 'asc' ? '▲' : '▼') : '↕'}
+        </span>
+      </button>
+    </th>
+  );
+}
+
+/** Names sort A→Z first; numbers and times biggest/newest first. */
+function defaultOrder(field: string): SortOrder {
+  return field === 'event_name' || field === 'model' ? 'asc' : 'desc';
+}
+
+export const PAGE_SIZES = [25, 50, 100, 250, 500] as const;
+
+export function Pager({
+  page,
+  pageSize,
+  total,
+  noun,
+  onPage,
+  onPageSize,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  noun: string;
+  onPage(page: number): void;
+  onPageSize(size: number): void;
+}) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  return (
+    <nav className="pager" aria-label="Pages">
+      <button type="button" className="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        Previous page
+      </button>
+      <span aria-live="polite" data-testid="page-status">
+        Page {page} of {pages} · {total.toLocaleString()} {noun}
+      </span>
+      <button type="button" className="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        Next page
+      </button>
+      <label className="inline-field">
+        <span>Rows per page</span>
+        <select value={pageSize} onChange={(event) => onPageSize(Number(event.target.value))}>
+          {PAGE_SIZES.map((size) => (
+            <option key={size} value={size}>
+              {size}
+            </option>
+          ))}
+        </select>
+      </label>
+    </nav>
+  );
+}

@@ -1,0 +1,154 @@
+import { Link, Outlet, useNavigate, useParams, useRouterState } from '@tanstack/react-router';
+import { useState } from 'react';
+import { useApp, useProjectRole, useProjects } from '../app/context';
+import { saveTheme, storedTheme, systemTheme, type Theme } from '../app/theme';
+import { ErrorMessage } from '../components/ErrorMessage';
+
+/** The signed-in layout: skip link, header with navigation, project and data-plane switchers. */
+export function Shell() {
+  const { projectId } = useParams({ strict: false });
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header projectId={projectId} />
+      <main id="main" className="page" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+function Header({ projectId }: { projectId: string | undefined }) {
+  const { sessions, signOut } = useApp();
+  const email = sessions.get()?.email;
+  return (
+    <header className="header">
+      <Link to="/" className="brand" aria-label="Waggle home">
+        <span aria-hidden="true">🐝</span> Waggle
+      </Link>
+      {projectId ? <ProjectNav projectId={projectId} /> : <span className="grow" />}
+      <div className="header-tools">
+        <ProjectSwitcher projectId={projectId} />
+        <DataPlaneSwitcher />
+        <ThemeToggle />
+        {email ? <span className="muted user">{email}</span> : null}
+        <button type="button" className="secondary" onClick={signOut}>
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function ProjectNav({ projectId }: { projectId: string }) {
+  const { role } = useProjectRole(projectId);
+  const links = [
+    { to: '/projects/$projectId/sessions', label: 'Sessions' },
+    { to: '/projects/$projectId/events', label: 'Events' },
+    { to: '/projects/$projectId/dashboard', label: 'Dashboard' },
+    { to: '/projects/$projectId/admin', label: 'Admin' },
+  ] as const;
+  return (
+    <nav aria-label="Main" className="nav grow">
+      <ul>
+        {links.map((link) => (
+          <li key={link.to}>
+            <Link
+              to={link.to}
+              params={{ projectId }}
+              activeProps={{ 'aria-current': 'page', className: 'active' }}
+            >
+              {link.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+      {role ? (
+        <span className="role-badge" title="Your role in this project">
+          {role}
+        </span>
+      ) : null}
+    </nav>
+  );
+}
+
+function ProjectSwitcher({ projectId }: { projectId: string | undefined }) {
+  const { prefs } = useApp();
+  const projects = useProjects();
+  const navigate = useNavigate();
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  if (projects.error) return <ErrorMessage error={projects.error} title="Projects" />;
+  const list = projects.data ?? [];
+  return (
+    <label className="inline-field">
+      <span>Project</span>
+      <select
+        value={projectId ?? ''}
+        disabled={list.length === 0}
+        onChange={(event) => {
+          const next = event.target.value;
+          prefs.setProjectId(next);
+          // Stay on the same kind of page (a session belongs to one project, so its list instead).
+          const section = /^\/projects\/[^/]+\/(events|dashboard|admin)/.exec(pathname)?.[1];
+          const to =
+            section === 'events'
+              ? '/projects/$projectId/events'
+              : section === 'dashboard'
+                ? '/projects/$projectId/dashboard'
+                : section === 'admin'
+                  ? '/projects/$projectId/admin'
+                  : '/projects/$projectId/sessions';
+          void navigate({ to, params: { projectId: next } });
+        }}
+      >
+        {projectId === undefined ? <option value="">Choose a project</option> : null}
+        {list.map((project) => (
+          <option key={project.id} value={project.id}>
+            {project.name}
+          </option>
+        ))}
+        {projectId !== undefined && !list.some((project) => project.id === projectId) ? (
+          <option value={projectId}>{projects.isLoading ? 'Loading…' : projectId}</option>
+        ) : null}
+      </select>
+    </label>
+  );
+}
+
+function DataPlaneSwitcher() {
+  const { config, dataPlane, selectDataPlane } = useApp();
+  if (config.dataPlanes.length < 2) return null;
+  return (
+    <label className="inline-field">
+      <span>Data plane</span>
+      <select value={dataPlane.id} onChange={(event) => selectDataPlane(event.target.value)}>
+        {config.dataPlanes.map((plane) => (
+          <option key={plane.id} value={plane.id}>
+            {plane.id}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function ThemeToggle() {
+  const [theme, setTheme] = useState<Theme>(() => storedTheme() ?? systemTheme());
+  const next: Theme = theme === 'dark' ? 'light' : 'dark';
+  return (
+    <button
+      type="button"
+      className="secondary"
+      aria-label={`Switch to ${next} theme`}
+      title={`Switch to ${next} theme`}
+      onClick={() => {
+        saveTheme(next);
+        setTheme(next);
+      }}
+    >
+      <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>
+    </button>
+  );
+}

@@ -1,0 +1,631 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
+import {
+  type ApiKeyView,
+  type IssuedKey,
+  KEY_SCOPES,
+  type KeyScope,
+  type Member,
+  type Project,
+  ROLES,
+  type Role,
+} from '../api/client';
+import { atLeast, useApp, useProjectRole, useProjects } from '../app/context';
+import { CopyButton } from '../components/CopyButton';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { formatTime } from '../components/format';
+import type { AdminTab } from '../router';
+
+const route = getRouteApi('/signed-in/projects/$projectId/admin');
+
+const TABS: { value: AdminTab; label: string; weakest: Role }[] = [
+  { value: 'keys', label: 'API keys', weakest: 'member' },
+  { value: 'members', label: 'Members', weakest: 'member' },
+  { value: 'projects', label: 'Projects', weakest: 'viewer' },
+];
+
+/**
+ * Projects, members and API keys. What the user's role cannot do is not shown (the APIs refuse it
+ * anyway): viewers see projects; members also see keys and members; admins and owners change them.
+ */
+export function AdminPage() {
+  const { projectId } = route.useParams();
+  const { tab: requested } = route.useSearch();
+  const navigate = route.useNavigate();
+  const { role, isLoading, error } = useProjectRole(projectId);
+  const projects = useProjects();
+  const project = projects.data?.find((candidate) => candidate.id === projectId);
+  const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
+
+  if (isLoading) return <p role="status">Loading your role…</p>;
+  if (error) return <ErrorMessage error={error} title="Could not tell your role in this project" />;
+  const visible = TABS.filter((candidate) => atLeast(role, candidate.weakest));
+  const tab = visible.find((candidate) => candidate.value === requested) ?? visible[0];
+  if (!tab) return null;
+
+  const select = (next: AdminTab) => void navigate({ search: { tab: next }, replace: true });
+  const onKey = (event: KeyboardEvent, index: number) => {
+    const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (delta === 0) return;
+    event.preventDefault();
+    const nextIndex = (index + delta + visible.length) % visible.length;
+    const next = visible[nextIndex];
+    if (!next) return;
+    select(next.value);
+    tabRefs.current[nextIndex]?.focus();
+  };
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Admin</h1>
+        <span className="muted">
+          {project ? `Project ${project.name}` : null} · your role: <strong data-testid="role">{role}</strong>
+        </span>
+      </div>
+      <div role="tablist" aria-label="Admin sections" className="tabs">
+        {visible.map((candidate, index) => (
+          <button
+            key={candidate.value}
+            ref={(element) => {
+              tabRefs.current[index] = element;
+            }}
+            type="button"
+            role="tab"
+            id={`admin-tab-${candidate.value}`}
+            aria-selected={candidate.value === tab.value}
+            aria-controls="admin-panel"
+            tabIndex={candidate.value === tab.value ? 0 : -1}
+            onClick={() => select(candidate.value)}
+            onKeyDown={(event) => onKey(event, index)}
+          >
+            {candidate.label}
+          </button>
+        ))}
+      </div>
+      <section role="tabpanel" id="admin-panel" aria-labelledby={`admin-tab-${tab.value}`} className="stack">
+        {tab.value === 'keys' ? <KeysPanel projectId={projectId} canManage={atLeast(role, 'admin')} /> : null}
+        {tab.value === 'members' ? (
+          project ? (
+            <MembersPanel orgId={project.org_id} role={role} />
+          ) : (
+            <ErrorMessage error={projects.error} />
+          )
+        ) : null}
+        {tab.value === 'projects' ? (
+          <ProjectsPanel current={projectId} orgId={project?.org_id} canCreate={atLeast(role, 'admin')} />
+        ) : null}
+      </section>
+    </>
+  );
+}
+
+// ---- API keys ----
+
+const SCOPE_HELP: Record<KeyScope, string> = {
+  ingest: 'send traces and events',
+  read: 'read events and sessions',
+  admin: 'administer the project through the data plane',
+};
+
+function KeysPanel({ projectId, canManage }: { projectId: string; canManage: boolean }) {
+  const { api } = useApp();
+  const queryClient = useQueryClient();
+  const keys = useQuery({ queryKey: ['keys', projectId], queryFn: () => api.listKeys(projectId) });
+  // The new key lives only in this state: never in the query cache, gone once dismissed.
+  const [issued, setIssued] = useState<IssuedKey>();
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['keys', projectId] });
+  const onIssued = (key: IssuedKey) => {
+    setIssued(key);
+    void refresh();
+  };
+
+  return (
+    <>
+      <h2>API keys</h2>
+      <p className="muted">
+        Keys let applications send traces to this project and read them back. A key is shown once, when it is
+        made.
+      </p>
+      {issued ? <NewKey issued={issued} onDone={() => setIssued(undefined)} /> : null}
+      {canManage ? <CreateKey projectId={projectId} onIssued={onIssued} /> : null}
+      <ErrorMessage error={keys.error} title="Could not list keys" />
+      {keys.isLoading ? <p role="status">Loading keys…</p> : null}
+      {keys.data && keys.data.length === 0 ? <p>No keys yet.</p> : null}
+      {keys.data && keys.data.length > 0 ? (
+        <div className="table-wrap">
+          <table className="data" data-testid="keys-table">
+            <caption className="sr-only">API keys</caption>
+            <thead>
+              <tr>
+                <th scope="col">Key</th>
+                <th scope="col">Scopes</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+                <th scope="col">Created by</th>
+                <th scope="col">Expires / revoked</th>
+                {canManage ? <th scope="col">Actions</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {keys.data.map((key) => (
+                <KeyRow
+                  key={key.id}
+                  apiKey={key}
+                  projectId={projectId}
+                  canManage={canManage}
+                  onChanged={refresh}
+                  onIssued={onIssued}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function CreateKey({ projectId, onIssued }: { projectId: string; onIssued(key: IssuedKey): void }) {
+  const { api } = useApp();
+  const [scopes, setScopes] = useState<KeyScope[]>(['ingest', 'read']);
+  const create = useMutation({
+    mutationFn: () => api.createKey(projectId, scopes),
+    onSuccess: onIssued,
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  return (
+    <form className="card stack" onSubmit={submit} aria-label="Create an API key">
+      <fieldset>
+        <legend>Scopes of the new key</legend>
+        {KEY_SCOPES.map((scope) => (
+          <label key={scope} className="check">
+            <input
+              type="checkbox"
+              checked={scopes.includes(scope)}
+              onChange={(event) =>
+                setScopes((current) =>
+                  event.target.checked
+                    ? KEY_SCOPES.filter((candidate) => candidate === scope || current.includes(candidate))
+                    : current.filter((candidate) => candidate !== scope),
+                )
+              }
+            />
+            {scope} <span className="muted small">({SCOPE_HELP[scope]})</span>
+          </label>
+        ))}
+      </fieldset>
+      <ErrorMessage error={create.error} title="Could not create the key" />
+      <div className="row">
+        <button type="submit" disabled={create.isPending || scopes.length === 0}>
+          Create key
+        </button>
+        {scopes.length === 0 ? <span className="muted small">Choose at least one scope.</span> : null}
+      </div>
+    </form>
+  );
+}
+
+function NewKey({ issued, onDone }: { issued: IssuedKey; onDone(): void }) {
+  return (
+    <section className="card secret" aria-labelledby="new-key-title" data-testid="new-key">
+      <h3 id="new-key-title">{issued.replaced ? 'Rotated: the new API key' : 'Your new API key'}</h3>
+      <p>
+        <strong>Copy it now.</strong> This is the only time it is shown; Waggle keeps only its hash.
+      </p>
+      <p className="row">
+        <code className="secret-value" data-testid="new-api-key">
+          {issued.key}
+        </code>
+        <CopyButton text={issued.key} label="Copy key" />
+      </p>
+      <p className="muted small">Scopes: {issued.scopes.join(', ')}</p>
+      <button type="button" onClick={onDone}>
+        Done, I have stored the key
+      </button>
+    </section>
+  );
+}
+
+const GRACE_CHOICES = [
+  { seconds: 0, label: 'Revoke the old key now' },
+  { seconds: 3600, label: 'Old key works 1 more hour' },
+  { seconds: 86_400, label: 'Old key works 1 more day' },
+  { seconds: 604_800, label: 'Old key works 7 more days' },
+];
+
+function KeyRow({
+  apiKey,
+  projectId,
+  canManage,
+  onChanged,
+  onIssued,
+}: {
+  apiKey: ApiKeyView;
+  projectId: string;
+  canManage: boolean;
+  onChanged(): void;
+  onIssued(key: IssuedKey): void;
+}) {
+  const { api } = useApp();
+  const [confirming, setConfirming] = useState<'revoke' | 'rotate'>();
+  const [grace, setGrace] = useState(0);
+  const revoke = useMutation({
+    mutationFn: () => api.revokeKey(projectId, apiKey.id),
+    onSuccess: () => {
+      setConfirming(undefined);
+      onChanged();
+    },
+  });
+  const rotate = useMutation({
+    mutationFn: () => api.rotateKey(projectId, apiKey.id, grace),
+    onSuccess: (issued) => {
+      setConfirming(undefined);
+      onIssued(issued);
+    },
+  });
+  const active = apiKey.status === 'active';
+  return (
+    <tr data-testid={`key-${apiKey.prefix}`}>
+      <th scope="row">
+        <code>{apiKey.prefix}…</code>
+      </th>
+      <td>{apiKey.scopes.join(', ')}</td>
+      <td>
+        <span className={active ? 'status ok' : 'status off'}>{apiKey.status}</span>
+      </td>
+      <td>{formatTime(Date.parse(apiKey.created_at))}</td>
+      <td className="ellipsis">{apiKey.created_by}</td>
+      <td>
+        {apiKey.revoked_at
+          ? `revoked ${formatTime(Date.parse(apiKey.revoked_at))}`
+          : apiKey.expires_at
+            ? `expires ${formatTime(Date.parse(apiKey.expires_at))}`
+            : ''}
+      </td>
+      {canManage ? (
+        <td className="actions">
+          {active && confirming === undefined ? (
+            <>
+              <button
+                type="button"
+                className="secondary small"
+                aria-label={`Rotate key ${apiKey.prefix}`}
+                onClick={() => setConfirming('rotate')}
+              >
+                Rotate
+              </button>
+              <button
+                type="button"
+                className="danger small"
+                aria-label={`Revoke key ${apiKey.prefix}`}
+                onClick={() => setConfirming('revoke')}
+              >
+                Revoke
+              </button>
+            </>
+          ) : null}
+          {active && confirming === 'revoke' ? (
+            <>
+              <span>Revoke? Apps using it stop working.</span>
+              <button
+                type="button"
+                className="danger small"
+                aria-label={`Confirm revoke key ${apiKey.prefix}`}
+                disabled={revoke.isPending}
+                onClick={() => revoke.mutate()}
+              >
+                Confirm revoke
+              </button>
+              <button type="button" className="secondary small" onClick={() => setConfirming(undefined)}>
+                Cancel
+              </button>
+            </>
+          ) : null}
+          {active && confirming === 'rotate' ? (
+            <>
+              <label className="inline-field">
+                <span className="sr-only">Old key after rotation</span>
+                <select value={grace} onChange={(event) => setGrace(Number(event.target.value))}>
+                  {GRACE_CHOICES.map((choice) => (
+                    <option key={choice.seconds} value={choice.seconds}>
+                      {choice.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button
+                type="button"
+                className="small"
+                aria-label={`Confirm rotate key ${apiKey.prefix}`}
+                disabled={rotate.isPending}
+                onClick={() => rotate.mutate()}
+              >
+                Confirm rotate
+              </button>
+              <button type="button" className="secondary small" onClick={() => setConfirming(undefined)}>
+                Cancel
+              </button>
+            </>
+          ) : null}
+          <ErrorMessage error={revoke.error ?? rotate.error} />
+        </td>
+      ) : null}
+    </tr>
+  );
+}
+
+// ---- Members ----
+
+function MembersPanel({ orgId, role }: { orgId: string; role: Role | undefined }) {
+  const { api } = useApp();
+  const queryClient = useQueryClient();
+  const members = useQuery({ queryKey: ['members', orgId], queryFn: () => api.listMembers(orgId) });
+  const canManage = atLeast(role, 'admin');
+  // Nobody grants, changes or removes a role stronger than their own.
+  const grantable = ROLES.filter((candidate) => atLeast(role, candidate));
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['members', orgId] });
+  return (
+    <>
+      <h2>Members</h2>
+      <ErrorMessage error={members.error} title="Could not list members" />
+      {members.isLoading ? <p role="status">Loading members…</p> : null}
+      {members.data ? (
+        <div className="table-wrap">
+          <table className="data" data-testid="members-table">
+            <caption className="sr-only">Members of the organization</caption>
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">User id</th>
+                <th scope="col">Where</th>
+                <th scope="col">Role</th>
+                {canManage ? <th scope="col">Actions</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {members.data.map((member) => (
+                <MemberRow
+                  key={`${member.user_id}/${member.workspace_id ?? ''}`}
+                  member={member}
+                  actions={canManage}
+                  canManage={canManage && atLeast(role, member.role)}
+                  grantable={grantable}
+                  onChanged={refresh}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {canManage ? <AddMember orgId={orgId} grantable={grantable} onAdded={refresh} /> : null}
+    </>
+  );
+}
+
+function MemberRow({
+  member,
+  actions,
+  canManage,
+  grantable,
+  onChanged,
+}: {
+  member: Member;
+  /** Whether the table has an actions column. */
+  actions: boolean;
+  canManage: boolean;
+  grantable: Role[];
+  onChanged(): void;
+}) {
+  const { api } = useApp();
+  const name = member.email ?? member.user_id;
+  const setRole = useMutation({
+    mutationFn: (role: Role) =>
+      api.setMember(member.org_id, member.user_id, {
+        role,
+        workspace_id: member.workspace_id,
+        email: member.email,
+      }),
+    onSuccess: onChanged,
+  });
+  const remove = useMutation({
+    mutationFn: () => api.removeMember(member.org_id, member.user_id, member.workspace_id),
+    onSuccess: onChanged,
+  });
+  return (
+    <tr>
+      <th scope="row">{member.email ?? '–'}</th>
+      <td className="ellipsis">{member.user_id}</td>
+      <td>{member.workspace_id ? `workspace ${member.workspace_id}` : 'organization'}</td>
+      <td>
+        {canManage ? (
+          <select
+            aria-label={`Role of ${name}`}
+            value={member.role}
+            disabled={setRole.isPending}
+            onChange={(event) => setRole.mutate(event.target.value as Role)}
+          >
+            {grantable.map((candidate) => (
+              <option key={candidate} value={candidate}>
+                {candidate}
+              </option>
+            ))}
+          </select>
+        ) : (
+          member.role
+        )}
+      </td>
+      {actions ? (
+        <td>
+          {canManage ? (
+            <button
+              type="button"
+              className="danger small"
+              aria-label={`Remove ${name}`}
+              disabled={remove.isPending}
+              onClick={() => remove.mutate()}
+            >
+              Remove
+            </button>
+          ) : null}
+          <ErrorMessage error={setRole.error ?? remove.error} />
+        </td>
+      ) : null}
+    </tr>
+  );
+}
+
+function AddMember({ orgId, grantable, onAdded }: { orgId: string; grantable: Role[]; onAdded(): void }) {
+  const { api } = useApp();
+  const [userId, setUserId] = useState('');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('member');
+  const add = useMutation({
+    mutationFn: () => api.setMember(orgId, userId.trim(), { role, email: email.trim() || undefined }),
+    onSuccess: () => {
+      setUserId('');
+      setEmail('');
+      onAdded();
+    },
+  });
+  return (
+    <form
+      className="card stack"
+      aria-label="Add a member"
+      onSubmit={(event) => {
+        event.preventDefault();
+        add.mutate();
+      }}
+    >
+      <h3>Add a member to the organization</h3>
+      <div className="row">
+        <label className="field">
+          <span>User id</span>
+          <input required value={userId} onChange={(event) => setUserId(event.target.value)} />
+        </label>
+        <label className="field">
+          <span>Member email</span>
+          <input type="email" value={email} onChange={(event) => setEmail(event.target.value)} />
+        </label>
+        <label className="field">
+          <span>Role</span>
+          <select value={role} onChange={(event) => setRole(event.target.value as Role)}>
+            {grantable.map((candidate) => (
+              <option key={candidate} value={candidate}>
+                {candidate}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorMessage error={add.error} title="Could not add the member" />
+      <div>
+        <button type="submit" disabled={add.isPending}>
+          Add member
+        </button>
+      </div>
+    </form>
+  );
+}
+
+// ---- Projects ----
+
+function ProjectsPanel({
+  current,
+  orgId,
+  canCreate,
+}: {
+  current: string;
+  orgId: string | undefined;
+  canCreate: boolean;
+}) {
+  const projects = useProjects();
+  return (
+    <>
+      <h2>Projects</h2>
+      <ErrorMessage error={projects.error} title="Could not list projects" />
+      {projects.data ? (
+        <div className="table-wrap">
+          <table className="data" data-testid="projects-table">
+            <caption className="sr-only">Projects</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Description</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {projects.data.map((project: Project) => (
+                <tr key={project.id}>
+                  <th scope="row">
+                    <Link
+                      to="/projects/$projectId/sessions"
+                      params={{ projectId: project.id }}
+                      aria-current={project.id === current ? 'true' : undefined}
+                    >
+                      {project.name}
+                    </Link>
+                    {project.id === current ? <span className="muted small"> (current)</span> : null}
+                  </th>
+                  <td>{project.description ?? ''}</td>
+                  <td>{formatTime(Date.parse(project.created_at))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {canCreate ? <CreateProject orgId={orgId} /> : null}
+    </>
+  );
+}
+
+function CreateProject({ orgId }: { orgId: string | undefined }) {
+  const { api } = useApp();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const create = useMutation({
+    mutationFn: () =>
+      api.createProject({ name: name.trim(), description: description.trim() || undefined, org_id: orgId }),
+    onSuccess: () => {
+      setName('');
+      setDescription('');
+      void queryClient.invalidateQueries({ queryKey: ['projects'] });
+    },
+  });
+  return (
+    <form
+      className="card stack"
+      aria-label="Create a project"
+      onSubmit={(event) => {
+        event.preventDefault();
+        create.mutate();
+      }}
+    >
+      <h3>Create a project</h3>
+      <div className="row">
+        <label className="field">
+          <span>Project name</span>
+          <input required value={name} onChange={(event) => setName(event.target.value)} />
+        </label>
+        <label className="field grow">
+          <span>Description</span>
+          <input value={description} onChange={(event) => setDescription(event.target.value)} />
+        </label>
+      </div>
+      <ErrorMessage error={create.error} title="Could not create the project" />
+      {create.data ? <p role="status">Project {create.data.name} created.</p> : null}
+      <div>
+        <button type="submit" disabled={create.isPending}>
+          Create project
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,213 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+import { useMemo, useState } from 'react';
+import type { ChartAggregation, ChartBucket, ChartRequest, DataTarget } from '../api/client';
+import type { EventFilter } from '../api/types';
+import { useApp, useTarget } from '../app/context';
+import { useFieldSuggestions } from '../app/hooks';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { FilterEditor } from '../components/FilterEditor';
+import { formatCost, formatCount, formatDuration } from '../components/format';
+import {
+  describeRange,
+  rangeBounds,
+  TimeRangePicker,
+  type TimeRangeValue,
+  toDateRange,
+} from '../components/TimeRange';
+import { chooseBucket, type Series, toSeries } from '../dashboard/buckets';
+import { TimeChart } from '../dashboard/Chart';
+
+const route = getRouteApi('/signed-in/projects/$projectId/dashboard');
+
+interface ChartSpec {
+  id: string;
+  title: string;
+  metric: string;
+  aggregations: { aggregation: ChartAggregation; label: string }[];
+  filters?: EventFilter[];
+  format(value: number): string;
+  /** What a bucket without events shows: 0 for counts and sums, a gap for percentiles. */
+  fill: 0 | null;
+}
+
+const CHARTS: ChartSpec[] = [
+  {
+    id: 'volume',
+    title: 'Volume (events)',
+    metric: 'duration',
+    aggregations: [{ aggregation: 'count', label: 'events' }],
+    format: formatCount,
+    fill: 0,
+  },
+  {
+    id: 'cost',
+    title: 'Cost',
+    metric: 'cost',
+    aggregations: [{ aggregation: 'sum', label: 'cost' }],
+    format: formatCost,
+    fill: 0,
+  },
+  {
+    id: 'tokens',
+    title: 'Tokens',
+    metric: 'total_tokens',
+    aggregations: [{ aggregation: 'sum', label: 'tokens' }],
+    format: formatCount,
+    fill: 0,
+  },
+  {
+    id: 'latency',
+    title: 'Latency',
+    metric: 'duration',
+    aggregations: [
+      { aggregation: 'p50', label: 'p50' },
+      { aggregation: 'p95', label: 'p95' },
+    ],
+    format: formatDuration,
+    fill: null,
+  },
+  {
+    id: 'errors',
+    title: 'Errors',
+    metric: 'duration',
+    aggregations: [{ aggregation: 'count', label: 'errors' }],
+    filters: [{ field: 'error', operator: 'exists' }],
+    format: formatCount,
+    fill: 0,
+  },
+];
+
+const GROUP_COLUMNS = ['model', 'provider', 'event_type', 'event_name', 'source'];
+
+export function DashboardPage() {
+  const { projectId } = route.useParams();
+  const target = useTarget(projectId);
+  const suggestions = useFieldSuggestions(target);
+  const [range, setRange] = useState<TimeRangeValue>({ preset: '24h' });
+  const [groupBy, setGroupBy] = useState('');
+  const [filters, setFilters] = useState<EventFilter[]>([]);
+  const metadataFields = suggestions
+    .map((suggestion) => suggestion.field)
+    .filter((field) => field.startsWith('metadata.'));
+  // Bounds are taken once per range choice, so a preset's buckets stay put between renders.
+  const bounds = useMemo(() => rangeBounds(range), [range]);
+  const bucket = chooseBucket(bounds.to - bounds.from);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Dashboard</h1>
+        <TimeRangePicker value={range} onChange={setRange} />
+        <label className="inline-field">
+          <span>Group by</span>
+          <select value={groupBy} onChange={(event) => setGroupBy(event.target.value)}>
+            <option value="">Nothing</option>
+            {GROUP_COLUMNS.map((field) => (
+              <option key={field} value={field}>
+                {field}
+              </option>
+            ))}
+            {metadataFields.map((field) => (
+              <option key={field} value={field}>
+                {field}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <details className="card filters-card" open={filters.length > 0 || undefined}>
+        <summary>Filters{filters.length > 0 ? ` (${filters.length})` : ''}</summary>
+        <FilterEditor filters={filters} suggestions={suggestions} onChange={setFilters} />
+      </details>
+      <p className="muted small">
+        {describeRange(range)}, one point per {bucket}
+        {groupBy ? `, grouped by ${groupBy} (top 50 and other)` : ''}.
+      </p>
+      <div className="charts">
+        {CHARTS.map((spec) => (
+          <ChartCard
+            key={spec.id}
+            spec={spec}
+            target={target}
+            range={range}
+            bounds={bounds}
+            bucket={bucket}
+            groupBy={groupBy || undefined}
+            filters={filters}
+          />
+        ))}
+      </div>
+    </>
+  );
+}
+
+function ChartCard({
+  spec,
+  target,
+  range,
+  bounds,
+  bucket,
+  groupBy,
+  filters,
+}: {
+  spec: ChartSpec;
+  target: DataTarget;
+  range: TimeRangeValue;
+  bounds: { from: number; to: number };
+  bucket: ChartBucket;
+  groupBy: string | undefined;
+  filters: EventFilter[];
+}) {
+  const { api } = useApp();
+  // Grouped, a percentile chart shows p95 only: one line per group.
+  const aggregations =
+    groupBy && spec.aggregations.length > 1 ? spec.aggregations.slice(-1) : spec.aggregations;
+  const requests: ChartRequest[] = aggregations.map(({ aggregation }) => ({
+    metric: spec.metric,
+    aggregation,
+    bucket,
+    groupBy,
+    filters: [...(spec.filters ?? []), ...filters],
+    dateRange: toDateRange(range),
+  }));
+  const chart = useQuery({
+    queryKey: ['chart', target.dataPlaneId, target.projectId, requests],
+    queryFn: () => Promise.all(requests.map((request) => api.chart(target, request))),
+    placeholderData: keepPreviousData,
+  });
+  const drawn = useMemo(() => {
+    if (!chart.data) return undefined;
+    let x: number[] = [];
+    const series: Series[] = [];
+    let total = 0;
+    chart.data.forEach((answer, index) => {
+      const label = aggregations[index]?.label ?? spec.title;
+      const laid = toSeries(answer.events, { bucket, ...bounds, fill: spec.fill, label });
+      if (index === 0) {
+        x = laid.x;
+        total = answer.totalEvents;
+      }
+      for (const entry of laid.series) {
+        series.push({
+          label: groupBy && aggregations.length === 1 ? entry.label : label,
+          values: entry.values,
+        });
+      }
+    });
+    return { x, series, total };
+  }, [chart.data, aggregations, bucket, bounds, spec, groupBy]);
+  const titleId = `chart-${spec.id}`;
+  return (
+    <figure className="card chart-card" aria-labelledby={titleId}>
+      <figcaption id={titleId}>
+        <strong>{spec.title}</strong>
+        {groupBy && spec.aggregations.length > 1 ? ' (p95)' : ''}
+        {drawn ? <span className="muted small"> · {formatCount(drawn.total)} events charted</span> : null}
+      </figcaption>
+      <ErrorMessage error={chart.error} />
+      {chart.isLoading ? <p role="status">Loading…</p> : null}
+      {drawn ? <TimeChart x={drawn.x} series={drawn.series} format={spec.format} /> : null}
+    </figure>
+  );
+}

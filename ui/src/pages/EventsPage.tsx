@@ -1,0 +1,290 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type KeyboardEvent, useRef, useState } from 'react';
+import type { EventSortField, ExportRequest, SortOrder } from '../api/client';
+import type { EventFilter, WaggleEvent } from '../api/types';
+import { useApp, useTarget } from '../app/context';
+import { useFieldSuggestions } from '../app/hooks';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { FilterEditor } from '../components/FilterEditor';
+import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
+import { Pager, SortHeader } from '../components/Table';
+import { describeRange, TimeRangePicker, type TimeRangeValue, toDateRange } from '../components/TimeRange';
+import type { EventTypeTab } from '../router';
+
+const route = getRouteApi('/signed-in/projects/$projectId/events');
+
+const TABS: { value: EventTypeTab; label: string }[] = [
+  { value: 'all', label: 'All events' },
+  { value: 'model', label: 'Model' },
+  { value: 'tool', label: 'Tool' },
+  { value: 'chain', label: 'Chain' },
+];
+
+const ROW_HEIGHT = 37;
+
+export function EventsPage() {
+  const { projectId } = route.useParams();
+  const { type } = route.useSearch();
+  const tab: EventTypeTab = type ?? 'all';
+  const routeNavigate = route.useNavigate();
+  const navigate = useNavigate();
+  const { api } = useApp();
+  const target = useTarget(projectId);
+  const suggestions = useFieldSuggestions(target);
+  const [range, setRange] = useState<TimeRangeValue>({ preset: '24h' });
+  const [filters, setFilters] = useState<EventFilter[]>([]);
+  const [sortBy, setSortBy] = useState<EventSortField>('start_time');
+  const [sortOrder, setSortOrder] = useState<SortOrder>('desc');
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(500);
+  const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
+
+  const typeFilter: EventFilter[] =
+    tab === 'all' ? [] : [{ field: 'event_type', operator: 'is', value: tab, type: 'string' }];
+  const body: ExportRequest = {
+    filters: [...typeFilter, ...filters],
+    dateRange: toDateRange(range),
+    limit: pageSize,
+    page,
+    sortBy,
+    sortOrder,
+  };
+  const events = useQuery({
+    queryKey: ['events', target.dataPlaneId, target.projectId, body],
+    queryFn: () => api.exportEvents(target, body),
+    placeholderData: keepPreviousData,
+  });
+
+  const selectTab = (next: EventTypeTab) => {
+    setPage(1);
+    void routeNavigate({ search: { type: next === 'all' ? undefined : next } });
+  };
+  const onTabKey = (event: KeyboardEvent, index: number) => {
+    const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (delta === 0) return;
+    event.preventDefault();
+    const nextIndex = (index + delta + TABS.length) % TABS.length;
+    const next = TABS[nextIndex];
+    if (!next) return;
+    selectTab(next.value);
+    tabRefs.current[nextIndex]?.focus();
+  };
+
+  const open = (event: WaggleEvent) =>
+    navigate({
+      to: '/projects/$projectId/sessions/$sessionId',
+      params: { projectId, sessionId: event.session_id },
+      search: { event: event.event_id },
+    });
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Events</h1>
+        <TimeRangePicker
+          value={range}
+          onChange={(next) => {
+            setRange(next);
+            setPage(1);
+          }}
+        />
+      </div>
+      <div role="tablist" aria-label="Event type" className="tabs">
+        {TABS.map((candidate, index) => (
+          <button
+            key={candidate.value}
+            ref={(element) => {
+              tabRefs.current[index] = element;
+            }}
+            type="button"
+            role="tab"
+            id={`events-tab-${candidate.value}`}
+            aria-selected={candidate.value === tab}
+            aria-controls="events-panel"
+            tabIndex={candidate.value === tab ? 0 : -1}
+            onClick={() => selectTab(candidate.value)}
+            onKeyDown={(event) => onTabKey(event, index)}
+          >
+            {candidate.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id="events-panel" aria-labelledby={`events-tab-${tab}`}>
+        <details className="card filters-card" open={filters.length > 0 || undefined}>
+          <summary>Filters{filters.length > 0 ? ` (${filters.length})` : ''}</summary>
+          <FilterEditor
+            filters={filters}
+            suggestions={suggestions}
+            onChange={(next) => {
+              setFilters(next);
+              setPage(1);
+            }}
+          />
+        </details>
+        <ErrorMessage error={events.error} title="Could not load events" />
+        {events.isLoading ? <p role="status">Loading events…</p> : null}
+        {events.data && events.data.totalEvents === 0 ? (
+          <p>
+            No {tab === 'all' ? '' : `${tab} `}events in the {describeRange(range)}
+            {filters.length > 0 ? ' match these filters' : ''}.
+          </p>
+        ) : null}
+        {events.data && events.data.totalEvents > 0 ? (
+          <>
+            <EventsTable
+              events={events.data.events}
+              busy={events.isFetching}
+              sortBy={sortBy}
+              sortOrder={sortOrder}
+              projectId={projectId}
+              onOpen={open}
+              onSort={(field, order) => {
+                setSortBy(field);
+                setSortOrder(order);
+                setPage(1);
+              }}
+            />
+            {events.data.continueWith ? (
+              <p className="muted small">
+                This page was cut to fit the answer size; {events.data.events.length} events shown.
+              </p>
+            ) : null}
+            <Pager
+              page={page}
+              pageSize={pageSize}
+              total={events.data.totalEvents}
+              noun="events"
+              onPage={setPage}
+              onPageSize={(size) => {
+                setPageSize(size);
+                setPage(1);
+              }}
+            />
+          </>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+const COLUMNS: { field?: EventSortField; label: string; numeric?: boolean }[] = [
+  { field: 'event_name', label: 'Name' },
+  { label: 'Type' },
+  { field: 'start_time', label: 'Start' },
+  { field: 'duration', label: 'Duration', numeric: true },
+  { field: 'model', label: 'Model' },
+  { label: 'Provider' },
+  { field: 'total_tokens', label: 'Tokens', numeric: true },
+  { field: 'cost', label: 'Cost', numeric: true },
+  { label: 'Error' },
+];
+
+/** The page's events, virtualized: only the rows in view (plus a few) are in the DOM. */
+function EventsTable({
+  events,
+  busy,
+  sortBy,
+  sortOrder,
+  projectId,
+  onOpen,
+  onSort,
+}: {
+  events: WaggleEvent[];
+  busy: boolean;
+  sortBy: EventSortField;
+  sortOrder: SortOrder;
+  projectId: string;
+  onOpen(event: WaggleEvent): void;
+  onSort(field: EventSortField, order: SortOrder): void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: events.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // Rendered before layout (and in tests) as if the view were 600 px tall.
+    initialRect: { width: 1200, height: 600 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const before = items[0]?.start ?? 0;
+  const after = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
+  return (
+    <div className="table-wrap virtual" ref={scroller} aria-busy={busy}>
+      <table className="data" data-testid="events-table" aria-rowcount={events.length + 1}>
+        <caption className="sr-only">Events</caption>
+        <thead>
+          <tr aria-rowindex={1}>
+            {COLUMNS.map((column) =>
+              column.field ? (
+                <SortHeader
+                  key={column.label}
+                  label={column.label}
+                  field={column.field}
+                  sortBy={sortBy}
+                  sortOrder={sortOrder}
+                  onSort={onSort}
+                  className={column.numeric ? 'num' : undefined}
+                />
+              ) : (
+                <th key={column.label} scope="col">
+                  {column.label}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {before > 0 ? (
+            <tr className="spacer" style={{ height: before }}>
+              <td colSpan={COLUMNS.length} />
+            </tr>
+          ) : null}
+          {items.map((item) => {
+            const event = events[item.index];
+            if (!event) return null;
+            return (
+              <tr
+                key={event.event_id}
+                aria-rowindex={item.index + 2}
+                className="clickable"
+                style={{ height: ROW_HEIGHT }}
+                onClick={() => onOpen(event)}
+              >
+                <th scope="row">
+                  <Link
+                    to="/projects/$projectId/sessions/$sessionId"
+                    params={{ projectId, sessionId: event.session_id }}
+                    search={{ event: event.event_id }}
+                    onClick={(click) => click.stopPropagation()}
+                  >
+                    {event.event_name || event.event_id}
+                  </Link>
+                </th>
+                <td>
+                  <span className={`type type-${event.event_type}`}>{event.event_type}</span>
+                </td>
+                <td>{formatTime(event.start_time)}</td>
+                <td className="num">{formatDuration(event.duration)}</td>
+                <td>{event.model ?? ''}</td>
+                <td>{event.provider ?? ''}</td>
+                <td className="num">{formatCount(event.total_tokens)}</td>
+                <td className="num">{formatCost(event.cost)}</td>
+                <td className="bad ellipsis" title={event.error ?? undefined}>
+                  {event.error ?? ''}
+                </td>
+              </tr>
+            );
+          })}
+          {after > 0 ? (
+            <tr className="spacer" style={{ height: after }}>
+              <td colSpan={COLUMNS.length} />
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+    </div>
+  );
+}

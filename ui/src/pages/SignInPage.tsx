@@ -1,0 +1,120 @@
+import { useNavigate, useSearch } from '@tanstack/react-router';
+import { type FormEvent, useEffect, useState } from 'react';
+import { useApp } from '../app/context';
+import { authorizeUrl } from '../auth/cognito';
+import { jwtClaims } from '../auth/session';
+import { ErrorMessage } from '../components/ErrorMessage';
+
+/** Only paths inside the console are followed after sign-in. */
+export function safeReturn(target: string | undefined): string {
+  return target?.startsWith('/') && !target.startsWith('//') ? target : '/';
+}
+
+export function SignInPage() {
+  const { config } = useApp();
+  const { redirect } = useSearch({ from: '/sign-in' });
+  return (
+    <main id="main" className="page narrow sign-in">
+      <h1>
+        <span aria-hidden="true">🐝</span> Sign in to Waggle
+      </h1>
+      {config.auth.mode === 'local' ? (
+        <LocalSignIn redirect={redirect} />
+      ) : (
+        <CognitoSignIn redirect={redirect} />
+      )}
+    </main>
+  );
+}
+
+function LocalSignIn({ redirect }: { redirect: string | undefined }) {
+  const { api, sessions, queryClient } = useApp();
+  const navigate = useNavigate();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const answer = await api.signIn(email, password);
+      const claimed = jwtClaims(answer.id_token).email;
+      sessions.set({
+        idToken: answer.id_token,
+        expiresAt: Date.now() + answer.expires_in * 1000,
+        email: answer.user?.email ?? (typeof claimed === 'string' ? claimed : email),
+      });
+      api.forgetTokens();
+      queryClient.clear();
+      await navigate({ href: safeReturn(redirect), replace: true });
+    } catch (caught) {
+      setError(caught);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card stack" onSubmit={submit} aria-label="Sign in">
+      <label className="field">
+        <span>Email</span>
+        <input
+          type="email"
+          name="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>Password</span>
+        <input
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+      </label>
+      <ErrorMessage error={error} />
+      <button type="submit" disabled={busy}>
+        Sign in
+      </button>
+      <p className="muted small">
+        Running locally? <code>npm start</code> prints the admin's email and password, and keeps them in{' '}
+        <code>.data/local.json</code> under <code>controlPlane</code>.
+      </p>
+    </form>
+  );
+}
+
+function CognitoSignIn({ redirect }: { redirect: string | undefined }) {
+  const { config } = useApp();
+  const [error, setError] = useState<unknown>();
+  const auth = config.auth;
+  useEffect(() => {
+    setError(undefined);
+  }, []);
+  if (auth.mode !== 'cognito') return null;
+  return (
+    <div className="card stack">
+      <p>You sign in with your organization's Waggle account.</p>
+      <ErrorMessage error={error} />
+      <button
+        type="button"
+        onClick={() => {
+          authorizeUrl(auth, safeReturn(redirect)).then(
+            (url) => window.location.assign(url),
+            (caught: unknown) => setError(caught),
+          );
+        }}
+      >
+        Sign in
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * Routes. Every page is its own chunk (lazyRouteComponent), so the first load carries only React,
+ * the router, the query client and the shell.
+ *
+ *   /sign-in                                   local sign-in form, or the Cognito redirect
+ *   /auth/callback                             Cognito's redirect back (code + state)
+ *   /                                          the remembered (or first) project's sessions
+ *   /projects/$projectId/sessions              sessions table
+ *   /projects/$projectId/sessions/$sessionId   one session (?event=<id> selects an event)
+ *   /projects/$projectId/events                events table (?type=model|tool|chain)
+ *   /projects/$projectId/dashboard             charts
+ *   /projects/$projectId/admin                 projects, members, API keys (?tab=keys|members|projects)
+ */
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  type RouterHistory,
+  redirect,
+} from '@tanstack/react-router';
+import type { Services } from './app/services';
+import { NotFound, RouteError } from './components/RouteError';
+import { Shell } from './layout/Shell';
+
+export type RouterContext = Pick<Services, 'sessions' | 'prefs' | 'config'>;
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFound,
+  errorComponent: RouteError,
+});
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } => ({
+    redirect: text(search.redirect),
+  }),
+  component: lazyRouteComponent(() => import('./pages/SignInPage'), 'SignInPage'),
+});
+
+const callbackRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/auth/callback',
+  component: lazyRouteComponent(() => import('./pages/AuthCallbackPage'), 'AuthCallbackPage'),
+});
+
+/** Everything below needs a signed-in user; others go to sign-in and come back. */
+const signedInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'signed-in',
+  beforeLoad: ({ context, location }) => {
+    if (!context.sessions.get()) {
+      throw redirect({
+        to: '/sign-in',
+        search: { redirect: location.href === '/' ? undefined : location.href },
+      });
+    }
+  },
+  component: Shell,
+});
+
+const homeRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/',
+  component: lazyRouteComponent(() => import('./pages/HomePage'), 'HomePage'),
+});
+
+const projectRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: 'projects/$projectId',
+  beforeLoad: ({ context, params }) => context.prefs.setProjectId(params.projectId),
+});
+
+const projectIndexRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: '/',
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: '/projects/$projectId/sessions', params });
+  },
+});
+
+const sessionsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'sessions',
+  component: lazyRouteComponent(() => import('./pages/SessionsPage'), 'SessionsPage'),
+});
+
+const sessionRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'sessions/$sessionId',
+  validateSearch: (search: Record<string, unknown>): { event?: string } => ({ event: text(search.event) }),
+  component: lazyRouteComponent(() => import('./pages/SessionPage'), 'SessionPage'),
+});
+
+export type EventTypeTab = 'all' | 'model' | 'tool' | 'chain';
+const EVENT_TABS: readonly EventTypeTab[] = ['all', 'model', 'tool', 'chain'];
+
+const eventsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'events',
+  validateSearch: (search: Record<string, unknown>): { type?: EventTypeTab } => {
+    const type = EVENT_TABS.find((tab) => tab === search.type);
+    return { type: type === 'all' ? undefined : type };
+  },
+  component: lazyRouteComponent(() => import('./pages/EventsPage'), 'EventsPage'),
+});
+
+const dashboardRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'dashboard',
+  component: lazyRouteComponent(() => import('./pages/DashboardPage'), 'DashboardPage'),
+});
+
+export type AdminTab = 'keys' | 'members' | 'projects';
+const ADMIN_TABS: readonly AdminTab[] = ['keys', 'members', 'projects'];
+
+const adminRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'admin',
+  validateSearch: (search: Record<string, unknown>): { tab?: AdminTab } => ({
+    tab: ADMIN_TABS.find((tab) => tab === search.tab),
+  }),
+  component: lazyRouteComponent(() => import('./pages/AdminPage'), 'AdminPage'),
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  callbackRoute,
+  signedInRoute.addChildren([
+    homeRoute,
+    projectRoute.addChildren([
+      projectIndexRoute,
+      sessionsRoute,
+      sessionRoute,
+      eventsRoute,
+      dashboardRoute,
+      adminRoute,
+    ]),
+  ]),
+]);
+
+export function createAppRouter(context: RouterContext, history?: RouterHistory) {
+  return createRouter({
+    routeTree,
+    context,
+    history,
+    defaultPreload: 'intent',
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
