@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { authorizeUrl, completeSignIn, logoutUrl } from '../src/auth/cognito';
+import { base64url, codeChallenge, createVerifier } from '../src/auth/pkce';
+import { MemoryStorage, scriptedFetch } from './support';
+
+const AUTH = {
+  mode: 'cognito' as const,
+  domain: 'https://waggle.auth.eu-west-1.amazoncognito.com',
+  clientId: 'client123',
+  redirectUri: 'https://console.example/auth/callback',
+  logoutUri: 'https://console.example',
+};
+
+describe('PKCE', () => {
+  it('code challenge = base64url(sha256(verifier)): RFC 7636 appendix B', async () => {
+    expect(await codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
+  });
+
+  it('matches node:crypto for random verifiers, which are 43 unpadded base64url characters', async () => {
+    for (let i = 0; i < 5; i++) {
+      const verifier = createVerifier();
+      expect(verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const expected = createHash('sha256').update(verifier).digest('base64url');
+      expect(await codeChallenge(verifier)).toBe(expected);
+    }
+    expect(base64url(new Uint8Array([251, 255]))).toBe('-_8');
+  });
+
+  it('sends the challenge to authorize and the same verifier to the token endpoint', async () => {
+    const storage = new MemoryStorage();
+    const url = new URL(await authorizeUrl(AUTH, '/projects/p1/events', storage));
+    expect(url.origin + url.pathname).toBe(`${AUTH.domain}/oauth2/authorize`);
+    const params = url.searchParams;
+    expect(params.get('response_type')).toBe('code');
+    expect(params.get('client_id')).toBe('client123');
+    expect(params.get('redirect_uri')).toBe(AUTH.redirectUri);
+    expect(params.get('code_challenge_method')).toBe('S256');
+
+    const api = scriptedFetch({
+      [`POST ${AUTH.domain}/oauth2/token`]: {
+        body: { id_token: 'h.eyJlbWFpbCI6ImFAYi5jIn0.s', access_token: 'a', expires_in: 3600 },
+      },
+    });
+    const state = params.get('state') ?? '';
+    const done = await completeSignIn(
+      AUTH,
+      new URLSearchParams({ code: 'the-code', state }),
+      api.fetch,
+      storage,
+      () => 1000,
+    );
+    const sent = new URLSearchParams(api.calls[0]?.body as string);
+    expect(sent.get('grant_type')).toBe('authorization_code');
+    expect(sent.get('code')).toBe('the-code');
+    expect(sent.get('client_id')).toBe('client123');
+    expect(await codeChallenge(sent.get('code_verifier') ?? '')).toBe(params.get('code_challenge'));
+    expect(done).toEqual({
+      session: { idToken: 'h.eyJlbWFpbCI6ImFAYi5jIn0.s', expiresAt: 1000 + 3_600_000, email: 'a@b.c' },
+      returnTo: '/projects/p1/events',
+    });
+    // The verifier is used once.
+    expect(storage.length).toBe(0);
+  });
+
+  it('refuses a callback whose state is not the one this browser started', async () => {
+    const storage = new MemoryStorage();
+    await authorizeUrl(AUTH, undefined, storage);
+    const api = scriptedFetch({});
+    await expect(
+      completeSignIn(AUTH, new URLSearchParams({ code: 'c', state: 'forged' }), api.fetch, storage),
+    ).rejects.toThrow('not the one this browser started');
+    expect(api.calls).toHaveLength(0);
+  });
+
+  it('signs out through Cognito logout with client id and logout uri', () => {
+    expect(logoutUrl(AUTH)).toBe(
+      `${AUTH.domain}/logout?client_id=client123&logout_uri=${encodeURIComponent('https://console.example')}`,
+    );
+  });
+});
