@@ -161,8 +161,10 @@ function ChartCard({
 }) {
   const { api } = useApp();
   // Grouped, a percentile chart shows p95 only: one line per group.
-  const aggregations =
-    groupBy && spec.aggregations.length > 1 ? spec.aggregations.slice(-1) : spec.aggregations;
+  const aggregations = useMemo(
+    () => (groupBy && spec.aggregations.length > 1 ? spec.aggregations.slice(-1) : spec.aggregations),
+    [groupBy, spec],
+  );
   const requests: ChartRequest[] = aggregations.map(({ aggregation }) => ({
     metric: spec.metric,
     aggregation,
