@@ -20,6 +20,7 @@ import {
   type RouterHistory,
   redirect,
 } from '@tanstack/react-router';
+import { parseListSearch } from './app/list-search';
 import type { Services } from './app/services';
 import { NotFound, RouteError } from './components/RouteError';
 import { Shell } from './layout/Shell';
@@ -86,9 +87,21 @@ const projectIndexRoute = createRoute({
   },
 });
 
+export const SESSION_SORTS = [
+  'start_time',
+  'duration',
+  'num_events',
+  'cost',
+  'total_tokens',
+  'errors',
+  'event_name',
+] as const;
+export const EVENT_SORTS = ['start_time', 'duration', 'cost', 'total_tokens', 'event_name', 'model'] as const;
+
 const sessionsRoute = createRoute({
   getParentRoute: () => projectRoute,
   path: 'sessions',
+  validateSearch: (search: Record<string, unknown>) => parseListSearch(search, SESSION_SORTS),
   component: lazyRouteComponent(() => import('./pages/SessionsPage'), 'SessionsPage'),
 });
 
@@ -105,9 +118,9 @@ const EVENT_TABS: readonly EventTypeTab[] = ['all', 'model', 'tool', 'chain'];
 const eventsRoute = createRoute({
   getParentRoute: () => projectRoute,
   path: 'events',
-  validateSearch: (search: Record<string, unknown>): { type?: EventTypeTab } => {
+  validateSearch: (search: Record<string, unknown>) => {
     const type = EVENT_TABS.find((tab) => tab === search.type);
-    return { type: type === 'all' ? undefined : type };
+    return { ...parseListSearch(search, EVENT_SORTS), type: type === 'all' ? undefined : type };
   },
   component: lazyRouteComponent(() => import('./pages/EventsPage'), 'EventsPage'),
 });

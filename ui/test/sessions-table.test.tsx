@@ -167,6 +167,39 @@ describe('sessions table', () => {
     await waitFor(() => expect(searches(api).at(-1)?.dateRange).toEqual({ relative: '7d' }));
   });
 
+  it('keeps range, filters, sort and page in the URL: a link reproduces the list, and back from a session restores it', async () => {
+    const all = Array.from({ length: 120 }, (_, i) => session(i));
+    const api = scriptedFetch({
+      ...controlPlaneRoutes(),
+      'POST http://dp.test/v1/sessions/search': searchRoute(all),
+      'GET http://dp.test/v1/sessions/s51': { body: { ...session(51), event_id: 's51', children: [] } },
+    });
+    const filters = [{ field: 'metadata.customer', operator: 'is', value: 'acme', type: 'string' }];
+    const { history } = renderApp({
+      path: `/projects/p1/sessions?range=7d&sort=num_events&order=asc&page=2&filters=${encodeURIComponent(JSON.stringify(filters))}`,
+      fetch: api.fetch,
+    });
+    await screen.findByRole('link', { name: 'session 51' });
+    const expected = {
+      filters,
+      dateRange: { relative: '7d' },
+      sortBy: 'num_events',
+      sortOrder: 'asc',
+      limit: 50,
+      page: 2,
+    };
+    expect(searches(api)[0]).toEqual(expected);
+    expect((screen.getByLabelText('Time range') as HTMLSelectElement).value).toBe('7d');
+    expect((screen.getByLabelText('Field 1') as HTMLInputElement).value).toBe('metadata.customer');
+
+    await userEvent.setup().click(screen.getByRole('link', { name: 'session 51' }));
+    await waitFor(() => expect(history.location.pathname).toBe('/projects/p1/sessions/s51'));
+    history.back();
+    await screen.findByRole('link', { name: 'session 51' });
+    expect(searches(api).at(-1)).toEqual(expected);
+    expect(screen.getByTestId('page-status').textContent).toBe('Page 2 of 3 · 120 sessions');
+  });
+
   it('shows the data plane error in its own words', async () => {
     const api = scriptedFetch({
       ...controlPlaneRoutes(),

@@ -1,16 +1,23 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useRef, useState } from 'react';
+import { type KeyboardEvent, useRef } from 'react';
 import type { EventSortField, ExportRequest, SortOrder } from '../api/client';
 import type { EventFilter, WaggleEvent } from '../api/types';
 import { useApp, useTarget } from '../app/context';
 import { useFieldSuggestions } from '../app/hooks';
+import {
+  type ListDefaults,
+  type ListSearch,
+  rangeFromSearch,
+  rangeToSearch,
+  withoutDefaults,
+} from '../app/list-search';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterEditor } from '../components/FilterEditor';
 import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
 import { Pager, SortHeader } from '../components/Table';
-import { describeRange, TimeRangePicker, type TimeRangeValue, toDateRange } from '../components/TimeRange';
+import { describeRange, TimeRangePicker, toDateRange } from '../components/TimeRange';
 import type { EventTypeTab } from '../router';
 
 const route = getRouteApi('/signed-in/projects/$projectId/events');
@@ -23,22 +30,29 @@ const TABS: { value: EventTypeTab; label: string }[] = [
 ];
 
 const ROW_HEIGHT = 37;
+const DEFAULTS: ListDefaults<EventSortField> = { sort: 'start_time', order: 'desc', size: 500 };
 
 export function EventsPage() {
   const { projectId } = route.useParams();
-  const { type } = route.useSearch();
-  const tab: EventTypeTab = type ?? 'all';
+  const search = route.useSearch();
+  const tab: EventTypeTab = search.type ?? 'all';
   const routeNavigate = route.useNavigate();
   const navigate = useNavigate();
   const { api } = useApp();
   const target = useTarget(projectId);
   const suggestions = useFieldSuggestions(target);
-  const [range, setRange] = useState<TimeRangeValue>({ preset: '24h' });
-  const [filters, setFilters] = useState<EventFilter[]>([]);
-  const [sortBy, setSortBy] = useState<EventSortField>('start_time');
-  const [sortOrder, setSortOrder] = useState<SortOrder>('desc');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(500);
+  const range = rangeFromSearch(search);
+  const filters = search.filters ?? [];
+  const sortBy = search.sort ?? DEFAULTS.sort;
+  const sortOrder = search.order ?? DEFAULTS.order;
+  const page = search.page ?? 1;
+  const pageSize = search.size ?? DEFAULTS.size;
+  /** Changes the list's state in the URL; any change but paging starts again at page 1. */
+  const update = (patch: ListSearch<EventSortField> & { type?: Exclude<EventTypeTab, 'all'> }) =>
+    void routeNavigate({
+      search: (previous) => withoutDefaults({ ...previous, page: undefined, ...patch }, DEFAULTS),
+      replace: true,
+    });
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
 
   const typeFilter: EventFilter[] =
@@ -57,10 +71,7 @@ export function EventsPage() {
     placeholderData: keepPreviousData,
   });
 
-  const selectTab = (next: EventTypeTab) => {
-    setPage(1);
-    void routeNavigate({ search: { type: next === 'all' ? undefined : next } });
-  };
+  const selectTab = (next: EventTypeTab) => update({ type: next === 'all' ? undefined : next });
   const onTabKey = (event: KeyboardEvent, index: number) => {
     const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
     if (delta === 0) return;
@@ -83,13 +94,7 @@ export function EventsPage() {
     <>
       <div className="page-head">
         <h1>Events</h1>
-        <TimeRangePicker
-          value={range}
-          onChange={(next) => {
-            setRange(next);
-            setPage(1);
-          }}
-        />
+        <TimeRangePicker value={range} onChange={(next) => update(rangeToSearch(next))} />
       </div>
       <div role="tablist" aria-label="Event type" className="tabs">
         {TABS.map((candidate, index) => (
@@ -115,12 +120,10 @@ export function EventsPage() {
         <details className="card filters-card" open={filters.length > 0 || undefined}>
           <summary>Filters{filters.length > 0 ? ` (${filters.length})` : ''}</summary>
           <FilterEditor
+            key={JSON.stringify(filters)}
             filters={filters}
             suggestions={suggestions}
-            onChange={(next) => {
-              setFilters(next);
-              setPage(1);
-            }}
+            onChange={(next) => update({ filters: next })}
           />
         </details>
         <ErrorMessage error={events.error} title="Could not load events" />
@@ -140,11 +143,7 @@ export function EventsPage() {
               sortOrder={sortOrder}
               projectId={projectId}
               onOpen={open}
-              onSort={(field, order) => {
-                setSortBy(field);
-                setSortOrder(order);
-                setPage(1);
-              }}
+              onSort={(field, order) => update({ sort: field, order })}
             />
             {events.data.continueWith ? (
               <p className="muted small">
@@ -156,11 +155,8 @@ export function EventsPage() {
               pageSize={pageSize}
               total={events.data.totalEvents}
               noun="events"
-              onPage={setPage}
-              onPageSize={(size) => {
-                setPageSize(size);
-                setPage(1);
-              }}
+              onPage={(next) => update({ page: next })}
+              onPageSize={(size) => update({ size })}
             />
           </>
         ) : null}

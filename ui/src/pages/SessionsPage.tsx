@@ -1,18 +1,25 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { useState } from 'react';
-import type { SessionSearchRequest, SessionSortField, SortOrder } from '../api/client';
-import type { EventFilter } from '../api/types';
+import type { SessionSearchRequest, SessionSortField } from '../api/client';
 import { useApp, useTarget } from '../app/context';
 import { useFieldSuggestions } from '../app/hooks';
+import {
+  type ListDefaults,
+  type ListSearch,
+  rangeFromSearch,
+  rangeToSearch,
+  withoutDefaults,
+} from '../app/list-search';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterEditor } from '../components/FilterEditor';
 import { FirstTrace } from '../components/FirstTrace';
 import { formatCost, formatCount, formatDuration, formatProperties, formatTime } from '../components/format';
 import { Pager, SortHeader } from '../components/Table';
-import { describeRange, TimeRangePicker, type TimeRangeValue, toDateRange } from '../components/TimeRange';
+import { describeRange, TimeRangePicker, toDateRange } from '../components/TimeRange';
 
 const route = getRouteApi('/signed-in/projects/$projectId/sessions');
+
+const DEFAULTS: ListDefaults<SessionSortField> = { sort: 'start_time', order: 'desc', size: 50 };
 
 const COLUMNS: { field: SessionSortField | undefined; label: string; numeric?: boolean }[] = [
   { field: 'event_name', label: 'Name' },
@@ -32,12 +39,20 @@ export function SessionsPage() {
   const target = useTarget(projectId);
   const navigate = useNavigate();
   const suggestions = useFieldSuggestions(target);
-  const [range, setRange] = useState<TimeRangeValue>({ preset: '24h' });
-  const [filters, setFilters] = useState<EventFilter[]>([]);
-  const [sortBy, setSortBy] = useState<SessionSortField>('start_time');
-  const [sortOrder, setSortOrder] = useState<SortOrder>('desc');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(50);
+  const search = route.useSearch();
+  const routeNavigate = route.useNavigate();
+  const range = rangeFromSearch(search);
+  const filters = search.filters ?? [];
+  const sortBy = search.sort ?? DEFAULTS.sort;
+  const sortOrder = search.order ?? DEFAULTS.order;
+  const page = search.page ?? 1;
+  const pageSize = search.size ?? DEFAULTS.size;
+  /** Changes the list's state in the URL; any change but paging starts again at page 1. */
+  const update = (patch: ListSearch<SessionSortField>) =>
+    void routeNavigate({
+      search: (previous) => withoutDefaults({ ...previous, page: undefined, ...patch }, DEFAULTS),
+      replace: true,
+    });
 
   const body: SessionSearchRequest = {
     filters,
@@ -62,23 +77,15 @@ export function SessionsPage() {
     <>
       <div className="page-head">
         <h1>Sessions</h1>
-        <TimeRangePicker
-          value={range}
-          onChange={(next) => {
-            setRange(next);
-            setPage(1);
-          }}
-        />
+        <TimeRangePicker value={range} onChange={(next) => update(rangeToSearch(next))} />
       </div>
       <details className="card filters-card" open={filters.length > 0 || undefined}>
         <summary>Filters{filters.length > 0 ? ` (${filters.length})` : ''}</summary>
         <FilterEditor
+          key={JSON.stringify(filters)}
           filters={filters}
           suggestions={suggestions}
-          onChange={(next) => {
-            setFilters(next);
-            setPage(1);
-          }}
+          onChange={(next) => update({ filters: next })}
         />
       </details>
       <ErrorMessage error={sessions.error} title="Could not load sessions" />
@@ -108,11 +115,7 @@ export function SessionsPage() {
                         sortBy={sortBy}
                         sortOrder={sortOrder}
                         className={column.numeric ? 'num' : undefined}
-                        onSort={(field, order) => {
-                          setSortBy(field);
-                          setSortOrder(order);
-                          setPage(1);
-                        }}
+                        onSort={(field, order) => update({ sort: field, order })}
                       />
                     ) : (
                       <th key={column.label} scope="col">
@@ -152,11 +155,8 @@ export function SessionsPage() {
             pageSize={pageSize}
             total={data.totalSessions}
             noun="sessions"
-            onPage={setPage}
-            onPageSize={(size) => {
-              setPageSize(size);
-              setPage(1);
-            }}
+            onPage={(next) => update({ page: next })}
+            onPageSize={(size) => update({ size })}
           />
         </>
       ) : null}
