@@ -1,28 +1,29 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { type RouterHistory, RouterProvider } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { AppProvider } from './app/context';
 import type { Services } from './app/services';
 import { createAppRouter } from './router';
 
 /** The console: services from config.json, the query cache and the router. */
 export function App({ services, history }: { services: Services; history?: RouterHistory }) {
-  const [router] = useState(() => {
-    const created = createAppRouter(
-      { sessions: services.sessions, prefs: services.prefs, config: services.config },
-      history,
-    );
+  const [router] = useState(() =>
+    createAppRouter({ sessions: services.sessions, prefs: services.prefs, config: services.config }, history),
+  );
+  useEffect(() => {
     // A refused or missing ID token: back to sign-in, then to where the user was.
     services.onSignedOut.current = () => {
-      const here = created.state.location.href;
-      if (created.state.location.pathname === '/sign-in') return;
-      void created.navigate({
+      const { href, pathname } = router.state.location;
+      if (pathname === '/sign-in') return;
+      void router.navigate({
         to: '/sign-in',
-        search: { redirect: here === '/' || here.startsWith('/sign-in') ? undefined : here },
+        search: { redirect: href === '/' || pathname === '/auth/callback' ? undefined : href },
       });
     };
-    return created;
-  });
+    return () => {
+      services.onSignedOut.current = () => {};
+    };
+  }, [router, services]);
   return (
     <QueryClientProvider client={services.queryClient}>
       <AppProvider services={services}>

@@ -12,6 +12,7 @@ import {
   type Role,
 } from '../api/client';
 import { atLeast, useApp, useProjectRole, useProjects } from '../app/context';
+import { useTitle } from '../app/title';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
@@ -30,6 +31,7 @@ const TABS: { value: AdminTab; label: string; weakest: Role }[] = [
  * anyway): viewers see projects; members also see keys and members; admins and owners change them.
  */
 export function AdminPage() {
+  useTitle('Admin');
   const { projectId } = route.useParams();
   const { tab: requested } = route.useSearch();
   const navigate = route.useNavigate();

@@ -5,6 +5,7 @@ import type { ChartAggregation, ChartBucket, ChartRequest, DataTarget } from '..
 import type { EventFilter } from '../api/types';
 import { useApp, useTarget } from '../app/context';
 import { useFieldSuggestions } from '../app/hooks';
+import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterEditor } from '../components/FilterEditor';
 import { formatCost, formatCount, formatDuration } from '../components/format';
@@ -81,6 +82,7 @@ const CHARTS: ChartSpec[] = [
 const GROUP_COLUMNS = ['model', 'provider', 'event_type', 'event_name', 'source'];
 
 export function DashboardPage() {
+  useTitle('Dashboard');
   const { projectId } = route.useParams();
   const target = useTarget(projectId);
   const suggestions = useFieldSuggestions(target);

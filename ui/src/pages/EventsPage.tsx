@@ -13,6 +13,7 @@ import {
   rangeToSearch,
   withoutDefaults,
 } from '../app/list-search';
+import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterEditor } from '../components/FilterEditor';
 import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
@@ -33,6 +34,7 @@ const ROW_HEIGHT = 37;
 const DEFAULTS: ListDefaults<EventSortField> = { sort: 'start_time', order: 'desc', size: 500 };
 
 export function EventsPage() {
+  useTitle('Events');
   const { projectId } = route.useParams();
   const search = route.useSearch();
   const tab: EventTypeTab = search.type ?? 'all';

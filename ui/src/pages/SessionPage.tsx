@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import type { SessionNode } from '../api/types';
 import { useApp, useTarget } from '../app/context';
+import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatCost, formatDuration, formatTime } from '../components/format';
 
@@ -17,6 +18,7 @@ export function SessionPage() {
     queryKey: ['session', target.dataPlaneId, target.projectId, sessionId],
     queryFn: () => api.getSession(target, sessionId),
   });
+  useTitle(session.data ? `Session ${session.data.event_name || session.data.session_id}` : 'Session');
   const select = (id: string) => void navigate({ search: { event: id }, replace: true });
   return (
     <>

@@ -10,6 +10,7 @@ import {
   rangeToSearch,
   withoutDefaults,
 } from '../app/list-search';
+import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterEditor } from '../components/FilterEditor';
 import { FirstTrace } from '../components/FirstTrace';
@@ -34,6 +35,7 @@ const COLUMNS: { field: SessionSortField | undefined; label: string; numeric?: b
 ];
 
 export function SessionsPage() {
+  useTitle('Sessions');
   const { projectId } = route.useParams();
   const { api, dataPlane } = useApp();
   const target = useTarget(projectId);

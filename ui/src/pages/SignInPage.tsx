@@ -1,6 +1,7 @@
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useApp } from '../app/context';
+import { useTitle } from '../app/title';
 import { authorizeUrl } from '../auth/cognito';
 import { jwtClaims } from '../auth/session';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -11,6 +12,7 @@ export function safeReturn(target: string | undefined): string {
 }
 
 export function SignInPage() {
+  useTitle('Sign in');
   const { config } = useApp();
   const { redirect } = useSearch({ from: '/sign-in' });
   return (
