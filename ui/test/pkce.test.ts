@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { cleanup, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { authorizeUrl, completeSignIn, logoutUrl } from '../src/auth/cognito';
 import { base64url, codeChallenge, createVerifier } from '../src/auth/pkce';
-import { MemoryStorage, scriptedFetch } from './support';
+import { CONFIG, controlPlaneRoutes, MemoryStorage, renderApp, scriptedFetch } from './support';
 
 const AUTH = {
   mode: 'cognito' as const,
@@ -78,6 +80,52 @@ describe('PKCE', () => {
   it('signs out through Cognito logout with client id and logout uri', () => {
     expect(logoutUrl(AUTH)).toBe(
       `${AUTH.domain}/logout?client_id=client123&logout_uri=${encodeURIComponent('https://console.example')}`,
+    );
+  });
+});
+
+describe('Cognito sign-in in the console', () => {
+  it('redirects to the managed login, and the callback signs in and returns to the page', async () => {
+    const config = { ...CONFIG, auth: AUTH };
+    const visited: string[] = [];
+    const api = scriptedFetch({
+      ...controlPlaneRoutes(),
+      'POST http://dp.test/v1/sessions/search': { body: { sessions: [], totalSessions: 0 } },
+      [`POST ${AUTH.domain}/oauth2/token`]: { body: { id_token: 'cognito-id-token', expires_in: 3600 } },
+    });
+    const session = new MemoryStorage();
+    const first = renderApp({
+      path: '/projects/p1/events',
+      fetch: api.fetch,
+      signedIn: false,
+      config,
+      sessionStorage: session,
+      assign: (url) => visited.push(url),
+    });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(visited).toHaveLength(1));
+    const authorize = new URL(visited[0] ?? '');
+    expect(authorize.pathname).toBe('/oauth2/authorize');
+    expect(first.history.location.pathname).toBe('/sign-in');
+    cleanup();
+
+    // Cognito sends the browser back to /auth/callback with the code and the state.
+    const state = authorize.searchParams.get('state') ?? '';
+    const back = renderApp({
+      path: `/auth/callback?code=abc&state=${state}`,
+      fetch: api.fetch,
+      signedIn: false,
+      config,
+      sessionStorage: session,
+    });
+    await waitFor(() => expect(back.history.location.pathname).toBe('/projects/p1/events'));
+    const exchange = new URLSearchParams(api.of('POST', '/oauth2/token')[0]?.body as string);
+    expect(await codeChallenge(exchange.get('code_verifier') ?? '')).toBe(
+      authorize.searchParams.get('code_challenge'),
+    );
+    expect(JSON.parse(session.getItem('waggle.session') ?? '{}').idToken).toBe('cognito-id-token');
+    await waitFor(() =>
+      expect(api.of('POST', '/v1/tokens')[0]?.headers.authorization).toBe('Bearer cognito-id-token'),
     );
   });
 });

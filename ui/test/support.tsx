@@ -102,8 +102,10 @@ export function renderApp(options: {
   fetch: (input: string, init?: RequestInit) => Promise<Response>;
   signedIn?: boolean;
   config?: ConsoleConfig;
+  sessionStorage?: MemoryStorage;
+  assign?: (url: string) => void;
 }): { services: Services; session: MemoryStorage; history: ReturnType<typeof createMemoryHistory> } {
-  const session = new MemoryStorage();
+  const session = options.sessionStorage ?? new MemoryStorage();
   if (options.signedIn ?? true) {
     session.setItem(
       'waggle.session',
@@ -114,6 +116,7 @@ export function renderApp(options: {
     fetch: options.fetch,
     sessionStorage: session,
     localStorage: new MemoryStorage(),
+    assign: options.assign,
   });
   // Tests see failures at once instead of after retries.
   services.queryClient.setDefaultOptions({ queries: { retry: false, staleTime: Number.POSITIVE_INFINITY } });

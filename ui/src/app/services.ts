@@ -5,7 +5,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { type ApiClient, createApiClient, type FetchLike, isApiError } from '../api/client';
 import type { ConsoleConfig } from '../api/types';
-import { logoutUrl } from '../auth/cognito';
+import { authorizeUrl, completeSignIn, logoutUrl } from '../auth/cognito';
 import { createSessionStore, type SessionStore } from '../auth/session';
 
 export interface Services {
@@ -18,6 +18,10 @@ export interface Services {
   onSignedOut: { current: () => void };
   /** Forgets the session, tokens and cached data; on Cognito also ends the managed-login session. */
   signOut(): void;
+  /** Cognito: leaves for the managed login (authorization code with PKCE). */
+  beginCognitoSignIn(returnTo: string | undefined): Promise<void>;
+  /** Cognito: on /auth/callback, exchanges the code and keeps the session; answers where to go next. */
+  completeCognitoSignIn(search: URLSearchParams): Promise<string | undefined>;
 }
 
 export interface ServiceOptions {
@@ -29,7 +33,10 @@ export interface ServiceOptions {
 }
 
 export function createServices(config: ConsoleConfig, options: ServiceOptions = {}): Services {
-  const sessions = createSessionStore(options.sessionStorage ?? sessionStorage);
+  const storage = options.sessionStorage ?? sessionStorage;
+  const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const assign = options.assign ?? ((url: string) => window.location.assign(url));
+  const sessions = createSessionStore(storage);
   const onSignedOut = { current: () => {} };
   const queryClient = new QueryClient({
     defaultOptions: {
@@ -44,7 +51,7 @@ export function createServices(config: ConsoleConfig, options: ServiceOptions = 
   });
   const api = createApiClient({
     config,
-    fetch: options.fetch,
+    fetch: fetchFn,
     idToken: () => sessions.get()?.idToken,
     onUnauthorized: () => {
       sessions.clear();
@@ -64,11 +71,21 @@ export function createServices(config: ConsoleConfig, options: ServiceOptions = 
       sessions.clear();
       api.forgetTokens();
       queryClient.clear();
-      if (config.auth.mode === 'cognito') {
-        (options.assign ?? ((url) => window.location.assign(url)))(logoutUrl(config.auth));
-      } else {
-        onSignedOut.current();
-      }
+      if (config.auth.mode === 'cognito') assign(logoutUrl(config.auth));
+      else onSignedOut.current();
+    },
+    async beginCognitoSignIn(returnTo) {
+      if (config.auth.mode !== 'cognito') throw new Error('This console signs in with a password');
+      assign(await authorizeUrl(config.auth, returnTo, storage));
+    },
+    async completeCognitoSignIn(search) {
+      if (config.auth.mode !== 'cognito')
+        throw new Error('This console signs in with a password, not Cognito');
+      const { session, returnTo } = await completeSignIn(config.auth, search, fetchFn, storage);
+      sessions.set(session);
+      api.forgetTokens();
+      queryClient.clear();
+      return returnTo;
     },
   };
 }

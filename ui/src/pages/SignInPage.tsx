@@ -1,8 +1,7 @@
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useApp } from '../app/context';
 import { useTitle } from '../app/title';
-import { authorizeUrl } from '../auth/cognito';
 import { jwtClaims } from '../auth/session';
 import { ErrorMessage } from '../components/ErrorMessage';
 
@@ -95,13 +94,8 @@ function LocalSignIn({ redirect }: { redirect: string | undefined }) {
 }
 
 function CognitoSignIn({ redirect }: { redirect: string | undefined }) {
-  const { config } = useApp();
+  const { beginCognitoSignIn } = useApp();
   const [error, setError] = useState<unknown>();
-  const auth = config.auth;
-  useEffect(() => {
-    setError(undefined);
-  }, []);
-  if (auth.mode !== 'cognito') return null;
   return (
     <div className="card stack">
       <p>You sign in with your organization's Waggle account.</p>
@@ -109,10 +103,8 @@ function CognitoSignIn({ redirect }: { redirect: string | undefined }) {
       <button
         type="button"
         onClick={() => {
-          authorizeUrl(auth, safeReturn(redirect)).then(
-            (url) => window.location.assign(url),
-            (caught: unknown) => setError(caught),
-          );
+          setError(undefined);
+          beginCognitoSignIn(safeReturn(redirect)).catch((caught: unknown) => setError(caught));
         }}
       >
         Sign in
