@@ -12,6 +12,8 @@ export function useFieldSuggestions(target: DataTarget) {
     queryFn: () => api.eventSchema(target),
     staleTime: 5 * 60_000,
     retry: false,
+    // Until the plane has the schema route (or when it fails), the columns alone are suggested.
+    refetchOnMount: false,
   });
   return useMemo(() => fieldSuggestions(schema.data), [schema.data]);
 }

@@ -54,7 +54,7 @@ export function TimeChart({
           stroke: axis,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid },
-          size: 70,
+          size: 88,
           values: (_self, ticks) => ticks.map((tick) => format(tick)),
         },
       ],

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useApp, useProjectRole, useProjects } from '../app/context';
 import { saveTheme, storedTheme, systemTheme, type Theme } from '../app/theme';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Logo } from '../components/Logo';
 
 /** The signed-in layout: skip link, header with navigation, project and data-plane switchers. */
 export function Shell() {
@@ -26,7 +27,7 @@ function Header({ projectId }: { projectId: string | undefined }) {
   return (
     <header className="header">
       <Link to="/" className="brand" aria-label="Waggle home">
-        <span aria-hidden="true">🐝</span> Waggle
+        <Logo /> Waggle
       </Link>
       {projectId ? <ProjectNav projectId={projectId} /> : <span className="grow" />}
       <div className="header-tools">

@@ -86,7 +86,7 @@ export function AdminPage() {
           </button>
         ))}
       </div>
-      <section role="tabpanel" id="admin-panel" aria-labelledby={`admin-tab-${tab.value}`} className="stack">
+      <section role="tabpanel" id="admin-panel" aria-labelledby={`admin-tab-${tab.value}`}>
         {tab.value === 'keys' ? <KeysPanel projectId={projectId} canManage={atLeast(role, 'admin')} /> : null}
         {tab.value === 'members' ? (
           project ? (
@@ -151,7 +151,7 @@ function KeysPanel({ projectId, canManage }: { projectId: string; canManage: boo
               </tr>
             </thead>
             <tbody>
-              {keys.data.map((key) => (
+              {sortKeys(keys.data).map((key) => (
                 <KeyRow
                   key={key.id}
                   apiKey={key}
@@ -166,6 +166,15 @@ function KeysPanel({ projectId, canManage }: { projectId: string; canManage: boo
         </div>
       ) : null}
     </>
+  );
+}
+
+/** Active keys first, newest first within each. */
+function sortKeys(keys: ApiKeyView[]): ApiKeyView[] {
+  return [...keys].sort(
+    (a, b) =>
+      Number(a.status !== 'active') - Number(b.status !== 'active') ||
+      b.created_at.localeCompare(a.created_at),
   );
 }
 
@@ -290,70 +299,72 @@ function KeyRow({
             : ''}
       </td>
       {canManage ? (
-        <td className="actions">
-          {active && confirming === undefined ? (
-            <>
-              <button
-                type="button"
-                className="secondary small"
-                aria-label={`Rotate key ${apiKey.prefix}`}
-                onClick={() => setConfirming('rotate')}
-              >
-                Rotate
-              </button>
-              <button
-                type="button"
-                className="danger small"
-                aria-label={`Revoke key ${apiKey.prefix}`}
-                onClick={() => setConfirming('revoke')}
-              >
-                Revoke
-              </button>
-            </>
-          ) : null}
-          {active && confirming === 'revoke' ? (
-            <>
-              <span>Revoke? Apps using it stop working.</span>
-              <button
-                type="button"
-                className="danger small"
-                aria-label={`Confirm revoke key ${apiKey.prefix}`}
-                disabled={revoke.isPending}
-                onClick={() => revoke.mutate()}
-              >
-                Confirm revoke
-              </button>
-              <button type="button" className="secondary small" onClick={() => setConfirming(undefined)}>
-                Cancel
-              </button>
-            </>
-          ) : null}
-          {active && confirming === 'rotate' ? (
-            <>
-              <label className="inline-field">
-                <span className="sr-only">Old key after rotation</span>
-                <select value={grace} onChange={(event) => setGrace(Number(event.target.value))}>
-                  {GRACE_CHOICES.map((choice) => (
-                    <option key={choice.seconds} value={choice.seconds}>
-                      {choice.label}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <button
-                type="button"
-                className="small"
-                aria-label={`Confirm rotate key ${apiKey.prefix}`}
-                disabled={rotate.isPending}
-                onClick={() => rotate.mutate()}
-              >
-                Confirm rotate
-              </button>
-              <button type="button" className="secondary small" onClick={() => setConfirming(undefined)}>
-                Cancel
-              </button>
-            </>
-          ) : null}
+        <td>
+          <div className="actions">
+            {active && confirming === undefined ? (
+              <>
+                <button
+                  type="button"
+                  className="secondary small"
+                  aria-label={`Rotate key ${apiKey.prefix}`}
+                  onClick={() => setConfirming('rotate')}
+                >
+                  Rotate
+                </button>
+                <button
+                  type="button"
+                  className="danger small"
+                  aria-label={`Revoke key ${apiKey.prefix}`}
+                  onClick={() => setConfirming('revoke')}
+                >
+                  Revoke
+                </button>
+              </>
+            ) : null}
+            {active && confirming === 'revoke' ? (
+              <>
+                <span>Revoke? Apps using it stop working.</span>
+                <button
+                  type="button"
+                  className="danger small"
+                  aria-label={`Confirm revoke key ${apiKey.prefix}`}
+                  disabled={revoke.isPending}
+                  onClick={() => revoke.mutate()}
+                >
+                  Confirm revoke
+                </button>
+                <button type="button" className="secondary small" onClick={() => setConfirming(undefined)}>
+                  Cancel
+                </button>
+              </>
+            ) : null}
+            {active && confirming === 'rotate' ? (
+              <>
+                <label className="inline-field">
+                  <span className="sr-only">Old key after rotation</span>
+                  <select value={grace} onChange={(event) => setGrace(Number(event.target.value))}>
+                    {GRACE_CHOICES.map((choice) => (
+                      <option key={choice.seconds} value={choice.seconds}>
+                        {choice.label}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <button
+                  type="button"
+                  className="small"
+                  aria-label={`Confirm rotate key ${apiKey.prefix}`}
+                  disabled={rotate.isPending}
+                  onClick={() => rotate.mutate()}
+                >
+                  Confirm rotate
+                </button>
+                <button type="button" className="secondary small" onClick={() => setConfirming(undefined)}>
+                  Cancel
+                </button>
+              </>
+            ) : null}
+          </div>
           <ErrorMessage error={revoke.error ?? rotate.error} />
         </td>
       ) : null}

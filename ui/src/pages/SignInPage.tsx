@@ -4,6 +4,7 @@ import { useApp } from '../app/context';
 import { useTitle } from '../app/title';
 import { jwtClaims } from '../auth/session';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Logo } from '../components/Logo';
 
 /** Only paths inside the console are followed after sign-in. */
 export function safeReturn(target: string | undefined): string {
@@ -17,7 +18,7 @@ export function SignInPage() {
   return (
     <main id="main" className="page narrow sign-in">
       <h1>
-        <span aria-hidden="true">🐝</span> Sign in to Waggle
+        <Logo size={28} /> Sign in to Waggle
       </h1>
       {config.auth.mode === 'local' ? (
         <LocalSignIn redirect={redirect} />
