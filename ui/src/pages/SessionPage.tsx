@@ -4,10 +4,12 @@ import type { SessionNode } from '../api/types';
 import { useApp, useTarget } from '../app/context';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { formatCost, formatDuration, formatTime } from '../components/format';
+import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
+import { SessionView } from '../session/SessionView';
 
 const route = getRouteApi('/signed-in/projects/$projectId/sessions/$sessionId');
 
+/** `GET /v1/sessions/{id}` rendered by the session view; the selected event is `?event=` in the URL. */
 export function SessionPage() {
   const { projectId, sessionId } = route.useParams();
   const { event } = route.useSearch();
@@ -30,66 +32,31 @@ export function SessionPage() {
       <ErrorMessage error={session.error} title="Could not load the session" />
       {session.isLoading ? <p role="status">Loading session…</p> : null}
       {session.data ? (
-        <SessionOutline session={session.data} selectedEventId={event} onSelectEvent={select} />
+        <>
+          <SessionHeader session={session.data} />
+          <SessionView session={session.data} selectedEventId={event} onSelectEvent={select} />
+        </>
       ) : null}
     </>
   );
 }
 
-/** Until the session view lands: the session's events as an outline. */
-function SessionOutline({
-  session,
-  selectedEventId,
-  onSelectEvent,
-}: {
-  session: SessionNode;
-  selectedEventId?: string;
-  onSelectEvent(id: string): void;
-}) {
-  return (
-    <section aria-labelledby="session-title">
-      <h1 id="session-title">{session.event_name || session.session_id}</h1>
-      <p className="muted">
-        {formatTime(session.start_time)} · {formatDuration(session.duration)} · {formatCost(session.cost)}
-      </p>
-      <ul className="tree">
-        <Node node={session} selectedEventId={selectedEventId} onSelectEvent={onSelectEvent} />
-      </ul>
-    </section>
-  );
+function rollup(session: SessionNode, name: string): number | undefined {
+  const value = session.metadata?.[name];
+  return typeof value === 'number' ? value : undefined;
 }
 
-function Node({
-  node,
-  selectedEventId,
-  onSelectEvent,
-}: {
-  node: SessionNode;
-  selectedEventId?: string;
-  onSelectEvent(id: string): void;
-}) {
+/** The session's name and its rollups (the read API writes them into the session's metadata). */
+function SessionHeader({ session }: { session: SessionNode }) {
   return (
-    <li>
-      <button
-        type="button"
-        className="link"
-        aria-current={node.event_id === selectedEventId ? 'true' : undefined}
-        onClick={() => onSelectEvent(node.event_id)}
-      >
-        {node.event_type}: {node.event_name} ({formatDuration(node.duration)})
-      </button>
-      {node.children.length > 0 ? (
-        <ul>
-          {node.children.map((child) => (
-            <Node
-              key={child.event_id}
-              node={child}
-              selectedEventId={selectedEventId}
-              onSelectEvent={onSelectEvent}
-            />
-          ))}
-        </ul>
-      ) : null}
-    </li>
+    <header className="session-head">
+      <h1>{session.event_name || session.session_id}</h1>
+      <p className="muted">
+        {formatTime(session.start_time)} · {formatDuration(session.duration)} ·{' '}
+        {formatCount(rollup(session, 'num_events'))} events · {formatCount(rollup(session, 'total_tokens'))}{' '}
+        tokens · {formatCost(session.cost ?? rollup(session, 'cost'))}
+        {session.source ? ` · ${session.source}` : ''}
+      </p>
+    </header>
   );
 }
