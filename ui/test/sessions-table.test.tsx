@@ -123,6 +123,11 @@ describe('sessions table', () => {
     await screen.findByRole('link', { name: 'session 100' });
     expect(bodyRows()).toHaveLength(20);
     expect(screen.getByRole('button', { name: 'Next page' })).toHaveProperty('disabled', true);
+
+    const before = searches(api).length;
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(searches(api)).toHaveLength(before + 1));
+    expect(searches(api).at(-1)).toEqual(searches(api).at(-2));
   });
 
   it('opens a session from its row', async () => {

@@ -97,6 +97,14 @@ export function EventsPage() {
       <div className="page-head">
         <h1>Events</h1>
         <TimeRangePicker value={range} onChange={(next) => update(rangeToSearch(next))} />
+        <button
+          type="button"
+          className="secondary"
+          disabled={events.isFetching}
+          onClick={() => void events.refetch()}
+        >
+          Refresh
+        </button>
       </div>
       <div role="tablist" aria-label="Event type" className="tabs">
         {TABS.map((candidate, index) => (

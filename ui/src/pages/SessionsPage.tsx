@@ -80,6 +80,14 @@ export function SessionsPage() {
       <div className="page-head">
         <h1>Sessions</h1>
         <TimeRangePicker value={range} onChange={(next) => update(rangeToSearch(next))} />
+        <button
+          type="button"
+          className="secondary"
+          disabled={sessions.isFetching}
+          onClick={() => void sessions.refetch()}
+        >
+          Refresh
+        </button>
       </div>
       <details className="card filters-card" open={filters.length > 0 || undefined}>
         <summary>Filters{filters.length > 0 ? ` (${filters.length})` : ''}</summary>
