@@ -3,8 +3,9 @@
  * Environment (checked before anything starts, lambdas/local/settings.ts): WAGGLE_PORT (4318),
  * WAGGLE_GRPC_PORT (4317, OTLP/gRPC), WAGGLE_CP_PORT (4319), WAGGLE_HOST (127.0.0.1),
  * WAGGLE_DATA_DIR (.data), WAGGLE_LOCAL_PROJECT (default), WAGGLE_LOCAL_API_KEY (else the saved or
- * a new key), WAGGLE_LOG_LEVEL (info), WAGGLE_LOG_FORMAT (text). The key is a key of the control
- * plane's project of that name.
+ * a new key), WAGGLE_LOG_LEVEL (info), WAGGLE_LOG_FORMAT (text), WAGGLE_CORS_ORIGINS (the console's
+ * origin). The key is a key of the control plane's project of that name. The web console is served at
+ * the control plane's root, built first when ui/ changed since its last build.
  */
 import { createLogger } from '../lambdas/local/logger';
 import { startLocalPlatform } from '../lambdas/local/platform';
@@ -28,7 +29,8 @@ const platform = await startLocalPlatform({
   port: settings.port,
   grpcPort: settings.grpcPort,
   host: settings.host,
-  controlPlane: { port: settings.controlPlanePort, host: settings.host },
+  controlPlane: { port: settings.controlPlanePort, host: settings.host, console: { build: true } },
+  corsOrigins: settings.corsOrigins,
   dataDir: settings.dataDir,
   projectName: settings.projectName,
   apiKey: settings.apiKey,
@@ -40,6 +42,7 @@ const platform = await startLocalPlatform({
 
 const project = settings.projectName;
 console.log(`
+${consoleBanner()}
 Waggle data plane running at ${platform.url}
   health        GET  ${platform.url}/healthz
   OTLP traces   POST ${platform.url}/v1/traces  (protobuf or JSON, optionally gzip)
@@ -64,6 +67,17 @@ Or with curl:
   curl -s -X POST ${platform.url}/v1/traces -H 'content-type: application/json' \\
     -H 'authorization: Bearer ${platform.apiKey}' -d '{"resourceSpans":[]}'
 `);
+
+/** The console's address first: where most people go next. */
+function consoleBanner(): string {
+  const ui = platform.console;
+  if (!ui) return '';
+  const passwordAt = `${settings.dataDir.replace(/\/+$/, '')}/local.json`;
+  const line = `Console: ${ui.url} — sign in as admin@local, password in ${passwordAt}`;
+  if (ui.available) return `${line}\n`;
+  const why = ui.build?.status === 'failed' ? 'the build failed (above)' : 'no build in ui/dist';
+  return `${line}\n  not served: ${why}; build it with \`npm exec -- vite build ui\` and restart\n`;
+}
 
 /** Every start says where the admin password is; the first one prints it too. */
 function controlPlaneBanner(): string {

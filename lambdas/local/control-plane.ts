@@ -28,6 +28,7 @@ import { jsonResponse as json } from '../http/json-response';
 import { createHttpApi, type HttpApi, type HttpRoute } from '../http/router';
 import { desiredChanges } from '../sync-publisher/app';
 import { startLocalConfigSync } from './config-sync';
+import type { ConsoleFiles } from './console-files';
 import { FileUserStore, loadOrCreateKeys } from './control-plane-files';
 import { ensureControlPlaneTable, LOCAL_CONTROL_PLANE_TABLE } from './control-plane-table';
 import { createTokenRoute } from './control-plane-tokens';
@@ -98,6 +99,8 @@ export interface LocalControlPlane {
   bootstrap?: LocalBootstrap;
   /** Set when options.localKey was given. */
   localKey?: LocalKey;
+  /** Serves the web console (its files and config.json) beside the API from now on (console-files.ts). */
+  serveConsole(files: ConsoleFiles): void;
   close(): Promise<void>;
 }
 
@@ -173,10 +176,15 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
   try {
     // The handler needs the URL (the issuer), which exists once the server listens.
     let handle: HttpApi | undefined;
+    // The console answers what is not an API route (its files, config.json, the SPA fallback).
+    let consoleFiles: ConsoleFiles | undefined;
     const server = await startHttpServer({
       port: options.port ?? 4319,
       host: options.host ?? '127.0.0.1',
-      handler: async (event) => (handle ? handle(event) : json(503, { success: false, error: 'Starting' })),
+      handler: async (event) => {
+        const page = event.routeKey === '$default' ? await consoleFiles?.answer(event) : undefined;
+        return page ?? (handle ? handle(event) : json(503, { success: false, error: 'Starting' }));
+      },
       functionName: 'waggle-control-plane',
       log: (line) => logger.error(line),
       routes: CONTROL_PLANE_SERVER_ROUTES,
@@ -262,6 +270,9 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       projectName: sync.projectName,
       bootstrap,
       localKey,
+      serveConsole(files) {
+        consoleFiles = files;
+      },
       close() {
         closed ??= runInOrder(cleanup, 'local control plane');
         return closed;

@@ -9,6 +9,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { HttpError } from '../http/errors';
 import { allowedMethods } from '../http/routes';
 import { buildApiGatewayEvent } from './api-gateway-event';
+import {
+  type CorsConfiguration,
+  isCorsHeader,
+  isPreflight,
+  preflightHeaders,
+  responseCorsHeaders,
+} from './cors';
 import type { LogFields } from './logger';
 import { withRequestNotes } from './request-notes';
 
@@ -56,6 +63,11 @@ export interface HttpServerOptions {
   drainTimeoutMs?: number;
   /** Called once per request when its connection is done with it (the request log). */
   onAnswered?: (request: AnsweredRequest) => void;
+  /**
+   * The API's CORS configuration (cors.ts): preflights are answered here, before any route or
+   * function, and every answer carries the CORS headers for its origin, as API Gateway does.
+   */
+  cors?: CorsConfiguration;
 }
 
 export interface RunningHttpServer {
@@ -146,6 +158,15 @@ async function serve(
   log: (line: string) => void,
   answered: AnsweredRequest,
 ): Promise<void> {
+  if (options.cors) {
+    if (isPreflight(request.method ?? '', request.headers)) {
+      response.writeHead(204, preflightHeaders(options.cors, request.headers));
+      response.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(responseCorsHeaders(options.cors, request.headers)))
+      response.setHeader(name, value);
+  }
   const declaredLength = Number(request.headers['content-length'] ?? 0);
   if (declaredLength > MAX_PAYLOAD_BYTES) return rejectTooLarge(request, response, answered);
   const body = await readBody(request, MAX_PAYLOAD_BYTES);
@@ -200,7 +221,7 @@ async function serve(
     return writeJson(response, 500, { message: 'Internal Server Error', requestId });
   }
   if ((result.statusCode ?? 200) >= 400) answered.why = errorMessageOf(result);
-  writeResult(response, result, requestId);
+  writeResult(response, result, requestId, options.cors !== undefined);
 }
 
 /** The message of a JSON error answer (`error` of the JSON APIs, `message` of OTLP and the gateway). */
@@ -264,10 +285,16 @@ function writeResult(
   response: ServerResponse,
   result: APIGatewayProxyStructuredResultV2,
   requestId: string,
+  cors: boolean,
 ): void {
   const headers: Record<string, string | string[]> = { 'apigw-requestid': requestId };
-  for (const [name, value] of Object.entries(result.headers ?? {}))
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    // With a CORS configuration the API's own CORS headers (set on the response) are the ones sent.
+    if (cors && isCorsHeader(name)) continue;
     headers[name.toLowerCase()] = String(value);
+  }
+  const vary = response.getHeader('vary');
+  if (vary !== undefined && headers.vary !== undefined) headers.vary = `${headers.vary}, ${String(vary)}`;
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
   const body =
     result.body === undefined

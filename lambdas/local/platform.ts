@@ -27,7 +27,10 @@ import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
 import { createQueryApiHandler } from '../query-api/app';
 import { QUERY_ROUTES } from '../query-api/routes';
 import { createWriterHandler, type WriterHandler } from '../writer/app';
+import { buildConsole, CONSOLE_DIST_DIR, type ConsoleBuild } from './console-build';
+import { openConsoleFiles } from './console-files';
 import { type LocalBootstrap, type LocalControlPlane, startLocalControlPlane } from './control-plane';
+import { dataPlaneCors } from './cors';
 import {
   ensureKeyTable,
   ensurePendingUpdatesTable,
@@ -91,7 +94,18 @@ export interface LocalPlatformOptions {
     host?: string;
     syncBatchingWindowMs?: number;
     reconcileIntervalMs?: number;
+    /**
+     * The web console the control plane serves at its root (console-files.ts): the build in `dir`
+     * (ui/dist). `build: true` (npm start) builds it first when it is missing or older than ui/'s
+     * sources; tests never build unless they ask. A failed build leaves the platform running without it.
+     */
+    console?: { dir?: string; build?: boolean; sourceDir?: string };
   };
+  /**
+   * Origins the data plane allows by CORS (API Gateway's CORS configuration; npm start:
+   * WAGGLE_CORS_ORIGINS). Default: the console's own origin when the control plane runs, else none.
+   */
+  corsOrigins?: readonly string[];
   /**
    * The data plane's API-key cache (positiveTtlMs defaults to 30 s: how long a revoked key may still
    * work) and brute-force limit (one rateLimiter for ingest and query; in memory unless given).
@@ -122,6 +136,8 @@ export interface LocalPlatformInfo {
   dataDir: string;
   /** The local control plane; the admin password is only here (and printed) after the first start. */
   controlPlane?: Partial<LocalBootstrap> & { url: string };
+  /** The web console's address (the control plane's root), when the control plane runs. */
+  ui?: string;
 }
 
 export { LOCAL_DATA_PLANE_ID } from './local-sync-publisher';
@@ -141,6 +157,8 @@ export interface LocalPlatform {
   queries: EventQueryService;
   /** Running when options.controlPlane was given. */
   controlPlane?: LocalControlPlane;
+  /** The web console (the control plane's root) when the control plane runs; `available` false: no build to serve. */
+  console?: { url: string; available: boolean; build?: ConsoleBuild };
   /** Runs one compaction pass now (also run on a timer). */
   compact(): Promise<void>;
   close(): Promise<void>;
@@ -338,6 +356,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         logger.error(`query: ${context.routeKey} answered ${context.status}`, { error: messageOf(error) }),
     });
     const queryRoutes = new Set<string>(QUERY_ROUTES);
+    const corsOrigins = options.corsOrigins ?? (controlPlane ? consoleOrigins(controlPlane.url) : []);
     const server = await startHttpServer({
       port: options.port ?? 4318,
       host: options.host ?? '127.0.0.1',
@@ -346,6 +365,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       functionName: 'waggle-data-plane',
       log: (line) => logger.error(line),
       onAnswered: logAnsweredRequest(logger),
+      ...(corsOrigins.length > 0 && { cors: dataPlaneCors(corsOrigins) }),
     });
     cleanup.unshift(() => server.close());
     // OTLP/gRPC: the same ingest handler, log and limits; closed with the HTTP server, before the pollers.
@@ -361,6 +381,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
             onAnswered: logAnsweredRequest(logger),
           });
     if (grpc) cleanup.unshift(() => grpc.close());
+
+    const consoleState =
+      controlPlane && (await startConsole(controlPlane, options, server.url, grpc?.url, logger));
 
     // A backlog (more waiting than one writer batch) is worth a line; a queue kept up with is not.
     const depthWatch = createQueueDepthWatch(tuning.batchSize);
@@ -386,6 +409,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     // Without the control plane the project id is the name, as before (and local.json stays as it was).
     if (projectId !== projectName) info.project_id = projectId;
     if (legacyApiKey) info.legacyApiKey = legacyApiKey;
+    if (consoleState) info.ui = consoleState.url;
     if (controlPlane) {
       info.controlPlane = { ...saved?.controlPlane, ...controlPlane.bootstrap, url: controlPlane.url };
       // One default project, one key: the control plane's section names the local key too.
@@ -407,6 +431,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       eventStore,
       queries,
       controlPlane,
+      console: consoleState,
       compact,
       close() {
         // gRPC and HTTP first (drain in-flight requests, which still need the queue and the registry).
@@ -418,6 +443,70 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     await runInOrder(cleanup, 'local platform').catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The console's origins: the control plane's URL, and on the loopback address its `localhost` name
+ * too (the same page opened as http://localhost:4319).
+ */
+export function consoleOrigins(controlPlaneUrl: string): string[] {
+  const url = new URL(controlPlaneUrl);
+  const origins = [url.origin];
+  if (url.hostname === '127.0.0.1' || url.hostname === '[::1]')
+    origins.push(`${url.protocol}//localhost${url.port ? `:${url.port}` : ''}`);
+  return origins;
+}
+
+/**
+ * Serves the console at the control plane's root; with `build`, builds it first when stale. The
+ * servers already listen meanwhile (ingestion does not wait), and the root says the build is under way.
+ */
+async function startConsole(
+  controlPlane: LocalControlPlane,
+  options: LocalPlatformOptions,
+  dataPlaneUrl: string,
+  grpcUrl: string | undefined,
+  logger: Logger,
+): Promise<NonNullable<LocalPlatform['console']>> {
+  const dir = options.controlPlane?.console?.dir ?? CONSOLE_DIST_DIR;
+  const config = {
+    controlPlaneUrl: controlPlane.url,
+    auth: { mode: 'local' as const },
+    dataPlanes: [
+      {
+        id: LOCAL_DATA_PLANE_ID,
+        url: dataPlaneUrl,
+        otlpEndpoint: `${dataPlaneUrl}/v1/traces`,
+        ...(grpcUrl && { grpcEndpoint: grpcUrl }),
+      },
+    ],
+  };
+  let build: ConsoleBuild | undefined;
+  if (options.controlPlane?.console?.build) {
+    controlPlane.serveConsole(
+      await openConsoleFiles({
+        dir,
+        config,
+        unavailable:
+          'The console is being built (npm start builds it when ui/ changed); reload in a few seconds.',
+      }),
+    );
+    build = await buildConsole({
+      outDir: dir,
+      sourceDir: options.controlPlane?.console?.sourceDir,
+      progress: (line) =>
+        line.startsWith('the console did not build') ? logger.error(line) : logger.info(line),
+    });
+  }
+  const files = await openConsoleFiles({
+    dir,
+    config,
+    ...(build?.status === 'failed' && { unavailable: `The last build failed: ${build.error}` }),
+  });
+  controlPlane.serveConsole(files);
+  if (!files.available && build?.status !== 'failed')
+    logger.warn(`console: no build in ${dir}; build it with \`npm exec -- vite build ui\``);
+  return { url: `${controlPlane.url}/`, available: files.available, ...(build && { build }) };
 }
 
 async function registerLocalKey(keys: DynamoKeyRegistry, apiKey: string, projectName: string): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import { custom, defineEnvironment, integer, oneOf, optional, string, withDefault } from '../config/schema';
 import { isWellFormedApiKey } from '../domain/auth/api-key';
+import { originProblem } from './cors';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger';
 
 export interface LocalSettings {
@@ -19,6 +20,8 @@ export interface LocalSettings {
   apiKey?: string;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  /** Origins the data plane allows by CORS (WAGGLE_CORS_ORIGINS); unset: the console's (the control plane's URL). */
+  corsOrigins?: string[];
 }
 
 export class SettingsError extends Error {
@@ -51,6 +54,22 @@ export const LOCAL_SETTINGS = defineEnvironment('npm start', {
   ),
   WAGGLE_LOG_LEVEL: withDefault(oneOf(LOG_LEVELS, { ignoreCase: true }), 'info'),
   WAGGLE_LOG_FORMAT: withDefault(oneOf(LOG_FORMATS, { ignoreCase: true }), 'text'),
+  /** Comma-separated exact origins; replaces the default (the console's own origin). */
+  WAGGLE_CORS_ORIGINS: optional(
+    custom('comma-separated origins', 'http://127.0.0.1:4319,http://localhost:5173', (text, name) => {
+      const origins = text
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0);
+      const problems = origins.map(originProblem).filter((problem) => problem !== undefined);
+      if (origins.length === 0 || problems.length > 0)
+        throw new Error(
+          `${name} must list the origins the console is opened at, comma-separated, such as ` +
+            `http://127.0.0.1:4319,http://localhost:5173: ${problems.length > 0 ? problems.join('; ') : 'no origin given'}`,
+        );
+      return origins;
+    }),
+  ),
 });
 
 export function readLocalSettings(env: Record<string, string | undefined>): LocalSettings {
@@ -66,5 +85,6 @@ export function readLocalSettings(env: Record<string, string | undefined>): Loca
     apiKey: values.WAGGLE_LOCAL_API_KEY,
     logLevel: values.WAGGLE_LOG_LEVEL,
     logFormat: values.WAGGLE_LOG_FORMAT,
+    corsOrigins: values.WAGGLE_CORS_ORIGINS,
   };
 }

@@ -24,6 +24,7 @@ describe('npm start settings', () => {
       apiKey: undefined,
       logLevel: 'info',
       logFormat: 'text',
+      corsOrigins: undefined,
     });
   });
 
@@ -66,5 +67,31 @@ describe('npm start settings', () => {
   it('takes the OTLP/gRPC port from WAGGLE_GRPC_PORT, 0 for any free port', () => {
     expect(readLocalSettings({ WAGGLE_GRPC_PORT: '14317' }).grpcPort).toBe(14317);
     expect(readLocalSettings({ WAGGLE_GRPC_PORT: '0' }).grpcPort).toBe(0);
+  });
+
+  it('takes WAGGLE_CORS_ORIGINS as a comma-separated list of exact origins', () => {
+    expect(
+      readLocalSettings({ WAGGLE_CORS_ORIGINS: 'http://127.0.0.1:4319, http://localhost:5173,' }).corsOrigins,
+    ).toEqual(['http://127.0.0.1:4319', 'http://localhost:5173']);
+    expect(readLocalSettings({ WAGGLE_CORS_ORIGINS: 'https://console.example.com' }).corsOrigins).toEqual([
+      'https://console.example.com',
+    ]);
+  });
+
+  it('refuses a WAGGLE_CORS_ORIGINS that is not a list of exact origins, naming each mistake', () => {
+    for (const [value, words] of [
+      ['*', '"*" is not allowed'],
+      ['http://127.0.0.1:4319/', 'no path or trailing slash: http://127.0.0.1:4319'],
+      ['http://localhost:5173/app', 'no path or trailing slash'],
+      ['127.0.0.1:4319', 'is not a URL'],
+      ['not a url', 'is not a URL'],
+      ['ftp://files.example.com', 'not an http(s) origin'],
+      [' , ', 'no origin given'],
+    ] as const) {
+      const problems = problemsOf({ WAGGLE_CORS_ORIGINS: value });
+      expect(problems, value).toHaveLength(1);
+      expect(problems[0]).toContain('WAGGLE_CORS_ORIGINS must list the origins');
+      expect(problems[0]).toContain(words);
+    }
   });
 });
