@@ -1,50 +1,206 @@
 /**
- * The session view: the session's events as a tree beside a timeline, the conversation as a thread,
- * and the selected event's detail.
+ * The session view: a summary of the session, then two tabs, "Tree & timeline" (the events as a
+ * virtualized tree with a waterfall beside it) and "Thread" (the conversation), and beside them the
+ * selected event's detail (the session itself until an event is selected).
  *
  * Accessible names (stable for end-to-end tests):
- * - tree: role "tree", aria-label "Events"; each row role "treeitem" named by the event's name.
- * - detail panel: role "region", aria-label "Event detail"; headings "Inputs" and "Outputs".
+ * - tree: role "tree", name "Events"; each event a row with role "treeitem" whose name is exactly
+ *   the event's name (`event_name`; "(unnamed event)" when empty); its type, error, duration, tokens
+ *   and cost are its description. aria-selected marks the selected event, aria-expanded a parent's
+ *   state. Only rows near the scroll position are in the DOM (virtualized): scroll the tree or
+ *   use the keyboard to reach others. Click a treeitem to select it. The tree is focusable
+ *   (Up/Down/Home/End/PageUp/PageDown move, Right/Left expand/collapse, Enter/Space select).
+ * - buttons "Expand all", "Collapse all" above the tree.
+ * - tabs: role "tablist" named "Session views", tabs "Tree & timeline" and "Thread"; the thread is
+ *   a list "Conversation" of messages (articles named "<role> message"), each event's group led by a
+ *   button named by the event's name.
+ * - detail: role "region" named "Event detail" (EventDetail), heading level 2 the event name,
+ *   headings "Inputs" and "Outputs" (level 3), model output text inside the "Outputs" section;
+ *   "Error" heading when the event failed; buttons "Copy Event ID", "Copy Session ID",
+ *   "Copy Trace ID", "Show raw JSON".
+ * - the rows carry `data-event-id`; the root element `data-testid="session-view"`.
  */
-import type { JSX } from 'react';
-import { useState } from 'react';
+import './session.css';
+import { type JSX, type KeyboardEvent, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { SessionNode } from '../api/types';
+import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
+import { EventDetail } from '../event/EventDetail';
+import { Thread } from './Thread';
+import { TreeTimeline } from './TreeTimeline';
+import { ancestorsOf, buildIndex, parentIds, visibleRows } from './tree';
 
 export interface SessionViewProps {
   session: SessionNode;
   /** Controlled selection: with onSelectEvent, the view shows this event; else it keeps its own. */
   selectedEventId?: string;
   onSelectEvent?: (eventId: string) => void;
+  /** Where an event's raw JSON can be opened (a link in the detail panel). */
+  rawJsonHref?: (eventId: string) => string | undefined;
 }
 
-export function SessionView({ session, selectedEventId, onSelectEvent }: SessionViewProps): JSX.Element {
+type Tab = 'tree' | 'thread';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'tree', label: 'Tree & timeline' },
+  { id: 'thread', label: 'Thread' },
+];
+
+export function SessionView({
+  session,
+  selectedEventId,
+  onSelectEvent,
+  rawJsonHref,
+}: SessionViewProps): JSX.Element {
+  const baseId = useId();
+  const index = useMemo(() => buildIndex(session), [session]);
   const [own, setOwn] = useState<string | undefined>(selectedEventId);
-  const selected = onSelectEvent ? selectedEventId : own;
-  const select = onSelectEvent ?? setOwn;
-  const rows: { node: SessionNode; depth: number }[] = [];
-  const walk = (node: SessionNode, depth: number) => {
-    rows.push({ node, depth });
-    for (const child of node.children) walk(child, depth + 1);
+  const selectedId = onSelectEvent ? selectedEventId : own;
+  const select = useCallback(
+    (id: string) => {
+      if (onSelectEvent) onSelectEvent(id);
+      else setOwn(id);
+    },
+    [onSelectEvent],
+  );
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  const [tab, setTab] = useState<Tab>('tree');
+
+  // A selected event inside a collapsed branch is revealed.
+  useEffect(() => {
+    if (selectedId === undefined || !index.byId.has(selectedId)) return;
+    const ancestors = ancestorsOf(index, selectedId);
+    setCollapsed((current) => {
+      if (!ancestors.some((id) => current.has(id))) return current;
+      const next = new Set(current);
+      for (const id of ancestors) next.delete(id);
+      return next;
+    });
+  }, [index, selectedId]);
+
+  const rows = useMemo(() => visibleRows(index, collapsed), [index, collapsed]);
+  const toggle = useCallback((id: string, expand: boolean) => {
+    setCollapsed((current) => {
+      const next = new Set(current);
+      if (expand) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  }, []);
+
+  const stats = useMemo(() => {
+    let errors = 0;
+    let cost = 0;
+    let tokens = 0;
+    for (const node of index.order) {
+      if (node.error) errors++;
+      if (node !== index.root) {
+        cost += node.cost ?? 0;
+        tokens += node.total_tokens ?? 0;
+      }
+    }
+    const meta = index.root.metadata ?? {};
+    return {
+      events: index.order.length - 1,
+      errors,
+      cost: typeof meta.cost === 'number' ? meta.cost : (index.root.cost ?? cost),
+      tokens: typeof meta.total_tokens === 'number' ? meta.total_tokens : (index.root.total_tokens ?? tokens),
+    };
+  }, [index]);
+
+  const detailEvent = (selectedId !== undefined ? index.byId.get(selectedId)?.node : undefined) ?? index.root;
+
+  const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const at = TABS.findIndex((t) => t.id === tab);
+    let next = at;
+    if (event.key === 'ArrowRight') next = (at + 1) % TABS.length;
+    else if (event.key === 'ArrowLeft') next = (at - 1 + TABS.length) % TABS.length;
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = TABS.length - 1;
+    else return;
+    event.preventDefault();
+    const target = TABS[next] as (typeof TABS)[number];
+    setTab(target.id);
+    document.getElementById(`${baseId}-tab-${target.id}`)?.focus();
   };
-  walk(session, 0);
+
   return (
-    <div className="session-view">
-      <div role="tree" aria-label="Events">
-        {rows.map(({ node, depth }) => (
-          <div
-            key={node.event_id}
-            role="treeitem"
-            aria-level={depth + 1}
-            aria-selected={node.event_id === selected}
-            tabIndex={-1}
-            onClick={() => select(node.event_id)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') select(node.event_id);
-            }}
-          >
-            {node.event_name}
+    <div className="wg-session" data-testid="session-view">
+      <header className="wg-session-head">
+        <h1 className="wg-session-title">{session.event_name || session.session_id}</h1>
+        <p className="wg-session-facts">
+          <span>{formatTime(index.start)}</span>
+          <span>{formatDuration(index.span === 1 && session.duration === 0 ? 0 : index.span)}</span>
+          <span>
+            {formatCount(stats.events)} event{stats.events === 1 ? '' : 's'}
+          </span>
+          {stats.tokens ? <span>{formatCount(stats.tokens)} tokens</span> : null}
+          {stats.cost ? <span>{formatCost(stats.cost)}</span> : null}
+          {stats.errors > 0 ? (
+            <span className="wg-danger">
+              {stats.errors} error{stats.errors === 1 ? '' : 's'}
+            </span>
+          ) : null}
+        </p>
+      </header>
+      <div className="wg-session-body">
+        <div className="wg-session-main">
+          <div className="wg-tabs" role="tablist" aria-label="Session views" onKeyDown={onTabKey}>
+            {TABS.map((t) => (
+              <button
+                key={t.id}
+                id={`${baseId}-tab-${t.id}`}
+                type="button"
+                role="tab"
+                aria-selected={tab === t.id}
+                aria-controls={`${baseId}-panel`}
+                tabIndex={tab === t.id ? 0 : -1}
+                onClick={() => setTab(t.id)}
+              >
+                {t.label}
+              </button>
+            ))}
           </div>
-        ))}
+          <div
+            id={`${baseId}-panel`}
+            role="tabpanel"
+            aria-labelledby={`${baseId}-tab-${tab}`}
+            className="wg-session-panel"
+          >
+            {tab === 'tree' ? (
+              <>
+                <div className="wg-toolbar">
+                  <button type="button" className="wg-button" onClick={() => setCollapsed(new Set())}>
+                    Expand all
+                  </button>
+                  <button
+                    type="button"
+                    className="wg-button"
+                    onClick={() =>
+                      setCollapsed(new Set(parentIds(index).filter((id) => id !== index.root.event_id)))
+                    }
+                  >
+                    Collapse all
+                  </button>
+                </div>
+                <TreeTimeline
+                  index={index}
+                  rows={rows}
+                  selectedId={selectedId}
+                  onSelect={select}
+                  onToggle={toggle}
+                />
+              </>
+            ) : (
+              <Thread order={index.order} selectedId={selectedId} onSelect={select} />
+            )}
+          </div>
+        </div>
+        <aside className="wg-session-detail">
+          <EventDetail
+            key={detailEvent.event_id}
+            event={detailEvent}
+            rawJsonHref={rawJsonHref?.(detailEvent.event_id)}
+          />
+        </aside>
       </div>
     </div>
   );

@@ -1,0 +1,259 @@
+/**
+ * The session's events as a virtualized tree (role tree "Events", a treeitem per event named by the
+ * event name) with a waterfall beside it: each row carries a bar offset from the session start,
+ * as wide as the event's duration, colored by type. Keyboard: Up/Down, Home/End, PageUp/PageDown
+ * move; Right expands or goes to the first child; Left collapses or goes to the parent; Enter or
+ * Space selects. Focus stays on the tree; the active row is its aria-activedescendant.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  type CSSProperties,
+  type JSX,
+  type KeyboardEvent,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import type { SessionNode } from '../api/types';
+import { formatCost, formatDuration } from '../components/format';
+import { axisTicks, formatOffset, formatTokens } from './format';
+import type { TreeIndex, TreeRow } from './tree';
+
+export const ROW_HEIGHT = 28;
+const TYPE_ICONS: Record<string, string> = { session: 'S', chain: 'C', model: 'M', tool: 'T' };
+
+export interface TreeTimelineProps {
+  index: TreeIndex;
+  rows: readonly TreeRow[];
+  selectedId: string | undefined;
+  onSelect(eventId: string): void;
+  onToggle(eventId: string, expand: boolean): void;
+  /** Height of the scrolling area before it is measured (jsdom never measures). */
+  initialHeight?: number;
+}
+
+function tokensOf(node: SessionNode): number | null {
+  if (node.total_tokens != null) return node.total_tokens;
+  if (node.prompt_tokens != null || node.completion_tokens != null) {
+    return (node.prompt_tokens ?? 0) + (node.completion_tokens ?? 0);
+  }
+  return null;
+}
+
+export function TreeTimeline({
+  index,
+  rows,
+  selectedId,
+  onSelect,
+  onToggle,
+  initialHeight = 600,
+}: TreeTimelineProps): JSX.Element {
+  const baseId = useId();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [activeId, setActiveId] = useState<string>(selectedId ?? index.root.event_id);
+  const rowOf = useMemo(() => {
+    const map = new Map<string, number>();
+    rows.forEach((row, i) => {
+      map.set(row.node.event_id, i);
+    });
+    return map;
+  }, [rows]);
+  const ordinal = useMemo(() => {
+    const map = new Map<string, number>();
+    index.order.forEach((node, i) => {
+      map.set(node.event_id, i);
+    });
+    return map;
+  }, [index]);
+  const domId = (eventId: string) => `${baseId}-e${ordinal.get(eventId) ?? 'x'}`;
+
+  // The active row may have been hidden by a collapse: fall back to its nearest visible ancestor.
+  let activeRow = rowOf.get(activeId);
+  if (activeRow === undefined) {
+    let parent = index.byId.get(activeId)?.parentId;
+    while (parent !== undefined && !rowOf.has(parent)) parent = index.byId.get(parent)?.parentId;
+    activeRow = parent === undefined ? 0 : (rowOf.get(parent) ?? 0);
+  }
+  const active = rows[activeRow];
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 1000, height: initialHeight },
+    getItemKey: (i) => rows[i]?.node.event_id ?? i,
+  });
+
+  // A selection made elsewhere (the thread, the URL) becomes the active row and is scrolled to.
+  const selectedRow = selectedId === undefined ? undefined : rowOf.get(selectedId);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the selection changes
+  useEffect(() => {
+    if (selectedId === undefined) return;
+    setActiveId(selectedId);
+    if (selectedRow !== undefined) virtualizer.scrollToIndex(selectedRow, { align: 'auto' });
+  }, [selectedId]);
+
+  const move = (to: number) => {
+    const target = rows[Math.max(0, Math.min(rows.length - 1, to))];
+    if (!target) return;
+    setActiveId(target.node.event_id);
+    virtualizer.scrollToIndex(rowOf.get(target.node.event_id) ?? 0, { align: 'auto' });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (!active) return;
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight || initialHeight) / ROW_HEIGHT) - 1);
+    let handled = true;
+    switch (event.key) {
+      case 'ArrowDown':
+        move(activeRow + 1);
+        break;
+      case 'ArrowUp':
+        move(activeRow - 1);
+        break;
+      case 'Home':
+        move(0);
+        break;
+      case 'End':
+        move(rows.length - 1);
+        break;
+      case 'PageDown':
+        move(activeRow + page);
+        break;
+      case 'PageUp':
+        move(activeRow - page);
+        break;
+      case 'ArrowRight':
+        if (active.hasChildren && !active.expanded) onToggle(active.node.event_id, true);
+        else if (active.expanded) move(activeRow + 1);
+        break;
+      case 'ArrowLeft':
+        if (active.expanded) onToggle(active.node.event_id, false);
+        else if (active.parentId !== undefined) move(rowOf.get(active.parentId) ?? activeRow);
+        break;
+      case 'Enter':
+      case ' ':
+        setActiveId(active.node.event_id);
+        onSelect(active.node.event_id);
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) event.preventDefault();
+  };
+
+  const ticks = useMemo(() => axisTicks(index.span), [index.span]);
+  // Grid lines in every lane, one per tick (a background repeated every tick step).
+  const tickStep =
+    ticks.length > 1 ? (((ticks[1] as number) - (ticks[0] as number)) / index.span) * 100 : 100;
+  const items = virtualizer.getVirtualItems();
+
+  return (
+    <div className="wg-tt" style={{ '--wg-tick': `${tickStep}%` } as CSSProperties}>
+      <div className="wg-tt-head" aria-hidden="true">
+        <div className="wg-tt-head-name">Event</div>
+        <div className="wg-tt-axis">
+          {ticks.map((tick) => (
+            <span key={tick} className="wg-tt-tick" style={{ left: `${(tick / index.span) * 100}%` }}>
+              {formatOffset(tick)}
+            </span>
+          ))}
+        </div>
+      </div>
+      <div
+        ref={scrollRef}
+        className="wg-tt-scroll"
+        role="tree"
+        aria-label="Events"
+        tabIndex={0}
+        aria-activedescendant={active ? domId(active.node.event_id) : undefined}
+        onKeyDown={onKeyDown}
+      >
+        <div className="wg-tt-inner" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            const { node } = row;
+            const id = domId(node.event_id);
+            const tokens = tokensOf(node);
+            const offset = ((node.start_time - index.start) / index.span) * 100;
+            const width = ((node.duration ?? 0) / index.span) * 100;
+            return (
+              // biome-ignore lint/a11y/useKeyWithClickEvents: the tree handles keys for its rows (aria-activedescendant)
+              <div
+                key={item.key}
+                id={id}
+                tabIndex={-1}
+                role="treeitem"
+                aria-label={node.event_name || '(unnamed event)'}
+                aria-describedby={`${id}-meta`}
+                aria-level={row.depth + 1}
+                aria-posinset={row.position}
+                aria-setsize={row.siblings}
+                aria-expanded={row.hasChildren ? row.expanded : undefined}
+                aria-selected={node.event_id === selectedId}
+                data-event-id={node.event_id}
+                className={`wg-tt-row${node.event_id === selectedId ? ' is-selected' : ''}${
+                  active && node.event_id === active.node.event_id ? ' is-active' : ''
+                }${node.error ? ' has-error' : ''}`}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                onClick={() => {
+                  setActiveId(node.event_id);
+                  onSelect(node.event_id);
+                  scrollRef.current?.focus({ preventScroll: true });
+                }}
+              >
+                <div className="wg-tt-name" style={{ paddingLeft: `${Math.min(row.depth, 30) * 14 + 4}px` }}>
+                  <span
+                    className={`wg-tt-toggle${row.hasChildren ? '' : ' is-leaf'}`}
+                    aria-hidden="true"
+                    onClick={(event) => {
+                      if (!row.hasChildren) return;
+                      event.stopPropagation();
+                      setActiveId(node.event_id);
+                      onToggle(node.event_id, !row.expanded);
+                    }}
+                  >
+                    {row.hasChildren ? (row.expanded ? '▾' : '▸') : ''}
+                  </span>
+                  <span
+                    className={`wg-type-icon wg-type-${node.event_type}`}
+                    aria-hidden="true"
+                    title={node.event_type}
+                  >
+                    {TYPE_ICONS[node.event_type] ?? '?'}
+                  </span>
+                  <span className="wg-tt-label" title={node.event_name}>
+                    {node.event_name || '(unnamed event)'}
+                  </span>
+                  <span id={`${id}-meta`} className="wg-tt-meta">
+                    <span className="wg-sr-only">{node.event_type}, </span>
+                    {node.error ? (
+                      <span className="wg-tt-error" title={node.error}>
+                        <span aria-hidden="true">⚠</span>
+                        <span className="wg-sr-only">error, </span>
+                      </span>
+                    ) : null}
+                    <span>{formatDuration(node.duration)}</span>
+                    {tokens !== null ? <span>{formatTokens(tokens)}</span> : null}
+                    {node.cost ? <span>{formatCost(node.cost)}</span> : null}
+                  </span>
+                </div>
+                <div className="wg-tt-lane" aria-hidden="true">
+                  <span
+                    className={`wg-tt-bar wg-type-${node.event_type}`}
+                    style={{ left: `${offset}%`, width: `${width}%` }}
+                    title={`${node.event_name}: +${formatOffset(node.start_time - index.start)}, ${formatDuration(node.duration)}`}
+                  />
+                </div>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

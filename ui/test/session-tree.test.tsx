@@ -1,0 +1,276 @@
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { useState } from 'react';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionNode } from '../src/api/types';
+import { countEvents, makeEvent, makeLargeSession } from '../src/session/fixtures';
+import { SessionView } from '../src/session/SessionView';
+import { ancestorsOf, buildIndex, visibleRows } from '../src/session/tree';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+// jsdom has no layout: the tree's scroll area reports 600 px so the virtualizer renders a window.
+const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.classList.contains('wg-tt-scroll') ? 600 : 0;
+    },
+  });
+});
+afterAll(() => {
+  if (original) Object.defineProperty(HTMLElement.prototype, 'clientHeight', original);
+});
+
+/** session → agent (chain) → [llm (model), search (tool) → fetch (tool)], and a late `report` chain. */
+function smallSession(): SessionNode {
+  return makeEvent({
+    event_id: 's',
+    event_type: 'session',
+    event_name: 'my-session',
+    start_time: T0,
+    duration: 5000,
+    children: [
+      makeEvent({
+        event_id: 'report',
+        event_name: 'report',
+        start_time: T0 + 4000,
+        duration: 1000,
+      }),
+      makeEvent({
+        event_id: 'agent',
+        event_name: 'agent',
+        start_time: T0,
+        duration: 3000,
+        children: [
+          makeEvent({
+            event_id: 'search',
+            event_type: 'tool',
+            event_name: 'search',
+            start_time: T0 + 1500,
+            duration: 500,
+            error: 'search failed: timeout',
+            children: [
+              makeEvent({
+                event_id: 'fetch',
+                event_type: 'tool',
+                event_name: 'fetch',
+                start_time: T0 + 1600,
+              }),
+            ],
+          }),
+          makeEvent({
+            event_id: 'llm',
+            event_type: 'model',
+            event_name: 'llm',
+            start_time: T0 + 100,
+            duration: 1200,
+            prompt_tokens: 100,
+            completion_tokens: 20,
+            total_tokens: 120,
+            cost: 0.0021,
+            inputs: { chat_history: [{ role: 'user', content: 'Hello there' }] },
+            outputs: { role: 'assistant', content: 'General Kenobi' },
+          }),
+        ],
+      }),
+    ],
+  });
+}
+
+function rowNames(): string[] {
+  return screen.getAllByRole('treeitem').map((row) => row.getAttribute('aria-label') ?? '');
+}
+
+describe('session tree model', () => {
+  it('indexes nodes depth first with children in start order, and the session span', () => {
+    const index = buildIndex(smallSession());
+    expect(index.order.map((n) => n.event_id)).toEqual(['s', 'agent', 'llm', 'search', 'fetch', 'report']);
+    expect(index.byId.get('fetch')?.depth).toBe(3);
+    expect(index.start).toBe(T0);
+    expect(index.span).toBe(5000);
+    expect(ancestorsOf(index, 'fetch')).toEqual(['search', 'agent', 's']);
+  });
+
+  it('hides the descendants of collapsed nodes and gives sibling positions', () => {
+    const index = buildIndex(smallSession());
+    const rows = visibleRows(index, new Set(['agent']));
+    expect(rows.map((r) => r.node.event_id)).toEqual(['s', 'agent', 'report']);
+    expect(rows[1]).toMatchObject({ hasChildren: true, expanded: false, depth: 1, position: 1, siblings: 2 });
+    expect(rows[2]).toMatchObject({ position: 2, siblings: 2, hasChildren: false });
+  });
+
+  it('builds a deep tree of 5,000 events without recursion limits', () => {
+    const session = makeLargeSession(5000);
+    expect(countEvents(session)).toBe(5000);
+    const index = buildIndex(session);
+    expect(index.order).toHaveLength(5000);
+    const depths = [...index.byId.values()].map((e) => e.depth);
+    expect(Math.max(...depths)).toBeGreaterThanOrEqual(4);
+    const types = new Set(index.order.map((n) => n.event_type));
+    expect([...types].sort()).toEqual(['chain', 'model', 'session', 'tool']);
+    // Children lie within their parent's time.
+    for (const entry of index.byId.values()) {
+      for (const child of entry.children) {
+        expect(child.start_time).toBeGreaterThanOrEqual(entry.node.start_time);
+        expect(child.end_time).toBeLessThanOrEqual(entry.node.end_time);
+      }
+    }
+  });
+});
+
+describe('SessionView tree and timeline', () => {
+  it('renders the tree with accessible names, meta and a timeline bar per row', () => {
+    render(<SessionView session={smallSession()} />);
+    const tree = screen.getByRole('tree', { name: 'Events' });
+    expect(rowNames()).toEqual(['my-session', 'agent', 'llm', 'search', 'fetch', 'report']);
+    const llm = within(tree).getByRole('treeitem', { name: 'llm' });
+    expect(llm).toHaveProperty('ariaLevel', '3');
+    expect(llm.textContent).toContain('1.20 s');
+    expect(llm.textContent).toContain('120 tok');
+    expect(llm.textContent).toContain('$0.0021');
+    const search = within(tree).getByRole('treeitem', { name: 'search' });
+    expect(search.getAttribute('aria-expanded')).toBe('true');
+    expect(search.className).toContain('has-error');
+    expect(document.getElementById(search.getAttribute('aria-describedby') ?? '')?.textContent).toContain(
+      'error',
+    );
+    const bar = search.querySelector('.wg-tt-bar') as HTMLElement;
+    expect(bar.style.left).toBe('30%');
+    expect(bar.style.width).toBe('10%');
+  });
+
+  it('virtualizes a 5,000-event session: only a window of rows is in the DOM', () => {
+    const session = makeLargeSession(5000);
+    const started = performance.now();
+    render(<SessionView session={session} />);
+    const elapsed = performance.now() - started;
+    const rows = screen.getAllByRole('treeitem');
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(80);
+    expect(rows[0]?.getAttribute('aria-label')).toBe('support-agent');
+    // The scroll area is as tall as all rows.
+    const inner = document.querySelector('.wg-tt-inner') as HTMLElement;
+    expect(inner.style.height).toBe(`${5000 * 28}px`);
+    // jsdom is far slower than a browser; this only guards against something quadratic.
+    expect(elapsed).toBeLessThan(5000);
+  });
+
+  it('collapses and expands with the row toggles and the toolbar', () => {
+    render(<SessionView session={smallSession()} />);
+    const agent = screen.getByRole('treeitem', { name: 'agent' });
+    fireEvent.click(agent.querySelector('.wg-tt-toggle') as HTMLElement);
+    expect(rowNames()).toEqual(['my-session', 'agent', 'report']);
+    expect(screen.getByRole('treeitem', { name: 'agent' }).getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(
+      screen.getByRole('treeitem', { name: 'agent' }).querySelector('.wg-tt-toggle') as HTMLElement,
+    );
+    expect(rowNames()).toHaveLength(6);
+    fireEvent.click(screen.getByRole('button', { name: 'Collapse all' }));
+    expect(rowNames()).toEqual(['my-session', 'agent', 'report']);
+    fireEvent.click(screen.getByRole('button', { name: 'Expand all' }));
+    expect(rowNames()).toHaveLength(6);
+  });
+
+  it('navigates with the keyboard: arrows move, Left/Right collapse/expand, Enter selects', () => {
+    render(<SessionView session={smallSession()} />);
+    const tree = screen.getByRole('tree', { name: 'Events' });
+    const active = () => document.getElementById(tree.getAttribute('aria-activedescendant') ?? '');
+    expect(active()?.getAttribute('aria-label')).toBe('my-session');
+    fireEvent.keyDown(tree, { key: 'ArrowDown' });
+    expect(active()?.getAttribute('aria-label')).toBe('agent');
+    fireEvent.keyDown(tree, { key: 'ArrowLeft' }); // collapse agent
+    expect(rowNames()).toEqual(['my-session', 'agent', 'report']);
+    fireEvent.keyDown(tree, { key: 'ArrowLeft' }); // to the parent
+    expect(active()?.getAttribute('aria-label')).toBe('my-session');
+    fireEvent.keyDown(tree, { key: 'ArrowDown' });
+    fireEvent.keyDown(tree, { key: 'ArrowRight' }); // expand agent
+    expect(rowNames()).toHaveLength(6);
+    fireEvent.keyDown(tree, { key: 'ArrowRight' }); // first child
+    expect(active()?.getAttribute('aria-label')).toBe('llm');
+    fireEvent.keyDown(tree, { key: 'End' });
+    expect(active()?.getAttribute('aria-label')).toBe('report');
+    fireEvent.keyDown(tree, { key: 'Home' });
+    fireEvent.keyDown(tree, { key: 'ArrowDown' });
+    fireEvent.keyDown(tree, { key: 'ArrowDown' });
+    fireEvent.keyDown(tree, { key: 'Enter' });
+    expect(screen.getByRole('treeitem', { name: 'llm' }).getAttribute('aria-selected')).toBe('true');
+    const detail = screen.getByRole('region', { name: 'Event detail' });
+    expect(within(detail).getByRole('heading', { level: 2 }).textContent).toBe('llm');
+    expect(within(detail).getByText('General Kenobi')).toBeTruthy();
+  });
+
+  it('moves the active row to the parent when its branch is collapsed', () => {
+    render(<SessionView session={smallSession()} />);
+    const tree = screen.getByRole('tree', { name: 'Events' });
+    fireEvent.click(screen.getByRole('treeitem', { name: 'fetch' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Collapse all' }));
+    // Collapsing is the user's choice: the selected event stays hidden and the active row moves up.
+    const active = document.getElementById(tree.getAttribute('aria-activedescendant') ?? '');
+    expect(active?.getAttribute('aria-label')).toBe('agent');
+    fireEvent.keyDown(tree, { key: 'ArrowDown' });
+    expect(
+      document.getElementById(tree.getAttribute('aria-activedescendant') ?? '')?.getAttribute('aria-label'),
+    ).toBe('report');
+  });
+
+  it('shows the session in the detail until an event is selected; a click selects', () => {
+    render(<SessionView session={smallSession()} />);
+    const detail = screen.getByRole('region', { name: 'Event detail' });
+    expect(within(detail).getByRole('heading', { level: 2 }).textContent).toBe('my-session');
+    fireEvent.click(screen.getByRole('treeitem', { name: 'search' }));
+    expect(
+      within(screen.getByRole('region', { name: 'Event detail' })).getByText('search failed: timeout'),
+    ).toBeTruthy();
+  });
+
+  it('is controlled when onSelectEvent is given, and reveals a selected event in a collapsed branch', () => {
+    const picked: string[] = [];
+    function Host() {
+      const [selected, setSelected] = useState<string | undefined>(undefined);
+      return (
+        <>
+          <button type="button" onClick={() => setSelected('fetch')}>
+            pick fetch
+          </button>
+          <SessionView
+            session={smallSession()}
+            selectedEventId={selected}
+            onSelectEvent={(id) => {
+              picked.push(id);
+              if (id !== 'llm') setSelected(id);
+            }}
+          />
+        </>
+      );
+    }
+    render(<Host />);
+    fireEvent.click(screen.getByRole('treeitem', { name: 'llm' }));
+    expect(picked).toEqual(['llm']);
+    // The host refused: nothing is selected.
+    expect(screen.getByRole('treeitem', { name: 'llm' }).getAttribute('aria-selected')).toBe('false');
+    fireEvent.click(screen.getByRole('button', { name: 'Collapse all' }));
+    expect(screen.queryByRole('treeitem', { name: 'fetch' })).toBeNull();
+    act(() => {
+      fireEvent.click(screen.getByRole('button', { name: 'pick fetch' }));
+    });
+    expect(screen.getByRole('treeitem', { name: 'fetch' }).getAttribute('aria-selected')).toBe('true');
+    expect(
+      within(screen.getByRole('region', { name: 'Event detail' })).getByRole('heading', { level: 2 })
+        .textContent,
+    ).toBe('fetch');
+  });
+
+  it('shows the session summary and switches tabs with the keyboard', () => {
+    render(<SessionView session={smallSession()} />);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('my-session');
+    expect(screen.getByText('5 events')).toBeTruthy();
+    expect(screen.getByText('1 error')).toBeTruthy();
+    const treeTab = screen.getByRole('tab', { name: 'Tree & timeline' });
+    expect(treeTab.getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(treeTab, { key: 'ArrowRight' });
+    expect(screen.getByRole('tab', { name: 'Thread' }).getAttribute('aria-selected')).toBe('true');
+    expect(screen.queryByRole('tree')).toBeNull();
+    expect(screen.getByRole('list', { name: 'Conversation' })).toBeTruthy();
+  });
+});
