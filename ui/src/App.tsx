@@ -12,13 +12,11 @@ export function App({ services, history }: { services: Services; history?: Route
   );
   useEffect(() => {
     // A refused or missing ID token: back to sign-in, then to where the user was.
-    services.onSignedOut.current = () => {
+    services.onSignedOut.current = (options) => {
       const { href, pathname } = router.state.location;
       if (pathname === '/sign-in') return;
-      void router.navigate({
-        to: '/sign-in',
-        search: { redirect: href === '/' || pathname === '/auth/callback' ? undefined : href },
-      });
+      const back = options?.keepPlace && href !== '/' && pathname !== '/auth/callback';
+      void router.navigate({ to: '/sign-in', search: { redirect: back ? href : undefined } });
     };
     return () => {
       services.onSignedOut.current = () => {};

@@ -50,6 +50,7 @@ it('goes to sign-in when the control plane refuses the ID token (401)', async ()
   const { session, history } = renderApp({ path: '/projects/p1/sessions', fetch: api.fetch });
   expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();
   expect(history.location.pathname).toBe('/sign-in');
+  expect(new URLSearchParams(history.location.search).get('redirect')).toBe('/projects/p1/sessions');
   expect(session.getItem('waggle.session')).toBeNull();
 });
 
@@ -60,5 +61,7 @@ it('opens the remembered project from the home page and signs out', async () => 
   await waitFor(() => expect(history.location.pathname).toBe('/projects/p1/sessions'));
   await userEvent.setup().click(screen.getByRole('button', { name: 'Sign out' }));
   await waitFor(() => expect(history.location.pathname).toBe('/sign-in'));
+  // Signing out does not bring the next user back to this page.
+  expect(history.location.search).toBe('');
   expect(session.getItem('waggle.session')).toBeNull();
 });

@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WaggleEvent } from '../src/api/types';
-import { type Call, controlPlaneRoutes, renderApp, scriptedFetch } from './support';
+import { type Call, controlPlaneRoutes, renderApp, scriptedFetch, stubLayout } from './support';
 
 function event(n: number): WaggleEvent {
   return {
@@ -35,25 +35,8 @@ function exports(api: ReturnType<typeof scriptedFetch>) {
   return api.of('POST', '/v1/events/export').map((call) => call.body as Record<string, unknown>);
 }
 
-// jsdom lays nothing out: the events scroller reports a 600 px tall view, as a browser would.
-const sizes = ['clientHeight', 'clientWidth'] as const;
-const original = sizes.map((name) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, name));
-beforeAll(() => {
-  for (const name of sizes) {
-    Object.defineProperty(HTMLElement.prototype, name, {
-      configurable: true,
-      get(this: HTMLElement) {
-        return this.classList.contains('virtual') ? (name === 'clientHeight' ? 600 : 1200) : 0;
-      },
-    });
-  }
-});
-afterAll(() => {
-  sizes.forEach((name, index) => {
-    const descriptor = original[index];
-    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
-  });
-});
+// The events scroller reports a 600 px tall view, as in a browser.
+stubLayout((element) => element.classList.contains('virtual'));
 
 describe('events page', () => {
   it('virtualizes a long page: only the rows in view are in the DOM', async () => {

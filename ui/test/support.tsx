@@ -1,6 +1,7 @@
 /** Test helpers: an in-memory Storage, a scripted fetch, and the whole console rendered on a memory history. */
 import { createMemoryHistory } from '@tanstack/react-router';
 import { render } from '@testing-library/react';
+import { afterAll, beforeAll } from 'vitest';
 import { App } from '../src/App';
 import type { ConsoleConfig } from '../src/api/types';
 import { createServices, type Services } from '../src/app/services';
@@ -123,4 +124,29 @@ export function renderApp(options: {
   const history = createMemoryHistory({ initialEntries: [options.path] });
   render(<App services={services} history={history} />);
   return { services, session, history };
+}
+
+/**
+ * jsdom lays nothing out (every element is 0 px): for the file calling this, elements that `match`
+ * report a 1200 x 600 px box, as virtualized lists in a browser would see.
+ */
+export function stubLayout(match: (element: HTMLElement) => boolean = () => true): void {
+  const sizes = ['clientHeight', 'clientWidth'] as const;
+  const original = sizes.map((name) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, name));
+  beforeAll(() => {
+    for (const name of sizes) {
+      Object.defineProperty(HTMLElement.prototype, name, {
+        configurable: true,
+        get(this: HTMLElement) {
+          return match(this) ? (name === 'clientHeight' ? 600 : 1200) : 0;
+        },
+      });
+    }
+  });
+  afterAll(() => {
+    sizes.forEach((name, index) => {
+      const descriptor = original[index];
+      if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
+    });
+  });
 }

@@ -14,8 +14,11 @@ export interface Services {
   sessions: SessionStore;
   queryClient: QueryClient;
   prefs: Preferences;
-  /** Set by the router once it exists: where a refused ID token sends the user. */
-  onSignedOut: { current: () => void };
+  /**
+   * Set by the app once the router exists: sends the user to sign-in. `keepPlace`: come back to this
+   * page after signing in (a refused or expired sign-in), not after signing out.
+   */
+  onSignedOut: { current: (options?: { keepPlace?: boolean }) => void };
   /** Forgets the session, tokens and cached data; on Cognito also ends the managed-login session. */
   signOut(): void;
   /** Cognito: leaves for the managed login (authorization code with PKCE). */
@@ -37,7 +40,7 @@ export function createServices(config: ConsoleConfig, options: ServiceOptions = 
   const fetchFn: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const assign = options.assign ?? ((url: string) => window.location.assign(url));
   const sessions = createSessionStore(storage);
-  const onSignedOut = { current: () => {} };
+  const onSignedOut: Services['onSignedOut'] = { current: () => {} };
   const queryClient = new QueryClient({
     defaultOptions: {
       queries: {
@@ -56,7 +59,7 @@ export function createServices(config: ConsoleConfig, options: ServiceOptions = 
     onUnauthorized: () => {
       sessions.clear();
       api.forgetTokens();
-      onSignedOut.current();
+      onSignedOut.current({ keepPlace: true });
     },
   });
   const prefs = createPreferences(options.localStorage ?? localStorage, config);
@@ -72,7 +75,7 @@ export function createServices(config: ConsoleConfig, options: ServiceOptions = 
       api.forgetTokens();
       queryClient.clear();
       if (config.auth.mode === 'cognito') assign(logoutUrl(config.auth));
-      else onSignedOut.current();
+      else onSignedOut.current({ keepPlace: false });
     },
     async beginCognitoSignIn(returnTo) {
       if (config.auth.mode !== 'cognito') throw new Error('This console signs in with a password');

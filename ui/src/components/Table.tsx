@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import type { SortOrder } from '../api/client';
 
 /** A sortable column header: aria-sort on the header, a button to sort by it. */
@@ -59,6 +60,7 @@ export function Pager({
   onPage(page: number): void;
   onPageSize(size: number): void;
 }) {
+  const sizeId = useId();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   return (
     <nav className="pager" aria-label="Pages">
@@ -71,16 +73,16 @@ export function Pager({
       <button type="button" className="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>
         Next page
       </button>
-      <label className="inline-field">
-        <span>Rows per page</span>
-        <select value={pageSize} onChange={(event) => onPageSize(Number(event.target.value))}>
+      <span className="inline-field">
+        <label htmlFor={sizeId}>Rows per page</label>
+        <select id={sizeId} value={pageSize} onChange={(event) => onPageSize(Number(event.target.value))}>
           {PAGE_SIZES.map((size) => (
             <option key={size} value={size}>
               {size}
             </option>
           ))}
         </select>
-      </label>
+      </span>
     </nav>
   );
 }

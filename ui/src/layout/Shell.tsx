@@ -1,5 +1,5 @@
 import { Link, Outlet, useNavigate, useParams, useRouterState } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useApp, useProjectRole, useProjects } from '../app/context';
 import { saveTheme, storedTheme, systemTheme, type Theme } from '../app/theme';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -77,15 +77,17 @@ function ProjectNav({ projectId }: { projectId: string }) {
 
 function ProjectSwitcher({ projectId }: { projectId: string | undefined }) {
   const { prefs } = useApp();
+  const selectId = useId();
   const projects = useProjects();
   const navigate = useNavigate();
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   if (projects.error) return <ErrorMessage error={projects.error} title="Projects" />;
   const list = projects.data ?? [];
   return (
-    <label className="inline-field">
-      <span>Project</span>
+    <span className="inline-field">
+      <label htmlFor={selectId}>Project</label>
       <select
+        id={selectId}
         value={projectId ?? ''}
         disabled={list.length === 0}
         onChange={(event) => {
@@ -114,24 +116,25 @@ function ProjectSwitcher({ projectId }: { projectId: string | undefined }) {
           <option value={projectId}>{projects.isLoading ? 'Loading…' : projectId}</option>
         ) : null}
       </select>
-    </label>
+    </span>
   );
 }
 
 function DataPlaneSwitcher() {
   const { config, dataPlane, selectDataPlane } = useApp();
+  const selectId = useId();
   if (config.dataPlanes.length < 2) return null;
   return (
-    <label className="inline-field">
-      <span>Data plane</span>
-      <select value={dataPlane.id} onChange={(event) => selectDataPlane(event.target.value)}>
+    <span className="inline-field">
+      <label htmlFor={selectId}>Data plane</label>
+      <select id={selectId} value={dataPlane.id} onChange={(event) => selectDataPlane(event.target.value)}>
         {config.dataPlanes.map((plane) => (
           <option key={plane.id} value={plane.id}>
             {plane.id}
           </option>
         ))}
       </select>
-    </label>
+    </span>
   );
 }
 

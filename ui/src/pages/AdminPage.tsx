@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { type FormEvent, type KeyboardEvent, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
 import {
   type ApiKeyView,
   type IssuedKey,
@@ -340,16 +340,17 @@ function KeyRow({
             ) : null}
             {active && confirming === 'rotate' ? (
               <>
-                <label className="inline-field">
-                  <span className="sr-only">Old key after rotation</span>
-                  <select value={grace} onChange={(event) => setGrace(Number(event.target.value))}>
-                    {GRACE_CHOICES.map((choice) => (
-                      <option key={choice.seconds} value={choice.seconds}>
-                        {choice.label}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <select
+                  aria-label="Old key after rotation"
+                  value={grace}
+                  onChange={(event) => setGrace(Number(event.target.value))}
+                >
+                  {GRACE_CHOICES.map((choice) => (
+                    <option key={choice.seconds} value={choice.seconds}>
+                      {choice.label}
+                    </option>
+                  ))}
+                </select>
                 <button
                   type="button"
                   className="small"
@@ -497,6 +498,7 @@ function AddMember({ orgId, grantable, onAdded }: { orgId: string; grantable: Ro
   const [userId, setUserId] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
+  const roleId = useId();
   const add = useMutation({
     mutationFn: () => api.setMember(orgId, userId.trim(), { role, email: email.trim() || undefined }),
     onSuccess: () => {
@@ -524,16 +526,16 @@ function AddMember({ orgId, grantable, onAdded }: { orgId: string; grantable: Ro
           <span>Member email</span>
           <input type="email" value={email} onChange={(event) => setEmail(event.target.value)} />
         </label>
-        <label className="field">
-          <span>Role</span>
-          <select value={role} onChange={(event) => setRole(event.target.value as Role)}>
+        <div className="field">
+          <label htmlFor={roleId}>Role</label>
+          <select id={roleId} value={role} onChange={(event) => setRole(event.target.value as Role)}>
             {grantable.map((candidate) => (
               <option key={candidate} value={candidate}>
                 {candidate}
               </option>
             ))}
           </select>
-        </label>
+        </div>
       </div>
       <ErrorMessage error={add.error} title="Could not add the member" />
       <div>

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { ChartAggregation, ChartBucket, ChartRequest, DataTarget } from '../api/client';
 import type { EventFilter } from '../api/types';
 import { useApp, useTarget } from '../app/context';
@@ -88,6 +88,7 @@ export function DashboardPage() {
   const suggestions = useFieldSuggestions(target);
   const [range, setRange] = useState<TimeRangeValue>({ preset: '24h' });
   const [groupBy, setGroupBy] = useState('');
+  const groupId = useId();
   const [filters, setFilters] = useState<EventFilter[]>([]);
   const metadataFields = suggestions
     .map((suggestion) => suggestion.field)
@@ -101,9 +102,9 @@ export function DashboardPage() {
       <div className="page-head">
         <h1>Dashboard</h1>
         <TimeRangePicker value={range} onChange={setRange} />
-        <label className="inline-field">
-          <span>Group by</span>
-          <select value={groupBy} onChange={(event) => setGroupBy(event.target.value)}>
+        <span className="inline-field">
+          <label htmlFor={groupId}>Group by</label>
+          <select id={groupId} value={groupBy} onChange={(event) => setGroupBy(event.target.value)}>
             <option value="">Nothing</option>
             {GROUP_COLUMNS.map((field) => (
               <option key={field} value={field}>
@@ -116,7 +117,7 @@ export function DashboardPage() {
               </option>
             ))}
           </select>
-        </label>
+        </span>
       </div>
       <details className="card filters-card" open={filters.length > 0 || undefined}>
         <summary>Filters{filters.length > 0 ? ` (${filters.length})` : ''}</summary>
