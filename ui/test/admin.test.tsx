@@ -159,6 +159,10 @@ describe('role-based hiding', () => {
       'admin',
     ]);
     expect(screen.queryByRole('combobox', { name: 'Role of admin@local' })).toBeNull();
+    expect(screen.getAllByRole('rowheader').map((header) => header.textContent)).toEqual([
+      'admin@local (you)',
+      'dev@local',
+    ]);
     expect(screen.queryByRole('button', { name: 'Remove admin@local' })).toBeNull();
     await userEvent.setup().selectOptions(select, 'viewer');
     await waitFor(() => expect(api.of('PUT', '/v1/orgs/o1/members/u2')).toHaveLength(1));

@@ -60,7 +60,12 @@ describe('PKCE', () => {
     expect(sent.get('client_id')).toBe('client123');
     expect(await codeChallenge(sent.get('code_verifier') ?? '')).toBe(params.get('code_challenge'));
     expect(done).toEqual({
-      session: { idToken: 'h.eyJlbWFpbCI6ImFAYi5jIn0.s', expiresAt: 1000 + 3_600_000, email: 'a@b.c' },
+      session: {
+        idToken: 'h.eyJlbWFpbCI6ImFAYi5jIn0.s',
+        expiresAt: 1000 + 3_600_000,
+        email: 'a@b.c',
+        userId: undefined,
+      },
       returnTo: '/projects/p1/events',
     });
     // The verifier is used once.

@@ -110,7 +110,12 @@ export function renderApp(options: {
   if (options.signedIn ?? true) {
     session.setItem(
       'waggle.session',
-      JSON.stringify({ idToken: 'id-token', expiresAt: Date.now() + 3_600_000, email: 'admin@local' }),
+      JSON.stringify({
+        idToken: 'id-token',
+        expiresAt: Date.now() + 3_600_000,
+        email: 'admin@local',
+        userId: 'u1',
+      }),
     );
   }
   const services = createServices(options.config ?? CONFIG, {

@@ -7,7 +7,7 @@ import { ApiError, type FetchLike, request } from '../api/client';
 import type { CognitoAuth } from '../api/types';
 import { codeChallenge, createState, createVerifier } from './pkce';
 import type { AuthSession } from './session';
-import { jwtClaims } from './session';
+import { jwtClaims, subjectOf } from './session';
 
 const PENDING = 'waggle.pkce';
 
@@ -87,6 +87,7 @@ export async function completeSignIn(
       idToken: answer.id_token,
       expiresAt: now() + answer.expires_in * 1000,
       email: typeof email === 'string' ? email : undefined,
+      userId: subjectOf(answer.id_token),
     },
     returnTo: pending.returnTo,
   };

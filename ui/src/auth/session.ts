@@ -10,6 +10,8 @@ export interface AuthSession {
   /** Epoch ms. */
   expiresAt: number;
   email?: string;
+  /** The user's id (`sub`): marks the user's own membership. */
+  userId?: string;
 }
 
 export interface SessionStore {
@@ -72,4 +74,9 @@ export function jwtClaims(token: string): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+export function subjectOf(token: string): string | undefined {
+  const sub = jwtClaims(token).sub;
+  return typeof sub === 'string' ? sub : undefined;
 }

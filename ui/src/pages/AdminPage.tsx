@@ -91,8 +91,10 @@ export function AdminPage() {
         {tab.value === 'members' ? (
           project ? (
             <MembersPanel orgId={project.org_id} role={role} />
-          ) : (
+          ) : projects.error ? (
             <ErrorMessage error={projects.error} />
+          ) : (
+            <p role="status">Loading…</p>
           )
         ) : null}
         {tab.value === 'projects' ? (
@@ -435,8 +437,9 @@ function MemberRow({
   grantable: Role[];
   onChanged(): void;
 }) {
-  const { api } = useApp();
+  const { api, sessions } = useApp();
   const name = member.email ?? member.user_id;
+  const isYou = sessions.get()?.userId === member.user_id;
   const setRole = useMutation({
     mutationFn: (role: Role) =>
       api.setMember(member.org_id, member.user_id, {
@@ -452,7 +455,10 @@ function MemberRow({
   });
   return (
     <tr>
-      <th scope="row">{member.email ?? '–'}</th>
+      <th scope="row">
+        {member.email ?? '–'}
+        {isYou ? <span className="muted small"> (you)</span> : null}
+      </th>
       <td className="ellipsis">{member.user_id}</td>
       <td>{member.workspace_id ? `workspace ${member.workspace_id}` : 'organization'}</td>
       <td>

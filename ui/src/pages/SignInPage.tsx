@@ -2,7 +2,7 @@ import { useNavigate, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useApp } from '../app/context';
 import { useTitle } from '../app/title';
-import { jwtClaims } from '../auth/session';
+import { jwtClaims, subjectOf } from '../auth/session';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Logo } from '../components/Logo';
 
@@ -48,6 +48,7 @@ function LocalSignIn({ redirect }: { redirect: string | undefined }) {
         idToken: answer.id_token,
         expiresAt: Date.now() + answer.expires_in * 1000,
         email: answer.user?.email ?? (typeof claimed === 'string' ? claimed : email),
+        userId: answer.user?.id ?? subjectOf(answer.id_token),
       });
       api.forgetTokens();
       queryClient.clear();
