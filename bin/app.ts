@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
+import { buildConsole } from '../lambdas/local/console-build';
 import { projectPath } from '../lib/common/project-paths';
 import { loadDeploymentConfig } from '../lib/config/deployment-config';
 import { buildWaggleApp } from '../lib/waggle-app';
-import { ensureConsoleBuilt } from './console-build';
 
 // Which deployment config to read: `cdk synth -c deploymentConfig=path`, else WAGGLE_DEPLOYMENT_CONFIG,
 // else the file checked into the repository.
@@ -15,7 +15,7 @@ const config = loadDeploymentConfig(configPath);
 
 // The control plane serves the console from ui/dist: build it first when it is missing or stale.
 // stdout is the CDK CLI's; progress goes to stderr.
-const consoleBuild = await ensureConsoleBuilt((line) => process.stderr.write(`waggle: ${line}\n`));
+const consoleBuild = await buildConsole({ progress: (line) => process.stderr.write(`waggle: ${line}\n`) });
 if (consoleBuild.status === 'failed') {
   throw new Error(`Cannot synthesize the control plane without the console build: ${consoleBuild.error}`);
 }

@@ -1,12 +1,9 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { projectPath } from './common/project-paths';
+import { CONSOLE_DIST_DIR } from '../lambdas/local/console-build';
 import type { DeploymentConfig } from './config/deployment-config';
 import { ControlPlaneStack } from './control-plane/control-plane-stack';
 import { DataPlaneStack } from './data-plane/data-plane-stack';
-
-/** Where `vite build` writes the web console (ui/vite.config.ts). */
-export const CONSOLE_BUILD_FOLDER = 'ui/dist';
 
 export const CONTROL_PLANE_STACK_NAME = 'Waggle-ControlPlane';
 
@@ -42,7 +39,7 @@ export function buildWaggleApp(
     description: 'Waggle control plane: identity, tenancy, API keys, tokens and config sync',
     controlPlane: config.controlPlane,
     dataPlanes: config.dataPlanes,
-    consoleAssetPath: options.consoleAssetPath ?? projectPath(CONSOLE_BUILD_FOLDER),
+    consoleAssetPath: options.consoleAssetPath ?? CONSOLE_DIST_DIR,
   });
 
   const dataPlanes = new Map<string, DataPlaneStack>();
