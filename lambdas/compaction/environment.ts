@@ -1,4 +1,4 @@
-/** The compaction job's environment (lib/data-plane/event-compaction.ts sets it; handler.ts reads it). */
+/** The compaction job's environment (lib/data-plane/compaction.ts sets it; handler.ts reads it). */
 import { defineFunctionEnvironment } from '../config/function-environment';
 import { integer, optional, string } from '../config/schema';
 

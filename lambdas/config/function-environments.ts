@@ -12,7 +12,7 @@ import { HEARTBEAT_RECEIVER_ENVIRONMENT } from '../heartbeat-receiver/environmen
 import { HEARTBEAT_SENDER_ENVIRONMENT } from '../heartbeat-sender/environment';
 import { INGEST_ENVIRONMENT } from '../ingest/environment';
 import { QUERY_API_ENVIRONMENT } from '../query-api/environment';
-import { SYNC_PUBLISHER_ENVIRONMENT } from '../sync-publisher/environment';
+import { SYNC_RECONCILER_ENVIRONMENT } from '../sync-reconciler/environment';
 import { WRITER_ENVIRONMENT } from '../writer/environment';
 import type { FunctionEnvironmentSpec } from './function-environment';
 import type { Schema } from './schema';
@@ -27,7 +27,7 @@ export const FUNCTION_ENVIRONMENTS: readonly FunctionEnvironmentSpec<Schema>[] =
   HEARTBEAT_SENDER_ENVIRONMENT,
   INGEST_ENVIRONMENT,
   QUERY_API_ENVIRONMENT,
-  SYNC_PUBLISHER_ENVIRONMENT,
+  SYNC_RECONCILER_ENVIRONMENT,
   WRITER_ENVIRONMENT,
 ];
 

@@ -1,7 +1,7 @@
 /**
  * The variables of the control plane's two publishers of sync messages (the API function and the
  * scheduled reconciliation): the control-plane table (sequence counters), every data plane's inbox
- * and the current signing key (lambdas/sync-publisher/aws-wiring.ts wires them).
+ * and the current signing key (lambdas/adapters/aws/sync-publisher-wiring.ts wires them).
  */
 import { type InputOf, json, string, type ValuesOf } from './schema';
 

@@ -7,7 +7,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { API_KEY_SCOPES } from '../domain/auth/principal';
-import { type Actor, actorFromClaims, type JwtClaims } from '../domain/control-plane/actor';
+import type { Actor } from '../domain/control-plane/actor';
 import {
   createKey,
   DEFAULT_KEY_SCOPES,
@@ -45,17 +45,16 @@ import {
   setMembership,
 } from '../domain/control-plane/tenancy';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors';
+import { CONTROL_PLANE_BODY_LIMITS, type JsonObject, parseJsonObject } from '../http/json-object-body';
 import { jsonResponse as json } from '../http/json-response';
+import type { ActorFrom } from '../http/jwt-authorizer-actor';
 import { createHttpApi, type HttpApi, type HttpRoute } from '../http/router';
 import {
-  CONTROL_PLANE_BODY_LIMITS,
-  type JsonObject,
   optionalEnum,
   optionalEnumList,
   optionalInteger,
   optionalName,
   optionalText,
-  parseJsonObject,
   requiredName,
 } from './request';
 import { CONTROL_PLANE_ROUTES, type ControlPlaneRouteKey } from './routes';
@@ -68,7 +67,7 @@ export interface ControlPlaneApiDeps {
   clock?: () => number;
   newId?: () => string;
   /** The authenticated caller, or undefined (401). */
-  actorFrom: (event: APIGatewayProxyEventV2) => Actor | undefined | Promise<Actor | undefined>;
+  actorFrom: ActorFrom;
   /** Unexpected failures (5xx), for logging. Never given bodies or keys. */
   onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
 }
@@ -148,14 +147,6 @@ export function controlPlaneRoutes(
       return json(reply.status, reply.body);
     },
   }));
-}
-
-/** actorFrom for API Gateway's JWT authorizer: the verified claims' `sub`, with memberships from the store. */
-export function jwtAuthorizerActor(store: ControlPlaneStore): ControlPlaneApiDeps['actorFrom'] {
-  return (event) => {
-    const requestContext = event.requestContext as { authorizer?: { jwt?: { claims?: JwtClaims } } };
-    return actorFromClaims(requestContext.authorizer?.jwt?.claims, store);
-  };
 }
 
 function forbidden(): ForbiddenError {

@@ -8,10 +8,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { createObservability } from '../adapters/aws/observability';
+import { awsSyncPublisher, controlPlaneSigner } from '../adapters/aws/sync-publisher-wiring';
 import type { ChangePublisher } from '../domain/control-plane/changes';
 import { createSyncChangePublisher } from '../domain/sync/control-plane-changes';
-import { awsSyncPublisher, controlPlaneSigner } from '../sync-publisher/aws-wiring';
-import { createControlPlaneApi, jwtAuthorizerActor } from './app';
+import { jwtAuthorizerActor } from '../http/jwt-authorizer-actor';
+import { createControlPlaneApi } from './app';
 import { readControlPlaneApiEnvironment } from './environment';
 
 const env = readControlPlaneApiEnvironment();

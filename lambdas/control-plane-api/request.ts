@@ -1,28 +1,9 @@
-/** Reading and checking control-plane request bodies: small JSON objects with typed fields. */
+/** Checking the typed fields of control-plane request bodies (JSON objects: lambdas/http/json-object-body.ts). */
 import { ValidationError } from '../domain/errors';
-import type { HttpRequest } from '../http/router';
+import type { JsonObject } from '../http/json-object-body';
 
-/** Control-plane bodies are small JSON objects: 64 KiB, sent or inflated. */
-export const CONTROL_PLANE_BODY_LIMITS = { maxBodyBytes: 64 * 1024, maxDecompressedBytes: 64 * 1024 };
 const MAX_NAME_LENGTH = 200;
 const MAX_TEXT_LENGTH = 4000;
-
-export type JsonObject = Record<string, unknown>;
-
-/** The body as a JSON object; no body is an empty one. */
-export function parseJsonObject(request: HttpRequest): JsonObject {
-  if (request.event.body === undefined || request.event.body === '') return {};
-  const bytes = request.body();
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new ValidationError('The body must be JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ValidationError('The body must be a JSON object');
-  return value as JsonObject;
-}
 
 /** A required name: a non-blank string of at most 200 characters, trimmed. */
 export function requiredName(body: JsonObject, field: string): string {

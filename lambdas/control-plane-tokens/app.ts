@@ -6,8 +6,6 @@
  *   policy function lets the caller read the project. Tokens come from the token cache.
  * No AWS imports: the Lambda handler and the local platform wire their own signer and store.
  */
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { CONTROL_PLANE_BODY_LIMITS, parseJsonObject } from '../control-plane-api/request';
 import type { Actor } from '../domain/control-plane/actor';
 import type { Project } from '../domain/control-plane/model';
 import { authorize } from '../domain/control-plane/policy';
@@ -22,7 +20,9 @@ import {
   type TokenCacheKey,
   type TokenRole,
 } from '../domain/tokens';
+import { CONTROL_PLANE_BODY_LIMITS, parseJsonObject } from '../http/json-object-body';
 import { jsonResponse as json } from '../http/json-response';
+import type { ActorFrom } from '../http/jwt-authorizer-actor';
 import { createHttpApi, type HttpApi, type HttpRequest, type HttpResult } from '../http/router';
 import { TOKEN_ROUTES, type TokenRouteKey } from './routes';
 
@@ -33,7 +33,7 @@ export interface TokenServiceDeps {
   issuer: string;
   /** The data planes tokens may be issued for (their ids are the `aud`). */
   dataPlaneIds: readonly string[];
-  actorFrom: (event: APIGatewayProxyEventV2) => Actor | undefined | Promise<Actor | undefined>;
+  actorFrom: ActorFrom;
   ttlSeconds?: number;
   clock?: () => number;
   onError?: (error: unknown, context: { routeKey: string; status: number }) => void;

@@ -1,4 +1,4 @@
-/** The data-plane controller's environment (lib/data-plane/sync-controller.ts sets it; handler.ts reads it). */
+/** The data-plane controller's environment (lib/data-plane/data-plane-controller.ts sets it; handler.ts reads it). */
 import { defineFunctionEnvironment } from '../config/function-environment';
 import { string, url } from '../config/schema';
 

@@ -1,4 +1,4 @@
-/** The heartbeat receiver's environment (lib/control-plane/heartbeats.ts sets it; handler.ts reads it). */
+/** The heartbeat receiver's environment (lib/control-plane/heartbeat-receiver.ts sets it; handler.ts reads it). */
 import { defineFunctionEnvironment } from '../config/function-environment';
 import { custom, string } from '../config/schema';
 import { parseHeartbeatQueues } from './app';

@@ -8,12 +8,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { DynamoHeartbeatStore } from '../adapters/aws/dynamo-heartbeat-store';
 import { createObservability } from '../adapters/aws/observability';
+import { awsSyncPublisher, controlPlaneSigner } from '../adapters/aws/sync-publisher-wiring';
 import { reportedStateOf } from '../domain/sync/heartbeat-store';
 import { createReconciler } from './app';
-import { awsSyncPublisher, controlPlaneSigner } from './aws-wiring';
-import { readSyncPublisherEnvironment } from './environment';
+import { readSyncReconcilerEnvironment } from './environment';
 
-const env = readSyncPublisherEnvironment();
+const env = readSyncReconcilerEnvironment();
 const { logger, count, traced, wrap } = createObservability(env);
 const dynamo = traced(new DynamoDBClient({}));
 const tableName = env.CONTROL_PLANE_TABLE_NAME;

@@ -12,7 +12,7 @@ import { ConsoleHosting } from './console-hosting';
 import { ControlPlaneApi } from './control-plane-api';
 import { ControlPlaneDashboard } from './control-plane-dashboard';
 import { ControlPlaneTable } from './control-plane-table';
-import { Heartbeats } from './heartbeats';
+import { Heartbeats } from './heartbeat-receiver';
 import { ControlPlaneIdentity } from './identity';
 import { SigningKey } from './signing-key';
 import { SyncReconciler } from './sync-reconciler';

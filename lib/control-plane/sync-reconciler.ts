@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import { environmentForSyncPublisher } from '../../lambdas/sync-publisher/environment';
+import { environmentForSyncReconciler } from '../../lambdas/sync-reconciler/environment';
 import { FailedRuns } from '../common/failed-runs';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig, LogLevel } from '../config/deployment-config';
@@ -22,7 +22,7 @@ export interface SyncReconcilerProps {
 }
 
 /**
- * The scheduled repair of the config sync (lambdas/sync-publisher/handler.ts): reads every project
+ * The scheduled repair of the config sync (lambdas/sync-reconciler/handler.ts): reads every project
  * and API key from the control-plane table, compares with what each data plane reported, and
  * republishes the difference as freshly signed messages. A lost or refused message therefore
  * converges at the next run; the data plane ignores versions it already holds.
@@ -38,7 +38,7 @@ export class SyncReconciler extends Construct {
     const { controlPlane, dataPlanes, table, signingKey } = props;
 
     this.reconcileFunction = new WaggleFunction(this, 'Function', {
-      entry: 'lambdas/sync-publisher/handler.ts',
+      entry: 'lambdas/sync-reconciler/handler.ts',
       serviceName: 'waggle-sync-reconciler',
       description: 'Waggle sync reconciliation: republishes config a data plane lacks',
       timeout: Duration.minutes(5),
@@ -46,7 +46,7 @@ export class SyncReconciler extends Construct {
       roleName: controlPlaneSyncRoleNames(controlPlane).reconciler,
       // No reserved concurrency: runs 15 minutes apart with a 5-minute timeout rarely overlap, an
       // overlap only sends messages twice (applied once), and a reservation fails on small accounts.
-      environment: environmentForSyncPublisher({
+      environment: environmentForSyncReconciler({
         CONTROL_PLANE_TABLE_NAME: table.table.tableName,
         INBOXES: inboxesEnvironment(this, dataPlanes),
         // The current key only: messages signed by the previous one are still verified (JWKS).

@@ -7,9 +7,10 @@ import { consoleOrigins } from '../config/console-origins';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneTokenTrust } from '../config/sync-names';
 import { AuthRateLimit } from './auth-rate-limit';
+import { EventCompaction } from './compaction';
+import { SyncController } from './data-plane-controller';
 import { DataPlaneDashboard } from './data-plane-dashboard';
 import { DeadLetterArchiver, requiredDeadLetterVisibilityTimeout } from './dead-letter-archiver';
-import { EventCompaction } from './event-compaction';
 import { EventStore } from './event-store';
 import { EventTables } from './event-tables';
 import { EventWriter, type EventWriterSettings, requiredVisibilityTimeout } from './event-writer';
@@ -21,7 +22,6 @@ import { KeyRegistry } from './key-registry';
 import { PendingUpdates } from './pending-updates';
 import { QueryApi } from './query-api';
 import { RawArchive } from './raw-archive';
-import { SyncController } from './sync-controller';
 
 export interface DataPlaneStackProps extends StackProps {
   readonly dataPlane: DataPlaneConfig;

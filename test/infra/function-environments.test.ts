@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ENVIRONMENTS } from '../../lambdas/config/function-environments';
 import { WaggleFunction } from '../../lib/common/waggle-function';
 import { type DeploymentConfig, loadDeploymentConfig } from '../../lib/config/deployment-config';
-import { EventCompaction } from '../../lib/data-plane/event-compaction';
+import { EventCompaction } from '../../lib/data-plane/compaction';
 import { EventStore } from '../../lib/data-plane/event-store';
 import { RawArchive } from '../../lib/data-plane/raw-archive';
 import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';

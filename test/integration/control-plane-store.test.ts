@@ -8,12 +8,13 @@ import {
   controlPlaneTableDefinition,
   DynamoControlPlaneStore,
 } from '../../lambdas/adapters/aws/control-plane-store';
-import { createControlPlaneApi, jwtAuthorizerActor } from '../../lambdas/control-plane-api/app';
+import { createControlPlaneApi } from '../../lambdas/control-plane-api/app';
 import { hashApiKey } from '../../lambdas/domain/auth/api-key';
 import { MemoryChangePublisher } from '../../lambdas/domain/control-plane/changes';
 import { MemoryControlPlaneStore } from '../../lambdas/domain/control-plane/memory-store';
 import type { Membership, Project } from '../../lambdas/domain/control-plane/model';
 import { type ControlPlaneStore, VersionConflictError } from '../../lambdas/domain/control-plane/store';
+import { jwtAuthorizerActor } from '../../lambdas/http/jwt-authorizer-actor';
 import { useDynalite } from '../support/dynalite';
 import { bodyOf, request } from '../unit/control-plane/fixture';
 

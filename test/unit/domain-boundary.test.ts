@@ -3,9 +3,10 @@
  * edge, the functions, the adapters) or an HTTP package, and none chooses a status or an HTTP
  * header. It throws typed domain errors (lambdas/domain/errors.ts); lambdas/http/errors.ts answers them.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFilesUnder, specifiersOf } from '../support/source-imports';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const DOMAIN = join(ROOT, 'lambdas', 'domain');
@@ -20,27 +21,12 @@ const STATUS_CHOICE =
 /** HTTP-only vocabulary: the edge's error type and the headers it sets. */
 const HTTP_WORDS = /\bHttpError\b|\bisHttpError\b|['"`](retry-after|www-authenticate|allow)['"`]/i;
 
-function domainFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return domainFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-/** Every module specifier: static and type imports, re-exports, dynamic imports. */
-function specifiersOf(source: string): string[] {
-  const pattern =
-    /\bfrom\s+['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+['"]([^'"]+)['"]/g;
-  return [...source.matchAll(pattern)].map((match) => (match[1] ?? match[2] ?? match[3]) as string);
-}
-
 /** The source without comments, so prose about what the edge answers does not count as code. */
 function withoutComments(source: string): string {
   return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
-const FILES = domainFiles(DOMAIN);
+const FILES = sourceFilesUnder(DOMAIN);
 
 describe('the domain boundary', () => {
   it('finds the domain sources', () => {

@@ -7,13 +7,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoSequenceStore } from '../adapters/aws/dynamo-sequence-store';
-import { KmsSigner } from '../adapters/aws/kms-signer';
-import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
-import type { SigningValues, SyncPublishingValues } from '../config/sync-publishing';
-import type { MessageQueue } from '../domain/ports';
-import { createSyncPublisher, type SyncPublisher } from '../domain/sync/publisher';
-import type { MessageSigner } from '../domain/sync/signing';
+import type { SigningValues, SyncPublishingValues } from '../../config/sync-publishing';
+import type { MessageQueue } from '../../domain/ports';
+import { createSyncPublisher, type SyncPublisher } from '../../domain/sync/publisher';
+import type { MessageSigner } from '../../domain/sync/signing';
+import { DynamoSequenceStore } from './dynamo-sequence-store';
+import { KmsSigner } from './kms-signer';
+import { SqsMessageQueue } from './sqs-message-queue';
 
 /** Records an AWS SDK client's calls (Observability.traced); the identity when not tracing. */
 export type Traced = <Client>(client: Client) => Client;

@@ -31,9 +31,9 @@ import {
 import { readIngestEnvironment } from '../../../lambdas/ingest/environment';
 import { QUERY_API_ENVIRONMENT, readQueryApiEnvironment } from '../../../lambdas/query-api/environment';
 import {
-  readSyncPublisherEnvironment,
-  SYNC_PUBLISHER_ENVIRONMENT,
-} from '../../../lambdas/sync-publisher/environment';
+  readSyncReconcilerEnvironment,
+  SYNC_RECONCILER_ENVIRONMENT,
+} from '../../../lambdas/sync-reconciler/environment';
 
 const BASE = FUNCTION_BASE.example();
 
@@ -181,7 +181,7 @@ describe('heartbeat sender', () => {
 describe('control plane', () => {
   const tokens = CONTROL_PLANE_TOKENS_ENVIRONMENT.example();
   const receiver = HEARTBEAT_RECEIVER_ENVIRONMENT.example();
-  const reconciler = SYNC_PUBLISHER_ENVIRONMENT.example();
+  const reconciler = SYNC_RECONCILER_ENVIRONMENT.example();
 
   it('token service: the data planes as a list, the previous signing key only with both its ARN and kid', () => {
     expect(readControlPlaneTokensEnvironment({ ...tokens, DATA_PLANE_IDS: 'eu,ap' }).DATA_PLANE_IDS).toEqual([
@@ -219,18 +219,18 @@ describe('control plane', () => {
   });
 
   it('reconciliation: the inboxes as addresses, each entry checked', () => {
-    expect(readSyncPublisherEnvironment(reconciler).INBOXES).toEqual([
+    expect(readSyncReconcilerEnvironment(reconciler).INBOXES).toEqual([
       { id: 'example', region: 'eu-west-1', queueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/example.fifo' },
     ]);
     expect(
-      problemsOf(readSyncPublisherEnvironment, {
+      problemsOf(readSyncReconcilerEnvironment, {
         ...reconciler,
         INBOXES: '[{"id":"eu","region":"eu-west-1"}]',
       }),
     ).toEqual([
       'INBOXES must be a JSON list of { id, region, queueUrl }: [0] must have id, region and queueUrl strings',
     ]);
-    expect(problemsOf(readSyncPublisherEnvironment, { ...reconciler, INBOXES: '{}' })).toEqual([
+    expect(problemsOf(readSyncReconcilerEnvironment, { ...reconciler, INBOXES: '{}' })).toEqual([
       'INBOXES must be a JSON list of { id, region, queueUrl }: not a JSON array',
     ]);
   });

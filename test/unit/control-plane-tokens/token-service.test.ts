@@ -5,10 +5,10 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LocalSigner } from '../../../lambdas/adapters/local/local-signer';
-import { jwtAuthorizerActor } from '../../../lambdas/control-plane-api/app';
 import { createTokenService, type TokenService } from '../../../lambdas/control-plane-tokens/app';
 import { createTokenVerifier } from '../../../lambdas/domain/auth/token-verifier';
 import { keyRingJwks } from '../../../lambdas/domain/tokens';
+import { jwtAuthorizerActor } from '../../../lambdas/http/jwt-authorizer-actor';
 import { bodyOf, buildFixture, type Fixture, request, START } from '../control-plane/fixture';
 
 const ISSUER = 'https://cp.waggle.test';

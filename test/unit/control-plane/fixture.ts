@@ -3,7 +3,7 @@
  * project "alpha" in w1 with one key) whose users hold each role, an outsider, and the owner of org B.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { createControlPlaneApi, jwtAuthorizerActor } from '../../../lambdas/control-plane-api/app';
+import { createControlPlaneApi } from '../../../lambdas/control-plane-api/app';
 import { createKey } from '../../../lambdas/domain/control-plane/api-keys';
 import { MemoryChangePublisher } from '../../../lambdas/domain/control-plane/changes';
 import { type ControlPlaneContext, controlPlaneContext } from '../../../lambdas/domain/control-plane/context';
@@ -14,6 +14,7 @@ import {
   createWorkspace,
   setMembership,
 } from '../../../lambdas/domain/control-plane/tenancy';
+import { jwtAuthorizerActor } from '../../../lambdas/http/jwt-authorizer-actor';
 import { apigwEvent } from '../../support/apigw-event';
 
 export const START = Date.UTC(2026, 0, 1);

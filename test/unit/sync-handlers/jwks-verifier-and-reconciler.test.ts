@@ -11,7 +11,7 @@ import type { ApiKey, Project } from '../../../lambdas/domain/control-plane/mode
 import type { MessageQueue, QueueMessage } from '../../../lambdas/domain/ports';
 import { createSyncPublisher, MemorySequenceStore } from '../../../lambdas/domain/sync/publisher';
 import { type KeyRing, keyRingJwks } from '../../../lambdas/domain/tokens';
-import { createReconciler } from '../../../lambdas/sync-publisher/app';
+import { createReconciler } from '../../../lambdas/sync-reconciler/app';
 
 const data = new TextEncoder().encode('canonical message');
 

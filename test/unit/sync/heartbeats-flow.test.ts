@@ -16,7 +16,7 @@ import {
 } from '../../../lambdas/domain/sync/registration';
 import { createHeartbeatReceiver, parseHeartbeatQueues } from '../../../lambdas/heartbeat-receiver/app';
 import { createHeartbeatSender, reportKindOf } from '../../../lambdas/heartbeat-sender/app';
-import { createReconciler } from '../../../lambdas/sync-publisher/app';
+import { createReconciler } from '../../../lambdas/sync-reconciler/app';
 import { MemoryQueue } from '../../support/memory-ports';
 import { sqsEvent } from '../../support/sqs-event';
 import { change, DATA_PLANE, dataPlane, keyChange, NOW, signer } from './fixtures';
