@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionNode } from '../src/api/types';
 import { countEvents, makeEvent, makeLargeSession } from '../src/session/fixtures';
+import { axisTicks, formatOffset } from '../src/session/format';
 import { SessionView } from '../src/session/SessionView';
 import { ancestorsOf, buildIndex, visibleRows } from '../src/session/tree';
 
@@ -119,6 +120,19 @@ describe('session tree model', () => {
   });
 });
 
+describe('time axis', () => {
+  it('picks readable steps and formats offsets', () => {
+    expect(axisTicks(0, 5000)).toEqual([0, 1000, 2000, 3000, 4000, 5000]);
+    expect(axisTicks(0, 42 * 60_000)).toEqual([0, 10, 20, 30, 40].map((m) => m * 60_000));
+    expect(axisTicks(1500, 2000)).toEqual([1500, 1600, 1700, 1800, 1900, 2000]);
+    expect(formatOffset(0)).toBe('0');
+    expect(formatOffset(250)).toBe('250 ms');
+    expect(formatOffset(1500)).toBe('1.5 s');
+    expect(formatOffset(150_000)).toBe('2 min 30 s');
+    expect(formatOffset(4_500_000)).toBe('1 h 15 min');
+  });
+});
+
 describe('SessionView tree and timeline', () => {
   it('renders the tree with accessible names, meta and a timeline bar per row', () => {
     render(<SessionView session={smallSession()} />);
@@ -154,6 +168,22 @@ describe('SessionView tree and timeline', () => {
     expect(inner.style.height).toBe(`${5000 * 28}px`);
     // jsdom is far slower than a browser; this only guards against something quadratic.
     expect(elapsed).toBeLessThan(5000);
+  });
+
+  it('zooms the timeline to the selected event and back', () => {
+    render(<SessionView session={smallSession()} />);
+    const zoom = screen.getByRole('button', { name: 'Zoom timeline to selected' }) as HTMLButtonElement;
+    expect(zoom.disabled).toBe(true);
+    fireEvent.click(screen.getByRole('treeitem', { name: 'search' }));
+    fireEvent.click(zoom);
+    // search spans 1500..2000 ms; the window adds 5% on each side.
+    expect(screen.getByText(/^Showing 1\.4\d s to 2\.0\d s$/)).toBeTruthy();
+    const bar = (name: string) =>
+      screen.getByRole('treeitem', { name }).querySelector('.wg-tt-bar') as HTMLElement;
+    expect(bar('search').style.left).toBe(`${(25 / 550) * 100}%`);
+    expect(Number.parseFloat(bar('search').style.width)).toBeCloseTo((500 / 550) * 100, 5);
+    fireEvent.click(screen.getByRole('button', { name: 'Reset zoom' }));
+    expect(bar('search').style.left).toBe('30%');
   });
 
   it('collapses and expands with the row toggles and the toolbar', () => {

@@ -166,29 +166,29 @@ export function SessionView({
             className="wg-session-panel"
           >
             {tab === 'tree' ? (
-              <>
-                <div className="wg-toolbar">
-                  <button type="button" className="wg-button" onClick={() => setCollapsed(new Set())}>
-                    Expand all
-                  </button>
-                  <button
-                    type="button"
-                    className="wg-button"
-                    onClick={() =>
-                      setCollapsed(new Set(parentIds(index).filter((id) => id !== index.root.event_id)))
-                    }
-                  >
-                    Collapse all
-                  </button>
-                </div>
-                <TreeTimeline
-                  index={index}
-                  rows={rows}
-                  selectedId={selectedId}
-                  onSelect={select}
-                  onToggle={toggle}
-                />
-              </>
+              <TreeTimeline
+                index={index}
+                rows={rows}
+                selectedId={selectedId}
+                onSelect={select}
+                onToggle={toggle}
+                toolbar={
+                  <>
+                    <button type="button" className="wg-button" onClick={() => setCollapsed(new Set())}>
+                      Expand all
+                    </button>
+                    <button
+                      type="button"
+                      className="wg-button"
+                      onClick={() =>
+                        setCollapsed(new Set(parentIds(index).filter((id) => id !== index.root.event_id)))
+                      }
+                    >
+                      Collapse all
+                    </button>
+                  </>
+                }
+              />
             ) : (
               <Thread order={index.order} selectedId={selectedId} onSelect={select} />
             )}

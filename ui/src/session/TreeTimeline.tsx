@@ -7,9 +7,9 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
-  type CSSProperties,
   type JSX,
   type KeyboardEvent,
+  type ReactNode,
   useEffect,
   useId,
   useMemo,
@@ -32,6 +32,14 @@ export interface TreeTimelineProps {
   onToggle(eventId: string, expand: boolean): void;
   /** Height of the scrolling area before it is measured (jsdom never measures). */
   initialHeight?: number;
+  /** Buttons placed first in the toolbar above the tree. */
+  toolbar?: ReactNode;
+}
+
+/** The timeline's window, in ms since the session start. */
+interface Zoom {
+  from: number;
+  to: number;
 }
 
 function tokensOf(node: SessionNode): number | null {
@@ -49,7 +57,18 @@ export function TreeTimeline({
   onSelect,
   onToggle,
   initialHeight = 600,
+  toolbar,
 }: TreeTimelineProps): JSX.Element {
+  const [zoom, setZoom] = useState<Zoom | null>(null);
+  const from = zoom?.from ?? 0;
+  const to = zoom?.to ?? index.span;
+  const width = Math.max(to - from, 1e-6);
+  const selectedNode = selectedId === undefined ? undefined : index.byId.get(selectedId)?.node;
+  const zoomTo = (node: SessionNode) => {
+    const start = node.start_time - index.start;
+    const length = Math.max(node.duration ?? 0, 1);
+    setZoom({ from: Math.max(0, start - length * 0.05), to: start + length * 1.05 });
+  };
   const baseId = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [activeId, setActiveId] = useState<string>(selectedId ?? index.root.event_id);
@@ -145,113 +164,142 @@ export function TreeTimeline({
     if (handled) event.preventDefault();
   };
 
-  const ticks = useMemo(() => axisTicks(index.span), [index.span]);
-  // Grid lines in every lane, one per tick (a background repeated every tick step).
-  const tickStep =
-    ticks.length > 1 ? (((ticks[1] as number) - (ticks[0] as number)) / index.span) * 100 : 100;
+  const ticks = useMemo(() => axisTicks(from, to), [from, to]);
+  const at = (offset: number) => `${((offset - from) / width) * 100}%`;
   const items = virtualizer.getVirtualItems();
 
   return (
-    <div className="wg-tt" style={{ '--wg-tick': `${tickStep}%` } as CSSProperties}>
-      <div className="wg-tt-head" aria-hidden="true">
-        <div className="wg-tt-head-name">Event</div>
-        <div className="wg-tt-axis">
-          {ticks.map((tick) => (
-            <span key={tick} className="wg-tt-tick" style={{ left: `${(tick / index.span) * 100}%` }}>
-              {formatOffset(tick)}
-            </span>
-          ))}
-        </div>
+    <div className="wg-tt-wrap">
+      <div className="wg-toolbar">
+        {toolbar}
+        <button
+          type="button"
+          className="wg-button"
+          disabled={!selectedNode}
+          onClick={() => selectedNode && zoomTo(selectedNode)}
+        >
+          Zoom timeline to selected
+        </button>
+        <button type="button" className="wg-button" disabled={!zoom} onClick={() => setZoom(null)}>
+          Reset zoom
+        </button>
+        {zoom ? (
+          <span className="wg-muted wg-zoom-note">
+            Showing {formatOffset(from)} to {formatOffset(to)}
+          </span>
+        ) : null}
       </div>
-      <div
-        ref={scrollRef}
-        className="wg-tt-scroll"
-        role="tree"
-        aria-label="Events"
-        tabIndex={0}
-        aria-activedescendant={active ? domId(active.node.event_id) : undefined}
-        onKeyDown={onKeyDown}
-      >
-        <div className="wg-tt-inner" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => {
-            const row = rows[item.index];
-            if (!row) return null;
-            const { node } = row;
-            const id = domId(node.event_id);
-            const tokens = tokensOf(node);
-            const offset = ((node.start_time - index.start) / index.span) * 100;
-            const width = ((node.duration ?? 0) / index.span) * 100;
-            return (
-              // biome-ignore lint/a11y/useKeyWithClickEvents: the tree handles keys for its rows (aria-activedescendant)
-              <div
-                key={item.key}
-                id={id}
-                tabIndex={-1}
-                role="treeitem"
-                aria-label={node.event_name || '(unnamed event)'}
-                aria-describedby={`${id}-meta`}
-                aria-level={row.depth + 1}
-                aria-posinset={row.position}
-                aria-setsize={row.siblings}
-                aria-expanded={row.hasChildren ? row.expanded : undefined}
-                aria-selected={node.event_id === selectedId}
-                data-event-id={node.event_id}
-                className={`wg-tt-row${node.event_id === selectedId ? ' is-selected' : ''}${
-                  active && node.event_id === active.node.event_id ? ' is-active' : ''
-                }${node.error ? ' has-error' : ''}`}
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                onClick={() => {
-                  setActiveId(node.event_id);
-                  onSelect(node.event_id);
-                  scrollRef.current?.focus({ preventScroll: true });
-                }}
-              >
-                <div className="wg-tt-name" style={{ paddingLeft: `${Math.min(row.depth, 30) * 14 + 4}px` }}>
-                  <span
-                    className={`wg-tt-toggle${row.hasChildren ? '' : ' is-leaf'}`}
-                    aria-hidden="true"
-                    onClick={(event) => {
-                      if (!row.hasChildren) return;
-                      event.stopPropagation();
-                      setActiveId(node.event_id);
-                      onToggle(node.event_id, !row.expanded);
-                    }}
-                  >
-                    {row.hasChildren ? (row.expanded ? '▾' : '▸') : ''}
-                  </span>
-                  <span
-                    className={`wg-type-icon wg-type-${node.event_type}`}
-                    aria-hidden="true"
-                    title={node.event_type}
-                  >
-                    {TYPE_ICONS[node.event_type] ?? '?'}
-                  </span>
-                  <span className="wg-tt-label" title={node.event_name}>
-                    {node.event_name || '(unnamed event)'}
-                  </span>
-                  <span id={`${id}-meta`} className="wg-tt-meta">
-                    <span className="wg-sr-only">{node.event_type}, </span>
-                    {node.error ? (
-                      <span className="wg-tt-error" title={node.error}>
-                        <span aria-hidden="true">⚠</span>
-                        <span className="wg-sr-only">error, </span>
-                      </span>
-                    ) : null}
-                    <span>{formatDuration(node.duration)}</span>
-                    {tokens !== null ? <span>{formatTokens(tokens)}</span> : null}
-                    {node.cost ? <span>{formatCost(node.cost)}</span> : null}
-                  </span>
-                </div>
-                <div className="wg-tt-lane" aria-hidden="true">
-                  <span
-                    className={`wg-tt-bar wg-type-${node.event_type}`}
-                    style={{ left: `${offset}%`, width: `${width}%` }}
-                    title={`${node.event_name}: +${formatOffset(node.start_time - index.start)}, ${formatDuration(node.duration)}`}
-                  />
-                </div>
+      <div className="wg-tt">
+        <div className="wg-tt-head" aria-hidden="true">
+          <div className="wg-tt-head-name">Event</div>
+          <div className="wg-tt-axis">
+            {ticks.map((tick) => (
+              <span key={tick} className="wg-tt-tick" style={{ left: at(tick) }}>
+                {formatOffset(tick)}
+              </span>
+            ))}
+          </div>
+        </div>
+        <div
+          ref={scrollRef}
+          className="wg-tt-scroll"
+          role="tree"
+          aria-label="Events"
+          tabIndex={0}
+          aria-activedescendant={active ? domId(active.node.event_id) : undefined}
+          onKeyDown={onKeyDown}
+        >
+          <div className="wg-tt-inner" style={{ height: virtualizer.getTotalSize() }}>
+            <div className="wg-tt-grid" aria-hidden="true">
+              <div />
+              <div className="wg-tt-grid-lines">
+                {ticks.map((tick) => (
+                  <span key={tick} style={{ left: at(tick) }} />
+                ))}
               </div>
-            );
-          })}
+            </div>
+            {items.map((item) => {
+              const row = rows[item.index];
+              if (!row) return null;
+              const { node } = row;
+              const id = domId(node.event_id);
+              const tokens = tokensOf(node);
+              const offset = node.start_time - index.start;
+              return (
+                // biome-ignore lint/a11y/useKeyWithClickEvents: the tree handles keys for its rows (aria-activedescendant)
+                <div
+                  key={item.key}
+                  id={id}
+                  tabIndex={-1}
+                  role="treeitem"
+                  aria-label={node.event_name || '(unnamed event)'}
+                  aria-describedby={`${id}-meta`}
+                  aria-level={row.depth + 1}
+                  aria-posinset={row.position}
+                  aria-setsize={row.siblings}
+                  aria-expanded={row.hasChildren ? row.expanded : undefined}
+                  aria-selected={node.event_id === selectedId}
+                  data-event-id={node.event_id}
+                  className={`wg-tt-row${node.event_id === selectedId ? ' is-selected' : ''}${
+                    active && node.event_id === active.node.event_id ? ' is-active' : ''
+                  }${node.error ? ' has-error' : ''}`}
+                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                  onClick={() => {
+                    setActiveId(node.event_id);
+                    onSelect(node.event_id);
+                    scrollRef.current?.focus({ preventScroll: true });
+                  }}
+                >
+                  <div
+                    className="wg-tt-name"
+                    style={{ paddingLeft: `${Math.min(row.depth, 30) * 14 + 4}px` }}
+                  >
+                    <span
+                      className={`wg-tt-toggle${row.hasChildren ? '' : ' is-leaf'}`}
+                      aria-hidden="true"
+                      onClick={(event) => {
+                        if (!row.hasChildren) return;
+                        event.stopPropagation();
+                        setActiveId(node.event_id);
+                        onToggle(node.event_id, !row.expanded);
+                      }}
+                    >
+                      {row.hasChildren ? (row.expanded ? '▾' : '▸') : ''}
+                    </span>
+                    <span
+                      className={`wg-type-icon wg-type-${node.event_type}`}
+                      aria-hidden="true"
+                      title={node.event_type}
+                    >
+                      {TYPE_ICONS[node.event_type] ?? '?'}
+                    </span>
+                    <span className="wg-tt-label" title={node.event_name}>
+                      {node.event_name || '(unnamed event)'}
+                    </span>
+                    <span id={`${id}-meta`} className="wg-tt-meta">
+                      <span className="wg-sr-only">{node.event_type}, </span>
+                      {node.error ? (
+                        <span className="wg-tt-error" title={node.error}>
+                          <span aria-hidden="true">⚠</span>
+                          <span className="wg-sr-only">error, </span>
+                        </span>
+                      ) : null}
+                      <span>{formatDuration(node.duration)}</span>
+                      {tokens !== null ? <span>{formatTokens(tokens)}</span> : null}
+                      {node.cost ? <span>{formatCost(node.cost)}</span> : null}
+                    </span>
+                  </div>
+                  <div className="wg-tt-lane" aria-hidden="true">
+                    <span
+                      className={`wg-tt-bar wg-type-${node.event_type}`}
+                      style={{ left: at(offset), width: `${((node.duration ?? 0) / width) * 100}%` }}
+                      title={`${node.event_name}: +${formatOffset(node.start_time - index.start)}, ${formatDuration(node.duration)}`}
+                    />
+                  </div>
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
     </div>
