@@ -12,7 +12,7 @@
  */
 import { SQS_BILLED_CHUNK_BYTES, SQS_MAX_BATCH_ENTRIES } from '../lambdas/domain/queue-limits';
 
-export const PRICES = {
+const PRICES = {
   httpApiPerMillionRequests: 1.0,
   lambdaPerMillionRequests: 0.2,
   lambdaArmPerGbSecond: 0.0000133334,
@@ -26,9 +26,9 @@ export const PRICES = {
  * Lambda's invocation payload limit (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html):
  * an SQS event source stops filling a batch there, whatever its batch size.
  */
-export const LAMBDA_INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
+const LAMBDA_INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** Assumed: what Lambda's SQS event adds per message (ids, receipt handle, attributes, ARN), JSON. */
-export const SQS_EVENT_RECORD_OVERHEAD_BYTES = 1024;
+const SQS_EVENT_RECORD_OVERHEAD_BYTES = 1024;
 
 export interface WriterBatchInput {
   /** Messages one ingest request puts on the events queue (raw request + records). */

@@ -64,7 +64,7 @@ export const FULL_VCPU_MB = 1769;
 export const ASSUMED_IO_WAIT_MS = 20;
 
 /** Billed Lambda ms: the handler's time scaled to the function's share of a vCPU, plus the I/O wait. */
-export function lambdaBilledMs(handlerP50Ms: number): number {
+function lambdaBilledMs(handlerP50Ms: number): number {
   return Math.ceil(handlerP50Ms * (FULL_VCPU_MB / LAMBDA_MEMORY_MB) + ASSUMED_IO_WAIT_MS);
 }
 

@@ -111,7 +111,7 @@ export async function measureQueries(options: QueryBenchOptions): Promise<QueryB
  * Writes `count` events with the store's own Parquet writer, one file per hour partition as the
  * writer lays them out: sessions of 10 (a session event and 9 children), in start_time order.
  */
-export async function generateStore(root: string, count: number): Promise<number> {
+async function generateStore(root: string, count: number): Promise<number> {
   const step = SPAN_MS / count;
   const startOf = (i: number) => Math.floor(START + i * step);
   let files = 0;

@@ -65,7 +65,7 @@ export interface CompactionSummary {
   locatorFilesMerged: number;
 }
 
-export const DEFAULT_CLOSED_AFTER_MS = 3_600_000;
+const DEFAULT_CLOSED_AFTER_MS = 3_600_000;
 
 interface ReadMarker {
   key: string;

@@ -6,7 +6,7 @@
 import { type InputOf, optional, string, url, type ValuesOf } from './schema';
 
 /** The control plane whose tokens the function accepts; without them only API keys are accepted. */
-export const TOKEN_TRUST_VARIABLES = {
+const TOKEN_TRUST_VARIABLES = {
   /** The control plane's URL, the tokens' `iss`. */
   CONTROL_PLANE_ISSUER: optional(url('https://cp.example.com')),
   CONTROL_PLANE_JWKS_URL: optional(url('https://cp.example.com/.well-known/jwks.json')),

@@ -20,7 +20,7 @@ import {
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
 /** Set by WaggleFunction on every function. */
-export const FUNCTION_BASE_VARIABLES = {
+const FUNCTION_BASE_VARIABLES = {
   /** Powertools Logger's level. */
   LOG_LEVEL: oneOf(LOG_LEVELS),
   /** Powertools' service name: the `service` key of log lines and dimension of metrics. */

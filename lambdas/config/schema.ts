@@ -130,7 +130,7 @@ export function defineEnvironment<S extends Schema>(
 }
 
 /** The usual problem: "NAME must be <expected>, got "<text>"" (long texts shortened). */
-export function mustBe(name: string, expected: string, text: string): Error {
+function mustBe(name: string, expected: string, text: string): Error {
   const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
   return new Error(`${name} must be ${expected}, got ${JSON.stringify(shown)}`);
 }

@@ -12,7 +12,7 @@ export interface InboxAddress {
 }
 
 /** INBOXES: a JSON list of { id, region, queueUrl }; throws saying which entry is wrong. */
-export function parseInboxes(value: unknown): InboxAddress[] {
+function parseInboxes(value: unknown): InboxAddress[] {
   if (!Array.isArray(value)) throw new Error('not a JSON array');
   return value.map((entry, index) => {
     const { id, region, queueUrl } = (entry ?? {}) as Record<string, unknown>;

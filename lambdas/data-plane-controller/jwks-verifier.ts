@@ -37,7 +37,7 @@ export function createJwksMessageVerifier(options: JwksMessageVerifierOptions): 
 }
 
 /** The P-256 signing keys of a JWKS by kid; other keys are skipped, a malformed document throws. */
-export function jwksToKeys(document: unknown): Map<string, KeyObject> {
+function jwksToKeys(document: unknown): Map<string, KeyObject> {
   const list = (document as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(list)) throw new Error('JWKS has no keys array');
   const keys = new Map<string, KeyObject>();

@@ -20,7 +20,7 @@ export interface Pacer {
 export const NEVER_DUE: Pacer = { due: () => false };
 
 /** Long enough that pausing costs nothing measurable, short enough that other requests barely wait. */
-export const DEFAULT_SLICE_MS = 10;
+const DEFAULT_SLICE_MS = 10;
 
 export class TimeSlices implements Pacer {
   private deadline: number;

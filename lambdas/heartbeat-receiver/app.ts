@@ -22,7 +22,7 @@ export interface HeartbeatReceiverDeps {
 }
 
 /** The queue name at the end of an SQS ARN (arn:aws:sqs:region:account:name). */
-export function queueNameOf(queueArn: string): string {
+function queueNameOf(queueArn: string): string {
   return queueArn.slice(queueArn.lastIndexOf(':') + 1);
 }
 

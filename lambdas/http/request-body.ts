@@ -57,7 +57,7 @@ const DECOMPRESSORS: Record<string, Codec> = {
   br: { inflate: brotliDecompressSync, inflateAsync: promisify(brotliDecompress) },
 };
 
-export const SUPPORTED_CONTENT_ENCODINGS = ['identity', ...Object.keys(DECOMPRESSORS)];
+const SUPPORTED_CONTENT_ENCODINGS = ['identity', ...Object.keys(DECOMPRESSORS)];
 
 export function readRequestBody(input: RawRequestBody, limits: BodyLimits): Uint8Array {
   return readRequestBodies(input, limits).decoded;

@@ -29,7 +29,7 @@ export function splitRouteKey(routeKey: string): { method: string; path: string 
 }
 
 /** The path without trailing slashes (but `/` stays `/`), as the routers have always read it. */
-export function trimTrailingSlash(path: string): string {
+function trimTrailingSlash(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 

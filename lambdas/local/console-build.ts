@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The console's package (ui/) in this repository. */
-export const CONSOLE_SOURCE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui');
+const CONSOLE_SOURCE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui');
 /** Where `vite build` writes it (ui/vite.config.ts's build.outDir), and what `npm start` serves. */
 export const CONSOLE_DIST_DIR = join(CONSOLE_SOURCE_DIR, 'dist');
 /** What the build reads: a change to any of them (a file added or deleted too) makes a build stale. */

@@ -70,7 +70,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** The answer headers of every console response (the AWS distribution's security headers). */
-export function consoleSecurityHeaders(config: LocalConsoleConfig): Record<string, string> {
+function consoleSecurityHeaders(config: LocalConsoleConfig): Record<string, string> {
   const connect = new Set(["'self'", new URL(config.controlPlaneUrl).origin]);
   for (const plane of config.dataPlanes) connect.add(new URL(plane.url).origin);
   return {

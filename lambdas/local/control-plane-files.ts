@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import type { LocalUser, UserStore } from '../domain/identity/users';
 import { MemoryUserStore, normalizeEmail } from '../domain/identity/users';
 
-export async function writePrivateFile(path: string, text: string): Promise<void> {
+async function writePrivateFile(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, text, { mode: 0o600 });

@@ -34,12 +34,6 @@ export async function acquireFolderLock(lockPath: string): Promise<FolderLock> {
   throw new Error(`could not take the lock ${lockPath}`);
 }
 
-/** The pid in the lock file when that process still runs. */
-export async function runningLockHolder(lockPath: string): Promise<number | undefined> {
-  const holder = await lockHolder(lockPath);
-  return holder !== undefined && isRunning(holder) ? holder : undefined;
-}
-
 async function lockHolder(lockPath: string): Promise<number | undefined> {
   try {
     const pid = Number.parseInt(await readFile(lockPath, 'utf8'), 10);

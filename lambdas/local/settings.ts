@@ -34,7 +34,7 @@ export class SettingsError extends Error {
 /** 0 takes any free port. */
 const port = () => integer({ min: 0, max: 65_535, expected: 'a port number (0-65535)' });
 
-export const LOCAL_SETTINGS = defineEnvironment('npm start', {
+const LOCAL_SETTINGS = defineEnvironment('npm start', {
   WAGGLE_PORT: withDefault(port(), 4318),
   WAGGLE_GRPC_PORT: withDefault(port(), 4317),
   WAGGLE_CP_PORT: withDefault(port(), 4319),

@@ -7,10 +7,10 @@ import type { SigningInput } from '../../lambdas/config/sync-publishing';
 import type { PREVIOUS_SIGNING_KEY_VARIABLES } from '../../lambdas/control-plane-tokens/environment';
 import type { SigningKeysConfig } from '../config/deployment-config';
 
-export const SIGNING_KEY_ALIAS = 'alias/waggle-control-plane-signing';
+const SIGNING_KEY_ALIAS = 'alias/waggle-control-plane-signing';
 
 /** The key ring when the deployment config names none: one key, "a". */
-export const DEFAULT_SIGNING_KEYS: SigningKeysConfig = { current: 'a' };
+const DEFAULT_SIGNING_KEYS: SigningKeysConfig = { current: 'a' };
 
 export interface SigningKeyProps {
   /** controlPlane.signingKeys from the deployment config; absent: DEFAULT_SIGNING_KEYS. */
@@ -21,7 +21,7 @@ export interface SigningKeyProps {
  * Construct id of a named key. Key "a" keeps the id of the single key deployed before the key ring
  * existed (`Key`), so adopting the key ring never replaces a deployed key.
  */
-export function signingKeyConstructId(name: string): string {
+function signingKeyConstructId(name: string): string {
   return name === DEFAULT_SIGNING_KEYS.current ? 'Key' : `Key-${name}`;
 }
 

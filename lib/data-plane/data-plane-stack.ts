@@ -30,11 +30,11 @@ export interface DataPlaneStackProps extends StackProps {
 }
 
 /** Glue database of a data plane: Glue names allow lower-case letters, digits and underscores. */
-export function glueDatabaseName(dataPlaneName: string): string {
+function glueDatabaseName(dataPlaneName: string): string {
   return `waggle_${dataPlaneName.replaceAll('-', '_')}`;
 }
 
-export function athenaWorkGroupName(dataPlaneName: string): string {
+function athenaWorkGroupName(dataPlaneName: string): string {
   return `waggle-${dataPlaneName}`;
 }
 

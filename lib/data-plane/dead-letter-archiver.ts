@@ -8,7 +8,7 @@ import type { LogLevel } from '../config/deployment-config';
 import type { EventStore } from './event-store';
 import type { EventsQueue } from './events-queue';
 
-export const DEAD_LETTER_ARCHIVER_TIMEOUT = Duration.seconds(30);
+const DEAD_LETTER_ARCHIVER_TIMEOUT = Duration.seconds(30);
 
 /** The dead-letter queue's visibility timeout its consumer needs: six times the archiver's timeout. */
 export function requiredDeadLetterVisibilityTimeout(): Duration {

@@ -39,7 +39,7 @@ export interface ProjectRetention {
  * at least `days` (compaction rewrites an hour's files soon after the hour ends, which restarts
  * them). Tombstones are left: they are small, and one never outlives its purpose early.
  */
-export function projectRetentionRules(retention: readonly ProjectRetention[]): LifecycleRule[] {
+function projectRetentionRules(retention: readonly ProjectRetention[]): LifecycleRule[] {
   return retention.flatMap(({ projectId, days }, index) =>
     [EVENTS_PREFIX, PAYLOADS_PREFIX].map((table) => ({
       id: `expire-project-${index}-${table.slice(0, -1)}`,

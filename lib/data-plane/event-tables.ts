@@ -25,15 +25,15 @@ import { acknowledgeObjectWildcards } from '../common/nag';
 import type { EventStore } from './event-store';
 
 /** Prefix of the table that a later issue fills; not yet in lambdas/domain/store/layout.ts. */
-export const EVENT_SCHEMAS_PREFIX = 'event-schemas/';
+const EVENT_SCHEMAS_PREFIX = 'event-schemas/';
 /** Athena writes query results under this prefix of the results bucket. */
-export const RESULTS_PREFIX = 'results/';
+const RESULTS_PREFIX = 'results/';
 
 /**
  * The fields seen per project, event type and name (HoneyHive's event_schemas): what the UI offers
  * in filters. A minimal column set: the issue that fills it may add columns.
  */
-export const EVENT_SCHEMA_COLUMNS = [
+const EVENT_SCHEMA_COLUMNS = [
   { name: 'event_type', type: 'string', description: 'session | model | tool | chain' },
   { name: 'event_name', type: 'string', description: 'Event name' },
   { name: 'field', type: 'string', description: 'Field path, e.g. metadata.user_tier' },
@@ -44,7 +44,7 @@ export const EVENT_SCHEMA_COLUMNS = [
 ] as const satisfies readonly Column[];
 
 /** The Glue tables, by name as they appear in SQL. */
-export const TABLE_NAMES = ['events', 'tombstones', 'event_schemas', 'locator'] as const;
+const TABLE_NAMES = ['events', 'tombstones', 'event_schemas', 'locator'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';
@@ -52,7 +52,7 @@ const PARQUET_INPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquet
 const PARQUET_OUTPUT_FORMAT = 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat';
 
 /** 10 GiB: about $0.05 per query at $5 per TB, and far more than a project-scoped hour range reads. */
-export const DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY = 10 * 1024 ** 3;
+const DEFAULT_BYTES_SCANNED_CUTOFF_PER_QUERY = 10 * 1024 ** 3;
 /** Athena refuses a per-query limit under 10 MB. */
 const MIN_BYTES_SCANNED_CUTOFF_PER_QUERY = 10_000_000;
 

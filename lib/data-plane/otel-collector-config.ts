@@ -23,7 +23,7 @@ export const DEFAULT_COLLECTOR_DESIRED_COUNT = 2;
 export const MAX_COLLECTOR_DESIRED_COUNT = 20;
 /** 0.5 vCPU and 1 GiB: room for the sending queue and a few hundred concurrent callers. */
 export const DEFAULT_COLLECTOR_CPU = 512;
-export const DEFAULT_COLLECTOR_MEMORY_MIB = 1024;
+const DEFAULT_COLLECTOR_MEMORY_MIB = 1024;
 export const DEFAULT_COLLECTOR_ALLOWED_CIDRS: readonly string[] = ['0.0.0.0/0'];
 /** A security group holds at most 60 inbound rules; one per CIDR, with room to spare. */
 export const MAX_COLLECTOR_ALLOWED_CIDRS = 50;
@@ -59,7 +59,7 @@ function range(from: number, to: number, step: number): number[] {
  * credential, and the project a token of several projects addresses (docs/ingestion.md,
  * Authentication). Nothing else.
  */
-export const FORWARDED_METADATA = [
+const FORWARDED_METADATA = [
   ['Authorization', 'authorization'],
   ['x-waggle-project', 'x-waggle-project'],
 ] as const;

@@ -14,7 +14,7 @@ import { acknowledgeObjectWildcards } from '../common/nag';
  * Archived ingest requests, read back by the replay command: the writer's batch objects under
  * raw/batches/, and one object per request too big for a queue message under raw/project_id=.
  */
-export const RAW_PREFIX = 'raw/';
+const RAW_PREFIX = 'raw/';
 
 /**
  * Days archived requests are kept. Long enough to notice and fix a normalization bug and replay
@@ -23,7 +23,7 @@ export const RAW_PREFIX = 'raw/';
  */
 export const DEFAULT_RAW_RETENTION_DAYS = 30;
 /** Events too big for a queue message; the message carries the object key instead. */
-export const OVERFLOW_PREFIX = 'overflow/';
+const OVERFLOW_PREFIX = 'overflow/';
 
 export interface RawArchiveProps {
   /** Days archived requests (raw/) are kept; DEFAULT_RAW_RETENTION_DAYS when absent. */

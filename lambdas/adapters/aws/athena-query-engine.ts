@@ -27,7 +27,7 @@ export interface AthenaQueryEngineOptions {
   timeoutMs?: number;
 }
 
-export class AthenaQueryError extends Error {
+class AthenaQueryError extends Error {
   override readonly name = 'AthenaQueryError';
 }
 

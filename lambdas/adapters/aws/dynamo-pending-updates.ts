@@ -29,7 +29,7 @@ export const PENDING_UPDATES_TABLE = { partitionKey: 'pk', sortKey: 'sk' } as co
 
 const MARKER = '#';
 /** DynamoDB items hold at most 400 KB; the keys and attribute names need a little of it. */
-export const MAX_PENDING_UPDATE_BYTES = 390 * 1024;
+const MAX_PENDING_UPDATE_BYTES = 390 * 1024;
 const BATCH_GET_KEYS = 100;
 const BATCH_WRITE_ITEMS = 25;
 

@@ -19,7 +19,7 @@ import { SqsMessageQueue } from './sqs-message-queue';
 export type Traced = <Client>(client: Client) => Client;
 
 /** The KMS signer as a MessageSigner: same key as the tokens, same kid as the JWKS publishes. */
-export function kmsMessageSigner(signer: KmsSigner): MessageSigner {
+function kmsMessageSigner(signer: KmsSigner): MessageSigner {
   return { keyId: signer.keyId, sign: (data) => signer.sign(data) };
 }
 

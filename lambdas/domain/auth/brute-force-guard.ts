@@ -24,7 +24,7 @@ export interface BruteForceGuardOptions {
  */
 export type BruteForceGuard = <T>(source: string, attempt: () => Promise<T>) => Promise<T>;
 
-export const DEFAULT_FAILURE_LIMIT: RateLimitPolicy = { limit: 20, windowMs: 60_000 };
+const DEFAULT_FAILURE_LIMIT: RateLimitPolicy = { limit: 20, windowMs: 60_000 };
 
 export function createBruteForceGuard(options: BruteForceGuardOptions = {}): BruteForceGuard {
   const clock = options.clock ?? Date.now;

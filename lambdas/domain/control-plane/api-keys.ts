@@ -17,7 +17,7 @@ const DISPLAY_PREFIX_LENGTH = 8;
  */
 export const DEFAULT_KEY_SCOPES: readonly ApiKeyScope[] = ['ingest', 'read'];
 /** Longest grace period a rotated key may keep working. */
-export const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
+const MAX_ROTATION_GRACE_SECONDS = 7 * 24 * 3600;
 
 export interface IssuedKey {
   /** The API key; returned once and never stored. */

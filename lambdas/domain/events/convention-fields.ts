@@ -2,7 +2,7 @@
  * What one attribute convention extracted from a span. Each convention fills its own
  * ConventionFields; normalize-span combines them by the documented precedence.
  */
-import { EVENT_SECTIONS, type EventSection, type EventType, type JsonObject } from './event';
+import type { EventSection, EventType, JsonObject } from './event';
 
 export interface ScalarFields {
   /** A definite event type the convention implies (e.g. gen_ai.operation.name = chat -> model). */
@@ -24,7 +24,6 @@ export interface ScalarFields {
 
 export type ScalarField = keyof ScalarFields;
 
-export const SECTION_NAMES = EVENT_SECTIONS;
 export type SectionName = EventSection;
 
 /**

@@ -8,7 +8,7 @@ export const DEFAULT_MAX_ATTRIBUTE_VALUE_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
 
 /** UTF-8 byte length without allocating the encoded bytes. */
-export function utf8ByteLength(text: string): number {
+function utf8ByteLength(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -26,7 +26,7 @@ export interface UsageAndCost {
 }
 
 /** The total tokens and cost an event should carry; the event itself is not changed. */
-export function usageAndCost(event: WaggleEvent): UsageAndCost {
+function usageAndCost(event: WaggleEvent): UsageAndCost {
   const prompt = isCount(event.prompt_tokens) ? event.prompt_tokens : null;
   const completion = isCount(event.completion_tokens) ? event.completion_tokens : null;
   const hasUsage = prompt !== null || completion !== null;

@@ -116,7 +116,7 @@ export function optionalIdList(source: JsonObject, key: string, parent: string):
   return value.map((id, index) => requireIdValue(id, `${field}[${index}]`));
 }
 
-export function optionalNumber(source: JsonObject, key: string, parent: string): number | undefined {
+function optionalNumber(source: JsonObject, key: string, parent: string): number | undefined {
   const value = source[key];
   if (value === undefined || value === null) return undefined;
   const field = fieldPath(parent, key);

@@ -48,7 +48,7 @@ export interface LocalIdentityProvider {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
-export const MIN_PASSWORD_LENGTH = 12;
+const MIN_PASSWORD_LENGTH = 12;
 
 export function createLocalIdentityProvider(deps: LocalIdentityProviderDeps): LocalIdentityProvider {
   const clock = deps.clock ?? Date.now;

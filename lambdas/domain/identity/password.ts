@@ -8,13 +8,13 @@ import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:c
 
 const SCHEME = 'scrypt';
 /** 16 MiB of memory per hash (128 * N * r): slow for an attacker, fast enough for a sign-in. */
-export const DEFAULT_SCRYPT = { N: 16_384, r: 8, p: 1 } as const;
+const DEFAULT_SCRYPT = { N: 16_384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
 const SALT_BYTES = 16;
 /** Refuse cost parameters that would let a tampered hash make verification take forever. */
 const MAX_N = 1 << 20;
 /** Longer inputs are not passwords; bound the work an attacker can ask for. */
-export const MAX_PASSWORD_LENGTH = 1024;
+const MAX_PASSWORD_LENGTH = 1024;
 
 export interface ScryptParams {
   N: number;

@@ -72,7 +72,7 @@ const HONEYHIVE_BATCHES: Partial<
 };
 
 /** The OTLP encoding named by a Content-Type header, or undefined when it is neither (415). */
-export function otlpFormatOf(contentType: string): OtlpFormat | undefined {
+function otlpFormatOf(contentType: string): OtlpFormat | undefined {
   const mediaType = mediaTypeOf(contentType);
   if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') return 'protobuf';
   if (mediaType === 'application/json') return 'json';

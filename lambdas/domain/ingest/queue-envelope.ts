@@ -27,7 +27,7 @@ export type QueueEnvelope =
   | { v: 1; overflowKey: string }
   | { v: 2; rawRequest: RawRequestEntry };
 
-export const RAW_REQUEST_KIND = 'raw-request';
+const RAW_REQUEST_KIND = 'raw-request';
 
 /**
  * Speed over ratio: this runs on the ingest hot path. On event JSON, zstd level 1 compresses in about

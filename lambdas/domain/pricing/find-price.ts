@@ -30,7 +30,7 @@ export function canonicalModelName(model: string): string {
 }
 
 /** Maps the many provider spellings (gen_ai.provider.name, llm.provider, ...) to a price-table seller. */
-export function canonicalProvider(provider: string): string | undefined {
+function canonicalProvider(provider: string): string | undefined {
   const p = provider.toLowerCase();
   if (p.includes('openai') || p.includes('azure')) return 'openai';
   if (p.includes('anthropic')) return 'anthropic';

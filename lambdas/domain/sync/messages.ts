@@ -15,7 +15,7 @@ export type EntityKind = (typeof ENTITY_KINDS)[number];
 /** Entities the data plane keeps in its ConfigStore (API keys go to the KeyRegistry). */
 export type ConfigKind = Exclude<EntityKind, 'api-key'>;
 
-export const SYNC_KINDS = [
+const SYNC_KINDS = [
   'project.upserted',
   'project.deleted',
   'api-key.upserted',
@@ -109,7 +109,7 @@ export function entityKindOf(kind: SyncKind): EntityKind {
   return kind.slice(0, kind.indexOf('.')) as EntityKind;
 }
 
-export function isSyncKind(value: unknown): value is SyncKind {
+function isSyncKind(value: unknown): value is SyncKind {
   return (SYNC_KINDS as readonly unknown[]).includes(value);
 }
 
@@ -154,7 +154,7 @@ export function checkSyncMessage(value: unknown): SyncMessage {
 }
 
 /** Throws when a payload holds a field named like a secret or a string that is one. */
-export function assertNoSecrets(value: unknown, path = 'payload'): void {
+function assertNoSecrets(value: unknown, path = 'payload'): void {
   if (typeof value === 'string') {
     if (SECRET_VALUE.test(value)) throw new SyncMessageError(`${path} holds a secret`);
   } else if (Array.isArray(value)) {

@@ -42,7 +42,7 @@ export interface OpenOptions {
 }
 
 export const DEFAULT_MAX_AGE_MS = 14 * 24 * 3600_000;
-export const DEFAULT_MAX_SKEW_MS = 5 * 60_000;
+const DEFAULT_MAX_SKEW_MS = 5 * 60_000;
 const SIGNATURE = /^[A-Za-z0-9_-]{16,256}$/;
 const KEY_ID = /^[A-Za-z0-9._:/-]{1,256}$/;
 

@@ -2,7 +2,7 @@
  * What a control-plane token says. Short names follow JWT habit; the data plane maps them onto its
  * tenant fields (org -> org_id, workspace -> workspace_id, projects -> the project ids it may touch).
  */
-export const TOKEN_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+const TOKEN_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 export type TokenRole = (typeof TOKEN_ROLES)[number];
 
 /** Tokens live at most 15 minutes: a leaked token is useless soon, and revocation needs no deny-list. */

@@ -43,7 +43,7 @@ import { SessionSpanProcessor } from './session-processor';
 import { SDK_NAME, SDK_VERSION } from './version';
 
 /** Marks contexts created by a WaggleTracer, so module-level helpers find the tracer in charge. */
-export const TRACER_CONTEXT_KEY = createContextKey('waggle.tracer');
+const TRACER_CONTEXT_KEY = createContextKey('waggle.tracer');
 setTracerContextKey(TRACER_CONTEXT_KEY);
 
 export interface StartSpanOptions extends SpanOptions {

@@ -11,7 +11,7 @@ export function errorMessage(error: unknown): string {
   }
 }
 
-export function recordError(span: Span, error: unknown): void {
+function recordError(span: Span, error: unknown): void {
   const message = errorMessage(error);
   span.recordException(error instanceof Error ? error : message);
   span.setStatus({ code: SpanStatusCode.ERROR, message });

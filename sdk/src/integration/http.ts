@@ -45,13 +45,13 @@ export interface HttpResponse {
 }
 
 /** Sockets per origin: enough for one in-flight export per tracer plus session calls, never unbounded. */
-export const MAX_SOCKETS_PER_ORIGIN = 16;
+const MAX_SOCKETS_PER_ORIGIN = 16;
 /** Idle sockets kept warm per origin; the rest are closed once a burst is over. */
 const MAX_FREE_SOCKETS_PER_ORIGIN = 4;
 /** Idle keep-alive sockets are closed before typical load balancers (60 s) drop them under us. */
 const IDLE_SOCKET_TIMEOUT_MS = 30_000;
 /** Telemetry endpoints answer with small bodies; a huge one is a misconfigured URL, not a response. */
-export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 const agents = new Map<string, http.Agent>();
 
@@ -69,11 +69,6 @@ export function sharedAgentFor(url: URL): http.Agent {
   const agent = url.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
   agents.set(url.origin, agent);
   return agent;
-}
-
-/** Number of origins with a shared Agent (for tests and diagnostics). */
-export function sharedAgentCount(): number {
-  return agents.size;
 }
 
 export function sendHttp(request: HttpRequest): Promise<HttpResponse> {

@@ -10,7 +10,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
 /** About 1 ms of encoding on a slow core: well under the 5 ms pause budget. */
-export const SPANS_PER_ENCODE_SLICE = 64;
+const SPANS_PER_ENCODE_SLICE = 64;
 
 export async function encodeProtobufInSlices(
   spans: readonly ReadableSpan[],

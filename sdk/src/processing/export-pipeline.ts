@@ -53,7 +53,7 @@ export interface WaggleSpanProcessor extends SpanProcessor {
 }
 
 /** Default time limits of forceFlush/shutdown when the caller (the OTel provider) gives none. */
-export const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
+const DEFAULT_FLUSH_TIMEOUT_MS = 30_000;
 const EXPORT_GUARD_MARGIN_MS = 250;
 
 export function createExportPipeline(options: ExportPipelineOptions): WaggleSpanProcessor {
@@ -243,7 +243,7 @@ class ExportPipeline implements WaggleSpanProcessor {
 }
 
 /** Resolves true if `work` settles within `ms`, false otherwise; never rejects. */
-export function raceTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {
+function raceTimeout(work: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => resolve(false), Math.max(0, ms));
     timer.unref();

@@ -53,7 +53,7 @@ export interface ExporterCounters {
   malformedResponses: number;
 }
 
-export const DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
+const DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
 
 type AttemptOutcome =
   | { kind: 'success'; response: HttpResponse }

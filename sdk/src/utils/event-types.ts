@@ -18,7 +18,7 @@ const MODEL_WORDS = new Set([
 ]);
 const TOOL_WORDS = new Set(['tool', 'tools', 'retrieve', 'retriever', 'retrieval', 'search']);
 
-export function isEventType(value: unknown): value is EventType {
+function isEventType(value: unknown): value is EventType {
   return typeof value === 'string' && (EVENT_TYPES as readonly string[]).includes(value);
 }
 

@@ -11,7 +11,7 @@ export interface FlattenOptions {
   maxBytes: number;
 }
 
-export const DEFAULT_FLATTEN_OPTIONS: FlattenOptions = { maxBytes: 64 * 1024 };
+const DEFAULT_FLATTEN_OPTIONS: FlattenOptions = { maxBytes: 64 * 1024 };
 
 export function flattenAttributes(
   prefix: string,
