@@ -11,7 +11,6 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { LocalSigner } from '../adapters/local/local-signer';
 import { CONTROL_PLANE_ROUTES, controlPlaneRoutes } from '../control-plane-api/app';
-import { CONTROL_PLANE_BODY_LIMITS, parseJsonObject } from '../http/json-object-body';
 import { TOKEN_ROUTES, type TokenRouteKey } from '../control-plane-tokens/routes';
 import { actorFromClaims } from '../domain/control-plane/actor';
 import { createKey, DEFAULT_KEY_SCOPES } from '../domain/control-plane/api-keys';
@@ -24,6 +23,7 @@ import { createLocalIdentityProvider } from '../domain/identity/identity-provide
 import type { KeyRegistry } from '../domain/ports';
 import type { EntityChange } from '../domain/sync/publisher';
 import { type Jwks, keyRingJwks } from '../domain/tokens';
+import { CONTROL_PLANE_BODY_LIMITS, parseJsonObject } from '../http/json-object-body';
 import { jsonResponse as json } from '../http/json-response';
 import { createHttpApi, type HttpApi, type HttpRoute } from '../http/router';
 import { desiredChanges } from '../sync-reconciler/app';
@@ -101,6 +101,11 @@ export interface LocalControlPlane {
   localKey?: LocalKey;
   /** Serves the web console (its files and config.json) beside the API from now on (console-files.ts). */
   serveConsole(files: ConsoleFiles): void;
+  /**
+   * Adds a user to the local identity provider (Cognito's stand-in: an admin creates users there);
+   * give it a role with `PUT /v1/orgs/{orgId}/members/{userId}`. Tests and the screenshots use it.
+   */
+  createUser(email: string, password: string): Promise<{ id: string; email: string }>;
   close(): Promise<void>;
 }
 
@@ -272,6 +277,10 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       localKey,
       serveConsole(files) {
         consoleFiles = files;
+      },
+      async createUser(email, password) {
+        const user = await identity.createUser(email, password);
+        return { id: user.id, email: user.email };
       },
       close() {
         closed ??= runInOrder(cleanup, 'local control plane');
