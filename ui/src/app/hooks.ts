@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import type { DataTarget } from '../api/client';
+import { type DataTarget, isApiError } from '../api/client';
 import { fieldSuggestions } from '../components/filters';
 import { useApp } from './context';
 
@@ -9,11 +9,14 @@ export function useFieldSuggestions(target: DataTarget) {
   const { api } = useApp();
   const schema = useQuery({
     queryKey: ['schema', target.dataPlaneId, target.projectId],
-    queryFn: () => api.eventSchema(target),
+    // A plane without the schema route (404) has no suggestions beyond the columns: kept as an answer.
+    queryFn: () =>
+      api.eventSchema(target).catch((error: unknown) => {
+        if (isApiError(error) && error.status === 404) return { fields: [] };
+        throw error;
+      }),
     staleTime: 5 * 60_000,
     retry: false,
-    // Until the plane has the schema route (or when it fails), the columns alone are suggested.
-    refetchOnMount: false,
   });
   return useMemo(() => fieldSuggestions(schema.data), [schema.data]);
 }
