@@ -26,6 +26,7 @@ import { formatSdkPackageSection, measureSdkPackage } from './sdk/sdk-package-be
 import { formatCompactionSection, measureCompaction } from './store/compaction-bench';
 import { measureWriterBatch } from './store/writer-batch-bench';
 import { measureWriter } from './store/writer-bench';
+import { formatConsoleSection, measureConsole } from './ui/console-bench';
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -132,6 +133,12 @@ async function main(): Promise<void> {
   for (const row of queries.latencies)
     console.log(`  ${row.name}: p50 ${fmt(row.p50Ms, 1)} ms, p99 ${fmt(row.p99Ms, 1)} ms`);
 
+  console.log('bench: console in Chromium, session view at 5,000 events beside 100, initial JS...');
+  const consoleBench = await measureConsole();
+  for (const row of consoleBench.rows)
+    console.log(`  ${fmt(row.events)} events: median ${fmt(row.medianMs)} ms to tree and timeline`);
+  console.log(`  initial JS ${fmt(consoleBench.initialJs.gzipBytes / 1024, 1)} KiB gzipped`);
+
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const markdown = `# Benchmarks
 
@@ -237,6 +244,7 @@ ${sdkTable}
 
 ${formatSdkExporterSection(sdkExporter)}
 ${formatSdkPackageSection(sdkPackage)}
+${formatConsoleSection(consoleBench)}
 ## Notes
 
 - The raw request travels on the events queue (the durable copy the 200 waits for) and the writer

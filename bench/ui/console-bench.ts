@@ -1,0 +1,159 @@
+/**
+ * The web console in Chromium: how long the session view takes to show a 5,000-event session
+ * (makeLargeSession(5000), ui/src/session/fixtures.ts) beside a 100-event one in the same run, and
+ * the console's initial JavaScript, gzipped.
+ *
+ * The console is built into a temp folder and served by the local platform as `npm start` serves it;
+ * the browser signs in for real and gets a real data-plane token, and the session read
+ * (`GET /v1/sessions/{id}`) is answered with the fixture by Playwright's request routing, so the
+ * time is the console's: a full load of the session's URL until the tree has a row and the timeline
+ * a bar (in-page time from navigation start, read in the frame that shows them). The sizes alternate,
+ * a warm-up first; the median of the runs counts.
+ *
+ * Alone: `npm exec -- tsx bench/ui/console-bench.ts`.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import {
+  buildConsoleForTests,
+  launchBrowser,
+  signIn,
+  startConsolePlatform,
+} from '../../test/support/console-browser';
+import { countEvents, makeLargeSession } from '../../ui/src/session/fixtures';
+
+export interface SessionRenderRow {
+  events: number;
+  /** Bytes of the session's JSON answer. */
+  jsonBytes: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  runs: number;
+}
+
+export interface ConsoleBench {
+  rows: SessionRenderRow[];
+  /** The entry script and the chunks index.html preloads, gzipped (level 9) and raw. */
+  initialJs: { gzipBytes: number; rawBytes: number; files: number };
+  chromium: string;
+}
+
+const SIZES = [100, 5_000];
+/** True (the in-page time) once the tree has a row and the timeline a bar. */
+const SHOWN = `(() => {
+  const row = document.querySelector('[role="tree"][aria-label="Events"] [role="treeitem"]');
+  const bar = document.querySelector('.wg-tt-bar');
+  return row !== null && bar !== null ? performance.now() : false;
+})()`;
+const RUNS = 7;
+
+/** What index.html loads before the app runs: its module script and its modulepreload links. */
+export async function initialJsSize(dist: string): Promise<ConsoleBench['initialJs']> {
+  const html = await readFile(join(dist, 'index.html'), 'utf8');
+  const sources = new Set<string>();
+  for (const match of html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g))
+    sources.add(match[1] as string);
+  for (const match of html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g))
+    sources.add(match[1] as string);
+  let gzipBytes = 0;
+  let rawBytes = 0;
+  for (const source of sources) {
+    const bytes = await readFile(join(dist, source.replace(/^\//, '')));
+    rawBytes += bytes.byteLength;
+    gzipBytes += gzipSync(bytes, { level: 9 }).byteLength;
+  }
+  return { gzipBytes, rawBytes, files: sources.size };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+export async function measureConsole(options: { runs?: number } = {}): Promise<ConsoleBench> {
+  const runs = options.runs ?? RUNS;
+  const dist = await buildConsoleForTests();
+  const cp = await startConsolePlatform(dist);
+  const browser = await launchBrowser();
+  try {
+    const initialJs = await initialJsSize(dist);
+    const bodies = new Map(
+      SIZES.map((size) => {
+        const session = makeLargeSession(size);
+        if (countEvents(session) !== size)
+          throw new Error(`makeLargeSession(${size}) made ${countEvents(session)}`);
+        return [size, { id: session.session_id, json: JSON.stringify(session) }];
+      }),
+    );
+    const page = await browser.page();
+    page.setDefaultTimeout(60_000);
+    await signIn(page, cp.consoleUrl, cp.admin.email, cp.admin.password);
+    await page.getByRole('heading', { name: 'Sessions' }).waitFor();
+    // The session read is the fixture; everything else (config, token, the app's files) is real.
+    let answering = bodies.get(SIZES[0] as number) as { id: string; json: string };
+    await page.route(`${cp.platform.url}/v1/sessions/**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: answering.json }),
+    );
+    const renderOnce = async (size: number): Promise<number> => {
+      answering = bodies.get(size) as { id: string; json: string };
+      await page.goto(`${cp.consoleUrl}projects/${cp.platform.projectId}/sessions/${answering.id}`);
+      // In the page (a string: this project's TypeScript has no DOM types): the first frame with both.
+      const handle = await page.waitForFunction(SHOWN, undefined, { polling: 'raf', timeout: 60_000 });
+      return (await handle.jsonValue()) as number;
+    };
+    const times = new Map<number, number[]>(SIZES.map((size) => [size, []]));
+    for (const size of SIZES) await renderOnce(size); // warm-up: caches, JIT
+    for (let run = 0; run < runs; run++)
+      for (const size of run % 2 ? [...SIZES].reverse() : SIZES)
+        times.get(size)?.push(await renderOnce(size));
+    const rows = SIZES.map((size) => {
+      const values = times.get(size) as number[];
+      return {
+        events: size,
+        jsonBytes: Buffer.byteLength(bodies.get(size)?.json ?? ''),
+        medianMs: median(values),
+        minMs: Math.min(...values),
+        maxMs: Math.max(...values),
+        runs: values.length,
+      };
+    });
+    return { rows, initialJs, chromium: browser.context.browser()?.version() ?? 'unknown' };
+  } finally {
+    await browser.close();
+    await cp.close();
+    await rm(dist, { recursive: true, force: true });
+  }
+}
+
+export function formatConsoleSection(bench: ConsoleBench): string {
+  const fmt = (n: number, digits = 0) =>
+    n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const [baseline, large] = bench.rows;
+  return `## Console: session view render and initial JavaScript
+
+bench/ui/console-bench.ts: the console built by Vite and served by the local platform, in headless Chromium
+${bench.chromium} (1280x800). A full load of a session's URL, signed in, until the event tree has a row and the
+timeline a bar (in-page time from navigation start: the app's files, config.json, a data-plane token from the
+control plane, the session read, the render); the session read is answered with \`makeLargeSession(n)\`
+(ui/src/session/fixtures.ts) by the browser's request routing. Sizes alternate after a warm-up; median of ${baseline?.runs ?? 0} runs.
+
+| session | JSON answer | median ms | min ms | max ms |
+|---|---:|---:|---:|---:|
+${bench.rows.map((row) => `| ${fmt(row.events)} events | ${fmt(row.jsonBytes / 1024)} KiB | ${fmt(row.medianMs)} | ${fmt(row.minMs)} | ${fmt(row.maxMs)} |`).join('\n')}
+
+${baseline && large ? `${fmt(large.events)} events take ${fmt(large.medianMs / baseline.medianMs, 2)}x the ${fmt(baseline.events)}-event baseline (+${fmt(large.medianMs - baseline.medianMs)} ms).` : ''}
+
+Initial JavaScript (index.html's module script and the chunks it preloads; every page is a lazy chunk
+on top): **${fmt(bench.initialJs.gzipBytes / 1024, 1)} KiB gzipped** (gzip -9), ${fmt(bench.initialJs.rawBytes / 1024, 1)} KiB raw, ${bench.initialJs.files} file(s).
+`;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(formatConsoleSection(await measureConsole()));
+}
