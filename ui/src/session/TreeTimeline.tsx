@@ -9,6 +9,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   type JSX,
   type KeyboardEvent,
+  type MouseEvent,
+  memo,
   type ReactNode,
   useEffect,
   useId,
@@ -164,6 +166,19 @@ export function TreeTimeline({
     if (handled) event.preventDefault();
   };
 
+  // Row clicks are handled here, once, so rows need no handlers of their own (and stay memoized).
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const target = event.target as HTMLElement;
+    const rowElement = target.closest<HTMLElement>('[data-event-id]');
+    const eventId = rowElement?.dataset.eventId;
+    if (eventId === undefined) return;
+    const row = rows[rowOf.get(eventId) ?? -1];
+    setActiveId(eventId);
+    if (row?.hasChildren && target.closest('.wg-tt-toggle')) onToggle(eventId, !row.expanded);
+    else onSelect(eventId);
+    scrollRef.current?.focus({ preventScroll: true });
+  };
+
   const ticks = useMemo(() => axisTicks(from, to), [from, to]);
   const at = (offset: number) => `${((offset - from) / width) * 100}%`;
   const items = virtualizer.getVirtualItems();
@@ -208,6 +223,7 @@ export function TreeTimeline({
           tabIndex={0}
           aria-activedescendant={active ? domId(active.node.event_id) : undefined}
           onKeyDown={onKeyDown}
+          onClick={onClick}
         >
           <div className="wg-tt-inner" style={{ height: virtualizer.getTotalSize() }}>
             <div className="wg-tt-grid" aria-hidden="true">
@@ -221,82 +237,19 @@ export function TreeTimeline({
             {items.map((item) => {
               const row = rows[item.index];
               if (!row) return null;
-              const { node } = row;
-              const id = domId(node.event_id);
-              const tokens = tokensOf(node);
-              const offset = node.start_time - index.start;
+              const eventId = row.node.event_id;
               return (
-                // biome-ignore lint/a11y/useKeyWithClickEvents: the tree handles keys for its rows (aria-activedescendant)
-                <div
+                <RowView
                   key={item.key}
-                  id={id}
-                  tabIndex={-1}
-                  role="treeitem"
-                  aria-label={node.event_name || '(unnamed event)'}
-                  aria-describedby={`${id}-meta`}
-                  aria-level={row.depth + 1}
-                  aria-posinset={row.position}
-                  aria-setsize={row.siblings}
-                  aria-expanded={row.hasChildren ? row.expanded : undefined}
-                  aria-selected={node.event_id === selectedId}
-                  data-event-id={node.event_id}
-                  className={`wg-tt-row${node.event_id === selectedId ? ' is-selected' : ''}${
-                    active && node.event_id === active.node.event_id ? ' is-active' : ''
-                  }${node.error ? ' has-error' : ''}`}
-                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                  onClick={() => {
-                    setActiveId(node.event_id);
-                    onSelect(node.event_id);
-                    scrollRef.current?.focus({ preventScroll: true });
-                  }}
-                >
-                  <div
-                    className="wg-tt-name"
-                    style={{ paddingLeft: `${Math.min(row.depth, 30) * 14 + 4}px` }}
-                  >
-                    <span
-                      className={`wg-tt-toggle${row.hasChildren ? '' : ' is-leaf'}`}
-                      aria-hidden="true"
-                      onClick={(event) => {
-                        if (!row.hasChildren) return;
-                        event.stopPropagation();
-                        setActiveId(node.event_id);
-                        onToggle(node.event_id, !row.expanded);
-                      }}
-                    >
-                      {row.hasChildren ? (row.expanded ? '▾' : '▸') : ''}
-                    </span>
-                    <span
-                      className={`wg-type-icon wg-type-${node.event_type}`}
-                      aria-hidden="true"
-                      title={node.event_type}
-                    >
-                      {TYPE_ICONS[node.event_type] ?? '?'}
-                    </span>
-                    <span className="wg-tt-label" title={node.event_name}>
-                      {node.event_name || '(unnamed event)'}
-                    </span>
-                    <span id={`${id}-meta`} className="wg-tt-meta">
-                      <span className="wg-sr-only">{node.event_type}, </span>
-                      {node.error ? (
-                        <span className="wg-tt-error" title={node.error}>
-                          <span aria-hidden="true">⚠</span>
-                          <span className="wg-sr-only">error, </span>
-                        </span>
-                      ) : null}
-                      <span>{formatDuration(node.duration)}</span>
-                      {tokens !== null ? <span>{formatTokens(tokens)}</span> : null}
-                      {node.cost ? <span>{formatCost(node.cost)}</span> : null}
-                    </span>
-                  </div>
-                  <div className="wg-tt-lane" aria-hidden="true">
-                    <span
-                      className={`wg-tt-bar wg-type-${node.event_type}`}
-                      style={{ left: at(offset), width: `${((node.duration ?? 0) / width) * 100}%` }}
-                      title={`${node.event_name}: +${formatOffset(node.start_time - index.start)}, ${formatDuration(node.duration)}`}
-                    />
-                  </div>
-                </div>
+                  row={row}
+                  id={domId(eventId)}
+                  y={item.start}
+                  selected={eventId === selectedId}
+                  active={active !== undefined && eventId === active.node.event_id}
+                  sessionStart={index.start}
+                  from={from}
+                  width={width}
+                />
               );
             })}
           </div>
@@ -305,3 +258,89 @@ export function TreeTimeline({
     </div>
   );
 }
+
+interface RowViewProps {
+  row: TreeRow;
+  id: string;
+  /** Offset from the top of the list (px). */
+  y: number;
+  selected: boolean;
+  active: boolean;
+  sessionStart: number;
+  /** The timeline window: its start (ms since the session start) and length (ms). */
+  from: number;
+  width: number;
+}
+
+/** One row: the tree cell and its lane in the waterfall. Memoized: scrolling renders only new rows. */
+const RowView = memo(function RowView({
+  row,
+  id,
+  y,
+  selected,
+  active,
+  sessionStart,
+  from,
+  width,
+}: RowViewProps): JSX.Element {
+  const { node } = row;
+  const tokens = tokensOf(node);
+  const offset = node.start_time - sessionStart;
+  return (
+    <div
+      id={id}
+      tabIndex={-1}
+      role="treeitem"
+      aria-label={node.event_name || '(unnamed event)'}
+      aria-describedby={`${id}-meta`}
+      aria-level={row.depth + 1}
+      aria-posinset={row.position}
+      aria-setsize={row.siblings}
+      aria-expanded={row.hasChildren ? row.expanded : undefined}
+      aria-selected={selected}
+      data-event-id={node.event_id}
+      className={`wg-tt-row${selected ? ' is-selected' : ''}${active ? ' is-active' : ''}${
+        node.error ? ' has-error' : ''
+      }`}
+      style={{ transform: `translateY(${y}px)`, height: ROW_HEIGHT }}
+    >
+      <div className="wg-tt-name" style={{ paddingLeft: `${Math.min(row.depth, 30) * 14 + 4}px` }}>
+        <span className={`wg-tt-toggle${row.hasChildren ? '' : ' is-leaf'}`} aria-hidden="true">
+          {row.hasChildren ? (row.expanded ? '▾' : '▸') : ''}
+        </span>
+        <span
+          className={`wg-type-icon wg-type-${node.event_type}`}
+          aria-hidden="true"
+          title={node.event_type}
+        >
+          {TYPE_ICONS[node.event_type] ?? '?'}
+        </span>
+        <span className="wg-tt-label" title={node.event_name}>
+          {node.event_name || '(unnamed event)'}
+        </span>
+        <span id={`${id}-meta`} className="wg-tt-meta">
+          <span className="wg-sr-only">{node.event_type}, </span>
+          {node.error ? (
+            <span className="wg-tt-error" title={node.error}>
+              <span aria-hidden="true">⚠</span>
+              <span className="wg-sr-only">error, </span>
+            </span>
+          ) : null}
+          <span>{formatDuration(node.duration)}</span>
+          {tokens !== null ? <span>{formatTokens(tokens)}</span> : null}
+          {node.cost ? <span>{formatCost(node.cost)}</span> : null}
+        </span>
+      </div>
+      <div className="wg-tt-lane" aria-hidden="true">
+        <span
+          className={`wg-tt-bar wg-type-${node.event_type}`}
+          style={{
+            left: `${((offset - from) / width) * 100}%`,
+            width: `${((node.duration ?? 0) / width) * 100}%`,
+          }}
+          title={`${node.event_name}: +${formatOffset(offset)}, ${formatDuration(node.duration)}`}
+        />
+      </div>
+    </div>
+  );
+});

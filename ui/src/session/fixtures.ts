@@ -103,7 +103,8 @@ export function makeLargeSession(n: number, seed = 42): SessionNode {
     if (parent) {
       event.parent_id = parent.event_id;
       parent.children.push(event);
-      parent.children_ids = [...(parent.children_ids ?? []), event.event_id];
+      if (!parent.children_ids) parent.children_ids = [];
+      parent.children_ids.push(event.event_id);
     }
     return event;
   };
