@@ -98,6 +98,10 @@ describe('dashboard', () => {
       ]),
     );
     expect(await screen.findByText('p95: 900')).toBeTruthy();
+    // Counts and sums get a total over the range; the error chart counts only the errors asked for.
+    expect(screen.getByTestId('total-volume').textContent?.trim()).toBe('7');
+    expect(screen.getByTestId('total-cost').textContent?.trim()).toBe('$7.0000');
+    expect(screen.queryByTestId('total-latency')).toBeNull();
     expect(screen.getByText('p50: 400')).toBeTruthy();
 
     await userEvent.setup().selectOptions(screen.getByLabelText('Group by'), 'model');

@@ -200,7 +200,15 @@ function ChartCard({
         });
       }
     });
-    return { x, series, total };
+    // Counts and sums add up over the range (and the groups); percentiles do not.
+    const sum =
+      spec.fill === 0
+        ? series.reduce(
+            (acc, entry) => acc + entry.values.reduce<number>((a, value) => a + (value ?? 0), 0),
+            0,
+          )
+        : undefined;
+    return { x, series, total, sum };
   }, [chart.data, aggregations, bucket, bounds, spec, groupBy]);
   const titleId = `chart-${spec.id}`;
   return (
@@ -208,6 +216,12 @@ function ChartCard({
       <figcaption id={titleId}>
         <strong>{spec.title}</strong>
         {groupBy && spec.aggregations.length > 1 ? ' (p95)' : ''}
+        {drawn?.sum !== undefined ? (
+          <span className="chart-total" data-testid={`total-${spec.id}`}>
+            {' '}
+            {spec.format(drawn.sum)}
+          </span>
+        ) : null}
         {drawn ? <span className="muted small"> · {formatCount(drawn.total)} events charted</span> : null}
       </figcaption>
       <ErrorMessage error={chart.error} />
