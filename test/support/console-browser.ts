@@ -114,7 +114,13 @@ export interface SentSession {
 export async function sendSession(
   platform: LocalPlatform,
   name: string,
-  options: { model?: string; output?: string; startTime?: number } = {},
+  options: {
+    model?: string;
+    output?: string;
+    startTime?: number;
+    /** The events' names; default `plan-`, `generate-`, `search-` + the end of the session's name. */
+    eventNames?: SentSession['events'];
+  } = {},
 ): Promise<SentSession> {
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${platform.url}${path}`, {
@@ -142,7 +148,11 @@ export async function sendSession(
   });
   const session_id = String(started.session_id);
   const chainId = randomUUID();
-  const events = { chain: `plan-${suffix}`, model: `generate-${suffix}`, tool: `search-${suffix}` };
+  const events = options.eventNames ?? {
+    chain: `plan-${suffix}`,
+    model: `generate-${suffix}`,
+    tool: `search-${suffix}`,
+  };
   await post('/events', {
     event: {
       event_id: chainId,

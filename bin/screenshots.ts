@@ -1,0 +1,139 @@
+/**
+ * `npm run screenshots`: a PNG of each page of the console in docs/screenshots/ (light theme,
+ * 1280x800). Builds the console into a temp folder, starts the local platform in a temp data folder
+ * (nothing of .data is touched), sends sample sessions through the HoneyHive REST intake, signs in
+ * in Chromium (/usr/bin/chromium) and saves: sign-in, sessions, events, session, event detail,
+ * dashboard, admin.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import {
+  buildConsoleForTests,
+  launchBrowser,
+  type SentSession,
+  sendSession,
+  signIn,
+  startConsolePlatform,
+  waitForSession,
+} from '../test/support/console-browser';
+
+const OUT = resolve(fileURLToPath(import.meta.url), '..', '..', 'docs', 'screenshots');
+const SAMPLES: { name: string; model: string; output: string; minutesAgo: number }[] = [
+  {
+    name: 'support-chat: refund request',
+    model: 'gpt-4o-mini',
+    output: 'I have started the refund for **order 4411**; it reaches your card in 3-5 business days.',
+    minutesAgo: 5,
+  },
+  {
+    name: 'support-chat: shipping delay',
+    model: 'claude-sonnet-4',
+    output: 'Your parcel left the warehouse on Monday and should arrive on **Thursday**.',
+    minutesAgo: 22,
+  },
+  {
+    name: 'research-agent: vector databases',
+    model: 'gpt-4o',
+    output: 'Three options fit: pgvector for simplicity, Qdrant for filtering, LanceDB for files on S3.',
+    minutesAgo: 48,
+  },
+  {
+    name: 'sql-assistant: late orders',
+    model: 'claude-3-5-haiku',
+    output: '```sql\nSELECT count(*) FROM orders WHERE shipped_at > promised_at;\n```',
+    minutesAgo: 95,
+  },
+  {
+    name: 'support-chat: password reset',
+    model: 'gpt-4o-mini',
+    output: 'I sent a reset link to the address on file; it is valid for 30 minutes.',
+    minutesAgo: 140,
+  },
+];
+
+async function settle(page: Page): Promise<void> {
+  // Charts and virtualized lists lay out after their data: let the network and two frames pass.
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  await settle(page);
+  const path = join(OUT, `${name}.png`);
+  await page.screenshot({ path });
+  console.log(`screenshots: ${path}`);
+}
+
+async function main(): Promise<void> {
+  await mkdir(OUT, { recursive: true });
+  console.log('screenshots: building the console into a temp folder …');
+  const dist = await buildConsoleForTests();
+  const cp = await startConsolePlatform(dist);
+  const browser = await launchBrowser({ width: 1280, height: 800 });
+  try {
+    const sent: SentSession[] = [];
+    for (const sample of SAMPLES)
+      sent.push(
+        await sendSession(cp.platform, sample.name, {
+          model: sample.model,
+          output: sample.output,
+          startTime: Date.now() - sample.minutesAgo * 60_000,
+          eventNames: { chain: 'plan_reply', model: 'generate_answer', tool: 'search_knowledge_base' },
+        }),
+      );
+    for (const session of sent) await waitForSession(cp.platform, session.session_id);
+    const first = sent[0] as SentSession;
+
+    const page = await browser.page();
+    page.setDefaultTimeout(30_000);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(cp.consoleUrl);
+    await page.getByLabel('Email').waitFor();
+    await page.getByLabel('Email').fill(cp.admin.email);
+    await shoot(page, 'sign-in');
+    await page.getByLabel('Email').fill('');
+
+    await signIn(page, cp.consoleUrl, cp.admin.email, cp.admin.password);
+    await page.getByRole('heading', { name: 'Sessions' }).waitFor();
+    await page.getByTestId('sessions-table').getByRole('link', { name: first.name }).waitFor();
+    await shoot(page, 'sessions');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
+    await page.getByRole('heading', { name: 'Events' }).waitFor();
+    await page.getByTestId('events-table').getByRole('link').first().waitFor();
+    await shoot(page, 'events');
+
+    await page.goto(`${cp.consoleUrl}projects/${cp.platform.projectId}/sessions/${first.session_id}`);
+    const tree = page.getByRole('tree', { name: 'Events' });
+    await tree.getByRole('treeitem', { name: first.events.tool, exact: true }).waitFor();
+    await shoot(page, 'session');
+
+    await tree.getByRole('treeitem', { name: first.events.model, exact: true }).click();
+    await page
+      .getByRole('region', { name: 'Event detail' })
+      .getByRole('heading', { name: 'Outputs' })
+      .waitFor();
+    await shoot(page, 'event-detail');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.locator('canvas').first().waitFor();
+    await shoot(page, 'dashboard');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'Admin', level: 1 }).waitFor();
+    await page.getByTestId('keys-table').waitFor();
+    await shoot(page, 'admin');
+  } finally {
+    await browser.close();
+    await cp.close();
+    await rm(dist, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`screenshots: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
