@@ -1,24 +1,29 @@
 /**
- * The session view: a summary of the session, then two tabs, "Tree & timeline" (the events as a
- * virtualized tree with a waterfall beside it) and "Thread" (the conversation), and beside them the
- * selected event's detail (the session itself until an event is selected).
+ * The session view: a summary of the session (its own `h1`: the page need not add one), then two
+ * tabs, "Tree & timeline" (the events as a virtualized tree with a waterfall beside it) and
+ * "Thread" (the conversation), and beside them the selected event's detail (the session itself
+ * until an event is selected, or when the selected id is not in the session).
  *
  * Accessible names (stable for end-to-end tests):
  * - tree: role "tree", name "Events"; each event a row with role "treeitem" whose name is exactly
- *   the event's name (`event_name`; "(unnamed event)" when empty); its type, error, duration, tokens
- *   and cost are its description. aria-selected marks the selected event, aria-expanded a parent's
- *   state. Only rows near the scroll position are in the DOM (virtualized): scroll the tree or
- *   use the keyboard to reach others. Click a treeitem to select it. The tree is focusable
- *   (Up/Down/Home/End/PageUp/PageDown move, Right/Left expand/collapse, Enter/Space select).
- * - buttons "Expand all", "Collapse all" above the tree.
+ *   the event's name (`event_name`; "(unnamed event)" when empty); its type, error, duration,
+ *   tokens and cost are its description. aria-selected="true" marks the selected event,
+ *   aria-expanded a parent's state; rows also carry `data-event-id`. Only rows near the scroll
+ *   position are in the DOM (virtualized, 28 px rows): scroll the tree or use the keyboard to
+ *   reach others. Clicking a treeitem selects it; clicking its ▸/▾ toggle expands/collapses. The
+ *   tree itself is focusable (Up/Down/Home/End/PageUp/PageDown move the active row,
+ *   aria-activedescendant; Right/Left expand/collapse or go to child/parent; Enter/Space select).
+ * - buttons above the tree: "Expand all", "Collapse all", "Zoom timeline to selected", "Reset zoom".
  * - tabs: role "tablist" named "Session views", tabs "Tree & timeline" and "Thread"; the thread is
- *   a list "Conversation" of messages (articles named "<role> message"), each event's group led by a
- *   button named by the event's name.
- * - detail: role "region" named "Event detail" (EventDetail), heading level 2 the event name,
- *   headings "Inputs" and "Outputs" (level 3), model output text inside the "Outputs" section;
- *   "Error" heading when the event failed; buttons "Copy Event ID", "Copy Session ID",
- *   "Copy Trace ID", "Show raw JSON".
- * - the rows carry `data-event-id`; the root element `data-testid="session-view"`.
+ *   a list named "Conversation" of messages (role "article" named "<role> message", e.g.
+ *   "assistant message"), each event's group led by a button named by the event's name that
+ *   selects it.
+ * - detail: role "region" named "Event detail" (ui/src/event/EventDetail.tsx): heading level 2 is
+ *   the event name; headings (level 3) "Inputs" and "Outputs", the model's output text inside the
+ *   "Outputs" section; "Error" heading when the event failed; "Config", "Metadata", "Metrics",
+ *   "Feedback", "User properties" when not empty; buttons "Copy Event ID", "Copy Session ID",
+ *   "Copy Trace ID", "Show raw JSON" (and a link "Open raw JSON" when `rawJsonHref` is given).
+ * - the root element has `data-testid="session-view"`.
  */
 import './session.css';
 import { type JSX, type KeyboardEvent, useCallback, useEffect, useId, useMemo, useState } from 'react';
