@@ -446,46 +446,33 @@ function must<T>(value: T | undefined): T {
   return value;
 }
 
+/** The named fields of a record, in that order: what an answer shows of it. */
+function pick<T, K extends keyof T>(record: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, record[key]])) as Pick<T, K>;
+}
+
 function orgView(organization: Organization) {
-  return {
-    id: organization.id,
-    name: organization.name,
-    default_workspace_id: organization.default_workspace_id,
-    created_at: organization.created_at,
-    updated_at: organization.updated_at,
-  };
+  return pick(organization, ['id', 'name', 'default_workspace_id', 'created_at', 'updated_at']);
 }
 
 function workspaceView(workspace: Workspace) {
-  return {
-    id: workspace.id,
-    org_id: workspace.org_id,
-    name: workspace.name,
-    created_at: workspace.created_at,
-    updated_at: workspace.updated_at,
-  };
+  return pick(workspace, ['id', 'org_id', 'name', 'created_at', 'updated_at']);
 }
 
 function memberView(membership: Membership) {
-  return {
-    user_id: membership.user_id,
-    email: membership.email,
-    org_id: membership.org_id,
-    workspace_id: membership.workspace_id,
-    role: membership.role,
-  };
+  return pick(membership, ['user_id', 'email', 'org_id', 'workspace_id', 'role']);
 }
 
 /** HoneyHive's ProjectItem (plus workspace_id, which its additionalProperties allow). */
 function projectView(project: Project) {
-  return {
-    id: project.id,
-    name: project.name,
-    description: project.description,
-    type: project.type,
-    org_id: project.org_id,
-    workspace_id: project.workspace_id,
-    created_at: project.created_at,
-    updated_at: project.updated_at,
-  };
+  return pick(project, [
+    'id',
+    'name',
+    'description',
+    'type',
+    'org_id',
+    'workspace_id',
+    'created_at',
+    'updated_at',
+  ]);
 }

@@ -11,7 +11,8 @@ import {
 import type { Construct } from 'constructs';
 import type { WaggleFunction } from './waggle-function';
 
-const PERIOD = Duration.minutes(5);
+/** The period of every graph on Waggle's dashboards. */
+export const PERIOD = Duration.minutes(5);
 
 /** A metric a Waggle function publishes through Powertools (namespace Waggle, dimension service). */
 export function waggleMetric(service: string, metricName: string, statistic = 'Sum'): Metric {

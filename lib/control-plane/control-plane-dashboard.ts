@@ -1,16 +1,14 @@
-import { Duration } from 'aws-cdk-lib';
 import { type Dashboard, GraphWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import {
   durationWidget,
   functionErrorsWidget,
   httpApiWidgets,
+  PERIOD,
   planeDashboard,
   waggleMetric,
 } from '../common/dashboard-widgets';
 import type { ControlPlaneStack } from './control-plane-stack';
-
-const PERIOD = Duration.minutes(5);
 
 /** The control plane's dashboard: the alarms, the API, the token service, and the sync (reconciliation, heartbeats). */
 export class ControlPlaneDashboard extends Construct {

@@ -1,16 +1,14 @@
-import { Duration } from 'aws-cdk-lib';
 import { type Dashboard, GraphWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import {
   durationWidget,
   functionErrorsWidget,
   httpApiWidgets,
+  PERIOD,
   planeDashboard,
   waggleMetric,
 } from '../common/dashboard-widgets';
 import type { DataPlaneStack } from './data-plane-stack';
-
-const PERIOD = Duration.minutes(5);
 
 /**
  * One CloudWatch dashboard per data plane, in the order an operator asks: is ingest taking data,

@@ -19,7 +19,7 @@ import {
   makeGenericClientConstructor,
   type ServiceError,
 } from '@grpc/grpc-js';
-import { type DiagLogger, DiagLogLevel, diag, ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api';
+import { type DiagLogger, DiagLogLevel, diag, type Tracer } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import protobuf from 'protobufjs';
@@ -29,7 +29,7 @@ import { generateApiKey } from '../../lambdas/domain/auth/api-key';
 import { TRACE_EXPORT_PATH } from '../../lambdas/local/grpc-server';
 import { createLogger } from '../../lambdas/local/logger';
 import { type LocalPlatform, startLocalPlatform } from '../../lambdas/local/platform';
-import { recordSpans } from '../support/otel-spans';
+import { agentTrace, recordSpans } from '../support/otel-spans';
 import { eventually, readApi } from '../support/read-api-client';
 
 const FAST_WRITER = { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 };
@@ -70,45 +70,15 @@ const bearer = (key: string) => {
   return metadata;
 };
 
-/** A chat call and a tool call under an agent span, in one conversation (the session id). */
-function agentTrace(conversation: string, extra: Record<string, number | string> = {}) {
-  return (tracer: Tracer) =>
-    tracer.startActiveSpan('agent', (root) => {
-      const parent = trace.setSpan(ROOT_CONTEXT, root);
-      tracer
-        .startSpan(
-          'chat gpt-4o',
-          {
-            attributes: {
-              'gen_ai.operation.name': 'chat',
-              'gen_ai.provider.name': 'openai',
-              'gen_ai.request.model': 'gpt-4o',
-              'gen_ai.usage.input_tokens': 1200,
-              'gen_ai.usage.output_tokens': 300,
-              'gen_ai.conversation.id': conversation,
-              'app.customer': 'acme',
-              ...extra,
-            },
-          },
-          parent,
-        )
-        .end();
-      tracer
-        .startSpan(
-          'search',
-          {
-            attributes: {
-              'gen_ai.operation.name': 'execute_tool',
-              'gen_ai.tool.name': 'search',
-              'gen_ai.conversation.id': conversation,
-            },
-          },
-          parent,
-        )
-        .end();
-      root.setAttribute('gen_ai.conversation.id', conversation);
-      root.end();
-    });
+/** A chat call (gpt-4o) and a tool call under an agent span, in one conversation (the session id). */
+function grpcAgentTrace(conversation: string, extra: Record<string, number | string> = {}) {
+  return agentTrace({
+    model: 'gpt-4o',
+    conversation,
+    inputTokens: 1200,
+    outputTokens: 300,
+    chatAttributes: { 'app.customer': 'acme', ...extra },
+  });
 }
 
 type GrpcExporterConfig = NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>;
@@ -305,7 +275,10 @@ describe('OTLP/gRPC on the local platform', () => {
       const conversation = `grpc-${compression}-${randomUUID()}`;
       const sent = vi.spyOn(platform.eventsQueue, 'sendBatch');
       const before = grpcLines().length;
-      const result = await exportWithGrpc({ key: platform.apiKey, compression }, agentTrace(conversation));
+      const result = await exportWithGrpc(
+        { key: platform.apiKey, compression },
+        grpcAgentTrace(conversation),
+      );
       expect(result.code, String(result.error)).toBe(ExportResultCode.SUCCESS);
       expect(sent).toHaveBeenCalled();
 
@@ -378,7 +351,7 @@ describe('OTLP/gRPC on the local platform', () => {
   it('answers a wrong or missing key with UNAUTHENTICATED and the handler message, storing nothing', async () => {
     await expectNothingStored(async () => {
       const before = grpcLines().length;
-      const result = await exportWithGrpc({ key: generateApiKey() }, agentTrace(`wrong-${randomUUID()}`));
+      const result = await exportWithGrpc({ key: generateApiKey() }, grpcAgentTrace(`wrong-${randomUUID()}`));
       expect(result.code).toBe(ExportResultCode.FAILED);
       expect((result.error as ServiceError).code).toBe(GrpcCode.UNAUTHENTICATED);
       expect((result.error as ServiceError).details).toBe('Unknown API key');
@@ -471,7 +444,7 @@ describe('OTLP/gRPC on the local platform', () => {
     try {
       const result = await exportWithGrpc(
         { key: platform.apiKey },
-        agentTrace(`warning-${randomUUID()}`, { 'gen_ai.usage.input_tokens': 1e19 }),
+        grpcAgentTrace(`warning-${randomUUID()}`, { 'gen_ai.usage.input_tokens': 1e19 }),
       );
       expect(result.code).toBe(ExportResultCode.SUCCESS);
     } finally {

@@ -6,13 +6,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalPlatform } from '../../lambdas/local/platform';
+import { agentTrace } from '../support/otel-spans';
 import { eventually, readApi } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -41,43 +42,9 @@ async function exportWith(exporter: SpanExporter, produce: (tracer: Tracer) => v
   await provider.shutdown();
 }
 
-/** An agent span with a model call and a tool call under it, in one conversation. */
-function agentTrace(model: string, conversation: string) {
-  return (tracer: Tracer) =>
-    tracer.startActiveSpan('agent', (root) => {
-      const parent = trace.setSpan(ROOT_CONTEXT, root);
-      tracer
-        .startSpan(
-          `chat ${model}`,
-          {
-            attributes: {
-              'gen_ai.operation.name': 'chat',
-              'gen_ai.provider.name': 'openai',
-              'gen_ai.request.model': model,
-              'gen_ai.usage.input_tokens': 2000,
-              'gen_ai.usage.output_tokens': 1000,
-              'gen_ai.conversation.id': conversation,
-            },
-          },
-          parent,
-        )
-        .end();
-      tracer
-        .startSpan(
-          'search',
-          {
-            attributes: {
-              'gen_ai.operation.name': 'execute_tool',
-              'gen_ai.tool.name': 'search',
-              'gen_ai.conversation.id': conversation,
-            },
-          },
-          parent,
-        )
-        .end();
-      root.setAttribute('gen_ai.conversation.id', conversation);
-      root.end();
-    });
+/** The agent trace these tests read back: 2000 tokens in, 1000 out. */
+function readPathTrace(model: string, conversation: string) {
+  return agentTrace({ model, conversation, inputTokens: 2000, outputTokens: 1000 });
 }
 
 describe('read path on the local platform', () => {
@@ -88,7 +55,7 @@ describe('read path on the local platform', () => {
         url: `${platform.url}/v1/traces`,
         headers: { Authorization: `Bearer ${platform.apiKey}` },
       }),
-      agentTrace('gpt-4o', 'conv-proto'),
+      readPathTrace('gpt-4o', 'conv-proto'),
     );
     const exported = await eventually(async () => {
       const body = await api.export({
@@ -134,7 +101,7 @@ describe('read path on the local platform', () => {
         url: `${platform.url}/v1/traces`,
         headers: { Authorization: `Bearer ${platform.apiKey}` },
       }),
-      agentTrace('claude-3-5-sonnet-20241022', 'conv-json'),
+      readPathTrace('claude-3-5-sonnet-20241022', 'conv-json'),
     );
     const started = await api.post('/session/start', {
       session: { session_name: 'rest-session', user_properties: { plan: 'pro' } },

@@ -47,3 +47,40 @@ export function genAiTrace(tracer: Tracer): void {
     root.end();
   });
 }
+
+export interface AgentTraceOptions {
+  model: string;
+  /** gen_ai.conversation.id of every span: the session id. */
+  conversation: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** More attributes of the model call (they may replace the ones above). */
+  chatAttributes?: Record<string, number | string>;
+}
+
+/** An agent span with a model call and a tool call under it, in one conversation. */
+export function agentTrace(options: AgentTraceOptions): (tracer: Tracer) => void {
+  const { model, conversation } = options;
+  return (tracer) =>
+    tracer.startActiveSpan('agent', (root) => {
+      const parent = trace.setSpan(ROOT_CONTEXT, root);
+      const chat = {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': model,
+        'gen_ai.usage.input_tokens': options.inputTokens,
+        'gen_ai.usage.output_tokens': options.outputTokens,
+        'gen_ai.conversation.id': conversation,
+        ...options.chatAttributes,
+      };
+      tracer.startSpan(`chat ${model}`, { attributes: chat }, parent).end();
+      const search = {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'search',
+        'gen_ai.conversation.id': conversation,
+      };
+      tracer.startSpan('search', { attributes: search }, parent).end();
+      root.setAttribute('gen_ai.conversation.id', conversation);
+      root.end();
+    });
+}

@@ -31,7 +31,7 @@ export type SectionName = EventSection;
  * one hidden class whatever order the attributes come in, and the lookups in normalize-span stay
  * monomorphic.
  */
-function noScalars(): Record<ScalarField, undefined> {
+export function noScalars(): Record<ScalarField, undefined> {
   return {
     eventTypeHint: undefined,
     explicitEventType: undefined,
@@ -49,7 +49,8 @@ function noScalars(): Record<ScalarField, undefined> {
   };
 }
 
-function emptySections(): Partial<Record<SectionName, JsonObject>> {
+/** Every section key present (undefined), in one order: see noScalars. */
+export function emptySections(): Record<SectionName, undefined> {
   return {
     config: undefined,
     inputs: undefined,

@@ -8,7 +8,14 @@
 import type { Attributes, AttributeValue, OtlpSpan } from '../otlp/model';
 import type { AttributeConvention } from './attribute-convention';
 import { capAttributeValue, type TruncationContext } from './attribute-values';
-import { type ConventionFields, type ScalarFields, type SectionName, UNTOUCHED } from './convention-fields';
+import {
+  type ConventionFields,
+  emptySections,
+  noScalars,
+  type ScalarFields,
+  type SectionName,
+  UNTOUCHED,
+} from './convention-fields';
 import { type ConventionRouting, dispatchAttribute, routeConventions } from './convention-routing';
 import { CONVENTIONS } from './conventions/registry';
 import type { JsonObject, Tenant, WaggleEvent } from './event';
@@ -66,29 +73,8 @@ const FEEDBACK = 32;
 const USER_PROPERTIES = 64;
 
 function combine(all: readonly ConventionFields[]): Combined {
-  const c: Combined = {
-    eventTypeHint: undefined,
-    explicitEventType: undefined,
-    eventName: undefined,
-    sessionId: undefined,
-    projectName: undefined,
-    source: undefined,
-    model: undefined,
-    provider: undefined,
-    promptTokens: undefined,
-    completionTokens: undefined,
-    totalTokens: undefined,
-    cost: undefined,
-    error: undefined,
-    config: undefined,
-    inputs: undefined,
-    outputs: undefined,
-    metadata: undefined,
-    metrics: undefined,
-    feedback: undefined,
-    user_properties: undefined,
-    shared: 0,
-  };
+  // The same keys in the same order on every span: one hidden class for every Combined.
+  const c: Combined = { ...noScalars(), ...emptySections(), shared: 0 };
   let shared = 0;
   for (let i = 0; i < all.length; i++) {
     const fields = all[i] as ConventionFields;
