@@ -80,6 +80,15 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/** Where a request went, for messages (a relative URL is the app's own origin). */
+function originOf(url: string): string {
+  try {
+    return new URL(url, globalThis.location?.href).origin;
+  } catch {
+    return url;
+  }
+}
+
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 /** One request; a non-2xx answer or a network failure becomes an ApiError. */
@@ -94,7 +103,7 @@ export async function request<T>(
     response = await fetchFn(url, init);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ApiError(`Could not reach ${new URL(url).origin}: ${reason}`, 0, source);
+    throw new ApiError(`Could not reach ${originOf(url)}: ${reason}`, 0, source);
   }
   const body = await readBody(response);
   if (!response.ok) {
