@@ -28,7 +28,7 @@ import { jsonResponse as json } from '../http/json-response';
 import { createHttpApi, type HttpApi, type HttpRoute } from '../http/router';
 import { desiredChanges } from '../sync-reconciler/app';
 import { startLocalConfigSync } from './config-sync';
-import type { ConsoleFiles } from './console-files';
+import { type ConsoleFiles, isApiPath } from './console-files';
 import { FileUserStore, loadOrCreateKeys } from './control-plane-files';
 import { ensureControlPlaneTable, LOCAL_CONTROL_PLANE_TABLE } from './control-plane-table';
 import { createTokenRoute } from './control-plane-tokens';
@@ -193,7 +193,8 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       functionName: 'waggle-control-plane',
       log: (line) => logger.error(line),
       routes: CONTROL_PLANE_SERVER_ROUTES,
-      onAnswered: logAnsweredRequest(logger),
+      // A page load fetches a dozen files: those lines are debug, the API's stay info.
+      onAnswered: logAnsweredRequest(logger, { quiet: (request) => !isApiPath(request.path) }),
     });
     cleanup.unshift(() => server.close());
     const issuer = server.url;

@@ -364,7 +364,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       handler: (event, context) => (queryRoutes.has(event.routeKey) ? query(event) : ingest(event, context)),
       functionName: 'waggle-data-plane',
       log: (line) => logger.error(line),
-      onAnswered: logAnsweredRequest(logger),
+      // The console's CORS preflights (one per read, cached an hour by the browser) are debug.
+      onAnswered: logAnsweredRequest(logger, { quiet: (request) => request.method === 'OPTIONS' }),
       ...(corsOrigins.length > 0 && { cors: dataPlaneCors(corsOrigins) }),
     });
     cleanup.unshift(() => server.close());

@@ -8,12 +8,20 @@
 import type { AnsweredRequest } from './http-server';
 import type { Logger } from './logger';
 
-export function logAnsweredRequest(logger: Logger): (request: AnsweredRequest) => void {
+/** `quiet`: requests logged at debug when answered below 400 (the console's files, CORS preflights). */
+export function logAnsweredRequest(
+  logger: Logger,
+  options: { quiet?: (request: AnsweredRequest) => boolean } = {},
+): (request: AnsweredRequest) => void {
   return (request) => {
     const refusedByGrpc = request.status === 0 && request.grpcStatus !== undefined;
     const unanswered = request.status === 0 && (!refusedByGrpc || request.grpcStatus === 'CANCELLED');
     const level =
-      request.status >= 500 || unanswered ? 'error' : request.path === '/healthz' ? 'debug' : 'info';
+      request.status >= 500 || unanswered
+        ? 'error'
+        : request.path === '/healthz' || (request.status < 400 && options.quiet?.(request))
+          ? 'debug'
+          : 'info';
     logger[level](`${request.method} ${request.path}`, {
       status: refusedByGrpc ? undefined : request.status,
       grpc_status: request.grpcStatus,

@@ -18,6 +18,7 @@ const INDEX = '<!doctype html><title>Waggle test build</title><div id="root"></d
 let root: string;
 let platform: LocalPlatform;
 let cpUrl: string;
+const logLines: string[] = [];
 
 function raw(
   base: string,
@@ -55,7 +56,7 @@ beforeAll(async () => {
     port: 0,
     grpcPort: 0,
     dataDir: join(root, 'data'),
-    log: () => {},
+    log: (line) => logLines.push(line),
     controlPlane: { port: 0, syncBatchingWindowMs: 20, console: { dir: dist } },
     writer: { maximumBatchingWindowMs: 50 },
   });
@@ -205,6 +206,30 @@ describe('the console on the local control plane', () => {
       '{"filters":[],"limit":1}',
     );
     expect(fromEvil.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('the log', () => {
+  it("logs the console's files and CORS preflights at debug, API requests at info", async () => {
+    await fetch(`${cpUrl}/assets/index-T3st.js`);
+    await fetch(`${cpUrl}/v1/no-such-route`);
+    await raw(platform.url, 'OPTIONS', '/v1/events/export', {
+      origin: new URL(cpUrl).origin,
+      'access-control-request-method': 'POST',
+    });
+    await raw(platform.url, 'OPTIONS', '/v1/events/export');
+    const lineOf = async (pattern: RegExp) => {
+      for (let tries = 0; tries < 100; tries++) {
+        const line = logLines.find((candidate) => pattern.test(candidate));
+        if (line) return line;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`no log line matches ${pattern}`);
+    };
+    expect(await lineOf(/GET \/assets\/index-T3st\.js status=200/)).toMatch(/^DEBUG /);
+    expect(await lineOf(/GET \/v1\/no-such-route status=404/)).toMatch(/^INFO /);
+    expect(await lineOf(/OPTIONS \/v1\/events\/export status=204/)).toMatch(/^DEBUG /);
+    expect(await lineOf(/OPTIONS \/v1\/events\/export status=405/)).toMatch(/^INFO /);
   });
 });
 
