@@ -37,6 +37,8 @@ it('switches projects (remembered) and data planes (tokens and reads go to the c
   expect(services.prefs.projectId()).toBe('p2');
 
   await user.click(screen.getByRole('link', { name: 'Sessions' }));
+  // A new page takes the focus to its content.
+  await waitFor(() => expect(document.activeElement?.id).toBe('main'));
   await waitFor(() => expect(api.of('POST', '/v1/sessions/search')).toHaveLength(1));
   expect(api.calls.filter((call) => call.url.startsWith('http://dp.test/v1/sessions/search'))).toHaveLength(
     1,

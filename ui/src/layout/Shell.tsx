@@ -1,5 +1,5 @@
 import { Link, Outlet, useNavigate, useParams, useRouterState } from '@tanstack/react-router';
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useApp, useProjectRole, useProjects } from '../app/context';
 import { saveTheme, storedTheme, systemTheme, type Theme } from '../app/theme';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -8,13 +8,25 @@ import { Logo } from '../components/Logo';
 /** The signed-in layout: skip link, header with navigation, project and data-plane switchers. */
 export function Shell() {
   const { projectId } = useParams({ strict: false });
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // A new page moves focus to its content, so keyboard and screen-reader users start there.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each new path
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus({ preventScroll: true });
+  }, [pathname]);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <Header projectId={projectId} />
-      <main id="main" className="page" tabIndex={-1}>
+      <main id="main" className="page" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </div>
