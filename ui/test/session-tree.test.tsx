@@ -5,7 +5,7 @@ import type { SessionNode } from '../src/api/types';
 import { countEvents, makeEvent, makeLargeSession } from '../src/session/fixtures';
 import { axisTicks, formatOffset } from '../src/session/format';
 import { SessionView } from '../src/session/SessionView';
-import { ancestorsOf, buildIndex, visibleRows } from '../src/session/tree';
+import { ancestorsOf, buildIndex, filterTree, visibleRows } from '../src/session/tree';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -99,6 +99,26 @@ describe('session tree model', () => {
     expect(rows.map((r) => r.node.event_id)).toEqual(['s', 'agent', 'report']);
     expect(rows[1]).toMatchObject({ hasChildren: true, expanded: false, depth: 1, position: 1, siblings: 2 });
     expect(rows[2]).toMatchObject({ position: 2, siblings: 2, hasChildren: false });
+  });
+
+  it('filters to matches and their ancestors, all expanded', () => {
+    const index = buildIndex(smallSession());
+    expect(filterTree(index, { text: '  ' })).toBeUndefined();
+    const byName = filterTree(index, { text: 'FETCH' });
+    expect(byName?.matches).toBe(1);
+    const rows = visibleRows(index, new Set(['agent', 'search']), byName?.keep);
+    expect(rows.map((r) => r.node.event_id)).toEqual(['s', 'agent', 'search', 'fetch']);
+    expect(rows[1]).toMatchObject({ expanded: true, position: 1, siblings: 1 });
+    const errors = filterTree(index, { errorsOnly: true });
+    expect(errors?.matches).toBe(1);
+    expect(visibleRows(index, new Set(), errors?.keep).map((r) => r.node.event_id)).toEqual([
+      's',
+      'agent',
+      'search',
+    ]);
+    // Model names and error text match too; a filter with no match keeps the session row.
+    expect(filterTree(index, { text: 'timeout' })?.matches).toBe(1);
+    expect(visibleRows(index, new Set(), filterTree(index, { text: 'nothing' })?.keep)).toHaveLength(1);
   });
 
   it('builds a deep tree of 5,000 events without recursion limits', () => {
@@ -200,6 +220,35 @@ describe('SessionView tree and timeline', () => {
     expect(rowNames()).toEqual(['my-session', 'agent', 'report']);
     fireEvent.click(screen.getByRole('button', { name: 'Expand all' }));
     expect(rowNames()).toHaveLength(6);
+  });
+
+  it('filters the tree by text and by errors', async () => {
+    render(<SessionView session={makeLargeSession(2000)} />);
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Filter events' }), {
+      target: { value: 'fetch_document' },
+    });
+    const status = await screen.findByText(/^\d+ match(es)?$/);
+    const names = rowNames();
+    expect(new Set(names)).toEqual(
+      new Set([
+        'support-agent',
+        'agent_turn',
+        'retrieve_context',
+        'vector_search',
+        'rerank',
+        'fetch_document',
+      ]),
+    );
+    expect((screen.getByRole('button', { name: 'Collapse all' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Filter events' }), { target: { value: '' } });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Errors only' }));
+    expect(status.textContent).toMatch(/^\d+ match(es)?$/);
+    const errorRows = screen.getAllByRole('treeitem').filter((row) => row.className.includes('has-error'));
+    expect(errorRows.length).toBeGreaterThan(0);
+    // Every other row is an expanded ancestor of an error.
+    for (const row of screen.getAllByRole('treeitem')) {
+      if (!row.className.includes('has-error')) expect(row.getAttribute('aria-expanded')).toBe('true');
+    }
   });
 
   it('navigates with the keyboard: arrows move, Left/Right collapse/expand, Enter selects', () => {

@@ -13,7 +13,10 @@
  *   reach others. Clicking a treeitem selects it; clicking its ▸/▾ toggle expands/collapses. The
  *   tree itself is focusable (Up/Down/Home/End/PageUp/PageDown move the active row,
  *   aria-activedescendant; Right/Left expand/collapse or go to child/parent; Enter/Space select).
- * - buttons above the tree: "Expand all", "Collapse all", "Zoom timeline to selected", "Reset zoom".
+ * - above the tree: a searchbox "Filter events" (name, type, model, provider or error text; shows
+ *   the matches with their ancestors, expanded, and a status "N matches"), a checkbox "Errors only",
+ *   buttons "Expand all", "Collapse all" (disabled while filtering), "Zoom timeline to selected",
+ *   "Reset zoom".
  * - tabs: role "tablist" named "Session views", tabs "Tree & timeline" and "Thread"; the thread is
  *   a list named "Conversation" of messages (role "article" named "<role> message", e.g.
  *   "assistant message"), each event's group led by a button named by the event's name that
@@ -26,13 +29,22 @@
  * - the root element has `data-testid="session-view"`.
  */
 import './session.css';
-import { type JSX, type KeyboardEvent, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import {
+  type JSX,
+  type KeyboardEvent,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useId,
+  useMemo,
+  useState,
+} from 'react';
 import type { SessionNode } from '../api/types';
 import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
 import { EventDetail } from '../event/EventDetail';
 import { Thread } from './Thread';
 import { TreeTimeline } from './TreeTimeline';
-import { ancestorsOf, buildIndex, parentIds, visibleRows } from './tree';
+import { ancestorsOf, buildIndex, filterTree, parentIds, visibleRows } from './tree';
 
 export interface SessionViewProps {
   session: SessionNode;
@@ -81,15 +93,28 @@ export function SessionView({
     });
   }, [index, selectedId]);
 
-  const rows = useMemo(() => visibleRows(index, collapsed), [index, collapsed]);
-  const toggle = useCallback((id: string, expand: boolean) => {
-    setCollapsed((current) => {
-      const next = new Set(current);
-      if (expand) next.delete(id);
-      else next.add(id);
-      return next;
-    });
-  }, []);
+  const [filterText, setFilterText] = useState('');
+  const [errorsOnly, setErrorsOnly] = useState(false);
+  const deferredText = useDeferredValue(filterText);
+  const filtered = useMemo(
+    () => filterTree(index, { text: deferredText, errorsOnly }),
+    [index, deferredText, errorsOnly],
+  );
+  const rows = useMemo(() => visibleRows(index, collapsed, filtered?.keep), [index, collapsed, filtered]);
+  // While a filter shows matches (all expanded), expanding and collapsing are off.
+  const filtering = filtered !== undefined;
+  const toggle = useCallback(
+    (id: string, expand: boolean) => {
+      if (filtering) return;
+      setCollapsed((current) => {
+        const next = new Set(current);
+        if (expand) next.delete(id);
+        else next.add(id);
+        return next;
+      });
+    },
+    [filtering],
+  );
 
   const stats = useMemo(() => {
     let errors = 0;
@@ -179,12 +204,39 @@ export function SessionView({
                 onToggle={toggle}
                 toolbar={
                   <>
-                    <button type="button" className="wg-button" onClick={() => setCollapsed(new Set())}>
+                    <input
+                      type="search"
+                      className="wg-filter"
+                      aria-label="Filter events"
+                      placeholder="Filter events"
+                      value={filterText}
+                      onChange={(event) => setFilterText(event.target.value)}
+                    />
+                    <label className="wg-check">
+                      <input
+                        type="checkbox"
+                        checked={errorsOnly}
+                        onChange={(event) => setErrorsOnly(event.target.checked)}
+                      />{' '}
+                      Errors only
+                    </label>
+                    {filtered ? (
+                      <span className="wg-muted wg-filter-count" role="status">
+                        {formatCount(filtered.matches)} match{filtered.matches === 1 ? '' : 'es'}
+                      </span>
+                    ) : null}
+                    <button
+                      type="button"
+                      className="wg-button"
+                      disabled={filtering}
+                      onClick={() => setCollapsed(new Set())}
+                    >
                       Expand all
                     </button>
                     <button
                       type="button"
                       className="wg-button"
+                      disabled={filtering}
                       onClick={() =>
                         setCollapsed(new Set(parentIds(index).filter((id) => id !== index.root.event_id)))
                       }

@@ -63,8 +63,15 @@ export function buildIndex(root: SessionNode): TreeIndex {
   return { root, byId, order, start, span: Math.max(end - start, 1) };
 }
 
-/** The rows on screen: every node whose ancestors are all expanded, in display order. */
-export function visibleRows(index: TreeIndex, collapsed: ReadonlySet<string>): TreeRow[] {
+/**
+ * The rows on screen: every node whose ancestors are all expanded, in display order. With `keep`
+ * (a filter's matches and their ancestors) only those nodes, all expanded.
+ */
+export function visibleRows(
+  index: TreeIndex,
+  collapsed: ReadonlySet<string>,
+  keep?: ReadonlySet<string>,
+): TreeRow[] {
   const rows: TreeRow[] = [];
   const stack: { node: SessionNode; position: number; siblings: number }[] = [
     { node: index.root, position: 1, siblings: 1 },
@@ -75,8 +82,9 @@ export function visibleRows(index: TreeIndex, collapsed: ReadonlySet<string>): T
     const entry = index.byId.get(node.event_id);
     if (!entry || seen.has(node.event_id)) continue;
     seen.add(node.event_id);
-    const hasChildren = entry.children.length > 0;
-    const expanded = hasChildren && !collapsed.has(node.event_id);
+    const children = keep ? entry.children.filter((child) => keep.has(child.event_id)) : entry.children;
+    const hasChildren = children.length > 0;
+    const expanded = hasChildren && (keep !== undefined || !collapsed.has(node.event_id));
     rows.push({
       node,
       depth: entry.depth,
@@ -87,9 +95,9 @@ export function visibleRows(index: TreeIndex, collapsed: ReadonlySet<string>): T
       siblings,
     });
     if (expanded) {
-      const n = entry.children.length;
+      const n = children.length;
       for (let i = n - 1; i >= 0; i--) {
-        stack.push({ node: entry.children[i] as SessionNode, position: i + 1, siblings: n });
+        stack.push({ node: children[i] as SessionNode, position: i + 1, siblings: n });
       }
     }
   }
@@ -112,4 +120,43 @@ export function parentIds(index: TreeIndex): string[] {
   const out: string[] = [];
   for (const [id, entry] of index.byId) if (entry.children.length > 0) out.push(id);
   return out;
+}
+
+export interface TreeFilter {
+  /** Case-insensitive text looked for in the name, type, model, provider and error. */
+  text?: string;
+  errorsOnly?: boolean;
+}
+
+/**
+ * The nodes a filter keeps: those matching it and their ancestors (so matches stay in context), or
+ * `undefined` when the filter is empty. `matches` counts the matching nodes.
+ */
+export function filterTree(
+  index: TreeIndex,
+  filter: TreeFilter,
+): { keep: Set<string>; matches: number } | undefined {
+  const text = filter.text?.trim().toLowerCase() ?? '';
+  if (text === '' && !filter.errorsOnly) return undefined;
+  const keep = new Set<string>();
+  let matches = 0;
+  for (const node of index.order) {
+    if (filter.errorsOnly && !node.error) continue;
+    if (text !== '') {
+      const haystack =
+        `${node.event_name ?? ''}\n${node.event_type}\n${node.model ?? ''}\n${node.provider ?? ''}\n${
+          node.error ?? ''
+        }`.toLowerCase();
+      if (!haystack.includes(text)) continue;
+    }
+    matches++;
+    let id: string | undefined = node.event_id;
+    while (id !== undefined && !keep.has(id)) {
+      keep.add(id);
+      id = index.byId.get(id)?.parentId;
+    }
+  }
+  // The session row always stays, even with no match, as the tree's root.
+  keep.add(index.root.event_id);
+  return { keep, matches };
 }
