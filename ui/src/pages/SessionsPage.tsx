@@ -109,6 +109,14 @@ export function SessionsPage() {
       {empty && filters.length > 0 ? (
         <p>No sessions match these filters in the {describeRange(range)}.</p>
       ) : null}
+      {data && !empty && data.sessions.length === 0 && page > 1 ? (
+        <p>
+          Page {page} is past the last one.{' '}
+          <button type="button" className="link" onClick={() => update({ page: 1 })}>
+            Go to the first page
+          </button>
+        </p>
+      ) : null}
       {data && !empty ? (
         <>
           <div className="table-wrap" aria-busy={sessions.isFetching}>
@@ -143,6 +151,7 @@ export function SessionsPage() {
                         to="/projects/$projectId/sessions/$sessionId"
                         params={{ projectId, sessionId: session.session_id }}
                         onClick={(event) => event.stopPropagation()}
+                        title={session.session_id}
                       >
                         {session.event_name || session.session_id}
                       </Link>
