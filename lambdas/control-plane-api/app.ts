@@ -288,11 +288,7 @@ const ROUTES: Record<ControlPlaneRouteKey, Route> = {
       const project = await createProject(
         context,
         { org_id: workspace.org_id, workspace_id: workspace.id },
-        {
-          name: requiredName(request.body, 'name'),
-          description: optionalText(request.body, 'description'),
-          type: optionalEnum(request.body, 'type', PROJECT_TYPES),
-        },
+        { name: requiredName(request.body, 'name'), ...projectDetails(request.body) },
       );
       return { status: 200, body: projectView(project) };
     },
@@ -303,8 +299,7 @@ const ROUTES: Record<ControlPlaneRouteKey, Route> = {
     handle: async (request, resolved, context) => {
       const project = await updateProject(context, must(resolved.project), {
         new_name: optionalName(request.body, 'new_name'),
-        description: optionalText(request.body, 'description'),
-        type: optionalEnum(request.body, 'type', PROJECT_TYPES),
+        ...projectDetails(request.body),
       });
       return { status: 200, body: projectView(project) };
     },
@@ -444,6 +439,14 @@ async function resolveKey(request: Request, context: ControlPlaneContext): Promi
 function must<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('route invariant: resolved value missing');
   return value;
+}
+
+/** What a project's creation and update both may set besides its name. */
+function projectDetails(body: JsonObject) {
+  return {
+    description: optionalText(body, 'description'),
+    type: optionalEnum(body, 'type', PROJECT_TYPES),
+  };
 }
 
 /** The named fields of a record, in that order: what an answer shows of it. */

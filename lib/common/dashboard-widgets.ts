@@ -9,7 +9,7 @@ import {
   Metric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import type { WaggleFunction } from './waggle-function';
+import { WaggleFunction } from './waggle-function';
 
 /** The period of every graph on Waggle's dashboards. */
 export const PERIOD = Duration.minutes(5);
@@ -47,8 +47,15 @@ export function httpApiWidgets(title: string, api: HttpApi): IWidget[] {
   ];
 }
 
-/** Errors and throttles of every function, one line each, on one graph. */
-export function functionErrorsWidget(functions: readonly (readonly [string, WaggleFunction])[]): IWidget {
+/**
+ * Errors and throttles of every function in `plane`, one line each, on one graph, each labelled with
+ * its service name without the `waggle-` prefix: a function added to a plane is on it by itself.
+ */
+export function functionErrorsWidget(plane: Construct): IWidget {
+  const functions = plane.node
+    .findAll()
+    .filter((construct): construct is WaggleFunction => construct instanceof WaggleFunction)
+    .map((fn) => [fn.serviceName.replace(/^waggle-/, ''), fn] as const);
   return new GraphWidget({
     title: 'Function errors and throttles',
     left: functions.map(([label, fn]) =>

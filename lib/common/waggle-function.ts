@@ -79,6 +79,8 @@ export class WaggleFunction extends Construct {
   readonly logGroup: LogGroup;
   /** What the function's environment was built from: its schema and its own variables. */
   readonly environment: FunctionEnvironment;
+  /** The `service` of its logs and metrics (POWERTOOLS_SERVICE_NAME), e.g. `waggle-ingest`. */
+  readonly serviceName: string;
   /** Any failed invocation (an exception or a timeout) in 5 minutes. */
   readonly errorsAlarm: Alarm;
   /** Throttled invocations in three 5-minute periods in a row (account concurrency exhausted). */
@@ -93,6 +95,7 @@ export class WaggleFunction extends Construct {
     if (props.entry !== expectedEntry)
       throw new Error(`${id}: the environment of ${expectedEntry} was given to ${props.entry}`);
     this.environment = props.environment;
+    this.serviceName = props.serviceName;
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,

@@ -82,13 +82,6 @@ export class ControlPlaneDashboard extends Construct {
         width: 12,
       }),
     );
-    this.dashboard.addWidgets(
-      functionErrorsWidget([
-        ['API', api.apiFunction],
-        ['tokens', api.tokenFunction],
-        ['reconciler', reconciler.reconcileFunction],
-        ['heartbeat receiver', heartbeats.receiverFunction],
-      ]),
-    );
+    this.dashboard.addWidgets(functionErrorsWidget(plane));
   }
 }

@@ -21,16 +21,6 @@ export class DataPlaneDashboard extends Construct {
   constructor(scope: Construct, id: string, plane: DataPlaneStack, name: string) {
     super(scope, id);
     const { eventsQueue, eventWriter, queryApi, ingestApi, eventTables } = plane;
-    const functions = [
-      ['ingest', ingestApi.ingestFunction],
-      ['writer', eventWriter.writerFunction],
-      ['query', queryApi.queryFunction],
-      ['dead-letter archiver', plane.deadLetterArchiver.archiverFunction],
-      ['compaction', plane.eventCompaction.compactionFunction],
-      ['sync controller', plane.syncController.controllerFunction],
-      ['heartbeat', plane.heartbeatSender.senderFunction],
-    ] as const;
-
     this.dashboard = planeDashboard(this, `waggle-data-plane-${name}`, plane);
     this.dashboard.addWidgets(...httpApiWidgets('Ingest and read API', ingestApi.api));
     this.dashboard.addWidgets(
@@ -116,6 +106,6 @@ export class DataPlaneDashboard extends Construct {
       }),
     );
     if (plane.grpcCollector) this.dashboard.addWidgets(...plane.grpcCollector.dashboardWidgets());
-    this.dashboard.addWidgets(functionErrorsWidget(functions));
+    this.dashboard.addWidgets(functionErrorsWidget(plane));
   }
 }

@@ -7,6 +7,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { WaggleFunction } from '../../lib/common/waggle-function';
 import { type DeploymentConfig, loadDeploymentConfig } from '../../lib/config/deployment-config';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
 import { buildTestApp, type TestWaggleApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
@@ -197,5 +198,21 @@ describe('dashboards', () => {
     for (const text of ['TokensIssued', 'ChangesPublished', 'ChangesRepublished', 'HeartbeatsStored'])
       expect(cpBody).toContain(text);
     for (const text of ['SyncMessagesApplied', 'HeartbeatsSent']) expect(acmeBody).toContain(text);
+  });
+
+  it("graph every function's errors and throttles, labelled with its service", () => {
+    for (const [name, stack, template] of planes) {
+      const functions = stack.node.findAll().filter((construct) => construct instanceof WaggleFunction);
+      expect(functions.length, name).toBeGreaterThanOrEqual(4);
+      const body = JSON.stringify(
+        (resourcesOf(template, 'AWS::CloudWatch::Dashboard')[0] as [string, Resource])[1].Properties
+          .DashboardBody,
+      );
+      for (const fn of functions) {
+        const label = fn.serviceName.replace(/^waggle-/, '');
+        expect(body, `${name}: ${label}`).toContain(`\\"label\\":\\"${label}\\"`);
+        expect(body, `${name}: ${label}`).toContain(`\\"label\\":\\"${label} throttles\\"`);
+      }
+    }
   });
 });
