@@ -89,43 +89,59 @@ async function main(): Promise<void> {
     const page = await browser.page();
     page.setDefaultTimeout(30_000);
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(cp.consoleUrl);
-    await page.getByLabel('Email').waitFor();
-    await page.getByLabel('Email').fill(cp.admin.email);
-    await shoot(page, 'sign-in');
-    await page.getByLabel('Email').fill('');
+    const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+    const projectUrl = `${cp.consoleUrl}projects/${cp.platform.projectId}`;
+    // Each page on its own: one that does not come up is reported, and the others are still taken.
+    const failed: string[] = [];
+    const take = async (name: string, show: () => Promise<void>) => {
+      try {
+        await show();
+        await shoot(page, name);
+      } catch (error) {
+        failed.push(name);
+        console.error(
+          `screenshots: ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    };
 
+    await take('sign-in', async () => {
+      await page.goto(cp.consoleUrl);
+      await page.getByLabel('Email').fill(cp.admin.email);
+    });
     await signIn(page, cp.consoleUrl, cp.admin.email, cp.admin.password);
-    await page.getByRole('heading', { name: 'Sessions' }).waitFor();
-    await page.getByTestId('sessions-table').getByRole('link', { name: first.name }).waitFor();
-    await shoot(page, 'sessions');
-
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
-    await page.getByRole('heading', { name: 'Events' }).waitFor();
-    await page.getByTestId('events-table').getByRole('link').first().waitFor();
-    await shoot(page, 'events');
-
-    await page.goto(`${cp.consoleUrl}projects/${cp.platform.projectId}/sessions/${first.session_id}`);
+    await take('sessions', async () => {
+      await page.goto(`${projectUrl}/sessions`);
+      await page.getByTestId('sessions-table').getByRole('link', { name: first.name }).waitFor();
+    });
+    await take('events', async () => {
+      await nav('Events').click();
+      await page.getByRole('heading', { name: 'Events' }).waitFor();
+      await page.getByTestId('events-table').getByRole('link').first().waitFor();
+    });
     const tree = page.getByRole('tree', { name: 'Events' });
-    await tree.getByRole('treeitem', { name: first.events.tool, exact: true }).waitFor();
-    await shoot(page, 'session');
-
-    await tree.getByRole('treeitem', { name: first.events.model, exact: true }).click();
-    await page
-      .getByRole('region', { name: 'Event detail' })
-      .getByRole('heading', { name: 'Outputs' })
-      .waitFor();
-    await shoot(page, 'event-detail');
-
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    await page.locator('canvas').first().waitFor();
-    await shoot(page, 'dashboard');
-
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
-    await page.getByRole('heading', { name: 'Admin', level: 1 }).waitFor();
-    await page.getByTestId('keys-table').waitFor();
-    await shoot(page, 'admin');
+    await take('session', async () => {
+      await page.goto(`${projectUrl}/sessions/${first.session_id}`);
+      await tree.getByRole('treeitem', { name: first.events.tool, exact: true }).waitFor();
+    });
+    await take('event-detail', async () => {
+      await tree.getByRole('treeitem', { name: first.events.model, exact: true }).click();
+      await page
+        .getByRole('region', { name: 'Event detail' })
+        .getByRole('heading', { name: 'Outputs' })
+        .waitFor();
+    });
+    await take('dashboard', async () => {
+      await nav('Dashboard').click();
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await page.locator('canvas').first().waitFor();
+    });
+    await take('admin', async () => {
+      await nav('Admin').click();
+      await page.getByRole('heading', { name: 'Admin', level: 1 }).waitFor();
+      await page.getByTestId('keys-table').waitFor();
+    });
+    if (failed.length > 0) throw new Error(`not taken: ${failed.join(', ')}`);
   } finally {
     await browser.close();
     await cp.close();

@@ -173,7 +173,7 @@ export async function sendSession(
       event_name: events.model,
       session_id,
       parent_id: chainId,
-      config: { model, provider: 'openai' },
+      config: { model, provider: model.startsWith('claude') ? 'anthropic' : 'openai' },
       inputs: { chat_history: [{ role: 'user', content: `What is the answer for ${name}?` }] },
       outputs: { role: 'assistant', content: modelOutput },
       metadata: { prompt_tokens: 120, completion_tokens: 30 },
