@@ -76,7 +76,6 @@ const homeRoute = createRoute({
 const projectRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: 'projects/$projectId',
-  beforeLoad: ({ context, params }) => context.prefs.setProjectId(params.projectId),
 });
 
 const projectIndexRoute = createRoute({

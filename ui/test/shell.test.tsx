@@ -31,6 +31,8 @@ it('switches projects (remembered) and data planes (tokens and reads go to the c
   });
   const user = userEvent.setup();
   const project = await screen.findByLabelText('Project');
+  // The project a page shows is remembered for the next visit.
+  await waitFor(() => expect(services.prefs.projectId()).toBe('p1'));
   await waitFor(() => expect((project as HTMLSelectElement).options).toHaveLength(2));
   await user.selectOptions(project, 'p2');
   await waitFor(() => expect(history.location.pathname).toBe('/projects/p2/events'));

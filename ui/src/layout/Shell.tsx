@@ -11,6 +11,11 @@ export function Shell() {
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
+  const { prefs } = useApp();
+  // The project shown is the one remembered (not one merely preloaded by hovering a link).
+  useEffect(() => {
+    if (projectId) prefs.setProjectId(projectId);
+  }, [projectId, prefs]);
   // A new page moves focus to its content, so keyboard and screen-reader users start there.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each new path
   useEffect(() => {
