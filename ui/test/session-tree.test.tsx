@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionNode } from '../src/api/types';
@@ -9,18 +9,53 @@ import { ancestorsOf, buildIndex, filterTree, visibleRows } from '../src/session
 
 const T0 = Date.UTC(2026, 0, 1);
 
-// jsdom has no layout: the tree's scroll area reports 600 px so the virtualizer renders a window.
-const original = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
+// jsdom has no layout: the tree's scroll area reports 600 px, is as tall as its content, and
+// scrolls (scrollTo sets scrollTop and fires scroll), so the virtualizer renders and moves a window.
+const isTree = (element: HTMLElement) => element.classList.contains('wg-tt-scroll');
+const offsets = new WeakMap<HTMLElement, number>();
+const stubbed = ['clientHeight', 'scrollHeight', 'scrollTop'] as const;
+const originals = stubbed.map((name) => Object.getOwnPropertyDescriptor(HTMLElement.prototype, name));
+const originalScrollTo = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'scrollTo');
 beforeAll(() => {
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
     configurable: true,
     get(this: HTMLElement) {
-      return this.classList.contains('wg-tt-scroll') ? 600 : 0;
+      return isTree(this) ? 600 : 0;
+    },
+  });
+  Object.defineProperty(HTMLElement.prototype, 'scrollHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return isTree(this)
+        ? Number.parseFloat((this.firstElementChild as HTMLElement | null)?.style.height ?? '0')
+        : 0;
+    },
+  });
+  Object.defineProperty(HTMLElement.prototype, 'scrollTop', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return offsets.get(this) ?? 0;
+    },
+    set(this: HTMLElement, value: number) {
+      offsets.set(this, value);
+    },
+  });
+  Object.defineProperty(HTMLElement.prototype, 'scrollTo', {
+    configurable: true,
+    value(this: HTMLElement, options: ScrollToOptions) {
+      this.scrollTop = options.top ?? this.scrollTop;
+      this.dispatchEvent(new Event('scroll'));
     },
   });
 });
 afterAll(() => {
-  if (original) Object.defineProperty(HTMLElement.prototype, 'clientHeight', original);
+  stubbed.forEach((name, i) => {
+    const descriptor = originals[i];
+    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
+    else delete (HTMLElement.prototype as unknown as Record<string, unknown>)[name];
+  });
+  if (originalScrollTo) Object.defineProperty(HTMLElement.prototype, 'scrollTo', originalScrollTo);
+  else delete (HTMLElement.prototype as unknown as Record<string, unknown>).scrollTo;
 });
 
 /** session → agent (chain) → [llm (model), search (tool) → fetch (tool)], and a late `report` chain. */
@@ -204,6 +239,29 @@ describe('SessionView tree and timeline', () => {
     expect(Number.parseFloat(bar('search').style.width)).toBeCloseTo((500 / 550) * 100, 3);
     fireEvent.click(screen.getByRole('button', { name: 'Reset zoom' }));
     expect(bar('search').style.left).toBe('30%');
+  });
+
+  it('scrolls a selected event deep in a 5,000-event session into view', async () => {
+    render(
+      <SessionView session={makeLargeSession(5000)} selectedEventId="evt-004000" onSelectEvent={() => {}} />,
+    );
+    const row = await screen.findByRole('treeitem', { selected: true });
+    expect(row.dataset.eventId).toBe('evt-004000');
+    expect(screen.getAllByRole('treeitem').length).toBeLessThan(80);
+    expect(screen.queryByRole('treeitem', { name: 'support-agent' })).toBeNull();
+  });
+
+  it('reaches the last of 5,000 rows with End and the first with Home', async () => {
+    render(<SessionView session={makeLargeSession(5000)} />);
+    const tree = screen.getByRole('tree', { name: 'Events' });
+    const active = () => document.getElementById(tree.getAttribute('aria-activedescendant') ?? '');
+    fireEvent.keyDown(tree, { key: 'End' });
+    await waitFor(() => expect(active()?.dataset.eventId).toBe('evt-005000'));
+    fireEvent.keyDown(tree, { key: 'PageUp' });
+    await waitFor(() => expect(active()?.getAttribute('aria-posinset')).not.toBeNull());
+    expect(Number(active()?.dataset.eventId?.slice(4))).toBeLessThan(5000);
+    fireEvent.keyDown(tree, { key: 'Home' });
+    await waitFor(() => expect(active()?.getAttribute('aria-label')).toBe('support-agent'));
   });
 
   it('collapses and expands with the row toggles and the toolbar', () => {

@@ -202,6 +202,7 @@ export function SessionView({
                 selectedId={selectedId}
                 onSelect={select}
                 onToggle={toggle}
+                toggleable={!filtering}
                 toolbar={
                   <>
                     <input

@@ -36,6 +36,8 @@ export interface TreeTimelineProps {
   initialHeight?: number;
   /** Buttons placed first in the toolbar above the tree. */
   toolbar?: ReactNode;
+  /** False while the rows are a filter's matches: Left/Right then only move. */
+  toggleable?: boolean;
 }
 
 /** The timeline's window, in ms since the session start. */
@@ -60,6 +62,7 @@ export function TreeTimeline({
   onToggle,
   initialHeight = 600,
   toolbar,
+  toggleable = true,
 }: TreeTimelineProps): JSX.Element {
   const [zoom, setZoom] = useState<Zoom | null>(null);
   const from = zoom?.from ?? 0;
@@ -108,14 +111,21 @@ export function TreeTimeline({
     getItemKey: (i) => rows[i]?.node.event_id ?? i,
   });
 
-  // A selection made elsewhere (the thread, the URL) becomes the active row and is scrolled to.
+  // A selection made elsewhere (the thread, the URL) becomes the active row and is scrolled to, once
+  // it is on a row (the view first expands a collapsed branch that hides it).
   const selectedRow = selectedId === undefined ? undefined : rowOf.get(selectedId);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the selection changes
+  const pendingScroll = useRef<string | undefined>(undefined);
   useEffect(() => {
     if (selectedId === undefined) return;
     setActiveId(selectedId);
-    if (selectedRow !== undefined) virtualizer.scrollToIndex(selectedRow, { align: 'auto' });
+    pendingScroll.current = selectedId;
   }, [selectedId]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the virtualizer is the same object throughout
+  useEffect(() => {
+    if (selectedRow === undefined || pendingScroll.current !== selectedId) return;
+    pendingScroll.current = undefined;
+    virtualizer.scrollToIndex(selectedRow, { align: 'auto' });
+  }, [selectedId, selectedRow]);
 
   const move = (to: number) => {
     const target = rows[Math.max(0, Math.min(rows.length - 1, to))];
@@ -148,11 +158,11 @@ export function TreeTimeline({
         move(activeRow - page);
         break;
       case 'ArrowRight':
-        if (active.hasChildren && !active.expanded) onToggle(active.node.event_id, true);
+        if (toggleable && active.hasChildren && !active.expanded) onToggle(active.node.event_id, true);
         else if (active.expanded) move(activeRow + 1);
         break;
       case 'ArrowLeft':
-        if (active.expanded) onToggle(active.node.event_id, false);
+        if (toggleable && active.expanded) onToggle(active.node.event_id, false);
         else if (active.parentId !== undefined) move(rowOf.get(active.parentId) ?? activeRow);
         break;
       case 'Enter':
@@ -174,7 +184,7 @@ export function TreeTimeline({
     if (eventId === undefined) return;
     const row = rows[rowOf.get(eventId) ?? -1];
     setActiveId(eventId);
-    if (row?.hasChildren && target.closest('.wg-tt-toggle')) onToggle(eventId, !row.expanded);
+    if (toggleable && row?.hasChildren && target.closest('.wg-tt-toggle')) onToggle(eventId, !row.expanded);
     else onSelect(eventId);
     scrollRef.current?.focus({ preventScroll: true });
   };
