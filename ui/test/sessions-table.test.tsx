@@ -216,5 +216,20 @@ describe('sessions table', () => {
     renderApp({ path: '/projects/p1/sessions', fetch: api.fetch });
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe('Could not load sessions: filters[0].field is not readable (HTTP 400)');
+    expect(screen.queryByRole('link', { name: 'Events page' })).toBeNull();
+  });
+
+  it('points to the events of a data plane without session search', async () => {
+    const api = scriptedFetch({
+      ...controlPlaneRoutes(),
+      'POST http://dp.test/v1/sessions/search': { status: 405, body: { message: 'Method Not Allowed' } },
+    });
+    renderApp({ path: '/projects/p1/sessions', fetch: api.fetch });
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Could not load sessions: Method Not Allowed (HTTP 405)',
+    );
+    expect(screen.getByRole('link', { name: 'Events page' }).getAttribute('href')).toBe(
+      '/projects/p1/events',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import type { SessionSearchRequest, SessionSortField } from '../api/client';
+import { isApiError, type SessionSearchRequest, type SessionSortField } from '../api/client';
 import { useApp, useTarget } from '../app/context';
 import { useFieldSuggestions } from '../app/hooks';
 import {
@@ -99,6 +99,16 @@ export function SessionsPage() {
         />
       </details>
       <ErrorMessage error={sessions.error} title="Could not load sessions" />
+      {isApiError(sessions.error) && (sessions.error.status === 404 || sessions.error.status === 405) ? (
+        <p>
+          This data plane does not list sessions (<code>POST /v1/sessions/search</code>); it may run an older
+          version. Its events are on the{' '}
+          <Link to="/projects/$projectId/events" params={{ projectId }}>
+            Events page
+          </Link>
+          .
+        </p>
+      ) : null}
       {sessions.isLoading ? <p role="status">Loading sessions…</p> : null}
       {empty && filters.length === 0 ? (
         <>
