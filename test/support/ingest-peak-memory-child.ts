@@ -4,10 +4,8 @@
  * JSON line, the answer's status and the process's peak resident memory. A process of its own keeps
  * the test runner's heap out of the figure.
  */
-import { hashApiKey } from '../../lambdas/domain/auth/api-key';
-import { createIngestHandler } from '../../lambdas/ingest/app';
 import { PEAK_MEMORY_KEY, type PeakMemoryReport } from './ingest-peak-memory';
-import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from './memory-ports';
+import { memoryIngest } from './memory-ingest';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -16,26 +14,13 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const keys = new MemoryKeyRegistry();
-  await keys.put({
-    keyHash: hashApiKey(PEAK_MEMORY_KEY),
+  // The stores keep what they are given (compressed archive object and queue messages): a little
+  // more than S3 and SQS clients hold, so the figure errs on the high side.
+  const { handler, queue } = await memoryIngest(PEAK_MEMORY_KEY, {
     org_id: 'org-peak',
     workspace_id: 'ws-peak',
     project_id: 'proj-peak',
     projectName: 'peak',
-    scopes: ['ingest'],
-    revoked: false,
-    createdAt: 0,
-  });
-  // The stores keep what they are given (compressed archive object and queue messages): a little
-  // more than S3 and SQS clients hold, so the figure errs on the high side.
-  const archive = new MemoryObjectStore();
-  const queue = new MemoryQueue();
-  const handler = createIngestHandler({
-    keys,
-    rawArchive: archive,
-    overflowStore: archive,
-    eventsQueue: queue,
   });
   const event = JSON.parse(await readStdin());
   const rssBeforeBytes = process.memoryUsage.rss();

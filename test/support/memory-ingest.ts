@@ -9,15 +9,26 @@ export interface MemoryIngest {
   queue: MemoryQueue;
 }
 
-/** `key` is registered for project proj-1 with the ingest scope. */
-export async function memoryIngest(key: string): Promise<MemoryIngest> {
+export interface IngestProject {
+  org_id: string;
+  workspace_id: string;
+  project_id: string;
+  projectName: string;
+}
+
+const PROJECT_1: IngestProject = {
+  org_id: 'org-1',
+  workspace_id: 'ws-1',
+  project_id: 'proj-1',
+  projectName: 'proj',
+};
+
+/** `key` is registered for `project` (proj-1 unless given) with the ingest scope. */
+export async function memoryIngest(key: string, project: IngestProject = PROJECT_1): Promise<MemoryIngest> {
   const keys = new MemoryKeyRegistry();
   await keys.put({
     keyHash: hashApiKey(key),
-    org_id: 'org-1',
-    workspace_id: 'ws-1',
-    project_id: 'proj-1',
-    projectName: 'proj',
+    ...project,
     scopes: ['ingest'],
     revoked: false,
     createdAt: 0,

@@ -25,6 +25,25 @@ let archive: MemoryObjectStore;
 let queue: MemoryQueue;
 let handler: IngestHandler;
 
+/** POST /v1/traces with the test key: the protobuf request (base64, as API Gateway passes it on). */
+const protobufTraces = () =>
+  apigwEvent({
+    method: 'POST',
+    path: '/v1/traces',
+    headers: { ...auth, 'content-type': 'application/x-protobuf' },
+    body: protobufBody,
+  });
+
+/** POST /v1/traces with the test key: an OTLP/JSON body as text. */
+const jsonTraces = (body: string) =>
+  apigwEvent({
+    method: 'POST',
+    path: '/v1/traces',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body,
+    base64: false,
+  });
+
 function queuedRecords(): EventRecord[] {
   return queue.messages.flatMap((m) => {
     const envelope = parseQueueEnvelope(m.body);
@@ -68,14 +87,7 @@ beforeEach(async () => {
 
 describe('OTLP traces', () => {
   it('accepts protobuf (base64 from API Gateway), queues the raw request beside the normalized events', async () => {
-    const response = await handler(
-      apigwEvent({
-        method: 'POST',
-        path: '/v1/traces',
-        headers: { ...auth, 'content-type': 'application/x-protobuf' },
-        body: protobufBody,
-      }),
-    );
+    const response = await handler(protobufTraces());
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['content-type']).toBe('application/x-protobuf');
     expect(response.isBase64Encoded).toBe(true);
@@ -117,14 +129,7 @@ describe('OTLP traces', () => {
       eventsQueue: queue,
       limits: { maxMessageBytes: 300 },
     });
-    const response = await big(
-      apigwEvent({
-        method: 'POST',
-        path: '/v1/traces',
-        headers: { ...auth, 'content-type': 'application/x-protobuf' },
-        body: protobufBody,
-      }),
-    );
+    const response = await big(protobufTraces());
     expect(response.statusCode).toBe(200);
     expect(queuedRawRequests()).toHaveLength(0);
     const [key] = [...archive.objects.keys()];
@@ -159,16 +164,7 @@ describe('OTLP traces', () => {
   });
 
   it('gives the same event ids when a request is retried', async () => {
-    const send = () =>
-      handler(
-        apigwEvent({
-          method: 'POST',
-          path: '/v1/traces',
-          headers: { ...auth, 'content-type': 'application/json' },
-          body: jsonBody,
-          base64: false,
-        }),
-      );
+    const send = () => handler(jsonTraces(jsonBody));
     await send();
     await send();
     const events = queuedEvents();
@@ -184,15 +180,7 @@ describe('OTLP traces', () => {
   it('counts spans with bad ids in partial_success and queues the rest', async () => {
     const parsed = JSON.parse(jsonBody);
     parsed.resourceSpans[0].scopeSpans[0].spans[0].traceId = 'abcd';
-    const response = await handler(
-      apigwEvent({
-        method: 'POST',
-        path: '/v1/traces',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify(parsed),
-        base64: false,
-      }),
-    );
+    const response = await handler(jsonTraces(JSON.stringify(parsed)));
     expect(response.statusCode).toBe(200);
     const body = JSON.parse(response.body as string);
     expect(body.partialSuccess.rejectedSpans).toBe('1');
@@ -209,15 +197,7 @@ describe('OTLP traces', () => {
       value: { stringValue: long },
     });
     const body = JSON.stringify(parsed);
-    const response = await handler(
-      apigwEvent({
-        method: 'POST',
-        path: '/v1/traces',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body,
-        base64: false,
-      }),
-    );
+    const response = await handler(jsonTraces(body));
     expect(response.statusCode).toBe(200);
     const [raw] = queuedRawRequests();
     const event = queuedEvents().find((e) => JSON.stringify(e.metadata).includes('app.document'));
@@ -270,14 +250,7 @@ describe('OTLP traces', () => {
     expect(response.statusCode).toBe(status);
     expect(queue.messages).toHaveLength(0);
     expect(archive.objects.size).toBe(0);
-    const ok = await handler(
-      apigwEvent({
-        method: 'POST',
-        path: '/v1/traces',
-        headers: { ...auth, 'content-type': 'application/x-protobuf' },
-        body: protobufBody,
-      }),
-    );
+    const ok = await handler(protobufTraces());
     expect(ok.statusCode).toBe(200);
   });
 
@@ -301,14 +274,7 @@ describe('OTLP traces', () => {
       overflowStore: archive,
       eventsQueue: queue,
     });
-    const response = await revoked(
-      apigwEvent({
-        method: 'POST',
-        path: '/v1/traces',
-        headers: { ...auth, 'content-type': 'application/x-protobuf' },
-        body: protobufBody,
-      }),
-    );
+    const response = await revoked(protobufTraces());
     expect(response.statusCode).toBe(403);
     expect(response.headers?.['content-type']).toBe('application/x-protobuf');
     expect(queue.messages).toHaveLength(0);
@@ -347,14 +313,7 @@ describe('OTLP traces', () => {
       });
       if (failing === 'archive') archive.failPuts = true;
       else queue.failSends = true;
-      const response = await target(
-        apigwEvent({
-          method: 'POST',
-          path: '/v1/traces',
-          headers: { ...auth, 'content-type': 'application/x-protobuf' },
-          body: protobufBody,
-        }),
-      );
+      const response = await target(protobufTraces());
       expect(response.statusCode).toBe(503);
       expect(response.headers?.['retry-after']).toBeDefined();
     },

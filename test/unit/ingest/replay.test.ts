@@ -21,6 +21,19 @@ let archive: MemoryObjectStore;
 let liveQueue: MemoryQueue;
 let handler: IngestHandler;
 
+/** Replays project p-1's archive of the instant NOW into `queue`, with other options where given. */
+function replay(queue: MemoryQueue, options: Partial<Parameters<typeof replayArchive>[0]> = {}) {
+  return replayArchive({
+    archive,
+    overflowStore: archive,
+    eventsQueue: queue,
+    projectId: 'p-1',
+    from: NOW,
+    to: NOW,
+    ...options,
+  });
+}
+
 function eventsOn(queue: MemoryQueue): WaggleEvent[] {
   return queue.messages.flatMap((m) => {
     const envelope = parseQueueEnvelope(m.body);
@@ -82,11 +95,7 @@ function rawMessages(queue: MemoryQueue) {
 describe('replayArchive', () => {
   it('re-ingests archived requests with the same event ids and newer versions', async () => {
     const replayQueue = new MemoryQueue();
-    const summary = await replayArchive({
-      archive,
-      overflowStore: archive,
-      eventsQueue: replayQueue,
-      projectId: 'p-1',
+    const summary = await replay(replayQueue, {
       from: NOW - 60_000,
       to: NOW + 60_000,
       clock: () => NOW + 3_600_000,
@@ -104,45 +113,14 @@ describe('replayArchive', () => {
 
   it('honours the project and the time range, and a dry run queues nothing', async () => {
     const queue = new MemoryQueue();
-    const outside = await replayArchive({
-      archive,
-      overflowStore: archive,
-      eventsQueue: queue,
-      projectId: 'p-1',
-      from: NOW + 1,
-      to: NOW + 7_200_000,
-    });
+    const outside = await replay(queue, { from: NOW + 1, to: NOW + 7_200_000 });
     expect(outside.requests).toBe(0);
-    const other = await replayArchive({
-      archive,
-      overflowStore: archive,
-      eventsQueue: queue,
-      projectId: 'p-2',
-      from: 0,
-      to: NOW * 2,
-    });
+    const other = await replay(queue, { projectId: 'p-2', from: 0, to: NOW * 2 });
     expect(other.requests).toBe(0);
-    const dry = await replayArchive({
-      archive,
-      overflowStore: archive,
-      eventsQueue: queue,
-      projectId: 'p-1',
-      from: NOW,
-      to: NOW,
-      dryRun: true,
-    });
+    const dry = await replay(queue, { dryRun: true });
     expect(dry.records).toBe(3);
     expect(queue.messages).toHaveLength(0);
-    await expect(
-      replayArchive({
-        archive,
-        overflowStore: archive,
-        eventsQueue: queue,
-        projectId: 'p-1',
-        from: 2,
-        to: 1,
-      }),
-    ).rejects.toThrow(/empty/);
+    await expect(replay(queue, { from: 2, to: 1 })).rejects.toThrow(/empty/);
   });
 
   it('reads each request once: kept twice by redelivery, or both in a batch object and its own object', async () => {
@@ -158,14 +136,7 @@ describe('replayArchive', () => {
       encodeArchiveObject(header, decodeRawRequestBody(entry.rawRequest), false),
     );
     const queue = new MemoryQueue();
-    const summary = await replayArchive({
-      archive,
-      overflowStore: archive,
-      eventsQueue: queue,
-      projectId: 'p-1',
-      from: NOW,
-      to: NOW,
-    });
+    const summary = await replay(queue);
     expect(summary).toEqual({ requests: 2, records: 3, failures: [] });
     expect(
       eventsOn(queue)
@@ -190,14 +161,7 @@ describe('replayArchive', () => {
       );
     }
     const queue = new MemoryQueue();
-    const summary = await replayArchive({
-      archive: old,
-      overflowStore: old,
-      eventsQueue: queue,
-      projectId: 'p-1',
-      from: NOW,
-      to: NOW,
-    });
+    const summary = await replay(queue, { archive: old, overflowStore: old });
     expect(summary).toEqual({ requests: 2, records: 3, failures: [] });
     expect(
       eventsOn(queue)
@@ -213,14 +177,7 @@ describe('replayArchive', () => {
   it('reports an unreadable archive object and goes on with the rest', async () => {
     const [first] = [...archive.objects.keys()];
     archive.objects.set(first as string, Uint8Array.from([1, 2, 3]));
-    const summary = await replayArchive({
-      archive,
-      overflowStore: archive,
-      eventsQueue: new MemoryQueue(),
-      projectId: 'p-1',
-      from: NOW,
-      to: NOW,
-    });
+    const summary = await replay(new MemoryQueue());
     expect(summary.requests).toBe(1);
     expect(summary.failures).toHaveLength(1);
     expect(summary.failures[0]?.key).toBe(first);
