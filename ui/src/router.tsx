@@ -20,7 +20,7 @@ import {
   type RouterHistory,
   redirect,
 } from '@tanstack/react-router';
-import { parseListSearch } from './app/list-search';
+import { type ListSearch, parseListSearch } from './app/list-search';
 import type { Services } from './app/services';
 import { NotFound, RouteError } from './components/RouteError';
 import { Shell } from './layout/Shell';
@@ -117,9 +117,12 @@ const EVENT_TABS: readonly EventTypeTab[] = ['all', 'model', 'tool', 'chain'];
 const eventsRoute = createRoute({
   getParentRoute: () => projectRoute,
   path: 'events',
-  validateSearch: (search: Record<string, unknown>) => {
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): ListSearch<(typeof EVENT_SORTS)[number]> & { type?: Exclude<EventTypeTab, 'all'> } => {
+    const parsed = parseListSearch(search, EVENT_SORTS);
     const type = EVENT_TABS.find((tab) => tab === search.type);
-    return { ...parseListSearch(search, EVENT_SORTS), type: type === 'all' ? undefined : type };
+    return type === undefined || type === 'all' ? parsed : { ...parsed, type };
   },
   component: lazyRouteComponent(() => import('./pages/EventsPage'), 'EventsPage'),
 });
