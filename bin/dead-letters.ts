@@ -22,7 +22,7 @@ import {
   summarizeDeadLetters,
 } from '../lambdas/domain/ingest/dead-letters';
 import type { MessageQueue, ObjectStore } from '../lambdas/domain/ports';
-import { localPaths } from '../lambdas/local/paths';
+import { localDataPaths, type OptionValues, regionConfig, STORE_OPTIONS } from './archive-tool-options';
 
 const USAGE = `usage: npm run dead-letters -- list|replay
          [--project <project id>] [--reason <resolve|encode|receives-exhausted|unrecorded>]
@@ -42,11 +42,9 @@ interface Stores {
   where: string;
 }
 
-function stores(values: Record<string, string | boolean | undefined>): Stores {
+function stores(values: OptionValues): Stores {
   if (values.local) {
-    const paths = localPaths(
-      (values['data-dir'] as string | undefined) ?? process.env.WAGGLE_DATA_DIR ?? '.data',
-    );
+    const paths = localDataPaths(values);
     return {
       store: new FileObjectStore(paths.eventStore),
       overflowStore: new FileObjectStore(paths.rawArchive),
@@ -58,21 +56,20 @@ function stores(values: Record<string, string | boolean | undefined>): Stores {
   const bucket = values.bucket as string | undefined;
   const overflowBucket = values['overflow-bucket'] as string | undefined;
   if (!bucket || !overflowBucket) fail('give --local, or --bucket and --overflow-bucket');
-  const region = values.region as string | undefined;
-  const s3 = new S3Client(region ? { region } : {});
+  const s3 = new S3Client(regionConfig(values));
   const queueUrl = values['queue-url'] as string | undefined;
   return {
     store: new S3ObjectStore(s3, bucket),
     overflowStore: new S3ObjectStore(s3, overflowBucket),
     eventsQueue: queueUrl
-      ? async () => new SqsMessageQueue(new SQSClient(region ? { region } : {}), queueUrl)
+      ? async () => new SqsMessageQueue(new SQSClient(regionConfig(values)), queueUrl)
       : undefined,
     where: `s3://${bucket}`,
   };
 }
 
 async function main(): Promise<void> {
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  let parsed: { values: OptionValues; positionals: string[] };
   try {
     parsed = parseArgs({
       allowPositionals: true,
@@ -82,13 +79,8 @@ async function main(): Promise<void> {
         from: { type: 'string' },
         to: { type: 'string' },
         all: { type: 'boolean' },
-        local: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        bucket: { type: 'string' },
         'overflow-bucket': { type: 'string' },
-        'queue-url': { type: 'string' },
-        region: { type: 'string' },
-        'dry-run': { type: 'boolean' },
+        ...STORE_OPTIONS,
       },
       strict: true,
     });

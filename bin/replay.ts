@@ -16,7 +16,7 @@ import { LocalQueue } from '../lambdas/adapters/local/local-queue';
 import { archivedProjects, matchArchivedProject } from '../lambdas/domain/ingest/archived-projects';
 import { replayArchive } from '../lambdas/domain/ingest/replay';
 import type { MessageQueue, ObjectStore } from '../lambdas/domain/ports';
-import { localPaths } from '../lambdas/local/paths';
+import { localDataPaths, regionConfig, STORE_OPTIONS } from './archive-tool-options';
 
 const USAGE = `usage: npm run replay -- --project <project name or id> --from <ISO time> --to <ISO time>
          (--local [--data-dir .data] | --bucket <raw archive bucket> --queue-url <events queue url> [--region <region>])
@@ -43,12 +43,7 @@ async function main(): Promise<void> {
         project: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
-        local: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        bucket: { type: 'string' },
-        'queue-url': { type: 'string' },
-        region: { type: 'string' },
-        'dry-run': { type: 'boolean' },
+        ...STORE_OPTIONS,
       },
       strict: true,
     }));
@@ -65,9 +60,7 @@ async function main(): Promise<void> {
   let eventsQueue: MessageQueue;
   if (values.local) {
     // A running platform picks up messages another process adds to its queue folder.
-    const paths = localPaths(
-      (values['data-dir'] as string | undefined) ?? process.env.WAGGLE_DATA_DIR ?? '.data',
-    );
+    const paths = localDataPaths(values);
     archive = new FileObjectStore(paths.rawArchive);
     eventsQueue = await LocalQueue.open(paths.eventsQueue);
     console.log(`replay: reading ${paths.rawArchive}, queueing to ${paths.eventsQueue}`);
@@ -75,9 +68,8 @@ async function main(): Promise<void> {
     const bucket = values.bucket as string | undefined;
     const queueUrl = values['queue-url'] as string | undefined;
     if (!bucket || !queueUrl) fail('give --local, or both --bucket and --queue-url');
-    const region = values.region as string | undefined;
-    archive = new S3ObjectStore(new S3Client(region ? { region } : {}), bucket);
-    eventsQueue = new SqsMessageQueue(new SQSClient(region ? { region } : {}), queueUrl);
+    archive = new S3ObjectStore(new S3Client(regionConfig(values)), bucket);
+    eventsQueue = new SqsMessageQueue(new SQSClient(regionConfig(values)), queueUrl);
   }
 
   const match = matchArchivedProject(await archivedProjects(archive, from, to), project);
