@@ -83,6 +83,24 @@ beforeEach(async () => {
   }
 });
 
+/** Stores a queued raw request as archives did before batch objects: one object per request. */
+function storeAsOwnObject(store: MemoryObjectStore, body: string): void {
+  const entry = parseQueueEnvelope(body);
+  if (!('rawRequest' in entry)) throw new Error('not a raw request');
+  const { header } = entry.rawRequest;
+  store.objects.set(
+    rawArchiveKey(header),
+    encodeArchiveObject(header, decodeRawRequestBody(entry.rawRequest), false),
+  );
+}
+
+/** The ids of the events on `queue`, sorted. */
+function eventIdsOn(queue: MemoryQueue): string[] {
+  return eventsOn(queue)
+    .map((e) => e.event_id)
+    .sort();
+}
+
 function rawMessages(queue: MemoryQueue) {
   return queue.messages.flatMap((m, index) => {
     const envelope = parseQueueEnvelope(m.body);
@@ -103,7 +121,7 @@ describe('replayArchive', () => {
     expect(summary).toEqual({ requests: 2, records: 3, failures: [] });
     const live = eventsOn(liveQueue);
     const replayed = eventsOn(replayQueue);
-    expect(replayed.map((e) => e.event_id).sort()).toEqual(live.map((e) => e.event_id).sort());
+    expect(eventIdsOn(replayQueue)).toEqual(eventIdsOn(liveQueue));
     for (const event of replayed) {
       const original = live.find((e) => e.event_id === event.event_id) as WaggleEvent;
       expect(event.version).toBeGreaterThan(original.version);
@@ -128,50 +146,20 @@ describe('replayArchive', () => {
     await archiveRawRequests(rawMessages(liveQueue), archive, 'batch-redelivered');
     // One request also in the one-object-per-request form (as archived before the batch objects).
     const [first] = rawMessages(liveQueue);
-    const entry = parseQueueEnvelope(first?.body as string);
-    if (!('rawRequest' in entry)) throw new Error('not a raw request');
-    const { header } = entry.rawRequest;
-    archive.objects.set(
-      rawArchiveKey(header),
-      encodeArchiveObject(header, decodeRawRequestBody(entry.rawRequest), false),
-    );
+    storeAsOwnObject(archive, first?.body as string);
     const queue = new MemoryQueue();
     const summary = await replay(queue);
     expect(summary).toEqual({ requests: 2, records: 3, failures: [] });
-    expect(
-      eventsOn(queue)
-        .map((e) => e.event_id)
-        .sort(),
-    ).toEqual(
-      eventsOn(liveQueue)
-        .map((e) => e.event_id)
-        .sort(),
-    );
+    expect(eventIdsOn(queue)).toEqual(eventIdsOn(liveQueue));
   });
 
   it('still replays archives written one object per request, before the batch objects', async () => {
     const old = new MemoryObjectStore();
-    for (const message of rawMessages(liveQueue)) {
-      const entry = parseQueueEnvelope(message.body);
-      if (!('rawRequest' in entry)) continue;
-      const { header } = entry.rawRequest;
-      old.objects.set(
-        rawArchiveKey(header),
-        encodeArchiveObject(header, decodeRawRequestBody(entry.rawRequest), false),
-      );
-    }
+    for (const message of rawMessages(liveQueue)) storeAsOwnObject(old, message.body);
     const queue = new MemoryQueue();
     const summary = await replay(queue, { archive: old, overflowStore: old });
     expect(summary).toEqual({ requests: 2, records: 3, failures: [] });
-    expect(
-      eventsOn(queue)
-        .map((e) => e.event_id)
-        .sort(),
-    ).toEqual(
-      eventsOn(liveQueue)
-        .map((e) => e.event_id)
-        .sort(),
-    );
+    expect(eventIdsOn(queue)).toEqual(eventIdsOn(liveQueue));
   });
 
   it('reports an unreadable archive object and goes on with the rest', async () => {
