@@ -133,4 +133,23 @@ describe('Cognito sign-in in the console', () => {
       expect(api.of('POST', '/v1/tokens')[0]?.headers.authorization).toBe('Bearer cognito-id-token'),
     );
   });
+
+  it('signs out of the console and of the managed login', async () => {
+    const visited: string[] = [];
+    const session = new MemoryStorage();
+    const api = scriptedFetch({
+      ...controlPlaneRoutes(),
+      'POST http://dp.test/v1/sessions/search': { body: { sessions: [], totalSessions: 0 } },
+    });
+    renderApp({
+      path: '/projects/p1/sessions',
+      fetch: api.fetch,
+      config: { ...CONFIG, auth: AUTH },
+      sessionStorage: session,
+      assign: (url) => visited.push(url),
+    });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Sign out' }));
+    expect(visited).toEqual([logoutUrl(AUTH)]);
+    expect(session.getItem('waggle.session')).toBeNull();
+  });
 });
