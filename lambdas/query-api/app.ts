@@ -36,6 +36,8 @@ import {
   eventNodeResponse,
   sessionResponse,
 } from '../domain/read-api/responses';
+import { parseSessionSearchBody } from '../domain/read-api/session-search-request';
+import { sessionSearchBody } from '../domain/read-api/session-search-response';
 import { createCallerAuthenticator, type DataPlaneCallerDeps } from '../http/data-plane-caller';
 import { jsonResponse as json } from '../http/json-response';
 import { encodeResponse } from '../http/response-encoding';
@@ -171,6 +173,11 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
         ? await eventWithFullPayloads(event, deps.payloadStore, tenant, { maxAddedBytes: room })
         : event;
       return { status: 200, body: eventNodeResponse(full, ctx.principal) };
+    },
+    'POST /v1/sessions/search': async (ctx) => {
+      const query = parseSessionSearchBody(readJsonBody(ctx.request), ctx.principal, ctx.now);
+      const result = await queries.searchSessions(tenantOf(ctx.principal), query, ctx.read);
+      return { status: 200, json: sessionSearchBody(result) };
     },
     'GET /v1/sessions/{session_id}': sessionRoute,
     'GET /session/{session_id}': sessionRoute,

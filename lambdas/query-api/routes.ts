@@ -7,6 +7,8 @@ export const QUERY_ROUTES = [
   'POST /v1/events/export',
   'GET /events',
   'GET /v1/events/chart',
+  // A Waggle read (HoneyHive's spec has no session list), for the web console.
+  'POST /v1/sessions/search',
   'GET /v1/events/{id}',
   'DELETE /v1/events/{id}',
   'GET /v1/sessions/{session_id}',

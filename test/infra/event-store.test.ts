@@ -728,6 +728,7 @@ describe('query API', () => {
       'POST /v1/events/export',
       'GET /events',
       'GET /v1/events/chart',
+      'POST /v1/sessions/search',
       'GET /v1/events/{id}',
       'DELETE /v1/events/{id}',
       'GET /v1/sessions/{session_id}',

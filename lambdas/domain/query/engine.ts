@@ -18,6 +18,8 @@ export const STATEMENT_NAMES = [
   'rows-by-ids',
   'locate',
   'session-days',
+  'session-search',
+  'session-search-count',
 ] as const;
 export type StatementName = (typeof STATEMENT_NAMES)[number];
 

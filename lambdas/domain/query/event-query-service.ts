@@ -10,6 +10,7 @@ import { enrichSessionEvents } from './enrichment';
 import { exportEvents } from './export-query';
 import { locate } from './locate';
 import { checkReadWindowDays, type ReadTime } from './read-window';
+import { searchSessions } from './session-search';
 import { buildSession } from './session-tree';
 import { param, sql } from './sql';
 import type { EventQueryService, ReadContext } from './types';
@@ -55,6 +56,8 @@ export function createEventQueryService(
     exportEvents: (tenant, query, context) =>
       exportEvents(engine, dialect, tenant, query, context, readTime()),
     chart: (tenant, query, context) => chart(engine, dialect, tenant, query, context, readTime()),
+    searchSessions: (tenant, query, context) =>
+      searchSessions(engine, dialect, tenant, query, context, readTime()),
 
     async getSession(tenant, sessionId, context) {
       const located = await locate(engine, tenant, { sessions: [sessionId] }, context);

@@ -44,6 +44,8 @@ export function withPendingUpdates(
       return { root, rollup: sessionRollup(flatten(root), sessionId) };
     },
     chart: (tenant, query, context) => queries.chart(tenant, query, context),
+    // Rollups are aggregates of stored rows, as charts are.
+    searchSessions: (tenant, query, context) => queries.searchSessions(tenant, query, context),
     lookupLatest: (tenant, eventIds, context) => queries.lookupLatest(tenant, eventIds, context),
   };
 }

@@ -80,6 +80,25 @@ function plausibleRows(
       ];
     case 'export-count':
       return [{ total: 2 }];
+    case 'session-search':
+      return [
+        {
+          session_id: 's-1',
+          event_name: 'session',
+          source: 'plan',
+          user_properties: '{}',
+          metadata: '{}',
+          start_time: now,
+          end_time: now,
+          duration: 0,
+          num_events: 1,
+          cost: 0,
+          total_tokens: 0,
+          errors: 0,
+        },
+      ];
+    case 'session-search-count':
+      return [{ total: 1 }];
     case 'rows-by-ids':
       return [eventRow('e-1', 's-1', now)];
     default:

@@ -3,7 +3,7 @@
  * `/v1/sessions/{id}`, `/v1/events/{id}`, `/v1/events/chart`) and the service that answers them.
  * The HTTP layer parses requests into these shapes; the query layer compiles them to SQL.
  */
-import type { Tenant, WaggleEvent } from '../events/event';
+import type { JsonObject, Tenant, WaggleEvent } from '../events/event';
 
 export const FILTER_OPERATORS = [
   'exists',
@@ -152,6 +152,67 @@ export interface SessionResult {
   rollup: SessionRollup;
 }
 
+/** How `POST /v1/sessions/search` may order sessions (each column of a SessionSummary a list sorts by). */
+export const SESSION_SORT_FIELDS = [
+  'start_time',
+  'duration',
+  'num_events',
+  'cost',
+  'total_tokens',
+  'errors',
+  'event_name',
+] as const;
+export type SessionSortField = (typeof SESSION_SORT_FIELDS)[number];
+
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+export const DEFAULT_SESSION_SEARCH_LIMIT = 50;
+/** A page of sessions a person scrolls; each row carries the session event's metadata and user_properties. */
+export const MAX_SESSION_SEARCH_LIMIT = 500;
+
+/**
+ * `POST /v1/sessions/search` (a Waggle read): sessions whose session event matches the filters and
+ * whose start (the earliest start_time of its events) lies in the range, with rollups over their
+ * visible events.
+ */
+export interface SessionSearchQuery {
+  /** Applied to the session event (a session without one matches only filters a missing value meets). */
+  filters: EventFilter[];
+  /** On the session's start; absent: the default read window. */
+  dateRange?: DateRange;
+  sortBy: SessionSortField;
+  sortOrder: SortOrder;
+  /** 1..500 (default 50). */
+  limit: number;
+  /** 1-based. */
+  page: number;
+}
+
+/** One session of a search, with its rollups (docs/read-api.md, "Session search"). */
+export interface SessionSummary {
+  session_id: string;
+  /** The session event's name; `session` when the session has no session event (as its synthetic root). */
+  event_name: string;
+  source?: string;
+  start_time: number;
+  end_time: number;
+  duration: number;
+  /** Events of the session other than the session event itself. */
+  num_events: number;
+  cost: number;
+  total_tokens: number;
+  /** Events of the session (the session event included) with an error. */
+  errors: number;
+  user_properties?: JsonObject;
+  metadata?: JsonObject;
+}
+
+export interface SessionSearchResult {
+  sessions: SessionSummary[];
+  totalSessions: number;
+}
+
 /** What bounds one read as a whole; every statement it runs gets it. */
 export interface ReadContext {
   /** Epoch ms by which the read must be done (deadline.ts); absent, each engine's own timeout. */
@@ -164,6 +225,12 @@ export interface EventQueryService {
   /** The session tree and its rollups; undefined when the session has no visible event. */
   getSession(tenant: Tenant, sessionId: string, context?: ReadContext): Promise<SessionResult | undefined>;
   chart(tenant: Tenant, query: ChartQuery, context?: ReadContext): Promise<ChartResult>;
+  /** Sessions with their rollups, filtered on the session event, sorted and paged. */
+  searchSessions(
+    tenant: Tenant,
+    query: SessionSearchQuery,
+    context?: ReadContext,
+  ): Promise<SessionSearchResult>;
   /** Newest stored version of each event id (for the writer applying updates). */
   lookupLatest(tenant: Tenant, eventIds: string[], context?: ReadContext): Promise<Map<string, WaggleEvent>>;
 }

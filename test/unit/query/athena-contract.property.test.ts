@@ -28,6 +28,7 @@ import {
   createRecordingEngine,
   type RecordedStatement,
 } from '../../../lambdas/domain/query/recording-engine';
+import { SESSION_SPAN_MARGIN_MS } from '../../../lambdas/domain/query/session-search';
 import {
   CHART_AGGREGATIONS,
   CHART_BUCKETS,
@@ -38,6 +39,10 @@ import {
   type FieldType,
   type FilterOperator,
   MAX_EXPORT_LIMIT,
+  MAX_SESSION_SEARCH_LIMIT,
+  SESSION_SORT_FIELDS,
+  type SessionSearchQuery,
+  SORT_ORDERS,
 } from '../../../lambdas/domain/query/types';
 import { OPERATORS_BY_TYPE } from '../../../lambdas/domain/read-api/filters';
 import { DELETION_REACH_MS } from '../../../lambdas/domain/store/deletion-reach';
@@ -160,16 +165,29 @@ const chartQuery: fc.Arbitrary<ChartQuery> = fc.record(
   },
   { requiredKeys: ['metric', 'aggregation', 'bucket', 'filters'] },
 );
+const sessionSearch: fc.Arbitrary<SessionSearchQuery> = fc.record(
+  {
+    filters,
+    dateRange,
+    sortBy: fc.constantFrom(...SESSION_SORT_FIELDS),
+    sortOrder: fc.constantFrom(...SORT_ORDERS),
+    limit: fc.integer({ min: 1, max: MAX_SESSION_SEARCH_LIMIT }),
+    page: fc.integer({ min: 1, max: 100_000 }),
+  },
+  { requiredKeys: ['filters', 'sortBy', 'sortOrder', 'limit', 'page'] },
+);
 const id = fc.string({ minLength: 1, maxLength: 128 });
 
 type Read =
   | { kind: 'export'; query: ExportQuery }
   | { kind: 'chart'; query: ChartQuery }
+  | { kind: 'sessions'; query: SessionSearchQuery }
   | { kind: 'session' | 'event'; id: string }
   | { kind: 'latest'; ids: string[] };
 const read: fc.Arbitrary<Read> = fc.oneof(
   { weight: 4, arbitrary: exportQuery.map((query): Read => ({ kind: 'export', query })) },
   { weight: 4, arbitrary: chartQuery.map((query): Read => ({ kind: 'chart', query })) },
+  { weight: 3, arbitrary: sessionSearch.map((query): Read => ({ kind: 'sessions', query })) },
   id.map((value): Read => ({ kind: 'session', id: value })),
   id.map((value): Read => ({ kind: 'event', id: value })),
   fc.array(id, { minLength: 1, maxLength: 600 }).map((ids): Read => ({ kind: 'latest', ids })),
@@ -181,6 +199,7 @@ async function statementsOf(input: Read): Promise<RecordedStatement[] | 'refused
   try {
     if (input.kind === 'export') await service.exportEvents(TENANT, input.query);
     else if (input.kind === 'chart') await service.chart(TENANT, input.query);
+    else if (input.kind === 'sessions') await service.searchSessions(TENANT, input.query);
     else if (input.kind === 'session') await service.getSession(TENANT, input.id);
     else if (input.kind === 'event') await service.getEvent(TENANT, input.id);
     else if (input.kind === 'latest') await service.lookupLatest(TENANT, input.ids);
@@ -215,6 +234,25 @@ describe('the Athena contract', () => {
               expect(KNOWN_UNBOUNDED_REFERENCES, referenceKey(recorded.statement, reach)).toContain(
                 referenceKey(recorded.statement, reach),
               );
+          }
+          // A session search reads its range widened by the margin a session may span, cut at the horizon.
+          if (input.kind === 'sessions') {
+            const range = input.query.dateRange ?? defaultReadWindow(NOW);
+            const from = range.from - SESSION_SPAN_MARGIN_MS;
+            const reach = partitionReach(recorded.sql, recorded.params, NOW);
+            expect(reach.find((scan) => scan.cte === 'ranked')).toEqual({
+              table: 'events',
+              cte: 'ranked',
+              bounded: true,
+              hours:
+                dayCount({ from, to: Math.min(range.to + SESSION_SPAN_MARGIN_MS, readHorizon(NOW)) }) * 24,
+            });
+            expect(reach.find((scan) => scan.cte === 'tomb')).toEqual({
+              table: 'tombstones',
+              cte: 'tomb',
+              bounded: true,
+              hours: dayCount({ from: from - DELETION_REACH_MS, to: readHorizon(NOW) }) * 24,
+            });
           }
           // Every statement of a ranged read except its lookups by id scans the range.
           const lookupById = recorded.statement === 'rows-by-ids' || recorded.statement === 'locate';

@@ -13,6 +13,8 @@ import {
   type ExportResult,
   MAX_EXPORT_LIMIT,
   type SessionResult,
+  type SessionSearchQuery,
+  type SessionSearchResult,
   type StoredEvent,
 } from '../../../lambdas/domain/query/types';
 import {
@@ -128,6 +130,25 @@ class FakeQueries implements EventQueryService {
   async chart(tenant: Tenant, query: ChartQuery): Promise<ChartResult> {
     this.record('chart', tenant, query);
     return { events: [{ bucket: 0, value: 1000, count: 2 }], totalEvents: 2 };
+  }
+
+  async searchSessions(tenant: Tenant, query: SessionSearchQuery): Promise<SessionSearchResult> {
+    this.record('searchSessions', tenant, query);
+    const sessions = this.visible(tenant)
+      .filter((event) => event.event_type === 'session')
+      .map((event) => ({
+        session_id: event.session_id,
+        event_name: event.event_name,
+        start_time: event.start_time,
+        end_time: event.end_time,
+        duration: event.duration,
+        num_events: 0,
+        cost: 0,
+        total_tokens: 0,
+        errors: 0,
+        metadata: event.metadata,
+      }));
+    return { sessions, totalSessions: sessions.length };
   }
 
   async lookupLatest(): Promise<Map<string, WaggleEvent>> {

@@ -14,6 +14,9 @@ import type {
   ExportQuery,
   ExportResult,
   SessionResult,
+  SessionSearchQuery,
+  SessionSearchResult,
+  SessionSummary,
   StoredEvent,
 } from '../../../lambdas/domain/query/types';
 import {
@@ -75,6 +78,7 @@ function storedEvent(id: string, overrides: Partial<StoredEvent> = {}): StoredEv
 /** Exports pages of a fixed list, by offset, as the query layer does. */
 class ListQueries implements EventQueryService {
   session: SessionResult | undefined;
+  sessions: SessionSummary[] = [];
   constructor(private readonly events: StoredEvent[]) {}
   async exportEvents(_tenant: Tenant, query: ExportQuery): Promise<ExportResult> {
     const offset = (query.page - 1) * query.limit;
@@ -88,6 +92,13 @@ class ListQueries implements EventQueryService {
   }
   async chart(): Promise<never> {
     throw new Error('not used');
+  }
+  async searchSessions(_tenant: Tenant, query: SessionSearchQuery): Promise<SessionSearchResult> {
+    const offset = (query.page - 1) * query.limit;
+    return {
+      sessions: this.sessions.slice(offset, offset + query.limit),
+      totalSessions: this.sessions.length,
+    };
   }
   async lookupLatest(): Promise<Map<string, WaggleEvent>> {
     return new Map<string, WaggleEvent>();
@@ -269,5 +280,40 @@ describe('full payloads within the budget', () => {
     const response = await handlerOver(new ListQueries([event]))(request('GET', '/v1/events/solo'));
     expect(response.statusCode).toBe(200);
     expect((bodyOf(response).outputs as { content: string }).content).toHaveLength(FULL_CHARS);
+  });
+});
+
+describe('session search within 6 MB', () => {
+  it('replaces the largest metadata and user_properties by a marker until 500 sessions fit; rows and paging stay', async () => {
+    const queries = new ListQueries([]);
+    queries.sessions = Array.from({ length: 500 }, (_, index) => ({
+      session_id: `s-${index}`,
+      event_name: 'chat',
+      start_time: 1000,
+      end_time: 2000,
+      duration: 1000,
+      num_events: 3,
+      cost: 0.5,
+      total_tokens: 30,
+      errors: 0,
+      metadata: { customer: `c-${index}`, note: 'n'.repeat(index % 2 === 0 ? 20_000 : 10) },
+      user_properties: { plan: 'pro' },
+    }));
+    const response = await handlerOver(queries)(request('POST', '/v1/sessions/search', { limit: 500 }));
+    expect(response.statusCode).toBe(200);
+    expect(lambdaPayloadBytes(response)).toBeLessThan(LAMBDA_RESPONSE_LIMIT_BYTES);
+    const answer = bodyOf(response) as unknown as {
+      sessions: Array<{ session_id: string; metadata: Record<string, unknown> }>;
+      totalSessions: number;
+    };
+    expect(answer.totalSessions).toBe(500);
+    expect(answer.sessions.map((session) => session.session_id)).toEqual(
+      queries.sessions.map((session) => session.session_id),
+    );
+    const marked = answer.sessions.filter((session) => session.metadata._truncated === true);
+    expect(marked.length).toBeGreaterThan(0);
+    // Only the large ones were replaced, each marker saying how large the section was.
+    for (const session of marked) expect(session.metadata._bytes).toBeGreaterThan(20_000);
+    expect(answer.sessions[1]?.metadata).toEqual({ customer: 'c-1', note: 'n'.repeat(10) });
   });
 });

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { Principal } from '../../../lambdas/domain/auth/principal';
+import { ValidationError } from '../../../lambdas/domain/errors';
+import { parseSessionSearchBody } from '../../../lambdas/domain/read-api/session-search-request';
+
+const principal: Principal = {
+  org_id: 'org-1',
+  workspace_id: 'ws-1',
+  project_id: 'proj-1',
+  projectName: 'my-app',
+  scopes: ['read'],
+  keyHash: 'h',
+};
+const NOW = Date.UTC(2026, 11, 3, 7);
+
+function badRequest(body: unknown): string {
+  try {
+    parseSessionSearchBody(body, principal, NOW);
+  } catch (error) {
+    if (error instanceof ValidationError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a 400');
+}
+
+describe('POST /v1/sessions/search body', () => {
+  it('defaults: no filters, the default window, newest first, 50 a page, page 1', () => {
+    expect(parseSessionSearchBody({}, principal, NOW)).toEqual({
+      filters: [],
+      sortBy: 'start_time',
+      sortOrder: 'desc',
+      limit: 50,
+      page: 1,
+    });
+  });
+
+  it('reads filters and dateRange as the export does, and every sort key', () => {
+    const query = parseSessionSearchBody(
+      {
+        project: 'my-app',
+        filters: [{ field: 'metadata.customer', operator: 'is', value: 'acme' }],
+        dateRange: { $gte: '2026-11-01', $lte: '2026-11-02T00:00:00Z' },
+        sortBy: 'cost',
+        sortOrder: 'ASC',
+        limit: 500,
+        page: 3,
+      },
+      principal,
+      NOW,
+    );
+    expect(query).toEqual({
+      filters: [{ field: 'metadata.customer', operator: 'is', value: 'acme', type: 'string' }],
+      dateRange: { from: Date.UTC(2026, 10, 1), to: Date.UTC(2026, 10, 2) },
+      sortBy: 'cost',
+      sortOrder: 'asc',
+      limit: 500,
+      page: 3,
+    });
+    for (const sortBy of [
+      'start_time',
+      'duration',
+      'num_events',
+      'cost',
+      'total_tokens',
+      'errors',
+      'event_name',
+    ])
+      expect(parseSessionSearchBody({ sortBy }, principal, NOW).sortBy).toBe(sortBy);
+    expect(parseSessionSearchBody({ dateRange: { relative: '7d' } }, principal, NOW).dateRange).toEqual({
+      from: NOW - 7 * 86_400_000,
+      to: NOW,
+    });
+  });
+
+  it('refuses a bad sortBy or sortOrder, naming the choices', () => {
+    expect(badRequest({ sortBy: 'model' })).toBe(
+      'sortBy must be one of: start_time, duration, num_events, cost, total_tokens, errors, event_name; got "model"',
+    );
+    expect(badRequest({ sortBy: 3 })).toMatch(/^sortBy must be one of: .*; got number$/);
+    expect(badRequest({ sortOrder: 'up' })).toBe('sortOrder must be one of: asc, desc; got "up"');
+  });
+
+  it('holds limit to 1..500 and page to a positive integer', () => {
+    expect(badRequest({ limit: 0 })).toBe('limit must be an integer from 1 to 500, got 0');
+    expect(badRequest({ limit: 501 })).toBe('limit must be an integer from 1 to 500, got 501');
+    expect(badRequest({ limit: 2.5 })).toBe('limit must be an integer from 1 to 500, got 2.5');
+    expect(badRequest({ limit: '10' })).toBe('limit must be an integer from 1 to 500, got string');
+    expect(badRequest({ page: 0 })).toMatch(/^page must be a positive integer/);
+    expect(badRequest({ page: 100_001 })).toBe('page must be at most 100000');
+  });
+
+  it('refuses unknown filter fields, storage partitions and unknown options with a clear 400', () => {
+    expect(badRequest({ filters: [{ field: 'nope', operator: 'exists' }] })).toMatch(
+      /^filters\[0\]\.field .*unknown field "nope"/,
+    );
+    expect(badRequest({ filters: [{ field: 'dt', operator: 'exists' }] })).toMatch(/storage partition/);
+    expect(badRequest({ filters: [{ field: "metadata.a'b", operator: 'exists' }] })).toMatch(
+      /each path segment must be 1-64 letters, digits/,
+    );
+    expect(badRequest({ sort: 'cost' })).toBe(
+      '"sort" is not a session search option; use: project, filters, dateRange, sortBy, sortOrder, limit, page',
+    );
+    expect(badRequest({ project: 'someone-else' })).toMatch(/project/);
+    expect(badRequest([])).toBe('body must be a JSON object, got an array');
+    expect(badRequest({ dateRange: { $gte: 'yesterday', $lte: NOW } })).toMatch(/^dateRange\.\$gte must be/);
+  });
+});
