@@ -1,10 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CONTROL_PLANE_TABLE } from '../../lambdas/adapters/aws/control-plane-store';
-import { createCustomerKey, viaService } from '../common/customer-key';
+import { createCustomerKey, createKeptTable, viaService } from '../common/customer-key';
 
 /**
  * The control plane's one DynamoDB table (lambdas/adapters/aws/control-plane-store.ts): organizations,
@@ -25,15 +24,10 @@ export class ControlPlaneTable extends Construct {
       'Key',
       'Waggle control-plane store: encrypts organizations, members and API key hashes',
     );
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: partitionKey, type: AttributeType.STRING },
-      sortKey: { name: sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    this.table = createKeptTable(this, 'Table', this.key, {
+      partitionKey,
+      sortKey,
       deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: userIndex.name,

@@ -1,12 +1,12 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Duration } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { SYNC_STATE_TABLE } from '../../lambdas/adapters/aws/dynamo-config-store';
 import { environmentForDataPlaneController } from '../../lambdas/data-plane-controller/environment';
-import { createCustomerKey, viaService } from '../common/customer-key';
+import { createCustomerKey, createKeptTable, viaService } from '../common/customer-key';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneJwksUrl } from '../config/sync-names';
@@ -47,16 +47,8 @@ export class SyncController extends Construct {
     });
 
     this.stateKey = createCustomerKey(this, 'StateKey', 'Waggle sync state: encrypts synced config');
-    this.stateTable = new Table(this, 'StateTable', {
-      partitionKey: { name: SYNC_STATE_TABLE.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: SYNC_STATE_TABLE.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.stateKey,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Reconciliation can rebuild it from the control plane, but slowly: keep it.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // Reconciliation can rebuild it from the control plane, but slowly: keep it.
+    this.stateTable = createKeptTable(this, 'StateTable', this.stateKey, SYNC_STATE_TABLE);
 
     this.controllerFunction = new WaggleFunction(this, 'Controller', {
       entry: 'lambdas/data-plane-controller/handler.ts',

@@ -1,9 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { createCustomerKey, viaService } from '../common/customer-key';
+import { createCustomerKey, createKeptTable, viaService } from '../common/customer-key';
 
 /**
  * The data plane's registry of API keys: SHA-256 of the key -> org, workspace, project, scopes,
@@ -23,14 +22,9 @@ export class KeyRegistry extends Construct {
       'Waggle key registry: encrypts API key hashes and their grants',
     );
 
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: 'keyHash', type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    this.table = createKeptTable(this, 'Table', this.key, {
+      partitionKey: 'keyHash',
       deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 

@@ -1,10 +1,9 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { PENDING_UPDATES_TABLE } from '../../lambdas/adapters/aws/dynamo-pending-updates';
-import { createCustomerKey, viaService } from '../common/customer-key';
+import { createCustomerKey, createKeptTable, viaService } from '../common/customer-key';
 import type { WaggleFunction } from '../common/waggle-function';
 
 /**
@@ -24,15 +23,7 @@ export class PendingUpdates extends Construct {
       'Key',
       'Waggle pending updates: encrypts updates waiting for their event',
     );
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: PENDING_UPDATES_TABLE.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: PENDING_UPDATES_TABLE.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.table = createKeptTable(this, 'Table', this.key, PENDING_UPDATES_TABLE);
   }
 
   /** The writer: keeps, finds and forgets pending updates (EventWriter puts the table name in its environment). */
