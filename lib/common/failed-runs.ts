@@ -1,8 +1,9 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { failureQueueAlarm } from './failure-queue-alarm';
 import type { WaggleFunction } from './waggle-function';
 
 export interface FailedRunsProps {
@@ -43,16 +44,11 @@ export class FailedRuns extends Construct {
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge ?? Duration.hours(1),
     });
-    this.alarm = new Alarm(this, 'Alarm', {
-      alarmDescription: `A scheduled run of ${props.function.function.node.path} failed after its retries: the record (event, error, request id) is on the failed-runs queue. See docs/operations.md, "Failed scheduled runs".`,
-      metric: this.queue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.alarm = failureQueueAlarm(
+      this,
+      'Alarm',
+      this.queue,
+      `A scheduled run of ${props.function.function.node.path} failed after its retries: the record (event, error, request id) is on the failed-runs queue. See docs/operations.md, "Failed scheduled runs".`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccountPrincipal, AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { DeduplicationScope, FifoThroughputLimit, Queue } from 'aws-cdk-lib/aws-sqs';
@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lambdas/domain/queue-limits';
 import { allowCrossAccountSqsSenders, kmsQueueEncryption } from '../common/cross-account-queue-key';
 import { createCustomerKey } from '../common/customer-key';
+import { failureQueueAlarm } from '../common/failure-queue-alarm';
 import { partitionOf } from '../common/partition';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import {
@@ -104,16 +105,11 @@ export class Inbox extends Construct {
       }),
     );
 
-    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: `Config messages for data plane ${dataPlane.name} failed five times (a store outage): they are on the inbox dead-letter queue; the next reconciliation republishes them.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    this.deadLetterAlarm = failureQueueAlarm(
+      this,
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      `Config messages for data plane ${dataPlane.name} failed five times (a store outage): they are on the inbox dead-letter queue; the next reconciliation republishes them.`,
+    );
   }
 }

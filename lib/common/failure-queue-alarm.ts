@@ -1,0 +1,27 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/**
+ * An alarm on a queue that only ever holds failures (failed runs, dead letters): it goes off when
+ * any message is on it in a 5-minute period. Created in `scope` under `id`.
+ */
+export function failureQueueAlarm(
+  scope: Construct,
+  id: string,
+  queue: IQueue,
+  alarmDescription: string,
+): Alarm {
+  return new Alarm(scope, id, {
+    alarmDescription,
+    metric: queue.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: 'Maximum',
+    }),
+    threshold: 0,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+}
