@@ -11,6 +11,7 @@ import { DEAD_LETTER_ARCHIVER_ENVIRONMENT } from '../dead-letter-archiver/enviro
 import { HEARTBEAT_RECEIVER_ENVIRONMENT } from '../heartbeat-receiver/environment';
 import { HEARTBEAT_SENDER_ENVIRONMENT } from '../heartbeat-sender/environment';
 import { INGEST_ENVIRONMENT } from '../ingest/environment';
+import { PROVIDER_KEYS_ENVIRONMENT } from '../provider-keys/environment';
 import { QUERY_API_ENVIRONMENT } from '../query-api/environment';
 import { SYNC_RECONCILER_ENVIRONMENT } from '../sync-reconciler/environment';
 import { WRITER_ENVIRONMENT } from '../writer/environment';
@@ -26,6 +27,7 @@ export const FUNCTION_ENVIRONMENTS: readonly FunctionEnvironmentSpec<Schema>[] =
   HEARTBEAT_RECEIVER_ENVIRONMENT,
   HEARTBEAT_SENDER_ENVIRONMENT,
   INGEST_ENVIRONMENT,
+  PROVIDER_KEYS_ENVIRONMENT,
   QUERY_API_ENVIRONMENT,
   SYNC_RECONCILER_ENVIRONMENT,
   WRITER_ENVIRONMENT,

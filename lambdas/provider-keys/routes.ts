@@ -1,0 +1,12 @@
+/**
+ * The provider-keys function's routes, as API Gateway route keys: one list for its router, the HTTP
+ * API routes the CDK construct creates (lib/data-plane/provider-keys.ts) and the local server.
+ */
+export const PROVIDER_KEY_ROUTES = [
+  'PUT /v1/provider-keys/{provider}',
+  'GET /v1/provider-keys',
+  'DELETE /v1/provider-keys/{provider}',
+  'GET /v1/provider-keys/audit',
+] as const;
+
+export type ProviderKeyRouteKey = (typeof PROVIDER_KEY_ROUTES)[number];
