@@ -20,36 +20,59 @@ import {
 } from '../test/support/console-browser';
 
 const OUT = resolve(fileURLToPath(import.meta.url), '..', '..', 'docs', 'screenshots');
-const SAMPLES: { name: string; model: string; output: string; minutesAgo: number }[] = [
+const SAMPLES: {
+  name: string;
+  model: string;
+  output: string;
+  minutesAgo: number;
+  customer: string;
+  tokens: { prompt: number; completion: number };
+  pace: number;
+}[] = [
   {
     name: 'support-chat: refund request',
     model: 'gpt-4o-mini',
     output: 'I have started the refund for **order 4411**; it reaches your card in 3-5 business days.',
     minutesAgo: 5,
+    customer: 'acme',
+    tokens: { prompt: 412, completion: 58 },
+    pace: 1,
   },
   {
     name: 'support-chat: shipping delay',
     model: 'claude-sonnet-4',
     output: 'Your parcel left the warehouse on Monday and should arrive on **Thursday**.',
     minutesAgo: 22,
+    customer: 'globex',
+    tokens: { prompt: 1_310, completion: 96 },
+    pace: 1.6,
   },
   {
     name: 'research-agent: vector databases',
     model: 'gpt-4o',
     output: 'Three options fit: pgvector for simplicity, Qdrant for filtering, LanceDB for files on S3.',
     minutesAgo: 48,
+    customer: 'initech',
+    tokens: { prompt: 5_240, completion: 730 },
+    pace: 4.2,
   },
   {
     name: 'sql-assistant: late orders',
     model: 'claude-3-5-haiku',
     output: '```sql\nSELECT count(*) FROM orders WHERE shipped_at > promised_at;\n```',
     minutesAgo: 95,
+    customer: 'acme',
+    tokens: { prompt: 880, completion: 41 },
+    pace: 0.7,
   },
   {
     name: 'support-chat: password reset',
     model: 'gpt-4o-mini',
     output: 'I sent a reset link to the address on file; it is valid for 30 minutes.',
     minutesAgo: 140,
+    customer: 'umbrella',
+    tokens: { prompt: 233, completion: 37 },
+    pace: 0.9,
   },
 ];
 
@@ -81,6 +104,10 @@ async function main(): Promise<void> {
           output: sample.output,
           startTime: Date.now() - sample.minutesAgo * 60_000,
           eventNames: { chain: 'plan_reply', model: 'generate_answer', tool: 'search_knowledge_base' },
+          source: 'support-bot',
+          metadata: { customer: sample.customer },
+          tokens: sample.tokens,
+          pace: sample.pace,
         }),
       );
     for (const session of sent) await waitForSession(cp.platform, session.session_id);

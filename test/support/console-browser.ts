@@ -120,6 +120,12 @@ export async function sendSession(
     startTime?: number;
     /** The events' names; default `plan-`, `generate-`, `search-` + the end of the session's name. */
     eventNames?: SentSession['events'];
+    source?: string;
+    /** The session's metadata; default `{ customer: 'cust-<end of the name>' }`. */
+    metadata?: Record<string, unknown>;
+    tokens?: { prompt: number; completion: number };
+    /** Multiplies the events' durations (the model call's 1.2 s, the chain's 1.8 s). */
+    pace?: number;
   } = {},
 ): Promise<SentSession> {
   const post = async (path: string, body: unknown) => {
@@ -136,14 +142,16 @@ export async function sendSession(
   const model = options.model ?? 'gpt-4o-mini';
   const suffix = name.replace(/[^\w-]/g, '').slice(-12);
   const modelOutput = options.output ?? `The answer for ${name} is forty-two.`;
+  const pace = options.pace ?? 1;
+  const ms = (duration: number) => Math.round(duration * pace);
   const started = await post('/session/start', {
     session: {
       project: 'default',
       session_name: name,
-      source: 'e2e',
+      source: options.source ?? 'e2e',
       start_time: start,
       user_properties: { user: 'ada' },
-      metadata: { customer: `cust-${suffix}` },
+      metadata: options.metadata ?? { customer: `cust-${suffix}` },
     },
   });
   const session_id = String(started.session_id);
@@ -162,8 +170,8 @@ export async function sendSession(
       parent_id: session_id,
       inputs: { question: `What is the answer for ${name}?` },
       outputs: { plan: 'search, then answer' },
-      start_time: start + 10,
-      duration: 1_800,
+      start_time: start + ms(10),
+      duration: ms(1_800),
     },
   });
   await post('/events', {
@@ -176,9 +184,12 @@ export async function sendSession(
       config: { model, provider: model.startsWith('claude') ? 'anthropic' : 'openai' },
       inputs: { chat_history: [{ role: 'user', content: `What is the answer for ${name}?` }] },
       outputs: { role: 'assistant', content: modelOutput },
-      metadata: { prompt_tokens: 120, completion_tokens: 30 },
-      start_time: start + 400,
-      duration: 1_200,
+      metadata: {
+        prompt_tokens: options.tokens?.prompt ?? 120,
+        completion_tokens: options.tokens?.completion ?? 30,
+      },
+      start_time: start + ms(400),
+      duration: ms(1_200),
     },
   });
   await post('/events', {
@@ -190,8 +201,8 @@ export async function sendSession(
       parent_id: session_id,
       inputs: { query: name },
       outputs: { results: ['one', 'two'] },
-      start_time: start + 50,
-      duration: 300,
+      start_time: start + ms(50),
+      duration: ms(300),
     },
   });
   return { session_id, name, events, modelOutput, model };
