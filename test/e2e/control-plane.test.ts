@@ -1,15 +1,9 @@
-/**
- * The control plane's whole story on the local platform: a user signs in to the local control plane, creates
- * a project and a key, sends data with the key, reads it with a control-plane token, revokes the
- * key and sees ingestion refused (through the real sync: publisher, inbox queue, controller, key
- * registry), and a token for another project cannot read this project's data.
- */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalPlatform } from '../../lambdas/local/platform';
+import { minimalTraceRequest } from '../support/minimal-otlp';
 import { eventually } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -56,31 +50,7 @@ async function call(method: string, url: string, token: string | undefined, body
   };
 }
 
-function spanBody(name: string) {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  return {
-    resourceSpans: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'cp-e2e' } }] },
-        scopeSpans: [
-          {
-            scope: { name: 'e2e' },
-            spans: [
-              {
-                traceId: randomBytes(16).toString('hex'),
-                spanId: randomBytes(8).toString('hex'),
-                name,
-                kind: 1,
-                startTimeUnixNano: String(now - 1_000_000n),
-                endTimeUnixNano: String(now),
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  };
-}
+const spanBody = (name: string) => minimalTraceRequest([name], 'cp-e2e');
 
 async function signIn(): Promise<string> {
   const bootstrap = platform.controlPlane?.bootstrap;

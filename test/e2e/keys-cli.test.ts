@@ -6,7 +6,6 @@
  * project that does not exist is refused without creating anything.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLocalControlPlaneSection } from '../../lambdas/local/local-info';
 import { localPaths, startLocalPlatform } from '../../lambdas/local/platform';
+import { minimalTraceRequest } from '../support/minimal-otlp';
 import { eventually, readApi } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -62,30 +62,10 @@ function keyOf(stdout: string): string {
 }
 
 async function send(url: string, key: string, name: string): Promise<number> {
-  const now = BigInt(Date.now()) * 1_000_000n;
   const response = await fetch(`${url}/v1/traces`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      resourceSpans: [
-        {
-          scopeSpans: [
-            {
-              spans: [
-                {
-                  traceId: randomBytes(16).toString('hex'),
-                  spanId: randomBytes(8).toString('hex'),
-                  name,
-                  kind: 1,
-                  startTimeUnixNano: String(now - 1_000_000n),
-                  endTimeUnixNano: String(now),
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    }),
+    body: JSON.stringify(minimalTraceRequest([name])),
   });
   await response.arrayBuffer();
   return response.status;

@@ -1,17 +1,10 @@
-/**
- * One default project locally: with the control plane running, the key `npm start` prints and saves
- * in local.json is a key of the control plane's project "default" (listed, revocable, synced), its
- * data is read by a control-plane token for that project, and restarts keep the key and project.
- * A data folder from before (the data plane's own key, project id "default") keeps its key valid;
- * WAGGLE_LOCAL_API_KEY registers that exact key for the control-plane project.
- */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../lambdas/domain/auth/api-key';
 import { type LocalPlatformOptions, startLocalPlatform } from '../../lambdas/local/platform';
+import { minimalTraceRequest } from '../support/minimal-otlp';
 import { eventually } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -60,25 +53,7 @@ async function call(method: string, url: string, token: string | undefined, body
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
 }
 
-function spanBody(name: string) {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  const span = {
-    traceId: randomBytes(16).toString('hex'),
-    spanId: randomBytes(8).toString('hex'),
-    name,
-    kind: 1,
-    startTimeUnixNano: String(now - 1_000_000n),
-    endTimeUnixNano: String(now),
-  };
-  return {
-    resourceSpans: [
-      {
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'default-project' } }] },
-        scopeSpans: [{ scope: { name: 'e2e' }, spans: [span] }],
-      },
-    ],
-  };
-}
+const spanBody = (name: string) => minimalTraceRequest([name], 'default-project');
 
 async function localJson(dataDir: string) {
   return JSON.parse(await readFile(join(dataDir, 'local.json'), 'utf8'));

@@ -1,15 +1,10 @@
-/**
- * The local platform, seen from a client with Node's fetch and from its log: one line per request
- * (method, path, status, ms, project, spans accepted or refused and why), writer batches, JSON lines
- * when asked; 405 with Allow, a JSON error for a non-OTLP content type, a readable 413.
- */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lambdas/local/logger';
 import { type LocalPlatform, startLocalPlatform } from '../../lambdas/local/platform';
+import { minimalTraceRequest } from '../support/minimal-otlp';
 import { eventually } from '../support/read-api-client';
 
 let dataDir: string;
@@ -31,27 +26,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function otlp(names: string[]): string {
-  const now = BigInt(Date.now()) * 1_000_000n;
-  return JSON.stringify({
-    resourceSpans: [
-      {
-        scopeSpans: [
-          {
-            spans: names.map((name) => ({
-              traceId: randomBytes(16).toString('hex'),
-              spanId: randomBytes(8).toString('hex'),
-              name,
-              kind: 1,
-              startTimeUnixNano: String(now - 1_000_000n),
-              endTimeUnixNano: String(now),
-            })),
-          },
-        ],
-      },
-    ],
-  });
-}
+const otlp = (names: string[]): string => JSON.stringify(minimalTraceRequest(names));
 
 const requestLines = (path: string) =>
   lines.filter((line) => line.msg === `POST ${path}` || line.msg === `GET ${path}`);
