@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { SimpleSpanProcessor, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord, WaggleEvent } from '../../lambdas/domain/events/event';
 import { parseQueueEnvelope } from '../../lambdas/domain/ingest/queue-envelope';
 import { archiveRawRequests, decodeRawBatch } from '../../lambdas/domain/ingest/raw-batch-archive';
 import { startLocalPlatform } from '../../lambdas/local/platform';
+import { exportSpans } from '../support/otel-spans';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
 
@@ -61,15 +61,8 @@ function events(records: EventRecord[]): WaggleEvent[] {
   return records.flatMap((r) => (r.kind === 'event' ? [r.event] : []));
 }
 
-async function exportWith(exporter: SpanExporter, produce: (tracer: Tracer) => void): Promise<void> {
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'e2e-app' }),
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
-  });
-  produce(provider.getTracer('e2e'));
-  await provider.forceFlush();
-  await provider.shutdown();
-}
+const exportWith = (exporter: SpanExporter, produce: (tracer: Tracer) => void) =>
+  exportSpans(exporter, produce, 'e2e-app', 'e2e');
 
 function chatTrace(model: string, conversation: string) {
   return (tracer: Tracer) =>

@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { SimpleSpanProcessor, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalPlatform } from '../../lambdas/local/platform';
-import { agentTrace } from '../support/otel-spans';
+import { agentTrace, exportSpans } from '../support/otel-spans';
 import { eventually, readApi } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -32,15 +31,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function exportWith(exporter: SpanExporter, produce: (tracer: Tracer) => void): Promise<void> {
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'read-path-app' }),
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
-  });
-  produce(provider.getTracer('read-path'));
-  await provider.forceFlush();
-  await provider.shutdown();
-}
+const exportWith = (exporter: SpanExporter, produce: (tracer: Tracer) => void) =>
+  exportSpans(exporter, produce, 'read-path-app', 'read-path');
 
 /** The agent trace these tests read back: 2000 tokens in, 1000 out. */
 function readPathTrace(model: string, conversation: string) {

@@ -4,6 +4,7 @@ import {
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
+  type SpanExporter,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 
@@ -22,6 +23,25 @@ export async function recordSpans(
   const spans = exporter.getFinishedSpans();
   await provider.shutdown();
   return spans;
+}
+
+/**
+ * Runs `produce` with a tracer (named `tracerName`, of service `service`) whose spans go to
+ * `exporter` as each ends, then flushes and shuts the provider down.
+ */
+export async function exportSpans(
+  exporter: SpanExporter,
+  produce: (tracer: Tracer) => void,
+  service: string,
+  tracerName: string,
+): Promise<void> {
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
+  produce(provider.getTracer(tracerName));
+  await provider.forceFlush();
+  await provider.shutdown();
 }
 
 /** A small GenAI trace: a chain span with a chat model call under it. */
