@@ -83,6 +83,10 @@ describe('error mapping', () => {
   it('names a status when the body says nothing, and a network failure as status 0', async () => {
     expect(messageFromBody(undefined)).toBeUndefined();
     expect(messageFromBody({ errors: [{ message: 'a' }, { message: 'b' }] })).toBe('a; b');
+    expect(messageFromBody({ detail: 'Project not found' })).toBe('Project not found');
+    expect(messageFromBody({ error: 'invalid_grant', error_description: 'Code expired' })).toBe(
+      'Code expired',
+    );
     const failing = async () => {
       throw new TypeError('Failed to fetch');
     };

@@ -41,19 +41,23 @@ export function isApiError(error: unknown): error is ApiError {
 
 /**
  * The message an error body carries: `{success:false,error}` (control plane, read API),
- * `{message}` (gateways, the local server), HoneyHive-style `{error:{message}}` or `{errors:[...]}`.
+ * `{message}` (gateways, the local server), HoneyHive-style `{error:{message}}` or `{errors:[...]}`,
+ * OAuth's `{error_description}`, `{detail}`.
  */
 export function messageFromBody(body: unknown): string | undefined {
   if (typeof body === 'string') return body.trim() === '' ? undefined : body.trim().slice(0, 500);
   if (body === null || typeof body !== 'object') return undefined;
   const record = body as Record<string, unknown>;
+  // OAuth (Cognito's token endpoint): `error` is a code, `error_description` the words.
+  if (typeof record.error_description === 'string' && record.error_description !== '')
+    return record.error_description;
   if (typeof record.error === 'string' && record.error !== '') return record.error;
   if (record.error !== null && typeof record.error === 'object') {
     const nested = messageFromBody(record.error);
     if (nested) return nested;
   }
   if (typeof record.message === 'string' && record.message !== '') return record.message;
-  if (typeof record.error_description === 'string') return record.error_description;
+  if (typeof record.detail === 'string' && record.detail !== '') return record.detail;
   if (Array.isArray(record.errors)) {
     const parts = record.errors.map((entry) => messageFromBody(entry)).filter((part) => part !== undefined);
     if (parts.length > 0) return parts.join('; ');
