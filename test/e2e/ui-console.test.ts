@@ -22,7 +22,7 @@ import {
 } from '../support/console-browser';
 
 /** What a person waits for at most: the console fetches a token, then the read API. */
-const UI_TIMEOUT = 20_000;
+const UI_TIMEOUT = 30_000;
 
 let dist: string;
 let cp: ConsolePlatform;
