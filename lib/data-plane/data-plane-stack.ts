@@ -20,6 +20,7 @@ import { HeartbeatSender } from './heartbeat-sender';
 import { IngestApi } from './ingest-api';
 import { KeyRegistry } from './key-registry';
 import { PendingUpdates } from './pending-updates';
+import { ProviderKeysApi, ProviderKeyTable } from './provider-keys';
 import { QueryApi } from './query-api';
 import { RawArchive } from './raw-archive';
 
@@ -54,6 +55,9 @@ export class DataPlaneStack extends Stack {
   readonly deadLetterArchiver: DeadLetterArchiver;
   readonly eventCompaction: EventCompaction;
   readonly queryApi: QueryApi;
+  /** LLM provider keys (sealed) and their audit trail; the provider-keys function and routes. */
+  readonly providerKeys: ProviderKeyTable;
+  readonly providerKeysApi: ProviderKeysApi;
   readonly pendingUpdates: PendingUpdates;
   readonly syncController: SyncController;
   readonly heartbeatSender: HeartbeatSender;
@@ -144,6 +148,15 @@ export class DataPlaneStack extends Stack {
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,
       defaultReadWindowDays: dataPlane.defaultReadWindowDays,
+    });
+    this.providerKeys = new ProviderKeyTable(this, 'ProviderKeys');
+    this.providerKeysApi = new ProviderKeysApi(this, 'ProviderKeysApi', {
+      httpApi: this.ingestApi.api,
+      providerKeys: this.providerKeys,
+      keyRegistry: this.keyRegistry,
+      logLevel: dataPlane.logLevel,
+      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
+      authRateLimit: this.authRateLimit,
     });
 
     this.syncController = new SyncController(this, 'Sync', {

@@ -1,0 +1,212 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { PROVIDER_KEYS_TABLE } from '../../lambdas/adapters/aws/dynamo-provider-key-store';
+import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
+import { PROVIDER_SECRET_PURPOSE } from '../../lambdas/domain/providers/record';
+import { splitRouteKey } from '../../lambdas/ingest/routes';
+import { environmentForProviderKeys } from '../../lambdas/provider-keys/environment';
+import { PROVIDER_KEY_ROUTES } from '../../lambdas/provider-keys/routes';
+import { createCustomerKey, viaService } from '../common/customer-key';
+import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-function';
+import type { LogLevel } from '../config/deployment-config';
+import type { AuthRateLimit } from './auth-rate-limit';
+import type { KeyRegistry } from './key-registry';
+
+/** The only encryption context under which the secrets key may be used (IAM condition). */
+const SECRET_CONTEXT_CONDITION = {
+  StringEquals: { 'kms:EncryptionContext:purpose': PROVIDER_SECRET_PURPOSE },
+};
+
+/**
+ * Where the data plane keeps the LLM provider keys of its projects and workspaces, and their audit
+ * trail: one DynamoDB table (pk/sk, ../../lambdas/adapters/aws/dynamo-provider-key-store.ts).
+ *
+ * Two customer-managed keys, on purpose:
+ * - `tableKey` encrypts the table at rest and is used only through DynamoDB (kms:ViaService);
+ * - `secretsKey` wraps the data key of each secret (AWS Encryption SDK envelope encryption, done
+ *   in the function) and is called directly, only with the provider-key encryption context.
+ * A reader of the table alone (a backup, an export, a role with GetItem and the table key) gets
+ * sealed secrets it cannot open; opening one needs kms:Decrypt on `secretsKey`, which only the
+ * proxy gets (grantDecryptForProxy). The function that sets keys may seal, never open.
+ *
+ * Losing the table loses every configured provider key, hence point-in-time recovery, deletion
+ * protection and RETAIN, like the key registry.
+ */
+export class ProviderKeyTable extends Construct {
+  readonly table: Table;
+  readonly tableKey: Key;
+  readonly secretsKey: Key;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.tableKey = createCustomerKey(
+      this,
+      'TableKey',
+      'Waggle provider keys: encrypts the provider-key table',
+    );
+    this.secretsKey = createCustomerKey(
+      this,
+      'SecretsKey',
+      'Waggle provider keys: wraps the data keys of stored LLM provider secrets (Encryption SDK)',
+    );
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: PROVIDER_KEYS_TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: PROVIDER_KEYS_TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.tableKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * The provider-keys function: read, write and delete records, append and read audit entries
+   * (GetItem, PutItem, DeleteItem, Query), and seal secrets (kms:GenerateDataKey on the secrets key
+   * with the provider-key context). No kms:Decrypt on the secrets key: it never opens a secret.
+   */
+  grantManageKeys(grantee: IGrantable): void {
+    const principal = grantee.grantPrincipal;
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ManageProviderKeys',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ProviderKeyTableEncryption',
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.tableKey.keyArn],
+        conditions: viaService(this, 'dynamodb'),
+      }),
+    );
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'SealProviderSecrets',
+        actions: ['kms:GenerateDataKey'],
+        resources: [this.secretsKey.keyArn],
+        conditions: SECRET_CONTEXT_CONDITION,
+      }),
+    );
+  }
+
+  /**
+   * The future LLM proxy: read one record (GetItem, what resolveProviderKey does) and open its
+   * secret (kms:Decrypt on the secrets key, only with the provider-key context).
+   */
+  grantDecryptForProxy(grantee: IGrantable): void {
+    const principal = grantee.grantPrincipal;
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadProviderKeys',
+        actions: ['dynamodb:GetItem'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DecryptProviderKeyTable',
+        actions: ['kms:Decrypt'],
+        resources: [this.tableKey.keyArn],
+        conditions: viaService(this, 'dynamodb'),
+      }),
+    );
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'OpenProviderSecrets',
+        actions: ['kms:Decrypt'],
+        resources: [this.secretsKey.keyArn],
+        conditions: SECRET_CONTEXT_CONDITION,
+      }),
+    );
+  }
+}
+
+export interface ProviderKeysApiProps {
+  /** The data plane's HTTP API (IngestApi's). */
+  readonly httpApi: HttpApi;
+  readonly providerKeys: ProviderKeyTable;
+  readonly keyRegistry: KeyRegistry;
+  readonly logLevel?: LogLevel;
+  /** Environment that lets the function accept control-plane tokens (see controlPlaneTokenTrust). */
+  readonly tokenTrust?: TokenTrustInput;
+  /** The fleet-wide counter of failed authentications; absent: each instance counts alone. */
+  readonly authRateLimit?: AuthRateLimit;
+}
+
+/**
+ * The provider-keys function and its routes (lambdas/provider-keys/routes.ts) on the data plane's
+ * HTTP API: admins set, list and remove the provider keys of their project or workspace.
+ */
+export class ProviderKeysApi extends Construct {
+  readonly providerKeysFunction: WaggleFunction;
+  /** A change was made but its audit entry was not written (the handler's AuditWriteFailures). */
+  readonly auditFailuresAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: ProviderKeysApiProps) {
+    super(scope, id);
+    const { providerKeys, keyRegistry } = props;
+    this.providerKeysFunction = new WaggleFunction(this, 'ProviderKeys', {
+      entry: 'lambdas/provider-keys/handler.ts',
+      serviceName: 'waggle-provider-keys',
+      description:
+        'Waggle provider keys: set, list and remove the LLM provider keys of projects and workspaces',
+      memorySize: 512,
+      // A few DynamoDB and KMS calls; well under the HTTP API's 30 s.
+      timeout: Duration.seconds(15),
+      logLevel: props.logLevel,
+      environment: environmentForProviderKeys({
+        PROVIDER_KEYS_TABLE_NAME: providerKeys.table.tableName,
+        PROVIDER_SECRETS_KEY_ARN: providerKeys.secretsKey.keyArn,
+        KEY_TABLE_NAME: keyRegistry.table.tableName,
+        ...props.tokenTrust,
+        ...props.authRateLimit?.environment(),
+      }),
+    });
+    const role = this.providerKeysFunction.role;
+    providerKeys.grantManageKeys(role);
+    keyRegistry.grantLookUpKeys(role);
+    props.authRateLimit?.grantCount(role);
+
+    const integration = new HttpLambdaIntegration(
+      'ProviderKeysIntegration',
+      this.providerKeysFunction.function,
+      {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      },
+    );
+    for (const routeKey of PROVIDER_KEY_ROUTES) {
+      const { method, path } = splitRouteKey(routeKey);
+      props.httpApi.addRoutes({
+        path,
+        methods: [HttpMethod[method as keyof typeof HttpMethod]],
+        integration,
+      });
+    }
+
+    this.auditFailuresAlarm = new Alarm(this, 'AuditFailuresAlarm', {
+      alarmDescription:
+        'A provider key was set or removed but its audit entry was not written. See docs/operations.md, "Provider key audit failures".',
+      metric: new Metric({
+        namespace: WAGGLE_METRICS_NAMESPACE,
+        metricName: 'AuditWriteFailures',
+        dimensionsMap: { service: 'waggle-provider-keys' },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
