@@ -21,7 +21,7 @@ const RUNS = 5;
 const CREATE_REQUIRE_BANNER =
   "import { createRequire as __waggleCreateRequire } from 'node:module';const require = __waggleCreateRequire(import.meta.url);";
 
-export interface ColdStartRow {
+interface ColdStartRow {
   name: string;
   bundleBytes: number;
   importMs: number;

@@ -30,7 +30,7 @@ const LAMBDA_INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** Assumed: what Lambda's SQS event adds per message (ids, receipt handle, attributes, ARN), JSON. */
 const SQS_EVENT_RECORD_OVERHEAD_BYTES = 1024;
 
-export interface WriterBatchInput {
+interface WriterBatchInput {
   /** Messages one ingest request puts on the events queue (raw request + records). */
   messagesPerRequest: number;
   /** Their bodies' bytes together. */
@@ -64,7 +64,7 @@ export function writerSqsRequestsPerRequest(input: Omit<WriterBatchInput, 'batch
   return callsPerRequest * receiveChunksPerCall + callsPerRequest;
 }
 
-export interface PerRequestCounts {
+interface PerRequestCounts {
   spansPerRequest: number;
   /** Billed SQS requests of ingest's SendMessageBatch calls (64 KiB chunks of each payload). */
   sqsChunks: number;

@@ -24,19 +24,19 @@ import { type Timing, timeAsync, timeSync } from './harness';
 import { makeGenAiRequest } from './otlp/genai-request';
 import { loadOtlpProtoTypes } from './otlp/otlp-proto-schema';
 
-export interface ThroughputRow {
+interface ThroughputRow {
   name: string;
   medianMs: number;
   spansPerSecond: number;
 }
 
-export interface LatencyRow {
+interface LatencyRow {
   name: string;
   p50Ms: number;
   p99Ms: number;
 }
 
-export interface RequestMix {
+interface RequestMix {
   spansPerRequest: number;
   requestBytes: number;
   sqsBatches: number;

@@ -13,7 +13,7 @@ import {
 import { measureIngestPeakMemory } from '../test/support/ingest-peak-memory';
 import { largestAcceptedRequests } from '../test/support/largest-requests';
 
-export interface LargestRequestRow {
+interface LargestRequestRow {
   name: string;
   decodedMiB: number;
   rssBeforeMiB: number;

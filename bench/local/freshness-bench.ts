@@ -11,7 +11,7 @@ import { LOCAL_WRITER_DEFAULTS, startLocalPlatform } from '../../lambdas/local/p
 import { readApi } from '../../test/support/read-api-client';
 import { percentile } from '../harness';
 
-export interface FreshnessResult {
+interface FreshnessResult {
   samples: number;
   p50Ms: number;
   p99Ms: number;

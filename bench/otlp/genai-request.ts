@@ -7,7 +7,7 @@
 import { seededRandom } from '../seeded-random';
 import { loadOtlpProtoTypes } from './otlp-proto-schema';
 
-export interface GenAiRequest {
+interface GenAiRequest {
   protobuf: Uint8Array;
   json: string;
   spanCount: number;

@@ -176,7 +176,7 @@ function collectorTypes(): protobuf.Type[] {
   ];
 }
 
-export interface OtlpProtoTypes {
+interface OtlpProtoTypes {
   exportTraceServiceRequest: protobuf.Type;
   exportTraceServiceResponse: protobuf.Type;
 }

@@ -26,19 +26,19 @@ import {
 } from '../../lambdas/domain/store/locator-merge';
 import { writeParquet, writeParquetRows } from '../../lambdas/domain/store/parquet-files';
 
-export interface QueryBenchOptions {
+interface QueryBenchOptions {
   events: number;
   /** Timed repeats per query (after one warm-up). */
   repeats?: number;
 }
 
-export interface QueryLatency {
+interface QueryLatency {
   name: string;
   p50Ms: number;
   p99Ms: number;
 }
 
-export interface QueryBenchResult {
+interface QueryBenchResult {
   events: number;
   files: number;
   generateMs: number;

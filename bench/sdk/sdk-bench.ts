@@ -32,21 +32,21 @@ import {
 import { createExportPipeline, enrichSpan, WaggleTracer } from '../../sdk/src/index';
 import { percentile } from '../harness';
 
-export interface SdkComparison {
+interface SdkComparison {
   waggle: number;
   otel: number;
   /** waggle / otel. */
   ratio: number;
 }
 
-export interface SdkTarget {
+interface SdkTarget {
   name: string;
   value: string;
   target: string;
   met: boolean;
 }
 
-export interface SdkBenchResult {
+interface SdkBenchResult {
   /** Microseconds per traced call (median of samples), no-op exporter. */
   perCallNoopUs: SdkComparison;
   /** Microseconds per traced call with the real pipeline to a local HTTP sink. */

@@ -62,7 +62,7 @@ export interface Pair {
   ratio: number;
 }
 
-export interface CostRow {
+interface CostRow {
   shape: string;
   compression: Compression;
   spans: number;
@@ -80,7 +80,7 @@ export interface CostRow {
   p99DelayMs: Pair;
 }
 
-export interface EncodeRow {
+interface EncodeRow {
   shape: string;
   spans: number;
   /** Mean ms of CPU to encode the batch. */
@@ -91,7 +91,7 @@ export interface EncodeRow {
   bytes: Pair;
 }
 
-export interface RetryRun {
+interface RetryRun {
   attempts: number;
   /** What the server answered, in order. */
   answers: string[];
@@ -109,7 +109,7 @@ export interface RetryRun {
   elapsedMs: number;
 }
 
-export interface RetryScenario {
+interface RetryScenario {
   name: string;
   /** What the server answers, attempt by attempt (the last step repeats). */
   steps: Step[];
@@ -119,14 +119,14 @@ export interface RetryScenario {
   runs: { waggle: RetryRun[]; otel: RetryRun[] };
 }
 
-export interface ShutdownRun {
+interface ShutdownRun {
   shutdownMs: number;
   delivered: number;
   sent: number;
   attempts: number;
 }
 
-export interface ExporterBenchResult {
+interface ExporterBenchResult {
   /** 1-minute load average when the run started and ended (other processes share the cores). */
   loadAverage: { start: number; end: number; cores: number };
   cost: CostRow[];
@@ -138,7 +138,7 @@ export interface ExporterBenchResult {
 // ---------------------------------------------------------------------------------------------
 // The server: a child process (its CPU is not counted in this process's), answering by script.
 
-export interface Step {
+interface Step {
   status?: number;
   headers?: Record<string, string>;
   /** Close the connection with a TCP reset instead of answering. */

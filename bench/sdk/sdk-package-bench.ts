@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type PackedFile, packSdk } from '../../sdk/scripts/pack';
 
-export interface SdkPackageSize {
+interface SdkPackageSize {
   packedBytes: number;
   unpackedBytes: number;
   files: number;

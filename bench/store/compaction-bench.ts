@@ -31,7 +31,7 @@ const DELETION_WITHOUT_LOCATOR = 'one deletion, store from before the id locator
 const NOTHING = 'nothing changed';
 const ROW_ORDER = [LATE, DELETION, DELETION_WITHOUT_LOCATOR, NOTHING];
 
-export interface CompactionBenchRow {
+interface CompactionBenchRow {
   name: string;
   historyHours: number;
   ms: number;

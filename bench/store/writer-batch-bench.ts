@@ -17,7 +17,7 @@ import { MemoryObjectStore } from '../../test/support/memory-ports';
 import { collectGarbage } from '../harness';
 import { makeBenchEvents } from './writer-bench';
 
-export interface WriterBatchBenchResult {
+interface WriterBatchBenchResult {
   events: number;
   messages: number;
   files: number;

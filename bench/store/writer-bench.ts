@@ -20,7 +20,7 @@ import {
 import { collectGarbage } from '../harness';
 import { seededRandom } from '../seeded-random';
 
-export interface WriterMeasurement {
+interface WriterMeasurement {
   name: string;
   rows: number;
   seconds: number;
@@ -29,7 +29,7 @@ export interface WriterMeasurement {
   bytesPerEvent: number;
 }
 
-export interface WriterBenchResult {
+interface WriterBenchResult {
   /** The writer's path: events in, Parquet out (JSON sections serialized on the way). */
   waggle: WriterMeasurement;
   /** The encoder alone, from the same rows DuckDB copies (sections already JSON text). */

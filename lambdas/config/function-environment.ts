@@ -31,7 +31,7 @@ const FUNCTION_BASE_VARIABLES = {
   NODE_OPTIONS: { ...optional(string()), example: undefined },
 } as const;
 
-export type FunctionBaseVariables = typeof FUNCTION_BASE_VARIABLES;
+type FunctionBaseVariables = typeof FUNCTION_BASE_VARIABLES;
 export type FunctionBaseValues = ValuesOf<FunctionBaseVariables>;
 
 export const FUNCTION_BASE = defineEnvironment('function', FUNCTION_BASE_VARIABLES);

@@ -8,7 +8,7 @@
  */
 
 /** One variable: how its text is checked and turned into a value, and how a construct writes it. */
-export interface Variable<Value, Input = string, Required extends boolean = boolean> {
+interface Variable<Value, Input = string, Required extends boolean = boolean> {
   /** Unset (or empty) is a problem when true; otherwise the value is `fallback`. */
   readonly required: Required;
   /** What the text must be, in the problem message: "an integer from 1 to 366". */

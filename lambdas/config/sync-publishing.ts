@@ -5,7 +5,7 @@
  */
 import { type InputOf, json, string, type ValuesOf } from './schema';
 
-export interface InboxAddress {
+interface InboxAddress {
   id: string;
   region: string;
   queueUrl: string;

@@ -61,7 +61,7 @@ import { CONTROL_PLANE_ROUTES, type ControlPlaneRouteKey } from './routes';
 
 export { CONTROL_PLANE_ROUTES } from './routes';
 
-export interface ControlPlaneApiDeps {
+interface ControlPlaneApiDeps {
   store: ControlPlaneStore;
   changes: ChangePublisher;
   clock?: () => number;

@@ -15,7 +15,7 @@ import {
 import type { SyncKind } from '../domain/sync/messages';
 import type { RejectReason } from '../domain/sync/signing';
 
-export interface DataPlaneControllerDeps extends SyncControllerDeps {
+interface DataPlaneControllerDeps extends SyncControllerDeps {
   /** Never given the body: a rejected message's payload is not something to copy into logs. */
   onRejected?: (info: { messageId: string; reason: RejectReason; detail: string }) => void;
   onApplied?: (info: {
@@ -29,7 +29,7 @@ export interface DataPlaneControllerDeps extends SyncControllerDeps {
   onFailure?: (info: { messageId: string; error: unknown }) => void;
 }
 
-export type DataPlaneController = ((event: SQSEvent) => Promise<SQSBatchResponse>) & {
+type DataPlaneController = ((event: SQSEvent) => Promise<SQSBatchResponse>) & {
   /** The controller behind the handler, for heartbeats (stats, digest) and reconciliation. */
   readonly sync: SyncController;
 };

@@ -8,7 +8,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createEcdsaVerifier } from '../domain/sync/ecdsa';
 import type { MessageVerifier } from '../domain/sync/signing';
 
-export interface JwksMessageVerifierOptions {
+interface JwksMessageVerifierOptions {
   /** Returns the parsed JWKS document. */
   fetchJwks: () => Promise<unknown>;
   refetchBackoffMs?: number;

@@ -7,7 +7,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ObjectStore } from '../domain/ports';
 import { deadLetterBody, deadLetterKey, RECEIVES_EXHAUSTED } from '../domain/store/dead-letter';
 
-export interface DeadLetterArchiverOptions {
+interface DeadLetterArchiverOptions {
   clock?: () => number;
   /** Called once per archived message, for logging and metrics. */
   onArchived?: (key: string) => void;

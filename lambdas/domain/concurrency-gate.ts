@@ -6,7 +6,7 @@
  * piles up. One gate per process (per function instance).
  */
 
-export interface ConcurrencyGateOptions {
+interface ConcurrencyGateOptions {
   /** Units of work that may run at once. A caller asking for more is given the whole capacity. */
   capacity: number;
   /** Callers that may wait for their turn; the next one is refused. */
@@ -15,7 +15,7 @@ export interface ConcurrencyGateOptions {
   maxWaitMs: number;
 }
 
-export type GateRefusal = 'queue-full' | 'wait-timeout';
+type GateRefusal = 'queue-full' | 'wait-timeout';
 
 export class GateRefusedError extends Error {
   override readonly name = 'GateRefusedError';

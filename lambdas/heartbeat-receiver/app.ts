@@ -9,7 +9,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { HeartbeatStore } from '../domain/sync/heartbeat-store';
 import { type DataPlaneReport, parseDataPlaneReport } from '../domain/sync/registration';
 
-export interface HeartbeatReceiverDeps {
+interface HeartbeatReceiverDeps {
   store: HeartbeatStore;
   /** Heartbeat queue name -> the data plane that alone may send to it (from the deployment config). */
   queues: ReadonlyMap<string, string>;

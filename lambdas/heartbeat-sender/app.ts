@@ -14,7 +14,7 @@ import {
 } from '../domain/sync/registration';
 import type { AppliedStateStore } from '../domain/sync/stores';
 
-export interface HealthFigures {
+interface HealthFigures {
   /** Messages waiting in the events queue. */
   queueDepth: number;
   /** Messages on the dead-letter queues (failures not yet handled). */
@@ -23,7 +23,7 @@ export interface HealthFigures {
   lagMs: number;
 }
 
-export interface HeartbeatSenderDeps {
+interface HeartbeatSenderDeps {
   dataPlaneId: string;
   location: RegistrationFields;
   appliedState: Pick<AppliedStateStore, 'inventory' | 'appliedSeq'>;
@@ -33,7 +33,7 @@ export interface HeartbeatSenderDeps {
   clock?: () => number;
 }
 
-export type ReportKind = 'heartbeat' | 'registration';
+type ReportKind = 'heartbeat' | 'registration';
 
 export function createHeartbeatSender(
   deps: HeartbeatSenderDeps,
@@ -63,9 +63,9 @@ export function createHeartbeatSender(
 }
 
 /** Whether this data plane's registration has reached the control plane (as far as this sender knows). */
-export type RegistrationStatus = 'registered' | 'unregistered';
+type RegistrationStatus = 'registered' | 'unregistered';
 
-export interface ScheduledRunOutcome {
+interface ScheduledRunOutcome {
   registration: RegistrationStatus;
   /** The report that went out; absent when the registration could not be sent. */
   sent?: DataPlaneReport;

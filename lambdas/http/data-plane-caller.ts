@@ -27,10 +27,7 @@ export interface DataPlaneCallerDeps {
   projectName?: (projectId: string) => Promise<string | undefined>;
 }
 
-export type AuthenticateCaller = (
-  event: APIGatewayProxyEventV2,
-  scope: ApiKeyScope,
-) => Promise<RequestPrincipal>;
+type AuthenticateCaller = (event: APIGatewayProxyEventV2, scope: ApiKeyScope) => Promise<RequestPrincipal>;
 
 const PROJECT_HEADER = 'x-waggle-project';
 

@@ -18,7 +18,7 @@ import {
 } from 'node:zlib';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from './errors';
 
-export interface RawRequestBody {
+interface RawRequestBody {
   body: string | undefined;
   isBase64Encoded: boolean;
   contentEncoding: string | undefined;

@@ -14,7 +14,7 @@ import type { HttpResponse } from './json-response';
 /** Below this, compressing saves less than it costs. */
 const MIN_COMPRESSED_BODY_BYTES = 1024;
 
-export interface EncodedResponse extends HttpResponse {
+interface EncodedResponse extends HttpResponse {
   isBase64Encoded?: boolean;
 }
 

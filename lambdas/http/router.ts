@@ -48,7 +48,7 @@ export interface HttpRefusal {
   headers?: Record<string, string>;
 }
 
-export interface HttpApiOptions<K extends string> {
+interface HttpApiOptions<K extends string> {
   routes: readonly HttpRoute<K>[];
   bodyLimits: BodyLimits;
   /**

@@ -8,7 +8,7 @@
  */
 import { badRequest } from './errors';
 
-export interface RouteMatch {
+interface RouteMatch {
   routeKey: string;
   params: Record<string, string>;
 }

@@ -38,7 +38,7 @@ const ROUTE_TARGETS: Record<Exclude<IngestRouteKey, 'GET /healthz'>, ArchivedRou
   'POST /events/model/batch': 'events-model-batch',
 };
 
-export interface IngestSummary {
+interface IngestSummary {
   route: ArchivedRoute;
   projectId: string;
   acceptedRecords: number;
@@ -49,7 +49,7 @@ export interface IngestSummary {
 }
 
 /** keys, auth, tokens and projectName: who may send (lambdas/http/data-plane-caller.ts). */
-export interface IngestHandlerDeps extends Omit<DataPlaneCallerDeps, 'clock'> {
+interface IngestHandlerDeps extends Omit<DataPlaneCallerDeps, 'clock'> {
   rawArchive: ObjectStore;
   overflowStore: ObjectStore;
   eventsQueue: MessageQueue;

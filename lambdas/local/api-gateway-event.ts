@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { matchRoute } from '../http/routes';
 
-export interface IncomingHttpRequest {
+interface IncomingHttpRequest {
   method: string;
   /** Request target as sent: path plus optional query string. */
   target: string;

@@ -24,7 +24,7 @@ import { createHeartbeatSender } from '../heartbeat-sender/app';
 import { privateKeyOf } from './control-plane-files';
 import { createLocalSyncPublisher, LOCAL_SYNC_KEY_ID } from './local-sync-publisher';
 
-export interface LocalConfigSyncOptions {
+interface LocalConfigSyncOptions {
   inboxDir: string;
   dataPlaneId: string;
   keyRegistry: KeyRegistry;

@@ -48,7 +48,7 @@ export class FileUserStore implements UserStore {
   }
 }
 
-export interface ControlPlaneKeys {
+interface ControlPlaneKeys {
   /** Signs data-plane tokens (KMS in AWS). */
   tokens: string;
   /** Signs ID tokens (Cognito's key in AWS). */

@@ -25,10 +25,7 @@ export interface TokenServiceDeps {
   clock?: () => number;
 }
 
-export type TokenRoute = (
-  actor: Actor,
-  body: Record<string, unknown>,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+type TokenRoute = (actor: Actor, body: Record<string, unknown>) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export function createTokenRoute(deps: TokenServiceDeps): TokenRoute {
   const clock = deps.clock ?? Date.now;

@@ -42,7 +42,7 @@ const NOT_HEADERS = new Set([
   'connection',
 ]);
 
-export interface GrpcServerOptions {
+interface GrpcServerOptions {
   port: number;
   host: string;
   /** The ingest handler (the same function the HTTP server calls for `POST /v1/traces`). */
@@ -60,7 +60,7 @@ export interface GrpcServerOptions {
   onAnswered?: (request: AnsweredRequest) => void;
 }
 
-export interface RunningGrpcServer {
+interface RunningGrpcServer {
   /** `http://host:port`: what an OTLP gRPC exporter takes as its endpoint (http: no TLS). */
   url: string;
   port: number;

@@ -22,7 +22,7 @@ import { WireReader, WireType } from '../domain/otlp/wire-reader';
 
 export { GrpcCode };
 
-export interface GrpcFailure {
+interface GrpcFailure {
   code: GrpcCode;
   /** Seconds for a google.rpc.RetryInfo in the status details; absent: no RetryInfo. */
   retryDelaySeconds?: number;

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 
 /** The fields of local.json that readers rely on (the platform writes LocalPlatformInfo). */
-export interface SavedLocalInfo {
+interface SavedLocalInfo {
   apiKey?: string;
   legacyApiKey?: string;
   project?: string;
@@ -14,7 +14,7 @@ export interface SavedLocalInfo {
 }
 
 /** How to reach the local control plane as its admin (local.json `controlPlane`). */
-export interface LocalControlPlaneSection {
+interface LocalControlPlaneSection {
   url: string;
   email: string;
   password: string;

@@ -19,7 +19,7 @@ export interface Logger {
   enabled(level: LogLevel): boolean;
 }
 
-export interface LoggerOptions {
+interface LoggerOptions {
   level?: LogLevel;
   format?: LogFormat;
   /** Where each line goes (without its newline); stdout by default. */

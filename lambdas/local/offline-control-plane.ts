@@ -17,7 +17,7 @@ import { startLocalDynamo } from './dynamo-local';
 import { createLocalSyncPublisher } from './local-sync-publisher';
 import { localPaths } from './paths';
 
-export interface OfflineKeyRequest {
+interface OfflineKeyRequest {
   dataDir: string;
   /** The local admin (local.json controlPlane.email) and its organization (controlPlane.org_id). */
   adminEmail: string;

@@ -16,7 +16,7 @@ import { createRecordingEngine } from '../domain/query/recording-engine';
 import { createQueryApiHandler, QUERY_ROUTES } from '../query-api/app';
 import { buildApiGatewayEvent } from './api-gateway-event';
 
-export interface PlannedPartitions {
+interface PlannedPartitions {
   table: string;
   cte: string | null;
   /** Hour partitions the reference can touch; for an unbounded one, the whole projected range. */
@@ -26,7 +26,7 @@ export interface PlannedPartitions {
   knownUnbounded?: true;
 }
 
-export interface PlannedStatement {
+interface PlannedStatement {
   statement: string;
   sql: string;
   /** ExecutionParameters as Athena receives them. */
@@ -34,7 +34,7 @@ export interface PlannedStatement {
   partitions: PlannedPartitions[];
 }
 
-export interface QueryPlan {
+interface QueryPlan {
   /** The status the read would answer with over these (empty) results; a 4xx means nothing ran. */
   status: number;
   error?: string;

@@ -3,7 +3,7 @@
  * than the writer takes in one batch), each time it doubles, and once when it is worked off. A
  * queue the writer keeps up with says nothing.
  */
-export interface QueueDepthWatch {
+interface QueueDepthWatch {
   /** The line to log for this sample of waiting messages, if any. */
   sample(waiting: number): string | undefined;
 }

@@ -9,7 +9,7 @@ import { isWellFormedApiKey } from '../domain/auth/api-key';
 import { originProblem } from './cors';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger';
 
-export interface LocalSettings {
+interface LocalSettings {
   port: number;
   /** OTLP/gRPC port (WAGGLE_GRPC_PORT, the OTLP/gRPC default 4317). */
   grpcPort: number;

@@ -11,12 +11,12 @@ import type { ApiKey, Project } from '../domain/control-plane/model';
 import { entityChangeOf } from '../domain/sync/control-plane-changes';
 import type { EntityChange, ReportedState, SyncPublisher } from '../domain/sync/publisher';
 
-export interface DesiredRecords {
+interface DesiredRecords {
   projects: readonly Project[];
   apiKeys: readonly ApiKey[];
 }
 
-export interface ReconcilerDeps {
+interface ReconcilerDeps {
   publisher: SyncPublisher;
   dataPlaneIds: readonly string[];
   /** Every project and API key the control plane holds. */
@@ -25,7 +25,7 @@ export interface ReconcilerDeps {
   reported(dataPlaneId: string): Promise<ReportedState | undefined>;
 }
 
-export interface ReconcileSummary {
+interface ReconcileSummary {
   dataPlaneId: string;
   republished: number;
   differingKinds: string[];

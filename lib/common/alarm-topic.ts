@@ -8,7 +8,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, type IConstruct } from 'constructs';
 import { createCustomerKey } from './customer-key';
 
-export interface AlarmTopicProps {
+interface AlarmTopicProps {
   /** Which plane's alarms, for the topic's display name and key description. */
   readonly planeName: string;
   /** Addresses subscribed by email (each confirms once, from the message SNS sends). */

@@ -9,7 +9,7 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import { QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { urlSuffixOf } from './partition';
 
-export interface CrossAccountSenders {
+interface CrossAccountSenders {
   sid: string;
   /** Accounts of the sender roles. */
   accounts: readonly string[];

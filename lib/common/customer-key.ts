@@ -21,7 +21,7 @@ export function viaService(scope: Construct, service: 's3' | 'sqs' | 'dynamodb')
   return { StringEquals: { 'kms:ViaService': `${service}.${Stack.of(scope).region}.${urlSuffixOf(scope)}` } };
 }
 
-export interface KeptTableProps {
+interface KeptTableProps {
   readonly partitionKey: string;
   readonly sortKey?: string;
   /** For the tables whose loss locks every client out (the key registry, the control-plane table). */

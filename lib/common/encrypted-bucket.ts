@@ -18,7 +18,7 @@ export const PRIVATE_BUCKET_DEFAULTS = {
   removalPolicy: RemovalPolicy.RETAIN,
 } as const;
 
-export interface EncryptedBucketProps {
+interface EncryptedBucketProps {
   /** The customer key (see createCustomerKey) that encrypts the objects, through a bucket key. */
   readonly encryptionKey: Key;
   /**

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { failureQueueAlarm } from './failure-queue-alarm';
 import type { WaggleFunction } from './waggle-function';
 
-export interface FailedRunsProps {
+interface FailedRunsProps {
   /** The scheduled function whose failed runs are kept. */
   readonly function: WaggleFunction;
   /** Lambda's own retries of a failed asynchronous run before it is kept here (0-2). */

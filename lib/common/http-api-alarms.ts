@@ -3,7 +3,7 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, MathExpression, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 
-export interface HttpApiAlarmsProps {
+interface HttpApiAlarmsProps {
   readonly api: HttpApi;
   /** Names the API in the alarm descriptions, e.g. "data plane acme". */
   readonly label: string;

@@ -17,7 +17,7 @@ import { FUNCTION_BASE, type FunctionEnvironment } from '../../lambdas/config/fu
 import type { LogLevel } from '../config/deployment-config';
 import { LOCK_FILE, PROJECT_ROOT, projectPath } from './project-paths';
 
-export interface WaggleFunctionProps {
+interface WaggleFunctionProps {
   /** Entry file relative to the repository root, e.g. `lambdas/ingest/handler.ts`. */
   readonly entry: string;
   /** Exported handler name in the entry file. */

@@ -20,7 +20,7 @@ import type { ControlPlaneConfig, DataPlaneConfig, LogLevel } from '../config/de
 import { heartbeatKeyAlias, heartbeatQueueName, heartbeatSenderRoleArn } from '../config/sync-names';
 import type { ControlPlaneTable } from './control-plane-table';
 
-export interface HeartbeatsProps {
+interface HeartbeatsProps {
   readonly controlPlane: ControlPlaneConfig;
   readonly dataPlanes: readonly DataPlaneConfig[];
   readonly table: ControlPlaneTable;

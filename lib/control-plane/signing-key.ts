@@ -12,7 +12,7 @@ const SIGNING_KEY_ALIAS = 'alias/waggle-control-plane-signing';
 /** The key ring when the deployment config names none: one key, "a". */
 const DEFAULT_SIGNING_KEYS: SigningKeysConfig = { current: 'a' };
 
-export interface SigningKeyProps {
+interface SigningKeyProps {
   /** controlPlane.signingKeys from the deployment config; absent: DEFAULT_SIGNING_KEYS. */
   readonly keys?: SigningKeysConfig;
 }

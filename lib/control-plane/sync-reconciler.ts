@@ -11,7 +11,7 @@ import type { ControlPlaneTable } from './control-plane-table';
 import { grantSendToInboxes, inboxesEnvironment } from './inbox-access';
 import type { SigningKey } from './signing-key';
 
-export interface SyncReconcilerProps {
+interface SyncReconcilerProps {
   readonly controlPlane: ControlPlaneConfig;
   readonly dataPlanes: readonly DataPlaneConfig[];
   readonly table: ControlPlaneTable;

@@ -9,7 +9,7 @@ import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-funct
 import type { LogLevel } from '../config/deployment-config';
 import type { EventStore } from './event-store';
 
-export interface EventCompactionProps {
+interface EventCompactionProps {
   readonly eventStore: EventStore;
   readonly logLevel?: LogLevel;
   /** Minute past every hour (UTC) at which compaction runs; the hour before is then closed. */

@@ -13,7 +13,7 @@ import { controlPlaneJwksUrl } from '../config/sync-names';
 import { Inbox } from './inbox';
 import type { KeyRegistry } from './key-registry';
 
-export interface SyncControllerProps {
+interface SyncControllerProps {
   readonly dataPlane: DataPlaneConfig;
   readonly controlPlane: ControlPlaneConfig;
   readonly keyRegistry: KeyRegistry;

@@ -15,7 +15,7 @@ export function requiredDeadLetterVisibilityTimeout(): Duration {
   return Duration.seconds(6 * DEAD_LETTER_ARCHIVER_TIMEOUT.toSeconds());
 }
 
-export interface DeadLetterArchiverProps {
+interface DeadLetterArchiverProps {
   readonly eventsQueue: EventsQueue;
   readonly eventStore: EventStore;
   readonly logLevel?: LogLevel;

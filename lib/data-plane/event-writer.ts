@@ -34,7 +34,7 @@ export const EVENT_WRITER_DEFAULTS = {
   memorySize: 2048,
 } as const satisfies Required<EventWriterSettings>;
 
-export interface EventWriterProps extends EventWriterSettings {
+interface EventWriterProps extends EventWriterSettings {
   readonly eventsQueue: EventsQueue;
   readonly eventStore: EventStore;
   readonly eventTables: EventTables;

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_MAX_RECEIVE_COUNT, SQS_MAX_MESSAGE_BYTES } from '../../lambdas/domain/queue-limits';
 import { createCustomerKey, viaService } from '../common/customer-key';
 
-export interface EventsQueueProps {
+interface EventsQueueProps {
   /** Deliveries of a message before it is moved to the dead-letter queue. */
   readonly maxReceiveCount?: number;
   /**

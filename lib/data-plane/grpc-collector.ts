@@ -56,7 +56,7 @@ import {
   renderCollectorConfig,
 } from './otel-collector-config';
 
-export interface GrpcCollectorProps {
+interface GrpcCollectorProps {
   readonly config: GrpcCollectorConfig;
   /** The data plane's HTTP API base URL (IngestApi.url): where the collector forwards OTLP/HTTP. */
   readonly apiUrl: string;

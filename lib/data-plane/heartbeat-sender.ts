@@ -21,7 +21,7 @@ import {
 /** Powertools' service name, also the `service` dimension of the sender's metrics. */
 const SERVICE_NAME = 'waggle-heartbeat-sender';
 
-export interface HeartbeatSenderProps {
+interface HeartbeatSenderProps {
   readonly dataPlane: DataPlaneConfig;
   readonly controlPlane: ControlPlaneConfig;
   /** The ingest API's base URL, reported as the data plane's endpoint. */

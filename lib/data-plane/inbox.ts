@@ -17,7 +17,7 @@ import {
   inboxQueueName,
 } from '../config/sync-names';
 
-export interface InboxProps {
+interface InboxProps {
   readonly dataPlane: DataPlaneConfig;
   /** The control plane, from the deployment config: its account and its two sender roles are trusted. */
   readonly controlPlane: ControlPlaneConfig;

@@ -64,7 +64,7 @@ const FORWARDED_METADATA = [
   ['x-waggle-project', 'x-waggle-project'],
 ] as const;
 
-export interface CollectorConfigOptions {
+interface CollectorConfigOptions {
   /**
    * The data plane's HTTP API base URL (the IngestApiUrl output, with its trailing slash): the
    * exporter appends v1/traces. A CDK token at synth time.
@@ -182,7 +182,7 @@ export function collectorConfig(options: CollectorConfigOptions) {
   };
 }
 
-export type CollectorConfig = ReturnType<typeof collectorConfig>;
+type CollectorConfig = ReturnType<typeof collectorConfig>;
 
 /**
  * The configuration as the collector reads it (`--config=env:OTEL_CONFIG`: YAML from an environment

@@ -25,7 +25,7 @@ export const DEFAULT_RAW_RETENTION_DAYS = 30;
 /** Events too big for a queue message; the message carries the object key instead. */
 const OVERFLOW_PREFIX = 'overflow/';
 
-export interface RawArchiveProps {
+interface RawArchiveProps {
   /** Days archived requests (raw/) are kept; DEFAULT_RAW_RETENTION_DAYS when absent. */
   readonly rawRetentionDays?: number;
   /** Days before archived requests move to Standard-IA. */

@@ -7,7 +7,7 @@
  */
 import { expect } from 'vitest';
 
-export interface ResponseShape {
+interface ResponseShape {
   required: readonly string[];
   types: Readonly<Record<string, readonly string[]>>;
 }

@@ -13,7 +13,7 @@ import { type OtlpRequestShape, otlpJsonRequest, otlpProtobufRequest } from './o
 
 const limits = DEFAULT_INGEST_LIMITS;
 
-export interface LargestRequest {
+interface LargestRequest {
   name: string;
   /** Bytes after gzip decoding (at most maxDecompressedBytes). */
   decodedBytes: number;

@@ -3,13 +3,13 @@ import { hashApiKey } from '../../lambdas/domain/auth/api-key';
 import { createIngestHandler, type IngestHandler } from '../../lambdas/ingest/app';
 import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from './memory-ports';
 
-export interface MemoryIngest {
+interface MemoryIngest {
   handler: IngestHandler;
   archive: MemoryObjectStore;
   queue: MemoryQueue;
 }
 
-export interface IngestProject {
+interface IngestProject {
   org_id: string;
   workspace_id: string;
   project_id: string;

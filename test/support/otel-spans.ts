@@ -68,7 +68,7 @@ export function genAiTrace(tracer: Tracer): void {
   });
 }
 
-export interface AgentTraceOptions {
+interface AgentTraceOptions {
   model: string;
   /** gen_ai.conversation.id of every span: the session id. */
   conversation: string;

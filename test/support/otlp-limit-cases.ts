@@ -16,7 +16,7 @@ const limits = DEFAULT_OTLP_LIMITS;
  * Each limit: a request exactly at it, and what one more item looks like (appended as a further
  * ResourceSpans, or a per-item count one higher). Both sit at the real default limits.
  */
-export interface LimitCase {
+interface LimitCase {
   limit: keyof OtlpLimits;
   atLimit: OtlpRequestShape;
   /** A second request whose spans join the first, taking it one item over. */

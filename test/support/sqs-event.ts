@@ -1,7 +1,7 @@
 /** An SQS event as Lambda's event source delivers it, for handler tests. */
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 
-export interface SqsEventOptions {
+interface SqsEventOptions {
   /** Epoch ms the messages were sent (SentTimestamp). */
   sentAt?: number;
   receiveCount?: number;

@@ -18,7 +18,7 @@ import { assertAthenaRules, athenaLiteral } from '../../domain/query/athena-rule
 import { DeadlineExceededError } from '../../domain/query/deadline';
 import type { QueryEngine, QueryOptions, SqlParam } from '../../domain/query/engine';
 
-export interface AthenaQueryEngineOptions {
+interface AthenaQueryEngineOptions {
   workGroup: string;
   database: string;
   /** First wait between status polls; doubles up to MAX_POLL_INTERVAL_MS. */

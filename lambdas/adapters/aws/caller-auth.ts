@@ -14,7 +14,7 @@ import { tokenVerifierFromEnvironment } from './control-plane-token-trust';
 import { DynamoKeyRegistry } from './dynamo-key-registry';
 import { DynamoRateLimiter } from './dynamo-rate-limiter';
 
-export interface CallerAuth {
+interface CallerAuth {
   keys: KeyRegistry;
   auth?: DataPlaneAuthOptions;
   tokens?: TokenVerifier;

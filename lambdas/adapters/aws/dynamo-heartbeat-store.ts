@@ -18,7 +18,7 @@ import {
   type Registration,
 } from '../../domain/sync/registration';
 
-export interface DynamoHeartbeatStoreOptions {
+interface DynamoHeartbeatStoreOptions {
   partitionKey?: string;
   sortKey?: string;
 }

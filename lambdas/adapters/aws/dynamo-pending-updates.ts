@@ -38,7 +38,7 @@ export class PendingUpdateTooLargeError extends Error {
   override readonly name = 'PendingUpdateTooLargeError';
 }
 
-export interface DynamoPendingUpdatesOptions {
+interface DynamoPendingUpdatesOptions {
   /** Strongly consistent reads: the writer needs them (it must see an update kept a moment ago). */
   consistentReads?: boolean;
 }

@@ -16,7 +16,7 @@ import {
 
 export const RATE_LIMIT_TABLE = { partitionKey: 'pk', ttlAttribute: 'expiresAt' } as const;
 
-export interface DynamoRateLimiterOptions {
+interface DynamoRateLimiterOptions {
   clock?: () => number;
 }
 

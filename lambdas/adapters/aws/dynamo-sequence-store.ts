@@ -6,7 +6,7 @@
 import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { SequenceStore } from '../../domain/sync/publisher';
 
-export interface DynamoSequenceStoreOptions {
+interface DynamoSequenceStoreOptions {
   partitionKey?: string;
   sortKey?: string;
 }

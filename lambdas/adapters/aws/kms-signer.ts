@@ -9,7 +9,7 @@ import type { Signer } from '../../domain/tokens/signer';
 
 const KMS_RAW_MESSAGE_LIMIT = 4096;
 
-export interface KmsSignerOptions {
+interface KmsSignerOptions {
   /**
    * The `kid` published in tokens and the JWKS; defaults to keyId. Pass something opaque (a key
    * UUID, not an ARN) if the account id should not appear in every token.

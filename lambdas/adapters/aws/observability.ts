@@ -25,7 +25,7 @@ import type { Context } from 'aws-lambda';
 import type { FunctionBaseValues } from '../../config/function-environment';
 
 /** What invokes the function: an HTTP API (payload 2.0), an SQS event source, an EventBridge rule. */
-export type Trigger = 'http' | 'sqs' | 'schedule';
+type Trigger = 'http' | 'sqs' | 'schedule';
 
 export interface Observability {
   readonly logger: Logger;

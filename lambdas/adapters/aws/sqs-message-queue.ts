@@ -11,7 +11,7 @@ import {
 import type { MessageQueue, QueueMessage } from '../../domain/ports';
 import { assertWithinBatchLimits } from '../queue-batch-limits';
 
-export interface QueueSendFailure {
+interface QueueSendFailure {
   id: string;
   code: string;
   message: string;
@@ -29,7 +29,7 @@ export class QueueSendError extends Error {
   }
 }
 
-export interface SqsMessageQueueOptions {
+interface SqsMessageQueueOptions {
   /** Attempts per batch including the first one. */
   maxAttempts?: number;
   /** Backoff before the n-th retry is baseDelayMs * 4^(n-1), with jitter. */

@@ -27,7 +27,7 @@ export function controlPlaneSigner(env: SigningValues, traced: Traced): KmsSigne
   return new KmsSigner(traced(new KMSClient({})), env.SIGNING_KEY_ARN, { kid: env.SIGNING_KEY_KID });
 }
 
-export interface AwsSyncPublisher {
+interface AwsSyncPublisher {
   publisher: SyncPublisher;
   dataPlaneIds: string[];
 }

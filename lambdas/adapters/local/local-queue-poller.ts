@@ -11,7 +11,7 @@ import type { LocalQueue } from './local-queue';
 export type SqsConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 type ConsumerResult = Awaited<ReturnType<SqsConsumer>>;
 
-export interface QueuePollerOptions {
+interface QueuePollerOptions {
   /** Records per invocation (Lambda's BatchSize). */
   batchSize?: number;
   /** How long to wait for a full batch once a message is visible (MaximumBatchingWindowInSeconds). */

@@ -28,7 +28,7 @@ export interface RedrivePolicy {
   maxReceiveCount: number;
 }
 
-export interface LocalQueueOptions {
+interface LocalQueueOptions {
   /** Queue name used in the ARN; defaults to the folder name. */
   name?: string;
   region?: string;
@@ -42,7 +42,7 @@ export interface LocalQueueOptions {
 /** SQS drops a FIFO message whose deduplication id was sent within this interval. */
 export const FIFO_DEDUPLICATION_INTERVAL_MS = 5 * 60_000;
 
-export interface QueueDepth {
+interface QueueDepth {
   /** Messages a receive would return now. */
   visible: number;
   /** Messages received and neither deleted nor visible again yet. */

@@ -15,7 +15,7 @@ import { CredentialRejected } from './credential-rejected';
 import type { ApiKeyScope, Principal } from './principal';
 import type { TokenVerifier } from './token-verifier';
 
-export interface RequestAuthenticatorDeps {
+interface RequestAuthenticatorDeps {
   apiKeys: Authenticate;
   /** Absent: JWTs are refused (a data plane with no control plane configured). */
   tokens?: TokenVerifier;
@@ -28,7 +28,7 @@ export interface RequestAuthenticatorDeps {
 /** What a data-plane function may tune: the API-key cache and the brute-force guard. */
 export type DataPlaneAuthOptions = AuthenticatorOptions & BruteForceGuardOptions;
 
-export interface RequestTarget {
+interface RequestTarget {
   scope: ApiKeyScope;
   /** The project the request addresses (id, or for API keys also the name); must be the credential's. */
   projectId?: string;
@@ -43,7 +43,7 @@ export interface RequestTarget {
 export type RequestPrincipal = Principal &
   ({ via: 'api-key' } | { via: 'token'; subject: string; role: TokenRole; projects: string[] });
 
-export type AuthenticateRequest = (
+type AuthenticateRequest = (
   authorization: string | undefined,
   target: RequestTarget,
 ) => Promise<RequestPrincipal>;

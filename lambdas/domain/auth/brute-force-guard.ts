@@ -22,7 +22,7 @@ export interface BruteForceGuardOptions {
  * Runs one authentication attempt for `source` (the caller's source IP): refuses a blocked source
  * first, and counts the attempt if it fails with CredentialRejected.
  */
-export type BruteForceGuard = <T>(source: string, attempt: () => Promise<T>) => Promise<T>;
+type BruteForceGuard = <T>(source: string, attempt: () => Promise<T>) => Promise<T>;
 
 const DEFAULT_FAILURE_LIMIT: RateLimitPolicy = { limit: 20, windowMs: 60_000 };
 

@@ -35,7 +35,7 @@ interface Counter {
   count: number;
 }
 
-export interface MemoryRateLimiterOptions {
+interface MemoryRateLimiterOptions {
   /** Keys tracked at once; past it the oldest window is forgotten (memory stays bounded). */
   maxEntries?: number;
   clock?: () => number;

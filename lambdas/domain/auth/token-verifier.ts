@@ -30,13 +30,13 @@ export interface TokenPrincipal {
 
 export type TokenVerifier = (token: string) => Promise<TokenPrincipal>;
 
-export type JwksSource =
+type JwksSource =
   /** https:// anywhere; http:// only on a loopback host (the local platform). */
   | { uri: string }
   /** Any other way of getting the JWKS (tests, a JWKS shipped with the config). */
   | { fetch: () => Promise<Jwks> };
 
-export interface TokenVerifierOptions {
+interface TokenVerifierOptions {
   /** The control plane's `iss`. */
   issuer: string;
   /** This data plane's id: tokens for any other data plane are refused. */

@@ -22,7 +22,7 @@ export interface ApiKeyPayload {
   expiresAt?: number;
 }
 
-export interface ProjectPayload {
+interface ProjectPayload {
   id: string;
   org_id: string;
   workspace_id: string;

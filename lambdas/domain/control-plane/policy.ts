@@ -17,9 +17,9 @@ import { ROLES, type Role } from './model';
  *   record by record, so a workspace-only member can list what they can see).
  * - `workspace`: the effective role in the resource's workspace.
  */
-export type PolicyLevel = 'authenticated' | 'org' | 'org-any' | 'workspace';
+type PolicyLevel = 'authenticated' | 'org' | 'org-any' | 'workspace';
 
-export interface PolicyRule {
+interface PolicyRule {
   level: PolicyLevel;
   minRole: Role;
 }
@@ -58,7 +58,7 @@ export interface Resource {
   targetRole?: Role;
 }
 
-export type Decision = { allowed: true; role: Role } | { allowed: false; reason: string };
+type Decision = { allowed: true; role: Role } | { allowed: false; reason: string };
 
 export function authorize(actor: Actor | undefined, action: Action, resource: Resource): Decision {
   if (!actor) return deny('not signed in');

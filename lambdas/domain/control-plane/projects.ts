@@ -11,7 +11,7 @@ import { type ControlPlaneContext, isoNow } from './context';
 import { type NameClaim, nextVersion, type Project, type ProjectType, projectNameClaimId } from './model';
 import { VersionConflictError } from './store';
 
-export interface ProjectInput {
+interface ProjectInput {
   name: string;
   description?: string;
   type?: ProjectType;

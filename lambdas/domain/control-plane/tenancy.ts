@@ -14,7 +14,7 @@ import {
   type Workspace,
 } from './model';
 
-export interface CreatedOrganization {
+interface CreatedOrganization {
   organization: Organization;
   workspace: Workspace;
   owner: Membership;

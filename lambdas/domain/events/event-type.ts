@@ -4,7 +4,7 @@
  */
 import { EVENT_TYPES, type EventType } from './event';
 
-export interface ResolvedEventType {
+interface ResolvedEventType {
   eventType: EventType;
   /** The explicit value when it was not a valid event type (it is noted in metadata). */
   invalidExplicit?: string;

@@ -44,7 +44,7 @@ export interface NormalizeContext {
 
 const STATUS_ERROR = 2;
 
-export type SpanNormalizer = (span: OtlpSpan, ctx: NormalizeContext) => WaggleEvent;
+type SpanNormalizer = (span: OtlpSpan, ctx: NormalizeContext) => WaggleEvent;
 
 type Section = JsonObject | undefined;
 

@@ -10,7 +10,7 @@ import type { Target } from './convention-routing';
 import type { JsonObject } from './event';
 import { setOwn, toJsonValue } from './json-path';
 
-export interface MappedSpanEvents {
+interface MappedSpanEvents {
   spanEvents: JsonObject[];
   /** exception.message (or exception.type) of the first exception event. */
   exceptionMessage: string | undefined;

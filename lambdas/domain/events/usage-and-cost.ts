@@ -18,7 +18,7 @@ function cachedInputTokens(metadata: WaggleEvent['metadata']): number {
   return isCount(value) ? value : 0;
 }
 
-export interface UsageAndCost {
+interface UsageAndCost {
   total: number | null;
   cost: number | null;
   /** Set when the cost was computed from the price table: which table and entry priced the event. */

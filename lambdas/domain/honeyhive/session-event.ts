@@ -4,7 +4,7 @@ import { optionalString } from './fields';
 import type { IntakeContext } from './intake-context';
 import type { EventTiming } from './timing';
 
-export interface SessionEventOptions {
+interface SessionEventOptions {
   /** The session id to use instead of (or to check against) the properties' own `session_id`. */
   sessionId?: string;
   /** Start and end to use when the properties give no timing (a batch session spans its events). */

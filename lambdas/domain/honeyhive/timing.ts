@@ -7,7 +7,7 @@ export interface EventTiming {
   duration: number;
 }
 
-export interface GivenTiming {
+interface GivenTiming {
   start_time?: number | undefined;
   end_time?: number | undefined;
   duration?: number | undefined;

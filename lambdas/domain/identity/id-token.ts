@@ -13,7 +13,7 @@ import type { Signer } from '../tokens/signer';
 /** Cognito's default ID-token lifetime. */
 export const ID_TOKEN_TTL_SECONDS = 3600;
 
-export interface IdTokenClaims {
+interface IdTokenClaims {
   iss: string;
   aud: string;
   sub: string;
@@ -25,7 +25,7 @@ export interface IdTokenClaims {
   jti: string;
 }
 
-export interface IdTokenSubject {
+interface IdTokenSubject {
   iss: string;
   aud: string;
   sub: string;
@@ -56,7 +56,7 @@ export async function issueIdToken(
   return { token: `${signingInput}.${Buffer.from(derToJose(der)).toString('base64url')}`, claims };
 }
 
-export interface VerifiedIdentity {
+interface VerifiedIdentity {
   sub: string;
   email: string;
 }

@@ -16,7 +16,7 @@ const MAX_N = 1 << 20;
 /** Longer inputs are not passwords; bound the work an attacker can ask for. */
 const MAX_PASSWORD_LENGTH = 1024;
 
-export interface ScryptParams {
+interface ScryptParams {
   N: number;
   r: number;
   p: number;

@@ -5,7 +5,7 @@
  */
 import { RateLimitedError } from '../errors';
 
-export interface SignInLimiterOptions {
+interface SignInLimiterOptions {
   maxFailures: number;
   windowMs: number;
   maxKeys?: number;

@@ -6,7 +6,7 @@ import type { ObjectStore } from '../ports';
 import { decodeArchiveObject, RAW_REQUEST_OBJECTS_PREFIX, receivedAtOfKey } from './raw-archive';
 import { decodeRawBatch, rawBatchPrefix } from './raw-batch-archive';
 
-export interface ArchivedProject {
+interface ArchivedProject {
   project_id: string;
   projectName: string;
   org_id: string;
@@ -52,7 +52,7 @@ export async function archivedProjects(
   return [...found.values()];
 }
 
-export type ProjectMatch = { project_id: string } | { error: string };
+type ProjectMatch = { project_id: string } | { error: string };
 
 /**
  * The project `nameOrId` means: an id first, else a name. A name that several projects carry (two

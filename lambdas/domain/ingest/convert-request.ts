@@ -16,9 +16,9 @@ import { parseJsonBody } from './json-body';
 import { otlpToRecordsSteps } from './otlp-to-records';
 import type { ArchivedRoute } from './raw-archive';
 
-export type OtlpFormat = 'protobuf' | 'json';
+type OtlpFormat = 'protobuf' | 'json';
 
-export interface ConversionInput {
+interface ConversionInput {
   route: ArchivedRoute;
   contentType: string;
   body: Uint8Array;

@@ -21,7 +21,7 @@ import { publishRecords } from './publish-records';
 import { parseQueueEnvelope } from './queue-envelope';
 import type { RawRequestEntry } from './raw-archive';
 
-export interface DeadLetterEntry {
+interface DeadLetterEntry {
   key: string;
   letter: ArchivedDeadLetter;
   /** Reason code; 'unrecorded' for objects archived before reasons were kept. */
@@ -121,7 +121,7 @@ async function readRecords(
   }
 }
 
-export interface DeadLetterSummaryRow {
+interface DeadLetterSummaryRow {
   reason: string;
   project: string;
   messages: number;
@@ -156,7 +156,7 @@ export function summarizeDeadLetters(entries: readonly DeadLetterEntry[]): DeadL
   return [...rows.values()].sort((a, b) => b.messages - a.messages || a.reason.localeCompare(b.reason));
 }
 
-export interface ReplayOutcome {
+interface ReplayOutcome {
   key: string;
   messageId: string;
   /** Records queued (0 on a dry run or when the message was not sent). */
@@ -167,7 +167,7 @@ export interface ReplayOutcome {
   notSent?: string;
 }
 
-export interface ReplayDeadLettersDeps {
+interface ReplayDeadLettersDeps {
   store: ObjectStore;
   overflowStore: ObjectStore;
   eventsQueue: MessageQueue;

@@ -43,7 +43,7 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   maxMessageBytes: SQS_MAX_MESSAGE_BYTES,
 };
 
-export interface IngestServiceDeps {
+interface IngestServiceDeps {
   rawArchive: ObjectStore;
   overflowStore: ObjectStore;
   eventsQueue: MessageQueue;
@@ -52,7 +52,7 @@ export interface IngestServiceDeps {
   onStorageError?: (stage: 'archive' | 'queue', error: unknown) => void;
 }
 
-export interface IncomingRequest {
+interface IncomingRequest {
   route: ArchivedRoute;
   principal: Principal;
   requestId: string;
@@ -71,7 +71,7 @@ export type IngestOutcome = Conversion & {
   rawOverflowed: boolean;
 };
 
-export interface IngestService {
+interface IngestService {
   readonly limits: IngestLimits;
   ingest(request: IncomingRequest): Promise<IngestOutcome>;
 }

@@ -6,12 +6,9 @@ import { finish, NEVER_DUE, type Pacer, type Steps } from '../time-slices';
 import { spanRejectionReason } from './span-validation';
 
 /** What normalizing needs besides the span's own resource and scope. */
-export type OtlpConversionContext = Omit<
-  NormalizeContext,
-  'resourceAttributes' | 'scopeName' | 'scopeVersion'
->;
+type OtlpConversionContext = Omit<NormalizeContext, 'resourceAttributes' | 'scopeName' | 'scopeVersion'>;
 
-export interface OtlpConversion {
+interface OtlpConversion {
   records: EventRecord[];
   rejectedSpans: number;
   /**

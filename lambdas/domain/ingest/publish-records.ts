@@ -20,7 +20,7 @@ import { overflowMessageBody, recordsMessageBody } from './queue-envelope';
 
 export { SQS_MAX_BATCH_BYTES, SQS_MAX_BATCH_ENTRIES };
 
-export interface PublishOptions {
+interface PublishOptions {
   /** Largest message body, compressed; at most (and by default) 1 MiB, the SQS limit. */
   maxMessageBytes?: number;
   /** Most uncompressed record JSON per message; a single larger record overflows. Default 1 MiB. */
@@ -35,7 +35,7 @@ export interface PublishOptions {
   leadingBodies?: readonly string[];
 }
 
-export interface PublishResult {
+interface PublishResult {
   messages: number;
   batches: number;
   overflowed: number;

@@ -58,7 +58,7 @@ export interface QueuedRawRequest {
   receivedAt: number;
 }
 
-export interface RawBatchResult {
+interface RawBatchResult {
   /** Messages whose object could not be written: to be retried. */
   failedMessageIds: string[];
   objects: number;

@@ -23,7 +23,7 @@ import {
 import { decodeRawBatch, rawBatchPrefix } from './raw-batch-archive';
 import { versionClock } from './version-clock';
 
-export interface ReplayOptions {
+interface ReplayOptions {
   archive: ObjectStore;
   overflowStore: ObjectStore;
   eventsQueue: MessageQueue;
@@ -38,14 +38,14 @@ export interface ReplayOptions {
   onProgress?: (progress: ReplayProgress) => void;
 }
 
-export interface ReplayProgress {
+interface ReplayProgress {
   /** The request's archive name (rawArchiveKey), or the object that could not be read. */
   key: string;
   records: number;
   error?: string;
 }
 
-export interface ReplaySummary {
+interface ReplaySummary {
   requests: number;
   records: number;
   failures: { key: string; error: string }[];

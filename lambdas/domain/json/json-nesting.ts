@@ -9,7 +9,7 @@ export function jsonNestingExceeds(json: string | Uint8Array, maxDepth: number):
   return jsonShapeExceeds(json, { maxDepth, maxValues: Number.POSITIVE_INFINITY }) === 'depth';
 }
 
-export interface JsonShapeLimits {
+interface JsonShapeLimits {
   maxDepth: number;
   /**
    * Most values: each object and array counts, and each comma-separated member or item after the

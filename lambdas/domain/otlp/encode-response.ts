@@ -5,7 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 
-export interface TracePartialSuccess {
+interface TracePartialSuccess {
   rejectedSpans: number;
   errorMessage: string;
 }

@@ -1,6 +1,6 @@
 import type { ModelPrice } from './price-table';
 
-export interface TokenUsage {
+interface TokenUsage {
   /** All input tokens, cached ones included (OpenAI and OTel GenAI semantics). */
   promptTokens: number;
   completionTokens: number;

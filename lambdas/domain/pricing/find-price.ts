@@ -49,7 +49,7 @@ interface Candidate {
   price: ModelPrice;
 }
 
-export type PriceFinder = (model: string, provider?: string) => ModelPrice | undefined;
+type PriceFinder = (model: string, provider?: string) => ModelPrice | undefined;
 
 /** Builds a memoized finder over a table; the cache holds at most `cacheSize` distinct lookups. */
 export function createPriceFinder(table: PriceTable, cacheSize = DEFAULT_CACHE_SIZE): PriceFinder {

@@ -14,7 +14,7 @@ export function entityChangeOf(change: ConfigChange): EntityChange {
   return { kind: change.type, entityId, entityVersion: change.version, payload };
 }
 
-export interface SyncChangePublisherDeps {
+interface SyncChangePublisherDeps {
   publisher: SyncPublisher;
   /** The registered data planes that hold the change's organization (all of them for a shared plane). */
   dataPlanesFor(change: ConfigChange): Promise<readonly string[]>;

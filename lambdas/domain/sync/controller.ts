@@ -26,11 +26,11 @@ export interface SyncControllerDeps {
 /** applied: state changed; stale: this version (or a newer one) was already applied; kept-revoked: an upsert for a revoked key. */
 export type ApplyStatus = 'applied' | 'stale' | 'kept-revoked';
 
-export type HandleResult =
+type HandleResult =
   | { status: ApplyStatus; message: SyncMessage }
   | { status: 'rejected'; reason: RejectReason; detail: string };
 
-export interface SyncStats {
+interface SyncStats {
   applied: number;
   stale: number;
   keptRevoked: number;

@@ -32,7 +32,7 @@ export interface SequenceStore {
   next(dataPlaneId: string): Promise<number>;
 }
 
-export interface SyncPublisherDeps {
+interface SyncPublisherDeps {
   signer: MessageSigner;
   sequences: SequenceStore;
   /** The inbox of a registered data plane; undefined for an unknown one. */

@@ -26,11 +26,9 @@ export type RejectReason =
   | 'expired'
   | 'from-the-future';
 
-export type OpenResult =
-  | { ok: true; message: SyncMessage }
-  | { ok: false; reason: RejectReason; detail: string };
+type OpenResult = { ok: true; message: SyncMessage } | { ok: false; reason: RejectReason; detail: string };
 
-export interface OpenOptions {
+interface OpenOptions {
   verifier: MessageVerifier;
   /** The data plane this controller serves; messages for any other are refused. */
   dataPlaneId: string;

@@ -7,7 +7,7 @@ import { isTokenRole, MAX_TOKEN_TTL_SECONDS, type TokenClaims, type TokenSubject
 import { derToJose } from './der-to-jose';
 import type { Signer } from './signer';
 
-export interface IssueOptions {
+interface IssueOptions {
   /** Epoch milliseconds; iat and nbf are this, rounded down to the second. */
   now: number;
   /** 1 to 900 seconds. */

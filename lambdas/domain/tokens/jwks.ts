@@ -6,7 +6,7 @@
 import { createPublicKey } from 'node:crypto';
 import type { PublicKeySource, Signer } from './signer';
 
-export interface EcJwk {
+interface EcJwk {
   kty: 'EC';
   crv: 'P-256';
   x: string;

@@ -13,7 +13,7 @@ export interface TokenCacheKey {
   scope: string;
 }
 
-export interface TokenCacheOptions {
+interface TokenCacheOptions {
   /** A cached token is replaced once it has fewer than this many seconds left. */
   refreshBeforeSeconds: number;
   maxEntries?: number;
@@ -21,7 +21,7 @@ export interface TokenCacheOptions {
   clock?: () => number;
 }
 
-export interface TokenCache {
+interface TokenCache {
   get(key: TokenCacheKey): Promise<IssuedToken>;
   /** Drops every cached token of a subject (role or membership changed). */
   forget(sub: string): void;
