@@ -1,4 +1,4 @@
-/** Control-plane request bodies (API, tokens, the local sign-in): small JSON objects. */
+/** Request bodies that are small JSON objects (control-plane API, tokens, local sign-in, provider keys). */
 import { ValidationError } from '../domain/errors';
 import type { HttpRequest } from './router';
 
