@@ -234,7 +234,7 @@ describe('the log', () => {
 });
 
 describe('startLocalPlatform and the console build', () => {
-  it('does not build unless asked: a missing build is a page saying how to make one', async () => {
+  it('does not build unless asked: a missing build is a page saying how to make one; corsOrigins replaces the default', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'waggle-console-nobuild-'));
     const missing = join(dir, 'dist');
     const other = await startLocalPlatform({
@@ -242,8 +242,16 @@ describe('startLocalPlatform and the console build', () => {
       dataDir: join(dir, 'data'),
       log: () => {},
       controlPlane: { port: 0, console: { dir: missing } },
+      corsOrigins: ['http://localhost:5173'],
     });
     try {
+      const preflight = (origin: string) =>
+        raw(other.url, 'OPTIONS', '/v1/events/export', { origin, 'access-control-request-method': 'POST' });
+      expect((await preflight('http://localhost:5173')).headers['access-control-allow-origin']).toBe(
+        'http://localhost:5173',
+      );
+      const consoleOrigin = new URL(other.controlPlane?.url as string).origin;
+      expect((await preflight(consoleOrigin)).headers['access-control-allow-origin']).toBeUndefined();
       expect(other.console?.available).toBe(false);
       expect(other.console?.build).toBeUndefined();
       expect(await stat(missing).catch(() => undefined)).toBeUndefined();
