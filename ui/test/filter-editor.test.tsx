@@ -129,6 +129,35 @@ describe('toFilter', () => {
     });
   });
 
+  it('keeps only the fields of one event type when asked (session lists filter the session event)', () => {
+    const tool = fieldSuggestions(
+      {
+        fields: [
+          {
+            event_type: 'session',
+            event_name: 's',
+            field: 'metadata.plan',
+            field_type: 'string',
+            occurrences: 1,
+            last_seen: 1,
+          },
+          {
+            event_type: 'model',
+            event_name: 'm',
+            field: 'metadata.temperature',
+            field_type: 'number',
+            occurrences: 1,
+            last_seen: 1,
+          },
+        ],
+      },
+      'session',
+    ).map((suggestion) => suggestion.field);
+    expect(tool).toContain('metadata.plan');
+    expect(tool).not.toContain('metadata.temperature');
+    expect(tool).toContain('event_name');
+  });
+
   it('lists columns first, then schema fields once each', () => {
     const fields = SUGGESTIONS.map((suggestion) => suggestion.field);
     expect(fields.slice(0, 3)).toEqual(['event_name', 'event_type', 'source']);

@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { type DataTarget, isApiError } from '../api/client';
+import type { EventType } from '../api/types';
 import { fieldSuggestions } from '../components/filters';
 import { useApp } from './context';
 
 /** Filter-field suggestions: the columns, plus the fields the project's events carry (event schema). */
-export function useFieldSuggestions(target: DataTarget) {
+export function useFieldSuggestions(target: DataTarget, eventType?: EventType) {
   const { api } = useApp();
   const schema = useQuery({
     queryKey: ['schema', target.dataPlaneId, target.projectId],
@@ -18,5 +19,5 @@ export function useFieldSuggestions(target: DataTarget) {
     staleTime: 5 * 60_000,
     retry: false,
   });
-  return useMemo(() => fieldSuggestions(schema.data), [schema.data]);
+  return useMemo(() => fieldSuggestions(schema.data, eventType), [schema.data, eventType]);
 }

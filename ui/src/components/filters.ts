@@ -1,5 +1,5 @@
 /** HoneyHive's filter grammar as the read API takes it (docs/read-api.md, "Filters"). */
-import type { EventFilter, EventSchemaAnswer } from '../api/types';
+import type { EventFilter, EventSchemaAnswer, EventSchemaField } from '../api/types';
 
 export type FilterType = 'string' | 'number' | 'boolean' | 'datetime';
 
@@ -38,12 +38,20 @@ export interface FieldSuggestion {
   type: FilterType;
 }
 
-/** Columns first, then the schema's dotted fields (one entry per field, its most common type). */
-export function fieldSuggestions(schema: EventSchemaAnswer | undefined): FieldSuggestion[] {
+/**
+ * Columns first, then the schema's dotted fields (one entry per field, its most common type), of
+ * one event type when `eventType` is given.
+ */
+export function fieldSuggestions(
+  schema: EventSchemaAnswer | undefined,
+  eventType?: EventSchemaField['event_type'],
+): FieldSuggestion[] {
   const columns = Object.entries(COLUMN_TYPES).map(([field, type]) => ({ field, type }));
   const seen = new Map<string, { type: FilterType; occurrences: number }>();
   for (const entry of schema?.fields ?? []) {
     if (entry.field in COLUMN_TYPES) continue;
+    // Filters on a session list match the session event: only the fields session events carry.
+    if (eventType !== undefined && entry.event_type !== eventType) continue;
     const type: FilterType =
       entry.field_type === 'number' ? 'number' : entry.field_type === 'boolean' ? 'boolean' : 'string';
     const known = seen.get(entry.field);

@@ -40,7 +40,7 @@ export function SessionsPage() {
   const { api, dataPlane } = useApp();
   const target = useTarget(projectId);
   const navigate = useNavigate();
-  const suggestions = useFieldSuggestions(target);
+  const suggestions = useFieldSuggestions(target, 'session');
   const search = route.useSearch();
   const routeNavigate = route.useNavigate();
   const range = rangeFromSearch(search);
@@ -91,6 +91,9 @@ export function SessionsPage() {
       </div>
       <details className="card filters-card" open={filters.length > 0 || undefined}>
         <summary>Filters{filters.length > 0 ? ` (${filters.length})` : ''}</summary>
+        <p className="muted small">
+          Filters match each session's session event: its name, source, metadata and user properties.
+        </p>
         <FilterEditor
           key={JSON.stringify(filters)}
           filters={filters}
