@@ -92,6 +92,34 @@ describe('API keys', () => {
     expect(within(row).queryByRole('button', { name: /Revoke/ })).toBeNull();
   });
 
+  it('rotates a key with a grace period and shows the new key once', async () => {
+    const { routes } = keyRoutes();
+    const api = scriptedFetch({
+      ...controlPlaneRoutes('admin'),
+      ...routes,
+      'POST http://cp.test/v1/projects/p1/keys/k1/rotate': (call) => ({
+        status: 201,
+        body: {
+          key: SECRET,
+          ...keyView('k3', 'wgl_Zq3x', ['ingest', 'read']),
+          grace: (call.body as { grace_seconds: number }).grace_seconds,
+          replaced: {
+            ...keyView('k1', 'wgl_old1', ['ingest', 'read']),
+            expires_at: '2026-11-03T10:00:00.000Z',
+          },
+        },
+      }),
+    });
+    renderApp({ path: '/projects/p1/admin', fetch: api.fetch });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Rotate key wgl_old1' }));
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Old key after rotation' }), '86400');
+    await user.click(screen.getByRole('button', { name: 'Confirm rotate key wgl_old1' }));
+    expect((await screen.findByTestId('new-api-key')).textContent).toBe(SECRET);
+    expect(screen.getByRole('heading', { name: 'Rotated: the new API key' })).toBeTruthy();
+    expect(api.of('POST', '/v1/projects/p1/keys/k1/rotate')[0]?.body).toEqual({ grace_seconds: 86400 });
+  });
+
   it('shows the API error when the control plane refuses', async () => {
     const { routes } = keyRoutes();
     const api = scriptedFetch({
