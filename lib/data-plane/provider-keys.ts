@@ -195,7 +195,7 @@ export class ProviderKeysApi extends Construct {
 
     this.auditFailuresAlarm = new Alarm(this, 'AuditFailuresAlarm', {
       alarmDescription:
-        'A provider key was set or removed but its audit entry was not written. See docs/operations.md, "Provider key audit failures".',
+        'A provider key was set or removed but its audit entry was not written. See docs/operations.md, "Alarms and where they go", and docs/providers.md, "Audit".',
       metric: new Metric({
         namespace: WAGGLE_METRICS_NAMESPACE,
         metricName: 'AuditWriteFailures',
