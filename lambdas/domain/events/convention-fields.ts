@@ -2,7 +2,9 @@
  * What one attribute convention extracted from a span. Each convention fills its own
  * ConventionFields; normalize-span combines them by the documented precedence.
  */
+import type { AttributeValue } from '../otlp/model';
 import type { EventSection, EventType, JsonObject } from './event';
+import { countFromAttribute } from './json-path';
 
 export interface ScalarFields {
   /** A definite event type the convention implies (e.g. gen_ai.operation.name = chat -> model). */
@@ -89,6 +91,18 @@ export class ConventionFields {
     if (current !== undefined && current <= rank) return;
     this.ranks[field] = rank;
     this.scalars[field] = value;
+  }
+
+  /** Offers a token count read from an attribute (countFromAttribute); false when it is not one. */
+  offerCount(
+    field: 'promptTokens' | 'completionTokens' | 'totalTokens',
+    value: AttributeValue,
+    rank = 0,
+  ): boolean {
+    const n = countFromAttribute(value);
+    if (n === undefined) return false;
+    this.offer(field, n, rank);
+    return true;
   }
 
   /** The section object, created on first use so spans that never touch a section allocate nothing. */

@@ -162,6 +162,17 @@ export function arrayFromAttribute(value: AttributeValue): unknown[] | undefined
   return Array.isArray(value) ? value : undefined;
 }
 
+/** A non-empty string attribute; undefined for anything else. */
+export function textFromAttribute(value: AttributeValue): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** An attribute as JSON: a string that parses as JSON is parsed (else kept as it is), anything else made JSON-safe. */
+export function jsonFromAttribute(value: AttributeValue): unknown {
+  if (typeof value === 'string') return parseJson(value) ?? value;
+  return toJsonValue(value);
+}
+
 /**
  * A non-negative token count from an attribute: numbers, or decimal strings (the decoder turns
  * int64 values beyond 2^53 into strings). Undefined for anything else.

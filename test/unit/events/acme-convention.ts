@@ -3,7 +3,7 @@
  * AttributeConvention. The registry tests add it to a list with one line.
  */
 import type { AttributeConvention } from '../../../lambdas/domain/events/attribute-convention';
-import { countFromAttribute, setOwn, toJsonValue } from '../../../lambdas/domain/events/json-path';
+import { setOwn, textFromAttribute, toJsonValue } from '../../../lambdas/domain/events/json-path';
 
 export const acmeConvention: AttributeConvention = {
   name: 'acme',
@@ -12,20 +12,18 @@ export const acmeConvention: AttributeConvention = {
   exactKeys: ['acme_session'],
   apply(key, value, fields) {
     switch (key) {
-      case 'acme.model':
-        if (typeof value !== 'string' || value === '') return false;
-        fields.offer('model', value);
+      case 'acme.model': {
+        const model = textFromAttribute(value);
+        if (model === undefined) return false;
+        fields.offer('model', model);
         return true;
+      }
       case 'acme.kind':
         if (value !== 'llm') return false;
         fields.offer('eventTypeHint', 'model');
         return true;
-      case 'acme.tokens.in': {
-        const n = countFromAttribute(value);
-        if (n === undefined) return false;
-        fields.offer('promptTokens', n);
-        return true;
-      }
+      case 'acme.tokens.in':
+        return fields.offerCount('promptTokens', value);
       case 'acme.input':
         setOwn(fields.section('inputs'), 'value', toJsonValue(value));
         return true;

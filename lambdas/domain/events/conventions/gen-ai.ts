@@ -13,10 +13,12 @@ import {
   arrayFromAttribute,
   countFromAttribute,
   isArrayIndex,
+  jsonFromAttribute,
   keyPaths,
   parseJson,
   setOwn,
   setPath,
+  textFromAttribute,
   toJsonValue,
 } from '../json-path';
 
@@ -46,27 +48,11 @@ const EVENT_INPUT_MESSAGES = 'event_input_messages';
 const EVENT_CHOICES = 'event_choices';
 const HAS_MODEL = 'has_model';
 
-function text(value: AttributeValue): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 /** Sets a metadata key; deprecated names only fill a gap so the current name wins in any order. */
 function metadataValue(fields: ConventionFields, key: string, value: unknown, deprecated: boolean): void {
   const metadata = fields.section('metadata');
   if (deprecated && Object.hasOwn(metadata, key)) return;
   setOwn(metadata, key, value);
-}
-
-function count(
-  fields: ConventionFields,
-  field: 'promptTokens' | 'completionTokens' | 'totalTokens',
-  value: AttributeValue,
-  rank: number,
-): boolean {
-  const n = countFromAttribute(value);
-  if (n === undefined) return false;
-  fields.offer(field, n, rank);
-  return true;
 }
 
 function metadataCount(
@@ -81,23 +67,18 @@ function metadataCount(
   return true;
 }
 
-function parsedOrRaw(value: AttributeValue): unknown {
-  if (typeof value === 'string') return parseJson(value) ?? value;
-  return toJsonValue(value);
-}
-
 function applyExact(key: string, value: AttributeValue, fields: ConventionFields): boolean {
   switch (key) {
     case 'gen_ai.provider.name':
     case 'gen_ai.system': {
-      const provider = text(value);
+      const provider = textFromAttribute(value);
       if (provider === undefined) return false;
       fields.offer('provider', provider, key === 'gen_ai.system' ? 1 : 0);
       return true;
     }
     case 'gen_ai.request.model':
     case 'gen_ai.response.model': {
-      const model = text(value);
+      const model = textFromAttribute(value);
       if (model === undefined) return false;
       // The requested name is what users filter by; the response's dated name is kept beside it.
       if (key === 'gen_ai.response.model') metadataValue(fields, 'response_model', model, false);
@@ -106,7 +87,7 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
       return true;
     }
     case 'gen_ai.operation.name': {
-      const operation = text(value);
+      const operation = textFromAttribute(value);
       if (operation === undefined) return false;
       metadataValue(fields, 'operation_name', operation, false);
       const hint = OPERATION_EVENT_TYPES[operation];
@@ -114,15 +95,15 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
       return true;
     }
     case 'gen_ai.usage.input_tokens':
-      return count(fields, 'promptTokens', value, 0);
+      return fields.offerCount('promptTokens', value, 0);
     case 'gen_ai.usage.prompt_tokens':
-      return count(fields, 'promptTokens', value, 1);
+      return fields.offerCount('promptTokens', value, 1);
     case 'gen_ai.usage.output_tokens':
-      return count(fields, 'completionTokens', value, 0);
+      return fields.offerCount('completionTokens', value, 0);
     case 'gen_ai.usage.completion_tokens':
-      return count(fields, 'completionTokens', value, 1);
+      return fields.offerCount('completionTokens', value, 1);
     case 'gen_ai.usage.total_tokens':
-      return count(fields, 'totalTokens', value, 0);
+      return fields.offerCount('totalTokens', value, 0);
     case 'gen_ai.usage.cache_read.input_tokens':
       return metadataCount(fields, 'cached_input_tokens', value, false);
     case 'gen_ai.usage.cache_read_input_tokens':
@@ -132,7 +113,7 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
     case 'gen_ai.usage.cache_creation_input_tokens':
       return metadataCount(fields, 'cache_creation_input_tokens', value, true);
     case 'gen_ai.conversation.id': {
-      const id = text(value);
+      const id = textFromAttribute(value);
       if (id === undefined) return false;
       fields.offer('sessionId', id);
       return true;
@@ -163,10 +144,10 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
       return true;
     }
     case 'gen_ai.tool.call.arguments':
-      fields.section('inputs').arguments = parsedOrRaw(value);
+      fields.section('inputs').arguments = jsonFromAttribute(value);
       return true;
     case 'gen_ai.tool.call.result':
-      fields.section('outputs').result = parsedOrRaw(value);
+      fields.section('outputs').result = jsonFromAttribute(value);
       return true;
     case 'gen_ai.response.id':
       metadataValue(fields, 'response_id', toJsonValue(value), false);

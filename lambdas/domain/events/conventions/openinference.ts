@@ -16,6 +16,7 @@ import {
   parseJson,
   setOwn,
   setPath,
+  textFromAttribute,
   toJsonValue,
 } from '../json-path';
 
@@ -47,21 +48,6 @@ const WRAPPER_SEGMENTS = new Set(['message', 'tool_call', 'message_content', 'to
 
 function messagePath(rest: string): string[] {
   return rest.split('.').filter((segment) => !WRAPPER_SEGMENTS.has(segment));
-}
-
-function text(value: AttributeValue): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function count(
-  fields: ConventionFields,
-  field: 'promptTokens' | 'completionTokens' | 'totalTokens',
-  value: AttributeValue,
-): boolean {
-  const n = countFromAttribute(value);
-  if (n === undefined) return false;
-  fields.offer(field, n);
-  return true;
 }
 
 function metadataCount(fields: ConventionFields, key: string, value: AttributeValue): boolean {
@@ -100,7 +86,7 @@ const EXACT_KEYS = [
 function applyExact(key: string, value: AttributeValue, fields: ConventionFields): boolean {
   switch (key) {
     case 'openinference.span.kind': {
-      const kind = text(value)?.toUpperCase();
+      const kind = textFromAttribute(value)?.toUpperCase();
       if (kind === undefined) return false;
       setOwn(fields.section('metadata'), 'span_kind', kind);
       const hint = SPAN_KIND_EVENT_TYPES[kind];
@@ -109,24 +95,24 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
     }
     case 'llm.model_name':
     case 'embedding.model_name': {
-      const model = text(value);
+      const model = textFromAttribute(value);
       if (model === undefined) return false;
       fields.offer('model', model, key === 'llm.model_name' ? 0 : 1);
       return true;
     }
     case 'llm.provider':
     case 'llm.system': {
-      const provider = text(value);
+      const provider = textFromAttribute(value);
       if (provider === undefined) return false;
       fields.offer('provider', provider, key === 'llm.provider' ? 0 : 1);
       return true;
     }
     case 'llm.token_count.prompt':
-      return count(fields, 'promptTokens', value);
+      return fields.offerCount('promptTokens', value);
     case 'llm.token_count.completion':
-      return count(fields, 'completionTokens', value);
+      return fields.offerCount('completionTokens', value);
     case 'llm.token_count.total':
-      return count(fields, 'totalTokens', value);
+      return fields.offerCount('totalTokens', value);
     case 'llm.token_count.prompt_details.cache_read':
       return metadataCount(fields, 'cached_input_tokens', value);
     case 'llm.token_count.prompt_details.cache_write':
@@ -144,7 +130,7 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
       fields.remember(key, toJsonValue(value));
       return true;
     case 'session.id': {
-      const id = text(value);
+      const id = textFromAttribute(value);
       if (id === undefined) return false;
       fields.offer('sessionId', id);
       return true;

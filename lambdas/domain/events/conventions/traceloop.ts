@@ -9,11 +9,13 @@ import type { ConventionFields } from '../convention-fields';
 import type { EventType } from '../event';
 import {
   countFromAttribute,
+  jsonFromAttribute,
   mergeInto,
   objectFromAttribute,
   parseJson,
   setOwn,
   setPath,
+  textFromAttribute,
   toJsonValue,
 } from '../json-path';
 
@@ -43,10 +45,6 @@ const CONFIG_KEYS: Record<string, string> = {
   'llm.request.repetition_penalty': 'repetition_penalty',
 };
 
-function text(value: AttributeValue): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 /** entity.input / entity.output are JSON; an object spreads into the section, anything else goes under `value`. */
 function entityValue(value: AttributeValue, fields: ConventionFields, section: 'inputs' | 'outputs'): void {
   const object = objectFromAttribute(value);
@@ -54,27 +52,26 @@ function entityValue(value: AttributeValue, fields: ConventionFields, section: '
     mergeInto(fields.section(section), object);
     return;
   }
-  const parsed = typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value);
-  setOwn(fields.section(section), 'value', parsed);
+  setOwn(fields.section(section), 'value', jsonFromAttribute(value));
 }
 
 function applyAssociation(name: string, value: AttributeValue, fields: ConventionFields): boolean {
   if (name === '') return false;
   switch (name) {
     case 'session_id': {
-      const id = text(value);
+      const id = textFromAttribute(value);
       if (id === undefined) return false;
       fields.offer('sessionId', id);
       return true;
     }
     case 'project': {
-      const project = text(value);
+      const project = textFromAttribute(value);
       if (project === undefined) return false;
       fields.offer('projectName', project);
       return true;
     }
     case 'source': {
-      const source = text(value);
+      const source = textFromAttribute(value);
       if (source === undefined) return false;
       fields.offer('source', source);
       return true;
@@ -91,7 +88,7 @@ function applyAssociation(name: string, value: AttributeValue, fields: Conventio
 function applyExact(key: string, value: AttributeValue, fields: ConventionFields): boolean {
   switch (key) {
     case 'traceloop.span.kind': {
-      const kind = text(value)?.toLowerCase();
+      const kind = textFromAttribute(value)?.toLowerCase();
       if (kind === undefined) return false;
       setOwn(fields.section('metadata'), 'span_kind', kind);
       const hint = SPAN_KIND_EVENT_TYPES[kind];
@@ -100,7 +97,7 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
       return true;
     }
     case 'llm.request.type': {
-      const type = text(value)?.toLowerCase();
+      const type = textFromAttribute(value)?.toLowerCase();
       if (type === undefined) return false;
       setOwn(fields.section('metadata'), 'operation_name', type);
       const hint = REQUEST_TYPE_EVENT_TYPES[type];
@@ -108,7 +105,7 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
       return true;
     }
     case 'traceloop.entity.name': {
-      const name = text(value);
+      const name = textFromAttribute(value);
       if (name === undefined) return false;
       fields.offer('eventName', name);
       return true;
