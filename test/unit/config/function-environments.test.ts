@@ -29,6 +29,10 @@ import {
   readHeartbeatSenderEnvironment,
 } from '../../../lambdas/heartbeat-sender/environment';
 import { readIngestEnvironment } from '../../../lambdas/ingest/environment';
+import {
+  PROVIDER_KEYS_ENVIRONMENT,
+  readProviderKeysEnvironment,
+} from '../../../lambdas/provider-keys/environment';
 import { QUERY_API_ENVIRONMENT, readQueryApiEnvironment } from '../../../lambdas/query-api/environment';
 import {
   readSyncReconcilerEnvironment,
@@ -232,6 +236,30 @@ describe('control plane', () => {
     ]);
     expect(problemsOf(readSyncReconcilerEnvironment, { ...reconciler, INBOXES: '{}' })).toEqual([
       'INBOXES must be a JSON list of { id, region, queueUrl }: not a JSON array',
+    ]);
+  });
+});
+
+describe('provider-keys', () => {
+  const example = PROVIDER_KEYS_ENVIRONMENT.example();
+
+  it('reads the secrets key as a KMS key ARN (any partition), and the token trust all or nothing', () => {
+    const govCloud = 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(
+      readProviderKeysEnvironment({ ...example, PROVIDER_SECRETS_KEY_ARN: govCloud })
+        .PROVIDER_SECRETS_KEY_ARN,
+    ).toBe(govCloud);
+    for (const notAKey of [
+      'alias/waggle',
+      'arn:aws:kms:eu-central-1:123456789012:alias/x',
+      '1234abcd-12ab-34cd-56ef-1234567890ab',
+    ]) {
+      expect(
+        problemsOf(readProviderKeysEnvironment, { ...example, PROVIDER_SECRETS_KEY_ARN: notAKey }),
+      ).toEqual([`PROVIDER_SECRETS_KEY_ARN must be a KMS key ARN, got "${notAKey}"`]);
+    }
+    expect(problemsOf(readProviderKeysEnvironment, { ...example, CONTROL_PLANE_ISSUER: undefined })).toEqual([
+      'Set all of CONTROL_PLANE_ISSUER, CONTROL_PLANE_JWKS_URL and DATA_PLANE_ID, or none',
     ]);
   });
 });
