@@ -72,7 +72,7 @@ interface PerRequestCounts {
   writerSqsRequests: number;
   /** S3 PUTs by ingest (requests too big for a message, overflow events). */
   ingestS3Puts: number;
-  /** The writer's PUTs (raw batch, events file, id locator, change marker), per ingest request (amortized over a batch). */
+  /** The writer's PUTs (raw batch, events file, id locator, event schema, change marker), per ingest request (amortized over a batch). */
   writerS3Puts: number;
   /** Lambda billed duration per request, ms. */
   lambdaMs: number;
@@ -118,7 +118,7 @@ export function costPerMillionSpans(counts: PerRequestCounts): CostLine[] {
     sqs('SQS receive + delete (writer, amortized)', counts.writerSqsRequests),
     s3('S3 PUT by ingest (oversized requests, overflow events)', counts.ingestS3Puts),
     s3(
-      'S3 PUTs of the writer: raw batch, events file, id locator, change marker (amortized)',
+      'S3 PUTs of the writer: raw batch, events file, id locator, event schema, change marker (amortized)',
       counts.writerS3Puts,
     ),
   ];

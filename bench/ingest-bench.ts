@@ -212,9 +212,9 @@ export async function measureRequestMix(spans: number): Promise<RequestMix> {
 /**
  * The writer's PUTs per batch of one project's spans at steady traffic: the raw-batch archive, one
  * events file (one per hour partition touched: a batch spans one hour but at its edges), the id
- * locator file (one per project) and the change marker for compaction.
+ * locator file and the event-schema file (one each per project) and the change marker for compaction.
  */
-export const WRITER_PUTS_PER_BATCH = 4;
+export const WRITER_PUTS_PER_BATCH = 5;
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -181,7 +181,7 @@ ${formatColdStartSection(coldStarts)}
 Measured per request: ${fmt(mix.requestBytes)} bytes of protobuf, ${mix.sqsBatches} SendMessageBatch call(s) with
 ${mix.sqsMessages} message(s) (the raw request's and the records', ${fmt(mix.sqsBytes)} bytes) = ${mix.sqsChunks} billed 64 KiB chunk(s),
 ${mix.ingestS3Puts} S3 PUT(s) by ingest. The writer makes ${WRITER_PUTS_PER_BATCH} PUTs per batch (the raw requests' archive, the events file,
-the id locator file, the change marker): at the default batch size (${WRITER_BATCH_SIZE} messages, and Lambda's 6 MB payload)
+the id locator file, the event-schema file, the change marker): at the default batch size (${WRITER_BATCH_SIZE} messages, and Lambda's 6 MB payload)
 a full batch holds ${mix.requestsPerWriterBatch} requests, so ${fmt(mix.writerS3Puts, 4)} PUT per request; its receives and deletes are ${fmt(mix.writerSqsRequests, 2)} billed SQS requests per request.
 Lambda duration = measured handler p50 (${fmt(mix.handlerP50Ms, 2)} ms) x ${fmt(FULL_VCPU_MB / LAMBDA_MEMORY_MB, 2)} (a ${LAMBDA_MEMORY_MB} MB
 function has ${fmt(LAMBDA_MEMORY_MB / FULL_VCPU_MB, 2)} of a vCPU) + an assumed ${ASSUMED_IO_WAIT_MS} ms for the SQS write

@@ -23,6 +23,7 @@ import {
 } from '../domain/store/compaction-changes';
 import { type ProjectManifest, readManifest, writeManifest } from '../domain/store/compaction-manifest';
 import { DELETION_REACH_MS } from '../domain/store/deletion-reach';
+import { mergeEventSchemas } from '../domain/store/event-schema-merge';
 import { type LocatedDays, locatedDays } from '../domain/store/locator-lookup';
 import { type LocatorMergeResult, mergeLocator } from '../domain/store/locator-merge';
 import type { ParquetWriteTuning } from '../domain/store/parquet-files';
@@ -63,6 +64,8 @@ export interface CompactionSummary {
   deferred: number;
   /** Id locator files merged into larger ones (locator-merge.ts). */
   locatorFilesMerged: number;
+  /** Event-schema files merged into one per project (event-schema-merge.ts). */
+  schemaFilesMerged: number;
 }
 
 const DEFAULT_CLOSED_AFTER_MS = 3_600_000;
@@ -87,6 +90,7 @@ export function createCompactionJob(store: DeletableObjectStore, options: Compac
       chunked: 0,
       deferred: 0,
       locatorFilesMerged: 0,
+      schemaFilesMerged: 0,
     };
     const closed = (prefix: string) => isClosed(parsePartition(prefix), now, closedAfterMs);
     const manifests = new Map<string, ProjectManifest>();
@@ -177,6 +181,14 @@ export function createCompactionJob(store: DeletableObjectStore, options: Compac
       } catch (error) {
         summary.failed++;
         options.onFailure?.(`${project} (locator)`, error);
+      }
+      // Its event-schema batch files merged into one (best effort, as the writer's are).
+      try {
+        const merged = await mergeEventSchemas(store, project, { now: clock(), parquet: options.parquet });
+        summary.schemaFilesMerged += merged.deleted.length;
+      } catch (error) {
+        summary.failed++;
+        options.onFailure?.(`${project} (event schemas)`, error);
       }
     }
 

@@ -22,6 +22,7 @@ import type {
 } from '../domain/query/types';
 import { parseChartQuery } from '../domain/read-api/chart-request';
 import { parsePathId, tombstoneRecord } from '../domain/read-api/deletion';
+import { parseEventSchemaQuery } from '../domain/read-api/event-schema-request';
 import { createExportGate, runExport } from '../domain/read-api/export-gate';
 import { exportBody } from '../domain/read-api/export-page-cut';
 import { parseExportBody, parseGetEventsQuery } from '../domain/read-api/export-request';
@@ -178,6 +179,10 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
       const query = parseSessionSearchBody(readJsonBody(ctx.request), ctx.principal, ctx.now);
       const result = await queries.searchSessions(tenantOf(ctx.principal), query, ctx.read);
       return { status: 200, json: sessionSearchBody(result) };
+    },
+    'GET /v1/events/schema': async (ctx) => {
+      const query = parseEventSchemaQuery(queryParameters(ctx.request.event), ctx.principal);
+      return { status: 200, body: await queries.eventSchema(tenantOf(ctx.principal), query, ctx.read) };
     },
     'GET /v1/sessions/{session_id}': sessionRoute,
     'GET /session/{session_id}': sessionRoute,

@@ -9,6 +9,8 @@ export const QUERY_ROUTES = [
   'GET /v1/events/chart',
   // A Waggle read (HoneyHive's spec has no session list), for the web console.
   'POST /v1/sessions/search',
+  // HoneyHive's event_schemas: the fields seen per event type and name (filter suggestions).
+  'GET /v1/events/schema',
   'GET /v1/events/{id}',
   'DELETE /v1/events/{id}',
   'GET /v1/sessions/{session_id}',

@@ -47,6 +47,8 @@ export interface WriterDeps {
     summary: { messages: number; failed: number; deadLettered: number } & WriteBatchResult['written'] & {
         pendingKept: number;
         pendingApplied: number;
+        schemaFiles: number;
+        schemaFilesFailed: number;
       },
   ) => void;
   /** Called for each message or file that failed, for logging. Never given record contents. */
@@ -113,6 +115,8 @@ export function createWriterHandler(deps: WriterDeps): WriterHandler {
       ...result.written,
       pendingKept: result.pending?.kept ?? 0,
       pendingApplied: result.pending?.applied ?? 0,
+      schemaFiles: result.schemas.files,
+      schemaFilesFailed: result.schemas.failed,
     });
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   };

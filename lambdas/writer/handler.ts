@@ -33,7 +33,18 @@ const writer = createWriterHandler({
   lookupLatest: (tenant, eventIds) => queries.lookupLatest(tenant, eventIds),
   // Updates whose event is not stored yet wait here (strongly consistent reads) instead of retrying.
   pendingUpdates: new DynamoPendingUpdates(traced(new DynamoDBClient({})), env.PENDING_UPDATES_TABLE_NAME),
-  onWritten: ({ messages, failed, deadLettered, files, events, tombstones, pendingKept, pendingApplied }) => {
+  onWritten: ({
+    messages,
+    failed,
+    deadLettered,
+    files,
+    events,
+    tombstones,
+    pendingKept,
+    pendingApplied,
+    schemaFiles,
+    schemaFilesFailed,
+  }) => {
     count('MessagesReceived', messages);
     count('MessagesFailed', failed);
     count('MessagesDeadLettered', deadLettered);
@@ -42,6 +53,9 @@ const writer = createWriterHandler({
     count('TombstonesWritten', tombstones);
     count('UpdatesKeptPending', pendingKept);
     count('PendingUpdatesApplied', pendingApplied);
+    // Event-schema files are best effort (store/event-schema.ts): a failure loses no event, only a hint.
+    count('SchemaFilesWritten', schemaFiles);
+    count('SchemaFilesFailed', schemaFilesFailed);
   },
   onFailure: (failure) => {
     const { error, ...context } = failure;

@@ -4,6 +4,7 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket, LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CHANGE_MARKERS_PREFIX, COMPACTION_PREFIX } from '../../lambdas/domain/store/compaction-changes';
+import { EVENT_SCHEMAS_PREFIX } from '../../lambdas/domain/store/event-schema';
 import {
   DEAD_LETTERS_PREFIX,
   EVENTS_PREFIX,
@@ -85,7 +86,13 @@ export class EventStore extends Construct {
    * resolve updates through Athena, which reads with the caller's permissions). No deletes.
    */
   grantWriteEvents(grantee: IGrantable): void {
-    const prefixes = [EVENTS_PREFIX, TOMBSTONES_PREFIX, PAYLOADS_PREFIX, LOCATOR_PREFIX];
+    const prefixes = [
+      EVENTS_PREFIX,
+      TOMBSTONES_PREFIX,
+      PAYLOADS_PREFIX,
+      LOCATOR_PREFIX,
+      EVENT_SCHEMAS_PREFIX,
+    ];
     this.addStatement(grantee, 'ReadWriteEventStoreObjects', ['s3:GetObject', 's3:PutObject'], prefixes);
     this.addListAndLocate(grantee, prefixes);
     this.addKeyStatement(grantee, ['kms:GenerateDataKey', 'kms:Decrypt']);
@@ -93,7 +100,7 @@ export class EventStore extends Construct {
       grantee,
       this.bucket,
       prefixes,
-      'The writer creates one object per partition per batch under generated keys (project, day, hour, batch id; one id-locator file per project and batch) and reads them back through Athena; s3:GetObject and s3:PutObject only, no deletes.',
+      'The writer creates one object per partition per batch under generated keys (project, day, hour, batch id; one id-locator file and one event-schema file per project and batch) and reads them back through Athena; s3:GetObject and s3:PutObject only, no deletes.',
     );
     // One change marker per batch tells compaction what changed, so it never lists the store.
     this.addStatement(grantee, 'MarkChangesForCompaction', ['s3:PutObject'], [CHANGE_MARKERS_PREFIX]);
@@ -105,9 +112,15 @@ export class EventStore extends Construct {
     );
   }
 
-  /** The query function (and Athena on its behalf): reads and lists events, tombstones, payloads and the id locator. */
+  /** The query function (and Athena on its behalf): reads and lists events, tombstones, payloads, the id locator and the event schemas. */
   grantReadEvents(grantee: IGrantable): void {
-    const prefixes = [EVENTS_PREFIX, TOMBSTONES_PREFIX, PAYLOADS_PREFIX, LOCATOR_PREFIX];
+    const prefixes = [
+      EVENTS_PREFIX,
+      TOMBSTONES_PREFIX,
+      PAYLOADS_PREFIX,
+      LOCATOR_PREFIX,
+      EVENT_SCHEMAS_PREFIX,
+    ];
     this.addStatement(grantee, 'ReadEventStoreObjects', ['s3:GetObject'], prefixes);
     this.addListAndLocate(grantee, prefixes);
     this.addKeyStatement(grantee, ['kms:Decrypt']);
@@ -129,7 +142,7 @@ export class EventStore extends Construct {
       grantee,
       'CompactEventObjects',
       ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-      [EVENTS_PREFIX, LOCATOR_PREFIX],
+      [EVENTS_PREFIX, LOCATOR_PREFIX, EVENT_SCHEMAS_PREFIX],
     );
     this.addStatement(grantee, 'ReadTombstoneObjects', ['s3:GetObject'], [TOMBSTONES_PREFIX]);
     this.addStatement(grantee, 'DeleteUnreachablePayloads', ['s3:DeleteObject'], [PAYLOADS_PREFIX]);
@@ -140,13 +153,19 @@ export class EventStore extends Construct {
       ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       [COMPACTION_PREFIX],
     );
-    this.addList(grantee, [EVENTS_PREFIX, TOMBSTONES_PREFIX, COMPACTION_PREFIX, LOCATOR_PREFIX]);
+    this.addList(grantee, [
+      EVENTS_PREFIX,
+      TOMBSTONES_PREFIX,
+      COMPACTION_PREFIX,
+      LOCATOR_PREFIX,
+      EVENT_SCHEMAS_PREFIX,
+    ]);
     this.addKeyStatement(grantee, ['kms:GenerateDataKey', 'kms:Decrypt']);
     acknowledgeObjectWildcards(
       grantee,
       this.bucket,
-      [EVENTS_PREFIX, LOCATOR_PREFIX],
-      'Compaction replaces the files of a closed hour, and merges the id locator files of a project, whose keys the writer generated; it may delete only under events/ and locator/.',
+      [EVENTS_PREFIX, LOCATOR_PREFIX, EVENT_SCHEMAS_PREFIX],
+      'Compaction replaces the files of a closed hour, and merges the id locator files and the event-schema files of a project, whose keys the writer generated; it may delete only under events/, locator/ and event-schemas/.',
     );
     acknowledgeObjectWildcards(
       grantee,

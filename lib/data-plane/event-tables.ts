@@ -12,6 +12,7 @@ import {
   PARTITION_COLUMNS,
   TOMBSTONE_COLUMNS,
 } from '../../lambdas/domain/store/columns';
+import { EVENT_SCHEMA_COLUMNS, EVENT_SCHEMAS_PREFIX } from '../../lambdas/domain/store/event-schema';
 import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from '../../lambdas/domain/store/layout';
 import { LOCATOR_COLUMNS, LOCATOR_PREFIX } from '../../lambdas/domain/store/locator';
 import {
@@ -24,24 +25,8 @@ import { createEncryptedBucket } from '../common/encrypted-bucket';
 import { acknowledgeObjectWildcards } from '../common/nag';
 import type { EventStore } from './event-store';
 
-/** Prefix of the table that a later issue fills; not yet in lambdas/domain/store/layout.ts. */
-const EVENT_SCHEMAS_PREFIX = 'event-schemas/';
 /** Athena writes query results under this prefix of the results bucket. */
 const RESULTS_PREFIX = 'results/';
-
-/**
- * The fields seen per project, event type and name (HoneyHive's event_schemas): what the UI offers
- * in filters. A minimal column set: the issue that fills it may add columns.
- */
-const EVENT_SCHEMA_COLUMNS = [
-  { name: 'event_type', type: 'string', description: 'session | model | tool | chain' },
-  { name: 'event_name', type: 'string', description: 'Event name' },
-  { name: 'field', type: 'string', description: 'Field path, e.g. metadata.user_tier' },
-  { name: 'field_type', type: 'string', description: 'string | number | boolean | datetime | object' },
-  { name: 'first_seen', type: 'bigint', description: 'Epoch milliseconds' },
-  { name: 'last_seen', type: 'bigint', description: 'Epoch milliseconds' },
-  { name: 'occurrences', type: 'bigint', description: 'Events in which the field appeared' },
-] as const satisfies readonly Column[];
 
 /** The Glue tables, by name as they appear in SQL. */
 const TABLE_NAMES = ['events', 'tombstones', 'event_schemas', 'locator'] as const;

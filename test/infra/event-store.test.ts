@@ -545,9 +545,9 @@ describe('writer', () => {
     });
   });
 
-  it('may write events, tombstones, payloads and id locator files, read overflow events, query through Athena and consume the queue', () => {
+  it('may write events, tombstones, payloads, id locator and event-schema files, read overflow events, query through Athena and consume the queue', () => {
     const { writerFunction } = acme.eventWriter;
-    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/'];
+    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/', 'event-schemas/'];
     expect(statementsOf(writerFunction)).toEqual([
       ...logAndTraceStatements(writerFunction),
       storeStatements('ReadWriteEventStoreObjects', ['s3:GetObject', 's3:PutObject'], prefixes),
@@ -677,14 +677,14 @@ describe('compaction', () => {
     });
   });
 
-  it('may rewrite and delete under events/ and locator/, only read tombstones/, only delete payloads/, keep its bookkeeping under compaction/', () => {
+  it('may rewrite and delete under events/, locator/ and event-schemas/, only read tombstones/, only delete payloads/, keep its bookkeeping under compaction/', () => {
     const { compactionFunction } = acme.eventCompaction;
     expect(statementsOf(compactionFunction)).toEqual([
       ...logAndTraceStatements(compactionFunction),
       storeStatements(
         'CompactEventObjects',
         ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-        ['events/', 'locator/'],
+        ['events/', 'locator/', 'event-schemas/'],
       ),
       storeStatements('ReadTombstoneObjects', 's3:GetObject', ['tombstones/']),
       storeStatements('DeleteUnreachablePayloads', 's3:DeleteObject', ['payloads/']),
@@ -693,7 +693,7 @@ describe('compaction', () => {
         ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
         ['compaction/'],
       ),
-      listStore(['events/', 'tombstones/', 'compaction/', 'locator/']),
+      listStore(['events/', 'tombstones/', 'compaction/', 'locator/', 'event-schemas/']),
       storeKey(['kms:GenerateDataKey', 'kms:Decrypt']),
       // Its failed runs go to its own failure-destination queue (Lambda async onFailure).
       {
@@ -729,6 +729,7 @@ describe('query API', () => {
       'GET /events',
       'GET /v1/events/chart',
       'POST /v1/sessions/search',
+      'GET /v1/events/schema',
       'GET /v1/events/{id}',
       'DELETE /v1/events/{id}',
       'GET /v1/sessions/{session_id}',
@@ -758,7 +759,7 @@ describe('query API', () => {
 
   it('may read the store, query through Athena, look up keys and enqueue tombstones (overflow included), nothing else', () => {
     const { queryFunction } = acme.queryApi;
-    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/'];
+    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/', 'event-schemas/'];
     expect(statementsOf(queryFunction)).toEqual([
       ...logAndTraceStatements(queryFunction),
       storeStatements('ReadEventStoreObjects', 's3:GetObject', prefixes),

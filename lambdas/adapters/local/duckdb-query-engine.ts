@@ -1,6 +1,6 @@
 /**
  * QueryEngine on DuckDB over the local event store folder: the same Parquet files and SQL as Athena.
- * `events`, `tombstones` and `locator` are views over read_parquet of the store's Hive partitions; until the
+ * `events`, `tombstones`, `locator` and `event_schemas` are views over read_parquet of the store's Hive partitions; until the
  * writer has produced a first file they are empty relations with the right columns, so reads of a
  * fresh store return nothing instead of failing.
  *
@@ -15,6 +15,7 @@ import { assertAthenaRules } from '../../domain/query/athena-rules';
 import { DeadlineExceededError, remainingMs } from '../../domain/query/deadline';
 import type { QueryEngine, QueryOptions, SqlParam } from '../../domain/query/engine';
 import { type Column, EVENT_COLUMNS, PARTITION_COLUMNS, TOMBSTONE_COLUMNS } from '../../domain/store/columns';
+import { EVENT_SCHEMA_COLUMNS, EVENT_SCHEMAS_PREFIX } from '../../domain/store/event-schema';
 import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from '../../domain/store/layout';
 import { LOCATOR_COLUMNS, LOCATOR_PREFIX } from '../../domain/store/locator';
 
@@ -28,7 +29,7 @@ export interface DuckDbQueryEngine extends QueryEngine {
 }
 
 interface TableSource {
-  name: 'events' | 'tombstones' | 'locator';
+  name: 'events' | 'tombstones' | 'locator' | 'event_schemas';
   folder: string;
   columns: readonly Column[];
   /** Hive partition columns of its paths. */
@@ -67,6 +68,12 @@ export async function createDuckDbQueryEngine(options: DuckDbQueryEngineOptions)
       name: 'locator',
       folder: join(root, LOCATOR_PREFIX),
       columns: LOCATOR_COLUMNS,
+      partitions: PROJECT_PARTITION,
+    },
+    {
+      name: 'event_schemas',
+      folder: join(root, EVENT_SCHEMAS_PREFIX),
+      columns: EVENT_SCHEMA_COLUMNS,
       partitions: PROJECT_PARTITION,
     },
   ];

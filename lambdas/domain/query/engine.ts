@@ -20,6 +20,7 @@ export const STATEMENT_NAMES = [
   'session-days',
   'session-search',
   'session-search-count',
+  'event-schema',
 ] as const;
 export type StatementName = (typeof STATEMENT_NAMES)[number];
 

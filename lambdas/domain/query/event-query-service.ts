@@ -7,6 +7,7 @@ import { chart } from './chart-query';
 import { dialectFor } from './dialect';
 import type { QueryEngine } from './engine';
 import { enrichSessionEvents } from './enrichment';
+import { eventSchema } from './event-schema-query';
 import { exportEvents } from './export-query';
 import { locate } from './locate';
 import { checkReadWindowDays, type ReadTime } from './read-window';
@@ -56,6 +57,7 @@ export function createEventQueryService(
     exportEvents: (tenant, query, context) =>
       exportEvents(engine, dialect, tenant, query, context, readTime()),
     chart: (tenant, query, context) => chart(engine, dialect, tenant, query, context, readTime()),
+    eventSchema: (tenant, query, context) => eventSchema(engine, tenant, query, context),
     searchSessions: (tenant, query, context) =>
       searchSessions(engine, dialect, tenant, query, context, readTime()),
 

@@ -42,10 +42,10 @@ export interface PartitionReach {
 export const KNOWN_UNBOUNDED_REFERENCES: ReadonlySet<string> = new Set<string>();
 
 /**
- * Tables partitioned by project only (the id locator): a reference is bounded when its WHERE pins
- * `project_id` to one value (Athena's injected projection requires exactly that).
+ * Tables partitioned by project only (the id locator, the event schemas): a reference is bounded
+ * when its WHERE pins `project_id` to one value (Athena's injected projection requires exactly that).
  */
-export const PROJECT_PARTITIONED_TABLES: readonly string[] = ['locator'];
+export const PROJECT_PARTITIONED_TABLES: readonly string[] = ['locator', 'event_schemas'];
 
 /** `<statement>/<cte>.<table>`, as KNOWN_UNBOUNDED_REFERENCES lists them. */
 export function referenceKey(

@@ -46,6 +46,7 @@ export function withPendingUpdates(
     chart: (tenant, query, context) => queries.chart(tenant, query, context),
     // Rollups are aggregates of stored rows, as charts are.
     searchSessions: (tenant, query, context) => queries.searchSessions(tenant, query, context),
+    eventSchema: (tenant, query, context) => queries.eventSchema(tenant, query, context),
     lookupLatest: (tenant, eventIds, context) => queries.lookupLatest(tenant, eventIds, context),
   };
 }

@@ -213,6 +213,28 @@ export interface SessionSearchResult {
   totalSessions: number;
 }
 
+/** GET /v1/events/schema: optionally one event type and/or one event name. */
+export interface EventSchemaQuery {
+  eventType?: string;
+  eventName?: string;
+}
+
+/** A field seen in the project's events (rolled up over its event-schema files). */
+export interface EventSchemaField {
+  event_type: string;
+  event_name: string;
+  /** A field a filter accepts: a column, or a dotted path such as `metadata.customer`. */
+  field: string;
+  field_type: 'string' | 'number' | 'boolean' | 'object' | 'array';
+  occurrences: number;
+  /** Epoch ms: the latest start_time of an event with the field. */
+  last_seen: number;
+}
+
+export interface EventSchemaResult {
+  fields: EventSchemaField[];
+}
+
 /** What bounds one read as a whole; every statement it runs gets it. */
 export interface ReadContext {
   /** Epoch ms by which the read must be done (deadline.ts); absent, each engine's own timeout. */
@@ -231,6 +253,8 @@ export interface EventQueryService {
     query: SessionSearchQuery,
     context?: ReadContext,
   ): Promise<SessionSearchResult>;
+  /** The fields seen in the project's events, per event type and name. */
+  eventSchema(tenant: Tenant, query: EventSchemaQuery, context?: ReadContext): Promise<EventSchemaResult>;
   /** Newest stored version of each event id (for the writer applying updates). */
   lookupLatest(tenant: Tenant, eventIds: string[], context?: ReadContext): Promise<Map<string, WaggleEvent>>;
 }

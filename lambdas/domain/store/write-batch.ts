@@ -31,6 +31,12 @@ import { EVENT_COLUMNS, TOMBSTONE_COLUMNS } from './columns';
 import { BatchChanges } from './compaction-changes';
 import { enrichEvent } from './enrich-event';
 import { type EventRowOptions, eventRowValues, type PayloadObject } from './event-row';
+import {
+  EVENT_SCHEMA_COLUMNS,
+  eventSchemaBatchKey,
+  eventSchemaRows,
+  schemaParquetRows,
+} from './event-schema';
 import { type EventWithRefs, withFullSections } from './full-sections';
 import { EVENTS_PREFIX, hourPartitionOf, partitionPrefix, TOMBSTONES_PREFIX } from './layout';
 import { LOCATOR_COLUMNS, locatorFileKey, locatorParquetRows, locatorRows } from './locator';
@@ -77,7 +83,9 @@ export type WriteFailure =
   | { stage: 'write'; key: string; messageIds: string[]; error: unknown }
   | { stage: 'encode'; key: string; messageIds: string[]; error: unknown }
   /** Keeping, finding or folding pending updates failed (the messages are retried, or nothing is lost). */
-  | { stage: 'pending'; messageIds: string[]; error: unknown };
+  | { stage: 'pending'; messageIds: string[]; error: unknown }
+  /** An event-schema file could not be written: no message fails, the batch's events are stored. */
+  | { stage: 'schema'; key: string; error: unknown };
 
 /** A message that can never be written, and why (for the dead-letter archive). */
 export interface PoisonMessage {
@@ -92,6 +100,11 @@ export interface WriteBatchResult {
   /** Messages that will fail however often they are retried; none of their rows was written. */
   poisonMessages: PoisonMessage[];
   written: { files: number; events: number; tombstones: number };
+  /**
+   * The event-schema files (event-schema.ts), one per project whose events were stored: written,
+   * and failed. Best effort: a failed one is logged and counted, and its events are written anyway.
+   */
+  schemas: { files: number; failed: number };
   /** With a pending-update store: updates kept waiting for their event, and updates folded into one. */
   pending?: { kept: number; applied: number };
 }
@@ -144,9 +157,11 @@ export async function writeRecords(items: WriteItem[], batchDeps: WriteBatchDeps
   const unlocated = await storeLocatorFiles(deps.store, encoded, deps, fail);
   const storable = encoded.filter(({ file }) => !unlocated.has(file));
   const written = { files: 0, events: 0, tombstones: 0 };
+  const stored: PartitionFile[] = [];
   await runWithConcurrency(storable, deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ file, body }) => {
     try {
       await storeFile(deps.store, file.key, body);
+      stored.push(file);
       written.files++;
       written.events += file.events.length;
       written.tombstones += file.tombstones.length;
@@ -156,6 +171,8 @@ export async function writeRecords(items: WriteItem[], batchDeps: WriteBatchDeps
       fail({ stage: 'write', key: file.key, messageIds: [...file.messageIds], error }, [...file.messageIds]);
     }
   });
+  // Best effort: the fields the stored events have, for the console's filter suggestions.
+  const schemas = await storeSchemaFiles(batchDeps.store, stored, deps);
   const pending =
     deps.pendingUpdates &&
     (await settleBatch(outputs, deps.pendingUpdates, deps, fail, (id) => !failed.has(id) && !poison.has(id)));
@@ -171,6 +188,7 @@ export async function writeRecords(items: WriteItem[], batchDeps: WriteBatchDeps
     failedMessageIds: ids.filter((id) => failed.has(id) && !poison.has(id)),
     poisonMessages: ids.flatMap((id) => poison.get(id) ?? []),
     written,
+    schemas,
     ...(pending && { pending: { kept: pending.kept, applied: pending.applied } }),
   };
 }
@@ -566,6 +584,49 @@ async function storeLocatorFiles(
     },
   );
   return unlocated;
+}
+
+/**
+ * One event-schema file per project of the events stored (event-schema.ts), after them. Best
+ * effort: the schema is a hint for the console, derived from events that are already stored, so a
+ * failure is reported (onFailure, counted in the result) and never fails a message; the fields it
+ * would have listed are listed again by the next batch that sees them.
+ */
+async function storeSchemaFiles(
+  store: ObjectStore,
+  files: readonly PartitionFile[],
+  deps: WriteBatchDeps,
+): Promise<{ files: number; failed: number }> {
+  const byProject = new Map<string, WaggleEvent[]>();
+  for (const file of files)
+    for (const event of file.events) {
+      const list = byProject.get(event.project_id);
+      if (list === undefined) byProject.set(event.project_id, [event]);
+      else list.push(event);
+    }
+  const result = { files: 0, failed: 0 };
+  const metadata = { 'waggle.batch_id': deps.batchId };
+  await runWithConcurrency(
+    [...byProject],
+    deps.concurrency ?? DEFAULT_CONCURRENCY,
+    async ([projectId, events]) => {
+      const key = eventSchemaBatchKey(encodeURIComponent(projectId), deps.batchId);
+      try {
+        const rows = eventSchemaRows(events);
+        if (rows.length === 0) return;
+        const body = writeParquet(EVENT_SCHEMA_COLUMNS, schemaParquetRows(rows), {
+          ...deps.parquet,
+          metadata,
+        });
+        await store.put(key, body, { contentType: 'application/vnd.apache.parquet' });
+        result.files++;
+      } catch (error) {
+        result.failed++;
+        deps.onFailure?.({ stage: 'schema', key, error });
+      }
+    },
+  );
+  return result;
 }
 
 async function storeFile(store: ObjectStore, key: string, { body, payloads }: EncodedFile): Promise<void> {

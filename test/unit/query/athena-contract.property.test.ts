@@ -35,6 +35,7 @@ import {
   type ChartQuery,
   type DateRange,
   type EventFilter,
+  type EventSchemaQuery,
   type ExportQuery,
   type FieldType,
   type FilterOperator,
@@ -182,12 +183,25 @@ type Read =
   | { kind: 'export'; query: ExportQuery }
   | { kind: 'chart'; query: ChartQuery }
   | { kind: 'sessions'; query: SessionSearchQuery }
+  | { kind: 'schema'; query: EventSchemaQuery }
   | { kind: 'session' | 'event'; id: string }
   | { kind: 'latest'; ids: string[] };
 const read: fc.Arbitrary<Read> = fc.oneof(
   { weight: 4, arbitrary: exportQuery.map((query): Read => ({ kind: 'export', query })) },
   { weight: 4, arbitrary: chartQuery.map((query): Read => ({ kind: 'chart', query })) },
   { weight: 3, arbitrary: sessionSearch.map((query): Read => ({ kind: 'sessions', query })) },
+  fc
+    .record(
+      {
+        eventType: fc.constantFrom('session', 'model', 'tool', 'chain'),
+        eventName: fc.oneof(
+          filterText.map((text) => text.slice(0, 256)),
+          fc.constant("it's ? '' \\"),
+        ),
+      },
+      { requiredKeys: [] },
+    )
+    .map((query): Read => ({ kind: 'schema', query })),
   id.map((value): Read => ({ kind: 'session', id: value })),
   id.map((value): Read => ({ kind: 'event', id: value })),
   fc.array(id, { minLength: 1, maxLength: 600 }).map((ids): Read => ({ kind: 'latest', ids })),
@@ -200,6 +214,7 @@ async function statementsOf(input: Read): Promise<RecordedStatement[] | 'refused
     if (input.kind === 'export') await service.exportEvents(TENANT, input.query);
     else if (input.kind === 'chart') await service.chart(TENANT, input.query);
     else if (input.kind === 'sessions') await service.searchSessions(TENANT, input.query);
+    else if (input.kind === 'schema') await service.eventSchema(TENANT, input.query);
     else if (input.kind === 'session') await service.getSession(TENANT, input.id);
     else if (input.kind === 'event') await service.getEvent(TENANT, input.id);
     else if (input.kind === 'latest') await service.lookupLatest(TENANT, input.ids);
@@ -235,6 +250,11 @@ describe('the Athena contract', () => {
                 referenceKey(recorded.statement, reach),
               );
           }
+          // The schema reads the project's one partition of event_schemas.
+          if (input.kind === 'schema')
+            expect(partitionReach(recorded.sql, recorded.params, NOW)).toEqual([
+              { table: 'event_schemas', cte: undefined, bounded: true, hours: 0 },
+            ]);
           // A session search reads its range widened by the margin a session may span, cut at the horizon.
           if (input.kind === 'sessions') {
             const range = input.query.dateRange ?? defaultReadWindow(NOW);

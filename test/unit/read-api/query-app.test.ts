@@ -9,6 +9,8 @@ import {
   type ChartQuery,
   type ChartResult,
   type EventQueryService,
+  type EventSchemaQuery,
+  type EventSchemaResult,
   type ExportQuery,
   type ExportResult,
   MAX_EXPORT_LIMIT,
@@ -149,6 +151,11 @@ class FakeQueries implements EventQueryService {
         metadata: event.metadata,
       }));
     return { sessions, totalSessions: sessions.length };
+  }
+
+  async eventSchema(tenant: Tenant, query: EventSchemaQuery): Promise<EventSchemaResult> {
+    this.record('eventSchema', tenant, query);
+    return { fields: [] };
   }
 
   async lookupLatest(): Promise<Map<string, WaggleEvent>> {

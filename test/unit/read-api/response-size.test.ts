@@ -100,6 +100,9 @@ class ListQueries implements EventQueryService {
       totalSessions: this.sessions.length,
     };
   }
+  async eventSchema(): Promise<never> {
+    throw new Error('not used');
+  }
   async lookupLatest(): Promise<Map<string, WaggleEvent>> {
     return new Map<string, WaggleEvent>();
   }

@@ -81,6 +81,7 @@ describe('createCompactionJob', () => {
     chunked: 0,
     deferred: 0,
     locatorFilesMerged: 0,
+    schemaFilesMerged: 0,
     ...fields,
   });
 

@@ -49,6 +49,8 @@ describe('writeRecords', () => {
       failedMessageIds: [],
       poisonMessages: [],
       written: { files: 3, events: 4, tombstones: 0 },
+      // One event-schema file per project.
+      schemas: { files: 2, failed: 0 },
     });
     expect(store.keys('events/')).toEqual([
       'events/project_id=proj-1/dt=2026-03-04/hour=05/batch-1.parquet',
@@ -315,12 +317,13 @@ describe('writeRecords', () => {
       batchId: 'b',
     });
     const key = payloadKey(TENANT.project_id, 'evt-1', 1_000_000, 'inputs');
-    // Where the event lies (the id locator), the payload, then the row that points at it, then the
-    // change marker that makes it known to compaction.
+    // Where the event lies (the id locator), the payload, then the row that points at it, the
+    // fields it has (event schema), then the change marker that makes it known to compaction.
     expect(store.putKeys).toEqual([
       'locator/project_id=proj-1/t0-b.parquet',
       key,
       'events/project_id=proj-1/dt=2026-03-04/hour=05/b.parquet',
+      'event-schemas/project_id=proj-1/b-b.parquet',
       'compaction/changed/b.json',
     ]);
     expect(JSON.parse(gunzipSync((await store.get(key)) as Uint8Array).toString())).toEqual(big);
