@@ -116,4 +116,14 @@ describe('events page', () => {
     await waitFor(() => expect(history.location.pathname).toBe('/projects/p1/sessions/s2'));
     expect(history.location.search).toBe('?event=e2');
   });
+
+  it('shows how to send a first trace when the project has no events', async () => {
+    const api = scriptedFetch({
+      ...controlPlaneRoutes(),
+      'POST http://dp.test/v1/events/export': { body: { events: [], totalEvents: 0 } },
+    });
+    renderApp({ path: '/projects/p1/events', fetch: api.fetch });
+    expect((await screen.findByTestId('otlp-endpoint')).textContent).toBe('http://dp.test/v1/traces');
+    expect(screen.getByText('No events in the last 24 hours.')).toBeTruthy();
+  });
 });

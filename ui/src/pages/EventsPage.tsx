@@ -16,6 +16,7 @@ import {
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterEditor } from '../components/FilterEditor';
+import { FirstTrace } from '../components/FirstTrace';
 import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
 import { Pager, SortHeader } from '../components/Table';
 import { describeRange, TimeRangePicker, toDateRange } from '../components/TimeRange';
@@ -40,7 +41,7 @@ export function EventsPage() {
   const tab: EventTypeTab = search.type ?? 'all';
   const routeNavigate = route.useNavigate();
   const navigate = useNavigate();
-  const { api } = useApp();
+  const { api, dataPlane } = useApp();
   const target = useTarget(projectId);
   const suggestions = useFieldSuggestions(target);
   const range = rangeFromSearch(search);
@@ -143,6 +144,9 @@ export function EventsPage() {
             No {tab === 'all' ? '' : `${tab} `}events in the {describeRange(range)}
             {filters.length > 0 ? ' match these filters' : ''}.
           </p>
+        ) : null}
+        {events.data && events.data.totalEvents === 0 && tab === 'all' && filters.length === 0 ? (
+          <FirstTrace plane={dataPlane} projectId={projectId} />
         ) : null}
         {events.data && events.data.totalEvents > 0 ? (
           <>
