@@ -54,6 +54,19 @@ describe('events page', () => {
     expect(screen.getByTestId('page-status').textContent).toBe('Page 1 of 1 · 400 events');
     expect(exports(api)[0]).toEqual({
       filters: [],
+      projections: [
+        'event_id',
+        'session_id',
+        'event_type',
+        'event_name',
+        'start_time',
+        'duration',
+        'model',
+        'provider',
+        'total_tokens',
+        'cost',
+        'error',
+      ],
       dateRange: { relative: '24h' },
       limit: 500,
       page: 1,

@@ -216,6 +216,8 @@ export interface ExportRequest {
   dateRange: DateRange;
   limit: number;
   page: number;
+  /** Top-level fields to return (all when absent): a list page asks only for what it shows. */
+  projections?: string[];
   sortBy?: EventSortField;
   sortOrder?: SortOrder;
 }

@@ -32,6 +32,20 @@ const TABS: { value: EventTypeTab; label: string }[] = [
 ];
 
 const ROW_HEIGHT = 37;
+/** The fields the table shows: pages stay small (no inputs or outputs) and never need cutting. */
+const PROJECTIONS = [
+  'event_id',
+  'session_id',
+  'event_type',
+  'event_name',
+  'start_time',
+  'duration',
+  'model',
+  'provider',
+  'total_tokens',
+  'cost',
+  'error',
+];
 const DEFAULTS: ListDefaults<EventSortField> = { sort: 'start_time', order: 'desc', size: 500 };
 
 export function EventsPage() {
@@ -62,6 +76,7 @@ export function EventsPage() {
     tab === 'all' ? [] : [{ field: 'event_type', operator: 'is', value: tab, type: 'string' }];
   const body: ExportRequest = {
     filters: [...typeFilter, ...filters],
+    projections: PROJECTIONS,
     dateRange: toDateRange(range),
     limit: pageSize,
     page,
