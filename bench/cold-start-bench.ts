@@ -61,13 +61,13 @@ async function bundle(entry: string, outfile: string, sourceMaps: boolean): Prom
  * (lambdas/<function>/environment.ts), which each handler checks at cold start, so importing
  * succeeds outside Lambda; nothing is called.
  */
-function placeholderEnvironment(): Record<string, string> {
+async function placeholderEnvironment(): Promise<Record<string, string>> {
   return {
     PATH: process.env.PATH ?? '',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
-    ...exampleEnvironmentOfEveryFunction(),
+    ...(await exampleEnvironmentOfEveryFunction()),
   };
 }
 
@@ -117,7 +117,7 @@ export async function measureColdStarts(): Promise<ColdStartRow[]> {
   try {
     const minimal = join(dir, 'minimal-handler.ts');
     await writeFile(minimal, 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n');
-    const environment = placeholderEnvironment();
+    const environment = await placeholderEnvironment();
     const rows = [await measureOne('minimal handler (baseline)', minimal, dir, environment)];
     for (const { name, entry } of await handlerEntries())
       rows.push(await measureOne(name, entry, dir, environment));

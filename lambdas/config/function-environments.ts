@@ -1,39 +1,54 @@
 /**
- * Every Lambda function's environment, by function folder: for the tests that hold each construct
- * to its function's schema and the cold-start benchmark (a valid environment for every handler).
- * Handlers import their own environment.ts, never this list.
+ * Every Lambda function's environment, found by function folder (a folder of lambdas/ with a
+ * handler.ts, whose environment.ts exports one spec named after the folder): for the tests that
+ * hold each construct to its function's schema and the cold-start benchmark (a valid environment
+ * for every handler). A new function needs no line here. Handlers import their own environment.ts,
+ * never this module.
  */
-import { COMPACTION_ENVIRONMENT } from '../compaction/environment';
-import { CONTROL_PLANE_API_ENVIRONMENT } from '../control-plane-api/environment';
-import { CONTROL_PLANE_TOKENS_ENVIRONMENT } from '../control-plane-tokens/environment';
-import { DATA_PLANE_CONTROLLER_ENVIRONMENT } from '../data-plane-controller/environment';
-import { DEAD_LETTER_ARCHIVER_ENVIRONMENT } from '../dead-letter-archiver/environment';
-import { HEARTBEAT_RECEIVER_ENVIRONMENT } from '../heartbeat-receiver/environment';
-import { HEARTBEAT_SENDER_ENVIRONMENT } from '../heartbeat-sender/environment';
-import { INGEST_ENVIRONMENT } from '../ingest/environment';
-import { PROVIDER_KEYS_ENVIRONMENT } from '../provider-keys/environment';
-import { QUERY_API_ENVIRONMENT } from '../query-api/environment';
-import { SYNC_RECONCILER_ENVIRONMENT } from '../sync-reconciler/environment';
-import { WRITER_ENVIRONMENT } from '../writer/environment';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FunctionEnvironmentSpec } from './function-environment';
 import type { Schema } from './schema';
 
-export const FUNCTION_ENVIRONMENTS: readonly FunctionEnvironmentSpec<Schema>[] = [
-  COMPACTION_ENVIRONMENT,
-  CONTROL_PLANE_API_ENVIRONMENT,
-  CONTROL_PLANE_TOKENS_ENVIRONMENT,
-  DATA_PLANE_CONTROLLER_ENVIRONMENT,
-  DEAD_LETTER_ARCHIVER_ENVIRONMENT,
-  HEARTBEAT_RECEIVER_ENVIRONMENT,
-  HEARTBEAT_SENDER_ENVIRONMENT,
-  INGEST_ENVIRONMENT,
-  PROVIDER_KEYS_ENVIRONMENT,
-  QUERY_API_ENVIRONMENT,
-  SYNC_RECONCILER_ENVIRONMENT,
-  WRITER_ENVIRONMENT,
-];
+const LAMBDAS = join(import.meta.dirname, '..');
+
+/** The function folders under lambdas/ (those with a handler.ts), sorted. */
+export function functionFolders(): string[] {
+  return readdirSync(LAMBDAS, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(LAMBDAS, entry.name, 'handler.ts')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+function isFunctionEnvironmentSpec(value: unknown): value is FunctionEnvironmentSpec<Schema> {
+  const spec = value as Partial<FunctionEnvironmentSpec<Schema>> | null;
+  return (
+    typeof spec === 'object' &&
+    spec !== null &&
+    typeof spec.functionName === 'string' &&
+    typeof spec.environmentFor === 'function' &&
+    typeof spec.read === 'function'
+  );
+}
+
+/** Each function folder's environment spec, in folder order; throws when a folder has none or several, or one named otherwise. */
+export async function loadFunctionEnvironments(): Promise<FunctionEnvironmentSpec<Schema>[]> {
+  return Promise.all(
+    functionFolders().map(async (folder) => {
+      const module: Record<string, unknown> = await import(`../${folder}/environment`);
+      const specs = Object.values(module).filter(isFunctionEnvironmentSpec);
+      const [spec] = specs;
+      if (specs.length !== 1 || spec === undefined || spec.functionName !== folder)
+        throw new Error(
+          `lambdas/${folder}/environment.ts must export exactly one environment spec, for '${folder}'`,
+        );
+      return spec;
+    }),
+  );
+}
 
 /** One environment in which every handler starts: each function's example values, merged. */
-export function exampleEnvironmentOfEveryFunction(): Record<string, string> {
-  return Object.assign({}, ...FUNCTION_ENVIRONMENTS.map((spec) => spec.example()));
+export async function exampleEnvironmentOfEveryFunction(): Promise<Record<string, string>> {
+  const specs = await loadFunctionEnvironments();
+  return Object.assign({}, ...specs.map((spec) => spec.example()));
 }

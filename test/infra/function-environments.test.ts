@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { App, type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_ENVIRONMENTS } from '../../lambdas/config/function-environments';
+import { loadFunctionEnvironments } from '../../lambdas/config/function-environments';
 import { WaggleFunction } from '../../lib/common/waggle-function';
 import { type DeploymentConfig, loadDeploymentConfig } from '../../lib/config/deployment-config';
 import { EventCompaction } from '../../lib/data-plane/compaction';
@@ -27,6 +27,7 @@ interface Deployed {
 }
 
 let deployed: Deployed[];
+const FUNCTION_ENVIRONMENTS = await loadFunctionEnvironments();
 
 function functionsOf(stack: Stack): Deployed[] {
   const template = Template.fromStack(stack).toJSON();

@@ -2,8 +2,7 @@
  * A Lambda function (a folder under lambdas/ with a handler.ts) imports nothing from another
  * function's folder: what two functions share lives in lambdas/domain, lambdas/http,
  * lambdas/adapters or lambdas/config. The shared folders import no function either, except the
- * list of every function's environment (lambdas/config/function-environments.ts) and the local
- * platform (lambdas/local/), which runs the functions' apps and is not a function.
+ * local platform (lambdas/local/), which runs the functions' apps and is not a function.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -12,8 +11,6 @@ import { sourceFilesUnder, specifiersOf } from '../support/source-imports';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const LAMBDAS = join(ROOT, 'lambdas');
-/** Shared modules allowed to name function folders, and which of their files. */
-const ENVIRONMENT_LIST = join(LAMBDAS, 'config', 'function-environments.ts');
 const LOCAL_PLATFORM = join(LAMBDAS, 'local');
 
 const FUNCTIONS = readdirSync(LAMBDAS, { withFileTypes: true })
@@ -49,20 +46,15 @@ describe('function boundaries', () => {
     expect(found).toEqual([]);
   });
 
-  it('no shared module imports a function, but the list of their environments', () => {
+  it('no shared module imports a function', () => {
     const shared = readdirSync(LAMBDAS, { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && !FUNCTIONS.includes(entry.name))
       .map((entry) => join(LAMBDAS, entry.name))
       .filter((dir) => dir !== LOCAL_PLATFORM);
     const found = shared
       .flatMap((dir) => sourceFilesUnder(dir))
-      .filter((file) => file !== ENVIRONMENT_LIST)
       .flatMap((file) => crossings(file, undefined));
     expect(found).toEqual([]);
-    // The list imports each function's environment.ts and nothing else of theirs.
-    const listed = crossings(ENVIRONMENT_LIST, undefined);
-    expect(listed.length).toBe(FUNCTIONS.length);
-    for (const line of listed) expect(line).toMatch(/imports \.\.\/[a-z-]+\/environment$/);
   });
 
   it('would notice a crossing (the check itself)', () => {

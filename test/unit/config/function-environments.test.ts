@@ -9,7 +9,8 @@ import { readCompactionEnvironment } from '../../../lambdas/compaction/environme
 import { FUNCTION_BASE } from '../../../lambdas/config/function-environment';
 import {
   exampleEnvironmentOfEveryFunction,
-  FUNCTION_ENVIRONMENTS,
+  functionFolders,
+  loadFunctionEnvironments,
 } from '../../../lambdas/config/function-environments';
 import { EnvironmentError } from '../../../lambdas/config/schema';
 import {
@@ -54,6 +55,8 @@ function problemsOf(
   throw new Error('the environment was accepted');
 }
 
+const FUNCTION_ENVIRONMENTS = await loadFunctionEnvironments();
+
 describe.each(FUNCTION_ENVIRONMENTS.map((spec) => [spec.functionName, spec] as const))('%s', (name, spec) => {
   it('reads its example environment, base variables included', () => {
     const values = spec.read(spec.example());
@@ -74,8 +77,13 @@ describe.each(FUNCTION_ENVIRONMENTS.map((spec) => [spec.functionName, spec] as c
 });
 
 describe('every function', () => {
-  it('starts in one shared example environment (the cold-start benchmark uses it)', () => {
-    const env = exampleEnvironmentOfEveryFunction();
+  it('has its environment found in its folder: one spec named after the folder', () => {
+    expect(FUNCTION_ENVIRONMENTS.map((spec) => spec.functionName)).toEqual(functionFolders());
+    expect(functionFolders()).toEqual(expect.arrayContaining(['ingest', 'sync-reconciler', 'writer']));
+  });
+
+  it('starts in one shared example environment (the cold-start benchmark uses it)', async () => {
+    const env = await exampleEnvironmentOfEveryFunction();
     for (const spec of FUNCTION_ENVIRONMENTS) expect(() => spec.read(env), spec.functionName).not.toThrow();
     expect(env).not.toHaveProperty('NODE_OPTIONS');
   });
