@@ -28,6 +28,8 @@ export interface ConsoleFilesOptions {
    * to build it. Unset: a missing folder is reported the same way.
    */
   unavailable?: string;
+  /** The build is under way: the page reloads itself every few seconds (and says Retry-After). */
+  building?: boolean;
 }
 
 export interface ConsoleFiles {
@@ -172,11 +174,13 @@ export async function openConsoleFiles(options: ConsoleFilesOptions): Promise<Co
   const text = (status: number, message: string) =>
     answer(status, `${message}\n`, 'text/plain; charset=utf-8', NO_CACHE);
 
-  const notBuiltPage = () =>
-    answer(
+  const notBuiltPage = () => {
+    const page = answer(
       503,
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Waggle: console not built</title></head>` +
-        `<body><h1>The Waggle console is not built</h1>` +
+      `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+        (options.building ? '<meta http-equiv="refresh" content="3">' : '') +
+        `<title>Waggle: console not available</title></head>` +
+        `<body><h1>${options.building ? 'The Waggle console is being built' : 'The Waggle console is not built'}</h1>` +
         `<p>${escapeHtml(options.unavailable ?? `No build found in ${options.dir}.`)}</p>` +
         `<p>Build it with <code>npm exec -- vite build ui</code>, then restart <code>npm start</code> ` +
         `(which also builds it when ui/ changed). The APIs work meanwhile: ingestion, the read API and this ` +
@@ -184,6 +188,9 @@ export async function openConsoleFiles(options: ConsoleFilesOptions): Promise<Co
       'text/html; charset=utf-8',
       NO_CACHE,
     );
+    if (options.building) page.headers = { ...page.headers, 'retry-after': '3' };
+    return page;
+  };
 
   const initial = await currentListing();
   return {

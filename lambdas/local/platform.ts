@@ -489,7 +489,8 @@ async function startConsole(
         dir,
         config,
         unavailable:
-          'The console is being built (npm start builds it when ui/ changed); reload in a few seconds.',
+          'npm start builds it when ui/ changed since the last build; this page reloads itself when it is done.',
+        building: true,
       }),
     );
     build = await buildConsole({

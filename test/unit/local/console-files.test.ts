@@ -174,6 +174,18 @@ describe('the console on the local control plane', () => {
     expect((await empty.answer(apigwEvent({ method: 'GET', path: '/config.json' })))?.statusCode).toBe(200);
     expect(await empty.answer(apigwEvent({ method: 'GET', path: '/v1/projects' }))).toBeUndefined();
 
+    const building = await openConsoleFiles({
+      dir: dist,
+      config: CONFIG,
+      unavailable: 'wait',
+      building: true,
+    });
+    const buildingPage = await building.answer(apigwEvent({ method: 'GET', path: '/' }));
+    expect(buildingPage?.statusCode).toBe(503);
+    expect(buildingPage?.headers?.['retry-after']).toBe('3');
+    expect(bodyOf(buildingPage).toString()).toContain('<meta http-equiv="refresh" content="3">');
+    expect(bodyOf(buildingPage).toString()).toContain('being built');
+
     const failed = await openConsoleFiles({
       dir: dist,
       config: CONFIG,
