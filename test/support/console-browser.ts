@@ -5,7 +5,7 @@
  * through the HoneyHive REST intake, sign-in and a viewer user.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -33,6 +33,11 @@ export interface Browser {
 
 /** Chromium with a fresh profile folder, removed on close. */
 export async function launchBrowser(options: { width?: number; height?: number } = {}): Promise<Browser> {
+  await access(CHROMIUM_PATH).catch(() => {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}: install Debian's chromium (apt-get install -y chromium, as .ci/run does)`,
+    );
+  });
   const profile = await mkdtemp(join(tmpdir(), 'waggle-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
