@@ -13,6 +13,7 @@ import { DynamoKeyRegistry } from '../../../lambdas/adapters/aws/dynamo-key-regi
 import { generateApiKey, hashApiKey } from '../../../lambdas/domain/auth/api-key';
 import type { ApiKeyScope } from '../../../lambdas/domain/auth/principal';
 import { ensureKeyTable, type LocalDynamo, startLocalDynamo } from '../../../lambdas/local/dynamo-local';
+import { startHttpServer } from '../../../lambdas/local/http-server';
 import {
   LOCAL_PROVIDER_KEYS_TABLE,
   type ProviderKeysLocal,
@@ -182,5 +183,44 @@ describe('provider keys on the local platform', () => {
       local.resolver.resolve({ ...TENANT, project_id: 'other-project' }, 'openai'),
     ).rejects.toThrow(/another record/);
     expect((await local.resolver.resolve(TENANT, 'openai'))?.apiKey?.reveal()).toBe(SECRET);
+  });
+
+  it('answers over the local HTTP server as the platform will serve it (its routes beside others)', async () => {
+    const server = await startHttpServer({
+      port: 0,
+      host: '127.0.0.1',
+      routes: ['GET /healthz', ...local.routes],
+      handler: (event, context) =>
+        local.routes.includes(event.routeKey as never)
+          ? local.handler(event, context)
+          : Promise.resolve({ statusCode: 200, body: 'ok' }),
+    });
+    try {
+      const headers = { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' };
+      const put = await fetch(`${server.url}/v1/provider-keys/azure`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({
+          api_key: SECRET,
+          base_url: 'https://acme.openai.azure.com',
+          scope: 'workspace',
+        }),
+      });
+      expect(put.status).toBe(201);
+      const listed = await fetch(`${server.url}/v1/provider-keys`, { headers });
+      expect(await listed.json()).toMatchObject({
+        provider_keys: [{ provider: 'azure', scope: 'workspace', last4: 'LAST' }],
+      });
+      const removed = await fetch(`${server.url}/v1/provider-keys/azure?scope=workspace`, {
+        method: 'DELETE',
+        headers,
+      });
+      expect(removed.status).toBe(200);
+      const wrongMethod = await fetch(`${server.url}/v1/provider-keys`, { method: 'POST', headers });
+      expect(wrongMethod.status).toBe(405);
+      expect(wrongMethod.headers.get('allow')).toBe('GET');
+    } finally {
+      await server.close();
+    }
   });
 });
