@@ -1,8 +1,9 @@
 /**
- * POST /v1/sessions/search end to end on the local platform: sessions sent through HoneyHive's REST
- * intake and as OTLP spans (no session event: the search shows them as `session`) come back one row
- * each with their rollups, sorted by cost and by num_events, filtered on the session event's
- * metadata, paged; a bad request is a 400.
+ * The console's reads end to end on the local platform. POST /v1/sessions/search: sessions sent
+ * through HoneyHive's REST intake and as OTLP spans (no session event: the search shows them as
+ * `session`) come back one row each with their rollups, sorted by cost and by num_events, filtered
+ * on the session event's metadata, paged; a bad request is a 400. Exports sorted by a column
+ * (`sortBy`, `sortOrder`) page stably.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -193,6 +194,55 @@ describe('POST /v1/sessions/search on the local platform', () => {
     expect(support.sessions.map((s) => s.session_id)).toEqual([ids.globex]);
     const longAgo = await search({ dateRange: { $gte: '2020-01-01', $lte: '2020-01-02' } });
     expect(longAgo).toEqual({ sessions: [], totalSessions: 0 });
+  });
+
+  it('exports sorted by cost, either way, missing costs last, and by event_name with stable pages', async () => {
+    const costs = async (sortOrder: string) =>
+      (
+        (await (await api.post('/v1/events/export', { sortBy: 'cost', sortOrder, limit: 100 })).json()) as {
+          events: Array<{ cost?: number | null }>;
+        }
+      ).events.map((event) => event.cost ?? null);
+    const desc = await costs('desc');
+    const asc = await costs('asc');
+    const known = (list: Array<number | null>) => list.filter((cost): cost is number => cost !== null);
+    expect(known(desc)).toEqual([...known(desc)].sort((a, b) => b - a));
+    expect(known(asc)).toEqual([...known(asc)].sort((a, b) => a - b));
+    expect(desc[0]).toBe(2);
+    // Missing values come last in both orders.
+    for (const list of [desc, asc])
+      expect(list.slice(known(list).length).every((cost) => cost === null)).toBe(true);
+
+    const page = async (number: number) =>
+      (await (
+        await api.post('/v1/events/export', {
+          sortBy: 'event_name',
+          sortOrder: 'asc',
+          limit: 3,
+          page: number,
+        })
+      ).json()) as {
+        events: Array<{ event_id: string; event_name: string }>;
+        totalEvents: number;
+      };
+    const first = await page(1);
+    const ids: string[] = [];
+    const names: string[] = [];
+    for (let number = 1; number <= Math.ceil(first.totalEvents / 3); number++) {
+      const events = (await page(number)).events;
+      ids.push(...events.map((event) => event.event_id));
+      names.push(...events.map((event) => event.event_name));
+    }
+    expect(ids).toHaveLength(first.totalEvents);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(names).toEqual([...names].sort());
+
+    const bad = await api.post('/v1/events/export', { sortBy: 'metadata.customer' });
+    expect(bad.status).toBe(400);
+    const badGet = await api.request('GET', '/events?sortBy=cost&sortOrder=sideways');
+    expect(badGet.status).toBe(400);
+    const get = await api.request('GET', '/events?sortBy=cost&sortOrder=desc&limit=1');
+    expect(((await get.json()) as { events: Array<{ cost: number }> }).events[0]?.cost).toBe(2);
   });
 
   it('leaves out a deleted session', async () => {

@@ -25,10 +25,12 @@ import { raw, type Sql, sql } from './sql';
 import { number, stringArray } from './stored-event';
 import {
   DEFAULT_EXPORT_LIMIT,
+  EXPORT_SORT_FIELDS,
   type ExportQuery,
   type ExportResult,
   MAX_EXPORT_LIMIT,
   type ReadContext,
+  SORT_ORDERS,
   type StoredEvent,
 } from './types';
 import { eventsWithSession } from './visible-events';
@@ -60,6 +62,14 @@ export function exportStatements(
   if (!Number.isSafeInteger(offset)) throw new ValidationError('page is too large');
   const projections =
     query.projections && query.projections.length > 0 ? query.projections.map(resolveProjection) : undefined;
+  const sortBy = query.sortBy ?? 'start_time';
+  if (!EXPORT_SORT_FIELDS.includes(sortBy))
+    throw new ValidationError(`sortBy must be one of: ${EXPORT_SORT_FIELDS.join(', ')}`);
+  const sortOrder = query.sortOrder ?? 'desc';
+  if (!SORT_ORDERS.includes(sortOrder)) throw new ValidationError('sortOrder must be asc or desc');
+  // An allow-listed column and a constant direction; NULLs last on both engines (their defaults differ
+  // by version), then event_id: the same order every time, so pages neither skip nor repeat.
+  const direction = `${sortOrder === 'asc' ? 'ASC' : 'DESC'} NULLS LAST`;
   const filters = query.filters ?? [];
   const where = compileFilters(filters, dialect);
   const readsInherited = readsInheritedField(filters.map((filter) => filter.field));
@@ -72,10 +82,10 @@ export function exportStatements(
 
   // The page is cut first; children are then looked up only for the page's events.
   const pageStatement = sql`${prelude}, page AS (
-  SELECT ${raw(`${EVENT_ALIAS}.event_id, ${EVENT_ALIAS}.session_id, ${EVENT_ALIAS}.start_time, ${SESSION_ALIAS}.start_time AS session_start_time`)}
+  SELECT ${raw(`${EVENT_ALIAS}.event_id, ${EVENT_ALIAS}.session_id, ${EVENT_ALIAS}.start_time, ${SESSION_ALIAS}.start_time AS session_start_time, ${EVENT_ALIAS}.${sortBy} AS sort_value`)}
   FROM ${from}
   WHERE ${where}
-  ORDER BY ${raw(`${EVENT_ALIAS}.start_time DESC, ${EVENT_ALIAS}.event_id`)}
+  ORDER BY ${raw(`${EVENT_ALIAS}.${sortBy} ${direction}, ${EVENT_ALIAS}.event_id`)}
   OFFSET ${raw(String(offset))} LIMIT ${raw(String(limit))}
 ), linked AS (
   SELECT c.parent_id, ${dialect.jsonArrayAgg(raw('c.event_id'))} AS linked_children
@@ -84,7 +94,7 @@ export function exportStatements(
 )
 SELECT page.event_id, page.session_id, page.start_time, page.session_start_time, linked.linked_children
 FROM page LEFT JOIN linked ON linked.parent_id = page.event_id
-ORDER BY page.start_time DESC, page.event_id`;
+ORDER BY ${raw(`page.sort_value ${direction}, page.event_id`)}`;
   const countStatement = sql`${prelude}
 SELECT count(*) AS total FROM ${from} WHERE ${where}`;
   return { page: pageStatement, count: countStatement, projections, readsInherited };

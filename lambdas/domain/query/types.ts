@@ -39,6 +39,21 @@ export interface DateRange {
 export const DEFAULT_EXPORT_LIMIT = 1000;
 export const MAX_EXPORT_LIMIT = 7500;
 
+/** Columns an export may be sorted by (the console's event table); default start_time. */
+export const EXPORT_SORT_FIELDS = [
+  'start_time',
+  'end_time',
+  'duration',
+  'cost',
+  'total_tokens',
+  'prompt_tokens',
+  'completion_tokens',
+  'event_name',
+  'model',
+  'event_type',
+] as const;
+export type ExportSortField = (typeof EXPORT_SORT_FIELDS)[number];
+
 export interface ExportQuery {
   filters: EventFilter[];
   dateRange?: DateRange;
@@ -48,6 +63,10 @@ export interface ExportQuery {
   limit: number;
   /** 1-based page number (default 1). */
   page: number;
+  /** A Waggle extension (HoneyHive clients never send it): the sort column, default start_time. */
+  sortBy?: ExportSortField;
+  /** Default desc. Ties are always ordered by event_id, so pages are stable. */
+  sortOrder?: SortOrder;
 }
 
 /** An event as read back: the model plus the keys of full inputs/outputs kept outside the row. */

@@ -5,12 +5,13 @@
  */
 import type { Principal } from '../auth/principal';
 import { describeType, invalidField, isJsonObject } from '../honeyhive/fields';
-import type { ExportQuery } from '../query/types';
+import { EXPORT_SORT_FIELDS, type ExportQuery } from '../query/types';
 import { parseDateRange } from './date-range';
 import { parseFilters } from './filters';
 import { parseFlag, parseLimit, parsePage, parseProjections } from './paging';
 import { assertKeyProject } from './project-scope';
 import type { QueryParameters } from './query-string';
+import { parseChoice, parseSortOrder } from './session-search-request';
 
 export function parseExportBody(body: unknown, principal: Principal, now: number): ExportQuery {
   if (!isJsonObject(body)) throw invalidField('body', `must be a JSON object, got ${describeType(body)}`);
@@ -21,6 +22,7 @@ export function parseExportBody(body: unknown, principal: Principal, now: number
     ...optionalProjections(body.projections),
     limit: parseLimit(body.limit),
     page: parsePage(body.page),
+    ...optionalSort(body.sortBy, body.sortOrder),
   };
 }
 
@@ -35,6 +37,7 @@ export function parseGetEventsQuery(params: QueryParameters, principal: Principa
     ...optionalProjections(params.projections),
     limit: parseLimit(params.limit),
     page: parsePage(params.page),
+    ...optionalSort(params.sortBy, params.sortOrder),
   };
 }
 
@@ -50,6 +53,15 @@ export function assertNoEvaluationFilter(value: unknown): void {
 function optionalRange(value: unknown, now: number): Pick<ExportQuery, 'dateRange'> {
   const dateRange = parseDateRange(value, now);
   return dateRange ? { dateRange } : {};
+}
+
+/** A Waggle extension for the console: absent (as from every HoneyHive client), the order is unchanged. */
+function optionalSort(sortBy: unknown, sortOrder: unknown): Pick<ExportQuery, 'sortBy' | 'sortOrder'> {
+  const absent = (value: unknown) => value === undefined || value === null || value === '';
+  return {
+    ...(absent(sortBy) ? {} : { sortBy: parseChoice(sortBy, 'sortBy', EXPORT_SORT_FIELDS, 'start_time') }),
+    ...(absent(sortOrder) ? {} : { sortOrder: parseSortOrder(sortOrder) }),
+  };
 }
 
 function optionalProjections(value: unknown): Pick<ExportQuery, 'projections'> {

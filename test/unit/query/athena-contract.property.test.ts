@@ -36,6 +36,7 @@ import {
   type DateRange,
   type EventFilter,
   type EventSchemaQuery,
+  EXPORT_SORT_FIELDS,
   type ExportQuery,
   type FieldType,
   type FilterOperator,
@@ -142,6 +143,8 @@ const exportQuery: fc.Arbitrary<ExportQuery> = fc.record(
     projections: fc.option(fc.subarray([...EVENT_FIELD_NAMES], { minLength: 1 }), { nil: undefined }),
     limit: fc.integer({ min: 1, max: MAX_EXPORT_LIMIT }),
     page: fc.integer({ min: 1, max: 100_000 }),
+    sortBy: fc.constantFrom(...EXPORT_SORT_FIELDS),
+    sortOrder: fc.constantFrom(...SORT_ORDERS),
   },
   { requiredKeys: ['filters', 'limit', 'page'] },
 );

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../lambdas/domain/auth/principal';
 import { ValidationError } from '../../../lambdas/domain/errors';
+import { parseExportBody, parseGetEventsQuery } from '../../../lambdas/domain/read-api/export-request';
+import { parseQueryString } from '../../../lambdas/domain/read-api/query-string';
 import { parseSessionSearchBody } from '../../../lambdas/domain/read-api/session-search-request';
 
 const principal: Principal = {
@@ -103,5 +105,52 @@ describe('POST /v1/sessions/search body', () => {
     expect(badRequest({ project: 'someone-else' })).toMatch(/project/);
     expect(badRequest([])).toBe('body must be a JSON object, got an array');
     expect(badRequest({ dateRange: { $gte: 'yesterday', $lte: NOW } })).toMatch(/^dateRange\.\$gte must be/);
+  });
+});
+
+describe('export sort (sortBy, sortOrder on POST /v1/events/export and GET /events)', () => {
+  const exportError = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof ValidationError) return error.message;
+      throw error;
+    }
+    throw new Error('expected a 400');
+  };
+
+  it('leaves a request without them as it was (HoneyHive clients never send them)', () => {
+    expect(parseExportBody({}, principal, NOW)).toEqual({ filters: [], limit: 1000, page: 1 });
+  });
+
+  it('reads every sort column and either order, from a body or a query string', () => {
+    for (const sortBy of [
+      'start_time',
+      'end_time',
+      'duration',
+      'cost',
+      'total_tokens',
+      'prompt_tokens',
+      'completion_tokens',
+      'event_name',
+      'model',
+      'event_type',
+    ])
+      expect(parseExportBody({ sortBy, sortOrder: 'asc' }, principal, NOW)).toMatchObject({
+        sortBy,
+        sortOrder: 'asc',
+      });
+    expect(parseGetEventsQuery(parseQueryString('sortBy=cost&sortOrder=DESC'), principal, NOW)).toMatchObject(
+      { sortBy: 'cost', sortOrder: 'desc' },
+    );
+  });
+
+  it('refuses another column or order with a 400 naming the choices', () => {
+    expect(exportError(() => parseExportBody({ sortBy: 'metadata.customer' }, principal, NOW))).toBe(
+      'sortBy must be one of: start_time, end_time, duration, cost, total_tokens, prompt_tokens, completion_tokens, event_name, model, event_type; got "metadata.customer"',
+    );
+    expect(exportError(() => parseGetEventsQuery(parseQueryString('sortOrder=up'), principal, NOW))).toBe(
+      'sortOrder must be one of: asc, desc; got "up"',
+    );
   });
 });
