@@ -119,8 +119,10 @@ export function parseBaseUrl(value: unknown, options: ProviderKeyRequestOptions 
   if (url.username !== '' || url.password !== '') {
     throw new ValidationError('base_url must not carry credentials (put the key in api_key)');
   }
-  const host = url.hostname.toLowerCase();
-  const loopback = LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+  // A trailing dot is the same name (localhost. is localhost); *.localhost resolves to loopback too.
+  const host = url.hostname.toLowerCase().replace(/\.$/, '');
+  const loopback =
+    LOOPBACK_HOSTS.has(host) || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host);
   if (url.protocol === 'http:') {
     if (!(options.allowLoopbackBaseUrl && loopback)) {
       throw new ValidationError(

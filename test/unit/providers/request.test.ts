@@ -162,6 +162,10 @@ describe('base_url', () => {
     for (const url of [
       'https://127.0.0.1/v1',
       'https://localhost/v1',
+      'https://localhost./v1',
+      'https://api.localhost/v1',
+      'https://2130706433/',
+      'https://[::ffff:127.0.0.1]/',
       'https://169.254.169.254/latest',
       'https://10.0.0.5',
       'https://172.20.1.1',
