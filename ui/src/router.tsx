@@ -57,7 +57,8 @@ const signedInRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'signed-in',
   beforeLoad: ({ context, location }) => {
-    if (!context.sessions.get()) {
+    // A Cognito session whose ID token expired is renewed by the first API call.
+    if (!context.sessions.get() && context.sessions.peek()?.refreshToken === undefined) {
       throw redirect({
         to: '/sign-in',
         search: { redirect: location.href === '/' ? undefined : location.href },

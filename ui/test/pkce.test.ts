@@ -152,4 +152,56 @@ describe('Cognito sign-in in the console', () => {
     expect(visited).toEqual([logoutUrl(AUTH)]);
     expect(session.getItem('waggle.session')).toBeNull();
   });
+
+  it('renews an expired ID token with the refresh token, once, and signs out when that is refused', async () => {
+    const session = new MemoryStorage();
+    const expired = {
+      idToken: 'old-id-token',
+      expiresAt: Date.now() - 1000,
+      email: 'a@b.c',
+      refreshToken: 'rt-1',
+    };
+    session.setItem('waggle.session', JSON.stringify(expired));
+    const api = scriptedFetch({
+      ...controlPlaneRoutes(),
+      'POST http://dp.test/v1/sessions/search': { body: { sessions: [], totalSessions: 0 } },
+      [`POST ${AUTH.domain}/oauth2/token`]: { body: { id_token: 'renewed-id-token', expires_in: 3600 } },
+    });
+    renderApp({
+      path: '/projects/p1/sessions',
+      fetch: api.fetch,
+      signedIn: false,
+      config: { ...CONFIG, auth: AUTH },
+      sessionStorage: session,
+    });
+    await screen.findByRole('heading', { name: 'Sessions' });
+    await waitFor(() =>
+      expect(api.of('GET', '/v1/projects')[0]?.headers.authorization).toBe('Bearer renewed-id-token'),
+    );
+    const grants = api
+      .of('POST', '/oauth2/token')
+      .map((call) => Object.fromEntries(new URLSearchParams(call.body as string)));
+    expect(grants).toEqual([{ grant_type: 'refresh_token', client_id: 'client123', refresh_token: 'rt-1' }]);
+    const stored = JSON.parse(session.getItem('waggle.session') ?? '{}');
+    expect(stored).toMatchObject({ idToken: 'renewed-id-token', refreshToken: 'rt-1', email: 'a@b.c' });
+    expect(stored.expiresAt).toBeGreaterThan(Date.now());
+    cleanup();
+
+    // A refused refresh token: back to sign-in.
+    session.setItem('waggle.session', JSON.stringify(expired));
+    const refused = scriptedFetch({
+      ...controlPlaneRoutes(),
+      [`POST ${AUTH.domain}/oauth2/token`]: { status: 400, body: { error: 'invalid_grant' } },
+    });
+    const { history } = renderApp({
+      path: '/projects/p1/sessions',
+      fetch: refused.fetch,
+      signedIn: false,
+      config: { ...CONFIG, auth: AUTH },
+      sessionStorage: session,
+    });
+    await waitFor(() => expect(history.location.pathname).toBe('/sign-in'));
+    expect(refused.of('GET', '/v1/projects')).toHaveLength(0);
+    expect(session.getItem('waggle.session')).toBeNull();
+  });
 });

@@ -253,8 +253,8 @@ export interface ChartAnswer {
 
 export interface ApiClientOptions {
   config: ConsoleConfig;
-  /** The signed-in user's ID token, or undefined when signed out. */
-  idToken(): string | undefined;
+  /** The signed-in user's ID token (renewed if it can be), or undefined when signed out. */
+  idToken(): string | undefined | Promise<string | undefined>;
   /** Called when the control plane refuses the ID token (401): the console sends the user to sign in. */
   onUnauthorized(): void;
   fetch?: FetchLike;
@@ -273,7 +273,7 @@ export function createApiClient(options: ApiClientOptions) {
   const tokens = new Map<string, CachedToken>();
 
   async function cp<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const idToken = options.idToken();
+    const idToken = await options.idToken();
     if (idToken === undefined) {
       options.onUnauthorized();
       throw new ApiError('Not signed in', 401, 'control-plane');

@@ -5,7 +5,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { type ApiClient, createApiClient, type FetchLike, isApiError } from '../api/client';
 import type { ConsoleConfig } from '../api/types';
-import { authorizeUrl, completeSignIn, logoutUrl } from '../auth/cognito';
+import { authorizeUrl, completeSignIn, logoutUrl, refreshSession } from '../auth/cognito';
 import { createSessionStore, type SessionStore } from '../auth/session';
 
 export interface Services {
@@ -55,13 +55,34 @@ export function createServices(config: ConsoleConfig, options: ServiceOptions = 
   const api = createApiClient({
     config,
     fetch: fetchFn,
-    idToken: () => sessions.get()?.idToken,
+    idToken: () => sessions.get()?.idToken ?? renewIdToken(),
     onUnauthorized: () => {
       sessions.clear();
       api.forgetTokens();
       onSignedOut.current({ keepPlace: true });
     },
   });
+  /** Cognito: an expired ID token is renewed with the refresh token, once for all waiting callers. */
+  let renewing: Promise<string | undefined> | undefined;
+  function renewIdToken(): Promise<string | undefined> | undefined {
+    const stored = sessions.peek();
+    const refreshToken = stored?.refreshToken;
+    if (config.auth.mode !== 'cognito' || !stored || refreshToken === undefined) return undefined;
+    const auth = config.auth;
+    renewing ??= refreshSession(auth, { ...stored, refreshToken }, fetchFn)
+      .then(
+        (renewed) => {
+          sessions.set(renewed);
+          return renewed.idToken;
+        },
+        // A refused refresh token (expired, revoked): signed out.
+        () => undefined,
+      )
+      .finally(() => {
+        renewing = undefined;
+      });
+    return renewing;
+  }
   const prefs = createPreferences(options.localStorage ?? localStorage, config);
   return {
     config,

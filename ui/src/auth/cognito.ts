@@ -65,7 +65,7 @@ export async function completeSignIn(
       'identity',
     );
   }
-  const answer = await request<{ id_token: string; expires_in: number }>(
+  const answer = await request<{ id_token: string; expires_in: number; refresh_token?: string }>(
     fetchFn,
     'identity',
     `${domainOf(auth)}/oauth2/token`,
@@ -88,8 +88,41 @@ export async function completeSignIn(
       expiresAt: now() + answer.expires_in * 1000,
       email: typeof email === 'string' ? email : undefined,
       userId: subjectOf(answer.id_token),
+      refreshToken: answer.refresh_token,
     },
     returnTo: pending.returnTo,
+  };
+}
+
+/**
+ * A new ID token for a session whose ID token expired: the refresh-token grant at the token
+ * endpoint (Cognito answers no new refresh token; the session keeps its own).
+ */
+export async function refreshSession(
+  auth: CognitoAuth,
+  session: AuthSession & { refreshToken: string },
+  fetchFn: FetchLike,
+  now: () => number = Date.now,
+): Promise<AuthSession> {
+  const answer = await request<{ id_token: string; expires_in: number; refresh_token?: string }>(
+    fetchFn,
+    'identity',
+    `${domainOf(auth)}/oauth2/token`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: auth.clientId,
+        refresh_token: session.refreshToken,
+      }).toString(),
+    },
+  );
+  return {
+    ...session,
+    idToken: answer.id_token,
+    expiresAt: now() + answer.expires_in * 1000,
+    refreshToken: answer.refresh_token ?? session.refreshToken,
   };
 }
 

@@ -12,12 +12,16 @@ export interface AuthSession {
   email?: string;
   /** The user's id (`sub`): marks the user's own membership. */
   userId?: string;
+  /** Cognito: renews the ID token when it expires (same tab only, like the ID token). */
+  refreshToken?: string;
 }
 
 export interface SessionStore {
   get(): AuthSession | undefined;
   set(session: AuthSession): void;
   clear(): void;
+  /** The stored session even when its ID token has expired (to renew it). */
+  peek(): AuthSession | undefined;
   subscribe(listener: () => void): () => void;
 }
 
@@ -31,13 +35,17 @@ export function createSessionStore(
   };
   return {
     get() {
+      const session = this.peek();
+      // An expired ID token is as good as none; a few seconds' margin avoids sending one about to lapse.
+      if (!session || session.expiresAt - 5_000 <= now()) return undefined;
+      return session;
+    },
+    peek() {
       const raw = storage.getItem(KEY);
       if (raw === null) return undefined;
       try {
         const session = JSON.parse(raw) as AuthSession;
         if (typeof session.idToken !== 'string' || typeof session.expiresAt !== 'number') return undefined;
-        // An expired ID token is as good as none; a few seconds' margin avoids sending one about to lapse.
-        if (session.expiresAt - 5_000 <= now()) return undefined;
         return session;
       } catch {
         return undefined;

@@ -40,7 +40,7 @@ export function Shell() {
 
 function Header({ projectId }: { projectId: string | undefined }) {
   const { sessions, signOut } = useApp();
-  const email = sessions.get()?.email;
+  const email = sessions.peek()?.email;
   return (
     <header className="header">
       <Link to="/" className="brand" aria-label="Waggle home">
