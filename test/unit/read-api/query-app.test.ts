@@ -522,6 +522,54 @@ describe('GET /events and GET /v1/events/chart', () => {
   });
 });
 
+describe('the console reads: session search and event schema', () => {
+  it('POST /v1/sessions/search: only the key project, with the parsed query', async () => {
+    const response = await handler(
+      routed('POST /v1/sessions/search', '/v1/sessions/search', {
+        key: KEYS.readOnly,
+        body: { sortBy: 'cost', sortOrder: 'asc', limit: 10 },
+      }),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(body(response)).toEqual({
+      sessions: [expect.objectContaining({ session_id: 's-1' })],
+      totalSessions: 1,
+    });
+    expect(queries.calls).toEqual([
+      {
+        method: 'searchSessions',
+        tenant: TENANT,
+        arg: { filters: [], sortBy: 'cost', sortOrder: 'asc', limit: 10, page: 1 },
+      },
+    ]);
+  });
+
+  it('POST /v1/sessions/search: 400 for a bad sortBy, limit, option or another project; nothing is asked', async () => {
+    for (const request of [{ sortBy: 'model' }, { limit: 501 }, { sort: 'cost' }, { project: 'their-app' }]) {
+      const refused = await handler(
+        routed('POST /v1/sessions/search', '/v1/sessions/search', { key: KEYS.full, body: request }),
+      );
+      expect(refused.statusCode, JSON.stringify(request)).toBe(400);
+      expect(queries.calls).toEqual([]);
+    }
+  });
+
+  it('GET /v1/events/schema: matched before /v1/events/{id}, with the parsed query; DELETE still deletes an event named schema', async () => {
+    const response = await handler(
+      unrouted('GET', '/v1/events/schema', KEYS.full, 'event_type=model&event_name=chat'),
+    );
+    expect(response.statusCode).toBe(200);
+    expect(body(response)).toEqual({ fields: [] });
+    expect(queries.calls).toEqual([
+      { method: 'eventSchema', tenant: TENANT, arg: { eventType: 'model', eventName: 'chat' } },
+    ]);
+    expect(
+      (await handler(unrouted('GET', '/v1/events/schema', KEYS.full, 'event_type=span'))).statusCode,
+    ).toBe(400);
+    expect((await handler(unrouted('DELETE', '/v1/events/schema'))).statusCode).toBe(200);
+  });
+});
+
 describe('sessions and single events', () => {
   it('GET /v1/sessions/{session_id}: the tree with rollups in metadata', async () => {
     const response = await handler(
@@ -642,6 +690,8 @@ describe('authentication', () => {
     ['GET', '/v1/events/chart'],
     ['GET', '/v1/events/e-1'],
     ['GET', '/v1/sessions/s-1'],
+    ['POST', '/v1/sessions/search'],
+    ['GET', '/v1/events/schema'],
     ['DELETE', '/v1/events/e-1'],
     ['DELETE', '/v1/sessions/s-1'],
   ];
