@@ -5,19 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Context, createContextKey, propagation } from '@opentelemetry/api';
+import type { TracerConfig } from '../core/config';
 import { postJson, sendHttp } from '../integration/http';
 import type { JsonValue } from './json-safe';
 
 /** The baggage entry the normalizer reads as a session id (docs/normalization.md). */
 export const SESSION_BAGGAGE_KEY = 'session_id';
 
-export interface SessionSettings {
-  apiKey: string;
-  project: string;
-  source: string;
-  serverUrl: string;
-  sessionName: string;
-  sessionId: string | undefined;
+/** The tracer's settings a session call needs, and how it reports. */
+export interface SessionSettings
+  extends Pick<TracerConfig, 'apiKey' | 'project' | 'source' | 'serverUrl' | 'sessionName' | 'sessionId'> {
   /** Deadline for one session call; session calls never block spans. */
   timeoutMs: number;
   warn: (message: string) => void;
