@@ -1,7 +1,7 @@
 /** DynamoProviderKeyStore against dynalite: optimistic versions, tenant isolation in keys, audit order. */
 import { describe, expect, it } from 'vitest';
 import { DynamoProviderKeyStore } from '../../lambdas/adapters/aws/dynamo-provider-key-store';
-import { ConflictError } from '../../lambdas/domain/errors';
+import { ConflictError, ValidationError } from '../../lambdas/domain/errors';
 import type { ProviderKeyAuditEntry } from '../../lambdas/domain/providers/audit';
 import type { ProviderKeyRecord } from '../../lambdas/domain/providers/record';
 import { stringKeyedTable, useDynalite } from '../support/dynalite';
@@ -108,5 +108,19 @@ describe('DynamoProviderKeyStore', () => {
     ).toHaveLength(2);
     // An entry is never overwritten.
     await expect(store.appendAudit(entry(1000))).rejects.toThrow();
+  });
+
+  it("refuses ids whose keys would pass DynamoDB's key size limits, before calling it", async () => {
+    const store = await newStore();
+    await expect(store.put(record({ project_id: 'p'.repeat(1100) }), undefined)).rejects.toThrow(
+      /too long to store a provider key/,
+    );
+    await expect(store.get(record({ org_id: 'o'.repeat(2100) }))).rejects.toThrow(ValidationError);
+    // Percent-encoding writes each byte of a non-ASCII character as three: 200 "é" are 1,200 bytes.
+    await expect(store.put(record({ project_id: 'é'.repeat(200) }), undefined)).rejects.toThrow(
+      ValidationError,
+    );
+    await store.put(record({ project_id: 'p'.repeat(900) }), undefined);
+    expect((await store.get(record({ project_id: 'p'.repeat(900) })))?.project_id).toHaveLength(900);
   });
 });

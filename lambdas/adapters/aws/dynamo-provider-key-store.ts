@@ -19,7 +19,7 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
-import { ConflictError } from '../../domain/errors';
+import { ConflictError, ValidationError } from '../../domain/errors';
 import type { ProviderKeyAuditAction, ProviderKeyAuditEntry } from '../../domain/providers/audit';
 import type { ProviderKeyStore } from '../../domain/providers/ports';
 import { isProviderId, type ProviderId } from '../../domain/providers/providers';
@@ -31,6 +31,10 @@ import {
 } from '../../domain/providers/record';
 
 export const PROVIDER_KEYS_TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/** DynamoDB's limits on key attribute values: 2,048 bytes for a partition key, 1,024 for a sort key. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
 
 type Item = Record<string, AttributeValue>;
 type Tenant = { org_id: string; workspace_id: string; project_id: string };
@@ -154,7 +158,21 @@ function changedMeanwhile(): ConflictError {
 }
 
 function partitionOf(tenant: { org_id: string; workspace_id: string }): string {
-  return `ws#${encodeURIComponent(tenant.org_id)}#${encodeURIComponent(tenant.workspace_id)}`;
+  const pk = `ws#${encodeURIComponent(tenant.org_id)}#${encodeURIComponent(tenant.workspace_id)}`;
+  if (Buffer.byteLength(pk) > MAX_PARTITION_KEY_BYTES) throw idsTooLong();
+  return pk;
+}
+
+/** A sort key within DynamoDB's limit (ids are percent-encoded: a non-ASCII character takes up to 12 bytes). */
+function sortKey(sk: string): string {
+  if (Buffer.byteLength(sk) > MAX_SORT_KEY_BYTES) throw idsTooLong();
+  return sk;
+}
+
+function idsTooLong(): ValidationError {
+  return new ValidationError(
+    'The organization, workspace or project id is too long to store a provider key for',
+  );
 }
 
 function projectPart(projectId: string | null): string {
@@ -164,7 +182,7 @@ function projectPart(projectId: string | null): string {
 function keyOf(ref: ProviderKeyRef): Item {
   return {
     pk: { S: partitionOf(ref) },
-    sk: { S: `key#${projectPart(ref.project_id)}#${ref.provider}` },
+    sk: { S: sortKey(`key#${projectPart(ref.project_id)}#${ref.provider}`) },
   };
 }
 
@@ -211,7 +229,7 @@ function auditItem(entry: ProviderKeyAuditEntry): Item {
   const time = new Date(entry.at).toISOString();
   return {
     pk: { S: partitionOf(entry) },
-    sk: { S: `audit#${projectPart(entry.project_id)}#${time}#${entry.id}` },
+    sk: { S: sortKey(`audit#${projectPart(entry.project_id)}#${time}#${entry.id}`) },
     org_id: { S: entry.org_id },
     workspace_id: { S: entry.workspace_id },
     ...(entry.project_id !== null && { project_id: { S: entry.project_id } }),
