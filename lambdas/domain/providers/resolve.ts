@@ -69,6 +69,7 @@ export function createProviderKeyResolver(options: ProviderKeyResolverOptions): 
   const entries = new Map<string, Entry>();
   /** Bumped by every invalidation: a lookup that started before one does not cache what it read. */
   let generation = 0;
+  const inFlight = new Map<string, Promise<ResolvedProviderKey | undefined>>();
 
   async function open(record: ProviderKeyRecord): Promise<ResolvedProviderKey> {
     const resolved: ResolvedProviderKey = {
@@ -103,19 +104,27 @@ export function createProviderKeyResolver(options: ProviderKeyResolverOptions): 
       const cached = entries.get(key);
       if (cached && cached.expiresAt > now) return cached.value;
       entries.delete(key);
-      // Failures are not cached: the next call tries again.
+      // Callers that miss together share one read and one decryption (a burst on a cold instance).
+      const running = inFlight.get(key);
+      if (running) return running;
       const started = generation;
-      const value = await lookUp(tenant, provider);
-      if (started !== generation) return value;
-      entries.set(key, { tenant, provider, value, expiresAt: now + ttlMs });
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value as string;
-        entries.delete(oldest);
-      }
-      return value;
+      const lookup = lookUp(tenant, provider)
+        .then((value) => {
+          // Failures are not cached (the next call tries again), nor what a change made stale meanwhile.
+          if (started === generation) {
+            entries.set(key, { tenant, provider, value, expiresAt: now + ttlMs });
+            while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+          }
+          return value;
+        })
+        .finally(() => inFlight.delete(key));
+      inFlight.set(key, lookup);
+      return lookup;
     },
     invalidate(ref) {
       generation++;
+      // A lookup already running may have read the old record: later callers start a new one.
+      inFlight.clear();
       for (const [key, entry] of entries) {
         if (
           entry.provider === ref.provider &&

@@ -133,4 +133,21 @@ describe('resolveProviderKey', () => {
       expect(shown).toContain('[redacted]');
     }
   });
+
+  it('shares one read and one decryption among callers that miss together', async () => {
+    await service.set('user:a', PROJECT, { provider: 'openai', scope: 'project', apiKey: OWN_KEY });
+    const reads = store.gets;
+    const resolved = await Promise.all([1, 2, 3, 4].map(() => resolver.resolve(PROJECT, 'openai')));
+    expect(resolved.map((key) => key?.apiKey?.reveal())).toEqual([OWN_KEY, OWN_KEY, OWN_KEY, OWN_KEY]);
+    expect(sealer.opened).toBe(1);
+    expect(store.gets - reads).toBe(1);
+  });
+
+  it('does not keep what a lookup read before a change made it stale', async () => {
+    await service.set('user:a', PROJECT, { provider: 'openai', scope: 'project', apiKey: OWN_KEY });
+    const early = resolver.resolve(PROJECT, 'openai');
+    await service.set('user:a', PROJECT, { provider: 'openai', scope: 'project', apiKey: `${OWN_KEY}-v2` });
+    await early;
+    expect((await resolver.resolve(PROJECT, 'openai'))?.apiKey?.reveal()).toBe(`${OWN_KEY}-v2`);
+  });
 });
