@@ -26,6 +26,19 @@ async function issue(fixture: Fixture, scopes = ['ingest', 'read']): Promise<Iss
   return bodyOf(result) as IssuedBody;
 }
 
+/** POST .../keys/{keyId}/rotate on the fixture's key, as `user`, with `body` when given. */
+function rotate(fixture: Fixture, user: string, body?: unknown) {
+  return fixture.api(
+    request({
+      method: 'POST',
+      path: `/v1/projects/${fixture.projectId}/keys/${fixture.keyId}/rotate`,
+      query: { org_id: fixture.orgA },
+      body,
+      user,
+    }),
+  );
+}
+
 async function list(fixture: Fixture) {
   const result = await fixture.api(
     request({
@@ -128,14 +141,7 @@ describe('API keys through the control-plane API', () => {
 
   it('rotates a key: a new key with the same scopes, the old one revoked at once', async () => {
     const fixture = await buildFixture();
-    const result = await fixture.api(
-      request({
-        method: 'POST',
-        path: `/v1/projects/${fixture.projectId}/keys/${fixture.keyId}/rotate`,
-        query: { org_id: fixture.orgA },
-        user: 'owner',
-      }),
-    );
+    const result = await rotate(fixture, 'owner');
     const body = bodyOf(result) as IssuedBody;
     expect(isWellFormedApiKey(body.key)).toBe(true);
     expect(body.scopes).toEqual(['ingest']);
@@ -149,15 +155,7 @@ describe('API keys through the control-plane API', () => {
 
   it('rotates with a grace period: the old key expires, then the sweep revokes it', async () => {
     const fixture = await buildFixture();
-    const result = await fixture.api(
-      request({
-        method: 'POST',
-        path: `/v1/projects/${fixture.projectId}/keys/${fixture.keyId}/rotate`,
-        query: { org_id: fixture.orgA },
-        body: { grace_seconds: 60 },
-        user: 'admin',
-      }),
-    );
+    const result = await rotate(fixture, 'admin', { grace_seconds: 60 });
     const body = bodyOf(result) as IssuedBody;
     expect(body.replaced).toMatchObject({ status: 'active', expires_at: '2026-01-01T00:01:00.000Z' });
     const expiring = fixture.changes.published[1];
@@ -177,19 +175,10 @@ describe('API keys through the control-plane API', () => {
 
   it('refuses a bad grace period and rotating a revoked key, writing nothing', async () => {
     const fixture = await buildFixture();
-    const rotate = (body: unknown) =>
-      fixture.api(
-        request({
-          method: 'POST',
-          path: `/v1/projects/${fixture.projectId}/keys/${fixture.keyId}/rotate`,
-          query: { org_id: fixture.orgA },
-          body,
-          user: 'admin',
-        }),
-      );
+    const rotateAsAdmin = (body: unknown) => rotate(fixture, 'admin', body);
     const before = fixture.store.snapshot();
     for (const grace of [-1, 1.5, 8 * 24 * 3600, '60']) {
-      expect((await rotate({ grace_seconds: grace })).statusCode).toBe(400);
+      expect((await rotateAsAdmin({ grace_seconds: grace })).statusCode).toBe(400);
     }
     expect(fixture.store.snapshot()).toBe(before);
     await fixture.api(
@@ -201,7 +190,7 @@ describe('API keys through the control-plane API', () => {
       }),
     );
     const revoked = fixture.store.snapshot();
-    expect((await rotate({})).statusCode).toBe(409);
+    expect((await rotateAsAdmin({})).statusCode).toBe(409);
     expect(fixture.store.snapshot()).toBe(revoked);
   });
 
