@@ -13,8 +13,8 @@
  *   ciphertext copied onto another record's row does not open. KMS also sees the context, so IAM
  *   conditions and CloudTrail can name it.
  *
- * Errors never carry the plaintext: failures to open are reported as SealedSecretError with the
- * SDK error's name only.
+ * Errors never carry the plaintext: failures are reported as SealedSecretError with the SDK error's
+ * name only (and KMS's own message when KMS refused).
  */
 import {
   buildClient,
@@ -87,6 +87,12 @@ export function kmsSecretSealer(kms: KMS, keyArn: string): EsdkSecretSealer {
   return new EsdkSecretSealer(new KmsKeyringNode({ generatorKeyId: keyArn, clientProvider: () => kms }));
 }
 
+/**
+ * What a failure is called: the error's name, and for an AWS service's refusal (KMS: AccessDenied,
+ * a disabled key, throttling) its message too, which says why and never holds our data.
+ */
 function nameOf(error: unknown): string {
-  return error instanceof Error ? error.name : 'unknown error';
+  if (!(error instanceof Error)) return 'unknown error';
+  const fromService = typeof (error as { $fault?: unknown }).$fault === 'string';
+  return fromService ? `${error.name}: ${error.message}` : error.name;
 }

@@ -244,4 +244,21 @@ describe('the KMS sealer', () => {
       expect(sealed.byteLength * 10).toBeLessThan(DYNAMODB_MAX_ITEM_BYTES);
     }
   });
+
+  it("reports KMS's refusal by name and message, and nothing of the secret", async () => {
+    const kms = new FakeKms();
+    kms.generateDataKey = async () => {
+      throw Object.assign(new Error('User is not authorized to perform kms:GenerateDataKey'), {
+        name: 'AccessDeniedException',
+        $fault: 'client',
+      });
+    };
+    const error = await kmsSecretSealer(kms as unknown as KMS, KEY_ARN)
+      .seal(bytes(SECRET), sealContextOf(REF))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SealedSecretError);
+    expect((error as Error).message).toBe(
+      'the secret could not be sealed (AccessDeniedException: User is not authorized to perform kms:GenerateDataKey)',
+    );
+  });
 });
