@@ -58,7 +58,7 @@ export async function startProviderKeysLocal(options: ProviderKeysLocalOptions):
 }
 
 /** The provider-key table (pk, sk strings) as on AWS, unless it exists. */
-export async function ensureProviderKeysTable(client: DynamoDBClient, tableName: string): Promise<void> {
+async function ensureProviderKeysTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const keys = [PROVIDER_KEYS_TABLE.partitionKey, PROVIDER_KEYS_TABLE.sortKey];
   try {
     await client.send(

@@ -26,7 +26,7 @@ import { PROVIDER_KEY_ROUTES, type ProviderKeyRouteKey } from './routes';
 export { PROVIDER_KEY_ROUTES } from './routes';
 
 /** A provider key request is a key of at most 8192 characters and two short fields. */
-export const PROVIDER_KEY_BODY_LIMITS = { maxBodyBytes: 16 * 1024, maxDecompressedBytes: 16 * 1024 };
+const PROVIDER_KEY_BODY_LIMITS = { maxBodyBytes: 16 * 1024, maxDecompressedBytes: 16 * 1024 };
 
 const DEFAULT_AUDIT_LIMIT = 50;
 const MAX_AUDIT_LIMIT = 200;
@@ -133,7 +133,7 @@ export function createProviderKeysHandler(deps: ProviderKeysHandlerDeps): HttpAp
 }
 
 /** Who changed a key, as the record and the audit trail name them. */
-export function actorOf(principal: RequestPrincipal): string {
+function actorOf(principal: RequestPrincipal): string {
   // A prefix of the key's SHA-256 tells keys apart without being usable as a credential.
   return principal.via === 'token'
     ? `user:${principal.subject}`

@@ -11,8 +11,8 @@ import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/cl
 import { EsdkSecretSealer } from '../aws/esdk-secret-sealer';
 
 const KEY_BYTES = 32;
-export const LOCAL_MASTER_KEY_NAMESPACE = 'waggle-local';
-export const LOCAL_MASTER_KEY_NAME = 'provider-keys/master.key';
+const LOCAL_MASTER_KEY_NAMESPACE = 'waggle-local';
+const LOCAL_MASTER_KEY_NAME = 'provider-keys/master.key';
 
 export function localMasterKeyPath(dataDir: string): string {
   return join(dataDir, 'provider-keys', 'master.key');

@@ -16,7 +16,7 @@ export const PROVIDERS = [
 export type ProviderId = (typeof PROVIDERS)[number];
 
 /** How a provider is authenticated and where it is reached. */
-export interface ProviderTraits {
+interface ProviderTraits {
   /**
    * 'api-key': the caller stores a secret; 'iam-role': the calling function's IAM role signs the
    * requests (Bedrock), so no secret is ever stored.

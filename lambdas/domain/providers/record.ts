@@ -57,7 +57,7 @@ export function sealContextOf(ref: ProviderKeyRef): SealContext {
 }
 
 /** Keys shorter than this show nothing: their last four characters would be too much of them. */
-export const MIN_LENGTH_TO_SHOW_LAST4 = 12;
+const MIN_LENGTH_TO_SHOW_LAST4 = 12;
 
 export function last4Of(secret: string): string | undefined {
   return secret.length >= MIN_LENGTH_TO_SHOW_LAST4 ? secret.slice(-4) : undefined;

@@ -8,7 +8,7 @@ import { PROVIDER_KEY_SCOPES, type ProviderKeyScope } from './record';
 
 /** Longest accepted secret: longer than any provider's key; its sealed form stays a few KB. */
 export const MAX_API_KEY_LENGTH = 8192;
-export const MAX_BASE_URL_LENGTH = 2048;
+const MAX_BASE_URL_LENGTH = 2048;
 
 /** Printable ASCII without the space: keys are tokens, and whitespace or newlines in one are a paste error. */
 const API_KEY_CHARACTERS = /^[\x21-\x7e]+$/;

@@ -49,8 +49,8 @@ export interface ProviderKeyResolver {
   size(): number;
 }
 
-export const DEFAULT_PROVIDER_KEY_TTL_MS = 60_000;
-export const DEFAULT_PROVIDER_KEY_CACHE_ENTRIES = 500;
+const DEFAULT_PROVIDER_KEY_TTL_MS = 60_000;
+const DEFAULT_PROVIDER_KEY_CACHE_ENTRIES = 500;
 
 interface Entry {
   tenant: ProjectTenant;

@@ -56,7 +56,7 @@ export interface ProviderKeyService {
   audit(tenant: ProjectTenant, limit: number): Promise<ProviderKeyAuditEntry[]>;
 }
 
-export function refFor(tenant: ProjectTenant, provider: ProviderId, scope: ProviderKeyScope): ProviderKeyRef {
+function refFor(tenant: ProjectTenant, provider: ProviderId, scope: ProviderKeyScope): ProviderKeyRef {
   if (tenant.project_id === WORKSPACE_WIDE) throw new Error('"*" cannot be a project id');
   return {
     org_id: tenant.org_id,
