@@ -95,7 +95,7 @@ export class EventStore extends Construct {
     ];
     this.addStatement(grantee, 'ReadWriteEventStoreObjects', ['s3:GetObject', 's3:PutObject'], prefixes);
     this.addListAndLocate(grantee, prefixes);
-    this.addKeyStatement(grantee, ['kms:GenerateDataKey', 'kms:Decrypt']);
+    this.addKeyStatement(grantee, 'UseEventStoreKeyToWriteEvents', ['kms:GenerateDataKey', 'kms:Decrypt']);
     acknowledgeObjectWildcards(
       grantee,
       this.bucket,
@@ -123,7 +123,7 @@ export class EventStore extends Construct {
     ];
     this.addStatement(grantee, 'ReadEventStoreObjects', ['s3:GetObject'], prefixes);
     this.addListAndLocate(grantee, prefixes);
-    this.addKeyStatement(grantee, ['kms:Decrypt']);
+    this.addKeyStatement(grantee, 'UseEventStoreKeyToReadEvents', ['kms:Decrypt']);
     acknowledgeObjectWildcards(
       grantee,
       this.bucket,
@@ -160,7 +160,7 @@ export class EventStore extends Construct {
       LOCATOR_PREFIX,
       EVENT_SCHEMAS_PREFIX,
     ]);
-    this.addKeyStatement(grantee, ['kms:GenerateDataKey', 'kms:Decrypt']);
+    this.addKeyStatement(grantee, 'UseEventStoreKeyToCompact', ['kms:GenerateDataKey', 'kms:Decrypt']);
     acknowledgeObjectWildcards(
       grantee,
       this.bucket,
@@ -190,7 +190,7 @@ export class EventStore extends Construct {
   /** The dead-letter archiver: writes new objects under dead-letters/ and nothing else. */
   grantWriteDeadLetters(grantee: IGrantable): void {
     this.addStatement(grantee, 'WriteDeadLetterObjects', ['s3:PutObject'], [DEAD_LETTERS_PREFIX]);
-    this.addKeyStatement(grantee, ['kms:GenerateDataKey']);
+    this.addKeyStatement(grantee, 'UseEventStoreKeyToWriteDeadLetters', ['kms:GenerateDataKey']);
     acknowledgeObjectWildcards(
       grantee,
       this.bucket,
@@ -238,11 +238,15 @@ export class EventStore extends Construct {
     );
   }
 
-  /** S3 uses the key on the caller's behalf (bucket key included); only through S3. */
-  private addKeyStatement(grantee: IGrantable, actions: string[]): void {
+  /**
+   * S3 uses the key on the caller's behalf (bucket key included); only through S3. Each grant names
+   * its own statement: IAM refuses a policy in which two statements share a Sid, and one role may
+   * hold several grants (the writer writes events and dead letters).
+   */
+  private addKeyStatement(grantee: IGrantable, sid: string, actions: string[]): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        sid: 'UseEventStoreKey',
+        sid,
         actions,
         resources: [this.key.keyArn],
         conditions: viaService(this, 's3'),

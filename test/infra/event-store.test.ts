@@ -164,8 +164,8 @@ const locateStore = () => ({
   Effect: 'Allow',
   Resource: arnOf(acme.eventStore.bucket.bucketArn),
 });
-const storeKey = (actions: string | string[]) => ({
-  Sid: 'UseEventStoreKey',
+const storeKey = (sid: string, actions: string | string[]) => ({
+  Sid: sid,
   Action: actions,
   Effect: 'Allow',
   Resource: arnOf(acme.eventStore.key.keyArn),
@@ -553,12 +553,12 @@ describe('writer', () => {
       storeStatements('ReadWriteEventStoreObjects', ['s3:GetObject', 's3:PutObject'], prefixes),
       listStore(prefixes),
       locateStore(),
-      storeKey(['kms:GenerateDataKey', 'kms:Decrypt']),
+      storeKey('UseEventStoreKeyToWriteEvents', ['kms:GenerateDataKey', 'kms:Decrypt']),
       // One change marker per batch for compaction.
       storeStatements('MarkChangesForCompaction', 's3:PutObject', ['compaction/changed/']),
       // Poison messages are archived by the writer itself.
       storeStatements('WriteDeadLetterObjects', 's3:PutObject', ['dead-letters/']),
-      storeKey('kms:GenerateDataKey'),
+      storeKey('UseEventStoreKeyToWriteDeadLetters', 'kms:GenerateDataKey'),
       ...athenaStatements(),
       {
         Sid: 'ReadOverflowEvents',
@@ -629,7 +629,7 @@ describe('dead-letter archiver', () => {
     expect(statementsOf(archiverFunction)).toEqual([
       ...logAndTraceStatements(archiverFunction),
       storeStatements('WriteDeadLetterObjects', 's3:PutObject', ['dead-letters/']),
-      storeKey('kms:GenerateDataKey'),
+      storeKey('UseEventStoreKeyToWriteDeadLetters', 'kms:GenerateDataKey'),
       ...consumeQueue(acme.eventsQueue.deadLetterQueue.queueArn),
     ]);
   });
@@ -694,7 +694,7 @@ describe('compaction', () => {
         ['compaction/'],
       ),
       listStore(['events/', 'tombstones/', 'compaction/', 'locator/', 'event-schemas/']),
-      storeKey(['kms:GenerateDataKey', 'kms:Decrypt']),
+      storeKey('UseEventStoreKeyToCompact', ['kms:GenerateDataKey', 'kms:Decrypt']),
       // Its failed runs go to its own failure-destination queue (Lambda async onFailure).
       {
         Effect: 'Allow',
@@ -765,7 +765,7 @@ describe('query API', () => {
       storeStatements('ReadEventStoreObjects', 's3:GetObject', prefixes),
       listStore(prefixes),
       locateStore(),
-      storeKey('kms:Decrypt'),
+      storeKey('UseEventStoreKeyToReadEvents', 'kms:Decrypt'),
       ...athenaStatements(),
       {
         Sid: 'LookUpApiKeys',
