@@ -86,7 +86,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         // The control plane's senders may use inbox keys in data-plane accounts, by alias (inbox-access.ts).
         /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:kms:[a-z0-9-]+:\d{12}:key\/\*\]$/.test(id) ||
         /^AwsSolutions-IAM5\[Resource::<ConsoleFiles\w+\.Arn>\/\*\]$/.test(id) ||
-        /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>\/(raw\/project_id=|raw\/batches\/|compaction\/changed\/|(raw|overflow|events|tombstones|payloads|locator|dead-letters|results|compaction)\/)\*\]$/.test(
+        /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>\/(raw\/project_id=|raw\/batches\/|compaction\/changed\/|(raw|overflow|events|tombstones|payloads|locator|event-schemas|dead-letters|results|compaction)\/)\*\]$/.test(
           id,
         );
       expect(explained, `unexpected acknowledgement ${id}`).toBe(true);
