@@ -133,6 +133,37 @@ describe('the console in Chromium', () => {
     }
   });
 
+  it('lists the model events under the Model tab and opens one in its session; the dashboard charts them', async () => {
+    const page = await signedInPage();
+    try {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
+      await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor();
+      await page.getByRole('tab', { name: 'Model' }).click();
+      const table = page.getByTestId('events-table');
+      await table.getByRole('link', { name: first.events.model, exact: true }).waitFor();
+      await table.getByRole('link', { name: second.events.model, exact: true }).waitFor();
+      expect(await table.getByRole('link', { name: first.events.tool, exact: true }).count()).toBe(0);
+      await table.getByRole('link', { name: first.events.model, exact: true }).click();
+      // The event's session, with the event selected in the detail.
+      await page.getByRole('region', { name: 'Event detail' }).getByText(first.modelOutput).waitFor();
+      expect(new URL(page.url()).pathname).toBe(
+        `/projects/${cp.platform.projectId}/sessions/${first.session_id}`,
+      );
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+      await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+      // Two sessions of four events each (the session events included) went in.
+      await expect.poll(async () => (await page.getByTestId('total-volume').textContent())?.trim()).toBe('8');
+      await page
+        .getByRole('figure', { name: /Volume/ })
+        .locator('canvas')
+        .first()
+        .waitFor();
+    } finally {
+      await closeChecked(page);
+    }
+  });
+
   it('creates an API key shown once, which works, then revokes it, and the data plane refuses it as revoked', async () => {
     const page = await signedInPage();
     try {

@@ -123,10 +123,10 @@ export async function sendSession(
     model?: string;
     output?: string;
     startTime?: number;
-    /** The events' names; default `plan-`, `generate-`, `search-` + the end of the session's name. */
+    /** The events' names; default `plan-`, `generate-`, `search-` + the session's name (letters, digits, - and _). */
     eventNames?: SentSession['events'];
     source?: string;
-    /** The session's metadata; default `{ customer: 'cust-<end of the name>' }`. */
+    /** The session's metadata; default `{ customer: 'cust-<the name>' }`. */
     metadata?: Record<string, unknown>;
     tokens?: { prompt: number; completion: number };
     /** Multiplies the events' durations (the model call's 1.2 s, the chain's 1.8 s). */
@@ -145,7 +145,7 @@ export async function sendSession(
   };
   const start = options.startTime ?? Date.now() - 60_000;
   const model = options.model ?? 'gpt-4o-mini';
-  const suffix = name.replace(/[^\w-]/g, '').slice(-12);
+  const suffix = name.replace(/[^\w-]/g, '');
   const modelOutput = options.output ?? `The answer for ${name} is forty-two.`;
   const pace = options.pace ?? 1;
   const ms = (duration: number) => Math.round(duration * pace);
