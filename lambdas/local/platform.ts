@@ -507,7 +507,7 @@ async function startConsole(
   });
   controlPlane.serveConsole(files);
   if (!files.available && build?.status !== 'failed')
-    logger.warn(`console: no build in ${dir}; build it with \`npm exec -- vite build ui\``);
+    logger.info(`console: no build in ${dir}; build it with \`npm exec -- vite build ui\``);
   return { url: `${controlPlane.url}/`, available: files.available, ...(build && { build }) };
 }
 
