@@ -39,8 +39,15 @@ describe('auth rate-limit table', () => {
     expect(table.DeletionPolicy).toBe('Delete');
   });
 
-  it('names the table to the ingest and query functions', () => {
-    for (const fn of [stack.ingestApi.ingestFunction, stack.queryApi.queryFunction]) {
+  // Every function that authenticates API keys counts failures in the one table.
+  const authenticating = () => [
+    stack.ingestApi.ingestFunction,
+    stack.queryApi.queryFunction,
+    stack.providerKeysApi.providerKeysFunction,
+  ];
+
+  it('names the table to every function that authenticates API keys', () => {
+    for (const fn of authenticating()) {
       const variables =
         template.toJSON().Resources[logicalIdOf(fn.function)].Properties.Environment.Variables;
       expect(variables[AUTH_RATE_LIMIT_TABLE_ENV]).toEqual(
@@ -49,9 +56,9 @@ describe('auth rate-limit table', () => {
     }
   });
 
-  it('grants the ingest and query functions exactly UpdateItem and GetItem on that table', () => {
+  it('grants the functions that authenticate exactly UpdateItem and GetItem on that table', () => {
     const tableArn = stack.resolve(stack.authRateLimit.table.tableArn);
-    for (const fn of [stack.ingestApi.ingestFunction, stack.queryApi.queryFunction]) {
+    for (const fn of authenticating()) {
       const onTable = statementsOfRole(fn.role).filter(
         (statement) => JSON.stringify(statement.Resource) === JSON.stringify(tableArn),
       );
@@ -68,10 +75,7 @@ describe('auth rate-limit table', () => {
 
   it('is reachable by no other function of the data plane', () => {
     const tableArn = JSON.stringify(stack.resolve(stack.authRateLimit.table.tableArn));
-    const allowed = new Set([
-      logicalIdOf(stack.ingestApi.ingestFunction.role),
-      logicalIdOf(stack.queryApi.queryFunction.role),
-    ]);
+    const allowed = new Set(authenticating().map((fn) => logicalIdOf(fn.role)));
     for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
       if (!JSON.stringify(policy.Properties.PolicyDocument).includes(tableArn)) continue;
       const roles = (policy.Properties.Roles as { Ref: string }[]).map((role) => role.Ref);
