@@ -4,7 +4,7 @@
  */
 import type { AttributeValue } from '../otlp/model';
 import type { EventSection, EventType, JsonObject } from './event';
-import { countFromAttribute } from './json-path';
+import { countFromAttribute, textFromAttribute } from './json-path';
 
 export interface ScalarFields {
   /** A definite event type the convention implies (e.g. gen_ai.operation.name = chat -> model). */
@@ -25,6 +25,9 @@ export interface ScalarFields {
 }
 
 export type ScalarField = keyof ScalarFields;
+
+/** The scalar fields that take any text (not the event type hint, nor the numbers). */
+export type TextField = { [K in ScalarField]: string extends ScalarFields[K] ? K : never }[ScalarField];
 
 export type SectionName = EventSection;
 
@@ -64,6 +67,9 @@ export function emptySections(): Record<SectionName, undefined> {
   };
 }
 
+const newObject = (): JsonObject => ({});
+const newList = (): unknown[] => [];
+
 export class ConventionFields {
   readonly scalars: Partial<ScalarFields> = noScalars();
   readonly sections: Partial<Record<SectionName, JsonObject>> = emptySections();
@@ -79,6 +85,25 @@ export class ConventionFields {
 
   recall(key: string): unknown {
     return this.stash?.[key];
+  }
+
+  /** An object kept in the stash, created on first use (spans without the attributes allocate nothing). */
+  stashedObject(key: string): JsonObject {
+    return this.stashed(key, newObject);
+  }
+
+  /** A list kept in the stash, created on first use (spans without message events allocate nothing). */
+  stashedList(key: string): unknown[] {
+    return this.stashed(key, newList);
+  }
+
+  private stashed<T>(key: string, create: () => T): T {
+    let value = this.stash?.[key] as T | undefined;
+    if (value === undefined) {
+      value = create();
+      this.remember(key, value);
+    }
+    return value;
   }
 
   /**
@@ -102,6 +127,14 @@ export class ConventionFields {
     const n = countFromAttribute(value);
     if (n === undefined) return false;
     this.offer(field, n, rank);
+    return true;
+  }
+
+  /** Offers a non-empty text read from an attribute (textFromAttribute); false when it is not one. */
+  offerText(field: TextField, value: AttributeValue, rank = 0): boolean {
+    const text = textFromAttribute(value);
+    if (text === undefined) return false;
+    this.offer(field, text, rank);
     return true;
   }
 

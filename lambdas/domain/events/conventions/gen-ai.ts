@@ -11,16 +11,14 @@ import type { ConventionFields } from '../convention-fields';
 import type { EventType, JsonObject } from '../event';
 import {
   arrayFromAttribute,
-  countFromAttribute,
   isArrayIndex,
   jsonFromAttribute,
   keyPaths,
-  parseJson,
-  setOwn,
   setPath,
   textFromAttribute,
   toJsonValue,
 } from '../json-path';
+import { metadataCount, metadataValue } from './metadata';
 
 const OPERATION_EVENT_TYPES: Record<string, EventType> = {
   chat: 'model',
@@ -48,40 +46,17 @@ const EVENT_INPUT_MESSAGES = 'event_input_messages';
 const EVENT_CHOICES = 'event_choices';
 const HAS_MODEL = 'has_model';
 
-/** Sets a metadata key; deprecated names only fill a gap so the current name wins in any order. */
-function metadataValue(fields: ConventionFields, key: string, value: unknown, deprecated: boolean): void {
-  const metadata = fields.section('metadata');
-  if (deprecated && Object.hasOwn(metadata, key)) return;
-  setOwn(metadata, key, value);
-}
-
-function metadataCount(
-  fields: ConventionFields,
-  key: string,
-  value: AttributeValue,
-  deprecated: boolean,
-): boolean {
-  const n = countFromAttribute(value);
-  if (n === undefined) return false;
-  metadataValue(fields, key, n, deprecated);
-  return true;
-}
-
 function applyExact(key: string, value: AttributeValue, fields: ConventionFields): boolean {
   switch (key) {
     case 'gen_ai.provider.name':
-    case 'gen_ai.system': {
-      const provider = textFromAttribute(value);
-      if (provider === undefined) return false;
-      fields.offer('provider', provider, key === 'gen_ai.system' ? 1 : 0);
-      return true;
-    }
+    case 'gen_ai.system':
+      return fields.offerText('provider', value, key === 'gen_ai.system' ? 1 : 0);
     case 'gen_ai.request.model':
     case 'gen_ai.response.model': {
       const model = textFromAttribute(value);
       if (model === undefined) return false;
       // The requested name is what users filter by; the response's dated name is kept beside it.
-      if (key === 'gen_ai.response.model') metadataValue(fields, 'response_model', model, false);
+      if (key === 'gen_ai.response.model') metadataValue(fields, 'response_model', model);
       fields.offer('model', model, key === 'gen_ai.request.model' ? 0 : 1);
       fields.remember(HAS_MODEL, true);
       return true;
@@ -89,7 +64,7 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
     case 'gen_ai.operation.name': {
       const operation = textFromAttribute(value);
       if (operation === undefined) return false;
-      metadataValue(fields, 'operation_name', operation, false);
+      metadataValue(fields, 'operation_name', operation);
       const hint = OPERATION_EVENT_TYPES[operation];
       if (hint !== undefined) fields.offer('eventTypeHint', hint);
       return true;
@@ -105,19 +80,15 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
     case 'gen_ai.usage.total_tokens':
       return fields.offerCount('totalTokens', value, 0);
     case 'gen_ai.usage.cache_read.input_tokens':
-      return metadataCount(fields, 'cached_input_tokens', value, false);
+      return metadataCount(fields, 'cached_input_tokens', value);
     case 'gen_ai.usage.cache_read_input_tokens':
       return metadataCount(fields, 'cached_input_tokens', value, true);
     case 'gen_ai.usage.cache_creation.input_tokens':
-      return metadataCount(fields, 'cache_creation_input_tokens', value, false);
+      return metadataCount(fields, 'cache_creation_input_tokens', value);
     case 'gen_ai.usage.cache_creation_input_tokens':
       return metadataCount(fields, 'cache_creation_input_tokens', value, true);
-    case 'gen_ai.conversation.id': {
-      const id = textFromAttribute(value);
-      if (id === undefined) return false;
-      fields.offer('sessionId', id);
-      return true;
-    }
+    case 'gen_ai.conversation.id':
+      return fields.offerText('sessionId', value);
     case INPUT_MESSAGES:
     case OUTPUT_MESSAGES:
     case 'gen_ai.prompt':
@@ -131,10 +102,7 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
     }
     case SYSTEM_INSTRUCTIONS: {
       if (typeof value === 'string' && value === '') return false;
-      fields.remember(
-        SYSTEM_INSTRUCTIONS,
-        typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value),
-      );
+      fields.remember(SYSTEM_INSTRUCTIONS, jsonFromAttribute(value));
       return true;
     }
     case 'gen_ai.tool.definitions': {
@@ -150,10 +118,10 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
       fields.section('outputs').result = jsonFromAttribute(value);
       return true;
     case 'gen_ai.response.id':
-      metadataValue(fields, 'response_id', toJsonValue(value), false);
+      metadataValue(fields, 'response_id', toJsonValue(value));
       return true;
     case 'gen_ai.response.finish_reasons':
-      metadataValue(fields, 'finish_reasons', toJsonValue(value), false);
+      metadataValue(fields, 'finish_reasons', toJsonValue(value));
       return true;
     default:
       return false;
@@ -175,12 +143,7 @@ function applyPrefixed(key: string, value: AttributeValue, fields: ConventionFie
   if (key.startsWith(COMPLETION_PREFIX)) {
     const path = completionPaths(key);
     if (!isArrayIndex(path[1])) return false;
-    let completions = fields.recall(LEGACY_COMPLETIONS) as Record<string, unknown> | undefined;
-    if (completions === undefined) {
-      completions = {};
-      fields.remember(LEGACY_COMPLETIONS, completions);
-    }
-    return setPath(completions, path, toJsonValue(value));
+    return setPath(fields.stashedObject(LEGACY_COMPLETIONS), path, toJsonValue(value));
   }
   if (key.startsWith(REQUEST_PREFIX)) {
     return setPath(fields.section('config'), requestPaths(key), toJsonValue(value));
@@ -222,18 +185,7 @@ const ATTRIBUTE_EVENTS = new Set([
 ]);
 
 function parsed(value: AttributeValue | undefined): unknown {
-  if (typeof value === 'string') return parseJson(value) ?? value;
-  return value === undefined ? undefined : toJsonValue(value);
-}
-
-/** A list kept in the stash, created on first use so spans without message events allocate nothing. */
-function stashedList(fields: ConventionFields, key: string): unknown[] {
-  let list = fields.recall(key) as unknown[] | undefined;
-  if (list === undefined) {
-    list = [];
-    fields.remember(key, list);
-  }
-  return list;
+  return value === undefined ? undefined : jsonFromAttribute(value);
 }
 
 export const genAiConvention: AttributeConvention = {
@@ -249,7 +201,7 @@ export const genAiConvention: AttributeConvention = {
       const message: JsonObject = { role };
       const content = parsed(attributes.content);
       if (content !== undefined) message.content = content;
-      stashedList(fields, EVENT_INPUT_MESSAGES).push(message);
+      fields.stashedList(EVENT_INPUT_MESSAGES).push(message);
     } else if (name === 'gen_ai.choice') {
       const message = parsed(attributes.message);
       const choice: JsonObject =
@@ -261,7 +213,7 @@ export const genAiConvention: AttributeConvention = {
         choice.content = parsed(attributes.content);
       if (attributes.finish_reason !== undefined)
         choice.finish_reason = toJsonValue(attributes.finish_reason);
-      stashedList(fields, EVENT_CHOICES).push(choice);
+      fields.stashedList(EVENT_CHOICES).push(choice);
     } else if (ATTRIBUTE_EVENTS.has(name)) {
       for (const key of Object.keys(attributes))
         genAiConvention.apply(key, attributes[key] as AttributeValue, fields);

@@ -9,8 +9,8 @@ import { outputsFromMessages } from '../chat-messages';
 import type { ConventionFields } from '../convention-fields';
 import type { EventType } from '../event';
 import {
-  countFromAttribute,
   isArrayIndex,
+  jsonFromAttribute,
   mergeInto,
   objectFromAttribute,
   parseJson,
@@ -19,6 +19,7 @@ import {
   textFromAttribute,
   toJsonValue,
 } from '../json-path';
+import { metadataCount } from './metadata';
 
 /** Mirrors the HoneyHive SDK's OpenInference mapping, except EMBEDDING, which is a priced model call. */
 const SPAN_KIND_EVENT_TYPES: Record<string, EventType> = {
@@ -46,15 +47,13 @@ const OUTPUT_MESSAGES = 'output_messages';
  */
 const WRAPPER_SEGMENTS = new Set(['message', 'tool_call', 'message_content', 'tool']);
 
-function messagePath(rest: string): string[] {
-  return rest.split('.').filter((segment) => !WRAPPER_SEGMENTS.has(segment));
-}
-
-function metadataCount(fields: ConventionFields, key: string, value: AttributeValue): boolean {
-  const n = countFromAttribute(value);
-  if (n === undefined) return false;
-  setOwn(fields.section('metadata'), key, n);
-  return true;
+/** The path of `key` after `prefix` without wrapper segments; undefined unless it starts with an index. */
+function indexedPath(key: string, prefix: string): string[] | undefined {
+  const path = key
+    .slice(prefix.length)
+    .split('.')
+    .filter((segment) => !WRAPPER_SEGMENTS.has(segment));
+  return isArrayIndex(path[0]) ? path : undefined;
 }
 
 /** input.value / output.value: parsed when the mime type says JSON, else the text as sent. */
@@ -94,19 +93,11 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
       return true;
     }
     case 'llm.model_name':
-    case 'embedding.model_name': {
-      const model = textFromAttribute(value);
-      if (model === undefined) return false;
-      fields.offer('model', model, key === 'llm.model_name' ? 0 : 1);
-      return true;
-    }
+    case 'embedding.model_name':
+      return fields.offerText('model', value, key === 'llm.model_name' ? 0 : 1);
     case 'llm.provider':
-    case 'llm.system': {
-      const provider = textFromAttribute(value);
-      if (provider === undefined) return false;
-      fields.offer('provider', provider, key === 'llm.provider' ? 0 : 1);
-      return true;
-    }
+    case 'llm.system':
+      return fields.offerText('provider', value, key === 'llm.provider' ? 0 : 1);
     case 'llm.token_count.prompt':
       return fields.offerCount('promptTokens', value);
     case 'llm.token_count.completion':
@@ -129,12 +120,8 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
     case 'output.mime_type':
       fields.remember(key, toJsonValue(value));
       return true;
-    case 'session.id': {
-      const id = textFromAttribute(value);
-      if (id === undefined) return false;
-      fields.offer('sessionId', id);
-      return true;
-    }
+    case 'session.id':
+      return fields.offerText('sessionId', value);
     case 'user.id':
       setOwn(fields.section('user_properties'), 'user_id', toJsonValue(value));
       return true;
@@ -152,19 +139,11 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
     case 'tool.id':
       return setPath(fields.section('metadata'), ['tool', key.slice(5)], toJsonValue(value));
     case 'tool.parameters':
-      return setPath(
-        fields.section('metadata'),
-        ['tool', 'parameters'],
-        typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value),
-      );
+      return setPath(fields.section('metadata'), ['tool', 'parameters'], jsonFromAttribute(value));
     case 'tool_call.id':
       return setPath(fields.section('metadata'), ['tool', 'call_id'], toJsonValue(value));
     case 'tool_call.function.arguments':
-      setOwn(
-        fields.section('inputs'),
-        'arguments',
-        typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value),
-      );
+      setOwn(fields.section('inputs'), 'arguments', jsonFromAttribute(value));
       return true;
     default:
       return false;
@@ -173,33 +152,27 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
 
 function applyPrefixed(key: string, value: AttributeValue, fields: ConventionFields): boolean {
   if (key.startsWith(INPUT_MESSAGES_PREFIX)) {
-    const path = messagePath(key.slice(INPUT_MESSAGES_PREFIX.length));
-    if (!isArrayIndex(path[0])) return false;
+    const path = indexedPath(key, INPUT_MESSAGES_PREFIX);
+    if (path === undefined) return false;
     return setPath(fields.section('inputs'), ['chat_history', ...path], toJsonValue(value));
   }
   if (key.startsWith(OUTPUT_MESSAGES_PREFIX)) {
-    const path = messagePath(key.slice(OUTPUT_MESSAGES_PREFIX.length));
-    if (!isArrayIndex(path[0])) return false;
-    let outputs = fields.recall(OUTPUT_MESSAGES) as Record<string, unknown> | undefined;
-    if (outputs === undefined) {
-      outputs = {};
-      fields.remember(OUTPUT_MESSAGES, outputs);
-    }
-    return setPath(outputs, ['choices', ...path], toJsonValue(value));
+    const path = indexedPath(key, OUTPUT_MESSAGES_PREFIX);
+    if (path === undefined) return false;
+    return setPath(fields.stashedObject(OUTPUT_MESSAGES), ['choices', ...path], toJsonValue(value));
   }
   if (key.startsWith(TOOLS_PREFIX)) {
     // llm.tools.N.tool.json_schema holds the tool definition as JSON.
-    const path = messagePath(key.slice(TOOLS_PREFIX.length));
-    if (!isArrayIndex(path[0])) return false;
-    const parsed = typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value);
+    const path = indexedPath(key, TOOLS_PREFIX);
+    if (path === undefined) return false;
+    const parsed = jsonFromAttribute(value);
     if (path.length === 2 && path[1] === 'json_schema')
       return setPath(fields.section('config'), ['tools', path[0] as string], parsed);
     return setPath(fields.section('config'), ['tools', ...path], parsed);
   }
   if (key.startsWith(PROMPT_TEMPLATE_PREFIX)) {
     const name = key.slice(PROMPT_TEMPLATE_PREFIX.length);
-    const parsed =
-      name === 'variables' && typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value);
+    const parsed = name === 'variables' ? jsonFromAttribute(value) : toJsonValue(value);
     return setPath(fields.section('config'), ['prompt_template', name], parsed);
   }
   return false;

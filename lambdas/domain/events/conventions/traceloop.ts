@@ -8,11 +8,9 @@ import type { AttributeConvention } from '../attribute-convention';
 import type { ConventionFields } from '../convention-fields';
 import type { EventType } from '../event';
 import {
-  countFromAttribute,
   jsonFromAttribute,
   mergeInto,
   objectFromAttribute,
-  parseJson,
   setOwn,
   setPath,
   textFromAttribute,
@@ -58,24 +56,12 @@ function entityValue(value: AttributeValue, fields: ConventionFields, section: '
 function applyAssociation(name: string, value: AttributeValue, fields: ConventionFields): boolean {
   if (name === '') return false;
   switch (name) {
-    case 'session_id': {
-      const id = textFromAttribute(value);
-      if (id === undefined) return false;
-      fields.offer('sessionId', id);
-      return true;
-    }
-    case 'project': {
-      const project = textFromAttribute(value);
-      if (project === undefined) return false;
-      fields.offer('projectName', project);
-      return true;
-    }
-    case 'source': {
-      const source = textFromAttribute(value);
-      if (source === undefined) return false;
-      fields.offer('source', source);
-      return true;
-    }
+    case 'session_id':
+      return fields.offerText('sessionId', value);
+    case 'project':
+      return fields.offerText('projectName', value);
+    case 'source':
+      return fields.offerText('source', value);
     case 'user_id':
       setOwn(fields.section('user_properties'), 'user_id', toJsonValue(value));
       return true;
@@ -104,12 +90,8 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
       if (hint !== undefined) fields.offer('eventTypeHint', hint, 0);
       return true;
     }
-    case 'traceloop.entity.name': {
-      const name = textFromAttribute(value);
-      if (name === undefined) return false;
-      fields.offer('eventName', name);
-      return true;
-    }
+    case 'traceloop.entity.name':
+      return fields.offerText('eventName', value);
     case 'traceloop.entity.input':
       entityValue(value, fields, 'inputs');
       return true;
@@ -125,12 +107,8 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
     case 'traceloop.workflow.name':
       setOwn(fields.section('metadata'), 'workflow_name', toJsonValue(value));
       return true;
-    case 'llm.usage.total_tokens': {
-      const n = countFromAttribute(value);
-      if (n === undefined) return false;
-      fields.offer('totalTokens', n);
-      return true;
-    }
+    case 'llm.usage.total_tokens':
+      return fields.offerCount('totalTokens', value);
     case 'llm.is_streaming':
       setOwn(fields.section('metadata'), 'is_streaming', toJsonValue(value));
       return true;
@@ -138,11 +116,7 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
       setOwn(fields.section('user_properties'), 'user_id', toJsonValue(value));
       return true;
     case 'llm.headers':
-      setOwn(
-        fields.section('metadata'),
-        'request_headers',
-        typeof value === 'string' ? (parseJson(value) ?? value) : toJsonValue(value),
-      );
+      setOwn(fields.section('metadata'), 'request_headers', jsonFromAttribute(value));
       return true;
     case 'llm.response.finish_reason':
     case 'llm.response.stop_reason':
