@@ -44,6 +44,7 @@ import { readSavedInfo } from './local-info';
 import { LOCAL_DATA_PLANE_ID } from './local-sync-publisher';
 import { type Logger, loggerFromLines } from './logger';
 import { localPaths } from './paths';
+import { startProviderKeysLocal } from './provider-keys-local';
 import { createQueueDepthWatch } from './queue-depth-watch';
 import { logAnsweredRequest } from './request-log';
 import { noteRequest } from './request-notes';
@@ -356,12 +357,34 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         logger.error(`query: ${context.routeKey} answered ${context.status}`, { error: messageOf(error) }),
     });
     const queryRoutes = new Set<string>(QUERY_ROUTES);
+    // Provider keys: the same callers as reads, secrets sealed with the data folder's local key.
+    const providerKeys = await startProviderKeysLocal({
+      dataDir: paths.root,
+      dynamo: dynamo.client,
+      callerAuth: { keys, auth, ...tokenAuth },
+      onError: (error, context) =>
+        logger.error(`provider-keys: ${context.routeKey} answered ${context.status}`, {
+          error: messageOf(error),
+        }),
+      onAuditFailure: (error, entry) =>
+        logger.error('provider key audit entry not written', {
+          action: entry.action,
+          provider: entry.provider,
+          scope: entry.scope,
+          actor: entry.actor,
+          error: messageOf(error),
+        }),
+    });
+    const providerKeyRoutes = new Set<string>(providerKeys.routes);
     const corsOrigins = options.corsOrigins ?? (controlPlane ? consoleOrigins(controlPlane.url) : []);
     const server = await startHttpServer({
       port: options.port ?? 4318,
       host: options.host ?? '127.0.0.1',
-      routes: [...INGEST_ROUTES, ...QUERY_ROUTES],
-      handler: (event, context) => (queryRoutes.has(event.routeKey) ? query(event) : ingest(event, context)),
+      routes: [...INGEST_ROUTES, ...QUERY_ROUTES, ...providerKeys.routes],
+      handler: (event, context) => {
+        if (providerKeyRoutes.has(event.routeKey)) return providerKeys.handler(event, context);
+        return queryRoutes.has(event.routeKey) ? query(event) : ingest(event, context);
+      },
       functionName: 'waggle-data-plane',
       log: (line) => logger.error(line),
       // The console's CORS preflights (one per read, cached an hour by the browser) are debug.
