@@ -80,6 +80,33 @@ export interface ListDefaults<S extends string> {
   size: number;
 }
 
+/** What a list page shows for its search: the named values, or the defaults for those it leaves out. */
+export function listView<S extends string>(search: ListSearch<S>, defaults: ListDefaults<S>) {
+  return {
+    range: rangeFromSearch(search),
+    filters: search.filters ?? [],
+    sortBy: search.sort ?? defaults.sort,
+    sortOrder: search.order ?? defaults.order,
+    page: search.page ?? 1,
+    pageSize: search.size ?? defaults.size,
+  };
+}
+
+/**
+ * A function that changes a list's state in the URL through the route's navigate; any change but
+ * paging starts again at page 1, and defaults are left out.
+ */
+export function listUpdater<S extends string, P extends ListSearch<S>>(
+  navigate: (options: { search: (previous: P) => P; replace: boolean }) => Promise<void>,
+  defaults: ListDefaults<S>,
+): (patch: P) => void {
+  return (patch) =>
+    void navigate({
+      search: (previous) => withoutDefaults({ ...previous, page: undefined, ...patch }, defaults),
+      replace: true,
+    });
+}
+
 /** The time range a search names (the last 24 hours when it names none). */
 export function rangeFromSearch(
   search: ListSearch,

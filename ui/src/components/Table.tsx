@@ -38,6 +38,44 @@ export function SortHeader<F extends string>({
   );
 }
 
+/** A table column: sortable when it names the field it sorts by; `numeric` right-aligns it. */
+export interface Column<F extends string> {
+  field?: F;
+  label: string;
+  numeric?: boolean;
+}
+
+/** The header cells of `columns`: a SortHeader for each sortable one, a plain header for the rest. */
+export function ColumnHeaders<F extends string>({
+  columns,
+  sortBy,
+  sortOrder,
+  onSort,
+}: {
+  columns: readonly Column<F>[];
+  sortBy: F;
+  sortOrder: SortOrder;
+  onSort(field: F, order: SortOrder): void;
+}) {
+  return columns.map((column) =>
+    column.field ? (
+      <SortHeader
+        key={column.label}
+        label={column.label}
+        field={column.field}
+        sortBy={sortBy}
+        sortOrder={sortOrder}
+        onSort={onSort}
+        className={column.numeric ? 'num' : undefined}
+      />
+    ) : (
+      <th key={column.label} scope="col">
+        {column.label}
+      </th>
+    ),
+  );
+}
+
 /** Names sort A→Z first; numbers and times biggest/newest first. */
 function defaultOrder(field: string): SortOrder {
   return field === 'event_name' || field === 'model' ? 'asc' : 'desc';

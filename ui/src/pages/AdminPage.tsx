@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import {
   type ApiKeyView,
   type IssuedKey,
@@ -16,6 +16,7 @@ import { useTitle } from '../app/title';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
+import { TabList, tabPanelProps } from '../components/Tabs';
 import type { AdminTab } from '../router';
 
 const route = getRouteApi('/signed-in/projects/$projectId/admin');
@@ -38,7 +39,6 @@ export function AdminPage() {
   const { role, isLoading, error } = useProjectRole(projectId);
   const projects = useProjects();
   const project = projects.data?.find((candidate) => candidate.id === projectId);
-  const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
 
   if (isLoading) return <p role="status">Loading your role…</p>;
   if (error) return <ErrorMessage error={error} title="Could not tell your role in this project" />;
@@ -47,16 +47,6 @@ export function AdminPage() {
   if (!tab) return null;
 
   const select = (next: AdminTab) => void navigate({ search: { tab: next }, replace: true });
-  const onKey = (event: KeyboardEvent, index: number) => {
-    const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (delta === 0) return;
-    event.preventDefault();
-    const nextIndex = (index + delta + visible.length) % visible.length;
-    const next = visible[nextIndex];
-    if (!next) return;
-    select(next.value);
-    tabRefs.current[nextIndex]?.focus();
-  };
 
   return (
     <>
@@ -66,27 +56,14 @@ export function AdminPage() {
           {project ? `Project ${project.name}` : null} · your role: <strong data-testid="role">{role}</strong>
         </span>
       </div>
-      <div role="tablist" aria-label="Admin sections" className="tabs">
-        {visible.map((candidate, index) => (
-          <button
-            key={candidate.value}
-            ref={(element) => {
-              tabRefs.current[index] = element;
-            }}
-            type="button"
-            role="tab"
-            id={`admin-tab-${candidate.value}`}
-            aria-selected={candidate.value === tab.value}
-            aria-controls="admin-panel"
-            tabIndex={candidate.value === tab.value ? 0 : -1}
-            onClick={() => select(candidate.value)}
-            onKeyDown={(event) => onKey(event, index)}
-          >
-            {candidate.label}
-          </button>
-        ))}
-      </div>
-      <section role="tabpanel" id="admin-panel" aria-labelledby={`admin-tab-${tab.value}`}>
+      <TabList
+        label="Admin sections"
+        idPrefix="admin"
+        tabs={visible}
+        selected={tab.value}
+        onSelect={select}
+      />
+      <section {...tabPanelProps('admin', tab.value)}>
         {tab.value === 'keys' ? <KeysPanel projectId={projectId} canManage={atLeast(role, 'admin')} /> : null}
         {tab.value === 'members' ? (
           project ? (

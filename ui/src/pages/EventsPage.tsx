@@ -1,25 +1,20 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useRef } from 'react';
+import { useRef } from 'react';
 import type { EventSortField, ExportRequest, SortOrder } from '../api/client';
 import type { EventFilter, WaggleEvent } from '../api/types';
 import { useApp, useTarget } from '../app/context';
 import { useFieldSuggestions } from '../app/hooks';
-import {
-  type ListDefaults,
-  type ListSearch,
-  rangeFromSearch,
-  rangeToSearch,
-  withoutDefaults,
-} from '../app/list-search';
+import { type ListDefaults, listUpdater, listView, rangeToSearch } from '../app/list-search';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { FilterEditor } from '../components/FilterEditor';
 import { FirstTrace } from '../components/FirstTrace';
 import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
-import { Pager, SortHeader } from '../components/Table';
-import { describeRange, TimeRangePicker, toDateRange } from '../components/TimeRange';
+import { FiltersCard, ListHead } from '../components/ListPage';
+import { type Column, ColumnHeaders, Pager } from '../components/Table';
+import { TabList, tabPanelProps } from '../components/Tabs';
+import { describeRange, toDateRange } from '../components/TimeRange';
 import type { EventTypeTab } from '../router';
 
 const route = getRouteApi('/signed-in/projects/$projectId/events');
@@ -58,19 +53,8 @@ export function EventsPage() {
   const { api, dataPlane } = useApp();
   const target = useTarget(projectId);
   const suggestions = useFieldSuggestions(target);
-  const range = rangeFromSearch(search);
-  const filters = search.filters ?? [];
-  const sortBy = search.sort ?? DEFAULTS.sort;
-  const sortOrder = search.order ?? DEFAULTS.order;
-  const page = search.page ?? 1;
-  const pageSize = search.size ?? DEFAULTS.size;
-  /** Changes the list's state in the URL; any change but paging starts again at page 1. */
-  const update = (patch: ListSearch<EventSortField> & { type?: Exclude<EventTypeTab, 'all'> }) =>
-    void routeNavigate({
-      search: (previous) => withoutDefaults({ ...previous, page: undefined, ...patch }, DEFAULTS),
-      replace: true,
-    });
-  const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const { range, filters, sortBy, sortOrder, page, pageSize } = listView(search, DEFAULTS);
+  const update = listUpdater(routeNavigate, DEFAULTS);
 
   const typeFilter: EventFilter[] =
     tab === 'all' ? [] : [{ field: 'event_type', operator: 'is', value: tab, type: 'string' }];
@@ -90,16 +74,6 @@ export function EventsPage() {
   });
 
   const selectTab = (next: EventTypeTab) => update({ type: next === 'all' ? undefined : next });
-  const onTabKey = (event: KeyboardEvent, index: number) => {
-    const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (delta === 0) return;
-    event.preventDefault();
-    const nextIndex = (index + delta + TABS.length) % TABS.length;
-    const next = TABS[nextIndex];
-    if (!next) return;
-    selectTab(next.value);
-    tabRefs.current[nextIndex]?.focus();
-  };
 
   const open = (event: WaggleEvent) =>
     navigate({
@@ -110,48 +84,20 @@ export function EventsPage() {
 
   return (
     <>
-      <div className="page-head">
-        <h1>Events</h1>
-        <TimeRangePicker value={range} onChange={(next) => update(rangeToSearch(next))} />
-        <button
-          type="button"
-          className="secondary"
-          disabled={events.isFetching}
-          onClick={() => void events.refetch()}
-        >
-          Refresh
-        </button>
-      </div>
-      <div role="tablist" aria-label="Event type" className="tabs">
-        {TABS.map((candidate, index) => (
-          <button
-            key={candidate.value}
-            ref={(element) => {
-              tabRefs.current[index] = element;
-            }}
-            type="button"
-            role="tab"
-            id={`events-tab-${candidate.value}`}
-            aria-selected={candidate.value === tab}
-            aria-controls="events-panel"
-            tabIndex={candidate.value === tab ? 0 : -1}
-            onClick={() => selectTab(candidate.value)}
-            onKeyDown={(event) => onTabKey(event, index)}
-          >
-            {candidate.label}
-          </button>
-        ))}
-      </div>
-      <div role="tabpanel" id="events-panel" aria-labelledby={`events-tab-${tab}`}>
-        <details className="card filters-card" open={filters.length > 0 || undefined}>
-          <summary>Filters{filters.length > 0 ? ` (${filters.length})` : ''}</summary>
-          <FilterEditor
-            key={JSON.stringify(filters)}
-            filters={filters}
-            suggestions={suggestions}
-            onChange={(next) => update({ filters: next })}
-          />
-        </details>
+      <ListHead
+        title="Events"
+        range={range}
+        onRange={(next) => update(rangeToSearch(next))}
+        fetching={events.isFetching}
+        onRefresh={() => void events.refetch()}
+      />
+      <TabList label="Event type" idPrefix="events" tabs={TABS} selected={tab} onSelect={selectTab} />
+      <div {...tabPanelProps('events', tab)}>
+        <FiltersCard
+          filters={filters}
+          suggestions={suggestions}
+          onChange={(next) => update({ filters: next })}
+        />
         <ErrorMessage error={events.error} title="Could not load events" />
         {events.isLoading ? <p role="status">Loading events…</p> : null}
         {events.data && events.data.totalEvents === 0 ? (
@@ -194,7 +140,7 @@ export function EventsPage() {
   );
 }
 
-const COLUMNS: { field?: EventSortField; label: string; numeric?: boolean }[] = [
+const COLUMNS: Column<EventSortField>[] = [
   { field: 'event_name', label: 'Name' },
   { label: 'Type' },
   { field: 'start_time', label: 'Start' },
@@ -242,23 +188,7 @@ function EventsTable({
         <caption className="sr-only">Events</caption>
         <thead>
           <tr aria-rowindex={1}>
-            {COLUMNS.map((column) =>
-              column.field ? (
-                <SortHeader
-                  key={column.label}
-                  label={column.label}
-                  field={column.field}
-                  sortBy={sortBy}
-                  sortOrder={sortOrder}
-                  onSort={onSort}
-                  className={column.numeric ? 'num' : undefined}
-                />
-              ) : (
-                <th key={column.label} scope="col">
-                  {column.label}
-                </th>
-              ),
-            )}
+            <ColumnHeaders columns={COLUMNS} sortBy={sortBy} sortOrder={sortOrder} onSort={onSort} />
           </tr>
         </thead>
         <tbody>

@@ -3,26 +3,20 @@ import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
 import { isApiError, type SessionSearchRequest, type SessionSortField } from '../api/client';
 import { useApp, useTarget } from '../app/context';
 import { useFieldSuggestions } from '../app/hooks';
-import {
-  type ListDefaults,
-  type ListSearch,
-  rangeFromSearch,
-  rangeToSearch,
-  withoutDefaults,
-} from '../app/list-search';
+import { type ListDefaults, listUpdater, listView, rangeToSearch } from '../app/list-search';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { FilterEditor } from '../components/FilterEditor';
 import { FirstTrace } from '../components/FirstTrace';
 import { formatCost, formatCount, formatDuration, formatProperties, formatTime } from '../components/format';
-import { Pager, SortHeader } from '../components/Table';
-import { describeRange, TimeRangePicker, toDateRange } from '../components/TimeRange';
+import { FiltersCard, ListHead } from '../components/ListPage';
+import { type Column, ColumnHeaders, Pager } from '../components/Table';
+import { describeRange, toDateRange } from '../components/TimeRange';
 
 const route = getRouteApi('/signed-in/projects/$projectId/sessions');
 
 const DEFAULTS: ListDefaults<SessionSortField> = { sort: 'start_time', order: 'desc', size: 50 };
 
-const COLUMNS: { field: SessionSortField | undefined; label: string; numeric?: boolean }[] = [
+const COLUMNS: Column<SessionSortField>[] = [
   { field: 'event_name', label: 'Name' },
   { field: 'start_time', label: 'Start' },
   { field: 'duration', label: 'Duration', numeric: true },
@@ -30,8 +24,8 @@ const COLUMNS: { field: SessionSortField | undefined; label: string; numeric?: b
   { field: 'cost', label: 'Cost', numeric: true },
   { field: 'total_tokens', label: 'Tokens', numeric: true },
   { field: 'errors', label: 'Errors', numeric: true },
-  { field: undefined, label: 'User properties' },
-  { field: undefined, label: 'Source' },
+  { label: 'User properties' },
+  { label: 'Source' },
 ];
 
 export function SessionsPage() {
@@ -43,18 +37,8 @@ export function SessionsPage() {
   const suggestions = useFieldSuggestions(target, 'session');
   const search = route.useSearch();
   const routeNavigate = route.useNavigate();
-  const range = rangeFromSearch(search);
-  const filters = search.filters ?? [];
-  const sortBy = search.sort ?? DEFAULTS.sort;
-  const sortOrder = search.order ?? DEFAULTS.order;
-  const page = search.page ?? 1;
-  const pageSize = search.size ?? DEFAULTS.size;
-  /** Changes the list's state in the URL; any change but paging starts again at page 1. */
-  const update = (patch: ListSearch<SessionSortField>) =>
-    void routeNavigate({
-      search: (previous) => withoutDefaults({ ...previous, page: undefined, ...patch }, DEFAULTS),
-      replace: true,
-    });
+  const { range, filters, sortBy, sortOrder, page, pageSize } = listView(search, DEFAULTS);
+  const update = listUpdater(routeNavigate, DEFAULTS);
 
   const body: SessionSearchRequest = {
     filters,
@@ -77,30 +61,18 @@ export function SessionsPage() {
 
   return (
     <>
-      <div className="page-head">
-        <h1>Sessions</h1>
-        <TimeRangePicker value={range} onChange={(next) => update(rangeToSearch(next))} />
-        <button
-          type="button"
-          className="secondary"
-          disabled={sessions.isFetching}
-          onClick={() => void sessions.refetch()}
-        >
-          Refresh
-        </button>
-      </div>
-      <details className="card filters-card" open={filters.length > 0 || undefined}>
-        <summary>Filters{filters.length > 0 ? ` (${filters.length})` : ''}</summary>
+      <ListHead
+        title="Sessions"
+        range={range}
+        onRange={(next) => update(rangeToSearch(next))}
+        fetching={sessions.isFetching}
+        onRefresh={() => void sessions.refetch()}
+      />
+      <FiltersCard filters={filters} suggestions={suggestions} onChange={(next) => update({ filters: next })}>
         <p className="muted small">
           Filters match each session's session event: its name, source, metadata and user properties.
         </p>
-        <FilterEditor
-          key={JSON.stringify(filters)}
-          filters={filters}
-          suggestions={suggestions}
-          onChange={(next) => update({ filters: next })}
-        />
-      </details>
+      </FiltersCard>
       <ErrorMessage error={sessions.error} title="Could not load sessions" />
       {isApiError(sessions.error) && (sessions.error.status === 404 || sessions.error.status === 405) ? (
         <p>
@@ -137,23 +109,12 @@ export function SessionsPage() {
               <caption className="sr-only">Sessions, {describeRange(range)}</caption>
               <thead>
                 <tr>
-                  {COLUMNS.map((column) =>
-                    column.field ? (
-                      <SortHeader
-                        key={column.label}
-                        label={column.label}
-                        field={column.field}
-                        sortBy={sortBy}
-                        sortOrder={sortOrder}
-                        className={column.numeric ? 'num' : undefined}
-                        onSort={(field, order) => update({ sort: field, order })}
-                      />
-                    ) : (
-                      <th key={column.label} scope="col">
-                        {column.label}
-                      </th>
-                    ),
-                  )}
+                  <ColumnHeaders
+                    columns={COLUMNS}
+                    sortBy={sortBy}
+                    sortOrder={sortOrder}
+                    onSort={(field, order) => update({ sort: field, order })}
+                  />
                 </tr>
               </thead>
               <tbody>
