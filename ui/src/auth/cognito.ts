@@ -22,6 +22,20 @@ function domainOf(auth: CognitoAuth): string {
   return /^https?:\/\//.test(domain) ? domain : `https://${domain}`;
 }
 
+/** A grant at the token endpoint (form-encoded, with the app client's id). */
+function tokenGrant(
+  auth: CognitoAuth,
+  fetchFn: FetchLike,
+  grant: { grant_type: string } & Record<string, string>,
+): Promise<{ id_token: string; expires_in: number; refresh_token?: string }> {
+  const { grant_type, ...rest } = grant;
+  return request(fetchFn, 'identity', `${domainOf(auth)}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type, client_id: auth.clientId, ...rest }).toString(),
+  });
+}
+
 /** Builds the authorize URL and remembers the verifier and state for the callback. */
 export async function authorizeUrl(
   auth: CognitoAuth,
@@ -65,22 +79,12 @@ export async function completeSignIn(
       'identity',
     );
   }
-  const answer = await request<{ id_token: string; expires_in: number; refresh_token?: string }>(
-    fetchFn,
-    'identity',
-    `${domainOf(auth)}/oauth2/token`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: auth.clientId,
-        code,
-        redirect_uri: auth.redirectUri,
-        code_verifier: pending.verifier,
-      }).toString(),
-    },
-  );
+  const answer = await tokenGrant(auth, fetchFn, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: auth.redirectUri,
+    code_verifier: pending.verifier,
+  });
   const email = jwtClaims(answer.id_token).email;
   return {
     session: {
@@ -104,20 +108,10 @@ export async function refreshSession(
   fetchFn: FetchLike,
   now: () => number = Date.now,
 ): Promise<AuthSession> {
-  const answer = await request<{ id_token: string; expires_in: number; refresh_token?: string }>(
-    fetchFn,
-    'identity',
-    `${domainOf(auth)}/oauth2/token`,
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        client_id: auth.clientId,
-        refresh_token: session.refreshToken,
-      }).toString(),
-    },
-  );
+  const answer = await tokenGrant(auth, fetchFn, {
+    grant_type: 'refresh_token',
+    refresh_token: session.refreshToken,
+  });
   return {
     ...session,
     idToken: answer.id_token,

@@ -303,18 +303,14 @@ function KeyRow({
             {active && confirming === 'revoke' ? (
               <>
                 <span>Revoke? Apps using it stop working.</span>
-                <button
-                  type="button"
+                <ConfirmButtons
+                  action="revoke"
                   className="danger small"
-                  aria-label={`Confirm revoke key ${apiKey.prefix}`}
-                  disabled={revoke.isPending}
-                  onClick={() => revoke.mutate()}
-                >
-                  Confirm revoke
-                </button>
-                <button type="button" className="secondary small" onClick={() => setConfirming(undefined)}>
-                  Cancel
-                </button>
+                  prefix={apiKey.prefix}
+                  pending={revoke.isPending}
+                  onConfirm={() => revoke.mutate()}
+                  onCancel={() => setConfirming(undefined)}
+                />
               </>
             ) : null}
             {active && confirming === 'rotate' ? (
@@ -330,18 +326,14 @@ function KeyRow({
                     </option>
                   ))}
                 </select>
-                <button
-                  type="button"
+                <ConfirmButtons
+                  action="rotate"
                   className="small"
-                  aria-label={`Confirm rotate key ${apiKey.prefix}`}
-                  disabled={rotate.isPending}
-                  onClick={() => rotate.mutate()}
-                >
-                  Confirm rotate
-                </button>
-                <button type="button" className="secondary small" onClick={() => setConfirming(undefined)}>
-                  Cancel
-                </button>
+                  prefix={apiKey.prefix}
+                  pending={rotate.isPending}
+                  onConfirm={() => rotate.mutate()}
+                  onCancel={() => setConfirming(undefined)}
+                />
               </>
             ) : null}
           </div>
@@ -349,6 +341,40 @@ function KeyRow({
         </td>
       ) : null}
     </tr>
+  );
+}
+
+/** "Confirm <action>" (disabled while it runs) and Cancel, for the key named by its prefix. */
+function ConfirmButtons({
+  action,
+  className,
+  prefix,
+  pending,
+  onConfirm,
+  onCancel,
+}: {
+  action: 'revoke' | 'rotate';
+  className: string;
+  prefix: string;
+  pending: boolean;
+  onConfirm(): void;
+  onCancel(): void;
+}) {
+  return (
+    <>
+      <button
+        type="button"
+        className={className}
+        aria-label={`Confirm ${action} key ${prefix}`}
+        disabled={pending}
+        onClick={onConfirm}
+      >
+        Confirm {action}
+      </button>
+      <button type="button" className="secondary small" onClick={onCancel}>
+        Cancel
+      </button>
+    </>
   );
 }
 
