@@ -85,7 +85,11 @@ export async function ensureKeyTable(client: DynamoDBClient, tableName = LOCAL_K
 }
 
 /** Creates a table with string keys (hash, then range) unless it exists, and waits until it is ACTIVE. */
-async function ensureTable(client: DynamoDBClient, tableName: string, keys: string[]): Promise<void> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  keys: readonly string[],
+): Promise<void> {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (Table?.TableStatus === 'ACTIVE') return;

@@ -5,7 +5,7 @@
  * model server on the laptop. Returns what the platform's server needs: the routes and the handler,
  * plus the resolver the local proxy will use (emptied by every change made through the handler).
  */
-import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoProviderKeyStore, PROVIDER_KEYS_TABLE } from '../adapters/aws/dynamo-provider-key-store';
 import { localSecretSealer } from '../adapters/local/local-secret-sealer';
 import { createProviderKeyResolver, type ProviderKeyResolver } from '../domain/providers/resolve';
@@ -13,7 +13,7 @@ import type { DataPlaneCallerDeps } from '../http/data-plane-caller';
 import type { HttpApi } from '../http/router';
 import { createProviderKeysHandler, type ProviderKeysHandlerDeps } from '../provider-keys/app';
 import { PROVIDER_KEY_ROUTES } from '../provider-keys/routes';
-import { waitUntilActive } from './dynamo-local';
+import { ensureTable } from './dynamo-local';
 
 export const LOCAL_PROVIDER_KEYS_TABLE = 'waggle-local-provider-keys';
 
@@ -39,7 +39,11 @@ export interface ProviderKeysLocal {
 
 export async function startProviderKeysLocal(options: ProviderKeysLocalOptions): Promise<ProviderKeysLocal> {
   const tableName = options.tableName ?? LOCAL_PROVIDER_KEYS_TABLE;
-  await ensureProviderKeysTable(options.dynamo, tableName);
+  // The provider-key table (pk, sk strings) as on AWS, unless it exists.
+  await ensureTable(options.dynamo, tableName, [
+    PROVIDER_KEYS_TABLE.partitionKey,
+    PROVIDER_KEYS_TABLE.sortKey,
+  ]);
   const store = new DynamoProviderKeyStore(options.dynamo, tableName);
   const sealer = await localSecretSealer(options.dataDir);
   const resolver = createProviderKeyResolver({ store, sealer, clock: options.clock });
@@ -55,25 +59,4 @@ export async function startProviderKeysLocal(options: ProviderKeysLocalOptions):
     onError: options.onError,
   });
   return { routes: PROVIDER_KEY_ROUTES, handler, resolver };
-}
-
-/** The provider-key table (pk, sk strings) as on AWS, unless it exists. */
-async function ensureProviderKeysTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const keys = [PROVIDER_KEYS_TABLE.partitionKey, PROVIDER_KEYS_TABLE.sortKey];
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        KeySchema: keys.map((name, index) => ({
-          AttributeName: name,
-          KeyType: index === 0 ? 'HASH' : 'RANGE',
-        })),
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
-  await waitUntilActive(client, tableName);
 }
