@@ -1,5 +1,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { urlSuffixOf } from './partition';
@@ -19,6 +20,33 @@ export function createCustomerKey(scope: Construct, id: string, description: str
  */
 export function viaService(scope: Construct, service: 's3' | 'sqs' | 'dynamodb') {
   return { StringEquals: { 'kms:ViaService': `${service}.${Stack.of(scope).region}.${urlSuffixOf(scope)}` } };
+}
+
+/** Two statements: actions on a DynamoDB table's items, and on its customer key through DynamoDB only. */
+export interface TableGrant {
+  readonly sid: string;
+  readonly actions: string[];
+  /** The table, and any of its indexes. */
+  readonly resources: string[];
+  readonly conditions?: Record<string, unknown>;
+  readonly keySid: string;
+  /** kms:Decrypt to read; kms:Encrypt and kms:GenerateDataKey too to write. */
+  readonly keyActions: string[];
+  readonly keyArn: string;
+}
+
+/** Adds a TableGrant's two statements to the grantee's policy, the table's first. */
+export function grantTableAndKey(scope: Construct, grantee: IGrantable, grant: TableGrant): void {
+  const { sid, actions, resources, conditions } = grant;
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ sid, actions, resources, conditions }));
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: grant.keySid,
+      actions: grant.keyActions,
+      resources: [grant.keyArn],
+      conditions: viaService(scope, 'dynamodb'),
+    }),
+  );
 }
 
 interface KeptTableProps {

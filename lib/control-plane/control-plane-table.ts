@@ -1,9 +1,9 @@
 import { AttributeType, ProjectionType, type Table } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CONTROL_PLANE_TABLE } from '../../lambdas/adapters/aws/control-plane-store';
-import { createCustomerKey, createKeptTable, viaService } from '../common/customer-key';
+import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/customer-key';
 
 /**
  * The control plane's one DynamoDB table (lambdas/adapters/aws/control-plane-store.ts): organizations,
@@ -68,16 +68,13 @@ export class ControlPlaneTable extends Construct {
   }
 
   private grant(grantee: IGrantable, sid: string, actions: string[], write: boolean): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ sid, actions, resources: [this.table.tableArn, this.indexArn()] }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: `${sid}Key`,
-        actions: write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: viaService(this, 'dynamodb'),
-      }),
-    );
+    grantTableAndKey(this, grantee, {
+      sid,
+      actions,
+      resources: [this.table.tableArn, this.indexArn()],
+      keySid: `${sid}Key`,
+      keyActions: write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+      keyArn: this.key.keyArn,
+    });
   }
 }

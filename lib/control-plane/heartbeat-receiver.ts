@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lambdas/domain/queue-limits';
 import { environmentForHeartbeatReceiver } from '../../lambdas/heartbeat-receiver/environment';
 import { allowCrossAccountSqsSenders, kmsQueueEncryption } from '../common/cross-account-queue-key';
-import { createCustomerKey, viaService } from '../common/customer-key';
+import { createCustomerKey, grantTableAndKey } from '../common/customer-key';
 import { partitionOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig, LogLevel } from '../config/deployment-config';
@@ -127,21 +127,14 @@ export class Heartbeats extends Construct {
 
   private grantReports(grantee: IGrantable, actions: string[], sid: string, write: boolean): void {
     const { table } = this;
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid,
-        actions,
-        resources: [table.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SYNC#*'] } },
-      }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: `${sid}Key`,
-        actions: write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
-        resources: [table.key.keyArn],
-        conditions: viaService(this, 'dynamodb'),
-      }),
-    );
+    grantTableAndKey(this, grantee, {
+      sid,
+      actions,
+      resources: [table.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SYNC#*'] } },
+      keySid: `${sid}Key`,
+      keyActions: write ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+      keyArn: table.key.keyArn,
+    });
   }
 }

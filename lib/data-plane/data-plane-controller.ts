@@ -1,12 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { SYNC_STATE_TABLE } from '../../lambdas/adapters/aws/dynamo-config-store';
 import { environmentForDataPlaneController } from '../../lambdas/data-plane-controller/environment';
-import { createCustomerKey, createKeptTable, viaService } from '../common/customer-key';
+import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/customer-key';
 import { WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneJwksUrl } from '../config/sync-names';
@@ -65,21 +64,14 @@ export class SyncController extends Construct {
     });
     const role = this.controllerFunction.role;
     keyRegistry.grantWriteKeys(role);
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ReadWriteSyncState',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-        resources: [this.stateTable.tableArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'EncryptSyncState',
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-        resources: [this.stateKey.keyArn],
-        conditions: viaService(this, 'dynamodb'),
-      }),
-    );
+    grantTableAndKey(this, role, {
+      sid: 'ReadWriteSyncState',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      resources: [this.stateTable.tableArn],
+      keySid: 'EncryptSyncState',
+      keyActions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      keyArn: this.stateKey.keyArn,
+    });
     // The event source adds receive/delete on the queue and decrypt on its key.
     this.controllerFunction.function.addEventSource(
       // No batching window: FIFO event sources do not support one (a message is picked up at once).

@@ -6,7 +6,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { environmentForHeartbeatSender } from '../../lambdas/heartbeat-sender/environment';
-import { viaService } from '../common/customer-key';
+import { grantTableAndKey } from '../common/customer-key';
 import { FailedRuns } from '../common/failed-runs';
 import { partitionOf, urlSuffixOf } from '../common/partition';
 import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-function';
@@ -107,21 +107,14 @@ export class HeartbeatSender extends Construct {
         resources: [props.eventsQueue, ...props.deadLetterQueues].map((queue) => queue.queueArn),
       }),
     );
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ReadAppliedState',
-        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-        resources: [props.stateTable.tableArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'DecryptAppliedState',
-        actions: ['kms:Decrypt'],
-        resources: [props.stateKeyArn],
-        conditions: viaService(this, 'dynamodb'),
-      }),
-    );
+    grantTableAndKey(this, role, {
+      sid: 'ReadAppliedState',
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resources: [props.stateTable.tableArn],
+      keySid: 'DecryptAppliedState',
+      keyActions: ['kms:Decrypt'],
+      keyArn: props.stateKeyArn,
+    });
 
     this.schedule = new Rule(this, 'Schedule', {
       description: `Heartbeat of data plane ${dataPlane.name} to the control plane`,

@@ -1,8 +1,8 @@
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { createCustomerKey, createKeptTable, viaService } from '../common/customer-key';
+import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/customer-key';
 
 /**
  * The data plane's registry of API keys: SHA-256 of the key -> org, workspace, project, scopes,
@@ -30,39 +30,25 @@ export class KeyRegistry extends Construct {
 
   /** Lets the grantee look up one key hash: GetItem only, decrypting through DynamoDB only. */
   grantLookUpKeys(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'LookUpApiKeys',
-        actions: ['dynamodb:GetItem'],
-        resources: [this.table.tableArn],
-      }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'DecryptApiKeys',
-        actions: ['kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: viaService(this, 'dynamodb'),
-      }),
-    );
+    grantTableAndKey(this, grantee, {
+      sid: 'LookUpApiKeys',
+      actions: ['dynamodb:GetItem'],
+      resources: [this.table.tableArn],
+      keySid: 'DecryptApiKeys',
+      keyActions: ['kms:Decrypt'],
+      keyArn: this.key.keyArn,
+    });
   }
 
   /** Lets the grantee (the sync controller) write key records: PutItem only, encrypting through DynamoDB only. */
   grantWriteKeys(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'WriteApiKeys',
-        actions: ['dynamodb:PutItem'],
-        resources: [this.table.tableArn],
-      }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'EncryptApiKeys',
-        actions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: viaService(this, 'dynamodb'),
-      }),
-    );
+    grantTableAndKey(this, grantee, {
+      sid: 'WriteApiKeys',
+      actions: ['dynamodb:PutItem'],
+      resources: [this.table.tableArn],
+      keySid: 'EncryptApiKeys',
+      keyActions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+      keyArn: this.key.keyArn,
+    });
   }
 }

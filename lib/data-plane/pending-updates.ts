@@ -1,9 +1,8 @@
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { PENDING_UPDATES_TABLE } from '../../lambdas/adapters/aws/dynamo-pending-updates';
-import { createCustomerKey, createKeptTable, viaService } from '../common/customer-key';
+import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/customer-key';
 import type { WaggleFunction } from '../common/waggle-function';
 
 /**
@@ -28,39 +27,25 @@ export class PendingUpdates extends Construct {
 
   /** The writer: keeps, finds and forgets pending updates (EventWriter puts the table name in its environment). */
   attachWriter(writer: WaggleFunction): void {
-    writer.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'KeepAndFoldPendingUpdates',
-        actions: ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
-        resources: [this.table.tableArn],
-      }),
-    );
-    writer.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'EncryptPendingUpdates',
-        actions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: viaService(this, 'dynamodb'),
-      }),
-    );
+    grantTableAndKey(this, writer.role, {
+      sid: 'KeepAndFoldPendingUpdates',
+      actions: ['dynamodb:PutItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+      resources: [this.table.tableArn],
+      keySid: 'EncryptPendingUpdates',
+      keyActions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+      keyArn: this.key.keyArn,
+    });
   }
 
   /** The query function: reads pending updates to merge them into what it returns (QueryApi sets the name). */
   attachReader(reader: WaggleFunction): void {
-    reader.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ReadPendingUpdates',
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
-        resources: [this.table.tableArn],
-      }),
-    );
-    reader.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'DecryptPendingUpdates',
-        actions: ['kms:Decrypt'],
-        resources: [this.key.keyArn],
-        conditions: viaService(this, 'dynamodb'),
-      }),
-    );
+    grantTableAndKey(this, reader.role, {
+      sid: 'ReadPendingUpdates',
+      actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+      resources: [this.table.tableArn],
+      keySid: 'DecryptPendingUpdates',
+      keyActions: ['kms:Decrypt'],
+      keyArn: this.key.keyArn,
+    });
   }
 }

@@ -1,8 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -12,7 +12,7 @@ import { PROVIDER_SECRET_PURPOSE } from '../../lambdas/domain/providers/record';
 import { splitRouteKey } from '../../lambdas/ingest/routes';
 import { environmentForProviderKeys } from '../../lambdas/provider-keys/environment';
 import { PROVIDER_KEY_ROUTES } from '../../lambdas/provider-keys/routes';
-import { createCustomerKey, viaService } from '../common/customer-key';
+import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/customer-key';
 import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
@@ -55,15 +55,9 @@ export class ProviderKeyTable extends Construct {
       'SecretsKey',
       'Waggle provider keys: wraps the data keys of stored LLM provider secrets (Encryption SDK)',
     );
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: PROVIDER_KEYS_TABLE.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: PROVIDER_KEYS_TABLE.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.tableKey,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    this.table = createKeptTable(this, 'Table', this.tableKey, {
+      ...PROVIDER_KEYS_TABLE,
       deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 
@@ -74,21 +68,14 @@ export class ProviderKeyTable extends Construct {
    */
   grantManageKeys(grantee: IGrantable): void {
     const principal = grantee.grantPrincipal;
-    principal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ManageProviderKeys',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
-        resources: [this.table.tableArn],
-      }),
-    );
-    principal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ProviderKeyTableEncryption',
-        actions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
-        resources: [this.tableKey.keyArn],
-        conditions: viaService(this, 'dynamodb'),
-      }),
-    );
+    grantTableAndKey(this, grantee, {
+      sid: 'ManageProviderKeys',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+      resources: [this.table.tableArn],
+      keySid: 'ProviderKeyTableEncryption',
+      keyActions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+      keyArn: this.tableKey.keyArn,
+    });
     principal.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'SealProviderSecrets',
@@ -105,21 +92,14 @@ export class ProviderKeyTable extends Construct {
    */
   grantDecryptForProxy(grantee: IGrantable): void {
     const principal = grantee.grantPrincipal;
-    principal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'ReadProviderKeys',
-        actions: ['dynamodb:GetItem'],
-        resources: [this.table.tableArn],
-      }),
-    );
-    principal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'DecryptProviderKeyTable',
-        actions: ['kms:Decrypt'],
-        resources: [this.tableKey.keyArn],
-        conditions: viaService(this, 'dynamodb'),
-      }),
-    );
+    grantTableAndKey(this, grantee, {
+      sid: 'ReadProviderKeys',
+      actions: ['dynamodb:GetItem'],
+      resources: [this.table.tableArn],
+      keySid: 'DecryptProviderKeyTable',
+      keyActions: ['kms:Decrypt'],
+      keyArn: this.tableKey.keyArn,
+    });
     principal.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'OpenProviderSecrets',
