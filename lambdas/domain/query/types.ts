@@ -3,7 +3,8 @@
  * `/v1/sessions/{id}`, `/v1/events/{id}`, `/v1/events/chart`) and the service that answers them.
  * The HTTP layer parses requests into these shapes; the query layer compiles them to SQL.
  */
-import type { JsonObject, Tenant, WaggleEvent } from '../events/event';
+import type { Tenant, WaggleEvent } from '../events/event';
+import type { SessionSearchResult, SessionSortField, SortOrder } from '../read-api/wire-types';
 
 export const FILTER_OPERATORS = [
   'exists',
@@ -171,20 +172,15 @@ export interface SessionResult {
   rollup: SessionRollup;
 }
 
-/** How `POST /v1/sessions/search` may order sessions (each column of a SessionSummary a list sorts by). */
-export const SESSION_SORT_FIELDS = [
-  'start_time',
-  'duration',
-  'num_events',
-  'cost',
-  'total_tokens',
-  'errors',
-  'event_name',
-] as const;
-export type SessionSortField = (typeof SESSION_SORT_FIELDS)[number];
-
-export const SORT_ORDERS = ['asc', 'desc'] as const;
-export type SortOrder = (typeof SORT_ORDERS)[number];
+// The session-search wire shapes are shared with the console (type-only there): see wire-types.ts.
+export {
+  SESSION_SORT_FIELDS,
+  type SessionSearchResult,
+  type SessionSortField,
+  type SessionSummary,
+  SORT_ORDERS,
+  type SortOrder,
+} from '../read-api/wire-types';
 
 export const DEFAULT_SESSION_SEARCH_LIMIT = 50;
 /** A page of sessions a person scrolls; each row carries the session event's metadata and user_properties. */
@@ -206,30 +202,6 @@ export interface SessionSearchQuery {
   limit: number;
   /** 1-based. */
   page: number;
-}
-
-/** One session of a search, with its rollups (docs/read-api.md, "Session search"). */
-export interface SessionSummary {
-  session_id: string;
-  /** The session event's name; `session` when the session has no session event (as its synthetic root). */
-  event_name: string;
-  source?: string;
-  start_time: number;
-  end_time: number;
-  duration: number;
-  /** Events of the session other than the session event itself. */
-  num_events: number;
-  cost: number;
-  total_tokens: number;
-  /** Events of the session (the session event included) with an error. */
-  errors: number;
-  user_properties?: JsonObject;
-  metadata?: JsonObject;
-}
-
-export interface SessionSearchResult {
-  sessions: SessionSummary[];
-  totalSessions: number;
 }
 
 /** GET /v1/events/schema: optionally one event type and/or one event name. */

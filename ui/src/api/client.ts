@@ -4,6 +4,8 @@
  * `POST /v1/tokens`, cached until shortly before it expires). Every failure is an ApiError carrying
  * the API's own words and the HTTP status.
  */
+
+import type { SessionSortField, SortOrder } from '../../../lambdas/domain/read-api/wire-types';
 import type {
   ChartPoint,
   ConsoleConfig,
@@ -191,16 +193,8 @@ export interface DataPlaneToken {
 
 export type DateRange = { $gte: string | number; $lte: string | number } | { relative: string };
 
-export type SessionSortField =
-  | 'start_time'
-  | 'duration'
-  | 'num_events'
-  | 'cost'
-  | 'total_tokens'
-  | 'errors'
-  | 'event_name';
+export type { SessionSortField, SortOrder };
 export type EventSortField = 'start_time' | 'duration' | 'cost' | 'total_tokens' | 'event_name' | 'model';
-export type SortOrder = 'asc' | 'desc';
 
 export interface SessionSearchRequest {
   filters: EventFilter[];

@@ -104,27 +104,13 @@ export interface ChartPoint {
 
 /**
  * `POST /v1/sessions/search` (a Waggle read; HoneyHive's spec has no session list): one row per
- * session with its rollups over its visible events.
+ * session with its rollups over its visible events. The platform's own shapes, imported type-only
+ * from a module that imports nothing (no platform code enters the bundle).
  */
-export interface SessionSummary {
-  session_id: string;
-  event_name: string;
-  source?: string;
-  start_time: number;
-  end_time: number;
-  duration: number;
-  num_events: number;
-  cost: number;
-  total_tokens: number;
-  errors: number;
-  user_properties?: Record<string, unknown>;
-  metadata?: Record<string, unknown>;
-}
-
-export interface SessionSearchAnswer {
-  sessions: SessionSummary[];
-  totalSessions: number;
-}
+export type {
+  SessionSearchResult as SessionSearchAnswer,
+  SessionSummary,
+} from '../../../lambdas/domain/read-api/wire-types';
 
 /** `GET /v1/events/schema`: the fields seen per event type and name (HoneyHive's event_schemas). */
 export interface EventSchemaAnswer {
