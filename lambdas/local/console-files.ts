@@ -11,6 +11,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { consoleContentSecurityPolicy } from '../config/console-csp';
 
 /** `GET /config.json`: ui/src/api/types.ts's ConsoleConfig for the local platform. */
 export interface LocalConsoleConfig {
@@ -76,16 +77,7 @@ function consoleSecurityHeaders(config: LocalConsoleConfig): Record<string, stri
   const connect = new Set(["'self'", new URL(config.controlPlaneUrl).origin]);
   for (const plane of config.dataPlanes) connect.add(new URL(plane.url).origin);
   return {
-    'content-security-policy': [
-      "default-src 'self'",
-      `connect-src ${[...connect].join(' ')}`,
-      "img-src 'self' data:",
-      "style-src 'self' 'unsafe-inline'",
-      "object-src 'none'",
-      "base-uri 'self'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-    ].join('; '),
+    'content-security-policy': consoleContentSecurityPolicy(connect),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'strict-origin-when-cross-origin',

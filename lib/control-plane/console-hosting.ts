@@ -20,6 +20,7 @@ import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { consoleContentSecurityPolicy } from '../../lambdas/config/console-csp';
 import { PRIVATE_BUCKET_DEFAULTS } from '../common/encrypted-bucket';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 
@@ -99,16 +100,7 @@ export class ConsoleHosting extends Construct {
       comment: 'Waggle console: CSP, HSTS, no framing, no sniffing, strict referrer',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            `connect-src ${[...new Set(connectSources)].join(' ')}`,
-            "img-src 'self' data:",
-            "style-src 'self' 'unsafe-inline'",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-          ].join('; '),
+          contentSecurityPolicy: consoleContentSecurityPolicy(connectSources),
           override: true,
         },
         strictTransportSecurity: {
