@@ -2,7 +2,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { urlSuffixOf } from './partition';
 
 /**
@@ -49,7 +49,7 @@ export function grantTableAndKey(scope: Construct, grantee: IGrantable, grant: T
   );
 }
 
-interface KeptTableProps {
+export interface KeptTableProps {
   readonly partitionKey: string;
   readonly sortKey?: string;
   /** For the tables whose loss locks every client out (the key registry, the control-plane table). */
@@ -71,4 +71,16 @@ export function createKeptTable(scope: Construct, id: string, key: Key, props: K
     ...(props.deletionProtection && { deletionProtection: true }),
     removalPolicy: RemovalPolicy.RETAIN,
   });
+}
+
+/** A construct of one kept table (createKeptTable) and its own customer key, under the ids Key and Table. */
+export class KeptTableWithKey extends Construct {
+  readonly table: Table;
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string, keyDescription: string, props: KeptTableProps) {
+    super(scope, id);
+    this.key = createCustomerKey(this, 'Key', keyDescription);
+    this.table = createKeptTable(this, 'Table', this.key, props);
+  }
 }

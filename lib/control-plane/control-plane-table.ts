@@ -1,9 +1,8 @@
-import { AttributeType, ProjectionType, type Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import type { Key } from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CONTROL_PLANE_TABLE } from '../../lambdas/adapters/aws/control-plane-store';
-import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/customer-key';
+import { grantTableAndKey, KeptTableWithKey } from '../common/customer-key';
 
 /**
  * The control plane's one DynamoDB table (lambdas/adapters/aws/control-plane-store.ts): organizations,
@@ -11,20 +10,10 @@ import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/
  * plus the per-data-plane sync sequence counters. Point-in-time recovery, a customer key, deletion
  * protection and RETAIN: it is the source of truth for every tenant.
  */
-export class ControlPlaneTable extends Construct {
-  readonly table: Table;
-  readonly key: Key;
-
+export class ControlPlaneTable extends KeptTableWithKey {
   constructor(scope: Construct, id: string) {
-    super(scope, id);
     const { partitionKey, sortKey, userIndex } = CONTROL_PLANE_TABLE;
-
-    this.key = createCustomerKey(
-      this,
-      'Key',
-      'Waggle control-plane store: encrypts organizations, members and API key hashes',
-    );
-    this.table = createKeptTable(this, 'Table', this.key, {
+    super(scope, id, 'Waggle control-plane store: encrypts organizations, members and API key hashes', {
       partitionKey,
       sortKey,
       deletionProtection: true,

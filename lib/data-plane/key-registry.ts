@@ -1,28 +1,15 @@
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import type { Key } from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
-import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/customer-key';
+import type { Construct } from 'constructs';
+import { grantTableAndKey, KeptTableWithKey } from '../common/customer-key';
 
 /**
  * The data plane's registry of API keys: SHA-256 of the key -> org, workspace, project, scopes,
  * revoked. Ingest reads it on every cache miss; the control plane fills it (a later issue).
  * Losing it locks every client out, hence point-in-time recovery, deletion protection and RETAIN.
  */
-export class KeyRegistry extends Construct {
-  readonly table: Table;
-  readonly key: Key;
-
+export class KeyRegistry extends KeptTableWithKey {
   constructor(scope: Construct, id: string) {
-    super(scope, id);
-
-    this.key = createCustomerKey(
-      this,
-      'Key',
-      'Waggle key registry: encrypts API key hashes and their grants',
-    );
-
-    this.table = createKeptTable(this, 'Table', this.key, {
+    super(scope, id, 'Waggle key registry: encrypts API key hashes and their grants', {
       partitionKey: 'keyHash',
       deletionProtection: true,
     });

@@ -1,8 +1,6 @@
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import type { Key } from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { PENDING_UPDATES_TABLE } from '../../lambdas/adapters/aws/dynamo-pending-updates';
-import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/customer-key';
+import { grantTableAndKey, KeptTableWithKey } from '../common/customer-key';
 import type { WaggleFunction } from '../common/waggle-function';
 
 /**
@@ -11,18 +9,14 @@ import type { WaggleFunction } from '../common/waggle-function';
  * the query function merges the ones not folded yet. Items hold accepted data (patches can carry
  * outputs), so: a customer-managed key, point-in-time recovery, RETAIN, and no TTL.
  */
-export class PendingUpdates extends Construct {
-  readonly table: Table;
-  readonly key: Key;
-
+export class PendingUpdates extends KeptTableWithKey {
   constructor(scope: Construct, id: string) {
-    super(scope, id);
-    this.key = createCustomerKey(
-      this,
-      'Key',
+    super(
+      scope,
+      id,
       'Waggle pending updates: encrypts updates waiting for their event',
+      PENDING_UPDATES_TABLE,
     );
-    this.table = createKeptTable(this, 'Table', this.key, PENDING_UPDATES_TABLE);
   }
 
   /** The writer: keeps, finds and forgets pending updates (EventWriter puts the table name in its environment). */
