@@ -8,7 +8,7 @@
 
 import { enrichSpan, WaggleTracer } from '@waggle/sdk';
 import type { Context } from 'aws-lambda';
-import { type ExportedEvent, isMain, openBackend } from './waggle-backend';
+import { type ExportedEvent, openBackend, runIfMain } from './waggle-backend';
 
 /** The parts of an API Gateway (HTTP API) event this handler reads. */
 export interface OrderStatusEvent {
@@ -140,12 +140,4 @@ export async function main(log: (line: string) => void = console.log): Promise<L
   }
 }
 
-if (isMain(import.meta.url)) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);

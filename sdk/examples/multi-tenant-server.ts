@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WaggleTracer } from '@waggle/sdk';
-import { type ExportedEvent, isMain, openBackend, type WaggleBackend } from './waggle-backend';
+import { type ExportedEvent, openBackend, runIfMain, type WaggleBackend } from './waggle-backend';
 
 export interface Tenant {
   id: string;
@@ -286,12 +286,4 @@ export async function main(log: (line: string) => void = console.log): Promise<M
   }
 }
 
-if (isMain(import.meta.url)) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);

@@ -8,7 +8,7 @@ import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-op
 import { enrichSpan, WaggleTracer } from '@waggle/sdk';
 import OpenAI from 'openai';
 import { startFakeOpenAI } from './fake-openai-server';
-import { type ExportedEvent, isMain, openBackend } from './waggle-backend';
+import { type ExportedEvent, openBackend, runIfMain } from './waggle-backend';
 
 export interface OpenAIAppResult {
   answer: string;
@@ -76,12 +76,4 @@ export async function main(log: (line: string) => void = console.log): Promise<O
   }
 }
 
-if (isMain(import.meta.url)) {
-  main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);

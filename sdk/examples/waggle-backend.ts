@@ -111,7 +111,19 @@ export async function openBackend(options: BackendOptions = {}): Promise<WaggleB
 }
 
 /** True when this file is the script node/tsx was started with (not imported by a test). */
-export function isMain(importMetaUrl: string): boolean {
+function isMain(importMetaUrl: string): boolean {
   const script = process.argv[1];
   return script !== undefined && importMetaUrl === pathToFileURL(resolve(script)).href;
+}
+
+/** Runs an example's main() when its file is the script started (exit 0, or 1 after printing the error). */
+export function runIfMain(importMetaUrl: string, main: () => Promise<unknown>): void {
+  if (!isMain(importMetaUrl)) return;
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
