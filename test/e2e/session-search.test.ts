@@ -12,29 +12,15 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  SessionSearchResult as Answer,
+  SessionSummary as Summary,
+} from '../../lambdas/domain/read-api/wire-types';
 import { startLocalPlatform } from '../../lambdas/local/platform';
 import { agentTrace } from '../support/otel-spans';
 import { eventually, readApi } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
-interface Summary {
-  session_id: string;
-  event_name: string;
-  source?: string;
-  start_time: number;
-  end_time: number;
-  duration: number;
-  num_events: number;
-  cost: number;
-  total_tokens: number;
-  errors: number;
-  metadata?: Record<string, unknown>;
-  user_properties?: Record<string, unknown>;
-}
-interface Answer {
-  sessions: Summary[];
-  totalSessions: number;
-}
 
 let dataDir: string;
 let platform: Platform;

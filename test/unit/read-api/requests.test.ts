@@ -1,31 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../lambdas/domain/auth/principal';
-import { ValidationError } from '../../../lambdas/domain/errors';
 import { parseChartQuery } from '../../../lambdas/domain/read-api/chart-request';
 import { parseDateRange } from '../../../lambdas/domain/read-api/date-range';
 import { parseExportBody, parseGetEventsQuery } from '../../../lambdas/domain/read-api/export-request';
 import { parseLimit, parsePage, parseProjections } from '../../../lambdas/domain/read-api/paging';
 import { parseQueryString } from '../../../lambdas/domain/read-api/query-string';
+import {
+  validationMessage as badRequest,
+  READ_PRINCIPAL as principal,
+} from '../../support/read-api-fixtures';
 
-const principal: Principal = {
-  org_id: 'org-1',
-  workspace_id: 'ws-1',
-  project_id: 'proj-1',
-  projectName: 'my-app',
-  scopes: ['read'],
-  keyHash: 'h',
-};
 const NOW = Date.UTC(2026, 10, 22, 12);
-
-function badRequest(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a 400');
-}
 
 describe('POST /v1/events/export body (GetEventsLegacyRequest)', () => {
   it('reads a full request: filters, dateRange as ISO strings, projections, limit, page', () => {

@@ -1,7 +1,6 @@
 import { Event$inboundSchema } from 'honeyhive/models/components/event.js';
 import { GetEventsResponseBody$inboundSchema } from 'honeyhive/models/operations/getevents.js';
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../lambdas/domain/auth/principal';
 import type { SessionNode, SessionResult, StoredEvent } from '../../../lambdas/domain/query/types';
 import {
   chartResponse,
@@ -18,21 +17,13 @@ import {
   SESSION_NODE,
   SESSION_ROLLUPS,
 } from '../../support/honeyhive-response-contract';
+import { READ_PRINCIPAL as principal } from '../../support/read-api-fixtures';
 
 /**
  * Two independent checks of each answer: the contract's required keys and declared types (written
  * out in test/support/honeyhive-response-contract.ts), and the honeyhive client's own zod schemas,
  * which are what a HoneyHive SDK user's code runs every response through.
  */
-
-const principal: Principal = {
-  org_id: 'org-1',
-  workspace_id: 'ws-1',
-  project_id: 'proj-1',
-  projectName: 'my-app',
-  scopes: ['read'],
-  keyHash: 'h',
-};
 
 function storedEvent(overrides: Partial<StoredEvent>): StoredEvent {
   return {

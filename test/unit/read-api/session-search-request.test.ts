@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../lambdas/domain/auth/principal';
-import { ValidationError } from '../../../lambdas/domain/errors';
 import { parseExportBody, parseGetEventsQuery } from '../../../lambdas/domain/read-api/export-request';
 import { parseQueryString } from '../../../lambdas/domain/read-api/query-string';
 import { parseSessionSearchBody } from '../../../lambdas/domain/read-api/session-search-request';
+import { READ_PRINCIPAL as principal, validationMessage } from '../../support/read-api-fixtures';
 
-const principal: Principal = {
-  org_id: 'org-1',
-  workspace_id: 'ws-1',
-  project_id: 'proj-1',
-  projectName: 'my-app',
-  scopes: ['read'],
-  keyHash: 'h',
-};
 const NOW = Date.UTC(2026, 11, 3, 7);
 
 function badRequest(body: unknown): string {
-  try {
-    parseSessionSearchBody(body, principal, NOW);
-  } catch (error) {
-    if (error instanceof ValidationError) return error.message;
-    throw error;
-  }
-  throw new Error('expected a 400');
+  return validationMessage(() => parseSessionSearchBody(body, principal, NOW));
 }
 
 describe('POST /v1/sessions/search body', () => {
@@ -109,16 +94,6 @@ describe('POST /v1/sessions/search body', () => {
 });
 
 describe('export sort (sortBy, sortOrder on POST /v1/events/export and GET /events)', () => {
-  const exportError = (run: () => unknown): string => {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof ValidationError) return error.message;
-      throw error;
-    }
-    throw new Error('expected a 400');
-  };
-
   it('leaves a request without them as it was (HoneyHive clients never send them)', () => {
     expect(parseExportBody({}, principal, NOW)).toEqual({ filters: [], limit: 1000, page: 1 });
   });
@@ -146,11 +121,11 @@ describe('export sort (sortBy, sortOrder on POST /v1/events/export and GET /even
   });
 
   it('refuses another column or order with a 400 naming the choices', () => {
-    expect(exportError(() => parseExportBody({ sortBy: 'metadata.customer' }, principal, NOW))).toBe(
+    expect(validationMessage(() => parseExportBody({ sortBy: 'metadata.customer' }, principal, NOW))).toBe(
       'sortBy must be one of: start_time, end_time, duration, cost, total_tokens, prompt_tokens, completion_tokens, event_name, model, event_type; got "metadata.customer"',
     );
-    expect(exportError(() => parseGetEventsQuery(parseQueryString('sortOrder=up'), principal, NOW))).toBe(
-      'sortOrder must be one of: asc, desc; got "up"',
-    );
+    expect(
+      validationMessage(() => parseGetEventsQuery(parseQueryString('sortOrder=up'), principal, NOW)),
+    ).toBe('sortOrder must be one of: asc, desc; got "up"');
   });
 });
