@@ -7,11 +7,11 @@
  */
 
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleOrigins, type LocalPlatform, startLocalPlatform } from '../../lambdas/local/platform';
+import { rawRequest } from '../support/raw-http';
 
 const INDEX = '<!doctype html><title>Waggle test build</title><div id="root"></div>';
 
@@ -19,31 +19,6 @@ let root: string;
 let platform: LocalPlatform;
 let cpUrl: string;
 const logLines: string[] = [];
-
-function raw(
-  base: string,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'waggle-console-e2e-'));
@@ -106,16 +81,18 @@ describe('the console on the local control plane', () => {
   });
 
   it('keeps the API answers: unknown /v1/ and /.well-known/ paths 404, a wrong method 405, the JWKS', async () => {
-    const unknown = await raw(cpUrl, 'GET', '/v1/no-such-route');
+    const unknown = await rawRequest(cpUrl, 'GET', '/v1/no-such-route');
     expect(unknown.status).toBe(404);
     expect(unknown.headers['content-type']).toContain('application/json');
-    expect((await raw(cpUrl, 'GET', '/.well-known/openid-configuration')).status).toBe(404);
-    const wrongMethod = await raw(cpUrl, 'GET', '/v1/auth/sign-in');
+    expect((await rawRequest(cpUrl, 'GET', '/.well-known/openid-configuration')).status).toBe(404);
+    const wrongMethod = await rawRequest(cpUrl, 'GET', '/v1/auth/sign-in');
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.allow).toBe('POST');
     const jwks = await fetch(`${cpUrl}/.well-known/jwks.json`);
     expect(((await jwks.json()) as { keys: unknown[] }).keys.length).toBeGreaterThan(0);
-    expect((await raw(cpUrl, 'POST', '/', { 'content-type': 'application/json' }, '{}')).status).toBe(404);
+    expect((await rawRequest(cpUrl, 'POST', '/', { 'content-type': 'application/json' }, '{}')).status).toBe(
+      404,
+    );
   });
 
   it('never serves a file outside the build: encoded dots, slashes and backslashes, NUL', async () => {
@@ -131,13 +108,13 @@ describe('the console on the local control plane', () => {
       '/secret.txt%00',
       '/%00../secret.txt',
     ]) {
-      const answer = await raw(cpUrl, 'GET', path);
+      const answer = await rawRequest(cpUrl, 'GET', path);
       expect(answer.status, path).toBe(400);
       expect(answer.body).not.toContain('not for the web');
       expect(answer.body).not.toContain('root:');
     }
     // A plain name outside the build is a page of the app (index.html), not the file.
-    const sibling = await raw(cpUrl, 'GET', '/secret.txt');
+    const sibling = await rawRequest(cpUrl, 'GET', '/secret.txt');
     expect(sibling.body).toBe(INDEX);
   });
 
@@ -150,7 +127,7 @@ describe('the console on the local control plane', () => {
   it("allows the console's origin on the data plane by CORS, and no other", async () => {
     const origin = new URL(cpUrl).origin;
     expect(consoleOrigins(cpUrl)).toEqual([origin, origin.replace('127.0.0.1', 'localhost')]);
-    const preflight = await raw(platform.url, 'OPTIONS', '/v1/events/export', {
+    const preflight = await rawRequest(platform.url, 'OPTIONS', '/v1/events/export', {
       origin,
       'access-control-request-method': 'POST',
       'access-control-request-headers': 'authorization,content-type',
@@ -163,7 +140,7 @@ describe('the console on the local control plane', () => {
       'access-control-max-age': '3600',
       vary: 'Origin',
     });
-    const evil = await raw(platform.url, 'OPTIONS', '/v1/events/export', {
+    const evil = await rawRequest(platform.url, 'OPTIONS', '/v1/events/export', {
       origin: 'http://evil.example',
       'access-control-request-method': 'POST',
     });
@@ -184,7 +161,7 @@ describe('the console on the local control plane', () => {
       body: JSON.stringify({ project_id: platform.projectId, data_plane_id: 'local' }),
     });
     const { token } = (await tokenAnswer.json()) as { token: string };
-    const read = await raw(
+    const read = await rawRequest(
       platform.url,
       'POST',
       '/v1/events/export',
@@ -193,12 +170,12 @@ describe('the console on the local control plane', () => {
     );
     expect(read.status).toBe(200);
     expect(read.headers['access-control-allow-origin']).toBe(origin);
-    const session = await raw(platform.url, 'GET', '/v1/sessions/unknown-session', {
+    const session = await rawRequest(platform.url, 'GET', '/v1/sessions/unknown-session', {
       origin,
       authorization: `Bearer ${token}`,
     });
     expect(session.headers['access-control-allow-origin']).toBe(origin);
-    const fromEvil = await raw(
+    const fromEvil = await rawRequest(
       platform.url,
       'POST',
       '/v1/events/export',
@@ -213,11 +190,11 @@ describe('the log', () => {
   it("logs the console's files and CORS preflights at debug, API requests at info", async () => {
     await fetch(`${cpUrl}/assets/index-T3st.js`);
     await fetch(`${cpUrl}/v1/no-such-route`);
-    await raw(platform.url, 'OPTIONS', '/v1/events/export', {
+    await rawRequest(platform.url, 'OPTIONS', '/v1/events/export', {
       origin: new URL(cpUrl).origin,
       'access-control-request-method': 'POST',
     });
-    await raw(platform.url, 'OPTIONS', '/v1/events/export');
+    await rawRequest(platform.url, 'OPTIONS', '/v1/events/export');
     const lineOf = async (pattern: RegExp) => {
       for (let tries = 0; tries < 100; tries++) {
         const line = logLines.find((candidate) => pattern.test(candidate));
@@ -246,7 +223,10 @@ describe('startLocalPlatform and the console build', () => {
     });
     try {
       const preflight = (origin: string) =>
-        raw(other.url, 'OPTIONS', '/v1/events/export', { origin, 'access-control-request-method': 'POST' });
+        rawRequest(other.url, 'OPTIONS', '/v1/events/export', {
+          origin,
+          'access-control-request-method': 'POST',
+        });
       expect((await preflight('http://localhost:5173')).headers['access-control-allow-origin']).toBe(
         'http://localhost:5173',
       );

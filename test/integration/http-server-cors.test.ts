@@ -3,10 +3,10 @@
  * answered by the server itself (never a function), actual answers carry Allow-Origin for allowed
  * origins only, and the function's own CORS headers are replaced by the configuration's.
  */
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPlaneCors, isPreflight, originProblem } from '../../lambdas/local/cors';
 import { type RunningHttpServer, startHttpServer } from '../../lambdas/local/http-server';
+import { type RawAnswer, rawRequest } from '../support/raw-http';
 
 const CONSOLE = 'http://127.0.0.1:4319';
 const EVIL = 'http://evil.example';
@@ -17,25 +17,10 @@ let calls: string[] = [];
 function send(
   method: string,
   path: string,
-  headers: Record<string, string> = {},
+  headers?: Record<string, string>,
   body?: string,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(server.url);
-    const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+): Promise<RawAnswer> {
+  return rawRequest(server.url, method, path, headers, body);
 }
 
 beforeAll(async () => {
