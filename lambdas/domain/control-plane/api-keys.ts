@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { apiKeyChange } from './changes';
 import { type ControlPlaneContext, isoNow } from './context';
 import { type ApiKey, nextVersion, type Project } from './model';
+import type { ApiKeyView } from './wire-types';
 
 /** `wgl_` plus 4 characters of the random part: enough to tell keys apart, 24 of 256 bits. */
 const DISPLAY_PREFIX_LENGTH = 8;
@@ -25,19 +26,7 @@ export interface IssuedKey {
   record: ApiKey;
 }
 
-/** What listing shows of a key: never the key, nor (needlessly) its hash. */
-export interface ApiKeyView {
-  id: string;
-  project_id: string;
-  prefix: string;
-  scopes: ApiKeyScope[];
-  status: 'active' | 'revoked';
-  created_at: string;
-  created_by: string;
-  expires_at?: string;
-  revoked_at?: string;
-  replaced_by?: string;
-}
+export type { ApiKeyView };
 
 export async function createKey(
   context: ControlPlaneContext,

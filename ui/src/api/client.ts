@@ -5,6 +5,7 @@
  * the API's own words and the HTTP status.
  */
 
+import type { ApiKeyView } from '../../../lambdas/domain/control-plane/wire-types';
 import type { SessionSortField, SortOrder } from '../../../lambdas/domain/read-api/wire-types';
 import type {
   ChartPoint,
@@ -162,18 +163,8 @@ export interface Member {
   role: Role;
 }
 
-export interface ApiKeyView {
-  id: string;
-  project_id: string;
-  prefix: string;
-  scopes: KeyScope[];
-  status: 'active' | 'revoked';
-  created_at: string;
-  created_by: string;
-  expires_at?: string;
-  revoked_at?: string;
-  replaced_by?: string;
-}
+/** What listing shows of a key (the control plane's own shape, type-only). */
+export type { ApiKeyView };
 
 /** Create and rotate answers: the key itself, shown once. */
 export interface IssuedKey extends ApiKeyView {
