@@ -20,7 +20,7 @@ export interface CorsConfiguration {
 export function dataPlaneCors(allowOrigins: readonly string[]): CorsConfiguration {
   return {
     allowOrigins,
-    allowMethods: ['GET', 'POST', 'DELETE'],
+    allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowHeaders: ['authorization', 'content-type'],
     exposeHeaders: ['retry-after'],
     maxAgeSeconds: 3600,

@@ -105,7 +105,7 @@ export class IngestApi extends Construct {
         corsPreflight: {
           allowOrigins: [...(props.corsOrigins ?? [])],
           allowHeaders: ['authorization', 'content-type'],
-          allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.DELETE],
+          allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
           // Read answers the console shows or waits on (continueWith is in the body).
           exposeHeaders: ['retry-after'],
           maxAge: Duration.hours(1),

@@ -217,7 +217,7 @@ describe('sign-in and CORS', () => {
       expect(api.Properties.CorsConfiguration).toEqual({
         AllowOrigins: ['https://console.waggle.test', 'https://app.waggle.test', 'http://localhost:5173'],
         AllowHeaders: ['authorization', 'content-type'],
-        AllowMethods: ['GET', 'POST', 'DELETE'],
+        AllowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
         ExposeHeaders: ['retry-after'],
         MaxAge: 3600,
       });

@@ -57,7 +57,7 @@ describe('CORS on the local HTTP API', () => {
     expect(answer.status).toBe(204);
     expect(answer.body).toBe('');
     expect(answer.headers['access-control-allow-origin']).toBe(CONSOLE);
-    expect(answer.headers['access-control-allow-methods']).toBe('GET,POST,DELETE');
+    expect(answer.headers['access-control-allow-methods']).toBe('GET,POST,PUT,DELETE');
     expect(answer.headers['access-control-allow-headers']).toBe('authorization,content-type');
     expect(answer.headers['access-control-max-age']).toBe('3600');
     expect(answer.headers.vary).toBe('Origin');
