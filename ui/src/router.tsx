@@ -134,8 +134,8 @@ const dashboardRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/DashboardPage'), 'DashboardPage'),
 });
 
-export type AdminTab = 'keys' | 'members' | 'projects';
-const ADMIN_TABS: readonly AdminTab[] = ['keys', 'members', 'projects'];
+export type AdminTab = 'keys' | 'members' | 'projects' | 'provider-keys';
+const ADMIN_TABS: readonly AdminTab[] = ['keys', 'members', 'projects', 'provider-keys'];
 
 const adminRoute = createRoute({
   getParentRoute: () => projectRoute,

@@ -234,6 +234,48 @@ export interface ChartAnswer {
   totalEvents: number;
 }
 
+// ---- Data-plane provider keys (docs/providers.md; admin scope only) ----
+
+/** The providers (lambdas/domain/providers/providers.ts), and what each needs besides a key. */
+export const PROVIDERS = [
+  'openai',
+  'anthropic',
+  'azure',
+  'google-vertex',
+  'bedrock',
+  'openai-compatible',
+] as const;
+export type ProviderId = (typeof PROVIDERS)[number];
+export type ProviderKeyScope = 'project' | 'workspace';
+
+/** What the API shows of a stored provider key: never the secret, only its last four characters. */
+export interface ProviderKeyView {
+  provider: ProviderId;
+  scope: ProviderKeyScope;
+  /** null for a secret too short to show any of it, and for bedrock (no secret). */
+  last4: string | null;
+  base_url?: string;
+  region?: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface SetProviderKeyRequest {
+  api_key?: string;
+  base_url?: string;
+  region?: string;
+  scope: ProviderKeyScope;
+}
+
+export interface ProviderKeyAuditEntry {
+  provider: ProviderId;
+  scope: ProviderKeyScope;
+  action: string;
+  actor: string;
+  at: string;
+  version?: number;
+}
+
 // ---- The client ----
 
 export interface ApiClientOptions {
@@ -408,6 +450,24 @@ export function createApiClient(options: ApiClientOptions) {
           dateRange:
             'relative' in chart.dateRange ? chart.dateRange.relative : JSON.stringify(chart.dateRange),
         })}`,
+      ),
+
+    // Data plane (provider keys; admin scope).
+    listProviderKeys: (target: DataTarget) =>
+      dp<{ provider_keys: ProviderKeyView[] }>(target, 'GET', '/v1/provider-keys'),
+    setProviderKey: (target: DataTarget, provider: ProviderId, body: SetProviderKeyRequest) =>
+      dp<ProviderKeyView>(target, 'PUT', `/v1/provider-keys/${enc(provider)}`, body),
+    deleteProviderKey: (target: DataTarget, provider: ProviderId, scope: ProviderKeyScope) =>
+      dp<{ success: true; deleted: ProviderId; scope: ProviderKeyScope }>(
+        target,
+        'DELETE',
+        `/v1/provider-keys/${enc(provider)}${query({ scope })}`,
+      ),
+    providerKeyAudit: (target: DataTarget, limit = 20) =>
+      dp<{ entries: ProviderKeyAuditEntry[] }>(
+        target,
+        'GET',
+        `/v1/provider-keys/audit${query({ limit: String(limit) })}`,
       ),
   };
 }

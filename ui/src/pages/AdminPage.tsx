@@ -7,7 +7,11 @@ import {
   KEY_SCOPES,
   type KeyScope,
   type Member,
+  PROVIDERS,
   type Project,
+  type ProviderId,
+  type ProviderKeyScope,
+  type ProviderKeyView,
   ROLES,
   type Role,
 } from '../api/client';
@@ -25,6 +29,8 @@ const TABS: { value: AdminTab; label: string; weakest: Role }[] = [
   { value: 'keys', label: 'API keys', weakest: 'member' },
   { value: 'members', label: 'Members', weakest: 'member' },
   { value: 'projects', label: 'Projects', weakest: 'viewer' },
+  // The data plane refuses provider keys to anyone below admin (403); members do not see the tab.
+  { value: 'provider-keys', label: 'Provider keys', weakest: 'admin' },
 ];
 
 /**
@@ -77,6 +83,7 @@ export function AdminPage() {
         {tab.value === 'projects' ? (
           <ProjectsPanel current={projectId} orgId={project?.org_id} canCreate={atLeast(role, 'admin')} />
         ) : null}
+        {tab.value === 'provider-keys' ? <ProviderKeysPanel projectId={projectId} /> : null}
       </section>
     </>
   );
@@ -344,7 +351,7 @@ function KeyRow({
   );
 }
 
-/** "Confirm <action>" (disabled while it runs) and Cancel, for the key named by its prefix. */
+/** "Confirm <action>" (disabled while it runs) and Cancel, for the key named by its prefix (or provider and scope). */
 function ConfirmButtons({
   action,
   className,
@@ -353,7 +360,7 @@ function ConfirmButtons({
   onConfirm,
   onCancel,
 }: {
-  action: 'revoke' | 'rotate';
+  action: 'revoke' | 'rotate' | 'delete';
   className: string;
   prefix: string;
   pending: boolean;
@@ -648,6 +655,286 @@ function CreateProject({ orgId }: { orgId: string | undefined }) {
       <div>
         <button type="submit" disabled={create.isPending}>
           Create project
+        </button>
+      </div>
+    </form>
+  );
+}
+
+// ---- Provider keys (data plane; admin and owner only) ----
+
+/** What each provider takes besides its scope (docs/providers.md, lambdas/domain/providers/providers.ts). */
+const PROVIDER_NEEDS: Record<ProviderId, { apiKey: boolean; baseUrl: 'required' | 'optional' | 'none' }> = {
+  openai: { apiKey: true, baseUrl: 'optional' },
+  anthropic: { apiKey: true, baseUrl: 'optional' },
+  azure: { apiKey: true, baseUrl: 'required' },
+  'google-vertex': { apiKey: true, baseUrl: 'optional' },
+  bedrock: { apiKey: false, baseUrl: 'none' },
+  'openai-compatible': { apiKey: true, baseUrl: 'required' },
+};
+
+function ProviderKeysPanel({ projectId }: { projectId: string }) {
+  const { api, dataPlane } = useApp();
+  const queryClient = useQueryClient();
+  const target = { dataPlaneId: dataPlane.id, projectId };
+  const listKey = ['provider-keys', dataPlane.id, projectId];
+  const auditKey = ['provider-keys-audit', dataPlane.id, projectId];
+  const keys = useQuery({ queryKey: listKey, queryFn: () => api.listProviderKeys(target) });
+  const audit = useQuery({ queryKey: auditKey, queryFn: () => api.providerKeyAudit(target, 20) });
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: listKey });
+    void queryClient.invalidateQueries({ queryKey: auditKey });
+  };
+  const rows = keys.data?.provider_keys;
+  return (
+    <>
+      <h2>Provider keys</h2>
+      <p className="muted">
+        Credentials the data plane uses to call an LLM provider for this project. A project key wins over its
+        workspace&apos;s. A key is never shown again after it is saved: only its last four characters.
+      </p>
+      <SetProviderKey projectId={projectId} onSaved={refresh} />
+      <ErrorMessage error={keys.error} title="Could not list provider keys" />
+      {keys.isLoading ? <p role="status">Loading provider keys…</p> : null}
+      {rows && rows.length === 0 ? <p>No provider keys yet.</p> : null}
+      {rows && rows.length > 0 ? (
+        <div className="table-wrap">
+          <table className="data" data-testid="provider-keys-table">
+            <caption className="sr-only">Provider keys</caption>
+            <thead>
+              <tr>
+                <th scope="col">Provider</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Key</th>
+                <th scope="col">Base URL / region</th>
+                <th scope="col">Updated</th>
+                <th scope="col">Updated by</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((key) => (
+                <ProviderKeyRow
+                  key={`${key.provider}/${key.scope}`}
+                  providerKey={key}
+                  projectId={projectId}
+                  onChanged={refresh}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <h3>Recent changes</h3>
+      <ErrorMessage error={audit.error} title="Could not read the provider-key audit" />
+      {audit.data && audit.data.entries.length === 0 ? <p className="muted">No changes yet.</p> : null}
+      {audit.data && audit.data.entries.length > 0 ? (
+        <div className="table-wrap">
+          <table className="data" data-testid="provider-keys-audit">
+            <caption className="sr-only">Recent provider-key changes</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Provider</th>
+                <th scope="col">Scope</th>
+                <th scope="col">Action</th>
+                <th scope="col">By</th>
+              </tr>
+            </thead>
+            <tbody>
+              {audit.data.entries.map((entry) => (
+                <tr
+                  key={`${entry.at}/${entry.provider}/${entry.scope}/${entry.version ?? ''}/${entry.action}`}
+                >
+                  <td>{formatTime(Date.parse(entry.at))}</td>
+                  <td>{entry.provider}</td>
+                  <td>{entry.scope}</td>
+                  <td>{entry.action}</td>
+                  <td className="ellipsis">{entry.actor}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+function ProviderKeyRow({
+  providerKey,
+  projectId,
+  onChanged,
+}: {
+  providerKey: ProviderKeyView;
+  projectId: string;
+  onChanged(): void;
+}) {
+  const { api, dataPlane } = useApp();
+  const [confirming, setConfirming] = useState(false);
+  const name = `${providerKey.provider} (${providerKey.scope})`;
+  const remove = useMutation({
+    mutationFn: () =>
+      api.deleteProviderKey(
+        { dataPlaneId: dataPlane.id, projectId },
+        providerKey.provider,
+        providerKey.scope,
+      ),
+    onSuccess: () => {
+      setConfirming(false);
+      onChanged();
+    },
+  });
+  return (
+    <tr data-testid={`provider-key-${providerKey.provider}-${providerKey.scope}`}>
+      <th scope="row">{providerKey.provider}</th>
+      <td>{providerKey.scope}</td>
+      <td>{providerKey.last4 ? <code>…{providerKey.last4}</code> : <span className="muted">–</span>}</td>
+      <td className="ellipsis">{providerKey.base_url ?? providerKey.region ?? ''}</td>
+      <td>{formatTime(Date.parse(providerKey.updated_at))}</td>
+      <td className="ellipsis">{providerKey.updated_by}</td>
+      <td>
+        <div className="actions">
+          {confirming ? (
+            <>
+              <span>Delete? Calls to {providerKey.provider} stop using it.</span>
+              <ConfirmButtons
+                action="delete"
+                className="danger small"
+                prefix={name}
+                pending={remove.isPending}
+                onConfirm={() => remove.mutate()}
+                onCancel={() => setConfirming(false)}
+              />
+            </>
+          ) : (
+            <button
+              type="button"
+              className="danger small"
+              aria-label={`Delete key ${name}`}
+              onClick={() => setConfirming(true)}
+            >
+              Delete
+            </button>
+          )}
+        </div>
+        <ErrorMessage error={remove.error} />
+      </td>
+    </tr>
+  );
+}
+
+function SetProviderKey({ projectId, onSaved }: { projectId: string; onSaved(): void }) {
+  const { api, dataPlane } = useApp();
+  const [provider, setProvider] = useState<ProviderId>('openai');
+  const [scope, setScope] = useState<ProviderKeyScope>('project');
+  // The secret lives only in this field until it is sent; it is cleared once saved.
+  const [apiKey, setApiKey] = useState('');
+  const [baseUrl, setBaseUrl] = useState('');
+  const [region, setRegion] = useState('');
+  const providerId = useId();
+  const needs = PROVIDER_NEEDS[provider];
+  const save = useMutation({
+    mutationFn: () =>
+      api.setProviderKey({ dataPlaneId: dataPlane.id, projectId }, provider, {
+        scope,
+        api_key: needs.apiKey ? apiKey : undefined,
+        base_url: needs.baseUrl !== 'none' && baseUrl.trim() !== '' ? baseUrl.trim() : undefined,
+        region: provider === 'bedrock' && region.trim() !== '' ? region.trim() : undefined,
+      }),
+    onSuccess: () => {
+      setApiKey('');
+      onSaved();
+    },
+  });
+  return (
+    <form
+      className="card stack"
+      aria-label="Set a provider key"
+      onSubmit={(event) => {
+        event.preventDefault();
+        save.mutate();
+      }}
+    >
+      <h3>Set or replace a provider key</h3>
+      <div className="row">
+        <div className="field">
+          <label htmlFor={providerId}>Provider</label>
+          <select
+            id={providerId}
+            value={provider}
+            onChange={(event) => setProvider(event.target.value as ProviderId)}
+          >
+            {PROVIDERS.map((candidate) => (
+              <option key={candidate} value={candidate}>
+                {candidate}
+              </option>
+            ))}
+          </select>
+        </div>
+        <fieldset>
+          <legend>Scope</legend>
+          {(['project', 'workspace'] as const).map((candidate) => (
+            <label key={candidate} className="check">
+              <input
+                type="radio"
+                name="provider-key-scope"
+                value={candidate}
+                checked={scope === candidate}
+                onChange={() => setScope(candidate)}
+              />
+              {candidate === 'project' ? 'This project' : 'The whole workspace'}
+            </label>
+          ))}
+        </fieldset>
+      </div>
+      <div className="row">
+        {needs.apiKey ? (
+          <label className="field grow">
+            <span>API key</span>
+            <input
+              type="password"
+              required
+              autoComplete="off"
+              spellCheck={false}
+              value={apiKey}
+              onChange={(event) => setApiKey(event.target.value)}
+            />
+          </label>
+        ) : (
+          <p className="muted small">
+            Bedrock is called with the IAM role of the function that calls the model; no key is stored.
+          </p>
+        )}
+        {needs.baseUrl !== 'none' ? (
+          <label className="field grow">
+            <span>Base URL{needs.baseUrl === 'optional' ? ' (optional)' : ''}</span>
+            {/* Text, not type=url: the data plane's own checks and words are the ones shown. */}
+            <input
+              inputMode="url"
+              required={needs.baseUrl === 'required'}
+              value={baseUrl}
+              onChange={(event) => setBaseUrl(event.target.value)}
+            />
+          </label>
+        ) : null}
+        {provider === 'bedrock' ? (
+          <label className="field">
+            <span>Region (optional)</span>
+            <input value={region} onChange={(event) => setRegion(event.target.value)} />
+          </label>
+        ) : null}
+      </div>
+      <ErrorMessage error={save.error} title="Could not save the provider key" />
+      {save.data && !save.isPending ? (
+        <p role="status">
+          Saved the {save.data.provider} key ({save.data.scope}
+          {save.data.last4 ? `, ending ${save.data.last4}` : ''}).
+        </p>
+      ) : null}
+      <div>
+        <button type="submit" disabled={save.isPending}>
+          Save provider key
         </button>
       </div>
     </form>
