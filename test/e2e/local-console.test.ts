@@ -135,7 +135,7 @@ describe('the console on the local control plane', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers).toMatchObject({
       'access-control-allow-origin': origin,
-      'access-control-allow-methods': 'GET,POST,DELETE',
+      'access-control-allow-methods': 'GET,POST,PUT,DELETE',
       'access-control-allow-headers': 'authorization,content-type',
       'access-control-max-age': '3600',
       vary: 'Origin',
