@@ -1,7 +1,7 @@
 /**
  * What the console's browser tests, the screenshots and the bench share: a console build in a
  * folder of their own, the local platform serving it, Debian's Chromium driven by playwright-core
- * (flags that keep it off the network: /work/.library/env/machines/node.md), sample sessions sent
+ * (flags that keep it off the network: no background networking, updates, sync or QUIC), sample sessions sent
  * through the HoneyHive REST intake, sign-in and a viewer user.
  */
 import { randomUUID } from 'node:crypto';
