@@ -4,16 +4,9 @@
  */
 import { ValidationError } from '../errors';
 
-export const PROVIDERS = [
-  'openai',
-  'anthropic',
-  'azure',
-  'google-vertex',
-  'bedrock',
-  'openai-compatible',
-] as const;
+import { PROVIDERS, type ProviderId } from './provider-ids';
 
-export type ProviderId = (typeof PROVIDERS)[number];
+export { PROVIDERS, type ProviderId };
 
 /** How a provider is authenticated and where it is reached. */
 interface ProviderTraits {

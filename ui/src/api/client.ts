@@ -6,6 +6,7 @@
  */
 
 import type { ApiKeyView } from '../../../lambdas/domain/control-plane/wire-types';
+import type { ProviderId } from '../../../lambdas/domain/providers/provider-ids';
 import type { SessionSortField, SortOrder } from '../../../lambdas/domain/read-api/wire-types';
 import type {
   ChartPoint,
@@ -236,16 +237,8 @@ export interface ChartAnswer {
 
 // ---- Data-plane provider keys (docs/providers.md; admin scope only) ----
 
-/** The providers (lambdas/domain/providers/providers.ts), and what each needs besides a key. */
-export const PROVIDERS = [
-  'openai',
-  'anthropic',
-  'azure',
-  'google-vertex',
-  'bedrock',
-  'openai-compatible',
-] as const;
-export type ProviderId = (typeof PROVIDERS)[number];
+/** The providers, as the data plane lists them (a module with no imports: nothing else of the platform comes in). */
+export { PROVIDERS, type ProviderId } from '../../../lambdas/domain/providers/provider-ids';
 export type ProviderKeyScope = 'project' | 'workspace';
 
 /** What the API shows of a stored provider key: never the secret, only its last four characters. */
