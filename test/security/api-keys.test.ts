@@ -108,14 +108,7 @@ describe('wrong checksum', () => {
     const key = generateApiKey();
     const tampered = `${key.slice(0, 10)}${key[10] === 'x' ? 'y' : 'x'}${key.slice(11)}`;
     // Even a registry that holds the tampered key's hash is never asked.
-    await registry.put({
-      keyHash: hashApiKey(tampered),
-      ...PROJECT_A,
-      projectName: 'a',
-      scopes: ['ingest'],
-      revoked: false,
-      createdAt: 0,
-    });
+    await registry.register(tampered, { ...PROJECT_A, projectName: 'a' }, ['ingest']);
     const ingest = createIngestHandler({
       keys: registry,
       rawArchive: new MemoryObjectStore(),
@@ -158,14 +151,7 @@ describe("a key of project A on project B's data", () => {
     ]);
     engine = await createDuckDbQueryEngine({ storeRoot: root });
     const keys = new MemoryKeyRegistry();
-    await keys.put({
-      keyHash: hashApiKey(keyA),
-      ...PROJECT_A,
-      projectName: 'alpha-app',
-      scopes: ['ingest', 'read'],
-      revoked: false,
-      createdAt: 0,
-    });
+    await keys.register(keyA, { ...PROJECT_A, projectName: 'alpha-app' }, ['ingest', 'read']);
     await keys.put({
       keyHash: hashApiKey(generateApiKey()),
       ...PROJECT_B,
@@ -234,14 +220,7 @@ describe('brute force', () => {
     let now = 0;
     const registry = new MemoryKeyRegistry();
     const goodKey = generateApiKey();
-    void registry.put({
-      keyHash: hashApiKey(goodKey),
-      ...PROJECT_A,
-      projectName: 'a',
-      scopes: ['ingest'],
-      revoked: false,
-      createdAt: 0,
-    });
+    void registry.register(goodKey, { ...PROJECT_A, projectName: 'a' }, ['ingest']);
     const clock = () => now;
     const authenticate = createRequestAuthenticator({
       apiKeys: createAuthenticator(registry, { clock }),

@@ -1,4 +1,6 @@
-import type { ApiKeyRecord } from '../../lambdas/domain/auth/principal';
+import { hashApiKey } from '../../lambdas/domain/auth/api-key';
+import type { ApiKeyRecord, ApiKeyScope } from '../../lambdas/domain/auth/principal';
+import type { Tenant } from '../../lambdas/domain/events/event';
 import type { KeyRegistry, MessageQueue, ObjectStore, QueueMessage } from '../../lambdas/domain/ports';
 
 /** In-memory ObjectStore for unit tests; `failNext` makes the next put reject. */
@@ -49,5 +51,14 @@ export class MemoryKeyRegistry implements KeyRegistry {
 
   async put(record: ApiKeyRecord): Promise<void> {
     this.records.set(record.keyHash, record);
+  }
+
+  /** Registers a live key (stored by its hash, as the registry holds keys) for a project. */
+  async register(
+    key: string,
+    project: Tenant & { projectName: string },
+    scopes: ApiKeyScope[],
+  ): Promise<void> {
+    await this.put({ keyHash: hashApiKey(key), ...project, scopes, revoked: false, createdAt: 0 });
   }
 }

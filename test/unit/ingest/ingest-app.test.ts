@@ -70,16 +70,11 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   keys = new MemoryKeyRegistry();
-  await keys.put({
-    keyHash: hashApiKey(KEY),
-    org_id: 'org-1',
-    workspace_id: 'ws-1',
-    project_id: 'proj-1',
-    projectName: 'proj',
-    scopes: ['ingest', 'read'],
-    revoked: false,
-    createdAt: 0,
-  });
+  await keys.register(
+    KEY,
+    { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-1', projectName: 'proj' },
+    ['ingest', 'read'],
+  );
   archive = new MemoryObjectStore();
   queue = new MemoryQueue();
   handler = createIngestHandler({ keys, rawArchive: archive, overflowStore: archive, eventsQueue: queue });

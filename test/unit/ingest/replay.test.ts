@@ -1,6 +1,5 @@
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { hashApiKey } from '../../../lambdas/domain/auth/api-key';
 import type { WaggleEvent } from '../../../lambdas/domain/events/event';
 import { parseQueueEnvelope } from '../../../lambdas/domain/ingest/queue-envelope';
 import {
@@ -45,16 +44,9 @@ function eventsOn(queue: MemoryQueue): WaggleEvent[] {
 
 beforeEach(async () => {
   const keys = new MemoryKeyRegistry();
-  await keys.put({
-    keyHash: hashApiKey(KEY),
-    org_id: 'o',
-    workspace_id: 'w',
-    project_id: 'p-1',
-    projectName: 'p',
-    scopes: ['ingest'],
-    revoked: false,
-    createdAt: 0,
-  });
+  await keys.register(KEY, { org_id: 'o', workspace_id: 'w', project_id: 'p-1', projectName: 'p' }, [
+    'ingest',
+  ]);
   archive = new MemoryObjectStore();
   liveQueue = new MemoryQueue();
   handler = createIngestHandler({

@@ -16,46 +16,19 @@ import {
   TOMBSTONES_PREFIX,
 } from '../../../lambdas/domain/store/layout';
 import { LOCATOR_COLUMNS, LOCATOR_PREFIX } from '../../../lambdas/domain/store/locator';
+import { storedEventFixture } from '../../support/stored-event';
 
 export const TENANT: Tenant = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-1' };
 export const BASE_TIME = Date.UTC(2026, 2, 10, 12, 0, 0);
 
 export function makeEvent(overrides: Partial<StoredEvent> & { event_id: string }): StoredEvent {
-  const start = overrides.start_time ?? BASE_TIME;
-  return {
-    ...TENANT,
-    version: 1,
+  return storedEventFixture(TENANT, {
     session_id: 'sess-1',
-    parent_id: null,
-    children_ids: [],
-    trace_id: null,
-    span_id: null,
-    event_type: 'chain',
-    event_name: 'step',
-    source: 'test',
-    start_time: start,
-    end_time: start + 100,
-    duration: 100,
-    model: null,
-    provider: null,
-    prompt_tokens: null,
-    completion_tokens: null,
-    total_tokens: null,
-    cost: null,
-    error: null,
-    config: {},
-    inputs: {},
-    outputs: {},
-    metadata: {},
-    metrics: {},
-    feedback: {},
-    user_properties: {},
+    start_time: BASE_TIME,
     inputs_ref: null,
     outputs_ref: null,
-    ingested_at: start + 1000,
-    deleted: false,
     ...overrides,
-  };
+  });
 }
 
 const SQL_TYPES: Record<Column['type'], string> = {

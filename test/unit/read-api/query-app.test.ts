@@ -27,25 +27,19 @@ import {
 import { createQueryApiHandler, type QueryApiHandler } from '../../../lambdas/query-api/app';
 import { apigwEvent } from '../../support/apigw-event';
 import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';
+import { storedEventFixture } from '../../support/stored-event';
 
 const TENANT: Tenant = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-1' };
 const OTHER: Tenant = { org_id: 'org-2', workspace_id: 'ws-2', project_id: 'proj-2' };
 const NOW = Date.UTC(2026, 10, 22, 12);
 
 function storedEvent(tenant: Tenant, id: string, overrides: Partial<StoredEvent> = {}): StoredEvent {
-  return {
-    ...tenant,
+  return storedEventFixture(tenant, {
     event_id: id,
-    version: 1,
-    session_id: 's-1',
     parent_id: 's-1',
-    children_ids: [],
-    trace_id: null,
-    span_id: null,
     event_type: 'model',
     event_name: 'chat',
     source: 'sdk',
-    start_time: 1000,
     end_time: 2000,
     duration: 1000,
     model: 'gpt-4o',
@@ -54,18 +48,9 @@ function storedEvent(tenant: Tenant, id: string, overrides: Partial<StoredEvent>
     completion_tokens: 1,
     total_tokens: 2,
     cost: 0.1,
-    error: null,
-    config: {},
-    inputs: {},
-    outputs: {},
-    metadata: {},
-    metrics: {},
-    feedback: {},
-    user_properties: {},
     ingested_at: 1,
-    deleted: false,
     ...overrides,
-  };
+  });
 }
 
 /** An in-memory EventQueryService over a fixed set of events, recording every call it gets. */

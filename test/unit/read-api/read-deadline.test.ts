@@ -4,7 +4,7 @@
  * naming the limit instead of hanging. Driven with a slow fake engine under the real query layer.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { generateApiKey, hashApiKey } from '../../../lambdas/domain/auth/api-key';
+import { generateApiKey } from '../../../lambdas/domain/auth/api-key';
 import { DeadlineExceededError } from '../../../lambdas/domain/query/deadline';
 import type { QueryEngine, QueryOptions } from '../../../lambdas/domain/query/engine';
 import { createEventQueryService } from '../../../lambdas/domain/query/event-query-service';
@@ -58,14 +58,7 @@ let keys: MemoryKeyRegistry;
 
 beforeEach(async () => {
   keys = new MemoryKeyRegistry();
-  await keys.put({
-    keyHash: hashApiKey(KEY),
-    ...TENANT,
-    projectName: 'app',
-    scopes: ['read'],
-    revoked: false,
-    createdAt: 0,
-  });
+  await keys.register(KEY, { ...TENANT, projectName: 'app' }, ['read']);
 });
 
 function handlerOver(engine: QueryEngine, readBudgetMs?: number): QueryApiHandler {

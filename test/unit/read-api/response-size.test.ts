@@ -6,7 +6,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { generateApiKey, hashApiKey } from '../../../lambdas/domain/auth/api-key';
+import { generateApiKey } from '../../../lambdas/domain/auth/api-key';
 import type { Tenant, WaggleEvent } from '../../../lambdas/domain/events/event';
 import { buildSession } from '../../../lambdas/domain/query/session-tree';
 import type {
@@ -29,25 +29,20 @@ import { acceptsGzip } from '../../../lambdas/http/response-encoding';
 import { createQueryApiHandler, type QueryApiHandler } from '../../../lambdas/query-api/app';
 import { apigwEvent } from '../../support/apigw-event';
 import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';
+import { storedEventFixture } from '../../support/stored-event';
 
 const KEY = generateApiKey();
 const TENANT: Tenant = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-1' };
 const OUTPUT_CHARS = 31_000;
 
 function storedEvent(id: string, overrides: Partial<StoredEvent> = {}): StoredEvent {
-  return {
-    ...TENANT,
+  return storedEventFixture(TENANT, {
     event_id: id,
-    version: 1,
     session_id: 'sess',
     parent_id: 'sess',
-    children_ids: [],
-    trace_id: null,
-    span_id: null,
     event_type: 'model',
     event_name: 'chat',
     source: 'sdk',
-    start_time: 1_000,
     end_time: 2_000,
     duration: 1_000,
     model: 'gpt-4o',
@@ -56,8 +51,6 @@ function storedEvent(id: string, overrides: Partial<StoredEvent> = {}): StoredEv
     completion_tokens: 900,
     total_tokens: 910,
     cost: 0.01,
-    error: null,
-    config: {},
     inputs: { chat_history: [{ role: 'user', content: 'Summarise the "report", please.' }] },
     outputs: {
       content: `An ordinary, "quoted" answer: ${'lorem ipsum '.repeat(OUTPUT_CHARS / 12)}`.slice(
@@ -65,14 +58,9 @@ function storedEvent(id: string, overrides: Partial<StoredEvent> = {}): StoredEv
         OUTPUT_CHARS,
       ),
     },
-    metadata: {},
-    metrics: {},
-    feedback: {},
-    user_properties: {},
     ingested_at: 1,
-    deleted: false,
     ...overrides,
-  };
+  });
 }
 
 /** Exports pages of a fixed list, by offset, as the query layer does. */
@@ -113,14 +101,7 @@ let payloads: MemoryObjectStore;
 
 beforeEach(async () => {
   keys = new MemoryKeyRegistry();
-  await keys.put({
-    keyHash: hashApiKey(KEY),
-    ...TENANT,
-    projectName: 'app',
-    scopes: ['read'],
-    revoked: false,
-    createdAt: 0,
-  });
+  await keys.register(KEY, { ...TENANT, projectName: 'app' }, ['read']);
   payloads = new MemoryObjectStore();
 });
 

@@ -18,6 +18,7 @@ import {
   SESSION_ROLLUPS,
 } from '../../support/honeyhive-response-contract';
 import { READ_PRINCIPAL as principal } from '../../support/read-api-fixtures';
+import { storedEventFixture } from '../../support/stored-event';
 
 /**
  * Two independent checks of each answer: the contract's required keys and declared types (written
@@ -26,43 +27,31 @@ import { READ_PRINCIPAL as principal } from '../../support/read-api-fixtures';
  */
 
 function storedEvent(overrides: Partial<StoredEvent>): StoredEvent {
-  return {
-    org_id: 'org-1',
-    workspace_id: 'ws-1',
-    project_id: 'proj-1',
-    event_id: 'e-1',
-    version: 1,
-    session_id: 's-1',
-    parent_id: 's-1',
-    children_ids: [],
-    trace_id: null,
-    span_id: null,
-    event_type: 'model',
-    event_name: 'chat',
-    source: 'sdk',
-    start_time: 1000,
-    end_time: 1500,
-    duration: 500,
-    model: 'gpt-4o',
-    provider: 'openai',
-    prompt_tokens: 10,
-    completion_tokens: 5,
-    total_tokens: 15,
-    cost: 0.01,
-    error: null,
-    config: {},
-    inputs: { q: 'hi' },
-    outputs: { a: 'hello' },
-    metadata: { env: 'prod' },
-    metrics: {},
-    feedback: {},
-    user_properties: {},
-    ingested_at: 2000,
-    deleted: false,
-    inputs_ref: 'payloads/x',
-    outputs_ref: null,
-    ...overrides,
-  };
+  return storedEventFixture(
+    { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-1' },
+    {
+      event_id: 'e-1',
+      parent_id: 's-1',
+      event_type: 'model',
+      event_name: 'chat',
+      source: 'sdk',
+      end_time: 1500,
+      duration: 500,
+      model: 'gpt-4o',
+      provider: 'openai',
+      prompt_tokens: 10,
+      completion_tokens: 5,
+      total_tokens: 15,
+      cost: 0.01,
+      inputs: { q: 'hi' },
+      outputs: { a: 'hello' },
+      metadata: { env: 'prod' },
+      ingested_at: 2000,
+      inputs_ref: 'payloads/x',
+      outputs_ref: null,
+      ...overrides,
+    },
+  );
 }
 
 function node(event: StoredEvent, children: SessionNode[] = []): SessionNode {
