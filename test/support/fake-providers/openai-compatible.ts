@@ -1,0 +1,216 @@
+/**
+ * A fake OpenAI-compatible server: `POST /v1/chat/completions` answered in OpenAI's wire format
+ * (a `chat.completion`, or `chat.completion.chunk` SSE events ending in `data: [DONE]`), and
+ * `GET /v1/models`. Answers follow reply-rule.ts; faults and scripted replies follow behaviour.ts.
+ * Verified against the openai client and @ai-sdk/openai-compatible in
+ * test/unit/fake-providers/openai-compatible.test.ts.
+ */
+import type { ServerResponse } from 'node:http';
+import { type Behaviour, BehaviourScript, retryHeaders, type ScriptedError } from './behaviour';
+import {
+  beginAnswer,
+  type FakeServerOptions,
+  type RecordedRequest,
+  sendJson,
+  startFakeServer,
+  streamEvents,
+} from './fake-http-server';
+import { type FakeProvider, fakeProvider } from './fake-provider';
+import { answerPlan } from './plan';
+
+export interface FakeOpenAIOptions extends FakeServerOptions {
+  /** When set, `Authorization: Bearer <apiKey>` is required (401 otherwise, as OpenAI answers). */
+  apiKey?: string;
+  /** `created` of every answer (default: now, in seconds). */
+  created?: number;
+  /** Listed by GET /v1/models (default ['fake-model']); chat accepts any model name. */
+  models?: string[];
+}
+
+const CHAT_PATH = '/v1/chat/completions';
+
+export async function startFakeOpenAICompatible(options: FakeOpenAIOptions = {}): Promise<FakeProvider> {
+  const script = new BehaviourScript<RecordedRequest>();
+  const server = await startFakeServer(options, async (request, res) => {
+    const path = request.path.split('?')[0];
+    const number = server.requests.indexOf(request) + 1;
+    const headers = { 'x-request-id': `req_fake_${number}` };
+    if (options.apiKey !== undefined) {
+      const refusal = checkBearer(request.headers.authorization, options.apiKey);
+      if (refusal) return sendJson(request, res, 401, openAIError({ status: 401, ...refusal }), headers);
+    }
+    if (request.method === 'GET' && path === '/v1/models') {
+      const data = (options.models ?? ['fake-model']).map((id) => ({
+        id,
+        object: 'model',
+        created: options.created ?? 0,
+        owned_by: 'fake',
+      }));
+      return sendJson(request, res, 200, { object: 'list', data }, headers);
+    }
+    if (request.method !== 'POST' || path !== CHAT_PATH) {
+      const message = `Invalid URL (${request.method} ${path})`;
+      return sendJson(request, res, 404, openAIError({ status: 404, message, code: null }), headers);
+    }
+    const invalid = checkChatBody(request.body);
+    if (invalid) return sendJson(request, res, 400, openAIError({ status: 400, message: invalid }), headers);
+    const body = request.body as ChatBody;
+    const behaviour = script.next(request);
+    await answerChat(request, res, body, behaviour, {
+      id: `chatcmpl-fake-${number}`,
+      toolCallId: (index) => `call_fake_${number}_${index}`,
+      created: options.created ?? Math.floor(Date.now() / 1000),
+      headers,
+    });
+  });
+  return fakeProvider(server, script);
+}
+
+interface ChatBody {
+  model: string;
+  messages: Record<string, unknown>[];
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean } | null;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+}
+
+interface AnswerContext {
+  id: string;
+  toolCallId: (index: number) => string;
+  created: number;
+  headers: Record<string, string>;
+}
+
+async function answerChat(
+  request: RecordedRequest,
+  res: ServerResponse,
+  body: ChatBody,
+  behaviour: Behaviour,
+  context: AnswerContext,
+): Promise<void> {
+  const streamed = body.stream === true;
+  if (!(await beginAnswer(request, res, behaviour, streamed))) return;
+  if (behaviour.error) {
+    const headers = { ...context.headers, ...retryHeaders(behaviour.error) };
+    return sendJson(request, res, behaviour.error.status, openAIError(behaviour.error), headers);
+  }
+  const plan = answerPlan({
+    messages: body.messages,
+    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    behaviour,
+    toolCallId: context.toolCallId,
+  });
+  const finishReason = plan.cut ? 'length' : plan.toolCalls.length > 0 ? 'tool_calls' : 'stop';
+  const usage = {
+    prompt_tokens: plan.promptTokens,
+    completion_tokens: plan.completionTokens,
+    total_tokens: plan.promptTokens + plan.completionTokens,
+  };
+  const base = { id: context.id, created: context.created, model: body.model, system_fingerprint: null };
+  if (!streamed) {
+    const toolCalls = plan.toolCalls.map((call) => ({
+      id: call.id,
+      type: 'function',
+      function: { name: call.name, arguments: call.arguments },
+    }));
+    const message = {
+      role: 'assistant',
+      content: plan.text === '' && toolCalls.length > 0 ? null : plan.text,
+      refusal: null,
+      ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+    };
+    const completion = {
+      ...base,
+      object: 'chat.completion',
+      choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
+      usage,
+    };
+    return sendJson(request, res, 200, completion, context.headers);
+  }
+  const includeUsage = body.stream_options?.include_usage === true;
+  // With include_usage, OpenAI sends `usage: null` on every chunk but the last.
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = includeUsage ? { usage: null } : {}) =>
+    `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`;
+  const delta = (value: Record<string, unknown>, finish: string | null = null) =>
+    chunk([{ index: 0, delta: value, logprobs: null, finish_reason: finish }]);
+  const events = [
+    delta({ role: 'assistant', content: '', refusal: null }),
+    ...plan.textPieces.map((piece) => delta({ content: piece })),
+    ...plan.toolCalls.flatMap((call, index) => [
+      delta({
+        tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }],
+      }),
+      ...call.fragments.map((fragment) =>
+        delta({ tool_calls: [{ index, function: { arguments: fragment } }] }),
+      ),
+    ]),
+    delta({}, finishReason),
+    ...(includeUsage ? [chunk([], { usage })] : []),
+    'data: [DONE]\n\n',
+  ];
+  await streamEvents(request, res, behaviour, events, context.headers);
+}
+
+function checkChatBody(body: unknown): string | undefined {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body))
+    return "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)";
+  const record = body as Record<string, unknown>;
+  if (typeof record.model !== 'string' || record.model === '') return 'you must provide a model parameter';
+  if (!Array.isArray(record.messages)) return "Missing required parameter: 'messages'.";
+  if (record.messages.length === 0)
+    return "Invalid 'messages': empty array. Expected an array with minimum length 1.";
+  if (record.stream !== undefined && typeof record.stream !== 'boolean')
+    return "Invalid type for 'stream': expected a boolean.";
+  return undefined;
+}
+
+function checkBearer(
+  header: string | undefined,
+  expected: string,
+): { message: string; code: string | null } | undefined {
+  if (header === undefined || !header.startsWith('Bearer '))
+    return {
+      message:
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      code: null,
+    };
+  const given = header.slice('Bearer '.length);
+  if (given === expected) return undefined;
+  return {
+    message: `Incorrect API key provided: ${given.slice(0, 3)}***${given.slice(-4)}.`,
+    code: 'invalid_api_key',
+  };
+}
+
+/** OpenAI's defaults per status: what its API answers for the common failures. */
+const OPENAI_ERRORS: Record<number, { type: string; code: string | null; message: string }> = {
+  400: { type: 'invalid_request_error', code: null, message: 'Invalid request.' },
+  401: { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided.' },
+  403: { type: 'invalid_request_error', code: 'unsupported_country_region_territory', message: 'Forbidden.' },
+  404: { type: 'invalid_request_error', code: 'model_not_found', message: 'The model does not exist.' },
+  429: { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests.' },
+  500: {
+    type: 'server_error',
+    code: null,
+    message: 'The server had an error while processing your request. Sorry about that!',
+  },
+  503: {
+    type: 'server_error',
+    code: null,
+    message: 'The engine is currently overloaded, please try again later.',
+  },
+};
+
+export function openAIError(error: ScriptedError): { error: Record<string, unknown> } {
+  const defaults = OPENAI_ERRORS[error.status] ??
+    OPENAI_ERRORS[error.status >= 500 ? 500 : 400] ?? { type: 'server_error', code: null, message: '' };
+  return {
+    error: {
+      message: error.message ?? defaults.message,
+      type: error.type ?? defaults.type,
+      param: null,
+      code: error.code === undefined ? defaults.code : error.code,
+    },
+  };
+}
