@@ -107,7 +107,14 @@ async function answerChat(
     completion_tokens: plan.completionTokens,
     total_tokens: plan.promptTokens + plan.completionTokens,
   };
-  const base = { id: context.id, created: context.created, model: body.model, system_fingerprint: null };
+  // Key order as OpenAI sends them.
+  const head = (object: string) => ({
+    id: context.id,
+    object,
+    created: context.created,
+    model: body.model,
+    system_fingerprint: null,
+  });
   if (!streamed) {
     const toolCalls = plan.toolCalls.map((call) => ({
       id: call.id,
@@ -121,8 +128,7 @@ async function answerChat(
       ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
     };
     const completion = {
-      ...base,
-      object: 'chat.completion',
+      ...head('chat.completion'),
       choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
       usage,
     };
@@ -131,7 +137,7 @@ async function answerChat(
   const includeUsage = body.stream_options?.include_usage === true;
   // With include_usage, OpenAI sends `usage: null` on every chunk but the last.
   const chunk = (choices: unknown[], extra: Record<string, unknown> = includeUsage ? { usage: null } : {}) =>
-    `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`;
+    `data: ${JSON.stringify({ ...head('chat.completion.chunk'), choices, ...extra })}\n\n`;
   const delta = (value: Record<string, unknown>, finish: string | null = null) =>
     chunk([{ index: 0, delta: value, logprobs: null, finish_reason: finish }]);
   const events = [
