@@ -19,6 +19,7 @@ import {
 } from './ingest-bench';
 import { formatLimitsSection, measureLargestRequests } from './ingest-limits-bench';
 import { measureFreshness } from './local/freshness-bench';
+import { formatProxySection, measureProxy } from './proxy/proxy-bench';
 import { measureQueries } from './query/query-bench';
 import { formatSdkTable, measureSdk } from './sdk/sdk-bench';
 import { formatSdkExporterSection, measureSdkExporter } from './sdk/sdk-exporter-bench';
@@ -128,6 +129,14 @@ async function main(): Promise<void> {
   const freshness = await measureFreshness(30);
   console.log(`  p50 ${fmt(freshness.p50Ms)} ms, p99 ${fmt(freshness.p99Ms)} ms`);
 
+  console.log('bench: LLM proxy beside direct calls to a fake provider...');
+  const proxy = await measureProxy();
+  if (proxy.nonStreamed)
+    console.log(
+      `  non-streamed p50 ${fmt(proxy.nonStreamed.direct.p50Ms, 2)} / ${fmt(proxy.nonStreamed.proxied.p50Ms, 2)} ms, p99 ${fmt(proxy.nonStreamed.direct.p99Ms, 2)} / ${fmt(proxy.nonStreamed.proxied.p99Ms, 2)} ms (direct / proxy)`,
+    );
+  else console.log(`  not measured: ${proxy.unavailable}`);
+
   console.log('bench: queries over 1,000,000 stored events (DuckDB)...');
   const queries = await measureQueries({ events: 1_000_000, repeats: 20 });
   for (const row of queries.latencies)
@@ -224,6 +233,7 @@ after another, local platform defaults (writer batching window ${freshness.batch
 
 Target: p50 under 2 s: ${freshness.p50Ms < 2000 ? 'met' : 'NOT met'}.
 
+${formatProxySection(proxy)}
 ## Queries over ${fmt(queries.events)} stored events (local, DuckDB)
 
 ${fmt(queries.events)} events in sessions of 10 over a week (${fmt(queries.files)} Parquet files written by the store's own writer in ${fmt(queries.generateMs / 1000, 1)} s;

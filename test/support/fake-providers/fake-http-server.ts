@@ -21,6 +21,8 @@ export interface AnswerRecord {
   /** performance.now() of the first and of the last SSE event written. */
   firstEventAt?: number;
   lastEventAt?: number;
+  /** performance.now() of each SSE event written, in order. */
+  eventTimes: number[];
   /** performance.now() when the answer was complete. */
   endedAt?: number;
   /** `client-closed`: the client went away before the end, a hung answer included (a proxy that gives up or cancels upstream). */
@@ -74,7 +76,7 @@ export async function startFakeServer(options: FakeServerOptions, handle: FakeHa
         body: parseJson(rawBody),
         rawBody,
         receivedAt: performance.now(),
-        answer: { events: 0, outcome: 'pending' },
+        answer: { events: 0, eventTimes: [], outcome: 'pending' },
       };
       requests.push(recorded);
       for (const wake of waiters) wake();
@@ -212,6 +214,7 @@ export async function streamEvents(
     res.write(event);
     const now = performance.now();
     request.answer.events++;
+    request.answer.eventTimes.push(now);
     request.answer.firstEventAt ??= now;
     request.answer.lastEventAt = now;
   }

@@ -1,0 +1,329 @@
+/**
+ * The LLM proxy's overhead: the same chat completions sent straight to a fake OpenAI-compatible
+ * server (test/support/fake-providers) and through the proxy (`POST /v1/chat/completions` on the
+ * local platform, model `openai-compatible/<model>`, the fake registered as the project's
+ * openai-compatible provider key), in the same process and run.
+ *
+ * - Non-streamed: latency p50 and p99 of each path, in alternating blocks after a warm-up; the
+ *   difference is what the proxy adds (its HTTP edge, authentication, key resolution, the AI SDK call,
+ *   the answer's translation, its recording), the ratio its cost beside a provider that answers at once.
+ * - Streamed: the fake waits CHUNK_DELAY_MS between chunks; time to the first token on each path,
+ *   and, through the proxy, how long after the fake wrote a chunk the client reads it (first and
+ *   last content chunk) and how long before the fake's last chunk the first token arrives: a proxy
+ *   that buffered would deliver the first token after the last chunk.
+ *
+ * Alone: `npm exec -- tsx bench/proxy/proxy-bench.ts`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { startLocalPlatform } from '../../lambdas/local/platform';
+import {
+  countTokens,
+  ECHO_PREFIX,
+  type FakeProvider,
+  startFakeOpenAICompatible,
+} from '../../test/support/fake-providers';
+import { percentile } from '../harness';
+
+const FAKE_KEY = 'sk-bench-fake-provider-0123456789';
+const MODEL = 'bench-model';
+const PROMPT =
+  'Summarize the attached incident report in three short sentences for the on-call engineer, with the cause first.';
+const EXPECTED = `${ECHO_PREFIX}${PROMPT}`;
+const WORDS = countTokens(EXPECTED);
+const CHUNK_DELAY_MS = 25;
+/** Non-streamed: iterations per path, run in blocks of BLOCK alternating between the paths. */
+const ITERATIONS = 3_000;
+const WARM_UP = 300;
+const BLOCK = 100;
+const STREAM_RUNS = 20;
+
+export interface LatencyStats {
+  p50Ms: number;
+  p99Ms: number;
+  samples: number;
+}
+
+export interface StreamStats {
+  /** Request sent to first content delta read. */
+  ttftP50Ms: number;
+  ttftP99Ms: number;
+  /** Request sent to last content delta read. */
+  lastTokenP50Ms: number;
+  /** From the fake writing the first (last) content chunk to the client reading it. */
+  firstChunkLagP50Ms: number;
+  lastChunkLagP50Ms: number;
+  /** How long before the fake wrote its last word's chunk the client had the first token. */
+  firstTokenBeforeLastWordP50Ms: number;
+  contentDeltas: number;
+  runs: number;
+}
+
+export interface ProxyBench {
+  date: string;
+  machine: string;
+  node: string;
+  /** Why the proxy was not measured (no route on the local platform yet), when it was not. */
+  unavailable?: string;
+  nonStreamed?: { direct: LatencyStats; proxied: LatencyStats };
+  streamed?: { chunkDelayMs: number; words: number; direct: StreamStats; proxied: StreamStats };
+}
+
+interface Path {
+  url: string;
+  key: string;
+  model: string;
+}
+
+function body(model: string, stream: boolean): string {
+  return JSON.stringify({
+    model,
+    messages: [
+      { role: 'system', content: 'You are a concise assistant.' },
+      { role: 'user', content: PROMPT },
+    ],
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+}
+
+function post(path: Path, stream: boolean): Promise<Response> {
+  return fetch(path.url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${path.key}`, 'content-type': 'application/json' },
+    body: body(path.model, stream),
+  });
+}
+
+/** One non-streamed completion; its latency (request sent to whole answer read). */
+async function complete(path: Path): Promise<number> {
+  const started = performance.now();
+  const response = await post(path, false);
+  const text = await response.text();
+  const elapsed = performance.now() - started;
+  if (response.status !== 200)
+    throw new Error(`${path.url} answered ${response.status}: ${text.slice(0, 300)}`);
+  return elapsed;
+}
+
+async function checkAnswer(path: Path): Promise<void> {
+  const response = await post(path, false);
+  const answer = (await response.json()) as { choices?: { message?: { content?: unknown } }[] };
+  const content = answer.choices?.[0]?.message?.content;
+  if (content !== EXPECTED) throw new Error(`${path.url} answered ${JSON.stringify(answer).slice(0, 300)}`);
+}
+
+function stats(samples: number[]): LatencyStats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), samples: sorted.length };
+}
+
+async function measureNonStreamed(direct: Path, proxied: Path, fake: FakeProvider) {
+  fake.respondWith({});
+  await checkAnswer(direct);
+  await checkAnswer(proxied);
+  for (let i = 0; i < WARM_UP; i++) {
+    await complete(direct);
+    await complete(proxied);
+  }
+  const samples = { direct: [] as number[], proxied: [] as number[] };
+  for (let block = 0; block < ITERATIONS / BLOCK; block++) {
+    const order = block % 2 ? (['proxied', 'direct'] as const) : (['direct', 'proxied'] as const);
+    for (const side of order)
+      for (let i = 0; i < BLOCK; i++)
+        samples[side].push(await complete(side === 'direct' ? direct : proxied));
+    fake.requests.length = 0; // the fake keeps every request: keep its memory flat
+  }
+  return { direct: stats(samples.direct), proxied: stats(samples.proxied) };
+}
+
+interface StreamSample {
+  ttft: number;
+  lastToken: number;
+  firstLag: number;
+  lastLag: number;
+  ahead: number;
+  deltas: number;
+}
+
+/** One streamed completion, read as SSE `data:` lines of chat.completion.chunk. */
+async function streamOnce(path: Path, fake: FakeProvider): Promise<StreamSample> {
+  const started = performance.now();
+  const response = await post(path, true);
+  if (response.status !== 200 || !response.body)
+    throw new Error(`${path.url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  const decoder = new TextDecoder();
+  let buffered = '';
+  let text = '';
+  let deltas = 0;
+  let firstAt: number | undefined;
+  let lastAt = Number.NaN;
+  for await (const bytes of response.body) {
+    buffered += decoder.decode(bytes, { stream: true });
+    const frames = buffered.split(/\r?\n\r?\n/);
+    buffered = frames.pop() ?? '';
+    for (const frame of frames)
+      for (const line of frame.split(/\r?\n/)) {
+        if (!line.startsWith('data:')) continue;
+        const data = line.slice(5).trim();
+        if (data === '[DONE]') continue;
+        const chunk = JSON.parse(data) as { choices?: { delta?: { content?: string | null } }[] };
+        const content = chunk.choices?.[0]?.delta?.content;
+        if (!content) continue;
+        const now = performance.now();
+        firstAt ??= now;
+        lastAt = now;
+        text += content;
+        deltas++;
+      }
+  }
+  if (text !== EXPECTED || firstAt === undefined)
+    throw new Error(`${path.url} streamed ${JSON.stringify(text)}, expected ${JSON.stringify(EXPECTED)}`);
+  // The fake's events: the role chunk, then one content chunk per word.
+  const upstream = fake.requests.at(-1)?.answer;
+  const firstWritten = upstream?.eventTimes[1];
+  const lastWritten = upstream?.eventTimes[WORDS];
+  if (firstWritten === undefined || lastWritten === undefined)
+    throw new Error('the fake did not record its stream');
+  return {
+    ttft: firstAt - started,
+    lastToken: lastAt - started,
+    firstLag: firstAt - firstWritten,
+    lastLag: lastAt - lastWritten,
+    ahead: lastWritten - firstAt,
+    deltas,
+  };
+}
+
+function streamStats(samples: StreamSample[]): StreamStats {
+  const p = (pick: (sample: StreamSample) => number, at: number) =>
+    percentile(
+      samples.map(pick).sort((a, b) => a - b),
+      at,
+    );
+  return {
+    ttftP50Ms: p((s) => s.ttft, 50),
+    ttftP99Ms: p((s) => s.ttft, 99),
+    lastTokenP50Ms: p((s) => s.lastToken, 50),
+    firstChunkLagP50Ms: p((s) => s.firstLag, 50),
+    lastChunkLagP50Ms: p((s) => s.lastLag, 50),
+    firstTokenBeforeLastWordP50Ms: p((s) => s.ahead, 50),
+    contentDeltas: samples[0]?.deltas ?? 0,
+    runs: samples.length,
+  };
+}
+
+async function measureStreamed(direct: Path, proxied: Path, fake: FakeProvider) {
+  fake.respondWith({ chunkDelayMs: CHUNK_DELAY_MS });
+  for (let i = 0; i < 2; i++) {
+    await streamOnce(direct, fake);
+    await streamOnce(proxied, fake);
+  }
+  const samples = { direct: [] as StreamSample[], proxied: [] as StreamSample[] };
+  for (let run = 0; run < STREAM_RUNS; run++) {
+    const order = run % 2 ? (['proxied', 'direct'] as const) : (['direct', 'proxied'] as const);
+    for (const side of order)
+      samples[side].push(await streamOnce(side === 'direct' ? direct : proxied, fake));
+  }
+  return {
+    chunkDelayMs: CHUNK_DELAY_MS,
+    words: WORDS,
+    direct: streamStats(samples.direct),
+    proxied: streamStats(samples.proxied),
+  };
+}
+
+export async function measureProxy(): Promise<ProxyBench> {
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const result: ProxyBench = {
+    date: new Date().toISOString(),
+    machine: `${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}`,
+    node: process.version,
+  };
+  const fake = await startFakeOpenAICompatible({ apiKey: FAKE_KEY });
+  const dataDir = await mkdtemp(join(os.tmpdir(), 'waggle-proxy-bench-'));
+  const platform = await startLocalPlatform({ port: 0, dataDir });
+  try {
+    const direct: Path = { url: `${fake.url}/chat/completions`, key: FAKE_KEY, model: MODEL };
+    const proxied: Path = {
+      url: `${platform.url}/v1/chat/completions`,
+      key: platform.apiKey,
+      model: `openai-compatible/${MODEL}`,
+    };
+    const registered = await fetch(`${platform.url}/v1/provider-keys/openai-compatible`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${platform.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: FAKE_KEY, base_url: fake.url }),
+    });
+    if (registered.status !== 201 && registered.status !== 200)
+      throw new Error(`provider key not registered: ${registered.status} ${await registered.text()}`);
+    const probe = await post(proxied, false);
+    const probeText = await probe.text();
+    if (probe.status === 404 && probeText.includes('No route for')) {
+      result.unavailable = 'the local platform has no POST /v1/chat/completions route yet';
+      return result;
+    }
+    result.nonStreamed = await measureNonStreamed(direct, proxied, fake);
+    result.streamed = await measureStreamed(direct, proxied, fake);
+    return result;
+  } finally {
+    await platform.close();
+    await fake.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function formatProxySection(bench: ProxyBench): string {
+  const fmt = (n: number, digits = 2) =>
+    n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const heading = `## LLM proxy: overhead beside a direct call
+
+bench/proxy/proxy-bench.ts, ${bench.date}, ${bench.machine}, Node ${bench.node}. The same chat completions sent
+straight to a fake OpenAI-compatible server (test/support/fake-providers: answers at once, or streams one word per
+chunk) and through the proxy on the local platform (\`POST /v1/chat/completions\`, model \`openai-compatible/${MODEL}\`,
+the fake registered as the project's provider key), one process, one client (fetch, keep-alive), sequential requests.
+`;
+  const { nonStreamed, streamed } = bench;
+  if (bench.unavailable || !nonStreamed || !streamed)
+    return `${heading}
+Not measured: ${bench.unavailable ?? 'no result'}.
+`;
+  const { direct, proxied } = nonStreamed;
+  const addedP50 = proxied.p50Ms - direct.p50Ms;
+  const addedP99 = proxied.p99Ms - direct.p99Ms;
+  const row = (name: string, s: StreamStats) =>
+    `| ${name} | ${fmt(s.ttftP50Ms, 1)} | ${fmt(s.ttftP99Ms, 1)} | ${fmt(s.lastTokenP50Ms, 0)} | ${fmt(s.firstChunkLagP50Ms)} | ${fmt(s.lastChunkLagP50Ms)} | ${fmt(s.firstTokenBeforeLastWordP50Ms, 0)} | ${s.contentDeltas} |`;
+  return `${heading}
+Non-streamed: ${fmt(direct.samples, 0)} requests per path after ${WARM_UP} warm-up requests each, in alternating blocks of ${BLOCK};
+latency from the request sent to the whole answer read.
+
+| path | p50 ms | p99 ms |
+|---|---:|---:|
+| direct to the fake | ${fmt(direct.p50Ms)} | ${fmt(direct.p99Ms)} |
+| through the proxy | ${fmt(proxied.p50Ms)} | ${fmt(proxied.p99Ms)} |
+| added by the proxy | ${fmt(addedP50)} | ${fmt(addedP99)} |
+
+Through the proxy / direct: ${fmt(proxied.p50Ms / direct.p50Ms)}x at p50, ${fmt(proxied.p99Ms / direct.p99Ms)}x at p99 (a provider that answers at once;
+a real model's seconds make the ratio close to 1). Targets: at most 2 ms added at p50: ${fmt(addedP50)} ms (${addedP50 <= 2 ? 'met' : 'NOT met'});
+at most 10 ms added at p99: ${fmt(addedP99)} ms (${addedP99 <= 10 ? 'met' : 'NOT met'}).
+
+Streamed (\`stream: true\`, \`include_usage\`): the fake writes its ${streamed.words} words one chunk each, ${streamed.chunkDelayMs} ms apart; ${streamed.direct.runs} runs per
+path, alternating, after 2 warm-up runs each. "Lag" is from the fake writing a content chunk to the client reading it;
+"ahead" is how long before the fake wrote its last word's chunk the client had the first token (a proxy that
+buffered the answer could not deliver the first token before the last word was written).
+
+| path | first token p50 ms | first token p99 ms | last token p50 ms | first chunk lag p50 ms | last chunk lag p50 ms | first token ahead of the last word p50 ms | content deltas |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${row('direct to the fake', streamed.direct)}
+${row('through the proxy', streamed.proxied)}
+
+The proxy adds ${fmt(streamed.proxied.ttftP50Ms - streamed.direct.ttftP50Ms)} ms to the first token at p50; it reaches the client ${fmt(streamed.proxied.firstTokenBeforeLastWordP50Ms, 0)} ms before the
+fake writes the last word, so tokens are passed on as they come (${streamed.proxied.firstTokenBeforeLastWordP50Ms > 0 ? 'not buffered' : 'BUFFERED'}).
+`;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(formatProxySection(await measureProxy()));
+}
