@@ -163,7 +163,14 @@ async function answerMessages(
     }),
     event('message_stop', {}),
   ];
-  await streamEvents(request, res, behaviour, events, context.headers);
+  const failure = behaviour.streamError;
+  const sent = failure
+    ? [
+        ...events.slice(0, failure.afterEvents),
+        `event: error\ndata: ${JSON.stringify(anthropicError({ ...failure, status: failure.status ?? 529 }, context.requestId))}\n\n`,
+      ]
+    : events;
+  await streamEvents(request, res, behaviour, sent, context.headers);
 }
 
 function parseInput(json: string): unknown {

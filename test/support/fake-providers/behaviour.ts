@@ -40,6 +40,18 @@ export interface Behaviour {
    * before any byte. A non-streamed answer is reset before any byte whatever the number.
    */
   resetAfterEvents?: number;
+  /**
+   * Streamed answers: after this many SSE events, send the provider's in-stream error event
+   * instead of the rest and end the stream (OpenAI: `data: {"error": ...}`; Anthropic:
+   * `event: error`, by default an overloaded_error). `status` only picks the default type and message.
+   */
+  streamError?: {
+    afterEvents: number;
+    status?: number;
+    message?: string;
+    type?: string;
+    code?: string | null;
+  };
   /** Reply text instead of the echo; '' for none (with tool calls). */
   text?: string;
   toolCalls?: ScriptedToolCall[];

@@ -155,7 +155,14 @@ async function answerChat(
     ...(includeUsage ? [chunk([], { usage })] : []),
     'data: [DONE]\n\n',
   ];
-  await streamEvents(request, res, behaviour, events, context.headers);
+  const failure = behaviour.streamError;
+  const sent = failure
+    ? [
+        ...events.slice(0, failure.afterEvents),
+        `data: ${JSON.stringify(openAIError({ ...failure, status: failure.status ?? 500 }))}\n\n`,
+      ]
+    : events;
+  await streamEvents(request, res, behaviour, sent, context.headers);
 }
 
 function checkChatBody(body: unknown): string | undefined {

@@ -166,6 +166,31 @@ describe('with the AI SDK (@ai-sdk/anthropic)', () => {
     await expect.poll(() => fake.requests[0]?.answer.outcome).toBe('client-closed');
   });
 
+  it('an in-stream error event (overloaded_error) ends the stream with that error', async () => {
+    fake.queue({ streamError: { afterEvents: 4 } }); // message_start, block start, ping, one word
+    const reported: unknown[] = [];
+    const result = streamText({
+      model: anthropic()(MODEL),
+      prompt: PROMPT,
+      maxRetries: 0,
+      onError: ({ error }) => void reported.push(error),
+    });
+    const deltas: string[] = [];
+    const errors: unknown[] = [];
+    const thrown = await (async () => {
+      for await (const part of result.fullStream) {
+        if (part.type === 'text-delta') deltas.push(part.text);
+        if (part.type === 'error') errors.push(part.error);
+      }
+    })().catch((e: unknown) => e);
+    expect(deltas.join('')).toBe('echo: ');
+    // ai 7 reports the provider's error event as an error part (or throws it) and to onError.
+    expect([...errors, thrown].filter(Boolean).map((error) => (error as Error).message)).toContain(
+      'Overloaded',
+    );
+    expect(reported.map((error) => (error as Error).message)).toEqual(['Overloaded']);
+  });
+
   it('a reset mid-stream: the deltas before it arrive, then the stream fails', async () => {
     fake.queue({ resetAfterEvents: 5 }); // message_start, block start, ping, two words
     const result = streamText({ model: anthropic()(MODEL), prompt: PROMPT, maxRetries: 0 });

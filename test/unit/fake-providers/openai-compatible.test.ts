@@ -216,6 +216,19 @@ describe('with the openai client', () => {
     expect(fake.requests[0]?.answer).toMatchObject({ outcome: 'reset', events: 3 });
   });
 
+  it('sends an in-stream error event after N events', async () => {
+    fake.queue({ streamError: { afterEvents: 2, message: 'The model crashed' } });
+    const stream = await client.chat.completions.create({ model: 'gpt-fake', messages, stream: true });
+    const received: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
+    })().catch((e: unknown) => e);
+    expect(received).toEqual(['', 'echo: ']);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error).toMatchObject({ message: 'The model crashed', type: 'server_error' });
+    expect(fake.requests[0]?.answer).toMatchObject({ outcome: 'answered', events: 3 });
+  });
+
   it('resets a non-streamed answer before any byte', async () => {
     fake.queue({ resetAfterEvents: 0 });
     const error = await client.chat.completions
@@ -315,6 +328,31 @@ describe('with the AI SDK (@ai-sdk/openai-compatible)', () => {
     expect(fake.requests.map((request) => request.answer.status)).toEqual([429, 429, 200]);
     // Without the header the SDK would wait 2 s, then 4 s.
     expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
+  it('an in-stream error event ends the stream with that error', async () => {
+    fake.queue({ streamError: { afterEvents: 3, message: 'The model crashed' } });
+    const reported: unknown[] = [];
+    const result = streamText({
+      model: provider()('gpt-fake'),
+      prompt: PROMPT,
+      maxRetries: 0,
+      onError: ({ error }) => void reported.push(error),
+    });
+    const deltas: string[] = [];
+    const errors: unknown[] = [];
+    const thrown = await (async () => {
+      for await (const part of result.fullStream) {
+        if (part.type === 'text-delta') deltas.push(part.text);
+        if (part.type === 'error') errors.push(part.error);
+      }
+    })().catch((e: unknown) => e);
+    expect(deltas.join('')).toBe('echo: What ');
+    // ai 7 reports the provider's error event as an error part (or throws it) and to onError.
+    expect([...errors, thrown].filter(Boolean).map((error) => (error as Error).message)).toContain(
+      'The model crashed',
+    );
+    expect(reported.map((error) => (error as Error).message)).toEqual(['The model crashed']);
   });
 
   it('a reset mid-stream: the deltas sent before it arrive, then the stream fails with ECONNRESET', async () => {
