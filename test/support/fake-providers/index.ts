@@ -6,6 +6,6 @@ export { type FakeAnthropicOptions, startFakeAnthropic } from './anthropic';
 export type { Behaviour, ScriptedError, ScriptedToolCall } from './behaviour';
 export type { AnswerRecord, RecordedRequest } from './fake-http-server';
 export type { FakeProvider } from './fake-provider';
-export { type FakeOpenAIOptions, startFakeOpenAICompatible } from './openai-compatible';
+export { type FakeOpenAIOptions, startFakeOpenAI, startFakeOpenAICompatible } from './openai-compatible';
 export { lastUserText } from './plan';
 export { argumentFragments, countTokens, ECHO_PREFIX, wordPieces } from './reply-rule';

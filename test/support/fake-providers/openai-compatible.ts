@@ -1,12 +1,12 @@
 /**
  * A fake OpenAI-compatible server: `POST /v1/chat/completions` answered in OpenAI's wire format
- * (a `chat.completion`, or `chat.completion.chunk` SSE events ending in `data: [DONE]`), and
- * `GET /v1/models`. Answers follow reply-rule.ts; faults and scripted replies follow behaviour.ts.
- * Verified against the openai client and @ai-sdk/openai-compatible in
- * test/unit/fake-providers/openai-compatible.test.ts.
+ * (a `chat.completion`, or `chat.completion.chunk` SSE events ending in `data: [DONE]`),
+ * `POST /v1/responses` (openai-responses.ts) and `GET /v1/models`. Answers follow reply-rule.ts;
+ * faults and scripted replies follow behaviour.ts. Verified against the openai client,
+ * @ai-sdk/openai-compatible and @ai-sdk/openai in test/unit/fake-providers/.
  */
 import type { ServerResponse } from 'node:http';
-import { type Behaviour, BehaviourScript, retryHeaders, type ScriptedError } from './behaviour';
+import { type Behaviour, BehaviourScript, retryHeaders } from './behaviour';
 import {
   beginAnswer,
   type FakeServerOptions,
@@ -16,6 +16,8 @@ import {
   streamEvents,
 } from './fake-http-server';
 import { type FakeProvider, fakeProvider } from './fake-provider';
+import { openAIError } from './openai-errors';
+import { answerResponses, checkResponsesBody, type ResponsesBody } from './openai-responses';
 import { answerPlan } from './plan';
 
 export interface FakeOpenAIOptions extends FakeServerOptions {
@@ -28,6 +30,7 @@ export interface FakeOpenAIOptions extends FakeServerOptions {
 }
 
 const CHAT_PATH = '/v1/chat/completions';
+const RESPONSES_PATH = '/v1/responses';
 
 export async function startFakeOpenAICompatible(options: FakeOpenAIOptions = {}): Promise<FakeProvider> {
   const script = new BehaviourScript<RecordedRequest>();
@@ -47,6 +50,16 @@ export async function startFakeOpenAICompatible(options: FakeOpenAIOptions = {})
         owned_by: 'fake',
       }));
       return sendJson(request, res, 200, { object: 'list', data }, headers);
+    }
+    if (request.method === 'POST' && path === RESPONSES_PATH) {
+      const invalid = checkResponsesBody(request.body);
+      if (invalid)
+        return sendJson(request, res, 400, openAIError({ status: 400, message: invalid }), headers);
+      return answerResponses(request, res, request.body as ResponsesBody, script.next(request), {
+        number,
+        created: options.created ?? Math.floor(Date.now() / 1000),
+        headers,
+      });
     }
     if (request.method !== 'POST' || path !== CHAT_PATH) {
       const message = `Invalid URL (${request.method} ${path})`;
@@ -196,34 +209,5 @@ function checkBearer(
   };
 }
 
-/** OpenAI's defaults per status: what its API answers for the common failures. */
-const OPENAI_ERRORS: Record<number, { type: string; code: string | null; message: string }> = {
-  400: { type: 'invalid_request_error', code: null, message: 'Invalid request.' },
-  401: { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided.' },
-  403: { type: 'invalid_request_error', code: 'unsupported_country_region_territory', message: 'Forbidden.' },
-  404: { type: 'invalid_request_error', code: 'model_not_found', message: 'The model does not exist.' },
-  429: { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests.' },
-  500: {
-    type: 'server_error',
-    code: null,
-    message: 'The server had an error while processing your request. Sorry about that!',
-  },
-  503: {
-    type: 'server_error',
-    code: null,
-    message: 'The engine is currently overloaded, please try again later.',
-  },
-};
-
-export function openAIError(error: ScriptedError): { error: Record<string, unknown> } {
-  const defaults = OPENAI_ERRORS[error.status] ??
-    OPENAI_ERRORS[error.status >= 500 ? 500 : 400] ?? { type: 'server_error', code: null, message: '' };
-  return {
-    error: {
-      message: error.message ?? defaults.message,
-      type: error.type ?? defaults.type,
-      param: null,
-      code: error.code === undefined ? defaults.code : error.code,
-    },
-  };
-}
+/** The same fake: it also speaks OpenAI's Responses API, which @ai-sdk/openai's `openai(model)` calls. */
+export const startFakeOpenAI = startFakeOpenAICompatible;
