@@ -62,6 +62,8 @@ fake.respondWith((request) => {
   console.log(
     `${new Date().toISOString()} ${request.method} ${request.path} model=${String(body.model)} stream=${body.stream === true}`,
   );
+  // The fake records every request; a long session keeps only the recent ones.
+  if (fake.requests.length > 100) fake.requests.splice(0, fake.requests.length - 100);
   return { chunkDelayMs, firstByteDelayMs };
 });
 const registration = JSON.stringify({ api_key: apiKey, base_url: fake.url });

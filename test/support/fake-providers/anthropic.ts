@@ -29,7 +29,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const script = new BehaviourScript<RecordedRequest>();
   const server = await startFakeServer(options, async (request, res) => {
     const path = request.path.split('?')[0];
-    const number = server.requests.indexOf(request) + 1;
+    const number = request.sequence;
     const requestId = `req_fake_${number}`;
     const headers = { 'request-id': requestId };
     const refuse = (error: ScriptedError) =>

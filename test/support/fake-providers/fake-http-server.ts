@@ -30,6 +30,8 @@ export interface AnswerRecord {
 }
 
 export interface RecordedRequest {
+  /** 1 for the first request the server received, and so on (kept when `requests` is emptied). */
+  sequence: number;
   method: string;
   /** Path and query, as sent. */
   path: string;
@@ -63,6 +65,7 @@ export interface FakeServerOptions {
 
 export async function startFakeServer(options: FakeServerOptions, handle: FakeHandler): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
+  let received = 0;
   const waiters = new Set<() => void>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -70,6 +73,7 @@ export async function startFakeServer(options: FakeServerOptions, handle: FakeHa
     req.on('end', () => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
       const recorded: RecordedRequest = {
+        sequence: ++received,
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         headers: req.headers,

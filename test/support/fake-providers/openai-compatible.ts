@@ -36,7 +36,7 @@ export async function startFakeOpenAICompatible(options: FakeOpenAIOptions = {})
   const script = new BehaviourScript<RecordedRequest>();
   const server = await startFakeServer(options, async (request, res) => {
     const path = request.path.split('?')[0];
-    const number = server.requests.indexOf(request) + 1;
+    const number = request.sequence;
     const headers = { 'x-request-id': `req_fake_${number}` };
     if (options.apiKey !== undefined) {
       const refusal = checkBearer(request.headers.authorization, options.apiKey);
