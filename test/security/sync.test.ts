@@ -154,7 +154,7 @@ describe('sync security: forged messages are rejected and change nothing', () =>
       'a field named like a secret',
       (m) =>
         Object.assign(m, {
-          kind: 'prompt.upserted',
+          kind: 'evaluator.upserted',
           entityId: 'p',
           payload: { providerApiKey: 'x', password: 'y' },
         }),
@@ -254,7 +254,7 @@ const history = fc
   .array(
     fc.record({
       entity: fc.oneof(
-        fc.constantFrom('project', 'evaluator', 'prompt', 'alert').map((kind) => ({ kind, id: 'x' })),
+        fc.constantFrom('project', 'evaluator', 'alert').map((kind) => ({ kind, id: 'x' })),
         fc.constant({ kind: 'api-key', id: 'k' }),
       ),
       idSuffix: fc.integer({ min: 0, max: 2 }),

@@ -48,7 +48,22 @@ export interface PromptConfiguration {
   /** Goes up by one with every change; a configuration keeps its history of versions. */
   version: number;
   updatedAt: number;
+  /** HoneyHive's functionCallParams: whether the model must, may or must not call a function. */
+  functionCallParams?: FunctionCallParams;
+  /** HoneyHive's forceFunction: the function the model must call when functionCallParams is `force`. */
+  forceFunction?: Record<string, unknown>;
+  /** HoneyHive's configuration type (`LLM` unless said otherwise). */
+  type?: ConfigurationType;
+  tags?: string[];
+  /** HoneyHive's user_properties: free-form notes of whoever wrote the version. */
+  userProperties?: Record<string, unknown>;
 }
+
+export const FUNCTION_CALL_PARAMS = ['none', 'auto', 'force'] as const;
+export type FunctionCallParams = (typeof FUNCTION_CALL_PARAMS)[number];
+export const CONFIGURATION_TYPES = ['LLM', 'pipeline'] as const;
+export type ConfigurationType = (typeof CONFIGURATION_TYPES)[number];
+export const TEMPLATE_ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 
 /** How the data plane finds a configuration by name for the proxy and the playground. */
 export interface ConfigurationLookup {

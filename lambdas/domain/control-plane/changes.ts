@@ -5,6 +5,7 @@
  * data plane needs and nothing secret: API keys travel as SHA-256 hashes.
  */
 import type { ApiKeyScope } from '../auth/principal';
+import type { PromptPayload, ToolPayload } from '../configurations/synced';
 import type { ApiKey, Project, ProjectType } from './model';
 
 /** Shaped like the data plane's ApiKeyRecord (plus the key id and expiry) so it can be stored as is. */
@@ -35,7 +36,9 @@ export type ConfigChange =
   | { type: 'project.upserted'; version: number; payload: ProjectPayload }
   | { type: 'project.deleted'; version: number; payload: ProjectPayload }
   | { type: 'api-key.upserted'; version: number; payload: ApiKeyPayload }
-  | { type: 'api-key.revoked'; version: number; payload: ApiKeyPayload };
+  | { type: 'api-key.revoked'; version: number; payload: ApiKeyPayload }
+  | { type: 'prompt.upserted' | 'prompt.deleted'; version: number; payload: PromptPayload }
+  | { type: 'tool.upserted' | 'tool.deleted'; version: number; payload: ToolPayload };
 
 export interface ChangePublisher {
   /** Resolves once the change is durably handed to the sync; rejects otherwise. */

@@ -4,6 +4,8 @@
  * optimistic concurrency, and config changes carry it so data planes apply them in order.
  */
 import type { ApiKeyScope } from '../auth/principal';
+import type { ConfigurationEnvironment } from '../configurations/configuration';
+import type { VersionContent } from '../configurations/configuration-input';
 
 /** Roles from weakest to strongest; a stronger role can do everything a weaker one can. */
 export const ROLES = ['viewer', 'member', 'admin', 'owner'] as const;
@@ -79,7 +81,59 @@ export interface NameClaim extends Versioned {
   owner_id: string;
 }
 
-export type ControlPlaneRecord = Organization | Workspace | Project | Membership | ApiKey | NameClaim;
+/** One version of a configuration, as its record and its history keep it. */
+export interface StoredConfigurationVersion {
+  number: number;
+  content: VersionContent;
+  created_at: string;
+}
+
+/**
+ * A prompt configuration (lambdas/domain/configurations/): `version` is its latest version (every
+ * change makes one); `deployments` says which version each environment serves; `versions` holds the
+ * latest and the deployed ones (what data planes need), the full history is in
+ * ConfigurationVersionRecord records.
+ */
+export interface ConfigurationRecord extends Versioned {
+  kind: 'configuration';
+  workspace_id: string;
+  project_id: string;
+  name: string;
+  deployments: Partial<Record<ConfigurationEnvironment, number>>;
+  versions: StoredConfigurationVersion[];
+}
+
+/** One version of a configuration, kept after newer ones (id `<configuration id>#<number>`). */
+export interface ConfigurationVersionRecord extends Versioned {
+  kind: 'configuration-version';
+  workspace_id: string;
+  project_id: string;
+  configuration_id: string;
+  stored: StoredConfigurationVersion;
+}
+
+/** A tool (function) definition of a project, HoneyHive's /tools. */
+export interface ToolRecord extends Versioned {
+  kind: 'tool';
+  workspace_id: string;
+  project_id: string;
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>;
+  tool_type: 'function' | 'tool';
+}
+
+export type ControlPlaneRecord =
+  | Organization
+  | Workspace
+  | Project
+  | Membership
+  | ApiKey
+  | NameClaim
+  | ConfigurationRecord
+  | ConfigurationVersionRecord
+  | ToolRecord;
 export type RecordKind = ControlPlaneRecord['kind'];
 export type RecordOf<K extends RecordKind> = Extract<ControlPlaneRecord, { kind: K }>;
 

@@ -43,6 +43,8 @@ export const ROLE_MATRIX = {
   'key.create': { level: 'workspace', minRole: 'admin' },
   'key.rotate': { level: 'workspace', minRole: 'admin' },
   'key.revoke': { level: 'workspace', minRole: 'admin' },
+  // Configurations and tools are project content, like the events members send: members write them.
+  'configuration.write': { level: 'workspace', minRole: 'member' },
 } as const satisfies Record<string, PolicyRule>;
 
 export type Action = keyof typeof ROLE_MATRIX;

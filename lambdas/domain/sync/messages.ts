@@ -6,11 +6,12 @@
  * applies something it only half understands.
  */
 import { API_KEY_SCOPES, type ApiKeyScope } from '../auth/principal';
+import { promptPayloadProblem, toolPayloadProblem } from '../configurations/synced';
 import { isPlainObject, type JsonObject } from './canonical-json';
 
 export const SYNC_MESSAGE_VERSION = 1;
 
-export const ENTITY_KINDS = ['project', 'api-key', 'evaluator', 'prompt', 'alert'] as const;
+export const ENTITY_KINDS = ['project', 'api-key', 'evaluator', 'prompt', 'alert', 'tool'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 /** Entities the data plane keeps in its ConfigStore (API keys go to the KeyRegistry). */
 export type ConfigKind = Exclude<EntityKind, 'api-key'>;
@@ -26,6 +27,8 @@ const SYNC_KINDS = [
   'prompt.deleted',
   'alert.upserted',
   'alert.deleted',
+  'tool.upserted',
+  'tool.deleted',
 ] as const;
 export type SyncKind = (typeof SYNC_KINDS)[number];
 
@@ -139,8 +142,16 @@ export function checkSyncMessage(value: unknown): SyncMessage {
   if (!isPlainObject(value.payload)) throw new SyncMessageError('payload is not an object');
   const payload = value.payload as JsonObject;
   assertNoSecrets(payload);
-  if (entityKindOf(value.kind) === 'api-key')
-    checkApiKeyPayload(payload, entityId, value.kind === 'api-key.revoked');
+  const entityKind = entityKindOf(value.kind);
+  if (entityKind === 'api-key') checkApiKeyPayload(payload, entityId, value.kind === 'api-key.revoked');
+  // Configurations and tools are read by the proxy and the HoneyHive API: held to their own shapes.
+  const problem =
+    entityKind === 'prompt'
+      ? promptPayloadProblem(payload, entityId)
+      : entityKind === 'tool'
+        ? toolPayloadProblem(payload, entityId)
+        : undefined;
+  if (problem !== undefined) throw new SyncMessageError(`${entityKind} payload: ${problem}`);
   return {
     v: SYNC_MESSAGE_VERSION,
     dataPlaneId,
@@ -154,7 +165,7 @@ export function checkSyncMessage(value: unknown): SyncMessage {
 }
 
 /** Throws when a payload holds a field named like a secret or a string that is one. */
-function assertNoSecrets(value: unknown, path = 'payload'): void {
+export function assertNoSecrets(value: unknown, path = 'payload'): void {
   if (typeof value === 'string') {
     if (SECRET_VALUE.test(value)) throw new SyncMessageError(`${path} holds a secret`);
   } else if (Array.isArray(value)) {

@@ -41,7 +41,7 @@ describe('sync controller: applying', () => {
     expect(world.registry.records.get(keyHash('k1'))?.revoked).toBe(true);
   });
 
-  it.each<ConfigKind>(['project', 'evaluator', 'prompt', 'alert'])(
+  it.each<ConfigKind>(['project', 'evaluator', 'alert'])(
     'stores %s upserts and deletions with versions',
     async (kind) => {
       const world = dataPlane();
@@ -80,9 +80,13 @@ describe('sync controller: applying', () => {
   it('tracks the highest seq, the lag and counts per outcome', async () => {
     let now = NOW;
     const world = dataPlane({ clock: () => now });
-    await world.controller.handle(await body(change('prompt.upserted', 'x', 2), { seq: 9, issuedAt: NOW }));
+    await world.controller.handle(
+      await body(change('evaluator.upserted', 'x', 2), { seq: 9, issuedAt: NOW }),
+    );
     now = NOW + 1500;
-    await world.controller.handle(await body(change('prompt.upserted', 'x', 1), { seq: 4, issuedAt: NOW }));
+    await world.controller.handle(
+      await body(change('evaluator.upserted', 'x', 1), { seq: 4, issuedAt: NOW }),
+    );
     expect(await world.appliedState.appliedSeq()).toBe(9);
     expect(world.controller.stats()).toMatchObject({ applied: 1, stale: 1, rejected: 0 });
     // Recorded for the heartbeat sender, which runs in another function.

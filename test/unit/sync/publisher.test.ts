@@ -68,7 +68,9 @@ describe('sync publisher', () => {
     const { inboxes, publisher } = setup();
     await publisher.publish(
       DATA_PLANE,
-      Array.from({ length: 23 }, (_, i) => change('prompt.upserted', `p${i}`, 1, { text: 'x'.repeat(100) })),
+      Array.from({ length: 23 }, (_, i) =>
+        change('evaluator.upserted', `p${i}`, 1, { text: 'x'.repeat(100) }),
+      ),
     );
     expect(inboxes.get(DATA_PLANE)?.batches.map((b) => b.length)).toEqual([10, 10, 3]);
   });
@@ -79,10 +81,10 @@ describe('sync publisher', () => {
       /not registered/,
     );
     await expect(
-      publisher.publish(DATA_PLANE, [change('prompt.upserted', 'p', 1, { clientSecret: 'abc' })]),
+      publisher.publish(DATA_PLANE, [change('evaluator.upserted', 'p', 1, { clientSecret: 'abc' })]),
     ).rejects.toThrow(SyncMessageError);
     await expect(
-      publisher.publish(DATA_PLANE, [change('prompt.upserted', 'p', 1, { text: 'x'.repeat(70_000) })]),
+      publisher.publish(DATA_PLANE, [change('evaluator.upserted', 'p', 1, { text: 'x'.repeat(70_000) })]),
     ).rejects.toThrow(/exceeds/);
     expect(inboxes.get(DATA_PLANE)?.messages).toEqual([]);
   });
@@ -147,7 +149,7 @@ describe('reconciliation plan', () => {
 describe('lost messages converge through reconciliation', () => {
   const entities = fc.uniqueArray(
     fc.record({
-      kind: fc.constantFrom('project', 'evaluator', 'prompt', 'alert', 'api-key'),
+      kind: fc.constantFrom('project', 'evaluator', 'alert', 'api-key'),
       id: fc.integer({ min: 0, max: 20 }),
       versions: fc.integer({ min: 1, max: 3 }),
     }),

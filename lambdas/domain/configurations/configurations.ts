@@ -1,0 +1,243 @@
+/**
+ * The control plane's configuration operations. Every change is a new version (the record's
+ * `version`, which is also what the sync orders by); the history stays in one
+ * ConfigurationVersionRecord per version. Environments: each of dev, staging and prod serves at
+ * most one version; a write that names `env` points those environments at the version it makes,
+ * the other environments keep serving what they served (a write without `env` deploys nothing).
+ * Names are unique per project (a NameClaim), as readers look configurations up by name.
+ */
+import { type ControlPlaneContext, isoNow } from '../control-plane/context';
+import type {
+  ConfigurationRecord,
+  ConfigurationVersionRecord,
+  NameClaim,
+  Project,
+  StoredConfigurationVersion,
+} from '../control-plane/model';
+import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '../errors';
+import { assertNoSecrets, SyncMessageError } from '../sync/messages';
+import { CONFIGURATION_ENVIRONMENTS, type ConfigurationEnvironment } from './configuration';
+import type { ConfigurationInput } from './configuration-input';
+import { jsonBytes, MAX_SYNC_PAYLOAD_BYTES } from './limits';
+import type { PromptPayload } from './synced';
+
+export function configurationNameClaimId(projectId: string, name: string): string {
+  return `configuration-name#${projectId}#${name}`;
+}
+
+export async function createConfiguration(
+  context: ControlPlaneContext,
+  project: Project,
+  input: ConfigurationInput,
+): Promise<ConfigurationRecord> {
+  refuseSecrets(input);
+  const now = isoNow(context);
+  const stored: StoredConfigurationVersion = { number: 1, content: input.content, created_at: now };
+  const record: ConfigurationRecord = {
+    kind: 'configuration',
+    org_id: project.org_id,
+    workspace_id: project.workspace_id,
+    project_id: project.id,
+    id: context.newId(),
+    name: input.name,
+    deployments: deploy({}, input.env, 1),
+    versions: [stored],
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  checkPayloadSize(record);
+  await claimName(context, record);
+  await context.store.put(record);
+  await context.store.put(historyOf(record, stored));
+  await context.changes.publish(promptChange(record));
+  return record;
+}
+
+export async function updateConfiguration(
+  context: ControlPlaneContext,
+  current: ConfigurationRecord,
+  input: ConfigurationInput,
+): Promise<ConfigurationRecord> {
+  refuseSecrets(input);
+  const now = isoNow(context);
+  const number = current.version + 1;
+  const stored: StoredConfigurationVersion = { number, content: input.content, created_at: now };
+  const deployments = deploy(current.deployments, input.env, number);
+  const record: ConfigurationRecord = {
+    ...current,
+    name: input.name,
+    deployments,
+    versions: servedVersions([...current.versions, stored], number, deployments),
+    version: number,
+    updated_at: now,
+  };
+  checkPayloadSize(record);
+  if (record.name !== current.name) await claimName(context, record);
+  // The conditional put (version n-1 -> n) makes concurrent updates of one configuration lose cleanly.
+  await context.store.put(record);
+  if (record.name !== current.name) await releaseName(context, current);
+  await context.store.put(historyOf(record, stored));
+  await context.changes.publish(promptChange(record));
+  return record;
+}
+
+export async function deleteConfiguration(
+  context: ControlPlaneContext,
+  current: ConfigurationRecord,
+): Promise<void> {
+  await context.store.delete(
+    { kind: 'configuration', org_id: current.org_id, id: current.id },
+    current.version,
+  );
+  await releaseName(context, current);
+  // The tombstone's version is above every upsert's, so a late upsert cannot bring it back.
+  await context.changes.publish({
+    type: 'prompt.deleted',
+    version: current.version + 1,
+    payload: promptPayload(current),
+  });
+}
+
+/** The project's configuration with this id; NotFoundError for another project's (never told apart). */
+export async function findConfiguration(
+  context: ControlPlaneContext,
+  project: Project,
+  id: string,
+): Promise<ConfigurationRecord> {
+  const record = await context.store.get({ kind: 'configuration', org_id: project.org_id, id });
+  if (!record || record.project_id !== project.id)
+    throw new NotFoundError(`No configuration ${id} in this project`);
+  return record;
+}
+
+export async function listConfigurationRecords(
+  context: ControlPlaneContext,
+  project: Project,
+): Promise<ConfigurationRecord[]> {
+  const records = await context.store.listByOrg('configuration', project.org_id);
+  return records.filter((record) => record.project_id === project.id);
+}
+
+/** Every version ever written, oldest first. */
+export async function configurationHistory(
+  context: ControlPlaneContext,
+  record: ConfigurationRecord,
+): Promise<StoredConfigurationVersion[]> {
+  const versions = await context.store.listByOrg('configuration-version', record.org_id);
+  return versions
+    .filter((version) => version.configuration_id === record.id)
+    .map((version) => version.stored)
+    .sort((a, b) => a.number - b.number);
+}
+
+export function promptPayload(record: ConfigurationRecord): PromptPayload {
+  return {
+    id: record.id,
+    org_id: record.org_id,
+    workspace_id: record.workspace_id,
+    project_id: record.project_id,
+    name: record.name,
+    latest: record.version,
+    deployments: { ...record.deployments },
+    versions: record.versions.map((version) => structuredClone(version)),
+    created_at: record.created_at,
+    updated_at: record.updated_at,
+  };
+}
+
+export function promptChange(record: ConfigurationRecord) {
+  return { type: 'prompt.upserted' as const, version: record.version, payload: promptPayload(record) };
+}
+
+/** The environments named in `env` now serve `number`; the others keep theirs. */
+export function deploy(
+  deployments: Partial<Record<ConfigurationEnvironment, number>>,
+  env: readonly ConfigurationEnvironment[] | undefined,
+  number: number,
+): Partial<Record<ConfigurationEnvironment, number>> {
+  const next = { ...deployments };
+  for (const name of env ?? []) next[name] = number;
+  return next;
+}
+
+/** The versions a data plane needs: the latest and those some environment serves. */
+function servedVersions(
+  versions: readonly StoredConfigurationVersion[],
+  latest: number,
+  deployments: Partial<Record<ConfigurationEnvironment, number>>,
+): StoredConfigurationVersion[] {
+  const needed = new Set<number>([
+    latest,
+    ...CONFIGURATION_ENVIRONMENTS.flatMap((env) => deployments[env] ?? []),
+  ]);
+  return versions.filter((version) => needed.has(version.number));
+}
+
+function historyOf(
+  record: ConfigurationRecord,
+  stored: StoredConfigurationVersion,
+): ConfigurationVersionRecord {
+  return {
+    kind: 'configuration-version',
+    org_id: record.org_id,
+    workspace_id: record.workspace_id,
+    project_id: record.project_id,
+    configuration_id: record.id,
+    id: `${record.id}#${stored.number}`,
+    stored,
+    version: 1,
+    created_at: stored.created_at,
+    updated_at: stored.created_at,
+  };
+}
+
+function checkPayloadSize(record: ConfigurationRecord): void {
+  if (jsonBytes(promptPayload(record)) > MAX_SYNC_PAYLOAD_BYTES)
+    throw new TooLargeError(
+      `The latest and deployed versions together exceed ${MAX_SYNC_PAYLOAD_BYTES / 1024} KiB (one sync message); deploy this version to fewer environments or shorten it`,
+    );
+}
+
+/** The sync refuses secret-like fields; refusing them here keeps a write from being stored but never synced. */
+function refuseSecrets(input: ConfigurationInput): void {
+  try {
+    assertNoSecrets(input.content, 'configuration');
+  } catch (error) {
+    if (error instanceof SyncMessageError)
+      throw new ValidationError(
+        `${error.message.replace(/^configuration\.?/, 'field ')}: keep secrets in provider keys`,
+      );
+    throw error;
+  }
+}
+
+async function claimName(context: ControlPlaneContext, record: ConfigurationRecord): Promise<void> {
+  const now = isoNow(context);
+  const claim: NameClaim = {
+    kind: 'name-claim',
+    org_id: record.org_id,
+    id: configurationNameClaimId(record.project_id, record.name),
+    owner_id: record.id,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await context.store.put(claim);
+  } catch (error) {
+    if (error instanceof ConflictError)
+      throw new ConflictError(`A configuration named "${record.name}" exists in this project`);
+    throw error;
+  }
+}
+
+async function releaseName(context: ControlPlaneContext, record: ConfigurationRecord): Promise<void> {
+  const ref = {
+    kind: 'name-claim' as const,
+    org_id: record.org_id,
+    id: configurationNameClaimId(record.project_id, record.name),
+  };
+  const claim = await context.store.get(ref);
+  if (claim?.owner_id === record.id) await context.store.delete(ref, claim.version);
+}
