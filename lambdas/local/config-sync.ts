@@ -19,6 +19,7 @@ import { type HeartbeatStore, MemoryHeartbeatStore, reportedStateOf } from '../d
 import { MemoryAppliedState, MemoryConfigStore } from '../domain/sync/memory-stores';
 import type { EntityChange, ReconciliationPlan } from '../domain/sync/publisher';
 import type { RegistrationFields } from '../domain/sync/registration';
+import type { ConfigStore } from '../domain/sync/stores';
 import { createHeartbeatReceiver } from '../heartbeat-receiver/app';
 import { createHeartbeatSender } from '../heartbeat-sender/app';
 import { privateKeyOf } from './control-plane-files';
@@ -44,6 +45,8 @@ interface LocalConfigSyncOptions {
 export interface LocalConfigSync {
   /** The control plane's ChangePublisher: resolves once the signed message is in the inbox. */
   changes: ChangePublisher;
+  /** The data plane's synced copy of projects, configurations, tools...: what its readers read. */
+  configStore: ConfigStore;
   /** A project id's name, as the data plane last heard it (for tokens, which carry ids only). */
   projectName(projectId: string): Promise<string | undefined>;
   /** The control plane's copy of each data plane's newest heartbeat and registration. */
@@ -157,6 +160,7 @@ export async function startLocalConfigSync(options: LocalConfigSyncOptions): Pro
 
   return {
     changes,
+    configStore,
     async projectName(projectId) {
       const entry = await configStore.get('project', projectId);
       const name = entry && !entry.deleted ? entry.payload.name : undefined;

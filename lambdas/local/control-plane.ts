@@ -11,7 +11,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { LocalSigner } from '../adapters/local/local-signer';
 import { CONTROL_PLANE_ROUTES, controlPlaneRoutes } from '../control-plane-api/app';
+import {
+  CONFIGURATION_WRITE_ROUTES,
+  configurationWriteRoutes,
+} from '../control-plane-api/configuration-routes';
+import { createConfigurationWriter } from '../control-plane-api/configuration-writers';
 import { TOKEN_ROUTES, type TokenRouteKey } from '../control-plane-tokens/routes';
+import { createTokenVerifier } from '../domain/auth/token-verifier';
 import { actorFromClaims } from '../domain/control-plane/actor';
 import { createKey, DEFAULT_KEY_SCOPES } from '../domain/control-plane/api-keys';
 import { type ControlPlaneContext, controlPlaneContext } from '../domain/control-plane/context';
@@ -22,6 +28,7 @@ import { UnauthorizedError, ValidationError } from '../domain/errors';
 import { createLocalIdentityProvider } from '../domain/identity/identity-provider';
 import type { KeyRegistry } from '../domain/ports';
 import type { EntityChange } from '../domain/sync/publisher';
+import type { ConfigStore } from '../domain/sync/stores';
 import { type Jwks, keyRingJwks } from '../domain/tokens';
 import { CONTROL_PLANE_BODY_LIMITS, parseJsonObject } from '../http/json-object-body';
 import { jsonResponse as json } from '../http/json-response';
@@ -44,7 +51,12 @@ export const LOCAL_ADMIN_EMAIL = 'admin@local';
 const SIGN_IN_ROUTE = 'POST /v1/auth/sign-in';
 type LocalRouteKey = TokenRouteKey | typeof SIGN_IN_ROUTE;
 /** Every route the local control plane serves (for 405 answers on a known path). */
-const CONTROL_PLANE_SERVER_ROUTES = [...CONTROL_PLANE_ROUTES, ...TOKEN_ROUTES, SIGN_IN_ROUTE];
+const CONTROL_PLANE_SERVER_ROUTES = [
+  ...CONTROL_PLANE_ROUTES,
+  ...CONFIGURATION_WRITE_ROUTES,
+  ...TOKEN_ROUTES,
+  SIGN_IN_ROUTE,
+];
 /** The app client id ID tokens are issued for (Cognito's `aud`). */
 const LOCAL_CLIENT_ID = 'waggle-local-console';
 
@@ -96,6 +108,8 @@ export interface LocalControlPlane {
   /** The published JWKS, in-process (the local data plane's custom fetcher). */
   jwks(): Promise<Jwks>;
   projectName(projectId: string): Promise<string | undefined>;
+  /** The local data plane's synced copy (configurations, tools, projects), which its readers read. */
+  configStore: ConfigStore;
   bootstrap?: LocalBootstrap;
   /** Set when options.localKey was given. */
   localKey?: LocalKey;
@@ -245,8 +259,22 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
         },
       },
     ];
+    // Configuration and tool writes: keys, signed-in users, or data-plane tokens (forwarded by the data plane).
+    const configurationWriter = createConfigurationWriter({
+      store,
+      actorFrom,
+      tokens: createTokenVerifier({ issuer, audience: options.dataPlaneId, jwks: { fetch: jwks } }),
+    });
+    const writeRoutes = configurationWriteRoutes({
+      context: controlPlaneContext({ store, changes: sync.changes }),
+      writer: configurationWriter,
+    });
     handle = createHttpApi<string>({
-      routes: [...controlPlaneRoutes({ store, changes: sync.changes, actorFrom }), ...localRoutes],
+      routes: [
+        ...controlPlaneRoutes({ store, changes: sync.changes, actorFrom }),
+        ...writeRoutes,
+        ...localRoutes,
+      ],
       bodyLimits: CONTROL_PLANE_BODY_LIMITS,
       onError,
     });
@@ -274,6 +302,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       dataPlaneId: options.dataPlaneId,
       jwks,
       projectName: sync.projectName,
+      configStore: sync.configStore,
       bootstrap,
       localKey,
       serveConsole(files) {

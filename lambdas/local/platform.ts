@@ -27,6 +27,7 @@ import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
 import { createQueryApiHandler } from '../query-api/app';
 import { QUERY_ROUTES } from '../query-api/routes';
 import { createWriterHandler, type WriterHandler } from '../writer/app';
+import { type ConfigurationsLocal, startConfigurationsLocal } from './configurations-local';
 import { buildConsole, CONSOLE_DIST_DIR, type ConsoleBuild } from './console-build';
 import { openConsoleFiles } from './console-files';
 import { type LocalBootstrap, type LocalControlPlane, startLocalControlPlane } from './control-plane';
@@ -158,6 +159,11 @@ export interface LocalPlatform {
   queries: EventQueryService;
   /** Running when options.controlPlane was given. */
   controlPlane?: LocalControlPlane;
+  /**
+   * Configurations and tools (GET from the synced copy, writes forwarded to the control plane), when
+   * the control plane runs; `lookup` is the ConfigurationLookup the local proxy reads.
+   */
+  configurations?: ConfigurationsLocal;
   /** The web console (the control plane's root) when the control plane runs; `available` false: no build to serve. */
   console?: { url: string; available: boolean; build?: ConsoleBuild };
   /** Runs one compaction pass now (also run on a timer). */
@@ -376,13 +382,28 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         }),
     });
     const providerKeyRoutes = new Set<string>(providerKeys.routes);
+    // Configurations and tools are the control plane's: without it there is nothing to serve.
+    const configurations =
+      controlPlane &&
+      startConfigurationsLocal({
+        configStore: controlPlane.configStore,
+        controlPlaneUrl: controlPlane.url,
+        callerAuth: { keys, auth, ...tokenAuth },
+        onError: (error, context) =>
+          logger.error(`configurations: ${context.routeKey} answered ${context.status}`, {
+            error: (error as Error).message,
+          }),
+      });
+    const configurationRoutes = new Set<string>(configurations?.routes ?? []);
     const corsOrigins = options.corsOrigins ?? (controlPlane ? consoleOrigins(controlPlane.url) : []);
     const server = await startHttpServer({
       port: options.port ?? 4318,
       host: options.host ?? '127.0.0.1',
-      routes: [...INGEST_ROUTES, ...QUERY_ROUTES, ...providerKeys.routes],
+      routes: [...INGEST_ROUTES, ...QUERY_ROUTES, ...providerKeys.routes, ...(configurations?.routes ?? [])],
       handler: (event, context) => {
         if (providerKeyRoutes.has(event.routeKey)) return providerKeys.handler(event, context);
+        if (configurations && configurationRoutes.has(event.routeKey))
+          return configurations.handler(event, context);
         return queryRoutes.has(event.routeKey) ? query(event) : ingest(event, context);
       },
       functionName: 'waggle-data-plane',
@@ -455,6 +476,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       eventStore,
       queries,
       controlPlane,
+      configurations,
       console: consoleState,
       compact,
       close() {
