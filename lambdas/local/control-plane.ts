@@ -132,10 +132,17 @@ const IN_FLIGHT_MS = 10_000;
 /** How many of the changes to republish were made well before the data plane's last report. */
 function driftedChanges(
   toRepublish: readonly EntityChange[],
-  records: { projects: readonly Project[]; apiKeys: readonly ApiKey[] },
+  records: {
+    projects: readonly Project[];
+    apiKeys: readonly ApiKey[];
+    configurations?: readonly { id: string; updated_at: string }[];
+    tools?: readonly { id: string; updated_at: string }[];
+  },
   reportedAt: number,
 ): number {
   const changedAt = new Map<string, number>();
+  for (const record of [...(records.configurations ?? []), ...(records.tools ?? [])])
+    changedAt.set(record.id, Date.parse(record.updated_at));
   for (const project of records.projects) changedAt.set(project.id, Date.parse(project.updated_at));
   for (const key of records.apiKeys) changedAt.set(key.key_hash, Date.parse(key.updated_at));
   return toRepublish.filter((change) => (changedAt.get(change.entityId) ?? 0) < reportedAt - IN_FLIGHT_MS)

@@ -6,14 +6,18 @@
  * whose digests match are left alone, so a converged data plane costs no message. A data plane that
  * has not reported yet gets everything (data planes ignore versions they already hold). No AWS imports.
  */
+import { promptChange } from '../domain/configurations/configurations';
+import { toolPayload } from '../domain/configurations/tools';
 import { apiKeyChange, projectPayload } from '../domain/control-plane/changes';
-import type { ApiKey, Project } from '../domain/control-plane/model';
+import type { ApiKey, ConfigurationRecord, Project, ToolRecord } from '../domain/control-plane/model';
 import { entityChangeOf } from '../domain/sync/control-plane-changes';
 import type { EntityChange, ReportedState, SyncPublisher } from '../domain/sync/publisher';
 
 interface DesiredRecords {
   projects: readonly Project[];
   apiKeys: readonly ApiKey[];
+  configurations?: readonly ConfigurationRecord[];
+  tools?: readonly ToolRecord[];
 }
 
 interface ReconcilerDeps {
@@ -43,6 +47,10 @@ export function desiredChanges(records: DesiredRecords): EntityChange[] {
       }),
     ),
     ...records.apiKeys.map((key) => entityChangeOf(apiKeyChange(key))),
+    ...(records.configurations ?? []).map((record) => entityChangeOf(promptChange(record))),
+    ...(records.tools ?? []).map((tool) =>
+      entityChangeOf({ type: 'tool.upserted', version: tool.version, payload: toolPayload(tool) }),
+    ),
   ];
 }
 

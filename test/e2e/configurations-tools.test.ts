@@ -300,3 +300,29 @@ async function otherProjectKey(): Promise<{ key: string; projectId: string }> {
   });
   return { key: key.body.key as string, projectId: project.body.id as string };
 }
+
+describe('after a restart', () => {
+  it('the data plane, which starts empty, is refilled with configurations and tools by the reconciliation', async () => {
+    await honeyhive.client.configurations.createConfiguration(greeter('gpt-4o-mini', ['staging']));
+    await honeyhive.client.tools.createTool({ task: PROJECT, name: 'kept', parameters: {}, type: 'tool' });
+    await eventually(async () => ((await configurations('staging')).length === 1 ? true : undefined));
+    await platform.close();
+    platform = await startLocalPlatform({
+      port: 0,
+      dataDir,
+      log: () => {},
+      controlPlane: { port: 0, syncBatchingWindowMs: 20, reconcileIntervalMs: 100, heartbeatIntervalMs: 100 },
+    });
+    honeyhive = honeyHiveClient(platform.url, platform.apiKey);
+    const [served] = await eventually(async () => {
+      const list = await configurations('staging');
+      return list.length === 1 ? list : undefined;
+    });
+    expect(served?.parameters.model).toBe('gpt-4o-mini');
+    const tools = await eventually(async () => {
+      const list = await honeyhive.client.tools.getTools();
+      return list.length === 1 ? list : undefined;
+    });
+    expect(tools[0]).toMatchObject({ name: 'kept', toolType: 'tool' });
+  });
+});

@@ -24,12 +24,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type {
   ApiKey,
+  ConfigurationRecord,
   ControlPlaneRecord,
   Membership,
   Project,
   RecordKind,
   RecordOf,
   RecordRef,
+  ToolRecord,
 } from '../../domain/control-plane/model';
 import { type ControlPlaneStore, refOf, VersionConflictError } from '../../domain/control-plane/store';
 
@@ -163,29 +165,47 @@ export class DynamoControlPlaneStore implements ControlPlaneStore {
   }
 
   /**
-   * Every project and API key of every organization (a scan, for the sync reconciliation's desired
-   * state: revoked keys included, since a revocation must reach every data plane).
+   * Every project and API key of every organization, and every configuration and tool (a scan, for
+   * the sync reconciliation's desired state: revoked keys included, since a revocation must reach
+   * every data plane).
    */
-  async projectsAndApiKeys(): Promise<{ projects: Project[]; apiKeys: ApiKey[] }> {
+  async projectsAndApiKeys(): Promise<{
+    projects: Project[];
+    apiKeys: ApiKey[];
+    configurations: ConfigurationRecord[];
+    tools: ToolRecord[];
+  }> {
     const projects: Project[] = [];
     const apiKeys: ApiKey[] = [];
+    const configurations: ConfigurationRecord[] = [];
+    const tools: ToolRecord[] = [];
     const pages = paginateScan(
       { client: this.documents },
       {
         TableName: this.tableName,
-        FilterExpression: 'begins_with(sk, :project) OR begins_with(sk, :key)',
-        ExpressionAttributeValues: { ':project': 'project#', ':key': 'api-key#' },
+        FilterExpression:
+          'begins_with(sk, :project) OR begins_with(sk, :key) OR begins_with(sk, :configuration) OR begins_with(sk, :tool)',
+        ExpressionAttributeValues: {
+          ':project': 'project#',
+          ':key': 'api-key#',
+          ':configuration': 'configuration#',
+          ':tool': 'tool#',
+        },
         ConsistentRead: true,
       },
     );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const orgId = String(item.pk).replace(/^ORG#/, '');
-        if (String(item.sk).startsWith('project#')) projects.push(recordFromItem(item, 'project', orgId));
-        else apiKeys.push(recordFromItem(item, 'api-key', orgId));
+        const sk = String(item.sk);
+        if (sk.startsWith('project#')) projects.push(recordFromItem(item, 'project', orgId));
+        else if (sk.startsWith('api-key#')) apiKeys.push(recordFromItem(item, 'api-key', orgId));
+        else if (sk.startsWith('configuration#'))
+          configurations.push(recordFromItem(item, 'configuration', orgId));
+        else tools.push(recordFromItem(item, 'tool', orgId));
       }
     }
-    return { projects, apiKeys };
+    return { projects, apiKeys, configurations, tools };
   }
 
   private async conditionally(ref: RecordRef, write: () => Promise<unknown>): Promise<void> {
