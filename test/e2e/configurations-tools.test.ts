@@ -311,7 +311,7 @@ describe('after a restart', () => {
       port: 0,
       dataDir,
       log: () => {},
-      controlPlane: { port: 0, syncBatchingWindowMs: 20, reconcileIntervalMs: 100, heartbeatIntervalMs: 100 },
+      controlPlane: { port: 0, syncBatchingWindowMs: 20, reconcileIntervalMs: 100 },
     });
     honeyhive = honeyHiveClient(platform.url, platform.apiKey);
     const [served] = await eventually(async () => {
