@@ -49,6 +49,8 @@ import { CONTROL_PLANE_BODY_LIMITS, type JsonObject, parseJsonObject } from '../
 import { jsonResponse as json } from '../http/json-response';
 import type { ActorFrom } from '../http/jwt-authorizer-actor';
 import { createHttpApi, type HttpApi, type HttpRoute } from '../http/router';
+import { configurationWriteRoutes } from './configuration-routes';
+import type { ConfigurationWriter } from './configuration-writers';
 import {
   optionalEnum,
   optionalEnumList,
@@ -70,6 +72,8 @@ interface ControlPlaneApiDeps {
   actorFrom: ActorFrom;
   /** Unexpected failures (5xx), for logging. Never given bodies or keys. */
   onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
+  /** Serves the configuration and tool writes (configuration-routes.ts) with this check of the caller. */
+  configurationWriter?: ConfigurationWriter;
 }
 
 export type ControlPlaneApi = HttpApi;
@@ -105,8 +109,12 @@ interface Route {
 }
 
 export function createControlPlaneApi(deps: ControlPlaneApiDeps): ControlPlaneApi {
-  return createHttpApi({
-    routes: controlPlaneRoutes(deps),
+  const writer = deps.configurationWriter;
+  return createHttpApi<string>({
+    routes: [
+      ...controlPlaneRoutes(deps),
+      ...(writer ? configurationWriteRoutes({ context: controlPlaneContext(deps), writer }) : []),
+    ],
     bodyLimits: CONTROL_PLANE_BODY_LIMITS,
     onError: deps.onError,
   });

@@ -9,10 +9,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
 import { createObservability } from '../adapters/aws/observability';
 import { awsSyncPublisher, controlPlaneSigner } from '../adapters/aws/sync-publisher-wiring';
+import { createTokenVerifier, type TokenVerifier } from '../domain/auth/token-verifier';
 import type { ChangePublisher } from '../domain/control-plane/changes';
+import { UnauthorizedError } from '../domain/errors';
 import { createSyncChangePublisher } from '../domain/sync/control-plane-changes';
 import { jwtAuthorizerActor } from '../http/jwt-authorizer-actor';
 import { createControlPlaneApi } from './app';
+import { createConfigurationWriter } from './configuration-writers';
 import { readControlPlaneApiEnvironment } from './environment';
 
 const env = readControlPlaneApiEnvironment();
@@ -36,10 +39,35 @@ const changes: ChangePublisher = {
   },
 };
 
+// Data-plane tokens forwarded with configuration writes: one verifier per data plane (the token's `aud`).
+const tokenVerifiers = new Map<string, TokenVerifier>(
+  env.TOKEN_ISSUER === undefined
+    ? []
+    : dataPlaneIds.map((id) => [
+        id,
+        createTokenVerifier({
+          issuer: env.TOKEN_ISSUER as string,
+          audience: id,
+          jwks: { uri: `${env.TOKEN_ISSUER}/.well-known/jwks.json` },
+        }),
+      ]),
+);
+const dataPlaneTokens: TokenVerifier = async (token) => {
+  const verifier = tokenVerifiers.get(audienceOf(token));
+  if (!verifier) throw new UnauthorizedError('This token is not for a data plane of this control plane');
+  return verifier(token);
+};
+
 const api = createControlPlaneApi({
   store,
   changes,
   actorFrom: jwtAuthorizerActor(store),
+  // The write routes have no API Gateway authorizer (keys and data-plane tokens): no claims, no actor.
+  configurationWriter: createConfigurationWriter({
+    store,
+    actorFrom: () => undefined,
+    tokens: dataPlaneTokens,
+  }),
   onError: (error, context) => {
     count('InternalErrors');
     logger.error('control-plane failure', { ...context, error: error as Error });
@@ -52,3 +80,13 @@ export const handler = wrap('http', async (event: APIGatewayProxyEventV2) => {
   logger.debug('request answered', { routeKey: event.routeKey, status: response.statusCode });
   return response;
 });
+
+/** The unverified `aud` of a JWT, only to choose the verifier that then checks everything. */
+function audienceOf(token: string): string {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return typeof payload.aud === 'string' ? payload.aud : '';
+  } catch {
+    return '';
+  }
+}

@@ -15,6 +15,7 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CONFIGURATION_WRITE_ROUTES } from '../../lambdas/control-plane-api/configuration-routes';
 import { environmentForControlPlaneApi } from '../../lambdas/control-plane-api/environment';
 import { CONTROL_PLANE_ROUTES } from '../../lambdas/control-plane-api/routes';
 import { environmentForControlPlaneTokens } from '../../lambdas/control-plane-tokens/environment';
@@ -91,6 +92,7 @@ export class ControlPlaneApi extends Construct {
       environment: environmentForControlPlaneApi({
         CONTROL_PLANE_TABLE_NAME: table.table.tableName,
         INBOXES: inboxesEnvironment(this, dataPlanes),
+        TOKEN_ISSUER: controlPlane.url,
         ...signingEnvironment,
       }),
     });
@@ -163,6 +165,9 @@ export class ControlPlaneApi extends Construct {
     };
     for (const routeKey of CONTROL_PLANE_ROUTES) addRoute(routeKey, apiIntegration, false);
     for (const routeKey of TOKEN_ROUTES) addRoute(routeKey, tokenIntegration, routeKey === JWKS_ROUTE);
+    // Configuration and tool writes come from data planes with the caller's API key or data-plane
+    // token, which a user-pool authorizer cannot check: the function checks them (configuration-writers.ts).
+    for (const routeKey of CONFIGURATION_WRITE_ROUTES) addRoute(routeKey, apiIntegration, true);
     this.routes = routes;
     pinIssuerToPartition(this, identity);
 
@@ -174,6 +179,16 @@ export class ControlPlaneApi extends Construct {
           'The JWKS holds only public keys, and data planes in other accounts fetch it without a user: ' +
           'it must be public, as every OpenID provider publishes its jwks_uri. Every other route has the JWT authorizer.',
       });
+    }
+    for (const routeKey of CONFIGURATION_WRITE_ROUTES) {
+      const route = routes.get(routeKey);
+      if (route)
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Configuration and tool writes carry a project API key or a data-plane token, forwarded by a data plane; ' +
+            'the function authenticates them against its own key records and signing keys before anything else.',
+        });
     }
   }
 

@@ -8,6 +8,7 @@ import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-c
 import { controlPlaneTokenTrust } from '../config/sync-names';
 import { AuthRateLimit } from './auth-rate-limit';
 import { EventCompaction } from './compaction';
+import { ConfigurationsApi } from './configurations';
 import { SyncController } from './data-plane-controller';
 import { DataPlaneDashboard } from './data-plane-dashboard';
 import { DeadLetterArchiver, requiredDeadLetterVisibilityTimeout } from './dead-letter-archiver';
@@ -60,6 +61,8 @@ export class DataPlaneStack extends Stack {
   readonly providerKeysApi: ProviderKeysApi;
   readonly pendingUpdates: PendingUpdates;
   readonly syncController: SyncController;
+  /** HoneyHive's /configurations and /tools: read from the synced copy, writes forwarded to the control plane. */
+  readonly configurationsApi: ConfigurationsApi;
   readonly heartbeatSender: HeartbeatSender;
   /** The optional OTLP/gRPC collector (dataPlanes[].grpcCollector); undefined when not configured. */
   readonly grpcCollector?: GrpcCollector;
@@ -163,6 +166,16 @@ export class DataPlaneStack extends Stack {
       dataPlane,
       controlPlane,
       keyRegistry: this.keyRegistry,
+    });
+    this.configurationsApi = new ConfigurationsApi(this, 'ConfigurationsApi', {
+      httpApi: this.ingestApi.api,
+      keyRegistry: this.keyRegistry,
+      stateTable: this.syncController.stateTable,
+      stateKeyArn: this.syncController.stateKey.keyArn,
+      controlPlaneUrl: controlPlane.url,
+      logLevel: dataPlane.logLevel,
+      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
+      authRateLimit: this.authRateLimit,
     });
     this.heartbeatSender = new HeartbeatSender(this, 'Heartbeat', {
       dataPlane,

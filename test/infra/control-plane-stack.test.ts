@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CONFIGURATION_WRITE_ROUTES } from '../../lambdas/control-plane-api/configuration-routes';
 import { CONTROL_PLANE_ROUTES } from '../../lambdas/control-plane-api/routes';
 import { TOKEN_ROUTES } from '../../lambdas/control-plane-tokens/routes';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
@@ -113,16 +114,17 @@ describe('control-plane HTTP API', () => {
     });
   });
 
-  it('puts the JWT authorizer on every route except the JWKS, which is public', () => {
+  it('puts the JWT authorizer on every route except the JWKS and the configuration writes (which carry keys or data-plane tokens)', () => {
     const routes = template.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>;
     const byKey = new Map(
       Object.values(routes).map((route) => [route.Properties.RouteKey as string, route.Properties]),
     );
-    const expected = [...CONTROL_PLANE_ROUTES, ...TOKEN_ROUTES];
+    const expected = [...CONTROL_PLANE_ROUTES, ...TOKEN_ROUTES, ...CONFIGURATION_WRITE_ROUTES];
     expect([...byKey.keys()].sort()).toEqual([...expected].sort());
+    const unauthorized: readonly string[] = ['GET /.well-known/jwks.json', ...CONFIGURATION_WRITE_ROUTES];
     for (const routeKey of expected) {
       const route = byKey.get(routeKey);
-      if (routeKey === 'GET /.well-known/jwks.json') {
+      if (unauthorized.includes(routeKey)) {
         expect(route?.AuthorizationType, routeKey).toBe('NONE');
       } else {
         expect(route?.AuthorizationType, routeKey).toBe('JWT');
@@ -148,6 +150,17 @@ describe('control-plane HTTP API', () => {
     expect(targetOf('POST /v1/tokens')).toBe(tokenArn);
     expect(targetOf('GET /.well-known/jwks.json')).toBe(tokenArn);
     expect(targetOf('POST /v1/projects')).toBe(apiArn);
+    for (const routeKey of CONFIGURATION_WRITE_ROUTES) expect(targetOf(routeKey), routeKey).toBe(apiArn);
+  });
+
+  it('gives the API function the issuer, to check data-plane tokens forwarded with configuration writes', () => {
+    const stack = waggle.controlPlane;
+    const apiFunction = stack.resolve(stack.api.apiFunction.function.functionName);
+    const functions = template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    const [, api] = Object.entries(functions).find(([logicalId]) => apiFunction?.Ref === logicalId) ?? [];
+    expect(
+      (api?.Properties.Environment as { Variables: Record<string, unknown> }).Variables.TOKEN_ISSUER,
+    ).toBe('https://cp.waggle.test');
   });
 
   it('gives the token function the issuer from the config and the data planes it may issue for', () => {

@@ -1,0 +1,85 @@
+import { Duration } from 'aws-cdk-lib';
+import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Construct } from 'constructs';
+import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
+import { environmentForConfigurations } from '../../lambdas/configurations/environment';
+import { CONFIGURATION_ROUTES } from '../../lambdas/configurations/routes';
+import { splitRouteKey } from '../../lambdas/ingest/routes';
+import { grantTableAndKey } from '../common/customer-key';
+import { WaggleFunction } from '../common/waggle-function';
+import type { LogLevel } from '../config/deployment-config';
+import type { AuthRateLimit } from './auth-rate-limit';
+import type { KeyRegistry } from './key-registry';
+
+export interface ConfigurationsApiProps {
+  /** The data plane's HTTP API (IngestApi's). */
+  readonly httpApi: HttpApi;
+  readonly keyRegistry: KeyRegistry;
+  /** The sync-state table, where the data-plane controller keeps the synced configurations and tools. */
+  readonly stateTable: { tableArn: string; tableName: string };
+  readonly stateKeyArn: string;
+  /** The control plane's API URL: writes are forwarded there. */
+  readonly controlPlaneUrl: string;
+  readonly logLevel?: LogLevel;
+  readonly tokenTrust?: TokenTrustInput;
+  readonly authRateLimit?: AuthRateLimit;
+}
+
+/**
+ * The configurations function and its routes (lambdas/configurations/routes.ts) on the data plane's
+ * HTTP API: HoneyHive's /configurations and /tools, read from the synced copy, written through the
+ * control plane.
+ */
+export class ConfigurationsApi extends Construct {
+  readonly configurationsFunction: WaggleFunction;
+
+  constructor(scope: Construct, id: string, props: ConfigurationsApiProps) {
+    super(scope, id);
+    this.configurationsFunction = new WaggleFunction(this, 'Configurations', {
+      entry: 'lambdas/configurations/handler.ts',
+      serviceName: 'waggle-configurations',
+      description:
+        'Waggle configurations and tools: HoneyHive /configurations and /tools (reads synced, writes forwarded)',
+      memorySize: 512,
+      // A forwarded write waits at most 10 s for the control plane; under the HTTP API's 30 s.
+      timeout: Duration.seconds(15),
+      logLevel: props.logLevel,
+      environment: environmentForConfigurations({
+        SYNC_STATE_TABLE_NAME: props.stateTable.tableName,
+        CONTROL_PLANE_URL: props.controlPlaneUrl,
+        KEY_TABLE_NAME: props.keyRegistry.table.tableName,
+        ...props.tokenTrust,
+        ...props.authRateLimit?.environment(),
+      }),
+    });
+    const role = this.configurationsFunction.role;
+    props.keyRegistry.grantLookUpKeys(role);
+    props.authRateLimit?.grantCount(role);
+    // ConfigStore.list is a Query per kind; get is a GetItem. Never a write: the controller owns the table.
+    grantTableAndKey(this, role, {
+      sid: 'ReadSyncedConfigurations',
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resources: [props.stateTable.tableArn],
+      keySid: 'DecryptSyncedConfigurations',
+      keyActions: ['kms:Decrypt'],
+      keyArn: props.stateKeyArn,
+    });
+
+    const integration = new HttpLambdaIntegration(
+      'ConfigurationsIntegration',
+      this.configurationsFunction.function,
+      {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      },
+    );
+    for (const routeKey of CONFIGURATION_ROUTES) {
+      const { method, path } = splitRouteKey(routeKey);
+      props.httpApi.addRoutes({
+        path,
+        methods: [HttpMethod[method as keyof typeof HttpMethod]],
+        integration,
+      });
+    }
+  }
+}
