@@ -60,9 +60,8 @@ export function createConfigurationWriter(deps: ConfigurationWriterDeps): Config
       (candidate) => candidate.key_hash === keyHash,
     );
     const expired = record?.expires_at !== undefined && Date.parse(record.expires_at) <= clock();
-    if (!record || record.status !== 'active' || expired)
-      throw new UnauthorizedError('Unknown or revoked API key');
-    if (!record.scopes.includes('ingest'))
+    if (record?.status !== 'active' || expired) throw new UnauthorizedError('Unknown or revoked API key');
+    if (!record?.scopes.includes('ingest'))
       throw new ForbiddenError('Writing configurations and tools needs a key with the "ingest" scope');
     const project = await deps.store.get({ kind: 'project', org_id: orgId, id: record.project_id });
     if (!project) throw new UnauthorizedError('Unknown or revoked API key');
