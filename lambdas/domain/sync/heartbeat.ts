@@ -19,10 +19,12 @@ export interface HeartbeatFigures {
   digest: Digest;
 }
 
-export interface Heartbeat extends HeartbeatFigures {
+export interface Heartbeat extends Omit<HeartbeatFigures, 'digest'> {
   v: 1;
   type: 'heartbeat';
   sentAt: number;
+  /** A kind is absent when the sender predates it; reconciliation then treats the kind as differing. */
+  digest: Partial<Digest>;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -44,9 +46,11 @@ export function parseHeartbeat(value: unknown): Heartbeat {
     throw new HeartbeatError('bad dataPlaneId');
   const digestValue = value.digest;
   if (!isPlainObject(digestValue)) throw new HeartbeatError('digest is not an object');
-  const digest = {} as Digest;
+  const digest: Partial<Digest> = {};
   for (const kind of ENTITY_KINDS) {
     const hash = digestValue[kind];
+    // A data plane upgraded after its control plane does not know the newest kinds yet (e.g. tool).
+    if (hash === undefined) continue;
     if (typeof hash !== 'string' || !SHA256_HEX.test(hash))
       throw new HeartbeatError(`digest.${kind} is not a SHA-256`);
     digest[kind] = hash;

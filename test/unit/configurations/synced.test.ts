@@ -7,7 +7,10 @@ import {
 import { createConfigurationLookup } from '../../../lambdas/domain/configurations/lookup';
 import type { ToolPayload } from '../../../lambdas/domain/configurations/synced';
 import { entityChangeOf } from '../../../lambdas/domain/sync/control-plane-changes';
+import { digest } from '../../../lambdas/domain/sync/digest';
+import { buildHeartbeat, parseHeartbeat } from '../../../lambdas/domain/sync/heartbeat';
 import { checkSyncMessage, SyncMessageError } from '../../../lambdas/domain/sync/messages';
+import { planReconciliation } from '../../../lambdas/domain/sync/publisher';
 import { body, change, dataPlane } from '../sync/fixtures';
 import { PROJECT, wireBody, world } from './fixtures';
 
@@ -126,3 +129,25 @@ describe('the data plane applies tools and prompts in entity-version order', () 
 });
 
 const PROJECT_TENANT = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-1' };
+
+describe('a data plane from before the tool kind', () => {
+  it('still has its heartbeat read; its missing tool digest makes the kind differ, so tools are resent', () => {
+    const full = buildHeartbeat({
+      dataPlaneId: 'dp',
+      queueDepth: 0,
+      errors: 0,
+      lagMs: 0,
+      appliedSeq: 1,
+      digest: digest([]),
+    });
+    const { tool: _tool, ...olderDigest } = full.digest;
+    const parsed = parseHeartbeat({ ...full, digest: olderDigest });
+    expect(parsed.digest.tool).toBeUndefined();
+    const plan = planReconciliation(
+      [change('tool.upserted', 't1', 1, JSON.parse(JSON.stringify(tool('a'))))],
+      { digest: parsed.digest },
+    );
+    expect(plan.differingKinds).toEqual(['tool']);
+    expect(plan.toRepublish.map((entity) => entity.entityId)).toEqual(['t1']);
+  });
+});

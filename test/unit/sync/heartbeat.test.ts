@@ -24,12 +24,23 @@ describe('heartbeats', () => {
     ['a negative queue depth', { queueDepth: -1 }],
     ['a fractional lag', { lagMs: 1.5 }],
     ['a bad data plane id', { dataPlaneId: 'dp eu' }],
-    ['a digest missing a kind', { digest: { ...digest([]), alert: undefined } }],
     ['a digest that is not a hash', { digest: { ...digest([]), project: 'abc' } }],
   ])('refuse %s', (_, override) => {
     expect(() => parseHeartbeat({ v: 1, type: 'heartbeat', sentAt: 1, ...figures, ...override })).toThrow(
       HeartbeatError,
     );
+  });
+
+  it('read a digest missing a kind (a data plane older than the kind) with the kind left out', () => {
+    const parsed = parseHeartbeat({
+      v: 1,
+      type: 'heartbeat',
+      sentAt: 1,
+      ...figures,
+      digest: { ...digest([]), alert: undefined },
+    });
+    expect(parsed.digest.alert).toBeUndefined();
+    expect(parsed.digest.project).toBe(digest([]).project);
   });
 
   it('refuse another version or type', () => {
