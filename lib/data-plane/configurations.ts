@@ -6,19 +6,18 @@ import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { environmentForConfigurations } from '../../lambdas/configurations/environment';
 import { CONFIGURATION_ROUTES } from '../../lambdas/configurations/routes';
 import { splitRouteKey } from '../../lambdas/ingest/routes';
-import { grantTableAndKey } from '../common/customer-key';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
+import type { SyncController } from './data-plane-controller';
 import type { KeyRegistry } from './key-registry';
 
 export interface ConfigurationsApiProps {
   /** The data plane's HTTP API (IngestApi's). */
   readonly httpApi: HttpApi;
   readonly keyRegistry: KeyRegistry;
-  /** The sync-state table, where the data-plane controller keeps the synced configurations and tools. */
-  readonly stateTable: { tableArn: string; tableName: string };
-  readonly stateKeyArn: string;
+  /** Its sync-state table holds the synced configurations and tools. */
+  readonly syncController: SyncController;
   /** The control plane's API URL: writes are forwarded there. */
   readonly controlPlaneUrl: string;
   readonly logLevel?: LogLevel;
@@ -46,7 +45,7 @@ export class ConfigurationsApi extends Construct {
       timeout: Duration.seconds(15),
       logLevel: props.logLevel,
       environment: environmentForConfigurations({
-        SYNC_STATE_TABLE_NAME: props.stateTable.tableName,
+        SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
         CONTROL_PLANE_URL: props.controlPlaneUrl,
         KEY_TABLE_NAME: props.keyRegistry.table.tableName,
         ...props.tokenTrust,
@@ -56,15 +55,8 @@ export class ConfigurationsApi extends Construct {
     const role = this.configurationsFunction.role;
     props.keyRegistry.grantLookUpKeys(role);
     props.authRateLimit?.grantCount(role);
-    // ConfigStore.list is a Query per kind; get is a GetItem. Never a write: the controller owns the table.
-    grantTableAndKey(this, role, {
-      sid: 'ReadSyncedConfigurations',
-      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-      resources: [props.stateTable.tableArn],
-      keySid: 'DecryptSyncedConfigurations',
-      keyActions: ['kms:Decrypt'],
-      keyArn: props.stateKeyArn,
-    });
+    // ConfigStore.list is a Query per kind; get is a GetItem.
+    props.syncController.grantReadSyncedConfig(role);
 
     const integration = new HttpLambdaIntegration(
       'ConfigurationsIntegration',

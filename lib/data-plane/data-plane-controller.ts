@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
@@ -77,5 +78,21 @@ export class SyncController extends Construct {
       // No batching window: FIFO event sources do not support one (a message is picked up at once).
       new SqsEventSource(this.inbox.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );
+  }
+
+  /**
+   * Read the synced config (configurations, tools, projects: `DynamoConfigStore` on
+   * SYNC_STATE_TABLE_NAME): GetItem and Query on the state table, kms:Decrypt on its key through
+   * DynamoDB. Never a write: the controller owns the table. For the configurations function and the proxy.
+   */
+  grantReadSyncedConfig(grantee: IGrantable): void {
+    grantTableAndKey(this, grantee, {
+      sid: 'ReadSyncedConfig',
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resources: [this.stateTable.tableArn],
+      keySid: 'DecryptSyncedConfig',
+      keyActions: ['kms:Decrypt'],
+      keyArn: this.stateKey.keyArn,
+    });
   }
 }

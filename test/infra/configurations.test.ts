@@ -51,11 +51,11 @@ describe('configurations function', () => {
         (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
     );
     const bySid = new Map(statements.map((statement) => [statement.Sid, statement]));
-    expect(bySid.get('ReadSyncedConfigurations')?.Action).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-    expect(bySid.get('ReadSyncedConfigurations')?.Resource).toEqual(
+    expect(bySid.get('ReadSyncedConfig')?.Action).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(bySid.get('ReadSyncedConfig')?.Resource).toEqual(
       stack.resolve(stack.syncController.stateTable.tableArn),
     );
-    expect(bySid.get('DecryptSyncedConfigurations')?.Action).toBe('kms:Decrypt');
+    expect(bySid.get('DecryptSyncedConfig')?.Action).toBe('kms:Decrypt');
     // The only DynamoDB write it has is the brute-force counter's UpdateItem, never on the state table.
     const stateTable = JSON.stringify(stack.resolve(stack.syncController.stateTable.tableArn));
     const onStateTable = statements.filter((statement) =>
