@@ -301,6 +301,50 @@ async function otherProjectKey(): Promise<{ key: string; projectId: string }> {
   return { key: key.body.key as string, projectId: project.body.id as string };
 }
 
+describe('with a data-plane token (what the console sends)', () => {
+  it('writes through the data plane under /v1 and reads the result back', async () => {
+    const bootstrap = platform.controlPlane?.bootstrap;
+    if (!bootstrap) throw new Error('the first start must create the admin');
+    const signedIn = await call('POST', `${cpUrl}/v1/auth/sign-in`, undefined, {
+      email: bootstrap.email,
+      password: bootstrap.password,
+    });
+    const issued = await call('POST', `${cpUrl}/v1/tokens`, signedIn.body.id_token, {
+      project_id: platform.projectId,
+    });
+    expect(issued.status).toBe(200);
+    const token = issued.body.token as string;
+    const body = {
+      name: 'playground',
+      provider: 'anthropic',
+      env: ['dev'],
+      parameters: {
+        call_type: 'chat',
+        model: 'claude-sonnet',
+        template: [{ role: 'user', content: '{{q}}' }],
+      },
+    };
+    const created = await call('POST', `${platform.url}/v1/configurations`, token, body);
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const id = created.body.insertedId as string;
+    const { env: _env, ...undeployed } = body;
+    const updated = await call('PUT', `${platform.url}/v1/configurations/${id}`, token, {
+      ...undeployed,
+      parameters: { ...body.parameters, model: 'claude-opus' },
+    });
+    expect(updated.body).toMatchObject({ acknowledged: true, version: 2 });
+    const latest = await eventually(async () => {
+      const reply = await call('GET', `${platform.url}/v1/configurations?name=playground`, token);
+      return reply.body[0]?.version === 2 ? reply.body[0] : undefined;
+    });
+    expect(latest).toMatchObject({ env: [], parameters: { model: 'claude-opus' } });
+    // dev still serves version 1: the update named no environment.
+    const dev = await call('GET', `${platform.url}/v1/configurations?name=playground&env=dev`, token);
+    expect(dev.body[0]).toMatchObject({ version: 1, env: ['dev'], parameters: { model: 'claude-sonnet' } });
+    expect((await call('DELETE', `${platform.url}/v1/configurations/${id}`, token)).status).toBe(200);
+  });
+});
+
 describe('after a restart', () => {
   it('the data plane, which starts empty, is refilled with configurations and tools by the reconciliation', async () => {
     await honeyhive.client.configurations.createConfiguration(greeter('gpt-4o-mini', ['staging']));
