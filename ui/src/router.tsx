@@ -9,6 +9,7 @@
  *   /projects/$projectId/sessions/$sessionId   one session (?event=<id> selects an event)
  *   /projects/$projectId/events                events table (?type=model|tool|chain)
  *   /projects/$projectId/dashboard             charts
+ *   /projects/$projectId/playground            try a prompt through the LLM proxy (?configuration=<id>)
  *   /projects/$projectId/admin                 projects, members, API keys (?tab=keys|members|projects)
  */
 import {
@@ -134,6 +135,15 @@ const dashboardRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/DashboardPage'), 'DashboardPage'),
 });
 
+const playgroundRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'playground',
+  validateSearch: (search: Record<string, unknown>): { configuration?: string } => ({
+    configuration: text(search.configuration),
+  }),
+  component: lazyRouteComponent(() => import('./pages/PlaygroundPage'), 'PlaygroundPage'),
+});
+
 export type AdminTab = 'keys' | 'members' | 'projects' | 'provider-keys';
 const ADMIN_TABS: readonly AdminTab[] = ['keys', 'members', 'projects', 'provider-keys'];
 
@@ -157,6 +167,7 @@ const routeTree = rootRoute.addChildren([
       sessionRoute,
       eventsRoute,
       dashboardRoute,
+      playgroundRoute,
       adminRoute,
     ]),
   ]),

@@ -232,3 +232,60 @@ describe('chart', () => {
     });
   });
 });
+
+describe('the LLM proxy call (openChatCompletion)', () => {
+  it('answers the unread 2xx response, after one fresh token on a 401, with the abort signal passed on', async () => {
+    const tokens = { n: 0 };
+    const api = scriptedFetch({
+      'POST http://cp.test/v1/tokens': tokenRoute(tokens),
+      'POST http://dp.test/v1/chat/completions': (call) =>
+        call.headers.authorization === 'Bearer token-1'
+          ? { status: 401, body: { error: { message: 'expired', type: 'authentication_error' } } }
+          : { body: { ok: true } },
+    });
+    let signalSeen: AbortSignal | null | undefined;
+    const fetch = (input: string, init?: RequestInit) => {
+      signalSeen = init?.signal;
+      return api.fetch(input, init);
+    };
+    const controller = new AbortController();
+    const response = await client(fetch).api.openChatCompletion(
+      TARGET,
+      { model: 'openai/x' },
+      controller.signal,
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+    expect(signalSeen).toBe(controller.signal);
+    const sent = api.of('POST', '/v1/chat/completions');
+    expect(sent.map((call) => call.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
+    expect(sent[1]?.headers.accept).toBe('text/event-stream, application/json');
+    expect(sent[1]?.body).toEqual({ model: 'openai/x' });
+  });
+
+  it("turns a refusal into an ApiError with OpenAI's message and body, and passes an abort on as is", async () => {
+    const api = scriptedFetch({
+      'POST http://cp.test/v1/tokens': tokenRoute({ n: 0 }),
+      'POST http://dp.test/v1/chat/completions': {
+        status: 400,
+        body: { error: { message: 'No provider key for openai', code: 'provider_key_missing' } },
+      },
+    });
+    const refused = client(api.fetch).api.openChatCompletion(TARGET, {});
+    await expect(refused).rejects.toBeInstanceOf(ApiError);
+    await expect(refused).rejects.toMatchObject({
+      message: 'No provider key for openai',
+      status: 400,
+      body: { error: { code: 'provider_key_missing' } },
+    });
+    const controller = new AbortController();
+    controller.abort();
+    const aborting = (input: string, init?: RequestInit) =>
+      new URL(input).pathname === '/v1/chat/completions'
+        ? Promise.reject(new DOMException('Aborted', 'AbortError'))
+        : api.fetch(input, init);
+    await expect(
+      client(aborting).api.openChatCompletion(TARGET, {}, controller.signal),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});

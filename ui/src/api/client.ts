@@ -269,6 +269,48 @@ export interface ProviderKeyAuditEntry {
   version?: number;
 }
 
+// ---- Data-plane configurations (HoneyHive's /v1/configurations, docs/providers.md) ----
+
+/** A configuration as `GET /v1/configurations` answers it (HoneyHive's Configuration). */
+export interface ConfigurationWire {
+  _id: string;
+  id?: string;
+  project: string;
+  name: string;
+  provider: string;
+  type?: string;
+  parameters: {
+    call_type?: 'chat' | 'completion';
+    model?: string;
+    hyperparameters?: Record<string, unknown>;
+    template?: { role: 'system' | 'user' | 'assistant' | 'tool'; content: string }[] | string;
+    selectedFunctions?: unknown[];
+    responseFormat?: Record<string, unknown>;
+    functionCallParams?: string;
+    forceFunction?: Record<string, unknown>;
+  };
+  env?: string[];
+  version?: number;
+  updated_at?: string;
+}
+
+/** The body of `POST /v1/configurations` and `PUT /v1/configurations/{id}` (a full new version). */
+export interface ConfigurationWrite {
+  name: string;
+  provider: string;
+  parameters: {
+    call_type: 'chat' | 'completion';
+    model: string;
+    hyperparameters: Record<string, unknown>;
+    template: { role: string; content: string }[];
+    selectedFunctions?: unknown[];
+    responseFormat?: Record<string, unknown>;
+    functionCallParams?: string;
+    forceFunction?: Record<string, unknown>;
+  };
+  env?: string[];
+}
+
 // ---- The client ----
 
 export interface ApiClientOptions {
@@ -369,6 +411,47 @@ export function createApiClient(options: ApiClientOptions) {
     }
   }
 
+  /**
+   * A data-plane call whose answer is read as it arrives (the LLM proxy's stream): the 2xx Response
+   * itself, its body unread. Errors and the 401 retry are as for `dp`; an abort is passed on as is.
+   */
+  async function dpStream(
+    target: DataTarget,
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const url = `${trimSlash(plane(target.dataPlaneId).url)}${path}`;
+    const attempt = async (): Promise<Response> => {
+      const token = await dataPlaneToken(target.dataPlaneId, target.projectId);
+      const init = jsonInit('POST', token.token, body);
+      (init.headers as Record<string, string>).accept = 'text/event-stream, application/json';
+      let response: Response;
+      try {
+        response = await fetchFn(url, { ...init, signal });
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ApiError(`Could not reach ${originOf(url)}: ${reason}`, 0, 'data-plane');
+      }
+      if (response.ok) return response;
+      const answer = await readBody(response);
+      throw new ApiError(
+        messageFromBody(answer) ?? statusText(response.status),
+        response.status,
+        'data-plane',
+        answer,
+      );
+    };
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isApiError(error) || error.status !== 401) throw error;
+      tokens.delete(`${target.dataPlaneId}\n${target.projectId}`);
+      return attempt();
+    }
+  }
+
   function query(params: Record<string, string | undefined>): string {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(params)) if (value !== undefined) search.set(name, value);
@@ -444,6 +527,23 @@ export function createApiClient(options: ApiClientOptions) {
             'relative' in chart.dateRange ? chart.dateRange.relative : JSON.stringify(chart.dateRange),
         })}`,
       ),
+
+    // Data plane (configurations; writes need a member or above).
+    listConfigurations: (target: DataTarget, filter: { name?: string; env?: string } = {}) =>
+      dp<ConfigurationWire[]>(target, 'GET', `/v1/configurations${query(filter)}`),
+    createConfiguration: (target: DataTarget, body: ConfigurationWrite) =>
+      dp<{ acknowledged?: boolean; insertedId?: string; version?: number }>(
+        target,
+        'POST',
+        '/v1/configurations',
+        body,
+      ),
+    updateConfiguration: (target: DataTarget, id: string, body: ConfigurationWrite) =>
+      dp<{ acknowledged?: boolean; version?: number }>(target, 'PUT', `/v1/configurations/${enc(id)}`, body),
+
+    // Data plane (the LLM proxy, OpenAI's chat completions; the answer is read as it streams).
+    openChatCompletion: (target: DataTarget, body: unknown, signal?: AbortSignal) =>
+      dpStream(target, '/v1/chat/completions', body, signal),
 
     // Data plane (provider keys; admin scope).
     listProviderKeys: (target: DataTarget) =>

@@ -66,6 +66,7 @@ function ProjectNav({ projectId }: { projectId: string }) {
     { to: '/projects/$projectId/sessions', label: 'Sessions' },
     { to: '/projects/$projectId/events', label: 'Events' },
     { to: '/projects/$projectId/dashboard', label: 'Dashboard' },
+    { to: '/projects/$projectId/playground', label: 'Playground' },
     { to: '/projects/$projectId/admin', label: 'Admin' },
   ] as const;
   return (
@@ -111,15 +112,17 @@ function ProjectSwitcher({ projectId }: { projectId: string | undefined }) {
           const next = event.target.value;
           prefs.setProjectId(next);
           // Stay on the same kind of page (a session belongs to one project, so its list instead).
-          const section = /^\/projects\/[^/]+\/(events|dashboard|admin)/.exec(pathname)?.[1];
+          const section = /^\/projects\/[^/]+\/(events|dashboard|playground|admin)/.exec(pathname)?.[1];
           const to =
             section === 'events'
               ? '/projects/$projectId/events'
               : section === 'dashboard'
                 ? '/projects/$projectId/dashboard'
-                : section === 'admin'
-                  ? '/projects/$projectId/admin'
-                  : '/projects/$projectId/sessions';
+                : section === 'playground'
+                  ? '/projects/$projectId/playground'
+                  : section === 'admin'
+                    ? '/projects/$projectId/admin'
+                    : '/projects/$projectId/sessions';
           void navigate({ to, params: { projectId: next } });
         }}
       >

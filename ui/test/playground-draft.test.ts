@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkParameters,
+  completionRequest,
+  draftFromConfiguration,
+  emptyDraft,
+  filledMessages,
+  hyperparameters,
+  newMessage,
+  variablesOf,
+} from '../src/playground/draft';
+
+describe('playground draft', () => {
+  it('reads a completion configuration (one prompt string) as one user message, stop lists as lines', () => {
+    const draft = draftFromConfiguration({
+      _id: 'c',
+      project: 'p1',
+      name: 'n',
+      provider: 'bedrock',
+      parameters: {
+        call_type: 'completion',
+        model: 'anthropic.claude',
+        hyperparameters: { stop: ['a', 'b'], top_p: 0.9 },
+        template: 'Say {{ word }}',
+      },
+    });
+    expect(draft.provider).toBe('bedrock');
+    expect(draft.messages.map(({ role, content }) => ({ role, content }))).toEqual([
+      { role: 'user', content: 'Say {{ word }}' },
+    ]);
+    expect(draft.parameters).toEqual({ temperature: '', maxTokens: '', topP: '0.9', stop: 'a\nb' });
+    expect(variablesOf(draft.messages)).toEqual(['word']);
+  });
+
+  it('fills known variables for display and leaves unfilled ones as written', () => {
+    const draft = {
+      ...emptyDraft(),
+      messages: [newMessage('user', 'Hi {{name}}, about {{topic}} and {{name}}')],
+      variables: { name: 'Ada', topic: '' },
+    };
+    expect(filledMessages(draft)).toEqual([{ role: 'user', content: 'Hi Ada, about {{topic}} and Ada' }]);
+    // The proxy gets every variable the messages use, an empty one included.
+    expect(completionRequest({ ...draft, model: ' gpt-x ' })).toMatchObject({
+      model: 'openai/gpt-x',
+      variables: { name: 'Ada', topic: '' },
+    });
+  });
+
+  it('sends only the parameters given, and names a bad one', () => {
+    expect(hyperparameters({ temperature: '0', maxTokens: '', topP: '', stop: '\n' })).toEqual({
+      temperature: 0,
+    });
+    expect(checkParameters({ temperature: '2', maxTokens: '1', topP: '1', stop: '' })).toEqual({});
+    expect(checkParameters({ temperature: '-1', maxTokens: '1.5', topP: '1.1', stop: '' })).toEqual({
+      temperature: 'Temperature is a number from 0 to 2',
+      maxTokens: 'Max tokens is a whole number, 1 or more',
+      topP: 'Top P is a number from 0 to 1',
+    });
+    expect(completionRequest({ ...emptyDraft(), model: 'm' })).not.toHaveProperty('variables');
+  });
+});
