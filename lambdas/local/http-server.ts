@@ -51,6 +51,19 @@ export type HttpApiHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** Where a streaming handler writes its answer: headers once, then text as it comes (flushed at once). */
+export interface StreamingSink {
+  start(statusCode: number, headers: Record<string, string>): void;
+  write(text: string): void | Promise<void>;
+  end(): void | Promise<void>;
+}
+
+/**
+ * A handler that streams its answer, as a Lambda function URL with RESPONSE_STREAM does: the first
+ * bytes reach the client before the handler finishes.
+ */
+export type StreamingHandler = (event: APIGatewayProxyEventV2, sink: StreamingSink) => Promise<void>;
+
 export interface HttpServerOptions {
   port: number;
   host: string;
@@ -68,6 +81,8 @@ export interface HttpServerOptions {
    * function, and every answer carries the CORS headers for its origin, as API Gateway does.
    */
   cors?: CorsConfiguration;
+  /** Routes answered by a streaming handler instead of `handler`. */
+  streaming?: { routes: readonly string[]; handler: StreamingHandler };
 }
 
 export interface RunningHttpServer {
@@ -208,6 +223,10 @@ async function serve(
     }
   }
 
+  if (options.streaming?.routes.includes(event.routeKey)) {
+    return serveStreaming(options.streaming.handler, event, response, answered);
+  }
+
   let result: APIGatewayProxyStructuredResultV2;
   try {
     result = await options.handler(
@@ -222,6 +241,42 @@ async function serve(
   }
   if ((result.statusCode ?? 200) >= 400) answered.why = errorMessageOf(result);
   writeResult(response, result, requestId, options.cors !== undefined);
+}
+
+async function serveStreaming(
+  handler: StreamingHandler,
+  event: APIGatewayProxyEventV2,
+  response: ServerResponse,
+  answered: AnsweredRequest,
+): Promise<void> {
+  const sink: StreamingSink = {
+    start(statusCode, headers) {
+      if (statusCode >= 400) answered.why = `answered ${statusCode}`;
+      response.writeHead(statusCode, { ...headers, 'apigw-requestid': event.requestContext.requestId });
+      // Headers go out now, not with the first body write, so a client sees the stream open at once.
+      response.flushHeaders();
+    },
+    write(text) {
+      // A client that went away stops the handler (its stream is cancelled and its event recorded).
+      if (response.destroyed) throw new Error('the client closed the connection');
+      if (response.write(text)) return;
+      // Back-pressure: a slow client slows the stream instead of filling memory.
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          response.off('drain', done);
+          response.off('close', done);
+          resolve();
+        };
+        response.once('drain', done);
+        response.once('close', done);
+      });
+    },
+    end() {
+      response.end();
+    },
+  };
+  await handler(event, sink);
+  if (!response.writableEnded) response.end();
 }
 
 /** The message of a JSON error answer (`error` of the JSON APIs, `message` of OTLP and the gateway). */

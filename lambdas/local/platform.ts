@@ -41,6 +41,7 @@ import {
 } from './dynamo-local';
 import { startGrpcServer } from './grpc-server';
 import { startHttpServer } from './http-server';
+import { startLlmProxyLocal } from './llm-proxy-local';
 import { readSavedInfo } from './local-info';
 import { LOCAL_DATA_PLANE_ID } from './local-sync-publisher';
 import { type Logger, loggerFromLines } from './logger';
@@ -395,11 +396,36 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
           }),
       });
     const configurationRoutes = new Set<string>(configurations?.routes ?? []);
+    // The LLM proxy: streamed answers are written as they come (the http server's streaming path).
+    const llmProxy = startLlmProxyLocal({
+      callerAuth: { keys, auth, ...tokenAuth },
+      providerKeys: providerKeys.resolver,
+      eventsQueue,
+      overflowStore: rawArchive,
+      configurations: configurations?.lookup,
+      onCall: (call) =>
+        noteRequest({
+          project: call.projectId,
+          model: `${call.provider}/${call.model}`,
+          attempts: call.attempts > 1 ? call.attempts : undefined,
+          fallback: call.fallbackUsed ? true : undefined,
+        }),
+      onEventLost: (error) => logger.error('llm-proxy: model event not queued', { error: messageOf(error) }),
+      onError: (error, context) =>
+        logger.error(`llm-proxy: answered ${context.status}`, { error: messageOf(error) }),
+    });
     const corsOrigins = options.corsOrigins ?? (controlPlane ? consoleOrigins(controlPlane.url) : []);
     const server = await startHttpServer({
       port: options.port ?? 4318,
       host: options.host ?? '127.0.0.1',
-      routes: [...INGEST_ROUTES, ...QUERY_ROUTES, ...providerKeys.routes, ...(configurations?.routes ?? [])],
+      routes: [
+        ...INGEST_ROUTES,
+        ...QUERY_ROUTES,
+        ...providerKeys.routes,
+        ...(configurations?.routes ?? []),
+        ...llmProxy.routes,
+      ],
+      streaming: { routes: llmProxy.routes, handler: llmProxy.handler },
       handler: (event, context) => {
         if (providerKeyRoutes.has(event.routeKey)) return providerKeys.handler(event, context);
         if (configurations && configurationRoutes.has(event.routeKey))
