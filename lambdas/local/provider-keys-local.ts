@@ -3,7 +3,9 @@
  * (the same DynamoProviderKeyStore as on AWS) with secrets sealed by the data folder's local AES key
  * (<data>/provider-keys/master.key, made on first use). base_url may be http on loopback here, for a
  * model server on the laptop. Returns what the platform's server needs: the routes and the handler,
- * plus the resolver the local proxy will use (emptied by every change made through the handler).
+ * plus the resolver the local proxy will use (emptied by every change made through the handler),
+ * and the proxy's guards and response cache (proxy-limits-local.ts), whose cached limits the
+ * handler's PUT /v1/proxy-limits empties.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoProviderKeyStore, PROVIDER_KEYS_TABLE } from '../adapters/aws/dynamo-provider-key-store';
@@ -14,6 +16,11 @@ import type { HttpApi } from '../http/router';
 import { createProviderKeysHandler, type ProviderKeysHandlerDeps } from '../provider-keys/app';
 import { PROVIDER_KEY_ROUTES } from '../provider-keys/routes';
 import { ensureTable } from './dynamo-local';
+import {
+  type ProxyLimitsLocal,
+  type ProxyLimitsLocalOptions,
+  startProxyLimitsLocal,
+} from './proxy-limits-local';
 
 export const LOCAL_PROVIDER_KEYS_TABLE = 'waggle-local-provider-keys';
 
@@ -29,12 +36,18 @@ export interface ProviderKeysLocalOptions {
   onAuditFailure?: ProviderKeysHandlerDeps['onAuditFailure'];
   onError?: ProviderKeysHandlerDeps['onError'];
   tableName?: string;
+  /** A settle or give-back of the proxy's usage counters failed. */
+  onCounterFailure?: ProxyLimitsLocalOptions['onCounterFailure'];
+  /** An answer too large for the response cache was not cached. */
+  onCacheSkipped?: ProxyLimitsLocalOptions['onCacheSkipped'];
 }
 
 export interface ProviderKeysLocal {
   routes: typeof PROVIDER_KEY_ROUTES;
   handler: HttpApi;
   resolver: ProviderKeyResolver;
+  /** The proxy's budgets, rate limits and response cache: `proxyLimits.guards`, `proxyLimits.cache`. */
+  proxyLimits: ProxyLimitsLocal;
 }
 
 export async function startProviderKeysLocal(options: ProviderKeysLocalOptions): Promise<ProviderKeysLocal> {
@@ -46,11 +59,19 @@ export async function startProviderKeysLocal(options: ProviderKeysLocalOptions):
   ]);
   const store = new DynamoProviderKeyStore(options.dynamo, tableName);
   const sealer = await localSecretSealer(options.dataDir);
+  const proxyLimits = await startProxyLimitsLocal({
+    dynamo: options.dynamo,
+    clock: options.clock,
+    onCounterFailure: options.onCounterFailure,
+    onCacheSkipped: options.onCacheSkipped,
+  });
   const resolver = createProviderKeyResolver({ store, sealer, clock: options.clock });
   const handler = createProviderKeysHandler({
     ...options.callerAuth,
     store,
     sealer,
+    proxyLimits: proxyLimits.limits,
+    invalidateProxyLimits: (tenant) => proxyLimits.guards.invalidate(tenant),
     clock: options.clock,
     allowLoopbackBaseUrl: true,
     invalidate: (ref) => resolver.invalidate(ref),
@@ -58,5 +79,5 @@ export async function startProviderKeysLocal(options: ProviderKeysLocalOptions):
     onAuditFailure: options.onAuditFailure,
     onError: options.onError,
   });
-  return { routes: PROVIDER_KEY_ROUTES, handler, resolver };
+  return { routes: PROVIDER_KEY_ROUTES, handler, resolver, proxyLimits };
 }

@@ -1,6 +1,7 @@
 /**
  * The provider-keys function's HTTP surface: set, list and remove the LLM provider keys of the
- * caller's project or workspace (PROVIDER_KEY_ROUTES), behind the shared router. Every route needs
+ * caller's project or workspace, and read and replace the LLM proxy's budgets and rate limits of the
+ * caller's project (PROVIDER_KEY_ROUTES; the limits in proxy-limits-routes.ts), behind the shared router. Every route needs
  * the `admin` scope (an API key with it, or a control-plane token of an owner or admin) and works
  * on the credential's own project and workspace only. The secret is sealed before it is stored and
  * never appears in an answer, an error or anything handed to the hooks. No AWS imports: the handler
@@ -17,10 +18,12 @@ import type { ProviderKeyRef, ProviderKeyScope } from '../domain/providers/recor
 import { parseProviderKeyRequest, parseScope } from '../domain/providers/request';
 import type { ProjectTenant } from '../domain/providers/resolve';
 import { createProviderKeyService } from '../domain/providers/service';
+import type { ProxyLimitsStore } from '../domain/proxy/limit-ports';
 import { createCallerAuthenticator, type DataPlaneCallerDeps } from '../http/data-plane-caller';
 import { parseJsonObject } from '../http/json-object-body';
 import { jsonResponse } from '../http/json-response';
 import { createHttpApi, type HttpApi, type HttpRequest, type HttpResult } from '../http/router';
+import { proxyLimitsRoutes } from './proxy-limits-routes';
 import { PROVIDER_KEY_ROUTES, type ProviderKeyRouteKey } from './routes';
 
 export { PROVIDER_KEY_ROUTES } from './routes';
@@ -34,6 +37,10 @@ const MAX_AUDIT_LIMIT = 200;
 export interface ProviderKeysHandlerDeps extends Omit<DataPlaneCallerDeps, 'clock'> {
   store: ProviderKeyStore;
   sealer: SecretSealer;
+  /** The LLM proxy's budgets and rate limits (GET and PUT /v1/proxy-limits). */
+  proxyLimits: ProxyLimitsStore;
+  /** Limits cached by the proxy's guards in the same process (the local platform), forgotten after a PUT. */
+  invalidateProxyLimits?: (tenant: ProjectTenant) => void;
   clock?: () => number;
   newId?: () => string;
   /** Local mode: base_url may be http on loopback. */
@@ -77,6 +84,11 @@ export function createProviderKeysHandler(deps: ProviderKeysHandlerDeps): HttpAp
     onChanged: deps.invalidate,
     onAuditFailure: (error, { id: _id, ...entry }) => deps.onAuditFailure?.(error, entry),
   });
+  const limits = proxyLimitsRoutes({
+    store: deps.proxyLimits,
+    clock,
+    invalidate: deps.invalidateProxyLimits,
+  });
 
   const ROUTES: Record<ProviderKeyRouteKey, (ctx: RouteContext) => Promise<Answer>> = {
     'PUT /v1/provider-keys/{provider}': async (ctx) => {
@@ -104,6 +116,8 @@ export function createProviderKeysHandler(deps: ProviderKeysHandlerDeps): HttpAp
       const entries = await service.audit(ctx.tenant, limit);
       return { status: 200, body: { entries: entries.map(auditView) } };
     },
+    'GET /v1/proxy-limits': (ctx) => limits.get(ctx.tenant),
+    'PUT /v1/proxy-limits': (ctx) => limits.put(ctx.tenant, ctx.actor, parseJsonObject(ctx.request)),
   };
 
   async function serve(

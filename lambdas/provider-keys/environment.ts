@@ -8,6 +8,8 @@ export const PROVIDER_KEYS_ENVIRONMENT = defineFunctionEnvironment(
   {
     /** Provider key records and their audit trail. */
     PROVIDER_KEYS_TABLE_NAME: string(),
+    /** The LLM proxy's limits and usage counters (GET and PUT /v1/proxy-limits write the limits). */
+    PROXY_LIMITS_TABLE_NAME: string(),
     /** The KMS key that wraps each secret's data key (GenerateDataKey only: this function never decrypts). */
     PROVIDER_SECRETS_KEY_ARN: matching(
       /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,

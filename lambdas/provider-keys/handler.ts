@@ -1,7 +1,7 @@
 /**
  * AWS Lambda entry point of the provider-keys function: wires createProviderKeysHandler to the
- * provider-key table (DynamoDB) and the Encryption SDK with the data plane's provider-secrets KMS key,
- * under the standard observability stack (HTTP API requests). This function only seals (it may call
+ * provider-key and proxy-limits tables (DynamoDB) and the Encryption SDK with the data plane's
+ * provider-secrets KMS key, under the standard observability stack (HTTP API requests). This function only seals (it may call
  * kms:GenerateDataKey, never kms:Decrypt on that key): opening secrets is the proxy's.
  */
 
@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMS } from '@aws-sdk/client-kms';
 import { callerAuthFromEnvironment } from '../adapters/aws/caller-auth';
 import { DynamoProviderKeyStore } from '../adapters/aws/dynamo-provider-key-store';
+import { DynamoProxyLimitsStore } from '../adapters/aws/dynamo-proxy-guards';
 import { kmsSecretSealer } from '../adapters/aws/esdk-secret-sealer';
 import { createObservability } from '../adapters/aws/observability';
 import { createProviderKeysHandler } from './app';
@@ -22,6 +23,7 @@ const app = createProviderKeysHandler({
   ...callerAuthFromEnvironment(dynamo, env),
   store: new DynamoProviderKeyStore(dynamo, env.PROVIDER_KEYS_TABLE_NAME),
   sealer: kmsSecretSealer(traced(new KMS({})), env.PROVIDER_SECRETS_KEY_ARN),
+  proxyLimits: new DynamoProxyLimitsStore(dynamo, env.PROXY_LIMITS_TABLE_NAME),
   onChanged: ({ action, provider, scope }) => {
     count(action === 'removed' ? 'ProviderKeysRemoved' : 'ProviderKeysSet');
     logger.info('provider key changed', { action, provider, scope });

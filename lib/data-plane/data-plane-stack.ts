@@ -22,6 +22,7 @@ import { IngestApi } from './ingest-api';
 import { KeyRegistry } from './key-registry';
 import { PendingUpdates } from './pending-updates';
 import { ProviderKeysApi, ProviderKeyTable } from './provider-keys';
+import { ProxyLimits } from './proxy-limits';
 import { QueryApi } from './query-api';
 import { RawArchive } from './raw-archive';
 
@@ -59,6 +60,8 @@ export class DataPlaneStack extends Stack {
   /** LLM provider keys (sealed) and their audit trail; the provider-keys function and routes. */
   readonly providerKeys: ProviderKeyTable;
   readonly providerKeysApi: ProviderKeysApi;
+  /** The LLM proxy's budgets, rate limits and response cache (grantAdmit, grantReadWriteCache). */
+  readonly proxyLimits: ProxyLimits;
   readonly pendingUpdates: PendingUpdates;
   readonly syncController: SyncController;
   /** HoneyHive's /configurations and /tools: read from the synced copy, writes forwarded to the control plane. */
@@ -153,9 +156,11 @@ export class DataPlaneStack extends Stack {
       defaultReadWindowDays: dataPlane.defaultReadWindowDays,
     });
     this.providerKeys = new ProviderKeyTable(this, 'ProviderKeys');
+    this.proxyLimits = new ProxyLimits(this, 'ProxyLimits');
     this.providerKeysApi = new ProviderKeysApi(this, 'ProviderKeysApi', {
       httpApi: this.ingestApi.api,
       providerKeys: this.providerKeys,
+      proxyLimits: this.proxyLimits,
       keyRegistry: this.keyRegistry,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),

@@ -17,6 +17,7 @@ import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-funct
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
 import type { KeyRegistry } from './key-registry';
+import type { ProxyLimits } from './proxy-limits';
 
 /** The only encryption context under which the secrets key may be used (IAM condition). */
 const SECRET_CONTEXT_CONDITION = {
@@ -115,6 +116,8 @@ export interface ProviderKeysApiProps {
   /** The data plane's HTTP API (IngestApi's). */
   readonly httpApi: HttpApi;
   readonly providerKeys: ProviderKeyTable;
+  /** The proxy's limits: this function serves GET and PUT /v1/proxy-limits. */
+  readonly proxyLimits: ProxyLimits;
   readonly keyRegistry: KeyRegistry;
   readonly logLevel?: LogLevel;
   /** Environment that lets the function accept control-plane tokens (see controlPlaneTokenTrust). */
@@ -125,7 +128,8 @@ export interface ProviderKeysApiProps {
 
 /**
  * The provider-keys function and its routes (lambdas/provider-keys/routes.ts) on the data plane's
- * HTTP API: admins set, list and remove the provider keys of their project or workspace.
+ * HTTP API: admins set, list and remove the provider keys of their project or workspace, and set
+ * the LLM proxy's budgets and rate limits of their project.
  */
 export class ProviderKeysApi extends Construct {
   readonly providerKeysFunction: WaggleFunction;
@@ -139,7 +143,7 @@ export class ProviderKeysApi extends Construct {
       entry: 'lambdas/provider-keys/handler.ts',
       serviceName: 'waggle-provider-keys',
       description:
-        'Waggle provider keys: set, list and remove the LLM provider keys of projects and workspaces',
+        'Waggle provider keys: LLM provider keys of projects and workspaces, and the proxy budgets and rate limits',
       memorySize: 512,
       // A few DynamoDB and KMS calls; well under the HTTP API's 30 s.
       timeout: Duration.seconds(15),
@@ -147,6 +151,7 @@ export class ProviderKeysApi extends Construct {
       environment: environmentForProviderKeys({
         PROVIDER_KEYS_TABLE_NAME: providerKeys.table.tableName,
         PROVIDER_SECRETS_KEY_ARN: providerKeys.secretsKey.keyArn,
+        PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
         KEY_TABLE_NAME: keyRegistry.table.tableName,
         ...props.tokenTrust,
         ...props.authRateLimit?.environment(),
@@ -154,6 +159,7 @@ export class ProviderKeysApi extends Construct {
     });
     const role = this.providerKeysFunction.role;
     providerKeys.grantManageKeys(role);
+    props.proxyLimits.grantManageLimits(role);
     keyRegistry.grantLookUpKeys(role);
     props.authRateLimit?.grantCount(role);
 

@@ -76,18 +76,19 @@ describe('the provider-key table', () => {
 describe('the provider-keys function', () => {
   const fn = () => stack.providerKeysApi.providerKeysFunction;
 
-  it('is told its table, secrets key and key registry', () => {
+  it('is told its table, secrets key, key registry and the proxy-limits table', () => {
     const variables = template.toJSON().Resources[idOf(fn().function)].Properties.Environment.Variables;
     expect(variables).toMatchObject({
       PROVIDER_KEYS_TABLE_NAME: { Ref: idOf(stack.providerKeys.table) },
       PROVIDER_SECRETS_KEY_ARN: arnOf(stack.providerKeys.secretsKey),
+      PROXY_LIMITS_TABLE_NAME: { Ref: idOf(stack.proxyLimits.limitsTable) },
       KEY_TABLE_NAME: { Ref: idOf(stack.keyRegistry.table) },
       AUTH_RATE_LIMIT_TABLE_NAME: { Ref: idOf(stack.authRateLimit.table) },
       POWERTOOLS_SERVICE_NAME: 'waggle-provider-keys',
     });
   });
 
-  it('may manage records, seal (never open) secrets, look up API keys and count failures: nothing else', () => {
+  it('may manage records, seal (never open) secrets, set proxy limits, look up API keys and count failures: nothing else', () => {
     const statements = statementsOf(template, idOf(fn().role));
     const named = statements.filter((statement) => statement.Sid !== undefined);
     expect(named).toEqual([
@@ -110,6 +111,19 @@ describe('the provider-keys function', () => {
         Action: 'kms:GenerateDataKey',
         Resource: arnOf(stack.providerKeys.secretsKey),
         Condition: secretContext,
+      },
+      {
+        Sid: 'ManageProxyLimits',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: arnOf(stack.proxyLimits.limitsTable),
+      },
+      {
+        Sid: 'EncryptProxyLimits',
+        Effect: 'Allow',
+        Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: arnOf(stack.proxyLimits.key),
+        Condition: dynamoViaService,
       },
       expect.objectContaining({ Sid: 'LookUpApiKeys', Action: 'dynamodb:GetItem' }),
       expect.objectContaining({ Sid: 'DecryptApiKeys', Action: 'kms:Decrypt' }),

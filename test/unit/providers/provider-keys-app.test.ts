@@ -18,6 +18,7 @@ import { createProviderKeysHandler } from '../../../lambdas/provider-keys/app';
 import { apigwEvent } from '../../support/apigw-event';
 import { MemoryKeyRegistry } from '../../support/memory-ports';
 import { MemoryProviderKeyStore } from '../../support/memory-provider-keys';
+import { MemoryProxyLimitsStore } from '../../support/memory-proxy-limits';
 
 const TENANT = { org_id: 'org-1', workspace_id: 'ws-1', project_id: 'proj-1' };
 const NOW = Date.UTC(2026, 11, 3, 8);
@@ -93,6 +94,7 @@ beforeEach(async () => {
     },
     store,
     sealer: await localSecretSealer(dataDir),
+    proxyLimits: new MemoryProxyLimitsStore(),
     clock: () => NOW,
     newId: () => `audit-${++ids}`,
     invalidate: (ref) => invalidated.push(ref),
@@ -355,6 +357,7 @@ describe('GET /v1/provider-keys/audit', () => {
       })(),
       store,
       sealer: await localSecretSealer(dataDir),
+      proxyLimits: new MemoryProxyLimitsStore(),
       clock: () => (t += 1000),
     });
     await call('PUT', '/v1/provider-keys/openai', { key: ADMIN, body: { api_key: SECRET } });
