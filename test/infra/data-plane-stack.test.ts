@@ -53,8 +53,8 @@ describe('raw archive bucket', () => {
   it('rotates every customer-managed key of the data plane', () => {
     const keys = template.findResources('AWS::KMS::Key');
     // Raw archive, events queue, key registry, event store, Athena results, inbox, sync state, alarm
-    // topic, pending updates, provider-key table and provider secrets.
-    expect(Object.keys(keys)).toHaveLength(11);
+    // topic, pending updates, provider-key table, provider secrets and the proxy's limits and cache.
+    expect(Object.keys(keys)).toHaveLength(12);
     for (const key of Object.values(keys)) expect(key.Properties.EnableKeyRotation).toBe(true);
   });
 
