@@ -83,6 +83,8 @@ export function createGuardedFetch(): FetchFunction {
     request.headers.forEach((value, name) => {
       headers[name] = value;
     });
+    // node:http does not decompress (the global fetch does): ask for the body as it is.
+    headers['accept-encoding'] = 'identity';
     return new Promise<Response>((resolve, reject) => {
       const outgoing = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
         url,
