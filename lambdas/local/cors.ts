@@ -22,7 +22,8 @@ export function dataPlaneCors(allowOrigins: readonly string[]): CorsConfiguratio
     allowOrigins,
     allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowHeaders: ['authorization', 'content-type'],
-    exposeHeaders: ['retry-after'],
+    // The LLM proxy's event id and cost, which the console's playground reads (as on AWS).
+    exposeHeaders: ['retry-after', 'x-waggle-event-id', 'x-waggle-cost-usd'],
     maxAgeSeconds: 3600,
   };
 }

@@ -93,7 +93,9 @@ describe('CORS on the local HTTP API', () => {
     );
     expect(post.status).toBe(200);
     expect(post.headers['access-control-allow-origin']).toBe(CONSOLE);
-    expect(post.headers['access-control-expose-headers']).toBe('retry-after');
+    expect(post.headers['access-control-expose-headers']).toBe(
+      'retry-after,x-waggle-event-id,x-waggle-cost-usd',
+    );
     expect(post.headers.vary).toBe('Accept, Origin');
     const get = await send('GET', '/v1/sessions/s1', { origin: CONSOLE });
     expect(get.headers['access-control-allow-origin']).toBe(CONSOLE);

@@ -175,6 +175,26 @@ describe('playground', () => {
     expect(lookup.filters).toEqual([{ field: 'event_id', operator: 'is', value: 'ev-1', type: 'string' }]);
   });
 
+  it('says it is waiting while the recorded event is not stored yet, and links no event', async () => {
+    const user = userEvent.setup();
+    const { api } = await openPlayground('/projects/p1/playground', {
+      completion: () =>
+        new Response(`${delta('Hi')}${finish}data: [DONE]\n\n`, {
+          headers: { 'content-type': 'text/event-stream', 'x-waggle-event-id': 'ev-late' },
+        }),
+      events: [],
+    });
+    await user.type(screen.getByLabelText('Model'), 'gpt-x');
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    await waitFor(() => expect(api.of('POST', '/v1/events/export')).toHaveLength(1));
+    expect((await screen.findByTestId('event-pending')).textContent).toContain(
+      'Waiting for the event to be stored…',
+    );
+    expect(screen.queryByRole('link', { name: 'Open event' })).toBeNull();
+    // No cost from the proxy and no stored event: the cost is unknown, not zero.
+    expect(screen.getByTestId('run-cost').textContent).toBe('–');
+  });
+
   it('stops a run, keeping what arrived', async () => {
     const user = userEvent.setup();
     let feed: ReturnType<typeof controlledStream> | undefined;

@@ -72,7 +72,8 @@ export function PlaygroundPage() {
   useEffect(() => {
     if (selected && loaded.current !== selected._id) {
       loaded.current = selected._id;
-      setDraft(draftFromConfiguration(selected));
+      // Variable values are the user's test inputs, not part of a configuration: they stay.
+      setDraft((previous) => ({ ...draftFromConfiguration(selected), variables: previous.variables }));
     }
   }, [selected]);
   const pick = (id: string) => {
@@ -253,6 +254,7 @@ function MessageList({
   onChange(messages: DraftMessage[]): void;
 }) {
   const headingId = useId();
+  const baseId = useId();
   const list = useRef<HTMLOListElement>(null);
   const addButton = useRef<HTMLButtonElement>(null);
   // After a change the focus goes where the user expects it (moved item's button, new message's text).
@@ -281,9 +283,12 @@ function MessageList({
           return (
             <li key={message.key} className="message-editor">
               <div className="row">
-                <label className="inline-field">
-                  <span>Role {n}</span>
+                {/* Labels point at their select and textarea (htmlFor) rather than wrap them: a
+                    wrapping label's text would include the options or the text typed. */}
+                <span className="inline-field">
+                  <label htmlFor={`${baseId}-${message.key}-role`}>Role {n}</label>
                   <select
+                    id={`${baseId}-${message.key}-role`}
                     value={message.role}
                     onChange={(event) =>
                       onChange(
@@ -299,7 +304,7 @@ function MessageList({
                       </option>
                     ))}
                   </select>
-                </label>
+                </span>
                 <span className="grow" />
                 <button
                   type="button"
@@ -335,9 +340,12 @@ function MessageList({
                   ✕
                 </button>
               </div>
-              <label className="field">
-                <span className="sr-only">Content {n}</span>
+              <div className="field">
+                <label className="sr-only" htmlFor={`${baseId}-${message.key}-content`}>
+                  Content {n}
+                </label>
                 <textarea
+                  id={`${baseId}-${message.key}-content`}
                   data-focus={`${message.key}-content`}
                   rows={Math.min(12, Math.max(2, message.content.split('\n').length))}
                   value={message.content}
@@ -352,7 +360,7 @@ function MessageList({
                     )
                   }
                 />
-              </label>
+              </div>
             </li>
           );
         })}
@@ -449,14 +457,15 @@ function ParameterFields({
         {field('temperature', 'Temperature', '0.1')}
         {field('maxTokens', 'Max tokens', '1')}
         {field('topP', 'Top P', '0.05')}
-        <label className="field grow">
-          <span>Stop sequences (one per line)</span>
+        <div className="field grow">
+          <label htmlFor={`${errorId}-stop`}>Stop sequences (one per line)</label>
           <textarea
+            id={`${errorId}-stop`}
             rows={2}
             value={parameters.stop}
             onChange={(event) => onChange({ ...parameters, stop: event.target.value })}
           />
-        </label>
+        </div>
       </fieldset>
     </section>
   );
@@ -591,9 +600,10 @@ function codeOf(body: unknown): string | undefined {
 }
 
 function RunFacts({ projectId, result }: { projectId: string; result: CompletionResult }) {
-  const event = useStoredEvent(projectId, result.eventId);
+  const { event, polling: stillLooking } = useStoredEvent(projectId, result.eventId);
   const cost = result.costUsd ?? event.data?.cost ?? undefined;
   const sessionId = result.sessionId ?? event.data?.session_id;
+  const waiting = !event.isError && (!event.isFetched || (event.data === null && stillLooking));
   return (
     <>
       <dl className="run-facts">
@@ -633,10 +643,10 @@ function RunFacts({ projectId, result }: { projectId: string; result: Completion
           <p className="muted small" data-testid="event-pending">
             {event.isError
               ? 'Could not look the event up.'
-              : event.isFetched && event.data === null && !event.isFetching
-                ? 'The event is not stored yet.'
-                : 'Waiting for the event to be stored…'}{' '}
-            {event.isFetched && !event.isFetching ? (
+              : waiting
+                ? 'Waiting for the event to be stored…'
+                : 'The event is not stored yet.'}{' '}
+            {!waiting && !event.isFetching ? (
               <button type="button" className="secondary small" onClick={() => void event.refetch()}>
                 Look again
               </button>
@@ -648,6 +658,11 @@ function RunFacts({ projectId, result }: { projectId: string; result: Completion
   );
 }
 
+/** Looks for the stored event 8 times, 1.5 s apart (the writer batches for a few seconds on AWS). */
+function polling(lookups: number): boolean {
+  return lookups < 8;
+}
+
 /**
  * The event the proxy recorded, once it is stored (ingestion takes a moment): looked up by id to
  * learn its session (for the link) and its cost. Asked again a few times, then on request.
@@ -655,8 +670,10 @@ function RunFacts({ projectId, result }: { projectId: string; result: Completion
 function useStoredEvent(projectId: string, eventId: string | undefined) {
   const { api } = useApp();
   const target = useTarget(projectId);
-  return useQuery({
-    queryKey: ['playground-event', target.dataPlaneId, target.projectId, eventId],
+  const queryClient = useQueryClient();
+  const queryKey = ['playground-event', target.dataPlaneId, target.projectId, eventId];
+  const query = useQuery({
+    queryKey,
     enabled: eventId !== undefined,
     queryFn: async () => {
       const answer = await api.exportEvents(target, {
@@ -668,7 +685,10 @@ function useStoredEvent(projectId: string, eventId: string | undefined) {
       });
       return answer.events[0] ?? null;
     },
-    refetchInterval: (query) => (query.state.data === null && query.state.dataUpdateCount < 8 ? 1500 : false),
+    refetchInterval: (query) =>
+      query.state.data === null && polling(query.state.dataUpdateCount) ? 1500 : false,
     retry: false,
   });
+  const lookups = queryClient.getQueryState(queryKey)?.dataUpdateCount ?? 0;
+  return { event: query, polling: polling(lookups) };
 }
