@@ -5,6 +5,7 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { PROXY_LIMITS_TABLE } from '../../lambdas/adapters/aws/dynamo-proxy-guards';
 import { RESPONSE_CACHE_TABLE } from '../../lambdas/adapters/aws/dynamo-response-cache';
+import type { ProxyGuardInput } from '../../lambdas/config/proxy-guards';
 import { createCustomerKey, grantTableAndKey } from '../common/customer-key';
 
 /**
@@ -33,6 +34,14 @@ export class ProxyLimits extends Construct {
     );
     this.limitsTable = this.ttlTable('LimitsTable', PROXY_LIMITS_TABLE, RemovalPolicy.RETAIN);
     this.cacheTable = this.ttlTable('CacheTable', RESPONSE_CACHE_TABLE, RemovalPolicy.DESTROY);
+  }
+
+  /** { PROXY_LIMITS_TABLE_NAME, RESPONSE_CACHE_TABLE_NAME } for the proxy (PROXY_GUARD_VARIABLES). */
+  environment(): ProxyGuardInput {
+    return {
+      PROXY_LIMITS_TABLE_NAME: this.limitsTable.tableName,
+      RESPONSE_CACHE_TABLE_NAME: this.cacheTable.tableName,
+    };
   }
 
   /**

@@ -41,6 +41,13 @@ describe('the proxy-limits tables', () => {
     expect(table.DeletionPolicy).toBe(policy);
   });
 
+  it('names both tables in the environment it gives the proxy', () => {
+    expect(stack.resolve(stack.proxyLimits.environment())).toEqual({
+      PROXY_LIMITS_TABLE_NAME: { Ref: idOf(stack.proxyLimits.limitsTable) },
+      RESPONSE_CACHE_TABLE_NAME: { Ref: idOf(stack.proxyLimits.cacheTable) },
+    });
+  });
+
   it('has a rotating, retained customer key', () => {
     expect(template.toJSON().Resources[idOf(stack.proxyLimits.key)]).toMatchObject({
       Properties: { EnableKeyRotation: true },

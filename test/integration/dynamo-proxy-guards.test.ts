@@ -11,6 +11,7 @@ import {
   PROXY_LIMITS_TABLE,
 } from '../../lambdas/adapters/aws/dynamo-proxy-guards';
 import { DynamoResponseCache, RESPONSE_CACHE_TABLE } from '../../lambdas/adapters/aws/dynamo-response-cache';
+import { proxyGuardsFromEnvironment } from '../../lambdas/adapters/aws/proxy-guards-wiring';
 import { RateLimitedError } from '../../lambdas/domain/errors';
 import { createProxyGuards, MICRO_USD } from '../../lambdas/domain/proxy/admission';
 import { responseCacheKey } from '../../lambdas/domain/proxy/cache-key';
@@ -166,5 +167,31 @@ describe('DynamoResponseCache', () => {
   it('refuses a key that is not a responseCacheKey', async () => {
     const cache = await cacheAt(() => AT);
     await expect(cache.get(TENANT, 'not-a-key')).rejects.toThrow('64 hex digits');
+  });
+});
+
+describe('proxyGuardsFromEnvironment', () => {
+  it('builds guards on the limits table and the cache on the cache table', async () => {
+    const limitsTable = await dynamo.createTable(stringKeyedTable(`proxy-limits-${++tables}`, 'pk'));
+    const cacheTable = await dynamo.createTable(stringKeyedTable(`response-cache-${++tables}`, 'pk'));
+    const { guards, cache } = proxyGuardsFromEnvironment(dynamo.client, {
+      PROXY_LIMITS_TABLE_NAME: limitsTable,
+      RESPONSE_CACHE_TABLE_NAME: cacheTable,
+    });
+    await new DynamoProxyLimitsStore(dynamo.client, limitsTable).put(TENANT, {
+      limits: { project: { requests_per_minute: 1 }, credentials: {} },
+      updatedAt: 0,
+      updatedBy: 'x',
+    });
+    await guards.admit({ caller: CALLER, reserveUsd: 0, at: AT });
+    await expect(guards.admit({ caller: CALLER, reserveUsd: 0, at: AT })).rejects.toThrow(
+      RateLimitedError,
+    );
+    const key = responseCacheKey(TENANT, 'openai/gpt-4o', { messages: [] });
+    await cache.put(TENANT, key, { body: { id: 'x' }, cachedAt: 1 }, 60);
+    expect(await new DynamoResponseCache(dynamo.client, cacheTable).get(TENANT, key)).toEqual({
+      body: { id: 'x' },
+      cachedAt: 1,
+    });
   });
 });
