@@ -4,6 +4,7 @@
  * and the cache's hit, miss, expiry, over-size skip and project isolation.
  */
 import { randomBytes } from 'node:crypto';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
   DynamoProxyLimitsStore,
@@ -12,7 +13,7 @@ import {
 } from '../../lambdas/adapters/aws/dynamo-proxy-guards';
 import { DynamoResponseCache, RESPONSE_CACHE_TABLE } from '../../lambdas/adapters/aws/dynamo-response-cache';
 import { proxyGuardsFromEnvironment } from '../../lambdas/adapters/aws/proxy-guards-wiring';
-import { RateLimitedError } from '../../lambdas/domain/errors';
+import { RateLimitedError, ValidationError } from '../../lambdas/domain/errors';
 import { createProxyGuards, MICRO_USD } from '../../lambdas/domain/proxy/admission';
 import { responseCacheKey } from '../../lambdas/domain/proxy/cache-key';
 import { stringKeyedTable, useDynalite } from '../support/dynalite';
@@ -53,6 +54,28 @@ describe('DynamoProxyLimitsStore', () => {
     await limits.put(TENANT, stored);
     expect(await limits.get(TENANT)).toEqual(stored);
     expect(await limits.get({ ...TENANT, project_id: 'proj-2' })).toBeUndefined();
+  });
+});
+
+describe('a stored limits document that no longer reads', () => {
+  it("fails as an internal error, not as the caller's 400", async () => {
+    const { limits } = await setUp();
+    const table = `proxy-limits-${tables}`;
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          pk: { S: 'limits#org-1:ws-1:proj-1' },
+          limits: { S: JSON.stringify({ project: { usd_per_day: -1 } }) },
+          updatedAt: { N: '0' },
+          updatedBy: { S: 'x' },
+        },
+      }),
+    );
+    const error = await limits.get(TENANT).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/^proxy limits item is malformed: project.usd_per_day/);
   });
 });
 
@@ -184,9 +207,7 @@ describe('proxyGuardsFromEnvironment', () => {
       updatedBy: 'x',
     });
     await guards.admit({ caller: CALLER, reserveUsd: 0, at: AT });
-    await expect(guards.admit({ caller: CALLER, reserveUsd: 0, at: AT })).rejects.toThrow(
-      RateLimitedError,
-    );
+    await expect(guards.admit({ caller: CALLER, reserveUsd: 0, at: AT })).rejects.toThrow(RateLimitedError);
     const key = responseCacheKey(TENANT, 'openai/gpt-4o', { messages: [] });
     await cache.put(TENANT, key, { body: { id: 'x' }, cachedAt: 1 }, 60);
     expect(await new DynamoResponseCache(dynamo.client, cacheTable).get(TENANT, key)).toEqual({

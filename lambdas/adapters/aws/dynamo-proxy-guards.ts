@@ -50,8 +50,13 @@ export class DynamoProxyLimitsStore implements ProxyLimitsStore {
     if (json === undefined || updatedBy === undefined || !Number.isFinite(updatedAt)) {
       throw new Error('proxy limits item is malformed');
     }
-    // Read back through the same parser that let it in: what is enforced was once valid input.
-    return { limits: parseProxyLimits(JSON.parse(json)), updatedAt, updatedBy };
+    // Read back through the same parser that let it in: what is enforced was once valid input. A
+    // stored document that no longer reads is the operator's problem, not the caller's (no 400).
+    try {
+      return { limits: parseProxyLimits(JSON.parse(json)), updatedAt, updatedBy };
+    } catch (error) {
+      throw new Error(`proxy limits item is malformed: ${(error as Error).message}`);
+    }
   }
 
   async put(tenant: ProjectTenant, stored: StoredProxyLimits): Promise<void> {

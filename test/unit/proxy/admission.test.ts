@@ -212,6 +212,41 @@ describe('rate limits', () => {
     expect(counters.valueEndingWith('#minute#2026-12-03T10:41')).toBe(3);
   });
 
+  it('for any calls spread over a few minutes, admits min(calls, limit) in each UTC minute', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 8 }),
+        fc.array(fc.integer({ min: 0, max: 3 * 60_000 - 1 }), { maxLength: 40 }),
+        async (rate, offsets) => {
+          limits = new MemoryProxyLimitsStore();
+          counters = new MemoryUsageCounters();
+          await setLimits({ project: { requests_per_minute: rate } });
+          const g = guards();
+          const start = Date.UTC(2026, 11, 3, 23, 59);
+          const admitted = new Map<number, number>();
+          const calls = new Map<number, number>();
+          await Promise.all(
+            offsets.map(async (offset) => {
+              const minute = Math.floor(offset / 60_000);
+              calls.set(minute, (calls.get(minute) ?? 0) + 1);
+              try {
+                await g.admit({ caller: KEY, reserveUsd: 0, at: start + offset });
+                admitted.set(minute, (admitted.get(minute) ?? 0) + 1);
+              } catch (error) {
+                expect(error).toBeInstanceOf(RateLimitedError);
+                expect((error as RateLimitedError).retryAfterSeconds).toBe(
+                  60 - Math.floor((offset % 60_000) / 1000),
+                );
+              }
+            }),
+          );
+          for (const [minute, count] of calls) expect(admitted.get(minute) ?? 0).toBe(Math.min(count, rate));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('holds each credential to its own rate and the project to its total', async () => {
     await setLimits({
       project: { requests_per_minute: 3 },
