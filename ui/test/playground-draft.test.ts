@@ -7,6 +7,7 @@ import {
   filledMessages,
   hyperparameters,
   newMessage,
+  sameAsConfiguration,
   variablesOf,
 } from '../src/playground/draft';
 
@@ -39,11 +40,51 @@ describe('playground draft', () => {
       variables: { name: 'Ada', topic: '' },
     };
     expect(filledMessages(draft)).toEqual([{ role: 'user', content: 'Hi Ada, about {{topic}} and Ada' }]);
-    // The proxy gets every variable the messages use, an empty one included.
-    expect(completionRequest({ ...draft, model: ' gpt-x ' })).toMatchObject({
+    // An edited draft goes as <provider>/<model> with its messages filled here (the proxy fills
+    // only a configuration's template), every variable used sent, an empty one as empty text.
+    expect(completionRequest({ ...draft, model: ' gpt-x ' }, { user: 'waggle-console:u1' })).toEqual({
       model: 'openai/gpt-x',
+      messages: [{ role: 'user', content: 'Hi Ada, about  and Ada' }],
       variables: { name: 'Ada', topic: '' },
+      user: 'waggle-console:u1',
+      stream: true,
+      stream_options: { include_usage: true },
     });
+    // A configuration as saved goes by its name: the proxy uses its template and fills it.
+    expect(completionRequest(draft, { configurationName: 'greeter' })).toEqual({
+      model: 'greeter',
+      messages: [],
+      variables: { name: 'Ada', topic: '' },
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+  });
+
+  it('knows a draft that is the configuration as saved from an edited one', () => {
+    const configuration = {
+      _id: 'c',
+      project: 'p1',
+      name: 'n',
+      provider: 'openai',
+      parameters: {
+        call_type: 'chat' as const,
+        model: 'gpt-x',
+        hyperparameters: { temperature: 0.5, presence_penalty: 1 },
+        template: [{ role: 'user' as const, content: 'Hi {{name}}' }],
+      },
+    };
+    const draft = draftFromConfiguration(configuration);
+    expect(sameAsConfiguration({ ...draft, variables: { name: 'Ada' } }, configuration)).toBe(true);
+    expect(sameAsConfiguration({ ...draft, model: 'gpt-y' }, configuration)).toBe(false);
+    expect(
+      sameAsConfiguration(
+        { ...draft, parameters: { ...draft.parameters, temperature: '0.6' } },
+        configuration,
+      ),
+    ).toBe(false);
+    expect(
+      sameAsConfiguration({ ...draft, messages: [...draft.messages, newMessage('user', '')] }, configuration),
+    ).toBe(false);
   });
 
   it('sends only the parameters given, and names a bad one', () => {

@@ -136,18 +136,16 @@ describe('playground', () => {
     expect(filled.textContent).toContain('You help Acme.');
     expect(filled.textContent).toContain('Question: Where is my order?');
 
+    // Unchanged, the configuration runs by its name: the proxy fills its template.
+    expect(screen.getByTestId('runs-as').textContent).toBe('Runs support-reply v3 as saved.');
     await user.click(screen.getByRole('button', { name: 'Run' }));
     await waitFor(() => expect(feed).toBeDefined());
     expect(completions[0]?.headers.authorization).toBe('Bearer dp-token-p1');
     expect(completions[0]?.body).toEqual({
-      model: 'anthropic/claude-x',
-      messages: [
-        { role: 'system', content: 'You help {{customer}}.' },
-        { role: 'user', content: 'Question: {{question}}' },
-      ],
-      temperature: 0.2,
-      max_tokens: 100,
+      model: 'support-reply',
+      messages: [],
       variables: { customer: 'Acme', question: 'Where is my order?' },
+      user: 'waggle-console:u1',
       stream: true,
       stream_options: { include_usage: true },
     });
@@ -173,6 +171,53 @@ describe('playground', () => {
     expect(link.getAttribute('href')).toBe('/projects/p1/sessions/sess-9?event=ev-1');
     const lookup = api.of('POST', '/v1/events/export')[0]?.body as { filters: unknown[] };
     expect(lookup.filters).toEqual([{ field: 'event_id', operator: 'is', value: 'ev-1', type: 'string' }]);
+  });
+
+  it('runs an edited configuration as its provider and model, messages filled, and finds the event by its user', async () => {
+    const user = userEvent.setup();
+    const { completions, api } = await openPlayground('/projects/p1/playground?configuration=cfg1', {
+      completion: () =>
+        new Response(`${delta('Sure.')}${finish}${usage}data: [DONE]\n\n`, {
+          headers: { 'content-type': 'text/event-stream' },
+        }),
+      events: [{ event_id: 'ev-7', session_id: 'sess-7', cost: 0.5 }],
+    });
+    await waitFor(() => expect((screen.getByLabelText('Model') as HTMLInputElement).value).toBe('claude-x'));
+    fireEvent.change(screen.getByLabelText('Content 2'), { target: { value: 'Q: {{question}}!' } });
+    expect(screen.getByTestId('runs-as').textContent).toBe('Runs the draft as anthropic/claude-x.');
+    await user.type(screen.getByLabelText('{{question}}'), 'Why?');
+    const before = Date.now();
+    await user.click(screen.getByRole('button', { name: 'Run' }));
+    await waitFor(() => expect(screen.getByTestId('run-status').textContent).toBe('Done (stop).'));
+    expect(completions[0]?.body).toEqual({
+      model: 'anthropic/claude-x',
+      messages: [
+        { role: 'system', content: 'You help .' },
+        { role: 'user', content: 'Q: Why?!' },
+      ],
+      temperature: 0.2,
+      max_tokens: 100,
+      variables: { customer: '', question: 'Why?' },
+      user: 'waggle-console:u1',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    // No event id from the proxy: the newest proxy call of this user since the run started.
+    const link = await screen.findByRole('link', { name: 'Open event' });
+    expect(link.getAttribute('href')).toBe('/projects/p1/sessions/sess-7?event=ev-7');
+    const lookup = api.of('POST', '/v1/events/export')[0]?.body as {
+      filters: unknown[];
+      dateRange: { $gte: number };
+      sortOrder: string;
+    };
+    expect(lookup.filters).toEqual([
+      { field: 'source', operator: 'is', value: 'waggle-proxy', type: 'string' },
+      { field: 'metadata.user', operator: 'is', value: 'waggle-console:u1', type: 'string' },
+    ]);
+    expect(lookup.sortOrder).toBe('desc');
+    expect(lookup.dateRange.$gte).toBeGreaterThanOrEqual(before - 2_000);
+    // The cost the proxy did not say comes from the stored event.
+    expect(screen.getByTestId('run-cost').textContent).toBe('$0.5000');
   });
 
   it('says it is waiting while the recorded event is not stored yet, and links no event', async () => {

@@ -26,6 +26,7 @@ import {
   type MessageRole,
   newMessage,
   type Parameters,
+  sameAsConfiguration,
   variablesOf,
 } from '../playground/draft';
 import '../playground/playground.css';
@@ -35,7 +36,7 @@ const route = getRouteApi('/signed-in/projects/$projectId/playground');
 type RunState =
   | { status: 'idle' }
   | { status: 'running'; content: string; toolCalls: ToolCallSoFar[] }
-  | { status: 'done'; result: CompletionResult }
+  | { status: 'done'; result: CompletionResult; lookup: EventLookup }
   | { status: 'stopped'; content: string; toolCalls: ToolCallSoFar[] }
   | { status: 'failed'; error: unknown; content: string };
 
@@ -49,9 +50,11 @@ export function PlaygroundPage() {
   const { projectId } = route.useParams();
   const { configuration: configurationId } = route.useSearch();
   const navigate = route.useNavigate();
-  const { api } = useApp();
+  const { api, sessions } = useApp();
   const target = useTarget(projectId);
   const { role } = useProjectRole(projectId);
+  // OpenAI's end-user field: the console user (an opaque id, never the email: it reaches the provider).
+  const user = `waggle-console:${sessions.peek()?.userId ?? 'unknown'}`;
   useTitle('Playground');
   const configurations = useQuery({
     queryKey: ['configurations', target.dataPlaneId, target.projectId],
@@ -84,6 +87,7 @@ export function PlaygroundPage() {
   const [run, setRun] = useState<RunState>({ status: 'idle' });
   const abort = useRef<AbortController | undefined>(undefined);
   useEffect(() => () => abort.current?.abort(), []);
+  const asSaved = selected !== undefined && sameAsConfiguration(draft, selected);
   const parameterErrors = checkParameters(draft.parameters);
   const invalid = Object.keys(parameterErrors).length > 0 || draft.model.trim() === '';
 
@@ -93,9 +97,14 @@ export function PlaygroundPage() {
     abort.current = controller;
     setRun({ status: 'running', content: '', toolCalls: [] });
     const startedAt = performance.now();
+    const since = Date.now();
     let partial = { content: '', toolCalls: [] as ToolCallSoFar[] };
+    const body = completionRequest(draft, {
+      user,
+      ...(asSaved && selected && { configurationName: selected.name }),
+    });
     try {
-      const response = await api.openChatCompletion(target, completionRequest(draft), controller.signal);
+      const response = await api.openChatCompletion(target, body, controller.signal);
       const result = await readCompletion(response, {
         startedAt,
         now: () => performance.now(),
@@ -104,7 +113,11 @@ export function PlaygroundPage() {
           setRun({ status: 'running', ...next, toolCalls: [...next.toolCalls] });
         },
       });
-      setRun({ status: 'done', result });
+      setRun({
+        status: 'done',
+        result,
+        lookup: result.eventId !== undefined ? { eventId: result.eventId } : { user, since },
+      });
     } catch (error) {
       if (controller.signal.aborted) setRun({ status: 'stopped', ...partial });
       else setRun({ status: 'failed', error, content: partial.content });
@@ -142,6 +155,11 @@ export function PlaygroundPage() {
             onPick={pick}
             draft={draft}
             onChange={setDraft}
+            runsAs={
+              asSaved && selected
+                ? `Runs ${selected.name}${selected.version !== undefined ? ` v${selected.version}` : ''} as saved.`
+                : `Runs the draft as ${draft.provider}/${draft.model.trim() || '…'}.`
+            }
           />
           {configurationId !== undefined && configurations.data && !selected ? (
             <p className="muted small" role="status">
@@ -191,6 +209,7 @@ function Source(props: {
   onPick(id: string): void;
   draft: Draft;
   onChange(draft: Draft): void;
+  runsAs: string;
 }) {
   const { draft, onChange } = props;
   const ids = { configuration: useId(), provider: useId(), model: useId() };
@@ -242,6 +261,9 @@ function Source(props: {
           />
         </div>
       </div>
+      <p className="muted small" data-testid="runs-as">
+        {props.runsAs}
+      </p>
     </section>
   );
 }
@@ -568,7 +590,9 @@ function Output({ projectId, run }: { projectId: string; run: RunState }) {
         ))}
       </div>
       {run.status === 'failed' ? <RunError projectId={projectId} error={run.error} /> : null}
-      {run.status === 'done' ? <RunFacts projectId={projectId} result={run.result} /> : null}
+      {run.status === 'done' ? (
+        <RunFacts projectId={projectId} result={run.result} lookup={run.lookup} />
+      ) : null}
     </section>
   );
 }
@@ -599,8 +623,17 @@ function codeOf(body: unknown): string | undefined {
   return typeof error?.code === 'string' ? error.code : undefined;
 }
 
-function RunFacts({ projectId, result }: { projectId: string; result: CompletionResult }) {
-  const { event, polling: stillLooking } = useStoredEvent(projectId, result.eventId);
+function RunFacts({
+  projectId,
+  result,
+  lookup,
+}: {
+  projectId: string;
+  result: CompletionResult;
+  lookup: EventLookup;
+}) {
+  const { event, polling: stillLooking } = useStoredEvent(projectId, lookup);
+  const eventId = result.eventId ?? event.data?.event_id;
   const cost = result.costUsd ?? event.data?.cost ?? undefined;
   const sessionId = result.sessionId ?? event.data?.session_id;
   const waiting = !event.isError && (!event.isFetched || (event.data === null && stillLooking));
@@ -628,32 +661,30 @@ function RunFacts({ projectId, result }: { projectId: string; result: Completion
           <dd data-testid="run-ttft">{formatDuration(result.firstTokenMs)}</dd>
         </div>
       </dl>
-      {result.eventId !== undefined ? (
-        sessionId !== undefined ? (
-          <p>
-            <Link
-              to="/projects/$projectId/sessions/$sessionId"
-              params={{ projectId, sessionId }}
-              search={{ event: result.eventId }}
-            >
-              Open event
-            </Link>
-          </p>
-        ) : (
-          <p className="muted small" data-testid="event-pending">
-            {event.isError
-              ? 'Could not look the event up.'
-              : waiting
-                ? 'Waiting for the event to be stored…'
-                : 'The event is not stored yet.'}{' '}
-            {!waiting && !event.isFetching ? (
-              <button type="button" className="secondary small" onClick={() => void event.refetch()}>
-                Look again
-              </button>
-            ) : null}
-          </p>
-        )
-      ) : null}
+      {sessionId !== undefined && eventId !== undefined ? (
+        <p>
+          <Link
+            to="/projects/$projectId/sessions/$sessionId"
+            params={{ projectId, sessionId }}
+            search={{ event: eventId }}
+          >
+            Open event
+          </Link>
+        </p>
+      ) : (
+        <p className="muted small" data-testid="event-pending">
+          {event.isError
+            ? 'Could not look the event up.'
+            : waiting
+              ? 'Waiting for the event to be stored…'
+              : 'The event is not stored yet.'}{' '}
+          {!waiting && !event.isFetching ? (
+            <button type="button" className="secondary small" onClick={() => void event.refetch()}>
+              Look again
+            </button>
+          ) : null}
+        </p>
+      )}
     </>
   );
 }
@@ -664,29 +695,45 @@ function polling(lookups: number): boolean {
 }
 
 /**
- * The event the proxy recorded, once it is stored (ingestion takes a moment): looked up by id to
- * learn its session (for the link) and its cost. Asked again a few times, then on request.
+ * How to find the event the proxy recorded: by its id when the proxy said it (`x-waggle-event-id`),
+ * else as the first proxy call of this console user since the run started.
  */
-function useStoredEvent(projectId: string, eventId: string | undefined) {
+type EventLookup = { eventId: string } | { user: string; since: number };
+
+/**
+ * The event the proxy recorded, once it is stored (ingestion takes a moment): looked up to learn
+ * its session (for the link) and its cost. Asked again a few times, then on request.
+ */
+function useStoredEvent(projectId: string, lookup: EventLookup) {
   const { api } = useApp();
   const target = useTarget(projectId);
   const queryClient = useQueryClient();
-  const queryKey = ['playground-event', target.dataPlaneId, target.projectId, eventId];
+  const queryKey = ['playground-event', target.dataPlaneId, target.projectId, lookup];
   const query = useQuery({
     queryKey,
-    enabled: eventId !== undefined,
     queryFn: async () => {
+      const byId = 'eventId' in lookup;
       const answer = await api.exportEvents(target, {
-        filters: [{ field: 'event_id', operator: 'is', value: eventId ?? '', type: 'string' }],
-        dateRange: { relative: '24h' },
+        filters: byId
+          ? [{ field: 'event_id', operator: 'is', value: lookup.eventId, type: 'string' }]
+          : [
+              { field: 'source', operator: 'is', value: 'waggle-proxy', type: 'string' },
+              { field: 'metadata.user', operator: 'is', value: lookup.user, type: 'string' },
+            ],
+        // The newest call of this user that started after the run did (the proxy stamps the start
+        // with its clock: 2 s of slack). A clock far ahead of the server's finds nothing, never
+        // another run's event; older runs started earlier.
+        dateRange: byId ? { relative: '24h' } : { $gte: lookup.since - 2_000, $lte: Date.now() + 60_000 },
+        sortBy: 'start_time',
+        sortOrder: 'desc',
         limit: 1,
         page: 1,
         projections: ['event_id', 'session_id', 'cost'],
       });
       return answer.events[0] ?? null;
     },
-    refetchInterval: (query) =>
-      query.state.data === null && polling(query.state.dataUpdateCount) ? 1500 : false,
+    refetchInterval: (state) =>
+      state.state.data === null && polling(state.state.dataUpdateCount) ? 1500 : false,
     retry: false,
   });
   const lookups = queryClient.getQueryState(queryKey)?.dataUpdateCount ?? 0;

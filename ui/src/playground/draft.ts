@@ -129,21 +129,45 @@ export function hyperparameters(parameters: Parameters): Record<string, unknown>
   return out;
 }
 
+/** Whether the draft is the configuration as saved (what it runs, with what it says). */
+export function sameAsConfiguration(draft: Draft, configuration: ConfigurationWire): boolean {
+  const shape = (value: Draft) => ({
+    provider: value.provider,
+    model: value.model.trim(),
+    messages: value.messages.map(({ role, content }) => ({ role, content })),
+    hyperparameters: hyperparameters(value.parameters),
+  });
+  return JSON.stringify(shape(draft)) === JSON.stringify(shape(draftFromConfiguration(configuration)));
+}
+
 /**
- * The proxy's request: `<provider>/<model>` and the messages as written, with `variables` for the
- * proxy to fill (so the recorded event keeps the template and its inputs), streamed with usage.
+ * The proxy's request (OpenAI's, streamed with usage). A configuration as saved is run by its
+ * name: the proxy uses its template, parameters and tools and fills the `variables` itself, and
+ * the recorded event names the configuration and version. An edited draft is run as
+ * `<provider>/<model>` with the messages filled here (the proxy fills only a configuration's
+ * template), every variable the messages use being sent (an empty one as empty text). `user` is
+ * OpenAI's end-user field: who ran it, which also finds the recorded event.
  */
-export function completionRequest(draft: Draft): Record<string, unknown> {
+export function completionRequest(
+  draft: Draft,
+  options: { configurationName?: string; user?: string } = {},
+): Record<string, unknown> {
   const variables = Object.fromEntries(
     variablesOf(draft.messages).map((name) => [name, draft.variables[name] ?? '']),
   );
-  return {
-    model: `${draft.provider}/${draft.model.trim()}`,
-    messages: draft.messages.map(({ role, content }) => ({ role, content })),
-    ...hyperparameters(draft.parameters),
+  const common = {
     ...(Object.keys(variables).length > 0 && { variables }),
+    ...(options.user !== undefined && { user: options.user }),
     stream: true,
     stream_options: { include_usage: true },
+  };
+  if (options.configurationName !== undefined)
+    return { model: options.configurationName, messages: [], ...common };
+  return {
+    model: `${draft.provider}/${draft.model.trim()}`,
+    messages: fillTemplate(draft.messages, variables),
+    ...hyperparameters(draft.parameters),
+    ...common,
   };
 }
 
