@@ -53,8 +53,8 @@ export interface LlmProxyDeps extends Omit<DataPlaneCallerDeps, 'clock'> {
 
 /** Lambda's synchronous request payload limit (6 MB), which a function URL request shares. */
 export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
-/** The longest cache TTL accepted in x-waggle-cache: one week. */
-export const MAX_CACHE_TTL_SECONDS = 7 * 24 * 3600;
+/** The longest cache TTL accepted in x-waggle-cache: one day (the response cache keeps nothing longer). */
+export const MAX_CACHE_TTL_SECONDS = 86_400;
 const CHAT_PATH = '/v1/chat/completions';
 
 export function createLlmProxyApp(deps: LlmProxyDeps): LlmProxyApp {

@@ -403,6 +403,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       eventsQueue,
       overflowStore: rawArchive,
       configurations: configurations?.lookup,
+      guards: providerKeys.proxyLimits.guards,
+      cache: providerKeys.proxyLimits.cache,
       onCall: (call) =>
         noteRequest({
           project: call.projectId,

@@ -20,6 +20,7 @@ import { GrpcCollector } from './grpc-collector';
 import { HeartbeatSender } from './heartbeat-sender';
 import { IngestApi } from './ingest-api';
 import { KeyRegistry } from './key-registry';
+import { LlmProxy } from './llm-proxy';
 import { PendingUpdates } from './pending-updates';
 import { ProviderKeysApi, ProviderKeyTable } from './provider-keys';
 import { ProxyLimits } from './proxy-limits';
@@ -66,6 +67,7 @@ export class DataPlaneStack extends Stack {
   readonly syncController: SyncController;
   /** HoneyHive's /configurations and /tools: read from the synced copy, writes forwarded to the control plane. */
   readonly configurationsApi: ConfigurationsApi;
+  readonly llmProxy: LlmProxy;
   readonly heartbeatSender: HeartbeatSender;
   /** The optional OTLP/gRPC collector (dataPlanes[].grpcCollector); undefined when not configured. */
   readonly grpcCollector?: GrpcCollector;
@@ -177,6 +179,17 @@ export class DataPlaneStack extends Stack {
       keyRegistry: this.keyRegistry,
       syncController: this.syncController,
       controlPlaneUrl: controlPlane.url,
+      logLevel: dataPlane.logLevel,
+      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
+      authRateLimit: this.authRateLimit,
+    });
+    this.llmProxy = new LlmProxy(this, 'LlmProxy', {
+      providerKeys: this.providerKeys,
+      proxyLimits: this.proxyLimits,
+      keyRegistry: this.keyRegistry,
+      eventsQueue: this.eventsQueue,
+      rawArchive: this.rawArchive,
+      syncController: this.syncController,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,

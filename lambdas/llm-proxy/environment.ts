@@ -1,0 +1,35 @@
+/** The llm-proxy function's environment (lib/data-plane/llm-proxy.ts sets it; handler.ts reads it). */
+import { CALLER_AUTH_VARIABLES, tokenTrustProblems } from '../config/caller-auth';
+import { defineFunctionEnvironment } from '../config/function-environment';
+import { integer, matching, string, url, withDefault } from '../config/schema';
+
+export const LLM_PROXY_ENVIRONMENT = defineFunctionEnvironment(
+  'llm-proxy',
+  {
+    /** Provider key records (GetItem only). */
+    PROVIDER_KEYS_TABLE_NAME: string(),
+    /** The KMS key that wraps each secret's data key: the proxy may Decrypt with it, nothing else. */
+    PROVIDER_SECRETS_KEY_ARN: matching(
+      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
+      'a KMS key ARN',
+      'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ),
+    /** Budgets, rate limits and their usage counters. */
+    PROXY_LIMITS_TABLE_NAME: string(),
+    /** The opt-in response cache (x-waggle-cache). */
+    RESPONSE_CACHE_TABLE_NAME: string(),
+    /** The sync-state table: configurations by name (the `model` of a request that is not <provider>/<model>). */
+    SYNC_STATE_TABLE_NAME: string(),
+    /** Model events go on the events queue, as ingested SDK traces do. */
+    EVENTS_QUEUE_URL: url(),
+    /** Where a model event too large for a queue message is written first (the raw-archive bucket, as ingest). */
+    OVERFLOW_BUCKET: string(),
+    /** Longest wait for a provider's answer (or its first streamed part), per attempt. */
+    PROVIDER_TIMEOUT_MS: withDefault(integer({ min: 1000, max: 600_000 }), 60_000),
+    ...CALLER_AUTH_VARIABLES,
+  },
+  { check: tokenTrustProblems },
+);
+
+export const readLlmProxyEnvironment = LLM_PROXY_ENVIRONMENT.read;
+export const environmentForLlmProxy = LLM_PROXY_ENVIRONMENT.environmentFor;

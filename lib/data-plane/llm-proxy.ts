@@ -1,0 +1,110 @@
+import { Aws, CfnOutput, Duration, Validations } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
+import { environmentForLlmProxy } from '../../lambdas/llm-proxy/environment';
+import { WaggleFunction } from '../common/waggle-function';
+import type { LogLevel } from '../config/deployment-config';
+import type { AuthRateLimit } from './auth-rate-limit';
+import type { SyncController } from './data-plane-controller';
+import type { EventsQueue } from './events-queue';
+import type { KeyRegistry } from './key-registry';
+import type { ProviderKeyTable } from './provider-keys';
+import type { ProxyLimits } from './proxy-limits';
+import type { RawArchive } from './raw-archive';
+
+export interface LlmProxyProps {
+  readonly providerKeys: ProviderKeyTable;
+  readonly proxyLimits: ProxyLimits;
+  readonly keyRegistry: KeyRegistry;
+  readonly eventsQueue: EventsQueue;
+  /** Model events too large for a queue message are parked in its overflow/ prefix, as ingest does. */
+  readonly rawArchive: RawArchive;
+  /** Its sync-state table holds the configurations the proxy routes by name. */
+  readonly syncController: SyncController;
+  readonly logLevel?: LogLevel;
+  readonly tokenTrust?: TokenTrustInput;
+  readonly authRateLimit?: AuthRateLimit;
+}
+
+/**
+ * The LLM proxy: POST /v1/chat/completions (OpenAI-compatible) on a Lambda function URL with
+ * response streaming. The data plane's HTTP API (API Gateway v2) cannot stream and cuts requests
+ * at 30 s; a function URL in RESPONSE_STREAM mode sends each chunk as it is written and lets a
+ * long generation run up to the function's timeout. The URL has no IAM auth: the app authenticates
+ * every request with a Waggle API key or token, like the HTTP API's functions.
+ */
+export class LlmProxy extends Construct {
+  readonly proxyFunction: WaggleFunction;
+  readonly url: FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: LlmProxyProps) {
+    super(scope, id);
+    this.proxyFunction = new WaggleFunction(this, 'LlmProxy', {
+      entry: 'lambdas/llm-proxy/handler.ts',
+      serviceName: 'waggle-llm-proxy',
+      description:
+        'Waggle LLM proxy: OpenAI-compatible chat completions to the providers, each call a model event',
+      memorySize: 512,
+      // Streamed generations can be long; each provider attempt waits at most PROVIDER_TIMEOUT_MS.
+      timeout: Duration.minutes(5),
+      logLevel: props.logLevel,
+      environment: environmentForLlmProxy({
+        PROVIDER_KEYS_TABLE_NAME: props.providerKeys.table.tableName,
+        PROVIDER_SECRETS_KEY_ARN: props.providerKeys.secretsKey.keyArn,
+        PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
+        RESPONSE_CACHE_TABLE_NAME: props.proxyLimits.cacheTable.tableName,
+        SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
+        EVENTS_QUEUE_URL: props.eventsQueue.queue.queueUrl,
+        OVERFLOW_BUCKET: props.rawArchive.bucket.bucketName,
+        KEY_TABLE_NAME: props.keyRegistry.table.tableName,
+        // Under the function's 5 minutes, with room for a fallback after one timed-out attempt.
+        PROVIDER_TIMEOUT_MS: 60_000,
+        ...props.tokenTrust,
+        ...props.authRateLimit?.environment(),
+      }),
+    });
+    const role = this.proxyFunction.role;
+    props.providerKeys.grantDecryptForProxy(role);
+    props.proxyLimits.grantAdmit(role);
+    props.proxyLimits.grantReadWriteCache(role);
+    props.syncController.grantReadSyncedConfig(role);
+    props.eventsQueue.grantSendEvents(role);
+    props.rawArchive.grantWriteOverflowObjects(role);
+    props.keyRegistry.grantLookUpKeys(role);
+    props.authRateLimit?.grantCount(role);
+    grantInvokeBedrock(role);
+
+    this.url = this.proxyFunction.function.addFunctionUrl({
+      authType: FunctionUrlAuthType.NONE,
+      invokeMode: InvokeMode.RESPONSE_STREAM,
+    });
+    new CfnOutput(this, 'Url', {
+      value: this.url.url,
+      description: 'The LLM proxy (OpenAI baseURL: this URL + v1)',
+    });
+  }
+}
+
+/** Bedrock models and inference profiles, any region (a project's key record names its region). */
+function grantInvokeBedrock(grantee: IGrantable): void {
+  const principal = grantee.grantPrincipal;
+  const models = 'arn:aws:bedrock:*::foundation-model/*';
+  const profiles = `arn:aws:bedrock:*:${Aws.ACCOUNT_ID}:inference-profile/*`;
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'InvokeBedrockModels',
+      actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+      resources: [models, profiles],
+    }),
+  );
+  if (!Construct.isConstruct(principal)) return;
+  for (const resource of [models, 'arn:aws:bedrock:*:<AWS::AccountId>:inference-profile/*']) {
+    Validations.of(principal).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${resource}]`,
+      reason:
+        'The model is chosen per request (bedrock/<model>) in the region of the project key: any model may be named.',
+    });
+  }
+}
