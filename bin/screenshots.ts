@@ -3,7 +3,8 @@
  * 1280x800). Builds the console into a temp folder, starts the local platform in a temp data folder
  * (nothing of .data is touched), sends sample sessions through the HoneyHive REST intake, signs in
  * in Chromium (/usr/bin/chromium) and saves: sign-in, sessions, events, session, event detail,
- * dashboard, admin.
+ * dashboard, playground (a prompt streamed through the LLM proxy to a fake provider on 127.0.0.1),
+ * admin.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -18,6 +19,7 @@ import {
   startConsolePlatform,
   waitForSession,
 } from '../test/support/console-browser';
+import { startFakeOpenAICompatible } from '../test/support/fake-providers';
 
 const OUT = resolve(fileURLToPath(import.meta.url), '..', '..', 'docs', 'screenshots');
 const SAMPLES: {
@@ -95,7 +97,15 @@ async function main(): Promise<void> {
   const dist = await buildConsoleForTests();
   const cp = await startConsolePlatform(dist);
   const browser = await launchBrowser({ width: 1280, height: 800 });
+  // The playground's provider: the fake OpenAI-compatible server (no internet), with a project key.
+  const fake = await startFakeOpenAICompatible({ apiKey: 'sk-fake-screenshots' });
   try {
+    const keyAnswer = await fetch(`${cp.platform.url}/v1/provider-keys/openai-compatible`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${cp.platform.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: 'sk-fake-screenshots', base_url: fake.url, scope: 'project' }),
+    });
+    if (keyAnswer.status !== 201) throw new Error(`the provider key was refused: ${await keyAnswer.text()}`);
     const sent: SentSession[] = [];
     for (const sample of SAMPLES)
       sent.push(
@@ -163,6 +173,20 @@ async function main(): Promise<void> {
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
       await page.locator('canvas').first().waitFor();
     });
+    await take('playground', async () => {
+      await nav('Playground').click();
+      await page.getByRole('heading', { name: 'Playground', level: 1 }).waitFor();
+      await page.getByLabel('Provider', { exact: true }).selectOption('openai-compatible');
+      await page.getByLabel('Model', { exact: true }).fill('gpt-4o-mini');
+      await page.getByLabel('Content 2').fill('Where is order {{order}} for {{customer}}?');
+      await page.getByLabel('{{order}}').fill('4411');
+      await page.getByLabel('{{customer}}').fill('acme');
+      await page.getByLabel('Temperature').fill('0.3');
+      await page.getByRole('button', { name: 'Run' }).click();
+      await page.getByRole('link', { name: 'Open event' }).waitFor();
+      // Run is below the fold: show the page from its top, the answer beside the prompt.
+      await page.evaluate('window.scrollTo(0, 0)');
+    });
     await take('admin', async () => {
       await nav('Admin').click();
       await page.getByRole('heading', { name: 'Admin', level: 1 }).waitFor();
@@ -172,6 +196,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await cp.close();
+    await fake.close();
     await rm(dist, { recursive: true, force: true });
   }
 }
