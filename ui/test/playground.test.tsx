@@ -253,12 +253,14 @@ describe('playground', () => {
     await user.type(screen.getByLabelText('Content 2'), 'Count to a hundred');
     await user.click(screen.getByRole('button', { name: 'Run' }));
     await waitFor(() => expect(feed).toBeDefined());
+    // Run turns into Stop in place: the keyboard focus stays on it.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Stop' }));
     feed?.send(delta('1, 2, 3'));
     await waitFor(() => expect(screen.getByTestId('playground-output').textContent).toBe('1, 2, 3'));
     await user.click(screen.getByRole('button', { name: 'Stop' }));
     await waitFor(() => expect(screen.getByTestId('run-status').textContent).toBe('Stopped.'));
     expect(screen.getByTestId('playground-output').textContent).toBe('1, 2, 3');
-    expect(screen.getByRole('button', { name: 'Run' })).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Run' }));
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
@@ -406,12 +408,16 @@ describe('playground', () => {
     expect(screen.getByRole('button', { name: 'Save as new version' })).toBeTruthy();
   });
 
-  it('offers no saving to a viewer', async () => {
+  it('lets a viewer look but neither run nor save', async () => {
+    const user = userEvent.setup();
     await openPlayground('/projects/p1/playground', { role: 'viewer' });
     await screen.findByLabelText('Configuration');
     await waitFor(() =>
       expect(screen.getByRole('navigation', { name: 'Main' }).textContent).toContain('viewer'),
     );
     expect(screen.queryByRole('button', { name: /^Save as/ })).toBeNull();
+    await user.type(screen.getByLabelText('Model'), 'gpt-x');
+    expect((screen.getByRole('button', { name: 'Run' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByText(/Viewers cannot run prompts/)).toBeTruthy();
   });
 });

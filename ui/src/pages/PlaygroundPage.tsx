@@ -89,7 +89,9 @@ export function PlaygroundPage() {
   useEffect(() => () => abort.current?.abort(), []);
   const asSaved = selected !== undefined && sameAsConfiguration(draft, selected);
   const parameterErrors = checkParameters(draft.parameters);
-  const invalid = Object.keys(parameterErrors).length > 0 || draft.model.trim() === '';
+  // A viewer's token lacks the `ingest` scope every proxy call needs: the proxy would refuse.
+  const mayRun = role === undefined || atLeast(role, 'member');
+  const invalid = !mayRun || Object.keys(parameterErrors).length > 0 || draft.model.trim() === '';
 
   async function start() {
     if (invalid || run.status === 'running') return;
@@ -183,7 +185,9 @@ export function PlaygroundPage() {
                 Run
               </button>
             )}
-            <span className="muted small">Ctrl+Enter runs</span>
+            <span className="muted small">
+              {mayRun ? 'Ctrl+Enter runs' : 'Viewers cannot run prompts: the proxy needs a member or above.'}
+            </span>
           </div>
           <SaveVersion
             projectId={projectId}
