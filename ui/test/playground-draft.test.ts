@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkParameters,
   completionRequest,
+  configurationBody,
   draftFromConfiguration,
   emptyDraft,
   filledMessages,
@@ -98,5 +99,22 @@ describe('playground draft', () => {
       topP: 'Top P is a number from 0 to 1',
     });
     expect(completionRequest({ ...emptyDraft(), model: 'm' })).not.toHaveProperty('variables');
+  });
+
+  it('keeps a completion configuration one while the draft is one prompt', () => {
+    const configuration = {
+      _id: 'c',
+      project: 'p1',
+      name: 'n',
+      provider: 'openai',
+      parameters: { call_type: 'completion' as const, model: 'm', template: 'Say {{word}}' },
+    };
+    const draft = draftFromConfiguration(configuration);
+    expect(configurationBody(draft, 'n', configuration).parameters).toMatchObject({
+      call_type: 'completion',
+      template: [{ role: 'user', content: 'Say {{word}}' }],
+    });
+    const longer = { ...draft, messages: [newMessage('system', 'Be brief.'), ...draft.messages] };
+    expect(configurationBody(longer, 'n', configuration).parameters.call_type).toBe('chat');
   });
 });

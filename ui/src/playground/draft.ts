@@ -178,8 +178,10 @@ export function completionRequest(
  */
 export function configurationBody(draft: Draft, name: string, base?: ConfigurationWire): ConfigurationWrite {
   const kept = base?.parameters ?? {};
+  // A completion configuration stays one while the draft is one prompt; more messages make a chat.
+  const callType = kept.call_type === 'completion' && draft.messages.length === 1 ? 'completion' : 'chat';
   const parameters: ConfigurationWrite['parameters'] = {
-    call_type: 'chat',
+    call_type: callType,
     model: draft.model.trim(),
     hyperparameters: { ...keptHyperparameters(kept.hyperparameters), ...hyperparameters(draft.parameters) },
     template: draft.messages.map(({ role, content }) => ({ role, content })),
