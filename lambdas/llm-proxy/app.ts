@@ -138,7 +138,11 @@ export function createLlmProxyApp(deps: LlmProxyDeps): LlmProxyApp {
     if (result.kind === 'completion') {
       sink.start(200, {
         'content-type': 'application/json',
-        ...(result.cacheHit !== undefined && { 'x-waggle-cache': result.cacheHit ? 'hit' : 'miss' }),
+        'x-waggle-event-id': result.eventId,
+        ...(result.costUsd !== undefined && { 'x-waggle-cost-usd': String(result.costUsd) }),
+        ...(headers['x-waggle-cache'] !== undefined && {
+          'x-waggle-cache': result.cacheHit ? 'hit' : 'miss',
+        }),
       });
       await sink.write(JSON.stringify(result.completion));
       await sink.end();
@@ -148,6 +152,8 @@ export function createLlmProxyApp(deps: LlmProxyDeps): LlmProxyApp {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
+      // Known now: the event is stored when the stream ends, under this id.
+      'x-waggle-event-id': result.eventId,
     });
     try {
       for await (const chunk of result.chunks) await sink.write(`data: ${JSON.stringify(chunk)}\n\n`);

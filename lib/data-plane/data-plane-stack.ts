@@ -193,6 +193,7 @@ export class DataPlaneStack extends Stack {
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,
+      corsOrigins: consoleOrigins(controlPlane),
     });
     this.heartbeatSender = new HeartbeatSender(this, 'Heartbeat', {
       dataPlane,

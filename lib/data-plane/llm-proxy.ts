@@ -1,6 +1,6 @@
 import { Aws, CfnOutput, Duration, Validations } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda';
+import { type FunctionUrl, FunctionUrlAuthType, HttpMethod, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { environmentForLlmProxy } from '../../lambdas/llm-proxy/environment';
@@ -26,6 +26,8 @@ export interface LlmProxyProps {
   readonly logLevel?: LogLevel;
   readonly tokenTrust?: TokenTrustInput;
   readonly authRateLimit?: AuthRateLimit;
+  /** Browser origins allowed to call the proxy (the console's playground, consoleOrigins). */
+  readonly corsOrigins?: readonly string[];
 }
 
 /**
@@ -79,6 +81,21 @@ export class LlmProxy extends Construct {
     this.url = this.proxyFunction.function.addFunctionUrl({
       authType: FunctionUrlAuthType.NONE,
       invokeMode: InvokeMode.RESPONSE_STREAM,
+      ...((props.corsOrigins ?? []).length > 0 && {
+        cors: {
+          allowedOrigins: [...(props.corsOrigins ?? [])],
+          allowedMethods: [HttpMethod.POST],
+          allowedHeaders: [
+            'authorization',
+            'content-type',
+            'x-waggle-project',
+            'x-waggle-environment',
+            'x-waggle-cache',
+          ],
+          exposedHeaders: ['retry-after', 'x-waggle-event-id', 'x-waggle-cost-usd', 'x-waggle-cache'],
+          maxAge: Duration.hours(1),
+        },
+      }),
     });
     new CfnOutput(this, 'Url', {
       value: this.url.url,

@@ -16,6 +16,8 @@ import type { OpenAIFinishReason, OpenAIToolCall, TokenCounts } from './to-opena
 
 export interface CallRecord {
   requestId: string;
+  /** The model event's id, chosen before the call so the answer can name it (x-waggle-event-id). */
+  eventId: string;
   routed: RoutedRequest;
   /** The model name the caller sent. */
   requestedModel: string;
@@ -60,6 +62,7 @@ export function buildProxyEvent(call: CallRecord, ctx: ProxyEventContext): Waggl
   const request = call.routed.request;
   const cost = call.cacheHit ? undefined : costOf(call.target, call.tokens);
   const raw: Record<string, unknown> = {
+    event_id: call.eventId,
     event_name: `${call.target.provider}/${call.target.model}`,
     source: 'waggle-proxy',
     model: call.target.model,

@@ -82,8 +82,8 @@ export interface ProxyInput {
 }
 
 export type ProxyResult =
-  | { kind: 'completion'; completion: ChatCompletion; cacheHit: boolean }
-  | { kind: 'stream'; chunks: AsyncGenerator<ChatCompletionChunk, void, undefined> };
+  | { kind: 'completion'; completion: ChatCompletion; cacheHit: boolean; eventId: string; costUsd?: number }
+  | { kind: 'stream'; chunks: AsyncGenerator<ChatCompletionChunk, void, undefined>; eventId: string };
 
 /** A completion's worst-case length when max_tokens is not given, for the budget reservation. */
 const DEFAULT_RESERVED_COMPLETION_TOKENS = 4096;
@@ -249,6 +249,7 @@ export function createProxyService(deps: ProxyServiceDeps) {
     };
     const record: CallRecord = {
       requestId: input.requestId,
+      eventId: newId(),
       routed,
       requestedModel: parsed.model,
       target: routed.targets[0] as ModelTarget,
@@ -280,7 +281,7 @@ export function createProxyService(deps: ProxyServiceDeps) {
         record.toolCalls = completion.choices[0]?.message.tool_calls;
         record.finishReason = completion.choices[0]?.finish_reason;
         await publishCall(record, input.caller);
-        return { kind: 'completion', completion, cacheHit: true };
+        return { kind: 'completion', completion, cacheHit: true, eventId: record.eventId, costUsd: 0 };
       }
     }
     const admission = await admit(input, routed);
@@ -316,7 +317,14 @@ export function createProxyService(deps: ProxyServiceDeps) {
             input.cacheTtlSeconds,
           );
         }
-        return { kind: 'completion', completion, cacheHit: false };
+        const cost = costOf(record.target, record.tokens);
+        return {
+          kind: 'completion',
+          completion,
+          cacheHit: false,
+          eventId: record.eventId,
+          ...(cost && { costUsd: cost.usd }),
+        };
       } catch (error) {
         record.endedAt = clock();
         record.error ??= error instanceof Error ? error.message : 'failed';
@@ -396,7 +404,7 @@ export function createProxyService(deps: ProxyServiceDeps) {
         await settle(admission, record);
       }
     }
-    return { kind: 'stream', chunks: chunks() };
+    return { kind: 'stream', chunks: chunks(), eventId: record.eventId };
   }
 
   return { handle };

@@ -136,6 +136,10 @@ describe('the llm-proxy app', () => {
       kind: 'event',
       event: { event_type: 'model', project_id: 'p1', prompt_tokens: 12 },
     });
+    // The answer names the event and its cost, for the console's playground.
+    const record = records[0] as Extract<EventRecord, { kind: 'event' }>;
+    expect(answer.headers['x-waggle-event-id']).toBe(record.event.event_id);
+    expect(Number(answer.headers['x-waggle-cost-usd'])).toBe(record.event.cost);
   });
 
   it('streams SSE chunks, one event per write, ending with [DONE]', async () => {
