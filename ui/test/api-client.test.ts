@@ -263,6 +263,29 @@ describe('the LLM proxy call (openChatCompletion)', () => {
     expect(sent[1]?.body).toEqual({ model: 'openai/x' });
   });
 
+  it("goes to the plane's llmProxyUrl when config.json gives one", async () => {
+    const api = scriptedFetch({
+      'POST http://cp.test/v1/tokens': tokenRoute({ n: 0 }),
+      'POST https://proxy.test/v1/chat/completions': { body: { ok: true } },
+    });
+    const config = {
+      ...CONFIG,
+      dataPlanes: [
+        { ...(CONFIG.dataPlanes[0] as (typeof CONFIG.dataPlanes)[0]), llmProxyUrl: 'https://proxy.test/' },
+      ],
+    };
+    const proxied = createApiClient({
+      config,
+      fetch: api.fetch,
+      idToken: () => 'id-token',
+      onUnauthorized: vi.fn(),
+    });
+    expect((await proxied.openChatCompletion(TARGET, {})).status).toBe(200);
+    expect(api.of('POST', '/v1/chat/completions').map((call) => call.url)).toEqual([
+      'https://proxy.test/v1/chat/completions',
+    ]);
+  });
+
   it("turns a refusal into an ApiError with OpenAI's message and body, and passes an abort on as is", async () => {
     const api = scriptedFetch({
       'POST http://cp.test/v1/tokens': tokenRoute({ n: 0 }),

@@ -412,8 +412,9 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   /**
-   * A data-plane call whose answer is read as it arrives (the LLM proxy's stream): the 2xx Response
-   * itself, its body unread. Errors and the 401 retry are as for `dp`; an abort is passed on as is.
+   * An LLM-proxy call whose answer is read as it arrives: the 2xx Response itself, its body unread.
+   * It goes to the plane's `llmProxyUrl` when config.json gives one (AWS), else to its `url`.
+   * Errors and the 401 retry are as for `dp`; an abort is passed on as is.
    */
   async function dpStream(
     target: DataTarget,
@@ -421,7 +422,8 @@ export function createApiClient(options: ApiClientOptions) {
     body: unknown,
     signal?: AbortSignal,
   ): Promise<Response> {
-    const url = `${trimSlash(plane(target.dataPlaneId).url)}${path}`;
+    const entry = plane(target.dataPlaneId);
+    const url = `${trimSlash(entry.llmProxyUrl ?? entry.url)}${path}`;
     const attempt = async (): Promise<Response> => {
       const token = await dataPlaneToken(target.dataPlaneId, target.projectId);
       const init = jsonInit('POST', token.token, body);

@@ -37,6 +37,11 @@ export interface DataPlaneEntry {
   otlpEndpoint: string;
   /** The OTLP/gRPC endpoint when the plane has one. */
   grpcEndpoint?: string;
+  /**
+   * Base URL of the plane's LLM proxy (`POST <it>/v1/chat/completions`) when it is not `url`: on
+   * AWS the proxy is a Lambda function URL of its own (it streams, which API Gateway cannot).
+   */
+  llmProxyUrl?: string;
 }
 
 export type EventType = 'session' | 'model' | 'tool' | 'chain';
