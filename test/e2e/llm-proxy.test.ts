@@ -162,7 +162,7 @@ describe('the LLM proxy on the local platform', () => {
     });
     expect(firstChunkWhileProviderBusy).toBe(true);
     // The proxy asked the provider for the usage even though it streamed.
-    expect((proxiedRequest?.body as { stream_options?: unknown }).stream_options).toEqual({
+    expect((proxiedRequest?.body as { stream_options?: unknown } | undefined)?.stream_options).toEqual({
       include_usage: true,
     });
 
