@@ -177,6 +177,74 @@ describe('the LLM proxy on the local platform', () => {
     expect(event.cost).toBeGreaterThan(0);
   }, 60_000);
 
+  it('passes tool calls both ways, streamed and not, as the provider gives them', async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      },
+    ];
+    const toolCalls = [{ id: 'call_w1', name: 'get_weather', arguments: { city: 'Oslo' } }];
+    fake.respondWith({ toolCalls });
+    const direct = await new OpenAI({
+      apiKey: PROVIDER_SECRET,
+      baseURL: fake.url,
+      maxRetries: 0,
+    }).chat.completions.create({
+      model: MODEL,
+      messages,
+      tools,
+    });
+    const proxied = await viaWaggle().chat.completions.create({
+      model: `openai-compatible/${MODEL}`,
+      messages,
+      tools,
+    });
+    expect(proxied.choices[0]?.message.tool_calls).toEqual(direct.choices[0]?.message.tool_calls);
+    expect(proxied.choices[0]?.finish_reason).toBe(direct.choices[0]?.finish_reason);
+
+    const stream = await viaWaggle().chat.completions.create({
+      model: `openai-compatible/${MODEL}`,
+      messages,
+      tools,
+      stream: true,
+    });
+    // Tool-call deltas put back together by index, as the openai client's helpers do.
+    const assembled: { id?: string; type?: string; function: { name: string; arguments: string } }[] = [];
+    let streamedFinish: string | null | undefined;
+    for await (const chunk of stream) {
+      streamedFinish = chunk.choices[0]?.finish_reason ?? streamedFinish;
+      for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) {
+        assembled[delta.index] ??= { function: { name: '', arguments: '' } };
+        const call = assembled[delta.index] as (typeof assembled)[number];
+        if (delta.id) call.id = delta.id;
+        if (delta.type) call.type = delta.type;
+        call.function.name += delta.function?.name ?? '';
+        call.function.arguments += delta.function?.arguments ?? '';
+      }
+    }
+    fake.reset();
+    expect(assembled).toEqual(direct.choices[0]?.message.tool_calls);
+    expect(streamedFinish).toBe('tool_calls');
+
+    // The tool's result goes back through the proxy as a tool message answering that call.
+    const followUp = await viaWaggle().chat.completions.create({
+      model: `openai-compatible/${MODEL}`,
+      messages: [
+        ...messages,
+        { role: 'assistant', content: null, tool_calls: direct.choices[0]?.message.tool_calls },
+        { role: 'tool', tool_call_id: 'call_w1', content: '12 degrees' },
+      ],
+      tools,
+    });
+    expect(followUp.choices[0]?.finish_reason).toBe('stop');
+    const sent = fake.requests.at(-1)?.body as { messages: { role: string; tool_call_id?: string }[] };
+    expect(sent.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_w1' });
+  }, 60_000);
+
   it('calls Anthropic through its adapter and answers in the OpenAI shape, streamed and not', async () => {
     const client = viaWaggle();
     const answer = await client.chat.completions.create({
