@@ -204,6 +204,18 @@ describe('the proxy call path', () => {
     expect(events[0]?.completion_tokens).toBe(500);
   });
 
+  it('records a stream the client abandoned, with what was sent so far and why it ended', async () => {
+    const { call, events } = setup({});
+    const result = await call({ model: 'openai/gpt-4o', stream: true });
+    if (result.kind !== 'stream') throw new Error('expected a stream');
+    const first = await result.chunks.next();
+    expect(first.value?.choices[0]?.delta.content).toBe('streamed ');
+    await result.chunks.return();
+    expect(events).toHaveLength(1);
+    expect(events[0]?.error).toBe('the client disconnected before the stream ended');
+    expect(events[0]?.outputs).toMatchObject({ content: 'streamed ' });
+  });
+
   it('admits through the guards, settles the real cost, and refuses with their 429', async () => {
     const settled: number[] = [];
     const guards: ProxyGuards = {
