@@ -46,6 +46,12 @@ export interface DataPlaneConfig extends PlaneLocation {
    * mapped to its HTTP API. The web console reads from it; absent: the console does not list the plane.
    */
   readonly url?: string;
+  /**
+   * The plane's LLM proxy base URL (https, no trailing slash): its LlmProxy Url output (a Lambda
+   * function URL, which streams; API Gateway cannot), copied here after the plane's first deploy.
+   * The console's playground calls it; absent: the playground calls `url`, where the proxy is not.
+   */
+  readonly llmProxyUrl?: string;
   /** How long archived raw requests and (per project) stored events are kept; S3 lifecycle rules. */
   readonly retention?: RetentionConfig;
   /**
@@ -242,6 +248,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
         'retention',
         'grpcCollector',
         'url',
+        'llmProxyUrl',
       ],
       fail,
     );
@@ -303,12 +310,26 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
     if (url !== undefined && (url.endsWith('/') || new URL(url).search !== '' || new URL(url).hash !== '')) {
       fail(`${field}.url`, `must be a base URL without a trailing slash, query or fragment, got "${url}"`);
     }
+    const llmProxyUrl =
+      plane.llmProxyUrl === undefined
+        ? undefined
+        : requireUrl(plane.llmProxyUrl, `${field}.llmProxyUrl`, fail);
+    if (
+      llmProxyUrl !== undefined &&
+      (llmProxyUrl.endsWith('/') || new URL(llmProxyUrl).search !== '' || new URL(llmProxyUrl).hash !== '')
+    ) {
+      fail(
+        `${field}.llmProxyUrl`,
+        `must be a base URL without a trailing slash, query or fragment, got "${llmProxyUrl}"`,
+      );
+    }
     return {
       name,
       hostingModel,
       logLevel,
       ...location,
       ...(url !== undefined && { url }),
+      ...(llmProxyUrl !== undefined && { llmProxyUrl }),
       ...(eventWriter && { eventWriter }),
       ...(athena && { athena }),
       ...(sourceMaps !== undefined && { sourceMaps }),

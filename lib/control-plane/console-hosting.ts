@@ -95,6 +95,10 @@ export class ConsoleHosting extends Construct {
       new URL(controlPlane.url).origin,
       props.signInDomainUrl,
       ...dataPlanes.flatMap((plane) => (plane.url === undefined ? [] : [new URL(plane.url).origin])),
+      // The playground streams from each plane's LLM proxy (a function URL of its own).
+      ...dataPlanes.flatMap((plane) =>
+        plane.url === undefined || plane.llmProxyUrl === undefined ? [] : [new URL(plane.llmProxyUrl).origin],
+      ),
     ];
     const headers = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Waggle console: CSP, HSTS, no framing, no sniffing, strict referrer',
@@ -227,6 +231,7 @@ export function consoleConfigFor(input: {
               id: plane.name,
               url: plane.url,
               otlpEndpoint: `${plane.url}/v1/traces`,
+              ...(plane.llmProxyUrl !== undefined && { llmProxyUrl: plane.llmProxyUrl }),
               ...(plane.grpcCollector?.domainName !== undefined && {
                 grpcEndpoint: `https://${plane.grpcCollector.domainName}:4317`,
               }),

@@ -22,7 +22,13 @@ const withConsoleDomain: DeploymentConfig = {
     },
   },
   dataPlanes: base.dataPlanes.map((plane) =>
-    plane.name === 'acme' ? { ...plane, url: 'https://acme.ingest.waggle.test' } : plane,
+    plane.name === 'acme'
+      ? {
+          ...plane,
+          url: 'https://acme.ingest.waggle.test',
+          llmProxyUrl: 'https://abc123.lambda-url.us-east-1.on.aws',
+        }
+      : plane,
   ),
 };
 
@@ -111,6 +117,8 @@ describe('console files', () => {
         'https://cp.waggle.test',
         'https://waggle-test-signin.auth.us-east-1.amazoncognito.com',
         'https://acme.ingest.waggle.test',
+        // The playground's LLM proxy (a function URL of its own).
+        'https://abc123.lambda-url.us-east-1.on.aws',
       ].sort(),
     );
     expect(headers.StrictTransportSecurity).toMatchObject({
@@ -177,6 +185,7 @@ describe('config.json on AWS', () => {
           id: 'acme',
           url: 'https://acme.ingest.waggle.test',
           otlpEndpoint: 'https://acme.ingest.waggle.test/v1/traces',
+          llmProxyUrl: 'https://abc123.lambda-url.us-east-1.on.aws',
         },
       ],
     });

@@ -165,6 +165,16 @@ describe('deployment config', () => {
       /controlPlane\.url must be a non-empty string/,
     ],
     [
+      'a plain-http LLM proxy URL',
+      (_c: RawConfig, plane: RawPlane) => (plane.llmProxyUrl = 'http://abc.lambda-url.eu-west-1.on.aws'),
+      /dataPlanes\[0\]\.llmProxyUrl must be an https URL/,
+    ],
+    [
+      'an LLM proxy URL with a trailing slash (the function URL output has one)',
+      (_c: RawConfig, plane: RawPlane) => (plane.llmProxyUrl = 'https://abc.lambda-url.eu-west-1.on.aws/'),
+      /dataPlanes\[0\]\.llmProxyUrl must be a base URL without a trailing slash/,
+    ],
+    [
       'a plain-http control-plane URL',
       (c: RawConfig) => ((c.controlPlane as RawPlane).url = 'http://cp.example.com'),
       /controlPlane\.url must be an https URL/,
@@ -553,6 +563,17 @@ describe('the web console in the deployment config', () => {
     );
     expect(config.controlPlane.console).toEqual({ url: 'https://console.example.com', certificateArn });
     expect(config.dataPlanes[0]?.url).toBe('https://eu.example.com');
+  });
+
+  it("reads a data plane's LLM proxy URL", () => {
+    const raw = withConsole({ url: 'https://console.example.com' }, 'https://eu.example.com');
+    (raw.dataPlanes as RawPlane[])[0] = {
+      ...(raw.dataPlanes as RawPlane[])[0],
+      llmProxyUrl: 'https://abc.lambda-url.eu-west-1.on.aws',
+    };
+    expect(parseDeploymentConfig(raw, 'test.json').dataPlanes[0]?.llmProxyUrl).toBe(
+      'https://abc.lambda-url.eu-west-1.on.aws',
+    );
   });
 
   it.each([
