@@ -106,9 +106,8 @@ export class IngestApi extends Construct {
           allowOrigins: [...(props.corsOrigins ?? [])],
           allowHeaders: ['authorization', 'content-type'],
           allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
-          // Read answers the console shows or waits on (continueWith is in the body), and the LLM
-          // proxy's event id and cost, which the playground reads (local twin: lambdas/local/cors.ts).
-          exposeHeaders: ['retry-after', 'x-waggle-event-id', 'x-waggle-cost-usd'],
+          // Read answers the console shows or waits on (continueWith is in the body).
+          exposeHeaders: ['retry-after'],
           maxAge: Duration.hours(1),
         },
       }),

@@ -227,7 +227,7 @@ describe('sign-in and CORS', () => {
         AllowOrigins: ['https://console.waggle.test', 'https://app.waggle.test', 'http://localhost:5173'],
         AllowHeaders: ['authorization', 'content-type'],
         AllowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
-        ExposeHeaders: ['retry-after', 'x-waggle-event-id', 'x-waggle-cost-usd'],
+        ExposeHeaders: ['retry-after'],
         MaxAge: 3600,
       });
     }
