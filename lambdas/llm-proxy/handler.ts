@@ -12,7 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMS } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context, StreamifyHandler } from 'aws-lambda';
 import { callerAuthFromEnvironment } from '../adapters/aws/caller-auth';
 import { DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
 import { DynamoProviderKeyStore } from '../adapters/aws/dynamo-provider-key-store';
@@ -96,7 +96,7 @@ const observed = wrap('http', async (event: APIGatewayProxyEventV2, _context: Co
   let body: Writable = stream;
   const sink: ResponseSink = {
     start(statusCode, headers) {
-      body = awslambda.HttpResponseStream.from(stream, { statusCode, headers });
+      body = (runtime as typeof awslambda).HttpResponseStream.from(stream, { statusCode, headers });
     },
     write(text) {
       if (body.destroyed) throw new Error('the client closed the connection');
@@ -108,9 +108,16 @@ const observed = wrap('http', async (event: APIGatewayProxyEventV2, _context: Co
   await app(event, sink);
 });
 
-export const handler = awslambda.streamifyResponse(
-  async (event: APIGatewayProxyEventV2, responseStream, context) => {
-    streams.set(event, responseStream);
-    await observed(event, context);
-  },
-);
+const streamed: StreamifyHandler<APIGatewayProxyEventV2> = async (event, responseStream, context) => {
+  streams.set(event, responseStream);
+  await observed(event, context);
+};
+
+/**
+ * `awslambda.streamifyResponse` exists in the Lambda Node.js runtime only (some libraries leave a
+ * bare `awslambda` object elsewhere): outside it (the cold-start benchmark's plain import) the
+ * handler is exported unwrapped, so importing the module never throws.
+ */
+const runtime = (globalThis as { awslambda?: typeof awslambda }).awslambda;
+export const handler =
+  typeof runtime?.streamifyResponse === 'function' ? runtime.streamifyResponse(streamed) : streamed;
