@@ -146,6 +146,8 @@ export function createLlmProxyApp(deps: LlmProxyDeps): LlmProxyApp {
       });
       await sink.write(JSON.stringify(result.completion));
       await sink.end();
+      // Answered: the event, the budgets and the cache are written after, within the invocation.
+      await result.recorded;
       return;
     }
     sink.start(200, {

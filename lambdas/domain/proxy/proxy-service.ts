@@ -82,7 +82,18 @@ export interface ProxyInput {
 }
 
 export type ProxyResult =
-  | { kind: 'completion'; completion: ChatCompletion; cacheHit: boolean; eventId: string; costUsd?: number }
+  | {
+      kind: 'completion';
+      completion: ChatCompletion;
+      cacheHit: boolean;
+      eventId: string;
+      costUsd?: number;
+      /**
+       * Resolves once the model event is queued, the budgets settled and the answer cached: the
+       * caller answers first and awaits this after (the invocation must not end before it does).
+       */
+      recorded: Promise<void>;
+    }
   | { kind: 'stream'; chunks: AsyncGenerator<ChatCompletionChunk, void, undefined>; eventId: string };
 
 /** A completion's worst-case length when max_tokens is not given, for the budget reservation. */
@@ -280,60 +291,69 @@ export function createProxyService(deps: ProxyServiceDeps) {
         record.text = completion.choices[0]?.message.content ?? '';
         record.toolCalls = completion.choices[0]?.message.tool_calls;
         record.finishReason = completion.choices[0]?.finish_reason;
-        await publishCall(record, input.caller);
-        return { kind: 'completion', completion, cacheHit: true, eventId: record.eventId, costUsd: 0 };
+        return {
+          kind: 'completion',
+          completion,
+          cacheHit: true,
+          eventId: record.eventId,
+          costUsd: 0,
+          recorded: publishCall(record, input.caller),
+        };
       }
     }
     const admission = await admit(input, routed);
     const options = toCallOptions(routed.request);
 
     if (!parsed.stream) {
+      let completion: ChatCompletion;
       try {
-        const completion = await callTargets(
-          routed,
-          input.caller.tenant,
-          record,
-          async (target, key, signal) => {
-            const result = await deps.models(target, key).doGenerate({ ...options, abortSignal: signal });
-            return toChatCompletion(result, identity);
-          },
-        );
-        record.endedAt = clock();
-        record.firstTokenAt = record.endedAt;
-        const message = completion.choices[0].message;
-        record.text = message.content ?? '';
-        record.toolCalls = message.tool_calls;
-        record.finishReason = completion.choices[0].finish_reason;
-        record.tokens = {
-          promptTokens: completion.usage.prompt_tokens,
-          completionTokens: completion.usage.completion_tokens,
-          cachedInputTokens: completion.usage.prompt_tokens_details?.cached_tokens ?? 0,
-        };
-        if (cacheKey !== undefined && deps.cache && input.cacheTtlSeconds !== undefined) {
-          await deps.cache.put(
-            input.caller.tenant,
-            cacheKey,
-            { body: completion as unknown as Record<string, unknown>, cachedAt: record.endedAt },
-            input.cacheTtlSeconds,
-          );
-        }
-        const cost = costOf(record.target, record.tokens);
-        return {
-          kind: 'completion',
-          completion,
-          cacheHit: false,
-          eventId: record.eventId,
-          ...(cost && { costUsd: cost.usd }),
-        };
+        completion = await callTargets(routed, input.caller.tenant, record, async (target, key, signal) => {
+          const result = await deps.models(target, key).doGenerate({ ...options, abortSignal: signal });
+          return toChatCompletion(result, identity);
+        });
       } catch (error) {
         record.endedAt = clock();
         record.error ??= error instanceof Error ? error.message : 'failed';
-        throw error;
-      } finally {
         // Refusals before any provider call (a missing key) have no attempt and no event.
         if (record.attempts > 0) await publishCall(record, input.caller);
         await settle(admission, record);
+        throw error;
       }
+      record.endedAt = clock();
+      record.firstTokenAt = record.endedAt;
+      const message = completion.choices[0].message;
+      record.text = message.content ?? '';
+      record.toolCalls = message.tool_calls;
+      record.finishReason = completion.choices[0].finish_reason;
+      record.tokens = {
+        promptTokens: completion.usage.prompt_tokens,
+        completionTokens: completion.usage.completion_tokens,
+        cachedInputTokens: completion.usage.prompt_tokens_details?.cached_tokens ?? 0,
+      };
+      const cost = costOf(record.target, record.tokens);
+      const recorded = (async () => {
+        if (cacheKey !== undefined && deps.cache && input.cacheTtlSeconds !== undefined) {
+          await deps.cache
+            .put(
+              input.caller.tenant,
+              cacheKey,
+              { body: completion as unknown as Record<string, unknown>, cachedAt: record.endedAt },
+              input.cacheTtlSeconds,
+            )
+            // A write that fails only makes the next identical request a miss.
+            .catch(() => {});
+        }
+        await publishCall(record, input.caller);
+        await settle(admission, record);
+      })();
+      return {
+        kind: 'completion',
+        completion,
+        cacheHit: false,
+        eventId: record.eventId,
+        ...(cost && { costUsd: cost.usd }),
+        recorded,
+      };
     }
 
     // Streamed: the call counts as answered once the first part that carries content arrives;

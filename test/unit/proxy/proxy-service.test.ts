@@ -108,13 +108,17 @@ function setup(
     random: () => 0.5,
     ...extra,
   });
-  const call = (body: Record<string, unknown>, more: Record<string, unknown> = {}) =>
-    service.handle({
+  /** One request; an unstreamed answer's recording (event, settle, cache) is awaited too. */
+  const call = async (body: Record<string, unknown>, more: Record<string, unknown> = {}) => {
+    const result = await service.handle({
       caller,
       body: { messages: [{ role: 'user', content: 'hi' }], ...body },
       requestId: 'r1',
       ...more,
     });
+    if (result.kind === 'completion') await result.recorded;
+    return result;
+  };
   return { call, calls, events, sleeps };
 }
 
