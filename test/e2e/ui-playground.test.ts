@@ -78,7 +78,14 @@ describe('the playground in Chromium', () => {
       await page.getByLabel('Model', { exact: true }).fill(MODEL);
       await page.getByLabel('Content 2').fill('Where is order {{order}} now?');
       await page.getByLabel('{{order}}').fill('4411');
+      const lookups: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().endsWith('/v1/events/export')) lookups.push(request.postData() ?? '');
+      });
+      const proxied = page.waitForResponse((response) => response.url().endsWith('/v1/chat/completions'));
       await page.getByRole('button', { name: 'Run' }).click();
+      const eventId = (await proxied).headers()['x-waggle-event-id'];
+      expect(eventId).toMatch(/^[0-9a-f-]{36}$/);
       await page.getByTestId('run-status').getByText('Done (stop).').waitFor();
 
       const answer = `${ECHO_PREFIX}Where is order 4411 now?`;
@@ -95,7 +102,16 @@ describe('the playground in Chromium', () => {
       expect(await page.getByTestId('run-latency').textContent()).toMatch(/\d/);
       expect(await page.getByTestId('run-ttft').textContent()).toMatch(/\d/);
 
-      await page.getByRole('link', { name: 'Open event' }).click();
+      // The link names the event the proxy announced (a header the page, on another origin, may read).
+      const link = page.getByRole('link', { name: 'Open event' });
+      expect(new URL((await link.getAttribute('href')) ?? '', cp.consoleUrl).searchParams.get('event')).toBe(
+        eventId,
+      );
+      // Found by that id: the page could read the header across origins (CORS exposes it).
+      expect(
+        lookups.some((body) => body.includes(`"field":"event_id"`) && body.includes(eventId ?? '-')),
+      ).toBe(true);
+      await link.click();
       const detail = page.getByRole('region', { name: 'Event detail' });
       await detail.getByText(answer).first().waitFor();
       expect(new URL(page.url()).pathname).toMatch(/\/sessions\/[^/]+$/);
