@@ -34,7 +34,26 @@ export interface ModelFactoryOptions {
 export type ModelFactory = (target: ModelTarget, key: ResolvedProviderKey) => LanguageModelV4;
 
 export function createModelFactory(options: ModelFactoryOptions): ModelFactory {
+  // Adapters are reused while the resolver keeps the same key object (its cache, 60 s): a new key
+  // version is a new object, and nothing here outlives the resolver's own hold on the secret.
+  const built = new WeakMap<ResolvedProviderKey, Map<string, LanguageModelV4>>();
   return (target, key) => {
+    let models = built.get(key);
+    if (!models) {
+      models = new Map();
+      built.set(key, models);
+    }
+    const name = `${target.provider}/${target.model}`;
+    const cached = models.get(name);
+    if (cached) return cached;
+    const model = build(target, key);
+    // A handful of models per key; the bound keeps a caller cycling model names from growing it.
+    if (models.size >= 32) models.clear();
+    models.set(name, model);
+    return model;
+  };
+
+  function build(target: ModelTarget, key: ResolvedProviderKey): LanguageModelV4 {
     const apiKey = key.apiKey?.reveal();
     const baseURL = key.baseUrl;
     const fetch = options.fetch;
@@ -69,5 +88,5 @@ export function createModelFactory(options: ModelFactoryOptions): ModelFactory {
         })(target.model);
       }
     }
-  };
+  }
 }
