@@ -1,6 +1,7 @@
 /** The llm-proxy function's environment (lib/data-plane/llm-proxy.ts sets it; handler.ts reads it). */
 import { CALLER_AUTH_VARIABLES, tokenTrustProblems } from '../config/caller-auth';
 import { defineFunctionEnvironment } from '../config/function-environment';
+import { PROXY_GUARD_VARIABLES } from '../config/proxy-guards';
 import { integer, matching, string, url, withDefault } from '../config/schema';
 
 export const LLM_PROXY_ENVIRONMENT = defineFunctionEnvironment(
@@ -14,10 +15,8 @@ export const LLM_PROXY_ENVIRONMENT = defineFunctionEnvironment(
       'a KMS key ARN',
       'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     ),
-    /** Budgets, rate limits and their usage counters. */
-    PROXY_LIMITS_TABLE_NAME: string(),
-    /** The opt-in response cache (x-waggle-cache). */
-    RESPONSE_CACHE_TABLE_NAME: string(),
+    /** Budgets, rate limits and their usage counters; the opt-in response cache (x-waggle-cache). */
+    ...PROXY_GUARD_VARIABLES,
     /** The sync-state table: configurations by name (the `model` of a request that is not <provider>/<model>). */
     SYNC_STATE_TABLE_NAME: string(),
     /** Model events go on the events queue, as ingested SDK traces do. */

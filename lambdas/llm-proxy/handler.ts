@@ -16,16 +16,14 @@ import type { APIGatewayProxyEventV2, Context, StreamifyHandler } from 'aws-lamb
 import { callerAuthFromEnvironment } from '../adapters/aws/caller-auth';
 import { DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
 import { DynamoProviderKeyStore } from '../adapters/aws/dynamo-provider-key-store';
-import { DynamoProxyLimitsStore, DynamoUsageCounters } from '../adapters/aws/dynamo-proxy-guards';
-import { DynamoResponseCache } from '../adapters/aws/dynamo-response-cache';
 import { kmsSecretSealer } from '../adapters/aws/esdk-secret-sealer';
 import { createObservability } from '../adapters/aws/observability';
+import { proxyGuardsFromEnvironment } from '../adapters/aws/proxy-guards-wiring';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
 import { createConfigurationLookup } from '../domain/configurations/lookup';
 import { publishRecords } from '../domain/ingest/publish-records';
 import { createProviderKeyResolver } from '../domain/providers/resolve';
-import { createProxyGuards } from '../domain/proxy/admission';
 import { createGuardedFetch } from '../domain/proxy/guarded-fetch';
 import { createModelFactory } from '../domain/proxy/provider-models';
 import { createLlmProxyApp, type ResponseSink } from './app';
@@ -37,6 +35,17 @@ const dynamo = traced(new DynamoDBClient({}));
 const sqs = traced(new SQSClient({}));
 const overflow = new S3ObjectStore(traced(new S3Client({})), env.OVERFLOW_BUCKET);
 const eventsQueue = new SqsMessageQueue(sqs, env.EVENTS_QUEUE_URL);
+
+const proxyGuards = proxyGuardsFromEnvironment(dynamo, env, {
+  onCounterFailure: (error, context) => {
+    count('CounterFailures');
+    logger.error('proxy usage counter not corrected', { ...context, error: error as Error });
+  },
+  onCacheSkipped: ({ bytes }) => {
+    count('CacheSkips');
+    logger.debug('answer too large to cache', { bytes });
+  },
+});
 
 const app = createLlmProxyApp({
   ...callerAuthFromEnvironment(dynamo, env),
@@ -52,15 +61,7 @@ const app = createLlmProxyApp({
   configurations: createConfigurationLookup({
     configStore: new DynamoConfigStore(dynamo, env.SYNC_STATE_TABLE_NAME),
   }),
-  guards: createProxyGuards({
-    limits: new DynamoProxyLimitsStore(dynamo, env.PROXY_LIMITS_TABLE_NAME),
-    counters: new DynamoUsageCounters(dynamo, env.PROXY_LIMITS_TABLE_NAME),
-    onCounterFailure: (error, context) => {
-      count('CounterFailures');
-      logger.error('proxy usage counter not corrected', { ...context, error: error as Error });
-    },
-  }),
-  cache: new DynamoResponseCache(dynamo, env.RESPONSE_CACHE_TABLE_NAME),
+  ...proxyGuards,
   publish: async (records, requestId) => {
     await publishRecords(records, eventsQueue, overflow, { requestId: `proxy-${requestId}` });
   },

@@ -55,8 +55,7 @@ export class LlmProxy extends Construct {
       environment: environmentForLlmProxy({
         PROVIDER_KEYS_TABLE_NAME: props.providerKeys.table.tableName,
         PROVIDER_SECRETS_KEY_ARN: props.providerKeys.secretsKey.keyArn,
-        PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
-        RESPONSE_CACHE_TABLE_NAME: props.proxyLimits.cacheTable.tableName,
+        ...props.proxyLimits.environment(),
         SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
         EVENTS_QUEUE_URL: props.eventsQueue.queue.queueUrl,
         OVERFLOW_BUCKET: props.rawArchive.bucket.bucketName,
