@@ -9,6 +9,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { classifyProviderFailure } from '../adapters/providers/provider-failures';
 import type { ConfigurationLookup } from '../domain/configurations/configuration';
 import { isDomainError, ValidationError } from '../domain/errors';
 import type { ProviderKeyResolver } from '../domain/providers/resolve';
@@ -63,6 +64,7 @@ export function createLlmProxyApp(deps: LlmProxyDeps): LlmProxyApp {
   const service = createProxyService({
     keys: deps.providerKeys,
     models: deps.models,
+    classifyFailure: classifyProviderFailure,
     configurations: deps.configurations,
     guards: deps.guards,
     cache: deps.cache,
@@ -222,6 +224,13 @@ const ERROR_TYPES: Record<number, { type: string; code: string | null }> = {
 };
 
 /** OpenAI's error body for any failure; unexpected ones say nothing of their cause. */
+/** A refused request is the caller's to fix (400); a provider that failed or was silent is a gateway error. */
+const PROVIDER_FAILURE_STATUS: Record<ProviderCallError['code'], number> = {
+  provider_refused: 400,
+  provider_unavailable: 502,
+  provider_timeout: 504,
+};
+
 export function openAIError(error: unknown): {
   status: number;
   body: { error: { message: string; type: string; param: string | null; code: string | null } };
@@ -233,10 +242,10 @@ export function openAIError(error: unknown): {
   let type = 'api_error';
   const headers: Record<string, string> = {};
   if (error instanceof ProviderCallError) {
-    status = error.status;
+    status = PROVIDER_FAILURE_STATUS[error.code];
     message = error.message;
     code = error.code;
-    type = error.status === 400 ? 'invalid_request_error' : 'provider_error';
+    type = status === 400 ? 'invalid_request_error' : 'provider_error';
   } else if (error instanceof RouteError) {
     status = error.status;
     message = error.message;

@@ -106,8 +106,9 @@ export class LlmProxy extends Construct {
 /** Bedrock models and inference profiles, any region (a project's key record names its region). */
 function grantInvokeBedrock(grantee: IGrantable): void {
   const principal = grantee.grantPrincipal;
-  const models = 'arn:aws:bedrock:*::foundation-model/*';
-  const profiles = `arn:aws:bedrock:*:${Aws.ACCOUNT_ID}:inference-profile/*`;
+  // The partition is a token so the grant holds in aws-cn and aws-us-gov as in aws.
+  const models = `arn:${Aws.PARTITION}:bedrock:*::foundation-model/*`;
+  const profiles = `arn:${Aws.PARTITION}:bedrock:*:${Aws.ACCOUNT_ID}:inference-profile/*`;
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       sid: 'InvokeBedrockModels',
@@ -116,7 +117,10 @@ function grantInvokeBedrock(grantee: IGrantable): void {
     }),
   );
   if (!Construct.isConstruct(principal)) return;
-  for (const resource of [models, 'arn:aws:bedrock:*:<AWS::AccountId>:inference-profile/*']) {
+  for (const resource of [
+    'arn:<AWS::Partition>:bedrock:*::foundation-model/*',
+    'arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*',
+  ]) {
     Validations.of(principal).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${resource}]`,
       reason:

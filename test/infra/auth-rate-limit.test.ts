@@ -44,6 +44,8 @@ describe('auth rate-limit table', () => {
     stack.ingestApi.ingestFunction,
     stack.queryApi.queryFunction,
     stack.providerKeysApi.providerKeysFunction,
+    stack.configurationsApi.configurationsFunction,
+    stack.llmProxy.proxyFunction,
   ];
 
   it('names the table to every function that authenticates API keys', () => {

@@ -1,7 +1,7 @@
 /**
  * The maintained AI SDK adapter for each provider, built per call from the project's resolved key.
  * Every adapter speaks to its provider through `fetch`, which the proxy gives (on AWS a fetch that
- * refuses private addresses at connection time: guarded-fetch.ts). The secret is revealed here,
+ * refuses private addresses at connection time: lambdas/adapters/providers/guarded-fetch.ts). The secret is revealed here,
  * into the adapter's settings, and nowhere else.
  */
 import { createAmazonBedrock } from '@ai-sdk/amazon-bedrock';

@@ -1,8 +1,9 @@
 /**
  * Failures of the provider call itself, which the domain's error kinds do not cover: the provider
- * refused the request (400), could not be reached or kept failing (502), or timed out (504).
- * Messages never carry the provider key: providers sometimes echo part of a rejected key, so their
- * 401/403 messages are replaced and every other message has the key removed.
+ * refused the request, could not be reached or kept failing, or timed out (the proxy's edge
+ * answers them as OpenAI's API would: 400, 502, 504). Messages never carry the provider key:
+ * providers sometimes echo part of a rejected key, so a refused key's message is replaced and
+ * every other message has the key removed.
  */
 import type { FailureClass } from './retry';
 
@@ -10,7 +11,6 @@ export class ProviderCallError extends Error {
   override readonly name = 'ProviderCallError';
   constructor(
     message: string,
-    readonly status: 400 | 502 | 504,
     readonly code: 'provider_refused' | 'provider_unavailable' | 'provider_timeout',
   ) {
     super(message);
@@ -26,8 +26,8 @@ export function safeProviderMessage(
   provider: string,
   secret: string | undefined,
 ): string {
-  if (failure.status === 401 || failure.status === 403) {
-    return `${provider} refused the stored provider key (${failure.status}); replace it with PUT /v1/provider-keys/${provider}`;
+  if (failure.credentialsRejected) {
+    return `${provider} refused the stored provider key (${failure.providerStatus}); replace it with PUT /v1/provider-keys/${provider}`;
   }
   let message = error instanceof Error ? error.message : String(error);
   if (secret !== undefined && secret.length > 0) message = message.split(secret).join('[redacted]');

@@ -18,9 +18,9 @@ import type { ModelFactory } from './provider-models';
 import { isTimeout, ProviderCallError, safeProviderMessage } from './proxy-errors';
 import { buildProxyEvent, type CallRecord, costOf } from './proxy-event';
 import {
-  classifyFailure,
   DEFAULT_RETRY_POLICY,
   type FailureClass,
+  type FailureClassifier,
   type RetryPolicy,
   retryDelay,
 } from './retry';
@@ -39,6 +39,8 @@ import { toCallOptions } from './to-provider';
 export interface ProxyServiceDeps {
   keys: Pick<ProviderKeyResolver, 'resolve'>;
   models: ModelFactory;
+  /** What a failed call through `models` means (retry, fall back, or give up). */
+  classifyFailure: FailureClassifier;
   configurations?: ConfigurationLookup;
   guards?: ProxyGuards;
   cache?: ResponseCache;
@@ -189,7 +191,7 @@ export function createProxyService(deps: ProxyServiceDeps) {
         } catch (error) {
           const failure: FailureClass = isTimeout(error)
             ? { transient: true }
-            : classifyFailure(error, clock());
+            : deps.classifyFailure(error, clock());
           lastError = toCallError(error, failure, target, key);
           const wait = retryDelay(failure, retry, policy, random);
           if (!failure.transient) {
@@ -206,11 +208,7 @@ export function createProxyService(deps: ProxyServiceDeps) {
     const error =
       lastError instanceof ProviderCallError
         ? lastError
-        : new ProviderCallError(
-            lastError?.message ?? 'No provider could be called',
-            502,
-            'provider_unavailable',
-          );
+        : new ProviderCallError(lastError?.message ?? 'No provider could be called', 'provider_unavailable');
     record.error = error.message;
     throw error;
   }
@@ -223,17 +221,13 @@ export function createProxyService(deps: ProxyServiceDeps) {
   ): ProviderCallError {
     const secret = key.apiKey?.reveal();
     const where = `${target.provider}/${target.model}`;
-    if (isTimeout(error))
-      return new ProviderCallError(`${where} did not answer in time`, 504, 'provider_timeout');
+    if (isTimeout(error)) return new ProviderCallError(`${where} did not answer in time`, 'provider_timeout');
     const message = safeProviderMessage(error, failure, target.provider, secret);
-    if (!failure.transient && failure.status !== 401 && failure.status !== 403) {
-      return new ProviderCallError(`${where} refused the request: ${message}`, 400, 'provider_refused');
+    if (!failure.transient && !failure.credentialsRejected) {
+      return new ProviderCallError(`${where} refused the request: ${message}`, 'provider_refused');
     }
-    return new ProviderCallError(
-      `${where} failed${failure.status !== undefined ? ` (${failure.status})` : ''}: ${message}`,
-      502,
-      'provider_unavailable',
-    );
+    const answered = failure.providerStatus !== undefined ? ` (${failure.providerStatus})` : '';
+    return new ProviderCallError(`${where} failed${answered}: ${message}`, 'provider_unavailable');
   }
 
   async function admit(input: ProxyInput, routed: RoutedRequest): Promise<Admission | undefined> {

@@ -4,7 +4,7 @@ import {
   BlockedAddressError,
   createGuardedFetch,
   isBlockedAddress,
-} from '../../../lambdas/domain/proxy/guarded-fetch';
+} from '../../../lambdas/adapters/providers/guarded-fetch';
 
 describe('the provider fetch on AWS', () => {
   it('blocks private, loopback, link-local and metadata addresses and lets public ones through', () => {

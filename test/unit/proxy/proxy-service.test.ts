@@ -6,13 +6,14 @@
 import { APICallError } from 'ai';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { classifyProviderFailure, retryAfterOf } from '../../../lambdas/adapters/providers/provider-failures';
 import { RateLimitedError } from '../../../lambdas/domain/errors';
 import type { EventRecord, WaggleEvent } from '../../../lambdas/domain/events/event';
 import { SecretValue } from '../../../lambdas/domain/providers/secret-value';
 import type { ProxyGuards, ResponseCache } from '../../../lambdas/domain/proxy/guards';
 import type { ModelFactory } from '../../../lambdas/domain/proxy/provider-models';
 import { createProxyService } from '../../../lambdas/domain/proxy/proxy-service';
-import { DEFAULT_RETRY_POLICY, retryAfterOf, retryDelay } from '../../../lambdas/domain/proxy/retry';
+import { DEFAULT_RETRY_POLICY, retryDelay } from '../../../lambdas/domain/proxy/retry';
 import type { GenerateResult, ProviderModel, StreamPart } from '../../../lambdas/domain/proxy/sdk-types';
 
 const SECRET = 'sk-unit-secret-abcdefghijklmnop';
@@ -90,6 +91,7 @@ function setup(
   const events: WaggleEvent[] = [];
   const sleeps: number[] = [];
   const service = createProxyService({
+    classifyFailure: classifyProviderFailure,
     keys: {
       resolve: async (_t, provider) => ({
         provider,
@@ -166,14 +168,14 @@ describe('the proxy call path', () => {
     const error = await refused
       .call({ model: 'openai/gpt-4o', fallbacks: ['anthropic/claude-sonnet-4'] })
       .catch((e) => e);
-    expect(error).toMatchObject({ status: 400, code: 'provider_refused' });
+    expect(error).toMatchObject({ code: 'provider_refused' });
     expect(refused.calls).toEqual(['openai/gpt-4o']);
 
     const down = setup({ 'openai/gpt-4o': [502, 502, 502], 'anthropic/claude-sonnet-4': [503, 503, 503] });
     const failed = await down
       .call({ model: 'openai/gpt-4o', fallbacks: ['anthropic/claude-sonnet-4'], stream: true })
       .catch((e) => e);
-    expect(failed).toMatchObject({ status: 502, code: 'provider_unavailable' });
+    expect(failed).toMatchObject({ code: 'provider_unavailable' });
     expect(down.calls).toHaveLength(6);
     expect(down.events).toHaveLength(1);
     expect(down.events[0]?.error).toContain('503');
@@ -277,7 +279,7 @@ describe('retry delays', () => {
               Math.min(DEFAULT_RETRY_POLICY.maxDelayMs, DEFAULT_RETRY_POLICY.baseDelayMs * 2 ** retry),
             );
           expect(
-            retryDelay({ transient: false, status: 400 }, retry, DEFAULT_RETRY_POLICY, () => r),
+            retryDelay({ transient: false, providerStatus: 400 }, retry, DEFAULT_RETRY_POLICY, () => r),
           ).toBeUndefined();
         },
       ),

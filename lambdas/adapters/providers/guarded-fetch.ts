@@ -10,7 +10,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
-import type { FetchFunction } from './provider-models';
+import type { FetchFunction } from '../../domain/proxy/provider-models';
 
 export class BlockedAddressError extends Error {
   override readonly name = 'BlockedAddressError';
