@@ -88,7 +88,8 @@ describe('cdk-nag AwsSolutions checks', () => {
         /^AwsSolutions-IAM5\[Resource::<ConsoleFiles\w+\.Arn>\/\*\]$/.test(id) ||
         // The LLM proxy invokes whichever Bedrock model a request names (llm-proxy.ts).
         id === 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*]' ||
-        id === 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*]' ||
+        id ===
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*]' ||
         /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>\/(raw\/project_id=|raw\/batches\/|compaction\/changed\/|(raw|overflow|events|tombstones|payloads|locator|event-schemas|dead-letters|results|compaction)\/)\*\]$/.test(
           id,
         );
