@@ -12,6 +12,7 @@ import { ConfigurationsApi } from './configurations';
 import { SyncController } from './data-plane-controller';
 import { DataPlaneDashboard } from './data-plane-dashboard';
 import { DeadLetterArchiver, requiredDeadLetterVisibilityTimeout } from './dead-letter-archiver';
+import { EvaluatorExecutor } from './evaluator-executor';
 import { EventStore } from './event-store';
 import { EventTables } from './event-tables';
 import { EventWriter, type EventWriterSettings, requiredVisibilityTimeout } from './event-writer';
@@ -69,6 +70,8 @@ export class DataPlaneStack extends Stack {
   readonly configurationsApi: ConfigurationsApi;
   readonly llmProxy: LlmProxy;
   readonly heartbeatSender: HeartbeatSender;
+  /** Runs Python code metrics: no network, tenant isolation per project (docs/python-metrics.md). */
+  readonly evaluatorExecutor: EvaluatorExecutor;
   /** The optional OTLP/gRPC collector (dataPlanes[].grpcCollector); undefined when not configured. */
   readonly grpcCollector?: GrpcCollector;
   readonly alarmTopic: AlarmTopic;
@@ -204,6 +207,8 @@ export class DataPlaneStack extends Stack {
       stateTable: this.syncController.stateTable,
       stateKeyArn: this.syncController.stateKey.keyArn,
     });
+
+    this.evaluatorExecutor = new EvaluatorExecutor(this, 'EvaluatorExecutor');
 
     if (dataPlane.grpcCollector) {
       this.grpcCollector = new GrpcCollector(this, 'GrpcCollector', {

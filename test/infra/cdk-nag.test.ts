@@ -65,6 +65,10 @@ describe('cdk-nag AwsSolutions checks', () => {
       // The failed-run queues of scheduled functions are Lambda on-failure destinations (failed-runs.ts).
       'AwsSolutions-SQS3',
       'CloudFormation-Validate::W9003',
+      // CDK's own note on every VPC flow log (the evaluator executor's refused flows): its
+      // DestinationOptions are camelCase although the spec lists PascalCase (F3002, F3003).
+      'CloudFormation-Validate::F3002',
+      'CloudFormation-Validate::F3003',
       // The console's distribution (console-hosting.ts): static app files for every visitor.
       'AwsSolutions-CFR1',
       'AwsSolutions-CFR2',

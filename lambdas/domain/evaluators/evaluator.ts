@@ -177,3 +177,14 @@ export interface JudgeRunner {
     requestId: string;
   }): Promise<EvaluationOutcome>;
 }
+
+/**
+ * The evaluator definitions a data plane knows (synced from the control plane). Online evaluation
+ * asks it which evaluators to run on a project's new events; a score names the version it used.
+ */
+export interface EvaluatorCatalog {
+  /** The latest version of every evaluator of the project with enabledInProd set. */
+  enabledInProd(tenant: Tenant): Promise<EvaluatorDefinition[]>;
+  /** One evaluator by id: its latest version, or the given one; undefined when unknown or deleted. */
+  get(tenant: Tenant, id: string, version?: number): Promise<EvaluatorDefinition | undefined>;
+}
