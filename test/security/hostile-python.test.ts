@@ -1,5 +1,6 @@
 /**
- * Hostile Python code metrics against the local sandbox (lambdas/adapters/local/python-sandbox.ts):
+ * Hostile Python code metrics against the local sandbox (lambdas/adapters/local/python-sandbox.ts)
+ * and against the AWS executor (LambdaCodeRunner invoking lambdas/evaluator-executor/handler.py):
  * each snippet is contained and comes back as an error outcome (or, where the attack is inert, a
  * harmless value, said per case), no process of it is left behind, and a normal metric of the same
  * project scores right after it. What stops each one is in docs/python-metrics.md.
@@ -11,12 +12,15 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LambdaCodeRunner } from '../../lambdas/adapters/aws/lambda-code-runner';
 import { PythonSandbox } from '../../lambdas/adapters/local/python-sandbox';
 import type {
+  CodeMetricRunner,
   EvaluationErrorKind,
   EvaluationInput,
   EvaluationOutcome,
 } from '../../lambdas/domain/evaluators/evaluator';
+import { ExecutorHandlerClient } from '../support/executor-handler-client';
 
 const TCP_PORT = 24_817;
 const UDP_PORT = 24_818;
@@ -41,6 +45,10 @@ const input: EvaluationInput = {
 };
 
 let sandbox: PythonSandbox;
+/** The AWS path: LambdaCodeRunner invoking handler.py, which runs the same harness. */
+let executor: LambdaCodeRunner;
+/** The runner of the suite being run. */
+let runner: CodeMetricRunner;
 let server: Server;
 let udp: UdpSocket;
 let tcpConnections = 0;
@@ -66,10 +74,9 @@ beforeAll(async () => {
     udpMessages += 1;
   });
   await new Promise<void>((bound) => udp.bind(UDP_PORT, '127.0.0.1', bound));
-  sandbox = new PythonSandbox({
-    prewarm: false,
-    limits: { wallClockMs: 1_500, cpuSeconds: 1, openFiles: OPEN_FILES },
-  });
+  const limits = { wallClockMs: 1_500, cpuSeconds: 1, openFiles: OPEN_FILES };
+  sandbox = new PythonSandbox({ prewarm: false, limits });
+  executor = new LambdaCodeRunner(new ExecutorHandlerClient().asLambdaClient(), 'evaluator-executor', limits);
 });
 
 afterAll(async () => {
@@ -105,10 +112,10 @@ async function hostile(
   code: string,
   returnType: 'float' | 'boolean' | 'string' = 'string',
 ): Promise<EvaluationOutcome> {
-  const outcome = await sandbox.run({ projectId, code, returnType, input });
+  const outcome = await runner.run({ projectId, code, returnType, input });
   // Contained: nothing of it still runs, and the next metric of the same project scores normally.
   expect(await waitForNoLeftovers()).toEqual([]);
-  const after = await sandbox.run({ projectId, code: NORMAL, returnType: 'float', input });
+  const after = await runner.run({ projectId, code: NORMAL, returnType: 'float', input });
   expect(after).toMatchObject({ status: 'ok', value: 11 });
   expect(JSON.stringify(outcome)).not.toContain(SECRET);
   return outcome;
@@ -121,7 +128,7 @@ function expectError(outcome: EvaluationOutcome, kind: EvaluationErrorKind, mess
   if (message) expect(outcome.error.message).toMatch(message);
 }
 
-describe('hostile Python metrics on the local sandbox', () => {
+function hostileSuite(): void {
   describe('secrets', () => {
     it('sees an empty environment (inert: a harmless value)', async () => {
       const outcome = await hostile(
@@ -464,4 +471,14 @@ describe('hostile Python metrics on the local sandbox', () => {
     expect(process.env.WAGGLE_HOSTILE_SECRET).toBe(SECRET);
     expect(await waitForNoLeftovers()).toEqual([]);
   });
+}
+
+describe.each([
+  ['the local sandbox', () => sandbox],
+  ["the AWS executor's handler, run here as Lambda's Python runtime would", () => executor],
+])('hostile Python metrics on %s', (_where, choose: () => CodeMetricRunner) => {
+  beforeAll(() => {
+    runner = choose();
+  });
+  hostileSuite();
 });
