@@ -2,7 +2,8 @@
  * The LLM proxy's overhead: the same chat completions sent straight to a fake OpenAI-compatible
  * server (test/support/fake-providers) and through the proxy (`POST /v1/chat/completions` on the
  * local platform, model `openai-compatible/<model>`, the fake registered as the project's
- * openai-compatible provider key), in the same process and run.
+ * openai-compatible provider key), in the same run. The platform runs in a process of its own
+ * (platform-process.ts), as `npm start` does beside the applications calling it.
  *
  * - Non-streamed: latency p50 and p99 of each path, in alternating blocks after a warm-up; the
  *   difference is what the proxy adds (its HTTP edge, authentication, key resolution, the AI SDK call,
@@ -15,11 +16,12 @@
  * Alone: `npm exec -- tsx bench/proxy/proxy-bench.ts`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request as httpRequest } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { startLocalPlatform } from '../../lambdas/local/platform';
+import type { LocalWriterTuning } from '../../lambdas/local/platform';
 import {
   countTokens,
   ECHO_PREFIX,
@@ -27,6 +29,7 @@ import {
   startFakeOpenAICompatible,
 } from '../../test/support/fake-providers';
 import { percentile } from '../harness';
+import { startPlatformProcess } from './platform-process';
 
 const FAKE_KEY = 'sk-bench-fake-provider-0123456789';
 const MODEL = 'bench-model';
@@ -97,14 +100,43 @@ function post(path: Path, stream: boolean): Promise<Response> {
   });
 }
 
+/**
+ * The non-streamed client: node:http with one kept-alive connection per path. Node's global fetch
+ * (undici) makes this process's every young-generation collection take 10-30 ms (its objects
+ * outlive the scavenges that follow them), noise on both paths that is the client's, not the proxy's.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+function postOverHttp(path: Path): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      path.url,
+      {
+        method: 'POST',
+        agent,
+        headers: { authorization: `Bearer ${path.key}`, 'content-type': 'application/json' },
+      },
+      (incoming) => {
+        let text = '';
+        incoming.setEncoding('utf8');
+        incoming.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text }));
+        incoming.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body(path.model, false));
+  });
+}
+
 /** One non-streamed completion; its latency (request sent to whole answer read). */
 async function complete(path: Path): Promise<number> {
   const started = performance.now();
-  const response = await post(path, false);
-  const text = await response.text();
+  const { status, text } = await postOverHttp(path);
   const elapsed = performance.now() - started;
-  if (response.status !== 200)
-    throw new Error(`${path.url} answered ${response.status}: ${text.slice(0, 300)}`);
+  if (status !== 200) throw new Error(`${path.url} answered ${status}: ${text.slice(0, 300)}`);
   return elapsed;
 }
 
@@ -235,7 +267,12 @@ async function measureStreamed(direct: Path, proxied: Path, fake: FakeProvider) 
   };
 }
 
-export async function measureProxy(): Promise<ProxyBench> {
+export interface ProxyBenchOptions {
+  /** The local writer's batching: the default is npm start's (a batch every 500 ms). */
+  writer?: Partial<LocalWriterTuning>;
+}
+
+export async function measureProxy(options: ProxyBenchOptions = {}): Promise<ProxyBench> {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const result: ProxyBench = {
     date: new Date().toISOString(),
@@ -244,7 +281,7 @@ export async function measureProxy(): Promise<ProxyBench> {
   };
   const fake = await startFakeOpenAICompatible({ apiKey: FAKE_KEY });
   const dataDir = await mkdtemp(join(os.tmpdir(), 'waggle-proxy-bench-'));
-  const platform = await startLocalPlatform({ port: 0, dataDir });
+  const platform = await startPlatformProcess(dataDir, options.writer);
   try {
     const direct: Path = { url: `${fake.url}/chat/completions`, key: FAKE_KEY, model: MODEL };
     const proxied: Path = {
@@ -283,7 +320,9 @@ export function formatProxySection(bench: ProxyBench): string {
 bench/proxy/proxy-bench.ts, ${bench.date}, ${bench.machine}, Node ${bench.node}. The same chat completions sent
 straight to a fake OpenAI-compatible server (test/support/fake-providers: answers at once, or streams one word per
 chunk) and through the proxy on the local platform (\`POST /v1/chat/completions\`, model \`openai-compatible/${MODEL}\`,
-the fake registered as the project's provider key), one process, one client (fetch, keep-alive), sequential requests.
+the fake registered as the project's provider key). The platform runs in its own process, as \`npm start\` does (its writer,
+queues and compaction included); the client and the fake share the benchmark's process. One client, sequential requests:
+node:http with keep-alive for the non-streamed ones (Node's fetch adds 10-30 ms collections of its own), fetch for the streamed.
 `;
   const { nonStreamed, streamed } = bench;
   if (bench.unavailable || !nonStreamed || !streamed)

@@ -2,8 +2,10 @@
  * The LLM proxy on the local platform: the llm-proxy function's app with the local provider keys,
  * the synced configurations (when the control plane runs) and the local events queue, so every
  * call becomes a model event through the same queue and writer as SDK traces. Providers are called
- * with the global fetch: a base_url on loopback (a model server on the laptop) is allowed here.
+ * through the AWS function's transport without its address checks: a base_url on loopback (a model
+ * server on the laptop) is allowed here.
  */
+import { createLocalProviderFetch } from '../adapters/providers/guarded-fetch';
 import type { ConfigurationLookup } from '../domain/configurations/configuration';
 import { publishRecords } from '../domain/ingest/publish-records';
 import type { MessageQueue, ObjectStore } from '../domain/ports';
@@ -37,7 +39,7 @@ export function startLlmProxyLocal(options: LlmProxyLocalOptions): LlmProxyLocal
   const handler = createLlmProxyApp({
     ...options.callerAuth,
     providerKeys: options.providerKeys,
-    models: createModelFactory({ fetch: options.fetch ?? globalThis.fetch }),
+    models: createModelFactory({ fetch: options.fetch ?? createLocalProviderFetch() }),
     configurations: options.configurations,
     guards: options.guards,
     cache: options.cache,

@@ -28,6 +28,7 @@ import {
   type WriteItem,
   writeRecords,
 } from '../domain/store/write-batch';
+import { TimeSlices } from '../domain/time-slices';
 
 export interface WriterDeps {
   /** The event store bucket. */
@@ -69,22 +70,30 @@ export function createWriterHandler(deps: WriterDeps): WriterHandler {
     const unreadable: string[] = [];
     const items: WriteItem[] = [];
     const rawRequests: QueuedRawRequest[] = [];
-    await Promise.all(
-      event.Records.map(async (message, index) => {
-        try {
-          const envelope = parseQueueEnvelope(message.body);
-          if ('rawRequest' in envelope) {
-            const { receivedAt } = envelope.rawRequest.header;
-            rawRequests.push({ messageId: message.messageId, body: message.body, receivedAt });
-            return;
+    // Decompressing and parsing a full batch takes tens of milliseconds: in slices, so that the local
+    // platform's other requests (the same thread) are not held up behind it (time-slices.ts).
+    const slices = new TimeSlices();
+    const reading: Promise<void>[] = [];
+    for (const [index, message] of event.Records.entries()) {
+      await slices.pauseIfDue();
+      reading.push(
+        (async () => {
+          try {
+            const envelope = parseQueueEnvelope(message.body);
+            if ('rawRequest' in envelope) {
+              const { receivedAt } = envelope.rawRequest.header;
+              rawRequests.push({ messageId: message.messageId, body: message.body, receivedAt });
+              return;
+            }
+            items[index] = { messageId: message.messageId, records: await readRecords(envelope, deps) };
+          } catch (error) {
+            unreadable.push(message.messageId);
+            deps.onFailure?.({ stage: 'read', messageId: message.messageId, error });
           }
-          items[index] = { messageId: message.messageId, records: await readRecords(envelope, deps) };
-        } catch (error) {
-          unreadable.push(message.messageId);
-          deps.onFailure?.({ stage: 'read', messageId: message.messageId, error });
-        }
-      }),
-    );
+        })(),
+      );
+    }
+    await Promise.all(reading);
     const readable = items.filter((item): item is WriteItem => item !== undefined);
     const batchId = newBatchId(clock());
     // The raw archive is written beside the event files; either's failures retry only their messages.

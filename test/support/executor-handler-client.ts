@@ -28,6 +28,11 @@ except Exception as failure:
     print(json.dumps({"error": {"errorType": type(failure).__name__, "errorMessage": str(failure)}}))
 `;
 
+/** The SDK types Payload as its blob adapter; the runner only decodes it as bytes. */
+export function invokePayload(value: unknown): InvokeCommandOutput['Payload'] {
+  return new TextEncoder().encode(JSON.stringify(value)) as InvokeCommandOutput['Payload'];
+}
+
 export interface HandlerInvocation {
   tenantId: string | undefined;
   functionName: string | undefined;
@@ -42,11 +47,11 @@ export class ExecutorHandlerClient {
   async send(command: InvokeCommand): Promise<Pick<InvokeCommandOutput, 'Payload' | 'FunctionError'>> {
     const { FunctionName, TenantId, Payload } = command.input;
     this.invocations.push({ tenantId: TenantId, functionName: FunctionName });
-    const output = await this.runHandler(Buffer.from(Payload ?? new Uint8Array()));
+    const request = typeof Payload === 'string' ? Buffer.from(Payload) : Buffer.from(Payload as Uint8Array);
+    const output = await this.runHandler(request);
     const answer = JSON.parse(output) as { ok?: unknown; error?: unknown };
-    if ('error' in answer)
-      return { FunctionError: 'Unhandled', Payload: new TextEncoder().encode(JSON.stringify(answer.error)) };
-    return { Payload: new TextEncoder().encode(JSON.stringify(answer.ok)) };
+    if ('error' in answer) return { FunctionError: 'Unhandled', Payload: invokePayload(answer.error) };
+    return { Payload: invokePayload(answer.ok) };
   }
 
   /** Typed as the SDK client the runner takes; only `send` of an InvokeCommand is used. */

@@ -16,7 +16,7 @@
  * group is handed out while an earlier one is in flight or waiting for its retry.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { SQSRecord } from 'aws-lambda';
 import type { MessageQueue, QueueMessage } from '../../domain/ports';
@@ -81,6 +81,8 @@ export class LocalQueue implements MessageQueue {
   private readonly clock: () => number;
   private readonly redrive: RedrivePolicy | undefined;
   private readonly messages = new Map<string, MessageState>();
+  /** The messages in flight by their current receipt handle (a delete or visibility change finds its message at once). */
+  private readonly byReceipt = new Map<string, MessageState>();
   private readonly changeListeners = new Set<() => void>();
   private sequence = 0;
   readonly fifo: boolean;
@@ -165,7 +167,9 @@ export class LocalQueue implements MessageQueue {
         continue;
       }
       state.visibleAt = now + visibilityTimeoutMs;
+      if (state.receiptHandle) this.byReceipt.delete(state.receiptHandle);
       state.receiptHandle = randomBytes(16).toString('base64url');
+      this.byReceipt.set(state.receiptHandle, state);
       state.stored = {
         ...state.stored,
         receiveCount: state.stored.receiveCount + 1,
@@ -183,7 +187,7 @@ export class LocalQueue implements MessageQueue {
   async delete(receiptHandle: string): Promise<boolean> {
     const state = this.findByReceipt(receiptHandle);
     if (!state) return false;
-    this.messages.delete(state.stored.messageId);
+    this.forget(state);
     await unlink(join(this.messagesDir, state.fileName)).catch(ignoreMissing);
     // In a FIFO queue a delete can release the next message of its group.
     if (this.fifo) this.notifyChange();
@@ -201,12 +205,16 @@ export class LocalQueue implements MessageQueue {
 
   depth(): QueueDepth {
     const now = this.clock();
-    let visible = 0;
     let inFlight = 0;
     for (const state of this.messages.values()) if (state.visibleAt > now) inFlight++;
-    for (const _ of this.receivable(now)) visible++;
     // FIFO: a message held back behind its group's message in flight is neither (SQS counts it visible).
-    return { visible, inFlight };
+    if (this.fifo) {
+      let visible = 0;
+      for (const _ of this.receivable(now)) visible++;
+      return { visible, inFlight };
+    }
+    // Standard: a plain count (the poller asks after every send; a generator here allocated per message).
+    return { visible: this.messages.size - inFlight, inFlight };
   }
 
   /**
@@ -245,13 +253,11 @@ export class LocalQueue implements MessageQueue {
 
   /** Epoch ms at which the next hidden message becomes visible, if any is hidden. */
   nextVisibleAt(): number | undefined {
-    let next: number | undefined;
-    for (const state of this.messages.values()) {
-      if (state.visibleAt > this.clock() && Number.isFinite(state.visibleAt)) {
-        next = next === undefined ? state.visibleAt : Math.min(next, state.visibleAt);
-      }
-    }
-    return next;
+    const now = this.clock();
+    let next = Number.POSITIVE_INFINITY;
+    for (const state of this.messages.values())
+      if (state.visibleAt > now && state.visibleAt < next) next = state.visibleAt;
+    return Number.isFinite(next) ? next : undefined;
   }
 
   /** Resolves when messages arrive or become visible through changeVisibility, or after timeoutMs. */
@@ -302,8 +308,13 @@ export class LocalQueue implements MessageQueue {
       state.visibleAt = 0;
       throw error;
     }
-    this.messages.delete(state.stored.messageId);
+    this.forget(state);
     await unlink(join(this.messagesDir, state.fileName)).catch(ignoreMissing);
+  }
+
+  private forget(state: MessageState): void {
+    this.messages.delete(state.stored.messageId);
+    if (state.receiptHandle) this.byReceipt.delete(state.receiptHandle);
   }
 
   private async write(stored: StoredMessage): Promise<MessageState> {
@@ -324,8 +335,7 @@ export class LocalQueue implements MessageQueue {
   }
 
   private findByReceipt(receiptHandle: string): MessageState | undefined {
-    for (const state of this.messages.values()) if (state.receiptHandle === receiptHandle) return state;
-    return undefined;
+    return this.byReceipt.get(receiptHandle);
   }
 
   /**
@@ -388,13 +398,8 @@ export class LocalQueue implements MessageQueue {
 
 async function writeAtomically(dir: string, fileName: string, stored: StoredMessage): Promise<void> {
   const tempPath = join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
-  const file = await open(tempPath, 'wx');
-  try {
-    await file.writeFile(JSON.stringify(stored));
-    await file.sync();
-  } finally {
-    await file.close();
-  }
+  // flush: fsync before the file is closed, so the rename below publishes a whole, durable file.
+  await writeFile(tempPath, JSON.stringify(stored), { flag: 'wx', flush: true });
   await rename(tempPath, join(dir, fileName));
 }
 

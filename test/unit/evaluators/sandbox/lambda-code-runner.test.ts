@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LambdaCodeRunner } from '../../../../lambdas/adapters/aws/lambda-code-runner';
 import { DEFAULT_CODE_LIMITS } from '../../../../lambdas/domain/evaluators/code-limits';
 import type { EvaluationInput } from '../../../../lambdas/domain/evaluators/evaluator';
-import { ExecutorHandlerClient } from '../../../support/executor-handler-client';
+import { ExecutorHandlerClient, invokePayload } from '../../../support/executor-handler-client';
 
 const input: EvaluationInput = {
   event_id: 'event-1',
@@ -129,7 +129,7 @@ describe('LambdaCodeRunner before and around the invocation', () => {
 
     lambda.on(InvokeCommand).resolves({
       FunctionError: 'Unhandled',
-      Payload: new TextEncoder().encode('{"errorType":"Runtime.ExitError","errorMessage":"signal: killed"}'),
+      Payload: invokePayload({ errorType: 'Runtime.ExitError', errorMessage: 'signal: killed' }),
     });
     const failed = await run();
     expect(failed.status === 'error' && failed.error).toMatchObject({
@@ -137,7 +137,7 @@ describe('LambdaCodeRunner before and around the invocation', () => {
       message: /signal: killed/,
     });
 
-    lambda.on(InvokeCommand).resolves({ Payload: new TextEncoder().encode('{"stdout": 3}') });
+    lambda.on(InvokeCommand).resolves({ Payload: invokePayload({ stdout: 3 }) });
     expect(await run()).toMatchObject({ status: 'error', error: { kind: 'sandbox-error' } });
     expect(lambda.commandCalls(InvokeCommand).map((call) => call.args[0].input.TenantId)).toEqual([
       'p',
