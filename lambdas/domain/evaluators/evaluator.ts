@@ -58,6 +58,8 @@ export interface EvaluatorDefinition {
   /** model: the judge's provider and model (a provider key of the project pays for it). */
   modelProvider?: string;
   modelName?: string;
+  /** model: dollars a UTC day the judge's calls may cost; absent: the data plane's default. */
+  judgeBudgetUsdPerDay?: number;
   /** composite: the weighted children. */
   childMetrics?: ChildMetric[];
   /** Online: the share of matching events scored, 0..100, chosen deterministically per event. */

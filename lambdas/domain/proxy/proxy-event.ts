@@ -4,7 +4,7 @@
  * outputs (the answer), model, provider, tokens, cost from the price table, and in metadata the
  * time to first token, the latency, which fallback answered and how many attempts it took.
  */
-import type { WaggleEvent } from '../events/event';
+import type { JsonObject, WaggleEvent } from '../events/event';
 import { buildModelEvent } from '../honeyhive/model-event';
 import { computeCost } from '../pricing/compute-cost';
 import { findPrice } from '../pricing/find-price';
@@ -38,6 +38,10 @@ export interface CallRecord {
   error?: string;
   /** Served from the response cache: no provider call, no cost. */
   cacheHit?: boolean;
+  /** The event's source when a caller inside the data plane names one (default waggle-proxy). */
+  source?: string;
+  /** Metadata a caller inside the data plane adds (the judge names its evaluator); the proxy's own keys win. */
+  callerMetadata?: JsonObject;
 }
 
 export interface ProxyEventContext {
@@ -64,7 +68,7 @@ export function buildProxyEvent(call: CallRecord, ctx: ProxyEventContext): Waggl
   const raw: Record<string, unknown> = {
     event_id: call.eventId,
     event_name: `${call.target.provider}/${call.target.model}`,
-    source: 'waggle-proxy',
+    source: call.source ?? 'waggle-proxy',
     model: call.target.model,
     provider: call.target.provider,
     messages: request.messages,
@@ -73,6 +77,7 @@ export function buildProxyEvent(call: CallRecord, ctx: ProxyEventContext): Waggl
     end_time: call.endedAt,
     duration: call.endedAt - call.startedAt,
     metadata: {
+      ...call.callerMetadata,
       request_id: call.requestId,
       requested_model: call.requestedModel,
       stream: request.stream,

@@ -8,7 +8,7 @@
 
 import type { ConfigurationLookup } from '../configurations/configuration';
 import { ValidationError } from '../errors';
-import type { EventRecord } from '../events/event';
+import type { EventRecord, JsonObject } from '../events/event';
 import { findPrice } from '../pricing/find-price';
 import type { ProjectTenant, ProviderKeyResolver, ResolvedProviderKey } from '../providers/resolve';
 import { responseCacheKey } from './cache-key';
@@ -81,6 +81,12 @@ export interface ProxyInput {
   environment?: string;
   /** From x-waggle-cache: serve and store exact-match answers for this many seconds. */
   cacheTtlSeconds?: number;
+  /**
+   * Set only by callers inside the data plane (the LLM judge), never from a request: the model
+   * event's id (else one is chosen), its `source` (else waggle-proxy), and metadata of the caller's,
+   * beside which the proxy's own metadata keys win.
+   */
+  trace?: { eventId?: string; source?: string; metadata?: JsonObject };
 }
 
 export type ProxyResult =
@@ -254,7 +260,9 @@ export function createProxyService(deps: ProxyServiceDeps) {
     };
     const record: CallRecord = {
       requestId: input.requestId,
-      eventId: newId(),
+      eventId: input.trace?.eventId ?? newId(),
+      ...(input.trace?.source !== undefined && { source: input.trace.source }),
+      ...(input.trace?.metadata !== undefined && { callerMetadata: input.trace.metadata }),
       routed,
       requestedModel: parsed.model,
       target: routed.targets[0] as ModelTarget,
