@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { formatColdStartSection, measureColdStarts } from './cold-start-bench';
+import { formatPythonSection, measurePython } from './evaluators/python-bench';
 import {
   ASSUMED_IO_WAIT_MS,
   FULL_VCPU_MB,
@@ -24,6 +25,7 @@ import { measureQueries } from './query/query-bench';
 import { formatSdkTable, measureSdk } from './sdk/sdk-bench';
 import { formatSdkExporterSection, measureSdkExporter } from './sdk/sdk-exporter-bench';
 import { formatSdkPackageSection, measureSdkPackage } from './sdk/sdk-package-bench';
+import { writeSection } from './sections';
 import { formatCompactionSection, measureCompaction } from './store/compaction-bench';
 import { measureWriterBatch } from './store/writer-batch-bench';
 import { measureWriter } from './store/writer-bench';
@@ -61,7 +63,23 @@ const CONVENTIONS_REGISTRY_BEFORE_AFTER = [
   '',
 ].join('\n');
 
+/** Sections that `npm run bench -- --only <name>` can measure alone (bench/sections.ts). */
+const SECTIONS: Record<string, () => Promise<string>> = {
+  proxy: async () => formatProxySection(await measureProxy()),
+  python: async () => formatPythonSection(await measurePython()),
+};
+
+async function runOnly(name: string): Promise<void> {
+  const measure = SECTIONS[name];
+  if (!measure) throw new Error(`--only takes one of: ${Object.keys(SECTIONS).join(', ')}`);
+  console.log(`bench: ${name} alone...`);
+  await writeSection(await measure());
+  console.log(`bench: wrote the ${name} section of docs/BENCHMARKS.md`);
+}
+
 async function main(): Promise<void> {
+  const only = process.argv.indexOf('--only');
+  if (only !== -1) return runOnly(process.argv[only + 1] ?? '');
   const started = new Date();
   // First, in a fresh process: the SDK runs inside applications, not after a million-row DuckDB load
   // whose garbage would show up as event-loop pauses that are not the SDK's.
@@ -136,6 +154,10 @@ async function main(): Promise<void> {
       `  non-streamed p50 ${fmt(proxy.nonStreamed.direct.p50Ms, 2)} / ${fmt(proxy.nonStreamed.proxied.p50Ms, 2)} ms, p99 ${fmt(proxy.nonStreamed.direct.p99Ms, 2)} / ${fmt(proxy.nonStreamed.proxied.p99Ms, 2)} ms (direct / proxy)`,
     );
   else console.log(`  not measured: ${proxy.unavailable}`);
+
+  console.log('bench: Python code metrics in the sandbox, warm and cold...');
+  const python = await measurePython();
+  console.log(`  warm p95 ${fmt(python.warm.p95Ms, 1)} ms, cold p50 ${fmt(python.cold.p50Ms, 1)} ms`);
 
   console.log('bench: queries over 1,000,000 stored events (DuckDB)...');
   const queries = await measureQueries({ events: 1_000_000, repeats: 20 });
@@ -234,6 +256,7 @@ after another, local platform defaults (writer batching window ${freshness.batch
 Target: p50 under 2 s: ${freshness.p50Ms < 2000 ? 'met' : 'NOT met'}.
 
 ${formatProxySection(proxy)}
+${formatPythonSection(python)}
 ## Queries over ${fmt(queries.events)} stored events (local, DuckDB)
 
 ${fmt(queries.events)} events in sessions of 10 over a week (${fmt(queries.files)} Parquet files written by the store's own writer in ${fmt(queries.generateMs / 1000, 1)} s;
