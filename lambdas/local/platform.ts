@@ -10,13 +10,18 @@ import { createDuckDbQueryEngine } from '../adapters/local/duckdb-query-engine';
 import { FileObjectStore } from '../adapters/local/file-object-store';
 import { LocalQueue } from '../adapters/local/local-queue';
 import { startQueuePoller } from '../adapters/local/local-queue-poller';
+import { createLocalProviderFetch } from '../adapters/providers/guarded-fetch';
+import { createProviderJudgeRunner } from '../adapters/providers/provider-judge-runner';
 import { createCompactionJob } from '../compaction/app';
+import { DEFAULT_JUDGE_DAILY_BUDGET_USD } from '../config/judge';
 import { createDeadLetterArchiver } from '../dead-letter-archiver/app';
 import { generateApiKey, hashApiKey, isWellFormedApiKey } from '../domain/auth/api-key';
 import type { DataPlaneAuthOptions } from '../domain/auth/authenticate-request';
 import { API_KEY_SCOPES, type ApiKeyRecord } from '../domain/auth/principal';
 import { createMemoryRateLimiter } from '../domain/auth/rate-limit';
 import { createTokenVerifier } from '../domain/auth/token-verifier';
+import type { JudgeRunner } from '../domain/evaluators/evaluator';
+import { publishRecords } from '../domain/ingest/publish-records';
 import type { DeletableObjectStore, ObjectStore } from '../domain/ports';
 import { createEventQueryService } from '../domain/query/event-query-service';
 import { withPendingUpdates } from '../domain/query/pending-merge';
@@ -167,6 +172,8 @@ export interface LocalPlatform {
   configurations?: ConfigurationsLocal;
   /** The web console (the control plane's root) when the control plane runs; `available` false: no build to serve. */
   console?: { url: string; available: boolean; build?: ConsoleBuild };
+  /** LLM judges: calls through the proxy's service with the same provider keys, limits and events queue as the local proxy. */
+  judge: JudgeRunner;
   /** Runs one compaction pass now (also run on a timer). */
   compact(): Promise<void>;
   close(): Promise<void>;
@@ -416,6 +423,18 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       onError: (error, context) =>
         logger.error(`llm-proxy: answered ${context.status}`, { error: messageOf(error) }),
     });
+    const judge = createProviderJudgeRunner({
+      keys: providerKeys.resolver,
+      models: { fetch: createLocalProviderFetch() },
+      publish: async (records, requestId) => {
+        await publishRecords(records, eventsQueue, rawArchive, { requestId: `judge-${requestId}` });
+      },
+      counters: providerKeys.proxyLimits.counters,
+      defaultDailyBudgetUsd: DEFAULT_JUDGE_DAILY_BUDGET_USD,
+      guards: providerKeys.proxyLimits.guards,
+      configurations: configurations?.lookup,
+      onEventLost: (error) => logger.error('judge: model event not queued', { error: messageOf(error) }),
+    });
     const corsOrigins = options.corsOrigins ?? (controlPlane ? consoleOrigins(controlPlane.url) : []);
     const server = await startHttpServer({
       port: options.port ?? 4318,
@@ -506,6 +525,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       controlPlane,
       configurations,
       console: consoleState,
+      judge,
       compact,
       close() {
         // gRPC and HTTP first (drain in-flight requests, which still need the queue and the registry).

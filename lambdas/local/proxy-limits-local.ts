@@ -23,7 +23,7 @@ import {
   type ProxyGuardsWithLimits,
 } from '../domain/proxy/admission';
 import type { ResponseCache } from '../domain/proxy/guards';
-import type { ProxyLimitsStore } from '../domain/proxy/limit-ports';
+import type { ProxyLimitsStore, UsageCounters } from '../domain/proxy/limit-ports';
 import { ensureTable } from './dynamo-local';
 
 export const LOCAL_PROXY_LIMITS_TABLE = 'waggle-local-proxy-limits';
@@ -46,6 +46,8 @@ export interface ProxyLimitsLocal {
   cache: ResponseCache;
   /** The limits documents (the /v1/proxy-limits routes read and write them). */
   limits: ProxyLimitsStore;
+  /** The usage counters the guards count on (LLM judges count their evaluators' budgets there too). */
+  counters: UsageCounters;
 }
 
 export async function startProxyLimitsLocal(options: ProxyLimitsLocalOptions): Promise<ProxyLimitsLocal> {
@@ -54,9 +56,10 @@ export async function startProxyLimitsLocal(options: ProxyLimitsLocalOptions): P
   await ensureTable(options.dynamo, limitsTable, [PROXY_LIMITS_TABLE.partitionKey]);
   await ensureTable(options.dynamo, cacheTable, [RESPONSE_CACHE_TABLE.partitionKey]);
   const limits = new DynamoProxyLimitsStore(options.dynamo, limitsTable);
+  const counters = new DynamoUsageCounters(options.dynamo, limitsTable);
   const guards = createProxyGuards({
     limits,
-    counters: new DynamoUsageCounters(options.dynamo, limitsTable),
+    counters,
     clock: options.clock,
     onCounterFailure: options.onCounterFailure,
   });
@@ -64,5 +67,5 @@ export async function startProxyLimitsLocal(options: ProxyLimitsLocalOptions): P
     clock: options.clock,
     onSkipped: options.onCacheSkipped,
   });
-  return { guards, cache, limits };
+  return { guards, cache, limits, counters };
 }

@@ -1,0 +1,132 @@
+/**
+ * The local platform's LLM judge (platform.judge): a fake OpenAI-compatible server registered as the
+ * project's `openai-compatible` key through the API, a judge scored through it, and its model event
+ * read back through the read API by the id the score names, with tokens, cost and the evaluator;
+ * the evaluator's budget counted on the platform's dynalite.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvaluationInput, EvaluatorDefinition } from '../../lambdas/domain/evaluators/evaluator';
+import { LOCAL_TENANT, startLocalPlatform } from '../../lambdas/local/platform';
+import { type FakeProvider, startFakeOpenAICompatible } from '../support/fake-providers';
+import { eventually, readApi } from '../support/read-api-client';
+
+type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
+
+const PROVIDER_SECRET = 'sk-fake-judge-e2e-SECRET-1a2b3c4d5e';
+
+let dataDir: string;
+let platform: Platform;
+let fake: FakeProvider;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'waggle-judge-'));
+  fake = await startFakeOpenAICompatible({ apiKey: PROVIDER_SECRET });
+  platform = await startLocalPlatform({
+    port: 0,
+    dataDir,
+    writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
+  });
+  const response = await fetch(`${platform.url}/v1/provider-keys/openai-compatible`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${platform.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ api_key: PROVIDER_SECRET, base_url: fake.url }),
+  });
+  expect(response.status).toBe(201);
+}, 60_000);
+
+afterAll(async () => {
+  await platform?.close();
+  await fake?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const input: EvaluationInput = {
+  event_id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+  session_id: '1f0e6679-7425-40de-944b-e07fc1f90ae7',
+  event_type: 'model',
+  event_name: 'answer',
+  model: null,
+  provider: null,
+  inputs: { question: 'Is the sky blue?' },
+  outputs: { content: 'Yes, on a clear day.' },
+  metadata: {},
+  config: {},
+  feedback: {},
+  metrics: {},
+  user_properties: {},
+};
+
+function judge(overrides: Partial<EvaluatorDefinition> = {}): EvaluatorDefinition {
+  return {
+    id: 'local-judge-1',
+    projectId: platform.projectId,
+    name: 'is-correct',
+    version: 1,
+    type: 'model',
+    description: '',
+    prompt: 'Q: {{inputs.question}}\nA: {{outputs.content}}\nIs A correct?',
+    returnType: 'float',
+    threshold: { min: 0.5 },
+    needsGroundTruth: false,
+    enabledInProd: false,
+    modelProvider: 'openai-compatible',
+    modelName: 'gpt-4o-mini',
+    samplingPercentage: 100,
+    filters: [],
+    createdAt: 0,
+    updatedAt: 0,
+    ...overrides,
+  };
+}
+
+describe("the local platform's LLM judge", () => {
+  const tenant = () => ({ ...LOCAL_TENANT, project_id: platform.projectId });
+
+  it('scores through the project key and stores its own model event, found by the score’s judgeEventId', async () => {
+    fake.respondWith({ text: 'Right on a clear day. [[0.9]]' });
+    const outcome = await platform.judge.run({
+      tenant: tenant(),
+      evaluator: judge(),
+      input,
+      requestId: 'judge-e2e-1',
+    });
+    expect(outcome).toMatchObject({
+      status: 'ok',
+      value: 0.9,
+      passed: true,
+      explanation: 'Right on a clear day.',
+    });
+    if (outcome.status !== 'ok') throw new Error('no score');
+    expect(fake.requests.at(-1)?.headers.authorization).toBe(`Bearer ${PROVIDER_SECRET}`);
+
+    const api = readApi(platform.url, platform.apiKey);
+    const event = await eventually(async () => {
+      const body = await api.export({
+        filters: [{ field: 'source', operator: 'is', value: 'waggle-judge', type: 'string' }],
+      });
+      return body.events.find((found) => found.event_id === outcome.judgeEventId);
+    });
+    expect(event).toMatchObject({ event_type: 'model', provider: 'openai-compatible', model: 'gpt-4o-mini' });
+    expect(event.prompt_tokens).toBeGreaterThan(0);
+    expect(event.cost).toBeCloseTo(outcome.costUsd ?? Number.NaN, 12);
+    expect(event.metadata).toMatchObject({
+      evaluator: { id: 'local-judge-1', name: 'is-correct', version: 1 },
+      evaluated_event_id: input.event_id,
+    });
+  }, 60_000);
+
+  it('stops at the evaluator’s budget, counted on dynalite', async () => {
+    const before = fake.requests.length;
+    const outcome = await platform.judge.run({
+      tenant: tenant(),
+      evaluator: judge({ id: 'local-judge-2', judgeBudgetUsdPerDay: 0 }),
+      input,
+      requestId: 'judge-e2e-2',
+    });
+    expect(outcome).toMatchObject({ status: 'error', error: { kind: 'budget-exceeded' } });
+    expect(fake.requests.length).toBe(before);
+  }, 30_000);
+});
