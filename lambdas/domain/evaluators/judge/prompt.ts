@@ -16,6 +16,12 @@ export interface JudgePromptLimits {
   promptChars: number;
 }
 
+/**
+ * The filled prompt travels in the judge's model event (inputs.chat_history), which goes on the
+ * events queue: 200,000 characters are at most 600 KB of UTF-8 (3 bytes a UTF-16 unit), within an SQS message (1 MiB) once
+ * compressed, and publishRecords writes a larger record to S3 first anyway (tested with a prompt of
+ * barely compressible text at the limit). About 50,000 tokens: within the context of judge models.
+ */
 export const DEFAULT_JUDGE_PROMPT_LIMITS: Readonly<JudgePromptLimits> = Object.freeze({
   valueChars: 20_000,
   promptChars: 200_000,

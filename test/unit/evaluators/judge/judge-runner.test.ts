@@ -15,6 +15,7 @@ import type {
 import { judgeBudgetCounter } from '../../../../lambdas/domain/evaluators/judge/judge-budget';
 import { JUDGE_EVENT_SOURCE } from '../../../../lambdas/domain/evaluators/judge/judge-runner';
 import type { EventRecord, WaggleEvent } from '../../../../lambdas/domain/events/event';
+import { publishRecords } from '../../../../lambdas/domain/ingest/publish-records';
 import { computeCost } from '../../../../lambdas/domain/pricing/compute-cost';
 import { findPrice } from '../../../../lambdas/domain/pricing/find-price';
 import type { ProviderId } from '../../../../lambdas/domain/providers/provider-ids';
@@ -22,12 +23,14 @@ import type { ResolvedProviderKey } from '../../../../lambdas/domain/providers/r
 import { SecretValue } from '../../../../lambdas/domain/providers/secret-value';
 import { createProxyGuards, MICRO_USD } from '../../../../lambdas/domain/proxy/admission';
 import { periodOf } from '../../../../lambdas/domain/proxy/periods';
+import { SQS_MAX_MESSAGE_BYTES } from '../../../../lambdas/domain/queue-limits';
 import {
   countTokens,
   type FakeProvider,
   startFakeAnthropic,
   startFakeOpenAICompatible,
 } from '../../../support/fake-providers';
+import { MemoryObjectStore, MemoryQueue } from '../../../support/memory-ports';
 import { MemoryProxyLimitsStore, MemoryUsageCounters } from '../../../support/memory-proxy-limits';
 
 const OPENAI_KEY = 'sk-judge-openai-fake-0123456789';
@@ -431,5 +434,35 @@ describe('budgets', () => {
     expect(outcome.error.message).toContain("project's daily budget");
     expect(openai.requests).toHaveLength(0);
     expect(evaluatorSpend()).toBe(0);
+  });
+});
+
+describe('sizes', () => {
+  it('a prompt at its limit, of text that hardly compresses, still makes an event within an SQS message (1 MiB)', async () => {
+    const { run, events } = setup();
+    openai.respondWith({ text: '{"explanation":"ok","rating":true}' });
+    // Nine values of 20,000 characters (the most a value keeps), three UTF-8 bytes each, from a PRNG.
+    let seed = 7;
+    const noise = () =>
+      Array.from({ length: 20_000 }, () => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        return String.fromCharCode(0x4e00 + (seed % 20_000));
+      }).join('');
+    const names = 'abcdefghi'.split('');
+    const judged = { ...input, inputs: Object.fromEntries(names.map((name) => [name, noise()])) };
+    const prompt = names.map((name) => `{{inputs.${name}}}`).join('\n');
+    expect(ok(await run(evaluator({ prompt }), judged)).value).toBe(true);
+    const sent = openai.requests[0]?.body as Body;
+    expect(String(sent.messages[1]?.content).length).toBe(9 * 20_000 + 8);
+
+    const queue = new MemoryQueue();
+    const overflow = new MemoryObjectStore();
+    await publishRecords([{ kind: 'event', event: events[0] as WaggleEvent }], queue, overflow, {
+      requestId: 'judge',
+    });
+    expect(queue.messages.length).toBeGreaterThan(0);
+    for (const message of queue.messages) {
+      expect(Buffer.byteLength(message.body)).toBeLessThanOrEqual(SQS_MAX_MESSAGE_BYTES);
+    }
   });
 });
