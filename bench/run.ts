@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { formatColdStartSection, measureColdStarts } from './cold-start-bench';
+import { formatJudgeSection, measureJudge } from './evaluators/judge-bench';
 import { formatPythonSection, measurePython } from './evaluators/python-bench';
 import {
   ASSUMED_IO_WAIT_MS,
@@ -67,6 +68,7 @@ const CONVENTIONS_REGISTRY_BEFORE_AFTER = [
 const SECTIONS: Record<string, () => Promise<string>> = {
   proxy: async () => formatProxySection(await measureProxy()),
   python: async () => formatPythonSection(await measurePython()),
+  judge: async () => formatJudgeSection(await measureJudge()),
 };
 
 async function runOnly(name: string): Promise<void> {
@@ -158,6 +160,9 @@ async function main(): Promise<void> {
   console.log('bench: Python code metrics in the sandbox, warm and cold...');
   const python = await measurePython();
   console.log(`  warm p95 ${fmt(python.warm.p95Ms, 1)} ms, cold p50 ${fmt(python.cold.p50Ms, 1)} ms`);
+
+  console.log('bench: LLM judges against a fake provider answering after 200 ms...');
+  const judge = await measureJudge();
 
   console.log('bench: queries over 1,000,000 stored events (DuckDB)...');
   const queries = await measureQueries({ events: 1_000_000, repeats: 20 });
@@ -257,6 +262,7 @@ Target: p50 under 2 s: ${freshness.p50Ms < 2000 ? 'met' : 'NOT met'}.
 
 ${formatProxySection(proxy)}
 ${formatPythonSection(python)}
+${formatJudgeSection(judge)}
 ## Queries over ${fmt(queries.events)} stored events (local, DuckDB)
 
 ${fmt(queries.events)} events in sessions of 10 over a week (${fmt(queries.files)} Parquet files written by the store's own writer in ${fmt(queries.generateMs / 1000, 1)} s;
