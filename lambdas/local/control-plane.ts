@@ -27,7 +27,7 @@ import { createOrganization } from '../domain/control-plane/tenancy';
 import { UnauthorizedError, ValidationError } from '../domain/errors';
 import { createLocalIdentityProvider } from '../domain/identity/identity-provider';
 import type { KeyRegistry } from '../domain/ports';
-import type { EntityChange } from '../domain/sync/publisher';
+import { lackedBeforeReport } from '../domain/sync/drift';
 import type { ConfigStore } from '../domain/sync/stores';
 import { type Jwks, keyRingJwks } from '../domain/tokens';
 import { CONTROL_PLANE_BODY_LIMITS, parseJsonObject } from '../http/json-object-body';
@@ -129,24 +129,19 @@ export interface LocalControlPlane {
  */
 const IN_FLIGHT_MS = 10_000;
 
-/** How many of the changes to republish were made well before the data plane's last report. */
-function driftedChanges(
-  toRepublish: readonly EntityChange[],
-  records: {
-    projects: readonly Project[];
-    apiKeys: readonly ApiKey[];
-    configurations?: readonly { id: string; updated_at: string }[];
-    tools?: readonly { id: string; updated_at: string }[];
-  },
-  reportedAt: number,
-): number {
+/** When each entity the control plane holds last changed, by the id its sync messages carry. */
+function changeTimes(records: {
+  projects: readonly Project[];
+  apiKeys: readonly ApiKey[];
+  configurations?: readonly { id: string; updated_at: string }[];
+  tools?: readonly { id: string; updated_at: string }[];
+}): Map<string, number> {
   const changedAt = new Map<string, number>();
   for (const record of [...(records.configurations ?? []), ...(records.tools ?? [])])
     changedAt.set(record.id, Date.parse(record.updated_at));
   for (const project of records.projects) changedAt.set(project.id, Date.parse(project.updated_at));
   for (const key of records.apiKeys) changedAt.set(key.key_hash, Date.parse(key.updated_at));
-  return toRepublish.filter((change) => (changedAt.get(change.entityId) ?? 0) < reportedAt - IN_FLIGHT_MS)
-    .length;
+  return changedAt;
 }
 
 export async function startLocalControlPlane(options: LocalControlPlaneOptions): Promise<LocalControlPlane> {
@@ -176,10 +171,17 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
     reconciling = true;
     try {
       const records = await store.projectsAndApiKeys();
-      const plan = await sync.reconcile(desiredChanges(records));
+      const desired = desiredChanges(records);
+      const report = await sync.heartbeats.latest(options.dataPlaneId);
+      const plan = await sync.reconcile(desired);
       const sent = plan.toRepublish.length;
-      const reportedAt = (await sync.heartbeats.latest(options.dataPlaneId))?.sentAt ?? 0;
-      const drifted = driftedChanges(plan.toRepublish, records, reportedAt);
+      const drifted = lackedBeforeReport({
+        toRepublish: plan.toRepublish,
+        desired,
+        changedAt: changeTimes(records),
+        reported: { sentAt: report?.sentAt ?? 0, digest: report?.digest ?? {} },
+        inFlightMs: IN_FLIGHT_MS,
+      });
       // A data plane that reports holding nothing has just started (its applied state is in memory):
       // resending everything refills it and is no news; nor is a change still on its way (made shortly
       // before the heartbeat that lacks it). Anything else missing is drift, repaired.
