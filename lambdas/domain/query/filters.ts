@@ -59,7 +59,17 @@ export function compileFilters(filters: readonly EventFilter[], dialect: Dialect
   return and(filters.map((filter) => compileFilter(filter, dialect)));
 }
 
-export function compileFilter(filter: EventFilter, dialect: Dialect): Sql {
+/** A filter checked against the grammar: its field, operator, type and the operand coerced to it. */
+export interface ResolvedFilter {
+  field: ResolvedField;
+  operator: FilterOperator;
+  type: FieldType;
+  /** Absent for exists / not exists. */
+  operand?: SqlParam;
+}
+
+/** Checks one filter (a ValidationError names what is wrong); SQL and the in-memory matcher share it. */
+export function resolveFilter(filter: EventFilter): ResolvedFilter {
   if (typeof filter !== 'object' || filter === null)
     throw new ValidationError('each filter must be an object');
   const field = resolveField(filter.field);
@@ -67,27 +77,32 @@ export function compileFilter(filter: EventFilter, dialect: Dialect): Sql {
   const type = filterType(field, filter);
   if (!OPERATORS_BY_TYPE[type].includes(operator))
     throw new ValidationError(`operator "${operator}" does not apply to ${type} field "${filter.field}"`);
+  if (operator === 'exists' || operator === 'not exists') return { field, operator, type };
+  return { field, operator, type, operand: coerceValue(filter, type, field) };
+}
 
+export function compileFilter(filter: EventFilter, dialect: Dialect): Sql {
+  const { field, operator, type, operand: value } = resolveFilter(filter);
   if (operator === 'exists') return presentExpression(field, dialect);
   if (operator === 'not exists') return sql`NOT ${presentExpression(field, dialect)}`;
 
-  const value = valueExpression(field, type, dialect);
-  const operand = param(coerceValue(filter, type, field));
+  const expression = valueExpression(field, type, dialect);
+  const operand = param(value as SqlParam);
   switch (operator) {
     case 'is':
-      return sql`${value} = ${operand}`;
+      return sql`${expression} = ${operand}`;
     case 'is not':
-      return sql`${value} IS DISTINCT FROM ${operand}`;
+      return sql`${expression} IS DISTINCT FROM ${operand}`;
     case 'contains':
-      return sql`strpos(lower(${value}), lower(${operand})) > 0`;
+      return sql`strpos(lower(${expression}), lower(${operand})) > 0`;
     case 'not contains':
-      return sql`(${value} IS NULL OR strpos(lower(${value}), lower(${operand})) = 0)`;
+      return sql`(${expression} IS NULL OR strpos(lower(${expression}), lower(${operand})) = 0)`;
     case 'greater than':
     case 'after':
-      return sql`${value} > ${operand}`;
+      return sql`${expression} > ${operand}`;
     case 'less than':
     case 'before':
-      return sql`${value} < ${operand}`;
+      return sql`${expression} < ${operand}`;
   }
 }
 

@@ -1,0 +1,108 @@
+/** Online selection: the evaluators a new event gets, and deterministic sampling. */
+import { describe, expect, it } from 'vitest';
+import type { EvaluatorDefinition } from '../../../../lambdas/domain/evaluators/evaluator';
+import { isSampled, OnlineSelector } from '../../../../lambdas/domain/evaluators/online/select';
+import type { WaggleEvent } from '../../../../lambdas/domain/events/event';
+
+function evaluator(overrides: Partial<EvaluatorDefinition> = {}): EvaluatorDefinition {
+  return {
+    id: 'ev-1',
+    projectId: 'p1',
+    name: 'answer length',
+    version: 1,
+    type: 'custom',
+    description: '',
+    codeSnippet: 'def m(e):\n    return 1\n',
+    returnType: 'float',
+    needsGroundTruth: false,
+    enabledInProd: true,
+    samplingPercentage: 100,
+    filters: [],
+    createdAt: 0,
+    updatedAt: 0,
+    ...overrides,
+  };
+}
+
+function event(overrides: Partial<WaggleEvent> = {}): WaggleEvent {
+  return {
+    event_id: 'e-1',
+    project_id: 'p1',
+    org_id: 'o',
+    workspace_id: 'w',
+    session_id: 's',
+    event_type: 'model',
+    event_name: 'chat',
+    metadata: { tier: 'gold' },
+    ...overrides,
+  } as WaggleEvent;
+}
+
+describe('OnlineSelector', () => {
+  const selector = new OnlineSelector();
+  const ids = (list: EvaluatorDefinition[]) => list.map((chosen) => chosen.id);
+
+  it('takes enabled evaluators of the project whose selectors and filters match', () => {
+    const all = [
+      evaluator({ id: 'any' }),
+      evaluator({ id: 'model-chat', eventType: 'model', eventName: 'chat' }),
+      evaluator({ id: 'gold', filters: [{ field: 'metadata.tier', operator: 'is', value: 'gold' }] }),
+      evaluator({ id: 'tools', eventType: 'tool' }),
+      evaluator({ id: 'other-name', eventName: 'search' }),
+      evaluator({ id: 'silver', filters: [{ field: 'metadata.tier', operator: 'is', value: 'silver' }] }),
+      evaluator({ id: 'disabled', enabledInProd: false }),
+      evaluator({ id: 'human', type: 'human' }),
+      evaluator({ id: 'other-project', projectId: 'p2' }),
+      evaluator({ id: 'needs-truth', needsGroundTruth: true }),
+    ];
+    expect(ids(selector.select(event(), all))).toEqual(['any', 'model-chat', 'gold']);
+    expect(ids(selector.select({ ...event(), ground_truth: '4' }, all))).toContain('needs-truth');
+  });
+
+  it('reads inherited metadata from the session event, as reads do', () => {
+    const gold = evaluator({
+      id: 'gold-inherited',
+      filters: [{ field: 'metadata.tier', operator: 'is', value: 'gold' }],
+    });
+    const session = event({ event_type: 'session', metadata: { tier: 'gold' } });
+    expect(selector.select(event({ metadata: {} }), [gold], session)).toHaveLength(1);
+    expect(selector.select(event({ metadata: {} }), [gold])).toHaveLength(0);
+  });
+
+  it('skips an evaluator whose filters the grammar refuses, and says why', () => {
+    const broken = evaluator({ id: 'broken', filters: [{ field: 'nope', operator: 'is', value: 'x' }] });
+    const skipped: string[] = [];
+    expect(selector.select(event(), [broken], undefined, ({ reason }) => skipped.push(reason))).toEqual([]);
+    expect(skipped[0]).toMatch(/unknown field "nope"/);
+  });
+});
+
+describe('isSampled', () => {
+  const events = Array.from({ length: 10_000 }, (_, index) => `event-${index}`);
+
+  it('picks the same events every time, none at 0 %, all at 100 %', () => {
+    const first = events.filter((id) => isSampled(id, 'ev-1', 25));
+    expect(events.filter((id) => isSampled(id, 'ev-1', 25))).toEqual(first);
+    expect(events.filter((id) => isSampled(id, 'ev-1', 0))).toEqual([]);
+    expect(events.filter((id) => isSampled(id, 'ev-1', 100))).toHaveLength(events.length);
+  });
+
+  it('takes about its percentage, and raising it only adds events', () => {
+    const at10 = events.filter((id) => isSampled(id, 'ev-1', 10));
+    const at30 = new Set(events.filter((id) => isSampled(id, 'ev-1', 30)));
+    expect(at10.length).toBeGreaterThan(850);
+    expect(at10.length).toBeLessThan(1150);
+    expect(at30.size).toBeGreaterThan(2750);
+    expect(at30.size).toBeLessThan(3250);
+    for (const id of at10) expect(at30.has(id)).toBe(true);
+  });
+
+  it('samples each evaluator on its own', () => {
+    const a = events.filter((id) => isSampled(id, 'ev-a', 50));
+    const b = new Set(events.filter((id) => isSampled(id, 'ev-b', 50)));
+    const both = a.filter((id) => b.has(id)).length;
+    // Independent halves overlap on about a quarter.
+    expect(both).toBeGreaterThan(2250);
+    expect(both).toBeLessThan(2750);
+  });
+});
