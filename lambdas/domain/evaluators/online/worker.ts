@@ -1,0 +1,100 @@
+/**
+ * The evaluation worker's work on one batch of tasks: each task's evaluator version and event are
+ * read, the event is evaluated (evaluate-event.ts), and the batch's scores are saved together. A
+ * message fails (and comes back, then goes to the dead-letter queue) when its task is malformed,
+ * its event cannot be read yet, the sandbox failed, or the scores could not be saved; a task whose
+ * evaluator was deleted since is done with no score.
+ */
+import type { Tenant, WaggleEvent } from '../../events/event';
+import { runWithConcurrency } from '../../run-with-concurrency';
+import type { EvaluatorCatalog, ScoreRecord } from '../evaluator';
+import { type EvaluateEventDeps, evaluateEvent } from './evaluate-event';
+import { type EvaluationTask, parseTask } from './tasks';
+
+export interface EvaluationWorkerDeps {
+  catalog: Pick<EvaluatorCatalog, 'get'>;
+  /** The event (newest version, as reads return it) and its session event when there is one. */
+  readEvent(
+    tenant: Tenant,
+    eventId: string,
+    startTime: number,
+  ): Promise<{ event: WaggleEvent; session?: WaggleEvent } | undefined>;
+  evaluate: EvaluateEventDeps;
+  /** Stores a batch's scores (the scores table); resolves once they are durable. */
+  saveScores(scores: ScoreRecord[]): Promise<void>;
+  /** Evaluations run at once (each may hold a Python process or a provider call). */
+  concurrency?: number;
+  onTaskFailed?: (failure: { messageId: string; error: unknown }) => void;
+  onTaskSkipped?: (skipped: { messageId: string; reason: string }) => void;
+}
+
+export interface WorkerMessage {
+  messageId: string;
+  body: string;
+}
+
+export interface WorkerResult {
+  failedMessageIds: string[];
+  scores: ScoreRecord[];
+}
+
+const DEFAULT_CONCURRENCY = 4;
+
+export function createEvaluationWorker(deps: EvaluationWorkerDeps) {
+  return async (messages: readonly WorkerMessage[]): Promise<WorkerResult> => {
+    const failed = new Set<string>();
+    const scored: { messageId: string; score: ScoreRecord }[] = [];
+    const fail = (messageId: string, error: unknown) => {
+      failed.add(messageId);
+      deps.onTaskFailed?.({ messageId, error });
+    };
+    await runWithConcurrency(
+      messages,
+      deps.concurrency ?? DEFAULT_CONCURRENCY,
+      async ({ messageId, body }) => {
+        try {
+          const score = await runTask(parseTask(body), messageId, deps);
+          if (score) scored.push({ messageId, score });
+        } catch (error) {
+          fail(messageId, error);
+        }
+      },
+    );
+    if (scored.length > 0) {
+      try {
+        await deps.saveScores(scored.map(({ score }) => score));
+      } catch (error) {
+        for (const { messageId } of scored) fail(messageId, error);
+        return { failedMessageIds: [...failed], scores: [] };
+      }
+    }
+    return { failedMessageIds: [...failed], scores: scored.map(({ score }) => score) };
+  };
+}
+
+async function runTask(
+  task: EvaluationTask,
+  messageId: string,
+  deps: EvaluationWorkerDeps,
+): Promise<ScoreRecord | undefined> {
+  const tenant: Tenant = {
+    org_id: task.org_id,
+    workspace_id: task.workspace_id,
+    project_id: task.project_id,
+  };
+  const evaluator = await deps.catalog.get(tenant, task.evaluator_id, task.evaluator_version);
+  if (!evaluator) {
+    deps.onTaskSkipped?.({
+      messageId,
+      reason: `evaluator ${task.evaluator_id} v${task.evaluator_version} is gone`,
+    });
+    return undefined;
+  }
+  const read = await deps.readEvent(tenant, task.event_id, task.start_time);
+  // Not readable yet, or lost: failing brings the task back, and the dead-letter queue keeps it.
+  if (!read) throw new Error(`event ${task.event_id} cannot be read`);
+  return evaluateEvent(evaluator, read.event, deps.evaluate, {
+    source: task.source,
+    requestId: messageId,
+  });
+}
