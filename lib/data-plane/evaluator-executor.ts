@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   FlowLogDestination,
   FlowLogTrafficType,
@@ -51,6 +52,8 @@ export class EvaluatorExecutor extends Construct {
   readonly role: Role;
   readonly logGroup: LogGroup;
   readonly function: LambdaFunction;
+  readonly errorsAlarm: Alarm;
+  readonly throttlesAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: EvaluatorExecutorProps = {}) {
     super(scope, id);
@@ -132,6 +135,27 @@ export class EvaluatorExecutor extends Construct {
       tenancyConfig: TenancyConfig.PER_TENANT,
       // Its own variables: none. The harness's child gets an empty environment regardless.
       environment: {},
+    });
+    // As every Waggle function has (waggle-function.ts): user code's own failures are answers, not
+    // errors, so an error here is the executor's (a crash, a timeout past the harness's wall clock).
+    const period = Duration.minutes(5);
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmDescription:
+        'Waggle evaluator executor: invocations failed (an exception or a timeout). See docs/operations.md, "Function errors".',
+      metric: this.function.metricErrors({ period, statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.throttlesAlarm = new Alarm(this, 'ThrottlesAlarm', {
+      alarmDescription:
+        'Waggle evaluator executor: invocations throttled for 15 minutes (Python metrics wait and retry). See docs/operations.md, "Function throttles".',
+      metric: this.function.metricThrottles({ period, statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
