@@ -14,6 +14,9 @@ export function localPaths(dataDir: string) {
     eventStore: join(root, 'objects', 'event-store'),
     eventsQueue: join(root, 'queues', 'events'),
     eventsDeadLetterQueue: join(root, 'queues', 'events-dlq'),
+    /** Online evaluation tasks, and those that failed every receive. */
+    evaluationsQueue: join(root, 'queues', 'evaluations'),
+    evaluationsDeadLetterQueue: join(root, 'queues', 'evaluations-dlq'),
     /** The control plane's files: private keys and local users. */
     controlPlane: join(root, 'control-plane'),
     /** The config sync's inbox (control plane -> data plane). */

@@ -10,6 +10,7 @@ import { createDuckDbQueryEngine } from '../adapters/local/duckdb-query-engine';
 import { FileObjectStore } from '../adapters/local/file-object-store';
 import { LocalQueue } from '../adapters/local/local-queue';
 import { startQueuePoller } from '../adapters/local/local-queue-poller';
+import { PythonSandbox } from '../adapters/local/python-sandbox';
 import { createLocalProviderFetch } from '../adapters/providers/guarded-fetch';
 import { createProviderJudgeRunner } from '../adapters/providers/provider-judge-runner';
 import { createCompactionJob } from '../compaction/app';
@@ -50,6 +51,11 @@ import { startLlmProxyLocal } from './llm-proxy-local';
 import { readSavedInfo } from './local-info';
 import { LOCAL_DATA_PLANE_ID } from './local-sync-publisher';
 import { type Logger, loggerFromLines } from './logger';
+import {
+  type LocalEvaluatorCatalog,
+  type OnlineEvaluationLocal,
+  startOnlineEvaluationLocal,
+} from './online-evaluation-local';
 import { localPaths } from './paths';
 import { startProviderKeysLocal } from './provider-keys-local';
 import { createQueueDepthWatch } from './queue-depth-watch';
@@ -174,6 +180,8 @@ export interface LocalPlatform {
   console?: { url: string; available: boolean; build?: ConsoleBuild };
   /** LLM judges: calls through the proxy's service with the same provider keys, limits and events queue as the local proxy. */
   judge: JudgeRunner;
+  /** The evaluators online evaluation runs (docs/evaluators.md); a stand-in until the metrics API serves them. */
+  evaluators: LocalEvaluatorCatalog;
   /** Runs one compaction pass now (also run on a timer). */
   compact(): Promise<void>;
   close(): Promise<void>;
@@ -299,6 +307,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const queries = withPendingUpdates(storedQueries, pendingUpdates);
     const tuning = { ...LOCAL_WRITER_DEFAULTS, ...options.writer };
 
+    let onlineEvaluation: OnlineEvaluationLocal | undefined;
     const writerStore = options.faults?.eventStore?.(eventStore) ?? eventStore;
     const realWriter = createWriterHandler({
       store: writerStore,
@@ -306,6 +315,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       rawArchive: options.faults?.rawArchive?.(rawArchive) ?? rawArchive,
       lookupLatest: (tenant, ids) => storedQueries.lookupLatest(tenant, ids),
       pendingUpdates,
+      // Bound once online evaluation has started (it needs the judge, made further down).
+      onEventsStored: (events) => onlineEvaluation?.onEventsStored(events) ?? Promise.resolve(),
       onWritten: (written) =>
         logger.info('writer: batch written', {
           messages: written.messages,
@@ -435,6 +446,21 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       configurations: configurations?.lookup,
       onEventLost: (error) => logger.error('judge: model event not queued', { error: messageOf(error) }),
     });
+    const sandbox = new PythonSandbox();
+    cleanup.unshift(async () => sandbox.close());
+    onlineEvaluation = await startOnlineEvaluationLocal({
+      queueDir: paths.evaluationsQueue,
+      deadLetterQueueDir: paths.evaluationsDeadLetterQueue,
+      queries,
+      code: sandbox,
+      judge,
+      eventsQueue,
+      overflowStore: rawArchive,
+      logger,
+      pollerOptions: { batchSize: 10, maximumBatchingWindowMs: 0, visibilityTimeoutMs: 60_000 },
+    });
+    // Stopped with the writer's poller: scores become event updates the writer still takes.
+    cleanup.unshift(() => (onlineEvaluation as OnlineEvaluationLocal).stop());
     const corsOrigins = options.corsOrigins ?? (controlPlane ? consoleOrigins(controlPlane.url) : []);
     const server = await startHttpServer({
       port: options.port ?? 4318,
@@ -526,6 +552,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       configurations,
       console: consoleState,
       judge,
+      evaluators: onlineEvaluation.catalog,
       compact,
       close() {
         // gRPC and HTTP first (drain in-flight requests, which still need the queue and the registry).

@@ -12,7 +12,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { EventRecord } from '../domain/events/event';
+import type { EventRecord, WaggleEvent } from '../domain/events/event';
 import { parseQueueEnvelope, type QueueEnvelope } from '../domain/ingest/queue-envelope';
 import { archiveRawRequests, type QueuedRawRequest } from '../domain/ingest/raw-batch-archive';
 import type { ObjectStore } from '../domain/ports';
@@ -40,6 +40,11 @@ export interface WriterDeps {
   lookupLatest: LookupLatest;
   /** Where updates wait for their event (the same store the read path merges from). */
   pendingUpdates?: PendingUpdateStore;
+  /**
+   * The new events of the batch once stored (online evaluation queues its tasks here). Must not
+   * reject: its failures are its own to report, and never fail a message whose events are stored.
+   */
+  onEventsStored?: (events: WaggleEvent[]) => Promise<void>;
   clock?: () => number;
   /** Row, Parquet and concurrency settings passed to writeRecords. */
   tuning?: Pick<WriteBatchDeps, 'rowOptions' | 'parquet' | 'concurrency'>;
@@ -117,6 +122,15 @@ export function createWriterHandler(deps: WriterDeps): WriterHandler {
     const notArchived = await archivePoison(event.Records, result.poisonMessages, deps, clock);
     const raw = await archivingRaw;
     const failed = [...unreadable, ...result.failedMessageIds, ...notArchived, ...raw.failedMessageIds];
+    if (deps.onEventsStored) {
+      const notStored = new Set([...failed, ...result.poisonMessages.map(({ messageId }) => messageId)]);
+      const stored = readable
+        .filter(({ messageId }) => !notStored.has(messageId))
+        .flatMap(({ records }) =>
+          records.flatMap((record) => (record.kind === 'event' ? [record.event] : [])),
+        );
+      if (stored.length > 0) await deps.onEventsStored(stored).catch(() => undefined);
+    }
     deps.onWritten?.({
       messages: event.Records.length,
       failed: failed.length,

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { WaggleEvent } from '../../events/event';
 import { type EventPredicate, filterPredicate } from '../../query/match-filters';
 import type { EvaluatorDefinition } from '../evaluator';
+import { JUDGE_EVENT_SOURCE } from '../judge/judge-runner';
 
 /** Where in [0, 100) the pair falls; an evaluator with percentage p takes the pairs below p. */
 export function samplePoint(eventId: string, evaluatorId: string): number {
@@ -45,6 +46,8 @@ export class OnlineSelector {
   ): EvaluatorDefinition[] {
     return evaluators.filter((evaluator) => {
       if (!evaluator.enabledInProd || evaluator.type === 'human') return false;
+      // A judge's own call is traced as a model event: scoring it would call the judge again.
+      if (event.source === JUDGE_EVENT_SOURCE) return false;
       if (evaluator.projectId !== event.project_id) return false;
       if (evaluator.eventType !== undefined && evaluator.eventType !== event.event_type) return false;
       if (evaluator.eventName !== undefined && evaluator.eventName !== event.event_name) return false;

@@ -5,6 +5,7 @@
  * task the worker does not understand fails its message, which SQS retries and then dead-letters;
  * it is never dropped.
  */
+import { createHash } from 'node:crypto';
 import type { Tenant } from '../../events/event';
 import type { QueueMessage } from '../../ports';
 import { SQS_MAX_MESSAGE_BYTES } from '../../queue-limits';
@@ -34,8 +35,11 @@ export function taskMessage(task: EvaluationTask): QueueMessage {
   const body = JSON.stringify(task);
   if (Buffer.byteLength(body, 'utf8') > SQS_MAX_MESSAGE_BYTES)
     throw new MalformedTaskError(`an evaluation task is larger than SQS's ${SQS_MAX_MESSAGE_BYTES} bytes`);
-  // One id per event and evaluator version: a batch never holds the same task twice.
-  return { id: `${task.event_id}.${task.evaluator_id}.${task.evaluator_version}`.slice(0, 80), body };
+  // One id per event and evaluator version (SQS batch entry ids: up to 80 of [A-Za-z0-9_-]).
+  const id = createHash('sha256')
+    .update(`${task.event_id}\u0000${task.evaluator_id}\u0000${task.evaluator_version}`)
+    .digest('hex');
+  return { id, body };
 }
 
 export function parseTask(body: string): EvaluationTask {

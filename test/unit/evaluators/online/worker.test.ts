@@ -119,6 +119,7 @@ describe('evaluation tasks', () => {
   it('round-trip, and stay tiny beside SQS’s 1 MiB message limit', () => {
     const message = taskMessage(task('e-1'));
     expect(parseTask(message.body)).toEqual(task('e-1'));
+    expect(message.id).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
     expect(Buffer.byteLength(message.body)).toBeLessThan(SQS_MAX_MESSAGE_BYTES / 1000);
   });
 

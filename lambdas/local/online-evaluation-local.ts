@@ -1,0 +1,178 @@
+/**
+ * Online evaluation on the local platform: the writer hands each stored batch's new events to
+ * `onEventsStored`, which queues the evaluation tasks they call for (a durable folder queue with a
+ * dead-letter queue, like the events queue); a poller runs the evaluation worker on them with the
+ * local Python sandbox and the judge; each score reaches its event as an update of its `metrics`
+ * (`metrics["<evaluator name>"] = value`) through the events queue and the writer, the path HoneyHive's
+ * `PUT /events` takes, so every read, filter and chart sees it.
+ *
+ * A task that fails every receive (5) stays in the dead-letter folder (queues/evaluations-dlq), as
+ * on SQS; its event is stored all the same.
+ *
+ * The evaluators come from `catalog` (LocalEvaluatorCatalog): a stand-in for the definitions synced
+ * from the control plane until the metrics API serves them.
+ */
+import { LocalQueue } from '../adapters/local/local-queue';
+import { startQueuePoller } from '../adapters/local/local-queue-poller';
+import type {
+  CodeMetricRunner,
+  EvaluatorCatalog,
+  EvaluatorDefinition,
+  JudgeRunner,
+  ScoreRecord,
+} from '../domain/evaluators/evaluator';
+import { enqueueEvaluations } from '../domain/evaluators/online/enqueue';
+import { OnlineSelector } from '../domain/evaluators/online/select';
+import { createEvaluationWorker } from '../domain/evaluators/online/worker';
+import type { EventRecord, Tenant, WaggleEvent } from '../domain/events/event';
+import { publishRecords } from '../domain/ingest/publish-records';
+import { versionClock } from '../domain/ingest/version-clock';
+import type { MessageQueue, ObjectStore } from '../domain/ports';
+import type { EventQueryService } from '../domain/query/types';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../domain/queue-limits';
+import type { Logger } from './logger';
+
+/** Evaluator versions held in memory, by id; the latest is the one online evaluation runs. */
+export class LocalEvaluatorCatalog implements EvaluatorCatalog {
+  private readonly versions = new Map<string, EvaluatorDefinition[]>();
+
+  /** Adds a version (its `version` must be above the evaluator's last). */
+  put(definition: EvaluatorDefinition): void {
+    const known = this.versions.get(definition.id) ?? [];
+    const last = known.at(-1);
+    if (last && definition.version <= last.version)
+      throw new Error(`evaluator ${definition.id} is already at version ${last.version}`);
+    this.versions.set(definition.id, [...known, definition]);
+  }
+
+  delete(id: string): void {
+    this.versions.delete(id);
+  }
+
+  async enabledInProd(tenant: Tenant): Promise<EvaluatorDefinition[]> {
+    return [...this.versions.values()]
+      .map((versions) => versions.at(-1) as EvaluatorDefinition)
+      .filter((latest) => latest.projectId === tenant.project_id && latest.enabledInProd);
+  }
+
+  async get(tenant: Tenant, id: string, version?: number): Promise<EvaluatorDefinition | undefined> {
+    const versions = this.versions.get(id) ?? [];
+    const found = version === undefined ? versions.at(-1) : versions.find((each) => each.version === version);
+    return found?.projectId === tenant.project_id ? found : undefined;
+  }
+}
+
+export interface OnlineEvaluationLocalOptions {
+  queueDir: string;
+  deadLetterQueueDir: string;
+  queries: Pick<EventQueryService, 'getEvent'>;
+  code: CodeMetricRunner;
+  judge?: JudgeRunner;
+  /** Where scores go, as event updates (the events queue and its overflow store). */
+  eventsQueue: MessageQueue;
+  overflowStore: ObjectStore;
+  logger: Logger;
+  pollerOptions: { batchSize: number; maximumBatchingWindowMs: number; visibilityTimeoutMs: number };
+}
+
+export interface OnlineEvaluationLocal {
+  catalog: LocalEvaluatorCatalog;
+  queue: LocalQueue;
+  /** For the writer (WriterDeps.onEventsStored). */
+  onEventsStored(events: WaggleEvent[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** One score as a metrics update of its event; undefined for an error score (it has no value). */
+export function scoreUpdate(score: ScoreRecord, version: number, now: number): EventRecord | undefined {
+  if (score.status !== 'ok' || score.value === null) return undefined;
+  return {
+    kind: 'update',
+    update: {
+      org_id: score.org_id,
+      workspace_id: score.workspace_id,
+      project_id: score.project_id,
+      event_id: score.event_id,
+      version,
+      ingested_at: now,
+      patch: { metrics: { [score.evaluator_name]: score.value } },
+    },
+  };
+}
+
+export async function startOnlineEvaluationLocal(
+  options: OnlineEvaluationLocalOptions,
+): Promise<OnlineEvaluationLocal> {
+  const { logger } = options;
+  const deadLetters = await LocalQueue.open(options.deadLetterQueueDir, { name: 'waggle-evaluations-dlq' });
+  const queue = await LocalQueue.open(options.queueDir, {
+    name: 'waggle-evaluations',
+    redrive: { deadLetterQueue: deadLetters, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
+  });
+  const catalog = new LocalEvaluatorCatalog();
+  const selector = new OnlineSelector();
+  const nextVersion = versionClock();
+  const worker = createEvaluationWorker({
+    catalog,
+    readEvent: async (tenant, eventId) => {
+      const event = await options.queries.getEvent(tenant, eventId);
+      return event && { event };
+    },
+    evaluate: {
+      code: options.code,
+      judge: options.judge,
+      child: (parent, reference) =>
+        reference.id !== undefined
+          ? catalog.get({ org_id: '', workspace_id: '', project_id: parent.projectId }, reference.id)
+          : catalog
+              .enabledInProd({ org_id: '', workspace_id: '', project_id: parent.projectId })
+              .then((all) => all.find((candidate) => candidate.name === reference.name)),
+    },
+    saveScores: async (scores) => {
+      const now = Date.now();
+      for (const score of scores)
+        if (score.status === 'error')
+          logger.warn(`evaluations: ${score.evaluator_name} could not score ${score.event_id}`, {
+            error: score.error ?? undefined,
+          });
+      const updates = scores.flatMap((score) => scoreUpdate(score, nextVersion(now), now) ?? []);
+      if (updates.length > 0)
+        await publishRecords(updates, options.eventsQueue, options.overflowStore, {
+          requestId: `evaluations-${now}`,
+        });
+    },
+    onTaskFailed: ({ messageId, error }) =>
+      logger.warn(`evaluations: task ${messageId} failed, to be retried`, { error: messageOf(error) }),
+  });
+  const poller = startQueuePoller(
+    queue,
+    async (event) => {
+      const result = await worker(event.Records.map(({ messageId, body }) => ({ messageId, body })));
+      if (result.scores.length > 0) logger.info('evaluations: scored', { scores: result.scores.length });
+      return { batchItemFailures: result.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
+    },
+    { ...options.pollerOptions, log: (line) => logger.warn(line) },
+  );
+  return {
+    catalog,
+    queue,
+    onEventsStored: async (events) => {
+      const queued = await enqueueEvaluations(events, {
+        catalog,
+        selector,
+        queue,
+        onFailure: (error) => logger.error('evaluations: tasks not queued', { error: messageOf(error) }),
+        onSkipped: (evaluatorId, reason) =>
+          logger.warn(`evaluations: evaluator ${evaluatorId} skipped: ${reason}`),
+      });
+      if (queued > 0) logger.debug('evaluations: tasks queued', { tasks: queued });
+    },
+    async stop() {
+      await poller.stop();
+    },
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

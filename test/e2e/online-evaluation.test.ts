@@ -1,0 +1,113 @@
+/**
+ * Online evaluation on the local platform: an enabled Python metric for model events named "chat"
+ * scores every new matching event, and only those; the score is in the event's `metrics` through the
+ * read API. The evaluator goes into the platform's catalog directly (the metrics API is not served
+ * yet); events come in through HoneyHive's REST intake.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvaluatorDefinition } from '../../lambdas/domain/evaluators/evaluator';
+import { startLocalPlatform } from '../../lambdas/local/platform';
+import { eventually, readApi } from '../support/read-api-client';
+
+type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
+let dataDir: string;
+let platform: Platform;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'waggle-online-eval-'));
+  platform = await startLocalPlatform({
+    port: 0,
+    dataDir,
+    writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
+  });
+});
+
+afterAll(async () => {
+  await platform?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function metric(overrides: Partial<EvaluatorDefinition>): EvaluatorDefinition {
+  return {
+    id: 'answer-length',
+    projectId: platform.projectId,
+    name: 'answer_length',
+    version: 1,
+    type: 'custom',
+    description: 'Characters in the answer',
+    codeSnippet: 'def answer_length(event):\n    return len(event["outputs"].get("content", ""))\n',
+    returnType: 'float',
+    needsGroundTruth: false,
+    enabledInProd: true,
+    eventType: 'model',
+    eventName: 'chat',
+    samplingPercentage: 100,
+    filters: [],
+    createdAt: Date.now(),
+    updatedAt: Date.now(),
+    ...overrides,
+  };
+}
+
+describe('online evaluation on the local platform', () => {
+  it('scores every new matching model event, and only those, into metrics', async () => {
+    platform.evaluators.put(metric({}));
+    platform.evaluators.put(metric({ id: 'disabled', name: 'Disabled', enabledInProd: false }));
+    const api = readApi(platform.url, platform.apiKey);
+    const send = async (event: Record<string, unknown>) => {
+      const response = await api.post('/events', {
+        event: { project: 'default', source: 'test', inputs: {}, config: { model: 'gpt-4o' }, ...event },
+      });
+      expect(response.status, await response.clone().text()).toBe(200);
+      return ((await response.json()) as { event_id: string }).event_id;
+    };
+    const chat = await send({
+      event_type: 'model',
+      event_name: 'chat',
+      session_id: 'online-eval-1',
+      inputs: { question: 'hi' },
+      outputs: { content: 'hello there' },
+    });
+    const otherName = await send({
+      event_type: 'model',
+      event_name: 'summarize',
+      session_id: 'online-eval-1',
+      outputs: { content: 'short' },
+    });
+    const tool = await send({
+      event_type: 'tool',
+      event_name: 'chat',
+      session_id: 'online-eval-1',
+      outputs: { content: 'a tool output' },
+    });
+
+    const scored = await eventually(async () => {
+      const { events } = await api.export({
+        filters: [{ field: 'session_id', operator: 'is', value: 'online-eval-1', type: 'string' }],
+      });
+      const event = events.find((candidate) => candidate.event_id === chat);
+      return (event?.metrics as Record<string, unknown> | undefined)?.['answer_length'] !== undefined
+        ? events
+        : undefined;
+    }, 60_000);
+    const metricsOf = (id: string) => scored.find((event) => event.event_id === id)?.metrics;
+    expect(metricsOf(chat)).toEqual({ 'answer_length': 11 });
+    // Give any wrong score the same time to land, then check the others have none.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const { events } = await api.export({
+      filters: [{ field: 'session_id', operator: 'is', value: 'online-eval-1', type: 'string' }],
+    });
+    const after = (id: string) => events.find((event) => event.event_id === id)?.metrics;
+    expect(after(chat)).toEqual({ 'answer_length': 11 });
+    expect(after(otherName)).toEqual({});
+    expect(after(tool)).toEqual({});
+    // Readable as a filter too.
+    const filtered = await api.export({
+      filters: [{ field: 'metrics.answer_length', operator: 'greater than', value: 10, type: 'number' }],
+    });
+    expect(filtered.events.map((event) => event.event_id)).toEqual([chat]);
+  }, 90_000);
+});
