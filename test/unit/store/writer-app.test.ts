@@ -50,6 +50,30 @@ describe('createWriterHandler', () => {
     );
   });
 
+  it('hands only the stored new events to onEventsStored, and a failing listener fails nothing', async () => {
+    const store = new FaultyMemoryStore();
+    const seen: string[] = [];
+    const handler = createWriterHandler({
+      store,
+      overflowStore: store,
+      lookupLatest: noLookup,
+      clock: () => T0,
+      onEventsStored: async (events) => {
+        seen.push(...events.map((event) => event.event_id));
+        throw new Error('evaluation queue down');
+      },
+    });
+    const response = await handler(
+      sqsEventAt([
+        body([eventRecord({ event_id: 'a' }), eventRecord({ event_id: 'b' })]),
+        body([eventRecord({ event_id: 'poison', completion_tokens: 1e19 })]),
+        'not json at all',
+      ]),
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+    expect(seen.sort()).toEqual(['a', 'b']);
+  });
+
   it('reports every message of a batch whose store is down, and throws nothing', async () => {
     const store = new FaultyMemoryStore();
     store.failPut = () => true;
