@@ -89,21 +89,21 @@ describe('online evaluation on the local platform', () => {
         filters: [{ field: 'session_id', operator: 'is', value: 'online-eval-1', type: 'string' }],
       });
       const event = events.find((candidate) => candidate.event_id === chat);
-      return (event?.metrics as Record<string, unknown> | undefined)?.['answer_length'] !== undefined
+      return (event?.metrics as Record<string, unknown> | undefined)?.answer_length !== undefined
         ? events
         : undefined;
     }, 60_000);
     const metricsOf = (id: string) => scored.find((event) => event.event_id === id)?.metrics;
-    expect(metricsOf(chat)).toEqual({ 'answer_length': 11 });
+    expect(metricsOf(chat)).toEqual({ answer_length: 11 });
     // Give any wrong score the same time to land, then check the others have none.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const { events } = await api.export({
       filters: [{ field: 'session_id', operator: 'is', value: 'online-eval-1', type: 'string' }],
     });
-    const after = (id: string) => events.find((event) => event.event_id === id)?.metrics;
-    expect(after(chat)).toEqual({ 'answer_length': 11 });
-    expect(after(otherName)).toEqual({});
-    expect(after(tool)).toEqual({});
+    const metricsNow = (id: string) => events.find((event) => event.event_id === id)?.metrics;
+    expect(metricsNow(chat)).toEqual({ answer_length: 11 });
+    expect(metricsNow(otherName)).toEqual({});
+    expect(metricsNow(tool)).toEqual({});
     // Readable as a filter too.
     const filtered = await api.export({
       filters: [{ field: 'metrics.answer_length', operator: 'greater than', value: 10, type: 'number' }],
