@@ -10,9 +10,10 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { type HarnessProcessReport, outcomeOfHarnessRun } from '../../domain/evaluators/code/process-outcome';
 import {
   type CodeLimits,
+  codeTooLarge,
   DEFAULT_CODE_LIMITS,
   harnessLimitsArgument,
-  utf8Length,
+  inputTooLarge,
 } from '../../domain/evaluators/code-limits';
 import type {
   CodeMetricRunner,
@@ -83,13 +84,8 @@ export class LambdaCodeRunner implements CodeMetricRunner {
     input: EvaluationInput;
   }): Promise<EvaluationOutcome> {
     const { projectId, code, returnType, input } = request;
-    if (utf8Length(code) > this.limits.codeBytes) {
-      return {
-        status: 'error',
-        error: { kind: 'code-too-large', message: `the code is larger than ${this.limits.codeBytes} bytes` },
-        durationMs: 0,
-      };
-    }
+    const tooLarge = codeTooLarge(code, this.limits);
+    if (tooLarge) return tooLarge;
     if (!TENANT_ID.test(projectId))
       return sandboxError(`the project id cannot be a Lambda tenant id: ${projectId}`);
     const body: ExecutorRequest = {
@@ -102,8 +98,8 @@ export class LambdaCodeRunner implements CodeMetricRunner {
       stderr_bytes: this.limits.stderrBytes,
     };
     const payload = JSON.stringify(body);
-    if (utf8Length(payload) > this.limits.inputBytes)
-      return sandboxError(`the event is larger than the sandbox takes (${this.limits.inputBytes} bytes)`);
+    const refused = inputTooLarge(payload, this.limits);
+    if (refused) return refused;
 
     const started = performance.now();
     let response: ExecutorResponse;

@@ -17,8 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { type HarnessProcessReport, outcomeOfHarnessRun } from '../../domain/evaluators/code/process-outcome';
 import {
   type CodeLimits,
+  codeTooLarge,
   DEFAULT_CODE_LIMITS,
   harnessLimitsArgument,
+  inputTooLarge,
   utf8Length,
 } from '../../domain/evaluators/code-limits';
 import type {
@@ -213,24 +215,9 @@ export class PythonSandbox implements CodeMetricRunner {
     input: EvaluationInput;
   }): Promise<EvaluationOutcome> {
     const { projectId, code, returnType, input } = request;
-    if (utf8Length(code) > this.limits.codeBytes) {
-      return {
-        status: 'error',
-        error: { kind: 'code-too-large', message: `the code is larger than ${this.limits.codeBytes} bytes` },
-        durationMs: 0,
-      };
-    }
     const body = JSON.stringify({ code, return_type: returnType, input });
-    if (utf8Length(body) > this.limits.inputBytes) {
-      return {
-        status: 'error',
-        error: {
-          kind: 'sandbox-error',
-          message: `the event is larger than the sandbox takes (${this.limits.inputBytes} bytes)`,
-        },
-        durationMs: 0,
-      };
-    }
+    const refused = codeTooLarge(code, this.limits) ?? inputTooLarge(body, this.limits);
+    if (refused) return refused;
     let python: string;
     try {
       python = await this.interpreter();

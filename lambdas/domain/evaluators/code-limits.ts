@@ -4,6 +4,8 @@
  * them to itself before it runs any user code; the runners enforce the wall clock and the output caps
  * from outside.
  */
+import type { EvaluationOutcome } from './evaluator';
+
 export interface CodeLimits {
   /** UTF-8 bytes of the snippet; checked before a process is started. */
   codeBytes: number;
@@ -58,4 +60,29 @@ export function harnessLimitsArgument(limits: CodeLimits): string {
 /** UTF-8 length of a string without allocating its encoding. */
 export function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
+}
+
+type Refusal = Extract<EvaluationOutcome, { status: 'error' }>;
+
+/** A code metric over the code-size limit, refused before anything is started. */
+export function codeTooLarge(code: string, limits: CodeLimits): Refusal | undefined {
+  if (utf8Length(code) <= limits.codeBytes) return undefined;
+  return {
+    status: 'error',
+    error: { kind: 'code-too-large', message: `the code is larger than ${limits.codeBytes} bytes` },
+    durationMs: 0,
+  };
+}
+
+/** A request (the code and the event, as sent to the sandbox) over the input limit. */
+export function inputTooLarge(body: string, limits: CodeLimits): Refusal | undefined {
+  if (utf8Length(body) <= limits.inputBytes) return undefined;
+  return {
+    status: 'error',
+    error: {
+      kind: 'sandbox-error',
+      message: `the event is larger than the sandbox takes (${limits.inputBytes} bytes)`,
+    },
+    durationMs: 0,
+  };
 }
