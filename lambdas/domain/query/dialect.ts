@@ -30,7 +30,12 @@ export interface Dialect {
 
 export const DUCKDB_DIALECT: Dialect = {
   name: 'duckdb',
-  jsonText: (column, path) => sql`json_extract_string(${column}, ${pathLiteral(duckDbPath(path))})`,
+  // json_extract_string gives an object or array as its JSON text; Athena's json_extract_scalar
+  // gives NULL, and so must this, or a filter would match locally what it cannot match on AWS.
+  jsonText: (column, path) => {
+    const at = pathLiteral(duckDbPath(path));
+    return sql`CASE WHEN json_type(${column}, ${at}) IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(${column}, ${at}) END`;
+  },
   jsonPresent: (column, path) =>
     sql`coalesce(json_type(${column}, ${pathLiteral(duckDbPath(path))}), 'NULL') <> 'NULL'`,
   toDouble: (expression) => sql`try_cast(${expression} AS DOUBLE)`,

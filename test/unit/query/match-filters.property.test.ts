@@ -181,6 +181,12 @@ describe('filterPredicate', () => {
       [{ event_name: 'Chat completion' }, { field: 'event_name', operator: 'not contains', value: 'CHAT' }],
       [{ metadata: { nested: { x: 1 } } }, { field: 'metadata.nested', operator: 'is not', value: 'x' }],
       [{ metadata: { nested: { x: 1 } } }, { field: 'metadata.nested', operator: 'exists' }],
+      // An object is no scalar: no text to search (Athena's json_extract_scalar is NULL there).
+      [
+        { metadata: { nested: { x: true } } },
+        { field: 'metadata.nested', operator: 'contains', value: 'true' },
+      ],
+      [{ metadata: { nested: [1, 2] } }, { field: 'metadata.nested', operator: 'not contains', value: '1' }],
       [{ metadata: { tier: null } }, { field: 'metadata.tier', operator: 'exists' }],
       [{ metadata: { tier: null } }, { field: 'metadata.tier', operator: 'is not', value: 'gold' }],
       [{ metrics: {} }, { field: 'metrics', operator: 'exists' }],
