@@ -6,13 +6,14 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   type DynamoDBClient,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalDynamo } from '../../lambdas/local/dynamo-local';
 
 export interface TestDynalite {
   client: DynamoDBClient;
-  /** Creates the table (ACTIVE at once: dynalite runs with createTableMs 0) and returns its name. */
+  /** Creates the table, waits until it is ACTIVE, and returns its name. */
   createTable(definition: CreateTableCommandInput): Promise<string>;
   stop(): Promise<void>;
 }
@@ -23,6 +24,12 @@ export async function startDynalite(): Promise<TestDynalite> {
     client,
     async createTable(definition) {
       await client.send(new CreateTableCommand(definition));
+      // dynalite answers CREATING and turns the table ACTIVE on a timer (createTableMs 0): on a busy
+      // machine a write can come first and find no table. Wait for ACTIVE, as code against DynamoDB must.
+      await waitUntilTableExists(
+        { client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 },
+        { TableName: definition.TableName },
+      );
       return definition.TableName as string;
     },
     stop,
