@@ -1,7 +1,8 @@
 /**
- * HoneyHive's configurations and tools on the data plane. Reads (GET) come from the synced copy
- * (ConfigurationReader over the ConfigStore the data-plane controller fills), pinned to the
- * caller's project. Writes are the control plane's: after checking the caller here (the `ingest`
+ * HoneyHive's configurations, tools and metrics on the data plane. Reads (GET) come from the synced
+ * copy (ConfigurationReader and the SyncedEvaluatorCatalog over the ConfigStore the data-plane
+ * controller fills), pinned to the caller's project; a metric's version history, which only the
+ * control plane keeps, is forwarded like a write. Writes are the control plane's: after checking the caller here (the `ingest`
  * scope: a credential that may send the project's data may write its configurations), the request
  * goes to the control plane's /v1 path unchanged, with the caller's own `Authorization` and the
  * organization and project this plane resolved (x-waggle-org, x-waggle-project); the control plane
@@ -13,6 +14,9 @@ import { readEnvironment } from '../domain/configurations/configuration-input';
 import type { ConfigurationReader } from '../domain/configurations/lookup';
 import { configurationWire, toolWire } from '../domain/configurations/wire';
 import { ForbiddenError } from '../domain/errors';
+import type { SyncedEvaluatorCatalog } from '../domain/evaluators/definitions/catalog';
+import { readMetricType } from '../domain/evaluators/definitions/metric-input';
+import { metricWire } from '../domain/evaluators/definitions/wire';
 import { createCallerAuthenticator, type DataPlaneCallerDeps } from '../http/data-plane-caller';
 import { CONTROL_PLANE_BODY_LIMITS } from '../http/json-object-body';
 import { jsonResponse } from '../http/json-response';
@@ -23,7 +27,8 @@ export { CONFIGURATION_ROUTES } from './routes';
 
 /** A write as the control plane gets it. */
 export interface ForwardedWrite {
-  method: 'POST' | 'PUT' | 'DELETE';
+  /** GET: a read only the control plane can answer (a metric's version history). */
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** The control plane's /v1 path and query, e.g. `/v1/configurations/abc` or `/v1/tools?function_id=x`. */
   pathAndQuery: string;
   headers: Record<string, string>;
@@ -35,6 +40,8 @@ export type ControlPlaneForwarder = (write: ForwardedWrite) => Promise<HttpResul
 
 export interface ConfigurationsHandlerDeps extends Omit<DataPlaneCallerDeps, 'clock'> {
   reader: ConfigurationReader;
+  /** The synced metrics (GET /metrics). */
+  evaluators: SyncedEvaluatorCatalog;
   forward: ControlPlaneForwarder;
   clock?: () => number;
   onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
@@ -47,6 +54,21 @@ export function createConfigurationsHandler(deps: ConfigurationsHandlerDeps): Ht
     const principal = await authenticate(request.event, 'read');
     const query = new URLSearchParams(request.event.rawQueryString ?? '');
     checkNamedProject(principal, query.get('project'));
+    if (request.routeKey.endsWith('/metrics')) {
+      // The 1.0.42 client names the project as project_name.
+      checkNamedProject(principal, query.get('project_name'));
+      const type = query.get('type');
+      const id = query.get('id');
+      const metrics = await deps.evaluators.list(principal, {
+        ...(type !== null && type !== '' && { type: readMetricType(type, 'type') }),
+        ...(id !== null && id !== '' && { id }),
+      });
+      const projectName = principal.projectName ?? principal.project_id;
+      return jsonResponse(
+        200,
+        metrics.map((metric) => metricWire(metric, projectName)),
+      );
+    }
     if (request.routeKey.endsWith('/tools')) {
       const tools = await deps.reader.tools(principal);
       return jsonResponse(200, tools.map(toolWire));
@@ -72,7 +94,7 @@ export function createConfigurationsHandler(deps: ConfigurationsHandlerDeps): Ht
       .replace(/^\/(?!v1\/)/, '/v1/')
       .replace('{id}', encodeURIComponent(request.params.id ?? ''));
     const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
-    const body = method === 'DELETE' ? undefined : request.body();
+    const body = method === 'DELETE' || method === 'GET' ? undefined : request.body();
     return deps.forward({
       method,
       pathAndQuery: `${path}${query}`,
@@ -84,7 +106,7 @@ export function createConfigurationsHandler(deps: ConfigurationsHandlerDeps): Ht
   return createHttpApi({
     routes: CONFIGURATION_ROUTES.map((routeKey) => ({
       routeKey,
-      handler: routeKey.startsWith('GET ') ? read : write,
+      handler: routeKey.startsWith('GET ') && !routeKey.endsWith('/versions') ? read : write,
     })),
     bodyLimits: CONTROL_PLANE_BODY_LIMITS,
     onError: deps.onError,

@@ -27,8 +27,9 @@ import { parseJsonObject } from '../http/json-object-body';
 import { jsonResponse as json } from '../http/json-response';
 import type { HttpRoute } from '../http/router';
 import type { ConfigurationWriter } from './configuration-writers';
+import { METRIC_WRITE_ROUTES, type MetricWriteRouteKey, metricWriteRoutes } from './metric-routes';
 
-export const CONFIGURATION_WRITE_ROUTES = [
+const CONFIGURATION_AND_TOOL_ROUTES = [
   'POST /v1/configurations',
   'PUT /v1/configurations/{id}',
   'DELETE /v1/configurations/{id}',
@@ -37,14 +38,18 @@ export const CONFIGURATION_WRITE_ROUTES = [
   'DELETE /v1/tools',
 ] as const;
 
+/** Every route data planes forward here with the caller's credentials (metrics: metric-routes.ts). */
+export const CONFIGURATION_WRITE_ROUTES = [...CONFIGURATION_AND_TOOL_ROUTES, ...METRIC_WRITE_ROUTES] as const;
+
 export type ConfigurationWriteRouteKey = (typeof CONFIGURATION_WRITE_ROUTES)[number];
+type ConfigurationOrToolRouteKey = Exclude<ConfigurationWriteRouteKey, MetricWriteRouteKey>;
 
 export function configurationWriteRoutes(deps: {
   context: ControlPlaneContext;
   writer: ConfigurationWriter;
 }): HttpRoute<ConfigurationWriteRouteKey>[] {
   const { context, writer } = deps;
-  const routes: Record<ConfigurationWriteRouteKey, HttpRoute<ConfigurationWriteRouteKey>['handler']> = {
+  const routes: Record<ConfigurationOrToolRouteKey, HttpRoute<ConfigurationWriteRouteKey>['handler']> = {
     'POST /v1/configurations': async (request) => {
       const body = parseJsonObject(request);
       // Who calls is checked first: a stranger learns nothing from the validation of a body.
@@ -101,7 +106,10 @@ export function configurationWriteRoutes(deps: {
       return json(200, { acknowledged: true, deletedCount: 1 });
     },
   };
-  return CONFIGURATION_WRITE_ROUTES.map((routeKey) => ({ routeKey, handler: routes[routeKey] }));
+  return [
+    ...CONFIGURATION_AND_TOOL_ROUTES.map((routeKey) => ({ routeKey, handler: routes[routeKey] })),
+    ...metricWriteRoutes(deps),
+  ];
 }
 
 function named(value: unknown): string | undefined {

@@ -1,5 +1,5 @@
 /**
- * Configurations and tools on the local platform: the configurations function's app, reading the
+ * Configurations, tools and metric definitions on the local platform: the configurations function's app, reading the
  * local data plane's synced copy (the ConfigStore the in-process config sync fills) and forwarding
  * writes to the local control plane over HTTP, as a data plane in AWS does. Also the
  * ConfigurationLookup the local LLM proxy reads.
@@ -8,6 +8,10 @@ import { type ConfigurationsHandlerDeps, createConfigurationsHandler } from '../
 import { fetchForwarder } from '../configurations/forward';
 import { CONFIGURATION_ROUTES } from '../configurations/routes';
 import { type ConfigurationReader, createConfigurationLookup } from '../domain/configurations/lookup';
+import {
+  createSyncedEvaluatorCatalog,
+  type SyncedEvaluatorCatalog,
+} from '../domain/evaluators/definitions/catalog';
 import type { ConfigStore } from '../domain/sync/stores';
 import type { DataPlaneCallerDeps } from '../http/data-plane-caller';
 import type { HttpApi } from '../http/router';
@@ -17,6 +21,8 @@ export interface ConfigurationsLocal {
   handler: HttpApi;
   /** The synced copy's reader: ConfigurationLookup for the proxy, lists for the API. */
   lookup: ConfigurationReader;
+  /** The synced metrics: GET /metrics, run_metric and online evaluation read them. */
+  evaluators: SyncedEvaluatorCatalog;
 }
 
 export function startConfigurationsLocal(options: {
@@ -26,11 +32,13 @@ export function startConfigurationsLocal(options: {
   onError?: ConfigurationsHandlerDeps['onError'];
 }): ConfigurationsLocal {
   const lookup = createConfigurationLookup({ configStore: options.configStore });
+  const evaluators = createSyncedEvaluatorCatalog({ configStore: options.configStore });
   const handler = createConfigurationsHandler({
     ...options.callerAuth,
     reader: lookup,
+    evaluators,
     forward: fetchForwarder(options.controlPlaneUrl),
     onError: options.onError,
   });
-  return { routes: CONFIGURATION_ROUTES, handler, lookup };
+  return { routes: CONFIGURATION_ROUTES, handler, lookup, evaluators };
 }

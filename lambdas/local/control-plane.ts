@@ -135,9 +135,14 @@ function changeTimes(records: {
   apiKeys: readonly ApiKey[];
   configurations?: readonly { id: string; updated_at: string }[];
   tools?: readonly { id: string; updated_at: string }[];
+  evaluators?: readonly { id: string; updated_at: string }[];
 }): Map<string, number> {
   const changedAt = new Map<string, number>();
-  for (const record of [...(records.configurations ?? []), ...(records.tools ?? [])])
+  for (const record of [
+    ...(records.configurations ?? []),
+    ...(records.tools ?? []),
+    ...(records.evaluators ?? []),
+  ])
     changedAt.set(record.id, Date.parse(record.updated_at));
   for (const project of records.projects) changedAt.set(project.id, Date.parse(project.updated_at));
   for (const key of records.apiKeys) changedAt.set(key.key_hash, Date.parse(key.updated_at));

@@ -9,7 +9,14 @@
 import { promptChange } from '../domain/configurations/configurations';
 import { toolPayload } from '../domain/configurations/tools';
 import { apiKeyChange, projectPayload } from '../domain/control-plane/changes';
-import type { ApiKey, ConfigurationRecord, Project, ToolRecord } from '../domain/control-plane/model';
+import type {
+  ApiKey,
+  ConfigurationRecord,
+  EvaluatorRecord,
+  Project,
+  ToolRecord,
+} from '../domain/control-plane/model';
+import { evaluatorChange } from '../domain/evaluators/definitions/metrics';
 import { entityChangeOf } from '../domain/sync/control-plane-changes';
 import type { EntityChange, ReportedState, SyncPublisher } from '../domain/sync/publisher';
 
@@ -18,6 +25,7 @@ interface DesiredRecords {
   apiKeys: readonly ApiKey[];
   configurations?: readonly ConfigurationRecord[];
   tools?: readonly ToolRecord[];
+  evaluators?: readonly EvaluatorRecord[];
 }
 
 interface ReconcilerDeps {
@@ -51,6 +59,7 @@ export function desiredChanges(records: DesiredRecords): EntityChange[] {
     ...(records.tools ?? []).map((tool) =>
       entityChangeOf({ type: 'tool.upserted', version: tool.version, payload: toolPayload(tool) }),
     ),
+    ...(records.evaluators ?? []).map((record) => entityChangeOf(evaluatorChange(record))),
   ];
 }
 

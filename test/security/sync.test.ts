@@ -201,9 +201,9 @@ describe('sync security: forged messages are rejected and change nothing', () =>
 describe('sync security: replays, duplicates and reordering', () => {
   it('a replayed older upsert does not overwrite a newer version', async () => {
     const world = dataPlane();
-    const old = await body(change('evaluator.upserted', 'e1', 1, { code: 'v1' }));
+    const old = await body(change('alert.upserted', 'e1', 1, { code: 'v1' }));
     await world.controller.handle(old);
-    await world.controller.handle(await body(change('evaluator.upserted', 'e1', 2, { code: 'v2' })));
+    await world.controller.handle(await body(change('alert.upserted', 'e1', 2, { code: 'v2' })));
     const before = await snapshot(world);
     expect((await world.controller.handle(old)).status).toBe('stale');
     expect(await snapshot(world)).toEqual(before);
@@ -254,7 +254,7 @@ const history = fc
   .array(
     fc.record({
       entity: fc.oneof(
-        fc.constantFrom('project', 'evaluator', 'alert').map((kind) => ({ kind, id: 'x' })),
+        fc.constantFrom('project', 'alert').map((kind) => ({ kind, id: 'x' })),
         fc.constant({ kind: 'api-key', id: 'k' }),
       ),
       idSuffix: fc.integer({ min: 0, max: 2 }),

@@ -26,6 +26,7 @@ import type {
   ApiKey,
   ConfigurationRecord,
   ControlPlaneRecord,
+  EvaluatorRecord,
   Membership,
   Project,
   RecordKind,
@@ -165,7 +166,7 @@ export class DynamoControlPlaneStore implements ControlPlaneStore {
   }
 
   /**
-   * Every project and API key of every organization, and every configuration and tool (a scan, for
+   * Every project and API key of every organization, and every configuration, tool and metric (a scan, for
    * the sync reconciliation's desired state: revoked keys included, since a revocation must reach
    * every data plane).
    */
@@ -174,22 +175,26 @@ export class DynamoControlPlaneStore implements ControlPlaneStore {
     apiKeys: ApiKey[];
     configurations: ConfigurationRecord[];
     tools: ToolRecord[];
+    evaluators: EvaluatorRecord[];
   }> {
     const projects: Project[] = [];
     const apiKeys: ApiKey[] = [];
     const configurations: ConfigurationRecord[] = [];
     const tools: ToolRecord[] = [];
+    const evaluators: EvaluatorRecord[] = [];
     const pages = paginateScan(
       { client: this.documents },
       {
         TableName: this.tableName,
         FilterExpression:
-          'begins_with(sk, :project) OR begins_with(sk, :key) OR begins_with(sk, :configuration) OR begins_with(sk, :tool)',
+          'begins_with(sk, :project) OR begins_with(sk, :key) OR begins_with(sk, :configuration) OR begins_with(sk, :tool) OR begins_with(sk, :evaluator)',
         ExpressionAttributeValues: {
           ':project': 'project#',
           ':key': 'api-key#',
           ':configuration': 'configuration#',
           ':tool': 'tool#',
+          // Not `evaluator-version#`: the history stays in the control plane.
+          ':evaluator': 'evaluator#',
         },
         ConsistentRead: true,
       },
@@ -202,10 +207,11 @@ export class DynamoControlPlaneStore implements ControlPlaneStore {
         else if (sk.startsWith('api-key#')) apiKeys.push(recordFromItem(item, 'api-key', orgId));
         else if (sk.startsWith('configuration#'))
           configurations.push(recordFromItem(item, 'configuration', orgId));
+        else if (sk.startsWith('evaluator#')) evaluators.push(recordFromItem(item, 'evaluator', orgId));
         else tools.push(recordFromItem(item, 'tool', orgId));
       }
     }
-    return { projects, apiKeys, configurations, tools };
+    return { projects, apiKeys, configurations, tools, evaluators };
   }
 
   private async conditionally(ref: RecordRef, write: () => Promise<unknown>): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import type { ApiKeyScope } from '../auth/principal';
 import type { PromptPayload, ToolPayload } from '../configurations/synced';
+import type { EvaluatorPayload } from '../evaluators/definitions/synced';
 import type { ApiKey, Project, ProjectType } from './model';
 
 /** Shaped like the data plane's ApiKeyRecord (plus the key id and expiry) so it can be stored as is. */
@@ -38,7 +39,8 @@ export type ConfigChange =
   | { type: 'api-key.upserted'; version: number; payload: ApiKeyPayload }
   | { type: 'api-key.revoked'; version: number; payload: ApiKeyPayload }
   | { type: 'prompt.upserted' | 'prompt.deleted'; version: number; payload: PromptPayload }
-  | { type: 'tool.upserted' | 'tool.deleted'; version: number; payload: ToolPayload };
+  | { type: 'tool.upserted' | 'tool.deleted'; version: number; payload: ToolPayload }
+  | { type: 'evaluator.upserted' | 'evaluator.deleted'; version: number; payload: EvaluatorPayload };
 
 export interface ChangePublisher {
   /** Resolves once the change is durably handed to the sync; rejects otherwise. */

@@ -6,6 +6,7 @@
 import type { ApiKeyScope } from '../auth/principal';
 import type { ConfigurationEnvironment } from '../configurations/configuration';
 import type { VersionContent } from '../configurations/configuration-input';
+import type { MetricContent } from '../evaluators/definitions/metric-content';
 
 /** Roles from weakest to strongest; a stronger role can do everything a weaker one can. */
 export const ROLES = ['viewer', 'member', 'admin', 'owner'] as const;
@@ -124,6 +125,29 @@ export interface ToolRecord extends Versioned {
   tool_type: 'function' | 'tool';
 }
 
+/**
+ * A metric (an evaluator, lambdas/domain/evaluators/definitions/): `version` is its latest version
+ * (every change makes one) and `content` what that version holds; every version, the latest
+ * included, is also an EvaluatorVersionRecord.
+ */
+export interface EvaluatorRecord extends Versioned {
+  kind: 'evaluator';
+  workspace_id: string;
+  project_id: string;
+  name: string;
+  content: MetricContent;
+}
+
+/** One version of a metric, kept after newer ones (id `<evaluator id>#<number>`). */
+export interface EvaluatorVersionRecord extends Versioned {
+  kind: 'evaluator-version';
+  workspace_id: string;
+  project_id: string;
+  evaluator_id: string;
+  number: number;
+  content: MetricContent;
+}
+
 export type ControlPlaneRecord =
   | Organization
   | Workspace
@@ -133,7 +157,9 @@ export type ControlPlaneRecord =
   | NameClaim
   | ConfigurationRecord
   | ConfigurationVersionRecord
-  | ToolRecord;
+  | ToolRecord
+  | EvaluatorRecord
+  | EvaluatorVersionRecord;
 export type RecordKind = ControlPlaneRecord['kind'];
 export type RecordOf<K extends RecordKind> = Extract<ControlPlaneRecord, { kind: K }>;
 

@@ -7,6 +7,7 @@
  */
 import { API_KEY_SCOPES, type ApiKeyScope } from '../auth/principal';
 import { promptPayloadProblem, toolPayloadProblem } from '../configurations/synced';
+import { evaluatorPayloadProblem } from '../evaluators/definitions/synced';
 import { isPlainObject, type JsonObject } from './canonical-json';
 
 export const SYNC_MESSAGE_VERSION = 1;
@@ -144,13 +145,16 @@ export function checkSyncMessage(value: unknown): SyncMessage {
   assertNoSecrets(payload);
   const entityKind = entityKindOf(value.kind);
   if (entityKind === 'api-key') checkApiKeyPayload(payload, entityId, value.kind === 'api-key.revoked');
-  // Configurations and tools are read by the proxy and the HoneyHive API: held to their own shapes.
+  // Configurations, tools and metrics are read by the proxy, the HoneyHive API and online
+  // evaluation: held to their own shapes.
   const problem =
     entityKind === 'prompt'
       ? promptPayloadProblem(payload, entityId)
       : entityKind === 'tool'
         ? toolPayloadProblem(payload, entityId)
-        : undefined;
+        : entityKind === 'evaluator'
+          ? evaluatorPayloadProblem(payload, entityId)
+          : undefined;
   if (problem !== undefined) throw new SyncMessageError(`${entityKind} payload: ${problem}`);
   return {
     v: SYNC_MESSAGE_VERSION,

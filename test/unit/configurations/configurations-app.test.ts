@@ -9,6 +9,7 @@ import { generateApiKey } from '../../../lambdas/domain/auth/api-key';
 import { readConfigurationInput } from '../../../lambdas/domain/configurations/configuration-input';
 import { createConfiguration } from '../../../lambdas/domain/configurations/configurations';
 import { createConfigurationLookup } from '../../../lambdas/domain/configurations/lookup';
+import { createSyncedEvaluatorCatalog } from '../../../lambdas/domain/evaluators/definitions/catalog';
 import { entityChangeOf } from '../../../lambdas/domain/sync/control-plane-changes';
 import type { HttpApi } from '../../../lambdas/http/router';
 import { apigwEvent } from '../../support/apigw-event';
@@ -40,6 +41,7 @@ beforeEach(async () => {
   handler = createConfigurationsHandler({
     keys,
     reader: createConfigurationLookup({ configStore: dp.configStore }),
+    evaluators: createSyncedEvaluatorCatalog({ configStore: dp.configStore }),
     forward: async (write) => {
       forwarded.push(write);
       return {

@@ -68,9 +68,7 @@ describe('sync publisher', () => {
     const { inboxes, publisher } = setup();
     await publisher.publish(
       DATA_PLANE,
-      Array.from({ length: 23 }, (_, i) =>
-        change('evaluator.upserted', `p${i}`, 1, { text: 'x'.repeat(100) }),
-      ),
+      Array.from({ length: 23 }, (_, i) => change('alert.upserted', `p${i}`, 1, { text: 'x'.repeat(100) })),
     );
     expect(inboxes.get(DATA_PLANE)?.batches.map((b) => b.length)).toEqual([10, 10, 3]);
   });
@@ -81,10 +79,10 @@ describe('sync publisher', () => {
       /not registered/,
     );
     await expect(
-      publisher.publish(DATA_PLANE, [change('evaluator.upserted', 'p', 1, { clientSecret: 'abc' })]),
+      publisher.publish(DATA_PLANE, [change('alert.upserted', 'p', 1, { clientSecret: 'abc' })]),
     ).rejects.toThrow(SyncMessageError);
     await expect(
-      publisher.publish(DATA_PLANE, [change('evaluator.upserted', 'p', 1, { text: 'x'.repeat(70_000) })]),
+      publisher.publish(DATA_PLANE, [change('alert.upserted', 'p', 1, { text: 'x'.repeat(70_000) })]),
     ).rejects.toThrow(/exceeds/);
     expect(inboxes.get(DATA_PLANE)?.messages).toEqual([]);
   });
@@ -149,7 +147,7 @@ describe('reconciliation plan', () => {
 describe('lost messages converge through reconciliation', () => {
   const entities = fc.uniqueArray(
     fc.record({
-      kind: fc.constantFrom('project', 'evaluator', 'alert', 'api-key'),
+      kind: fc.constantFrom('project', 'alert', 'api-key'),
       id: fc.integer({ min: 0, max: 20 }),
       versions: fc.integer({ min: 1, max: 3 }),
     }),
