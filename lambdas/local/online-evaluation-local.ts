@@ -9,8 +9,8 @@
  * A task that fails every receive (5) stays in the dead-letter folder (queues/evaluations-dlq), as
  * on SQS; its event is stored all the same.
  *
- * The evaluators come from `catalog` (LocalEvaluatorCatalog): a stand-in for the definitions synced
- * from the control plane until the metrics API serves them.
+ * The evaluators are those synced from the control plane (`synced`: the metrics API's, when the
+ * control plane runs) and those put in `catalog` (LocalEvaluatorCatalog, which tests fill directly).
  */
 import { LocalQueue } from '../adapters/local/local-queue';
 import { startQueuePoller } from '../adapters/local/local-queue-poller';
@@ -68,6 +68,8 @@ export interface OnlineEvaluationLocalOptions {
   queries: Pick<EventQueryService, 'getEvent'>;
   code: CodeMetricRunner;
   judge?: JudgeRunner;
+  /** The metrics synced from the control plane (lambdas/domain/evaluators/definitions/catalog.ts). */
+  synced?: EvaluatorCatalog;
   /** Where scores go, as event updates (the events queue and its overflow store). */
   eventsQueue: MessageQueue;
   overflowStore: ObjectStore;
@@ -109,7 +111,8 @@ export async function startOnlineEvaluationLocal(
     name: 'waggle-evaluations',
     redrive: { deadLetterQueue: deadLetters, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
   });
-  const catalog = new LocalEvaluatorCatalog();
+  const local = new LocalEvaluatorCatalog();
+  const catalog = options.synced ? bothCatalogs(local, options.synced) : local;
   const selector = new OnlineSelector();
   const nextVersion = versionClock();
   const worker = createEvaluationWorker({
@@ -154,7 +157,7 @@ export async function startOnlineEvaluationLocal(
     { ...options.pollerOptions, log: (line) => logger.warn(line) },
   );
   return {
-    catalog,
+    catalog: local,
     queue,
     onEventsStored: async (events) => {
       const queued = await enqueueEvaluations(events, {
@@ -169,6 +172,18 @@ export async function startOnlineEvaluationLocal(
     },
     async stop() {
       await poller.stop();
+    },
+  };
+}
+
+/** The evaluators of both catalogs; an id is looked up in the local one first. */
+function bothCatalogs(local: EvaluatorCatalog, synced: EvaluatorCatalog): EvaluatorCatalog {
+  return {
+    async enabledInProd(tenant) {
+      return [...(await local.enabledInProd(tenant)), ...(await synced.enabledInProd(tenant))];
+    },
+    async get(tenant, id, version) {
+      return (await local.get(tenant, id, version)) ?? synced.get(tenant, id, version);
     },
   };
 }

@@ -21,6 +21,7 @@ import type { DataPlaneAuthOptions } from '../domain/auth/authenticate-request';
 import { API_KEY_SCOPES, type ApiKeyRecord } from '../domain/auth/principal';
 import { createMemoryRateLimiter } from '../domain/auth/rate-limit';
 import { createTokenVerifier } from '../domain/auth/token-verifier';
+import { runEventReader } from '../domain/evaluators/definitions/run-metric';
 import type { JudgeRunner } from '../domain/evaluators/evaluator';
 import { publishRecords } from '../domain/ingest/publish-records';
 import type { DeletableObjectStore, ObjectStore } from '../domain/ports';
@@ -32,6 +33,7 @@ import { needsLocatorRebuild, rebuildLocator } from '../domain/store/locator-reb
 import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
 import { createQueryApiHandler } from '../query-api/app';
 import { QUERY_ROUTES } from '../query-api/routes';
+import { createRunMetricHandler, RUN_METRIC_ROUTES } from '../run-metric/app';
 import { createWriterHandler, type WriterHandler } from '../writer/app';
 import { type ConfigurationsLocal, startConfigurationsLocal } from './configurations-local';
 import { buildConsole, CONSOLE_DIST_DIR, type ConsoleBuild } from './console-build';
@@ -180,7 +182,7 @@ export interface LocalPlatform {
   console?: { url: string; available: boolean; build?: ConsoleBuild };
   /** LLM judges: calls through the proxy's service with the same provider keys, limits and events queue as the local proxy. */
   judge: JudgeRunner;
-  /** The evaluators online evaluation runs (docs/evaluators.md); a stand-in until the metrics API serves them. */
+  /** Evaluators online evaluation runs beside the metrics synced from the control plane (docs/evaluators.md); tests fill it. */
   evaluators: LocalEvaluatorCatalog;
   /** Runs one compaction pass now (also run on a timer). */
   compact(): Promise<void>;
@@ -458,7 +460,25 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       overflowStore: rawArchive,
       logger,
       pollerOptions: { batchSize: 10, maximumBatchingWindowMs: 0, visibilityTimeoutMs: 60_000 },
+      ...(configurations && { synced: configurations.evaluators }),
     });
+    // run_metric: stored metrics from the synced copy (so only with the control plane), the local sandbox and judge.
+    const runMetric =
+      configurations &&
+      createRunMetricHandler({
+        keys,
+        auth,
+        ...tokenAuth,
+        catalog: configurations.evaluators,
+        readEvent: runEventReader(queries, eventStore),
+        code: sandbox,
+        judge,
+        onError: (error, context) =>
+          logger.error(`run_metric: ${context.routeKey} answered ${context.status}`, {
+            error: messageOf(error),
+          }),
+      });
+    const runMetricRoutes = new Set<string>(runMetric ? RUN_METRIC_ROUTES : []);
     // Stopped with the writer's poller: scores become event updates the writer still takes.
     cleanup.unshift(() => (onlineEvaluation as OnlineEvaluationLocal).stop());
     const corsOrigins = options.corsOrigins ?? (controlPlane ? consoleOrigins(controlPlane.url) : []);
@@ -470,6 +490,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         ...QUERY_ROUTES,
         ...providerKeys.routes,
         ...(configurations?.routes ?? []),
+        ...runMetricRoutes,
         ...llmProxy.routes,
       ],
       streaming: { routes: llmProxy.routes, handler: llmProxy.handler },
@@ -477,6 +498,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         if (providerKeyRoutes.has(event.routeKey)) return providerKeys.handler(event, context);
         if (configurations && configurationRoutes.has(event.routeKey))
           return configurations.handler(event, context);
+        if (runMetric && runMetricRoutes.has(event.routeKey)) return runMetric(event, context);
         return queryRoutes.has(event.routeKey) ? query(event) : ingest(event, context);
       },
       functionName: 'waggle-data-plane',

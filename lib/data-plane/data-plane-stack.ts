@@ -27,6 +27,7 @@ import { ProviderKeysApi, ProviderKeyTable } from './provider-keys';
 import { ProxyLimits } from './proxy-limits';
 import { QueryApi } from './query-api';
 import { RawArchive } from './raw-archive';
+import { RunMetricApi } from './run-metric';
 
 export interface DataPlaneStackProps extends StackProps {
   readonly dataPlane: DataPlaneConfig;
@@ -72,6 +73,8 @@ export class DataPlaneStack extends Stack {
   readonly heartbeatSender: HeartbeatSender;
   /** Runs Python code metrics: no network, tenant isolation per project (docs/python-metrics.md). */
   readonly evaluatorExecutor: EvaluatorExecutor;
+  /** HoneyHive's run_metric: one metric run on one event, Python through the executor. */
+  readonly runMetricApi: RunMetricApi;
   /** The optional OTLP/gRPC collector (dataPlanes[].grpcCollector); undefined when not configured. */
   readonly grpcCollector?: GrpcCollector;
   readonly alarmTopic: AlarmTopic;
@@ -209,6 +212,19 @@ export class DataPlaneStack extends Stack {
     });
 
     this.evaluatorExecutor = new EvaluatorExecutor(this, 'EvaluatorExecutor');
+    this.runMetricApi = new RunMetricApi(this, 'RunMetricApi', {
+      httpApi: this.ingestApi.api,
+      keyRegistry: this.keyRegistry,
+      syncController: this.syncController,
+      eventStore: this.eventStore,
+      eventTables: this.eventTables,
+      pendingUpdates: this.pendingUpdates,
+      executor: this.evaluatorExecutor,
+      logLevel: dataPlane.logLevel,
+      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
+      authRateLimit: this.authRateLimit,
+      defaultReadWindowDays: dataPlane.defaultReadWindowDays,
+    });
 
     if (dataPlane.grpcCollector) {
       this.grpcCollector = new GrpcCollector(this, 'GrpcCollector', {

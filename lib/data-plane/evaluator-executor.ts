@@ -8,7 +8,7 @@ import {
   SubnetType,
   Vpc,
 } from 'aws-cdk-lib/aws-ec2';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
   Code,
@@ -163,5 +163,19 @@ export class EvaluatorExecutor extends Construct {
         'Lambda needs ec2:DescribeNetworkInterfaces on "*" (no resource-level permission) and creates the ' +
         "function's network interfaces under names it picks; the role has no other permission than its own logs.",
     });
+  }
+
+  /**
+   * lambda:InvokeFunction on this function only (its unqualified ARN, which is what callers invoke:
+   * no version or alias wildcard), for the functions that run Python metrics.
+   */
+  grantInvoke(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'InvokeEvaluatorExecutor',
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.function.functionArn],
+      }),
+    );
   }
 }

@@ -2,7 +2,9 @@
  * The EvaluatorCatalog over a data plane's synced copy (the ConfigStore the data-plane controller
  * fills from `evaluator.*` messages): what online evaluation asks which evaluators to run, what
  * `GET /metrics` lists and what `run_metric` runs. Every read is pinned to one project: another
- * project's metrics are invisible. The copy holds each metric's latest version only (limits.ts):
+ * project's metrics are invisible. A project is told by its id alone (the control plane's ids are
+ * unique across organizations), as online evaluation looks a composite's children up by the
+ * parent's project. The copy holds each metric's latest version only (limits.ts):
  * asking for an older version answers undefined, as for a deleted metric, and a task queued for a
  * version replaced since is done without a score.
  */
@@ -23,7 +25,7 @@ export function createSyncedEvaluatorCatalog(deps: { configStore: ConfigStore })
     const entries = await deps.configStore.list('evaluator');
     return entries
       .map((entry) => entry.payload as unknown as EvaluatorPayload)
-      .filter((payload) => payload.org_id === tenant.org_id && payload.project_id === tenant.project_id)
+      .filter((payload) => payload.project_id === tenant.project_id)
       .map(definitionFrom)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -32,7 +34,7 @@ export function createSyncedEvaluatorCatalog(deps: { configStore: ConfigStore })
     const entry = await deps.configStore.get('evaluator', id);
     if (!entry || entry.deleted) return undefined;
     const payload = entry.payload as unknown as EvaluatorPayload;
-    if (payload.org_id !== tenant.org_id || payload.project_id !== tenant.project_id) return undefined;
+    if (payload.project_id !== tenant.project_id) return undefined;
     return definitionFrom(payload);
   }
 
