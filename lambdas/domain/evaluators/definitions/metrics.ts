@@ -12,6 +12,7 @@ import { jsonBytes, MAX_SYNC_PAYLOAD_BYTES } from '../../configurations/limits';
 import { type ControlPlaneContext, isoNow } from '../../control-plane/context';
 import type { EvaluatorRecord, EvaluatorVersionRecord, NameClaim, Project } from '../../control-plane/model';
 import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '../../errors';
+import { canonicalJson } from '../../sync/canonical-json';
 import { assertNoSecrets, SyncMessageError } from '../../sync/messages';
 import type { ChildMetric } from '../evaluator';
 import type { MetricContent } from './metric-content';
@@ -60,7 +61,7 @@ export async function updateMetric(
   const next = applyMetricPatch(current.content, patch);
   refuseSecrets(next);
   const content = await withResolvedChildren(context, project, current.id, next);
-  if (JSON.stringify(content) === JSON.stringify(current.content)) return current;
+  if (canonicalJson(content) === canonicalJson(current.content)) return current;
   const record: EvaluatorRecord = {
     ...current,
     name: content.name,
