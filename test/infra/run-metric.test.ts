@@ -119,9 +119,10 @@ describe('run-metric function', () => {
         ),
     );
     expect(invokers).toHaveLength(1);
-    expect(
-      (invokers[0]?.[1].Properties.Roles as Array<{ Ref: string }>).map((roleRef) => roleRef.Ref),
-    ).toEqual([logicalId(stack.runMetricApi.runMetricFunction.role as never)]);
+    const roles = invokers.flatMap(([, policy]) =>
+      (policy.Properties.Roles as Array<{ Ref: string }>).map((roleRef) => roleRef.Ref),
+    );
+    expect(roles).toEqual([logicalId(stack.runMetricApi.runMetricFunction.role as never)]);
   });
 
   it('the control plane serves the metric writes and history data planes forward', () => {
