@@ -46,6 +46,7 @@ describe('auth rate-limit table', () => {
     stack.providerKeysApi.providerKeysFunction,
     stack.configurationsApi.configurationsFunction,
     stack.llmProxy.proxyFunction,
+    stack.runMetricApi.runMetricFunction,
   ];
 
   it('names the table to every function that authenticates API keys', () => {
