@@ -6,7 +6,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type LocalWriterTuning, startLocalPlatform } from '../../lambdas/local/platform';
+import { type LocalPlatformOptions, startLocalPlatform } from '../../lambdas/local/platform';
+
+/** The platform settings a benchmark varies (JSON, passed on the child's command line). */
+export type PlatformSettings = Pick<LocalPlatformOptions, 'writer' | 'writerThread'>;
 
 export interface PlatformProcess {
   url: string;
@@ -16,12 +19,12 @@ export interface PlatformProcess {
 
 export function startPlatformProcess(
   dataDir: string,
-  writer: Partial<LocalWriterTuning> | undefined,
+  settings: PlatformSettings = {},
 ): Promise<PlatformProcess> {
   const self = fileURLToPath(import.meta.url);
   const child: ChildProcess = spawn(
     process.execPath,
-    [...process.execArgv, self, '--platform-child', dataDir, JSON.stringify(writer ?? {})],
+    [...process.execArgv, self, '--platform-child', dataDir, JSON.stringify(settings)],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -48,8 +51,8 @@ export function startPlatformProcess(
   });
 }
 
-async function runPlatformChild(dataDir: string, writer: Partial<LocalWriterTuning>): Promise<void> {
-  const platform = await startLocalPlatform({ port: 0, dataDir, writer });
+async function runPlatformChild(dataDir: string, settings: PlatformSettings): Promise<void> {
+  const platform = await startLocalPlatform({ port: 0, dataDir, ...settings });
   process.stdout.write(`${JSON.stringify({ url: platform.url, apiKey: platform.apiKey })}\n`);
   process.stdin.resume();
   process.stdin.once('end', () => {
@@ -58,7 +61,7 @@ async function runPlatformChild(dataDir: string, writer: Partial<LocalWriterTuni
 }
 
 if (process.argv[2] === '--platform-child') {
-  const [dataDir, writer] = process.argv.slice(3);
-  if (!dataDir) throw new Error('usage: platform-process.ts --platform-child <data dir> <writer JSON>');
-  await runPlatformChild(dataDir, JSON.parse(writer ?? '{}') as Partial<LocalWriterTuning>);
+  const [dataDir, settings] = process.argv.slice(3);
+  if (!dataDir) throw new Error('usage: platform-process.ts --platform-child <data dir> <settings JSON>');
+  await runPlatformChild(dataDir, JSON.parse(settings ?? '{}') as PlatformSettings);
 }

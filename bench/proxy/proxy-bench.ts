@@ -29,7 +29,7 @@ import {
   startFakeOpenAICompatible,
 } from '../../test/support/fake-providers';
 import { percentile } from '../harness';
-import { startPlatformProcess } from './platform-process';
+import { type PlatformSettings, startPlatformProcess } from './platform-process';
 
 const FAKE_KEY = 'sk-bench-fake-provider-0123456789';
 const MODEL = 'bench-model';
@@ -74,6 +74,8 @@ export interface ProxyBench {
   nonStreamed?: { direct: LatencyStats; proxied: LatencyStats };
   /** The same on a second platform whose writer writes nothing until the run is over. */
   nonStreamedWriterDeferred?: { direct: LatencyStats; proxied: LatencyStats };
+  /** The same with the writer on the platform's main thread (as before it had a thread of its own). */
+  nonStreamedWriterOnMainThread?: { direct: LatencyStats; proxied: LatencyStats };
   streamed?: { chunkDelayMs: number; words: number; direct: StreamStats; proxied: StreamStats };
 }
 
@@ -280,11 +282,11 @@ const WRITER_DEFERRED: Partial<LocalWriterTuning> = { batchSize: 10_000, maximum
 /** A platform process of its own with the fake registered as its project's provider key. */
 async function onPlatform<T>(
   fake: FakeProvider,
-  writer: Partial<LocalWriterTuning> | undefined,
+  settings: PlatformSettings,
   use: (direct: Path, proxied: Path) => Promise<T>,
 ): Promise<T> {
   const dataDir = await mkdtemp(join(os.tmpdir(), 'waggle-proxy-bench-'));
-  const platform = await startPlatformProcess(dataDir, writer);
+  const platform = await startPlatformProcess(dataDir, settings);
   try {
     const direct: Path = { url: `${fake.url}/chat/completions`, key: FAKE_KEY, model: MODEL };
     const proxied: Path = {
@@ -315,12 +317,19 @@ export async function measureProxy(options: ProxyBenchOptions = {}): Promise<Pro
   };
   const fake = await startFakeOpenAICompatible({ apiKey: FAKE_KEY });
   try {
-    await onPlatform(fake, options.writer, async (direct, proxied) => {
+    await onPlatform(fake, { writer: options.writer }, async (direct, proxied) => {
       result.nonStreamed = await measureNonStreamed(direct, proxied, fake);
       result.streamed = await measureStreamed(direct, proxied, fake);
     });
-    result.nonStreamedWriterDeferred = await onPlatform(fake, WRITER_DEFERRED, (direct, proxied) =>
-      measureNonStreamed(direct, proxied, fake),
+    result.nonStreamedWriterDeferred = await onPlatform(
+      fake,
+      { writer: WRITER_DEFERRED },
+      (direct, proxied) => measureNonStreamed(direct, proxied, fake),
+    );
+    result.nonStreamedWriterOnMainThread = await onPlatform(
+      fake,
+      { writer: options.writer, writerThread: false },
+      (direct, proxied) => measureNonStreamed(direct, proxied, fake),
     );
     return result;
   } finally {
@@ -348,14 +357,24 @@ Not measured: ${bench.unavailable ?? 'no result'}.
   const { direct, proxied } = nonStreamed;
   const addedP50 = proxied.p50Ms - direct.p50Ms;
   const addedP99 = proxied.p99Ms - direct.p99Ms;
-  const deferred = bench.nonStreamedWriterDeferred;
-  const deferredRows = deferred
-    ? [
-        `| direct to the fake (second run) | ${fmt(deferred.direct.p50Ms)} | ${fmt(deferred.direct.p99Ms)} |`,
-        `| through the proxy, the writer deferred | ${fmt(deferred.proxied.p50Ms)} | ${fmt(deferred.proxied.p99Ms)} |`,
-        `| added by the proxy, the writer deferred | ${fmt(deferred.proxied.p50Ms - deferred.direct.p50Ms)} | ${fmt(deferred.proxied.p99Ms - deferred.direct.p99Ms)} |`,
-      ].join('\n')
-    : '';
+  const runRows = (
+    run: string,
+    writer: string,
+    stats: { direct: LatencyStats; proxied: LatencyStats } | undefined,
+  ) =>
+    stats
+      ? [
+          `| direct to the fake (${run} run) | ${fmt(stats.direct.p50Ms)} | ${fmt(stats.direct.p99Ms)} |`,
+          `| through the proxy, ${writer} | ${fmt(stats.proxied.p50Ms)} | ${fmt(stats.proxied.p99Ms)} |`,
+          `| added by the proxy, ${writer} | ${fmt(stats.proxied.p50Ms - stats.direct.p50Ms)} | ${fmt(stats.proxied.p99Ms - stats.direct.p99Ms)} |`,
+        ].join('\n')
+      : '';
+  const deferredRows = [
+    runRows('second', 'the writer deferred', bench.nonStreamedWriterDeferred),
+    runRows('third', 'the writer on the main thread', bench.nonStreamedWriterOnMainThread),
+  ]
+    .filter((rows) => rows.length > 0)
+    .join('\n');
   const row = (name: string, s: StreamStats) =>
     `| ${name} | ${fmt(s.ttftP50Ms, 1)} | ${fmt(s.ttftP99Ms, 1)} | ${fmt(s.lastTokenP50Ms, 0)} | ${fmt(s.firstChunkLagP50Ms)} | ${fmt(s.lastChunkLagP50Ms)} | ${fmt(s.firstTokenBeforeLastWordP50Ms, 0)} | ${s.contentDeltas} |`;
   return `${heading}
@@ -373,13 +392,15 @@ Through the proxy / direct: ${fmt(proxied.p50Ms / direct.p50Ms)}x at p50, ${fmt(
 a real model's seconds make the ratio close to 1). Targets: at most 2 ms added at p50: ${fmt(addedP50)} ms (${addedP50 <= 2 ? 'met' : 'NOT met'});
 at most 10 ms added at p99: ${fmt(addedP99)} ms (${addedP99 <= 10 ? 'met' : 'NOT met'}).
 
-Why the p99 is the platform's, not the proxy's own: the local platform serves every request, runs the writer and
-compacts on one JavaScript thread, and sequential requests keep that thread busy. Every 500 ms the writer reads,
-encodes and stores the batch of model events the proxy queued (tens of milliseconds of work, cut into slices of at
-most 10 ms), and young-generation collections pause the thread for 5 to 10 ms; the requests that arrive meanwhile
-wait. The second platform above holds its writer back for the whole run (batches of 10,000, a 300 s window): the
-difference between its p99 and the first one's is the writer's share. On AWS the proxy is a function of its own,
-one request per instance, with no writer beside it.
+Why the p99 is the platform's, not the proxy's own: the local platform serves every request, runs the queues and
+compacts on one JavaScript thread, and sequential requests keep that thread busy. The writer has a worker thread of its
+own (lambdas/local/writer-thread.ts): every 500 ms it reads, encodes and stores the batch of model events the proxy
+queued, tens of milliseconds of work that on the main thread made the requests arriving meanwhile wait (the third run
+puts it back there, as before, for comparison). What the main thread still does per batch is the queue's part: hand
+the batch over, note its receive counts (one append to the queue's receive log, one flush), delete its messages. The
+second run holds the writer back for the whole run (batches of 10,000, a 300 s window): what remains there is the
+proxy's own path and collections of the young generation. On AWS the proxy is a function of its own, one request per
+instance, with no writer beside it.
 
 Streamed (\`stream: true\`, \`include_usage\`): the fake writes its ${streamed.words} words one chunk each, ${streamed.chunkDelayMs} ms apart; ${streamed.direct.runs} runs per
 path, alternating, after 2 warm-up runs each. "Lag" is from the fake writing a content chunk to the client reading it;

@@ -33,6 +33,11 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
+/** A client of the local dynalite at endpoint (the writer's thread makes its own). */
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+}
+
 /** Starts dynalite on 127.0.0.1 with its data in path (in memory when path is undefined). */
 export async function startLocalDynamo(path: string | undefined): Promise<LocalDynamo> {
   let lock: FolderLock | undefined;
@@ -58,7 +63,7 @@ export async function startLocalDynamo(path: string | undefined): Promise<LocalD
   }
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const client = localDynamoClient(endpoint);
   return {
     endpoint,
     client,

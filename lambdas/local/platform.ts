@@ -23,6 +23,7 @@ import { createMemoryRateLimiter } from '../domain/auth/rate-limit';
 import { createTokenVerifier } from '../domain/auth/token-verifier';
 import { runEventReader } from '../domain/evaluators/definitions/run-metric';
 import type { JudgeRunner } from '../domain/evaluators/evaluator';
+import type { WaggleEvent } from '../domain/events/event';
 import { publishRecords } from '../domain/ingest/publish-records';
 import type { DeletableObjectStore, ObjectStore } from '../domain/ports';
 import { createEventQueryService } from '../domain/query/event-query-service';
@@ -30,11 +31,12 @@ import { withPendingUpdates } from '../domain/query/pending-merge';
 import type { EventQueryService } from '../domain/query/types';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../domain/queue-limits';
 import { needsLocatorRebuild, rebuildLocator } from '../domain/store/locator-rebuild';
+import type { LookupLatest } from '../domain/store/write-batch';
 import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
 import { createQueryApiHandler } from '../query-api/app';
 import { QUERY_ROUTES } from '../query-api/routes';
 import { createRunMetricHandler, RUN_METRIC_ROUTES } from '../run-metric/app';
-import { createWriterHandler, type WriterHandler } from '../writer/app';
+import { createWriterHandler, type WriterDeps, type WriterHandler } from '../writer/app';
 import { type ConfigurationsLocal, startConfigurationsLocal } from './configurations-local';
 import { buildConsole, CONSOLE_DIST_DIR, type ConsoleBuild } from './console-build';
 import { openConsoleFiles } from './console-files';
@@ -64,8 +66,12 @@ import { createQueueDepthWatch } from './queue-depth-watch';
 import { logAnsweredRequest } from './request-log';
 import { noteRequest } from './request-notes';
 import { runInOrder } from './run-in-order';
+import { startWriterThread } from './writer-thread';
 
 export { localPaths } from './paths';
+
+type WrittenSummary = Parameters<NonNullable<WriterDeps['onWritten']>>[0];
+type WriterFailure = Parameters<NonNullable<WriterDeps['onFailure']>>[0];
 
 export const LOCAL_TENANT = { org_id: 'local', workspace_id: 'local' } as const;
 /** How often the events queue's depth is looked at for the log. */
@@ -129,6 +135,12 @@ export interface LocalPlatformOptions {
   auth?: DataPlaneAuthOptions;
   /** Writer batching and compaction cadence; defaults in LOCAL_WRITER_DEFAULTS. */
   writer?: Partial<LocalWriterTuning>;
+  /**
+   * Runs the writer in a worker thread of its own (default), so batches do not stall requests;
+   * false runs it on the main thread. Fault seams on its stores (faults.eventStore, faults.rawArchive)
+   * need it on the main thread and imply false.
+   */
+  writerThread?: boolean;
   /** Seams for the end-to-end fault tests (a failing store, a crashing writer); unset in normal runs. */
   faults?: {
     eventStore?: (store: DeletableObjectStore) => DeletableObjectStore;
@@ -310,16 +322,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const tuning = { ...LOCAL_WRITER_DEFAULTS, ...options.writer };
 
     let onlineEvaluation: OnlineEvaluationLocal | undefined;
-    const writerStore = options.faults?.eventStore?.(eventStore) ?? eventStore;
-    const realWriter = createWriterHandler({
-      store: writerStore,
-      overflowStore: rawArchive,
-      rawArchive: options.faults?.rawArchive?.(rawArchive) ?? rawArchive,
-      lookupLatest: (tenant, ids) => storedQueries.lookupLatest(tenant, ids),
-      pendingUpdates,
+    const writerHooks = {
+      lookupLatest: storedQueries.lookupLatest.bind(storedQueries) as LookupLatest,
       // Bound once online evaluation has started (it needs the judge, made further down).
-      onEventsStored: (events) => onlineEvaluation?.onEventsStored(events) ?? Promise.resolve(),
-      onWritten: (written) =>
+      onEventsStored: (events: WaggleEvent[]) =>
+        onlineEvaluation?.onEventsStored(events) ?? Promise.resolve(),
+      onWritten: (written: WrittenSummary) =>
         logger.info('writer: batch written', {
           messages: written.messages,
           files: written.files,
@@ -328,8 +336,34 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
           failed: written.failed || undefined,
           dead_lettered: written.deadLettered || undefined,
         }),
-      onFailure: (failure) => logger.warn(`writer: ${failure.stage} failed for ${describeFailure(failure)}`),
-    });
+      onFailure: (failure: WriterFailure) =>
+        logger.warn(`writer: ${failure.stage} failed for ${describeFailure(failure)}`),
+    };
+    // The writer's own thread (writer-thread.ts), unless a test wraps its stores in faults.
+    const storeFaults = options.faults?.eventStore || options.faults?.rawArchive;
+    let realWriter: WriterHandler;
+    if (storeFaults || options.writerThread === false) {
+      realWriter = createWriterHandler({
+        store: options.faults?.eventStore?.(eventStore) ?? eventStore,
+        overflowStore: rawArchive,
+        rawArchive: options.faults?.rawArchive?.(rawArchive) ?? rawArchive,
+        pendingUpdates,
+        ...writerHooks,
+      });
+    } else {
+      const thread = await startWriterThread({
+        eventStoreDir: paths.eventStore,
+        rawArchiveDir: paths.rawArchive,
+        dynamoEndpoint: dynamo.endpoint,
+        pendingUpdatesTable: LOCAL_PENDING_UPDATES_TABLE,
+        ...writerHooks,
+        onCrash: (error) =>
+          logger.error('writer: the writer thread stopped; starting it again', { error: error.message }),
+      });
+      // Closed after the writer's poller (cleanup runs in order; the poller is added below).
+      cleanup.unshift(() => thread.close());
+      realWriter = thread.handler;
+    }
     const writer = options.faults?.writer?.(realWriter) ?? realWriter;
     const pollerOptions = {
       batchSize: tuning.batchSize,

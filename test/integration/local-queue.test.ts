@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -225,6 +225,62 @@ describe('LocalQueue', () => {
     expect(await restarted.delete(inFlight?.receiptHandle ?? '')).toBe(false);
     for (const record of records) expect(await restarted.delete(record.receiptHandle)).toBe(true);
     expect(await readdir(join(dir, 'messages'))).toEqual([]);
+  });
+
+  it('keeps receive counts across restarts in its receive log, through a torn last line', async () => {
+    const dir = join(root, 'events');
+    const dlq = await LocalQueue.open(join(root, 'events-dlq'));
+    const redrive = { deadLetterQueue: dlq, maxReceiveCount: 3 };
+    const first = await LocalQueue.open(dir, { redrive });
+    await first.sendBatch(messages('poison', 'other'));
+    const [received] = await first.receive(1, 60_000);
+    // A crash in the middle of the next receive's append leaves half a line behind.
+    await appendFile(join(dir, 'receives.log'), '\n{"file":"0000');
+
+    const second = await LocalQueue.open(dir, { redrive });
+    const again = await second.receive(10, 60_000);
+    expect(again.map((record) => [record.body, record.attributes.ApproximateReceiveCount])).toEqual([
+      ['poison', '2'],
+      ['other', '1'],
+    ]);
+    expect(again[0]?.attributes.ApproximateFirstReceiveTimestamp).toBe(
+      received?.attributes.ApproximateFirstReceiveTimestamp,
+    );
+    expect(await second.delete(again[1]?.receiptHandle ?? '')).toBe(true);
+
+    const third = await LocalQueue.open(dir, { redrive });
+    const [thirdReceive] = await third.receive(10, 60_000);
+    expect([thirdReceive?.body, thirdReceive?.attributes.ApproximateReceiveCount]).toEqual(['poison', '3']);
+    // The count reached maxReceiveCount on disk: after another restart it goes to the DLQ, not out.
+    const fourth = await LocalQueue.open(dir, { redrive });
+    expect(await fourth.receive(10, 60_000)).toEqual([]);
+    expect(dlq.depth().visible).toBe(1);
+    expect(await readdir(join(dir, 'messages'))).toEqual([]);
+  });
+
+  it('folds a long receive log into the messages still queued, and keeps their counts', async () => {
+    const dir = join(root, 'events');
+    const queue = await LocalQueue.open(dir);
+    await queue.sendBatch(messages('kept'));
+    // 20,000 lines fold the log: one message received over and over, then made visible again.
+    const batch = Array.from({ length: 10 }, (_, index) => ({ id: `m-${index}`, body: `body ${index}` }));
+    for (let round = 0; round < 25; round++) {
+      await Promise.all(Array.from({ length: 80 }, () => queue.sendBatch(batch)));
+      const records = await queue.receive(10_000, 60_000);
+      await Promise.all(
+        records
+          .filter((record) => record.body !== 'kept')
+          .map((record) => queue.delete(record.receiptHandle)),
+      );
+      const kept = records.find((record) => record.body === 'kept');
+      queue.changeVisibility(kept?.receiptHandle ?? '', 0);
+    }
+    const log = await readFile(join(dir, 'receives.log'), 'utf8');
+    const lines = log.split('\n').filter((line) => line.length > 0);
+    expect(lines.length).toBeLessThan(20_000);
+    const restarted = await LocalQueue.open(dir);
+    const [kept] = await restarted.receive(10, 60_000);
+    expect([kept?.body, kept?.attributes.ApproximateReceiveCount]).toEqual(['kept', '26']);
   });
 
   it('picks up messages another process wrote into the folder', async () => {

@@ -7,8 +7,12 @@
  * when) lives in memory: after a crash or restart every message is visible again, which is what
  * SQS does once the dead consumer's visibility timeout runs out. The receive count is written
  * to disk before a message is handed out, so a message that crashes its consumer still reaches
- * the dead-letter queue after maxReceiveCount receives. File names start with the sent time and
- * a sequence number, so a restarted queue hands messages out in sending order.
+ * the dead-letter queue after maxReceiveCount receives: one append to <dir>/receives.log per
+ * receive (a line per message, one fsync for the batch) rather than a rewrite of every message
+ * file, so a receive of hundreds costs one disk flush and leaves the thread pool to the requests.
+ * The log is folded into a fresh one from memory once it grows long; a line whose message is gone
+ * is ignored, and so is a torn last line (its receive never returned). File names start with the
+ * sent time and a sequence number, so a restarted queue hands messages out in sending order.
  *
  * A FIFO queue (`fifo: true`, name ending in .fifo) adds SQS's FIFO rules: every message names a
  * group and a deduplication id; a message whose deduplication id was sent in the last 5 minutes is
@@ -72,6 +76,16 @@ interface MessageState {
 
 const MESSAGES_FOLDER = 'messages';
 const TEMP_PREFIX = '.tmp-';
+const RECEIVE_LOG = 'receives.log';
+/** Lines after which the receive log is rewritten with only the messages still queued. */
+const RECEIVE_LOG_FOLD_LINES = 20_000;
+
+/** One line of the receive log: a message file's receive count and first receive time. */
+interface ReceiveLine {
+  file: string;
+  count: number;
+  first: number;
+}
 
 export class LocalQueue implements MessageQueue {
   readonly name: string;
@@ -85,6 +99,10 @@ export class LocalQueue implements MessageQueue {
   private readonly byReceipt = new Map<string, MessageState>();
   private readonly changeListeners = new Set<() => void>();
   private sequence = 0;
+  private readonly receiveLogPath: string;
+  private receiveLogLines = 0;
+  /** Appends and folds of the receive log, one at a time. */
+  private receiveLogTail: Promise<void> = Promise.resolve();
   readonly fifo: boolean;
   /** FIFO: deduplication id -> when it was last accepted. */
   private readonly deduplication = new Map<string, number>();
@@ -97,6 +115,7 @@ export class LocalQueue implements MessageQueue {
     this.region = options.region ?? 'us-east-1';
     this.arn = `arn:aws:sqs:${this.region}:${options.accountId ?? '000000000000'}:${this.name}`;
     this.messagesDir = join(dir, MESSAGES_FOLDER);
+    this.receiveLogPath = join(dir, RECEIVE_LOG);
     this.clock = options.clock ?? Date.now;
     this.redrive = options.redrive;
     if (this.redrive && !(this.redrive.maxReceiveCount >= 1)) {
@@ -179,7 +198,7 @@ export class LocalQueue implements MessageQueue {
     }
     await this.moveAllToDeadLetterQueue(toRedrive);
     // The count must be on disk before a consumer sees the message (see the design note above).
-    await Promise.all(chosen.map((state) => writeAtomically(this.messagesDir, state.fileName, state.stored)));
+    if (chosen.length > 0) await this.logReceives(chosen);
     return chosen.map((state) => this.toRecord(state));
   }
 
@@ -312,6 +331,68 @@ export class LocalQueue implements MessageQueue {
     await unlink(join(this.messagesDir, state.fileName)).catch(ignoreMissing);
   }
 
+  /** Appends the chosen messages' receive counts to the receive log and flushes it (one fsync). */
+  private logReceives(states: MessageState[]): Promise<void> {
+    const lines = states
+      .map((state) => {
+        const line: ReceiveLine = {
+          file: state.fileName,
+          count: state.stored.receiveCount,
+          first: state.stored.firstReceiveTimestamp ?? 0,
+        };
+        return `${JSON.stringify(line)}\n`;
+      })
+      .join('');
+    const appended = this.receiveLogTail.then(async () => {
+      // Led by a newline, so a line torn by a crash never swallows the first line of the next append.
+      await writeFile(this.receiveLogPath, `\n${lines}`, { flag: 'a', flush: true });
+      this.receiveLogLines += states.length;
+      if (this.receiveLogLines > RECEIVE_LOG_FOLD_LINES) await this.foldReceiveLog();
+    });
+    // A failed append fails this receive only; the next one appends again.
+    this.receiveLogTail = appended.catch(() => undefined);
+    return appended;
+  }
+
+  /** Rewrites the receive log with one line per message still queued that was received. */
+  private async foldReceiveLog(): Promise<void> {
+    const lines: string[] = [];
+    for (const state of this.messages.values()) {
+      const { receiveCount, firstReceiveTimestamp } = state.stored;
+      if (receiveCount === 0) continue;
+      const line: ReceiveLine = {
+        file: state.fileName,
+        count: receiveCount,
+        first: firstReceiveTimestamp ?? 0,
+      };
+      lines.push(`${JSON.stringify(line)}\n`);
+    }
+    const tempPath = join(this.dir, `${TEMP_PREFIX}${RECEIVE_LOG}`);
+    await writeFile(tempPath, lines.join(''), { flush: true });
+    await rename(tempPath, this.receiveLogPath);
+    this.receiveLogLines = lines.length;
+  }
+
+  /** The receive counts logged so far, by message file (the highest count of each). */
+  private async readReceiveLog(): Promise<Map<string, ReceiveLine>> {
+    const counts = new Map<string, ReceiveLine>();
+    let text: string;
+    try {
+      text = await readFile(this.receiveLogPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return counts;
+      throw error;
+    }
+    for (const raw of text.split('\n')) {
+      const line = parseReceiveLine(raw);
+      if (!line) continue;
+      this.receiveLogLines++;
+      const known = counts.get(line.file);
+      if (!known || line.count > known.count) counts.set(line.file, line);
+    }
+    return counts;
+  }
+
   private forget(state: MessageState): void {
     this.messages.delete(state.stored.messageId);
     if (state.receiptHandle) this.byReceipt.delete(state.receiptHandle);
@@ -364,7 +445,13 @@ export class LocalQueue implements MessageQueue {
       // A temp file is a write interrupted by a crash: its message was never acknowledged to the sender.
       if (name.startsWith(TEMP_PREFIX)) await rm(join(this.messagesDir, name), { force: true });
     }
+    const received = await this.readReceiveLog();
     await this.refresh();
+    for (const state of this.messages.values()) {
+      const line = received.get(state.fileName);
+      if (!line || line.count <= state.stored.receiveCount) continue;
+      state.stored = { ...state.stored, receiveCount: line.count, firstReceiveTimestamp: line.first || null };
+    }
     this.sequence = names.length;
   }
 
@@ -401,6 +488,19 @@ async function writeAtomically(dir: string, fileName: string, stored: StoredMess
   // flush: fsync before the file is closed, so the rename below publishes a whole, durable file.
   await writeFile(tempPath, JSON.stringify(stored), { flag: 'wx', flush: true });
   await rename(tempPath, join(dir, fileName));
+}
+
+/** A receive-log line, or undefined for a torn or foreign one (a crash mid-append). */
+function parseReceiveLine(raw: string): ReceiveLine | undefined {
+  if (raw.length === 0) return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<ReceiveLine>;
+    if (typeof value.file !== 'string' || typeof value.count !== 'number' || typeof value.first !== 'number')
+      return undefined;
+    return { file: value.file, count: value.count, first: value.first };
+  } catch {
+    return undefined;
+  }
 }
 
 async function readStored(path: string): Promise<StoredMessage | undefined> {
