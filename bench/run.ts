@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { formatColdStartSection, measureColdStarts } from './cold-start-bench';
+import { formatEvaluationLagSection, measureEvaluationLag } from './evaluators/evaluation-lag-bench';
 import { formatJudgeSection, measureJudge } from './evaluators/judge-bench';
 import { formatPythonSection, measurePython } from './evaluators/python-bench';
 import {
@@ -69,6 +70,7 @@ const SECTIONS: Record<string, () => Promise<string>> = {
   proxy: async () => formatProxySection(await measureProxy()),
   python: async () => formatPythonSection(await measurePython()),
   judge: async () => formatJudgeSection(await measureJudge()),
+  'evaluation-lag': async () => formatEvaluationLagSection(await measureEvaluationLag()),
 };
 
 async function runOnly(name: string): Promise<void> {
@@ -163,6 +165,9 @@ async function main(): Promise<void> {
 
   console.log('bench: LLM judges against a fake provider answering after 200 ms...');
   const judge = await measureJudge();
+
+  console.log('bench: online evaluation lag, ingest to score on the local platform...');
+  const evaluationLag = await measureEvaluationLag();
 
   console.log('bench: queries over 1,000,000 stored events (DuckDB)...');
   const queries = await measureQueries({ events: 1_000_000, repeats: 20 });
@@ -263,6 +268,7 @@ Target: p50 under 2 s: ${freshness.p50Ms < 2000 ? 'met' : 'NOT met'}.
 ${formatProxySection(proxy)}
 ${formatPythonSection(python)}
 ${formatJudgeSection(judge)}
+${formatEvaluationLagSection(evaluationLag)}
 ## Queries over ${fmt(queries.events)} stored events (local, DuckDB)
 
 ${fmt(queries.events)} events in sessions of 10 over a week (${fmt(queries.files)} Parquet files written by the store's own writer in ${fmt(queries.generateMs / 1000, 1)} s;
