@@ -19,17 +19,15 @@ import type {
   EvaluatorCatalog,
   EvaluatorDefinition,
   JudgeRunner,
-  ScoreRecord,
 } from '../domain/evaluators/evaluator';
 import { enqueueEvaluations } from '../domain/evaluators/online/enqueue';
+import { publishScoreUpdates } from '../domain/evaluators/online/score-updates';
 import { OnlineSelector } from '../domain/evaluators/online/select';
-import { createEvaluationWorker } from '../domain/evaluators/online/worker';
-import type { EventRecord, Tenant, WaggleEvent } from '../domain/events/event';
-import { publishRecords } from '../domain/ingest/publish-records';
-import { versionClock } from '../domain/ingest/version-clock';
+import type { Tenant, WaggleEvent } from '../domain/events/event';
 import type { MessageQueue, ObjectStore } from '../domain/ports';
 import type { EventQueryService } from '../domain/query/types';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../domain/queue-limits';
+import { createEvaluationWorkerHandler } from '../evaluation-worker/app';
 import type { Logger } from './logger';
 
 /** Evaluator versions held in memory, by id; the latest is the one online evaluation runs. */
@@ -85,23 +83,6 @@ export interface OnlineEvaluationLocal {
   stop(): Promise<void>;
 }
 
-/** One score as a metrics update of its event; undefined for an error score (it has no value). */
-export function scoreUpdate(score: ScoreRecord, version: number, now: number): EventRecord | undefined {
-  if (score.status !== 'ok' || score.value === null) return undefined;
-  return {
-    kind: 'update',
-    update: {
-      org_id: score.org_id,
-      workspace_id: score.workspace_id,
-      project_id: score.project_id,
-      event_id: score.event_id,
-      version,
-      ingested_at: now,
-      patch: { metrics: { [score.evaluator_name]: score.value } },
-    },
-  };
-}
-
 export async function startOnlineEvaluationLocal(
   options: OnlineEvaluationLocalOptions,
 ): Promise<OnlineEvaluationLocal> {
@@ -114,48 +95,31 @@ export async function startOnlineEvaluationLocal(
   const local = new LocalEvaluatorCatalog();
   const catalog = options.synced ? bothCatalogs(local, options.synced) : local;
   const selector = new OnlineSelector();
-  const nextVersion = versionClock();
-  const worker = createEvaluationWorker({
+  const publishScores = publishScoreUpdates({
+    eventsQueue: options.eventsQueue,
+    overflowStore: options.overflowStore,
+  });
+  const handler = createEvaluationWorkerHandler({
     catalog,
-    readEvent: async (tenant, eventId) => {
-      const event = await options.queries.getEvent(tenant, eventId);
-      return event && { event };
-    },
-    evaluate: {
-      code: options.code,
-      judge: options.judge,
-      child: (parent, reference) =>
-        reference.id !== undefined
-          ? catalog.get({ org_id: '', workspace_id: '', project_id: parent.projectId }, reference.id)
-          : catalog
-              .enabledInProd({ org_id: '', workspace_id: '', project_id: parent.projectId })
-              .then((all) => all.find((candidate) => candidate.name === reference.name)),
-    },
+    queries: options.queries,
+    code: options.code,
+    judge: options.judge,
     saveScores: async (scores) => {
-      const now = Date.now();
       for (const score of scores)
         if (score.status === 'error')
           logger.warn(`evaluations: ${score.evaluator_name} could not score ${score.event_id}`, {
             error: score.error ?? undefined,
           });
-      const updates = scores.flatMap((score) => scoreUpdate(score, nextVersion(now), now) ?? []);
-      if (updates.length > 0)
-        await publishRecords(updates, options.eventsQueue, options.overflowStore, {
-          requestId: `evaluations-${now}`,
-        });
+      await publishScores(scores);
     },
+    onScored: (scores) => logger.info('evaluations: scored', { scores: scores.length }),
     onTaskFailed: ({ messageId, error }) =>
       logger.warn(`evaluations: task ${messageId} failed, to be retried`, { error: messageOf(error) }),
   });
-  const poller = startQueuePoller(
-    queue,
-    async (event) => {
-      const result = await worker(event.Records.map(({ messageId, body }) => ({ messageId, body })));
-      if (result.scores.length > 0) logger.info('evaluations: scored', { scores: result.scores.length });
-      return { batchItemFailures: result.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
-    },
-    { ...options.pollerOptions, log: (line) => logger.warn(line) },
-  );
+  const poller = startQueuePoller(queue, handler, {
+    ...options.pollerOptions,
+    log: (line) => logger.warn(line),
+  });
   return {
     catalog: local,
     queue,

@@ -1,6 +1,6 @@
 /** The writer's environment (lib/data-plane/event-writer.ts sets it; handler.ts reads it). */
 import { defineFunctionEnvironment } from '../config/function-environment';
-import { string } from '../config/schema';
+import { string, url } from '../config/schema';
 
 export const WRITER_ENVIRONMENT = defineFunctionEnvironment('writer', {
   EVENT_STORE_BUCKET: string(),
@@ -11,6 +11,10 @@ export const WRITER_ENVIRONMENT = defineFunctionEnvironment('writer', {
   GLUE_DATABASE: string(),
   /** Updates whose event is not stored yet wait here. */
   PENDING_UPDATES_TABLE_NAME: string(),
+  /** Online evaluation: the tasks the stored events call for go on this queue (the evaluation worker's). */
+  EVALUATIONS_QUEUE_URL: url(),
+  /** The sync-state table: the metrics enabled in production, per project. */
+  SYNC_STATE_TABLE_NAME: string(),
 });
 
 export const readWriterEnvironment = WRITER_ENVIRONMENT.read;

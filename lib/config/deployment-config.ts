@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { parseJudgeFallbacks } from '../../lambdas/config/judge';
+import { MAX_USD } from '../../lambdas/domain/proxy/limits';
 import { MAX_READ_WINDOW_DAYS } from '../../lambdas/domain/query/read-window';
 import { dataStartDateProblem } from '../../lambdas/domain/store/projection-window';
 import {
@@ -28,6 +30,8 @@ export interface DataPlaneConfig extends PlaneLocation {
   readonly logLevel: LogLevel;
   /** How the writer consumes the events queue; omitted fields take the defaults of EventWriter. */
   readonly eventWriter?: EventWriterConfig;
+  /** Online evaluation's worker and LLM judges; omitted fields take the defaults of EvaluationWorker. */
+  readonly evaluation?: EvaluationConfig;
   /** Limits of the data plane's Athena workgroup; omitted fields take the defaults of EventTables. */
   readonly athena?: AthenaConfig;
   /**
@@ -87,6 +91,16 @@ export interface RetentionConfig {
   readonly rawRequestDays?: number;
   /** Projects whose events expire, by project id (not name); projects not listed keep theirs. */
   readonly projectEvents?: readonly { readonly projectId: string; readonly days: number }[];
+}
+
+/** Online evaluation on the plane (lib/data-plane/evaluation-worker.ts); every field has a default. */
+export interface EvaluationConfig {
+  /** Most concurrent evaluation-worker invocations, 2-1,000 (default 5): caps the executor's and providers' load. */
+  readonly maxConcurrency?: number;
+  /** Dollars a UTC day an evaluator's LLM judge may spend when its definition names no budget (default 5). */
+  readonly judgeDailyBudgetUsd?: number;
+  /** What a judge model tries when it fails transiently: {"<provider>/<model>": ["<provider>/<model>", ...]}. */
+  readonly judgeFallbacks?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface EventWriterConfig {
@@ -240,6 +254,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
         'hostingModel',
         'logLevel',
         'eventWriter',
+        'evaluation',
         'athena',
         'sourceMaps',
         'alarmEmails',
@@ -272,6 +287,14 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
         : parseEventWriter(
             requireObject(plane.eventWriter, `${field}.eventWriter`, fail),
             `${field}.eventWriter`,
+            fail,
+          );
+    const evaluation =
+      plane.evaluation === undefined
+        ? undefined
+        : parseEvaluation(
+            requireObject(plane.evaluation, `${field}.evaluation`, fail),
+            `${field}.evaluation`,
             fail,
           );
     const athena =
@@ -331,6 +354,7 @@ export function parseDeploymentConfig(raw: unknown, source = 'deployment config'
       ...(url !== undefined && { url }),
       ...(llmProxyUrl !== undefined && { llmProxyUrl }),
       ...(eventWriter && { eventWriter }),
+      ...(evaluation && { evaluation }),
       ...(athena && { athena }),
       ...(sourceMaps !== undefined && { sourceMaps }),
       ...(alarmEmails && { alarmEmails }),
@@ -542,6 +566,35 @@ function parseLocation(value: Record<string, unknown>, field: string, fail: Fail
   if (!REGION_PATTERN.test(region))
     fail(`${field}.region`, `must be an AWS region such as eu-west-1, got "${region}"`);
   return { account, region };
+}
+
+function parseEvaluation(value: Record<string, unknown>, field: string, fail: Fail): EvaluationConfig {
+  rejectUnknownKeys(
+    value,
+    field,
+    ['$comment', 'maxConcurrency', 'judgeDailyBudgetUsd', 'judgeFallbacks'],
+    fail,
+  );
+  const budget = value.judgeDailyBudgetUsd;
+  if (budget !== undefined && (typeof budget !== 'number' || !(budget >= 0) || budget > MAX_USD)) {
+    fail(
+      `${field}.judgeDailyBudgetUsd`,
+      `must be a number of dollars from 0 to ${MAX_USD}, got ${JSON.stringify(budget)}`,
+    );
+  }
+  let judgeFallbacks: Record<string, string[]> | undefined;
+  if (value.judgeFallbacks !== undefined) {
+    try {
+      judgeFallbacks = parseJudgeFallbacks(value.judgeFallbacks);
+    } catch (error) {
+      fail(`${field}.judgeFallbacks`, (error as Error).message);
+    }
+  }
+  return {
+    maxConcurrency: optionalInteger(value.maxConcurrency, `${field}.maxConcurrency`, 2, 1000, fail),
+    ...(budget !== undefined && { judgeDailyBudgetUsd: budget as number }),
+    ...(judgeFallbacks && { judgeFallbacks }),
+  };
 }
 
 function parseEventWriter(value: Record<string, unknown>, field: string, fail: Fail): EventWriterConfig {

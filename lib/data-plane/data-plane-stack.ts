@@ -12,6 +12,8 @@ import { ConfigurationsApi } from './configurations';
 import { SyncController } from './data-plane-controller';
 import { DataPlaneDashboard } from './data-plane-dashboard';
 import { DeadLetterArchiver, requiredDeadLetterVisibilityTimeout } from './dead-letter-archiver';
+import { EvaluationWorker } from './evaluation-worker';
+import { EvaluationsQueue } from './evaluations-queue';
 import { EvaluatorExecutor } from './evaluator-executor';
 import { EventStore } from './event-store';
 import { EventTables } from './event-tables';
@@ -75,6 +77,9 @@ export class DataPlaneStack extends Stack {
   readonly evaluatorExecutor: EvaluatorExecutor;
   /** HoneyHive's run_metric: one metric run on one event, Python through the executor. */
   readonly runMetricApi: RunMetricApi;
+  /** Online evaluation: the tasks the writer queues, and the worker that scores them. */
+  readonly evaluationsQueue: EvaluationsQueue;
+  readonly evaluationWorker: EvaluationWorker;
   /** The optional OTLP/gRPC collector (dataPlanes[].grpcCollector); undefined when not configured. */
   readonly grpcCollector?: GrpcCollector;
   readonly alarmTopic: AlarmTopic;
@@ -132,8 +137,17 @@ export class DataPlaneStack extends Stack {
     });
     // Updates that arrive before their event wait here: the writer folds them, reads merge them.
     this.pendingUpdates = new PendingUpdates(this, 'PendingUpdates');
+    this.syncController = new SyncController(this, 'Sync', {
+      dataPlane,
+      controlPlane,
+      keyRegistry: this.keyRegistry,
+    });
+    // Online evaluation: the writer queues tasks here, the evaluation worker (below) runs them.
+    this.evaluationsQueue = new EvaluationsQueue(this, 'EvaluationsQueue');
     this.eventWriter = new EventWriter(this, 'EventWriter', {
       ...writerSettings,
+      evaluationsQueue: this.evaluationsQueue,
+      syncController: this.syncController,
       eventsQueue: this.eventsQueue,
       eventStore: this.eventStore,
       eventTables: this.eventTables,
@@ -175,11 +189,6 @@ export class DataPlaneStack extends Stack {
       authRateLimit: this.authRateLimit,
     });
 
-    this.syncController = new SyncController(this, 'Sync', {
-      dataPlane,
-      controlPlane,
-      keyRegistry: this.keyRegistry,
-    });
     this.configurationsApi = new ConfigurationsApi(this, 'ConfigurationsApi', {
       httpApi: this.ingestApi.api,
       keyRegistry: this.keyRegistry,
@@ -223,6 +232,24 @@ export class DataPlaneStack extends Stack {
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,
+      defaultReadWindowDays: dataPlane.defaultReadWindowDays,
+    });
+
+    this.evaluationWorker = new EvaluationWorker(this, 'EvaluationWorker', {
+      evaluationsQueue: this.evaluationsQueue,
+      syncController: this.syncController,
+      eventStore: this.eventStore,
+      eventTables: this.eventTables,
+      pendingUpdates: this.pendingUpdates,
+      executor: this.evaluatorExecutor,
+      eventsQueue: this.eventsQueue,
+      rawArchive: this.rawArchive,
+      providerKeys: this.providerKeys,
+      proxyLimits: this.proxyLimits,
+      maxConcurrency: dataPlane.evaluation?.maxConcurrency,
+      judgeDailyBudgetUsd: dataPlane.evaluation?.judgeDailyBudgetUsd,
+      judgeFallbacks: dataPlane.evaluation?.judgeFallbacks,
+      logLevel: dataPlane.logLevel,
       defaultReadWindowDays: dataPlane.defaultReadWindowDays,
     });
 

@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 import { environmentForWriter } from '../../lambdas/writer/environment';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
+import type { SyncController } from './data-plane-controller';
+import type { EvaluationsQueue } from './evaluations-queue';
 import type { EventStore } from './event-store';
 import type { EventTables } from './event-tables';
 import type { EventsQueue } from './events-queue';
@@ -42,6 +44,9 @@ interface EventWriterProps extends EventWriterSettings {
   readonly rawArchive: RawArchive;
   /** Updates that arrive before their event wait there; the writer folds them into it. */
   readonly pendingUpdates: PendingUpdates;
+  /** Online evaluation: the writer queues the tasks of the metrics enabled in production (synced). */
+  readonly evaluationsQueue: EvaluationsQueue;
+  readonly syncController: SyncController;
   readonly logLevel?: LogLevel;
 }
 
@@ -92,6 +97,8 @@ export class EventWriter extends Construct {
         ATHENA_WORKGROUP: eventTables.workGroupName,
         GLUE_DATABASE: eventTables.databaseName,
         PENDING_UPDATES_TABLE_NAME: pendingUpdates.table.tableName,
+        EVALUATIONS_QUEUE_URL: props.evaluationsQueue.queue.queueUrl,
+        SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
       }),
     });
     const role = this.writerFunction.role;
@@ -102,6 +109,8 @@ export class EventWriter extends Construct {
     rawArchive.grantReadOverflowObjects(role);
     // The raw requests of each batch are archived by the writer, one object per batch.
     rawArchive.grantWriteRawBatches(role);
+    props.evaluationsQueue.grantSendTasks(role);
+    props.syncController.grantReadSyncedConfig(role);
 
     // Grants the consumer calls (receive, delete, change visibility) and kms:Decrypt on the queue key.
     this.eventSource = new SqsEventSource(eventsQueue.queue, {

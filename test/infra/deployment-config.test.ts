@@ -152,6 +152,27 @@ describe('deployment config', () => {
       /dataPlanes\[0\]\.eventWriter has unknown field\(s\) batchsize/,
     ],
     [
+      'an evaluation worker concurrency of 1',
+      (_c: RawConfig, plane: RawPlane) => (plane.evaluation = { maxConcurrency: 1 }),
+      /dataPlanes\[0\]\.evaluation\.maxConcurrency must be an integer from 2 to 1000/,
+    ],
+    [
+      'a negative judge budget',
+      (_c: RawConfig, plane: RawPlane) => (plane.evaluation = { judgeDailyBudgetUsd: -1 }),
+      /dataPlanes\[0\]\.evaluation\.judgeDailyBudgetUsd must be a number of dollars from 0/,
+    ],
+    [
+      'a judge fallback that is not <provider>/<model>',
+      (_c: RawConfig, plane: RawPlane) =>
+        (plane.evaluation = { judgeFallbacks: { 'openai/gpt-4o-mini': ['gpt-4o'] } }),
+      /dataPlanes\[0\]\.evaluation\.judgeFallbacks .*<provider>\/<model>/,
+    ],
+    [
+      'a misspelt evaluation setting',
+      (_c: RawConfig, plane: RawPlane) => (plane.evaluation = { judgeBudget: 3 }),
+      /dataPlanes\[0\]\.evaluation has unknown field\(s\) judgeBudget/,
+    ],
+    [
       'an Athena scan limit under 10 MB',
       (_c: RawConfig, plane: RawPlane) => (plane.athena = { bytesScannedCutoffPerQuery: 1000 }),
       /dataPlanes\[0\]\.athena\.bytesScannedCutoffPerQuery must be an integer from 10000000/,

@@ -10,7 +10,9 @@ import {
 import { LOCATOR_COLUMNS } from '../../lambdas/domain/store/locator';
 import { QUERY_ROUTES } from '../../lambdas/query-api/routes';
 import type { WaggleFunction } from '../../lib/common/waggle-function';
+import type { SyncController } from '../../lib/data-plane/data-plane-controller';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
+import { EvaluationsQueue } from '../../lib/data-plane/evaluations-queue';
 import { EventStore } from '../../lib/data-plane/event-store';
 import { EventTables } from '../../lib/data-plane/event-tables';
 import { EventWriter, requiredVisibilityTimeout } from '../../lib/data-plane/event-writer';
@@ -522,6 +524,9 @@ describe('writer', () => {
           eventTables,
           rawArchive,
           pendingUpdates,
+          evaluationsQueue: new EvaluationsQueue(stack, 'Evaluations'),
+          // Refused before the sync controller is looked at.
+          syncController: {} as SyncController,
         }),
     ).toThrow(/visibility timeout \(300 s\) must be at least .* \(750 s\)/);
   });
@@ -545,7 +550,7 @@ describe('writer', () => {
     });
   });
 
-  it('may write events, tombstones, payloads, id locator and event-schema files, read overflow events, query through Athena and consume the queue', () => {
+  it('may write events, tombstones, payloads, id locator and event-schema files, read overflow events, query through Athena, consume the queue and queue evaluation tasks', () => {
     const { writerFunction } = acme.eventWriter;
     const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/', 'event-schemas/'];
     expect(statementsOf(writerFunction)).toEqual([
@@ -585,6 +590,26 @@ describe('writer', () => {
         Effect: 'Allow',
         Resource: arnOf(acme.rawArchive.key.keyArn),
         Condition: s3ViaService,
+      },
+      // Online evaluation: tasks on the evaluations queue, the enabled metrics from the synced copy (read only).
+      {
+        Sid: 'SendEvaluationTasks',
+        Action: 'sqs:SendMessage',
+        Effect: 'Allow',
+        Resource: arnOf(acme.evaluationsQueue.queue.queueArn),
+      },
+      {
+        Sid: 'ReadSyncedConfig',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Effect: 'Allow',
+        Resource: arnOf(acme.syncController.stateTable.tableArn),
+      },
+      {
+        Sid: 'DecryptSyncedConfig',
+        Action: 'kms:Decrypt',
+        Effect: 'Allow',
+        Resource: arnOf(acme.syncController.stateKey.keyArn),
+        Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } },
       },
       ...consumeQueue(acme.eventsQueue.queue.queueArn),
       {

@@ -46,10 +46,17 @@ function functionsOf(stack: Stack): Deployed[] {
 
 beforeAll(() => {
   const base = loadDeploymentConfig(TWO_DATA_PLANES_CONFIG);
-  // Every optional setting that reaches an environment: source maps, a signing key rotation.
+  // Every optional setting that reaches an environment: source maps, a signing key rotation, judge settings.
   const everything: DeploymentConfig = {
     controlPlane: { ...base.controlPlane, sourceMaps: true, signingKeys: { current: 'b', previous: 'a' } },
-    dataPlanes: base.dataPlanes.map((plane) => ({ ...plane, sourceMaps: true })),
+    dataPlanes: base.dataPlanes.map((plane) => ({
+      ...plane,
+      sourceMaps: true,
+      evaluation: {
+        judgeDailyBudgetUsd: 2.5,
+        judgeFallbacks: { 'openai/gpt-4o-mini': ['anthropic/claude-haiku-4-5'] },
+      },
+    })),
   };
   const apps = [buildTestApp(base), buildTestApp(everything)];
   deployed = apps.flatMap(({ controlPlane, dataPlanes }) =>

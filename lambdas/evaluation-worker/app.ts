@@ -1,0 +1,71 @@
+/**
+ * The evaluation worker: the evaluations queue's consumer. Each task names an event and an
+ * evaluator version; the event is read through the read path, evaluated (Python in the sandbox, an
+ * LLM judge, a composite of both), and the batch's scores become metrics updates of their events
+ * (domain/evaluators/online/score-updates.ts). Only the failed tasks are reported back
+ * (ReportBatchItemFailures): SQS brings them back and, after the queue's receive limit, moves them
+ * to the dead-letter queue. No AWS imports: handler.ts wires it on AWS, lambdas/local/ locally.
+ */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type {
+  CodeMetricRunner,
+  EvaluatorCatalog,
+  JudgeRunner,
+  ScoreRecord,
+} from '../domain/evaluators/evaluator';
+import { createEvaluationWorker, type EvaluationWorkerDeps } from '../domain/evaluators/online/worker';
+import type { Tenant } from '../domain/events/event';
+import type { EventQueryService } from '../domain/query/types';
+
+export interface EvaluationWorkerAppDeps {
+  catalog: EvaluatorCatalog;
+  /** The read path (pending updates merged), for the newest version of each task's event. */
+  queries: Pick<EventQueryService, 'getEvent'>;
+  code: CodeMetricRunner;
+  /** Absent: model (LLM judge) evaluators score an error saying no judge is wired. */
+  judge?: JudgeRunner;
+  saveScores: EvaluationWorkerDeps['saveScores'];
+  concurrency?: number;
+  /** After a batch: its scores (ok and error), for metrics and logs. */
+  onScored?: (scores: ScoreRecord[]) => void;
+  onTaskFailed?: EvaluationWorkerDeps['onTaskFailed'];
+  onTaskSkipped?: EvaluationWorkerDeps['onTaskSkipped'];
+}
+
+export type EvaluationWorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+export function createEvaluationWorkerHandler(deps: EvaluationWorkerAppDeps): EvaluationWorkerHandler {
+  const { catalog } = deps;
+  // A composite's children are found in its project: by id when the reference has one, else by name.
+  const projectOnly = (projectId: string): Tenant => ({
+    org_id: '',
+    workspace_id: '',
+    project_id: projectId,
+  });
+  const worker = createEvaluationWorker({
+    catalog,
+    readEvent: async (tenant, eventId) => {
+      const event = await deps.queries.getEvent(tenant, eventId);
+      return event && { event };
+    },
+    evaluate: {
+      code: deps.code,
+      judge: deps.judge,
+      child: (parent, reference) =>
+        reference.id !== undefined
+          ? catalog.get(projectOnly(parent.projectId), reference.id)
+          : catalog
+              .enabledInProd(projectOnly(parent.projectId))
+              .then((all) => all.find((candidate) => candidate.name === reference.name)),
+    },
+    saveScores: deps.saveScores,
+    concurrency: deps.concurrency,
+    onTaskFailed: deps.onTaskFailed,
+    onTaskSkipped: deps.onTaskSkipped,
+  });
+  return async (event) => {
+    const result = await worker(event.Records.map(({ messageId, body }) => ({ messageId, body })));
+    if (result.scores.length > 0) deps.onScored?.(result.scores);
+    return { batchItemFailures: result.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}

@@ -1,0 +1,113 @@
+/** Scores as metrics updates of their events (domain/evaluators/online/score-updates.ts). */
+import { describe, expect, it } from 'vitest';
+import type { ScoreRecord } from '../../../../lambdas/domain/evaluators/evaluator';
+import { cacheEnabledEvaluators } from '../../../../lambdas/domain/evaluators/online/enabled-cache';
+import { publishScoreUpdates, scoreUpdate } from '../../../../lambdas/domain/evaluators/online/score-updates';
+import type { EventRecord } from '../../../../lambdas/domain/events/event';
+import { parseQueueEnvelope } from '../../../../lambdas/domain/ingest/queue-envelope';
+import { MemoryObjectStore, MemoryQueue } from '../../../support/memory-ports';
+
+const tenant = { org_id: 'o', workspace_id: 'w', project_id: 'p1' };
+
+function score(overrides: Partial<ScoreRecord> = {}): ScoreRecord {
+  return {
+    ...tenant,
+    score_id: 'sc-1',
+    event_id: 'e-1',
+    session_id: 's-1',
+    evaluator_id: 'len',
+    evaluator_name: 'answer length',
+    evaluator_version: 3,
+    value: 4,
+    passed: null,
+    explanation: null,
+    cost: null,
+    judge_event_id: null,
+    status: 'ok',
+    error: null,
+    source: 'online',
+    scored_at: 1_000,
+    ...overrides,
+  };
+}
+
+function queuedRecords(queue: MemoryQueue): EventRecord[] {
+  return queue.messages.flatMap((message) => {
+    const envelope = parseQueueEnvelope(message.body);
+    return 'records' in envelope ? envelope.records : [];
+  });
+}
+
+describe('score updates', () => {
+  it('sets the metric named after the evaluator on its event, and nothing for an error score', () => {
+    expect(scoreUpdate(score(), 5_000_000, 5_000)).toEqual({
+      kind: 'update',
+      update: {
+        ...tenant,
+        event_id: 'e-1',
+        version: 5_000_000,
+        ingested_at: 5_000,
+        patch: { metrics: { 'answer length': 4 } },
+      },
+    });
+    expect(scoreUpdate(score({ status: 'error', value: null, error: 'timeout' }), 1, 1)).toBeUndefined();
+  });
+
+  it('puts every valued score of a batch on the events queue, in increasing versions, and nothing when none has a value', async () => {
+    const queue = new MemoryQueue();
+    const publish = publishScoreUpdates({
+      eventsQueue: queue,
+      overflowStore: new MemoryObjectStore(),
+      clock: () => 7_000,
+    });
+    await publish([
+      score(),
+      score({ event_id: 'e-2', value: true, evaluator_name: 'polite' }),
+      score({ event_id: 'e-3', status: 'error', value: null }),
+    ]);
+    const records = queuedRecords(queue);
+    expect(records.map((record) => (record.kind === 'update' ? record.update.event_id : ''))).toEqual([
+      'e-1',
+      'e-2',
+    ]);
+    const versions = records.map((record) => (record.kind === 'update' ? record.update.version : 0));
+    expect(versions[1]).toBeGreaterThan(versions[0] as number);
+    await publish([score({ status: 'error', value: null })]);
+    expect(queue.batches).toHaveLength(1);
+  });
+
+  it('fails when the events queue does, so the worker brings the tasks back', async () => {
+    const queue = new MemoryQueue();
+    queue.failSends = true;
+    const publish = publishScoreUpdates({ eventsQueue: queue, overflowStore: new MemoryObjectStore() });
+    await expect(publish([score()])).rejects.toThrow(/outage/);
+  });
+});
+
+describe('the enabled evaluators cache', () => {
+  it('asks the catalog once per project per period, and again after a failure', async () => {
+    let now = 0;
+    const asked: string[] = [];
+    let fail = false;
+    const cached = cacheEnabledEvaluators(
+      {
+        async enabledInProd(of) {
+          asked.push(of.project_id);
+          if (fail) throw new Error('DynamoDB unavailable');
+          return [];
+        },
+      },
+      { ttlMs: 1_000, clock: () => now },
+    );
+    await cached.enabledInProd(tenant);
+    await cached.enabledInProd(tenant);
+    await cached.enabledInProd({ ...tenant, project_id: 'p2' });
+    expect(asked).toEqual(['p1', 'p2']);
+    now = 1_000;
+    fail = true;
+    await expect(cached.enabledInProd(tenant)).rejects.toThrow(/unavailable/);
+    fail = false;
+    await cached.enabledInProd(tenant);
+    expect(asked).toEqual(['p1', 'p2', 'p1', 'p1']);
+  });
+});
