@@ -1,18 +1,21 @@
 /**
  * Online evaluation lag on the local platform: from an event accepted by ingest (HTTP 200) to its
  * score visible in the event's `metrics` through the read API (`POST /v1/events/export`, as the
- * freshness bench reads). Beside it, in
- * the same run and on the same events, the event's own freshness (accepted to readable by the same
- * route), so what evaluation adds on top of storing the event shows.
+ * freshness bench reads). Beside it, in the same run and on the same events, the event's own
+ * freshness (accepted to readable, read the same way), so what evaluation adds to storing the event
+ * shows.
  *
  * One enabled Python metric (the length of the answer) for model events, sampled at 100%, on the
  * local platform with its default writer tuning in a temporary data folder. Events are sent on a
  * fixed schedule, not one after another's score, so several are in flight at once as under steady
- * traffic; one poll of their session answers for all of them (SessionWatcher). Warm-up events (scored before the timed ones start) absorb the
- * sandbox's first, cold process; the first one's lag is reported apart. After the platform has
- * stopped, the same metric is timed in a warm sandbox of its own: the Python part of the lag.
+ * traffic; one poll of their session answers for all of them (SessionWatcher). Warm-up events
+ * (scored before the timed ones start) absorb the sandbox's first, cold process; the first one's lag
+ * is reported apart. The whole is repeated in ROUNDS fresh platforms, since a shared machine's load
+ * moves these figures by seconds; the rounds' samples are pooled and each round's p50 is shown. After
+ * the platforms have stopped, the same metric is timed in a warm sandbox of its own: the Python part.
  *
- * Alone: `npm exec -- tsx bench/evaluators/evaluation-lag-bench.ts` (add `--quick` for a small run).
+ * Alone: `npm exec -- tsx bench/evaluators/evaluation-lag-bench.ts` (`--quick`: one small round;
+ * `--trace`: the platform's log lines, timed, on stderr).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -31,6 +34,7 @@ const CODE = `def ${METRIC_NAME}(event):\n    return len(event["outputs"].get("c
 const DEFAULT_EVENTS = 40;
 const DEFAULT_SPACING_MS = 250;
 const WARMUP_EVENTS = 3;
+const DEFAULT_ROUNDS = 3;
 /** Each in-flight event is looked at this often: the resolution of every figure. */
 const POLL_MS = 25;
 const GIVE_UP_MS = 60_000;
@@ -41,16 +45,35 @@ const SANDBOX_GAP_MS = 150;
 export const TARGET_P50_MS = 5_000;
 
 export interface LagRow {
+  meanMs: number;
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
 }
 
-interface Measured {
-  events: number;
-  /** The 1-minute load average before and after the platform part (the machine may be shared). */
+interface Stages {
+  /** Ingest answer -> evaluation tasks queued: the event stored. */
+  stored: LagRow;
+  /** Tasks queued -> scores published as updates: the evaluations queue, reading the event, the sandbox. */
+  worker: LagRow;
+  /** Score published -> seen by the watcher: the update stored and read, plus up to one poll. */
+  wayBack: LagRow;
+}
+
+/** One round's own figures, to show how much they move from one platform and moment to the next. */
+interface RoundSummary {
+  /** The 1-minute load average when the timed events started and when the last was scored. */
   loadBefore: number;
   loadAfter: number;
+  readableP50Ms: number;
+  scoredP50Ms: number;
+  /** The very first event after the platform started (cold sandbox), accepted -> scored. */
+  firstScoredMs: number;
+}
+
+interface Measured {
+  rounds: RoundSummary[];
+  eventsPerRound: number;
   spacingMs: number;
   /** Ingest accepted -> the event readable (its own freshness; the baseline). */
   readable: LagRow;
@@ -58,14 +81,14 @@ interface Measured {
   scored: LagRow;
   /** Per event: readable -> scored, what evaluation adds. */
   added: LagRow;
-  /** The very first event after the platform started (cold sandbox), accepted -> scored. */
-  firstScoredMs: number;
-  /** Tasks queued -> scores published (the platform's log), per task of the timed events. */
-  worker: LagRow;
-  workerSamples: number;
+  /** Where each event's time went (the platform's log), over the rounds whose log could be paired. */
+  stages?: Stages;
+  stagedRounds: number;
+  /** `GET /v1/events/{id}` of each scored event, once a round's events are all scored. */
+  get: LagRow;
   /** One watcher poll (an export of the session): the read load the measuring adds. */
   poll: LagRow;
-  /** The same metric in a warm sandbox of its own, after the platform stopped. */
+  /** The same metric in a warm sandbox of its own, after the platforms stopped. */
   sandbox: LagRow;
 }
 
@@ -80,6 +103,8 @@ export interface EvaluationLagBench {
 }
 
 interface EventTimes {
+  /** performance.now() of the ingest answer; the others are from it. */
+  acceptedAt: number;
   readableMs: number;
   scoredMs: number;
 }
@@ -88,7 +113,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function row(samples: readonly number[]): LagRow {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), maxMs: sorted.at(-1) ?? Number.NaN };
+  return {
+    meanMs: sorted.reduce((sum, each) => sum + each, 0) / sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    maxMs: sorted.at(-1) ?? Number.NaN,
+  };
 }
 
 function answer(i: number): string {
@@ -135,6 +165,7 @@ interface Watched {
 class SessionWatcher {
   private readonly pending = new Map<string, Watched>();
   private running = true;
+  private lastError?: Error;
   private readonly loop: Promise<void>;
   readonly pollMs: number[] = [];
 
@@ -163,13 +194,21 @@ class SessionWatcher {
 
   private async poll(): Promise<void> {
     const sent = performance.now();
+    for (const [eventId, watched] of this.pending)
+      if (sent - watched.accepted > GIVE_UP_MS) {
+        this.pending.delete(eventId);
+        const last = this.lastError ? ` (last read failure: ${this.lastError.message})` : '';
+        watched.reject(new Error(`event ${watched.index} not scored within ${GIVE_UP_MS / 1000} s${last}`));
+      }
     let events: Awaited<ReturnType<Api['export']>>['events'];
     try {
       ({ events } = await this.api.export({
         filters: [{ field: 'session_id', operator: 'is', value: this.sessionId, type: 'string' }],
       }));
     } catch (error) {
-      return this.failAll(error instanceof Error ? error : new Error(String(error)));
+      // One failed read is retried at the next poll; GIVE_UP_MS bounds a read that never comes back.
+      this.lastError = error instanceof Error ? error : new Error(String(error));
+      return;
     }
     const now = performance.now();
     this.pollMs.push(now - sent);
@@ -182,23 +221,23 @@ class SessionWatcher {
       this.pending.delete(event.event_id);
       if (score !== answer(watched.index).length)
         watched.reject(new Error(`event ${watched.index} scored ${JSON.stringify(score)}`));
-      else watched.resolve({ readableMs: watched.readableMs, scoredMs: now - watched.accepted });
+      else
+        watched.resolve({
+          acceptedAt: watched.accepted,
+          readableMs: watched.readableMs,
+          scoredMs: now - watched.accepted,
+        });
     }
-    for (const [eventId, watched] of this.pending)
-      if (now - watched.accepted > GIVE_UP_MS) {
-        this.pending.delete(eventId);
-        watched.reject(new Error(`event ${watched.index} not scored within ${GIVE_UP_MS / 1000} s`));
-      }
-  }
-
-  private failAll(error: Error): void {
-    for (const watched of this.pending.values()) watched.reject(error);
-    this.pending.clear();
   }
 }
 
 /** Sends model event `i` in `sessionId`; its times, from the ingest answer, once it is scored. */
-async function send(api: Api, watcher: SessionWatcher, sessionId: string, i: number): Promise<EventTimes> {
+async function send(
+  api: Api,
+  watcher: SessionWatcher,
+  sessionId: string,
+  i: number,
+): Promise<EventTimes & { eventId: string }> {
   const response = await api.post('/events', {
     event: {
       project: 'default',
@@ -215,7 +254,20 @@ async function send(api: Api, watcher: SessionWatcher, sessionId: string, i: num
     throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
   const accepted = performance.now();
   const { event_id: eventId } = (await response.json()) as { event_id: string };
-  return watcher.watch(eventId, i, accepted);
+  return { eventId, ...(await watcher.watch(eventId, i, accepted)) };
+}
+
+/** Each event read once by id, one after another: what a per-event poll would have cost. */
+async function timeGets(api: Api, eventIds: readonly string[]): Promise<number[]> {
+  const samples: number[] = [];
+  for (const eventId of eventIds) {
+    const started = performance.now();
+    const response = await api.request('GET', `/v1/events/${eventId}`);
+    await response.arrayBuffer();
+    samples.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`GET /v1/events/{id} answered ${response.status}`);
+  }
+  return samples;
 }
 
 async function timeSandbox(): Promise<number[]> {
@@ -251,38 +303,67 @@ async function timeSandbox(): Promise<number[]> {
 }
 
 /**
- * The evaluation worker's part, from the platform's log: the time from tasks being queued (the
- * writer's hook, right after the event's batch is stored) to their scores being published as
- * updates (the evaluations queue's poller, reading the event, the sandbox). Tasks are taken in the
- * order they were queued, as the queue hands them out.
+ * When the platform's log says tasks were queued (the writer's hook, right after the batch holding
+ * their events was stored) and scores were published as updates (after the worker's batch), one
+ * time per task. Only while `counting`: the timed events.
  */
-class WorkerClock {
-  private readonly queued: number[] = [];
-  readonly samplesMs: number[] = [];
+class PipelineLog {
+  readonly queuedAt: number[] = [];
+  readonly publishedAt: number[] = [];
   counting = false;
 
   readonly log = (line: string): void => {
+    if (!this.counting) return;
     const now = performance.now();
     const queued = /evaluations: tasks queued tasks=(\d+)/.exec(line);
-    if (queued && this.counting) for (let n = Number(queued[1]); n > 0; n--) this.queued.push(now);
+    for (let n = Number(queued?.[1] ?? 0); n > 0; n--) this.queuedAt.push(now);
     const scored = /evaluations: scored scores=(\d+)/.exec(line);
-    if (scored)
-      for (let n = Number(scored[1]); n > 0; n--) {
-        const at = this.queued.shift();
-        if (at !== undefined) this.samplesMs.push(now - at);
-      }
+    for (let n = Number(scored?.[1] ?? 0); n > 0; n--) this.publishedAt.push(now);
   };
 }
 
-async function measureOnPlatform(
+interface StageSamples {
+  stored: number[];
+  worker: number[];
+  wayBack: number[];
+}
+
+/**
+ * Each event's time split in three at the log's times, pairing the n-th event sent with the n-th
+ * task queued, the n-th score published and the n-th score seen (the queues hand messages out in
+ * order; the events of one writer batch share their times). Undefined when the counts differ.
+ */
+function stagesOf(acceptedAt: number[], visibleAt: number[], log: PipelineLog): StageSamples | undefined {
+  const accepted = [...acceptedAt].sort((a, b) => a - b);
+  const visible = [...visibleAt].sort((a, b) => a - b);
+  const { queuedAt, publishedAt } = log;
+  if (queuedAt.length !== accepted.length || publishedAt.length !== accepted.length) return undefined;
+  const at = (list: number[], i: number) => list[i] ?? Number.NaN;
+  const each = (from: number[], to: number[]) => accepted.map((_, i) => at(to, i) - at(from, i));
+  return {
+    stored: each(accepted, queuedAt),
+    worker: each(queuedAt, publishedAt),
+    wayBack: each(publishedAt, visible),
+  };
+}
+
+interface Round {
+  summary: RoundSummary;
+  times: EventTimes[];
+  pollMs: number[];
+  getMs: number[];
+  stages?: StageSamples;
+}
+
+async function measureRound(
   events: number,
   spacingMs: number,
   trace?: (line: string) => void,
-): Promise<Omit<Measured, 'sandbox'>> {
+): Promise<Round> {
   const dataDir = await mkdtemp(join(tmpdir(), 'waggle-evaluation-lag-'));
-  const clock = new WorkerClock();
+  const pipeline = new PipelineLog();
   const log = (line: string) => {
-    clock.log(line);
+    pipeline.log(line);
     trace?.(line);
   };
   const platform = await startLocalPlatform({ port: 0, dataDir, log });
@@ -295,8 +376,8 @@ async function measureOnPlatform(
       const first = await send(api, warmup, 'evaluation-lag-warmup', 0);
       for (let i = 1; i < WARMUP_EVENTS; i++) await send(api, warmup, 'evaluation-lag-warmup', i);
       await warmup.stop();
-      clock.counting = true;
-      const watches: Promise<EventTimes>[] = [];
+      pipeline.counting = true;
+      const watches: Promise<EventTimes & { eventId: string }>[] = [];
       const loadBefore = os.loadavg()[0] ?? Number.NaN;
       const start = performance.now();
       for (let i = 0; i < events; i++) {
@@ -306,18 +387,28 @@ async function measureOnPlatform(
         watches.push(send(api, watcher, 'evaluation-lag', i));
       }
       const times = await Promise.all(watches);
+      const loadAfter = os.loadavg()[0] ?? Number.NaN;
+      await watcher.stop();
+      const getMs = await timeGets(
+        api,
+        times.map((t) => t.eventId),
+      );
       return {
-        events,
-        spacingMs,
-        loadBefore,
-        loadAfter: os.loadavg()[0] ?? Number.NaN,
-        readable: row(times.map((t) => t.readableMs)),
-        scored: row(times.map((t) => t.scoredMs)),
-        added: row(times.map((t) => t.scoredMs - t.readableMs)),
-        firstScoredMs: first.scoredMs,
-        poll: row(watcher.pollMs),
-        worker: row(clock.samplesMs),
-        workerSamples: clock.samplesMs.length,
+        summary: {
+          loadBefore,
+          loadAfter,
+          readableP50Ms: row(times.map((t) => t.readableMs)).p50Ms,
+          scoredP50Ms: row(times.map((t) => t.scoredMs)).p50Ms,
+          firstScoredMs: first.scoredMs,
+        },
+        times,
+        pollMs: watcher.pollMs,
+        getMs,
+        stages: stagesOf(
+          times.map((t) => t.acceptedAt),
+          times.map((t) => t.acceptedAt + t.scoredMs),
+          pipeline,
+        ),
       };
     } finally {
       await Promise.all([warmup.stop(), watcher.stop()]);
@@ -329,7 +420,7 @@ async function measureOnPlatform(
 }
 
 export async function measureEvaluationLag(
-  options: { events?: number; spacingMs?: number; trace?: (line: string) => void } = {},
+  options: { rounds?: number; events?: number; spacingMs?: number; trace?: (line: string) => void } = {},
 ): Promise<EvaluationLagBench> {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const base = {
@@ -343,12 +434,37 @@ export async function measureEvaluationLag(
   } catch (error) {
     return { ...base, unavailable: error instanceof Error ? error.message : String(error) };
   }
-  const onPlatform = await measureOnPlatform(
-    options.events ?? DEFAULT_EVENTS,
-    options.spacingMs ?? DEFAULT_SPACING_MS,
-    options.trace,
-  );
-  return { ...base, python, measured: { ...onPlatform, sandbox: row(await timeSandbox()) } };
+  const eventsPerRound = options.events ?? DEFAULT_EVENTS;
+  const spacingMs = options.spacingMs ?? DEFAULT_SPACING_MS;
+  const rounds: Round[] = [];
+  for (let i = 0; i < (options.rounds ?? DEFAULT_ROUNDS); i++)
+    rounds.push(await measureRound(eventsPerRound, spacingMs, options.trace));
+  const times = rounds.flatMap((round) => round.times);
+  const staged = rounds.flatMap((round) => (round.stages ? [round.stages] : []));
+  return {
+    ...base,
+    python,
+    measured: {
+      rounds: rounds.map((round) => round.summary),
+      eventsPerRound,
+      spacingMs,
+      readable: row(times.map((t) => t.readableMs)),
+      scored: row(times.map((t) => t.scoredMs)),
+      added: row(times.map((t) => t.scoredMs - t.readableMs)),
+      stages:
+        staged.length > 0
+          ? {
+              stored: row(staged.flatMap((each) => each.stored)),
+              worker: row(staged.flatMap((each) => each.worker)),
+              wayBack: row(staged.flatMap((each) => each.wayBack)),
+            }
+          : undefined,
+      stagedRounds: staged.length,
+      get: row(rounds.flatMap((round) => round.getMs)),
+      poll: row(rounds.flatMap((round) => round.pollMs)),
+      sandbox: row(await timeSandbox()),
+    },
+  };
 }
 
 async function pythonVersion(executable: string): Promise<string> {
@@ -365,57 +481,81 @@ export function formatEvaluationLagSection(bench: EvaluationLagBench): string {
     return `${heading}\n\n${where}. Not measured: ${bench.unavailable ?? 'python3 is not available'}.\n`;
   const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
   const line = (name: string, r: LagRow) =>
-    `| ${name} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${fmt(r.maxMs)} |`;
-  const { readable, scored, added, worker, sandbox, poll } = measured;
+    `| ${name} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${fmt(r.maxMs)} | ${fmt(r.meanMs)} |`;
+  const { readable, scored, added, sandbox, poll, get, stages } = measured;
   const window = LOCAL_WRITER_DEFAULTS.maximumBatchingWindowMs;
   const met = scored.p50Ms < TARGET_P50_MS;
-  const wayBack = added.p50Ms - worker.p50Ms;
+  const header = '| p50 ms | p95 ms | max ms | mean ms |\n|---|---:|---:|---:|---:|';
+  const { rounds } = measured;
+  const each = (pick: (round: RoundSummary) => string) => rounds.map(pick).join(' / ');
+  const events = rounds.length * measured.eventsPerRound;
+  const noSplit = `Where the time goes: not split (the platform's log did not give one queued task and one published score per
+event in any round).
+
+| ${header}
+${line(`the Python run alone: the same metric in a warm sandbox (runs ${SANDBOX_GAP_MS} ms apart)`, sandbox)}
+`;
   return `${heading}
 
-${where}, ${bench.python}; the machine shared with other work (1-minute load average ${measured.loadBefore.toFixed(1)} before the
-run, ${measured.loadAfter.toFixed(1)} after it). The local platform with its default tuning (writer batching window ${window} ms) in a
-temporary data folder, one enabled Python metric for model events (the answer's length, sampled at 100%).
-${measured.events} model events in one session sent through HoneyHive's \`POST /events\`, one every ${measured.spacingMs} ms, so several are in
-flight at once; every ${POLL_MS} ms one \`POST /v1/events/export\` filtered on the session (p50 ${fmt(poll.p50Ms)} ms, p95 ${fmt(poll.p95Ms)} ms each)
-tells which are readable and which carry the score in \`metrics\` (its value checked). Times run from the ingest answer
-(HTTP 200) to the answer of the first poll that shows it, so each is late by up to one poll. One poll for all the
-events in flight rather than a \`GET /v1/events/{id}\` per event: a found event's GET takes 50 to 150 ms here, and one per
-event every ${POLL_MS} ms would load the two cores the pipeline runs on and lengthen what is measured. ${WARMUP_EVENTS} warm-up
-events, in a session of their own, went first one at a time.
+${where}, ${bench.python}, the machine shared with other work. The local platform with its default tuning (writer
+batching window ${window} ms) in a temporary data folder, one enabled Python metric for model events (the answer's length,
+sampled at 100%). ${rounds.length} round(s), each on a fresh platform: ${measured.eventsPerRound} model events in one session sent through HoneyHive's
+\`POST /events\`, one every ${measured.spacingMs} ms, so several are in flight at once; every ${POLL_MS} ms one \`POST /v1/events/export\` filtered
+on the session (p50 ${fmt(poll.p50Ms)} ms, p95 ${fmt(poll.p95Ms)} ms each) tells which are readable and which carry the score in \`metrics\`
+(its value checked). Times run from the ingest answer (HTTP 200) to the answer of the first poll that shows it, so
+each is late by up to one poll. One poll for all the events in flight rather than a \`GET /v1/events/{id}\` per event:
+once all were scored, a GET of each took p50 ${fmt(get.p50Ms)} ms (p95 ${fmt(get.p95Ms)} ms), and one per event in flight every ${POLL_MS} ms
+would load the two cores the pipeline runs on and lengthen what is measured. Even so an export is in flight most of
+the time: the measuring loads the platform too. ${WARMUP_EVENTS} warm-up events, in a session of their own, went first one at a
+time in each round.
 
-| from the ingest answer to | p50 ms | p95 ms | max ms |
-|---|---:|---:|---:|
+| ${events} events, from the ingest answer to ${header}
 ${line('baseline: the event readable (its own freshness)', readable)}
 ${line('**its score in `metrics`**', scored)}
 ${line('added by evaluation: readable to scored, per event', added)}
-${line(`of which the worker: tasks queued to scores published, per task (the platform's log; ${measured.workerSamples} tasks)`, worker)}
-${line(`of which the Python run: the same metric in a warm sandbox alone (after the platform stopped; runs ${SANDBOX_GAP_MS} ms apart)`, sandbox)}
 
 Target: p50 under ${fmt(TARGET_P50_MS / 1000)} s from ingest to score: ${fmt(scored.p50Ms)} ms, **${met ? 'met' : 'NOT met'}**. At p50 the score is visible
-${(scored.p50Ms / readable.p50Ms).toFixed(1)}x the event's own freshness, ${fmt(scored.p50Ms - readable.p50Ms)} ms after the event itself. The first event after the platform
-started (no sandbox process ready yet) was scored ${fmt(measured.firstScoredMs)} ms after its ingest answer.
+${(scored.p50Ms / readable.p50Ms).toFixed(1)}x the event's own freshness, ${fmt(scored.p50Ms - readable.p50Ms)} ms after it.
 
-What the lag is made of, in order:
+Round by round: p50 to the score ${each((r) => fmt(r.scoredP50Ms))} ms, to readable ${each((r) => fmt(r.readableP50Ms))} ms; 1-minute
+load average ${each((r) => `${r.loadBefore.toFixed(1)} to ${r.loadAfter.toFixed(1)}`)} on the 2 cores while the timed events ran (other work on the machine).
+The first event after each platform started (no sandbox process ready yet) was scored ${each((r) => fmt(r.firstScoredMs))} ms after its
+ingest answer.
 
-1. Storing the event, the baseline row: the events queue, the writer's batching window (up to ${window} ms), the Parquet
-   write. The writer's hook then queues one task per event and evaluator on the evaluations queue.
-2. The worker, about ${fmt(worker.p50Ms)} ms at p50: the evaluations queue's poller (batches of up to ${EVALUATIONS_POLLER.batchSize} tasks, no batching
-   window; it is told of new tasks at once), reading the event back through the read path, and the sandbox run
-   (about ${fmt(sandbox.p50Ms)} ms on its own: a process per run, the next one started after each run).
-3. The score's way back, the rest of the added time (about ${fmt(wayBack)} ms at p50, by difference): a \`metrics\` update on
-   the events queue, the writer's batching window again, a second write, then the read merging the update.
+${stages ? stagesTable(stages, sandbox, line, header, measured.stagedRounds) : noSplit}`;
+}
 
-So the lag is about two writer batching windows plus the writes; the Python run is a small part of it.
+function stagesTable(
+  stages: Stages,
+  sandbox: LagRow,
+  line: (name: string, r: LagRow) => string,
+  header: string,
+  rounds: number,
+): string {
+  const window = LOCAL_WRITER_DEFAULTS.maximumBatchingWindowMs;
+  const share = (part: LagRow) =>
+    `${Math.round((100 * part.meanMs) / (stages.stored.meanMs + stages.worker.meanMs + stages.wayBack.meanMs))}%`;
+  return `Where the time goes, per event (${rounds} of the rounds), at the times of the platform's log (the n-th event sent paired with
+the n-th task queued, score published and score seen: the queues hand messages out in order, and the events of one
+writer batch share their times). The means add up to the mean from the ingest answer to the score.
+
+| stage ${header}
+${line(`1. stored: the events queue, the writer's batching window (up to ${window} ms), the Parquet write, the writer's hook queuing one task per event and evaluator (${share(stages.stored)} of the mean)`, stages.stored)}
+${line(`2. evaluated: the evaluations queue (batches of up to ${EVALUATIONS_POLLER.batchSize}, no batching window, one batch at a time), reading the event back through the read path, the sandbox, publishing the score (${share(stages.worker)})`, stages.worker)}
+${line(`3. back: the score as a \`metrics\` update on the events queue, the writer's batching window again, a second write, the read merging it, up to one poll (${share(stages.wayBack)})`, stages.wayBack)}
+${line(`the Python run alone: the same metric in a warm sandbox after the platform stopped (runs ${SANDBOX_GAP_MS} ms apart)`, sandbox)}
+
+The lag is two trips through the writer (its batching window each time) with the evaluation between them; the Python
+run is ${Math.round((100 * sandbox.meanMs) / stages.worker.meanMs)}% of stage 2, the rest of which is waiting in the evaluations queue and reading the event back.
 `;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const quick = process.argv.includes('--quick');
-  // --trace: the platform's log lines, timed, on stderr (where the time goes).
   const t0 = performance.now();
   const trace = process.argv.includes('--trace')
     ? (line: string) => console.error(`${(performance.now() - t0).toFixed(0).padStart(6)} ${line}`)
     : undefined;
-  const bench = await measureEvaluationLag({ ...(quick && { events: 8 }), trace });
+  const bench = await measureEvaluationLag({ ...(quick && { rounds: 1, events: 8 }), trace });
   console.log(formatEvaluationLagSection(bench));
 }
