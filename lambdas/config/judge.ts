@@ -7,7 +7,8 @@
 import { MAX_FALLBACKS } from '../domain/proxy/chat-request';
 import { MAX_USD } from '../domain/proxy/limits';
 import { parseModelTarget } from '../domain/proxy/routing';
-import { custom, type InputOf, json, optional, type ValuesOf, withDefault } from './schema';
+import { PROVIDER_KEY_VARIABLES } from './provider-keys';
+import { custom, type InputOf, json, optional, string, type ValuesOf, withDefault } from './schema';
 
 /** Dollars a UTC day an evaluator's judge may spend when its definition says nothing. */
 export const DEFAULT_JUDGE_DAILY_BUDGET_USD = 5;
@@ -30,6 +31,20 @@ export const JUDGE_VARIABLES = {
 
 export type JudgeInput = InputOf<typeof JUDGE_VARIABLES>;
 export type JudgeValues = ValuesOf<typeof JUDGE_VARIABLES>;
+
+/**
+ * Everything a function needs to run judges beyond the events queue it already has: provider keys,
+ * the proxy's limits table (budgets, rate limits, usage counters), and the judge settings.
+ */
+export const JUDGE_WIRING_VARIABLES = {
+  ...PROVIDER_KEY_VARIABLES,
+  /** The project's budgets and rate limits and their usage counters (the proxy's), which judges count against. */
+  PROXY_LIMITS_TABLE_NAME: string(),
+  ...JUDGE_VARIABLES,
+} as const;
+
+export type JudgeWiringInput = InputOf<typeof JUDGE_WIRING_VARIABLES>;
+export type JudgeWiringValues = ValuesOf<typeof JUDGE_WIRING_VARIABLES>;
 
 export function parseDollars(text: string, name: string): number {
   const usd = Number(text.trim());

@@ -1,7 +1,7 @@
 /** The evaluation-worker function's environment (lib/data-plane/evaluation-worker.ts sets it; handler.ts reads it). */
 import { defineFunctionEnvironment } from '../config/function-environment';
-import { JUDGE_VARIABLES } from '../config/judge';
-import { integer, matching, optional, string, url } from '../config/schema';
+import { JUDGE_WIRING_VARIABLES } from '../config/judge';
+import { integer, optional, string, url } from '../config/schema';
 import { MAX_READ_WINDOW_DAYS } from '../domain/query/read-window';
 
 export const EVALUATION_WORKER_ENVIRONMENT = defineFunctionEnvironment('evaluation-worker', {
@@ -21,16 +21,8 @@ export const EVALUATION_WORKER_ENVIRONMENT = defineFunctionEnvironment('evaluati
   EVENTS_QUEUE_URL: url(),
   /** Where a message too large for the events queue is written first (the raw-archive bucket). */
   OVERFLOW_BUCKET: string(),
-  /** LLM judges call providers as the proxy does: its provider keys, budgets and rate limits. */
-  PROVIDER_KEYS_TABLE_NAME: string(),
-  PROVIDER_SECRETS_KEY_ARN: matching(
-    /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
-    'a KMS key ARN',
-    'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-  ),
-  /** The project's budgets and rate limits and their usage counters (the proxy's), which judges count against. */
-  PROXY_LIMITS_TABLE_NAME: string(),
-  ...JUDGE_VARIABLES,
+  /** LLM judges call providers as the proxy does: its provider keys, budgets and rate limits; JUDGE_* settings. */
+  ...JUDGE_WIRING_VARIABLES,
 });
 
 export const readEvaluationWorkerEnvironment = EVALUATION_WORKER_ENVIRONMENT.read;

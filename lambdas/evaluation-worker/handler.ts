@@ -9,35 +9,24 @@
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMS } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
 import { DynamoConfigStore } from '../adapters/aws/dynamo-config-store';
 import { DynamoPendingUpdates } from '../adapters/aws/dynamo-pending-updates';
-import { DynamoProviderKeyStore } from '../adapters/aws/dynamo-provider-key-store';
-import { DynamoProxyLimitsStore, DynamoUsageCounters } from '../adapters/aws/dynamo-proxy-guards';
-import { kmsSecretSealer } from '../adapters/aws/esdk-secret-sealer';
+import { judgeFromEnvironment } from '../adapters/aws/judge-wiring';
 import { LambdaCodeRunner } from '../adapters/aws/lambda-code-runner';
 import { createObservability } from '../adapters/aws/observability';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
-import { createGuardedFetch } from '../adapters/providers/guarded-fetch';
-import { createProviderJudgeRunner } from '../adapters/providers/provider-judge-runner';
 import { createConfigurationLookup } from '../domain/configurations/lookup';
 import { createSyncedEvaluatorCatalog } from '../domain/evaluators/definitions/catalog';
 import { publishScoreUpdates } from '../domain/evaluators/online/score-updates';
-import { publishRecords } from '../domain/ingest/publish-records';
-import { createProviderKeyResolver } from '../domain/providers/resolve';
-import { createProxyGuards } from '../domain/proxy/admission';
 import { createEventQueryService } from '../domain/query/event-query-service';
 import { withPendingUpdates } from '../domain/query/pending-merge';
 import { createEvaluationWorkerHandler } from './app';
 import { readEvaluationWorkerEnvironment } from './environment';
-
-/** Longest wait for a judge's provider answer, per attempt: well inside the function's 5 minutes. */
-const JUDGE_ATTEMPT_TIMEOUT_MS = 60_000;
 
 const env = readEvaluationWorkerEnvironment();
 const { logger, count, traced, forRecord, wrap } = createObservability(env);
@@ -58,37 +47,25 @@ const queries = withPendingUpdates(
   new DynamoPendingUpdates(dynamo, env.PENDING_UPDATES_TABLE_NAME, { consistentReads: false }),
 );
 
-const counters = new DynamoUsageCounters(dynamo, env.PROXY_LIMITS_TABLE_NAME);
-const judge = createProviderJudgeRunner({
-  keys: createProviderKeyResolver({
-    store: new DynamoProviderKeyStore(dynamo, env.PROVIDER_KEYS_TABLE_NAME),
-    sealer: kmsSecretSealer(traced(new KMS({})), env.PROVIDER_SECRETS_KEY_ARN),
-  }),
-  models: {
-    fetch: createGuardedFetch(),
-    // Bedrock is signed with this function's role: the same credentials its AWS SDK clients use.
-    bedrockCredentials: () => sqs.config.credentials(),
-  },
-  publish: async (records, requestId) => {
-    await publishRecords(records, eventsQueue, overflow, { requestId: `judge-${requestId}` });
-  },
-  counters,
-  defaultDailyBudgetUsd: env.JUDGE_DAILY_BUDGET_USD,
-  guards: createProxyGuards({
-    limits: new DynamoProxyLimitsStore(dynamo, env.PROXY_LIMITS_TABLE_NAME),
-    counters,
+const judge = judgeFromEnvironment({
+  dynamo,
+  env,
+  eventsQueue,
+  overflowStore: overflow,
+  configurations: createConfigurationLookup({ configStore }),
+  traced,
+  // Bedrock is signed with this function's role: the same credentials its AWS SDK clients use.
+  credentials: () => sqs.config.credentials(),
+  hooks: {
+    onCall: (call) => count(call.ok ? 'JudgeCallsAnswered' : 'JudgeCallsFailed'),
+    onEventLost: (error) => {
+      count('JudgeEventsLost');
+      logger.error('judge model event not queued', { error: error as Error });
+    },
     onCounterFailure: (error, context) => {
       count('CounterFailures');
       logger.error('judge usage counter not corrected', { ...context, error: error as Error });
     },
-  }),
-  configurations: createConfigurationLookup({ configStore }),
-  fallbacks: env.JUDGE_FALLBACKS,
-  attemptTimeoutMs: JUDGE_ATTEMPT_TIMEOUT_MS,
-  onCall: (call) => count(call.ok ? 'JudgeCallsAnswered' : 'JudgeCallsFailed'),
-  onEventLost: (error) => {
-    count('JudgeEventsLost');
-    logger.error('judge model event not queued', { error: error as Error });
   },
 });
 

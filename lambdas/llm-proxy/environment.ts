@@ -1,20 +1,14 @@
 /** The llm-proxy function's environment (lib/data-plane/llm-proxy.ts sets it; handler.ts reads it). */
 import { CALLER_AUTH_VARIABLES, tokenTrustProblems } from '../config/caller-auth';
 import { defineFunctionEnvironment } from '../config/function-environment';
+import { PROVIDER_KEY_VARIABLES } from '../config/provider-keys';
 import { PROXY_GUARD_VARIABLES } from '../config/proxy-guards';
-import { integer, matching, string, url, withDefault } from '../config/schema';
+import { integer, string, url, withDefault } from '../config/schema';
 
 export const LLM_PROXY_ENVIRONMENT = defineFunctionEnvironment(
   'llm-proxy',
   {
-    /** Provider key records (GetItem only). */
-    PROVIDER_KEYS_TABLE_NAME: string(),
-    /** The KMS key that wraps each secret's data key: the proxy may Decrypt with it, nothing else. */
-    PROVIDER_SECRETS_KEY_ARN: matching(
-      /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
-      'a KMS key ARN',
-      'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-    ),
+    ...PROVIDER_KEY_VARIABLES,
     /** Budgets, rate limits and their usage counters; the opt-in response cache (x-waggle-cache). */
     ...PROXY_GUARD_VARIABLES,
     /** The sync-state table: configurations by name (the `model` of a request that is not <provider>/<model>). */

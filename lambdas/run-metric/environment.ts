@@ -1,7 +1,8 @@
 /** The run-metric function's environment (lib/data-plane/run-metric.ts sets it; handler.ts reads it). */
 import { CALLER_AUTH_VARIABLES, tokenTrustProblems } from '../config/caller-auth';
 import { defineFunctionEnvironment } from '../config/function-environment';
-import { integer, optional, string } from '../config/schema';
+import { JUDGE_WIRING_VARIABLES } from '../config/judge';
+import { integer, optional, string, url } from '../config/schema';
 import { MAX_READ_WINDOW_DAYS } from '../domain/query/read-window';
 
 export const RUN_METRIC_ENVIRONMENT = defineFunctionEnvironment(
@@ -19,6 +20,11 @@ export const RUN_METRIC_ENVIRONMENT = defineFunctionEnvironment(
     DEFAULT_READ_WINDOW_DAYS: optional(integer({ min: 1, max: MAX_READ_WINDOW_DAYS })),
     /** The evaluator executor (lib/data-plane/evaluator-executor.ts) that runs Python metrics. */
     EVALUATOR_EXECUTOR_FUNCTION_NAME: string(),
+    /** Model metrics: the judge's model event goes on the events queue (a large one through the raw archive). */
+    EVENTS_QUEUE_URL: url(),
+    OVERFLOW_BUCKET: string(),
+    /** Model metrics call providers as the LLM proxy does: its provider keys, budgets and rate limits; JUDGE_* settings. */
+    ...JUDGE_WIRING_VARIABLES,
     ...CALLER_AUTH_VARIABLES,
   },
   { check: tokenTrustProblems },

@@ -22,6 +22,7 @@ import { EventsQueue } from './events-queue';
 import { GrpcCollector } from './grpc-collector';
 import { HeartbeatSender } from './heartbeat-sender';
 import { IngestApi } from './ingest-api';
+import type { JudgeAccess } from './judge-access';
 import { KeyRegistry } from './key-registry';
 import { LlmProxy } from './llm-proxy';
 import { PendingUpdates } from './pending-updates';
@@ -221,6 +222,15 @@ export class DataPlaneStack extends Stack {
     });
 
     this.evaluatorExecutor = new EvaluatorExecutor(this, 'EvaluatorExecutor');
+    // LLM judges (run_metric, online evaluation) call providers as the proxy does.
+    const judgeAccess: JudgeAccess = {
+      providerKeys: this.providerKeys,
+      proxyLimits: this.proxyLimits,
+      eventsQueue: this.eventsQueue,
+      rawArchive: this.rawArchive,
+      judgeDailyBudgetUsd: dataPlane.evaluation?.judgeDailyBudgetUsd,
+      judgeFallbacks: dataPlane.evaluation?.judgeFallbacks,
+    };
     this.runMetricApi = new RunMetricApi(this, 'RunMetricApi', {
       httpApi: this.ingestApi.api,
       keyRegistry: this.keyRegistry,
@@ -229,6 +239,7 @@ export class DataPlaneStack extends Stack {
       eventTables: this.eventTables,
       pendingUpdates: this.pendingUpdates,
       executor: this.evaluatorExecutor,
+      judge: judgeAccess,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,
@@ -242,13 +253,8 @@ export class DataPlaneStack extends Stack {
       eventTables: this.eventTables,
       pendingUpdates: this.pendingUpdates,
       executor: this.evaluatorExecutor,
-      eventsQueue: this.eventsQueue,
-      rawArchive: this.rawArchive,
-      providerKeys: this.providerKeys,
-      proxyLimits: this.proxyLimits,
+      judge: judgeAccess,
       maxConcurrency: dataPlane.evaluation?.maxConcurrency,
-      judgeDailyBudgetUsd: dataPlane.evaluation?.judgeDailyBudgetUsd,
-      judgeFallbacks: dataPlane.evaluation?.judgeFallbacks,
       logLevel: dataPlane.logLevel,
       defaultReadWindowDays: dataPlane.defaultReadWindowDays,
     });

@@ -8,11 +8,8 @@ import { EVALUATION_WORKER_TIMEOUT, type EvaluationsQueue } from './evaluations-
 import type { EvaluatorExecutor } from './evaluator-executor';
 import type { EventStore } from './event-store';
 import type { EventTables } from './event-tables';
-import type { EventsQueue } from './events-queue';
+import { grantJudge, type JudgeAccess, judgeEnvironment } from './judge-access';
 import type { PendingUpdates } from './pending-updates';
-import type { ProviderKeyTable } from './provider-keys';
-import type { ProxyLimits } from './proxy-limits';
-import type { RawArchive } from './raw-archive';
 
 export interface EvaluationWorkerProps {
   readonly evaluationsQueue: EvaluationsQueue;
@@ -23,18 +20,10 @@ export interface EvaluationWorkerProps {
   readonly pendingUpdates: PendingUpdates;
   /** Runs the Python metrics. */
   readonly executor: EvaluatorExecutor;
-  /** Scores (as metrics updates) and judges' model events go here; large ones through the raw archive. */
-  readonly eventsQueue: EventsQueue;
-  readonly rawArchive: RawArchive;
-  /** LLM judges use the proxy's provider keys, budgets and rate limits. */
-  readonly providerKeys: ProviderKeyTable;
-  readonly proxyLimits: ProxyLimits;
+  /** LLM judges: the proxy's provider keys and limits; their model events and the scores go on the events queue. */
+  readonly judge: JudgeAccess;
   /** Evaluation invocations at once (2-1,000; default 5): caps the executor's and providers' load. */
   readonly maxConcurrency?: number;
-  /** Dollars a day an evaluator's judge may spend when its definition names no budget (default 5). */
-  readonly judgeDailyBudgetUsd?: number;
-  /** What a judge model tries when it fails transiently. */
-  readonly judgeFallbacks?: Readonly<Record<string, readonly string[]>>;
   readonly logLevel?: LogLevel;
   /** Days a read without a date covers (1-366); absent: 30. */
   readonly defaultReadWindowDays?: number;
@@ -68,15 +57,9 @@ export class EvaluationWorker extends Construct {
         PENDING_UPDATES_TABLE_NAME: props.pendingUpdates.table.tableName,
         DEFAULT_READ_WINDOW_DAYS: props.defaultReadWindowDays,
         EVALUATOR_EXECUTOR_FUNCTION_NAME: props.executor.function.functionName,
-        EVENTS_QUEUE_URL: props.eventsQueue.queue.queueUrl,
-        OVERFLOW_BUCKET: props.rawArchive.bucket.bucketName,
-        PROVIDER_KEYS_TABLE_NAME: props.providerKeys.table.tableName,
-        PROVIDER_SECRETS_KEY_ARN: props.providerKeys.secretsKey.keyArn,
-        PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
-        JUDGE_DAILY_BUDGET_USD:
-          props.judgeDailyBudgetUsd === undefined ? undefined : String(props.judgeDailyBudgetUsd),
-        JUDGE_FALLBACKS:
-          props.judgeFallbacks === undefined ? undefined : JSON.stringify(props.judgeFallbacks),
+        EVENTS_QUEUE_URL: props.judge.eventsQueue.queue.queueUrl,
+        OVERFLOW_BUCKET: props.judge.rawArchive.bucket.bucketName,
+        ...judgeEnvironment(props.judge),
       }),
     });
     const role = this.workerFunction.role;
@@ -85,10 +68,8 @@ export class EvaluationWorker extends Construct {
     props.eventTables.grantQuery(role);
     props.pendingUpdates.attachReader(this.workerFunction);
     props.executor.grantInvoke(role);
-    props.eventsQueue.grantSendEvents(role);
-    props.rawArchive.grantWriteOverflowObjects(role);
-    props.providerKeys.grantDecryptForProxy(role);
-    props.proxyLimits.grantAdmit(role);
+    // Scores go on the events queue as the judges' model events do.
+    grantJudge(this.workerFunction, props.judge);
 
     // Grants the consumer calls (receive, delete, change visibility) on the queue.
     this.eventSource = new SqsEventSource(props.evaluationsQueue.queue, {

@@ -13,6 +13,7 @@ import type { SyncController } from './data-plane-controller';
 import type { EvaluatorExecutor } from './evaluator-executor';
 import type { EventStore } from './event-store';
 import type { EventTables } from './event-tables';
+import { grantJudge, type JudgeAccess, judgeEnvironment } from './judge-access';
 import type { KeyRegistry } from './key-registry';
 import type { PendingUpdates } from './pending-updates';
 
@@ -26,8 +27,10 @@ export interface RunMetricApiProps {
   readonly eventStore: EventStore;
   readonly eventTables: EventTables;
   readonly pendingUpdates: PendingUpdates;
-  /** Runs the Python metrics; this function may invoke it and nothing else may it invoke. */
+  /** Runs the Python metrics. */
   readonly executor: EvaluatorExecutor;
+  /** LLM judges (model metrics): the proxy's provider keys and limits, the judge's model event on the events queue. */
+  readonly judge: JudgeAccess;
   readonly logLevel?: LogLevel;
   readonly tokenTrust?: TokenTrustInput;
   readonly authRateLimit?: AuthRateLimit;
@@ -62,6 +65,9 @@ export class RunMetricApi extends Construct {
         PENDING_UPDATES_TABLE_NAME: props.pendingUpdates.table.tableName,
         DEFAULT_READ_WINDOW_DAYS: props.defaultReadWindowDays,
         EVALUATOR_EXECUTOR_FUNCTION_NAME: props.executor.function.functionName,
+        EVENTS_QUEUE_URL: props.judge.eventsQueue.queue.queueUrl,
+        OVERFLOW_BUCKET: props.judge.rawArchive.bucket.bucketName,
+        ...judgeEnvironment(props.judge),
         KEY_TABLE_NAME: props.keyRegistry.table.tableName,
         ...props.tokenTrust,
         ...props.authRateLimit?.environment(),
@@ -74,6 +80,7 @@ export class RunMetricApi extends Construct {
     props.eventStore.grantReadEvents(role);
     props.eventTables.grantQuery(role);
     props.executor.grantInvoke(role);
+    grantJudge(this.runMetricFunction, props.judge);
     props.pendingUpdates.attachReader(this.runMetricFunction);
 
     const integration = new HttpLambdaIntegration('RunMetricIntegration', this.runMetricFunction.function, {

@@ -107,6 +107,22 @@ describe('run-metric function', () => {
     ).toEqual([]);
   });
 
+  it('runs model metrics through a judge: provider secrets, the proxy limits, the events queue for its model event', () => {
+    const statements = statementsOfRole(logicalId(stack.runMetricApi.runMetricFunction.role as never));
+    const sids = new Set(statements.map((statement) => statement.Sid));
+    for (const sid of ['ReadProviderKeys', 'OpenProviderSecrets', 'AdmitProxyCalls', 'SendEvents'])
+      expect(sids.has(sid), sid).toBe(true);
+    const id = logicalId(stack.runMetricApi.runMetricFunction.function);
+    const variables = (
+      (resources[id] as Resource).Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(variables).toMatchObject({
+      PROVIDER_KEYS_TABLE_NAME: { Ref: logicalId(stack.providerKeys.table) },
+      PROXY_LIMITS_TABLE_NAME: { Ref: logicalId(stack.proxyLimits.limitsTable) },
+      EVENTS_QUEUE_URL: { Ref: logicalId(stack.eventsQueue.queue) },
+    });
+  });
+
   it('is, with the evaluation worker, the only function of the plane that may invoke the executor', () => {
     const executorArn = { 'Fn::GetAtt': [logicalId(stack.evaluatorExecutor.function), 'Arn'] };
     const invokers = Object.entries(resources).filter(
