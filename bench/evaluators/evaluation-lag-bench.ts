@@ -67,6 +67,9 @@ interface RoundSummary {
   loadAfter: number;
   readableP50Ms: number;
   scoredP50Ms: number;
+  /** p50 to the score of the round's first and last quarter of events: whether the lag grew as it ran. */
+  earlyP50Ms: number;
+  lateP50Ms: number;
   /** The very first event after the platform started (cold sandbox), accepted -> scored. */
   firstScoredMs: number;
 }
@@ -95,6 +98,7 @@ interface Measured {
 export interface EvaluationLagBench {
   date: string;
   machine: string;
+  cores: number;
   node: string;
   python?: string;
   /** Why nothing was measured (no python3). */
@@ -159,7 +163,7 @@ interface Watched {
 /**
  * Watches the events of one session through the read API: one `POST /v1/events/export` filtered on
  * the session every POLL_MS answers for every event in flight at once, so watching 10 events costs
- * the platform what watching one does (a read per event and poll would load the same two cores the
+ * the platform what watching one does (a read per event and poll would load the same cores the
  * pipeline runs on, and lengthen what is measured).
  */
 class SessionWatcher {
@@ -388,6 +392,7 @@ async function measureRound(
       }
       const times = await Promise.all(watches);
       const loadAfter = os.loadavg()[0] ?? Number.NaN;
+      const quarter = Math.max(1, Math.floor(times.length / 4));
       await watcher.stop();
       const getMs = await timeGets(
         api,
@@ -399,6 +404,8 @@ async function measureRound(
           loadAfter,
           readableP50Ms: row(times.map((t) => t.readableMs)).p50Ms,
           scoredP50Ms: row(times.map((t) => t.scoredMs)).p50Ms,
+          earlyP50Ms: row(times.slice(0, quarter).map((t) => t.scoredMs)).p50Ms,
+          lateP50Ms: row(times.slice(-quarter).map((t) => t.scoredMs)).p50Ms,
           firstScoredMs: first.scoredMs,
         },
         times,
@@ -426,6 +433,7 @@ export async function measureEvaluationLag(
   const base = {
     date: new Date().toISOString(),
     machine: `${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}`,
+    cores: os.cpus().length,
     node: process.version,
   };
   let python: string;
@@ -489,12 +497,25 @@ export function formatEvaluationLagSection(bench: EvaluationLagBench): string {
   const { rounds } = measured;
   const each = (pick: (round: RoundSummary) => string) => rounds.map(pick).join(' / ');
   const events = rounds.length * measured.eventsPerRound;
+  const { cores } = bench;
+  const busy = rounds.filter((r) => Math.max(r.loadBefore, r.loadAfter) > cores).length;
+  const oversubscribed =
+    busy === 0
+      ? ''
+      : ` In ${busy} of the ${rounds.length} rounds the load was above the\nmachine's ${cores} cores (other work on it): those figures include time spent waiting for CPU the other work held.`;
   const noSplit = `Where the time goes: not split (the platform's log did not give one queued task and one published score per
 event in any round).
 
 | ${header}
 ${line(`the Python run alone: the same metric in a warm sandbox (runs ${SANDBOX_GAP_MS} ms apart)`, sandbox)}
 `;
+  const p50s = rounds.map((r) => r.scoredP50Ms);
+  const unsteady =
+    Math.max(...p50s) > 2 * Math.min(...p50s)
+      ? `\n\nThe rounds' p50s differ by more than 2x, so the verdict above is not a steady one on this machine: a round whose
+last quarter is much slower than its first fell behind (events, scores and reads queue up faster than they clear), and
+the pooled p50 moves with how many rounds did.`
+      : '';
   return `${heading}
 
 ${where}, ${bench.python}, the machine shared with other work. The local platform with its default tuning (writer
@@ -505,7 +526,7 @@ on the session (p50 ${fmt(poll.p50Ms)} ms, p95 ${fmt(poll.p95Ms)} ms each) tells
 (its value checked). Times run from the ingest answer (HTTP 200) to the answer of the first poll that shows it, so
 each is late by up to one poll. One poll for all the events in flight rather than a \`GET /v1/events/{id}\` per event:
 once all were scored, a GET of each took p50 ${fmt(get.p50Ms)} ms (p95 ${fmt(get.p95Ms)} ms), and one per event in flight every ${POLL_MS} ms
-would load the two cores the pipeline runs on and lengthen what is measured. Even so an export is in flight most of
+would load the cores the pipeline runs on and lengthen what is measured. Even so an export is in flight most of
 the time: the measuring loads the platform too. ${WARMUP_EVENTS} warm-up events, in a session of their own, went first one at a
 time in each round.
 
@@ -517,12 +538,13 @@ ${line('added by evaluation: readable to scored, per event', added)}
 Target: p50 under ${fmt(TARGET_P50_MS / 1000)} s from ingest to score: ${fmt(scored.p50Ms)} ms, **${met ? 'met' : 'NOT met'}**. At p50 the score is visible
 ${(scored.p50Ms / readable.p50Ms).toFixed(1)}x the event's own freshness, ${fmt(scored.p50Ms - readable.p50Ms)} ms after it.
 
-Round by round: p50 to the score ${each((r) => fmt(r.scoredP50Ms))} ms, to readable ${each((r) => fmt(r.readableP50Ms))} ms; 1-minute
-load average ${each((r) => `${r.loadBefore.toFixed(1)} to ${r.loadAfter.toFixed(1)}`)} on the 2 cores while the timed events ran (other work on the machine).
+Round by round: p50 to the score ${each((r) => fmt(r.scoredP50Ms))} ms (the first quarter of each round's events
+${each((r) => fmt(r.earlyP50Ms))} ms, the last quarter ${each((r) => fmt(r.lateP50Ms))} ms), to readable ${each((r) => fmt(r.readableP50Ms))} ms; 1-minute
+load average ${each((r) => `${r.loadBefore.toFixed(1)} to ${r.loadAfter.toFixed(1)}`)} on the ${cores} cores while the timed events ran.${oversubscribed}
 The first event after each platform started (no sandbox process ready yet) was scored ${each((r) => fmt(r.firstScoredMs))} ms after its
-ingest answer.
+ingest answer.${unsteady}
 
-${stages ? stagesTable(stages, sandbox, line, header, measured.stagedRounds) : noSplit}`;
+${stages ? stagesTable(stages, sandbox, line, header, measured.stagedRounds, rounds.length) : noSplit}`;
 }
 
 function stagesTable(
@@ -531,11 +553,12 @@ function stagesTable(
   line: (name: string, r: LagRow) => string,
   header: string,
   rounds: number,
+  total: number,
 ): string {
   const window = LOCAL_WRITER_DEFAULTS.maximumBatchingWindowMs;
   const share = (part: LagRow) =>
     `${Math.round((100 * part.meanMs) / (stages.stored.meanMs + stages.worker.meanMs + stages.wayBack.meanMs))}%`;
-  return `Where the time goes, per event (${rounds} of the rounds), at the times of the platform's log (the n-th event sent paired with
+  return `Where the time goes, per event (over ${rounds === total ? `all ${total}` : `${rounds} of the ${total}`} rounds), at the times of the platform's log (the n-th event sent paired with
 the n-th task queued, score published and score seen: the queues hand messages out in order, and the events of one
 writer batch share their times). The means add up to the mean from the ingest answer to the score.
 
