@@ -34,6 +34,7 @@ const platform = await startLocalPlatform({
   dataDir: settings.dataDir,
   projectName: settings.projectName,
   apiKey: settings.apiKey,
+  sessionQuietSeconds: settings.sessionQuietSeconds,
   logger,
 }).catch((error: unknown) => {
   console.error(`waggle: could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -7,6 +7,7 @@ import {
   SQS_MAX_BATCH_BYTES as MAX_BATCH_BYTES,
   SQS_MAX_BATCH_ENTRIES as MAX_BATCH_ENTRIES,
   SQS_MAX_MESSAGE_BYTES as MAX_MESSAGE_BYTES,
+  SQS_MAX_DELAY_SECONDS,
 } from '../domain/queue-limits';
 
 // Characters SQS refuses in a body: C0 controls other than tab/LF/CR, and U+FFFE/U+FFFF.
@@ -36,6 +37,20 @@ export function assertWithinBatchLimits(messages: readonly QueueMessage[]): numb
     if (!message.body.isWellFormed() || FORBIDDEN_BODY_CHARACTERS.test(message.body)) {
       throw new QueueBatchLimitError(`message "${message.id}" has characters SQS does not accept`);
     }
+    if (
+      message.delaySeconds !== undefined &&
+      !(
+        Number.isInteger(message.delaySeconds) &&
+        message.delaySeconds >= 0 &&
+        message.delaySeconds <= SQS_MAX_DELAY_SECONDS
+      )
+    ) {
+      throw new QueueBatchLimitError(
+        `message "${message.id}" has a delay of ${message.delaySeconds} s; SQS takes whole seconds from 0 to ${SQS_MAX_DELAY_SECONDS}`,
+      );
+    }
+    if (message.fifo && message.delaySeconds !== undefined)
+      throw new QueueBatchLimitError(`message "${message.id}": a FIFO message cannot have its own delay`);
     if (message.fifo) {
       checkFifoId(message.id, 'group id', message.fifo.groupId);
       checkFifoId(message.id, 'deduplication id', message.fifo.deduplicationId);

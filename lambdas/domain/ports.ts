@@ -35,6 +35,8 @@ export interface QueueMessage {
    * at a time) and the id by which a resend within 5 minutes is dropped as a duplicate.
    */
   fifo?: { groupId: string; deduplicationId: string };
+  /** Standard queues: seconds before the message is first delivered (SQS DelaySeconds, 0-900). */
+  delaySeconds?: number;
 }
 
 export interface MessageQueue {

@@ -11,6 +11,8 @@
 export const SQS_MAX_MESSAGE_BYTES = 1024 * 1024;
 export const SQS_MAX_BATCH_ENTRIES = 10;
 export const SQS_MAX_BATCH_BYTES = 1024 * 1024;
+/** The longest a message may be held back before its first delivery (SQS DelaySeconds: 0-900). */
+export const SQS_MAX_DELAY_SECONDS = 900;
 export const SQS_BILLED_CHUNK_BYTES = 64 * 1024;
 /**
  * Receives before a message moves to its dead-letter queue, on every queue Waggle creates (and the

@@ -15,12 +15,12 @@ import type {
 } from '../domain/evaluators/evaluator';
 import { createEvaluationWorker, type EvaluationWorkerDeps } from '../domain/evaluators/online/worker';
 import type { Tenant } from '../domain/events/event';
-import type { EventQueryService } from '../domain/query/types';
+import type { EventQueryService, SessionNode, StoredEvent } from '../domain/query/types';
 
 export interface EvaluationWorkerAppDeps {
   catalog: EvaluatorCatalog;
-  /** The read path (pending updates merged), for the newest version of each task's event. */
-  queries: Pick<EventQueryService, 'getEvent'>;
+  /** The read path (pending updates merged), for the newest version of each task's event or session. */
+  queries: Pick<EventQueryService, 'getEvent' | 'getSession'>;
   code: CodeMetricRunner;
   /** Absent: model (LLM judge) evaluators score an error saying no judge is wired. */
   judge?: JudgeRunner;
@@ -48,6 +48,12 @@ export function createEvaluationWorkerHandler(deps: EvaluationWorkerAppDeps): Ev
       const event = await deps.queries.getEvent(tenant, eventId);
       return event && { event };
     },
+    readSession: async (tenant, sessionId) => {
+      const session = await deps.queries.getSession(tenant, sessionId);
+      if (!session) return undefined;
+      const event = session.root.event_type === 'session' ? withoutChildren(session.root) : undefined;
+      return { event, lastAcceptedAt: latestAccepted(session.root) };
+    },
     evaluate: {
       code: deps.code,
       judge: deps.judge,
@@ -68,4 +74,16 @@ export function createEvaluationWorkerHandler(deps: EvaluationWorkerAppDeps): Ev
     if (result.scores.length > 0) deps.onScored?.(result.scores);
     return { batchItemFailures: result.failedMessageIds.map((itemIdentifier) => ({ itemIdentifier })) };
   };
+}
+
+function withoutChildren(node: SessionNode): StoredEvent {
+  const { children: _children, ...event } = node;
+  return event;
+}
+
+/** When the session's latest event was accepted: max ingested_at over the tree. */
+function latestAccepted(node: SessionNode): number {
+  let latest = node.ingested_at;
+  for (const child of node.children) latest = Math.max(latest, latestAccepted(child));
+  return latest;
 }

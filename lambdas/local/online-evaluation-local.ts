@@ -63,7 +63,7 @@ export class LocalEvaluatorCatalog implements EvaluatorCatalog {
 export interface OnlineEvaluationLocalOptions {
   queueDir: string;
   deadLetterQueueDir: string;
-  queries: Pick<EventQueryService, 'getEvent'>;
+  queries: Pick<EventQueryService, 'getEvent' | 'getSession'>;
   code: CodeMetricRunner;
   judge?: JudgeRunner;
   /** The metrics synced from the control plane (lambdas/domain/evaluators/definitions/catalog.ts). */
@@ -73,6 +73,8 @@ export interface OnlineEvaluationLocalOptions {
   overflowStore: ObjectStore;
   logger: Logger;
   pollerOptions: { batchSize: number; maximumBatchingWindowMs: number; visibilityTimeoutMs: number };
+  /** Seconds a session must stay quiet before session evaluators score it. */
+  sessionQuietSeconds?: number;
 }
 
 export interface OnlineEvaluationLocal {
@@ -128,6 +130,7 @@ export async function startOnlineEvaluationLocal(
         catalog,
         selector,
         queue,
+        sessionQuietSeconds: options.sessionQuietSeconds,
         onFailure: (error) => logger.error('evaluations: tasks not queued', { error: messageOf(error) }),
         onSkipped: (evaluatorId, reason) =>
           logger.warn(`evaluations: evaluator ${evaluatorId} skipped: ${reason}`),

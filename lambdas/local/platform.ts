@@ -74,6 +74,8 @@ type WrittenSummary = Parameters<NonNullable<WriterDeps['onWritten']>>[0];
 type WriterFailure = Parameters<NonNullable<WriterDeps['onFailure']>>[0];
 
 export const LOCAL_TENANT = { org_id: 'local', workspace_id: 'local' } as const;
+/** Locally a session is scored a minute after its last event (AWS: 5 minutes), so a developer sees it soon. */
+const LOCAL_SESSION_QUIET_SECONDS = 60;
 /** How often the events queue's depth is looked at for the log. */
 const QUEUE_DEPTH_SAMPLE_MS = 5_000;
 
@@ -141,6 +143,8 @@ export interface LocalPlatformOptions {
    * need it on the main thread and imply false.
    */
   writerThread?: boolean;
+  /** Seconds a session must stay quiet before session evaluators score it (npm start: WAGGLE_SESSION_QUIET_S, 60). */
+  sessionQuietSeconds?: number;
   /** Seams for the end-to-end fault tests (a failing store, a crashing writer); unset in normal runs. */
   faults?: {
     eventStore?: (store: DeletableObjectStore) => DeletableObjectStore;
@@ -494,6 +498,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       overflowStore: rawArchive,
       logger,
       pollerOptions: { batchSize: 10, maximumBatchingWindowMs: 0, visibilityTimeoutMs: 60_000 },
+      sessionQuietSeconds: options.sessionQuietSeconds ?? LOCAL_SESSION_QUIET_SECONDS,
       ...(configurations && { synced: configurations.evaluators }),
     });
     // run_metric: stored metrics from the synced copy (so only with the control plane), the local sandbox and judge.

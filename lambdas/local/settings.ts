@@ -6,6 +6,7 @@
  */
 import { custom, defineEnvironment, integer, oneOf, optional, string, withDefault } from '../config/schema';
 import { isWellFormedApiKey } from '../domain/auth/api-key';
+import { SQS_MAX_DELAY_SECONDS } from '../domain/queue-limits';
 import { originProblem } from './cors';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './logger';
 
@@ -22,6 +23,8 @@ interface LocalSettings {
   logFormat: LogFormat;
   /** Origins the data plane allows by CORS (WAGGLE_CORS_ORIGINS); unset: the console's (the control plane's URL). */
   corsOrigins?: string[];
+  /** Seconds a session must stay quiet before session evaluators score it (WAGGLE_SESSION_QUIET_S, 60). */
+  sessionQuietSeconds: number;
 }
 
 export class SettingsError extends Error {
@@ -52,6 +55,7 @@ const LOCAL_SETTINGS = defineEnvironment('npm start', {
       );
     }),
   ),
+  WAGGLE_SESSION_QUIET_S: withDefault(integer({ min: 1, max: SQS_MAX_DELAY_SECONDS }), 60),
   WAGGLE_LOG_LEVEL: withDefault(oneOf(LOG_LEVELS, { ignoreCase: true }), 'info'),
   WAGGLE_LOG_FORMAT: withDefault(oneOf(LOG_FORMATS, { ignoreCase: true }), 'text'),
   /** Comma-separated exact origins; replaces the default (the console's own origin). */
@@ -86,5 +90,6 @@ export function readLocalSettings(env: Record<string, string | undefined>): Loca
     logLevel: values.WAGGLE_LOG_LEVEL,
     logFormat: values.WAGGLE_LOG_FORMAT,
     corsOrigins: values.WAGGLE_CORS_ORIGINS,
+    sessionQuietSeconds: values.WAGGLE_SESSION_QUIET_S,
   };
 }

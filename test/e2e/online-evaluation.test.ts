@@ -22,6 +22,7 @@ beforeAll(async () => {
     port: 0,
     dataDir,
     writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
+    sessionQuietSeconds: 2,
   });
 });
 
@@ -109,5 +110,63 @@ describe('online evaluation on the local platform', () => {
       filters: [{ field: 'metrics.answer_length', operator: 'greater than', value: 10, type: 'number' }],
     });
     expect(filtered.events.map((event) => event.event_id)).toEqual([chat]);
+  }, 90_000);
+
+  it('scores a session once it has been quiet, on its session event only', async () => {
+    platform.evaluators.put(
+      metric({
+        id: 'session-question',
+        name: 'question_length',
+        eventType: 'session',
+        eventName: undefined,
+        codeSnippet: 'def question_length(event):\n    return len(event["inputs"].get("question", ""))\n',
+      }),
+    );
+    const api = readApi(platform.url, platform.apiKey);
+    const started = await api.post('/session/start', {
+      session: { project: 'default', session_name: 'quiet', source: 'test', inputs: { question: 'why?' } },
+    });
+    expect(started.status).toBe(200);
+    const sessionId = ((await started.json()) as { session_id: string }).session_id;
+    const step = async (name: string) => {
+      const response = await api.post('/events', {
+        event: {
+          project: 'default',
+          source: 'test',
+          event_type: 'model',
+          event_name: name,
+          session_id: sessionId,
+          config: { model: 'gpt-4o' },
+          inputs: {},
+          outputs: { content: name },
+        },
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { event_id: string }).event_id;
+    };
+    const sessionEvents = async () =>
+      (
+        await api.export({
+          filters: [{ field: 'session_id', operator: 'is', value: sessionId, type: 'string' }],
+        })
+      ).events;
+    // Events keep coming for longer than the quiet period's first tasks wait: those find it active.
+    const steps: string[] = [];
+    for (const name of ['one', 'two', 'three']) {
+      steps.push(await step(name));
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+    }
+    const unscored = await sessionEvents();
+    expect(unscored.find((event) => event.event_id === sessionId)?.metrics).toEqual({});
+
+    const scored = await eventually(async () => {
+      const events = await sessionEvents();
+      const session = events.find((event) => event.event_id === sessionId);
+      return (session?.metrics as Record<string, unknown> | undefined)?.question_length !== undefined
+        ? events
+        : undefined;
+    }, 60_000);
+    expect(scored.find((event) => event.event_id === sessionId)?.metrics).toEqual({ question_length: 4 });
+    for (const id of steps) expect(scored.find((event) => event.event_id === id)?.metrics).toEqual({});
   }, 90_000);
 });

@@ -62,6 +62,26 @@ describe('AWS adapters against fauxqs (SQS + S3)', () => {
     expect((received.Messages ?? []).map((message) => message.Body).sort()).toEqual([...bodies].sort());
   });
 
+  it('SqsMessageQueue holds back a message sent with a delay (DelaySeconds), and refuses one over 900 s', async () => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'delayed' }));
+    if (!QueueUrl) throw new Error('no queue url');
+    const queue = new SqsMessageQueue(sqs, QueueUrl);
+    await queue.sendBatch([
+      { id: 'now', body: 'now' },
+      { id: 'later', body: 'later', delaySeconds: 2 },
+    ]);
+    const receive = async () =>
+      (
+        await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }))
+      ).Messages?.map((message) => message.Body) ?? [];
+    expect(await receive()).toEqual(['now']);
+    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    expect(await receive()).toEqual(['later']);
+    await expect(queue.sendBatch([{ id: 'x', body: 'x', delaySeconds: 901 }])).rejects.toThrow(
+      QueueBatchLimitError,
+    );
+  });
+
   it('SqsMessageQueue refuses batches over the SQS limits before sending', async () => {
     const queue = new SqsMessageQueue(sqs, 'http://unused.invalid/queue');
     const eleven = Array.from({ length: 11 }, (_, index) => ({ id: String(index), body: 'b' }));

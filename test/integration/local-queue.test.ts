@@ -283,6 +283,25 @@ describe('LocalQueue', () => {
     expect([kept?.body, kept?.attributes.ApproximateReceiveCount]).toEqual(['kept', '26']);
   });
 
+  it('holds back a message sent with a delay, also across a restart', async () => {
+    const dir = join(root, 'events');
+    let now = 1_000_000;
+    const queue = await LocalQueue.open(dir, { clock: () => now });
+    await queue.sendBatch([
+      { id: 'a', body: 'now' },
+      { id: 'b', body: 'in a minute', delaySeconds: 60 },
+    ]);
+    expect((await queue.receive(10, 1_000)).map((record) => record.body)).toEqual(['now']);
+    const restarted = await LocalQueue.open(dir, { clock: () => now });
+    now += 59_000;
+    expect((await restarted.receive(10, 60_000)).map((record) => record.body)).toEqual(['now']);
+    now += 1_000;
+    expect((await restarted.receive(10, 60_000)).map((record) => record.body)).toEqual(['in a minute']);
+    await expect(queue.sendBatch([{ id: 'c', body: 'x', delaySeconds: 1.5 }])).rejects.toThrow(
+      QueueBatchLimitError,
+    );
+  });
+
   it('picks up messages another process wrote into the folder', async () => {
     const dir = join(root, 'events');
     const owner = await LocalQueue.open(dir);

@@ -80,6 +80,7 @@ export class SqsMessageQueue implements MessageQueue {
     const entries: SendMessageBatchRequestEntry[] = [...pending].map(([entryId, message]) => ({
       Id: entryId,
       MessageBody: message.body,
+      ...(message.delaySeconds !== undefined && { DelaySeconds: message.delaySeconds }),
       // A retried entry keeps its deduplication id, so a send that did land is not queued twice.
       ...(message.fifo && {
         MessageGroupId: message.fifo.groupId,

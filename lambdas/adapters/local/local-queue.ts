@@ -61,6 +61,8 @@ interface StoredMessage {
   firstReceiveTimestamp: number | null;
   /** ARN of the queue the message was redriven from, for dead-letter queues. */
   deadLetterSourceArn?: string;
+  /** Epoch ms before which the message is not delivered (a send's delaySeconds). */
+  visibleFrom?: number;
   /** FIFO queues only. */
   groupId?: string;
   deduplicationId?: string;
@@ -157,6 +159,7 @@ export class LocalQueue implements MessageQueue {
           sentTimestamp: now,
           receiveCount: 0,
           firstReceiveTimestamp: null,
+          ...(message.delaySeconds && { visibleFrom: now + message.delaySeconds * 1000 }),
           ...(message.fifo && {
             groupId: message.fifo.groupId,
             deduplicationId: message.fifo.deduplicationId,
@@ -401,7 +404,7 @@ export class LocalQueue implements MessageQueue {
   private async write(stored: StoredMessage): Promise<MessageState> {
     const fileName = `${String(stored.sentTimestamp).padStart(15, '0')}-${String(this.sequence++).padStart(9, '0')}-${stored.messageId}.json`;
     await writeAtomically(this.messagesDir, fileName, stored);
-    return { fileName, stored, visibleAt: 0, receiptHandle: null };
+    return { fileName, stored, visibleAt: stored.visibleFrom ?? 0, receiptHandle: null };
   }
 
   private add(states: MessageState[]): void {
@@ -432,7 +435,7 @@ export class LocalQueue implements MessageQueue {
       if (!name.endsWith('.json') || name.startsWith(TEMP_PREFIX) || known.has(name)) continue;
       const stored = await readStored(join(this.messagesDir, name));
       if (stored && !this.messages.has(stored.messageId)) {
-        found.push({ fileName: name, stored, visibleAt: 0, receiptHandle: null });
+        found.push({ fileName: name, stored, visibleAt: stored.visibleFrom ?? 0, receiptHandle: null });
       }
     }
     if (found.length > 0) this.add(found);

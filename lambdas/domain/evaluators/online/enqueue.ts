@@ -6,16 +6,60 @@
 import type { Tenant, WaggleEvent } from '../../events/event';
 import type { MessageQueue, QueueMessage } from '../../ports';
 import { SQS_MAX_BATCH_ENTRIES } from '../../queue-limits';
-import type { EvaluatorCatalog } from '../evaluator';
+import type { EvaluatorCatalog, EvaluatorDefinition } from '../evaluator';
+import { JUDGE_EVENT_SOURCE } from '../judge/judge-runner';
 import type { OnlineSelector } from './select';
 import { EVALUATION_TASK_VERSION, taskMessage } from './tasks';
+
+/** How long a session must go without a new event before its session evaluators score it (SQS allows 900 s at most). */
+export const DEFAULT_SESSION_QUIET_SECONDS = 300;
 
 export interface EnqueueEvaluationsDeps {
   catalog: Pick<EvaluatorCatalog, 'enabledInProd'>;
   selector: OnlineSelector;
   queue: MessageQueue;
+  /** Seconds a session must stay quiet before it is scored (default 300, at most 900: SQS's longest delay). */
+  sessionQuietSeconds?: number;
+  clock?: () => number;
   onFailure?: (error: unknown) => void;
   onSkipped?: (evaluatorId: string, reason: string) => void;
+}
+
+/**
+ * One delayed task per session the batch touched and session evaluator: when it comes due, the
+ * worker scores the session unless an event of it was accepted after the task was queued (then
+ * the task queued for that event's batch scores it later). A judge's own events touch no session.
+ */
+function sessionTasks(
+  events: readonly WaggleEvent[],
+  evaluators: readonly EvaluatorDefinition[],
+  tenant: Tenant,
+  now: number,
+  quietSeconds: number,
+): QueueMessage[] {
+  const sessions = new Map<string, number>();
+  for (const event of events) {
+    if (event.source === JUDGE_EVENT_SOURCE) continue;
+    const earliest = sessions.get(event.session_id);
+    if (earliest === undefined || event.start_time < earliest)
+      sessions.set(event.session_id, event.start_time);
+  }
+  return [...sessions].flatMap(([sessionId, startTime]) =>
+    evaluators.map((evaluator) => ({
+      ...taskMessage({
+        v: EVALUATION_TASK_VERSION,
+        ...tenant,
+        event_id: sessionId,
+        session_id: sessionId,
+        start_time: startTime,
+        evaluator_id: evaluator.id,
+        evaluator_version: evaluator.version,
+        source: 'online',
+        session: { queued_at: now },
+      }),
+      delaySeconds: quietSeconds,
+    })),
+  );
 }
 
 /** Queues the tasks; resolves with how many were queued, and never rejects. */
@@ -35,9 +79,18 @@ export async function enqueueEvaluations(
       byProject.set(key, group);
     }
     const messages: QueueMessage[] = [];
+    const now = (deps.clock ?? Date.now)();
+    const quietSeconds = deps.sessionQuietSeconds ?? DEFAULT_SESSION_QUIET_SECONDS;
     for (const { tenant, events: projectEvents } of byProject.values()) {
-      const evaluators = await deps.catalog.enabledInProd(tenant);
-      if (evaluators.length === 0) continue;
+      const enabled = await deps.catalog.enabledInProd(tenant);
+      if (enabled.length === 0) continue;
+      // Evaluators of sessions score a session once it is complete, not each event as it comes.
+      const evaluators = enabled.filter((evaluator) => evaluator.eventType !== 'session');
+      const sessionEvaluators = enabled.filter(
+        (evaluator) => evaluator.eventType === 'session' && evaluator.type !== 'human',
+      );
+      if (sessionEvaluators.length > 0)
+        messages.push(...sessionTasks(projectEvents, sessionEvaluators, tenant, now, quietSeconds));
       for (const event of projectEvents) {
         const chosen = deps.selector.select(event, evaluators, undefined, ({ evaluator, reason }) =>
           deps.onSkipped?.(evaluator.id, reason),

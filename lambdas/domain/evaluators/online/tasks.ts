@@ -22,6 +22,11 @@ export interface EvaluationTask extends Tenant {
   evaluator_version: number;
   /** Who asked: 'online', 'backfill:<run id>'. */
   source: string;
+  /**
+   * A session task (event_id is then the session's id): the session is scored once it has been quiet,
+   * i.e. when none of its events was accepted after `queued_at` (epoch ms), else a later task scores it.
+   */
+  session?: { queued_at: number };
 }
 
 /** Ids and names in a task are short; anything longer is not one of ours. */
@@ -38,6 +43,7 @@ export function taskMessage(task: EvaluationTask): QueueMessage {
   // One id per event and evaluator version (SQS batch entry ids: up to 80 of [A-Za-z0-9_-]).
   const id = createHash('sha256')
     .update(`${task.event_id}\u0000${task.evaluator_id}\u0000${task.evaluator_version}`)
+    .update(task.session ? `\u0000${task.session.queued_at}` : '')
     .digest('hex');
   return { id, body };
 }
@@ -82,7 +88,18 @@ export function parseTask(body: string): EvaluationTask {
     'evaluator_id',
     'evaluator_version',
     'source',
+    'session',
   ]);
+  if (task.session !== undefined) {
+    const session = task.session as Record<string, unknown> | null;
+    if (
+      typeof session !== 'object' ||
+      session === null ||
+      !Number.isSafeInteger(session.queued_at) ||
+      Object.keys(session).length !== 1
+    )
+      throw new MalformedTaskError("the task's session is not {queued_at}");
+  }
   const unknown = Object.keys(task).filter((name) => !known.has(name));
   if (unknown.length > 0) throw new MalformedTaskError(`the task has unknown fields: ${unknown.join(', ')}`);
   return task as unknown as EvaluationTask;

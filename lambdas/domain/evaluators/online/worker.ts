@@ -7,8 +7,9 @@
  */
 import type { Tenant, WaggleEvent } from '../../events/event';
 import { runWithConcurrency } from '../../run-with-concurrency';
-import type { EvaluatorCatalog, ScoreRecord } from '../evaluator';
+import type { EvaluatorCatalog, EvaluatorDefinition, ScoreRecord } from '../evaluator';
 import { type EvaluateEventDeps, evaluateEvent } from './evaluate-event';
+import { OnlineSelector } from './select';
 import { type EvaluationTask, parseTask } from './tasks';
 
 export interface EvaluationWorkerDeps {
@@ -19,6 +20,15 @@ export interface EvaluationWorkerDeps {
     eventId: string,
     startTime: number,
   ): Promise<{ event: WaggleEvent; session?: WaggleEvent } | undefined>;
+  /**
+   * A session's own event and when its latest event was accepted (max ingested_at), for session
+   * tasks; undefined when none of its events is readable yet, `event` undefined when it has no
+   * session event (nothing to score).
+   */
+  readSession?(
+    tenant: Tenant,
+    sessionId: string,
+  ): Promise<{ event?: WaggleEvent; lastAcceptedAt: number } | undefined>;
   evaluate: EvaluateEventDeps;
   /** Stores a batch's scores (the scores table); resolves once they are durable. */
   saveScores(scores: ScoreRecord[]): Promise<void>;
@@ -90,6 +100,7 @@ async function runTask(
     });
     return undefined;
   }
+  if (task.session) return runSessionTask(task, task.session.queued_at, evaluator, tenant, messageId, deps);
   const read = await deps.readEvent(tenant, task.event_id, task.start_time);
   // Not readable yet, or lost: failing brings the task back, and the dead-letter queue keeps it.
   if (!read) throw new Error(`event ${task.event_id} cannot be read`);
@@ -97,4 +108,30 @@ async function runTask(
     source: task.source,
     requestId: messageId,
   });
+}
+
+const sessionSelector = new OnlineSelector();
+
+/** A session task: score the session's event if nothing was accepted in the session since the task was queued. */
+async function runSessionTask(
+  task: EvaluationTask,
+  queuedAt: number,
+  evaluator: EvaluatorDefinition,
+  tenant: Tenant,
+  messageId: string,
+  deps: EvaluationWorkerDeps,
+): Promise<ScoreRecord | undefined> {
+  if (!deps.readSession) throw new Error('this worker cannot read sessions');
+  const read = await deps.readSession(tenant, task.session_id);
+  if (!read) throw new Error(`session ${task.session_id} cannot be read`);
+  const skip = (reason: string) => {
+    deps.onTaskSkipped?.({ messageId, reason });
+    return undefined;
+  };
+  if (read.lastAcceptedAt > queuedAt) return skip(`session ${task.session_id} is still active`);
+  if (!read.event) return skip(`session ${task.session_id} has no session event to score`);
+  // Its filters and sampling apply to the completed session event.
+  if (sessionSelector.select(read.event, [evaluator]).length === 0)
+    return skip(`session ${task.session_id} is not among ${evaluator.id}'s`);
+  return evaluateEvent(evaluator, read.event, deps.evaluate, { source: task.source, requestId: messageId });
 }

@@ -73,4 +73,42 @@ describe('enqueueEvaluations', () => {
     expect(queued).toBe(0);
     expect(failures).toHaveLength(1);
   });
+
+  it('queues one delayed task per session the batch touched and session evaluator, and none per event', async () => {
+    const sessionEvaluator = {
+      ...evaluator,
+      id: 'whole-session',
+      eventType: 'session',
+    } as EvaluatorDefinition;
+    const batches: QueueMessage[][] = [];
+    const queued = await enqueueEvaluations(
+      [
+        event(1, { session_id: 's-a', start_time: 2_000 }),
+        event(2, { session_id: 's-a', start_time: 1_000 }),
+        event(3, { session_id: 's-a', event_type: 'session', event_id: 's-a', start_time: 1_500 }),
+        event(4, { session_id: 's-b', event_type: 'tool' }),
+        // A judge's own model event touches no session (scoring it would call the judge again).
+        event(5, { session_id: 's-judge', source: 'waggle-judge' }),
+      ],
+      {
+        catalog: { enabledInProd: async () => [sessionEvaluator] },
+        selector: new OnlineSelector(),
+        queue: { sendBatch: async (batch) => void batches.push(batch) },
+        sessionQuietSeconds: 120,
+        clock: () => 9_000,
+      },
+    );
+    expect(queued).toBe(2);
+    const messages = batches.flat();
+    expect(messages.map((message) => message.delaySeconds)).toEqual([120, 120]);
+    expect(messages.map((message) => parseTask(message.body))).toEqual([
+      expect.objectContaining({
+        event_id: 's-a',
+        session_id: 's-a',
+        start_time: 1_000,
+        session: { queued_at: 9_000 },
+      }),
+      expect.objectContaining({ event_id: 's-b', session_id: 's-b', session: { queued_at: 9_000 } }),
+    ]);
+  });
 });

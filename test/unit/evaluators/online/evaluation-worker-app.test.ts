@@ -111,7 +111,10 @@ function batch(...entries: [string, string | EvaluationTask][]): SQSEvent {
 function app(saveScores: (scores: ScoreRecord[]) => Promise<void>, scored: ScoreRecord[][] = []) {
   return createEvaluationWorkerHandler({
     catalog,
-    queries: { getEvent: async (of, eventId) => (of.project_id === 'p1' ? events.get(eventId) : undefined) },
+    queries: {
+      getEvent: async (of, eventId) => (of.project_id === 'p1' ? events.get(eventId) : undefined),
+      getSession: async () => undefined,
+    },
     code,
     saveScores,
     onScored: (scores) => scored.push(scores),

@@ -138,3 +138,71 @@ describe('evaluation tasks', () => {
       expect(() => parseTask(bad), bad.slice(0, 60)).toThrow(MalformedTaskError);
   });
 });
+
+describe('session tasks', () => {
+  const sessionMetric: EvaluatorDefinition = {
+    ...metric,
+    id: 'session-len',
+    eventType: 'session',
+    eventName: undefined,
+  };
+  const sessionEvent = {
+    ...(events.get('e-1') as WaggleEvent),
+    event_id: 's',
+    event_type: 'session',
+  } as WaggleEvent;
+  const sessionTask = (queuedAt: number) =>
+    task('s', { evaluator_id: 'session-len', session: { queued_at: queuedAt } });
+
+  function sessionWorker(read: { event?: WaggleEvent; lastAcceptedAt: number } | undefined) {
+    const saved: ScoreRecord[] = [];
+    const skipped: string[] = [];
+    const run = createEvaluationWorker({
+      catalog: { get: async (_tenant, id) => (id === 'session-len' ? sessionMetric : undefined) },
+      readEvent: async () => undefined,
+      readSession: async () => read,
+      evaluate: { code: sandbox },
+      saveScores: async (scores) => void saved.push(...scores),
+      onTaskSkipped: ({ reason }) => skipped.push(reason),
+    });
+    return { run, saved, skipped };
+  }
+
+  it('scores the session event once nothing was accepted in the session after the task was queued', async () => {
+    const { run, saved } = sessionWorker({ event: sessionEvent, lastAcceptedAt: 5_000 });
+    const result = await run([{ messageId: 'm', ...taskMessage(sessionTask(5_000)) }]);
+    expect(result.failedMessageIds).toEqual([]);
+    expect(saved).toEqual([
+      expect.objectContaining({ event_id: 's', evaluator_id: 'session-len', value: 4 }),
+    ]);
+  });
+
+  it('leaves a session that is still active to the task of its later events', async () => {
+    const { run, saved, skipped } = sessionWorker({ event: sessionEvent, lastAcceptedAt: 5_001 });
+    const result = await run([{ messageId: 'm', ...taskMessage(sessionTask(5_000)) }]);
+    expect(result.failedMessageIds).toEqual([]);
+    expect(saved).toEqual([]);
+    expect(skipped).toEqual(['session s is still active']);
+  });
+
+  it('skips a session without a session event, and brings back one it cannot read yet', async () => {
+    const withoutEvent = sessionWorker({ lastAcceptedAt: 1 });
+    expect(
+      (await withoutEvent.run([{ messageId: 'm', ...taskMessage(sessionTask(5_000)) }])).failedMessageIds,
+    ).toEqual([]);
+    expect(withoutEvent.skipped).toEqual(['session s has no session event to score']);
+    const unreadable = sessionWorker(undefined);
+    expect(
+      (await unreadable.run([{ messageId: 'm', ...taskMessage(sessionTask(5_000)) }])).failedMessageIds,
+    ).toEqual(['m']);
+  });
+
+  it('refuses a malformed session field', () => {
+    expect(() => parseTask(JSON.stringify({ ...sessionTask(1), session: { queued_at: 'soon' } }))).toThrow(
+      MalformedTaskError,
+    );
+    expect(() =>
+      parseTask(JSON.stringify({ ...sessionTask(1), session: { queued_at: 1, extra: 2 } })),
+    ).toThrow(MalformedTaskError);
+  });
+});
