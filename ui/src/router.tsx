@@ -10,6 +10,7 @@
  *   /projects/$projectId/events                events table (?type=model|tool|chain)
  *   /projects/$projectId/dashboard             charts
  *   /projects/$projectId/playground            try a prompt through the LLM proxy (?configuration=<id>)
+ *   /projects/$projectId/evaluators            metrics: list, create and edit, versions, dry run (?metric=<id>|new)
  *   /projects/$projectId/admin                 projects, members, API keys (?tab=keys|members|projects)
  */
 import {
@@ -144,6 +145,13 @@ const playgroundRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/PlaygroundPage'), 'PlaygroundPage'),
 });
 
+const evaluatorsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'evaluators',
+  validateSearch: (search: Record<string, unknown>): { metric?: string } => ({ metric: text(search.metric) }),
+  component: lazyRouteComponent(() => import('./pages/EvaluatorsPage'), 'EvaluatorsPage'),
+});
+
 export type AdminTab = 'keys' | 'members' | 'projects' | 'provider-keys';
 const ADMIN_TABS: readonly AdminTab[] = ['keys', 'members', 'projects', 'provider-keys'];
 
@@ -168,6 +176,7 @@ const routeTree = rootRoute.addChildren([
       eventsRoute,
       dashboardRoute,
       playgroundRoute,
+      evaluatorsRoute,
       adminRoute,
     ]),
   ]),

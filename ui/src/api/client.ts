@@ -311,6 +311,76 @@ export interface ConfigurationWrite {
   env?: string[];
 }
 
+// ---- Data-plane metrics (HoneyHive's /v1/metrics, docs/evaluators.md) ----
+
+export type MetricType = 'custom' | 'model' | 'human' | 'composite';
+export type MetricReturnType = 'boolean' | 'float' | 'string';
+export type MetricEventType = 'model' | 'tool' | 'chain' | 'session';
+
+/** A metric as `GET /v1/metrics` (and each entry of its versions) answers it. */
+export interface MetricWire {
+  _id: string;
+  id?: string;
+  project_id?: string;
+  name: string;
+  type: MetricType;
+  description?: string;
+  criteria?: string;
+  code_snippet?: string;
+  prompt?: string;
+  return_type: MetricReturnType;
+  enabled_in_prod: boolean;
+  needs_ground_truth?: boolean;
+  sampling_percentage: number;
+  threshold?: { min?: number; max?: number };
+  pass_when?: boolean;
+  event_type?: MetricEventType;
+  event_name?: string;
+  model_provider?: string;
+  model_name?: string;
+  judge_budget_usd_per_day?: number;
+  child_metrics?: { id?: string; name: string; weight: number }[];
+  filters?: { filterArray?: EventFilter[] };
+  version: number;
+  created_at?: string;
+  updated_at?: string;
+}
+
+/** The fields a console form writes (`null` clears an optional field on PUT). */
+export interface MetricWrite {
+  name: string;
+  type: MetricType;
+  description?: string;
+  code_snippet?: string | null;
+  prompt?: string | null;
+  model_provider?: string | null;
+  model_name?: string | null;
+  return_type: MetricReturnType;
+  threshold?: { min?: number; max?: number } | null;
+  pass_when?: boolean | null;
+  enabled_in_prod: boolean;
+  needs_ground_truth?: boolean;
+  sampling_percentage: number;
+  event_type?: MetricEventType | null;
+  event_name?: string | null;
+}
+
+/** `POST /v1/metrics/run_metric`'s answer: one score, nothing stored. */
+export interface RunMetricAnswer {
+  metric: { id?: string; name: string; type: string; return_type: string; version?: number };
+  event_id: string;
+  status: 'ok' | 'error';
+  score: boolean | number | string | null;
+  passed: boolean | null;
+  explanation: string | null;
+  error: string | null;
+  cost: number | null;
+  judge_event_id: string | null;
+}
+
+/** What run_metric runs: a stored metric (latest version) or a definition, on a stored event. */
+export type RunMetricRequest = ({ metric_id: string } | { metric: MetricWrite }) & { event_id: string };
+
 // ---- The client ----
 
 export interface ApiClientOptions {
@@ -542,6 +612,19 @@ export function createApiClient(options: ApiClientOptions) {
       ),
     updateConfiguration: (target: DataTarget, id: string, body: ConfigurationWrite) =>
       dp<{ acknowledged?: boolean; version?: number }>(target, 'PUT', `/v1/configurations/${enc(id)}`, body),
+
+    // Data plane (metrics: reads from the synced copy, writes forwarded to the control plane).
+    listMetrics: (target: DataTarget) => dp<MetricWire[]>(target, 'GET', '/v1/metrics'),
+    createMetric: (target: DataTarget, body: MetricWrite) =>
+      dp<{ inserted?: boolean; metric_id: string; version: number }>(target, 'POST', '/v1/metrics', body),
+    updateMetric: (target: DataTarget, id: string, body: Partial<MetricWrite>) =>
+      dp<{ updated: boolean; version: number }>(target, 'PUT', '/v1/metrics', { ...body, metric_id: id }),
+    deleteMetric: (target: DataTarget, id: string) =>
+      dp<{ deleted: boolean }>(target, 'DELETE', `/v1/metrics${query({ metric_id: id })}`),
+    metricVersions: (target: DataTarget, id: string) =>
+      dp<MetricWire[]>(target, 'GET', `/v1/metrics/${enc(id)}/versions`),
+    runMetric: (target: DataTarget, body: RunMetricRequest) =>
+      dp<RunMetricAnswer>(target, 'POST', '/v1/metrics/run_metric', body),
 
     // Data plane (the LLM proxy, OpenAI's chat completions; the answer is read as it streams).
     openChatCompletion: (target: DataTarget, body: unknown, signal?: AbortSignal) =>

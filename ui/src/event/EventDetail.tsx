@@ -1,6 +1,7 @@
 /**
  * One event in full: summary (type, times, model, tokens, cost), error, ids with copy buttons,
- * inputs and outputs (chat messages when they are, else values), config, metadata, metrics,
+ * inputs and outputs (chat messages when they are, else values), config, metadata, metrics (each
+ * marked "Pass" or "Fail" where the project's metric of that name has a threshold or pass_when),
  * feedback, user properties and the raw JSON.
  *
  * Accessible names: the panel is a region "Event detail"; headings "Inputs", "Outputs", "Config",
@@ -12,6 +13,7 @@ import { type JSX, useId, useState } from 'react';
 import type { SessionNode, WaggleEvent } from '../api/types';
 import { CopyButton } from '../components/CopyButton';
 import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
+import { EventMetrics } from '../evaluators/MetricScores';
 import { inputMessages, isRecord, isTruncated, outputMessages } from './chat';
 import { MessageList } from './Messages';
 import { TruncatedView, Value } from './Value';
@@ -101,7 +103,13 @@ export function EventDetail({ event, rawJsonHref }: EventDetailProps): JSX.Eleme
         </Section>
       ) : null}
       <OptionalSection title="Metadata" value={event.metadata} />
-      <OptionalSection title="Metrics" value={event.metrics} />
+      {isRecord(event.metrics) && !isTruncated(event.metrics) && !isEmpty(event.metrics) ? (
+        <Section title="Metrics">
+          <EventMetrics metrics={event.metrics} projectId={event.project_id} />
+        </Section>
+      ) : (
+        <OptionalSection title="Metrics" value={event.metrics} />
+      )}
       <OptionalSection title="Feedback" value={event.feedback} />
       <OptionalSection title="User properties" value={event.user_properties} />
       <RawJson event={event} href={rawJsonHref} />

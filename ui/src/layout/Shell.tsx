@@ -67,6 +67,7 @@ function ProjectNav({ projectId }: { projectId: string }) {
     { to: '/projects/$projectId/events', label: 'Events' },
     { to: '/projects/$projectId/dashboard', label: 'Dashboard' },
     { to: '/projects/$projectId/playground', label: 'Playground' },
+    { to: '/projects/$projectId/evaluators', label: 'Evaluators' },
     { to: '/projects/$projectId/admin', label: 'Admin' },
   ] as const;
   return (

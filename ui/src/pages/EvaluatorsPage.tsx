@@ -1,0 +1,273 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+import { type JSX, useEffect, useId, useState } from 'react';
+import type { DataTarget, MetricWire } from '../api/client';
+import { atLeast, useApp, useProjectRole, useTarget } from '../app/context';
+import { useTitle } from '../app/title';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { DryRun } from '../evaluators/DryRun';
+import {
+  checkForm,
+  emptyForm,
+  formFromMetric,
+  type MetricForm,
+  metricBody,
+  passRuleText,
+  TYPE_LABELS,
+} from '../evaluators/form';
+import { MetricFormFields } from '../evaluators/MetricFormFields';
+import { metricsQueryKey } from '../evaluators/MetricScores';
+import { Versions } from '../evaluators/Versions';
+import '../evaluators/evaluators.css';
+
+const route = getRouteApi('/signed-in/projects/$projectId/evaluators');
+
+/** A save the data plane's synced copy has not shown yet (config sync: within a second locally). */
+interface Pending {
+  id: string;
+  version: number;
+}
+
+/**
+ * The project's evaluators (HoneyHive's metrics): the list, a form to create or change one (a new
+ * version each time), its versions, and a dry run on one stored event. Reads come from the data
+ * plane's synced copy; writes go through the data plane to the control plane (docs/evaluators.md).
+ */
+export function EvaluatorsPage(): JSX.Element {
+  const { projectId } = route.useParams();
+  const { metric: selectedId } = route.useSearch();
+  const navigate = route.useNavigate();
+  const { api } = useApp();
+  const target = useTarget(projectId);
+  const { role } = useProjectRole(projectId);
+  const canWrite = atLeast(role, 'member');
+  useTitle('Evaluators');
+  const [pending, setPending] = useState<Pending | undefined>(undefined);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const metrics = useQuery({
+    queryKey: metricsQueryKey(target.dataPlaneId, target.projectId),
+    queryFn: () => api.listMetrics(target),
+    refetchInterval: (query) => (pending && !hasReached(query.state.data, pending) ? 1000 : false),
+  });
+  const list = [...(metrics.data ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  const selected = selectedId === undefined ? undefined : list.find((metric) => metric._id === selectedId);
+  const creating = selectedId === 'new';
+  // A new metric opens once this data plane has it (its form then edits the stored metric).
+  useEffect(() => {
+    if (pending && hasReached(metrics.data, pending)) {
+      setPending(undefined);
+      if (selectedId !== pending.id) void navigate({ search: { metric: pending.id }, replace: true });
+    }
+  }, [pending, metrics.data, selectedId, navigate]);
+  const open = (id: string | undefined) => {
+    setNotice(undefined);
+    void navigate({ search: id === undefined ? {} : { metric: id } });
+  };
+  return (
+    <>
+      <div className="page-head">
+        <h1>Evaluators</h1>
+        {canWrite ? (
+          <button type="button" onClick={() => open('new')} disabled={creating}>
+            New evaluator
+          </button>
+        ) : null}
+      </div>
+      <ErrorMessage error={metrics.error} title="Could not list the evaluators" />
+      <MetricTable list={list} loading={metrics.isLoading} selectedId={selectedId} onOpen={open} />
+      {notice ? (
+        <p role="status" className="notice" data-testid="evaluator-notice">
+          {notice}
+        </p>
+      ) : null}
+      {pending ? (
+        <p role="status" className="muted small">
+          Waiting for version {pending.version} to reach this data plane…
+        </p>
+      ) : null}
+      {creating || selected ? (
+        <Editor
+          key={selected?._id ?? 'new'}
+          target={target}
+          metric={selected}
+          canWrite={canWrite}
+          roleKnown={role !== undefined}
+          onClose={() => open(undefined)}
+          onSaved={(saved, name) => {
+            setNotice(`Saved ${name} as version ${saved.version}.`);
+            setPending(saved);
+          }}
+        />
+      ) : selectedId !== undefined && metrics.data && !pending ? (
+        <p className="muted">No evaluator {selectedId} in this project.</p>
+      ) : null}
+    </>
+  );
+}
+
+function hasReached(list: readonly MetricWire[] | undefined, pending: Pending): boolean {
+  return (list ?? []).some((metric) => metric._id === pending.id && metric.version >= pending.version);
+}
+
+function MetricTable({
+  list,
+  loading,
+  selectedId,
+  onOpen,
+}: {
+  list: MetricWire[];
+  loading: boolean;
+  selectedId: string | undefined;
+  onOpen(id: string): void;
+}): JSX.Element {
+  const captionId = useId();
+  if (loading) return <p className="muted">Loading…</p>;
+  if (list.length === 0)
+    return (
+      <p className="muted card" data-testid="no-evaluators">
+        No evaluators yet. An evaluator scores events: Python code or an LLM judge, run online on new events
+        when enabled in production, or once on one event with a dry run.
+      </p>
+    );
+  return (
+    <div className="table-wrap card">
+      <table className="data" aria-labelledby={captionId}>
+        <caption id={captionId} className="sr-only">
+          Evaluators
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Type</th>
+            <th scope="col">Return type</th>
+            <th scope="col">Passes</th>
+            <th scope="col">Enabled in prod</th>
+            <th scope="col" className="num">
+              Sampling
+            </th>
+            <th scope="col" className="num">
+              Version
+            </th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((metric) => (
+            <tr key={metric._id} aria-current={metric._id === selectedId ? 'true' : undefined}>
+              <th scope="row">{metric.name}</th>
+              <td>
+                <span className="type">{TYPE_LABELS[metric.type] ?? metric.type}</span>
+              </td>
+              <td>{metric.return_type}</td>
+              <td>{passRuleText(metric)}</td>
+              <td>
+                <span className={metric.enabled_in_prod ? 'status ok' : 'status off'}>
+                  {metric.enabled_in_prod ? 'Enabled' : 'Off'}
+                </span>
+              </td>
+              <td className="num">{metric.sampling_percentage}%</td>
+              <td className="num">v{metric.version}</td>
+              <td>
+                <button
+                  type="button"
+                  className="secondary small"
+                  aria-label={`Edit ${metric.name}`}
+                  onClick={() => onOpen(metric._id)}
+                >
+                  Edit
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Editor({
+  target,
+  metric,
+  canWrite,
+  roleKnown,
+  onClose,
+  onSaved,
+}: {
+  target: DataTarget;
+  metric: MetricWire | undefined;
+  canWrite: boolean;
+  /** The user's role has been read (before that, nothing is said about what it allows). */
+  roleKnown: boolean;
+  onClose(): void;
+  onSaved(saved: Pending, name: string): void;
+}): JSX.Element {
+  const { api } = useApp();
+  const queryClient = useQueryClient();
+  const headingId = useId();
+  const [form, setForm] = useState<MetricForm>(() => (metric ? formFromMetric(metric) : emptyForm()));
+  const [touched, setTouched] = useState(false);
+  const errors = checkForm(form);
+  const valid = Object.keys(errors).length === 0;
+  const save = useMutation({
+    mutationFn: async (): Promise<Pending> => {
+      const body = metricBody(form);
+      if (metric) {
+        const answer = await api.updateMetric(target, metric._id, body);
+        return { id: metric._id, version: answer.version };
+      }
+      const answer = await api.createMetric(target, body);
+      return { id: answer.metric_id, version: answer.version };
+    },
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: metricsQueryKey(target.dataPlaneId, target.projectId) });
+      onSaved(saved, form.name.trim());
+    },
+  });
+  return (
+    <div className="evaluator-editor">
+      <form
+        className="card stack"
+        aria-labelledby={headingId}
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          setTouched(true);
+          if (valid && canWrite) save.mutate();
+        }}
+      >
+        <div className="row">
+          <h2 id={headingId} className="grow">
+            {metric ? `Edit ${metric.name} (v${metric.version})` : 'New evaluator'}
+          </h2>
+          <button type="button" className="secondary small" onClick={onClose}>
+            Close
+          </button>
+        </div>
+        <fieldset className="plain" disabled={!canWrite}>
+          <MetricFormFields form={form} errors={touched ? errors : {}} isNew={!metric} onChange={setForm} />
+        </fieldset>
+        <ErrorMessage error={save.error} title="Could not save" />
+        <div className="actions">
+          {canWrite ? (
+            <button type="submit" disabled={save.isPending}>
+              {save.isPending ? 'Saving…' : metric ? 'Save as new version' : 'Create evaluator'}
+            </button>
+          ) : roleKnown ? (
+            <span className="muted small">Viewers cannot change evaluators: a member or above can.</span>
+          ) : null}
+          {touched && !valid ? (
+            <span className="bad small" role="status">
+              Fix the fields marked above.
+            </span>
+          ) : null}
+        </div>
+      </form>
+      <div className="stack">
+        <DryRun target={target} form={form} metric={metric} formValid={valid} canRun={canWrite} />
+        {metric ? <Versions target={target} metric={metric} /> : null}
+      </div>
+    </div>
+  );
+}
