@@ -25,7 +25,14 @@ describe('npm start settings', () => {
       logLevel: 'info',
       logFormat: 'text',
       corsOrigins: undefined,
+      sessionQuietSeconds: 60,
     });
+  });
+
+  it('takes a session quiet period SQS can delay, and refuses one it cannot', () => {
+    expect(readLocalSettings({ WAGGLE_SESSION_QUIET_S: '5' }).sessionQuietSeconds).toBe(5);
+    expect(() => readLocalSettings({ WAGGLE_SESSION_QUIET_S: '901' })).toThrow(/WAGGLE_SESSION_QUIET_S/);
+    expect(() => readLocalSettings({ WAGGLE_SESSION_QUIET_S: '0' })).toThrow(/WAGGLE_SESSION_QUIET_S/);
   });
 
   it('takes a well-formed WAGGLE_LOCAL_API_KEY and the log settings in any case', () => {
