@@ -1,0 +1,170 @@
+/**
+ * The console's Evaluators page end to end in Chromium, against the local platform with its control
+ * plane: a signed-in admin creates a Python metric through the page (the data plane forwards the
+ * write to the control plane, the metric comes back through config sync and is listed), sees the
+ * API's refusal of a second metric of the same name, dry-runs the metric on a stored event
+ * (run_metric in the local Python sandbox) and sees the score; the event's own metric value of that
+ * name shows as passing in the event detail, in words beside the colour.
+ */
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  buildConsoleForTests,
+  type ConsolePlatform,
+  launchBrowser,
+  signIn,
+  startConsolePlatform,
+  waitForSession,
+} from '../support/console-browser';
+
+const UI_TIMEOUT = 30_000;
+const METRIC = `answer_words_${randomUUID().slice(0, 8)}`;
+const CODE = `def ${METRIC}(event):
+    words = event["outputs"].get("content", "").split()
+    print("counted", len(words))
+    return len(words)
+`;
+
+let dist: string;
+let cp: ConsolePlatform;
+let browser: Browser;
+let sessionId: string;
+let eventId: string;
+
+/** A session with one model event whose answer has four words and which carries a value of the metric. */
+async function storeEvent(): Promise<void> {
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${cp.platform.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${cp.platform.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const start = Date.now() - 60_000;
+  const started = await post('/session/start', {
+    session: { project: 'default', session_name: 'evaluators-e2e', source: 'e2e', start_time: start },
+  });
+  sessionId = String(started.session_id);
+  eventId = randomUUID();
+  await post('/events', {
+    event: {
+      event_id: eventId,
+      event_type: 'model',
+      event_name: 'answer',
+      session_id: sessionId,
+      parent_id: sessionId,
+      config: { model: 'gpt-4o-mini', provider: 'openai' },
+      inputs: { question: 'How many words?' },
+      outputs: { role: 'assistant', content: 'four words right here' },
+      metrics: { [METRIC]: 4, latency_score: 0.5 },
+      start_time: start + 100,
+      duration: 800,
+    },
+  });
+  await waitForSession(cp.platform, sessionId, 1);
+}
+
+beforeAll(async () => {
+  dist = await buildConsoleForTests();
+  cp = await startConsolePlatform(dist);
+  await storeEvent();
+  browser = await launchBrowser({ width: 1280, height: 1000 });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await cp?.close();
+  if (dist) await rm(dist, { recursive: true, force: true });
+});
+
+/** A signed-in tab; page errors and CSP refusals are collected. */
+async function signedIn(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.page();
+  page.setDefaultTimeout(UI_TIMEOUT);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy'))
+      errors.push(message.text());
+  });
+  await signIn(page, cp.consoleUrl, cp.admin.email, cp.admin.password);
+  return { page, errors };
+}
+
+describe('the Evaluators page in Chromium', () => {
+  it('creates a Python metric, lists it, shows a refusal, and dry-runs it on a stored event', async () => {
+    const { page, errors } = await signedIn();
+    try {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Evaluators' }).click();
+      await page.getByRole('heading', { name: 'Evaluators', level: 1 }).waitFor();
+      await page.getByRole('button', { name: 'New evaluator' }).click();
+      await page.getByLabel('Name', { exact: true }).fill(METRIC);
+      await page.getByLabel('Python code').fill(CODE);
+      await page.getByLabel('Passes at least').fill('3');
+      await page.getByLabel('Sampling %').fill('50');
+      await page.getByRole('button', { name: 'Create evaluator' }).click();
+
+      // Created through the control plane, then listed from the data plane's synced copy.
+      await page.getByRole('heading', { name: `Edit ${METRIC} (v1)` }).waitFor();
+      const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: METRIC }) });
+      expect(await row.getByRole('cell').allTextContents()).toEqual([
+        'Python (custom)',
+        'float',
+        '≥ 3',
+        'Off',
+        '50%',
+        'v1',
+        'Edit',
+      ]);
+      await page.getByRole('table', { name: 'Versions' }).getByRole('rowheader', { name: 'v1' }).waitFor();
+
+      // Dry run of the stored metric on the stored event: Python in the local sandbox.
+      await page.getByLabel('Event ID').fill(eventId);
+      await page.getByRole('button', { name: 'Run on event' }).click();
+      await page.getByTestId('dry-run-score').getByText('4').waitFor();
+      expect(await page.getByTestId('dry-run-status').textContent()).toBe('ok');
+      expect(await page.getByTestId('dry-run-passed').textContent()).toBe('✓ Pass');
+      expect(await page.getByTestId('dry-run-explanation').textContent()).toContain('counted 4');
+      await page.screenshot({ path: '/tmp/ui-evaluators-page.png', fullPage: true });
+
+      // A second metric of the same name: the API's 409 in its own words.
+      await page.getByRole('button', { name: 'New evaluator' }).click();
+      await page.getByLabel('Name', { exact: true }).fill(METRIC);
+      await page.getByRole('button', { name: 'Create evaluator' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Could not save' });
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain(`A metric named "${METRIC}" exists in this project`);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it("marks the event's value of the metric as passing in the event detail", async () => {
+    const { page, errors } = await signedIn();
+    try {
+      await page.goto(
+        `${cp.consoleUrl}projects/${cp.platform.projectId}/sessions/${sessionId}?event=${eventId}`,
+      );
+      const metrics = page
+        .getByRole('region', { name: 'Event detail' })
+        .locator('section')
+        .filter({ has: page.getByRole('heading', { name: 'Metrics' }) });
+      const verdict = metrics.getByTestId('metric-verdict');
+      await verdict.waitFor();
+      expect(await verdict.textContent()).toBe('✓ Pass (passes at 3 or more)');
+      // latency_score has no metric of its name: its value alone.
+      expect(await metrics.getByTestId('metric-verdict').count()).toBe(1);
+      expect(await metrics.textContent()).toContain('latency_score');
+      await page.screenshot({ path: '/tmp/ui-evaluators-event.png', fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+});
