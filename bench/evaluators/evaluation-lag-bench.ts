@@ -36,7 +36,7 @@ const DEFAULT_SPACING_MS = 250;
 const WARMUP_EVENTS = 3;
 const DEFAULT_ROUNDS = 3;
 /** Each in-flight event is looked at this often: the resolution of every figure. */
-const POLL_MS = 25;
+const DEFAULT_POLL_MS = 25;
 const GIVE_UP_MS = 60_000;
 /** What the platform itself polls with (lambdas/local/platform.ts), for the explanation. */
 const EVALUATIONS_POLLER = { batchSize: 10, maximumBatchingWindowMs: 0 };
@@ -78,6 +78,7 @@ interface Measured {
   rounds: RoundSummary[];
   eventsPerRound: number;
   spacingMs: number;
+  pollMs: number;
   /** Ingest accepted -> the event readable (its own freshness; the baseline). */
   readable: LagRow;
   /** Ingest accepted -> its score in `metrics`. */
@@ -162,7 +163,7 @@ interface Watched {
 
 /**
  * Watches the events of one session through the read API: one `POST /v1/events/export` filtered on
- * the session every POLL_MS answers for every event in flight at once, so watching 10 events costs
+ * the session every `pollMs` answers for every event in flight at once, so watching 10 events costs
  * the platform what watching one does (a read per event and poll would load the same cores the
  * pipeline runs on, and lengthen what is measured).
  */
@@ -176,6 +177,7 @@ class SessionWatcher {
   constructor(
     private readonly api: Api,
     private readonly sessionId: string,
+    private readonly pollIntervalMs: number,
   ) {
     this.loop = this.run();
   }
@@ -192,7 +194,7 @@ class SessionWatcher {
   private async run(): Promise<void> {
     while (this.running) {
       if (this.pending.size > 0) await this.poll();
-      await sleep(POLL_MS);
+      await sleep(this.pollIntervalMs);
     }
   }
 
@@ -362,6 +364,7 @@ interface Round {
 async function measureRound(
   events: number,
   spacingMs: number,
+  pollMs: number,
   trace?: (line: string) => void,
 ): Promise<Round> {
   const dataDir = await mkdtemp(join(tmpdir(), 'waggle-evaluation-lag-'));
@@ -374,8 +377,8 @@ async function measureRound(
   try {
     platform.evaluators.put(metric(platform.projectId));
     const api = readApi(platform.url, platform.apiKey);
-    const warmup = new SessionWatcher(api, 'evaluation-lag-warmup');
-    const watcher = new SessionWatcher(api, 'evaluation-lag');
+    const warmup = new SessionWatcher(api, 'evaluation-lag-warmup', pollMs);
+    const watcher = new SessionWatcher(api, 'evaluation-lag', pollMs);
     try {
       const first = await send(api, warmup, 'evaluation-lag-warmup', 0);
       for (let i = 1; i < WARMUP_EVENTS; i++) await send(api, warmup, 'evaluation-lag-warmup', i);
@@ -427,7 +430,14 @@ async function measureRound(
 }
 
 export async function measureEvaluationLag(
-  options: { rounds?: number; events?: number; spacingMs?: number; trace?: (line: string) => void } = {},
+  options: {
+    rounds?: number;
+    events?: number;
+    spacingMs?: number;
+    /** How often the events in flight are read (default 25 ms). */
+    pollMs?: number;
+    trace?: (line: string) => void;
+  } = {},
 ): Promise<EvaluationLagBench> {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const base = {
@@ -444,9 +454,10 @@ export async function measureEvaluationLag(
   }
   const eventsPerRound = options.events ?? DEFAULT_EVENTS;
   const spacingMs = options.spacingMs ?? DEFAULT_SPACING_MS;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const rounds: Round[] = [];
   for (let i = 0; i < (options.rounds ?? DEFAULT_ROUNDS); i++)
-    rounds.push(await measureRound(eventsPerRound, spacingMs, options.trace));
+    rounds.push(await measureRound(eventsPerRound, spacingMs, pollMs, options.trace));
   const times = rounds.flatMap((round) => round.times);
   const staged = rounds.flatMap((round) => (round.stages ? [round.stages] : []));
   return {
@@ -456,6 +467,7 @@ export async function measureEvaluationLag(
       rounds: rounds.map((round) => round.summary),
       eventsPerRound,
       spacingMs,
+      pollMs,
       readable: row(times.map((t) => t.readableMs)),
       scored: row(times.map((t) => t.scoredMs)),
       added: row(times.map((t) => t.scoredMs - t.readableMs)),
@@ -521,11 +533,11 @@ the pooled p50 moves with how many rounds did.`
 ${where}, ${bench.python}, the machine shared with other work. The local platform with its default tuning (writer
 batching window ${window} ms) in a temporary data folder, one enabled Python metric for model events (the answer's length,
 sampled at 100%). ${rounds.length} round(s), each on a fresh platform: ${measured.eventsPerRound} model events in one session sent through HoneyHive's
-\`POST /events\`, one every ${measured.spacingMs} ms, so several are in flight at once; every ${POLL_MS} ms one \`POST /v1/events/export\` filtered
+\`POST /events\`, one every ${measured.spacingMs} ms, so several are in flight at once; every ${measured.pollMs} ms one \`POST /v1/events/export\` filtered
 on the session (p50 ${fmt(poll.p50Ms)} ms, p95 ${fmt(poll.p95Ms)} ms each) tells which are readable and which carry the score in \`metrics\`
 (its value checked). Times run from the ingest answer (HTTP 200) to the answer of the first poll that shows it, so
 each is late by up to one poll. One poll for all the events in flight rather than a \`GET /v1/events/{id}\` per event:
-once all were scored, a GET of each took p50 ${fmt(get.p50Ms)} ms (p95 ${fmt(get.p95Ms)} ms), and one per event in flight every ${POLL_MS} ms
+once all were scored, a GET of each took p50 ${fmt(get.p50Ms)} ms (p95 ${fmt(get.p95Ms)} ms), and one per event in flight every ${measured.pollMs} ms
 would load the cores the pipeline runs on and lengthen what is measured. Even so an export is in flight most of
 the time: the measuring loads the platform too. ${WARMUP_EVENTS} warm-up events, in a session of their own, went first one at a
 time in each round.
