@@ -37,7 +37,7 @@ export function DryRun({
     <section className="card stack" aria-labelledby={headingId}>
       <h2 id={headingId}>Dry run</h2>
       <form
-        className="row"
+        className="row dry-run-form"
         onSubmit={(event) => {
           event.preventDefault();
           if (disabled) return;

@@ -32,11 +32,11 @@ export function Versions({ target, metric }: { target: DataTarget; metric: Metri
               <tr>
                 <th scope="col">Version</th>
                 <th scope="col">Saved</th>
-                <th scope="col">Return type</th>
                 <th scope="col">Passes</th>
-                <th scope="col">Enabled</th>
-                <th scope="col">Sampling</th>
-                <th scope="col">Definition</th>
+                <th scope="col">Prod</th>
+                <th scope="col" className="num">
+                  Sampling
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -44,23 +44,32 @@ export function Versions({ target, metric }: { target: DataTarget; metric: Metri
                 <tr key={version.version}>
                   <th scope="row">v{version.version}</th>
                   <td>{version.updated_at ? formatTime(Date.parse(version.updated_at)) : '—'}</td>
-                  <td>{version.return_type}</td>
                   <td>{passRuleText(version)}</td>
-                  <td>{version.enabled_in_prod ? 'yes' : 'no'}</td>
+                  <td>{version.enabled_in_prod ? 'on' : 'off'}</td>
                   <td className="num">{version.sampling_percentage}%</td>
-                  <td>
-                    <details>
-                      <summary>{version.name}</summary>
-                      <pre className="code-block">
-                        {version.code_snippet ?? version.prompt ?? version.criteria ?? '(none)'}
-                      </pre>
-                    </details>
-                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
+      ) : null}
+      {list.length > 0 ? (
+        <ul className="version-definitions">
+          {list.map((version) => (
+            <li key={version.version}>
+              <details>
+                <summary>
+                  v{version.version}: {version.name}, {version.return_type}
+                  {version.event_type ? `, ${version.event_type} events` : ''}
+                  {version.event_name ? ` named ${version.event_name}` : ''}
+                </summary>
+                <pre className="code-block">
+                  {version.code_snippet ?? version.prompt ?? version.criteria ?? '(no code or prompt)'}
+                </pre>
+              </details>
+            </li>
+          ))}
+        </ul>
       ) : null}
     </section>
   );
