@@ -81,6 +81,9 @@ interface Measured {
   pollMs: number;
   /** Ingest accepted -> the event readable (its own freshness; the baseline). */
   readable: LagRow;
+  /** Ingest accepted -> readable on a platform with no evaluator (control rounds, same schedule). */
+  control: LagRow;
+  controlP50Ms: number[];
   /** Ingest accepted -> its score in `metrics`. */
   scored: LagRow;
   /** Per event: readable -> scored, what evaluation adds. */
@@ -178,6 +181,8 @@ class SessionWatcher {
     private readonly api: Api,
     private readonly sessionId: string,
     private readonly pollIntervalMs: number,
+    /** false: an event is done once readable (no evaluator runs). */
+    private readonly awaitScore = true,
   ) {
     this.loop = this.run();
   }
@@ -222,7 +227,9 @@ class SessionWatcher {
       const watched = this.pending.get(event.event_id);
       if (!watched) continue;
       watched.readableMs ??= now - watched.accepted;
-      const score = (event.metrics as Record<string, unknown> | undefined)?.[METRIC_NAME];
+      const score = this.awaitScore
+        ? (event.metrics as Record<string, unknown> | undefined)?.[METRIC_NAME]
+        : answer(watched.index).length;
       if (score === undefined) continue;
       this.pending.delete(event.event_id);
       if (score !== answer(watched.index).length)
@@ -429,6 +436,36 @@ async function measureRound(
   }
 }
 
+/**
+ * The same warm-up and schedule on a fresh platform with no evaluator: the events' freshness when
+ * nothing is evaluated, to show what evaluating slows for the events themselves (the score updates
+ * share the events queue and the writer with them).
+ */
+async function measureControlRound(events: number, spacingMs: number, pollMs: number): Promise<number[]> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'waggle-evaluation-lag-control-'));
+  const platform = await startLocalPlatform({ port: 0, dataDir, log: () => {} });
+  try {
+    const api = readApi(platform.url, platform.apiKey);
+    const watcher = new SessionWatcher(api, 'evaluation-lag-control', pollMs, false);
+    try {
+      for (let i = 0; i < WARMUP_EVENTS; i++) await send(api, watcher, 'evaluation-lag-control', i);
+      const watches: Promise<EventTimes>[] = [];
+      const start = performance.now();
+      for (let i = 0; i < events; i++) {
+        const due = start + i * spacingMs - performance.now();
+        if (due > 0) await sleep(due);
+        watches.push(send(api, watcher, 'evaluation-lag-control', WARMUP_EVENTS + i));
+      }
+      return (await Promise.all(watches)).map((t) => t.readableMs);
+    } finally {
+      await watcher.stop();
+    }
+  } finally {
+    await platform.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function measureEvaluationLag(
   options: {
     rounds?: number;
@@ -456,8 +493,12 @@ export async function measureEvaluationLag(
   const spacingMs = options.spacingMs ?? DEFAULT_SPACING_MS;
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const rounds: Round[] = [];
-  for (let i = 0; i < (options.rounds ?? DEFAULT_ROUNDS); i++)
+  const control: number[][] = [];
+  // Alternated, so the machine's load of the moment falls on both.
+  for (let i = 0; i < (options.rounds ?? DEFAULT_ROUNDS); i++) {
     rounds.push(await measureRound(eventsPerRound, spacingMs, pollMs, options.trace));
+    control.push(await measureControlRound(eventsPerRound, spacingMs, pollMs));
+  }
   const times = rounds.flatMap((round) => round.times);
   const staged = rounds.flatMap((round) => (round.stages ? [round.stages] : []));
   return {
@@ -469,6 +510,8 @@ export async function measureEvaluationLag(
       spacingMs,
       pollMs,
       readable: row(times.map((t) => t.readableMs)),
+      control: row(control.flat()),
+      controlP50Ms: control.map((each) => row(each).p50Ms),
       scored: row(times.map((t) => t.scoredMs)),
       added: row(times.map((t) => t.scoredMs - t.readableMs)),
       stages:
@@ -502,7 +545,7 @@ export function formatEvaluationLagSection(bench: EvaluationLagBench): string {
   const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
   const line = (name: string, r: LagRow) =>
     `| ${name} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${fmt(r.maxMs)} | ${fmt(r.meanMs)} |`;
-  const { readable, scored, added, sandbox, poll, get, stages } = measured;
+  const { readable, scored, added, sandbox, poll, get, stages, control } = measured;
   const window = LOCAL_WRITER_DEFAULTS.maximumBatchingWindowMs;
   const met = scored.p50Ms < TARGET_P50_MS;
   const header = '| p50 ms | p95 ms | max ms | mean ms |\n|---|---:|---:|---:|---:|';
@@ -544,11 +587,14 @@ time in each round.
 
 | ${events} events, from the ingest answer to ${header}
 ${line('baseline: the event readable (its own freshness)', readable)}
+${line('control: the event readable on a platform with no evaluator (same schedule; rounds alternated)', measured.control)}
 ${line('**its score in `metrics`**', scored)}
 ${line('added by evaluation: readable to scored, per event', added)}
 
 Target: p50 under ${fmt(TARGET_P50_MS / 1000)} s from ingest to score: ${fmt(scored.p50Ms)} ms, **${met ? 'met' : 'NOT met'}**. At p50 the score is visible
-${(scored.p50Ms / readable.p50Ms).toFixed(1)}x the event's own freshness, ${fmt(scored.p50Ms - readable.p50Ms)} ms after it.
+${(scored.p50Ms / readable.p50Ms).toFixed(1)}x the event's own freshness, ${fmt(scored.p50Ms - readable.p50Ms)} ms after it. Evaluating also slows the events
+themselves: readable at p50 ${fmt(readable.p50Ms)} ms against ${fmt(control.p50Ms)} ms with no evaluator (the score updates share the events
+queue, the writer and the reads with the events; per control round ${measured.controlP50Ms.map(fmt).join(' / ')} ms).
 
 Round by round: p50 to the score ${each((r) => fmt(r.scoredP50Ms))} ms (the first quarter of each round's events
 ${each((r) => fmt(r.earlyP50Ms))} ms, the last quarter ${each((r) => fmt(r.lateP50Ms))} ms), to readable ${each((r) => fmt(r.readableP50Ms))} ms; 1-minute
