@@ -139,6 +139,18 @@ describe('the Evaluators page in Chromium', () => {
       const alert = page.getByRole('alert').filter({ hasText: 'Could not save' });
       await alert.waitFor();
       expect(await alert.textContent()).toContain(`A metric named "${METRIC}" exists in this project`);
+
+      // An LLM judge's form: its prompt's variables, provider and model.
+      await page.getByLabel('Type', { exact: true }).selectOption('model');
+      await page.getByLabel('Judge prompt').fill('Is {{outputs.content}} an answer to {{inputs.question}}?');
+      expect(await page.getByTestId('prompt-variables').textContent()).toBe(
+        'Variables: {{outputs.content}}, {{inputs.question}}',
+      );
+      await page.getByLabel('Provider', { exact: true }).selectOption('openai');
+      await page.getByLabel('Model', { exact: true }).fill('gpt-4o-mini');
+      await page.getByLabel('Return type').selectOption('boolean');
+      await page.getByLabel('Passes when').selectOption('true');
+      await page.screenshot({ path: '/tmp/ui-evaluators-judge.png', fullPage: true });
       expect(errors).toEqual([]);
     } finally {
       await page.close();
