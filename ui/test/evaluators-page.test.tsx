@@ -16,6 +16,7 @@ const STORED: MetricWire = {
   enabled_in_prod: true,
   sampling_percentage: 25,
   threshold: { min: 3 },
+  filters: { filterArray: [{ field: 'event_name', operator: 'is', value: 'chat', type: 'string' }] },
   version: 2,
 };
 
@@ -145,6 +146,9 @@ describe('the Evaluators page', () => {
     await user.click(screen.getByRole('button', { name: 'Save as new version' }));
     await screen.findByText('Saved answer_words as version 3.');
     expect(api.of('PUT', '/v1/metrics')[0]?.body).toMatchObject({ metric_id: 'm1', sampling_percentage: 10 });
+    // The filters the form does not edit are left out of the PUT, so the platform keeps them.
+    expect(screen.getByTestId('evaluator-filters').textContent).toContain('1 filter(s)');
+    expect(api.of('PUT', '/v1/metrics')[0]?.body).not.toHaveProperty('filters');
   });
 
   it('shows a viewer the metrics without the means to change them', async () => {

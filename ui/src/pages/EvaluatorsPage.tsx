@@ -28,6 +28,9 @@ interface Pending {
   version: number;
 }
 
+/** How long the list is asked again for a save (the sync's batching window on AWS is seconds). */
+const WAIT_FOR_SYNC_MS = 30_000;
+
 /**
  * The project's evaluators (HoneyHive's metrics): the list, a form to create or change one (a new
  * version each time), its versions, and a dry run on one stored event. Reads come from the data
@@ -42,12 +45,15 @@ export function EvaluatorsPage(): JSX.Element {
   const { role } = useProjectRole(projectId);
   const canWrite = atLeast(role, 'member');
   useTitle('Evaluators');
-  const [pending, setPending] = useState<Pending | undefined>(undefined);
+  const [pending, setPending] = useState<(Pending & { since: number }) | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const metrics = useQuery({
     queryKey: metricsQueryKey(target.dataPlaneId, target.projectId),
     queryFn: () => api.listMetrics(target),
-    refetchInterval: (query) => (pending && !hasReached(query.state.data, pending) ? 1000 : false),
+    refetchInterval: (query) =>
+      pending && !hasReached(query.state.data, pending) && Date.now() - pending.since < WAIT_FOR_SYNC_MS
+        ? 1000
+        : false,
   });
   const list = [...(metrics.data ?? [])].sort((a, b) => a.name.localeCompare(b.name));
   const selected = selectedId === undefined ? undefined : list.find((metric) => metric._id === selectedId);
@@ -82,7 +88,12 @@ export function EvaluatorsPage(): JSX.Element {
       ) : null}
       {pending ? (
         <p role="status" className="muted small">
-          Waiting for version {pending.version} to reach this data plane…
+          {metrics.isFetching || Date.now() - pending.since < WAIT_FOR_SYNC_MS
+            ? `Waiting for version ${pending.version} to reach this data plane…`
+            : `Version ${pending.version} has not reached this data plane yet.`}{' '}
+          <button type="button" className="secondary small" onClick={() => void metrics.refetch()}>
+            Look again
+          </button>
         </p>
       ) : null}
       {creating || selected ? (
@@ -95,7 +106,7 @@ export function EvaluatorsPage(): JSX.Element {
           onClose={() => open(undefined)}
           onSaved={(saved, name) => {
             setNotice(`Saved ${name} as version ${saved.version}.`);
-            setPending(saved);
+            setPending({ ...saved, since: Date.now() });
           }}
         />
       ) : selectedId !== undefined && metrics.data && !pending ? (
@@ -248,6 +259,11 @@ function Editor({
         <fieldset className="plain" disabled={!canWrite}>
           <MetricFormFields form={form} errors={touched ? errors : {}} isNew={!metric} onChange={setForm} />
         </fieldset>
+        {(metric?.filters?.filterArray?.length ?? 0) > 0 ? (
+          <p className="muted small" data-testid="evaluator-filters">
+            {`Also filtered by ${metric?.filters?.filterArray?.length} filter(s) on the event; saving keeps them (they are edited through the metrics API).`}
+          </p>
+        ) : null}
         <ErrorMessage error={save.error} title="Could not save" />
         <div className="actions">
           {canWrite ? (
