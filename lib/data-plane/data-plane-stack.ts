@@ -22,9 +22,9 @@ import { EventsQueue } from './events-queue';
 import { GrpcCollector } from './grpc-collector';
 import { HeartbeatSender } from './heartbeat-sender';
 import { IngestApi } from './ingest-api';
-import type { JudgeAccess } from './judge-access';
 import { KeyRegistry } from './key-registry';
 import { LlmProxy } from './llm-proxy';
+import type { MetricRunAccess } from './metric-run-access';
 import { PendingUpdates } from './pending-updates';
 import { ProviderKeysApi, ProviderKeyTable } from './provider-keys';
 import { ProxyLimits } from './proxy-limits';
@@ -222,41 +222,34 @@ export class DataPlaneStack extends Stack {
     });
 
     this.evaluatorExecutor = new EvaluatorExecutor(this, 'EvaluatorExecutor');
-    // LLM judges (run_metric, online evaluation) call providers as the proxy does.
-    const judgeAccess: JudgeAccess = {
+    // run_metric and online evaluation run metrics on stored events; their judges call providers as the proxy does.
+    const metricRuns: MetricRunAccess = {
+      syncController: this.syncController,
+      eventStore: this.eventStore,
+      eventTables: this.eventTables,
+      pendingUpdates: this.pendingUpdates,
+      executor: this.evaluatorExecutor,
       providerKeys: this.providerKeys,
       proxyLimits: this.proxyLimits,
       eventsQueue: this.eventsQueue,
       rawArchive: this.rawArchive,
+      defaultReadWindowDays: dataPlane.defaultReadWindowDays,
       judgeDailyBudgetUsd: dataPlane.evaluation?.judgeDailyBudgetUsd,
       judgeFallbacks: dataPlane.evaluation?.judgeFallbacks,
     };
     this.runMetricApi = new RunMetricApi(this, 'RunMetricApi', {
       httpApi: this.ingestApi.api,
       keyRegistry: this.keyRegistry,
-      syncController: this.syncController,
-      eventStore: this.eventStore,
-      eventTables: this.eventTables,
-      pendingUpdates: this.pendingUpdates,
-      executor: this.evaluatorExecutor,
-      judge: judgeAccess,
+      metricRuns,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,
-      defaultReadWindowDays: dataPlane.defaultReadWindowDays,
     });
-
     this.evaluationWorker = new EvaluationWorker(this, 'EvaluationWorker', {
       evaluationsQueue: this.evaluationsQueue,
-      syncController: this.syncController,
-      eventStore: this.eventStore,
-      eventTables: this.eventTables,
-      pendingUpdates: this.pendingUpdates,
-      executor: this.evaluatorExecutor,
-      judge: judgeAccess,
+      metricRuns,
       maxConcurrency: dataPlane.evaluation?.maxConcurrency,
       logLevel: dataPlane.logLevel,
-      defaultReadWindowDays: dataPlane.defaultReadWindowDays,
     });
 
     if (dataPlane.grpcCollector) {

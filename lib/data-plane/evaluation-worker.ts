@@ -3,30 +3,16 @@ import { Construct } from 'constructs';
 import { environmentForEvaluationWorker } from '../../lambdas/evaluation-worker/environment';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
-import type { SyncController } from './data-plane-controller';
 import { EVALUATION_WORKER_TIMEOUT, type EvaluationsQueue } from './evaluations-queue';
-import type { EvaluatorExecutor } from './evaluator-executor';
-import type { EventStore } from './event-store';
-import type { EventTables } from './event-tables';
-import { grantJudge, type JudgeAccess, judgeEnvironment } from './judge-access';
-import type { PendingUpdates } from './pending-updates';
+import { grantMetricRuns, type MetricRunAccess, metricRunEnvironment } from './metric-run-access';
 
 export interface EvaluationWorkerProps {
   readonly evaluationsQueue: EvaluationsQueue;
-  /** Its sync-state table holds the synced metrics and configurations. */
-  readonly syncController: SyncController;
-  readonly eventStore: EventStore;
-  readonly eventTables: EventTables;
-  readonly pendingUpdates: PendingUpdates;
-  /** Runs the Python metrics. */
-  readonly executor: EvaluatorExecutor;
-  /** LLM judges: the proxy's provider keys and limits; their model events and the scores go on the events queue. */
-  readonly judge: JudgeAccess;
+  /** The synced metrics, events, the executor and the judges' providers; scores go on its events queue. */
+  readonly metricRuns: MetricRunAccess;
   /** Evaluation invocations at once (2-1,000; default 5): caps the executor's and providers' load. */
   readonly maxConcurrency?: number;
   readonly logLevel?: LogLevel;
-  /** Days a read without a date covers (1-366); absent: 30. */
-  readonly defaultReadWindowDays?: number;
 }
 
 /**
@@ -49,27 +35,9 @@ export class EvaluationWorker extends Construct {
       memorySize: 1024,
       timeout: EVALUATION_WORKER_TIMEOUT,
       logLevel: props.logLevel,
-      environment: environmentForEvaluationWorker({
-        SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
-        EVENT_STORE_BUCKET: props.eventStore.bucket.bucketName,
-        ATHENA_WORKGROUP: props.eventTables.workGroupName,
-        GLUE_DATABASE: props.eventTables.databaseName,
-        PENDING_UPDATES_TABLE_NAME: props.pendingUpdates.table.tableName,
-        DEFAULT_READ_WINDOW_DAYS: props.defaultReadWindowDays,
-        EVALUATOR_EXECUTOR_FUNCTION_NAME: props.executor.function.functionName,
-        EVENTS_QUEUE_URL: props.judge.eventsQueue.queue.queueUrl,
-        OVERFLOW_BUCKET: props.judge.rawArchive.bucket.bucketName,
-        ...judgeEnvironment(props.judge),
-      }),
+      environment: environmentForEvaluationWorker(metricRunEnvironment(props.metricRuns)),
     });
-    const role = this.workerFunction.role;
-    props.syncController.grantReadSyncedConfig(role);
-    props.eventStore.grantReadEvents(role);
-    props.eventTables.grantQuery(role);
-    props.pendingUpdates.attachReader(this.workerFunction);
-    props.executor.grantInvoke(role);
-    // Scores go on the events queue as the judges' model events do.
-    grantJudge(this.workerFunction, props.judge);
+    grantMetricRuns(this.workerFunction, props.metricRuns);
 
     // Grants the consumer calls (receive, delete, change visibility) on the queue.
     this.eventSource = new SqsEventSource(props.evaluationsQueue.queue, {

@@ -9,33 +9,18 @@ import { RUN_METRIC_ROUTES } from '../../lambdas/run-metric/routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
-import type { SyncController } from './data-plane-controller';
-import type { EvaluatorExecutor } from './evaluator-executor';
-import type { EventStore } from './event-store';
-import type { EventTables } from './event-tables';
-import { grantJudge, type JudgeAccess, judgeEnvironment } from './judge-access';
 import type { KeyRegistry } from './key-registry';
-import type { PendingUpdates } from './pending-updates';
+import { grantMetricRuns, type MetricRunAccess, metricRunEnvironment } from './metric-run-access';
 
 export interface RunMetricApiProps {
   /** The data plane's HTTP API (IngestApi's). */
   readonly httpApi: HttpApi;
   readonly keyRegistry: KeyRegistry;
-  /** Its sync-state table holds the synced metrics. */
-  readonly syncController: SyncController;
-  /** The read path of an event by id. */
-  readonly eventStore: EventStore;
-  readonly eventTables: EventTables;
-  readonly pendingUpdates: PendingUpdates;
-  /** Runs the Python metrics. */
-  readonly executor: EvaluatorExecutor;
-  /** LLM judges (model metrics): the proxy's provider keys and limits, the judge's model event on the events queue. */
-  readonly judge: JudgeAccess;
+  /** The synced metrics, events, the executor and the judges' providers (model metrics). */
+  readonly metricRuns: MetricRunAccess;
   readonly logLevel?: LogLevel;
   readonly tokenTrust?: TokenTrustInput;
   readonly authRateLimit?: AuthRateLimit;
-  /** Days a read without a date covers (1-366); absent: 30. */
-  readonly defaultReadWindowDays?: number;
 }
 
 /**
@@ -58,16 +43,7 @@ export class RunMetricApi extends Construct {
       timeout: Duration.seconds(29),
       logLevel: props.logLevel,
       environment: environmentForRunMetric({
-        SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
-        EVENT_STORE_BUCKET: props.eventStore.bucket.bucketName,
-        ATHENA_WORKGROUP: props.eventTables.workGroupName,
-        GLUE_DATABASE: props.eventTables.databaseName,
-        PENDING_UPDATES_TABLE_NAME: props.pendingUpdates.table.tableName,
-        DEFAULT_READ_WINDOW_DAYS: props.defaultReadWindowDays,
-        EVALUATOR_EXECUTOR_FUNCTION_NAME: props.executor.function.functionName,
-        EVENTS_QUEUE_URL: props.judge.eventsQueue.queue.queueUrl,
-        OVERFLOW_BUCKET: props.judge.rawArchive.bucket.bucketName,
-        ...judgeEnvironment(props.judge),
+        ...metricRunEnvironment(props.metricRuns),
         KEY_TABLE_NAME: props.keyRegistry.table.tableName,
         ...props.tokenTrust,
         ...props.authRateLimit?.environment(),
@@ -76,12 +52,7 @@ export class RunMetricApi extends Construct {
     const role = this.runMetricFunction.role;
     props.keyRegistry.grantLookUpKeys(role);
     props.authRateLimit?.grantCount(role);
-    props.syncController.grantReadSyncedConfig(role);
-    props.eventStore.grantReadEvents(role);
-    props.eventTables.grantQuery(role);
-    props.executor.grantInvoke(role);
-    grantJudge(this.runMetricFunction, props.judge);
-    props.pendingUpdates.attachReader(this.runMetricFunction);
+    grantMetricRuns(this.runMetricFunction, props.metricRuns);
 
     const integration = new HttpLambdaIntegration('RunMetricIntegration', this.runMetricFunction.function, {
       payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
