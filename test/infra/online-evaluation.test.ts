@@ -11,10 +11,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lambdas/domain/queue-limits';
 import { loadDeploymentConfig } from '../../lib/config/deployment-config';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
+import {
+  actionsOf,
+  type PolicyStatement,
+  statementsOfRole as statementsOfRoleIn,
+  type TemplateResource,
+} from './support/policies';
 import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown };
+type Resource = TemplateResource;
+type Statement = PolicyStatement;
 
 let stack: DataPlaneStack;
 let resources: Record<string, Resource>;
@@ -48,17 +54,8 @@ function logicalId(of: DataPlaneStack, construct: { node: { defaultChild?: unkno
 }
 
 function statementsOfRole(roleId: string): Statement[] {
-  return Object.values(resources)
-    .filter(
-      (resource) =>
-        resource.Type === 'AWS::IAM::Policy' &&
-        (resource.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleId),
-    )
-    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  return statementsOfRoleIn(resources, roleId);
 }
-
-const actionsOf = (statement: Statement) =>
-  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
 function workerProperties(of = { stack, resources }): Record<string, unknown> {
   const id = logicalId(of.stack, of.stack.evaluationWorker.workerFunction.function);

@@ -11,10 +11,16 @@ import { CONFIGURATION_ROUTES } from '../../lambdas/configurations/routes';
 import { METRIC_WRITE_ROUTES } from '../../lambdas/control-plane-api/metric-routes';
 import { RUN_METRIC_ROUTES } from '../../lambdas/run-metric/routes';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
+import {
+  actionsOf,
+  type PolicyStatement,
+  statementsOfRole as statementsOfRoleIn,
+  type TemplateResource,
+} from './support/policies';
 import { buildTestApp } from './support/test-app';
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource: unknown };
+type Resource = TemplateResource;
+type Statement = PolicyStatement;
 
 let stack: DataPlaneStack;
 let resources: Record<string, Resource>;
@@ -44,19 +50,9 @@ function logicalId(construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as never);
 }
 
-/** Every statement of the policies attached to a role (by the role's logical id). */
 function statementsOfRole(roleId: string): Statement[] {
-  return Object.values(resources)
-    .filter(
-      (resource) =>
-        resource.Type === 'AWS::IAM::Policy' &&
-        (resource.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref === roleId),
-    )
-    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  return statementsOfRoleIn(resources, roleId);
 }
-
-const actionsOf = (statement: Statement) =>
-  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
 describe('run-metric function', () => {
   it('serves run_metric beside the metric routes of the configurations function', () => {

@@ -15,6 +15,7 @@ import {
   RetryableEvaluationError,
 } from '../../../../lambdas/domain/evaluators/online/evaluate-event';
 import type { WaggleEvent } from '../../../../lambdas/domain/events/event';
+import { evaluatorDefinition } from '../../../support/evaluator-definition';
 
 const sandbox = new PythonSandbox({ prewarm: false });
 afterAll(() => sandbox.close());
@@ -39,22 +40,7 @@ const event = {
 } as unknown as WaggleEvent;
 
 function definition(overrides: Partial<EvaluatorDefinition>): EvaluatorDefinition {
-  return {
-    id: 'ev',
-    projectId: 'p1',
-    name: 'metric',
-    version: 3,
-    type: 'custom',
-    description: '',
-    returnType: 'float',
-    needsGroundTruth: false,
-    enabledInProd: true,
-    samplingPercentage: 100,
-    filters: [],
-    createdAt: 0,
-    updatedAt: 0,
-    ...overrides,
-  };
+  return evaluatorDefinition({ id: 'ev', version: 3, ...overrides });
 }
 
 const length = definition({

@@ -14,27 +14,14 @@ import type {
 import { type EvaluationTask, taskMessage } from '../../../../lambdas/domain/evaluators/online/tasks';
 import type { StoredEvent } from '../../../../lambdas/domain/query/types';
 import { createEvaluationWorkerHandler } from '../../../../lambdas/evaluation-worker/app';
+import { evaluatorDefinition } from '../../../support/evaluator-definition';
 import { sqsEvent } from '../../../support/sqs-event';
 import { storedEventFixture } from '../../../support/stored-event';
 
 const tenant = { org_id: 'o', workspace_id: 'w', project_id: 'p1' };
 
 function metric(overrides: Partial<EvaluatorDefinition> & { id: string; name: string }): EvaluatorDefinition {
-  return {
-    projectId: 'p1',
-    version: 1,
-    type: 'custom',
-    description: '',
-    codeSnippet: 'def m(e):\n    return 1\n',
-    returnType: 'float',
-    needsGroundTruth: false,
-    enabledInProd: true,
-    samplingPercentage: 100,
-    filters: [],
-    createdAt: 0,
-    updatedAt: 0,
-    ...overrides,
-  };
+  return evaluatorDefinition({ codeSnippet: 'def m(e):\n    return 1\n', ...overrides });
 }
 
 const length = metric({

@@ -3,25 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { EvaluatorDefinition } from '../../../../lambdas/domain/evaluators/evaluator';
 import { isSampled, OnlineSelector } from '../../../../lambdas/domain/evaluators/online/select';
 import type { WaggleEvent } from '../../../../lambdas/domain/events/event';
+import { evaluatorDefinition } from '../../../support/evaluator-definition';
 
 function evaluator(overrides: Partial<EvaluatorDefinition> = {}): EvaluatorDefinition {
-  return {
-    id: 'ev-1',
-    projectId: 'p1',
+  return evaluatorDefinition({
     name: 'answer length',
-    version: 1,
-    type: 'custom',
-    description: '',
     codeSnippet: 'def m(e):\n    return 1\n',
-    returnType: 'float',
-    needsGroundTruth: false,
-    enabledInProd: true,
-    samplingPercentage: 100,
-    filters: [],
-    createdAt: 0,
-    updatedAt: 0,
     ...overrides,
-  };
+  });
 }
 
 function event(overrides: Partial<WaggleEvent> = {}): WaggleEvent {
