@@ -13,6 +13,7 @@ import { type JSX, useId, useState } from 'react';
 import type { SessionNode, WaggleEvent } from '../api/types';
 import { CopyButton } from '../components/CopyButton';
 import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
+import { JudgeCalls } from '../evaluators/JudgeCalls';
 import { EventMetrics } from '../evaluators/MetricScores';
 import { inputMessages, isRecord, isTruncated, outputMessages } from './chat';
 import { MessageList } from './Messages';
@@ -110,6 +111,7 @@ export function EventDetail({ event, rawJsonHref }: EventDetailProps): JSX.Eleme
       ) : (
         <OptionalSection title="Metrics" value={event.metrics} />
       )}
+      <JudgeCalls event={event} />
       <OptionalSection title="Feedback" value={event.feedback} />
       <OptionalSection title="User properties" value={event.user_properties} />
       <RawJson event={event} href={rawJsonHref} />
