@@ -11,6 +11,7 @@
  *   /projects/$projectId/dashboard             charts
  *   /projects/$projectId/playground            try a prompt through the LLM proxy (?configuration=<id>)
  *   /projects/$projectId/evaluators            metrics: list, create and edit, versions, dry run (?metric=<id>|new)
+ *   /projects/$projectId/review                human review: a queue per human metric (?metric=<id>)
  *   /projects/$projectId/admin                 projects, members, API keys (?tab=keys|members|projects)
  */
 import {
@@ -152,6 +153,13 @@ const evaluatorsRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/EvaluatorsPage'), 'EvaluatorsPage'),
 });
 
+const reviewRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'review',
+  validateSearch: (search: Record<string, unknown>): { metric?: string } => ({ metric: text(search.metric) }),
+  component: lazyRouteComponent(() => import('./pages/ReviewPage'), 'ReviewPage'),
+});
+
 export type AdminTab = 'keys' | 'members' | 'projects' | 'provider-keys';
 const ADMIN_TABS: readonly AdminTab[] = ['keys', 'members', 'projects', 'provider-keys'];
 
@@ -177,6 +185,7 @@ const routeTree = rootRoute.addChildren([
       dashboardRoute,
       playgroundRoute,
       evaluatorsRoute,
+      reviewRoute,
       adminRoute,
     ]),
   ]),

@@ -197,6 +197,13 @@ export interface SessionSearchRequest {
   page: number;
 }
 
+/** The body of HoneyHive's `PUT /events` (the sections a review writes). */
+export interface EventUpdate {
+  event_id: string;
+  metrics?: Record<string, unknown>;
+  feedback?: Record<string, unknown>;
+}
+
 export interface ExportRequest {
   filters: EventFilter[];
   dateRange: DateRange;
@@ -584,6 +591,8 @@ export function createApiClient(options: ApiClientOptions) {
       dp<ExportAnswer>(target, 'POST', '/v1/events/export', body),
     getSession: (target: DataTarget, sessionId: string) =>
       dp<SessionNode>(target, 'GET', `/v1/sessions/${enc(sessionId)}`),
+    /** HoneyHive's `PUT /events`: merges the given sections into a stored event (the ingest scope). */
+    updateEvent: (target: DataTarget, body: EventUpdate) => dp<unknown>(target, 'PUT', '/events', body),
     eventSchema: (target: DataTarget) => dp<EventSchemaAnswer>(target, 'GET', '/v1/events/schema'),
     chart: (target: DataTarget, chart: ChartRequest) =>
       dp<ChartAnswer>(

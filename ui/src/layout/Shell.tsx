@@ -68,6 +68,7 @@ function ProjectNav({ projectId }: { projectId: string }) {
     { to: '/projects/$projectId/dashboard', label: 'Dashboard' },
     { to: '/projects/$projectId/playground', label: 'Playground' },
     { to: '/projects/$projectId/evaluators', label: 'Evaluators' },
+    { to: '/projects/$projectId/review', label: 'Review' },
     { to: '/projects/$projectId/admin', label: 'Admin' },
   ] as const;
   return (

@@ -1,0 +1,134 @@
+/**
+ * The console's Review page end to end in Chromium, against the local platform with its control
+ * plane: a human metric made through the metrics API is a queue of the events it picks that have no
+ * value of it; the signed-in admin passes one with a comment, and the event then carries the score in
+ * `metrics` and who reviewed it in `feedback` through the read API, and leaves the queue.
+ */
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  buildConsoleForTests,
+  type ConsolePlatform,
+  launchBrowser,
+  signIn,
+  startConsolePlatform,
+  waitForSession,
+} from '../support/console-browser';
+import { eventually, readApi } from '../support/read-api-client';
+
+const UI_TIMEOUT = 30_000;
+const METRIC = `tone_${randomUUID().slice(0, 8)}`;
+
+let dist: string;
+let cp: ConsolePlatform;
+let browser: Browser;
+let sessionId: string;
+const eventIds: string[] = [];
+
+async function call(method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${cp.platform.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${cp.platform.apiKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+beforeAll(async () => {
+  dist = await buildConsoleForTests();
+  cp = await startConsolePlatform(dist);
+  const created = await call('POST', '/metrics', {
+    name: METRIC,
+    task: 'default',
+    type: 'human',
+    description: '',
+    criteria: 'Is the answer polite?',
+    return_type: 'boolean',
+    event_type: 'model',
+  });
+  expect(created.status, await created.clone().text()).toBe(200);
+  // Listed once config sync has brought it to the data plane.
+  await eventually(async () => {
+    const listed = (await (await call('GET', '/v1/metrics')).json()) as { name: string }[];
+    return listed.some((metric) => metric.name === METRIC) ? true : undefined;
+  }, 30_000);
+
+  const start = Date.now() - 60_000;
+  const started = await call('POST', '/session/start', {
+    session: { project: 'default', session_name: 'review-e2e', source: 'e2e', start_time: start },
+  });
+  sessionId = ((await started.json()) as { session_id: string }).session_id;
+  for (const [index, answer] of ['Happy to help!', 'Read the manual.'].entries()) {
+    const eventId = randomUUID();
+    eventIds.push(eventId);
+    const sent = await call('POST', '/events', {
+      event: {
+        event_id: eventId,
+        event_type: 'model',
+        event_name: `answer ${index + 1}`,
+        session_id: sessionId,
+        parent_id: sessionId,
+        config: { model: 'gpt-4o-mini', provider: 'openai' },
+        inputs: { question: 'Can you help?' },
+        outputs: { role: 'assistant', content: answer },
+        start_time: start + 100 * (index + 1),
+        duration: 500,
+      },
+    });
+    expect(sent.status).toBe(200);
+  }
+  await waitForSession(cp.platform, sessionId, 2);
+  browser = await launchBrowser({ width: 1280, height: 1000 });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await cp?.close();
+  if (dist) await rm(dist, { recursive: true, force: true });
+});
+
+describe('the Review page in Chromium', () => {
+  it("queues the human metric's events and writes a reviewer's verdict to the event", async () => {
+    const page = await browser.page();
+    page.setDefaultTimeout(UI_TIMEOUT);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await signIn(page, cp.consoleUrl, cp.admin.email, cp.admin.password);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).click();
+      await page.getByRole('heading', { name: 'Review', level: 1 }).waitFor();
+      await page.getByRole('button', { name: METRIC }).click();
+      const queue = page.getByRole('region', { name: `Queue of ${METRIC}` });
+      await queue.getByText('Is the answer polite?').waitFor();
+      const item = queue.getByRole('article', { name: 'answer 1' });
+      await item.getByText('Happy to help!').waitFor();
+      await queue.getByRole('article', { name: 'answer 2' }).waitFor();
+      await page.screenshot({ path: '/tmp/ui-review-page.png', fullPage: true });
+
+      await item.getByLabel('Comment').fill('warm and clear');
+      await item.getByRole('button', { name: '✓ Pass' }).click();
+      await item.waitFor({ state: 'detached' });
+      expect(await queue.getByRole('article').count()).toBe(1);
+
+      const api = readApi(cp.platform.url, cp.platform.apiKey);
+      const reviewed = await eventually(async () => {
+        const { events } = await api.export({
+          filters: [{ field: 'session_id', operator: 'is', value: sessionId, type: 'string' }],
+        });
+        const event = events.find((candidate) => candidate.event_id === eventIds[0]);
+        return (event?.metrics as Record<string, unknown> | undefined)?.[METRIC] !== undefined
+          ? event
+          : undefined;
+      }, 30_000);
+      expect(reviewed.metrics).toEqual({ [METRIC]: true });
+      expect((reviewed.feedback as Record<string, Record<string, unknown>>)[METRIC]).toMatchObject({
+        reviewed_by: cp.admin.email,
+        comment: 'warm and clear',
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+});

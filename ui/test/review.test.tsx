@@ -1,0 +1,123 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { MetricWire } from '../src/api/client';
+import type { WaggleEvent } from '../src/api/types';
+import { isPathSegment, queueFilters, reviewUpdate, reviewValue, unreviewed } from '../src/review/queue';
+import { controlPlaneRoutes, renderApp, scriptedFetch } from './support';
+
+const HUMAN: MetricWire = {
+  _id: 'h1',
+  name: 'tone',
+  type: 'human',
+  criteria: 'Is the answer polite?',
+  return_type: 'boolean',
+  enabled_in_prod: true,
+  sampling_percentage: 100,
+  event_type: 'model',
+  filters: { filterArray: [{ field: 'event_name', operator: 'is', value: 'chat', type: 'string' }] },
+  version: 2,
+};
+
+function event(id: string, metrics: Record<string, unknown> = {}): WaggleEvent {
+  return {
+    project: 'default',
+    event_id: id,
+    session_id: `s-${id}`,
+    event_type: 'model',
+    event_name: 'chat',
+    start_time: Date.UTC(2026, 10, 1, 10),
+    end_time: Date.UTC(2026, 10, 1, 10) + 1000,
+    duration: 1000,
+    inputs: { question: `question ${id}` },
+    outputs: { content: `answer ${id}` },
+    metrics,
+  };
+}
+
+describe('review queues', () => {
+  it('pick the events of the metric that have no value of it yet', () => {
+    expect(queueFilters(HUMAN)).toEqual([
+      { field: 'event_name', operator: 'is', value: 'chat', type: 'string' },
+      { field: 'event_type', operator: 'is', value: 'model', type: 'string' },
+      { field: 'metrics.tone', operator: 'not exists', type: 'string' },
+    ]);
+    // A name the filter grammar cannot name is left out of the filters and checked on the events.
+    expect(isPathSegment('tone of voice')).toBe(false);
+    expect(
+      queueFilters({ ...HUMAN, name: 'tone of voice', filters: undefined, event_type: undefined }),
+    ).toEqual([]);
+    expect(
+      unreviewed([event('a'), event('b', { 'tone of voice': true })], 'tone of voice').map(
+        (each) => each.event_id,
+      ),
+    ).toEqual(['a']);
+  });
+
+  it('take a value of the metric return type, and write it with the reviewer, time and comment', () => {
+    expect(reviewValue('boolean', 'true')).toEqual({ ok: true, value: true });
+    expect(reviewValue('boolean', 'yes')).toEqual({ ok: false, problem: 'Choose pass or fail' });
+    expect(reviewValue('float', ' 4.5 ')).toEqual({ ok: true, value: 4.5 });
+    expect(reviewValue('float', 'four')).toEqual({ ok: false, problem: 'Enter a number' });
+    expect(reviewValue('string', '')).toEqual({ ok: false, problem: 'Enter a value' });
+    expect(
+      reviewUpdate(HUMAN, 'e1', false, { reviewer: 'ana@example.com', comment: ' curt ', at: 0 }),
+    ).toEqual({
+      event_id: 'e1',
+      metrics: { tone: false },
+      feedback: {
+        tone: { reviewed_by: 'ana@example.com', reviewed_at: '1970-01-01T00:00:00.000Z', comment: 'curt' },
+      },
+    });
+  });
+});
+
+describe('the Review page', () => {
+  function reviewFetch(role = 'member') {
+    return scriptedFetch({
+      ...controlPlaneRoutes(role),
+      'GET http://dp.test/v1/metrics': {
+        body: [HUMAN, { ...HUMAN, _id: 'c1', name: 'length', type: 'custom', return_type: 'float' }],
+      },
+      'POST http://dp.test/v1/events/export': {
+        body: { events: [event('e1'), event('e2')], totalEvents: 2 },
+      },
+      'PUT http://dp.test/events': { body: { success: true } },
+    });
+  }
+
+  it("lists a human metric's queue and writes a reviewer's verdict to the event, which leaves the queue", async () => {
+    const api = reviewFetch();
+    renderApp({ path: '/projects/p1/review', fetch: api.fetch });
+    const queue = await screen.findByRole('region', { name: 'Queue of tone' });
+    expect(within(queue).getByText('Is the answer polite?')).toBeTruthy();
+    // Only human metrics are queues.
+    expect(screen.queryByRole('button', { name: 'length' })).toBeNull();
+    const [item] = (await within(queue).findAllByRole('article', { name: 'chat' })) as [HTMLElement];
+    expect(within(item).getByText(/question e1/)).toBeTruthy();
+    const user = userEvent.setup();
+    await user.type(within(item).getByLabelText('Comment'), 'polite enough');
+    await user.click(within(item).getByRole('button', { name: '✓ Pass' }));
+    await waitFor(() => expect(within(queue).getAllByRole('article')).toHaveLength(1));
+    const [update] = api.of('PUT', '/events');
+    expect(update?.body).toMatchObject({
+      event_id: 'e1',
+      metrics: { tone: true },
+      feedback: { tone: { comment: 'polite enough' } },
+    });
+    const [read] = api.of('POST', '/v1/events/export');
+    expect((read as { body: { filters: unknown[] } }).body.filters).toContainEqual({
+      field: 'metrics.tone',
+      operator: 'not exists',
+      type: 'string',
+    });
+  }, 20_000);
+
+  it('shows the queue read-only to a viewer', async () => {
+    renderApp({ path: '/projects/p1/review', fetch: reviewFetch('viewer').fetch });
+    const queue = await screen.findByRole('region', { name: 'Queue of tone' });
+    await within(queue).findAllByRole('article');
+    expect(within(queue).queryByRole('button', { name: '✓ Pass' })).toBeNull();
+    expect(within(queue).getAllByText('Reviewing needs the member role or above.')).toHaveLength(2);
+  });
+});
