@@ -52,9 +52,9 @@ const m1v1 = makeEvent({
   cost: 0.01,
   metadata: { tag: 'Alpha Beta', flag: true, temperature: 0.5, 'x-key': 'dash', when: BASE_TIME + 10 },
   inputs: { prompt: { text: 'hello world' } },
-  metrics: { score: 0.9 },
+  metrics: { score: 0.9, 'answer length': 11 },
 });
-const m1v2 = { ...m1v1, version: 2, metrics: { score: 0.95 }, feedback: { rating: 5 } };
+const m1v2 = { ...m1v1, version: 2, metrics: { score: 0.95, 'answer length': 11 }, feedback: { rating: 5 } };
 
 const events = [
   makeEvent({
@@ -247,7 +247,7 @@ describe('exportEvents', () => {
     expect(result.totalEvents).toBe(6);
     const m1 = result.events.find((event) => event.event_id === 'm1');
     expect(m1?.version).toBe(2);
-    expect(m1?.metrics).toEqual({ score: 0.95 });
+    expect(m1?.metrics).toEqual({ score: 0.95, 'answer length': 11 });
     expect(m1?.inputs).toEqual({ prompt: { text: 'hello world' } });
     expect(m1?.project_id).toBe('proj-1');
   });
@@ -325,6 +325,11 @@ describe('exportEvents', () => {
     ],
     ['deep inputs path', [{ field: 'inputs.prompt.text', operator: 'contains', value: 'world' }], ['m1']],
     ['key with a dash', [{ field: 'metadata.x-key', operator: 'is', value: 'dash' }], ['m1']],
+    [
+      'metric name with a space',
+      [{ field: 'metrics.answer length', operator: 'greater than', value: 10 }],
+      ['m1'],
+    ],
     ['nested exists', [{ field: 'inputs.prompt', operator: 'exists' }], ['m1']],
     ['nested not exists', [{ field: 'metadata.tag', operator: 'not exists' }], ['c1', 'm2', 'm3', 'sess-1']],
     [

@@ -43,12 +43,13 @@ describe('review queues', () => {
       { field: 'metrics.tone', operator: 'not exists', type: 'string' },
     ]);
     // A name the filter grammar cannot name is left out of the filters and checked on the events.
-    expect(isPathSegment('tone of voice')).toBe(false);
+    expect(isPathSegment('tone of voice')).toBe(true);
+    expect(isPathSegment('tone.of.voice')).toBe(false);
     expect(
-      queueFilters({ ...HUMAN, name: 'tone of voice', filters: undefined, event_type: undefined }),
+      queueFilters({ ...HUMAN, name: 'tone.of.voice', filters: undefined, event_type: undefined }),
     ).toEqual([]);
     expect(
-      unreviewed([event('a'), event('b', { 'tone of voice': true })], 'tone of voice').map(
+      unreviewed([event('a'), event('b', { 'tone.of.voice': true })], 'tone.of.voice').map(
         (each) => each.event_id,
       ),
     ).toEqual(['a']);

@@ -41,8 +41,12 @@ const STORAGE_ONLY_COLUMNS: ReadonlySet<string> = new Set(
 );
 
 export const MAX_PATH_DEPTH = 8;
-/** One key of a nested path; nothing else may reach SQL text (dialect.ts writes paths as literals). */
-export const PATH_SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * One key of a nested path; nothing else may reach SQL text (dialect.ts writes paths as quoted
+ * literals). Spaces inside a key are allowed (metric names such as "answer length"): a quoted JSON
+ * path key holds them in both DuckDB (`$."a b"`) and Trino (`$["a b"]`); a key never starts or ends with one.
+ */
+export const PATH_SEGMENT = /^(?=.{1,64}$)[A-Za-z0-9_-](?:[A-Za-z0-9_ -]*[A-Za-z0-9_-])?$/;
 
 export type ResolvedField =
   | { kind: 'column'; name: string; columnKind: ColumnKind }
@@ -68,7 +72,7 @@ export function resolveField(field: unknown): ResolvedField {
   for (const segment of path) {
     if (!PATH_SEGMENT.test(segment))
       throw new ValidationError(
-        `field "${field}": each path segment must be 1-64 letters, digits, '_' or '-'`,
+        `field "${field}": each path segment must be 1-64 letters, digits, '_', '-' or inner spaces`,
       );
   }
   return { kind: 'nested', section, path };

@@ -9,7 +9,7 @@
  * a top-level column the event has set, or a dotted path into one of its JSON sections (`metadata`,
  * `user_properties`, `config`, `inputs`, `outputs`, `metrics`, `feedback`) at most
  * MAX_SCHEMA_PATH_DEPTH keys deep. Every key on a path must be one the filter grammar takes
- * (query/fields.ts PATH_SEGMENT: 1-64 letters, digits, `_` or `-`) and not an object-prototype name,
+ * (query/fields.ts PATH_SEGMENT: 1-64 letters, digits, `_`, `-` or inner spaces) and not an object-prototype name,
  * so every suggested field is a field a filter accepts; a key that is not is skipped with all that is
  * under it. Bounded: at most MAX_SCHEMA_FIELDS_PER_EVENT fields from one event and
  * MAX_SCHEMA_ROWS_PER_FILE rows per file, so a hostile event cannot make the file large.

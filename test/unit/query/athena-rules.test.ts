@@ -60,7 +60,7 @@ SELECT group_value, count(*) FROM charted GROUP BY 1`;
     const statement = chartStatement(
       TENANT,
       {
-        metric: 'metrics.score',
+        metric: 'metrics.answer length',
         aggregation: 'p90',
         bucket: 'hour',
         groupBy: 'metadata.user-tier',
@@ -69,6 +69,8 @@ SELECT group_value, count(*) FROM charted GROUP BY 1`;
       ATHENA_DIALECT,
     );
     expect(statement.text).toContain(`json_extract_scalar(v.metadata, '$["user-tier"]')`);
+    // A metric name with a space is a quoted key (Trino's bracket notation).
+    expect(statement.text).toContain(`'$["answer length"]'`);
     expect(athenaRuleViolations(statement.text, statement.params)).toEqual([]);
   });
 

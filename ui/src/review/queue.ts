@@ -7,9 +7,9 @@
 import type { EventUpdate, MetricReturnType, MetricWire } from '../api/client';
 import type { EventFilter, WaggleEvent } from '../api/types';
 
-/** A metric name the filter grammar can name as `metrics.<name>` (letters, digits, `_` and `-`). */
+/** A metric name the filter grammar can name as `metrics.<name>` (letters, digits, `_`, `-`, inner spaces; query/fields.ts). */
 export function isPathSegment(name: string): boolean {
-  return /^[A-Za-z0-9_-]+$/.test(name);
+  return /^(?=.{1,64}$)[A-Za-z0-9_-](?:[A-Za-z0-9_ -]*[A-Za-z0-9_-])?$/.test(name);
 }
 
 /** The read API filters of a metric's queue: its selectors, its own filters, and no value yet where the grammar can say so. */
