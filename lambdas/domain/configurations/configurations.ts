@@ -7,15 +7,19 @@
  * Names are unique per project (a NameClaim), as readers look configurations up by name.
  */
 import { type ControlPlaneContext, isoNow } from '../control-plane/context';
+import {
+  claimEntityName,
+  type NameClaimRef,
+  refuseSecrets,
+  releaseEntityName,
+} from '../control-plane/entity-names';
 import type {
   ConfigurationRecord,
   ConfigurationVersionRecord,
-  NameClaim,
   Project,
   StoredConfigurationVersion,
 } from '../control-plane/model';
-import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '../errors';
-import { assertNoSecrets, SyncMessageError } from '../sync/messages';
+import { NotFoundError, TooLargeError } from '../errors';
 import { CONFIGURATION_ENVIRONMENTS, type ConfigurationEnvironment } from './configuration';
 import type { ConfigurationInput } from './configuration-input';
 import { jsonBytes, MAX_SYNC_PAYLOAD_BYTES } from './limits';
@@ -30,7 +34,7 @@ export async function createConfiguration(
   project: Project,
   input: ConfigurationInput,
 ): Promise<ConfigurationRecord> {
-  refuseSecrets(input);
+  refuseConfigurationSecrets(input);
   const now = isoNow(context);
   const stored: StoredConfigurationVersion = { number: 1, content: input.content, created_at: now };
   const record: ConfigurationRecord = {
@@ -59,7 +63,7 @@ export async function updateConfiguration(
   current: ConfigurationRecord,
   input: ConfigurationInput,
 ): Promise<ConfigurationRecord> {
-  refuseSecrets(input);
+  refuseConfigurationSecrets(input);
   const now = isoNow(context);
   const number = current.version + 1;
   const stored: StoredConfigurationVersion = { number, content: input.content, created_at: now };
@@ -199,45 +203,26 @@ function checkPayloadSize(record: ConfigurationRecord): void {
     );
 }
 
-/** The sync refuses secret-like fields; refusing them here keeps a write from being stored but never synced. */
-function refuseSecrets(input: ConfigurationInput): void {
-  try {
-    assertNoSecrets(input.content, 'configuration');
-  } catch (error) {
-    if (error instanceof SyncMessageError)
-      throw new ValidationError(
-        `${error.message.replace(/^configuration\.?/, 'field ')}: keep secrets in provider keys`,
-      );
-    throw error;
-  }
+function refuseConfigurationSecrets(input: ConfigurationInput): void {
+  refuseSecrets(input.content, 'configuration', 'keep secrets in provider keys');
 }
 
-async function claimName(context: ControlPlaneContext, record: ConfigurationRecord): Promise<void> {
-  const now = isoNow(context);
-  const claim: NameClaim = {
-    kind: 'name-claim',
+function nameClaim(record: ConfigurationRecord): NameClaimRef {
+  return {
     org_id: record.org_id,
-    id: configurationNameClaimId(record.project_id, record.name),
-    owner_id: record.id,
-    version: 1,
-    created_at: now,
-    updated_at: now,
+    claimId: configurationNameClaimId(record.project_id, record.name),
+    ownerId: record.id,
   };
-  try {
-    await context.store.put(claim);
-  } catch (error) {
-    if (error instanceof ConflictError)
-      throw new ConflictError(`A configuration named "${record.name}" exists in this project`);
-    throw error;
-  }
 }
 
-async function releaseName(context: ControlPlaneContext, record: ConfigurationRecord): Promise<void> {
-  const ref = {
-    kind: 'name-claim' as const,
-    org_id: record.org_id,
-    id: configurationNameClaimId(record.project_id, record.name),
-  };
-  const claim = await context.store.get(ref);
-  if (claim?.owner_id === record.id) await context.store.delete(ref, claim.version);
+function claimName(context: ControlPlaneContext, record: ConfigurationRecord): Promise<void> {
+  return claimEntityName(
+    context,
+    nameClaim(record),
+    `A configuration named "${record.name}" exists in this project`,
+  );
+}
+
+function releaseName(context: ControlPlaneContext, record: ConfigurationRecord): Promise<void> {
+  return releaseEntityName(context, nameClaim(record));
 }

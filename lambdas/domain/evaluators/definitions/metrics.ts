@@ -10,10 +10,15 @@
 
 import { jsonBytes, MAX_SYNC_PAYLOAD_BYTES } from '../../configurations/limits';
 import { type ControlPlaneContext, isoNow } from '../../control-plane/context';
-import type { EvaluatorRecord, EvaluatorVersionRecord, NameClaim, Project } from '../../control-plane/model';
+import {
+  claimEntityName,
+  type NameClaimRef,
+  refuseSecrets,
+  releaseEntityName,
+} from '../../control-plane/entity-names';
+import type { EvaluatorRecord, EvaluatorVersionRecord, Project } from '../../control-plane/model';
 import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '../../errors';
 import { canonicalJson } from '../../sync/canonical-json';
-import { assertNoSecrets, SyncMessageError } from '../../sync/messages';
 import type { ChildMetric } from '../evaluator';
 import type { MetricContent } from './metric-content';
 import { applyMetricPatch, type MetricPatch } from './metric-input';
@@ -28,7 +33,7 @@ export async function createMetric(
   project: Project,
   content: MetricContent,
 ): Promise<EvaluatorRecord> {
-  refuseSecrets(content);
+  refuseMetricSecrets(content);
   const now = isoNow(context);
   const id = context.newId();
   const record: EvaluatorRecord = {
@@ -59,7 +64,7 @@ export async function updateMetric(
   patch: MetricPatch,
 ): Promise<EvaluatorRecord> {
   const next = applyMetricPatch(current.content, patch);
-  refuseSecrets(next);
+  refuseMetricSecrets(next);
   const content = await withResolvedChildren(context, project, current.id, next);
   if (canonicalJson(content) === canonicalJson(current.content)) return current;
   const record: EvaluatorRecord = {
@@ -229,45 +234,26 @@ function checkPayloadSize(record: EvaluatorRecord): void {
     );
 }
 
-/** The sync refuses secret-like fields and values; refusing them here keeps a write from being stored but never synced. */
-function refuseSecrets(content: MetricContent): void {
-  try {
-    assertNoSecrets(content, 'metric');
-  } catch (error) {
-    if (error instanceof SyncMessageError)
-      throw new ValidationError(
-        `${error.message.replace(/^metric\.?/, 'field ')}: keep secrets out of metrics (a judge uses the project's provider keys)`,
-      );
-    throw error;
-  }
+function refuseMetricSecrets(content: MetricContent): void {
+  refuseSecrets(content, 'metric', "keep secrets out of metrics (a judge uses the project's provider keys)");
 }
 
-async function claimName(context: ControlPlaneContext, record: EvaluatorRecord): Promise<void> {
-  const now = isoNow(context);
-  const claim: NameClaim = {
-    kind: 'name-claim',
+function nameClaim(record: EvaluatorRecord): NameClaimRef {
+  return {
     org_id: record.org_id,
-    id: evaluatorNameClaimId(record.project_id, record.name),
-    owner_id: record.id,
-    version: 1,
-    created_at: now,
-    updated_at: now,
+    claimId: evaluatorNameClaimId(record.project_id, record.name),
+    ownerId: record.id,
   };
-  try {
-    await context.store.put(claim);
-  } catch (error) {
-    if (error instanceof ConflictError)
-      throw new ConflictError(`A metric named "${record.name}" exists in this project`);
-    throw error;
-  }
 }
 
-async function releaseName(context: ControlPlaneContext, record: EvaluatorRecord): Promise<void> {
-  const ref = {
-    kind: 'name-claim' as const,
-    org_id: record.org_id,
-    id: evaluatorNameClaimId(record.project_id, record.name),
-  };
-  const claim = await context.store.get(ref);
-  if (claim?.owner_id === record.id) await context.store.delete(ref, claim.version);
+function claimName(context: ControlPlaneContext, record: EvaluatorRecord): Promise<void> {
+  return claimEntityName(
+    context,
+    nameClaim(record),
+    `A metric named "${record.name}" exists in this project`,
+  );
+}
+
+function releaseName(context: ControlPlaneContext, record: EvaluatorRecord): Promise<void> {
+  return releaseEntityName(context, nameClaim(record));
 }
