@@ -1,5 +1,4 @@
-import { Aws, CfnOutput, Duration, Validations } from 'aws-cdk-lib';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { type FunctionUrl, FunctionUrlAuthType, HttpMethod, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
@@ -10,6 +9,7 @@ import type { AuthRateLimit } from './auth-rate-limit';
 import type { SyncController } from './data-plane-controller';
 import type { EventsQueue } from './events-queue';
 import type { KeyRegistry } from './key-registry';
+import { grantProviderCalls } from './provider-calls';
 import type { ProviderKeyTable } from './provider-keys';
 import type { ProxyLimits } from './proxy-limits';
 import type { RawArchive } from './raw-archive';
@@ -67,15 +67,11 @@ export class LlmProxy extends Construct {
       }),
     });
     const role = this.proxyFunction.role;
-    props.providerKeys.grantDecryptForProxy(role);
-    props.proxyLimits.grantAdmit(role);
+    grantProviderCalls(role, props);
     props.proxyLimits.grantReadWriteCache(role);
     props.syncController.grantReadSyncedConfig(role);
-    props.eventsQueue.grantSendEvents(role);
-    props.rawArchive.grantWriteOverflowObjects(role);
     props.keyRegistry.grantLookUpKeys(role);
     props.authRateLimit?.grantCount(role);
-    grantInvokeBedrock(role);
 
     this.url = this.proxyFunction.function.addFunctionUrl({
       authType: FunctionUrlAuthType.NONE,
@@ -99,32 +95,6 @@ export class LlmProxy extends Construct {
     new CfnOutput(this, 'Url', {
       value: this.url.url,
       description: 'The LLM proxy (OpenAI baseURL: this URL + v1)',
-    });
-  }
-}
-
-/** Bedrock models and inference profiles, any region (a project's key record names its region). */
-function grantInvokeBedrock(grantee: IGrantable): void {
-  const principal = grantee.grantPrincipal;
-  // The partition is a token so the grant holds in aws-cn and aws-us-gov as in aws.
-  const models = `arn:${Aws.PARTITION}:bedrock:*::foundation-model/*`;
-  const profiles = `arn:${Aws.PARTITION}:bedrock:*:${Aws.ACCOUNT_ID}:inference-profile/*`;
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
-      sid: 'InvokeBedrockModels',
-      actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-      resources: [models, profiles],
-    }),
-  );
-  if (!Construct.isConstruct(principal)) return;
-  for (const resource of [
-    'arn:<AWS::Partition>:bedrock:*::foundation-model/*',
-    'arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*',
-  ]) {
-    Validations.of(principal).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${resource}]`,
-      reason:
-        'The model is chosen per request (bedrock/<model>) in the region of the project key: any model may be named.',
     });
   }
 }

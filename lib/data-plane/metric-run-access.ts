@@ -4,18 +4,15 @@ import type { SyncController } from './data-plane-controller';
 import type { EvaluatorExecutor } from './evaluator-executor';
 import type { EventStore } from './event-store';
 import type { EventTables } from './event-tables';
-import type { EventsQueue } from './events-queue';
 import type { PendingUpdates } from './pending-updates';
-import type { ProviderKeyTable } from './provider-keys';
-import type { ProxyLimits } from './proxy-limits';
-import type { RawArchive } from './raw-archive';
+import { grantProviderCalls, type ProviderCallAccess } from './provider-calls';
 
 /**
  * What a function that runs metrics on stored events reaches (run-metric, the evaluation worker):
  * the synced metrics, the read path of events, the evaluator executor, and what LLM judges use as
  * the LLM proxy does (provider keys, limits, the events queue for their model events).
  */
-export interface MetricRunAccess {
+export interface MetricRunAccess extends ProviderCallAccess {
   /** Its sync-state table holds the synced metrics and configurations (read, never written). */
   readonly syncController: SyncController;
   readonly eventStore: EventStore;
@@ -23,11 +20,6 @@ export interface MetricRunAccess {
   readonly pendingUpdates: PendingUpdates;
   /** Runs the Python metrics. */
   readonly executor: EvaluatorExecutor;
-  readonly providerKeys: ProviderKeyTable;
-  readonly proxyLimits: ProxyLimits;
-  /** Judges' model events (and scores) go on the events queue; a large one through the raw archive. */
-  readonly eventsQueue: EventsQueue;
-  readonly rawArchive: RawArchive;
   /** Days a read without a date covers (1-366); absent: 30. */
   readonly defaultReadWindowDays?: number;
   /** Dollars a day an evaluator's judge may spend when its definition names no budget (default 5). */
@@ -59,8 +51,7 @@ export function metricRunEnvironment(access: MetricRunAccess): MetricRunInput {
 
 /**
  * Lets the function read the synced metrics (never write them) and events, invoke the executor, and
- * run judges as the proxy calls providers: open provider secrets, admit calls against the project's
- * budgets and rate limits, put model events on the events queue.
+ * run judges as the proxy calls providers (provider-calls.ts), Bedrock included.
  */
 export function grantMetricRuns(fn: WaggleFunction, access: MetricRunAccess): void {
   const role = fn.role;
@@ -69,8 +60,5 @@ export function grantMetricRuns(fn: WaggleFunction, access: MetricRunAccess): vo
   access.eventTables.grantQuery(role);
   access.pendingUpdates.attachReader(fn);
   access.executor.grantInvoke(role);
-  access.providerKeys.grantDecryptForProxy(role);
-  access.proxyLimits.grantAdmit(role);
-  access.eventsQueue.grantSendEvents(role);
-  access.rawArchive.grantWriteOverflowObjects(role);
+  grantProviderCalls(role, access);
 }

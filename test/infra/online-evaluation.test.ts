@@ -161,6 +161,7 @@ describe('evaluation worker', () => {
     );
     for (const sid of [
       'ReadProviderKeys',
+      'InvokeBedrockModels',
       'AdmitProxyCalls',
       'SendEvents',
       'ReadSyncedConfig',

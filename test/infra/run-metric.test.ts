@@ -106,7 +106,13 @@ describe('run-metric function', () => {
   it('runs model metrics through a judge: provider secrets, the proxy limits, the events queue for its model event', () => {
     const statements = statementsOfRole(logicalId(stack.runMetricApi.runMetricFunction.role as never));
     const sids = new Set(statements.map((statement) => statement.Sid));
-    for (const sid of ['ReadProviderKeys', 'OpenProviderSecrets', 'AdmitProxyCalls', 'SendEvents'])
+    for (const sid of [
+      'ReadProviderKeys',
+      'OpenProviderSecrets',
+      'AdmitProxyCalls',
+      'SendEvents',
+      'InvokeBedrockModels',
+    ])
       expect(sids.has(sid), sid).toBe(true);
     const id = logicalId(stack.runMetricApi.runMetricFunction.function);
     const variables = (
