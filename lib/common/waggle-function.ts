@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
@@ -15,6 +15,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FUNCTION_BASE, type FunctionEnvironment } from '../../lambdas/config/function-environment';
 import type { LogLevel } from '../config/deployment-config';
+import { functionAlarms } from './function-alarms';
 import { LOCK_FILE, PROJECT_ROOT, projectPath } from './project-paths';
 
 interface WaggleFunctionProps {
@@ -138,23 +139,11 @@ export class WaggleFunction extends Construct {
       ...codeSource(this, props, sourceMaps),
     });
 
-    const period = Duration.minutes(5);
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: `${props.description}: invocations failed (an exception or a timeout). See docs/operations.md, "Function errors".`,
-      metric: this.function.metricErrors({ period, statistic: 'Sum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.throttlesAlarm = new Alarm(this, 'ThrottlesAlarm', {
-      alarmDescription: `${props.description}: invocations throttled for 15 minutes. See docs/operations.md, "Function throttles".`,
-      metric: this.function.metricThrottles({ period, statistic: 'Sum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    ({ errorsAlarm: this.errorsAlarm, throttlesAlarm: this.throttlesAlarm } = functionAlarms(
+      this,
+      this.function,
+      props.description,
+    ));
 
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

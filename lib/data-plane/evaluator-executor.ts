@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   FlowLogDestination,
   FlowLogTrafficType,
@@ -20,6 +20,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { functionAlarms } from '../common/function-alarms';
 import { projectPath } from '../common/project-paths';
 
 /** The executor waits at most 10 s for the harness (handler.py); the function gets a margin over that. */
@@ -138,25 +139,12 @@ export class EvaluatorExecutor extends Construct {
     });
     // As every Waggle function has (waggle-function.ts): user code's own failures are answers, not
     // errors, so an error here is the executor's (a crash, a timeout past the harness's wall clock).
-    const period = Duration.minutes(5);
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmDescription:
-        'Waggle evaluator executor: invocations failed (an exception or a timeout). See docs/operations.md, "Function errors".',
-      metric: this.function.metricErrors({ period, statistic: 'Sum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.throttlesAlarm = new Alarm(this, 'ThrottlesAlarm', {
-      alarmDescription:
-        'Waggle evaluator executor: invocations throttled for 15 minutes (Python metrics wait and retry). See docs/operations.md, "Function throttles".',
-      metric: this.function.metricThrottles({ period, statistic: 'Sum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    ({ errorsAlarm: this.errorsAlarm, throttlesAlarm: this.throttlesAlarm } = functionAlarms(
+      this,
+      this.function,
+      'Waggle evaluator executor',
+      'Python metrics wait and retry',
+    ));
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
