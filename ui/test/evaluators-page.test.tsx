@@ -5,7 +5,7 @@ import type { MetricWire, MetricWrite } from '../src/api/client';
 import { MetricScores, rulesByName } from '../src/evaluators/MetricScores';
 import { EventDetail } from '../src/event/EventDetail';
 import { makeEvent } from '../src/session/fixtures';
-import { controlPlaneRoutes, renderApp, scriptedFetch } from './support';
+import { type Call, controlPlaneRoutes, renderApp, scriptedFetch } from './support';
 
 const STORED: MetricWire = {
   _id: 'm1',
@@ -21,11 +21,15 @@ const STORED: MetricWire = {
 };
 
 function evaluatorsFetch(role = 'member') {
+  return scriptedFetch(evaluatorsFetchRoutes(role));
+}
+
+function evaluatorsFetchRoutes(role = 'member') {
   const metrics: MetricWire[] = [structuredClone(STORED)];
-  return scriptedFetch({
+  return {
     ...controlPlaneRoutes(role),
     'GET http://dp.test/v1/metrics': () => ({ body: metrics }),
-    'POST http://dp.test/v1/metrics': (call) => {
+    'POST http://dp.test/v1/metrics': (call: Call) => {
       const body = call.body as MetricWrite;
       if (body.name === 'taken')
         return { status: 409, body: { message: 'A metric named "taken" exists in this project' } };
@@ -65,7 +69,7 @@ function evaluatorsFetch(role = 'member') {
         judge_event_id: null,
       },
     },
-  });
+  };
 }
 
 describe('the Evaluators page', () => {
@@ -149,6 +153,34 @@ describe('the Evaluators page', () => {
     // The filters the form does not edit are left out of the PUT, so the platform keeps them.
     expect(screen.getByTestId('evaluator-filters').textContent).toContain('1 filter(s)');
     expect(api.of('PUT', '/v1/metrics')[0]?.body).not.toHaveProperty('filters');
+  });
+
+  it('deletes a metric after a confirmation, shows a refusal in its words, and drops it from the list', async () => {
+    let refuse = true;
+    const api = scriptedFetch({
+      ...evaluatorsFetchRoutes(),
+      'DELETE http://dp.test/v1/metrics': () =>
+        refuse
+          ? { status: 409, body: { message: 'answer_words is a child of overall: remove it there first' } }
+          : { body: { deleted: true } },
+    });
+    renderApp({ path: '/projects/p1/evaluators?metric=m1', fetch: api.fetch });
+    const user = userEvent.setup();
+    await screen.findByRole('heading', { name: 'Edit answer_words (v2)' });
+    await user.click(screen.getByRole('button', { name: 'Delete…' }));
+    await user.click(screen.getByRole('button', { name: 'Delete answer_words for good' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('child of overall');
+    refuse = false;
+    await user.click(screen.getByRole('button', { name: 'Delete answer_words for good' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('evaluator-notice').textContent).toBe(
+        'Deleted answer_words. Its scores stay on the events they were written to.',
+      ),
+    );
+    expect(screen.queryByRole('rowheader', { name: 'answer_words' })).toBeNull();
+    expect(
+      api.of('DELETE', '/v1/metrics').map((call) => new URL(call.url).searchParams.get('metric_id')),
+    ).toEqual(['m1', 'm1']);
   });
 
   it('shows a viewer the metrics without the means to change them', async () => {

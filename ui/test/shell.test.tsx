@@ -77,3 +77,24 @@ it('toggles the theme and remembers it', async () => {
   await user.click(screen.getByRole('button', { name: 'Switch to light theme' }));
   expect(document.documentElement.dataset.theme).toBe('light');
 });
+
+it('stays on the Evaluators and Review pages when switching projects, and leaves a session for the list', async () => {
+  const api = scriptedFetch({
+    ...controlPlaneRoutes(),
+    'GET http://cp.test/v1/projects': { body: [PROJECT, { ...PROJECT, id: 'p2', name: 'checkout' }] },
+    'GET http://dp.test/v1/metrics': { body: [] },
+    'POST http://dp.test/v1/sessions/search': EMPTY,
+  });
+  const { history } = renderApp({ path: '/projects/p1/evaluators', fetch: api.fetch });
+  const user = userEvent.setup();
+  const project = await screen.findByLabelText('Project');
+  await waitFor(() => expect((project as HTMLSelectElement).options).toHaveLength(2));
+  await user.selectOptions(project, 'p2');
+  await waitFor(() => expect(history.location.pathname).toBe('/projects/p2/evaluators'));
+  await history.push('/projects/p2/review');
+  await user.selectOptions(await screen.findByLabelText('Project'), 'p1');
+  await waitFor(() => expect(history.location.pathname).toBe('/projects/p1/review'));
+  await history.push('/projects/p1/sessions/s-1');
+  await user.selectOptions(await screen.findByLabelText('Project'), 'p2');
+  await waitFor(() => expect(history.location.pathname).toBe('/projects/p2/sessions'));
+});

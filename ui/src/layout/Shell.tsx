@@ -60,17 +60,26 @@ function Header({ projectId }: { projectId: string | undefined }) {
   );
 }
 
+/** A project's pages, in the order of the main navigation; the project switcher stays on the same one. */
+const PROJECT_PAGES = [
+  { to: '/projects/$projectId/sessions', label: 'Sessions' },
+  { to: '/projects/$projectId/events', label: 'Events' },
+  { to: '/projects/$projectId/dashboard', label: 'Dashboard' },
+  { to: '/projects/$projectId/playground', label: 'Playground' },
+  { to: '/projects/$projectId/evaluators', label: 'Evaluators' },
+  { to: '/projects/$projectId/review', label: 'Review' },
+  { to: '/projects/$projectId/admin', label: 'Admin' },
+] as const;
+
+/** The same page of another project: a session (or another item) belongs to one project, so its page's list instead. */
+function samePageOf(pathname: string): (typeof PROJECT_PAGES)[number]['to'] {
+  const section = /^\/projects\/[^/]+\/([^/?#]+)/.exec(pathname)?.[1];
+  return PROJECT_PAGES.find((page) => page.to.endsWith(`/${section}`))?.to ?? '/projects/$projectId/sessions';
+}
+
 function ProjectNav({ projectId }: { projectId: string }) {
   const { role } = useProjectRole(projectId);
-  const links = [
-    { to: '/projects/$projectId/sessions', label: 'Sessions' },
-    { to: '/projects/$projectId/events', label: 'Events' },
-    { to: '/projects/$projectId/dashboard', label: 'Dashboard' },
-    { to: '/projects/$projectId/playground', label: 'Playground' },
-    { to: '/projects/$projectId/evaluators', label: 'Evaluators' },
-    { to: '/projects/$projectId/review', label: 'Review' },
-    { to: '/projects/$projectId/admin', label: 'Admin' },
-  ] as const;
+  const links = PROJECT_PAGES;
   return (
     <nav aria-label="Main" className="nav grow">
       <ul>
@@ -114,17 +123,7 @@ function ProjectSwitcher({ projectId }: { projectId: string | undefined }) {
           const next = event.target.value;
           prefs.setProjectId(next);
           // Stay on the same kind of page (a session belongs to one project, so its list instead).
-          const section = /^\/projects\/[^/]+\/(events|dashboard|playground|admin)/.exec(pathname)?.[1];
-          const to =
-            section === 'events'
-              ? '/projects/$projectId/events'
-              : section === 'dashboard'
-                ? '/projects/$projectId/dashboard'
-                : section === 'playground'
-                  ? '/projects/$projectId/playground'
-                  : section === 'admin'
-                    ? '/projects/$projectId/admin'
-                    : '/projects/$projectId/sessions';
+          const to = samePageOf(pathname);
           void navigate({ to, params: { projectId: next } });
         }}
       >

@@ -47,15 +47,22 @@ export function EvaluatorsPage(): JSX.Element {
   useTitle('Evaluators');
   const [pending, setPending] = useState<(Pending & { since: number }) | undefined>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  // A deleted metric leaves this data plane's synced copy a moment after the control plane deletes it.
+  const [deleted, setDeleted] = useState<{ id: string; since: number } | undefined>(undefined);
   const metrics = useQuery({
     queryKey: metricsQueryKey(target.dataPlaneId, target.projectId),
     queryFn: () => api.listMetrics(target),
     refetchInterval: (query) =>
-      pending && !hasReached(query.state.data, pending) && Date.now() - pending.since < WAIT_FOR_SYNC_MS
+      (pending && !hasReached(query.state.data, pending) && Date.now() - pending.since < WAIT_FOR_SYNC_MS) ||
+      (deleted &&
+        (query.state.data ?? []).some((metric) => metric._id === deleted.id) &&
+        Date.now() - deleted.since < WAIT_FOR_SYNC_MS)
         ? 1000
         : false,
   });
-  const list = [...(metrics.data ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  const list = [...(metrics.data ?? [])]
+    .filter((metric) => metric._id !== deleted?.id)
+    .sort((a, b) => a.name.localeCompare(b.name));
   const selected = selectedId === undefined ? undefined : list.find((metric) => metric._id === selectedId);
   const creating = selectedId === 'new';
   // A new metric opens once this data plane has it (its form then edits the stored metric).
@@ -107,6 +114,11 @@ export function EvaluatorsPage(): JSX.Element {
           onSaved={(saved, name) => {
             setNotice(`Saved ${name} as version ${saved.version}.`);
             setPending({ ...saved, since: Date.now() });
+          }}
+          onDeleted={(id, name) => {
+            setDeleted({ id, since: Date.now() });
+            open(undefined);
+            setNotice(`Deleted ${name}. Its scores stay on the events they were written to.`);
           }}
         />
       ) : selectedId !== undefined && metrics.data && !pending ? (
@@ -205,6 +217,7 @@ function Editor({
   roleKnown,
   onClose,
   onSaved,
+  onDeleted,
 }: {
   target: DataTarget;
   metric: MetricWire | undefined;
@@ -213,6 +226,7 @@ function Editor({
   roleKnown: boolean;
   onClose(): void;
   onSaved(saved: Pending, name: string): void;
+  onDeleted(id: string, name: string): void;
 }): JSX.Element {
   const { api } = useApp();
   const queryClient = useQueryClient();
@@ -234,6 +248,14 @@ function Editor({
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: metricsQueryKey(target.dataPlaneId, target.projectId) });
       onSaved(saved, form.name.trim());
+    },
+  });
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const remove = useMutation({
+    mutationFn: (id: string) => api.deleteMetric(target, id),
+    onSuccess: (_answer, id) => {
+      void queryClient.invalidateQueries({ queryKey: metricsQueryKey(target.dataPlaneId, target.projectId) });
+      onDeleted(id, metric?.name ?? id);
     },
   });
   return (
@@ -265,6 +287,7 @@ function Editor({
           </p>
         ) : null}
         <ErrorMessage error={save.error} title="Could not save" />
+        <ErrorMessage error={remove.error} title="Could not delete" />
         <div className="actions">
           {canWrite ? (
             <button type="submit" disabled={save.isPending}>
@@ -277,6 +300,27 @@ function Editor({
             <span className="bad small" role="status">
               Fix the fields marked above.
             </span>
+          ) : null}
+          {metric && canWrite ? (
+            confirmDelete ? (
+              <>
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={remove.isPending}
+                  onClick={() => remove.mutate(metric._id)}
+                >
+                  {remove.isPending ? 'Deleting…' : `Delete ${metric.name} for good`}
+                </button>
+                <button type="button" className="secondary small" onClick={() => setConfirmDelete(false)}>
+                  Keep it
+                </button>
+              </>
+            ) : (
+              <button type="button" className="secondary" onClick={() => setConfirmDelete(true)}>
+                Delete…
+              </button>
+            )
           ) : null}
         </div>
       </form>
