@@ -1,13 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import {
-  FlowLogDestination,
-  FlowLogTrafficType,
-  IpAddresses,
-  SecurityGroup,
-  SubnetType,
-  Vpc,
-} from 'aws-cdk-lib/aws-ec2';
+import { SecurityGroup, SubnetType, type Vpc } from 'aws-cdk-lib/aws-ec2';
 import { type IGrantable, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
@@ -21,6 +14,7 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { functionAlarms } from '../common/function-alarms';
+import { planeVpc } from '../common/plane-vpc';
 import { projectPath } from '../common/project-paths';
 
 /** The executor waits at most 10 s for the harness (handler.py); the function gets a margin over that. */
@@ -59,26 +53,11 @@ export class EvaluatorExecutor extends Construct {
   constructor(scope: Construct, id: string, props: EvaluatorExecutorProps = {}) {
     super(scope, id);
 
-    this.vpc = new Vpc(this, 'Vpc', {
-      ipAddresses: IpAddresses.cidr('10.0.1.0/24'),
-      // The stack picks its first two zones without a lookup (DataPlaneStack.availabilityZones).
-      maxAzs: 2,
-      natGateways: 0,
+    // Refused flows are logged: with no egress rule, every attempt of user code to reach out is one.
+    this.vpc = planeVpc(this, {
+      cidr: '10.0.1.0/24',
+      subnet: { name: 'Isolated', subnetType: SubnetType.PRIVATE_ISOLATED },
       createInternetGateway: false,
-      subnetConfiguration: [{ name: 'Isolated', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 26 }],
-      // Nothing uses the default security group; stripping its rules would take a custom-resource
-      // function in the stack.
-      restrictDefaultSecurityGroup: false,
-    });
-    // Refused flows only: with no egress rule, every attempt of user code to reach out is one.
-    this.vpc.addFlowLog('RejectedFlows', {
-      trafficType: FlowLogTrafficType.REJECT,
-      destination: FlowLogDestination.toCloudWatchLogs(
-        new LogGroup(this, 'FlowLogs', {
-          retention: RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-      ),
     });
 
     this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {

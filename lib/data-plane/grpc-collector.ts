@@ -7,16 +7,7 @@ import {
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import {
-  FlowLogDestination,
-  FlowLogTrafficType,
-  IpAddresses,
-  Peer,
-  Port,
-  SecurityGroup,
-  SubnetType,
-  Vpc,
-} from 'aws-cdk-lib/aws-ec2';
+import { Peer, Port, SecurityGroup, SubnetType, type Vpc } from 'aws-cdk-lib/aws-ec2';
 import {
   Cluster,
   ContainerImage,
@@ -42,6 +33,7 @@ import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { LoadBalancerTarget } from 'aws-cdk-lib/aws-route53-targets';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { planeVpc } from '../common/plane-vpc';
 import type { GrpcCollectorConfig } from '../config/deployment-config';
 import {
   collectorConfig,
@@ -110,26 +102,11 @@ export class GrpcCollector extends Construct {
     const desiredCount = config.desiredCount ?? DEFAULT_COLLECTOR_DESIRED_COUNT;
     const allowedCidrs = config.allowedCidrs ?? DEFAULT_COLLECTOR_ALLOWED_CIDRS;
 
-    this.vpc = new Vpc(this, 'Vpc', {
-      ipAddresses: IpAddresses.cidr('10.0.0.0/24'),
-      // The stack picks its first two zones without a lookup (DataPlaneStack.availabilityZones).
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'Public', subnetType: SubnetType.PUBLIC, cidrMask: 26 }],
-      // Nothing here uses the default security group; stripping its rules would take a custom-resource
-      // Lambda function in the stack.
-      restrictDefaultSecurityGroup: false,
-    });
-    // Refused connections only (scans of the tasks' public addresses); the load balancer's access
-    // logs record every TLS connection that was accepted.
-    this.vpc.addFlowLog('RejectedFlows', {
-      trafficType: FlowLogTrafficType.REJECT,
-      destination: FlowLogDestination.toCloudWatchLogs(
-        new LogGroup(this, 'FlowLogs', {
-          retention: RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-      ),
+    // Refused connections are logged (scans of the tasks' public addresses); the load balancer's
+    // access logs record every TLS connection that was accepted.
+    this.vpc = planeVpc(this, {
+      cidr: '10.0.0.0/24',
+      subnet: { name: 'Public', subnetType: SubnetType.PUBLIC },
     });
 
     this.cluster = new Cluster(this, 'Cluster', {
