@@ -6,9 +6,9 @@
  * @ai-sdk/anthropic in test/unit/fake-providers/anthropic.test.ts.
  */
 import type { ServerResponse } from 'node:http';
-import { type Behaviour, BehaviourScript, retryHeaders, type ScriptedError } from './behaviour';
+import { type Behaviour, BehaviourScript, type ScriptedError } from './behaviour';
 import {
-  beginAnswer,
+  beginOrAnswerError,
   type FakeServerOptions,
   type RecordedRequest,
   sendJson,
@@ -78,17 +78,12 @@ async function answerMessages(
   context: AnswerContext,
 ): Promise<void> {
   const streamed = body.stream === true;
-  if (!(await beginAnswer(request, res, behaviour, streamed))) return;
-  if (behaviour.error) {
-    const headers = { ...context.headers, ...retryHeaders(behaviour.error) };
-    return sendJson(
-      request,
-      res,
-      behaviour.error.status,
-      anthropicError(behaviour.error, context.requestId),
-      headers,
-    );
-  }
+  const go = await beginOrAnswerError(request, res, behaviour, {
+    streamed,
+    headers: context.headers,
+    errorBody: (error) => anthropicError(error, context.requestId),
+  });
+  if (!go) return;
   const plan = answerPlan({
     messages: body.messages,
     system: body.system,

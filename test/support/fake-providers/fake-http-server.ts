@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Behaviour } from './behaviour';
+import { type Behaviour, retryHeaders } from './behaviour';
 
 /** Pause between the last event written and a mid-stream reset. */
 const RESET_GRACE_MS = 25;
@@ -165,6 +165,27 @@ export async function beginAnswer(
     return false;
   }
   return true;
+}
+
+/**
+ * beginAnswer, then a scripted error in the provider's error shape (with its retry headers).
+ * Returns false when the answer ends there.
+ */
+export async function beginOrAnswerError(
+  request: RecordedRequest,
+  res: ServerResponse,
+  behaviour: Behaviour,
+  options: {
+    streamed: boolean;
+    headers: Record<string, string>;
+    errorBody: (error: NonNullable<Behaviour['error']>) => unknown;
+  },
+): Promise<boolean> {
+  if (!(await beginAnswer(request, res, behaviour, options.streamed))) return false;
+  if (!behaviour.error) return true;
+  const headers = { ...options.headers, ...retryHeaders(behaviour.error) };
+  sendJson(request, res, behaviour.error.status, options.errorBody(behaviour.error), headers);
+  return false;
 }
 
 export function sendJson(

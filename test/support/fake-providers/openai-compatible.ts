@@ -6,9 +6,9 @@
  * @ai-sdk/openai-compatible and @ai-sdk/openai in test/unit/fake-providers/.
  */
 import type { ServerResponse } from 'node:http';
-import { type Behaviour, BehaviourScript, retryHeaders } from './behaviour';
+import { type Behaviour, BehaviourScript } from './behaviour';
 import {
-  beginAnswer,
+  beginOrAnswerError,
   type FakeServerOptions,
   type RecordedRequest,
   sendJson,
@@ -103,11 +103,12 @@ async function answerChat(
   context: AnswerContext,
 ): Promise<void> {
   const streamed = body.stream === true;
-  if (!(await beginAnswer(request, res, behaviour, streamed))) return;
-  if (behaviour.error) {
-    const headers = { ...context.headers, ...retryHeaders(behaviour.error) };
-    return sendJson(request, res, behaviour.error.status, openAIError(behaviour.error), headers);
-  }
+  const go = await beginOrAnswerError(request, res, behaviour, {
+    streamed,
+    headers: context.headers,
+    errorBody: openAIError,
+  });
+  if (!go) return;
   const plan = answerPlan({
     messages: body.messages,
     maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,

@@ -7,8 +7,8 @@
  * response.incomplete). Same reply rule and behaviours as the chat completions.
  */
 import type { ServerResponse } from 'node:http';
-import { type Behaviour, retryHeaders } from './behaviour';
-import { beginAnswer, type RecordedRequest, sendJson, streamEvents } from './fake-http-server';
+import type { Behaviour } from './behaviour';
+import { beginOrAnswerError, type RecordedRequest, sendJson, streamEvents } from './fake-http-server';
 import { openAIError } from './openai-errors';
 import { answerPlan } from './plan';
 
@@ -54,11 +54,12 @@ export async function answerResponses(
   context: ResponsesContext,
 ): Promise<void> {
   const streamed = body.stream === true;
-  if (!(await beginAnswer(request, res, behaviour, streamed))) return;
-  if (behaviour.error) {
-    const headers = { ...context.headers, ...retryHeaders(behaviour.error) };
-    return sendJson(request, res, behaviour.error.status, openAIError(behaviour.error), headers);
-  }
+  const go = await beginOrAnswerError(request, res, behaviour, {
+    streamed,
+    headers: context.headers,
+    errorBody: openAIError,
+  });
+  if (!go) return;
   const plan = answerPlan({
     messages: inputMessages(body.input),
     system: body.instructions ?? undefined,
