@@ -12,6 +12,7 @@ import {
   type FakeProvider,
   startFakeAnthropic,
 } from '../../support/fake-providers';
+import { errorMessages, readStream } from '../../support/fake-providers/read-stream';
 
 const KEY = 'sk-ant-fake-test-key-0123456789';
 const SYSTEM = 'You are terse.';
@@ -175,19 +176,10 @@ describe('with the AI SDK (@ai-sdk/anthropic)', () => {
       maxRetries: 0,
       onError: ({ error }) => void reported.push(error),
     });
-    const deltas: string[] = [];
-    const errors: unknown[] = [];
-    const thrown = await (async () => {
-      for await (const part of result.fullStream) {
-        if (part.type === 'text-delta') deltas.push(part.text);
-        if (part.type === 'error') errors.push(part.error);
-      }
-    })().catch((e: unknown) => e);
-    expect(deltas.join('')).toBe('echo: ');
+    const read = await readStream(result.fullStream);
+    expect(read.deltas.join('')).toBe('echo: ');
     // ai 7 reports the provider's error event as an error part (or throws it) and to onError.
-    expect([...errors, thrown].filter(Boolean).map((error) => (error as Error).message)).toContain(
-      'Overloaded',
-    );
+    expect(errorMessages(read)).toContain('Overloaded');
     expect(reported.map((error) => (error as Error).message)).toEqual(['Overloaded']);
   });
 

@@ -13,6 +13,7 @@ import {
   type FakeProvider,
   startFakeOpenAICompatible,
 } from '../../support/fake-providers';
+import { errorMessages, readStream } from '../../support/fake-providers/read-stream';
 
 const KEY = 'sk-fake-test-key-0123456789';
 const PROMPT = 'What is the capital of France?';
@@ -339,19 +340,10 @@ describe('with the AI SDK (@ai-sdk/openai-compatible)', () => {
       maxRetries: 0,
       onError: ({ error }) => void reported.push(error),
     });
-    const deltas: string[] = [];
-    const errors: unknown[] = [];
-    const thrown = await (async () => {
-      for await (const part of result.fullStream) {
-        if (part.type === 'text-delta') deltas.push(part.text);
-        if (part.type === 'error') errors.push(part.error);
-      }
-    })().catch((e: unknown) => e);
-    expect(deltas.join('')).toBe('echo: What ');
+    const read = await readStream(result.fullStream);
+    expect(read.deltas.join('')).toBe('echo: What ');
     // ai 7 reports the provider's error event as an error part (or throws it) and to onError.
-    expect([...errors, thrown].filter(Boolean).map((error) => (error as Error).message)).toContain(
-      'The model crashed',
-    );
+    expect(errorMessages(read)).toContain('The model crashed');
     expect(reported.map((error) => (error as Error).message)).toEqual(['The model crashed']);
   });
 
