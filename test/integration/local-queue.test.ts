@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -205,8 +205,12 @@ describe('LocalQueue', () => {
     const [inFlight] = await first.receive(1, 60_000);
     expect(inFlight?.body).toBe('in-flight');
     expect(first.depth()).toEqual({ visible: 1, inFlight: 1 });
-    // A crash mid-write leaves a temp file; the restarted queue discards it.
+    // A crash mid-write leaves a temp file; the restarted queue discards it once it is old enough to
+    // be no other process's write in progress, and keeps a young one.
     await writeFile(join(dir, 'messages', '.tmp-crashed'), '{"half":');
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    await utimes(join(dir, 'messages', '.tmp-crashed'), twoMinutesAgo, twoMinutesAgo);
+    await writeFile(join(dir, 'messages', '.tmp-in-progress'), '{"being written":');
 
     const restarted = await LocalQueue.open(dir);
     expect(restarted.depth()).toEqual({ visible: 2, inFlight: 0 });
@@ -219,6 +223,10 @@ describe('LocalQueue', () => {
     expect(records[0]?.attributes.ApproximateFirstReceiveTimestamp).toBe(
       inFlight?.attributes.ApproximateFirstReceiveTimestamp,
     );
+    expect((await readdir(join(dir, 'messages'))).filter((name) => name.startsWith('.tmp-'))).toEqual([
+      '.tmp-in-progress',
+    ]);
+    await rm(join(dir, 'messages', '.tmp-in-progress'));
     expect(await readdir(join(dir, 'messages'))).toHaveLength(2);
 
     // A stale receipt handle (from before the restart) deletes nothing.

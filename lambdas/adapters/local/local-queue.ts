@@ -20,7 +20,7 @@
  * group is handed out while an earlier one is in flight or waiting for its retry.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { SQSRecord } from 'aws-lambda';
 import type { MessageQueue, QueueMessage } from '../../domain/ports';
@@ -79,6 +79,8 @@ interface MessageState {
 const MESSAGES_FOLDER = 'messages';
 const TEMP_PREFIX = '.tmp-';
 const RECEIVE_LOG = 'receives.log';
+/** A temp file this old is a write a crash interrupted, not one in progress (those take milliseconds). */
+const ABANDONED_TEMP_FILE_MS = 60_000;
 /** Lines after which the receive log is rewritten with only the messages still queued. */
 const RECEIVE_LOG_FOLD_LINES = 20_000;
 
@@ -445,8 +447,13 @@ export class LocalQueue implements MessageQueue {
     await mkdir(this.messagesDir, { recursive: true });
     const names = (await readdir(this.messagesDir)).sort();
     for (const name of names) {
-      // A temp file is a write interrupted by a crash: its message was never acknowledged to the sender.
-      if (name.startsWith(TEMP_PREFIX)) await rm(join(this.messagesDir, name), { force: true });
+      // A temp file is a write interrupted by a crash (its message was never acknowledged to the
+      // sender), unless it is young: then another process that has this folder open (the platform,
+      // while a CLI opens the queue to send) is writing it this moment.
+      if (!name.startsWith(TEMP_PREFIX)) continue;
+      const path = join(this.messagesDir, name);
+      const written = await stat(path).catch(() => undefined);
+      if (written && Date.now() - written.mtimeMs > ABANDONED_TEMP_FILE_MS) await rm(path, { force: true });
     }
     const received = await this.readReceiveLog();
     await this.refresh();
