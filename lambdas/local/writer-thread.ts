@@ -50,6 +50,8 @@ export interface WriterThreadOptions extends WriterThreadData {
   onFailure?: WriterDeps['onFailure'];
   /** The thread stopped unexpectedly (it is started again for the next batch). */
   onCrash?: (error: Error) => void;
+  /** The thread's module (a file URL); writer-thread-worker.ts unless a test puts a stand-in there. */
+  entry?: string;
 }
 
 export interface WriterThread {
@@ -89,7 +91,7 @@ export async function startWriterThread(options: WriterThreadOptions): Promise<W
       eval: true,
       workerData: {
         ...data,
-        entry: new URL('./writer-thread-worker.ts', import.meta.url).href,
+        entry: options.entry ?? new URL('./writer-thread-worker.ts', import.meta.url).href,
         tsxApi: createRequire(import.meta.url).resolve('tsx/esm/api'),
       },
     });

@@ -120,4 +120,30 @@ describe('the local writer in its own thread', () => {
     await closing.close();
     await expect(closing.handler(batch('f'))).rejects.toThrow(/closed/);
   });
+
+  it('fails the batch of a thread that crashed, and starts a new thread for the next batch', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'waggle-writer-crash-'));
+    const crashes: string[] = [];
+    const crashing = await startWriterThread({
+      eventStoreDir: dir,
+      rawArchiveDir: dir,
+      dynamoEndpoint: dynamo.endpoint,
+      pendingUpdatesTable: LOCAL_PENDING_UPDATES_TABLE,
+      lookupLatest: async () => new Map(),
+      onCrash: (error) => crashes.push(error.message),
+      entry: new URL('../support/crashing-writer-worker.ts', import.meta.url).href,
+    });
+    try {
+      const batch = sqsEvent([{ id: 'x', body: 'anything' }]);
+      // The batch the thread held fails as a whole: SQS semantics bring its messages back.
+      await expect(crashing.handler(batch)).rejects.toThrow(
+        /the writer thread stopped: .*exited with code 3/,
+      );
+      expect(crashes).toEqual(['the writer thread exited with code 3']);
+      await expect(crashing.handler(batch)).resolves.toEqual({ batchItemFailures: [] });
+    } finally {
+      await crashing.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
