@@ -23,7 +23,6 @@ import { createMemoryRateLimiter } from '../domain/auth/rate-limit';
 import { createTokenVerifier } from '../domain/auth/token-verifier';
 import { runEventReader } from '../domain/evaluators/definitions/run-metric';
 import type { JudgeRunner } from '../domain/evaluators/evaluator';
-import type { WaggleEvent } from '../domain/events/event';
 import { publishRecords } from '../domain/ingest/publish-records';
 import type { DeletableObjectStore, ObjectStore } from '../domain/ports';
 import { createEventQueryService } from '../domain/query/event-query-service';
@@ -31,7 +30,6 @@ import { withPendingUpdates } from '../domain/query/pending-merge';
 import type { EventQueryService } from '../domain/query/types';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../domain/queue-limits';
 import { needsLocatorRebuild, rebuildLocator } from '../domain/store/locator-rebuild';
-import type { LookupLatest } from '../domain/store/write-batch';
 import { createIngestHandler, INGEST_ROUTES } from '../ingest/app';
 import { createQueryApiHandler } from '../query-api/app';
 import { QUERY_ROUTES } from '../query-api/routes';
@@ -69,9 +67,6 @@ import { runInOrder } from './run-in-order';
 import { startWriterThread } from './writer-thread';
 
 export { localPaths } from './paths';
-
-type WrittenSummary = Parameters<NonNullable<WriterDeps['onWritten']>>[0];
-type WriterFailure = Parameters<NonNullable<WriterDeps['onFailure']>>[0];
 
 export const LOCAL_TENANT = { org_id: 'local', workspace_id: 'local' } as const;
 /** Locally a session is scored a minute after its last event (AWS: 5 minutes), so a developer sees it soon. */
@@ -326,12 +321,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const tuning = { ...LOCAL_WRITER_DEFAULTS, ...options.writer };
 
     let onlineEvaluation: OnlineEvaluationLocal | undefined;
-    const writerHooks = {
-      lookupLatest: storedQueries.lookupLatest.bind(storedQueries) as LookupLatest,
+    const writerHooks: Pick<WriterDeps, 'lookupLatest' | 'onEventsStored' | 'onWritten' | 'onFailure'> = {
+      lookupLatest: (tenant, ids) => storedQueries.lookupLatest(tenant, ids),
       // Bound once online evaluation has started (it needs the judge, made further down).
-      onEventsStored: (events: WaggleEvent[]) =>
-        onlineEvaluation?.onEventsStored(events) ?? Promise.resolve(),
-      onWritten: (written: WrittenSummary) =>
+      onEventsStored: (events) => onlineEvaluation?.onEventsStored(events) ?? Promise.resolve(),
+      onWritten: (written) =>
         logger.info('writer: batch written', {
           messages: written.messages,
           files: written.files,
@@ -340,8 +334,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
           failed: written.failed || undefined,
           dead_lettered: written.deadLettered || undefined,
         }),
-      onFailure: (failure: WriterFailure) =>
-        logger.warn(`writer: ${failure.stage} failed for ${describeFailure(failure)}`),
+      onFailure: (failure) => logger.warn(`writer: ${failure.stage} failed for ${describeFailure(failure)}`),
     };
     // The writer's own thread (writer-thread.ts), unless a test wraps its stores in faults.
     const storeFaults = options.faults?.eventStore || options.faults?.rawArchive;

@@ -13,8 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Tenant, WaggleEvent } from '../domain/events/event';
 import type { EventWithRefs } from '../domain/store/full-sections';
-import type { LookupLatest } from '../domain/store/write-batch';
-import type { WriterDeps, WriterHandler } from '../writer/app';
+import type { WriterDeps, WriterFailure, WriterHandler, WriterSummary } from '../writer/app';
 
 /** What the thread needs to open its own stores. */
 export interface WriterThreadData {
@@ -23,9 +22,6 @@ export interface WriterThreadData {
   dynamoEndpoint: string;
   pendingUpdatesTable: string;
 }
-
-type Summary = Parameters<NonNullable<WriterDeps['onWritten']>>[0];
-type Failure = Parameters<NonNullable<WriterDeps['onFailure']>>[0];
 
 /** Main thread to writer thread. */
 export type ToWriterThread =
@@ -40,14 +36,12 @@ export type FromWriterThread =
   | { type: 'batch-result'; id: number; response?: SQSBatchResponse; error?: string }
   | { type: 'lookup'; id: number; tenant: Tenant; eventIds: string[] }
   | { type: 'stored'; id: number; events: WaggleEvent[] }
-  | { type: 'written'; summary: Summary }
-  | { type: 'failure'; failure: Failure };
+  | { type: 'written'; summary: WriterSummary }
+  | { type: 'failure'; failure: WriterFailure };
 
-export interface WriterThreadOptions extends WriterThreadData {
-  lookupLatest: LookupLatest;
-  onEventsStored?: (events: WaggleEvent[]) => Promise<void>;
-  onWritten?: WriterDeps['onWritten'];
-  onFailure?: WriterDeps['onFailure'];
+export interface WriterThreadOptions
+  extends WriterThreadData,
+    Pick<WriterDeps, 'lookupLatest' | 'onEventsStored' | 'onWritten' | 'onFailure'> {
   /** The thread stopped unexpectedly (it is started again for the next batch). */
   onCrash?: (error: Error) => void;
   /** The thread's module (a file URL); writer-thread-worker.ts unless a test puts a stand-in there. */

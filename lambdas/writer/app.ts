@@ -49,23 +49,29 @@ export interface WriterDeps {
   /** Row, Parquet and concurrency settings passed to writeRecords. */
   tuning?: Pick<WriteBatchDeps, 'rowOptions' | 'parquet' | 'concurrency'>;
   /** Called once per batch with what was written, for metrics. */
-  onWritten?: (
-    summary: { messages: number; failed: number; deadLettered: number } & WriteBatchResult['written'] & {
-        pendingKept: number;
-        pendingApplied: number;
-        schemaFiles: number;
-        schemaFilesFailed: number;
-      },
-  ) => void;
+  onWritten?: (summary: WriterSummary) => void;
   /** Called for each message or file that failed, for logging. Never given record contents. */
-  onFailure?: (
-    failure:
-      | WriteFailure
-      | { stage: 'read'; messageId: string; error: unknown }
-      | { stage: 'raw-archive'; messageId: string; error: unknown }
-      | { stage: 'dead-letter'; messageId: string; error: unknown },
-  ) => void;
+  onFailure?: (failure: WriterFailure) => void;
 }
+
+/** What one batch wrote. */
+export type WriterSummary = {
+  messages: number;
+  failed: number;
+  deadLettered: number;
+} & WriteBatchResult['written'] & {
+    pendingKept: number;
+    pendingApplied: number;
+    schemaFiles: number;
+    schemaFilesFailed: number;
+  };
+
+/** One message or file the writer could not handle. */
+export type WriterFailure =
+  | WriteFailure
+  | { stage: 'read'; messageId: string; error: unknown }
+  | { stage: 'raw-archive'; messageId: string; error: unknown }
+  | { stage: 'dead-letter'; messageId: string; error: unknown };
 
 export type WriterHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
 

@@ -2,8 +2,8 @@
  * AWS Lambda entry point of the writer function (SQS event source on the events queue with
  * ReportBatchItemFailures): wires createWriterHandler to S3 and to the query layer's Athena-backed
  * lookupLatest, and queues the online evaluation tasks of each batch's new events (the metrics
- * enabled in production, from the sync-state table), under the standard observability stack (SQS batches). Configuration comes from the
- * environment the CDK construct sets (./environment.ts).
+ * enabled in production, from the sync-state table), under the standard observability stack (SQS
+ * batches). Configuration comes from the environment the CDK construct sets (./environment.ts).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

@@ -11,23 +11,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lambdas/domain/queue-limits';
 import { loadDeploymentConfig } from '../../lib/config/deployment-config';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
-import {
-  actionsOf,
-  type PolicyStatement,
-  statementsOfRole as statementsOfRoleIn,
-  type TemplateResource,
-} from './support/policies';
+import { actionsOf, statementsOfRole, type TemplateResource } from './support/policies';
 import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
 
-type Resource = TemplateResource;
-type Statement = PolicyStatement;
-
 let stack: DataPlaneStack;
-let resources: Record<string, Resource>;
-let tuned: { stack: DataPlaneStack; resources: Record<string, Resource> };
+let resources: Record<string, TemplateResource>;
+let tuned: { stack: DataPlaneStack; resources: Record<string, TemplateResource> };
 
-function resourcesOf(of: DataPlaneStack): Record<string, Resource> {
-  return Template.fromStack(of).toJSON().Resources as Record<string, Resource>;
+function resourcesOf(of: DataPlaneStack): Record<string, TemplateResource> {
+  return Template.fromStack(of).toJSON().Resources as Record<string, TemplateResource>;
 }
 
 beforeAll(() => {
@@ -53,13 +45,9 @@ function logicalId(of: DataPlaneStack, construct: { node: { defaultChild?: unkno
   return of.getLogicalId(construct.node.defaultChild as never);
 }
 
-function statementsOfRole(roleId: string): Statement[] {
-  return statementsOfRoleIn(resources, roleId);
-}
-
 function workerProperties(of = { stack, resources }): Record<string, unknown> {
   const id = logicalId(of.stack, of.stack.evaluationWorker.workerFunction.function);
-  return (of.resources[id] as Resource).Properties;
+  return (of.resources[id] as TemplateResource).Properties;
 }
 
 function eventSourceOfWorker(of = { stack, resources }): Record<string, unknown> {
@@ -69,12 +57,12 @@ function eventSourceOfWorker(of = { stack, resources }): Record<string, unknown>
       resource.Type === 'AWS::Lambda::EventSourceMapping' &&
       JSON.stringify(resource.Properties.FunctionName).includes(functionId),
   );
-  return (mapping as Resource).Properties;
+  return (mapping as TemplateResource).Properties;
 }
 
 describe('evaluations queue', () => {
   it('is encrypted, refuses plain HTTP, and moves a task that fails every receive to its dead-letter queue', () => {
-    const queue = resources[logicalId(stack, stack.evaluationsQueue.queue)] as Resource;
+    const queue = resources[logicalId(stack, stack.evaluationsQueue.queue)] as TemplateResource;
     const deadLetters = logicalId(stack, stack.evaluationsQueue.deadLetterQueue);
     expect(queue.Properties).toMatchObject({
       SqsManagedSseEnabled: true,
@@ -83,7 +71,7 @@ describe('evaluations queue', () => {
         maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
       },
     });
-    expect((resources[deadLetters] as Resource).Properties).toMatchObject({
+    expect((resources[deadLetters] as TemplateResource).Properties).toMatchObject({
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 3600,
     });
@@ -97,7 +85,7 @@ describe('evaluations queue', () => {
   });
 
   it("hides a task for six times the worker's timeout, so a running evaluation is never handed out twice", () => {
-    const queue = resources[logicalId(stack, stack.evaluationsQueue.queue)] as Resource;
+    const queue = resources[logicalId(stack, stack.evaluationsQueue.queue)] as TemplateResource;
     expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(
       6 * (workerProperties().Timeout as number),
     );
@@ -105,7 +93,7 @@ describe('evaluations queue', () => {
 
   it('alarms on dead-lettered tasks and on a backlog', () => {
     const alarms = [stack.evaluationsQueue.deadLetterAlarm, stack.evaluationsQueue.oldestTaskAlarm].map(
-      (alarm) => (resources[logicalId(stack, alarm)] as Resource).Properties,
+      (alarm) => (resources[logicalId(stack, alarm)] as TemplateResource).Properties,
     );
     expect(alarms.map((alarm) => alarm.MetricName)).toEqual([
       'ApproximateNumberOfMessagesVisible',
@@ -150,6 +138,7 @@ describe('evaluation worker', () => {
 
   it('may invoke the executor, open provider secrets, admit judge calls and send events; never write the synced copy', () => {
     const statements = statementsOfRole(
+      resources,
       logicalId(stack, stack.evaluationWorker.workerFunction.role as never),
     );
     const bySid = new Map(statements.map((statement) => [statement.Sid, statement]));
@@ -181,7 +170,7 @@ describe('writer', () => {
   it('queues the tasks on the evaluations queue and reads the enabled metrics from the synced copy', () => {
     const id = logicalId(stack, stack.eventWriter.writerFunction.function);
     const variables = (
-      (resources[id] as Resource).Properties.Environment as { Variables: Record<string, unknown> }
+      (resources[id] as TemplateResource).Properties.Environment as { Variables: Record<string, unknown> }
     ).Variables;
     expect(variables).toMatchObject({
       EVALUATIONS_QUEUE_URL: { Ref: logicalId(stack, stack.evaluationsQueue.queue) },

@@ -11,26 +11,21 @@ import { CONFIGURATION_ROUTES } from '../../lambdas/configurations/routes';
 import { METRIC_WRITE_ROUTES } from '../../lambdas/control-plane-api/metric-routes';
 import { RUN_METRIC_ROUTES } from '../../lambdas/run-metric/routes';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
-import {
-  actionsOf,
-  type PolicyStatement,
-  statementsOfRole as statementsOfRoleIn,
-  type TemplateResource,
-} from './support/policies';
+import { actionsOf, type PolicyStatement, statementsOfRole, type TemplateResource } from './support/policies';
 import { buildTestApp } from './support/test-app';
 
-type Resource = TemplateResource;
-type Statement = PolicyStatement;
-
 let stack: DataPlaneStack;
-let resources: Record<string, Resource>;
+let resources: Record<string, TemplateResource>;
 let controlPlaneRoutes: Set<unknown>;
 
 beforeAll(() => {
   const waggle = buildTestApp();
   [stack] = [...waggle.dataPlanes.values()] as [DataPlaneStack];
-  resources = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
-  const cpResources = Template.fromStack(waggle.controlPlane).toJSON().Resources as Record<string, Resource>;
+  resources = Template.fromStack(stack).toJSON().Resources as Record<string, TemplateResource>;
+  const cpResources = Template.fromStack(waggle.controlPlane).toJSON().Resources as Record<
+    string,
+    TemplateResource
+  >;
   controlPlaneRoutes = new Set(
     Object.values(cpResources)
       .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
@@ -50,10 +45,6 @@ function logicalId(construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as never);
 }
 
-function statementsOfRole(roleId: string): Statement[] {
-  return statementsOfRoleIn(resources, roleId);
-}
-
 describe('run-metric function', () => {
   it('serves run_metric beside the metric routes of the configurations function', () => {
     const keys = routeKeys();
@@ -65,7 +56,7 @@ describe('run-metric function', () => {
   });
 
   it('names the evaluator executor in its environment', () => {
-    const fn = resources[logicalId(stack.runMetricApi.runMetricFunction.function)] as Resource;
+    const fn = resources[logicalId(stack.runMetricApi.runMetricFunction.function)] as TemplateResource;
     const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables.EVALUATOR_EXECUTOR_FUNCTION_NAME).toEqual({
       Ref: logicalId(stack.evaluatorExecutor.function),
@@ -76,7 +67,7 @@ describe('run-metric function', () => {
 
   it('may invoke the executor, by its ARN only, and read the synced metrics without writing them', () => {
     const role = logicalId(stack.runMetricApi.runMetricFunction.role as never);
-    const statements = statementsOfRole(role);
+    const statements = statementsOfRole(resources, role);
     const invokes = statements.filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
     expect(invokes).toEqual([
       {
@@ -104,7 +95,10 @@ describe('run-metric function', () => {
   });
 
   it('runs model metrics through a judge: provider secrets, the proxy limits, the events queue for its model event', () => {
-    const statements = statementsOfRole(logicalId(stack.runMetricApi.runMetricFunction.role as never));
+    const statements = statementsOfRole(
+      resources,
+      logicalId(stack.runMetricApi.runMetricFunction.role as never),
+    );
     const sids = new Set(statements.map((statement) => statement.Sid));
     for (const sid of [
       'ReadProviderKeys',
@@ -116,7 +110,7 @@ describe('run-metric function', () => {
       expect(sids.has(sid), sid).toBe(true);
     const id = logicalId(stack.runMetricApi.runMetricFunction.function);
     const variables = (
-      (resources[id] as Resource).Properties.Environment as { Variables: Record<string, unknown> }
+      (resources[id] as TemplateResource).Properties.Environment as { Variables: Record<string, unknown> }
     ).Variables;
     expect(variables).toMatchObject({
       PROVIDER_KEYS_TABLE_NAME: { Ref: logicalId(stack.providerKeys.table) },
@@ -130,7 +124,7 @@ describe('run-metric function', () => {
     const invokers = Object.entries(resources).filter(
       ([, resource]) =>
         resource.Type === 'AWS::IAM::Policy' &&
-        (resource.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some(
+        (resource.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement.some(
           (statement) =>
             actionsOf(statement).some((action) => action.startsWith('lambda:Invoke')) &&
             JSON.stringify(statement.Resource).includes(JSON.stringify(executorArn)),

@@ -338,16 +338,7 @@ export class LocalQueue implements MessageQueue {
 
   /** Appends the chosen messages' receive counts to the receive log and flushes it (one fsync). */
   private logReceives(states: MessageState[]): Promise<void> {
-    const lines = states
-      .map((state) => {
-        const line: ReceiveLine = {
-          file: state.fileName,
-          count: state.stored.receiveCount,
-          first: state.stored.firstReceiveTimestamp ?? 0,
-        };
-        return `${JSON.stringify(line)}\n`;
-      })
-      .join('');
+    const lines = states.map(receiveLineText).join('');
     const appended = this.receiveLogTail.then(async () => {
       // Led by a newline, so a line torn by a crash never swallows the first line of the next append.
       await writeFile(this.receiveLogPath, `\n${lines}`, { flag: 'a', flush: true });
@@ -361,17 +352,9 @@ export class LocalQueue implements MessageQueue {
 
   /** Rewrites the receive log with one line per message still queued that was received. */
   private async foldReceiveLog(): Promise<void> {
-    const lines: string[] = [];
-    for (const state of this.messages.values()) {
-      const { receiveCount, firstReceiveTimestamp } = state.stored;
-      if (receiveCount === 0) continue;
-      const line: ReceiveLine = {
-        file: state.fileName,
-        count: receiveCount,
-        first: firstReceiveTimestamp ?? 0,
-      };
-      lines.push(`${JSON.stringify(line)}\n`);
-    }
+    const lines = [...this.messages.values()]
+      .filter((state) => state.stored.receiveCount > 0)
+      .map(receiveLineText);
     const tempPath = join(this.dir, `${TEMP_PREFIX}${RECEIVE_LOG}`);
     await writeFile(tempPath, lines.join(''), { flush: true });
     await rename(tempPath, this.receiveLogPath);
@@ -498,6 +481,16 @@ async function writeAtomically(dir: string, fileName: string, stored: StoredMess
   // flush: fsync before the file is closed, so the rename below publishes a whole, durable file.
   await writeFile(tempPath, JSON.stringify(stored), { flag: 'wx', flush: true });
   await rename(tempPath, join(dir, fileName));
+}
+
+/** A message's receive count as one line of the receive log. */
+function receiveLineText(state: MessageState): string {
+  const line: ReceiveLine = {
+    file: state.fileName,
+    count: state.stored.receiveCount,
+    first: state.stored.firstReceiveTimestamp ?? 0,
+  };
+  return `${JSON.stringify(line)}\n`;
 }
 
 /** A receive-log line, or undefined for a torn or foreign one (a crash mid-append). */

@@ -7,12 +7,7 @@
  * Names are unique per project (a NameClaim), as readers look configurations up by name.
  */
 import { type ControlPlaneContext, isoNow } from '../control-plane/context';
-import {
-  claimEntityName,
-  type NameClaimRef,
-  refuseSecrets,
-  releaseEntityName,
-} from '../control-plane/entity-names';
+import { projectNameClaims, refuseSecrets } from '../control-plane/entity-names';
 import type {
   ConfigurationRecord,
   ConfigurationVersionRecord,
@@ -24,6 +19,9 @@ import { CONFIGURATION_ENVIRONMENTS, type ConfigurationEnvironment } from './con
 import type { ConfigurationInput } from './configuration-input';
 import { jsonBytes, MAX_SYNC_PAYLOAD_BYTES } from './limits';
 import type { PromptPayload } from './synced';
+
+/** The name claims that keep names unique in a project. */
+const names = projectNameClaims<ConfigurationRecord>('configuration', configurationNameClaimId);
 
 export function configurationNameClaimId(projectId: string, name: string): string {
   return `configuration-name#${projectId}#${name}`;
@@ -51,7 +49,7 @@ export async function createConfiguration(
     updated_at: now,
   };
   checkPayloadSize(record);
-  await claimName(context, record);
+  await names.claim(context, record);
   await context.store.put(record);
   await context.store.put(historyOf(record, stored));
   await context.changes.publish(promptChange(record));
@@ -77,10 +75,10 @@ export async function updateConfiguration(
     updated_at: now,
   };
   checkPayloadSize(record);
-  if (record.name !== current.name) await claimName(context, record);
+  if (record.name !== current.name) await names.claim(context, record);
   // The conditional put (version n-1 -> n) makes concurrent updates of one configuration lose cleanly.
   await context.store.put(record);
-  if (record.name !== current.name) await releaseName(context, current);
+  if (record.name !== current.name) await names.release(context, current);
   await context.store.put(historyOf(record, stored));
   await context.changes.publish(promptChange(record));
   return record;
@@ -94,7 +92,7 @@ export async function deleteConfiguration(
     { kind: 'configuration', org_id: current.org_id, id: current.id },
     current.version,
   );
-  await releaseName(context, current);
+  await names.release(context, current);
   // The tombstone's version is above every upsert's, so a late upsert cannot bring it back.
   await context.changes.publish({
     type: 'prompt.deleted',
@@ -205,24 +203,4 @@ function checkPayloadSize(record: ConfigurationRecord): void {
 
 function refuseConfigurationSecrets(input: ConfigurationInput): void {
   refuseSecrets(input.content, 'configuration', 'keep secrets in provider keys');
-}
-
-function nameClaim(record: ConfigurationRecord): NameClaimRef {
-  return {
-    org_id: record.org_id,
-    claimId: configurationNameClaimId(record.project_id, record.name),
-    ownerId: record.id,
-  };
-}
-
-function claimName(context: ControlPlaneContext, record: ConfigurationRecord): Promise<void> {
-  return claimEntityName(
-    context,
-    nameClaim(record),
-    `A configuration named "${record.name}" exists in this project`,
-  );
-}
-
-function releaseName(context: ControlPlaneContext, record: ConfigurationRecord): Promise<void> {
-  return releaseEntityName(context, nameClaim(record));
 }

@@ -9,43 +9,57 @@ import { assertNoSecrets, SyncMessageError } from '../sync/messages';
 import { type ControlPlaneContext, isoNow } from './context';
 import type { NameClaim } from './model';
 
-export interface NameClaimRef {
+/** An entity named uniquely in its project. */
+interface NamedEntity {
+  id: string;
   org_id: string;
-  /** The claim's id: the project and the name (e.g. configurationNameClaimId). */
-  claimId: string;
-  /** The id of the entity that holds the name. */
-  ownerId: string;
+  project_id: string;
+  name: string;
 }
 
-/** Claims the name for its owner; a ConflictError with `conflictMessage` when another holds it. */
-export async function claimEntityName(
-  context: ControlPlaneContext,
-  ref: NameClaimRef,
-  conflictMessage: string,
-): Promise<void> {
-  const now = isoNow(context);
-  const claim: NameClaim = {
-    kind: 'name-claim',
-    org_id: ref.org_id,
-    id: ref.claimId,
-    owner_id: ref.ownerId,
-    version: 1,
-    created_at: now,
-    updated_at: now,
+export interface ProjectNameClaims<Entity extends NamedEntity> {
+  /** Claims the entity's name; a ConflictError naming it when another entity of the kind holds it. */
+  claim(context: ControlPlaneContext, entity: Entity): Promise<void>;
+  /** Releases the entity's name if it still holds it (a new entity may have claimed it since). */
+  release(context: ControlPlaneContext, entity: Entity): Promise<void>;
+}
+
+/**
+ * The name claims of one kind of entity: `label` names the kind in the conflict message, `claimIdOf`
+ * makes the claim's id from the project and the name (e.g. configurationNameClaimId).
+ */
+export function projectNameClaims<Entity extends NamedEntity>(
+  label: string,
+  claimIdOf: (projectId: string, name: string) => string,
+): ProjectNameClaims<Entity> {
+  const key = (entity: Entity) => ({
+    kind: 'name-claim' as const,
+    org_id: entity.org_id,
+    id: claimIdOf(entity.project_id, entity.name),
+  });
+  return {
+    async claim(context, entity) {
+      const now = isoNow(context);
+      const claim: NameClaim = {
+        ...key(entity),
+        owner_id: entity.id,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      try {
+        await context.store.put(claim);
+      } catch (error) {
+        if (error instanceof ConflictError)
+          throw new ConflictError(`A ${label} named "${entity.name}" exists in this project`);
+        throw error;
+      }
+    },
+    async release(context, entity) {
+      const claim = await context.store.get(key(entity));
+      if (claim?.owner_id === entity.id) await context.store.delete(key(entity), claim.version);
+    },
   };
-  try {
-    await context.store.put(claim);
-  } catch (error) {
-    if (error instanceof ConflictError) throw new ConflictError(conflictMessage);
-    throw error;
-  }
-}
-
-/** Releases the name if its owner still holds it (a new entity may have claimed it since). */
-export async function releaseEntityName(context: ControlPlaneContext, ref: NameClaimRef): Promise<void> {
-  const key = { kind: 'name-claim' as const, org_id: ref.org_id, id: ref.claimId };
-  const claim = await context.store.get(key);
-  if (claim?.owner_id === ref.ownerId) await context.store.delete(key, claim.version);
 }
 
 /** Refuses content with a secret-like field or value as a ValidationError naming the field, with advice. */

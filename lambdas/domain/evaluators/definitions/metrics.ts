@@ -10,12 +10,7 @@
 
 import { jsonBytes, MAX_SYNC_PAYLOAD_BYTES } from '../../configurations/limits';
 import { type ControlPlaneContext, isoNow } from '../../control-plane/context';
-import {
-  claimEntityName,
-  type NameClaimRef,
-  refuseSecrets,
-  releaseEntityName,
-} from '../../control-plane/entity-names';
+import { projectNameClaims, refuseSecrets } from '../../control-plane/entity-names';
 import type { EvaluatorRecord, EvaluatorVersionRecord, Project } from '../../control-plane/model';
 import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '../../errors';
 import { canonicalJson } from '../../sync/canonical-json';
@@ -23,6 +18,9 @@ import type { ChildMetric } from '../evaluator';
 import type { MetricContent } from './metric-content';
 import { applyMetricPatch, type MetricPatch } from './metric-input';
 import type { EvaluatorPayload } from './synced';
+
+/** The name claims that keep names unique in a project. */
+const names = projectNameClaims<EvaluatorRecord>('metric', evaluatorNameClaimId);
 
 export function evaluatorNameClaimId(projectId: string, name: string): string {
   return `evaluator-name#${projectId}#${name}`;
@@ -49,7 +47,7 @@ export async function createMetric(
     updated_at: now,
   };
   checkPayloadSize(record);
-  await claimName(context, record);
+  await names.claim(context, record);
   await context.store.put(record);
   await context.store.put(historyOf(record));
   await context.changes.publish(evaluatorChange(record));
@@ -75,10 +73,10 @@ export async function updateMetric(
     updated_at: isoNow(context),
   };
   checkPayloadSize(record);
-  if (record.name !== current.name) await claimName(context, record);
+  if (record.name !== current.name) await names.claim(context, record);
   // The conditional put (version n-1 -> n) makes concurrent updates of one metric lose cleanly.
   await context.store.put(record);
-  if (record.name !== current.name) await releaseName(context, current);
+  if (record.name !== current.name) await names.release(context, current);
   await context.store.put(historyOf(record));
   await context.changes.publish(evaluatorChange(record));
   return record;
@@ -93,7 +91,7 @@ export async function deleteMetric(context: ControlPlaneContext, current: Evalua
       `Metric "${current.name}" is a child of the composite "${parent.name}"; remove it there first`,
     );
   await context.store.delete({ kind: 'evaluator', org_id: current.org_id, id: current.id }, current.version);
-  await releaseName(context, current);
+  await names.release(context, current);
   // The tombstone's version is above every upsert's, so a late upsert cannot bring it back.
   await context.changes.publish({
     type: 'evaluator.deleted',
@@ -236,24 +234,4 @@ function checkPayloadSize(record: EvaluatorRecord): void {
 
 function refuseMetricSecrets(content: MetricContent): void {
   refuseSecrets(content, 'metric', "keep secrets out of metrics (a judge uses the project's provider keys)");
-}
-
-function nameClaim(record: EvaluatorRecord): NameClaimRef {
-  return {
-    org_id: record.org_id,
-    claimId: evaluatorNameClaimId(record.project_id, record.name),
-    ownerId: record.id,
-  };
-}
-
-function claimName(context: ControlPlaneContext, record: EvaluatorRecord): Promise<void> {
-  return claimEntityName(
-    context,
-    nameClaim(record),
-    `A metric named "${record.name}" exists in this project`,
-  );
-}
-
-function releaseName(context: ControlPlaneContext, record: EvaluatorRecord): Promise<void> {
-  return releaseEntityName(context, nameClaim(record));
 }
