@@ -8,6 +8,7 @@
  */
 import { metricRunsFromEnvironment } from '../adapters/aws/metric-runs-wiring';
 import { createObservability } from '../adapters/aws/observability';
+import { QUEUED_JUDGE_CALLS } from '../domain/evaluators/judge/call-bounds';
 import { publishScoreUpdates } from '../domain/evaluators/online/score-updates';
 import { createEvaluationWorkerHandler } from './app';
 import { readEvaluationWorkerEnvironment } from './environment';
@@ -15,7 +16,7 @@ import { readEvaluationWorkerEnvironment } from './environment';
 const env = readEvaluationWorkerEnvironment();
 const observability = createObservability(env);
 const { logger, count, forRecord, wrap } = observability;
-const runs = metricRunsFromEnvironment(env, observability);
+const runs = metricRunsFromEnvironment(env, observability, QUEUED_JUDGE_CALLS);
 const publishScores = publishScoreUpdates({
   eventsQueue: runs.eventsQueue,
   overflowStore: runs.overflowStore,

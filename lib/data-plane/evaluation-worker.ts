@@ -1,5 +1,6 @@
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { EVALUATION_WORKER_CONCURRENCY } from '../../lambdas/domain/evaluators/online/worker';
 import { environmentForEvaluationWorker } from '../../lambdas/evaluation-worker/environment';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
@@ -41,7 +42,8 @@ export class EvaluationWorker extends Construct {
 
     // Grants the consumer calls (receive, delete, change visibility) on the queue.
     this.eventSource = new SqsEventSource(props.evaluationsQueue.queue, {
-      batchSize: 10,
+      // One round of concurrent evaluations per invocation, so the judges' bounds fit its timeout.
+      batchSize: EVALUATION_WORKER_CONCURRENCY,
       maxConcurrency: props.maxConcurrency ?? 5,
       reportBatchItemFailures: true,
     });

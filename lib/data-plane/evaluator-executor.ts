@@ -18,7 +18,7 @@ import { planeVpc } from '../common/plane-vpc';
 import { projectPath } from '../common/project-paths';
 
 /** The executor waits at most 10 s for the harness (handler.py); the function gets a margin over that. */
-const EXECUTOR_TIMEOUT = Duration.seconds(15);
+export const EXECUTOR_TIMEOUT = Duration.seconds(15);
 
 interface EvaluatorExecutorProps {
   /** Memory also buys CPU; the harness's own address space is capped at 256 MiB (code-limits.ts). */

@@ -8,6 +8,7 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EVALUATION_WORKER_CONCURRENCY } from '../../lambdas/domain/evaluators/online/worker';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lambdas/domain/queue-limits';
 import { loadDeploymentConfig } from '../../lib/config/deployment-config';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
@@ -103,10 +104,10 @@ describe('evaluations queue', () => {
 });
 
 describe('evaluation worker', () => {
-  it('consumes the evaluations queue in batches of 10 with partial batch failures, at most 5 at once by default', () => {
+  it('consumes the evaluations queue in batches of its concurrency (one round each) with partial batch failures, at most 5 at once by default', () => {
     expect(eventSourceOfWorker()).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.evaluationsQueue.queue), 'Arn'] },
-      BatchSize: 10,
+      BatchSize: EVALUATION_WORKER_CONCURRENCY,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 5 },
     });

@@ -9,6 +9,7 @@ import { KMS } from '@aws-sdk/client-kms';
 import type { JudgeWiringValues } from '../../config/judge';
 import type { ConfigurationLookup } from '../../domain/configurations/configuration';
 import type { JudgeRunner } from '../../domain/evaluators/evaluator';
+import type { JudgeCallBounds } from '../../domain/evaluators/judge/call-bounds';
 import { publishRecords } from '../../domain/ingest/publish-records';
 import type { MessageQueue, ObjectStore } from '../../domain/ports';
 import { createProviderKeyResolver } from '../../domain/providers/resolve';
@@ -22,9 +23,6 @@ import { DynamoProviderKeyStore } from './dynamo-provider-key-store';
 import { DynamoProxyLimitsStore, DynamoUsageCounters } from './dynamo-proxy-guards';
 import { kmsSecretSealer } from './esdk-secret-sealer';
 
-/** Longest wait for a judge's provider answer, per attempt: well inside either function's timeout. */
-const JUDGE_ATTEMPT_TIMEOUT_MS = 20_000;
-
 export interface JudgeWiring {
   dynamo: DynamoDBClient;
   env: JudgeWiringValues;
@@ -36,6 +34,8 @@ export interface JudgeWiring {
   traced: <Client extends object>(client: Client) => Client;
   /** Credentials of the function's role, for Bedrock. */
   credentials: NonNullable<ProviderJudgeRunnerOptions['models']['bedrockCredentials']>;
+  /** How long a call may hold the caller (domain/evaluators/judge/call-bounds.ts). */
+  bounds: JudgeCallBounds;
   hooks?: Pick<ProviderJudgeRunnerOptions, 'onCall' | 'onEventLost'> & {
     onCounterFailure?: (error: unknown, context: Record<string, unknown>) => void;
   };
@@ -63,8 +63,9 @@ export function judgeFromEnvironment(wiring: JudgeWiring): JudgeRunner {
       onCounterFailure: wiring.hooks?.onCounterFailure,
     }),
     configurations: wiring.configurations,
-    fallbacks: env.JUDGE_FALLBACKS,
-    attemptTimeoutMs: JUDGE_ATTEMPT_TIMEOUT_MS,
+    fallbacks: wiring.bounds.useFallbacks ? env.JUDGE_FALLBACKS : undefined,
+    attemptTimeoutMs: wiring.bounds.attemptTimeoutMs,
+    retry: wiring.bounds.retry,
     onCall: wiring.hooks?.onCall,
     onEventLost: wiring.hooks?.onEventLost,
   });

@@ -17,6 +17,7 @@ import {
   type SyncedEvaluatorCatalog,
 } from '../../domain/evaluators/definitions/catalog';
 import type { CodeMetricRunner, JudgeRunner } from '../../domain/evaluators/evaluator';
+import type { JudgeCallBounds } from '../../domain/evaluators/judge/call-bounds';
 import type { MessageQueue, ObjectStore } from '../../domain/ports';
 import { createEventQueryService } from '../../domain/query/event-query-service';
 import { withPendingUpdates } from '../../domain/query/pending-merge';
@@ -44,6 +45,7 @@ export interface MetricRuns {
 export function metricRunsFromEnvironment(
   env: MetricRunValues,
   { logger, count, traced }: Pick<Observability, 'logger' | 'count' | 'traced'>,
+  judgeBounds: JudgeCallBounds,
 ): MetricRuns {
   const dynamo = traced(new DynamoDBClient({}));
   const sqs = traced(new SQSClient({}));
@@ -70,6 +72,7 @@ export function metricRunsFromEnvironment(
     traced,
     // Bedrock is signed with this function's role: the same credentials its AWS SDK clients use.
     credentials: () => sqs.config.credentials(),
+    bounds: judgeBounds,
     hooks: {
       onCall: (call) => count(call.ok ? 'JudgeCallsAnswered' : 'JudgeCallsFailed'),
       onEventLost: (error) => {

@@ -48,7 +48,8 @@ export interface WorkerResult {
   scores: ScoreRecord[];
 }
 
-const DEFAULT_CONCURRENCY = 4;
+/** Evaluations run at once; the queue's event source hands the worker batches of this size (one round each). */
+export const EVALUATION_WORKER_CONCURRENCY = 4;
 
 export function createEvaluationWorker(deps: EvaluationWorkerDeps) {
   return async (messages: readonly WorkerMessage[]): Promise<WorkerResult> => {
@@ -60,7 +61,7 @@ export function createEvaluationWorker(deps: EvaluationWorkerDeps) {
     };
     await runWithConcurrency(
       messages,
-      deps.concurrency ?? DEFAULT_CONCURRENCY,
+      deps.concurrency ?? EVALUATION_WORKER_CONCURRENCY,
       async ({ messageId, body }) => {
         try {
           const score = await runTask(parseTask(body), messageId, deps);
