@@ -24,8 +24,11 @@ import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { FunctionBaseValues } from '../../config/function-environment';
 
-/** What invokes the function: an HTTP API (payload 2.0), an SQS event source, an EventBridge rule. */
-type Trigger = 'http' | 'sqs' | 'schedule';
+/**
+ * What invokes the function: an HTTP API (payload 2.0), an SQS event source, an EventBridge rule, or
+ * a Step Functions workflow (its input names the run: `run.backfill_id`).
+ */
+type Trigger = 'http' | 'sqs' | 'schedule' | 'workflow';
 
 export interface Observability {
   readonly logger: Logger;
@@ -85,6 +88,7 @@ export function correlationOf(
     requestContext?: { requestId?: unknown };
     Records?: { messageId?: unknown }[];
     id?: unknown;
+    run?: { backfill_id?: unknown };
   };
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   switch (trigger) {
@@ -96,5 +100,7 @@ export function correlationOf(
     }
     case 'schedule':
       return { id: text(fields.id) };
+    case 'workflow':
+      return { id: text(fields.run?.backfill_id) };
   }
 }

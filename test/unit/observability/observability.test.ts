@@ -174,5 +174,12 @@ describe('correlationOf', () => {
     expect(correlationOf('http', null)).toEqual({ id: undefined });
     expect(correlationOf('sqs', { Records: [] })).toEqual({ id: undefined, keys: { batch_size: 0 } });
     expect(correlationOf('schedule', { id: 42 })).toEqual({ id: undefined });
+    expect(correlationOf('workflow', { step: 'finalize' })).toEqual({ id: undefined });
+  });
+
+  it("takes a workflow step's run id", () => {
+    expect(correlationOf('workflow', { step: 'score', run: { backfill_id: 'bf_1_abcdef' } })).toEqual({
+      id: 'bf_1_abcdef',
+    });
   });
 });
