@@ -13,8 +13,8 @@ import type {
   JudgeRunner,
   ScoreRecord,
 } from '../domain/evaluators/evaluator';
+import { childrenFromCatalog } from '../domain/evaluators/online/evaluate-event';
 import { createEvaluationWorker, type EvaluationWorkerDeps } from '../domain/evaluators/online/worker';
-import type { Tenant } from '../domain/events/event';
 import type { EventQueryService, SessionNode, StoredEvent } from '../domain/query/types';
 
 export interface EvaluationWorkerAppDeps {
@@ -36,12 +36,6 @@ export type EvaluationWorkerHandler = (event: SQSEvent) => Promise<SQSBatchRespo
 
 export function createEvaluationWorkerHandler(deps: EvaluationWorkerAppDeps): EvaluationWorkerHandler {
   const { catalog } = deps;
-  // A composite's children are found in its project: by id when the reference has one, else by name.
-  const projectOnly = (projectId: string): Tenant => ({
-    org_id: '',
-    workspace_id: '',
-    project_id: projectId,
-  });
   const worker = createEvaluationWorker({
     catalog,
     readEvent: async (tenant, eventId) => {
@@ -57,12 +51,7 @@ export function createEvaluationWorkerHandler(deps: EvaluationWorkerAppDeps): Ev
     evaluate: {
       code: deps.code,
       judge: deps.judge,
-      child: (parent, reference) =>
-        reference.id !== undefined
-          ? catalog.get(projectOnly(parent.projectId), reference.id)
-          : catalog
-              .enabledInProd(projectOnly(parent.projectId))
-              .then((all) => all.find((candidate) => candidate.name === reference.name)),
+      child: childrenFromCatalog(catalog),
     },
     saveScores: deps.saveScores,
     concurrency: deps.concurrency,

@@ -79,6 +79,8 @@ export interface OnlineEvaluationLocalOptions {
 
 export interface OnlineEvaluationLocal {
   catalog: LocalEvaluatorCatalog;
+  /** Both catalogs: the local one first, then the synced metrics (what the worker and backfills read). */
+  evaluators: EvaluatorCatalog;
   queue: LocalQueue;
   /** For the writer (WriterDeps.onEventsStored). */
   onEventsStored(events: WaggleEvent[]): Promise<void>;
@@ -124,6 +126,7 @@ export async function startOnlineEvaluationLocal(
   });
   return {
     catalog: local,
+    evaluators: catalog,
     queue,
     onEventsStored: async (events) => {
       const queued = await enqueueEvaluations(events, {

@@ -17,6 +17,9 @@ export function localPaths(dataDir: string) {
     /** Online evaluation tasks, and those that failed every receive. */
     evaluationsQueue: join(root, 'queues', 'evaluations'),
     evaluationsDeadLetterQueue: join(root, 'queues', 'evaluations-dlq'),
+    /** Backfill runs' records (the local backfill runner), and their item lists. */
+    backfills: join(root, 'backfills'),
+    backfillItems: join(root, 'objects', 'backfill-items'),
     /** The control plane's files: private keys and local users. */
     controlPlane: join(root, 'control-plane'),
     /** The config sync's inbox (control plane -> data plane). */

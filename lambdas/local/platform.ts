@@ -35,6 +35,7 @@ import { createQueryApiHandler } from '../query-api/app';
 import { QUERY_ROUTES } from '../query-api/routes';
 import { createRunMetricHandler, RUN_METRIC_ROUTES } from '../run-metric/app';
 import { createWriterHandler, type WriterDeps, type WriterHandler } from '../writer/app';
+import { startBackfillsLocal } from './backfills-local';
 import { type ConfigurationsLocal, startConfigurationsLocal } from './configurations-local';
 import { buildConsole, CONSOLE_DIST_DIR, type ConsoleBuild } from './console-build';
 import { openConsoleFiles } from './console-files';
@@ -511,6 +512,20 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
           }),
       });
     const runMetricRoutes = new Set<string>(runMetric ? RUN_METRIC_ROUTES : []);
+    // Backfills: the workflow's definition in the local ASL interpreter (backfill-runner.ts).
+    const backfills = await startBackfillsLocal({
+      runsDir: paths.backfills,
+      itemsDir: paths.backfillItems,
+      callerAuth: { keys, auth, ...tokenAuth },
+      catalog: onlineEvaluation.evaluators,
+      queries,
+      code: sandbox,
+      judge,
+      eventsQueue,
+      overflowStore: rawArchive,
+      logger,
+    });
+    const backfillRoutes = new Set<string>(backfills.routes);
     // Stopped with the writer's poller: scores become event updates the writer still takes.
     cleanup.unshift(() => (onlineEvaluation as OnlineEvaluationLocal).stop());
     const corsOrigins = options.corsOrigins ?? (controlPlane ? consoleOrigins(controlPlane.url) : []);
@@ -523,6 +538,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         ...providerKeys.routes,
         ...(configurations?.routes ?? []),
         ...runMetricRoutes,
+        ...backfillRoutes,
         ...llmProxy.routes,
       ],
       streaming: { routes: llmProxy.routes, handler: llmProxy.handler },
@@ -531,6 +547,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         if (configurations && configurationRoutes.has(event.routeKey))
           return configurations.handler(event, context);
         if (runMetric && runMetricRoutes.has(event.routeKey)) return runMetric(event, context);
+        if (backfillRoutes.has(event.routeKey)) return backfills.handler(event, context);
         return queryRoutes.has(event.routeKey) ? query(event) : ingest(event, context);
       },
       functionName: 'waggle-data-plane',

@@ -1,5 +1,5 @@
 /**
- * The backfill workflow's three steps (the state machine is lambdas/backfill/definition.ts):
+ * The backfill workflow's three steps (the state machine is lambdas/backfill-steps/definition.ts):
  *
  * - prepare: lists the run's events (the read path's export, in pages, oldest first), keeps the
  *   sampled ones, refuses the run when they are more than its cap, and writes the map's item list

@@ -6,11 +6,12 @@
  * passWhen decides `passed`. Failures of the evaluator itself (its code, its judge) become error
  * scores; only a failure of the platform (`sandbox-error`) is thrown back, for the queue to retry.
  */
-import type { WaggleEvent } from '../../events/event';
+import type { Tenant, WaggleEvent } from '../../events/event';
 import type {
   CodeMetricRunner,
   EvaluationInput,
   EvaluationOutcome,
+  EvaluatorCatalog,
   EvaluatorDefinition,
   JudgeRunner,
   ScoreRecord,
@@ -32,6 +33,20 @@ export interface EvaluateEventDeps {
   ) => Promise<EvaluatorDefinition | undefined>;
   clock?: () => number;
   newId?: () => string;
+}
+
+/** A composite's children from the catalog, in its project: by id when the reference has one, else by name among the enabled. */
+export function childrenFromCatalog(
+  catalog: Pick<EvaluatorCatalog, 'get' | 'enabledInProd'>,
+): EvaluateEventDeps['child'] {
+  return (parent, reference) => {
+    const project: Tenant = { org_id: '', workspace_id: '', project_id: parent.projectId };
+    return reference.id !== undefined
+      ? catalog.get(project, reference.id)
+      : catalog
+          .enabledInProd(project)
+          .then((all) => all.find((candidate) => candidate.name === reference.name));
+  };
 }
 
 /** What an evaluator sees of an event (HoneyHive's code-metric contract). */
