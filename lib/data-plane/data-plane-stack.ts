@@ -7,6 +7,7 @@ import { consoleOrigins } from '../config/console-origins';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
 import { controlPlaneTokenTrust } from '../config/sync-names';
 import { AuthRateLimit } from './auth-rate-limit';
+import { Backfills } from './backfills';
 import { EventCompaction } from './compaction';
 import { ConfigurationsApi } from './configurations';
 import { SyncController } from './data-plane-controller';
@@ -81,6 +82,8 @@ export class DataPlaneStack extends Stack {
   /** Online evaluation: the tasks the writer queues, and the worker that scores them. */
   readonly evaluationsQueue: EvaluationsQueue;
   readonly evaluationWorker: EvaluationWorker;
+  /** Evaluators over stored events: the backfills API and the Step Functions workflow it starts. */
+  readonly backfills: Backfills;
   /** The optional OTLP/gRPC collector (dataPlanes[].grpcCollector); undefined when not configured. */
   readonly grpcCollector?: GrpcCollector;
   readonly alarmTopic: AlarmTopic;
@@ -241,6 +244,15 @@ export class DataPlaneStack extends Stack {
       httpApi: this.ingestApi.api,
       keyRegistry: this.keyRegistry,
       metricRuns,
+      logLevel: dataPlane.logLevel,
+      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
+      authRateLimit: this.authRateLimit,
+    });
+    this.backfills = new Backfills(this, 'Backfills', {
+      httpApi: this.ingestApi.api,
+      keyRegistry: this.keyRegistry,
+      metricRuns,
+      accessLogBucket: this.rawArchive.accessLogBucket,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,

@@ -60,8 +60,11 @@ export interface PrepareDeps {
   items: ObjectStore;
 }
 
+/** Where item lists are written in the items store (an S3 prefix the steps function may write under). */
+export const BACKFILL_ITEMS_PREFIX = 'backfills/';
+
 export function itemsKey(run: Pick<BackfillRun, 'project_id' | 'backfill_id'>): string {
-  return `backfills/${run.project_id}/${run.backfill_id}/items.json`;
+  return `${BACKFILL_ITEMS_PREFIX}${run.project_id}/${run.backfill_id}/items.json`;
 }
 
 export async function prepareBackfill(run: BackfillRun, deps: PrepareDeps): Promise<PreparedBackfill> {

@@ -1,0 +1,155 @@
+/**
+ * Backfills on each data plane (lib/data-plane/backfills.ts): the Standard state machine runs the
+ * definition of lambdas/backfill-steps/definition.ts (valid ASL, Distributed Map over the item list
+ * in S3, tolerated failures, retries with jitter) with its placeholders substituted; what the state
+ * machine, the steps function and the API may do, and what they may not; the API's routes. One
+ * synthesis for the file, bundling skipped.
+ */
+import aslValidator from 'asl-validator';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backfillDefinition, substitutedDefinition } from '../../lambdas/backfill-steps/definition';
+import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
+import { BACKFILL_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/evaluators/backfill/request';
+import { localDefinition } from '../../lambdas/local/backfill-runner';
+import { loadDeploymentConfig } from '../../lib/config/deployment-config';
+import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
+import { actionsOf, type PolicyStatement, statementsOfRole, type TemplateResource } from './support/policies';
+import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
+
+let stack: DataPlaneStack;
+let resources: Record<string, TemplateResource>;
+
+beforeAll(() => {
+  [stack] = [...buildTestApp(loadDeploymentConfig(TWO_DATA_PLANES_CONFIG)).dataPlanes.values()] as [
+    DataPlaneStack,
+  ];
+  resources = Template.fromStack(stack).toJSON().Resources as Record<string, TemplateResource>;
+}, 180_000);
+
+const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as never);
+
+function roleStatements(roleConstruct: { node: { defaultChild?: unknown } }): PolicyStatement[] {
+  return statementsOfRole(resources, idOf(roleConstruct));
+}
+
+const allActions = (statements: PolicyStatement[]) => statements.flatMap(actionsOf);
+
+describe('the backfill definition', () => {
+  const arns = {
+    stepsFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:waggle-backfill-steps',
+    itemsBucket: 'waggle-backfill-items',
+  };
+
+  it('is valid Amazon States Language once substituted, as Step Functions will run it', () => {
+    const { isValid, errorsText } = aslValidator(substitutedDefinition(arns) as never);
+    expect(isValid, errorsText('\n')).toBe(true);
+  });
+
+  it('is valid as the local runner rewrites it, for a run and for a redrive', () => {
+    for (const redrive of [false, true]) {
+      const { isValid, errorsText } = aslValidator(localDefinition(redrive) as never);
+      expect(isValid, errorsText('\n')).toBe(true);
+    }
+  });
+
+  it('fans out with a Distributed Map over the S3 item list, tolerating a few failed batches, retrying with jitter', () => {
+    const map = substitutedDefinition(arns).States.ScoreBatches as Record<string, unknown>;
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { Bucket: arns.itemsBucket },
+      },
+      ToleratedFailurePercentage: BACKFILL_TOLERATED_FAILURE_PERCENTAGE,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+    });
+    const retries = JSON.stringify((map.ItemProcessor as { States: unknown }).States);
+    expect(retries).toContain('"JitterStrategy":"FULL"');
+    expect(retries).toContain('Lambda.TooManyRequestsException');
+  });
+});
+
+describe('the backfill state machine', () => {
+  const machine = () => resources[idOf(stack.backfills.stateMachine)] as TemplateResource;
+
+  it('is a Standard workflow running the definition with its placeholders substituted, logged and traced', () => {
+    const properties = machine().Properties;
+    expect(properties.StateMachineType).toBe('STANDARD');
+    expect(properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    expect(properties.DefinitionSubstitutions).toEqual({
+      StepsFunctionArn: { 'Fn::GetAtt': [idOf(stack.backfills.stepsFunction.function), 'Arn'] },
+      ItemsBucket: { Ref: idOf(stack.backfills.itemsBucket) },
+    });
+    const definition = JSON.parse(
+      JSON.stringify(properties.DefinitionString).replace(/^"|"$/g, '').replace(/\\"/g, '"'),
+    );
+    expect(definition.States.ScoreBatches.ItemReader).toBeDefined();
+    expect(JSON.stringify(definition)).toEqual(JSON.stringify(backfillDefinition()));
+  });
+
+  it('may invoke the steps function, read item lists and run its own map children; nothing else', () => {
+    const statements = roleStatements(stack.backfills.stateMachine.role);
+    const actions = allActions(statements);
+    expect(actions).toContain('lambda:InvokeFunction');
+    expect(actions).toContain('s3:GetObject');
+    expect(actions).toContain('states:StartExecution');
+    expect(actions).toEqual(expect.arrayContaining(['states:DescribeExecution', 'states:StopExecution']));
+    expect(actions.filter((action) => action.startsWith('s3:Put'))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+  });
+});
+
+describe('the steps function', () => {
+  it('runs metrics as the evaluation worker does and writes item lists, outside any VPC', () => {
+    const fn = resources[idOf(stack.backfills.stepsFunction.function)] as TemplateResource;
+    expect(fn.Properties.VpcConfig).toBeUndefined();
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables).toMatchObject({
+      BACKFILL_ITEMS_BUCKET: { Ref: idOf(stack.backfills.itemsBucket) },
+      EVALUATOR_EXECUTOR_FUNCTION_NAME: { Ref: idOf(stack.evaluatorExecutor.function) },
+      EVENTS_QUEUE_URL: { Ref: idOf(stack.eventsQueue.queue) },
+    });
+    const actions = allActions(roleStatements(stack.backfills.stepsFunction.role));
+    expect(actions).toEqual(
+      expect.arrayContaining(['lambda:InvokeFunction', 's3:PutObject', 'sqs:SendMessage']),
+    );
+    expect(actions.filter((action) => action.startsWith('states:'))).toEqual([]);
+  });
+});
+
+describe('the backfills API', () => {
+  it('serves its routes on the data plane HTTP API', () => {
+    const routeKeys = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+      .map((resource) => resource.Properties.RouteKey);
+    expect(routeKeys).toEqual(expect.arrayContaining([...BACKFILLS_ROUTES]));
+  });
+
+  it('may start, describe and redrive runs, count events and read metrics; never run metrics or write item lists', () => {
+    const statements = roleStatements(stack.backfills.apiFunction.role);
+    const actions = allActions(statements);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'states:StartExecution',
+        'states:DescribeExecution',
+        'states:RedriveExecution',
+        'states:ListMapRuns',
+        'states:DescribeMapRun',
+        'athena:StartQueryExecution',
+      ]),
+    );
+    expect(actions).not.toContain('lambda:InvokeFunction');
+    expect(actions).not.toContain('sqs:SendMessage');
+    // Its only writes are Athena's query results, never the item lists.
+    const items = idOf(stack.backfills.itemsBucket);
+    const writes = statements.filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:Put')),
+    );
+    expect(writes.length).toBeGreaterThan(0);
+    for (const statement of writes) expect(JSON.stringify(statement.Resource)).not.toContain(items);
+  });
+});
