@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBackfillSteps } from '../../../../lambdas/backfill/steps-app';
+import { createBackfillSteps } from '../../../../lambdas/backfill-steps/app';
 import {
   BACKFILL_BATCH_SIZE,
   type BackfillRun,
