@@ -41,6 +41,7 @@ import { buildConsole, CONSOLE_DIST_DIR, type ConsoleBuild } from './console-bui
 import { openConsoleFiles } from './console-files';
 import { type LocalBootstrap, type LocalControlPlane, startLocalControlPlane } from './control-plane';
 import { dataPlaneCors } from './cors';
+import { startDatasetsLocal } from './datasets-local';
 import {
   ensureKeyTable,
   ensurePendingUpdatesTable,
@@ -526,6 +527,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       logger,
     });
     const backfillRoutes = new Set<string>(backfills.routes);
+    const datasets = await startDatasetsLocal({
+      dynamo: dynamo.client,
+      callerAuth: { keys, auth, ...tokenAuth },
+      logger,
+    });
+    const datasetRoutes = new Set<string>(datasets.routes);
     // Stopped with the writer's poller: scores become event updates the writer still takes.
     cleanup.unshift(() => (onlineEvaluation as OnlineEvaluationLocal).stop());
     const corsOrigins = options.corsOrigins ?? (controlPlane ? consoleOrigins(controlPlane.url) : []);
@@ -539,6 +546,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         ...(configurations?.routes ?? []),
         ...runMetricRoutes,
         ...backfillRoutes,
+        ...datasetRoutes,
         ...llmProxy.routes,
       ],
       streaming: { routes: llmProxy.routes, handler: llmProxy.handler },
@@ -548,6 +556,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
           return configurations.handler(event, context);
         if (runMetric && runMetricRoutes.has(event.routeKey)) return runMetric(event, context);
         if (backfillRoutes.has(event.routeKey)) return backfills.handler(event, context);
+        if (datasetRoutes.has(event.routeKey)) return datasets.handler(event, context);
         return queryRoutes.has(event.routeKey) ? query(event) : ingest(event, context);
       },
       functionName: 'waggle-data-plane',

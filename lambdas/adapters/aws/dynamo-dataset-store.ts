@@ -1,0 +1,288 @@
+/**
+ * DatasetStore on one DynamoDB table (partition key `pk`, sort key `sk`, both strings), used on AWS
+ * and, through dynalite, by the local platform. One project is one item collection:
+ *
+ * - a dataset:     sk `ds#<dataset id>`, its record as JSON in `doc`
+ * - its name:      sk `name#<sha-256 of the name>`, holding the dataset id (a conditional put keeps
+ *                  names unique)
+ * - a datapoint:   sk `dp#<datapoint id>`, its record as JSON in `doc` (at most 350 KiB: requests.ts),
+ *                  and the datasets it belongs to as the string set `linked`
+ * - a membership:  sk `m#<dataset id>#<datapoint id>`, with `seq` (when it was added, and its place in
+ *                  that call) for order
+ *
+ * Ids are 24 hex digits and names are hashed in keys, so no key reaches into another's range.
+ * dynalite has no transactions, so multi-item changes go in an order that leaves nothing dangling: a
+ * name is claimed before its dataset is written and released after it is gone; a membership is
+ * written before the datapoint is linked and removed after it is unlinked.
+ */
+import { createHash } from 'node:crypto';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  paginateQuery,
+  UpdateItemCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import type { DatapointRecord, DatasetRecord } from '../../domain/datasets/model';
+import type { DatasetStore } from '../../domain/datasets/ports';
+import { ConflictError } from '../../domain/errors';
+
+export const DATASETS_TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
+
+/** DynamoDB's limits: BatchWriteItem 25 requests, BatchGetItem 100 keys. */
+const BATCH_WRITE_ITEMS = 25;
+const BATCH_GET_KEYS = 100;
+const MAX_ATTEMPTS = 10;
+
+type Item = Record<string, AttributeValue>;
+
+const pkOf = (projectId: string) => ({ S: `p#${encodeURIComponent(projectId)}` });
+const datasetKey = (projectId: string, id: string) => ({ pk: pkOf(projectId), sk: { S: `ds#${id}` } });
+// A name's hash, not the name: a 200-character name percent-encoded can pass DynamoDB's 1,024-byte sort key.
+const nameKey = (projectId: string, name: string) => ({
+  pk: pkOf(projectId),
+  sk: { S: `name#${createHash('sha256').update(name).digest('hex')}` },
+});
+const datapointKey = (projectId: string, id: string) => ({ pk: pkOf(projectId), sk: { S: `dp#${id}` } });
+const memberKey = (projectId: string, datasetId: string, datapointId: string) => ({
+  pk: pkOf(projectId),
+  sk: { S: `m#${datasetId}#${datapointId}` },
+});
+
+/** Sorts as the time then the place: fixed-width digits (epoch ms has 13 until the year 2286). */
+const sequence = (at: number, index: number) =>
+  `${String(at).padStart(15, '0')}.${String(index).padStart(6, '0')}`;
+
+export class DynamoDatasetStore implements DatasetStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async createDataset(record: DatasetRecord): Promise<void> {
+    await this.claimName(record.project_id, record.name, record.id);
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { ...datasetKey(record.project_id, record.id), doc: { S: JSON.stringify(record) } },
+      }),
+    );
+  }
+
+  async getDataset(projectId: string, datasetId: string): Promise<DatasetRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: datasetKey(projectId, datasetId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.doc?.S ? (JSON.parse(Item.doc.S) as DatasetRecord) : undefined;
+  }
+
+  async findDatasetByName(projectId: string, name: string): Promise<DatasetRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: nameKey(projectId, name), ConsistentRead: true }),
+    );
+    const id = Item?.dataset_id?.S;
+    return id === undefined ? undefined : this.getDataset(projectId, id);
+  }
+
+  async listDatasets(projectId: string): Promise<DatasetRecord[]> {
+    const items = await this.query(projectId, 'ds#');
+    return items
+      .map((item) => JSON.parse(item.doc?.S ?? '{}') as DatasetRecord)
+      .sort((a, b) => a.created_at - b.created_at || a.id.localeCompare(b.id));
+  }
+
+  async updateDataset(record: DatasetRecord, previousName: string): Promise<void> {
+    if (record.name !== previousName) await this.claimName(record.project_id, record.name, record.id);
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { ...datasetKey(record.project_id, record.id), doc: { S: JSON.stringify(record) } },
+      }),
+    );
+    if (record.name !== previousName) await this.releaseName(record.project_id, previousName, record.id);
+  }
+
+  async deleteDataset(projectId: string, datasetId: string): Promise<void> {
+    const dataset = await this.getDataset(projectId, datasetId);
+    await this.removeMembers(projectId, datasetId, await this.members(projectId, datasetId));
+    await this.client.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: datasetKey(projectId, datasetId) }),
+    );
+    if (dataset) await this.releaseName(projectId, dataset.name, datasetId);
+  }
+
+  async members(projectId: string, datasetId: string): Promise<string[]> {
+    const items = await this.query(projectId, `m#${datasetId}#`);
+    return items
+      .map((item) => ({ id: (item.sk?.S ?? '').slice(`m#${datasetId}#`.length), seq: item.seq?.S ?? '' }))
+      .sort((a, b) => a.seq.localeCompare(b.seq) || a.id.localeCompare(b.id))
+      .map((member) => member.id);
+  }
+
+  async addMembers(
+    projectId: string,
+    datasetId: string,
+    datapointIds: readonly string[],
+    at: number,
+  ): Promise<void> {
+    // Order within one call: its position, after everything added before (`at` grows).
+    await this.batchWrite(
+      datapointIds.map((id, index) => ({
+        PutRequest: { Item: { ...memberKey(projectId, datasetId, id), seq: { S: sequence(at, index) } } },
+      })),
+    );
+    for (const id of datapointIds) await this.link(projectId, id, datasetId, 'ADD');
+  }
+
+  async removeMembers(projectId: string, datasetId: string, datapointIds: readonly string[]): Promise<void> {
+    for (const id of datapointIds) await this.link(projectId, id, datasetId, 'DELETE');
+    await this.batchWrite(
+      datapointIds.map((id) => ({ DeleteRequest: { Key: memberKey(projectId, datasetId, id) } })),
+    );
+  }
+
+  async putDatapoints(records: readonly DatapointRecord[]): Promise<void> {
+    await this.batchWrite(
+      records.map((record) => {
+        const { linked_datasets: linked, ...doc } = record;
+        return {
+          PutRequest: {
+            Item: {
+              ...datapointKey(record.project_id, record.id),
+              doc: { S: JSON.stringify(doc) },
+              ...(linked.length > 0 && { linked: { SS: [...new Set(linked)] } }),
+            },
+          },
+        };
+      }),
+    );
+  }
+
+  async getDatapoints(projectId: string, datapointIds: readonly string[]): Promise<DatapointRecord[]> {
+    const found = new Map<string, DatapointRecord>();
+    const unique = [...new Set(datapointIds)];
+    for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
+      let keys: Item[] = unique.slice(start, start + BATCH_GET_KEYS).map((id) => datapointKey(projectId, id));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt === MAX_ATTEMPTS)
+          throw new Error(`datapoints still unprocessed after ${attempt} attempts`);
+        const response = await this.client.send(
+          new BatchGetItemCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of response.Responses?.[this.tableName] ?? []) {
+          const record = {
+            ...(JSON.parse(item.doc?.S ?? '{}') as DatapointRecord),
+            linked_datasets: item.linked?.SS ?? [],
+          };
+          found.set(record.id, record);
+        }
+        keys = response.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return datapointIds.flatMap((id) => found.get(id) ?? []);
+  }
+
+  async deleteDatapoint(projectId: string, datapointId: string): Promise<void> {
+    const [datapoint] = await this.getDatapoints(projectId, [datapointId]);
+    if (!datapoint) return;
+    await this.batchWrite(
+      datapoint.linked_datasets.map((datasetId) => ({
+        DeleteRequest: { Key: memberKey(projectId, datasetId, datapointId) },
+      })),
+    );
+    await this.client.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: datapointKey(projectId, datapointId) }),
+    );
+  }
+
+  private async claimName(projectId: string, name: string, datasetId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { ...nameKey(projectId, name), dataset_id: { S: datasetId } },
+          ConditionExpression: 'attribute_not_exists(pk) OR dataset_id = :id',
+          ExpressionAttributeValues: { ':id': { S: datasetId } },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new ConflictError(`the project already has a dataset named "${name.slice(0, 200)}"`);
+      throw error;
+    }
+  }
+
+  private async releaseName(projectId: string, name: string, datasetId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: nameKey(projectId, name),
+          ConditionExpression: 'dataset_id = :id',
+          ExpressionAttributeValues: { ':id': { S: datasetId } },
+        }),
+      );
+    } catch (error) {
+      // Claimed again by another dataset meanwhile: not ours to release.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** Adds or removes the dataset in the datapoint's `linked` set, if the datapoint exists. */
+  private async link(projectId: string, datapointId: string, datasetId: string, action: 'ADD' | 'DELETE') {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: datapointKey(projectId, datapointId),
+          UpdateExpression: `${action} linked :dataset`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':dataset': { SS: [datasetId] } },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async query(projectId: string, prefix: string): Promise<Item[]> {
+    const items: Item[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pkOf(projectId), ':prefix': { S: prefix } },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []));
+    return items;
+  }
+
+  private async batchWrite(requests: WriteRequest[]): Promise<void> {
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_ITEMS) {
+      let pending = requests.slice(start, start + BATCH_WRITE_ITEMS);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt === MAX_ATTEMPTS)
+          throw new Error(`dataset writes still unprocessed after ${attempt} attempts`);
+        const response = await this.client.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = response.UnprocessedItems?.[this.tableName] ?? [];
+      }
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/** AWS Lambda entry point of the datasets function (HTTP API): datasets and datapoints in DynamoDB. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { callerAuthFromEnvironment } from '../adapters/aws/caller-auth';
+import { DynamoDatasetStore } from '../adapters/aws/dynamo-dataset-store';
+import { createObservability } from '../adapters/aws/observability';
+import { createDatasetService } from '../domain/datasets/service';
+import { createDatasetsHandler } from './app';
+import { readDatasetsApiEnvironment } from './environment';
+
+const env = readDatasetsApiEnvironment();
+const { logger, count, traced, wrap } = createObservability(env);
+const dynamo = traced(new DynamoDBClient({}));
+
+const app = createDatasetsHandler({
+  ...callerAuthFromEnvironment(dynamo, env),
+  datasets: createDatasetService({ store: new DynamoDatasetStore(dynamo, env.DATASETS_TABLE_NAME) }),
+  onError: (error, context) => {
+    count('InternalErrors');
+    logger.error('datasets failure', { ...context, error: error as Error });
+  },
+});
+
+export const handler = wrap('http', async (event: Parameters<typeof app>[0]) => {
+  const response = await app(event);
+  count('RequestsAnswered');
+  return response;
+});
