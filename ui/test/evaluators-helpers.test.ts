@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { MetricWire } from '../src/api/client';
 import {
   checkForm,
+  childChoices,
   DEFAULT_CODE,
   emptyForm,
+  fieldProblem,
+  filterErrors,
   formFromMetric,
+  type MetricForm,
   metricBody,
   passRuleText,
   promptVariables,
@@ -90,6 +94,7 @@ describe('the evaluator form', () => {
       event_name: null,
       threshold: { min: 3 },
       pass_when: null,
+      filters: [],
     });
   });
 
@@ -168,5 +173,161 @@ describe('the evaluator form', () => {
     expect(passRuleText({ return_type: 'float', threshold: { min: 1, max: 2 } })).toBe('1 to 2');
     expect(passRuleText({ return_type: 'boolean', pass_when: false })).toBe('= false');
     expect(passRuleText({ return_type: 'string' })).toBe('—');
+  });
+});
+
+const PROJECT: MetricWire[] = [
+  { ...STORED, _id: 'words', name: 'words', type: 'custom' },
+  { ...STORED, _id: 'polite', name: 'polite', type: 'model', return_type: 'boolean' },
+  { ...STORED, _id: 'tone', name: 'tone', type: 'human', return_type: 'boolean' },
+  {
+    ...STORED,
+    _id: 'overall',
+    name: 'overall',
+    type: 'composite',
+    child_metrics: [{ id: 'words', name: 'words', weight: 1 }],
+  },
+];
+
+function composite(children: MetricForm['childMetrics'], extra: Partial<MetricForm> = {}): MetricForm {
+  return { ...emptyForm('composite'), name: 'quality', childMetrics: children, ...extra };
+}
+
+describe('the evaluator form for human and composite metrics, and filters', () => {
+  it('writes a human metric with its instructions as criteria, null when empty, and round-trips it', () => {
+    const form = {
+      ...emptyForm('human'),
+      name: 'tone',
+      criteria: 'Is it polite?',
+      returnType: 'boolean' as const,
+    };
+    const body = metricBody(form);
+    expect(body).toMatchObject({
+      type: 'human',
+      criteria: 'Is it polite?',
+      return_type: 'boolean',
+      filters: [],
+    });
+    expect(body).not.toHaveProperty('code_snippet');
+    expect(body).not.toHaveProperty('child_metrics');
+    expect(metricBody({ ...form, criteria: '  ' }).criteria).toBeNull();
+    expect(checkForm(form)).toEqual({});
+    const stored: MetricWire = {
+      ...STORED,
+      type: 'human',
+      criteria: 'Is it polite?',
+      code_snippet: undefined,
+    };
+    expect(formFromMetric(stored).criteria).toBe('Is it polite?');
+    // A custom metric's criteria is its code (the wire's newer spelling), not reviewers' instructions.
+    expect(formFromMetric({ ...STORED, criteria: 'def f(e): ...' }).criteria).toBe('');
+    expect(metricBody(formFromMetric(STORED))).not.toHaveProperty('criteria');
+  });
+
+  it('writes a composite with its children by id, name and weight, and reads them back', () => {
+    const form = composite([
+      { key: 0, id: 'words', name: 'words', weight: '2' },
+      { key: 1, id: 'polite', name: 'polite', weight: '0.5' },
+    ]);
+    expect(checkForm(form, { metrics: PROJECT })).toEqual({});
+    expect(metricBody(form).child_metrics).toEqual([
+      { id: 'words', name: 'words', weight: 2 },
+      { id: 'polite', name: 'polite', weight: 0.5 },
+    ]);
+    const stored: MetricWire = {
+      ...STORED,
+      type: 'composite',
+      code_snippet: undefined,
+      child_metrics: [
+        { id: 'words', name: 'words', weight: 2 },
+        { name: 'polite', weight: 1 },
+      ],
+    };
+    expect(formFromMetric(stored).childMetrics).toEqual([
+      { key: 0, id: 'words', name: 'words', weight: '2' },
+      { key: 1, id: '', name: 'polite', weight: '1' },
+    ]);
+    // A child named only by its name is sent by name (the platform finds it).
+    expect(metricBody(formFromMetric(stored)).child_metrics?.[1]).toEqual({ name: 'polite', weight: 1 });
+    expect(metricBody({ ...formFromMetric(stored), type: 'custom' })).not.toHaveProperty('child_metrics');
+  });
+
+  it("refuses a composite's children as the API would", () => {
+    const child = (id: string, weight = '1', key = 0) => ({ key, id, name: id, weight });
+    const problem = (form: MetricForm, selfId?: string) =>
+      checkForm(form, { metrics: PROJECT, selfId }).childMetrics;
+    expect(problem(composite([]))).toBe('Add at least one child metric');
+    expect(problem(composite([child('')]))).toBe('Child 1: choose a metric');
+    expect(problem(composite([child('gone')]))).toBe('Child 1: no metric "gone" in this project');
+    expect(problem(composite([child('tone')]))).toMatch(/human metric, which reviewers score/);
+    expect(problem(composite([child('words'), child('words', '1', 1)]))).toBe(
+      'Child 2: "words" is listed twice',
+    );
+    expect(problem(composite([child('words', '-1')]))).toBe('Child 1: a weight of at least 0');
+    expect(problem(composite([child('words', 'x')]))).toBe('Child 1: a weight of at least 0');
+    expect(problem(composite([child('words', '0'), child('polite', '0', 1)]))).toMatch(/add up to 0/);
+    // Editing "words" itself, or a metric that "overall" uses: a cycle.
+    expect(problem(composite([child('words')], { name: 'words' }), 'words')).toBe(
+      'Child 1 is this metric itself',
+    );
+    expect(problem(composite([child('overall')], { name: 'words' }), 'words')).toBe(
+      'Child 1: "overall" uses this metric (a cycle)',
+    );
+    expect(problem(composite(Array.from({ length: 21 }, (_, key) => child('words', '1', key))))).toBe(
+      'At most 20 child metrics',
+    );
+    expect(
+      checkForm(composite([child('words')], { returnType: 'string' }), { metrics: PROJECT }).returnType,
+    ).toMatch(/float or boolean/);
+    // The choices leave out the metric itself, human metrics, and those that lead back to it.
+    expect(childChoices(PROJECT, 'words').map((metric) => metric._id)).toEqual(['polite']);
+    expect(childChoices(PROJECT, undefined).map((metric) => metric._id)).toEqual([
+      'words',
+      'polite',
+      'overall',
+    ]);
+  });
+
+  it('edits filters as rows, keeping each stored filter its type, and refuses what the grammar refuses', () => {
+    const stored: MetricWire = {
+      ...STORED,
+      filters: {
+        filterArray: [
+          { field: 'metrics.score', operator: 'greater than', value: 0.5, type: 'number' },
+          { field: 'metadata.customer', operator: 'exists', type: 'string' },
+        ],
+      },
+    };
+    const form = formFromMetric(stored);
+    expect(form.filters).toEqual([
+      { key: 0, field: 'metrics.score', operator: 'greater than', value: '0.5' },
+      { key: 1, field: 'metadata.customer', operator: 'exists', value: '' },
+    ]);
+    // Without the event schema, metrics.score stays a number (the stored filter's type).
+    expect(metricBody(form).filters).toEqual(stored.filters?.filterArray);
+    expect(sameAsMetric(form, stored)).toBe(true);
+    expect(sameAsMetric({ ...form, filters: form.filters.slice(1) }, stored)).toBe(false);
+
+    const added = {
+      ...form,
+      filters: [...form.filters, { key: 2, field: 'cost', operator: 'less than', value: '' }],
+    };
+    expect(filterErrors(added)).toEqual({ 2: 'Give a value for cost' });
+    expect(checkForm(added).filters).toBe('Filter 3: Give a value for cost');
+    const unknown = { ...form, filters: [{ key: 0, field: 'customer', operator: 'is', value: 'acme' }] };
+    expect(checkForm(unknown).filters).toMatch(/^Filter 1: unknown field "customer"/);
+    expect(fieldProblem('dt')).toMatch(/storage partition/);
+    expect(fieldProblem('metrics.answer length')).toBeUndefined();
+    expect(fieldProblem('metrics.a.b.c.d.e.f.g.h.i')).toMatch(/deeper than 8/);
+    const many = {
+      ...form,
+      filters: Array.from({ length: 51 }, (_, key) => ({
+        key,
+        field: 'model',
+        operator: 'exists',
+        value: '',
+      })),
+    };
+    expect(checkForm(many).filters).toBe('At most 50 filters');
   });
 });

@@ -150,9 +150,11 @@ describe('the Evaluators page', () => {
     await user.click(screen.getByRole('button', { name: 'Save as new version' }));
     await screen.findByText('Saved answer_words as version 3.');
     expect(api.of('PUT', '/v1/metrics')[0]?.body).toMatchObject({ metric_id: 'm1', sampling_percentage: 10 });
-    // The filters the form does not edit are left out of the PUT, so the platform keeps them.
-    expect(screen.getByTestId('evaluator-filters').textContent).toContain('1 filter(s)');
-    expect(api.of('PUT', '/v1/metrics')[0]?.body).not.toHaveProperty('filters');
+    // The stored filters are in the form, and the PUT sends them as they were.
+    expect((screen.getByLabelText('Field 1') as HTMLInputElement).value).toBe('event_name');
+    expect(api.of('PUT', '/v1/metrics')[0]?.body).toMatchObject({
+      filters: [{ field: 'event_name', operator: 'is', value: 'chat', type: 'string' }],
+    });
   });
 
   it('deletes a metric after a confirmation, shows a refusal in its words, and drops it from the list', async () => {

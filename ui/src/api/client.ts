@@ -370,6 +370,12 @@ export interface MetricWrite {
   sampling_percentage: number;
   event_type?: MetricEventType | null;
   event_name?: string | null;
+  /** human: what reviewers are asked (`null` clears it). */
+  criteria?: string | null;
+  /** composite: the children by id (and their name), each with its weight. */
+  child_metrics?: { id?: string; name: string; weight: number }[];
+  /** HoneyHive's filters on the events the metric scores (an empty list clears them). */
+  filters?: EventFilter[];
 }
 
 /** `POST /v1/metrics/run_metric`'s answer: one score, nothing stored. */

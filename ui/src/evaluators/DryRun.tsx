@@ -8,6 +8,7 @@ import { type JSX, useId, useState } from 'react';
 import type { DataTarget, MetricWire, RunMetricAnswer, RunMetricRequest } from '../api/client';
 import { useApp } from '../app/context';
 import { ErrorMessage } from '../components/ErrorMessage';
+import type { FieldSuggestion } from '../components/filters';
 import { formatCost } from '../components/format';
 import { type MetricForm, metricBody, sameAsMetric } from './form';
 
@@ -17,18 +18,21 @@ export function DryRun({
   metric,
   formValid,
   canRun,
+  suggestions = [],
 }: {
   target: DataTarget;
   form: MetricForm;
   metric: MetricWire | undefined;
   formValid: boolean;
   canRun: boolean;
+  /** Filter field types from the event schema, as the form reads its filter rows. */
+  suggestions?: readonly FieldSuggestion[];
 }): JSX.Element {
   const { api } = useApp();
   const inputId = useId();
   const headingId = useId();
   const [eventId, setEventId] = useState('');
-  const asSaved = metric !== undefined && sameAsMetric(form, metric);
+  const asSaved = metric !== undefined && sameAsMetric(form, metric, suggestions);
   const run = useMutation({
     mutationFn: (request: RunMetricRequest) => api.runMetric(target, request),
   });
@@ -45,7 +49,7 @@ export function DryRun({
           run.mutate(
             asSaved && metric
               ? { metric_id: metric._id, event_id: id }
-              : { metric: metricBody(form), event_id: id },
+              : { metric: metricBody(form, suggestions), event_id: id },
           );
         }}
       >

@@ -1,16 +1,22 @@
 /**
- * The evaluator form's fields: name, type, the Python code (custom) or the judge prompt with its
- * provider and model (model), return type, what passes (threshold or pass_when), enabled in
- * production, sampling, the event type and name it scores. Human and composite metrics show the
- * shared fields only: their own (criteria, children) are kept as they are. Each field's error sits
- * outside its label, tied to it by aria-describedby.
+ * The evaluator form's fields: name, type, the Python code (custom), the judge prompt with its
+ * provider and model (model), the reviewers' instructions (human) or the weighted children
+ * (composite); return type, what passes (threshold or pass_when), enabled in production, sampling,
+ * the event type and name it scores, and its filters (FilterRows, inside this form). Each field's
+ * error sits outside its label, tied to it by aria-describedby.
  */
 import { type JSX, type ReactNode, useId } from 'react';
-import { PROVIDERS } from '../api/client';
+import { type MetricWire, PROVIDERS } from '../api/client';
+import { FilterRows } from '../components/FilterRows';
+import type { FieldSuggestion } from '../components/filters';
 import {
+  type ChildRow,
+  childChoices,
   EDITABLE_TYPES,
   EVENT_TYPES,
   type FormErrors,
+  fieldTypes,
+  MAX_CHILD_METRICS,
   type MetricForm,
   promptVariables,
   RETURN_TYPES,
@@ -20,12 +26,22 @@ import {
 export function MetricFormFields({
   form,
   errors,
-  isNew,
+  filterRowErrors = {},
+  metrics = [],
+  selfId,
+  suggestions = [],
   onChange,
 }: {
   form: MetricForm;
   errors: FormErrors;
-  isNew: boolean;
+  /** Each filter row's problem, by row key. */
+  filterRowErrors?: Readonly<Record<number, string>>;
+  /** The project's metrics: a composite's children are chosen from them. */
+  metrics?: readonly MetricWire[];
+  /** The edited metric's id (a composite cannot hold itself). */
+  selfId?: string;
+  /** Filter fields from the event schema. */
+  suggestions?: readonly FieldSuggestion[];
   onChange(form: MetricForm): void;
 }): JSX.Element {
   const id = useId();
@@ -50,7 +66,6 @@ export function MetricFormFields({
       </div>
     );
   };
-  const editable = EDITABLE_TYPES.includes(form.type);
   const variables = form.type === 'model' ? promptVariables(form.prompt) : [];
   return (
     <div className="stack">
@@ -70,11 +85,9 @@ export function MetricFormFields({
           <select
             {...props}
             value={form.type}
-            // A stored human or composite metric keeps its type: the form does not edit their fields.
-            disabled={!isNew && !editable}
             onChange={(event) => set('type', event.target.value as MetricForm['type'])}
           >
-            {(editable ? EDITABLE_TYPES : [form.type]).map((type) => (
+            {EDITABLE_TYPES.map((type) => (
               <option key={type} value={type}>
                 {TYPE_LABELS[type]}
               </option>
@@ -153,6 +166,31 @@ export function MetricFormFields({
             </div>
           </div>
         </>
+      ) : null}
+      {form.type === 'human' ? (
+        <>
+          {field('criteria', 'Instructions for reviewers', (props) => (
+            <textarea
+              {...props}
+              rows={Math.min(12, Math.max(3, form.criteria.split('\n').length + 1))}
+              placeholder="e.g. Is the answer polite and on topic?"
+              value={form.criteria}
+              onChange={(event) => set('criteria', event.target.value)}
+            />
+          ))}
+          <p className="muted small">
+            Reviewers score it on the Review page. Its queue: the events its event type, name and filters
+            pick, and those added by hand from an event's detail, until each has a score.
+          </p>
+        </>
+      ) : null}
+      {form.type === 'composite' ? (
+        <Children
+          form={form}
+          error={errors.childMetrics}
+          choices={childChoices(metrics, selfId)}
+          onChange={(childMetrics) => set('childMetrics', childMetrics)}
+        />
       ) : null}
       <fieldset className="row evaluator-row">
         <legend>Score</legend>
@@ -268,7 +306,126 @@ export function MetricFormFields({
           ))}
         </div>
       </fieldset>
+      <fieldset
+        className="evaluator-row evaluator-filters"
+        aria-describedby={errors.filters ? `${id}-filters-error` : undefined}
+      >
+        <legend>Filters</legend>
+        <p className="muted small">
+          Only events matching every filter are scored{form.type === 'human' ? ' (or queued for review)' : ''}
+          ; a field is a column or a path such as metadata.customer.
+        </p>
+        <FilterRows
+          rows={form.filters}
+          suggestions={fieldTypes(form, suggestions)}
+          errors={filterRowErrors}
+          onChange={(filters) => set('filters', filters)}
+        />
+        {errors.filters !== undefined ? (
+          <span id={`${id}-filters-error`} className="bad small">
+            {errors.filters}
+          </span>
+        ) : null}
+      </fieldset>
     </div>
+  );
+}
+
+/** A composite's children: a metric of the project and a weight each; the score is their weighted mean. */
+function Children({
+  form,
+  error,
+  choices,
+  onChange,
+}: {
+  form: MetricForm;
+  error: string | undefined;
+  choices: readonly MetricWire[];
+  onChange(children: ChildRow[]): void;
+}): JSX.Element {
+  const id = useId();
+  const rows = form.childMetrics;
+  const update = (key: number, patch: Partial<ChildRow>) =>
+    onChange(rows.map((row) => (row.key === key ? { ...row, ...patch } : row)));
+  const nextKey = rows.reduce((max, row) => Math.max(max, row.key + 1), 0);
+  const total = rows.reduce((sum, row) => sum + (Number(row.weight) || 0), 0);
+  return (
+    <fieldset
+      className="evaluator-row evaluator-children"
+      aria-describedby={error ? `${id}-error` : undefined}
+    >
+      <legend>Child metrics</legend>
+      <p className="muted small">
+        The score is the weighted mean of the children's scores on the same event (a boolean composite is true
+        at 0.5 or more). Human metrics cannot be children: reviewers score them.
+      </p>
+      {rows.length === 0 ? <p className="muted small">No children yet.</p> : null}
+      <ol className="child-rows">
+        {rows.map((row, index) => {
+          const n = index + 1;
+          // A stored child is named by id; one only named (older metrics) is found by its name.
+          const chosen =
+            row.id !== '' ? row.id : (choices.find((metric) => metric.name === row.name)?._id ?? '');
+          const known = chosen === '' || choices.some((metric) => metric._id === chosen);
+          const share = total > 0 ? Math.round(((Number(row.weight) || 0) / total) * 100) : 0;
+          return (
+            <li key={row.key} className="child-row">
+              <select
+                aria-label={`Child metric ${n}`}
+                value={chosen}
+                onChange={(event) => {
+                  const metric = choices.find((candidate) => candidate._id === event.target.value);
+                  update(row.key, { id: metric?._id ?? '', name: metric?.name ?? '' });
+                }}
+              >
+                <option value="">choose a metric…</option>
+                {known ? null : <option value={chosen}>{row.name} (not selectable)</option>}
+                {choices.map((metric) => (
+                  <option key={metric._id} value={metric._id}>
+                    {metric.name} ({TYPE_LABELS[metric.type] ?? metric.type}, {metric.return_type})
+                  </option>
+                ))}
+              </select>
+              <label className="child-weight">
+                <span>Weight {n}</span>
+                <input
+                  type="number"
+                  inputMode="decimal"
+                  min={0}
+                  step="any"
+                  value={row.weight}
+                  onChange={(event) => update(row.key, { weight: event.target.value })}
+                />
+              </label>
+              <span className="muted small" data-testid="child-share">
+                {share}%
+              </span>
+              <button
+                type="button"
+                className="secondary small"
+                aria-label={`Remove child ${n}`}
+                onClick={() => onChange(rows.filter((candidate) => candidate.key !== row.key))}
+              >
+                ✕
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+      <button
+        type="button"
+        className="secondary"
+        disabled={rows.length >= MAX_CHILD_METRICS}
+        onClick={() => onChange([...rows, { key: nextKey, id: '', name: '', weight: '1' }])}
+      >
+        Add child metric
+      </button>
+      {error !== undefined ? (
+        <span id={`${id}-error`} className="bad small">
+          {error}
+        </span>
+      ) : null}
+    </fieldset>
   );
 }
 

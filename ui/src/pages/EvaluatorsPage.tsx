@@ -3,12 +3,14 @@ import { getRouteApi } from '@tanstack/react-router';
 import { type JSX, useEffect, useId, useState } from 'react';
 import type { DataTarget, MetricWire } from '../api/client';
 import { atLeast, useApp, useProjectRole, useTarget } from '../app/context';
+import { useFieldSuggestions } from '../app/hooks';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { DryRun } from '../evaluators/DryRun';
 import {
   checkForm,
   emptyForm,
+  filterErrors,
   formFromMetric,
   type MetricForm,
   metricBody,
@@ -108,6 +110,7 @@ export function EvaluatorsPage(): JSX.Element {
           key={selected?._id ?? 'new'}
           target={target}
           metric={selected}
+          metrics={list}
           canWrite={canWrite}
           roleKnown={role !== undefined}
           onClose={() => open(undefined)}
@@ -213,6 +216,7 @@ function MetricTable({
 function Editor({
   target,
   metric,
+  metrics,
   canWrite,
   roleKnown,
   onClose,
@@ -221,6 +225,8 @@ function Editor({
 }: {
   target: DataTarget;
   metric: MetricWire | undefined;
+  /** The project's metrics (a composite's children). */
+  metrics: readonly MetricWire[];
   canWrite: boolean;
   /** The user's role has been read (before that, nothing is said about what it allows). */
   roleKnown: boolean;
@@ -233,11 +239,12 @@ function Editor({
   const headingId = useId();
   const [form, setForm] = useState<MetricForm>(() => (metric ? formFromMetric(metric) : emptyForm()));
   const [touched, setTouched] = useState(false);
-  const errors = checkForm(form);
+  const suggestions = useFieldSuggestions(target);
+  const errors = checkForm(form, { metrics, selfId: metric?._id, suggestions });
   const valid = Object.keys(errors).length === 0;
   const save = useMutation({
     mutationFn: async (): Promise<Pending> => {
-      const body = metricBody(form);
+      const body = metricBody(form, suggestions);
       if (metric) {
         const answer = await api.updateMetric(target, metric._id, body);
         return { id: metric._id, version: answer.version };
@@ -279,13 +286,16 @@ function Editor({
           </button>
         </div>
         <fieldset className="plain" disabled={!canWrite}>
-          <MetricFormFields form={form} errors={touched ? errors : {}} isNew={!metric} onChange={setForm} />
+          <MetricFormFields
+            form={form}
+            errors={touched ? errors : {}}
+            filterRowErrors={touched ? filterErrors(form, suggestions) : {}}
+            metrics={metrics}
+            selfId={metric?._id}
+            suggestions={suggestions}
+            onChange={setForm}
+          />
         </fieldset>
-        {(metric?.filters?.filterArray?.length ?? 0) > 0 ? (
-          <p className="muted small" data-testid="evaluator-filters">
-            {`Also filtered by ${metric?.filters?.filterArray?.length} filter(s) on the event; saving keeps them (they are edited through the metrics API).`}
-          </p>
-        ) : null}
         <ErrorMessage error={save.error} title="Could not save" />
         <ErrorMessage error={remove.error} title="Could not delete" />
         <div className="actions">
@@ -325,7 +335,14 @@ function Editor({
         </div>
       </form>
       <div className="stack">
-        <DryRun target={target} form={form} metric={metric} formValid={valid} canRun={canWrite} />
+        <DryRun
+          target={target}
+          form={form}
+          metric={metric}
+          formValid={valid}
+          canRun={canWrite}
+          suggestions={suggestions}
+        />
         {metric ? <Versions target={target} metric={metric} /> : null}
       </div>
     </div>
