@@ -1,5 +1,5 @@
 /**
- * Backfills on the local platform: the workflow's own definition (lambdas/backfill/definition.ts)
+ * Backfills on the local platform: the workflow's own definition (lambdas/backfill-steps/definition.ts)
  * run by an ASL interpreter (aws-local-stepfunctions), its Task states answered by the same steps
  * function the state machine invokes on AWS. That interpreter runs a Distributed Map as an inline
  * Map and has no ItemReader nor tolerated failures, so the definition is rewritten before it runs:
@@ -18,12 +18,12 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
+import type { BackfillSteps } from '../backfill-steps/app';
 import {
   backfillDefinition,
   type StateMachineDefinition,
   substitutedDefinition,
-} from '../backfill/definition';
-import type { BackfillSteps } from '../backfill/steps-app';
+} from '../backfill-steps/definition';
 import { ConflictError } from '../domain/errors';
 import type { BackfillRun } from '../domain/evaluators/backfill/request';
 import { type BackfillRunner, type BackfillState, belongsTo } from '../domain/evaluators/backfill/runs';
