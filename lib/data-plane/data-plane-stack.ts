@@ -12,6 +12,7 @@ import { EventCompaction } from './compaction';
 import { ConfigurationsApi } from './configurations';
 import { SyncController } from './data-plane-controller';
 import { DataPlaneDashboard } from './data-plane-dashboard';
+import { DatasetsApi } from './datasets';
 import { DeadLetterArchiver, requiredDeadLetterVisibilityTimeout } from './dead-letter-archiver';
 import { EvaluationWorker } from './evaluation-worker';
 import { EvaluationsQueue } from './evaluations-queue';
@@ -84,6 +85,8 @@ export class DataPlaneStack extends Stack {
   readonly evaluationWorker: EvaluationWorker;
   /** Evaluators over stored events: the backfills API and the Step Functions workflow it starts. */
   readonly backfills: Backfills;
+  /** HoneyHive's datasets and datapoints. */
+  readonly datasetsApi: DatasetsApi;
   /** The optional OTLP/gRPC collector (dataPlanes[].grpcCollector); undefined when not configured. */
   readonly grpcCollector?: GrpcCollector;
   readonly alarmTopic: AlarmTopic;
@@ -253,6 +256,13 @@ export class DataPlaneStack extends Stack {
       keyRegistry: this.keyRegistry,
       metricRuns,
       accessLogBucket: this.rawArchive.accessLogBucket,
+      logLevel: dataPlane.logLevel,
+      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
+      authRateLimit: this.authRateLimit,
+    });
+    this.datasetsApi = new DatasetsApi(this, 'DatasetsApi', {
+      httpApi: this.ingestApi.api,
+      keyRegistry: this.keyRegistry,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,

@@ -53,9 +53,9 @@ describe('raw archive bucket', () => {
   it('rotates every customer-managed key of the data plane', () => {
     const keys = template.findResources('AWS::KMS::Key');
     // Raw archive, events queue, key registry, event store, Athena results, inbox, sync state, alarm
-    // topic, pending updates, provider-key table, provider secrets, the proxy's limits and cache, and
-    // the backfills' item lists.
-    expect(Object.keys(keys)).toHaveLength(13);
+    // topic, pending updates, provider-key table, provider secrets, the proxy's limits and cache, the
+    // backfills' item lists and the datasets table.
+    expect(Object.keys(keys)).toHaveLength(14);
     for (const key of Object.values(keys)) expect(key.Properties.EnableKeyRotation).toBe(true);
   });
 

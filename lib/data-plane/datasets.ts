@@ -1,0 +1,88 @@
+import { Duration } from 'aws-cdk-lib';
+import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Construct } from 'constructs';
+import { DATASETS_TABLE } from '../../lambdas/adapters/aws/dynamo-dataset-store';
+import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
+import { environmentForDatasetsApi } from '../../lambdas/datasets-api/environment';
+import { DATASETS_ROUTES } from '../../lambdas/datasets-api/routes';
+import { splitRouteKey } from '../../lambdas/ingest/routes';
+import { grantTableAndKey, KeptTableWithKey } from '../common/customer-key';
+import { WaggleFunction } from '../common/waggle-function';
+import type { LogLevel } from '../config/deployment-config';
+import type { AuthRateLimit } from './auth-rate-limit';
+import type { KeyRegistry } from './key-registry';
+
+export interface DatasetsApiProps {
+  /** The data plane's HTTP API (IngestApi's): the datasets and datapoints routes are added to it. */
+  readonly httpApi: HttpApi;
+  readonly keyRegistry: KeyRegistry;
+  readonly logLevel?: LogLevel;
+  readonly tokenTrust?: TokenTrustInput;
+  readonly authRateLimit?: AuthRateLimit;
+}
+
+/**
+ * HoneyHive's datasets and datapoints API (lambdas/datasets-api/): one DynamoDB table of datasets,
+ * datapoints and memberships (adapters/aws/dynamo-dataset-store.ts) under its own customer key,
+ * point-in-time recovery and RETAIN (a team's test cases are worth keeping), and the function that
+ * serves the routes. The function may read and write that table only.
+ */
+export class DatasetsApi extends Construct {
+  readonly store: KeptTableWithKey;
+  readonly datasetsFunction: WaggleFunction;
+
+  constructor(scope: Construct, id: string, props: DatasetsApiProps) {
+    super(scope, id);
+    this.store = new KeptTableWithKey(this, 'Store', 'Waggle datasets: encrypts datasets and datapoints', {
+      ...DATASETS_TABLE,
+      deletionProtection: true,
+    });
+    this.datasetsFunction = new WaggleFunction(this, 'Datasets', {
+      entry: 'lambdas/datasets-api/handler.ts',
+      serviceName: 'waggle-datasets-api',
+      description: 'Waggle datasets API: HoneyHive datasets and datapoints',
+      memorySize: 512,
+      // The HTTP API gives up on an integration after 30 s.
+      timeout: Duration.seconds(29),
+      logLevel: props.logLevel,
+      environment: environmentForDatasetsApi({
+        DATASETS_TABLE_NAME: this.store.table.tableName,
+        KEY_TABLE_NAME: props.keyRegistry.table.tableName,
+        ...props.tokenTrust,
+        ...props.authRateLimit?.environment(),
+      }),
+    });
+    const role = this.datasetsFunction.role;
+    props.keyRegistry.grantLookUpKeys(role);
+    props.authRateLimit?.grantCount(role);
+    grantTableAndKey(this, role, {
+      sid: 'ManageDatasets',
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+      ],
+      resources: [this.store.table.tableArn],
+      keySid: 'DatasetsTableEncryption',
+      keyActions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+      keyArn: this.store.key.keyArn,
+    });
+
+    const integration = new HttpLambdaIntegration('DatasetsIntegration', this.datasetsFunction.function, {
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+    });
+    for (const routeKey of DATASETS_ROUTES) {
+      const { method, path } = splitRouteKey(routeKey);
+      props.httpApi.addRoutes({
+        path,
+        methods: [HttpMethod[method as keyof typeof HttpMethod]],
+        integration,
+      });
+    }
+  }
+}
