@@ -157,6 +157,87 @@ describe('the Evaluators page', () => {
     });
   });
 
+  it('creates a composite of the project metrics and a human metric with instructions and a filter', async () => {
+    const api = evaluatorsFetch();
+    renderApp({ path: '/projects/p1/evaluators', fetch: api.fetch });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'New evaluator' }));
+    await user.type(screen.getByLabelText('Name'), 'overall');
+    await user.selectOptions(screen.getByLabelText('Type'), 'composite');
+    expect(screen.queryByLabelText('Python code')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Create evaluator' }));
+    expect(screen.getByText('Add at least one child metric')).toBeTruthy();
+    expect(api.of('POST', '/v1/metrics')).toHaveLength(0);
+
+    await user.click(screen.getByRole('button', { name: 'Add child metric' }));
+    const choices = screen.getByLabelText('Child metric 1') as HTMLSelectElement;
+    expect([...choices.options].map((option) => option.textContent)).toEqual([
+      'choose a metric…',
+      'answer_words (Python (custom), float)',
+    ]);
+    await user.selectOptions(choices, 'm1');
+    await user.clear(screen.getByLabelText('Weight 1'));
+    await user.type(screen.getByLabelText('Weight 1'), '2');
+    expect(screen.getByTestId('child-share').textContent).toBe('100%');
+    await user.click(screen.getByRole('button', { name: 'Create evaluator' }));
+    await screen.findByRole('heading', { name: 'Edit overall (v1)' });
+    expect(api.of('POST', '/v1/metrics').at(-1)?.body).toMatchObject({
+      name: 'overall',
+      type: 'composite',
+      return_type: 'float',
+      child_metrics: [{ id: 'm1', name: 'answer_words', weight: 2 }],
+      filters: [],
+    });
+    expect(api.of('POST', '/v1/metrics').at(-1)?.body).not.toHaveProperty('code_snippet');
+
+    await user.click(screen.getByRole('button', { name: 'New evaluator' }));
+    await user.type(screen.getByLabelText('Name'), 'tone');
+    await user.selectOptions(screen.getByLabelText('Type'), 'human');
+    await user.type(screen.getByLabelText('Instructions for reviewers'), 'Is the answer polite?');
+    await user.selectOptions(screen.getByLabelText('Return type'), 'boolean');
+    await user.selectOptions(screen.getByLabelText('Passes when'), 'true');
+    await user.click(screen.getByRole('button', { name: 'Add filter' }));
+    await user.type(screen.getByLabelText('Field 1'), 'event_name');
+    await user.type(screen.getByLabelText('Value 1'), 'chat');
+    await user.click(screen.getByRole('button', { name: 'Create evaluator' }));
+    await waitFor(() => expect(api.of('POST', '/v1/metrics')).toHaveLength(2));
+    expect(api.of('POST', '/v1/metrics').at(-1)?.body).toMatchObject({
+      name: 'tone',
+      type: 'human',
+      criteria: 'Is the answer polite?',
+      return_type: 'boolean',
+      pass_when: true,
+      filters: [{ field: 'event_name', operator: 'is', value: 'chat', type: 'string' }],
+    });
+  }, 20_000);
+
+  it("edits a metric's filters inside the form: a row without its value is refused in place, then saved", async () => {
+    const api = evaluatorsFetch();
+    renderApp({ path: '/projects/p1/evaluators?metric=m1', fetch: api.fetch });
+    const user = userEvent.setup();
+    await screen.findByRole('heading', { name: 'Edit answer_words (v2)' });
+    const filters = screen.getByRole('group', { name: 'Filters' });
+    expect((within(filters).getByLabelText('Value 1') as HTMLInputElement).value).toBe('chat');
+    await user.click(within(filters).getByRole('button', { name: 'Add filter' }));
+    await user.type(within(filters).getByLabelText('Field 2'), 'cost');
+    await user.selectOptions(within(filters).getByLabelText('Operator 2'), 'greater than');
+    await user.click(screen.getByRole('button', { name: 'Save as new version' }));
+    expect(within(filters).getByRole('alert').textContent).toBe('Give a value for cost');
+    expect(within(filters).getByText('Filter 2: Give a value for cost')).toBeTruthy();
+    expect(api.of('PUT', '/v1/metrics')).toHaveLength(0);
+
+    await user.type(within(filters).getByLabelText('Value 2'), '0.01');
+    await user.click(within(filters).getByRole('button', { name: 'Remove filter 1' }));
+    // The dry run of the changed draft sends it as a definition, filters included.
+    expect(screen.getByTestId('dry-run-source').textContent).toContain('not saved');
+    await user.click(screen.getByRole('button', { name: 'Save as new version' }));
+    await screen.findByText('Saved answer_words as version 3.');
+    expect(api.of('PUT', '/v1/metrics')[0]?.body).toMatchObject({
+      metric_id: 'm1',
+      filters: [{ field: 'cost', operator: 'greater than', value: 0.01, type: 'number' }],
+    });
+  }, 20_000);
+
   it('deletes a metric after a confirmation, shows a refusal in its words, and drops it from the list', async () => {
     let refuse = true;
     const api = scriptedFetch({
