@@ -142,6 +142,8 @@ export interface ScoreRecord extends Tenant {
   score_id: string;
   event_id: string;
   session_id: string;
+  /** Epoch ms: the scored event's start_time (the scores table's partition). */
+  event_start_time: number;
   evaluator_id: string;
   evaluator_name: string;
   evaluator_version: number;

@@ -2,6 +2,7 @@
  * Waggle's event model (docs/architecture.md, "Event model"): one wide, immutable row per event.
  * A newer `version` of the same `event_id` supersedes the older one when read.
  */
+import type { ScoreRecord } from '../evaluators/evaluator';
 
 export const EVENT_TYPES = ['session', 'model', 'tool', 'chain'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -117,4 +118,6 @@ export interface WaggleTombstone extends Tenant {
 export type EventRecord =
   | { kind: 'event'; event: WaggleEvent }
   | { kind: 'update'; update: WaggleEventUpdate }
-  | { kind: 'tombstone'; tombstone: WaggleTombstone };
+  | { kind: 'tombstone'; tombstone: WaggleTombstone }
+  /** An evaluation for the scores table (store/scores.ts), beside the metrics update it comes with. */
+  | { kind: 'score'; score: ScoreRecord };

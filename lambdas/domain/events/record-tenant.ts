@@ -4,5 +4,6 @@ import type { EventRecord, Tenant } from './event';
 export function recordTenant(record: EventRecord): Tenant {
   if (record.kind === 'event') return record.event;
   if (record.kind === 'update') return record.update;
+  if (record.kind === 'score') return record.score;
   return record.tombstone;
 }

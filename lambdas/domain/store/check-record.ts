@@ -37,6 +37,19 @@ export function checkRecord(value: unknown): EventRecord {
     }
     return value as EventRecord;
   }
+  if (value.kind === 'score') {
+    const score = objectField(value, 'score');
+    checkTenant(score, 'score');
+    for (const field of ['score_id', 'event_id', 'session_id', 'evaluator_id', 'evaluator_name', 'source'])
+      checkText(score, field, 'score');
+    for (const field of ['event_start_time', 'evaluator_version', 'scored_at'])
+      checkNumber(score, field, 'score');
+    if (score.status !== 'ok' && score.status !== 'error')
+      throw new InvalidRecordError('score.status is neither "ok" nor "error"');
+    if (!['number', 'boolean', 'string'].includes(typeof score.value) && score.value !== null)
+      throw new InvalidRecordError('score.value is not a number, boolean, string or null');
+    return value as EventRecord;
+  }
   throw new InvalidRecordError(`unknown record kind ${JSON.stringify(value.kind)}`);
 }
 

@@ -22,6 +22,7 @@
  *   the messages that cannot be encoded are left. Poison messages are not retried (a retry would
  *   fail the same way): the caller keeps them in the dead-letter archive with the reason.
  */
+import type { ScoreRecord } from '../evaluators/evaluator';
 import type { EventRecord, Tenant, WaggleEvent, WaggleEventUpdate, WaggleTombstone } from '../events/event';
 import type { ObjectStore } from '../ports';
 import { runWithConcurrency } from '../run-with-concurrency';
@@ -47,6 +48,7 @@ import {
   writeParquetRowValues,
 } from './parquet-files';
 import type { PendingUpdateStore } from './pending-updates';
+import { SCORE_COLUMNS, scoreParquetRow, scorePartitionPrefix } from './scores';
 import { settlePending, type WrittenEvent } from './settle-pending';
 import { rowProblems } from './storable-values';
 import { tombstoneRowValues } from './tombstone-row';
@@ -107,6 +109,8 @@ export interface WriteBatchResult {
   schemas: { files: number; failed: number };
   /** With a pending-update store: updates kept waiting for their event, and updates folded into one. */
   pending?: { kept: number; applied: number };
+  /** When the batch carried scores: the scores-table files and rows written (store/scores.ts). */
+  scores?: { files: number; rows: number };
 }
 
 export class MissingUpdateBaseError extends Error {
@@ -171,6 +175,8 @@ export async function writeRecords(items: WriteItem[], batchDeps: WriteBatchDeps
       fail({ stage: 'write', key: file.key, messageIds: [...file.messageIds], error }, [...file.messageIds]);
     }
   });
+  // The scores of the messages written so far (a failed message's come again with its retry).
+  const scores = await storeScoreFiles(checked, deps, fail, (id) => !failed.has(id) && !poison.has(id));
   // Best effort: the fields the stored events have, for the console's filter suggestions.
   const schemas = await storeSchemaFiles(batchDeps.store, stored, deps);
   const pending =
@@ -189,6 +195,7 @@ export async function writeRecords(items: WriteItem[], batchDeps: WriteBatchDeps
     poisonMessages: ids.flatMap((id) => poison.get(id) ?? []),
     written,
     schemas,
+    ...(scores.rows > 0 && { scores }),
     ...(pending && { pending: { kept: pending.kept, applied: pending.applied } }),
   };
 }
@@ -337,7 +344,9 @@ function withoutMessages(
 
 interface CheckedItem {
   messageId: string;
-  records: EventRecord[];
+  /** Events, updates and tombstones; a message's scores are apart (they go to the scores table). */
+  records: Exclude<EventRecord, { kind: 'score' }>[];
+  scores: ScoreRecord[];
 }
 
 function checkItems(items: WriteItem[], fail: FailMessages): CheckedItem[] {
@@ -345,7 +354,13 @@ function checkItems(items: WriteItem[], fail: FailMessages): CheckedItem[] {
   for (const item of items) {
     try {
       if (!Array.isArray(item.records)) throw new InvalidRecordError('message records are not an array');
-      checked.push({ messageId: item.messageId, records: item.records.map(checkRecord) });
+      const records: CheckedItem['records'] = [];
+      const scores: ScoreRecord[] = [];
+      for (const record of item.records.map(checkRecord)) {
+        if (record.kind === 'score') scores.push(record.score);
+        else records.push(record);
+      }
+      checked.push({ messageId: item.messageId, records, scores });
     } catch (error) {
       fail({ stage: 'resolve', messageId: item.messageId, error }, [item.messageId]);
     }
@@ -592,6 +607,49 @@ async function storeLocatorFiles(
  * failure is reported (onFailure, counted in the result) and never fails a message; the fields it
  * would have listed are listed again by the next batch that sees them.
  */
+/**
+ * One scores-table file per partition (project, the scored event's day) of the batch's scores. A
+ * file that cannot be stored fails the messages whose scores it held (SQS brings them back).
+ */
+async function storeScoreFiles(
+  items: readonly CheckedItem[],
+  deps: WriteBatchDeps,
+  fail: FailMessages,
+  writable: (messageId: string) => boolean,
+): Promise<{ files: number; rows: number }> {
+  const byPartition = new Map<string, { scores: ScoreRecord[]; messageIds: Set<string> }>();
+  for (const item of items) {
+    if (item.scores.length === 0 || !writable(item.messageId)) continue;
+    for (const score of item.scores) {
+      const prefix = scorePartitionPrefix(score);
+      const group = byPartition.get(prefix) ?? { scores: [], messageIds: new Set<string>() };
+      group.scores.push(score);
+      group.messageIds.add(item.messageId);
+      byPartition.set(prefix, group);
+    }
+  }
+  const result = { files: 0, rows: 0 };
+  await runWithConcurrency(
+    [...byPartition],
+    deps.concurrency ?? DEFAULT_CONCURRENCY,
+    async ([prefix, group]) => {
+      const key = `${prefix}${deps.batchId}.parquet`;
+      try {
+        const body = writeParquet(SCORE_COLUMNS, group.scores.map(scoreParquetRow), {
+          ...deps.parquet,
+          metadata: { 'waggle.batch_id': deps.batchId },
+        });
+        await deps.store.put(key, body, { contentType: 'application/vnd.apache.parquet' });
+        result.files++;
+        result.rows += group.scores.length;
+      } catch (error) {
+        fail({ stage: 'write', key, messageIds: [...group.messageIds], error }, [...group.messageIds]);
+      }
+    },
+  );
+  return result;
+}
+
 async function storeSchemaFiles(
   store: ObjectStore,
   files: readonly PartitionFile[],

@@ -181,6 +181,7 @@ function scoreRecord(
     score_id: deps.newId?.() ?? crypto.randomUUID(),
     event_id: event.event_id,
     session_id: event.session_id,
+    event_start_time: event.start_time,
     evaluator_id: evaluator.id,
     evaluator_name: evaluator.name,
     evaluator_version: evaluator.version,

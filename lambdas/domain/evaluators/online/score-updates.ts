@@ -1,9 +1,11 @@
 /**
- * Where online scores go: each score becomes an update of its event's `metrics`
+ * Where scores go: each score becomes an update of its event's `metrics`
  * (`metrics["<evaluator name>"] = value`) on the events queue, the path HoneyHive's `PUT /events`
- * takes, so the writer folds it into the stored event and every read, filter and chart sees it.
- * An error score has no value and changes nothing (it is logged by the caller). The same on AWS
- * (the evaluation-worker function) and locally.
+ * takes, so the writer folds it into the stored event and every read, filter and chart sees it;
+ * and every score, an error score too, goes beside it as a `score` record, which the writer keeps
+ * in the scores table (store/scores.ts) with its version, explanation, cost and judge event. An
+ * error score has no value and changes no metric. The same on AWS (the evaluation worker, the
+ * backfill steps) and locally.
  */
 import type { EventRecord } from '../../events/event';
 import { publishRecords } from '../../ingest/publish-records';
@@ -41,8 +43,11 @@ export function publishScoreUpdates(deps: ScoreUpdatesDeps): (scores: ScoreRecor
   const clock = deps.clock ?? Date.now;
   return async (scores) => {
     const now = clock();
-    const updates = scores.flatMap((score) => scoreUpdate(score, nextVersion(now), now) ?? []);
-    if (updates.length === 0) return;
-    await publishRecords(updates, deps.eventsQueue, deps.overflowStore, { requestId: `evaluations-${now}` });
+    const records = scores.flatMap((score): EventRecord[] => {
+      const update = scoreUpdate(score, nextVersion(now), now);
+      return update ? [update, { kind: 'score', score }] : [{ kind: 'score', score }];
+    });
+    if (records.length === 0) return;
+    await publishRecords(records, deps.eventsQueue, deps.overflowStore, { requestId: `evaluations-${now}` });
   };
 }

@@ -15,6 +15,7 @@ function score(overrides: Partial<ScoreRecord> = {}): ScoreRecord {
     score_id: 'sc-1',
     event_id: 'e-1',
     session_id: 's-1',
+    event_start_time: 500,
     evaluator_id: 'len',
     evaluator_name: 'answer length',
     evaluator_version: 3,
@@ -53,7 +54,7 @@ describe('score updates', () => {
     expect(scoreUpdate(score({ status: 'error', value: null, error: 'timeout' }), 1, 1)).toBeUndefined();
   });
 
-  it('puts every valued score of a batch on the events queue, in increasing versions, and nothing when none has a value', async () => {
+  it('puts every valued score of a batch on the events queue as a metrics update, in increasing versions, and every score as a score record', async () => {
     const queue = new MemoryQueue();
     const publish = publishScoreUpdates({
       eventsQueue: queue,
@@ -66,14 +67,24 @@ describe('score updates', () => {
       score({ event_id: 'e-3', status: 'error', value: null }),
     ]);
     const records = queuedRecords(queue);
-    expect(records.map((record) => (record.kind === 'update' ? record.update.event_id : ''))).toEqual([
-      'e-1',
-      'e-2',
+    const updates = records.flatMap((record) => (record.kind === 'update' ? [record.update] : []));
+    expect(updates.map((update) => update.event_id)).toEqual(['e-1', 'e-2']);
+    expect(updates[1]?.version).toBeGreaterThan(updates[0]?.version as number);
+    // Every score, the error one too, for the scores table.
+    const scores = records.flatMap((record) => (record.kind === 'score' ? [record.score] : []));
+    expect(scores.map((each) => [each.event_id, each.status])).toEqual([
+      ['e-1', 'ok'],
+      ['e-2', 'ok'],
+      ['e-3', 'error'],
     ]);
-    const versions = records.map((record) => (record.kind === 'update' ? record.update.version : 0));
-    expect(versions[1]).toBeGreaterThan(versions[0] as number);
+    // An error score alone: no update, only its score record.
+    const before = records.length;
     await publish([score({ status: 'error', value: null })]);
-    expect(queue.batches).toHaveLength(1);
+    expect(
+      queuedRecords(queue)
+        .slice(before)
+        .map((record) => record.kind),
+    ).toEqual(['score']);
   });
 
   it('fails when the events queue does, so the worker brings the tasks back', async () => {
