@@ -1,8 +1,11 @@
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { MetricWire } from '../src/api/client';
 import { EventDetail } from '../src/event/EventDetail';
 import { looksLikeMarkdown } from '../src/event/Value';
 import { makeEvent } from '../src/session/fixtures';
+import { controlPlaneRoutes, renderApp, scriptedFetch, stubLayout } from './support';
 
 function section(name: string): HTMLElement {
   const heading = screen.getByRole('heading', { name });
@@ -224,5 +227,84 @@ describe('EventDetail', () => {
     expect(section('Inputs').textContent).toContain('None');
     expect(section('Outputs').textContent).toContain('None');
     expect(screen.queryByRole('heading', { name: 'Metadata' })).toBeNull();
+  });
+});
+
+describe('Add to review on an event in the console', () => {
+  // The session view's tree is virtualized: give it a view to render rows into.
+  stubLayout();
+  const human = (id: string, name: string): MetricWire => ({
+    _id: id,
+    name,
+    type: 'human',
+    return_type: 'boolean',
+    enabled_in_prod: false,
+    sampling_percentage: 100,
+    version: 1,
+  });
+  const answer = makeEvent({
+    event_id: 'm1',
+    session_id: 's1',
+    event_type: 'model',
+    event_name: 'generate',
+    // Another metric's review and a note the reviewer left under this one stay as they are.
+    feedback: { helpful: { reviewed_by: 'bo@example.com' }, tone: { note: 'check the greeting' } },
+    metrics: { clarity: true },
+  });
+  const tree = makeEvent({ event_id: 's1', session_id: 's1', event_type: 'session', children: [answer] });
+
+  function app(role = 'member') {
+    return scriptedFetch({
+      ...controlPlaneRoutes(role),
+      'GET http://dp.test/v1/sessions/s1': { body: tree },
+      'GET http://dp.test/v1/metrics': {
+        body: [
+          human('h2', 'tone'),
+          human('h1', 'clarity'),
+          { ...human('c1', 'words'), type: 'custom', code_snippet: 'def f(e):\n  return 1' },
+        ],
+      },
+      'PUT http://dp.test/events': { body: { success: true, event_id: 'm1' } },
+    });
+  }
+
+  it("puts the event in a human metric's queue with who and when, keeping the metric's feedback entry", async () => {
+    const api = app();
+    renderApp({ path: '/projects/p1/sessions/s1?event=m1', fetch: api.fetch });
+    const form = await screen.findByRole('form', { name: 'Add to review' });
+    const select = within(form).getByLabelText('Human metric') as HTMLSelectElement;
+    // Human metrics only, by name.
+    expect([...select.options].map((option) => option.textContent)).toEqual(['clarity', 'tone']);
+    // clarity already has a value on this event: nothing to queue.
+    expect(within(form).getByRole('status').textContent).toBe('Already reviewed for clarity.');
+    expect(within(form).getByRole('button', { name: 'Add to review' }).matches(':disabled')).toBe(true);
+
+    const user = userEvent.setup();
+    await user.selectOptions(select, 'h2');
+    await user.click(within(form).getByRole('button', { name: 'Add to review' }));
+    await waitFor(() => expect(api.of('PUT', '/events')).toHaveLength(1));
+    expect(api.of('PUT', '/events')[0]?.body).toEqual({
+      event_id: 'm1',
+      feedback: {
+        tone: { note: 'check the greeting', queued_by: 'admin@local', queued_at: expect.any(String) },
+      },
+    });
+    const status = await within(form).findByTestId('review-queued');
+    expect(status.textContent).toMatch(/^In the review queue of tone \(added by admin@local/);
+    expect(within(status).getByRole('link', { name: 'Open the queue' }).getAttribute('href')).toBe(
+      '/projects/p1/review?metric=h2',
+    );
+    expect(within(form).getByRole('button', { name: 'Add to review' }).matches(':disabled')).toBe(true);
+  }, 20_000);
+
+  it('is not offered to a viewer', async () => {
+    const api = app('viewer');
+    renderApp({ path: '/projects/p1/sessions/s1?event=m1', fetch: api.fetch });
+    await screen.findByRole('heading', { name: 'generate' });
+    // The metrics and the role are read, and still no control.
+    await waitFor(() => expect(api.of('GET', '/v1/metrics').length).toBeGreaterThan(0));
+    await waitFor(() => expect(api.of('POST', '/v1/tokens').length).toBeGreaterThan(0));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.queryByRole('form', { name: 'Add to review' })).toBeNull();
   });
 });

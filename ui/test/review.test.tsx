@@ -3,7 +3,18 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { MetricWire } from '../src/api/client';
 import type { WaggleEvent } from '../src/api/types';
-import { isPathSegment, queueFilters, reviewUpdate, reviewValue, unreviewed } from '../src/review/queue';
+import {
+  feedbackEntry,
+  isPathSegment,
+  mergeQueue,
+  queuedBy,
+  queuedFilters,
+  queueFilters,
+  queueUpdate,
+  reviewUpdate,
+  reviewValue,
+  unreviewed,
+} from '../src/review/queue';
 import { controlPlaneRoutes, renderApp, scriptedFetch } from './support';
 
 const HUMAN: MetricWire = {
@@ -19,15 +30,21 @@ const HUMAN: MetricWire = {
   version: 2,
 };
 
-function event(id: string, metrics: Record<string, unknown> = {}): WaggleEvent {
+function event(
+  id: string,
+  metrics: Record<string, unknown> = {},
+  feedback?: Record<string, unknown>,
+  hour = 10,
+): WaggleEvent {
   return {
+    ...(feedback && { feedback }),
     project: 'default',
     event_id: id,
     session_id: `s-${id}`,
     event_type: 'model',
     event_name: 'chat',
-    start_time: Date.UTC(2026, 10, 1, 10),
-    end_time: Date.UTC(2026, 10, 1, 10) + 1000,
+    start_time: Date.UTC(2026, 10, 1, hour),
+    end_time: Date.UTC(2026, 10, 1, hour) + 1000,
     duration: 1000,
     inputs: { question: `question ${id}` },
     outputs: { content: `answer ${id}` },
@@ -73,6 +90,75 @@ describe('review queues', () => {
   });
 });
 
+describe('queues with events added by hand', () => {
+  const MARKER = { queued_by: 'bo@example.com', queued_at: '2026-11-02T00:00:00.000Z' };
+
+  it('find the hand-added events by their marker, through the filter grammar where it can name the metric', () => {
+    expect(queuedFilters(HUMAN)).toEqual([
+      { field: 'feedback.tone.queued_at', operator: 'exists', type: 'string' },
+      { field: 'metrics.tone', operator: 'not exists', type: 'string' },
+    ]);
+    // A name the grammar cannot name: the feedback JSON text is searched, each event checked here.
+    expect(queuedFilters({ name: 'tone.of.voice' })).toEqual([
+      { field: 'feedback', operator: 'contains', value: 'queued_at', type: 'string' },
+    ]);
+    expect(queuedBy(event('a', {}, { 'tone.of.voice': MARKER }), 'tone.of.voice')).toEqual({
+      by: 'bo@example.com',
+      at: MARKER.queued_at,
+    });
+    expect(queuedBy(event('a', {}, { other: MARKER }), 'tone.of.voice')).toBeUndefined();
+  });
+
+  it('write the marker beside what the entry held, and a review keeps the marker', () => {
+    expect(
+      queueUpdate(HUMAN, event('e1', {}, { tone: { note: 'seen' }, rating: 5 }), {
+        by: 'bo@example.com',
+        at: 0,
+      }),
+    ).toEqual({
+      event_id: 'e1',
+      feedback: {
+        tone: { note: 'seen', queued_by: 'bo@example.com', queued_at: '1970-01-01T00:00:00.000Z' },
+      },
+    });
+    // A plain value under the metric's name is kept as `value`.
+    expect(feedbackEntry(event('e1', {}, { tone: 'meh' }), 'tone')).toEqual({ value: 'meh' });
+    expect(
+      reviewUpdate(
+        HUMAN,
+        'e1',
+        true,
+        { reviewer: 'ana@example.com', at: 0 },
+        feedbackEntry(event('e1', {}, { tone: MARKER }), 'tone'),
+      ),
+    ).toEqual({
+      event_id: 'e1',
+      metrics: { tone: true },
+      feedback: {
+        tone: { ...MARKER, reviewed_by: 'ana@example.com', reviewed_at: '1970-01-01T00:00:00.000Z' },
+      },
+    });
+  });
+
+  it('are the union of the selected and the hand-added events, each once, unreviewed, newest first', () => {
+    const selected = [
+      event('a', {}, undefined, 9),
+      event('b', { tone: true }, undefined, 12),
+      event('c', {}, undefined, 11),
+    ];
+    const added = [
+      event('c', {}, { tone: MARKER }, 11),
+      event('d', {}, { tone: MARKER }, 8),
+      event('e', { tone: false }, { tone: MARKER }, 13),
+      // Found by the text search of another metric's marker: not this queue's.
+      event('f', {}, { other: MARKER }, 14),
+    ];
+    const queue = mergeQueue(selected, added, 'tone');
+    expect(queue.map((each) => each.event_id)).toEqual(['c', 'a', 'd']);
+    expect(queuedBy(queue[0] as WaggleEvent, 'tone')?.by).toBe('bo@example.com');
+  });
+});
+
 describe('the Review page', () => {
   function reviewFetch(role = 'member') {
     return scriptedFetch({
@@ -111,6 +197,46 @@ describe('the Review page', () => {
       field: 'metrics.tone',
       operator: 'not exists',
       type: 'string',
+    });
+  }, 20_000);
+
+  it('lists the events added by hand beside the selected ones, and a review keeps who added it', async () => {
+    const marker = { queued_by: 'bo@example.com', queued_at: '2026-11-02T00:00:00.000Z' };
+    const api = scriptedFetch({
+      ...controlPlaneRoutes('member'),
+      'GET http://dp.test/v1/metrics': { body: [HUMAN] },
+      'POST http://dp.test/v1/events/export': (call) => {
+        const filters = (call.body as { filters: { field: string }[] }).filters;
+        return filters.some((filter) => filter.field === 'feedback.tone.queued_at')
+          ? {
+              body: {
+                events: [{ ...event('e3', {}, { tone: marker }, 8), event_name: 'search' }],
+                totalEvents: 1,
+              },
+            }
+          : { body: { events: [event('e1')], totalEvents: 1 } };
+      },
+      'PUT http://dp.test/events': { body: { success: true } },
+    });
+    renderApp({ path: '/projects/p1/review', fetch: api.fetch });
+    const queue = await screen.findByRole('region', { name: 'Queue of tone' });
+    const added = await within(queue).findByRole('article', { name: 'search' });
+    expect(
+      within(queue)
+        .getAllByRole('article')
+        .map((item) => item.getAttribute('aria-label')),
+    ).toEqual(['chat', 'search']);
+    expect(within(added).getByTestId('queued-by').textContent).toMatch(/^added by bo@example.com/);
+    const reads = api.of('POST', '/v1/events/export').map((call) => call.body as { dateRange: unknown });
+    expect(reads.map((read) => read.dateRange)).toEqual(
+      expect.arrayContaining([{ relative: '30d' }, { relative: '90d' }]),
+    );
+    await userEvent.setup().click(within(added).getByRole('button', { name: '✗ Fail' }));
+    await waitFor(() => expect(within(queue).getAllByRole('article')).toHaveLength(1));
+    expect(api.of('PUT', '/events')[0]?.body).toEqual({
+      event_id: 'e3',
+      metrics: { tone: false },
+      feedback: { tone: { ...marker, reviewed_by: 'admin@local', reviewed_at: expect.any(String) } },
     });
   }, 20_000);
 

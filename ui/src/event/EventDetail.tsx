@@ -2,7 +2,8 @@
  * One event in full: summary (type, times, model, tokens, cost), error, ids with copy buttons,
  * inputs and outputs (chat messages when they are, else values), config, metadata, metrics (each
  * marked "Pass" or "Fail" where the project's metric of that name has a threshold or pass_when),
- * feedback, user properties and the raw JSON.
+ * feedback, user properties and the raw JSON; inside the console, "Add to review" puts the event in
+ * a human metric's review queue (review/AddToReview.tsx).
  *
  * Accessible names: the panel is a region "Event detail"; headings "Inputs", "Outputs", "Config",
  * "Metadata", "Metrics", "Feedback", "User properties", "Error"; copy buttons "Copy event ID",
@@ -15,6 +16,7 @@ import { CopyButton } from '../components/CopyButton';
 import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
 import { JudgeCalls } from '../evaluators/JudgeCalls';
 import { EventMetrics } from '../evaluators/MetricScores';
+import { AddToReview } from '../review/AddToReview';
 import { inputMessages, isRecord, isTruncated, outputMessages } from './chat';
 import { MessageList } from './Messages';
 import { TruncatedView, Value } from './Value';
@@ -88,6 +90,7 @@ export function EventDetail({ event, rawJsonHref }: EventDetailProps): JSX.Eleme
         {event.span_id ? <IdFact label="Span ID" value={event.span_id} copy={false} /> : null}
         {event.parent_id ? <IdFact label="Parent ID" value={event.parent_id} copy={false} /> : null}
       </dl>
+      <AddToReview event={event} />
       <Section title="Inputs">
         <InputsBody inputs={event.inputs} />
       </Section>

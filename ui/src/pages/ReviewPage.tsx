@@ -8,7 +8,16 @@ import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
 import { metricsQueryKey } from '../evaluators/MetricScores';
-import { queueFilters, reviewUpdate, reviewValue, unreviewed } from '../review/queue';
+import {
+  feedbackEntry,
+  mergeQueue,
+  QUEUED_RANGE,
+  queuedBy,
+  queuedFilters,
+  queueFilters,
+  reviewUpdate,
+  reviewValue,
+} from '../review/queue';
 import '../review/review.css';
 
 const route = getRouteApi('/signed-in/projects/$projectId/review');
@@ -19,9 +28,10 @@ const PREVIEW_CHARS = 600;
 
 /**
  * Human review: each `human` metric of the project is an annotation queue of the events its
- * selectors and filters pick that have no value of it yet (the last 30 days). A reviewer scores an
- * event as the metric's return type, with an optional comment; the score is written to the event's
- * metrics (review/queue.ts) and the event leaves the queue.
+ * selectors and filters pick (the last 30 days) and of those added to it by hand from an event's
+ * detail (the last 90 days), that have no value of it yet. A reviewer scores an event as the
+ * metric's return type, with an optional comment; the score is written to the event's metrics
+ * (review/queue.ts) and the event leaves the queue.
  */
 export function ReviewPage(): JSX.Element {
   const { projectId } = route.useParams();
@@ -78,30 +88,59 @@ function Queue({ metric, projectId }: { metric: MetricWire; projectId: string })
   const { role } = useProjectRole(projectId);
   const canReview = atLeast(role, 'member');
   const [done, setDone] = useState<ReadonlySet<string>>(new Set());
-  const events = useQuery({
+  const read = (filters: ReturnType<typeof queueFilters>, relative: string) =>
+    api.exportEvents(target, {
+      filters,
+      dateRange: { relative },
+      limit: QUEUE_PAGE,
+      page: 1,
+      sortBy: 'start_time',
+      sortOrder: 'desc',
+    });
+  const selectedEvents = useQuery({
     queryKey: ['review-queue', target.dataPlaneId, target.projectId, metric._id, metric.version],
-    queryFn: () =>
-      api.exportEvents(target, {
-        filters: queueFilters(metric),
-        dateRange: { relative: '30d' },
-        limit: QUEUE_PAGE,
-        page: 1,
-        sortBy: 'start_time',
-        sortOrder: 'desc',
-      }),
+    queryFn: () => read(queueFilters(metric), '30d'),
   });
-  const waiting = unreviewed(events.data?.events ?? [], metric.name).filter(
-    (event) => !done.has(event.event_id),
-  );
+  // Added by hand (a queue marker under feedback): whatever the metric's selectors and filters say.
+  const addedEvents = useQuery({
+    queryKey: ['review-queue-added', target.dataPlaneId, target.projectId, metric._id, metric.name],
+    queryFn: () => read(queuedFilters(metric), QUEUED_RANGE),
+  });
+  const waiting = mergeQueue(
+    selectedEvents.data?.events ?? [],
+    addedEvents.data?.events ?? [],
+    metric.name,
+  ).filter((event) => !done.has(event.event_id));
+  const loaded = selectedEvents.isSuccess && addedEvents.isSuccess;
+  const fetching = selectedEvents.isFetching || addedEvents.isFetching;
   return (
     <section aria-label={`Queue of ${metric.name}`} className="wg-review-queue">
       {metric.criteria || metric.description ? (
         <p className="wg-review-criteria">{metric.criteria || metric.description}</p>
       ) : null}
-      <ErrorMessage error={events.error} title="Could not load the events to review" />
-      {events.isSuccess && waiting.length === 0 ? (
+      <div className="wg-review-head">
+        <span className="muted small">
+          Events its event type, name and filters pick (last 30 days), and events added by hand from an
+          event's detail (last 90 days).
+        </span>
+        <button
+          type="button"
+          className="secondary small"
+          disabled={fetching}
+          onClick={() => {
+            void selectedEvents.refetch();
+            void addedEvents.refetch();
+          }}
+        >
+          Refresh
+        </button>
+      </div>
+      <ErrorMessage error={selectedEvents.error} title="Could not load the events to review" />
+      <ErrorMessage error={addedEvents.error} title="Could not load the events added by hand" />
+      {loaded && waiting.length === 0 ? (
         <p className="muted">
-          Nothing to review: every event of the last 30 days this evaluator picks has its score.
+          Nothing to review: every event this evaluator picks, and every event added to it by hand, has its
+          score.
         </p>
       ) : null}
       <ol className="wg-review-items">
@@ -140,15 +179,22 @@ function ReviewItem({
   const [comment, setComment] = useState('');
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const ids = { value: useId(), comment: useId() };
+  const queued = queuedBy(event, metric.name);
   const save = useMutation({
     mutationFn: (value: boolean | number | string) =>
       api.updateEvent(
         target,
-        reviewUpdate(metric, event.event_id, value, {
-          reviewer: sessions.peek()?.email,
-          comment,
-          at: Date.now(),
-        }),
+        reviewUpdate(
+          metric,
+          event.event_id,
+          value,
+          {
+            reviewer: sessions.peek()?.email,
+            comment,
+            at: Date.now(),
+          },
+          feedbackEntry(event, metric.name),
+        ),
       ),
     onSuccess: onReviewed,
   });
@@ -173,6 +219,11 @@ function ReviewItem({
         </Link>{' '}
         <span className={`type type-${event.event_type}`}>{event.event_type}</span>{' '}
         <span className="muted">{formatTime(event.start_time)}</span>
+        {queued ? (
+          <span className="wg-review-queued" data-testid="queued-by">
+            added by {queued.by}, {formatTime(Date.parse(queued.at))}
+          </span>
+        ) : null}
       </header>
       <Preview label="Inputs" value={event.inputs} />
       <Preview label="Outputs" value={event.outputs} />
