@@ -1,7 +1,9 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { FilterEditor } from '../src/components/FilterEditor';
+import { type EditableRow, FilterRows } from '../src/components/FilterRows';
 import { fieldSuggestions, OPERATORS, toFilter } from '../src/components/filters';
 
 const SUGGESTIONS = fieldSuggestions({
@@ -103,6 +105,42 @@ describe('FilterEditor', () => {
     expect(onChange).toHaveBeenCalledWith([
       { field: 'duration', operator: 'is', value: 1500, type: 'number' },
     ]);
+  });
+});
+
+describe('FilterRows inside another form', () => {
+  it('reports every change as rows and never submits the form around it', async () => {
+    const onSubmit = vi.fn((event: { preventDefault(): void }) => event.preventDefault());
+    const seen: EditableRow[][] = [];
+    function Host() {
+      const [rows, setRows] = useState<EditableRow[]>([
+        { key: 4, field: 'cost', operator: 'less than', value: '2' },
+      ]);
+      return (
+        <form aria-label="Outer" onSubmit={onSubmit}>
+          <FilterRows
+            rows={rows}
+            suggestions={SUGGESTIONS}
+            errors={{ 4: 'checked by the host' }}
+            onChange={(next) => {
+              seen.push(next);
+              setRows(next);
+            }}
+          />
+        </form>
+      );
+    }
+    render(<Host />);
+    const user = userEvent.setup();
+    expect(screen.getByRole('alert').textContent).toBe('checked by the host');
+    expect(screen.queryByRole('button', { name: 'Apply filters' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Add filter' }));
+    await user.type(screen.getByLabelText('Field 2'), 'metrics.score');
+    await user.selectOptions(screen.getByLabelText('Operator 2'), 'greater than');
+    await user.type(screen.getByLabelText('Value 2'), '1');
+    await user.click(screen.getByRole('button', { name: 'Remove filter 1' }));
+    expect(seen.at(-1)).toEqual([{ key: 5, field: 'metrics.score', operator: 'greater than', value: '1' }]);
+    expect(onSubmit).not.toHaveBeenCalled();
   });
 });
 
