@@ -4,7 +4,11 @@
  * write to the control plane, the metric comes back through config sync and is listed), sees the
  * API's refusal of a second metric of the same name, dry-runs the metric on a stored event
  * (run_metric in the local Python sandbox) and sees the score; the event's own metric value of that
- * name shows as passing in the event detail, in words beside the colour.
+ * name shows as passing in the event detail, in words beside the colour. Then every other type
+ * through the form: a composite of the Python metric (chosen among the project's metrics, weighted)
+ * dry-run on the chosen event, a human metric with reviewers' instructions and a filter, and the
+ * Python metric's filters edited and saved as a new version (read back through the metrics API and
+ * in the form after a reload).
  */
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -22,6 +26,8 @@ import {
 
 const UI_TIMEOUT = 30_000;
 const METRIC = `answer_words_${randomUUID().slice(0, 8)}`;
+const COMPOSITE = `overall_${randomUUID().slice(0, 8)}`;
+const HUMAN = `tone_${randomUUID().slice(0, 8)}`;
 const CODE = `def ${METRIC}(event):
     words = event["outputs"].get("content", "").split()
     print("counted", len(words))
@@ -179,4 +185,118 @@ describe('the Evaluators page in Chromium', () => {
       await page.close();
     }
   }, 60_000);
+
+  it("creates a composite and a human metric, and edits a metric's filters, each saved", async () => {
+    const { page, errors } = await signedIn();
+    try {
+      await page.goto(`${cp.consoleUrl}projects/${cp.platform.projectId}/evaluators`);
+      await page.getByRole('heading', { name: 'Evaluators', level: 1 }).waitFor();
+
+      // A composite of the Python metric, weighted, chosen among the project's metrics.
+      await page.getByRole('button', { name: 'New evaluator' }).click();
+      await page.getByLabel('Name', { exact: true }).fill(COMPOSITE);
+      await page.getByLabel('Type', { exact: true }).selectOption('composite');
+      await page.getByRole('button', { name: 'Create evaluator' }).click();
+      await page.getByText('Add at least one child metric').waitFor();
+      await page.getByRole('button', { name: 'Add child metric' }).click();
+      await page.getByLabel('Child metric 1').selectOption({ label: `${METRIC} (Python (custom), float)` });
+      await page.getByLabel('Weight 1').fill('2');
+      await page.getByLabel('Passes at least').fill('3');
+      await page.screenshot({ path: '/tmp/ui-evaluators-composite.png', fullPage: true });
+      await page.getByRole('button', { name: 'Create evaluator' }).click();
+      await page.getByRole('heading', { name: `Edit ${COMPOSITE} (v1)` }).waitFor();
+      const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: COMPOSITE }) });
+      expect(await row.getByRole('cell').allTextContents()).toEqual([
+        'Composite',
+        'float',
+        '≥ 3',
+        'Off',
+        '100%',
+        'v1',
+        'Edit',
+      ]);
+      // Its dry run on the chosen event: the weighted mean of its one child (4 words).
+      await page.getByLabel('Event ID').fill(eventId);
+      await page.getByRole('button', { name: 'Run on event' }).click();
+      await page.getByTestId('dry-run-score').getByText('4').waitFor();
+      expect(await page.getByTestId('dry-run-status').textContent()).toBe('ok');
+      expect(await page.getByTestId('dry-run-passed').textContent()).toBe('✓ Pass');
+
+      // A human metric: instructions for reviewers, a boolean verdict, one filter.
+      await page.getByRole('button', { name: 'New evaluator' }).click();
+      await page.getByLabel('Name', { exact: true }).fill(HUMAN);
+      await page.getByLabel('Type', { exact: true }).selectOption('human');
+      await page.getByLabel('Instructions for reviewers').fill('Is the answer polite?');
+      await page.getByLabel('Return type').selectOption('boolean');
+      await page.getByLabel('Passes when').selectOption('true');
+      const filters = page.getByRole('group', { name: 'Filters' });
+      await filters.getByRole('button', { name: 'Add filter' }).click();
+      await filters.getByLabel('Field 1').fill('event_name');
+      await filters.getByLabel('Value 1').fill('answer');
+      await page.screenshot({ path: '/tmp/ui-evaluators-human.png', fullPage: true });
+      await page.getByRole('button', { name: 'Create evaluator' }).click();
+      await page.getByRole('heading', { name: `Edit ${HUMAN} (v1)` }).waitFor();
+
+      // The Python metric's filters: a row without its value is refused in place, then saved.
+      await page.getByRole('button', { name: `Edit ${METRIC}` }).click();
+      await page.getByRole('heading', { name: new RegExp(`^Edit ${METRIC} \\(v`) }).waitFor();
+      const version = Number(
+        /\(v(\d+)\)/.exec((await page.getByRole('heading', { level: 2 }).first().textContent()) ?? '')?.[1],
+      );
+      await filters.getByRole('button', { name: 'Add filter' }).click();
+      await filters.getByLabel('Field 1').fill('duration');
+      await filters.getByLabel('Operator 1').selectOption('greater than');
+      await page.getByRole('button', { name: 'Save as new version' }).click();
+      expect(await filters.getByRole('alert').textContent()).toBe('Give a value for duration');
+      await filters.getByLabel('Value 1').fill('100');
+      await filters.getByRole('button', { name: 'Add filter' }).click();
+      await filters.getByLabel('Field 2').fill('event_name');
+      await filters.getByLabel('Value 2').fill('answer');
+      await page.getByRole('button', { name: 'Save as new version' }).click();
+      await page.getByRole('heading', { name: `Edit ${METRIC} (v${version + 1})` }).waitFor();
+
+      // Saved: through the metrics API, and in the form of a fresh page.
+      const listed = (await (
+        await fetch(`${cp.platform.url}/v1/metrics`, {
+          headers: { authorization: `Bearer ${cp.platform.apiKey}` },
+        })
+      ).json()) as {
+        _id: string;
+        name: string;
+        type: string;
+        criteria?: string;
+        child_metrics?: unknown[];
+        filters: { filterArray: unknown[] };
+      }[];
+      const byName = new Map(listed.map((metric) => [metric.name, metric]));
+      const python = byName.get(METRIC);
+      expect(python?.filters.filterArray).toEqual([
+        { field: 'duration', operator: 'greater than', value: 100, type: 'number' },
+        { field: 'event_name', operator: 'is', value: 'answer', type: 'string' },
+      ]);
+      expect(byName.get(COMPOSITE)?.child_metrics).toEqual([{ id: python?._id, name: METRIC, weight: 2 }]);
+      expect(byName.get(HUMAN)).toMatchObject({
+        type: 'human',
+        criteria: 'Is the answer polite?',
+        filters: { filterArray: [{ field: 'event_name', operator: 'is', value: 'answer', type: 'string' }] },
+      });
+      await page.goto(`${cp.consoleUrl}projects/${cp.platform.projectId}/evaluators?metric=${python?._id}`);
+      await page.getByRole('heading', { name: `Edit ${METRIC} (v${version + 1})` }).waitFor();
+      expect(await filters.getByLabel('Field 1').inputValue()).toBe('duration');
+      expect(await filters.getByLabel('Operator 1').inputValue()).toBe('greater than');
+      expect(await filters.getByLabel('Value 1').inputValue()).toBe('100');
+      expect(await filters.getByLabel('Value 2').inputValue()).toBe('answer');
+      // The saved version (its filters included) dry-runs by id on the chosen event.
+      await page.getByLabel('Event ID').fill(eventId);
+      await page.getByRole('button', { name: 'Run on event' }).click();
+      await page.getByTestId('dry-run-score').getByText('4').waitFor();
+      expect(await page.getByTestId('dry-run-source').textContent()).toContain(
+        `saved version ${version + 1}`,
+      );
+      await page.screenshot({ path: '/tmp/ui-evaluators-filters.png', fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 150_000);
 });

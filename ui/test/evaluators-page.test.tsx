@@ -194,6 +194,13 @@ describe('the Evaluators page', () => {
     await user.type(screen.getByLabelText('Name'), 'tone');
     await user.selectOptions(screen.getByLabelText('Type'), 'human');
     await user.type(screen.getByLabelText('Instructions for reviewers'), 'Is the answer polite?');
+    // run_metric refuses a human metric: no dry run, a pointer to the Review page instead.
+    expect(screen.queryByRole('button', { name: 'Run on event' })).toBeNull();
+    expect(
+      within(screen.getByTestId('human-review-note'))
+        .getByRole('link', { name: 'Review' })
+        .getAttribute('href'),
+    ).toBe('/projects/p1/review');
     await user.selectOptions(screen.getByLabelText('Return type'), 'boolean');
     await user.selectOptions(screen.getByLabelText('Passes when'), 'true');
     await user.click(screen.getByRole('button', { name: 'Add filter' }));

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getRouteApi } from '@tanstack/react-router';
+import { getRouteApi, Link } from '@tanstack/react-router';
 import { type JSX, useEffect, useId, useState } from 'react';
 import type { DataTarget, MetricWire } from '../api/client';
 import { atLeast, useApp, useProjectRole, useTarget } from '../app/context';
@@ -335,14 +335,31 @@ function Editor({
         </div>
       </form>
       <div className="stack">
-        <DryRun
-          target={target}
-          form={form}
-          metric={metric}
-          formValid={valid}
-          canRun={canWrite}
-          suggestions={suggestions}
-        />
+        {form.type === 'human' ? (
+          // run_metric refuses a human metric: reviewers score it.
+          <section className="card stack" aria-label="Review">
+            <p className="muted small" data-testid="human-review-note">
+              A human metric has nothing to run: reviewers score it on the{' '}
+              <Link
+                to="/projects/$projectId/review"
+                params={{ projectId: target.projectId }}
+                search={metric ? { metric: metric._id } : {}}
+              >
+                Review
+              </Link>{' '}
+              page, or add an event to its queue from the event's detail.
+            </p>
+          </section>
+        ) : (
+          <DryRun
+            target={target}
+            form={form}
+            metric={metric}
+            formValid={valid}
+            canRun={canWrite}
+            suggestions={suggestions}
+          />
+        )}
         {metric ? <Versions target={target} metric={metric} /> : null}
       </div>
     </div>
