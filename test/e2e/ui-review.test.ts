@@ -2,7 +2,9 @@
  * The console's Review page end to end in Chromium, against the local platform with its control
  * plane: a human metric made through the metrics API is a queue of the events it picks that have no
  * value of it; the signed-in admin passes one with a comment, and the event then carries the score in
- * `metrics` and who reviewed it in `feedback` through the read API, and leaves the queue.
+ * `metrics` and who reviewed it in `feedback` through the read API, and leaves the queue. A tool event
+ * the metric does not pick is added to its queue by hand from the event's detail, listed with who
+ * added it, and reviewed: its feedback keeps the queue marker beside the review.
  */
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -26,6 +28,7 @@ let cp: ConsolePlatform;
 let browser: Browser;
 let sessionId: string;
 const eventIds: string[] = [];
+let toolEventId: string;
 
 async function call(method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(`${cp.platform.url}${path}`, {
@@ -78,7 +81,24 @@ beforeAll(async () => {
     });
     expect(sent.status).toBe(200);
   }
-  await waitForSession(cp.platform, sessionId, 2);
+  // A tool event: the metric (event_type model) does not pick it; it is added to the queue by hand.
+  toolEventId = randomUUID();
+  const tool = await call('POST', '/events', {
+    event: {
+      event_id: toolEventId,
+      event_type: 'tool',
+      event_name: 'lookup',
+      session_id: sessionId,
+      parent_id: sessionId,
+      inputs: { query: 'opening hours' },
+      outputs: { result: 'Open 9 to 5, weekdays.' },
+      feedback: { note: 'from the support desk' },
+      start_time: start + 400,
+      duration: 200,
+    },
+  });
+  expect(tool.status).toBe(200);
+  await waitForSession(cp.platform, sessionId, 3);
   browser = await launchBrowser({ width: 1280, height: 1000 });
 }, 180_000);
 
@@ -126,6 +146,86 @@ describe('the Review page in Chromium', () => {
         reviewed_by: cp.admin.email,
         comment: 'warm and clear',
       });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+
+  it("adds an event to the metric's queue by hand from the event detail, and reviews it", async () => {
+    const page = await browser.page();
+    page.setDefaultTimeout(UI_TIMEOUT);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const api = readApi(cp.platform.url, cp.platform.apiKey);
+    const stored = async () => {
+      const { events } = await api.export({
+        filters: [{ field: 'event_id', operator: 'is', value: toolEventId, type: 'string' }],
+      });
+      return events[0];
+    };
+    try {
+      await signIn(page, cp.consoleUrl, cp.admin.email, cp.admin.password);
+      await page.goto(
+        `${cp.consoleUrl}projects/${cp.platform.projectId}/sessions/${sessionId}?event=${toolEventId}`,
+      );
+      const detail = page.getByRole('region', { name: 'Event detail' });
+      await detail.getByRole('heading', { name: 'lookup' }).waitFor();
+      const add = detail.getByRole('form', { name: 'Add to review' });
+      await add.getByLabel('Human metric').selectOption({ label: METRIC });
+      await add.getByRole('button', { name: 'Add to review' }).click();
+      const queued = add.getByTestId('review-queued');
+      await queued.waitFor();
+      expect(await queued.textContent()).toContain(
+        `In the review queue of ${METRIC} (added by ${cp.admin.email}`,
+      );
+      await page.screenshot({ path: '/tmp/ui-review-add.png', fullPage: true });
+
+      // The marker reaches the stored event beside its other feedback.
+      const marked = await eventually(async () => {
+        const event = await stored();
+        const entry = (event?.feedback as Record<string, Record<string, unknown>> | undefined)?.[METRIC];
+        return entry?.queued_at !== undefined ? event : undefined;
+      }, 30_000);
+      expect(marked.feedback).toMatchObject({
+        note: 'from the support desk',
+        [METRIC]: { queued_by: cp.admin.email },
+      });
+
+      // The queue lists it (the metric's own selection does not pick a tool event), marked as added by hand.
+      await queued.getByRole('link', { name: 'Open the queue' }).click();
+      const queue = page.getByRole('region', { name: `Queue of ${METRIC}` });
+      const item = queue.getByRole('article', { name: 'lookup' });
+      await item.getByText('Open 9 to 5, weekdays.').waitFor();
+      expect(await item.getByTestId('queued-by').textContent()).toContain(`added by ${cp.admin.email}`);
+      await page.screenshot({ path: '/tmp/ui-review-queued.png', fullPage: true });
+      await item.getByLabel('Comment').fill('correct hours');
+      await item.getByRole('button', { name: '✗ Fail' }).click();
+      await item.waitFor({ state: 'detached' });
+
+      const reviewed = await eventually(async () => {
+        const event = await stored();
+        return (event?.metrics as Record<string, unknown> | undefined)?.[METRIC] !== undefined
+          ? event
+          : undefined;
+      }, 30_000);
+      expect(reviewed.metrics).toEqual({ [METRIC]: false });
+      // The review keeps the queue marker and the event's other feedback.
+      expect(reviewed.feedback).toMatchObject({
+        note: 'from the support desk',
+        [METRIC]: {
+          queued_by: cp.admin.email,
+          queued_at: (marked.feedback as Record<string, Record<string, unknown>>)[METRIC]?.queued_at,
+          reviewed_by: cp.admin.email,
+          comment: 'correct hours',
+        },
+      });
+      // Reviewed, it is in the queue no more.
+      await page.reload();
+      // Both reads done: the other event is listed and Refresh is enabled again (disabled while fetching).
+      await queue.getByRole('article', { name: 'answer 2' }).waitFor();
+      await queue.locator('button:enabled', { hasText: 'Refresh' }).waitFor();
+      expect(await queue.getByRole('article', { name: 'lookup' }).count()).toBe(0);
       expect(errors).toEqual([]);
     } finally {
       await page.close();
