@@ -158,6 +158,30 @@ describe('the evaluator form', () => {
       'The model is required',
     );
     expect(checkForm({ ...emptyForm('model'), name: 'x', modelName: 'm', prompt: ' ' }).prompt).toBeDefined();
+    // The API's own checks of a judge: variables an event has, a provider.
+    expect(
+      checkForm({ ...emptyForm('model'), name: 'x', modelName: 'm', prompt: 'Is {{answer}} ok?' }).prompt,
+    ).toBe(
+      '{{answer}} names nothing an event has: start a variable with event_id, session_id, event_type, event_name, model, provider, inputs, outputs, metadata, config, feedback, metrics, user_properties, ground_truth',
+    );
+    expect(
+      checkForm({ ...emptyForm('model'), name: 'x', modelName: 'm', prompt: 'Is {{outputs.content}} ok?' }),
+    ).toEqual({});
+    expect(
+      checkForm({ ...emptyForm('model'), name: 'x', modelName: 'm', modelProvider: '' }).modelProvider,
+    ).toBe('The provider is required');
+    // One version is at most 48 KiB as JSON.
+    expect(
+      checkForm({
+        ...emptyForm(),
+        name: 'x',
+        codeSnippet: `def f(e):\n    return 1\n#${'x'.repeat(49 * 1024)}`,
+      }).codeSnippet,
+    ).toMatch(/^The metric is 50 KiB as JSON: at most 48 KiB/);
+    expect(checkForm({ ...emptyForm('human'), name: 'x', criteria: 'y'.repeat(49 * 1024) }).criteria).toMatch(
+      /at most 48 KiB/,
+    );
+    expect(checkForm({ ...emptyForm(), name: 'n'.repeat(201) }).name).toBe('At most 200 characters');
   });
 
   it('lists the prompt variables once each, in order', () => {

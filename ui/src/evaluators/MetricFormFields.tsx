@@ -145,7 +145,7 @@ export function MetricFormFields({
                 value={form.modelProvider}
                 onChange={(event) => set('modelProvider', event.target.value)}
               >
-                <option value="">none (provider/model in Model)</option>
+                <option value="">choose a provider…</option>
                 {PROVIDERS.map((provider) => (
                   <option key={provider} value={provider}>
                     {provider}

@@ -6,6 +6,13 @@
  * criteria), composite (weighted children of the project), each with its selectors, sampling and
  * filters. Pure.
  */
+import { templateVariables } from '../../../lambdas/domain/configurations/template-variables';
+import {
+  MAX_CHILD_METRICS as API_MAX_CHILD_METRICS,
+  MAX_METRIC_NAME_LENGTH,
+  MAX_METRIC_VERSION_BYTES,
+} from '../../../lambdas/domain/evaluators/definitions/limits';
+import { PROMPT_ROOTS } from '../../../lambdas/domain/evaluators/judge/prompt';
 import { resolveField } from '../../../lambdas/domain/query/fields';
 import type { MetricEventType, MetricReturnType, MetricType, MetricWire, MetricWrite } from '../api/client';
 import type { EventFilter } from '../api/types';
@@ -17,9 +24,9 @@ export const EVENT_TYPES: readonly MetricEventType[] = ['model', 'tool', 'chain'
 /** The types the form edits, each in full. */
 export const EDITABLE_TYPES: readonly MetricType[] = ['custom', 'model', 'human', 'composite'];
 /** What the API holds a metric to (lambdas/domain/evaluators/definitions/limits.ts, read-api filters). */
-export const MAX_CHILD_METRICS = 20;
+export const MAX_CHILD_METRICS = API_MAX_CHILD_METRICS;
 export const MAX_FILTERS = 50;
-export const MAX_NAME_LENGTH = 200;
+export const MAX_NAME_LENGTH = MAX_METRIC_NAME_LENGTH;
 export const TYPE_LABELS: Record<MetricType, string> = {
   custom: 'Python (custom)',
   model: 'LLM judge (model)',
@@ -281,6 +288,14 @@ export function checkForm(form: MetricForm, context: FormContext = {}): FormErro
   }
   if (form.type === 'model') {
     if (form.prompt.trim() === '') errors.prompt = 'The judge prompt is required';
+    else {
+      const unknown = templateVariables([{ role: 'user', content: form.prompt }]).find(
+        (variable) => !(PROMPT_ROOTS as readonly string[]).includes(variable.split('.')[0] as string),
+      );
+      if (unknown !== undefined)
+        errors.prompt = `{{${unknown}}} names nothing an event has: start a variable with ${PROMPT_ROOTS.join(', ')}`;
+    }
+    if (form.modelProvider.trim() === '') errors.modelProvider = 'The provider is required';
     if (form.modelName.trim() === '') errors.modelName = 'The model is required';
   }
   if (form.type === 'composite') {
@@ -295,6 +310,15 @@ export function checkForm(form: MetricForm, context: FormContext = {}): FormErro
     const index = form.filters.findIndex((row) => rows[row.key] !== undefined);
     const row = form.filters[index];
     if (row !== undefined) errors.filters = `Filter ${index + 1}: ${rows[row.key]}`;
+  }
+  // One version travels whole in one sync message: the platform refuses a larger one (limits.ts).
+  const bytes = new TextEncoder().encode(JSON.stringify(metricBody(form, context.suggestions))).length;
+  if (bytes > MAX_METRIC_VERSION_BYTES) {
+    const field = (
+      { custom: 'codeSnippet', model: 'prompt', human: 'criteria', composite: 'description' } as const
+    )[form.type];
+    errors[field] ??=
+      `The metric is ${Math.ceil(bytes / 1024)} KiB as JSON: at most ${MAX_METRIC_VERSION_BYTES / 1024} KiB (code or prompt, criteria and filters together)`;
   }
   const sampling = numberOf(form.samplingPercentage);
   if (sampling === undefined || !Number.isFinite(sampling) || sampling < 0 || sampling > 100)
