@@ -61,11 +61,9 @@ describe('SfnBackfillRunner', () => {
       stopDate: new Date(2_000),
       redriveCount: 1,
     });
-    sfn
-      .on(ListMapRunsCommand)
-      .resolves({
-        mapRuns: [{ mapRunArn: 'arn:map', executionArn, stateMachineArn: machine, startDate: new Date() }],
-      });
+    sfn.on(ListMapRunsCommand).resolves({
+      mapRuns: [{ mapRunArn: 'arn:map', executionArn, stateMachineArn: machine, startDate: new Date() }],
+    });
     sfn.on(DescribeMapRunCommand).resolves({
       itemCounts: {
         total: 2,
