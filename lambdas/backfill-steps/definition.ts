@@ -12,10 +12,14 @@
  */
 import { BACKFILL_TOLERATED_FAILURE_PERCENTAGE } from '../domain/evaluators/backfill/request';
 
-/** The placeholders: the steps function's ARN and the bucket holding the item lists. */
+/**
+ * The placeholders: the steps function's ARN, the bucket holding the item lists, and the AWS
+ * partition (the S3 integration's ARN is `arn:<partition>:states:::s3:getObject`: aws-cn in China).
+ */
 export const BACKFILL_DEFINITION_PLACEHOLDERS = {
   stepsFunctionArn: 'StepsFunctionArn',
   itemsBucket: 'ItemsBucket',
+  partition: 'Partition',
 } as const;
 
 /** Map items scored at once: the evaluator executor's and the providers' load. */
@@ -74,7 +78,7 @@ export function backfillDefinition(): StateMachineDefinition {
       ScoreBatches: {
         Type: 'Map',
         ItemReader: {
-          Resource: 'arn:aws:states:::s3:getObject',
+          Resource: `arn:${placeholder(BACKFILL_DEFINITION_PLACEHOLDERS.partition)}:states:::s3:getObject`,
           ReaderConfig: { InputType: 'JSON' },
           Parameters: {
             Bucket: placeholder(BACKFILL_DEFINITION_PLACEHOLDERS.itemsBucket),

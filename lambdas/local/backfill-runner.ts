@@ -237,7 +237,11 @@ function describeFailure(error: unknown): string {
  * ScoreBatches with the failed items as `$.items`.
  */
 export function localDefinition(redrive: boolean): StateMachineDefinition {
-  const definition = substitutedDefinition({ stepsFunctionArn: LOCAL_STEPS_ARN, itemsBucket: 'local' });
+  const definition = substitutedDefinition({
+    stepsFunctionArn: LOCAL_STEPS_ARN,
+    itemsBucket: 'local',
+    partition: 'aws',
+  });
   const states = definition.States;
   const map = states.ScoreBatches as Record<string, unknown> & {
     ItemProcessor: { States: Record<string, Record<string, unknown>>; ProcessorConfig?: unknown };

@@ -184,6 +184,13 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
       const query = parseEventSchemaQuery(queryParameters(ctx.request.event), ctx.principal);
       return { status: 200, body: await queries.eventSchema(tenantOf(ctx.principal), query, ctx.read) };
     },
+    // A Waggle read: every evaluation of the event, from the scores table (query/score-history.ts).
+    'GET /v1/events/{id}/scores': async (ctx) => {
+      const id = parsePathId(ctx.request.params.id, 'id');
+      const scores = await queries.scoreHistory(tenantOf(ctx.principal), id, ctx.read);
+      if (!scores) throw new NotFoundError(`No event with id "${id}"`);
+      return { status: 200, body: { event_id: id, scores } };
+    },
     'GET /v1/sessions/{session_id}': sessionRoute,
     'GET /session/{session_id}': sessionRoute,
     'DELETE /v1/events/{id}': (ctx) => deleteTarget(ctx, 'event', parsePathId(ctx.request.params.id, 'id')),

@@ -12,6 +12,8 @@ export const QUERY_ROUTES = [
   // HoneyHive's event_schemas: the fields seen per event type and name (filter suggestions).
   'GET /v1/events/schema',
   'GET /v1/events/{id}',
+  // A Waggle read: every evaluation of an event (the scores table), for the console.
+  'GET /v1/events/{id}/scores',
   'DELETE /v1/events/{id}',
   'GET /v1/sessions/{session_id}',
   'DELETE /v1/sessions/{session_id}',

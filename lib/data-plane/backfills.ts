@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { type IRole, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -104,6 +104,7 @@ export class Backfills extends Construct {
       definitionSubstitutions: {
         [BACKFILL_DEFINITION_PLACEHOLDERS.stepsFunctionArn]: this.stepsFunction.function.functionArn,
         [BACKFILL_DEFINITION_PLACEHOLDERS.itemsBucket]: this.itemsBucket.bucketName,
+        [BACKFILL_DEFINITION_PLACEHOLDERS.partition]: Aws.PARTITION,
       },
       logs: { destination: logGroup, level: SfnLogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,

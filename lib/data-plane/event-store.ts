@@ -12,6 +12,7 @@ import {
   TOMBSTONES_PREFIX,
 } from '../../lambdas/domain/store/layout';
 import { LOCATOR_PREFIX } from '../../lambdas/domain/store/locator';
+import { SCORES_PREFIX } from '../../lambdas/domain/store/scores';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { createEncryptedBucket } from '../common/encrypted-bucket';
 import { acknowledgeObjectWildcards } from '../common/nag';
@@ -92,6 +93,7 @@ export class EventStore extends Construct {
       PAYLOADS_PREFIX,
       LOCATOR_PREFIX,
       EVENT_SCHEMAS_PREFIX,
+      SCORES_PREFIX,
     ];
     this.addStatement(grantee, 'ReadWriteEventStoreObjects', ['s3:GetObject', 's3:PutObject'], prefixes);
     this.addListAndLocate(grantee, prefixes);
@@ -100,7 +102,7 @@ export class EventStore extends Construct {
       grantee,
       this.bucket,
       prefixes,
-      'The writer creates one object per partition per batch under generated keys (project, day, hour, batch id; one id-locator file and one event-schema file per project and batch) and reads them back through Athena; s3:GetObject and s3:PutObject only, no deletes.',
+      'The writer creates one object per partition per batch under generated keys (project, day, hour, batch id; one id-locator file and one event-schema file per project and batch, one scores file per project and scored day) and reads them back through Athena; s3:GetObject and s3:PutObject only, no deletes.',
     );
     // One change marker per batch tells compaction what changed, so it never lists the store.
     this.addStatement(grantee, 'MarkChangesForCompaction', ['s3:PutObject'], [CHANGE_MARKERS_PREFIX]);
@@ -112,7 +114,7 @@ export class EventStore extends Construct {
     );
   }
 
-  /** The query function (and Athena on its behalf): reads and lists events, tombstones, payloads, the id locator and the event schemas. */
+  /** The query function (and Athena on its behalf): reads and lists events, tombstones, payloads, the id locator, the event schemas and the scores. */
   grantReadEvents(grantee: IGrantable): void {
     const prefixes = [
       EVENTS_PREFIX,
@@ -120,6 +122,7 @@ export class EventStore extends Construct {
       PAYLOADS_PREFIX,
       LOCATOR_PREFIX,
       EVENT_SCHEMAS_PREFIX,
+      SCORES_PREFIX,
     ];
     this.addStatement(grantee, 'ReadEventStoreObjects', ['s3:GetObject'], prefixes);
     this.addListAndLocate(grantee, prefixes);

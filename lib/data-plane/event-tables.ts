@@ -20,6 +20,7 @@ import {
   dataStartDateProblem,
   projectedDayRange,
 } from '../../lambdas/domain/store/projection-window';
+import { SCORE_COLUMNS, SCORES_PREFIX } from '../../lambdas/domain/store/scores';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { createEncryptedBucket } from '../common/encrypted-bucket';
 import { acknowledgeObjectWildcards } from '../common/nag';
@@ -29,7 +30,7 @@ import type { EventStore } from './event-store';
 const RESULTS_PREFIX = 'results/';
 
 /** The Glue tables, by name as they appear in SQL. */
-const TABLE_NAMES = ['events', 'tombstones', 'event_schemas', 'locator'] as const;
+const TABLE_NAMES = ['events', 'tombstones', 'event_schemas', 'locator', 'scores'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';
@@ -105,7 +106,7 @@ export class EventTables extends Construct {
       databaseInput: {
         name: props.databaseName,
         description:
-          'Waggle event store: events, tombstones, event schemas and the id locator (Parquet on S3)',
+          'Waggle event store: events, tombstones, event schemas, the id locator and scores (Parquet on S3)',
       },
     });
 
@@ -154,6 +155,23 @@ export class EventTables extends Construct {
           'projection.enabled': 'true',
           'projection.project_id.type': 'injected',
           'storage.location.template': `s3://${bucketName}/${EVENT_SCHEMAS_PREFIX}project_id=\${project_id}/`,
+        },
+      }),
+      scores: this.addTable('scores', {
+        description:
+          "Every evaluation of an event; partitioned by the project and the scored event's UTC day",
+        columns: SCORE_COLUMNS,
+        partitionColumns: PARTITION_COLUMNS.filter((column) => column.name !== 'hour'),
+        location: `s3://${bucketName}/${SCORES_PREFIX}`,
+        projection: {
+          'projection.enabled': 'true',
+          'projection.project_id.type': 'injected',
+          'projection.dt.type': 'date',
+          'projection.dt.format': 'yyyy-MM-dd',
+          'projection.dt.range': projectedDayRange(dataStartDate),
+          'projection.dt.interval': '1',
+          'projection.dt.interval.unit': 'DAYS',
+          'storage.location.template': `s3://${bucketName}/${SCORES_PREFIX}project_id=\${project_id}/dt=\${dt}/`,
         },
       }),
       locator: this.addTable('locator', {

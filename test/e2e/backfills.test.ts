@@ -115,6 +115,24 @@ describe('backfills on the local platform', () => {
     expect(metricsOf(chats[1] as string)).toEqual({ answer_length: 8 });
     expect(metricsOf(other)).toEqual({});
 
+    // The scores table keeps each evaluation with its version and source (GET /v1/events/{id}/scores).
+    const history = await eventually(async () => {
+      const response = await api.request('GET', `/v1/events/${chats[0]}/scores`);
+      const body = (await response.json()) as { scores: Record<string, unknown>[] };
+      return body.scores.length > 0 ? body.scores : undefined;
+    }, 30_000);
+    expect(history).toEqual([
+      expect.objectContaining({
+        evaluator_id: 'answer-length',
+        evaluator_name: 'answer_length',
+        evaluator_version: 1,
+        value: 5,
+        status: 'ok',
+        source: `backfill:${backfillId}`,
+      }),
+    ]);
+    expect((await api.request('GET', '/v1/events/no-such-event/scores')).status).toBe(404);
+
     // A finished run cannot be redriven.
     const redrive = await api.post(`/v1/backfills/${backfillId}/redrive`, {});
     expect(redrive.status).toBe(409);

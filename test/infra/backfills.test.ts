@@ -40,6 +40,7 @@ describe('the backfill definition', () => {
   const arns = {
     stepsFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:waggle-backfill-steps',
     itemsBucket: 'waggle-backfill-items',
+    partition: 'aws',
   };
 
   it('is valid Amazon States Language once substituted, as Step Functions will run it', () => {
@@ -83,6 +84,7 @@ describe('the backfill state machine', () => {
     expect(properties.DefinitionSubstitutions).toEqual({
       StepsFunctionArn: { 'Fn::GetAtt': [idOf(stack.backfills.stepsFunction.function), 'Arn'] },
       ItemsBucket: { Ref: idOf(stack.backfills.itemsBucket) },
+      Partition: { Ref: 'AWS::Partition' },
     });
     const definition = JSON.parse(
       JSON.stringify(properties.DefinitionString).replace(/^"|"$/g, '').replace(/\\"/g, '"'),

@@ -94,7 +94,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         id === 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*]' ||
         id ===
           'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*]' ||
-        /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>\/(raw\/project_id=|raw\/batches\/|compaction\/changed\/|(raw|overflow|events|tombstones|payloads|locator|event-schemas|dead-letters|results|compaction|backfills)\/)\*\]$/.test(
+        /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>\/(raw\/project_id=|raw\/batches\/|compaction\/changed\/|(raw|overflow|events|tombstones|payloads|locator|event-schemas|scores|dead-letters|results|compaction|backfills)\/)\*\]$/.test(
           id,
         ) ||
         // The backfill state machine's own executions and Map Runs, named per run (backfills.ts).

@@ -8,6 +8,7 @@ import {
   TOMBSTONE_COLUMNS,
 } from '../../lambdas/domain/store/columns';
 import { LOCATOR_COLUMNS } from '../../lambdas/domain/store/locator';
+import { SCORE_COLUMNS } from '../../lambdas/domain/store/scores';
 import { QUERY_ROUTES } from '../../lambdas/query-api/routes';
 import type { WaggleFunction } from '../../lib/common/waggle-function';
 import type { SyncController } from '../../lib/data-plane/data-plane-controller';
@@ -120,6 +121,7 @@ const athenaStatements = () => {
         glueArn('table/waggle_acme/tombstones'),
         glueArn('table/waggle_acme/event_schemas'),
         glueArn('table/waggle_acme/locator'),
+        glueArn('table/waggle_acme/scores'),
       ],
     },
     {
@@ -266,7 +268,7 @@ describe('Glue tables', () => {
       Object.values(template.findResources('AWS::Glue::Table'))
         .map((table) => table.Properties.TableInput.Name)
         .sort(),
-    ).toEqual(['event_schemas', 'events', 'locator', 'tombstones']);
+    ).toEqual(['event_schemas', 'events', 'locator', 'scores', 'tombstones']);
   });
 
   it('take the events and tombstones columns from columns.ts, in order, with the hour partitions', () => {
@@ -284,7 +286,7 @@ describe('Glue tables', () => {
   });
 
   it('are external Parquet tables', () => {
-    for (const name of ['events', 'tombstones', 'event_schemas', 'locator']) {
+    for (const name of ['events', 'tombstones', 'event_schemas', 'locator', 'scores']) {
       const { TableInput, DatabaseName } = tableNamed(template, name);
       expect(DatabaseName).toBe('waggle_acme');
       expect(TableInput.TableType).toBe('EXTERNAL_TABLE');
@@ -326,6 +328,20 @@ describe('Glue tables', () => {
         ],
       },
     });
+  });
+
+  it("keep every score, columns from scores.ts, by project and the scored event's day", () => {
+    const { TableInput } = tableNamed(template, 'scores');
+    expect(TableInput.StorageDescriptor.Columns).toEqual(glueColumns(SCORE_COLUMNS));
+    expect(TableInput.PartitionKeys).toEqual(glueColumns(PARTITION_COLUMNS.slice(0, 2)));
+    expect(TableInput.Parameters).toMatchObject({
+      'projection.project_id.type': 'injected',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+    });
+    expect(JSON.stringify(TableInput.Parameters['storage.location.template'])).toContain(
+      '/scores/project_id=${project_id}/dt=${dt}/',
+    );
   });
 
   it('take the locator columns from locator.ts, in order', () => {
@@ -550,9 +566,9 @@ describe('writer', () => {
     });
   });
 
-  it('may write events, tombstones, payloads, id locator and event-schema files, read overflow events, query through Athena, consume the queue and queue evaluation tasks', () => {
+  it('may write events, tombstones, payloads, id locator, event-schema and scores files, read overflow events, query through Athena, consume the queue and queue evaluation tasks', () => {
     const { writerFunction } = acme.eventWriter;
-    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/', 'event-schemas/'];
+    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/', 'event-schemas/', 'scores/'];
     expect(statementsOf(writerFunction)).toEqual([
       ...logAndTraceStatements(writerFunction),
       storeStatements('ReadWriteEventStoreObjects', ['s3:GetObject', 's3:PutObject'], prefixes),
@@ -756,6 +772,7 @@ describe('query API', () => {
       'POST /v1/sessions/search',
       'GET /v1/events/schema',
       'GET /v1/events/{id}',
+      'GET /v1/events/{id}/scores',
       'DELETE /v1/events/{id}',
       'GET /v1/sessions/{session_id}',
       'DELETE /v1/sessions/{session_id}',
@@ -784,7 +801,7 @@ describe('query API', () => {
 
   it('may read the store, query through Athena, look up keys and enqueue tombstones (overflow included), nothing else', () => {
     const { queryFunction } = acme.queryApi;
-    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/', 'event-schemas/'];
+    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/', 'event-schemas/', 'scores/'];
     expect(statementsOf(queryFunction)).toEqual([
       ...logAndTraceStatements(queryFunction),
       storeStatements('ReadEventStoreObjects', 's3:GetObject', prefixes),

@@ -1,6 +1,6 @@
 /**
  * QueryEngine on DuckDB over the local event store folder: the same Parquet files and SQL as Athena.
- * `events`, `tombstones`, `locator` and `event_schemas` are views over read_parquet of the store's Hive partitions; until the
+ * `events`, `tombstones`, `locator`, `event_schemas` and `scores` are views over read_parquet of the store's Hive partitions; until the
  * writer has produced a first file they are empty relations with the right columns, so reads of a
  * fresh store return nothing instead of failing.
  *
@@ -18,6 +18,7 @@ import { type Column, EVENT_COLUMNS, PARTITION_COLUMNS, TOMBSTONE_COLUMNS } from
 import { EVENT_SCHEMA_COLUMNS, EVENT_SCHEMAS_PREFIX } from '../../domain/store/event-schema';
 import { EVENTS_PREFIX, TOMBSTONES_PREFIX } from '../../domain/store/layout';
 import { LOCATOR_COLUMNS, LOCATOR_PREFIX } from '../../domain/store/locator';
+import { SCORE_COLUMNS, SCORES_PREFIX } from '../../domain/store/scores';
 
 export interface DuckDbQueryEngineOptions {
   /** The local event store's root folder (the FileObjectStore root). */
@@ -29,7 +30,7 @@ export interface DuckDbQueryEngine extends QueryEngine {
 }
 
 interface TableSource {
-  name: 'events' | 'tombstones' | 'locator' | 'event_schemas';
+  name: 'events' | 'tombstones' | 'locator' | 'event_schemas' | 'scores';
   folder: string;
   columns: readonly Column[];
   /** Hive partition columns of its paths. */
@@ -37,6 +38,7 @@ interface TableSource {
 }
 
 const PROJECT_PARTITION = PARTITION_COLUMNS.filter((column) => column.name === 'project_id');
+const DAY_PARTITION = PARTITION_COLUMNS.filter((column) => column.name !== 'hour');
 
 const DUCKDB_TYPES: Record<Column['type'], string> = {
   string: 'VARCHAR',
@@ -75,6 +77,12 @@ export async function createDuckDbQueryEngine(options: DuckDbQueryEngineOptions)
       folder: join(root, EVENT_SCHEMAS_PREFIX),
       columns: EVENT_SCHEMA_COLUMNS,
       partitions: PROJECT_PARTITION,
+    },
+    {
+      name: 'scores',
+      folder: join(root, SCORES_PREFIX),
+      columns: SCORE_COLUMNS,
+      partitions: DAY_PARTITION,
     },
   ];
   const backedByFiles = new Set<string>();

@@ -21,6 +21,7 @@ export const STATEMENT_NAMES = [
   'session-search',
   'session-search-count',
   'event-schema',
+  'score-history',
 ] as const;
 export type StatementName = (typeof STATEMENT_NAMES)[number];
 

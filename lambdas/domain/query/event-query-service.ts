@@ -11,6 +11,7 @@ import { eventSchema } from './event-schema-query';
 import { exportEvents } from './export-query';
 import { locate } from './locate';
 import { checkReadWindowDays, type ReadTime } from './read-window';
+import { scoreHistory } from './score-history';
 import { searchSessions } from './session-search';
 import { buildSession } from './session-tree';
 import { param, sql } from './sql';
@@ -78,6 +79,11 @@ export function createEventQueryService(
       if (sessionId === undefined) return undefined;
       const session = await sessionEvents(tenant, sessionId, located.daysOfSession(sessionId), context);
       return session.find((candidate) => candidate.event_id === eventId);
+    },
+
+    async scoreHistory(tenant, eventId, context) {
+      const event = await this.getEvent(tenant, eventId, context);
+      return event && scoreHistory(engine, tenant, event, context);
     },
 
     // The writer's lookup: no read horizon, so that an update finds its event wherever it is dated.

@@ -48,6 +48,8 @@ export function withPendingUpdates(
     searchSessions: (tenant, query, context) => queries.searchSessions(tenant, query, context),
     eventSchema: (tenant, query, context) => queries.eventSchema(tenant, query, context),
     lookupLatest: (tenant, eventIds, context) => queries.lookupLatest(tenant, eventIds, context),
+    // Scores are rows of their own table; pending updates change events only.
+    scoreHistory: (tenant, eventId, context) => queries.scoreHistory(tenant, eventId, context),
   };
 }
 

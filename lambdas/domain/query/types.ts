@@ -232,6 +232,23 @@ export interface ReadContext {
   deadline?: number;
 }
 
+/** One evaluation of an event, as GET /v1/events/{id}/scores lists it (store/scores.ts). */
+export interface ScoreHistoryEntry {
+  score_id: string;
+  evaluator_id: string;
+  evaluator_name: string;
+  evaluator_version: number;
+  value: number | boolean | string | null;
+  passed: boolean | null;
+  explanation: string | null;
+  cost: number | null;
+  judge_event_id: string | null;
+  status: 'ok' | 'error';
+  error: string | null;
+  source: string;
+  scored_at: number;
+}
+
 export interface EventQueryService {
   exportEvents(tenant: Tenant, query: ExportQuery, context?: ReadContext): Promise<ExportResult>;
   getEvent(tenant: Tenant, eventId: string, context?: ReadContext): Promise<StoredEvent | undefined>;
@@ -248,4 +265,10 @@ export interface EventQueryService {
   eventSchema(tenant: Tenant, query: EventSchemaQuery, context?: ReadContext): Promise<EventSchemaResult>;
   /** Newest stored version of each event id (for the writer applying updates). */
   lookupLatest(tenant: Tenant, eventIds: string[], context?: ReadContext): Promise<Map<string, WaggleEvent>>;
+  /** Every evaluation of the event (it is found first: undefined when it is not, or is deleted), newest first. */
+  scoreHistory(
+    tenant: Tenant,
+    eventId: string,
+    context?: ReadContext,
+  ): Promise<ScoreHistoryEntry[] | undefined>;
 }

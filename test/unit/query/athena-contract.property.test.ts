@@ -5,7 +5,7 @@
  * - keep Athena's rules (athena-rules.ts: `?` only in WHERE, each literal at most 1,024 characters,
  *   strings quoted, placeholders and parameters in step);
  * - parse as Trino SQL (dt-sql-parser's TrinoSQL grammar), parameters spliced in as Athena does;
- * - bound its events/tombstones references by dt, except the known exceptions listed in
+ * - bound its events/tombstones/scores references by dt, except the known exceptions listed in
  *   partition-bounds.ts (lookups by id; a new unbounded statement fails here), and an export or
  *   chart must bound its event scan to the days of its dateRange (or of the default window when it
  *   has none) and its tombstone scan to those days less the deletion reach, up to the horizon.
@@ -28,6 +28,7 @@ import {
   createRecordingEngine,
   type RecordedStatement,
 } from '../../../lambdas/domain/query/recording-engine';
+import { scoreHistory } from '../../../lambdas/domain/query/score-history';
 import { SESSION_SPAN_MARGIN_MS } from '../../../lambdas/domain/query/session-search';
 import {
   CHART_AGGREGATIONS,
@@ -187,7 +188,7 @@ type Read =
   | { kind: 'chart'; query: ChartQuery }
   | { kind: 'sessions'; query: SessionSearchQuery }
   | { kind: 'schema'; query: EventSchemaQuery }
-  | { kind: 'session' | 'event'; id: string }
+  | { kind: 'session' | 'event' | 'scores'; id: string }
   | { kind: 'latest'; ids: string[] };
 const read: fc.Arbitrary<Read> = fc.oneof(
   { weight: 4, arbitrary: exportQuery.map((query): Read => ({ kind: 'export', query })) },
@@ -207,6 +208,7 @@ const read: fc.Arbitrary<Read> = fc.oneof(
     .map((query): Read => ({ kind: 'schema', query })),
   id.map((value): Read => ({ kind: 'session', id: value })),
   id.map((value): Read => ({ kind: 'event', id: value })),
+  id.map((value): Read => ({ kind: 'scores', id: value })),
   fc.array(id, { minLength: 1, maxLength: 600 }).map((ids): Read => ({ kind: 'latest', ids })),
 );
 
@@ -221,6 +223,9 @@ async function statementsOf(input: Read): Promise<RecordedStatement[] | 'refused
     else if (input.kind === 'session') await service.getSession(TENANT, input.id);
     else if (input.kind === 'event') await service.getEvent(TENANT, input.id);
     else if (input.kind === 'latest') await service.lookupLatest(TENANT, input.ids);
+    // The statement itself (the recording engine finds no event for scoreHistory's own lookup first).
+    else if (input.kind === 'scores')
+      await scoreHistory(engine, TENANT, { event_id: input.id, start_time: NOW });
   } catch (error) {
     // A read the query layer refuses must be refused as the client's error, before anything ran.
     expect(error).toBeInstanceOf(ValidationError);
@@ -242,6 +247,8 @@ describe('the Athena contract', () => {
         const statements = await statementsOf(input);
         if (statements === 'refused') return;
         expect(statements.length).toBeGreaterThan(0);
+        if (input.kind === 'scores')
+          expect(statements.map((recorded) => recorded.statement)).toContain('score-history');
         for (const recorded of statements) {
           checked++;
           expect(recorded.statement).not.toBe('unnamed');
@@ -257,6 +264,11 @@ describe('the Athena contract', () => {
           if (input.kind === 'schema')
             expect(partitionReach(recorded.sql, recorded.params, NOW)).toEqual([
               { table: 'event_schemas', cte: undefined, bounded: true, hours: 0 },
+            ]);
+          // An event's scores are one day of one project: the scored event's (found first).
+          if (recorded.statement === 'score-history')
+            expect(partitionReach(recorded.sql, recorded.params, NOW)).toEqual([
+              { table: 'scores', cte: 'scored', bounded: true, hours: 24 },
             ]);
           // A session search reads its range widened by the margin a session may span, cut at the horizon.
           if (input.kind === 'sessions') {

@@ -14,6 +14,7 @@ import {
   type ExportQuery,
   type ExportResult,
   MAX_EXPORT_LIMIT,
+  type ScoreHistoryEntry,
   type SessionResult,
   type SessionSearchQuery,
   type SessionSearchResult,
@@ -145,6 +146,15 @@ class FakeQueries implements EventQueryService {
 
   async lookupLatest(): Promise<Map<string, WaggleEvent>> {
     throw new Error('the read API never calls lookupLatest');
+  }
+
+  /** Scores set by a test, by event id; an event of another tenant has none to show. */
+  readonly scores = new Map<string, ScoreHistoryEntry[]>();
+
+  async scoreHistory(tenant: Tenant, eventId: string): Promise<ScoreHistoryEntry[] | undefined> {
+    this.record('scoreHistory', tenant, eventId);
+    if (!this.visible(tenant).some((event) => event.event_id === eventId)) return undefined;
+    return this.scores.get(eventId) ?? [];
   }
 }
 
@@ -555,6 +565,35 @@ describe('the console reads: session search and event schema', () => {
   });
 });
 
+describe('score history', () => {
+  it("GET /v1/events/{id}/scores: the event's evaluations; 404 for an event it cannot find or of another project", async () => {
+    const entry = {
+      score_id: 'sc-1',
+      evaluator_id: 'judge',
+      evaluator_name: 'helpful',
+      evaluator_version: 2,
+      value: 0.5,
+      passed: false,
+      explanation: 'Partly [[0.5]]',
+      cost: 0.001,
+      judge_event_id: 'j-1',
+      status: 'ok' as const,
+      error: null,
+      source: 'online',
+      scored_at: 1_000,
+    };
+    queries.scores.set('e-1', [entry]);
+    const response = await handler(unrouted('GET', '/v1/events/e-1/scores', KEYS.full));
+    expect(response.statusCode).toBe(200);
+    expect(body(response)).toEqual({ event_id: 'e-1', scores: [entry] });
+    expect((await handler(unrouted('GET', '/v1/events/nope/scores', KEYS.full))).statusCode).toBe(404);
+    expect(queries.calls.map((call) => [call.method, call.arg])).toEqual([
+      ['scoreHistory', 'e-1'],
+      ['scoreHistory', 'nope'],
+    ]);
+  });
+});
+
 describe('sessions and single events', () => {
   it('GET /v1/sessions/{session_id}: the tree with rollups in metadata', async () => {
     const response = await handler(
@@ -677,6 +716,7 @@ describe('authentication', () => {
     ['GET', '/v1/sessions/s-1'],
     ['POST', '/v1/sessions/search'],
     ['GET', '/v1/events/schema'],
+    ['GET', '/v1/events/e-1/scores'],
     ['DELETE', '/v1/events/e-1'],
     ['DELETE', '/v1/sessions/s-1'],
   ];

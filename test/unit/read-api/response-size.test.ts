@@ -94,6 +94,9 @@ class ListQueries implements EventQueryService {
   async lookupLatest(): Promise<Map<string, WaggleEvent>> {
     return new Map<string, WaggleEvent>();
   }
+  async scoreHistory(): Promise<never> {
+    throw new Error('not used');
+  }
 }
 
 let keys: MemoryKeyRegistry;
