@@ -8,7 +8,6 @@
 import type { ServerResponse } from 'node:http';
 import { type Behaviour, BehaviourScript, type ScriptedError } from './behaviour';
 import {
-  beginOrAnswerError,
   type FakeServerOptions,
   type RecordedRequest,
   sendJson,
@@ -16,7 +15,7 @@ import {
   streamEvents,
 } from './fake-http-server';
 import { type FakeProvider, fakeProvider } from './fake-provider';
-import { answerPlan } from './plan';
+import { beginPlannedAnswer } from './plan';
 
 export interface FakeAnthropicOptions extends FakeServerOptions {
   /** When set, `x-api-key: <apiKey>` is required (401 otherwise, as Anthropic answers). */
@@ -78,19 +77,18 @@ async function answerMessages(
   context: AnswerContext,
 ): Promise<void> {
   const streamed = body.stream === true;
-  const go = await beginOrAnswerError(request, res, behaviour, {
+  const plan = await beginPlannedAnswer(request, res, behaviour, {
     streamed,
     headers: context.headers,
     errorBody: (error) => anthropicError(error, context.requestId),
+    plan: {
+      messages: body.messages,
+      system: body.system,
+      maxTokens: body.max_tokens,
+      toolCallId: context.toolCallId,
+    },
   });
-  if (!go) return;
-  const plan = answerPlan({
-    messages: body.messages,
-    system: body.system,
-    maxTokens: body.max_tokens,
-    behaviour,
-    toolCallId: context.toolCallId,
-  });
+  if (!plan) return;
   const stopReason = plan.cut ? 'max_tokens' : plan.toolCalls.length > 0 ? 'tool_use' : 'end_turn';
   const withText = plan.text !== '' || plan.toolCalls.length === 0;
   const usage = (outputTokens: number) => ({

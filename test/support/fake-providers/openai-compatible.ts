@@ -8,7 +8,6 @@
 import type { ServerResponse } from 'node:http';
 import { type Behaviour, BehaviourScript } from './behaviour';
 import {
-  beginOrAnswerError,
   type FakeServerOptions,
   type RecordedRequest,
   sendJson,
@@ -18,7 +17,7 @@ import {
 import { type FakeProvider, fakeProvider } from './fake-provider';
 import { openAIError } from './openai-errors';
 import { answerResponses, checkResponsesBody, type ResponsesBody } from './openai-responses';
-import { answerPlan } from './plan';
+import { beginPlannedAnswer } from './plan';
 
 export interface FakeOpenAIOptions extends FakeServerOptions {
   /** When set, `Authorization: Bearer <apiKey>` is required (401 otherwise, as OpenAI answers). */
@@ -103,18 +102,14 @@ async function answerChat(
   context: AnswerContext,
 ): Promise<void> {
   const streamed = body.stream === true;
-  const go = await beginOrAnswerError(request, res, behaviour, {
+  const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+  const plan = await beginPlannedAnswer(request, res, behaviour, {
     streamed,
     headers: context.headers,
     errorBody: openAIError,
+    plan: { messages: body.messages, maxTokens, toolCallId: context.toolCallId },
   });
-  if (!go) return;
-  const plan = answerPlan({
-    messages: body.messages,
-    maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
-    behaviour,
-    toolCallId: context.toolCallId,
-  });
+  if (!plan) return;
   const finishReason = plan.cut ? 'length' : plan.toolCalls.length > 0 ? 'tool_calls' : 'stop';
   const usage = {
     prompt_tokens: plan.promptTokens,

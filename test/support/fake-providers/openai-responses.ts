@@ -8,9 +8,9 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Behaviour } from './behaviour';
-import { beginOrAnswerError, type RecordedRequest, sendJson, streamEvents } from './fake-http-server';
+import { type RecordedRequest, sendJson, streamEvents } from './fake-http-server';
 import { openAIError } from './openai-errors';
-import { answerPlan } from './plan';
+import { beginPlannedAnswer } from './plan';
 
 export interface ResponsesBody {
   model: string;
@@ -54,19 +54,18 @@ export async function answerResponses(
   context: ResponsesContext,
 ): Promise<void> {
   const streamed = body.stream === true;
-  const go = await beginOrAnswerError(request, res, behaviour, {
+  const plan = await beginPlannedAnswer(request, res, behaviour, {
     streamed,
     headers: context.headers,
     errorBody: openAIError,
+    plan: {
+      messages: inputMessages(body.input),
+      system: body.instructions ?? undefined,
+      maxTokens: body.max_output_tokens ?? undefined,
+      toolCallId: (index) => `call_fake_${context.number}_${index}`,
+    },
   });
-  if (!go) return;
-  const plan = answerPlan({
-    messages: inputMessages(body.input),
-    system: body.instructions ?? undefined,
-    maxTokens: body.max_output_tokens ?? undefined,
-    behaviour,
-    toolCallId: (index) => `call_fake_${context.number}_${index}`,
-  });
+  if (!plan) return;
   const messageId = `msg_fake_${context.number}`;
   const withText = plan.text !== '' || plan.toolCalls.length === 0;
   const textPart = (text: string) => ({ type: 'output_text', text, annotations: [], logprobs: [] });

@@ -3,7 +3,9 @@
  * and its stream pieces, the tool calls and their argument fragments, the token counts, whether
  * the request's max tokens cut the reply. The rule is reply-rule.ts's.
  */
+import type { ServerResponse } from 'node:http';
 import type { Behaviour } from './behaviour';
+import { beginOrAnswerError, type RecordedRequest } from './fake-http-server';
 import { argumentFragments, countTokens, cutToWords, ECHO_PREFIX, textsOf, wordPieces } from './reply-rule';
 
 export interface PlannedToolCall {
@@ -59,6 +61,25 @@ export function answerPlan(input: PlanInput): AnswerPlan {
     completionTokens:
       countTokens(text) + toolCalls.reduce((sum, call) => sum + countTokens(call.arguments), 0),
   };
+}
+
+/**
+ * What every answer does before its wire format: beginOrAnswerError (hang, first-byte delay, reset,
+ * a scripted error in the provider's shape), then the plan. Undefined when the answer ended there.
+ */
+export async function beginPlannedAnswer(
+  request: RecordedRequest,
+  res: ServerResponse,
+  behaviour: Behaviour,
+  answer: {
+    streamed: boolean;
+    headers: Record<string, string>;
+    errorBody: (error: NonNullable<Behaviour['error']>) => unknown;
+    plan: Omit<PlanInput, 'behaviour'>;
+  },
+): Promise<AnswerPlan | undefined> {
+  if (!(await beginOrAnswerError(request, res, behaviour, answer))) return undefined;
+  return answerPlan({ ...answer.plan, behaviour });
 }
 
 /** The text of the last message with role `user` (text parts joined by a space), or ''. */

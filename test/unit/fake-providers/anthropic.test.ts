@@ -4,7 +4,7 @@
  * scripted fault as it sees the real API's; the raw event sequence is Anthropic's.
  */
 import { createAnthropic } from '@ai-sdk/anthropic';
-import { APICallError, generateText, jsonSchema, streamText, tool } from 'ai';
+import { APICallError, generateText, streamText } from 'ai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   countTokens,
@@ -12,6 +12,7 @@ import {
   type FakeProvider,
   startFakeAnthropic,
 } from '../../support/fake-providers';
+import { generateAndStream, streamReportingErrors } from '../../support/fake-providers/ai-sdk';
 import { errorMessages, readStream } from '../../support/fake-providers/read-stream';
 
 const KEY = 'sk-ant-fake-test-key-0123456789';
@@ -28,16 +29,6 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 const anthropic = (apiKey = KEY) => createAnthropic({ baseURL: fake.url, apiKey });
-const weather = {
-  get_weather: tool({
-    description: 'The weather in a city',
-    inputSchema: jsonSchema<{ city: string }>({
-      type: 'object',
-      properties: { city: { type: 'string' } },
-      required: ['city'],
-    }),
-  }),
-};
 
 function messagesRequest(body: Record<string, unknown>, headers: Record<string, string> = {}) {
   return fetch(`${fake.url}/messages`, {
@@ -83,23 +74,17 @@ describe('with the AI SDK (@ai-sdk/anthropic)', () => {
       text: 'Let me look.',
       toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris, France' } }],
     });
-    const generated = await generateText({ model: anthropic()(MODEL), prompt: PROMPT, tools: weather });
-    const streamed = streamText({ model: anthropic()(MODEL), prompt: PROMPT, tools: weather });
-    for (const [text, toolCalls] of [
-      [generated.text, generated.toolCalls],
-      [await streamed.text, await streamed.toolCalls],
-    ] as const) {
-      expect(text).toBe('Let me look.');
-      expect(toolCalls).toEqual([
+    for (const answer of await generateAndStream(anthropic()(MODEL), PROMPT)) {
+      expect(answer.text).toBe('Let me look.');
+      expect(answer.toolCalls).toEqual([
         expect.objectContaining({
           toolName: 'get_weather',
           toolCallId: expect.stringMatching(/^toolu_fake_\d+_0$/),
           input: { city: 'Paris, France' },
         }),
       ]);
+      expect(answer.finishReason).toBe('tool-calls');
     }
-    expect(generated.finishReason).toBe('tool-calls');
-    expect(await streamed.finishReason).toBe('tool-calls');
   });
 
   it('max_tokens cuts the reply and the finish reason says length', async () => {
@@ -169,29 +154,20 @@ describe('with the AI SDK (@ai-sdk/anthropic)', () => {
 
   it('an in-stream error event (overloaded_error) ends the stream with that error', async () => {
     fake.queue({ streamError: { afterEvents: 4 } }); // message_start, block start, ping, one word
-    const reported: unknown[] = [];
-    const result = streamText({
-      model: anthropic()(MODEL),
-      prompt: PROMPT,
-      maxRetries: 0,
-      onError: ({ error }) => void reported.push(error),
-    });
-    const read = await readStream(result.fullStream);
+    const read = await streamReportingErrors(anthropic()(MODEL), PROMPT);
     expect(read.deltas.join('')).toBe('echo: ');
     // ai 7 reports the provider's error event as an error part (or throws it) and to onError.
     expect(errorMessages(read)).toContain('Overloaded');
-    expect(reported.map((error) => (error as Error).message)).toEqual(['Overloaded']);
+    expect(read.reported.map((error) => (error as Error).message)).toEqual(['Overloaded']);
   });
 
   it('a reset mid-stream: the deltas before it arrive, then the stream fails', async () => {
     fake.queue({ resetAfterEvents: 5 }); // message_start, block start, ping, two words
-    const result = streamText({ model: anthropic()(MODEL), prompt: PROMPT, maxRetries: 0 });
-    const deltas: string[] = [];
-    const error = await (async () => {
-      for await (const part of result.fullStream) if (part.type === 'text-delta') deltas.push(part.text);
-    })().catch((e: unknown) => e);
-    expect(deltas.join('')).toBe('echo: Name ');
-    expect(error).toBeInstanceOf(Error);
+    const read = await readStream(
+      streamText({ model: anthropic()(MODEL), prompt: PROMPT, maxRetries: 0 }).fullStream,
+    );
+    expect(read.deltas.join('')).toBe('echo: Name ');
+    expect(read.thrown).toBeInstanceOf(Error);
     expect(fake.requests[0]?.answer).toMatchObject({ outcome: 'reset', events: 5 });
   });
 });

@@ -4,7 +4,7 @@
  * streamed, tool calls, usage) and see each scripted fault as they see the real API's.
  */
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { APICallError, generateText, jsonSchema, streamText, tool } from 'ai';
+import { APICallError, generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +13,7 @@ import {
   type FakeProvider,
   startFakeOpenAICompatible,
 } from '../../support/fake-providers';
+import { generateAndStream, streamReportingErrors } from '../../support/fake-providers/ai-sdk';
 import { errorMessages, readStream } from '../../support/fake-providers/read-stream';
 
 const KEY = 'sk-fake-test-key-0123456789';
@@ -259,16 +260,6 @@ describe('with the openai client', () => {
 describe('with the AI SDK (@ai-sdk/openai-compatible)', () => {
   const provider = () =>
     createOpenAICompatible({ name: 'fake', baseURL: fake.url, apiKey: KEY, includeUsage: true });
-  const weather = {
-    get_weather: tool({
-      description: 'The weather in a city',
-      inputSchema: jsonSchema<{ city: string }>({
-        type: 'object',
-        properties: { city: { type: 'string' } },
-        required: ['city'],
-      }),
-    }),
-  };
 
   it('generateText gets the echo, the finish reason and the usage', async () => {
     const result = await generateText({
@@ -301,15 +292,12 @@ describe('with the AI SDK (@ai-sdk/openai-compatible)', () => {
 
   it('tool calls come through generateText and streamText with their parsed input', async () => {
     fake.respondWith({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris, France' } }] });
-    const generated = await generateText({ model: provider()('gpt-fake'), prompt: PROMPT, tools: weather });
-    const streamed = streamText({ model: provider()('gpt-fake'), prompt: PROMPT, tools: weather });
-    for (const toolCalls of [generated.toolCalls, await streamed.toolCalls]) {
-      expect(toolCalls).toEqual([
+    for (const answer of await generateAndStream(provider()('gpt-fake'), PROMPT)) {
+      expect(answer.toolCalls).toEqual([
         expect.objectContaining({ toolName: 'get_weather', input: { city: 'Paris, France' } }),
       ]);
+      expect(answer.finishReason).toBe('tool-calls');
     }
-    expect(generated.finishReason).toBe('tool-calls');
-    expect(await streamed.finishReason).toBe('tool-calls');
   });
 
   it('a scripted status is an APICallError with the status, body and retryability', async () => {
@@ -333,30 +321,21 @@ describe('with the AI SDK (@ai-sdk/openai-compatible)', () => {
 
   it('an in-stream error event ends the stream with that error', async () => {
     fake.queue({ streamError: { afterEvents: 3, message: 'The model crashed' } });
-    const reported: unknown[] = [];
-    const result = streamText({
-      model: provider()('gpt-fake'),
-      prompt: PROMPT,
-      maxRetries: 0,
-      onError: ({ error }) => void reported.push(error),
-    });
-    const read = await readStream(result.fullStream);
+    const read = await streamReportingErrors(provider()('gpt-fake'), PROMPT);
     expect(read.deltas.join('')).toBe('echo: What ');
     // ai 7 reports the provider's error event as an error part (or throws it) and to onError.
     expect(errorMessages(read)).toContain('The model crashed');
-    expect(reported.map((error) => (error as Error).message)).toEqual(['The model crashed']);
+    expect(read.reported.map((error) => (error as Error).message)).toEqual(['The model crashed']);
   });
 
   it('a reset mid-stream: the deltas sent before it arrive, then the stream fails with ECONNRESET', async () => {
     fake.queue({ resetAfterEvents: 4 }); // the role chunk and three words
-    const result = streamText({ model: provider()('gpt-fake'), prompt: PROMPT, maxRetries: 0 });
-    const deltas: string[] = [];
-    const error = await (async () => {
-      for await (const part of result.fullStream) if (part.type === 'text-delta') deltas.push(part.text);
-    })().catch((e: unknown) => e);
-    expect(deltas.join('')).toBe('echo: What is ');
-    expect(APICallError.isInstance(error)).toBe(true);
-    expect(causes(error)).toContain('ECONNRESET');
+    const read = await readStream(
+      streamText({ model: provider()('gpt-fake'), prompt: PROMPT, maxRetries: 0 }).fullStream,
+    );
+    expect(read.deltas.join('')).toBe('echo: What is ');
+    expect(APICallError.isInstance(read.thrown)).toBe(true);
+    expect(causes(read.thrown)).toContain('ECONNRESET');
     expect(fake.requests[0]?.answer.outcome).toBe('reset');
   });
 });

@@ -4,10 +4,11 @@
  * answers, streamed and not, with tool calls, usage, the max-tokens cut and errors.
  */
 import { createOpenAI } from '@ai-sdk/openai';
-import { APICallError, generateText, jsonSchema, streamText, tool } from 'ai';
+import { APICallError, generateText, streamText } from 'ai';
 import OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countTokens, ECHO_PREFIX, type FakeProvider, startFakeOpenAI } from '../../support/fake-providers';
+import { generateAndStream, streamReportingErrors } from '../../support/fake-providers/ai-sdk';
 
 const KEY = 'sk-fake-responses-key-0123456789';
 const INSTRUCTIONS = 'You are terse.';
@@ -22,17 +23,6 @@ beforeEach(async () => {
   client = new OpenAI({ apiKey: KEY, baseURL: fake.url, maxRetries: 0 });
 });
 afterEach(() => fake.close());
-
-const weather = {
-  get_weather: tool({
-    description: 'The weather in a city',
-    inputSchema: jsonSchema<{ city: string }>({
-      type: 'object',
-      properties: { city: { type: 'string' } },
-      required: ['city'],
-    }),
-  }),
-};
 
 describe('with the openai client', () => {
   it('answers a response with output_text and usage', async () => {
@@ -126,14 +116,12 @@ describe('with the AI SDK (@ai-sdk/openai, the Responses API)', () => {
 
   it('tool calls come through both, with their parsed input', async () => {
     fake.respondWith({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Bergen' } }] });
-    const generated = await generateText({ model: openai()('gpt-4o'), prompt: PROMPT, tools: weather });
-    const streamed = streamText({ model: openai()('gpt-4o'), prompt: PROMPT, tools: weather });
-    for (const calls of [generated.toolCalls, await streamed.toolCalls])
-      expect(calls).toEqual([
+    for (const answer of await generateAndStream(openai()('gpt-4o'), PROMPT)) {
+      expect(answer.toolCalls).toEqual([
         expect.objectContaining({ toolName: 'get_weather', input: { city: 'Bergen' } }),
       ]);
-    expect(generated.finishReason).toBe('tool-calls');
-    expect(await streamed.finishReason).toBe('tool-calls');
+      expect(answer.finishReason).toBe('tool-calls');
+    }
   });
 
   it('errors: a scripted 429 then success with retries; an in-stream error event', async () => {
@@ -149,18 +137,8 @@ describe('with the AI SDK (@ai-sdk/openai, the Responses API)', () => {
     expect(refused).toMatchObject({ statusCode: 401, isRetryable: false });
 
     fake.queue({ streamError: { afterEvents: 5, message: 'The model crashed' } });
-    const reported: unknown[] = [];
-    const streamed = streamText({
-      model: openai()('gpt-4o'),
-      prompt: PROMPT,
-      maxRetries: 0,
-      onError: ({ error }) => void reported.push(error),
-    });
-    const deltas: string[] = [];
-    await (async () => {
-      for await (const part of streamed.fullStream) if (part.type === 'text-delta') deltas.push(part.text);
-    })().catch(() => undefined);
-    expect(deltas.join('')).toBe('echo: ');
-    expect(JSON.stringify(reported)).toContain('The model crashed');
+    const read = await streamReportingErrors(openai()('gpt-4o'), PROMPT);
+    expect(read.deltas.join('')).toBe('echo: ');
+    expect(JSON.stringify(read.reported)).toContain('The model crashed');
   });
 });
