@@ -43,7 +43,7 @@ export interface ProjectRetention {
  */
 function projectRetentionRules(retention: readonly ProjectRetention[]): LifecycleRule[] {
   return retention.flatMap(({ projectId, days }, index) =>
-    [EVENTS_PREFIX, PAYLOADS_PREFIX].map((table) => ({
+    [EVENTS_PREFIX, PAYLOADS_PREFIX, SCORES_PREFIX].map((table) => ({
       id: `expire-project-${index}-${table.slice(0, -1)}`,
       prefix: `${table}project_id=${encodeURIComponent(projectId)}/`,
       expiration: Duration.days(days),

@@ -1,11 +1,13 @@
 /**
  * Retention from the deployment config as S3 lifecycle rules: raw requests expire after the
- * configured days (30 by default), and the listed projects' events and payloads after theirs, on
+ * configured days (30 by default), and the listed projects' events, payloads and scores after theirs, on
  * the URL-encoded project id as it appears in keys.
  */
+
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { partitionPrefix, payloadKey } from '../../lambdas/domain/store/layout';
+import { scorePartitionPrefix } from '../../lambdas/domain/store/scores';
 import { loadDeploymentConfig } from '../../lib/config/deployment-config';
 import { DEFAULT_RAW_RETENTION_DAYS } from '../../lib/data-plane/raw-archive';
 import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
@@ -60,7 +62,7 @@ describe('retention lifecycle rules', () => {
     );
   });
 
-  it("expires each listed project's events and payloads under its URL-encoded id, and no one else's", () => {
+  it("expires each listed project's events, payloads and scores under its URL-encoded id, and no one else's", () => {
     const projectId = 'acme prod/ü';
     const { stack, template } = templatesWith({
       projectEvents: [
@@ -71,7 +73,11 @@ describe('retention lifecycle rules', () => {
     const encoded = encodeURIComponent(projectId);
     const eventsPrefix = `events/project_id=${encoded}/`;
     const payloadsPrefix = `payloads/project_id=${encoded}/`;
+    const scoresPrefix = `scores/project_id=${encoded}/`;
     // The prefixes are the ones the writer's keys start with.
+    expect(
+      scorePartitionPrefix({ project_id: projectId, event_start_time: 0 }).startsWith(scoresPrefix),
+    ).toBe(true);
     expect(
       partitionPrefix('events/', { projectId, dt: '2026-01-01', hour: '00' }).startsWith(eventsPrefix),
     ).toBe(true);
@@ -81,13 +87,14 @@ describe('retention lifecycle rules', () => {
         Rules: Match.arrayWith([
           Match.objectLike({ Prefix: eventsPrefix, ExpirationInDays: 90, Status: 'Enabled' }),
           Match.objectLike({ Prefix: payloadsPrefix, ExpirationInDays: 90, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: scoresPrefix, ExpirationInDays: 90, Status: 'Enabled' }),
           Match.objectLike({ Prefix: 'events/project_id=p-2/', ExpirationInDays: 7 }),
           Match.objectLike({ Prefix: 'payloads/project_id=p-2/', ExpirationInDays: 7 }),
         ]),
       },
     });
     const rules = rulesOf(template, stack, stack.eventStore.bucket);
-    expect(rules.filter((rule) => rule.ExpirationInDays !== undefined)).toHaveLength(4);
+    expect(rules.filter((rule) => rule.ExpirationInDays !== undefined)).toHaveLength(6);
     expect(rules.some((rule) => String(rule.Prefix ?? '').startsWith('tombstones/'))).toBe(false);
   });
 });
