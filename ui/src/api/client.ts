@@ -39,6 +39,28 @@ export class ApiError extends Error {
   }
 }
 
+/** GET /v1/events/{id}/scores: every evaluation of an event, newest first (docs/evaluators.md). */
+export interface ScoreHistoryAnswer {
+  event_id: string;
+  scores: ScoreHistoryEntry[];
+}
+
+export interface ScoreHistoryEntry {
+  score_id: string;
+  evaluator_id: string;
+  evaluator_name: string;
+  evaluator_version: number;
+  value: number | boolean | string | null;
+  passed: boolean | null;
+  explanation: string | null;
+  cost: number | null;
+  judge_event_id: string | null;
+  status: 'ok' | 'error';
+  error: string | null;
+  source: string;
+  scored_at: number;
+}
+
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
@@ -600,6 +622,8 @@ export function createApiClient(options: ApiClientOptions) {
     /** HoneyHive's `PUT /events`: merges the given sections into a stored event (the ingest scope). */
     updateEvent: (target: DataTarget, body: EventUpdate) => dp<unknown>(target, 'PUT', '/events', body),
     eventSchema: (target: DataTarget) => dp<EventSchemaAnswer>(target, 'GET', '/v1/events/schema'),
+    scoreHistory: (target: DataTarget, eventId: string) =>
+      dp<ScoreHistoryAnswer>(target, 'GET', `/v1/events/${enc(eventId)}/scores`),
     chart: (target: DataTarget, chart: ChartRequest) =>
       dp<ChartAnswer>(
         target,

@@ -16,6 +16,7 @@ import { CopyButton } from '../components/CopyButton';
 import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
 import { JudgeCalls } from '../evaluators/JudgeCalls';
 import { EventMetrics } from '../evaluators/MetricScores';
+import { ScoreHistory } from '../evaluators/ScoreHistory';
 import { AddToReview } from '../review/AddToReview';
 import { inputMessages, isRecord, isTruncated, outputMessages } from './chat';
 import { MessageList } from './Messages';
@@ -114,6 +115,7 @@ export function EventDetail({ event, rawJsonHref }: EventDetailProps): JSX.Eleme
       ) : (
         <OptionalSection title="Metrics" value={event.metrics} />
       )}
+      <ScoreHistory eventId={event.event_id} projectId={event.project_id} />
       <JudgeCalls event={event} />
       <OptionalSection title="Feedback" value={event.feedback} />
       <OptionalSection title="User properties" value={event.user_properties} />
