@@ -8,8 +8,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EvaluationInput, EvaluatorDefinition } from '../../lambdas/domain/evaluators/evaluator';
+import type { EvaluatorDefinition } from '../../lambdas/domain/evaluators/evaluator';
 import { LOCAL_TENANT, startLocalPlatform } from '../../lambdas/local/platform';
+import { evaluationInput } from '../support/evaluation-input';
 import { type FakeProvider, startFakeOpenAICompatible } from '../support/fake-providers';
 import { eventually, readApi } from '../support/read-api-client';
 
@@ -43,21 +44,15 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const input: EvaluationInput = {
+const input = evaluationInput({
   event_id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
   session_id: '1f0e6679-7425-40de-944b-e07fc1f90ae7',
-  event_type: 'model',
   event_name: 'answer',
   model: null,
   provider: null,
   inputs: { question: 'Is the sky blue?' },
   outputs: { content: 'Yes, on a clear day.' },
-  metadata: {},
-  config: {},
-  feedback: {},
-  metrics: {},
-  user_properties: {},
-};
+});
 
 function judge(overrides: Partial<EvaluatorDefinition> = {}): EvaluatorDefinition {
   return {

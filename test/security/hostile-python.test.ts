@@ -17,9 +17,9 @@ import { PythonSandbox } from '../../lambdas/adapters/local/python-sandbox';
 import type {
   CodeMetricRunner,
   EvaluationErrorKind,
-  EvaluationInput,
   EvaluationOutcome,
 } from '../../lambdas/domain/evaluators/evaluator';
+import { evaluationInput } from '../support/evaluation-input';
 import { ExecutorHandlerClient } from '../support/executor-handler-client';
 
 const TCP_PORT = 24_817;
@@ -28,21 +28,7 @@ const UDP_PORT = 24_818;
 const OPEN_FILES = 15;
 const SECRET = 'waggle-hostile-secret-7f3a';
 
-const input: EvaluationInput = {
-  event_id: 'event-1',
-  session_id: 'session-1',
-  event_type: 'model',
-  event_name: 'chat',
-  model: 'gpt-4o',
-  provider: 'openai',
-  inputs: { question: 'hi' },
-  outputs: { content: 'hello there' },
-  metadata: {},
-  config: {},
-  feedback: {},
-  metrics: {},
-  user_properties: {},
-};
+const input = evaluationInput({ inputs: { question: 'hi' }, outputs: { content: 'hello there' } });
 
 let sandbox: PythonSandbox;
 /** The AWS path: LambdaCodeRunner invoking handler.py, which runs the same harness. */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseDollars, parseJudgeFallbacks } from '../../../../lambdas/config/judge';
-import type { EvaluationInput, EvaluatorDefinition } from '../../../../lambdas/domain/evaluators/evaluator';
+import type { EvaluatorDefinition } from '../../../../lambdas/domain/evaluators/evaluator';
 import {
   createJudgeBudget,
   judgeBudgetCounter,
@@ -14,6 +14,7 @@ import { renderJudgePrompt } from '../../../../lambdas/domain/evaluators/judge/p
 import { readVerdict, verdictSchema } from '../../../../lambdas/domain/evaluators/judge/verdict';
 import { convertScore, passedOf, withPassed } from '../../../../lambdas/domain/evaluators/score';
 import { periodOf } from '../../../../lambdas/domain/proxy/periods';
+import { evaluationInput } from '../../../support/evaluation-input';
 import { MemoryUsageCounters } from '../../../support/memory-proxy-limits';
 
 const LIMITS = { explanationChars: 4096, valueChars: 8192 };
@@ -61,21 +62,15 @@ describe('convertScore (the harness rules) and passing', () => {
   });
 });
 
-const input: EvaluationInput = {
+const input = evaluationInput({
   event_id: 'e1',
   session_id: 's1',
-  event_type: 'model',
-  event_name: 'chat',
-  model: 'gpt-4o',
   provider: null,
   inputs: { question: 'Why?', chat_history: [{ role: 'user', content: 'first' }], n: 3 },
   outputs: { content: 'Because.' },
   metadata: { 'gen_ai.system': 'openai', gen_ai: { other: 'nested' }, flag: null },
-  config: {},
   feedback: { rating: 5 },
-  metrics: {},
-  user_properties: {},
-};
+});
 
 describe('renderJudgePrompt', () => {
   it('fills dotted paths, array items, keys with dots, whole sections and top-level fields', () => {

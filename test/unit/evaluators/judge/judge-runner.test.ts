@@ -24,6 +24,8 @@ import { SecretValue } from '../../../../lambdas/domain/providers/secret-value';
 import { createProxyGuards, MICRO_USD } from '../../../../lambdas/domain/proxy/admission';
 import { periodOf } from '../../../../lambdas/domain/proxy/periods';
 import { SQS_MAX_MESSAGE_BYTES } from '../../../../lambdas/domain/queue-limits';
+import { evaluationInput } from '../../../support/evaluation-input';
+import { evaluatorDefinition } from '../../../support/evaluator-definition';
 import {
   countTokens,
   type FakeProvider,
@@ -53,45 +55,32 @@ beforeEach(() => {
   anthropic.reset();
 });
 
-const input: EvaluationInput = {
+const input = evaluationInput({
   event_id: 'evt-judged-1',
   session_id: 'sess-judged-1',
-  event_type: 'model',
   event_name: 'answer',
-  model: 'gpt-4o',
-  provider: 'openai',
   inputs: { question: 'What is the capital of France?', chat_history: [{ role: 'user', content: 'hi' }] },
   outputs: { content: 'Paris is the capital of France.' },
   metadata: { 'gen_ai.system': 'openai' },
-  config: {},
-  feedback: {},
-  metrics: {},
-  user_properties: {},
   ground_truth: 'Paris',
-};
+});
 
 function evaluator(overrides: Partial<EvaluatorDefinition> = {}): EvaluatorDefinition {
-  return {
-    id: 'ev-1',
+  return evaluatorDefinition({
     projectId: tenant.project_id,
     name: 'answers-the-question',
     version: 3,
     type: 'model',
-    description: '',
     prompt:
       'Question: {{inputs.question}}\nAnswer: {{outputs.content}}\nExpected: {{ground_truth}}\nDoes the answer answer the question correctly?',
     returnType: 'boolean',
     passWhen: true,
-    needsGroundTruth: false,
-    enabledInProd: true,
     modelProvider: 'openai',
     modelName: 'gpt-4o-mini',
-    samplingPercentage: 100,
-    filters: [],
     createdAt: NOW,
     updatedAt: NOW,
     ...overrides,
-  };
+  });
 }
 
 interface Setup {

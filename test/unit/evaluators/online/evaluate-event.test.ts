@@ -15,28 +15,17 @@ import {
   RetryableEvaluationError,
 } from '../../../../lambdas/domain/evaluators/online/evaluate-event';
 import type { WaggleEvent } from '../../../../lambdas/domain/events/event';
+import { evaluationInput } from '../../../support/evaluation-input';
 import { evaluatorDefinition } from '../../../support/evaluator-definition';
 
 const sandbox = new PythonSandbox({ prewarm: false });
 afterAll(() => sandbox.close());
 
 const event = {
-  event_id: 'e-1',
-  session_id: 's-1',
+  ...evaluationInput({ event_id: 'e-1', session_id: 's-1' }),
   org_id: 'o',
   workspace_id: 'w',
   project_id: 'p1',
-  event_type: 'model',
-  event_name: 'chat',
-  model: 'gpt-4o',
-  provider: 'openai',
-  inputs: { question: 'What is 2 + 2?' },
-  outputs: { content: 'It is 4.' },
-  metadata: {},
-  config: {},
-  feedback: {},
-  metrics: {},
-  user_properties: {},
 } as unknown as WaggleEvent;
 
 function definition(overrides: Partial<EvaluatorDefinition>): EvaluatorDefinition {

@@ -14,27 +14,18 @@ import {
 import { createEvaluationWorker } from '../../../../lambdas/domain/evaluators/online/worker';
 import type { WaggleEvent } from '../../../../lambdas/domain/events/event';
 import { SQS_MAX_MESSAGE_BYTES } from '../../../../lambdas/domain/queue-limits';
+import { evaluatorDefinition } from '../../../support/evaluator-definition';
 
 const sandbox = new PythonSandbox({ prewarm: false });
 afterAll(() => sandbox.close());
 
 const tenant = { org_id: 'o', workspace_id: 'w', project_id: 'p1' };
-const metric: EvaluatorDefinition = {
+const metric = evaluatorDefinition({
   id: 'len',
-  projectId: 'p1',
   name: 'answer length',
   version: 2,
-  type: 'custom',
-  description: '',
   codeSnippet: 'def m(e):\n    return len(e["outputs"]["content"])\n',
-  returnType: 'float',
-  needsGroundTruth: false,
-  enabledInProd: true,
-  samplingPercentage: 100,
-  filters: [],
-  createdAt: 0,
-  updatedAt: 0,
-};
+});
 const events = new Map<string, WaggleEvent>(
   ['e-1', 'e-2'].map((id) => [
     id,

@@ -9,25 +9,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LambdaCodeRunner } from '../../../../lambdas/adapters/aws/lambda-code-runner';
 import { DEFAULT_CODE_LIMITS } from '../../../../lambdas/domain/evaluators/code-limits';
-import type { EvaluationInput } from '../../../../lambdas/domain/evaluators/evaluator';
+import { evaluationInput } from '../../../support/evaluation-input';
 import { ExecutorHandlerClient, invokePayload } from '../../../support/executor-handler-client';
 
-const input: EvaluationInput = {
-  event_id: 'event-1',
-  session_id: 'session-1',
-  event_type: 'model',
-  event_name: 'chat',
-  model: 'gpt-4o',
-  provider: 'openai',
-  inputs: { question: 'What is 2 + 2?' },
-  outputs: { content: 'It is 4.' },
-  metadata: { tier: 'gold' },
-  config: {},
-  feedback: {},
-  metrics: {},
-  user_properties: {},
-  ground_truth: '4',
-};
+const input = evaluationInput({ metadata: { tier: 'gold' }, ground_truth: '4' });
 
 const lambda = mockClient(LambdaClient);
 afterEach(() => lambda.reset());

@@ -6,30 +6,20 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { PYTHON_MISSING_MESSAGE, PythonSandbox } from '../../../../lambdas/adapters/local/python-sandbox';
 import { DEFAULT_CODE_LIMITS } from '../../../../lambdas/domain/evaluators/code-limits';
-import type {
-  EvaluationInput,
-  EvaluationOutcome,
-  ReturnType,
-} from '../../../../lambdas/domain/evaluators/evaluator';
+import type { EvaluationOutcome, ReturnType } from '../../../../lambdas/domain/evaluators/evaluator';
+import { evaluationInput } from '../../../support/evaluation-input';
 
 const sandbox = new PythonSandbox({ limits: { wallClockMs: 2_000 } });
 afterAll(() => sandbox.close());
 
-const input: EvaluationInput = {
-  event_id: 'event-1',
-  session_id: 'session-1',
-  event_type: 'model',
-  event_name: 'chat',
-  model: 'gpt-4o',
-  provider: 'openai',
-  inputs: { question: 'What is 2 + 2?' },
+const input = evaluationInput({
   outputs: { content: 'The answer is 4.' },
   metadata: { latency_ms: 120 },
   config: { temperature: 0 },
   feedback: { rating: 5 },
   metrics: { earlier: 0.5 },
   user_properties: { plan: 'pro' },
-};
+});
 
 function run(code: string, returnType: ReturnType = 'float', event = input): Promise<EvaluationOutcome> {
   return sandbox.run({ projectId: 'project-unit', code, returnType, input: event });
