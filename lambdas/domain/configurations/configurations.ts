@@ -6,15 +6,18 @@
  * the other environments keep serving what they served (a write without `env` deploys nothing).
  * Names are unique per project (a NameClaim), as readers look configurations up by name.
  */
-import { type ControlPlaneContext, isoNow } from '../control-plane/context';
+import { deletion } from '../control-plane/changes';
+import { type ControlPlaneContext, findInProject, isoNow } from '../control-plane/context';
 import { projectNameClaims, refuseSecrets } from '../control-plane/entity-names';
-import type {
-  ConfigurationRecord,
-  ConfigurationVersionRecord,
-  Project,
-  StoredConfigurationVersion,
+import {
+  type ConfigurationRecord,
+  type ConfigurationVersionRecord,
+  firstVersion,
+  inProject,
+  type Project,
+  type StoredConfigurationVersion,
 } from '../control-plane/model';
-import { NotFoundError, TooLargeError } from '../errors';
+import { TooLargeError } from '../errors';
 import { CONFIGURATION_ENVIRONMENTS, type ConfigurationEnvironment } from './configuration';
 import type { ConfigurationInput } from './configuration-input';
 import { jsonBytes, MAX_SYNC_PAYLOAD_BYTES } from './limits';
@@ -37,16 +40,12 @@ export async function createConfiguration(
   const stored: StoredConfigurationVersion = { number: 1, content: input.content, created_at: now };
   const record: ConfigurationRecord = {
     kind: 'configuration',
-    org_id: project.org_id,
-    workspace_id: project.workspace_id,
-    project_id: project.id,
+    ...inProject(project),
     id: context.newId(),
     name: input.name,
     deployments: deploy({}, input.env, 1),
     versions: [stored],
-    version: 1,
-    created_at: now,
-    updated_at: now,
+    ...firstVersion(now),
   };
   checkPayloadSize(record);
   await names.claim(context, record);
@@ -93,12 +92,7 @@ export async function deleteConfiguration(
     current.version,
   );
   await names.release(context, current);
-  // The tombstone's version is above every upsert's, so a late upsert cannot bring it back.
-  await context.changes.publish({
-    type: 'prompt.deleted',
-    version: current.version + 1,
-    payload: promptPayload(current),
-  });
+  await context.changes.publish(deletion('prompt.deleted', current, promptPayload(current)));
 }
 
 /** The project's configuration with this id; NotFoundError for another project's (never told apart). */
@@ -107,10 +101,7 @@ export async function findConfiguration(
   project: Project,
   id: string,
 ): Promise<ConfigurationRecord> {
-  const record = await context.store.get({ kind: 'configuration', org_id: project.org_id, id });
-  if (!record || record.project_id !== project.id)
-    throw new NotFoundError(`No configuration ${id} in this project`);
-  return record;
+  return findInProject(context, 'configuration', project, id, `No configuration ${id} in this project`);
 }
 
 export async function listConfigurationRecords(
@@ -188,9 +179,7 @@ function historyOf(
     configuration_id: record.id,
     id: `${record.id}#${stored.number}`,
     stored,
-    version: 1,
-    created_at: stored.created_at,
-    updated_at: stored.created_at,
+    ...firstVersion(stored.created_at),
   };
 }
 

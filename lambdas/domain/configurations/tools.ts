@@ -3,9 +3,10 @@
  * the control plane like configurations; every change bumps the record's version, which the sync
  * orders by. Bodies are read strictly (unknown fields refused) as the `honeyhive` client sends them.
  */
-import { type ControlPlaneContext, isoNow } from '../control-plane/context';
-import type { Project, ToolRecord } from '../control-plane/model';
-import { NotFoundError, TooLargeError, ValidationError } from '../errors';
+import { type ConfigChange, deletion } from '../control-plane/changes';
+import { type ControlPlaneContext, findInProject, isoNow } from '../control-plane/context';
+import { firstVersion, inProject, type Project, type ToolRecord } from '../control-plane/model';
+import { TooLargeError, ValidationError } from '../errors';
 import { assertNoSecrets, SyncMessageError } from '../sync/messages';
 import { name, object, onlyFields } from './configuration-input';
 import { jsonBytes, MAX_TOOL_BYTES } from './limits';
@@ -77,28 +78,16 @@ export async function createTool(
   project: Project,
   input: ToolInput,
 ): Promise<ToolRecord> {
-  const now = isoNow(context);
   const record: ToolRecord = {
     kind: 'tool',
-    org_id: project.org_id,
-    workspace_id: project.workspace_id,
-    project_id: project.id,
+    ...inProject(project),
     id: context.newId(),
     name: input.name,
     parameters: input.parameters,
     tool_type: input.tool_type,
-    version: 1,
-    created_at: now,
-    updated_at: now,
+    ...firstVersion(isoNow(context)),
   };
-  if (input.description !== undefined) record.description = input.description;
-  await context.store.put(record);
-  await context.changes.publish({
-    type: 'tool.upserted',
-    version: record.version,
-    payload: toolPayload(record),
-  });
-  return record;
+  return putTool(context, record, input.description);
 }
 
 export async function updateTool(
@@ -114,23 +103,24 @@ export async function updateTool(
     version: current.version + 1,
     updated_at: isoNow(context),
   };
-  if (input.description !== undefined) record.description = input.description;
+  return putTool(context, record, input.description);
+}
+
+/** Writes a tool (with its description, when it has one) and publishes it. */
+async function putTool(
+  context: ControlPlaneContext,
+  record: ToolRecord,
+  description: string | undefined,
+): Promise<ToolRecord> {
+  if (description !== undefined) record.description = description;
   await context.store.put(record);
-  await context.changes.publish({
-    type: 'tool.upserted',
-    version: record.version,
-    payload: toolPayload(record),
-  });
+  await context.changes.publish(toolChange(record));
   return record;
 }
 
 export async function deleteTool(context: ControlPlaneContext, current: ToolRecord): Promise<void> {
   await context.store.delete({ kind: 'tool', org_id: current.org_id, id: current.id }, current.version);
-  await context.changes.publish({
-    type: 'tool.deleted',
-    version: current.version + 1,
-    payload: toolPayload(current),
-  });
+  await context.changes.publish(deletion('tool.deleted', current, toolPayload(current)));
 }
 
 export async function findTool(
@@ -138,9 +128,11 @@ export async function findTool(
   project: Project,
   id: string,
 ): Promise<ToolRecord> {
-  const record = await context.store.get({ kind: 'tool', org_id: project.org_id, id });
-  if (!record || record.project_id !== project.id) throw new NotFoundError(`No tool ${id} in this project`);
-  return record;
+  return findInProject(context, 'tool', project, id, `No tool ${id} in this project`);
+}
+
+function toolChange(record: ToolRecord): ConfigChange {
+  return { type: 'tool.upserted', version: record.version, payload: toolPayload(record) };
 }
 
 export function toolPayload(record: ToolRecord): ToolPayload {

@@ -4,10 +4,10 @@
  */
 import { generateApiKey, hashApiKey } from '../auth/api-key';
 import type { ApiKeyScope } from '../auth/principal';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import { apiKeyChange } from './changes';
-import { type ControlPlaneContext, isoNow } from './context';
-import { type ApiKey, nextVersion, type Project } from './model';
+import { type ControlPlaneContext, findInProject, isoNow } from './context';
+import { type ApiKey, firstVersion, inProject, nextVersion, type Project } from './model';
 import type { ApiKeyView } from './wire-types';
 
 /** `wgl_` plus 4 characters of the random part: enough to tell keys apart, 24 of 256 bits. */
@@ -47,12 +47,9 @@ export async function registerKey(
   key: string,
   input: { scopes: readonly ApiKeyScope[]; created_by: string },
 ): Promise<ApiKey> {
-  const now = isoNow(context);
   const record: ApiKey = {
     kind: 'api-key',
-    org_id: project.org_id,
-    workspace_id: project.workspace_id,
-    project_id: project.id,
+    ...inProject(project),
     project_name: project.name,
     id: context.newId(),
     key_hash: hashApiKey(key),
@@ -60,9 +57,7 @@ export async function registerKey(
     scopes: [...new Set(input.scopes)],
     status: 'active',
     created_by: input.created_by,
-    version: 1,
-    created_at: now,
-    updated_at: now,
+    ...firstVersion(isoNow(context)),
   };
   await context.store.put(record);
   await context.changes.publish(apiKeyChange(record));
@@ -79,9 +74,7 @@ export async function findKey(
   project: Project,
   keyId: string,
 ): Promise<ApiKey> {
-  const key = await context.store.get({ kind: 'api-key', org_id: project.org_id, id: keyId });
-  if (!key || key.project_id !== project.id) throw new NotFoundError('No such API key');
-  return key;
+  return findInProject(context, 'api-key', project, keyId, 'No such API key');
 }
 
 /** Revokes a key; revoking a revoked key changes nothing and publishes nothing. */

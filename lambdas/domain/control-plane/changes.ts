@@ -4,24 +4,18 @@
  * what it holds for that record (replays and reordering then change nothing). Payloads carry what a
  * data plane needs and nothing secret: API keys travel as SHA-256 hashes.
  */
-import type { ApiKeyScope } from '../auth/principal';
 import type { PromptPayload, ToolPayload } from '../configurations/synced';
 import type { EvaluatorPayload } from '../evaluators/definitions/synced';
+import type { ApiKeyPayload as SyncedApiKeyPayload } from '../sync/messages';
 import type { ApiKey, Project, ProjectType } from './model';
 
-/** Shaped like the data plane's ApiKeyRecord (plus the key id and expiry) so it can be stored as is. */
-export interface ApiKeyPayload {
+/**
+ * The sync's API-key payload (shaped like the data plane's ApiKeyRecord so it can be stored as is),
+ * which the control plane always sends with the key id and the revoked flag.
+ */
+export interface ApiKeyPayload extends SyncedApiKeyPayload {
   key_id: string;
-  keyHash: string;
-  org_id: string;
-  workspace_id: string;
-  project_id: string;
-  projectName: string;
-  scopes: ApiKeyScope[];
   revoked: boolean;
-  createdAt: number;
-  /** Epoch ms after which the key must be refused (a rotated key's grace period). */
-  expiresAt?: number;
 }
 
 interface ProjectPayload {
@@ -73,6 +67,32 @@ export function apiKeyPayload(key: ApiKey): ApiKeyPayload {
   };
   if (key.expires_at !== undefined) payload.expiresAt = Date.parse(key.expires_at);
   return payload;
+}
+
+export function projectChange(project: Project): ConfigChange {
+  return { type: 'project.upserted', version: project.version, payload: projectPayload(project) };
+}
+
+type DeletionType = Extract<ConfigChange['type'], `${string}.deleted`>;
+/** The payload a change of this type carries. */
+type PayloadOf<Type extends ConfigChange['type']> = ConfigChange extends infer Change
+  ? Change extends { type: infer Types; payload: infer Payload }
+    ? Type extends Types
+      ? Payload
+      : never
+    : never
+  : never;
+
+/**
+ * The change that deletes a record. Its version is above every upsert's, so a data plane that
+ * still holds (or later receives) an upsert of the record cannot bring it back.
+ */
+export function deletion<Type extends DeletionType>(
+  type: Type,
+  record: { version: number },
+  payload: PayloadOf<Type>,
+): ConfigChange {
+  return { type, version: record.version + 1, payload } as ConfigChange;
 }
 
 export function apiKeyChange(key: ApiKey): ConfigChange {

@@ -7,7 +7,7 @@
 import { ConflictError, ValidationError } from '../errors';
 import { assertNoSecrets, SyncMessageError } from '../sync/messages';
 import { type ControlPlaneContext, isoNow } from './context';
-import type { NameClaim } from './model';
+import { firstVersion, type NameClaim } from './model';
 
 /** An entity named uniquely in its project. */
 interface NamedEntity {
@@ -39,14 +39,7 @@ export function projectNameClaims<Entity extends NamedEntity>(
   });
   return {
     async claim(context, entity) {
-      const now = isoNow(context);
-      const claim: NameClaim = {
-        ...key(entity),
-        owner_id: entity.id,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      };
+      const claim: NameClaim = { ...key(entity), owner_id: entity.id, ...firstVersion(isoNow(context)) };
       try {
         await context.store.put(claim);
       } catch (error) {

@@ -179,6 +179,16 @@ export function projectNameClaimId(name: string): string {
   return `project-name#${name}`;
 }
 
+/** What a record's first write carries: version 1, created and updated now. */
+export function firstVersion(now: string): Pick<Versioned, 'version' | 'created_at' | 'updated_at'> {
+  return { version: 1, created_at: now, updated_at: now };
+}
+
+/** The owner fields of a record made in a project. */
+export function inProject(project: Project): { org_id: string; workspace_id: string; project_id: string } {
+  return { org_id: project.org_id, workspace_id: project.workspace_id, project_id: project.id };
+}
+
 /** The next version of a record, with updated_at moved to now. */
 export function nextVersion<T extends ControlPlaneRecord>(record: T, changes: Partial<T>, now: string): T {
   return { ...record, ...changes, version: record.version + 1, updated_at: now };

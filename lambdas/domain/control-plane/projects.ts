@@ -6,9 +6,16 @@
  */
 import { ConflictError } from '../errors';
 import { revokeKey } from './api-keys';
-import { apiKeyChange, projectPayload } from './changes';
+import { apiKeyChange, deletion, projectChange, projectPayload } from './changes';
 import { type ControlPlaneContext, isoNow } from './context';
-import { type NameClaim, nextVersion, type Project, type ProjectType, projectNameClaimId } from './model';
+import {
+  firstVersion,
+  type NameClaim,
+  nextVersion,
+  type Project,
+  type ProjectType,
+  projectNameClaimId,
+} from './model';
 import { VersionConflictError } from './store';
 
 interface ProjectInput {
@@ -33,16 +40,13 @@ export async function createProject(
   target: { org_id: string; workspace_id: string },
   input: ProjectInput,
 ): Promise<Project> {
-  const now = isoNow(context);
   const project: Project = {
     kind: 'project',
     org_id: target.org_id,
     workspace_id: target.workspace_id,
     id: context.newId(),
     name: input.name,
-    version: 1,
-    created_at: now,
-    updated_at: now,
+    ...firstVersion(isoNow(context)),
   };
   if (input.description !== undefined) project.description = input.description;
   if (input.type !== undefined) project.type = input.type;
@@ -53,11 +57,7 @@ export async function createProject(
     await context.store.delete(claim, claim.version);
     throw error;
   }
-  await context.changes.publish({
-    type: 'project.upserted',
-    version: project.version,
-    payload: projectPayload(project),
-  });
+  await context.changes.publish(projectChange(project));
   return project;
 }
 
@@ -83,11 +83,7 @@ export async function updateProject(
     await releaseName(context, project);
     await renameKeys(context, updated);
   }
-  await context.changes.publish({
-    type: 'project.upserted',
-    version: updated.version,
-    payload: projectPayload(updated),
-  });
+  await context.changes.publish(projectChange(updated));
   return updated;
 }
 
@@ -99,12 +95,7 @@ export async function deleteProject(context: ControlPlaneContext, project: Proje
   }
   await context.store.delete(project, project.version);
   await releaseName(context, project);
-  // The deletion is a newer state of the project than any upsert a data plane may still hold.
-  await context.changes.publish({
-    type: 'project.deleted',
-    version: project.version + 1,
-    payload: projectPayload(project),
-  });
+  await context.changes.publish(deletion('project.deleted', project, projectPayload(project)));
 }
 
 async function claimName(context: ControlPlaneContext, project: Project): Promise<NameClaim> {
@@ -114,9 +105,7 @@ async function claimName(context: ControlPlaneContext, project: Project): Promis
     org_id: project.org_id,
     id: projectNameClaimId(project.name),
     owner_id: project.id,
-    version: 1,
-    created_at: now,
-    updated_at: now,
+    ...firstVersion(now),
   };
   try {
     await context.store.put(claim);

@@ -6,6 +6,7 @@
 import { ConflictError } from '../errors';
 import { type ControlPlaneContext, isoNow } from './context';
 import {
+  firstVersion,
   type Membership,
   membershipId,
   nextVersion,
@@ -29,7 +30,7 @@ export async function createOrganization(
   const now = isoNow(context);
   const orgId = context.newId();
   const workspaceId = context.newId();
-  const base = { org_id: orgId, version: 1, created_at: now, updated_at: now };
+  const base = { org_id: orgId, ...firstVersion(now) };
   const organization: Organization = {
     ...base,
     kind: 'organization',
@@ -74,15 +75,12 @@ export async function createWorkspace(
   orgId: string,
   input: { name: string },
 ): Promise<Workspace> {
-  const now = isoNow(context);
   const workspace: Workspace = {
     kind: 'workspace',
     org_id: orgId,
     id: context.newId(),
     name: input.name,
-    version: 1,
-    created_at: now,
-    updated_at: now,
+    ...firstVersion(isoNow(context)),
   };
   await context.store.put(workspace);
   return workspace;
@@ -110,9 +108,7 @@ export async function setMembership(
     ...ref,
     user_id: input.user_id,
     role: input.role,
-    version: 1,
-    created_at: now,
-    updated_at: now,
+    ...firstVersion(now),
   };
   if (input.email !== undefined) membership.email = input.email;
   if (input.workspace_id !== undefined) membership.workspace_id = input.workspace_id;
