@@ -59,9 +59,7 @@ export async function registerKey(
     created_by: input.created_by,
     ...firstVersion(isoNow(context)),
   };
-  await context.store.put(record);
-  await context.changes.publish(apiKeyChange(record));
-  return record;
+  return putKey(context, record);
 }
 
 export async function listKeys(context: ControlPlaneContext, project: Project): Promise<ApiKeyView[]> {
@@ -81,10 +79,14 @@ export async function findKey(
 export async function revokeKey(context: ControlPlaneContext, key: ApiKey): Promise<ApiKey> {
   if (key.status === 'revoked') return key;
   const now = isoNow(context);
-  const revoked = nextVersion(key, { status: 'revoked', revoked_at: now }, now);
-  await context.store.put(revoked);
-  await context.changes.publish(apiKeyChange(revoked));
-  return revoked;
+  return putKey(context, nextVersion(key, { status: 'revoked', revoked_at: now }, now));
+}
+
+/** Writes a key and publishes it to the data planes. */
+export async function putKey(context: ControlPlaneContext, key: ApiKey): Promise<ApiKey> {
+  await context.store.put(key);
+  await context.changes.publish(apiKeyChange(key));
+  return key;
 }
 
 /**
@@ -113,15 +115,11 @@ export async function rotateKey(
       { status: 'revoked', revoked_at: now, replaced_by: issued.record.id },
       now,
     );
-    await context.store.put(revoked);
-    await context.changes.publish(apiKeyChange(revoked));
-    return { issued, old: revoked };
+    return { issued, old: await putKey(context, revoked) };
   }
   const expiresAt = new Date(context.clock() + input.graceSeconds * 1000).toISOString();
   const expiring = nextVersion(old, { expires_at: expiresAt, replaced_by: issued.record.id }, now);
-  await context.store.put(expiring);
-  await context.changes.publish(apiKeyChange(expiring));
-  return { issued, old: expiring };
+  return { issued, old: await putKey(context, expiring) };
 }
 
 /** Revokes an organization's keys whose grace period is over (run on a schedule). */

@@ -5,8 +5,8 @@
  * left behind by a crash is recognised as stale (its owner does not hold that name) and reclaimed.
  */
 import { ConflictError } from '../errors';
-import { revokeKey } from './api-keys';
-import { apiKeyChange, deletion, projectChange, projectPayload } from './changes';
+import { putKey, revokeKey } from './api-keys';
+import { deletion, projectChange, projectPayload } from './changes';
 import { type ControlPlaneContext, isoNow } from './context';
 import {
   firstVersion,
@@ -138,8 +138,6 @@ async function renameKeys(context: ControlPlaneContext, project: Project): Promi
   const keys = await context.store.listByOrg('api-key', project.org_id);
   for (const key of keys) {
     if (key.project_id !== project.id) continue;
-    const updated = nextVersion(key, { project_name: project.name }, isoNow(context));
-    await context.store.put(updated);
-    await context.changes.publish(apiKeyChange(updated));
+    await putKey(context, nextVersion(key, { project_name: project.name }, isoNow(context)));
   }
 }
