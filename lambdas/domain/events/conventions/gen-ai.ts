@@ -18,7 +18,7 @@ import {
   textFromAttribute,
   toJsonValue,
 } from '../json-path';
-import { metadataCount, metadataValue } from './metadata';
+import { kindHint, metadataCount, metadataValue } from './metadata';
 
 const OPERATION_EVENT_TYPES: Record<string, EventType> = {
   chat: 'model',
@@ -61,14 +61,8 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
       fields.remember(HAS_MODEL, true);
       return true;
     }
-    case 'gen_ai.operation.name': {
-      const operation = textFromAttribute(value);
-      if (operation === undefined) return false;
-      metadataValue(fields, 'operation_name', operation);
-      const hint = OPERATION_EVENT_TYPES[operation];
-      if (hint !== undefined) fields.offer('eventTypeHint', hint);
-      return true;
-    }
+    case 'gen_ai.operation.name':
+      return kindHint(fields, 'operation_name', value, OPERATION_EVENT_TYPES);
     case 'gen_ai.usage.input_tokens':
       return fields.offerCount('promptTokens', value, 0);
     case 'gen_ai.usage.prompt_tokens':

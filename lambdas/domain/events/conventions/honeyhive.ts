@@ -16,6 +16,7 @@ import {
   setPath,
   toJsonValue,
 } from '../json-path';
+import { mappedValue } from './metadata';
 
 interface SectionPrefix {
   prefix: string;
@@ -144,11 +145,7 @@ export const honeyHiveConvention: AttributeConvention = {
       setOwn(fields.section('user_properties'), 'user_id', toJsonValue(value));
       return true;
     }
-    const metadataKey = METADATA_FIELDS[key];
-    if (metadataKey !== undefined) {
-      setOwn(fields.section('metadata'), metadataKey, toJsonValue(value));
-      return true;
-    }
+    if (mappedValue(fields, 'metadata', METADATA_FIELDS, key, value)) return true;
     if (key.startsWith(EXPERIMENT_METADATA_PREFIX)) {
       return setPath(
         fields.section('metadata'),

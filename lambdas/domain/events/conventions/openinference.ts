@@ -16,10 +16,9 @@ import {
   parseJson,
   setOwn,
   setPath,
-  textFromAttribute,
   toJsonValue,
 } from '../json-path';
-import { metadataCount } from './metadata';
+import { kindHint, metadataCount } from './metadata';
 
 /** Mirrors the HoneyHive SDK's OpenInference mapping, except EMBEDDING, which is a priced model call. */
 const SPAN_KIND_EVENT_TYPES: Record<string, EventType> = {
@@ -56,6 +55,8 @@ function indexedPath(key: string, prefix: string): string[] | undefined {
   return isArrayIndex(path[0]) ? path : undefined;
 }
 
+const toUpperCase = (text: string) => text.toUpperCase();
+
 /** input.value / output.value: parsed when the mime type says JSON, else the text as sent. */
 function ioValue(value: unknown, mimeType: unknown): unknown {
   if (typeof value === 'string' && mimeType === 'application/json') return parseJson(value) ?? value;
@@ -84,14 +85,8 @@ const EXACT_KEYS = [
 
 function applyExact(key: string, value: AttributeValue, fields: ConventionFields): boolean {
   switch (key) {
-    case 'openinference.span.kind': {
-      const kind = textFromAttribute(value)?.toUpperCase();
-      if (kind === undefined) return false;
-      setOwn(fields.section('metadata'), 'span_kind', kind);
-      const hint = SPAN_KIND_EVENT_TYPES[kind];
-      if (hint !== undefined) fields.offer('eventTypeHint', hint);
-      return true;
-    }
+    case 'openinference.span.kind':
+      return kindHint(fields, 'span_kind', value, SPAN_KIND_EVENT_TYPES, { normalize: toUpperCase });
     case 'llm.model_name':
     case 'embedding.model_name':
       return fields.offerText('model', value, key === 'llm.model_name' ? 0 : 1);

@@ -13,9 +13,9 @@ import {
   objectFromAttribute,
   setOwn,
   setPath,
-  textFromAttribute,
   toJsonValue,
 } from '../json-path';
+import { kindHint, mappedValue } from './metadata';
 
 const SPAN_KIND_EVENT_TYPES: Record<string, EventType> = {
   workflow: 'chain',
@@ -42,6 +42,18 @@ const CONFIG_KEYS: Record<string, string> = {
   'llm.chat.stop_sequences': 'stop_sequences',
   'llm.request.repetition_penalty': 'repetition_penalty',
 };
+
+/** Attributes kept as they are in metadata (metadata key on the right). */
+const METADATA_KEYS: Record<string, string> = {
+  'traceloop.entity.path': 'entity_path',
+  'traceloop.entity.version': 'entity_version',
+  'traceloop.workflow.name': 'workflow_name',
+  'llm.is_streaming': 'is_streaming',
+  'llm.response.finish_reason': 'finish_reason',
+  'llm.response.stop_reason': 'finish_reason',
+};
+
+const toLowerCase = (text: string) => text.toLowerCase();
 
 /** entity.input / entity.output are JSON; an object spreads into the section, anything else goes under `value`. */
 function entityValue(value: AttributeValue, fields: ConventionFields, section: 'inputs' | 'outputs'): void {
@@ -73,23 +85,11 @@ function applyAssociation(name: string, value: AttributeValue, fields: Conventio
 
 function applyExact(key: string, value: AttributeValue, fields: ConventionFields): boolean {
   switch (key) {
-    case 'traceloop.span.kind': {
-      const kind = textFromAttribute(value)?.toLowerCase();
-      if (kind === undefined) return false;
-      setOwn(fields.section('metadata'), 'span_kind', kind);
-      const hint = SPAN_KIND_EVENT_TYPES[kind];
+    case 'traceloop.span.kind':
       // Rank 1: an llm.request.type on the same span is more specific than the entity kind.
-      if (hint !== undefined) fields.offer('eventTypeHint', hint, 1);
-      return true;
-    }
-    case 'llm.request.type': {
-      const type = textFromAttribute(value)?.toLowerCase();
-      if (type === undefined) return false;
-      setOwn(fields.section('metadata'), 'operation_name', type);
-      const hint = REQUEST_TYPE_EVENT_TYPES[type];
-      if (hint !== undefined) fields.offer('eventTypeHint', hint, 0);
-      return true;
-    }
+      return kindHint(fields, 'span_kind', value, SPAN_KIND_EVENT_TYPES, { normalize: toLowerCase, rank: 1 });
+    case 'llm.request.type':
+      return kindHint(fields, 'operation_name', value, REQUEST_TYPE_EVENT_TYPES, { normalize: toLowerCase });
     case 'traceloop.entity.name':
       return fields.offerText('eventName', value);
     case 'traceloop.entity.input':
@@ -98,36 +98,19 @@ function applyExact(key: string, value: AttributeValue, fields: ConventionFields
     case 'traceloop.entity.output':
       entityValue(value, fields, 'outputs');
       return true;
-    case 'traceloop.entity.path':
-      setOwn(fields.section('metadata'), 'entity_path', toJsonValue(value));
-      return true;
-    case 'traceloop.entity.version':
-      setOwn(fields.section('metadata'), 'entity_version', toJsonValue(value));
-      return true;
-    case 'traceloop.workflow.name':
-      setOwn(fields.section('metadata'), 'workflow_name', toJsonValue(value));
-      return true;
     case 'llm.usage.total_tokens':
       return fields.offerCount('totalTokens', value);
-    case 'llm.is_streaming':
-      setOwn(fields.section('metadata'), 'is_streaming', toJsonValue(value));
-      return true;
     case 'llm.user':
       setOwn(fields.section('user_properties'), 'user_id', toJsonValue(value));
       return true;
     case 'llm.headers':
       setOwn(fields.section('metadata'), 'request_headers', jsonFromAttribute(value));
       return true;
-    case 'llm.response.finish_reason':
-    case 'llm.response.stop_reason':
-      setOwn(fields.section('metadata'), 'finish_reason', toJsonValue(value));
-      return true;
-    default: {
-      const configKey = CONFIG_KEYS[key];
-      if (configKey === undefined) return false;
-      setOwn(fields.section('config'), configKey, toJsonValue(value));
-      return true;
-    }
+    default:
+      return (
+        mappedValue(fields, 'metadata', METADATA_KEYS, key, value) ||
+        mappedValue(fields, 'config', CONFIG_KEYS, key, value)
+      );
   }
 }
 
