@@ -111,18 +111,11 @@ function* decodeResourceSpans(
   pacer: Pacer,
 ): Steps<OtlpResourceSpans> {
   const resourceSpans = asObject(value, path);
-  const resourceAttributes: Attributes = {};
+  let resourceAttributes: Attributes = {};
   const resource = field(resourceSpans, 'resource', 'resource');
   if (resource !== undefined) {
     path.push('resource');
-    decodeAttributes(
-      field(asObject(resource, path), 'attributes', 'attributes'),
-      resourceAttributes,
-      path,
-      1,
-      budget,
-      'resource',
-    );
+    resourceAttributes = ownAttributes(asObject(resource, path), path, budget, 'resource');
     path.pop();
   }
   const list = arrayField(resourceSpans, 'scopeSpans', 'scope_spans', path);
@@ -170,8 +163,7 @@ function* decodeScopeSpans(
 
 function decodeSpan(value: unknown, path: JsonPath, budget: RequestBudget): OtlpSpan {
   const span = asObject(value, path);
-  const attributes: Attributes = {};
-  decodeAttributes(field(span, 'attributes', 'attributes'), attributes, path, 1, budget, 'span');
+  const attributes = ownAttributes(span, path, budget, 'span');
   const events = arrayField(span, 'events', 'events', path);
   const links = arrayField(span, 'links', 'links', path);
   budget.checkPerItem('maxEventsPerSpan', events.length, 'events on one span');
@@ -206,8 +198,7 @@ function decodeSpan(value: unknown, path: JsonPath, budget: RequestBudget): Otlp
 
 function decodeEvent(value: unknown, path: JsonPath, budget: RequestBudget): OtlpSpanEvent {
   const event = asObject(value, path);
-  const attributes: Attributes = {};
-  decodeAttributes(field(event, 'attributes', 'attributes'), attributes, path, 1, budget, 'span event');
+  const attributes = ownAttributes(event, path, budget, 'span event');
   return {
     name: stringField(event, 'name', 'name', path),
     timeUnixMs: nanosAsMsField(event, 'timeUnixNano', 'time_unix_nano', path),
@@ -217,13 +208,19 @@ function decodeEvent(value: unknown, path: JsonPath, budget: RequestBudget): Otl
 
 function decodeLink(value: unknown, path: JsonPath, budget: RequestBudget): OtlpSpanLink {
   const link = asObject(value, path);
-  const attributes: Attributes = {};
-  decodeAttributes(field(link, 'attributes', 'attributes'), attributes, path, 1, budget, 'link');
+  const attributes = ownAttributes(link, path, budget, 'link');
   return {
     traceId: hexField(link, 'traceId', 'trace_id', path),
     spanId: hexField(link, 'spanId', 'span_id', path),
     attributes,
   };
+}
+
+/** The attributes of a resource, span, event or link (`owner`, for the per-item limit). */
+function ownAttributes(object: JsonObject, path: JsonPath, budget: RequestBudget, owner: string): Attributes {
+  const attributes: Attributes = {};
+  decodeAttributes(field(object, 'attributes', 'attributes'), attributes, path, 1, budget, owner);
+  return attributes;
 }
 
 /**
