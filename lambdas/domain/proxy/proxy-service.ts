@@ -305,6 +305,15 @@ export function createProxyService(deps: ProxyServiceDeps) {
     }
     const admission = await admit(input, routed);
     const options = toCallOptions(routed.request);
+    /** A call no provider answered: recorded (when one was tried) and settled, then the error is rethrown. */
+    const unanswered = async (error: unknown): Promise<never> => {
+      record.endedAt = clock();
+      record.error ??= error instanceof Error ? error.message : 'failed';
+      // Refusals before any provider call (a missing key) have no attempt and no event.
+      if (record.attempts > 0) await publishCall(record, input.caller);
+      await settle(admission, record);
+      throw error;
+    };
 
     if (!parsed.stream) {
       let completion: ChatCompletion;
@@ -314,12 +323,7 @@ export function createProxyService(deps: ProxyServiceDeps) {
           return toChatCompletion(result, identity);
         });
       } catch (error) {
-        record.endedAt = clock();
-        record.error ??= error instanceof Error ? error.message : 'failed';
-        // Refusals before any provider call (a missing key) have no attempt and no event.
-        if (record.attempts > 0) await publishCall(record, input.caller);
-        await settle(admission, record);
-        throw error;
+        return unanswered(error);
       }
       record.endedAt = clock();
       record.firstTokenAt = record.endedAt;
@@ -384,11 +388,7 @@ export function createProxyService(deps: ProxyServiceDeps) {
       });
       record.firstTokenAt = clock();
     } catch (error) {
-      record.endedAt = clock();
-      record.error ??= error instanceof Error ? error.message : 'failed';
-      if (record.attempts > 0) await publishCall(record, input.caller);
-      await settle(admission, record);
-      throw error;
+      return unanswered(error);
     }
     const translator = new ChunkTranslator(identity, parsed.includeUsage);
 
