@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
-import { derToJose } from '../tokens/der-to-jose';
+import { signJwt } from '../tokens/issue-token';
 import type { Jwks } from '../tokens/jwks';
 import type { Signer } from '../tokens/signer';
 
@@ -50,10 +50,7 @@ export async function issueIdToken(
     exp: iat + ttlSeconds,
     jti: randomUUID(),
   };
-  const header = { alg: 'ES256', typ: 'JWT', kid: signer.keyId };
-  const signingInput = `${encode(header)}.${encode(claims)}`;
-  const der = await signer.sign(new TextEncoder().encode(signingInput));
-  return { token: `${signingInput}.${Buffer.from(derToJose(der)).toString('base64url')}`, claims };
+  return { token: await signJwt(signer, claims), claims };
 }
 
 interface VerifiedIdentity {
@@ -98,8 +95,4 @@ export function createIdTokenVerifier(options: {
       return undefined;
     }
   };
-}
-
-function encode(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }

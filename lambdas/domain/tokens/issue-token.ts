@@ -51,11 +51,16 @@ export async function issueToken(
     exp: iat + ttlSeconds,
     jti: randomUUID(),
   };
+  return { token: await signJwt(signer, claims), claims, expiresAt: claims.exp * 1000 };
+}
+
+/** The compact ES256 JWS of `claims`, signed with the signer's key (named by `kid`). */
+export async function signJwt(signer: Signer, claims: object): Promise<string> {
   const header = { alg: 'ES256', typ: 'JWT', kid: signer.keyId };
   const signingInput = `${encodeJson(header)}.${encodeJson(claims)}`;
   const der = await signer.sign(new TextEncoder().encode(signingInput));
   const signature = Buffer.from(derToJose(der)).toString('base64url');
-  return { token: `${signingInput}.${signature}`, claims, expiresAt: claims.exp * 1000 };
+  return `${signingInput}.${signature}`;
 }
 
 function encodeJson(value: unknown): string {
