@@ -505,6 +505,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         ...tokenAuth,
         catalog: configurations.evaluators,
         readEvent: runEventReader(queries, eventStore),
+        publish: async (records) => {
+          await publishRecords(records, eventsQueue, rawArchive, { requestId: 'review' });
+        },
         code: sandbox,
         judge,
         onError: (error, context) =>

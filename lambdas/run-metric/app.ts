@@ -10,6 +10,7 @@
 import type { SyncedEvaluatorCatalog } from '../domain/evaluators/definitions/catalog';
 import { RUN_METRIC_BODY_LIMITS, runMetric } from '../domain/evaluators/definitions/run-metric';
 import type { CodeMetricRunner, JudgeRunner } from '../domain/evaluators/evaluator';
+import { type RecordReviewDeps, recordReview } from '../domain/evaluators/review/record-review';
 import type { Tenant, WaggleEvent } from '../domain/events/event';
 import { createCallerAuthenticator, type DataPlaneCallerDeps } from '../http/data-plane-caller';
 import { parseJsonObject } from '../http/json-object-body';
@@ -22,6 +23,8 @@ export { RUN_METRIC_ROUTES } from './routes';
 export interface RunMetricHandlerDeps extends Omit<DataPlaneCallerDeps, 'clock'> {
   catalog: SyncedEvaluatorCatalog;
   readEvent(tenant: Tenant, eventId: string): Promise<WaggleEvent | undefined>;
+  /** A review's metrics update and score record go on the events queue. */
+  publish: RecordReviewDeps['publish'];
   code: CodeMetricRunner;
   /** Absent where no judge is wired: model metrics are refused with a 400 saying so. */
   judge?: JudgeRunner;
@@ -43,6 +46,23 @@ export function createRunMetricHandler(deps: RunMetricHandlerDeps): HttpApi {
           workspace_id: principal.workspace_id,
           project_id: principal.project_id,
         };
+        if (routeKey === 'POST /v1/metrics/{metric_id}/reviews') {
+          const reviewer =
+            principal.via === 'token'
+              ? { id: `user:${principal.subject}` }
+              : { id: `key:${principal.keyHash.slice(0, 12)}` };
+          const score = await recordReview(
+            tenant,
+            request.params.metric_id ?? '',
+            parseJsonObject(request),
+            reviewer,
+            {
+              ...deps,
+              clock: deps.clock,
+            },
+          );
+          return jsonResponse(200, { score });
+        }
         const result = await runMetric(tenant, parseJsonObject(request), deps, request.requestId);
         deps.onRun?.({ projectId: tenant.project_id, type: result.metric.type, status: result.status });
         return jsonResponse(200, result);

@@ -10,6 +10,7 @@ import { metricRunsFromEnvironment } from '../adapters/aws/metric-runs-wiring';
 import { createObservability } from '../adapters/aws/observability';
 import { runEventReader } from '../domain/evaluators/definitions/run-metric';
 import { ANSWERING_JUDGE_CALLS } from '../domain/evaluators/judge/call-bounds';
+import { publishRecords } from '../domain/ingest/publish-records';
 import { createRunMetricHandler } from './app';
 import { readRunMetricEnvironment } from './environment';
 
@@ -23,6 +24,9 @@ const app = createRunMetricHandler({
   ...callerAuthFromEnvironment(runs.dynamo, env),
   catalog: runs.catalog,
   readEvent: runEventReader(runs.queries, runs.eventStore),
+  publish: async (records) => {
+    await publishRecords(records, runs.eventsQueue, runs.overflowStore, { requestId: 'review' });
+  },
   code: runs.code,
   judge: runs.judge,
   onRun: ({ status }) => count(status === 'ok' ? 'MetricsScored' : 'MetricsFailed'),

@@ -11,7 +11,6 @@ import {
   queuedFilters,
   queueFilters,
   queueUpdate,
-  reviewUpdate,
   reviewValue,
   unreviewed,
 } from '../src/review/queue';
@@ -72,21 +71,12 @@ describe('review queues', () => {
     ).toEqual(['a']);
   });
 
-  it('take a value of the metric return type, and write it with the reviewer, time and comment', () => {
+  it('take a value of the metric return type', () => {
     expect(reviewValue('boolean', 'true')).toEqual({ ok: true, value: true });
     expect(reviewValue('boolean', 'yes')).toEqual({ ok: false, problem: 'Choose pass or fail' });
     expect(reviewValue('float', ' 4.5 ')).toEqual({ ok: true, value: 4.5 });
     expect(reviewValue('float', 'four')).toEqual({ ok: false, problem: 'Enter a number' });
     expect(reviewValue('string', '')).toEqual({ ok: false, problem: 'Enter a value' });
-    expect(
-      reviewUpdate(HUMAN, 'e1', false, { reviewer: 'ana@example.com', comment: ' curt ', at: 0 }),
-    ).toEqual({
-      event_id: 'e1',
-      metrics: { tone: false },
-      feedback: {
-        tone: { reviewed_by: 'ana@example.com', reviewed_at: '1970-01-01T00:00:00.000Z', comment: 'curt' },
-      },
-    });
   });
 });
 
@@ -109,7 +99,7 @@ describe('queues with events added by hand', () => {
     expect(queuedBy(event('a', {}, { other: MARKER }), 'tone.of.voice')).toBeUndefined();
   });
 
-  it('write the marker beside what the entry held, and a review keeps the marker', () => {
+  it('write the marker beside what the entry held', () => {
     expect(
       queueUpdate(HUMAN, event('e1', {}, { tone: { note: 'seen' }, rating: 5 }), {
         by: 'bo@example.com',
@@ -123,21 +113,6 @@ describe('queues with events added by hand', () => {
     });
     // A plain value under the metric's name is kept as `value`.
     expect(feedbackEntry(event('e1', {}, { tone: 'meh' }), 'tone')).toEqual({ value: 'meh' });
-    expect(
-      reviewUpdate(
-        HUMAN,
-        'e1',
-        true,
-        { reviewer: 'ana@example.com', at: 0 },
-        feedbackEntry(event('e1', {}, { tone: MARKER }), 'tone'),
-      ),
-    ).toEqual({
-      event_id: 'e1',
-      metrics: { tone: true },
-      feedback: {
-        tone: { ...MARKER, reviewed_by: 'ana@example.com', reviewed_at: '1970-01-01T00:00:00.000Z' },
-      },
-    });
   });
 
   it('are the union of the selected and the hand-added events, each once, unreviewed, newest first', () => {
@@ -169,7 +144,7 @@ describe('the Review page', () => {
       'POST http://dp.test/v1/events/export': {
         body: { events: [event('e1'), event('e2')], totalEvents: 2 },
       },
-      'PUT http://dp.test/events': { body: { success: true } },
+      'POST http://dp.test/v1/metrics/h1/reviews': { body: { score: {} } },
     });
   }
 
@@ -186,11 +161,12 @@ describe('the Review page', () => {
     await user.type(within(item).getByLabelText('Comment'), 'polite enough');
     await user.click(within(item).getByRole('button', { name: '✓ Pass' }));
     await waitFor(() => expect(within(queue).getAllByRole('article')).toHaveLength(1));
-    const [update] = api.of('PUT', '/events');
-    expect(update?.body).toMatchObject({
+    const [review] = api.of('POST', '/v1/metrics/h1/reviews');
+    expect(review?.body).toEqual({
       event_id: 'e1',
-      metrics: { tone: true },
-      feedback: { tone: { comment: 'polite enough' } },
+      value: true,
+      comment: 'polite enough',
+      reviewer_label: 'admin@local',
     });
     const [read] = api.of('POST', '/v1/events/export');
     expect((read as { body: { filters: unknown[] } }).body.filters).toContainEqual({
@@ -216,7 +192,7 @@ describe('the Review page', () => {
             }
           : { body: { events: [event('e1')], totalEvents: 1 } };
       },
-      'PUT http://dp.test/events': { body: { success: true } },
+      'POST http://dp.test/v1/metrics/h1/reviews': { body: { score: {} } },
     });
     renderApp({ path: '/projects/p1/review', fetch: api.fetch });
     const queue = await screen.findByRole('region', { name: 'Queue of tone' });
@@ -233,10 +209,11 @@ describe('the Review page', () => {
     );
     await userEvent.setup().click(within(added).getByRole('button', { name: '✗ Fail' }));
     await waitFor(() => expect(within(queue).getAllByRole('article')).toHaveLength(1));
-    expect(api.of('PUT', '/events')[0]?.body).toEqual({
+    // The platform keeps the marker beside the review (record-review.ts): the console sends the verdict only.
+    expect(api.of('POST', '/v1/metrics/h1/reviews')[0]?.body).toEqual({
       event_id: 'e3',
-      metrics: { tone: false },
-      feedback: { tone: { ...marker, reviewed_by: 'admin@local', reviewed_at: expect.any(String) } },
+      value: false,
+      reviewer_label: 'admin@local',
     });
   }, 20_000);
 

@@ -39,6 +39,14 @@ export class ApiError extends Error {
   }
 }
 
+/** POST /v1/metrics/{metric_id}/reviews (the console says who the reviewer is by name; the platform by id). */
+export interface ReviewRequest {
+  event_id: string;
+  value: boolean | number | string;
+  comment?: string;
+  reviewer_label?: string;
+}
+
 /** GET /v1/events/{id}/scores: every evaluation of an event, newest first (docs/evaluators.md). */
 export interface ScoreHistoryAnswer {
   event_id: string;
@@ -664,6 +672,9 @@ export function createApiClient(options: ApiClientOptions) {
       dp<MetricWire[]>(target, 'GET', `/v1/metrics/${enc(id)}/versions`),
     runMetric: (target: DataTarget, body: RunMetricRequest) =>
       dp<RunMetricAnswer>(target, 'POST', '/v1/metrics/run_metric', body),
+    /** A reviewer's score of a human metric: its value on the event and a row of the scores table. */
+    recordReview: (target: DataTarget, metricId: string, body: ReviewRequest) =>
+      dp<{ score: ScoreHistoryEntry }>(target, 'POST', `/v1/metrics/${enc(metricId)}/reviews`, body),
 
     // Data plane (the LLM proxy, OpenAI's chat completions; the answer is read as it streams).
     openChatCompletion: (target: DataTarget, body: unknown, signal?: AbortSignal) =>

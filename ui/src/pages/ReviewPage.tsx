@@ -9,13 +9,11 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
 import { metricsQueryKey } from '../evaluators/MetricScores';
 import {
-  feedbackEntry,
   mergeQueue,
   QUEUED_RANGE,
   queuedBy,
   queuedFilters,
   queueFilters,
-  reviewUpdate,
   reviewValue,
 } from '../review/queue';
 import '../review/review.css';
@@ -182,20 +180,12 @@ function ReviewItem({
   const queued = queuedBy(event, metric.name);
   const save = useMutation({
     mutationFn: (value: boolean | number | string) =>
-      api.updateEvent(
-        target,
-        reviewUpdate(
-          metric,
-          event.event_id,
-          value,
-          {
-            reviewer: sessions.peek()?.email,
-            comment,
-            at: Date.now(),
-          },
-          feedbackEntry(event, metric.name),
-        ),
-      ),
+      api.recordReview(target, metric._id, {
+        event_id: event.event_id,
+        value,
+        ...(comment.trim() !== '' && { comment }),
+        ...(sessions.peek()?.email !== undefined && { reviewer_label: sessions.peek()?.email }),
+      }),
     onSuccess: onReviewed,
   });
   const submit = (text: string) => {

@@ -129,30 +129,3 @@ export function reviewValue(returnType: MetricReturnType, entry: string): Review
   if (text === '') return { ok: false, problem: 'Enter a value' };
   return { ok: true, value: text };
 }
-
-/**
- * The update a review writes: the metric's value, and who reviewed when (with the comment) under
- * feedback, beside what the entry held before (`previous`, the event's feedback entry: the queue
- * marker stays).
- */
-export function reviewUpdate(
-  metric: Pick<MetricWire, 'name'>,
-  eventId: string,
-  value: boolean | number | string,
-  review: { reviewer?: string; comment?: string; at: number },
-  previous: Record<string, unknown> = {},
-): EventUpdate {
-  const comment = review.comment?.trim();
-  return {
-    event_id: eventId,
-    metrics: { [metric.name]: value },
-    feedback: {
-      [metric.name]: {
-        ...previous,
-        reviewed_by: review.reviewer ?? 'unknown',
-        reviewed_at: new Date(review.at).toISOString(),
-        ...(comment ? { comment } : {}),
-      },
-    },
-  };
-}
