@@ -1,16 +1,15 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RATE_LIMIT_TABLE } from '../../lambdas/adapters/aws/dynamo-rate-limiter';
 import { AUTH_RATE_LIMIT_TABLE_ENV } from '../../lib/data-plane/auth-rate-limit';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
-import { buildTestApp } from './support/test-app';
+import { testDataPlane } from './support/test-app';
 
 let stack: DataPlaneStack;
 let template: Template;
 
 beforeAll(() => {
-  stack = buildTestApp().dataPlanes.get('acme') as DataPlaneStack;
-  template = Template.fromStack(stack);
+  ({ stack, template } = testDataPlane());
 });
 
 const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>

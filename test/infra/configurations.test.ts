@@ -3,11 +3,12 @@
  * environment (the sync-state table it reads, the control plane it forwards writes to, the caller
  * trust) and exactly what it may do (read the synced copy, look up keys; never write the table).
  */
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIGURATION_ROUTES } from '../../lambdas/configurations/routes';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
-import { buildTestApp } from './support/test-app';
+import { statementsOfRole } from './support/policies';
+import { testDataPlane } from './support/test-app';
 
 type Resource = { Properties: Record<string, unknown> };
 
@@ -15,9 +16,7 @@ let stack: DataPlaneStack;
 let template: Template;
 
 beforeAll(() => {
-  const waggle = buildTestApp();
-  stack = [...waggle.dataPlanes.values()][0] as DataPlaneStack;
-  template = Template.fromStack(stack);
+  ({ stack, template } = testDataPlane());
 });
 
 describe('configurations function', () => {
@@ -43,13 +42,7 @@ describe('configurations function', () => {
     const roleRef = stack.resolve(stack.configurationsApi.configurationsFunction.role.roleName) as {
       Ref: string;
     };
-    const policies = Object.values(
-      template.findResources('AWS::IAM::Policy') as Record<string, Resource>,
-    ).filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleRef.Ref));
-    const statements = policies.flatMap(
-      (policy) =>
-        (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
-    );
+    const statements = statementsOfRole(template.toJSON().Resources, roleRef.Ref);
     const bySid = new Map(statements.map((statement) => [statement.Sid, statement]));
     expect(bySid.get('ReadSyncedConfig')?.Action).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
     expect(bySid.get('ReadSyncedConfig')?.Resource).toEqual(

@@ -7,6 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type DeploymentConfig, loadDeploymentConfig } from '../../lib/config/deployment-config';
 import { consoleConfigFor } from '../../lib/control-plane/console-hosting';
+import { PRIVATE_BUCKET } from './support/expected';
 import { buildTestApp, type TestWaggleApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
 
 type Resource = { Properties: Record<string, unknown> };
@@ -61,15 +62,7 @@ function only(template: Template, type: string): Resource {
 
 describe('console files', () => {
   it('live in a private, TLS-only bucket that only the distribution reads (origin access control)', () => {
-    customTemplate.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-    });
+    customTemplate.hasResourceProperties('AWS::S3::Bucket', PRIVATE_BUCKET);
     customTemplate.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
       OriginAccessControlConfig: Match.objectLike({
         OriginAccessControlOriginType: 's3',

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DATASETS_ROUTES } from '../../lambdas/datasets-api/routes';
 import { loadDeploymentConfig } from '../../lib/config/deployment-config';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
+import { PK_SK_KEY_SCHEMA } from './support/expected';
 import { actionsOf, statementsOfRole, type TemplateResource } from './support/policies';
 import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
 
@@ -31,10 +32,7 @@ describe('the datasets table', () => {
   it('is encrypted with its own customer key, recoverable, protected from deletion and retained', () => {
     const id = idOf(stack.datasetsApi.store.table);
     expect((resources[id] as TemplateResource).Properties).toMatchObject({
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+      KeySchema: PK_SK_KEY_SCHEMA,
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

@@ -20,6 +20,8 @@ import { EventWriter, requiredVisibilityTimeout } from '../../lib/data-plane/eve
 import { EventsQueue } from '../../lib/data-plane/events-queue';
 import { PendingUpdates } from '../../lib/data-plane/pending-updates';
 import { RawArchive } from '../../lib/data-plane/raw-archive';
+import { customerKeyTable, PRIVATE_BUCKET, viaService } from './support/expected';
+import { statementsOfRole } from './support/policies';
 import { buildTestApp } from './support/test-app';
 
 // One synth for the file: "acme" runs on the defaults, "shared-ap" overrides the writer's event
@@ -59,14 +61,8 @@ function tableNamed(t: Template, name: string) {
   return tables[0]?.Properties;
 }
 
-function statementsOf(fn: WaggleFunction) {
-  const roleRef = { Ref: logicalIdOf(acme, fn.role) };
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((policy) =>
-      (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify(roleRef)),
-    )
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-}
+const statementsOf = (fn: WaggleFunction) =>
+  statementsOfRole(template.toJSON().Resources, logicalIdOf(acme, fn.role));
 
 function eventSourceOf(t: Template, stack: Stack, fn: WaggleFunction) {
   const mappings = Object.values(
@@ -78,7 +74,7 @@ function eventSourceOf(t: Template, stack: Stack, fn: WaggleFunction) {
   return mappings[0]?.Properties;
 }
 
-const s3ViaService = { StringEquals: { 'kms:ViaService': `s3.${REGION}.amazonaws.com` } };
+const s3ViaService = viaService('s3', REGION);
 const logAndTraceStatements = (fn: WaggleFunction) => [
   {
     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -207,13 +203,7 @@ describe('event store bucket', () => {
         ],
       },
       VersioningConfiguration: { Status: 'Enabled' },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      ...PRIVATE_BUCKET,
       LoggingConfiguration: {
         DestinationBucketName: arnOf(acme.rawArchive.accessLogBucket.bucketName),
         LogFilePrefix: 'event-store/',
@@ -340,6 +330,7 @@ describe('Glue tables', () => {
       'projection.dt.format': 'yyyy-MM-dd',
     });
     expect(JSON.stringify(TableInput.Parameters['storage.location.template'])).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection template, not a JavaScript one
       '/scores/project_id=${project_id}/dt=${dt}/',
     );
   });
@@ -625,7 +616,7 @@ describe('writer', () => {
         Action: 'kms:Decrypt',
         Effect: 'Allow',
         Resource: arnOf(acme.syncController.stateKey.keyArn),
-        Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } },
+        Condition: viaService('dynamodb', REGION),
       },
       ...consumeQueue(acme.eventsQueue.queue.queueArn),
       {
@@ -639,7 +630,7 @@ describe('writer', () => {
         Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
         Effect: 'Allow',
         Resource: arnOf(acme.pendingUpdates.key.keyArn),
-        Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } },
+        Condition: viaService('dynamodb', REGION),
       },
     ]);
     const writer = resourceOf(template, acme, writerFunction.function).Properties;
@@ -820,7 +811,7 @@ describe('query API', () => {
         Action: 'kms:Decrypt',
         Effect: 'Allow',
         Resource: arnOf(acme.keyRegistry.key.keyArn),
-        Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } },
+        Condition: viaService('dynamodb', REGION),
       },
       {
         Sid: 'SendEvents',
@@ -833,7 +824,7 @@ describe('query API', () => {
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
         Effect: 'Allow',
         Resource: arnOf(acme.eventsQueue.key.keyArn),
-        Condition: { StringEquals: { 'kms:ViaService': `sqs.${REGION}.amazonaws.com` } },
+        Condition: viaService('sqs', REGION),
       },
       {
         Sid: 'WriteOverflowEvents',
@@ -865,7 +856,7 @@ describe('query API', () => {
         Action: 'kms:Decrypt',
         Effect: 'Allow',
         Resource: arnOf(acme.pendingUpdates.key.keyArn),
-        Condition: { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } },
+        Condition: viaService('dynamodb', REGION),
       },
     ]);
   });
@@ -873,19 +864,7 @@ describe('query API', () => {
   it('keeps pending updates in a retained, customer-key table with point-in-time recovery and no TTL', () => {
     const table = resourceOf(template, acme, acme.pendingUpdates.table);
     expect(table.DeletionPolicy).toBe('Retain');
-    expect(table.Properties).toMatchObject({
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-      SSESpecification: {
-        SSEEnabled: true,
-        SSEType: 'KMS',
-        KMSMasterKeyId: arnOf(acme.pendingUpdates.key.keyArn),
-      },
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-    });
+    expect(table.Properties).toMatchObject(customerKeyTable(arnOf(acme.pendingUpdates.key.keyArn)));
     expect(table.Properties.TimeToLiveSpecification).toBeUndefined();
   });
 });

@@ -4,10 +4,11 @@
  * budgets and use the response cache, read configurations, send model events, park oversize ones,
  * invoke Bedrock models; never write provider keys nor seal secrets.
  */
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
-import { buildTestApp } from './support/test-app';
+import { type PolicyStatement, statementsOfRole as statementsOfRoleId } from './support/policies';
+import { testDataPlane } from './support/test-app';
 
 type Resource = { Properties: Record<string, unknown> };
 
@@ -15,19 +16,12 @@ let stack: DataPlaneStack;
 let template: Template;
 
 beforeAll(() => {
-  const waggle = buildTestApp();
-  stack = [...waggle.dataPlanes.values()][0] as DataPlaneStack;
-  template = Template.fromStack(stack);
+  ({ stack, template } = testDataPlane());
 });
 
-function statementsOfRole(): Map<unknown, Record<string, unknown>> {
+function statementsOfRole(): Map<unknown, PolicyStatement> {
   const roleRef = stack.resolve(stack.llmProxy.proxyFunction.role.roleName) as { Ref: string };
-  const policies = Object.values(
-    template.findResources('AWS::IAM::Policy') as Record<string, Resource>,
-  ).filter((policy) => JSON.stringify(policy.Properties.Roles).includes(roleRef.Ref));
-  const statements = policies.flatMap(
-    (policy) => (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
-  );
+  const statements = statementsOfRoleId(template.toJSON().Resources, roleRef.Ref);
   return new Map(statements.map((statement) => [statement.Sid, statement]));
 }
 

@@ -11,15 +11,16 @@ import { PROVIDER_SECRET_PURPOSE } from '../../lambdas/domain/providers/record';
 import { PROVIDER_KEY_ROUTES } from '../../lambdas/provider-keys/routes';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
 import { ProviderKeyTable } from '../../lib/data-plane/provider-keys';
-import { buildTestApp } from './support/test-app';
+import { customerKeyTable, viaService } from './support/expected';
+import { statementsOfRole } from './support/policies';
+import { testDataPlane } from './support/test-app';
 
 const REGION = 'eu-central-1';
 let stack: DataPlaneStack;
 let template: Template;
 
 beforeAll(() => {
-  stack = buildTestApp().dataPlanes.get('acme') as DataPlaneStack;
-  template = Template.fromStack(stack);
+  ({ stack, template } = testDataPlane());
 }, 120_000);
 
 const idOf = (construct: { node: { defaultChild?: unknown } }) =>
@@ -28,33 +29,16 @@ const arnOf = (construct: { node: { defaultChild?: unknown } }) => ({
   'Fn::GetAtt': [idOf(construct), 'Arn'],
 });
 
-function statementsOf(t: Template, roleId: string): Record<string, unknown>[] {
-  const roleRef = JSON.stringify({ Ref: roleId });
-  return Object.values(t.findResources('AWS::IAM::Policy'))
-    .filter((policy) =>
-      (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === roleRef),
-    )
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-}
+const statementsOf = (t: Template, roleId: string) => statementsOfRole(t.toJSON().Resources, roleId);
 
 const secretContext = { StringEquals: { 'kms:EncryptionContext:purpose': PROVIDER_SECRET_PURPOSE } };
-const dynamoViaService = { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } };
+const dynamoViaService = viaService('dynamodb', REGION);
 
 describe('the provider-key table', () => {
   it('is keyed by pk and sk, on demand, encrypted with its own key, with PITR, deletion protection and RETAIN', () => {
     const table = template.toJSON().Resources[idOf(stack.providerKeys.table)];
     expect(table.Properties).toMatchObject({
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-      SSESpecification: {
-        SSEEnabled: true,
-        SSEType: 'KMS',
-        KMSMasterKeyId: arnOf(stack.providerKeys.tableKey),
-      },
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      ...customerKeyTable(arnOf(stack.providerKeys.tableKey)),
       DeletionProtectionEnabled: true,
     });
     expect(table.DeletionPolicy).toBe('Retain');

@@ -8,19 +8,19 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
 import { ProxyLimits } from '../../lib/data-plane/proxy-limits';
-import { buildTestApp } from './support/test-app';
+import { viaService } from './support/expected';
+import { testDataPlane } from './support/test-app';
 
 const REGION = 'eu-central-1';
 let stack: DataPlaneStack;
 let template: Template;
 
 beforeAll(() => {
-  stack = buildTestApp().dataPlanes.get('acme') as DataPlaneStack;
-  template = Template.fromStack(stack);
+  ({ stack, template } = testDataPlane());
 }, 120_000);
 
 type Node = { node: { defaultChild?: unknown } };
-const dynamoViaService = { StringEquals: { 'kms:ViaService': `dynamodb.${REGION}.amazonaws.com` } };
+const dynamoViaService = viaService('dynamodb', REGION);
 
 describe('the proxy-limits tables', () => {
   const idOf = (construct: Node) => stack.getLogicalId(construct.node.defaultChild as never);

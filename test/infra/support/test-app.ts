@@ -1,7 +1,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { type DeploymentConfig, loadDeploymentConfig } from '../../../lib/config/deployment-config';
+import type { DataPlaneStack } from '../../../lib/data-plane/data-plane-stack';
 import { buildWaggleApp, type WaggleApp } from '../../../lib/waggle-app';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -25,4 +27,10 @@ export function buildTestApp(
 ): TestWaggleApp {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   return { app, ...buildWaggleApp(app, config, { consoleAssetPath: CONSOLE_DIST_FIXTURE }) };
+}
+
+/** One data plane of a fresh test app ("acme" unless named) and its synthesized template. */
+export function testDataPlane(name = 'acme'): { stack: DataPlaneStack; template: Template } {
+  const stack = buildTestApp().dataPlanes.get(name) as DataPlaneStack;
+  return { stack, template: Template.fromStack(stack) };
 }
