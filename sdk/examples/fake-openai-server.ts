@@ -2,8 +2,9 @@
  * A tiny OpenAI-compatible server on loopback, so the examples and tests run without network or
  * API keys. `POST /v1/chat/completions` answers one fixed completion with usage tokens.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 
 export const FAKE_USAGE = { prompt_tokens: 42, completion_tokens: 7, total_tokens: 49 } as const;
 export const FAKE_ANSWER = 'Refunds are issued within 5 business days.';
@@ -19,7 +20,7 @@ export interface FakeOpenAI {
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const requests: FakeOpenAI['requests'] = [];
   const server = createServer(async (req, res) => {
-    const body = await readBody(req);
+    const body = await text(req);
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}`, type: 'not_found' } }));
@@ -64,13 +65,4 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         server.close(() => resolve());
       }),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 import { WaggleTracer } from '@waggle/sdk';
 import { type ExportedEvent, openBackend, runIfMain, type WaggleBackend } from './waggle-backend';
 
@@ -151,7 +152,7 @@ export function createApp(options: AppOptions) {
     const workflow = match[2] as Workflow;
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
+      body = JSON.parse((await text(req)) || '{}') as Record<string, unknown>;
     } catch {
       return send(res, 400, { error: 'body must be JSON' });
     }
@@ -187,15 +188,6 @@ function send(
 ): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 export interface MultiTenantDemoResult {
