@@ -238,14 +238,7 @@ async function noopPair(serverUrl: string): Promise<Pair> {
     }),
   );
   const provider = otelProvider(new BatchSpanProcessor({ exporter: new NoopExporter() }));
-  return {
-    waggleCall: waggle.call,
-    otelCall: makeOtel(provider, sessionOf(waggle.tracer)),
-    shutdown: async () => {
-      await waggle.tracer.shutdown();
-      await provider.shutdown();
-    },
-  };
+  return pairOf(waggle, provider);
 }
 
 async function httpPair(serverUrl: string): Promise<Pair> {
@@ -256,6 +249,11 @@ async function httpPair(serverUrl: string): Promise<Pair> {
     compression: CompressionAlgorithm.GZIP,
   });
   const provider = otelProvider(new BatchSpanProcessor({ exporter }));
+  return pairOf(waggle, provider);
+}
+
+/** Waggle's and bare OTel's traced call side by side (OTel's spans in Waggle's session), shut down together. */
+function pairOf(waggle: ReturnType<typeof makeWaggle>, provider: TracerProvider): Pair {
   return {
     waggleCall: waggle.call,
     otelCall: makeOtel(provider, sessionOf(waggle.tracer)),
