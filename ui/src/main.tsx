@@ -4,6 +4,7 @@ import { App } from './App';
 import { createServices } from './app/services';
 import { applyTheme, storedTheme } from './app/theme';
 import { loadConfig } from './config';
+import './sr-only.css';
 import './styles.css';
 
 applyTheme(storedTheme());

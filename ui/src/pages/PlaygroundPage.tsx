@@ -303,7 +303,7 @@ function MessageList({
   return (
     <section className="card stack" aria-labelledby={headingId}>
       <h2 id={headingId}>Messages</h2>
-      <ol className="messages-editor" ref={list}>
+      <ol className="messages-editor stack" ref={list}>
         {messages.map((message, index) => {
           const n = index + 1;
           return (

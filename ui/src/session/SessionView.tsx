@@ -28,6 +28,7 @@
  *   "Copy Trace ID", "Show raw JSON" (and a link "Open raw JSON" when `rawJsonHref` is given).
  * - the root element has `data-testid="session-view"`.
  */
+import '../sr-only.css';
 import './session.css';
 import {
   type JSX,

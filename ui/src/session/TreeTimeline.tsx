@@ -329,11 +329,11 @@ const RowView = memo(function RowView({
           {node.event_name || '(unnamed event)'}
         </span>
         <span id={`${id}-meta`} className="wg-tt-meta">
-          <span className="wg-sr-only">{node.event_type}, </span>
+          <span className="sr-only">{node.event_type}, </span>
           {node.error ? (
             <span className="wg-tt-error" title={node.error}>
               <span aria-hidden="true">⚠</span>
-              <span className="wg-sr-only">error, </span>
+              <span className="sr-only">error, </span>
             </span>
           ) : null}
           <span>{formatDuration(node.duration)}</span>
