@@ -299,4 +299,25 @@ describe('the Evaluators page in Chromium', () => {
       await page.close();
     }
   }, 150_000);
+
+  it('estimates and runs a backfill of the Python metric from its page, to the end', async () => {
+    const { page, errors } = await signedIn();
+    try {
+      await page.goto(`${cp.consoleUrl}projects/${cp.platform.projectId}/evaluators`);
+      await page.getByRole('button', { name: `Edit ${METRIC}` }).click();
+      const panel = page.getByRole('region', { name: 'Backfill' });
+      await panel.waitFor();
+      await panel.getByRole('button', { name: 'Estimate' }).click();
+      expect(await panel.getByTestId('backfill-estimate').textContent()).toMatch(
+        /^About \d+ of \d+ matching events/,
+      );
+      await panel.getByRole('button', { name: 'Run backfill' }).click();
+      await panel.getByTestId('backfill-status').getByText('SUCCEEDED').waitFor({ timeout: 60_000 });
+      expect(await panel.getByTestId('backfill-run').textContent()).toMatch(/scored, 0 errors/);
+      await page.screenshot({ path: '/tmp/ui-evaluators-backfill.png', fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
 });

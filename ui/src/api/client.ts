@@ -39,6 +39,38 @@ export class ApiError extends Error {
   }
 }
 
+/** A backfill: a metric over the stored events of a range (docs/evaluators.md, "Backfills"). */
+export interface BackfillRequest {
+  metric_id: string;
+  start_time: number;
+  end_time: number;
+  sampling_percentage?: number;
+  max_events?: number;
+  max_cost_usd?: number;
+}
+
+export interface BackfillEstimate {
+  matching_events: number;
+  events: number;
+  max_events: number;
+  judge_usd: number;
+  platform_usd: number;
+  total_usd: number;
+  within_caps: boolean;
+  refusal?: string;
+}
+
+export interface BackfillState {
+  backfill_id: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+  started_at: number;
+  stopped_at?: number;
+  totals?: { events: number; batches: number; scored: number; errors: number };
+  items?: { total: number; succeeded: number; failed: number; pending: number };
+  error?: string;
+  redrive_count: number;
+}
+
 /** POST /v1/metrics/{metric_id}/reviews (the console says who the reviewer is by name; the platform by id). */
 export interface ReviewRequest {
   event_id: string;
@@ -672,6 +704,19 @@ export function createApiClient(options: ApiClientOptions) {
       dp<MetricWire[]>(target, 'GET', `/v1/metrics/${enc(id)}/versions`),
     runMetric: (target: DataTarget, body: RunMetricRequest) =>
       dp<RunMetricAnswer>(target, 'POST', '/v1/metrics/run_metric', body),
+    estimateBackfill: (target: DataTarget, body: BackfillRequest) =>
+      dp<BackfillEstimate>(target, 'POST', '/v1/backfills/estimate', body),
+    startBackfill: (target: DataTarget, body: BackfillRequest) =>
+      dp<{ backfill_id: string; evaluator_version: number; estimate: BackfillEstimate }>(
+        target,
+        'POST',
+        '/v1/backfills',
+        body,
+      ),
+    backfill: (target: DataTarget, id: string) =>
+      dp<BackfillState>(target, 'GET', `/v1/backfills/${enc(id)}`),
+    redriveBackfill: (target: DataTarget, id: string) =>
+      dp<BackfillState>(target, 'POST', `/v1/backfills/${enc(id)}/redrive`, {}),
     /** A reviewer's score of a human metric: its value on the event and a row of the scores table. */
     recordReview: (target: DataTarget, metricId: string, body: ReviewRequest) =>
       dp<{ score: ScoreHistoryEntry }>(target, 'POST', `/v1/metrics/${enc(metricId)}/reviews`, body),

@@ -6,6 +6,7 @@ import { atLeast, useApp, useProjectRole, useTarget } from '../app/context';
 import { useFieldSuggestions } from '../app/hooks';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Backfill } from '../evaluators/Backfill';
 import { DryRun } from '../evaluators/DryRun';
 import {
   checkForm,
@@ -360,6 +361,9 @@ function Editor({
             suggestions={suggestions}
           />
         )}
+        {metric && metric.type !== 'human' ? (
+          <Backfill target={target} metric={metric} canRun={canWrite} />
+        ) : null}
         {metric ? <Versions target={target} metric={metric} /> : null}
       </div>
     </div>
