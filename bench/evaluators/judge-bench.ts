@@ -16,8 +16,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createLocalProviderFetch } from '../../lambdas/adapters/providers/guarded-fetch';
 import { createProviderJudgeRunner } from '../../lambdas/adapters/providers/provider-judge-runner';
-import type { EvaluationInput, EvaluatorDefinition } from '../../lambdas/domain/evaluators/evaluator';
+import type { EvaluatorDefinition } from '../../lambdas/domain/evaluators/evaluator';
 import { SecretValue } from '../../lambdas/domain/providers/secret-value';
+import { evaluationInput } from '../../test/support/evaluation-input';
 import { type FakeProvider, startFakeOpenAICompatible } from '../../test/support/fake-providers';
 import { MemoryUsageCounters } from '../../test/support/memory-proxy-limits';
 import { percentile } from '../harness';
@@ -32,21 +33,13 @@ const DEFAULT_ROUNDS = 10;
 
 const TENANT = { org_id: 'bench-org', workspace_id: 'bench-ws', project_id: 'bench-project' };
 
-const INPUT: EvaluationInput = {
+const INPUT = evaluationInput({
   event_id: 'bench-event',
   session_id: 'bench-session',
-  event_type: 'model',
   event_name: 'answer',
-  model: 'gpt-4o',
-  provider: 'openai',
   inputs: { question: 'What is the capital of France?' },
   outputs: { content: 'Paris is the capital of France.' },
-  metadata: {},
-  config: {},
-  feedback: {},
-  metrics: {},
-  user_properties: {},
-};
+});
 
 const EVALUATOR: EvaluatorDefinition = {
   id: 'bench-judge',

@@ -21,7 +21,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { LambdaCodeRunner } from '../../lambdas/adapters/aws/lambda-code-runner';
 import { PythonSandbox, resolvePython } from '../../lambdas/adapters/local/python-sandbox';
-import type { CodeMetricRunner, EvaluationInput } from '../../lambdas/domain/evaluators/evaluator';
+import type { CodeMetricRunner } from '../../lambdas/domain/evaluators/evaluator';
+import { evaluationInput } from '../../test/support/evaluation-input';
 import { ExecutorHandlerClient } from '../../test/support/executor-handler-client';
 import { percentile } from '../harness';
 
@@ -32,24 +33,17 @@ def citations(event):
     return len(re.findall(r"\\[\\d+\\]", answer)) / max(1, len(answer.split()))
 `;
 
-const INPUT: EvaluationInput = {
+const INPUT = evaluationInput({
   event_id: 'bench-event',
   session_id: 'bench-session',
-  event_type: 'model',
   event_name: 'answer',
-  model: 'gpt-4o',
-  provider: 'openai',
   inputs: { question: 'What caused the outage on Tuesday?' },
   outputs: {
     content:
       'The outage began when a certificate expired [1]; retries then overloaded the queue [2]. It ended at 14:05 [3].',
   },
   metadata: { tier: 'gold' },
-  config: {},
-  feedback: {},
-  metrics: {},
-  user_properties: {},
-};
+});
 const EXPECTED = 3 / 19;
 
 const WARM_RUNS = 100;
