@@ -1,10 +1,11 @@
-import { ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api';
+import { type Attributes, ROOT_CONTEXT, type Tracer, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   InMemorySpanExporter,
   type ReadableSpan,
   SimpleSpanProcessor,
   type SpanExporter,
+  type SpanLimits,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 
@@ -22,6 +23,27 @@ export async function recordSpans(
   await provider.forceFlush();
   const spans = exporter.getFinishedSpans();
   await provider.shutdown();
+  return spans;
+}
+
+/**
+ * The spans `produce` ends, taken at once: a simple processor hands each to the in-memory exporter
+ * as it ends. The resource, the tracer's name and version and the span limits are the test's.
+ */
+export function recordSpansNow(
+  produce: (tracer: Tracer) => void,
+  options: { resource: Attributes; tracer: [name: string, version: string]; spanLimits?: SpanLimits },
+): ReadableSpan[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes(options.resource),
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+    ...(options.spanLimits ? { spanLimits: options.spanLimits } : {}),
+  });
+  produce(provider.getTracer(...options.tracer));
+  const spans = exporter.getFinishedSpans();
+  // Shutting down clears the in-memory exporter, so only after the spans are taken.
+  void provider.shutdown();
   return spans;
 }
 

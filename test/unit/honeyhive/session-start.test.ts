@@ -20,21 +20,19 @@ describe('startSession (POST /session/start)', () => {
     const result = startSession({ session: JSON.stringify(SESSION) }, ctx);
     const session = onlyEvent(result.records);
 
+    // source, user_properties, metadata, inputs and config are stored as sent.
+    const { session_id, project: _, session_name, ...asSent } = SESSION;
     expect(result.partial).toBe(false);
     expect(session).toMatchObject({
       org_id: 'org-1',
       workspace_id: 'ws-1',
       project_id: 'proj-1',
-      event_id: SESSION.session_id,
-      session_id: SESSION.session_id,
+      event_id: session_id,
+      session_id,
       parent_id: null,
       event_type: 'session',
       event_name: 'chat with support',
-      source: 'sdk-python',
-      user_properties: { user_id: 'u-1' },
-      metadata: { tier: 'gold' },
-      inputs: { question: 'hi' },
-      config: { app_version: '1.2' },
+      ...asSent,
       start_time: INGESTED_AT,
       version: ctx.version,
     });

@@ -4,9 +4,9 @@
  * Gateway request id, the SQS message id, the EventBridge event id), which does not outlive the
  * invocation, and the invocation's metrics are flushed as EMF when it ends, failed or not.
  */
-import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { correlationOf, createObservability } from '../../../lambdas/adapters/aws/observability';
+import { lambdaContext } from '../../support/lambda-context';
 
 type Line = Record<string, unknown>;
 
@@ -34,22 +34,7 @@ const ENV = {
   NODE_OPTIONS: undefined,
 } as const;
 
-function contextOf(awsRequestId: string): Context {
-  return {
-    functionName: 'waggle-test-function',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:111111111111:function:waggle-test-function',
-    memoryLimitInMB: '512',
-    awsRequestId,
-    logGroupName: '/aws/lambda/waggle-test-function',
-    logStreamName: 'stream',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 10_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+const contextOf = (awsRequestId: string) => lambdaContext('waggle-test-function', awsRequestId);
 
 const logsOf = (message: string) => lines.filter((line) => line.message === message);
 const metricLines = () => lines.filter((line) => line._aws !== undefined);

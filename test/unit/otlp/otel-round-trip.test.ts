@@ -2,29 +2,30 @@
  * Round trip against the official OpenTelemetry JS encoders: spans recorded with the SDK, serialized by
  * @opentelemetry/otlp-transformer as protobuf and as JSON, must decode to exactly what the SDK recorded.
  */
-import { type HrTime, type Link, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+  type HrTime,
+  type Link,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { decodeTraceRequestJson } from '../../../lambdas/domain/otlp/decode-json';
 import { decodeTraceRequestProtobuf } from '../../../lambdas/domain/otlp/decode-protobuf';
 import type { Attributes, OtlpSpan, OtlpTraceRequest } from '../../../lambdas/domain/otlp/model';
+import { recordSpansNow } from '../../support/otel-spans';
 
 const RESOURCE = { 'service.name': 'round-trip', 'service.version': '1.2.3', 'process.pid': 4242 };
 
 function recordSpans(): ReadableSpan[] {
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes(RESOURCE),
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
-  });
-  const tracer = provider.getTracer('@waggle/round-trip', '0.9.1');
+  return recordSpansNow(produceSpans, { resource: RESOURCE, tracer: ['@waggle/round-trip', '0.9.1'] });
+}
+
+function produceSpans(tracer: Tracer): void {
   const root = tracer.startSpan('agent run', {
     kind: SpanKind.SERVER,
     startTime: [1767225600, 123456789],
@@ -55,9 +56,6 @@ function recordSpans(): ReadableSpan[] {
   child.setStatus({ code: SpanStatusCode.OK });
   child.end([1767225601, 999999999]);
   root.end([1767225602, 1]);
-  const spans = exporter.getFinishedSpans();
-  void provider.shutdown();
-  return spans;
 }
 
 const nanos = ([seconds, fraction]: HrTime) => BigInt(seconds) * 1_000_000_000n + BigInt(fraction);

@@ -5,30 +5,26 @@
  * response it encodes must read back through OpenTelemetry JS's own response parser.
  */
 import { Buffer } from 'node:buffer';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { loadOtlpProtoTypes } from '../../../bench/otlp/otlp-proto-schema';
+import { recordSpansNow } from '../../support/otel-spans';
 
 const { exportTraceServiceRequest: requestType, exportTraceServiceResponse: responseType } =
   loadOtlpProtoTypes();
 
 /** Spans that set every trace field the SDK can: kinds, status, events, links, flags, dropped counts. */
 function recordSpans(): ReadableSpan[] {
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'schema-check', 'process.pid': 7 }),
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  return recordSpansNow(produceSpans, {
+    resource: { 'service.name': 'schema-check', 'process.pid': 7 },
+    tracer: ['@waggle/schema-check', '2.0.0'],
     spanLimits: { attributeCountLimit: 6, eventCountLimit: 2, linkCountLimit: 1 },
   });
-  const tracer = provider.getTracer('@waggle/schema-check', '2.0.0');
+}
+
+function produceSpans(tracer: Tracer): void {
   const root = tracer.startSpan('root', {
     kind: SpanKind.SERVER,
     startTime: [1767225600, 123456789],
@@ -48,10 +44,6 @@ function recordSpans(): ReadableSpan[] {
   child.setStatus({ code: SpanStatusCode.OK });
   child.end([1767225601, 999999999]);
   root.end([1767225602, 1]);
-  const spans = exporter.getFinishedSpans();
-  // Shutting down clears the in-memory exporter, so only after the spans are taken.
-  void provider.shutdown();
-  return spans;
 }
 
 const ID_KEYS = new Set(['traceId', 'spanId', 'parentSpanId']);

@@ -14,6 +14,7 @@ import { itemFromRecord } from '../../../lambdas/adapters/aws/dynamo-key-registr
 import { generateApiKey, hashApiKey } from '../../../lambdas/domain/auth/api-key';
 import { PROVIDER_KEYS_ENVIRONMENT } from '../../../lambdas/provider-keys/environment';
 import { apigwEvent } from '../../support/apigw-event';
+import { lambdaContext } from '../../support/lambda-context';
 
 const SECRET = 'sk-ant-RECOGNISABLE-handler-secret-0123456789-TAIL';
 const FORMS = [
@@ -37,20 +38,7 @@ const kms = mockClient(KMSClient);
 let written: string[] = [];
 let handler: (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-const context = {
-  functionName: 'waggle-provider-keys',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-central-1:123456789012:function:waggle-provider-keys',
-  memoryLimitInMB: '512',
-  awsRequestId: 'aws-request-1',
-  logGroupName: '/aws/lambda/waggle-provider-keys',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 10_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as Context;
+const context = lambdaContext('waggle-provider-keys', 'aws-request-1');
 
 beforeAll(async () => {
   for (const [name, value] of Object.entries(ENV)) if (value !== undefined) vi.stubEnv(name, value);

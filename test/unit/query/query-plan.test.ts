@@ -7,14 +7,12 @@ import { planRead } from '../../../lambdas/local/query-plan';
 
 const NOW = Date.UTC(2026, 10, 22, 12);
 const ALL_HOURS = projectedDays(NOW) * 24;
+const planGet = (path: string) => planRead('GET', path, undefined, NOW);
 
 describe('planRead', () => {
   it('plans a grouped chart over 7 days: the session events located first, every reference bounded', async () => {
-    const plan = await planRead(
-      'GET',
+    const plan = await planGet(
       '/v1/events/chart?metric=metrics.score&aggregation=p90&groupBy=metadata.tier&dateRange=7d&filters=[{"field":"metadata.env","operator":"is","value":"O\'Brien"}]',
-      undefined,
-      NOW,
     );
     expect(plan.status).toBe(200);
     expect(plan.statements.map((statement) => statement.statement)).toEqual(['session-days', 'chart']);
@@ -45,14 +43,14 @@ describe('planRead', () => {
       { table: 'tombstones', cte: 'tomb', hours: 4 * 24, bounded: true },
       { table: 'events', cte: 'ranked', hours: 24, bounded: true },
     ];
-    const session = await planRead('GET', '/v1/sessions/s-1', undefined, NOW);
+    const session = await planGet('/v1/sessions/s-1');
     expect(session.statements.map((statement) => [statement.statement, statement.partitions])).toEqual([
       ['locate', located],
       ['rows-by-session', sessionRows],
     ]);
     // An event read is located together with its session (a nested locator reference), then read
     // with its session. GET /v1/events/{id} tries the id as a session first.
-    const event = await planRead('GET', '/v1/events/evt-1', undefined, NOW);
+    const event = await planGet('/v1/events/evt-1');
     expect(event.statements.map((statement) => [statement.statement, statement.partitions])).toEqual([
       ['locate', located],
       ['rows-by-session', sessionRows],
@@ -135,7 +133,7 @@ describe('planRead', () => {
   });
 
   it('plans a chart grouped by metadata without a dateRange: events and tombstones bounded to the default window', async () => {
-    const plan = await planRead('GET', '/v1/events/chart?groupBy=metadata.tier&bucket=day', undefined, NOW);
+    const plan = await planGet('/v1/events/chart?groupBy=metadata.tier&bucket=day');
     expect(plan.status).toBe(200);
     expect(plan.statements.map((statement) => statement.statement)).toEqual(['session-days', 'chart']);
     // The session events (which may have started long before the window) only on the days the
@@ -149,7 +147,7 @@ describe('planRead', () => {
   });
 
   it('plans a chart grouped by a column without a dateRange: every reference bounded', async () => {
-    const plan = await planRead('GET', '/v1/events/chart?groupBy=model&aggregation=count', undefined, NOW);
+    const plan = await planGet('/v1/events/chart?groupBy=model&aggregation=count');
     expect(plan.statements[0]?.partitions).toEqual([
       { table: 'tombstones', cte: 'tomb', hours: 34 * 24, bounded: true },
       { table: 'events', cte: 'ranked', hours: 32 * 24, bounded: true },
@@ -164,12 +162,7 @@ describe('planRead', () => {
   });
 
   it('runs nothing for a refused request and says why', async () => {
-    const plan = await planRead(
-      'GET',
-      '/events?filters=[{"field":"dt","operator":"exists"}]',
-      undefined,
-      NOW,
-    );
+    const plan = await planGet('/events?filters=[{"field":"dt","operator":"exists"}]');
     expect(plan.status).toBe(400);
     expect(plan.error).toMatch(/filters\[0\]\.field is not readable: field "dt" is a storage partition/);
     expect(plan.statements).toEqual([]);
