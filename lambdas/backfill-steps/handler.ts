@@ -7,12 +7,11 @@
  * items bucket.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { metricRunsFromEnvironment } from '../adapters/aws/metric-runs-wiring';
+import { countScores, metricRunsFromEnvironment } from '../adapters/aws/metric-runs-wiring';
 import { createObservability } from '../adapters/aws/observability';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { QUEUED_JUDGE_CALLS } from '../domain/evaluators/judge/call-bounds';
 import { childrenFromCatalog } from '../domain/evaluators/online/evaluate-event';
-import { publishScoreUpdates } from '../domain/evaluators/online/score-updates';
 import { type BackfillStepInput, createBackfillSteps } from './app';
 import { readBackfillStepsEnvironment } from './environment';
 
@@ -20,20 +19,14 @@ const env = readBackfillStepsEnvironment();
 const observability = createObservability(env);
 const { logger, count, traced, wrap } = observability;
 const runs = metricRunsFromEnvironment(env, observability, QUEUED_JUDGE_CALLS);
-const publishScores = publishScoreUpdates({
-  eventsQueue: runs.eventsQueue,
-  overflowStore: runs.overflowStore,
-});
 
 const steps = createBackfillSteps({
   catalog: runs.catalog,
   queries: runs.queries,
   evaluate: { code: runs.code, judge: runs.judge, child: childrenFromCatalog(runs.catalog) },
   saveScores: async (scores) => {
-    const failed = scores.filter((score) => score.status === 'error').length;
-    count('ScoresWritten', scores.length - failed);
-    count('ScoresFailed', failed);
-    await publishScores(scores);
+    countScores(count, scores);
+    await runs.publishScores(scores);
   },
   items: new S3ObjectStore(traced(new S3Client({})), env.BACKFILL_ITEMS_BUCKET),
 });

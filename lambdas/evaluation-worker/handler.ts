@@ -6,10 +6,9 @@
  * (adapters/aws/metric-runs-wiring.ts). Scores go back to their events as metrics updates on the
  * events queue.
  */
-import { metricRunsFromEnvironment } from '../adapters/aws/metric-runs-wiring';
+import { countScores, metricRunsFromEnvironment } from '../adapters/aws/metric-runs-wiring';
 import { createObservability } from '../adapters/aws/observability';
 import { QUEUED_JUDGE_CALLS } from '../domain/evaluators/judge/call-bounds';
-import { publishScoreUpdates } from '../domain/evaluators/online/score-updates';
 import { createEvaluationWorkerHandler } from './app';
 import { readEvaluationWorkerEnvironment } from './environment';
 
@@ -17,10 +16,6 @@ const env = readEvaluationWorkerEnvironment();
 const observability = createObservability(env);
 const { logger, count, forRecord, wrap } = observability;
 const runs = metricRunsFromEnvironment(env, observability, QUEUED_JUDGE_CALLS);
-const publishScores = publishScoreUpdates({
-  eventsQueue: runs.eventsQueue,
-  overflowStore: runs.overflowStore,
-});
 
 const app = createEvaluationWorkerHandler({
   catalog: runs.catalog,
@@ -36,13 +31,9 @@ const app = createEvaluationWorkerHandler({
           event_id: score.event_id,
           error: score.error ?? undefined,
         });
-    await publishScores(scores);
+    await runs.publishScores(scores);
   },
-  onScored: (scores) => {
-    const failed = scores.filter((score) => score.status === 'error').length;
-    count('ScoresWritten', scores.length - failed);
-    count('ScoresFailed', failed);
-  },
+  onScored: (scores) => countScores(count, scores),
   onTaskFailed: ({ messageId, error }) => {
     count('TasksFailed');
     logger.warn('evaluation task failed, to be retried', { ...forRecord(messageId), error: error as Error });

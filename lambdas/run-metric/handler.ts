@@ -10,7 +10,6 @@ import { metricRunsFromEnvironment } from '../adapters/aws/metric-runs-wiring';
 import { createObservability } from '../adapters/aws/observability';
 import { runEventReader } from '../domain/evaluators/definitions/run-metric';
 import { ANSWERING_JUDGE_CALLS } from '../domain/evaluators/judge/call-bounds';
-import { publishRecords } from '../domain/ingest/publish-records';
 import { createRunMetricHandler } from './app';
 import { readRunMetricEnvironment } from './environment';
 
@@ -24,9 +23,7 @@ const app = createRunMetricHandler({
   ...callerAuthFromEnvironment(runs.dynamo, env),
   catalog: runs.catalog,
   readEvent: runEventReader(runs.queries, runs.eventStore),
-  publish: async (records) => {
-    await publishRecords(records, runs.eventsQueue, runs.overflowStore, { requestId: 'review' });
-  },
+  publish: (records) => runs.publish(records, 'review'),
   code: runs.code,
   judge: runs.judge,
   onRun: ({ status }) => count(status === 'ok' ? 'MetricsScored' : 'MetricsFailed'),

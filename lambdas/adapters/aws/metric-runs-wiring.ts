@@ -16,8 +16,11 @@ import {
   createSyncedEvaluatorCatalog,
   type SyncedEvaluatorCatalog,
 } from '../../domain/evaluators/definitions/catalog';
-import type { CodeMetricRunner, JudgeRunner } from '../../domain/evaluators/evaluator';
+import type { CodeMetricRunner, JudgeRunner, ScoreRecord } from '../../domain/evaluators/evaluator';
 import type { JudgeCallBounds } from '../../domain/evaluators/judge/call-bounds';
+import { publishScoreUpdates } from '../../domain/evaluators/online/score-updates';
+import type { EventRecord } from '../../domain/events/event';
+import { publishRecords } from '../../domain/ingest/publish-records';
 import type { MessageQueue, ObjectStore } from '../../domain/ports';
 import { createEventQueryService } from '../../domain/query/event-query-service';
 import { withPendingUpdates } from '../../domain/query/pending-merge';
@@ -40,6 +43,10 @@ export interface MetricRuns {
   overflowStore: ObjectStore;
   code: CodeMetricRunner;
   judge: JudgeRunner;
+  /** Scores as metrics updates and scores-table records on the events queue (score-updates.ts). */
+  publishScores(scores: ScoreRecord[]): Promise<void>;
+  /** Records on the events queue (a review's update and score). */
+  publish(records: EventRecord[], requestId: string): Promise<void>;
 }
 
 export function metricRunsFromEnvironment(
@@ -94,5 +101,16 @@ export function metricRunsFromEnvironment(
     overflowStore,
     code: new LambdaCodeRunner(traced(new LambdaClient({})), env.EVALUATOR_EXECUTOR_FUNCTION_NAME),
     judge,
+    publishScores: publishScoreUpdates({ eventsQueue, overflowStore }),
+    publish: async (records, requestId) => {
+      await publishRecords(records, eventsQueue, overflowStore, { requestId });
+    },
   };
+}
+
+/** The ScoresWritten and ScoresFailed metrics of a batch of scores. */
+export function countScores(count: Observability['count'], scores: readonly ScoreRecord[]): void {
+  const failed = scores.filter((score) => score.status === 'error').length;
+  count('ScoresWritten', scores.length - failed);
+  count('ScoresFailed', failed);
 }

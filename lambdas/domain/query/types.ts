@@ -3,6 +3,7 @@
  * `/v1/sessions/{id}`, `/v1/events/{id}`, `/v1/events/chart`) and the service that answers them.
  * The HTTP layer parses requests into these shapes; the query layer compiles them to SQL.
  */
+import type { ScoreRecord } from '../evaluators/evaluator';
 import type { Tenant, WaggleEvent } from '../events/event';
 import type { SessionSearchResult, SessionSortField, SortOrder } from '../read-api/wire-types';
 
@@ -232,22 +233,11 @@ export interface ReadContext {
   deadline?: number;
 }
 
-/** One evaluation of an event, as GET /v1/events/{id}/scores lists it (store/scores.ts). */
-export interface ScoreHistoryEntry {
-  score_id: string;
-  evaluator_id: string;
-  evaluator_name: string;
-  evaluator_version: number;
-  value: number | boolean | string | null;
-  passed: boolean | null;
-  explanation: string | null;
-  cost: number | null;
-  judge_event_id: string | null;
-  status: 'ok' | 'error';
-  error: string | null;
-  source: string;
-  scored_at: number;
-}
+/** One evaluation of an event, as GET /v1/events/{id}/scores lists it (store/scores.ts): a score without its tenant and event. */
+export type ScoreHistoryEntry = Omit<
+  ScoreRecord,
+  'org_id' | 'workspace_id' | 'project_id' | 'event_id' | 'session_id' | 'event_start_time'
+>;
 
 export interface EventQueryService {
   exportEvents(tenant: Tenant, query: ExportQuery, context?: ReadContext): Promise<ExportResult>;

@@ -6,7 +6,10 @@
  */
 
 import type { ApiKeyView } from '../../../lambdas/domain/control-plane/wire-types';
+import type { BackfillEstimate } from '../../../lambdas/domain/evaluators/backfill/estimate';
+import type { BackfillState } from '../../../lambdas/domain/evaluators/backfill/runs';
 import type { ProviderId } from '../../../lambdas/domain/providers/provider-ids';
+import type { ScoreHistoryEntry } from '../../../lambdas/domain/query/types';
 import type { SessionSortField, SortOrder } from '../../../lambdas/domain/read-api/wire-types';
 import type {
   ChartPoint,
@@ -39,6 +42,8 @@ export class ApiError extends Error {
   }
 }
 
+export type { BackfillEstimate, BackfillState, ScoreHistoryEntry };
+
 /** A backfill: a metric over the stored events of a range (docs/evaluators.md, "Backfills"). */
 export interface BackfillRequest {
   metric_id: string;
@@ -47,28 +52,6 @@ export interface BackfillRequest {
   sampling_percentage?: number;
   max_events?: number;
   max_cost_usd?: number;
-}
-
-export interface BackfillEstimate {
-  matching_events: number;
-  events: number;
-  max_events: number;
-  judge_usd: number;
-  platform_usd: number;
-  total_usd: number;
-  within_caps: boolean;
-  refusal?: string;
-}
-
-export interface BackfillState {
-  backfill_id: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
-  started_at: number;
-  stopped_at?: number;
-  totals?: { events: number; batches: number; scored: number; errors: number };
-  items?: { total: number; succeeded: number; failed: number; pending: number };
-  error?: string;
-  redrive_count: number;
 }
 
 /** POST /v1/metrics/{metric_id}/reviews (the console says who the reviewer is by name; the platform by id). */
@@ -83,22 +66,6 @@ export interface ReviewRequest {
 export interface ScoreHistoryAnswer {
   event_id: string;
   scores: ScoreHistoryEntry[];
-}
-
-export interface ScoreHistoryEntry {
-  score_id: string;
-  evaluator_id: string;
-  evaluator_name: string;
-  evaluator_version: number;
-  value: number | boolean | string | null;
-  passed: boolean | null;
-  explanation: string | null;
-  cost: number | null;
-  judge_event_id: string | null;
-  status: 'ok' | 'error';
-  error: string | null;
-  source: string;
-  scored_at: number;
 }
 
 export function isApiError(error: unknown): error is ApiError {
