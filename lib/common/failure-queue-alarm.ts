@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
@@ -13,15 +13,30 @@ export function failureQueueAlarm(
   queue: IQueue,
   alarmDescription: string,
 ): Alarm {
-  return new Alarm(scope, id, {
+  return aboveZeroAlarm(scope, id, {
     alarmDescription,
     metric: queue.metricApproximateNumberOfMessagesVisible({
       period: Duration.minutes(5),
       statistic: 'Maximum',
     }),
+  });
+}
+
+/**
+ * An alarm that goes off when `metric` is above zero in `evaluationPeriods` periods in a row
+ * (default 1); a period without data (nothing happened) is not a breach.
+ */
+export function aboveZeroAlarm(
+  scope: Construct,
+  id: string,
+  props: { alarmDescription: string; metric: IMetric; evaluationPeriods?: number },
+): Alarm {
+  return new Alarm(scope, id, {
+    alarmDescription: props.alarmDescription,
+    metric: props.metric,
     threshold: 0,
     comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
+    evaluationPeriods: props.evaluationPeriods ?? 1,
     treatMissingData: TreatMissingData.NOT_BREACHING,
   });
 }

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { aboveZeroAlarm } from './failure-queue-alarm';
 
 /**
  * The two alarms every function of a plane has (the operations test holds each plane to it): any
@@ -15,21 +16,14 @@ export function functionAlarms(
   throttled?: string,
 ): { errorsAlarm: Alarm; throttlesAlarm: Alarm } {
   const period = Duration.minutes(5);
-  const errorsAlarm = new Alarm(scope, 'ErrorsAlarm', {
+  const errorsAlarm = aboveZeroAlarm(scope, 'ErrorsAlarm', {
     alarmDescription: `${description}: invocations failed (an exception or a timeout). See docs/operations.md, "Function errors".`,
     metric: fn.metricErrors({ period, statistic: 'Sum' }),
-    threshold: 0,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
   });
-  const throttlesAlarm = new Alarm(scope, 'ThrottlesAlarm', {
+  const throttlesAlarm = aboveZeroAlarm(scope, 'ThrottlesAlarm', {
     alarmDescription: `${description}: invocations throttled for 15 minutes${throttled ? ` (${throttled})` : ''}. See docs/operations.md, "Function throttles".`,
     metric: fn.metricThrottles({ period, statistic: 'Sum' }),
-    threshold: 0,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
     evaluationPeriods: 3,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
   });
   return { errorsAlarm, throttlesAlarm };
 }

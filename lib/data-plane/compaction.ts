@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { environmentForCompaction } from '../../lambdas/compaction/environment';
 import { FailedRuns } from '../common/failed-runs';
+import { aboveZeroAlarm } from '../common/failure-queue-alarm';
 import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { EventStore } from './event-store';
@@ -71,7 +72,7 @@ export class EventCompaction extends Construct {
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),
     });
-    this.failuresAlarm = new Alarm(this, 'FailuresAlarm', {
+    this.failuresAlarm = aboveZeroAlarm(this, 'FailuresAlarm', {
       alarmDescription:
         'Compaction left partitions uncompacted (reads still work, more slowly). See docs/operations.md, "Compaction failures".',
       metric: new Metric({
@@ -81,10 +82,6 @@ export class EventCompaction extends Construct {
         period: Duration.hours(1),
         statistic: 'Sum',
       }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 }

@@ -6,6 +6,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_MAX_RECEIVE_COUNT, SQS_MAX_MESSAGE_BYTES } from '../../lambdas/domain/queue-limits';
 import { createCustomerKey, viaService } from '../common/customer-key';
+import { aboveZeroAlarm } from '../common/failure-queue-alarm';
 
 interface EventsQueueProps {
   /** Deliveries of a message before it is moved to the dead-letter queue. */
@@ -75,30 +76,23 @@ export class EventsQueue extends Construct {
 
     // The dead-letter archiver empties the queue within seconds, so the visible count alone would
     // rarely see a poison event: this alarm counts arrivals (receives by the archiver) instead.
-    this.deadLetterArrivalAlarm = new Alarm(this, 'DeadLetterArrivalAlarm', {
+    this.deadLetterArrivalAlarm = aboveZeroAlarm(this, 'DeadLetterArrivalAlarm', {
       alarmDescription:
         'Events reached the dead-letter queue: the writer rejected them repeatedly (archived under dead-letters/ in the event store).',
       metric: this.deadLetterQueue.metricNumberOfMessagesReceived({
         period: Duration.minutes(5),
         statistic: 'Sum',
       }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
+    this.deadLetterAlarm = aboveZeroAlarm(this, 'DeadLetterAlarm', {
       alarmDescription:
         'Messages have waited on the dead-letter queue for 5 minutes: the dead-letter archiver is failing to store them.',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: 'Maximum',
       }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 5,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
     this.oldestMessageAlarm = new Alarm(this, 'OldestMessageAlarm', {

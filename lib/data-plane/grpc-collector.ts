@@ -33,6 +33,7 @@ import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { LoadBalancerTarget } from 'aws-cdk-lib/aws-route53-targets';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { aboveZeroAlarm } from '../common/failure-queue-alarm';
 import { planeVpc } from '../common/plane-vpc';
 import type { GrpcCollectorConfig } from '../config/deployment-config';
 import {
@@ -247,13 +248,10 @@ export class GrpcCollector extends Construct {
     }
     this.endpoint = `https://${config.domainName ?? this.loadBalancer.loadBalancerDnsName}:${OTLP_GRPC_PORT}`;
 
-    this.unhealthyTargetsAlarm = new Alarm(this, 'UnhealthyTargetsAlarm', {
+    this.unhealthyTargetsAlarm = aboveZeroAlarm(this, 'UnhealthyTargetsAlarm', {
       alarmDescription: `A gRPC collector task of the ${props.label} has failed its load balancer health check for ${ALARM_MINUTES} minutes. See docs/operations.md, "gRPC collector".`,
       metric: this.targetGroup.metrics.unHealthyHostCount({ period: ALARM_PERIOD, statistic: 'Maximum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: ALARM_MINUTES,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     this.runningTasksAlarm = new Alarm(this, 'RunningTasksAlarm', {
       alarmDescription: `Fewer than ${desiredCount} gRPC collector tasks of the ${props.label} have been running for ${ALARM_MINUTES} minutes (or Container Insights reported none). See docs/operations.md, "gRPC collector".`,

@@ -1,5 +1,5 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventField, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { environmentForHeartbeatSender } from '../../lambdas/heartbeat-sender/environment';
 import { grantTableAndKey } from '../common/customer-key';
 import { FailedRuns } from '../common/failed-runs';
+import { aboveZeroAlarm } from '../common/failure-queue-alarm';
 import { partitionOf, urlSuffixOf } from '../common/partition';
 import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-function';
 import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-config';
@@ -134,7 +135,7 @@ export class HeartbeatSender extends Construct {
       retryAttempts: 0,
       maxEventAge: Duration.minutes(1),
     });
-    this.unregisteredAlarm = new Alarm(this, 'UnregisteredAlarm', {
+    this.unregisteredAlarm = aboveZeroAlarm(this, 'UnregisteredAlarm', {
       alarmDescription: `Data plane ${dataPlane.name} has not registered with its control plane (${controlPlane.account}/${controlPlane.region}) for 30 minutes: deploy the control plane, or add this data plane to its deployment config and redeploy it.`,
       metric: new Metric({
         namespace: WAGGLE_METRICS_NAMESPACE,
@@ -143,10 +144,7 @@ export class HeartbeatSender extends Construct {
         period: Duration.minutes(5),
         statistic: 'Sum',
       }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 6,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 }

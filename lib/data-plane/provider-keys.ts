@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
@@ -13,6 +13,7 @@ import { splitRouteKey } from '../../lambdas/ingest/routes';
 import { environmentForProviderKeys } from '../../lambdas/provider-keys/environment';
 import { PROVIDER_KEY_ROUTES } from '../../lambdas/provider-keys/routes';
 import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/customer-key';
+import { aboveZeroAlarm } from '../common/failure-queue-alarm';
 import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
@@ -179,7 +180,7 @@ export class ProviderKeysApi extends Construct {
       });
     }
 
-    this.auditFailuresAlarm = new Alarm(this, 'AuditFailuresAlarm', {
+    this.auditFailuresAlarm = aboveZeroAlarm(this, 'AuditFailuresAlarm', {
       alarmDescription:
         'A provider key was set or removed but its audit entry was not written. See docs/operations.md, "Alarms and where they go", and docs/providers.md, "Audit".',
       metric: new Metric({
@@ -189,10 +190,6 @@ export class ProviderKeysApi extends Construct {
         period: Duration.minutes(5),
         statistic: 'Sum',
       }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 }
