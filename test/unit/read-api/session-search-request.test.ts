@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { EXPORT_SORT_FIELDS } from '../../../lambdas/domain/query/types';
 import { parseExportBody, parseGetEventsQuery } from '../../../lambdas/domain/read-api/export-request';
 import { parseQueryString } from '../../../lambdas/domain/read-api/query-string';
 import { parseSessionSearchBody } from '../../../lambdas/domain/read-api/session-search-request';
+import { SESSION_SORT_FIELDS } from '../../../lambdas/domain/read-api/wire-types';
 import { READ_PRINCIPAL as principal, validationMessage } from '../../support/read-api-fixtures';
 
 const NOW = Date.UTC(2026, 11, 3, 7);
@@ -43,15 +45,8 @@ describe('POST /v1/sessions/search body', () => {
       limit: 500,
       page: 3,
     });
-    for (const sortBy of [
-      'start_time',
-      'duration',
-      'num_events',
-      'cost',
-      'total_tokens',
-      'errors',
-      'event_name',
-    ])
+    // The exact lists are pinned by the refusals below, which name the choices.
+    for (const sortBy of SESSION_SORT_FIELDS)
       expect(parseSessionSearchBody({ sortBy }, principal, NOW).sortBy).toBe(sortBy);
     expect(parseSessionSearchBody({ dateRange: { relative: '7d' } }, principal, NOW).dateRange).toEqual({
       from: NOW - 7 * 86_400_000,
@@ -99,18 +94,7 @@ describe('export sort (sortBy, sortOrder on POST /v1/events/export and GET /even
   });
 
   it('reads every sort column and either order, from a body or a query string', () => {
-    for (const sortBy of [
-      'start_time',
-      'end_time',
-      'duration',
-      'cost',
-      'total_tokens',
-      'prompt_tokens',
-      'completion_tokens',
-      'event_name',
-      'model',
-      'event_type',
-    ])
+    for (const sortBy of EXPORT_SORT_FIELDS)
       expect(parseExportBody({ sortBy, sortOrder: 'asc' }, principal, NOW)).toMatchObject({
         sortBy,
         sortOrder: 'asc',
