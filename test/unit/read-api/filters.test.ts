@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../lambdas/domain/errors';
+import { EVENT_SECTIONS } from '../../../lambdas/domain/events/event';
 import { FIELD_TYPES, FILTER_OPERATORS } from '../../../lambdas/domain/query/types';
 import { MAX_FILTERS, OPERATORS_BY_TYPE, parseFilters } from '../../../lambdas/domain/read-api/filters';
 
@@ -112,15 +113,7 @@ describe('parseFilters: coercion and defaults', () => {
   });
 
   it('accepts nested paths in every JSON section', () => {
-    for (const section of [
-      'config',
-      'inputs',
-      'outputs',
-      'metadata',
-      'metrics',
-      'feedback',
-      'user_properties',
-    ]) {
+    for (const section of EVENT_SECTIONS) {
       expect(parseFilters([{ field: `${section}.a.b_c-d`, operator: 'exists' }])[0]?.field).toBe(
         `${section}.a.b_c-d`,
       );
