@@ -111,6 +111,17 @@ export class EventTables extends Construct {
     });
 
     const bucketName = eventStore.bucket.bucketName;
+    /** Projection of the project (named by the query) and the UTC day partitions. */
+    const dayProjection = {
+      'projection.enabled': 'true',
+      'projection.project_id.type': 'injected',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+      // From the plane's first day to tomorrow (clocks ahead); later days come into view daily.
+      'projection.dt.range': projectedDayRange(dataStartDate),
+      'projection.dt.interval': '1',
+      'projection.dt.interval.unit': 'DAYS',
+    };
     const hourlyTable = (name: TableName, prefix: string, columns: readonly Column[], description: string) =>
       this.addTable(name, {
         description,
@@ -118,14 +129,7 @@ export class EventTables extends Construct {
         partitionColumns: PARTITION_COLUMNS,
         location: `s3://${bucketName}/${prefix}`,
         projection: {
-          'projection.enabled': 'true',
-          'projection.project_id.type': 'injected',
-          'projection.dt.type': 'date',
-          'projection.dt.format': 'yyyy-MM-dd',
-          // From the plane's first day to tomorrow (clocks ahead); later days come into view daily.
-          'projection.dt.range': projectedDayRange(dataStartDate),
-          'projection.dt.interval': '1',
-          'projection.dt.interval.unit': 'DAYS',
+          ...dayProjection,
           'projection.hour.type': 'integer',
           'projection.hour.range': '0,23',
           'projection.hour.digits': '2',
@@ -164,13 +168,7 @@ export class EventTables extends Construct {
         partitionColumns: PARTITION_COLUMNS.filter((column) => column.name !== 'hour'),
         location: `s3://${bucketName}/${SCORES_PREFIX}`,
         projection: {
-          'projection.enabled': 'true',
-          'projection.project_id.type': 'injected',
-          'projection.dt.type': 'date',
-          'projection.dt.format': 'yyyy-MM-dd',
-          'projection.dt.range': projectedDayRange(dataStartDate),
-          'projection.dt.interval': '1',
-          'projection.dt.interval.unit': 'DAYS',
+          ...dayProjection,
           'storage.location.template': `s3://${bucketName}/${SCORES_PREFIX}project_id=\${project_id}/dt=\${dt}/`,
         },
       }),
