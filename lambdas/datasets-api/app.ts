@@ -1,10 +1,12 @@
 /**
- * HoneyHive's datasets and datapoints API on the data plane (domain/datasets/service.ts). Reads need
+ * HoneyHive's datasets, datapoints and experiment runs API on the data plane (domain/datasets/service.ts,
+ * domain/experiments/runs.ts). Reads need
  * the `read` scope, writes `ingest`; the API key decides the project. No AWS imports: handler.ts
  * wires it on AWS, the local platform with dynalite.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { DatasetCaller, DatasetService } from '../domain/datasets/service';
+import type { RunService } from '../domain/experiments/runs';
 import { createCallerAuthenticator, type DataPlaneCallerDeps } from '../http/data-plane-caller';
 import { parseJsonObject } from '../http/json-object-body';
 import { jsonResponse } from '../http/json-response';
@@ -18,6 +20,7 @@ export const DATASETS_BODY_LIMITS = { maxBodyBytes: 4 * 1024 * 1024, maxDecompre
 
 export interface DatasetsHandlerDeps extends Omit<DataPlaneCallerDeps, 'clock'> {
   datasets: DatasetService;
+  runs: RunService;
   clock?: () => number;
   onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
 }
@@ -28,7 +31,7 @@ const ok = (body: unknown = {}) => jsonResponse(200, body);
 
 export function createDatasetsHandler(deps: DatasetsHandlerDeps): HttpApi {
   const authenticate = createCallerAuthenticator({ ...deps, clock: deps.clock ?? Date.now });
-  const { datasets } = deps;
+  const { datasets, runs } = deps;
   const one = (query: URLSearchParams, name: string) => query.get(name) ?? undefined;
   const actions: Record<ReturnType<typeof unversioned>, Action> = {
     'GET /datasets': async (caller, _request, query) =>
@@ -68,6 +71,14 @@ export function createDatasetsHandler(deps: DatasetsHandlerDeps): HttpApi {
       ok(await datasets.updateDatapoint(caller, request.params.id ?? '', parseJsonObject(request))),
     'DELETE /datapoints/{id}': async (caller, request) =>
       ok(await datasets.deleteDatapoint(caller, request.params.id ?? '')),
+    'POST /runs': async (caller, request) => ok(await runs.createRun(caller, parseJsonObject(request))),
+    'GET /runs': async (caller, _request, query) => ok(await runs.getRuns(caller, one(query, 'project'))),
+    'GET /runs/{run_id}': async (caller, request) =>
+      ok(await runs.getRun(caller, request.params.run_id ?? '')),
+    'PUT /runs/{run_id}': async (caller, request) =>
+      ok(await runs.updateRun(caller, request.params.run_id ?? '', parseJsonObject(request))),
+    'DELETE /runs/{run_id}': async (caller, request) =>
+      ok(await runs.deleteRun(caller, request.params.run_id ?? '')),
   };
   return createHttpApi({
     routes: DATASETS_ROUTES.map((routeKey) => ({

@@ -1,19 +1,22 @@
 /** AWS Lambda entry point of the datasets function (HTTP API): datasets and datapoints in DynamoDB. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { callerAuthFromEnvironment } from '../adapters/aws/caller-auth';
-import { DynamoDatasetStore } from '../adapters/aws/dynamo-dataset-store';
+import { DynamoDatasetStore, DynamoRunStore } from '../adapters/aws/dynamo-dataset-store';
 import { createObservability } from '../adapters/aws/observability';
 import { createDatasetService } from '../domain/datasets/service';
+import { createRunService } from '../domain/experiments/runs';
 import { createDatasetsHandler } from './app';
 import { readDatasetsApiEnvironment } from './environment';
 
 const env = readDatasetsApiEnvironment();
 const { logger, count, traced, wrap } = createObservability(env);
 const dynamo = traced(new DynamoDBClient({}));
+const store = new DynamoDatasetStore(dynamo, env.DATASETS_TABLE_NAME);
 
 const app = createDatasetsHandler({
   ...callerAuthFromEnvironment(dynamo, env),
-  datasets: createDatasetService({ store: new DynamoDatasetStore(dynamo, env.DATASETS_TABLE_NAME) }),
+  datasets: createDatasetService({ store }),
+  runs: createRunService({ runs: new DynamoRunStore(dynamo, env.DATASETS_TABLE_NAME), datasets: store }),
   onError: (error, context) => {
     count('InternalErrors');
     logger.error('datasets failure', { ...context, error: error as Error });

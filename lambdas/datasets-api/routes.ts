@@ -1,5 +1,5 @@
 /**
- * The datasets function's routes: HoneyHive's datasets and datapoints API under the paths the
+ * The datasets function's routes: HoneyHive's datasets, datapoints and experiment runs API under the paths the
  * `honeyhive` 1.0.42 client calls (no /v1) and under /v1 (the API reference), as API Gateway route
  * keys: one list for the router, the HTTP API routes the CDK construct creates, and the local server.
  */
@@ -14,6 +14,11 @@ const ROUTES = [
   'GET /datapoints/{id}',
   'PUT /datapoints/{id}',
   'DELETE /datapoints/{id}',
+  'POST /runs',
+  'GET /runs',
+  'GET /runs/{run_id}',
+  'PUT /runs/{run_id}',
+  'DELETE /runs/{run_id}',
 ] as const;
 
 type Route = (typeof ROUTES)[number];

@@ -1,11 +1,12 @@
 /**
- * Datasets and datapoints on the local platform: the datasets function's own handler over the same
+ * Datasets, datapoints and experiment runs on the local platform: the datasets function's own handler over the same
  * DynamoDB store as on AWS, on the local dynalite (a table `waggle-datasets`, created when missing).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DATASETS_TABLE, DynamoDatasetStore } from '../adapters/aws/dynamo-dataset-store';
+import { DATASETS_TABLE, DynamoDatasetStore, DynamoRunStore } from '../adapters/aws/dynamo-dataset-store';
 import { createDatasetsHandler, DATASETS_ROUTES } from '../datasets-api/app';
 import { createDatasetService } from '../domain/datasets/service';
+import { createRunService } from '../domain/experiments/runs';
 import type { DataPlaneCallerDeps } from '../http/data-plane-caller';
 import type { HttpApi } from '../http/router';
 import { ensureTable } from './dynamo-local';
@@ -27,9 +28,14 @@ export async function startDatasetsLocal(options: {
     DATASETS_TABLE.partitionKey,
     DATASETS_TABLE.sortKey,
   ]);
+  const store = new DynamoDatasetStore(options.dynamo, LOCAL_DATASETS_TABLE);
   const handler = createDatasetsHandler({
     ...options.callerAuth,
-    datasets: createDatasetService({ store: new DynamoDatasetStore(options.dynamo, LOCAL_DATASETS_TABLE) }),
+    datasets: createDatasetService({ store }),
+    runs: createRunService({
+      runs: new DynamoRunStore(options.dynamo, LOCAL_DATASETS_TABLE),
+      datasets: store,
+    }),
     onError: (error, context) =>
       options.logger.error(`datasets: ${context.routeKey} answered ${context.status}`, {
         error: error instanceof Error ? error.message : String(error),

@@ -200,4 +200,84 @@ describe('datasets and datapoints through the honeyhive client', () => {
     const noKey = await fetch(`${platform.url}/datasets?project=default`);
     expect(noKey.status).toBe(401);
   }, 60_000);
+
+  it('creates, lists, reads, completes and deletes experiment runs through the honeyhive client', async () => {
+    const { client } = honeyhive;
+    const dataset = await client.datasets.createDataset({ project: PROJECT, name: 'runs-dataset' });
+    const datasetId = dataset.result?.insertedId as string;
+    const created = await client.experiments.createRun({
+      project: PROJECT,
+      name: 'baseline',
+      eventIds: [],
+      datasetId,
+      configuration: { model: 'gpt-4o-mini', temperature: 0 },
+      metadata: { commit: 'abc123' },
+      status: 'pending',
+    });
+    const runId = created.runId as string;
+    expect(created.evaluation).toMatchObject({ runId, name: 'baseline', status: 'pending', datasetId });
+    expect(created.evaluation?.createdAt).toBeInstanceOf(Date);
+
+    const completed = await client.experiments.updateRun(
+      { eventIds: ['session-1', 'session-2'], datapointIds: ['d'.repeat(24)], status: 'completed' },
+      runId,
+    );
+    expect(completed.evaluation).toMatchObject({
+      event_ids: ['session-1', 'session-2'],
+      status: 'completed',
+    });
+    const read = await client.experiments.getRun(runId);
+    expect(read.evaluation).toMatchObject({
+      runId,
+      eventIds: ['session-1', 'session-2'],
+      datapointIds: ['d'.repeat(24)],
+      configuration: { model: 'gpt-4o-mini', temperature: 0 },
+      status: 'completed',
+    });
+    const second = await client.experiments.createRun({ project: PROJECT, name: 'candidate', eventIds: [] });
+    const listed = await client.experiments.getRuns(PROJECT);
+    expect(listed.evaluations?.map((run) => run.runId)).toEqual([second.runId, runId]);
+
+    const deleted = await client.experiments.deleteRun(runId);
+    expect(deleted).toEqual({ id: runId, deleted: true });
+    await expect(client.experiments.getRun(runId)).rejects.toThrow();
+
+    const api = readApi(platform.url, platform.apiKey);
+    const refusals: [string, string, unknown, number, RegExp][] = [
+      ['POST', '/runs', { project: PROJECT, event_ids: [] }, 400, /name is required/],
+      ['POST', '/runs', { project: PROJECT, name: 'x' }, 400, /event_ids is required/],
+      [
+        'POST',
+        '/runs',
+        { project: PROJECT, name: 'x', event_ids: [], status: 'running' },
+        400,
+        /status must be one of/,
+      ],
+      [
+        'POST',
+        '/runs',
+        { project: PROJECT, name: 'x', event_ids: [], dataset_id: 'e'.repeat(24) },
+        400,
+        /names no dataset/,
+      ],
+      [
+        'POST',
+        '/runs',
+        { project: PROJECT, name: 'x', event_ids: Array.from({ length: 5_001 }, (_, i) => `s-${i}`) },
+        413,
+        /more than 5000 ids/,
+      ],
+      ['PUT', `/runs/${second.runId}`, { project: 'other' }, 400, /unknown fields: project/],
+      ['GET', '/runs/not-a-run', undefined, 404, /no run not-a-run/],
+    ];
+    for (const [method, path, body, status, message] of refusals) {
+      const response = await api.request(method, path, body);
+      const text = await response.text();
+      expect(response.status, `${method} ${path}: ${text}`).toBe(status);
+      expect(text).toMatch(message);
+    }
+    expect((await client.experiments.getRuns(PROJECT)).evaluations?.map((run) => run.name)).toEqual([
+      'candidate',
+    ]);
+  }, 60_000);
 });

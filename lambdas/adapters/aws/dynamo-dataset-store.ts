@@ -7,6 +7,7 @@
  *                  names unique)
  * - a datapoint:   sk `dp#<datapoint id>`, its record as JSON in `doc` (at most 350 KiB: requests.ts),
  *                  and the datasets it belongs to as the string set `linked`
+ * - a run:         sk `run#<run id>` (DynamoRunStore below)
  * - a membership:  sk `m#<dataset id>#<datapoint id>`, with `seq` (when it was added, and its place in
  *                  that call) for order
  *
@@ -32,6 +33,7 @@ import {
 import type { DatapointRecord, DatasetRecord } from '../../domain/datasets/model';
 import type { DatasetStore } from '../../domain/datasets/ports';
 import { ConflictError } from '../../domain/errors';
+import type { RunRecord, RunStore } from '../../domain/experiments/runs';
 
 export const DATASETS_TABLE = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
@@ -284,5 +286,59 @@ export class DynamoDatasetStore implements DatasetStore {
         pending = response.UnprocessedItems?.[this.tableName] ?? [];
       }
     }
+  }
+}
+
+/** Experiment runs in the same table (sk `run#<run id>`, the record as JSON in `doc`). */
+export class DynamoRunStore implements RunStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  private key(projectId: string, runId: string) {
+    return { pk: pkOf(projectId), sk: { S: `run#${encodeURIComponent(runId)}` } };
+  }
+
+  async putRun(record: RunRecord): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { ...this.key(record.project_id, record.run_id), doc: { S: JSON.stringify(record) } },
+      }),
+    );
+  }
+
+  async getRun(projectId: string, runId: string): Promise<RunRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: this.key(projectId, runId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.doc?.S ? (JSON.parse(Item.doc.S) as RunRecord) : undefined;
+  }
+
+  async listRuns(projectId: string): Promise<RunRecord[]> {
+    const runs: RunRecord[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pkOf(projectId), ':prefix': { S: 'run#' } },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages)
+      for (const item of page.Items ?? []) runs.push(JSON.parse(item.doc?.S ?? '{}') as RunRecord);
+    return runs.sort((a, b) => b.created_at - a.created_at || a.run_id.localeCompare(b.run_id));
+  }
+
+  async deleteRun(projectId: string, runId: string): Promise<void> {
+    await this.client.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: this.key(projectId, runId) }),
+    );
   }
 }
