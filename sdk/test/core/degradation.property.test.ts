@@ -145,30 +145,32 @@ function enrichAll(tracer: WaggleTracer, payload: unknown): void {
   tracer.enrichSession({ metadata: payload } as never);
 }
 
+/** Which tracer, the call's arguments, what it returns or throws, whether it throws, what it enriches with. */
+const callCases = [
+  fc.constantFrom(0, 1),
+  fc.array(hostile, { maxLength: 4 }),
+  hostile,
+  fc.boolean(),
+  hostile,
+] as const;
+
 describe('graceful degradation (property)', () => {
   it('sync: a traced function returns or throws exactly what the undecorated one does', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(0, 1),
-        fc.array(hostile, { maxLength: 4 }),
-        hostile,
-        fc.boolean(),
-        hostile,
-        (which, argThunks, valueThunk, throws, payloadThunk) => {
-          const [args, value, payload] = [make(argThunks), valueThunk(), payloadThunk()];
-          const tracer = tracers[which] as WaggleTracer;
-          const plain = (..._args: unknown[]): unknown => {
-            if (tracer.enabled) enrichAll(tracer, payload);
-            if (throws) throw value;
-            return value;
-          };
-          const traced = tracer.trace(plain, { name: 'llm call', metadata: { p: payload } as never });
-          same(
-            outcomeOf(() => plain(...args)),
-            outcomeOf(() => traced(...args)),
-          );
-        },
-      ),
+      fc.property(...callCases, (which, argThunks, valueThunk, throws, payloadThunk) => {
+        const [args, value, payload] = [make(argThunks), valueThunk(), payloadThunk()];
+        const tracer = tracers[which] as WaggleTracer;
+        const plain = (..._args: unknown[]): unknown => {
+          if (tracer.enabled) enrichAll(tracer, payload);
+          if (throws) throw value;
+          return value;
+        };
+        const traced = tracer.trace(plain, { name: 'llm call', metadata: { p: payload } as never });
+        same(
+          outcomeOf(() => plain(...args)),
+          outcomeOf(() => traced(...args)),
+        );
+      }),
       { numRuns: 150 },
     );
     expect(memory.spans().length).toBeGreaterThan(0);
@@ -176,25 +178,18 @@ describe('graceful degradation (property)', () => {
 
   it('async: the traced promise settles exactly like the undecorated one', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(0, 1),
-        fc.array(hostile, { maxLength: 4 }),
-        hostile,
-        fc.boolean(),
-        hostile,
-        async (which, argThunks, valueThunk, throws, payloadThunk) => {
-          const [args, value, payload] = [make(argThunks), valueThunk(), payloadThunk()];
-          const tracer = tracers[which] as WaggleTracer;
-          const plain = async (..._args: unknown[]): Promise<unknown> => {
-            await null;
-            enrichAll(tracer, payload);
-            if (throws) throw value;
-            return value;
-          };
-          const traced = tracer.trace(plain, { name: 'tool search' });
-          sameSettled(await settledOf(() => plain(...args)), await settledOf(() => traced(...args)));
-        },
-      ),
+      fc.asyncProperty(...callCases, async (which, argThunks, valueThunk, throws, payloadThunk) => {
+        const [args, value, payload] = [make(argThunks), valueThunk(), payloadThunk()];
+        const tracer = tracers[which] as WaggleTracer;
+        const plain = async (..._args: unknown[]): Promise<unknown> => {
+          await null;
+          enrichAll(tracer, payload);
+          if (throws) throw value;
+          return value;
+        };
+        const traced = tracer.trace(plain, { name: 'tool search' });
+        sameSettled(await settledOf(() => plain(...args)), await settledOf(() => traced(...args)));
+      }),
       { numRuns: 150 },
     );
   });
