@@ -5,34 +5,30 @@
  * the accessible names ui/README.md lists ("Selectors for end-to-end tests").
  */
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type Browser,
-  buildConsoleForTests,
   type ConsolePlatform,
+  type ConsoleRig,
   createMember,
-  launchBrowser,
   type SentSession,
   sendSession,
-  signIn,
-  startConsolePlatform,
+  signedInTab,
+  startConsoleRig,
   waitForSession,
 } from '../support/console-browser';
 
 /** What a person waits for at most: the console fetches a token, then the read API. */
 const UI_TIMEOUT = 30_000;
 
-let dist: string;
+let rig: ConsoleRig;
 let cp: ConsolePlatform;
-let browser: Browser;
 let first: SentSession;
 let second: SentSession;
 
 beforeAll(async () => {
-  dist = await buildConsoleForTests();
-  cp = await startConsolePlatform(dist);
+  rig = await startConsoleRig();
+  ({ cp } = rig);
   const run = randomUUID().slice(0, 8);
   first = await sendSession(cp.platform, `checkout-flow-${run}`, {
     model: 'gpt-4o-mini',
@@ -41,14 +37,9 @@ beforeAll(async () => {
   second = await sendSession(cp.platform, `refund-flow-${run}`, { model: 'claude-3-5-haiku' });
   await waitForSession(cp.platform, first.session_id);
   await waitForSession(cp.platform, second.session_id);
-  browser = await launchBrowser();
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await cp?.close();
-  if (dist) await rm(dist, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
 const pageErrors = new WeakMap<Page, string[]>();
 
@@ -60,17 +51,11 @@ async function closeChecked(page: Page): Promise<void> {
 
 /** A signed-in tab; page errors and CSP violations fail the test that made them (closeChecked). */
 async function signedInPage(email = cp.admin.email, password = cp.admin.password): Promise<Page> {
-  const page = await browser.page();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  // The CSP the control plane sends must let the console do its work (its files, the data plane).
-  page.on('console', (message) => {
-    if (message.type() === 'error' && message.text().includes('Content Security Policy'))
-      errors.push(message.text());
+  const { page, errors } = await signedInTab(rig.browser, cp, {
+    timeout: UI_TIMEOUT,
+    user: { email, password },
   });
   pageErrors.set(page, errors);
-  await signIn(page, cp.consoleUrl, email, password);
   try {
     await page.getByRole('heading', { name: 'Sessions' }).waitFor();
   } catch (error) {

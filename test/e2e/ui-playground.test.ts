@@ -7,16 +7,13 @@
  * key points to Admin ▸ Provider keys.
  */
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type Browser,
-  buildConsoleForTests,
   type ConsolePlatform,
-  launchBrowser,
-  signIn,
-  startConsolePlatform,
+  type ConsoleRig,
+  signedInTab,
+  startConsoleRig,
 } from '../support/console-browser';
 import { ECHO_PREFIX, type FakeProvider, startFakeOpenAICompatible } from '../support/fake-providers';
 
@@ -24,14 +21,13 @@ const UI_TIMEOUT = 30_000;
 const PROVIDER_SECRET = `sk-fake-playground-${randomUUID()}`;
 const MODEL = 'gpt-4o-mini';
 
-let dist: string;
+let rig: ConsoleRig;
 let cp: ConsolePlatform;
-let browser: Browser;
 let fake: FakeProvider;
 
 beforeAll(async () => {
-  dist = await buildConsoleForTests();
-  cp = await startConsolePlatform(dist);
+  rig = await startConsoleRig({ width: 1280, height: 900 });
+  ({ cp } = rig);
   fake = await startFakeOpenAICompatible({ apiKey: PROVIDER_SECRET });
   const response = await fetch(`${cp.platform.url}/v1/provider-keys/openai-compatible`, {
     method: 'PUT',
@@ -39,27 +35,16 @@ beforeAll(async () => {
     body: JSON.stringify({ api_key: PROVIDER_SECRET, base_url: fake.url, scope: 'project' }),
   });
   expect(response.status).toBe(201);
-  browser = await launchBrowser({ width: 1280, height: 900 });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await cp?.close();
+  await rig?.close();
   await fake?.close();
-  if (dist) await rm(dist, { recursive: true, force: true });
 });
 
 /** A signed-in tab on the playground; page errors and CSP refusals are collected. */
 async function playground(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.page();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && message.text().includes('Content Security Policy'))
-      errors.push(message.text());
-  });
-  await signIn(page, cp.consoleUrl, cp.admin.email, cp.admin.password);
+  const { page, errors } = await signedInTab(rig.browser, cp, { timeout: UI_TIMEOUT });
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Playground' }).click();
   await page.getByRole('heading', { name: 'Playground', level: 1 }).waitFor();
   return { page, errors };

@@ -166,49 +166,53 @@ export async function sendSession(
     model: `generate-${suffix}`,
     tool: `search-${suffix}`,
   };
-  await post('/events', {
-    event: {
-      event_id: chainId,
-      event_type: 'chain',
-      event_name: events.chain,
-      session_id,
-      parent_id: session_id,
-      inputs: { question: `What is the answer for ${name}?` },
-      outputs: { plan: 'search, then answer' },
-      start_time: start + ms(10),
-      duration: ms(1_800),
-    },
-  });
-  await post('/events', {
-    event: {
-      event_id: randomUUID(),
-      event_type: 'model',
-      event_name: events.model,
-      session_id,
-      parent_id: chainId,
-      config: { model, provider: model.startsWith('claude') ? 'anthropic' : 'openai' },
-      inputs: { chat_history: [{ role: 'user', content: `What is the answer for ${name}?` }] },
-      outputs: { role: 'assistant', content: modelOutput },
-      metadata: {
-        prompt_tokens: options.tokens?.prompt ?? 120,
-        completion_tokens: options.tokens?.completion ?? 30,
+  /** One event of the session, started `offset` ms after the session and lasting `duration` ms (both paced). */
+  const postEvent = ({
+    offset,
+    duration,
+    ...event
+  }: Record<string, unknown> & { offset: number; duration: number }) =>
+    post('/events', {
+      event: {
+        event_id: randomUUID(),
+        session_id,
+        ...event,
+        start_time: start + ms(offset),
+        duration: ms(duration),
       },
-      start_time: start + ms(400),
-      duration: ms(1_200),
-    },
+    });
+  await postEvent({
+    event_id: chainId,
+    event_type: 'chain',
+    event_name: events.chain,
+    parent_id: session_id,
+    inputs: { question: `What is the answer for ${name}?` },
+    outputs: { plan: 'search, then answer' },
+    offset: 10,
+    duration: 1_800,
   });
-  await post('/events', {
-    event: {
-      event_id: randomUUID(),
-      event_type: 'tool',
-      event_name: events.tool,
-      session_id,
-      parent_id: session_id,
-      inputs: { query: name },
-      outputs: { results: ['one', 'two'] },
-      start_time: start + ms(50),
-      duration: ms(300),
+  await postEvent({
+    event_type: 'model',
+    event_name: events.model,
+    parent_id: chainId,
+    config: { model, provider: model.startsWith('claude') ? 'anthropic' : 'openai' },
+    inputs: { chat_history: [{ role: 'user', content: `What is the answer for ${name}?` }] },
+    outputs: { role: 'assistant', content: modelOutput },
+    metadata: {
+      prompt_tokens: options.tokens?.prompt ?? 120,
+      completion_tokens: options.tokens?.completion ?? 30,
     },
+    offset: 400,
+    duration: 1_200,
+  });
+  await postEvent({
+    event_type: 'tool',
+    event_name: events.tool,
+    parent_id: session_id,
+    inputs: { query: name },
+    outputs: { results: ['one', 'two'] },
+    offset: 50,
+    duration: 300,
   });
   return { session_id, name, events, modelOutput, model };
 }
@@ -237,6 +241,54 @@ export async function signIn(page: Page, consoleUrl: string, email: string, pass
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+}
+
+/**
+ * A new tab signed in as `user` (the admin unless named), waiting at most `timeout` ms for anything.
+ * What the page throws and the Content Security Policy refusals the console logs are collected in
+ * `errors`: the CSP the control plane sends must let the console do its work (its files, the data plane).
+ */
+export async function signedInTab(
+  browser: Browser,
+  cp: ConsolePlatform,
+  options: { timeout: number; user?: { email: string; password: string } },
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.page();
+  page.setDefaultTimeout(options.timeout);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy'))
+      errors.push(message.text());
+  });
+  const user = options.user ?? cp.admin;
+  await signIn(page, cp.consoleUrl, user.email, user.password);
+  return { page, errors };
+}
+
+/** What a browser test file starts once: the console built into a temp folder, the platform serving it, Chromium. */
+export interface ConsoleRig {
+  cp: ConsolePlatform;
+  browser: Browser;
+  /** Closes Chromium and the platform, and removes the build. */
+  close(): Promise<void>;
+}
+
+export async function startConsoleRig(
+  browserOptions: { width?: number; height?: number } = {},
+): Promise<ConsoleRig> {
+  const dist = await buildConsoleForTests();
+  const cp = await startConsolePlatform(dist);
+  const browser = await launchBrowser(browserOptions);
+  return {
+    cp,
+    browser,
+    async close() {
+      await browser.close();
+      await cp.close();
+      await rm(dist, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A user with a role in the admin's organization: created in the local IdP, added by the members API. */
