@@ -9,48 +9,43 @@ export class InvalidRecordError extends Error {
   override readonly name = 'InvalidRecordError';
 }
 
+/** What a kind's body must hold besides its tenant: non-empty texts, then finite numbers. */
+interface RequiredFields {
+  texts: readonly string[];
+  numbers: readonly string[];
+}
+
+const REQUIRED_FIELDS: Record<EventRecord['kind'], RequiredFields> = {
+  event: { texts: ['event_id'], numbers: ['version', 'start_time'] },
+  update: { texts: ['event_id'], numbers: ['version'] },
+  tombstone: { texts: ['id'], numbers: ['deleted_at'] },
+  score: {
+    texts: ['score_id', 'event_id', 'session_id', 'evaluator_id', 'evaluator_name', 'source'],
+    numbers: ['event_start_time', 'evaluator_version', 'scored_at'],
+  },
+};
+
 export function checkRecord(value: unknown): EventRecord {
   if (!isObject(value)) throw new InvalidRecordError('record is not an object');
-  if (value.kind === 'event') {
-    const event = objectField(value, 'event');
-    checkTenant(event, 'event');
-    checkText(event, 'event_id', 'event');
-    checkNumber(event, 'version', 'event');
-    checkNumber(event, 'start_time', 'event');
-    return value as EventRecord;
-  }
-  if (value.kind === 'update') {
-    const update = objectField(value, 'update');
-    checkTenant(update, 'update');
-    checkText(update, 'event_id', 'update');
-    checkNumber(update, 'version', 'update');
-    if (!isObject(update.patch)) throw new InvalidRecordError('update.patch is not an object');
-    return value as EventRecord;
-  }
-  if (value.kind === 'tombstone') {
-    const tombstone = objectField(value, 'tombstone');
-    checkTenant(tombstone, 'tombstone');
-    checkText(tombstone, 'id', 'tombstone');
-    checkNumber(tombstone, 'deleted_at', 'tombstone');
-    if (tombstone.target !== 'event' && tombstone.target !== 'session') {
-      throw new InvalidRecordError('tombstone.target is neither "event" nor "session"');
-    }
-    return value as EventRecord;
-  }
-  if (value.kind === 'score') {
-    const score = objectField(value, 'score');
-    checkTenant(score, 'score');
-    for (const field of ['score_id', 'event_id', 'session_id', 'evaluator_id', 'evaluator_name', 'source'])
-      checkText(score, field, 'score');
-    for (const field of ['event_start_time', 'evaluator_version', 'scored_at'])
-      checkNumber(score, field, 'score');
-    if (score.status !== 'ok' && score.status !== 'error')
+  const kind = value.kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(REQUIRED_FIELDS, kind))
+    throw new InvalidRecordError(`unknown record kind ${JSON.stringify(value.kind)}`);
+  const body = objectField(value, kind);
+  checkTenant(body, kind);
+  const required = REQUIRED_FIELDS[kind as EventRecord['kind']];
+  for (const field of required.texts) checkText(body, field, kind);
+  for (const field of required.numbers) checkNumber(body, field, kind);
+  if (kind === 'update' && !isObject(body.patch))
+    throw new InvalidRecordError('update.patch is not an object');
+  if (kind === 'tombstone' && body.target !== 'event' && body.target !== 'session')
+    throw new InvalidRecordError('tombstone.target is neither "event" nor "session"');
+  if (kind === 'score') {
+    if (body.status !== 'ok' && body.status !== 'error')
       throw new InvalidRecordError('score.status is neither "ok" nor "error"');
-    if (!['number', 'boolean', 'string'].includes(typeof score.value) && score.value !== null)
+    if (!['number', 'boolean', 'string'].includes(typeof body.value) && body.value !== null)
       throw new InvalidRecordError('score.value is not a number, boolean, string or null');
-    return value as EventRecord;
   }
-  throw new InvalidRecordError(`unknown record kind ${JSON.stringify(value.kind)}`);
+  return value as EventRecord;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
