@@ -124,4 +124,50 @@ describe("the local platform's LLM judge", () => {
     expect(outcome).toMatchObject({ status: 'error', error: { kind: 'budget-exceeded' } });
     expect(fake.requests.length).toBe(before);
   }, 30_000);
+
+  it("scores a new event online and keeps the judge's explanation, cost and own event in the scores table", async () => {
+    fake.respondWith({ text: 'Correct and complete. [[0.8]]' });
+    platform.evaluators.put(
+      judge({ id: 'local-judge-online', enabledInProd: true, eventName: 'judged-answer' }),
+    );
+    const api = readApi(platform.url, platform.apiKey);
+    const sent = await api.post('/events', {
+      event: {
+        project: 'default',
+        source: 'test',
+        event_type: 'model',
+        event_name: 'judged-answer',
+        config: { model: 'gpt-4o' },
+        inputs: { question: 'Is the sky blue?' },
+        outputs: { content: 'Yes, on a clear day.' },
+      },
+    });
+    expect(sent.status).toBe(200);
+    const eventId = ((await sent.json()) as { event_id: string }).event_id;
+    const [score] = await eventually(async () => {
+      const response = await api.request('GET', `/v1/events/${eventId}/scores`);
+      if (response.status !== 200) return undefined;
+      const body = (await response.json()) as { scores: Record<string, unknown>[] };
+      return body.scores.length > 0 ? body.scores : undefined;
+    }, 60_000);
+    expect(score).toMatchObject({
+      evaluator_id: 'local-judge-online',
+      evaluator_name: 'is-correct',
+      evaluator_version: 1,
+      value: 0.8,
+      passed: true,
+      explanation: 'Correct and complete.',
+      status: 'ok',
+      source: 'online',
+    });
+    expect(score?.cost).toBeGreaterThan(0);
+    // The judge's own model event is the one the score names.
+    const judged = await eventually(async () => {
+      const body = await api.export({
+        filters: [{ field: 'source', operator: 'is', value: 'waggle-judge', type: 'string' }],
+      });
+      return body.events.find((found) => found.event_id === score?.judge_event_id);
+    });
+    expect(judged.metadata).toMatchObject({ evaluated_event_id: eventId });
+  }, 90_000);
 });
