@@ -47,12 +47,7 @@ export async function createConfiguration(
     versions: [stored],
     ...firstVersion(now),
   };
-  checkPayloadSize(record);
-  await names.claim(context, record);
-  await context.store.put(record);
-  await context.store.put(historyOf(record, stored));
-  await context.changes.publish(promptChange(record));
-  return record;
+  return putVersion(context, record, stored);
 }
 
 export async function updateConfiguration(
@@ -73,11 +68,25 @@ export async function updateConfiguration(
     version: number,
     updated_at: now,
   };
+  return putVersion(context, record, stored, current);
+}
+
+/**
+ * Writes a configuration's new version (the first when there is no `current`): its name claimed
+ * when new or renamed, the record, the old name released, the version's history entry, the change.
+ */
+async function putVersion(
+  context: ControlPlaneContext,
+  record: ConfigurationRecord,
+  stored: StoredConfigurationVersion,
+  current?: ConfigurationRecord,
+): Promise<ConfigurationRecord> {
   checkPayloadSize(record);
-  if (record.name !== current.name) await names.claim(context, record);
+  const renamed = record.name !== current?.name;
+  if (renamed) await names.claim(context, record);
   // The conditional put (version n-1 -> n) makes concurrent updates of one configuration lose cleanly.
   await context.store.put(record);
-  if (record.name !== current.name) await names.release(context, current);
+  if (renamed && current) await names.release(context, current);
   await context.store.put(historyOf(record, stored));
   await context.changes.publish(promptChange(record));
   return record;
