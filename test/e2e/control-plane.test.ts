@@ -1,35 +1,25 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPlatform } from '../../lambdas/local/platform';
+import type { LocalPlatform } from '../../lambdas/local/platform';
 import { minimalTraceRequest } from '../support/minimal-otlp';
 import { eventually } from '../support/read-api-client';
+import { startTempPlatform, type TempPlatform, WITH_CONTROL_PLANE } from '../support/temp-platform';
 
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
+type Platform = LocalPlatform;
 
 let dataDir: string;
+let local: TempPlatform;
 let platform: Platform;
 let cpUrl: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-cp-e2e-'));
-  platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
-    log: () => {},
-    controlPlane: { port: 0, syncBatchingWindowMs: 20 },
-    // The revocation bound is sync + this cache; 1 s keeps the test short (the default is 30 s).
-    auth: { positiveTtlMs: 1_000, negativeTtlMs: 100 },
-    writer: { maximumBatchingWindowMs: 50 },
-  });
+  local = await startTempPlatform('waggle-cp-e2e-', WITH_CONTROL_PLANE);
+  ({ platform, dataDir } = local);
   cpUrl = (platform.controlPlane as NonNullable<Platform['controlPlane']>).url;
 });
 
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => local?.close());
 
 async function call(method: string, url: string, token: string | undefined, body?: unknown, extra = {}) {
   const response = await fetch(url, {

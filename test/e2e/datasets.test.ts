@@ -4,31 +4,26 @@
  * datapoints with a field mapping, read them back by dataset name and by id, edit, unlink and delete;
  * and hostile requests refused with a clear error and nothing stored.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DATAPOINT_BYTES } from '../../lambdas/domain/datasets/requests';
-import { startLocalPlatform } from '../../lambdas/local/platform';
+import type { LocalPlatform } from '../../lambdas/local/platform';
 import { honeyHiveClient, type RecordingClient } from '../support/honeyhive-client';
 import { readApi } from '../support/read-api-client';
+import { startTempPlatform, type TempPlatform } from '../support/temp-platform';
 
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
+type Platform = LocalPlatform;
 const PROJECT = 'default';
-let dataDir: string;
+let local: TempPlatform;
 let platform: Platform;
 let honeyhive: RecordingClient;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-datasets-'));
-  platform = await startLocalPlatform({ port: 0, dataDir, projectName: PROJECT });
+  local = await startTempPlatform('waggle-datasets-', { projectName: PROJECT });
+  ({ platform } = local);
   honeyhive = honeyHiveClient(platform.url, platform.apiKey);
 });
 
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => local?.close());
 
 describe('datasets and datapoints through the honeyhive client', () => {
   it('creates a dataset, adds mapped datapoints, reads, edits and deletes them', async () => {

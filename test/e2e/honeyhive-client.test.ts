@@ -6,12 +6,9 @@
  * the deletions; those are read with fetch and checked against the written-out contract and the
  * client's Event schema.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Event$inboundSchema } from 'honeyhive/models/components/event.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPlatform } from '../../lambdas/local/platform';
+import type { LocalPlatform } from '../../lambdas/local/platform';
 import { honeyHiveClient, type RecordingClient } from '../support/honeyhive-client';
 import {
   DELETION,
@@ -22,29 +19,25 @@ import {
   SESSION_ROLLUPS,
 } from '../support/honeyhive-response-contract';
 import { eventually, readApi } from '../support/read-api-client';
+import { startTempPlatform, type TempPlatform } from '../support/temp-platform';
 
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
+type Platform = LocalPlatform;
 
 const PROJECT = 'default';
-let dataDir: string;
+let local: TempPlatform;
 let platform: Platform;
 let honeyhive: RecordingClient;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-hh-client-'));
-  platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
+  local = await startTempPlatform('waggle-hh-client-', {
     projectName: PROJECT,
     writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
   });
+  ({ platform } = local);
   honeyhive = honeyHiveClient(platform.url, platform.apiKey);
 });
 
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => local?.close());
 
 const sessionFilter = (sessionId: string) => [
   { field: 'session_id', operator: 'is' as const, value: sessionId, type: 'string' as const },

@@ -6,6 +6,7 @@ import { generateApiKey } from '../../lambdas/domain/auth/api-key';
 import { type LocalPlatformOptions, startLocalPlatform } from '../../lambdas/local/platform';
 import { minimalTraceRequest } from '../support/minimal-otlp';
 import { eventually } from '../support/read-api-client';
+import { WITH_CONTROL_PLANE } from '../support/temp-platform';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
 
@@ -24,15 +25,7 @@ async function newFolder(): Promise<string> {
 }
 
 async function start(dataDir: string, extra: Partial<LocalPlatformOptions> = {}): Promise<Platform> {
-  const platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
-    log: () => {},
-    controlPlane: { port: 0, syncBatchingWindowMs: 20 },
-    auth: { positiveTtlMs: 1_000, negativeTtlMs: 100 },
-    writer: { maximumBatchingWindowMs: 50 },
-    ...extra,
-  });
+  const platform = await startLocalPlatform({ port: 0, dataDir, ...WITH_CONTROL_PLANE, ...extra });
   running.push(platform);
   return platform;
 }

@@ -6,38 +6,31 @@
  * the local sandbox), and online evaluation scores new matching events with it. The 1.0.42 client has
  * no runMetric, so run_metric and the version history are called over plain HTTP.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Metric } from 'honeyhive/models/components/metric.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPlatform } from '../../lambdas/local/platform';
+import type { LocalPlatform } from '../../lambdas/local/platform';
 import { honeyHiveClient, type RecordingClient } from '../support/honeyhive-client';
 import { eventually, readApi } from '../support/read-api-client';
+import { startTempPlatform, type TempPlatform } from '../support/temp-platform';
 
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
+type Platform = LocalPlatform;
 
 const PROJECT = 'default';
-let dataDir: string;
+let local: TempPlatform;
 let platform: Platform;
 let honeyhive: RecordingClient;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-metrics-e2e-'));
-  platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
+  local = await startTempPlatform('waggle-metrics-e2e-', {
     log: () => {},
     controlPlane: { port: 0, syncBatchingWindowMs: 20 },
     writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
   });
+  ({ platform } = local);
   honeyhive = honeyHiveClient(platform.url, platform.apiKey);
 });
 
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => local?.close());
 
 async function call(method: string, path: string, body?: unknown) {
   const response = await fetch(`${platform.url}${path}`, {
