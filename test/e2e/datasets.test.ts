@@ -4,26 +4,19 @@
  * datapoints with a field mapping, read them back by dataset name and by id, edit, unlink and delete;
  * and hostile requests refused with a clear error and nothing stored.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DATAPOINT_BYTES } from '../../lambdas/domain/datasets/requests';
-import type { LocalPlatform } from '../../lambdas/local/platform';
 import { honeyHiveClient, type RecordingClient } from '../support/honeyhive-client';
 import { readApi } from '../support/read-api-client';
-import { startTempPlatform, type TempPlatform } from '../support/temp-platform';
+import { platformForFile } from '../support/temp-platform';
 
-type Platform = LocalPlatform;
 const PROJECT = 'default';
-let local: TempPlatform;
-let platform: Platform;
+const local = platformForFile('waggle-datasets-', { projectName: PROJECT });
 let honeyhive: RecordingClient;
 
-beforeAll(async () => {
-  local = await startTempPlatform('waggle-datasets-', { projectName: PROJECT });
-  ({ platform } = local);
-  honeyhive = honeyHiveClient(platform.url, platform.apiKey);
+beforeAll(() => {
+  honeyhive = honeyHiveClient(local.platform.url, local.platform.apiKey);
 });
-
-afterAll(() => local?.close());
 
 describe('datasets and datapoints through the honeyhive client', () => {
   it('creates a dataset, adds mapped datapoints, reads, edits and deletes them', async () => {
@@ -121,7 +114,7 @@ describe('datasets and datapoints through the honeyhive client', () => {
   }, 60_000);
 
   it('refuses bad requests with a clear error and stores nothing', async () => {
-    const api = readApi(platform.url, platform.apiKey);
+    const api = readApi(local.platform.url, local.platform.apiKey);
     const first = await honeyhive.client.datasets.createDataset({ project: PROJECT, name: 'unique' });
     const datasetId = first.result?.insertedId as string;
     const cases: [string, string, unknown, number, RegExp][] = [
@@ -192,7 +185,7 @@ describe('datasets and datapoints through the honeyhive client', () => {
     // Nothing of the refused requests was stored: one dataset, empty.
     const datasets = await honeyhive.client.datasets.getDatasets(PROJECT);
     expect(datasets.testcases?.map((dataset) => [dataset.name, dataset.numPoints])).toEqual([['unique', 0]]);
-    const noKey = await fetch(`${platform.url}/datasets?project=default`);
+    const noKey = await fetch(`${local.platform.url}/datasets?project=default`);
     expect(noKey.status).toBe(401);
   }, 60_000);
 
@@ -237,7 +230,7 @@ describe('datasets and datapoints through the honeyhive client', () => {
     expect(deleted).toEqual({ id: runId, deleted: true });
     await expect(client.experiments.getRun(runId)).rejects.toThrow();
 
-    const api = readApi(platform.url, platform.apiKey);
+    const api = readApi(local.platform.url, local.platform.apiKey);
     const refusals: [string, string, unknown, number, RegExp][] = [
       ['POST', '/runs', { project: PROJECT, event_ids: [] }, 400, /name is required/],
       ['POST', '/runs', { project: PROJECT, name: 'x' }, 400, /event_ids is required/],

@@ -7,8 +7,7 @@
  * client's Event schema.
  */
 import { Event$inboundSchema } from 'honeyhive/models/components/event.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalPlatform } from '../../lambdas/local/platform';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { honeyHiveClient, type RecordingClient } from '../support/honeyhive-client';
 import {
   DELETION,
@@ -19,25 +18,18 @@ import {
   SESSION_ROLLUPS,
 } from '../support/honeyhive-response-contract';
 import { eventually, readApi } from '../support/read-api-client';
-import { startTempPlatform, type TempPlatform } from '../support/temp-platform';
-
-type Platform = LocalPlatform;
+import { platformForFile } from '../support/temp-platform';
 
 const PROJECT = 'default';
-let local: TempPlatform;
-let platform: Platform;
+const local = platformForFile('waggle-hh-client-', {
+  projectName: PROJECT,
+  writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
+});
 let honeyhive: RecordingClient;
 
-beforeAll(async () => {
-  local = await startTempPlatform('waggle-hh-client-', {
-    projectName: PROJECT,
-    writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
-  });
-  ({ platform } = local);
-  honeyhive = honeyHiveClient(platform.url, platform.apiKey);
+beforeAll(() => {
+  honeyhive = honeyHiveClient(local.platform.url, local.platform.apiKey);
 });
-
-afterAll(() => local?.close());
 
 const sessionFilter = (sessionId: string) => [
   { field: 'session_id', operator: 'is' as const, value: sessionId, type: 'string' as const },
@@ -155,7 +147,7 @@ describe('the honeyhive client against the local platform', () => {
   });
 
   it('answers the routes the client has no call for in the contract shapes', async () => {
-    const api = readApi(platform.url, platform.apiKey);
+    const api = readApi(local.platform.url, local.platform.apiKey);
     const byId = await api.request('GET', `/v1/events/${encodeURIComponent(eventId)}`);
     expect(byId.status).toBe(200);
     const node = await byId.json();

@@ -7,35 +7,27 @@
  * no runMetric, so run_metric and the version history are called over plain HTTP.
  */
 import type { Metric } from 'honeyhive/models/components/metric.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalPlatform } from '../../lambdas/local/platform';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { honeyHiveClient, type RecordingClient } from '../support/honeyhive-client';
 import { eventually, readApi } from '../support/read-api-client';
-import { startTempPlatform, type TempPlatform } from '../support/temp-platform';
-
-type Platform = LocalPlatform;
+import { platformForFile } from '../support/temp-platform';
 
 const PROJECT = 'default';
-let local: TempPlatform;
-let platform: Platform;
+const local = platformForFile('waggle-metrics-e2e-', {
+  log: () => {},
+  controlPlane: { port: 0, syncBatchingWindowMs: 20 },
+  writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
+});
 let honeyhive: RecordingClient;
 
-beforeAll(async () => {
-  local = await startTempPlatform('waggle-metrics-e2e-', {
-    log: () => {},
-    controlPlane: { port: 0, syncBatchingWindowMs: 20 },
-    writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
-  });
-  ({ platform } = local);
-  honeyhive = honeyHiveClient(platform.url, platform.apiKey);
+beforeAll(() => {
+  honeyhive = honeyHiveClient(local.platform.url, local.platform.apiKey);
 });
 
-afterAll(() => local?.close());
-
 async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${platform.url}${path}`, {
+  const response = await fetch(`${local.platform.url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${platform.apiKey}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${local.platform.apiKey}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -203,7 +195,7 @@ describe('metrics through the honeyhive client', () => {
       metric: { id: lengthId, name: 'answer_length', version: 2 },
     });
 
-    const api = readApi(platform.url, platform.apiKey);
+    const api = readApi(local.platform.url, local.platform.apiKey);
     const sent = await api.post('/events', {
       event: {
         project: PROJECT,

@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import {
   type LocalPlatform,
   type LocalPlatformOptions,
@@ -47,6 +48,33 @@ export async function startTempPlatform(
     async close() {
       await platform.close();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The file's platform: started (as startTempPlatform) before its tests and closed after them. Read
+ * its fields inside tests and hooks, once it has started.
+ */
+export function platformForFile(
+  prefix: string,
+  options: Omit<LocalPlatformOptions, 'port' | 'dataDir'> = {},
+): Omit<TempPlatform, 'close'> {
+  let started: TempPlatform | undefined;
+  beforeAll(async () => {
+    started = await startTempPlatform(prefix, options);
+  });
+  afterAll(() => started?.close());
+  const current = () => {
+    if (!started) throw new Error('the platform has not started');
+    return started;
+  };
+  return {
+    get platform() {
+      return current().platform;
+    },
+    get dataDir() {
+      return current().dataDir;
     },
   };
 }
