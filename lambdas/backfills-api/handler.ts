@@ -18,7 +18,7 @@ import { createBackfillsHandler } from './app';
 import { readBackfillsApiEnvironment } from './environment';
 
 const env = readBackfillsApiEnvironment();
-const { logger, count, traced, wrap } = createObservability(env);
+const { traced, internalError, httpHandler } = createObservability(env);
 const dynamo = traced(new DynamoDBClient({}));
 
 const app = createBackfillsHandler({
@@ -36,14 +36,7 @@ const app = createBackfillsHandler({
     ),
     runner: new SfnBackfillRunner(traced(new SFNClient({})), env.BACKFILL_STATE_MACHINE_ARN),
   }),
-  onError: (error, context) => {
-    count('InternalErrors');
-    logger.error('backfills failure', { ...context, error: error as Error });
-  },
+  onError: internalError('backfills failure'),
 });
 
-export const handler = wrap('http', async (event: Parameters<typeof app>[0]) => {
-  const response = await app(event);
-  count('RequestsAnswered');
-  return response;
-});
+export const handler = httpHandler(app);

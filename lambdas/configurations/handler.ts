@@ -15,7 +15,7 @@ import { readConfigurationsEnvironment } from './environment';
 import { fetchForwarder } from './forward';
 
 const env = readConfigurationsEnvironment();
-const { logger, count, traced, wrap } = createObservability(env);
+const { count, traced, internalError, httpHandler } = createObservability(env);
 const dynamo = traced(new DynamoDBClient({}));
 const forward = fetchForwarder(env.CONTROL_PLANE_URL);
 const configStore = new DynamoConfigStore(dynamo, env.SYNC_STATE_TABLE_NAME);
@@ -29,14 +29,7 @@ const app = createConfigurationsHandler({
     count(answer.statusCode !== undefined && answer.statusCode < 400 ? 'WritesForwarded' : 'WritesRefused');
     return answer;
   },
-  onError: (error, context) => {
-    count('InternalErrors');
-    logger.error('configurations failure', { ...context, error: error as Error });
-  },
+  onError: internalError('configurations failure'),
 });
 
-export const handler = wrap('http', async (event: Parameters<typeof app>[0]) => {
-  const response = await app(event);
-  count('RequestsAnswered');
-  return response;
-});
+export const handler = httpHandler(app);

@@ -19,7 +19,7 @@ import { createConfigurationWriter } from './configuration-writers';
 import { readControlPlaneApiEnvironment } from './environment';
 
 const env = readControlPlaneApiEnvironment();
-const { logger, count, traced, wrap } = createObservability(env);
+const { logger, count, traced, wrap, internalError } = createObservability(env);
 const dynamo = traced(new DynamoDBClient({}));
 const store = new DynamoControlPlaneStore(dynamo, env.CONTROL_PLANE_TABLE_NAME);
 const { publisher, dataPlaneIds } = awsSyncPublisher(dynamo, controlPlaneSigner(env, traced), env, traced);
@@ -68,10 +68,7 @@ const api = createControlPlaneApi({
     actorFrom: () => undefined,
     tokens: dataPlaneTokens,
   }),
-  onError: (error, context) => {
-    count('InternalErrors');
-    logger.error('control-plane failure', { ...context, error: error as Error });
-  },
+  onError: internalError('control-plane failure'),
 });
 
 export const handler = wrap('http', async (event: APIGatewayProxyEventV2) => {

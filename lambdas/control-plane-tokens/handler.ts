@@ -18,7 +18,7 @@ import { readControlPlaneTokensEnvironment } from './environment';
 import type { TokenRouteKey } from './routes';
 
 const env = readControlPlaneTokensEnvironment();
-const { logger, count, traced, wrap } = createObservability(env);
+const { logger, count, traced, wrap, internalError } = createObservability(env);
 const store = new DynamoControlPlaneStore(traced(new DynamoDBClient({})), env.CONTROL_PLANE_TABLE_NAME);
 
 const previousArn = env.PREVIOUS_SIGNING_KEY_ARN;
@@ -37,10 +37,7 @@ const service = createTokenService({
   issuer: env.TOKEN_ISSUER,
   dataPlaneIds: env.DATA_PLANE_IDS,
   actorFrom: jwtAuthorizerActor(store),
-  onError: (error, context) => {
-    count('InternalErrors');
-    logger.error('token service failure', { ...context, error: error as Error });
-  },
+  onError: internalError('token service failure'),
 });
 
 /** A 200 on this route is a data-plane token handed out. */

@@ -16,7 +16,7 @@ import { createProviderKeysHandler } from './app';
 import { readProviderKeysEnvironment } from './environment';
 
 const env = readProviderKeysEnvironment();
-const { logger, count, traced, wrap } = createObservability(env);
+const { logger, count, traced, wrap, internalError } = createObservability(env);
 const dynamo = traced(new DynamoDBClient({}));
 
 const app = createProviderKeysHandler({
@@ -43,12 +43,9 @@ const app = createProviderKeysHandler({
       error: error as Error,
     });
   },
-  onError: (error, context) => {
-    count('InternalErrors');
-    // The plaintext never reaches what can throw here: the store only sees sealed secrets, the
-    // sealer's errors carry the SDK error's name only, and refusals never quote the api_key.
-    logger.error('provider keys failure', { ...context, error: error as Error });
-  },
+  // The plaintext never reaches what can throw here: the store only sees sealed secrets, the
+  // sealer's errors carry the SDK error's name only, and refusals never quote the api_key.
+  onError: internalError('provider keys failure'),
 });
 
 export const handler = wrap('http', app);

@@ -45,6 +45,10 @@ export interface Observability {
     trigger: Trigger,
     handler: (event: Event, context: Context) => Promise<Result>,
   ): MiddyfiedHandler<Event, Result>;
+  /** An HTTP app's onError: counts InternalErrors and logs `message` with the request's context and the error. */
+  internalError(message: string): (error: unknown, context: object) => void;
+  /** An HTTP app as the function's handler (wrapped for 'http'), each answer counted as RequestsAnswered. */
+  httpHandler<Event, Result>(app: (event: Event) => Promise<Result>): MiddyfiedHandler<Event, Result>;
 }
 
 export function createObservability(env: FunctionBaseValues): Observability {
@@ -52,19 +56,31 @@ export function createObservability(env: FunctionBaseValues): Observability {
   const logger = new Logger({ serviceName, logLevel: env.LOG_LEVEL });
   const metrics = new Metrics({ serviceName, namespace: env.POWERTOOLS_METRICS_NAMESPACE, logger });
   const tracer = new Tracer({ serviceName });
+  const count: Observability['count'] = (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value);
+  const wrap: Observability['wrap'] = (trigger, handler) =>
+    middy(handler)
+      .use(captureLambdaHandler(tracer, { captureResponse: false }))
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(correlate(logger, trigger))
+      .use(logMetrics(metrics, { captureColdStartMetric: true }));
   return {
     logger,
     metrics,
     tracer,
     traced: (client) => tracer.captureAWSv3Client(client),
-    count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
+    count,
     forRecord: (messageId) => ({ correlation_id: messageId, messageId }),
-    wrap: (trigger, handler) =>
-      middy(handler)
-        .use(captureLambdaHandler(tracer, { captureResponse: false }))
-        .use(injectLambdaContext(logger, { resetKeys: true }))
-        .use(correlate(logger, trigger))
-        .use(logMetrics(metrics, { captureColdStartMetric: true })),
+    wrap,
+    internalError: (message) => (error, context) => {
+      count('InternalErrors');
+      logger.error(message, { ...context, error: error as Error });
+    },
+    httpHandler: (app) =>
+      wrap('http', async (event) => {
+        const response = await app(event);
+        count('RequestsAnswered');
+        return response;
+      }),
   };
 }
 

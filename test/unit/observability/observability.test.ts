@@ -146,6 +146,28 @@ describe('the observability stack', () => {
     expect(metricLines().filter((line) => line.Attempts === 1)).toHaveLength(1);
   });
 
+  it('answers HTTP through httpHandler, counting RequestsAnswered, and reports internal errors with their context', async () => {
+    const { observability } = fakeFunction();
+    const logged = vi.spyOn(observability.logger, 'error').mockImplementation(() => {});
+    const onError = observability.internalError('thing failure');
+    const handler = observability.httpHandler(async (event: { path: string }) => {
+      onError(new Error('boom'), { routeKey: `GET ${event.path}`, status: 500 });
+      return { statusCode: 500 };
+    });
+    const result = await handler(
+      { path: '/x', requestContext: { requestId: 'apigw-req-3' } } as never,
+      contextOf('lambda-10'),
+    );
+    expect(result).toEqual({ statusCode: 500 });
+    expect(logged).toHaveBeenCalledWith('thing failure', {
+      routeKey: 'GET /x',
+      status: 500,
+      error: expect.objectContaining({ message: 'boom' }),
+    });
+    const counted = metricLines().filter((line) => line.InternalErrors === 1 && line.RequestsAnswered === 1);
+    expect(counted).toHaveLength(1);
+  });
+
   it('leaves an AWS SDK client usable when it traces it (outside Lambda, tracing is off)', () => {
     const { observability } = fakeFunction();
     const client = { send: async () => 'sent', middlewareStack: { add: () => undefined } };
