@@ -483,15 +483,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     });
     const sandbox = new PythonSandbox();
     cleanup.unshift(async () => sandbox.close());
+    // What runs metrics on stored events: online evaluation and backfills alike.
+    const metricRuns = { queries, code: sandbox, judge, eventsQueue, overflowStore: rawArchive, logger };
     onlineEvaluation = await startOnlineEvaluationLocal({
       queueDir: paths.evaluationsQueue,
       deadLetterQueueDir: paths.evaluationsDeadLetterQueue,
-      queries,
-      code: sandbox,
-      judge,
-      eventsQueue,
-      overflowStore: rawArchive,
-      logger,
+      ...metricRuns,
       pollerOptions: { batchSize: 10, maximumBatchingWindowMs: 0, visibilityTimeoutMs: 60_000 },
       sessionQuietSeconds: options.sessionQuietSeconds ?? LOCAL_SESSION_QUIET_SECONDS,
       ...(configurations && { synced: configurations.evaluators }),
@@ -522,12 +519,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       itemsDir: paths.backfillItems,
       callerAuth: { keys, auth, ...tokenAuth },
       catalog: onlineEvaluation.evaluators,
-      queries,
-      code: sandbox,
-      judge,
-      eventsQueue,
-      overflowStore: rawArchive,
-      logger,
+      ...metricRuns,
     });
     const backfillRoutes = new Set<string>(backfills.routes);
     const datasets = await startDatasetsLocal({

@@ -4,7 +4,7 @@
  * refused), ids are checked before the store is asked, and answers are HoneyHive's shapes.
  */
 import { NotFoundError, ValidationError } from '../errors';
-import type { Tenant } from '../events/event';
+import { checkCallerProject, type DatasetCaller } from './caller';
 import {
   type DatapointRecord,
   type DatasetRecord,
@@ -24,11 +24,7 @@ import {
   parseDatasetPatch,
 } from './requests';
 
-export interface DatasetCaller {
-  tenant: Tenant;
-  /** The project's name as clients know it (what `project` may say). */
-  projectName: string;
-}
+export type { DatasetCaller };
 
 export interface DatasetServiceDeps {
   store: DatasetStore;
@@ -40,14 +36,6 @@ export function createDatasetService(deps: DatasetServiceDeps) {
   const { store } = deps;
   const clock = deps.clock ?? Date.now;
   const newId = deps.newId ?? newEntityId;
-
-  function checkProject(caller: DatasetCaller, project: string | undefined, where = 'project'): void {
-    if (project === undefined || project === caller.projectName || project === caller.tenant.project_id)
-      return;
-    throw new ValidationError(
-      `${where} names a project other than the API key's project "${caller.projectName}"`,
-    );
-  }
 
   async function datasetOf(caller: DatasetCaller, datasetId: string): Promise<DatasetRecord> {
     const dataset = isEntityId(datasetId)
@@ -97,7 +85,7 @@ export function createDatasetService(deps: DatasetServiceDeps) {
 
   return {
     async getDatasets(caller: DatasetCaller, query: { project?: string; type?: string; datasetId?: string }) {
-      checkProject(caller, query.project);
+      checkCallerProject(caller, query.project);
       let datasets: DatasetRecord[];
       if (query.datasetId !== undefined) {
         const one = isEntityId(query.datasetId)
@@ -111,7 +99,7 @@ export function createDatasetService(deps: DatasetServiceDeps) {
 
     async createDataset(caller: DatasetCaller, body: unknown) {
       const input = parseDatasetInput(body);
-      checkProject(caller, input.project);
+      checkCallerProject(caller, input.project);
       if (input.datapoints.length > 0) await existingDatapoints(caller, input.datapoints);
       const now = clock();
       const record: DatasetRecord = {
@@ -174,7 +162,7 @@ export function createDatasetService(deps: DatasetServiceDeps) {
     async addDatapoints(caller: DatasetCaller, datasetId: string, body: unknown) {
       const dataset = await datasetOf(caller, datasetId);
       const input = parseAddDatapoints(body);
-      checkProject(caller, input.project);
+      checkCallerProject(caller, input.project);
       const points = input.rows.map((row, index) => datapointOfRow(row, input.mapping, index));
       const records = await createDatapoints(caller, points);
       const ids = records.map((record) => record.id);
@@ -186,7 +174,7 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       caller: DatasetCaller,
       query: { project?: string; datapointIds?: string[]; datasetName?: string },
     ) {
-      checkProject(caller, query.project);
+      checkCallerProject(caller, query.project);
       let ids: string[];
       if (query.datapointIds !== undefined) {
         if (query.datapointIds.length > MAX_NAMED_DATAPOINTS)
@@ -204,7 +192,7 @@ export function createDatasetService(deps: DatasetServiceDeps) {
 
     async createDatapoint(caller: DatasetCaller, body: unknown) {
       const input = parseDatapointInput(body);
-      checkProject(caller, input.project);
+      checkCallerProject(caller, input.project);
       for (const datasetId of input.linked_datasets) await datasetOf(caller, datasetId);
       const [record] = (await createDatapoints(caller, [input])) as [DatapointRecord];
       for (const datasetId of input.linked_datasets)

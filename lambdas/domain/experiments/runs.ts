@@ -6,6 +6,7 @@
  * (MAX_RUN_IDS): DynamoDB refuses items over 400 KB. Results and comparisons are not built yet.
  */
 import { randomUUID } from 'node:crypto';
+import { checkCallerProject, type DatasetCaller } from '../datasets/caller';
 import { isEntityId } from '../datasets/model';
 import type { DatasetStore } from '../datasets/ports';
 import { NotFoundError, TooLargeError, ValidationError } from '../errors';
@@ -42,10 +43,7 @@ export interface RunStore {
   deleteRun(projectId: string, runId: string): Promise<void>;
 }
 
-export interface RunCaller {
-  tenant: Tenant;
-  projectName: string;
-}
+export type RunCaller = DatasetCaller;
 
 type RunFields = Partial<Omit<RunRecord, 'run_id' | 'project_id' | 'created_at' | 'updated_at'>>;
 
@@ -163,14 +161,7 @@ export function createRunService(deps: {
   return {
     async createRun(caller: RunCaller, body: unknown) {
       const fields = runFields(body, CREATE_FIELDS);
-      if (
-        fields.project !== undefined &&
-        fields.project !== caller.projectName &&
-        fields.project !== caller.tenant.project_id
-      )
-        throw new ValidationError(
-          `project names a project other than the API key's project "${caller.projectName}"`,
-        );
+      checkCallerProject(caller, fields.project);
       if (fields.name === undefined) throw new ValidationError('name is required');
       if (fields.event_ids === undefined)
         throw new ValidationError('event_ids is required (it may be empty)');
@@ -194,10 +185,7 @@ export function createRunService(deps: {
     },
 
     async getRuns(caller: RunCaller, project: string | undefined) {
-      if (project !== undefined && project !== caller.projectName && project !== caller.tenant.project_id)
-        throw new ValidationError(
-          `project names a project other than the API key's project "${caller.projectName}"`,
-        );
+      checkCallerProject(caller, project);
       const runs = await deps.runs.listRuns(caller.tenant.project_id);
       return { evaluations: runs.map((run) => runWire(run, caller.projectName)) };
     },

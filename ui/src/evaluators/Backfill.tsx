@@ -72,33 +72,9 @@ export function Backfill({
         pick (sampled as online evaluation samples), under a cap.
       </p>
       <div className="row">
-        <div className="field">
-          <label htmlFor={ids.from}>From</label>
-          <input
-            id={ids.from}
-            type="datetime-local"
-            value={from}
-            onChange={(event) => setFrom(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.to}>To</label>
-          <input
-            id={ids.to}
-            type="datetime-local"
-            value={to}
-            onChange={(event) => setTo(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.max}>At most (events)</label>
-          <input
-            id={ids.max}
-            inputMode="numeric"
-            value={maxEvents}
-            onChange={(event) => setMaxEvents(event.target.value)}
-          />
-        </div>
+        <Field id={ids.from} label="From" type="datetime-local" value={from} onChange={setFrom} />
+        <Field id={ids.to} label="To" type="datetime-local" value={to} onChange={setTo} />
+        <Field id={ids.max} label="At most (events)" value={maxEvents} onChange={setMaxEvents} />
       </div>
       <div className="row">
         <button
@@ -153,5 +129,26 @@ export function Backfill({
         </div>
       ) : null}
     </section>
+  );
+}
+
+function Field(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: string;
+}): JSX.Element {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type={props.type ?? 'text'}
+        inputMode={props.type ? undefined : 'numeric'}
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+    </div>
   );
 }
