@@ -5,23 +5,21 @@
  * directly; the call comes back through the read API as a model event with tokens and cost; and
  * the provider key appears in no answer, error or log line.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPlatform } from '../../lambdas/local/platform';
+import type { LocalPlatform } from '../../lambdas/local/platform';
 import { type FakeProvider, startFakeAnthropic, startFakeOpenAICompatible } from '../support/fake-providers';
 import { eventually, readApi } from '../support/read-api-client';
+import { startTempPlatform, type TempPlatform } from '../support/temp-platform';
 
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
+type Platform = LocalPlatform;
 
 const PROVIDER_SECRET = 'sk-fake-provider-e2e-SECRET-9f8e7d6c5b4a';
 const ANTHROPIC_SECRET = 'sk-ant-fake-e2e-SECRET-0a1b2c3d4e5f';
 const MODEL = 'gpt-4o-mini';
 const FAST_WRITER = { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 };
 
-let dataDir: string;
+let local: TempPlatform;
 let platform: Platform;
 let fake: FakeProvider;
 let anthropic: FakeProvider;
@@ -36,29 +34,31 @@ async function putKey(provider: string, body: Record<string, unknown>): Promise<
   expect(response.status).toBe(201);
 }
 
+/** The fake provider called directly, as the proxied calls are compared with it. */
+function toProvider(): OpenAI {
+  return new OpenAI({ apiKey: PROVIDER_SECRET, baseURL: fake.url, maxRetries: 0 });
+}
+
 function viaWaggle(): OpenAI {
   return new OpenAI({ apiKey: platform.apiKey, baseURL: `${platform.url}/v1`, maxRetries: 0 });
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-llm-proxy-'));
   fake = await startFakeOpenAICompatible({ apiKey: PROVIDER_SECRET, created: 1_700_000_000 });
   anthropic = await startFakeAnthropic({ apiKey: ANTHROPIC_SECRET });
-  platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
+  local = await startTempPlatform('waggle-llm-proxy-', {
     writer: FAST_WRITER,
     log: (line) => logLines.push(line),
   });
+  ({ platform } = local);
   await putKey('openai-compatible', { api_key: PROVIDER_SECRET, base_url: fake.url });
   await putKey('anthropic', { api_key: ANTHROPIC_SECRET, base_url: anthropic.url });
 }, 60_000);
 
 afterAll(async () => {
-  await platform?.close();
+  await local?.close();
   await fake?.close();
   await anthropic?.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 const messages: OpenAI.ChatCompletionMessageParam[] = [
@@ -68,11 +68,7 @@ const messages: OpenAI.ChatCompletionMessageParam[] = [
 
 describe('the LLM proxy on the local platform', () => {
   it('answers a completion as the provider does, and records it as a model event with tokens and cost', async () => {
-    const direct = await new OpenAI({
-      apiKey: PROVIDER_SECRET,
-      baseURL: fake.url,
-      maxRetries: 0,
-    }).chat.completions.create({
+    const direct = await toProvider().chat.completions.create({
       model: MODEL,
       messages,
     });
@@ -114,11 +110,7 @@ describe('the LLM proxy on the local platform', () => {
   }, 60_000);
 
   it('streams the same chunks text as the provider, with a usage chunk, before the provider has finished', async () => {
-    const direct = await new OpenAI({
-      apiKey: PROVIDER_SECRET,
-      baseURL: fake.url,
-      maxRetries: 0,
-    }).chat.completions.create({
+    const direct = await toProvider().chat.completions.create({
       model: MODEL,
       messages,
       stream: true,
@@ -189,11 +181,7 @@ describe('the LLM proxy on the local platform', () => {
     ];
     const toolCalls = [{ id: 'call_w1', name: 'get_weather', arguments: { city: 'Oslo' } }];
     fake.respondWith({ toolCalls });
-    const direct = await new OpenAI({
-      apiKey: PROVIDER_SECRET,
-      baseURL: fake.url,
-      maxRetries: 0,
-    }).chat.completions.create({
+    const direct = await toProvider().chat.completions.create({
       model: MODEL,
       messages,
       tools,
