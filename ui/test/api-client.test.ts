@@ -1,16 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, createApiClient, messageFromBody, type SessionSearchRequest } from '../src/api/client';
-import { CONFIG, scriptedFetch } from './support';
+import { ApiError, createApiClient, messageFromBody } from '../src/api/client';
+import { CONFIG, FIRST_SESSION_SEARCH, scriptedFetch } from './support';
 
 const TARGET = { dataPlaneId: 'local', projectId: 'p1' };
-const SEARCH: SessionSearchRequest = {
-  filters: [],
-  dateRange: { relative: '24h' },
-  sortBy: 'start_time',
-  sortOrder: 'desc',
-  limit: 50,
-  page: 1,
-};
+const SEARCH = FIRST_SESSION_SEARCH;
 
 function tokenRoute(counter: { n: number }, lifetimeMs = 900_000, now = () => Date.now()) {
   return () => {

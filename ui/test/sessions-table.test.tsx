@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../src/api/types';
-import { type Call, controlPlaneRoutes, renderApp, scriptedFetch } from './support';
+import { type Call, controlPlaneRoutes, FIRST_SESSION_SEARCH, renderApp, scriptedFetch } from './support';
 
 function session(n: number): SessionSummary {
   return {
@@ -74,14 +74,7 @@ describe('sessions table', () => {
       .map((cell) => cell.textContent);
     // newest first: session 2
     expect(first.slice(1)).toEqual(['1.50 s', '4', '$0.0125', '1,002', '0', 'user: u2', 'sdk']);
-    expect(searches(api)[0]).toEqual({
-      filters: [],
-      dateRange: { relative: '24h' },
-      sortBy: 'start_time',
-      sortOrder: 'desc',
-      limit: 50,
-      page: 1,
-    });
+    expect(searches(api)[0]).toEqual(FIRST_SESSION_SEARCH);
   });
 
   it('sorts by a header (aria-sort follows) and pages', async () => {

@@ -3,6 +3,7 @@ import { createMemoryHistory } from '@tanstack/react-router';
 import { render } from '@testing-library/react';
 import { afterAll, beforeAll } from 'vitest';
 import { App } from '../src/App';
+import type { SessionSearchRequest } from '../src/api/client';
 import type { ConsoleConfig } from '../src/api/types';
 import { createServices, type Services } from '../src/app/services';
 
@@ -27,6 +28,16 @@ export class MemoryStorage implements Storage {
     this.items.set(key, String(value));
   }
 }
+
+/** The search the Sessions page sends first: no filters, the last 24 hours, newest first, 50 a page. */
+export const FIRST_SESSION_SEARCH: SessionSearchRequest = {
+  filters: [],
+  dateRange: { relative: '24h' },
+  sortBy: 'start_time',
+  sortOrder: 'desc',
+  limit: 50,
+  page: 1,
+};
 
 export const CONFIG: ConsoleConfig = {
   controlPlaneUrl: 'http://cp.test',

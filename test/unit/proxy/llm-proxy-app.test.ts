@@ -16,6 +16,7 @@ import type { ProviderModel, StreamPart } from '../../../lambdas/domain/proxy/sd
 import { createLlmProxyApp, type ResponseSink } from '../../../lambdas/llm-proxy/app';
 import { apigwEvent } from '../../support/apigw-event';
 import { MemoryKeyRegistry } from '../../support/memory-ports';
+import { streamOf } from '../../support/stream-parts';
 
 const TENANT = { org_id: 'o1', workspace_id: 'w1', project_id: 'p1' };
 const usage = {
@@ -41,19 +42,11 @@ const models: ModelFactory = (target) =>
       };
     },
     async doStream() {
-      const parts = [
+      return streamOf([
         { type: 'text-delta', id: '1', delta: 'hel' },
         { type: 'text-delta', id: '1', delta: 'lo' },
         { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage },
-      ] as StreamPart[];
-      return {
-        stream: new ReadableStream<StreamPart>({
-          start: (c) => {
-            for (const p of parts) c.enqueue(p);
-            c.close();
-          },
-        }),
-      };
+      ] as StreamPart[]);
     },
   }) as unknown as ProviderModel;
 

@@ -15,6 +15,7 @@ import type { ModelFactory } from '../../../lambdas/domain/proxy/provider-models
 import { createProxyService } from '../../../lambdas/domain/proxy/proxy-service';
 import { DEFAULT_RETRY_POLICY, retryDelay } from '../../../lambdas/domain/proxy/retry';
 import type { GenerateResult, ProviderModel, StreamPart } from '../../../lambdas/domain/proxy/sdk-types';
+import { streamOf } from '../../support/stream-parts';
 
 const SECRET = 'sk-unit-secret-abcdefghijklmnop';
 const tenant = { org_id: 'o', workspace_id: 'w', project_id: 'p' };
@@ -63,20 +64,12 @@ function scripted(script: Record<string, Behaviour[]>) {
       },
       async doStream() {
         next();
-        const parts = [
+        return streamOf([
           { type: 'stream-start', warnings: [] },
           { type: 'text-delta', id: '1', delta: 'streamed ' },
           { type: 'text-delta', id: '1', delta: name },
           { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: answer('').usage },
-        ] as StreamPart[];
-        return {
-          stream: new ReadableStream<StreamPart>({
-            start: (c) => {
-              for (const p of parts) c.enqueue(p);
-              c.close();
-            },
-          }),
-        };
+        ] as StreamPart[]);
       },
     } as unknown as ProviderModel;
   };
