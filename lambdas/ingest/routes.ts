@@ -15,6 +15,3 @@ export const INGEST_ROUTES = [
 ] as const;
 
 export type IngestRouteKey = (typeof INGEST_ROUTES)[number];
-
-/** How the CDK constructs read a route key (lambdas/http/routes.ts reads them all). */
-export { splitRouteKey } from '../http/routes';

@@ -1,6 +1,5 @@
 import { ArnFormat, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
-import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { type IRole, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -22,9 +21,9 @@ import { environmentForBackfillsApi } from '../../lambdas/backfills-api/environm
 import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
 import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { BACKFILL_ITEMS_PREFIX } from '../../lambdas/domain/evaluators/backfill/steps';
-import { splitRouteKey } from '../../lambdas/ingest/routes';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { createEncryptedBucket } from '../common/encrypted-bucket';
+import { addFunctionRoutes } from '../common/function-routes';
 import { acknowledgeObjectWildcards } from '../common/nag';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
@@ -248,16 +247,6 @@ export class Backfills extends Construct {
   }
 
   private addRoutes(httpApi: HttpApi): void {
-    const integration = new HttpLambdaIntegration('BackfillsIntegration', this.apiFunction.function, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-    });
-    for (const routeKey of BACKFILLS_ROUTES) {
-      const { method, path } = splitRouteKey(routeKey);
-      httpApi.addRoutes({
-        path,
-        methods: [HttpMethod[method as keyof typeof HttpMethod]],
-        integration,
-      });
-    }
+    addFunctionRoutes(httpApi, 'BackfillsIntegration', this.apiFunction.function, BACKFILLS_ROUTES);
   }
 }

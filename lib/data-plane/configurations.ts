@@ -1,11 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { environmentForConfigurations } from '../../lambdas/configurations/environment';
 import { CONFIGURATION_ROUTES } from '../../lambdas/configurations/routes';
-import { splitRouteKey } from '../../lambdas/ingest/routes';
+import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
@@ -58,20 +57,11 @@ export class ConfigurationsApi extends Construct {
     // ConfigStore.list is a Query per kind; get is a GetItem.
     props.syncController.grantReadSyncedConfig(role);
 
-    const integration = new HttpLambdaIntegration(
+    addFunctionRoutes(
+      props.httpApi,
       'ConfigurationsIntegration',
       this.configurationsFunction.function,
-      {
-        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-      },
+      CONFIGURATION_ROUTES,
     );
-    for (const routeKey of CONFIGURATION_ROUTES) {
-      const { method, path } = splitRouteKey(routeKey);
-      props.httpApi.addRoutes({
-        path,
-        methods: [HttpMethod[method as keyof typeof HttpMethod]],
-        integration,
-      });
-    }
   }
 }

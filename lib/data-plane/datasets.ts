@@ -1,13 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
-import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import { DATASETS_TABLE } from '../../lambdas/adapters/aws/dynamo-dataset-store';
 import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { environmentForDatasetsApi } from '../../lambdas/datasets-api/environment';
 import { DATASETS_ROUTES } from '../../lambdas/datasets-api/routes';
-import { splitRouteKey } from '../../lambdas/ingest/routes';
 import { grantTableAndKey, KeptTableWithKey } from '../common/customer-key';
+import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
@@ -73,16 +72,6 @@ export class DatasetsApi extends Construct {
       keyArn: this.store.key.keyArn,
     });
 
-    const integration = new HttpLambdaIntegration('DatasetsIntegration', this.datasetsFunction.function, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-    });
-    for (const routeKey of DATASETS_ROUTES) {
-      const { method, path } = splitRouteKey(routeKey);
-      props.httpApi.addRoutes({
-        path,
-        methods: [HttpMethod[method as keyof typeof HttpMethod]],
-        integration,
-      });
-    }
+    addFunctionRoutes(props.httpApi, 'DatasetsIntegration', this.datasetsFunction.function, DATASETS_ROUTES);
   }
 }

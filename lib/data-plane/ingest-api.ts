@@ -3,17 +3,15 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
   HttpApi,
-  HttpMethod,
   type HttpStage,
   LogGroupLogDestination,
-  PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { environmentForIngest } from '../../lambdas/ingest/environment';
-import { INGEST_ROUTES, splitRouteKey } from '../../lambdas/ingest/routes';
+import { INGEST_ROUTES } from '../../lambdas/ingest/routes';
+import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
@@ -128,13 +126,7 @@ export class IngestApi extends Construct {
       },
     });
 
-    const integration = new HttpLambdaIntegration('IngestIntegration', this.ingestFunction.function, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-    });
-    for (const routeKey of INGEST_ROUTES) {
-      const { method, path } = splitRouteKey(routeKey);
-      this.api.addRoutes({ path, methods: [HttpMethod[method as keyof typeof HttpMethod]], integration });
-    }
+    addFunctionRoutes(this.api, 'IngestIntegration', this.ingestFunction.function, INGEST_ROUTES);
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',

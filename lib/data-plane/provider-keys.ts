@@ -1,6 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { type Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -9,11 +8,11 @@ import { Construct } from 'constructs';
 import { PROVIDER_KEYS_TABLE } from '../../lambdas/adapters/aws/dynamo-provider-key-store';
 import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { PROVIDER_SECRET_PURPOSE } from '../../lambdas/domain/providers/record';
-import { splitRouteKey } from '../../lambdas/ingest/routes';
 import { environmentForProviderKeys } from '../../lambdas/provider-keys/environment';
 import { PROVIDER_KEY_ROUTES } from '../../lambdas/provider-keys/routes';
 import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/customer-key';
 import { aboveZeroAlarm } from '../common/failure-queue-alarm';
+import { addFunctionRoutes } from '../common/function-routes';
 import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
@@ -164,21 +163,12 @@ export class ProviderKeysApi extends Construct {
     keyRegistry.grantLookUpKeys(role);
     props.authRateLimit?.grantCount(role);
 
-    const integration = new HttpLambdaIntegration(
+    addFunctionRoutes(
+      props.httpApi,
       'ProviderKeysIntegration',
       this.providerKeysFunction.function,
-      {
-        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-      },
+      PROVIDER_KEY_ROUTES,
     );
-    for (const routeKey of PROVIDER_KEY_ROUTES) {
-      const { method, path } = splitRouteKey(routeKey);
-      props.httpApi.addRoutes({
-        path,
-        methods: [HttpMethod[method as keyof typeof HttpMethod]],
-        integration,
-      });
-    }
 
     this.auditFailuresAlarm = aboveZeroAlarm(this, 'AuditFailuresAlarm', {
       alarmDescription:

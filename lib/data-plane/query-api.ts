@@ -1,11 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
-import { splitRouteKey } from '../../lambdas/ingest/routes';
 import { environmentForQueryApi } from '../../lambdas/query-api/environment';
 import { QUERY_ROUTES } from '../../lambdas/query-api/routes';
+import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
@@ -78,17 +77,7 @@ export class QueryApi extends Construct {
     rawArchive.grantWriteOverflowObjects(role);
     props.authRateLimit?.grantCount(role);
 
-    const integration = new HttpLambdaIntegration('QueryIntegration', this.queryFunction.function, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-    });
-    for (const routeKey of QUERY_ROUTES) {
-      const { method, path } = splitRouteKey(routeKey);
-      props.httpApi.addRoutes({
-        path,
-        methods: [HttpMethod[method as keyof typeof HttpMethod]],
-        integration,
-      });
-    }
+    addFunctionRoutes(props.httpApi, 'QueryIntegration', this.queryFunction.function, QUERY_ROUTES);
     pendingUpdates.attachReader(this.queryFunction);
   }
 }

@@ -1,11 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { type HttpApi, HttpMethod, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
-import { splitRouteKey } from '../../lambdas/ingest/routes';
 import { environmentForRunMetric } from '../../lambdas/run-metric/environment';
 import { RUN_METRIC_ROUTES } from '../../lambdas/run-metric/routes';
+import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import type { AuthRateLimit } from './auth-rate-limit';
@@ -54,16 +53,11 @@ export class RunMetricApi extends Construct {
     props.authRateLimit?.grantCount(role);
     grantMetricRuns(this.runMetricFunction, props.metricRuns);
 
-    const integration = new HttpLambdaIntegration('RunMetricIntegration', this.runMetricFunction.function, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-    });
-    for (const routeKey of RUN_METRIC_ROUTES) {
-      const { method, path } = splitRouteKey(routeKey);
-      props.httpApi.addRoutes({
-        path,
-        methods: [HttpMethod[method as keyof typeof HttpMethod]],
-        integration,
-      });
-    }
+    addFunctionRoutes(
+      props.httpApi,
+      'RunMetricIntegration',
+      this.runMetricFunction.function,
+      RUN_METRIC_ROUTES,
+    );
   }
 }
