@@ -31,6 +31,19 @@ export async function generateAndStream(model: LanguageModel, prompt: string) {
   ];
 }
 
+/** streamText's answer read through its text stream: the text, in how many pieces, the finish reason and usage. */
+export async function streamedAnswer(options: { model: LanguageModel; system: string; prompt: string }) {
+  const result = streamText(options);
+  const pieces: string[] = [];
+  for await (const piece of result.textStream) pieces.push(piece);
+  return {
+    text: pieces.join(''),
+    pieces: pieces.length,
+    finishReason: await result.finishReason,
+    usage: await result.usage,
+  };
+}
+
 /** streamText without retries, read to its end or failure, with the errors it handed to onError. */
 export async function streamReportingErrors(
   model: LanguageModel,

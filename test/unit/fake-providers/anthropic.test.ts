@@ -12,7 +12,11 @@ import {
   type FakeProvider,
   startFakeAnthropic,
 } from '../../support/fake-providers';
-import { generateAndStream, streamReportingErrors } from '../../support/fake-providers/ai-sdk';
+import {
+  generateAndStream,
+  streamedAnswer,
+  streamReportingErrors,
+} from '../../support/fake-providers/ai-sdk';
 import { errorMessages, readStream } from '../../support/fake-providers/read-stream';
 
 const KEY = 'sk-ant-fake-test-key-0123456789';
@@ -57,16 +61,14 @@ describe('with the AI SDK (@ai-sdk/anthropic)', () => {
   });
 
   it('streamText streams the echo word by word and reads the usage of message_start and message_delta', async () => {
-    const result = streamText({ model: anthropic()(MODEL), system: SYSTEM, prompt: PROMPT });
-    const deltas: string[] = [];
-    for await (const delta of result.textStream) deltas.push(delta);
-    expect(deltas.join('')).toBe(EXPECTED);
-    expect(deltas.length).toBe(countTokens(EXPECTED));
-    expect(await result.finishReason).toBe('stop');
-    expect(await result.usage).toMatchObject({
-      inputTokens: PROMPT_TOKENS,
-      outputTokens: countTokens(EXPECTED),
-    });
+    expect(await streamedAnswer({ model: anthropic()(MODEL), system: SYSTEM, prompt: PROMPT })).toMatchObject(
+      {
+        text: EXPECTED,
+        pieces: countTokens(EXPECTED),
+        finishReason: 'stop',
+        usage: { inputTokens: PROMPT_TOKENS, outputTokens: countTokens(EXPECTED) },
+      },
+    );
   });
 
   it('scripted tool_use blocks come through generateText and streamText (input_json_delta) parsed', async () => {

@@ -13,7 +13,11 @@ import {
   type FakeProvider,
   startFakeOpenAICompatible,
 } from '../../support/fake-providers';
-import { generateAndStream, streamReportingErrors } from '../../support/fake-providers/ai-sdk';
+import {
+  generateAndStream,
+  streamedAnswer,
+  streamReportingErrors,
+} from '../../support/fake-providers/ai-sdk';
 import { errorMessages, readStream } from '../../support/fake-providers/read-stream';
 
 const KEY = 'sk-fake-test-key-0123456789';
@@ -277,15 +281,13 @@ describe('with the AI SDK (@ai-sdk/openai-compatible)', () => {
   });
 
   it('streamText streams the echo and reads the usage chunk', async () => {
-    const result = streamText({ model: provider()('gpt-fake'), system: 'You are terse.', prompt: PROMPT });
-    const deltas: string[] = [];
-    for await (const delta of result.textStream) deltas.push(delta);
-    expect(deltas.join('')).toBe(EXPECTED);
-    expect(deltas.length).toBe(countTokens(EXPECTED));
-    expect(await result.finishReason).toBe('stop');
-    expect(await result.usage).toMatchObject({
-      inputTokens: promptTokens,
-      outputTokens: countTokens(EXPECTED),
+    expect(
+      await streamedAnswer({ model: provider()('gpt-fake'), system: 'You are terse.', prompt: PROMPT }),
+    ).toMatchObject({
+      text: EXPECTED,
+      pieces: countTokens(EXPECTED),
+      finishReason: 'stop',
+      usage: { inputTokens: promptTokens, outputTokens: countTokens(EXPECTED) },
     });
     expect(fake.requests[0]?.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
