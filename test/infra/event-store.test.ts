@@ -46,6 +46,14 @@ const logicalIdOf = (stack: Stack, construct: { node: { defaultChild?: unknown }
 const objectsArn = (bucketArn: string, prefix: string) => ({
   'Fn::Join': ['', [arnOf(bucketArn), `/${prefix}*`]],
 });
+/** Every prefix of the event store that the writer writes and the query function reads. */
+const STORE_PREFIXES = ['events/', 'tombstones/', 'payloads/', 'locator/', 'event-schemas/', 'scores/'];
+/** The environment of a function that queries the store through Athena. */
+const athenaEnvironment = () => ({
+  EVENT_STORE_BUCKET: arnOf(acme.eventStore.bucket.bucketName),
+  ATHENA_WORKGROUP: 'waggle-acme',
+  GLUE_DATABASE: 'waggle_acme',
+});
 const glueColumns = (columns: readonly Column[]) =>
   columns.map((column) => ({ Name: column.name, Type: column.type, Comment: column.description }));
 
@@ -547,10 +555,8 @@ describe('writer', () => {
       Timeout: 120,
       Environment: {
         Variables: {
-          EVENT_STORE_BUCKET: arnOf(acme.eventStore.bucket.bucketName),
+          ...athenaEnvironment(),
           OVERFLOW_BUCKET: arnOf(acme.rawArchive.bucket.bucketName),
-          ATHENA_WORKGROUP: 'waggle-acme',
-          GLUE_DATABASE: 'waggle_acme',
           POWERTOOLS_SERVICE_NAME: 'waggle-writer',
         },
       },
@@ -559,11 +565,10 @@ describe('writer', () => {
 
   it('may write events, tombstones, payloads, id locator, event-schema and scores files, read overflow events, query through Athena, consume the queue and queue evaluation tasks', () => {
     const { writerFunction } = acme.eventWriter;
-    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/', 'event-schemas/', 'scores/'];
     expect(statementsOf(writerFunction)).toEqual([
       ...logAndTraceStatements(writerFunction),
-      storeStatements('ReadWriteEventStoreObjects', ['s3:GetObject', 's3:PutObject'], prefixes),
-      listStore(prefixes),
+      storeStatements('ReadWriteEventStoreObjects', ['s3:GetObject', 's3:PutObject'], STORE_PREFIXES),
+      listStore(STORE_PREFIXES),
       locateStore(),
       storeKey('UseEventStoreKeyToWriteEvents', ['kms:GenerateDataKey', 'kms:Decrypt']),
       // One change marker per batch for compaction.
@@ -778,9 +783,7 @@ describe('query API', () => {
       Timeout: 29,
       Environment: {
         Variables: {
-          EVENT_STORE_BUCKET: arnOf(acme.eventStore.bucket.bucketName),
-          ATHENA_WORKGROUP: 'waggle-acme',
-          GLUE_DATABASE: 'waggle_acme',
+          ...athenaEnvironment(),
           KEY_TABLE_NAME: arnOf(acme.keyRegistry.table.tableName),
           EVENTS_QUEUE_URL: arnOf(acme.eventsQueue.queue.queueUrl),
           RAW_ARCHIVE_BUCKET: arnOf(acme.rawArchive.bucket.bucketName),
@@ -792,11 +795,10 @@ describe('query API', () => {
 
   it('may read the store, query through Athena, look up keys and enqueue tombstones (overflow included), nothing else', () => {
     const { queryFunction } = acme.queryApi;
-    const prefixes = ['events/', 'tombstones/', 'payloads/', 'locator/', 'event-schemas/', 'scores/'];
     expect(statementsOf(queryFunction)).toEqual([
       ...logAndTraceStatements(queryFunction),
-      storeStatements('ReadEventStoreObjects', 's3:GetObject', prefixes),
-      listStore(prefixes),
+      storeStatements('ReadEventStoreObjects', 's3:GetObject', STORE_PREFIXES),
+      listStore(STORE_PREFIXES),
       locateStore(),
       storeKey('UseEventStoreKeyToReadEvents', 'kms:Decrypt'),
       ...athenaStatements(),
