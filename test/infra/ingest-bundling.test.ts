@@ -60,6 +60,21 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 
+/** What Lambda and the stack would provide; loading the module only reads them, no AWS call is made. */
+const LAMBDA_ENVIRONMENT = {
+  AWS_REGION: 'eu-central-1',
+  LOG_LEVEL: 'INFO',
+  POWERTOOLS_SERVICE_NAME: 'waggle-ingest',
+  POWERTOOLS_METRICS_NAMESPACE: 'Waggle',
+  RAW_ARCHIVE_BUCKET: 'raw-archive-bucket',
+  EVENTS_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/200000000002/events',
+  KEY_TABLE_NAME: 'key-registry',
+};
+
+function stubEnvironment(environment: Record<string, string>): void {
+  for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
+}
+
 describe('ingest function bundle (local esbuild, no Docker)', () => {
   it('is a minified ES module, without a source map unless the config asks for one (cold starts)', () => {
     const bundle = join(assetDirectory, 'index.mjs');
@@ -87,26 +102,18 @@ describe('ingest function bundle (local esbuild, no Docker)', () => {
   });
 
   it('loads as an ES module and exports the handler', async () => {
-    // What Lambda and the stack would provide; loading the module only reads them, no AWS call is made.
-    vi.stubEnv('AWS_REGION', 'eu-central-1');
-    vi.stubEnv('LOG_LEVEL', 'INFO');
-    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'waggle-ingest');
-    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Waggle');
-    vi.stubEnv('RAW_ARCHIVE_BUCKET', 'raw-archive-bucket');
-    vi.stubEnv('EVENTS_QUEUE_URL', 'https://sqs.eu-central-1.amazonaws.com/200000000002/events');
-    vi.stubEnv('KEY_TABLE_NAME', 'key-registry');
+    stubEnvironment(LAMBDA_ENVIRONMENT);
     const module = await import(pathToFileURL(join(assetDirectory, 'index.mjs')).href);
     expect(typeof module.handler).toBe('function');
   });
 
   it('refuses to start with a bad environment, naming every problem at once', async () => {
-    vi.stubEnv('AWS_REGION', 'eu-central-1');
-    vi.stubEnv('LOG_LEVEL', 'LOUD');
-    vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'waggle-ingest');
-    vi.stubEnv('POWERTOOLS_METRICS_NAMESPACE', 'Waggle');
-    vi.stubEnv('RAW_ARCHIVE_BUCKET', '');
-    vi.stubEnv('EVENTS_QUEUE_URL', 'events');
-    vi.stubEnv('KEY_TABLE_NAME', 'key-registry');
+    stubEnvironment({
+      ...LAMBDA_ENVIRONMENT,
+      LOG_LEVEL: 'LOUD',
+      RAW_ARCHIVE_BUCKET: '',
+      EVENTS_QUEUE_URL: 'events',
+    });
     // A query string makes it a module instance of its own, evaluated afresh.
     const fresh = `${pathToFileURL(join(assetDirectory, 'index.mjs')).href}?bad-environment`;
     await expect(import(fresh)).rejects.toThrow(
