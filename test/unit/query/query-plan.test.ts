@@ -8,6 +8,8 @@ import { planRead } from '../../../lambdas/local/query-plan';
 const NOW = Date.UTC(2026, 10, 22, 12);
 const ALL_HOURS = projectedDays(NOW) * 24;
 const planGet = (path: string) => planRead('GET', path, undefined, NOW);
+/** The statements an export runs, in order. */
+const EXPORT_STATEMENTS = ['export-page', 'export-count', 'rows-by-ids', 'locate', 'rows-by-ids'];
 
 describe('planRead', () => {
   it('plans a grouped chart over 7 days: the session events located first, every reference bounded', async () => {
@@ -67,13 +69,7 @@ describe('planRead', () => {
       dateRange: { $gte: '2026-11-01', $lte: '2026-11-02T10:00' },
     });
     const plan = await planRead('POST', '/v1/events/export', body, NOW);
-    expect(plan.statements.map((statement) => statement.statement)).toEqual([
-      'export-page',
-      'export-count',
-      'rows-by-ids',
-      'locate',
-      'rows-by-ids',
-    ]);
+    expect(plan.statements.map((statement) => statement.statement)).toEqual(EXPORT_STATEMENTS);
     // Page and count: the range's 2 days of events, tombstones from 2 days before it to tomorrow
     // (2026-10-30 .. 2026-11-23, 25 days); the page's events by id within their own day and its
     // tombstones from 2 days before; the unseen session event on the day the locator names.
@@ -105,13 +101,7 @@ describe('planRead', () => {
   it('plans an export without a dateRange over the default window: the last 30 days up to tomorrow', async () => {
     const plan = await planRead('POST', '/v1/events/export', '{"filters":[],"limit":10}', NOW);
     expect(plan.status).toBe(200);
-    expect(plan.statements.map((statement) => statement.statement)).toEqual([
-      'export-page',
-      'export-count',
-      'rows-by-ids',
-      'locate',
-      'rows-by-ids',
-    ]);
+    expect(plan.statements.map((statement) => statement.statement)).toEqual(EXPORT_STATEMENTS);
     // 2026-10-23 12:00 .. the end of 2026-11-23: 32 days of events, tombstones from 2026-10-21: 34 days.
     for (const statement of plan.statements.slice(0, 2)) {
       expect(statement.partitions).toEqual([
