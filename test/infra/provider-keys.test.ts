@@ -13,9 +13,8 @@ import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
 import { ProviderKeyTable } from '../../lib/data-plane/provider-keys';
 import { customerKeyTable, viaService } from './support/expected';
 import { statementsOfRole } from './support/policies';
-import { testDataPlane } from './support/test-app';
+import { ACME_ENV, testDataPlane } from './support/test-app';
 
-const REGION = 'eu-central-1';
 let stack: DataPlaneStack;
 let template: Template;
 
@@ -32,7 +31,7 @@ const arnOf = (construct: { node: { defaultChild?: unknown } }) => ({
 const statementsOf = (t: Template, roleId: string) => statementsOfRole(t.toJSON().Resources, roleId);
 
 const secretContext = { StringEquals: { 'kms:EncryptionContext:purpose': PROVIDER_SECRET_PURPOSE } };
-const dynamoViaService = viaService('dynamodb', REGION);
+const dynamoViaService = viaService('dynamodb', ACME_ENV.region);
 
 describe('the provider-key table', () => {
   it('is keyed by pk and sk, on demand, encrypted with its own key, with PITR, deletion protection and RETAIN', () => {
@@ -155,7 +154,7 @@ describe('the provider-keys function', () => {
 
 describe('grantDecryptForProxy', () => {
   it('lets the proxy read a record and open its secret under the provider-key context only', () => {
-    const proxyStack = new Stack(new App(), 'Proxy', { env: { account: '200000000002', region: REGION } });
+    const proxyStack = new Stack(new App(), 'Proxy', { env: ACME_ENV });
     const keys = new ProviderKeyTable(proxyStack, 'ProviderKeys');
     const role = new Role(proxyStack, 'ProxyRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),

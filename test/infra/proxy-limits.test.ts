@@ -9,9 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
 import { ProxyLimits } from '../../lib/data-plane/proxy-limits';
 import { viaService } from './support/expected';
-import { testDataPlane } from './support/test-app';
+import { ACME_ENV, testDataPlane } from './support/test-app';
 
-const REGION = 'eu-central-1';
 let stack: DataPlaneStack;
 let template: Template;
 
@@ -20,7 +19,7 @@ beforeAll(() => {
 }, 120_000);
 
 type Node = { node: { defaultChild?: unknown } };
-const dynamoViaService = viaService('dynamodb', REGION);
+const dynamoViaService = viaService('dynamodb', ACME_ENV.region);
 
 describe('the proxy-limits tables', () => {
   const idOf = (construct: Node) => stack.getLogicalId(construct.node.defaultChild as never);
@@ -58,7 +57,7 @@ describe('the proxy-limits tables', () => {
 
 describe('grant methods', () => {
   function grantedStatements(grant: (limits: ProxyLimits, role: Role) => void) {
-    const grantStack = new Stack(new App(), 'Proxy', { env: { account: '200000000002', region: REGION } });
+    const grantStack = new Stack(new App(), 'Proxy', { env: ACME_ENV });
     const limits = new ProxyLimits(grantStack, 'ProxyLimits');
     const role = new Role(grantStack, 'ProxyRole', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),

@@ -14,6 +14,9 @@ export const TWO_DATA_PLANES_CONFIG = join(FIXTURES, 'two-data-planes.json');
 /** A stand-in for ui/dist, so that infrastructure tests need no console build. */
 export const CONSOLE_DIST_FIXTURE = join(FIXTURES, 'console-dist');
 
+/** Where TWO_DATA_PLANES_CONFIG deploys the "acme" data plane. */
+export const ACME_ENV = { account: '200000000002', region: 'eu-central-1' };
+
 export interface TestWaggleApp extends WaggleApp {
   readonly app: App;
 }
