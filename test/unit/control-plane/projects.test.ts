@@ -2,19 +2,33 @@ import { describe, expect, it } from 'vitest';
 import { createProject, findProjectByName } from '../../../lambdas/domain/control-plane/projects';
 import { bodyOf, buildFixture, request } from './fixture';
 
+interface ProjectsCall {
+  query?: Record<string, string>;
+  body?: unknown;
+  user?: string;
+}
+
+/** A call to /v1/projects in the fixture's first organization, as `user` (its owner unless named). */
+function callProjects(
+  fixture: Awaited<ReturnType<typeof buildFixture>>,
+  method: string,
+  options: ProjectsCall = {},
+) {
+  return fixture.api(
+    request({
+      method,
+      path: '/v1/projects',
+      query: { org_id: fixture.orgA, ...options.query },
+      body: options.body,
+      user: options.user ?? 'owner',
+    }),
+  );
+}
+
 describe('projects through the control-plane API (HoneyHive /v1/projects)', () => {
   it('creates, lists, filters by name, updates and deletes, publishing each change', async () => {
     const fixture = await buildFixture();
-    const call = (method: string, options: { query?: Record<string, string>; body?: unknown } = {}) =>
-      fixture.api(
-        request({
-          method,
-          path: '/v1/projects',
-          query: { org_id: fixture.orgA, ...options.query },
-          body: options.body,
-          user: 'owner',
-        }),
-      );
+    const call = (method: string, options: ProjectsCall = {}) => callProjects(fixture, method, options);
     const created = await call('POST', { body: { name: 'beta', description: 'b', type: 'evaluation' } });
     expect(created.statusCode).toBe(200);
     const beta = bodyOf(created) as Record<string, unknown>;
@@ -94,15 +108,7 @@ describe('projects through the control-plane API (HoneyHive /v1/projects)', () =
 
   it('renaming a project re-publishes its keys with the new name and frees the old name', async () => {
     const fixture = await buildFixture();
-    await fixture.api(
-      request({
-        method: 'PUT',
-        path: '/v1/projects',
-        query: { org_id: fixture.orgA },
-        body: { name: 'alpha', new_name: 'omega' },
-        user: 'admin',
-      }),
-    );
+    await callProjects(fixture, 'PUT', { body: { name: 'alpha', new_name: 'omega' }, user: 'admin' });
     expect(fixture.changes.published).toEqual([
       expect.objectContaining({
         type: 'api-key.upserted',
@@ -123,29 +129,14 @@ describe('projects through the control-plane API (HoneyHive /v1/projects)', () =
       { name: 'beta' },
     );
     const before = fixture.store.snapshot();
-    const result = await fixture.api(
-      request({
-        method: 'PUT',
-        path: '/v1/projects',
-        query: { org_id: fixture.orgA },
-        body: { name: 'alpha', new_name: 'beta' },
-        user: 'owner',
-      }),
-    );
+    const result = await callProjects(fixture, 'PUT', { body: { name: 'alpha', new_name: 'beta' } });
     expect(result.statusCode).toBe(409);
     expect(fixture.store.snapshot()).toBe(before);
   });
 
   it('deleting a project revokes its active keys first', async () => {
     const fixture = await buildFixture();
-    await fixture.api(
-      request({
-        method: 'DELETE',
-        path: '/v1/projects',
-        query: { org_id: fixture.orgA, name: 'alpha' },
-        user: 'owner',
-      }),
-    );
+    await callProjects(fixture, 'DELETE', { query: { name: 'alpha' } });
     expect(fixture.changes.published.map((change) => change.type)).toEqual([
       'api-key.revoked',
       'project.deleted',
