@@ -19,7 +19,6 @@ import {
 import { environmentForBackfillSteps } from '../../lambdas/backfill-steps/environment';
 import { environmentForBackfillsApi } from '../../lambdas/backfills-api/environment';
 import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
-import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { BACKFILL_ITEMS_PREFIX } from '../../lambdas/domain/evaluators/backfill/steps';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { createEncryptedBucket } from '../common/encrypted-bucket';
@@ -27,21 +26,17 @@ import { addFunctionRoutes } from '../common/function-routes';
 import { acknowledgeObjectWildcards } from '../common/nag';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
-import type { AuthRateLimit } from './auth-rate-limit';
-import type { KeyRegistry } from './key-registry';
+import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
 import { grantMetricRuns, type MetricRunAccess, metricRunEnvironment } from './metric-run-access';
 
-export interface BackfillsProps {
+export interface BackfillsProps extends CallerAuthProps {
   /** The data plane's HTTP API (IngestApi's): the backfills routes are added to it. */
   readonly httpApi: HttpApi;
-  readonly keyRegistry: KeyRegistry;
   /** The synced metrics, events, the executor and the judges' providers; scores go on its events queue. */
   readonly metricRuns: MetricRunAccess;
   /** Where S3 server access logs of the item-list bucket go (the raw archive's access-log bucket). */
   readonly accessLogBucket: Bucket;
   readonly logLevel?: LogLevel;
-  readonly tokenTrust?: TokenTrustInput;
-  readonly authRateLimit?: AuthRateLimit;
 }
 
 /** How long item lists are kept: a failed run can be redriven for 14 days (Step Functions' redrive window). */
@@ -154,14 +149,11 @@ export class Backfills extends Construct {
         GLUE_DATABASE: props.metricRuns.eventTables.databaseName,
         DEFAULT_READ_WINDOW_DAYS: props.metricRuns.defaultReadWindowDays,
         BACKFILL_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-        KEY_TABLE_NAME: props.keyRegistry.table.tableName,
-        ...props.tokenTrust,
-        ...props.authRateLimit?.environment(),
+        ...callerAuthEnvironment(props),
       }),
     });
     const apiRole = this.apiFunction.role;
-    props.keyRegistry.grantLookUpKeys(apiRole);
-    props.authRateLimit?.grantCount(apiRole);
+    grantCallerAuth(apiRole, props);
     props.metricRuns.syncController.grantReadSyncedConfig(apiRole);
     props.metricRuns.eventStore.grantReadEvents(apiRole);
     props.metricRuns.eventTables.grantQuery(apiRole);

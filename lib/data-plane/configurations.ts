@@ -1,27 +1,22 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
-import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { environmentForConfigurations } from '../../lambdas/configurations/environment';
 import { CONFIGURATION_ROUTES } from '../../lambdas/configurations/routes';
 import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
-import type { AuthRateLimit } from './auth-rate-limit';
+import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
 import type { SyncController } from './data-plane-controller';
-import type { KeyRegistry } from './key-registry';
 
-export interface ConfigurationsApiProps {
+export interface ConfigurationsApiProps extends CallerAuthProps {
   /** The data plane's HTTP API (IngestApi's). */
   readonly httpApi: HttpApi;
-  readonly keyRegistry: KeyRegistry;
   /** Its sync-state table holds the synced configurations and tools. */
   readonly syncController: SyncController;
   /** The control plane's API URL: writes are forwarded there. */
   readonly controlPlaneUrl: string;
   readonly logLevel?: LogLevel;
-  readonly tokenTrust?: TokenTrustInput;
-  readonly authRateLimit?: AuthRateLimit;
 }
 
 /**
@@ -46,14 +41,11 @@ export class ConfigurationsApi extends Construct {
       environment: environmentForConfigurations({
         SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
         CONTROL_PLANE_URL: props.controlPlaneUrl,
-        KEY_TABLE_NAME: props.keyRegistry.table.tableName,
-        ...props.tokenTrust,
-        ...props.authRateLimit?.environment(),
+        ...callerAuthEnvironment(props),
       }),
     });
     const role = this.configurationsFunction.role;
-    props.keyRegistry.grantLookUpKeys(role);
-    props.authRateLimit?.grantCount(role);
+    grantCallerAuth(role, props);
     // ConfigStore.list is a Query per kind; get is a GetItem.
     props.syncController.grantReadSyncedConfig(role);
 

@@ -2,23 +2,18 @@ import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import { DATASETS_TABLE } from '../../lambdas/adapters/aws/dynamo-dataset-store';
-import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { environmentForDatasetsApi } from '../../lambdas/datasets-api/environment';
 import { DATASETS_ROUTES } from '../../lambdas/datasets-api/routes';
 import { grantTableAndKey, KeptTableWithKey } from '../common/customer-key';
 import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
-import type { AuthRateLimit } from './auth-rate-limit';
-import type { KeyRegistry } from './key-registry';
+import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
 
-export interface DatasetsApiProps {
+export interface DatasetsApiProps extends CallerAuthProps {
   /** The data plane's HTTP API (IngestApi's): the datasets and datapoints routes are added to it. */
   readonly httpApi: HttpApi;
-  readonly keyRegistry: KeyRegistry;
   readonly logLevel?: LogLevel;
-  readonly tokenTrust?: TokenTrustInput;
-  readonly authRateLimit?: AuthRateLimit;
 }
 
 /**
@@ -47,14 +42,11 @@ export class DatasetsApi extends Construct {
       logLevel: props.logLevel,
       environment: environmentForDatasetsApi({
         DATASETS_TABLE_NAME: this.store.table.tableName,
-        KEY_TABLE_NAME: props.keyRegistry.table.tableName,
-        ...props.tokenTrust,
-        ...props.authRateLimit?.environment(),
+        ...callerAuthEnvironment(props),
       }),
     });
     const role = this.datasetsFunction.role;
-    props.keyRegistry.grantLookUpKeys(role);
-    props.authRateLimit?.grantCount(role);
+    grantCallerAuth(role, props);
     grantTableAndKey(this, role, {
       sid: 'ManageDatasets',
       actions: [

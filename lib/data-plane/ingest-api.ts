@@ -8,28 +8,21 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { environmentForIngest } from '../../lambdas/ingest/environment';
 import { INGEST_ROUTES } from '../../lambdas/ingest/routes';
 import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
-import type { AuthRateLimit } from './auth-rate-limit';
+import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
 import type { EventsQueue } from './events-queue';
 import { INGEST_FUNCTION_MEMORY_MB, INGEST_FUNCTION_TIMEOUT_SECONDS } from './ingest-function-settings';
-import type { KeyRegistry } from './key-registry';
 import type { RawArchive } from './raw-archive';
 
 /** Every route the ingest function answers: OTLP/HTTP and the HoneyHive-compatible REST intake. */
-export interface IngestApiProps {
+export interface IngestApiProps extends CallerAuthProps {
   readonly rawArchive: RawArchive;
   readonly eventsQueue: EventsQueue;
-  readonly keyRegistry: KeyRegistry;
   readonly logLevel?: LogLevel;
-  /** Environment that lets the function accept control-plane tokens (see controlPlaneTokenTrust). */
-  readonly tokenTrust?: TokenTrustInput;
-  /** The fleet-wide counter of failed API key attempts; absent: each instance counts alone. */
-  readonly authRateLimit?: AuthRateLimit;
   /** Steady-state requests per second across the stage. */
   readonly throttleRateLimit?: number;
   readonly throttleBurstLimit?: number;
@@ -74,7 +67,7 @@ export class IngestApi extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
-    const { rawArchive, eventsQueue, keyRegistry } = props;
+    const { rawArchive, eventsQueue } = props;
 
     this.ingestFunction = new WaggleFunction(this, 'IngestFunction', {
       entry: 'lambdas/ingest/handler.ts',
@@ -86,15 +79,12 @@ export class IngestApi extends Construct {
       environment: environmentForIngest({
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
-        KEY_TABLE_NAME: keyRegistry.table.tableName,
-        ...props.tokenTrust,
-        ...props.authRateLimit?.environment(),
+        ...callerAuthEnvironment(props),
       }),
     });
     rawArchive.grantWriteArchiveObjects(this.ingestFunction.role);
     eventsQueue.grantSendEvents(this.ingestFunction.role);
-    keyRegistry.grantLookUpKeys(this.ingestFunction.role);
-    props.authRateLimit?.grantCount(this.ingestFunction.role);
+    grantCallerAuth(this.ingestFunction.role, props);
 
     this.api = new HttpApi(this, 'Api', {
       description: 'Waggle data plane ingestion: OTLP/HTTP and HoneyHive-compatible REST',

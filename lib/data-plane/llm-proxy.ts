@@ -1,31 +1,26 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import { type FunctionUrl, FunctionUrlAuthType, HttpMethod, InvokeMode } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { environmentForLlmProxy } from '../../lambdas/llm-proxy/environment';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
-import type { AuthRateLimit } from './auth-rate-limit';
+import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
 import type { SyncController } from './data-plane-controller';
 import type { EventsQueue } from './events-queue';
-import type { KeyRegistry } from './key-registry';
 import { grantProviderCalls } from './provider-calls';
 import type { ProviderKeyTable } from './provider-keys';
 import type { ProxyLimits } from './proxy-limits';
 import type { RawArchive } from './raw-archive';
 
-export interface LlmProxyProps {
+export interface LlmProxyProps extends CallerAuthProps {
   readonly providerKeys: ProviderKeyTable;
   readonly proxyLimits: ProxyLimits;
-  readonly keyRegistry: KeyRegistry;
   readonly eventsQueue: EventsQueue;
   /** Model events too large for a queue message are parked in its overflow/ prefix, as ingest does. */
   readonly rawArchive: RawArchive;
   /** Its sync-state table holds the configurations the proxy routes by name. */
   readonly syncController: SyncController;
   readonly logLevel?: LogLevel;
-  readonly tokenTrust?: TokenTrustInput;
-  readonly authRateLimit?: AuthRateLimit;
   /** Browser origins allowed to call the proxy (the console's playground, consoleOrigins). */
   readonly corsOrigins?: readonly string[];
 }
@@ -59,19 +54,16 @@ export class LlmProxy extends Construct {
         SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
         EVENTS_QUEUE_URL: props.eventsQueue.queue.queueUrl,
         OVERFLOW_BUCKET: props.rawArchive.bucket.bucketName,
-        KEY_TABLE_NAME: props.keyRegistry.table.tableName,
+        ...callerAuthEnvironment(props),
         // Under the function's 5 minutes, with room for a fallback after one timed-out attempt.
         PROVIDER_TIMEOUT_MS: 60_000,
-        ...props.tokenTrust,
-        ...props.authRateLimit?.environment(),
       }),
     });
     const role = this.proxyFunction.role;
     grantProviderCalls(role, props);
     props.proxyLimits.grantReadWriteCache(role);
     props.syncController.grantReadSyncedConfig(role);
-    props.keyRegistry.grantLookUpKeys(role);
-    props.authRateLimit?.grantCount(role);
+    grantCallerAuth(role, props);
 
     this.url = this.proxyFunction.function.addFunctionUrl({
       authType: FunctionUrlAuthType.NONE,

@@ -6,7 +6,6 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { PROVIDER_KEYS_TABLE } from '../../lambdas/adapters/aws/dynamo-provider-key-store';
-import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { PROVIDER_SECRET_PURPOSE } from '../../lambdas/domain/providers/record';
 import { environmentForProviderKeys } from '../../lambdas/provider-keys/environment';
 import { PROVIDER_KEY_ROUTES } from '../../lambdas/provider-keys/routes';
@@ -15,8 +14,7 @@ import { aboveZeroAlarm } from '../common/failure-queue-alarm';
 import { addFunctionRoutes } from '../common/function-routes';
 import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
-import type { AuthRateLimit } from './auth-rate-limit';
-import type { KeyRegistry } from './key-registry';
+import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
 import type { ProxyLimits } from './proxy-limits';
 
 /** The only encryption context under which the secrets key may be used (IAM condition). */
@@ -112,18 +110,13 @@ export class ProviderKeyTable extends Construct {
   }
 }
 
-export interface ProviderKeysApiProps {
+export interface ProviderKeysApiProps extends CallerAuthProps {
   /** The data plane's HTTP API (IngestApi's). */
   readonly httpApi: HttpApi;
   readonly providerKeys: ProviderKeyTable;
   /** The proxy's limits: this function serves GET and PUT /v1/proxy-limits. */
   readonly proxyLimits: ProxyLimits;
-  readonly keyRegistry: KeyRegistry;
   readonly logLevel?: LogLevel;
-  /** Environment that lets the function accept control-plane tokens (see controlPlaneTokenTrust). */
-  readonly tokenTrust?: TokenTrustInput;
-  /** The fleet-wide counter of failed authentications; absent: each instance counts alone. */
-  readonly authRateLimit?: AuthRateLimit;
 }
 
 /**
@@ -138,7 +131,7 @@ export class ProviderKeysApi extends Construct {
 
   constructor(scope: Construct, id: string, props: ProviderKeysApiProps) {
     super(scope, id);
-    const { providerKeys, keyRegistry } = props;
+    const { providerKeys } = props;
     this.providerKeysFunction = new WaggleFunction(this, 'ProviderKeys', {
       entry: 'lambdas/provider-keys/handler.ts',
       serviceName: 'waggle-provider-keys',
@@ -152,16 +145,13 @@ export class ProviderKeysApi extends Construct {
         PROVIDER_KEYS_TABLE_NAME: providerKeys.table.tableName,
         PROVIDER_SECRETS_KEY_ARN: providerKeys.secretsKey.keyArn,
         PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
-        KEY_TABLE_NAME: keyRegistry.table.tableName,
-        ...props.tokenTrust,
-        ...props.authRateLimit?.environment(),
+        ...callerAuthEnvironment(props),
       }),
     });
     const role = this.providerKeysFunction.role;
     providerKeys.grantManageKeys(role);
     props.proxyLimits.grantManageLimits(role);
-    keyRegistry.grantLookUpKeys(role);
-    props.authRateLimit?.grantCount(role);
+    grantCallerAuth(role, props);
 
     addFunctionRoutes(
       props.httpApi,

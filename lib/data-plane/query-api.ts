@@ -1,26 +1,23 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
-import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { environmentForQueryApi } from '../../lambdas/query-api/environment';
 import { QUERY_ROUTES } from '../../lambdas/query-api/routes';
 import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
-import type { AuthRateLimit } from './auth-rate-limit';
+import { type CallerAuthProps, callerAuthEnvironment } from './caller-auth';
 import type { EventStore } from './event-store';
 import type { EventTables } from './event-tables';
 import type { EventsQueue } from './events-queue';
-import type { KeyRegistry } from './key-registry';
 import type { PendingUpdates } from './pending-updates';
 import type { RawArchive } from './raw-archive';
 
-export interface QueryApiProps {
+export interface QueryApiProps extends CallerAuthProps {
   /** The data plane's HTTP API (IngestApi's): one endpoint for SDKs, writes and reads. */
   readonly httpApi: HttpApi;
   readonly eventStore: EventStore;
   readonly eventTables: EventTables;
-  readonly keyRegistry: KeyRegistry;
   /** DELETE routes enqueue tombstones here; the writer stores them like events. */
   readonly eventsQueue: EventsQueue;
   /** Its overflow/ prefix takes a queued record too big for a message (the publisher's contract). */
@@ -28,10 +25,6 @@ export interface QueryApiProps {
   /** Updates still waiting for their event: reads merge them. */
   readonly pendingUpdates: PendingUpdates;
   readonly logLevel?: LogLevel;
-  /** Environment that lets the function accept control-plane tokens (see controlPlaneTokenTrust). */
-  readonly tokenTrust?: TokenTrustInput;
-  /** The fleet-wide counter of failed API key attempts; absent: each instance counts alone. */
-  readonly authRateLimit?: AuthRateLimit;
   /** Days a read without a dateRange covers (1-366); absent: DEFAULT_READ_WINDOW_DAYS (30). */
   readonly defaultReadWindowDays?: number;
 }
@@ -46,7 +39,7 @@ export class QueryApi extends Construct {
 
   constructor(scope: Construct, id: string, props: QueryApiProps) {
     super(scope, id);
-    const { eventStore, eventTables, keyRegistry, eventsQueue, rawArchive, pendingUpdates } = props;
+    const { eventStore, eventTables, eventsQueue, rawArchive, pendingUpdates } = props;
 
     this.queryFunction = new WaggleFunction(this, 'Query', {
       entry: 'lambdas/query-api/handler.ts',
@@ -60,19 +53,17 @@ export class QueryApi extends Construct {
         EVENT_STORE_BUCKET: eventStore.bucket.bucketName,
         ATHENA_WORKGROUP: eventTables.workGroupName,
         GLUE_DATABASE: eventTables.databaseName,
-        KEY_TABLE_NAME: keyRegistry.table.tableName,
+        ...callerAuthEnvironment(props),
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
         PENDING_UPDATES_TABLE_NAME: pendingUpdates.table.tableName,
-        ...props.tokenTrust,
-        ...props.authRateLimit?.environment(),
         DEFAULT_READ_WINDOW_DAYS: props.defaultReadWindowDays,
       }),
     });
     const role = this.queryFunction.role;
     eventStore.grantReadEvents(role);
     eventTables.grantQuery(role);
-    keyRegistry.grantLookUpKeys(role);
+    props.keyRegistry.grantLookUpKeys(role);
     eventsQueue.grantSendEvents(role);
     rawArchive.grantWriteOverflowObjects(role);
     props.authRateLimit?.grantCount(role);

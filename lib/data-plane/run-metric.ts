@@ -1,25 +1,20 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
-import type { TokenTrustInput } from '../../lambdas/config/caller-auth';
 import { environmentForRunMetric } from '../../lambdas/run-metric/environment';
 import { RUN_METRIC_ROUTES } from '../../lambdas/run-metric/routes';
 import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
-import type { AuthRateLimit } from './auth-rate-limit';
-import type { KeyRegistry } from './key-registry';
+import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
 import { grantMetricRuns, type MetricRunAccess, metricRunEnvironment } from './metric-run-access';
 
-export interface RunMetricApiProps {
+export interface RunMetricApiProps extends CallerAuthProps {
   /** The data plane's HTTP API (IngestApi's). */
   readonly httpApi: HttpApi;
-  readonly keyRegistry: KeyRegistry;
   /** The synced metrics, events, the executor and the judges' providers (model metrics). */
   readonly metricRuns: MetricRunAccess;
   readonly logLevel?: LogLevel;
-  readonly tokenTrust?: TokenTrustInput;
-  readonly authRateLimit?: AuthRateLimit;
 }
 
 /**
@@ -43,14 +38,11 @@ export class RunMetricApi extends Construct {
       logLevel: props.logLevel,
       environment: environmentForRunMetric({
         ...metricRunEnvironment(props.metricRuns),
-        KEY_TABLE_NAME: props.keyRegistry.table.tableName,
-        ...props.tokenTrust,
-        ...props.authRateLimit?.environment(),
+        ...callerAuthEnvironment(props),
       }),
     });
     const role = this.runMetricFunction.role;
-    props.keyRegistry.grantLookUpKeys(role);
-    props.authRateLimit?.grantCount(role);
+    grantCallerAuth(role, props);
     grantMetricRuns(this.runMetricFunction, props.metricRuns);
 
     addFunctionRoutes(
