@@ -6,15 +6,9 @@
  * @ai-sdk/anthropic in test/unit/fake-providers/anthropic.test.ts.
  */
 import type { ServerResponse } from 'node:http';
-import { type Behaviour, BehaviourScript, type ScriptedError } from './behaviour';
-import {
-  type FakeServerOptions,
-  type RecordedRequest,
-  sendJson,
-  startFakeServer,
-  streamEvents,
-} from './fake-http-server';
-import { type FakeProvider, fakeProvider } from './fake-provider';
+import type { Behaviour, ScriptedError } from './behaviour';
+import { type FakeServerOptions, type RecordedRequest, sendJson, streamEvents } from './fake-http-server';
+import { type FakeProvider, startFakeProvider } from './fake-provider';
 import { beginPlannedAnswer } from './plan';
 
 export interface FakeAnthropicOptions extends FakeServerOptions {
@@ -24,11 +18,8 @@ export interface FakeAnthropicOptions extends FakeServerOptions {
 
 const MESSAGES_PATH = '/v1/messages';
 
-export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeProvider> {
-  const script = new BehaviourScript<RecordedRequest>();
-  const server = await startFakeServer(options, async (request, res) => {
-    const path = request.path.split('?')[0];
-    const number = request.sequence;
+export function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeProvider> {
+  return startFakeProvider(options, async (request, res, { path, number, behaviour }) => {
     const requestId = `req_fake_${number}`;
     const headers = { 'request-id': requestId };
     const refuse = (error: ScriptedError) =>
@@ -44,14 +35,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       return refuse({ status: 400, message: 'anthropic-version: header is required' });
     const invalid = checkMessagesBody(request.body);
     if (invalid) return refuse({ status: 400, message: invalid });
-    await answerMessages(request, res, request.body as MessagesBody, script.next(request), {
+    await answerMessages(request, res, request.body as MessagesBody, behaviour(), {
       id: `msg_fake_${number}`,
       toolCallId: (index) => `toolu_fake_${number}_${index}`,
       headers,
       requestId,
     });
   });
-  return fakeProvider(server, script);
 }
 
 interface MessagesBody {

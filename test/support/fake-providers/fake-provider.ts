@@ -1,6 +1,12 @@
 /** The handle a test gets from startFakeOpenAICompatible and startFakeAnthropic. */
-import type { BehaviourScript } from './behaviour';
-import type { FakeServer, RecordedRequest } from './fake-http-server';
+import type { ServerResponse } from 'node:http';
+import { type Behaviour, BehaviourScript } from './behaviour';
+import {
+  type FakeServer,
+  type FakeServerOptions,
+  type RecordedRequest,
+  startFakeServer,
+} from './fake-http-server';
 
 export interface FakeProvider {
   /** Base URL including /v1: what a client's baseURL or a provider key's base_url takes. */
@@ -35,4 +41,29 @@ export function fakeProvider(server: FakeServer, script: BehaviourScript<Recorde
     waitForRequests: (count, timeoutMs) => server.waitForRequests(count, timeoutMs),
     close: () => server.close(),
   };
+}
+
+/** What a provider's handler is given beside the request: its path without the query, its number, its behaviour. */
+export interface ProviderRequest {
+  path: string | undefined;
+  /** The request's sequence number: ids and request ids are made from it. */
+  number: number;
+  /** The scripted behaviour for this request (taken from the script only when called). */
+  behaviour(): Behaviour;
+}
+
+/** A fake provider on a fake server: `handle` answers each request in the provider's wire format. */
+export async function startFakeProvider(
+  options: FakeServerOptions,
+  handle: (request: RecordedRequest, res: ServerResponse, provider: ProviderRequest) => Promise<void>,
+): Promise<FakeProvider> {
+  const script = new BehaviourScript<RecordedRequest>();
+  const server = await startFakeServer(options, (request, res) =>
+    handle(request, res, {
+      path: request.path.split('?')[0],
+      number: request.sequence,
+      behaviour: () => script.next(request),
+    }),
+  );
+  return fakeProvider(server, script);
 }

@@ -6,15 +6,9 @@
  * @ai-sdk/openai-compatible and @ai-sdk/openai in test/unit/fake-providers/.
  */
 import type { ServerResponse } from 'node:http';
-import { type Behaviour, BehaviourScript } from './behaviour';
-import {
-  type FakeServerOptions,
-  type RecordedRequest,
-  sendJson,
-  startFakeServer,
-  streamEvents,
-} from './fake-http-server';
-import { type FakeProvider, fakeProvider } from './fake-provider';
+import type { Behaviour } from './behaviour';
+import { type FakeServerOptions, type RecordedRequest, sendJson, streamEvents } from './fake-http-server';
+import { type FakeProvider, startFakeProvider } from './fake-provider';
 import { openAIError } from './openai-errors';
 import { answerResponses, checkResponsesBody, type ResponsesBody } from './openai-responses';
 import { beginPlannedAnswer } from './plan';
@@ -31,11 +25,8 @@ export interface FakeOpenAIOptions extends FakeServerOptions {
 const CHAT_PATH = '/v1/chat/completions';
 const RESPONSES_PATH = '/v1/responses';
 
-export async function startFakeOpenAICompatible(options: FakeOpenAIOptions = {}): Promise<FakeProvider> {
-  const script = new BehaviourScript<RecordedRequest>();
-  const server = await startFakeServer(options, async (request, res) => {
-    const path = request.path.split('?')[0];
-    const number = request.sequence;
+export function startFakeOpenAICompatible(options: FakeOpenAIOptions = {}): Promise<FakeProvider> {
+  return startFakeProvider(options, async (request, res, { path, number, behaviour }) => {
     const headers = { 'x-request-id': `req_fake_${number}` };
     if (options.apiKey !== undefined) {
       const refusal = checkBearer(request.headers.authorization, options.apiKey);
@@ -54,7 +45,7 @@ export async function startFakeOpenAICompatible(options: FakeOpenAIOptions = {})
       const invalid = checkResponsesBody(request.body);
       if (invalid)
         return sendJson(request, res, 400, openAIError({ status: 400, message: invalid }), headers);
-      return answerResponses(request, res, request.body as ResponsesBody, script.next(request), {
+      return answerResponses(request, res, request.body as ResponsesBody, behaviour(), {
         number,
         created: options.created ?? Math.floor(Date.now() / 1000),
         headers,
@@ -66,16 +57,13 @@ export async function startFakeOpenAICompatible(options: FakeOpenAIOptions = {})
     }
     const invalid = checkChatBody(request.body);
     if (invalid) return sendJson(request, res, 400, openAIError({ status: 400, message: invalid }), headers);
-    const body = request.body as ChatBody;
-    const behaviour = script.next(request);
-    await answerChat(request, res, body, behaviour, {
+    await answerChat(request, res, request.body as ChatBody, behaviour(), {
       id: `chatcmpl-fake-${number}`,
       toolCallId: (index) => `call_fake_${number}_${index}`,
       created: options.created ?? Math.floor(Date.now() / 1000),
       headers,
     });
   });
-  return fakeProvider(server, script);
 }
 
 interface ChatBody {
