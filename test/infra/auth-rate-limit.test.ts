@@ -46,6 +46,8 @@ describe('auth rate-limit table', () => {
     stack.configurationsApi.configurationsFunction,
     stack.llmProxy.proxyFunction,
     stack.runMetricApi.runMetricFunction,
+    stack.backfills.apiFunction,
+    stack.datasetsApi.datasetsFunction,
   ];
 
   it('names the table to every function that authenticates API keys', () => {

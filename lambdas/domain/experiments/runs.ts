@@ -10,7 +10,7 @@ import { checkCallerProject, type DatasetCaller } from '../datasets/caller';
 import { isEntityId } from '../datasets/model';
 import type { DatasetStore } from '../datasets/ports';
 import { NotFoundError, TooLargeError, ValidationError } from '../errors';
-import type { JsonObject, Tenant } from '../events/event';
+import type { JsonObject } from '../events/event';
 import { assertJsonDepth, describeType, isJsonObject } from '../honeyhive/fields';
 
 export const RUN_STATUSES = ['pending', 'completed'] as const;
