@@ -34,29 +34,22 @@ describe('backfills on the local platform', () => {
   it('estimates, refuses over the cap, then scores the stored matching events only', async () => {
     const api = readApi(platform.url, platform.apiKey);
     const before = Date.now() - 1_000;
-    const send = async (event: Record<string, unknown>) => {
-      const response = await api.post('/events', {
-        event: { project: 'default', source: 'test', inputs: {}, config: { model: 'gpt-4o' }, ...event },
-      });
-      expect(response.status, await response.clone().text()).toBe(200);
-      return ((await response.json()) as { event_id: string }).event_id;
-    };
     const session = 'backfill-1';
     const chats = [
-      await send({
+      await api.sendEvent({
         event_type: 'model',
         event_name: 'chat',
         session_id: session,
         outputs: { content: 'hello' },
       }),
-      await send({
+      await api.sendEvent({
         event_type: 'model',
         event_name: 'chat',
         session_id: session,
         outputs: { content: 'hi there' },
       }),
     ];
-    const other = await send({
+    const other = await api.sendEvent({
       event_type: 'tool',
       event_name: 'chat',
       session_id: session,

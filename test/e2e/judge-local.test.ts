@@ -131,19 +131,12 @@ describe("the local platform's LLM judge", () => {
       judge({ id: 'local-judge-online', enabledInProd: true, eventName: 'judged-answer' }),
     );
     const api = readApi(platform.url, platform.apiKey);
-    const sent = await api.post('/events', {
-      event: {
-        project: 'default',
-        source: 'test',
-        event_type: 'model',
-        event_name: 'judged-answer',
-        config: { model: 'gpt-4o' },
-        inputs: { question: 'Is the sky blue?' },
-        outputs: { content: 'Yes, on a clear day.' },
-      },
+    const eventId = await api.sendEvent({
+      event_type: 'model',
+      event_name: 'judged-answer',
+      inputs: { question: 'Is the sky blue?' },
+      outputs: { content: 'Yes, on a clear day.' },
     });
-    expect(sent.status).toBe(200);
-    const eventId = ((await sent.json()) as { event_id: string }).event_id;
     const [score] = await eventually(async () => {
       const response = await api.request('GET', `/v1/events/${eventId}/scores`);
       if (response.status !== 200) return undefined;

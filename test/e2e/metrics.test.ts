@@ -186,21 +186,15 @@ describe('metrics through the honeyhive client', () => {
     });
 
     const api = readApi(local.platform.url, local.platform.apiKey);
-    const sent = await api.post('/events', {
-      event: {
-        project: PROJECT,
-        source: 'test',
-        event_type: 'model',
-        event_name: 'chat',
-        session_id: 'metrics-e2e-1',
-        config: { model: 'gpt-4o' },
-        inputs: { question: 'hi' },
-        outputs: { content: 'hello there friend' },
-        metadata: { locale: 'en' },
-      },
+    const eventId = await api.sendEvent({
+      project: PROJECT,
+      event_type: 'model',
+      event_name: 'chat',
+      session_id: 'metrics-e2e-1',
+      inputs: { question: 'hi' },
+      outputs: { content: 'hello there friend' },
+      metadata: { locale: 'en' },
     });
-    expect(sent.status).toBe(200);
-    const eventId = ((await sent.json()) as { event_id: string }).event_id;
     const adHoc = {
       name: 'greets',
       type: 'PYTHON',

@@ -58,27 +58,20 @@ describe('online evaluation on the local platform', () => {
     platform.evaluators.put(metric({}));
     platform.evaluators.put(metric({ id: 'disabled', name: 'Disabled', enabledInProd: false }));
     const api = readApi(platform.url, platform.apiKey);
-    const send = async (event: Record<string, unknown>) => {
-      const response = await api.post('/events', {
-        event: { project: 'default', source: 'test', inputs: {}, config: { model: 'gpt-4o' }, ...event },
-      });
-      expect(response.status, await response.clone().text()).toBe(200);
-      return ((await response.json()) as { event_id: string }).event_id;
-    };
-    const chat = await send({
+    const chat = await api.sendEvent({
       event_type: 'model',
       event_name: 'chat',
       session_id: 'online-eval-1',
       inputs: { question: 'hi' },
       outputs: { content: 'hello there' },
     });
-    const otherName = await send({
+    const otherName = await api.sendEvent({
       event_type: 'model',
       event_name: 'summarize',
       session_id: 'online-eval-1',
       outputs: { content: 'short' },
     });
-    const tool = await send({
+    const tool = await api.sendEvent({
       event_type: 'tool',
       event_name: 'chat',
       session_id: 'online-eval-1',
@@ -128,22 +121,13 @@ describe('online evaluation on the local platform', () => {
     });
     expect(started.status).toBe(200);
     const sessionId = ((await started.json()) as { session_id: string }).session_id;
-    const step = async (name: string) => {
-      const response = await api.post('/events', {
-        event: {
-          project: 'default',
-          source: 'test',
-          event_type: 'model',
-          event_name: name,
-          session_id: sessionId,
-          config: { model: 'gpt-4o' },
-          inputs: {},
-          outputs: { content: name },
-        },
+    const step = (name: string) =>
+      api.sendEvent({
+        event_type: 'model',
+        event_name: name,
+        session_id: sessionId,
+        outputs: { content: name },
       });
-      expect(response.status).toBe(200);
-      return ((await response.json()) as { event_id: string }).event_id;
-    };
     const sessionEvents = async () =>
       (
         await api.export({

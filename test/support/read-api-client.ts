@@ -1,4 +1,6 @@
 /** A small client for the read API in end-to-end tests, and a poll-until helper for eventual reads. */
+import { expect } from 'vitest';
+
 export type ExportedEvent = Record<string, unknown> & {
   event_id: string;
   event_type: string;
@@ -16,6 +18,18 @@ export function readApi(baseUrl: string, apiKey: string) {
   return {
     request,
     post: (path: string, body: unknown) => request('POST', path, body),
+    /**
+     * Sends one event through HoneyHive's intake (`POST /events`): to the default project from source
+     * `test`, with empty inputs and model gpt-4o unless `event` says otherwise. Expects it accepted;
+     * returns its event_id.
+     */
+    async sendEvent(event: Record<string, unknown>): Promise<string> {
+      const response = await request('POST', '/events', {
+        event: { project: 'default', source: 'test', inputs: {}, config: { model: 'gpt-4o' }, ...event },
+      });
+      expect(response.status, await response.clone().text()).toBe(200);
+      return ((await response.json()) as { event_id: string }).event_id;
+    },
     async export(body: {
       filters: unknown[];
       limit?: number;
