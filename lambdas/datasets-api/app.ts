@@ -29,6 +29,24 @@ type Action = (caller: DatasetCaller, request: HttpRequest, query: URLSearchPara
 
 const ok = (body: unknown = {}) => jsonResponse(200, body);
 
+/** An action given the request's JSON object body. */
+const withBody =
+  (action: (caller: DatasetCaller, body: unknown) => Promise<unknown>): Action =>
+  async (caller, request) =>
+    ok(await action(caller, parseJsonObject(request)));
+
+/** An action on the record that the path parameter `param` names. */
+const byPathId =
+  (param: string, action: (caller: DatasetCaller, id: string) => Promise<unknown>): Action =>
+  async (caller, request) =>
+    ok(await action(caller, request.params[param] ?? ''));
+
+/** An action on the record that the path parameter `param` names, given the request's JSON object body. */
+const byPathIdWithBody =
+  (param: string, action: (caller: DatasetCaller, id: string, body: unknown) => Promise<unknown>): Action =>
+  async (caller, request) =>
+    ok(await action(caller, request.params[param] ?? '', parseJsonObject(request)));
+
 export function createDatasetsHandler(deps: DatasetsHandlerDeps): HttpApi {
   const authenticate = createCallerAuthenticator({ ...deps, clock: deps.clock ?? Date.now });
   const { datasets, runs } = deps;
@@ -42,14 +60,11 @@ export function createDatasetsHandler(deps: DatasetsHandlerDeps): HttpApi {
           datasetId: one(query, 'dataset_id'),
         }),
       ),
-    'POST /datasets': async (caller, request) =>
-      ok(await datasets.createDataset(caller, parseJsonObject(request))),
-    'PUT /datasets': async (caller, request) =>
-      ok(await datasets.updateDataset(caller, parseJsonObject(request))),
+    'POST /datasets': withBody(datasets.createDataset),
+    'PUT /datasets': withBody(datasets.updateDataset),
     'DELETE /datasets': async (caller, _request, query) =>
       ok(await datasets.deleteDataset(caller, one(query, 'dataset_id'))),
-    'POST /datasets/{dataset_id}/datapoints': async (caller, request) =>
-      ok(await datasets.addDatapoints(caller, request.params.dataset_id ?? '', parseJsonObject(request))),
+    'POST /datasets/{dataset_id}/datapoints': byPathIdWithBody('dataset_id', datasets.addDatapoints),
     'GET /datapoints': async (caller, _request, query) => {
       const ids = query
         .getAll('datapoint_ids')
@@ -63,22 +78,15 @@ export function createDatasetsHandler(deps: DatasetsHandlerDeps): HttpApi {
         }),
       );
     },
-    'POST /datapoints': async (caller, request) =>
-      ok(await datasets.createDatapoint(caller, parseJsonObject(request))),
-    'GET /datapoints/{id}': async (caller, request) =>
-      ok(await datasets.getDatapoint(caller, request.params.id ?? '')),
-    'PUT /datapoints/{id}': async (caller, request) =>
-      ok(await datasets.updateDatapoint(caller, request.params.id ?? '', parseJsonObject(request))),
-    'DELETE /datapoints/{id}': async (caller, request) =>
-      ok(await datasets.deleteDatapoint(caller, request.params.id ?? '')),
-    'POST /runs': async (caller, request) => ok(await runs.createRun(caller, parseJsonObject(request))),
+    'POST /datapoints': withBody(datasets.createDatapoint),
+    'GET /datapoints/{id}': byPathId('id', datasets.getDatapoint),
+    'PUT /datapoints/{id}': byPathIdWithBody('id', datasets.updateDatapoint),
+    'DELETE /datapoints/{id}': byPathId('id', datasets.deleteDatapoint),
+    'POST /runs': withBody(runs.createRun),
     'GET /runs': async (caller, _request, query) => ok(await runs.getRuns(caller, one(query, 'project'))),
-    'GET /runs/{run_id}': async (caller, request) =>
-      ok(await runs.getRun(caller, request.params.run_id ?? '')),
-    'PUT /runs/{run_id}': async (caller, request) =>
-      ok(await runs.updateRun(caller, request.params.run_id ?? '', parseJsonObject(request))),
-    'DELETE /runs/{run_id}': async (caller, request) =>
-      ok(await runs.deleteRun(caller, request.params.run_id ?? '')),
+    'GET /runs/{run_id}': byPathId('run_id', runs.getRun),
+    'PUT /runs/{run_id}': byPathIdWithBody('run_id', runs.updateRun),
+    'DELETE /runs/{run_id}': byPathId('run_id', runs.deleteRun),
   };
   return createHttpApi({
     routes: DATASETS_ROUTES.map((routeKey) => ({
