@@ -25,6 +25,8 @@ export interface EvaluationWorkerAppDeps {
   /** Absent: model (LLM judge) evaluators score an error saying no judge is wired. */
   judge?: JudgeRunner;
   saveScores: EvaluationWorkerDeps['saveScores'];
+  /** Before a batch's scores are saved: each of them that is an error (the evaluator could not score its event), for logs. */
+  onErrorScore?: (score: ScoreRecord) => void;
   concurrency?: number;
   /** After a batch: its scores (ok and error), for metrics and logs. */
   onScored?: (scores: ScoreRecord[]) => void;
@@ -53,7 +55,11 @@ export function createEvaluationWorkerHandler(deps: EvaluationWorkerAppDeps): Ev
       judge: deps.judge,
       child: childrenFromCatalog(catalog),
     },
-    saveScores: deps.saveScores,
+    saveScores: async (scores) => {
+      if (deps.onErrorScore)
+        for (const score of scores) if (score.status === 'error') deps.onErrorScore(score);
+      await deps.saveScores(scores);
+    },
     concurrency: deps.concurrency,
     onTaskFailed: deps.onTaskFailed,
     onTaskSkipped: deps.onTaskSkipped,

@@ -22,17 +22,14 @@ const app = createEvaluationWorkerHandler({
   queries: runs.queries,
   code: runs.code,
   judge: runs.judge,
-  saveScores: async (scores) => {
-    for (const score of scores)
-      if (score.status === 'error')
-        logger.warn('evaluator could not score its event', {
-          evaluator_id: score.evaluator_id,
-          evaluator_version: score.evaluator_version,
-          event_id: score.event_id,
-          error: score.error ?? undefined,
-        });
-    await runs.publishScores(scores);
-  },
+  saveScores: runs.publishScores,
+  onErrorScore: (score) =>
+    logger.warn('evaluator could not score its event', {
+      evaluator_id: score.evaluator_id,
+      evaluator_version: score.evaluator_version,
+      event_id: score.event_id,
+      error: score.error ?? undefined,
+    }),
   onScored: (scores) => countScores(count, scores),
   onTaskFailed: ({ messageId, error }) => {
     count('TasksFailed');

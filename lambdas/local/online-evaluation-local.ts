@@ -99,23 +99,19 @@ export async function startOnlineEvaluationLocal(
   const local = new LocalEvaluatorCatalog();
   const catalog = options.synced ? bothCatalogs(local, options.synced) : local;
   const selector = new OnlineSelector();
-  const publishScores = publishScoreUpdates({
-    eventsQueue: options.eventsQueue,
-    overflowStore: options.overflowStore,
-  });
   const handler = createEvaluationWorkerHandler({
     catalog,
     queries: options.queries,
     code: options.code,
     judge: options.judge,
-    saveScores: async (scores) => {
-      for (const score of scores)
-        if (score.status === 'error')
-          logger.warn(`evaluations: ${score.evaluator_name} could not score ${score.event_id}`, {
-            error: score.error ?? undefined,
-          });
-      await publishScores(scores);
-    },
+    saveScores: publishScoreUpdates({
+      eventsQueue: options.eventsQueue,
+      overflowStore: options.overflowStore,
+    }),
+    onErrorScore: (score) =>
+      logger.warn(`evaluations: ${score.evaluator_name} could not score ${score.event_id}`, {
+        error: score.error ?? undefined,
+      }),
     onScored: (scores) => logger.info('evaluations: scored', { scores: scores.length }),
     onTaskFailed: ({ messageId, error }) =>
       logger.warn(`evaluations: task ${messageId} failed, to be retried`, { error: messageOf(error) }),

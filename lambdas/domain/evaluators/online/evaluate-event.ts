@@ -79,20 +79,27 @@ export async function evaluateEvent(
   options: { source: string; requestId: string; groundTruth?: unknown },
 ): Promise<ScoreRecord> {
   const input = evaluationInputOf(event, options.groundTruth);
-  const outcome = withPassed(await outcomeOf(evaluator, event, input, deps, options.requestId, 0), evaluator);
+  const evaluation: Evaluation = { event, input, deps, requestId: options.requestId };
+  const outcome = withPassed(await outcomeOf(evaluator, evaluation, 0), evaluator);
   if (outcome.status === 'error' && outcome.error.kind === 'sandbox-error')
     throw new RetryableEvaluationError(`${evaluator.name}: ${outcome.error.message}`);
   return scoreRecord(evaluator, event, outcome, options.source, deps);
 }
 
+/** One evaluation's event, what its evaluators see of it, their runners and the request: the same for a composite's children. */
+interface Evaluation {
+  event: WaggleEvent;
+  input: EvaluationInput;
+  deps: EvaluateEventDeps;
+  requestId: string;
+}
+
 async function outcomeOf(
   evaluator: EvaluatorDefinition,
-  event: WaggleEvent,
-  input: EvaluationInput,
-  deps: EvaluateEventDeps,
-  requestId: string,
+  evaluation: Evaluation,
   depth: number,
 ): Promise<EvaluationOutcome> {
+  const { event, input, deps, requestId } = evaluation;
   if (evaluator.needsGroundTruth && input.ground_truth === undefined)
     return failure('missing-ground-truth', 'the metric needs ground truth and the event has none');
   switch (evaluator.type) {
@@ -115,18 +122,16 @@ async function outcomeOf(
     case 'human':
       return failure('code-error', 'human metrics are scored by reviewers, not run');
     case 'composite':
-      return composite(evaluator, event, input, deps, requestId, depth);
+      return composite(evaluator, evaluation, depth);
   }
 }
 
 async function composite(
   evaluator: EvaluatorDefinition,
-  event: WaggleEvent,
-  input: EvaluationInput,
-  deps: EvaluateEventDeps,
-  requestId: string,
+  evaluation: Evaluation,
   depth: number,
 ): Promise<EvaluationOutcome> {
+  const { deps } = evaluation;
   const started = Date.now();
   const children = evaluator.childMetrics ?? [];
   if (children.length === 0) return failure('code-error', 'the composite has no child metrics');
@@ -140,7 +145,7 @@ async function composite(
     const child = await deps.child(evaluator, reference);
     if (!child)
       return failure('code-error', `child metric "${reference.name}" does not exist in the project`);
-    const outcome = withPassed(await outcomeOf(child, event, input, deps, requestId, depth + 1), child);
+    const outcome = withPassed(await outcomeOf(child, evaluation, depth + 1), child);
     cost += outcome.costUsd ?? 0;
     if (outcome.status === 'error')
       return {
