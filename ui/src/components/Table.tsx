@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { type ReactNode, useId } from 'react';
 import type { SortOrder } from '../api/client';
 
 /** A sortable column header: aria-sort on the header, a button to sort by it. */
@@ -73,6 +73,54 @@ export function ColumnHeaders<F extends string>({
         {column.label}
       </th>
     ),
+  );
+}
+
+/** A plain column header: its label, or a label that `numeric` right-aligns or `hidden` leaves to screen readers. */
+export type Heading = string | { label: string; numeric?: boolean; hidden?: boolean };
+
+/** A table's head: one row of plain column headers; a `false` (a column not shown) is left out. */
+export function TableHead({ columns }: { columns: readonly (Heading | false)[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) => {
+          if (column === false) return null;
+          const { label, numeric, hidden } = typeof column === 'string' ? { label: column } : column;
+          return (
+            <th key={label} scope="col" className={numeric ? 'num' : undefined}>
+              {hidden ? <span className="sr-only">{label}</span> : label}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
+  );
+}
+
+/**
+ * A data table in its scrolling wrap: a caption for screen readers, the head of `columns`, and
+ * `children` as its body's rows.
+ */
+export function DataTable({
+  testId,
+  caption,
+  columns,
+  children,
+}: {
+  testId: string;
+  caption: string;
+  columns: readonly (Heading | false)[];
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className="data" data-testid={testId}>
+        <caption className="sr-only">{caption}</caption>
+        <TableHead columns={columns} />
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 

@@ -11,6 +11,7 @@ import { type JSX, useContext, useId } from 'react';
 import type { ScoreHistoryEntry } from '../api/client';
 import { useApp, useTarget } from '../app/context';
 import { formatCost, formatTime } from '../components/format';
+import { TableHead } from '../components/Table';
 
 const SHOWN = 50;
 const EXPLANATION_CHARS = 400;
@@ -52,15 +53,7 @@ function ProjectScoreHistory({
     <section className="wg-section" aria-labelledby={headingId}>
       <h3 id={headingId}>Score history</h3>
       <table className="wg-table wg-score-history">
-        <thead>
-          <tr>
-            <th scope="col">Scored</th>
-            <th scope="col">Metric</th>
-            <th scope="col">Value</th>
-            <th scope="col">Source</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Scored', 'Metric', 'Value', 'Source', 'Why']} />
         <tbody>
           {scores.slice(0, SHOWN).map((score) => (
             <ScoreRow key={score.score_id} score={score} />

@@ -5,6 +5,7 @@ import type { DataTarget, MetricWire } from '../api/client';
 import { useApp } from '../app/context';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
+import { TableHead } from '../components/Table';
 import { passRuleText } from './form';
 
 export function versionsQueryKey(target: DataTarget, metricId: string) {
@@ -28,17 +29,9 @@ export function Versions({ target, metric }: { target: DataTarget; metric: Metri
       {list.length > 0 ? (
         <div className="table-wrap">
           <table className="data" aria-labelledby={headingId}>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Saved</th>
-                <th scope="col">Passes</th>
-                <th scope="col">Prod</th>
-                <th scope="col" className="num">
-                  Sampling
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Version', 'Saved', 'Passes', 'Prod', { label: 'Sampling', numeric: true }]}
+            />
             <tbody>
               {list.map((version) => (
                 <tr key={version.version}>

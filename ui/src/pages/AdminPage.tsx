@@ -20,6 +20,7 @@ import { useTitle } from '../app/title';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
+import { DataTable } from '../components/Table';
 import { TabList, tabPanelProps } from '../components/Tabs';
 import type { AdminTab } from '../router';
 
@@ -122,34 +123,30 @@ function KeysPanel({ projectId, canManage }: { projectId: string; canManage: boo
       {keys.isLoading ? <p role="status">Loading keys…</p> : null}
       {keys.data && keys.data.length === 0 ? <p>No keys yet.</p> : null}
       {keys.data && keys.data.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data" data-testid="keys-table">
-            <caption className="sr-only">API keys</caption>
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Scopes</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Created by</th>
-                <th scope="col">Expires / revoked</th>
-                {canManage ? <th scope="col">Actions</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {sortKeys(keys.data).map((key) => (
-                <KeyRow
-                  key={key.id}
-                  apiKey={key}
-                  projectId={projectId}
-                  canManage={canManage}
-                  onChanged={refresh}
-                  onIssued={onIssued}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="keys-table"
+          caption="API keys"
+          columns={[
+            'Key',
+            'Scopes',
+            'Status',
+            'Created',
+            'Created by',
+            'Expires / revoked',
+            canManage && 'Actions',
+          ]}
+        >
+          {sortKeys(keys.data).map((key) => (
+            <KeyRow
+              key={key.id}
+              apiKey={key}
+              projectId={projectId}
+              canManage={canManage}
+              onChanged={refresh}
+              onIssued={onIssued}
+            />
+          ))}
+        </DataTable>
       ) : null}
     </>
   );
@@ -401,32 +398,22 @@ function MembersPanel({ orgId, role }: { orgId: string; role: Role | undefined }
       <ErrorMessage error={members.error} title="Could not list members" />
       {members.isLoading ? <p role="status">Loading members…</p> : null}
       {members.data ? (
-        <div className="table-wrap">
-          <table className="data" data-testid="members-table">
-            <caption className="sr-only">Members of the organization</caption>
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">User id</th>
-                <th scope="col">Where</th>
-                <th scope="col">Role</th>
-                {canManage ? <th scope="col">Actions</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.map((member) => (
-                <MemberRow
-                  key={`${member.user_id}/${member.workspace_id ?? ''}`}
-                  member={member}
-                  actions={canManage}
-                  canManage={canManage && atLeast(role, member.role)}
-                  grantable={grantable}
-                  onChanged={refresh}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="members-table"
+          caption="Members of the organization"
+          columns={['Email', 'User id', 'Where', 'Role', canManage && 'Actions']}
+        >
+          {members.data.map((member) => (
+            <MemberRow
+              key={`${member.user_id}/${member.workspace_id ?? ''}`}
+              member={member}
+              actions={canManage}
+              canManage={canManage && atLeast(role, member.role)}
+              grantable={grantable}
+              onChanged={refresh}
+            />
+          ))}
+        </DataTable>
       ) : null}
       {canManage ? <AddMember orgId={orgId} grantable={grantable} onAdded={refresh} /> : null}
     </>
@@ -580,36 +567,24 @@ function ProjectsPanel({
       <h2>Projects</h2>
       <ErrorMessage error={projects.error} title="Could not list projects" />
       {projects.data ? (
-        <div className="table-wrap">
-          <table className="data" data-testid="projects-table">
-            <caption className="sr-only">Projects</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {projects.data.map((project: Project) => (
-                <tr key={project.id}>
-                  <th scope="row">
-                    <Link
-                      to="/projects/$projectId/sessions"
-                      params={{ projectId: project.id }}
-                      aria-current={project.id === current ? 'true' : undefined}
-                    >
-                      {project.name}
-                    </Link>
-                    {project.id === current ? <span className="muted small"> (current)</span> : null}
-                  </th>
-                  <td>{project.description ?? ''}</td>
-                  <td>{formatTime(Date.parse(project.created_at))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="projects-table" caption="Projects" columns={['Name', 'Description', 'Created']}>
+          {projects.data.map((project: Project) => (
+            <tr key={project.id}>
+              <th scope="row">
+                <Link
+                  to="/projects/$projectId/sessions"
+                  params={{ projectId: project.id }}
+                  aria-current={project.id === current ? 'true' : undefined}
+                >
+                  {project.name}
+                </Link>
+                {project.id === current ? <span className="muted small"> (current)</span> : null}
+              </th>
+              <td>{project.description ?? ''}</td>
+              <td>{formatTime(Date.parse(project.created_at))}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {canCreate ? <CreateProject orgId={orgId} /> : null}
     </>
@@ -698,64 +673,40 @@ function ProviderKeysPanel({ projectId }: { projectId: string }) {
       {keys.isLoading ? <p role="status">Loading provider keys…</p> : null}
       {rows && rows.length === 0 ? <p>No provider keys yet.</p> : null}
       {rows && rows.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data" data-testid="provider-keys-table">
-            <caption className="sr-only">Provider keys</caption>
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Key</th>
-                <th scope="col">Base URL / region</th>
-                <th scope="col">Updated</th>
-                <th scope="col">Updated by</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((key) => (
-                <ProviderKeyRow
-                  key={`${key.provider}/${key.scope}`}
-                  providerKey={key}
-                  projectId={projectId}
-                  onChanged={refresh}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="provider-keys-table"
+          caption="Provider keys"
+          columns={['Provider', 'Scope', 'Key', 'Base URL / region', 'Updated', 'Updated by', 'Actions']}
+        >
+          {rows.map((key) => (
+            <ProviderKeyRow
+              key={`${key.provider}/${key.scope}`}
+              providerKey={key}
+              projectId={projectId}
+              onChanged={refresh}
+            />
+          ))}
+        </DataTable>
       ) : null}
       <h3>Recent changes</h3>
       <ErrorMessage error={audit.error} title="Could not read the provider-key audit" />
       {audit.data && audit.data.entries.length === 0 ? <p className="muted">No changes yet.</p> : null}
       {audit.data && audit.data.entries.length > 0 ? (
-        <div className="table-wrap">
-          <table className="data" data-testid="provider-keys-audit">
-            <caption className="sr-only">Recent provider-key changes</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Action</th>
-                <th scope="col">By</th>
-              </tr>
-            </thead>
-            <tbody>
-              {audit.data.entries.map((entry) => (
-                <tr
-                  key={`${entry.at}/${entry.provider}/${entry.scope}/${entry.version ?? ''}/${entry.action}`}
-                >
-                  <td>{formatTime(Date.parse(entry.at))}</td>
-                  <td>{entry.provider}</td>
-                  <td>{entry.scope}</td>
-                  <td>{entry.action}</td>
-                  <td className="ellipsis">{entry.actor}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          testId="provider-keys-audit"
+          caption="Recent provider-key changes"
+          columns={['When', 'Provider', 'Scope', 'Action', 'By']}
+        >
+          {audit.data.entries.map((entry) => (
+            <tr key={`${entry.at}/${entry.provider}/${entry.scope}/${entry.version ?? ''}/${entry.action}`}>
+              <td>{formatTime(Date.parse(entry.at))}</td>
+              <td>{entry.provider}</td>
+              <td>{entry.scope}</td>
+              <td>{entry.action}</td>
+              <td className="ellipsis">{entry.actor}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </>
   );

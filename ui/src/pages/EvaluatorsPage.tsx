@@ -6,6 +6,7 @@ import { atLeast, useApp, useProjectRole, useTarget } from '../app/context';
 import { useFieldSuggestions } from '../app/hooks';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { TableHead } from '../components/Table';
 import { Backfill } from '../evaluators/Backfill';
 import { DryRun } from '../evaluators/DryRun';
 import {
@@ -162,24 +163,18 @@ function MetricTable({
         <caption id={captionId} className="sr-only">
           Evaluators
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Type</th>
-            <th scope="col">Return type</th>
-            <th scope="col">Passes</th>
-            <th scope="col">Enabled in prod</th>
-            <th scope="col" className="num">
-              Sampling
-            </th>
-            <th scope="col" className="num">
-              Version
-            </th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={[
+            'Name',
+            'Type',
+            'Return type',
+            'Passes',
+            'Enabled in prod',
+            { label: 'Sampling', numeric: true },
+            { label: 'Version', numeric: true },
+            { label: 'Actions', hidden: true },
+          ]}
+        />
         <tbody>
           {list.map((metric) => (
             <tr key={metric._id} aria-current={metric._id === selectedId ? 'true' : undefined}>
