@@ -95,10 +95,21 @@ export interface EvaluationInput {
   ground_truth?: unknown;
 }
 
+/** The event's JSON sections in an EvaluationInput, in its (HoneyHive's) order. */
+export const EVALUATION_INPUT_SECTIONS = [
+  'inputs',
+  'outputs',
+  'metadata',
+  'config',
+  'feedback',
+  'metrics',
+  'user_properties',
+] as const satisfies readonly (keyof EvaluationInput)[];
+
 export type ScoreValue = number | boolean | string;
 
-/** Why an evaluation produced no score. */
-export const EVALUATION_ERROR_KINDS = [
+/** Why a run of a Python metric produced no score: the kinds its sandbox's harness may report. */
+export const CODE_RUN_ERROR_KINDS = [
   /** The code raised, did not parse, or defined no function. */
   'code-error',
   /** The returned value could not be converted to the return type. */
@@ -109,6 +120,11 @@ export const EVALUATION_ERROR_KINDS = [
   'code-too-large',
   /** The sandbox itself failed (not the user's code): retryable. */
   'sandbox-error',
+] as const;
+
+/** Why an evaluation produced no score. */
+export const EVALUATION_ERROR_KINDS = [
+  ...CODE_RUN_ERROR_KINDS,
   /** The judge's provider failed or refused, or its answer held no rating. */
   'judge-error',
   'budget-exceeded',

@@ -3,7 +3,13 @@
  * what its process left behind. The local runner and the AWS executor report the same facts, so
  * both turn them into an outcome here; user code can only ever yield an error outcome, never a throw.
  */
-import type { EvaluationErrorKind, EvaluationOutcome, ReturnType, ScoreValue } from '../evaluator';
+import {
+  CODE_RUN_ERROR_KINDS,
+  type EvaluationErrorKind,
+  type EvaluationOutcome,
+  type ReturnType,
+  type ScoreValue,
+} from '../evaluator';
 
 /** What a runner saw of one harness process. */
 export interface HarnessProcessReport {
@@ -24,15 +30,7 @@ export interface HarnessProcessReport {
 }
 
 /** Kinds the harness itself may report; anything else on its line is treated as the code's error. */
-const HARNESS_KINDS: ReadonlySet<EvaluationErrorKind> = new Set([
-  'code-error',
-  'invalid-return',
-  'timeout',
-  'memory-limit',
-  'output-limit',
-  'code-too-large',
-  'sandbox-error',
-]);
+const HARNESS_KINDS: ReadonlySet<EvaluationErrorKind> = new Set(CODE_RUN_ERROR_KINDS);
 
 const RUNNING_MARKER = 'running';
 const MAX_MESSAGE = 2_000;

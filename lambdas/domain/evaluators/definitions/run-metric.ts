@@ -21,7 +21,13 @@ import {
 import type { ObjectStore } from '../../ports';
 import type { EventQueryService } from '../../query/types';
 import { eventWithFullPayloads } from '../../read-api/full-payloads';
-import type { CodeMetricRunner, EvaluatorDefinition, JudgeRunner, ScoreRecord } from '../evaluator';
+import {
+  type CodeMetricRunner,
+  EVALUATION_INPUT_SECTIONS,
+  type EvaluatorDefinition,
+  type JudgeRunner,
+  type ScoreRecord,
+} from '../evaluator';
 import { evaluateEvent, RetryableEvaluationError } from '../online/evaluate-event';
 import type { SyncedEvaluatorCatalog } from './catalog';
 import { newMetricContent, readMetricPatch } from './metric-input';
@@ -37,15 +43,6 @@ export const RUN_METRIC_BODY_LIMITS = {
 };
 
 const BODY_FIELDS = ['metric', 'metric_id', 'event', 'event_id', 'ground_truth'];
-const SECTIONS = [
-  'inputs',
-  'outputs',
-  'metadata',
-  'config',
-  'feedback',
-  'metrics',
-  'user_properties',
-] as const satisfies readonly (keyof WaggleEvent)[];
 
 /**
  * Bytes of full inputs/outputs put back into an event read for a run (those kept beside its row):
@@ -210,8 +207,8 @@ async function eventOf(
  * name, ids, model and provider. Other fields of an exported event are accepted and not used.
  */
 export function eventFromPayload(tenant: Tenant, given: Record<string, unknown>): WaggleEvent {
-  const sections = {} as Record<(typeof SECTIONS)[number], JsonObject>;
-  for (const section of SECTIONS) {
+  const sections = {} as Record<(typeof EVALUATION_INPUT_SECTIONS)[number], JsonObject>;
+  for (const section of EVALUATION_INPUT_SECTIONS) {
     const value = given[section];
     if (value === undefined || value === null) sections[section] = {};
     else if (typeof value !== 'object' || Array.isArray(value))

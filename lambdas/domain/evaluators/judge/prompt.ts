@@ -7,7 +7,7 @@
  * syntax a prompt configuration uses.
  */
 import { fillTemplate, templateVariables } from '../../configurations/template-variables';
-import type { EvaluationInput } from '../evaluator';
+import { EVALUATION_INPUT_SECTIONS, type EvaluationInput } from '../evaluator';
 
 export interface JudgePromptLimits {
   /** Characters of one variable's value; a longer value is cut and says so. */
@@ -35,13 +35,7 @@ export const PROMPT_ROOTS = [
   'event_name',
   'model',
   'provider',
-  'inputs',
-  'outputs',
-  'metadata',
-  'config',
-  'feedback',
-  'metrics',
-  'user_properties',
+  ...EVALUATION_INPUT_SECTIONS,
   'ground_truth',
 ] as const satisfies readonly (keyof EvaluationInput)[];
 
