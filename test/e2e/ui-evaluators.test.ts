@@ -11,18 +11,15 @@
  * in the form after a reload).
  */
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type Browser,
-  buildConsoleForTests,
   type ConsolePlatform,
-  launchBrowser,
-  signIn,
-  startConsolePlatform,
+  type ConsoleRig,
+  signedInTab,
+  startConsoleRig,
   waitForSession,
 } from '../support/console-browser';
+import { readApi } from '../support/read-api-client';
 
 const UI_TIMEOUT = 30_000;
 const METRIC = `answer_words_${randomUUID().slice(0, 8)}`;
@@ -34,20 +31,16 @@ const CODE = `def ${METRIC}(event):
     return len(words)
 `;
 
-let dist: string;
+let rig: ConsoleRig;
 let cp: ConsolePlatform;
-let browser: Browser;
 let sessionId: string;
 let eventId: string;
 
 /** A session with one model event whose answer has four words and which carries a value of the metric. */
 async function storeEvent(): Promise<void> {
+  const api = readApi(cp.platform.url, cp.platform.apiKey);
   const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${cp.platform.url}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${cp.platform.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const response = await api.post(path, body);
     expect(response.status, await response.clone().text()).toBe(200);
     return (await response.json()) as Record<string, unknown>;
   };
@@ -76,31 +69,17 @@ async function storeEvent(): Promise<void> {
 }
 
 beforeAll(async () => {
-  dist = await buildConsoleForTests();
-  cp = await startConsolePlatform(dist);
+  rig = await startConsoleRig({ width: 1280, height: 1000 });
+  ({ cp } = rig);
   await storeEvent();
-  browser = await launchBrowser({ width: 1280, height: 1000 });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await cp?.close();
-  if (dist) await rm(dist, { recursive: true, force: true });
+  await rig?.close();
 });
 
 /** A signed-in tab; page errors and CSP refusals are collected. */
-async function signedIn(): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.page();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && message.text().includes('Content Security Policy'))
-      errors.push(message.text());
-  });
-  await signIn(page, cp.consoleUrl, cp.admin.email, cp.admin.password);
-  return { page, errors };
-}
+const signedIn = () => signedInTab(rig.browser, cp, { timeout: UI_TIMEOUT });
 
 describe('the Evaluators page in Chromium', () => {
   it('creates a Python metric, lists it, shows a refusal, and dry-runs it on a stored event', async () => {
@@ -257,9 +236,7 @@ describe('the Evaluators page in Chromium', () => {
 
       // Saved: through the metrics API, and in the form of a fresh page.
       const listed = (await (
-        await fetch(`${cp.platform.url}/v1/metrics`, {
-          headers: { authorization: `Bearer ${cp.platform.apiKey}` },
-        })
+        await readApi(cp.platform.url, cp.platform.apiKey).request('GET', '/v1/metrics')
       ).json()) as {
         _id: string;
         name: string;

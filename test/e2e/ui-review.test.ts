@@ -7,15 +7,12 @@
  * added it, and reviewed: its feedback keeps the queue marker beside the review.
  */
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type Browser,
-  buildConsoleForTests,
   type ConsolePlatform,
-  launchBrowser,
-  signIn,
-  startConsolePlatform,
+  type ConsoleRig,
+  signedInTab,
+  startConsoleRig,
   waitForSession,
 } from '../support/console-browser';
 import { eventually, readApi } from '../support/read-api-client';
@@ -23,25 +20,18 @@ import { eventually, readApi } from '../support/read-api-client';
 const UI_TIMEOUT = 30_000;
 const METRIC = `tone_${randomUUID().slice(0, 8)}`;
 
-let dist: string;
+let rig: ConsoleRig;
 let cp: ConsolePlatform;
-let browser: Browser;
+let api: ReturnType<typeof readApi>;
 let sessionId: string;
 const eventIds: string[] = [];
 let toolEventId: string;
 
-async function call(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${cp.platform.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${cp.platform.apiKey}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
 beforeAll(async () => {
-  dist = await buildConsoleForTests();
-  cp = await startConsolePlatform(dist);
-  const created = await call('POST', '/metrics', {
+  rig = await startConsoleRig({ width: 1280, height: 1000 });
+  ({ cp } = rig);
+  api = readApi(cp.platform.url, cp.platform.apiKey);
+  const created = await api.post('/metrics', {
     name: METRIC,
     task: 'default',
     type: 'human',
@@ -53,19 +43,19 @@ beforeAll(async () => {
   expect(created.status, await created.clone().text()).toBe(200);
   // Listed once config sync has brought it to the data plane.
   await eventually(async () => {
-    const listed = (await (await call('GET', '/v1/metrics')).json()) as { name: string }[];
+    const listed = (await (await api.request('GET', '/v1/metrics')).json()) as { name: string }[];
     return listed.some((metric) => metric.name === METRIC) ? true : undefined;
   }, 30_000);
 
   const start = Date.now() - 60_000;
-  const started = await call('POST', '/session/start', {
+  const started = await api.post('/session/start', {
     session: { project: 'default', session_name: 'review-e2e', source: 'e2e', start_time: start },
   });
   sessionId = ((await started.json()) as { session_id: string }).session_id;
   for (const [index, answer] of ['Happy to help!', 'Read the manual.'].entries()) {
     const eventId = randomUUID();
     eventIds.push(eventId);
-    const sent = await call('POST', '/events', {
+    const sent = await api.post('/events', {
       event: {
         event_id: eventId,
         event_type: 'model',
@@ -83,7 +73,7 @@ beforeAll(async () => {
   }
   // A tool event: the metric (event_type model) does not pick it; it is added to the queue by hand.
   toolEventId = randomUUID();
-  const tool = await call('POST', '/events', {
+  const tool = await api.post('/events', {
     event: {
       event_id: toolEventId,
       event_type: 'tool',
@@ -99,23 +89,16 @@ beforeAll(async () => {
   });
   expect(tool.status).toBe(200);
   await waitForSession(cp.platform, sessionId, 3);
-  browser = await launchBrowser({ width: 1280, height: 1000 });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await cp?.close();
-  if (dist) await rm(dist, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('the Review page in Chromium', () => {
   it("queues the human metric's events and writes a reviewer's verdict to the event", async () => {
-    const page = await browser.page();
-    page.setDefaultTimeout(UI_TIMEOUT);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    const { page, errors } = await signedInTab(rig.browser, cp, { timeout: UI_TIMEOUT });
     try {
-      await signIn(page, cp.consoleUrl, cp.admin.email, cp.admin.password);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).click();
       await page.getByRole('heading', { name: 'Review', level: 1 }).waitFor();
       await page.getByRole('button', { name: METRIC }).click();
@@ -131,7 +114,6 @@ describe('the Review page in Chromium', () => {
       await item.waitFor({ state: 'detached' });
       expect(await queue.getByRole('article').count()).toBe(1);
 
-      const api = readApi(cp.platform.url, cp.platform.apiKey);
       const reviewed = await eventually(async () => {
         const { events } = await api.export({
           filters: [{ field: 'session_id', operator: 'is', value: sessionId, type: 'string' }],
@@ -153,11 +135,7 @@ describe('the Review page in Chromium', () => {
   }, 120_000);
 
   it("adds an event to the metric's queue by hand from the event detail, and reviews it", async () => {
-    const page = await browser.page();
-    page.setDefaultTimeout(UI_TIMEOUT);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    const api = readApi(cp.platform.url, cp.platform.apiKey);
+    const { page, errors } = await signedInTab(rig.browser, cp, { timeout: UI_TIMEOUT });
     const stored = async () => {
       const { events } = await api.export({
         filters: [{ field: 'event_id', operator: 'is', value: toolEventId, type: 'string' }],
@@ -165,7 +143,6 @@ describe('the Review page in Chromium', () => {
       return events[0];
     };
     try {
-      await signIn(page, cp.consoleUrl, cp.admin.email, cp.admin.password);
       await page.goto(
         `${cp.consoleUrl}projects/${cp.platform.projectId}/sessions/${sessionId}?event=${toolEventId}`,
       );
