@@ -62,7 +62,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A platform of memory stand-ins; `unreadable` events fail their batch until `heal()`. */
+/**
+ * A platform of memory stand-ins; `unreadable` events fail their batch until `heal()`. `open()` opens
+ * the local runner on it; `run(overrides)` starts `runOf(overrides)` on a new runner and waits for
+ * its end, answering the runner and the run's state.
+ */
 function platform(events: StoredEvent[], options: { unreadable?: Set<string> } = {}) {
   const unreadable = options.unreadable ?? new Set<string>();
   const saved: ScoreRecord[] = [];
@@ -90,17 +94,22 @@ function platform(events: StoredEvent[], options: { unreadable?: Set<string> } =
     },
     items,
   });
-  return { steps, items, saved, exports, heal: () => unreadable.clear() };
+  const open = () => openBackfillRunner({ dir, steps, items, retryIntervalMs: 0 });
+  const run = async (overrides: Partial<BackfillRun> = {}) => {
+    const runner = await open();
+    const started = runOf(overrides);
+    await runner.start(started);
+    await runner.settled(started.backfill_id);
+    return { runner, state: await runner.describe(tenant, started.backfill_id) };
+  };
+  return { open, run, saved, exports, heal: () => unreadable.clear() };
 }
 
 describe('the local backfill runner', () => {
   it('scores every event of the range once and sums the batches', async () => {
     const events = eventsOf(3 * BACKFILL_BATCH_SIZE + 7);
-    const { steps, items, saved, exports } = platform(events);
-    const runner = await openBackfillRunner({ dir, steps, items, retryIntervalMs: 0 });
-    await runner.start(runOf());
-    await runner.settled('bf_test_abcdef');
-    const state = await runner.describe(tenant, 'bf_test_abcdef');
+    const { run, saved, exports } = platform(events);
+    const { runner, state } = await run();
     expect(state).toMatchObject({
       status: 'SUCCEEDED',
       totals: { events: events.length, batches: 4, scored: events.length, errors: 0 },
@@ -121,11 +130,8 @@ describe('the local backfill runner', () => {
   it('fails the run when more batches fail than it tolerates, and a redrive reruns only those', async () => {
     const events = eventsOf(4 * BACKFILL_BATCH_SIZE);
     // One event of batch 1 cannot be read: 1 of 4 batches (25%) is above the 5% tolerated.
-    const { steps, items, saved, heal } = platform(events, { unreadable: new Set(['e-0025']) });
-    const runner = await openBackfillRunner({ dir, steps, items, retryIntervalMs: 0 });
-    await runner.start(runOf());
-    await runner.settled('bf_test_abcdef');
-    const failed = await runner.describe(tenant, 'bf_test_abcdef');
+    const { run, saved, heal } = platform(events, { unreadable: new Set(['e-0025']) });
+    const { runner, state: failed } = await run();
     expect(failed).toMatchObject({
       status: 'FAILED',
       items: { total: 4, succeeded: 3, failed: 1 },
@@ -152,11 +158,8 @@ describe('the local backfill runner', () => {
 
   it('finishes within the tolerance, the failed batch left for a redrive', async () => {
     const events = eventsOf(25 * BACKFILL_BATCH_SIZE);
-    const { steps, items } = platform(events, { unreadable: new Set(['e-0000']) });
-    const runner = await openBackfillRunner({ dir, steps, items, retryIntervalMs: 0 });
-    await runner.start(runOf());
-    await runner.settled('bf_test_abcdef');
-    expect(await runner.describe(tenant, 'bf_test_abcdef')).toMatchObject({
+    const { run } = platform(events, { unreadable: new Set(['e-0000']) });
+    expect((await run()).state).toMatchObject({
       status: 'SUCCEEDED',
       items: { total: 25, succeeded: 24, failed: 1 },
       totals: { scored: 24 * BACKFILL_BATCH_SIZE },
@@ -164,11 +167,8 @@ describe('the local backfill runner', () => {
   });
 
   it('refuses a run over its cap before anything is scored', async () => {
-    const { steps, items, saved } = platform(eventsOf(30));
-    const runner = await openBackfillRunner({ dir, steps, items, retryIntervalMs: 0 });
-    await runner.start(runOf({ max_events: 29 }));
-    await runner.settled('bf_test_abcdef');
-    const state = await runner.describe(tenant, 'bf_test_abcdef');
+    const { run, saved } = platform(eventsOf(30));
+    const { state } = await run({ max_events: 29 });
     expect(state?.status).toBe('FAILED');
     expect(state?.error).toMatch(/more than max_events \(29\)/);
     expect(saved).toHaveLength(0);
@@ -177,23 +177,9 @@ describe('the local backfill runner', () => {
   it('samples as online evaluation does: the same events on every run', async () => {
     const events = eventsOf(200);
     const first = platform(events);
-    const runner = await openBackfillRunner({
-      dir,
-      steps: first.steps,
-      items: first.items,
-      retryIntervalMs: 0,
-    });
-    await runner.start(runOf({ sampling_percentage: 30 }));
-    await runner.settled('bf_test_abcdef');
+    await first.run({ sampling_percentage: 30 });
     const second = platform(events);
-    const again = await openBackfillRunner({
-      dir,
-      steps: second.steps,
-      items: second.items,
-      retryIntervalMs: 0,
-    });
-    await again.start(runOf({ backfill_id: 'bf_test_second', sampling_percentage: 30 }));
-    await again.settled('bf_test_second');
+    await second.run({ backfill_id: 'bf_test_second', sampling_percentage: 30 });
     const ids = (saved: ScoreRecord[]) => saved.map((score) => score.event_id).sort();
     expect(first.saved.length).toBeGreaterThan(30);
     expect(first.saved.length).toBeLessThan(90);
@@ -201,7 +187,7 @@ describe('the local backfill runner', () => {
   });
 
   it('fails a run that a stop left running, and a redrive starts it over', async () => {
-    const { steps, items, saved } = platform(eventsOf(5));
+    const { open, saved } = platform(eventsOf(5));
     // The record a platform stopped in the middle of Prepare leaves behind.
     const left = {
       backfill_id: 'bf_test_abcdef',
@@ -213,7 +199,7 @@ describe('the local backfill runner', () => {
       failed_items: [],
     };
     await writeFile(join(dir, 'bf_test_abcdef.json'), JSON.stringify(left));
-    const runner = await openBackfillRunner({ dir, steps, items, retryIntervalMs: 0 });
+    const runner = await open();
     const state = await runner.describe(tenant, 'bf_test_abcdef');
     expect(state).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/stopped during the run/) });
     await runner.redrive(tenant, 'bf_test_abcdef');
