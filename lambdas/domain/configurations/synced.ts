@@ -4,6 +4,7 @@
  * and the versions its environments serve (never the whole history), so one message answers every
  * read: by name, by name and environment, or the latest.
  */
+import type { ToolRecord } from '../control-plane/model';
 import type { JsonObject } from '../sync/canonical-json';
 import {
   CONFIGURATION_ENVIRONMENTS,
@@ -27,18 +28,8 @@ export interface PromptPayload {
   updated_at: string;
 }
 
-export interface ToolPayload {
-  id: string;
-  org_id: string;
-  workspace_id: string;
-  project_id: string;
-  name: string;
-  description?: string;
-  parameters: Record<string, unknown>;
-  tool_type: 'function' | 'tool';
-  created_at: string;
-  updated_at: string;
-}
+/** A tool as the control plane records it, without its kind and version (the change carries the version). */
+export type ToolPayload = Omit<ToolRecord, 'kind' | 'version'>;
 
 /** A tool as readers see it. */
 export type SyncedTool = ToolPayload;
