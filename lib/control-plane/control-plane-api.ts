@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnAuthorizer,
   CorsHttpMethod,
@@ -20,6 +19,7 @@ import { environmentForControlPlaneApi } from '../../lambdas/control-plane-api/e
 import { CONTROL_PLANE_ROUTES } from '../../lambdas/control-plane-api/routes';
 import { environmentForControlPlaneTokens } from '../../lambdas/control-plane-tokens/environment';
 import { TOKEN_ROUTES } from '../../lambdas/control-plane-tokens/routes';
+import { httpApiAccessLogFormat } from '../common/access-log-format';
 import { urlSuffixOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
 import { consoleOrigins } from '../config/console-origins';
@@ -44,22 +44,15 @@ export interface ControlPlaneApiProps {
 /** The public route that needs no sign-in: data planes fetch the keys that verify tokens and sync messages. */
 export const JWKS_ROUTE = 'GET /.well-known/jwks.json';
 
-const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
-  JSON.stringify({
-    requestId: '$context.requestId',
-    requestTime: '$context.requestTimeEpoch',
-    routeKey: '$context.routeKey',
-    status: '$context.status',
-    sourceIp: '$context.identity.sourceIp',
-    userAgent: '$context.identity.userAgent',
-    // The caller as the JWT authorizer verified it; never the token itself.
-    subject: '$context.authorizer.claims.sub',
-    responseLatency: '$context.responseLatency',
-    integrationStatus: '$context.integrationStatus',
-    authorizerError: '$context.authorizer.error',
-    error: '$context.error.message',
-  }),
-);
+const ACCESS_LOG_FORMAT = httpApiAccessLogFormat({
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  // The caller as the JWT authorizer verified it; never the token itself.
+  subject: '$context.authorizer.claims.sub',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  authorizerError: '$context.authorizer.error',
+});
 
 /**
  * The control plane's HTTP API. Every route but the JWKS sits behind an HTTP API JWT authorizer on

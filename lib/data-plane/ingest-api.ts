@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
   HttpApi,
@@ -10,6 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { environmentForIngest } from '../../lambdas/ingest/environment';
 import { INGEST_ROUTES } from '../../lambdas/ingest/routes';
+import { httpApiAccessLogFormat } from '../common/access-log-format';
 import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
@@ -33,25 +33,17 @@ export interface IngestApiProps extends CallerAuthProps {
   readonly corsOrigins?: readonly string[];
 }
 
-// API Gateway HTTP API variables (not the REST API ones) written as one JSON object per request.
-const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
-  JSON.stringify({
-    requestId: '$context.requestId',
-    requestTime: '$context.requestTimeEpoch',
-    routeKey: '$context.routeKey',
-    status: '$context.status',
-    protocol: '$context.protocol',
-    sourceIp: '$context.identity.sourceIp',
-    userAgent: '$context.identity.userAgent',
-    requestLength: '$context.requestLength',
-    responseLength: '$context.responseLength',
-    responseLatency: '$context.responseLatency',
-    integrationLatency: '$context.integrationLatency',
-    integrationStatus: '$context.integrationStatus',
-    integrationError: '$context.integrationErrorMessage',
-    error: '$context.error.message',
-  }),
-);
+const ACCESS_LOG_FORMAT = httpApiAccessLogFormat({
+  protocol: '$context.protocol',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  requestLength: '$context.requestLength',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+});
 
 /**
  * The front door of a data plane: an HTTP API whose intake routes go to the ingest function, which
