@@ -13,7 +13,7 @@ import {
   MAX_BACKFILL_EVENTS,
   parseBackfillRequest,
 } from '../../../../lambdas/domain/evaluators/backfill/request';
-import { evaluatorDefinition } from '../../../support/evaluator-definition';
+import { EVALUATOR_TENANT, evaluatorDefinition } from '../../../support/evaluator-definition';
 
 const day = 86_400_000;
 const base = { metric_id: 'ev-1', start_time: '2026-11-01T00:00:00Z', end_time: '2026-11-02T00:00:00Z' };
@@ -89,7 +89,7 @@ describe('backfillRun', () => {
       ...base,
       filters: [{ field: 'model', operator: 'is', value: 'gpt-4o', type: 'string' }],
     });
-    const run = backfillRun({ org_id: 'o', workspace_id: 'w', project_id: 'p1' }, evaluator, request, {
+    const run = backfillRun(EVALUATOR_TENANT, evaluator, request, {
       backfillId: 'bf_1_abcdef',
       now: 9,
     });

@@ -16,11 +16,10 @@ import {
 import type { CodeMetricRunner, ScoreRecord } from '../../../../lambdas/domain/evaluators/evaluator';
 import type { ExportQuery, StoredEvent } from '../../../../lambdas/domain/query/types';
 import { openBackfillRunner } from '../../../../lambdas/local/backfill-runner';
-import { evaluatorDefinition } from '../../../support/evaluator-definition';
+import { evaluatorDefinition, EVALUATOR_TENANT as tenant } from '../../../support/evaluator-definition';
 import { MemoryObjectStore } from '../../../support/memory-ports';
 import { storedEventFixture } from '../../../support/stored-event';
 
-const tenant = { org_id: 'o', workspace_id: 'w', project_id: 'p1' };
 const evaluator = evaluatorDefinition({
   id: 'len',
   name: 'length',

@@ -18,10 +18,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SfnBackfillRunner } from '../../../../lambdas/adapters/aws/sfn-backfill-runner';
 import { ConflictError } from '../../../../lambdas/domain/errors';
 import type { BackfillRun } from '../../../../lambdas/domain/evaluators/backfill/request';
+import { EVALUATOR_TENANT as tenant } from '../../../support/evaluator-definition';
 
 const sfn = mockClient(SFNClient);
 const machine = 'arn:aws:states:eu-west-1:123456789012:stateMachine:BackfillsWorkflow-x1';
-const tenant = { org_id: 'o', workspace_id: 'w', project_id: 'p1' };
 const run: BackfillRun = {
   ...tenant,
   backfill_id: 'bf_abc_xyz123',

@@ -14,11 +14,9 @@ import type {
 import { type EvaluationTask, taskMessage } from '../../../../lambdas/domain/evaluators/online/tasks';
 import type { StoredEvent } from '../../../../lambdas/domain/query/types';
 import { createEvaluationWorkerHandler } from '../../../../lambdas/evaluation-worker/app';
-import { evaluatorDefinition } from '../../../support/evaluator-definition';
+import { evaluatorDefinition, EVALUATOR_TENANT as tenant } from '../../../support/evaluator-definition';
 import { sqsEvent } from '../../../support/sqs-event';
 import { storedEventFixture } from '../../../support/stored-event';
-
-const tenant = { org_id: 'o', workspace_id: 'w', project_id: 'p1' };
 
 function metric(overrides: Partial<EvaluatorDefinition> & { id: string; name: string }): EvaluatorDefinition {
   return evaluatorDefinition({ codeSnippet: 'def m(e):\n    return 1\n', ...overrides });

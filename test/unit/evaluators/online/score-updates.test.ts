@@ -5,9 +5,8 @@ import { cacheEnabledEvaluators } from '../../../../lambdas/domain/evaluators/on
 import { publishScoreUpdates, scoreUpdate } from '../../../../lambdas/domain/evaluators/online/score-updates';
 import type { EventRecord } from '../../../../lambdas/domain/events/event';
 import { parseQueueEnvelope } from '../../../../lambdas/domain/ingest/queue-envelope';
+import { EVALUATOR_TENANT as tenant } from '../../../support/evaluator-definition';
 import { MemoryObjectStore, MemoryQueue } from '../../../support/memory-ports';
-
-const tenant = { org_id: 'o', workspace_id: 'w', project_id: 'p1' };
 
 function score(overrides: Partial<ScoreRecord> = {}): ScoreRecord {
   return {

@@ -14,12 +14,11 @@ import {
 import { createEvaluationWorker } from '../../../../lambdas/domain/evaluators/online/worker';
 import type { WaggleEvent } from '../../../../lambdas/domain/events/event';
 import { SQS_MAX_MESSAGE_BYTES } from '../../../../lambdas/domain/queue-limits';
-import { evaluatorDefinition } from '../../../support/evaluator-definition';
+import { evaluatorDefinition, EVALUATOR_TENANT as tenant } from '../../../support/evaluator-definition';
 
 const sandbox = new PythonSandbox({ prewarm: false });
 afterAll(() => sandbox.close());
 
-const tenant = { org_id: 'o', workspace_id: 'w', project_id: 'p1' };
 const metric = evaluatorDefinition({
   id: 'len',
   name: 'answer length',

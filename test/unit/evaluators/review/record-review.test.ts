@@ -9,10 +9,9 @@ import { NotFoundError, ValidationError } from '../../../../lambdas/domain/error
 import type { EvaluatorDefinition } from '../../../../lambdas/domain/evaluators/evaluator';
 import { recordReview } from '../../../../lambdas/domain/evaluators/review/record-review';
 import type { EventRecord } from '../../../../lambdas/domain/events/event';
-import { evaluatorDefinition } from '../../../support/evaluator-definition';
+import { evaluatorDefinition, EVALUATOR_TENANT as tenant } from '../../../support/evaluator-definition';
 import { storedEventFixture } from '../../../support/stored-event';
 
-const tenant = { org_id: 'o', workspace_id: 'w', project_id: 'p1' };
 const human = evaluatorDefinition({
   id: 'tone',
   name: 'tone ok',
