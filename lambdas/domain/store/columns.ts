@@ -14,11 +14,16 @@ export interface Column {
   description: string;
 }
 
+/** Whose a row is, in every table (the project is a partition column). */
+export const OWNER_COLUMNS = [
+  { name: 'org_id', type: 'string', description: 'Owning organization' },
+  { name: 'workspace_id', type: 'string', description: 'Owning workspace' },
+] as const satisfies readonly Column[];
+
 export const EVENT_COLUMNS = [
   { name: 'event_id', type: 'string', description: 'Event id; with version, the row key' },
   { name: 'version', type: 'bigint', description: 'Newer versions of an event id supersede older ones' },
-  { name: 'org_id', type: 'string', description: 'Owning organization' },
-  { name: 'workspace_id', type: 'string', description: 'Owning workspace' },
+  ...OWNER_COLUMNS,
   { name: 'session_id', type: 'string', description: 'Session the event belongs to' },
   { name: 'parent_id', type: 'string', description: 'Parent event id; NULL for a root' },
   { name: 'children_ids', type: 'string', description: 'JSON array of child event ids sent by the client' },
@@ -65,8 +70,7 @@ export const EVENT_COLUMNS = [
 export const TOMBSTONE_COLUMNS = [
   { name: 'target', type: 'string', description: "'event' or 'session'" },
   { name: 'id', type: 'string', description: 'Deleted event_id or session_id' },
-  { name: 'org_id', type: 'string', description: 'Owning organization' },
-  { name: 'workspace_id', type: 'string', description: 'Owning workspace' },
+  ...OWNER_COLUMNS,
   { name: 'deleted_at', type: 'bigint', description: 'Epoch milliseconds' },
 ] as const satisfies readonly Column[];
 

@@ -11,7 +11,7 @@
  * row per score_id.
  */
 import type { ScoreRecord } from '../evaluators/evaluator';
-import type { Column } from './columns';
+import { type Column, OWNER_COLUMNS } from './columns';
 import { hourPartitionOf } from './layout';
 import type { ParquetRow } from './parquet-files';
 
@@ -42,8 +42,7 @@ export const SCORE_COLUMNS = [
   { name: 'error', type: 'string', description: 'Why there is no value' },
   { name: 'source', type: 'string', description: 'online | backfill:<id> | a reviewer' },
   { name: 'scored_at', type: 'bigint', description: 'Epoch milliseconds' },
-  { name: 'org_id', type: 'string', description: 'Owning organization' },
-  { name: 'workspace_id', type: 'string', description: 'Owning workspace' },
+  ...OWNER_COLUMNS,
 ] as const satisfies readonly Column[];
 
 /** The partition of a score: its project and the scored event's UTC day. */
