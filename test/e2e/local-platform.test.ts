@@ -16,6 +16,7 @@ import { parseQueueEnvelope } from '../../lambdas/domain/ingest/queue-envelope';
 import { archiveRawRequests, decodeRawBatch } from '../../lambdas/domain/ingest/raw-batch-archive';
 import { startLocalPlatform } from '../../lambdas/local/platform';
 import { exportSpans } from '../support/otel-spans';
+import { expectPricedModelCall } from '../support/priced-model-call';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
 
@@ -106,13 +107,7 @@ describe('local platform end to end', () => {
     const queued = events(await takeQueuedRecords());
     expect(queued).toHaveLength(3);
     const llm = queued.find((e) => e.event_type === 'model');
-    expect(llm).toMatchObject({
-      model: 'gpt-4o',
-      prompt_tokens: 1000,
-      completion_tokens: 500,
-      total_tokens: 1500,
-    });
-    expect(llm?.cost).toBeGreaterThan(0);
+    expectPricedModelCall(llm, { model: 'gpt-4o', prompt_tokens: 1000, completion_tokens: 500 });
     expect(queued.find((e) => e.event_type === 'tool')?.event_name).toBe('lookup');
     const root = queued.find((e) => e.event_name === 'workflow');
     expect(root?.parent_id).toBeNull();

@@ -13,6 +13,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalPlatform } from '../../lambdas/local/platform';
 import { agentTrace, exportSpans } from '../support/otel-spans';
+import { expectPricedModelCall } from '../support/priced-model-call';
 import { eventually, readApi } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -56,13 +57,7 @@ describe('read path on the local platform', () => {
       return body.totalEvents === 3 ? body : undefined;
     });
     const model = exported.events.find((e) => e.event_type === 'model');
-    expect(model).toMatchObject({
-      model: 'gpt-4o',
-      prompt_tokens: 2000,
-      completion_tokens: 1000,
-      total_tokens: 3000,
-    });
-    expect(model?.cost).toBeGreaterThan(0);
+    expectPricedModelCall(model, { model: 'gpt-4o', prompt_tokens: 2000, completion_tokens: 1000 });
     const root = exported.events.find((e) => e.event_name === 'agent');
     expect(model?.parent_id).toBe(root?.event_id);
     expect([...((root?.children_ids as string[]) ?? [])].sort()).toEqual(

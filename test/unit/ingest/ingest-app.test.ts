@@ -14,6 +14,7 @@ import { createIngestHandler, type IngestHandler } from '../../../lambdas/ingest
 import { apigwEvent } from '../../support/apigw-event';
 import { MemoryKeyRegistry, MemoryObjectStore, MemoryQueue } from '../../support/memory-ports';
 import { genAiTrace, recordSpans } from '../../support/otel-spans';
+import { expectPricedModelCall } from '../../support/priced-model-call';
 
 const KEY = 'wgl_app-test-key';
 const auth = { authorization: `Bearer ${KEY}` };
@@ -89,13 +90,7 @@ describe('OTLP traces', () => {
     const events = queuedEvents();
     expect(events).toHaveLength(2);
     const llm = events.find((e) => e.event_type === 'model');
-    expect(llm).toMatchObject({
-      model: 'gpt-4o-mini',
-      prompt_tokens: 1200,
-      completion_tokens: 300,
-      total_tokens: 1500,
-    });
-    expect(llm?.cost).toBeGreaterThan(0);
+    expectPricedModelCall(llm, { model: 'gpt-4o-mini', prompt_tokens: 1200, completion_tokens: 300 });
     expect(events.every((e) => e.project_id === 'proj-1' && e.org_id === 'org-1')).toBe(true);
     // No S3 PUT: the raw request went in the same SendMessageBatch as the records, first.
     expect(archive.objects.size).toBe(0);
