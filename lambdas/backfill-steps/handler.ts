@@ -7,8 +7,7 @@
  * items bucket.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { countScores, metricRunsFromEnvironment } from '../adapters/aws/metric-runs-wiring';
-import { createObservability } from '../adapters/aws/observability';
+import { countScores, metricRunsFunction } from '../adapters/aws/metric-runs-wiring';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { QUEUED_JUDGE_CALLS } from '../domain/evaluators/judge/call-bounds';
 import { childrenFromCatalog } from '../domain/evaluators/online/evaluate-event';
@@ -16,9 +15,7 @@ import { type BackfillStepInput, createBackfillSteps } from './app';
 import { readBackfillStepsEnvironment } from './environment';
 
 const env = readBackfillStepsEnvironment();
-const observability = createObservability(env);
-const { logger, count, traced, wrap } = observability;
-const runs = metricRunsFromEnvironment(env, observability, QUEUED_JUDGE_CALLS);
+const { runs, logger, count, traced, wrap } = metricRunsFunction(env, QUEUED_JUDGE_CALLS);
 
 const steps = createBackfillSteps({
   catalog: runs.catalog,

@@ -6,16 +6,13 @@
  * (adapters/aws/metric-runs-wiring.ts). Scores go back to their events as metrics updates on the
  * events queue.
  */
-import { countScores, metricRunsFromEnvironment } from '../adapters/aws/metric-runs-wiring';
-import { createObservability } from '../adapters/aws/observability';
+import { countScores, metricRunsFunction } from '../adapters/aws/metric-runs-wiring';
 import { QUEUED_JUDGE_CALLS } from '../domain/evaluators/judge/call-bounds';
 import { createEvaluationWorkerHandler } from './app';
 import { readEvaluationWorkerEnvironment } from './environment';
 
 const env = readEvaluationWorkerEnvironment();
-const observability = createObservability(env);
-const { logger, count, forRecord, wrap } = observability;
-const runs = metricRunsFromEnvironment(env, observability, QUEUED_JUDGE_CALLS);
+const { runs, logger, count, forRecord, wrap } = metricRunsFunction(env, QUEUED_JUDGE_CALLS);
 
 const app = createEvaluationWorkerHandler({
   catalog: runs.catalog,

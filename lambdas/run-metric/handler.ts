@@ -6,18 +6,15 @@
  * standard observability stack (HTTP API requests).
  */
 import { callerAuthFromEnvironment } from '../adapters/aws/caller-auth';
-import { metricRunsFromEnvironment } from '../adapters/aws/metric-runs-wiring';
-import { createObservability } from '../adapters/aws/observability';
+import { metricRunsFunction } from '../adapters/aws/metric-runs-wiring';
 import { runEventReader } from '../domain/evaluators/definitions/run-metric';
 import { ANSWERING_JUDGE_CALLS } from '../domain/evaluators/judge/call-bounds';
 import { createRunMetricHandler } from './app';
 import { readRunMetricEnvironment } from './environment';
 
 const env = readRunMetricEnvironment();
-const observability = createObservability(env);
-const { logger, count, wrap } = observability;
 // Answered within API Gateway's 29 s: a judge makes one attempt, no fallback.
-const runs = metricRunsFromEnvironment(env, observability, ANSWERING_JUDGE_CALLS);
+const { runs, logger, count, wrap } = metricRunsFunction(env, ANSWERING_JUDGE_CALLS);
 
 const app = createRunMetricHandler({
   ...callerAuthFromEnvironment(runs.dynamo, env),

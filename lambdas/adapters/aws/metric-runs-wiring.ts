@@ -2,14 +2,15 @@
  * What a function that runs metrics on stored events uses on AWS (METRIC_RUN_VARIABLES): the synced
  * metrics, the read path (Athena, pending updates, full payloads from the event store), Python in
  * the evaluator executor (the project as tenant id) and LLM judges (judge-wiring.ts), with the
- * function's metrics and logs for the judge's counters and lost events. The run-metric and
- * evaluation-worker handlers start from it.
+ * function's metrics and logs for the judge's counters and lost events. The run-metric,
+ * evaluation-worker and backfill-steps handlers start from it (metricRunsFunction).
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { FunctionBaseValues } from '../../config/function-environment';
 import type { MetricRunValues } from '../../config/metric-runs';
 import { createConfigurationLookup } from '../../domain/configurations/lookup';
 import {
@@ -30,7 +31,7 @@ import { DynamoConfigStore } from './dynamo-config-store';
 import { DynamoPendingUpdates } from './dynamo-pending-updates';
 import { judgeFromEnvironment } from './judge-wiring';
 import { LambdaCodeRunner } from './lambda-code-runner';
-import type { Observability } from './observability';
+import { createObservability, type Observability } from './observability';
 import { S3ObjectStore } from './s3-object-store';
 import { SqsMessageQueue } from './sqs-message-queue';
 
@@ -106,6 +107,15 @@ export function metricRunsFromEnvironment(
       await publishRecords(records, eventsQueue, overflowStore, { requestId });
     },
   };
+}
+
+/** What a metric-running function's handler starts from: its observability and, with it, its metric runs. */
+export function metricRunsFunction(
+  env: FunctionBaseValues & MetricRunValues,
+  judgeBounds: JudgeCallBounds,
+): Observability & { runs: MetricRuns } {
+  const observability = createObservability(env);
+  return { ...observability, runs: metricRunsFromEnvironment(env, observability, judgeBounds) };
 }
 
 /** The ScoresWritten and ScoresFailed metrics of a batch of scores. */
