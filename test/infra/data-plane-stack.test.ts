@@ -5,6 +5,7 @@ import { DEFAULT_INGEST_LIMITS } from '../../lambdas/domain/ingest/ingest-servic
 import { SQS_MAX_MESSAGE_BYTES } from '../../lambdas/domain/queue-limits';
 import { INGEST_ROUTES } from '../../lambdas/ingest/routes';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
+import { customerKeyEncryption } from './support/expected';
 import { buildTestApp } from './support/test-app';
 
 let stack: DataPlaneStack;
@@ -24,17 +25,7 @@ describe('raw archive bucket', () => {
   it('is encrypted with its customer-managed key, versioned, private and logs access to a separate bucket', () => {
     const { rawArchive } = stack;
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          {
-            BucketKeyEnabled: true,
-            ServerSideEncryptionByDefault: {
-              SSEAlgorithm: 'aws:kms',
-              KMSMasterKeyID: arnOf(rawArchive.key.keyArn),
-            },
-          },
-        ],
-      },
+      BucketEncryption: customerKeyEncryption(arnOf(rawArchive.key.keyArn)),
       VersioningConfiguration: { Status: 'Enabled' },
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,

@@ -20,7 +20,7 @@ import { EventWriter, requiredVisibilityTimeout } from '../../lib/data-plane/eve
 import { EventsQueue } from '../../lib/data-plane/events-queue';
 import { PendingUpdates } from '../../lib/data-plane/pending-updates';
 import { RawArchive } from '../../lib/data-plane/raw-archive';
-import { customerKeyTable, PRIVATE_BUCKET, viaService } from './support/expected';
+import { customerKeyEncryption, customerKeyTable, PRIVATE_BUCKET, viaService } from './support/expected';
 import { statementsOfRole } from './support/policies';
 import { buildTestApp } from './support/test-app';
 
@@ -91,6 +91,10 @@ const logAndTraceStatements = (fn: WaggleFunction) => [
   },
   { Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Effect: 'Allow', Resource: '*' },
 ];
+/** Expects `fn`'s role to allow its logs and traces, then exactly `statements`, in this order. */
+function expectStatements(fn: WaggleFunction, statements: unknown[]): void {
+  expect(statementsOf(fn)).toEqual([...logAndTraceStatements(fn), ...statements]);
+}
 const athenaStatements = () => {
   const { eventTables } = acme;
   const glueArn = (resource: string) => ({
@@ -199,17 +203,7 @@ describe('event store bucket', () => {
     const bucket = resourceOf(template, acme, acme.eventStore.bucket);
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.Properties).toMatchObject({
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          {
-            BucketKeyEnabled: true,
-            ServerSideEncryptionByDefault: {
-              SSEAlgorithm: 'aws:kms',
-              KMSMasterKeyID: arnOf(acme.eventStore.key.keyArn),
-            },
-          },
-        ],
-      },
+      BucketEncryption: customerKeyEncryption(arnOf(acme.eventStore.key.keyArn)),
       VersioningConfiguration: { Status: 'Enabled' },
       ...PRIVATE_BUCKET,
       LoggingConfiguration: {
@@ -453,17 +447,7 @@ describe('Athena workgroup', () => {
   it('writes results to their own bucket: customer key, private, logged, expired after 7 days', () => {
     const bucket = resourceOf(template, acme, acme.eventTables.resultsBucket);
     expect(bucket.Properties).toMatchObject({
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [
-          {
-            BucketKeyEnabled: true,
-            ServerSideEncryptionByDefault: {
-              SSEAlgorithm: 'aws:kms',
-              KMSMasterKeyID: arnOf(acme.eventTables.resultsKey.keyArn),
-            },
-          },
-        ],
-      },
+      BucketEncryption: customerKeyEncryption(arnOf(acme.eventTables.resultsKey.keyArn)),
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, RestrictPublicBuckets: true },
       LoggingConfiguration: { LogFilePrefix: 'athena-results/' },
       LifecycleConfiguration: {
@@ -565,8 +549,7 @@ describe('writer', () => {
 
   it('may write events, tombstones, payloads, id locator, event-schema and scores files, read overflow events, query through Athena, consume the queue and queue evaluation tasks', () => {
     const { writerFunction } = acme.eventWriter;
-    expect(statementsOf(writerFunction)).toEqual([
-      ...logAndTraceStatements(writerFunction),
+    expectStatements(writerFunction, [
       storeStatements('ReadWriteEventStoreObjects', ['s3:GetObject', 's3:PutObject'], STORE_PREFIXES),
       listStore(STORE_PREFIXES),
       locateStore(),
@@ -663,8 +646,7 @@ describe('dead-letter archiver', () => {
 
   it('may only put objects under dead-letters/ and consume the dead-letter queue', () => {
     const { archiverFunction } = acme.deadLetterArchiver;
-    expect(statementsOf(archiverFunction)).toEqual([
-      ...logAndTraceStatements(archiverFunction),
+    expectStatements(archiverFunction, [
       storeStatements('WriteDeadLetterObjects', 's3:PutObject', ['dead-letters/']),
       storeKey('UseEventStoreKeyToWriteDeadLetters', 'kms:GenerateDataKey'),
       ...consumeQueue(acme.eventsQueue.deadLetterQueue.queueArn),
@@ -716,8 +698,7 @@ describe('compaction', () => {
 
   it('may rewrite and delete under events/, locator/ and event-schemas/, only read tombstones/, only delete payloads/, keep its bookkeeping under compaction/', () => {
     const { compactionFunction } = acme.eventCompaction;
-    expect(statementsOf(compactionFunction)).toEqual([
-      ...logAndTraceStatements(compactionFunction),
+    expectStatements(compactionFunction, [
       storeStatements(
         'CompactEventObjects',
         ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
@@ -795,8 +776,7 @@ describe('query API', () => {
 
   it('may read the store, query through Athena, look up keys and enqueue tombstones (overflow included), nothing else', () => {
     const { queryFunction } = acme.queryApi;
-    expect(statementsOf(queryFunction)).toEqual([
-      ...logAndTraceStatements(queryFunction),
+    expectStatements(queryFunction, [
       storeStatements('ReadEventStoreObjects', 's3:GetObject', STORE_PREFIXES),
       listStore(STORE_PREFIXES),
       locateStore(),

@@ -11,6 +11,18 @@ export const PRIVATE_BUCKET = {
   OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
 };
 
+/** Bucket encryption with its customer key (the key's ARN as the template has it) and a bucket key. */
+export function customerKeyEncryption(keyArn: unknown) {
+  return {
+    ServerSideEncryptionConfiguration: [
+      {
+        BucketKeyEnabled: true,
+        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn },
+      },
+    ],
+  };
+}
+
 export const PK_SK_KEY_SCHEMA = [
   { AttributeName: 'pk', KeyType: 'HASH' },
   { AttributeName: 'sk', KeyType: 'RANGE' },
