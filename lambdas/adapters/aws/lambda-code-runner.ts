@@ -17,6 +17,7 @@ import {
 } from '../../domain/evaluators/code-limits';
 import type {
   CodeMetricRunner,
+  CodeRunRequest,
   EvaluationInput,
   EvaluationOutcome,
   ReturnType,
@@ -77,12 +78,7 @@ export class LambdaCodeRunner implements CodeMetricRunner {
     this.limits = { ...DEFAULT_CODE_LIMITS, ...limits };
   }
 
-  async run(request: {
-    projectId: string;
-    code: string;
-    returnType: ReturnType;
-    input: EvaluationInput;
-  }): Promise<EvaluationOutcome> {
+  async run(request: CodeRunRequest): Promise<EvaluationOutcome> {
     const { projectId, code, returnType, input } = request;
     const tooLarge = codeTooLarge(code, this.limits);
     if (tooLarge) return tooLarge;

@@ -25,7 +25,7 @@ import {
 } from '../../domain/evaluators/code-limits';
 import type {
   CodeMetricRunner,
-  EvaluationInput,
+  CodeRunRequest,
   EvaluationOutcome,
   ReturnType,
 } from '../../domain/evaluators/evaluator';
@@ -208,12 +208,7 @@ export class PythonSandbox implements CodeMetricRunner {
     return this.python;
   }
 
-  async run(request: {
-    projectId: string;
-    code: string;
-    returnType: ReturnType;
-    input: EvaluationInput;
-  }): Promise<EvaluationOutcome> {
+  async run(request: CodeRunRequest): Promise<EvaluationOutcome> {
     const { projectId, code, returnType, input } = request;
     const body = JSON.stringify({ code, return_type: returnType, input });
     const refused = codeTooLarge(code, this.limits) ?? inputTooLarge(body, this.limits);

@@ -178,14 +178,17 @@ export interface ScoreRecord extends Tenant {
 }
 
 /** Runs one Python code metric on one input in a sandbox. Never throws for the code's own faults. */
+/** One run of a Python metric's code on one input. */
+export interface CodeRunRequest {
+  /** Tenancy of the run: two projects never share an execution environment. */
+  projectId: string;
+  code: string;
+  returnType: ReturnType;
+  input: EvaluationInput;
+}
+
 export interface CodeMetricRunner {
-  run(request: {
-    /** Tenancy of the run: two projects never share an execution environment. */
-    projectId: string;
-    code: string;
-    returnType: ReturnType;
-    input: EvaluationInput;
-  }): Promise<EvaluationOutcome>;
+  run(request: CodeRunRequest): Promise<EvaluationOutcome>;
 }
 
 /** Runs one LLM judge on one input through the provider layer; its call is traced as a model event. */
