@@ -9,6 +9,8 @@ import { buildIndex } from '../src/session/tree';
 
 const T0 = Date.UTC(2026, 0, 1);
 const system = { role: 'system', content: 'Be brief.' };
+const user = (content: string) => ({ role: 'user', content });
+const assistant = (content: string) => ({ role: 'assistant', content });
 
 function model(id: string, at: number, history: unknown[], output: unknown): SessionNode {
   return makeEvent({
@@ -36,10 +38,10 @@ function texts(root: SessionNode): string[] {
 
 describe('thread', () => {
   it('shows a linear chat once: each turn adds only what is new', () => {
-    const u1 = { role: 'user', content: 'Hi' };
-    const a1 = { role: 'assistant', content: 'Hello!' };
-    const u2 = { role: 'user', content: 'Weather?' };
-    const a2 = { role: 'assistant', content: 'Sunny.' };
+    const u1 = user('Hi');
+    const a1 = assistant('Hello!');
+    const u2 = user('Weather?');
+    const a2 = assistant('Sunny.');
     const root = session([
       // Given out of order: the thread follows start times.
       model('m2', 200, [system, u1, a1, u2], a2),
@@ -66,14 +68,14 @@ describe('thread', () => {
         'm2',
         2,
         [
-          { role: 'user', content: 'Find x' },
+          user('Find x'),
           {
             role: 'assistant',
             tool_calls: [{ ...call, function: { name: 'lookup', arguments: { q: 'x' } } }],
           },
           { role: 'tool', tool_call_id: 'c1', content: '42' },
         ],
-        { role: 'assistant', content: 'x is 42' },
+        assistant('x is 42'),
       ),
     ]);
     expect(texts(root)).toEqual([
@@ -86,30 +88,9 @@ describe('thread', () => {
 
   it('keeps parallel conversations apart and still shows a repeated user message', () => {
     const root = session([
-      model('a1', 1, [system, { role: 'user', content: 'yes' }], { role: 'assistant', content: 'Sure?' }),
-      model(
-        'b1',
-        2,
-        [
-          { role: 'system', content: 'Sub-agent' },
-          { role: 'user', content: 'Research' },
-        ],
-        {
-          role: 'assistant',
-          content: 'Found it',
-        },
-      ),
-      model(
-        'a2',
-        3,
-        [
-          system,
-          { role: 'user', content: 'yes' },
-          { role: 'assistant', content: 'Sure?' },
-          { role: 'user', content: 'yes' },
-        ],
-        { role: 'assistant', content: 'Done' },
-      ),
+      model('a1', 1, [system, user('yes')], assistant('Sure?')),
+      model('b1', 2, [{ role: 'system', content: 'Sub-agent' }, user('Research')], assistant('Found it')),
+      model('a2', 3, [system, user('yes'), assistant('Sure?'), user('yes')], assistant('Done')),
     ]);
     expect(texts(root)).toEqual([
       'a1:input:system:Be brief.',
@@ -125,22 +106,9 @@ describe('thread', () => {
 
   it('drops the repeated part of a sliding-window history', () => {
     const root = session([
-      model('m1', 1, [system, { role: 'user', content: 'one' }, { role: 'user', content: 'two' }], {
-        role: 'assistant',
-        content: 'A',
-      }),
+      model('m1', 1, [system, user('one'), user('two')], assistant('A')),
       // The window dropped "one": the history no longer starts like the last one.
-      model(
-        'm2',
-        2,
-        [
-          system,
-          { role: 'user', content: 'two' },
-          { role: 'assistant', content: 'A' },
-          { role: 'user', content: 'three' },
-        ],
-        { role: 'assistant', content: 'B' },
-      ),
+      model('m2', 2, [system, user('two'), assistant('A'), user('three')], assistant('B')),
     ]);
     expect(texts(root).slice(-2)).toEqual(['m2:input:user:three', 'm2:output:assistant:B']);
   });
@@ -148,20 +116,15 @@ describe('thread', () => {
   it('reads outputs as choices and skips non-model events', () => {
     const root = session([
       makeEvent({ event_id: 't', event_type: 'tool', start_time: T0, inputs: { chat_history: [system] } }),
-      model('m', 5, [{ role: 'user', content: 'Q' }], {
-        choices: [
-          { message: { role: 'assistant', content: 'A1' } },
-          { message: { role: 'assistant', content: 'A2' } },
-        ],
+      model('m', 5, [user('Q')], {
+        choices: [{ message: assistant('A1') }, { message: assistant('A2') }],
       }),
     ]);
     expect(texts(root)).toEqual(['m:input:user:Q', 'm:output:assistant:A1', 'm:output:assistant:A2']);
   });
 
   it('renders the thread tab; a group heading selects its event; long threads page', () => {
-    const root = session([
-      model('first', 1, [{ role: 'user', content: 'Ping' }], { role: 'assistant', content: 'Pong' }),
-    ]);
+    const root = session([model('first', 1, [user('Ping')], assistant('Pong'))]);
     render(<SessionView session={root} />);
     fireEvent.click(screen.getByRole('tab', { name: 'Thread' }));
     const list = screen.getByRole('list', { name: 'Conversation' });
