@@ -22,6 +22,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
 import { DataTable } from '../components/Table';
 import { TabList, tabPanelProps } from '../components/Tabs';
+import { TextField } from '../components/TextField';
 import type { AdminTab } from '../router';
 
 const route = getRouteApi('/signed-in/projects/$projectId/admin');
@@ -521,14 +522,8 @@ function AddMember({ orgId, grantable, onAdded }: { orgId: string; grantable: Ro
     >
       <h3>Add a member to the organization</h3>
       <div className="row">
-        <label className="field">
-          <span>User id</span>
-          <input required value={userId} onChange={(event) => setUserId(event.target.value)} />
-        </label>
-        <label className="field">
-          <span>Member email</span>
-          <input type="email" value={email} onChange={(event) => setEmail(event.target.value)} />
-        </label>
+        <TextField label="User id" required value={userId} onChange={setUserId} />
+        <TextField label="Member email" type="email" value={email} onChange={setEmail} />
         <div className="field">
           <label htmlFor={roleId}>Role</label>
           <select id={roleId} value={role} onChange={(event) => setRole(event.target.value as Role)}>
@@ -616,14 +611,8 @@ function CreateProject({ orgId }: { orgId: string | undefined }) {
     >
       <h3>Create a project</h3>
       <div className="row">
-        <label className="field">
-          <span>Project name</span>
-          <input required value={name} onChange={(event) => setName(event.target.value)} />
-        </label>
-        <label className="field grow">
-          <span>Description</span>
-          <input value={description} onChange={(event) => setDescription(event.target.value)} />
-        </label>
+        <TextField label="Project name" required value={name} onChange={setName} />
+        <TextField className="grow" label="Description" value={description} onChange={setDescription} />
       </div>
       <ErrorMessage error={create.error} title="Could not create the project" />
       {create.data ? <p role="status">Project {create.data.name} created.</p> : null}
@@ -841,39 +830,34 @@ function SetProviderKey({ projectId, onSaved }: { projectId: string; onSaved(): 
       </div>
       <div className="row">
         {needs.apiKey ? (
-          <label className="field grow">
-            <span>API key</span>
-            <input
-              type="password"
-              required
-              autoComplete="off"
-              spellCheck={false}
-              value={apiKey}
-              onChange={(event) => setApiKey(event.target.value)}
-            />
-          </label>
+          <TextField
+            className="grow"
+            label="API key"
+            type="password"
+            required
+            autoComplete="off"
+            spellCheck={false}
+            value={apiKey}
+            onChange={setApiKey}
+          />
         ) : (
           <p className="muted small">
             Bedrock is called with the IAM role of the function that calls the model; no key is stored.
           </p>
         )}
         {needs.baseUrl !== 'none' ? (
-          <label className="field grow">
-            <span>Base URL{needs.baseUrl === 'optional' ? ' (optional)' : ''}</span>
-            {/* Text, not type=url: the data plane's own checks and words are the ones shown. */}
-            <input
-              inputMode="url"
-              required={needs.baseUrl === 'required'}
-              value={baseUrl}
-              onChange={(event) => setBaseUrl(event.target.value)}
-            />
-          </label>
+          // Text, not type=url: the data plane's own checks and words are the ones shown.
+          <TextField
+            className="grow"
+            label={`Base URL${needs.baseUrl === 'optional' ? ' (optional)' : ''}`}
+            inputMode="url"
+            required={needs.baseUrl === 'required'}
+            value={baseUrl}
+            onChange={setBaseUrl}
+          />
         ) : null}
         {provider === 'bedrock' ? (
-          <label className="field">
-            <span>Region (optional)</span>
-            <input value={region} onChange={(event) => setRegion(event.target.value)} />
-          </label>
+          <TextField label="Region (optional)" value={region} onChange={setRegion} />
         ) : null}
       </div>
       <ErrorMessage error={save.error} title="Could not save the provider key" />

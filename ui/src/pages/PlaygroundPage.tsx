@@ -6,6 +6,7 @@ import { atLeast, useApp, useProjectRole, useTarget } from '../app/context';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatCost, formatCount, formatDuration } from '../components/format';
+import { TextField } from '../components/TextField';
 import {
   CompletionError,
   type CompletionResult,
@@ -418,13 +419,12 @@ function Variables({ draft, onChange }: { draft: Draft; onChange(values: Record<
       <fieldset className="stack">
         <legend>Variables</legend>
         {names.map((name) => (
-          <label key={name} className="field">
-            <span>{`{{${name}}}`}</span>
-            <input
-              value={draft.variables[name] ?? ''}
-              onChange={(event) => onChange({ ...draft.variables, [name]: event.target.value })}
-            />
-          </label>
+          <TextField
+            key={name}
+            label={`{{${name}}}`}
+            value={draft.variables[name] ?? ''}
+            onChange={(value) => onChange({ ...draft.variables, [name]: value })}
+          />
         ))}
       </fieldset>
       <details>
@@ -535,10 +535,13 @@ function SaveVersion(props: {
     <section className="card stack" aria-label="Save">
       <div className="row">
         {needsName ? (
-          <label className="field grow">
-            <span>Configuration name</span>
-            <input value={name} maxLength={200} onChange={(event) => setName(event.target.value)} />
-          </label>
+          <TextField
+            className="grow"
+            label="Configuration name"
+            value={name}
+            maxLength={200}
+            onChange={setName}
+          />
         ) : (
           <p className="muted small grow">
             Saving makes version {(props.base?.version ?? 0) + 1} of <strong>{props.base?.name}</strong>; the

@@ -5,6 +5,7 @@ import { useTitle } from '../app/title';
 import { jwtClaims, subjectOf } from '../auth/session';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Logo } from '../components/Logo';
+import { TextField } from '../components/TextField';
 
 /** Only paths inside the console are followed after sign-in. */
 export function safeReturn(target: string | undefined): string {
@@ -61,28 +62,24 @@ function LocalSignIn({ redirect }: { redirect: string | undefined }) {
 
   return (
     <form className="card stack" onSubmit={submit} aria-label="Sign in">
-      <label className="field">
-        <span>Email</span>
-        <input
-          type="email"
-          name="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>Password</span>
-        <input
-          type="password"
-          name="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-      </label>
+      <TextField
+        label="Email"
+        type="email"
+        name="email"
+        autoComplete="username"
+        required
+        value={email}
+        onChange={setEmail}
+      />
+      <TextField
+        label="Password"
+        type="password"
+        name="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={setPassword}
+      />
       <ErrorMessage error={error} />
       <button type="submit" disabled={busy}>
         Sign in
