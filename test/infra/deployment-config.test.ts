@@ -25,6 +25,12 @@ const valid = (): RawConfig => ({
 const certificateIn = (region: string) =>
   `arn:aws:acm:${region}:222222222222:certificate/0f0e0d0c-1111-2222-3333-444455556666`;
 
+/** A change to the first data plane: these fields set. */
+const onPlane = (fields: RawPlane) => (_c: RawConfig, plane: RawPlane) => Object.assign(plane, fields);
+/** A change to the control plane: these fields set. */
+const onControlPlane = (fields: RawPlane) => (c: RawConfig) =>
+  Object.assign(c.controlPlane as RawPlane, fields);
+
 function problemWith(raw: unknown): string {
   try {
     parseDeploymentConfig(raw, 'test.json');
@@ -90,138 +96,126 @@ describe('deployment config', () => {
     });
   });
 
-  it.each([
-    [
-      'a short account id',
-      (_c: RawConfig, plane: RawPlane) => (plane.account = '12345'),
-      /dataPlanes\[0\]\.account must be a 12-digit/,
-    ],
+  it.each<[string, (config: RawConfig, plane: RawPlane) => unknown, RegExp]>([
+    ['a short account id', onPlane({ account: '12345' }), /dataPlanes\[0\]\.account must be a 12-digit/],
     [
       'an account id as a number',
-      (c: RawConfig) => ((c.controlPlane as RawPlane).account = 111111111111),
+      onControlPlane({ account: 111111111111 }),
       /controlPlane\.account must be a non-empty string/,
     ],
-    [
-      'a made-up region',
-      (_c: RawConfig, plane: RawPlane) => (plane.region = 'europe'),
-      /dataPlanes\[0\]\.region must be an AWS region/,
-    ],
+    ['a made-up region', onPlane({ region: 'europe' }), /dataPlanes\[0\]\.region must be an AWS region/],
     [
       'an unknown hosting model',
-      (_c: RawConfig, plane: RawPlane) => (plane.hostingModel = 'saas'),
+      onPlane({ hostingModel: 'saas' }),
       /dataPlanes\[0\]\.hostingModel must be one of "multi-tenant", "dedicated", "self-hosted", got "saas"/,
     ],
     [
       'a missing hosting model',
-      (_c: RawConfig, plane: RawPlane) => delete plane.hostingModel,
+      (_c, plane) => delete plane.hostingModel,
       /dataPlanes\[0\]\.hostingModel must be one of/,
     ],
-    [
-      'an unknown log level',
-      (_c: RawConfig, plane: RawPlane) => (plane.logLevel = 'TRACE'),
-      /dataPlanes\[0\]\.logLevel must be one of/,
-    ],
+    ['an unknown log level', onPlane({ logLevel: 'TRACE' }), /dataPlanes\[0\]\.logLevel must be one of/],
     [
       'a name unfit for a stack name',
-      (_c: RawConfig, plane: RawPlane) => (plane.name = 'EU West'),
+      onPlane({ name: 'EU West' }),
       /dataPlanes\[0\]\.name must be lower-case/,
     ],
     [
       'a misspelt field',
-      (_c: RawConfig, plane: RawPlane) => (plane.hostingmodel = 'dedicated'),
+      onPlane({ hostingmodel: 'dedicated' }),
       /dataPlanes\[0\] has unknown field\(s\) hostingmodel/,
     ],
     [
       'a batch size over the SQS event source limit',
-      (_c: RawConfig, plane: RawPlane) => (plane.eventWriter = { batchSize: 20000 }),
+      onPlane({ eventWriter: { batchSize: 20000 } }),
       /dataPlanes\[0\]\.eventWriter\.batchSize must be an integer from 1 to 10000, got 20000/,
     ],
     [
       'a batching window over 300 seconds',
-      (_c: RawConfig, plane: RawPlane) => (plane.eventWriter = { maxBatchingWindowSeconds: 301 }),
+      onPlane({ eventWriter: { maxBatchingWindowSeconds: 301 } }),
       /dataPlanes\[0\]\.eventWriter\.maxBatchingWindowSeconds must be an integer from 0 to 300/,
     ],
     [
       'a writer concurrency of 1',
-      (_c: RawConfig, plane: RawPlane) => (plane.eventWriter = { maxConcurrency: 1 }),
+      onPlane({ eventWriter: { maxConcurrency: 1 } }),
       /dataPlanes\[0\]\.eventWriter\.maxConcurrency must be an integer from 2 to 1000/,
     ],
     [
       'a misspelt writer setting',
-      (_c: RawConfig, plane: RawPlane) => (plane.eventWriter = { batchsize: 10 }),
+      onPlane({ eventWriter: { batchsize: 10 } }),
       /dataPlanes\[0\]\.eventWriter has unknown field\(s\) batchsize/,
     ],
     [
       'an evaluation worker concurrency of 1',
-      (_c: RawConfig, plane: RawPlane) => (plane.evaluation = { maxConcurrency: 1 }),
+      onPlane({ evaluation: { maxConcurrency: 1 } }),
       /dataPlanes\[0\]\.evaluation\.maxConcurrency must be an integer from 2 to 1000/,
     ],
     [
       'a negative judge budget',
-      (_c: RawConfig, plane: RawPlane) => (plane.evaluation = { judgeDailyBudgetUsd: -1 }),
+      onPlane({ evaluation: { judgeDailyBudgetUsd: -1 } }),
       /dataPlanes\[0\]\.evaluation\.judgeDailyBudgetUsd must be a number of dollars from 0/,
     ],
     [
       'a judge fallback that is not <provider>/<model>',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.evaluation = { judgeFallbacks: { 'openai/gpt-4o-mini': ['gpt-4o'] } }),
+      onPlane({ evaluation: { judgeFallbacks: { 'openai/gpt-4o-mini': ['gpt-4o'] } } }),
       /dataPlanes\[0\]\.evaluation\.judgeFallbacks .*<provider>\/<model>/,
     ],
     [
       'a misspelt evaluation setting',
-      (_c: RawConfig, plane: RawPlane) => (plane.evaluation = { judgeBudget: 3 }),
+      onPlane({ evaluation: { judgeBudget: 3 } }),
       /dataPlanes\[0\]\.evaluation has unknown field\(s\) judgeBudget/,
     ],
     [
       'an Athena scan limit under 10 MB',
-      (_c: RawConfig, plane: RawPlane) => (plane.athena = { bytesScannedCutoffPerQuery: 1000 }),
+      onPlane({ athena: { bytesScannedCutoffPerQuery: 1000 } }),
       /dataPlanes\[0\]\.athena\.bytesScannedCutoffPerQuery must be an integer from 10000000/,
     ],
-    ['no data planes', (c: RawConfig) => (c.dataPlanes = []), /dataPlanes must name at least one data plane/],
-    ['data planes as an object', (c: RawConfig) => (c.dataPlanes = {}), /dataPlanes must be an array/],
-    ['no control plane', (c: RawConfig) => delete c.controlPlane, /controlPlane must be an object/],
+    ['no data planes', (c) => (c.dataPlanes = []), /dataPlanes must name at least one data plane/],
+    ['data planes as an object', (c) => (c.dataPlanes = {}), /dataPlanes must be an array/],
+    ['no control plane', (c) => delete c.controlPlane, /controlPlane must be an object/],
     [
       'no control-plane URL',
-      (c: RawConfig) => delete (c.controlPlane as RawPlane).url,
+      (c) => delete (c.controlPlane as RawPlane).url,
       /controlPlane\.url must be a non-empty string/,
     ],
     [
       'a plain-http LLM proxy URL',
-      (_c: RawConfig, plane: RawPlane) => (plane.llmProxyUrl = 'http://abc.lambda-url.eu-west-1.on.aws'),
+      onPlane({ llmProxyUrl: 'http://abc.lambda-url.eu-west-1.on.aws' }),
       /dataPlanes\[0\]\.llmProxyUrl must be an https URL/,
     ],
     [
       'an LLM proxy URL with a trailing slash (the function URL output has one)',
-      (_c: RawConfig, plane: RawPlane) => (plane.llmProxyUrl = 'https://abc.lambda-url.eu-west-1.on.aws/'),
+      onPlane({ llmProxyUrl: 'https://abc.lambda-url.eu-west-1.on.aws/' }),
       /dataPlanes\[0\]\.llmProxyUrl must be a base URL without a trailing slash/,
     ],
     [
       'a plain-http control-plane URL',
-      (c: RawConfig) => ((c.controlPlane as RawPlane).url = 'http://cp.example.com'),
+      onControlPlane({ url: 'http://cp.example.com' }),
       /controlPlane\.url must be an https URL/,
     ],
     [
       'a control-plane URL with a trailing slash',
-      (c: RawConfig) => ((c.controlPlane as RawPlane).url = 'https://cp.example.com/'),
+      onControlPlane({ url: 'https://cp.example.com/' }),
       /controlPlane\.url must be a base URL without a trailing slash/,
     ],
     [
       'an identity provider of an unknown type',
-      (c: RawConfig) => ((c.controlPlane as RawPlane).identityProviders = [{ name: 'corp', type: 'ldap' }]),
+      onControlPlane({ identityProviders: [{ name: 'corp', type: 'ldap' }] }),
       /controlPlane\.identityProviders\[0\]\.type must be one of "saml", "oidc"/,
     ],
     [
       'an OIDC client secret written into the file',
-      (c: RawConfig) =>
-        ((c.controlPlane as RawPlane).identityProviders = [
+      onControlPlane({
+        identityProviders: [
           { name: 'corp', type: 'oidc', issuer: 'https://idp.test', clientId: 'x', clientSecret: 'hunter2' },
-        ]),
+        ],
+      }),
       /controlPlane\.identityProviders\[0\] has unknown field\(s\) clientSecret/,
     ],
     [
       'an OIDC secret that is not a Secrets Manager ARN',
-      (c: RawConfig) =>
-        ((c.controlPlane as RawPlane).identityProviders = [
+      onControlPlane({
+        identityProviders: [
           {
             name: 'corp',
             type: 'oidc',
@@ -229,28 +223,27 @@ describe('deployment config', () => {
             clientId: 'x',
             clientSecretArn: 'hunter2',
           },
-        ]),
+        ],
+      }),
       /controlPlane\.identityProviders\[0\]\.clientSecretArn must be a Secrets Manager secret ARN/,
     ],
     [
       'a SAML provider whose metadata is not https',
-      (c: RawConfig) =>
-        ((c.controlPlane as RawPlane).identityProviders = [
-          { name: 'corp', type: 'saml', metadataUrl: 'ftp://idp.test/metadata' },
-        ]),
+      onControlPlane({
+        identityProviders: [{ name: 'corp', type: 'saml', metadataUrl: 'ftp://idp.test/metadata' }],
+      }),
       /controlPlane\.identityProviders\[0\]\.metadataUrl must be an https URL/,
     ],
     [
       'identity providers without a sign-in domain',
-      (c: RawConfig) =>
-        ((c.controlPlane as RawPlane).identityProviders = [
-          { name: 'corp', type: 'saml', metadataUrl: 'https://idp.test/metadata' },
-        ]),
+      onControlPlane({
+        identityProviders: [{ name: 'corp', type: 'saml', metadataUrl: 'https://idp.test/metadata' }],
+      }),
       /controlPlane\.authDomainPrefix is required when identityProviders are configured/,
     ],
     [
       'identity providers without callback URLs',
-      (c: RawConfig) => {
+      (c) => {
         const controlPlane = c.controlPlane as RawPlane;
         controlPlane.identityProviders = [{ name: 'corp', type: 'saml', metadataUrl: 'https://idp.test/m' }];
         controlPlane.authDomainPrefix = 'corp-signin';
@@ -259,69 +252,70 @@ describe('deployment config', () => {
     ],
     [
       'two identity providers with one name',
-      (c: RawConfig) =>
-        ((c.controlPlane as RawPlane).identityProviders = [
+      onControlPlane({
+        identityProviders: [
           { name: 'corp', type: 'saml', metadataUrl: 'https://idp.test/m' },
           { name: 'corp', type: 'saml', metadataUrl: 'https://idp.test/n' },
-        ]),
+        ],
+      }),
       /controlPlane\.identityProviders\[1\]\.name "corp" is used more than once/,
     ],
     [
       'source maps as a string',
-      (_c: RawConfig, plane: RawPlane) => (plane.sourceMaps = 'yes'),
+      onPlane({ sourceMaps: 'yes' }),
       /dataPlanes\[0\]\.sourceMaps must be true or false, got "yes"/,
     ],
     [
       'control-plane source maps as a number',
-      (c: RawConfig) => ((c.controlPlane as RawPlane).sourceMaps = 1),
+      onControlPlane({ sourceMaps: 1 }),
       /controlPlane\.sourceMaps must be true or false, got 1/,
     ],
     [
       'an alarm email that is not an address',
-      (_c: RawConfig, plane: RawPlane) => (plane.alarmEmails = ['ops at example.com']),
+      onPlane({ alarmEmails: ['ops at example.com'] }),
       /dataPlanes\[0\]\.alarmEmails\[0\] must be an email address, got "ops at example.com"/,
     ],
     [
       'alarm emails as a string',
-      (c: RawConfig) => ((c.controlPlane as RawPlane).alarmEmails = 'ops@example.com'),
+      onControlPlane({ alarmEmails: 'ops@example.com' }),
       /controlPlane\.alarmEmails must be an array of email addresses/,
     ],
     [
       'one alarm email twice',
-      (c: RawConfig) => ((c.controlPlane as RawPlane).alarmEmails = ['ops@example.com', 'OPS@example.com']),
+      onControlPlane({ alarmEmails: ['ops@example.com', 'OPS@example.com'] }),
       /controlPlane\.alarmEmails\[1\] "OPS@example.com" is listed more than once/,
     ],
     [
       'a raw retention of 0 days',
-      (_c: RawConfig, plane: RawPlane) => {
+      (_c, plane) => {
         plane.retention = { rawRequestDays: 0 };
       },
       /dataPlanes\[0\]\.retention\.rawRequestDays must be an integer from 1 to 36500, got 0/,
     ],
     [
       'an unknown retention field',
-      (_c: RawConfig, plane: RawPlane) => {
+      (_c, plane) => {
         plane.retention = { rawDays: 10 };
       },
       /dataPlanes\[0\]\.retention has unknown field\(s\) rawDays/,
     ],
     [
       'a project retention without days',
-      (_c: RawConfig, plane: RawPlane) => {
+      (_c, plane) => {
         plane.retention = { projectEvents: [{ projectId: 'p-1' }] };
       },
       /dataPlanes\[0\]\.retention\.projectEvents\[0\]\.days is required/,
     ],
     [
       'a project retention of a fraction of a day',
-      (_c: RawConfig, plane: RawPlane) => {
+      (_c, plane) => {
         plane.retention = { projectEvents: [{ projectId: 'p-1', days: 1.5 }] };
       },
       /projectEvents\[0\]\.days must be an integer from 1 to 36500, got 1\.5/,
     ],
     [
       'one project listed twice',
-      (_c: RawConfig, plane: RawPlane) => {
+      (_c, plane) => {
         plane.retention = {
           projectEvents: [
             { projectId: 'p-1', days: 30 },
@@ -333,7 +327,7 @@ describe('deployment config', () => {
     ],
     [
       'more projects than S3 has lifecycle rules for',
-      (_c: RawConfig, plane: RawPlane) => {
+      (_c, plane) => {
         plane.retention = {
           projectEvents: Array.from({ length: 401 }, (_, i) => ({ projectId: `p-${i}`, days: 30 })),
         };
@@ -342,131 +336,126 @@ describe('deployment config', () => {
     ],
     [
       'an empty project id',
-      (_c: RawConfig, plane: RawPlane) => {
+      (_c, plane) => {
         plane.retention = { projectEvents: [{ projectId: '', days: 30 }] };
       },
       /projectEvents\[0\]\.projectId must be a non-empty string/,
     ],
     [
       'a data start date that is no calendar day',
-      (_c: RawConfig, plane: RawPlane) => (plane.dataStartDate = '2026-02-30'),
+      onPlane({ dataStartDate: '2026-02-30' }),
       /dataPlanes\[0\]\.dataStartDate must be a date YYYY-MM-DD, got "2026-02-30"/,
     ],
     [
       'a data start date before 2000',
-      (_c: RawConfig, plane: RawPlane) => (plane.dataStartDate = '1999-12-31'),
+      onPlane({ dataStartDate: '1999-12-31' }),
       /dataPlanes\[0\]\.dataStartDate must be 2000-01-01 or later/,
     ],
     [
       'a data start date in the future',
-      (_c: RawConfig, plane: RawPlane) => (plane.dataStartDate = '2999-01-01'),
+      onPlane({ dataStartDate: '2999-01-01' }),
       /dataPlanes\[0\]\.dataStartDate must not be in the future/,
     ],
     [
       'a default read window of 0 days',
-      (_c: RawConfig, plane: RawPlane) => (plane.defaultReadWindowDays = 0),
+      onPlane({ defaultReadWindowDays: 0 }),
       /dataPlanes\[0\]\.defaultReadWindowDays must be an integer from 1 to 366, got 0/,
     ],
     [
       'a default read window over a year',
-      (_c: RawConfig, plane: RawPlane) => (plane.defaultReadWindowDays = 367),
+      onPlane({ defaultReadWindowDays: 367 }),
       /dataPlanes\[0\]\.defaultReadWindowDays must be an integer from 1 to 366, got 367/,
     ],
     [
       'a gRPC collector without a certificate',
-      (_c: RawConfig, plane: RawPlane) => (plane.grpcCollector = { desiredCount: 2 }),
+      onPlane({ grpcCollector: { desiredCount: 2 } }),
       /dataPlanes\[0\]\.grpcCollector\.certificateArn is required: the ARN of an ACM certificate in eu-west-1/,
     ],
     [
       'a gRPC collector that is not an object',
-      (_c: RawConfig, plane: RawPlane) => (plane.grpcCollector = true),
+      onPlane({ grpcCollector: true }),
       /dataPlanes\[0\]\.grpcCollector must be an object/,
     ],
     [
       'a collector certificate that is not an ACM ARN',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = { certificateArn: 'arn:aws:iam::222222222222:server-certificate/otlp' }),
+      onPlane({ grpcCollector: { certificateArn: 'arn:aws:iam::222222222222:server-certificate/otlp' } }),
       /grpcCollector\.certificateArn must be an ACM certificate ARN, got "arn:aws:iam::222222222222:server-certificate\/otlp"/,
     ],
     [
       'a collector certificate of another region',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = { certificateArn: certificateIn('us-east-1') }),
+      onPlane({ grpcCollector: { certificateArn: certificateIn('us-east-1') } }),
       /grpcCollector\.certificateArn must be a certificate in the data plane's region eu-west-1 .* got one in us-east-1/,
     ],
     [
       'a collector count of 0',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), desiredCount: 0 }),
+      onPlane({ grpcCollector: { certificateArn: certificateIn('eu-west-1'), desiredCount: 0 } }),
       /dataPlanes\[0\]\.grpcCollector\.desiredCount must be an integer from 1 to 20, got 0/,
     ],
     [
       'a collector count as a string',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), desiredCount: '2' }),
+      onPlane({ grpcCollector: { certificateArn: certificateIn('eu-west-1'), desiredCount: '2' } }),
       /grpcCollector\.desiredCount must be an integer from 1 to 20, got "2"/,
     ],
     [
       'a collector CPU Fargate does not offer',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), cpu: 300 }),
+      onPlane({ grpcCollector: { certificateArn: certificateIn('eu-west-1'), cpu: 300 } }),
       /grpcCollector\.cpu must be one of 256, 512, 1024, 2048, 4096 \(Fargate CPU units\), got 300/,
     ],
     [
       'collector memory that does not go with its CPU',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), cpu: 256, memoryMiB: 4096 }),
+      onPlane({ grpcCollector: { certificateArn: certificateIn('eu-west-1'), cpu: 256, memoryMiB: 4096 } }),
       /grpcCollector\.memoryMiB must be a Fargate memory size for cpu 256: 512 to 2048 \(512, 1024, 2048\), got 4096/,
     ],
     [
       'a collector hosted zone without a domain name',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = {
+      onPlane({
+        grpcCollector: {
           certificateArn: certificateIn('eu-west-1'),
           hostedZoneId: 'Z0123456789ABC',
-        }),
+        },
+      }),
       /grpcCollector\.hostedZoneId needs domainName/,
     ],
     [
       'a collector domain name with a scheme',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = {
+      onPlane({
+        grpcCollector: {
           certificateArn: certificateIn('eu-west-1'),
           domainName: 'https://otlp.example.com',
-        }),
+        },
+      }),
       /grpcCollector\.domainName must be a lower-case DNS name such as otlp\.example\.com, got "https:\/\/otlp\.example\.com"/,
     ],
     [
       'a collector CIDR that is no CIDR',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), allowedCidrs: ['10.0.0.0/33'] }),
+      onPlane({
+        grpcCollector: { certificateArn: certificateIn('eu-west-1'), allowedCidrs: ['10.0.0.0/33'] },
+      }),
       /grpcCollector\.allowedCidrs\[0\] must be an IPv4 CIDR such as "203\.0\.113\.0\/24", got "10\.0\.0\.0\/33"/,
     ],
     [
       'a collector CIDR with host bits',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = {
+      onPlane({
+        grpcCollector: {
           certificateArn: certificateIn('eu-west-1'),
           allowedCidrs: ['203.0.113.0/24', '10.1.2.3/16'],
-        }),
+        },
+      }),
       /grpcCollector\.allowedCidrs\[1\] must be written as its network address "10\.1\.0\.0\/16", got "10\.1\.2\.3\/16"/,
     ],
     [
       'an empty collector CIDR list',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), allowedCidrs: [] }),
+      onPlane({ grpcCollector: { certificateArn: certificateIn('eu-west-1'), allowedCidrs: [] } }),
       /grpcCollector\.allowedCidrs must be a non-empty array of IPv4 CIDRs/,
     ],
     [
       'a misspelt collector field',
-      (_c: RawConfig, plane: RawPlane) =>
-        (plane.grpcCollector = { certificateArn: certificateIn('eu-west-1'), desiredcount: 3 }),
+      onPlane({ grpcCollector: { certificateArn: certificateIn('eu-west-1'), desiredcount: 3 } }),
       /dataPlanes\[0\]\.grpcCollector has unknown field\(s\) desiredcount/,
     ],
     [
       'two data planes with one name',
-      (c: RawConfig, plane: RawPlane) =>
-        (c.dataPlanes as RawPlane[]).push({ ...plane, region: 'eu-central-1' }),
+      (c, plane) => (c.dataPlanes as RawPlane[]).push({ ...plane, region: 'eu-central-1' }),
       /dataPlanes\[1\]\.name "eu" is used by more than one data plane/,
     ],
   ])('rejects %s with a message naming the field', (_case, breakIt, message) => {
