@@ -6,40 +6,27 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ConsolePlatform,
-  type ConsoleRig,
-  createMember,
-  type SentSession,
-  sendSession,
-  signedInTab,
-  startConsoleRig,
-  waitForSession,
-} from '../support/console-browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createMember, type SentSession, sendSession, waitForSession } from '../support/console-browser';
+import { consoleRigForFile } from '../support/console-for-file';
 
 /** What a person waits for at most: the console fetches a token, then the read API. */
 const UI_TIMEOUT = 30_000;
 
-let rig: ConsoleRig;
-let cp: ConsolePlatform;
+const rig = consoleRigForFile();
 let first: SentSession;
 let second: SentSession;
 
 beforeAll(async () => {
-  rig = await startConsoleRig();
-  ({ cp } = rig);
   const run = randomUUID().slice(0, 8);
-  first = await sendSession(cp.platform, `checkout-flow-${run}`, {
+  first = await sendSession(rig.cp.platform, `checkout-flow-${run}`, {
     model: 'gpt-4o-mini',
     output: `Your order ${run} ships on Tuesday.`,
   });
-  second = await sendSession(cp.platform, `refund-flow-${run}`, { model: 'claude-3-5-haiku' });
-  await waitForSession(cp.platform, first.session_id);
-  await waitForSession(cp.platform, second.session_id);
+  second = await sendSession(rig.cp.platform, `refund-flow-${run}`, { model: 'claude-3-5-haiku' });
+  await waitForSession(rig.cp.platform, first.session_id);
+  await waitForSession(rig.cp.platform, second.session_id);
 }, 180_000);
-
-afterAll(() => rig?.close());
 
 const pageErrors = new WeakMap<Page, string[]>();
 
@@ -50,8 +37,8 @@ async function closeChecked(page: Page): Promise<void> {
 }
 
 /** A signed-in tab; page errors and CSP violations fail the test that made them (closeChecked). */
-async function signedInPage(email = cp.admin.email, password = cp.admin.password): Promise<Page> {
-  const { page, errors } = await signedInTab(rig.browser, cp, {
+async function signedInPage(email = rig.cp.admin.email, password = rig.cp.admin.password): Promise<Page> {
+  const { page, errors } = await rig.tab({
     timeout: UI_TIMEOUT,
     user: { email, password },
   });
@@ -72,7 +59,7 @@ describe('the console in Chromium', () => {
   it('signs in, finds the session by name, opens it: its events in the tree, the model output in the detail', async () => {
     const page = await signedInPage();
     try {
-      expect(new URL(page.url()).pathname).toBe(`/projects/${cp.platform.projectId}/sessions`);
+      expect(new URL(page.url()).pathname).toBe(`/projects/${rig.cp.platform.projectId}/sessions`);
       const link = sessionsTable(page).getByRole('link', { name: first.name });
       await link.waitFor();
       await link.click();
@@ -132,7 +119,7 @@ describe('the console in Chromium', () => {
       // The event's session, with the event selected in the detail.
       await page.getByRole('region', { name: 'Event detail' }).getByText(first.modelOutput).waitFor();
       expect(new URL(page.url()).pathname).toBe(
-        `/projects/${cp.platform.projectId}/sessions/${first.session_id}`,
+        `/projects/${rig.cp.platform.projectId}/sessions/${first.session_id}`,
       );
 
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
@@ -162,7 +149,7 @@ describe('the console in Chromium', () => {
 
       // The key ingests (the sync reaches the data plane's registry about a second later).
       const ingest = () =>
-        fetch(`${cp.platform.url}/v1/traces`, {
+        fetch(`${rig.cp.platform.url}/v1/traces`, {
           method: 'POST',
           headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
           body: '{"resourceSpans":[]}',
@@ -200,12 +187,12 @@ describe('the console in Chromium', () => {
   });
 
   it('shows a viewer no admin actions', async () => {
-    const viewer = await createMember(cp, 'viewer');
+    const viewer = await createMember(rig.cp, 'viewer');
     const page = await signedInPage(viewer.email, viewer.password);
     try {
       // A viewer reads the sessions like anyone in the project.
       await sessionsTable(page).getByRole('link', { name: first.name }).waitFor();
-      await page.goto(`${cp.consoleUrl}projects/${cp.platform.projectId}/admin`);
+      await page.goto(`${rig.cp.consoleUrl}projects/${rig.cp.platform.projectId}/admin`);
       await page.getByRole('heading', { name: 'Admin', level: 1 }).waitFor();
       await expect.poll(() => page.getByTestId('role').textContent()).toBe('viewer');
       expect(await page.getByRole('tab', { name: 'API keys' }).count()).toBe(0);
@@ -214,7 +201,7 @@ describe('the console in Chromium', () => {
       expect(await page.getByRole('button', { name: /^Revoke key / }).count()).toBe(0);
       expect(await page.getByRole('button', { name: 'Create project' }).count()).toBe(0);
       // Asking for the keys tab by URL does not show it either.
-      await page.goto(`${cp.consoleUrl}projects/${cp.platform.projectId}/admin?tab=keys`);
+      await page.goto(`${rig.cp.consoleUrl}projects/${rig.cp.platform.projectId}/admin?tab=keys`);
       await page.getByRole('heading', { name: 'Admin', level: 1 }).waitFor();
       expect(await page.getByRole('button', { name: 'Create key' }).count()).toBe(0);
       expect(await page.getByTestId('keys-table').count()).toBe(0);

@@ -11,14 +11,9 @@
  * in the form after a reload).
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ConsolePlatform,
-  type ConsoleRig,
-  signedInTab,
-  startConsoleRig,
-  waitForSession,
-} from '../support/console-browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { waitForSession } from '../support/console-browser';
+import { consoleRigForFile } from '../support/console-for-file';
 import { readApi } from '../support/read-api-client';
 
 const UI_TIMEOUT = 30_000;
@@ -31,14 +26,13 @@ const CODE = `def ${METRIC}(event):
     return len(words)
 `;
 
-let rig: ConsoleRig;
-let cp: ConsolePlatform;
+const rig = consoleRigForFile({ width: 1280, height: 1000 });
 let sessionId: string;
 let eventId: string;
 
 /** A session with one model event whose answer has four words and which carries a value of the metric. */
 async function storeEvent(): Promise<void> {
-  const api = readApi(cp.platform.url, cp.platform.apiKey);
+  const api = readApi(rig.cp.platform.url, rig.cp.platform.apiKey);
   const post = async (path: string, body: unknown) => {
     const response = await api.post(path, body);
     expect(response.status, await response.clone().text()).toBe(200);
@@ -65,21 +59,15 @@ async function storeEvent(): Promise<void> {
       duration: 800,
     },
   });
-  await waitForSession(cp.platform, sessionId, 1);
+  await waitForSession(rig.cp.platform, sessionId, 1);
 }
 
 beforeAll(async () => {
-  rig = await startConsoleRig({ width: 1280, height: 1000 });
-  ({ cp } = rig);
   await storeEvent();
 }, 180_000);
 
-afterAll(async () => {
-  await rig?.close();
-});
-
 /** A signed-in tab; page errors and CSP refusals are collected. */
-const signedIn = () => signedInTab(rig.browser, cp, { timeout: UI_TIMEOUT });
+const signedIn = () => rig.tab({ timeout: UI_TIMEOUT });
 
 describe('the Evaluators page in Chromium', () => {
   it('creates a Python metric, lists it, shows a refusal, and dry-runs it on a stored event', async () => {
@@ -146,7 +134,7 @@ describe('the Evaluators page in Chromium', () => {
     const { page, errors } = await signedIn();
     try {
       await page.goto(
-        `${cp.consoleUrl}projects/${cp.platform.projectId}/sessions/${sessionId}?event=${eventId}`,
+        `${rig.cp.consoleUrl}projects/${rig.cp.platform.projectId}/sessions/${sessionId}?event=${eventId}`,
       );
       const metrics = page
         .getByRole('region', { name: 'Event detail' })
@@ -168,7 +156,7 @@ describe('the Evaluators page in Chromium', () => {
   it("creates a composite and a human metric, and edits a metric's filters, each saved", async () => {
     const { page, errors } = await signedIn();
     try {
-      await page.goto(`${cp.consoleUrl}projects/${cp.platform.projectId}/evaluators`);
+      await page.goto(`${rig.cp.consoleUrl}projects/${rig.cp.platform.projectId}/evaluators`);
       await page.getByRole('heading', { name: 'Evaluators', level: 1 }).waitFor();
 
       // A composite of the Python metric, weighted, chosen among the project's metrics.
@@ -236,7 +224,7 @@ describe('the Evaluators page in Chromium', () => {
 
       // Saved: through the metrics API, and in the form of a fresh page.
       const listed = (await (
-        await readApi(cp.platform.url, cp.platform.apiKey).request('GET', '/v1/metrics')
+        await readApi(rig.cp.platform.url, rig.cp.platform.apiKey).request('GET', '/v1/metrics')
       ).json()) as {
         _id: string;
         name: string;
@@ -257,7 +245,9 @@ describe('the Evaluators page in Chromium', () => {
         criteria: 'Is the answer polite?',
         filters: { filterArray: [{ field: 'event_name', operator: 'is', value: 'answer', type: 'string' }] },
       });
-      await page.goto(`${cp.consoleUrl}projects/${cp.platform.projectId}/evaluators?metric=${python?._id}`);
+      await page.goto(
+        `${rig.cp.consoleUrl}projects/${rig.cp.platform.projectId}/evaluators?metric=${python?._id}`,
+      );
       await page.getByRole('heading', { name: `Edit ${METRIC} (v${version + 1})` }).waitFor();
       expect(await filters.getByLabel('Field 1').inputValue()).toBe('duration');
       expect(await filters.getByLabel('Operator 1').inputValue()).toBe('greater than');
@@ -280,7 +270,7 @@ describe('the Evaluators page in Chromium', () => {
   it('estimates and runs a backfill of the Python metric from its page, to the end', async () => {
     const { page, errors } = await signedIn();
     try {
-      await page.goto(`${cp.consoleUrl}projects/${cp.platform.projectId}/evaluators`);
+      await page.goto(`${rig.cp.consoleUrl}projects/${rig.cp.platform.projectId}/evaluators`);
       await page.getByRole('button', { name: `Edit ${METRIC}` }).click();
       const panel = page.getByRole('region', { name: 'Backfill' });
       await panel.waitFor();

@@ -9,42 +9,33 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ConsolePlatform,
-  type ConsoleRig,
-  signedInTab,
-  startConsoleRig,
-} from '../support/console-browser';
+import { consoleRigForFile } from '../support/console-for-file';
 import { ECHO_PREFIX, type FakeProvider, startFakeOpenAICompatible } from '../support/fake-providers';
 
 const UI_TIMEOUT = 30_000;
 const PROVIDER_SECRET = `sk-fake-playground-${randomUUID()}`;
 const MODEL = 'gpt-4o-mini';
 
-let rig: ConsoleRig;
-let cp: ConsolePlatform;
+const rig = consoleRigForFile({ width: 1280, height: 900 });
 let fake: FakeProvider;
 
 beforeAll(async () => {
-  rig = await startConsoleRig({ width: 1280, height: 900 });
-  ({ cp } = rig);
   fake = await startFakeOpenAICompatible({ apiKey: PROVIDER_SECRET });
-  const response = await fetch(`${cp.platform.url}/v1/provider-keys/openai-compatible`, {
+  const response = await fetch(`${rig.cp.platform.url}/v1/provider-keys/openai-compatible`, {
     method: 'PUT',
-    headers: { authorization: `Bearer ${cp.platform.apiKey}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${rig.cp.platform.apiKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ api_key: PROVIDER_SECRET, base_url: fake.url, scope: 'project' }),
   });
   expect(response.status).toBe(201);
 }, 180_000);
 
 afterAll(async () => {
-  await rig?.close();
   await fake?.close();
 });
 
 /** A signed-in tab on the playground; page errors and CSP refusals are collected. */
 async function playground(): Promise<{ page: Page; errors: string[] }> {
-  const { page, errors } = await signedInTab(rig.browser, cp, { timeout: UI_TIMEOUT });
+  const { page, errors } = await rig.tab({ timeout: UI_TIMEOUT });
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Playground' }).click();
   await page.getByRole('heading', { name: 'Playground', level: 1 }).waitFor();
   return { page, errors };
@@ -89,9 +80,9 @@ describe('the playground in Chromium', () => {
 
       // The link names the event the proxy announced (a header the page, on another origin, may read).
       const link = page.getByRole('link', { name: 'Open event' });
-      expect(new URL((await link.getAttribute('href')) ?? '', cp.consoleUrl).searchParams.get('event')).toBe(
-        eventId,
-      );
+      expect(
+        new URL((await link.getAttribute('href')) ?? '', rig.cp.consoleUrl).searchParams.get('event'),
+      ).toBe(eventId);
       // Found by that id: the page could read the header across origins (CORS exposes it).
       expect(
         lookups.some((body) => body.includes(`"field":"event_id"`) && body.includes(eventId ?? '-')),

@@ -7,30 +7,22 @@
  * added it, and reviewed: its feedback keeps the queue marker beside the review.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ConsolePlatform,
-  type ConsoleRig,
-  signedInTab,
-  startConsoleRig,
-  waitForSession,
-} from '../support/console-browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { waitForSession } from '../support/console-browser';
+import { consoleRigForFile } from '../support/console-for-file';
 import { eventually, readApi } from '../support/read-api-client';
 
 const UI_TIMEOUT = 30_000;
 const METRIC = `tone_${randomUUID().slice(0, 8)}`;
 
-let rig: ConsoleRig;
-let cp: ConsolePlatform;
+const rig = consoleRigForFile({ width: 1280, height: 1000 });
 let api: ReturnType<typeof readApi>;
 let sessionId: string;
 const eventIds: string[] = [];
 let toolEventId: string;
 
 beforeAll(async () => {
-  rig = await startConsoleRig({ width: 1280, height: 1000 });
-  ({ cp } = rig);
-  api = readApi(cp.platform.url, cp.platform.apiKey);
+  api = readApi(rig.cp.platform.url, rig.cp.platform.apiKey);
   const created = await api.post('/metrics', {
     name: METRIC,
     task: 'default',
@@ -88,16 +80,12 @@ beforeAll(async () => {
     },
   });
   expect(tool.status).toBe(200);
-  await waitForSession(cp.platform, sessionId, 3);
+  await waitForSession(rig.cp.platform, sessionId, 3);
 }, 180_000);
-
-afterAll(async () => {
-  await rig?.close();
-});
 
 describe('the Review page in Chromium', () => {
   it("queues the human metric's events and writes a reviewer's verdict to the event", async () => {
-    const { page, errors } = await signedInTab(rig.browser, cp, { timeout: UI_TIMEOUT });
+    const { page, errors } = await rig.tab({ timeout: UI_TIMEOUT });
     try {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).click();
       await page.getByRole('heading', { name: 'Review', level: 1 }).waitFor();
@@ -125,7 +113,7 @@ describe('the Review page in Chromium', () => {
       }, 30_000);
       expect(reviewed.metrics).toEqual({ [METRIC]: true });
       expect((reviewed.feedback as Record<string, Record<string, unknown>>)[METRIC]).toMatchObject({
-        reviewed_by: cp.admin.email,
+        reviewed_by: rig.cp.admin.email,
         comment: 'warm and clear',
       });
       expect(errors).toEqual([]);
@@ -135,7 +123,7 @@ describe('the Review page in Chromium', () => {
   }, 120_000);
 
   it("adds an event to the metric's queue by hand from the event detail, and reviews it", async () => {
-    const { page, errors } = await signedInTab(rig.browser, cp, { timeout: UI_TIMEOUT });
+    const { page, errors } = await rig.tab({ timeout: UI_TIMEOUT });
     const stored = async () => {
       const { events } = await api.export({
         filters: [{ field: 'event_id', operator: 'is', value: toolEventId, type: 'string' }],
@@ -144,7 +132,7 @@ describe('the Review page in Chromium', () => {
     };
     try {
       await page.goto(
-        `${cp.consoleUrl}projects/${cp.platform.projectId}/sessions/${sessionId}?event=${toolEventId}`,
+        `${rig.cp.consoleUrl}projects/${rig.cp.platform.projectId}/sessions/${sessionId}?event=${toolEventId}`,
       );
       const detail = page.getByRole('region', { name: 'Event detail' });
       await detail.getByRole('heading', { name: 'lookup' }).waitFor();
@@ -154,7 +142,7 @@ describe('the Review page in Chromium', () => {
       const queued = add.getByTestId('review-queued');
       await queued.waitFor();
       expect(await queued.textContent()).toContain(
-        `In the review queue of ${METRIC} (added by ${cp.admin.email}`,
+        `In the review queue of ${METRIC} (added by ${rig.cp.admin.email}`,
       );
       await page.screenshot({ path: '/tmp/ui-review-add.png', fullPage: true });
 
@@ -166,7 +154,7 @@ describe('the Review page in Chromium', () => {
       }, 30_000);
       expect(marked.feedback).toMatchObject({
         note: 'from the support desk',
-        [METRIC]: { queued_by: cp.admin.email },
+        [METRIC]: { queued_by: rig.cp.admin.email },
       });
 
       // The queue lists it (the metric's own selection does not pick a tool event), marked as added by hand.
@@ -174,7 +162,7 @@ describe('the Review page in Chromium', () => {
       const queue = page.getByRole('region', { name: `Queue of ${METRIC}` });
       const item = queue.getByRole('article', { name: 'lookup' });
       await item.getByText('Open 9 to 5, weekdays.').waitFor();
-      expect(await item.getByTestId('queued-by').textContent()).toContain(`added by ${cp.admin.email}`);
+      expect(await item.getByTestId('queued-by').textContent()).toContain(`added by ${rig.cp.admin.email}`);
       await page.screenshot({ path: '/tmp/ui-review-queued.png', fullPage: true });
       await item.getByLabel('Comment').fill('correct hours');
       await item.getByRole('button', { name: '✗ Fail' }).click();
@@ -191,9 +179,9 @@ describe('the Review page in Chromium', () => {
       expect(reviewed.feedback).toMatchObject({
         note: 'from the support desk',
         [METRIC]: {
-          queued_by: cp.admin.email,
+          queued_by: rig.cp.admin.email,
           queued_at: (marked.feedback as Record<string, Record<string, unknown>>)[METRIC]?.queued_at,
-          reviewed_by: cp.admin.email,
+          reviewed_by: rig.cp.admin.email,
           comment: 'correct hours',
         },
       });
