@@ -30,12 +30,10 @@ beforeAll(async () => {
     dataDir,
     writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
   });
-  const response = await fetch(`${platform.url}/v1/provider-keys/openai-compatible`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${platform.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ api_key: PROVIDER_SECRET, base_url: fake.url }),
+  await readApi(platform.url, platform.apiKey).putProviderKey('openai-compatible', {
+    api_key: PROVIDER_SECRET,
+    base_url: fake.url,
   });
-  expect(response.status).toBe(201);
 }, 60_000);
 
 afterAll(async () => {

@@ -25,14 +25,8 @@ let fake: FakeProvider;
 let anthropic: FakeProvider;
 const logLines: string[] = [];
 
-async function putKey(provider: string, body: Record<string, unknown>): Promise<void> {
-  const response = await fetch(`${platform.url}/v1/provider-keys/${provider}`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${platform.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(201);
-}
+const putKey = (provider: string, body: Record<string, unknown>) =>
+  readApi(platform.url, platform.apiKey).putProviderKey(provider, body);
 
 /** The fake provider called directly, as the proxied calls are compared with it. */
 function toProvider(): OpenAI {

@@ -17,6 +17,7 @@ import { archiveRawRequests, decodeRawBatch } from '../../lambdas/domain/ingest/
 import { startLocalPlatform } from '../../lambdas/local/platform';
 import { exportSpans } from '../support/otel-spans';
 import { expectPricedModelCall } from '../support/priced-model-call';
+import { readApi } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
 
@@ -128,12 +129,7 @@ describe('local platform end to end', () => {
   });
 
   it('accepts HoneyHive-shaped REST calls', async () => {
-    const post = (path: string, body: unknown) =>
-      fetch(`${platform.url}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${platform.apiKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const { post } = readApi(platform.url, platform.apiKey);
     const session = await post('/session/start', {
       session: { project: 'default', session_name: 'e2e', source: 'test' },
     });

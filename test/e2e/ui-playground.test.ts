@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleRigForFile } from '../support/console-for-file';
 import { ECHO_PREFIX, type FakeProvider, startFakeOpenAICompatible } from '../support/fake-providers';
+import { readApi } from '../support/read-api-client';
 
 const UI_TIMEOUT = 30_000;
 const PROVIDER_SECRET = `sk-fake-playground-${randomUUID()}`;
@@ -21,12 +22,11 @@ let fake: FakeProvider;
 
 beforeAll(async () => {
   fake = await startFakeOpenAICompatible({ apiKey: PROVIDER_SECRET });
-  const response = await fetch(`${rig.cp.platform.url}/v1/provider-keys/openai-compatible`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${rig.cp.platform.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ api_key: PROVIDER_SECRET, base_url: fake.url, scope: 'project' }),
+  await readApi(rig.cp.platform.url, rig.cp.platform.apiKey).putProviderKey('openai-compatible', {
+    api_key: PROVIDER_SECRET,
+    base_url: fake.url,
+    scope: 'project',
   });
-  expect(response.status).toBe(201);
 }, 180_000);
 
 afterAll(async () => {

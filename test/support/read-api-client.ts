@@ -18,6 +18,11 @@ export function readApi(baseUrl: string, apiKey: string) {
   return {
     request,
     post: (path: string, body: unknown) => request('POST', path, body),
+    /** Stores a provider key (`PUT /v1/provider-keys/{provider}`); expects it created (201). */
+    async putProviderKey(provider: string, body: Record<string, unknown>): Promise<void> {
+      const response = await request('PUT', `/v1/provider-keys/${provider}`, body);
+      expect(response.status, await response.clone().text()).toBe(201);
+    },
     /**
      * Sends one event through HoneyHive's intake (`POST /events`): to the default project from source
      * `test`, with empty inputs and model gpt-4o unless `event` says otherwise. Expects it accepted;
