@@ -24,7 +24,14 @@ import {
   OTHER_CHART_GROUP,
   type SessionNode,
 } from '../../lambdas/domain/query/types';
-import { BASE_TIME, makeEvent, TENANT, writeEvents, writeTombstones } from '../unit/query/store-fixture';
+import {
+  BASE_TIME,
+  makeEvent,
+  makeSessionEvent,
+  TENANT,
+  writeEvents,
+  writeTombstones,
+} from '../unit/query/store-fixture';
 
 const DAY = 86_400_000;
 /** The reads' clock: the fixture's days are inside the default window (the last 30 days). */
@@ -57,9 +64,7 @@ const m1v1 = makeEvent({
 const m1v2 = { ...m1v1, version: 2, metrics: { score: 0.95, 'answer length': 11 }, feedback: { rating: 5 } };
 
 const events = [
-  makeEvent({
-    event_id: 'sess-1',
-    event_type: 'session',
+  makeSessionEvent('sess-1', {
     event_name: 'chat',
     start_time: BASE_TIME,
     end_time: BASE_TIME + 5000,
@@ -121,12 +126,7 @@ const events = [
     total_tokens: 7,
   }),
   // A deleted session.
-  makeEvent({
-    event_id: 'sd-root',
-    session_id: 'sess-del',
-    event_type: 'session',
-    start_time: BASE_TIME + 600,
-  }),
+  makeSessionEvent('sess-del', { event_id: 'sd-root', start_time: BASE_TIME + 600 }),
   makeEvent({ event_id: 'sd1', session_id: 'sess-del', parent_id: 'sd-root', start_time: BASE_TIME + 700 }),
   // Another project reusing the same ids.
   makeEvent({
@@ -137,11 +137,8 @@ const events = [
     session_id: 'sess-1',
   }),
   makeEvent({ ...OTHER_TENANT, event_id: 'o2', event_name: 'other-project', session_id: 'sess-1' }),
-  makeEvent({
+  makeSessionEvent('long-sess', {
     ...LONG_SESSION_TENANT,
-    event_id: 'long-sess',
-    session_id: 'long-sess',
-    event_type: 'session',
     start_time: BASE_TIME,
     metadata: { app: 'long-running' },
     user_properties: { user_id: 'u9' },

@@ -31,6 +31,11 @@ export function makeEvent(overrides: Partial<StoredEvent> & { event_id: string }
   });
 }
 
+/** A session's own event: of type session, its event id the session's id unless `overrides` say otherwise. */
+export function makeSessionEvent(sessionId: string, overrides: Partial<StoredEvent> = {}): StoredEvent {
+  return makeEvent({ event_id: sessionId, session_id: sessionId, event_type: 'session', ...overrides });
+}
+
 const SQL_TYPES: Record<Column['type'], string> = {
   string: 'VARCHAR',
   bigint: 'BIGINT',
