@@ -14,14 +14,7 @@ import {
 } from '../../lambdas/adapters/local/duckdb-query-engine';
 import { createEventQueryService } from '../../lambdas/domain/query/event-query-service';
 import type { EventQueryService, SessionSearchQuery } from '../../lambdas/domain/query/types';
-import {
-  BASE_TIME,
-  makeEvent,
-  makeSessionEvent,
-  TENANT,
-  writeEvents,
-  writeTombstones,
-} from '../unit/query/store-fixture';
+import { BASE_TIME, makeEvent, TENANT, writeEvents, writeTombstones } from '../unit/query/store-fixture';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -45,7 +38,10 @@ beforeAll(async () => {
   await writeEvents(root, [
     // Session a: its session event, a model event written twice and updated once, an erroring
     // tool, and a deleted event.
-    makeSessionEvent('a', {
+    makeEvent({
+      event_id: 'a',
+      session_id: 'a',
+      event_type: 'session',
       event_name: 'checkout',
       start_time: BASE_TIME,
       metadata: { customer: 'acme' },
@@ -72,7 +68,13 @@ beforeAll(async () => {
       end_time: BASE_TIME + 11 * HOUR,
     }),
     // Session c: a session event that started the day before the range, an event inside it.
-    makeSessionEvent('c', { event_name: 'support', start_time: BASE_TIME - DAY + HOUR }),
+    makeEvent({
+      event_id: 'c',
+      session_id: 'c',
+      event_type: 'session',
+      event_name: 'support',
+      start_time: BASE_TIME - DAY + HOUR,
+    }),
     makeEvent({ event_id: 'c-1', session_id: 'c', start_time: BASE_TIME + 2 * HOUR, cost: 2 }),
   ]);
   await writeTombstones(root, [{ ...TENANT, target: 'event', id: 'a-gone', deleted_at: BASE_TIME + 10_000 }]);
