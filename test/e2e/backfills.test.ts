@@ -4,35 +4,18 @@
  * evaluator selects, and only those, into their `metrics`; bad requests get clear errors and start
  * nothing; another project cannot read a run.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPlatform } from '../../lambdas/local/platform';
+import { describe, expect, it } from 'vitest';
 import { evaluatorDefinition } from '../support/evaluator-definition';
 import { eventually, readApi } from '../support/read-api-client';
+import { platformForFile } from '../support/temp-platform';
 
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
-let dataDir: string;
-let platform: Platform;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-backfills-'));
-  platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
-    writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
-  });
-});
-
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
+const local = platformForFile('waggle-backfills-', {
+  writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
 });
 
 describe('backfills on the local platform', () => {
   it('estimates, refuses over the cap, then scores the stored matching events only', async () => {
-    const api = readApi(platform.url, platform.apiKey);
+    const api = readApi(local.platform.url, local.platform.apiKey);
     const before = Date.now() - 1_000;
     const session = 'backfill-1';
     const chats = [
@@ -62,10 +45,10 @@ describe('backfills on the local platform', () => {
     );
 
     // Not enabled online: a backfill runs it all the same, on the model events named chat.
-    platform.evaluators.put(
+    local.platform.evaluators.put(
       evaluatorDefinition({
         id: 'answer-length',
-        projectId: platform.projectId,
+        projectId: local.platform.projectId,
         name: 'answer_length',
         enabledInProd: false,
         eventType: 'model',
@@ -132,9 +115,14 @@ describe('backfills on the local platform', () => {
   }, 120_000);
 
   it('refuses bad requests with a clear error and starts nothing', async () => {
-    const api = readApi(platform.url, platform.apiKey);
-    platform.evaluators.put(
-      evaluatorDefinition({ id: 'reviewed', projectId: platform.projectId, name: 'reviewed', type: 'human' }),
+    const api = readApi(local.platform.url, local.platform.apiKey);
+    local.platform.evaluators.put(
+      evaluatorDefinition({
+        id: 'reviewed',
+        projectId: local.platform.projectId,
+        name: 'reviewed',
+        type: 'human',
+      }),
     );
     const range = { start_time: 0, end_time: 86_400_000 };
     const cases: [unknown, number, RegExp][] = [
@@ -162,7 +150,7 @@ describe('backfills on the local platform', () => {
       const response = await api.request('GET', `/v1/backfills/${id}`);
       expect(response.status, id).toBe(404);
     }
-    const noKey = await fetch(`${platform.url}/v1/backfills/estimate`, { method: 'POST', body: '{}' });
+    const noKey = await fetch(`${local.platform.url}/v1/backfills/estimate`, { method: 'POST', body: '{}' });
     expect(noKey.status).toBe(401);
   }, 60_000);
 });

@@ -4,37 +4,20 @@
  * read API. The evaluator goes into the platform's catalog directly (the metrics API is not served
  * yet); events come in through HoneyHive's REST intake.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EvaluatorDefinition } from '../../lambdas/domain/evaluators/evaluator';
-import { startLocalPlatform } from '../../lambdas/local/platform';
 import { eventually, readApi } from '../support/read-api-client';
+import { platformForFile } from '../support/temp-platform';
 
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
-let dataDir: string;
-let platform: Platform;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-online-eval-'));
-  platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
-    writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
-    sessionQuietSeconds: 2,
-  });
-});
-
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
+const local = platformForFile('waggle-online-eval-', {
+  writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
+  sessionQuietSeconds: 2,
 });
 
 function metric(overrides: Partial<EvaluatorDefinition>): EvaluatorDefinition {
   return {
     id: 'answer-length',
-    projectId: platform.projectId,
+    projectId: local.platform.projectId,
     name: 'answer_length',
     version: 1,
     type: 'custom',
@@ -55,9 +38,9 @@ function metric(overrides: Partial<EvaluatorDefinition>): EvaluatorDefinition {
 
 describe('online evaluation on the local platform', () => {
   it('scores every new matching model event, and only those, into metrics', async () => {
-    platform.evaluators.put(metric({}));
-    platform.evaluators.put(metric({ id: 'disabled', name: 'Disabled', enabledInProd: false }));
-    const api = readApi(platform.url, platform.apiKey);
+    local.platform.evaluators.put(metric({}));
+    local.platform.evaluators.put(metric({ id: 'disabled', name: 'Disabled', enabledInProd: false }));
+    const api = readApi(local.platform.url, local.platform.apiKey);
     const chat = await api.sendEvent({
       event_type: 'model',
       event_name: 'chat',
@@ -106,7 +89,7 @@ describe('online evaluation on the local platform', () => {
   }, 90_000);
 
   it('scores a session once it has been quiet, on its session event only', async () => {
-    platform.evaluators.put(
+    local.platform.evaluators.put(
       metric({
         id: 'session-question',
         name: 'question_length',
@@ -115,7 +98,7 @@ describe('online evaluation on the local platform', () => {
         codeSnippet: 'def question_length(event):\n    return len(event["inputs"].get("question", ""))\n',
       }),
     );
-    const api = readApi(platform.url, platform.apiKey);
+    const api = readApi(local.platform.url, local.platform.apiKey);
     const started = await api.post('/session/start', {
       session: { project: 'default', session_name: 'quiet', source: 'test', inputs: { question: 'why?' } },
     });
