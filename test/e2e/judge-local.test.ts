@@ -4,42 +4,31 @@
  * read back through the read API by the id the score names, with tokens, cost and the evaluator;
  * the evaluator's budget counted on the platform's dynalite.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvaluatorDefinition } from '../../lambdas/domain/evaluators/evaluator';
-import { LOCAL_TENANT, startLocalPlatform } from '../../lambdas/local/platform';
+import { LOCAL_TENANT } from '../../lambdas/local/platform';
 import { evaluationInput } from '../support/evaluation-input';
 import { type FakeProvider, startFakeOpenAICompatible } from '../support/fake-providers';
 import { eventually, readApi } from '../support/read-api-client';
-
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
+import { platformForFile } from '../support/temp-platform';
 
 const PROVIDER_SECRET = 'sk-fake-judge-e2e-SECRET-1a2b3c4d5e';
 
-let dataDir: string;
-let platform: Platform;
+const local = platformForFile('waggle-judge-', {
+  writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
+});
 let fake: FakeProvider;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-judge-'));
   fake = await startFakeOpenAICompatible({ apiKey: PROVIDER_SECRET });
-  platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
-    writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
-  });
-  await readApi(platform.url, platform.apiKey).putProviderKey('openai-compatible', {
+  await readApi(local.platform.url, local.platform.apiKey).putProviderKey('openai-compatible', {
     api_key: PROVIDER_SECRET,
     base_url: fake.url,
   });
 }, 60_000);
 
 afterAll(async () => {
-  await platform?.close();
   await fake?.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 const input = evaluationInput({
@@ -55,7 +44,7 @@ const input = evaluationInput({
 function judge(overrides: Partial<EvaluatorDefinition> = {}): EvaluatorDefinition {
   return {
     id: 'local-judge-1',
-    projectId: platform.projectId,
+    projectId: local.platform.projectId,
     name: 'is-correct',
     version: 1,
     type: 'model',
@@ -76,11 +65,11 @@ function judge(overrides: Partial<EvaluatorDefinition> = {}): EvaluatorDefinitio
 }
 
 describe("the local platform's LLM judge", () => {
-  const tenant = () => ({ ...LOCAL_TENANT, project_id: platform.projectId });
+  const tenant = () => ({ ...LOCAL_TENANT, project_id: local.platform.projectId });
 
   it('scores through the project key and stores its own model event, found by the score’s judgeEventId', async () => {
     fake.respondWith({ text: 'Right on a clear day. [[0.9]]' });
-    const outcome = await platform.judge.run({
+    const outcome = await local.platform.judge.run({
       tenant: tenant(),
       evaluator: judge(),
       input,
@@ -95,7 +84,7 @@ describe("the local platform's LLM judge", () => {
     if (outcome.status !== 'ok') throw new Error('no score');
     expect(fake.requests.at(-1)?.headers.authorization).toBe(`Bearer ${PROVIDER_SECRET}`);
 
-    const api = readApi(platform.url, platform.apiKey);
+    const api = readApi(local.platform.url, local.platform.apiKey);
     const event = await eventually(async () => {
       const body = await api.export({
         filters: [{ field: 'source', operator: 'is', value: 'waggle-judge', type: 'string' }],
@@ -113,7 +102,7 @@ describe("the local platform's LLM judge", () => {
 
   it('stops at the evaluator’s budget, counted on dynalite', async () => {
     const before = fake.requests.length;
-    const outcome = await platform.judge.run({
+    const outcome = await local.platform.judge.run({
       tenant: tenant(),
       evaluator: judge({ id: 'local-judge-2', judgeBudgetUsdPerDay: 0 }),
       input,
@@ -125,10 +114,10 @@ describe("the local platform's LLM judge", () => {
 
   it("scores a new event online and keeps the judge's explanation, cost and own event in the scores table", async () => {
     fake.respondWith({ text: 'Correct and complete. [[0.8]]' });
-    platform.evaluators.put(
+    local.platform.evaluators.put(
       judge({ id: 'local-judge-online', enabledInProd: true, eventName: 'judged-answer' }),
     );
-    const api = readApi(platform.url, platform.apiKey);
+    const api = readApi(local.platform.url, local.platform.apiKey);
     const eventId = await api.sendEvent({
       event_type: 'model',
       event_name: 'judged-answer',
