@@ -38,6 +38,9 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
 }
 
+/** How long stopping waits for requests being answered (a local Query takes milliseconds). */
+const STOP_WAIT_MS = 5_000;
+
 /** Starts dynalite on 127.0.0.1 with its data in path (in memory when path is undefined). */
 export async function startLocalDynamo(path: string | undefined): Promise<LocalDynamo> {
   let lock: FolderLock | undefined;
@@ -64,10 +67,21 @@ export async function startLocalDynamo(path: string | undefined): Promise<LocalD
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localDynamoClient(endpoint);
+  // Requests being answered: dynalite closes its LevelDB when the server closes, and a Query still
+  // reading from it then throws from a stream, uncaught. Stopping waits for them first.
+  let answering = 0;
+  server.on('request', (_request: unknown, response: NodeJS.EventEmitter) => {
+    answering += 1;
+    response.once('close', () => {
+      answering -= 1;
+    });
+  });
   return {
     endpoint,
     client,
     async stop() {
+      const deadline = Date.now() + STOP_WAIT_MS;
+      while (answering > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await lock?.release();

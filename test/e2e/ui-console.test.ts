@@ -114,7 +114,10 @@ describe('the console in Chromium', () => {
       const table = page.getByTestId('events-table');
       await table.getByRole('link', { name: first.events.model, exact: true }).waitFor();
       await table.getByRole('link', { name: second.events.model, exact: true }).waitFor();
-      expect(await table.getByRole('link', { name: first.events.tool, exact: true }).count()).toBe(0);
+      // The model events were listed under All too: wait for the Model tab's own list.
+      await expect
+        .poll(() => table.getByRole('link', { name: first.events.tool, exact: true }).count())
+        .toBe(0);
       await table.getByRole('link', { name: first.events.model, exact: true }).click();
       // The event's session, with the event selected in the detail.
       await page.getByRole('region', { name: 'Event detail' }).getByText(first.modelOutput).waitFor();
