@@ -201,11 +201,11 @@ export async function openBackfillRunner(options: BackfillRunnerOptions): Promis
         throw new ConflictError(
           `backfill ${backfillId} is ${record.status}: only a failed run can be redriven`,
         );
-      const from = record.prepared ? 'ScoreBatches' : 'Prepare';
       Object.assign(record, { status: 'RUNNING', redrive_count: record.redrive_count + 1 });
       delete record.stopped_at;
       await save(record);
-      execute(record, from === 'ScoreBatches');
+      // Prepared: only the failed batches run again; not prepared: the run starts over.
+      execute(record, record.prepared !== undefined);
     },
     async settled(backfillId: string) {
       await running.get(backfillId);

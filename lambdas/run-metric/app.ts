@@ -56,10 +56,7 @@ export function createRunMetricHandler(deps: RunMetricHandlerDeps): HttpApi {
             request.params.metric_id ?? '',
             parseJsonObject(request),
             reviewer,
-            {
-              ...deps,
-              clock: deps.clock,
-            },
+            deps,
           );
           return jsonResponse(200, { score });
         }

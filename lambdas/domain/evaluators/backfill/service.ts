@@ -9,7 +9,13 @@ import type { Tenant } from '../../events/event';
 import type { EventQueryService } from '../../query/types';
 import type { EvaluatorCatalog, EvaluatorDefinition } from '../evaluator';
 import { type BackfillEstimate, capError, estimateBackfill } from './estimate';
-import { type BackfillRequest, backfillRun, checkBackfillable, parseBackfillRequest } from './request';
+import {
+  type BackfillRequest,
+  backfillFilters,
+  backfillRun,
+  checkBackfillable,
+  parseBackfillRequest,
+} from './request';
 import { type BackfillRunner, type BackfillState, isBackfillId, newBackfillId } from './runs';
 
 export interface BackfillServiceDeps {
@@ -40,7 +46,7 @@ export function createBackfillService(deps: BackfillServiceDeps) {
   async function estimate(tenant: Tenant, request: BackfillRequest, evaluator: EvaluatorDefinition) {
     const { from, to } = request;
     const counted = await deps.queries.exportEvents(tenant, {
-      filters: backfillRun(tenant, evaluator, request, { backfillId: 'estimate', now: 0 }).filters,
+      filters: backfillFilters(evaluator, request.filters),
       dateRange: { from, to },
       projections: ['event_id'],
       limit: 1,

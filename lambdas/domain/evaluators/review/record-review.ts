@@ -9,6 +9,7 @@
 import { NotFoundError, ValidationError } from '../../errors';
 import type { EventRecord, JsonObject, Tenant, WaggleEvent } from '../../events/event';
 import { isJsonObject } from '../../honeyhive/fields';
+import { versionClock } from '../../ingest/version-clock';
 import { DEFAULT_CODE_LIMITS } from '../code-limits';
 import type { EvaluatorCatalog, ScoreRecord } from '../evaluator';
 import { convertScore, withPassed } from '../score';
@@ -32,6 +33,9 @@ export interface RecordReviewDeps {
   clock?: () => number;
   newId?: () => string;
 }
+
+/** One clock per process, so two reviews in the same millisecond still get distinct versions. */
+const nextVersion = versionClock();
 
 const FIELDS = new Set(['event_id', 'value', 'comment', 'reviewer_label']);
 
@@ -101,7 +105,7 @@ export async function recordReview(
         ...tenant,
         event_id: event.event_id,
         // Epoch microseconds, as intake versions an update: a later review of the same event wins.
-        version: now * 1_000,
+        version: nextVersion(now),
         ingested_at: now,
         patch: { metrics: { [metric.name]: converted.value }, feedback: { [metric.name]: feedback } },
       },
