@@ -3,6 +3,7 @@
  * and carries `version`, which starts at 1 and goes up by one on every write: stores use it for
  * optimistic concurrency, and config changes carry it so data planes apply them in order.
  */
+import type { ChannelRecord } from '../alerts/channel';
 import type { ApiKeyScope } from '../auth/principal';
 import type { ConfigurationEnvironment } from '../configurations/configuration';
 import type { VersionContent } from '../configurations/configuration-input';
@@ -159,7 +160,8 @@ export type ControlPlaneRecord =
   | ConfigurationVersionRecord
   | ToolRecord
   | EvaluatorRecord
-  | EvaluatorVersionRecord;
+  | EvaluatorVersionRecord
+  | ChannelRecord;
 export type RecordKind = ControlPlaneRecord['kind'];
 export type RecordOf<K extends RecordKind> = Extract<ControlPlaneRecord, { kind: K }>;
 

@@ -45,6 +45,9 @@ export const ROLE_MATRIX = {
   'key.revoke': { level: 'workspace', minRole: 'admin' },
   // Configurations and tools are project content, like the events members send: members write them.
   'configuration.write': { level: 'workspace', minRole: 'member' },
+  // Notification channels (lambdas/domain/alerts/): members see them, admins change and test them.
+  'channel.list': { level: 'workspace', minRole: 'member' },
+  'channel.manage': { level: 'workspace', minRole: 'admin' },
 } as const satisfies Record<string, PolicyRule>;
 
 export type Action = keyof typeof ROLE_MATRIX;
