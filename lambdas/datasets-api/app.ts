@@ -5,7 +5,9 @@
  * wires it on AWS, the local platform with dynalite.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { FILE_CONTENT_TYPES } from '../domain/datasets/file-formats';
 import type { DatasetCaller, DatasetService } from '../domain/datasets/service';
+import { type DatasetVersionService, parseVersionNumber } from '../domain/datasets/versions';
 import type { RunService } from '../domain/experiments/runs';
 import { createCallerAuthenticator, type DataPlaneCallerDeps } from '../http/data-plane-caller';
 import { parseJsonObject } from '../http/json-object-body';
@@ -20,6 +22,7 @@ export const DATASETS_BODY_LIMITS = { maxBodyBytes: 4 * 1024 * 1024, maxDecompre
 
 export interface DatasetsHandlerDeps extends Omit<DataPlaneCallerDeps, 'clock'> {
   datasets: DatasetService;
+  versions: DatasetVersionService;
   runs: RunService;
   clock?: () => number;
   onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
@@ -49,7 +52,7 @@ const byPathIdWithBody =
 
 export function createDatasetsHandler(deps: DatasetsHandlerDeps): HttpApi {
   const authenticate = createCallerAuthenticator({ ...deps, clock: deps.clock ?? Date.now });
-  const { datasets, runs } = deps;
+  const { datasets, versions, runs } = deps;
   const one = (query: URLSearchParams, name: string) => query.get(name) ?? undefined;
   const actions: Record<ReturnType<typeof unversioned>, Action> = {
     'GET /datasets': async (caller, _request, query) =>
@@ -65,7 +68,30 @@ export function createDatasetsHandler(deps: DatasetsHandlerDeps): HttpApi {
     'DELETE /datasets': async (caller, _request, query) =>
       ok(await datasets.deleteDataset(caller, one(query, 'dataset_id'))),
     'POST /datasets/{dataset_id}/datapoints': byPathIdWithBody('dataset_id', datasets.addDatapoints),
+    'POST /datasets/{dataset_id}/import': byPathIdWithBody('dataset_id', datasets.importFile),
+    'GET /datasets/{dataset_id}/export': async (caller, request, query) => {
+      const file = await versions.exportDataset(caller, request.params.dataset_id ?? '', {
+        format: one(query, 'format'),
+        version: one(query, 'version'),
+      });
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': FILE_CONTENT_TYPES[file.format],
+          'content-disposition': `attachment; filename="${file.fileName}"`,
+          'x-content-type-options': 'nosniff',
+        },
+        body: file.content,
+      };
+    },
+    'POST /datasets/{dataset_id}/versions': byPathIdWithBody('dataset_id', versions.createVersion),
+    'GET /datasets/{dataset_id}/versions': byPathId('dataset_id', versions.listVersions),
     'GET /datapoints': async (caller, _request, query) => {
+      const version = parseVersionNumber(one(query, 'version'));
+      if (version !== undefined)
+        return ok(
+          await versions.versionDatapoints(caller, { datasetName: one(query, 'dataset_name'), version }),
+        );
       const ids = query
         .getAll('datapoint_ids')
         .flatMap((value) => value.split(','))

@@ -6,6 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DATASETS_TABLE, DynamoDatasetStore, DynamoRunStore } from '../adapters/aws/dynamo-dataset-store';
 import { createDatasetsHandler, DATASETS_ROUTES } from '../datasets-api/app';
 import { createDatasetService } from '../domain/datasets/service';
+import { createDatasetVersionService } from '../domain/datasets/versions';
 import { createRunService } from '../domain/experiments/runs';
 import type { DataPlaneCallerDeps } from '../http/data-plane-caller';
 import type { HttpApi } from '../http/router';
@@ -29,12 +30,15 @@ export async function startDatasetsLocal(options: {
     DATASETS_TABLE.sortKey,
   ]);
   const store = new DynamoDatasetStore(options.dynamo, LOCAL_DATASETS_TABLE);
+  const versions = createDatasetVersionService({ store, versions: store });
   const handler = createDatasetsHandler({
     ...options.callerAuth,
     datasets: createDatasetService({ store }),
+    versions,
     runs: createRunService({
       runs: new DynamoRunStore(options.dynamo, LOCAL_DATASETS_TABLE),
       datasets: store,
+      datasetVersion: versions.versionForRun,
     }),
     onError: (error, context) =>
       options.logger.error(`datasets: ${context.routeKey} answered ${context.status}`, {

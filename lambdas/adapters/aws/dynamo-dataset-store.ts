@@ -8,6 +8,11 @@
  * - a datapoint:   sk `dp#<datapoint id>`, its record as JSON in `doc` (at most 350 KiB: requests.ts),
  *                  and the datasets it belongs to as the string set `linked`
  * - a run:         sk `run#<run id>` (DynamoRunStore below)
+ * - a version:      sk `ver#<dataset id>#<number, 10 digits>`, its record as JSON in `doc`
+ * - its contents:   sk `vc#<dataset id>#<snapshot id>#<part, 6 digits>`, a JSON list of datapoints in
+ *                   `doc`, packed up to VERSION_PART_BYTES a part (a datapoint is at most 350 KiB, so
+ *                   each part stays within DynamoDB's 400 KB item); written before the version's
+ *                   record claims its number, so a version is never read half-written
  * - a membership:  sk `m#<dataset id>#<datapoint id>`, with `seq` (when it was added, and its place in
  *                  that call) for order
  *
@@ -30,8 +35,8 @@ import {
   UpdateItemCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import type { DatapointRecord, DatasetRecord } from '../../domain/datasets/model';
-import type { DatasetStore } from '../../domain/datasets/ports';
+import type { DatapointRecord, DatasetRecord, DatasetVersionRecord } from '../../domain/datasets/model';
+import type { DatasetStore, DatasetVersionStore } from '../../domain/datasets/ports';
 import { ConflictError } from '../../domain/errors';
 import type { RunRecord, RunStore } from '../../domain/experiments/runs';
 
@@ -57,11 +62,19 @@ const memberKey = (projectId: string, datasetId: string, datapointId: string) =>
   sk: { S: `m#${datasetId}#${datapointId}` },
 });
 
+const versionKey = (projectId: string, datasetId: string, number: number) => ({
+  pk: pkOf(projectId),
+  sk: { S: `ver#${datasetId}#${String(number).padStart(10, '0')}` },
+});
+const versionPartPrefix = (datasetId: string, snapshotId: string) => `vc#${datasetId}#${snapshotId}#`;
+/** A version's part at most: a 350 KiB datapoint alone, or several smaller ones, within the 400 KB item. */
+const VERSION_PART_BYTES = 360 * 1024;
+
 /** Sorts as the time then the place: fixed-width digits (epoch ms has 13 until the year 2286). */
 const sequence = (at: number, index: number) =>
   `${String(at).padStart(15, '0')}.${String(index).padStart(6, '0')}`;
 
-export class DynamoDatasetStore implements DatasetStore {
+export class DynamoDatasetStore implements DatasetStore, DatasetVersionStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
@@ -117,6 +130,11 @@ export class DynamoDatasetStore implements DatasetStore {
   async deleteDataset(projectId: string, datasetId: string): Promise<void> {
     const dataset = await this.getDataset(projectId, datasetId);
     await this.removeMembers(projectId, datasetId, await this.members(projectId, datasetId));
+    // Its versions' records first, then their contents: no version is left without its datapoints.
+    for (const prefix of [`ver#${datasetId}#`, `vc#${datasetId}#`]) {
+      const items = await this.query(projectId, prefix);
+      await this.batchWrite(items.map((item) => ({ DeleteRequest: { Key: keyOf(item) } })));
+    }
     await this.client.send(
       new DeleteItemCommand({ TableName: this.tableName, Key: datasetKey(projectId, datasetId) }),
     );
@@ -209,6 +227,70 @@ export class DynamoDatasetStore implements DatasetStore {
     );
   }
 
+  async putVersion(version: DatasetVersionRecord, datapoints: readonly DatapointRecord[]): Promise<void> {
+    const prefix = versionPartPrefix(version.dataset_id, version.snapshot_id);
+    const parts: WriteRequest[] = packParts(datapoints).map((doc, index) => ({
+      PutRequest: {
+        Item: {
+          pk: pkOf(version.project_id),
+          sk: { S: `${prefix}${String(index).padStart(6, '0')}` },
+          doc: { S: doc },
+        },
+      },
+    }));
+    await this.batchWrite(parts);
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            ...versionKey(version.project_id, version.dataset_id, version.number),
+            doc: { S: JSON.stringify(version) },
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Another snapshot took the number: these parts are nobody's.
+      await this.batchWrite(parts.map((part) => ({ DeleteRequest: { Key: keyOf(part.PutRequest?.Item) } })));
+      throw new ConflictError(`dataset ${version.dataset_id} already has a version ${version.number}`);
+    }
+  }
+
+  async listVersions(projectId: string, datasetId: string): Promise<DatasetVersionRecord[]> {
+    const items = await this.query(projectId, `ver#${datasetId}#`);
+    return items
+      .map((item) => JSON.parse(item.doc?.S ?? '{}') as DatasetVersionRecord)
+      .sort((a, b) => b.number - a.number);
+  }
+
+  async getVersion(
+    projectId: string,
+    datasetId: string,
+    number: number,
+  ): Promise<DatasetVersionRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: versionKey(projectId, datasetId, number),
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.doc?.S ? (JSON.parse(Item.doc.S) as DatasetVersionRecord) : undefined;
+  }
+
+  async versionDatapoints(version: DatasetVersionRecord): Promise<DatapointRecord[]> {
+    const items = await this.query(
+      version.project_id,
+      versionPartPrefix(version.dataset_id, version.snapshot_id),
+    );
+    return items
+      .sort((a, b) => (a.sk?.S ?? '').localeCompare(b.sk?.S ?? ''))
+      .flatMap((item) => JSON.parse(item.doc?.S ?? '[]') as Omit<DatapointRecord, 'linked_datasets'>[])
+      .map((datapoint) => ({ ...datapoint, linked_datasets: [version.dataset_id] }));
+  }
+
   private async claimName(projectId: string, name: string, datasetId: string): Promise<void> {
     try {
       await this.client.send(
@@ -288,6 +370,34 @@ export class DynamoDatasetStore implements DatasetStore {
     }
   }
 }
+
+/**
+ * A version's datapoints as JSON lists of at most VERSION_PART_BYTES each (a larger datapoint alone).
+ * Which datasets a datapoint belongs to is not part of its contents: left out.
+ */
+function packParts(datapoints: readonly DatapointRecord[]): string[] {
+  const parts: string[] = [];
+  let part: string[] = [];
+  let bytes = 0;
+  for (const { linked_datasets: _linked, ...datapoint } of datapoints) {
+    const json = JSON.stringify(datapoint);
+    const size = Buffer.byteLength(json) + 1;
+    if (part.length > 0 && bytes + size > VERSION_PART_BYTES) {
+      parts.push(`[${part.join(',')}]`);
+      part = [];
+      bytes = 0;
+    }
+    part.push(json);
+    bytes += size;
+  }
+  if (part.length > 0) parts.push(`[${part.join(',')}]`);
+  return parts;
+}
+
+const keyOf = (item: Item | undefined): Item => ({
+  pk: item?.pk as AttributeValue,
+  sk: item?.sk as AttributeValue,
+});
 
 /** Experiment runs in the same table (sk `run#<run id>`, the record as JSON in `doc`). */
 export class DynamoRunStore implements RunStore {

@@ -12,6 +12,10 @@ export type DatasetType = (typeof DATASET_TYPES)[number];
 export const PIPELINE_TYPES = ['event', 'session'] as const;
 export type PipelineType = (typeof PIPELINE_TYPES)[number];
 
+/** The files a dataset is imported from and exported to. */
+export const DATASET_FILE_FORMATS = ['jsonl', 'csv'] as const;
+export type DatasetFileFormat = (typeof DATASET_FILE_FORMATS)[number];
+
 export interface DatasetRecord {
   id: string;
   project_id: string;
@@ -42,6 +46,32 @@ export interface DatapointRecord {
   metadata: JsonObject;
   created_at: number;
   updated_at: number;
+}
+
+/**
+ * A dataset version: an immutable snapshot of its datapoints (ids and contents, in order) as they were
+ * when it was made. Numbered 1, 2, ... per dataset. `fingerprint` (a hash of the contents) tells
+ * whether the dataset changed since; `snapshot_id` names the stored contents.
+ */
+export interface DatasetVersionRecord {
+  project_id: string;
+  dataset_id: string;
+  number: number;
+  description: string;
+  created_at: number;
+  datapoint_count: number;
+  fingerprint: string;
+  snapshot_id: string;
+}
+
+export function datasetVersionWire(version: DatasetVersionRecord) {
+  return {
+    number: version.number,
+    dataset_id: version.dataset_id,
+    created_at: new Date(version.created_at).toISOString(),
+    datapoint_count: version.datapoint_count,
+    description: version.description,
+  };
 }
 
 /** HoneyHive's ids are 24 hex digits (MongoDB ObjectIds); ours look alike, and are random. */

@@ -4,7 +4,7 @@
  * datapoint to a dataset also links the dataset on the datapoint (`linked_datasets`), and removing
  * it unlinks it.
  */
-import type { DatapointRecord, DatasetRecord } from './model';
+import type { DatapointRecord, DatasetRecord, DatasetVersionRecord } from './model';
 
 export interface DatasetStore {
   /** ConflictError when the project has a dataset of that name. */
@@ -31,4 +31,18 @@ export interface DatasetStore {
   getDatapoints(projectId: string, datapointIds: readonly string[]): Promise<DatapointRecord[]>;
   /** Removes the datapoint and its memberships. */
   deleteDatapoint(projectId: string, datapointId: string): Promise<void>;
+}
+
+/**
+ * Dataset versions: each an immutable snapshot of the datapoints, stored whole before its number is
+ * claimed, so a version is never seen half-written. A dataset's deletion removes its versions.
+ */
+export interface DatasetVersionStore {
+  /** Stores the snapshot, then claims the version's number: ConflictError when it is taken. */
+  putVersion(version: DatasetVersionRecord, datapoints: readonly DatapointRecord[]): Promise<void>;
+  /** The dataset's versions, newest first. */
+  listVersions(projectId: string, datasetId: string): Promise<DatasetVersionRecord[]>;
+  getVersion(projectId: string, datasetId: string, number: number): Promise<DatasetVersionRecord | undefined>;
+  /** The version's datapoints as they were, in the dataset's order then. */
+  versionDatapoints(version: DatasetVersionRecord): Promise<DatapointRecord[]>;
 }

@@ -8,7 +8,15 @@
 import { TooLargeError, ValidationError } from '../errors';
 import type { JsonObject } from '../events/event';
 import { assertJsonDepth, describeType, invalidField, isJsonObject } from '../honeyhive/fields';
-import { DATASET_TYPES, type DatasetType, isEntityId, PIPELINE_TYPES, type PipelineType } from './model';
+import {
+  DATASET_FILE_FORMATS,
+  DATASET_TYPES,
+  type DatasetFileFormat,
+  type DatasetType,
+  isEntityId,
+  PIPELINE_TYPES,
+  type PipelineType,
+} from './model';
 
 /** A datapoint's JSON at most (DynamoDB's 400 KB item, less room for the item's keys and names). */
 export const MAX_DATAPOINT_BYTES = 350 * 1024;
@@ -58,7 +66,13 @@ export type DatapointPatch = Partial<
 export interface AddDatapointsInput {
   project?: string;
   rows: JsonObject[];
-  mapping: { inputs: string[]; ground_truth: string[]; history: string[] };
+  mapping: DatapointMapping;
+}
+
+export interface DatapointMapping {
+  inputs: string[];
+  ground_truth: string[];
+  history: string[];
 }
 
 class Fields {
@@ -269,27 +283,44 @@ export function parseAddDatapoints(body: unknown): AddDatapointsInput {
   if (rows.length === 0) throw invalidField('data', 'is empty');
   if (rows.length > MAX_ADDED_DATAPOINTS)
     throw new TooLargeError(`data has more than ${MAX_ADDED_DATAPOINTS} rows: send them in several requests`);
-  const mappingBody = fields.object('mapping');
-  if (mappingBody === undefined)
-    throw invalidField('mapping', 'is required: {inputs, ground_truth, history}');
-  const mapping = new Fields(mappingBody, 'mapping', ['inputs', 'ground_truth', 'history']);
+  const mapping = parseMapping(fields.object('mapping'));
+  if (mapping === undefined) throw invalidField('mapping', 'is required: {inputs, ground_truth, history}');
+  return { project: fields.string('project', MAX_NAME_CHARS), rows, mapping };
+}
+
+export interface ImportRequest {
+  format: DatasetFileFormat;
+  content: string;
+  mapping?: DatapointMapping;
+}
+
+/**
+ * `POST /datasets/{id}/import`: the file's format and its text, and optionally a mapping as
+ * addDatapoints takes it (domain/datasets/file-formats.ts reads the file).
+ */
+export function parseImportRequest(body: unknown): ImportRequest {
+  const fields = new Fields(bodyObject(body, 'the body'), '', ['format', 'content', 'mapping']);
+  const format = fields.oneOf('format', DATASET_FILE_FORMATS);
+  if (format === undefined) throw invalidField('format', 'is required: jsonl or csv');
+  const content = fields.string('content', Number.MAX_SAFE_INTEGER);
+  if (content === undefined) throw invalidField('content', "is required: the file's text");
+  const mapping = parseMapping(fields.object('mapping'));
+  return { format, content, ...(mapping !== undefined && { mapping }) };
+}
+
+/** Which fields of a row are a datapoint's inputs, ground truth and chat history; undefined when none is given. */
+export function parseMapping(body: JsonObject | undefined): DatapointMapping | undefined {
+  if (body === undefined) return undefined;
+  const mapping = new Fields(body, 'mapping', ['inputs', 'ground_truth', 'history']);
   return {
-    project: fields.string('project', MAX_NAME_CHARS),
-    rows,
-    mapping: {
-      inputs: mapping.keys('inputs'),
-      ground_truth: mapping.keys('ground_truth'),
-      history: mapping.keys('history'),
-    },
+    inputs: mapping.keys('inputs'),
+    ground_truth: mapping.keys('ground_truth'),
+    history: mapping.keys('history'),
   };
 }
 
-/** One row as a datapoint, by the mapping. */
-export function datapointOfRow(
-  row: JsonObject,
-  mapping: AddDatapointsInput['mapping'],
-  index: number,
-): DatapointInput {
+/** One row as a datapoint, by the mapping; `where` names the row in errors (`data[3]`, `line 4`). */
+export function datapointOfRow(row: JsonObject, mapping: DatapointMapping, where: string): DatapointInput {
   const pick = (keys: string[]) =>
     Object.fromEntries(keys.filter((key) => key in row).map((key) => [key, row[key]]));
   const mapped = new Set([...mapping.inputs, ...mapping.ground_truth, ...mapping.history]);
@@ -297,10 +328,7 @@ export function datapointOfRow(
     const value = row[key];
     if (value === undefined || value === null) return [];
     if (Array.isArray(value) && value.every(isJsonObject)) return value as JsonObject[];
-    throw invalidField(
-      `data[${index}].${key}`,
-      'is mapped to history but is not a list of messages (objects)',
-    );
+    throw invalidField(`${where}.${key}`, 'is mapped to history but is not a list of messages (objects)');
   });
   const datapoint: DatapointInput = {
     inputs: pick(mapping.inputs) as JsonObject,
@@ -309,11 +337,11 @@ export function datapointOfRow(
     linked_datasets: [],
     metadata: Object.fromEntries(Object.entries(row).filter(([key]) => !mapped.has(key))) as JsonObject,
   };
-  checkDatapointSize(datapoint, `data[${index}]`);
+  checkDatapointSize(datapoint, where);
   return datapoint;
 }
 
-function checkDatapointSize(datapoint: object, where: string): void {
+export function checkDatapointSize(datapoint: object, where: string): void {
   const bytes = Buffer.byteLength(JSON.stringify(datapoint));
   if (bytes > MAX_DATAPOINT_BYTES)
     throw new TooLargeError(

@@ -5,6 +5,7 @@
  */
 import { NotFoundError, ValidationError } from '../errors';
 import { checkCallerProject, type DatasetCaller } from './caller';
+import { importFile } from './file-formats';
 import {
   type DatapointRecord,
   type DatasetRecord,
@@ -15,6 +16,7 @@ import {
 } from './model';
 import type { DatasetStore } from './ports';
 import {
+  type DatapointInput,
   datapointOfRow,
   MAX_NAMED_DATAPOINTS,
   parseAddDatapoints,
@@ -22,6 +24,7 @@ import {
   parseDatapointPatch,
   parseDatasetInput,
   parseDatasetPatch,
+  parseImportRequest,
 } from './requests';
 
 export type { DatasetCaller };
@@ -32,18 +35,24 @@ export interface DatasetServiceDeps {
   newId?: () => string;
 }
 
+/** The caller's project's dataset of that id, or NotFoundError. */
+export async function findDataset(
+  store: Pick<DatasetStore, 'getDataset'>,
+  caller: DatasetCaller,
+  datasetId: string,
+): Promise<DatasetRecord> {
+  const dataset = isEntityId(datasetId)
+    ? await store.getDataset(caller.tenant.project_id, datasetId)
+    : undefined;
+  if (!dataset) throw new NotFoundError(`no dataset ${datasetId.slice(0, 64)} in this project`);
+  return dataset;
+}
+
 export function createDatasetService(deps: DatasetServiceDeps) {
   const { store } = deps;
   const clock = deps.clock ?? Date.now;
   const newId = deps.newId ?? newEntityId;
-
-  async function datasetOf(caller: DatasetCaller, datasetId: string): Promise<DatasetRecord> {
-    const dataset = isEntityId(datasetId)
-      ? await store.getDataset(caller.tenant.project_id, datasetId)
-      : undefined;
-    if (!dataset) throw new NotFoundError(`no dataset ${datasetId.slice(0, 64)} in this project`);
-    return dataset;
-  }
+  const datasetOf = (caller: DatasetCaller, datasetId: string) => findDataset(store, caller, datasetId);
 
   async function existingDatapoints(caller: DatasetCaller, ids: readonly string[]): Promise<void> {
     const found = await store.getDatapoints(caller.tenant.project_id, ids);
@@ -62,7 +71,7 @@ export function createDatasetService(deps: DatasetServiceDeps) {
     );
   }
 
-  async function createDatapoints(caller: DatasetCaller, inputs: ReturnType<typeof parseDatapointInput>[]) {
+  async function createDatapoints(caller: DatasetCaller, inputs: DatapointInput[]) {
     const now = clock();
     const records: DatapointRecord[] = inputs.map((input) => ({
       id: newId(),
@@ -81,6 +90,14 @@ export function createDatasetService(deps: DatasetServiceDeps) {
     }));
     await store.putDatapoints(records);
     return records;
+  }
+
+  /** New datapoints at the end of the dataset. */
+  async function insertInto(caller: DatasetCaller, dataset: DatasetRecord, points: DatapointInput[]) {
+    const records = await createDatapoints(caller, points);
+    const ids = records.map((record) => record.id);
+    await store.addMembers(dataset.project_id, dataset.id, ids, clock());
+    return { inserted: true, datapoint_ids: ids };
   }
 
   return {
@@ -163,11 +180,15 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       const dataset = await datasetOf(caller, datasetId);
       const input = parseAddDatapoints(body);
       checkCallerProject(caller, input.project);
-      const points = input.rows.map((row, index) => datapointOfRow(row, input.mapping, index));
-      const records = await createDatapoints(caller, points);
-      const ids = records.map((record) => record.id);
-      await store.addMembers(dataset.project_id, dataset.id, ids, clock());
-      return { inserted: true, datapoint_ids: ids };
+      const points = input.rows.map((row, index) => datapointOfRow(row, input.mapping, `data[${index}]`));
+      return insertInto(caller, dataset, points);
+    },
+
+    /** `POST /datasets/{id}/import`: a JSONL or CSV file, read whole before anything is stored. */
+    async importFile(caller: DatasetCaller, datasetId: string, body: unknown) {
+      const dataset = await datasetOf(caller, datasetId);
+      const input = parseImportRequest(body);
+      return insertInto(caller, dataset, importFile(input.format, input.content, input.mapping));
     },
 
     async getDatapoints(

@@ -3,7 +3,8 @@
  * a named run of an application over a dataset's datapoints, holding the ids of the sessions it
  * traced (`event_ids`), the dataset and datapoints, its configuration and metadata, and its status
  * (pending, then completed). A run is one item of the datasets table, so its lists are capped
- * (MAX_RUN_IDS): DynamoDB refuses items over 400 KB. Results and comparisons are not built yet.
+ * (MAX_RUN_IDS): DynamoDB refuses items over 400 KB. A run over a dataset records the dataset's
+ * version it used (`dataset_version`), so it always points at an immutable snapshot.
  */
 import { randomUUID } from 'node:crypto';
 import { checkCallerProject, type DatasetCaller } from '../datasets/caller';
@@ -28,6 +29,8 @@ export interface RunRecord {
   name: string;
   event_ids: string[];
   dataset_id: string | null;
+  /** The dataset's version the run used (domain/datasets/versions.ts); runs stored before versions have none. */
+  dataset_version?: number | null;
   datapoint_ids: string[];
   configuration: JsonObject;
   metadata: JsonObject;
@@ -129,6 +132,7 @@ export function runWire(run: RunRecord, projectName: string) {
     created_at: new Date(run.created_at).toISOString(),
     event_ids: run.event_ids,
     dataset_id: run.dataset_id,
+    dataset_version: run.dataset_version ?? null,
     datapoint_ids: run.datapoint_ids,
     configuration: run.configuration,
     metadata: run.metadata,
@@ -139,6 +143,8 @@ export function runWire(run: RunRecord, projectName: string) {
 export function createRunService(deps: {
   runs: RunStore;
   datasets: Pick<DatasetStore, 'getDataset'>;
+  /** The version of the dataset a run uses, made when the dataset changed since its latest one. */
+  datasetVersion: (caller: RunCaller, datasetId: string, runName: string) => Promise<number>;
   clock?: () => number;
   newId?: () => string;
 }) {
@@ -173,6 +179,9 @@ export function createRunService(deps: {
         name: fields.name,
         event_ids: fields.event_ids,
         dataset_id: fields.dataset_id ?? null,
+        dataset_version: fields.dataset_id
+          ? await deps.datasetVersion(caller, fields.dataset_id, fields.name)
+          : null,
         datapoint_ids: fields.datapoint_ids ?? [],
         configuration: fields.configuration ?? {},
         metadata: fields.metadata ?? {},
@@ -200,6 +209,11 @@ export function createRunService(deps: {
       const run = await runOf(caller, runId);
       await checkDataset(caller, fields.dataset_id);
       const updated: RunRecord = { ...run, ...fields, updated_at: clock() };
+      // Another dataset named: the run now records that dataset's version.
+      if (fields.dataset_id !== undefined && fields.dataset_id !== run.dataset_id)
+        updated.dataset_version = fields.dataset_id
+          ? await deps.datasetVersion(caller, fields.dataset_id, updated.name)
+          : null;
       await deps.runs.putRun(updated);
       return { evaluation: runWire(updated, caller.projectName), warning: null };
     },
