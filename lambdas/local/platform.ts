@@ -4,6 +4,7 @@
  * for S3, DuckDB for Athena and embedded dynalite for DynamoDB, all under one data folder.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { DynamoRunStore } from '../adapters/aws/dynamo-dataset-store';
 import { DynamoKeyRegistry } from '../adapters/aws/dynamo-key-registry';
 import { DynamoPendingUpdates } from '../adapters/aws/dynamo-pending-updates';
 import { createDuckDbQueryEngine } from '../adapters/local/duckdb-query-engine';
@@ -23,10 +24,12 @@ import { createMemoryRateLimiter } from '../domain/auth/rate-limit';
 import { createTokenVerifier } from '../domain/auth/token-verifier';
 import { runEventReader } from '../domain/evaluators/definitions/run-metric';
 import type { JudgeRunner } from '../domain/evaluators/evaluator';
+import { createRunResultService } from '../domain/experiments/run-results';
 import { publishRecords } from '../domain/ingest/publish-records';
 import type { DeletableObjectStore, ObjectStore } from '../domain/ports';
 import { createEventQueryService } from '../domain/query/event-query-service';
 import { withPendingUpdates } from '../domain/query/pending-merge';
+import { createRunEventsReader } from '../domain/query/run-events';
 import type { EventQueryService } from '../domain/query/types';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../domain/queue-limits';
 import { needsLocatorRebuild, rebuildLocator } from '../domain/store/locator-rebuild';
@@ -41,7 +44,7 @@ import { buildConsole, CONSOLE_DIST_DIR, type ConsoleBuild } from './console-bui
 import { openConsoleFiles } from './console-files';
 import { type LocalBootstrap, type LocalControlPlane, startLocalControlPlane } from './control-plane';
 import { dataPlaneCors } from './cors';
-import { startDatasetsLocal } from './datasets-local';
+import { LOCAL_DATASETS_TABLE, startDatasetsLocal } from './datasets-local';
 import {
   ensureKeyTable,
   ensurePendingUpdatesTable,
@@ -407,6 +410,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const query = createQueryApiHandler({
       keys,
       queries,
+      // The runs table is made by startDatasetsLocal, before the server takes requests.
+      runResults: createRunResultService({
+        runs: new DynamoRunStore(dynamo.client, LOCAL_DATASETS_TABLE),
+        readRunEvents: createRunEventsReader(engine),
+      }),
       eventsQueue,
       overflowStore: rawArchive,
       payloadStore: eventStore,

@@ -10,6 +10,7 @@ import type { Principal } from '../domain/auth/principal';
 import type { ConcurrencyGate } from '../domain/concurrency-gate';
 import { NotFoundError, UnavailableError } from '../domain/errors';
 import type { WaggleTombstone } from '../domain/events/event';
+import type { RunResultService } from '../domain/experiments/run-results';
 import { parseJsonBody } from '../domain/ingest/json-body';
 import { publishRecords } from '../domain/ingest/publish-records';
 import type { MessageQueue, ObjectStore } from '../domain/ports';
@@ -53,6 +54,12 @@ const BODY_LIMITS = { maxBodyBytes: 256 * 1024, maxDecompressedBytes: 1024 * 102
 /** keys, auth, tokens and projectName: who may read (lambdas/http/data-plane-caller.ts). */
 export interface QueryApiHandlerDeps extends Omit<DataPlaneCallerDeps, 'clock'> {
   queries: EventQueryService;
+  /**
+   * Experiment results and comparisons (runs from the datasets table, their events from the same
+   * engine as `queries`); the deployed function and the local platform always set it. Omitted (unit
+   * tests of the other routes), the result routes answer 404.
+   */
+  runResults?: RunResultService;
   eventsQueue: MessageQueue;
   /** Where publishRecords puts a record too large for a message (never for a tombstone in practice). */
   overflowStore: ObjectStore;
@@ -137,6 +144,33 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     const result = await exportPage(ctx, query);
     return { status: 200, json: exportBody(result, ctx.principal, query) };
   };
+  const runResults = (): RunResultService => {
+    if (!deps.runResults) throw new NotFoundError('experiment results are not served by this deployment');
+    return deps.runResults;
+  };
+  const runCaller = (ctx: RouteContext) => ({
+    tenant: tenantOf(ctx.principal),
+    projectName: ctx.principal.projectName,
+  });
+  const runResultRoute = async (ctx: RouteContext): Promise<Answer> => ({
+    status: 200,
+    body: await runResults().result(
+      runCaller(ctx),
+      ctx.request.params.run_id ?? '',
+      runResultQuery(ctx.request.event),
+      ctx.read,
+    ),
+  });
+  const runCompareRoute = async (ctx: RouteContext): Promise<Answer> => ({
+    status: 200,
+    body: await runResults().compare(
+      runCaller(ctx),
+      ctx.request.params.run_id ?? '',
+      ctx.request.params.old_run_id ?? '',
+      runResultQuery(ctx.request.event),
+      ctx.read,
+    ),
+  });
   const sessionRoute = async (ctx: RouteContext): Promise<Answer> => {
     const id = parsePathId(ctx.request.params.session_id, 'session_id');
     const session = await fullSession(ctx, id);
@@ -193,6 +227,10 @@ export function createQueryApiHandler(deps: QueryApiHandlerDeps): QueryApiHandle
     },
     'GET /v1/sessions/{session_id}': sessionRoute,
     'GET /session/{session_id}': sessionRoute,
+    'GET /runs/{run_id}/result': runResultRoute,
+    'GET /v1/runs/{run_id}/result': runResultRoute,
+    'GET /runs/{run_id}/compare-with/{old_run_id}': runCompareRoute,
+    'GET /v1/runs/{run_id}/compare-with/{old_run_id}': runCompareRoute,
     'DELETE /v1/events/{id}': (ctx) => deleteTarget(ctx, 'event', parsePathId(ctx.request.params.id, 'id')),
     'DELETE /v1/sessions/{session_id}': (ctx) =>
       deleteTarget(ctx, 'session', parsePathId(ctx.request.params.session_id, 'session_id')),
@@ -242,6 +280,17 @@ function invocationRemainingMs(context: unknown): number | undefined {
 function readJsonBody(request: HttpRequest): unknown {
   const bytes = request.body();
   return bytes.byteLength === 0 ? {} : parseJsonBody(bytes);
+}
+
+/** The result routes' query: the aggregate function, the project (checked against the key's), filters. */
+function runResultQuery(event: APIGatewayProxyEventV2) {
+  const query = new URLSearchParams(event.rawQueryString ?? '');
+  const one = (name: string) => query.get(name) ?? undefined;
+  return {
+    aggregate_function: one('aggregate_function'),
+    project_id: one('project_id'),
+    filters: one('filters'),
+  };
 }
 
 /**

@@ -17,6 +17,8 @@ export const QUERY_API_ENVIRONMENT = defineFunctionEnvironment(
     RAW_ARCHIVE_BUCKET: string(),
     /** Updates still waiting for their event, merged into what reads return. */
     PENDING_UPDATES_TABLE_NAME: string(),
+    /** Experiment runs (the datasets function's table), read for their results and comparisons. */
+    DATASETS_TABLE_NAME: string(),
     /** Days a read without a dateRange covers (dataPlanes[].defaultReadWindowDays); unset: 30. */
     DEFAULT_READ_WINDOW_DAYS: optional(integer({ min: 1, max: MAX_READ_WINDOW_DAYS })),
     ...CALLER_AUTH_VARIABLES,

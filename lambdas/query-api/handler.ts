@@ -9,12 +9,15 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
 import { callerAuthFromEnvironment } from '../adapters/aws/caller-auth';
+import { DynamoRunStore } from '../adapters/aws/dynamo-dataset-store';
 import { DynamoPendingUpdates } from '../adapters/aws/dynamo-pending-updates';
 import { createObservability } from '../adapters/aws/observability';
 import { S3ObjectStore } from '../adapters/aws/s3-object-store';
 import { SqsMessageQueue } from '../adapters/aws/sqs-message-queue';
+import { createRunResultService } from '../domain/experiments/run-results';
 import { createEventQueryService } from '../domain/query/event-query-service';
 import { withPendingUpdates } from '../domain/query/pending-merge';
+import { createRunEventsReader } from '../domain/query/run-events';
 import { createQueryApiHandler } from './app';
 import { readQueryApiEnvironment } from './environment';
 
@@ -39,6 +42,10 @@ const queryApi = createQueryApiHandler({
     ),
     new DynamoPendingUpdates(dynamo, env.PENDING_UPDATES_TABLE_NAME, { consistentReads: false }),
   ),
+  runResults: createRunResultService({
+    runs: new DynamoRunStore(dynamo, env.DATASETS_TABLE_NAME),
+    readRunEvents: createRunEventsReader(engine),
+  }),
   eventsQueue: new SqsMessageQueue(traced(new SQSClient({})), env.EVENTS_QUEUE_URL),
   // Tombstones are tiny; the overflow store is the same one ingest uses, for publishRecords' contract.
   overflowStore: new S3ObjectStore(s3, env.RAW_ARCHIVE_BUCKET),

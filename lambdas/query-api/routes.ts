@@ -21,6 +21,13 @@ export const QUERY_ROUTES = [
   // them under /v1 later); served alike so those clients read back what they sent.
   'POST /events/export',
   'GET /session/{session_id}',
+  // HoneyHive's experiment result and comparison (the run from the datasets table, its events from
+  // here), under the paths the honeyhive 1.0.42 client calls and under /v1. One variable name for
+  // the run segment, as API Gateway wants across the routes that share it (datasets' GET /runs/{run_id}).
+  'GET /runs/{run_id}/result',
+  'GET /v1/runs/{run_id}/result',
+  'GET /runs/{run_id}/compare-with/{old_run_id}',
+  'GET /v1/runs/{run_id}/compare-with/{old_run_id}',
 ] as const;
 
 export type QueryRouteKey = (typeof QUERY_ROUTES)[number];

@@ -171,6 +171,13 @@ export class DataPlaneStack extends Stack {
       eventStore: this.eventStore,
       logLevel: dataPlane.logLevel,
     });
+    this.datasetsApi = new DatasetsApi(this, 'DatasetsApi', {
+      httpApi: this.ingestApi.api,
+      keyRegistry: this.keyRegistry,
+      logLevel: dataPlane.logLevel,
+      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
+      authRateLimit: this.authRateLimit,
+    });
     this.queryApi = new QueryApi(this, 'QueryApi', {
       httpApi: this.ingestApi.api,
       eventStore: this.eventStore,
@@ -179,6 +186,7 @@ export class DataPlaneStack extends Stack {
       eventsQueue: this.eventsQueue,
       rawArchive: this.rawArchive,
       pendingUpdates: this.pendingUpdates,
+      runsTable: this.datasetsApi.store,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,
@@ -256,13 +264,6 @@ export class DataPlaneStack extends Stack {
       keyRegistry: this.keyRegistry,
       metricRuns,
       accessLogBucket: this.rawArchive.accessLogBucket,
-      logLevel: dataPlane.logLevel,
-      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
-      authRateLimit: this.authRateLimit,
-    });
-    this.datasetsApi = new DatasetsApi(this, 'DatasetsApi', {
-      httpApi: this.ingestApi.api,
-      keyRegistry: this.keyRegistry,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
       authRateLimit: this.authRateLimit,

@@ -3,6 +3,7 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import { environmentForQueryApi } from '../../lambdas/query-api/environment';
 import { QUERY_ROUTES } from '../../lambdas/query-api/routes';
+import { grantTableAndKey, type KeptTableWithKey } from '../common/customer-key';
 import { addFunctionRoutes } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
@@ -24,6 +25,8 @@ export interface QueryApiProps extends CallerAuthProps {
   readonly rawArchive: RawArchive;
   /** Updates still waiting for their event: reads merge them. */
   readonly pendingUpdates: PendingUpdates;
+  /** The datasets table (DatasetsApi's): experiment runs, read for their results and comparisons. */
+  readonly runsTable: KeptTableWithKey;
   readonly logLevel?: LogLevel;
   /** Days a read without a dateRange covers (1-366); absent: DEFAULT_READ_WINDOW_DAYS (30). */
   readonly defaultReadWindowDays?: number;
@@ -57,6 +60,7 @@ export class QueryApi extends Construct {
         EVENTS_QUEUE_URL: eventsQueue.queue.queueUrl,
         RAW_ARCHIVE_BUCKET: rawArchive.bucket.bucketName,
         PENDING_UPDATES_TABLE_NAME: pendingUpdates.table.tableName,
+        DATASETS_TABLE_NAME: props.runsTable.table.tableName,
         DEFAULT_READ_WINDOW_DAYS: props.defaultReadWindowDays,
       }),
     });
@@ -67,6 +71,15 @@ export class QueryApi extends Construct {
     eventsQueue.grantSendEvents(role);
     rawArchive.grantWriteOverflowObjects(role);
     props.authRateLimit?.grantCount(role);
+    // A run is one item, read by its key: nothing else of the datasets table.
+    grantTableAndKey(this, role, {
+      sid: 'ReadRuns',
+      actions: ['dynamodb:GetItem'],
+      resources: [props.runsTable.table.tableArn],
+      keySid: 'RunsTableDecryption',
+      keyActions: ['kms:Decrypt'],
+      keyArn: props.runsTable.key.keyArn,
+    });
 
     addFunctionRoutes(props.httpApi, 'QueryIntegration', this.queryFunction.function, QUERY_ROUTES);
     pendingUpdates.attachReader(this.queryFunction);

@@ -755,6 +755,10 @@ describe('query API', () => {
       'DELETE /v1/sessions/{session_id}',
       'POST /events/export',
       'GET /session/{session_id}',
+      'GET /runs/{run_id}/result',
+      'GET /v1/runs/{run_id}/result',
+      'GET /runs/{run_id}/compare-with/{old_run_id}',
+      'GET /v1/runs/{run_id}/compare-with/{old_run_id}',
     ]);
   });
 
@@ -768,6 +772,7 @@ describe('query API', () => {
           KEY_TABLE_NAME: arnOf(acme.keyRegistry.table.tableName),
           EVENTS_QUEUE_URL: arnOf(acme.eventsQueue.queue.queueUrl),
           RAW_ARCHIVE_BUCKET: arnOf(acme.rawArchive.bucket.bucketName),
+          DATASETS_TABLE_NAME: arnOf(acme.datasetsApi.store.table.tableName),
           POWERTOOLS_SERVICE_NAME: 'waggle-query',
         },
       },
@@ -826,6 +831,20 @@ describe('query API', () => {
         Action: ['dynamodb:UpdateItem', 'dynamodb:GetItem'],
         Effect: 'Allow',
         Resource: arnOf(acme.authRateLimit.table.tableArn),
+      },
+      // Experiment runs: one item by its key, for their results.
+      {
+        Sid: 'ReadRuns',
+        Action: 'dynamodb:GetItem',
+        Effect: 'Allow',
+        Resource: arnOf(acme.datasetsApi.store.table.tableArn),
+      },
+      {
+        Sid: 'RunsTableDecryption',
+        Action: 'kms:Decrypt',
+        Effect: 'Allow',
+        Resource: arnOf(acme.datasetsApi.store.key.keyArn),
+        Condition: viaService('dynamodb', REGION),
       },
       {
         Sid: 'ReadPendingUpdates',

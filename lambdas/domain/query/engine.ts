@@ -22,6 +22,8 @@ export const STATEMENT_NAMES = [
   'session-search-count',
   'event-schema',
   'score-history',
+  'run-events',
+  'run-verdicts',
 ] as const;
 export type StatementName = (typeof STATEMENT_NAMES)[number];
 

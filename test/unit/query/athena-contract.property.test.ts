@@ -28,6 +28,11 @@ import {
   createRecordingEngine,
   type RecordedStatement,
 } from '../../../lambdas/domain/query/recording-engine';
+import {
+  createRunEventsReader,
+  MAX_RUN_WINDOW_DAYS,
+  runWindow,
+} from '../../../lambdas/domain/query/run-events';
 import { scoreHistory } from '../../../lambdas/domain/query/score-history';
 import { SESSION_SPAN_MARGIN_MS } from '../../../lambdas/domain/query/session-search';
 import {
@@ -189,7 +194,8 @@ type Read =
   | { kind: 'sessions'; query: SessionSearchQuery }
   | { kind: 'schema'; query: EventSchemaQuery }
   | { kind: 'session' | 'event' | 'scores'; id: string }
-  | { kind: 'latest'; ids: string[] };
+  | { kind: 'latest'; ids: string[] }
+  | { kind: 'run'; run: { run_id: string; created_at: number; updated_at: number; status: string } };
 const read: fc.Arbitrary<Read> = fc.oneof(
   { weight: 4, arbitrary: exportQuery.map((query): Read => ({ kind: 'export', query })) },
   { weight: 4, arbitrary: chartQuery.map((query): Read => ({ kind: 'chart', query })) },
@@ -210,6 +216,20 @@ const read: fc.Arbitrary<Read> = fc.oneof(
   id.map((value): Read => ({ kind: 'event', id: value })),
   id.map((value): Read => ({ kind: 'scores', id: value })),
   fc.array(id, { minLength: 1, maxLength: 600 }).map((ids): Read => ({ kind: 'latest', ids })),
+  // An experiment run: created up to a year ago, updated up to 60 days later, finished or not.
+  fc
+    .record({
+      run_id: id,
+      createdAgo: fc.integer({ min: 0, max: 365 * DAY }),
+      lasted: fc.integer({ min: 0, max: 60 * DAY }),
+      status: fc.constantFrom('pending', 'completed'),
+    })
+    .map(
+      ({ run_id, createdAgo, lasted, status }): Read => ({
+        kind: 'run',
+        run: { run_id, created_at: NOW - createdAgo, updated_at: NOW - createdAgo + lasted, status },
+      }),
+    ),
 );
 
 async function statementsOf(input: Read): Promise<RecordedStatement[] | 'refused'> {
@@ -226,6 +246,8 @@ async function statementsOf(input: Read): Promise<RecordedStatement[] | 'refused
     // The statement itself (the recording engine finds no event for scoreHistory's own lookup first).
     else if (input.kind === 'scores')
       await scoreHistory(engine, TENANT, { event_id: input.id, start_time: NOW });
+    else if (input.kind === 'run')
+      await createRunEventsReader(engine, { clock: () => NOW })(TENANT, input.run);
   } catch (error) {
     // A read the query layer refuses must be refused as the client's error, before anything ran.
     expect(error).toBeInstanceOf(ValidationError);
@@ -270,6 +292,15 @@ describe('the Athena contract', () => {
             expect(partitionReach(recorded.sql, recorded.params, NOW)).toEqual([
               { table: 'scores', cte: 'scored', bounded: true, hours: 24 },
             ]);
+          // A run's statements read its window (at most MAX_RUN_WINDOW_DAYS, cut at the horizon), events and scores alike.
+          if (input.kind === 'run') {
+            const window = runWindow(input.run, NOW);
+            const days = dayCount({ from: window.from, to: Math.min(window.to, readHorizon(NOW)) });
+            expect(days).toBeLessThanOrEqual(MAX_RUN_WINDOW_DAYS + 1);
+            for (const scan of partitionReach(recorded.sql, recorded.params, NOW))
+              if (scan.table !== 'tombstones')
+                expect(scan, recorded.statement).toMatchObject({ bounded: true, hours: days * 24 });
+          }
           // A session search reads its range widened by the margin a session may span, cut at the horizon.
           if (input.kind === 'sessions') {
             const range = input.query.dateRange ?? defaultReadWindow(NOW);
