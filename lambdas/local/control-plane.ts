@@ -33,6 +33,7 @@ import { type Jwks, keyRingJwks } from '../domain/tokens';
 import { CONTROL_PLANE_BODY_LIMITS, parseJsonObject } from '../http/json-object-body';
 import { jsonResponse as json } from '../http/json-response';
 import { createHttpApi, type HttpApi, type HttpRoute } from '../http/router';
+import { CHANNEL_ROUTES } from '../notifications-api/routes';
 import { desiredChanges } from '../sync-reconciler/app';
 import { startLocalConfigSync } from './config-sync';
 import { type ConsoleFiles, isApiPath } from './console-files';
@@ -42,6 +43,11 @@ import { createTokenRoute } from './control-plane-tokens';
 import { startHttpServer } from './http-server';
 import { ensureLocalKey, type LocalKey, type LocalKeyRequest } from './local-default-project';
 import { type Logger, loggerFromLines } from './logger';
+import {
+  type LocalNotificationSettings,
+  type LocalNotifications,
+  startLocalNotifications,
+} from './notifications-local';
 import { localPaths } from './paths';
 import { logAnsweredRequest } from './request-log';
 import { runInOrder } from './run-in-order';
@@ -54,6 +60,7 @@ type LocalRouteKey = TokenRouteKey | typeof SIGN_IN_ROUTE;
 const CONTROL_PLANE_SERVER_ROUTES = [
   ...CONTROL_PLANE_ROUTES,
   ...CONFIGURATION_WRITE_ROUTES,
+  ...CHANNEL_ROUTES,
   ...TOKEN_ROUTES,
   SIGN_IN_ROUTE,
 ];
@@ -84,6 +91,8 @@ export interface LocalControlPlaneOptions {
    * restarts, created or imported through the control plane (local-default-project.ts).
    */
   localKey?: LocalKeyRequest;
+  /** Notification channels and their delivery (notifications-local.ts); local mode by default. */
+  notifications?: LocalNotificationSettings;
   logger?: Logger;
   /** A plain line sink instead of logger (every level, text); tests use it. */
   log?: (line: string) => void;
@@ -113,6 +122,8 @@ export interface LocalControlPlane {
   bootstrap?: LocalBootstrap;
   /** Set when options.localKey was given. */
   localKey?: LocalKey;
+  /** The delivery queue, its dead letters and the email outbox. */
+  notifications: Pick<LocalNotifications, 'queue' | 'deadLetterQueue' | 'outboxDir'>;
   /** Serves the web console (its files and config.json) beside the API from now on (console-files.ts). */
   serveConsole(files: ConsoleFiles): void;
   /**
@@ -170,6 +181,13 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
     log: (line) => logger.warn(line),
   });
   const cleanup: (() => Promise<void>)[] = [() => sync.close()];
+  const notifications = await startLocalNotifications({
+    dataDir: paths.root,
+    store,
+    logger,
+    settings: options.notifications,
+  });
+  cleanup.unshift(() => notifications.close());
   let reconciling = false;
   const reconcileTimer = setInterval(async () => {
     if (reconciling) return;
@@ -287,6 +305,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       routes: [
         ...controlPlaneRoutes({ store, changes: sync.changes, actorFrom }),
         ...writeRoutes,
+        ...notifications.routes(actorFrom),
         ...localRoutes,
       ],
       bodyLimits: CONTROL_PLANE_BODY_LIMITS,
@@ -319,6 +338,7 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
       configStore: sync.configStore,
       bootstrap,
       localKey,
+      notifications,
       serveConsole(files) {
         consoleFiles = files;
       },

@@ -58,6 +58,7 @@ import { startLlmProxyLocal } from './llm-proxy-local';
 import { readSavedInfo } from './local-info';
 import { LOCAL_DATA_PLANE_ID } from './local-sync-publisher';
 import { type Logger, loggerFromLines } from './logger';
+import type { LocalNotificationSettings } from './notifications-local';
 import {
   type LocalEvaluatorCatalog,
   type OnlineEvaluationLocal,
@@ -124,6 +125,8 @@ export interface LocalPlatformOptions {
      * sources; tests never build unless they ask. A failed build leaves the platform running without it.
      */
     console?: { dir?: string; build?: boolean; sourceDir?: string };
+    /** Notification delivery: local mode (loopback URLs allowed) unless turned off, retry policy. */
+    notifications?: LocalNotificationSettings;
   };
   /**
    * Origins the data plane allows by CORS (API Gateway's CORS configuration; npm start:

@@ -1,0 +1,221 @@
+/**
+ * Notification channels on the local platform, end to end: a webhook channel pointing at a receiver
+ * on 127.0.0.1, its test notification delivered through the delivery queue and the sender, signed
+ * as Standard Webhooks do (checked with the `standardwebhooks` package's verifier and with the
+ * algorithm written out); private and metadata URLs refused with 400 and nothing stored; secret
+ * rotation (the new secret signs, the old one too for its grace period); a failing receiver retried
+ * with the same webhook-id; email written to the outbox; RBAC and a deleted channel.
+ */
+import { createHmac } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/read-api-client';
+import { platformForFile, WITH_CONTROL_PLANE } from '../support/temp-platform';
+import { startWebhookReceiver, type WebhookReceiver, webhookHeadersOf } from '../support/webhook-receiver';
+
+const local = platformForFile('waggle-alerts-e2e-', {
+  ...WITH_CONTROL_PLANE,
+  controlPlane: {
+    ...WITH_CONTROL_PLANE.controlPlane,
+    // The AWS policy's shape with waits short enough for a test.
+    notifications: { retry: { maxAttempts: 3, baseSeconds: 0.2, maxSeconds: 1 } },
+  },
+});
+let receiver: WebhookReceiver;
+let token: string;
+let base: string;
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  const controlPlane = local.platform.controlPlane;
+  const bootstrap = controlPlane?.bootstrap;
+  if (!controlPlane || !bootstrap) throw new Error('the first start must create the admin');
+  const signedIn = await call('POST', `${controlPlane.url}/v1/auth/sign-in`, {
+    email: bootstrap.email,
+    password: bootstrap.password,
+  });
+  token = signedIn.body.id_token;
+  base = `${controlPlane.url}/v1/projects/${bootstrap.project_id}/channels`;
+});
+
+afterAll(() => receiver?.close());
+
+async function call(method: string, url: string, body?: unknown, bearer = token) {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
+}
+
+/** The Standard Webhooks signature written out: v1, base64 HMAC-SHA256 of id.timestamp.body. */
+function expectedSignature(secret: string, id: string, timestamp: string, body: string): string {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+async function receivedCount(count: number) {
+  await eventually(async () => {
+    expect(receiver.received).toHaveLength(count);
+    return true;
+  }, 10_000);
+}
+
+describe('webhook channels', () => {
+  let channelId: string;
+  let secret: string;
+
+  it('creates a webhook channel: its secret is shown once and never listed', async () => {
+    const created = await call('POST', base, {
+      type: 'webhook',
+      name: 'receiver',
+      url: `${receiver.url}/hooks/waggle?team=a`,
+      severities: ['critical', 'resolution'],
+    });
+    expect(created.status).toBe(201);
+    channelId = created.body.id;
+    secret = created.body.secret;
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from(secret.slice(6), 'base64').byteLength).toBeGreaterThanOrEqual(24);
+
+    const listed = await call('GET', base);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual([
+      expect.objectContaining({ id: channelId, type: 'webhook', severities: ['critical', 'resolution'] }),
+    ]);
+    expect(JSON.stringify(listed.body)).not.toContain(secret.slice(6, 20));
+    expect(JSON.stringify(listed.body)).not.toMatch(/secret_sealed|whsec_/);
+  });
+
+  it('delivers one signed test notification through the queue', async () => {
+    const tested = await call('POST', `${base}/${channelId}/test`);
+    expect(tested.status).toBe(202);
+    await receivedCount(1);
+    const [request] = receiver.received;
+    if (!request) throw new Error('nothing received');
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe('/hooks/waggle?team=a');
+    expect(request.headers['content-type']).toBe('application/json');
+    const headers = webhookHeadersOf(request);
+    expect(headers['webhook-id']).toBe(tested.body.notification_id);
+    // The package's own verifier (it also checks the timestamp is recent).
+    const verified = new Webhook(secret).verify(request.body, headers) as Record<string, unknown>;
+    expect(verified).toMatchObject({
+      type: 'channel.test',
+      data: { severity: 'critical', state: 'critical', previous_state: 'ok', monitor_id: 'test' },
+    });
+    expect(headers['webhook-signature']).toBe(
+      expectedSignature(secret, headers['webhook-id'], headers['webhook-timestamp'], request.body),
+    );
+    expect(() => new Webhook(secret).verify(`${request.body} `, headers)).toThrow();
+    // No more than the one notification arrives.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('rotates the secret: the new one signs, the old one still verifies during its grace period', async () => {
+    const rotated = await call('POST', `${base}/${channelId}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    const fresh = rotated.body.secret as string;
+    expect(fresh).toMatch(/^whsec_/);
+    expect(fresh).not.toBe(secret);
+    expect(rotated.body.channel.previous_secret_expires_at).toEqual(expect.any(String));
+
+    expect((await call('POST', `${base}/${channelId}/test`)).status).toBe(202);
+    await receivedCount(2);
+    const request = receiver.received[1];
+    if (!request) throw new Error('nothing received');
+    const headers = webhookHeadersOf(request);
+    expect(new Webhook(fresh).verify(request.body, headers)).toBeTruthy();
+    expect(new Webhook(secret).verify(request.body, headers)).toBeTruthy();
+    expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
+  });
+
+  it('retries a failing receiver with the same webhook-id until it answers 2xx', async () => {
+    receiver.statuses.push(503, 500);
+    const tested = await call('POST', `${base}/${channelId}/test`);
+    expect(tested.status).toBe(202);
+    await receivedCount(5);
+    const ids = receiver.received.slice(2).map((request) => webhookHeadersOf(request)['webhook-id']);
+    expect(ids).toEqual([
+      tested.body.notification_id,
+      tested.body.notification_id,
+      tested.body.notification_id,
+    ]);
+    expect(local.platform.controlPlane?.notifications.deadLetterQueue.depth().visible).toBe(0);
+  });
+
+  it('moves a delivery that fails every attempt to the dead-letter queue', async () => {
+    receiver.statuses.push(500, 500, 500);
+    expect((await call('POST', `${base}/${channelId}/test`)).status).toBe(202);
+    await receivedCount(8);
+    const dead = local.platform.controlPlane?.notifications.deadLetterQueue;
+    await eventually(async () => {
+      // The redrive happens on the receive after the last attempt.
+      expect(dead?.depth().visible).toBe(1);
+      return true;
+    }, 10_000);
+  });
+});
+
+describe('refused URLs', () => {
+  it.each([
+    ['a private address', 'https://10.0.0.1/hook'],
+    ['the cloud metadata service', 'https://169.254.169.254/latest/meta-data/'],
+    ['a private address in hex (0x0a.1 is 10.0.0.1)', 'https://0x0a.1/hook'],
+    ['an IPv4-mapped IPv6 private address', 'https://[::ffff:192.168.0.1]/hook'],
+    ['plain http to a public host', 'http://example.com/hook'],
+  ])('refuses %s with 400 and stores nothing', async (_name, url) => {
+    const before = (await call('GET', base)).body.length;
+    const refused = await call('POST', base, { type: 'webhook', name: 'bad', url });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(/url/);
+    expect((await call('GET', base)).body).toHaveLength(before);
+  });
+
+  it('refuses hostile bodies with 400', async () => {
+    for (const body of [
+      { type: 'fax', name: 'x', url: 'https://a.example/' },
+      { type: 'webhook', name: '', url: 'https://a.example/' },
+      { type: 'webhook', name: 'x' },
+      { type: 'email', name: 'x', email: 'not an address' },
+      { type: 'webhook', name: 'x', url: 'https://a.example/', severities: ['panic'] },
+      { type: 'webhook', name: 'x', url: 'https://user:pass@a.example/' },
+      { type: 'webhook', name: 'x', url: 'https://a.example/', extra: true },
+    ]) {
+      expect((await call('POST', base, body)).status).toBe(400);
+    }
+  });
+});
+
+describe('email channels and access', () => {
+  it('writes an email notification to the local outbox', async () => {
+    const created = await call('POST', base, { type: 'email', name: 'on call', email: 'oncall@example.com' });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toBeNull();
+    expect((await call('POST', `${base}/${created.body.id}/test`)).status).toBe(202);
+    const outbox = local.platform.controlPlane?.notifications.outboxDir as string;
+    await eventually(async () => {
+      expect(await readdir(outbox).catch(() => [])).toHaveLength(1);
+      return true;
+    }, 10_000);
+    const [file] = await readdir(outbox);
+    const email = await readFile(`${outbox}/${file}`, 'utf8');
+    expect(email).toContain('To: oncall@example.com');
+    expect(email).toMatch(/Subject: \[Waggle\] \[test\] Test notification is critical/);
+  });
+
+  it('answers 401 without a sign-in, 404 for another project and a deleted channel', async () => {
+    expect((await call('GET', base, undefined, '')).status).toBe(401);
+    expect((await call('GET', base.replace(/projects\/[^/]+/, 'projects/nope'))).status).toBe(404);
+    const created = await call('POST', base, { type: 'slack', name: 'slack', url: `${receiver.url}/slack` });
+    expect(created.status).toBe(201);
+    expect((await call('DELETE', `${base}/${created.body.id}`)).status).toBe(200);
+    expect((await call('POST', `${base}/${created.body.id}/test`)).status).toBe(404);
+    expect((await call('DELETE', `${base}/${created.body.id}`)).status).toBe(404);
+  });
+});
