@@ -36,6 +36,8 @@ export interface DatasetVersionServiceDeps {
   versions: DatasetVersionStore;
   clock?: () => number;
   newId?: () => string;
+  /** MAX_VERSION_BYTES unless a test says otherwise. */
+  maxVersionBytes?: number;
 }
 
 /** A hash of the datapoints' ids and contents in order: equal hashes, same dataset contents. */
@@ -69,6 +71,7 @@ export function createDatasetVersionService(deps: DatasetVersionServiceDeps) {
   const { store, versions } = deps;
   const clock = deps.clock ?? Date.now;
   const newId = deps.newId ?? newEntityId;
+  const maxVersionBytes = deps.maxVersionBytes ?? MAX_VERSION_BYTES;
 
   async function currentDatapoints(dataset: DatasetRecord): Promise<DatapointRecord[]> {
     return store.getDatapoints(dataset.project_id, await store.members(dataset.project_id, dataset.id));
@@ -95,9 +98,9 @@ export function createDatasetVersionService(deps: DatasetVersionServiceDeps) {
       (sum, datapoint) => sum + Buffer.byteLength(JSON.stringify(datapoint)),
       0,
     );
-    if (bytes > MAX_VERSION_BYTES)
+    if (bytes > maxVersionBytes)
       throw new TooLargeError(
-        `the dataset's datapoints are ${bytes} bytes of JSON, above ${MAX_VERSION_BYTES}, the most a version holds`,
+        `the dataset's datapoints are ${bytes} bytes of JSON, above ${maxVersionBytes}, the most a version holds`,
       );
     const fingerprint = datasetFingerprint(datapoints);
     const snapshotId = newId();
