@@ -1,7 +1,8 @@
 /**
  * Datasets on each data plane (lib/data-plane/datasets.ts): the table (customer key, point-in-time
  * recovery, deletion protection, retained), the function's rights (that table and its key through
- * DynamoDB, the key registry; nothing else of the data plane's), and its routes with and without /v1.
+ * DynamoDB, the key registry; nothing else of the data plane's), and its routes (import, export and
+ * versions among them) with and without /v1.
  * One synthesis for the file, bundling skipped.
  */
 import { Template } from 'aws-cdk-lib/assertions';
@@ -65,5 +66,14 @@ describe('the datasets function', () => {
       .map((resource) => resource.Properties.RouteKey);
     expect(routeKeys).toEqual(expect.arrayContaining([...DATASETS_ROUTES]));
     expect(DATASETS_ROUTES).toContain('GET /v1/datapoints/{id}');
+    // Import, export and versions, with and without /v1: on the same function, with no new rights
+    // (versions are items of the same table; exports are answered inline, not staged in S3).
+    for (const route of [
+      'POST /datasets/{dataset_id}/import',
+      'GET /datasets/{dataset_id}/export',
+      'POST /datasets/{dataset_id}/versions',
+      'GET /datasets/{dataset_id}/versions',
+    ])
+      expect(routeKeys).toEqual(expect.arrayContaining([route, route.replace(' /', ' /v1/')]));
   });
 });
