@@ -12,6 +12,11 @@
  *   /projects/$projectId/playground            try a prompt through the LLM proxy (?configuration=<id>)
  *   /projects/$projectId/evaluators            metrics: list, create and edit, versions, dry run (?metric=<id>|new)
  *   /projects/$projectId/review                human review: a queue per human metric (?metric=<id>)
+ *   /projects/$projectId/datasets              datasets: list, create
+ *   /projects/$projectId/datasets/$datasetId   one dataset: datapoints, import/export, versions
+ *   /projects/$projectId/runs                  experiment runs (pick two to compare)
+ *   /projects/$projectId/runs/$runId           one run's result (?aggregate=<function>)
+ *   /projects/$projectId/runs/$runId/compare/$oldRunId   the run against an older one
  *   /projects/$projectId/admin                 projects, members, API keys (?tab=keys|members|projects)
  */
 import {
@@ -23,6 +28,7 @@ import {
   type RouterHistory,
   redirect,
 } from '@tanstack/react-router';
+import { AGGREGATE_FUNCTIONS, type AggregateFunction } from './api/experiments';
 import { type ListSearch, parseListSearch } from './app/list-search';
 import type { Services } from './app/services';
 import { NotFound, RouteError } from './components/RouteError';
@@ -160,6 +166,42 @@ const reviewRoute = createRoute({
   component: lazyRouteComponent(() => import('./pages/ReviewPage'), 'ReviewPage'),
 });
 
+const datasetsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'datasets',
+  component: lazyRouteComponent(() => import('./datasets/DatasetsPage'), 'DatasetsPage'),
+});
+
+const datasetRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'datasets/$datasetId',
+  component: lazyRouteComponent(() => import('./datasets/DatasetPage'), 'DatasetPage'),
+});
+
+const runsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'runs',
+  component: lazyRouteComponent(() => import('./experiments/RunsPage'), 'RunsPage'),
+});
+
+const aggregateSearch = (search: Record<string, unknown>): { aggregate?: AggregateFunction } => ({
+  aggregate: AGGREGATE_FUNCTIONS.find((name) => name === search.aggregate && name !== 'average'),
+});
+
+const runRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'runs/$runId',
+  validateSearch: aggregateSearch,
+  component: lazyRouteComponent(() => import('./experiments/RunPage'), 'RunPage'),
+});
+
+const compareRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'runs/$runId/compare/$oldRunId',
+  validateSearch: aggregateSearch,
+  component: lazyRouteComponent(() => import('./experiments/ComparePage'), 'ComparePage'),
+});
+
 export type AdminTab = 'keys' | 'members' | 'projects' | 'provider-keys';
 const ADMIN_TABS: readonly AdminTab[] = ['keys', 'members', 'projects', 'provider-keys'];
 
@@ -186,6 +228,11 @@ const routeTree = rootRoute.addChildren([
       playgroundRoute,
       evaluatorsRoute,
       reviewRoute,
+      datasetsRoute,
+      datasetRoute,
+      runsRoute,
+      runRoute,
+      compareRoute,
       adminRoute,
     ]),
   ]),

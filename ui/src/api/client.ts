@@ -11,6 +11,7 @@ import type { BackfillState } from '../../../lambdas/domain/evaluators/backfill/
 import type { ProviderId } from '../../../lambdas/domain/providers/provider-ids';
 import type { ScoreHistoryEntry } from '../../../lambdas/domain/query/types';
 import type { SessionSortField, SortOrder } from '../../../lambdas/domain/read-api/wire-types';
+import { experimentCalls } from './experiment-calls';
 import type {
   ChartPoint,
   ConsoleConfig,
@@ -128,12 +129,16 @@ function originOf(url: string): string {
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-/** One request; a non-2xx answer or a network failure becomes an ApiError. */
+/**
+ * One request; a non-2xx answer or a network failure becomes an ApiError. A 2xx body is JSON when it
+ * parses, else text; `asText` keeps it text (a file such as a JSONL export, whose one line would parse).
+ */
 export async function request<T>(
   fetchFn: FetchLike,
   source: ApiSource,
   url: string,
   init: RequestInit,
+  asText = false,
 ): Promise<T> {
   let response: Response;
   try {
@@ -142,6 +147,7 @@ export async function request<T>(
     const reason = error instanceof Error ? error.message : String(error);
     throw new ApiError(`Could not reach ${originOf(url)}: ${reason}`, 0, source);
   }
+  if (asText && response.ok) return (await response.text()) as T;
   const body = await readBody(response);
   if (!response.ok) {
     throw new ApiError(messageFromBody(body) ?? statusText(response.status), response.status, source, body);
@@ -508,11 +514,12 @@ export function createApiClient(options: ApiClientOptions) {
     method: string,
     path: string,
     body?: unknown,
+    asText = false,
   ): Promise<T> {
     const url = `${trimSlash(plane(target.dataPlaneId).url)}${path}`;
     const attempt = async () => {
       const token = await dataPlaneToken(target.dataPlaneId, target.projectId);
-      return request<T>(fetchFn, 'data-plane', url, jsonInit(method, token.token, body));
+      return request<T>(fetchFn, 'data-plane', url, jsonInit(method, token.token, body), asText);
     };
     try {
       return await attempt();
@@ -691,6 +698,9 @@ export function createApiClient(options: ApiClientOptions) {
     // Data plane (the LLM proxy, OpenAI's chat completions; the answer is read as it streams).
     openChatCompletion: (target: DataTarget, body: unknown, signal?: AbortSignal) =>
       dpStream(target, '/v1/chat/completions', body, signal),
+
+    // Data plane (datasets, datapoints and experiment runs, docs/datasets.md; writes need a member or above).
+    ...experimentCalls(dp, query),
 
     // Data plane (provider keys; admin scope).
     listProviderKeys: (target: DataTarget) =>

@@ -3,7 +3,8 @@
  * inputs and outputs (chat messages when they are, else values), config, metadata, metrics (each
  * marked "Pass" or "Fail" where the project's metric of that name has a threshold or pass_when),
  * feedback, user properties and the raw JSON; inside the console, "Add to review" puts the event in
- * a human metric's review queue (review/AddToReview.tsx).
+ * a human metric's review queue (review/AddToReview.tsx) and "Add to dataset" makes it a datapoint
+ * (datasets/AddToDataset.tsx).
  *
  * Accessible names: the panel is a region "Event detail"; headings "Inputs", "Outputs", "Config",
  * "Metadata", "Metrics", "Feedback", "User properties", "Error"; copy buttons "Copy event ID",
@@ -14,6 +15,7 @@ import { type JSX, useId, useState } from 'react';
 import type { SessionNode, WaggleEvent } from '../api/types';
 import { CopyButton } from '../components/CopyButton';
 import { formatCost, formatCount, formatDuration, formatTime } from '../components/format';
+import { AddToDataset } from '../datasets/AddToDataset';
 import { JudgeCalls } from '../evaluators/JudgeCalls';
 import { EventMetrics } from '../evaluators/MetricScores';
 import { ScoreHistory } from '../evaluators/ScoreHistory';
@@ -92,6 +94,7 @@ export function EventDetail({ event, rawJsonHref }: EventDetailProps): JSX.Eleme
         {event.parent_id ? <IdFact label="Parent ID" value={event.parent_id} copy={false} /> : null}
       </dl>
       <AddToReview event={event} />
+      <AddToDataset event={event} />
       <Section title="Inputs">
         <InputsBody inputs={event.inputs} />
       </Section>

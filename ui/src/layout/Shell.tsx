@@ -68,6 +68,8 @@ const PROJECT_PAGES = [
   { to: '/projects/$projectId/playground', label: 'Playground' },
   { to: '/projects/$projectId/evaluators', label: 'Evaluators' },
   { to: '/projects/$projectId/review', label: 'Review' },
+  { to: '/projects/$projectId/datasets', label: 'Datasets' },
+  { to: '/projects/$projectId/runs', label: 'Experiments' },
   { to: '/projects/$projectId/admin', label: 'Admin' },
 ] as const;
 

@@ -1,0 +1,170 @@
+/**
+ * The shapes of HoneyHive's datasets, datapoints and experiment runs API as the data plane answers
+ * them (docs/datasets.md): snake_case, ids as `_id` on datasets and datapoints, times as ISO strings.
+ * The console only reads these; the platform writes them (lambdas/domain/datasets/model.ts,
+ * lambdas/domain/experiments/).
+ */
+
+export type JsonRecord = Record<string, unknown>;
+
+/** One dataset of `GET /v1/datasets` (`testcases[]`), its datapoint ids in order. */
+export interface DatasetWire {
+  _id: string;
+  project: string;
+  name: string;
+  description: string;
+  type: string;
+  datapoints: string[];
+  num_points: number;
+  pipeline_type?: string;
+  metadata?: JsonRecord;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DatapointWire {
+  _id: string;
+  project_id: string;
+  inputs: JsonRecord;
+  history: JsonRecord[];
+  ground_truth: JsonRecord;
+  /** The event it was made from ("add to dataset"). */
+  linked_event?: string;
+  linked_datasets: string[];
+  metadata: JsonRecord;
+  created_at: string;
+  updated_at: string;
+}
+
+/** What `PUT /v1/datapoints/{id}` takes: each section given replaces the stored one. */
+export interface DatapointPatch {
+  inputs?: JsonRecord;
+  history?: JsonRecord[];
+  ground_truth?: JsonRecord;
+  metadata?: JsonRecord;
+  linked_datasets?: string[];
+}
+
+/** `POST /v1/datapoints`: the datasets named in `linked_datasets` get it at their end. */
+export interface DatapointCreate extends DatapointPatch {
+  inputs: JsonRecord;
+  linked_event?: string;
+}
+
+/** The field mapping of an import: which columns (CSV) or keys (JSONL) are inputs, ground truth, history. */
+export interface DatapointMapping {
+  inputs: string[];
+  ground_truth: string[];
+  history: string[];
+}
+
+export type DatasetFileFormat = 'jsonl' | 'csv';
+
+export interface DatasetVersionWire {
+  number: number;
+  dataset_id: string;
+  created_at: string;
+  datapoint_count: number;
+  description: string;
+}
+
+export type RunStatus = 'pending' | 'completed' | (string & {});
+
+/** A run (HoneyHive's evaluation) as `GET /v1/runs` and `GET /v1/runs/{id}` answer it. */
+export interface RunWire {
+  run_id: string;
+  project: string;
+  name: string;
+  created_at: string;
+  event_ids: string[];
+  dataset_id: string | null;
+  datapoint_ids: string[];
+  configuration?: JsonRecord;
+  metadata?: JsonRecord;
+  status: RunStatus;
+}
+
+export const AGGREGATE_FUNCTIONS = [
+  'average',
+  'min',
+  'max',
+  'median',
+  'p90',
+  'p95',
+  'p99',
+  'sum',
+  'count',
+] as const;
+export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
+
+export type MetricValue = number | boolean;
+
+/** One metric of a run: its aggregate over the run and which datapoints passed or failed it. */
+export interface MetricDetail {
+  metric_name: string;
+  metric_type: string;
+  event_name: string;
+  event_type: string;
+  aggregate?: number | null;
+  values: MetricValue[];
+  datapoints: { passed: string[]; failed: string[] };
+}
+
+export interface DatapointMetric {
+  name: string;
+  event_name: string;
+  event_type: string;
+  value: MetricValue;
+  passed?: boolean | null;
+}
+
+export interface DatapointResult {
+  datapoint_id: string | null;
+  session_id: string;
+  passed: boolean;
+  metrics: DatapointMetric[];
+  inputs?: JsonRecord;
+  outputs?: JsonRecord;
+  error?: string | null;
+}
+
+/** `GET /v1/runs/{run_id}/result` (HoneyHive's ExperimentResultResponse). */
+export interface ExperimentResult {
+  status: string;
+  success: boolean;
+  passed: string[];
+  failed: string[];
+  metrics: { aggregation_function: string; details: MetricDetail[] };
+  datapoints: DatapointResult[];
+  event_details: { event_name: string; event_type: string }[];
+  run_object?: RunWire;
+  /** Waggle: the run had more events than one read returns. */
+  truncated?: boolean;
+}
+
+export interface MetricComparison {
+  metric_name: string;
+  metric_type: string;
+  event_name: string;
+  event_type: string;
+  old_aggregate?: number | null;
+  new_aggregate?: number | null;
+  found_count: number;
+  improved_count: number;
+  degraded_count: number;
+  same_count: number;
+  improved: string[];
+  degraded: string[];
+  same: string[];
+  old_values: MetricValue[];
+  new_values: MetricValue[];
+}
+
+/** `GET /v1/runs/{new_run_id}/compare-with/{old_run_id}` (HoneyHive's ExperimentComparisonResponse). */
+export interface RunComparison {
+  metrics: MetricComparison[];
+  commonDatapoints: string[];
+  event_details: { event_name: string; event_type: string; presence: string }[];
+  old_run?: RunWire;
+  new_run?: RunWire;
+}
