@@ -303,6 +303,7 @@ function importCsv(content: string, mapping: DatapointMapping | undefined): Data
       const cell = record.record[column] ?? '';
       setOwn(row, name, history.has(name) ? jsonCell(cell, `${where}, column ${name}`) : cell);
     }
+    assertJsonDepth(row, where);
     return datapointOfRow(row, mapping, where);
   });
 }

@@ -309,6 +309,20 @@ describe('malformed files are refused, naming where', () => {
       /^row 1 \(line 2\), column h is mapped to history but is not JSON/,
     ],
     [
+      'a CSV history cell nested too deep',
+      'csv',
+      `q,h\n1,${'['.repeat(100)}${']'.repeat(100)}\n`,
+      { inputs: ['q'], ground_truth: [], history: ['h'] },
+      /^row 1 \(line 2\) is nested deeper than/,
+    ],
+    [
+      'a JSONL line nested too deep',
+      'jsonl',
+      `{"inputs":${'['.repeat(100)}${']'.repeat(100)}}`,
+      undefined,
+      /^line 1 is nested deeper than/,
+    ],
+    [
       'a foreign CSV column, no mapping',
       'csv',
       'id,question\n1,x\n',
