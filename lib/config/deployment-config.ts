@@ -162,6 +162,11 @@ export interface ControlPlaneConfig extends PlaneLocation {
   readonly alarmEmails?: readonly string[];
   /** Where the web console is served (lib/control-plane/console-hosting.ts); absent: the distribution's domain. */
   readonly console?: ConsoleHostingConfig;
+  /**
+   * The address notification emails come from: an SES identity verified in the control plane's
+   * region (the address or its domain). Absent: email channels are refused (docs/alerts.md).
+   */
+  readonly notificationEmailFrom?: string;
 }
 
 /**
@@ -383,6 +388,7 @@ const CONTROL_PLANE_KEYS = [
   'sourceMaps',
   'alarmEmails',
   'console',
+  'notificationEmailFrom',
 ];
 const SIGNING_KEY_NAME_PATTERN = /^[a-z][a-z0-9]{0,15}$/;
 // Cognito: provider names are 3-32 characters without spaces at the ends; kept to a safe subset.
@@ -469,6 +475,12 @@ function parseControlPlane(value: Record<string, unknown>, fail: Fail): ControlP
       : parseSigningKeys(requireObject(value.signingKeys, `${field}.signingKeys`, fail), fail);
   const sourceMaps = optionalBoolean(value.sourceMaps, `${field}.sourceMaps`, fail);
   const alarmEmails = optionalEmailList(value.alarmEmails, `${field}.alarmEmails`, fail);
+  const notificationEmailFrom =
+    value.notificationEmailFrom === undefined
+      ? undefined
+      : requireString(value.notificationEmailFrom, `${field}.notificationEmailFrom`, fail);
+  if (notificationEmailFrom !== undefined && !EMAIL_PATTERN.test(notificationEmailFrom))
+    fail(`${field}.notificationEmailFrom`, `must be an email address, got "${notificationEmailFrom}"`);
   const consoleHosting =
     value.console === undefined
       ? undefined
@@ -484,6 +496,7 @@ function parseControlPlane(value: Record<string, unknown>, fail: Fail): ControlP
     ...(logoutUrls && { logoutUrls }),
     ...(sourceMaps !== undefined && { sourceMaps }),
     ...(alarmEmails && { alarmEmails }),
+    ...(notificationEmailFrom !== undefined && { notificationEmailFrom }),
   };
 }
 

@@ -14,6 +14,7 @@ import { ControlPlaneDashboard } from './control-plane-dashboard';
 import { ControlPlaneTable } from './control-plane-table';
 import { Heartbeats } from './heartbeat-receiver';
 import { ControlPlaneIdentity } from './identity';
+import { Notifications } from './notifications';
 import { SigningKey } from './signing-key';
 import { SyncReconciler } from './sync-reconciler';
 
@@ -43,6 +44,7 @@ export class ControlPlaneStack extends Stack {
   readonly api: ControlPlaneApi;
   readonly reconciler: SyncReconciler;
   readonly heartbeats: Heartbeats;
+  readonly notifications: Notifications;
   readonly alarmTopic: AlarmTopic;
   readonly apiAlarms: HttpApiAlarms;
   readonly dashboard: ControlPlaneDashboard;
@@ -100,6 +102,11 @@ export class ControlPlaneStack extends Stack {
     });
     this.heartbeats = new Heartbeats(this, 'Heartbeats', { controlPlane, dataPlanes, table: this.table });
     this.heartbeats.grantReadReports(this.reconciler.reconcileFunction.role);
+    this.notifications = new Notifications(this, 'Notifications', {
+      api: this.api,
+      table: this.table,
+      emailFrom: controlPlane.notificationEmailFrom,
+    });
 
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
       planeName: 'control plane',

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIGURATION_WRITE_ROUTES } from '../../lambdas/control-plane-api/configuration-routes';
 import { CONTROL_PLANE_ROUTES } from '../../lambdas/control-plane-api/routes';
 import { TOKEN_ROUTES } from '../../lambdas/control-plane-tokens/routes';
+import { CHANNEL_ROUTES } from '../../lambdas/notifications-api/routes';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
 import { buildTestApp, type TestWaggleApp } from './support/test-app';
 
@@ -119,7 +120,12 @@ describe('control-plane HTTP API', () => {
     const byKey = new Map(
       Object.values(routes).map((route) => [route.Properties.RouteKey as string, route.Properties]),
     );
-    const expected = [...CONTROL_PLANE_ROUTES, ...TOKEN_ROUTES, ...CONFIGURATION_WRITE_ROUTES];
+    const expected = [
+      ...CONTROL_PLANE_ROUTES,
+      ...TOKEN_ROUTES,
+      ...CONFIGURATION_WRITE_ROUTES,
+      ...CHANNEL_ROUTES,
+    ];
     expect([...byKey.keys()].sort()).toEqual([...expected].sort());
     const unauthorized: readonly string[] = ['GET /.well-known/jwks.json', ...CONFIGURATION_WRITE_ROUTES];
     for (const routeKey of expected) {
@@ -151,6 +157,8 @@ describe('control-plane HTTP API', () => {
     expect(targetOf('GET /.well-known/jwks.json')).toBe(tokenArn);
     expect(targetOf('POST /v1/projects')).toBe(apiArn);
     for (const routeKey of CONFIGURATION_WRITE_ROUTES) expect(targetOf(routeKey), routeKey).toBe(apiArn);
+    const channelsArn = JSON.stringify(stack.resolve(stack.notifications.apiFunction.function.functionArn));
+    for (const routeKey of CHANNEL_ROUTES) expect(targetOf(routeKey), routeKey).toBe(channelsArn);
   });
 
   it('gives the API function the issuer, to check data-plane tokens forwarded with configuration writes', () => {

@@ -281,6 +281,11 @@ describe('deployment config', () => {
       /controlPlane\.alarmEmails must be an array of email addresses/,
     ],
     [
+      'a notification sender that is not an address',
+      onControlPlane({ notificationEmailFrom: 'alerts' }),
+      /controlPlane\.notificationEmailFrom must be an email address, got "alerts"/,
+    ],
+    [
       'one alarm email twice',
       onControlPlane({ alarmEmails: ['ops@example.com', 'OPS@example.com'] }),
       /controlPlane\.alarmEmails\[1\] "OPS@example.com" is listed more than once/,

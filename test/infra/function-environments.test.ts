@@ -46,9 +46,15 @@ function functionsOf(stack: Stack): Deployed[] {
 
 beforeAll(() => {
   const base = loadDeploymentConfig(TWO_DATA_PLANES_CONFIG);
-  // Every optional setting that reaches an environment: source maps, a signing key rotation, judge settings.
+  // Every optional setting that reaches an environment: source maps, a signing key rotation, judge
+  // settings, the notification email sender.
   const everything: DeploymentConfig = {
-    controlPlane: { ...base.controlPlane, sourceMaps: true, signingKeys: { current: 'b', previous: 'a' } },
+    controlPlane: {
+      ...base.controlPlane,
+      sourceMaps: true,
+      signingKeys: { current: 'b', previous: 'a' },
+      notificationEmailFrom: 'alerts@example.com',
+    },
     dataPlanes: base.dataPlanes.map((plane) => ({
       ...plane,
       sourceMaps: true,

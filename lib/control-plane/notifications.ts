@@ -1,0 +1,153 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CHANNEL_SECRET_PURPOSE } from '../../lambdas/domain/alerts/channel-secrets';
+import { NOTIFICATION_RETRY } from '../../lambdas/domain/alerts/delivery-queue';
+import { environmentForNotificationSender } from '../../lambdas/notification-sender/environment';
+import { environmentForNotificationsApi } from '../../lambdas/notifications-api/environment';
+import { CHANNEL_ROUTES } from '../../lambdas/notifications-api/routes';
+import { createCustomerKey } from '../common/customer-key';
+import { failureQueueAlarm } from '../common/failure-queue-alarm';
+import { addFunctionRoutes } from '../common/function-routes';
+import { partitionOf } from '../common/partition';
+import { WaggleFunction } from '../common/waggle-function';
+import type { LogLevel } from '../config/deployment-config';
+import type { ControlPlaneApi } from './control-plane-api';
+import type { ControlPlaneTable } from './control-plane-table';
+
+export interface NotificationsProps {
+  /** The control plane's HTTP API: the channel routes go there, behind its JWT authorizer. */
+  readonly api: ControlPlaneApi;
+  readonly table: ControlPlaneTable;
+  /** The verified SES identity email comes from (controlPlane.notificationEmailFrom); absent: no email. */
+  readonly emailFrom?: string;
+  readonly logLevel?: LogLevel;
+}
+
+/** A delivery waits at most 10 s for its receiver; a batch of 10 runs them at once. */
+const SENDER_TIMEOUT = Duration.seconds(30);
+
+/** The only encryption context under which the channel-secrets key may be used (IAM condition). */
+const SECRET_CONTEXT_CONDITION = {
+  StringEquals: { 'kms:EncryptionContext:purpose': CHANNEL_SECRET_PURPOSE },
+};
+
+/**
+ * Notifications (docs/alerts.md): the channels API on the control plane's HTTP API, the delivery
+ * queue with its dead-letter queue and alarm, the sender on that queue, and the KMS key that wraps
+ * webhook signing secrets (the API may only seal with it, the sender only open). Messages carry
+ * monitor names and figures, never event contents, so SQS-managed encryption is enough for the queue.
+ */
+export class Notifications extends Construct {
+  readonly secretsKey: Key;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly apiFunction: WaggleFunction;
+  readonly senderFunction: WaggleFunction;
+  readonly deadLetterAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: NotificationsProps) {
+    super(scope, id);
+    const { table } = props;
+    this.secretsKey = createCustomerKey(
+      this,
+      'SecretsKey',
+      'Waggle notifications: wraps the data keys of webhook signing secrets (Encryption SDK)',
+    );
+    const encryption = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true };
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      ...encryption,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'Queue', {
+      ...encryption,
+      // A notification older than a day is news to nobody.
+      retentionPeriod: Duration.days(1),
+      visibilityTimeout: Duration.seconds(6 * SENDER_TIMEOUT.toSeconds()),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: NOTIFICATION_RETRY.maxAttempts },
+    });
+    const environment = {
+      CONTROL_PLANE_TABLE_NAME: table.table.tableName,
+      CHANNEL_SECRETS_KEY_ARN: this.secretsKey.keyArn,
+      NOTIFICATION_QUEUE_URL: this.queue.queueUrl,
+      NOTIFICATION_EMAIL_FROM: props.emailFrom,
+    };
+
+    this.apiFunction = new WaggleFunction(this, 'ApiFunction', {
+      entry: 'lambdas/notifications-api/handler.ts',
+      serviceName: 'waggle-notifications-api',
+      description: 'Waggle notification channels: create (SSRF-checked), list, delete, rotate secrets, test',
+      timeout: Duration.seconds(29),
+      logLevel: props.logLevel,
+      environment: environmentForNotificationsApi(environment),
+    });
+    table.grantReadWriteRecords(this.apiFunction.role);
+    this.grantSecrets(this.apiFunction.role, 'SealChannelSecrets', 'kms:GenerateDataKey');
+    this.apiFunction.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'QueueTestNotifications',
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+      }),
+    );
+    addFunctionRoutes(
+      props.api.api,
+      'NotificationsIntegration',
+      this.apiFunction.function,
+      CHANNEL_ROUTES,
+      props.api.authorizer,
+    );
+
+    this.senderFunction = new WaggleFunction(this, 'Sender', {
+      entry: 'lambdas/notification-sender/handler.ts',
+      serviceName: 'waggle-notification-sender',
+      description: 'Waggle notification sender: delivery queue -> signed webhooks, Slack, SES email',
+      timeout: SENDER_TIMEOUT,
+      logLevel: props.logLevel,
+      environment: environmentForNotificationSender(environment),
+    });
+    table.grantReadRecords(this.senderFunction.role);
+    this.grantSecrets(this.senderFunction.role, 'OpenChannelSecrets', 'kms:Decrypt');
+    if (props.emailFrom !== undefined) this.grantSendEmail(this.senderFunction.role, props.emailFrom);
+    // Grants the consumer calls: receive, delete and change visibility (the retry backoff).
+    this.senderFunction.function.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }),
+    );
+
+    this.deadLetterAlarm = failureQueueAlarm(
+      this,
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      'Notifications failed every delivery attempt and reached the dead-letter queue: a receiver, Slack or SES kept failing. See docs/alerts.md, "Delivery".',
+    );
+  }
+
+  private grantSecrets(grantee: IGrantable, sid: string, action: string): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid,
+        actions: [action],
+        resources: [this.secretsKey.keyArn],
+        conditions: SECRET_CONTEXT_CONDITION,
+      }),
+    );
+  }
+
+  /** SendEmail from the configured address only, as its own identity or its domain's. */
+  private grantSendEmail(grantee: IGrantable, from: string): void {
+    const { region, account } = Stack.of(this);
+    const identity = (name: string) => `arn:${partitionOf(this)}:ses:${region}:${account}:identity/${name}`;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'SendNotificationEmail',
+        actions: ['ses:SendEmail'],
+        resources: [identity(from), identity(from.slice(from.indexOf('@') + 1))],
+        conditions: { StringEquals: { 'ses:FromAddress': from } },
+      }),
+    );
+  }
+}
