@@ -7,7 +7,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_IMPORT_CONTENT_BYTES } from '../../lambdas/domain/datasets/file-formats';
+import { MAX_IMPORT_CONTENT_BYTES, MAX_IMPORTED_ROWS } from '../../lambdas/domain/datasets/file-formats';
 import { honeyHiveClient, type RecordingClient } from '../support/honeyhive-client';
 import { readApi } from '../support/read-api-client';
 import { platformForFile } from '../support/temp-platform';
@@ -291,6 +291,24 @@ describe('import and export', () => {
     }
   }, 60_000);
 
+  it('imports as many rows as one import takes, over several chunks, in the file order', async () => {
+    const datasetId = await newDataset('largest-import');
+    const rows = Array.from({ length: MAX_IMPORTED_ROWS }, (_, index) => `question ${index},${index % 7}`);
+    const answer = await json<{ datapoint_ids: string[] }>('POST', `/datasets/${datasetId}/import`, {
+      format: 'csv',
+      content: `q,a\n${rows.join('\n')}\n`,
+      mapping: { inputs: ['q'], ground_truth: ['a'] },
+    });
+    expect(answer.datapoint_ids).toHaveLength(MAX_IMPORTED_ROWS);
+    const stored = await datapointsOf('largest-import');
+    expect(stored.map((datapoint) => datapoint._id)).toEqual(answer.datapoint_ids);
+    expect(stored[MAX_IMPORTED_ROWS - 1]).toMatchObject({
+      inputs: { q: `question ${MAX_IMPORTED_ROWS - 1}` },
+      ground_truth: { a: String((MAX_IMPORTED_ROWS - 1) % 7) },
+      linked_datasets: [datasetId],
+    });
+  }, 120_000);
+
   it('refuses bad imports, exports and versions with a clear error and changes nothing', async () => {
     const datasetId = await newDataset('refusals');
     const unknown = 'c'.repeat(24);
@@ -342,9 +360,9 @@ describe('import and export', () => {
       [
         'POST',
         `/datasets/${datasetId}/import`,
-        { format: 'jsonl', content: Array.from({ length: 1_001 }, () => good).join('\n') },
+        { format: 'jsonl', content: Array.from({ length: MAX_IMPORTED_ROWS + 1 }, () => good).join('\n') },
         413,
-        /more than 1000 rows/,
+        /more than 10000 rows/,
       ],
       ['POST', `/datasets/${unknown}/import`, { format: 'jsonl', content: good }, 404, /no dataset/],
       ['GET', `/datasets/${datasetId}/export`, undefined, 400, /format must be jsonl or csv/],

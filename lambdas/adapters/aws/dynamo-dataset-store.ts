@@ -67,6 +67,8 @@ const versionKey = (projectId: string, datasetId: string, number: number) => ({
   sk: { S: `ver#${datasetId}#${String(number).padStart(10, '0')}` },
 });
 const versionPartPrefix = (datasetId: string, snapshotId: string) => `vc#${datasetId}#${snapshotId}#`;
+/** New datapoints written together (insertMembers): a bounded piece of a large import. */
+const INSERT_CHUNK = 1_000;
 /** A version's part at most: a 350 KiB datapoint alone, or several smaller ones, within the 400 KB item. */
 const VERSION_PART_BYTES = 360 * 1024;
 
@@ -162,6 +164,40 @@ export class DynamoDatasetStore implements DatasetStore, DatasetVersionStore {
       })),
     );
     for (const id of datapointIds) await this.link(projectId, id, datasetId, 'ADD');
+  }
+
+  async insertMembers(
+    projectId: string,
+    datasetId: string,
+    records: readonly DatapointRecord[],
+    at: number,
+  ): Promise<void> {
+    // New datapoints are written already linked (no other request knows them): two batched writes a
+    // chunk instead of one UpdateItem a datapoint. Each chunk's memberships first, then its datapoints.
+    try {
+      for (let start = 0; start < records.length; start += INSERT_CHUNK) {
+        const chunk = records.slice(start, start + INSERT_CHUNK);
+        await this.batchWrite(
+          chunk.map((record, index) => ({
+            PutRequest: {
+              Item: {
+                ...memberKey(projectId, datasetId, record.id),
+                seq: { S: sequence(at, start + index) },
+              },
+            },
+          })),
+        );
+        await this.putDatapoints(chunk.map((record) => ({ ...record, linked_datasets: [datasetId] })));
+      }
+    } catch (error) {
+      await this.batchWrite(
+        records.flatMap((record) => [
+          { DeleteRequest: { Key: datapointKey(projectId, record.id) } },
+          { DeleteRequest: { Key: memberKey(projectId, datasetId, record.id) } },
+        ]),
+      ).catch(() => undefined);
+      throw error;
+    }
   }
 
   async removeMembers(projectId: string, datasetId: string, datapointIds: readonly string[]): Promise<void> {

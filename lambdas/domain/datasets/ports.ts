@@ -25,6 +25,16 @@ export interface DatasetStore {
     at: number,
   ): Promise<void>;
   removeMembers(projectId: string, datasetId: string, datapointIds: readonly string[]): Promise<void>;
+  /**
+   * Writes new datapoints (ids nobody holds yet) as members of the dataset, at its end, in bounded
+   * chunks; when a write fails, what was written is removed before the error is thrown.
+   */
+  insertMembers(
+    projectId: string,
+    datasetId: string,
+    records: readonly DatapointRecord[],
+    at: number,
+  ): Promise<void>;
   /** Writes datapoints whole (their `linked_datasets` are the store's: see addMembers). */
   putDatapoints(records: readonly DatapointRecord[]): Promise<void>;
   /** The datapoints found, in the order asked; unknown ids are left out. */

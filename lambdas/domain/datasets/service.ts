@@ -71,9 +71,9 @@ export function createDatasetService(deps: DatasetServiceDeps) {
     );
   }
 
-  async function createDatapoints(caller: DatasetCaller, inputs: DatapointInput[]) {
+  function newDatapoints(caller: DatasetCaller, inputs: DatapointInput[]): DatapointRecord[] {
     const now = clock();
-    const records: DatapointRecord[] = inputs.map((input) => ({
+    return inputs.map((input) => ({
       id: newId(),
       project_id: caller.tenant.project_id,
       inputs: input.inputs,
@@ -88,16 +88,13 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       created_at: now,
       updated_at: now,
     }));
-    await store.putDatapoints(records);
-    return records;
   }
 
-  /** New datapoints at the end of the dataset. */
+  /** New datapoints at the end of the dataset, all or none. */
   async function insertInto(caller: DatasetCaller, dataset: DatasetRecord, points: DatapointInput[]) {
-    const records = await createDatapoints(caller, points);
-    const ids = records.map((record) => record.id);
-    await store.addMembers(dataset.project_id, dataset.id, ids, clock());
-    return { inserted: true, datapoint_ids: ids };
+    const records = newDatapoints(caller, points);
+    await store.insertMembers(dataset.project_id, dataset.id, records, clock());
+    return { inserted: true, datapoint_ids: records.map((record) => record.id) };
   }
 
   return {
@@ -215,7 +212,8 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       const input = parseDatapointInput(body);
       checkCallerProject(caller, input.project);
       for (const datasetId of input.linked_datasets) await datasetOf(caller, datasetId);
-      const [record] = (await createDatapoints(caller, [input])) as [DatapointRecord];
+      const [record] = newDatapoints(caller, [input]) as [DatapointRecord];
+      await store.putDatapoints([record]);
       for (const datasetId of input.linked_datasets)
         await store.addMembers(record.project_id, datasetId, [record.id], record.created_at);
       return { result: { insertedId: record.id } };

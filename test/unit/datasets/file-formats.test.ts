@@ -14,6 +14,7 @@ import {
   exportFileName,
   importFile,
   MAX_IMPORT_CONTENT_BYTES,
+  MAX_IMPORTED_ROWS,
 } from '../../../lambdas/domain/datasets/file-formats';
 import type { DatapointRecord, DatasetFileFormat } from '../../../lambdas/domain/datasets/model';
 import { type DatapointMapping, parseImportRequest } from '../../../lambdas/domain/datasets/requests';
@@ -229,8 +230,8 @@ describe('import with a mapping', () => {
 describe('malformed files are refused, naming where', () => {
   const tooMany = (format: DatasetFileFormat) =>
     format === 'jsonl'
-      ? Array.from({ length: 1_001 }, (_, i) => JSON.stringify({ inputs: { i } })).join('\n')
-      : `inputs.i\n${Array.from({ length: 1_001 }, (_, i) => String(i)).join('\n')}`;
+      ? Array.from({ length: MAX_IMPORTED_ROWS + 1 }, (_, i) => JSON.stringify({ inputs: { i } })).join('\n')
+      : `inputs.i\n${Array.from({ length: MAX_IMPORTED_ROWS + 1 }, (_, i) => String(i)).join('\n')}`;
   const csvMapping: DatapointMapping = { inputs: ['q'], ground_truth: [], history: [] };
   const cases: [string, DatasetFileFormat, string, DatapointMapping | undefined, RegExp][] = [
     ['a broken JSONL line', 'jsonl', '{"inputs":{}}\n\n{"inputs": {', undefined, /^line 3 is not JSON/],
@@ -336,8 +337,8 @@ describe('malformed files are refused, naming where', () => {
       undefined,
       /^row 1 \(line 2\): history must be a list/,
     ],
-    ['more than 1,000 JSONL rows', 'jsonl', tooMany('jsonl'), undefined, /more than 1000 rows/],
-    ['more than 1,000 CSV rows', 'csv', tooMany('csv'), undefined, /more than 1000 rows/],
+    ['more than 10,000 JSONL rows', 'jsonl', tooMany('jsonl'), undefined, /more than 10000 rows/],
+    ['more than 10,000 CSV rows', 'csv', tooMany('csv'), undefined, /more than 10000 rows/],
     [
       'a file over the size limit',
       'jsonl',
