@@ -76,7 +76,7 @@ export function experimentCalls(dp: DataPlaneCall, query: Query) {
       id: string,
       body: { format: DatasetFileFormat; content: string; mapping?: DatapointMapping },
     ) =>
-      dp<{ inserted: number; datapoint_ids: string[] }>(
+      dp<{ inserted: boolean; datapoint_ids: string[] }>(
         target,
         'POST',
         `/v1/datasets/${enc(id)}/import`,

@@ -72,7 +72,12 @@ function AddForm({
       await api.createDatapoint(target, made.body);
       return { datasetId, name };
     },
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: datasetsKey(target) }),
+    onSuccess: ({ datasetId }) => {
+      // A dataset made here is the one chosen from now on.
+      setChosen(datasetId);
+      setNewName('');
+      void queryClient.invalidateQueries({ queryKey: datasetsKey(target) });
+    },
   });
   const missingName = choice === NEW && newName.trim() === '';
   return (

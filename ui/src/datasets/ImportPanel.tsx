@@ -80,8 +80,8 @@ export function ImportPanel({
           ? { mapping: mappingOf(inputs, groundTruth, history) }
           : {}),
       }),
-    onSuccess: (answer) =>
-      onImported(`Imported ${answer.inserted} datapoint${answer.inserted === 1 ? '' : 's'}.`),
+    onSuccess: ({ datapoint_ids: ids }) =>
+      onImported(`Imported ${ids.length} datapoint${ids.length === 1 ? '' : 's'}.`),
   });
   const tooLarge = new Blob([content]).size > MAX_IMPORT_BYTES;
   return (
@@ -161,7 +161,7 @@ export function ImportPanel({
         <p className="muted small">
           Name the columns (CSV) or keys (JSONL), separated by commas; the other fields become metadata. Leave
           all three empty for a file in the export's shape (<code>inputs</code>, <code>ground_truth</code>,{' '}
-          <code>history</code>, <code>metadata</code>).
+          <code>history</code>, <code>metadata</code>). At most 1,000 rows a file.
         </p>
         <div className="row">
           <TextField label="Input columns" className="grow" value={inputs} onChange={setInputs} />
