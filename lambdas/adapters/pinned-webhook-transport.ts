@@ -8,7 +8,7 @@
  */
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import type { WebhookRequest, WebhookTransport } from '../domain/alerts/deliver';
 import type { DeliveryTarget } from '../domain/alerts/delivery-target';
 
@@ -31,10 +31,13 @@ export function pinnedLookup(target: Pick<DeliveryTarget, 'address' | 'family'>)
 /** The request options: the checked address through `lookup`, the name for SNI and Host. */
 export function pinnedRequestOptions(request: WebhookRequest, timeoutMs: number): https.RequestOptions {
   const { url } = request.target;
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   return {
     method: 'POST',
     protocol: url.protocol,
-    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    hostname,
+    // SNI and the certificate check use the name (never an address: TLS forbids it as SNI).
+    ...(url.protocol === 'https:' && isIP(hostname) === 0 && { servername: hostname }),
     port: url.port === '' ? undefined : Number(url.port),
     path: `${url.pathname}${url.search}`,
     headers: {
