@@ -322,7 +322,7 @@ export function parseMapping(body: JsonObject | undefined): DatapointMapping | u
 /** One row as a datapoint, by the mapping; `where` names the row in errors (`data[3]`, `line 4`). */
 export function datapointOfRow(row: JsonObject, mapping: DatapointMapping, where: string): DatapointInput {
   const pick = (keys: string[]) =>
-    Object.fromEntries(keys.filter((key) => key in row).map((key) => [key, row[key]]));
+    Object.fromEntries(keys.filter((key) => Object.hasOwn(row, key)).map((key) => [key, row[key]]));
   const mapped = new Set([...mapping.inputs, ...mapping.ground_truth, ...mapping.history]);
   const history = mapping.history.flatMap((key) => {
     const value = row[key];

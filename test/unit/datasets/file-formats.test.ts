@@ -219,6 +219,19 @@ describe('import with a mapping', () => {
     ]);
   });
 
+  it('maps only fields a row has itself, never its prototype', () => {
+    const file = `${JSON.stringify({ q: 1, toString: 'mine' })}\n${JSON.stringify({ q: 2 })}`;
+    const imported = importFile('jsonl', file, {
+      inputs: ['q', 'toString'],
+      ground_truth: [],
+      history: [],
+    });
+    expect(imported.map((point) => [point.inputs, point.ground_truth])).toEqual([
+      [{ q: 1, toString: 'mine' }, {}],
+      [{ q: 2 }, {}],
+    ]);
+  });
+
   it('takes JSONL lines in the export shape as they are, other fields into the metadata', () => {
     const line = { id: 'old', inputs: { q: 1 }, extra: 'x', metadata: { m: 2 } };
     expect(importFile('jsonl', JSON.stringify(line), undefined).map(contents)).toEqual([
