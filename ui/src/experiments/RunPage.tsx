@@ -203,7 +203,9 @@ function Result({
       <p className="run-summary" data-testid="run-summary">
         <span className="verdict pass">{formatCount(result.passed.length)} passed</span> ·{' '}
         <span className="verdict fail">{formatCount(result.failed.length)} failed</span>
-        {rate !== undefined ? <span className="muted"> · {valueText(rate)}% pass rate</span> : null}
+        {rate !== undefined ? (
+          <span className="muted"> · {valueText(Math.round(rate * 10) / 10)}% pass rate</span>
+        ) : null}
       </p>
       {result.truncated ? (
         <p className="bad small" role="note">
