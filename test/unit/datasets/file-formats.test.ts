@@ -226,7 +226,8 @@ describe('import with a mapping', () => {
       ground_truth: [],
       history: [],
     });
-    expect(imported.map((point) => point.inputs)).toEqual([{ q: 1, toString: 'mine' }, { q: 2 }]);
+    const expected: JsonObject[] = [{ q: 1, toString: 'mine' }, { q: 2 }];
+    expect(imported.map((point) => point.inputs)).toEqual(expected);
   });
 
   it('takes JSONL lines in the export shape as they are, other fields into the metadata', () => {
