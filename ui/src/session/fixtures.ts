@@ -6,6 +6,7 @@
  * several levels deep. Model events carry HoneyHive chat histories (a sliding window, as agents
  * trim context), some outputs are markdown, a few values are truncated and a few tools fail.
  */
+import { emptySections } from '../../../lambdas/domain/events/event';
 import type { EventType, SessionNode } from '../api/types';
 
 /** A small seeded PRNG (mulberry32) so fixtures are the same on every run. */
@@ -41,13 +42,7 @@ export function makeEvent(overrides: EventOverrides = {}): SessionNode {
     start_time: start,
     end_time: start + duration,
     duration,
-    config: {},
-    inputs: {},
-    outputs: {},
-    metadata: {},
-    metrics: {},
-    feedback: {},
-    user_properties: {},
+    ...emptySections(),
     ...overrides,
     children: overrides.children ?? [],
   };
