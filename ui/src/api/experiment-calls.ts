@@ -34,9 +34,10 @@ export function experimentCalls(dp: DataPlaneCall, query: Query) {
   const enc = encodeURIComponent;
   return {
     listDatasets: (target: DataTarget) => dp<{ testcases: DatasetWire[] }>(target, 'GET', '/v1/datasets'),
-    getDataset: async (target: DataTarget, id: string): Promise<DatasetWire | undefined> =>
+    /** One dataset, or null when the project has none of that id (a query's answer cannot be undefined). */
+    getDataset: async (target: DataTarget, id: string): Promise<DatasetWire | null> =>
       (await dp<{ testcases: DatasetWire[] }>(target, 'GET', `/v1/datasets${query({ dataset_id: id })}`))
-        .testcases[0],
+        .testcases[0] ?? null,
     createDataset: (target: DataTarget, body: { name: string; description?: string }) =>
       dp<{ inserted: boolean; result: { insertedId: string } }>(target, 'POST', '/v1/datasets', body),
     updateDataset: (
