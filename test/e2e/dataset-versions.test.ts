@@ -3,11 +3,14 @@
  * snapshots (later edits do not change them), a run over a dataset records the version it used (made
  * when the dataset changed), and a file exported imports back to the same contents. Existing calls go
  * through HoneyHive's own client (honeyhive@1.0.42, which validates every answer); Waggle's own routes
- * through plain fetch. Hostile requests are refused with a clear error and change nothing.
+ * through plain fetch (with a fast-check property over hostile contents for the files). Hostile requests
+ * are refused with a clear error and change nothing.
  */
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_IMPORT_CONTENT_BYTES, MAX_IMPORTED_ROWS } from '../../lambdas/domain/datasets/file-formats';
+import { contentsOf, datapointContents } from '../support/dataset-arbitraries';
 import { honeyHiveClient, type RecordingClient } from '../support/honeyhive-client';
 import { readApi } from '../support/read-api-client';
 import { platformForFile } from '../support/temp-platform';
@@ -290,6 +293,28 @@ describe('import and export', () => {
       expect(withoutIds(again.text)).toEqual(withoutIds(file.text));
     }
   }, 60_000);
+
+  it('round-trips any contents through the API: JSONL in, CSV out and in, JSONL out (a property)', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(datapointContents, { minLength: 1, maxLength: 4 }), async (points) => {
+        run++;
+        const source = await newDataset(`property-${run}`);
+        await json('POST', `/v1/datasets/${source}/import`, {
+          format: 'jsonl',
+          content: points.map((point) => JSON.stringify(point)).join('\n'),
+        });
+        expect((await datapointsOf(`property-${run}`)).map(contents)).toEqual(points);
+        const csv = await exported(source, 'csv');
+        const target = await newDataset(`property-${run}-csv`);
+        await json('POST', `/v1/datasets/${target}/import`, { format: 'csv', content: csv.text });
+        expect((await datapointsOf(`property-${run}-csv`)).map(contents)).toEqual(points);
+        const lines = (await exported(target, 'jsonl')).text.trim().split('\n');
+        expect(lines.map((line) => contentsOf(JSON.parse(line)))).toEqual(points);
+      }),
+      { numRuns: 15 },
+    );
+  }, 120_000);
 
   it('imports as many rows as one import takes, over several chunks, in the file order', async () => {
     const datasetId = await newDataset('largest-import');

@@ -19,94 +19,22 @@ import {
 import type { DatapointRecord, DatasetFileFormat } from '../../../lambdas/domain/datasets/model';
 import { type DatapointMapping, parseImportRequest } from '../../../lambdas/domain/datasets/requests';
 import type { JsonObject } from '../../../lambdas/domain/events/event';
-
-const HOSTILE = [
-  '',
-  ' ',
-  '"',
-  '""',
-  ',',
-  '","',
-  '\n',
-  '\r\n',
-  '\r',
-  '\t',
-  "'",
-  "'=1",
-  '=1+1',
-  '=HYPERLINK("http://x","y")',
-  '+cmd',
-  '-5',
-  '@SUM(A1)',
-  '42',
-  '-0',
-  '1e5',
-  'true',
-  'null',
-  '{"a":1}',
-  '[1,2]',
-  ' 7 ',
-  '\ufeffbom',
-  'é',
-  '😀👍🏽',
-  'line1\nline2,"quoted"',
-  '__proto__',
-  'inputs.x',
-  'id',
-];
-
-const hostileString = fc.oneof(
-  fc.constantFrom(...HOSTILE),
-  fc.string({ unit: 'grapheme', maxLength: 12 }),
-  fc.tuple(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 6 })).map(([a, b]) => a + b),
-);
-const leaf = fc.oneof(
-  hostileString,
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
-  fc.boolean(),
-  fc.constant(null),
-);
-const { value: jsonValue } = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small', maxDepth: 3 }, leaf, tie('array'), tie('object')),
-  array: fc.array(tie('value'), { maxLength: 3 }),
-  object: fc.dictionary(hostileString, tie('value'), { maxKeys: 3 }),
-}));
-const section = fc.dictionary(hostileString, jsonValue, { maxKeys: 4 }) as fc.Arbitrary<JsonObject>;
-const message = fc.dictionary(hostileString, jsonValue, { maxKeys: 2 }) as fc.Arbitrary<JsonObject>;
+import { contentsOf, datapointContents } from '../../support/dataset-arbitraries';
 
 let next = 0;
-const datapoint = fc
-  .record({
-    inputs: section,
-    ground_truth: section,
-    history: fc.array(message, { maxLength: 2 }),
-    metadata: section,
-  })
-  .map(
-    (contents): DatapointRecord => ({
-      id: (next++).toString(16).padStart(24, '0'),
-      project_id: 'p1',
-      ...contents,
-      linked_evals: [],
-      linked_datasets: [],
-      saved: true,
-      type: 'evaluation',
-      created_at: 0,
-      updated_at: 0,
-    }),
-  );
-const contents = (point: {
-  inputs: JsonObject;
-  ground_truth: JsonObject;
-  history: JsonObject[];
-  metadata: JsonObject;
-}) => ({
-  inputs: point.inputs,
-  ground_truth: point.ground_truth,
-  history: point.history,
-  metadata: point.metadata,
-});
+const datapoint = datapointContents.map(
+  (contents): DatapointRecord => ({
+    id: (next++).toString(16).padStart(24, '0'),
+    project_id: 'p1',
+    ...contents,
+    linked_evals: [],
+    linked_datasets: [],
+    saved: true,
+    type: 'evaluation',
+    created_at: 0,
+    updated_at: 0,
+  }),
+);
 
 describe('export then import', () => {
   for (const format of ['jsonl', 'csv'] as const)
@@ -115,7 +43,7 @@ describe('export then import', () => {
         fc.property(fc.array(datapoint, { minLength: 1, maxLength: 5 }), (datapoints) => {
           const file = exportFile(format, datapoints);
           const imported = importFile(format, file, undefined);
-          expect(imported.map(contents)).toEqual(datapoints.map(contents));
+          expect(imported.map(contentsOf)).toEqual(datapoints.map(contentsOf));
         }),
         { numRuns: 300 },
       );
@@ -184,7 +112,7 @@ describe('import with a mapping', () => {
       '',
       JSON.stringify({ question: 'Capital of Peru?', answer: 'Lima' }),
     ].join('\r\n');
-    expect(importFile('jsonl', file, mapping).map(contents)).toEqual([
+    expect(importFile('jsonl', file, mapping).map(contentsOf)).toEqual([
       {
         inputs: { question: 'Capital of France?' },
         ground_truth: { answer: 'Paris' },
@@ -203,7 +131,7 @@ describe('import with a mapping', () => {
   it('maps CSV columns, cells as strings and a history column as JSON', () => {
     const file =
       '\ufeffquestion,answer,chat,note\r\n"Capital, of France?",Paris,"[{""role"":""user""}]",42\r\nPeru?,Lima,,\r\n';
-    expect(importFile('csv', file, mapping).map(contents)).toEqual([
+    expect(importFile('csv', file, mapping).map(contentsOf)).toEqual([
       {
         inputs: { question: 'Capital, of France?' },
         ground_truth: { answer: 'Paris' },
@@ -232,7 +160,7 @@ describe('import with a mapping', () => {
 
   it('takes JSONL lines in the export shape as they are, other fields into the metadata', () => {
     const line = { id: 'old', inputs: { q: 1 }, extra: 'x', metadata: { m: 2 } };
-    expect(importFile('jsonl', JSON.stringify(line), undefined).map(contents)).toEqual([
+    expect(importFile('jsonl', JSON.stringify(line), undefined).map(contentsOf)).toEqual([
       { inputs: { q: 1 }, ground_truth: {}, history: [], metadata: { m: 2, extra: 'x' } },
     ]);
   });
