@@ -161,7 +161,7 @@ export function ImportPanel({
         <p className="muted small">
           Name the columns (CSV) or keys (JSONL), separated by commas; the other fields become metadata. Leave
           all three empty for a file in the export's shape (<code>inputs</code>, <code>ground_truth</code>,{' '}
-          <code>history</code>, <code>metadata</code>). At most 1,000 rows a file.
+          <code>history</code>, <code>metadata</code>). At most 10,000 rows a file.
         </p>
         <div className="row">
           <TextField label="Input columns" className="grow" value={inputs} onChange={setInputs} />
