@@ -2,7 +2,7 @@
  * One stored event for read-path tests: every field of WaggleEvent filled (a span of a session
  * with no model, no tokens and empty JSON sections), so a test names only what it is about.
  */
-import { emptySections, type Tenant } from '../../lambdas/domain/events/event';
+import { plainEvent, type Tenant } from '../../lambdas/domain/events/event';
 import type { StoredEvent } from '../../lambdas/domain/query/types';
 
 export function storedEventFixture(
@@ -10,30 +10,16 @@ export function storedEventFixture(
   overrides: Partial<StoredEvent> & { event_id: string },
 ): StoredEvent {
   const start = overrides.start_time ?? 1_000;
-  return {
-    ...tenant,
+  return plainEvent(tenant, {
     version: 1,
     session_id: 's-1',
-    parent_id: null,
-    children_ids: [],
-    trace_id: null,
-    span_id: null,
     event_type: 'chain',
     event_name: 'step',
     source: 'test',
     start_time: start,
     end_time: start + 100,
     duration: 100,
-    model: null,
-    provider: null,
-    prompt_tokens: null,
-    completion_tokens: null,
-    total_tokens: null,
-    cost: null,
-    error: null,
-    ...emptySections(),
     ingested_at: start + 1_000,
-    deleted: false,
     ...overrides,
-  };
+  });
 }

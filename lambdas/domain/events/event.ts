@@ -77,6 +77,70 @@ export interface WaggleEvent extends Tenant {
   deleted: boolean;
 }
 
+/** What an event built in code must say of itself; plainEvent leaves the rest unset. */
+type PlainEventFields = Pick<
+  WaggleEvent,
+  | 'event_id'
+  | 'version'
+  | 'session_id'
+  | 'event_type'
+  | 'event_name'
+  | 'source'
+  | 'start_time'
+  | 'end_time'
+  | 'duration'
+  | 'ingested_at'
+> &
+  Partial<WaggleEvent>;
+
+/**
+ * An event with only the given fields set: no parent, children, trace or span, no model call,
+ * tokens, cost or error, empty sections, not deleted. Fields in WaggleEvent's order (answers
+ * serialize them in this order), whatever the order of `fields`.
+ */
+export function plainEvent(tenant: Tenant, fields: PlainEventFields): WaggleEvent {
+  const {
+    event_id,
+    version,
+    session_id,
+    event_type,
+    event_name,
+    source,
+    start_time,
+    end_time,
+    duration,
+    ingested_at,
+    ...rest
+  } = fields;
+  return {
+    ...tenant,
+    event_id,
+    version,
+    session_id,
+    parent_id: null,
+    children_ids: [],
+    trace_id: null,
+    span_id: null,
+    event_type,
+    event_name,
+    source,
+    start_time,
+    end_time,
+    duration,
+    model: null,
+    provider: null,
+    prompt_tokens: null,
+    completion_tokens: null,
+    total_tokens: null,
+    cost: null,
+    error: null,
+    ...emptySections(),
+    ingested_at,
+    deleted: false,
+    ...rest,
+  };
+}
+
 /**
  * A partial update of an existing event (HoneyHive `PUT /events`). The writer applies it on top of
  * the newest stored version of `event_id` and stores the result as version `version`.

@@ -6,7 +6,7 @@
  * as event id, times from the rollup, and empty sections. Events whose parent is missing (or who
  * form a cycle) hang directly under the root. Children are ordered by start_time, then event_id.
  */
-import { emptySections, type Tenant } from '../events/event';
+import { plainEvent, type Tenant } from '../events/event';
 import { findSessionEvent } from './enrichment';
 import type { SessionNode, SessionResult, SessionRollup, StoredEvent } from './types';
 
@@ -77,32 +77,19 @@ function syntheticRoot(
   rollup: SessionRollup,
   events: readonly StoredEvent[],
 ): StoredEvent {
-  return {
-    ...tenant,
+  return plainEvent(tenant, {
     event_id: sessionId,
     version: 0,
     session_id: sessionId,
-    parent_id: null,
-    children_ids: [],
     trace_id: events.find((event) => event.trace_id !== null)?.trace_id ?? null,
-    span_id: null,
     event_type: 'session',
     event_name: 'session',
     source: events[0]?.source ?? '',
     start_time: rollup.start_time,
     end_time: rollup.end_time,
     duration: rollup.duration,
-    model: null,
-    provider: null,
-    prompt_tokens: null,
-    completion_tokens: null,
-    total_tokens: null,
-    cost: null,
-    error: null,
-    ...emptySections(),
     ingested_at: Math.max(...events.map((event) => event.ingested_at)),
-    deleted: false,
-  };
+  });
 }
 
 function byStartTime(nodes: SessionNode[]): SessionNode[] {

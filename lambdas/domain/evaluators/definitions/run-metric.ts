@@ -15,6 +15,7 @@ import {
   EVENT_TYPES,
   type EventType,
   type JsonObject,
+  plainEvent,
   type Tenant,
   type WaggleEvent,
 } from '../../events/event';
@@ -225,15 +226,10 @@ export function eventFromPayload(tenant: Tenant, given: Record<string, unknown>)
     return value;
   };
   const eventId = text('event_id', 'run_metric') as string;
-  return {
-    ...tenant,
+  return plainEvent(tenant, {
     event_id: eventId,
     version: 0,
     session_id: text('session_id', eventId) as string,
-    parent_id: null,
-    children_ids: [],
-    trace_id: null,
-    span_id: null,
     event_type: eventType as EventType,
     event_name: text('event_name', '') as string,
     source: 'run_metric',
@@ -242,13 +238,7 @@ export function eventFromPayload(tenant: Tenant, given: Record<string, unknown>)
     duration: 0,
     model: text('model', null),
     provider: text('provider', null),
-    prompt_tokens: null,
-    completion_tokens: null,
-    total_tokens: null,
-    cost: null,
-    error: null,
     ...sections,
     ingested_at: 0,
-    deleted: false,
-  };
+  });
 }
