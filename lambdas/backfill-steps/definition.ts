@@ -11,6 +11,9 @@
  * `RedriveExecution` then reruns only the failed items.
  */
 import { BACKFILL_TOLERATED_FAILURE_PERCENTAGE } from '../domain/evaluators/backfill/request';
+import { LAMBDA_RETRY, placeholder, type StateMachineDefinition, substitute } from '../domain/workflows/asl';
+
+export type { StateMachineDefinition } from '../domain/workflows/asl';
 
 /**
  * The placeholders: the steps function's ARN, the bucket holding the item lists, and the AWS
@@ -25,21 +28,6 @@ export const BACKFILL_DEFINITION_PLACEHOLDERS = {
 /** Map items scored at once: the evaluator executor's and the providers' load. */
 export const BACKFILL_MAX_CONCURRENCY = 10;
 
-/** The steps' errors worth retrying: Lambda's own throttling and service faults, with full jitter. */
-const LAMBDA_RETRY = {
-  ErrorEquals: [
-    'Lambda.ServiceException',
-    'Lambda.AWSLambdaException',
-    'Lambda.SdkClientException',
-    'Lambda.TooManyRequestsException',
-  ],
-  IntervalSeconds: 2,
-  MaxAttempts: 6,
-  BackoffRate: 2,
-  MaxDelaySeconds: 60,
-  JitterStrategy: 'FULL',
-};
-
 /** A batch's own failure (an unreadable event, a sandbox fault, scores not published): twice more. */
 const BATCH_RETRY = {
   ErrorEquals: ['States.TaskFailed'],
@@ -47,15 +35,6 @@ const BATCH_RETRY = {
   MaxAttempts: 2,
   BackoffRate: 2,
   JitterStrategy: 'FULL',
-};
-
-const placeholder = (name: string) => `\${${name}}`;
-
-export type StateMachineDefinition = {
-  Comment: string;
-  StartAt: string;
-  TimeoutSeconds: number;
-  States: Record<string, Record<string, unknown>>;
 };
 
 export function backfillDefinition(): StateMachineDefinition {
@@ -119,8 +98,5 @@ export function backfillDefinition(): StateMachineDefinition {
 
 /** The definition with its placeholders replaced (what Step Functions runs after substitution). */
 export function substitutedDefinition(values: Record<keyof typeof BACKFILL_DEFINITION_PLACEHOLDERS, string>) {
-  let text = JSON.stringify(backfillDefinition());
-  for (const [key, name] of Object.entries(BACKFILL_DEFINITION_PLACEHOLDERS))
-    text = text.replaceAll(placeholder(name), values[key as keyof typeof BACKFILL_DEFINITION_PLACEHOLDERS]);
-  return JSON.parse(text) as StateMachineDefinition;
+  return substitute(backfillDefinition(), BACKFILL_DEFINITION_PLACEHOLDERS, values);
 }

@@ -42,6 +42,8 @@ export interface CallRecord {
   source?: string;
   /** Metadata a caller inside the data plane adds (the judge names its evaluator); the proxy's own keys win. */
   callerMetadata?: JsonObject;
+  /** The session a caller inside the data plane makes the event a child of (an experiment's datapoint). */
+  sessionId?: string;
 }
 
 export interface ProxyEventContext {
@@ -69,6 +71,7 @@ export function buildProxyEvent(call: CallRecord, ctx: ProxyEventContext): Waggl
     event_id: call.eventId,
     event_name: `${call.target.provider}/${call.target.model}`,
     source: call.source ?? 'waggle-proxy',
+    ...(call.sessionId !== undefined && { session_id: call.sessionId }),
     model: call.target.model,
     provider: call.target.provider,
     messages: request.messages,

@@ -82,11 +82,12 @@ export interface ProxyInput {
   /** From x-waggle-cache: serve and store exact-match answers for this many seconds. */
   cacheTtlSeconds?: number;
   /**
-   * Set only by callers inside the data plane (the LLM judge), never from a request: the model
-   * event's id (else one is chosen), its `source` (else waggle-proxy), and metadata of the caller's,
-   * beside which the proxy's own metadata keys win.
+   * Set only by callers inside the data plane (the LLM judge, server-side experiments), never from a
+   * request: the model event's id (else one is chosen), its `source` (else waggle-proxy), metadata
+   * of the caller's, beside which the proxy's own metadata keys win, and the session it is a child
+   * of (else a session of its own).
    */
-  trace?: { eventId?: string; source?: string; metadata?: JsonObject };
+  trace?: { eventId?: string; source?: string; metadata?: JsonObject; sessionId?: string };
 }
 
 export type ProxyResult =
@@ -263,6 +264,7 @@ export function createProxyService(deps: ProxyServiceDeps) {
       eventId: input.trace?.eventId ?? newId(),
       ...(input.trace?.source !== undefined && { source: input.trace.source }),
       ...(input.trace?.metadata !== undefined && { callerMetadata: input.trace.metadata }),
+      ...(input.trace?.sessionId !== undefined && { sessionId: input.trace.sessionId }),
       routed,
       requestedModel: parsed.model,
       target: routed.targets[0] as ModelTarget,

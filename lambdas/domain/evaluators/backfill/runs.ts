@@ -4,18 +4,14 @@
  * against it); locally the backfill runner keeps the same record in a folder.
  */
 import type { Tenant } from '../../events/event';
+import type { WorkflowExecution, WorkflowItemCounts, WorkflowStatus } from '../../workflows/workflow';
 import type { BackfillRun } from './request';
 import type { BackfillTotals } from './steps';
 
 /** Step Functions' execution statuses. */
-export type BackfillStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+export type BackfillStatus = WorkflowStatus;
 
-export interface BackfillItemCounts {
-  total: number;
-  succeeded: number;
-  failed: number;
-  pending: number;
-}
+export type BackfillItemCounts = WorkflowItemCounts;
 
 export interface BackfillState {
   backfill_id: string;
@@ -51,4 +47,16 @@ export function isBackfillId(value: string): boolean {
 
 export function belongsTo(run: Pick<BackfillRun, 'org_id' | 'project_id'>, tenant: Tenant): boolean {
   return run.org_id === tenant.org_id && run.project_id === tenant.project_id;
+}
+
+/** A backfill's state from its workflow execution: the execution's output is the run's totals. */
+export function backfillState(execution: WorkflowExecution<BackfillRun>): BackfillState {
+  const { id, output, ...rest } = execution;
+  const state: BackfillState = {
+    backfill_id: id,
+    ...rest,
+    started_at: execution.started_at || execution.run.requested_at,
+  };
+  if (output !== undefined) state.totals = output as BackfillTotals;
+  return state;
 }

@@ -1,6 +1,7 @@
 /**
  * Which evaluators score a new event online: those enabled in production whose event type and name
- * selectors and filters match it, each on its sampling percentage. Sampling is a hash of the event id
+ * selectors and filters match it, each on its sampling percentage (events of experiment runs at
+ * 100%). Sampling is a hash of the event id
  * and the evaluator id, not a coin: a rerun, a replay or a second writer picks the same events, and
  * raising the percentage only adds events to those already picked.
  */
@@ -20,6 +21,16 @@ export function isSampled(eventId: string, evaluatorId: string, percentage: numb
   if (percentage >= 100) return true;
   if (!(percentage > 0)) return false;
   return samplePoint(eventId, evaluatorId) < percentage;
+}
+
+/**
+ * An event of an experiment run (its metadata names the run: HoneyHive's evaluate(), ours and
+ * server-side experiments set `run_id`): evaluators score every one of them, whatever their sampling
+ * percentage, or the run's results would miss datapoints.
+ */
+export function isExperimentEvent(event: Pick<WaggleEvent, 'metadata'>): boolean {
+  const runId = event.metadata?.run_id;
+  return typeof runId === 'string' && runId !== '';
 }
 
 const MAX_CACHED_PREDICATES = 1_000;
@@ -58,7 +69,8 @@ export class OnlineSelector {
         return false;
       }
       return (
-        predicate(event, session) && isSampled(event.event_id, evaluator.id, evaluator.samplingPercentage)
+        predicate(event, session) &&
+        (isExperimentEvent(event) || isSampled(event.event_id, evaluator.id, evaluator.samplingPercentage))
       );
     });
   }

@@ -58,6 +58,20 @@ describe('OnlineSelector', () => {
     expect(selector.select(event({ metadata: {} }), [gold])).toHaveLength(0);
   });
 
+  it("takes every event of an experiment run (metadata.run_id) whatever the evaluator's sampling", () => {
+    const sampled = evaluator({ id: 'one-percent', samplingPercentage: 1 });
+    const events = Array.from({ length: 200 }, (_, index) => event({ event_id: `e-${index}` }));
+    const plain = events.filter((one) => selector.select(one, [sampled]).length > 0);
+    expect(plain.length).toBeLessThan(20);
+    const runEvents = events.map((one) => ({ ...one, metadata: { ...one.metadata, run_id: 'run-1' } }));
+    expect(runEvents.filter((one) => selector.select(one, [sampled]).length > 0)).toHaveLength(200);
+    // Disabled, other-project and unmatched evaluators stay out of runs too; an empty run_id is no run.
+    const off = evaluator({ id: 'off', enabledInProd: false, samplingPercentage: 100 });
+    expect(selector.select(runEvents[0] as WaggleEvent, [off])).toEqual([]);
+    const blank = events.map((one) => ({ ...one, metadata: { run_id: '' } }));
+    expect(blank.filter((one) => selector.select(one, [sampled]).length > 0)).toHaveLength(plain.length);
+  });
+
   it('skips an evaluator whose filters the grammar refuses, and says why', () => {
     const broken = evaluator({ id: 'broken', filters: [{ field: 'nope', operator: 'is', value: 'x' }] });
     const skipped: string[] = [];
