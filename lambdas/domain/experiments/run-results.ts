@@ -41,6 +41,7 @@ export function runObject(run: RunRecord, projectName: string) {
     scope_type: 'project',
     scope_id: run.project_id,
     ...(run.dataset_id === null ? {} : { dataset_id: run.dataset_id }),
+    ...(run.dataset_version == null ? {} : { dataset_version: run.dataset_version }),
   };
 }
 

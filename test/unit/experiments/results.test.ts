@@ -13,7 +13,7 @@ import {
 } from '../../../lambdas/domain/experiments/aggregate';
 import { compareRuns } from '../../../lambdas/domain/experiments/compare';
 import { experimentResult } from '../../../lambdas/domain/experiments/results';
-import { withinResponseBudget } from '../../../lambdas/domain/experiments/run-results';
+import { runObject, withinResponseBudget } from '../../../lambdas/domain/experiments/run-results';
 import type { RunEventRow, RunEvents } from '../../../lambdas/domain/query/run-events';
 
 function row(fields: Partial<RunEventRow> & Pick<RunEventRow, 'event_id' | 'session_id'>): RunEventRow {
@@ -226,5 +226,35 @@ describe('the response budget', () => {
     });
     const huge = { datapoints: [{ inputs: {}, outputs: {} }], metrics: 'z'.repeat(6_000_000) };
     expect(() => withinResponseBudget(huge)).toThrow(TooLargeError);
+  });
+});
+
+describe('the run object', () => {
+  const run = {
+    run_id: 'r1',
+    project_id: 'p1',
+    name: 'baseline',
+    event_ids: ['s1'],
+    dataset_id: null,
+    datapoint_ids: ['d1'],
+    configuration: {},
+    metadata: {},
+    status: 'completed' as const,
+    created_at: 0,
+    updated_at: 1_000,
+  };
+
+  it('leaves out a missing dataset (the client wants a string) and shows the dataset version a run used', () => {
+    expect(runObject(run, 'default')).not.toHaveProperty('dataset_id');
+    expect(runObject(run, 'default')).not.toHaveProperty('dataset_version');
+    expect(runObject({ ...run, dataset_id: 'a'.repeat(24), dataset_version: 3 }, 'default')).toMatchObject({
+      id: 'r1',
+      run_id: 'r1',
+      project: 'default',
+      dataset_id: 'a'.repeat(24),
+      dataset_version: 3,
+      created_at: '1970-01-01T00:00:00.000Z',
+      updated_at: '1970-01-01T00:00:01.000Z',
+    });
   });
 });
