@@ -97,7 +97,7 @@ describe('reading a result and a comparison', () => {
     expect(deltaText(deltaOf({ old_aggregate: 0.6, new_aggregate: 0.5 }))).toBe('−0.1');
     expect(deltaText(deltaOf({ old_aggregate: 0, new_aggregate: 1 }))).toBe('+1');
     expect(deltaText(deltaOf({ old_aggregate: 1, new_aggregate: 1 }))).toBe('0');
-    expect(deltaText(deltaOf({ old_aggregate: null, new_aggregate: 1 }))).toBe('–');
+    expect(deltaText(deltaOf({ new_aggregate: 1 }))).toBe('–');
     expect(passRate(0, 0)).toBeUndefined();
     expect(passRate(1, 3)).toBe(25);
   });

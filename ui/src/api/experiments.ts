@@ -5,6 +5,10 @@
  * lambdas/domain/experiments/).
  */
 
+import type { AggregateFunction as PlatformAggregate } from '../../../lambdas/domain/experiments/aggregate';
+import type { MetricComparison } from '../../../lambdas/domain/experiments/compare';
+import type { DatapointResult, MetricDetail } from '../../../lambdas/domain/experiments/results';
+
 export type JsonRecord = Record<string, unknown>;
 
 /** One dataset of `GET /v1/datasets` (`testcases[]`), its datapoint ids in order. */
@@ -84,6 +88,18 @@ export interface RunWire {
   status: RunStatus;
 }
 
+export type { MetricComparison } from '../../../lambdas/domain/experiments/compare';
+/**
+ * The platform's own shapes of a result and a comparison, imported type-only (nothing of the platform
+ * enters the bundle), so a change there fails the console's typecheck instead of its pages.
+ */
+export type {
+  DatapointMetric,
+  DatapointResult,
+  MetricDetail,
+} from '../../../lambdas/domain/experiments/results';
+
+/** The aggregate functions a result may ask for (the platform's list, checked both ways below). */
 export const AGGREGATE_FUNCTIONS = [
   'average',
   'min',
@@ -94,38 +110,19 @@ export const AGGREGATE_FUNCTIONS = [
   'p99',
   'sum',
   'count',
-] as const;
+] as const satisfies readonly PlatformAggregate[];
 export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
+/** Fails to compile when the platform gains a function this list lacks. */
+const everyPlatformFunction: Record<Exclude<PlatformAggregate, AggregateFunction>, never> = {};
+void everyPlatformFunction;
 
 export type MetricValue = number | boolean;
 
-/** One metric of a run: its aggregate over the run and which datapoints passed or failed it. */
-export interface MetricDetail {
-  metric_name: string;
-  metric_type: string;
-  event_name: string;
-  event_type: string;
-  aggregate?: number | null;
-  values: MetricValue[];
-  datapoints: { passed: string[]; failed: string[] };
-}
-
-export interface DatapointMetric {
+/** A run as a result or comparison names it (HoneyHive's ExperimentRunObject; the fields the console reads). */
+export interface RunObject {
+  run_id: string;
   name: string;
-  event_name: string;
-  event_type: string;
-  value: MetricValue;
-  passed?: boolean | null;
-}
-
-export interface DatapointResult {
-  datapoint_id: string | null;
-  session_id: string;
-  passed: boolean;
-  metrics: DatapointMetric[];
-  inputs?: JsonRecord;
-  outputs?: JsonRecord;
-  error?: string | null;
+  status: string;
 }
 
 /** `GET /v1/runs/{run_id}/result` (HoneyHive's ExperimentResultResponse). */
@@ -137,27 +134,9 @@ export interface ExperimentResult {
   metrics: { aggregation_function: string; details: MetricDetail[] };
   datapoints: DatapointResult[];
   event_details: { event_name: string; event_type: string }[];
-  run_object?: RunWire;
+  run_object?: RunObject;
   /** Waggle: the run had more events than one read returns. */
   truncated?: boolean;
-}
-
-export interface MetricComparison {
-  metric_name: string;
-  metric_type: string;
-  event_name: string;
-  event_type: string;
-  old_aggregate?: number | null;
-  new_aggregate?: number | null;
-  found_count: number;
-  improved_count: number;
-  degraded_count: number;
-  same_count: number;
-  improved: string[];
-  degraded: string[];
-  same: string[];
-  old_values: MetricValue[];
-  new_values: MetricValue[];
 }
 
 /** `GET /v1/runs/{new_run_id}/compare-with/{old_run_id}` (HoneyHive's ExperimentComparisonResponse). */
@@ -165,6 +144,6 @@ export interface RunComparison {
   metrics: MetricComparison[];
   commonDatapoints: string[];
   event_details: { event_name: string; event_type: string; presence: string }[];
-  old_run?: RunWire;
-  new_run?: RunWire;
+  old_run?: RunObject;
+  new_run?: RunObject;
 }
