@@ -164,6 +164,15 @@ export function matching(pattern: RegExp, expected: string, example: string): Va
   );
 }
 
+/** A KMS key ARN (any partition), as the constructs pass a key's `keyArn`. */
+export function kmsKeyArn(): Variable<string, string, true> {
+  return matching(
+    /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
+    'a KMS key ARN',
+    'arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  );
+}
+
 /** An absolute http or https URL (kept as the text). */
 export function url(example = 'https://example.com/'): Variable<string, string, true> {
   const expected = 'an http(s) URL';
