@@ -26,7 +26,7 @@ export function waggleMetric(service: string, metricName: string, statistic = 'S
 }
 
 /** Requests, 4xx and 5xx, and latency (p50, p99) of an HTTP API. */
-export function httpApiWidgets(title: string, api: HttpApi): IWidget[] {
+function httpApiWidgets(title: string, api: HttpApi): IWidget[] {
   return [
     new GraphWidget({
       title: `${title}: requests and errors`,
@@ -51,7 +51,7 @@ export function httpApiWidgets(title: string, api: HttpApi): IWidget[] {
  * Errors and throttles of every function in `plane`, one line each, on one graph, each labelled with
  * its service name without the `waggle-` prefix: a function added to a plane is on it by itself.
  */
-export function functionErrorsWidget(plane: Construct): IWidget {
+function functionErrorsWidget(plane: Construct): IWidget {
   const functions = plane.node
     .findAll()
     .filter((construct): construct is WaggleFunction => construct instanceof WaggleFunction)
@@ -79,11 +79,25 @@ export function durationWidget(title: string, fn: WaggleFunction): IWidget {
   });
 }
 
+/** What a plane's dashboard shows between the alarms and the function errors. */
+interface PlaneDashboardContent {
+  /** The plane's HTTP API, graphed first (requests, errors, latency) under this title. */
+  readonly api: { readonly title: string; readonly api: HttpApi };
+  /** The plane's own graphs, one row each, top to bottom (an empty row is left out). */
+  readonly rows: readonly (readonly IWidget[])[];
+}
+
 /**
- * A plane's dashboard, opened on the last 3 hours, with the state of every alarm in `plane` as its
- * first row (so an operator sees at a glance what is firing before the graphs).
+ * A plane's dashboard, opened on the last 3 hours, in the order an operator looks: the state of
+ * every alarm in `plane` first (what is firing before the graphs), then the plane's HTTP API, its
+ * own rows, and last the errors and throttles of all its functions.
  */
-export function planeDashboard(scope: Construct, dashboardName: string, plane: Construct): Dashboard {
+export function planeDashboard(
+  scope: Construct,
+  dashboardName: string,
+  plane: Construct,
+  content: PlaneDashboardContent,
+): Dashboard {
   const dashboard = new Dashboard(scope, 'Dashboard', { dashboardName, defaultInterval: Duration.hours(3) });
   dashboard.addWidgets(
     new AlarmStatusWidget({
@@ -92,5 +106,8 @@ export function planeDashboard(scope: Construct, dashboardName: string, plane: C
       width: 24,
     }),
   );
+  dashboard.addWidgets(...httpApiWidgets(content.api.title, content.api.api));
+  for (const row of content.rows) if (row.length > 0) dashboard.addWidgets(...row);
+  dashboard.addWidgets(functionErrorsWidget(plane));
   return dashboard;
 }

@@ -1,13 +1,6 @@
 import { type Dashboard, GraphWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import {
-  durationWidget,
-  functionErrorsWidget,
-  httpApiWidgets,
-  PERIOD,
-  planeDashboard,
-  waggleMetric,
-} from '../common/dashboard-widgets';
+import { durationWidget, PERIOD, planeDashboard, waggleMetric } from '../common/dashboard-widgets';
 import type { DataPlaneStack } from './data-plane-stack';
 
 /**
@@ -21,91 +14,99 @@ export class DataPlaneDashboard extends Construct {
   constructor(scope: Construct, id: string, plane: DataPlaneStack, name: string) {
     super(scope, id);
     const { eventsQueue, eventWriter, queryApi, ingestApi, eventTables } = plane;
-    this.dashboard = planeDashboard(this, `waggle-data-plane-${name}`, plane);
-    this.dashboard.addWidgets(...httpApiWidgets('Ingest and read API', ingestApi.api));
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Ingest: requests accepted, records queued',
-        left: [
-          waggleMetric('waggle-ingest', 'RequestsAccepted'),
-          waggleMetric('waggle-ingest', 'RecordsQueued'),
+    this.dashboard = planeDashboard(this, `waggle-data-plane-${name}`, plane, {
+      api: { title: 'Ingest and read API', api: ingestApi.api },
+      rows: [
+        [
+          new GraphWidget({
+            title: 'Ingest: requests accepted, records queued',
+            left: [
+              waggleMetric('waggle-ingest', 'RequestsAccepted'),
+              waggleMetric('waggle-ingest', 'RecordsQueued'),
+            ],
+            right: [
+              waggleMetric('waggle-ingest', 'StorageUnavailable'),
+              waggleMetric('waggle-ingest', 'SpansRejected'),
+            ],
+            width: 12,
+          }),
+          durationWidget('Ingest', ingestApi.ingestFunction),
         ],
-        right: [
-          waggleMetric('waggle-ingest', 'StorageUnavailable'),
-          waggleMetric('waggle-ingest', 'SpansRejected'),
+        [
+          new GraphWidget({
+            title: 'Writer: events and files written',
+            left: [
+              waggleMetric('waggle-writer', 'EventsWritten'),
+              waggleMetric('waggle-writer', 'FilesWritten'),
+            ],
+            right: [
+              waggleMetric('waggle-writer', 'MessagesFailed'),
+              waggleMetric('waggle-writer', 'MessagesDeadLettered'),
+            ],
+            width: 12,
+          }),
+          durationWidget('Writer', eventWriter.writerFunction),
         ],
-        width: 12,
-      }),
-      durationWidget('Ingest', ingestApi.ingestFunction),
-    );
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Writer: events and files written',
-        left: [waggleMetric('waggle-writer', 'EventsWritten'), waggleMetric('waggle-writer', 'FilesWritten')],
-        right: [
-          waggleMetric('waggle-writer', 'MessagesFailed'),
-          waggleMetric('waggle-writer', 'MessagesDeadLettered'),
-        ],
-        width: 12,
-      }),
-      durationWidget('Writer', eventWriter.writerFunction),
-    );
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Events queue: depth',
-        left: [
-          eventsQueue.queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, label: 'waiting' }),
-          eventsQueue.queue.metricApproximateNumberOfMessagesNotVisible({
-            period: PERIOD,
-            label: 'in flight',
+        [
+          new GraphWidget({
+            title: 'Events queue: depth',
+            left: [
+              eventsQueue.queue.metricApproximateNumberOfMessagesVisible({
+                period: PERIOD,
+                label: 'waiting',
+              }),
+              eventsQueue.queue.metricApproximateNumberOfMessagesNotVisible({
+                period: PERIOD,
+                label: 'in flight',
+              }),
+            ],
+            right: [
+              eventsQueue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+                period: PERIOD,
+                label: 'dead letters waiting',
+              }),
+            ],
+            width: 12,
+          }),
+          new GraphWidget({
+            title: 'Events queue: age of the oldest event (s)',
+            left: [
+              eventsQueue.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
+            ],
+            width: 12,
           }),
         ],
-        right: [
-          eventsQueue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-            period: PERIOD,
-            label: 'dead letters waiting',
+        [
+          durationWidget('Query', queryApi.queryFunction),
+          new GraphWidget({
+            title: 'Athena queries',
+            left: (['SUCCEEDED', 'FAILED'] as const).map((state) =>
+              eventTables.metricQueries(state).with({ label: `${state.toLowerCase()} queries` }),
+            ),
+            right: [
+              waggleMetric('waggle-query', 'InternalErrors'),
+              waggleMetric('waggle-query', 'ExportsRefused'),
+            ],
+            width: 12,
           }),
         ],
-        width: 12,
-      }),
-      new GraphWidget({
-        title: 'Events queue: age of the oldest event (s)',
-        left: [
-          eventsQueue.queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' }),
+        [
+          new GraphWidget({
+            title: 'Sync: config applied, heartbeats sent',
+            left: [
+              waggleMetric('waggle-data-plane-controller', 'SyncMessagesApplied'),
+              waggleMetric('waggle-heartbeat-sender', 'HeartbeatsSent'),
+            ],
+            right: [
+              waggleMetric('waggle-data-plane-controller', 'SyncMessagesRejected'),
+              waggleMetric('waggle-data-plane-controller', 'SyncMessageFailures'),
+              waggleMetric('waggle-heartbeat-sender', 'Unregistered'),
+            ],
+            width: 24,
+          }),
         ],
-        width: 12,
-      }),
-    );
-    this.dashboard.addWidgets(
-      durationWidget('Query', queryApi.queryFunction),
-      new GraphWidget({
-        title: 'Athena queries',
-        left: (['SUCCEEDED', 'FAILED'] as const).map((state) =>
-          eventTables.metricQueries(state).with({ label: `${state.toLowerCase()} queries` }),
-        ),
-        right: [
-          waggleMetric('waggle-query', 'InternalErrors'),
-          waggleMetric('waggle-query', 'ExportsRefused'),
-        ],
-        width: 12,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new GraphWidget({
-        title: 'Sync: config applied, heartbeats sent',
-        left: [
-          waggleMetric('waggle-data-plane-controller', 'SyncMessagesApplied'),
-          waggleMetric('waggle-heartbeat-sender', 'HeartbeatsSent'),
-        ],
-        right: [
-          waggleMetric('waggle-data-plane-controller', 'SyncMessagesRejected'),
-          waggleMetric('waggle-data-plane-controller', 'SyncMessageFailures'),
-          waggleMetric('waggle-heartbeat-sender', 'Unregistered'),
-        ],
-        width: 24,
-      }),
-    );
-    if (plane.grpcCollector) this.dashboard.addWidgets(...plane.grpcCollector.dashboardWidgets());
-    this.dashboard.addWidgets(functionErrorsWidget(plane));
+        plane.grpcCollector?.dashboardWidgets() ?? [],
+      ],
+    });
   }
 }
