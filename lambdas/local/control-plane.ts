@@ -186,6 +186,9 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
     store,
     logger,
     settings: options.notifications,
+  }).catch(async (error: unknown) => {
+    await sync.close();
+    throw error;
   });
   cleanup.unshift(() => notifications.close());
   let reconciling = false;
