@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type SentSession, sendSession, waitForSession } from '../support/console-browser';
 import { consoleRigForFile } from '../support/console-for-file';
+import { cellsOf, rowNamed } from '../support/console-tables';
 import { readApi } from '../support/read-api-client';
 
 const UI_TIMEOUT = 30_000;
@@ -122,7 +123,7 @@ describe('the Datasets pages in Chromium', () => {
         .fill('[{"role": "system", "content": "Be brief."}]');
       await page.getByRole('button', { name: 'Save datapoint' }).click();
       await page.getByTestId('dataset-notice').getByText('Saved datapoint 2.').waitFor();
-      const second = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '2' }) });
+      const second = rowNamed(table, '2');
       await second.getByText('{"answer":"Madrid"}').waitFor();
 
       const stored = await datapointsOf(DATASET);
@@ -188,26 +189,17 @@ describe('the Datasets pages in Chromium', () => {
       await versions.getByTestId('no-versions').waitFor();
       await versions.getByLabel('Version description').fill('first cut');
       await versions.getByRole('button', { name: 'Save as version' }).click();
-      const v1 = page
-        .getByRole('table', { name: 'Dataset versions' })
-        .getByRole('row')
-        .filter({
-          has: page.getByRole('rowheader', { name: 'v1' }),
-        });
-      await v1.waitFor();
-      expect(await v1.getByRole('cell').nth(1).textContent()).toBe('4');
-      expect(await v1.getByRole('cell').nth(2).textContent()).toBe('first cut');
+      const versionTable = page.getByRole('table', { name: 'Dataset versions' });
+      await rowNamed(versionTable, 'v1').waitFor();
+      // Saved, Datapoints, Description, Export.
+      expect((await cellsOf(versionTable, 'v1')).slice(1, 3)).toEqual(['4', 'first cut']);
       await page.screenshot({ path: '/tmp/ui-datasets-dataset.png', fullPage: true });
 
       // The list shows it with its count.
       await page.getByRole('link', { name: '← Datasets' }).click();
-      const listed = page
-        .getByRole('table', { name: 'Datasets' })
-        .getByRole('row')
-        .filter({
-          has: page.getByRole('rowheader', { name: DATASET }),
-        });
-      expect(await listed.getByRole('cell').first().textContent()).toBe('4');
+      const listed = page.getByRole('table', { name: 'Datasets' });
+      await rowNamed(listed, DATASET).waitFor();
+      expect((await cellsOf(listed, DATASET))[0]).toBe('4');
       await page.screenshot({ path: '/tmp/ui-datasets-list.png', fullPage: true });
       expect(errors).toEqual([]);
     } finally {

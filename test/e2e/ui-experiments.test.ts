@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { consoleRigForFile } from '../support/console-for-file';
+import { cellsOf, rowNamed } from '../support/console-tables';
 import { eventually, readApi } from '../support/read-api-client';
 
 const UI_TIMEOUT = 30_000;
@@ -120,12 +121,10 @@ describe('the Experiments pages in Chromium', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Experiments' }).click();
       await page.getByRole('heading', { name: 'Experiments', level: 1 }).waitFor();
       const runs = page.getByRole('table', { name: 'Experiment runs' });
-      const baselineRow = runs
-        .getByRole('row')
-        .filter({ has: page.getByRole('rowheader', { name: BASELINE }) });
+      const baselineRow = rowNamed(runs, BASELINE);
       await baselineRow.waitFor();
       // Compare, Status, Dataset, Datapoints, Sessions, Started.
-      const cells = await baselineRow.getByRole('cell').allTextContents();
+      const cells = await cellsOf(runs, BASELINE);
       expect(cells.slice(1, 5)).toEqual(['Completed', DATASET, '3', '3']);
       expect(await runs.getByRole('rowheader').allTextContents()).toEqual([CANDIDATE, BASELINE]);
       await page.screenshot({ path: '/tmp/ui-experiments-runs.png', fullPage: true });
@@ -135,30 +134,14 @@ describe('the Experiments pages in Chromium', () => {
       await page.getByTestId('run-summary').getByText('2 passed').waitFor();
       expect(await page.getByTestId('run-summary').textContent()).toContain('1 failed · 66.7% pass rate');
       const metrics = page.getByRole('table', { name: 'Metrics' });
-      const exact = metrics.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'exact' }) });
       // Recorded on, Type, Aggregate, Passed, Failed.
-      expect(await exact.getByRole('cell').allTextContents()).toEqual([
-        'session',
-        'boolean',
-        '0.6667',
-        '2',
-        '1',
-      ]);
-      const relevance = metrics.getByRole('row').filter({
-        has: page.getByRole('rowheader', { name: 'relevance' }),
-      });
-      expect((await relevance.getByRole('cell').allTextContents()).slice(0, 3)).toEqual([
-        'model generate',
-        'numeric',
-        '0.6',
-      ]);
+      expect(await cellsOf(metrics, 'exact')).toEqual(['session', 'boolean', '0.6667', '2', '1']);
+      expect((await cellsOf(metrics, 'relevance')).slice(0, 3)).toEqual(['model generate', 'numeric', '0.6']);
 
       const datapoints = page.getByRole('table', { name: 'Datapoints' });
-      const second = datapoints.getByRole('row').filter({
-        has: page.getByRole('rowheader', { name: (datapointIds[1] as string).slice(0, 8) }),
-      });
+      const second = rowNamed(datapoints, (datapointIds[1] as string).slice(0, 8));
       // Result, exact, relevance, Output, Session.
-      const secondCells = await second.getByRole('cell').allTextContents();
+      const secondCells = await cellsOf(datapoints, (datapointIds[1] as string).slice(0, 8));
       expect(secondCells[0]).toBe('✗ Fail');
       expect(secondCells[1]).toBe('false ✗');
       expect(secondCells[2]).toBe('0.9');
@@ -167,7 +150,7 @@ describe('the Experiments pages in Chromium', () => {
       // Another aggregate function, kept in the URL.
       await page.getByLabel('Aggregate').selectOption('max');
       await metrics.getByRole('columnheader', { name: 'Aggregate (max)' }).waitFor();
-      await expect.poll(async () => (await relevance.getByRole('cell').allTextContents())[2]).toBe('0.9');
+      await expect.poll(async () => (await cellsOf(metrics, 'relevance'))[2]).toBe('0.9');
       expect(page.url()).toContain('aggregate=max');
       await page.screenshot({ path: '/tmp/ui-experiments-run.png', fullPage: true });
 
@@ -193,10 +176,9 @@ describe('the Experiments pages in Chromium', () => {
       expect(page.url()).toContain(`/runs/${runIds.candidate}/compare/${runIds.baseline}`);
 
       const metrics = page.getByRole('table', { name: 'Metric changes' });
-      const exact = metrics.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'exact' }) });
-      await exact.waitFor();
+      await rowNamed(metrics, 'exact').waitFor();
       // Recorded on, Old, New, Change, Improved, Regressed, Unchanged.
-      expect(await exact.getByRole('cell').allTextContents()).toEqual([
+      expect(await cellsOf(metrics, 'exact')).toEqual([
         'session',
         '0.6667',
         '1',
@@ -205,10 +187,7 @@ describe('the Experiments pages in Chromium', () => {
         '0',
         '2',
       ]);
-      const relevance = metrics.getByRole('row').filter({
-        has: page.getByRole('rowheader', { name: 'relevance' }),
-      });
-      expect(await relevance.getByRole('cell').allTextContents()).toEqual([
+      expect(await cellsOf(metrics, 'relevance')).toEqual([
         'model generate',
         '0.6',
         '0.5',

@@ -5,6 +5,7 @@ import type { DataTarget } from '../api/client';
 import type { DatapointWire, DatasetFileFormat, DatasetWire } from '../api/experiments';
 import { atLeast, useApp, useProjectRole, useTarget } from '../app/context';
 import { useTitle } from '../app/title';
+import { ConfirmDelete } from '../components/ConfirmDelete';
 import { downloadText, fileNameOf } from '../components/download';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatCount, formatTime } from '../components/format';
@@ -217,25 +218,14 @@ function DatasetHead({
         </button>
         <span className="grow" />
         {canWrite ? (
-          confirmDelete ? (
-            <>
-              <button
-                type="button"
-                className="danger"
-                disabled={remove.isPending}
-                onClick={() => remove.mutate()}
-              >
-                {remove.isPending ? 'Deleting…' : `Delete ${dataset.name} for good`}
-              </button>
-              <button type="button" className="secondary small" onClick={() => setConfirmDelete(false)}>
-                Keep it
-              </button>
-            </>
-          ) : (
-            <button type="button" className="secondary" onClick={() => setConfirmDelete(true)}>
-              Delete dataset…
-            </button>
-          )
+          <ConfirmDelete
+            label="Delete dataset…"
+            confirm={`Delete ${dataset.name} for good`}
+            confirming={confirmDelete}
+            pending={remove.isPending}
+            onAsk={setConfirmDelete}
+            onConfirm={() => remove.mutate()}
+          />
         ) : null}
       </div>
       {confirmDelete ? (
@@ -319,34 +309,16 @@ function DatapointTable({
                   >
                     Edit
                   </button>
-                  {confirming === datapoint._id ? (
-                    <>
-                      <button
-                        type="button"
-                        className="danger small"
-                        disabled={remove.isPending}
-                        onClick={() => remove.mutate(datapoint)}
-                      >
-                        {remove.isPending ? 'Deleting…' : `Delete datapoint ${index + 1} for good`}
-                      </button>
-                      <button
-                        type="button"
-                        className="secondary small"
-                        onClick={() => setConfirming(undefined)}
-                      >
-                        Keep
-                      </button>
-                    </>
-                  ) : (
-                    <button
-                      type="button"
-                      className="secondary small"
-                      aria-label={`Delete datapoint ${index + 1}`}
-                      onClick={() => setConfirming(datapoint._id)}
-                    >
-                      Delete
-                    </button>
-                  )}
+                  <ConfirmDelete
+                    small
+                    label="Delete"
+                    name={`Delete datapoint ${index + 1}`}
+                    confirm={`Delete datapoint ${index + 1} for good`}
+                    confirming={confirming === datapoint._id}
+                    pending={remove.isPending}
+                    onAsk={(asking) => setConfirming(asking ? datapoint._id : undefined)}
+                    onConfirm={() => remove.mutate(datapoint)}
+                  />
                 </span>
               </td>
             ) : null}
