@@ -99,34 +99,21 @@ type PlainEventFields = Pick<
  * serialize them in this order), whatever the order of `fields`.
  */
 export function plainEvent(tenant: Tenant, fields: PlainEventFields): WaggleEvent {
-  const {
-    event_id,
-    version,
-    session_id,
-    event_type,
-    event_name,
-    source,
-    start_time,
-    end_time,
-    duration,
-    ingested_at,
-    ...rest
-  } = fields;
-  return {
+  const event: WaggleEvent = {
     ...tenant,
-    event_id,
-    version,
-    session_id,
+    event_id: fields.event_id,
+    version: fields.version,
+    session_id: fields.session_id,
     parent_id: null,
     children_ids: [],
     trace_id: null,
     span_id: null,
-    event_type,
-    event_name,
-    source,
-    start_time,
-    end_time,
-    duration,
+    event_type: fields.event_type,
+    event_name: fields.event_name,
+    source: fields.source,
+    start_time: fields.start_time,
+    end_time: fields.end_time,
+    duration: fields.duration,
     model: null,
     provider: null,
     prompt_tokens: null,
@@ -135,10 +122,11 @@ export function plainEvent(tenant: Tenant, fields: PlainEventFields): WaggleEven
     cost: null,
     error: null,
     ...emptySections(),
-    ingested_at,
+    ingested_at: fields.ingested_at,
     deleted: false,
-    ...rest,
   };
+  // Assigning keeps each key where it already is; only fields WaggleEvent lacks come after.
+  return Object.assign(event, fields);
 }
 
 /**
