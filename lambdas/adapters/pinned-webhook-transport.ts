@@ -29,7 +29,11 @@ export function pinnedLookup(target: Pick<DeliveryTarget, 'address' | 'family'>)
 }
 
 /** The request options: the checked address through `lookup`, the name for SNI and Host. */
-export function pinnedRequestOptions(request: WebhookRequest, timeoutMs: number): https.RequestOptions {
+export function pinnedRequestOptions(
+  request: WebhookRequest,
+  timeoutMs: number,
+  ca?: string,
+): https.RequestOptions {
   const { url } = request.target;
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
   return {
@@ -50,15 +54,22 @@ export function pinnedRequestOptions(request: WebhookRequest, timeoutMs: number)
     agent: false,
     timeout: timeoutMs,
     signal: AbortSignal.timeout(timeoutMs),
+    ...(ca !== undefined && { ca }),
   };
 }
 
-export function createPinnedWebhookTransport(options: { timeoutMs?: number } = {}): WebhookTransport {
+export function createPinnedWebhookTransport(
+  options: {
+    timeoutMs?: number;
+    /** Trusted CA certificates instead of Node's bundled ones: tests only (a receiver's self-signed certificate). */
+    ca?: string;
+  } = {},
+): WebhookTransport {
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   return (request) =>
     new Promise((resolve, reject) => {
       const client = request.target.url.protocol === 'http:' ? http : https;
-      const outgoing = client.request(pinnedRequestOptions(request, timeoutMs), (response) => {
+      const outgoing = client.request(pinnedRequestOptions(request, timeoutMs, options.ca), (response) => {
         drainCapped(response, () => resolve({ status: response.statusCode ?? 0 }));
       });
       outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));

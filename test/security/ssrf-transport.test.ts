@@ -2,10 +2,17 @@
  * The pinned transport on real sockets: it connects to the checked address and never resolves the
  * name (a `.invalid` name, which no DNS answers, still reaches the receiver on 127.0.0.1 with its
  * Host header kept), follows no redirect (the redirect's target gets nothing), gives up at its
- * deadline, and stops reading a huge answer at its cap.
+ * deadline, and stops reading a huge answer at its cap. Over TLS (a self-signed receiver made with
+ * openssl) the certificate is checked against the name and SNI carries it, while the socket goes to
+ * the pinned address.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createPinnedWebhookTransport,
@@ -125,4 +132,63 @@ describe('the pinned webhook transport', () => {
     expect(written).toBeLessThan(16 * 1024 * 1024);
     expect(MAX_RESPONSE_BYTES).toBeLessThanOrEqual(64 * 1024);
   });
+
+  it('over TLS: connects to the pinned address and checks the certificate against the name, with SNI', async () => {
+    const { cert, key } = selfSignedCertificate('hooks.test');
+    const sniNames: (string | false)[] = [];
+    const server = createTlsServer({ cert, key }, (incoming, response) => {
+      sniNames.push((incoming.socket as { servername?: string | false }).servername ?? false);
+      response.writeHead(204);
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    opened.push({ close: () => new Promise((resolve) => server.close(() => resolve())) });
+    const { port } = server.address() as AddressInfo;
+    const transport = createPinnedWebhookTransport({ ca: cert, timeoutMs: 3000 });
+    expect((await transport(request(`https://hooks.test:${port}/x`))).status).toBe(204);
+    expect(sniNames).toEqual(['hooks.test']);
+    // The same address under another name: the certificate does not match it, so nothing is sent.
+    await expect(transport(request(`https://other.test:${port}/x`))).rejects.toThrow(/altnames|certificate/i);
+    // Without the test CA, a self-signed receiver is refused too (Node's bundled CAs only).
+    await expect(
+      createPinnedWebhookTransport({ timeoutMs: 3000 })(request(`https://hooks.test:${port}/x`)),
+    ).rejects.toThrow();
+    expect(sniNames).toHaveLength(1);
+  });
 });
+
+/** A self-signed certificate for `name` (openssl, 1 day), for a TLS receiver. */
+function selfSignedCertificate(name: string): { cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'waggle-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${name}`,
+        '-addext',
+        `subjectAltName=DNS:${name}`,
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
