@@ -38,6 +38,15 @@ const sessionFilter = (sessionId: string) => [
 describe('the honeyhive client against the local platform', () => {
   let sessionId = '';
   let eventId = '';
+  /** An event of the run's session, a child of its root, as createEvent and createEventBatch take it. */
+  const inSession = <Fields extends { eventName: string; eventType: 'tool' | 'chain' }>(fields: Fields) => ({
+    project: PROJECT,
+    source: 'honeyhive-ts',
+    sessionId,
+    parentId: sessionId,
+    config: {},
+    ...fields,
+  });
 
   it('writes a session and its events through every intake call', async () => {
     const { client } = honeyhive;
@@ -53,18 +62,13 @@ describe('the honeyhive client against the local platform', () => {
     sessionId = started.sessionId as string;
 
     const created = await client.events.createEvent({
-      event: {
-        project: PROJECT,
-        source: 'honeyhive-ts',
+      event: inSession({
         eventName: 'retrieve',
         eventType: 'tool',
-        sessionId,
-        parentId: sessionId,
-        config: {},
         inputs: { query: 'bees' },
         outputs: { docs: 2 },
         duration: 12,
-      },
+      }),
     });
     expect(created).toMatchObject({ success: true, eventId: expect.any(String) });
     eventId = created.eventId as string;
@@ -84,17 +88,9 @@ describe('the honeyhive client against the local platform', () => {
     expect(model).toMatchObject({ success: true, eventId: expect.any(String) });
 
     const batch = await client.events.createEventBatch({
-      events: ['step 1', 'step 2'].map((eventName) => ({
-        project: PROJECT,
-        source: 'honeyhive-ts',
-        eventName,
-        eventType: 'chain' as const,
-        sessionId,
-        parentId: sessionId,
-        config: {},
-        inputs: {},
-        duration: 5,
-      })),
+      events: ['step 1', 'step 2'].map((eventName) =>
+        inSession({ eventName, eventType: 'chain', inputs: {}, duration: 5 }),
+      ),
     });
     expect(batch.eventIds).toHaveLength(2);
     expect(batch.success).toBe(true);
