@@ -47,6 +47,14 @@ describe('the honeyhive client against the local platform', () => {
     config: {},
     ...fields,
   });
+  /** One prompt and its answer, as createModelEvent and createModelEventBatch take them. */
+  const openAiChat = (model: string, prompt: string, answer: string) => ({
+    project: PROJECT,
+    model,
+    provider: 'openai',
+    messages: [{ role: 'user', content: prompt }],
+    response: { role: 'assistant', content: answer },
+  });
 
   it('writes a session and its events through every intake call', async () => {
     const { client } = honeyhive;
@@ -75,11 +83,7 @@ describe('the honeyhive client against the local platform', () => {
 
     const model = await client.events.createModelEvent({
       modelEvent: {
-        project: PROJECT,
-        model: 'gpt-4o-mini',
-        provider: 'openai',
-        messages: [{ role: 'user', content: 'hi' }],
-        response: { role: 'assistant', content: 'hello' },
+        ...openAiChat('gpt-4o-mini', 'hi', 'hello'),
         duration: 80,
         usage: { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14 },
         source: 'honeyhive-ts',
@@ -98,11 +102,7 @@ describe('the honeyhive client against the local platform', () => {
     const modelBatch = await client.events.createModelEventBatch({
       modelEvents: [
         {
-          project: PROJECT,
-          model: 'gpt-4o',
-          provider: 'openai',
-          messages: [{ role: 'user', content: 'again' }],
-          response: { role: 'assistant', content: 'sure' },
+          ...openAiChat('gpt-4o', 'again', 'sure'),
           duration: 30,
           usage: { prompt_tokens: 3, completion_tokens: 2 },
         },
