@@ -153,12 +153,24 @@ describe('the Datasets pages in Chromium', () => {
       await page.getByTestId('dataset-notice').getByText('Imported 3 datapoints.').waitFor();
       await table.getByRole('rowheader', { name: '5' }).waitFor();
 
+      // A malformed file: refused in the platform's words, naming the line; nothing inserted.
+      await page.getByRole('button', { name: 'Import…' }).click();
+      await page
+        .getByLabel('Or paste the contents')
+        .fill('{"inputs": {"q": "fine"}}\n{"inputs": {"q": "broken"');
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      const refused = page.getByRole('alert').filter({ hasText: 'Could not import' });
+      await refused.waitFor();
+      expect(await refused.textContent()).toMatch(/line 2.*\(HTTP 400\)$/);
+      expect(await datapointsOf(DATASET)).toHaveLength(5);
+      await page.getByRole('button', { name: 'Close' }).click();
+
       // Delete one (confirmed first).
       await page.getByRole('button', { name: 'Delete datapoint 4' }).click();
       await page.getByRole('button', { name: 'Delete datapoint 4 for good' }).click();
       await page.getByTestId('dataset-notice').getByText('Deleted datapoint 4.').waitFor();
       await expect.poll(() => table.getByRole('row').count()).toBe(5);
-      expect(await page.getByTestId('datapoint-count').textContent()).toMatch(/^4 datapoints/);
+      await expect.poll(() => page.getByTestId('datapoint-count').textContent()).toMatch(/^4 datapoints/);
       const afterImport = await datapointsOf(DATASET);
       expect(afterImport.map((datapoint) => datapoint.inputs)).toEqual([
         { question: 'Capital of France?' },
@@ -199,7 +211,16 @@ describe('the Datasets pages in Chromium', () => {
       await page.getByRole('link', { name: '← Datasets' }).click();
       const listed = page.getByRole('table', { name: 'Datasets' });
       await rowNamed(listed, DATASET).waitFor();
-      expect((await cellsOf(listed, DATASET))[0]).toBe('4');
+      // Read again on arrival (the cached list is shown first, then refreshed).
+      await expect.poll(async () => (await cellsOf(listed, DATASET))[0]).toBe('4');
+
+      // A second dataset of the same name: the API's 409 in its words.
+      await page.getByRole('button', { name: 'New dataset' }).click();
+      await page.getByLabel('Name', { exact: true }).fill(DATASET);
+      await page.getByRole('button', { name: 'Create dataset' }).click();
+      const conflict = page.getByRole('alert').filter({ hasText: 'Could not create the dataset' });
+      await conflict.waitFor();
+      expect(await conflict.textContent()).toContain('(HTTP 409)');
       await page.screenshot({ path: '/tmp/ui-datasets-list.png', fullPage: true });
       expect(errors).toEqual([]);
     } finally {

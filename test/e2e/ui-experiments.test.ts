@@ -132,6 +132,8 @@ describe('the Experiments pages in Chromium', () => {
       await baselineRow.getByRole('link', { name: BASELINE }).click();
       await page.getByRole('heading', { name: BASELINE, level: 1 }).waitFor();
       await page.getByTestId('run-summary').getByText('2 passed').waitFor();
+      // The run recorded the dataset's version it ran over (the first, made when the run was created).
+      await page.getByText(`${DATASET} (version 1)`).waitFor();
       expect(await page.getByTestId('run-summary').textContent()).toContain('1 failed · 66.7% pass rate');
       const metrics = page.getByRole('table', { name: 'Metrics' });
       // Recorded on, Type, Aggregate, Passed, Failed.

@@ -123,6 +123,26 @@ describe('a dataset', () => {
     });
   });
 
+  it('shows a long dataset a page at a time, numbering rows through the pages', async () => {
+    const many = Array.from({ length: 120 }, (_, index) => ({
+      ...DATAPOINT,
+      _id: index.toString(16).padStart(24, '0'),
+      inputs: { n: index + 1 },
+    }));
+    const api = scriptedFetch({
+      ...datasetRoutes(),
+      'GET http://dp.test/v1/datapoints': { body: { datapoints: many } },
+    });
+    renderApp({ path: DATASET_PATH, fetch: api.fetch });
+    const table = await screen.findByRole('table', { name: 'Datapoints' });
+    expect(within(table).getAllByRole('row')).toHaveLength(101);
+    expect(screen.getByTestId('page-status').textContent).toBe('Page 1 of 2 · 120 datapoints');
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Next page' }));
+    expect(within(table).getAllByRole('row')).toHaveLength(21);
+    expect(within(table).getAllByRole('rowheader')[0]?.textContent).toBe('101');
+    expect(screen.getByRole('button', { name: 'Edit datapoint 120' })).not.toBeNull();
+  });
+
   it('is read-only for a viewer: no add, import, edit or delete', async () => {
     const api = scriptedFetch(datasetRoutes('viewer'));
     renderApp({ path: DATASET_PATH, fetch: api.fetch });

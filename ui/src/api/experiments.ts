@@ -82,6 +82,8 @@ export interface RunWire {
   created_at: string;
   event_ids: string[];
   dataset_id: string | null;
+  /** The dataset version the run used (made when the run was created over a changed dataset). */
+  dataset_version?: number | null;
   datapoint_ids: string[];
   configuration?: JsonRecord;
   metadata?: JsonRecord;

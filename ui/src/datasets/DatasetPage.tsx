@@ -9,7 +9,8 @@ import { ConfirmDelete } from '../components/ConfirmDelete';
 import { downloadText, fileNameOf } from '../components/download';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatCount, formatTime } from '../components/format';
-import { DataTable } from '../components/Table';
+import { usePaging } from '../components/paging';
+import { DataTable, Pager } from '../components/Table';
 import { DatapointEditor } from './DatapointEditor';
 import { DatasetVersions } from './DatasetVersions';
 import { ImportPanel } from './ImportPanel';
@@ -255,6 +256,7 @@ function DatapointTable({
 }): JSX.Element {
   const { api } = useApp();
   const [confirming, setConfirming] = useState<string | undefined>(undefined);
+  const paging = usePaging(list);
   const remove = useMutation({
     mutationFn: (datapoint: DatapointWire) => api.deleteDatapoint(target, datapoint._id),
     onSuccess: (_answer, datapoint) => {
@@ -277,54 +279,58 @@ function DatapointTable({
           canWrite && { label: 'Actions', hidden: true },
         ]}
       >
-        {list.map((datapoint, index) => (
-          <tr key={datapoint._id} aria-current={datapoint._id === selectedId ? 'true' : undefined}>
-            <th scope="row" className="num">
-              {index + 1}
-            </th>
-            <td className="json-cell">
-              <code>{shortJson(datapoint.inputs)}</code>
-            </td>
-            <td className="json-cell">
-              <code>{shortJson(datapoint.ground_truth)}</code>
-            </td>
-            <td className="json-cell">
-              <code>{shortJson(datapoint.metadata, 80)}</code>
-            </td>
-            <td>
-              {datapoint.linked_event ? (
-                <span title={datapoint.linked_event}>event {datapoint.linked_event.slice(0, 8)}</span>
-              ) : (
-                <span className="muted">by hand or import</span>
-              )}
-            </td>
-            {canWrite ? (
-              <td>
-                <span className="actions nowrap">
-                  <button
-                    type="button"
-                    className="secondary small"
-                    aria-label={`Edit datapoint ${index + 1}`}
-                    onClick={() => onEdit(datapoint._id)}
-                  >
-                    Edit
-                  </button>
-                  <ConfirmDelete
-                    small
-                    label="Delete"
-                    name={`Delete datapoint ${index + 1}`}
-                    confirm={`Delete datapoint ${index + 1} for good`}
-                    confirming={confirming === datapoint._id}
-                    pending={remove.isPending}
-                    onAsk={(asking) => setConfirming(asking ? datapoint._id : undefined)}
-                    onConfirm={() => remove.mutate(datapoint)}
-                  />
-                </span>
+        {paging.shown.map((datapoint, shownIndex) => {
+          const position = paging.offset + shownIndex + 1;
+          return (
+            <tr key={datapoint._id} aria-current={datapoint._id === selectedId ? 'true' : undefined}>
+              <th scope="row" className="num">
+                {position}
+              </th>
+              <td className="json-cell">
+                <code>{shortJson(datapoint.inputs)}</code>
               </td>
-            ) : null}
-          </tr>
-        ))}
+              <td className="json-cell">
+                <code>{shortJson(datapoint.ground_truth)}</code>
+              </td>
+              <td className="json-cell">
+                <code>{shortJson(datapoint.metadata, 80)}</code>
+              </td>
+              <td>
+                {datapoint.linked_event ? (
+                  <span title={datapoint.linked_event}>event {datapoint.linked_event.slice(0, 8)}</span>
+                ) : (
+                  <span className="muted">by hand or import</span>
+                )}
+              </td>
+              {canWrite ? (
+                <td>
+                  <span className="actions nowrap">
+                    <button
+                      type="button"
+                      className="secondary small"
+                      aria-label={`Edit datapoint ${position}`}
+                      onClick={() => onEdit(datapoint._id)}
+                    >
+                      Edit
+                    </button>
+                    <ConfirmDelete
+                      small
+                      label="Delete"
+                      name={`Delete datapoint ${position}`}
+                      confirm={`Delete datapoint ${position} for good`}
+                      confirming={confirming === datapoint._id}
+                      pending={remove.isPending}
+                      onAsk={(asking) => setConfirming(asking ? datapoint._id : undefined)}
+                      onConfirm={() => remove.mutate(datapoint)}
+                    />
+                  </span>
+                </td>
+              ) : null}
+            </tr>
+          );
+        })}
       </DataTable>
+      {paging.paged ? <Pager {...paging.pager} noun="datapoints" /> : null}
     </>
   );
 }

@@ -6,7 +6,8 @@ import { useApp, useTarget } from '../app/context';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatCount, formatTime } from '../components/format';
-import { DataTable } from '../components/Table';
+import { usePaging } from '../components/paging';
+import { DataTable, Pager } from '../components/Table';
 import { shortJson } from '../datasets/json-text';
 import { useDatasets, useRuns } from '../datasets/queries';
 import { AggregatePicker } from './AggregatePicker';
@@ -123,6 +124,9 @@ function RunHead({ run, projectId }: { run: RunWire; projectId: string }): JSX.E
             ) : (
               'inline datapoints'
             )}
+            {run.dataset_id && typeof run.dataset_version === 'number'
+              ? ` (version ${run.dataset_version})`
+              : null}
           </dd>
         </div>
         <div>
@@ -268,51 +272,55 @@ function DatapointResults({
   keys: MetricKey[];
   projectId: string;
 }): JSX.Element {
+  const paging = usePaging(result.datapoints);
   return (
-    <DataTable
-      testId="run-datapoints"
-      caption="Datapoints"
-      columns={[
-        'Datapoint',
-        'Result',
-        ...keys.map((key) => ({ label: metricLabel(key, keys), numeric: true })),
-        'Output',
-        'Session',
-      ]}
-    >
-      {result.datapoints.map((datapoint) => (
-        <tr key={datapointKey(datapoint)}>
-          <th scope="row">
-            <code title={datapointKey(datapoint)}>{datapointKey(datapoint).slice(0, 8)}</code>
-          </th>
-          <td>
-            <Verdict passed={datapoint.passed} />
-            {datapoint.error ? <span className="bad small"> error: {datapoint.error}</span> : null}
-          </td>
-          {keys.map((key) => {
-            const value = datapointMetric(datapoint, key);
-            return (
-              <td key={`${key.metric_name}\n${key.event_type}\n${key.event_name}`} className="num">
-                {valueText(value?.value)}
-                {value?.passed === false ? <span className="bad"> ✗</span> : null}
-                {value?.passed === true ? <span className="good"> ✓</span> : null}
-              </td>
-            );
-          })}
-          <td className="json-cell">
-            <code>{shortJson(datapoint.outputs, 100)}</code>
-          </td>
-          <td>
-            <Link
-              to="/projects/$projectId/sessions/$sessionId"
-              params={{ projectId, sessionId: datapoint.session_id }}
-              aria-label={`Session of datapoint ${datapointKey(datapoint).slice(0, 8)}`}
-            >
-              Open
-            </Link>
-          </td>
-        </tr>
-      ))}
-    </DataTable>
+    <>
+      <DataTable
+        testId="run-datapoints"
+        caption="Datapoints"
+        columns={[
+          'Datapoint',
+          'Result',
+          ...keys.map((key) => ({ label: metricLabel(key, keys), numeric: true })),
+          'Output',
+          'Session',
+        ]}
+      >
+        {paging.shown.map((datapoint) => (
+          <tr key={datapointKey(datapoint)}>
+            <th scope="row">
+              <code title={datapointKey(datapoint)}>{datapointKey(datapoint).slice(0, 8)}</code>
+            </th>
+            <td>
+              <Verdict passed={datapoint.passed} />
+              {datapoint.error ? <span className="bad small"> error: {datapoint.error}</span> : null}
+            </td>
+            {keys.map((key) => {
+              const value = datapointMetric(datapoint, key);
+              return (
+                <td key={`${key.metric_name}\n${key.event_type}\n${key.event_name}`} className="num">
+                  {valueText(value?.value)}
+                  {value?.passed === false ? <span className="bad"> ✗</span> : null}
+                  {value?.passed === true ? <span className="good"> ✓</span> : null}
+                </td>
+              );
+            })}
+            <td className="json-cell">
+              <code>{shortJson(datapoint.outputs, 100)}</code>
+            </td>
+            <td>
+              <Link
+                to="/projects/$projectId/sessions/$sessionId"
+                params={{ projectId, sessionId: datapoint.session_id }}
+                aria-label={`Session of datapoint ${datapointKey(datapoint).slice(0, 8)}`}
+              >
+                Open
+              </Link>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+      {paging.paged ? <Pager {...paging.pager} noun="datapoints" /> : null}
+    </>
   );
 }
