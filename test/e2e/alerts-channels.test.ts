@@ -4,7 +4,8 @@
  * as Standard Webhooks do (checked with the `standardwebhooks` package's verifier and with the
  * algorithm written out); private and metadata URLs refused with 400 and nothing stored; secret
  * rotation (the new secret signs, the old one too for its grace period); a failing receiver retried
- * with the same webhook-id; email written to the outbox; RBAC and a deleted channel.
+ * with the same webhook-id, then dead-lettered; Slack's message; email written to the outbox; a
+ * missing sign-in, project or channel.
  */
 import { createHmac } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -207,6 +208,38 @@ describe('email channels and access', () => {
     const email = await readFile(`${outbox}/${file}`, 'utf8');
     expect(email).toContain('To: oncall@example.com');
     expect(email).toMatch(/Subject: \[Waggle\] \[test\] Test notification is critical/);
+  });
+
+  it('sends Slack an incoming-webhook message (text and blocks), unsigned', async () => {
+    const slack = await startWebhookReceiver();
+    try {
+      const created = await call('POST', base, {
+        type: 'slack',
+        name: 'team',
+        url: `${slack.url}/services/T/B/X`,
+      });
+      expect(created.status).toBe(201);
+      expect(
+        (await call('GET', base)).body.find((channel: { id: string }) => channel.id === created.body.id).url,
+      ).toBe(
+        // Slack's URL is its credential: only the origin and the last 4 characters are shown.
+        `${slack.url}/…/B/X`,
+      );
+      expect((await call('POST', `${base}/${created.body.id}/test`)).status).toBe(202);
+      await eventually(async () => {
+        expect(slack.received).toHaveLength(1);
+        return true;
+      }, 10_000);
+      const message = JSON.parse(slack.received[0]?.body ?? '{}');
+      expect(message).toMatchObject({
+        text: expect.stringContaining('[test] Test notification'),
+        blocks: expect.any(Array),
+      });
+      expect(slack.received[0]?.headers['webhook-signature']).toBeUndefined();
+      expect((await call('DELETE', `${base}/${created.body.id}`)).status).toBe(200);
+    } finally {
+      await slack.close();
+    }
   });
 
   it('answers 401 without a sign-in, 404 for another project and a deleted channel', async () => {
