@@ -20,6 +20,9 @@ export function localPaths(dataDir: string) {
     /** Backfill runs' records (the local backfill runner), and their item lists. */
     backfills: join(root, 'backfills'),
     backfillItems: join(root, 'objects', 'backfill-items'),
+    /** Server-side experiments' workflow records, and their item lists and batch records. */
+    experiments: join(root, 'experiments'),
+    experimentItems: join(root, 'objects', 'experiment-items'),
     /** The control plane's files: private keys and local users. */
     controlPlane: join(root, 'control-plane'),
     /** The config sync's inbox (control plane -> data plane). */

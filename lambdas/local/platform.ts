@@ -52,6 +52,7 @@ import {
   LOCAL_PENDING_UPDATES_TABLE,
   startLocalDynamo,
 } from './dynamo-local';
+import { startExperimentsLocal } from './experiments-local';
 import { startGrpcServer } from './grpc-server';
 import { startHttpServer } from './http-server';
 import { startLlmProxyLocal } from './llm-proxy-local';
@@ -148,6 +149,8 @@ export interface LocalPlatformOptions {
   writerThread?: boolean;
   /** Seconds a session must stay quiet before session evaluators score it (npm start: WAGGLE_SESSION_QUIET_S, 60). */
   sessionQuietSeconds?: number;
+  /** Milliseconds each retry of a workflow's state waits (server-side experiments; the definition's intervals when unset). */
+  workflowRetryIntervalMs?: number;
   /** Seams for the end-to-end fault tests (a failing store, a crashing writer); unset in normal runs. */
   faults?: {
     eventStore?: (store: DeletableObjectStore) => DeletableObjectStore;
@@ -539,6 +542,25 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       logger,
     });
     const datasetRoutes = new Set<string>(datasets.routes);
+    // Server-side experiments: their workflow's definition in the local ASL interpreter (workflow-runner.ts).
+    const experiments = await startExperimentsLocal({
+      runsDir: paths.experiments,
+      itemsDir: paths.experimentItems,
+      dynamo: dynamo.client,
+      callerAuth: { keys, auth, ...tokenAuth },
+      catalog: onlineEvaluation.evaluators,
+      ...(configurations && { configurations: configurations.lookup }),
+      providerKeys: providerKeys.resolver,
+      guards: providerKeys.proxyLimits.guards,
+      limits: providerKeys.proxyLimits.limits,
+      eventsQueue,
+      overflowStore: rawArchive,
+      logger,
+      ...(options.workflowRetryIntervalMs !== undefined && {
+        retryIntervalMs: options.workflowRetryIntervalMs,
+      }),
+    });
+    const experimentRoutes = new Set<string>(experiments.routes);
     // Stopped with the writer's poller: scores become event updates the writer still takes.
     cleanup.unshift(() => (onlineEvaluation as OnlineEvaluationLocal).stop());
     const corsOrigins = options.corsOrigins ?? (controlPlane ? consoleOrigins(controlPlane.url) : []);
@@ -553,6 +575,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         ...runMetricRoutes,
         ...backfillRoutes,
         ...datasetRoutes,
+        ...experimentRoutes,
         ...llmProxy.routes,
       ],
       streaming: { routes: llmProxy.routes, handler: llmProxy.handler },
@@ -563,6 +586,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         if (runMetric && runMetricRoutes.has(event.routeKey)) return runMetric(event, context);
         if (backfillRoutes.has(event.routeKey)) return backfills.handler(event, context);
         if (datasetRoutes.has(event.routeKey)) return datasets.handler(event, context);
+        if (experimentRoutes.has(event.routeKey)) return experiments.handler(event, context);
         return queryRoutes.has(event.routeKey) ? query(event) : ingest(event, context);
       },
       functionName: 'waggle-data-plane',

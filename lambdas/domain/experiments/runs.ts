@@ -14,7 +14,8 @@ import { NotFoundError, TooLargeError, ValidationError } from '../errors';
 import type { JsonObject } from '../events/event';
 import { assertJsonDepth, describeType, isJsonObject } from '../honeyhive/fields';
 
-export const RUN_STATUSES = ['pending', 'completed'] as const;
+/** HoneyHive's run statuses; server-side experiments go running -> completed or failed. */
+export const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Session ids or datapoint ids one run holds at most: 5,000 of each stays far inside a 400 KB item. */
