@@ -73,21 +73,19 @@ export async function resolveDeliveryTarget(
   const local = policy.allowLoopback && LOOPBACK_NAMES.has(url.hostname);
   const literal = canonicalAddress(url.hostname);
   const answers = literal ? [literal] : await resolveOrRefuse(resolver, url.hostname);
-  if (answers.length === 0) throw new RefusedUrlError(`${url.hostname} has no address`);
-  for (const answer of answers) {
+  const checked = answers.map((answer) => {
     const canonical = canonicalAddress(answer.address);
-    if (!canonical) throw new RefusedUrlError(`${url.hostname} resolved to something that is not an address`);
-    if (local && isLoopback(canonical.address)) continue;
-    const reason = refusedAddress(canonical.address);
+    if (!canonical)
+      throw new RefusedUrlError(`url refused: ${url.hostname} resolved to something that is not an address`);
+    const reason = local && isLoopback(canonical.address) ? undefined : refusedAddress(canonical.address);
     if (reason !== undefined)
       throw new RefusedUrlError(
         `url refused: ${url.hostname} is or resolves to a forbidden address (${reason})`,
       );
-  }
-  const first = canonicalAddress((answers[0] as { address: string }).address) as {
-    address: string;
-    family: AddressFamily;
-  };
+    return canonical;
+  });
+  const [first] = checked;
+  if (!first) throw new RefusedUrlError(`url refused: ${url.hostname} has no address`);
   return { url, ...first };
 }
 
