@@ -16,6 +16,7 @@ import {
   type HostResolver,
   RefusedUrlError,
   resolveDeliveryTarget,
+  UnresolvedHostError,
   type UrlPolicy,
 } from './delivery-target';
 import {
@@ -72,6 +73,7 @@ export async function deliverNotification(
   try {
     target = await resolveDeliveryTarget(channel.url as string, ports.resolver, ports.policy);
   } catch (error) {
+    if (error instanceof UnresolvedHostError) return { result: 'retry', reason: error.message };
     if (error instanceof RefusedUrlError) return { result: 'dropped', reason: error.message };
     throw error;
   }

@@ -34,7 +34,15 @@ export interface DeliveryTarget {
 
 /** The URL refused, with the reason in a message safe to show its owner. */
 export class RefusedUrlError extends ValidationError {
-  override readonly name = 'RefusedUrlError';
+  override readonly name: string = 'RefusedUrlError';
+}
+
+/**
+ * The host did not resolve (or had no address): refused when a URL is saved, but a delivery retries
+ * it, since DNS failures are often passing.
+ */
+export class UnresolvedHostError extends RefusedUrlError {
+  override readonly name = 'UnresolvedHostError';
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -85,7 +93,7 @@ export async function resolveDeliveryTarget(
     return canonical;
   });
   const [first] = checked;
-  if (!first) throw new RefusedUrlError(`url refused: ${url.hostname} has no address`);
+  if (!first) throw new UnresolvedHostError(`url refused: ${url.hostname} has no address`);
   return { url, ...first };
 }
 
@@ -93,6 +101,6 @@ async function resolveOrRefuse(resolver: HostResolver, hostname: string) {
   try {
     return await resolver(hostname);
   } catch {
-    throw new RefusedUrlError(`url refused: ${hostname} does not resolve`);
+    throw new UnresolvedHostError(`url refused: ${hostname} does not resolve`);
   }
 }

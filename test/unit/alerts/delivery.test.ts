@@ -151,6 +151,16 @@ describe('a delivery', () => {
     expect((await deliverNotification(portsWith(aChannel(), status), message)).result).toBe(result);
   });
 
+  it('retries a host that does not resolve now (DNS failures pass), but drops one that resolves to a forbidden address', async () => {
+    const ports = portsWith(aChannel({ url: 'https://gone.example.com/x' }), 200);
+    expect(await deliverNotification(ports, message)).toMatchObject({
+      result: 'retry',
+      reason: expect.stringMatching(/does not resolve/),
+    });
+    ports.resolver = stubResolver({ 'gone.example.com': ['10.9.9.9'] }).resolver;
+    expect((await deliverNotification(ports, message)).result).toBe('dropped');
+  });
+
   it('retries a network failure or timeout', async () => {
     expect(await deliverNotification(portsWith(aChannel(), new Error('ETIMEDOUT')), message)).toMatchObject({
       result: 'retry',
