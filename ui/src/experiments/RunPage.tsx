@@ -26,6 +26,9 @@ import './experiments.css';
 
 const route = getRouteApi('/signed-in/projects/$projectId/runs/$runId');
 
+/** How often a pending run and its result are read again. */
+const PENDING_REFRESH_MS = 5_000;
+
 /** Query key of a run's result, by aggregate function. */
 export const resultKey = (
   dataPlaneId: string,
@@ -45,13 +48,16 @@ export function RunPage(): JSX.Element {
   const navigate = route.useNavigate();
   const { api } = useApp();
   const target = useTarget(projectId);
+  // A run still going (pending) is read again every few seconds: its sessions arrive as it runs.
   const run = useQuery({
     queryKey: ['run', target.dataPlaneId, target.projectId, runId],
     queryFn: async () => (await api.getRun(target, runId)).evaluation,
+    refetchInterval: (query) => (query.state.data?.status === 'pending' ? PENDING_REFRESH_MS : false),
   });
   const result = useQuery({
     queryKey: resultKey(target.dataPlaneId, target.projectId, runId, aggregate),
     queryFn: () => api.runResult(target, runId, aggregate),
+    refetchInterval: run.data?.status === 'pending' ? PENDING_REFRESH_MS : false,
   });
   useTitle(run.data ? `Run ${run.data.name}` : 'Run');
   return (
