@@ -1,7 +1,8 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { type JSX, useMemo, useState } from 'react';
-import type { DatapointResult, DatapointWire, MetricComparison, RunComparison } from '../api/experiments';
+import type { DataTarget } from '../api/client';
+import type { DatapointResult, MetricComparison, RunComparison } from '../api/experiments';
 import { useApp, useTarget } from '../app/context';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -54,12 +55,6 @@ export function ComparePage(): JSX.Element {
     queryKey: resultKey(target.dataPlaneId, target.projectId, oldRunId, aggregate),
     queryFn: () => api.runResult(target, oldRunId, aggregate),
   });
-  const common = comparison.data?.commonDatapoints ?? [];
-  const groundTruth = useQuery({
-    queryKey: ['datapoints-by-id', target.dataPlaneId, target.projectId, common],
-    queryFn: () => api.datapointsById(target, common),
-    enabled: common.length > 0,
-  });
   const newName = comparison.data?.new_run?.name ?? newer.data?.run_object?.name ?? 'new run';
   const oldName = comparison.data?.old_run?.name ?? older.data?.run_object?.name ?? 'old run';
   useTitle(`Compare ${newName} with ${oldName}`);
@@ -107,12 +102,11 @@ export function ComparePage(): JSX.Element {
         <>
           <MetricsTable comparison={comparison.data} aggregate={aggregate} />
           <ErrorMessage error={newer.error ?? older.error} title="Could not load the runs' outputs" />
-          <ErrorMessage error={groundTruth.error} title="Could not load the ground truth" />
           <DatapointComparisons
             comparison={comparison.data}
             newer={newer.data?.datapoints ?? []}
             older={older.data?.datapoints ?? []}
-            datapoints={groundTruth.data ?? []}
+            target={target}
             names={{ newName, oldName }}
           />
         </>
@@ -190,25 +184,37 @@ function DatapointComparisons({
   comparison,
   newer,
   older,
-  datapoints,
+  target,
   names,
 }: {
   comparison: RunComparison;
   newer: DatapointResult[];
   older: DatapointResult[];
-  datapoints: DatapointWire[];
+  target: DataTarget;
   names: { newName: string; oldName: string };
 }): JSX.Element {
+  const { api } = useApp();
   const changes = useMemo(() => datapointChanges(comparison), [comparison]);
   const newById = useMemo(() => new Map(newer.map((item) => [datapointKey(item), item])), [newer]);
   const oldById = useMemo(() => new Map(older.map((item) => [datapointKey(item), item])), [older]);
-  const truthById = useMemo(() => new Map(datapoints.map((item) => [item._id, item])), [datapoints]);
   const [filter, setFilter] = useState<Change | 'all'>('all');
   const [shown, setShown] = useState(PAGE);
   const counts = new Map<Change | 'all', number>([['all', comparison.commonDatapoints.length]]);
   for (const entry of changes.values()) counts.set(entry.change, (counts.get(entry.change) ?? 0) + 1);
   const ids = comparison.commonDatapoints.filter(
     (id) => filter === 'all' || changes.get(id)?.change === filter,
+  );
+  // The ground truth of the datapoints shown only (a run may have thousands), read by id.
+  const visible = ids.slice(0, shown);
+  const groundTruth = useQuery({
+    queryKey: ['datapoints-by-id', target.dataPlaneId, target.projectId, visible],
+    queryFn: () => api.datapointsById(target, visible),
+    enabled: visible.length > 0,
+    placeholderData: keepPreviousData,
+  });
+  const truthById = useMemo(
+    () => new Map((groundTruth.data ?? []).map((item) => [item._id, item])),
+    [groundTruth.data],
   );
   return (
     <section className="card stack" aria-label="Datapoint changes">
@@ -236,8 +242,9 @@ function DatapointComparisons({
               </label>
             ))}
           </fieldset>
+          <ErrorMessage error={groundTruth.error} title="Could not load the ground truth" />
           <ul className="datapoint-changes">
-            {ids.slice(0, shown).map((id) => {
+            {visible.map((id) => {
               const change = changes.get(id);
               const now = newById.get(id);
               const before = oldById.get(id);
@@ -263,6 +270,7 @@ function DatapointComparisons({
                   <MetricValues comparison={comparison} now={now} before={before} />
                   <OutputDiff
                     groundTruth={truthById.get(id)?.ground_truth}
+                    loading={groundTruth.isFetching && !truthById.has(id)}
                     outputs={[
                       { label: `Old: ${names.oldName}`, value: before?.outputs },
                       { label: `New: ${names.newName}`, value: now?.outputs },

@@ -8,9 +8,12 @@ import { type DiffPart, matchesGroundTruth, textOf, wordDiff } from './diff';
  */
 export function OutputDiff({
   groundTruth,
+  loading = false,
   outputs,
 }: {
   groundTruth: unknown;
+  /** The ground truth is still being read. */
+  loading?: boolean;
   outputs: readonly { label: string; value: unknown }[];
 }): JSX.Element {
   const expected = textOf(groundTruth);
@@ -18,7 +21,13 @@ export function OutputDiff({
     <div className="output-diff">
       <figure>
         <figcaption>Ground truth</figcaption>
-        {expected === '' ? <p className="muted small">None</p> : <pre className="diff-text">{expected}</pre>}
+        {loading ? (
+          <p className="muted small">Loading…</p>
+        ) : expected === '' ? (
+          <p className="muted small">None</p>
+        ) : (
+          <pre className="diff-text">{expected}</pre>
+        )}
       </figure>
       {outputs.map((output) => {
         const actual = textOf(output.value);
