@@ -24,6 +24,7 @@ export const STATEMENT_NAMES = [
   'score-history',
   'run-events',
   'run-verdicts',
+  'monitor-rollups',
 ] as const;
 export type StatementName = (typeof STATEMENT_NAMES)[number];
 
