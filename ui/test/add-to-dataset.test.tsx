@@ -73,7 +73,7 @@ describe('Add to dataset on an event in the console', () => {
     await waitFor(() => expect(api.of('POST', '/v1/datapoints')).toHaveLength(1));
     expect(api.of('POST', '/v1/datasets')[0]?.body).toEqual({ name: 'geography' });
     expect(
-      (api.of('POST', '/v1/datapoints')[0]?.body as { linked_datasets: string[] }).linked_datasets,
+      ((api.of('POST', '/v1/datapoints')[0] as Call).body as { linked_datasets: string[] }).linked_datasets,
     ).toEqual(['e'.repeat(24)]);
   });
 
