@@ -17,7 +17,7 @@ import { scanStatement, type Token } from './sql-scan';
  * `dataStartDate` moves it later, which only shrinks what an unbounded reference enumerates).
  */
 export const PROJECTED_FIRST_DAY = DEFAULT_DATA_START_DATE;
-export const PARTITIONED_TABLES: readonly string[] = ['events', 'tombstones', 'scores', 'rollups'];
+export const PARTITIONED_TABLES: readonly string[] = ['events', 'tombstones', 'scores', 'minute_rollups'];
 
 const DAY_MS = 86_400_000;
 

@@ -56,7 +56,7 @@ export function rollupStatement(query: RollupQuery): Sql {
     ...query.filters.map(filterSql),
   ];
   return sql`SELECT ${raw(columnsFor(query.field))}
-FROM rollups
+FROM minute_rollups
 WHERE ${and(conditions)}`;
 }
 

@@ -1,5 +1,6 @@
 /**
- * The rollups table (rollup.ts's rows as Parquet), beside events and scores:
+ * The rollups table (rollup.ts's rows as Parquet; `minute_rollups` in Athena and DuckDB, since
+ * session search names a CTE `rollups`), beside events and scores:
  *
  *   rollups/project_id=<p>/dt=<YYYY-MM-DD of the minute>/<batch id>.parquet
  *

@@ -279,7 +279,7 @@ describe('the rollup statement (Athena contract)', () => {
           expect(athenaRuleViolations(text, params)).toEqual([]);
           expect(parser.validate(spliceParameters(text, params))).toEqual([]);
           const reach = partitionReach(text, params, now);
-          expect(reach.map((r) => [r.table, r.bounded])).toEqual([['rollups', true]]);
+          expect(reach.map((r) => [r.table, r.bounded])).toEqual([['minute_rollups', true]]);
           const days = Math.ceil(((drift ? 2 : 1) * window) / 1440) + 1;
           expect(reach[0]?.hours).toBeLessThanOrEqual(days * 24);
         },
