@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricComparison, RunWire } from '../src/api/experiments';
 import { MAX_DIFF_WORDS, matchesGroundTruth, textOf, wordDiff } from '../src/experiments/diff';
+import { isRunning } from '../src/experiments/RunStatus';
 import { newerFirst } from '../src/experiments/RunsPage';
 import {
   datapointChanges,
@@ -126,5 +127,16 @@ describe('reading a result and a comparison', () => {
     const newer = run('new', '2026-12-02T00:00:00.000Z');
     expect(newerFirst(older, newer).map((item) => item.run_id)).toEqual(['new', 'old']);
     expect(newerFirst(newer, older).map((item) => item.run_id)).toEqual(['new', 'old']);
+  });
+
+  it('takes pending and running runs as still going', () => {
+    expect(['pending', 'running', 'completed', 'failed', 'cancelled', undefined].map(isRunning)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -72,7 +72,7 @@ export interface DatasetVersionWire {
   description: string;
 }
 
-export type RunStatus = 'pending' | 'completed' | (string & {});
+export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | (string & {});
 
 /** A run (HoneyHive's evaluation) as `GET /v1/runs` and `GET /v1/runs/{id}` answer it. */
 export interface RunWire {

@@ -11,7 +11,7 @@ import { DataTable, Pager } from '../components/Table';
 import { shortJson } from '../datasets/json-text';
 import { useDatasets, useRuns } from '../datasets/queries';
 import { AggregatePicker } from './AggregatePicker';
-import { RunStatus, Verdict } from './RunStatus';
+import { isRunning, RunStatus, Verdict } from './RunStatus';
 import {
   datapointKey,
   datapointMetric,
@@ -48,16 +48,16 @@ export function RunPage(): JSX.Element {
   const navigate = route.useNavigate();
   const { api } = useApp();
   const target = useTarget(projectId);
-  // A run still going (pending) is read again every few seconds: its sessions arrive as it runs.
+  // A run still going (pending, running) is read again every few seconds: its sessions arrive as it runs.
   const run = useQuery({
     queryKey: ['run', target.dataPlaneId, target.projectId, runId],
     queryFn: async () => (await api.getRun(target, runId)).evaluation,
-    refetchInterval: (query) => (query.state.data?.status === 'pending' ? PENDING_REFRESH_MS : false),
+    refetchInterval: (query) => (isRunning(query.state.data?.status) ? PENDING_REFRESH_MS : false),
   });
   const result = useQuery({
     queryKey: resultKey(target.dataPlaneId, target.projectId, runId, aggregate),
     queryFn: () => api.runResult(target, runId, aggregate),
-    refetchInterval: run.data?.status === 'pending' ? PENDING_REFRESH_MS : false,
+    refetchInterval: isRunning(run.data?.status) ? PENDING_REFRESH_MS : false,
   });
   useTitle(run.data ? `Run ${run.data.name}` : 'Run');
   return (
