@@ -1,7 +1,7 @@
 /** The experiment-steps function's environment (lib/data-plane/experiments.ts sets it; handler.ts reads it). */
 import { defineFunctionEnvironment } from '../config/function-environment';
 import { PROVIDER_KEY_VARIABLES } from '../config/provider-keys';
-import { integer, string, url, withDefault } from '../config/schema';
+import { string, url } from '../config/schema';
 
 export const EXPERIMENT_STEPS_ENVIRONMENT = defineFunctionEnvironment('experiment-steps', {
   /** Runs (their datapoint ids; their status, sessions and counts when they end) and datapoints. */
@@ -17,8 +17,6 @@ export const EXPERIMENT_STEPS_ENVIRONMENT = defineFunctionEnvironment('experimen
   EVENTS_QUEUE_URL: url(),
   /** Where an event too large for a queue message is written first (the raw-archive bucket). */
   OVERFLOW_BUCKET: string(),
-  /** Longest wait for a provider's answer, per attempt. */
-  PROVIDER_TIMEOUT_MS: withDefault(integer({ min: 1000, max: 600_000 }), 60_000),
 });
 
 export const readExperimentStepsEnvironment = EXPERIMENT_STEPS_ENVIRONMENT.read;

@@ -67,7 +67,6 @@ const steps = createExperimentSteps({
       configurations: createConfigurationLookup({
         configStore: new DynamoConfigStore(dynamo, env.SYNC_STATE_TABLE_NAME),
       }),
-      attemptTimeoutMs: env.PROVIDER_TIMEOUT_MS,
       onCall: (call) => count(call.ok ? 'CallsAnswered' : 'CallsFailed'),
       onEventLost: (error) => {
         count('ModelEventsLost');

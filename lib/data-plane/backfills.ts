@@ -1,17 +1,10 @@
-import { ArnFormat, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { type IRole, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Policy } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
-import {
-  type CfnStateMachine,
-  DefinitionBody,
-  LogLevel as SfnLogLevel,
-  StateMachine,
-  StateMachineType,
-} from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct, type IConstruct } from 'constructs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
 import {
   BACKFILL_DEFINITION_PLACEHOLDERS,
   backfillDefinition,
@@ -20,13 +13,11 @@ import { environmentForBackfillSteps } from '../../lambdas/backfill-steps/enviro
 import { environmentForBackfillsApi } from '../../lambdas/backfills-api/environment';
 import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
 import { BACKFILL_ITEMS_PREFIX } from '../../lambdas/domain/evaluators/backfill/steps';
-import { createCustomerKey, viaService } from '../common/customer-key';
-import { createEncryptedBucket } from '../common/encrypted-bucket';
 import { addFunctionRoutes } from '../common/function-routes';
-import { acknowledgeObjectWildcards } from '../common/nag';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
+import { createMapWorkflow, createWorkflowItems, grantItemLists, grantRunControl } from './map-workflow';
 import { grantMetricRuns, type MetricRunAccess, metricRunEnvironment } from './metric-run-access';
 
 export interface BackfillsProps extends CallerAuthProps {
@@ -38,9 +29,6 @@ export interface BackfillsProps extends CallerAuthProps {
   readonly accessLogBucket: Bucket;
   readonly logLevel?: LogLevel;
 }
-
-/** How long item lists are kept: a failed run can be redriven for 14 days (Step Functions' redrive window). */
-const ITEM_LIST_DAYS = 15;
 
 /**
  * Backfills: the backfills API (lambdas/backfills-api/), the backfill workflow (a Standard state
@@ -61,19 +49,11 @@ export class Backfills extends Construct {
 
   constructor(scope: Construct, id: string, props: BackfillsProps) {
     super(scope, id);
-    this.itemsKey = createCustomerKey(this, 'ItemsKey', 'Waggle backfills: encrypts the item lists of runs');
-    this.itemsBucket = createEncryptedBucket(this, 'Items', {
-      encryptionKey: this.itemsKey,
+    ({ itemsKey: this.itemsKey, itemsBucket: this.itemsBucket } = createWorkflowItems(this, {
+      keyDescription: 'Waggle backfills: encrypts the item lists of runs',
       accessLogBucket: props.accessLogBucket,
       accessLogPrefix: 'backfill-items/',
-      lifecycleRules: [
-        {
-          id: 'expire-item-lists',
-          expiration: Duration.days(ITEM_LIST_DAYS),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-    });
+    }));
 
     this.stepsFunction = new WaggleFunction(this, 'Steps', {
       entry: 'lambdas/backfill-steps/handler.ts',
@@ -89,50 +69,19 @@ export class Backfills extends Construct {
       }),
     });
     grantMetricRuns(this.stepsFunction, props.metricRuns);
-    this.grantItemLists(this.stepsFunction.role, 'WriteItemLists', ['s3:PutObject'], ['kms:GenerateDataKey']);
-
-    const logGroup = new LogGroup(this, 'WorkflowLogs', { retention: RetentionDays.THREE_MONTHS });
-    this.stateMachine = new StateMachine(this, 'Workflow', {
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromString(JSON.stringify(backfillDefinition())),
-      definitionSubstitutions: {
-        [BACKFILL_DEFINITION_PLACEHOLDERS.stepsFunctionArn]: this.stepsFunction.function.functionArn,
-        [BACKFILL_DEFINITION_PLACEHOLDERS.itemsBucket]: this.itemsBucket.bucketName,
-        [BACKFILL_DEFINITION_PLACEHOLDERS.partition]: Aws.PARTITION,
-      },
-      logs: { destination: logGroup, level: SfnLogLevel.ALL, includeExecutionData: false },
-      tracingEnabled: true,
+    const items = { itemsKey: this.itemsKey, itemsBucket: this.itemsBucket };
+    grantItemLists(this.stepsFunction.role, items, BACKFILL_ITEMS_PREFIX, {
+      sid: 'WriteItemLists',
+      objectActions: ['s3:PutObject'],
+      keyActions: ['kms:GenerateDataKey'],
     });
-    // The steps function itself, not its versions (grantInvoke would add `<arn>:*`).
-    this.stateMachine.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.stepsFunction.function.functionArn],
-      }),
-    );
-    this.grantItemLists(this.stateMachine.role, 'ReadItemLists', ['s3:GetObject'], ['kms:Decrypt']);
-    Validations.of(this.stateMachine.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Only the statements CDK adds for logging and tracing use Resource "*": CloudWatch Logs vended ' +
-        'log delivery (logs:CreateLogDelivery and its kin) and xray:PutTraceSegments do not support ' +
-        'resource-level permissions.',
-    });
-    // A Distributed Map runs its items as child executions of this state machine: a policy of its
-    // own, attached after the state machine exists (its ARN in the role's policy would be a cycle).
-    this.mapRunPolicy = new Policy(this, 'MapRunPolicy', {
-      statements: [
-        new PolicyStatement({
-          actions: ['states:StartExecution'],
-          resources: [this.stateMachine.stateMachineArn],
-        }),
-        new PolicyStatement({
-          actions: ['states:DescribeExecution', 'states:StopExecution'],
-          resources: [this.runArn('execution', '/')],
-        }),
-      ],
-    });
-    this.mapRunPolicy.attachToRole(this.stateMachine.role);
+    ({ stateMachine: this.stateMachine, mapRunPolicy: this.mapRunPolicy } = createMapWorkflow(this, {
+      definition: backfillDefinition(),
+      placeholders: BACKFILL_DEFINITION_PLACEHOLDERS,
+      stepsFunction: this.stepsFunction,
+      items,
+      itemsPrefix: BACKFILL_ITEMS_PREFIX,
+    }));
 
     this.apiFunction = new WaggleFunction(this, 'Api', {
       entry: 'lambdas/backfills-api/handler.ts',
@@ -157,85 +106,8 @@ export class Backfills extends Construct {
     props.metricRuns.syncController.grantReadSyncedConfig(apiRole);
     props.metricRuns.eventStore.grantReadEvents(apiRole);
     props.metricRuns.eventTables.grantQuery(apiRole);
-    this.stateMachine.grantStartExecution(apiRole);
-    apiRole.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['states:DescribeExecution', 'states:RedriveExecution', 'states:ListMapRuns'],
-        resources: [this.runArn('execution', ':')],
-      }),
-    );
-    apiRole.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['states:ListMapRuns'],
-        resources: [this.stateMachine.stateMachineArn],
-      }),
-    );
-    apiRole.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['states:DescribeMapRun'],
-        resources: [this.runArn('mapRun', '/')],
-      }),
-    );
-
-    this.acknowledgeRunWildcards();
+    grantRunControl(apiRole, this.stateMachine);
     this.addRoutes(props.httpApi);
-  }
-
-  /**
-   * ARNs of this state machine's executions (`<name>:<run>`), Map Run children (`<name>/<label>:<id>`)
-   * and Map Runs (`mapRun:<name>/...`): named after the run, so known only as a pattern under this one
-   * state machine's name.
-   */
-  private runArn(resource: 'execution' | 'mapRun', separator: ':' | '/'): string {
-    return Stack.of(this).formatArn({
-      service: 'states',
-      resource,
-      resourceName: `${this.stateMachine.stateMachineName}${separator}*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-  }
-
-  private acknowledgeRunWildcards(): void {
-    const stack = Stack.of(this);
-    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    const name = `<${stack.getLogicalId(this.stateMachine.node.defaultChild as CfnStateMachine)}.Name>`;
-    const runs: [IConstruct, string][] = [
-      [this.mapRunPolicy, `execution:${name}/*`],
-      [this.apiFunction.role, `execution:${name}:*`],
-      [this.apiFunction.role, `mapRun:${name}/*`],
-    ];
-    for (const [role, resource] of runs)
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:${resource}]`,
-        reason:
-          'Executions and Map Runs are named per run: the wildcard covers those of this one state machine only.',
-      });
-  }
-
-  /** Item lists live under BACKFILL_ITEMS_PREFIX; the key is used through S3 only. */
-  private grantItemLists(role: IRole, sid: string, objectActions: string[], keyActions: string[]): void {
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid,
-        actions: objectActions,
-        resources: [this.itemsBucket.arnForObjects(`${BACKFILL_ITEMS_PREFIX}*`)],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: `${sid}Key`,
-        actions: keyActions,
-        resources: [this.itemsKey.keyArn],
-        conditions: viaService(this, 's3'),
-      }),
-    );
-    acknowledgeObjectWildcards(
-      role,
-      this.itemsBucket,
-      [BACKFILL_ITEMS_PREFIX],
-      'Runs have item lists of their own, named by run.',
-    );
   }
 
   private addRoutes(httpApi: HttpApi): void {

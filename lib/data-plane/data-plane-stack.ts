@@ -21,6 +21,7 @@ import { EventStore } from './event-store';
 import { EventTables } from './event-tables';
 import { EventWriter, type EventWriterSettings, requiredVisibilityTimeout } from './event-writer';
 import { EventsQueue } from './events-queue';
+import { Experiments } from './experiments';
 import { GrpcCollector } from './grpc-collector';
 import { HeartbeatSender } from './heartbeat-sender';
 import { IngestApi } from './ingest-api';
@@ -85,6 +86,8 @@ export class DataPlaneStack extends Stack {
   readonly evaluationWorker: EvaluationWorker;
   /** Evaluators over stored events: the backfills API and the Step Functions workflow it starts. */
   readonly backfills: Backfills;
+  /** Server-side experiments: the experiments API and the Step Functions workflow it starts. */
+  readonly experiments: Experiments;
   /** HoneyHive's datasets and datapoints. */
   readonly datasetsApi: DatasetsApi;
   /** The optional OTLP/gRPC collector (dataPlanes[].grpcCollector); undefined when not configured. */
@@ -263,6 +266,20 @@ export class DataPlaneStack extends Stack {
       httpApi: this.ingestApi.api,
       keyRegistry: this.keyRegistry,
       metricRuns,
+      accessLogBucket: this.rawArchive.accessLogBucket,
+      logLevel: dataPlane.logLevel,
+      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
+      authRateLimit: this.authRateLimit,
+    });
+    this.experiments = new Experiments(this, 'Experiments', {
+      httpApi: this.ingestApi.api,
+      keyRegistry: this.keyRegistry,
+      datasets: this.datasetsApi.store,
+      syncController: this.syncController,
+      providerKeys: this.providerKeys,
+      proxyLimits: this.proxyLimits,
+      eventsQueue: this.eventsQueue,
+      rawArchive: this.rawArchive,
       accessLogBucket: this.rawArchive.accessLogBucket,
       logLevel: dataPlane.logLevel,
       tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),

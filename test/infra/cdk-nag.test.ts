@@ -94,11 +94,11 @@ describe('cdk-nag AwsSolutions checks', () => {
         id === 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*]' ||
         id ===
           'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*]' ||
-        /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>\/(raw\/project_id=|raw\/batches\/|compaction\/changed\/|(raw|overflow|events|tombstones|payloads|locator|event-schemas|scores|dead-letters|results|compaction|backfills)\/)\*\]$/.test(
+        /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>\/(raw\/project_id=|raw\/batches\/|compaction\/changed\/|(raw|overflow|events|tombstones|payloads|locator|event-schemas|scores|dead-letters|results|compaction|backfills|experiments)\/)\*\]$/.test(
           id,
         ) ||
-        // The backfill state machine's own executions and Map Runs, named per run (backfills.ts).
-        /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:[a-z0-9-]+:\d{12}:(execution|mapRun):<BackfillsWorkflow\w+\.Name>[:/]\*\]$/.test(
+        // The backfill and experiment state machines' own executions and Map Runs, named per run (map-workflow.ts).
+        /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:[a-z0-9-]+:\d{12}:(execution|mapRun):<(Backfills|Experiments)Workflow\w+\.Name>[:/]\*\]$/.test(
           id,
         );
       expect(explained, `unexpected acknowledgement ${id}`).toBe(true);

@@ -1,0 +1,161 @@
+import { Duration } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Policy } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { EXPERIMENT_ITEMS_PREFIX } from '../../lambdas/domain/experiments/server/steps';
+import {
+  EXPERIMENT_DEFINITION_PLACEHOLDERS,
+  experimentDefinition,
+} from '../../lambdas/experiment-steps/definition';
+import { environmentForExperimentSteps } from '../../lambdas/experiment-steps/environment';
+import { environmentForExperimentsApi } from '../../lambdas/experiments-api/environment';
+import { EXPERIMENTS_ROUTES } from '../../lambdas/experiments-api/routes';
+import { grantTableAndKey, type KeptTableWithKey } from '../common/customer-key';
+import { addFunctionRoutes } from '../common/function-routes';
+import { WaggleFunction } from '../common/waggle-function';
+import type { LogLevel } from '../config/deployment-config';
+import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
+import type { SyncController } from './data-plane-controller';
+import { createMapWorkflow, createWorkflowItems, grantItemLists, grantRunControl } from './map-workflow';
+import { grantProviderCalls, type ProviderCallAccess } from './provider-calls';
+
+export interface ExperimentsProps extends CallerAuthProps, ProviderCallAccess {
+  /** The data plane's HTTP API (IngestApi's): the experiments routes are added to it. */
+  readonly httpApi: HttpApi;
+  /** The datasets table (DatasetsApi's): datasets, datapoints and runs. */
+  readonly datasets: KeptTableWithKey;
+  /** Its sync-state table holds the configurations and metrics a run names (read, never written). */
+  readonly syncController: SyncController;
+  /** Where S3 server access logs of the item-list bucket go (the raw archive's access-log bucket). */
+  readonly accessLogBucket: Bucket;
+  readonly logLevel?: LogLevel;
+}
+
+/**
+ * Server-side experiments: the experiments API (lambdas/experiments-api/), the experiment workflow (a
+ * Standard state machine whose definition is lambdas/experiment-steps/definition.ts: Distributed Map
+ * over batches of datapoints listed in S3) and its steps function (lambdas/experiment-steps/), which
+ * calls providers as the LLM proxy does and queues each datapoint's session and model event on the
+ * events queue. The API records runs (datasets table), keeps an endpoint's headers beside the item
+ * list, and starts, describes and redrives executions; the steps function reads runs and datapoints,
+ * writes item lists and batch records and a run's end; the state machine invokes the steps function,
+ * reads item lists and runs its own Map Run child executions.
+ */
+export class Experiments extends Construct {
+  readonly itemsKey: Key;
+  readonly itemsBucket: Bucket;
+  readonly stepsFunction: WaggleFunction;
+  readonly stateMachine: StateMachine;
+  readonly apiFunction: WaggleFunction;
+  /** The state machine's rights over its own Map Run children. */
+  readonly mapRunPolicy: Policy;
+
+  constructor(scope: Construct, id: string, props: ExperimentsProps) {
+    super(scope, id);
+    ({ itemsKey: this.itemsKey, itemsBucket: this.itemsBucket } = createWorkflowItems(this, {
+      keyDescription: 'Waggle experiments: encrypts item lists, endpoint headers and batch records of runs',
+      accessLogBucket: props.accessLogBucket,
+      accessLogPrefix: 'experiment-items/',
+    }));
+    const items = { itemsKey: this.itemsKey, itemsBucket: this.itemsBucket };
+
+    this.stepsFunction = new WaggleFunction(this, 'Steps', {
+      entry: 'lambdas/experiment-steps/handler.ts',
+      serviceName: 'waggle-experiment-steps',
+      description: "Waggle experiment steps: list a run's batches, run a batch of datapoints, end the run",
+      memorySize: 1024,
+      // A batch of 10 datapoints, 5 at a time, each at most the provider timeout (60 s) plus the proxy's retries.
+      timeout: Duration.minutes(15),
+      logLevel: props.logLevel,
+      environment: environmentForExperimentSteps({
+        DATASETS_TABLE_NAME: props.datasets.table.tableName,
+        EXPERIMENT_ITEMS_BUCKET: this.itemsBucket.bucketName,
+        SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
+        PROVIDER_KEYS_TABLE_NAME: props.providerKeys.table.tableName,
+        PROVIDER_SECRETS_KEY_ARN: props.providerKeys.secretsKey.keyArn,
+        PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
+        EVENTS_QUEUE_URL: props.eventsQueue.queue.queueUrl,
+        OVERFLOW_BUCKET: props.rawArchive.bucket.bucketName,
+      }),
+    });
+    const stepsRole = this.stepsFunction.role;
+    grantProviderCalls(stepsRole, props);
+    props.syncController.grantReadSyncedConfig(stepsRole);
+    grantTableAndKey(this, stepsRole, {
+      sid: 'ReadDatapointsWriteRuns',
+      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+      resources: [props.datasets.table.tableArn],
+      keySid: 'DatasetsTableEncryption',
+      keyActions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+      keyArn: props.datasets.key.keyArn,
+    });
+    grantItemLists(stepsRole, items, EXPERIMENT_ITEMS_PREFIX, {
+      sid: 'ReadWriteItemLists',
+      objectActions: ['s3:GetObject', 's3:PutObject'],
+      keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    });
+    ({ stateMachine: this.stateMachine, mapRunPolicy: this.mapRunPolicy } = createMapWorkflow(this, {
+      definition: experimentDefinition(),
+      placeholders: EXPERIMENT_DEFINITION_PLACEHOLDERS,
+      stepsFunction: this.stepsFunction,
+      items,
+      itemsPrefix: EXPERIMENT_ITEMS_PREFIX,
+    }));
+
+    this.apiFunction = new WaggleFunction(this, 'Api', {
+      entry: 'lambdas/experiments-api/handler.ts',
+      serviceName: 'waggle-experiments-api',
+      description: 'Waggle experiments API: start, describe and redrive server-side experiments',
+      memorySize: 512,
+      // The HTTP API gives up on an integration after 30 s.
+      timeout: Duration.seconds(29),
+      logLevel: props.logLevel,
+      environment: environmentForExperimentsApi({
+        DATASETS_TABLE_NAME: props.datasets.table.tableName,
+        SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
+        PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
+        EXPERIMENT_ITEMS_BUCKET: this.itemsBucket.bucketName,
+        EXPERIMENT_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+        ...callerAuthEnvironment(props),
+      }),
+    });
+    const apiRole = this.apiFunction.role;
+    grantCallerAuth(apiRole, props);
+    props.syncController.grantReadSyncedConfig(apiRole);
+    // Datasets' members and versions, runs recorded and settled: what the run service does.
+    grantTableAndKey(this, apiRole, {
+      sid: 'RecordRuns',
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+      ],
+      resources: [props.datasets.table.tableArn],
+      keySid: 'DatasetsTableEncryption',
+      keyActions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+      keyArn: props.datasets.key.keyArn,
+    });
+    grantTableAndKey(this, apiRole, {
+      sid: 'ReadProxyLimits',
+      actions: ['dynamodb:GetItem'],
+      resources: [props.proxyLimits.limitsTable.tableArn],
+      keySid: 'ProxyLimitsEncryption',
+      keyActions: ['kms:Decrypt'],
+      keyArn: props.proxyLimits.key.keyArn,
+    });
+    grantItemLists(apiRole, items, EXPERIMENT_ITEMS_PREFIX, {
+      sid: 'WriteEndpointHeaders',
+      objectActions: ['s3:PutObject'],
+      keyActions: ['kms:GenerateDataKey'],
+    });
+    grantRunControl(apiRole, this.stateMachine);
+
+    addFunctionRoutes(props.httpApi, 'ExperimentsIntegration', this.apiFunction.function, EXPERIMENTS_ROUTES);
+  }
+}

@@ -1,0 +1,209 @@
+import { ArnFormat, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { type IRole, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import {
+  type CfnStateMachine,
+  DefinitionBody,
+  LogLevel as SfnLogLevel,
+  StateMachine,
+  StateMachineType,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct, IConstruct } from 'constructs';
+import type { StateMachineDefinition } from '../../lambdas/domain/workflows/asl';
+import { createCustomerKey, viaService } from '../common/customer-key';
+import { createEncryptedBucket } from '../common/encrypted-bucket';
+import { acknowledgeObjectWildcards } from '../common/nag';
+import type { WaggleFunction } from '../common/waggle-function';
+
+/**
+ * What the data plane's Step Functions workflows share (backfills, server-side experiments): an
+ * item-list bucket under its own key, a Standard state machine (logged without execution data,
+ * traced) whose definition invokes one steps function and reads item lists with a Distributed Map,
+ * the Map Run's rights over its own child executions, and the grants of the API that starts,
+ * describes and redrives runs. Each function adds its constructs to the caller's scope under fixed
+ * ids (ItemsKey, Items, WorkflowLogs, Workflow, MapRunPolicy).
+ */
+
+/** How long item lists are kept: a failed run can be redriven for 14 days (Step Functions' redrive window). */
+const ITEM_LIST_DAYS = 15;
+
+export interface WorkflowItems {
+  itemsKey: Key;
+  itemsBucket: Bucket;
+}
+
+export function createWorkflowItems(
+  scope: Construct,
+  props: { keyDescription: string; accessLogBucket: Bucket; accessLogPrefix: string },
+): WorkflowItems {
+  const itemsKey = createCustomerKey(scope, 'ItemsKey', props.keyDescription);
+  const itemsBucket = createEncryptedBucket(scope, 'Items', {
+    encryptionKey: itemsKey,
+    accessLogBucket: props.accessLogBucket,
+    accessLogPrefix: props.accessLogPrefix,
+    lifecycleRules: [
+      {
+        id: 'expire-item-lists',
+        expiration: Duration.days(ITEM_LIST_DAYS),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      },
+    ],
+  });
+  return { itemsKey, itemsBucket };
+}
+
+/** The state machine's placeholders (definitionSubstitutions) each workflow's definition names. */
+export interface WorkflowPlaceholders {
+  stepsFunctionArn: string;
+  itemsBucket: string;
+  partition: string;
+}
+
+export interface MapWorkflow {
+  stateMachine: StateMachine;
+  /** The state machine's rights over its own Map Run children. */
+  mapRunPolicy: Policy;
+}
+
+export function createMapWorkflow(
+  scope: Construct,
+  props: {
+    definition: StateMachineDefinition;
+    placeholders: WorkflowPlaceholders;
+    stepsFunction: WaggleFunction;
+    items: WorkflowItems;
+    itemsPrefix: string;
+  },
+): MapWorkflow {
+  const logGroup = new LogGroup(scope, 'WorkflowLogs', { retention: RetentionDays.THREE_MONTHS });
+  const stateMachine = new StateMachine(scope, 'Workflow', {
+    stateMachineType: StateMachineType.STANDARD,
+    definitionBody: DefinitionBody.fromString(JSON.stringify(props.definition)),
+    definitionSubstitutions: {
+      [props.placeholders.stepsFunctionArn]: props.stepsFunction.function.functionArn,
+      [props.placeholders.itemsBucket]: props.items.itemsBucket.bucketName,
+      [props.placeholders.partition]: Aws.PARTITION,
+    },
+    logs: { destination: logGroup, level: SfnLogLevel.ALL, includeExecutionData: false },
+    tracingEnabled: true,
+  });
+  // The steps function itself, not its versions (grantInvoke would add `<arn>:*`).
+  stateMachine.role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['lambda:InvokeFunction'],
+      resources: [props.stepsFunction.function.functionArn],
+    }),
+  );
+  grantItemLists(stateMachine.role, props.items, props.itemsPrefix, {
+    sid: 'ReadItemLists',
+    objectActions: ['s3:GetObject'],
+    keyActions: ['kms:Decrypt'],
+  });
+  Validations.of(stateMachine.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Only the statements CDK adds for logging and tracing use Resource "*": CloudWatch Logs vended ' +
+      'log delivery (logs:CreateLogDelivery and its kin) and xray:PutTraceSegments do not support ' +
+      'resource-level permissions.',
+  });
+  // A Distributed Map runs its items as child executions of this state machine: a policy of its
+  // own, attached after the state machine exists (its ARN in the role's policy would be a cycle).
+  const mapRunPolicy = new Policy(scope, 'MapRunPolicy', {
+    statements: [
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }),
+      new PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:StopExecution'],
+        resources: [runArn(stateMachine, 'execution', '/')],
+      }),
+    ],
+  });
+  mapRunPolicy.attachToRole(stateMachine.role);
+  acknowledgeRunWildcards(stateMachine, mapRunPolicy, [`execution:${nameOf(stateMachine)}/*`]);
+  return { stateMachine, mapRunPolicy };
+}
+
+/** What an API that starts, describes and redrives runs may do with the workflow: nothing more. */
+export function grantRunControl(role: IRole, stateMachine: StateMachine): void {
+  stateMachine.grantStartExecution(role);
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['states:DescribeExecution', 'states:RedriveExecution', 'states:ListMapRuns'],
+      resources: [runArn(stateMachine, 'execution', ':')],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['states:ListMapRuns'], resources: [stateMachine.stateMachineArn] }),
+  );
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['states:DescribeMapRun'],
+      resources: [runArn(stateMachine, 'mapRun', '/')],
+    }),
+  );
+  acknowledgeRunWildcards(stateMachine, role, [
+    `execution:${nameOf(stateMachine)}:*`,
+    `mapRun:${nameOf(stateMachine)}/*`,
+  ]);
+}
+
+/** Objects under `prefix` of the items bucket; the key is used through S3 only. */
+export function grantItemLists(
+  role: IRole,
+  items: WorkflowItems,
+  prefix: string,
+  rights: { sid: string; objectActions: string[]; keyActions: string[] },
+): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: rights.sid,
+      actions: rights.objectActions,
+      resources: [items.itemsBucket.arnForObjects(`${prefix}*`)],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: `${rights.sid}Key`,
+      actions: rights.keyActions,
+      resources: [items.itemsKey.keyArn],
+      conditions: viaService(items.itemsBucket, 's3'),
+    }),
+  );
+  acknowledgeObjectWildcards(
+    role,
+    items.itemsBucket,
+    [prefix],
+    'Runs have item lists of their own, named by run.',
+  );
+}
+
+/**
+ * ARNs of this state machine's executions (`<name>:<run>`), Map Run children (`<name>/<label>:<id>`)
+ * and Map Runs (`mapRun:<name>/...`): named after the run, so known only as a pattern under this one
+ * state machine's name.
+ */
+function runArn(stateMachine: StateMachine, resource: 'execution' | 'mapRun', separator: ':' | '/'): string {
+  return Stack.of(stateMachine).formatArn({
+    service: 'states',
+    resource,
+    resourceName: `${stateMachine.stateMachineName}${separator}*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+function nameOf(stateMachine: StateMachine): string {
+  return `<${Stack.of(stateMachine).getLogicalId(stateMachine.node.defaultChild as CfnStateMachine)}.Name>`;
+}
+
+function acknowledgeRunWildcards(stateMachine: StateMachine, grantee: IConstruct, resources: string[]): void {
+  const stack = Stack.of(stateMachine);
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  for (const resource of resources)
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:${resource}]`,
+      reason:
+        'Executions and Map Runs are named per run: the wildcard covers those of this one state machine only.',
+    });
+}

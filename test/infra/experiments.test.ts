@@ -1,0 +1,187 @@
+/**
+ * Server-side experiments on each data plane (lib/data-plane/experiments.ts): the Standard state
+ * machine runs the definition of lambdas/experiment-steps/definition.ts (valid ASL as deployed and as
+ * the local workflow runner rewrites it; Distributed Map over the item list in S3 at the run's own
+ * concurrency, tolerated failures, retries with full jitter on throttling), logged and traced; what
+ * the state machine, the steps function and the API may do, and what they may not; the API's routes.
+ * One synthesis for the file, bundling skipped.
+ */
+import aslValidator from 'asl-validator';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXPERIMENT_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/experiments/server/request';
+import {
+  experimentDefinition,
+  substitutedExperimentDefinition,
+} from '../../lambdas/experiment-steps/definition';
+import { EXPERIMENTS_ROUTES } from '../../lambdas/experiments-api/routes';
+import { EXPERIMENT_SHAPE } from '../../lambdas/local/experiments-local';
+import { localWorkflowDefinition } from '../../lambdas/local/workflow-runner';
+import { loadDeploymentConfig } from '../../lib/config/deployment-config';
+import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
+import { actionsOf, type PolicyStatement, statementsOfRole, type TemplateResource } from './support/policies';
+import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
+
+let stack: DataPlaneStack;
+let resources: Record<string, TemplateResource>;
+
+beforeAll(() => {
+  [stack] = [...buildTestApp(loadDeploymentConfig(TWO_DATA_PLANES_CONFIG)).dataPlanes.values()] as [
+    DataPlaneStack,
+  ];
+  resources = Template.fromStack(stack).toJSON().Resources as Record<string, TemplateResource>;
+}, 180_000);
+
+const idOf = (construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as never);
+const roleStatements = (role: { node: { defaultChild?: unknown } }): PolicyStatement[] =>
+  statementsOfRole(resources, idOf(role));
+const allActions = (statements: PolicyStatement[]) => statements.flatMap(actionsOf);
+
+describe('the experiment definition', () => {
+  const arns = {
+    stepsFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:waggle-experiment-steps',
+    itemsBucket: 'waggle-experiment-items',
+    partition: 'aws',
+  };
+
+  it('is valid Amazon States Language once substituted, as Step Functions will run it', () => {
+    const { isValid, errorsText } = aslValidator(substitutedExperimentDefinition(arns) as never);
+    expect(isValid, errorsText('\n')).toBe(true);
+  });
+
+  it('is valid as the local workflow runner rewrites it, for a run and for a redrive', () => {
+    for (const redrive of [false, true]) {
+      const rewritten = localWorkflowDefinition(EXPERIMENT_SHAPE, redrive);
+      const { isValid, errorsText } = aslValidator(rewritten as never);
+      expect(isValid, errorsText('\n')).toBe(true);
+      const map = rewritten.States.RunBatches as Record<string, unknown>;
+      expect(map.ItemReader).toBeUndefined();
+      expect(map.ItemsPath).toBe('$.items');
+      expect(rewritten.StartAt).toBe(redrive ? 'RunBatches' : 'Prepare');
+    }
+  });
+
+  it("fans out with a Distributed Map over the S3 item list at the run's concurrency, tolerating a few failed batches", () => {
+    const map = substitutedExperimentDefinition(arns).States.RunBatches as Record<string, unknown>;
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { Bucket: arns.itemsBucket, 'Key.$': '$.prepared.items_key' },
+      },
+      MaxConcurrencyPath: '$.run.max_concurrency',
+      ToleratedFailurePercentage: EXPERIMENT_TOLERATED_FAILURE_PERCENTAGE,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+    });
+    const retries = (map.ItemProcessor as { States: { RunBatch: { Retry: Record<string, unknown>[] } } })
+      .States.RunBatch.Retry;
+    expect(retries.map((retry) => retry.ErrorEquals)).toEqual([
+      expect.arrayContaining(['Lambda.TooManyRequestsException']),
+      ['ExperimentThrottled'],
+      ['States.TaskFailed'],
+    ]);
+    expect(retries.every((retry) => retry.JitterStrategy === 'FULL')).toBe(true);
+  });
+});
+
+describe('the experiment state machine', () => {
+  const machine = () => resources[idOf(stack.experiments.stateMachine)] as TemplateResource;
+
+  it('is a Standard workflow running the definition with its placeholders substituted, logged and traced', () => {
+    const properties = machine().Properties;
+    expect(properties.StateMachineType).toBe('STANDARD');
+    expect(properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    expect(properties.DefinitionSubstitutions).toEqual({
+      StepsFunctionArn: { 'Fn::GetAtt': [idOf(stack.experiments.stepsFunction.function), 'Arn'] },
+      ItemsBucket: { Ref: idOf(stack.experiments.itemsBucket) },
+      Partition: { Ref: 'AWS::Partition' },
+    });
+    expect(properties.DefinitionString).toEqual(JSON.stringify(experimentDefinition()));
+  });
+
+  it('may invoke the steps function, read item lists and run its own map children; nothing else', () => {
+    const actions = allActions(roleStatements(stack.experiments.stateMachine.role));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'lambda:InvokeFunction',
+        's3:GetObject',
+        'states:StartExecution',
+        'states:DescribeExecution',
+        'states:StopExecution',
+      ]),
+    );
+    expect(actions.filter((action) => action.startsWith('s3:Put'))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('has an item bucket under a key of its own, not the backfills one', () => {
+    expect(idOf(stack.experiments.itemsBucket)).not.toBe(idOf(stack.backfills.itemsBucket));
+    expect(idOf(stack.experiments.itemsKey)).not.toBe(idOf(stack.backfills.itemsKey));
+  });
+});
+
+describe('the steps function', () => {
+  it('calls providers as the proxy does, reads datapoints, writes runs and item lists; never runs workflows', () => {
+    const fn = resources[idOf(stack.experiments.stepsFunction.function)] as TemplateResource;
+    const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables).toMatchObject({
+      EXPERIMENT_ITEMS_BUCKET: { Ref: idOf(stack.experiments.itemsBucket) },
+      EVENTS_QUEUE_URL: { Ref: idOf(stack.eventsQueue.queue) },
+      DATASETS_TABLE_NAME: { Ref: idOf(stack.datasetsApi.store.table) },
+    });
+    const actions = allActions(roleStatements(stack.experiments.stepsFunction.role));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:BatchGetItem',
+        'dynamodb:PutItem',
+        's3:GetObject',
+        's3:PutObject',
+        'sqs:SendMessage',
+        'kms:Decrypt',
+      ]),
+    );
+    expect(actions.filter((action) => action.startsWith('states:'))).toEqual([]);
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('lambda:InvokeFunction');
+  });
+});
+
+describe('the experiments API', () => {
+  it('serves its routes on the data plane HTTP API', () => {
+    const routeKeys = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+      .map((resource) => resource.Properties.RouteKey);
+    expect(routeKeys).toEqual(expect.arrayContaining([...EXPERIMENTS_ROUTES]));
+  });
+
+  it('may record runs, start, describe and redrive executions and keep headers; never call providers or queue events', () => {
+    const statements = roleStatements(stack.experiments.apiFunction.role);
+    const actions = allActions(statements);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'states:StartExecution',
+        'states:DescribeExecution',
+        'states:RedriveExecution',
+        'states:ListMapRuns',
+        'states:DescribeMapRun',
+        'dynamodb:PutItem',
+      ]),
+    );
+    expect(actions).not.toContain('sqs:SendMessage');
+    expect(actions).not.toContain('bedrock:InvokeModel');
+    expect(actions).not.toContain('lambda:InvokeFunction');
+    // Its only S3 right is writing under the experiments prefix of its own bucket.
+    const s3 = statements.filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:')),
+    );
+    expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject']);
+    expect(JSON.stringify(s3[0]?.Resource)).toContain(idOf(stack.experiments.itemsBucket));
+    // The proxy limits: read only.
+    const limits = idOf(stack.proxyLimits.limitsTable);
+    const onLimits = statements.filter((statement) => JSON.stringify(statement.Resource).includes(limits));
+    expect(onLimits.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
+  });
+});
