@@ -16,6 +16,8 @@ import type {
   ExperimentResult,
   RunComparison,
   RunWire,
+  ServerExperimentRequest,
+  ServerExperimentState,
 } from './experiments';
 
 type DataPlaneCall = <T>(
@@ -118,5 +120,19 @@ export function experimentCalls(dp: DataPlaneCall, query: Query) {
         'GET',
         `/v1/runs/${enc(newRunId)}/compare-with/${enc(oldRunId)}${query({ aggregate_function: aggregate })}`,
       ),
+
+    /** Starts a server-side experiment (202): the run is created at once, its datapoints run by the workflow. */
+    startExperiment: (target: DataTarget, body: ServerExperimentRequest) =>
+      dp<{ run_id: string; status: string; dataset_id: string; datapoints: number; max_concurrency: number }>(
+        target,
+        'POST',
+        '/v1/experiments',
+        body,
+      ),
+    serverExperiment: (target: DataTarget, runId: string) =>
+      dp<ServerExperimentState>(target, 'GET', `/v1/experiments/${enc(runId)}`),
+    /** Reruns the failed datapoints of a failed server-side experiment. */
+    redriveExperiment: (target: DataTarget, runId: string) =>
+      dp<ServerExperimentState>(target, 'POST', `/v1/experiments/${enc(runId)}/redrive`, {}),
   };
 }

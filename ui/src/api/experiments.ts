@@ -149,3 +149,40 @@ export interface RunComparison {
   old_run?: RunObject;
   new_run?: RunObject;
 }
+
+/**
+ * `POST /v1/experiments` (Waggle's server-side experiments, lambdas/experiments-api): a saved prompt
+ * configuration or an HTTP endpoint run over every datapoint of a dataset by the platform's workflow.
+ */
+export interface ServerExperimentRequest {
+  name: string;
+  dataset_id: string;
+  configuration_id?: string;
+  endpoint?: { url: string; headers?: Record<string, string> };
+  metric_ids?: string[];
+  max_concurrency?: number;
+  metadata?: JsonRecord;
+}
+
+/** `GET /v1/experiments/{run_id}`: the run and its workflow's execution. */
+export interface ServerExperimentState {
+  run_id: string;
+  name: string;
+  status: RunStatus;
+  dataset_id: string | null;
+  dataset_version: number | null;
+  datapoints: number;
+  sessions: number;
+  execution: {
+    /** Step Functions' status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE. */
+    status: string;
+    started_at: number;
+    stopped_at?: number;
+    redrive_count: number;
+    /** The map's batches. */
+    items?: { total: number; succeeded: number; failed: number; pending: number };
+    error?: string;
+  };
+  /** Datapoints answered, refused by the target (errored), and never answered (failed). */
+  counts?: { datapoints: number; batches: number; succeeded: number; errored: number; failed: number };
+}

@@ -22,6 +22,7 @@ import {
   passRate,
   valueText,
 } from './result-view';
+import { isServerSide, ServerRun } from './ServerRun';
 import './experiments.css';
 
 const route = getRouteApi('/signed-in/projects/$projectId/runs/$runId');
@@ -74,6 +75,7 @@ export function RunPage(): JSX.Element {
         </p>
       ) : null}
       {run.data ? <RunHead run={run.data} projectId={projectId} /> : null}
+      {run.data && isServerSide(run.data) ? <ServerRun target={target} run={run.data} /> : null}
       <div className="row run-tools">
         <AggregatePicker
           value={aggregate}

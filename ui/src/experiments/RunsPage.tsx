@@ -1,12 +1,13 @@
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { type JSX, useState } from 'react';
 import type { RunWire } from '../api/experiments';
-import { useTarget } from '../app/context';
+import { atLeast, useProjectRole, useTarget } from '../app/context';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatCount, formatTime } from '../components/format';
 import { DataTable } from '../components/Table';
 import { useDatasets, useRuns } from '../datasets/queries';
+import { NewExperiment } from './NewExperiment';
 import { RunStatus } from './RunStatus';
 import './experiments.css';
 
@@ -25,6 +26,8 @@ export function RunsPage(): JSX.Element {
   const { projectId } = route.useParams();
   const navigate = route.useNavigate();
   const target = useTarget(projectId);
+  const { role } = useProjectRole(projectId);
+  const [creating, setCreating] = useState(false);
   useTitle('Experiments');
   const runs = useRuns(target);
   const datasets = useDatasets(target);
@@ -49,7 +52,12 @@ export function RunsPage(): JSX.Element {
     <>
       <div className="page-head">
         <h1>Experiments</h1>
-        <button type="button" disabled={pickedRuns.length !== 2} onClick={compare}>
+        {atLeast(role, 'member') ? (
+          <button type="button" disabled={creating} onClick={() => setCreating(true)}>
+            New experiment
+          </button>
+        ) : null}
+        <button type="button" className="secondary" disabled={pickedRuns.length !== 2} onClick={compare}>
           Compare selected
         </button>
         <span className="muted small" role="status">
@@ -67,6 +75,15 @@ export function RunsPage(): JSX.Element {
           Refresh
         </button>
       </div>
+      {creating ? (
+        <NewExperiment
+          target={target}
+          onClose={() => setCreating(false)}
+          onStarted={(runId) =>
+            void navigate({ to: '/projects/$projectId/runs/$runId', params: { projectId, runId } })
+          }
+        />
+      ) : null}
       <ErrorMessage error={runs.error} title="Could not list the runs" />
       {runs.isLoading ? (
         <p className="muted" role="status">
@@ -76,8 +93,9 @@ export function RunsPage(): JSX.Element {
       {runs.isSuccess && list.length === 0 ? (
         <p className="muted card" data-testid="no-runs">
           No experiment runs yet. A run is your application over a dataset's datapoints, each traced as a
-          session and scored by evaluators: start one with <code>evaluate()</code> in the SDK (or HoneyHive's
-          client), and its results show here.
+          session and scored by evaluators: start one here (<strong>New experiment</strong>: a saved
+          configuration or an HTTP endpoint over a dataset, run by the platform) or with{' '}
+          <code>evaluate()</code> in the SDK (or HoneyHive's client), and its results show here.
         </p>
       ) : null}
       {list.length > 0 ? (
