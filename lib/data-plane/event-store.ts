@@ -3,6 +3,7 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket, LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ROLLUPS_PREFIX } from '../../lambdas/domain/alerts/monitors/rollup-table';
 import { CHANGE_MARKERS_PREFIX, COMPACTION_PREFIX } from '../../lambdas/domain/store/compaction-changes';
 import { EVENT_SCHEMAS_PREFIX } from '../../lambdas/domain/store/event-schema';
 import {
@@ -43,7 +44,7 @@ export interface ProjectRetention {
  */
 function projectRetentionRules(retention: readonly ProjectRetention[]): LifecycleRule[] {
   return retention.flatMap(({ projectId, days }, index) =>
-    [EVENTS_PREFIX, PAYLOADS_PREFIX, SCORES_PREFIX].map((table) => ({
+    [EVENTS_PREFIX, PAYLOADS_PREFIX, SCORES_PREFIX, ROLLUPS_PREFIX].map((table) => ({
       id: `expire-project-${index}-${table.slice(0, -1)}`,
       prefix: `${table}project_id=${encodeURIComponent(projectId)}/`,
       expiration: Duration.days(days),
@@ -59,6 +60,7 @@ const EVENT_DATA_PREFIXES: readonly string[] = [
   LOCATOR_PREFIX,
   EVENT_SCHEMAS_PREFIX,
   SCORES_PREFIX,
+  ROLLUPS_PREFIX,
 ];
 
 /**

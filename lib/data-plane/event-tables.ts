@@ -6,6 +6,7 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ROLLUP_COLUMNS, ROLLUPS_PREFIX } from '../../lambdas/domain/alerts/monitors/rollup-table';
 import {
   type Column,
   EVENT_COLUMNS,
@@ -30,7 +31,7 @@ import type { EventStore } from './event-store';
 const RESULTS_PREFIX = 'results/';
 
 /** The Glue tables, by name as they appear in SQL. */
-const TABLE_NAMES = ['events', 'tombstones', 'event_schemas', 'locator', 'scores'] as const;
+const TABLE_NAMES = ['events', 'tombstones', 'event_schemas', 'locator', 'scores', 'minute_rollups'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 const PARQUET_SERDE = 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe';
@@ -170,6 +171,17 @@ export class EventTables extends Construct {
         projection: {
           ...dayProjection,
           'storage.location.template': `s3://${bucketName}/${SCORES_PREFIX}project_id=\${project_id}/dt=\${dt}/`,
+        },
+      }),
+      minute_rollups: this.addTable('minute_rollups', {
+        description:
+          'Per-minute rollups of new events (counts, sums, min/max, sketches) that monitors read; partitioned by project and UTC day',
+        columns: ROLLUP_COLUMNS,
+        partitionColumns: PARTITION_COLUMNS.filter((column) => column.name !== 'hour'),
+        location: `s3://${bucketName}/${ROLLUPS_PREFIX}`,
+        projection: {
+          ...dayProjection,
+          'storage.location.template': `s3://${bucketName}/${ROLLUPS_PREFIX}project_id=\${project_id}/dt=\${dt}/`,
         },
       }),
       locator: this.addTable('locator', {

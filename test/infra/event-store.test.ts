@@ -1,6 +1,7 @@
 import { App, type CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROLLUP_COLUMNS } from '../../lambdas/domain/alerts/monitors/rollup-table';
 import {
   type Column,
   EVENT_COLUMNS,
@@ -47,7 +48,15 @@ const objectsArn = (bucketArn: string, prefix: string) => ({
   'Fn::Join': ['', [arnOf(bucketArn), `/${prefix}*`]],
 });
 /** Every prefix of the event store that the writer writes and the query function reads. */
-const STORE_PREFIXES = ['events/', 'tombstones/', 'payloads/', 'locator/', 'event-schemas/', 'scores/'];
+const STORE_PREFIXES = [
+  'events/',
+  'tombstones/',
+  'payloads/',
+  'locator/',
+  'event-schemas/',
+  'scores/',
+  'rollups/',
+];
 /** The environment of a function that queries the store through Athena. */
 const athenaEnvironment = () => ({
   EVENT_STORE_BUCKET: arnOf(acme.eventStore.bucket.bucketName),
@@ -130,6 +139,7 @@ const athenaStatements = () => {
         glueArn('table/waggle_acme/event_schemas'),
         glueArn('table/waggle_acme/locator'),
         glueArn('table/waggle_acme/scores'),
+        glueArn('table/waggle_acme/minute_rollups'),
       ],
     },
     {
@@ -260,7 +270,7 @@ describe('Glue tables', () => {
       Object.values(template.findResources('AWS::Glue::Table'))
         .map((table) => table.Properties.TableInput.Name)
         .sort(),
-    ).toEqual(['event_schemas', 'events', 'locator', 'scores', 'tombstones']);
+    ).toEqual(['event_schemas', 'events', 'locator', 'minute_rollups', 'scores', 'tombstones']);
   });
 
   it('take the events and tombstones columns from columns.ts, in order, with the hour partitions', () => {
@@ -278,7 +288,7 @@ describe('Glue tables', () => {
   });
 
   it('are external Parquet tables', () => {
-    for (const name of ['events', 'tombstones', 'event_schemas', 'locator', 'scores']) {
+    for (const name of ['events', 'tombstones', 'event_schemas', 'locator', 'scores', 'minute_rollups']) {
       const { TableInput, DatabaseName } = tableNamed(template, name);
       expect(DatabaseName).toBe('waggle_acme');
       expect(TableInput.TableType).toBe('EXTERNAL_TABLE');
@@ -334,6 +344,20 @@ describe('Glue tables', () => {
     expect(JSON.stringify(TableInput.Parameters['storage.location.template'])).toContain(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection template, not a JavaScript one
       '/scores/project_id=${project_id}/dt=${dt}/',
+    );
+  });
+
+  it('keep the per-minute rollups, columns from rollup-table.ts, by project and the UTC day of the minute', () => {
+    const { TableInput } = tableNamed(template, 'minute_rollups');
+    expect(TableInput.StorageDescriptor.Columns).toEqual(glueColumns(ROLLUP_COLUMNS));
+    expect(TableInput.PartitionKeys).toEqual(glueColumns(PARTITION_COLUMNS.slice(0, 2)));
+    expect(TableInput.Parameters).toMatchObject({
+      'projection.dt.type': 'date',
+      'projection.project_id.type': 'injected',
+    });
+    expect(JSON.stringify(TableInput.Parameters['storage.location.template'])).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection template, not a JavaScript one
+      '/rollups/project_id=${project_id}/dt=${dt}/',
     );
   });
 

@@ -11,6 +11,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { ROLLUP_COLUMNS, ROLLUPS_PREFIX } from '../../domain/alerts/monitors/rollup-table';
 import { assertAthenaRules } from '../../domain/query/athena-rules';
 import { DeadlineExceededError, remainingMs } from '../../domain/query/deadline';
 import type { QueryEngine, QueryOptions, SqlParam } from '../../domain/query/engine';
@@ -30,7 +31,7 @@ export interface DuckDbQueryEngine extends QueryEngine {
 }
 
 interface TableSource {
-  name: 'events' | 'tombstones' | 'locator' | 'event_schemas' | 'scores';
+  name: 'events' | 'tombstones' | 'locator' | 'event_schemas' | 'scores' | 'minute_rollups';
   folder: string;
   columns: readonly Column[];
   /** Hive partition columns of its paths. */
@@ -82,6 +83,12 @@ export async function createDuckDbQueryEngine(options: DuckDbQueryEngineOptions)
       name: 'scores',
       folder: join(root, SCORES_PREFIX),
       columns: SCORE_COLUMNS,
+      partitions: DAY_PARTITION,
+    },
+    {
+      name: 'minute_rollups',
+      folder: join(root, ROLLUPS_PREFIX),
+      columns: ROLLUP_COLUMNS,
       partitions: DAY_PARTITION,
     },
   ];

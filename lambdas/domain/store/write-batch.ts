@@ -48,6 +48,7 @@ import {
   writeParquetRowValues,
 } from './parquet-files';
 import type { PendingUpdateStore } from './pending-updates';
+import { storeRollupFiles } from './rollup-files';
 import { SCORE_COLUMNS, scoreParquetRow, scorePartitionPrefix } from './scores';
 import { settlePending, type WrittenEvent } from './settle-pending';
 import { rowProblems } from './storable-values';
@@ -111,6 +112,8 @@ export interface WriteBatchResult {
   pending?: { kept: number; applied: number };
   /** When the batch carried scores: the scores-table files and rows written (store/scores.ts). */
   scores?: { files: number; rows: number };
+  /** The per-minute rollup files and rows of the batch's new events (monitors read them). */
+  rollups?: { files: number; rows: number };
 }
 
 export class MissingUpdateBaseError extends Error {
@@ -177,6 +180,18 @@ export async function writeRecords(items: WriteItem[], batchDeps: WriteBatchDeps
   });
   // The scores of the messages written so far (a failed message's come again with its retry).
   const scores = await storeScoreFiles(checked, deps, fail, (id) => !failed.has(id) && !poison.has(id));
+  // Rollups of the new events of the messages written so far; a message whose rollup file fails
+  // is retried, and its events (rewritten, collapsed on read) are rolled up by the retry alone.
+  const rollups = await storeRollupFiles(
+    outputs.flatMap((output) =>
+      output.kind === 'event' && !failed.has(output.messageId) && !poison.has(output.messageId)
+        ? [output]
+        : [],
+    ),
+    newEventIds(checked),
+    deps,
+    (failure, messageIds) => fail(failure, messageIds),
+  );
   // Best effort: the fields the stored events have, for the console's filter suggestions.
   const schemas = await storeSchemaFiles(batchDeps.store, stored, deps);
   const pending =
@@ -196,6 +211,7 @@ export async function writeRecords(items: WriteItem[], batchDeps: WriteBatchDeps
     written,
     schemas,
     ...(scores.rows > 0 && { scores }),
+    ...(rollups.rows > 0 && { rollups }),
     ...(pending && { pending: { kept: pending.kept, applied: pending.applied } }),
   };
 }
@@ -347,6 +363,15 @@ interface CheckedItem {
   /** Events, updates and tombstones; a message's scores are apart (they go to the scores table). */
   records: Exclude<EventRecord, { kind: 'score' }>[];
   scores: ScoreRecord[];
+}
+
+/** The events a batch brings as new (not updates of stored ones): only these are rolled up. */
+function newEventIds(items: readonly CheckedItem[]): Set<string> {
+  const ids = new Set<string>();
+  for (const item of items)
+    for (const record of item.records)
+      if (record.kind === 'event') ids.add(`${item.messageId}\n${record.event.event_id}`);
+  return ids;
 }
 
 function checkItems(items: WriteItem[], fail: FailMessages): CheckedItem[] {

@@ -51,6 +51,8 @@ describe('writeRecords', () => {
       written: { files: 3, events: 4, tombstones: 0 },
       // One event-schema file per project.
       schemas: { files: 2, failed: 0 },
+      // One rollup file per project and day (store/rollup-files.ts); a project's hours share a day.
+      rollups: { files: 2, rows: 3 },
     });
     expect(store.keys('events/')).toEqual([
       'events/project_id=proj-1/dt=2026-03-04/hour=05/batch-1.parquet',
@@ -323,6 +325,7 @@ describe('writeRecords', () => {
       'locator/project_id=proj-1/t0-b.parquet',
       key,
       'events/project_id=proj-1/dt=2026-03-04/hour=05/b.parquet',
+      'rollups/project_id=proj-1/dt=2026-03-04/b.parquet',
       'event-schemas/project_id=proj-1/b-b.parquet',
       'compaction/changed/b.json',
     ]);
