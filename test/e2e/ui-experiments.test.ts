@@ -6,10 +6,14 @@
  * (`relevance`); then the run completed with its session ids. The runs list shows both; a run's page
  * shows each metric's aggregate and each datapoint's pass/fail, values and output; two runs picked on
  * the list compare side by side: deltas per metric, improved/regressed datapoints, outputs diffed
- * against the ground truth.
+ * against the ground truth. Then a server-side experiment started from the page (New experiment: an
+ * HTTP endpoint on 127.0.0.1 over the dataset): its run's page shows the workflow succeed, its counts,
+ * and its datapoints' outputs.
  */
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleRigForFile } from '../support/console-for-file';
 import { cellsOf, rowNamed } from '../support/console-tables';
 import { eventually, readApi } from '../support/read-api-client';
@@ -113,6 +117,30 @@ beforeAll(async () => {
 }, 180_000);
 
 const signedIn = () => rig.tab({ timeout: UI_TIMEOUT });
+
+/** The endpoint a server-side experiment calls: answers each datapoint with its ground truth. */
+let endpoint: Server;
+const endpointCalls: { run_id: string; inputs: unknown }[] = [];
+beforeAll(async () => {
+  endpoint = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      const datapoint = JSON.parse(body) as {
+        run_id: string;
+        inputs: unknown;
+        ground_truth: { answer?: string };
+      };
+      endpointCalls.push({ run_id: datapoint.run_id, inputs: datapoint.inputs });
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ answer: datapoint.ground_truth.answer ?? '' }));
+    });
+  });
+  await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
+});
+afterAll(() => new Promise<void>((resolve) => endpoint.close(() => resolve())));
 
 describe('the Experiments pages in Chromium', () => {
   it("lists the runs and shows a run's aggregates, pass/fail and outputs", async () => {
@@ -226,4 +254,50 @@ describe('the Experiments pages in Chromium', () => {
       await page.close();
     }
   }, 120_000);
+
+  it('starts a server-side experiment over an HTTP endpoint and follows it to its results', async () => {
+    const { page, errors } = await signedIn();
+    const name = `server-${randomUUID().slice(0, 6)}`;
+    try {
+      await page.goto(`${rig.cp.consoleUrl}projects/${rig.cp.platform.projectId}/runs`);
+      await page.getByRole('button', { name: 'New experiment' }).click();
+      const form = page.getByRole('form', { name: 'New experiment' });
+      await form.getByLabel('Run name').fill(name);
+      await form.getByLabel('Dataset', { exact: true }).selectOption({ label: `${DATASET} (3)` });
+      await form.getByLabel('An HTTP endpoint').check();
+      const { port } = endpoint.address() as AddressInfo;
+      await form.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${port}/answer`);
+      await page.screenshot({ path: '/tmp/ui-experiments-new.png', fullPage: true });
+      await form.getByRole('button', { name: 'Start experiment' }).click();
+
+      await page.getByRole('heading', { name, level: 1 }).waitFor();
+      const panel = page.getByRole('region', { name: 'Server-side run' });
+      await panel.getByTestId('execution-status').getByText('Succeeded').waitFor({ timeout: 90_000 });
+      expect(await panel.getByTestId('server-counts').textContent()).toBe(
+        '3 answered, 0 refused by the target, 0 not answered',
+      );
+      // The run's record follows once the workflow stopped: completed, with its three sessions.
+      await page.getByText('Completed', { exact: true }).waitFor();
+      const runId = /\/runs\/([^/?]+)/.exec(page.url())?.[1];
+      expect(endpointCalls.filter((call) => call.run_id === runId).map((call) => call.inputs)).toEqual(
+        expect.arrayContaining(CASES.map(({ question }) => ({ question }))),
+      );
+      // Its sessions reach the store within seconds: Refresh until the three are there.
+      const datapoints = page.getByRole('table', { name: 'Datapoints' });
+      await eventually(
+        async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return (await datapoints.getByRole('row').count()) === 4 ? true : undefined;
+        },
+        60_000,
+        1_000,
+      );
+      const outputs = await datapoints.getByRole('row').allTextContents();
+      for (const { answer } of CASES) expect(outputs.join('\n')).toContain(`{"answer":"${answer}"}`);
+      await page.screenshot({ path: '/tmp/ui-experiments-server-run.png', fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 180_000);
 });

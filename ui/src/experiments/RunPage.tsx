@@ -29,6 +29,8 @@ const route = getRouteApi('/signed-in/projects/$projectId/runs/$runId');
 
 /** How often a pending run and its result are read again. */
 const PENDING_REFRESH_MS = 5_000;
+/** Reads of a result that lacks some of the run's sessions (2 minutes' worth) before waiting for Refresh. */
+const MISSING_SESSION_READS = 24;
 
 /** Query key of a run's result, by aggregate function. */
 export const resultKey = (
@@ -58,7 +60,14 @@ export function RunPage(): JSX.Element {
   const result = useQuery({
     queryKey: resultKey(target.dataPlaneId, target.projectId, runId, aggregate),
     queryFn: () => api.runResult(target, runId, aggregate),
-    refetchInterval: isRunning(run.data?.status) ? PENDING_REFRESH_MS : false,
+    // Also, for a while, when the run lists sessions the result does not have yet (still being stored).
+    refetchInterval: (query) =>
+      isRunning(run.data?.status) ||
+      (run.data !== undefined &&
+        (query.state.data?.datapoints.length ?? 0) < run.data.event_ids.length &&
+        query.state.dataUpdateCount < MISSING_SESSION_READS)
+        ? PENDING_REFRESH_MS
+        : false,
   });
   useTitle(run.data ? `Run ${run.data.name}` : 'Run');
   return (

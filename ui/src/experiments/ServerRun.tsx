@@ -5,7 +5,7 @@
  * (`POST /v1/experiments/{run_id}/redrive`, members and above).
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type JSX, useId } from 'react';
+import { type JSX, useEffect, useId } from 'react';
 import type { DataTarget } from '../api/client';
 import type { RunWire } from '../api/experiments';
 import { atLeast, useApp, useProjectRole } from '../app/context';
@@ -62,6 +62,17 @@ export function ServerRun({ target, run }: { target: DataTarget; run: RunWire })
     },
   });
   const execution = state.data?.execution;
+  // When the workflow stops, the run record (status, sessions) and its result have changed: read them again.
+  const stopped = execution !== undefined && !['RUNNING', 'PENDING_REDRIVE'].includes(execution.status);
+  useEffect(() => {
+    if (!stopped) return;
+    void queryClient.invalidateQueries({
+      queryKey: ['run', target.dataPlaneId, target.projectId, run.run_id],
+    });
+    void queryClient.invalidateQueries({
+      queryKey: ['run-result', target.dataPlaneId, target.projectId, run.run_id],
+    });
+  }, [stopped, queryClient, target, run.run_id]);
   const counts = state.data?.counts;
   const canRedrive =
     atLeast(role, 'member') &&
