@@ -184,6 +184,8 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
   const notifications = await startLocalNotifications({
     dataDir: paths.root,
     store,
+    dynamo: options.dynamo,
+    tableName: LOCAL_CONTROL_PLANE_TABLE,
     logger,
     settings: options.notifications,
   }).catch(async (error: unknown) => {

@@ -5,11 +5,13 @@
  * Webhooks and Slack go to their URLs through the same pinned transport; in local mode (the
  * default here, `allowLoopback`) http and https to localhost are allowed, so a test receiver on
  * 127.0.0.1 gets them. Email is written to the outbox folder (<data>/outbox, one .eml file each)
- * instead of SES. Webhook secrets are sealed with the local key (provider-keys/master.key).
+ * instead of SES. Each attempt is logged in the control-plane table (dynalite), as on AWS. Webhook secrets are sealed with the local key (provider-keys/master.key).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoNotificationLog } from '../adapters/aws/dynamo-notification-log';
 import { dnsHostResolver } from '../adapters/dns-host-resolver';
 import { LocalQueue } from '../adapters/local/local-queue';
 import { startQueuePoller } from '../adapters/local/local-queue-poller';
@@ -49,10 +51,14 @@ export interface LocalNotifications {
 export async function startLocalNotifications(options: {
   dataDir: string;
   store: ControlPlaneStore;
+  /** The control-plane table's DynamoDB (dynalite): the notification log lives there too. */
+  dynamo: DynamoDBClient;
+  tableName: string;
   logger: Logger;
   settings?: LocalNotificationSettings;
 }): Promise<LocalNotifications> {
   const { dataDir, store, logger, settings = {} } = options;
+  const log = new DynamoNotificationLog(options.dynamo, options.tableName);
   const retry = settings.retry ?? NOTIFICATION_RETRY;
   const policy = { allowLoopback: settings.allowLoopback ?? true };
   const resolver = settings.resolver ?? dnsHostResolver;
@@ -76,6 +82,9 @@ export async function startLocalNotifications(options: {
       clock: Date.now,
     },
     retry,
+    log,
+    onLogFailure: ({ error }) =>
+      logger.warn(`notifications: log entry not written (${(error as Error).message})`),
     retryLater: async (receiptHandle, seconds) => {
       queue.changeVisibility(receiptHandle, seconds * 1000);
     },
@@ -94,7 +103,7 @@ export async function startLocalNotifications(options: {
   const context = controlPlaneContext({ store, changes: { publish: async () => {} } });
   return {
     routes: (actorFrom) =>
-      channelRoutes({ context, sealer, resolver, policy, queue, emailEnabled: true, actorFrom }),
+      channelRoutes({ context, sealer, resolver, policy, queue, emailEnabled: true, log, actorFrom }),
     queue,
     deadLetterQueue,
     outboxDir,

@@ -4,7 +4,9 @@
  * set to the backoff of its attempt (retryLater: ChangeMessageVisibility on AWS), so SQS brings it
  * back then, and after the last attempt the redrive moves it to the dead-letter queue. A delivery
  * that can never work (channel gone, URL refused, receiver refused or redirected) and a malformed
- * message are dropped, each reported. No AWS imports.
+ * message are dropped, each reported. Every attempt on a well-formed message is written to the
+ * notification log (notification-log.ts); a log that cannot be written is reported, never a reason
+ * to send again. No AWS imports.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type DeliveryPorts, deliverNotification } from '../domain/alerts/deliver';
@@ -14,12 +16,16 @@ import {
   readDeliveryMessage,
   retryDelaySeconds,
 } from '../domain/alerts/delivery-queue';
+import { logEntryOf, type NotificationLog } from '../domain/alerts/notification-log';
 
 export interface NotificationSenderDeps {
   delivery: DeliveryPorts;
   /** Hides a failed message for `seconds` before its next attempt. */
   retryLater: (receiptHandle: string, seconds: number) => Promise<void>;
   retry?: RetryPolicy;
+  /** Where each attempt's outcome is recorded. */
+  log: NotificationLog;
+  onLogFailure?: (info: { messageId: string; error: unknown }) => void;
   onDelivered?: (info: { messageId: string; notificationId: string; channelType: string }) => void;
   onRetry?: (info: { messageId: string; attempt: number; delaySeconds: number; reason: string }) => void;
   onDropped?: (info: { messageId: string; reason: string }) => void;
@@ -42,10 +48,15 @@ export function createNotificationSender(deps: NotificationSenderDeps) {
       // The store or KMS failed: the delivery itself may work on the next attempt.
       outcome = { result: 'retry', reason: (error as Error).message };
     }
+    const attempt = Math.max(1, Number(record.attributes?.ApproximateReceiveCount) || 1);
+    const { notification } = message;
+    await deps.log
+      .append(notification, logEntryOf(message, outcome, attempt, deps.delivery.clock()))
+      .catch((error: unknown) => deps.onLogFailure?.({ messageId: record.messageId, error }));
     if (outcome.result === 'delivered') {
       deps.onDelivered?.({
         messageId: record.messageId,
-        notificationId: message.notification.id,
+        notificationId: notification.id,
         channelType: outcome.channel.type,
       });
       return true;
@@ -54,7 +65,6 @@ export function createNotificationSender(deps: NotificationSenderDeps) {
       deps.onDropped?.({ messageId: record.messageId, reason: outcome.reason });
       return true;
     }
-    const attempt = Math.max(1, Number(record.attributes?.ApproximateReceiveCount) || 1);
     const delaySeconds = retryDelaySeconds(attempt, policy);
     deps.onRetry?.({ messageId: record.messageId, attempt, delaySeconds, reason: outcome.reason });
     // If this fails the message comes back after the queue's visibility timeout instead.

@@ -2,13 +2,14 @@
  * AWS Lambda entry point of the notification sender (SQS event source on the delivery queue):
  * channels from the control-plane table, webhook secrets opened with the channel-secrets KMS key,
  * webhooks and Slack over the pinned HTTPS transport, email through SES, retries delayed with
- * ChangeMessageVisibility. Under the standard observability stack (SQS batches).
+ * ChangeMessageVisibility, each attempt's outcome written to the notification log (the same table). Under the standard observability stack (SQS batches).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMS } from '@aws-sdk/client-kms';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
+import { DynamoNotificationLog } from '../adapters/aws/dynamo-notification-log';
 import { kmsSecretSealer } from '../adapters/aws/esdk-secret-sealer';
 import { createObservability } from '../adapters/aws/observability';
 import { sesEmailSender } from '../adapters/aws/ses-email-sender';
@@ -21,10 +22,11 @@ import { readNotificationSenderEnvironment } from './environment';
 
 const env = readNotificationSenderEnvironment();
 const { logger, count, traced, forRecord, wrap } = createObservability(env);
+const dynamo = traced(new DynamoDBClient({}));
 
 const send = createNotificationSender({
   delivery: {
-    channels: new DynamoControlPlaneStore(traced(new DynamoDBClient({})), env.CONTROL_PLANE_TABLE_NAME),
+    channels: new DynamoControlPlaneStore(dynamo, env.CONTROL_PLANE_TABLE_NAME),
     sealer: kmsSecretSealer(traced(new KMS({})), env.CHANNEL_SECRETS_KEY_ARN),
     resolver: dnsHostResolver,
     policy: AWS_URL_POLICY,
@@ -34,6 +36,11 @@ const send = createNotificationSender({
         ? undefined
         : sesEmailSender(traced(new SESv2Client({})), env.NOTIFICATION_EMAIL_FROM),
     clock: Date.now,
+  },
+  log: new DynamoNotificationLog(dynamo, env.CONTROL_PLANE_TABLE_NAME),
+  onLogFailure: ({ messageId, error }) => {
+    count('NotificationLogFailures');
+    logger.error('notification log entry not written', { ...forRecord(messageId), error: error as Error });
   },
   retryLater: sqsRetryLater(traced(new SQSClient({})), env.NOTIFICATION_QUEUE_URL),
   onDelivered: ({ messageId, notificationId, channelType }) => {

@@ -1,5 +1,5 @@
 /**
- * The channels API: a project's notification channels, with the control plane's RBAC (members
+ * The channels API: a project's notification channels and its notification log, with the control plane's RBAC (members
  * list, admins create, delete, rotate and test). Each request finds the project and authorizes the
  * caller before its body is read, so a refused call learns nothing and changes nothing. No AWS
  * imports: the Lambda handler and the local control plane wire their own ports.
@@ -15,6 +15,7 @@ import {
   queueTestNotification,
   rotateChannelSecret,
 } from '../domain/alerts/channels';
+import { type NotificationLog, readLogPageQuery } from '../domain/alerts/notification-log';
 import type { Actor } from '../domain/control-plane/actor';
 import type { Project } from '../domain/control-plane/model';
 import { type Action, authorize, roleAt } from '../domain/control-plane/policy';
@@ -32,6 +33,7 @@ import {
 import { CHANNEL_ROUTES, type ChannelRouteKey } from './routes';
 
 export interface NotificationsApiDeps extends ChannelDeps {
+  log: Pick<NotificationLog, 'list'>;
   actorFrom: ActorFrom;
   onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
 }
@@ -94,6 +96,14 @@ export function channelRoutes(deps: Omit<NotificationsApiDeps, 'onError'>): Http
         return json(202, { queued: true, notification_id: id });
       },
     },
+    'GET /v1/projects/{projectId}/notifications': {
+      // Who may see a project's channels may see what was sent to them.
+      action: 'channel.list',
+      handle: async (call) => {
+        const query = new URLSearchParams(call.request.event.rawQueryString ?? '');
+        return json(200, await deps.log.list(inProjectOf(call.project), readLogPageQuery(query)));
+      },
+    },
   };
   return CHANNEL_ROUTES.map((routeKey) => ({
     routeKey,
@@ -105,6 +115,10 @@ export function channelRoutes(deps: Omit<NotificationsApiDeps, 'onError'>): Http
       return handle({ request, actor, project });
     },
   }));
+}
+
+function inProjectOf(project: Project) {
+  return { org_id: project.org_id, project_id: project.id };
 }
 
 /**

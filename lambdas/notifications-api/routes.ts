@@ -1,5 +1,5 @@
 /**
- * The channels API's routes, as API Gateway route keys: one list for the function's router, the
+ * The channels API's routes (and the notification log's), as API Gateway route keys: one list for the function's router, the
  * routes the CDK construct adds to the control plane's HTTP API (behind its JWT authorizer) and the
  * local control plane's server. The paths are fixed by the alerts issue, so scripts can use them.
  */
@@ -9,6 +9,7 @@ export const CHANNEL_ROUTES = [
   'DELETE /v1/projects/{projectId}/channels/{channelId}',
   'POST /v1/projects/{projectId}/channels/{channelId}/rotate-secret',
   'POST /v1/projects/{projectId}/channels/{channelId}/test',
+  'GET /v1/projects/{projectId}/notifications',
 ] as const;
 
 export type ChannelRouteKey = (typeof CHANNEL_ROUTES)[number];

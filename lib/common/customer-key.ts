@@ -54,6 +54,8 @@ export interface KeptTableProps {
   readonly sortKey?: string;
   /** For the tables whose loss locks every client out (the key registry, the control-plane table). */
   readonly deletionProtection?: boolean;
+  /** An attribute of epoch seconds after which DynamoDB deletes the item (items without it stay). */
+  readonly timeToLiveAttribute?: string;
 }
 
 /**
@@ -69,6 +71,7 @@ export function createKeptTable(scope: Construct, id: string, key: Key, props: K
     encryptionKey: key,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     ...(props.deletionProtection && { deletionProtection: true }),
+    ...(props.timeToLiveAttribute !== undefined && { timeToLiveAttribute: props.timeToLiveAttribute }),
     removalPolicy: RemovalPolicy.RETAIN,
   });
 }

@@ -7,16 +7,18 @@ import { grantTableAndKey, KeptTableWithKey } from '../common/customer-key';
 /**
  * The control plane's one DynamoDB table (lambdas/adapters/aws/control-plane-store.ts): organizations,
  * workspaces, projects, memberships, API key hashes and name claims, with the sparse `by-user` index,
- * plus the per-data-plane sync sequence counters. Point-in-time recovery, a customer key, deletion
+ * plus the per-data-plane sync sequence counters and the notification log (NOTIFY# partitions, TTL). Point-in-time recovery, a customer key, deletion
  * protection and RETAIN: it is the source of truth for every tenant.
  */
 export class ControlPlaneTable extends KeptTableWithKey {
   constructor(scope: Construct, id: string) {
-    const { partitionKey, sortKey, userIndex } = CONTROL_PLANE_TABLE;
+    const { partitionKey, sortKey, userIndex, ttlAttribute } = CONTROL_PLANE_TABLE;
     super(scope, id, 'Waggle control-plane store: encrypts organizations, members and API key hashes', {
       partitionKey,
       sortKey,
       deletionProtection: true,
+      // Only notification-log entries carry it (30 days); records never expire.
+      timeToLiveAttribute: ttlAttribute,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: userIndex.name,

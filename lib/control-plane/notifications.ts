@@ -5,12 +5,13 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { NOTIFICATION_LOG_PARTITION_PREFIX } from '../../lambdas/adapters/aws/dynamo-notification-log';
 import { CHANNEL_SECRET_PURPOSE } from '../../lambdas/domain/alerts/channel-secrets';
 import { NOTIFICATION_RETRY } from '../../lambdas/domain/alerts/delivery-queue';
 import { environmentForNotificationSender } from '../../lambdas/notification-sender/environment';
 import { environmentForNotificationsApi } from '../../lambdas/notifications-api/environment';
 import { CHANNEL_ROUTES } from '../../lambdas/notifications-api/routes';
-import { createCustomerKey } from '../common/customer-key';
+import { createCustomerKey, grantTableAndKey } from '../common/customer-key';
 import { failureQueueAlarm } from '../common/failure-queue-alarm';
 import { addFunctionRoutes } from '../common/function-routes';
 import { partitionOf } from '../common/partition';
@@ -38,7 +39,8 @@ const SECRET_CONTEXT_CONDITION = {
 
 /**
  * Notifications (docs/alerts.md): the channels API on the control plane's HTTP API, the delivery
- * queue with its dead-letter queue and alarm, the sender on that queue, and the KMS key that wraps
+ * queue with its dead-letter queue and alarm, the sender on that queue (which writes each attempt
+ * to the notification log in the control-plane table, GET …/notifications on the API), and the KMS key that wraps
  * webhook signing secrets (the API may only seal with it, the sender only open). Messages carry
  * monitor names and figures, never event contents, so SQS-managed encryption is enough for the queue.
  */
@@ -111,6 +113,18 @@ export class Notifications extends Construct {
       environment: environmentForNotificationSender(environment),
     });
     table.grantReadRecords(this.senderFunction.role);
+    // The notification log: PutItem on its own partitions only, never on a record.
+    grantTableAndKey(this, this.senderFunction.role, {
+      sid: 'WriteNotificationLog',
+      actions: ['dynamodb:PutItem'],
+      resources: [table.table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${NOTIFICATION_LOG_PARTITION_PREFIX}*`] },
+      },
+      keySid: 'WriteNotificationLogKey',
+      keyActions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      keyArn: table.key.keyArn,
+    });
     this.grantSecrets(this.senderFunction.role, 'OpenChannelSecrets', 'kms:Decrypt');
     if (props.emailFrom !== undefined) this.grantSendEmail(this.senderFunction.role, props.emailFrom);
     // Grants the consumer calls: receive, delete and change visibility (the retry backoff).

@@ -5,27 +5,40 @@
  * algorithm written out); private and metadata URLs refused with 400 and nothing stored; secret
  * rotation (the new secret signs, the old one too for its grace period); a failing receiver retried
  * with the same webhook-id, then dead-lettered; Slack's message; email written to the outbox; a
- * missing sign-in, project or channel.
+ * missing sign-in, project or channel. The notification log: a test send logged as delivered, each
+ * retry as failed, a name rebound to a private address as dropped; paged newest first.
  */
 import { createHmac } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dnsHostResolver } from '../../lambdas/adapters/dns-host-resolver';
+import type { HostResolver } from '../../lambdas/domain/alerts/delivery-target';
 import { eventually } from '../support/read-api-client';
 import { platformForFile, WITH_CONTROL_PLANE } from '../support/temp-platform';
 import { startWebhookReceiver, type WebhookReceiver, webhookHeadersOf } from '../support/webhook-receiver';
+
+/** A name that resolves to a public address when saved and tested, then to a private one (DNS rebinding). */
+const REBINDING_HOST = 'rebind.waggle.test';
+let rebindingLookups = 0;
+const resolver: HostResolver = async (hostname) => {
+  if (hostname !== REBINDING_HOST) return dnsHostResolver(hostname);
+  rebindingLookups += 1;
+  return [{ address: rebindingLookups <= 2 ? '93.184.216.34' : '10.0.0.7', family: 4 }];
+};
 
 const local = platformForFile('waggle-alerts-e2e-', {
   ...WITH_CONTROL_PLANE,
   controlPlane: {
     ...WITH_CONTROL_PLANE.controlPlane,
     // The AWS policy's shape with waits short enough for a test.
-    notifications: { retry: { maxAttempts: 3, baseSeconds: 0.2, maxSeconds: 1 } },
+    notifications: { retry: { maxAttempts: 3, baseSeconds: 0.2, maxSeconds: 1 }, resolver },
   },
 });
 let receiver: WebhookReceiver;
 let token: string;
 let base: string;
+let logUrl: string;
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
@@ -38,6 +51,7 @@ beforeAll(async () => {
   });
   token = signedIn.body.id_token;
   base = `${controlPlane.url}/v1/projects/${bootstrap.project_id}/channels`;
+  logUrl = `${controlPlane.url}/v1/projects/${bootstrap.project_id}/notifications`;
 });
 
 afterAll(() => receiver?.close());
@@ -57,6 +71,27 @@ async function call(method: string, url: string, body?: unknown, bearer = token)
 function expectedSignature(secret: string, id: string, timestamp: string, body: string): string {
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+interface LogEntry {
+  notification_id: string;
+  channel_id: string;
+  status: string;
+  attempt: number;
+  error?: string;
+}
+
+/** The log entries of one notification, oldest first, once `count` of them are there. */
+async function logged(notificationId: string, count: number): Promise<LogEntry[]> {
+  let entries: LogEntry[] = [];
+  await eventually(async () => {
+    const answer = await call('GET', `${logUrl}?limit=100`);
+    expect(answer.status).toBe(200);
+    entries = (answer.body.entries as LogEntry[]).filter((entry) => entry.notification_id === notificationId);
+    expect(entries).toHaveLength(count);
+    return true;
+  }, 10_000);
+  return entries.reverse();
 }
 
 async function receivedCount(count: number) {
@@ -116,6 +151,20 @@ describe('webhook channels', () => {
     // No more than the one notification arrives.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(receiver.received).toHaveLength(1);
+    // The log says so: one delivered attempt, nothing of the body beyond ids, names and states.
+    const [entry] = await logged(tested.body.notification_id, 1);
+    expect(entry).toEqual({
+      notification_id: tested.body.notification_id,
+      type: 'channel.test',
+      channel_id: channelId,
+      monitor_id: 'test',
+      monitor_name: 'Test notification',
+      severity: 'critical',
+      state: 'critical',
+      status: 'delivered',
+      attempt: 1,
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
   });
 
   it('rotates the secret: the new one signs, the old one still verifies during its grace period', async () => {
@@ -148,6 +197,12 @@ describe('webhook channels', () => {
       tested.body.notification_id,
     ]);
     expect(local.platform.controlPlane?.notifications.deadLetterQueue.depth().visible).toBe(0);
+    const attempts = await logged(tested.body.notification_id, 3);
+    expect(attempts.map(({ attempt, status, error }) => [attempt, status, error])).toEqual([
+      [1, 'failed', 'the receiver answered 503'],
+      [2, 'failed', 'the receiver answered 500'],
+      [3, 'delivered', undefined],
+    ]);
   });
 
   it('moves a delivery that fails every attempt to the dead-letter queue', async () => {
@@ -176,6 +231,23 @@ describe('refused URLs', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatch(/url/);
     expect((await call('GET', base)).body).toHaveLength(before);
+  });
+
+  it('drops a delivery whose name resolves to a private address by then, and logs it as dropped', async () => {
+    const created = await call('POST', base, {
+      type: 'webhook',
+      name: 'rebinding',
+      url: `https://${REBINDING_HOST}/hook`,
+    });
+    expect(created.status).toBe(201);
+    const tested = await call('POST', `${base}/${created.body.id}/test`);
+    expect(tested.status).toBe(202);
+    const [entry] = await logged(tested.body.notification_id, 1);
+    expect(entry).toMatchObject({ channel_id: created.body.id, status: 'dropped', attempt: 1 });
+    // The kind of address, never the address the name resolved to.
+    expect(entry?.error).toMatch(/private/);
+    expect(entry?.error).not.toContain('10.0.0.7');
+    expect((await call('DELETE', `${base}/${created.body.id}`)).status).toBe(200);
   });
 
   it('refuses hostile bodies with 400', async () => {
@@ -240,6 +312,21 @@ describe('email channels and access', () => {
     } finally {
       await slack.close();
     }
+  });
+
+  it('pages the notification log newest first and refuses a forged cursor', async () => {
+    const first = await call('GET', `${logUrl}?limit=1`);
+    expect(first.body.entries).toHaveLength(1);
+    const second = await call(
+      'GET',
+      `${logUrl}?limit=1&cursor=${encodeURIComponent(first.body.next_cursor)}`,
+    );
+    expect(second.body.entries).toHaveLength(1);
+    expect(second.body.entries[0].at <= first.body.entries[0].at).toBe(true);
+    expect(second.body.entries[0]).not.toEqual(first.body.entries[0]);
+    expect((await call('GET', `${logUrl}?cursor=forged`)).status).toBe(400);
+    expect((await call('GET', `${logUrl}?limit=1000`)).status).toBe(400);
+    expect((await call('GET', logUrl, undefined, '')).status).toBe(401);
   });
 
   it('answers 401 without a sign-in, 404 for another project and a deleted channel', async () => {

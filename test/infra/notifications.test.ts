@@ -2,7 +2,8 @@
  * Notifications as synthesized on the control plane: the channel routes behind the JWT authorizer,
  * the delivery queue's redrive (the domain's retry policy) and its dead-letter alarm, the sender's
  * event source with partial batch failures, and exactly what each function may do (the API seals
- * secrets, never opens them; the sender opens them; SES only from the configured address).
+ * secrets, never opens them; the sender opens them and writes only the notification log's
+ * partitions; SES only from the configured address), and the table's TTL for the log.
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -102,7 +103,18 @@ describe('notifications on the control plane', () => {
     expect(sender.flatMap(actionsOf)).toEqual(
       expect.arrayContaining(['sqs:ChangeMessageVisibility', 'dynamodb:GetItem']),
     );
-    expect(sender.flatMap(actionsOf)).not.toContain('dynamodb:PutItem');
+    // PutItem only in the notification log's partitions: the sender writes no record.
+    const puts = sender.filter((statement) => actionsOf(statement).includes('dynamodb:PutItem'));
+    expect(puts).toEqual([
+      expect.objectContaining({
+        Sid: 'WriteNotificationLog',
+        Action: 'dynamodb:PutItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['NOTIFY#*'] } },
+      }),
+    ]);
+    expect(
+      sender.flatMap(actionsOf).filter((action) => /^dynamodb:(Delete|Update|BatchWrite)/.test(action)),
+    ).toEqual([]);
     expect(sender.flatMap(actionsOf).some((action) => action.startsWith('ses:'))).toBe(false);
     const senderFunction = Object.values(
       template.findResources('AWS::Lambda::Function', {
@@ -112,6 +124,13 @@ describe('notifications on the control plane', () => {
     expect(
       (senderFunction.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
     ).not.toHaveProperty('NOTIFICATION_EMAIL_FROM');
+  });
+
+  it('the control-plane table expires notification-log entries by their TTL attribute', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'ttl_epoch_s', Enabled: true },
+      DeletionProtectionEnabled: true,
+    });
   });
 
   it('with notificationEmailFrom, the sender may SendEmail from that address only', () => {

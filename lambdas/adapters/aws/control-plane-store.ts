@@ -40,6 +40,8 @@ export const CONTROL_PLANE_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   userIndex: { name: 'by-user', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Epoch seconds after which DynamoDB may delete an item (only the notification log sets it). */
+  ttlAttribute: 'ttl_epoch_s',
 } as const;
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];

@@ -7,6 +7,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { DeliveryPorts } from '../../../lambdas/domain/alerts/deliver';
 import { AWS_URL_POLICY } from '../../../lambdas/domain/alerts/delivery-target';
+import { MemoryNotificationLog } from '../../../lambdas/domain/alerts/memory-notification-log';
 import { createNotificationSender } from '../../../lambdas/notification-sender/app';
 import { sqsEvent } from '../../support/sqs-event';
 import { aChannel, aNotification, NOW, plainSealer, stubResolver } from './alerts-fixtures';
@@ -42,8 +43,10 @@ describe('the notification sender', () => {
     };
     const delays: [string, number][] = [];
     const events: string[] = [];
+    const log = new MemoryNotificationLog(() => NOW);
     const send = createNotificationSender({
       delivery,
+      log,
       retryLater: async (handle, seconds) => {
         delays.push([handle, seconds]);
       },
@@ -82,6 +85,56 @@ describe('the notification sender', () => {
         expect.stringMatching(/^dropped m7: malformed/),
       ]),
     );
+    // Every attempt on a well-formed message is logged with its outcome; the malformed one cannot be.
+    const { entries } = await log.list({ org_id: 'org1', project_id: 'p1' }, { limit: 100 });
+    const outcomes = entries.map((entry) => `${entry.channel_id} #${entry.attempt} ${entry.status}`);
+    expect(outcomes.sort()).toEqual(
+      [
+        'down #1 failed',
+        'down #3 failed',
+        'down #5 failed',
+        'gone #1 dropped',
+        'ok #1 delivered',
+        'private #1 dropped',
+      ].sort(),
+    );
+    expect(entries.find((entry) => entry.channel_id === 'ok')).toEqual({
+      notification_id: 'msg_1',
+      type: 'monitor.state_changed',
+      channel_id: 'ok',
+      monitor_id: 'mon1',
+      monitor_name: 'Model errors',
+      severity: 'critical',
+      state: 'critical',
+      status: 'delivered',
+      attempt: 1,
+      at: new Date(NOW).toISOString(),
+    });
+    expect(entries.find((entry) => entry.channel_id === 'private')?.error).toMatch(/^url refused/);
+  });
+
+  it('delivers even when the log cannot be written, and reports that', async () => {
+    const failures: string[] = [];
+    const send = createNotificationSender({
+      delivery: {
+        channels: { get: async () => aChannel({ id: 'ok', url: 'https://ok.example.com/' }) as never },
+        sealer: plainSealer,
+        resolver: stubResolver({ 'ok.example.com': ['93.184.216.34'] }).resolver,
+        policy: AWS_URL_POLICY,
+        transport: async () => ({ status: 200 }),
+        clock: () => NOW,
+      },
+      log: {
+        append: async () => {
+          throw new Error('ProvisionedThroughputExceededException');
+        },
+        list: async () => ({ entries: [], next_cursor: null }),
+      },
+      onLogFailure: ({ messageId }) => failures.push(messageId),
+      retryLater: async () => {},
+    });
+    expect((await send({ Records: [record('m1', body('ok'), 1)] })).batchItemFailures).toEqual([]);
+    expect(failures).toEqual(['m1']);
   });
 
   it('retries when the store fails (never drops a notification for an outage)', async () => {
@@ -99,6 +152,7 @@ describe('the notification sender', () => {
         transport: async () => ({ status: 200 }),
         clock: () => NOW,
       },
+      log: new MemoryNotificationLog(() => NOW),
       retryLater: async (_handle, seconds) => {
         delays.push(seconds);
       },

@@ -13,17 +13,20 @@ import { openSigningSecrets } from '../../../lambdas/domain/alerts/channel-secre
 import { MAX_CHANNELS_PER_PROJECT } from '../../../lambdas/domain/alerts/channels';
 import { readDeliveryMessage } from '../../../lambdas/domain/alerts/delivery-queue';
 import { AWS_URL_POLICY } from '../../../lambdas/domain/alerts/delivery-target';
+import { MemoryNotificationLog } from '../../../lambdas/domain/alerts/memory-notification-log';
+import { logEntryOf } from '../../../lambdas/domain/alerts/notification-log';
 import type { SecretSealer } from '../../../lambdas/domain/providers/ports';
 import { jwtAuthorizerActor } from '../../../lambdas/http/jwt-authorizer-actor';
 import { createNotificationsApi } from '../../../lambdas/notifications-api/app';
 import { MemoryQueue } from '../../support/memory-ports';
 import { bodyOf, buildFixture, type Fixture, request } from '../control-plane/fixture';
-import { stubResolver } from './alerts-fixtures';
+import { aNotification, NOW, stubResolver } from './alerts-fixtures';
 
 let dataDir: string;
 let sealer: SecretSealer;
 let fixture: Fixture;
 let queue: MemoryQueue;
+let log: MemoryNotificationLog;
 let api: ReturnType<typeof createNotificationsApi>;
 
 beforeAll(async () => {
@@ -35,7 +38,9 @@ afterAll(() => rm(dataDir, { recursive: true, force: true }));
 beforeEach(async () => {
   fixture = await buildFixture();
   queue = new MemoryQueue();
+  log = new MemoryNotificationLog(() => NOW);
   api = createNotificationsApi({
+    log,
     context: fixture.context,
     sealer,
     resolver: stubResolver({ 'hooks.example.com': ['93.184.216.34'], 'internal.example.com': ['10.0.0.2'] })
@@ -175,5 +180,57 @@ describe('channels', () => {
         .statusCode,
     ).toBe(413);
     expect((await call('POST', '', 'admin', [WEBHOOK])).status).toBe(400);
+  });
+});
+
+describe('the notification log', () => {
+  const logPath = () => `/v1/projects/${fixture.projectId}/notifications`;
+  const read = async (user: string | undefined, query: Record<string, string> = {}) => {
+    const result = await api(request({ method: 'GET', path: logPath(), user, query }));
+    // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field
+    return { status: result.statusCode, body: bodyOf(result) as any };
+  };
+  const append = async (index: number, projectId = fixture.projectId) => {
+    const notification = aNotification({ id: `msg_${index}`, org_id: fixture.orgA, project_id: projectId });
+    const message = { notification, channel: { org_id: fixture.orgA, id: 'ch1' } };
+    await log.append(
+      notification,
+      logEntryOf(message, { result: 'retry', reason: 'the receiver answered 503' }, 1, NOW - index * 1000),
+    );
+  };
+
+  it('lists newest first, a page at a time, to members only', async () => {
+    for (let index = 1; index <= 5; index++) await append(index);
+    await append(9, 'another-project');
+    const first = await read('member', { limit: '2' });
+    expect(first.status).toBe(200);
+    expect(first.body.entries.map((entry: { notification_id: string }) => entry.notification_id)).toEqual([
+      'msg_1',
+      'msg_2',
+    ]);
+    expect(first.body.entries[0]).toMatchObject({ status: 'failed', error: 'the receiver answered 503' });
+    const second = await read('member', { limit: '2', cursor: first.body.next_cursor });
+    expect(second.body.entries.map((entry: { notification_id: string }) => entry.notification_id)).toEqual([
+      'msg_3',
+      'msg_4',
+    ]);
+    const last = await read('member', { limit: '2', cursor: second.body.next_cursor });
+    expect(last.body).toMatchObject({ entries: [{ notification_id: 'msg_5' }], next_cursor: null });
+    expect((await read('viewer')).status).toBe(403);
+    expect((await read('other')).status).toBe(404);
+    expect((await read(undefined)).status).toBe(401);
+  });
+
+  it('refuses a bad limit or a cursor it did not give', async () => {
+    await append(1);
+    for (const limit of ['0', '101', '-1', '1.5', 'ten', '99999'])
+      expect((await read('member', { limit })).status, limit).toBe(400);
+    for (const cursor of [
+      'nope',
+      Buffer.from('2026-12-04T10:00:00.000Z').toString('base64url'),
+      'x'.repeat(2000),
+    ])
+      expect((await read('member', { cursor })).status, cursor.slice(0, 20)).toBe(400);
+    expect((await read('member')).body.entries).toHaveLength(1);
   });
 });
