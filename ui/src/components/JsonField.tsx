@@ -40,9 +40,9 @@ export function JsonField({
         onChange={(event) => onChange(event.target.value)}
       />
       {hint ? (
-        <span id={`${id}-hint`} className="muted small">
+        <p id={`${id}-hint`} className="muted small field-hint">
           {hint}
-        </span>
+        </p>
       ) : null}
       {error !== undefined ? (
         <span id={`${id}-error`} className="bad small">
