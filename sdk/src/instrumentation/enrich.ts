@@ -17,7 +17,7 @@ export interface EnrichSpanInput {
   eventName?: string;
 }
 
-export type EnrichSessionInput = Omit<EnrichSpanInput, 'inputs' | 'eventName' | 'error'>;
+export type EnrichSessionInput = Omit<EnrichSpanInput, 'inputs' | 'eventName'>;
 
 const SECTIONS: [keyof EnrichSpanInput, Section][] = [
   ['metadata', 'metadata'],
@@ -55,5 +55,6 @@ export function sessionUpdate(encoder: Encoder, input: EnrichSessionInput): Sess
   if (input.outputs !== undefined) update.outputs = encoder.json(input.outputs);
   if (input.config !== undefined) update.config = encoder.json(input.config);
   if (input.userProperties !== undefined) update.user_properties = encoder.json(input.userProperties);
+  if (input.error !== undefined && input.error !== null) update.error = errorMessage(input.error);
   return update;
 }

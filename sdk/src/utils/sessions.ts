@@ -36,6 +36,8 @@ export interface SessionUpdate {
   outputs?: JsonValue;
   config?: JsonValue;
   user_properties?: JsonValue;
+  /** The session's error (evaluate(): the function or an evaluator threw). */
+  error?: string;
 }
 
 export class SessionManager {
