@@ -36,13 +36,19 @@ describe('Add to dataset on an event in the console', () => {
     });
   }
 
-  it('makes the event a datapoint of the chosen dataset, its outputs the ground truth', async () => {
-    const api = app();
+  /** The event's detail in the console, its Add to dataset form open with the datasets listed. */
+  async function openForm(api: ReturnType<typeof app>) {
     renderApp({ path: '/projects/p1/sessions/s1?event=m1', fetch: api.fetch });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Add to dataset…' }));
     const form = screen.getByRole('form', { name: 'Add to dataset' });
     await within(form).findByRole('option', { name: 'capitals' });
+    return { user, form };
+  }
+
+  it('makes the event a datapoint of the chosen dataset, its outputs the ground truth', async () => {
+    const api = app();
+    const { user, form } = await openForm(api);
     await user.click(within(form).getByRole('button', { name: 'Add to dataset' }));
     await waitFor(() => expect(api.of('POST', '/v1/datapoints')).toHaveLength(1));
     expect((api.of('POST', '/v1/datapoints')[0] as Call).body).toEqual({
@@ -60,11 +66,7 @@ describe('Add to dataset on an event in the console', () => {
 
   it('creates a dataset named in the form first, and needs the name', async () => {
     const api = app();
-    renderApp({ path: '/projects/p1/sessions/s1?event=m1', fetch: api.fetch });
-    const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Add to dataset…' }));
-    const form = screen.getByRole('form', { name: 'Add to dataset' });
-    await within(form).findByRole('option', { name: 'capitals' });
+    const { user, form } = await openForm(api);
     await user.selectOptions(within(form).getByLabelText('Dataset'), 'New dataset…');
     const add = within(form).getByRole('button', { name: 'Add to dataset' });
     expect(add.matches(':disabled')).toBe(true);
@@ -82,11 +84,7 @@ describe('Add to dataset on an event in the console', () => {
       status: 413,
       body: { success: false, error: 'the datapoint is larger than 358400 bytes' },
     });
-    renderApp({ path: '/projects/p1/sessions/s1?event=m1', fetch: api.fetch });
-    const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Add to dataset…' }));
-    const form = screen.getByRole('form', { name: 'Add to dataset' });
-    await within(form).findByRole('option', { name: 'capitals' });
+    const { user, form } = await openForm(api);
     await user.click(within(form).getByRole('button', { name: 'Add to dataset' }));
     expect((await within(form).findByRole('alert')).textContent).toBe(
       'Could not add the event to the dataset: the datapoint is larger than 358400 bytes (HTTP 413)',

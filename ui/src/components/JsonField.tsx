@@ -1,5 +1,6 @@
 import './json-field.css';
-import { type JSX, useId } from 'react';
+import type { JSX } from 'react';
+import { FormField } from './FormField';
 
 /**
  * A labelled JSON box (a monospace textarea): `error` is shown under it, marks it invalid and
@@ -20,35 +21,20 @@ export function JsonField({
   rows?: number;
   onChange(value: string): void;
 }): JSX.Element {
-  const id = useId();
-  const described = [error !== undefined ? `${id}-error` : '', hint ? `${id}-hint` : '']
-    .filter((part) => part !== '')
-    .join(' ');
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <textarea
-        id={id}
-        className="json-input"
-        rows={Math.min(20, Math.max(rows, value.split('\n').length + 1))}
-        spellCheck={false}
-        autoCapitalize="off"
-        autoCorrect="off"
-        value={value}
-        aria-invalid={error !== undefined}
-        aria-describedby={described === '' ? undefined : described}
-        onChange={(event) => onChange(event.target.value)}
-      />
-      {hint ? (
-        <p id={`${id}-hint`} className="muted small field-hint">
-          {hint}
-        </p>
-      ) : null}
-      {error !== undefined ? (
-        <span id={`${id}-error`} className="bad small">
-          {error}
-        </span>
-      ) : null}
-    </div>
+    <FormField label={label} error={error} hint={hint}>
+      {(props) => (
+        <textarea
+          {...props}
+          className="json-input"
+          rows={Math.min(20, Math.max(rows, value.split('\n').length + 1))}
+          spellCheck={false}
+          autoCapitalize="off"
+          autoCorrect="off"
+          value={value}
+          onChange={(event) => onChange(event.target.value)}
+        />
+      )}
+    </FormField>
   );
 }

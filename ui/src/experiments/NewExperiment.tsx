@@ -8,6 +8,7 @@ import { type JSX, type ReactNode, useId, useState } from 'react';
 import type { DataTarget } from '../api/client';
 import { useApp } from '../app/context';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { type ControlProps, FormField } from '../components/FormField';
 import { JsonField } from '../components/JsonField';
 import { runsKey, useDatasets } from '../datasets/queries';
 import { metricsQueryKey } from '../evaluators/MetricScores';
@@ -57,26 +58,11 @@ export function NewExperiment({
       onStarted(answer.run_id);
     },
   });
-  /** A labelled control with its error under it (described by it for screen readers). */
-  const field = (key: keyof ExperimentDraft, label: string, control: (props: ControlProps) => ReactNode) => {
-    const controlId = `${id}-${key}`;
-    const error = errors[key];
-    return (
-      <div className="field">
-        <label htmlFor={controlId}>{label}</label>
-        {control({
-          id: controlId,
-          'aria-invalid': error !== undefined,
-          'aria-describedby': error !== undefined ? `${controlId}-error` : undefined,
-        })}
-        {error !== undefined ? (
-          <span id={`${controlId}-error`} className="bad small">
-            {error}
-          </span>
-        ) : null}
-      </div>
-    );
-  };
+  const field = (key: keyof ExperimentDraft, label: string, control: (props: ControlProps) => ReactNode) => (
+    <FormField label={label} error={errors[key]}>
+      {control}
+    </FormField>
+  );
   return (
     <form
       className="card stack new-experiment"
@@ -241,10 +227,4 @@ export function NewExperiment({
       </div>
     </form>
   );
-}
-
-interface ControlProps {
-  id: string;
-  'aria-invalid': boolean;
-  'aria-describedby': string | undefined;
 }
