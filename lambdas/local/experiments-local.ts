@@ -13,7 +13,9 @@ import { createLocalProviderFetch } from '../adapters/providers/guarded-fetch';
 import { createProviderProxy } from '../adapters/providers/provider-proxy';
 import type { ConfigurationReader } from '../domain/configurations/lookup';
 import { createDatasetVersionService } from '../domain/datasets/versions';
-import type { EvaluatorCatalog } from '../domain/evaluators/evaluator';
+import type { CodeMetricRunner, EvaluatorCatalog, JudgeRunner } from '../domain/evaluators/evaluator';
+import { childrenFromCatalog } from '../domain/evaluators/online/evaluate-event';
+import { publishScoreUpdates } from '../domain/evaluators/online/score-updates';
 import { createRunService } from '../domain/experiments/runs';
 import { experimentTarget } from '../domain/experiments/server/datapoint-target';
 import type { ExperimentRun } from '../domain/experiments/server/request';
@@ -50,7 +52,10 @@ export interface ExperimentsLocalOptions {
   itemsDir: string;
   dynamo: DynamoDBClient;
   callerAuth: Omit<DataPlaneCallerDeps, 'clock'>;
-  catalog: Pick<EvaluatorCatalog, 'get'>;
+  /** The metrics a run names, and how they run (the local sandbox, the judge): as online evaluation runs them. */
+  catalog: EvaluatorCatalog;
+  code: CodeMetricRunner;
+  judge: JudgeRunner;
   configurations?: ConfigurationReader;
   providerKeys: Pick<ProviderKeyResolver, 'resolve'>;
   guards: ProxyGuards;
@@ -82,6 +87,14 @@ export async function startExperimentsLocal(options: ExperimentsLocalOptions): P
     datapoints: datasets,
     items,
     publish,
+    metrics: {
+      catalog: options.catalog,
+      evaluate: { code: options.code, judge: options.judge, child: childrenFromCatalog(options.catalog) },
+      saveScores: publishScoreUpdates({
+        eventsQueue: options.eventsQueue,
+        overflowStore: options.overflowStore,
+      }),
+    },
     target: experimentTarget({
       proxy: createProviderProxy({
         keys: options.providerKeys,

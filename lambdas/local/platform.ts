@@ -549,6 +549,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       dynamo: dynamo.client,
       callerAuth: { keys, auth, ...tokenAuth },
       catalog: onlineEvaluation.evaluators,
+      code: sandbox,
+      judge,
       ...(configurations && { configurations: configurations.lookup }),
       providerKeys: providerKeys.resolver,
       guards: providerKeys.proxyLimits.guards,

@@ -19,10 +19,17 @@ import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
 import type { SyncController } from './data-plane-controller';
+import type { EvaluatorExecutor } from './evaluator-executor';
 import { createMapWorkflow, createWorkflowItems, grantItemLists, grantRunControl } from './map-workflow';
 import { grantProviderCalls, type ProviderCallAccess } from './provider-calls';
 
 export interface ExperimentsProps extends CallerAuthProps, ProviderCallAccess {
+  /** Runs the run's Python metrics. */
+  readonly executor: EvaluatorExecutor;
+  /** Dollars a day an evaluator's judge may spend when its definition names no budget (default 5). */
+  readonly judgeDailyBudgetUsd?: number;
+  /** What a judge model tries when it fails transiently. */
+  readonly judgeFallbacks?: Readonly<Record<string, readonly string[]>>;
   /** The data plane's HTTP API (IngestApi's): the experiments routes are added to it. */
   readonly httpApi: HttpApi;
   /** The datasets table (DatasetsApi's): datasets, datapoints and runs. */
@@ -38,8 +45,8 @@ export interface ExperimentsProps extends CallerAuthProps, ProviderCallAccess {
  * Server-side experiments: the experiments API (lambdas/experiments-api/), the experiment workflow (a
  * Standard state machine whose definition is lambdas/experiment-steps/definition.ts: Distributed Map
  * over batches of datapoints listed in S3) and its steps function (lambdas/experiment-steps/), which
- * calls providers as the LLM proxy does and queues each datapoint's session and model event on the
- * events queue. The API records runs (datasets table), keeps an endpoint's headers beside the item
+ * calls providers as the LLM proxy does, runs the run's metrics as the evaluation worker does, and
+ * queues each datapoint's session, model event and scores on the events queue. The API records runs (datasets table), keeps an endpoint's headers beside the item
  * list, and starts, describes and redrives executions; the steps function reads runs and datapoints,
  * writes item lists and batch records and a run's end; the state machine invokes the steps function,
  * reads item lists and runs its own Map Run child executions.
@@ -77,12 +84,18 @@ export class Experiments extends Construct {
         PROVIDER_KEYS_TABLE_NAME: props.providerKeys.table.tableName,
         PROVIDER_SECRETS_KEY_ARN: props.providerKeys.secretsKey.keyArn,
         PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
+        JUDGE_DAILY_BUDGET_USD:
+          props.judgeDailyBudgetUsd === undefined ? undefined : String(props.judgeDailyBudgetUsd),
+        JUDGE_FALLBACKS:
+          props.judgeFallbacks === undefined ? undefined : JSON.stringify(props.judgeFallbacks),
+        EVALUATOR_EXECUTOR_FUNCTION_NAME: props.executor.function.functionName,
         EVENTS_QUEUE_URL: props.eventsQueue.queue.queueUrl,
         OVERFLOW_BUCKET: props.rawArchive.bucket.bucketName,
       }),
     });
     const stepsRole = this.stepsFunction.role;
     grantProviderCalls(stepsRole, props);
+    props.executor.grantInvoke(stepsRole);
     props.syncController.grantReadSyncedConfig(stepsRole);
     grantTableAndKey(this, stepsRole, {
       sid: 'ReadDatapointsWriteRuns',

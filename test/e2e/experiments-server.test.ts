@@ -26,6 +26,8 @@ const local = platformForFile('waggle-experiments-', {
   ...WITH_CONTROL_PLANE,
   projectName: PROJECT,
   workflowRetryIntervalMs: 0,
+  // Online session evaluators wait this long for a session to be quiet: the run's own metric must not run again then.
+  sessionQuietSeconds: 1,
 });
 let fake: FakeProvider;
 let honeyhive: RecordingClient;
@@ -37,27 +39,32 @@ const promptOf = (request: RecordedRequest) =>
   JSON.stringify((request.body as { messages?: unknown })?.messages ?? '');
 const isJudge = (request: RecordedRequest) => promptOf(request).includes(JUDGE_MARK);
 
-const judge: () => EvaluatorDefinition = () => ({
-  id: 'experiment-judge',
+/** An LLM judge: `id`, the event type it scores, and a mark in its prompt to count its calls by. */
+const judge = (id: string, eventType: 'session' | 'model', mark: string): EvaluatorDefinition => ({
+  id,
   projectId: local.platform.projectId,
-  name: 'is-right',
+  name: id,
   version: 1,
   type: 'model',
   description: '',
-  prompt: 'Answer: {{outputs.content}}\nIs it right?',
+  prompt: `${mark} Answer: {{outputs.content}}\nIs it right?`,
   returnType: 'float',
   threshold: { min: 0.5 },
-  needsGroundTruth: false,
+  needsGroundTruth: eventType === 'session',
   enabledInProd: true,
   modelProvider: 'openai-compatible',
   modelName: 'gpt-4o-mini',
-  eventType: 'model',
+  eventType,
   // 1%: a run's events are all scored whatever the sampling.
   samplingPercentage: 1,
   filters: [{ field: 'source', operator: 'is', value: 'waggle-experiment' }],
   createdAt: 0,
   updatedAt: 0,
 });
+/** The run's own metric (metric_ids): scored by the run on each session, with the datapoint's ground truth. */
+const SESSION_JUDGE = { id: 'session-judge', name: 'session-judge' };
+/** Enabled online only: scores the run's model events online, at 100% although it samples 1%. */
+const MODEL_JUDGE = { id: 'model-judge', name: 'model-judge' };
 
 beforeAll(async () => {
   fake = await startFakeOpenAICompatible({ apiKey: PROVIDER_SECRET });
@@ -87,7 +94,8 @@ beforeAll(async () => {
     return list.length === 1 ? list : undefined;
   });
   configurationId = configuration?.id as string;
-  local.platform.evaluators.put(judge());
+  local.platform.evaluators.put(judge(SESSION_JUDGE.id, 'session', 'SESSION-JUDGE'));
+  local.platform.evaluators.put(judge(MODEL_JUDGE.id, 'model', 'MODEL-JUDGE'));
 }, 90_000);
 
 afterAll(async () => {
@@ -145,7 +153,7 @@ describe('a server-side experiment of a configuration over a dataset', () => {
       name: 'server-side run',
       dataset_id: datasetId,
       configuration_id: configurationId,
-      metric_ids: ['experiment-judge'],
+      metric_ids: [SESSION_JUDGE.id],
       metadata: { commit: 'abc123' },
     });
     expect(response.status, await response.clone().text()).toBe(202);
@@ -165,13 +173,19 @@ describe('a server-side experiment of a configuration over a dataset', () => {
       counts: { datapoints: 13, batches: 2, succeeded: 13, errored: 0, failed: 0 },
     });
 
-    // Every session and its model event, stored like any event; every model event scored by the judge.
+    // Every session and its model event, stored like any event; every session scored by the run's
+    // metric, every model event by the online judge (sampling 1%).
+    const scoreOf = (event: ExportedEvent, name: string) =>
+      (event.metrics as Record<string, unknown>)?.[name];
     const events = await eventually(
       async () => {
         const found = await runEvents(started.run_id);
+        const sessions = found.filter((event) => event.event_type === 'session');
         const models = found.filter((event) => event.event_type === 'model');
-        return found.length === 26 &&
-          models.every((event) => (event.metrics as Record<string, unknown>)?.['is-right'] === 0.9)
+        return sessions.length === 13 &&
+          models.length === 13 &&
+          sessions.every((event) => scoreOf(event, SESSION_JUDGE.name) === 0.9) &&
+          models.every((event) => scoreOf(event, MODEL_JUDGE.name) === 0.9)
           ? found
           : undefined;
       },
@@ -217,6 +231,12 @@ describe('a server-side experiment of a configuration over a dataset', () => {
     const run = await honeyhive.client.experiments.getRun(started.run_id);
     expect(run.evaluation?.status).toBe('completed');
     expect(run.evaluation?.metadata).toMatchObject({ commit: 'abc123' });
+    // The run's metric ran once per session, in the run: online evaluation left it to the run.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const judged = (mark: string) =>
+      fake.requests.filter((request) => promptOf(request).includes(mark)).length;
+    expect(judged('SESSION-JUDGE')).toBe(13);
+    expect(judged('MODEL-JUDGE')).toBe(13);
   }, 240_000);
 
   it('fails past its tolerance when the provider fails some datapoints, and a redrive reruns only those', async () => {

@@ -124,7 +124,7 @@ describe('the experiment state machine', () => {
 });
 
 describe('the steps function', () => {
-  it('calls providers as the proxy does, reads datapoints, writes runs and item lists; never runs workflows', () => {
+  it('calls providers as the proxy does, runs metrics, reads datapoints, writes runs and item lists; never runs workflows', () => {
     const fn = resources[idOf(stack.experiments.stepsFunction.function)] as TemplateResource;
     const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables).toMatchObject({
@@ -145,7 +145,16 @@ describe('the steps function', () => {
     );
     expect(actions.filter((action) => action.startsWith('states:'))).toEqual([]);
     expect(actions).not.toContain('dynamodb:DeleteItem');
-    expect(actions).not.toContain('lambda:InvokeFunction');
+    // Its only function is the evaluator executor (the run's Python metrics).
+    const invokes = roleStatements(stack.experiments.stepsFunction.role).filter((statement) =>
+      actionsOf(statement).includes('lambda:InvokeFunction'),
+    );
+    expect(JSON.stringify(invokes.map((statement) => statement.Resource))).toContain(
+      idOf(stack.evaluatorExecutor.function),
+    );
+    expect(JSON.stringify(invokes.map((statement) => statement.Resource))).not.toContain(
+      idOf(stack.experiments.stepsFunction.function),
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatapointRecord, DatasetRecord } from '../../../lambdas/domain/datasets/model';
 import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '../../../lambdas/domain/errors';
+import type { ScoreRecord } from '../../../lambdas/domain/evaluators/evaluator';
 import type { EventRecord, WaggleEvent } from '../../../lambdas/domain/events/event';
 import { createRunService, MAX_RUN_IDS, type RunRecord } from '../../../lambdas/domain/experiments/runs';
 import type { DatapointTarget } from '../../../lambdas/domain/experiments/server/datapoint-target';
@@ -33,6 +34,7 @@ import {
 import { createExperimentSteps } from '../../../lambdas/experiment-steps/app';
 import { EXPERIMENT_SHAPE } from '../../../lambdas/local/experiments-local';
 import { openLocalWorkflow } from '../../../lambdas/local/workflow-runner';
+import { evaluatorDefinition } from '../../support/evaluator-definition';
 import { MemoryObjectStore } from '../../support/memory-ports';
 
 const tenant = { org_id: 'o1', workspace_id: 'w1', project_id: 'p1' };
@@ -114,12 +116,36 @@ async function platform(
     },
   };
   const published: WaggleEvent[] = [];
+  const scores: ScoreRecord[] = [];
   const items = new MemoryObjectStore();
+  const metric = evaluatorDefinition({
+    id: 'metric-1',
+    name: 'matches',
+    version: 2,
+    codeSnippet: 'def f(e): return 1',
+  });
   const steps = createExperimentSteps({
     runs: runStore,
     datapoints: datasets,
     items,
     target,
+    metrics: {
+      catalog: {
+        get: async (_tenant, id, version) => (id === metric.id && version === 2 ? metric : undefined),
+      },
+      evaluate: {
+        code: {
+          run: async ({ input }) => ({
+            status: 'ok',
+            value: JSON.stringify(input.ground_truth).length,
+            durationMs: 1,
+          }),
+        },
+      },
+      saveScores: async (saved) => {
+        scores.push(...saved);
+      },
+    },
     publish: async (records: EventRecord[]) => {
       for (const record of records) if (record.kind === 'event') published.push(record.event);
     },
@@ -143,7 +169,7 @@ async function platform(
         },
       ],
     },
-    catalog: { get: async (_tenant, id) => (id === 'metric-1' ? ({ id } as never) : undefined) },
+    catalog: { get: async (_tenant, id) => (id === 'metric-1' ? metric : undefined) },
     limits: {
       get: async () =>
         options.rpm === undefined
@@ -167,7 +193,7 @@ async function platform(
     await workflow.settled(started.run_id);
     return started;
   };
-  return { service, workflow, start, runs, calls, published, heal: () => failing.clear() };
+  return { service, workflow, start, runs, calls, published, scores, heal: () => failing.clear() };
 }
 
 /** The newest version of each session, by id. */
@@ -220,6 +246,20 @@ describe('a server-side experiment through the local workflow runner', () => {
       metadata: { run_id: started.run_id, dataset_id: DATASET, datapoint_id: 'dp-0003' },
       error: null,
     });
+  });
+
+  it("scores each session with the run's metrics at their pinned version, with the datapoint's ground truth", async () => {
+    const { start, scores, published } = await platform(datapoints(12));
+    const started = await start({ metric_ids: ['metric-1'] });
+    expect(scores).toHaveLength(12);
+    expect(new Set(scores.map((score) => score.evaluator_version))).toEqual(new Set([2]));
+    expect(new Set(scores.map((score) => score.source))).toEqual(new Set([`experiment:${started.run_id}`]));
+    const sessionIds = published.map((event) => event.event_id).sort();
+    expect(scores.map((score) => score.event_id).sort()).toEqual(sessionIds);
+    // The code saw the ground truth ({"answer":"a0"} and its kin).
+    expect(scores.every((score) => typeof score.value === 'number' && score.value >= 14)).toBe(true);
+    // The session names the metrics its run scores, so online evaluation leaves them alone.
+    expect(published[0]?.metadata.waggle_run_metrics).toEqual(['metric-1']);
   });
 
   it('counts a refused datapoint as done with an error on its session, not as a failure', async () => {

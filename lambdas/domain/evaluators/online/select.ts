@@ -33,6 +33,17 @@ export function isExperimentEvent(event: Pick<WaggleEvent, 'metadata'>): boolean
   return typeof runId === 'string' && runId !== '';
 }
 
+/**
+ * A server-side experiment scores its own metrics on each session it builds, and names them in the
+ * session's metadata (`waggle_run_metrics`): online evaluation leaves those to it.
+ */
+export const RUN_METRICS_KEY = 'waggle_run_metrics';
+
+function scoredByItsRun(event: Pick<WaggleEvent, 'metadata'>, evaluatorId: string): boolean {
+  const scored = event.metadata?.[RUN_METRICS_KEY];
+  return isExperimentEvent(event) && Array.isArray(scored) && scored.includes(evaluatorId);
+}
+
 const MAX_CACHED_PREDICATES = 1_000;
 
 export interface SkippedEvaluator {
@@ -63,6 +74,7 @@ export class OnlineSelector {
       if (evaluator.eventType !== undefined && evaluator.eventType !== event.event_type) return false;
       if (evaluator.eventName !== undefined && evaluator.eventName !== event.event_name) return false;
       if (evaluator.needsGroundTruth && event.ground_truth === undefined) return false;
+      if (scoredByItsRun(event, evaluator.id)) return false;
       const predicate = this.predicateOf(evaluator);
       if (predicate instanceof Error) {
         onSkipped?.({ evaluator, reason: predicate.message });

@@ -84,7 +84,8 @@ export interface ExperimentRun extends Tenant {
   project_name: string;
   dataset_id: string;
   target: RunTarget;
-  metric_ids: string[];
+  /** The run's metrics, their versions pinned when it started: scored by the run itself on each session. */
+  metrics: { id: string; version: number }[];
   /** The Distributed Map's MaxConcurrency (its MaxConcurrencyPath reads it). */
   max_concurrency: number;
   requested_at: number;

@@ -98,9 +98,14 @@ export function createExperimentService(deps: ExperimentServiceDeps) {
           `dataset ${dataset.id} has ${datapoints.length} datapoints; a run holds at most ${MAX_RUN_IDS} (one DynamoDB item, 400 KB)`,
         );
       const target: RunTarget = await targetOf(caller, request.target);
-      for (const metricId of request.metricIds)
-        if (!(await deps.catalog.get(caller.tenant, metricId)))
-          throw new NotFoundError(`no metric ${metricId.slice(0, 64)} in this project`);
+      const metrics: ExperimentRun['metrics'] = [];
+      for (const metricId of request.metricIds) {
+        const metric = await deps.catalog.get(caller.tenant, metricId);
+        if (!metric) throw new NotFoundError(`no metric ${metricId.slice(0, 64)} in this project`);
+        if (metric.type === 'human')
+          throw new ValidationError(`metric ${metricId.slice(0, 64)} is a human metric: reviewers score it`);
+        metrics.push({ id: metric.id, version: metric.version });
+      }
       const limits = await deps.limits.get(caller.tenant);
       const maxConcurrency = experimentConcurrency(
         limits?.limits.project.requests_per_minute,
@@ -127,7 +132,7 @@ export function createExperimentService(deps: ExperimentServiceDeps) {
         project_name: caller.projectName,
         dataset_id: dataset.id,
         target,
-        metric_ids: request.metricIds,
+        metrics,
         max_concurrency: maxConcurrency,
         requested_at: clock(),
       };

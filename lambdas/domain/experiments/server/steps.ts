@@ -11,12 +11,22 @@
  *   session carrying the error; one whose call failed transiently (a provider down, a timeout) fails
  *   the item, which Step Functions retries, then counts against the tolerance, then a redrive reruns;
  *   a throttled call fails it as ExperimentThrottled, retried longer with full jitter;
+ *   The run's metrics score each session as soon as it is built (the session is in hand: no read of
+ *   the event store), their scores published as metrics updates as online evaluation publishes them;
+ *   online evaluation leaves those metrics to the run (the session's metadata names them);
  * - finalize: reads what each batch did, and marks the run completed with its session ids and counts.
  */
 
 import type { DatapointRecord } from '../../datasets/model';
 import type { DatasetStore } from '../../datasets/ports';
 import { ValidationError } from '../../errors';
+import type { EvaluatorCatalog, EvaluatorDefinition, ScoreRecord } from '../../evaluators/evaluator';
+import {
+  type EvaluateEventDeps,
+  evaluateEvent,
+  RetryableEvaluationError,
+} from '../../evaluators/online/evaluate-event';
+import { RUN_METRICS_KEY } from '../../evaluators/online/select';
 import type { EventRecord, JsonObject, Tenant } from '../../events/event';
 import { buildEvent } from '../../honeyhive/build-event';
 import type { ObjectStore } from '../../ports';
@@ -89,6 +99,13 @@ export interface ExperimentStepDeps {
   target: DatapointTarget;
   /** Puts records on the events queue (the path every ingested event takes); resolves once queued. */
   publish(records: EventRecord[], requestId: string): Promise<void>;
+  /** The run's metrics: their definitions, runners, and where scores go (online evaluation's). */
+  metrics?: {
+    catalog: Pick<EvaluatorCatalog, 'get'>;
+    evaluate: EvaluateEventDeps;
+    /** Resolves once the scores are durable (on the events queue as metrics updates). */
+    saveScores(scores: ScoreRecord[]): Promise<void>;
+  };
   clock?: () => number;
 }
 
@@ -124,6 +141,8 @@ export async function runExperimentBatch(
     ]),
   );
   const failures: Error[] = [];
+  const scores: ScoreRecord[] = [];
+  const metrics = await metricsOf(run, deps);
   let version = clock() * 1000;
   await runWithConcurrency(pending, EXPERIMENT_BATCH_CONCURRENCY, async (datapointId) => {
     const sessionId = experimentSessionId(run.run_id, datapointId);
@@ -154,9 +173,25 @@ export async function runExperimentBatch(
       version,
     });
     await deps.publish([{ kind: 'event', event: session }], `${run.run_id}-${item.batch}-${datapointId}`);
+    if (!transient && datapoint && deps.metrics)
+      try {
+        for (const metric of metrics)
+          scores.push(
+            await evaluateEvent(metric, session, deps.metrics.evaluate, {
+              source: `experiment:${run.run_id}`,
+              requestId: `${run.run_id}-${datapointId}-${metric.id}`,
+              ...(Object.keys(datapoint.ground_truth).length > 0 && { groundTruth: datapoint.ground_truth }),
+            }),
+          );
+      } catch (failure) {
+        // The sandbox failed (not the metric's code): the datapoint runs again with its batch.
+        if (!(failure instanceof RetryableEvaluationError)) throw failure;
+        transient = new TransientDatapointError(failure.message);
+      }
     if (transient) failures.push(transient);
     else done[datapointId] = { session_id: sessionId, status: error === undefined ? 'ok' : 'error' };
   });
+  if (scores.length > 0) await deps.metrics?.saveScores(scores);
   await putJson(deps.items, batchKeyOf(run, item.batch), done);
   if (failures.some((failure) => failure instanceof ExperimentThrottledError))
     throw new ExperimentThrottledError(`batch ${item.batch}: the project's rate limit refused calls`);
@@ -252,7 +287,12 @@ function sessionEvent(
       outputs: call.outputs,
       // HoneyHive's evaluate() keeps a datapoint's ground truth in its session's feedback.
       ...(Object.keys(groundTruth).length > 0 && { feedback: { ground_truth: groundTruth } }),
-      metadata: { run_id: run.run_id, dataset_id: run.dataset_id, datapoint_id: datapointId },
+      metadata: {
+        run_id: run.run_id,
+        dataset_id: run.dataset_id,
+        datapoint_id: datapointId,
+        ...(run.metrics.length > 0 && { [RUN_METRICS_KEY]: run.metrics.map((metric) => metric.id) }),
+      },
       config: targetConfig(run),
       ...(call.error !== undefined && { error: call.error }),
     },
@@ -265,6 +305,18 @@ function sessionEvent(
       newId: () => crypto.randomUUID(),
     },
   );
+}
+
+/** The run's metrics at their pinned versions; one deleted since the run started is left out. */
+async function metricsOf(run: ExperimentRun, deps: ExperimentStepDeps): Promise<EvaluatorDefinition[]> {
+  if (!deps.metrics) return [];
+  const tenant: Tenant = { org_id: run.org_id, workspace_id: run.workspace_id, project_id: run.project_id };
+  const found: EvaluatorDefinition[] = [];
+  for (const { id, version } of run.metrics) {
+    const metric = await deps.metrics.catalog.get(tenant, id, version);
+    if (metric) found.push(metric);
+  }
+  return found;
 }
 
 function targetConfig(run: ExperimentRun): JsonObject {

@@ -68,6 +68,13 @@ describe('OnlineSelector', () => {
     // Disabled, other-project and unmatched evaluators stay out of runs too; an empty run_id is no run.
     const off = evaluator({ id: 'off', enabledInProd: false, samplingPercentage: 100 });
     expect(selector.select(runEvents[0] as WaggleEvent, [off])).toEqual([]);
+    // A metric the run scores itself (named in the session's metadata) is left to the run.
+    const scoredByRun = {
+      ...(runEvents[0] as WaggleEvent),
+      metadata: { run_id: 'run-1', waggle_run_metrics: ['one-percent'] },
+    };
+    expect(selector.select(scoredByRun, [sampled])).toEqual([]);
+    expect(selector.select(scoredByRun, [evaluator({ id: 'other', samplingPercentage: 1 })])).toHaveLength(1);
     const blank = events.map((one) => ({ ...one, metadata: { run_id: '' } }));
     expect(blank.filter((one) => selector.select(one, [sampled]).length > 0)).toHaveLength(plain.length);
   });
