@@ -6,6 +6,15 @@
  * nothing. No AWS imports: the Lambda handler and the local platform wire their own store.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { applyMonitorPatch, parseMonitorInput } from '../domain/alerts/monitors/definition';
+import {
+  createMonitor,
+  deleteMonitor,
+  findMonitor,
+  listMonitors,
+  monitorView,
+  updateMonitor,
+} from '../domain/alerts/monitors/monitors';
 import { API_KEY_SCOPES } from '../domain/auth/principal';
 import type { Actor } from '../domain/control-plane/actor';
 import {
@@ -22,6 +31,7 @@ import { type ControlPlaneContext, controlPlaneContext } from '../domain/control
 import {
   type ApiKey,
   type Membership,
+  type MonitorRecord,
   membershipId,
   type Organization,
   PROJECT_TYPES,
@@ -95,6 +105,7 @@ interface Resolved {
   project?: Project;
   membership?: Membership;
   key?: ApiKey;
+  monitor?: MonitorRecord;
 }
 
 interface Reply {
@@ -324,6 +335,45 @@ const ROUTES: Record<ControlPlaneRouteKey, Route> = {
       return { status: 200, body: { success: true } };
     },
   },
+  'GET /v1/projects/{projectId}/monitors': {
+    action: () => 'monitor.list',
+    resolve: (request, context) => resolveProject(request, context),
+    handle: async (_request, resolved, context) => ({
+      status: 200,
+      body: (await listMonitors(context, must(resolved.project))).map(monitorView),
+    }),
+  },
+  'POST /v1/projects/{projectId}/monitors': {
+    action: () => 'monitor.manage',
+    resolve: (request, context) => resolveProject(request, context),
+    handle: async (request, resolved, context) => {
+      const record = await createMonitor(context, must(resolved.project), parseMonitorInput(request.body));
+      return { status: 201, body: monitorView(record) };
+    },
+  },
+  'GET /v1/projects/{projectId}/monitors/{monitorId}': {
+    action: () => 'monitor.list',
+    resolve: (request, context) => resolveMonitor(request, context),
+    handle: async (_request, resolved) => ({ status: 200, body: monitorView(must(resolved.monitor)) }),
+  },
+  'PATCH /v1/projects/{projectId}/monitors/{monitorId}': {
+    action: () => 'monitor.manage',
+    resolve: (request, context) => resolveMonitor(request, context),
+    handle: async (request, resolved, context) => {
+      const current = must(resolved.monitor);
+      const content = applyMonitorPatch(current.content, request.body);
+      const record = await updateMonitor(context, must(resolved.project), current, content);
+      return { status: 200, body: monitorView(record) };
+    },
+  },
+  'DELETE /v1/projects/{projectId}/monitors/{monitorId}': {
+    action: () => 'monitor.manage',
+    resolve: (request, context) => resolveMonitor(request, context),
+    handle: async (_request, resolved, context) => {
+      await deleteMonitor(context, must(resolved.monitor));
+      return { status: 200, body: { success: true } };
+    },
+  },
   'GET /v1/projects/{projectId}/keys': {
     action: () => 'key.list',
     resolve: (request, context) => resolveProject(request, context),
@@ -431,6 +481,20 @@ async function resolveProjectByName(
   const project = await findProjectByName(context, orgId, name);
   if (!project) return { resource: { org_id: orgId }, notFound: `No project named "${name}"` };
   return { resource: { org_id: orgId, workspace_id: project.workspace_id }, project };
+}
+
+async function resolveMonitor(request: Request, context: ControlPlaneContext): Promise<Resolved> {
+  const resolved = await resolveProject(request, context);
+  if (!resolved.project) return resolved;
+  try {
+    return {
+      ...resolved,
+      monitor: await findMonitor(context, resolved.project, param(request, 'monitorId')),
+    };
+  } catch (error) {
+    if (error instanceof NotFoundError) return { ...resolved, notFound: error.message };
+    throw error;
+  }
 }
 
 async function resolveKey(request: Request, context: ControlPlaneContext): Promise<Resolved> {

@@ -20,6 +20,12 @@ export const CONTROL_PLANE_ROUTES = [
   'POST /v1/projects/{projectId}/keys',
   'POST /v1/projects/{projectId}/keys/{keyId}/rotate',
   'DELETE /v1/projects/{projectId}/keys/{keyId}',
+  // Monitors (docs/alerts.md): definitions here, synced to data planes, evaluated there.
+  'GET /v1/projects/{projectId}/monitors',
+  'POST /v1/projects/{projectId}/monitors',
+  'GET /v1/projects/{projectId}/monitors/{monitorId}',
+  'PATCH /v1/projects/{projectId}/monitors/{monitorId}',
+  'DELETE /v1/projects/{projectId}/monitors/{monitorId}',
 ] as const;
 
 export type ControlPlaneRouteKey = (typeof CONTROL_PLANE_ROUTES)[number];

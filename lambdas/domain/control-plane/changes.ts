@@ -4,6 +4,8 @@
  * what it holds for that record (replays and reordering then change nothing). Payloads carry what a
  * data plane needs and nothing secret: API keys travel as SHA-256 hashes.
  */
+
+import type { MonitorPayload } from '../alerts/monitors/synced';
 import type { PromptPayload, ToolPayload } from '../configurations/synced';
 import type { EvaluatorPayload } from '../evaluators/definitions/synced';
 import type { ApiKeyPayload as SyncedApiKeyPayload } from '../sync/messages';
@@ -34,7 +36,8 @@ export type ConfigChange =
   | { type: 'api-key.revoked'; version: number; payload: ApiKeyPayload }
   | { type: 'prompt.upserted' | 'prompt.deleted'; version: number; payload: PromptPayload }
   | { type: 'tool.upserted' | 'tool.deleted'; version: number; payload: ToolPayload }
-  | { type: 'evaluator.upserted' | 'evaluator.deleted'; version: number; payload: EvaluatorPayload };
+  | { type: 'evaluator.upserted' | 'evaluator.deleted'; version: number; payload: EvaluatorPayload }
+  | { type: 'alert.upserted' | 'alert.deleted'; version: number; payload: MonitorPayload };
 
 export interface ChangePublisher {
   /** Resolves once the change is durably handed to the sync; rejects otherwise. */

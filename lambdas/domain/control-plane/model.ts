@@ -4,6 +4,7 @@
  * optimistic concurrency, and config changes carry it so data planes apply them in order.
  */
 import type { ChannelRecord } from '../alerts/channel';
+import type { MonitorContent } from '../alerts/monitors/definition';
 import type { ApiKeyScope } from '../auth/principal';
 import type { ConfigurationEnvironment } from '../configurations/configuration';
 import type { VersionContent } from '../configurations/configuration-input';
@@ -149,6 +150,17 @@ export interface EvaluatorVersionRecord extends Versioned {
   content: MetricContent;
 }
 
+/**
+ * A monitor (lambdas/domain/alerts/monitors/): its definition, synced to data planes as the sync's
+ * `alert` kind. Its state and history live in the data plane that evaluates it.
+ */
+export interface MonitorRecord extends Versioned {
+  kind: 'monitor';
+  workspace_id: string;
+  project_id: string;
+  content: MonitorContent;
+}
+
 export type ControlPlaneRecord =
   | Organization
   | Workspace
@@ -161,7 +173,8 @@ export type ControlPlaneRecord =
   | ToolRecord
   | EvaluatorRecord
   | EvaluatorVersionRecord
-  | ChannelRecord;
+  | ChannelRecord
+  | MonitorRecord;
 export type RecordKind = ControlPlaneRecord['kind'];
 export type RecordOf<K extends RecordKind> = Extract<ControlPlaneRecord, { kind: K }>;
 

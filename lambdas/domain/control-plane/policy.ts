@@ -48,6 +48,9 @@ export const ROLE_MATRIX = {
   // Notification channels (lambdas/domain/alerts/): members see them, admins change and test them.
   'channel.list': { level: 'workspace', minRole: 'member' },
   'channel.manage': { level: 'workspace', minRole: 'admin' },
+  // Monitors (lambdas/domain/alerts/monitors/): project content, like metrics: members write them.
+  'monitor.list': { level: 'workspace', minRole: 'viewer' },
+  'monitor.manage': { level: 'workspace', minRole: 'member' },
 } as const satisfies Record<string, PolicyRule>;
 
 export type Action = keyof typeof ROLE_MATRIX;

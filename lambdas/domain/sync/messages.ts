@@ -5,6 +5,8 @@
  * Validation is strict (unknown fields, kinds or versions are refused) so that a data plane never
  * applies something it only half understands.
  */
+
+import { monitorPayloadProblem } from '../alerts/monitors/synced';
 import { API_KEY_SCOPES, type ApiKeyScope } from '../auth/principal';
 import { promptPayloadProblem, toolPayloadProblem } from '../configurations/synced';
 import { evaluatorPayloadProblem } from '../evaluators/definitions/synced';
@@ -154,7 +156,9 @@ export function checkSyncMessage(value: unknown): SyncMessage {
         ? toolPayloadProblem(payload, entityId)
         : entityKind === 'evaluator'
           ? evaluatorPayloadProblem(payload, entityId)
-          : undefined;
+          : entityKind === 'alert'
+            ? monitorPayloadProblem(payload, entityId)
+            : undefined;
   if (problem !== undefined) throw new SyncMessageError(`${entityKind} payload: ${problem}`);
   return {
     v: SYNC_MESSAGE_VERSION,

@@ -41,8 +41,8 @@ describe('sync controller: applying', () => {
     expect(world.registry.records.get(keyHash('k1'))?.revoked).toBe(true);
   });
 
-  // Kinds whose payloads the sync holds as given (evaluators, prompts and tools have checked shapes).
-  it.each<ConfigKind>(['project', 'alert'])('stores %s upserts and deletions with versions', async (kind) => {
+  // Kinds whose payloads the sync holds as given (evaluators, prompts, tools and alerts, i.e. monitors, have checked shapes).
+  it.each<ConfigKind>(['project'])('stores %s upserts and deletions with versions', async (kind) => {
     const world = dataPlane();
     await world.controller.handle(await body(change(`${kind}.upserted`, 'e1', 1, { name: 'first' })));
     await world.controller.handle(await body(change(`${kind}.upserted`, 'e1', 2, { name: 'second' })));
@@ -78,9 +78,9 @@ describe('sync controller: applying', () => {
   it('tracks the highest seq, the lag and counts per outcome', async () => {
     let now = NOW;
     const world = dataPlane({ clock: () => now });
-    await world.controller.handle(await body(change('alert.upserted', 'x', 2), { seq: 9, issuedAt: NOW }));
+    await world.controller.handle(await body(change('project.upserted', 'x', 2), { seq: 9, issuedAt: NOW }));
     now = NOW + 1500;
-    await world.controller.handle(await body(change('alert.upserted', 'x', 1), { seq: 4, issuedAt: NOW }));
+    await world.controller.handle(await body(change('project.upserted', 'x', 1), { seq: 4, issuedAt: NOW }));
     expect(await world.appliedState.appliedSeq()).toBe(9);
     expect(world.controller.stats()).toMatchObject({ applied: 1, stale: 1, rejected: 0 });
     // Recorded for the heartbeat sender, which runs in another function.
@@ -119,12 +119,12 @@ describe('sync controller: applying', () => {
 
   it('reports its inventory and a digest of it', async () => {
     const world = dataPlane();
-    await world.controller.handle(await body(change('alert.upserted', 'a1', 3)));
+    await world.controller.handle(await body(change('project.upserted', 'a1', 3)));
     await world.controller.handle(await body(keyChange('api-key.upserted', 'k1', 7)));
     const inventory = await world.controller.inventory();
     expect(inventory).toEqual(
       expect.arrayContaining([
-        { kind: 'alert', entityId: 'a1', entityVersion: 3 },
+        { kind: 'project', entityId: 'a1', entityVersion: 3 },
         { kind: 'api-key', entityId: keyHash('k1'), entityVersion: 7 },
       ]),
     );

@@ -1,0 +1,119 @@
+/**
+ * The monitors routes of the control-plane API: RBAC per role (viewers read, members write,
+ * outsiders are forbidden), every refusal before anything is stored or published, channels checked
+ * against the project's, each change published for the sync as the `alert` kind with a payload the
+ * sync's checks accept.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { checkSyncMessage } from '../../../../lambdas/domain/sync/messages';
+import { bodyOf, buildFixture, type Fixture, request } from '../../control-plane/fixture';
+import { aChannel } from '../alerts-fixtures';
+
+const MONITOR = {
+  name: 'model errors',
+  event_type: 'model',
+  filters: [{ field: 'error', operator: 'exists', type: 'string' }],
+  aggregation: 'count',
+  field: 'errors',
+  window_minutes: 5,
+  critical: 0,
+  channels: ['ch1'],
+};
+
+let fixture: Fixture;
+beforeEach(async () => {
+  fixture = await buildFixture();
+  await fixture.store.put(
+    aChannel({ org_id: fixture.orgA, workspace_id: fixture.w1, project_id: fixture.projectId }),
+  );
+});
+
+const path = (suffix = '') => `/v1/projects/${fixture.projectId}/monitors${suffix}`;
+const call = (method: string, user: string, suffix = '', body?: unknown) =>
+  fixture.api(request({ method, path: path(suffix), user, ...(body !== undefined && { body }) }));
+
+describe('monitors API', () => {
+  it('creates, lists, reads, patches and deletes, publishing each change', async () => {
+    const created = await call('POST', 'member', '', MONITOR);
+    expect(created.statusCode).toBe(201);
+    const monitor = bodyOf(created) as { id: string; version: number; condition: string };
+    expect(monitor).toMatchObject({ name: 'model errors', version: 1, condition: 'above', paused: false });
+    expect(bodyOf(await call('GET', 'viewer'))).toEqual([monitor]);
+    expect(bodyOf(await call('GET', 'viewer', `/${monitor.id}`))).toEqual(monitor);
+    const patched = await call('PATCH', 'member', `/${monitor.id}`, { paused: true });
+    expect(bodyOf(patched)).toMatchObject({ paused: true, version: 2 });
+    // The same patch again changes nothing and publishes nothing.
+    await call('PATCH', 'member', `/${monitor.id}`, { paused: true });
+    expect((await call('DELETE', 'member', `/${monitor.id}`)).statusCode).toBe(200);
+    expect((await call('GET', 'viewer', `/${monitor.id}`)).statusCode).toBe(404);
+    expect(fixture.changes.published.map((change) => [change.type, change.version])).toEqual([
+      ['alert.upserted', 1],
+      ['alert.upserted', 2],
+      ['alert.deleted', 3],
+    ]);
+    // Each payload passes the data plane's checks of a sync message.
+    for (const change of fixture.changes.published)
+      expect(() =>
+        checkSyncMessage({
+          v: 1,
+          dataPlaneId: 'dp',
+          seq: 1,
+          issuedAt: 1,
+          kind: change.type,
+          entityId: monitor.id,
+          entityVersion: change.version,
+          payload: JSON.parse(JSON.stringify(change.payload)),
+        }),
+      ).not.toThrow();
+  });
+
+  it('lets viewers read but not write, and outsiders nothing', async () => {
+    expect((await call('POST', 'viewer', '', MONITOR)).statusCode).toBe(403);
+    // An outsider naming org A is forbidden; in their own organization the project does not exist.
+    const asOutsider = (method: string) =>
+      fixture.api(
+        request({ method, path: path(), user: 'other', query: { org_id: fixture.orgA }, body: MONITOR }),
+      );
+    expect((await asOutsider('POST')).statusCode).toBe(403);
+    expect((await asOutsider('GET')).statusCode).toBe(403);
+    expect((await call('GET', 'other')).statusCode).toBe(404);
+    expect((await call('GET', 'viewer')).statusCode).toBe(200);
+    expect((await fixture.api(request({ method: 'GET', path: path() }))).statusCode).toBe(401);
+    expect(fixture.changes.published).toEqual([]);
+  });
+
+  it.each([
+    [{ ...MONITOR, channels: ['nope'] }, 'channels[0]: no channel nope in this project'],
+    [
+      { ...MONITOR, filters: [{ field: 'inputs.q', operator: 'exists', type: 'string' }] },
+      'per-minute rollups',
+    ],
+    [{ ...MONITOR, window_minutes: 1 }, 'window_minutes'],
+    [{ ...MONITOR, warning: 5, critical: 1 }, 'critical must be above warning'],
+  ])('refuses %j with 400, storing and publishing nothing', async (body, message) => {
+    const response = await call('POST', 'member', '', body);
+    expect(response.statusCode).toBe(400);
+    expect((bodyOf(response) as { error: string }).error).toContain(message);
+    expect(await fixture.store.listByOrg('monitor', fixture.orgA)).toEqual([]);
+    expect(fixture.changes.published).toEqual([]);
+  });
+
+  it('refuses a bad patch and keeps the monitor as it was', async () => {
+    const monitor = bodyOf(await call('POST', 'member', '', MONITOR)) as { id: string };
+    const response = await call('PATCH', 'member', `/${monitor.id}`, { aggregation: 'p42' });
+    expect(response.statusCode).toBe(400);
+    expect(bodyOf(await call('GET', 'viewer', `/${monitor.id}`))).toMatchObject({
+      aggregation: 'count',
+      version: 1,
+    });
+    expect(fixture.changes.published).toHaveLength(1);
+  });
+
+  it('answers 404 for another project or an unknown monitor', async () => {
+    expect((await call('GET', 'owner', '/unknown')).statusCode).toBe(404);
+    const response = await fixture.api(
+      request({ method: 'GET', path: '/v1/projects/nope/monitors', user: 'owner' }),
+    );
+    expect(response.statusCode).toBe(404);
+  });
+});
