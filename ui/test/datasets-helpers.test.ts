@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createApiClient } from '../src/api/client';
 import type { WaggleEvent } from '../src/api/types';
+import { fileNameOf } from '../src/components/download';
 import { checkDraft } from '../src/datasets/DatapointEditor';
 import { datapointFromEvent } from '../src/datasets/from-event';
 import { columnList, formatOfFileName, mappingOf } from '../src/datasets/ImportPanel';
@@ -63,6 +64,17 @@ describe('the import form', () => {
     expect(formatOfFileName('cases.jsonl')).toBe('jsonl');
     expect(formatOfFileName('cases.ndjson')).toBe('jsonl');
     expect(formatOfFileName('cases.xlsx')).toBeUndefined();
+  });
+});
+
+describe('the name of an exported file', () => {
+  it('keeps letters, digits, - _ and . only, never a path or nothing', () => {
+    expect(fileNameOf('capitals v2')).toBe('capitals-v2');
+    expect(fileNameOf('../../etc/passwd')).toBe('..-..-etc-passwd');
+    expect(fileNameOf('a\\b:c*?"<>|')).toBe('a-b-c');
+    expect(fileNameOf('///')).toBe('dataset');
+    expect(fileNameOf('x'.repeat(300))).toHaveLength(80);
+    expect(fileNameOf('données')).toBe('donn-es');
   });
 });
 
