@@ -35,6 +35,7 @@ const platform = await startLocalPlatform({
   projectName: settings.projectName,
   apiKey: settings.apiKey,
   sessionQuietSeconds: settings.sessionQuietSeconds,
+  monitors: { intervalSeconds: settings.monitorIntervalSeconds },
   logger,
 }).catch((error: unknown) => {
   console.error(`waggle: could not start: ${error instanceof Error ? error.message : String(error)}`);

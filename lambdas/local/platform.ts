@@ -59,6 +59,7 @@ import { startLlmProxyLocal } from './llm-proxy-local';
 import { readSavedInfo } from './local-info';
 import { LOCAL_DATA_PLANE_ID } from './local-sync-publisher';
 import { type Logger, loggerFromLines } from './logger';
+import { type LocalMonitorSettings, type LocalMonitors, startLocalMonitors } from './monitors-local';
 import type { LocalNotificationSettings } from './notifications-local';
 import {
   type LocalEvaluatorCatalog,
@@ -151,6 +152,8 @@ export interface LocalPlatformOptions {
   sessionQuietSeconds?: number;
   /** Milliseconds each retry of a workflow's state waits (server-side experiments; the definition's intervals when unset). */
   workflowRetryIntervalMs?: number;
+  /** Monitor evaluation (monitors-local.ts): its interval (npm start: WAGGLE_MONITOR_INTERVAL_S) and, in tests, its clock. */
+  monitors?: LocalMonitorSettings;
   /** Seams for the end-to-end fault tests (a failing store, a crashing writer); unset in normal runs. */
   faults?: {
     eventStore?: (store: DeletableObjectStore) => DeletableObjectStore;
@@ -208,6 +211,8 @@ export interface LocalPlatform {
   evaluators: LocalEvaluatorCatalog;
   /** Runs one compaction pass now (also run on a timer). */
   compact(): Promise<void>;
+  /** Monitor evaluation, when the control plane runs. */
+  monitors?: LocalMonitors;
   close(): Promise<void>;
 }
 
@@ -463,6 +468,20 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
           }),
       });
     const configurationRoutes = new Set<string>(configurations?.routes ?? []);
+    let monitorsHandle: LocalMonitors | undefined;
+    // Monitors need the control plane: their definitions and the delivery queue are its.
+    if (controlPlane) {
+      const monitors = await startLocalMonitors({
+        dynamo: dynamo.client,
+        engine,
+        configStore: controlPlane.configStore,
+        deliveryQueue: controlPlane.notifications.queue,
+        logger,
+        settings: options.monitors,
+      });
+      cleanup.unshift(() => monitors.close());
+      monitorsHandle = monitors;
+    }
     // The LLM proxy: streamed answers are written as they come (the http server's streaming path).
     const llmProxy = startLlmProxyLocal({
       callerAuth: { keys, auth, ...tokenAuth },
@@ -666,6 +685,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       judge,
       evaluators: onlineEvaluation.catalog,
       compact,
+      monitors: monitorsHandle,
       close() {
         // gRPC and HTTP first (drain in-flight requests, which still need the queue and the registry).
         closed ??= runInOrder(cleanup, 'local platform');

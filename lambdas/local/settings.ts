@@ -25,6 +25,8 @@ interface LocalSettings {
   corsOrigins?: string[];
   /** Seconds a session must stay quiet before session evaluators score it (WAGGLE_SESSION_QUIET_S, 60). */
   sessionQuietSeconds: number;
+  /** Seconds between monitor evaluations (WAGGLE_MONITOR_INTERVAL_S, 60: EventBridge Scheduler's minute on AWS). */
+  monitorIntervalSeconds: number;
 }
 
 export class SettingsError extends Error {
@@ -56,6 +58,7 @@ const LOCAL_SETTINGS = defineEnvironment('npm start', {
     }),
   ),
   WAGGLE_SESSION_QUIET_S: withDefault(integer({ min: 1, max: SQS_MAX_DELAY_SECONDS }), 60),
+  WAGGLE_MONITOR_INTERVAL_S: withDefault(integer({ min: 1, max: 3600 }), 60),
   WAGGLE_LOG_LEVEL: withDefault(oneOf(LOG_LEVELS, { ignoreCase: true }), 'info'),
   WAGGLE_LOG_FORMAT: withDefault(oneOf(LOG_FORMATS, { ignoreCase: true }), 'text'),
   /** Comma-separated exact origins; replaces the default (the console's own origin). */
@@ -91,5 +94,6 @@ export function readLocalSettings(env: Record<string, string | undefined>): Loca
     logFormat: values.WAGGLE_LOG_FORMAT,
     corsOrigins: values.WAGGLE_CORS_ORIGINS,
     sessionQuietSeconds: values.WAGGLE_SESSION_QUIET_S,
+    monitorIntervalSeconds: values.WAGGLE_MONITOR_INTERVAL_S,
   };
 }

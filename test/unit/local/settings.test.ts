@@ -26,7 +26,16 @@ describe('npm start settings', () => {
       logFormat: 'text',
       corsOrigins: undefined,
       sessionQuietSeconds: 60,
+      monitorIntervalSeconds: 60,
     });
+  });
+
+  it('takes a monitor interval of 1 s to an hour, and refuses others', () => {
+    expect(readLocalSettings({ WAGGLE_MONITOR_INTERVAL_S: '2' }).monitorIntervalSeconds).toBe(2);
+    for (const bad of ['0', '3601', '1.5', 'soon'])
+      expect(() => readLocalSettings({ WAGGLE_MONITOR_INTERVAL_S: bad })).toThrow(
+        /WAGGLE_MONITOR_INTERVAL_S/,
+      );
   });
 
   it('takes a session quiet period SQS can delay, and refuses one it cannot', () => {
