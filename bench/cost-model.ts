@@ -9,15 +9,24 @@
  *                                                                        each 64 KiB chunk of a payload is one request)
  *   S3                     https://aws.amazon.com/s3/pricing/           (S3 Standard PUT, COPY, POST, LIST per 1,000)
  *   KMS                    https://aws.amazon.com/kms/pricing/          (per 10,000 requests)
+ *   Step Functions         https://aws.amazon.com/step-functions/pricing/ (Standard: per state transition;
+ *                                                                        a Distributed Map's child executions too)
+ *   DynamoDB               https://aws.amazon.com/dynamodb/pricing/on-demand/ (per million write / read request units)
+ *   Athena                 https://aws.amazon.com/athena/pricing/       (per TB scanned, at least 10 MB a query)
  */
 import { SQS_BILLED_CHUNK_BYTES, SQS_MAX_BATCH_ENTRIES } from '../lambdas/domain/queue-limits';
 
-const PRICES = {
+export const PRICES = {
   httpApiPerMillionRequests: 1.0,
   lambdaPerMillionRequests: 0.2,
   lambdaArmPerGbSecond: 0.0000133334,
   sqsPerMillion64KiBChunks: 0.4,
   s3PutPer1000: 0.005,
+  s3GetPer1000: 0.0004,
+  stepFunctionsPer1000Transitions: 0.025,
+  dynamoPerMillionWriteUnits: 0.625,
+  dynamoPerMillionReadUnits: 0.125,
+  athenaPerTbScanned: 5,
   /** KMS requests; S3 Bucket Keys make SSE-KMS puts reuse a bucket-level key, so they are rare. */
   kmsPer10000Requests: 0.03,
 } as const;

@@ -8,6 +8,7 @@ import { formatColdStartSection, measureColdStarts } from './cold-start-bench';
 import { formatEvaluationLagSection, measureEvaluationLag } from './evaluators/evaluation-lag-bench';
 import { formatJudgeSection, measureJudge } from './evaluators/judge-bench';
 import { formatPythonSection, measurePython } from './evaluators/python-bench';
+import { formatExperimentCostSection } from './experiments/experiment-cost';
 import {
   ASSUMED_IO_WAIT_MS,
   FULL_VCPU_MB,
@@ -71,6 +72,7 @@ const SECTIONS: Record<string, () => Promise<string>> = {
   python: async () => formatPythonSection(await measurePython()),
   judge: async () => formatJudgeSection(await measureJudge()),
   'evaluation-lag': async () => formatEvaluationLagSection(await measureEvaluationLag()),
+  'experiment-cost': async () => formatExperimentCostSection(),
 };
 
 async function runOnly(name: string): Promise<void> {
@@ -268,6 +270,7 @@ Target: p50 under 2 s: ${freshness.p50Ms < 2000 ? 'met' : 'NOT met'}.
 ${formatProxySection(proxy)}
 ${formatPythonSection(python)}
 ${formatJudgeSection(judge)}
+${formatExperimentCostSection()}
 ${formatEvaluationLagSection(evaluationLag)}
 ## Queries over ${fmt(queries.events)} stored events (local, DuckDB)
 

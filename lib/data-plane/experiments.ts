@@ -23,6 +23,9 @@ import type { EvaluatorExecutor } from './evaluator-executor';
 import { createMapWorkflow, createWorkflowItems, grantItemLists, grantRunControl } from './map-workflow';
 import { grantProviderCalls, type ProviderCallAccess } from './provider-calls';
 
+/** The steps function's memory (docs/BENCHMARKS.md prices its waiting with it). */
+export const EXPERIMENT_STEPS_MEMORY_MB = 512;
+
 export interface ExperimentsProps extends CallerAuthProps, ProviderCallAccess {
   /** Runs the run's Python metrics. */
   readonly executor: EvaluatorExecutor;
@@ -73,7 +76,8 @@ export class Experiments extends Construct {
       entry: 'lambdas/experiment-steps/handler.ts',
       serviceName: 'waggle-experiment-steps',
       description: "Waggle experiment steps: list a run's batches, run a batch of datapoints, end the run",
-      memorySize: 1024,
+      // It waits on providers, the executor and the queue, and holds one batch: 512 MB, half the wait's price of 1 GB.
+      memorySize: EXPERIMENT_STEPS_MEMORY_MB,
       // A batch of 10 datapoints, 5 at a time, each at most the provider timeout (60 s) plus the proxy's retries.
       timeout: Duration.minutes(15),
       logLevel: props.logLevel,
