@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename, extname } from 'node:path';
-import { resolveConfig, type TracerOptions } from '../core/config';
+import { resolveConfig, type TracerConfig, type TracerOptions } from '../core/config';
 import { WaggleTracer } from '../core/tracer';
 import { errorMessage } from '../instrumentation/span-end';
 import {
@@ -71,6 +71,12 @@ export interface EvaluateOptions
   metadata?: Record<string, unknown>;
   /** Continue this run: only its datapoints without a result are run, then the run is completed again. */
   resumeRunId?: string;
+  /**
+   * Trace through this tracer (its server, key and project; flushed, not shut down, at the end), so
+   * the function can add spans of its own with `tracer.trace`; by default evaluate() makes one from
+   * the options above, with source `evaluation`.
+   */
+  tracer?: WaggleTracer;
   /** Print the summary (default true) through `print` (default console.log). */
   printSummary?: boolean;
   print?: (text: string) => void;
@@ -105,13 +111,7 @@ interface Plan {
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
   const started = Date.now();
   const plan = checkOptions(options);
-  const resolved = resolveConfig({
-    ...pickTracerOptions(options),
-    source: 'evaluation',
-    sessionName: plan.name,
-  });
-  if (!resolved.ok) throw new EvaluateError(`invalid configuration: ${resolved.problems.join('; ')}`);
-  const { config } = resolved;
+  const config = tracerConfig(options, plan);
   const api = createPlatformApi({
     serverUrl: config.serverUrl,
     apiKey: config.apiKey,
@@ -131,22 +131,24 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     config.project,
   );
 
-  const tracer = new WaggleTracer({
-    ...pickTracerOptions(options),
-    source: 'evaluation',
-    sessionName: plan.name,
-  });
+  const tracer =
+    options.tracer ??
+    new WaggleTracer({ ...pickTracerOptions(options), source: 'evaluation', sessionName: plan.name });
+  // Spans and session updates are on the platform before the run says it is complete.
+  const settle = async () => {
+    if (options.tracer) await options.tracer.flush();
+    else await tracer.shutdown();
+  };
   const todo = source.datapoints.filter((datapoint) => !done.has(datapoint.id));
   let outcomes: DatapointOutcome[];
   try {
     outcomes = await runDatapoints(tracer, plan, source, runId, todo);
   } catch (error) {
-    await tracer.shutdown();
+    await settle();
     await api.updateRun(runId, { status: 'failed' }).catch(() => {});
     throw error;
   }
-  // Spans and session updates are on the platform before the run says it is complete.
-  await tracer.shutdown();
+  await settle();
 
   const sessionIds = [...new Set([...priorSessions, ...outcomes.map((outcome) => outcome.sessionId)])];
   const datapointIds = [...new Set([...priorDatapoints, ...outcomes.map((outcome) => outcome.datapointId)])];
@@ -172,6 +174,26 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     summary,
     durationMs,
   };
+}
+
+/** The server, key and project the calls go to: the given tracer's, else from the options and environment. */
+function tracerConfig(options: EvaluateOptions, plan: Plan): TracerConfig {
+  if (options.tracer !== undefined) {
+    if (
+      !(options.tracer instanceof WaggleTracer) ||
+      options.tracer.config === undefined ||
+      !options.tracer.enabled
+    )
+      throw new EvaluateError('tracer must be an enabled WaggleTracer');
+    return options.tracer.config;
+  }
+  const resolved = resolveConfig({
+    ...pickTracerOptions(options),
+    source: 'evaluation',
+    sessionName: plan.name,
+  });
+  if (!resolved.ok) throw new EvaluateError(`invalid configuration: ${resolved.problems.join('; ')}`);
+  return resolved.config;
 }
 
 function checkOptions(options: EvaluateOptions): Plan {

@@ -4,8 +4,15 @@
  * refused before anything is created.
  */
 import { createHash } from 'node:crypto';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EvaluateError, type EvaluateOptions, evaluate, MAX_EVALUATE_DATAPOINTS } from '../../src/index';
+import {
+  EvaluateError,
+  type EvaluateOptions,
+  evaluate,
+  MAX_EVALUATE_DATAPOINTS,
+  WaggleTracer,
+} from '../../src/index';
 import { type FakeDataset, type FakePlatform, startFakePlatform } from './fake-platform';
 
 const DATASET: FakeDataset = {
@@ -389,5 +396,42 @@ describe('evaluate() refuses bad options before creating anything', () => {
       }),
     ).rejects.toThrow('creating the run failed with HTTP 500: injected failure of POST /runs');
     expect(called).toBe(false);
+  });
+});
+
+describe('evaluate() with a tracer of your own', () => {
+  it("traces through it, so the function's own spans land in the datapoint's session; it stays open", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = new WaggleTracer({
+      apiKey: 'key',
+      project: 'evals',
+      serverUrl: platform.url,
+      spanProcessor: new SimpleSpanProcessor({ exporter }),
+      logger: { debug: () => {}, warn: () => {} },
+    });
+    const generate = tracer.trace(async (question: string) => `echo ${question}`, {
+      name: 'generate',
+      eventType: 'model',
+    });
+    const result = await evaluate({
+      tracer,
+      print: () => {},
+      datasetId: DATASET.id,
+      function: async (inputs) => ({ answer: await generate(String(inputs.question)) }),
+    });
+    expect(platform.runs.get(result.runId)?.status).toBe('completed');
+    const sessionOf = (name: string) =>
+      exporter
+        .getFinishedSpans()
+        .filter((span) => span.name === name)
+        .map((span) => span.attributes.honeyhive_session_id)
+        .sort();
+    expect(sessionOf('generate')).toEqual(result.sessionIds.slice().sort());
+    expect(sessionOf('generate')).toEqual(sessionOf('function'));
+    expect(tracer.enabled).toBe(true);
+    await tracer.shutdown();
+    await expect(evaluate({ tracer, datasetId: DATASET.id, function: add })).rejects.toThrow(
+      'tracer must be an enabled WaggleTracer',
+    );
   });
 });
