@@ -17,6 +17,8 @@
  *   /projects/$projectId/runs                  experiment runs (pick two to compare)
  *   /projects/$projectId/runs/$runId           one run's result (?aggregate=<function>)
  *   /projects/$projectId/runs/$runId/compare/$oldRunId   the run against an older one
+ *   /projects/$projectId/alerts                monitors, channels, notification log (?tab=monitors|channels|log;
+ *                                              ?monitor=<id>|new with ?field=&event_type=&aggregation= to prefill)
  *   /projects/$projectId/admin                 projects, members, API keys (?tab=keys|members|projects)
  */
 import {
@@ -202,6 +204,31 @@ const compareRoute = createRoute({
   component: lazyRouteComponent(() => import('./experiments/ComparePage'), 'ComparePage'),
 });
 
+export type AlertsTab = 'monitors' | 'channels' | 'log';
+const ALERTS_TABS: readonly AlertsTab[] = ['monitors', 'channels', 'log'];
+
+/** The alerts page's address: its tab, the monitor open (an id or `new`) and a new monitor's prefill. */
+export interface AlertsSearch {
+  tab?: AlertsTab;
+  monitor?: string;
+  field?: string;
+  event_type?: string;
+  aggregation?: string;
+}
+
+const alertsRoute = createRoute({
+  getParentRoute: () => projectRoute,
+  path: 'alerts',
+  validateSearch: (search: Record<string, unknown>): AlertsSearch => ({
+    tab: ALERTS_TABS.find((tab) => tab === search.tab),
+    monitor: text(search.monitor),
+    field: text(search.field),
+    event_type: text(search.event_type),
+    aggregation: text(search.aggregation),
+  }),
+  component: lazyRouteComponent(() => import('./alerts/AlertsPage'), 'AlertsPage'),
+});
+
 export type AdminTab = 'keys' | 'members' | 'projects' | 'provider-keys';
 const ADMIN_TABS: readonly AdminTab[] = ['keys', 'members', 'projects', 'provider-keys'];
 
@@ -233,6 +260,7 @@ const routeTree = rootRoute.addChildren([
       runsRoute,
       runRoute,
       compareRoute,
+      alertsRoute,
       adminRoute,
     ]),
   ]),

@@ -11,6 +11,7 @@ import type { BackfillState } from '../../../lambdas/domain/evaluators/backfill/
 import type { ProviderId } from '../../../lambdas/domain/providers/provider-ids';
 import type { ScoreHistoryEntry } from '../../../lambdas/domain/query/types';
 import type { SessionSortField, SortOrder } from '../../../lambdas/domain/read-api/wire-types';
+import { alertCalls } from './alert-calls';
 import { experimentCalls } from './experiment-calls';
 import type {
   ChartPoint,
@@ -622,6 +623,8 @@ export function createApiClient(options: ApiClientOptions) {
       }),
     revokeKey: (projectId: string, keyId: string) =>
       cp<ApiKeyView>('DELETE', `/v1/projects/${enc(projectId)}/keys/${enc(keyId)}`),
+    // Control plane (alerts: channels, the notification log, monitors; docs/alerts.md).
+    ...alertCalls(cp, query),
     dataPlaneToken,
     /** Drops every cached data-plane token (sign-out). */
     forgetTokens: () => tokens.clear(),

@@ -62,7 +62,8 @@ export function TimeChart({
         {},
         ...series.map((entry, index) => ({
           label: entry.label,
-          stroke: PALETTE[index % PALETTE.length],
+          stroke: entry.stroke ?? PALETTE[index % PALETTE.length],
+          ...(entry.dash && { dash: entry.dash }),
           width: 2,
           spanGaps: false,
           points: { show: x.length < 60 },

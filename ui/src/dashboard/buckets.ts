@@ -27,6 +27,9 @@ export function chooseBucket(spanMs: number, target = 800): ChartBucket {
 export interface Series {
   label: string;
   values: (number | null)[];
+  /** A fixed colour and a dash (a threshold line), instead of the palette's next colour. */
+  stroke?: string;
+  dash?: number[];
 }
 
 /**

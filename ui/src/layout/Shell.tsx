@@ -70,6 +70,7 @@ const PROJECT_PAGES = [
   { to: '/projects/$projectId/review', label: 'Review' },
   { to: '/projects/$projectId/datasets', label: 'Datasets' },
   { to: '/projects/$projectId/runs', label: 'Experiments' },
+  { to: '/projects/$projectId/alerts', label: 'Alerts' },
   { to: '/projects/$projectId/admin', label: 'Admin' },
 ] as const;
 
@@ -116,9 +117,13 @@ function ProjectSwitcher({ projectId }: { projectId: string | undefined }) {
   const list = projects.data ?? [];
   return (
     <span className="inline-field">
-      <label htmlFor={selectId}>Project</label>
+      {/* Named for screen readers only: ten project pages and the tools share the 1280 px header. */}
+      <label htmlFor={selectId} className="sr-only">
+        Project
+      </label>
       <select
         id={selectId}
+        title="Project"
         value={projectId ?? ''}
         disabled={list.length === 0}
         onChange={(event) => {

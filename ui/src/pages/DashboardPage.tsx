@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { getRouteApi } from '@tanstack/react-router';
+import { getRouteApi, Link } from '@tanstack/react-router';
 import { useId, useMemo, useState } from 'react';
 import type { ChartAggregation, ChartBucket, ChartRequest, DataTarget } from '../api/client';
 import type { EventFilter } from '../api/types';
@@ -30,6 +30,8 @@ interface ChartSpec {
   format(value: number): string;
   /** What a bucket without events shows: 0 for counts and sums, a gap for percentiles. */
   fill: 0 | null;
+  /** A new monitor of this chart's series (the Alerts page's prefill). */
+  monitor: { field: string; aggregation: string };
 }
 
 const CHARTS: ChartSpec[] = [
@@ -40,6 +42,7 @@ const CHARTS: ChartSpec[] = [
     aggregations: [{ aggregation: 'count', label: 'events' }],
     format: formatCount,
     fill: 0,
+    monitor: { field: 'duration', aggregation: 'count' },
   },
   {
     id: 'cost',
@@ -48,6 +51,7 @@ const CHARTS: ChartSpec[] = [
     aggregations: [{ aggregation: 'sum', label: 'cost' }],
     format: formatCost,
     fill: 0,
+    monitor: { field: 'cost', aggregation: 'sum' },
   },
   {
     id: 'tokens',
@@ -56,6 +60,7 @@ const CHARTS: ChartSpec[] = [
     aggregations: [{ aggregation: 'sum', label: 'tokens' }],
     format: formatCount,
     fill: 0,
+    monitor: { field: 'tokens', aggregation: 'sum' },
   },
   {
     id: 'latency',
@@ -67,6 +72,7 @@ const CHARTS: ChartSpec[] = [
     ],
     format: formatDuration,
     fill: null,
+    monitor: { field: 'duration', aggregation: 'p95' },
   },
   {
     id: 'errors',
@@ -76,6 +82,7 @@ const CHARTS: ChartSpec[] = [
     filters: [{ field: 'error', operator: 'exists' }],
     format: formatCount,
     fill: 0,
+    monitor: { field: 'errors', aggregation: 'count' },
   },
 ];
 
@@ -222,7 +229,16 @@ function ChartCard({
             {spec.format(drawn.sum)}
           </span>
         ) : null}
-        {drawn ? <span className="muted small"> · {formatCount(drawn.total)} events charted</span> : null}
+        {drawn ? <span className="muted small"> · {formatCount(drawn.total)} events charted</span> : null}{' '}
+        <Link
+          className="small"
+          to="/projects/$projectId/alerts"
+          params={{ projectId: target.projectId }}
+          search={{ tab: 'monitors', monitor: 'new', event_type: 'model', ...spec.monitor }}
+          aria-label={`Create a monitor of ${spec.title}`}
+        >
+          Monitor this
+        </Link>
       </figcaption>
       <ErrorMessage error={chart.error} />
       {chart.isLoading ? <p role="status">Loading…</p> : null}

@@ -359,6 +359,26 @@ function Editor({
         {metric && metric.type !== 'human' ? (
           <Backfill target={target} metric={metric} canRun={canWrite} />
         ) : null}
+        {metric ? (
+          <section className="card" aria-label="Alerts">
+            <p className="muted small">
+              Be told when its scores move:{' '}
+              <Link
+                to="/projects/$projectId/alerts"
+                params={{ projectId: target.projectId }}
+                search={{
+                  tab: 'monitors',
+                  monitor: 'new',
+                  field: `metrics.${metric.name}`,
+                  aggregation: 'avg',
+                  ...(metric.event_type && { event_type: metric.event_type }),
+                }}
+              >
+                Create a monitor of {metric.name}
+              </Link>
+            </p>
+          </section>
+        ) : null}
         {metric ? <Versions target={target} metric={metric} /> : null}
       </div>
     </div>
