@@ -11,7 +11,14 @@
  * `RedriveExecution` then reruns only the failed items.
  */
 import { BACKFILL_TOLERATED_FAILURE_PERCENTAGE } from '../domain/evaluators/backfill/request';
-import { LAMBDA_RETRY, placeholder, type StateMachineDefinition, substitute } from '../domain/workflows/asl';
+import {
+  ITEM_RETRY,
+  LAMBDA_RETRY,
+  mapWorkflowDefinition,
+  type StateMachineDefinition,
+  substitute,
+  WORKFLOW_PLACEHOLDERS,
+} from '../domain/workflows/asl';
 
 export type { StateMachineDefinition } from '../domain/workflows/asl';
 
@@ -19,81 +26,28 @@ export type { StateMachineDefinition } from '../domain/workflows/asl';
  * The placeholders: the steps function's ARN, the bucket holding the item lists, and the AWS
  * partition (the S3 integration's ARN is `arn:<partition>:states:::s3:getObject`: aws-cn in China).
  */
-export const BACKFILL_DEFINITION_PLACEHOLDERS = {
-  stepsFunctionArn: 'StepsFunctionArn',
-  itemsBucket: 'ItemsBucket',
-  partition: 'Partition',
-} as const;
+export const BACKFILL_DEFINITION_PLACEHOLDERS = WORKFLOW_PLACEHOLDERS;
 
 /** Map items scored at once: the evaluator executor's and the providers' load. */
 export const BACKFILL_MAX_CONCURRENCY = 10;
 
-/** A batch's own failure (an unreadable event, a sandbox fault, scores not published): twice more. */
-const BATCH_RETRY = {
-  ErrorEquals: ['States.TaskFailed'],
-  IntervalSeconds: 5,
-  MaxAttempts: 2,
-  BackoffRate: 2,
-  JitterStrategy: 'FULL',
-};
-
 export function backfillDefinition(): StateMachineDefinition {
-  const steps = placeholder(BACKFILL_DEFINITION_PLACEHOLDERS.stepsFunctionArn);
-  return {
-    Comment:
+  return mapWorkflowDefinition({
+    comment:
       'Waggle backfill: one evaluator version over stored events (lambdas/backfill-steps/definition.ts)',
-    StartAt: 'Prepare',
+    placeholders: BACKFILL_DEFINITION_PLACEHOLDERS,
     // A backfill of MAX_BACKFILL_EVENTS judge calls at the concurrency above takes hours, not a day.
-    TimeoutSeconds: 24 * 3600,
-    States: {
-      Prepare: {
-        Type: 'Task',
-        Resource: steps,
-        Parameters: { step: 'prepare', 'run.$': '$.run' },
-        ResultPath: '$.prepared',
-        Retry: [LAMBDA_RETRY],
-        Next: 'ScoreBatches',
-      },
-      ScoreBatches: {
-        Type: 'Map',
-        ItemReader: {
-          Resource: `arn:${placeholder(BACKFILL_DEFINITION_PLACEHOLDERS.partition)}:states:::s3:getObject`,
-          ReaderConfig: { InputType: 'JSON' },
-          Parameters: {
-            Bucket: placeholder(BACKFILL_DEFINITION_PLACEHOLDERS.itemsBucket),
-            'Key.$': '$.prepared.items_key',
-          },
-        },
-        ItemSelector: { 'run.$': '$.run', 'item.$': '$$.Map.Item.Value' },
-        MaxConcurrency: BACKFILL_MAX_CONCURRENCY,
-        ToleratedFailurePercentage: BACKFILL_TOLERATED_FAILURE_PERCENTAGE,
-        ItemProcessor: {
-          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-          StartAt: 'ScoreBatch',
-          States: {
-            ScoreBatch: {
-              Type: 'Task',
-              Resource: steps,
-              Parameters: { step: 'score', 'run.$': '$.run', 'item.$': '$.item' },
-              Retry: [LAMBDA_RETRY, BATCH_RETRY],
-              End: true,
-            },
-          },
-        },
-        ResultPath: '$.results',
-        Next: 'Finalize',
-      },
-      Finalize: {
-        Type: 'Task',
-        Resource: steps,
-        Parameters: { step: 'finalize', 'prepared.$': '$.prepared', 'results.$': '$.results' },
-        ResultPath: '$.totals',
-        Retry: [LAMBDA_RETRY],
-        OutputPath: '$.totals',
-        End: true,
-      },
-    },
-  };
+    timeoutSeconds: 24 * 3600,
+    mapState: 'ScoreBatches',
+    itemState: 'ScoreBatch',
+    itemStep: 'score',
+    // A batch's own failure (an unreadable event, a sandbox fault, scores not published): twice more.
+    itemRetries: [LAMBDA_RETRY, ITEM_RETRY],
+    concurrency: { MaxConcurrency: BACKFILL_MAX_CONCURRENCY },
+    toleratedFailurePercentage: BACKFILL_TOLERATED_FAILURE_PERCENTAGE,
+    finalizeParameters: { 'prepared.$': '$.prepared', 'results.$': '$.results' },
+    finalizeResultPath: '$.totals',
+  });
 }
 
 /** The definition with its placeholders replaced (what Step Functions runs after substitution). */

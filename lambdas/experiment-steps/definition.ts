@@ -12,13 +12,16 @@
  * then reruns only the failed items, and in each only the datapoints not done.
  */
 import { EXPERIMENT_TOLERATED_FAILURE_PERCENTAGE } from '../domain/experiments/server/request';
-import { LAMBDA_RETRY, placeholder, type StateMachineDefinition, substitute } from '../domain/workflows/asl';
+import {
+  ITEM_RETRY,
+  LAMBDA_RETRY,
+  mapWorkflowDefinition,
+  type StateMachineDefinition,
+  substitute,
+  WORKFLOW_PLACEHOLDERS,
+} from '../domain/workflows/asl';
 
-export const EXPERIMENT_DEFINITION_PLACEHOLDERS = {
-  stepsFunctionArn: 'StepsFunctionArn',
-  itemsBucket: 'ItemsBucket',
-  partition: 'Partition',
-} as const;
+export const EXPERIMENT_DEFINITION_PLACEHOLDERS = WORKFLOW_PLACEHOLDERS;
 
 /** The project's rate limit refused calls (ExperimentThrottledError): wait longer, with full jitter. */
 const THROTTLE_RETRY = {
@@ -30,72 +33,23 @@ const THROTTLE_RETRY = {
   JitterStrategy: 'FULL',
 };
 
-/** A batch's own failure (a provider down, an endpoint's 5xx, events not queued): twice more. */
-const BATCH_RETRY = {
-  ErrorEquals: ['States.TaskFailed'],
-  IntervalSeconds: 5,
-  MaxAttempts: 2,
-  BackoffRate: 2,
-  JitterStrategy: 'FULL',
-};
-
 export function experimentDefinition(): StateMachineDefinition {
-  const steps = placeholder(EXPERIMENT_DEFINITION_PLACEHOLDERS.stepsFunctionArn);
-  return {
-    Comment:
+  return mapWorkflowDefinition({
+    comment:
       'Waggle server-side experiment: a configuration or endpoint over a dataset (lambdas/experiment-steps/definition.ts)',
-    StartAt: 'Prepare',
+    placeholders: EXPERIMENT_DEFINITION_PLACEHOLDERS,
     // 5,000 datapoints (a run's most) at one item at a time, throttled: hours, not a day.
-    TimeoutSeconds: 24 * 3600,
-    States: {
-      Prepare: {
-        Type: 'Task',
-        Resource: steps,
-        Parameters: { step: 'prepare', 'run.$': '$.run' },
-        ResultPath: '$.prepared',
-        Retry: [LAMBDA_RETRY],
-        Next: 'RunBatches',
-      },
-      RunBatches: {
-        Type: 'Map',
-        ItemReader: {
-          Resource: `arn:${placeholder(EXPERIMENT_DEFINITION_PLACEHOLDERS.partition)}:states:::s3:getObject`,
-          ReaderConfig: { InputType: 'JSON' },
-          Parameters: {
-            Bucket: placeholder(EXPERIMENT_DEFINITION_PLACEHOLDERS.itemsBucket),
-            'Key.$': '$.prepared.items_key',
-          },
-        },
-        ItemSelector: { 'run.$': '$.run', 'item.$': '$$.Map.Item.Value' },
-        MaxConcurrencyPath: '$.run.max_concurrency',
-        ToleratedFailurePercentage: EXPERIMENT_TOLERATED_FAILURE_PERCENTAGE,
-        ItemProcessor: {
-          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-          StartAt: 'RunBatch',
-          States: {
-            RunBatch: {
-              Type: 'Task',
-              Resource: steps,
-              Parameters: { step: 'run', 'run.$': '$.run', 'item.$': '$.item' },
-              Retry: [LAMBDA_RETRY, THROTTLE_RETRY, BATCH_RETRY],
-              End: true,
-            },
-          },
-        },
-        ResultPath: '$.results',
-        Next: 'Finalize',
-      },
-      Finalize: {
-        Type: 'Task',
-        Resource: steps,
-        Parameters: { step: 'finalize', 'run.$': '$.run', 'prepared.$': '$.prepared' },
-        ResultPath: '$.counts',
-        Retry: [LAMBDA_RETRY],
-        OutputPath: '$.counts',
-        End: true,
-      },
-    },
-  };
+    timeoutSeconds: 24 * 3600,
+    mapState: 'RunBatches',
+    itemState: 'RunBatch',
+    itemStep: 'run',
+    // Throttled batches wait longer; any other failure (a provider down, an endpoint's 5xx): twice more.
+    itemRetries: [LAMBDA_RETRY, THROTTLE_RETRY, ITEM_RETRY],
+    concurrency: { MaxConcurrencyPath: '$.run.max_concurrency' },
+    toleratedFailurePercentage: EXPERIMENT_TOLERATED_FAILURE_PERCENTAGE,
+    finalizeParameters: { 'run.$': '$.run', 'prepared.$': '$.prepared' },
+    finalizeResultPath: '$.counts',
+  });
 }
 
 /** The definition with its placeholders replaced (what Step Functions runs after substitution). */

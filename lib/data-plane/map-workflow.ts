@@ -11,7 +11,7 @@ import {
   StateMachineType,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct, IConstruct } from 'constructs';
-import type { StateMachineDefinition } from '../../lambdas/domain/workflows/asl';
+import type { StateMachineDefinition, WorkflowPlaceholderNames } from '../../lambdas/domain/workflows/asl';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { createEncryptedBucket } from '../common/encrypted-bucket';
 import { acknowledgeObjectWildcards } from '../common/nag';
@@ -54,13 +54,6 @@ export function createWorkflowItems(
   return { itemsKey, itemsBucket };
 }
 
-/** The state machine's placeholders (definitionSubstitutions) each workflow's definition names. */
-export interface WorkflowPlaceholders {
-  stepsFunctionArn: string;
-  itemsBucket: string;
-  partition: string;
-}
-
 export interface MapWorkflow {
   stateMachine: StateMachine;
   /** The state machine's rights over its own Map Run children. */
@@ -71,7 +64,7 @@ export function createMapWorkflow(
   scope: Construct,
   props: {
     definition: StateMachineDefinition;
-    placeholders: WorkflowPlaceholders;
+    placeholders: WorkflowPlaceholderNames;
     stepsFunction: WaggleFunction;
     items: WorkflowItems;
     itemsPrefix: string;

@@ -130,7 +130,8 @@ const settled = (runId: string) =>
   eventually(
     async () => {
       const state = await experiment(runId);
-      return state.status === 'running' ? undefined : state;
+      // Finalize records the run a moment before the execution itself ends.
+      return state.status === 'running' || state.execution.status === 'RUNNING' ? undefined : state;
     },
     120_000,
     200,

@@ -2,7 +2,9 @@
  * What the workflows' definitions (Amazon States Language, JSONPath) share: their type, the
  * `${Name}` placeholders CDK's definitionSubstitutions fill, and the retry of Lambda's own faults.
  * Backfills (lambdas/backfill-steps/definition.ts) and server-side experiments
- * (lambdas/experiment-steps/definition.ts) build theirs from these.
+ * (lambdas/experiment-steps/definition.ts) build theirs from these: Prepare (the steps function
+ * writes the item list to S3) -> a Distributed Map reading it, each item one invocation of the steps
+ * function -> Finalize.
  */
 
 export type StateMachineDefinition = {
@@ -39,4 +41,104 @@ export function substitute<Names extends Record<string, string>>(
   for (const [key, name] of Object.entries(names))
     text = text.replaceAll(placeholder(name), values[key as keyof Names]);
   return JSON.parse(text) as StateMachineDefinition;
+}
+
+/** A batch's own failure (whatever the steps function threw): twice more, with full jitter. */
+export const ITEM_RETRY = {
+  ErrorEquals: ['States.TaskFailed'],
+  IntervalSeconds: 5,
+  MaxAttempts: 2,
+  BackoffRate: 2,
+  JitterStrategy: 'FULL',
+};
+
+/**
+ * The placeholders' names: the steps function's ARN, the bucket holding the item lists, and the AWS
+ * partition (the S3 integration's ARN is `arn:<partition>:states:::s3:getObject`: aws-cn in China).
+ */
+export interface WorkflowPlaceholderNames {
+  stepsFunctionArn: string;
+  itemsBucket: string;
+  partition: string;
+}
+
+export const WORKFLOW_PLACEHOLDERS = {
+  stepsFunctionArn: 'StepsFunctionArn',
+  itemsBucket: 'ItemsBucket',
+  partition: 'Partition',
+} as const satisfies WorkflowPlaceholderNames;
+
+export interface MapWorkflowSpec {
+  comment: string;
+  placeholders: WorkflowPlaceholderNames;
+  timeoutSeconds: number;
+  /** The map state's and its one Task's names, the Task's `step`, and its retries (Lambda's first). */
+  mapState: string;
+  itemState: string;
+  itemStep: string;
+  itemRetries: Record<string, unknown>[];
+  /** `{MaxConcurrency: n}` or `{MaxConcurrencyPath: '$.run....'}`. */
+  concurrency: { MaxConcurrency: number } | { MaxConcurrencyPath: string };
+  toleratedFailurePercentage: number;
+  /** The finalize step's parameters beside `step`, and where its result goes (the execution's output). */
+  finalizeParameters: Record<string, string>;
+  finalizeResultPath: string;
+}
+
+/**
+ * Prepare (`{step: 'prepare', run}` -> `$.prepared`, with `items_key`) -> the Distributed Map over the
+ * item list (`{run, item}` for each item, results in `$.results`) -> Finalize (its result the output).
+ */
+export function mapWorkflowDefinition(spec: MapWorkflowSpec): StateMachineDefinition {
+  const steps = placeholder(spec.placeholders.stepsFunctionArn);
+  return {
+    Comment: spec.comment,
+    StartAt: 'Prepare',
+    TimeoutSeconds: spec.timeoutSeconds,
+    States: {
+      Prepare: {
+        Type: 'Task',
+        Resource: steps,
+        Parameters: { step: 'prepare', 'run.$': '$.run' },
+        ResultPath: '$.prepared',
+        Retry: [LAMBDA_RETRY],
+        Next: spec.mapState,
+      },
+      [spec.mapState]: {
+        Type: 'Map',
+        ItemReader: {
+          Resource: `arn:${placeholder(spec.placeholders.partition)}:states:::s3:getObject`,
+          ReaderConfig: { InputType: 'JSON' },
+          Parameters: { Bucket: placeholder(spec.placeholders.itemsBucket), 'Key.$': '$.prepared.items_key' },
+        },
+        ItemSelector: { 'run.$': '$.run', 'item.$': '$$.Map.Item.Value' },
+        ...spec.concurrency,
+        ToleratedFailurePercentage: spec.toleratedFailurePercentage,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: spec.itemState,
+          States: {
+            [spec.itemState]: {
+              Type: 'Task',
+              Resource: steps,
+              Parameters: { step: spec.itemStep, 'run.$': '$.run', 'item.$': '$.item' },
+              Retry: spec.itemRetries,
+              End: true,
+            },
+          },
+        },
+        ResultPath: '$.results',
+        Next: 'Finalize',
+      },
+      Finalize: {
+        Type: 'Task',
+        Resource: steps,
+        Parameters: { step: 'finalize', ...spec.finalizeParameters },
+        ResultPath: spec.finalizeResultPath,
+        Retry: [LAMBDA_RETRY],
+        OutputPath: spec.finalizeResultPath,
+        End: true,
+      },
+    },
+  };
 }
