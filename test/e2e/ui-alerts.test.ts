@@ -9,6 +9,7 @@
  * caught in the page), read back after a reload and deleted through the monitors API.
  */
 import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendSession, waitForSession } from '../support/console-browser';
@@ -30,12 +31,23 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => receiver?.close());
 
-const signedIn = () => rig.tab({ timeout: UI_TIMEOUT });
+/** Runs `steps` in a signed-in tab: a screenshot if they fail, no page errors, the tab closed. */
+async function inTab(steps: (page: Page) => Promise<void>): Promise<void> {
+  const { page, errors } = await rig.tab({ timeout: UI_TIMEOUT });
+  try {
+    await steps(page);
+    expect(errors).toEqual([]);
+  } catch (error) {
+    await page.screenshot({ path: `${SHOTS}/ui-alerts-failure.png`, fullPage: true });
+    throw error;
+  } finally {
+    await page.close();
+  }
+}
 
 describe('the Alerts page in Chromium', () => {
-  it('adds a webhook channel, shows its secret once, test-sends it and logs the delivery', async () => {
-    const { page, errors } = await signedIn();
-    try {
+  it('adds a webhook channel, shows its secret once, test-sends it and logs the delivery', () =>
+    inTab(async (page) => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
       await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
       await page.getByRole('tab', { name: 'Channels' }).click();
@@ -108,18 +120,10 @@ describe('the Alerts page in Chromium', () => {
       const fresh = (await rotated.getByTestId('channel-secret').textContent()) ?? '';
       expect(fresh).toMatch(/^whsec_/);
       expect(fresh).not.toBe(secret);
-      expect(errors).toEqual([]);
-    } catch (error) {
-      await page.screenshot({ path: `${SHOTS}/ui-alerts-failure.png`, fullPage: true });
-      throw error;
-    } finally {
-      await page.close();
-    }
-  });
+    }));
 
-  it('starts a monitor from a dashboard chart, prefilled, with a preview of its series', async () => {
-    const { page, errors } = await signedIn();
-    try {
+  it('starts a monitor from a dashboard chart, prefilled, with a preview of its series', () =>
+    inTab(async (page) => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
       await page.getByRole('link', { name: 'Create a monitor of Errors' }).click();
       const form = page.getByRole('form', { name: 'New monitor' });
@@ -189,12 +193,5 @@ describe('the Alerts page in Chromium', () => {
       await reloaded.getByRole('button', { name: 'Delete monitor' }).click();
       await reloaded.getByRole('button', { name: 'Delete Model errors' }).click();
       await page.getByText('No monitors yet.').waitFor();
-      expect(errors).toEqual([]);
-    } catch (error) {
-      await page.screenshot({ path: `${SHOTS}/ui-alerts-failure.png`, fullPage: true });
-      throw error;
-    } finally {
-      await page.close();
-    }
-  });
+    }));
 });

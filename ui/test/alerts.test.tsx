@@ -7,6 +7,7 @@ import { type Call, controlPlaneRoutes, renderApp, scriptedFetch } from './suppo
 
 // uPlot draws on a canvas, which jsdom lacks: the chart is replaced by its series as text.
 vi.mock('../src/dashboard/Chart', () => ({
+  cssVar: (_name: string, fallback: string) => fallback,
   TimeChart: ({ series }: { series: { label: string; values: (number | null)[] }[] }) => (
     <ul data-testid="series">
       {series.map((entry) => (

@@ -17,7 +17,7 @@ import { formatCount, formatTime } from '../components/format';
 import { DataTable } from '../components/Table';
 import { TextField } from '../components/TextField';
 import { BUCKET_MS, toSeries } from '../dashboard/buckets';
-import { TimeChart } from '../dashboard/Chart';
+import { cssVar, TimeChart } from '../dashboard/Chart';
 import { metricsQueryKey } from '../evaluators/MetricScores';
 import { channelsQueryKey } from './ChannelsPanel';
 import {
@@ -436,8 +436,8 @@ function Preview({ projectId, body }: { projectId: string; body: MonitorWrite | 
       x: laid.x,
       series: [
         ...laid.series,
-        ...level('warning', body.warning, cssColor('--focus', '#c75c00')),
-        ...level('critical', body.critical, cssColor('--danger', '#b42318')),
+        ...level('warning', body.warning, cssVar('--focus', '#c75c00')),
+        ...level('critical', body.critical, cssVar('--danger', '#b42318')),
       ],
       total: chart.data.totalEvents,
     };
@@ -520,11 +520,6 @@ function History({ projectId, monitorId }: { projectId: string; monitorId: strin
 /** A 404 for the history of a monitor that is listed: the route is not there (an older control plane). */
 function unserved(error: unknown): boolean {
   return isApiError(error) && error.status === 404;
-}
-
-function cssColor(name: string, fallback: string): string {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value === '' ? fallback : value;
 }
 
 function timeOf(change: { at?: string; changed_at?: string; timestamp?: string }): string {

@@ -5,6 +5,7 @@
  * createApiClient. Channel and log shapes are the platform's own (type-only imports).
  */
 import type { ChannelType, channelView, WebhookFormat } from '../../../lambdas/domain/alerts/channel';
+import type { Aggregation } from '../../../lambdas/domain/alerts/monitors/rollup';
 import type { MonitorState, Severity } from '../../../lambdas/domain/alerts/notification';
 import type { NotificationLogPage } from '../../../lambdas/domain/alerts/notification-log';
 
@@ -33,7 +34,7 @@ export interface IssuedChannel {
   channel: ChannelView;
 }
 
-/** The aggregations a monitor takes (the list; the chart read calls the median p50). */
+/** The aggregations a monitor takes (the chart read calls the median p50), checked against the platform's. */
 export const MONITOR_AGGREGATIONS = [
   'count',
   'sum',
@@ -44,7 +45,7 @@ export const MONITOR_AGGREGATIONS = [
   'p90',
   'p95',
   'p99',
-] as const;
+] as const satisfies readonly Aggregation[];
 export type MonitorAggregation = (typeof MONITOR_AGGREGATIONS)[number];
 
 /** A filter a monitor takes: what per-minute rollups answer. */

@@ -16,7 +16,8 @@ const PALETTE = [
   '#862e9c',
 ];
 
-function cssVar(name: string, fallback: string): string {
+/** A theme variable's value (the page's colours), or `fallback` where it is unset. */
+export function cssVar(name: string, fallback: string): string {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return value === '' ? fallback : value;
 }
