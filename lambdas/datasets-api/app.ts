@@ -5,6 +5,7 @@
  * wires it on AWS, the local platform with dynalite.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { datasetCallerOf } from '../domain/datasets/caller';
 import { FILE_CONTENT_TYPES } from '../domain/datasets/file-formats';
 import type { DatasetCaller, DatasetService } from '../domain/datasets/service';
 import { type DatasetVersionService, parseVersionNumber } from '../domain/datasets/versions';
@@ -119,14 +120,7 @@ export function createDatasetsHandler(deps: DatasetsHandlerDeps): HttpApi {
       routeKey,
       handler: async (request) => {
         const principal = await authenticate(request.event, routeKey.startsWith('GET ') ? 'read' : 'ingest');
-        const caller: DatasetCaller = {
-          tenant: {
-            org_id: principal.org_id,
-            workspace_id: principal.workspace_id,
-            project_id: principal.project_id,
-          },
-          projectName: principal.projectName,
-        };
+        const caller = datasetCallerOf(principal);
         return actions[unversioned(routeKey)](caller, request, queryOf(request.event));
       },
     })),

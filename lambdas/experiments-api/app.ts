@@ -4,7 +4,7 @@
  * redriving need `ingest` (a run writes sessions and calls the project's providers with its keys).
  * No AWS imports: handler.ts wires it on AWS, the local platform with its workflow runner.
  */
-import type { DatasetCaller } from '../domain/datasets/caller';
+import { type DatasetCaller, datasetCallerOf } from '../domain/datasets/caller';
 import type { ExperimentService } from '../domain/experiments/server/service';
 import { createCallerAuthenticator, type DataPlaneCallerDeps } from '../http/data-plane-caller';
 import { parseJsonObject } from '../http/json-object-body';
@@ -41,14 +41,7 @@ export function createExperimentsHandler(deps: ExperimentsHandlerDeps): HttpApi 
       routeKey,
       handler: async (request) => {
         const principal = await authenticate(request.event, routeKey.startsWith('GET ') ? 'read' : 'ingest');
-        const caller: DatasetCaller = {
-          tenant: {
-            org_id: principal.org_id,
-            workspace_id: principal.workspace_id,
-            project_id: principal.project_id,
-          },
-          projectName: principal.projectName,
-        };
+        const caller = datasetCallerOf(principal);
         return actions[routeKey](caller, request);
       },
     })),

@@ -237,7 +237,7 @@ describe('datasets and datapoints through the honeyhive client', () => {
       [
         'POST',
         '/runs',
-        { project: PROJECT, name: 'x', event_ids: [], status: 'running' },
+        { project: PROJECT, name: 'x', event_ids: [], status: 'finished' },
         400,
         /status must be one of/,
       ],

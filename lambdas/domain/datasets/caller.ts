@@ -19,3 +19,15 @@ export function checkCallerProject(
     `${where} names a project other than the API key's project "${caller.projectName}"`,
   );
 }
+
+/** The caller an authenticated principal is: its project, by id and name (never more of the principal). */
+export function datasetCallerOf(principal: Tenant & { projectName: string }): DatasetCaller {
+  return {
+    tenant: {
+      org_id: principal.org_id,
+      workspace_id: principal.workspace_id,
+      project_id: principal.project_id,
+    },
+    projectName: principal.projectName,
+  };
+}
