@@ -98,7 +98,15 @@ export interface EvaluateResult {
 export const DEFAULT_MAX_CONCURRENCY = 10;
 /** Far above what one process's sockets to the platform (16 per origin) can use well. */
 export const MAX_CONCURRENCY = 256;
+/** One platform call's limit: API Gateway ends a request at 29 s anyway. */
 const API_TIMEOUT_MS = 30_000;
+/**
+ * Spans the own tracer queues: about six per datapoint arrive faster than a busy platform may take
+ * them (the default 4,096 dropped spans at 50 datapoints at once in bench/experiments/evaluate-bench.ts).
+ */
+const EVALUATION_QUEUE_SPANS = 32_768;
+/** Longest wait for the spans and session calls before the run is completed; it ends as soon as they are out. */
+const SETTLE_BUDGET_MS = 60_000;
 
 interface Plan {
   fn: EvaluateFunction;
@@ -131,13 +139,19 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     config.project,
   );
 
+  const picked = pickTracerOptions(options);
   const tracer =
     options.tracer ??
-    new WaggleTracer({ ...pickTracerOptions(options), source: 'evaluation', sessionName: plan.name });
+    new WaggleTracer({
+      maxQueueSize: picked.config?.maxQueueSize ?? EVALUATION_QUEUE_SPANS,
+      ...picked,
+      source: 'evaluation',
+      sessionName: plan.name,
+    });
   // Spans and session updates are on the platform before the run says it is complete.
   const settle = async () => {
-    if (options.tracer) await options.tracer.flush();
-    else await tracer.shutdown();
+    if (options.tracer) await options.tracer.flush(SETTLE_BUDGET_MS);
+    else await tracer.shutdown(SETTLE_BUDGET_MS);
   };
   const todo = source.datapoints.filter((datapoint) => !done.has(datapoint.id));
   let outcomes: DatapointOutcome[];
@@ -347,7 +361,9 @@ async function runDatapoints(
       dataset_id: source.datasetId,
       datapoint_id: datapoint.id,
     };
-    await tracer.startSession({ sessionId, sessionName: plan.name, inputs: datapoint.inputs, metadata });
+    // Not awaited: spans carry the id whatever the start call does, the session update waits for
+    // it, and the flush before the run completes waits for both (one round trip less per datapoint).
+    void tracer.startSession({ sessionId, sessionName: plan.name, inputs: datapoint.inputs, metadata });
     return tracer.withSession(sessionId, async () => {
       let outputs: unknown = null;
       let metrics: Record<string, unknown> = {};
