@@ -360,6 +360,76 @@ describe('the monitors tab', () => {
     expect(new URL(chart?.url ?? '').searchParams.get('bucket')).toBe('minute');
   });
 
+  it("lists the history newest first, from the data plane's epoch-ms changes", async () => {
+    const api = scriptedFetch({
+      ...controlPlaneRoutes('member'),
+      [`GET ${CP}/monitors`]: { body: [monitor] },
+      [`GET ${CP}/channels`]: { body: [] },
+      [`GET ${CP}/monitors/m1/history`]: {
+        body: [
+          {
+            monitor_id: 'm1',
+            at: Date.UTC(2026, 11, 4, 9),
+            state: 'critical',
+            previous_state: 'ok',
+            value: 12,
+            threshold: 10,
+          },
+          {
+            monitor_id: 'm1',
+            at: Date.UTC(2026, 11, 4, 10),
+            state: 'ok',
+            previous_state: 'critical',
+            value: 2,
+            threshold: 10,
+          },
+        ],
+      },
+      'GET http://dp.test/v1/metrics': { body: [] },
+      'GET http://dp.test/v1/events/chart': { body: { events: [], totalEvents: 0 } },
+    });
+    renderApp({ path: '/projects/p1/alerts?monitor=m1', fetch: api.fetch });
+    const table = await screen.findByTestId('monitor-history');
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(
+      rows.map((row) => [...row.querySelectorAll('td')].slice(1).map((cell) => cell.textContent)),
+    ).toEqual([
+      ['critical', 'ok', '2', '10'],
+      ['ok', 'critical', '12', '10'],
+    ]);
+  });
+
+  it('opens prefilled from an evaluator: its score as the field', async () => {
+    const api = scriptedFetch({
+      ...controlPlaneRoutes('member'),
+      'GET http://dp.test/v1/metrics': {
+        body: [
+          {
+            _id: 'm1',
+            name: 'accuracy',
+            type: 'custom',
+            return_type: 'float',
+            enabled_in_prod: true,
+            sampling_percentage: 100,
+            event_type: 'chain',
+            version: 1,
+          },
+        ],
+      },
+      'GET http://dp.test/v1/metrics/m1/versions': { body: [] },
+      [`GET ${CP}/monitors`]: { body: [] },
+      [`GET ${CP}/channels`]: { body: [] },
+      'GET http://dp.test/v1/events/chart': { body: { events: [], totalEvents: 0 } },
+    });
+    renderApp({ path: '/projects/p1/evaluators?metric=m1', fetch: api.fetch });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('link', { name: 'Create a monitor of accuracy' }));
+    const form = await screen.findByRole('form', { name: 'New monitor' });
+    expect((within(form).getByLabelText('Field') as HTMLInputElement).value).toBe('metrics.accuracy');
+    expect((within(form).getByLabelText('Event type') as HTMLSelectElement).value).toBe('chain');
+    expect((within(form).getByLabelText('Aggregation') as HTMLSelectElement).value).toBe('avg');
+  });
+
   it('shows a listing failure', async () => {
     const api = scriptedFetch({
       ...controlPlaneRoutes('member'),

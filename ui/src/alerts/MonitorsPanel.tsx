@@ -4,6 +4,7 @@ import { type FormEvent, useId, useMemo, useState } from 'react';
 import {
   MONITOR_AGGREGATIONS,
   type MonitorAggregation,
+  type MonitorChange,
   type MonitorView,
   type MonitorWrite,
 } from '../api/alert-calls';
@@ -475,7 +476,7 @@ function History({ projectId, monitorId }: { projectId: string; monitorId: strin
     refetchInterval: (query) => (unserved(query.state.error) ? false : 30_000),
     retry: (count, error) => !unserved(error) && count < 2,
   });
-  const changes = [...(history.data ?? [])].sort((a, b) => timeOf(b).localeCompare(timeOf(a)));
+  const changes = [...(history.data ?? [])].sort((a, b) => timeOf(b) - timeOf(a));
   return (
     <section className="card" aria-labelledby="monitor-history-title">
       <h3 id="monitor-history-title">History</h3>
@@ -502,7 +503,7 @@ function History({ projectId, monitorId }: { projectId: string; monitorId: strin
         >
           {changes.map((change) => (
             <tr key={`${timeOf(change)}-${change.previous_state}-${change.state}`}>
-              <td>{timeOf(change) ? formatTime(Date.parse(timeOf(change))) : '–'}</td>
+              <td>{timeOf(change) ? formatTime(timeOf(change)) : '–'}</td>
               <td>{change.previous_state ? <StateBadge state={change.previous_state} /> : '–'}</td>
               <td>
                 <StateBadge state={change.state} />
@@ -522,6 +523,8 @@ function unserved(error: unknown): boolean {
   return isApiError(error) && error.status === 404;
 }
 
-function timeOf(change: { at?: string; changed_at?: string; timestamp?: string }): string {
-  return change.at ?? change.changed_at ?? change.timestamp ?? '';
+/** A change's time in epoch ms (0 when it has none). */
+function timeOf(change: MonitorChange): number {
+  const at = typeof change.at === 'string' ? Date.parse(change.at) : change.at;
+  return at !== undefined && Number.isFinite(at) ? at : 0;
 }

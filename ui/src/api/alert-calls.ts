@@ -87,9 +87,9 @@ export interface MonitorChange {
   previous_state?: MonitorState;
   value?: number | null;
   threshold?: number | null;
-  at?: string;
-  changed_at?: string;
-  timestamp?: string;
+  /** When it changed: epoch ms (the data plane's history) or ISO 8601. */
+  at?: number | string;
+  notification_id?: string | null;
 }
 
 type ControlPlaneCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
