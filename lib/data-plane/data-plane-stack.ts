@@ -28,6 +28,7 @@ import { IngestApi } from './ingest-api';
 import { KeyRegistry } from './key-registry';
 import { LlmProxy } from './llm-proxy';
 import type { MetricRunAccess } from './metric-run-access';
+import { MonitorEvaluator } from './monitor-evaluator';
 import { PendingUpdates } from './pending-updates';
 import { ProviderKeysApi, ProviderKeyTable } from './provider-keys';
 import { ProxyLimits } from './proxy-limits';
@@ -77,6 +78,7 @@ export class DataPlaneStack extends Stack {
   readonly configurationsApi: ConfigurationsApi;
   readonly llmProxy: LlmProxy;
   readonly heartbeatSender: HeartbeatSender;
+  readonly monitorEvaluator: MonitorEvaluator;
   /** Runs Python code metrics: no network, tenant isolation per project (docs/python-metrics.md). */
   readonly evaluatorExecutor: EvaluatorExecutor;
   /** HoneyHive's run_metric: one metric run on one event, Python through the executor. */
@@ -236,6 +238,14 @@ export class DataPlaneStack extends Stack {
       deadLetterQueues: [this.eventsQueue.deadLetterQueue, this.syncController.inbox.deadLetterQueue],
       stateTable: this.syncController.stateTable,
       stateKeyArn: this.syncController.stateKey.keyArn,
+    });
+
+    this.monitorEvaluator = new MonitorEvaluator(this, 'Monitors', {
+      dataPlane,
+      controlPlane,
+      syncController: this.syncController,
+      eventStore: this.eventStore,
+      eventTables: this.eventTables,
     });
 
     this.evaluatorExecutor = new EvaluatorExecutor(this, 'EvaluatorExecutor');

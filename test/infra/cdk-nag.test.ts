@@ -94,9 +94,11 @@ describe('cdk-nag AwsSolutions checks', () => {
         id === 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/*]' ||
         id ===
           'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*]' ||
-        /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>\/(raw\/project_id=|raw\/batches\/|compaction\/changed\/|(raw|overflow|events|tombstones|payloads|locator|event-schemas|scores|dead-letters|results|compaction|backfills|experiments)\/)\*\]$/.test(
+        /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>\/(raw\/project_id=|raw\/batches\/|compaction\/changed\/|(raw|overflow|events|tombstones|payloads|locator|event-schemas|scores|rollups|dead-letters|results|compaction|backfills|experiments)\/)\*\]$/.test(
           id,
         ) ||
+        // The monitor schedule's role invokes the evaluator and its versions (monitor-evaluator.ts).
+        /^AwsSolutions-IAM5\[Resource::<MonitorsFunction\w+\.Arn>:\*\]$/.test(id) ||
         // The backfill and experiment state machines' own executions and Map Runs, named per run (map-workflow.ts).
         /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:[a-z0-9-]+:\d{12}:(execution|mapRun):<(Backfills|Experiments)Workflow\w+\.Name>[:/]\*\]$/.test(
           id,

@@ -45,8 +45,8 @@ describe('raw archive bucket', () => {
     const keys = template.findResources('AWS::KMS::Key');
     // Raw archive, events queue, key registry, event store, Athena results, inbox, sync state, alarm
     // topic, pending updates, provider-key table, provider secrets, the proxy's limits and cache, the
-    // backfills' and the experiments' item lists and the datasets table.
-    expect(Object.keys(keys)).toHaveLength(15);
+    // backfills' and the experiments' item lists, the datasets table and the monitor states.
+    expect(Object.keys(keys)).toHaveLength(16);
     for (const key of Object.values(keys)) expect(key.Properties.EnableKeyRotation).toBe(true);
   });
 

@@ -158,7 +158,7 @@ describe('scheduled functions', () => {
   it('keep failed runs on a queue (Lambda async onFailure) that an alarm watches', () => {
     const expected: [number, number][] = [
       [0, 1], // control plane: the reconciliation
-      [1, 2], // data plane: compaction and the heartbeat sender
+      [1, 3], // data plane: compaction, the heartbeat sender and the monitor evaluator
     ];
     for (const [index, count] of expected) {
       const [name, , template] = planes[index] as [string, Stack, Template];
