@@ -8,6 +8,7 @@ import { formatColdStartSection, measureColdStarts } from './cold-start-bench';
 import { formatEvaluationLagSection, measureEvaluationLag } from './evaluators/evaluation-lag-bench';
 import { formatJudgeSection, measureJudge } from './evaluators/judge-bench';
 import { formatPythonSection, measurePython } from './evaluators/python-bench';
+import { formatEvaluateSection, measureEvaluate } from './experiments/evaluate-bench';
 import { formatExperimentCostSection } from './experiments/experiment-cost';
 import {
   ASSUMED_IO_WAIT_MS,
@@ -72,6 +73,7 @@ const SECTIONS: Record<string, () => Promise<string>> = {
   python: async () => formatPythonSection(await measurePython()),
   judge: async () => formatJudgeSection(await measureJudge()),
   'evaluation-lag': async () => formatEvaluationLagSection(await measureEvaluationLag()),
+  evaluate: async () => formatEvaluateSection(await measureEvaluate()),
   'experiment-cost': async () => formatExperimentCostSection(),
 };
 
@@ -170,6 +172,9 @@ async function main(): Promise<void> {
 
   console.log('bench: online evaluation lag, ingest to score on the local platform...');
   const evaluationLag = await measureEvaluationLag();
+
+  console.log('bench: client-side experiment, 1,000 datapoints x 3 evaluators (SDK evaluate())...');
+  const evaluateBench = await measureEvaluate();
 
   console.log('bench: queries over 1,000,000 stored events (DuckDB)...');
   const queries = await measureQueries({ events: 1_000_000, repeats: 20 });
@@ -272,6 +277,7 @@ ${formatPythonSection(python)}
 ${formatJudgeSection(judge)}
 ${formatExperimentCostSection()}
 ${formatEvaluationLagSection(evaluationLag)}
+${formatEvaluateSection(evaluateBench)}
 ## Queries over ${fmt(queries.events)} stored events (local, DuckDB)
 
 ${fmt(queries.events)} events in sessions of 10 over a week (${fmt(queries.files)} Parquet files written by the store's own writer in ${fmt(queries.generateMs / 1000, 1)} s;
