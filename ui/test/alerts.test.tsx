@@ -222,6 +222,41 @@ describe('the channels tab', () => {
     await waitFor(() => expect(screen.getByTestId('test-outcome-c1').textContent).toBe('Delivered'));
   });
 
+  it('adds an email channel by its address, with no secret to show', async () => {
+    const api = scriptedFetch({
+      ...controlPlaneRoutes('admin'),
+      [`GET ${CP}/channels`]: { body: [] },
+      [`POST ${CP}/channels`]: (call: Call) => ({
+        status: 201,
+        body: {
+          id: 'c2',
+          secret: null,
+          channel: {
+            ...channel('c2', 'on call'),
+            type: 'email',
+            url: undefined,
+            email: (call.body as { email: string }).email,
+          },
+        },
+      }),
+    });
+    renderApp({ path: '/projects/p1/alerts?tab=channels', fetch: api.fetch });
+    const user = userEvent.setup();
+    const form = await screen.findByRole('form', { name: 'Add a channel' });
+    await user.selectOptions(within(form).getByLabelText('Type'), 'email');
+    await user.type(within(form).getByLabelText('Channel name'), 'on call');
+    await user.type(within(form).getByLabelText('Email address'), 'oncall@example.com');
+    await user.click(within(form).getByRole('button', { name: 'Add channel' }));
+    await waitFor(() => expect(api.of('POST', '/v1/projects/p1/channels')).toHaveLength(1));
+    expect(api.of('POST', '/v1/projects/p1/channels')[0]?.body).toEqual({
+      type: 'email',
+      name: 'on call',
+      email: 'oncall@example.com',
+      severities: ['critical', 'warning', 'resolution'],
+    });
+    expect(screen.queryByTestId('new-secret')).toBeNull();
+  });
+
   it('shows members the list without the form or the actions', async () => {
     const api = scriptedFetch({
       ...controlPlaneRoutes('member'),
