@@ -9,6 +9,8 @@
  * past its tolerance, and its redrive calls the provider for those datapoints only. Hostile requests
  * are refused and change nothing.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvaluatorDefinition } from '../../lambdas/domain/evaluators/evaluator';
 import { experimentSessionId } from '../../lambdas/domain/experiments/server/session-id';
@@ -291,6 +293,59 @@ describe('a server-side experiment of a configuration over a dataset', () => {
       datapoints.map((datapoint) => experimentSessionId(runId, datapoint)).sort(),
     );
   }, 240_000);
+
+  it("runs an HTTP endpoint over a dataset, with its headers, the answers as the sessions' outputs", async () => {
+    const received: {
+      authorization?: string;
+      body: { inputs: { question: string }; datapoint_id: string };
+    }[] = [];
+    const server = createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk) => {
+        text += chunk;
+      });
+      request.on('end', () => {
+        const body = JSON.parse(text);
+        received.push({ authorization: request.headers.authorization, body });
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ answer: `echo ${body.inputs.question}` }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { id: datasetId } = await dataset('endpoint', ['One?', 'Two?', 'Three?']);
+      const response = await call('POST', '/v1/experiments', {
+        name: 'endpoint run',
+        dataset_id: datasetId,
+        endpoint: { url: `http://127.0.0.1:${port}/run`, headers: { Authorization: 'Bearer app-token' } },
+      });
+      expect(response.status, await response.clone().text()).toBe(202);
+      const { run_id: runId } = (await response.json()) as { run_id: string };
+      expect(await settled(runId)).toMatchObject({ status: 'completed', counts: { succeeded: 3 } });
+      expect(received.map((one) => one.body.inputs.question).sort()).toEqual(['One?', 'Three?', 'Two?']);
+      expect(new Set(received.map((one) => one.authorization))).toEqual(new Set(['Bearer app-token']));
+      const sessions = await eventually(
+        async () => {
+          const found = (await runEvents(runId)).filter((event) => event.event_type === 'session');
+          return found.length === 3 ? found : undefined;
+        },
+        30_000,
+        300,
+      );
+      expect(sessions.map((event) => (event.outputs as { answer: string }).answer).sort()).toEqual([
+        'echo One?',
+        'echo Three?',
+        'echo Two?',
+      ]);
+      // The headers are in neither the run nor its sessions.
+      const run = await honeyhive.client.experiments.getRun(runId);
+      expect(JSON.stringify(run)).not.toContain('app-token');
+      expect(JSON.stringify(sessions)).not.toContain('app-token');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 120_000);
 
   it('refuses hostile requests with a clear error and records no run', async () => {
     const { id: datasetId } = await dataset('hostile', ['Only?']);
