@@ -7,6 +7,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { applyMonitorPatch, parseMonitorInput } from '../domain/alerts/monitors/definition';
+import type { HistoryEntry } from '../domain/alerts/monitors/evaluate';
 import {
   createMonitor,
   deleteMonitor,
@@ -54,7 +55,13 @@ import {
   renameOrganization,
   setMembership,
 } from '../domain/control-plane/tenancy';
-import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors';
+import {
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+} from '../domain/errors';
 import { CONTROL_PLANE_BODY_LIMITS, type JsonObject, parseJsonObject } from '../http/json-object-body';
 import { jsonResponse as json } from '../http/json-response';
 import type { ActorFrom } from '../http/jwt-authorizer-actor';
@@ -84,7 +91,21 @@ interface ControlPlaneApiDeps {
   onError?: (error: unknown, context: { routeKey: string; status: number }) => void;
   /** Serves the configuration and tool writes (configuration-routes.ts) with this check of the caller. */
   configurationWriter?: ConfigurationWriter;
+  /**
+   * A monitor's state changes, newest first, as the data plane evaluating it keeps them. Wired by
+   * the local platform (both planes on one machine); absent, the history route answers 503.
+   */
+  monitorHistory?: MonitorHistorySource;
 }
+
+export type MonitorHistorySource = (
+  projectId: string,
+  monitorId: string,
+  limit: number,
+) => Promise<HistoryEntry[]>;
+
+/** State changes one history answer lists (newest first). */
+const MONITOR_HISTORY_LIMIT = 200;
 
 export type ControlPlaneApi = HttpApi;
 
@@ -116,7 +137,12 @@ interface Reply {
 interface Route {
   action: (request: Request) => Action;
   resolve: (request: Request, context: ControlPlaneContext) => Promise<Resolved>;
-  handle: (request: Request, resolved: Resolved, context: ControlPlaneContext) => Promise<Reply>;
+  handle: (
+    request: Request,
+    resolved: Resolved,
+    context: ControlPlaneContext,
+    deps: Pick<ControlPlaneApiDeps, 'monitorHistory'>,
+  ) => Promise<Reply>;
 }
 
 export function createControlPlaneApi(deps: ControlPlaneApiDeps): ControlPlaneApi {
@@ -162,7 +188,7 @@ export function controlPlaneRoutes(
         throw member ? new NotFoundError(resolved.notFound) : forbidden();
       }
       if (!authorize(actor, action, resolved.resource).allowed) throw forbidden();
-      const reply = await route.handle(request, resolved, context);
+      const reply = await route.handle(request, resolved, context, deps);
       return json(reply.status, reply.body);
     },
   }));
@@ -372,6 +398,22 @@ const ROUTES: Record<ControlPlaneRouteKey, Route> = {
     handle: async (_request, resolved, context) => {
       await deleteMonitor(context, must(resolved.monitor));
       return { status: 200, body: { success: true } };
+    },
+  },
+  'GET /v1/projects/{projectId}/monitors/{monitorId}/history': {
+    action: () => 'monitor.list',
+    resolve: (request, context) => resolveMonitor(request, context),
+    handle: async (_request, resolved, _context, deps) => {
+      const monitor = must(resolved.monitor);
+      if (!deps.monitorHistory)
+        throw new UnavailableError(
+          'Monitor history is kept by the data plane that evaluates the monitor, and this control plane cannot read it yet',
+          60,
+        );
+      return {
+        status: 200,
+        body: await deps.monitorHistory(monitor.project_id, monitor.id, MONITOR_HISTORY_LIMIT),
+      };
     },
   },
   'GET /v1/projects/{projectId}/keys': {

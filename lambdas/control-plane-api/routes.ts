@@ -26,6 +26,7 @@ export const CONTROL_PLANE_ROUTES = [
   'GET /v1/projects/{projectId}/monitors/{monitorId}',
   'PATCH /v1/projects/{projectId}/monitors/{monitorId}',
   'DELETE /v1/projects/{projectId}/monitors/{monitorId}',
+  'GET /v1/projects/{projectId}/monitors/{monitorId}/history',
 ] as const;
 
 export type ControlPlaneRouteKey = (typeof CONTROL_PLANE_ROUTES)[number];

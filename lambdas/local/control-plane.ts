@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
+import { DynamoMonitorStatusStore } from '../adapters/aws/dynamo-monitor-status-store';
 import { LocalSigner } from '../adapters/local/local-signer';
 import { CONTROL_PLANE_ROUTES, controlPlaneRoutes } from '../control-plane-api/app';
 import {
@@ -43,6 +44,7 @@ import { createTokenRoute } from './control-plane-tokens';
 import { startHttpServer } from './http-server';
 import { ensureLocalKey, type LocalKey, type LocalKeyRequest } from './local-default-project';
 import { type Logger, loggerFromLines } from './logger';
+import { LOCAL_MONITOR_STATUS_TABLE } from './monitors-local';
 import {
   type LocalNotificationSettings,
   type LocalNotifications,
@@ -308,7 +310,18 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
     });
     handle = createHttpApi<string>({
       routes: [
-        ...controlPlaneRoutes({ store, changes: sync.changes, actorFrom }),
+        ...controlPlaneRoutes({
+          store,
+          changes: sync.changes,
+          actorFrom,
+          // Both planes run here: the history is read where the local data plane keeps it.
+          monitorHistory: (projectId, monitorId, limit) =>
+            new DynamoMonitorStatusStore(options.dynamo, LOCAL_MONITOR_STATUS_TABLE).history(
+              projectId,
+              monitorId,
+              limit,
+            ),
+        }),
         ...writeRoutes,
         ...notifications.routes(actorFrom),
         ...localRoutes,

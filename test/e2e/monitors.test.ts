@@ -180,7 +180,13 @@ describe('a threshold monitor on model-event errors', () => {
     // Several more evaluations: still exactly the two notifications.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(receiver.received).toHaveLength(2);
-    const history = await local.platform.monitors?.statuses.history(local.platform.projectId, monitorId, 10);
-    expect(history?.map((entry) => entry.state).reverse()).toEqual(['ok', 'critical', 'ok']);
+    // The history through the control plane's API, newest first.
+    const history = await call('GET', `${projectUrl}/monitors/${monitorId}/history`);
+    expect(history.status).toBe(200);
+    expect(history.body.map((entry: { state: string }) => entry.state)).toEqual(['ok', 'critical', 'ok']);
+    expect(history.body[1]).toMatchObject({ previous_state: 'ok', value: 3, threshold: 0 });
+    expect(history.body[1].notification_id).toBe(
+      webhookHeadersOf(receiver.received[0] as never)['webhook-id'],
+    );
   });
 });

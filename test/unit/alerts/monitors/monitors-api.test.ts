@@ -5,7 +5,9 @@
  * sync's checks accept.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createControlPlaneApi } from '../../../../lambdas/control-plane-api/app';
 import { checkSyncMessage } from '../../../../lambdas/domain/sync/messages';
+import { jwtAuthorizerActor } from '../../../../lambdas/http/jwt-authorizer-actor';
 import { bodyOf, buildFixture, type Fixture, request } from '../../control-plane/fixture';
 import { aChannel } from '../alerts-fixtures';
 
@@ -107,6 +109,49 @@ describe('monitors API', () => {
       version: 1,
     });
     expect(fixture.changes.published).toHaveLength(1);
+  });
+
+  it('answers the history from the data plane where it is wired, and 503 where it is not', async () => {
+    const monitor = bodyOf(await call('POST', 'member', '', MONITOR)) as { id: string };
+    const unwired = await call('GET', 'viewer', `/${monitor.id}/history`);
+    expect(unwired.statusCode).toBe(503);
+    expect((bodyOf(unwired) as { error: string }).error).toContain('data plane');
+    const asked: unknown[] = [];
+    const api = createControlPlaneApi({
+      store: fixture.store,
+      changes: fixture.changes,
+      actorFrom: jwtAuthorizerActor(fixture.store),
+      monitorHistory: async (...args) => {
+        asked.push(args);
+        return [
+          {
+            monitor_id: monitor.id,
+            at: 1,
+            state: 'ok',
+            previous_state: 'unknown',
+            value: 0,
+            threshold: 0,
+            notification_id: null,
+          },
+        ];
+      },
+    });
+    const answer = await api(
+      request({ method: 'GET', path: path(`/${monitor.id}/history`), user: 'viewer' }),
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(bodyOf(answer)).toEqual([expect.objectContaining({ state: 'ok', at: 1 })]);
+    expect(asked).toEqual([[fixture.projectId, monitor.id, 200]]);
+    const outsider = await api(
+      request({
+        method: 'GET',
+        path: path(`/${monitor.id}/history`),
+        user: 'other',
+        query: { org_id: fixture.orgA },
+      }),
+    );
+    expect(outsider.statusCode).toBe(403);
+    expect(asked).toHaveLength(1);
   });
 
   it('answers 404 for another project or an unknown monitor', async () => {
