@@ -57,12 +57,16 @@ const options = (): Pick<EvaluateOptions, 'apiKey' | 'project' | 'serverUrl' | '
 });
 const api = () => readApi(local.platform.url, local.platform.apiKey);
 
-/** Each session read through GET /v1/sessions/{id} once the writer has stored it with its metrics. */
+/** Each session read through GET /v1/sessions/{id} once the writer has stored its metrics and its function's and evaluators' spans. */
 async function storedSessions(sessionIds: readonly string[]) {
   return eventually(async () => {
     const sessions = await Promise.all(sessionIds.map((id) => api().session(id)));
     const ready = sessions.every(
-      (session) => session.status === 200 && Object.keys(session.body.metrics ?? {}).length > 0,
+      // The session update and the spans are stored apart: wait for the metrics and the two child spans.
+      (session) =>
+        session.status === 200 &&
+        Object.keys(session.body.metrics ?? {}).length > 0 &&
+        session.body.children?.length >= 2,
     );
     // biome-ignore lint/suspicious/noExplicitAny: the session tree is checked field by field below
     return ready ? sessions.map((session) => session.body as any) : undefined;
