@@ -225,6 +225,14 @@ describe('evaluate() over an inline dataset', () => {
     expect(first.summary).toMatchObject({ total: 2, passed: 2 });
   });
 
+  it('runs duplicated rows each, under one hashed id, listed once on the run', async () => {
+    const row = { inputs: { question: '2 + 2?' }, ground_truth: { answer: '4' } };
+    const result = await evaluate({ ...settings(), dataset: [row, { ...row }], function: add });
+    expect(result.datapoints.map((each) => each.datapointId)).toEqual([md5Id(row), md5Id(row)]);
+    expect(new Set(result.sessionIds).size).toBe(2);
+    expect(platform.runs.get(result.runId)?.datapoint_ids).toEqual([md5Id(row)]);
+  });
+
   it('wraps an output that is not an object as { output }', async () => {
     await evaluate({ ...settings(), dataset: [rows[0] as never], function: () => 'two' });
     expect(sessionUpdates()[0]?.outputs).toEqual({ output: 'two' });
