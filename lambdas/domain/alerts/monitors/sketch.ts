@@ -1,7 +1,7 @@
 /**
  * A mergeable quantile sketch over fixed logarithmic buckets (the scheme of DDSketch, written out
- * here because the npm sketches we looked at either pull in a protobuf runtime or keep centroids
- * that do not merge exactly). A positive value v falls in bucket i = ceil(log_γ v) with
+ * here; @datadog/sketches-js implements the same and is the candidate to replace this file, see
+ * docs/monitors.md). A positive value v falls in bucket i = ceil(log_γ v) with
  * γ = (1 + α) / (1 − α); every value of bucket i lies in (γ^(i−1), γ^i], and the bucket answers
  * 2γ^i / (γ + 1), which is within α of each of them relatively. Negative values use mirrored
  * buckets, zero (and anything closer to it than MIN_MAGNITUDE) its own count.
