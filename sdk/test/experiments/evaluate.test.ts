@@ -442,4 +442,22 @@ describe('evaluate() with a tracer of your own', () => {
       'tracer must be an enabled WaggleTracer',
     );
   });
+
+  it('marks the run failed when something other than a datapoint fails after it exists', async () => {
+    class BrokenTracer extends WaggleTracer {
+      override withSession<T>(): T {
+        throw new Error('context lost');
+      }
+    }
+    const tracer = new BrokenTracer({
+      apiKey: 'key',
+      project: 'evals',
+      serverUrl: platform.url,
+      logger: { debug: () => {}, warn: () => {} },
+    });
+    await expect(evaluate({ tracer, datasetId: DATASET.id, function: add })).rejects.toThrow('context lost');
+    const [run] = platform.runs.values();
+    expect(run?.status).toBe('failed');
+    await tracer.shutdown();
+  });
 });
