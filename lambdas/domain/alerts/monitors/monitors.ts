@@ -15,6 +15,7 @@ import {
 } from '../../control-plane/model';
 import { TooLargeError, ValidationError } from '../../errors';
 import { canonicalJson } from '../../sync/canonical-json';
+import { versionedPayload } from '../../sync/versioned-payload';
 import { listChannels } from '../channels';
 import type { MonitorContent } from './definition';
 import type { MonitorPayload } from './synced';
@@ -92,16 +93,7 @@ export async function listMonitors(context: ControlPlaneContext, project: Projec
 }
 
 export function monitorPayload(record: MonitorRecord): MonitorPayload {
-  return {
-    id: record.id,
-    org_id: record.org_id,
-    workspace_id: record.workspace_id,
-    project_id: record.project_id,
-    version: record.version,
-    content: structuredClone(record.content),
-    created_at: record.created_at,
-    updated_at: record.updated_at,
-  };
+  return versionedPayload(record);
 }
 
 /** A monitor as the API shows it: its definition, id and version. */

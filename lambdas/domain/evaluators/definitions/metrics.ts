@@ -14,6 +14,7 @@ import { projectNameClaims, refuseSecrets } from '../../control-plane/entity-nam
 import type { EvaluatorRecord, EvaluatorVersionRecord, Project } from '../../control-plane/model';
 import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '../../errors';
 import { canonicalJson } from '../../sync/canonical-json';
+import { versionedPayload } from '../../sync/versioned-payload';
 import type { ChildMetric } from '../evaluator';
 import type { MetricContent } from './metric-content';
 import { applyMetricPatch, type MetricPatch } from './metric-input';
@@ -139,16 +140,7 @@ export async function metricHistory(
 }
 
 export function evaluatorPayload(record: EvaluatorRecord): EvaluatorPayload {
-  return {
-    id: record.id,
-    org_id: record.org_id,
-    workspace_id: record.workspace_id,
-    project_id: record.project_id,
-    version: record.version,
-    content: structuredClone(record.content),
-    created_at: record.created_at,
-    updated_at: record.updated_at,
-  };
+  return versionedPayload(record);
 }
 
 export function evaluatorChange(record: EvaluatorRecord) {
