@@ -288,7 +288,7 @@ describe('a server-side experiment through the local workflow runner', () => {
 
   it('finishes within the tolerance, the failed datapoints counted and their sessions in error', async () => {
     const points = datapoints(20 * EXPERIMENT_BATCH_SIZE);
-    const { start, service, published } = await platform(points, { failing: new Set(['dp-0000']) });
+    const { start, service, runs, published } = await platform(points, { failing: new Set(['dp-0000']) });
     const started = await start();
     expect(await service.describe(caller, started.run_id)).toMatchObject({
       status: 'completed',
@@ -298,6 +298,8 @@ describe('a server-side experiment through the local workflow runner', () => {
     expect(published.find((event) => event.metadata.datapoint_id === 'dp-0000')?.error).toMatch(
       /provider down/,
     );
+    // The failed datapoint's session (in error) is the run's too.
+    expect(runs.get(started.run_id)?.event_ids).toHaveLength(points.length);
     // A completed run cannot be redriven.
     await expect(service.redrive(caller, started.run_id)).rejects.toBeInstanceOf(ConflictError);
   });

@@ -66,12 +66,15 @@ export interface ExperimentCounts {
   batches: number;
   succeeded: number;
   errored: number;
-  /** Datapoints that never got an answer (their batch failed past its retries). */
+  /** Datapoints that never got an answer (their batch failed past its retries); their sessions say why. */
   failed: number;
 }
 
-/** What a batch did to each of its datapoints: its session, and whether the target answered. */
-type BatchRecord = Record<string, { session_id: string; status: 'ok' | 'error' }>;
+/**
+ * What a batch did to each of its datapoints: its session, and whether the target answered (`ok`),
+ * refused (`error`: done too) or failed transiently (`failed`: run again by a retry or a redrive).
+ */
+type BatchRecord = Record<string, { session_id: string; status: 'ok' | 'error' | 'failed' }>;
 
 /** A call the run may retry later (a provider down, a timeout): the datapoint is not done. */
 export class TransientDatapointError extends Error {
@@ -133,7 +136,7 @@ export async function runExperimentBatch(
   checkItem(item);
   const clock = deps.clock ?? Date.now;
   const done: BatchRecord = (await getJson<BatchRecord>(deps.items, batchKeyOf(run, item.batch))) ?? {};
-  const pending = item.datapoints.filter((id) => done[id] === undefined);
+  const pending = item.datapoints.filter((id) => done[id] === undefined || done[id].status === 'failed');
   const found = new Map(
     (await deps.datapoints.getDatapoints(run.project_id, pending)).map((datapoint) => [
       datapoint.id,
@@ -189,7 +192,10 @@ export async function runExperimentBatch(
         transient = new TransientDatapointError(failure.message);
       }
     if (transient) failures.push(transient);
-    else done[datapointId] = { session_id: sessionId, status: error === undefined ? 'ok' : 'error' };
+    done[datapointId] = {
+      session_id: sessionId,
+      status: transient ? 'failed' : error === undefined ? 'ok' : 'error',
+    };
   });
   if (scores.length > 0) await deps.metrics?.saveScores(scores);
   await putJson(deps.items, batchKeyOf(run, item.batch), done);
@@ -229,7 +235,8 @@ export async function finalizeExperiment(
     batches: prepared.batches,
     succeeded: entries.filter((entry) => entry.status === 'ok').length,
     errored: entries.filter((entry) => entry.status === 'error').length,
-    failed: prepared.datapoints - entries.length,
+    // Failed transiently, or never run (their batch failed before any session was queued).
+    failed: prepared.datapoints - entries.filter((entry) => entry.status !== 'failed').length,
   };
   await settleRun(run, deps, {
     status: 'completed',
