@@ -38,13 +38,7 @@ export async function createMonitor(
     ...firstVersion(isoNow(context)),
     content,
   };
-  checkPayloadSize(record);
-  await context.store.put(record);
-  await context.changes.publish({
-    type: 'alert.upserted',
-    version: record.version,
-    payload: monitorPayload(record),
-  });
+  await store(context, record);
   return record;
 }
 
@@ -58,15 +52,22 @@ export async function updateMonitor(
   if (canonicalJson(content as never) === canonicalJson(current.content as never)) return current;
   await checkChannels(context, project, content);
   const record = nextVersion(current, { content }, isoNow(context));
+  await store(context, record);
+  return record;
+}
+
+/**
+ * Stores a new version and publishes it. The put is conditional on the version (n-1 -> n), so of
+ * two concurrent updates one loses cleanly; the size is checked first, so a refused one stores nothing.
+ */
+async function store(context: ControlPlaneContext, record: MonitorRecord): Promise<void> {
   checkPayloadSize(record);
-  // A conditional put (version n-1 -> n): of two concurrent updates one loses cleanly.
   await context.store.put(record);
   await context.changes.publish({
     type: 'alert.upserted',
     version: record.version,
     payload: monitorPayload(record),
   });
-  return record;
 }
 
 export async function deleteMonitor(context: ControlPlaneContext, current: MonitorRecord): Promise<void> {
