@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_ROUTES } from '../../lambdas/control-plane-api/app';
-import { buildFixture, type Fixture, request } from '../unit/control-plane/fixture';
+import { buildFixture, FIXTURE_MONITOR, type Fixture, request } from '../unit/control-plane/fixture';
 
 type Caller = 'owner' | 'admin' | 'member' | 'viewer' | 'non-member' | 'other-org' | 'ws-admin';
 const CALLERS: Caller[] = ['owner', 'admin', 'member', 'viewer', 'non-member', 'other-org', 'ws-admin'];
@@ -196,6 +196,75 @@ const CASES: Case[] = [
     build: (f) => ({
       method: 'DELETE',
       path: `/v1/projects/${f.projectId}/keys/${f.keyId}`,
+      query: { org_id: f.orgA },
+    }),
+  },
+  // Monitors are project content: anyone in the workspace reads them, members write them.
+  {
+    name: 'list monitors',
+    routeKey: 'GET /v1/projects/{projectId}/monitors',
+    writes: false,
+    allowed: ANY_IN_ORG,
+    build: (f) => ({
+      method: 'GET',
+      path: `/v1/projects/${f.projectId}/monitors`,
+      query: { org_id: f.orgA },
+    }),
+  },
+  {
+    name: 'create monitor',
+    routeKey: 'POST /v1/projects/{projectId}/monitors',
+    writes: true,
+    allowed: W1_MEMBERS,
+    build: (f) => ({
+      method: 'POST',
+      path: `/v1/projects/${f.projectId}/monitors`,
+      query: { org_id: f.orgA },
+      body: FIXTURE_MONITOR,
+    }),
+  },
+  {
+    name: 'read monitor',
+    routeKey: 'GET /v1/projects/{projectId}/monitors/{monitorId}',
+    writes: false,
+    allowed: ANY_IN_ORG,
+    build: (f) => ({
+      method: 'GET',
+      path: `/v1/projects/${f.projectId}/monitors/${f.monitorId}`,
+      query: { org_id: f.orgA },
+    }),
+  },
+  {
+    name: 'update monitor',
+    routeKey: 'PATCH /v1/projects/{projectId}/monitors/{monitorId}',
+    writes: true,
+    allowed: W1_MEMBERS,
+    build: (f) => ({
+      method: 'PATCH',
+      path: `/v1/projects/${f.projectId}/monitors/${f.monitorId}`,
+      query: { org_id: f.orgA },
+      body: { paused: true },
+    }),
+  },
+  {
+    name: 'delete monitor',
+    routeKey: 'DELETE /v1/projects/{projectId}/monitors/{monitorId}',
+    writes: true,
+    allowed: W1_MEMBERS,
+    build: (f) => ({
+      method: 'DELETE',
+      path: `/v1/projects/${f.projectId}/monitors/${f.monitorId}`,
+      query: { org_id: f.orgA },
+    }),
+  },
+  {
+    name: 'monitor history',
+    routeKey: 'GET /v1/projects/{projectId}/monitors/{monitorId}/history',
+    writes: false,
+    allowed: ANY_IN_ORG,
+    build: (f) => ({
+      method: 'GET',
+      path: `/v1/projects/${f.projectId}/monitors/${f.monitorId}/history`,
       query: { org_id: f.orgA },
     }),
   },

@@ -4,6 +4,8 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createControlPlaneApi } from '../../../lambdas/control-plane-api/app';
+import { parseMonitorInput } from '../../../lambdas/domain/alerts/monitors/definition';
+import { createMonitor } from '../../../lambdas/domain/alerts/monitors/monitors';
 import { createKey } from '../../../lambdas/domain/control-plane/api-keys';
 import { MemoryChangePublisher } from '../../../lambdas/domain/control-plane/changes';
 import { type ControlPlaneContext, controlPlaneContext } from '../../../lambdas/domain/control-plane/context';
@@ -19,6 +21,17 @@ import { apigwEvent } from '../../support/apigw-event';
 
 export const START = Date.UTC(2026, 0, 1);
 
+/** A valid monitor definition naming no channel. */
+export const FIXTURE_MONITOR = {
+  name: 'model errors',
+  event_type: 'model',
+  aggregation: 'count',
+  field: 'errors',
+  window_minutes: 5,
+  critical: 0,
+  channels: [],
+};
+
 export interface Fixture {
   store: MemoryControlPlaneStore;
   changes: MemoryChangePublisher;
@@ -30,6 +43,8 @@ export interface Fixture {
   w2: string;
   projectId: string;
   keyId: string;
+  /** A monitor of project "alpha" (no channels). */
+  monitorId: string;
   /** Moves the fixture's clock forward. */
   advance(ms: number): void;
 }
@@ -57,9 +72,15 @@ export async function buildFixture(): Promise<Fixture> {
   await setMembership(context, { org_id: orgA, user_id: 'newbie', workspace_id: w1, role: 'viewer' });
   const project = await createProject(context, { org_id: orgA, workspace_id: w1 }, { name: 'alpha' });
   const { record } = await createKey(context, project, { scopes: ['ingest'], created_by: 'owner' });
+  const monitor = await createMonitor(context, project, parseMonitorInput(FIXTURE_MONITOR));
   const orgB = (await createOrganization(context, { user_id: 'other' }, { name: 'B' })).organization.id;
   changes.published.length = 0;
-  const api = createControlPlaneApi({ ...deps, actorFrom: jwtAuthorizerActor(store) });
+  // The data plane's history of a monitor: none yet (the route's own tests give one).
+  const api = createControlPlaneApi({
+    ...deps,
+    actorFrom: jwtAuthorizerActor(store),
+    monitorHistory: async () => [],
+  });
   return {
     store,
     changes,
@@ -71,6 +92,7 @@ export async function buildFixture(): Promise<Fixture> {
     w2,
     projectId: project.id,
     keyId: record.id,
+    monitorId: monitor.id,
     advance: (ms) => {
       now += ms;
     },

@@ -25,6 +25,8 @@ const MONITOR = {
 let fixture: Fixture;
 beforeEach(async () => {
   fixture = await buildFixture();
+  // The fixture's own monitor is not this test's.
+  await fixture.store.delete({ kind: 'monitor', org_id: fixture.orgA, id: fixture.monitorId }, 1);
   await fixture.store.put(
     aChannel({ org_id: fixture.orgA, workspace_id: fixture.w1, project_id: fixture.projectId }),
   );
@@ -113,7 +115,14 @@ describe('monitors API', () => {
 
   it('answers the history from the data plane where it is wired, and 503 where it is not', async () => {
     const monitor = bodyOf(await call('POST', 'member', '', MONITOR)) as { id: string };
-    const unwired = await call('GET', 'viewer', `/${monitor.id}/history`);
+    const unwiredApi = createControlPlaneApi({
+      store: fixture.store,
+      changes: fixture.changes,
+      actorFrom: jwtAuthorizerActor(fixture.store),
+    });
+    const unwired = await unwiredApi(
+      request({ method: 'GET', path: path(`/${monitor.id}/history`), user: 'viewer' }),
+    );
     expect(unwired.statusCode).toBe(503);
     expect((bodyOf(unwired) as { error: string }).error).toContain('data plane');
     const asked: unknown[] = [];
