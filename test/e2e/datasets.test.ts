@@ -237,6 +237,13 @@ describe('datasets and datapoints through the honeyhive client', () => {
       [
         'POST',
         '/runs',
+        { project: PROJECT, name: 'x', event_ids: [], dataset_id: 'EXT-xyz' },
+        400,
+        /not a dataset id/,
+      ],
+      [
+        'POST',
+        '/runs',
         { project: PROJECT, name: 'x', event_ids: [], status: 'finished' },
         400,
         /status must be one of/,

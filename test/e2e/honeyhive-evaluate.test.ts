@@ -6,7 +6,7 @@
  * option reaches them; the test routes them by wrapping the global fetch (the client calls the global
  * fetch at request time), as an application would with an HTTP proxy. With that, a stored dataset's
  * run is created, each datapoint's session stored with its run, dataset and datapoint ids and its
- * metrics, and the run completed with its sessions.
+ * metrics, and the run completed with its sessions; an inline dataset's run records its EXT- id.
  */
 import { evaluate } from 'honeyhive';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,5 +124,42 @@ describe("honeyhive 1.0.42's evaluate() on the local platform", () => {
     }, 30_000);
     expect(platformResult.passed).toHaveLength(2);
     expect(platformResult.failed).toHaveLength(1);
+  });
+
+  it('runs an inline dataset: the run records its EXT- id, each session its hashed datapoint id', async () => {
+    const result = await evaluate({
+      apiKey: local.platform.apiKey,
+      project: PROJECT,
+      serverUrl: local.platform.url,
+      name: 'honeyhive inline capitals',
+      dataset: ROWS.map((row) => ({
+        inputs: { question: row.question },
+        ground_truths: { answer: row.answer },
+      })),
+      maxWorkers: 2,
+      function: async (inputs: { question: string }) => ({
+        answer: inputs.question.length > 17 ? 'Lima' : 'Paris',
+      }),
+      evaluators: [
+        function exact_match(outputs: { answer: string }, _inputs: unknown, groundTruth: { answer: string }) {
+          return outputs.answer === groundTruth?.answer;
+        },
+      ],
+    });
+    expect(result?.status).toBe('completed');
+    const run = (await honeyhive.client.experiments.getRun(result?.runId as string)).evaluation;
+    expect(run?.datasetId).toMatch(/^EXT-[0-9a-f]{24}$/);
+    const sessionIds = result?.sessionIds as string[];
+    expect(sessionIds).toHaveLength(3);
+    const platformResult = await eventually(async () => {
+      const answer = await honeyhive.client.experiments.getExperimentResult(result?.runId as string, PROJECT);
+      return answer.datapoints?.length === 3 &&
+        answer.datapoints.every((datapoint) => (datapoint.metrics?.length ?? 0) > 0)
+        ? answer
+        : undefined;
+    }, 30_000);
+    for (const datapoint of platformResult.datapoints ?? [])
+      expect(datapoint.datapointId).toMatch(/^EXT-[0-9a-f]{24}$/);
+    expect(new Set(platformResult.datapoints?.map((datapoint) => datapoint.datapointId)).size).toBe(3);
   });
 });

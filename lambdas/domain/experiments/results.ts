@@ -53,9 +53,14 @@ export interface ExperimentResult {
   truncated: boolean;
 }
 
-/** The key a metric is aggregated by: its name on events of one name and type. */
+/**
+ * The key a metric is aggregated by: its name on events of one name and type. A session event is
+ * named after its run (evaluate() names each datapoint's session so), so session metrics are keyed
+ * by their type alone: otherwise two runs of different names would share no session metric.
+ */
 export function metricKey(metric: { name: string; event_name: string; event_type: string }): string {
-  return JSON.stringify([metric.name, metric.event_name, metric.event_type]);
+  const eventName = metric.event_type === 'session' ? '' : metric.event_name;
+  return JSON.stringify([metric.name, eventName, metric.event_type]);
 }
 
 /** A datapoint's key: its datapoint id, or its session id when the session names none. */

@@ -109,8 +109,13 @@ function runFields(body: unknown, allowed: readonly string[]): RunFields & { pro
   if (datapointIds !== undefined) fields.datapoint_ids = datapointIds;
   if (body.dataset_id !== undefined) {
     const datasetId = body.dataset_id === null ? null : text('dataset_id', 64);
-    if (datasetId !== null && datasetId !== undefined && !isEntityId(datasetId))
-      throw new ValidationError('dataset_id is not a dataset id');
+    if (
+      datasetId !== null &&
+      datasetId !== undefined &&
+      !isEntityId(datasetId) &&
+      !isExternalDatasetId(datasetId)
+    )
+      throw new ValidationError('dataset_id is not a dataset id (nor an inline dataset id, EXT-<24 hex>)');
     fields.dataset_id = datasetId ?? null;
   }
   const configuration = object('configuration');
@@ -123,6 +128,18 @@ function runFields(body: unknown, allowed: readonly string[]): RunFields & { pro
     fields.status = body.status as RunStatus;
   }
   return fields;
+}
+
+/**
+ * An inline dataset's id as HoneyHive's evaluate() makes it (`EXT-` and 24 hex digits of a hash of
+ * the rows): a run over rows passed in code. It names no stored dataset, so it has no version.
+ */
+export function isExternalDatasetId(id: string): boolean {
+  return /^EXT-[0-9a-f]{24}$/.test(id);
+}
+
+function storedDataset(datasetId: string | null | undefined): datasetId is string {
+  return typeof datasetId === 'string' && !isExternalDatasetId(datasetId);
 }
 
 export function runWire(run: RunRecord, projectName: string) {
@@ -160,7 +177,7 @@ export function createRunService(deps: {
   }
 
   async function checkDataset(caller: RunCaller, datasetId: string | null | undefined): Promise<void> {
-    if (!datasetId) return;
+    if (!datasetId || isExternalDatasetId(datasetId)) return;
     if (!(await deps.datasets.getDataset(caller.tenant.project_id, datasetId)))
       throw new ValidationError(`dataset_id names no dataset of this project`);
   }
@@ -180,7 +197,7 @@ export function createRunService(deps: {
         name: fields.name,
         event_ids: fields.event_ids,
         dataset_id: fields.dataset_id ?? null,
-        dataset_version: fields.dataset_id
+        dataset_version: storedDataset(fields.dataset_id)
           ? await deps.datasetVersion(caller, fields.dataset_id, fields.name)
           : null,
         datapoint_ids: fields.datapoint_ids ?? [],
@@ -212,7 +229,7 @@ export function createRunService(deps: {
       const updated: RunRecord = { ...run, ...fields, updated_at: clock() };
       // Another dataset named: the run now records that dataset's version.
       if (fields.dataset_id !== undefined && fields.dataset_id !== run.dataset_id)
-        updated.dataset_version = fields.dataset_id
+        updated.dataset_version = storedDataset(fields.dataset_id)
           ? await deps.datasetVersion(caller, fields.dataset_id, updated.name)
           : null;
       await deps.runs.putRun(updated);

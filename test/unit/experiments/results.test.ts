@@ -258,3 +258,33 @@ describe('the run object', () => {
     });
   });
 });
+
+describe('session metrics across runs', () => {
+  it('compare across runs of different names: a session event is named after its run', () => {
+    const named = (name: string, exact: boolean) =>
+      experimentResult(
+        { status: 'completed' },
+        events([
+          row({
+            event_id: `${name}-s`,
+            session_id: `${name}-s`,
+            event_name: name,
+            datapoint_id: 'd1',
+            metrics: { exact },
+          }),
+        ]),
+        'average',
+      );
+    const comparison = compareRuns(named('candidate', true), named('baseline', false));
+    expect(comparison.metrics).toEqual([
+      expect.objectContaining({
+        metric_name: 'exact',
+        event_type: 'session',
+        found_count: 1,
+        improved: ['d1'],
+        old_aggregate: 0,
+        new_aggregate: 1,
+      }),
+    ]);
+  });
+});
