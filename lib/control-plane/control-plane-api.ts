@@ -117,7 +117,14 @@ export class ControlPlaneApi extends Construct {
       corsPreflight: {
         allowOrigins: [...new Set([props.consoleOrigin, ...consoleOrigins(controlPlane)])],
         allowHeaders: ['authorization', 'content-type'],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+        // PATCH: the monitors routes (docs/monitors.md).
+        allowMethods: [
+          CorsHttpMethod.GET,
+          CorsHttpMethod.POST,
+          CorsHttpMethod.PUT,
+          CorsHttpMethod.PATCH,
+          CorsHttpMethod.DELETE,
+        ],
         maxAge: Duration.hours(1),
       },
     });

@@ -118,5 +118,10 @@ describe('monitor evaluator', () => {
     );
     for (const key of CONTROL_PLANE_ROUTES.filter((route) => route.includes('/monitors')))
       expect(keys).toContain(key);
+    // The console (another origin on AWS) may PATCH a monitor.
+    const api = Object.values(cp.findResources('AWS::ApiGatewayV2::Api') as Record<string, Resource>).find(
+      (resource) => JSON.stringify(resource.Properties).includes('control plane'),
+    );
+    expect((api?.Properties.CorsConfiguration as { AllowMethods: string[] }).AllowMethods).toContain('PATCH');
   });
 });
