@@ -189,4 +189,14 @@ describe('a threshold monitor on model-event errors', () => {
       webhookHeadersOf(receiver.received[0] as never)['webhook-id'],
     );
   });
+
+  it('pauses through PATCH (synced to the data plane), silently', async () => {
+    const patched = await call('PATCH', `${projectUrl}/monitors/${monitorId}`, { paused: true });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ paused: true, version: 2 });
+    const refused = await call('PATCH', `${projectUrl}/monitors/${monitorId}`, { window_minutes: 2 });
+    expect(refused.status).toBe(400);
+    await eventually(async () => ((await stateOf()) === 'paused' ? true : undefined), 30_000);
+    expect(receiver.received).toHaveLength(2);
+  });
 });
