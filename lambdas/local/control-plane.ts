@@ -149,12 +149,14 @@ function changeTimes(records: {
   configurations?: readonly { id: string; updated_at: string }[];
   tools?: readonly { id: string; updated_at: string }[];
   evaluators?: readonly { id: string; updated_at: string }[];
+  monitors?: readonly { id: string; updated_at: string }[];
 }): Map<string, number> {
   const changedAt = new Map<string, number>();
   for (const record of [
     ...(records.configurations ?? []),
     ...(records.tools ?? []),
     ...(records.evaluators ?? []),
+    ...(records.monitors ?? []),
   ])
     changedAt.set(record.id, Date.parse(record.updated_at));
   for (const project of records.projects) changedAt.set(project.id, Date.parse(project.updated_at));

@@ -6,6 +6,8 @@
  * whose digests match are left alone, so a converged data plane costs no message. A data plane that
  * has not reported yet gets everything (data planes ignore versions they already hold). No AWS imports.
  */
+
+import { monitorChange } from '../domain/alerts/monitors/monitors';
 import { promptChange } from '../domain/configurations/configurations';
 import { toolPayload } from '../domain/configurations/tools';
 import { apiKeyChange, projectPayload } from '../domain/control-plane/changes';
@@ -13,6 +15,7 @@ import type {
   ApiKey,
   ConfigurationRecord,
   EvaluatorRecord,
+  MonitorRecord,
   Project,
   ToolRecord,
 } from '../domain/control-plane/model';
@@ -26,6 +29,7 @@ interface DesiredRecords {
   configurations?: readonly ConfigurationRecord[];
   tools?: readonly ToolRecord[];
   evaluators?: readonly EvaluatorRecord[];
+  monitors?: readonly MonitorRecord[];
 }
 
 interface ReconcilerDeps {
@@ -60,6 +64,7 @@ export function desiredChanges(records: DesiredRecords): EntityChange[] {
       entityChangeOf({ type: 'tool.upserted', version: tool.version, payload: toolPayload(tool) }),
     ),
     ...(records.evaluators ?? []).map((record) => entityChangeOf(evaluatorChange(record))),
+    ...(records.monitors ?? []).map((record) => entityChangeOf(monitorChange(record))),
   ];
 }
 

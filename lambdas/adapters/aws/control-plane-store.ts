@@ -28,6 +28,7 @@ import type {
   ControlPlaneRecord,
   EvaluatorRecord,
   Membership,
+  MonitorRecord,
   Project,
   RecordKind,
   RecordOf,
@@ -178,18 +179,20 @@ export class DynamoControlPlaneStore implements ControlPlaneStore {
     configurations: ConfigurationRecord[];
     tools: ToolRecord[];
     evaluators: EvaluatorRecord[];
+    monitors: MonitorRecord[];
   }> {
     const projects: Project[] = [];
     const apiKeys: ApiKey[] = [];
     const configurations: ConfigurationRecord[] = [];
     const tools: ToolRecord[] = [];
     const evaluators: EvaluatorRecord[] = [];
+    const monitors: MonitorRecord[] = [];
     const pages = paginateScan(
       { client: this.documents },
       {
         TableName: this.tableName,
         FilterExpression:
-          'begins_with(sk, :project) OR begins_with(sk, :key) OR begins_with(sk, :configuration) OR begins_with(sk, :tool) OR begins_with(sk, :evaluator)',
+          'begins_with(sk, :project) OR begins_with(sk, :key) OR begins_with(sk, :configuration) OR begins_with(sk, :tool) OR begins_with(sk, :evaluator) OR begins_with(sk, :monitor)',
         ExpressionAttributeValues: {
           ':project': 'project#',
           ':key': 'api-key#',
@@ -197,6 +200,7 @@ export class DynamoControlPlaneStore implements ControlPlaneStore {
           ':tool': 'tool#',
           // Not `evaluator-version#`: the history stays in the control plane.
           ':evaluator': 'evaluator#',
+          ':monitor': 'monitor#',
         },
         ConsistentRead: true,
       },
@@ -210,10 +214,11 @@ export class DynamoControlPlaneStore implements ControlPlaneStore {
         else if (sk.startsWith('configuration#'))
           configurations.push(recordFromItem(item, 'configuration', orgId));
         else if (sk.startsWith('evaluator#')) evaluators.push(recordFromItem(item, 'evaluator', orgId));
+        else if (sk.startsWith('monitor#')) monitors.push(recordFromItem(item, 'monitor', orgId));
         else tools.push(recordFromItem(item, 'tool', orgId));
       }
     }
-    return { projects, apiKeys, configurations, tools, evaluators };
+    return { projects, apiKeys, configurations, tools, evaluators, monitors };
   }
 
   private async conditionally(ref: RecordRef, write: () => Promise<unknown>): Promise<void> {

@@ -63,11 +63,12 @@ export async function updateMonitor(
 async function store(context: ControlPlaneContext, record: MonitorRecord): Promise<void> {
   checkPayloadSize(record);
   await context.store.put(record);
-  await context.changes.publish({
-    type: 'alert.upserted',
-    version: record.version,
-    payload: monitorPayload(record),
-  });
+  await context.changes.publish(monitorChange(record));
+}
+
+/** The sync change of a monitor's current version (published on each write, and by reconciliation). */
+export function monitorChange(record: MonitorRecord) {
+  return { type: 'alert.upserted' as const, version: record.version, payload: monitorPayload(record) };
 }
 
 export async function deleteMonitor(context: ControlPlaneContext, current: MonitorRecord): Promise<void> {

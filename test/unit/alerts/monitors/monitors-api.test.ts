@@ -6,8 +6,10 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createControlPlaneApi } from '../../../../lambdas/control-plane-api/app';
+import { findMonitor } from '../../../../lambdas/domain/alerts/monitors/monitors';
 import { checkSyncMessage } from '../../../../lambdas/domain/sync/messages';
 import { jwtAuthorizerActor } from '../../../../lambdas/http/jwt-authorizer-actor';
+import { desiredChanges } from '../../../../lambdas/sync-reconciler/app';
 import { bodyOf, buildFixture, type Fixture, request } from '../../control-plane/fixture';
 import { aChannel } from '../alerts-fixtures';
 
@@ -161,6 +163,20 @@ describe('monitors API', () => {
     );
     expect(outsider.statusCode).toBe(403);
     expect(asked).toHaveLength(1);
+  });
+
+  it('is reconciled like the other synced kinds: its current version, checked by the sync', async () => {
+    const monitor = bodyOf(await call('POST', 'member', '', MONITOR)) as { id: string };
+    await call('PATCH', 'member', `/${monitor.id}`, { critical: 2 });
+    const record = await findMonitor(
+      fixture.context,
+      (await fixture.store.get({ kind: 'project', org_id: fixture.orgA, id: fixture.projectId })) as never,
+      monitor.id,
+    );
+    const changes = desiredChanges({ projects: [], apiKeys: [], monitors: [record] });
+    expect(changes).toEqual([
+      expect.objectContaining({ kind: 'alert.upserted', entityId: monitor.id, entityVersion: 2 }),
+    ]);
   });
 
   it('answers 404 for another project or an unknown monitor', async () => {
