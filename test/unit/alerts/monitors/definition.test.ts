@@ -68,6 +68,17 @@ describe('monitor definitions', () => {
     [{ ...VALID, paused: 'yes' }, 'paused must be'],
     [{ ...VALID, colour: 'red' }, 'unknown field "colour"'],
     [{ ...VALID, window_minutes: undefined }, 'window_minutes is required'],
+    [{ ...VALID, name: 'n'.repeat(201) }, 'name must be'],
+    [{ ...VALID, field: `metrics.${'m'.repeat(101)}` }, 'metrics.<name>'],
+    [{ ...VALID, critical: Number.POSITIVE_INFINITY }, 'critical must be a number'],
+    [{ ...VALID, channels: [''] }, 'channels[0] must be a channel id'],
+    [{ ...VALID, channels: ['x'.repeat(129)] }, 'channels[0] must be a channel id'],
+    [{ ...VALID, filters: Array.from({ length: 11 }, () => VALID.filters[0]) }, 'at most 10 filters'],
+    [{ ...VALID, filters: { field: 'error' } }, 'filters must be an array'],
+    [
+      { ...VALID, filters: [{ field: 'model', operator: 'is', value: 'x'.repeat(257), type: 'string' }] },
+      'longer than 256',
+    ],
     [[VALID], 'must be a JSON object'],
     [null, 'must be a JSON object'],
   ])('refuses %j', (body, message) => {
@@ -98,6 +109,15 @@ describe('monitor definitions', () => {
     expect(
       refused({ ...VALID, filters: [{ field: 'inputs.q', operator: 'exists', type: 'string' }] }),
     ).toContain('per-minute rollups');
+  });
+
+  it('takes metric names that are prototype keys as plain names', () => {
+    expect(parseMonitorInput({ ...VALID, field: 'metrics.__proto__', aggregation: 'avg' }).field).toBe(
+      'metrics.__proto__',
+    );
+    expect(() => parseMonitorInput(JSON.parse('{"__proto__": {"name": "x"}}'))).toThrow(
+      'unknown field "__proto__"',
+    );
   });
 
   it('patches field by field, checked whole', () => {
