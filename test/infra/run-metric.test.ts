@@ -119,7 +119,7 @@ describe('run-metric function', () => {
     });
   });
 
-  it('is, with the evaluation worker and the backfill steps, the only function of the plane that may invoke the executor', () => {
+  it('is, with the evaluation worker, the backfill steps and the experiment steps, the only function of the plane that may invoke the executor', () => {
     const executorArn = { 'Fn::GetAtt': [logicalId(stack.evaluatorExecutor.function), 'Arn'] };
     const invokers = Object.entries(resources).filter(
       ([, resource]) =>
@@ -138,6 +138,8 @@ describe('run-metric function', () => {
         logicalId(stack.runMetricApi.runMetricFunction.role as never),
         logicalId(stack.evaluationWorker.workerFunction.role as never),
         logicalId(stack.backfills.stepsFunction.role as never),
+        // A server-side experiment scores its run's metrics as it builds each session.
+        logicalId(stack.experiments.stepsFunction.role as never),
       ].sort(),
     );
   });
