@@ -51,6 +51,9 @@ export interface EvaluationResult {
   failed: number;
 }
 
+/** Aggregations read from the sketches; the others need only counts, sums, minimums and maximums. */
+const PERCENTILES: ReadonlySet<string> = new Set(['median', 'p90', 'p95', 'p99']);
+
 interface Group {
   query: RollupQuery;
   /** Whether the previous window is read too (drift). */
@@ -63,6 +66,7 @@ export function groupMonitors(monitors: readonly MonitorDefinition[], now: numbe
   for (const monitor of monitors) {
     if (monitor.paused) continue;
     const span = monitor.condition === 'drift' ? 2 : 1;
+    const withSketch = PERCENTILES.has(monitor.aggregation);
     const key = canonicalJson({
       project: monitor.project_id,
       type: monitor.event_type,
@@ -70,6 +74,7 @@ export function groupMonitors(monitors: readonly MonitorDefinition[], now: numbe
       field: monitor.field,
       window: monitor.window_minutes,
       span,
+      withSketch,
     });
     let group = groups.get(key);
     if (!group) {
@@ -81,6 +86,7 @@ export function groupMonitors(monitors: readonly MonitorDefinition[], now: numbe
           event_type: monitor.event_type,
           filters: monitor.filters,
           field: monitorField(monitor.field),
+          withSketch,
           fromMinute: from,
           toMinute: range.to,
         },

@@ -20,6 +20,8 @@ export interface RollupQuery {
   event_type: EventType;
   filters: readonly RollupFilter[];
   field: MonitorField;
+  /** Whether a percentile needs the sketches (the largest column; left out otherwise). */
+  withSketch: boolean;
   /** Epoch ms: the first and last minute read (inclusive, minute starts). */
   fromMinute: number;
   toMinute: number;
@@ -35,10 +37,10 @@ function filterSql(filter: RollupFilter): Sql {
     : sql`(${column} IS NULL OR ${column} <> ${param(filter.value)})`;
 }
 
-function columnsFor(field: MonitorField): string {
+function columnsFor(field: MonitorField, withSketch: boolean): string {
   const base = 'minute, event_type, event_name, source, model, has_error, event_count, error_count';
-  if (field.kind === 'field')
-    return `${base}, ${['count', 'sum', 'min', 'max', 'sketch'].map((part) => `${field.field}_${part}`).join(', ')}`;
+  const parts = withSketch ? ['count', 'sum', 'min', 'max', 'sketch'] : ['count', 'sum', 'min', 'max'];
+  if (field.kind === 'field') return `${base}, ${parts.map((part) => `${field.field}_${part}`).join(', ')}`;
   if (field.kind === 'metric') return `${base}, metrics`;
   return base;
 }
@@ -55,7 +57,7 @@ export function rollupStatement(query: RollupQuery): Sql {
     sql`event_type = ${param(query.event_type)}`,
     ...query.filters.map(filterSql),
   ];
-  return sql`SELECT ${raw(columnsFor(query.field))}
+  return sql`SELECT ${raw(columnsFor(query.field, query.withSketch))}
 FROM minute_rollups
 WHERE ${and(conditions)}`;
 }

@@ -294,6 +294,7 @@ describe('the rollup statement (Athena contract)', () => {
       event_type: 'model',
       filters: [{ field: 'event_name', operator: 'is not', value: "x' OR 1=1 --" }],
       field: { kind: 'errors' },
+      withSketch: false,
       fromMinute: NOW - 4 * 60_000,
       toMinute: NOW,
     });
