@@ -122,6 +122,7 @@ describe('monitor evaluator', () => {
     const api = Object.values(cp.findResources('AWS::ApiGatewayV2::Api') as Record<string, Resource>).find(
       (resource) => JSON.stringify(resource.Properties).includes('control plane'),
     );
-    expect((api?.Properties.CorsConfiguration as { AllowMethods: string[] }).AllowMethods).toContain('PATCH');
+    if (!api) throw new Error('no control-plane API');
+    expect((api.Properties.CorsConfiguration as { AllowMethods: string[] }).AllowMethods).toContain('PATCH');
   });
 });
