@@ -6,6 +6,7 @@
 
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { rollupPartitionPrefix } from '../../lambdas/domain/alerts/monitors/rollup-table';
 import { partitionPrefix, payloadKey } from '../../lambdas/domain/store/layout';
 import { scorePartitionPrefix } from '../../lambdas/domain/store/scores';
 import { loadDeploymentConfig } from '../../lib/config/deployment-config';
@@ -62,7 +63,7 @@ describe('retention lifecycle rules', () => {
     );
   });
 
-  it("expires each listed project's events, payloads and scores under its URL-encoded id, and no one else's", () => {
+  it("expires each listed project's events, payloads, scores and rollups under its URL-encoded id, and no one else's", () => {
     const projectId = 'acme prod/ü';
     const { stack, template } = templatesWith({
       projectEvents: [
@@ -74,6 +75,7 @@ describe('retention lifecycle rules', () => {
     const eventsPrefix = `events/project_id=${encoded}/`;
     const payloadsPrefix = `payloads/project_id=${encoded}/`;
     const scoresPrefix = `scores/project_id=${encoded}/`;
+    const rollupsPrefix = `rollups/project_id=${encoded}/`;
     // The prefixes are the ones the writer's keys start with.
     expect(
       scorePartitionPrefix({ project_id: projectId, event_start_time: 0 }).startsWith(scoresPrefix),
@@ -82,19 +84,22 @@ describe('retention lifecycle rules', () => {
       partitionPrefix('events/', { projectId, dt: '2026-01-01', hour: '00' }).startsWith(eventsPrefix),
     ).toBe(true);
     expect(payloadKey(projectId, 'e', 1, 'inputs').startsWith(payloadsPrefix)).toBe(true);
+    expect(rollupPartitionPrefix({ project_id: projectId, minute: 0 }).startsWith(rollupsPrefix)).toBe(true);
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
           Match.objectLike({ Prefix: eventsPrefix, ExpirationInDays: 90, Status: 'Enabled' }),
           Match.objectLike({ Prefix: payloadsPrefix, ExpirationInDays: 90, Status: 'Enabled' }),
           Match.objectLike({ Prefix: scoresPrefix, ExpirationInDays: 90, Status: 'Enabled' }),
+          Match.objectLike({ Prefix: rollupsPrefix, ExpirationInDays: 90, Status: 'Enabled' }),
           Match.objectLike({ Prefix: 'events/project_id=p-2/', ExpirationInDays: 7 }),
           Match.objectLike({ Prefix: 'payloads/project_id=p-2/', ExpirationInDays: 7 }),
         ]),
       },
     });
     const rules = rulesOf(template, stack, stack.eventStore.bucket);
-    expect(rules.filter((rule) => rule.ExpirationInDays !== undefined)).toHaveLength(6);
+    // Four prefixes (events, payloads, scores, rollups) for each of the two projects.
+    expect(rules.filter((rule) => rule.ExpirationInDays !== undefined)).toHaveLength(8);
     expect(rules.some((rule) => String(rule.Prefix ?? '').startsWith('tombstones/'))).toBe(false);
   });
 });
