@@ -7,7 +7,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { applyMonitorPatch, parseMonitorInput } from '../domain/alerts/monitors/definition';
-import type { HistoryEntry } from '../domain/alerts/monitors/evaluate';
+import type { MonitorStatusStore } from '../domain/alerts/monitors/evaluate';
 import {
   createMonitor,
   deleteMonitor,
@@ -16,6 +16,7 @@ import {
   monitorView,
   updateMonitor,
 } from '../domain/alerts/monitors/monitors';
+import type { MonitorStatus } from '../domain/alerts/monitors/state';
 import { API_KEY_SCOPES } from '../domain/auth/principal';
 import type { Actor } from '../domain/control-plane/actor';
 import {
@@ -92,17 +93,12 @@ interface ControlPlaneApiDeps {
   /** Serves the configuration and tool writes (configuration-routes.ts) with this check of the caller. */
   configurationWriter?: ConfigurationWriter;
   /**
-   * A monitor's state changes, newest first, as the data plane evaluating it keeps them. Wired by
-   * the local platform (both planes on one machine); absent, the history route answers 503.
+   * Monitor states and their history as the data plane evaluating them keeps them. Wired by the
+   * local platform (both planes on one machine); absent, monitors are listed without a state and
+   * the history route answers 503.
    */
-  monitorHistory?: MonitorHistorySource;
+  monitorStates?: Pick<MonitorStatusStore, 'load' | 'history'>;
 }
-
-export type MonitorHistorySource = (
-  projectId: string,
-  monitorId: string,
-  limit: number,
-) => Promise<HistoryEntry[]>;
 
 /** State changes one history answer lists (newest first). */
 const MONITOR_HISTORY_LIMIT = 200;
@@ -141,7 +137,7 @@ interface Route {
     request: Request,
     resolved: Resolved,
     context: ControlPlaneContext,
-    deps: Pick<ControlPlaneApiDeps, 'monitorHistory'>,
+    deps: Pick<ControlPlaneApiDeps, 'monitorStates'>,
   ) => Promise<Reply>;
 }
 
@@ -364,10 +360,10 @@ const ROUTES: Record<ControlPlaneRouteKey, Route> = {
   'GET /v1/projects/{projectId}/monitors': {
     action: () => 'monitor.list',
     resolve: (request, context) => resolveProject(request, context),
-    handle: async (_request, resolved, context) => ({
-      status: 200,
-      body: (await listMonitors(context, must(resolved.project))).map(monitorView),
-    }),
+    handle: async (_request, resolved, context, deps) => {
+      const project = must(resolved.project);
+      return { status: 200, body: await withStates(deps, project.id, await listMonitors(context, project)) };
+    },
   },
   'POST /v1/projects/{projectId}/monitors': {
     action: () => 'monitor.manage',
@@ -380,7 +376,10 @@ const ROUTES: Record<ControlPlaneRouteKey, Route> = {
   'GET /v1/projects/{projectId}/monitors/{monitorId}': {
     action: () => 'monitor.list',
     resolve: (request, context) => resolveMonitor(request, context),
-    handle: async (_request, resolved) => ({ status: 200, body: monitorView(must(resolved.monitor)) }),
+    handle: async (_request, resolved, _context, deps) => {
+      const monitor = must(resolved.monitor);
+      return { status: 200, body: (await withStates(deps, monitor.project_id, [monitor]))[0] };
+    },
   },
   'PATCH /v1/projects/{projectId}/monitors/{monitorId}': {
     action: () => 'monitor.manage',
@@ -405,14 +404,14 @@ const ROUTES: Record<ControlPlaneRouteKey, Route> = {
     resolve: (request, context) => resolveMonitor(request, context),
     handle: async (_request, resolved, _context, deps) => {
       const monitor = must(resolved.monitor);
-      if (!deps.monitorHistory)
+      if (!deps.monitorStates)
         throw new UnavailableError(
           'Monitor history is kept by the data plane that evaluates the monitor, and this control plane cannot read it yet',
           60,
         );
       return {
         status: 200,
-        body: await deps.monitorHistory(monitor.project_id, monitor.id, MONITOR_HISTORY_LIMIT),
+        body: await deps.monitorStates.history(monitor.project_id, monitor.id, MONITOR_HISTORY_LIMIT),
       };
     },
   },
@@ -523,6 +522,24 @@ async function resolveProjectByName(
   const project = await findProjectByName(context, orgId, name);
   if (!project) return { resource: { org_id: orgId }, notFound: `No project named "${name}"` };
   return { resource: { org_id: orgId, workspace_id: project.workspace_id }, project };
+}
+
+/** Monitors as shown, each with its current state where the data plane's states can be read. */
+async function withStates(
+  deps: Pick<ControlPlaneApiDeps, 'monitorStates'>,
+  projectId: string,
+  monitors: readonly MonitorRecord[],
+) {
+  const states = deps.monitorStates
+    ? await deps.monitorStates.load(
+        projectId,
+        monitors.map((monitor) => monitor.id),
+      )
+    : new Map<string, MonitorStatus>();
+  return monitors.map((monitor) => {
+    const status = states.get(monitor.id);
+    return { ...monitorView(monitor), ...(status && { state: status.state, value: status.value }) };
+  });
 }
 
 async function resolveMonitor(request: Request, context: ControlPlaneContext): Promise<Resolved> {

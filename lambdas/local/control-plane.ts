@@ -316,13 +316,8 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
           store,
           changes: sync.changes,
           actorFrom,
-          // Both planes run here: the history is read where the local data plane keeps it.
-          monitorHistory: (projectId, monitorId, limit) =>
-            new DynamoMonitorStatusStore(options.dynamo, LOCAL_MONITOR_STATUS_TABLE).history(
-              projectId,
-              monitorId,
-              limit,
-            ),
+          // Both planes run here: states and history are read where the local data plane keeps them.
+          monitorStates: new DynamoMonitorStatusStore(options.dynamo, LOCAL_MONITOR_STATUS_TABLE),
         }),
         ...writeRoutes,
         ...notifications.routes(actorFrom),

@@ -75,11 +75,11 @@ export async function buildFixture(): Promise<Fixture> {
   const monitor = await createMonitor(context, project, parseMonitorInput(FIXTURE_MONITOR));
   const orgB = (await createOrganization(context, { user_id: 'other' }, { name: 'B' })).organization.id;
   changes.published.length = 0;
-  // The data plane's history of a monitor: none yet (the route's own tests give one).
+  // The data plane's monitor states and history: none yet (the routes' own tests give some).
   const api = createControlPlaneApi({
     ...deps,
     actorFrom: jwtAuthorizerActor(store),
-    monitorHistory: async () => [],
+    monitorStates: { load: async () => new Map(), history: async () => [] },
   });
   return {
     store,

@@ -115,7 +115,7 @@ describe('monitors API', () => {
     expect(fixture.changes.published).toHaveLength(1);
   });
 
-  it('answers the history from the data plane where it is wired, and 503 where it is not', async () => {
+  it('answers states and history from the data plane where it is wired, and 503 for history where it is not', async () => {
     const monitor = bodyOf(await call('POST', 'member', '', MONITOR)) as { id: string };
     const unwiredApi = createControlPlaneApi({
       store: fixture.store,
@@ -132,19 +132,35 @@ describe('monitors API', () => {
       store: fixture.store,
       changes: fixture.changes,
       actorFrom: jwtAuthorizerActor(fixture.store),
-      monitorHistory: async (...args) => {
-        asked.push(args);
-        return [
-          {
-            monitor_id: monitor.id,
-            at: 1,
-            state: 'ok',
-            previous_state: 'unknown',
-            value: 0,
-            threshold: 0,
-            notification_id: null,
-          },
-        ];
+      monitorStates: {
+        load: async (_projectId, ids) =>
+          new Map(
+            ids.map((id) => [
+              id,
+              {
+                state: 'critical' as const,
+                alerting: 'critical' as const,
+                value: 3,
+                threshold: 0,
+                since: 1,
+                evaluated_at: 2,
+              },
+            ]),
+          ),
+        history: async (...args) => {
+          asked.push(args);
+          return [
+            {
+              monitor_id: monitor.id,
+              at: 1,
+              state: 'ok',
+              previous_state: 'unknown',
+              value: 0,
+              threshold: 0,
+              notification_id: null,
+            },
+          ];
+        },
       },
     });
     const answer = await api(
@@ -153,6 +169,16 @@ describe('monitors API', () => {
     expect(answer.statusCode).toBe(200);
     expect(bodyOf(answer)).toEqual([expect.objectContaining({ state: 'ok', at: 1 })]);
     expect(asked).toEqual([[fixture.projectId, monitor.id, 200]]);
+    // The list and the monitor carry the current state where it can be read.
+    const listed = await api(request({ method: 'GET', path: path(), user: 'viewer' }));
+    expect(bodyOf(listed)).toEqual([
+      expect.objectContaining({ id: monitor.id, state: 'critical', value: 3 }),
+    ]);
+    const one = await api(request({ method: 'GET', path: path(`/${monitor.id}`), user: 'viewer' }));
+    expect(bodyOf(one)).toMatchObject({ state: 'critical' });
+    expect(
+      bodyOf(await unwiredApi(request({ method: 'GET', path: path(`/${monitor.id}`), user: 'viewer' }))),
+    ).not.toHaveProperty('state');
     const outsider = await api(
       request({
         method: 'GET',
