@@ -48,6 +48,7 @@ describe('auth rate-limit table', () => {
     stack.runMetricApi.runMetricFunction,
     stack.backfills.apiFunction,
     stack.datasetsApi.datasetsFunction,
+    stack.experiments.apiFunction,
   ];
 
   it('names the table to every function that authenticates API keys', () => {
