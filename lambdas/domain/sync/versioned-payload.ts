@@ -28,17 +28,8 @@ const PAYLOAD_FIELDS = [
   'updated_at',
 ];
 
-/** A record's payload (its content cloned, so the sync never shares the stored object). */
-export function versionedPayload<Content>(record: {
-  id: string;
-  org_id: string;
-  workspace_id: string;
-  project_id: string;
-  version: number;
-  content: Content;
-  created_at: string;
-  updated_at: string;
-}): VersionedPayload<Content> {
+/** A record's payload: its envelope fields only (a record has more), its content cloned. */
+export function versionedPayload<Content>(record: VersionedPayload<Content>): VersionedPayload<Content> {
   return {
     id: record.id,
     org_id: record.org_id,
