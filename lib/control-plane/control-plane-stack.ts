@@ -106,6 +106,7 @@ export class ControlPlaneStack extends Stack {
       api: this.api,
       table: this.table,
       emailFrom: controlPlane.notificationEmailFrom,
+      dataPlanes,
     });
 
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {

@@ -1,6 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -17,6 +17,8 @@ import { addFunctionRoutes } from '../common/function-routes';
 import { partitionOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
+import { monitorEvaluatorRoleName, NOTIFICATION_QUEUE_NAME } from '../config/monitor-names';
+import type { DataPlaneRef } from '../config/sync-names';
 import type { ControlPlaneApi } from './control-plane-api';
 import type { ControlPlaneTable } from './control-plane-table';
 
@@ -26,6 +28,8 @@ export interface NotificationsProps {
   readonly table: ControlPlaneTable;
   /** The verified SES identity email comes from (controlPlane.notificationEmailFrom); absent: no email. */
   readonly emailFrom?: string;
+  /** The data planes whose monitor evaluators send state changes to the delivery queue (from their accounts). */
+  readonly dataPlanes?: readonly DataPlaneRef[];
   readonly logLevel?: LogLevel;
 }
 
@@ -67,11 +71,32 @@ export class Notifications extends Construct {
     });
     this.queue = new Queue(this, 'Queue', {
       ...encryption,
+      // Named: each data plane's monitor evaluator sends to it by name (lib/config/monitor-names.ts).
+      queueName: NOTIFICATION_QUEUE_NAME,
       // A notification older than a day is news to nobody.
       retentionPeriod: Duration.days(1),
       visibilityTimeout: Duration.seconds(6 * SENDER_TIMEOUT.toSeconds()),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: NOTIFICATION_RETRY.maxAttempts },
     });
+    // Each data plane's monitor evaluator, by its fixed role name in its own account, may send; SQS-managed
+    // encryption needs no key grant across accounts. Same-account senders (the test route) use IAM.
+    for (const dataPlane of props.dataPlanes ?? []) {
+      const partition = partitionOf(this);
+      this.queue.addToResourcePolicy(
+        new PolicyStatement({
+          sid: `MonitorsOf${dataPlane.name.replace(/[^A-Za-z0-9]/g, '')}${dataPlane.region.replace(/-/g, '')}`,
+          effect: Effect.ALLOW,
+          principals: [new AccountPrincipal(dataPlane.account)],
+          actions: ['sqs:SendMessage'],
+          resources: [this.queue.queueArn],
+          conditions: {
+            ArnEquals: {
+              'aws:PrincipalArn': `arn:${partition}:iam::${dataPlane.account}:role/${monitorEvaluatorRoleName(dataPlane)}`,
+            },
+          },
+        }),
+      );
+    }
     const environment = {
       CONTROL_PLANE_TABLE_NAME: table.table.tableName,
       CHANNEL_SECRETS_KEY_ARN: this.secretsKey.keyArn,

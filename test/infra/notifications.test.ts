@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFICATION_RETRY } from '../../lambdas/domain/alerts/delivery-queue';
 import { CHANNEL_ROUTES } from '../../lambdas/notifications-api/routes';
 import { loadDeploymentConfig } from '../../lib/config/deployment-config';
+import { monitorEvaluatorRoleName, NOTIFICATION_QUEUE_NAME } from '../../lib/config/monitor-names';
 import { actionsOf, statementsOfRole, type TemplateResource } from './support/policies';
 import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
 
@@ -70,6 +71,28 @@ describe('notifications on the control plane', () => {
       BatchSize: 10,
       ScalingConfig: { MaximumConcurrency: 5 },
     });
+  });
+
+  it("takes each data plane's monitor evaluator, from its own account and by its fixed role, as a sender of the named queue", () => {
+    const config = loadDeploymentConfig(TWO_DATA_PLANES_CONFIG);
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: NOTIFICATION_QUEUE_NAME });
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as TemplateResource[];
+    const statements = policies.flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+    );
+    for (const dataPlane of config.dataPlanes) {
+      const sender = statements.find((statement) =>
+        JSON.stringify(statement.Condition ?? {}).includes(`role/${monitorEvaluatorRoleName(dataPlane)}`),
+      );
+      expect(sender, dataPlane.name).toMatchObject({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Principal: {
+          AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${dataPlane.account}:root`]] },
+        },
+      });
+    }
+    expect(config.dataPlanes.length).toBeGreaterThan(1);
   });
 
   it('the API seals with the secrets key (its context only), queues tests, and never decrypts secrets', () => {
