@@ -14,6 +14,12 @@ import { BACKFILL_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/eval
 import { localDefinition } from '../../lambdas/local/backfill-runner';
 import { loadDeploymentConfig } from '../../lib/config/deployment-config';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
+import {
+  expectMapWorkflowMachine,
+  expectMapWorkflowMachineActions,
+  MAP_WORKFLOW_API_ACTIONS,
+  routeKeysOf,
+} from './support/map-workflow';
 import { actionsOf, type PolicyStatement, statementsOfRole, type TemplateResource } from './support/policies';
 import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
 
@@ -78,14 +84,7 @@ describe('the backfill state machine', () => {
 
   it('is a Standard workflow running the definition with its placeholders substituted, logged and traced', () => {
     const properties = machine().Properties;
-    expect(properties.StateMachineType).toBe('STANDARD');
-    expect(properties.TracingConfiguration).toEqual({ Enabled: true });
-    expect(properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
-    expect(properties.DefinitionSubstitutions).toEqual({
-      StepsFunctionArn: { 'Fn::GetAtt': [idOf(stack.backfills.stepsFunction.function), 'Arn'] },
-      ItemsBucket: { Ref: idOf(stack.backfills.itemsBucket) },
-      Partition: { Ref: 'AWS::Partition' },
-    });
+    expectMapWorkflowMachine(properties, idOf, stack.backfills);
     const definition = JSON.parse(
       JSON.stringify(properties.DefinitionString).replace(/^"|"$/g, '').replace(/\\"/g, '"'),
     );
@@ -94,14 +93,7 @@ describe('the backfill state machine', () => {
   });
 
   it('may invoke the steps function, read item lists and run its own map children; nothing else', () => {
-    const statements = roleStatements(stack.backfills.stateMachine.role);
-    const actions = allActions(statements);
-    expect(actions).toContain('lambda:InvokeFunction');
-    expect(actions).toContain('s3:GetObject');
-    expect(actions).toContain('states:StartExecution');
-    expect(actions).toEqual(expect.arrayContaining(['states:DescribeExecution', 'states:StopExecution']));
-    expect(actions.filter((action) => action.startsWith('s3:Put'))).toEqual([]);
-    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+    expectMapWorkflowMachineActions(allActions(roleStatements(stack.backfills.stateMachine.role)));
   });
 });
 
@@ -125,24 +117,14 @@ describe('the steps function', () => {
 
 describe('the backfills API', () => {
   it('serves its routes on the data plane HTTP API', () => {
-    const routeKeys = Object.values(resources)
-      .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
-      .map((resource) => resource.Properties.RouteKey);
-    expect(routeKeys).toEqual(expect.arrayContaining([...BACKFILLS_ROUTES]));
+    expect(routeKeysOf(resources)).toEqual(expect.arrayContaining([...BACKFILLS_ROUTES]));
   });
 
   it('may start, describe and redrive runs, count events and read metrics; never run metrics or write item lists', () => {
     const statements = roleStatements(stack.backfills.apiFunction.role);
     const actions = allActions(statements);
     expect(actions).toEqual(
-      expect.arrayContaining([
-        'states:StartExecution',
-        'states:DescribeExecution',
-        'states:RedriveExecution',
-        'states:ListMapRuns',
-        'states:DescribeMapRun',
-        'athena:StartQueryExecution',
-      ]),
+      expect.arrayContaining([...MAP_WORKFLOW_API_ACTIONS, 'athena:StartQueryExecution']),
     );
     expect(actions).not.toContain('lambda:InvokeFunction');
     expect(actions).not.toContain('sqs:SendMessage');

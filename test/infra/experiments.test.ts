@@ -19,6 +19,12 @@ import { EXPERIMENT_SHAPE } from '../../lambdas/local/experiments-local';
 import { localWorkflowDefinition } from '../../lambdas/local/workflow-runner';
 import { loadDeploymentConfig } from '../../lib/config/deployment-config';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
+import {
+  expectMapWorkflowMachine,
+  expectMapWorkflowMachineActions,
+  MAP_WORKFLOW_API_ACTIONS,
+  routeKeysOf,
+} from './support/map-workflow';
 import { actionsOf, type PolicyStatement, statementsOfRole, type TemplateResource } from './support/policies';
 import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
 
@@ -91,30 +97,12 @@ describe('the experiment state machine', () => {
 
   it('is a Standard workflow running the definition with its placeholders substituted, logged and traced', () => {
     const properties = machine().Properties;
-    expect(properties.StateMachineType).toBe('STANDARD');
-    expect(properties.TracingConfiguration).toEqual({ Enabled: true });
-    expect(properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
-    expect(properties.DefinitionSubstitutions).toEqual({
-      StepsFunctionArn: { 'Fn::GetAtt': [idOf(stack.experiments.stepsFunction.function), 'Arn'] },
-      ItemsBucket: { Ref: idOf(stack.experiments.itemsBucket) },
-      Partition: { Ref: 'AWS::Partition' },
-    });
+    expectMapWorkflowMachine(properties, idOf, stack.experiments);
     expect(properties.DefinitionString).toEqual(JSON.stringify(experimentDefinition()));
   });
 
   it('may invoke the steps function, read item lists and run its own map children; nothing else', () => {
-    const actions = allActions(roleStatements(stack.experiments.stateMachine.role));
-    expect(actions).toEqual(
-      expect.arrayContaining([
-        'lambda:InvokeFunction',
-        's3:GetObject',
-        'states:StartExecution',
-        'states:DescribeExecution',
-        'states:StopExecution',
-      ]),
-    );
-    expect(actions.filter((action) => action.startsWith('s3:Put'))).toEqual([]);
-    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+    expectMapWorkflowMachineActions(allActions(roleStatements(stack.experiments.stateMachine.role)));
   });
 
   it('has an item bucket under a key of its own, not the backfills one', () => {
@@ -160,25 +148,13 @@ describe('the steps function', () => {
 
 describe('the experiments API', () => {
   it('serves its routes on the data plane HTTP API', () => {
-    const routeKeys = Object.values(resources)
-      .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
-      .map((resource) => resource.Properties.RouteKey);
-    expect(routeKeys).toEqual(expect.arrayContaining([...EXPERIMENTS_ROUTES]));
+    expect(routeKeysOf(resources)).toEqual(expect.arrayContaining([...EXPERIMENTS_ROUTES]));
   });
 
   it('may record runs, start, describe and redrive executions and keep headers; never call providers or queue events', () => {
     const statements = roleStatements(stack.experiments.apiFunction.role);
     const actions = allActions(statements);
-    expect(actions).toEqual(
-      expect.arrayContaining([
-        'states:StartExecution',
-        'states:DescribeExecution',
-        'states:RedriveExecution',
-        'states:ListMapRuns',
-        'states:DescribeMapRun',
-        'dynamodb:PutItem',
-      ]),
-    );
+    expect(actions).toEqual(expect.arrayContaining([...MAP_WORKFLOW_API_ACTIONS, 'dynamodb:PutItem']));
     expect(actions).not.toContain('sqs:SendMessage');
     expect(actions).not.toContain('bedrock:InvokeModel');
     expect(actions).not.toContain('lambda:InvokeFunction');

@@ -1,0 +1,63 @@
+/**
+ * Shared assertions for the data plane's two map workflows (backfills and server-side experiments):
+ * both run a Standard state machine over an item list in S3 through a steps function, behind an API
+ * that starts, describes and redrives runs. What differs (the definition, the steps function's and
+ * the API's own rights) stays in each test file.
+ */
+import { expect } from 'vitest';
+import type { TemplateResource } from './policies';
+
+type Construct = { node: { defaultChild?: unknown } };
+
+/** The parts of a map workflow construct these assertions read. */
+export type MapWorkflow = {
+  stateMachine: Construct;
+  stepsFunction: { function: Construct };
+  itemsBucket: Construct;
+};
+
+/** Standard, logged without execution data, traced, with its placeholders substituted by the stack's own resources. */
+export function expectMapWorkflowMachine(
+  properties: Record<string, unknown>,
+  idOf: (construct: Construct) => string,
+  workflow: MapWorkflow,
+): void {
+  expect(properties.StateMachineType).toBe('STANDARD');
+  expect(properties.TracingConfiguration).toEqual({ Enabled: true });
+  expect(properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+  expect(properties.DefinitionSubstitutions).toEqual({
+    StepsFunctionArn: { 'Fn::GetAtt': [idOf(workflow.stepsFunction.function), 'Arn'] },
+    ItemsBucket: { Ref: idOf(workflow.itemsBucket) },
+    Partition: { Ref: 'AWS::Partition' },
+  });
+}
+
+/** The state machine role: invokes the steps function, reads item lists, runs its own map children; never writes objects or items. */
+export function expectMapWorkflowMachineActions(actions: string[]): void {
+  expect(actions).toEqual(
+    expect.arrayContaining([
+      'lambda:InvokeFunction',
+      's3:GetObject',
+      'states:StartExecution',
+      'states:DescribeExecution',
+      'states:StopExecution',
+    ]),
+  );
+  expect(actions.filter((action) => action.startsWith('s3:Put'))).toEqual([]);
+  expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+}
+
+/** The API role's workflow rights: start, describe and redrive runs, and read their map runs. */
+export const MAP_WORKFLOW_API_ACTIONS = [
+  'states:StartExecution',
+  'states:DescribeExecution',
+  'states:RedriveExecution',
+  'states:ListMapRuns',
+  'states:DescribeMapRun',
+] as const;
+
+/** Every route key of the data plane HTTP API in the template. */
+export const routeKeysOf = (resources: Record<string, TemplateResource>): unknown[] =>
+  Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+    .map((resource) => resource.Properties.RouteKey);
