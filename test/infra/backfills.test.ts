@@ -5,42 +5,30 @@
  * machine, the steps function and the API may do, and what they may not; the API's routes. One
  * synthesis for the file, bundling skipped.
  */
-import aslValidator from 'asl-validator';
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backfillDefinition, substitutedDefinition } from '../../lambdas/backfill-steps/definition';
 import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
 import { BACKFILL_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/evaluators/backfill/request';
 import { localDefinition } from '../../lambdas/local/backfill-runner';
-import { loadDeploymentConfig } from '../../lib/config/deployment-config';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
 import {
   expectMapWorkflowMachine,
   expectMapWorkflowMachineActions,
+  expectValidAsl,
   MAP_WORKFLOW_API_ACTIONS,
   routeKeysOf,
 } from './support/map-workflow';
-import { actionsOf, type PolicyStatement, statementsOfRole, type TemplateResource } from './support/policies';
-import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
+import { actionsOf, allActions, type TemplateResource } from './support/policies';
+import { type SynthesizedDataPlane, synthesizedDataPlane } from './support/test-app';
 
 let stack: DataPlaneStack;
 let resources: Record<string, TemplateResource>;
+let idOf: SynthesizedDataPlane['idOf'];
+let roleStatements: SynthesizedDataPlane['roleStatements'];
 
 beforeAll(() => {
-  [stack] = [...buildTestApp(loadDeploymentConfig(TWO_DATA_PLANES_CONFIG)).dataPlanes.values()] as [
-    DataPlaneStack,
-  ];
-  resources = Template.fromStack(stack).toJSON().Resources as Record<string, TemplateResource>;
+  ({ stack, resources, idOf, roleStatements } = synthesizedDataPlane());
 }, 180_000);
-
-const idOf = (construct: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(construct.node.defaultChild as never);
-
-function roleStatements(roleConstruct: { node: { defaultChild?: unknown } }): PolicyStatement[] {
-  return statementsOfRole(resources, idOf(roleConstruct));
-}
-
-const allActions = (statements: PolicyStatement[]) => statements.flatMap(actionsOf);
 
 describe('the backfill definition', () => {
   const arns = {
@@ -50,14 +38,12 @@ describe('the backfill definition', () => {
   };
 
   it('is valid Amazon States Language once substituted, as Step Functions will run it', () => {
-    const { isValid, errorsText } = aslValidator(substitutedDefinition(arns) as never);
-    expect(isValid, errorsText('\n')).toBe(true);
+    expectValidAsl(substitutedDefinition(arns));
   });
 
   it('is valid as the local runner rewrites it, for a run and for a redrive', () => {
     for (const redrive of [false, true]) {
-      const { isValid, errorsText } = aslValidator(localDefinition(redrive) as never);
-      expect(isValid, errorsText('\n')).toBe(true);
+      expectValidAsl(localDefinition(redrive));
     }
   });
 

@@ -6,8 +6,6 @@
  * the state machine, the steps function and the API may do, and what they may not; the API's routes.
  * One synthesis for the file, bundling skipped.
  */
-import aslValidator from 'asl-validator';
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPERIMENT_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/experiments/server/request';
 import {
@@ -17,32 +15,25 @@ import {
 import { EXPERIMENTS_ROUTES } from '../../lambdas/experiments-api/routes';
 import { EXPERIMENT_SHAPE } from '../../lambdas/local/experiments-local';
 import { localWorkflowDefinition } from '../../lambdas/local/workflow-runner';
-import { loadDeploymentConfig } from '../../lib/config/deployment-config';
 import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
 import {
   expectMapWorkflowMachine,
   expectMapWorkflowMachineActions,
+  expectValidAsl,
   MAP_WORKFLOW_API_ACTIONS,
   routeKeysOf,
 } from './support/map-workflow';
-import { actionsOf, type PolicyStatement, statementsOfRole, type TemplateResource } from './support/policies';
-import { buildTestApp, TWO_DATA_PLANES_CONFIG } from './support/test-app';
+import { actionsOf, allActions, type TemplateResource } from './support/policies';
+import { type SynthesizedDataPlane, synthesizedDataPlane } from './support/test-app';
 
 let stack: DataPlaneStack;
 let resources: Record<string, TemplateResource>;
+let idOf: SynthesizedDataPlane['idOf'];
+let roleStatements: SynthesizedDataPlane['roleStatements'];
 
 beforeAll(() => {
-  [stack] = [...buildTestApp(loadDeploymentConfig(TWO_DATA_PLANES_CONFIG)).dataPlanes.values()] as [
-    DataPlaneStack,
-  ];
-  resources = Template.fromStack(stack).toJSON().Resources as Record<string, TemplateResource>;
+  ({ stack, resources, idOf, roleStatements } = synthesizedDataPlane());
 }, 180_000);
-
-const idOf = (construct: { node: { defaultChild?: unknown } }) =>
-  stack.getLogicalId(construct.node.defaultChild as never);
-const roleStatements = (role: { node: { defaultChild?: unknown } }): PolicyStatement[] =>
-  statementsOfRole(resources, idOf(role));
-const allActions = (statements: PolicyStatement[]) => statements.flatMap(actionsOf);
 
 describe('the experiment definition', () => {
   const arns = {
@@ -52,15 +43,13 @@ describe('the experiment definition', () => {
   };
 
   it('is valid Amazon States Language once substituted, as Step Functions will run it', () => {
-    const { isValid, errorsText } = aslValidator(substitutedExperimentDefinition(arns) as never);
-    expect(isValid, errorsText('\n')).toBe(true);
+    expectValidAsl(substitutedExperimentDefinition(arns));
   });
 
   it('is valid as the local workflow runner rewrites it, for a run and for a redrive', () => {
     for (const redrive of [false, true]) {
       const rewritten = localWorkflowDefinition(EXPERIMENT_SHAPE, redrive);
-      const { isValid, errorsText } = aslValidator(rewritten as never);
-      expect(isValid, errorsText('\n')).toBe(true);
+      expectValidAsl(rewritten);
       const map = rewritten.States.RunBatches as Record<string, unknown>;
       expect(map.ItemReader).toBeUndefined();
       expect(map.ItemsPath).toBe('$.items');

@@ -4,6 +4,7 @@
  * that starts, describes and redrives runs. What differs (the definition, the steps function's and
  * the API's own rights) stays in each test file.
  */
+import aslValidator from 'asl-validator';
 import { expect } from 'vitest';
 import type { TemplateResource } from './policies';
 
@@ -61,3 +62,9 @@ export const routeKeysOf = (resources: Record<string, TemplateResource>): unknow
   Object.values(resources)
     .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
     .map((resource) => resource.Properties.RouteKey);
+
+/** A definition Step Functions would accept (asl-validator), with the validator's errors as the failure message. */
+export function expectValidAsl(definition: unknown): void {
+  const { isValid, errorsText } = aslValidator(definition as never);
+  expect(isValid, errorsText('\n')).toBe(true);
+}

@@ -18,3 +18,6 @@ export function statementsOfRole(
 
 export const actionsOf = (statement: PolicyStatement): string[] =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+/** Every action of a list of statements. */
+export const allActions = (statements: PolicyStatement[]): string[] => statements.flatMap(actionsOf);

@@ -5,6 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { type DeploymentConfig, loadDeploymentConfig } from '../../../lib/config/deployment-config';
 import type { DataPlaneStack } from '../../../lib/data-plane/data-plane-stack';
 import { buildWaggleApp, type WaggleApp } from '../../../lib/waggle-app';
+import { type PolicyStatement, statementsOfRole, type TemplateResource } from './policies';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -37,3 +38,23 @@ export function testDataPlane(name = 'acme'): { stack: DataPlaneStack; template:
   const stack = buildTestApp().dataPlanes.get(name) as DataPlaneStack;
   return { stack, template: Template.fromStack(stack) };
 }
+
+type Construct = { node: { defaultChild?: unknown } };
+
+/**
+ * The "acme" data plane with its template's resources, a construct's logical id and a role's policy
+ * statements: what the infra tests reading IAM rights out of one synthesis share.
+ */
+export function synthesizedDataPlane(): {
+  stack: DataPlaneStack;
+  resources: Record<string, TemplateResource>;
+  idOf: (construct: Construct) => string;
+  roleStatements: (role: Construct) => PolicyStatement[];
+} {
+  const { stack, template } = testDataPlane();
+  const resources = template.toJSON().Resources as Record<string, TemplateResource>;
+  const idOf = (construct: Construct) => stack.getLogicalId(construct.node.defaultChild as never);
+  return { stack, resources, idOf, roleStatements: (role) => statementsOfRole(resources, idOf(role)) };
+}
+
+export type SynthesizedDataPlane = ReturnType<typeof synthesizedDataPlane>;
