@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { DATASETS_TABLE } from '../../lambdas/adapters/aws/dynamo-dataset-store';
 import { environmentForDatasetsApi } from '../../lambdas/datasets-api/environment';
@@ -47,23 +48,38 @@ export class DatasetsApi extends Construct {
     });
     const role = this.datasetsFunction.role;
     grantCallerAuth(role, props);
-    grantTableAndKey(this, role, {
-      sid: 'ManageDatasets',
-      actions: [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:Query',
-        'dynamodb:BatchGetItem',
-        'dynamodb:BatchWriteItem',
-      ],
-      resources: [this.store.table.tableArn],
-      keySid: 'DatasetsTableEncryption',
-      keyActions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
-      keyArn: this.store.key.keyArn,
-    });
+    grantDatasetsTable(this, role, this.store, 'ManageDatasets', [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+    ]);
 
     addFunctionRoutes(props.httpApi, 'DatasetsIntegration', this.datasetsFunction.function, DATASETS_ROUTES);
   }
+}
+
+/**
+ * `actions` on the datasets table (`store`), and its key through DynamoDB only. Every holder
+ * (the datasets API, the experiments API and steps) writes the table, so the key statement always
+ * lets it encrypt as well as decrypt.
+ */
+export function grantDatasetsTable(
+  scope: Construct,
+  grantee: IGrantable,
+  store: KeptTableWithKey,
+  sid: string,
+  actions: string[],
+): void {
+  grantTableAndKey(scope, grantee, {
+    sid,
+    actions,
+    resources: [store.table.tableArn],
+    keySid: 'DatasetsTableEncryption',
+    keyActions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
+    keyArn: store.key.keyArn,
+  });
 }

@@ -19,6 +19,7 @@ import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
 import type { SyncController } from './data-plane-controller';
+import { grantDatasetsTable } from './datasets';
 import type { EvaluatorExecutor } from './evaluator-executor';
 import { createMapWorkflow, createWorkflowItems, grantItemLists, grantRunControl } from './map-workflow';
 import { grantProviderCalls, type ProviderCallAccess } from './provider-calls';
@@ -101,14 +102,11 @@ export class Experiments extends Construct {
     grantProviderCalls(stepsRole, props);
     props.executor.grantInvoke(stepsRole);
     props.syncController.grantReadSyncedConfig(stepsRole);
-    grantTableAndKey(this, stepsRole, {
-      sid: 'ReadDatapointsWriteRuns',
-      actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
-      resources: [props.datasets.table.tableArn],
-      keySid: 'DatasetsTableEncryption',
-      keyActions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
-      keyArn: props.datasets.key.keyArn,
-    });
+    grantDatasetsTable(this, stepsRole, props.datasets, 'ReadDatapointsWriteRuns', [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:PutItem',
+    ]);
     grantItemLists(stepsRole, items, EXPERIMENT_ITEMS_PREFIX, {
       sid: 'ReadWriteItemLists',
       objectActions: ['s3:GetObject', 's3:PutObject'],
@@ -143,21 +141,14 @@ export class Experiments extends Construct {
     grantCallerAuth(apiRole, props);
     props.syncController.grantReadSyncedConfig(apiRole);
     // Datasets' members and versions, runs recorded and settled: what the run service does.
-    grantTableAndKey(this, apiRole, {
-      sid: 'RecordRuns',
-      actions: [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:Query',
-        'dynamodb:BatchGetItem',
-        'dynamodb:BatchWriteItem',
-      ],
-      resources: [props.datasets.table.tableArn],
-      keySid: 'DatasetsTableEncryption',
-      keyActions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
-      keyArn: props.datasets.key.keyArn,
-    });
+    grantDatasetsTable(this, apiRole, props.datasets, 'RecordRuns', [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+    ]);
     grantTableAndKey(this, apiRole, {
       sid: 'ReadProxyLimits',
       actions: ['dynamodb:GetItem'],
