@@ -3,7 +3,7 @@ import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccountPrincipal, Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NOTIFICATION_LOG_PARTITION_PREFIX } from '../../lambdas/adapters/aws/dynamo-notification-log';
 import { CHANNEL_SECRET_PURPOSE } from '../../lambdas/domain/alerts/channel-secrets';
@@ -14,6 +14,7 @@ import { CHANNEL_ROUTES } from '../../lambdas/notifications-api/routes';
 import { createCustomerKey, grantTableAndKey } from '../common/customer-key';
 import { failureQueueAlarm } from '../common/failure-queue-alarm';
 import { addFunctionRoutes } from '../common/function-routes';
+import { createManagedQueue } from '../common/managed-queue';
 import { partitionOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
@@ -64,20 +65,14 @@ export class Notifications extends Construct {
       'SecretsKey',
       'Waggle notifications: wraps the data keys of webhook signing secrets (Encryption SDK)',
     );
-    const encryption = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true };
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      ...encryption,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      ...encryption,
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = createManagedQueue(this, {
       // Named: each data plane's monitor evaluator sends to it by name (lib/config/monitor-names.ts).
       queueName: NOTIFICATION_QUEUE_NAME,
       // A notification older than a day is news to nobody.
       retentionPeriod: Duration.days(1),
       visibilityTimeout: Duration.seconds(6 * SENDER_TIMEOUT.toSeconds()),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: NOTIFICATION_RETRY.maxAttempts },
-    });
+      maxReceiveCount: NOTIFICATION_RETRY.maxAttempts,
+    }));
     // Each data plane's monitor evaluator, by its fixed role name in its own account, may send; SQS-managed
     // encryption needs no key grant across accounts. Same-account senders (the test route) use IAM.
     for (const dataPlane of props.dataPlanes ?? []) {

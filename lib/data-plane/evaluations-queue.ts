@@ -1,9 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_MAX_RECEIVE_COUNT } from '../../lambdas/domain/queue-limits';
+import { createManagedQueue } from '../common/managed-queue';
 
 /** The evaluation worker's timeout; the queue's visibility timeout is six times it (AWS's advice). */
 export const EVALUATION_WORKER_TIMEOUT = Duration.minutes(5);
@@ -23,18 +24,11 @@ export class EvaluationsQueue extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const encryption = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true };
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      ...encryption,
-      // The longest SQS allows: time to look at why a task keeps failing before it is gone.
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      ...encryption,
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = createManagedQueue(this, {
       retentionPeriod: Duration.days(4),
       visibilityTimeout: Duration.seconds(6 * EVALUATION_WORKER_TIMEOUT.toSeconds()),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT },
-    });
+      maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT,
+    }));
 
     this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
       alarmDescription:
