@@ -49,6 +49,27 @@ export function grantTableAndKey(scope: Construct, grantee: IGrantable, grant: T
   );
 }
 
+/**
+ * One action on a key that wraps secrets' data keys (Encryption SDK envelope, called directly, not
+ * through a service), allowed only under the encryption context `purpose`.
+ */
+export function grantSecretsKey(
+  grantee: IGrantable,
+  sid: string,
+  action: string,
+  keyArn: string,
+  purpose: string,
+): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid,
+      actions: [action],
+      resources: [keyArn],
+      conditions: { StringEquals: { 'kms:EncryptionContext:purpose': purpose } },
+    }),
+  );
+}
+
 export interface KeptTableProps {
   readonly partitionKey: string;
   readonly sortKey?: string;

@@ -11,7 +11,7 @@ import { NOTIFICATION_RETRY } from '../../lambdas/domain/alerts/delivery-queue';
 import { environmentForNotificationSender } from '../../lambdas/notification-sender/environment';
 import { environmentForNotificationsApi } from '../../lambdas/notifications-api/environment';
 import { CHANNEL_ROUTES } from '../../lambdas/notifications-api/routes';
-import { createCustomerKey, grantTableAndKey } from '../common/customer-key';
+import { createCustomerKey, grantSecretsKey, grantTableAndKey } from '../common/customer-key';
 import { failureQueueAlarm } from '../common/failure-queue-alarm';
 import { addFunctionRoutes } from '../common/function-routes';
 import { createManagedQueue } from '../common/managed-queue';
@@ -36,11 +36,6 @@ export interface NotificationsProps {
 
 /** A delivery waits at most 10 s for its receiver; a batch of 10 runs them at once. */
 const SENDER_TIMEOUT = Duration.seconds(30);
-
-/** The only encryption context under which the channel-secrets key may be used (IAM condition). */
-const SECRET_CONTEXT_CONDITION = {
-  StringEquals: { 'kms:EncryptionContext:purpose': CHANNEL_SECRET_PURPOSE },
-};
 
 /**
  * Notifications (docs/alerts.md): the channels API on the control plane's HTTP API, the delivery
@@ -161,14 +156,7 @@ export class Notifications extends Construct {
   }
 
   private grantSecrets(grantee: IGrantable, sid: string, action: string): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid,
-        actions: [action],
-        resources: [this.secretsKey.keyArn],
-        conditions: SECRET_CONTEXT_CONDITION,
-      }),
-    );
+    grantSecretsKey(grantee, sid, action, this.secretsKey.keyArn, CHANNEL_SECRET_PURPOSE);
   }
 
   /** SendEmail from the configured address only, as its own identity or its domain's. */

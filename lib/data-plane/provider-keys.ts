@@ -2,25 +2,25 @@ import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { type Alarm, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { PROVIDER_KEYS_TABLE } from '../../lambdas/adapters/aws/dynamo-provider-key-store';
 import { PROVIDER_SECRET_PURPOSE } from '../../lambdas/domain/providers/record';
 import { environmentForProviderKeys } from '../../lambdas/provider-keys/environment';
 import { PROVIDER_KEY_ROUTES } from '../../lambdas/provider-keys/routes';
-import { createCustomerKey, createKeptTable, grantTableAndKey } from '../common/customer-key';
+import {
+  createCustomerKey,
+  createKeptTable,
+  grantSecretsKey,
+  grantTableAndKey,
+} from '../common/customer-key';
 import { aboveZeroAlarm } from '../common/failure-queue-alarm';
 import { addFunctionRoutes } from '../common/function-routes';
 import { WAGGLE_METRICS_NAMESPACE, WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
 import type { ProxyLimits } from './proxy-limits';
-
-/** The only encryption context under which the secrets key may be used (IAM condition). */
-const SECRET_CONTEXT_CONDITION = {
-  StringEquals: { 'kms:EncryptionContext:purpose': PROVIDER_SECRET_PURPOSE },
-};
 
 /**
  * Where the data plane keeps the LLM provider keys of its projects and workspaces, and their audit
@@ -66,7 +66,6 @@ export class ProviderKeyTable extends Construct {
    * with the provider-key context). No kms:Decrypt on the secrets key: it never opens a secret.
    */
   grantManageKeys(grantee: IGrantable): void {
-    const principal = grantee.grantPrincipal;
     grantTableAndKey(this, grantee, {
       sid: 'ManageProviderKeys',
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
@@ -75,13 +74,12 @@ export class ProviderKeyTable extends Construct {
       keyActions: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
       keyArn: this.tableKey.keyArn,
     });
-    principal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'SealProviderSecrets',
-        actions: ['kms:GenerateDataKey'],
-        resources: [this.secretsKey.keyArn],
-        conditions: SECRET_CONTEXT_CONDITION,
-      }),
+    grantSecretsKey(
+      grantee,
+      'SealProviderSecrets',
+      'kms:GenerateDataKey',
+      this.secretsKey.keyArn,
+      PROVIDER_SECRET_PURPOSE,
     );
   }
 
@@ -90,7 +88,6 @@ export class ProviderKeyTable extends Construct {
    * secret (kms:Decrypt on the secrets key, only with the provider-key context).
    */
   grantDecryptForProxy(grantee: IGrantable): void {
-    const principal = grantee.grantPrincipal;
     grantTableAndKey(this, grantee, {
       sid: 'ReadProviderKeys',
       actions: ['dynamodb:GetItem'],
@@ -99,13 +96,12 @@ export class ProviderKeyTable extends Construct {
       keyActions: ['kms:Decrypt'],
       keyArn: this.tableKey.keyArn,
     });
-    principal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'OpenProviderSecrets',
-        actions: ['kms:Decrypt'],
-        resources: [this.secretsKey.keyArn],
-        conditions: SECRET_CONTEXT_CONDITION,
-      }),
+    grantSecretsKey(
+      grantee,
+      'OpenProviderSecrets',
+      'kms:Decrypt',
+      this.secretsKey.keyArn,
+      PROVIDER_SECRET_PURPOSE,
     );
   }
 }
