@@ -1,4 +1,4 @@
-/** Shared pieces of the alerts tests: a stub resolver, a notification, a channel, in-memory ports. */
+/** Shared pieces of the alerts tests: a stub resolver, a notification, a channel, a monitor input, in-memory ports. */
 import type { ChannelRecord } from '../../../lambdas/domain/alerts/channel';
 import type { HostResolver } from '../../../lambdas/domain/alerts/delivery-target';
 import { type Notification, testNotification } from '../../../lambdas/domain/alerts/notification';
@@ -68,3 +68,14 @@ export function aChannel(overrides: Partial<ChannelRecord> = {}): ChannelRecord 
     ...overrides,
   };
 }
+
+/** A valid monitor body: model events' errors counted over 5 minutes, critical above 0, to channel ch1. */
+export const ERROR_COUNT_MONITOR = {
+  name: 'model errors',
+  event_type: 'model',
+  aggregation: 'count',
+  field: 'errors',
+  window_minutes: 5,
+  critical: 0,
+  channels: ['ch1'],
+};

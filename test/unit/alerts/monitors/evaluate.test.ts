@@ -17,22 +17,14 @@ import { plainEvent } from '../../../../lambdas/domain/events/event';
 import { athenaRuleViolations, spliceParameters } from '../../../../lambdas/domain/query/athena-rules';
 import { partitionReach } from '../../../../lambdas/domain/query/partition-bounds';
 import { createRecordingEngine } from '../../../../lambdas/domain/query/recording-engine';
+import { ERROR_COUNT_MONITOR } from '../alerts-fixtures';
 
 const TENANT = { org_id: 'o', workspace_id: 'w', project_id: 'p' };
 const NOW = Date.UTC(2026, 11, 4, 10, 30, 20);
 
 function monitor(id: string, overrides: Record<string, unknown> = {}): MonitorDefinition {
   return {
-    ...parseMonitorInput({
-      name: id,
-      event_type: 'model',
-      aggregation: 'count',
-      field: 'errors',
-      window_minutes: 5,
-      critical: 0,
-      channels: ['ch1'],
-      ...overrides,
-    }),
+    ...parseMonitorInput({ ...ERROR_COUNT_MONITOR, name: id, ...overrides }),
     id,
     org_id: 'o',
     project_id: 'p',

@@ -16,6 +16,7 @@ import { plainEvent } from '../../../../lambdas/domain/events/event';
 import { MemoryConfigStore } from '../../../../lambdas/domain/sync/memory-stores';
 import { versionedPayload } from '../../../../lambdas/domain/sync/versioned-payload';
 import { createMonitorEvaluator } from '../../../../lambdas/monitor-evaluator/app';
+import { ERROR_COUNT_MONITOR } from '../alerts-fixtures';
 
 const NOW = Date.UTC(2026, 11, 4, 10, 0, 30);
 const TENANT = { org_id: 'o', workspace_id: 'w', project_id: 'p' };
@@ -27,16 +28,7 @@ function payload(id: string, overrides: Record<string, unknown> = {}) {
     version: 1,
     created_at: '2026-12-04T00:00:00.000Z',
     updated_at: '2026-12-04T00:00:00.000Z',
-    content: parseMonitorInput({
-      name: id,
-      event_type: 'model',
-      aggregation: 'count',
-      field: 'errors',
-      window_minutes: 5,
-      critical: 0,
-      channels: ['ch1'],
-      ...overrides,
-    }),
+    content: parseMonitorInput({ ...ERROR_COUNT_MONITOR, name: id, ...overrides }),
   });
 }
 

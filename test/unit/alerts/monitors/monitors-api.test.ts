@@ -11,18 +11,9 @@ import { checkSyncMessage } from '../../../../lambdas/domain/sync/messages';
 import { jwtAuthorizerActor } from '../../../../lambdas/http/jwt-authorizer-actor';
 import { desiredChanges } from '../../../../lambdas/sync-reconciler/app';
 import { bodyOf, buildFixture, type Fixture, request } from '../../control-plane/fixture';
-import { aChannel } from '../alerts-fixtures';
+import { aChannel, ERROR_COUNT_MONITOR } from '../alerts-fixtures';
 
-const MONITOR = {
-  name: 'model errors',
-  event_type: 'model',
-  filters: [{ field: 'error', operator: 'exists', type: 'string' }],
-  aggregation: 'count',
-  field: 'errors',
-  window_minutes: 5,
-  critical: 0,
-  channels: ['ch1'],
-};
+const MONITOR = { ...ERROR_COUNT_MONITOR, filters: [{ field: 'error', operator: 'exists', type: 'string' }] };
 
 let fixture: Fixture;
 beforeEach(async () => {
