@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RunWire } from '../../src/experiments/platform-api';
 
 export interface Call {
   method: string;
@@ -12,15 +13,8 @@ export interface Call {
   body: unknown;
 }
 
-export interface FakeRun {
-  run_id: string;
-  name: string;
-  dataset_id: string | null;
-  event_ids: string[];
-  datapoint_ids: string[];
-  status: string;
-  metadata: Record<string, unknown>;
-}
+/** A run as the fake keeps and returns it: the wire shape the client reads. */
+export type FakeRun = RunWire;
 
 export interface FakePlatform {
   url: string;
