@@ -18,19 +18,12 @@ import {
 } from '../../../lambdas/domain/control-plane/tenancy';
 import { jwtAuthorizerActor } from '../../../lambdas/http/jwt-authorizer-actor';
 import { apigwEvent } from '../../support/apigw-event';
+import { ERROR_COUNT_MONITOR } from '../alerts/alerts-fixtures';
 
 export const START = Date.UTC(2026, 0, 1);
 
 /** A valid monitor definition naming no channel. */
-export const FIXTURE_MONITOR = {
-  name: 'model errors',
-  event_type: 'model',
-  aggregation: 'count',
-  field: 'errors',
-  window_minutes: 5,
-  critical: 0,
-  channels: [],
-};
+export const FIXTURE_MONITOR = { ...ERROR_COUNT_MONITOR, channels: [] };
 
 export interface Fixture {
   store: MemoryControlPlaneStore;
