@@ -4,14 +4,14 @@
  * computed here (results.ts, compare.ts). `project_id` in the query, when sent, must be the key's.
  */
 import { checkCallerProject, type DatasetCaller } from '../datasets/caller';
-import { NotFoundError, TooLargeError, ValidationError } from '../errors';
+import { TooLargeError, ValidationError } from '../errors';
 import type { RunEventsReader } from '../query/run-events';
 import type { ReadContext } from '../query/types';
 import { RESPONSE_BODY_BUDGET_BYTES, responseCost } from '../read-api/response-budget';
 import { type AggregateFunction, parseAggregateFunction } from './aggregate';
 import { compareRuns } from './compare';
 import { experimentResult } from './results';
-import type { RunRecord, RunStore } from './runs';
+import { findRun, type RunRecord, type RunStore } from './runs';
 
 export interface RunResultQuery {
   aggregate_function?: string;
@@ -49,11 +49,7 @@ export function createRunResultService(deps: {
   runs: Pick<RunStore, 'getRun'>;
   readRunEvents: RunEventsReader;
 }) {
-  async function runOf(caller: DatasetCaller, runId: string): Promise<RunRecord> {
-    const run = runId.length <= 128 ? await deps.runs.getRun(caller.tenant.project_id, runId) : undefined;
-    if (!run) throw new NotFoundError(`no run ${runId.slice(0, 64)} in this project`);
-    return run;
-  }
+  const runOf = (caller: DatasetCaller, runId: string) => findRun(deps.runs, caller, runId);
 
   function checked(caller: DatasetCaller, query: RunResultQuery): AggregateFunction {
     checkCallerProject(caller, query.project_id, 'project_id');

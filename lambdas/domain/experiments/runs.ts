@@ -142,6 +142,17 @@ function storedDataset(datasetId: string | null | undefined): datasetId is strin
   return typeof datasetId === 'string' && !isExternalDatasetId(datasetId);
 }
 
+/** The caller's project's run of that id; NotFoundError when there is none (an over-long id is none). */
+export async function findRun(
+  runs: Pick<RunStore, 'getRun'>,
+  caller: RunCaller,
+  runId: string,
+): Promise<RunRecord> {
+  const run = runId.length <= MAX_ID_CHARS ? await runs.getRun(caller.tenant.project_id, runId) : undefined;
+  if (!run) throw new NotFoundError(`no run ${runId.slice(0, 64)} in this project`);
+  return run;
+}
+
 export function runWire(run: RunRecord, projectName: string) {
   return {
     run_id: run.run_id,
@@ -169,12 +180,7 @@ export function createRunService(deps: {
   const clock = deps.clock ?? Date.now;
   const newId = deps.newId ?? randomUUID;
 
-  async function runOf(caller: RunCaller, runId: string): Promise<RunRecord> {
-    const run =
-      runId.length <= MAX_ID_CHARS ? await deps.runs.getRun(caller.tenant.project_id, runId) : undefined;
-    if (!run) throw new NotFoundError(`no run ${runId.slice(0, 64)} in this project`);
-    return run;
-  }
+  const runOf = (caller: RunCaller, runId: string) => findRun(deps.runs, caller, runId);
 
   async function checkDataset(caller: RunCaller, datasetId: string | null | undefined): Promise<void> {
     if (!datasetId || isExternalDatasetId(datasetId)) return;
