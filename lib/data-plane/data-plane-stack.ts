@@ -8,6 +8,7 @@ import type { ControlPlaneConfig, DataPlaneConfig } from '../config/deployment-c
 import { controlPlaneTokenTrust } from '../config/sync-names';
 import { AuthRateLimit } from './auth-rate-limit';
 import { Backfills } from './backfills';
+import type { CallerAuthProps } from './caller-auth';
 import { EventCompaction } from './compaction';
 import { ConfigurationsApi } from './configurations';
 import { SyncController } from './data-plane-controller';
@@ -125,15 +126,21 @@ export class DataPlaneStack extends Stack {
     });
     this.keyRegistry = new KeyRegistry(this, 'KeyRegistry');
     this.authRateLimit = new AuthRateLimit(this, 'AuthRateLimit');
+    // Every function that authenticates its callers: one key registry, one token trust, one counter.
+    const callerAuth: CallerAuthProps = {
+      keyRegistry: this.keyRegistry,
+      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
+      authRateLimit: this.authRateLimit,
+    };
     this.ingestApi = new IngestApi(this, 'IngestApi', {
       rawArchive: this.rawArchive,
       eventsQueue: this.eventsQueue,
-      keyRegistry: this.keyRegistry,
+      ...callerAuth,
       logLevel: dataPlane.logLevel,
-      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
-      authRateLimit: this.authRateLimit,
       corsOrigins: consoleOrigins(controlPlane),
     });
+    // The functions whose routes are on the data plane's HTTP API (IngestApi's).
+    const onHttpApi = { httpApi: this.ingestApi.api, logLevel: dataPlane.logLevel, ...callerAuth };
 
     this.eventStore = new EventStore(this, 'EventStore', {
       accessLogBucket: this.rawArchive.accessLogBucket,
@@ -177,57 +184,39 @@ export class DataPlaneStack extends Stack {
       logLevel: dataPlane.logLevel,
     });
     this.datasetsApi = new DatasetsApi(this, 'DatasetsApi', {
-      httpApi: this.ingestApi.api,
-      keyRegistry: this.keyRegistry,
-      logLevel: dataPlane.logLevel,
-      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
-      authRateLimit: this.authRateLimit,
+      ...onHttpApi,
     });
     this.queryApi = new QueryApi(this, 'QueryApi', {
-      httpApi: this.ingestApi.api,
+      ...onHttpApi,
       eventStore: this.eventStore,
       eventTables: this.eventTables,
-      keyRegistry: this.keyRegistry,
       eventsQueue: this.eventsQueue,
       rawArchive: this.rawArchive,
       pendingUpdates: this.pendingUpdates,
       runsTable: this.datasetsApi.store,
-      logLevel: dataPlane.logLevel,
-      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
-      authRateLimit: this.authRateLimit,
       defaultReadWindowDays: dataPlane.defaultReadWindowDays,
     });
     this.providerKeys = new ProviderKeyTable(this, 'ProviderKeys');
     this.proxyLimits = new ProxyLimits(this, 'ProxyLimits');
     this.providerKeysApi = new ProviderKeysApi(this, 'ProviderKeysApi', {
-      httpApi: this.ingestApi.api,
+      ...onHttpApi,
       providerKeys: this.providerKeys,
       proxyLimits: this.proxyLimits,
-      keyRegistry: this.keyRegistry,
-      logLevel: dataPlane.logLevel,
-      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
-      authRateLimit: this.authRateLimit,
     });
 
     this.configurationsApi = new ConfigurationsApi(this, 'ConfigurationsApi', {
-      httpApi: this.ingestApi.api,
-      keyRegistry: this.keyRegistry,
+      ...onHttpApi,
       syncController: this.syncController,
       controlPlaneUrl: controlPlane.url,
-      logLevel: dataPlane.logLevel,
-      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
-      authRateLimit: this.authRateLimit,
     });
     this.llmProxy = new LlmProxy(this, 'LlmProxy', {
       providerKeys: this.providerKeys,
       proxyLimits: this.proxyLimits,
-      keyRegistry: this.keyRegistry,
+      ...callerAuth,
       eventsQueue: this.eventsQueue,
       rawArchive: this.rawArchive,
       syncController: this.syncController,
       logLevel: dataPlane.logLevel,
-      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
-      authRateLimit: this.authRateLimit,
       corsOrigins: consoleOrigins(controlPlane),
     });
     this.heartbeatSender = new HeartbeatSender(this, 'Heartbeat', {
@@ -265,25 +254,16 @@ export class DataPlaneStack extends Stack {
       judgeFallbacks: dataPlane.evaluation?.judgeFallbacks,
     };
     this.runMetricApi = new RunMetricApi(this, 'RunMetricApi', {
-      httpApi: this.ingestApi.api,
-      keyRegistry: this.keyRegistry,
+      ...onHttpApi,
       metricRuns,
-      logLevel: dataPlane.logLevel,
-      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
-      authRateLimit: this.authRateLimit,
     });
     this.backfills = new Backfills(this, 'Backfills', {
-      httpApi: this.ingestApi.api,
-      keyRegistry: this.keyRegistry,
+      ...onHttpApi,
       metricRuns,
       accessLogBucket: this.rawArchive.accessLogBucket,
-      logLevel: dataPlane.logLevel,
-      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
-      authRateLimit: this.authRateLimit,
     });
     this.experiments = new Experiments(this, 'Experiments', {
-      httpApi: this.ingestApi.api,
-      keyRegistry: this.keyRegistry,
+      ...onHttpApi,
       datasets: this.datasetsApi.store,
       syncController: this.syncController,
       providerKeys: this.providerKeys,
@@ -294,9 +274,6 @@ export class DataPlaneStack extends Stack {
       judgeDailyBudgetUsd: dataPlane.evaluation?.judgeDailyBudgetUsd,
       judgeFallbacks: dataPlane.evaluation?.judgeFallbacks,
       accessLogBucket: this.rawArchive.accessLogBucket,
-      logLevel: dataPlane.logLevel,
-      tokenTrust: controlPlaneTokenTrust(controlPlane, dataPlane),
-      authRateLimit: this.authRateLimit,
     });
     this.evaluationWorker = new EvaluationWorker(this, 'EvaluationWorker', {
       evaluationsQueue: this.evaluationsQueue,
