@@ -28,6 +28,7 @@ import type { EvaluationInput, EvaluatorDefinition } from '../../lambdas/domain/
 import { LOCAL_WRITER_DEFAULTS, startLocalPlatform } from '../../lambdas/local/platform';
 import { readApi } from '../../test/support/read-api-client';
 import { percentile } from '../harness';
+import { machineDescription } from '../machine';
 
 const METRIC_NAME = 'answer_length';
 const CODE = `def ${METRIC_NAME}(event):\n    return len(event["outputs"].get("content", ""))\n`;
@@ -480,10 +481,9 @@ export async function measureEvaluationLag(
     trace?: (line: string) => void;
   } = {},
 ): Promise<EvaluationLagBench> {
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const base = {
     date: new Date().toISOString(),
-    machine: `${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}`,
+    machine: machineDescription(),
     cores: os.cpus().length,
     node: process.version,
   };

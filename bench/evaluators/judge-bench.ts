@@ -11,7 +11,6 @@
  *
  * Alone: `npm exec -- tsx bench/evaluators/judge-bench.ts` (add `--quick` for a small run).
  */
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createLocalProviderFetch } from '../../lambdas/adapters/providers/guarded-fetch';
@@ -22,6 +21,7 @@ import { evaluationInput } from '../../test/support/evaluation-input';
 import { type FakeProvider, startFakeOpenAICompatible } from '../../test/support/fake-providers';
 import { MemoryUsageCounters } from '../../test/support/memory-proxy-limits';
 import { percentile } from '../harness';
+import { machineDescription } from '../machine';
 
 const FAKE_KEY = 'sk-bench-judge-fake-0123456789';
 const MODEL = 'gpt-4o-mini';
@@ -191,10 +191,9 @@ export async function measureJudge(options: JudgeBenchOptions = {}): Promise<Jud
       }
       fake.requests.length = 0; // the fake keeps every request: keep its memory flat
     }
-    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     return {
       date: new Date().toISOString().slice(0, 10),
-      machine: `${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}`,
+      machine: machineDescription(),
       node: process.version,
       providerLatencyMs: latency,
       judge: judgeRows,

@@ -15,7 +15,6 @@
  * Alone: `npm exec -- tsx bench/evaluators/python-bench.ts`.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +24,7 @@ import type { CodeMetricRunner } from '../../lambdas/domain/evaluators/evaluator
 import { evaluationInput } from '../../test/support/evaluation-input';
 import { ExecutorHandlerClient } from '../../test/support/executor-handler-client';
 import { percentile } from '../harness';
+import { machineDescription } from '../machine';
 
 const CODE = `import re
 
@@ -162,7 +162,6 @@ export async function measurePython(): Promise<PythonBench> {
     });
     child.on('close', () => resolve(out.trim()));
   });
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 
   const warmSandbox = new PythonSandbox();
   const coldSandbox = new PythonSandbox({ prewarm: false });
@@ -177,7 +176,7 @@ export async function measurePython(): Promise<PythonBench> {
     const fresh = await timeFreshProcess(python);
     return {
       date: new Date().toISOString(),
-      machine: `${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}`,
+      machine: machineDescription(),
       node: process.version,
       python: version,
       warm: row(warm),

@@ -29,6 +29,7 @@ import {
   startFakeOpenAICompatible,
 } from '../../test/support/fake-providers';
 import { percentile } from '../harness';
+import { machineDescription } from '../machine';
 import { type PlatformSettings, startPlatformProcess } from './platform-process';
 
 const FAKE_KEY = 'sk-bench-fake-provider-0123456789';
@@ -309,10 +310,9 @@ async function onPlatform<T>(
 }
 
 export async function measureProxy(options: ProxyBenchOptions = {}): Promise<ProxyBench> {
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const result: ProxyBench = {
     date: new Date().toISOString(),
-    machine: `${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}`,
+    machine: machineDescription(),
     node: process.version,
   };
   const fake = await startFakeOpenAICompatible({ apiKey: FAKE_KEY });
