@@ -31,7 +31,7 @@ import { gunzipSync } from 'node:zlib';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { decodeTraceRequestProtobuf } from '../../lambdas/domain/otlp/decode-protobuf';
 import { enrichSpan, WaggleTracer } from '../../sdk/src/index';
 import { encodeProtobufInSlices } from '../../sdk/src/processing/chunked-encoding';
@@ -42,6 +42,7 @@ import {
 } from '../../sdk/src/processing/export-pipeline';
 import { EXPORT_PROFILES, type ExportProfileName } from '../../sdk/src/processing/export-profiles';
 import { createRateLimitedLogger } from '../../sdk/src/processing/rate-limited-logger';
+import { collectEndedSpans } from '../../sdk/test/processing/span-capture';
 import { collectGarbage, percentile } from '../harness';
 import { seededRandom } from '../seeded-random';
 
@@ -256,12 +257,6 @@ async function tracedSpans(
   call: (tracer: WaggleTracer, i: number) => void,
 ): Promise<ReadableSpan[]> {
   const ended: ReadableSpan[] = [];
-  const capture: SpanProcessor = {
-    onStart: () => {},
-    onEnd: (span) => ended.push(span),
-    forceFlush: async () => {},
-    shutdown: async () => {},
-  };
   const tracer = new WaggleTracer({
     apiKey: API_KEY,
     project: 'bench',
@@ -269,7 +264,7 @@ async function tracedSpans(
     sessionId: 'bench-session',
     serverUrl: 'http://127.0.0.1:9',
     logger: { debug: () => {}, warn: () => {} },
-    spanProcessor: capture,
+    spanProcessor: collectEndedSpans(ended),
   });
   for (let i = 0; i < count; i++) call(tracer, i);
   await tracer.shutdown();

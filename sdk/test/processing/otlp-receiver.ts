@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach } from 'vitest';
+import { collectEndedSpans } from './span-capture';
 
 export interface RecordedRequest {
   method: string;
@@ -98,13 +99,7 @@ export async function refusedUrl(): Promise<string> {
 /** Ended spans named name-0..name-(n-1), made by the real OpenTelemetry SDK. */
 export function makeSpans(count: number, name = 'span'): ReadableSpan[] {
   const ended: ReadableSpan[] = [];
-  const capture: SpanProcessor = {
-    onStart: () => {},
-    onEnd: (span) => ended.push(span),
-    forceFlush: async () => {},
-    shutdown: async () => {},
-  };
-  const tracer = new TracerProvider({ spanProcessors: [capture] }).getTracer('waggle-test');
+  const tracer = new TracerProvider({ spanProcessors: [collectEndedSpans(ended)] }).getTracer('waggle-test');
   for (let i = 0; i < count; i++) tracer.startSpan(`${name}-${i}`, { attributes: { index: i } }).end();
   return ended;
 }
