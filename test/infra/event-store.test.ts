@@ -332,9 +332,22 @@ describe('Glue tables', () => {
     });
   });
 
-  it("keep every score, columns from scores.ts, by project and the scored event's day", () => {
-    const { TableInput } = tableNamed(template, 'scores');
-    expect(TableInput.StorageDescriptor.Columns).toEqual(glueColumns(SCORE_COLUMNS));
+  it.each([
+    {
+      name: 'scores',
+      prefix: 'scores',
+      columns: SCORE_COLUMNS,
+      what: "every score, columns from scores.ts, by project and the scored event's day",
+    },
+    {
+      name: 'minute_rollups',
+      prefix: 'rollups',
+      columns: ROLLUP_COLUMNS,
+      what: 'the per-minute rollups, columns from rollup-table.ts, by project and the UTC day of the minute',
+    },
+  ])('keep $what', ({ name, prefix, columns }) => {
+    const { TableInput } = tableNamed(template, name);
+    expect(TableInput.StorageDescriptor.Columns).toEqual(glueColumns(columns));
     expect(TableInput.PartitionKeys).toEqual(glueColumns(PARTITION_COLUMNS.slice(0, 2)));
     expect(TableInput.Parameters).toMatchObject({
       'projection.project_id.type': 'injected',
@@ -342,22 +355,7 @@ describe('Glue tables', () => {
       'projection.dt.format': 'yyyy-MM-dd',
     });
     expect(JSON.stringify(TableInput.Parameters['storage.location.template'])).toContain(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection template, not a JavaScript one
-      '/scores/project_id=${project_id}/dt=${dt}/',
-    );
-  });
-
-  it('keep the per-minute rollups, columns from rollup-table.ts, by project and the UTC day of the minute', () => {
-    const { TableInput } = tableNamed(template, 'minute_rollups');
-    expect(TableInput.StorageDescriptor.Columns).toEqual(glueColumns(ROLLUP_COLUMNS));
-    expect(TableInput.PartitionKeys).toEqual(glueColumns(PARTITION_COLUMNS.slice(0, 2)));
-    expect(TableInput.Parameters).toMatchObject({
-      'projection.dt.type': 'date',
-      'projection.project_id.type': 'injected',
-    });
-    expect(JSON.stringify(TableInput.Parameters['storage.location.template'])).toContain(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's projection template, not a JavaScript one
-      '/rollups/project_id=${project_id}/dt=${dt}/',
+      `/${prefix}/project_id=\${project_id}/dt=\${dt}/`,
     );
   });
 
