@@ -5,37 +5,26 @@
  * machine, the steps function and the API may do, and what they may not; the API's routes. One
  * synthesis for the file, bundling skipped.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backfillDefinition, substitutedDefinition } from '../../lambdas/backfill-steps/definition';
 import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
 import { BACKFILL_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/evaluators/backfill/request';
 import { localDefinition } from '../../lambdas/local/backfill-runner';
-import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
 import {
+  exampleSubstitutions,
   expectMapWorkflowMachine,
   expectMapWorkflowMachineActions,
   expectValidAsl,
   MAP_WORKFLOW_API_ACTIONS,
   routeKeysOf,
+  synthesizedForFile,
 } from './support/map-workflow';
 import { actionsOf, allActions, type TemplateResource } from './support/policies';
-import { type SynthesizedDataPlane, synthesizedDataPlane } from './support/test-app';
 
-let stack: DataPlaneStack;
-let resources: Record<string, TemplateResource>;
-let idOf: SynthesizedDataPlane['idOf'];
-let roleStatements: SynthesizedDataPlane['roleStatements'];
-
-beforeAll(() => {
-  ({ stack, resources, idOf, roleStatements } = synthesizedDataPlane());
-}, 180_000);
+const plane = synthesizedForFile();
 
 describe('the backfill definition', () => {
-  const arns = {
-    stepsFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:waggle-backfill-steps',
-    itemsBucket: 'waggle-backfill-items',
-    partition: 'aws',
-  };
+  const arns = exampleSubstitutions('backfill');
 
   it('is valid Amazon States Language once substituted, as Step Functions will run it', () => {
     expectValidAsl(substitutedDefinition(arns));
@@ -66,11 +55,11 @@ describe('the backfill definition', () => {
 });
 
 describe('the backfill state machine', () => {
-  const machine = () => resources[idOf(stack.backfills.stateMachine)] as TemplateResource;
+  const machine = () => plane.resources[plane.idOf(plane.stack.backfills.stateMachine)] as TemplateResource;
 
   it('is a Standard workflow running the definition with its placeholders substituted, logged and traced', () => {
     const properties = machine().Properties;
-    expectMapWorkflowMachine(properties, idOf, stack.backfills);
+    expectMapWorkflowMachine(properties, plane.idOf, plane.stack.backfills);
     const definition = JSON.parse(
       JSON.stringify(properties.DefinitionString).replace(/^"|"$/g, '').replace(/\\"/g, '"'),
     );
@@ -79,21 +68,23 @@ describe('the backfill state machine', () => {
   });
 
   it('may invoke the steps function, read item lists and run its own map children; nothing else', () => {
-    expectMapWorkflowMachineActions(allActions(roleStatements(stack.backfills.stateMachine.role)));
+    expectMapWorkflowMachineActions(
+      allActions(plane.roleStatements(plane.stack.backfills.stateMachine.role)),
+    );
   });
 });
 
 describe('the steps function', () => {
   it('runs metrics as the evaluation worker does and writes item lists, outside any VPC', () => {
-    const fn = resources[idOf(stack.backfills.stepsFunction.function)] as TemplateResource;
+    const fn = plane.resources[plane.idOf(plane.stack.backfills.stepsFunction.function)] as TemplateResource;
     expect(fn.Properties.VpcConfig).toBeUndefined();
     const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables).toMatchObject({
-      BACKFILL_ITEMS_BUCKET: { Ref: idOf(stack.backfills.itemsBucket) },
-      EVALUATOR_EXECUTOR_FUNCTION_NAME: { Ref: idOf(stack.evaluatorExecutor.function) },
-      EVENTS_QUEUE_URL: { Ref: idOf(stack.eventsQueue.queue) },
+      BACKFILL_ITEMS_BUCKET: { Ref: plane.idOf(plane.stack.backfills.itemsBucket) },
+      EVALUATOR_EXECUTOR_FUNCTION_NAME: { Ref: plane.idOf(plane.stack.evaluatorExecutor.function) },
+      EVENTS_QUEUE_URL: { Ref: plane.idOf(plane.stack.eventsQueue.queue) },
     });
-    const actions = allActions(roleStatements(stack.backfills.stepsFunction.role));
+    const actions = allActions(plane.roleStatements(plane.stack.backfills.stepsFunction.role));
     expect(actions).toEqual(
       expect.arrayContaining(['lambda:InvokeFunction', 's3:PutObject', 'sqs:SendMessage']),
     );
@@ -103,11 +94,11 @@ describe('the steps function', () => {
 
 describe('the backfills API', () => {
   it('serves its routes on the data plane HTTP API', () => {
-    expect(routeKeysOf(resources)).toEqual(expect.arrayContaining([...BACKFILLS_ROUTES]));
+    expect(routeKeysOf(plane.resources)).toEqual(expect.arrayContaining([...BACKFILLS_ROUTES]));
   });
 
   it('may start, describe and redrive runs, count events and read metrics; never run metrics or write item lists', () => {
-    const statements = roleStatements(stack.backfills.apiFunction.role);
+    const statements = plane.roleStatements(plane.stack.backfills.apiFunction.role);
     const actions = allActions(statements);
     expect(actions).toEqual(
       expect.arrayContaining([...MAP_WORKFLOW_API_ACTIONS, 'athena:StartQueryExecution']),
@@ -115,7 +106,7 @@ describe('the backfills API', () => {
     expect(actions).not.toContain('lambda:InvokeFunction');
     expect(actions).not.toContain('sqs:SendMessage');
     // Its only writes are Athena's query results, never the item lists.
-    const items = idOf(stack.backfills.itemsBucket);
+    const items = plane.idOf(plane.stack.backfills.itemsBucket);
     const writes = statements.filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('s3:Put')),
     );

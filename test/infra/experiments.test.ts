@@ -6,7 +6,7 @@
  * the state machine, the steps function and the API may do, and what they may not; the API's routes.
  * One synthesis for the file, bundling skipped.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXPERIMENT_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/experiments/server/request';
 import {
   experimentDefinition,
@@ -15,32 +15,21 @@ import {
 import { EXPERIMENTS_ROUTES } from '../../lambdas/experiments-api/routes';
 import { EXPERIMENT_SHAPE } from '../../lambdas/local/experiments-local';
 import { localWorkflowDefinition } from '../../lambdas/local/workflow-runner';
-import type { DataPlaneStack } from '../../lib/data-plane/data-plane-stack';
 import {
+  exampleSubstitutions,
   expectMapWorkflowMachine,
   expectMapWorkflowMachineActions,
   expectValidAsl,
   MAP_WORKFLOW_API_ACTIONS,
   routeKeysOf,
+  synthesizedForFile,
 } from './support/map-workflow';
 import { actionsOf, allActions, type TemplateResource } from './support/policies';
-import { type SynthesizedDataPlane, synthesizedDataPlane } from './support/test-app';
 
-let stack: DataPlaneStack;
-let resources: Record<string, TemplateResource>;
-let idOf: SynthesizedDataPlane['idOf'];
-let roleStatements: SynthesizedDataPlane['roleStatements'];
-
-beforeAll(() => {
-  ({ stack, resources, idOf, roleStatements } = synthesizedDataPlane());
-}, 180_000);
+const plane = synthesizedForFile();
 
 describe('the experiment definition', () => {
-  const arns = {
-    stepsFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:waggle-experiment-steps',
-    itemsBucket: 'waggle-experiment-items',
-    partition: 'aws',
-  };
+  const arns = exampleSubstitutions('experiment');
 
   it('is valid Amazon States Language once substituted, as Step Functions will run it', () => {
     expectValidAsl(substitutedExperimentDefinition(arns));
@@ -82,34 +71,40 @@ describe('the experiment definition', () => {
 });
 
 describe('the experiment state machine', () => {
-  const machine = () => resources[idOf(stack.experiments.stateMachine)] as TemplateResource;
+  const machine = () => plane.resources[plane.idOf(plane.stack.experiments.stateMachine)] as TemplateResource;
 
   it('is a Standard workflow running the definition with its placeholders substituted, logged and traced', () => {
     const properties = machine().Properties;
-    expectMapWorkflowMachine(properties, idOf, stack.experiments);
+    expectMapWorkflowMachine(properties, plane.idOf, plane.stack.experiments);
     expect(properties.DefinitionString).toEqual(JSON.stringify(experimentDefinition()));
   });
 
   it('may invoke the steps function, read item lists and run its own map children; nothing else', () => {
-    expectMapWorkflowMachineActions(allActions(roleStatements(stack.experiments.stateMachine.role)));
+    expectMapWorkflowMachineActions(
+      allActions(plane.roleStatements(plane.stack.experiments.stateMachine.role)),
+    );
   });
 
   it('has an item bucket under a key of its own, not the backfills one', () => {
-    expect(idOf(stack.experiments.itemsBucket)).not.toBe(idOf(stack.backfills.itemsBucket));
-    expect(idOf(stack.experiments.itemsKey)).not.toBe(idOf(stack.backfills.itemsKey));
+    expect(plane.idOf(plane.stack.experiments.itemsBucket)).not.toBe(
+      plane.idOf(plane.stack.backfills.itemsBucket),
+    );
+    expect(plane.idOf(plane.stack.experiments.itemsKey)).not.toBe(plane.idOf(plane.stack.backfills.itemsKey));
   });
 });
 
 describe('the steps function', () => {
   it('calls providers as the proxy does, runs metrics, reads datapoints, writes runs and item lists; never runs workflows', () => {
-    const fn = resources[idOf(stack.experiments.stepsFunction.function)] as TemplateResource;
+    const fn = plane.resources[
+      plane.idOf(plane.stack.experiments.stepsFunction.function)
+    ] as TemplateResource;
     const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(variables).toMatchObject({
-      EXPERIMENT_ITEMS_BUCKET: { Ref: idOf(stack.experiments.itemsBucket) },
-      EVENTS_QUEUE_URL: { Ref: idOf(stack.eventsQueue.queue) },
-      DATASETS_TABLE_NAME: { Ref: idOf(stack.datasetsApi.store.table) },
+      EXPERIMENT_ITEMS_BUCKET: { Ref: plane.idOf(plane.stack.experiments.itemsBucket) },
+      EVENTS_QUEUE_URL: { Ref: plane.idOf(plane.stack.eventsQueue.queue) },
+      DATASETS_TABLE_NAME: { Ref: plane.idOf(plane.stack.datasetsApi.store.table) },
     });
-    const actions = allActions(roleStatements(stack.experiments.stepsFunction.role));
+    const actions = allActions(plane.roleStatements(plane.stack.experiments.stepsFunction.role));
     expect(actions).toEqual(
       expect.arrayContaining([
         'dynamodb:BatchGetItem',
@@ -123,25 +118,25 @@ describe('the steps function', () => {
     expect(actions.filter((action) => action.startsWith('states:'))).toEqual([]);
     expect(actions).not.toContain('dynamodb:DeleteItem');
     // Its only function is the evaluator executor (the run's Python metrics).
-    const invokes = roleStatements(stack.experiments.stepsFunction.role).filter((statement) =>
-      actionsOf(statement).includes('lambda:InvokeFunction'),
-    );
+    const invokes = plane
+      .roleStatements(plane.stack.experiments.stepsFunction.role)
+      .filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
     expect(JSON.stringify(invokes.map((statement) => statement.Resource))).toContain(
-      idOf(stack.evaluatorExecutor.function),
+      plane.idOf(plane.stack.evaluatorExecutor.function),
     );
     expect(JSON.stringify(invokes.map((statement) => statement.Resource))).not.toContain(
-      idOf(stack.experiments.stepsFunction.function),
+      plane.idOf(plane.stack.experiments.stepsFunction.function),
     );
   });
 });
 
 describe('the experiments API', () => {
   it('serves its routes on the data plane HTTP API', () => {
-    expect(routeKeysOf(resources)).toEqual(expect.arrayContaining([...EXPERIMENTS_ROUTES]));
+    expect(routeKeysOf(plane.resources)).toEqual(expect.arrayContaining([...EXPERIMENTS_ROUTES]));
   });
 
   it('may record runs, start, describe and redrive executions and keep headers; never call providers or queue events', () => {
-    const statements = roleStatements(stack.experiments.apiFunction.role);
+    const statements = plane.roleStatements(plane.stack.experiments.apiFunction.role);
     const actions = allActions(statements);
     expect(actions).toEqual(expect.arrayContaining([...MAP_WORKFLOW_API_ACTIONS, 'dynamodb:PutItem']));
     expect(actions).not.toContain('sqs:SendMessage');
@@ -152,9 +147,9 @@ describe('the experiments API', () => {
       actionsOf(statement).some((action) => action.startsWith('s3:')),
     );
     expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject']);
-    expect(JSON.stringify(s3[0]?.Resource)).toContain(idOf(stack.experiments.itemsBucket));
+    expect(JSON.stringify(s3[0]?.Resource)).toContain(plane.idOf(plane.stack.experiments.itemsBucket));
     // The proxy limits: read only.
-    const limits = idOf(stack.proxyLimits.limitsTable);
+    const limits = plane.idOf(plane.stack.proxyLimits.limitsTable);
     const onLimits = statements.filter((statement) => JSON.stringify(statement.Resource).includes(limits));
     expect(onLimits.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
   });

@@ -5,8 +5,9 @@
  * the API's own rights) stays in each test file.
  */
 import aslValidator from 'asl-validator';
-import { expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import type { TemplateResource } from './policies';
+import { type SynthesizedDataPlane, synthesizedDataPlane } from './test-app';
 
 type Construct = { node: { defaultChild?: unknown } };
 
@@ -16,6 +17,25 @@ export type MapWorkflow = {
   stepsFunction: { function: Construct };
   itemsBucket: Construct;
 };
+
+/**
+ * The "acme" data plane, synthesized once in the test file's beforeAll: read its fields inside tests
+ * (they are filled in then).
+ */
+export function synthesizedForFile(): SynthesizedDataPlane {
+  const plane = {} as SynthesizedDataPlane;
+  beforeAll(() => {
+    Object.assign(plane, synthesizedDataPlane());
+  }, 180_000);
+  return plane;
+}
+
+/** Made-up values for a workflow's placeholders (`name`: backfill, experiment), as Step Functions substitutes them. */
+export const exampleSubstitutions = (name: string) => ({
+  stepsFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:waggle-${name}-steps`,
+  itemsBucket: `waggle-${name}-items`,
+  partition: 'aws',
+});
 
 /** Standard, logged without execution data, traced, with its placeholders substituted by the stack's own resources. */
 export function expectMapWorkflowMachine(
