@@ -28,7 +28,7 @@ import { HeartbeatSender } from './heartbeat-sender';
 import { IngestApi } from './ingest-api';
 import { KeyRegistry } from './key-registry';
 import { LlmProxy } from './llm-proxy';
-import type { MetricRunAccess } from './metric-run-access';
+import type { MetricExecutionAccess, MetricRunAccess } from './metric-run-access';
 import { MonitorEvaluator } from './monitor-evaluator';
 import { PendingUpdates } from './pending-updates';
 import { ProviderKeysApi, ProviderKeyTable } from './provider-keys';
@@ -238,20 +238,24 @@ export class DataPlaneStack extends Stack {
     });
 
     this.evaluatorExecutor = new EvaluatorExecutor(this, 'EvaluatorExecutor');
-    // run_metric and online evaluation run metrics on stored events; their judges call providers as the proxy does.
-    const metricRuns: MetricRunAccess = {
-      syncController: this.syncController,
-      eventStore: this.eventStore,
-      eventTables: this.eventTables,
-      pendingUpdates: this.pendingUpdates,
+    // Metrics run Python in the executor; their judges call providers as the proxy does.
+    const metricExecution: MetricExecutionAccess = {
       executor: this.evaluatorExecutor,
       providerKeys: this.providerKeys,
       proxyLimits: this.proxyLimits,
       eventsQueue: this.eventsQueue,
       rawArchive: this.rawArchive,
-      defaultReadWindowDays: dataPlane.defaultReadWindowDays,
       judgeDailyBudgetUsd: dataPlane.evaluation?.judgeDailyBudgetUsd,
       judgeFallbacks: dataPlane.evaluation?.judgeFallbacks,
+    };
+    // run_metric, online evaluation and backfills run metrics on stored events.
+    const metricRuns: MetricRunAccess = {
+      ...metricExecution,
+      syncController: this.syncController,
+      eventStore: this.eventStore,
+      eventTables: this.eventTables,
+      pendingUpdates: this.pendingUpdates,
+      defaultReadWindowDays: dataPlane.defaultReadWindowDays,
     };
     this.runMetricApi = new RunMetricApi(this, 'RunMetricApi', {
       ...onHttpApi,
@@ -264,15 +268,9 @@ export class DataPlaneStack extends Stack {
     });
     this.experiments = new Experiments(this, 'Experiments', {
       ...onHttpApi,
+      ...metricExecution,
       datasets: this.datasetsApi.store,
       syncController: this.syncController,
-      providerKeys: this.providerKeys,
-      proxyLimits: this.proxyLimits,
-      eventsQueue: this.eventsQueue,
-      rawArchive: this.rawArchive,
-      executor: this.evaluatorExecutor,
-      judgeDailyBudgetUsd: dataPlane.evaluation?.judgeDailyBudgetUsd,
-      judgeFallbacks: dataPlane.evaluation?.judgeFallbacks,
       accessLogBucket: this.rawArchive.accessLogBucket,
     });
     this.evaluationWorker = new EvaluationWorker(this, 'EvaluationWorker', {

@@ -20,20 +20,15 @@ import type { LogLevel } from '../config/deployment-config';
 import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
 import type { SyncController } from './data-plane-controller';
 import { grantDatasetsTable } from './datasets';
-import type { EvaluatorExecutor } from './evaluator-executor';
 import { createMapWorkflow, createWorkflowItems, grantItemLists, grantRunControl } from './map-workflow';
-import { grantProviderCalls, type ProviderCallAccess } from './provider-calls';
+import type { MetricExecutionAccess } from './metric-run-access';
+import { grantProviderCalls } from './provider-calls';
 
 /** The steps function's memory (docs/BENCHMARKS.md prices its waiting with it). */
 export const EXPERIMENT_STEPS_MEMORY_MB = 512;
 
-export interface ExperimentsProps extends CallerAuthProps, ProviderCallAccess {
-  /** Runs the run's Python metrics. */
-  readonly executor: EvaluatorExecutor;
-  /** Dollars a day an evaluator's judge may spend when its definition names no budget (default 5). */
-  readonly judgeDailyBudgetUsd?: number;
-  /** What a judge model tries when it fails transiently. */
-  readonly judgeFallbacks?: Readonly<Record<string, readonly string[]>>;
+/** Runs the run's metrics (MetricExecutionAccess) and calls providers for its configurations, as the proxy does. */
+export interface ExperimentsProps extends CallerAuthProps, MetricExecutionAccess {
   /** The data plane's HTTP API (IngestApi's): the experiments routes are added to it. */
   readonly httpApi: HttpApi;
   /** The datasets table (DatasetsApi's): datasets, datapoints and runs. */

@@ -12,16 +12,24 @@ import { grantProviderCalls, type ProviderCallAccess } from './provider-calls';
  * the synced metrics, the read path of events, the evaluator executor, and what LLM judges use as
  * the LLM proxy does (provider keys, limits, the events queue for their model events).
  */
-export interface MetricRunAccess extends ProviderCallAccess {
+export interface MetricRunAccess extends MetricExecutionAccess {
   /** Its sync-state table holds the synced metrics and configurations (read, never written). */
   readonly syncController: SyncController;
   readonly eventStore: EventStore;
   readonly eventTables: EventTables;
   readonly pendingUpdates: PendingUpdates;
-  /** Runs the Python metrics. */
-  readonly executor: EvaluatorExecutor;
   /** Days a read without a date covers (1-366); absent: 30. */
   readonly defaultReadWindowDays?: number;
+}
+
+/**
+ * What running a metric takes, wherever its input comes from (stored events, or a server-side
+ * experiment's datapoints): the evaluator executor for Python, and the providers for LLM judges,
+ * with the judges' default budget and fallbacks.
+ */
+export interface MetricExecutionAccess extends ProviderCallAccess {
+  /** Runs the Python metrics. */
+  readonly executor: EvaluatorExecutor;
   /** Dollars a day an evaluator's judge may spend when its definition names no budget (default 5). */
   readonly judgeDailyBudgetUsd?: number;
   /** What a judge model tries when it fails transiently. */
