@@ -7,7 +7,6 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { applyMonitorPatch, parseMonitorInput } from '../domain/alerts/monitors/definition';
-import type { MonitorStatusStore } from '../domain/alerts/monitors/evaluate';
 import {
   createMonitor,
   deleteMonitor,
@@ -16,7 +15,7 @@ import {
   monitorView,
   updateMonitor,
 } from '../domain/alerts/monitors/monitors';
-import type { MonitorStatus } from '../domain/alerts/monitors/state';
+import type { MonitorStateBoard } from '../domain/alerts/monitors/transition-report';
 import { API_KEY_SCOPES } from '../domain/auth/principal';
 import type { Actor } from '../domain/control-plane/actor';
 import {
@@ -56,13 +55,7 @@ import {
   renameOrganization,
   setMembership,
 } from '../domain/control-plane/tenancy';
-import {
-  ForbiddenError,
-  NotFoundError,
-  UnauthorizedError,
-  UnavailableError,
-  ValidationError,
-} from '../domain/errors';
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors';
 import { CONTROL_PLANE_BODY_LIMITS, type JsonObject, parseJsonObject } from '../http/json-object-body';
 import { jsonResponse as json } from '../http/json-response';
 import type { ActorFrom } from '../http/jwt-authorizer-actor';
@@ -93,11 +86,10 @@ interface ControlPlaneApiDeps {
   /** Serves the configuration and tool writes (configuration-routes.ts) with this check of the caller. */
   configurationWriter?: ConfigurationWriter;
   /**
-   * Monitor states and their history as the data plane evaluating them keeps them. Wired by the
-   * local platform (both planes on one machine); absent, monitors are listed without a state and
-   * the history route answers 503.
+   * Monitor states and their history as the data planes evaluating them report them
+   * (transition-report.ts: recorded by the notification sender in the control-plane table).
    */
-  monitorStates?: Pick<MonitorStatusStore, 'load' | 'history'>;
+  monitorStates: Pick<MonitorStateBoard, 'load' | 'history'>;
 }
 
 /** State changes one history answer lists (newest first). */
@@ -404,11 +396,6 @@ const ROUTES: Record<ControlPlaneRouteKey, Route> = {
     resolve: (request, context) => resolveMonitor(request, context),
     handle: async (_request, resolved, _context, deps) => {
       const monitor = must(resolved.monitor);
-      if (!deps.monitorStates)
-        throw new UnavailableError(
-          'Monitor history is kept by the data plane that evaluates the monitor, and this control plane cannot read it yet',
-          60,
-        );
       return {
         status: 200,
         body: await deps.monitorStates.history(monitor.project_id, monitor.id, MONITOR_HISTORY_LIMIT),
@@ -524,18 +511,16 @@ async function resolveProjectByName(
   return { resource: { org_id: orgId, workspace_id: project.workspace_id }, project };
 }
 
-/** Monitors as shown, each with its current state where the data plane's states can be read. */
+/** Monitors as shown, each with the state its data plane last reported (none before its first evaluation). */
 async function withStates(
   deps: Pick<ControlPlaneApiDeps, 'monitorStates'>,
   projectId: string,
   monitors: readonly MonitorRecord[],
 ) {
-  const states = deps.monitorStates
-    ? await deps.monitorStates.load(
-        projectId,
-        monitors.map((monitor) => monitor.id),
-      )
-    : new Map<string, MonitorStatus>();
+  const states = await deps.monitorStates.load(
+    projectId,
+    monitors.map((monitor) => monitor.id),
+  );
   return monitors.map((monitor) => {
     const status = states.get(monitor.id);
     return { ...monitorView(monitor), ...(status && { state: status.state, value: status.value }) };

@@ -7,6 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
+import { DynamoMonitorStateBoard } from '../adapters/aws/dynamo-monitor-state-board';
 import { createObservability } from '../adapters/aws/observability';
 import { awsSyncPublisher, controlPlaneSigner } from '../adapters/aws/sync-publisher-wiring';
 import { createTokenVerifier, type TokenVerifier } from '../domain/auth/token-verifier';
@@ -68,6 +69,7 @@ const api = createControlPlaneApi({
     actorFrom: () => undefined,
     tokens: dataPlaneTokens,
   }),
+  monitorStates: new DynamoMonitorStateBoard(dynamo, env.CONTROL_PLANE_TABLE_NAME),
   onError: internalError('control-plane failure'),
 });
 

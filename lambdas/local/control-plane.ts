@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
-import { DynamoMonitorStatusStore } from '../adapters/aws/dynamo-monitor-status-store';
 import { LocalSigner } from '../adapters/local/local-signer';
 import { CONTROL_PLANE_ROUTES, controlPlaneRoutes } from '../control-plane-api/app';
 import {
@@ -44,7 +43,6 @@ import { createTokenRoute } from './control-plane-tokens';
 import { startHttpServer } from './http-server';
 import { ensureLocalKey, type LocalKey, type LocalKeyRequest } from './local-default-project';
 import { type Logger, loggerFromLines } from './logger';
-import { LOCAL_MONITOR_STATUS_TABLE } from './monitors-local';
 import {
   type LocalNotificationSettings,
   type LocalNotifications,
@@ -316,8 +314,8 @@ export async function startLocalControlPlane(options: LocalControlPlaneOptions):
           store,
           changes: sync.changes,
           actorFrom,
-          // Both planes run here: states and history are read where the local data plane keeps them.
-          monitorStates: new DynamoMonitorStatusStore(options.dynamo, LOCAL_MONITOR_STATUS_TABLE),
+          // As on AWS: the states the data plane reported through the delivery queue.
+          monitorStates: notifications.states,
         }),
         ...writeRoutes,
         ...notifications.routes(actorFrom),

@@ -5,12 +5,15 @@
  * Webhooks and Slack go to their URLs through the same pinned transport; in local mode (the
  * default here, `allowLoopback`) http and https to localhost are allowed, so a test receiver on
  * 127.0.0.1 gets them. Email is written to the outbox folder (<data>/outbox, one .eml file each)
- * instead of SES. Each attempt is logged in the control-plane table (dynalite), as on AWS. Webhook secrets are sealed with the local key (provider-keys/master.key).
+ * instead of SES. Each attempt is logged in the control-plane table (dynalite), as on AWS, and the
+ * monitors' reported state changes are kept there too (the state board the monitors API reads).
+ * Webhook secrets are sealed with the local key (provider-keys/master.key).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoMonitorStateBoard } from '../adapters/aws/dynamo-monitor-state-board';
 import { DynamoNotificationLog } from '../adapters/aws/dynamo-notification-log';
 import { dnsHostResolver } from '../adapters/dns-host-resolver';
 import { LocalQueue } from '../adapters/local/local-queue';
@@ -20,6 +23,7 @@ import { createPinnedWebhookTransport } from '../adapters/pinned-webhook-transpo
 import type { EmailSender } from '../domain/alerts/deliver';
 import { NOTIFICATION_RETRY, type RetryPolicy } from '../domain/alerts/delivery-queue';
 import type { HostResolver } from '../domain/alerts/delivery-target';
+import type { MonitorStateBoard } from '../domain/alerts/monitors/transition-report';
 import { controlPlaneContext } from '../domain/control-plane/context';
 import type { ControlPlaneStore } from '../domain/control-plane/store';
 import type { ActorFrom } from '../http/jwt-authorizer-actor';
@@ -45,6 +49,8 @@ export interface LocalNotifications {
   deadLetterQueue: LocalQueue;
   /** Where email notifications are written. */
   outboxDir: string;
+  /** Monitors' states and history as the data plane reported them (read by the monitors API). */
+  states: MonitorStateBoard;
   close(): Promise<void>;
 }
 
@@ -59,6 +65,7 @@ export async function startLocalNotifications(options: {
 }): Promise<LocalNotifications> {
   const { dataDir, store, logger, settings = {} } = options;
   const log = new DynamoNotificationLog(options.dynamo, options.tableName);
+  const states = new DynamoMonitorStateBoard(options.dynamo, options.tableName);
   const retry = settings.retry ?? NOTIFICATION_RETRY;
   const policy = { allowLoopback: settings.allowLoopback ?? true };
   const resolver = settings.resolver ?? dnsHostResolver;
@@ -93,6 +100,10 @@ export async function startLocalNotifications(options: {
     onRetry: ({ attempt, delaySeconds, reason }) =>
       logger.warn(`notifications: attempt ${attempt} failed (${reason}); next in ${delaySeconds} s`),
     onDropped: ({ reason }) => logger.warn(`notifications: dropped (${reason})`),
+    onNotRouted: ({ reason }) => logger.info(`notifications: not sent to a channel (${reason})`),
+    states,
+    onTransitionFailure: ({ error }) =>
+      logger.warn(`notifications: monitor state not recorded (${(error as Error).message}); retried`),
   });
   const poller = startQueuePoller(queue, sender, {
     batchSize: 10,
@@ -107,6 +118,7 @@ export async function startLocalNotifications(options: {
     queue,
     deadLetterQueue,
     outboxDir,
+    states,
     close: () => poller.stop(),
   };
 }

@@ -6,16 +6,26 @@
  * that can never work (channel gone, URL refused, receiver refused or redirected) and a malformed
  * message are dropped, each reported. Every attempt on a well-formed message is written to the
  * notification log (notification-log.ts); a log that cannot be written is reported, never a reason
- * to send again. No AWS imports.
+ * to send again. A monitor's transition report (transition-report.ts) on the same queue is recorded
+ * on the state board instead. No AWS imports.
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type DeliveryPorts, deliverNotification } from '../domain/alerts/deliver';
 import {
+  type DeliveryMessage,
+  deliveryMessageOf,
   NOTIFICATION_RETRY,
+  parseQueueMessage,
   type RetryPolicy,
-  readDeliveryMessage,
   retryDelaySeconds,
 } from '../domain/alerts/delivery-queue';
+import {
+  isTransitionMessage,
+  type MonitorStateBoard,
+  type MonitorTransitionReport,
+  readTransitionReport,
+  recordTransition,
+} from '../domain/alerts/monitors/transition-report';
 import { logEntryOf, type NotificationLog } from '../domain/alerts/notification-log';
 
 export interface NotificationSenderDeps {
@@ -29,24 +39,47 @@ export interface NotificationSenderDeps {
   onDelivered?: (info: { messageId: string; notificationId: string; channelType: string }) => void;
   onRetry?: (info: { messageId: string; attempt: number; delaySeconds: number; reason: string }) => void;
   onDropped?: (info: { messageId: string; reason: string }) => void;
+  /** A monitor's notification for a channel that does not take its severity. */
+  onNotRouted?: (info: { messageId: string; reason: string }) => void;
+  /** Where monitors' reported states and history are kept (transition-report.ts). */
+  states: MonitorStateBoard;
+  onTransition?: (info: { messageId: string; report: MonitorTransitionReport }) => void;
+  /** The board could not be written: the message is reported failed and comes back. */
+  onTransitionFailure?: (info: { messageId: string; error: unknown }) => void;
+}
+
+type QueueMessage = { delivery: DeliveryMessage } | { transition: MonitorTransitionReport };
+
+function readQueueMessage(body: string): QueueMessage {
+  const parsed = parseQueueMessage(body);
+  return isTransitionMessage(parsed)
+    ? { transition: readTransitionReport(parsed) }
+    : { delivery: deliveryMessageOf(parsed) };
 }
 
 export function createNotificationSender(deps: NotificationSenderDeps) {
   const policy = deps.retry ?? NOTIFICATION_RETRY;
   const sendOne = async (record: SQSRecord): Promise<boolean> => {
-    let message: ReturnType<typeof readDeliveryMessage>;
+    let read: QueueMessage;
     try {
-      message = readDeliveryMessage(record.body);
+      read = readQueueMessage(record.body);
     } catch (error) {
       deps.onDropped?.({ messageId: record.messageId, reason: `malformed: ${(error as Error).message}` });
       return true;
     }
+    if ('transition' in read) return recordReport(record, read.transition);
+    const message = read.delivery;
     let outcome: Awaited<ReturnType<typeof deliverNotification>>;
     try {
       outcome = await deliverNotification(deps.delivery, message);
     } catch (error) {
       // The store or KMS failed: the delivery itself may work on the next attempt.
       outcome = { result: 'retry', reason: (error as Error).message };
+    }
+    if (outcome.result === 'not-routed') {
+      // Routing, not a delivery: nothing for the notification log.
+      deps.onNotRouted?.({ messageId: record.messageId, reason: outcome.reason });
+      return true;
     }
     const attempt = Math.max(1, Number(record.attributes?.ApproximateReceiveCount) || 1);
     const { notification } = message;
@@ -70,6 +103,18 @@ export function createNotificationSender(deps: NotificationSenderDeps) {
     // If this fails the message comes back after the queue's visibility timeout instead.
     await deps.retryLater(record.receiptHandle, delaySeconds).catch(() => undefined);
     return false;
+  };
+  /** A monitor's state change: onto the board (retried while the table fails), or dropped with why. */
+  const recordReport = async (record: SQSRecord, report: MonitorTransitionReport): Promise<boolean> => {
+    try {
+      const outcome = await recordTransition({ records: deps.delivery.channels, board: deps.states }, report);
+      if (outcome.recorded) deps.onTransition?.({ messageId: record.messageId, report });
+      else deps.onDropped?.({ messageId: record.messageId, reason: outcome.reason });
+      return true;
+    } catch (error) {
+      deps.onTransitionFailure?.({ messageId: record.messageId, error });
+      return false;
+    }
   };
   return async (event: SQSEvent): Promise<SQSBatchResponse> => {
     const done = await Promise.all(event.Records.map(sendOne));

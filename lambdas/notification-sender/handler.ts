@@ -2,13 +2,16 @@
  * AWS Lambda entry point of the notification sender (SQS event source on the delivery queue):
  * channels from the control-plane table, webhook secrets opened with the channel-secrets KMS key,
  * webhooks and Slack over the pinned HTTPS transport, email through SES, retries delayed with
- * ChangeMessageVisibility, each attempt's outcome written to the notification log (the same table). Under the standard observability stack (SQS batches).
+ * ChangeMessageVisibility, each attempt's outcome written to the notification log (the same table),
+ * monitors' reported state changes onto the state board (the same table). Under the standard
+ * observability stack (SQS batches).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMS } from '@aws-sdk/client-kms';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoControlPlaneStore } from '../adapters/aws/control-plane-store';
+import { DynamoMonitorStateBoard } from '../adapters/aws/dynamo-monitor-state-board';
 import { DynamoNotificationLog } from '../adapters/aws/dynamo-notification-log';
 import { kmsSecretSealer } from '../adapters/aws/esdk-secret-sealer';
 import { createObservability } from '../adapters/aws/observability';
@@ -59,6 +62,26 @@ const send = createNotificationSender({
   onDropped: ({ messageId, reason }) => {
     count('NotificationsDropped');
     logger.warn('notification dropped', { ...forRecord(messageId), reason });
+  },
+  onNotRouted: ({ messageId, reason }) => {
+    count('NotificationsNotRouted');
+    logger.info('notification not sent to a channel that does not take its severity', {
+      ...forRecord(messageId),
+      reason,
+    });
+  },
+  states: new DynamoMonitorStateBoard(dynamo, env.CONTROL_PLANE_TABLE_NAME),
+  onTransition: ({ messageId, report }) => {
+    count('MonitorTransitionsRecorded');
+    logger.info('monitor state recorded', {
+      ...forRecord(messageId),
+      monitorId: report.monitor_id,
+      state: report.status.state,
+    });
+  },
+  onTransitionFailure: ({ messageId, error }) => {
+    count('MonitorTransitionFailures');
+    logger.error('monitor state not recorded; retried', { ...forRecord(messageId), error: error as Error });
   },
 });
 

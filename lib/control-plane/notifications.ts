@@ -5,6 +5,7 @@ import type { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { MONITOR_STATE_PARTITION_PREFIXES } from '../../lambdas/adapters/aws/dynamo-monitor-state-board';
 import { NOTIFICATION_LOG_PARTITION_PREFIX } from '../../lambdas/adapters/aws/dynamo-notification-log';
 import { CHANNEL_SECRET_PURPOSE } from '../../lambdas/domain/alerts/channel-secrets';
 import { NOTIFICATION_RETRY } from '../../lambdas/domain/alerts/delivery-queue';
@@ -128,15 +129,20 @@ export class Notifications extends Construct {
       environment: environmentForNotificationSender(environment),
     });
     table.grantReadRecords(this.senderFunction.role);
-    // The notification log: PutItem on its own partitions only, never on a record.
+    // The notification log and the monitor state board: PutItem on their own partitions only, never on a record.
     grantTableAndKey(this, this.senderFunction.role, {
-      sid: 'WriteNotificationLog',
+      sid: 'WriteNotificationLogAndMonitorStates',
       actions: ['dynamodb:PutItem'],
       resources: [table.table.tableArn],
       conditions: {
-        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${NOTIFICATION_LOG_PARTITION_PREFIX}*`] },
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': [
+            NOTIFICATION_LOG_PARTITION_PREFIX,
+            ...MONITOR_STATE_PARTITION_PREFIXES,
+          ].map((prefix) => `${prefix}*`),
+        },
       },
-      keySid: 'WriteNotificationLogKey',
+      keySid: 'WriteNotificationLogAndMonitorStatesKey',
       keyActions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
       keyArn: table.key.keyArn,
     });

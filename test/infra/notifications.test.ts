@@ -126,13 +126,16 @@ describe('notifications on the control plane', () => {
     expect(sender.flatMap(actionsOf)).toEqual(
       expect.arrayContaining(['sqs:ChangeMessageVisibility', 'dynamodb:GetItem']),
     );
-    // PutItem only in the notification log's partitions: the sender writes no record.
+    // PutItem only in the notification log's and the monitor state board's partitions: the sender
+    // writes no record.
     const puts = sender.filter((statement) => actionsOf(statement).includes('dynamodb:PutItem'));
     expect(puts).toEqual([
       expect.objectContaining({
-        Sid: 'WriteNotificationLog',
+        Sid: 'WriteNotificationLogAndMonitorStates',
         Action: 'dynamodb:PutItem',
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['NOTIFY#*'] } },
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['NOTIFY#*', 'MONSTATE#*', 'MONHIST#*'] },
+        },
       }),
     ]);
     expect(

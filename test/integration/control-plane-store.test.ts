@@ -9,6 +9,7 @@ import {
   DynamoControlPlaneStore,
 } from '../../lambdas/adapters/aws/control-plane-store';
 import { createControlPlaneApi } from '../../lambdas/control-plane-api/app';
+import { memoryStateBoard } from '../../lambdas/domain/alerts/monitors/memory-state-board';
 import { hashApiKey } from '../../lambdas/domain/auth/api-key';
 import { MemoryChangePublisher } from '../../lambdas/domain/control-plane/changes';
 import { MemoryControlPlaneStore } from '../../lambdas/domain/control-plane/memory-store';
@@ -140,7 +141,12 @@ describe('DynamoControlPlaneStore specifics', () => {
   it('runs the control-plane API end to end: org, project, key, revoke', async () => {
     const { store } = await dynamoStore();
     const changes = new MemoryChangePublisher();
-    const api = createControlPlaneApi({ store, changes, actorFrom: jwtAuthorizerActor(store) });
+    const api = createControlPlaneApi({
+      store,
+      changes,
+      actorFrom: jwtAuthorizerActor(store),
+      monitorStates: memoryStateBoard(),
+    });
     const org = bodyOf(
       await api(request({ method: 'POST', path: '/v1/orgs', body: { name: 'Acme' }, user: 'alice' })),
     ) as {

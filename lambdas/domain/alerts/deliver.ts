@@ -1,7 +1,7 @@
 /**
  * One delivery: the channel is read again (a deleted channel gets nothing, a changed URL is used),
  * the URL goes through the SSRF checks again (DNS may have changed since it was saved), and the
- * notification is sent in the channel's shape. The outcome says what the queue should do:
+ * notification is sent in the channel's shape, if the channel takes its severity. The outcome says what the queue should do:
  * delivered; retry (the receiver or the network failed, it may work later); or dropped (it will
  * never work: the channel is gone, its URL is refused, the receiver refused or redirected).
  */
@@ -56,10 +56,16 @@ export type DeliveryOutcome =
   | { result: 'retry'; reason: string }
   | { result: 'dropped'; reason: string };
 
+/** The channel does not take this severity (routing): nothing is sent, nothing is wrong. */
+export interface NotRouted {
+  result: 'not-routed';
+  reason: string;
+}
+
 export async function deliverNotification(
   ports: DeliveryPorts,
   message: DeliveryMessage,
-): Promise<DeliveryOutcome> {
+): Promise<DeliveryOutcome | NotRouted> {
   const ref: RecordRef<'channel'> = {
     kind: 'channel',
     org_id: message.channel.org_id,
@@ -68,6 +74,11 @@ export async function deliverNotification(
   const channel = await ports.channels.get(ref);
   if (!channel || channel.project_id !== message.notification.project_id)
     return { result: 'dropped', reason: 'the channel no longer exists' };
+  const { severity, type } = message.notification;
+  // Routing by severity happens here, where the channel is read: monitors name channels, not severities.
+  // A test notification goes to its channel whatever the channel takes.
+  if (type === 'monitor.state_changed' && !channel.severities.includes(severity))
+    return { result: 'not-routed', reason: `the channel takes ${channel.severities.join(', ')} only` };
   if (channel.type === 'email') return deliverEmail(ports, channel, message.notification);
   let target: DeliveryTarget;
   try {

@@ -46,7 +46,8 @@ export interface DeliveryMessage {
 /** A message is a few hundred bytes; anything near SQS's limit is not one of ours. */
 const MAX_DELIVERY_MESSAGE_BYTES = 16 * 1024;
 
-export function readDeliveryMessage(body: string): DeliveryMessage {
+/** A message of the delivery queue as a JSON object: a delivery, or a monitor's transition report. */
+export function parseQueueMessage(body: string): Record<string, unknown> {
   if (Buffer.byteLength(body) > MAX_DELIVERY_MESSAGE_BYTES)
     throw new ValidationError('delivery message too large');
   let parsed: unknown;
@@ -55,7 +56,14 @@ export function readDeliveryMessage(body: string): DeliveryMessage {
   } catch {
     throw new ValidationError('delivery message is not JSON');
   }
-  const message = objectOf(parsed, 'delivery message');
+  return objectOf(parsed, 'delivery message');
+}
+
+export function readDeliveryMessage(body: string): DeliveryMessage {
+  return deliveryMessageOf(parseQueueMessage(body));
+}
+
+export function deliveryMessageOf(message: Record<string, unknown>): DeliveryMessage {
   const channel = objectOf(message.channel, 'delivery message channel');
   if (typeof channel.org_id !== 'string' || typeof channel.id !== 'string')
     throw new ValidationError('delivery message channel must name org_id and id');
@@ -63,16 +71,6 @@ export function readDeliveryMessage(body: string): DeliveryMessage {
   if (notification.org_id !== channel.org_id)
     throw new ValidationError('delivery message channel is not in the notification organization');
   return { notification, channel: { org_id: channel.org_id, id: channel.id } };
-}
-
-/** Routing: the project's channels subscribed to the notification's severity. */
-export function channelsFor(notification: Notification, channels: readonly ChannelRecord[]): ChannelRecord[] {
-  return channels.filter(
-    (channel) =>
-      channel.org_id === notification.org_id &&
-      channel.project_id === notification.project_id &&
-      channel.severities.includes(notification.severity),
-  );
 }
 
 /**

@@ -4,6 +4,8 @@
  * must-not-exist condition before the project, and released if the project write fails. A claim
  * left behind by a crash is recognised as stale (its owner does not hold that name) and reclaimed.
  */
+import { deleteChannel, listChannels } from '../alerts/channels';
+import { deleteMonitor, listMonitors } from '../alerts/monitors/monitors';
 import { ConflictError } from '../errors';
 import { putKey, revokeKey } from './api-keys';
 import { deletion, projectChange, projectPayload } from './changes';
@@ -87,8 +89,14 @@ export async function updateProject(
   return updated;
 }
 
-/** Deletes a project after revoking its keys, so no data plane keeps accepting them. */
+/**
+ * Deletes a project after what would outlive it: its monitors (each tombstone published, so no data
+ * plane keeps evaluating them), its notification channels, and its keys (revoked, so no data plane
+ * keeps accepting them). The project goes last: a crash part way leaves it there to delete again.
+ */
 export async function deleteProject(context: ControlPlaneContext, project: Project): Promise<void> {
+  for (const monitor of await listMonitors(context, project)) await deleteMonitor(context, monitor);
+  for (const channel of await listChannels(context, project)) await deleteChannel(context, channel);
   const keys = await context.store.listByOrg('api-key', project.org_id);
   for (const key of keys) {
     if (key.project_id === project.id && key.status === 'active') await revokeKey(context, key);

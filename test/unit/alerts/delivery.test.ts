@@ -13,7 +13,6 @@ import {
   type WebhookRequest,
 } from '../../../lambdas/domain/alerts/deliver';
 import {
-  channelsFor,
   NOTIFICATION_RETRY,
   queueDeliveries,
   readDeliveryMessage,
@@ -33,27 +32,7 @@ describe('retry policy', () => {
   });
 });
 
-describe('routing', () => {
-  it("sends to the project's channels subscribed to the severity, and no other", () => {
-    const channels = [
-      aChannel({ id: 'all' }),
-      aChannel({ id: 'critical-only', severities: ['critical'] }),
-      aChannel({ id: 'resolutions', severities: ['resolution'] }),
-      aChannel({ id: 'other-project', project_id: 'p2' }),
-      aChannel({ id: 'other-org', org_id: 'org2' }),
-    ];
-    expect(channelsFor(aNotification(), channels).map((channel) => channel.id)).toEqual([
-      'all',
-      'critical-only',
-    ]);
-    expect(
-      channelsFor(
-        aNotification({ severity: 'resolution', state: 'ok', previous_state: 'critical' }),
-        channels,
-      ).map((channel) => channel.id),
-    ).toEqual(['all', 'resolutions']);
-  });
-
+describe('queueing', () => {
   it('queues one message per channel in batches of at most 10, each read back intact', async () => {
     const queue = new MemoryQueue();
     const channels = Array.from({ length: 23 }, (_, index) => aChannel({ id: `ch${index}` }));

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeliveryPorts } from '../../../lambdas/domain/alerts/deliver';
 import { AWS_URL_POLICY } from '../../../lambdas/domain/alerts/delivery-target';
 import { MemoryNotificationLog } from '../../../lambdas/domain/alerts/memory-notification-log';
+import { memoryStateBoard } from '../../../lambdas/domain/alerts/monitors/memory-state-board';
 import { createNotificationSender } from '../../../lambdas/notification-sender/app';
 import { sqsEvent } from '../../support/sqs-event';
 import { aChannel, aNotification, NOW, plainSealer, stubResolver } from './alerts-fixtures';
@@ -47,6 +48,7 @@ describe('the notification sender', () => {
     const send = createNotificationSender({
       delivery,
       log,
+      states: memoryStateBoard(),
       retryLater: async (handle, seconds) => {
         delays.push([handle, seconds]);
       },
@@ -132,6 +134,7 @@ describe('the notification sender', () => {
       },
       onLogFailure: ({ messageId }) => failures.push(messageId),
       retryLater: async () => {},
+      states: memoryStateBoard(),
     });
     expect((await send({ Records: [record('m1', body('ok'), 1)] })).batchItemFailures).toEqual([]);
     expect(failures).toEqual(['m1']);
@@ -153,6 +156,7 @@ describe('the notification sender', () => {
         clock: () => NOW,
       },
       log: new MemoryNotificationLog(() => NOW),
+      states: memoryStateBoard(),
       retryLater: async (_handle, seconds) => {
         delays.push(seconds);
       },

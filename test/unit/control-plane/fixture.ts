@@ -5,7 +5,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createControlPlaneApi } from '../../../lambdas/control-plane-api/app';
 import { parseMonitorInput } from '../../../lambdas/domain/alerts/monitors/definition';
+import { memoryStateBoard } from '../../../lambdas/domain/alerts/monitors/memory-state-board';
 import { createMonitor } from '../../../lambdas/domain/alerts/monitors/monitors';
+import type { MonitorStateBoard } from '../../../lambdas/domain/alerts/monitors/transition-report';
 import { createKey } from '../../../lambdas/domain/control-plane/api-keys';
 import { MemoryChangePublisher } from '../../../lambdas/domain/control-plane/changes';
 import { type ControlPlaneContext, controlPlaneContext } from '../../../lambdas/domain/control-plane/context';
@@ -30,6 +32,8 @@ export interface Fixture {
   changes: MemoryChangePublisher;
   context: ControlPlaneContext;
   api: ReturnType<typeof createControlPlaneApi>;
+  /** The monitor states the API reads: tests record reports on it as the notification sender does. */
+  monitorStates: MonitorStateBoard;
   orgA: string;
   orgB: string;
   w1: string;
@@ -68,17 +72,15 @@ export async function buildFixture(): Promise<Fixture> {
   const monitor = await createMonitor(context, project, parseMonitorInput(FIXTURE_MONITOR));
   const orgB = (await createOrganization(context, { user_id: 'other' }, { name: 'B' })).organization.id;
   changes.published.length = 0;
-  // The data plane's monitor states and history: none yet (the routes' own tests give some).
-  const api = createControlPlaneApi({
-    ...deps,
-    actorFrom: jwtAuthorizerActor(store),
-    monitorStates: { load: async () => new Map(), history: async () => [] },
-  });
+  // The monitor states the data planes reported: none yet (the routes' own tests report some).
+  const monitorStates = memoryStateBoard();
+  const api = createControlPlaneApi({ ...deps, actorFrom: jwtAuthorizerActor(store), monitorStates });
   return {
     store,
     changes,
     context,
     api,
+    monitorStates,
     orgA,
     orgB,
     w1,

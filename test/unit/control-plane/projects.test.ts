@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProject, findProjectByName } from '../../../lambdas/domain/control-plane/projects';
+import { aChannel } from '../alerts/alerts-fixtures';
 import { bodyOf, buildFixture, request } from './fixture';
 
 interface ProjectsCall {
@@ -134,13 +135,26 @@ describe('projects through the control-plane API (HoneyHive /v1/projects)', () =
     expect(fixture.store.snapshot()).toBe(before);
   });
 
-  it('deleting a project revokes its active keys first', async () => {
+  it('deleting a project deletes its monitors and channels and revokes its active keys first', async () => {
     const fixture = await buildFixture();
+    const channel = aChannel({ org_id: fixture.orgA, id: 'ch-alpha', project_id: fixture.projectId });
+    const otherProject = aChannel({ org_id: fixture.orgA, id: 'ch-other', project_id: 'another' });
+    await fixture.store.put(channel);
+    await fixture.store.put(otherProject);
     await callProjects(fixture, 'DELETE', { query: { name: 'alpha' } });
+    // The monitor's tombstone reaches the data planes, so none keeps evaluating it.
     expect(fixture.changes.published.map((change) => change.type)).toEqual([
+      'alert.deleted',
       'api-key.revoked',
       'project.deleted',
     ]);
+    expect(
+      await fixture.store.get({ kind: 'monitor', org_id: fixture.orgA, id: fixture.monitorId }),
+    ).toBeUndefined();
+    expect(
+      await fixture.store.get({ kind: 'channel', org_id: fixture.orgA, id: 'ch-alpha' }),
+    ).toBeUndefined();
+    expect(await fixture.store.get({ kind: 'channel', org_id: fixture.orgA, id: 'ch-other' })).toBeDefined();
     const key = await fixture.store.get({ kind: 'api-key', org_id: fixture.orgA, id: fixture.keyId });
     expect(key?.status).toBe('revoked');
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTROL_PLANE_ROUTES } from '../../../lambdas/control-plane-api/routes';
+import { memoryStateBoard } from '../../../lambdas/domain/alerts/monitors/memory-state-board';
 import { MemoryControlPlaneStore } from '../../../lambdas/domain/control-plane/memory-store';
 import type { Workspace } from '../../../lambdas/domain/control-plane/model';
 import { VersionConflictError } from '../../../lambdas/domain/control-plane/store';
@@ -86,6 +87,7 @@ describe('control-plane routing', () => {
       store: Object.assign(Object.create(fixture.store), broken),
       changes: fixture.changes,
       actorFrom: () => ({ user_id: 'owner', memberships: [] }),
+      monitorStates: memoryStateBoard(),
       onError: (error) => errors.push(error),
     });
     const result = await api(
@@ -101,6 +103,7 @@ describe('control-plane routing', () => {
       store: Object.assign(Object.create(fixture.store), broken),
       changes: fixture.changes,
       actorFrom: () => ({ user_id: 'owner', memberships: [{ ...orgOwnerMembership(fixture.orgA) }] }),
+      monitorStates: memoryStateBoard(),
       onError: (error) => errors.push(error),
     });
     const crashed = await member(

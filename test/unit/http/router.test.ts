@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { memoryStateBoard } from '../../../lambdas/domain/alerts/monitors/memory-state-board';
 import { NotFoundError, RateLimitedError, UnauthorizedError } from '../../../lambdas/domain/errors';
 import { HttpError } from '../../../lambdas/http/errors';
 import { jsonResponse } from '../../../lambdas/http/json-response';
@@ -270,7 +271,12 @@ describe('the apps declare their route tables', () => {
       ],
       [
         CONTROL_PLANE_ROUTES,
-        createControlPlaneApi({ store, changes: { publish: async () => {} }, actorFrom: nobody }),
+        createControlPlaneApi({
+          store,
+          changes: { publish: async () => {} },
+          actorFrom: nobody,
+          monitorStates: memoryStateBoard(),
+        }),
       ],
       [
         TOKEN_ROUTES.filter((routeKey) => routeKey !== 'GET /.well-known/jwks.json'),

@@ -4,7 +4,9 @@
  * rollup rows are read by one statement, and each monitor of the group gets its value and its next
  * state (state.ts). A change that notifies is queued (outbox.ts) BEFORE the new state is saved: a
  * crash in between repeats the notification at the next run, with the same idempotency id (derived
- * from the monitor, the change and the time the previous state began), and never loses one.
+ * from the monitor, the change and the time the previous state began), and never loses one. Every
+ * change (notifying or not) is then reported to the control plane (transition-report.ts), also
+ * before the save.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../sync/canonical-json';
@@ -218,6 +220,15 @@ async function record(
         notification_id: notificationIdQueued,
       }
     : undefined;
+  // Reported before it is saved, as the notification is: a crash repeats the report, never loses it.
+  if (change)
+    await deps.outbox.report({
+      org_id: monitor.org_id,
+      project_id: monitor.project_id,
+      monitor_id: monitor.id,
+      status,
+      change,
+    });
   await deps.statuses.save(monitor.project_id, monitor.id, status, change);
   return notificationIdQueued !== null;
 }

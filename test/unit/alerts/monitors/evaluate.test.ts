@@ -12,6 +12,7 @@ import {
   rollupStatement,
 } from '../../../../lambdas/domain/alerts/monitors/rollup-query';
 import type { MonitorDefinition } from '../../../../lambdas/domain/alerts/monitors/synced';
+import type { MonitorTransitionReport } from '../../../../lambdas/domain/alerts/monitors/transition-report';
 import type { Notification } from '../../../../lambdas/domain/alerts/notification';
 import { plainEvent } from '../../../../lambdas/domain/events/event';
 import { athenaRuleViolations, spliceParameters } from '../../../../lambdas/domain/query/athena-rules';
@@ -55,12 +56,18 @@ function harness(rows: () => RollupRow[]) {
   const order: string[] = [];
   const statuses = memoryStatusStore();
   const queries: RollupQuery[] = [];
+  const reports: MonitorTransitionReport[] = [];
   let outboxFails = false;
   const outbox: NotificationOutbox = {
     async queue(notification, channels) {
       if (outboxFails) throw new Error('queue down');
       order.push(`queue ${notification.monitor_id} ${notification.severity}`);
       for (const _ of channels) queued.push(notification);
+    },
+    async report(transition) {
+      if (outboxFails) throw new Error('queue down');
+      order.push(`report ${transition.monitor_id} ${transition.status.state}`);
+      reports.push(transition);
     },
   };
   const saving = statuses.save.bind(statuses);
@@ -72,6 +79,7 @@ function harness(rows: () => RollupRow[]) {
   let now = NOW;
   return {
     queued,
+    reports,
     order,
     statuses,
     queries,
@@ -135,16 +143,32 @@ describe('monitor evaluation', () => {
       threshold: 0,
       window_minutes: 5,
     });
+    // Each change is reported to the control plane after its notification and before its save.
     expect(h.order).toEqual([
+      'report a ok',
       'save a ok',
       'queue a critical',
+      'report a critical',
       'save a critical',
       'save a critical',
       'queue a resolution',
+      'report a ok',
       'save a ok',
     ]);
     const history = await h.statuses.history('p', 'a', 10);
     expect(history.map((entry) => entry.state)).toEqual(['ok', 'critical', 'ok']);
+    // The reports carry what the data plane's own history holds, and the notification's id.
+    expect(h.reports.map((report) => report.change)).toEqual([...history].reverse());
+    expect(h.reports[1]).toMatchObject({
+      org_id: 'o',
+      project_id: 'p',
+      monitor_id: 'a',
+      status: { state: 'critical', alerting: 'critical', value: 3, since: NOW },
+      change: { notification_id: h.queued[0]?.id },
+    });
+    expect(Object.keys(h.reports[1] as object).sort()).toEqual(
+      ['change', 'monitor_id', 'org_id', 'project_id', 'status'].sort(),
+    );
     // Only figures leave: no event contents.
     expect(Object.keys(h.queued[0] as object).sort()).toEqual(
       [
@@ -187,7 +211,7 @@ describe('monitor evaluation', () => {
           throw new Error('crash');
         },
       },
-      outbox: { queue: async (n: Notification) => void first.push(n) },
+      outbox: { queue: async (n: Notification) => void first.push(n), report: async () => {} },
       projectName: async () => 'P',
       clock: () => NOW,
     };

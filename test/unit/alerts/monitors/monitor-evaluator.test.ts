@@ -63,7 +63,7 @@ describe('monitor evaluator app', () => {
       configStore,
       readRollups: async () => rollupsOf([error]),
       statuses: memoryStatusStore(),
-      outbox: { queue: async (notification) => void queued.push(notification) },
+      outbox: { queue: async (notification) => void queued.push(notification), report: async () => {} },
       clock: () => NOW,
       onUnreadable: ({ monitorId }) => unreadable.push(monitorId),
     });

@@ -1,0 +1,32 @@
+/** The control plane's board of monitor states in memory: tests, and the reference for DynamoDB's. */
+import type { HistoryEntry } from './evaluate';
+import type { MonitorStatus } from './state';
+import type { MonitorStateBoard } from './transition-report';
+
+export function memoryStateBoard(): MonitorStateBoard {
+  const statuses = new Map<string, MonitorStatus>();
+  const histories = new Map<string, Map<number, HistoryEntry>>();
+  const key = (projectId: string, monitorId: string) => `${projectId}\n${monitorId}`;
+  return {
+    async record(report) {
+      const at = key(report.project_id, report.monitor_id);
+      const history = histories.get(at) ?? new Map<number, HistoryEntry>();
+      history.set(report.change.at, structuredClone(report.change));
+      histories.set(at, history);
+      const stored = statuses.get(at);
+      if (!stored || stored.since <= report.status.since) statuses.set(at, structuredClone(report.status));
+    },
+    async load(projectId, monitorIds) {
+      const found = new Map<string, MonitorStatus>();
+      for (const id of monitorIds) {
+        const status = statuses.get(key(projectId, id));
+        if (status) found.set(id, structuredClone(status));
+      }
+      return found;
+    },
+    async history(projectId, monitorId, limit) {
+      const entries = [...(histories.get(key(projectId, monitorId))?.values() ?? [])];
+      return entries.sort((a, b) => b.at - a.at).slice(0, limit);
+    },
+  };
+}
