@@ -20,6 +20,7 @@ import { CONTROL_PLANE_ROUTES } from '../../lambdas/control-plane-api/routes';
 import { environmentForControlPlaneTokens } from '../../lambdas/control-plane-tokens/environment';
 import { TOKEN_ROUTES } from '../../lambdas/control-plane-tokens/routes';
 import { httpApiAccessLogFormat } from '../common/access-log-format';
+import { HTTP_API_FUNCTION_TIMEOUT } from '../common/function-routes';
 import { urlSuffixOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
 import { consoleOrigins } from '../config/console-origins';
@@ -78,7 +79,7 @@ export class ControlPlaneApi extends Construct {
       entry: 'lambdas/control-plane-api/handler.ts',
       serviceName: 'waggle-control-plane',
       description: 'Waggle control-plane API: organizations, workspaces, members, projects, API keys',
-      timeout: Duration.seconds(29),
+      timeout: HTTP_API_FUNCTION_TIMEOUT,
       logLevel: props.logLevel,
       // Named, because every data plane's inbox policy names it (from the config, in another account).
       roleName: controlPlaneSyncRoleNames(controlPlane).api,

@@ -13,7 +13,7 @@ import { environmentForBackfillSteps } from '../../lambdas/backfill-steps/enviro
 import { environmentForBackfillsApi } from '../../lambdas/backfills-api/environment';
 import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
 import { BACKFILL_ITEMS_PREFIX } from '../../lambdas/domain/evaluators/backfill/steps';
-import { addFunctionRoutes } from '../common/function-routes';
+import { addFunctionRoutes, HTTP_API_FUNCTION_TIMEOUT } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
@@ -88,8 +88,7 @@ export class Backfills extends Construct {
       serviceName: 'waggle-backfills-api',
       description: 'Waggle backfills API: estimate, start, describe and redrive backfill runs',
       memorySize: 512,
-      // The HTTP API gives up on an integration after 30 s.
-      timeout: Duration.seconds(29),
+      timeout: HTTP_API_FUNCTION_TIMEOUT,
       logLevel: props.logLevel,
       environment: environmentForBackfillsApi({
         SYNC_STATE_TABLE_NAME: props.metricRuns.syncController.stateTable.tableName,

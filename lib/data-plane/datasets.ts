@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -6,7 +5,7 @@ import { DATASETS_TABLE } from '../../lambdas/adapters/aws/dynamo-dataset-store'
 import { environmentForDatasetsApi } from '../../lambdas/datasets-api/environment';
 import { DATASETS_ROUTES } from '../../lambdas/datasets-api/routes';
 import { grantTableAndKey, KeptTableWithKey } from '../common/customer-key';
-import { addFunctionRoutes } from '../common/function-routes';
+import { addFunctionRoutes, HTTP_API_FUNCTION_TIMEOUT } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
@@ -38,8 +37,7 @@ export class DatasetsApi extends Construct {
       serviceName: 'waggle-datasets-api',
       description: 'Waggle datasets API: HoneyHive datasets and datapoints',
       memorySize: 512,
-      // The HTTP API gives up on an integration after 30 s.
-      timeout: Duration.seconds(29),
+      timeout: HTTP_API_FUNCTION_TIMEOUT,
       logLevel: props.logLevel,
       environment: environmentForDatasetsApi({
         DATASETS_TABLE_NAME: this.store.table.tableName,

@@ -14,7 +14,7 @@ import { environmentForExperimentSteps } from '../../lambdas/experiment-steps/en
 import { environmentForExperimentsApi } from '../../lambdas/experiments-api/environment';
 import { EXPERIMENTS_ROUTES } from '../../lambdas/experiments-api/routes';
 import { grantTableAndKey, type KeptTableWithKey } from '../common/customer-key';
-import { addFunctionRoutes } from '../common/function-routes';
+import { addFunctionRoutes, HTTP_API_FUNCTION_TIMEOUT } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
@@ -120,8 +120,7 @@ export class Experiments extends Construct {
       serviceName: 'waggle-experiments-api',
       description: 'Waggle experiments API: start, describe and redrive server-side experiments',
       memorySize: 512,
-      // The HTTP API gives up on an integration after 30 s.
-      timeout: Duration.seconds(29),
+      timeout: HTTP_API_FUNCTION_TIMEOUT,
       logLevel: props.logLevel,
       environment: environmentForExperimentsApi({
         DATASETS_TABLE_NAME: props.datasets.table.tableName,

@@ -1,10 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import { environmentForQueryApi } from '../../lambdas/query-api/environment';
 import { QUERY_ROUTES } from '../../lambdas/query-api/routes';
 import { grantTableAndKey, type KeptTableWithKey } from '../common/customer-key';
-import { addFunctionRoutes } from '../common/function-routes';
+import { addFunctionRoutes, HTTP_API_FUNCTION_TIMEOUT } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import { type CallerAuthProps, callerAuthEnvironment } from './caller-auth';
@@ -49,8 +48,8 @@ export class QueryApi extends Construct {
       serviceName: 'waggle-query',
       description: 'Waggle query API: HoneyHive-compatible reads of the event store through Athena',
       memorySize: 1024,
-      // The HTTP API gives up on an integration after 30 s; answer (or fail cleanly) before that.
-      timeout: Duration.seconds(29),
+      // Reads answer (or fail cleanly) before the gateway gives up (lambdas/domain/read-api/read-deadline.ts).
+      timeout: HTTP_API_FUNCTION_TIMEOUT,
       logLevel: props.logLevel,
       environment: environmentForQueryApi({
         EVENT_STORE_BUCKET: eventStore.bucket.bucketName,

@@ -1,9 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import { environmentForRunMetric } from '../../lambdas/run-metric/environment';
 import { RUN_METRIC_ROUTES } from '../../lambdas/run-metric/routes';
-import { addFunctionRoutes } from '../common/function-routes';
+import { addFunctionRoutes, HTTP_API_FUNCTION_TIMEOUT } from '../common/function-routes';
 import { WaggleFunction } from '../common/waggle-function';
 import type { LogLevel } from '../config/deployment-config';
 import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
@@ -33,8 +32,8 @@ export class RunMetricApi extends Construct {
       serviceName: 'waggle-run-metric',
       description: 'Waggle run_metric: one metric run on one event (Python in the evaluator executor)',
       memorySize: 1024,
-      // The HTTP API gives up on an integration after 30 s; the executor answers within 15 s.
-      timeout: Duration.seconds(29),
+      // The executor answers within 15 s.
+      timeout: HTTP_API_FUNCTION_TIMEOUT,
       logLevel: props.logLevel,
       environment: environmentForRunMetric({
         ...metricRunEnvironment(props.metricRuns),
