@@ -48,7 +48,7 @@ import {
   writeParquetRowValues,
 } from './parquet-files';
 import type { PendingUpdateStore } from './pending-updates';
-import { storeRollupFiles } from './rollup-files';
+import { type RolledUpUpdate, storeRollupFiles } from './rollup-files';
 import { SCORE_COLUMNS, scoreParquetRow, scorePartitionPrefix } from './scores';
 import { settlePending, type WrittenEvent } from './settle-pending';
 import { rowProblems } from './storable-values';
@@ -180,15 +180,15 @@ export async function writeRecords(items: WriteItem[], batchDeps: WriteBatchDeps
   });
   // The scores of the messages written so far (a failed message's come again with its retry).
   const scores = await storeScoreFiles(checked, deps, fail, (id) => !failed.has(id) && !poison.has(id));
-  // Rollups of the new events of the messages written so far; a message whose rollup file fails
-  // is retried, and its events (rewritten, collapsed on read) are rolled up by the retry alone.
+  // Rollups of the new events and of the metrics updates set (scores) of the messages written so
+  // far; a message whose rollup file fails is retried, and its events (rewritten, collapsed on
+  // read) are rolled up by the retry alone.
   const rollups = await storeRollupFiles(
     outputs.flatMap((output) =>
       output.kind === 'event' && !failed.has(output.messageId) && !poison.has(output.messageId)
         ? [output]
         : [],
     ),
-    newEventIds(checked),
     deps,
     (failure, messageIds) => fail(failure, messageIds),
   );
@@ -366,14 +366,6 @@ interface CheckedItem {
 }
 
 /** The events a batch brings as new (not updates of stored ones): only these are rolled up. */
-function newEventIds(items: readonly CheckedItem[]): Set<string> {
-  const ids = new Set<string>();
-  for (const item of items)
-    for (const record of item.records)
-      if (record.kind === 'event') ids.add(`${item.messageId}\n${record.event.event_id}`);
-  return ids;
-}
-
 function checkItems(items: WriteItem[], fail: FailMessages): CheckedItem[] {
   const checked: CheckedItem[] = [];
   for (const item of items) {
@@ -425,7 +417,8 @@ async function lookUpUpdateBases(items: CheckedItem[], deps: WriteBatchDeps): Pr
 }
 
 type Output =
-  | { kind: 'event'; event: WaggleEvent; messageId: string }
+  /** `fromUpdate`: the version an update made, with the metrics it set (rollup-files.ts). */
+  | { kind: 'event'; event: WaggleEvent; messageId: string; fromUpdate?: RolledUpUpdate }
   | { kind: 'tombstone'; tombstone: WaggleTombstone; messageId: string }
   | { kind: 'pending'; update: WaggleEventUpdate; messageId: string };
 
@@ -479,7 +472,12 @@ function resolveMessages(
         const key = eventKey(event.project_id, event.event_id);
         const known = staged.get(key) ?? newest.get(key);
         if (known === undefined || event.version >= known.version) staged.set(key, event);
-        messageOutputs.push({ kind: 'event', event, messageId: item.messageId });
+        messageOutputs.push({
+          kind: 'event',
+          event,
+          messageId: item.messageId,
+          ...(record.kind === 'update' && { fromUpdate: { metrics: record.update.patch.metrics } }),
+        });
       }
     } catch (error) {
       fail({ stage: 'resolve', messageId: item.messageId, error }, [item.messageId]);

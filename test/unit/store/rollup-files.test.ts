@@ -1,6 +1,7 @@
 /**
  * The writer's rollups (store/rollup-files.ts): one file per project and day of a batch's new
- * events, read back with the figures of those events; updates are not counted again; a retried
+ * events, read back with the figures of those events; updates are not counted again, but the
+ * metrics they set (an evaluator's scores) are rolled up into their event's row; a retried
  * batch overwrites its own file; a failed rollup put fails only the messages it rolled up.
  */
 import { describe, expect, it } from 'vitest';
@@ -50,7 +51,7 @@ describe('the writer and the rollups table', () => {
     expect(clean?.metrics.accuracy).toMatchObject({ count: 1, sum: 0.5 });
   });
 
-  it('does not count an update as another event', async () => {
+  it('does not count an update as another event, but rolls up the metrics it sets (scores)', async () => {
     const store = new FaultyMemoryStore();
     const first = await writeRecords([{ messageId: 'm1', records: [eventRecord({ event_id: 'a' })] }], {
       store,
@@ -60,7 +61,12 @@ describe('the writer and the rollups table', () => {
     expect(first.rollups?.rows).toBe(1);
     const event = (eventRecord({ event_id: 'a' }) as { event: object }).event;
     const second = await writeRecords(
-      [{ messageId: 'm2', records: [updateRecord('a', 2, { metrics: { x: 1 } })] }],
+      [
+        // An evaluator's score arrives as an update of the event's metrics.
+        { messageId: 'm2', records: [updateRecord('a', 2, { metrics: { relevance: 0.8, passed: true } })] },
+        // An update that sets no metric is not rolled up at all.
+        { messageId: 'm3', records: [updateRecord('a', 3, { metadata: { reviewed: true } })] },
+      ],
       {
         store,
         lookupLatest: async () => new Map([['a', event as never]]),
@@ -68,9 +74,31 @@ describe('the writer and the rollups table', () => {
       },
     );
     expect(second.failedMessageIds).toEqual([]);
-    expect(second.written.events).toBe(1);
-    expect(second.rollups).toBeUndefined();
-    expect(store.keys('rollups/')).toHaveLength(1);
+    expect(second.written.events).toBe(2);
+    expect(second.rollups).toEqual({ files: 1, rows: 1 });
+    const [row] = await rowsAt(store, 'rollups/project_id=proj-1/dt=2026-03-04/b2.parquet');
+    // The event's minute and dimensions, no second event, and the score as a metric.
+    expect(row).toMatchObject({ count: 0, errors: 0, event_type: 'model', duration: { count: 0 } });
+    expect(row?.metrics.relevance).toMatchObject({ count: 1, sum: 0.8 });
+    expect(row?.metrics.passed).toMatchObject({ count: 1, sum: 1 });
+  });
+
+  it('counts an event once when an update of it comes in the same message', async () => {
+    const store = new FaultyMemoryStore();
+    const result = await writeRecords(
+      [
+        {
+          messageId: 'm1',
+          records: [eventRecord({ event_id: 'a', duration: 5 }), updateRecord('a', 2, { metrics: { x: 2 } })],
+        },
+      ],
+      { store, lookupLatest: noLookup, batchId: 'b1' },
+    );
+    expect(result.failedMessageIds).toEqual([]);
+    const rows = await rowsAt(store, 'rollups/project_id=proj-1/dt=2026-03-04/b1.parquet');
+    expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(1);
+    expect(rows.reduce((sum, row) => sum + row.duration.count, 0)).toBe(1);
+    expect(rows.reduce((sum, row) => sum + (row.metrics.x?.sum ?? 0), 0)).toBe(2);
   });
 
   it('a failed rollup put fails the messages it held, and nothing else', async () => {

@@ -87,62 +87,83 @@ export function metricNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/** The rollup rows of a set of events (new events: an update is not a second event). */
-export function rollupsOf(events: Iterable<WaggleEvent>): RollupRow[] {
+/**
+ * A stored event's metrics set by a later update (an evaluator's score, HoneyHive's PUT /events): rolled
+ * up into the row of the event's minute and dimensions without counting the event again.
+ */
+export interface MetricsUpdate {
+  /** The event as updated (its dimensions; its own metrics were rolled up when it was new). */
+  event: WaggleEvent;
+  /** The metrics the update set. */
+  metrics: Record<string, unknown>;
+}
+
+/** The rollup rows of a set of new events (an update is not a second event) and of metrics updates. */
+export function rollupsOf(events: Iterable<WaggleEvent>, updates: Iterable<MetricsUpdate> = []): RollupRow[] {
   const rows = new Map<string, RollupRow>();
   for (const event of events) {
-    const minute = Math.floor(event.start_time / MINUTE_MS) * MINUTE_MS;
-    const hasError = event.error !== null && event.error !== '';
-    const keyParts = [
-      event.project_id,
-      minute,
-      event.event_type,
-      dimension(event.event_name),
-      dimension(event.source),
-      dimension(event.model),
-      hasError,
-    ];
-    const key = JSON.stringify(keyParts);
-    let row = rows.get(key);
-    if (row === undefined) {
-      row = {
-        project_id: event.project_id,
-        org_id: event.org_id,
-        workspace_id: event.workspace_id,
-        minute,
-        event_type: event.event_type,
-        event_name: dimension(event.event_name),
-        source: dimension(event.source),
-        model: dimension(event.model),
-        has_error: hasError,
-        count: 0,
-        errors: 0,
-        duration: emptyStats(),
-        cost: emptyStats(),
-        tokens: emptyStats(),
-        metrics: {},
-      };
-      rows.set(key, row);
-    }
+    const row = rowOf(rows, event);
     row.count++;
-    if (hasError) row.errors++;
+    if (row.has_error) row.errors++;
     for (const [field, column] of Object.entries(ROLLUP_FIELDS) as [RollupField, string][]) {
       const value = (event as unknown as Record<string, unknown>)[column];
       if (typeof value === 'number' && Number.isFinite(value)) addValue(row[field], value);
     }
-    for (const [name, raw] of Object.entries(event.metrics ?? {})) {
-      const value = metricNumber(raw);
-      if (value === undefined || name.length > MAX_METRIC_NAME_CHARS) continue;
-      let stats = Object.hasOwn(row.metrics, name) ? row.metrics[name] : undefined;
-      if (stats === undefined) {
-        if (Object.keys(row.metrics).length >= MAX_METRICS_PER_ROW) continue;
-        stats = emptyStats();
-        Object.defineProperty(row.metrics, name, { value: stats, enumerable: true, writable: true });
-      }
-      addValue(stats, value);
-    }
+    addMetrics(row, event.metrics ?? {});
   }
+  for (const update of updates) addMetrics(rowOf(rows, update.event), update.metrics);
   return [...rows.values()];
+}
+
+/** The row of an event's minute and dimensions, created empty the first time. */
+function rowOf(rows: Map<string, RollupRow>, event: WaggleEvent): RollupRow {
+  const minute = Math.floor(event.start_time / MINUTE_MS) * MINUTE_MS;
+  const hasError = event.error !== null && event.error !== '';
+  const key = JSON.stringify([
+    event.project_id,
+    minute,
+    event.event_type,
+    dimension(event.event_name),
+    dimension(event.source),
+    dimension(event.model),
+    hasError,
+  ]);
+  let row = rows.get(key);
+  if (row === undefined) {
+    row = {
+      project_id: event.project_id,
+      org_id: event.org_id,
+      workspace_id: event.workspace_id,
+      minute,
+      event_type: event.event_type,
+      event_name: dimension(event.event_name),
+      source: dimension(event.source),
+      model: dimension(event.model),
+      has_error: hasError,
+      count: 0,
+      errors: 0,
+      duration: emptyStats(),
+      cost: emptyStats(),
+      tokens: emptyStats(),
+      metrics: {},
+    };
+    rows.set(key, row);
+  }
+  return row;
+}
+
+function addMetrics(row: RollupRow, metrics: Record<string, unknown>): void {
+  for (const [name, raw] of Object.entries(metrics)) {
+    const value = metricNumber(raw);
+    if (value === undefined || name.length > MAX_METRIC_NAME_CHARS) continue;
+    let stats = Object.hasOwn(row.metrics, name) ? row.metrics[name] : undefined;
+    if (stats === undefined) {
+      if (Object.keys(row.metrics).length >= MAX_METRICS_PER_ROW) continue;
+      stats = emptyStats();
+      Object.defineProperty(row.metrics, name, { value: stats, enumerable: true, writable: true });
+    }
+    addValue(stats, value);
+  }
 }
 
 /** What a monitor aggregates: an event field, errors, or a metric by name. */
