@@ -3,14 +3,8 @@
  * them. Kept apart from console-browser.ts, which the screenshots and the bench load outside vitest.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
-import {
-  type Browser,
-  type ConsolePlatform,
-  type ConsoleRig,
-  signedInTab,
-  startConsoleRig,
-} from './console-browser';
+import { type Browser, type ConsolePlatform, signedInTab, startConsoleRig } from './console-browser';
+import { startedForFile } from './started-for-file';
 
 /** A file's console rig: read its fields inside tests and hooks, once it has started. */
 export interface FileConsoleRig {
@@ -28,15 +22,10 @@ export interface FileConsoleRig {
  * beforeAll, registered after this call, runs after it); closes it after them.
  */
 export function consoleRigForFile(browserOptions: { width?: number; height?: number } = {}): FileConsoleRig {
-  let started: ConsoleRig | undefined;
-  beforeAll(async () => {
-    started = await startConsoleRig(browserOptions);
-  }, 180_000);
-  afterAll(() => started?.close());
-  const current = () => {
-    if (!started) throw new Error('the console rig has not started');
-    return started;
-  };
+  const current = startedForFile('the console rig', () => startConsoleRig(browserOptions), {
+    close: (started) => started.close(),
+    timeoutMs: 180_000,
+  });
   return {
     get cp() {
       return current().cp;

@@ -5,12 +5,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
 import {
   type LocalPlatform,
   type LocalPlatformOptions,
   startLocalPlatform,
 } from '../../lambdas/local/platform';
+import { startedForFile } from './started-for-file';
 
 /**
  * With its control plane, quiet, syncing within 20 ms, writing within 50 ms. The data plane caches an
@@ -60,15 +60,9 @@ export function platformForFile(
   prefix: string,
   options: Omit<LocalPlatformOptions, 'port' | 'dataDir'> = {},
 ): Omit<TempPlatform, 'close'> {
-  let started: TempPlatform | undefined;
-  beforeAll(async () => {
-    started = await startTempPlatform(prefix, options);
+  const current = startedForFile('the platform', () => startTempPlatform(prefix, options), {
+    close: (started) => started.close(),
   });
-  afterAll(() => started?.close());
-  const current = () => {
-    if (!started) throw new Error('the platform has not started');
-    return started;
-  };
   return {
     get platform() {
       return current().platform;

@@ -5,7 +5,8 @@
  * the API's own rights) stays in each test file.
  */
 import aslValidator from 'asl-validator';
-import { beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
+import { startedForFile } from '../../support/started-for-file';
 import type { TemplateResource } from './policies';
 import { type SynthesizedDataPlane, synthesizedDataPlane } from './test-app';
 
@@ -18,16 +19,19 @@ export type MapWorkflow = {
   itemsBucket: Construct;
 };
 
-/**
- * The "acme" data plane, synthesized once in the test file's beforeAll: read its fields inside tests
- * (they are filled in then).
- */
+/** The "acme" data plane, synthesized once before the file's tests: read its fields inside tests. */
 export function synthesizedForFile(): SynthesizedDataPlane {
-  const plane = {} as SynthesizedDataPlane;
-  beforeAll(() => {
-    Object.assign(plane, synthesizedDataPlane());
-  }, 180_000);
-  return plane;
+  const current = startedForFile('the data plane synthesis', synthesizedDataPlane, { timeoutMs: 180_000 });
+  return {
+    get stack() {
+      return current().stack;
+    },
+    get resources() {
+      return current().resources;
+    },
+    idOf: (construct) => current().idOf(construct),
+    roleStatements: (role) => current().roleStatements(role),
+  };
 }
 
 /** Made-up values for a workflow's placeholders (`name`: backfill, experiment), as Step Functions substitutes them. */
