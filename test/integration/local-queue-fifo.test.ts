@@ -12,18 +12,11 @@ import { FIFO_DEDUPLICATION_INTERVAL_MS, LocalQueue } from '../../lambdas/adapte
 import { type QueuePoller, startQueuePoller } from '../../lambdas/adapters/local/local-queue-poller';
 import { QueueBatchLimitError } from '../../lambdas/adapters/queue-batch-limits';
 import type { QueueMessage } from '../../lambdas/domain/ports';
+import { until } from '../support/until';
 
 /** Messages of one group, deduplicated by their body. */
 function grouped(group: string, ...bodies: string[]): QueueMessage[] {
   return bodies.map((body) => ({ id: body, body, fifo: { groupId: group, deduplicationId: body } }));
-}
-
-async function eventually(predicate: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('LocalQueue, FIFO', () => {
@@ -93,9 +86,9 @@ describe('LocalQueue, FIFO', () => {
       { batchSize: 1, visibilityTimeoutMs: 150, idlePollMs: 20, log: () => {} },
     );
     pollers.push(poller);
-    await eventually(() => seen.length === 3);
+    await until(() => seen.length === 3);
     expect(seen).toEqual(['first#1', 'first#2', 'second#1']);
-    await eventually(() => queue.depth().inFlight === 0 && queue.depth().visible === 0);
+    await until(() => queue.depth().inFlight === 0 && queue.depth().visible === 0);
   });
 
   it('a batch that fails from one message on comes back whole and in order', async () => {
@@ -121,7 +114,7 @@ describe('LocalQueue, FIFO', () => {
       { visibilityTimeoutMs: 100, idlePollMs: 20, log: () => {} },
     );
     pollers.push(poller);
-    await eventually(() => applied.length === 4);
+    await until(() => applied.length === 4);
     expect(applied).toEqual(['m1', 'm2', 'm3', 'm4']);
   });
 
@@ -168,8 +161,8 @@ describe('LocalQueue, FIFO', () => {
       { batchSize: 1, visibilityTimeoutMs: 30, idlePollMs: 10, log: () => {} },
     );
     pollers.push(poller);
-    await eventually(() => dlq.depth().visible === 1);
-    await eventually(() => queue.depth().visible === 0 && queue.depth().inFlight === 0);
+    await until(() => dlq.depth().visible === 1);
+    await until(() => queue.depth().visible === 0 && queue.depth().inFlight === 0);
     // poison's two receives; next, behind it, was failed unread and is received alone after.
     expect(seen).toEqual(['poison', 'poison', 'next']);
     const [redriven] = await dlq.receive(10, 1_000);

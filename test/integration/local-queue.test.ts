@@ -10,18 +10,10 @@ import {
   startQueuePoller,
 } from '../../lambdas/adapters/local/local-queue-poller';
 import { QueueBatchLimitError } from '../../lambdas/adapters/queue-batch-limits';
+import { until } from '../support/until';
 
 function messages(...bodies: string[]) {
   return bodies.map((body, index) => ({ id: `id-${index}`, body }));
-}
-
-/** Resolves once predicate holds, polling briefly; fails the test after timeoutMs. */
-async function eventually(predicate: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('LocalQueue', () => {
@@ -69,7 +61,7 @@ describe('LocalQueue', () => {
       },
       { batchSize: 2 },
     );
-    await eventually(() => batches.flat().length === 5);
+    await until(() => batches.flat().length === 5);
     expect(batches.map((batch) => batch.length)).toEqual([2, 2, 1]);
     expect(batches.flat().map((record) => record.body)).toEqual(['1', '2', '3', '4', '5']);
     const [record] = batches[0] ?? [];
@@ -85,7 +77,7 @@ describe('LocalQueue', () => {
     expect(Number(record?.attributes.ApproximateFirstReceiveTimestamp)).toBeGreaterThanOrEqual(
       Number(record?.attributes.SentTimestamp),
     );
-    await eventually(() => queue.depth().inFlight === 0);
+    await until(() => queue.depth().inFlight === 0);
     expect(queue.depth()).toEqual({ visible: 0, inFlight: 0 });
   });
 
@@ -103,14 +95,14 @@ describe('LocalQueue', () => {
     await queue.sendBatch(messages('a'));
     await new Promise((resolve) => setTimeout(resolve, 50));
     await queue.sendBatch(messages('b', 'c'));
-    await eventually(() => batches.length === 1);
+    await until(() => batches.length === 1);
     expect(batches[0]?.size).toBe(3);
     expect((batches[0]?.at ?? 0) - start).toBeGreaterThanOrEqual(250);
 
     // A full batch does not wait for the window.
     const fullStart = Date.now();
     await queue.sendBatch(messages(...'0123456789'.split('')));
-    await eventually(() => batches.length === 2);
+    await until(() => batches.length === 2);
     expect(batches[1]?.size).toBe(10);
     expect((batches[1]?.at ?? 0) - fullStart).toBeLessThan(250);
   });
@@ -136,7 +128,7 @@ describe('LocalQueue', () => {
       },
       { visibilityTimeoutMs: 150 },
     );
-    await eventually(() => seen.length === 4);
+    await until(() => seen.length === 4);
     expect(seen.map((entry) => [entry.body, entry.receiveCount])).toEqual([
       ['ok-1', '1'],
       ['fail', '1'],
@@ -144,7 +136,7 @@ describe('LocalQueue', () => {
       ['fail', '2'],
     ]);
     expect((seen[3]?.at ?? 0) - (seen[1]?.at ?? 0)).toBeGreaterThanOrEqual(140);
-    await eventually(() => queue.depth().inFlight === 0 && queue.depth().visible === 0);
+    await until(() => queue.depth().inFlight === 0 && queue.depth().visible === 0);
   });
 
   it('retries the whole batch when the consumer throws or names an unknown record', async () => {
@@ -163,13 +155,13 @@ describe('LocalQueue', () => {
       },
       { visibilityTimeoutMs: 50, log: () => {} },
     );
-    await eventually(() => calls === 3);
+    await until(() => calls === 3);
     expect(counts).toEqual([
       ['1', '1'],
       ['2', '2'],
       ['3', '3'],
     ]);
-    await eventually(() => queue.depth().inFlight === 0);
+    await until(() => queue.depth().inFlight === 0);
     expect(queue.depth().visible).toBe(0);
   });
 
@@ -189,7 +181,7 @@ describe('LocalQueue', () => {
       },
       { visibilityTimeoutMs: 30 },
     );
-    await eventually(() => dlq.depth().visible === 1);
+    await until(() => dlq.depth().visible === 1);
     expect(receivesOfPoison).toEqual(['1', '2']);
     expect(queue.depth()).toEqual({ visible: 0, inFlight: 0 });
     const [redriven] = await dlq.receive(10, 1_000);
@@ -319,7 +311,7 @@ describe('LocalQueue', () => {
     });
     const otherProcess = await LocalQueue.open(dir);
     await otherProcess.sendBatch(messages('from-replay'));
-    await eventually(() => bodies.length === 1);
+    await until(() => bodies.length === 1);
     expect(bodies).toEqual(['from-replay']);
   });
 
@@ -333,7 +325,7 @@ describe('LocalQueue', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       finished = true;
     });
-    await eventually(() => started);
+    await until(() => started);
     await poller.stop();
     expect(finished).toBe(true);
     expect(queue.depth()).toEqual({ visible: 0, inFlight: 0 });
