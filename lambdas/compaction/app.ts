@@ -68,6 +68,21 @@ export interface CompactionSummary {
   schemaFilesMerged: number;
 }
 
+/** A run's summary before it has done anything. */
+export function emptyCompactionSummary(markers: number): CompactionSummary {
+  return {
+    markers,
+    due: 0,
+    compacted: 0,
+    failed: 0,
+    checked: 0,
+    chunked: 0,
+    deferred: 0,
+    locatorFilesMerged: 0,
+    schemaFilesMerged: 0,
+  };
+}
+
 const DEFAULT_CLOSED_AFTER_MS = 3_600_000;
 
 interface ReadMarker {
@@ -81,17 +96,7 @@ export function createCompactionJob(store: DeletableObjectStore, options: Compac
   return async (run: CompactionRun = {}): Promise<CompactionSummary> => {
     const now = clock();
     const markers = await readMarkers(store, options);
-    const summary: CompactionSummary = {
-      markers: markers.length,
-      due: 0,
-      compacted: 0,
-      failed: 0,
-      checked: 0,
-      chunked: 0,
-      deferred: 0,
-      locatorFilesMerged: 0,
-      schemaFilesMerged: 0,
-    };
+    const summary = emptyCompactionSummary(markers.length);
     const closed = (prefix: string) => isClosed(parsePartition(prefix), now, closedAfterMs);
     const manifests = new Map<string, ProjectManifest>();
     const manifestOf = async (project: string) => {

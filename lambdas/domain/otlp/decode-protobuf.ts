@@ -15,6 +15,7 @@ import { DEFAULT_OTLP_LIMITS, OtlpLimitError, type OtlpLimits } from './limits';
 import {
   type Attributes,
   type AttributeValue,
+  emptySpan,
   OtlpDecodeError,
   type OtlpResourceSpans,
   type OtlpScopeSpans,
@@ -181,22 +182,7 @@ function decodeScope(reader: WireReader, end: number, into: OtlpScopeSpans): voi
 }
 
 function decodeSpan(reader: WireReader, end: number, budget: RequestBudget): OtlpSpan {
-  // Every property is initialised in model order so all spans share one object shape.
-  const span: OtlpSpan = {
-    traceId: '',
-    spanId: '',
-    parentSpanId: '',
-    traceState: '',
-    name: '',
-    kind: 0,
-    startTimeUnixMs: 0,
-    endTimeUnixMs: 0,
-    attributes: {},
-    events: [],
-    links: [],
-    statusCode: 0,
-    statusMessage: '',
-  };
+  const span: OtlpSpan = emptySpan();
   // Compared inline and added to the request's count once per span: the hot path stays a counter.
   const limits = budget.limits;
   let attributeCount = 0;

@@ -47,6 +47,28 @@ export interface OtlpSpan {
   statusMessage: string;
 }
 
+/**
+ * A span with every field at its protobuf default (what a decoder fills in), its properties in model
+ * order so every span built from it shares one object shape.
+ */
+export function emptySpan(): OtlpSpan {
+  return {
+    traceId: '',
+    spanId: '',
+    parentSpanId: '',
+    traceState: '',
+    name: '',
+    kind: 0,
+    startTimeUnixMs: 0,
+    endTimeUnixMs: 0,
+    attributes: {},
+    events: [],
+    links: [],
+    statusCode: 0,
+    statusMessage: '',
+  };
+}
+
 export interface OtlpScopeSpans {
   scopeName: string;
   scopeVersion: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeTraceRequestJson } from '../../../lambdas/domain/otlp/decode-json';
-import { OtlpDecodeError } from '../../../lambdas/domain/otlp/model';
+import { emptySpan, OtlpDecodeError } from '../../../lambdas/domain/otlp/model';
 
 const wrap = (span: Record<string, unknown>) =>
   JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
@@ -9,21 +9,9 @@ const firstSpan = (json: string) => decodeTraceRequestJson(json).resourceSpans[0
 describe('decodeTraceRequestJson', () => {
   it('fills defaults for missing fields and accepts an empty request', () => {
     expect(decodeTraceRequestJson('{}')).toEqual({ resourceSpans: [] });
-    expect(firstSpan(wrap({}))).toEqual({
-      traceId: '',
-      spanId: '',
-      parentSpanId: '',
-      traceState: '',
-      name: '',
-      kind: 0,
-      startTimeUnixMs: 0,
-      endTimeUnixMs: 0,
-      attributes: {},
-      events: [],
-      links: [],
-      statusCode: 0,
-      statusMessage: '',
-    });
+    expect(firstSpan(wrap({}))).toEqual(emptySpan());
+    // The defaults are protobuf's: empty strings, zeros, empty lists and maps.
+    expect(Object.values(emptySpan()).every((value) => !value || Object.keys(value).length === 0)).toBe(true);
   });
 
   it('accepts proto snake_case names, enum names, null as absent, and uppercase hex ids', () => {

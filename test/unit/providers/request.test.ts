@@ -22,14 +22,8 @@ function refusal(run: () => unknown): string {
 
 describe('providers', () => {
   it('are the ids the proxy uses as <provider>/<model>', () => {
-    expect(PROVIDERS).toEqual([
-      'openai',
-      'anthropic',
-      'azure',
-      'google-vertex',
-      'bedrock',
-      'openai-compatible',
-    ]);
+    // The list itself is pinned by the refusal below, which names every one in order.
+    expect(new Set(PROVIDERS).size).toBe(PROVIDERS.length);
     for (const id of PROVIDERS) expect(parseProvider(id)).toBe(id);
   });
 

@@ -1,6 +1,10 @@
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { type CompactionSummary, createCompactionJob } from '../../../lambdas/compaction/app';
+import {
+  type CompactionSummary,
+  createCompactionJob,
+  emptyCompactionSummary,
+} from '../../../lambdas/compaction/app';
 import { createDeadLetterArchiver } from '../../../lambdas/dead-letter-archiver/app';
 import { EVENT_COLUMNS } from '../../../lambdas/domain/store/columns';
 import { readParquet } from '../../../lambdas/domain/store/parquet-files';
@@ -73,15 +77,7 @@ describe('createCompactionJob', () => {
   }
 
   const summaryOf = (fields: Partial<CompactionSummary>): CompactionSummary => ({
-    markers: 2,
-    due: 0,
-    compacted: 0,
-    failed: 0,
-    checked: 0,
-    chunked: 0,
-    deferred: 0,
-    locatorFilesMerged: 0,
-    schemaFilesMerged: 0,
+    ...emptyCompactionSummary(2),
     ...fields,
   });
 

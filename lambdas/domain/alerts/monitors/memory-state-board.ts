@@ -1,12 +1,13 @@
 /** The control plane's board of monitor states in memory: tests, and the reference for DynamoDB's. */
 import type { HistoryEntry } from './evaluate';
+import { statusesOf, statusKey } from './memory-status-store';
 import type { MonitorStatus } from './state';
 import type { MonitorStateBoard } from './transition-report';
 
 export function memoryStateBoard(): MonitorStateBoard {
   const statuses = new Map<string, MonitorStatus>();
   const histories = new Map<string, Map<number, HistoryEntry>>();
-  const key = (projectId: string, monitorId: string) => `${projectId}\n${monitorId}`;
+  const key = statusKey;
   return {
     async record(report) {
       const at = key(report.project_id, report.monitor_id);
@@ -17,12 +18,7 @@ export function memoryStateBoard(): MonitorStateBoard {
       if (!stored || stored.since <= report.status.since) statuses.set(at, structuredClone(report.status));
     },
     async load(projectId, monitorIds) {
-      const found = new Map<string, MonitorStatus>();
-      for (const id of monitorIds) {
-        const status = statuses.get(key(projectId, id));
-        if (status) found.set(id, structuredClone(status));
-      }
-      return found;
+      return statusesOf(statuses, projectId, monitorIds);
     },
     async history(projectId, monitorId, limit) {
       const entries = [...(histories.get(key(projectId, monitorId))?.values() ?? [])];
