@@ -8,12 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveField } from '../../lambdas/domain/query/fields';
 import { startLocalPlatform } from '../../lambdas/local/platform';
-import { agentTrace } from '../support/otel-spans';
+import { agentTrace, exportSpans } from '../support/otel-spans';
 import { eventually, readApi } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -67,22 +65,15 @@ describe('GET /v1/events/schema on the local platform', () => {
     });
     expect(response.status, await response.clone().text()).toBe(200);
 
-    const provider = new TracerProvider({
-      resource: resourceFromAttributes({ 'service.name': 'schema-app' }),
-      spanProcessors: [
-        new SimpleSpanProcessor({
-          exporter: new OTLPTraceExporter({
-            url: `${platform.url}/v1/traces`,
-            headers: { Authorization: `Bearer ${platform.apiKey}` },
-          }),
-        }),
-      ],
-    });
-    agentTrace({ model: 'gpt-4o', conversation: 'conv-schema', inputTokens: 20, outputTokens: 10 })(
-      provider.getTracer('schema'),
+    await exportSpans(
+      new OTLPTraceExporter({
+        url: `${platform.url}/v1/traces`,
+        headers: { Authorization: `Bearer ${platform.apiKey}` },
+      }),
+      agentTrace({ model: 'gpt-4o', conversation: 'conv-schema', inputTokens: 20, outputTokens: 10 }),
+      'schema-app',
+      'schema',
     );
-    await provider.forceFlush();
-    await provider.shutdown();
 
     const fields = await eventually(async () => {
       const all = await schema();

@@ -9,15 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   SessionSearchResult as Answer,
   SessionSummary as Summary,
 } from '../../lambdas/domain/read-api/wire-types';
 import { startLocalPlatform } from '../../lambdas/local/platform';
-import { agentTrace } from '../support/otel-spans';
+import { agentTrace, exportSpans } from '../support/otel-spans';
 import { eventually, readApi } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -97,22 +95,15 @@ beforeAll(async () => {
   });
   expect(batch.status, await batch.clone().text()).toBe(200);
 
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'search-app' }),
-    spanProcessors: [
-      new SimpleSpanProcessor({
-        exporter: new OTLPTraceExporter({
-          url: `${platform.url}/v1/traces`,
-          headers: { Authorization: `Bearer ${platform.apiKey}` },
-        }),
-      }),
-    ],
-  });
-  agentTrace({ model: 'gpt-4o', conversation: 'conv-search', inputTokens: 2000, outputTokens: 1000 })(
-    provider.getTracer('search'),
+  await exportSpans(
+    new OTLPTraceExporter({
+      url: `${platform.url}/v1/traces`,
+      headers: { Authorization: `Bearer ${platform.apiKey}` },
+    }),
+    agentTrace({ model: 'gpt-4o', conversation: 'conv-search', inputTokens: 2000, outputTokens: 1000 }),
+    'search-app',
+    'search',
   );
-  await provider.forceFlush();
-  await provider.shutdown();
 
   // Everything written: 4 sessions, the REST ones with their events.
   await eventually(async () => {
