@@ -62,16 +62,8 @@ function record(value: unknown) {
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'waggle-provider-keys-app-'));
   const keys = new MemoryKeyRegistry();
-  for (const [key, { scopes, tenant }] of Object.entries(KEYS)) {
-    await keys.put({
-      keyHash: hashApiKey(key),
-      ...(tenant ?? TENANT),
-      projectName: 'proj',
-      scopes,
-      revoked: false,
-      createdAt: 0,
-    });
-  }
+  for (const [key, { scopes, tenant }] of Object.entries(KEYS))
+    await keys.register(key, { ...(tenant ?? TENANT), projectName: 'proj' }, scopes);
   store = new MemoryProviderKeyStore();
   reported = [];
   answered = [];

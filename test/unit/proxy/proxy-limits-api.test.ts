@@ -43,16 +43,8 @@ let handler: ReturnType<typeof createProviderKeysHandler>;
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'waggle-proxy-limits-api-'));
   const keys = new MemoryKeyRegistry();
-  for (const [key, { scopes, tenant }] of Object.entries(KEYS)) {
-    await keys.put({
-      keyHash: hashApiKey(key),
-      ...(tenant ?? TENANT),
-      projectName: 'p',
-      scopes,
-      revoked: false,
-      createdAt: 0,
-    });
-  }
+  for (const [key, { scopes, tenant }] of Object.entries(KEYS))
+    await keys.register(key, { ...(tenant ?? TENANT), projectName: 'p' }, scopes);
   limits = new MemoryProxyLimitsStore();
   invalidated = [];
   handler = createProviderKeysHandler({
