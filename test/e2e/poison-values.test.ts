@@ -6,14 +6,9 @@
  * readable exactly once, and nothing ends in the dead-letter archive.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPlatform } from '../../lambdas/local/platform';
+import { describe, expect, it } from 'vitest';
 import { eventually, readApi } from '../support/read-api-client';
-
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
+import { platformForFile } from '../support/temp-platform';
 
 const FAST_WRITER = { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 1_000, batchSize: 50 };
 
@@ -39,18 +34,7 @@ const OTLP_POISON: Array<Array<{ key: string; value: Record<string, unknown> }>>
   [{ key: 'llm.token_count.prompt', value: { doubleValue: 2 ** 70 } }],
 ];
 
-let dataDir: string;
-let platform: Platform;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-poison-'));
-  platform = await startLocalPlatform({ port: 0, dataDir, writer: FAST_WRITER });
-});
-
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const local = platformForFile('waggle-poison-', { writer: FAST_WRITER });
 
 function toolEvent(name: string): Record<string, unknown> {
   return { event_id: randomUUID(), event_type: 'tool', event_name: name, inputs: { name } };
@@ -82,7 +66,7 @@ function otlpSpan(name: string, attributes: Array<{ key: string; value: Record<s
 
 describe('values the store cannot hold, among valid events', () => {
   it('leave every valid acknowledged event readable, over REST and OTLP', async () => {
-    const api = readApi(platform.url, platform.apiKey);
+    const api = readApi(local.platform.url, local.platform.apiKey);
     const acknowledged: string[] = [];
 
     // REST, one event per request: the poison item is refused with a 400 naming the value.
@@ -120,9 +104,9 @@ describe('values the store cannot hold, among valid events', () => {
         ...attributes,
       ]),
     ]);
-    const otlp = await fetch(`${platform.url}/v1/traces`, {
+    const otlp = await fetch(`${local.platform.url}/v1/traces`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${platform.apiKey}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${local.platform.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans }] }] }),
     });
     expect(otlp.status).toBe(200);
@@ -161,7 +145,7 @@ describe('values the store cannot hold, among valid events', () => {
 
     // Nothing was dead-lettered: no acknowledged record was poison for the writer.
     const deadLetters: string[] = [];
-    for await (const key of platform.eventStore.list('dead-letters/')) deadLetters.push(key);
+    for await (const key of local.platform.eventStore.list('dead-letters/')) deadLetters.push(key);
     expect(deadLetters).toEqual([]);
   });
 });

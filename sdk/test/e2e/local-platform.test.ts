@@ -2,37 +2,21 @@
  * The SDK against the local platform (the same code `npm start` runs): spans created through the
  * SDK come out of the read side as events with the right types, inputs, outputs, metadata and session.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalPlatform } from '../../../lambdas/local/platform';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../../../test/support/read-api-client';
+import { platformForFile } from '../../../test/support/temp-platform';
 import { enrichSpan, WaggleTracer } from '../../src/index';
 
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
 const TENANT = { org_id: 'local', workspace_id: 'local', project_id: 'default' };
-
-let dataDir: string;
-let platform: Platform;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-sdk-e2e-'));
-  platform = await startLocalPlatform({ port: 0, dataDir, writer: { maximumBatchingWindowMs: 100 } });
-});
-
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const local = platformForFile('waggle-sdk-e2e-', { writer: { maximumBatchingWindowMs: 100 } });
 
 describe('SDK -> local platform', () => {
   it('traces a chain with a model call and a tool call into one session', async () => {
     const tracer = new WaggleTracer({
-      apiKey: platform.apiKey,
+      apiKey: local.platform.apiKey,
       project: 'default',
       source: 'sdk-e2e',
-      serverUrl: platform.url,
+      serverUrl: local.platform.url,
       sessionName: 'support chat',
     });
     const lookup = tracer.trace(
@@ -63,7 +47,7 @@ describe('SDK -> local platform', () => {
     expect(sessionId).toBeTruthy();
 
     const events = await eventually(async () => {
-      const found = await platform.queries.exportEvents(TENANT, {
+      const found = await local.platform.queries.exportEvents(TENANT, {
         filters: [{ field: 'session_id', operator: 'is', value: sessionId as string, type: 'string' }],
         limit: 100,
         page: 1,
@@ -85,7 +69,9 @@ describe('SDK -> local platform', () => {
     expect(model?.model).toBe('gpt-4o-mini');
     expect(model?.source).toBe('sdk-e2e');
 
-    const session = await eventually(async () => platform.queries.getSession(TENANT, sessionId as string));
+    const session = await eventually(async () =>
+      local.platform.queries.getSession(TENANT, sessionId as string),
+    );
     expect(session.rollup.num_events).toBeGreaterThanOrEqual(3);
     await tracer.shutdown(5_000);
   });
@@ -94,7 +80,7 @@ describe('SDK -> local platform', () => {
     const tracer = new WaggleTracer({
       apiKey: 'wgl_not-a-real-key',
       project: 'default',
-      serverUrl: platform.url,
+      serverUrl: local.platform.url,
     });
     const work = tracer.trace((n: number) => n * 2);
     expect(work(21)).toBe(42);
