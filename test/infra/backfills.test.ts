@@ -11,24 +11,25 @@ import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
 import { BACKFILL_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/evaluators/backfill/request';
 import { localDefinition } from '../../lambdas/local/backfill-runner';
 import {
+  describeMapWorkflow,
   exampleSubstitutions,
   expectMapWorkflowMachine,
-  expectMapWorkflowMachineActions,
   expectValidAsl,
   MAP_WORKFLOW_API_ACTIONS,
-  routeKeysOf,
   synthesizedForFile,
 } from './support/map-workflow';
 import { actionsOf, allActions, type TemplateResource } from './support/policies';
 
 const plane = synthesizedForFile();
 
+describeMapWorkflow('backfill', plane, {
+  substituted: substitutedDefinition,
+  workflow: (stack) => stack.backfills,
+  routes: BACKFILLS_ROUTES,
+});
+
 describe('the backfill definition', () => {
   const arns = exampleSubstitutions('backfill');
-
-  it('is valid Amazon States Language once substituted, as Step Functions will run it', () => {
-    expectValidAsl(substitutedDefinition(arns));
-  });
 
   it('is valid as the local runner rewrites it, for a run and for a redrive', () => {
     for (const redrive of [false, true]) {
@@ -66,12 +67,6 @@ describe('the backfill state machine', () => {
     expect(definition.States.ScoreBatches.ItemReader).toBeDefined();
     expect(JSON.stringify(definition)).toEqual(JSON.stringify(backfillDefinition()));
   });
-
-  it('may invoke the steps function, read item lists and run its own map children; nothing else', () => {
-    expectMapWorkflowMachineActions(
-      allActions(plane.roleStatements(plane.stack.backfills.stateMachine.role)),
-    );
-  });
 });
 
 describe('the steps function', () => {
@@ -93,10 +88,6 @@ describe('the steps function', () => {
 });
 
 describe('the backfills API', () => {
-  it('serves its routes on the data plane HTTP API', () => {
-    expect(routeKeysOf(plane.resources)).toEqual(expect.arrayContaining([...BACKFILLS_ROUTES]));
-  });
-
   it('may start, describe and redrive runs, count events and read metrics; never run metrics or write item lists', () => {
     const statements = plane.roleStatements(plane.stack.backfills.apiFunction.role);
     const actions = allActions(statements);

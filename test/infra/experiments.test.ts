@@ -16,24 +16,25 @@ import { EXPERIMENTS_ROUTES } from '../../lambdas/experiments-api/routes';
 import { EXPERIMENT_SHAPE } from '../../lambdas/local/experiments-local';
 import { localWorkflowDefinition } from '../../lambdas/local/workflow-runner';
 import {
+  describeMapWorkflow,
   exampleSubstitutions,
   expectMapWorkflowMachine,
-  expectMapWorkflowMachineActions,
   expectValidAsl,
   MAP_WORKFLOW_API_ACTIONS,
-  routeKeysOf,
   synthesizedForFile,
 } from './support/map-workflow';
 import { actionsOf, allActions, type TemplateResource } from './support/policies';
 
 const plane = synthesizedForFile();
 
+describeMapWorkflow('experiment', plane, {
+  substituted: substitutedExperimentDefinition,
+  workflow: (stack) => stack.experiments,
+  routes: EXPERIMENTS_ROUTES,
+});
+
 describe('the experiment definition', () => {
   const arns = exampleSubstitutions('experiment');
-
-  it('is valid Amazon States Language once substituted, as Step Functions will run it', () => {
-    expectValidAsl(substitutedExperimentDefinition(arns));
-  });
 
   it('is valid as the local workflow runner rewrites it, for a run and for a redrive', () => {
     for (const redrive of [false, true]) {
@@ -77,12 +78,6 @@ describe('the experiment state machine', () => {
     const properties = machine().Properties;
     expectMapWorkflowMachine(properties, plane.idOf, plane.stack.experiments);
     expect(properties.DefinitionString).toEqual(JSON.stringify(experimentDefinition()));
-  });
-
-  it('may invoke the steps function, read item lists and run its own map children; nothing else', () => {
-    expectMapWorkflowMachineActions(
-      allActions(plane.roleStatements(plane.stack.experiments.stateMachine.role)),
-    );
   });
 
   it('has an item bucket under a key of its own, not the backfills one', () => {
@@ -131,10 +126,6 @@ describe('the steps function', () => {
 });
 
 describe('the experiments API', () => {
-  it('serves its routes on the data plane HTTP API', () => {
-    expect(routeKeysOf(plane.resources)).toEqual(expect.arrayContaining([...EXPERIMENTS_ROUTES]));
-  });
-
   it('may record runs, start, describe and redrive executions and keep headers; never call providers or queue events', () => {
     const statements = plane.roleStatements(plane.stack.experiments.apiFunction.role);
     const actions = allActions(statements);

@@ -1,20 +1,21 @@
 /**
- * Shared assertions for the data plane's two map workflows (backfills and server-side experiments):
- * both run a Standard state machine over an item list in S3 through a steps function, behind an API
- * that starts, describes and redrives runs. What differs (the definition, the steps function's and
- * the API's own rights) stays in each test file.
+ * Shared setup, assertions and tests for the data plane's two map workflows (backfills and
+ * server-side experiments): both run a Standard state machine over an item list in S3 through a
+ * steps function, behind an API that starts, describes and redrives runs. What differs (the
+ * definition, the steps function's and the API's own rights) stays in each test file.
  */
 import aslValidator from 'asl-validator';
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { DataPlaneStack } from '../../../lib/data-plane/data-plane-stack';
 import { startedForFile } from '../../support/started-for-file';
-import type { TemplateResource } from './policies';
+import { allActions, type TemplateResource } from './policies';
 import { type SynthesizedDataPlane, synthesizedDataPlane } from './test-app';
 
 type Construct = { node: { defaultChild?: unknown } };
 
 /** The parts of a map workflow construct these assertions read. */
 export type MapWorkflow = {
-  stateMachine: Construct;
+  stateMachine: Construct & { role: Construct };
   stepsFunction: { function: Construct };
   itemsBucket: Construct;
 };
@@ -91,4 +92,34 @@ export const routeKeysOf = (resources: Record<string, TemplateResource>): unknow
 export function expectValidAsl(definition: unknown): void {
   const { isValid, errorsText } = aslValidator(definition as never);
   expect(isValid, errorsText('\n')).toBe(true);
+}
+
+/**
+ * The tests every map workflow passes alike, as a describe block of the calling file: its definition
+ * (`substituted` with exampleSubstitutions(name)) is valid ASL, its state machine has the rights
+ * expectMapWorkflowMachineActions names, its API's `routes` are on the data plane HTTP API.
+ */
+export function describeMapWorkflow(
+  name: string,
+  plane: SynthesizedDataPlane,
+  of: {
+    substituted: (substitutions: ReturnType<typeof exampleSubstitutions>) => unknown;
+    workflow: (stack: DataPlaneStack) => MapWorkflow;
+    routes: readonly string[];
+  },
+): void {
+  describe(`the ${name} workflow, as every map workflow`, () => {
+    it('has a definition that is valid Amazon States Language once substituted, as Step Functions will run it', () => {
+      expectValidAsl(of.substituted(exampleSubstitutions(name)));
+    });
+
+    it('has a state machine that may invoke the steps function, read item lists and run its own map children; nothing else', () => {
+      const { stateMachine } = of.workflow(plane.stack);
+      expectMapWorkflowMachineActions(allActions(plane.roleStatements(stateMachine.role)));
+    });
+
+    it("serves its API's routes on the data plane HTTP API", () => {
+      expect(routeKeysOf(plane.resources)).toEqual(expect.arrayContaining([...of.routes]));
+    });
+  });
 }
