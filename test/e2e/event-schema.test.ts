@@ -11,7 +11,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveField } from '../../lambdas/domain/query/fields';
 import { startLocalPlatform } from '../../lambdas/local/platform';
-import { agentTrace, exportSpans } from '../support/otel-spans';
+import { agentTrace, exportSpans, otlpHttpTo } from '../support/otel-spans';
 import { eventually, readApi } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -66,10 +66,7 @@ describe('GET /v1/events/schema on the local platform', () => {
     expect(response.status, await response.clone().text()).toBe(200);
 
     await exportSpans(
-      new OTLPTraceExporter({
-        url: `${platform.url}/v1/traces`,
-        headers: { Authorization: `Bearer ${platform.apiKey}` },
-      }),
+      new OTLPTraceExporter(otlpHttpTo(platform)),
       agentTrace({ model: 'gpt-4o', conversation: 'conv-schema', inputTokens: 20, outputTokens: 10 }),
       'schema-app',
       'schema',

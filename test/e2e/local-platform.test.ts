@@ -15,7 +15,7 @@ import type { EventRecord, WaggleEvent } from '../../lambdas/domain/events/event
 import { parseQueueEnvelope } from '../../lambdas/domain/ingest/queue-envelope';
 import { archiveRawRequests, decodeRawBatch } from '../../lambdas/domain/ingest/raw-batch-archive';
 import { startLocalPlatform } from '../../lambdas/local/platform';
-import { exportSpans } from '../support/otel-spans';
+import { exportSpans, otlpHttpTo } from '../support/otel-spans';
 import { expectPricedModelCall } from '../support/priced-model-call';
 import { readApi } from '../support/read-api-client';
 
@@ -100,10 +100,7 @@ function chatTrace(model: string, conversation: string) {
 
 describe('local platform end to end', () => {
   it('accepts spans from the OTLP protobuf exporter', async () => {
-    const exporter = new OtlpProtoExporter({
-      url: `${platform.url}/v1/traces`,
-      headers: { Authorization: `Bearer ${platform.apiKey}` },
-    });
+    const exporter = new OtlpProtoExporter(otlpHttpTo(platform));
     await exportWith(exporter, chatTrace('gpt-4o', 'conv-proto'));
     const queued = events(await takeQueuedRecords());
     expect(queued).toHaveLength(3);

@@ -12,7 +12,7 @@ import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalPlatform } from '../../lambdas/local/platform';
-import { agentTrace, exportSpans } from '../support/otel-spans';
+import { agentTrace, exportSpans, otlpHttpTo } from '../support/otel-spans';
 import { expectPricedModelCall } from '../support/priced-model-call';
 import { eventually, readApi } from '../support/read-api-client';
 
@@ -43,13 +43,7 @@ function readPathTrace(model: string, conversation: string) {
 describe('read path on the local platform', () => {
   it('returns OTLP protobuf spans through export and the session tree with rollups', async () => {
     const api = readApi(platform.url, platform.apiKey);
-    await exportWith(
-      new OtlpProtoExporter({
-        url: `${platform.url}/v1/traces`,
-        headers: { Authorization: `Bearer ${platform.apiKey}` },
-      }),
-      readPathTrace('gpt-4o', 'conv-proto'),
-    );
+    await exportWith(new OtlpProtoExporter(otlpHttpTo(platform)), readPathTrace('gpt-4o', 'conv-proto'));
     const exported = await eventually(async () => {
       const body = await api.export({
         filters: [{ field: 'session_id', operator: 'is', value: 'conv-proto', type: 'string' }],
@@ -84,10 +78,7 @@ describe('read path on the local platform', () => {
   it('returns OTLP JSON spans and HoneyHive REST events, filtered by model and type', async () => {
     const api = readApi(platform.url, platform.apiKey);
     await exportWith(
-      new OtlpHttpJsonExporter({
-        url: `${platform.url}/v1/traces`,
-        headers: { Authorization: `Bearer ${platform.apiKey}` },
-      }),
+      new OtlpHttpJsonExporter(otlpHttpTo(platform)),
       readPathTrace('claude-3-5-sonnet-20241022', 'conv-json'),
     );
     const started = await api.post('/session/start', {

@@ -15,7 +15,7 @@ import type {
   SessionSummary as Summary,
 } from '../../lambdas/domain/read-api/wire-types';
 import { startLocalPlatform } from '../../lambdas/local/platform';
-import { agentTrace, exportSpans } from '../support/otel-spans';
+import { agentTrace, exportSpans, otlpHttpTo } from '../support/otel-spans';
 import { eventually, readApi } from '../support/read-api-client';
 
 type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
@@ -96,10 +96,7 @@ beforeAll(async () => {
   expect(batch.status, await batch.clone().text()).toBe(200);
 
   await exportSpans(
-    new OTLPTraceExporter({
-      url: `${platform.url}/v1/traces`,
-      headers: { Authorization: `Bearer ${platform.apiKey}` },
-    }),
+    new OTLPTraceExporter(otlpHttpTo(platform)),
     agentTrace({ model: 'gpt-4o', conversation: 'conv-search', inputTokens: 2000, outputTokens: 1000 }),
     'search-app',
     'search',

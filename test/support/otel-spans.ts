@@ -47,6 +47,11 @@ export function recordSpansNow(
   return spans;
 }
 
+/** Options of an OTLP/HTTP trace exporter (protobuf or JSON) that sends to a local platform with its API key. */
+export function otlpHttpTo(platform: { url: string; apiKey: string }) {
+  return { url: `${platform.url}/v1/traces`, headers: { Authorization: `Bearer ${platform.apiKey}` } };
+}
+
 /**
  * Runs `produce` with a tracer (named `tracerName`, of service `service`) whose spans go to
  * `exporter` as each ends, then flushes and shuts the provider down.
