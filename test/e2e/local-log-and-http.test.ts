@@ -1,29 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../lambdas/local/logger';
-import { type LocalPlatform, startLocalPlatform } from '../../lambdas/local/platform';
 import { minimalTraceRequest } from '../support/minimal-otlp';
 import { eventually } from '../support/read-api-client';
+import { platformForFile } from '../support/temp-platform';
 
-let dataDir: string;
-let platform: LocalPlatform;
 const lines: Record<string, unknown>[] = [];
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-log-http-'));
-  platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
-    logger: createLogger({ level: 'info', format: 'json', write: (line) => lines.push(JSON.parse(line)) }),
-    writer: { maximumBatchingWindowMs: 50 },
-  });
-});
-
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
+const local = platformForFile('waggle-log-http-', {
+  logger: createLogger({ level: 'info', format: 'json', write: (line) => lines.push(JSON.parse(line)) }),
+  writer: { maximumBatchingWindowMs: 50 },
 });
 
 const otlp = (names: string[]): string => JSON.stringify(minimalTraceRequest(names));
@@ -33,9 +17,9 @@ const requestLines = (path: string) =>
 
 describe('the local platform log', () => {
   it('writes one line per request with its project and spans accepted, and one per writer batch', async () => {
-    const response = await fetch(`${platform.url}/v1/traces`, {
+    const response = await fetch(`${local.platform.url}/v1/traces`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${platform.apiKey}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${local.platform.apiKey}`, 'content-type': 'application/json' },
       body: otlp(['a', 'b']),
     });
     expect(response.status).toBe(200);
@@ -57,7 +41,7 @@ describe('the local platform log', () => {
   });
 
   it('says why a request was refused', async () => {
-    const response = await fetch(`${platform.url}/v1/traces`, {
+    const response = await fetch(`${local.platform.url}/v1/traces`, {
       method: 'POST',
       headers: { authorization: 'Bearer wgl_not-a-key', 'content-type': 'application/json' },
       body: otlp(['x']),
@@ -82,17 +66,17 @@ describe('HTTP manners of the local data plane (Node fetch)', () => {
       ['DELETE', '/healthz', 'GET'],
       ['POST', '/v1/sessions/s-1', 'DELETE, GET'],
     ] as const) {
-      const response = await fetch(`${platform.url}${path}`, { method });
+      const response = await fetch(`${local.platform.url}${path}`, { method });
       expect(response.status, `${method} ${path}`).toBe(405);
       expect(response.headers.get('allow')).toBe(allow);
       await response.arrayBuffer();
     }
-    expect((await fetch(`${platform.url}/no/such/path`)).status).toBe(404);
+    expect((await fetch(`${local.platform.url}/no/such/path`)).status).toBe(404);
   });
 
   it('answers a JSON Status for a content type that is neither protobuf nor JSON, and protobuf for protobuf', async () => {
-    const headers = { authorization: `Bearer ${platform.apiKey}` };
-    const plain = await fetch(`${platform.url}/v1/traces`, {
+    const headers = { authorization: `Bearer ${local.platform.apiKey}` };
+    const plain = await fetch(`${local.platform.url}/v1/traces`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'text/plain' },
       body: 'hello',
@@ -103,7 +87,7 @@ describe('HTTP manners of the local data plane (Node fetch)', () => {
     expect(body.code).toBe(3);
     expect(body.message).toMatch(/content/i);
 
-    const protobuf = await fetch(`${platform.url}/v1/traces`, {
+    const protobuf = await fetch(`${local.platform.url}/v1/traces`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/x-protobuf' },
       body: new Uint8Array([0xff, 0xff, 0xff]),
@@ -114,14 +98,14 @@ describe('HTTP manners of the local data plane (Node fetch)', () => {
   });
 
   it('answers a 12 MB body with a 413 that fetch reads, and keeps serving', async () => {
-    const response = await fetch(`${platform.url}/v1/traces`, {
+    const response = await fetch(`${local.platform.url}/v1/traces`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${platform.apiKey}`, 'content-type': 'application/x-protobuf' },
+      headers: { authorization: `Bearer ${local.platform.apiKey}`, 'content-type': 'application/x-protobuf' },
       body: new Uint8Array(12 * 1024 * 1024),
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ message: 'Request Entity Too Large' });
-    expect((await fetch(`${platform.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${local.platform.url}/healthz`)).status).toBe(200);
     const line = await eventually(async () =>
       requestLines('/v1/traces').find((entry) => entry.status === 413),
     );

@@ -3,41 +3,25 @@
  * updates is kept pending, not retried and not dead-lettered, and the event reads back with it.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startLocalPlatform } from '../../lambdas/local/platform';
+import { expect, it } from 'vitest';
 import { eventually, readApi } from '../support/read-api-client';
+import { platformForFile } from '../support/temp-platform';
 
-let dataDir: string;
-let platform: Awaited<ReturnType<typeof startLocalPlatform>>;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-pending-e2e-'));
-  platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
-    writer: { maximumBatchingWindowMs: 50, visibilityTimeoutMs: 60_000 },
-    log: () => {},
-  });
-});
-
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
+const local = platformForFile('waggle-pending-e2e-', {
+  writer: { maximumBatchingWindowMs: 50, visibilityTimeoutMs: 60_000 },
+  log: () => {},
 });
 
 /** Waits until the writer has taken every queued message and none waits for a retry. */
 async function writerIdle(): Promise<void> {
   await eventually(async () => {
-    const depth = platform.eventsQueue.depth();
+    const depth = local.platform.eventsQueue.depth();
     return depth.visible === 0 && depth.inFlight === 0 ? true : undefined;
   });
 }
 
 it('keeps an update that comes first and reads the event back with it', async () => {
-  const api = readApi(platform.url, platform.apiKey);
+  const api = readApi(local.platform.url, local.platform.apiKey);
   const eventId = randomUUID();
   const update = await api.request('PUT', '/events', {
     event_id: eventId,
@@ -47,7 +31,7 @@ it('keeps an update that comes first and reads the event back with it', async ()
   expect(update.status).toBe(200);
   await writerIdle();
   // Not retried (the visibility timeout is a minute: an idle queue means it was taken for good)...
-  expect(platform.eventsDeadLetterQueue.depth()).toEqual({ visible: 0, inFlight: 0 });
+  expect(local.platform.eventsDeadLetterQueue.depth()).toEqual({ visible: 0, inFlight: 0 });
   expect((await api.request('GET', `/v1/events/${eventId}`)).status).toBe(404);
 
   const created = await api.post('/events', {
@@ -72,5 +56,5 @@ it('keeps an update that comes first and reads the event back with it', async ()
   });
   expect(event).toMatchObject({ feedback: { rating: 4 }, metadata: { origin: 'client', reviewed: true } });
   await writerIdle();
-  expect(platform.eventsDeadLetterQueue.depth()).toEqual({ visible: 0, inFlight: 0 });
+  expect(local.platform.eventsDeadLetterQueue.depth()).toEqual({ visible: 0, inFlight: 0 });
 });
