@@ -4,17 +4,13 @@
  * key (`__proto__`, a 200-character key, quotes, a dot) is never suggested and never breaks the
  * write of its event.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveField } from '../../lambdas/domain/query/fields';
-import { startLocalPlatform } from '../../lambdas/local/platform';
 import { agentTrace, exportSpans, otlpHttpTo } from '../support/otel-spans';
 import { eventually, readApi } from '../support/read-api-client';
+import { platformForFile } from '../support/temp-platform';
 
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
 interface Field {
   event_type: string;
   event_name: string;
@@ -24,8 +20,9 @@ interface Field {
   last_seen: number;
 }
 
-let dataDir: string;
-let platform: Platform;
+const local = platformForFile('waggle-event-schema-', {
+  writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
+});
 let api: ReturnType<typeof readApi>;
 
 async function schema(query = ''): Promise<Field[]> {
@@ -36,19 +33,8 @@ async function schema(query = ''): Promise<Field[]> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-event-schema-'));
-  platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
-    writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
-  });
-  api = readApi(platform.url, platform.apiKey);
+  api = readApi(local.platform.url, local.platform.apiKey);
 }, 60_000);
-
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
 
 describe('GET /v1/events/schema on the local platform', () => {
   it('lists the fields sent, per event type and name, and never a hostile key', async () => {
@@ -58,15 +44,15 @@ describe('GET /v1/events/schema on the local platform', () => {
     const { session_id } = (await started.json()) as { session_id: string };
     // Written as text, so that `__proto__` is an own key of the metadata as a JSON parser sees it.
     const hostile = `{"events": [{"event_type": "tool", "event_name": "lookup", "session_id": "${session_id}", "inputs": {"q": "x"}, "metadata": {"customer": "acme", "__proto__": {"polluted": true}, "${'k'.repeat(200)}": 1, "it's": 2, "a\\"b": 3, "a.b": 4, "tier": {"level": {"name": {"deep": 1}}}}}]}`;
-    const response = await fetch(`${platform.url}/events/batch`, {
+    const response = await fetch(`${local.platform.url}/events/batch`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${platform.apiKey}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${local.platform.apiKey}`, 'content-type': 'application/json' },
       body: hostile,
     });
     expect(response.status, await response.clone().text()).toBe(200);
 
     await exportSpans(
-      new OTLPTraceExporter(otlpHttpTo(platform)),
+      new OTLPTraceExporter(otlpHttpTo(local.platform)),
       agentTrace({ model: 'gpt-4o', conversation: 'conv-schema', inputTokens: 20, outputTokens: 10 }),
       'schema-app',
       'schema',

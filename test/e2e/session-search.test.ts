@@ -5,23 +5,19 @@
  * on the session event's metadata, paged; a bad request is a 400. Exports sorted by a column
  * (`sortBy`, `sortOrder`) page stably.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type {
   SessionSearchResult as Answer,
   SessionSummary as Summary,
 } from '../../lambdas/domain/read-api/wire-types';
-import { startLocalPlatform } from '../../lambdas/local/platform';
 import { agentTrace, exportSpans, otlpHttpTo } from '../support/otel-spans';
 import { eventually, readApi } from '../support/read-api-client';
+import { platformForFile } from '../support/temp-platform';
 
-type Platform = Awaited<ReturnType<typeof startLocalPlatform>>;
-
-let dataDir: string;
-let platform: Platform;
+const local = platformForFile('waggle-session-search-', {
+  writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
+});
 let api: ReturnType<typeof readApi>;
 const ids: Record<'acme' | 'globex' | 'idle', string> = { acme: '', globex: '', idle: '' };
 
@@ -41,13 +37,7 @@ async function startSession(name: string, customer: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'waggle-session-search-'));
-  platform = await startLocalPlatform({
-    port: 0,
-    dataDir,
-    writer: { maximumBatchingWindowMs: 100, visibilityTimeoutMs: 2_000 },
-  });
-  api = readApi(platform.url, platform.apiKey);
+  api = readApi(local.platform.url, local.platform.apiKey);
 
   ids.acme = await startSession('checkout', 'acme');
   ids.globex = await startSession('support', 'globex');
@@ -96,7 +86,7 @@ beforeAll(async () => {
   expect(batch.status, await batch.clone().text()).toBe(200);
 
   await exportSpans(
-    new OTLPTraceExporter(otlpHttpTo(platform)),
+    new OTLPTraceExporter(otlpHttpTo(local.platform)),
     agentTrace({ model: 'gpt-4o', conversation: 'conv-search', inputTokens: 2000, outputTokens: 1000 }),
     'search-app',
     'search',
@@ -112,11 +102,6 @@ beforeAll(async () => {
       : undefined;
   }, 20_000);
 }, 60_000);
-
-afterAll(async () => {
-  await platform?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
 
 describe('POST /v1/sessions/search on the local platform', () => {
   it('sorts by num_events with the rollups of each session, OTLP sessions included', async () => {
