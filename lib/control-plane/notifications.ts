@@ -14,7 +14,7 @@ import { environmentForNotificationsApi } from '../../lambdas/notifications-api/
 import { CHANNEL_ROUTES } from '../../lambdas/notifications-api/routes';
 import { createCustomerKey, grantSecretsKey, grantTableAndKey } from '../common/customer-key';
 import { failureQueueAlarm } from '../common/failure-queue-alarm';
-import { addFunctionRoutes } from '../common/function-routes';
+import { addFunctionRoutes, HTTP_API_FUNCTION_TIMEOUT } from '../common/function-routes';
 import { createManagedQueue } from '../common/managed-queue';
 import { partitionOf } from '../common/partition';
 import { WaggleFunction } from '../common/waggle-function';
@@ -99,7 +99,7 @@ export class Notifications extends Construct {
       entry: 'lambdas/notifications-api/handler.ts',
       serviceName: 'waggle-notifications-api',
       description: 'Waggle notification channels: create (SSRF-checked), list, delete, rotate secrets, test',
-      timeout: Duration.seconds(29),
+      timeout: HTTP_API_FUNCTION_TIMEOUT,
       logLevel: props.logLevel,
       environment: environmentForNotificationsApi(environment),
     });
