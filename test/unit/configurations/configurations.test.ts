@@ -11,6 +11,7 @@ import { MAX_VERSION_BYTES } from '../../../lambdas/domain/configurations/limits
 import { configurationFrom, type PromptPayload } from '../../../lambdas/domain/configurations/synced';
 import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '../../../lambdas/domain/errors';
 import { checkSyncMessage } from '../../../lambdas/domain/sync/messages';
+import { syncMessageOf } from '../../support/sync-message';
 import { PROJECT, wireBody, world } from './fixtures';
 
 const input = (model: string, env?: string[], name = 'greeter') =>
@@ -55,16 +56,7 @@ describe('configurations on the control plane', () => {
     expect(configurationFrom(payload, 'prod')).toBeUndefined();
     // What is published passes the data plane's strict check of prompt messages.
     expect(() =>
-      checkSyncMessage({
-        v: 1,
-        dataPlaneId: 'dp',
-        seq: 1,
-        issuedAt: 1,
-        kind: 'prompt.upserted',
-        entityId: v3.id,
-        entityVersion: 3,
-        payload: JSON.parse(JSON.stringify(payload)),
-      }),
+      checkSyncMessage(syncMessageOf({ type: 'prompt.upserted', version: 3, payload }, v3.id)),
     ).not.toThrow();
   });
 

@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { findMonitor } from '../../../../lambdas/domain/alerts/monitors/monitors';
 import { checkSyncMessage } from '../../../../lambdas/domain/sync/messages';
 import { desiredChanges } from '../../../../lambdas/sync-reconciler/app';
+import { syncMessageOf } from '../../../support/sync-message';
 import { bodyOf, buildFixture, type Fixture, request } from '../../control-plane/fixture';
 import { aChannel, ERROR_COUNT_MONITOR } from '../alerts-fixtures';
 
@@ -48,18 +49,7 @@ describe('monitors API', () => {
     ]);
     // Each payload passes the data plane's checks of a sync message.
     for (const change of fixture.changes.published)
-      expect(() =>
-        checkSyncMessage({
-          v: 1,
-          dataPlaneId: 'dp',
-          seq: 1,
-          issuedAt: 1,
-          kind: change.type,
-          entityId: monitor.id,
-          entityVersion: change.version,
-          payload: JSON.parse(JSON.stringify(change.payload)),
-        }),
-      ).not.toThrow();
+      expect(() => checkSyncMessage(syncMessageOf(change, monitor.id))).not.toThrow();
   });
 
   it('lets viewers read but not write, and outsiders nothing', async () => {
