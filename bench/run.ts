@@ -24,6 +24,7 @@ import {
 } from './ingest-bench';
 import { formatLimitsSection, measureLargestRequests } from './ingest-limits-bench';
 import { measureFreshness } from './local/freshness-bench';
+import { formatSketchSection, measureSketches } from './monitors/sketch-bench';
 import { formatProxySection, measureProxy } from './proxy/proxy-bench';
 import { measureQueries } from './query/query-bench';
 import { formatSdkTable, measureSdk } from './sdk/sdk-bench';
@@ -75,6 +76,7 @@ const SECTIONS: Record<string, () => Promise<string>> = {
   'evaluation-lag': async () => formatEvaluationLagSection(await measureEvaluationLag()),
   evaluate: async () => formatEvaluateSection(await measureEvaluate()),
   'experiment-cost': async () => formatExperimentCostSection(),
+  sketch: async () => formatSketchSection(measureSketches()),
 };
 
 async function runOnly(name: string): Promise<void> {

@@ -13,7 +13,7 @@ import { canonicalJson } from '../../sync/canonical-json';
 import type { MonitorState, Notification } from '../notification';
 import { monitorField } from './definition';
 import type { NotificationOutbox } from './outbox';
-import { aggregate, type RollupRow, statsOf } from './rollup';
+import { aggregate, emptyStats, type FieldStats, type MonitorField, type RollupRow, statsOf } from './rollup';
 import { type RollupQuery, rowMatches, windowRange } from './rollup-query';
 import { type MonitorStatus, nextStatus, percentChange, type Transition } from './state';
 import type { MonitorDefinition } from './synced';
@@ -38,7 +38,8 @@ export interface MonitorStatusStore {
 }
 
 export interface EvaluationDeps {
-  readRollups(query: RollupQuery): Promise<RollupRow[]>;
+  /** The rows of a statement; an iterable, so a reader may parse each row only as it is merged. */
+  readRollups(query: RollupQuery): Promise<Iterable<RollupRow>>;
   statuses: MonitorStatusStore;
   outbox: NotificationOutbox;
   projectName(projectId: string): Promise<string>;
@@ -102,20 +103,59 @@ export function groupMonitors(monitors: readonly MonitorDefinition[], now: numbe
   return [...groups.values()];
 }
 
-/** The measured value of a monitor over its group's rows (undefined: no data). */
+/** A group's field merged over its window, and over the window before it (drift compares the two). */
+export interface WindowStats {
+  current: FieldStats;
+  previous: FieldStats;
+}
+
+/**
+ * Merges rows into their window's stats as they come, so a 31-day window (44,640 minute rows per
+ * combination, each a few KB parsed with its sketch) is never held whole (docs/BENCHMARKS.md,
+ * "Monitors: the percentile sketch and a 31-day window"). Rows outside both windows, or not
+ * matching the query (an in-memory reader's rows), are skipped.
+ */
+export function windowStats(
+  rows: Iterable<RollupRow>,
+  query: Omit<RollupQuery, 'field'>,
+  field: MonitorField,
+  windowMinutes: number,
+  now: number,
+): WindowStats {
+  const current = windowRange(now, windowMinutes);
+  const previous = windowRange(now, windowMinutes, 1);
+  const stats: WindowStats = { current: emptyStats(), previous: emptyStats() };
+  for (const row of rows) {
+    if (!rowMatches(row, query)) continue;
+    if (row.minute >= current.from && row.minute <= current.to) statsOf([row], field, stats.current);
+    else if (row.minute >= previous.from && row.minute <= previous.to) statsOf([row], field, stats.previous);
+  }
+  return stats;
+}
+
+/** A monitor's value from its group's window stats (undefined: no data). */
+export function monitorValue(monitor: MonitorDefinition, stats: WindowStats): number | undefined {
+  const field = monitorField(monitor.field);
+  const value = aggregate(stats.current, monitor.aggregation, field);
+  if (monitor.condition !== 'drift') return value;
+  return percentChange(value, aggregate(stats.previous, monitor.aggregation, field));
+}
+
+/** The measured value of a monitor over rows (undefined: no data). */
 export function measure(
   monitor: MonitorDefinition,
-  rows: readonly RollupRow[],
+  rows: Iterable<RollupRow>,
   now: number,
 ): number | undefined {
-  const field = monitorField(monitor.field);
-  const current = windowRange(now, monitor.window_minutes);
-  const inWindow = (from: number, to: number) => rows.filter((row) => row.minute >= from && row.minute <= to);
-  const value = aggregate(statsOf(inWindow(current.from, current.to), field), monitor.aggregation, field);
-  if (monitor.condition !== 'drift') return value;
-  const previous = windowRange(now, monitor.window_minutes, 1);
-  const before = aggregate(statsOf(inWindow(previous.from, previous.to), field), monitor.aggregation, field);
-  return percentChange(value, before);
+  const query = {
+    project_id: monitor.project_id,
+    event_type: monitor.event_type,
+    filters: monitor.filters,
+    withSketch: true,
+    fromMinute: Number.NEGATIVE_INFINITY,
+    toMinute: Number.POSITIVE_INFINITY,
+  };
+  return monitorValue(monitor, windowStats(rows, query, monitorField(monitor.field), monitor.window_minutes, now));
 }
 
 /** The idempotency id of a change: the same for the same change however often it is retried. */
@@ -139,20 +179,21 @@ export async function evaluateMonitors(
   const now = (deps.clock ?? Date.now)();
   const result: EvaluationResult = { evaluated: 0, statements: 0, notified: 0, failed: 0 };
   const paused = monitors.filter((monitor) => monitor.paused);
-  const work: { monitors: MonitorDefinition[]; rows: () => Promise<RollupRow[]> }[] = groupMonitors(
-    monitors,
-    now,
-  ).map((group) => ({
-    monitors: group.monitors,
-    rows: async () => {
-      result.statements++;
-      return (await deps.readRollups(group.query)).filter((row) => rowMatches(row, group.query));
-    },
-  }));
-  if (paused.length > 0) work.push({ monitors: paused, rows: async () => [] });
-  for (const { monitors: members, rows: read } of work) {
+  // A group's monitors share the query, the field and the window: one merge serves them all.
+  const work: { monitors: MonitorDefinition[]; stats: () => Promise<WindowStats | undefined> }[] =
+    groupMonitors(monitors, now).map((group) => ({
+      monitors: group.monitors,
+      stats: async () => {
+        result.statements++;
+        const [first] = group.monitors as [MonitorDefinition];
+        const rows = await deps.readRollups(group.query);
+        return windowStats(rows, group.query, group.query.field, first.window_minutes, now);
+      },
+    }));
+  if (paused.length > 0) work.push({ monitors: paused, stats: async () => undefined });
+  for (const { monitors: members, stats: read } of work) {
     try {
-      const rows = await read();
+      const stats = await read();
       const byProject = new Map<string, MonitorDefinition[]>();
       for (const monitor of members)
         byProject.set(monitor.project_id, [...(byProject.get(monitor.project_id) ?? []), monitor]);
@@ -163,7 +204,7 @@ export async function evaluateMonitors(
         );
         for (const monitor of projectMonitors) {
           const current = statuses.get(monitor.id);
-          const value = monitor.paused ? undefined : measure(monitor, rows, now);
+          const value = monitor.paused || stats === undefined ? undefined : monitorValue(monitor, stats);
           const transition = nextStatus(monitor, value, current, now);
           result.evaluated++;
           if (await record(monitor, transition, current, now, deps)) result.notified++;

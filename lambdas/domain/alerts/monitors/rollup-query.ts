@@ -62,16 +62,21 @@ FROM minute_rollups
 WHERE ${and(conditions)}`;
 }
 
-/** Reads a group's rollup rows through the query engine (Athena, or DuckDB locally). */
+/**
+ * Reads a group's rollup rows through the query engine (Athena, or DuckDB locally), each parsed only
+ * as the evaluator merges it: parsed, a row with its sketch takes several times its text.
+ */
 export function engineRollupReader(engine: QueryEngine, deadline?: () => number) {
-  return async (query: RollupQuery): Promise<RollupRow[]> => {
+  return async (query: RollupQuery): Promise<Iterable<RollupRow>> => {
     const rows = await runStatement(
       engine,
       'monitor-rollups',
       rollupStatement(query),
       deadline ? { deadline: deadline() } : {},
     );
-    return rows.map((row) => rollupFromResult(row, query.project_id));
+    return (function* parse() {
+      for (const row of rows) yield rollupFromResult(row, query.project_id);
+    })();
   };
 }
 

@@ -177,9 +177,11 @@ export type Aggregation = (typeof AGGREGATIONS)[number];
 
 const QUANTILES: Partial<Record<Aggregation, number>> = { median: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };
 
-/** The stats of one field over a set of rows (already narrowed to the monitor's dimensions). */
-export function statsOf(rows: Iterable<RollupRow>, field: MonitorField): FieldStats {
-  const total = emptyStats();
+/**
+ * The stats of one field over a set of rows (already narrowed to the monitor's dimensions), added
+ * to `total` when given (rows merged as they are read, never all held).
+ */
+export function statsOf(rows: Iterable<RollupRow>, field: MonitorField, total = emptyStats()): FieldStats {
   for (const row of rows) {
     if (field.kind === 'errors') {
       // Each event is 1 (error) or 0: count is the errors, sum the same, avg the error rate.

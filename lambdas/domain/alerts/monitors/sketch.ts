@@ -51,8 +51,9 @@ export function addToSketch(sketch: Sketch, value: number, count = 1): void {
 
 export function mergeSketch(into: Sketch, other: Sketch): void {
   into.zero += other.zero;
-  for (const [key, count] of Object.entries(other.pos)) into.pos[key] = (into.pos[key] ?? 0) + count;
-  for (const [key, count] of Object.entries(other.neg)) into.neg[key] = (into.neg[key] ?? 0) + count;
+  // for-in, not Object.entries: a 31-day window merges 44,640 of these, and entries allocates a pair per bucket.
+  for (const key in other.pos) into.pos[key] = (into.pos[key] ?? 0) + (other.pos[key] as number);
+  for (const key in other.neg) into.neg[key] = (into.neg[key] ?? 0) + (other.neg[key] as number);
 }
 
 export function sketchCount(sketch: Sketch): number {
