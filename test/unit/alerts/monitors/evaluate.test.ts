@@ -251,6 +251,45 @@ describe('monitor evaluation', () => {
     expect(h.queued.map((n) => [n.severity, n.value])).toEqual([['critical', 100]]);
     expect((h.queries[0]?.toMinute ?? 0) - (h.queries[0]?.fromMinute ?? 0)).toBe(9 * 60_000);
   });
+
+  it("reads a group's rows once, as they come, for all its monitors", async () => {
+    const rows = rollupsOf(errorEvents(3, NOW));
+    let passes = 0;
+    let yielded = 0;
+    // A reader that parses lazily: iterable once, as the engine reader's generator is.
+    const lazy = () => {
+      passes++;
+      return (function* parse() {
+        for (const row of rows) {
+          yielded++;
+          yield row;
+        }
+      })();
+    };
+    const statuses = memoryStatusStore();
+    const result = await evaluateMonitors(
+      [
+        monitor('a'),
+        monitor('b', { aggregation: 'sum', critical: 10 }),
+        monitor('c', { warning: 1, critical: 5 }),
+      ],
+      {
+        readRollups: async () => lazy(),
+        statuses,
+        outbox: { queue: async () => {}, report: async () => {} },
+        projectName: async () => 'P',
+        clock: () => NOW,
+      },
+    );
+    expect(result).toMatchObject({ evaluated: 3, statements: 1, failed: 0 });
+    expect([passes, yielded]).toEqual([1, rows.length]);
+    const states = await statuses.load('p', ['a', 'b', 'c']);
+    expect([...states.values()].map((status) => [status.state, status.value])).toEqual([
+      ['critical', 3],
+      ['ok', 3],
+      ['warning', 3],
+    ]);
+  });
 });
 
 describe('the rollup statement (Athena contract)', () => {
