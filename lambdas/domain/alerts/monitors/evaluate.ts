@@ -155,7 +155,10 @@ export function measure(
     fromMinute: Number.NEGATIVE_INFINITY,
     toMinute: Number.POSITIVE_INFINITY,
   };
-  return monitorValue(monitor, windowStats(rows, query, monitorField(monitor.field), monitor.window_minutes, now));
+  return monitorValue(
+    monitor,
+    windowStats(rows, query, monitorField(monitor.field), monitor.window_minutes, now),
+  );
 }
 
 /** The idempotency id of a change: the same for the same change however often it is retried. */
