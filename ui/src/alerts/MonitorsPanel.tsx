@@ -11,6 +11,7 @@ import {
 import { isApiError } from '../api/client';
 import type { EventType } from '../api/types';
 import { useApp, useTarget } from '../app/context';
+import { CheckList } from '../components/CheckList';
 import { ConfirmDelete } from '../components/ConfirmDelete';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterRows } from '../components/FilterRows';
@@ -342,25 +343,18 @@ function MonitorEditor({
                 . A monitor without channels still keeps its state and history.
               </p>
             ) : null}
-            <div className="row">
-              {(channels.data ?? []).map((channel) => (
-                <label key={channel.id} className="check">
-                  <input
-                    type="checkbox"
-                    checked={form.channels.includes(channel.id)}
-                    onChange={(event) =>
-                      set(
-                        'channels',
-                        event.target.checked
-                          ? [...form.channels, channel.id]
-                          : form.channels.filter((id) => id !== channel.id),
-                      )
-                    }
-                  />
+            <CheckList
+              items={channels.data ?? []}
+              idOf={(channel) => channel.id}
+              selected={form.channels}
+              onChange={(next) => set('channels', next)}
+            >
+              {(channel) => (
+                <>
                   {channel.name} <span className="muted small">({channel.type})</span>
-                </label>
-              ))}
-            </div>
+                </>
+              )}
+            </CheckList>
           </fieldset>
         </fieldset>
         <ErrorMessage error={save.error} title="Could not save the monitor" />

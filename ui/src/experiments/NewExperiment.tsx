@@ -3,10 +3,12 @@
  * prompt configuration or an HTTP endpoint over a dataset, scored by the chosen evaluators. The run
  * is created at once and its page opens; the platform's workflow runs the datapoints.
  */
+
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type JSX, type ReactNode, useId, useState } from 'react';
 import type { DataTarget } from '../api/client';
 import { useApp } from '../app/context';
+import { CheckList } from '../components/CheckList';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { type ControlProps, FormField } from '../components/FormField';
 import { JsonField } from '../components/JsonField';
@@ -185,25 +187,14 @@ export function NewExperiment({
         {metrics.isSuccess && scorers.length === 0 ? (
           <p className="muted small">No evaluators in this project: the run's outputs are kept unscored.</p>
         ) : null}
-        <div className="row">
-          {scorers.map((metric) => (
-            <label key={metric._id} className="check">
-              <input
-                type="checkbox"
-                checked={draft.metricIds.includes(metric._id)}
-                onChange={(event) =>
-                  set(
-                    'metricIds',
-                    event.target.checked
-                      ? [...draft.metricIds, metric._id]
-                      : draft.metricIds.filter((other) => other !== metric._id),
-                  )
-                }
-              />
-              {metric.name}
-            </label>
-          ))}
-        </div>
+        <CheckList
+          items={scorers}
+          idOf={(metric) => metric._id}
+          selected={draft.metricIds}
+          onChange={(next) => set('metricIds', next)}
+        >
+          {(metric) => metric.name}
+        </CheckList>
         {errors.metricIds ? (
           <span id={`${id}-metrics-error`} className="bad small">
             {errors.metricIds}
