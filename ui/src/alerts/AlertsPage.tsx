@@ -1,6 +1,5 @@
 import { getRouteApi } from '@tanstack/react-router';
-import type { Role } from '../api/client';
-import { atLeast, useProjectRole } from '../app/context';
+import { atLeast, type RoleTab, useRoleTabs } from '../app/context';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { TabList, tabPanelProps } from '../components/Tabs';
@@ -13,7 +12,7 @@ import './alerts.css';
 const route = getRouteApi('/signed-in/projects/$projectId/alerts');
 
 /** The control plane's roles (policy.ts): viewers see monitors, members write them and see channels. */
-const TABS: { value: AlertsTab; label: string; weakest: Role }[] = [
+const TABS: RoleTab<AlertsTab>[] = [
   { value: 'monitors', label: 'Monitors', weakest: 'viewer' },
   { value: 'channels', label: 'Channels', weakest: 'member' },
   { value: 'log', label: 'Notification log', weakest: 'member' },
@@ -28,11 +27,9 @@ export function AlertsPage() {
   const { projectId } = route.useParams();
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const { role, isLoading, error } = useProjectRole(projectId);
+  const { role, isLoading, error, visible, tab } = useRoleTabs(projectId, TABS, search.tab ?? 'monitors');
   if (isLoading) return <p role="status">Loading your role…</p>;
   if (error) return <ErrorMessage error={error} title="Could not tell your role in this project" />;
-  const visible = TABS.filter((candidate) => atLeast(role, candidate.weakest));
-  const tab = visible.find((candidate) => candidate.value === (search.tab ?? 'monitors')) ?? visible[0];
   if (!tab) return <p>Your role in this project does not show alerts.</p>;
   return (
     <>

@@ -70,3 +70,25 @@ const RANK: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
 export function atLeast(role: Role | undefined, weakest: Role): boolean {
   return role !== undefined && RANK[role] >= RANK[weakest];
 }
+
+/** A tab of a page that shows each tab only to roles at least `weakest`. */
+export interface RoleTab<T extends string> {
+  value: T;
+  label: string;
+  weakest: Role;
+}
+
+/**
+ * The tabs the user's role in the project may see, and the one shown: the requested tab if visible,
+ * else the first visible one (undefined while the role loads, or when no tab is visible).
+ */
+export function useRoleTabs<T extends string>(
+  projectId: string,
+  tabs: readonly RoleTab<T>[],
+  requested: T | undefined,
+) {
+  const { role, isLoading, error } = useProjectRole(projectId);
+  const visible = tabs.filter((candidate) => atLeast(role, candidate.weakest));
+  const tab = visible.find((candidate) => candidate.value === requested) ?? visible[0];
+  return { role, isLoading, error, visible, tab };
+}

@@ -15,7 +15,7 @@ import {
   ROLES,
   type Role,
 } from '../api/client';
-import { atLeast, useApp, useProjectRole, useProjects } from '../app/context';
+import { atLeast, type RoleTab, useApp, useProjects, useRoleTabs } from '../app/context';
 import { useTitle } from '../app/title';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -27,7 +27,7 @@ import type { AdminTab } from '../router';
 
 const route = getRouteApi('/signed-in/projects/$projectId/admin');
 
-const TABS: { value: AdminTab; label: string; weakest: Role }[] = [
+const TABS: RoleTab<AdminTab>[] = [
   { value: 'keys', label: 'API keys', weakest: 'member' },
   { value: 'members', label: 'Members', weakest: 'member' },
   { value: 'projects', label: 'Projects', weakest: 'viewer' },
@@ -44,14 +44,12 @@ export function AdminPage() {
   const { projectId } = route.useParams();
   const { tab: requested } = route.useSearch();
   const navigate = route.useNavigate();
-  const { role, isLoading, error } = useProjectRole(projectId);
+  const { role, isLoading, error, visible, tab } = useRoleTabs(projectId, TABS, requested);
   const projects = useProjects();
   const project = projects.data?.find((candidate) => candidate.id === projectId);
 
   if (isLoading) return <p role="status">Loading your role…</p>;
   if (error) return <ErrorMessage error={error} title="Could not tell your role in this project" />;
-  const visible = TABS.filter((candidate) => atLeast(role, candidate.weakest));
-  const tab = visible.find((candidate) => candidate.value === requested) ?? visible[0];
   if (!tab) return null;
 
   const select = (next: AdminTab) => void navigate({ search: { tab: next }, replace: true });
