@@ -2,17 +2,18 @@
  * The API client's calls of alerts (docs/alerts.md), on the control plane under
  * /v1/projects/{project_id}: notification channels, the notification log and monitors. Made through
  * the client's control-plane request (`cp`: the ID token, ApiError); spread into the client by
- * createApiClient. Channel and log shapes are the platform's own (type-only imports).
+ * createApiClient. Channel and log shapes are the platform's own (type-only imports); the monitor
+ * aggregations are the platform's list itself (rollup.ts, a small module with no AWS or Node imports).
  */
 import type { ChannelType, channelView, WebhookFormat } from '../../../lambdas/domain/alerts/channel';
-import type { Aggregation } from '../../../lambdas/domain/alerts/monitors/rollup';
+import { AGGREGATIONS, type Aggregation } from '../../../lambdas/domain/alerts/monitors/rollup';
 import type { MonitorState, Severity } from '../../../lambdas/domain/alerts/notification';
 import type { NotificationLogPage } from '../../../lambdas/domain/alerts/notification-log';
 
 export type { NotificationLogEntry } from '../../../lambdas/domain/alerts/notification-log';
 export type { ChannelType, MonitorState, NotificationLogPage, Severity, WebhookFormat };
 
-/** The platform's lists, spelled here so the bundle takes no platform module (checked against its types). */
+/** Short platform lists, spelled here (checked against the platform's types). */
 export const CHANNEL_TYPES = ['webhook', 'slack', 'email'] as const satisfies readonly ChannelType[];
 export const SEVERITIES = ['critical', 'warning', 'resolution'] as const satisfies readonly Severity[];
 
@@ -34,19 +35,9 @@ export interface IssuedChannel {
   channel: ChannelView;
 }
 
-/** The aggregations a monitor takes (the chart read calls the median p50), checked against the platform's. */
-export const MONITOR_AGGREGATIONS = [
-  'count',
-  'sum',
-  'avg',
-  'min',
-  'max',
-  'median',
-  'p90',
-  'p95',
-  'p99',
-] as const satisfies readonly Aggregation[];
-export type MonitorAggregation = (typeof MONITOR_AGGREGATIONS)[number];
+/** The aggregations a monitor takes: the platform's own list (the chart read calls the median p50). */
+export const MONITOR_AGGREGATIONS = AGGREGATIONS;
+export type MonitorAggregation = Aggregation;
 
 /** A filter a monitor takes: what per-minute rollups answer. */
 export interface MonitorFilter {

@@ -5,7 +5,6 @@
  * lambdas/domain/experiments/).
  */
 
-import type { AggregateFunction as PlatformAggregate } from '../../../lambdas/domain/experiments/aggregate';
 import type { MetricComparison } from '../../../lambdas/domain/experiments/compare';
 import type { DatapointResult, MetricDetail } from '../../../lambdas/domain/experiments/results';
 
@@ -90,6 +89,8 @@ export interface RunWire {
   status: RunStatus;
 }
 
+/** The aggregate functions a result may ask for: the platform's own list. */
+export { AGGREGATE_FUNCTIONS, type AggregateFunction } from '../../../lambdas/domain/experiments/aggregate';
 export type { MetricComparison } from '../../../lambdas/domain/experiments/compare';
 /**
  * The platform's own shapes of a result and a comparison, imported type-only (nothing of the platform
@@ -100,23 +101,6 @@ export type {
   DatapointResult,
   MetricDetail,
 } from '../../../lambdas/domain/experiments/results';
-
-/** The aggregate functions a result may ask for (the platform's list, checked both ways below). */
-export const AGGREGATE_FUNCTIONS = [
-  'average',
-  'min',
-  'max',
-  'median',
-  'p90',
-  'p95',
-  'p99',
-  'sum',
-  'count',
-] as const satisfies readonly PlatformAggregate[];
-export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
-/** Fails to compile when the platform gains a function this list lacks. */
-const everyPlatformFunction: Record<Exclude<PlatformAggregate, AggregateFunction>, never> = {};
-void everyPlatformFunction;
 
 export type MetricValue = number | boolean;
 
