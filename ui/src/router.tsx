@@ -30,6 +30,7 @@ import {
   type RouterHistory,
   redirect,
 } from '@tanstack/react-router';
+import { SESSION_SORT_FIELDS } from '../../lambdas/domain/read-api/wire-types';
 import { AGGREGATE_FUNCTIONS, type AggregateFunction } from './api/experiments';
 import { type ListSearch, parseListSearch } from './app/list-search';
 import type { Services } from './app/services';
@@ -98,15 +99,8 @@ const projectIndexRoute = createRoute({
   },
 });
 
-export const SESSION_SORTS = [
-  'start_time',
-  'duration',
-  'num_events',
-  'cost',
-  'total_tokens',
-  'errors',
-  'event_name',
-] as const;
+/** The orders the session list takes: the read API's own list. */
+export const SESSION_SORTS = SESSION_SORT_FIELDS;
 export const EVENT_SORTS = ['start_time', 'duration', 'cost', 'total_tokens', 'event_name', 'model'] as const;
 
 const sessionsRoute = createRoute({

@@ -1,8 +1,8 @@
 /**
  * The session-search shapes of the read API (`POST /v1/sessions/search`, docs/read-api.md,
  * "Session search"), as the platform writes them and the console reads them. The console imports
- * this file with `import type` only (erased by its build: no platform code enters its bundle), so
- * it imports nothing: the console's typecheck reads this file and no other of the platform.
+ * its types and SESSION_SORT_FIELDS (its session list's orders), so this file imports nothing: only
+ * that list enters the console's bundle.
  */
 
 /** How `POST /v1/sessions/search` may order sessions (each column of a SessionSummary a list sorts by). */

@@ -9,6 +9,8 @@ import type { ApiKeyView } from '../../../lambdas/domain/control-plane/wire-type
 import type { BackfillEstimate } from '../../../lambdas/domain/evaluators/backfill/estimate';
 import type { BackfillState } from '../../../lambdas/domain/evaluators/backfill/runs';
 import type { ProviderId } from '../../../lambdas/domain/providers/provider-ids';
+import type { ProviderKeyScope } from '../../../lambdas/domain/providers/record';
+import type { ProviderKeyView } from '../../../lambdas/domain/providers/service';
 import type { ScoreHistoryEntry } from '../../../lambdas/domain/query/types';
 import type { SessionSortField, SortOrder } from '../../../lambdas/domain/read-api/wire-types';
 import { alertCalls } from './alert-calls';
@@ -282,19 +284,8 @@ export interface ChartAnswer {
 
 /** The providers, as the data plane lists them (a module with no imports: nothing else of the platform comes in). */
 export { PROVIDERS, type ProviderId } from '../../../lambdas/domain/providers/provider-ids';
-export type ProviderKeyScope = 'project' | 'workspace';
-
-/** What the API shows of a stored provider key: never the secret, only its last four characters. */
-export interface ProviderKeyView {
-  provider: ProviderId;
-  scope: ProviderKeyScope;
-  /** null for a secret too short to show any of it, and for bedrock (no secret). */
-  last4: string | null;
-  base_url?: string;
-  region?: string;
-  updated_at: string;
-  updated_by: string;
-}
+/** A stored provider key as the API shows it (never the secret): the platform's own shapes. */
+export type { ProviderKeyScope, ProviderKeyView };
 
 export interface SetProviderKeyRequest {
   api_key?: string;
