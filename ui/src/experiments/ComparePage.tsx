@@ -9,6 +9,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { formatCount } from '../components/format';
 import { DataTable } from '../components/Table';
 import { AggregatePicker } from './AggregatePicker';
+import { BackToRuns } from './BackToRuns';
 import { OutputDiff } from './OutputDiff';
 import { resultKey } from './RunPage';
 import {
@@ -60,11 +61,7 @@ export function ComparePage(): JSX.Element {
   useTitle(`Compare ${newName} with ${oldName}`);
   return (
     <>
-      <p className="crumbs">
-        <Link to="/projects/$projectId/runs" params={{ projectId }}>
-          ← Experiments
-        </Link>
-      </p>
+      <BackToRuns projectId={projectId} />
       <div className="page-head">
         <h1>Compare runs</h1>
         <span>

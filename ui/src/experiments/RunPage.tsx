@@ -11,6 +11,7 @@ import { DataTable, Pager } from '../components/Table';
 import { shortJson } from '../datasets/json-text';
 import { useDatasets, useRuns } from '../datasets/queries';
 import { AggregatePicker } from './AggregatePicker';
+import { BackToRuns } from './BackToRuns';
 import { isRunning, RunStatus, Verdict } from './RunStatus';
 import {
   datapointKey,
@@ -72,11 +73,7 @@ export function RunPage(): JSX.Element {
   useTitle(run.data ? `Run ${run.data.name}` : 'Run');
   return (
     <>
-      <p className="crumbs">
-        <Link to="/projects/$projectId/runs" params={{ projectId }}>
-          ← Experiments
-        </Link>
-      </p>
+      <BackToRuns projectId={projectId} />
       <ErrorMessage error={run.error} title="Could not load the run" />
       {run.isLoading ? (
         <p className="muted" role="status">
