@@ -8,6 +8,7 @@
 import { type JSX, type ReactNode, useId } from 'react';
 import { type MetricWire, PROVIDERS } from '../api/client';
 import { FilterRows } from '../components/FilterRows';
+import { type ControlProps, FormField } from '../components/FormField';
 import type { FieldSuggestion } from '../components/filters';
 import {
   type ChildRow,
@@ -47,25 +48,11 @@ export function MetricFormFields({
   const id = useId();
   const set = <K extends keyof MetricForm>(key: K, value: MetricForm[K]) =>
     onChange({ ...form, [key]: value });
-  const field = (key: keyof MetricForm, label: string, control: (props: FieldProps) => ReactNode) => {
-    const controlId = `${id}-${key}`;
-    const error = errors[key];
-    return (
-      <div className="field">
-        <label htmlFor={controlId}>{label}</label>
-        {control({
-          id: controlId,
-          'aria-invalid': error !== undefined,
-          'aria-describedby': error !== undefined ? `${controlId}-error` : undefined,
-        })}
-        {error !== undefined ? (
-          <span id={`${controlId}-error`} className="bad small">
-            {error}
-          </span>
-        ) : null}
-      </div>
-    );
-  };
+  const field = (key: keyof MetricForm, label: string, control: (props: ControlProps) => ReactNode) => (
+    <FormField label={label} error={errors[key]}>
+      {control}
+    </FormField>
+  );
   const variables = form.type === 'model' ? promptVariables(form.prompt) : [];
   return (
     <div className="stack">
@@ -427,10 +414,4 @@ function Children({
       ) : null}
     </fieldset>
   );
-}
-
-interface FieldProps {
-  id: string;
-  'aria-invalid': boolean;
-  'aria-describedby': string | undefined;
 }
