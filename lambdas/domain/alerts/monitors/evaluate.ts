@@ -13,7 +13,14 @@ import { canonicalJson } from '../../sync/canonical-json';
 import type { MonitorState, Notification } from '../notification';
 import { monitorField } from './definition';
 import type { NotificationOutbox } from './outbox';
-import { aggregate, emptyStats, type FieldStats, type MonitorField, type RollupRow, statsOf } from './rollup';
+import {
+  addRowStats,
+  aggregate,
+  emptyStats,
+  type FieldStats,
+  type MonitorField,
+  type RollupRow,
+} from './rollup';
 import { type RollupQuery, rowMatches, windowRange } from './rollup-query';
 import { type MonitorStatus, nextStatus, percentChange, type Transition } from './state';
 import type { MonitorDefinition } from './synced';
@@ -59,8 +66,7 @@ const PERCENTILES: ReadonlySet<string> = new Set(['median', 'p90', 'p95', 'p99']
 
 interface Group {
   query: RollupQuery;
-  /** Whether the previous window is read too (drift). */
-  span: 1 | 2;
+  windowMinutes: number;
   monitors: MonitorDefinition[];
 }
 
@@ -93,7 +99,7 @@ export function groupMonitors(monitors: readonly MonitorDefinition[], now: numbe
           fromMinute: from,
           toMinute: range.to,
         },
-        span,
+        windowMinutes: monitor.window_minutes,
         monitors: [],
       };
       groups.set(key, group);
@@ -127,8 +133,9 @@ export function windowStats(
   const stats: WindowStats = { current: emptyStats(), previous: emptyStats() };
   for (const row of rows) {
     if (!rowMatches(row, query)) continue;
-    if (row.minute >= current.from && row.minute <= current.to) statsOf([row], field, stats.current);
-    else if (row.minute >= previous.from && row.minute <= previous.to) statsOf([row], field, stats.previous);
+    if (row.minute >= current.from && row.minute <= current.to) addRowStats(stats.current, row, field);
+    else if (row.minute >= previous.from && row.minute <= previous.to)
+      addRowStats(stats.previous, row, field);
   }
   return stats;
 }
@@ -139,26 +146,6 @@ export function monitorValue(monitor: MonitorDefinition, stats: WindowStats): nu
   const value = aggregate(stats.current, monitor.aggregation, field);
   if (monitor.condition !== 'drift') return value;
   return percentChange(value, aggregate(stats.previous, monitor.aggregation, field));
-}
-
-/** The measured value of a monitor over rows (undefined: no data). */
-export function measure(
-  monitor: MonitorDefinition,
-  rows: Iterable<RollupRow>,
-  now: number,
-): number | undefined {
-  const query = {
-    project_id: monitor.project_id,
-    event_type: monitor.event_type,
-    filters: monitor.filters,
-    withSketch: true,
-    fromMinute: Number.NEGATIVE_INFINITY,
-    toMinute: Number.POSITIVE_INFINITY,
-  };
-  return monitorValue(
-    monitor,
-    windowStats(rows, query, monitorField(monitor.field), monitor.window_minutes, now),
-  );
 }
 
 /** The idempotency id of a change: the same for the same change however often it is retried. */
@@ -188,9 +175,8 @@ export async function evaluateMonitors(
       monitors: group.monitors,
       stats: async () => {
         result.statements++;
-        const [first] = group.monitors as [MonitorDefinition];
         const rows = await deps.readRollups(group.query);
-        return windowStats(rows, group.query, group.query.field, first.window_minutes, now);
+        return windowStats(rows, group.query, group.query.field, group.windowMinutes, now);
       },
     }));
   if (paused.length > 0) work.push({ monitors: paused, stats: async () => undefined });

@@ -177,29 +177,29 @@ export type Aggregation = (typeof AGGREGATIONS)[number];
 
 const QUANTILES: Partial<Record<Aggregation, number>> = { median: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };
 
-/**
- * The stats of one field over a set of rows (already narrowed to the monitor's dimensions), added
- * to `total` when given (rows merged as they are read, never all held).
- */
-export function statsOf(rows: Iterable<RollupRow>, field: MonitorField, total = emptyStats()): FieldStats {
-  for (const row of rows) {
-    if (field.kind === 'errors') {
-      // Each event is 1 (error) or 0: count is the errors, sum the same, avg the error rate.
-      const errors: FieldStats = {
-        count: row.count,
-        sum: row.errors,
-        min: row.count === 0 ? null : row.errors === row.count ? 1 : 0,
-        max: row.count === 0 ? null : row.errors > 0 ? 1 : 0,
-        sketch: emptySketch(),
-      };
-      mergeStats(total, errors);
-    } else if (field.kind === 'field') mergeStats(total, row[field.field]);
-    else {
-      const stats = Object.hasOwn(row.metrics, field.name) ? row.metrics[field.name] : undefined;
-      if (stats) mergeStats(total, stats);
-    }
-  }
+/** The stats of one field over a set of rows (already narrowed to the monitor's dimensions). */
+export function statsOf(rows: Iterable<RollupRow>, field: MonitorField): FieldStats {
+  const total = emptyStats();
+  for (const row of rows) addRowStats(total, row, field);
   return total;
+}
+
+/** Adds one row's stats of a field to `total` (rows merged as they are read, never all held). */
+export function addRowStats(total: FieldStats, row: RollupRow, field: MonitorField): void {
+  if (field.kind === 'errors') {
+    // Each event is 1 (error) or 0: count is the errors, sum the same, avg the error rate.
+    mergeStats(total, {
+      count: row.count,
+      sum: row.errors,
+      min: row.count === 0 ? null : row.errors === row.count ? 1 : 0,
+      max: row.count === 0 ? null : row.errors > 0 ? 1 : 0,
+      sketch: emptySketch(),
+    });
+  } else if (field.kind === 'field') mergeStats(total, row[field.field]);
+  else {
+    const stats = Object.hasOwn(row.metrics, field.name) ? row.metrics[field.name] : undefined;
+    if (stats) mergeStats(total, stats);
+  }
 }
 
 /**
