@@ -6,6 +6,7 @@
  * serializers, so a wrong field number fails there rather than silently agreeing with our decoder.
  */
 import protobuf from 'protobufjs';
+import { SPAN_KINDS, STATUS_CODES } from '../../lambdas/domain/otlp/model';
 
 const COMMON = 'opentelemetry.proto.common.v1';
 const RESOURCE = 'opentelemetry.proto.resource.v1';
@@ -106,16 +107,7 @@ function spanType(): protobuf.Type {
     ['droppedLinksCount', 14, 'uint32'],
     ['status', 15, ref(TRACE, 'Status')],
   ]);
-  span.add(
-    new protobuf.Enum('SpanKind', {
-      SPAN_KIND_UNSPECIFIED: 0,
-      SPAN_KIND_INTERNAL: 1,
-      SPAN_KIND_SERVER: 2,
-      SPAN_KIND_CLIENT: 3,
-      SPAN_KIND_PRODUCER: 4,
-      SPAN_KIND_CONSUMER: 5,
-    }),
-  );
+  span.add(new protobuf.Enum('SpanKind', { ...SPAN_KINDS }));
   span.add(
     message('Event', [
       ['timeUnixNano', 1, 'fixed64'],
@@ -143,9 +135,7 @@ function traceTypes(): protobuf.ReflectionObject[] {
     ['message', 2, 'string'],
     ['code', 3, `${ref(TRACE, 'Status')}.StatusCode`],
   ]);
-  status.add(
-    new protobuf.Enum('StatusCode', { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 }),
-  );
+  status.add(new protobuf.Enum('StatusCode', { ...STATUS_CODES }));
   return [
     message('TracesData', [['resourceSpans', 1, ref(TRACE, 'ResourceSpans'), 'repeated']]),
     message('ResourceSpans', [

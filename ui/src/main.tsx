@@ -2,12 +2,12 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createServices } from './app/services';
-import { applyTheme, storedTheme } from './app/theme';
+import { followTheme } from './app/theme';
 import { loadConfig } from './config';
 import './sr-only.css';
 import './styles.css';
 
-applyTheme(storedTheme());
+followTheme();
 
 const root = document.getElementById('root');
 if (root) {

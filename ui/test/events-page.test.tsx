@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { WaggleEvent } from '../src/api/types';
+import { EVENT_TABLE_PROJECTIONS } from '../src/pages/EventsPage';
 import { type Call, controlPlaneRoutes, renderApp, scriptedFetch, stubLayout } from './support';
 
 function event(n: number): WaggleEvent {
@@ -54,25 +55,16 @@ describe('events page', () => {
     expect(screen.getByTestId('page-status').textContent).toBe('Page 1 of 1 · 400 events');
     expect(exports(api)[0]).toEqual({
       filters: [],
-      projections: [
-        'event_id',
-        'session_id',
-        'event_type',
-        'event_name',
-        'start_time',
-        'duration',
-        'model',
-        'provider',
-        'total_tokens',
-        'cost',
-        'error',
-      ],
+      projections: EVENT_TABLE_PROJECTIONS,
       dateRange: { relative: '24h' },
       limit: 500,
       page: 1,
       sortBy: 'start_time',
       sortOrder: 'desc',
     });
+    // Pages stay small: the table never asks for the large JSON columns.
+    for (const large of ['inputs', 'outputs', 'metadata', 'config'])
+      expect(EVENT_TABLE_PROJECTIONS).not.toContain(large);
     const headers = within(table)
       .getAllByRole('columnheader')
       .map((header) => header.textContent?.replace(/[▲▼↕]/g, ''));

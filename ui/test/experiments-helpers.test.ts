@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { uncountedComparison } from '../../lambdas/domain/experiments/compare';
 import type { MetricComparison, RunWire } from '../src/api/experiments';
 import { MAX_DIFF_WORDS, matchesGroundTruth, textOf, wordDiff } from '../src/experiments/diff';
 import { isRunning } from '../src/experiments/RunStatus';
@@ -64,19 +65,12 @@ describe('the output diff', () => {
 });
 
 const metric = (name: string, changes: Partial<MetricComparison> = {}): MetricComparison => ({
-  metric_name: name,
-  metric_type: 'numeric',
-  event_name: 'generate',
-  event_type: 'model',
-  found_count: 0,
-  improved_count: 0,
-  degraded_count: 0,
-  same_count: 0,
-  improved: [],
-  degraded: [],
-  same: [],
-  old_values: [],
-  new_values: [],
+  ...uncountedComparison({
+    metric_name: name,
+    metric_type: 'numeric',
+    event_name: 'generate',
+    event_type: 'model',
+  }),
   ...changes,
 });
 

@@ -55,21 +55,7 @@ export function compareRuns(newer: ExperimentResult, older: ExperimentResult): R
     const oldDetail = oldDetails.get(key);
     const newDetail = newDetails.get(key);
     const shape = (newDetail ?? oldDetail) as MetricDetail;
-    const comparison: MetricComparison = {
-      metric_name: shape.metric_name,
-      metric_type: shape.metric_type,
-      event_name: shape.event_name,
-      event_type: shape.event_type,
-      found_count: 0,
-      improved_count: 0,
-      degraded_count: 0,
-      same_count: 0,
-      improved: [],
-      degraded: [],
-      same: [],
-      old_values: oldDetail?.values ?? [],
-      new_values: newDetail?.values ?? [],
-    };
+    const comparison = uncountedComparison(shape, oldDetail?.values ?? [], newDetail?.values ?? []);
     if (oldDetail?.aggregate !== undefined) comparison.old_aggregate = oldDetail.aggregate;
     if (newDetail?.aggregate !== undefined) comparison.new_aggregate = newDetail.aggregate;
     if (comparison.old_aggregate !== undefined && comparison.new_aggregate !== undefined) {
@@ -96,6 +82,29 @@ export function compareRuns(newer: ExperimentResult, older: ExperimentResult): R
     metrics,
     commonDatapoints: common,
     event_details: eventPresence(older, newer),
+  };
+}
+
+/** A metric's comparison before its aggregates and common datapoints are counted in. */
+export function uncountedComparison(
+  metric: Pick<MetricDetail, 'metric_name' | 'metric_type' | 'event_name' | 'event_type'>,
+  oldValues: MetricComparison['old_values'] = [],
+  newValues: MetricComparison['new_values'] = [],
+): MetricComparison {
+  return {
+    metric_name: metric.metric_name,
+    metric_type: metric.metric_type,
+    event_name: metric.event_name,
+    event_type: metric.event_type,
+    found_count: 0,
+    improved_count: 0,
+    degraded_count: 0,
+    same_count: 0,
+    improved: [],
+    degraded: [],
+    same: [],
+    old_values: oldValues,
+    new_values: newValues,
   };
 }
 

@@ -23,6 +23,8 @@ import {
   type OtlpSpanEvent,
   type OtlpSpanLink,
   type OtlpTraceRequest,
+  SPAN_KINDS,
+  STATUS_CODES,
 } from './model';
 import { RequestBudget } from './request-budget';
 
@@ -395,20 +397,6 @@ function hexField(object: JsonObject, jsonName: string, protoName: string, path:
   if (!ANY_CASE_HEX.test(value)) failField(path, jsonName, 'expected a hex string');
   return value.toLowerCase();
 }
-
-const SPAN_KINDS: Record<string, number> = {
-  SPAN_KIND_UNSPECIFIED: 0,
-  SPAN_KIND_INTERNAL: 1,
-  SPAN_KIND_SERVER: 2,
-  SPAN_KIND_CLIENT: 3,
-  SPAN_KIND_PRODUCER: 4,
-  SPAN_KIND_CONSUMER: 5,
-};
-const STATUS_CODES: Record<string, number> = {
-  STATUS_CODE_UNSET: 0,
-  STATUS_CODE_OK: 1,
-  STATUS_CODE_ERROR: 2,
-};
 
 function enumField(
   object: JsonObject,

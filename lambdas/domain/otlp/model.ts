@@ -27,6 +27,22 @@ export interface OtlpSpanLink {
   attributes: Attributes;
 }
 
+/** opentelemetry-proto trace.proto's Span.SpanKind values by name (JSON may send either). */
+export const SPAN_KINDS: Readonly<Record<string, number>> = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+/** opentelemetry-proto trace.proto's Status.StatusCode values by name. */
+export const STATUS_CODES: Readonly<Record<string, number>> = {
+  STATUS_CODE_UNSET: 0,
+  STATUS_CODE_OK: 1,
+  STATUS_CODE_ERROR: 2,
+};
+
 export interface OtlpSpan {
   /** Lowercase hex. Length is NOT validated by the decoder: the validator rejects wrong lengths per span. */
   traceId: string;

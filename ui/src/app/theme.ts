@@ -1,6 +1,7 @@
 /**
  * Light and dark themes: the system's (prefers-color-scheme) until the user picks one with the
- * toggle; the pick is remembered. The stylesheet reads `data-theme` on <html>.
+ * toggle; the pick is remembered. `data-theme` on <html> always names the theme in use, so the
+ * stylesheet holds the dark palette once (under that attribute) and the charts read resolved colours.
  */
 export type Theme = 'light' | 'dark';
 const KEY = 'waggle.theme';
@@ -20,9 +21,17 @@ export function systemTheme(): Theme {
     : 'light';
 }
 
-export function applyTheme(theme: Theme | undefined): void {
-  if (theme === undefined) delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = theme;
+export function applyTheme(theme: Theme): void {
+  document.documentElement.dataset.theme = theme;
+}
+
+/** Applies the remembered theme or the system's, and follows the system's until the user picks one. */
+export function followTheme(): void {
+  applyTheme(storedTheme() ?? systemTheme());
+  if (typeof matchMedia !== 'function') return;
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    if (storedTheme() === undefined) applyTheme(systemTheme());
+  });
 }
 
 export function saveTheme(theme: Theme): void {

@@ -28,7 +28,7 @@ const TABS: { value: EventTypeTab; label: string }[] = [
 
 const ROW_HEIGHT = 37;
 /** The fields the table shows: pages stay small (no inputs or outputs) and never need cutting. */
-const PROJECTIONS = [
+export const EVENT_TABLE_PROJECTIONS = [
   'event_id',
   'session_id',
   'event_type',
@@ -60,7 +60,7 @@ export function EventsPage() {
     tab === 'all' ? [] : [{ field: 'event_type', operator: 'is', value: tab, type: 'string' }];
   const body: ExportRequest = {
     filters: [...typeFilter, ...filters],
-    projections: PROJECTIONS,
+    projections: EVENT_TABLE_PROJECTIONS,
     dateRange: toDateRange(range),
     limit: pageSize,
     page,
