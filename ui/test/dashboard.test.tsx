@@ -103,6 +103,15 @@ describe('dashboard', () => {
     expect(screen.getByTestId('total-cost').textContent?.trim()).toBe('$7.0000');
     expect(screen.queryByTestId('total-latency')).toBeNull();
     expect(screen.getByText('p50: 400')).toBeTruthy();
+    // "Monitor this" prefills the chart's monitor field and its last aggregation.
+    const prefill = (title: string) => {
+      const href = screen.getByRole('link', { name: `Create a monitor of ${title}` }).getAttribute('href');
+      const search = new URL(href ?? '', 'http://console.test').searchParams;
+      return [search.get('field'), search.get('aggregation')];
+    };
+    expect(prefill('Tokens')).toEqual(['tokens', 'sum']);
+    expect(prefill('Latency')).toEqual(['duration', 'p95']);
+    expect(prefill('Errors')).toEqual(['errors', 'count']);
 
     await userEvent.setup().selectOptions(screen.getByLabelText('Group by'), 'model');
     await waitFor(() => expect(api.of('GET', '/v1/events/chart').length).toBe(11));

@@ -28,10 +28,18 @@ interface ChartSpec {
   aggregations: { aggregation: ChartAggregation; label: string }[];
   filters?: EventFilter[];
   format(value: number): string;
-  /** What a bucket without events shows: 0 for counts and sums, a gap for percentiles. */
-  fill: 0 | null;
-  /** A new monitor of this chart's series (the Alerts page's prefill). */
-  monitor: { field: string; aggregation: string };
+  /** The monitor field of this chart's series (the Alerts page's prefill, with its last aggregation). */
+  monitorField: string;
+}
+
+/** Counts and sums add up over buckets and groups (an empty bucket is 0); percentiles do not (a gap). */
+function addsUp(spec: ChartSpec): boolean {
+  return spec.aggregations.every(({ aggregation }) => aggregation === 'count' || aggregation === 'sum');
+}
+
+/** What "Monitor this" prefills: the chart's field and its last (headline) aggregation. */
+function monitorOf(spec: ChartSpec): { field: string; aggregation: string } {
+  return { field: spec.monitorField, aggregation: spec.aggregations.at(-1)?.aggregation ?? 'count' };
 }
 
 const CHARTS: ChartSpec[] = [
@@ -41,8 +49,7 @@ const CHARTS: ChartSpec[] = [
     metric: 'duration',
     aggregations: [{ aggregation: 'count', label: 'events' }],
     format: formatCount,
-    fill: 0,
-    monitor: { field: 'duration', aggregation: 'count' },
+    monitorField: 'duration',
   },
   {
     id: 'cost',
@@ -50,8 +57,7 @@ const CHARTS: ChartSpec[] = [
     metric: 'cost',
     aggregations: [{ aggregation: 'sum', label: 'cost' }],
     format: formatCost,
-    fill: 0,
-    monitor: { field: 'cost', aggregation: 'sum' },
+    monitorField: 'cost',
   },
   {
     id: 'tokens',
@@ -59,8 +65,7 @@ const CHARTS: ChartSpec[] = [
     metric: 'total_tokens',
     aggregations: [{ aggregation: 'sum', label: 'tokens' }],
     format: formatCount,
-    fill: 0,
-    monitor: { field: 'tokens', aggregation: 'sum' },
+    monitorField: 'tokens',
   },
   {
     id: 'latency',
@@ -71,8 +76,7 @@ const CHARTS: ChartSpec[] = [
       { aggregation: 'p95', label: 'p95' },
     ],
     format: formatDuration,
-    fill: null,
-    monitor: { field: 'duration', aggregation: 'p95' },
+    monitorField: 'duration',
   },
   {
     id: 'errors',
@@ -81,8 +85,7 @@ const CHARTS: ChartSpec[] = [
     aggregations: [{ aggregation: 'count', label: 'errors' }],
     filters: [{ field: 'error', operator: 'exists' }],
     format: formatCount,
-    fill: 0,
-    monitor: { field: 'errors', aggregation: 'count' },
+    monitorField: 'errors',
   },
 ];
 
@@ -195,7 +198,7 @@ function ChartCard({
     let total = 0;
     chart.data.forEach((answer, index) => {
       const label = aggregations[index]?.label ?? spec.title;
-      const laid = toSeries(answer.events, { bucket, ...bounds, fill: spec.fill, label });
+      const laid = toSeries(answer.events, { bucket, ...bounds, fill: addsUp(spec) ? 0 : null, label });
       if (index === 0) {
         x = laid.x;
         total = answer.totalEvents;
@@ -207,14 +210,9 @@ function ChartCard({
         });
       }
     });
-    // Counts and sums add up over the range (and the groups); percentiles do not.
-    const sum =
-      spec.fill === 0
-        ? series.reduce(
-            (acc, entry) => acc + entry.values.reduce<number>((a, value) => a + (value ?? 0), 0),
-            0,
-          )
-        : undefined;
+    const sum = addsUp(spec)
+      ? series.reduce((acc, entry) => acc + entry.values.reduce<number>((a, value) => a + (value ?? 0), 0), 0)
+      : undefined;
     return { x, series, total, sum };
   }, [chart.data, aggregations, bucket, bounds, spec, groupBy]);
   const titleId = `chart-${spec.id}`;
@@ -234,7 +232,7 @@ function ChartCard({
           className="small"
           to="/projects/$projectId/alerts"
           params={{ projectId: target.projectId }}
-          search={{ tab: 'monitors', monitor: 'new', event_type: 'model', ...spec.monitor }}
+          search={{ tab: 'monitors', monitor: 'new', event_type: 'model', ...monitorOf(spec) }}
           aria-label={`Create a monitor of ${spec.title}`}
         >
           Monitor this
