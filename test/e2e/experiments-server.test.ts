@@ -350,6 +350,7 @@ describe('a server-side experiment of a configuration over a dataset', () => {
   it('refuses hostile requests with a clear error and records no run', async () => {
     const { id: datasetId } = await dataset('hostile', ['Only?']);
     const runsBefore = (await honeyhive.client.experiments.getRuns(PROJECT)).evaluations?.length ?? 0;
+    const UNKNOWN_RUN = '/v1/experiments/00000000-0000-4000-8000-000000000000';
     const cases: [string, string, unknown, number, RegExp][] = [
       ['POST', '/v1/experiments', '{not json', 400, /JSON/],
       ['POST', '/v1/experiments', [], 400, /object/],
@@ -435,21 +436,9 @@ describe('a server-side experiment of a configuration over a dataset', () => {
         400,
         /project other than/,
       ],
-      [
-        'GET',
-        '/v1/experiments/00000000-0000-4000-8000-000000000000',
-        undefined,
-        404,
-        /no server-side experiment/,
-      ],
+      ['GET', UNKNOWN_RUN, undefined, 404, /no server-side experiment/],
       ['GET', '/v1/experiments/%ff', undefined, 400, /./],
-      [
-        'POST',
-        '/v1/experiments/00000000-0000-4000-8000-000000000000/redrive',
-        undefined,
-        404,
-        /no server-side experiment/,
-      ],
+      ['POST', `${UNKNOWN_RUN}/redrive`, undefined, 404, /no server-side experiment/],
       ['DELETE', '/v1/experiments', undefined, 405, /./],
     ];
     for (const [method, path, body, status, message] of cases) {

@@ -13,6 +13,7 @@ import { ConfirmDelete } from '../components/ConfirmDelete';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
+import { Options } from '../components/Options';
 import { DataTable } from '../components/Table';
 import { TextField } from '../components/TextField';
 
@@ -125,11 +126,7 @@ function CreateChannel({
         <span className="field">
           <label htmlFor={typeId}>Type</label>
           <select id={typeId} value={type} onChange={(event) => setType(event.target.value as ChannelType)}>
-            {CHANNEL_TYPES.map((candidate) => (
-              <option key={candidate} value={candidate}>
-                {TYPE_LABELS[candidate]}
-              </option>
-            ))}
+            <Options values={CHANNEL_TYPES} label={(candidate) => TYPE_LABELS[candidate]} />
           </select>
         </span>
         <TextField label="Channel name" value={name} onChange={setName} required maxLength={200} />

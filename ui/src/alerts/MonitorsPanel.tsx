@@ -16,6 +16,7 @@ import { ConfirmDelete } from '../components/ConfirmDelete';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterRows } from '../components/FilterRows';
 import { formatCount, formatTime } from '../components/format';
+import { Options } from '../components/Options';
 import { DataTable } from '../components/Table';
 import { TextField } from '../components/TextField';
 import { BUCKET_MS, toSeries } from '../dashboard/buckets';
@@ -241,11 +242,7 @@ function MonitorEditor({
                 value={form.event_type}
                 onChange={(event) => set('event_type', event.target.value as EventType)}
               >
-                {MONITOR_EVENT_TYPES.map((type) => (
-                  <option key={type} value={type}>
-                    {type}
-                  </option>
-                ))}
+                <Options values={MONITOR_EVENT_TYPES} />
               </select>
             </span>
             <span className="field">
@@ -255,11 +252,7 @@ function MonitorEditor({
                 value={form.aggregation}
                 onChange={(event) => set('aggregation', event.target.value as MonitorAggregation)}
               >
-                {MONITOR_AGGREGATIONS.map((name) => (
-                  <option key={name} value={name}>
-                    {name}
-                  </option>
-                ))}
+                <Options values={MONITOR_AGGREGATIONS} />
               </select>
             </span>
             <TextField

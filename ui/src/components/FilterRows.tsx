@@ -5,6 +5,7 @@
  */
 import { type ReactNode, useId } from 'react';
 import { type FieldSuggestion, type FilterRow, needsValue, OPERATORS, typeOf } from './filters';
+import { Options } from './Options';
 
 export interface EditableRow extends FilterRow {
   /** Stable within one list (React's key): rows keep their inputs when another is removed. */
@@ -63,11 +64,7 @@ export function FilterRows({
                 value={operator}
                 onChange={(event) => update(row.key, { operator: event.target.value })}
               >
-                {operators.map((candidate) => (
-                  <option key={candidate} value={candidate}>
-                    {candidate}
-                  </option>
-                ))}
+                <Options values={operators} />
               </select>
               {needsValue(operator) ? (
                 type === 'boolean' ? (

@@ -1,5 +1,6 @@
 import { type ReactNode, useId } from 'react';
 import type { SortOrder } from '../api/client';
+import { Options } from './Options';
 
 /** A sortable column header: aria-sort on the header, a button to sort by it. */
 export function SortHeader<F extends string>({
@@ -162,11 +163,7 @@ export function Pager({
       <span className="inline-field">
         <label htmlFor={sizeId}>Rows per page</label>
         <select id={sizeId} value={pageSize} onChange={(event) => onPageSize(Number(event.target.value))}>
-          {PAGE_SIZES.map((size) => (
-            <option key={size} value={size}>
-              {size}
-            </option>
-          ))}
+          <Options values={PAGE_SIZES} />
         </select>
       </span>
     </nav>

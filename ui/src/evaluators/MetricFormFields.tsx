@@ -10,6 +10,7 @@ import { type MetricWire, PROVIDERS } from '../api/client';
 import { FilterRows } from '../components/FilterRows';
 import { type ControlProps, FormField } from '../components/FormField';
 import type { FieldSuggestion } from '../components/filters';
+import { Options } from '../components/Options';
 import {
   type ChildRow,
   childChoices,
@@ -74,11 +75,7 @@ export function MetricFormFields({
             value={form.type}
             onChange={(event) => set('type', event.target.value as MetricForm['type'])}
           >
-            {EDITABLE_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {TYPE_LABELS[type]}
-              </option>
-            ))}
+            <Options values={EDITABLE_TYPES} label={(type) => TYPE_LABELS[type]} />
           </select>
         ))}
       </div>
@@ -133,11 +130,7 @@ export function MetricFormFields({
                 onChange={(event) => set('modelProvider', event.target.value)}
               >
                 <option value="">choose a provider…</option>
-                {PROVIDERS.map((provider) => (
-                  <option key={provider} value={provider}>
-                    {provider}
-                  </option>
-                ))}
+                <Options values={PROVIDERS} />
               </select>
             ))}
             <div className="grow">
@@ -187,11 +180,7 @@ export function MetricFormFields({
             value={form.returnType}
             onChange={(event) => set('returnType', event.target.value as MetricForm['returnType'])}
           >
-            {RETURN_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
+            <Options values={RETURN_TYPES} />
           </select>
         ))}
         {form.returnType === 'float' ? (
@@ -274,11 +263,7 @@ export function MetricFormFields({
             onChange={(event) => set('eventType', event.target.value as MetricForm['eventType'])}
           >
             <option value="">any</option>
-            {EVENT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
+            <Options values={EVENT_TYPES} />
           </select>
         ))}
         <div className="grow">

@@ -1,5 +1,6 @@
 import { type JSX, useId } from 'react';
 import { AGGREGATE_FUNCTIONS, type AggregateFunction } from '../api/experiments';
+import { Options } from '../components/Options';
 
 /** How each metric is aggregated over a run (the API's `aggregate_function`). */
 export function AggregatePicker({
@@ -14,11 +15,7 @@ export function AggregatePicker({
     <span className="inline-field">
       <label htmlFor={id}>Aggregate</label>
       <select id={id} value={value} onChange={(event) => onChange(event.target.value as AggregateFunction)}>
-        {AGGREGATE_FUNCTIONS.map((name) => (
-          <option key={name} value={name}>
-            {name}
-          </option>
-        ))}
+        <Options values={AGGREGATE_FUNCTIONS} />
       </select>
     </span>
   );

@@ -20,6 +20,7 @@ import { useTitle } from '../app/title';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
+import { Options } from '../components/Options';
 import { DataTable } from '../components/Table';
 import { TabList, tabPanelProps } from '../components/Tabs';
 import { TextField } from '../components/TextField';
@@ -465,11 +466,7 @@ function MemberRow({
             disabled={setRole.isPending}
             onChange={(event) => setRole.mutate(event.target.value as Role)}
           >
-            {grantable.map((candidate) => (
-              <option key={candidate} value={candidate}>
-                {candidate}
-              </option>
-            ))}
+            <Options values={grantable} />
           </select>
         ) : (
           member.role
@@ -525,11 +522,7 @@ function AddMember({ orgId, grantable, onAdded }: { orgId: string; grantable: Ro
         <div className="field">
           <label htmlFor={roleId}>Role</label>
           <select id={roleId} value={role} onChange={(event) => setRole(event.target.value as Role)}>
-            {grantable.map((candidate) => (
-              <option key={candidate} value={candidate}>
-                {candidate}
-              </option>
-            ))}
+            <Options values={grantable} />
           </select>
         </div>
       </div>
@@ -803,11 +796,7 @@ function SetProviderKey({ projectId, onSaved }: { projectId: string; onSaved(): 
             value={provider}
             onChange={(event) => setProvider(event.target.value as ProviderId)}
           >
-            {PROVIDERS.map((candidate) => (
-              <option key={candidate} value={candidate}>
-                {candidate}
-              </option>
-            ))}
+            <Options values={PROVIDERS} />
           </select>
         </div>
         <fieldset>

@@ -9,6 +9,7 @@ import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterEditor } from '../components/FilterEditor';
 import { formatCost, formatCount, formatDuration } from '../components/format';
+import { Options } from '../components/Options';
 import {
   describeRange,
   rangeBounds,
@@ -116,16 +117,8 @@ export function DashboardPage() {
           <label htmlFor={groupId}>Group by</label>
           <select id={groupId} value={groupBy} onChange={(event) => setGroupBy(event.target.value)}>
             <option value="">Nothing</option>
-            {GROUP_COLUMNS.map((field) => (
-              <option key={field} value={field}>
-                {field}
-              </option>
-            ))}
-            {metadataFields.map((field) => (
-              <option key={field} value={field}>
-                {field}
-              </option>
-            ))}
+            <Options values={GROUP_COLUMNS} />
+            <Options values={metadataFields} />
           </select>
         </span>
       </div>

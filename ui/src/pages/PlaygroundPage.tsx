@@ -31,6 +31,7 @@ import {
   variablesOf,
 } from '../playground/draft';
 import '../playground/playground.css';
+import { Options } from '../components/Options';
 
 const route = getRouteApi('/signed-in/projects/$projectId/playground');
 
@@ -247,11 +248,7 @@ function Source(props: {
             value={draft.provider}
             onChange={(event) => onChange({ ...draft, provider: event.target.value as ProviderId })}
           >
-            {PROVIDERS.map((provider) => (
-              <option key={provider} value={provider}>
-                {provider}
-              </option>
-            ))}
+            <Options values={PROVIDERS} />
           </select>
         </div>
         <div className="field grow">
@@ -325,11 +322,7 @@ function MessageList({
                       )
                     }
                   >
-                    {MESSAGE_ROLES.map((role) => (
-                      <option key={role} value={role}>
-                        {role}
-                      </option>
-                    ))}
+                    <Options values={MESSAGE_ROLES} />
                   </select>
                 </span>
                 <span className="grow" />
