@@ -3,20 +3,18 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { type FormEvent, useId, useMemo, useState } from 'react';
 import {
   MONITOR_AGGREGATIONS,
-  type MonitorAggregation,
   type MonitorChange,
   type MonitorView,
   type MonitorWrite,
 } from '../api/alert-calls';
 import { isApiError } from '../api/client';
-import type { EventType } from '../api/types';
 import { useApp, useTarget } from '../app/context';
 import { CheckList } from '../components/CheckList';
 import { ConfirmDelete } from '../components/ConfirmDelete';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterRows } from '../components/FilterRows';
 import { formatCount, formatTime } from '../components/format';
-import { Options } from '../components/Options';
+import { SelectField } from '../components/SelectField';
 import { DataTable } from '../components/Table';
 import { TextField } from '../components/TextField';
 import { BUCKET_MS, toSeries } from '../dashboard/buckets';
@@ -181,7 +179,7 @@ function MonitorEditor({
   // Checked as the form changes once a save was tried, so a message goes as soon as it is fixed.
   const [tried, setTried] = useState(false);
   const [deleting, setDeleting] = useState(false);
-  const ids = { eventType: useId(), aggregation: useId(), fields: useId(), window: useId() };
+  const ids = { fields: useId(), window: useId() };
   const set = <K extends keyof MonitorForm>(key: K, value: MonitorForm[K]) =>
     setForm((current) => ({ ...current, [key]: value }));
   const channels = useQuery({
@@ -235,26 +233,18 @@ function MonitorEditor({
           />
           {errors.name ? <span className="error inline">{errors.name}</span> : null}
           <div className="row monitor-fields">
-            <span className="field">
-              <label htmlFor={ids.eventType}>Event type</label>
-              <select
-                id={ids.eventType}
-                value={form.event_type}
-                onChange={(event) => set('event_type', event.target.value as EventType)}
-              >
-                <Options values={MONITOR_EVENT_TYPES} />
-              </select>
-            </span>
-            <span className="field">
-              <label htmlFor={ids.aggregation}>Aggregation</label>
-              <select
-                id={ids.aggregation}
-                value={form.aggregation}
-                onChange={(event) => set('aggregation', event.target.value as MonitorAggregation)}
-              >
-                <Options values={MONITOR_AGGREGATIONS} />
-              </select>
-            </span>
+            <SelectField
+              label="Event type"
+              value={form.event_type}
+              values={MONITOR_EVENT_TYPES}
+              onChange={(value) => set('event_type', value)}
+            />
+            <SelectField
+              label="Aggregation"
+              value={form.aggregation}
+              values={MONITOR_AGGREGATIONS}
+              onChange={(value) => set('aggregation', value)}
+            />
             <TextField
               label="Field"
               list={ids.fields}

@@ -10,6 +10,7 @@ import type { DataTarget } from '../api/client';
 import type { DatapointMapping, DatasetFileFormat } from '../api/experiments';
 import { useApp } from '../app/context';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { SelectField } from '../components/SelectField';
 import { TextField } from '../components/TextField';
 
 /**
@@ -42,6 +43,12 @@ export function mappingOf(
     : mapping;
 }
 
+const FORMAT_LABELS: Record<DatasetFileFormat, string> = {
+  jsonl: 'JSONL (one object a line)',
+  csv: 'CSV (a header row)',
+};
+const DATASET_FILE_FORMATS = Object.keys(FORMAT_LABELS) as DatasetFileFormat[];
+
 export function formatOfFileName(name: string): DatasetFileFormat | undefined {
   const lower = name.toLowerCase();
   if (lower.endsWith('.csv')) return 'csv';
@@ -63,7 +70,6 @@ export function ImportPanel({
   const { api } = useApp();
   const headingId = useId();
   const fileId = useId();
-  const formatId = useId();
   const [format, setFormat] = useState<DatasetFileFormat>('jsonl');
   const [content, setContent] = useState('');
   const [fileName, setFileName] = useState<string | undefined>(undefined);
@@ -126,17 +132,13 @@ export function ImportPanel({
             }}
           />
         </span>
-        <span className="field">
-          <label htmlFor={formatId}>Format</label>
-          <select
-            id={formatId}
-            value={format}
-            onChange={(event) => setFormat(event.target.value as DatasetFileFormat)}
-          >
-            <option value="jsonl">JSONL (one object a line)</option>
-            <option value="csv">CSV (a header row)</option>
-          </select>
-        </span>
+        <SelectField
+          label="Format"
+          value={format}
+          values={DATASET_FILE_FORMATS}
+          optionLabel={(value) => FORMAT_LABELS[value]}
+          onChange={setFormat}
+        />
       </div>
       {fileError ? (
         <p className="bad small" role="alert">

@@ -54,6 +54,18 @@ export function MetricFormFields({
       {control}
     </FormField>
   );
+  const thresholdField = (key: 'thresholdMin' | 'thresholdMax', label: string, placeholder: string) =>
+    field(key, label, (props) => (
+      <input
+        {...props}
+        type="number"
+        inputMode="decimal"
+        step="any"
+        placeholder={placeholder}
+        value={form[key]}
+        onChange={(event) => set(key, event.target.value)}
+      />
+    ));
   const variables = form.type === 'model' ? promptVariables(form.prompt) : [];
   return (
     <div className="stack">
@@ -185,28 +197,8 @@ export function MetricFormFields({
         ))}
         {form.returnType === 'float' ? (
           <>
-            {field('thresholdMin', 'Passes at least', (props) => (
-              <input
-                {...props}
-                type="number"
-                inputMode="decimal"
-                step="any"
-                placeholder="no minimum"
-                value={form.thresholdMin}
-                onChange={(event) => set('thresholdMin', event.target.value)}
-              />
-            ))}
-            {field('thresholdMax', 'Passes at most', (props) => (
-              <input
-                {...props}
-                type="number"
-                inputMode="decimal"
-                step="any"
-                placeholder="no maximum"
-                value={form.thresholdMax}
-                onChange={(event) => set('thresholdMax', event.target.value)}
-              />
-            ))}
+            {thresholdField('thresholdMin', 'Passes at least', 'no minimum')}
+            {thresholdField('thresholdMax', 'Passes at most', 'no maximum')}
           </>
         ) : null}
         {form.returnType === 'boolean'

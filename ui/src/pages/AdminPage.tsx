@@ -21,6 +21,7 @@ import { CopyButton } from '../components/CopyButton';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
 import { Options } from '../components/Options';
+import { SelectField } from '../components/SelectField';
 import { DataTable } from '../components/Table';
 import { TabList, tabPanelProps } from '../components/Tabs';
 import { TextField } from '../components/TextField';
@@ -763,7 +764,6 @@ function SetProviderKey({ projectId, onSaved }: { projectId: string; onSaved(): 
   const [apiKey, setApiKey] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
   const [region, setRegion] = useState('');
-  const providerId = useId();
   const needs = PROVIDER_NEEDS[provider];
   const save = useMutation({
     mutationFn: () =>
@@ -789,16 +789,7 @@ function SetProviderKey({ projectId, onSaved }: { projectId: string; onSaved(): 
     >
       <h3>Set or replace a provider key</h3>
       <div className="row">
-        <div className="field">
-          <label htmlFor={providerId}>Provider</label>
-          <select
-            id={providerId}
-            value={provider}
-            onChange={(event) => setProvider(event.target.value as ProviderId)}
-          >
-            <Options values={PROVIDERS} />
-          </select>
-        </div>
+        <SelectField label="Provider" value={provider} values={PROVIDERS} onChange={setProvider} />
         <fieldset>
           <legend>Scope</legend>
           {(['project', 'workspace'] as const).map((candidate) => (
