@@ -1,8 +1,7 @@
 import { getRouteApi } from '@tanstack/react-router';
-import { atLeast, type RoleTab, useRoleTabs } from '../app/context';
+import { atLeast, type RoleTab } from '../app/context';
 import { useTitle } from '../app/title';
-import { ErrorMessage } from '../components/ErrorMessage';
-import { TabList, tabPanelProps } from '../components/Tabs';
+import { RoleTabsPage } from '../components/RoleTabsPage';
 import type { AlertsTab } from '../router';
 import { ChannelsPanel } from './ChannelsPanel';
 import { MonitorsPanel } from './MonitorsPanel';
@@ -27,36 +26,32 @@ export function AlertsPage() {
   const { projectId } = route.useParams();
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const { role, isLoading, error, visible, tab } = useRoleTabs(projectId, TABS, search.tab ?? 'monitors');
-  if (isLoading) return <p role="status">Loading your role…</p>;
-  if (error) return <ErrorMessage error={error} title="Could not tell your role in this project" />;
-  if (!tab) return <p>Your role in this project does not show alerts.</p>;
   return (
-    <>
-      <div className="page-head">
-        <h1>Alerts</h1>
-        <span className="muted">Monitors notify channels when their state changes.</span>
-      </div>
-      <TabList
-        label="Alerts sections"
-        idPrefix="alerts"
-        tabs={visible}
-        selected={tab.value}
-        onSelect={(next) => void navigate({ search: { tab: next }, replace: true })}
-      />
-      <section {...tabPanelProps('alerts', tab.value)}>
-        {tab.value === 'monitors' ? (
-          <MonitorsPanel
-            projectId={projectId}
-            canManage={atLeast(role, 'member')}
-            canSeeChannels={atLeast(role, 'member')}
-          />
-        ) : null}
-        {tab.value === 'channels' ? (
-          <ChannelsPanel projectId={projectId} canManage={atLeast(role, 'admin')} />
-        ) : null}
-        {tab.value === 'log' ? <NotificationLog projectId={projectId} /> : null}
-      </section>
-    </>
+    <RoleTabsPage
+      projectId={projectId}
+      tabs={TABS}
+      requested={search.tab ?? 'monitors'}
+      heading="Alerts"
+      summary={() => 'Monitors notify channels when their state changes.'}
+      idPrefix="alerts"
+      onSelect={(next) => void navigate({ search: { tab: next }, replace: true })}
+      noTab={<p>Your role in this project does not show alerts.</p>}
+    >
+      {(tab, role) => (
+        <>
+          {tab === 'monitors' ? (
+            <MonitorsPanel
+              projectId={projectId}
+              canManage={atLeast(role, 'member')}
+              canSeeChannels={atLeast(role, 'member')}
+            />
+          ) : null}
+          {tab === 'channels' ? (
+            <ChannelsPanel projectId={projectId} canManage={atLeast(role, 'admin')} />
+          ) : null}
+          {tab === 'log' ? <NotificationLog projectId={projectId} /> : null}
+        </>
+      )}
+    </RoleTabsPage>
   );
 }

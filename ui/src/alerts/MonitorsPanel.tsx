@@ -208,6 +208,16 @@ function MonitorEditor({
   });
   const checked = monitorBody(form);
   const errors: FormErrors = tried && 'errors' in checked ? checked.errors : {};
+  const levelField = (key: 'warning' | 'critical', label: string) => (
+    <TextField
+      label={label}
+      type="number"
+      step="any"
+      value={form[key]}
+      onChange={(value) => set(key, value)}
+      aria-invalid={errors[key] ? true : undefined}
+    />
+  );
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
@@ -281,22 +291,8 @@ function MonitorEditor({
           {errors.field ? <span className="error inline">Field: {errors.field}</span> : null}
           {errors.window ? <span className="error inline">Window: {errors.window}</span> : null}
           <div className="row monitor-fields">
-            <TextField
-              label="Warning above"
-              type="number"
-              step="any"
-              value={form.warning}
-              onChange={(value) => set('warning', value)}
-              aria-invalid={errors.warning ? true : undefined}
-            />
-            <TextField
-              label="Critical above"
-              type="number"
-              step="any"
-              value={form.critical}
-              onChange={(value) => set('critical', value)}
-              aria-invalid={errors.critical ? true : undefined}
-            />
+            {levelField('warning', 'Warning above')}
+            {levelField('critical', 'Critical above')}
           </div>
           {errors.warning ? <span className="error inline">Warning: {errors.warning}</span> : null}
           {errors.critical ? <span className="error inline">Critical: {errors.critical}</span> : null}

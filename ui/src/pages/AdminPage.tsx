@@ -15,15 +15,15 @@ import {
   ROLES,
   type Role,
 } from '../api/client';
-import { atLeast, type RoleTab, useApp, useProjects, useRoleTabs } from '../app/context';
+import { atLeast, type RoleTab, useApp, useProjects } from '../app/context';
 import { useTitle } from '../app/title';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
 import { Options } from '../components/Options';
+import { RoleTabsPage } from '../components/RoleTabsPage';
 import { SelectField } from '../components/SelectField';
 import { DataTable } from '../components/Table';
-import { TabList, tabPanelProps } from '../components/Tabs';
 import { TextField } from '../components/TextField';
 import type { AdminTab } from '../router';
 
@@ -46,48 +46,41 @@ export function AdminPage() {
   const { projectId } = route.useParams();
   const { tab: requested } = route.useSearch();
   const navigate = route.useNavigate();
-  const { role, isLoading, error, visible, tab } = useRoleTabs(projectId, TABS, requested);
   const projects = useProjects();
   const project = projects.data?.find((candidate) => candidate.id === projectId);
-
-  if (isLoading) return <p role="status">Loading your role…</p>;
-  if (error) return <ErrorMessage error={error} title="Could not tell your role in this project" />;
-  if (!tab) return null;
-
-  const select = (next: AdminTab) => void navigate({ search: { tab: next }, replace: true });
-
   return (
-    <>
-      <div className="page-head">
-        <h1>Admin</h1>
-        <span className="muted">
+    <RoleTabsPage
+      projectId={projectId}
+      tabs={TABS}
+      requested={requested}
+      heading="Admin"
+      summary={(role) => (
+        <>
           {project ? `Project ${project.name}` : null} · your role: <strong data-testid="role">{role}</strong>
-        </span>
-      </div>
-      <TabList
-        label="Admin sections"
-        idPrefix="admin"
-        tabs={visible}
-        selected={tab.value}
-        onSelect={select}
-      />
-      <section {...tabPanelProps('admin', tab.value)}>
-        {tab.value === 'keys' ? <KeysPanel projectId={projectId} canManage={atLeast(role, 'admin')} /> : null}
-        {tab.value === 'members' ? (
-          project ? (
-            <MembersPanel orgId={project.org_id} role={role} />
-          ) : projects.error ? (
-            <ErrorMessage error={projects.error} />
-          ) : (
-            <p role="status">Loading…</p>
-          )
-        ) : null}
-        {tab.value === 'projects' ? (
-          <ProjectsPanel current={projectId} orgId={project?.org_id} canCreate={atLeast(role, 'admin')} />
-        ) : null}
-        {tab.value === 'provider-keys' ? <ProviderKeysPanel projectId={projectId} /> : null}
-      </section>
-    </>
+        </>
+      )}
+      idPrefix="admin"
+      onSelect={(next) => void navigate({ search: { tab: next }, replace: true })}
+    >
+      {(tab, role) => (
+        <>
+          {tab === 'keys' ? <KeysPanel projectId={projectId} canManage={atLeast(role, 'admin')} /> : null}
+          {tab === 'members' ? (
+            project ? (
+              <MembersPanel orgId={project.org_id} role={role} />
+            ) : projects.error ? (
+              <ErrorMessage error={projects.error} />
+            ) : (
+              <p role="status">Loading…</p>
+            )
+          ) : null}
+          {tab === 'projects' ? (
+            <ProjectsPanel current={projectId} orgId={project?.org_id} canCreate={atLeast(role, 'admin')} />
+          ) : null}
+          {tab === 'provider-keys' ? <ProviderKeysPanel projectId={projectId} /> : null}
+        </>
+      )}
+    </RoleTabsPage>
   );
 }
 
