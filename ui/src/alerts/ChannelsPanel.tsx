@@ -14,6 +14,7 @@ import { CopyButton } from '../components/CopyButton';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
 import { Options } from '../components/Options';
+import { QueryList } from '../components/QueryList';
 import { DataTable } from '../components/Table';
 import { TextField } from '../components/TextField';
 
@@ -60,31 +61,36 @@ export function ChannelsPanel({ projectId, canManage }: { projectId: string; can
           }}
         />
       ) : null}
-      <ErrorMessage error={channels.error} title="Could not list channels" />
-      {channels.isLoading ? <p role="status">Loading channels…</p> : null}
-      {channels.data && channels.data.length === 0 ? (
-        <p className="empty card">
-          No channels yet.{canManage ? ' Add one above.' : ' An admin can add one.'}
-        </p>
-      ) : null}
-      {channels.data && channels.data.length > 0 ? (
-        <DataTable
-          testId="channels-table"
-          caption="Notification channels"
-          columns={['Name', 'Type', 'Destination', 'Severities', 'Created', canManage && 'Actions']}
-        >
-          {channels.data.map((channel) => (
-            <ChannelRow
-              key={channel.id}
-              channel={channel}
-              projectId={projectId}
-              canManage={canManage}
-              onChanged={refresh}
-              onRotated={(rotated) => setIssued({ ...rotated, rotated: true })}
-            />
-          ))}
-        </DataTable>
-      ) : null}
+      <QueryList
+        query={channels}
+        items={channels.data}
+        errorTitle="Could not list channels"
+        loading="Loading channels…"
+        empty={
+          <p className="empty card">
+            No channels yet.{canManage ? ' Add one above.' : ' An admin can add one.'}
+          </p>
+        }
+      >
+        {(rows) => (
+          <DataTable
+            testId="channels-table"
+            caption="Notification channels"
+            columns={['Name', 'Type', 'Destination', 'Severities', 'Created', canManage && 'Actions']}
+          >
+            {rows.map((channel) => (
+              <ChannelRow
+                key={channel.id}
+                channel={channel}
+                projectId={projectId}
+                canManage={canManage}
+                onChanged={refresh}
+                onRotated={(rotated) => setIssued({ ...rotated, rotated: true })}
+              />
+            ))}
+          </DataTable>
+        )}
+      </QueryList>
     </>
   );
 }

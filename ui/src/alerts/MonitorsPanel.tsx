@@ -14,6 +14,7 @@ import { ConfirmDelete } from '../components/ConfirmDelete';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { FilterRows } from '../components/FilterRows';
 import { formatCount, formatTime } from '../components/format';
+import { QueryList } from '../components/QueryList';
 import { SelectField } from '../components/SelectField';
 import { DataTable } from '../components/Table';
 import { TextField } from '../components/TextField';
@@ -106,54 +107,59 @@ export function MonitorsPanel({
           No monitor {open} in this project.
         </p>
       ) : null}
-      <ErrorMessage error={monitors.error} title="Could not list monitors" />
-      {monitors.isLoading ? <p role="status">Loading monitors…</p> : null}
-      {monitors.data && monitors.data.length === 0 ? (
-        <div className="empty card">
-          <p>No monitors yet.</p>
-          <p className="muted small">
-            Start one here, from a chart of the Dashboard ("Monitor this"), or from an evaluator (a monitor of
-            its score).
-          </p>
-        </div>
-      ) : null}
-      {monitors.data && monitors.data.length > 0 ? (
-        <DataTable
-          testId="monitors-table"
-          caption="Monitors"
-          columns={[
-            'Name',
-            'State',
-            'Event type',
-            'What',
-            { label: 'Warning', numeric: true },
-            { label: 'Critical', numeric: true },
-            { label: 'Channels', numeric: true },
-          ]}
-        >
-          {monitors.data.map((monitor) => (
-            <tr key={monitor.id} aria-current={monitor.id === open ? 'true' : undefined}>
-              <th scope="row">
-                <Link
-                  from="/projects/$projectId/alerts"
-                  to="."
-                  search={{ tab: 'monitors', monitor: monitor.id }}
-                >
-                  {monitor.name}
-                </Link>
-              </th>
-              <td>
-                <StateBadge state={monitor.paused ? 'paused' : monitor.state} />
-              </td>
-              <td>{monitor.event_type}</td>
-              <td>{describeMonitor(monitor)}</td>
-              <td className="num">{monitor.warning ?? '–'}</td>
-              <td className="num">{monitor.critical ?? '–'}</td>
-              <td className="num">{monitor.channels?.length ?? 0}</td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : null}
+      <QueryList
+        query={monitors}
+        items={monitors.data}
+        errorTitle="Could not list monitors"
+        loading="Loading monitors…"
+        empty={
+          <div className="empty card">
+            <p>No monitors yet.</p>
+            <p className="muted small">
+              Start one here, from a chart of the Dashboard ("Monitor this"), or from an evaluator (a monitor
+              of its score).
+            </p>
+          </div>
+        }
+      >
+        {(rows) => (
+          <DataTable
+            testId="monitors-table"
+            caption="Monitors"
+            columns={[
+              'Name',
+              'State',
+              'Event type',
+              'What',
+              { label: 'Warning', numeric: true },
+              { label: 'Critical', numeric: true },
+              { label: 'Channels', numeric: true },
+            ]}
+          >
+            {rows.map((monitor) => (
+              <tr key={monitor.id} aria-current={monitor.id === open ? 'true' : undefined}>
+                <th scope="row">
+                  <Link
+                    from="/projects/$projectId/alerts"
+                    to="."
+                    search={{ tab: 'monitors', monitor: monitor.id }}
+                  >
+                    {monitor.name}
+                  </Link>
+                </th>
+                <td>
+                  <StateBadge state={monitor.paused ? 'paused' : monitor.state} />
+                </td>
+                <td>{monitor.event_type}</td>
+                <td>{describeMonitor(monitor)}</td>
+                <td className="num">{monitor.warning ?? '–'}</td>
+                <td className="num">{monitor.critical ?? '–'}</td>
+                <td className="num">{monitor.channels?.length ?? 0}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </QueryList>
     </>
   );
 }

@@ -9,6 +9,7 @@ import { DataTable } from '../components/Table';
 import { TextField } from '../components/TextField';
 import { datasetsKey, useDatasets } from './queries';
 import './datasets.css';
+import { QueryList } from '../components/QueryList';
 
 const route = getRouteApi('/signed-in/projects/$projectId/datasets');
 
@@ -24,7 +25,6 @@ export function DatasetsPage(): JSX.Element {
   useTitle('Datasets');
   const datasets = useDatasets(target);
   const [creating, setCreating] = useState(false);
-  const list = datasets.data ?? [];
   return (
     <>
       <div className="page-head">
@@ -44,42 +44,43 @@ export function DatasetsPage(): JSX.Element {
         </button>
       </div>
       {creating ? <CreateDataset projectId={projectId} onClose={() => setCreating(false)} /> : null}
-      <ErrorMessage error={datasets.error} title="Could not list the datasets" />
-      {datasets.isLoading ? (
-        <p className="muted" role="status">
-          Loading datasets…
-        </p>
-      ) : null}
-      {datasets.isSuccess && list.length === 0 ? (
-        <p className="muted card" data-testid="no-datasets">
-          No datasets yet. A dataset holds test cases (inputs and their ground truth) that experiments run
-          over: create one here, import a JSONL or CSV file into it, or add events to it from their detail (
-          <strong>Add to dataset</strong>).
-        </p>
-      ) : null}
-      {list.length > 0 ? (
-        <DataTable
-          testId="datasets-table"
-          caption="Datasets"
-          columns={['Name', { label: 'Datapoints', numeric: true }, 'Updated', 'Description']}
-        >
-          {list.map((dataset) => (
-            <tr key={dataset._id}>
-              <th scope="row">
-                <Link
-                  to="/projects/$projectId/datasets/$datasetId"
-                  params={{ projectId, datasetId: dataset._id }}
-                >
-                  {dataset.name}
-                </Link>
-              </th>
-              <td className="num">{formatCount(dataset.num_points)}</td>
-              <td>{formatTime(Date.parse(dataset.updated_at))}</td>
-              <td className="ellipsis">{dataset.description}</td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : null}
+      <QueryList
+        query={datasets}
+        items={datasets.data}
+        errorTitle="Could not list the datasets"
+        loading="Loading datasets…"
+        empty={
+          <p className="muted card" data-testid="no-datasets">
+            No datasets yet. A dataset holds test cases (inputs and their ground truth) that experiments run
+            over: create one here, import a JSONL or CSV file into it, or add events to it from their detail (
+            <strong>Add to dataset</strong>).
+          </p>
+        }
+      >
+        {(rows) => (
+          <DataTable
+            testId="datasets-table"
+            caption="Datasets"
+            columns={['Name', { label: 'Datapoints', numeric: true }, 'Updated', 'Description']}
+          >
+            {rows.map((dataset) => (
+              <tr key={dataset._id}>
+                <th scope="row">
+                  <Link
+                    to="/projects/$projectId/datasets/$datasetId"
+                    params={{ projectId, datasetId: dataset._id }}
+                  >
+                    {dataset.name}
+                  </Link>
+                </th>
+                <td className="num">{formatCount(dataset.num_points)}</td>
+                <td>{formatTime(Date.parse(dataset.updated_at))}</td>
+                <td className="ellipsis">{dataset.description}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </QueryList>
     </>
   );
 }

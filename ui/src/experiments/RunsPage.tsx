@@ -3,13 +3,13 @@ import { type JSX, useState } from 'react';
 import type { RunWire } from '../api/experiments';
 import { atLeast, useProjectRole, useTarget } from '../app/context';
 import { useTitle } from '../app/title';
-import { ErrorMessage } from '../components/ErrorMessage';
 import { formatCount, formatTime } from '../components/format';
 import { DataTable } from '../components/Table';
 import { useDatasets, useRuns } from '../datasets/queries';
 import { NewExperiment } from './NewExperiment';
 import { RunStatus } from './RunStatus';
 import './experiments.css';
+import { QueryList } from '../components/QueryList';
 
 const route = getRouteApi('/signed-in/projects/$projectId/runs');
 
@@ -84,71 +84,72 @@ export function RunsPage(): JSX.Element {
           }
         />
       ) : null}
-      <ErrorMessage error={runs.error} title="Could not list the runs" />
-      {runs.isLoading ? (
-        <p className="muted" role="status">
-          Loading runs…
-        </p>
-      ) : null}
-      {runs.isSuccess && list.length === 0 ? (
-        <p className="muted card" data-testid="no-runs">
-          No experiment runs yet. A run is your application over a dataset's datapoints, each traced as a
-          session and scored by evaluators: start one here (<strong>New experiment</strong>: a saved
-          configuration or an HTTP endpoint over a dataset, run by the platform) or with{' '}
-          <code>evaluate()</code> in the SDK (or HoneyHive's client), and its results show here.
-        </p>
-      ) : null}
-      {list.length > 0 ? (
-        <DataTable
-          testId="runs-table"
-          caption="Experiment runs"
-          columns={[
-            { label: 'Compare', hidden: true },
-            'Name',
-            'Status',
-            'Dataset',
-            { label: 'Datapoints', numeric: true },
-            { label: 'Sessions', numeric: true },
-            'Started',
-          ]}
-        >
-          {list.map((run) => (
-            <tr key={run.run_id} aria-current={picked.includes(run.run_id) ? 'true' : undefined}>
-              <td>
-                <input
-                  type="checkbox"
-                  aria-label={`Pick ${run.name} to compare`}
-                  checked={picked.includes(run.run_id)}
-                  onChange={() => toggle(run.run_id)}
-                />
-              </td>
-              <th scope="row">
-                <Link to="/projects/$projectId/runs/$runId" params={{ projectId, runId: run.run_id }}>
-                  {run.name}
-                </Link>
-              </th>
-              <td>
-                <RunStatus status={run.status} />
-              </td>
-              <td>
-                {run.dataset_id ? (
-                  <Link
-                    to="/projects/$projectId/datasets/$datasetId"
-                    params={{ projectId, datasetId: run.dataset_id }}
-                  >
-                    {names.get(run.dataset_id) ?? run.dataset_id}
+      <QueryList
+        query={runs}
+        items={runs.data}
+        errorTitle="Could not list the runs"
+        loading="Loading runs…"
+        empty={
+          <p className="muted card" data-testid="no-runs">
+            No experiment runs yet. A run is your application over a dataset's datapoints, each traced as a
+            session and scored by evaluators: start one here (<strong>New experiment</strong>: a saved
+            configuration or an HTTP endpoint over a dataset, run by the platform) or with{' '}
+            <code>evaluate()</code> in the SDK (or HoneyHive's client), and its results show here.
+          </p>
+        }
+      >
+        {(rows) => (
+          <DataTable
+            testId="runs-table"
+            caption="Experiment runs"
+            columns={[
+              { label: 'Compare', hidden: true },
+              'Name',
+              'Status',
+              'Dataset',
+              { label: 'Datapoints', numeric: true },
+              { label: 'Sessions', numeric: true },
+              'Started',
+            ]}
+          >
+            {rows.map((run) => (
+              <tr key={run.run_id} aria-current={picked.includes(run.run_id) ? 'true' : undefined}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Pick ${run.name} to compare`}
+                    checked={picked.includes(run.run_id)}
+                    onChange={() => toggle(run.run_id)}
+                  />
+                </td>
+                <th scope="row">
+                  <Link to="/projects/$projectId/runs/$runId" params={{ projectId, runId: run.run_id }}>
+                    {run.name}
                   </Link>
-                ) : (
-                  <span className="muted">inline</span>
-                )}
-              </td>
-              <td className="num">{formatCount(run.datapoint_ids.length)}</td>
-              <td className="num">{formatCount(run.event_ids.length)}</td>
-              <td>{formatTime(Date.parse(run.created_at))}</td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : null}
+                </th>
+                <td>
+                  <RunStatus status={run.status} />
+                </td>
+                <td>
+                  {run.dataset_id ? (
+                    <Link
+                      to="/projects/$projectId/datasets/$datasetId"
+                      params={{ projectId, datasetId: run.dataset_id }}
+                    >
+                      {names.get(run.dataset_id) ?? run.dataset_id}
+                    </Link>
+                  ) : (
+                    <span className="muted">inline</span>
+                  )}
+                </td>
+                <td className="num">{formatCount(run.datapoint_ids.length)}</td>
+                <td className="num">{formatCount(run.event_ids.length)}</td>
+                <td>{formatTime(Date.parse(run.created_at))}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </QueryList>
     </>
   );
 }

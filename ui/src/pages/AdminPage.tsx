@@ -21,6 +21,7 @@ import { CopyButton } from '../components/CopyButton';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
 import { Options } from '../components/Options';
+import { QueryList } from '../components/QueryList';
 import { RoleTabsPage } from '../components/RoleTabsPage';
 import { SelectField } from '../components/SelectField';
 import { DataTable } from '../components/Table';
@@ -113,41 +114,46 @@ function KeysPanel({ projectId, canManage }: { projectId: string; canManage: boo
       </p>
       {issued ? <NewKey issued={issued} onDone={() => setIssued(undefined)} /> : null}
       {canManage ? <CreateKey projectId={projectId} onIssued={onIssued} /> : null}
-      <ErrorMessage error={keys.error} title="Could not list keys" />
-      {keys.isLoading ? <p role="status">Loading keys…</p> : null}
-      {keys.data && keys.data.length === 0 ? <p>No keys yet.</p> : null}
-      {keys.data && keys.data.length > 0 ? (
-        <DataTable
-          testId="keys-table"
-          caption="API keys"
-          columns={[
-            'Key',
-            'Scopes',
-            'Status',
-            'Created',
-            'Created by',
-            'Expires / revoked',
-            canManage && 'Actions',
-          ]}
-        >
-          {sortKeys(keys.data).map((key) => (
-            <KeyRow
-              key={key.id}
-              apiKey={key}
-              projectId={projectId}
-              canManage={canManage}
-              onChanged={refresh}
-              onIssued={onIssued}
-            />
-          ))}
-        </DataTable>
-      ) : null}
+      <QueryList
+        query={keys}
+        items={keys.data}
+        errorTitle="Could not list keys"
+        loading="Loading keys…"
+        empty={<p>No keys yet.</p>}
+      >
+        {(rows) => (
+          <DataTable
+            testId="keys-table"
+            caption="API keys"
+            columns={[
+              'Key',
+              'Scopes',
+              'Status',
+              'Created',
+              'Created by',
+              'Expires / revoked',
+              canManage && 'Actions',
+            ]}
+          >
+            {sortKeys(rows).map((key) => (
+              <KeyRow
+                key={key.id}
+                apiKey={key}
+                projectId={projectId}
+                canManage={canManage}
+                onChanged={refresh}
+                onIssued={onIssued}
+              />
+            ))}
+          </DataTable>
+        )}
+      </QueryList>
     </>
   );
 }
 
 /** Active keys first, newest first within each. */
-function sortKeys(keys: ApiKeyView[]): ApiKeyView[] {
+function sortKeys(keys: readonly ApiKeyView[]): ApiKeyView[] {
   return [...keys].sort(
     (a, b) =>
       Number(a.status !== 'active') - Number(b.status !== 'active') ||
@@ -634,7 +640,6 @@ function ProviderKeysPanel({ projectId }: { projectId: string }) {
     void queryClient.invalidateQueries({ queryKey: listKey });
     void queryClient.invalidateQueries({ queryKey: auditKey });
   };
-  const rows = keys.data?.provider_keys;
   return (
     <>
       <h2>Provider keys</h2>
@@ -643,25 +648,30 @@ function ProviderKeysPanel({ projectId }: { projectId: string }) {
         workspace&apos;s. A key is never shown again after it is saved: only its last four characters.
       </p>
       <SetProviderKey projectId={projectId} onSaved={refresh} />
-      <ErrorMessage error={keys.error} title="Could not list provider keys" />
-      {keys.isLoading ? <p role="status">Loading provider keys…</p> : null}
-      {rows && rows.length === 0 ? <p>No provider keys yet.</p> : null}
-      {rows && rows.length > 0 ? (
-        <DataTable
-          testId="provider-keys-table"
-          caption="Provider keys"
-          columns={['Provider', 'Scope', 'Key', 'Base URL / region', 'Updated', 'Updated by', 'Actions']}
-        >
-          {rows.map((key) => (
-            <ProviderKeyRow
-              key={`${key.provider}/${key.scope}`}
-              providerKey={key}
-              projectId={projectId}
-              onChanged={refresh}
-            />
-          ))}
-        </DataTable>
-      ) : null}
+      <QueryList
+        query={keys}
+        items={keys.data?.provider_keys}
+        errorTitle="Could not list provider keys"
+        loading="Loading provider keys…"
+        empty={<p>No provider keys yet.</p>}
+      >
+        {(rows) => (
+          <DataTable
+            testId="provider-keys-table"
+            caption="Provider keys"
+            columns={['Provider', 'Scope', 'Key', 'Base URL / region', 'Updated', 'Updated by', 'Actions']}
+          >
+            {rows.map((key) => (
+              <ProviderKeyRow
+                key={`${key.provider}/${key.scope}`}
+                providerKey={key}
+                projectId={projectId}
+                onChanged={refresh}
+              />
+            ))}
+          </DataTable>
+        )}
+      </QueryList>
       <h3>Recent changes</h3>
       <ErrorMessage error={audit.error} title="Could not read the provider-key audit" />
       {audit.data && audit.data.entries.length === 0 ? <p className="muted">No changes yet.</p> : null}
