@@ -61,7 +61,7 @@ describe('the Datasets list', () => {
     });
     renderApp({ path: '/projects/p1/datasets', fetch: api.fetch });
     expect((await screen.findByRole('alert')).textContent).toContain(
-      'Could not list the datasets: the key lacks the read scope (HTTP 403)',
+      'Could not list datasets: the key lacks the read scope (HTTP 403)',
     );
   });
 

@@ -63,9 +63,7 @@ export function ChannelsPanel({ projectId, canManage }: { projectId: string; can
       ) : null}
       <QueryList
         query={channels}
-        items={channels.data}
-        errorTitle="Could not list channels"
-        loading="Loading channels…"
+        what="channels"
         empty={
           <p className="empty card">
             No channels yet.{canManage ? ' Add one above.' : ' An admin can add one.'}

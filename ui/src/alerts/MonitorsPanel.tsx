@@ -109,9 +109,7 @@ export function MonitorsPanel({
       ) : null}
       <QueryList
         query={monitors}
-        items={monitors.data}
-        errorTitle="Could not list monitors"
-        loading="Loading monitors…"
+        what="monitors"
         empty={
           <div className="empty card">
             <p>No monitors yet.</p>

@@ -1,32 +1,35 @@
 import type { ReactNode } from 'react';
 import { ErrorMessage } from './ErrorMessage';
 
+/** A query of a list (its data undefined until read). */
+export interface ListQuery<T> {
+  error: unknown;
+  isLoading: boolean;
+  data?: readonly T[];
+}
+
 /**
- * A list a query reads: the query's error, `loading` while it is first read, `empty` when it read
- * no items, else the items through `children` (a table, usually).
+ * A list a query reads: the query's error, a loading line while it is first read, `empty` when it
+ * read no items, else the items through `children` (a table, usually). `what` names the items.
  */
 export function QueryList<T>({
   query,
-  items,
-  errorTitle,
-  loading,
+  what,
   empty,
   children,
 }: {
-  query: { error: unknown; isLoading: boolean };
-  /** The items read, undefined until they are. */
-  items: readonly T[] | undefined;
-  errorTitle: string;
-  loading: string;
+  query: ListQuery<T>;
+  what: string;
   empty: ReactNode;
   children(items: readonly T[]): ReactNode;
 }) {
+  const items = query.data;
   return (
     <>
-      <ErrorMessage error={query.error} title={errorTitle} />
+      <ErrorMessage error={query.error} title={`Could not list ${what}`} />
       {query.isLoading ? (
         <p className="muted" role="status">
-          {loading}
+          Loading {what}…
         </p>
       ) : null}
       {items?.length === 0 ? empty : null}

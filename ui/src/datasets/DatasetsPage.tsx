@@ -46,9 +46,7 @@ export function DatasetsPage(): JSX.Element {
       {creating ? <CreateDataset projectId={projectId} onClose={() => setCreating(false)} /> : null}
       <QueryList
         query={datasets}
-        items={datasets.data}
-        errorTitle="Could not list the datasets"
-        loading="Loading datasets…"
+        what="datasets"
         empty={
           <p className="muted card" data-testid="no-datasets">
             No datasets yet. A dataset holds test cases (inputs and their ground truth) that experiments run

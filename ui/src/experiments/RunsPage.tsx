@@ -86,9 +86,7 @@ export function RunsPage(): JSX.Element {
       ) : null}
       <QueryList
         query={runs}
-        items={runs.data}
-        errorTitle="Could not list the runs"
-        loading="Loading runs…"
+        what="runs"
         empty={
           <p className="muted card" data-testid="no-runs">
             No experiment runs yet. A run is your application over a dataset's datapoints, each traced as a

@@ -114,13 +114,7 @@ function KeysPanel({ projectId, canManage }: { projectId: string; canManage: boo
       </p>
       {issued ? <NewKey issued={issued} onDone={() => setIssued(undefined)} /> : null}
       {canManage ? <CreateKey projectId={projectId} onIssued={onIssued} /> : null}
-      <QueryList
-        query={keys}
-        items={keys.data}
-        errorTitle="Could not list keys"
-        loading="Loading keys…"
-        empty={<p>No keys yet.</p>}
-      >
+      <QueryList query={keys} what="keys" empty={<p>No keys yet.</p>}>
         {(rows) => (
           <DataTable
             testId="keys-table"
@@ -649,10 +643,8 @@ function ProviderKeysPanel({ projectId }: { projectId: string }) {
       </p>
       <SetProviderKey projectId={projectId} onSaved={refresh} />
       <QueryList
-        query={keys}
-        items={keys.data?.provider_keys}
-        errorTitle="Could not list provider keys"
-        loading="Loading provider keys…"
+        query={{ ...keys, data: keys.data?.provider_keys }}
+        what="provider keys"
         empty={<p>No provider keys yet.</p>}
       >
         {(rows) => (
