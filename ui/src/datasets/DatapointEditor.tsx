@@ -5,12 +5,13 @@
  * dataset in `linked_datasets`).
  */
 import { useMutation } from '@tanstack/react-query';
-import { type JSX, useId, useState } from 'react';
+import { type JSX, useState } from 'react';
 import type { DataTarget } from '../api/client';
 import type { DatapointPatch, DatapointWire } from '../api/experiments';
 import { useApp } from '../app/context';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { JsonField } from '../components/JsonField';
+import { PanelForm } from '../components/PanelForm';
 import { jsonText, parseJsonObject, parseJsonObjectList } from './json-text';
 
 interface Draft {
@@ -82,7 +83,6 @@ export function DatapointEditor({
   onSaved(message: string): void;
 }): JSX.Element {
   const { api } = useApp();
-  const headingId = useId();
   const [draft, setDraft] = useState<Draft>(() => draftOf(datapoint));
   const [touched, setTouched] = useState(false);
   const checked = checkDraft(draft);
@@ -99,24 +99,15 @@ export function DatapointEditor({
   const set = (key: keyof Draft) => (value: string) =>
     setDraft((previous) => ({ ...previous, [key]: value }));
   return (
-    <form
-      className="card stack datapoint-editor"
-      aria-labelledby={headingId}
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
+    <PanelForm
+      className="datapoint-editor"
+      title={datapoint ? `Edit datapoint ${position ?? datapoint._id}` : 'New datapoint'}
+      onClose={onClose}
+      onSubmit={() => {
         setTouched(true);
         if (checked.body && !save.isPending) save.mutate(checked.body);
       }}
     >
-      <div className="row">
-        <h2 id={headingId} className="grow">
-          {datapoint ? `Edit datapoint ${position ?? datapoint._id}` : 'New datapoint'}
-        </h2>
-        <button type="button" className="secondary small" onClick={onClose}>
-          Close
-        </button>
-      </div>
       {datapoint ? (
         <p className="muted small">
           <code>{datapoint._id}</code>
@@ -164,6 +155,6 @@ export function DatapointEditor({
           </span>
         ) : null}
       </div>
-    </form>
+    </PanelForm>
   );
 }

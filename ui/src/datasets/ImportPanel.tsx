@@ -10,6 +10,7 @@ import type { DataTarget } from '../api/client';
 import type { DatapointMapping, DatasetFileFormat } from '../api/experiments';
 import { useApp } from '../app/context';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { PanelForm } from '../components/PanelForm';
 import { SelectField } from '../components/SelectField';
 import { TextField } from '../components/TextField';
 
@@ -68,7 +69,6 @@ export function ImportPanel({
   onImported(message: string): void;
 }): JSX.Element {
   const { api } = useApp();
-  const headingId = useId();
   const fileId = useId();
   const [format, setFormat] = useState<DatasetFileFormat>('jsonl');
   const [content, setContent] = useState('');
@@ -91,23 +91,13 @@ export function ImportPanel({
   });
   const tooLarge = new Blob([content]).size > MAX_IMPORT_BYTES;
   return (
-    <form
-      className="card stack"
-      aria-labelledby={headingId}
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
+    <PanelForm
+      title="Import datapoints"
+      onClose={onClose}
+      onSubmit={() => {
         if (content.trim() !== '' && !tooLarge && !run.isPending) run.mutate();
       }}
     >
-      <div className="row">
-        <h2 id={headingId} className="grow">
-          Import datapoints
-        </h2>
-        <button type="button" className="secondary small" onClick={onClose}>
-          Close
-        </button>
-      </div>
       <div className="row">
         <span className="field">
           <label htmlFor={fileId}>File</label>
@@ -187,6 +177,6 @@ export function ImportPanel({
           {run.isPending ? 'Importing…' : 'Import'}
         </button>
       </div>
-    </form>
+    </PanelForm>
   );
 }

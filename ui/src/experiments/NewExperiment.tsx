@@ -12,6 +12,7 @@ import { CheckList } from '../components/CheckList';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { type ControlProps, FormField } from '../components/FormField';
 import { JsonField } from '../components/JsonField';
+import { PanelForm } from '../components/PanelForm';
 import { runsKey, useDatasets } from '../datasets/queries';
 import { metricsQueryKey } from '../evaluators/MetricScores';
 import {
@@ -32,7 +33,6 @@ export function NewExperiment({
 }): JSX.Element {
   const { api } = useApp();
   const queryClient = useQueryClient();
-  const headingId = useId();
   const id = useId();
   const datasets = useDatasets(target);
   const configurations = useQuery({
@@ -66,24 +66,15 @@ export function NewExperiment({
     </FormField>
   );
   return (
-    <form
-      className="card stack new-experiment"
-      aria-labelledby={headingId}
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
+    <PanelForm
+      className="new-experiment"
+      title="New experiment"
+      onClose={onClose}
+      onSubmit={() => {
         setTouched(true);
         if (checked.body && !start.isPending) start.mutate(checked.body);
       }}
     >
-      <div className="row">
-        <h2 id={headingId} className="grow">
-          New experiment
-        </h2>
-        <button type="button" className="secondary small" onClick={onClose}>
-          Close
-        </button>
-      </div>
       <p className="muted small">
         The platform runs every datapoint of the dataset through a saved prompt configuration (the LLM proxy,
         with the project's provider keys) or an HTTP endpoint, each as a session of the run, and scores them
@@ -216,6 +207,6 @@ export function NewExperiment({
           </span>
         ) : null}
       </div>
-    </form>
+    </PanelForm>
   );
 }

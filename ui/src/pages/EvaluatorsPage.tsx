@@ -23,6 +23,7 @@ import { MetricFormFields } from '../evaluators/MetricFormFields';
 import { metricsQueryKey } from '../evaluators/MetricScores';
 import { Versions } from '../evaluators/Versions';
 import '../evaluators/evaluators.css';
+import { PanelForm } from '../components/PanelForm';
 
 const route = getRouteApi('/signed-in/projects/$projectId/evaluators');
 
@@ -232,7 +233,6 @@ function Editor({
 }): JSX.Element {
   const { api } = useApp();
   const queryClient = useQueryClient();
-  const headingId = useId();
   const [form, setForm] = useState<MetricForm>(() => (metric ? formFromMetric(metric) : emptyForm()));
   const [touched, setTouched] = useState(false);
   const suggestions = useFieldSuggestions(target);
@@ -263,24 +263,14 @@ function Editor({
   });
   return (
     <div className="evaluator-editor">
-      <form
-        className="card stack"
-        aria-labelledby={headingId}
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
+      <PanelForm
+        title={metric ? `Edit ${metric.name} (v${metric.version})` : 'New evaluator'}
+        onClose={onClose}
+        onSubmit={() => {
           setTouched(true);
           if (valid && canWrite) save.mutate();
         }}
       >
-        <div className="row">
-          <h2 id={headingId} className="grow">
-            {metric ? `Edit ${metric.name} (v${metric.version})` : 'New evaluator'}
-          </h2>
-          <button type="button" className="secondary small" onClick={onClose}>
-            Close
-          </button>
-        </div>
         <fieldset className="plain" disabled={!canWrite}>
           <MetricFormFields
             form={form}
@@ -329,7 +319,7 @@ function Editor({
             )
           ) : null}
         </div>
-      </form>
+      </PanelForm>
       <div className="stack">
         {form.type === 'human' ? (
           // run_metric refuses a human metric: reviewers score it.
