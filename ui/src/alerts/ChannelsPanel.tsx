@@ -15,6 +15,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
 import { Options } from '../components/Options';
 import { QueryList } from '../components/QueryList';
+import { SubmitButton } from '../components/SubmitButton';
 import { DataTable } from '../components/Table';
 import { TextField } from '../components/TextField';
 
@@ -171,9 +172,9 @@ function CreateChannel({
       </fieldset>
       <ErrorMessage error={create.error} title="Could not add the channel" />
       <div className="row">
-        <button type="submit" disabled={create.isPending || severities.length === 0}>
-          {create.isPending ? 'Adding…' : 'Add channel'}
-        </button>
+        <SubmitButton pending={create.isPending} busy="Adding…" disabled={severities.length === 0}>
+          Add channel
+        </SubmitButton>
         {severities.length === 0 ? <span className="muted small">Choose at least one severity.</span> : null}
       </div>
     </form>

@@ -16,6 +16,7 @@ import { FilterRows } from '../components/FilterRows';
 import { formatCount, formatTime } from '../components/format';
 import { QueryList } from '../components/QueryList';
 import { SelectField } from '../components/SelectField';
+import { SubmitButton } from '../components/SubmitButton';
 import { DataTable } from '../components/Table';
 import { TextField } from '../components/TextField';
 import { BUCKET_MS, toSeries } from '../dashboard/buckets';
@@ -344,9 +345,9 @@ function MonitorEditor({
         <ErrorMessage error={remove.error} title="Could not delete the monitor" />
         <div className="row">
           {readOnly ? null : (
-            <button type="submit" disabled={save.isPending}>
-              {save.isPending ? 'Saving…' : monitor ? 'Save changes' : 'Create monitor'}
-            </button>
+            <SubmitButton pending={save.isPending} busy="Saving…">
+              {monitor ? 'Save changes' : 'Create monitor'}
+            </SubmitButton>
           )}
           <button type="button" className="secondary" onClick={closeTo}>
             {readOnly ? 'Close' : 'Cancel'}

@@ -12,6 +12,7 @@ import { useApp } from '../app/context';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { JsonField } from '../components/JsonField';
 import { PanelForm } from '../components/PanelForm';
+import { SubmitButton } from '../components/SubmitButton';
 import { jsonText, parseJsonObject, parseJsonObjectList } from './json-text';
 
 interface Draft {
@@ -146,9 +147,9 @@ export function DatapointEditor({
       </div>
       <ErrorMessage error={save.error} title="Could not save the datapoint" />
       <div className="actions">
-        <button type="submit" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : datapoint ? 'Save datapoint' : 'Add datapoint'}
-        </button>
+        <SubmitButton pending={save.isPending} busy="Saving…">
+          {datapoint ? 'Save datapoint' : 'Add datapoint'}
+        </SubmitButton>
         {touched && !checked.body ? (
           <span className="bad small" role="status">
             Fix the JSON marked above.

@@ -10,6 +10,7 @@ import type { DatasetFileFormat } from '../api/experiments';
 import { useApp } from '../app/context';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatCount, formatTime } from '../components/format';
+import { SubmitButton } from '../components/SubmitButton';
 import { DataTable } from '../components/Table';
 import { TextField } from '../components/TextField';
 import { versionsKey } from './queries';
@@ -59,9 +60,9 @@ export function DatasetVersions({
             maxLength={4000}
             onChange={setDescription}
           />
-          <button type="submit" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : 'Save as version'}
-          </button>
+          <SubmitButton pending={save.isPending} busy="Saving…">
+            Save as version
+          </SubmitButton>
         </form>
       ) : null}
       <ErrorMessage error={save.error} title="Could not save a version" />

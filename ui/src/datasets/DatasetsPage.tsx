@@ -10,6 +10,7 @@ import { TextField } from '../components/TextField';
 import { datasetsKey, useDatasets } from './queries';
 import './datasets.css';
 import { QueryList } from '../components/QueryList';
+import { SubmitButton } from '../components/SubmitButton';
 
 const route = getRouteApi('/signed-in/projects/$projectId/datasets');
 
@@ -139,9 +140,9 @@ function CreateDataset({ projectId, onClose }: { projectId: string; onClose(): v
       {nameError ? <span className="bad small">{nameError}</span> : null}
       <ErrorMessage error={create.error} title="Could not create the dataset" />
       <div className="actions">
-        <button type="submit" disabled={create.isPending}>
-          {create.isPending ? 'Creating…' : 'Create dataset'}
-        </button>
+        <SubmitButton pending={create.isPending} busy="Creating…">
+          Create dataset
+        </SubmitButton>
         <button type="button" className="secondary" onClick={onClose}>
           Cancel
         </button>

@@ -12,6 +12,7 @@ import { useApp } from '../app/context';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { PanelForm } from '../components/PanelForm';
 import { SelectField } from '../components/SelectField';
+import { SubmitButton } from '../components/SubmitButton';
 import { TextField } from '../components/TextField';
 
 /**
@@ -173,9 +174,9 @@ export function ImportPanel({
       ) : null}
       <ErrorMessage error={run.error} title="Could not import" />
       <div className="actions">
-        <button type="submit" disabled={content.trim() === '' || tooLarge || run.isPending}>
-          {run.isPending ? 'Importing…' : 'Import'}
-        </button>
+        <SubmitButton pending={run.isPending} busy="Importing…" disabled={content.trim() === '' || tooLarge}>
+          Import
+        </SubmitButton>
       </div>
     </PanelForm>
   );

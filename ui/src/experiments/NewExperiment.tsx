@@ -13,6 +13,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { type ControlProps, FormField } from '../components/FormField';
 import { JsonField } from '../components/JsonField';
 import { PanelForm } from '../components/PanelForm';
+import { SubmitButton } from '../components/SubmitButton';
 import { runsKey, useDatasets } from '../datasets/queries';
 import { metricsQueryKey } from '../evaluators/MetricScores';
 import {
@@ -198,9 +199,9 @@ export function NewExperiment({
       />
       <ErrorMessage error={start.error} title="Could not start the experiment" />
       <div className="actions">
-        <button type="submit" disabled={start.isPending}>
-          {start.isPending ? 'Starting…' : 'Start experiment'}
-        </button>
+        <SubmitButton pending={start.isPending} busy="Starting…">
+          Start experiment
+        </SubmitButton>
         {touched && !checked.body ? (
           <span className="bad small" role="status">
             Fix the fields marked above.

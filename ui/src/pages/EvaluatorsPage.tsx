@@ -24,6 +24,7 @@ import { metricsQueryKey } from '../evaluators/MetricScores';
 import { Versions } from '../evaluators/Versions';
 import '../evaluators/evaluators.css';
 import { PanelForm } from '../components/PanelForm';
+import { SubmitButton } from '../components/SubmitButton';
 
 const route = getRouteApi('/signed-in/projects/$projectId/evaluators');
 
@@ -286,9 +287,9 @@ function Editor({
         <ErrorMessage error={remove.error} title="Could not delete" />
         <div className="actions">
           {canWrite ? (
-            <button type="submit" disabled={save.isPending}>
-              {save.isPending ? 'Saving…' : metric ? 'Save as new version' : 'Create evaluator'}
-            </button>
+            <SubmitButton pending={save.isPending} busy="Saving…">
+              {metric ? 'Save as new version' : 'Create evaluator'}
+            </SubmitButton>
           ) : roleKnown ? (
             <span className="muted small">Viewers cannot change evaluators: a member or above can.</span>
           ) : null}
