@@ -18,3 +18,12 @@ export function SubmitButton({
     </button>
   );
 }
+
+/** Beside a submit that was tried on a form with errors: where to look. */
+export function FixMarkedNote({ shown, what }: { shown: boolean; what: string }) {
+  return shown ? (
+    <span className="bad small" role="status">
+      Fix the {what} marked above.
+    </span>
+  ) : null;
+}

@@ -12,7 +12,7 @@ import { useApp } from '../app/context';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { JsonField } from '../components/JsonField';
 import { PanelForm } from '../components/PanelForm';
-import { SubmitButton } from '../components/SubmitButton';
+import { FixMarkedNote, SubmitButton } from '../components/SubmitButton';
 import { jsonText, parseJsonObject, parseJsonObjectList } from './json-text';
 
 interface Draft {
@@ -150,11 +150,7 @@ export function DatapointEditor({
         <SubmitButton pending={save.isPending} busy="Saving…">
           {datapoint ? 'Save datapoint' : 'Add datapoint'}
         </SubmitButton>
-        {touched && !checked.body ? (
-          <span className="bad small" role="status">
-            Fix the JSON marked above.
-          </span>
-        ) : null}
+        <FixMarkedNote shown={touched && !checked.body} what="JSON" />
       </div>
     </PanelForm>
   );

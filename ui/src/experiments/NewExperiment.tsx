@@ -13,7 +13,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { type ControlProps, FormField } from '../components/FormField';
 import { JsonField } from '../components/JsonField';
 import { PanelForm } from '../components/PanelForm';
-import { SubmitButton } from '../components/SubmitButton';
+import { FixMarkedNote, SubmitButton } from '../components/SubmitButton';
 import { runsKey, useDatasets } from '../datasets/queries';
 import { metricsQueryKey } from '../evaluators/MetricScores';
 import {
@@ -202,11 +202,7 @@ export function NewExperiment({
         <SubmitButton pending={start.isPending} busy="Starting…">
           Start experiment
         </SubmitButton>
-        {touched && !checked.body ? (
-          <span className="bad small" role="status">
-            Fix the fields marked above.
-          </span>
-        ) : null}
+        <FixMarkedNote shown={touched && !checked.body} what="fields" />
       </div>
     </PanelForm>
   );

@@ -24,7 +24,7 @@ import { metricsQueryKey } from '../evaluators/MetricScores';
 import { Versions } from '../evaluators/Versions';
 import '../evaluators/evaluators.css';
 import { PanelForm } from '../components/PanelForm';
-import { SubmitButton } from '../components/SubmitButton';
+import { FixMarkedNote, SubmitButton } from '../components/SubmitButton';
 
 const route = getRouteApi('/signed-in/projects/$projectId/evaluators');
 
@@ -293,11 +293,7 @@ function Editor({
           ) : roleKnown ? (
             <span className="muted small">Viewers cannot change evaluators: a member or above can.</span>
           ) : null}
-          {touched && !valid ? (
-            <span className="bad small" role="status">
-              Fix the fields marked above.
-            </span>
-          ) : null}
+          <FixMarkedNote shown={touched && !valid} what="fields" />
           {metric && canWrite ? (
             confirmDelete ? (
               <>
