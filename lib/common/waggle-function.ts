@@ -18,7 +18,7 @@ import type { LogLevel } from '../config/deployment-config';
 import { functionAlarms } from './function-alarms';
 import { LOCK_FILE, PROJECT_ROOT, projectPath } from './project-paths';
 
-interface WaggleFunctionProps {
+export interface WaggleFunctionProps {
   /** Entry file relative to the repository root, e.g. `lambdas/ingest/handler.ts`. */
   readonly entry: string;
   /** Exported handler name in the entry file. */

@@ -1,10 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { Policy } from 'aws-cdk-lib/aws-iam';
-import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
-import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import {
   BACKFILL_DEFINITION_PLACEHOLDERS,
   backfillDefinition,
@@ -13,11 +10,10 @@ import { environmentForBackfillSteps } from '../../lambdas/backfill-steps/enviro
 import { environmentForBackfillsApi } from '../../lambdas/backfills-api/environment';
 import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
 import { BACKFILL_ITEMS_PREFIX } from '../../lambdas/domain/evaluators/backfill/steps';
-import { addFunctionRoutes, HTTP_API_FUNCTION_TIMEOUT } from '../common/function-routes';
-import { WaggleFunction } from '../common/waggle-function';
+import { HTTP_API_FUNCTION_TIMEOUT } from '../common/function-routes';
 import type { LogLevel } from '../config/deployment-config';
-import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
-import { createMapWorkflow, createWorkflowItems, grantItemLists, grantRunControl } from './map-workflow';
+import { type CallerAuthProps, callerAuthEnvironment } from './caller-auth';
+import { grantItemLists, MapWorkflowService } from './map-workflow';
 import { grantMetricRuns, type MetricRunAccess, metricRunEnvironment } from './metric-run-access';
 
 export interface BackfillsProps extends CallerAuthProps {
@@ -38,78 +34,62 @@ export interface BackfillsProps extends CallerAuthProps {
  * runs metrics and writes item lists; the state machine invokes the steps function, reads item
  * lists and runs its own Map Run child executions.
  */
-export class Backfills extends Construct {
-  readonly itemsKey: Key;
-  readonly itemsBucket: Bucket;
-  readonly stepsFunction: WaggleFunction;
-  readonly stateMachine: StateMachine;
-  readonly apiFunction: WaggleFunction;
-  /** The state machine's rights over its own Map Run children. */
-  readonly mapRunPolicy: Policy;
-
+export class Backfills extends MapWorkflowService {
   constructor(scope: Construct, id: string, props: BackfillsProps) {
-    super(scope, id);
-    ({ itemsKey: this.itemsKey, itemsBucket: this.itemsBucket } = createWorkflowItems(this, {
+    const { metricRuns } = props;
+    super(scope, id, {
+      ...props,
       keyDescription: 'Waggle backfills: encrypts the item lists of runs',
-      accessLogBucket: props.accessLogBucket,
       accessLogPrefix: 'backfill-items/',
-    }));
-
-    this.stepsFunction = new WaggleFunction(this, 'Steps', {
-      entry: 'lambdas/backfill-steps/handler.ts',
-      serviceName: 'waggle-backfill-steps',
-      description: "Waggle backfill steps: list a run's events, score a batch, sum the results",
-      memorySize: 1024,
-      // A batch of 20 events, 4 at a time, each at most the worker's judge bound (136 s): well inside.
-      timeout: Duration.minutes(15),
-      logLevel: props.logLevel,
-      environment: environmentForBackfillSteps({
-        ...metricRunEnvironment(props.metricRuns),
-        BACKFILL_ITEMS_BUCKET: this.itemsBucket.bucketName,
-      }),
-    });
-    grantMetricRuns(this.stepsFunction, props.metricRuns);
-    const items = { itemsKey: this.itemsKey, itemsBucket: this.itemsBucket };
-    grantItemLists(this.stepsFunction.role, items, BACKFILL_ITEMS_PREFIX, {
-      sid: 'WriteItemLists',
-      objectActions: ['s3:PutObject'],
-      keyActions: ['kms:GenerateDataKey'],
-    });
-    ({ stateMachine: this.stateMachine, mapRunPolicy: this.mapRunPolicy } = createMapWorkflow(this, {
+      itemsPrefix: BACKFILL_ITEMS_PREFIX,
       definition: backfillDefinition(),
       placeholders: BACKFILL_DEFINITION_PLACEHOLDERS,
-      stepsFunction: this.stepsFunction,
-      items,
-      itemsPrefix: BACKFILL_ITEMS_PREFIX,
-    }));
-
-    this.apiFunction = new WaggleFunction(this, 'Api', {
-      entry: 'lambdas/backfills-api/handler.ts',
-      serviceName: 'waggle-backfills-api',
-      description: 'Waggle backfills API: estimate, start, describe and redrive backfill runs',
-      memorySize: 512,
-      timeout: HTTP_API_FUNCTION_TIMEOUT,
-      logLevel: props.logLevel,
-      environment: environmentForBackfillsApi({
-        SYNC_STATE_TABLE_NAME: props.metricRuns.syncController.stateTable.tableName,
-        EVENT_STORE_BUCKET: props.metricRuns.eventStore.bucket.bucketName,
-        ATHENA_WORKGROUP: props.metricRuns.eventTables.workGroupName,
-        GLUE_DATABASE: props.metricRuns.eventTables.databaseName,
-        DEFAULT_READ_WINDOW_DAYS: props.metricRuns.defaultReadWindowDays,
-        BACKFILL_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-        ...callerAuthEnvironment(props),
+      steps: (service) => ({
+        entry: 'lambdas/backfill-steps/handler.ts',
+        serviceName: 'waggle-backfill-steps',
+        description: "Waggle backfill steps: list a run's events, score a batch, sum the results",
+        memorySize: 1024,
+        // A batch of 20 events, 4 at a time, each at most the worker's judge bound (136 s): well inside.
+        timeout: Duration.minutes(15),
+        logLevel: props.logLevel,
+        environment: environmentForBackfillSteps({
+          ...metricRunEnvironment(metricRuns),
+          BACKFILL_ITEMS_BUCKET: service.itemsBucket.bucketName,
+        }),
       }),
+      grantSteps: (service) => {
+        grantMetricRuns(service.stepsFunction, metricRuns);
+        grantItemLists(service.stepsFunction.role, service, BACKFILL_ITEMS_PREFIX, {
+          sid: 'WriteItemLists',
+          objectActions: ['s3:PutObject'],
+          keyActions: ['kms:GenerateDataKey'],
+        });
+      },
+      api: (_service, stateMachine) => ({
+        entry: 'lambdas/backfills-api/handler.ts',
+        serviceName: 'waggle-backfills-api',
+        description: 'Waggle backfills API: estimate, start, describe and redrive backfill runs',
+        memorySize: 512,
+        timeout: HTTP_API_FUNCTION_TIMEOUT,
+        logLevel: props.logLevel,
+        environment: environmentForBackfillsApi({
+          SYNC_STATE_TABLE_NAME: metricRuns.syncController.stateTable.tableName,
+          EVENT_STORE_BUCKET: metricRuns.eventStore.bucket.bucketName,
+          ATHENA_WORKGROUP: metricRuns.eventTables.workGroupName,
+          GLUE_DATABASE: metricRuns.eventTables.databaseName,
+          DEFAULT_READ_WINDOW_DAYS: metricRuns.defaultReadWindowDays,
+          BACKFILL_STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+          ...callerAuthEnvironment(props),
+        }),
+      }),
+      grantApi: (service) => {
+        const apiRole = service.apiFunction.role;
+        metricRuns.syncController.grantReadSyncedConfig(apiRole);
+        metricRuns.eventStore.grantReadEvents(apiRole);
+        metricRuns.eventTables.grantQuery(apiRole);
+      },
+      integrationId: 'BackfillsIntegration',
+      routes: BACKFILLS_ROUTES,
     });
-    const apiRole = this.apiFunction.role;
-    grantCallerAuth(apiRole, props);
-    props.metricRuns.syncController.grantReadSyncedConfig(apiRole);
-    props.metricRuns.eventStore.grantReadEvents(apiRole);
-    props.metricRuns.eventTables.grantQuery(apiRole);
-    grantRunControl(apiRole, this.stateMachine);
-    this.addRoutes(props.httpApi);
-  }
-
-  private addRoutes(httpApi: HttpApi): void {
-    addFunctionRoutes(httpApi, 'BackfillsIntegration', this.apiFunction.function, BACKFILLS_ROUTES);
   }
 }

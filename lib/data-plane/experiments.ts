@@ -1,10 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import type { Policy } from 'aws-cdk-lib/aws-iam';
-import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
-import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { EXPERIMENT_ITEMS_PREFIX } from '../../lambdas/domain/experiments/server/steps';
 import {
   EXPERIMENT_DEFINITION_PLACEHOLDERS,
@@ -14,13 +11,12 @@ import { environmentForExperimentSteps } from '../../lambdas/experiment-steps/en
 import { environmentForExperimentsApi } from '../../lambdas/experiments-api/environment';
 import { EXPERIMENTS_ROUTES } from '../../lambdas/experiments-api/routes';
 import { grantTableAndKey, type KeptTableWithKey } from '../common/customer-key';
-import { addFunctionRoutes, HTTP_API_FUNCTION_TIMEOUT } from '../common/function-routes';
-import { WaggleFunction } from '../common/waggle-function';
+import { HTTP_API_FUNCTION_TIMEOUT } from '../common/function-routes';
 import type { LogLevel } from '../config/deployment-config';
-import { type CallerAuthProps, callerAuthEnvironment, grantCallerAuth } from './caller-auth';
+import { type CallerAuthProps, callerAuthEnvironment } from './caller-auth';
 import type { SyncController } from './data-plane-controller';
 import { grantDatasetsTable } from './datasets';
-import { createMapWorkflow, createWorkflowItems, grantItemLists, grantRunControl } from './map-workflow';
+import { grantItemLists, MapWorkflowService } from './map-workflow';
 import type { MetricExecutionAccess } from './metric-run-access';
 import { grantProviderCalls } from './provider-calls';
 
@@ -50,114 +46,100 @@ export interface ExperimentsProps extends CallerAuthProps, MetricExecutionAccess
  * writes item lists and batch records and a run's end; the state machine invokes the steps function,
  * reads item lists and runs its own Map Run child executions.
  */
-export class Experiments extends Construct {
-  readonly itemsKey: Key;
-  readonly itemsBucket: Bucket;
-  readonly stepsFunction: WaggleFunction;
-  readonly stateMachine: StateMachine;
-  readonly apiFunction: WaggleFunction;
-  /** The state machine's rights over its own Map Run children. */
-  readonly mapRunPolicy: Policy;
-
+export class Experiments extends MapWorkflowService {
   constructor(scope: Construct, id: string, props: ExperimentsProps) {
-    super(scope, id);
-    ({ itemsKey: this.itemsKey, itemsBucket: this.itemsBucket } = createWorkflowItems(this, {
+    super(scope, id, {
+      ...props,
       keyDescription: 'Waggle experiments: encrypts item lists, endpoint headers and batch records of runs',
-      accessLogBucket: props.accessLogBucket,
       accessLogPrefix: 'experiment-items/',
-    }));
-    const items = { itemsKey: this.itemsKey, itemsBucket: this.itemsBucket };
-
-    this.stepsFunction = new WaggleFunction(this, 'Steps', {
-      entry: 'lambdas/experiment-steps/handler.ts',
-      serviceName: 'waggle-experiment-steps',
-      description: "Waggle experiment steps: list a run's batches, run a batch of datapoints, end the run",
-      // It waits on providers, the executor and the queue, and holds one batch: 512 MB, half the wait's price of 1 GB.
-      memorySize: EXPERIMENT_STEPS_MEMORY_MB,
-      // A batch of 10 datapoints, 5 at a time, each at most the provider timeout (60 s) plus the proxy's retries.
-      timeout: Duration.minutes(15),
-      logLevel: props.logLevel,
-      environment: environmentForExperimentSteps({
-        DATASETS_TABLE_NAME: props.datasets.table.tableName,
-        EXPERIMENT_ITEMS_BUCKET: this.itemsBucket.bucketName,
-        SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
-        PROVIDER_KEYS_TABLE_NAME: props.providerKeys.table.tableName,
-        PROVIDER_SECRETS_KEY_ARN: props.providerKeys.secretsKey.keyArn,
-        PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
-        JUDGE_DAILY_BUDGET_USD:
-          props.judgeDailyBudgetUsd === undefined ? undefined : String(props.judgeDailyBudgetUsd),
-        JUDGE_FALLBACKS:
-          props.judgeFallbacks === undefined ? undefined : JSON.stringify(props.judgeFallbacks),
-        EVALUATOR_EXECUTOR_FUNCTION_NAME: props.executor.function.functionName,
-        EVENTS_QUEUE_URL: props.eventsQueue.queue.queueUrl,
-        OVERFLOW_BUCKET: props.rawArchive.bucket.bucketName,
-      }),
-    });
-    const stepsRole = this.stepsFunction.role;
-    grantProviderCalls(stepsRole, props);
-    props.executor.grantInvoke(stepsRole);
-    props.syncController.grantReadSyncedConfig(stepsRole);
-    grantDatasetsTable(this, stepsRole, props.datasets, 'ReadDatapointsWriteRuns', [
-      'dynamodb:GetItem',
-      'dynamodb:BatchGetItem',
-      'dynamodb:PutItem',
-    ]);
-    grantItemLists(stepsRole, items, EXPERIMENT_ITEMS_PREFIX, {
-      sid: 'ReadWriteItemLists',
-      objectActions: ['s3:GetObject', 's3:PutObject'],
-      keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-    });
-    ({ stateMachine: this.stateMachine, mapRunPolicy: this.mapRunPolicy } = createMapWorkflow(this, {
+      itemsPrefix: EXPERIMENT_ITEMS_PREFIX,
       definition: experimentDefinition(),
       placeholders: EXPERIMENT_DEFINITION_PLACEHOLDERS,
-      stepsFunction: this.stepsFunction,
-      items,
-      itemsPrefix: EXPERIMENT_ITEMS_PREFIX,
-    }));
-
-    this.apiFunction = new WaggleFunction(this, 'Api', {
-      entry: 'lambdas/experiments-api/handler.ts',
-      serviceName: 'waggle-experiments-api',
-      description: 'Waggle experiments API: start, describe and redrive server-side experiments',
-      memorySize: 512,
-      timeout: HTTP_API_FUNCTION_TIMEOUT,
-      logLevel: props.logLevel,
-      environment: environmentForExperimentsApi({
-        DATASETS_TABLE_NAME: props.datasets.table.tableName,
-        SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
-        PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
-        EXPERIMENT_ITEMS_BUCKET: this.itemsBucket.bucketName,
-        EXPERIMENT_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-        ...callerAuthEnvironment(props),
+      steps: (service) => ({
+        entry: 'lambdas/experiment-steps/handler.ts',
+        serviceName: 'waggle-experiment-steps',
+        description: "Waggle experiment steps: list a run's batches, run a batch of datapoints, end the run",
+        // It waits on providers, the executor and the queue, and holds one batch: 512 MB, half the wait's price of 1 GB.
+        memorySize: EXPERIMENT_STEPS_MEMORY_MB,
+        // A batch of 10 datapoints, 5 at a time, each at most the provider timeout (60 s) plus the proxy's retries.
+        timeout: Duration.minutes(15),
+        logLevel: props.logLevel,
+        environment: environmentForExperimentSteps({
+          DATASETS_TABLE_NAME: props.datasets.table.tableName,
+          EXPERIMENT_ITEMS_BUCKET: service.itemsBucket.bucketName,
+          SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
+          PROVIDER_KEYS_TABLE_NAME: props.providerKeys.table.tableName,
+          PROVIDER_SECRETS_KEY_ARN: props.providerKeys.secretsKey.keyArn,
+          PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
+          JUDGE_DAILY_BUDGET_USD:
+            props.judgeDailyBudgetUsd === undefined ? undefined : String(props.judgeDailyBudgetUsd),
+          JUDGE_FALLBACKS:
+            props.judgeFallbacks === undefined ? undefined : JSON.stringify(props.judgeFallbacks),
+          EVALUATOR_EXECUTOR_FUNCTION_NAME: props.executor.function.functionName,
+          EVENTS_QUEUE_URL: props.eventsQueue.queue.queueUrl,
+          OVERFLOW_BUCKET: props.rawArchive.bucket.bucketName,
+        }),
       }),
+      grantSteps: (service) => {
+        const stepsRole = service.stepsFunction.role;
+        grantProviderCalls(stepsRole, props);
+        props.executor.grantInvoke(stepsRole);
+        props.syncController.grantReadSyncedConfig(stepsRole);
+        grantDatasetsTable(service, stepsRole, props.datasets, 'ReadDatapointsWriteRuns', [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+        ]);
+        grantItemLists(stepsRole, service, EXPERIMENT_ITEMS_PREFIX, {
+          sid: 'ReadWriteItemLists',
+          objectActions: ['s3:GetObject', 's3:PutObject'],
+          keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        });
+      },
+      api: (service, stateMachine) => ({
+        entry: 'lambdas/experiments-api/handler.ts',
+        serviceName: 'waggle-experiments-api',
+        description: 'Waggle experiments API: start, describe and redrive server-side experiments',
+        memorySize: 512,
+        timeout: HTTP_API_FUNCTION_TIMEOUT,
+        logLevel: props.logLevel,
+        environment: environmentForExperimentsApi({
+          DATASETS_TABLE_NAME: props.datasets.table.tableName,
+          SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
+          PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
+          EXPERIMENT_ITEMS_BUCKET: service.itemsBucket.bucketName,
+          EXPERIMENT_STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+          ...callerAuthEnvironment(props),
+        }),
+      }),
+      grantApi: (service) => {
+        const apiRole = service.apiFunction.role;
+        props.syncController.grantReadSyncedConfig(apiRole);
+        // Datasets' members and versions, runs recorded and settled: what the run service does.
+        grantDatasetsTable(service, apiRole, props.datasets, 'RecordRuns', [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+        ]);
+        grantTableAndKey(service, apiRole, {
+          sid: 'ReadProxyLimits',
+          actions: ['dynamodb:GetItem'],
+          resources: [props.proxyLimits.limitsTable.tableArn],
+          keySid: 'ProxyLimitsEncryption',
+          keyActions: ['kms:Decrypt'],
+          keyArn: props.proxyLimits.key.keyArn,
+        });
+        grantItemLists(apiRole, service, EXPERIMENT_ITEMS_PREFIX, {
+          sid: 'WriteEndpointHeaders',
+          objectActions: ['s3:PutObject'],
+          keyActions: ['kms:GenerateDataKey'],
+        });
+      },
+      integrationId: 'ExperimentsIntegration',
+      routes: EXPERIMENTS_ROUTES,
     });
-    const apiRole = this.apiFunction.role;
-    grantCallerAuth(apiRole, props);
-    props.syncController.grantReadSyncedConfig(apiRole);
-    // Datasets' members and versions, runs recorded and settled: what the run service does.
-    grantDatasetsTable(this, apiRole, props.datasets, 'RecordRuns', [
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:Query',
-      'dynamodb:BatchGetItem',
-      'dynamodb:BatchWriteItem',
-    ]);
-    grantTableAndKey(this, apiRole, {
-      sid: 'ReadProxyLimits',
-      actions: ['dynamodb:GetItem'],
-      resources: [props.proxyLimits.limitsTable.tableArn],
-      keySid: 'ProxyLimitsEncryption',
-      keyActions: ['kms:Decrypt'],
-      keyArn: props.proxyLimits.key.keyArn,
-    });
-    grantItemLists(apiRole, items, EXPERIMENT_ITEMS_PREFIX, {
-      sid: 'WriteEndpointHeaders',
-      objectActions: ['s3:PutObject'],
-      keyActions: ['kms:GenerateDataKey'],
-    });
-    grantRunControl(apiRole, this.stateMachine);
-
-    addFunctionRoutes(props.httpApi, 'ExperimentsIntegration', this.apiFunction.function, EXPERIMENTS_ROUTES);
   }
 }

@@ -1,4 +1,5 @@
 import { ArnFormat, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { type IRole, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -10,20 +11,22 @@ import {
   StateMachine,
   StateMachineType,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import type { Construct, IConstruct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import type { StateMachineDefinition, WorkflowPlaceholderNames } from '../../lambdas/domain/workflows/asl';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { createEncryptedBucket } from '../common/encrypted-bucket';
+import { addFunctionRoutes } from '../common/function-routes';
 import { acknowledgeObjectWildcards } from '../common/nag';
-import type { WaggleFunction } from '../common/waggle-function';
+import { WaggleFunction, type WaggleFunctionProps } from '../common/waggle-function';
+import { type CallerAuthProps, grantCallerAuth } from './caller-auth';
 
 /**
  * What the data plane's Step Functions workflows share (backfills, server-side experiments): an
  * item-list bucket under its own key, a Standard state machine (logged without execution data,
  * traced) whose definition invokes one steps function and reads item lists with a Distributed Map,
- * the Map Run's rights over its own child executions, and the grants of the API that starts,
- * describes and redrives runs. Each function adds its constructs to the caller's scope under fixed
- * ids (ItemsKey, Items, WorkflowLogs, Workflow, MapRunPolicy).
+ * the Map Run's rights over its own child executions, and the API that starts, describes and
+ * redrives runs. MapWorkflowService is the base construct of each; it adds them under fixed ids
+ * (ItemsKey, Items, Steps, WorkflowLogs, Workflow, MapRunPolicy, Api), so their logical ids stay.
  */
 
 /** How long item lists are kept: a failed run can be redriven for 14 days (Step Functions' redrive window). */
@@ -34,7 +37,7 @@ export interface WorkflowItems {
   itemsBucket: Bucket;
 }
 
-export function createWorkflowItems(
+function createWorkflowItems(
   scope: Construct,
   props: { keyDescription: string; accessLogBucket: Bucket; accessLogPrefix: string },
 ): WorkflowItems {
@@ -60,7 +63,7 @@ export interface MapWorkflow {
   mapRunPolicy: Policy;
 }
 
-export function createMapWorkflow(
+function createMapWorkflow(
   scope: Construct,
   props: {
     definition: StateMachineDefinition;
@@ -118,7 +121,7 @@ export function createMapWorkflow(
 }
 
 /** What an API that starts, describes and redrives runs may do with the workflow: nothing more. */
-export function grantRunControl(role: IRole, stateMachine: StateMachine): void {
+function grantRunControl(role: IRole, stateMachine: StateMachine): void {
   stateMachine.grantStartExecution(role);
   role.addToPrincipalPolicy(
     new PolicyStatement({
@@ -199,4 +202,60 @@ function acknowledgeRunWildcards(stateMachine: StateMachine, grantee: IConstruct
       reason:
         'Executions and Map Runs are named per run: the wildcard covers those of this one state machine only.',
     });
+}
+
+/** What a workflow service is made of; the callbacks get the service, whose item lists exist by then. */
+export interface MapWorkflowServiceProps extends CallerAuthProps {
+  readonly keyDescription: string;
+  /** Where S3 server access logs of the item-list bucket go (the raw archive's access-log bucket). */
+  readonly accessLogBucket: Bucket;
+  readonly accessLogPrefix: string;
+  /** The key prefix of item lists, the only place the state machine reads them. */
+  readonly itemsPrefix: string;
+  readonly definition: StateMachineDefinition;
+  readonly placeholders: WorkflowPlaceholderNames;
+  readonly steps: (service: MapWorkflowService) => WaggleFunctionProps;
+  /** The steps function's own rights, beyond being invoked by the state machine. */
+  readonly grantSteps: (service: MapWorkflowService) => void;
+  readonly api: (service: MapWorkflowService, stateMachine: StateMachine) => WaggleFunctionProps;
+  /** The API function's own rights, beyond its callers' checks and run control. */
+  readonly grantApi: (service: MapWorkflowService) => void;
+  /** The data plane's HTTP API: `routes` are added to it through `integrationId`. */
+  readonly httpApi: HttpApi;
+  readonly integrationId: string;
+  readonly routes: readonly string[];
+}
+
+/**
+ * A service run as a Distributed Map workflow (backfills, server-side experiments): its item lists,
+ * its steps function, the state machine that invokes it, and the API that starts, describes and
+ * redrives runs on the data plane's HTTP API, checking its callers as every API function does.
+ */
+export abstract class MapWorkflowService extends Construct implements WorkflowItems, MapWorkflow {
+  readonly itemsKey: Key;
+  readonly itemsBucket: Bucket;
+  readonly stepsFunction: WaggleFunction;
+  readonly stateMachine: StateMachine;
+  readonly apiFunction: WaggleFunction;
+  /** The state machine's rights over its own Map Run children. */
+  readonly mapRunPolicy: Policy;
+
+  constructor(scope: Construct, id: string, props: MapWorkflowServiceProps) {
+    super(scope, id);
+    ({ itemsKey: this.itemsKey, itemsBucket: this.itemsBucket } = createWorkflowItems(this, props));
+    this.stepsFunction = new WaggleFunction(this, 'Steps', props.steps(this));
+    props.grantSteps(this);
+    ({ stateMachine: this.stateMachine, mapRunPolicy: this.mapRunPolicy } = createMapWorkflow(this, {
+      definition: props.definition,
+      placeholders: props.placeholders,
+      stepsFunction: this.stepsFunction,
+      items: this,
+      itemsPrefix: props.itemsPrefix,
+    }));
+    this.apiFunction = new WaggleFunction(this, 'Api', props.api(this, this.stateMachine));
+    grantCallerAuth(this.apiFunction.role, props);
+    props.grantApi(this);
+    grantRunControl(this.apiFunction.role, this.stateMachine);
+    addFunctionRoutes(props.httpApi, props.integrationId, this.apiFunction.function, props.routes);
+  }
 }
