@@ -207,6 +207,11 @@ function exportQuery(overrides: Partial<ExportQuery> = {}): ExportQuery {
   return { filters: [], limit: 1000, page: 1, ...overrides };
 }
 
+/** A chart of event counts per day, over every event, but for what `overrides` says. */
+function chartQuery(overrides: Partial<ChartQuery> = {}): ChartQuery {
+  return { metric: 'duration', aggregation: 'count', bucket: 'day', filters: [], ...overrides };
+}
+
 async function idsMatching(...filters: EventFilter[]): Promise<string[]> {
   const result = await service.exportEvents(TENANT, exportQuery({ filters }));
   return result.events.map((event) => event.event_id ?? '').sort();
@@ -463,14 +468,10 @@ describe('exportEvents: a page read whole after it is chosen', () => {
     );
     expect(filtered.events.map((event) => event.event_id)).toEqual(['long-last']);
     expect(filtered.totalEvents).toBe(1);
-    const chart = await service.chart(LONG_SESSION_TENANT, {
-      metric: 'duration',
-      aggregation: 'count',
-      bucket: 'day',
-      groupBy: 'metadata.app',
-      filters: [],
-      dateRange: lastDay,
-    });
+    const chart = await service.chart(
+      LONG_SESSION_TENANT,
+      chartQuery({ groupBy: 'metadata.app', dateRange: lastDay }),
+    );
     expect(chart.events).toEqual([expect.objectContaining({ group: 'long-running', count: 1 })]);
   });
 
@@ -575,13 +576,7 @@ describe('getSession', () => {
 
 describe('chart', () => {
   it('counts per hour bucket grouped by a field', async () => {
-    const result = await service.chart(TENANT, {
-      metric: 'duration',
-      aggregation: 'count',
-      bucket: 'hour',
-      groupBy: 'event_type',
-      filters: [],
-    });
+    const result = await service.chart(TENANT, chartQuery({ bucket: 'hour', groupBy: 'event_type' }));
     const hour = Date.UTC(2026, 2, 10, 12);
     expect(result.events).toEqual([
       { bucket: hour, group: 'chain', value: 1, count: 1 },
@@ -594,59 +589,51 @@ describe('chart', () => {
   });
 
   it('aggregates numeric columns and nested metrics per day, honouring filters', async () => {
-    const avgCost = await service.chart(TENANT, {
-      metric: 'cost',
-      aggregation: 'avg',
-      bucket: 'day',
-      filters: [{ field: 'session_id', operator: 'is', value: 'sess-1' }],
-    });
+    const avgCost = await service.chart(
+      TENANT,
+      chartQuery({
+        metric: 'cost',
+        aggregation: 'avg',
+        filters: [{ field: 'session_id', operator: 'is', value: 'sess-1' }],
+      }),
+    );
     expect(avgCost.events).toHaveLength(1);
     expect(avgCost.events[0]?.bucket).toBe(Date.UTC(2026, 2, 10));
     expect(avgCost.events[0]?.value).toBeCloseTo(0.015, 10);
     expect(avgCost.events[0]?.count).toBe(5);
 
-    const p50 = await service.chart(TENANT, {
-      metric: 'duration',
-      aggregation: 'p50',
-      bucket: 'day',
-      filters: [{ field: 'event_type', operator: 'is', value: 'model' }],
-      dateRange: { from: BASE_TIME, to: BASE_TIME + DAY },
-    });
+    const p50 = await service.chart(
+      TENANT,
+      chartQuery({
+        aggregation: 'p50',
+        filters: [{ field: 'event_type', operator: 'is', value: 'model' }],
+        dateRange: { from: BASE_TIME, to: BASE_TIME + DAY },
+      }),
+    );
     expect(p50.events.map((point) => point.value)).toEqual([(300 + 5600) / 2]);
 
-    const score = await service.chart(TENANT, {
-      metric: 'metrics.score',
-      aggregation: 'max',
-      bucket: 'minute',
-      filters: [],
-    });
+    const score = await service.chart(
+      TENANT,
+      chartQuery({ metric: 'metrics.score', aggregation: 'max', bucket: 'minute' }),
+    );
     expect(score.events.map((point) => point.value).filter((value) => value !== null)).toEqual([0.95]);
   });
 
   it('rejects non-numeric metrics and unknown group fields with 400', async () => {
     await expect(
-      service.chart(TENANT, { metric: 'event_name', aggregation: 'avg', bucket: 'day', filters: [] }),
+      service.chart(TENANT, chartQuery({ metric: 'event_name', aggregation: 'avg' })),
     ).rejects.toMatchObject({ kind: 'validation' });
     await expect(
-      service.chart(TENANT, {
-        metric: 'cost',
-        aggregation: 'avg',
-        bucket: 'day',
-        groupBy: 'nope',
-        filters: [],
-      }),
+      service.chart(TENANT, chartQuery({ metric: 'cost', aggregation: 'avg', groupBy: 'nope' })),
     ).rejects.toMatchObject({ kind: 'validation' });
   });
 
   it('keeps the 50 groups with the most events and folds the rest into one "other" group', async () => {
     const day = Date.UTC(2026, 2, 10);
-    const counted = await service.chart(WIDE_TENANT, {
-      metric: 'cost',
-      aggregation: 'count',
-      bucket: 'day',
-      groupBy: 'metadata.team',
-      filters: [],
-    });
+    const counted = await service.chart(
+      WIDE_TENANT,
+      chartQuery({ metric: 'cost', groupBy: 'metadata.team' }),
+    );
     const kept = Array.from({ length: 47 }, (_, team) => `t${String(team).padStart(2, '0')}`);
     expect(counted.events).toEqual([
       ...[...kept, 't53', 't54'].map((group) => ({
@@ -666,13 +653,10 @@ describe('chart', () => {
 
     // The folded group's aggregate is over exactly its events: costs 47, 48, 49, 50, 51, 52.
     const otherValue = async (aggregation: ChartQuery['aggregation']) => {
-      const result = await service.chart(WIDE_TENANT, {
-        metric: 'cost',
-        aggregation,
-        bucket: 'day',
-        groupBy: 'metadata.team',
-        filters: [],
-      });
+      const result = await service.chart(
+        WIDE_TENANT,
+        chartQuery({ metric: 'cost', aggregation, groupBy: 'metadata.team' }),
+      );
       return result.events.find((point) => point.other)?.value;
     };
     expect(await otherValue('sum')).toBe(297);
@@ -683,13 +667,7 @@ describe('chart', () => {
   });
 
   it('answers a bounded chart when grouped by event_id with no dateRange', async () => {
-    const result = await service.chart(WIDE_TENANT, {
-      metric: 'duration',
-      aggregation: 'avg',
-      bucket: 'day',
-      groupBy: 'event_id',
-      filters: [],
-    });
+    const result = await service.chart(WIDE_TENANT, chartQuery({ aggregation: 'avg', groupBy: 'event_id' }));
     const named = result.events.filter((point) => !point.other);
     expect(new Set(named.map((point) => point.group)).size).toBe(MAX_CHART_GROUPS);
     // Each of the two days has at most the named groups plus one folded point.
@@ -700,13 +678,7 @@ describe('chart', () => {
   it('refuses the dt and hour partitions with 400 (not a binder error), and groups by project_id', async () => {
     for (const field of ['dt', 'hour']) {
       await expect(
-        service.chart(TENANT, {
-          metric: 'cost',
-          aggregation: 'count',
-          bucket: 'day',
-          groupBy: field,
-          filters: [],
-        }),
+        service.chart(TENANT, chartQuery({ metric: 'cost', groupBy: field })),
       ).rejects.toMatchObject({
         kind: 'validation',
         message: expect.stringContaining(`"${field}" is a storage partition`),
@@ -715,13 +687,15 @@ describe('chart', () => {
         service.exportEvents(TENANT, exportQuery({ filters: [{ field, operator: 'exists' }] })),
       ).rejects.toMatchObject({ kind: 'validation', message: expect.stringContaining('use start_time') });
     }
-    const byProject = await service.chart(TENANT, {
-      metric: 'cost',
-      aggregation: 'count',
-      bucket: 'month',
-      groupBy: 'project_id',
-      filters: [{ field: 'project_id', operator: 'is', value: TENANT.project_id }],
-    });
+    const byProject = await service.chart(
+      TENANT,
+      chartQuery({
+        metric: 'cost',
+        bucket: 'month',
+        groupBy: 'project_id',
+        filters: [{ field: 'project_id', operator: 'is', value: TENANT.project_id }],
+      }),
+    );
     expect(byProject.events.map((point) => point.group)).toEqual([TENANT.project_id]);
     expect(byProject.totalEvents).toBe(VISIBLE.length);
   });
