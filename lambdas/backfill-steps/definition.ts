@@ -16,17 +16,7 @@ import {
   LAMBDA_RETRY,
   mapWorkflowDefinition,
   type StateMachineDefinition,
-  substitute,
-  WORKFLOW_PLACEHOLDERS,
 } from '../domain/workflows/asl';
-
-export type { StateMachineDefinition } from '../domain/workflows/asl';
-
-/**
- * The placeholders: the steps function's ARN, the bucket holding the item lists, and the AWS
- * partition (the S3 integration's ARN is `arn:<partition>:states:::s3:getObject`: aws-cn in China).
- */
-export const BACKFILL_DEFINITION_PLACEHOLDERS = WORKFLOW_PLACEHOLDERS;
 
 /** Map items scored at once: the evaluator executor's and the providers' load. */
 export const BACKFILL_MAX_CONCURRENCY = 10;
@@ -35,7 +25,6 @@ export function backfillDefinition(): StateMachineDefinition {
   return mapWorkflowDefinition({
     comment:
       'Waggle backfill: one evaluator version over stored events (lambdas/backfill-steps/definition.ts)',
-    placeholders: BACKFILL_DEFINITION_PLACEHOLDERS,
     // A backfill of MAX_BACKFILL_EVENTS judge calls at the concurrency above takes hours, not a day.
     timeoutSeconds: 24 * 3600,
     mapState: 'ScoreBatches',
@@ -48,9 +37,4 @@ export function backfillDefinition(): StateMachineDefinition {
     finalizeParameters: { 'prepared.$': '$.prepared', 'results.$': '$.results' },
     finalizeResultPath: '$.totals',
   });
-}
-
-/** The definition with its placeholders replaced (what Step Functions runs after substitution). */
-export function substitutedDefinition(values: Record<keyof typeof BACKFILL_DEFINITION_PLACEHOLDERS, string>) {
-  return substitute(backfillDefinition(), BACKFILL_DEFINITION_PLACEHOLDERS, values);
 }

@@ -17,11 +17,7 @@ import {
   LAMBDA_RETRY,
   mapWorkflowDefinition,
   type StateMachineDefinition,
-  substitute,
-  WORKFLOW_PLACEHOLDERS,
 } from '../domain/workflows/asl';
-
-export const EXPERIMENT_DEFINITION_PLACEHOLDERS = WORKFLOW_PLACEHOLDERS;
 
 /** The project's rate limit refused calls (ExperimentThrottledError): wait longer, with full jitter. */
 const THROTTLE_RETRY = {
@@ -37,7 +33,6 @@ export function experimentDefinition(): StateMachineDefinition {
   return mapWorkflowDefinition({
     comment:
       'Waggle server-side experiment: a configuration or endpoint over a dataset (lambdas/experiment-steps/definition.ts)',
-    placeholders: EXPERIMENT_DEFINITION_PLACEHOLDERS,
     // 5,000 datapoints (a run's most) at one item at a time, throttled: hours, not a day.
     timeoutSeconds: 24 * 3600,
     mapState: 'RunBatches',
@@ -50,11 +45,4 @@ export function experimentDefinition(): StateMachineDefinition {
     finalizeParameters: { 'run.$': '$.run', 'prepared.$': '$.prepared' },
     finalizeResultPath: '$.counts',
   });
-}
-
-/** The definition with its placeholders replaced (what Step Functions runs after substitution). */
-export function substitutedExperimentDefinition(
-  values: Record<keyof typeof EXPERIMENT_DEFINITION_PLACEHOLDERS, string>,
-): StateMachineDefinition {
-  return substitute(experimentDefinition(), EXPERIMENT_DEFINITION_PLACEHOLDERS, values);
 }

@@ -6,7 +6,7 @@
  * only from their own project.
  */
 import type { BackfillSteps } from '../backfill-steps/app';
-import { substitutedDefinition } from '../backfill-steps/definition';
+import { backfillDefinition } from '../backfill-steps/definition';
 import { ConflictError } from '../domain/errors';
 import type { BackfillRun } from '../domain/evaluators/backfill/request';
 import {
@@ -19,12 +19,7 @@ import type { Tenant } from '../domain/events/event';
 import type { ObjectStore } from '../domain/ports';
 import type { StateMachineDefinition } from '../domain/workflows/asl';
 import type { WorkflowExecution } from '../domain/workflows/workflow';
-import {
-  LOCAL_TASK_ARN,
-  localWorkflowDefinition,
-  openLocalWorkflow,
-  type WorkflowShape,
-} from './workflow-runner';
+import { localWorkflowDefinition, openLocalWorkflow, type WorkflowShape } from './workflow-runner';
 
 export interface BackfillRunnerOptions {
   dir: string;
@@ -43,8 +38,7 @@ export interface LocalBackfillRunner extends BackfillRunner {
 }
 
 export const BACKFILL_SHAPE: WorkflowShape = {
-  definition: () =>
-    substitutedDefinition({ stepsFunctionArn: LOCAL_TASK_ARN, itemsBucket: 'local', partition: 'aws' }),
+  definition: backfillDefinition,
   prepareState: 'Prepare',
   mapState: 'ScoreBatches',
   itemState: 'ScoreBatch',

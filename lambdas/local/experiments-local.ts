@@ -27,21 +27,16 @@ import type { ProviderKeyResolver } from '../domain/providers/resolve';
 import type { ProxyGuards } from '../domain/proxy/guards';
 import type { ProxyLimitsStore } from '../domain/proxy/limit-ports';
 import { createExperimentSteps } from '../experiment-steps/app';
-import { substitutedExperimentDefinition } from '../experiment-steps/definition';
+import { experimentDefinition } from '../experiment-steps/definition';
 import { createExperimentsHandler, EXPERIMENTS_ROUTES } from '../experiments-api/app';
 import type { DataPlaneCallerDeps } from '../http/data-plane-caller';
 import type { HttpApi } from '../http/router';
 import { LOCAL_DATASETS_TABLE } from './datasets-local';
 import type { Logger } from './logger';
-import { LOCAL_TASK_ARN, type LocalWorkflow, openLocalWorkflow, type WorkflowShape } from './workflow-runner';
+import { type LocalWorkflow, openLocalWorkflow, type WorkflowShape } from './workflow-runner';
 
 export const EXPERIMENT_SHAPE: WorkflowShape = {
-  definition: () =>
-    substitutedExperimentDefinition({
-      stepsFunctionArn: LOCAL_TASK_ARN,
-      itemsBucket: 'local',
-      partition: 'aws',
-    }),
+  definition: experimentDefinition,
   prepareState: 'Prepare',
   mapState: 'RunBatches',
   itemState: 'RunBatch',

@@ -25,12 +25,12 @@ import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { ConflictError } from '../domain/errors';
 import type { ObjectStore } from '../domain/ports';
-import type { StateMachineDefinition } from '../domain/workflows/asl';
+import { type StateMachineDefinition, substituteWorkflow } from '../domain/workflows/asl';
 import type { WorkflowExecution, WorkflowRunner } from '../domain/workflows/workflow';
 
 /** The states of a workflow's definition the rewrite works on. */
 export interface WorkflowShape {
-  /** The definition with its placeholders replaced by local values. */
+  /** The definition, its placeholders not yet replaced. */
   definition: () => StateMachineDefinition;
   /** The Task state that writes the item list (its result is `$.prepared`). */
   prepareState: string;
@@ -55,7 +55,11 @@ type MapState = Record<string, unknown> & {
  * map with the failed items as `$.items`.
  */
 export function localWorkflowDefinition(shape: WorkflowShape, redrive: boolean): StateMachineDefinition {
-  const definition = shape.definition();
+  const definition = substituteWorkflow(shape.definition(), {
+    stepsFunctionArn: LOCAL_TASK_ARN,
+    itemsBucket: 'local',
+    partition: 'aws',
+  });
   const states = definition.States;
   const map = states[shape.mapState] as MapState;
   const reader = map.ItemReader as { Parameters: Record<string, string> };

@@ -2,10 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import {
-  BACKFILL_DEFINITION_PLACEHOLDERS,
-  backfillDefinition,
-} from '../../lambdas/backfill-steps/definition';
+import { backfillDefinition } from '../../lambdas/backfill-steps/definition';
 import { environmentForBackfillSteps } from '../../lambdas/backfill-steps/environment';
 import { environmentForBackfillsApi } from '../../lambdas/backfills-api/environment';
 import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
@@ -43,7 +40,6 @@ export class Backfills extends MapWorkflowService {
       accessLogPrefix: 'backfill-items/',
       itemsPrefix: BACKFILL_ITEMS_PREFIX,
       definition: backfillDefinition(),
-      placeholders: BACKFILL_DEFINITION_PLACEHOLDERS,
       steps: (service) => ({
         entry: 'lambdas/backfill-steps/handler.ts',
         serviceName: 'waggle-backfill-steps',

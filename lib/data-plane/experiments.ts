@@ -3,10 +3,7 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { EXPERIMENT_ITEMS_PREFIX } from '../../lambdas/domain/experiments/server/steps';
-import {
-  EXPERIMENT_DEFINITION_PLACEHOLDERS,
-  experimentDefinition,
-} from '../../lambdas/experiment-steps/definition';
+import { experimentDefinition } from '../../lambdas/experiment-steps/definition';
 import { environmentForExperimentSteps } from '../../lambdas/experiment-steps/environment';
 import { environmentForExperimentsApi } from '../../lambdas/experiments-api/environment';
 import { EXPERIMENTS_ROUTES } from '../../lambdas/experiments-api/routes';
@@ -54,7 +51,6 @@ export class Experiments extends MapWorkflowService {
       accessLogPrefix: 'experiment-items/',
       itemsPrefix: EXPERIMENT_ITEMS_PREFIX,
       definition: experimentDefinition(),
-      placeholders: EXPERIMENT_DEFINITION_PLACEHOLDERS,
       steps: (service) => ({
         entry: 'lambdas/experiment-steps/handler.ts',
         serviceName: 'waggle-experiment-steps',

@@ -12,7 +12,7 @@ import {
   StateMachineType,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
-import type { StateMachineDefinition, WorkflowPlaceholderNames } from '../../lambdas/domain/workflows/asl';
+import { type StateMachineDefinition, WORKFLOW_PLACEHOLDERS } from '../../lambdas/domain/workflows/asl';
 import { createCustomerKey, viaService } from '../common/customer-key';
 import { createEncryptedBucket } from '../common/encrypted-bucket';
 import { addFunctionRoutes } from '../common/function-routes';
@@ -67,7 +67,6 @@ function createMapWorkflow(
   scope: Construct,
   props: {
     definition: StateMachineDefinition;
-    placeholders: WorkflowPlaceholderNames;
     stepsFunction: WaggleFunction;
     items: WorkflowItems;
     itemsPrefix: string;
@@ -78,9 +77,9 @@ function createMapWorkflow(
     stateMachineType: StateMachineType.STANDARD,
     definitionBody: DefinitionBody.fromString(JSON.stringify(props.definition)),
     definitionSubstitutions: {
-      [props.placeholders.stepsFunctionArn]: props.stepsFunction.function.functionArn,
-      [props.placeholders.itemsBucket]: props.items.itemsBucket.bucketName,
-      [props.placeholders.partition]: Aws.PARTITION,
+      [WORKFLOW_PLACEHOLDERS.stepsFunctionArn]: props.stepsFunction.function.functionArn,
+      [WORKFLOW_PLACEHOLDERS.itemsBucket]: props.items.itemsBucket.bucketName,
+      [WORKFLOW_PLACEHOLDERS.partition]: Aws.PARTITION,
     },
     logs: { destination: logGroup, level: SfnLogLevel.ALL, includeExecutionData: false },
     tracingEnabled: true,
@@ -213,7 +212,6 @@ export interface MapWorkflowServiceProps extends CallerAuthProps {
   /** The key prefix of item lists, the only place the state machine reads them. */
   readonly itemsPrefix: string;
   readonly definition: StateMachineDefinition;
-  readonly placeholders: WorkflowPlaceholderNames;
   readonly steps: (service: MapWorkflowService) => WaggleFunctionProps;
   /** The steps function's own rights, beyond being invoked by the state machine. */
   readonly grantSteps: (service: MapWorkflowService) => void;
@@ -247,7 +245,6 @@ export abstract class MapWorkflowService extends Construct implements WorkflowIt
     props.grantSteps(this);
     ({ stateMachine: this.stateMachine, mapRunPolicy: this.mapRunPolicy } = createMapWorkflow(this, {
       definition: props.definition,
-      placeholders: props.placeholders,
       stepsFunction: this.stepsFunction,
       items: this,
       itemsPrefix: props.itemsPrefix,

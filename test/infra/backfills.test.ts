@@ -6,9 +6,10 @@
  * synthesis for the file, bundling skipped.
  */
 import { describe, expect, it } from 'vitest';
-import { backfillDefinition, substitutedDefinition } from '../../lambdas/backfill-steps/definition';
+import { backfillDefinition } from '../../lambdas/backfill-steps/definition';
 import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
 import { BACKFILL_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/evaluators/backfill/request';
+import { substituteWorkflow } from '../../lambdas/domain/workflows/asl';
 import { localDefinition } from '../../lambdas/local/backfill-runner';
 import {
   describeMapWorkflow,
@@ -23,7 +24,7 @@ import { actionsOf, allActions, type TemplateResource } from './support/policies
 const plane = synthesizedForFile();
 
 describeMapWorkflow('backfill', plane, {
-  substituted: substitutedDefinition,
+  definition: backfillDefinition,
   workflow: (stack) => stack.backfills,
   routes: BACKFILLS_ROUTES,
 });
@@ -38,7 +39,7 @@ describe('the backfill definition', () => {
   });
 
   it('fans out with a Distributed Map over the S3 item list, tolerating a few failed batches, retrying with jitter', () => {
-    const map = substitutedDefinition(arns).States.ScoreBatches as Record<string, unknown>;
+    const map = substituteWorkflow(backfillDefinition(), arns).States.ScoreBatches as Record<string, unknown>;
     expect(map).toMatchObject({
       Type: 'Map',
       ItemReader: {

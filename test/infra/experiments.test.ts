@@ -8,10 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EXPERIMENT_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/experiments/server/request';
-import {
-  experimentDefinition,
-  substitutedExperimentDefinition,
-} from '../../lambdas/experiment-steps/definition';
+import { substituteWorkflow } from '../../lambdas/domain/workflows/asl';
+import { experimentDefinition } from '../../lambdas/experiment-steps/definition';
 import { EXPERIMENTS_ROUTES } from '../../lambdas/experiments-api/routes';
 import { EXPERIMENT_SHAPE } from '../../lambdas/local/experiments-local';
 import { localWorkflowDefinition } from '../../lambdas/local/workflow-runner';
@@ -28,7 +26,7 @@ import { actionsOf, allActions, type TemplateResource } from './support/policies
 const plane = synthesizedForFile();
 
 describeMapWorkflow('experiment', plane, {
-  substituted: substitutedExperimentDefinition,
+  definition: experimentDefinition,
   workflow: (stack) => stack.experiments,
   routes: EXPERIMENTS_ROUTES,
 });
@@ -48,7 +46,7 @@ describe('the experiment definition', () => {
   });
 
   it("fans out with a Distributed Map over the S3 item list at the run's concurrency, tolerating a few failed batches", () => {
-    const map = substitutedExperimentDefinition(arns).States.RunBatches as Record<string, unknown>;
+    const map = substituteWorkflow(experimentDefinition(), arns).States.RunBatches as Record<string, unknown>;
     expect(map).toMatchObject({
       Type: 'Map',
       ItemReader: {

@@ -32,7 +32,7 @@ export const LAMBDA_RETRY = {
 };
 
 /** The definition with each `${Name}` placeholder replaced by its value (what Step Functions runs). */
-export function substitute<Names extends Record<string, string>>(
+function substitute<Names extends Record<string, string>>(
   definition: StateMachineDefinition,
   names: Names,
   values: Record<keyof Names, string>,
@@ -53,24 +53,29 @@ export const ITEM_RETRY = {
 };
 
 /**
- * The placeholders' names: the steps function's ARN, the bucket holding the item lists, and the AWS
- * partition (the S3 integration's ARN is `arn:<partition>:states:::s3:getObject`: aws-cn in China).
+ * Every workflow's placeholders, by name: the steps function's ARN, the bucket holding the item lists,
+ * and the AWS partition (the S3 integration's ARN is `arn:<partition>:states:::s3:getObject`: aws-cn
+ * in China).
  */
-export interface WorkflowPlaceholderNames {
-  stepsFunctionArn: string;
-  itemsBucket: string;
-  partition: string;
-}
-
 export const WORKFLOW_PLACEHOLDERS = {
   stepsFunctionArn: 'StepsFunctionArn',
   itemsBucket: 'ItemsBucket',
   partition: 'Partition',
-} as const satisfies WorkflowPlaceholderNames;
+} as const;
+
+/** A value for each of WORKFLOW_PLACEHOLDERS (CDK's tokens on AWS, fixed values locally and in tests). */
+export type WorkflowPlaceholderValues = Record<keyof typeof WORKFLOW_PLACEHOLDERS, string>;
+
+/** A workflow's definition with its placeholders replaced (what Step Functions runs after substitution). */
+export function substituteWorkflow(
+  definition: StateMachineDefinition,
+  values: WorkflowPlaceholderValues,
+): StateMachineDefinition {
+  return substitute(definition, WORKFLOW_PLACEHOLDERS, values);
+}
 
 export interface MapWorkflowSpec {
   comment: string;
-  placeholders: WorkflowPlaceholderNames;
   timeoutSeconds: number;
   /** The map state's and its one Task's names, the Task's `step`, and its retries (Lambda's first). */
   mapState: string;
@@ -90,7 +95,7 @@ export interface MapWorkflowSpec {
  * item list (`{run, item}` for each item, results in `$.results`) -> Finalize (its result the output).
  */
 export function mapWorkflowDefinition(spec: MapWorkflowSpec): StateMachineDefinition {
-  const steps = placeholder(spec.placeholders.stepsFunctionArn);
+  const steps = placeholder(WORKFLOW_PLACEHOLDERS.stepsFunctionArn);
   return {
     Comment: spec.comment,
     StartAt: 'Prepare',
@@ -107,9 +112,12 @@ export function mapWorkflowDefinition(spec: MapWorkflowSpec): StateMachineDefini
       [spec.mapState]: {
         Type: 'Map',
         ItemReader: {
-          Resource: `arn:${placeholder(spec.placeholders.partition)}:states:::s3:getObject`,
+          Resource: `arn:${placeholder(WORKFLOW_PLACEHOLDERS.partition)}:states:::s3:getObject`,
           ReaderConfig: { InputType: 'JSON' },
-          Parameters: { Bucket: placeholder(spec.placeholders.itemsBucket), 'Key.$': '$.prepared.items_key' },
+          Parameters: {
+            Bucket: placeholder(WORKFLOW_PLACEHOLDERS.itemsBucket),
+            'Key.$': '$.prepared.items_key',
+          },
         },
         ItemSelector: { 'run.$': '$.run', 'item.$': '$$.Map.Item.Value' },
         ...spec.concurrency,

@@ -6,6 +6,7 @@
  */
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
+import { type StateMachineDefinition, substituteWorkflow } from '../../../lambdas/domain/workflows/asl';
 import type { DataPlaneStack } from '../../../lib/data-plane/data-plane-stack';
 import { startedForFile } from '../../support/started-for-file';
 import { allActions, type TemplateResource } from './policies';
@@ -96,21 +97,21 @@ export function expectValidAsl(definition: unknown): void {
 
 /**
  * The tests every map workflow passes alike, as a describe block of the calling file: its definition
- * (`substituted` with exampleSubstitutions(name)) is valid ASL, its state machine has the rights
+ * (substituted with exampleSubstitutions(name)) is valid ASL, its state machine has the rights
  * expectMapWorkflowMachineActions names, its API's `routes` are on the data plane HTTP API.
  */
 export function describeMapWorkflow(
   name: string,
   plane: SynthesizedDataPlane,
   of: {
-    substituted: (substitutions: ReturnType<typeof exampleSubstitutions>) => unknown;
+    definition: () => StateMachineDefinition;
     workflow: (stack: DataPlaneStack) => MapWorkflow;
     routes: readonly string[];
   },
 ): void {
   describe(`the ${name} workflow, as every map workflow`, () => {
     it('has a definition that is valid Amazon States Language once substituted, as Step Functions will run it', () => {
-      expectValidAsl(of.substituted(exampleSubstitutions(name)));
+      expectValidAsl(substituteWorkflow(of.definition(), exampleSubstitutions(name)));
     });
 
     it('has a state machine that may invoke the steps function, read item lists and run its own map children; nothing else', () => {
