@@ -9,21 +9,19 @@
  *   at the run's own concurrency.
  */
 import { describe, expect, it } from 'vitest';
-import { backfillDefinition } from '../../lambdas/backfill-steps/definition';
+import { BACKFILL_MAX_CONCURRENCY, backfillDefinition } from '../../lambdas/backfill-steps/definition';
 import { BACKFILLS_ROUTES } from '../../lambdas/backfills-api/routes';
 import { BACKFILL_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/evaluators/backfill/request';
 import { EXPERIMENT_TOLERATED_FAILURE_PERCENTAGE } from '../../lambdas/domain/experiments/server/request';
 import { substituteWorkflow } from '../../lambdas/domain/workflows/asl';
 import { experimentDefinition } from '../../lambdas/experiment-steps/definition';
 import { EXPERIMENTS_ROUTES } from '../../lambdas/experiments-api/routes';
-import { localDefinition } from '../../lambdas/local/backfill-runner';
+import { BACKFILL_SHAPE } from '../../lambdas/local/backfill-runner';
 import { EXPERIMENT_SHAPE } from '../../lambdas/local/experiments-local';
-import { localWorkflowDefinition } from '../../lambdas/local/workflow-runner';
 import {
   describeMapWorkflow,
   exampleSubstitutions,
-  expectMapWorkflowMachine,
-  expectValidAsl,
+  itemRetries,
   MAP_WORKFLOW_API_ACTIONS,
   synthesizedForFile,
 } from './support/map-workflow';
@@ -33,52 +31,21 @@ const plane = synthesizedForFile();
 
 describe('backfills', () => {
   describeMapWorkflow('backfill', plane, {
-    definition: backfillDefinition,
+    shape: BACKFILL_SHAPE,
+    toleratedFailurePercentage: BACKFILL_TOLERATED_FAILURE_PERCENTAGE,
     workflow: (stack) => stack.backfills,
     routes: BACKFILLS_ROUTES,
   });
 
   describe('the backfill definition', () => {
-    const arns = exampleSubstitutions('backfill');
-
-    it('is valid as the local runner rewrites it, for a run and for a redrive', () => {
-      for (const redrive of [false, true]) {
-        expectValidAsl(localDefinition(redrive));
-      }
-    });
-
-    it('fans out with a Distributed Map over the S3 item list, tolerating a few failed batches, retrying with jitter', () => {
-      const map = substituteWorkflow(backfillDefinition(), arns).States.ScoreBatches as Record<
-        string,
-        unknown
-      >;
-      expect(map).toMatchObject({
-        Type: 'Map',
-        ItemReader: {
-          Resource: 'arn:aws:states:::s3:getObject',
-          ReaderConfig: { InputType: 'JSON' },
-          Parameters: { Bucket: arns.itemsBucket },
-        },
-        ToleratedFailurePercentage: BACKFILL_TOLERATED_FAILURE_PERCENTAGE,
-        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
-      });
-      const retries = JSON.stringify((map.ItemProcessor as { States: unknown }).States);
-      expect(retries).toContain('"JitterStrategy":"FULL"');
-      expect(retries).toContain('Lambda.TooManyRequestsException');
-    });
-  });
-
-  describe('the backfill state machine', () => {
-    const machine = () => plane.resources[plane.idOf(plane.stack.backfills.stateMachine)] as TemplateResource;
-
-    it('is a Standard workflow running the definition with its placeholders substituted, logged and traced', () => {
-      const properties = machine().Properties;
-      expectMapWorkflowMachine(properties, plane.idOf, plane.stack.backfills);
-      const definition = JSON.parse(
-        JSON.stringify(properties.DefinitionString).replace(/^"|"$/g, '').replace(/\\"/g, '"'),
-      );
-      expect(definition.States.ScoreBatches.ItemReader).toBeDefined();
-      expect(JSON.stringify(definition)).toEqual(JSON.stringify(backfillDefinition()));
+    it('scores a fixed number of batches at once, each retried for Lambda throttling and then its own failure', () => {
+      const map = substituteWorkflow(backfillDefinition(), exampleSubstitutions('backfill')).States
+        .ScoreBatches as Record<string, unknown>;
+      expect(map.MaxConcurrency).toBe(BACKFILL_MAX_CONCURRENCY);
+      expect(itemRetries(map, BACKFILL_SHAPE).map((retry) => retry.ErrorEquals)).toEqual([
+        expect.arrayContaining(['Lambda.TooManyRequestsException']),
+        ['States.TaskFailed'],
+      ]);
     });
   });
 
@@ -124,62 +91,26 @@ describe('backfills', () => {
 
 describe('server-side experiments', () => {
   describeMapWorkflow('experiment', plane, {
-    definition: experimentDefinition,
+    shape: EXPERIMENT_SHAPE,
+    toleratedFailurePercentage: EXPERIMENT_TOLERATED_FAILURE_PERCENTAGE,
     workflow: (stack) => stack.experiments,
     routes: EXPERIMENTS_ROUTES,
   });
 
   describe('the experiment definition', () => {
-    const arns = exampleSubstitutions('experiment');
-
-    it('is valid as the local workflow runner rewrites it, for a run and for a redrive', () => {
-      for (const redrive of [false, true]) {
-        const rewritten = localWorkflowDefinition(EXPERIMENT_SHAPE, redrive);
-        expectValidAsl(rewritten);
-        const map = rewritten.States.RunBatches as Record<string, unknown>;
-        expect(map.ItemReader).toBeUndefined();
-        expect(map.ItemsPath).toBe('$.items');
-        expect(rewritten.StartAt).toBe(redrive ? 'RunBatches' : 'Prepare');
-      }
-    });
-
-    it("fans out with a Distributed Map over the S3 item list at the run's concurrency, tolerating a few failed batches", () => {
-      const map = substituteWorkflow(experimentDefinition(), arns).States.RunBatches as Record<
-        string,
-        unknown
-      >;
-      expect(map).toMatchObject({
-        Type: 'Map',
-        ItemReader: {
-          Resource: 'arn:aws:states:::s3:getObject',
-          ReaderConfig: { InputType: 'JSON' },
-          Parameters: { Bucket: arns.itemsBucket, 'Key.$': '$.prepared.items_key' },
-        },
-        MaxConcurrencyPath: '$.run.max_concurrency',
-        ToleratedFailurePercentage: EXPERIMENT_TOLERATED_FAILURE_PERCENTAGE,
-        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
-      });
-      const retries = (map.ItemProcessor as { States: { RunBatch: { Retry: Record<string, unknown>[] } } })
-        .States.RunBatch.Retry;
-      expect(retries.map((retry) => retry.ErrorEquals)).toEqual([
+    it("runs at the run's own concurrency, retrying Lambda throttling, then the project's rate limit, then a batch's own failure", () => {
+      const map = substituteWorkflow(experimentDefinition(), exampleSubstitutions('experiment')).States
+        .RunBatches as Record<string, unknown>;
+      expect(map.MaxConcurrencyPath).toBe('$.run.max_concurrency');
+      expect(itemRetries(map, EXPERIMENT_SHAPE).map((retry) => retry.ErrorEquals)).toEqual([
         expect.arrayContaining(['Lambda.TooManyRequestsException']),
         ['ExperimentThrottled'],
         ['States.TaskFailed'],
       ]);
-      expect(retries.every((retry) => retry.JitterStrategy === 'FULL')).toBe(true);
     });
   });
 
   describe('the experiment state machine', () => {
-    const machine = () =>
-      plane.resources[plane.idOf(plane.stack.experiments.stateMachine)] as TemplateResource;
-
-    it('is a Standard workflow running the definition with its placeholders substituted, logged and traced', () => {
-      const properties = machine().Properties;
-      expectMapWorkflowMachine(properties, plane.idOf, plane.stack.experiments);
-      expect(properties.DefinitionString).toEqual(JSON.stringify(experimentDefinition()));
-    });
-
     it('has an item bucket under a key of its own, not the backfills one', () => {
       expect(plane.idOf(plane.stack.experiments.itemsBucket)).not.toBe(
         plane.idOf(plane.stack.backfills.itemsBucket),

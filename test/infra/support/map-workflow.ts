@@ -6,7 +6,8 @@
  */
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { type StateMachineDefinition, substituteWorkflow } from '../../../lambdas/domain/workflows/asl';
+import { substituteWorkflow } from '../../../lambdas/domain/workflows/asl';
+import { localWorkflowDefinition, type WorkflowShape } from '../../../lambdas/local/workflow-runner';
 import type { DataPlaneStack } from '../../../lib/data-plane/data-plane-stack';
 import { startedForFile } from '../../support/started-for-file';
 import { allActions, type TemplateResource } from './policies';
@@ -97,21 +98,63 @@ export function expectValidAsl(definition: unknown): void {
 
 /**
  * The tests every map workflow passes alike, as a describe block of the calling file: its definition
- * (substituted with exampleSubstitutions(name)) is valid ASL, its state machine has the rights
- * expectMapWorkflowMachineActions names, its API's `routes` are on the data plane HTTP API.
+ * (substituted with exampleSubstitutions(name)) is valid ASL, also as the local runner rewrites it
+ * (`shape`) for a run and a redrive; its map reads the item list from S3, tolerates
+ * `toleratedFailurePercentage` and retries every failure with full jitter, Lambda's throttling first;
+ * its state machine runs exactly that definition with the rights expectMapWorkflowMachineActions
+ * names; its API's `routes` are on the data plane HTTP API.
  */
 export function describeMapWorkflow(
   name: string,
   plane: SynthesizedDataPlane,
   of: {
-    definition: () => StateMachineDefinition;
+    shape: WorkflowShape;
+    toleratedFailurePercentage: number;
     workflow: (stack: DataPlaneStack) => MapWorkflow;
     routes: readonly string[];
   },
 ): void {
+  const { shape } = of;
+  const substituted = () => substituteWorkflow(shape.definition(), exampleSubstitutions(name));
+
   describe(`the ${name} workflow, as every map workflow`, () => {
     it('has a definition that is valid Amazon States Language once substituted, as Step Functions will run it', () => {
-      expectValidAsl(substituteWorkflow(of.definition(), exampleSubstitutions(name)));
+      expectValidAsl(substituted());
+    });
+
+    it('is valid as the local runner rewrites it, for a run and for a redrive (the item list inlined)', () => {
+      for (const redrive of [false, true]) {
+        const rewritten = localWorkflowDefinition(shape, redrive);
+        expectValidAsl(rewritten);
+        const map = rewritten.States[shape.mapState] as Record<string, unknown>;
+        expect(map.ItemReader).toBeUndefined();
+        expect(map.ItemsPath).toBe('$.items');
+        expect(rewritten.StartAt).toBe(redrive ? shape.mapState : shape.prepareState);
+      }
+    });
+
+    it('fans out with a Distributed Map over the S3 item list, tolerating a few failed batches, retrying with full jitter', () => {
+      const map = substituted().States[shape.mapState] as Record<string, unknown>;
+      expect(map).toMatchObject({
+        Type: 'Map',
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSON' },
+          Parameters: { Bucket: exampleSubstitutions(name).itemsBucket, 'Key.$': '$.prepared.items_key' },
+        },
+        ToleratedFailurePercentage: of.toleratedFailurePercentage,
+        ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+      });
+      const retries = itemRetries(map, shape);
+      expect(retries[0]?.ErrorEquals).toEqual(expect.arrayContaining(['Lambda.TooManyRequestsException']));
+      expect(retries.every((retry) => retry.JitterStrategy === 'FULL')).toBe(true);
+    });
+
+    it('has a Standard state machine running exactly that definition, logged and traced', () => {
+      const workflow = of.workflow(plane.stack);
+      const properties = (plane.resources[plane.idOf(workflow.stateMachine)] as TemplateResource).Properties;
+      expectMapWorkflowMachine(properties, plane.idOf, workflow);
+      expect(properties.DefinitionString).toEqual(JSON.stringify(shape.definition()));
     });
 
     it('has a state machine that may invoke the steps function, read item lists and run its own map children; nothing else', () => {
@@ -123,4 +166,11 @@ export function describeMapWorkflow(
       expect(routeKeysOf(plane.resources)).toEqual(expect.arrayContaining([...of.routes]));
     });
   });
+}
+
+/** The retries of the map's one Task state, in order. */
+export function itemRetries(map: Record<string, unknown>, shape: WorkflowShape): Record<string, unknown>[] {
+  const states = (map.ItemProcessor as { States: Record<string, { Retry: Record<string, unknown>[] }> })
+    .States;
+  return states[shape.itemState]?.Retry ?? [];
 }
