@@ -15,6 +15,28 @@ export function percentile(sortedMs: readonly number[], p: number): number {
   return sortedMs[Math.max(0, index)] as number;
 }
 
+/** A set of latencies: nearest-rank percentiles, mean, maximum, and how many there were. */
+export interface LatencySummary {
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  maxMs: number;
+  samples: number;
+}
+
+export function summarizeLatencies(samplesMs: readonly number[]): LatencySummary {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  return {
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+    meanMs: sorted.reduce((sum, each) => sum + each, 0) / sorted.length,
+    maxMs: sorted.at(-1) ?? Number.NaN,
+    samples: sorted.length,
+  };
+}
+
 function summarize(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
   return { samplesMs: sorted, medianMs: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };

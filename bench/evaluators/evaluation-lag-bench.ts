@@ -27,7 +27,7 @@ import { PythonSandbox, resolvePython } from '../../lambdas/adapters/local/pytho
 import type { EvaluationInput, EvaluatorDefinition } from '../../lambdas/domain/evaluators/evaluator';
 import { LOCAL_WRITER_DEFAULTS, startLocalPlatform } from '../../lambdas/local/platform';
 import { readApi } from '../../test/support/read-api-client';
-import { percentile } from '../harness';
+import { type LatencySummary, summarizeLatencies } from '../harness';
 import { machineDescription } from '../machine';
 
 const METRIC_NAME = 'answer_length';
@@ -47,12 +47,7 @@ const SANDBOX_RUNS = 40;
 const SANDBOX_GAP_MS = 150;
 export const TARGET_P50_MS = 5_000;
 
-export interface LagRow {
-  meanMs: number;
-  p50Ms: number;
-  p95Ms: number;
-  maxMs: number;
-}
+export type LagRow = LatencySummary;
 
 interface Stages {
   /** Ingest answer -> evaluation tasks queued: the event stored. */
@@ -124,15 +119,7 @@ interface EventTimes {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function row(samples: readonly number[]): LagRow {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    meanMs: sorted.reduce((sum, each) => sum + each, 0) / sorted.length,
-    p50Ms: percentile(sorted, 50),
-    p95Ms: percentile(sorted, 95),
-    maxMs: sorted.at(-1) ?? Number.NaN,
-  };
-}
+const row = summarizeLatencies;
 
 function answer(i: number): string {
   return `answer number ${i}${'.'.repeat(i % 17)}`;

@@ -23,7 +23,7 @@ import { PythonSandbox, resolvePython } from '../../lambdas/adapters/local/pytho
 import type { CodeMetricRunner } from '../../lambdas/domain/evaluators/evaluator';
 import { evaluationInput } from '../../test/support/evaluation-input';
 import { ExecutorHandlerClient } from '../../test/support/executor-handler-client';
-import { percentile } from '../harness';
+import { type LatencySummary, summarizeLatencies } from '../harness';
 import { machineDescription } from '../machine';
 
 const CODE = `import re
@@ -53,12 +53,6 @@ const COLD_RUNS = 30;
 const HANDLER_RUNS = 20;
 const BASELINE_RUNS = 200;
 
-export interface LatencyRow {
-  p50Ms: number;
-  p95Ms: number;
-  runs: number;
-}
-
 export interface PythonBench {
   date: string;
   machine: string;
@@ -72,10 +66,8 @@ export interface PythonBench {
   baselineFreshProcess: LatencyRow;
 }
 
-function row(samples: number[]): LatencyRow {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), runs: sorted.length };
-}
+type LatencyRow = LatencySummary;
+const row = summarizeLatencies;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -195,7 +187,8 @@ export async function measurePython(): Promise<PythonBench> {
 export function formatPythonSection(bench: PythonBench): string {
   const fmt = (n: number, digits = 1) =>
     n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-  const line = (name: string, r: LatencyRow) => `| ${name} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${r.runs} |`;
+  const line = (name: string, r: LatencyRow) =>
+    `| ${name} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${r.samples} |`;
   const ratio = bench.warm.p95Ms / bench.baselineShared.p95Ms;
   const coldRatio = bench.cold.p50Ms / bench.baselineFreshProcess.p50Ms;
   return `## Python code metrics: sandbox latency

@@ -28,7 +28,7 @@ import {
   type FakeProvider,
   startFakeOpenAICompatible,
 } from '../../test/support/fake-providers';
-import { percentile } from '../harness';
+import { type LatencySummary, percentile, summarizeLatencies } from '../harness';
 import { machineDescription } from '../machine';
 import { type PlatformSettings, startPlatformProcess } from './platform-process';
 
@@ -44,12 +44,6 @@ const ITERATIONS = 3_000;
 const WARM_UP = 300;
 const BLOCK = 100;
 const STREAM_RUNS = 20;
-
-export interface LatencyStats {
-  p50Ms: number;
-  p99Ms: number;
-  samples: number;
-}
 
 export interface StreamStats {
   /** Request sent to first content delta read. */
@@ -72,11 +66,11 @@ export interface ProxyBench {
   node: string;
   /** Why the proxy was not measured (no route on the local platform yet), when it was not. */
   unavailable?: string;
-  nonStreamed?: { direct: LatencyStats; proxied: LatencyStats };
+  nonStreamed?: { direct: LatencySummary; proxied: LatencySummary };
   /** The same on a second platform whose writer writes nothing until the run is over. */
-  nonStreamedWriterDeferred?: { direct: LatencyStats; proxied: LatencyStats };
+  nonStreamedWriterDeferred?: { direct: LatencySummary; proxied: LatencySummary };
   /** The same with the writer on the platform's main thread (as before it had a thread of its own). */
-  nonStreamedWriterOnMainThread?: { direct: LatencyStats; proxied: LatencyStats };
+  nonStreamedWriterOnMainThread?: { direct: LatencySummary; proxied: LatencySummary };
   streamed?: { chunkDelayMs: number; words: number; direct: StreamStats; proxied: StreamStats };
 }
 
@@ -152,11 +146,6 @@ async function checkAnswer(path: Path): Promise<void> {
   if (content !== EXPECTED) throw new Error(`${path.url} answered ${JSON.stringify(answer).slice(0, 300)}`);
 }
 
-function stats(samples: number[]): LatencyStats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), samples: sorted.length };
-}
-
 async function measureNonStreamed(direct: Path, proxied: Path, fake: FakeProvider) {
   fake.respondWith({});
   await checkAnswer(direct);
@@ -173,7 +162,7 @@ async function measureNonStreamed(direct: Path, proxied: Path, fake: FakeProvide
         samples[side].push(await complete(side === 'direct' ? direct : proxied));
     fake.requests.length = 0; // the fake keeps every request: keep its memory flat
   }
-  return { direct: stats(samples.direct), proxied: stats(samples.proxied) };
+  return { direct: summarizeLatencies(samples.direct), proxied: summarizeLatencies(samples.proxied) };
 }
 
 interface StreamSample {
@@ -360,7 +349,7 @@ Not measured: ${bench.unavailable ?? 'no result'}.
   const runRows = (
     run: string,
     writer: string,
-    stats: { direct: LatencyStats; proxied: LatencyStats } | undefined,
+    stats: { direct: LatencySummary; proxied: LatencySummary } | undefined,
   ) =>
     stats
       ? [
