@@ -212,4 +212,28 @@ describe('the console in Chromium', () => {
       await closeChecked(page);
     }
   });
+
+  it("follows the system's colour scheme until the user picks one, the whole palette switching with it", async () => {
+    const page = await signedInPage();
+    const theme = () => page.evaluate<string | undefined>('document.documentElement.dataset.theme');
+    const background = () => page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
+    try {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await expect.poll(theme).toBe('light');
+      expect(await background()).toBe('rgb(247, 247, 245)');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await expect.poll(theme).toBe('dark');
+      expect(await background()).toBe('rgb(18, 19, 22)');
+      await sessionsTable(page).getByRole('link', { name: first.name }).waitFor();
+      await page.screenshot({ path: '/tmp/ui-console-dark.png' });
+      // The user's pick wins over the system's from then on.
+      await page.getByRole('button', { name: 'Switch to light theme' }).click();
+      await expect.poll(theme).toBe('light');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      expect(await theme()).toBe('light');
+      expect(await background()).toBe('rgb(247, 247, 245)');
+    } finally {
+      await closeChecked(page);
+    }
+  });
 });

@@ -42,3 +42,15 @@ export function saveTheme(theme: Theme): void {
   }
   applyTheme(theme);
 }
+
+/** The theme <html> names now (the system's, until the user picks one). */
+export function currentTheme(): Theme {
+  return document.documentElement.dataset.theme === 'dark' ? 'dark' : 'light';
+}
+
+/** Calls `onChange` whenever the theme on <html> changes (the system's changed, or the user picked one). */
+export function subscribeTheme(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  return () => observer.disconnect();
+}

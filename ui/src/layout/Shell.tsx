@@ -1,7 +1,7 @@
 import { Link, Outlet, useNavigate, useParams, useRouterState } from '@tanstack/react-router';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useSyncExternalStore } from 'react';
 import { useApp, useProjectRole, useProjects } from '../app/context';
-import { saveTheme, storedTheme, systemTheme, type Theme } from '../app/theme';
+import { currentTheme, saveTheme, subscribeTheme, type Theme } from '../app/theme';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Logo } from '../components/Logo';
 
@@ -167,7 +167,8 @@ function DataPlaneSwitcher() {
 }
 
 function ThemeToggle() {
-  const [theme, setTheme] = useState<Theme>(() => storedTheme() ?? systemTheme());
+  // What <html> names, so the button follows the system's scheme as well as the user's pick.
+  const theme = useSyncExternalStore(subscribeTheme, currentTheme);
   const next: Theme = theme === 'dark' ? 'light' : 'dark';
   return (
     <button
@@ -175,10 +176,7 @@ function ThemeToggle() {
       className="secondary"
       aria-label={`Switch to ${next} theme`}
       title={`Switch to ${next} theme`}
-      onClick={() => {
-        saveTheme(next);
-        setTheme(next);
-      }}
+      onClick={() => saveTheme(next)}
     >
       <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>
     </button>
