@@ -3,10 +3,9 @@
  * sub, email, token_use "id") and verified the way the control plane's HTTP API JWT authorizer
  * verifies Cognito's: aws-jwt-verify against the issuer's JWKS, with issuer and audience checked.
  */
-import { randomUUID } from 'node:crypto';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
-import { signJwt } from '../tokens/issue-token';
+import { registeredClaims, signJwt } from '../tokens/issue-token';
 import type { Jwks } from '../tokens/jwks';
 import type { Signer } from '../tokens/signer';
 
@@ -38,17 +37,12 @@ export async function issueIdToken(
   now: number,
   ttlSeconds = ID_TOKEN_TTL_SECONDS,
 ): Promise<{ token: string; claims: IdTokenClaims }> {
-  const iat = Math.floor(now / 1000);
+  const registered = registeredClaims(subject, now, ttlSeconds);
   const claims: IdTokenClaims = {
-    iss: subject.iss,
-    aud: subject.aud,
-    sub: subject.sub,
+    ...registered,
     email: subject.email,
     token_use: 'id',
-    auth_time: iat,
-    iat,
-    exp: iat + ttlSeconds,
-    jti: randomUUID(),
+    auth_time: registered.iat,
   };
   return { token: await signJwt(signer, claims), claims };
 }

@@ -36,22 +36,44 @@ export async function issueToken(
   }
   if (!Number.isFinite(now) || now < 0) throw new TokenIssueError('now must be epoch milliseconds');
   assertSubject(subject);
-  const iat = Math.floor(now / 1000);
+  const registered = registeredClaims(subject, now, ttlSeconds);
   // Copy field by field so nothing the caller slipped into `subject` ends up signed.
   const claims: TokenClaims = {
-    iss: subject.iss,
-    aud: subject.aud,
-    sub: subject.sub,
+    ...registered,
     org: subject.org,
     workspace: subject.workspace,
     projects: [...subject.projects],
     role: subject.role,
+    nbf: registered.iat,
+  };
+  return { token: await signJwt(signer, claims), claims, expiresAt: claims.exp * 1000 };
+}
+
+/** The registered claims of every token Waggle signs (RFC 7519 section 4.1), `subject`'s copied one by one. */
+export interface RegisteredClaims {
+  iss: string;
+  aud: string;
+  sub: string;
+  iat: number;
+  exp: number;
+  jti: string;
+}
+
+/** Issued at `now` (epoch milliseconds, rounded down to the second), for `ttlSeconds`, with a fresh id. */
+export function registeredClaims(
+  subject: { iss: string; aud: string; sub: string },
+  now: number,
+  ttlSeconds: number,
+): RegisteredClaims {
+  const iat = Math.floor(now / 1000);
+  return {
+    iss: subject.iss,
+    aud: subject.aud,
+    sub: subject.sub,
     iat,
-    nbf: iat,
     exp: iat + ttlSeconds,
     jti: randomUUID(),
   };
-  return { token: await signJwt(signer, claims), claims, expiresAt: claims.exp * 1000 };
 }
 
 /** The compact ES256 JWS of `claims`, signed with the signer's key (named by `kid`). */
