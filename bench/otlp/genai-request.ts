@@ -5,38 +5,12 @@
  */
 
 import { seededRandom } from '../seeded-random';
-import { loadOtlpProtoTypes } from './otlp-proto-schema';
+import { loadOtlpProtoTypes, type PlainKeyValue, type PlainSpan } from './otlp-proto-schema';
 
 interface GenAiRequest {
   protobuf: Uint8Array;
   json: string;
   spanCount: number;
-}
-
-/** protobufjs-style plain values: ids as bytes, fixed64 as decimal strings, int64 as numbers. */
-type PlainAnyValue =
-  | { stringValue: string }
-  | { intValue: number }
-  | { doubleValue: number }
-  | { boolValue: boolean }
-  | { arrayValue: { values: PlainAnyValue[] } };
-
-interface PlainKeyValue {
-  key: string;
-  value: PlainAnyValue;
-}
-
-interface PlainSpan {
-  traceId: Uint8Array;
-  spanId: Uint8Array;
-  parentSpanId?: Uint8Array;
-  name: string;
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: PlainKeyValue[];
-  events: { timeUnixNano: string; name: string; attributes: PlainKeyValue[] }[];
-  status: { code: number; message?: string };
 }
 
 const SPANS_PER_TRACE = 8;

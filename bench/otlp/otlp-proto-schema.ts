@@ -13,6 +13,40 @@ const RESOURCE = 'opentelemetry.proto.resource.v1';
 const TRACE = 'opentelemetry.proto.trace.v1';
 const COLLECTOR = 'opentelemetry.proto.collector.trace.v1';
 
+/**
+ * The plain objects this schema's `fromObject` takes: camelCase, ids as bytes, 64-bit integers as
+ * decimal strings (or numbers where exact). What proto3 defaults may be left out is optional.
+ */
+export type PlainAnyValue =
+  | { stringValue: string }
+  | { boolValue: boolean }
+  | { intValue: string | number }
+  | { doubleValue: number }
+  | { bytesValue: Uint8Array }
+  | { arrayValue: { values: PlainAnyValue[] } }
+  | { kvlistValue: { values: PlainKeyValue[] } }
+  | Record<string, never>;
+
+export interface PlainKeyValue {
+  key: string;
+  value?: PlainAnyValue;
+}
+
+export interface PlainSpan {
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+  parentSpanId?: Uint8Array;
+  traceState?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: PlainKeyValue[];
+  events: { timeUnixNano: string; name: string; attributes: PlainKeyValue[] }[];
+  links?: { traceId: Uint8Array; spanId: Uint8Array; attributes: PlainKeyValue[] }[];
+  status: { code: number; message?: string };
+}
+
 /** [name, field number, type, repeated?]; names are protobufjs's camelCase of the proto names. */
 type FieldSpec = [name: string, id: number, type: string, repeated?: 'repeated'];
 

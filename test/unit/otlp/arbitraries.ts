@@ -3,41 +3,17 @@
  * ids as bytes, 64-bit integers as decimal strings), for the oracle and robustness tests.
  */
 import fc from 'fast-check';
+import type { PlainAnyValue, PlainKeyValue, PlainSpan } from '../../../bench/otlp/otlp-proto-schema';
 
-export type PlainAnyValue =
-  | { stringValue: string }
-  | { boolValue: boolean }
-  | { intValue: string }
-  | { doubleValue: number }
-  | { bytesValue: Uint8Array }
-  | { arrayValue: { values: PlainAnyValue[] } }
-  | { kvlistValue: { values: PlainKeyValue[] } }
-  | Record<string, never>;
+export type { PlainAnyValue, PlainKeyValue };
 
-export interface PlainKeyValue {
-  key: string;
-  value?: PlainAnyValue;
-}
-
-export interface PlainSpan {
-  traceId: Uint8Array;
-  spanId: Uint8Array;
-  parentSpanId: Uint8Array;
-  traceState: string;
-  name: string;
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: PlainKeyValue[];
-  events: { timeUnixNano: string; name: string; attributes: PlainKeyValue[] }[];
-  links: { traceId: Uint8Array; spanId: Uint8Array; attributes: PlainKeyValue[] }[];
-  status: { code: number; message: string };
-}
+/** A span with every field present, so the encoders and the oracle see each one. */
+export type FullPlainSpan = Required<PlainSpan> & { status: Required<PlainSpan['status']> };
 
 export interface PlainRequest {
   resourceSpans: {
     resource: { attributes: PlainKeyValue[] };
-    scopeSpans: { scope: { name: string; version: string }; spans: PlainSpan[] }[];
+    scopeSpans: { scope: { name: string; version: string }; spans: FullPlainSpan[] }[];
   }[];
 }
 
@@ -78,7 +54,7 @@ const { keyValue } = fc.letrec<{ anyValue: PlainAnyValue; keyValue: PlainKeyValu
 
 const attributes = fc.array(keyValue, { maxLength: 6 });
 
-const span: fc.Arbitrary<PlainSpan> = fc.record({
+const span: fc.Arbitrary<FullPlainSpan> = fc.record({
   traceId: id,
   spanId: id,
   parentSpanId: id,

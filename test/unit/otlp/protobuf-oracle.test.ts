@@ -113,7 +113,8 @@ function jsonAnyValue(value: PlainAnyValue, useStrings: boolean): unknown {
 }
 
 /** A decimal int64 as a JSON number when that is exact, as OTLP/JSON writers may do. */
-const jsonInt = (decimal: string) => (Number.isSafeInteger(Number(decimal)) ? Number(decimal) : decimal);
+const jsonInt = (decimal: string | number) =>
+  Number.isSafeInteger(Number(decimal)) ? Number(decimal) : String(decimal);
 
 function jsonAttributes(list: PlainKeyValue[], useStrings: boolean): unknown[] {
   return list.map((kv) =>
