@@ -56,6 +56,7 @@ import {
   setMembership,
 } from '../domain/control-plane/tenancy';
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '../domain/errors';
+import { pickFields } from '../domain/pick-fields';
 import { CONTROL_PLANE_BODY_LIMITS, type JsonObject, parseJsonObject } from '../http/json-object-body';
 import { jsonResponse as json } from '../http/json-response';
 import type { ActorFrom } from '../http/jwt-authorizer-actor';
@@ -565,26 +566,21 @@ function projectDetails(body: JsonObject) {
   };
 }
 
-/** The named fields of a record, in that order: what an answer shows of it. */
-function pick<T, K extends keyof T>(record: T, keys: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(keys.map((key) => [key, record[key]])) as Pick<T, K>;
-}
-
 function orgView(organization: Organization) {
-  return pick(organization, ['id', 'name', 'default_workspace_id', 'created_at', 'updated_at']);
+  return pickFields(organization, ['id', 'name', 'default_workspace_id', 'created_at', 'updated_at']);
 }
 
 function workspaceView(workspace: Workspace) {
-  return pick(workspace, ['id', 'org_id', 'name', 'created_at', 'updated_at']);
+  return pickFields(workspace, ['id', 'org_id', 'name', 'created_at', 'updated_at']);
 }
 
 function memberView(membership: Membership) {
-  return pick(membership, ['user_id', 'email', 'org_id', 'workspace_id', 'role']);
+  return pickFields(membership, ['user_id', 'email', 'org_id', 'workspace_id', 'role']);
 }
 
 /** HoneyHive's ProjectItem (plus workspace_id, which its additionalProperties allow). */
 function projectView(project: Project) {
-  return pick(project, [
+  return pickFields(project, [
     'id',
     'name',
     'description',

@@ -5,6 +5,7 @@
 import { generateApiKey, hashApiKey } from '../auth/api-key';
 import type { ApiKeyScope } from '../auth/principal';
 import { ConflictError, ValidationError } from '../errors';
+import { pickFields } from '../pick-fields';
 import { apiKeyChange } from './changes';
 import { type ControlPlaneContext, findInProject, isoNow } from './context';
 import { type ApiKey, firstVersion, inProject, nextVersion, type Project } from './model';
@@ -134,18 +135,20 @@ export async function revokeExpiredKeys(context: ControlPlaneContext, orgId: str
   return revoked;
 }
 
+/** What the API shows of a key: never its hash. */
 export function viewOf(key: ApiKey): ApiKeyView {
-  const view: ApiKeyView = {
-    id: key.id,
-    project_id: key.project_id,
-    prefix: key.prefix,
+  return {
+    ...pickFields(key, [
+      'id',
+      'project_id',
+      'prefix',
+      'status',
+      'created_at',
+      'created_by',
+      'expires_at',
+      'revoked_at',
+      'replaced_by',
+    ]),
     scopes: [...key.scopes],
-    status: key.status,
-    created_at: key.created_at,
-    created_by: key.created_by,
   };
-  if (key.expires_at !== undefined) view.expires_at = key.expires_at;
-  if (key.revoked_at !== undefined) view.revoked_at = key.revoked_at;
-  if (key.replaced_by !== undefined) view.replaced_by = key.replaced_by;
-  return view;
 }

@@ -8,6 +8,7 @@
 import type { MonitorPayload } from '../alerts/monitors/synced';
 import type { PromptPayload, ToolPayload } from '../configurations/synced';
 import type { EvaluatorPayload } from '../evaluators/definitions/synced';
+import { pickFields } from '../pick-fields';
 import type { ApiKeyPayload as SyncedApiKeyPayload } from '../sync/messages';
 import type { ApiKey, Project, ProjectType } from './model';
 
@@ -45,15 +46,7 @@ export interface ChangePublisher {
 }
 
 export function projectPayload(project: Project): ProjectPayload {
-  const payload: ProjectPayload = {
-    id: project.id,
-    org_id: project.org_id,
-    workspace_id: project.workspace_id,
-    name: project.name,
-  };
-  if (project.description !== undefined) payload.description = project.description;
-  if (project.type !== undefined) payload.type = project.type;
-  return payload;
+  return pickFields(project, ['id', 'org_id', 'workspace_id', 'name', 'description', 'type']);
 }
 
 export function apiKeyPayload(key: ApiKey): ApiKeyPayload {
