@@ -5,6 +5,7 @@
  * anything is stored, so a refused write changes nothing.
  */
 import { jsonBytes, MAX_SYNC_PAYLOAD_BYTES } from '../../configurations/limits';
+import { deletion } from '../../control-plane/changes';
 import { type ControlPlaneContext, findInProject, isoNow } from '../../control-plane/context';
 import {
   firstVersion,
@@ -73,12 +74,7 @@ export function monitorChange(record: MonitorRecord) {
 
 export async function deleteMonitor(context: ControlPlaneContext, current: MonitorRecord): Promise<void> {
   await context.store.delete({ kind: 'monitor', org_id: current.org_id, id: current.id }, current.version);
-  // The tombstone's version is above every upsert's, so a late upsert cannot bring it back.
-  await context.changes.publish({
-    type: 'alert.deleted',
-    version: current.version + 1,
-    payload: monitorPayload(current),
-  });
+  await context.changes.publish(deletion('alert.deleted', current, monitorPayload(current)));
 }
 
 export function findMonitor(

@@ -9,6 +9,7 @@
  */
 
 import { jsonBytes, MAX_SYNC_PAYLOAD_BYTES } from '../../configurations/limits';
+import { deletion } from '../../control-plane/changes';
 import { type ControlPlaneContext, isoNow } from '../../control-plane/context';
 import { projectNameClaims, refuseSecrets } from '../../control-plane/entity-names';
 import type { EvaluatorRecord, EvaluatorVersionRecord, Project } from '../../control-plane/model';
@@ -93,12 +94,7 @@ export async function deleteMetric(context: ControlPlaneContext, current: Evalua
     );
   await context.store.delete({ kind: 'evaluator', org_id: current.org_id, id: current.id }, current.version);
   await names.release(context, current);
-  // The tombstone's version is above every upsert's, so a late upsert cannot bring it back.
-  await context.changes.publish({
-    type: 'evaluator.deleted',
-    version: current.version + 1,
-    payload: evaluatorPayload(current),
-  });
+  await context.changes.publish(deletion('evaluator.deleted', current, evaluatorPayload(current)));
 }
 
 /** The project's metric with this id; NotFoundError for another project's (never told apart). */
