@@ -4,7 +4,7 @@
  * orders by. Bodies are read strictly (unknown fields refused) as the `honeyhive` client sends them.
  */
 import { type ConfigChange, deletion } from '../control-plane/changes';
-import { type ControlPlaneContext, findInProject, isoNow } from '../control-plane/context';
+import { type ControlPlaneContext, findInProject, isoNow, putAndPublish } from '../control-plane/context';
 import { firstVersion, inProject, type Project, type ToolRecord } from '../control-plane/model';
 import { TooLargeError, ValidationError } from '../errors';
 import { assertNoSecrets, SyncMessageError } from '../sync/messages';
@@ -113,9 +113,7 @@ async function putTool(
   description: string | undefined,
 ): Promise<ToolRecord> {
   if (description !== undefined) record.description = description;
-  await context.store.put(record);
-  await context.changes.publish(toolChange(record));
-  return record;
+  return putAndPublish(context, record, toolChange);
 }
 
 export async function deleteTool(context: ControlPlaneContext, current: ToolRecord): Promise<void> {

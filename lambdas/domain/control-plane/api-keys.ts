@@ -7,7 +7,7 @@ import type { ApiKeyScope } from '../auth/principal';
 import { ConflictError, ValidationError } from '../errors';
 import { pickFields } from '../pick-fields';
 import { apiKeyChange } from './changes';
-import { type ControlPlaneContext, findInProject, isoNow } from './context';
+import { type ControlPlaneContext, findInProject, isoNow, putAndPublish } from './context';
 import { type ApiKey, firstVersion, inProject, nextVersion, type Project } from './model';
 import type { ApiKeyView } from './wire-types';
 
@@ -85,9 +85,7 @@ export async function revokeKey(context: ControlPlaneContext, key: ApiKey): Prom
 
 /** Writes a key and publishes it to the data planes. */
 export async function putKey(context: ControlPlaneContext, key: ApiKey): Promise<ApiKey> {
-  await context.store.put(key);
-  await context.changes.publish(apiKeyChange(key));
-  return key;
+  return putAndPublish(context, key, apiKeyChange);
 }
 
 /**

@@ -1,7 +1,7 @@
 /** What the control-plane operations need: the store, the change publisher, a clock and ids. */
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../errors';
-import type { ChangePublisher } from './changes';
+import type { ChangePublisher, ConfigChange } from './changes';
 import type { ControlPlaneRecord, Project } from './model';
 import type { ControlPlaneStore } from './store';
 
@@ -20,6 +20,20 @@ export function controlPlaneContext(deps: {
   newId?: () => string;
 }): ControlPlaneContext {
   return { clock: Date.now, newId: randomUUID, ...deps };
+}
+
+/**
+ * Stores a record, then publishes its change to the data planes: a change is only sent for a record
+ * the control plane holds, and a refused put (a conflicting version) sends nothing.
+ */
+export async function putAndPublish<R extends ControlPlaneRecord>(
+  context: ControlPlaneContext,
+  record: R,
+  change: (record: R) => ConfigChange,
+): Promise<R> {
+  await context.store.put(record);
+  await context.changes.publish(change(record));
+  return record;
 }
 
 export function isoNow(context: ControlPlaneContext): string {

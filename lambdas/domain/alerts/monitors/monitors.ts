@@ -6,7 +6,7 @@
  */
 import { jsonBytes, MAX_SYNC_PAYLOAD_BYTES } from '../../configurations/limits';
 import { deletion } from '../../control-plane/changes';
-import { type ControlPlaneContext, findInProject, isoNow } from '../../control-plane/context';
+import { type ControlPlaneContext, findInProject, isoNow, putAndPublish } from '../../control-plane/context';
 import {
   firstVersion,
   inProject,
@@ -63,8 +63,7 @@ export async function updateMonitor(
  */
 async function store(context: ControlPlaneContext, record: MonitorRecord): Promise<void> {
   checkPayloadSize(record);
-  await context.store.put(record);
-  await context.changes.publish(monitorChange(record));
+  await putAndPublish(context, record, monitorChange);
 }
 
 /** The sync change of a monitor's current version (published on each write, and by reconciliation). */
