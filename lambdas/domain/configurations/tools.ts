@@ -121,6 +121,11 @@ export async function deleteTool(context: ControlPlaneContext, current: ToolReco
   await context.changes.publish(deletion('tool.deleted', current, toolPayload(current)));
 }
 
+export async function listTools(context: ControlPlaneContext, project: Project): Promise<ToolRecord[]> {
+  const records = await context.store.listByOrg('tool', project.org_id);
+  return records.filter((record) => record.project_id === project.id);
+}
+
 export async function findTool(
   context: ControlPlaneContext,
   project: Project,

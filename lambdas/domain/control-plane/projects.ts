@@ -6,7 +6,10 @@
  */
 import { deleteChannel, listChannels } from '../alerts/channels';
 import { deleteMonitor, listMonitors } from '../alerts/monitors/monitors';
+import { deleteConfiguration, listConfigurationRecords } from '../configurations/configurations';
+import { deleteTool, listTools } from '../configurations/tools';
 import { ConflictError } from '../errors';
+import { deleteProjectMetrics } from '../evaluators/definitions/metrics';
 import { putKey, revokeKey } from './api-keys';
 import { deletion, projectChange, projectPayload } from './changes';
 import { type ControlPlaneContext, isoNow } from './context';
@@ -90,12 +93,18 @@ export async function updateProject(
 }
 
 /**
- * Deletes a project after what would outlive it: its monitors (each tombstone published, so no data
- * plane keeps evaluating them), its notification channels, and its keys (revoked, so no data plane
- * keeps accepting them). The project goes last: a crash part way leaves it there to delete again.
+ * Deletes a project after what would outlive it: its monitors, metrics, prompt configurations and
+ * tools (each tombstone published, so no data plane keeps evaluating or serving them), its
+ * notification channels, and its keys (revoked, so no data plane keeps accepting them). The project
+ * goes last: a crash part way leaves it there to delete again. Versions kept as history stay, as
+ * they do when one record is deleted.
  */
 export async function deleteProject(context: ControlPlaneContext, project: Project): Promise<void> {
   for (const monitor of await listMonitors(context, project)) await deleteMonitor(context, monitor);
+  await deleteProjectMetrics(context, project);
+  for (const configuration of await listConfigurationRecords(context, project))
+    await deleteConfiguration(context, configuration);
+  for (const tool of await listTools(context, project)) await deleteTool(context, tool);
   for (const channel of await listChannels(context, project)) await deleteChannel(context, channel);
   const keys = await context.store.listByOrg('api-key', project.org_id);
   for (const key of keys) {

@@ -97,6 +97,25 @@ export async function deleteMetric(context: ControlPlaneContext, current: Evalua
   await context.changes.publish(deletion('evaluator.deleted', current, evaluatorPayload(current)));
 }
 
+/**
+ * Deletes every metric of a project (its deletion), each tombstone published: composites before the
+ * children they name, so each delete passes deleteMetric's check. Cycles are refused at write, so
+ * every round frees at least one.
+ */
+export async function deleteProjectMetrics(context: ControlPlaneContext, project: Project): Promise<void> {
+  let remaining = await listMetricRecords(context, project);
+  while (remaining.length > 0) {
+    const named = new Set(
+      remaining.flatMap((record) => record.content.childMetrics?.map((child) => child.id) ?? []),
+    );
+    const unnamed = remaining.filter((record) => !named.has(record.id));
+    if (unnamed.length === 0)
+      throw new ConflictError("The project's composite metrics name each other in a cycle");
+    for (const record of unnamed) await deleteMetric(context, record);
+    remaining = remaining.filter((record) => named.has(record.id));
+  }
+}
+
 /** The project's metric with this id; NotFoundError for another project's (never told apart). */
 export async function findMetric(
   context: ControlPlaneContext,
