@@ -13,14 +13,7 @@ import { canonicalJson } from '../../sync/canonical-json';
 import type { MonitorState, Notification } from '../notification';
 import { monitorField } from './definition';
 import type { NotificationOutbox } from './outbox';
-import {
-  addRowStats,
-  aggregate,
-  emptyStats,
-  type FieldStats,
-  type MonitorField,
-  type RollupRow,
-} from './rollup';
+import { addRowStats, aggregate, emptyStats, type FieldStats, type RollupRow } from './rollup';
 import { type RollupQuery, rowMatches, windowRange } from './rollup-query';
 import { type MonitorStatus, nextStatus, percentChange, type Transition } from './state';
 import type { MonitorDefinition } from './synced';
@@ -123,11 +116,11 @@ export interface WindowStats {
  */
 export function windowStats(
   rows: Iterable<RollupRow>,
-  query: Omit<RollupQuery, 'field'>,
-  field: MonitorField,
+  query: RollupQuery,
   windowMinutes: number,
   now: number,
 ): WindowStats {
+  const { field } = query;
   const current = windowRange(now, windowMinutes);
   const previous = windowRange(now, windowMinutes, 1);
   const stats: WindowStats = { current: emptyStats(), previous: emptyStats() };
@@ -176,7 +169,7 @@ export async function evaluateMonitors(
       stats: async () => {
         result.statements++;
         const rows = await deps.readRollups(group.query);
-        return windowStats(rows, group.query, group.query.field, group.windowMinutes, now);
+        return windowStats(rows, group.query, group.windowMinutes, now);
       },
     }));
   if (paused.length > 0) work.push({ monitors: paused, stats: async () => undefined });
