@@ -61,7 +61,7 @@ export class Backfills extends MapWorkflowService {
           keyActions: ['kms:GenerateDataKey'],
         });
       },
-      api: (_service, stateMachine) => ({
+      api: (service) => ({
         entry: 'lambdas/backfills-api/handler.ts',
         serviceName: 'waggle-backfills-api',
         description: 'Waggle backfills API: estimate, start, describe and redrive backfill runs',
@@ -74,7 +74,7 @@ export class Backfills extends MapWorkflowService {
           ATHENA_WORKGROUP: metricRuns.eventTables.workGroupName,
           GLUE_DATABASE: metricRuns.eventTables.databaseName,
           DEFAULT_READ_WINDOW_DAYS: metricRuns.defaultReadWindowDays,
-          BACKFILL_STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+          BACKFILL_STATE_MACHINE_ARN: service.stateMachine.stateMachineArn,
           ...callerAuthEnvironment(props),
         }),
       }),

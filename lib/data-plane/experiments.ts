@@ -92,7 +92,7 @@ export class Experiments extends MapWorkflowService {
           keyActions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         });
       },
-      api: (service, stateMachine) => ({
+      api: (service) => ({
         entry: 'lambdas/experiments-api/handler.ts',
         serviceName: 'waggle-experiments-api',
         description: 'Waggle experiments API: start, describe and redrive server-side experiments',
@@ -104,7 +104,7 @@ export class Experiments extends MapWorkflowService {
           SYNC_STATE_TABLE_NAME: props.syncController.stateTable.tableName,
           PROXY_LIMITS_TABLE_NAME: props.proxyLimits.limitsTable.tableName,
           EXPERIMENT_ITEMS_BUCKET: service.itemsBucket.bucketName,
-          EXPERIMENT_STATE_MACHINE_ARN: stateMachine.stateMachineArn,
+          EXPERIMENT_STATE_MACHINE_ARN: service.stateMachine.stateMachineArn,
           ...callerAuthEnvironment(props),
         }),
       }),

@@ -215,7 +215,8 @@ export interface MapWorkflowServiceProps extends CallerAuthProps {
   readonly steps: (service: MapWorkflowService) => WaggleFunctionProps;
   /** The steps function's own rights, beyond being invoked by the state machine. */
   readonly grantSteps: (service: MapWorkflowService) => void;
-  readonly api: (service: MapWorkflowService, stateMachine: StateMachine) => WaggleFunctionProps;
+  /** The API function, given the service whose state machine exists by then. */
+  readonly api: (service: MapWorkflowService) => WaggleFunctionProps;
   /** The API function's own rights, beyond its callers' checks and run control. */
   readonly grantApi: (service: MapWorkflowService) => void;
   /** The data plane's HTTP API: `routes` are added to it through `integrationId`. */
@@ -249,7 +250,7 @@ export abstract class MapWorkflowService extends Construct implements WorkflowIt
       items: this,
       itemsPrefix: props.itemsPrefix,
     }));
-    this.apiFunction = new WaggleFunction(this, 'Api', props.api(this, this.stateMachine));
+    this.apiFunction = new WaggleFunction(this, 'Api', props.api(this));
     grantCallerAuth(this.apiFunction.role, props);
     props.grantApi(this);
     grantRunControl(this.apiFunction.role, this.stateMachine);
