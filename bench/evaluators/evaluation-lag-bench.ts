@@ -47,15 +47,13 @@ const SANDBOX_RUNS = 40;
 const SANDBOX_GAP_MS = 150;
 export const TARGET_P50_MS = 5_000;
 
-export type LagRow = LatencySummary;
-
 interface Stages {
   /** Ingest answer -> evaluation tasks queued: the event stored. */
-  stored: LagRow;
+  stored: LatencySummary;
   /** Tasks queued -> scores published as updates: the evaluations queue, reading the event, the sandbox. */
-  worker: LagRow;
+  worker: LatencySummary;
   /** Score published -> seen by the watcher: the update stored and read, plus up to one poll. */
-  wayBack: LagRow;
+  wayBack: LatencySummary;
 }
 
 /** One round's own figures, to show how much they move from one platform and moment to the next. */
@@ -78,25 +76,25 @@ interface Measured {
   spacingMs: number;
   pollMs: number;
   /** Ingest accepted -> the event readable (its own freshness; the baseline). */
-  readable: LagRow;
+  readable: LatencySummary;
   /** Ingest accepted -> readable on a platform with no evaluator (control rounds, same schedule). */
-  control: LagRow;
+  control: LatencySummary;
   controlP50Ms: number[];
   /** Ingest accepted -> its score in `metrics`. */
-  scored: LagRow;
+  scored: LatencySummary;
   /** Per event: readable -> scored, what evaluation adds. */
-  added: LagRow;
+  added: LatencySummary;
   /** Where each event's time went (the platform's log), over the rounds whose log could be paired. */
   stages?: Stages;
   stagedRounds: number;
   /** `GET /v1/events/{id}` of each scored event, once a round's events are all scored. */
-  get: LagRow;
+  get: LatencySummary;
   /** One watcher poll (an export of the session): the read load the measuring adds. */
-  poll: LagRow;
+  poll: LatencySummary;
   /** The same metric in a warm sandbox of its own, after the platforms stopped. */
-  sandbox: LagRow;
+  sandbox: LatencySummary;
   /** One round at SLOW's rate: readable and scored. */
-  slow?: { readable: LagRow; scored: LagRow; summary: RoundSummary };
+  slow?: { readable: LatencySummary; scored: LatencySummary; summary: RoundSummary };
 }
 
 export interface EvaluationLagBench {
@@ -118,8 +116,6 @@ interface EventTimes {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const row = summarizeLatencies;
 
 function answer(i: number): string {
   return `answer number ${i}${'.'.repeat(i % 17)}`;
@@ -404,10 +400,10 @@ async function measureRound(
         summary: {
           loadBefore,
           loadAfter,
-          readableP50Ms: row(times.map((t) => t.readableMs)).p50Ms,
-          scoredP50Ms: row(times.map((t) => t.scoredMs)).p50Ms,
-          earlyP50Ms: row(times.slice(0, quarter).map((t) => t.scoredMs)).p50Ms,
-          lateP50Ms: row(times.slice(-quarter).map((t) => t.scoredMs)).p50Ms,
+          readableP50Ms: summarizeLatencies(times.map((t) => t.readableMs)).p50Ms,
+          scoredP50Ms: summarizeLatencies(times.map((t) => t.scoredMs)).p50Ms,
+          earlyP50Ms: summarizeLatencies(times.slice(0, quarter).map((t) => t.scoredMs)).p50Ms,
+          lateP50Ms: summarizeLatencies(times.slice(-quarter).map((t) => t.scoredMs)).p50Ms,
           firstScoredMs: first.scoredMs,
         },
         times,
@@ -502,26 +498,26 @@ export async function measureEvaluationLag(
       eventsPerRound,
       spacingMs,
       pollMs,
-      readable: row(times.map((t) => t.readableMs)),
-      control: row(control.flat()),
-      controlP50Ms: control.map((each) => row(each).p50Ms),
-      scored: row(times.map((t) => t.scoredMs)),
-      added: row(times.map((t) => t.scoredMs - t.readableMs)),
+      readable: summarizeLatencies(times.map((t) => t.readableMs)),
+      control: summarizeLatencies(control.flat()),
+      controlP50Ms: control.map((each) => summarizeLatencies(each).p50Ms),
+      scored: summarizeLatencies(times.map((t) => t.scoredMs)),
+      added: summarizeLatencies(times.map((t) => t.scoredMs - t.readableMs)),
       stages:
         staged.length > 0
           ? {
-              stored: row(staged.flatMap((each) => each.stored)),
-              worker: row(staged.flatMap((each) => each.worker)),
-              wayBack: row(staged.flatMap((each) => each.wayBack)),
+              stored: summarizeLatencies(staged.flatMap((each) => each.stored)),
+              worker: summarizeLatencies(staged.flatMap((each) => each.worker)),
+              wayBack: summarizeLatencies(staged.flatMap((each) => each.wayBack)),
             }
           : undefined,
       stagedRounds: staged.length,
-      get: row(rounds.flatMap((round) => round.getMs)),
-      poll: row(rounds.flatMap((round) => round.pollMs)),
-      sandbox: row(await timeSandbox()),
+      get: summarizeLatencies(rounds.flatMap((round) => round.getMs)),
+      poll: summarizeLatencies(rounds.flatMap((round) => round.pollMs)),
+      sandbox: summarizeLatencies(await timeSandbox()),
       slow: slowRound && {
-        readable: row(slowRound.times.map((t) => t.readableMs)),
-        scored: row(slowRound.times.map((t) => t.scoredMs)),
+        readable: summarizeLatencies(slowRound.times.map((t) => t.readableMs)),
+        scored: summarizeLatencies(slowRound.times.map((t) => t.scoredMs)),
         summary: slowRound.summary,
       },
     },
@@ -541,7 +537,7 @@ export function formatEvaluationLagSection(bench: EvaluationLagBench): string {
   if (!measured)
     return `${heading}\n\n${where}. Not measured: ${bench.unavailable ?? 'python3 is not available'}.\n`;
   const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
-  const line = (name: string, r: LagRow) =>
+  const line = (name: string, r: LatencySummary) =>
     `| ${name} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${fmt(r.maxMs)} | ${fmt(r.meanMs)} |`;
   const { readable, scored, added, sandbox, poll, get, stages, control } = measured;
   const window = LOCAL_WRITER_DEFAULTS.maximumBatchingWindowMs;
@@ -613,14 +609,14 @@ ${stages ? stagesTable(stages, sandbox, line, header, measured.stagedRounds, rou
 
 function stagesTable(
   stages: Stages,
-  sandbox: LagRow,
-  line: (name: string, r: LagRow) => string,
+  sandbox: LatencySummary,
+  line: (name: string, r: LatencySummary) => string,
   header: string,
   rounds: number,
   total: number,
 ): string {
   const window = LOCAL_WRITER_DEFAULTS.maximumBatchingWindowMs;
-  const share = (part: LagRow) =>
+  const share = (part: LatencySummary) =>
     `${Math.round((100 * part.meanMs) / (stages.stored.meanMs + stages.worker.meanMs + stages.wayBack.meanMs))}%`;
   return `Where the time goes, per event (over ${rounds === total ? `all ${total}` : `${rounds} of the ${total}`} rounds), at the times of the platform's log (the n-th event sent paired with
 the n-th task queued, score published and score seen: the queues hand messages out in order, and the events of one

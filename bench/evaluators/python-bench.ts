@@ -58,16 +58,13 @@ export interface PythonBench {
   machine: string;
   node: string;
   python: string;
-  warm: LatencyRow;
-  backToBack: LatencyRow;
-  cold: LatencyRow;
-  handler: LatencyRow;
-  baselineShared: LatencyRow;
-  baselineFreshProcess: LatencyRow;
+  warm: LatencySummary;
+  backToBack: LatencySummary;
+  cold: LatencySummary;
+  handler: LatencySummary;
+  baselineShared: LatencySummary;
+  baselineFreshProcess: LatencySummary;
 }
-
-type LatencyRow = LatencySummary;
-const row = summarizeLatencies;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -171,12 +168,12 @@ export async function measurePython(): Promise<PythonBench> {
       machine: machineDescription(),
       node: process.version,
       python: version,
-      warm: row(warm),
-      backToBack: row(backToBack),
-      cold: row(cold),
-      handler: row(handler),
-      baselineShared: row(shared),
-      baselineFreshProcess: row(fresh),
+      warm: summarizeLatencies(warm),
+      backToBack: summarizeLatencies(backToBack),
+      cold: summarizeLatencies(cold),
+      handler: summarizeLatencies(handler),
+      baselineShared: summarizeLatencies(shared),
+      baselineFreshProcess: summarizeLatencies(fresh),
     };
   } finally {
     warmSandbox.close();
@@ -187,7 +184,7 @@ export async function measurePython(): Promise<PythonBench> {
 export function formatPythonSection(bench: PythonBench): string {
   const fmt = (n: number, digits = 1) =>
     n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-  const line = (name: string, r: LatencyRow) =>
+  const line = (name: string, r: LatencySummary) =>
     `| ${name} | ${fmt(r.p50Ms)} | ${fmt(r.p95Ms)} | ${r.samples} |`;
   const ratio = bench.warm.p95Ms / bench.baselineShared.p95Ms;
   const coldRatio = bench.cold.p50Ms / bench.baselineFreshProcess.p50Ms;
