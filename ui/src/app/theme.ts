@@ -6,7 +6,7 @@
 export type Theme = 'light' | 'dark';
 const KEY = 'waggle.theme';
 
-export function storedTheme(): Theme | undefined {
+function storedTheme(): Theme | undefined {
   try {
     const value = localStorage.getItem(KEY);
     return value === 'light' || value === 'dark' ? value : undefined;
@@ -15,13 +15,13 @@ export function storedTheme(): Theme | undefined {
   }
 }
 
-export function systemTheme(): Theme {
+function systemTheme(): Theme {
   return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
     ? 'dark'
     : 'light';
 }
 
-export function applyTheme(theme: Theme): void {
+function applyTheme(theme: Theme): void {
   document.documentElement.dataset.theme = theme;
 }
 
