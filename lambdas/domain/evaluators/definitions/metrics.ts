@@ -92,6 +92,11 @@ export async function deleteMetric(context: ControlPlaneContext, current: Evalua
     throw new ConflictError(
       `Metric "${current.name}" is a child of the composite "${parent.name}"; remove it there first`,
     );
+  await removeMetric(context, current);
+}
+
+/** Deletes a metric no composite names any more: its record, its name, and its tombstone to the data planes. */
+async function removeMetric(context: ControlPlaneContext, current: EvaluatorRecord): Promise<void> {
   await context.store.delete({ kind: 'evaluator', org_id: current.org_id, id: current.id }, current.version);
   await names.release(context, current);
   await context.changes.publish(deletion('evaluator.deleted', current, evaluatorPayload(current)));
@@ -99,8 +104,8 @@ export async function deleteMetric(context: ControlPlaneContext, current: Evalua
 
 /**
  * Deletes every metric of a project (its deletion), each tombstone published: composites before the
- * children they name, so each delete passes deleteMetric's check. Cycles are refused at write, so
- * every round frees at least one.
+ * children they name, so no metric goes while a composite still names it (the project's metrics are
+ * listed once, not again for each delete). Cycles are refused at write, so every round frees one.
  */
 export async function deleteProjectMetrics(context: ControlPlaneContext, project: Project): Promise<void> {
   let remaining = await listMetricRecords(context, project);
@@ -111,7 +116,7 @@ export async function deleteProjectMetrics(context: ControlPlaneContext, project
     const unnamed = remaining.filter((record) => !named.has(record.id));
     if (unnamed.length === 0)
       throw new ConflictError("The project's composite metrics name each other in a cycle");
-    for (const record of unnamed) await deleteMetric(context, record);
+    for (const record of unnamed) await removeMetric(context, record);
     remaining = remaining.filter((record) => named.has(record.id));
   }
 }
