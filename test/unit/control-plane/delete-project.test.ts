@@ -74,3 +74,31 @@ it('deletes its metrics, configurations and tools with their tombstones, composi
     keptTool.id,
   ]);
 });
+
+it('a delete cut off part way (a timeout, an outage) leaves the project, and deleting it again finishes', async () => {
+  const cp = await world();
+  await createMetric(cp.context, PROJECT, metric('length'));
+  await createMetric(cp.context, PROJECT, composite('quality', ['length']));
+  await createConfiguration(cp.context, PROJECT, readConfigurationInput(wireBody()));
+  await createTool(cp.context, PROJECT, tool('lookup'));
+  let deletes = 0;
+  const cutOff = {
+    ...cp.context,
+    store: Object.assign(Object.create(cp.store), {
+      delete: async (...args: Parameters<typeof cp.store.delete>) => {
+        if (++deletes === 3) throw new Error('timed out');
+        return cp.store.delete(...args);
+      },
+    }),
+  };
+  await expect(deleteProject(cutOff, PROJECT)).rejects.toThrow('timed out');
+  expect(await cp.store.get(PROJECT)).toBeDefined();
+
+  await deleteProject(cp.context, PROJECT);
+  expect(await cp.store.get(PROJECT)).toBeUndefined();
+  for (const kind of ['evaluator', 'configuration', 'tool'] as const)
+    expect(await cp.store.listByOrg(kind, PROJECT.org_id)).toEqual([]);
+  const types = cp.changes.published.map((change) => change.type);
+  expect(types.filter((type) => type === 'evaluator.deleted')).toHaveLength(2);
+  expect(types.at(-1)).toBe('project.deleted');
+});
