@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import {
   CHANNEL_TYPES,
   type ChannelType,
@@ -13,8 +13,8 @@ import { ConfirmDelete } from '../components/ConfirmDelete';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatTime } from '../components/format';
+import { Options } from '../components/Options';
 import { QueryList } from '../components/QueryList';
-import { SelectField } from '../components/SelectField';
 import { SubmitButton } from '../components/SubmitButton';
 import { DataTable } from '../components/Table';
 import { TextField } from '../components/TextField';
@@ -106,6 +106,7 @@ function CreateChannel({
   const [name, setName] = useState('');
   const [destination, setDestination] = useState('');
   const [severities, setSeverities] = useState<Severity[]>([...SEVERITIES]);
+  const typeId = useId();
   const create = useMutation({
     mutationFn: () =>
       api.createChannel(projectId, {
@@ -127,13 +128,12 @@ function CreateChannel({
   return (
     <form className="card stack" onSubmit={submit} aria-label="Add a channel">
       <div className="row channel-fields">
-        <SelectField
-          label="Type"
-          value={type}
-          values={CHANNEL_TYPES}
-          optionLabel={(candidate) => TYPE_LABELS[candidate]}
-          onChange={setType}
-        />
+        <span className="field">
+          <label htmlFor={typeId}>Type</label>
+          <select id={typeId} value={type} onChange={(event) => setType(event.target.value as ChannelType)}>
+            <Options values={CHANNEL_TYPES} label={(candidate) => TYPE_LABELS[candidate]} />
+          </select>
+        </span>
         <TextField label="Channel name" value={name} onChange={setName} required maxLength={200} />
         <TextField
           label={type === 'email' ? 'Email address' : type === 'slack' ? 'Slack webhook URL' : 'Webhook URL'}

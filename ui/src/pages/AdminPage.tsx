@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import {
   type ApiKeyView,
   type IssuedKey,
@@ -491,6 +491,7 @@ function AddMember({ orgId, grantable, onAdded }: { orgId: string; grantable: Ro
   const [userId, setUserId] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('member');
+  const roleId = useId();
   const add = useMutation({
     mutationFn: () => api.setMember(orgId, userId.trim(), { role, email: email.trim() || undefined }),
     onSuccess: () => {
@@ -512,7 +513,12 @@ function AddMember({ orgId, grantable, onAdded }: { orgId: string; grantable: Ro
       <div className="row">
         <TextField label="User id" required value={userId} onChange={setUserId} />
         <TextField label="Member email" type="email" value={email} onChange={setEmail} />
-        <SelectField label="Role" value={role} values={grantable} onChange={setRole} />
+        <div className="field">
+          <label htmlFor={roleId}>Role</label>
+          <select id={roleId} value={role} onChange={(event) => setRole(event.target.value as Role)}>
+            <Options values={grantable} />
+          </select>
+        </div>
       </div>
       <ErrorMessage error={add.error} title="Could not add the member" />
       <div>

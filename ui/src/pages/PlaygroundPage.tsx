@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { type ConfigurationWire, isApiError, PROVIDERS } from '../api/client';
+import { type ConfigurationWire, isApiError, PROVIDERS, type ProviderId } from '../api/client';
 import { atLeast, useApp, useProjectRole, useTarget } from '../app/context';
 import { useTitle } from '../app/title';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -32,7 +32,6 @@ import {
 } from '../playground/draft';
 import '../playground/playground.css';
 import { Options } from '../components/Options';
-import { SelectField } from '../components/SelectField';
 
 const route = getRouteApi('/signed-in/projects/$projectId/playground');
 
@@ -219,7 +218,7 @@ function Source(props: {
   runsAs: string;
 }) {
   const { draft, onChange } = props;
-  const ids = { configuration: useId(), model: useId() };
+  const ids = { configuration: useId(), provider: useId(), model: useId() };
   return (
     <section className="card stack" aria-labelledby={`${ids.configuration}-h`}>
       <h2 id={`${ids.configuration}-h`}>Source</h2>
@@ -242,12 +241,16 @@ function Source(props: {
             ))}
           </select>
         </div>
-        <SelectField
-          label="Provider"
-          value={draft.provider}
-          values={PROVIDERS}
-          onChange={(provider) => onChange({ ...draft, provider })}
-        />
+        <div className="field">
+          <label htmlFor={ids.provider}>Provider</label>
+          <select
+            id={ids.provider}
+            value={draft.provider}
+            onChange={(event) => onChange({ ...draft, provider: event.target.value as ProviderId })}
+          >
+            <Options values={PROVIDERS} />
+          </select>
+        </div>
         <div className="field grow">
           <label htmlFor={ids.model}>Model</label>
           <input
